@@ -1,0 +1,98 @@
+/**
+ * The one JSON Schema of the configuration. It is the source of truth for
+ * validation, for the defaults (ajv `useDefaults`) and for the README's
+ * configuration reference (test/config/readme.test.ts checks they agree).
+ * Every key has a `default` and a `description`, so no file is needed to start.
+ */
+
+const str = (def: string, description: string, extra: object = {}) => ({ type: 'string', default: def, description, ...extra });
+const int = (def: number, description: string, min: number, max: number) =>
+  ({ type: 'integer', default: def, description, minimum: min, maximum: max });
+const bool = (def: boolean, description: string) => ({ type: 'boolean', default: def, description });
+const obj = (description: string, properties: Record<string, object>) =>
+  ({ type: 'object', default: {}, description, additionalProperties: false, properties });
+
+const countryCode = { pattern: '^[A-Z]{2}$' };
+
+export const configSchema = {
+  $id: 'mail2sms-config',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string', description: 'Ignored; lets editors find the schema.' },
+    smtp: obj('SMTP ingress: where clerks and systems send their mail.', {
+      host: str('127.0.0.1', 'Address to listen on. Use 0.0.0.0 to accept mail from other machines.'),
+      port: int(2525, 'Port to listen on (0 picks a free port).', 0, 65535),
+      hostname: str('mail2sms.localhost', 'Name the server gives in its greeting and in confirmations (Reporting-MTA).'),
+      domains: {
+        type: 'array', items: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9.-]+$' }, minItems: 1,
+        default: ['sms.localhost'],
+        description: 'SMS domains: mail to <number>@<one of these> becomes an SMS. Compared case-insensitively.',
+      },
+      defaultCountry: str('DE', 'ISO 3166 country for national numbers with a leading 0 (015112345678).', countryCode),
+      maxRecipients: int(100, 'Most SMS recipients in one mail; more get 452 4.5.3.', 1, 100000),
+      maxMessageSize: int(10 * 1024 * 1024, 'Largest mail accepted, in bytes (advertised as SIZE); larger gets 552 5.3.4.', 1024, 1024 * 1024 * 1024),
+      socketTimeoutSeconds: int(60, 'Idle time after which a client connection is closed.', 1, 3600),
+    }),
+    text: obj('How the SMS text is taken from the mail.', {
+      source: str('body', 'body: the mail body (the subject only when the body is empty); subject: only the subject; subject+body: both.',
+        { enum: ['body', 'subject', 'subject+body'] }),
+      endMarker: str('##', 'A line consisting of this marker ends the SMS text; everything below is ignored. Empty disables it.'),
+      signaturePatterns: {
+        type: 'array', items: { type: 'string', format: 'regex' }, default: [],
+        description: 'Regular expressions (case-insensitive) for the first line of a signature that has no "-- " delimiter; that line and everything after it are cut.',
+      },
+      transliterate: bool(true, 'Replace typographic characters (smart quotes, dashes, ellipsis, non-breaking space) with GSM-7 equivalents so one autocorrected quote does not double the price.'),
+      maxSegments: int(6, 'Longest SMS accepted, in segments; longer texts get 552 5.3.4.', 1, 255),
+    }),
+    store: obj('Durable storage of messages.', {
+      dir: str('data', 'Folder of the journal, the state snapshot and the archive (relative to the working directory).'),
+      journalSegmentBytes: int(64 * 1024 * 1024, 'Size at which the journal is rolled over into a new segment and the state is compacted.', 4096, 2 ** 31 - 1),
+      duplicateWindowHours: int(72, 'How long a (Message-ID, recipient) pair is remembered, so that a mail server retrying after a lost reply does not send the SMS twice.', 1, 24 * 365),
+    }),
+    dispatch: obj('Sending queued SMS to the connector.', {
+      concurrency: int(50, 'SMS handed to the connector at the same time.', 1, 10000),
+      retrySeconds: {
+        type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1,
+        default: [5, 30, 120, 600, 1800],
+        description: 'Waits between attempts after a temporary connector failure; the last value repeats until maxAgeHours.',
+      },
+      maxAgeHours: int(24, 'After this long without being handed over, an SMS fails with the last reason.', 1, 24 * 30),
+      receiptTimeoutHours: int(48, 'A submitted SMS without a delivery report after this long is marked expired.', 1, 24 * 30),
+    }),
+    connector: obj('Where SMS go. The built-in simulator needs no account.', {
+      type: str('simulator', 'Connector type.', { enum: ['simulator'] }),
+      name: str('simulator', 'Name shown in statuses and logs.'),
+      simulator: obj('The built-in simulator: accepts every SMS and reports it delivered after a delay.', {
+        deliveryDelayMs: int(500, 'Delay before the delivery report.', 0, 3600000),
+        failNumbersEndingWith: {
+          type: 'array', items: { type: 'string', pattern: '^[0-9]+$' }, default: ['0000'],
+          description: 'Numbers ending with one of these are reported undeliverable (for testing failure confirmations).',
+        },
+        sentLog: str('simulator/sent.jsonl', 'File (relative to store.dir) where the simulator records every SMS it got, one JSON line each. Empty disables it.'),
+      }),
+    }),
+    notify: obj('Confirmations emailed back to the sender.', {
+      level: str('final', 'none; failure: only failures; final: the final status (delivered or failed); all: accepted, handed to the carrier, and final. A client asking DSN (NOTIFY=) overrides this.',
+        { enum: ['none', 'failure', 'final', 'all'] }),
+      from: str('mail2sms <noreply@sms.localhost>', 'From address of confirmations.'),
+      timeZone: str('UTC', 'IANA time zone of the timestamps in confirmations, e.g. Europe/Berlin.'),
+      transport: str('file', 'file: write .eml files to outboxDir; smtp: send through the relay below.', { enum: ['file', 'smtp'] }),
+      outboxDir: str('outbox', 'Folder for confirmation .eml files (relative to store.dir).'),
+      relay: obj('SMTP relay for confirmations (transport smtp).', {
+        host: str('127.0.0.1', 'Relay host.'),
+        port: int(25, 'Relay port.', 1, 65535),
+        secure: bool(false, 'Implicit TLS (port 465 style).'),
+        user: str('', 'User name; empty for no authentication.'),
+        pass: str('', 'Password; write "${ENV_NAME}" to read it from the environment.'),
+      }),
+      retrySeconds: {
+        type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, default: [10, 60, 300, 1800],
+        description: 'Waits between attempts to send a confirmation; the last value repeats. A confirmation is never dropped.',
+      },
+    }),
+    log: obj('Logging (JSON lines on standard output).', {
+      level: str('info', 'Lowest level logged.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
+    }),
+  },
+} as const;
