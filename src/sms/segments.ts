@@ -1,0 +1,77 @@
+/**
+ * Encoding choice and concatenated-SMS segmentation.
+ *
+ * Limits (3GPP TS 23.038 / 23.040): a single SMS holds 160 GSM-7 septets or
+ * 70 UCS-2 units; each part of a concatenated SMS loses 6 octets to the UDH
+ * and holds 153 septets or 67 units.
+ *
+ * An empty text has 0 segments and splits into no parts: nothing would be
+ * sent, the caller rejects it, and `segments === 0` tells it so without a
+ * second check. (An aggregator would bill an empty SMS as one part; we never
+ * submit one.)
+ */
+import type { SmsEncoding } from '../store/types.js';
+import { nonGsmChars, septetsOf } from './gsm7.js';
+import { transliterate } from './transliterate.js';
+import type { Replacement, SmsText } from './types.js';
+
+interface Limits {
+  single: number;
+  multi: number;
+  /** Units one code point costs. */
+  cost: (char: string) => number;
+}
+
+const LIMITS: Record<SmsEncoding, Limits> = {
+  // Non-GSM characters count 1, like septetLength(); callers pass GSM7 only for GSM-7 text.
+  GSM7: { single: 160, multi: 153, cost: (char) => septetsOf(char) ?? 1 },
+  // String length is in UTF-16 units, so a character outside the BMP costs 2.
+  UCS2: { single: 70, multi: 67, cost: (char) => char.length },
+};
+
+export function analyzeText(text: string, opts: { transliterate: boolean }): SmsText {
+  let out = text;
+  let replaced: Replacement[] = [];
+  if (opts.transliterate) ({ text: out, replaced } = transliterate(text));
+  const nonGsm = nonGsmChars(out);
+  const encoding: SmsEncoding = nonGsm.length === 0 ? 'GSM7' : 'UCS2';
+  const limits = LIMITS[encoding];
+  const units = unitLength(out, limits);
+  // Counted by splitting so the number always matches splitSegments(),
+  // including parts left short by a character that had to move on.
+  const segments = splitSegments(out, encoding).length;
+  const perSegment = segments > 1 ? limits.multi : limits.single;
+  return { text: out, encoding, units, segments, perSegment, nonGsm, replaced };
+}
+
+/**
+ * The text of each part, in order; joined they give `text` back. A character
+ * that does not fit whole into what is left of a part (an escape pair with
+ * one septet left, a surrogate pair with one unit left) starts the next part.
+ */
+export function splitSegments(text: string, encoding: SmsEncoding): string[] {
+  const limits = LIMITS[encoding];
+  if (text === '') return [];
+  if (unitLength(text, limits) <= limits.single) return [text];
+  const parts: string[] = [];
+  let part = '';
+  let used = 0;
+  for (const char of text) {
+    const cost = limits.cost(char);
+    if (used + cost > limits.multi) {
+      parts.push(part);
+      part = '';
+      used = 0;
+    }
+    part += char;
+    used += cost;
+  }
+  parts.push(part);
+  return parts;
+}
+
+function unitLength(text: string, limits: Limits): number {
+  let units = 0;
+  for (const char of text) units += limits.cost(char);
+  return units;
+}
