@@ -1,0 +1,269 @@
+import { appendFile, mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Journal, type JournalRecord } from './journal.js';
+import { Snapshot, type SnapshotData } from './snapshot.js';
+import {
+  FINAL_STATUSES,
+  type AcceptOutcome,
+  type AcceptRequest,
+  type ConfirmationState,
+  type MessageStore,
+  type SmsMessage,
+  type SmsStatus,
+  type Transition,
+} from './types.js';
+
+/**
+ * The embedded store. The journal is the truth and the hot path: every
+ * change is one JSON line, group-committed and fsynced before it is
+ * acknowledged. Memory holds only live messages (queued, in flight, or with
+ * a confirmation still owed) plus the duplicate-detection keys. When a
+ * journal segment fills up, finished messages move to per-day archive files
+ * and the live state is written as a lowdb snapshot, after which the old
+ * segments are deleted: start-up replays one snapshot plus at most about one
+ * segment, and accepting stays an append however long the history grows.
+ */
+
+type Rec =
+  | { seq: number; t: 'accept'; msgs: SmsMessage[]; keys: Array<string | null>; until: number }
+  | { seq: number; t: 'status'; id: string } & Transition
+  | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string };
+
+type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+export interface JournalStoreOptions {
+  dir: string;
+  segmentBytes: number;
+  duplicateWindowHours: number;
+  now?: () => Date;
+  log?: (evt: string, data: Record<string, unknown>) => void;
+}
+
+export class JournalStore implements MessageStore {
+  private readonly live = new Map<string, SmsMessage>();
+  private readonly queued = new Map<string, SmsMessage>();
+  private readonly owed = new Set<string>();
+  private readonly dedup = new Map<string, { id: string; until: number }>();
+  private readonly reserved = new Map<string, string>();
+  private readonly listeners: Array<() => void> = [];
+  private readonly journal: Journal;
+  private readonly snapshot: Snapshot;
+  private seq = 0;
+  private applied = 0;
+  private compacting?: Promise<void>;
+  private readonly now: () => Date;
+
+  constructor(private readonly opts: JournalStoreOptions) {
+    this.now = opts.now ?? (() => new Date());
+    this.journal = new Journal({
+      dir: join(opts.dir, 'journal'),
+      segmentBytes: opts.segmentBytes,
+      onDurable: (recs) => this.applyAll(recs as Rec[]),
+      onRotate: () => void this.compact(),
+    });
+    this.snapshot = new Snapshot(join(opts.dir, 'state.json'));
+  }
+
+  async open(): Promise<void> {
+    await mkdir(this.opts.dir, { recursive: true });
+    const snap = await this.snapshot.read();
+    if (snap) this.restore(snap);
+    const { records, tornLines } = await this.journal.replay();
+    let replayed = 0;
+    for (const r of records) {
+      if (r.seq <= this.applied) continue;
+      this.apply(r as Rec);
+      replayed++;
+    }
+    this.seq = this.applied;
+    this.opts.log?.('store-open', { live: this.live.size, queued: this.queued.size, replayed, tornLines });
+    await this.journal.start();
+    await this.compact();
+  }
+
+  async close(): Promise<void> {
+    await this.compacting;
+    await this.journal.close();
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(id: string): SmsMessage | undefined {
+    return this.live.get(id);
+  }
+
+  async accept(req: AcceptRequest): Promise<AcceptOutcome> {
+    const now = this.now().getTime();
+    const msgs: SmsMessage[] = [];
+    const keys: Array<string | null> = [];
+    const duplicates: AcceptOutcome['duplicates'] = [];
+    req.messages.forEach((m, i) => {
+      const key = req.dedupKeys[i];
+      const earlier = key ? this.findDuplicate(key, now) : undefined;
+      if (earlier) return duplicates.push({ id: m.id, of: earlier });
+      if (key) this.reserved.set(key, m.id);
+      msgs.push(m);
+      keys.push(key ?? null);
+    });
+    if (msgs.length) {
+      const until = now + this.opts.duplicateWindowHours * 3600_000;
+      try {
+        await this.write({ t: 'accept', msgs, keys, until });
+      } finally {
+        for (const k of keys) if (k) this.reserved.delete(k);
+      }
+    }
+    return { stored: msgs.map((m) => m.id), duplicates };
+  }
+
+  due(now: Date, limit: number): SmsMessage[] {
+    const t = now.toISOString();
+    const out: SmsMessage[] = [];
+    for (const m of this.queued.values()) {
+      if (m.notBefore <= t) out.push(m);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  inStatus(status: SmsStatus): SmsMessage[] {
+    return [...this.live.values()].filter((m) => m.status === status);
+  }
+
+  async transition(id: string, t: Transition): Promise<void> {
+    if (!this.live.has(id)) throw new Error(`no live message ${id}`);
+    await this.write({ t: 'status', id, ...t });
+  }
+
+  confirmationsDue(now: Date, limit: number): Array<[SmsMessage, ConfirmationState]> {
+    const t = now.toISOString();
+    const out: Array<[SmsMessage, ConfirmationState]> = [];
+    for (const id of this.owed) {
+      const m = this.live.get(id)!;
+      for (const c of m.confirmations) if (!c.sentAt && c.notBefore <= t) out.push([m, c]);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async confirmationSent(id: string, stage: SmsStatus, where: string, at: Date): Promise<void> {
+    await this.write({ t: 'conf', id, stage, at: at.toISOString(), where });
+  }
+
+  async confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date): Promise<void> {
+    await this.write({ t: 'conf', id, stage, at: this.now().toISOString(), error, notBefore: notBefore.toISOString() });
+  }
+
+  counts(): Record<SmsStatus, number> {
+    const c = { accepted: 0, submitting: 0, submitted: 0, delivered: 0, failed: 0, expired: 0, rejected: 0 };
+    for (const m of this.live.values()) c[m.status]++;
+    return c;
+  }
+
+  private findDuplicate(key: string, now: number): string | undefined {
+    const d = this.dedup.get(key);
+    if (d && d.until > now) return d.id;
+    return this.reserved.get(key);
+  }
+
+  private write(rec: Unsequenced<Rec>): Promise<void> {
+    return this.journal.append([{ ...rec, seq: ++this.seq } as JournalRecord]);
+  }
+
+  private applyAll(recs: Rec[]): void {
+    for (const r of recs) this.apply(r);
+    for (const l of this.listeners) l();
+  }
+
+  /** Applies one durable record to memory. Must stay deterministic: replay runs it again after a restart. */
+  private apply(r: Rec): void {
+    this.applied = r.seq;
+    if (r.t === 'accept') {
+      r.msgs.forEach((m, i) => {
+        this.live.set(m.id, m);
+        this.track(m);
+        const key = r.keys[i];
+        if (key) this.dedup.set(key, { id: m.id, until: r.until });
+      });
+    } else if (r.t === 'status') {
+      const m = this.live.get(r.id);
+      if (!m) return;
+      m.status = r.event.status;
+      m.history.push(r.event);
+      if (r.attempts !== undefined) m.attempts = r.attempts;
+      if (r.notBefore !== undefined) m.notBefore = r.notBefore;
+      if (r.confirm) m.confirmations.push({ stage: r.event.status, attempts: 0, notBefore: r.event.at });
+      this.track(m);
+    } else {
+      const c = this.live.get(r.id)?.confirmations.find((x) => x.stage === r.stage && !x.sentAt);
+      if (!c) return;
+      if (r.where !== undefined) Object.assign(c, { sentAt: r.at, where: r.where });
+      else Object.assign(c, { attempts: c.attempts + 1, lastError: r.error, notBefore: r.notBefore });
+      this.track(this.live.get(r.id)!);
+    }
+  }
+
+  /** Keeps the queued / owed indexes in step with a message's state. */
+  private track(m: SmsMessage): void {
+    if (m.status === 'accepted') this.queued.set(m.id, m);
+    else this.queued.delete(m.id);
+    if (m.confirmations.some((c) => !c.sentAt)) this.owed.add(m.id);
+    else this.owed.delete(m.id);
+  }
+
+  private restore(s: SnapshotData): void {
+    for (const m of s.messages) {
+      this.live.set(m.id, m);
+      this.track(m);
+    }
+    for (const [key, id, until] of s.dedup) this.dedup.set(key, { id, until });
+    this.applied = s.seq;
+  }
+
+  /** Archives finished messages, snapshots the live state, drops old journal segments. One at a time. */
+  private compact(): Promise<void> {
+    this.compacting ??= this.doCompact()
+      .catch((e: Error) => this.opts.log?.('store-compact-failed', { error: e.message }))
+      .finally(() => (this.compacting = undefined));
+    return this.compacting;
+  }
+
+  private async doCompact(): Promise<void> {
+    await this.journal.barrier();
+    const keepFrom = this.journal.currentSegment;
+    const now = this.now().getTime();
+    const finished = [...this.live.values()].filter((m) => FINAL_STATUSES.has(m.status) && !this.owed.has(m.id));
+    await this.archive(finished);
+    for (const m of finished) this.live.delete(m.id);
+    for (const [k, d] of this.dedup) if (d.until <= now) this.dedup.delete(k);
+    await this.snapshot.write({
+      version: 1,
+      seq: this.applied,
+      savedAt: new Date(now).toISOString(),
+      messages: [...this.live.values()],
+      dedup: [...this.dedup].map(([k, d]) => [k, d.id, d.until]),
+    });
+    await this.journal.dropSegmentsBefore(keepFrom);
+    if (finished.length) this.opts.log?.('store-compacted', { archived: finished.length, live: this.live.size });
+  }
+
+  /** Appends finished messages to archive/<day of final status>.jsonl, fsynced before the journal may forget them. */
+  private async archive(msgs: SmsMessage[]): Promise<void> {
+    if (!msgs.length) return;
+    const dir = join(this.opts.dir, 'archive');
+    await mkdir(dir, { recursive: true });
+    const byDay = new Map<string, string[]>();
+    for (const m of msgs) {
+      const day = (m.history.at(-1)?.at ?? m.mail.receivedAt).slice(0, 10);
+      byDay.set(day, [...(byDay.get(day) ?? []), JSON.stringify(m)]);
+    }
+    for (const [day, lines] of byDay) {
+      const file = join(dir, `${day}.jsonl`);
+      await appendFile(file, lines.join('\n') + '\n');
+      const fh = await open(file, 'r+');
+      await fh.datasync().finally(() => fh.close());
+    }
+  }
+}

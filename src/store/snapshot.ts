@@ -1,0 +1,81 @@
+import { open, readFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Low, type Adapter } from 'lowdb';
+import { fsyncDir } from './journal.js';
+import type { SmsMessage } from './types.js';
+
+/** The compacted live state: what the journal up to `seq` amounts to. */
+export interface SnapshotData {
+  version: 1;
+  /** Last journal record included. */
+  seq: number;
+  savedAt: string;
+  messages: SmsMessage[];
+  /** [key, message id, remembered until (epoch ms)]. */
+  dedup: Array<[string, string, number]>;
+}
+
+export class SnapshotCorruptError extends Error {
+  constructor(readonly file: string, detail: string) {
+    super(`state file ${file} cannot be read (${detail}); it was left untouched — restore it from a backup or move it away to start from the journal alone`);
+    this.name = 'SnapshotCorruptError';
+  }
+}
+
+/**
+ * lowdb's own JSONFile adapter renames a temp file into place without
+ * fsync, so after a power cut the snapshot could be empty while the journal
+ * segments it replaced are gone. This adapter fsyncs the file and the
+ * directory before the rename counts as done.
+ */
+class DurableJsonFile implements Adapter<SnapshotData> {
+  constructor(private readonly file: string) {}
+
+  async read(): Promise<SnapshotData | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    try {
+      const data = JSON.parse(text) as SnapshotData;
+      if (data.version !== 1 || !Array.isArray(data.messages)) throw new Error('unknown format');
+      return data;
+    } catch (e) {
+      throw new SnapshotCorruptError(this.file, (e as Error).message);
+    }
+  }
+
+  async write(data: SnapshotData): Promise<void> {
+    const tmp = join(dirname(this.file), `.${basename(this.file)}.tmp`);
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(JSON.stringify(data));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.file);
+    await fsyncDir(dirname(this.file));
+  }
+}
+
+export class Snapshot {
+  private readonly db: Low<SnapshotData | null>;
+
+  constructor(file: string) {
+    this.db = new Low<SnapshotData | null>(new DurableJsonFile(file) as Adapter<SnapshotData | null>, null);
+  }
+
+  async read(): Promise<SnapshotData | null> {
+    await this.db.read();
+    return this.db.data;
+  }
+
+  async write(data: SnapshotData): Promise<void> {
+    this.db.data = data;
+    await this.db.write();
+  }
+}

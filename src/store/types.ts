@@ -1,0 +1,149 @@
+/**
+ * The data a message carries from acceptance to its final status, and the
+ * interface every store backend implements (the embedded journal now,
+ * PostgreSQL later). Plain JSON-serialisable data only: records are written
+ * to the journal as they are.
+ */
+
+export type SmsEncoding = 'GSM7' | 'UCS2';
+
+/** Life cycle of one SMS. `submitting` is persisted before a connector is called, so a crash between the two is detectable. */
+export type SmsStatus =
+  | 'accepted'
+  | 'submitting'
+  | 'submitted'
+  | 'delivered'
+  | 'failed'
+  | 'expired'
+  | 'rejected';
+
+export const FINAL_STATUSES: ReadonlySet<SmsStatus> = new Set(['delivered', 'failed', 'expired', 'rejected']);
+
+export interface StatusEvent {
+  status: SmsStatus;
+  /** ISO 8601 timestamp (UTC). */
+  at: string;
+  /** Why, for failures and anything a person should read. */
+  reason?: string;
+  /** Connector that handled the message at this stage. */
+  connector?: string;
+  /** The connector's (aggregator's) id for the message. */
+  connectorMessageId?: string;
+}
+
+/** Which confirmations the sender gets. */
+export type NotifyLevel = 'none' | 'failure' | 'final' | 'all';
+
+/** RFC 3461 parameters the client gave with MAIL FROM / RCPT TO. */
+export interface DsnRequest {
+  /** NOTIFY=; empty when the client did not ask. NEVER is represented as ['NEVER']. */
+  notify: Array<'SUCCESS' | 'FAILURE' | 'DELAY' | 'NEVER'>;
+  ret?: 'FULL' | 'HDRS';
+  envid?: string;
+  /** ORCPT=, e.g. "rfc822;+4915112345678@sms.localhost". */
+  orcpt?: string;
+}
+
+/** What we keep of the mail an SMS came from: enough to thread and explain the confirmation. */
+export interface MailOrigin {
+  /** Message-ID header of the original mail, with angle brackets, if it had one. */
+  messageId?: string;
+  /** References header of the original mail, as a list of ids with brackets. */
+  references?: string[];
+  subject?: string;
+  /** From header, as written. */
+  from?: string;
+  /** Envelope sender (MAIL FROM); '' for the null sender <>. */
+  envelopeFrom: string;
+  /** The RCPT TO address this SMS came from, as the client wrote it. */
+  rcptTo: string;
+  /** When we received the mail (ISO 8601). */
+  receivedAt: string;
+  /** Client IP and HELO name, for the audit trail. */
+  remoteAddress?: string;
+  clientHostname?: string;
+}
+
+/** A confirmation owed to the sender for one stage; kept until sent, never dropped. */
+export interface ConfirmationState {
+  stage: SmsStatus;
+  attempts: number;
+  /** Earliest time of the next attempt (ISO 8601). */
+  notBefore: string;
+  sentAt?: string;
+  /** Where it went (file path or relay reply). */
+  where?: string;
+  lastError?: string;
+}
+
+export interface SmsMessage {
+  /** Our id: `<mailId>.<n>` (n = 1 for the first recipient). */
+  id: string;
+  /** Id of the mail, given in the `250 queued as` reply. */
+  mailId: string;
+  account: string;
+  /** Recipient in E.164 (`+4915112345678`). */
+  to: string;
+  /** The SMS text exactly as it goes out (after transliteration). */
+  text: string;
+  encoding: SmsEncoding;
+  segments: number;
+  /** Sender ID; undefined means the connector's default. */
+  sender?: string;
+  mail: MailOrigin;
+  notify: NotifyLevel;
+  dsn?: DsnRequest;
+  /** Current status (= last history entry's status). */
+  status: SmsStatus;
+  history: StatusEvent[];
+  /** Connector attempts so far. */
+  attempts: number;
+  /** Earliest time the dispatcher may (re)try, ISO 8601. */
+  notBefore: string;
+  confirmations: ConfirmationState[];
+}
+
+/** The SMS of one accepted mail, as handed to the store. */
+export interface AcceptRequest {
+  messages: SmsMessage[];
+  /** Per message: its duplicate-detection key, or undefined. Same order as messages. */
+  dedupKeys: Array<string | undefined>;
+}
+
+export interface AcceptOutcome {
+  /** Ids of the messages stored now. */
+  stored: string[];
+  /** Messages not stored because an earlier one had the same key: new id → id of the earlier message. */
+  duplicates: Array<{ id: string; of: string }>;
+}
+
+/** Change of status; `confirm` queues a confirmation for this stage in the same durable write. */
+export interface Transition {
+  event: StatusEvent;
+  attempts?: number;
+  notBefore?: string;
+  confirm?: boolean;
+}
+
+/**
+ * What the rest of the bridge needs from storage. Every method that
+ * changes state resolves only when the change is durable.
+ */
+export interface MessageStore {
+  open(): Promise<void>;
+  close(): Promise<void>;
+  accept(req: AcceptRequest): Promise<AcceptOutcome>;
+  get(id: string): SmsMessage | undefined;
+  /** Messages in `accepted` whose notBefore has come, oldest first. */
+  due(now: Date, limit: number): SmsMessage[];
+  /** All live messages in a status (used at start to reconcile `submitting` and `submitted`). */
+  inStatus(status: SmsStatus): SmsMessage[];
+  transition(id: string, t: Transition): Promise<void>;
+  /** Confirmations whose time has come: [message, the pending confirmation]. */
+  confirmationsDue(now: Date, limit: number): Array<[SmsMessage, ConfirmationState]>;
+  confirmationSent(id: string, stage: SmsStatus, where: string, at: Date): Promise<void>;
+  confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date): Promise<void>;
+  /** Called after state changes (new messages, new confirmations), so workers need not poll hard. */
+  onChange(listener: () => void): void;
+  counts(): Record<SmsStatus, number>;
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { JournalStore } from '../../src/store/journal-store.js';
+import { SnapshotCorruptError } from '../../src/store/snapshot.js';
+import type { SmsMessage } from '../../src/store/types.js';
+
+const T0 = new Date('2026-11-23T10:00:00Z');
+
+function sms(id: string, over: Partial<SmsMessage> = {}): SmsMessage {
+  const at = T0.toISOString();
+  return {
+    id, mailId: id.split('.')[0], account: 'default', to: '+4915112345678', text: 'Hallo', encoding: 'GSM7', segments: 1,
+    mail: { envelopeFrom: 'clerk@acme.test', rcptTo: '+4915112345678@sms.localhost', receivedAt: at },
+    notify: 'final', status: 'accepted', history: [{ status: 'accepted', at }], attempts: 0, notBefore: at, confirmations: [], ...over,
+  };
+}
+
+const S = suite<{ dir: string }>('store journal-store');
+S.before.each(async (ctx) => {
+  ctx.dir = await mkdtemp(join(tmpdir(), 'store-'));
+});
+S.after.each(async (ctx) => {
+  await rm(ctx.dir, { recursive: true, force: true });
+});
+
+const open = async (dir: string, segmentBytes = 1 << 20) => {
+  const s = new JournalStore({ dir, segmentBytes, duplicateWindowHours: 72, now: () => T0 });
+  await s.open();
+  return s;
+};
+
+S('accept :: stored messages are due at once and survive a reopen', async ({ dir }) => {
+  const a = await open(dir);
+  const out = await a.accept({ messages: [sms('A.1'), sms('A.2')], dedupKeys: [undefined, undefined] });
+  assert.equal(out, { stored: ['A.1', 'A.2'], duplicates: [] });
+  assert.equal(a.due(T0, 10).map((m) => m.id), ['A.1', 'A.2']);
+  await a.close();
+  const b = await open(dir);
+  assert.equal(b.due(T0, 10).map((m) => m.id), ['A.1', 'A.2']);
+  await b.close();
+});
+
+S('dedup :: the same key is stored once, also after a reopen and when sent concurrently', async ({ dir }) => {
+  const a = await open(dir);
+  const [x, y] = await Promise.all([
+    a.accept({ messages: [sms('A.1')], dedupKeys: ['k1'] }),
+    a.accept({ messages: [sms('B.1')], dedupKeys: ['k1'] }),
+  ]);
+  assert.equal(x.stored, ['A.1']);
+  assert.equal(y.duplicates, [{ id: 'B.1', of: 'A.1' }]);
+  await a.close();
+  const b = await open(dir);
+  const z = await b.accept({ messages: [sms('C.1')], dedupKeys: ['k1'] });
+  assert.equal(z, { stored: [], duplicates: [{ id: 'C.1', of: 'A.1' }] });
+  await b.close();
+});
+
+S('transition :: statuses, attempts and owed confirmations survive a reopen', async ({ dir }) => {
+  const a = await open(dir);
+  await a.accept({ messages: [sms('A.1')], dedupKeys: [undefined] });
+  await a.transition('A.1', { event: { status: 'submitting', at: T0.toISOString() }, attempts: 1 });
+  await a.transition('A.1', { event: { status: 'submitted', at: T0.toISOString(), connectorMessageId: 'X1' } });
+  await a.transition('A.1', { event: { status: 'delivered', at: T0.toISOString() }, confirm: true });
+  assert.equal(a.due(T0, 10), []);
+  await a.close();
+  const b = await open(dir);
+  const m = b.get('A.1')!;
+  assert.is(m.status, 'delivered');
+  assert.is(m.attempts, 1);
+  assert.equal(m.history.map((h) => h.status), ['accepted', 'submitting', 'submitted', 'delivered']);
+  assert.equal(b.confirmationsDue(T0, 10).map(([x, c]) => [x.id, c.stage]), [['A.1', 'delivered']]);
+  await b.confirmationSent('A.1', 'delivered', '/tmp/x.eml', T0);
+  assert.equal(b.confirmationsDue(T0, 10), []);
+  await b.close();
+});
+
+S('compaction :: finished messages go to the day archive, old segments are dropped, live state is kept', async ({ dir }) => {
+  const a = await open(dir, 2000);
+  for (let i = 1; i <= 30; i++) {
+    await a.accept({ messages: [sms(`M${i}.1`)], dedupKeys: [`k${i}`] });
+    if (i <= 20) await a.transition(`M${i}.1`, { event: { status: 'delivered', at: T0.toISOString() } });
+  }
+  await a.close();
+  const archived = (await readFile(join(dir, 'archive', '2026-11-23.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).id);
+  assert.ok(archived.length >= 10, `archived ${archived.length}`);
+  assert.ok((await readdir(join(dir, 'journal'))).length <= 3, 'old segments dropped');
+  const b = await open(dir, 2000);
+  assert.equal(b.due(T0, 100).map((m) => m.id), Array.from({ length: 10 }, (_, i) => `M${i + 21}.1`));
+  const dup = await b.accept({ messages: [sms('Z.1')], dedupKeys: ['k3'] });
+  assert.equal(dup.duplicates, [{ id: 'Z.1', of: 'M3.1' }], 'dedup keys survive compaction');
+  await b.close();
+});
+
+S('corrupted state file :: a clear error at start, the file left as it was', async ({ dir }) => {
+  await writeFile(join(dir, 'state.json'), '{"version":1,"seq":');
+  try {
+    await open(dir);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, SnapshotCorruptError);
+  }
+  assert.is(await readFile(join(dir, 'state.json'), 'utf8'), '{"version":1,"seq":');
+});
+
+S.run();
