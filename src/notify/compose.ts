@@ -1,0 +1,130 @@
+/**
+ * Builds the complete confirmation mail for one SMS status change: a plain
+ * multipart/alternative mail, or an RFC 3464 multipart/report when the client
+ * asked for DSNs with NOTIFY.
+ */
+import { Eta } from 'eta';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer/index.js';
+import type { SmsMessage, SmsStatus } from '../store/types.js';
+import { deliveryStatus, originalHeaders } from './dsn.js';
+import { confirmationView, subjectFor, type ConfirmationView } from './format.js';
+import { isDsn } from './policy.js';
+
+export interface ConfirmationInput {
+  sms: SmsMessage;
+  status: SmsStatus;
+  /** From header, e.g. 'mail2sms <noreply@sms.localhost>'. */
+  from: string;
+  /** Our hostname: Reporting-MTA and the right-hand side of the Message-ID. */
+  reportingMta: string;
+  now: Date;
+  templatesDir: string;
+  /** IANA zone for the times in the body; UTC when absent. */
+  timeZone?: string;
+  /** Envelope sender for plain (non-DSN) confirmations; the null sender when absent. */
+  bounceAddress?: string;
+}
+
+export interface Confirmation {
+  raw: Buffer;
+  messageId: string;
+  /** Envelope and header recipient: always the SMS's envelope sender. */
+  to: string;
+  subject: string;
+  /** MAIL FROM for the confirmation; '' is the null sender <>. */
+  envelopeFrom: string;
+}
+
+/** Deterministic, so a retried send of the same confirmation is recognisably the same mail. */
+export function confirmationMessageId(sms: SmsMessage, status: SmsStatus, reportingMta: string): string {
+  return `<${sms.id}.${status}@${reportingMta}>`;
+}
+
+/**
+ * The MAIL FROM of a confirmation. DSNs must go out with the null sender
+ * (RFC 3461 §6.2, RFC 5321 §4.5.5). Plain confirmations are automatic
+ * replies, for which RFC 3834 §3.3 also recommends <>: a bounce of a
+ * confirmation must not come back to our noreply address, which may be our
+ * own SMS domain. An operator who wants to see those bounces can configure
+ * a bounce address for the plain form.
+ */
+export function envelopeSenderFor(sms: SmsMessage, bounceAddress?: string): string {
+  return isDsn(sms) ? '' : (bounceAddress ?? '');
+}
+
+export async function composeConfirmation(input: ConfirmationInput): Promise<Confirmation> {
+  const { sms, status, reportingMta, now } = input;
+  const view = confirmationView(sms, status, { now, timeZone: input.timeZone });
+  const { text, html } = await renderBodies(input.templatesDir, view);
+  const messageId = confirmationMessageId(sms, status, reportingMta);
+  const subject = subjectFor(sms, status);
+  const to = sms.mail.envelopeFrom;
+  const dsn = isDsn(sms);
+  const composer = new MailComposer({
+    from: input.from,
+    to,
+    subject,
+    messageId,
+    date: now,
+    text,
+    html,
+    ...threading(sms),
+    headers: {
+      // RFC 3834: marks the mail as automatic so responders (and our own bridge) ignore it.
+      'Auto-Submitted': 'auto-replied',
+      // Exchange/Outlook do not read Auto-Submitted; this stops their out-of-office replies.
+      'X-Auto-Response-Suppress': 'All',
+    },
+    attachments: dsn ? reportParts(sms, status, reportingMta, now) : undefined,
+    newline: 'win',
+  });
+  const root = composer.compile();
+  if (dsn) {
+    // MailComposer knows no multipart/report, but with text, html and the two
+    // report parts it builds exactly its shape as multipart/mixed:
+    // [alternative(text, html), delivery-status, rfc822-headers]. Only the
+    // root type differs; the boundary is assigned when headers are built.
+    root.setHeader('Content-Type', 'multipart/report; report-type=delivery-status');
+  }
+  const raw = await root.build();
+  return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress) };
+}
+
+function threading(sms: SmsMessage): { inReplyTo?: string; references?: string[] } {
+  const original = sms.mail.messageId;
+  if (!original) return {};
+  return { inReplyTo: original, references: [...(sms.mail.references ?? []), original] };
+}
+
+function reportParts(sms: SmsMessage, status: SmsStatus, reportingMta: string, now: Date): MailComposerAttachment[] {
+  return [
+    {
+      contentType: 'message/delivery-status',
+      content: deliveryStatus(sms, status, reportingMta, now),
+      contentDisposition: 'inline',
+      contentTransferEncoding: '7bit',
+      filename: false,
+    },
+    {
+      // RET=FULL cannot be honoured (we keep no copy of the body), so the
+      // headers are returned whatever RET says: RFC 3461 allows that fallback.
+      contentType: 'text/rfc822-headers',
+      content: originalHeaders(sms),
+      contentDisposition: 'inline',
+      contentTransferEncoding: '7bit',
+      filename: false,
+    },
+  ];
+}
+
+async function renderBodies(templatesDir: string, view: ConfirmationView): Promise<{ text: string; html: string }> {
+  // Separate engines because escaping is an engine setting: the text body must not get &amp; entities.
+  const textEngine = new Eta({ views: templatesDir, autoEscape: false, autoTrim: false, cache: false });
+  const htmlEngine = new Eta({ views: templatesDir, autoEscape: true, autoTrim: false, cache: false });
+  const [text, html] = await Promise.all([
+    textEngine.renderAsync('./confirmation.txt.eta', view),
+    htmlEngine.renderAsync('./confirmation.html.eta', view),
+  ]);
+  return { text, html };
+}

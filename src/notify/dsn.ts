@@ -1,0 +1,93 @@
+/**
+ * The machine-readable parts of an RFC 3464 delivery status notification:
+ * the message/delivery-status body and the text/rfc822-headers of the
+ * original. Pure text builders; compose.ts wraps them into MIME parts.
+ */
+import { foldLines } from 'nodemailer/lib/mime-funcs/index.js';
+import MimeNode from 'nodemailer/lib/mime-node/index.js';
+import type { SmsMessage, SmsStatus } from '../store/types.js';
+import { eventFor, rfc5322Date } from './format.js';
+
+export type DsnAction = 'delivered' | 'failed' | 'delayed' | 'relayed';
+
+/**
+ * Action and RFC 3463 status per SMS status. A failed action needs a 5.x.x
+ * status, so expiry is 5.4.7 (delivery time expired) rather than 4.4.7.
+ * Non-final statuses map to `delayed`, not `relayed`: `relayed` tells the
+ * client that no further report will come, but we do send the final one
+ * when the carrier's delivery report arrives.
+ */
+const OUTCOME: Record<SmsStatus, { action: DsnAction; code: string }> = {
+  accepted: { action: 'delayed', code: '4.0.0' },
+  submitting: { action: 'delayed', code: '4.0.0' },
+  submitted: { action: 'delayed', code: '4.0.0' },
+  delivered: { action: 'delivered', code: '2.0.0' },
+  failed: { action: 'failed', code: '5.0.0' },
+  expired: { action: 'failed', code: '5.4.7' },
+  rejected: { action: 'failed', code: '5.7.1' },
+};
+
+export function dsnOutcome(status: SmsStatus): { action: DsnAction; code: string } {
+  return OUTCOME[status];
+}
+
+/** Body of the message/delivery-status part: per-message block, blank line, per-recipient block. */
+export function deliveryStatus(sms: SmsMessage, status: SmsStatus, reportingMta: string, now: Date): string {
+  const arrival = eventFor(sms, 'accepted')?.at ?? sms.mail.receivedAt;
+  const event = eventFor(sms, status);
+  const { action, code } = dsnOutcome(status);
+  const perMessage = [
+    field('Reporting-MTA', `dns; ${reportingMta}`),
+    sms.dsn?.envid ? field('Original-Envelope-Id', sms.dsn.envid) : undefined,
+    field('Arrival-Date', rfc5322Date(arrival)),
+  ];
+  const perRecipient = [
+    sms.dsn?.orcpt ? field('Original-Recipient', withAddressType(sms.dsn.orcpt)) : undefined,
+    field('Final-Recipient', `rfc822; ${sms.mail.rcptTo}`),
+    field('Action', action),
+    field('Status', code),
+    // Not an SMTP reply, so not "smtp;": the reason comes from the SMS connector.
+    event?.reason ? field('Diagnostic-Code', `X-SMS; ${event.reason}`) : undefined,
+    field('Last-Attempt-Date', rfc5322Date(event?.at ?? now)),
+  ];
+  return [...present(perMessage), '', ...present(perRecipient), ''].join('\r\n');
+}
+
+/**
+ * Headers for the text/rfc822-headers part. We do not keep the original
+ * header block verbatim (only what MailOrigin holds), so this is a minimal
+ * reconstruction: Message-ID, From, To, Subject, and as Date our receipt
+ * time, which is the closest we know to the original Date.
+ */
+export function originalHeaders(sms: SmsMessage): string {
+  const { mail } = sms;
+  const lines = [
+    mail.messageId ? header('Message-ID', mail.messageId) : undefined,
+    mail.from ? header('From', mail.from) : undefined,
+    header('To', mail.rcptTo),
+    mail.subject ? header('Subject', mail.subject) : undefined,
+    header('Date', rfc5322Date(mail.receivedAt)),
+  ];
+  return [...present(lines), ''].join('\r\n');
+}
+
+// The delivery-status part must be 7bit (RFC 3464 §2.1): connector reasons can
+// contain anything, so non-ASCII becomes '?' and line breaks become spaces.
+function field(name: string, value: string): string {
+  const ascii = value.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
+  return foldLines(`${name}: ${ascii}`, 76);
+}
+
+// Real headers may carry non-ASCII (names, subjects): RFC 2047 encoded words keep the part 7bit.
+function header(name: string, value: string): string {
+  return foldLines(`${name}: ${MimeNode.encodeHeaderValue(name, value.replace(/[\r\n]+/g, ' '))}`, 76);
+}
+
+// ORCPT is "addr-type;address"; a bare address would make the field unparseable.
+function withAddressType(orcpt: string): string {
+  return orcpt.includes(';') ? orcpt : `rfc822; ${orcpt}`;
+}
+
+function present(lines: Array<string | undefined>): string[] {
+  return lines.filter((l): l is string => l !== undefined);
+}

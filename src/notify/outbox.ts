@@ -1,0 +1,132 @@
+/**
+ * Where composed confirmations go: a directory of .eml files (for a local
+ * MTA's pickup directory, or for tests and dry runs) or an SMTP relay.
+ * Both take the finished raw message; they never change it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingConfirmation {
+  raw: Buffer;
+  /** Envelope recipient. */
+  to: string;
+  /** Envelope sender (MAIL FROM); '' is the null sender <>. */
+  from: string;
+  messageId: string;
+}
+
+export interface ConfirmationTransport {
+  /** Resolves once the message is durably handed over; `where` says where, for the log. */
+  send(msg: OutgoingConfirmation): Promise<{ where: string }>;
+  close(): Promise<void>;
+}
+
+/** File name for a Message-ID: brackets and path or shell specials removed, so the id cannot escape `dir`. */
+export function emlFileName(messageId: string): string {
+  const bare = messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9._@+-]/g, '_');
+  // A leading dot would hide the file and '..' must never be a whole name.
+  return `${bare.replace(/^\.+/, '_') || '_'}.eml`;
+}
+
+/**
+ * One file per Message-ID. Since confirmation ids are deterministic, a retried
+ * send overwrites the same file instead of adding a second one, and the
+ * temp-file + rename makes a reader see either the old or the new complete file.
+ */
+export class FileOutbox implements ConfirmationTransport {
+  constructor(private readonly dir: string) {}
+
+  async send(msg: OutgoingConfirmation): Promise<{ where: string }> {
+    await mkdir(this.dir, { recursive: true });
+    const target = join(this.dir, emlFileName(msg.messageId));
+    // Dot-prefixed so pickup-directory watchers that skip hidden files ignore half-written ones.
+    const temp = join(this.dir, `.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await writeDurably(temp, msg.raw);
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    await fsyncDir(this.dir);
+    return { where: target };
+  }
+
+  async close(): Promise<void> {}
+}
+
+async function writeDurably(path: string, data: Buffer): Promise<void> {
+  const handle = await open(path, 'w', 0o640);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+// The rename is only durable once the directory entry is on disk.
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (err) {
+    // Some platforms and file systems cannot fsync a directory; the file itself is synced.
+    if (!isErrno(err, 'EINVAL', 'EISDIR', 'EPERM')) throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+function isErrno(err: unknown, ...codes: string[]): boolean {
+  return err instanceof Error && codes.includes((err as NodeJS.ErrnoException).code ?? '');
+}
+
+export interface SmtpRelayOptions {
+  host: string;
+  port: number;
+  /** Implicit TLS (port 465); otherwise STARTTLS when offered. */
+  secure?: boolean;
+  auth?: { user: string; pass: string };
+  /** Do not upgrade with STARTTLS even when offered (local relays, tests). */
+  ignoreTLS?: boolean;
+  /** EHLO name; our reporting hostname is the honest choice. */
+  name?: string;
+}
+
+/**
+ * Hands confirmations to a relay. The envelope sender is whatever the
+ * composer decided (`msg.from`), normally the null sender: see
+ * envelopeSenderFor in compose.ts.
+ */
+export class SmtpRelay implements ConfirmationTransport {
+  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+  private readonly label: string;
+
+  constructor(opts: SmtpRelayOptions) {
+    this.transport = nodemailer.createTransport({
+      host: opts.host,
+      port: opts.port,
+      secure: opts.secure ?? false,
+      auth: opts.auth,
+      ignoreTLS: opts.ignoreTLS ?? false,
+      name: opts.name,
+    });
+    this.label = `smtp://${opts.host}:${opts.port}`;
+  }
+
+  async send(msg: OutgoingConfirmation): Promise<{ where: string }> {
+    const info = await this.transport.sendMail({
+      // `false` is nodemailer's spelling of MAIL FROM:<>.
+      envelope: { from: msg.from === '' ? false : msg.from, to: [msg.to] },
+      raw: msg.raw,
+    });
+    return { where: `${this.label} ${String(info.response ?? '').trim()}`.trim() };
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * When does the sender of an SMS get a confirmation mail? Pure decisions over
+ * the stored message, so the dispatcher can ask on every status change.
+ */
+import type { SmsMessage, SmsStatus } from '../store/types.js';
+
+const FAILURES: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected']);
+const FINALS: ReadonlySet<SmsStatus> = new Set(['delivered', 'failed', 'expired', 'rejected']);
+// `submitting` is our own crash-safety marker, nothing a sender should hear about.
+const PROGRESS: ReadonlySet<SmsStatus> = new Set(['accepted', 'submitted', ...FINALS]);
+
+/** The client asked for DSNs (RFC 3461 NOTIFY) and did not refuse them with NEVER. */
+export function isDsn(sms: SmsMessage): boolean {
+  const notify = sms.dsn?.notify ?? [];
+  return notify.length > 0 && !notify.includes('NEVER');
+}
+
+/** Whether a confirmation is due when `sms` reaches `status`. */
+export function confirmationsFor(sms: SmsMessage, status: SmsStatus): boolean {
+  // A null reverse-path means the mail was itself a bounce or auto-reply:
+  // answering it could start a loop, and there is nobody to answer anyway.
+  if (sms.mail.envelopeFrom === '') return false;
+  const notify = sms.dsn?.notify ?? [];
+  // An explicit NOTIFY overrides the account's level: the client asked for exactly this.
+  if (notify.length > 0) return dsnWants(notify, status);
+  switch (sms.notify) {
+    case 'none':
+      return false;
+    case 'failure':
+      return FAILURES.has(status);
+    case 'final':
+      return FINALS.has(status);
+    case 'all':
+      return PROGRESS.has(status);
+  }
+}
+
+function dsnWants(notify: NonNullable<SmsMessage['dsn']>['notify'], status: SmsStatus): boolean {
+  if (notify.includes('NEVER')) return false;
+  if (notify.includes('SUCCESS') && status === 'delivered') return true;
+  if (notify.includes('FAILURE') && FAILURES.has(status)) return true;
+  // DELAY is not honoured yet: it needs a timer ("still not delivered after N
+  // minutes"), not a status change, so no status triggers it here.
+  return false;
+}
