@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Config } from './config/types.js';
+import { SimulatorConnector } from './connectors/simulator.js';
+import type { Connector } from './connectors/types.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import type { LogFn } from './log.js';
+import { FileOutbox, SmtpRelay, type ConfirmationTransport } from './notify/outbox.js';
+import { confirmationsFor } from './notify/policy.js';
+import { Notifier } from './notify/worker.js';
+import { packageRoot } from './paths.js';
+import { createSmtpIngress } from './smtp/server.js';
+import { JournalStore } from './store/journal-store.js';
+
+export interface BridgeOptions {
+  log: LogFn;
+  now?: () => Date;
+  /** Random bytes source for ids (injected for tests). */
+  random?: (n: number) => Buffer;
+  /** Replaces the configured connector (tests). */
+  connector?: Connector;
+  templatesDir?: string;
+}
+
+export interface Bridge {
+  smtp: AddressInfo;
+  store: JournalStore;
+  connector: Connector;
+  outbox: string;
+  stop(): Promise<void>;
+}
+
+/** Builds and starts every part from a validated config, in the order a message flows. */
+export async function startBridge(config: Config, o: BridgeOptions): Promise<Bridge> {
+  const now = o.now ?? (() => new Date());
+  const random = o.random ?? randomBytes;
+  const dir = resolve(config.store.dir);
+  const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
+
+  const store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log: o.log });
+  await store.open();
+
+  const sim = config.connector.simulator;
+  const connector = o.connector ?? new SimulatorConnector({ name: config.connector.name, ...sim, sentLog: sim.sentLog ? under(sim.sentLog) : '', now });
+  await connector.start();
+
+  const dispatcher = new Dispatcher({ store, connector, ...config.dispatch, wantsConfirmation: confirmationsFor, now, log: o.log });
+  await dispatcher.start();
+
+  const outbox = under(config.notify.outboxDir);
+  const transport = makeTransport(config, outbox);
+  const notifier = new Notifier({
+    store, transport, from: config.notify.from, reportingMta: config.smtp.hostname,
+    templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), timeZone: config.notify.timeZone,
+    retrySeconds: config.notify.retrySeconds, now, log: o.log,
+  });
+  notifier.start();
+
+  const ingress = createSmtpIngress({
+    config, store, now, wantsConfirmation: confirmationsFor, log: o.log,
+    newMailId: () => now().getTime().toString(36).toUpperCase() + random(5).toString('hex').toUpperCase(),
+  });
+  const smtp = await ingress.listen();
+
+  return {
+    smtp, store, connector, outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
+    async stop() {
+      await ingress.close();
+      await dispatcher.stop();
+      await notifier.stop();
+      await connector.stop();
+      await transport.close();
+      await store.close();
+    },
+  };
+}
+
+function makeTransport(config: Config, outbox: string): ConfirmationTransport {
+  if (config.notify.transport === 'file') return new FileOutbox(outbox);
+  const r = config.notify.relay;
+  return new SmtpRelay({ host: r.host, port: r.port, secure: r.secure, auth: r.user ? { user: r.user, pass: r.pass } : undefined, name: config.smtp.hostname });
+}

@@ -1,0 +1,24 @@
+import { pino, type Logger } from 'pino';
+
+/** Structured event logger: one JSON line per event, `evt` plus stable keys (msgId, to, code, connector...). */
+export type LogFn = (evt: string, data: Record<string, unknown>) => void;
+
+const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
+  'rcpt-refused': 'info',
+  'mail-refused': 'info',
+  'confirmation-retry': 'warn',
+  'sms-retry': 'warn',
+  'data-error': 'error',
+  'store-write-failed': 'error',
+  'store-compact-failed': 'error',
+  'dispatch-error': 'error',
+  'report-failed': 'error',
+  'confirmation-error': 'error',
+  'smtp-error': 'error',
+};
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): { logger: Logger; log: LogFn } {
+  const logger = destination ? pino({ level, base: undefined }, destination) : pino({ level, base: undefined });
+  const log: LogFn = (evt, data) => logger[LEVEL_OF[evt] ?? 'info']({ evt, ...data });
+  return { logger, log };
+}

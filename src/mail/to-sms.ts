@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { analyzeText } from '../sms/segments.js';
+import { errors, SmtpError } from '../smtp/errors.js';
+import type { DsnRequest, NotifyLevel, SmsMessage, SmsStatus } from '../store/types.js';
+import { extractText, type ExtractOptions } from './extract.js';
+import type { ParsedMail } from './parse.js';
+
+export interface EnvelopeRecipient {
+  /** RCPT TO as written. */
+  address: string;
+  e164: string;
+  dsn?: { notify?: string[]; orcpt?: string };
+}
+
+export interface ToSmsInput {
+  parsed: ParsedMail;
+  envelopeFrom: string;
+  recipients: EnvelopeRecipient[];
+  dsn?: { ret?: string | null; envid?: string | null };
+  mailId: string;
+  account: string;
+  now: Date;
+  remoteAddress?: string;
+  clientHostname?: string;
+  text: ExtractOptions & { transliterate: boolean; maxSegments: number };
+  notify: NotifyLevel;
+  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+}
+
+export interface SmsBatch {
+  messages: SmsMessage[];
+  /** Duplicate-detection key per message (Message-ID + recipient), when the mail has a Message-ID. */
+  dedupKeys: Array<string | undefined>;
+}
+
+/** One accepted mail → one SMS per distinct recipient, or the SmtpError DATA must answer. Pure: ids and time come in. */
+export function toSms(input: ToSmsInput): SmsBatch | SmtpError {
+  const { parsed } = input;
+  const extracted = extractText({ text: parsed.text, html: parsed.html, subject: parsed.subject }, input.text);
+  if (!extracted.text.trim()) return errors.NoText();
+  const sms = analyzeText(extracted.text, { transliterate: input.text.transliterate });
+  if (sms.segments > input.text.maxSegments) {
+    const detail = sms.encoding === 'UCS2'
+      ? `${sms.units} characters in Unicode because of ${sms.nonGsm.slice(0, 5).map((c) => `"${c}"`).join(' ')}, ${sms.perSegment} per segment`
+      : `${sms.units} characters, ${sms.perSegment} per segment`;
+    return errors.TooManySegments(String(sms.segments), String(input.text.maxSegments), detail);
+  }
+  const at = input.now.toISOString();
+  const seen = new Set<string>();
+  const batch: SmsBatch = { messages: [], dedupKeys: [] };
+  for (const r of input.recipients) {
+    if (seen.has(r.e164)) continue; // the same number written twice gets one SMS
+    seen.add(r.e164);
+    const m: SmsMessage = {
+      id: `${input.mailId}.${seen.size}`,
+      mailId: input.mailId,
+      account: input.account,
+      to: r.e164,
+      text: sms.text,
+      encoding: sms.encoding,
+      segments: sms.segments,
+      mail: {
+        messageId: parsed.messageId,
+        references: parsed.references,
+        subject: parsed.subject,
+        from: parsed.from,
+        envelopeFrom: input.envelopeFrom,
+        rcptTo: r.address,
+        receivedAt: at,
+        remoteAddress: input.remoteAddress,
+        clientHostname: input.clientHostname,
+      },
+      notify: input.notify,
+      dsn: dsnOf(input.dsn, r.dsn),
+      status: 'accepted',
+      history: [{ status: 'accepted', at }],
+      attempts: 0,
+      notBefore: at,
+      confirmations: [],
+    };
+    if (input.wantsConfirmation(m, 'accepted')) m.confirmations.push({ stage: 'accepted', attempts: 0, notBefore: at });
+    batch.messages.push(m);
+    batch.dedupKeys.push(parsed.messageId ? dedupKey(input.account, parsed.messageId, r.e164) : undefined);
+  }
+  return batch;
+}
+
+function dsnOf(env: ToSmsInput['dsn'], rcpt: EnvelopeRecipient['dsn']): DsnRequest | undefined {
+  const notify = (rcpt?.notify ?? []).map((n) => n.toUpperCase()) as DsnRequest['notify'];
+  if (!notify.length && !env?.envid && !env?.ret) return undefined;
+  return {
+    notify,
+    ...(env?.ret ? { ret: env.ret.toUpperCase() as 'FULL' | 'HDRS' } : {}),
+    ...(env?.envid ? { envid: env.envid } : {}),
+    ...(rcpt?.orcpt ? { orcpt: rcpt.orcpt } : {}),
+  };
+}
+
+/** A mail server retrying after a lost reply sends the same Message-ID to the same recipient again. */
+export function dedupKey(account: string, messageId: string, e164: string): string {
+  return createHash('sha256').update(`${account}\n${messageId.trim().toLowerCase()}\n${e164}`).digest('base64url').slice(0, 22);
+}

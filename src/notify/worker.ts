@@ -1,0 +1,83 @@
+import { retryDelaySeconds } from '../dispatch/retry.js';
+import type { ConfirmationState, MessageStore, SmsMessage } from '../store/types.js';
+import { composeConfirmation } from './compose.js';
+import type { ConfirmationTransport } from './outbox.js';
+
+export interface NotifierOptions {
+  store: MessageStore;
+  transport: ConfirmationTransport;
+  from: string;
+  reportingMta: string;
+  templatesDir: string;
+  timeZone: string;
+  retrySeconds: readonly number[];
+  concurrency?: number;
+  now?: () => Date;
+  log: (evt: string, data: Record<string, unknown>) => void;
+  tickMs?: number;
+}
+
+/**
+ * Sends the confirmations the store says are owed. Each is recorded as sent
+ * only after the transport took it; a failure is recorded with the time of
+ * the next attempt, so a confirmation survives restarts and is never dropped.
+ */
+export class Notifier {
+  private readonly busy = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private readonly now: () => Date;
+
+  constructor(private readonly o: NotifierOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
+
+  start(): void {
+    this.running = true;
+    this.o.store.onChange(() => this.pump());
+    this.timer = setInterval(() => this.pump(), this.o.tickMs ?? 500);
+    this.pump();
+  }
+
+  /** Stops starting new sends and waits for the running ones (up to timeoutMs). */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.running = false;
+    clearInterval(this.timer);
+    const until = Date.now() + timeoutMs;
+    while (this.busy.size && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    const limit = this.o.concurrency ?? 8;
+    for (const [m, c] of this.o.store.confirmationsDue(this.now(), limit + this.busy.size)) {
+      if (this.busy.size >= limit) break;
+      const key = `${m.id}/${c.stage}`;
+      if (this.busy.has(key)) continue;
+      this.busy.add(key);
+      void this.send(m, c)
+        .catch((e: Error) => this.o.log('confirmation-error', { msgId: m.id, stage: c.stage, error: e.message }))
+        .finally(() => {
+          this.busy.delete(key);
+          this.pump();
+        });
+    }
+  }
+
+  private async send(m: SmsMessage, c: ConfirmationState): Promise<void> {
+    try {
+      const conf = await composeConfirmation({
+        sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta,
+        now: this.now(), templatesDir: this.o.templatesDir, timeZone: this.o.timeZone,
+      });
+      const { where } = await this.o.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId });
+      await this.o.store.confirmationSent(m.id, c.stage, where, this.now());
+      this.o.log('confirmation-sent', { msgId: m.id, stage: c.stage, to: conf.to, where });
+    } catch (e) {
+      const wait = retryDelaySeconds(c.attempts + 1, this.o.retrySeconds);
+      const notBefore = new Date(this.now().getTime() + wait * 1000);
+      this.o.log('confirmation-retry', { msgId: m.id, stage: c.stage, attempts: c.attempts + 1, wait, error: (e as Error).message });
+      await this.o.store.confirmationFailed(m.id, c.stage, (e as Error).message, notBefore);
+    }
+  }
+}

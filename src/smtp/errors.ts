@@ -1,0 +1,78 @@
+/**
+ * Every refusal the bridge can give, with its SMTP meaning. Handlers throw
+ * `errors.X(...)`; smtp-server turns `responseCode` and `message` into the
+ * reply. The message starts with the RFC 3463 enhanced code, which
+ * src/smtp/enhanced-codes.ts keeps smtp-server from adding a second time.
+ * The README lists every entry (test/smtp/errors.test.ts checks it).
+ */
+export class SmtpError extends Error {
+  readonly temporary: boolean;
+  constructor(
+    readonly responseCode: number,
+    readonly enhancedCode: string,
+    readonly text: string,
+    readonly errorName = 'SmtpError',
+  ) {
+    super(`${enhancedCode} ${text}`);
+    this.name = 'SmtpError';
+    this.temporary = responseCode >= 400 && responseCode < 500;
+  }
+}
+
+type Def = { code: number; enhanced: string; text: (...a: string[]) => string; when: string };
+
+/** The registry: name → reply code, enhanced code, the sentence a clerk reads, and when it happens (for the README). */
+export const ERROR_DEFS = {
+  UnknownDomain: {
+    code: 550, enhanced: '5.7.1', when: 'RCPT to a domain that is not an SMS domain',
+    text: (addr: string, domains: string) => `<${addr}>: we only send SMS to <number>@${domains}; relaying to other domains is not allowed`,
+  },
+  InvalidNumber: {
+    code: 553, enhanced: '5.1.3', when: 'RCPT whose local part is not a valid phone number',
+    text: (input: string, reason: string) => `"${input}" is not a valid mobile number: ${reason}`,
+  },
+  TooManyRecipients: {
+    code: 452, enhanced: '4.5.3', when: 'more SMS recipients in one mail than smtp.maxRecipients',
+    text: (max: string) => `too many recipients: at most ${max} per mail, send the rest in another mail`,
+  },
+  MessageTooBig: {
+    code: 552, enhanced: '5.3.4', when: 'mail larger than smtp.maxMessageSize',
+    text: (max: string) => `the mail is too big: at most ${max} bytes are accepted`,
+  },
+  TooManySegments: {
+    code: 552, enhanced: '5.3.4', when: 'text longer than text.maxSegments SMS segments',
+    text: (n: string, max: string, detail: string) => `the text would take ${n} SMS segments, at most ${max} are allowed (${detail}); shorten it`,
+  },
+  NoText: {
+    code: 550, enhanced: '5.6.0', when: 'nothing left to send after removing signature, quotes and attachments',
+    text: () => 'no text to send: the mail has no text left after removing the signature, quoted replies and attachments',
+  },
+  BadContent: {
+    code: 550, enhanced: '5.6.0', when: 'a mail that cannot be read as MIME',
+    text: (why: string) => `the mail could not be read: ${why}`,
+  },
+  StoreUnavailable: {
+    code: 451, enhanced: '4.3.0', when: 'the message could not be stored safely (disk full, I/O error)',
+    text: () => 'temporary problem storing the message, nothing was queued; please try again later',
+  },
+  InternalError: {
+    code: 451, enhanced: '4.3.0', when: 'any unexpected problem while handling DATA',
+    text: () => 'temporary internal problem, nothing was queued; please try again later',
+  },
+  ShuttingDown: {
+    code: 421, enhanced: '4.3.2', when: 'the bridge is stopping',
+    text: () => 'the SMS bridge is shutting down, please try again later',
+  },
+} satisfies Record<string, Def>;
+
+export type ErrorName = keyof typeof ERROR_DEFS;
+
+type Factory<D extends Def> = (...args: Parameters<D['text']>) => SmtpError;
+
+/** `errors.InvalidNumber('+49123', 'too short')` → SmtpError(553, '5.1.3', ...). */
+export const errors = Object.fromEntries(
+  Object.entries(ERROR_DEFS).map(([name, d]) => [
+    name,
+    (...a: string[]) => new SmtpError(d.code, d.enhanced, (d.text as (...x: string[]) => string)(...a), name),
+  ]),
+) as { [K in ErrorName]: Factory<(typeof ERROR_DEFS)[K]> };

@@ -1,0 +1,21 @@
+import type { CountryCode } from 'libphonenumber-js/max';
+import { parseRecipientNumber } from '../sms/number.js';
+import { errors, SmtpError } from './errors.js';
+
+export interface RecipientRules {
+  domains: readonly string[];
+  defaultCountry: string;
+}
+
+/** `<number>@<sms domain>` → E.164, or the SmtpError that RCPT TO answers. Pure. */
+export function resolveRecipient(address: string, rules: RecipientRules): { e164: string; country?: string } | SmtpError {
+  const at = address.lastIndexOf('@');
+  const local = at > 0 ? address.slice(0, at) : address;
+  const domain = at > 0 ? address.slice(at + 1).toLowerCase() : '';
+  if (!rules.domains.some((d) => d.toLowerCase() === domain)) {
+    return errors.UnknownDomain(address, rules.domains.join(' or @'));
+  }
+  const n = parseRecipientNumber(local, rules.defaultCountry as CountryCode);
+  if (!n.ok) return errors.InvalidNumber(local, n.reason);
+  return { e164: n.e164, country: n.country };
+}
