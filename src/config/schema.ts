@@ -27,7 +27,7 @@ export const configSchema = {
       domains: {
         type: 'array', items: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9.-]+$' }, minItems: 1,
         default: ['sms.localhost'],
-        description: 'SMS domains: mail to <number>@<one of these> becomes an SMS. Compared case-insensitively.',
+        description: 'SMS domains: mail to `<number>@<domain>` becomes an SMS. Compared case-insensitively.',
       },
       defaultCountry: str('DE', 'ISO 3166 country for national numbers with a leading 0 (015112345678).', countryCode),
       maxRecipients: int(100, 'Most SMS recipients in one mail; more get 452 4.5.3.', 1, 100000),

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+export interface BridgeProcess {
+  child: ChildProcess;
+  port: number;
+  lines: Array<Record<string, unknown>>;
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+/** Runs src/main.ts as its own process (so it can be killed for real) and waits for its `started` line. */
+export async function spawnBridge(configPath: string, timeoutMs = 20000): Promise<BridgeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Array<Record<string, unknown>> = [];
+  const stderr: string[] = [];
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let buf = '';
+  const started = new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`bridge did not start: ${stderr.join('')}`)), timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        try {
+          const o = JSON.parse(line) as Record<string, unknown>;
+          lines.push(o);
+          if (o.evt === 'started') {
+            clearTimeout(t);
+            resolve(Number(String(o.smtp).split(':').pop()));
+          }
+        } catch {
+          stderr.push(line);
+        }
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+    void exited.then((code) => reject(new Error(`bridge exited with ${code}: ${stderr.join('')}`)));
+  });
+  return { child, port: await started, lines, stderr, exited };
+}
+
+/** A port that was free a moment ago (for a bridge that must come back on the same port after a restart). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}

@@ -1,0 +1,72 @@
+import { connect } from 'node:net';
+import nodemailer from 'nodemailer';
+
+export interface Reply {
+  code: number;
+  /** Full reply text, lines joined with \n. */
+  text: string;
+}
+
+/** A minimal raw SMTP client: reads the greeting, sends each line, collects one reply per line. */
+export async function chat(port: number, lines: string[], opts: { timeoutMs?: number } = {}): Promise<Reply[]> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setEncoding('utf8');
+  let buf = '';
+  const waiting: Array<(r: Reply) => void> = [];
+  const ready: Reply[] = [];
+  let current: string[] = [];
+  socket.on('data', (d: string) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\r\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      current.push(line);
+      if (/^\d{3} /.test(line) || /^\d{3}$/.test(line)) {
+        const r = { code: Number(line.slice(0, 3)), text: current.join('\n') };
+        current = [];
+        const w = waiting.shift();
+        if (w) w(r);
+        else ready.push(r);
+      }
+    }
+  });
+  const next = () =>
+    new Promise<Reply>((resolve, reject) => {
+      const r = ready.shift();
+      if (r) return resolve(r);
+      const t = setTimeout(() => reject(new Error(`no SMTP reply within ${opts.timeoutMs ?? 5000} ms`)), opts.timeoutMs ?? 5000);
+      waiting.push((x) => {
+        clearTimeout(t);
+        resolve(x);
+      });
+    });
+  try {
+    await new Promise<void>((res, rej) => socket.once('connect', res).once('error', rej));
+    await next(); // greeting
+    const replies: Reply[] = [];
+    let inBody = false;
+    for (const line of lines) {
+      socket.write(line + '\r\n');
+      // Lines of a mail body get no reply; the final "." gets the DATA reply.
+      if (inBody && line !== '.') continue;
+      const r = await next();
+      replies.push(r);
+      inBody = !inBody && /^DATA$/i.test(line) && r.code === 354;
+    }
+    return replies;
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Splits a mail into the lines `chat` sends after DATA, dot-stuffed, ending with ".". */
+export function dataLines(mail: string): string[] {
+  return [...mail.replace(/\r\n/g, '\n').split('\n').map((l) => (l.startsWith('.') ? '.' + l : l)), '.'];
+}
+
+/** A real client: nodemailer over loopback, no TLS. */
+export function mailer(port: number) {
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: false });
+}
+
