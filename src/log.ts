@@ -18,7 +18,8 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
 };
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): { logger: Logger; log: LogFn } {
-  const logger = destination ? pino({ level, base: undefined }, destination) : pino({ level, base: undefined });
+  // Synchronous writes: the last lines before process.exit (stopping, stopped, a fatal error) must not be lost.
+  const logger = pino({ level, base: undefined }, destination ?? pino.destination({ dest: 1, sync: true }));
   const log: LogFn = (evt, data) => logger[LEVEL_OF[evt] ?? 'info']({ evt, ...data });
   return { logger, log };
 }

@@ -38,8 +38,10 @@ M('bad config :: the start stops with exit code 2 and every problem named', asyn
 M('SIGTERM :: stops cleanly with exit code 0', async ({ config }) => {
   const p = await spawnBridge(config);
   p.child.kill('SIGTERM');
-  assert.is(await p.exited, 0);
-  assert.ok(p.lines.some((l) => l.evt === 'stopped'));
+  const code = await p.exited;
+  const diag = `${JSON.stringify(p.lines.slice(-5))}\n${p.stderr.join('')}`;
+  assert.is(code, 0, diag);
+  assert.ok(p.lines.some((l) => l.evt === 'stopped'), diag);
 });
 
 /**

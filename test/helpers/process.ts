@@ -17,7 +17,7 @@ export async function spawnBridge(configPath: string, timeoutMs = 20000): Promis
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   let buf = '';
   const started = new Promise<number>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`bridge did not start: ${stderr.join('')}`)), timeoutMs);
