@@ -1,0 +1,66 @@
+/**
+ * How deep the multipart parts of a raw message are nested, found from the
+ * Content-Type boundaries before the message is handed to mailparser, which
+ * has a limit on the number of parts but none on their nesting.
+ *
+ * It follows the structure the way a MIME splitter does, only far less
+ * carefully: it is a guard, and a message it reads wrongly is still parsed
+ * (and limited) by mailparser.
+ */
+
+const MULTIPART = /^content-type\s*:\s*multipart\//i;
+const BOUNDARY = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^\s;"]+))/i;
+
+interface Scan {
+  open: string[]; // boundaries of the multiparts we are inside, innermost last
+  inHeader: boolean;
+  contentType: string; // unfolded Content-Type of the part whose header is being read
+  max: number;
+}
+
+/** Deepest nesting of multipart parts; stops reading once it is past `limit`. */
+export function multipartDepth(raw: Buffer, limit: number): number {
+  const text = raw.toString('latin1');
+  const scan: Scan = { open: [], inHeader: true, contentType: '', max: 0 };
+  let start = 0;
+  while (start <= text.length && scan.max <= limit) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    const line = text.slice(start, text[stop - 1] === '\r' ? stop - 1 : stop);
+    if (scan.inHeader) readHeaderLine(scan, line);
+    else readBodyLine(scan, line);
+    start = stop + 1;
+  }
+  return scan.max;
+}
+
+function readHeaderLine(scan: Scan, line: string): void {
+  if (line === '') {
+    scan.inHeader = false;
+    const boundary = MULTIPART.test(scan.contentType) ? BOUNDARY.exec(scan.contentType) : null;
+    if (boundary) {
+      scan.open.push(boundary[1] ?? boundary[2]);
+      scan.max = Math.max(scan.max, scan.open.length);
+    }
+    scan.contentType = '';
+  } else if (line.startsWith(' ') || line.startsWith('\t')) {
+    if (scan.contentType) scan.contentType += line;
+  } else {
+    scan.contentType = /^content-type\s*:/i.test(line) ? line : '';
+  }
+}
+
+// A delimiter of an outer multipart also ends every part nested inside it.
+function readBodyLine(scan: Scan, line: string): void {
+  if (!line.startsWith('--')) return;
+  const trimmed = line.trimEnd();
+  for (let i = scan.open.length - 1; i >= 0; i--) {
+    const delimiter = '--' + scan.open[i];
+    if (trimmed === delimiter || trimmed === delimiter + '--') {
+      const closing = trimmed !== delimiter;
+      scan.open.length = closing ? i : i + 1;
+      scan.inHeader = !closing;
+      return;
+    }
+  }
+}

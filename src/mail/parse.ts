@@ -1,0 +1,129 @@
+/**
+ * Raw message to plain typed data, with mailparser doing the MIME work.
+ *
+ * mailparser fills `text` from HTML whenever the HTML is the whole message
+ * (and adds converted HTML to `text` in multipart/mixed), so the generated
+ * text is switched off here: `text` is only ever what a text/plain part said,
+ * and the HTML is converted by `extract.ts` with options that suit an SMS.
+ */
+import { simpleParser, type EmailAddress, type HeaderLines, type SimpleParserOptions } from 'mailparser';
+import { multipartDepth } from './depth.js';
+import { isBlank } from './whitespace.js';
+import { decodeWords } from './words.js';
+
+export interface ParsedMail {
+  /** Angle brackets included. */
+  messageId?: string;
+  references: string[];
+  inReplyTo?: string;
+  /** Decoded. */
+  subject?: string;
+  /** The From header as text, display name decoded. */
+  from?: string;
+  fromAddress?: string;
+  /** Unset when the Date header is missing or unreadable. */
+  date?: Date;
+  /** Content of the text/plain part(s); unset when there is none or it is blank. */
+  text?: string;
+  /** Content of the text/html part(s); unset when there is none or it is blank. */
+  html?: string;
+  /** Lower-cased name → unfolded, decoded value of the first occurrence of each header. */
+  headers: Map<string, string>;
+  attachments: number;
+}
+
+export interface ParseOptions {
+  /** Deepest multipart nesting accepted; real mail stays below 10. */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_DEPTH = 32;
+
+export type MailParseErrorCode = 'too-deep' | 'too-many-parts' | 'header-too-large';
+
+/**
+ * A message whose structure is past a limit. Permanent: sending it again will
+ * not help (for the SMTP answer, 554 5.6.0 or 552 5.3.4 fit).
+ */
+export class MailParseError extends Error {
+  constructor(
+    readonly code: MailParseErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MailParseError';
+  }
+}
+
+const PARSER_OPTIONS: SimpleParserOptions = {
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+  keepCidLinks: true, // no data: URLs built from inline images
+  keepDeliveryStatus: true, // a bounce report is not text anybody wrote
+  checksumAlgo: false,
+};
+
+/** Rejects with MailParseError for a message past a limit; other errors are mailparser's own. */
+export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (multipartDepth(raw, maxDepth) > maxDepth) {
+    throw new MailParseError('too-deep', `MIME parts nested deeper than ${maxDepth} levels`);
+  }
+  const mail = await simpleParser(raw, PARSER_OPTIONS).catch(asLimitError);
+  const headers = headerMap(mail.headerLines);
+  return {
+    messageId: mail.messageId,
+    references: mail.references === undefined ? [] : [mail.references].flat(),
+    inReplyTo: mail.inReplyTo,
+    subject: mail.subject === undefined ? undefined : decodeWords(mail.subject),
+    from: mail.from?.text || undefined,
+    fromAddress: mail.from ? firstAddress(mail.from.value) : undefined,
+    date: readDate(headers.get('date')),
+    text: content(mail.text),
+    html: content(mail.html),
+    headers,
+    attachments: mail.attachments.length,
+  };
+}
+
+// mailsplit marks its limit errors with EMAXLEN and tells them apart only by message.
+function asLimitError(err: unknown): never {
+  if (err instanceof Error && (err as { code?: unknown }).code === 'EMAXLEN') {
+    const code = /child nodes/i.test(err.message) ? 'too-many-parts' : 'header-too-large';
+    throw new MailParseError(code, err.message);
+  }
+  throw err;
+}
+
+function content(value: string | false | undefined): string | undefined {
+  return value && !isBlank(value) ? value : undefined;
+}
+
+// mailparser dates an unreadable Date header "now"; we would rather know.
+function readDate(value: string | undefined): Date | undefined {
+  const date = value === undefined ? undefined : new Date(value);
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+function firstAddress(list: readonly EmailAddress[]): string | undefined {
+  for (const entry of list) {
+    const address = entry.address || (entry.group && firstAddress(entry.group));
+    if (address) return address;
+  }
+  return undefined;
+}
+
+// Built from the raw lines: mailparser's own map merges X-Priority into
+// "priority", List-* into "list", and holds objects for dates and addresses.
+function headerMap(lines: HeaderLines): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const { key, line } of lines) {
+    if (key === '' || map.has(key)) continue;
+    const raw = line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '');
+    // Header lines come as binary strings; 8-bit headers are UTF-8 in practice (RFC 6532).
+    map.set(key, decodeWords(Buffer.from(raw, 'latin1').toString('utf8')).trim());
+  }
+  return map;
+}

@@ -1,0 +1,40 @@
+/**
+ * Data shared by the text-extraction stage (`extract.ts`) and its helpers.
+ * Plain data only, so a `cuts` list can go straight into a preview answer.
+ */
+
+/** Where the SMS text is taken from. */
+export type ExtractSource = 'body' | 'subject' | 'subject+body';
+
+export interface ExtractOptions {
+  source: ExtractSource;
+  /** A line equal to this (after trimming) ends the text; empty disables it. */
+  endMarker: string;
+  /** Regex sources, matched case-insensitively per line: the first matching line and everything after it is cut. */
+  signaturePatterns: string[];
+}
+
+export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'html';
+
+export interface Cut {
+  kind: CutKind;
+  /** The line where the cut happened, trimmed, at most 80 characters. */
+  at: string;
+}
+
+export interface ExtractResult {
+  /** The SMS text; '' when nothing is left to send. */
+  text: string;
+  /** What the text came from; 'html' when the body had to be converted from HTML. */
+  from: ExtractSource | 'html';
+  cuts: Cut[];
+}
+
+const MAX_AT_LENGTH = 80;
+
+/** Builds a cut; counts code points so that an emoji is never split in half. */
+export function cutAt(kind: CutKind, line: string): Cut {
+  const chars = Array.from(line.trim());
+  const at = chars.length > MAX_AT_LENGTH ? chars.slice(0, MAX_AT_LENGTH - 1).join('') + '…' : chars.join('');
+  return { kind, at };
+}

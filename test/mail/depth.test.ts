@@ -1,0 +1,54 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { multipartDepth } from '../../src/mail/depth.js';
+
+const Depth = suite('depth :: multipartDepth');
+
+const raw = (text: string): Buffer => Buffer.from(text.replace(/\n/g, '\r\n'));
+
+Depth('single part :: 0', () => {
+  assert.is(multipartDepth(raw('Subject: x\nContent-Type: text/plain\n\nhello\n'), 10), 0);
+});
+
+Depth('alternative inside mixed :: 2', () => {
+  const mail = raw(
+    'Content-Type: multipart/mixed; boundary="m"\n\n--m\nContent-Type: multipart/alternative;\n boundary=a\n\n' +
+      '--a\nContent-Type: text/plain\n\nx\n--a--\n--m\nContent-Type: application/pdf\n\nAAAA\n--m--\n',
+  );
+  assert.is(multipartDepth(mail, 10), 2);
+});
+
+Depth('siblings one after another :: not added up', () => {
+  const child = (b: string): string => `--m\nContent-Type: multipart/alternative; boundary=${b}\n\n--${b}\n\nx\n--${b}--\n`;
+  const mail = raw(`Content-Type: multipart/mixed; boundary=m\n\n${child('a')}${child('b')}${child('c')}--m--\n`);
+  assert.is(multipartDepth(mail, 10), 2);
+});
+
+Depth('inner part never closed :: the outer delimiter closes it', () => {
+  const child = (b: string): string => `--m\nContent-Type: multipart/related; boundary=${b}\n\n--${b}\n\nx\n`;
+  const mail = raw(`Content-Type: multipart/mixed; boundary=m\n\n${child('a')}${child('b')}${child('c')}--m--\n`);
+  assert.is(multipartDepth(mail, 10), 2);
+});
+
+Depth('deep nesting, LF line ends :: counted, stops past the limit', () => {
+  let text = '';
+  for (let i = 0; i < 50; i++) text += `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n`;
+  const mail = Buffer.from(text + 'Content-Type: text/plain\n\nx\n');
+  assert.is(multipartDepth(mail, 100), 50);
+  assert.is(multipartDepth(mail, 10), 11);
+});
+
+Depth('closed boundary seen again in its epilogue :: not a new part', () => {
+  const mail = raw(
+    'Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: multipart/alternative; boundary=a\n\n--a\n\nx\n--a--\n' +
+      '--a\nContent-Type: multipart/related; boundary=r\n\n--r\n\ny\n--m--\n',
+  );
+  assert.is(multipartDepth(mail, 10), 2);
+});
+
+Depth('multipart header in a body :: not a part, not counted', () => {
+  const mail = raw('Content-Type: text/plain\n\nContent-Type: multipart/mixed; boundary=x\n\n--x\n');
+  assert.is(multipartDepth(mail, 10), 0);
+});
+
+Depth.run();

@@ -1,0 +1,364 @@
+import { readFile } from 'node:fs/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { extractText, type Cut, type ExtractResult } from '../../src/mail/extract.js';
+import { MailParseError, parseMail, type ParsedMail } from '../../src/mail/parse.js';
+
+const fixture = (name: string): Promise<Buffer> => readFile(new URL(`../fixtures/${name}`, import.meta.url));
+
+/** Fails instead of hanging when a promise does not settle in time. */
+async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await within(5000, promise);
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
+
+function mail(headers: string, body: string): Buffer {
+  return Buffer.from(`${headers}\r\n\r\n${body}`.replace(/\r?\n/g, '\r\n'));
+}
+
+const BASIC = 'From: a@example.com\nTo: +4915112345678@sms.localhost\nSubject: t\nMessage-ID: <t@example.com>';
+
+// ---------------------------------------------------------------- fixtures
+const Fixtures = suite('parse+extract :: fixtures');
+
+const GSM_160 =
+  'Hallo Team, die Lieferung kommt morgen zwischen 8 und 10 Uhr. Bitte Rampe 3 freihalten und den Schlüssel beim Pförtner hinterlegen. Bis morgen! Danke, Lager Süd';
+
+const expected: Array<[string, string, ExtractResult['from'], Array<Cut['kind']>]> = [
+  [
+    'outlook-html-only.eml',
+    'Guten Tag Frau Schmidt,\n\nIhre Rechnung Nr. 4711 über 149,90\u00a0€ ist fällig – bitte hier bezahlen (https://pay.acme.test/inv/4711).\n' +
+      'Bei Fragen antworten Sie einfach mit dem Stichwort “Rechnung 4711”, dann geht’s schneller.\n\nViele Grüße\nIhre Acme Buchhaltung',
+    'html',
+    [],
+  ],
+  ['outlook-multipart-quoted.eml', 'Hallo Anna,\n\npasst, ich bin um 14 Uhr da. Bringst du die Unterlagen mit?\n\nGruß\nMax', 'body', ['quote']],
+  [
+    'thunderbird-flowed-signature.eml',
+    'Hi Lisa,\n\nthe package arrived today, but the box was damaged and two of the glasses are broken. ' +
+      'Can you call me back before 6 pm so we can sort out the replacement?\n\nFrom tomorrow on I am back in the office.\n\nThanks,\nJonas',
+    'body',
+    ['signature'],
+  ],
+  ['gmail-reply.eml', "Sure, see you at 7! I'll book a table for four.", 'body', ['quote']],
+  [
+    'base64-utf8.eml',
+    'Grüße aus München!\n\nDie Bestellung für Frau Öztürk ist fertig. Abholung ab Dienstag möglich, Kühlware bitte bis 18 Uhr.',
+    'body',
+    [],
+  ],
+  [
+    'latin1-qp.eml',
+    'Achtung: Die Straße am Mühlweg ist ab Montag wegen Bauarbeiten gesperrt. Bitte über die Hauptstraße ausweichen, ' +
+      'die Zufahrt zum Hof ist nur von Süden möglich.\n\nGrüße, Jürgen Weiß',
+    'body',
+    [],
+  ],
+  ['pdf-attachment.eml', 'Anbei die Rechnung 4711 als PDF. Betrag: 149,90 EUR, faellig am 15.11.2026.', 'body', []],
+  ['cyrillic.eml', 'Привет, Ольга!\n\nВстреча переносится на четверг, 12:00. Не забудь документы.\n\nСергей', 'body', []],
+  ['emoji.eml', 'Super, danke! 👍\nParty am Samstag 🎉 – wer bringt Kuchen mit? 🍰', 'body', []],
+  ['gsm-160.eml', GSM_160, 'body', []],
+  ['gsm-161.eml', GSM_160 + '.', 'body', []],
+  ['end-marker.eml', 'Bitte heute noch Rückruf unter 030 9876543, es geht um den Vertrag.', 'body', ['end-marker']],
+  ['empty-body.eml', 'Bin in 10 Minuten da', 'subject', []],
+  ['nothing-to-send.eml', '', 'body', ['signature']],
+];
+
+for (const [name, text, from, cutKinds] of expected) {
+  Fixtures(`${name} :: exactly the expected text`, async () => {
+    const result = extractText(await parseMail(await fixture(name)));
+    assert.is(result.text, text);
+    assert.is(result.from, from);
+    assert.equal(
+      result.cuts.map((c) => c.kind),
+      cutKinds,
+    );
+  });
+}
+
+// GSM 03.38 basic character set (no escape, no extension table).
+const GSM_BASIC = new Set(
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+
+Fixtures('gsm-160/161 :: 160 and 161 characters, GSM basic set only', () => {
+  assert.is(GSM_160.length, 160);
+  assert.ok([...GSM_160].every((ch) => GSM_BASIC.has(ch)), 'a character outside the GSM basic set');
+});
+
+Fixtures('multipart fixtures :: the HTML part alone gives the same text', async () => {
+  for (const name of ['outlook-multipart-quoted.eml', 'gmail-reply.eml']) {
+    const parsed = await parseMail(await fixture(name));
+    assert.ok(parsed.html, `${name} has HTML`);
+    assert.is(extractText({ html: parsed.html }).text, extractText({ text: parsed.text }).text, name);
+  }
+});
+
+Fixtures('outlook-multipart-quoted :: HTML part cut at the border-top container', async () => {
+  const parsed = await parseMail(await fixture('outlook-multipart-quoted.eml'));
+  assert.equal(extractText({ html: parsed.html }).cuts, [{ kind: 'html', at: 'Von: Anna Berger <anna.berger@example.de>' }]);
+});
+
+Fixtures.run();
+
+// ---------------------------------------------------------------- fields
+const Fields = suite('parse :: fields');
+
+Fields('outlook-multipart-quoted :: ids, references, from, date', async () => {
+  const parsed = await parseMail(await fixture('outlook-multipart-quoted.eml'));
+  const parent = '<FR3P281MB1234ABCDEF0987654321@FR3P281MB1234.DEUP281.PROD.OUTLOOK.COM>';
+  assert.is(parsed.messageId, '<DB9PR10MB5123C0FFEE1234567890ABCDEF01234@DB9PR10MB5123.EURPRD10.PROD.OUTLOOK.COM>');
+  assert.equal(parsed.references, [parent]);
+  assert.is(parsed.inReplyTo, parent);
+  assert.is(parsed.subject, 'AW: Termin morgen');
+  assert.is(parsed.from, '"Max Muster" <max.muster@example.de>');
+  assert.is(parsed.fromAddress, 'max.muster@example.de');
+  assert.is(parsed.date?.toISOString(), '2026-11-02T08:30:05.000Z');
+  assert.is(parsed.attachments, 0);
+});
+
+Fields('encoded-word subjects :: decoded, never left raw', async () => {
+  const subjects: Array<[string, string]> = [
+    ['latin1-qp.eml', 'Straßensperrung Mühlweg'],
+    ['cyrillic.eml', 'Встреча перенесена'],
+    ['base64-utf8.eml', 'Bestellung fertig'],
+    ['emoji.eml', 'Party 🎉'],
+  ];
+  for (const [name, subject] of subjects) {
+    const parsed = await parseMail(await fixture(name));
+    assert.is(parsed.subject, subject, name);
+    assert.is(parsed.headers.get('subject'), subject, name);
+  }
+});
+
+Fields('encoded display names :: decoded in from, address kept', async () => {
+  const parsed = await parseMail(await fixture('latin1-qp.eml'));
+  assert.is(parsed.from, '"Jürgen Weiß" <j.weiss@gemeinde-musterdorf.example>');
+  assert.is(parsed.fromAddress, 'j.weiss@gemeinde-musterdorf.example');
+});
+
+Fields('html-only mail :: text unset, html set (mailparser does not generate text)', async () => {
+  const parsed = await parseMail(await fixture('outlook-html-only.eml'));
+  assert.is(parsed.text, undefined);
+  assert.ok(parsed.html?.includes('class=MsoNormal'));
+});
+
+Fields('multipart/alternative :: both parts, each as the mail had it', async () => {
+  const parsed = await parseMail(await fixture('gmail-reply.eml'));
+  assert.ok(parsed.text?.startsWith('Sure, see you at 7!'));
+  assert.ok(parsed.html?.startsWith('<div dir="ltr">'));
+});
+
+Fields('multipart/mixed with text and html :: text holds only the text/plain part', async () => {
+  const raw = mail(
+    `${BASIC}\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b`,
+    '--b\nContent-Type: text/plain\n\nplain part\n--b\nContent-Type: text/html\n\n<p>html part</p>\n--b--\n',
+  );
+  const parsed = await parseMail(raw);
+  assert.is(parsed.text?.trim(), 'plain part');
+  assert.ok(parsed.html?.includes('<p>html part</p>'));
+});
+
+Fields('text/plain only :: html unset', async () => {
+  const parsed = await parseMail(await fixture('base64-utf8.eml'));
+  assert.is(parsed.html, undefined);
+});
+
+Fields('pdf attachment :: counted', async () => {
+  assert.is((await parseMail(await fixture('pdf-attachment.eml'))).attachments, 1);
+});
+
+Fields('format=flowed :: soft breaks joined, "-- " kept as its own line', async () => {
+  const parsed = await parseMail(await fixture('thunderbird-flowed-signature.eml'));
+  assert.ok(parsed.text?.includes('two of the glasses are broken.'));
+  assert.ok(parsed.text?.includes('\n-- \nJonas Weber\n'));
+});
+
+Fields('unreadable Date header :: date unset, not "now"', async () => {
+  const parsed = await parseMail(mail(`${BASIC}\nDate: sometime next week`, 'x'));
+  assert.is(parsed.date, undefined);
+  assert.is(parsed.headers.get('date'), 'sometime next week');
+});
+
+Fields('no Message-ID, References or From :: unset and empty', async () => {
+  const parsed = await parseMail(mail('Subject: bare', 'x'));
+  assert.is(parsed.messageId, undefined);
+  assert.equal(parsed.references, []);
+  assert.is(parsed.from, undefined);
+  assert.is(parsed.fromAddress, undefined);
+});
+
+Fields('References with several ids :: all, in order', async () => {
+  const parsed = await parseMail(mail(`${BASIC}\nReferences: <a@x> <b@x>\n <c@x>`, 'x'));
+  assert.equal(parsed.references, ['<a@x>', '<b@x>', '<c@x>']);
+});
+
+Fields('group address :: first member is the fromAddress', async () => {
+  const parsed = await parseMail(mail('From: Team: anna@x.de, max@x.de;\nSubject: g', 'x'));
+  assert.is(parsed.fromAddress, 'anna@x.de');
+});
+
+Fields.run();
+
+// ---------------------------------------------------------------- headers
+const Headers = suite('parse :: headers');
+
+async function headersOf(headerBlock: string): Promise<ParsedMail['headers']> {
+  return (await parseMail(mail(headerBlock, 'x'))).headers;
+}
+
+Headers('names :: lower-cased', async () => {
+  const headers = await headersOf(`${BASIC}\nX-SMS-Flash: yes\nAuto-Submitted: auto-replied`);
+  assert.is(headers.get('x-sms-flash'), 'yes');
+  assert.is(headers.get('auto-submitted'), 'auto-replied');
+});
+
+Headers('folded value :: unfolded', async () => {
+  const headers = await headersOf(`${BASIC}\nX-SMS-Options: flash=1;\n validity=60`);
+  assert.is(headers.get('x-sms-options'), 'flash=1; validity=60');
+});
+
+Headers('repeated header :: the first occurrence', async () => {
+  const headers = await headersOf(`${BASIC}\nX-SMS-Flash: yes\nX-SMS-Flash: no`);
+  assert.is(headers.get('x-sms-flash'), 'yes');
+});
+
+Headers('encoded word in a custom header :: decoded', async () => {
+  const headers = await headersOf(`${BASIC}\nX-SMS-Sender: =?utf-8?q?B=C3=A4ckerei?=`);
+  assert.is(headers.get('x-sms-sender'), 'Bäckerei');
+});
+
+Headers('raw UTF-8 header (RFC 6532) :: decoded as UTF-8', async () => {
+  const headers = await headersOf(`${BASIC}\nX-SMS-Sender: Bäckerei`);
+  assert.is(headers.get('x-sms-sender'), 'Bäckerei');
+});
+
+Headers('X-Priority and List-Id :: kept under their own names', async () => {
+  const headers = await headersOf(`${BASIC}\nX-Priority: 1 (Highest)\nList-Id: <news.acme.test>`);
+  assert.is(headers.get('x-priority'), '1 (Highest)');
+  assert.is(headers.get('list-id'), '<news.acme.test>');
+});
+
+Headers('header named __proto__ :: an ordinary entry', async () => {
+  const headers = await headersOf(`${BASIC}\n__proto__: polluted`);
+  assert.is(headers.get('__proto__'), 'polluted');
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
+});
+
+Headers.run();
+
+// ---------------------------------------------------------------- hostile input
+const Hostile = suite('parse :: hostile input');
+
+function nested(depth: number): Buffer {
+  let head = `${BASIC}\nMIME-Version: 1.0\n`;
+  let tail = '';
+  for (let i = 0; i < depth; i++) {
+    head += `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n`;
+    tail = `--b${i}--\n` + tail;
+  }
+  return mail(head + 'Content-Type: text/plain', 'innermost\n' + tail);
+}
+
+Hostile('multipart nested 100 deep :: MailParseError too-deep', async () => {
+  const err = await rejection(parseMail(nested(100)));
+  assert.instance(err, MailParseError);
+  assert.is((err as MailParseError).code, 'too-deep');
+});
+
+Hostile('multipart nested 100 deep with maxDepth 150 :: parsed to the innermost text', async () => {
+  const parsed = await within(5000, parseMail(nested(100), { maxDepth: 150 }));
+  assert.is(parsed.text?.trim(), 'innermost');
+});
+
+Hostile('multipart nested exactly maxDepth deep :: parsed', async () => {
+  const parsed = await within(5000, parseMail(nested(5), { maxDepth: 5 }));
+  assert.is(parsed.text?.trim(), 'innermost');
+  assert.instance(await rejection(parseMail(nested(6), { maxDepth: 5 })), MailParseError);
+});
+
+Hostile('1500 sibling parts :: MailParseError too-many-parts', async () => {
+  const parts = Array.from({ length: 1500 }, (_, i) => `--b\nContent-Type: text/plain\n\npart ${i}\n`).join('');
+  const err = await rejection(parseMail(mail(`${BASIC}\nContent-Type: multipart/mixed; boundary=b`, `${parts}--b--\n`)));
+  assert.instance(err, MailParseError);
+  assert.is((err as MailParseError).code, 'too-many-parts');
+});
+
+Hostile('header block over 1 MB :: MailParseError header-too-large', async () => {
+  const err = await rejection(parseMail(mail(`${BASIC}\nX-Junk: ${'a'.repeat(1_100_000)}`, 'x')));
+  assert.instance(err, MailParseError);
+  assert.is((err as MailParseError).code, 'header-too-large');
+});
+
+Hostile('invalid UTF-8 in body and subject :: replacement characters, rest intact', async () => {
+  const raw = Buffer.concat([
+    Buffer.from('From: a@example.com\r\nSubject: Gr\xfc\xdfe '),
+    Buffer.from([0xc3, 0x28, 0xff]),
+    Buffer.from('\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHallo '),
+    Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+    Buffer.from(' Welt\r\n'),
+  ]);
+  const parsed = await within(5000, parseMail(raw));
+  assert.is(parsed.text, 'Hallo \ufffd\ufffd\ufffd( Welt\n');
+  assert.ok(parsed.subject?.endsWith('\ufffd(\ufffd'), parsed.subject);
+  assert.is(extractText(parsed).text, 'Hallo \ufffd\ufffd\ufffd( Welt');
+});
+
+Hostile('NUL bytes :: kept by parseMail, removed by extractText', async () => {
+  const parsed = await within(5000, parseMail(mail(`${BASIC}\nX-SMS-Flash: y\0es`, 'A\0B\0\0C\n')));
+  assert.is(parsed.text, 'A\0B\0\0C\n');
+  assert.is(extractText(parsed).text, 'ABC');
+});
+
+Hostile('empty input :: an empty mail', async () => {
+  const parsed = await within(5000, parseMail(Buffer.alloc(0)));
+  assert.equal([parsed.text, parsed.html, parsed.subject, parsed.messageId], [undefined, undefined, undefined, undefined]);
+  assert.equal(parsed.references, []);
+  assert.is(parsed.headers.size, 0);
+  assert.is(parsed.attachments, 0);
+  assert.is(extractText(parsed).text, '');
+});
+
+Hostile('no header block at all :: no headers, no text', async () => {
+  const parsed = await within(5000, parseMail(Buffer.from('just some words without a colon')));
+  assert.is(parsed.headers.size, 0);
+  assert.is(extractText(parsed).text, '');
+});
+
+Hostile('subject encoded twice :: decoded completely', async () => {
+  // "=?utf-8?b?SMOkbGxv?=" (Hällo) encoded once more
+  const parsed = await parseMail(mail('From: a@example.com\nSubject: =?utf-8?b?PT91dGYtOD9iP1NNT2tiR3h2Pz0=?=', 'x'));
+  assert.is(parsed.subject, 'Hällo');
+});
+
+Hostile('broken encoded words :: no "=?" left in the subject', async () => {
+  const broken = ['=?utf-8?b?!!!notbase64?=', '=?x-unknown?q?abc?=', '=?utf-7?B?K0FPUS0=?='];
+  for (const subject of broken) {
+    const parsed = await parseMail(mail(`From: a@example.com\nSubject: ${subject}`, 'x'));
+    assert.not.ok(parsed.subject?.includes('=?'), `${subject} -> ${parsed.subject}`);
+  }
+});
+
+Hostile('HTML nested 5000 deep :: converted without a stack overflow', async () => {
+  const html = '<div>'.repeat(5000) + 'deep' + '</div>'.repeat(5000);
+  const parsed = await within(5000, parseMail(mail(`${BASIC}\nContent-Type: text/html`, `<p>top</p>${html}`)));
+  assert.ok(extractText(parsed).text.startsWith('top'));
+});
+
+Hostile.run();
