@@ -1,6 +1,7 @@
 import type { Connector, DeliveryReport, SubmitResult } from '../connectors/types.js';
 import type { MessageStore, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
 import { retryDelaySeconds, withinMaxAge } from './retry.js';
+import { WorkLoop } from './work-loop.js';
 
 export interface DispatcherOptions {
   store: MessageStore;
@@ -26,37 +27,35 @@ const EARLY_REPORT_TTL_MS = 10 * 60_000;
  * which SMS may have reached the connector (`submitting`) and ask it.
  */
 export class Dispatcher {
-  private readonly inFlight = new Set<string>();
+  private readonly loop: WorkLoop<SmsMessage>;
   private readonly byConnectorId = new Map<string, string>();
   private readonly early = new Map<string, { r: DeliveryReport; until: number }>();
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private drained?: () => void;
   private readonly now: () => Date;
   private lastReceiptSweep = 0;
 
   constructor(private readonly o: DispatcherOptions) {
     this.now = o.now ?? (() => new Date());
+    this.loop = new WorkLoop({
+      concurrency: o.concurrency,
+      tickMs: o.tickMs ?? 250,
+      next: (limit) => o.store.due(this.now(), limit + this.loop.inFlight),
+      key: (m) => m.id,
+      run: (m) => this.send(m),
+      onError: (m, e) => o.log('dispatch-error', { msgId: m.id, error: e.message }),
+      onTick: () => this.sweepReceipts(),
+    });
   }
 
   async start(): Promise<void> {
     this.o.connector.onReport((r) => void this.onReport(r).catch((e: Error) => this.o.log('report-failed', { error: e.message })));
     await this.reconcile();
-    this.running = true;
-    this.o.store.onChange(() => this.pump());
-    this.timer = setInterval(() => this.pump(), this.o.tickMs ?? 250);
-    this.pump();
+    this.o.store.onChange(() => this.loop.wake());
+    this.loop.start();
   }
 
   /** Stops taking new SMS and waits (up to timeoutMs) for those being handed over. */
-  async stop(timeoutMs = 10_000): Promise<void> {
-    this.running = false;
-    clearInterval(this.timer);
-    if (!this.inFlight.size) return;
-    await new Promise<void>((resolve) => {
-      this.drained = resolve;
-      setTimeout(resolve, timeoutMs).unref();
-    });
+  stop(timeoutMs = 10_000): Promise<void> {
+    return this.loop.stop(timeoutMs);
   }
 
   /** Settles what a crash left open: `submitting` ones are asked of the connector, `submitted` ones followed up. */
@@ -76,28 +75,6 @@ export class Dispatcher {
     const submitted = this.o.store.inStatus('submitted');
     for (const m of submitted) this.byConnectorId.set(connectorIdOf(m), m.id);
     this.o.connector.resume(submitted.map((m) => ({ id: m.id, to: m.to, connectorMessageId: connectorIdOf(m) })));
-  }
-
-  private pump(): void {
-    if (!this.running) return;
-    const free = this.o.concurrency - this.inFlight.size;
-    if (free > 0) {
-      for (const m of this.o.store.due(this.now(), free + this.inFlight.size)) {
-        if (this.inFlight.size >= this.o.concurrency) break;
-        if (this.inFlight.has(m.id)) continue;
-        this.inFlight.add(m.id);
-        void this.send(m)
-          .catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message }))
-          .finally(() => this.settled(m.id));
-      }
-    }
-    this.sweepReceipts();
-  }
-
-  private settled(id: string): void {
-    this.inFlight.delete(id);
-    if (!this.running && this.inFlight.size === 0) this.drained?.();
-    else this.pump();
   }
 
   private async send(m: SmsMessage): Promise<void> {

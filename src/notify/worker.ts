@@ -1,4 +1,5 @@
 import { retryDelaySeconds } from '../dispatch/retry.js';
+import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, MessageStore, SmsMessage } from '../store/types.js';
 import { composeConfirmation } from './compose.js';
 import type { ConfirmationTransport } from './outbox.js';
@@ -23,45 +24,29 @@ export interface NotifierOptions {
  * the next attempt, so a confirmation survives restarts and is never dropped.
  */
 export class Notifier {
-  private readonly busy = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly loop: WorkLoop<[SmsMessage, ConfirmationState]>;
   private readonly now: () => Date;
 
   constructor(private readonly o: NotifierOptions) {
     this.now = o.now ?? (() => new Date());
+    this.loop = new WorkLoop({
+      concurrency: o.concurrency ?? 8,
+      tickMs: o.tickMs ?? 500,
+      next: (limit) => o.store.confirmationsDue(this.now(), limit + this.loop.inFlight),
+      key: ([m, c]) => `${m.id}/${c.stage}`,
+      run: ([m, c]) => this.send(m, c),
+      onError: ([m, c], e) => o.log('confirmation-error', { msgId: m.id, stage: c.stage, error: e.message }),
+    });
   }
 
   start(): void {
-    this.running = true;
-    this.o.store.onChange(() => this.pump());
-    this.timer = setInterval(() => this.pump(), this.o.tickMs ?? 500);
-    this.pump();
+    this.o.store.onChange(() => this.loop.wake());
+    this.loop.start();
   }
 
   /** Stops starting new sends and waits for the running ones (up to timeoutMs). */
-  async stop(timeoutMs = 5000): Promise<void> {
-    this.running = false;
-    clearInterval(this.timer);
-    const until = Date.now() + timeoutMs;
-    while (this.busy.size && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  }
-
-  private pump(): void {
-    if (!this.running) return;
-    const limit = this.o.concurrency ?? 8;
-    for (const [m, c] of this.o.store.confirmationsDue(this.now(), limit + this.busy.size)) {
-      if (this.busy.size >= limit) break;
-      const key = `${m.id}/${c.stage}`;
-      if (this.busy.has(key)) continue;
-      this.busy.add(key);
-      void this.send(m, c)
-        .catch((e: Error) => this.o.log('confirmation-error', { msgId: m.id, stage: c.stage, error: e.message }))
-        .finally(() => {
-          this.busy.delete(key);
-          this.pump();
-        });
-    }
+  stop(timeoutMs = 5000): Promise<void> {
+    return this.loop.stop(timeoutMs);
   }
 
   private async send(m: SmsMessage, c: ConfirmationState): Promise<void> {

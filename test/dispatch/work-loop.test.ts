@@ -1,0 +1,79 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { retryDelaySeconds, withinMaxAge } from '../../src/dispatch/retry.js';
+import { WorkLoop } from '../../src/dispatch/work-loop.js';
+
+const W = suite('dispatch work-loop');
+
+W('concurrency :: never more jobs at once than allowed, each job once, all done', async () => {
+  const todo = Array.from({ length: 20 }, (_, i) => `j${i}`);
+  const done: string[] = [];
+  let running = 0;
+  let peak = 0;
+  const loop: WorkLoop<string> = new WorkLoop<string>({
+    concurrency: 3, tickMs: 1000,
+    next: (limit) => todo.filter((j) => !done.includes(j)).slice(0, limit + loop.inFlight),
+    key: (j) => j,
+    run: async (j) => {
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      done.push(j);
+    },
+    onError: () => assert.unreachable(),
+  });
+  loop.start();
+  await new Promise((r) => setTimeout(r, 300));
+  await loop.stop(1000);
+  assert.is(peak, 3);
+  assert.equal([...done].sort(), [...todo].sort());
+});
+
+W('stop :: waits for running jobs, starts no new ones', async () => {
+  let started = 0;
+  let finished = 0;
+  const loop = new WorkLoop<number>({
+    concurrency: 2, tickMs: 1000, next: () => [1, 2, 3, 4].slice(started), key: String,
+    run: async () => {
+      started++;
+      await new Promise((r) => setTimeout(r, 50));
+      finished++;
+    },
+    onError: () => undefined,
+  });
+  loop.start();
+  await loop.stop(1000);
+  assert.is(started, 2);
+  assert.is(finished, 2);
+});
+
+W('errors :: a failing job is reported and the loop goes on', async () => {
+  const errors: string[] = [];
+  let calls = 0;
+  const loop = new WorkLoop<string>({
+    concurrency: 1, tickMs: 1000, next: () => (calls < 2 ? [`x${calls}`] : []), key: (j) => j,
+    run: async (j) => {
+      calls++;
+      if (j === 'x0') throw new Error('boom');
+    },
+    onError: (j, e) => errors.push(`${j}: ${e.message}`),
+  });
+  loop.start();
+  await new Promise((r) => setTimeout(r, 50));
+  await loop.stop(100);
+  assert.equal(errors, ['x0: boom']);
+  assert.is(calls, 2);
+});
+
+W('retry :: schedule per attempt, the last entry repeats', () => {
+  const s = [5, 30, 120];
+  assert.equal([1, 2, 3, 4, 9].map((a) => retryDelaySeconds(a, s)), [5, 30, 120, 120, 120]);
+});
+
+W('retry :: max age', () => {
+  const now = new Date('2026-11-23T12:00:00Z');
+  assert.ok(withinMaxAge('2026-11-23T00:00:01Z', now, 12));
+  assert.not.ok(withinMaxAge('2026-11-23T00:00:00Z', now, 12));
+});
+
+W.run();
