@@ -69,6 +69,11 @@ export function buildConfig(raw: unknown, source = 'configuration', env: NodeJS.
   const data = substituteEnv(structuredClone(raw ?? {}), env, '', problems) as Record<string, unknown>;
   if (!validate(data)) {
     for (const e of validate.errors ?? []) {
+      if (e.keyword === 'propertyNames') continue; // the error about the name itself follows, with the name
+      if (e.propertyName !== undefined) {
+        problems.push(`${keyOf(e)}: key ${JSON.stringify(e.propertyName)} is not allowed: ${allowedOf(e)}`);
+        continue;
+      }
       const value = e.keyword === 'additionalProperties' ? undefined : valueAt(data, e.instancePath);
       const shown = value === undefined ? '' : ` is ${JSON.stringify(value)};`;
       const verb = e.keyword === 'additionalProperties' ? 'unknown key' : 'allowed:';

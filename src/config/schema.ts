@@ -5,6 +5,8 @@
  * Every key has a `default` and a `description`, so no file is needed to start.
  */
 
+import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
+
 const str = (def: string, description: string, extra: object = {}) => ({ type: 'string', default: def, description, ...extra });
 const int = (def: number, description: string, min: number, max: number) =>
   ({ type: 'integer', default: def, description, minimum: min, maximum: max });
@@ -39,8 +41,14 @@ export const configSchema = {
         { enum: ['body', 'subject', 'subject+body'] }),
       endMarker: str('##', 'A line consisting of this marker ends the SMS text; everything below is ignored. Empty disables it.'),
       signaturePatterns: {
-        type: 'array', items: { type: 'string', format: 'regex' }, default: [],
-        description: 'Regular expressions (case-insensitive) for the first line of a signature that has no "-- " delimiter; that line and everything after it are cut.',
+        type: 'array', items: { type: 'string', format: 'regex' }, default: [...DEFAULT_SIGNATURE_PATTERNS],
+        description: 'Regular expressions (case-insensitive) for the first line of a signature that has no "-- " delimiter; that line and everything after it are cut. The defaults catch mobile mail footers ("Sent from my iPhone", "Von meinem iPhone gesendet", "Get Outlook for iOS").',
+      },
+      senderSignaturePatterns: {
+        type: 'object', default: {},
+        propertyNames: { pattern: '^([^@\\s]+)?@[^@\\s]+$' },
+        additionalProperties: { type: 'array', items: { type: 'string', format: 'regex' } },
+        description: 'More signature patterns for one sender ("clerk@acme.test") or a whole domain ("@acme.test"), matched against the From header and the envelope sender, e.g. {"@acme.test": ["^Mit freundlichen Grüßen"]}.',
       },
       transliterate: bool(true, 'Replace typographic characters (smart quotes, dashes, ellipsis, non-breaking space) with GSM-7 equivalents so one autocorrected quote does not double the price.'),
       maxSegments: int(6, 'Longest SMS accepted, in segments; longer texts get 552 5.3.4.', 1, 255),

@@ -16,6 +16,7 @@ export interface Config {
     source: 'body' | 'subject' | 'subject+body';
     endMarker: string;
     signaturePatterns: string[];
+    senderSignaturePatterns: Record<string, string[]>;
     transliterate: boolean;
     maxSegments: number;
   };

@@ -17,7 +17,7 @@ export interface MailText {
 }
 
 // Whole-line sign-offs that mobile apps append; anchored so that they never match prose.
-const DEFAULT_SIGNATURE_PATTERNS = [
+export const DEFAULT_SIGNATURE_PATTERNS: readonly string[] = [
   '^sent from my( [\\w-]+){1,4}\\.?$',
   '^(von meinem( [\\w-]+){1,4} gesendet|gesendet von meinem( [\\w-]+){1,4})\\.?$',
   '^get outlook for (ios|android)\\b',

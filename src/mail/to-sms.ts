@@ -22,7 +22,7 @@ export interface ToSmsInput {
   now: Date;
   remoteAddress?: string;
   clientHostname?: string;
-  text: ExtractOptions & { transliterate: boolean; maxSegments: number };
+  text: ExtractOptions & { senderSignaturePatterns: Readonly<Record<string, readonly string[]>>; transliterate: boolean; maxSegments: number };
   notify: NotifyLevel;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
 }
@@ -36,7 +36,8 @@ export interface SmsBatch {
 /** One accepted mail → one SMS per distinct recipient, or the SmtpError DATA must answer. Pure: ids and time come in. */
 export function toSms(input: ToSmsInput): SmsBatch | SmtpError {
   const { parsed } = input;
-  const extracted = extractText({ text: parsed.text, html: parsed.html, subject: parsed.subject }, input.text);
+  const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
+  const extracted = extractText({ text: parsed.text, html: parsed.html, subject: parsed.subject }, { ...input.text, signaturePatterns });
   if (!extracted.text.trim()) return errors.NoText();
   const sms = analyzeText(extracted.text, { transliterate: input.text.transliterate });
   if (sms.segments > input.text.maxSegments) {
@@ -83,6 +84,19 @@ export function toSms(input: ToSmsInput): SmsBatch | SmtpError {
     batch.dedupKeys.push(parsed.messageId ? dedupKey(input.account, parsed.messageId, r.e164) : undefined);
   }
   return batch;
+}
+
+/** Patterns configured for these senders' addresses or domains. */
+export function senderPatterns(bySender: Readonly<Record<string, readonly string[]>>, senders: Array<string | undefined>): string[] {
+  const keys = new Set<string>();
+  for (const s of senders) {
+    const addr = s?.trim().toLowerCase();
+    if (!addr) continue;
+    keys.add(addr);
+    keys.add(addr.slice(addr.lastIndexOf('@')));
+  }
+  const lower = Object.entries(bySender).map(([k, v]) => [k.toLowerCase(), v] as const);
+  return lower.filter(([k]) => keys.has(k)).flatMap(([, v]) => v);
 }
 
 function dsnOf(env: ToSmsInput['dsn'], rcpt: EnvelopeRecipient['dsn']): DsnRequest | undefined {

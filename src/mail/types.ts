@@ -11,7 +11,7 @@ export interface ExtractOptions {
   /** A line equal to this (after trimming) ends the text; empty disables it. */
   endMarker: string;
   /** Regex sources, matched case-insensitively per line: the first matching line and everything after it is cut. */
-  signaturePatterns: string[];
+  signaturePatterns: readonly string[];
 }
 
 export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'html';
