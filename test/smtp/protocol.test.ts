@@ -1,11 +1,18 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';
 
 /** A short valid mail for the DATA phase. */
 const mail = (body: string, headers = 'Subject: Erinnerung\r\nMessage-ID: <p1@acme.test>\r\n') =>
   dataLines(`From: clerk@acme.test\r\nTo: sms\r\n${headers}\r\n${body}`);
+
+/** A multipart mail nested `depth` levels deep (hostile input). */
+function nested(depth: number): string[] {
+  let body = 'Content-Type: text/plain\r\n\r\nTief unten.';
+  for (let i = depth; i > 0; i--) body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--`;
+  return dataLines(`From: clerk@acme.test\r\nSubject: x\r\nMIME-Version: 1.0\r\n${body}`);
+}
 
 const envelope = (...rcpts: string[]) => ['EHLO client.test', 'MAIL FROM:<clerk@acme.test>', ...rcpts.map((r) => `RCPT TO:<${r}>`)];
 
@@ -41,6 +48,12 @@ const CASES: Array<[string, string[], Array<number | [number, string | RegExp]>]
   ['data :: larger than maxMessageSize :: 552 5.3.4',
     [...envelope('+4915112345678@sms.localhost'), 'DATA', ...mail('y'.repeat(70).concat('\r\n').repeat(1000))],
     [250, 250, 250, 354, [552, /^552 5\.3\.4 the mail is too big: at most 20000 bytes/]]],
+  ['data :: multipart nested 100 deep :: 550 5.6.0, the mail could not be read',
+    [...envelope('+4915112345678@sms.localhost'), 'DATA', ...nested(100)],
+    [250, 250, 250, 354, [550, /^550 5\.6\.0 the mail could not be read: .*(deep|nest)/]]],
+  ['data :: NUL bytes in the body :: accepted without them',
+    [...envelope('+4915112345678@sms.localhost'), 'DATA', ...mail('Hallo\u0000 Welt', 'Subject: x\r\nMessage-ID: <nul@acme.test>\r\n')],
+    [250, 250, 250, 354, [250, '250 2.0.0 queued as']]],
   ['mail :: SIZE= over the limit announced up front :: 552',
     ['EHLO client.test', 'MAIL FROM:<clerk@acme.test> SIZE=999999'], [250, [552, '552 5.3.4']]],
   ['dsn :: NOTIFY and ORCPT accepted on RCPT, RET and ENVID on MAIL :: 250',
@@ -91,6 +104,12 @@ Protocol('refusals :: nothing refused reaches the connector', async ({ b }) => {
   await chat(b.port, [...envelope('+49123@sms.localhost'), 'DATA', ...mail('Hallo')]);
   await new Promise((r) => setTimeout(r, 100));
   assert.is(b.sim.sent.length, before);
+});
+
+Protocol('nul bytes :: the SMS carries the text without them (a NUL would go out as "@" in GSM-7)', async ({ b }) => {
+  await waitFor('NUL mail SMS', () => b.sim.sent.find((s) => s.text.startsWith('Hallo') && s.text.includes('Welt')));
+  const s = b.sim.sent.find((x) => x.text.includes('Welt'))!;
+  assert.is(s.text, 'Hallo Welt');
 });
 
 Protocol.run();
