@@ -5,28 +5,35 @@
  * goes out as UCS-2.
  */
 
+/** The escape to the extension table; not a character of its own. */
+export const GSM_ESCAPE = 0x1b;
+
 /**
- * The 127 printable characters of the default alphabet in code order
- * (0x1B, the escape to the extension table, is left out). 0x09 is the
- * capital Ç as in the ETSI standard; lower-case ç is therefore not GSM-7.
- * 0x24 is ¤ and 0x02 is $.
+ * The default alphabet in code order, 0x00–0x7F, with the escape 0x1B as a
+ * placeholder. 0x09 is the capital Ç as in the ETSI standard; lower-case ç
+ * is therefore not GSM-7. 0x24 is ¤ and 0x02 is $.
  */
 const BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ' + 'ÆæßÉ' +
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ' +
   ' !"#¤%&\'()*+,-./0123456789:;<=>?' +
   '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§' +
   '¿abcdefghijklmnopqrstuvwxyzäöñüà';
 
-/** Reached through the escape 0x1B, so each costs two septets. */
-const EXTENSION = '\f^{}\\[~]|€';
+/** Character → code of the 127 printable characters of the default alphabet. */
+export const GSM_BASIC_CODES: ReadonlyMap<string, number> = new Map(
+  [...BASIC].map((char, code) => [char, code] as [string, number]).filter(([, code]) => code !== GSM_ESCAPE),
+);
 
-const BASIC_SET: ReadonlySet<string> = new Set(BASIC);
-const EXTENSION_SET: ReadonlySet<string> = new Set(EXTENSION);
+/** Extension table, reached through the escape, so each costs two septets: character → code after 0x1B. */
+export const GSM_EXTENSION_CODES: ReadonlyMap<string, number> = new Map([
+  ['\f', 0x0a], ['^', 0x14], ['{', 0x28], ['}', 0x29], ['\\', 0x2f],
+  ['[', 0x3c], ['~', 0x3d], [']', 0x3e], ['|', 0x40], ['€', 0x65],
+]);
 
 /** Septets one code point costs: 1, 2 for the extension table, undefined outside GSM-7. */
 export function septetsOf(char: string): 1 | 2 | undefined {
-  if (BASIC_SET.has(char)) return 1;
-  if (EXTENSION_SET.has(char)) return 2;
+  if (GSM_BASIC_CODES.has(char)) return 1;
+  if (GSM_EXTENSION_CODES.has(char)) return 2;
   return undefined;
 }
 
