@@ -1,0 +1,155 @@
+/**
+ * Concatenated SMS over SMPP: split the text, prefix each part with a UDH
+ * (3GPP TS 23.040 §9.2.3.24.1 / .8) and check each part fits one SMS.
+ *
+ * Size rule: the air interface carries 140 octets of user data. With
+ * data_coding 0 we send unpacked septets (one per octet) and the SMSC packs
+ * them, so a 153-septet part travels as 6 UDH octets + 159 octets over SMPP
+ * but as 140 octets on air: the UDH is followed by fill bits up to a septet
+ * boundary (6 octets = 48 bits → 7 septets), and 7 + 153 = 160 septets =
+ * 140 octets. The check therefore uses the packed length for GSM-7.
+ *
+ * 16-bit references make the UDH 7 octets: 56 bits = 8 septets, leaving 152
+ * septets (8 + 153 = 161 septets = 141 octets would not fit), and for UCS-2
+ * 140 − 7 = 133 → 66 units. splitSegments() assumes the 8-bit UDH (153/67),
+ * so for 16-bit references this module splits with the smaller limits itself.
+ */
+import type { SmsEncoding } from '../../store/types.js';
+import { septetsOf } from '../../sms/gsm7.js';
+import { splitSegments } from '../../sms/segments.js';
+import { encodeGsm7Unpacked, encodeUcs2 } from './encode.js';
+
+export const MAX_USER_DATA_OCTETS = 140;
+
+export interface ConcatPart {
+  /** Empty for a single-part message. */
+  udh: Buffer;
+  payload: Buffer;
+  /** udh + payload: what goes into `short_message` (with esm_class 0x40 when udh is not empty). */
+  shortMessage: Buffer;
+}
+
+export interface ConcatOptions {
+  ref: number;
+  refBits: 8 | 16;
+}
+
+/** Units per part when a 16-bit-reference UDH (7 octets) precedes it. */
+const MULTI_16BIT: Record<SmsEncoding, number> = { GSM7: 152, UCS2: 66 };
+
+/**
+ * The parts of `text`, in order. An empty text gives no parts, like
+ * splitSegments(). Throws RangeError for a bad reference, more than 255
+ * parts, or a part that would not fit 140 octets (which would be a bug in
+ * the split, not bad input).
+ */
+export function buildParts(text: string, encoding: SmsEncoding, opts: ConcatOptions): ConcatPart[] {
+  const max = opts.refBits === 8 ? 0xff : 0xffff;
+  if (!Number.isInteger(opts.ref) || opts.ref < 0 || opts.ref > max) {
+    throw new RangeError(`concatenation reference ${opts.ref} out of range for ${opts.refBits} bits`);
+  }
+  const texts = splitSegments(text, encoding);
+  if (texts.length <= 1) return texts.map((t) => part(Buffer.alloc(0), encode(t, encoding), encoding));
+  const split = opts.refBits === 8 ? texts : splitWithin(text, encoding, MULTI_16BIT[encoding]);
+  if (split.length > 255) throw new RangeError(`text needs ${split.length} parts; a UDH allows 255`);
+  return split.map((t, i) => part(udhFor(opts, split.length, i + 1), encode(t, encoding), encoding));
+}
+
+/** Concatenation information element: IEI 00 (8-bit ref) or 08 (16-bit ref). */
+export function udhFor(opts: ConcatOptions, total: number, seq: number): Buffer {
+  if (opts.refBits === 8) return Buffer.from([0x05, 0x00, 0x03, opts.ref, total, seq]);
+  return Buffer.from([0x06, 0x08, 0x04, opts.ref >> 8, opts.ref & 0xff, total, seq]);
+}
+
+/** Octets on air for `septets` GSM-7 septets after a UDH of `udhOctets` (with fill bits). */
+export function packedLength(septets: number, udhOctets: number): number {
+  // The UDH plus its fill bits occupies whole septets; the text follows.
+  const udhSeptets = Math.ceil((udhOctets * 8) / 7);
+  return Math.ceil(((udhSeptets + septets) * 7) / 8);
+}
+
+/** Octets the part takes on air: what the 140-octet limit applies to. */
+export function airLength(p: ConcatPart, encoding: SmsEncoding): number {
+  if (encoding === 'UCS2') return p.shortMessage.length;
+  return packedLength(p.payload.length, p.udh.length);
+}
+
+function part(udh: Buffer, payload: Buffer, encoding: SmsEncoding): ConcatPart {
+  const p = { udh, payload, shortMessage: Buffer.concat([udh, payload]) };
+  const octets = airLength(p, encoding);
+  if (octets > MAX_USER_DATA_OCTETS) throw new RangeError(`part is ${octets} octets on air; the limit is 140`);
+  return p;
+}
+
+function encode(text: string, encoding: SmsEncoding): Buffer {
+  return encoding === 'GSM7' ? encodeGsm7Unpacked(text) : encodeUcs2(text);
+}
+
+/**
+ * Split at `limit` units per part without breaking an escape pair or a
+ * surrogate pair (iteration is by code point). Only needed while
+ * splitSegments() has no UDH-size parameter.
+ */
+function splitWithin(text: string, encoding: SmsEncoding, limit: number): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let used = 0;
+  for (const char of text) {
+    const cost = encoding === 'GSM7' ? (septetsOf(char) ?? 1) : char.length;
+    if (used + cost > limit) {
+      parts.push(current);
+      current = '';
+      used = 0;
+    }
+    current += char;
+    used += cost;
+  }
+  parts.push(current);
+  return parts;
+}
+
+/**
+ * Concatenation references for one connector. A handset reassembles parts
+ * by (sender, reference, total), so two long messages to the same number
+ * with the same reference in flight get mixed up: under load an 8-bit
+ * counter wraps within seconds. `next` therefore skips references still in
+ * use for the destination; the caller releases one when the message's parts
+ * are all finally reported (or after a timeout of its choosing).
+ */
+export class ConcatRefs {
+  private counter: number;
+  private readonly size: number;
+  private readonly inUse = new Map<string, Set<number>>();
+
+  /** `start` lets the caller seed the counter (e.g. randomly) so restarts do not reuse recent references. */
+  constructor(bits: 8 | 16, start = 0) {
+    this.size = bits === 8 ? 0x100 : 0x10000;
+    this.counter = ((start % this.size) + this.size) % this.size;
+  }
+
+  /** Throws RangeError when every reference is in use for this destination. */
+  next(destination: string): number {
+    const used = this.inUse.get(destination) ?? new Set<number>();
+    for (let tried = 0; tried < this.size; tried++) {
+      const ref = this.counter;
+      this.counter = (this.counter + 1) % this.size;
+      if (used.has(ref)) continue;
+      used.add(ref);
+      this.inUse.set(destination, used);
+      return ref;
+    }
+    throw new RangeError(`all ${this.size} concatenation references in use for ${destination}`);
+  }
+
+  release(destination: string, ref: number): void {
+    const used = this.inUse.get(destination);
+    if (!used) return;
+    used.delete(ref);
+    if (used.size === 0) this.inUse.delete(destination);
+  }
+
+  /** References in use for a destination (for logs and tests). */
+  inUseFor(destination: string): number {
+    return this.inUse.get(destination)?.size ?? 0;
+  }
+}
