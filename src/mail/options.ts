@@ -1,0 +1,201 @@
+/**
+ * Sending options from X-SMS-* headers (for systems) and `[KEY:VALUE]` subject
+ * tags (for clerks; Retarus' names plus readable aliases). Pure: the clock and
+ * the account's time zone come in with the input.
+ *
+ * Rules: every bad value is an error (never ignored) and all errors are
+ * returned together; headers win over tags; the same option given twice in the
+ * subject with different values is an error, since we cannot know which was meant.
+ */
+import { parseDateTime } from './dates.js';
+import { extractTags } from './subject-tags.js';
+import * as value from './option-values.js';
+import type { NotifyLevel } from './option-values.js';
+
+export type { NotifyLevel } from './option-values.js';
+
+export interface SmsOptions {
+  sendAt?: Date;
+  senderId?: string;
+  notify?: NotifyLevel;
+  validityHours?: number;
+  reference?: string;
+  flash?: boolean;
+  maxSegments?: number;
+  duplicateDetection?: boolean;
+  blackout?: { from: string; to: string };
+  preview?: boolean;
+}
+
+export interface OptionError {
+  option: string; // as the user wrote it: 'X-SMS-Send-At', '[jobperiod]'
+  value: string;
+  accepted: string;
+}
+
+export interface OptionInput {
+  headers: ReadonlyMap<string, string>; // lower-cased name → decoded value
+  subject?: string;
+  now: Date;
+  timeZone: string; // IANA, the account's
+  maxAheadDays?: number; // default 30
+}
+
+export type OptionResult =
+  | { options: SmsOptions; subject: string }
+  | { errors: OptionError[] };
+
+type Key = keyof SmsOptions;
+interface Context { now: Date; timeZone: string; maxAheadDays: number }
+// `{ value: undefined }`: valid, but means "as if not set" (a send time in the past).
+type Outcome<K extends Key> = { value: SmsOptions[K] } | { accepted: string };
+interface Source<K extends Key = Key> {
+  key: K;
+  parse(raw: string, ctx: Context): Outcome<K>;
+  bare?: SmsOptions[K]; // value of a tag written without ':'
+}
+
+const DAY = 86_400_000;
+
+/** Wraps a value parser with the phrase for its accepted forms. */
+function simple<K extends Key>(key: K, parse: (raw: string) => SmsOptions[K] | undefined, accepted: string, bare?: SmsOptions[K]): Source<K> {
+  return {
+    key, bare,
+    parse: (raw) => {
+      const parsed = parse(raw);
+      return parsed === undefined ? { accepted } : { value: parsed };
+    },
+  };
+}
+
+/** A time in the past means "now" (undefined); beyond maxAheadDays is an error naming the limit. */
+function sendAt(accepted: string): Source<'sendAt'> {
+  return {
+    key: 'sendAt',
+    parse: (raw, ctx) => {
+      const at = parseDateTime(raw, ctx);
+      if (at === undefined) return { accepted };
+      const ahead = at.getTime() - ctx.now.getTime();
+      if (ahead <= 0) return { value: undefined };
+      if (ahead > ctx.maxAheadDays * DAY) return { accepted: `a time at most ${ctx.maxAheadDays} days ahead` };
+      return { value: at };
+    },
+  };
+}
+
+const ACCEPTED = {
+  headerTime: 'an RFC 3339 date-time like 2026-12-01T09:00:00+01:00 or an RFC 5322 one like Tue, 01 Dec 2026 09:00:00 +0100',
+  tagTime: 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01.12.2026 09:00 or tomorrow 09:00',
+  sender: 'up to 11 letters, digits and spaces with at least one letter, or up to 15 digits with an optional leading +',
+  notify: 'none, failure, delivery or all',
+  onOff: 'ON or OFF',
+  flag: 'yes, no, true, false, on or off',
+  validity: `a duration above 0 and at most ${value.MAX_VALIDITY_HOURS} hours, like 48h, 30m, 2d or 48 (hours)`,
+  reference: '1 to 64 printable characters',
+  segments: 'a whole number from 1 to 255',
+  blackout: 'two different local times HH:MM/HH:MM, like 20:00/08:00',
+};
+
+const onOff = (raw: string): boolean | undefined => /^(on|off)$/i.test(raw) ? value.flag(raw) : undefined;
+
+/** Lower-cased header name → source, with the spelling used in error messages. */
+const HEADER_LIST: Array<[string, Source]> = [
+  ['X-SMS-Send-At', sendAt(ACCEPTED.headerTime)],
+  ['X-SMS-Sender-ID', simple('senderId', value.senderId, ACCEPTED.sender)],
+  ['X-SMS-Notify', simple('notify', value.notify, ACCEPTED.notify)],
+  ['X-SMS-Validity', simple('validityHours', value.validityHours, ACCEPTED.validity)],
+  ['X-SMS-Reference', simple('reference', value.reference, ACCEPTED.reference)],
+  ['X-SMS-Flash', simple('flash', value.flag, ACCEPTED.flag)],
+  ['X-SMS-Max-Segments', simple('maxSegments', value.maxSegments, ACCEPTED.segments)],
+];
+const HEADERS = new Map(HEADER_LIST.map(([name, source]) => [name.toLowerCase(), { ...source, name }]));
+
+/** Upper-cased tag key → source. Retarus' names first, then the aliases for clerks. */
+const TAGS = new Map<string, Source>([
+  ['SRC', simple('senderId', value.senderId, ACCEPTED.sender)],
+  ['JOBPERIOD', sendAt(ACCEPTED.tagTime)],
+  ['DN', simple('notify', (raw) => onOff(raw) === undefined ? undefined : value.deliveryNotification(raw), ACCEPTED.onOff, 'delivery')],
+  ['VALIDITY', simple('validityHours', value.validityHours, ACCEPTED.validity)],
+  ['FLASH', simple('flash', onOff, ACCEPTED.onOff, true)],
+  ['CUSTOMERREF', simple('reference', value.reference, ACCEPTED.reference)],
+  ['BLACKOUTPERIODS', simple('blackout', value.blackout, ACCEPTED.blackout)],
+  ['DUPLICATEDETECTION', simple('duplicateDetection', onOff, ACCEPTED.onOff, true)],
+  ['AT', sendAt(ACCEPTED.tagTime)],
+  ['FROM', simple('senderId', value.senderId, ACCEPTED.sender)],
+  ['REF', simple('reference', value.reference, ACCEPTED.reference)],
+  ['NOTIFY', simple('notify', value.notify, ACCEPTED.notify)],
+  ['PREVIEW', simple('preview', onOff, ACCEPTED.onOff, true)],
+] as Array<[string, Source]>);
+
+interface Found { value: SmsOptions[Key]; option: string }
+
+function readHeaders(headers: ReadonlyMap<string, string>, ctx: Context, errors: OptionError[]): Map<Key, Found> {
+  const found = new Map<Key, Found>();
+  for (const [lower, source] of HEADERS) {
+    const header = headers.get(lower);
+    if (header === undefined) continue;
+    // Only blanks are trimmed: a CR or LF anywhere must stay visible to the value parser and be refused.
+    const raw = header.replace(/^[ \t]+|[ \t]+$/g, '');
+    const outcome = source.parse(raw, ctx);
+    if ('accepted' in outcome) errors.push({ option: source.name, value: raw, accepted: outcome.accepted });
+    else found.set(source.key, { value: outcome.value, option: source.name });
+  }
+  return found;
+}
+
+function readTags(subject: string, ctx: Context, errors: OptionError[]): { found: Map<Key, Found>; subject: string } {
+  const found = new Map<Key, Found>();
+  const extracted = extractTags(subject, (key) => TAGS.has(key));
+  for (const tag of extracted.tags) {
+    const source = TAGS.get(tag.key.toUpperCase())!;
+    const option = `[${tag.key}]`;
+    const outcome: Outcome<Key> = tag.value === undefined
+      ? (source.bare === undefined ? source.parse('', ctx) : { value: source.bare })
+      : source.parse(tag.value, ctx);
+    const raw = tag.value ?? '';
+    if ('accepted' in outcome) {
+      errors.push({ option, value: raw, accepted: outcome.accepted });
+      continue;
+    }
+    const earlier = found.get(source.key);
+    if (earlier && JSON.stringify(earlier.value) !== JSON.stringify(outcome.value)) {
+      errors.push({ option, value: raw, accepted: `the same value as ${earlier.option}, or only one of the two` });
+      continue;
+    }
+    found.set(source.key, { value: outcome.value, option });
+  }
+  return { found, subject: extracted.subject };
+}
+
+export function parseSmsOptions(input: OptionInput): OptionResult {
+  const ctx: Context = { now: input.now, timeZone: input.timeZone, maxAheadDays: input.maxAheadDays ?? 30 };
+  const errors: OptionError[] = [];
+  const fromHeaders = readHeaders(input.headers, ctx, errors);
+  const fromTags = readTags(input.subject ?? '', ctx, errors);
+  if (errors.length > 0) return { errors };
+  const options: Record<string, unknown> = {};
+  // Tags first, headers after: a header overrides, including with "now" for a past send time.
+  for (const found of [fromTags.found, fromHeaders]) {
+    for (const [key, { value: v }] of found) {
+      if (v === undefined) delete options[key];
+      else options[key] = v;
+    }
+  }
+  return { options: options as SmsOptions, subject: fromTags.subject };
+}
+
+const ESCAPES: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+const MAX_SHOWN = 80;
+
+/**
+ * `option <option> has the value "<value>", which is not valid: use <accepted>`.
+ * The value is shown with control characters escaped and cut to 80 characters:
+ * the sentence goes into a one-line SMTP reply, where a raw CR LF would forge a reply line.
+ */
+export function describeOptionError(e: OptionError): string {
+  const chars = [...e.value];
+  const cut = chars.length > MAX_SHOWN ? `${chars.slice(0, MAX_SHOWN).join('')}…` : e.value;
+  const shown = cut.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, (c) =>
+    ESCAPES[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return `option ${e.option} has the value "${shown}", which is not valid: use ${e.accepted}`;
+}

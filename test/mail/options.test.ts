@@ -1,0 +1,218 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { describeOptionError, parseSmsOptions, type SmsOptions } from '../../src/mail/options.js';
+
+// Monday 2026-11-30, 11:00 in Berlin. Injected so nothing depends on the clock.
+const NOW = new Date('2026-11-30T10:00:00Z');
+const TZ = 'Europe/Berlin';
+
+interface Case {
+  headers?: Record<string, string>;
+  subject?: string;
+  now?: Date;
+  maxAheadDays?: number;
+}
+interface Expected {
+  options?: SmsOptions;
+  subject?: string;
+  errors?: string[]; // exact sentences from describeOptionError
+}
+
+function run(c: Case) {
+  return parseSmsOptions({
+    headers: new Map(Object.entries(c.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    subject: c.subject,
+    now: c.now ?? NOW,
+    timeZone: TZ,
+    maxAheadDays: c.maxAheadDays,
+  });
+}
+
+function check(c: Case, expected: Expected): void {
+  const result = run(c);
+  if (expected.errors) {
+    assert.ok('errors' in result, `expected errors, got ${JSON.stringify(result)}`);
+    if ('errors' in result) assert.equal(result.errors.map(describeOptionError), expected.errors);
+    return;
+  }
+  assert.ok('options' in result, `expected options, got ${JSON.stringify(result)}`);
+  if (!('options' in result)) return;
+  if (expected.options) assert.equal(result.options, expected.options);
+  if (expected.subject !== undefined) assert.is(result.subject, expected.subject);
+}
+
+const at = (iso: string) => new Date(iso);
+const H_TIME = 'an RFC 3339 date-time like 2026-12-01T09:00:00+01:00 or an RFC 5322 one like Tue, 01 Dec 2026 09:00:00 +0100';
+const T_TIME = 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01.12.2026 09:00 or tomorrow 09:00';
+const SENDER = 'up to 11 letters, digits and spaces with at least one letter, or up to 15 digits with an optional leading +';
+const NOTIFY = 'none, failure, delivery or all';
+const VALIDITY = 'a duration above 0 and at most 72 hours, like 48h, 30m, 2d or 48 (hours)';
+const REF = '1 to 64 printable characters';
+const FLAG = 'yes, no, true, false, on or off';
+const SEGMENTS = 'a whole number from 1 to 255';
+const BLACKOUT = 'two different local times HH:MM/HH:MM, like 20:00/08:00';
+const err = (option: string, value: string, accepted: string) =>
+  `option ${option} has the value "${value}", which is not valid: use ${accepted}`;
+
+const Valid = suite('options :: valid values');
+
+const valid: Array<[string, Case, SmsOptions]> = [
+  // headers
+  ['X-SMS-Send-At RFC 3339 :: send time', { headers: { 'X-SMS-Send-At': '2026-12-01T09:00:00+01:00' } }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['X-SMS-Send-At RFC 3339 Z :: send time', { headers: { 'X-SMS-Send-At': '2026-12-01T08:00:00Z' } }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['X-SMS-Send-At RFC 5322 :: send time', { headers: { 'X-SMS-Send-At': 'Tue, 01 Dec 2026 09:00:00 +0100' } }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['X-SMS-Send-At RFC 5322 GMT with comment :: send time', { headers: { 'X-SMS-Send-At': '1 Dec 2026 08:00 GMT (UTC)' } }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['X-SMS-Send-At without offset :: read in the account zone', { headers: { 'X-SMS-Send-At': '2026-12-01T09:00:00' } }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['X-SMS-Send-At in the past :: now (no send time)', { headers: { 'X-SMS-Send-At': '2026-11-01T09:00:00+01:00' } }, {}],
+  ['X-SMS-Send-At exactly 30 days ahead :: send time', { headers: { 'X-SMS-Send-At': '2026-12-30T10:00:00Z' } }, { sendAt: at('2026-12-30T10:00:00Z') }],
+  ['X-SMS-Sender-ID alphanumeric :: sender', { headers: { 'X-SMS-Sender-ID': 'ACME' } }, { senderId: 'ACME' }],
+  ['X-SMS-Sender-ID 11 chars with space :: sender', { headers: { 'X-SMS-Sender-ID': 'Praxis Dr M' } }, { senderId: 'Praxis Dr M' }],
+  ['X-SMS-Sender-ID E.164 :: sender', { headers: { 'X-SMS-Sender-ID': '+491701234567' } }, { senderId: '+491701234567' }],
+  ['X-SMS-Sender-ID short code :: sender', { headers: { 'X-SMS-Sender-ID': '12345' } }, { senderId: '12345' }],
+  ['X-SMS-Sender-ID surrounding blanks :: trimmed', { headers: { 'X-SMS-Sender-ID': '  ACME\t' } }, { senderId: 'ACME' }],
+  ['X-SMS-Notify mixed case :: level', { headers: { 'X-SMS-Notify': 'Delivery' } }, { notify: 'delivery' }],
+  ['X-SMS-Notify none :: level', { headers: { 'X-SMS-Notify': 'none' } }, { notify: 'none' }],
+  ['X-SMS-Validity 48h :: hours', { headers: { 'X-SMS-Validity': '48h' } }, { validityHours: 48 }],
+  ['X-SMS-Validity 30m :: hours', { headers: { 'X-SMS-Validity': '30m' } }, { validityHours: 0.5 }],
+  ['X-SMS-Validity 2d :: hours', { headers: { 'X-SMS-Validity': '2d' } }, { validityHours: 48 }],
+  ['X-SMS-Validity plain number :: hours', { headers: { 'X-SMS-Validity': '72' } }, { validityHours: 72 }],
+  ['X-SMS-Reference :: reference', { headers: { 'X-SMS-Reference': 'INV-4711' } }, { reference: 'INV-4711' }],
+  ['X-SMS-Reference with umlaut and spaces :: reference', { headers: { 'X-SMS-Reference': 'Rechnung Müller 12' } }, { reference: 'Rechnung Müller 12' }],
+  ['X-SMS-Flash yes :: flash', { headers: { 'X-SMS-Flash': 'yes' } }, { flash: true }],
+  ['X-SMS-Flash OFF :: no flash', { headers: { 'X-SMS-Flash': 'OFF' } }, { flash: false }],
+  ['X-SMS-Max-Segments :: limit', { headers: { 'X-SMS-Max-Segments': '3' } }, { maxSegments: 3 }],
+  ['X-SMS-Max-Segments 255 :: limit', { headers: { 'X-SMS-Max-Segments': '255' } }, { maxSegments: 255 }],
+  // Retarus tags
+  ['[SRC] :: sender', { subject: '[SRC:ACME] Hi' }, { senderId: 'ACME' }],
+  ['[JOBPERIOD] with offset :: send time', { subject: '[JOBPERIOD:2026-12-01T09:00:00+01:00]' }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['[DN:ON] :: delivery', { subject: '[DN:ON]' }, { notify: 'delivery' }],
+  ['[DN:off] :: failure', { subject: '[DN:off]' }, { notify: 'failure' }],
+  ['[VALIDITY:48] :: hours', { subject: '[VALIDITY:48]' }, { validityHours: 48 }],
+  ['[FLASH:ON] :: flash', { subject: '[FLASH:ON]' }, { flash: true }],
+  ['[CUSTOMERREF] :: reference', { subject: '[CUSTOMERREF:INV-4711]' }, { reference: 'INV-4711' }],
+  ['[BLACKOUTPERIODS] :: window as given', { subject: '[BLACKOUTPERIODS:20:00/08:00]' }, { blackout: { from: '20:00', to: '08:00' } }],
+  ['[DUPLICATEDETECTION:ON] :: on', { subject: '[DUPLICATEDETECTION:ON]' }, { duplicateDetection: true }],
+  // aliases
+  ['[AT] German date :: send time', { subject: '[AT:01.12.2026 09:00]' }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['[AT] ISO date :: send time', { subject: '[AT:2026-12-01 09:00]' }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['[AT] German date without year, with Uhr :: next such date', { subject: '[AT:1.12. 9:00 Uhr]' }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['[AT] morgen :: tomorrow in the zone', { subject: '[AT:morgen 09:00]' }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['[AT] tomorrow :: tomorrow in the zone', { subject: '[AT:tomorrow 9:00]' }, { sendAt: at('2026-12-01T08:00:00Z') }],
+  ['[AT] earlier today :: now', { subject: '[AT:heute 08:00]' }, {}],
+  ['[FROM] :: sender', { subject: '[FROM:ACME]' }, { senderId: 'ACME' }],
+  ['[REF] :: reference', { subject: '[REF:A 1/2]' }, { reference: 'A 1/2' }],
+  ['[NOTIFY:all] :: level', { subject: '[NOTIFY:all]' }, { notify: 'all' }],
+  ['[PREVIEW] without value :: preview', { subject: '[PREVIEW] Test' }, { preview: true }],
+  ['[flash] lower case, without value :: flash', { subject: '[flash]' }, { flash: true }],
+  ['same tag twice, same value :: accepted', { subject: '[SRC:ACME][FROM:ACME]' }, { senderId: 'ACME' }],
+  // precedence
+  ['header and tag :: header wins', { headers: { 'X-SMS-Sender-ID': 'HDR' }, subject: '[SRC:TAG]' }, { senderId: 'HDR' }],
+  ['past header time and future tag :: header wins, now', { headers: { 'X-SMS-Send-At': '2026-11-01T09:00:00Z' }, subject: '[AT:01.12.2026 09:00]' }, {}],
+  ['header and tag for different options :: both', { headers: { 'X-SMS-Flash': 'no' }, subject: '[SRC:ACME]' }, { flash: false, senderId: 'ACME' }],
+  ['no headers, no subject :: no options', {}, {}],
+];
+
+for (const [name, input, options] of valid) Valid(name, () => check(input, { options }));
+Valid.run();
+
+const Dst = suite('options :: local times across DST in Europe/Berlin');
+const MARCH = new Date('2026-03-20T12:00:00Z');
+const OCTOBER = new Date('2026-10-20T12:00:00Z');
+const dst: Array<[string, Case, string]> = [
+  ['[AT:28.03.2026 09:00] :: +01:00', { subject: '[AT:28.03.2026 09:00]', now: MARCH }, '2026-03-28T08:00:00Z'],
+  ['[AT:29.03.2026 09:00] :: +02:00', { subject: '[AT:29.03.2026 09:00]', now: MARCH }, '2026-03-29T07:00:00Z'],
+  ['[AT:29.03.2026 02:30] in the gap :: moved forward to 03:30 +02:00', { subject: '[AT:29.03.2026 02:30]', now: MARCH }, '2026-03-29T01:30:00Z'],
+  ['[AT:25.10.2026 02:30] ambiguous :: first occurrence, +02:00', { subject: '[AT:25.10.2026 02:30]', now: OCTOBER }, '2026-10-25T00:30:00Z'],
+  ['[AT:25.10.2026 03:30] after fall-back :: +01:00', { subject: '[AT:25.10.2026 03:30]', now: OCTOBER }, '2026-10-25T02:30:00Z'],
+  ['X-SMS-Send-At without offset in summer :: +02:00', { headers: { 'X-SMS-Send-At': '2026-04-01T09:00:00' }, now: MARCH }, '2026-04-01T07:00:00Z'],
+  ['[AT:morgen 09:00] on the eve of the change :: +02:00', { subject: '[AT:morgen 09:00]', now: new Date('2026-03-28T20:00:00Z') }, '2026-03-29T07:00:00Z'],
+];
+for (const [name, input, iso] of dst) Dst(name, () => check(input, { options: { sendAt: at(iso) } }));
+Dst.run();
+
+const Subject = suite('options :: subject');
+const subjects: Array<[string, string, string]> = [
+  ['tags removed :: blanks tidied', '  [SRC:ACME]  Erinnerung [AT:01.12.2026 09:00]  morgen ', 'Erinnerung morgen'],
+  ['tag between words :: a blank left', 'Termin[REF:X]bestätigt', 'Termin bestätigt'],
+  ['unknown tags :: left untouched', '[EXTERNAL] [WICHTIG] Re: [Ticket#123] [SRC:ACME] Rückruf', '[EXTERNAL] [WICHTIG] Re: [Ticket#123] Rückruf'],
+  ['unknown key with value :: left untouched', '[QOS:EXPRESS] Hallo', '[QOS:EXPRESS] Hallo'],
+  ['no tags :: unchanged', 'Erinnerung: Termin morgen', 'Erinnerung: Termin morgen'],
+  ['only tags :: empty', '[SRC:ACME][PREVIEW]', ''],
+];
+for (const [name, subject, rest] of subjects) Subject(name, () => check({ subject }, { subject: rest }));
+Subject.run();
+
+const Bad = suite('options :: bad values');
+const bad: Array<[string, Case, string[]]> = [
+  ['X-SMS-Send-At garbage :: 550 sentence', { headers: { 'X-SMS-Send-At': 'next week' } }, [err('X-SMS-Send-At', 'next week', H_TIME)]],
+  ['X-SMS-Send-At 31 Nov :: rejected', { headers: { 'X-SMS-Send-At': '2026-11-31T09:00:00+01:00' } }, [err('X-SMS-Send-At', '2026-11-31T09:00:00+01:00', H_TIME)]],
+  ['X-SMS-Send-At weekday contradicts date :: rejected', { headers: { 'X-SMS-Send-At': 'Mon, 01 Dec 2026 09:00:00 +0100' } }, [err('X-SMS-Send-At', 'Mon, 01 Dec 2026 09:00:00 +0100', H_TIME)]],
+  ['X-SMS-Send-At 25:00 :: rejected', { headers: { 'X-SMS-Send-At': '2026-12-01T25:00:00Z' } }, [err('X-SMS-Send-At', '2026-12-01T25:00:00Z', H_TIME)]],
+  ['X-SMS-Send-At beyond 30 days :: names the limit', { headers: { 'X-SMS-Send-At': '2027-01-15T09:00:00+01:00' } }, [err('X-SMS-Send-At', '2027-01-15T09:00:00+01:00', 'a time at most 30 days ahead')]],
+  ['[AT] beyond a configured 7 days :: names the limit', { subject: '[AT:10.12.2026 09:00]', maxAheadDays: 7 }, [err('[AT]', '10.12.2026 09:00', 'a time at most 7 days ahead')]],
+  ['[JOBPERIOD] garbage :: rejected', { subject: '[JOBPERIOD:soon]' }, [err('[JOBPERIOD]', 'soon', T_TIME)]],
+  ['[AT] 30.02. :: rejected', { subject: '[AT:30.02.2027 09:00]' }, [err('[AT]', '30.02.2027 09:00', T_TIME)]],
+  ['[AT] without value :: rejected', { subject: '[AT] Hallo' }, [err('[AT]', '', T_TIME)]],
+  ['X-SMS-Sender-ID 12 chars :: rejected', { headers: { 'X-SMS-Sender-ID': 'ACME Company' } }, [err('X-SMS-Sender-ID', 'ACME Company', SENDER)]],
+  ['X-SMS-Sender-ID 16 digits :: rejected', { headers: { 'X-SMS-Sender-ID': '1234567890123456' } }, [err('X-SMS-Sender-ID', '1234567890123456', SENDER)]],
+  ['X-SMS-Sender-ID umlaut :: rejected', { headers: { 'X-SMS-Sender-ID': 'Bäcker' } }, [err('X-SMS-Sender-ID', 'Bäcker', SENDER)]],
+  ['X-SMS-Sender-ID punctuation :: rejected', { headers: { 'X-SMS-Sender-ID': 'ACME-AG' } }, [err('X-SMS-Sender-ID', 'ACME-AG', SENDER)]],
+  ['X-SMS-Sender-ID blanks only :: rejected', { headers: { 'X-SMS-Sender-ID': '   ' } }, [err('X-SMS-Sender-ID', '', SENDER)]],
+  ['X-SMS-Sender-ID header injection :: refused, CR LF escaped', { headers: { 'X-SMS-Sender-ID': 'ACME\r\nBcc: x@evil' } }, [err('X-SMS-Sender-ID', 'ACME\\r\\nBcc: x@evil', SENDER)]],
+  ['X-SMS-Sender-ID trailing CR LF :: refused', { headers: { 'X-SMS-Sender-ID': 'ACME\r\n' } }, [err('X-SMS-Sender-ID', 'ACME\\r\\n', SENDER)]],
+  ['[SRC] too long :: rejected', { subject: '[SRC:ACME GmbH Berlin]' }, [err('[SRC]', 'ACME GmbH Berlin', SENDER)]],
+  ['X-SMS-Notify unknown :: rejected', { headers: { 'X-SMS-Notify': 'always' } }, [err('X-SMS-Notify', 'always', NOTIFY)]],
+  ['[NOTIFY] unknown :: rejected', { subject: '[NOTIFY:yes]' }, [err('[NOTIFY]', 'yes', NOTIFY)]],
+  ['[DN] not ON/OFF :: rejected', { subject: '[DN:yes]' }, [err('[DN]', 'yes', 'ON or OFF')]],
+  ['X-SMS-Validity 0 :: rejected', { headers: { 'X-SMS-Validity': '0h' } }, [err('X-SMS-Validity', '0h', VALIDITY)]],
+  ['X-SMS-Validity above 72h :: rejected', { headers: { 'X-SMS-Validity': '4d' } }, [err('X-SMS-Validity', '4d', VALIDITY)]],
+  ['X-SMS-Validity unknown unit :: rejected', { headers: { 'X-SMS-Validity': '2w' } }, [err('X-SMS-Validity', '2w', VALIDITY)]],
+  ['X-SMS-Validity negative :: rejected', { headers: { 'X-SMS-Validity': '-5' } }, [err('X-SMS-Validity', '-5', VALIDITY)]],
+  ['[VALIDITY] text :: rejected', { subject: '[VALIDITY:lang]' }, [err('[VALIDITY]', 'lang', VALIDITY)]],
+  ['X-SMS-Reference 65 chars :: rejected', { headers: { 'X-SMS-Reference': 'R'.repeat(65) } }, [err('X-SMS-Reference', 'R'.repeat(65), REF)]],
+  ['X-SMS-Reference header injection :: refused', { headers: { 'X-SMS-Reference': 'INV-1\nX-Evil: 1' } }, [err('X-SMS-Reference', 'INV-1\\nX-Evil: 1', REF)]],
+  ['X-SMS-Reference bidi override :: refused', { headers: { 'X-SMS-Reference': 'INV\u202E1' } }, [err('X-SMS-Reference', 'INV\u202E1', REF)]],
+  ['X-SMS-Reference NUL :: refused, escaped', { headers: { 'X-SMS-Reference': 'A\u0000B' } }, [err('X-SMS-Reference', 'A\\u0000B', REF)]],
+  ['[CUSTOMERREF] empty :: rejected', { subject: '[CUSTOMERREF:]' }, [err('[CUSTOMERREF]', '', REF)]],
+  ['X-SMS-Flash maybe :: rejected', { headers: { 'X-SMS-Flash': 'maybe' } }, [err('X-SMS-Flash', 'maybe', FLAG)]],
+  ['[FLASH] yes :: only ON or OFF', { subject: '[FLASH:yes]' }, [err('[FLASH]', 'yes', 'ON or OFF')]],
+  ['X-SMS-Max-Segments 0 :: rejected', { headers: { 'X-SMS-Max-Segments': '0' } }, [err('X-SMS-Max-Segments', '0', SEGMENTS)]],
+  ['X-SMS-Max-Segments 256 :: rejected', { headers: { 'X-SMS-Max-Segments': '256' } }, [err('X-SMS-Max-Segments', '256', SEGMENTS)]],
+  ['X-SMS-Max-Segments 2.5 :: rejected', { headers: { 'X-SMS-Max-Segments': '2.5' } }, [err('X-SMS-Max-Segments', '2.5', SEGMENTS)]],
+  ['[BLACKOUTPERIODS] 24:00 :: rejected', { subject: '[BLACKOUTPERIODS:20:00/24:00]' }, [err('[BLACKOUTPERIODS]', '20:00/24:00', BLACKOUT)]],
+  ['[BLACKOUTPERIODS] one time :: rejected', { subject: '[BLACKOUTPERIODS:20:00]' }, [err('[BLACKOUTPERIODS]', '20:00', BLACKOUT)]],
+  ['[BLACKOUTPERIODS] empty window :: rejected', { subject: '[BLACKOUTPERIODS:8:00/08:00]' }, [err('[BLACKOUTPERIODS]', '8:00/08:00', BLACKOUT)]],
+  ['[DUPLICATEDETECTION] 1 :: rejected', { subject: '[DUPLICATEDETECTION:1]' }, [err('[DUPLICATEDETECTION]', '1', 'ON or OFF')]],
+  ['[PREVIEW] bad value :: rejected', { subject: '[PREVIEW:bitte]' }, [err('[PREVIEW]', 'bitte', 'ON or OFF')]],
+  ['[SRC] and [FROM] disagree :: rejected', { subject: '[SRC:ACME][FROM:OTHER]' }, [err('[FROM]', 'OTHER', 'the same value as [SRC], or only one of the two')]],
+  ['tag key as written :: kept in the message', { subject: '[jobPeriod:x]' }, [err('[jobPeriod]', 'x', T_TIME)]],
+  ['bad header, good tag for same option :: still an error', { headers: { 'X-SMS-Sender-ID': 'ACME!' }, subject: '[SRC:ACME]' }, [err('X-SMS-Sender-ID', 'ACME!', SENDER)]],
+  ['good header, bad tag for same option :: still an error', { headers: { 'X-SMS-Sender-ID': 'ACME' }, subject: '[SRC:ACME!]' }, [err('[SRC]', 'ACME!', SENDER)]],
+  ['several bad values :: all reported, headers first', {
+    headers: { 'X-SMS-Flash': 'vielleicht', 'X-SMS-Max-Segments': '999' },
+    subject: '[AT:32.12.2026 09:00] [DN:maybe] Hallo',
+  }, [
+    err('X-SMS-Flash', 'vielleicht', FLAG),
+    err('X-SMS-Max-Segments', '999', SEGMENTS),
+    err('[AT]', '32.12.2026 09:00', T_TIME),
+    err('[DN]', 'maybe', 'ON or OFF'),
+  ]],
+];
+for (const [name, input, errors] of bad) Bad(name, () => check(input, { errors }));
+Bad.run();
+
+const Describe = suite('options :: describeOptionError');
+Describe('plain value :: the 550 sentence without the code', () => {
+  assert.is(describeOptionError({ option: 'X-SMS-Flash', value: 'maybe', accepted: 'yes or no' }),
+    'option X-SMS-Flash has the value "maybe", which is not valid: use yes or no');
+});
+Describe('long value :: cut to 80 characters', () => {
+  const text = describeOptionError({ option: 'X-SMS-Reference', value: 'x'.repeat(200), accepted: REF });
+  assert.is(text, `option X-SMS-Reference has the value "${'x'.repeat(80)}…", which is not valid: use ${REF}`);
+});
+Describe('control characters :: never reach the reply raw', () => {
+  const text = describeOptionError({ option: '[REF]', value: 'a\r\n250 OK\u0007\u2028', accepted: REF });
+  assert.not.match(text, /[\r\n\u0007\u2028]/);
+  assert.ok(text.includes('a\\r\\n250 OK\\u0007\\u2028'));
+});
+Describe.run();
