@@ -53,6 +53,10 @@ export const configSchema = {
       transliterate: bool(true, 'Replace typographic characters (smart quotes, dashes, ellipsis, non-breaking space) with GSM-7 equivalents so one autocorrected quote does not double the price.'),
       maxSegments: int(6, 'Longest SMS accepted, in segments; longer texts get 552 5.3.4.', 1, 255),
     }),
+    options: obj('Sending options that senders give per mail (X-SMS-* headers or [KEY:VALUE] subject tags).', {
+      timeZone: str('Europe/Berlin', 'IANA time zone in which local send times such as [AT:01.12.2026 09:00] are read.'),
+      maxAheadDays: int(30, 'How far ahead a send time may lie.', 1, 365),
+    }),
     store: obj('Durable storage of messages.', {
       dir: str('data', 'Folder of the journal, the state snapshot and the archive (relative to the working directory).'),
       journalSegmentBytes: int(64 * 1024 * 1024, 'Size at which the journal is rolled over into a new segment and the state is compacted.', 4096, 2 ** 31 - 1),
@@ -84,7 +88,7 @@ export const configSchema = {
       level: str('final', 'none; failure: only failures; final: the final status (delivered or failed); all: accepted, handed to the carrier, and final. A client asking DSN (NOTIFY=) overrides this.',
         { enum: ['none', 'failure', 'final', 'all'] }),
       from: str('mail2sms <noreply@sms.localhost>', 'From address of confirmations.'),
-      timeZone: str('UTC', 'IANA time zone of the timestamps in confirmations, e.g. Europe/Berlin.'),
+      timeZone: str('Europe/Berlin', 'IANA time zone of the timestamps in confirmations.'),
       transport: str('file', 'file: write .eml files to outboxDir; smtp: send through the relay below.', { enum: ['file', 'smtp'] }),
       outboxDir: str('outbox', 'Folder for confirmation .eml files (relative to store.dir).'),
       relay: obj('SMTP relay for confirmations (transport smtp).', {

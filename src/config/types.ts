@@ -20,6 +20,10 @@ export interface Config {
     transliterate: boolean;
     maxSegments: number;
   };
+  options: {
+    timeZone: string;
+    maxAheadDays: number;
+  };
   store: {
     dir: string;
     journalSegmentBytes: number;

@@ -78,6 +78,9 @@ export class Dispatcher {
   }
 
   private async send(m: SmsMessage): Promise<void> {
+    if (m.expiresAt && m.expiresAt <= this.now().toISOString()) {
+      return this.finish(m, 'expired', `not handed to the carrier before its validity ended (${m.expiresAt})`);
+    }
     const attempts = m.attempts + 1;
     await this.o.store.transition(m.id, { event: this.event('submitting'), attempts });
     let res: SubmitResult;

@@ -3,6 +3,7 @@ import { analyzeText } from '../sms/segments.js';
 import { errors, SmtpError } from '../smtp/errors.js';
 import type { DsnRequest, NotifyLevel, SmsMessage, SmsStatus } from '../store/types.js';
 import { extractText, type ExtractOptions } from './extract.js';
+import { describeOptionError, parseSmsOptions, type SmsOptions } from './options.js';
 import type { ParsedMail } from './parse.js';
 
 export interface EnvelopeRecipient {
@@ -22,6 +23,7 @@ export interface ToSmsInput {
   now: Date;
   remoteAddress?: string;
   clientHostname?: string;
+  options: { timeZone: string; maxAheadDays: number };
   text: ExtractOptions & { senderSignaturePatterns: Readonly<Record<string, readonly string[]>>; transliterate: boolean; maxSegments: number };
   notify: NotifyLevel;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
@@ -36,17 +38,26 @@ export interface SmsBatch {
 /** One accepted mail → one SMS per distinct recipient, or the SmtpError DATA must answer. Pure: ids and time come in. */
 export function toSms(input: ToSmsInput): SmsBatch | SmtpError {
   const { parsed } = input;
+  const opted = sendingOptions(input);
+  if (opted instanceof SmtpError) return opted;
+  const { options, subject } = opted;
   const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
-  const extracted = extractText({ text: parsed.text, html: parsed.html, subject: parsed.subject }, { ...input.text, signaturePatterns });
+  const extracted = extractText({ text: parsed.text, html: parsed.html, subject }, { ...input.text, signaturePatterns });
   if (!extracted.text.trim()) return errors.NoText();
   const sms = analyzeText(extracted.text, { transliterate: input.text.transliterate });
-  if (sms.segments > input.text.maxSegments) {
+  // A sender may ask for fewer segments than the gateway allows, never more.
+  const maxSegments = Math.min(options.maxSegments ?? Infinity, input.text.maxSegments);
+  if (sms.segments > maxSegments) {
     const detail = sms.encoding === 'UCS2'
       ? `${sms.units} characters in Unicode because of ${sms.nonGsm.slice(0, 5).map((c) => `"${c}"`).join(' ')}, ${sms.perSegment} per segment`
       : `${sms.units} characters, ${sms.perSegment} per segment`;
-    return errors.TooManySegments(String(sms.segments), String(input.text.maxSegments), detail);
+    return errors.TooManySegments(String(sms.segments), String(maxSegments), detail);
   }
   const at = input.now.toISOString();
+  const sendAt = options.sendAt?.toISOString();
+  const expiresAt = options.validityHours
+    ? new Date((options.sendAt ?? input.now).getTime() + options.validityHours * 3600_000).toISOString()
+    : undefined;
   const seen = new Set<string>();
   const batch: SmsBatch = { messages: [], dedupKeys: [] };
   for (const r of input.recipients) {
@@ -71,12 +82,15 @@ export function toSms(input: ToSmsInput): SmsBatch | SmtpError {
         remoteAddress: input.remoteAddress,
         clientHostname: input.clientHostname,
       },
-      notify: input.notify,
+      ...(options.reference ? { reference: options.reference } : {}),
+      ...(sendAt ? { sendAt } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
+      notify: options.notify ? NOTIFY_OF[options.notify] : input.notify,
       dsn: dsnOf(input.dsn, r.dsn),
       status: 'accepted',
       history: [{ status: 'accepted', at }],
       attempts: 0,
-      notBefore: at,
+      notBefore: sendAt ?? at,
       confirmations: [],
     };
     if (input.wantsConfirmation(m, 'accepted')) m.confirmations.push({ stage: 'accepted', attempts: 0, notBefore: at });
@@ -84,6 +98,28 @@ export function toSms(input: ToSmsInput): SmsBatch | SmtpError {
     batch.dedupKeys.push(parsed.messageId ? dedupKey(input.account, parsed.messageId, r.e164) : undefined);
   }
   return batch;
+}
+
+const NOTIFY_OF: Record<NonNullable<SmsOptions['notify']>, NotifyLevel> = { none: 'none', failure: 'failure', delivery: 'final', all: 'all' };
+
+/** Options this gateway parses but cannot honour yet: refused rather than silently ignored. */
+const NOT_YET: Array<[keyof SmsOptions, string]> = [
+  ['senderId', 'sender ID (X-SMS-Sender-ID, [SRC:…], [FROM:…])'],
+  ['flash', 'flash SMS (X-SMS-Flash, [FLASH:ON])'],
+  ['blackout', 'quiet hours ([BLACKOUTPERIODS:…])'],
+  ['duplicateDetection', 'duplicate detection by content ([DUPLICATEDETECTION:ON])'],
+  ['preview', 'preview ([PREVIEW])'],
+];
+
+/** The mail's sending options, with the subject they leave behind, or the refusal naming every bad one. */
+function sendingOptions(input: ToSmsInput): { options: SmsOptions; subject: string } | SmtpError {
+  const r = parseSmsOptions({ headers: input.parsed.headers, subject: input.parsed.subject, now: input.now, ...input.options });
+  if ('errors' in r) return errors.BadOption(r.errors.map(describeOptionError).join('; '));
+  for (const [key, name] of NOT_YET) {
+    const v = r.options[key];
+    if (v !== undefined && v !== false) return errors.OptionNotAvailable(name);
+  }
+  return r;
 }
 
 /** Patterns configured for these senders' addresses or domains. */

@@ -20,6 +20,10 @@ export interface ConfirmationView {
   id: string;
   connectorMessageId?: string;
   originalSubject?: string;
+  /** The sender's own reference (X-SMS-Reference, [REF:…]). */
+  reference?: string;
+  /** When the sender asked the SMS to go out, formatted; absent for "at once". */
+  sendAt?: string;
 }
 
 const STAGE_LABEL: Record<SmsStatus, string> = {
@@ -114,7 +118,9 @@ export function confirmationView(
   return {
     to: sms.to,
     status,
-    headline: headline(sms.to, status, at, event?.reason),
+    headline: status === 'accepted' && sms.sendAt
+      ? `Your SMS to ${sms.to} was accepted at ${at} and will be sent at ${formatTime(sms.sendAt, opts.timeZone)}.`
+      : headline(sms.to, status, at, event?.reason),
     reason: event?.reason,
     textLines: sms.text.split(/\r\n|\r|\n/),
     segments: sms.segments,
@@ -126,6 +132,8 @@ export function confirmationView(
     id: sms.id,
     connectorMessageId: lastOf(sms.history, (e) => Boolean(e.connectorMessageId))?.connectorMessageId,
     originalSubject: sms.mail.subject,
+    reference: sms.reference,
+    sendAt: sms.sendAt ? formatTime(sms.sendAt, opts.timeZone) : undefined,
   };
 }
 

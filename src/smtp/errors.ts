@@ -47,6 +47,14 @@ export const ERROR_DEFS = {
     code: 550, enhanced: '5.6.0', when: 'nothing left to send after removing signature, quotes and attachments',
     text: () => 'no text to send: the mail has no text left after removing the signature, quoted replies and attachments',
   },
+  BadOption: {
+    code: 550, enhanced: '5.6.0', when: 'a sending option (X-SMS-* header or [KEY:VALUE] subject tag) with a bad value',
+    text: (detail: string) => detail,
+  },
+  OptionNotAvailable: {
+    code: 550, enhanced: '5.6.0', when: 'a sending option this gateway does not offer yet (sender ID, flash, quiet hours, duplicate detection, preview)',
+    text: (option: string) => `the option ${option} is not available on this gateway yet; remove it and send the mail again`,
+  },
   BadContent: {
     code: 550, enhanced: '5.6.0', when: 'a mail that cannot be read as MIME',
     text: (why: string) => `the mail could not be read: ${why}`,

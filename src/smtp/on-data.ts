@@ -51,6 +51,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
     now: deps.now(),
     remoteAddress: session.remoteAddress,
     clientHostname: session.clientHostname,
+    options: config.options,
     text: config.text,
     notify: config.notify.level,
     wantsConfirmation: deps.wantsConfirmation,

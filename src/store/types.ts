@@ -90,6 +90,12 @@ export interface SmsMessage {
   segments: number;
   /** Sender ID; undefined means the connector's default. */
   sender?: string;
+  /** The client's own reference (X-SMS-Reference, [REF:…]), echoed in confirmations. */
+  reference?: string;
+  /** When the sender asked it to go out (ISO 8601); absent means at once. */
+  sendAt?: string;
+  /** After this (ISO 8601) it is not handed to the carrier any more but expires. */
+  expiresAt?: string;
   mail: MailOrigin;
   notify: NotifyLevel;
   dsn?: DsnRequest;

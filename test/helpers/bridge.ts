@@ -9,9 +9,10 @@ import type { OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 
 /** The simulator, remembering what it was handed so tests can assert on the SMS itself. */
 export class RecordingSimulator extends SimulatorConnector {
-  readonly sent: OutboundSms[] = [];
+  /** Every SMS handed over, with the time (epoch ms) the connector got it. */
+  readonly sent: Array<OutboundSms & { receivedAt: number }> = [];
   override async submit(sms: OutboundSms): Promise<SubmitResult> {
-    this.sent.push(sms);
+    this.sent.push({ ...sms, receivedAt: Date.now() });
     return super.submit(sms);
   }
 }

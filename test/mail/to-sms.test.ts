@@ -14,7 +14,7 @@ function input(text: string, over: Partial<ToSmsInput> = {}, mail: Partial<Parse
     parsed: { references: [], headers: new Map(), attachments: 0, text, messageId: '<m1@acme.test>', fromAddress: 'clerk@acme.test', ...mail },
     envelopeFrom: 'clerk@acme.test',
     recipients: [{ address: '+4915112345678@sms.localhost', e164: '+4915112345678' }],
-    mailId: 'MAIL1', account: 'default', now: NOW, text: config.text, notify: 'final', wantsConfirmation: confirmationsFor, ...over,
+    mailId: 'MAIL1', account: 'default', now: NOW, options: config.options, text: config.text, notify: 'final', wantsConfirmation: confirmationsFor, ...over,
   };
 }
 
@@ -82,6 +82,40 @@ T('refusal :: a long Unicode text → 552 5.3.4 naming the segments and the char
 
 T('senderPatterns :: address and domain keys, case-insensitive', () => {
   assert.equal(senderPatterns({ '@ACME.test': ['a'], 'x@acme.test': ['b'], '@other.test': ['c'] }, ['X@acme.test', undefined]), ['a', 'b']);
+});
+
+const hdr = (entries: Record<string, string>) => ({ headers: new Map(Object.entries(entries)) });
+
+T('options :: reference, send time and validity from headers are kept; the SMS waits until its time', () => {
+  const m = batch(toSms(input('Hallo', {}, hdr({ 'x-sms-reference': 'INV-4711', 'x-sms-send-at': '2026-11-24T09:00:00+01:00', 'x-sms-validity': '2h' })))).messages[0];
+  assert.equal([m.reference, m.sendAt, m.notBefore, m.expiresAt], ['INV-4711', '2026-11-24T08:00:00.000Z', '2026-11-24T08:00:00.000Z', '2026-11-24T10:00:00.000Z']);
+});
+
+T('options :: subject tags are options and never text: [AT:…] local time in Europe/Berlin, [REF:…]', () => {
+  const m = batch(toSms(input('', {}, { subject: '[AT:24.11.2026 09:00][REF:INV-4711] Erinnerung' }))).messages[0];
+  assert.equal([m.text, m.sendAt, m.reference], ['Erinnerung', '2026-11-24T08:00:00.000Z', 'INV-4711']);
+});
+
+T('options :: notify levels map to ours; a lower max segments than the gateway\'s applies', () => {
+  assert.is(batch(toSms(input('Hallo', {}, hdr({ 'x-sms-notify': 'delivery' })))).messages[0].notify, 'final');
+  assert.is(batch(toSms(input('Hallo', {}, { subject: '[DN:OFF]' }))).messages[0].notify, 'failure');
+  const r = toSms(input('x'.repeat(200), {}, hdr({ 'x-sms-max-segments': '1' }))) as SmtpError;
+  assert.instance(r, SmtpError);
+  assert.match(r.message, /^5\.3\.4 the text would take 2 SMS segments, at most 1 are allowed/);
+});
+
+T('options :: every bad value refused together with 550 5.6.0 naming option, value and accepted forms', () => {
+  const r = toSms(input('Hallo', {}, { ...hdr({ 'x-sms-notify': 'sometimes' }), subject: '[AT:31.02.2026 09:00] x' })) as SmtpError;
+  assert.instance(r, SmtpError);
+  assert.is(r.responseCode, 550);
+  assert.match(r.message, /^5\.6\.0 option X-SMS-Notify has the value "sometimes", which is not valid: use .+; option \[AT\] has the value "31\.02\.2026 09:00"/i);
+});
+
+T('options :: a sender ID cannot be honoured yet (needs account allowlists): refused, not ignored', () => {
+  const r = toSms(input('Hallo', {}, hdr({ 'x-sms-sender-id': 'ACME' }))) as SmtpError;
+  assert.instance(r, SmtpError);
+  assert.is(r.message, '5.6.0 the option sender ID (X-SMS-Sender-ID, [SRC:…], [FROM:…]) is not available on this gateway yet; remove it and send the mail again');
+  assert.not.instance(toSms(input('Hallo', {}, { subject: '[FLASH:OFF] x' })), SmtpError, 'an explicit OFF asks for nothing');
 });
 
 T.run();
