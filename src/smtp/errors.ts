@@ -55,6 +55,10 @@ export const ERROR_DEFS = {
     code: 550, enhanced: '5.6.0', when: 'a sending option this gateway does not offer yet (sender ID, flash, quiet hours, duplicate detection, preview)',
     text: (option: string) => `the option ${option} is not available on this gateway yet; remove it and send the mail again`,
   },
+  AutomaticMail: {
+    code: 550, enhanced: '5.7.1', when: 'automatic mail (Auto-Submitted, Precedence: bulk, out-of-office replies, our own confirmations)',
+    text: (why: string) => `this is automatic mail (${why}); automatic mail is never sent as SMS, so that replies cannot loop`,
+  },
   BadContent: {
     code: 550, enhanced: '5.6.0', when: 'a mail that cannot be read as MIME',
     text: (why: string) => `the mail could not be read: ${why}`,

@@ -1,5 +1,6 @@
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/types.js';
+import { automaticMail } from '../mail/auto-reply.js';
 import { parseMail } from '../mail/parse.js';
 import { toSms, type EnvelopeRecipient } from '../mail/to-sms.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
@@ -39,6 +40,8 @@ export function onData(deps: DataDeps) {
 async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): Promise<string | SmtpError> {
   const parsed = await parseMail(raw).catch((e: Error) => errors.BadContent(e.message));
   if (parsed instanceof SmtpError) return parsed;
+  const automatic = automaticMail(parsed.headers, parsed.subject);
+  if (automatic) return errors.AutomaticMail(automatic);
   const { config } = deps;
   const mailId = deps.newMailId();
   const batch = toSms({
