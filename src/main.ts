@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { startBridge } from './bridge.js';
+import { startBridge, type Bridge } from './bridge.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './log.js';
 
@@ -19,23 +19,29 @@ async function main(): Promise<void> {
     throw e;
   }
   const { logger, log } = createLogger(config.log.level);
-  const bridge = await startBridge(config, { log });
-  const where = `${bridge.smtp.address}:${bridge.smtp.port}`;
-  logger.info({ evt: 'started', smtp: where, domains: config.smtp.domains, connector: bridge.connector.name, confirmations: bridge.outbox, store: config.store.dir },
-    `mail2sms listening on ${where}; mail <number>@${config.smtp.domains[0]} to send an SMS; confirmations go to ${bridge.outbox}`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ evt: 'stopping', signal });
-    bridge.stop().then(
+  // Signal handlers go in before anything is announced: a SIGTERM between the
+  // "started" line and their installation would kill the process unclean.
+  let bridge: Bridge | undefined;
+  let requested: string | undefined;
+  const shutdown = (b: Bridge) =>
+    b.stop().then(
       () => { logger.info({ evt: 'stopped' }); process.exit(0); },
       (e: Error) => { logger.error({ evt: 'stop-failed', error: e.message }); process.exit(1); },
     );
+  const onSignal = (signal: string) => {
+    if (requested) return;
+    requested = signal;
+    logger.info({ evt: 'stopping', signal });
+    if (bridge) void shutdown(bridge); // else: right after the start below
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  bridge = await startBridge(config, { log });
+  const where = `${bridge.smtp.address}:${bridge.smtp.port}`;
+  logger.info({ evt: 'started', smtp: where, domains: config.smtp.domains, connector: bridge.connector.name, confirmations: bridge.outbox, store: config.store.dir },
+    `mail2sms listening on ${where}; mail <number>@${config.smtp.domains[0]} to send an SMS; confirmations go to ${bridge.outbox}`);
+  if (requested) void shutdown(bridge);
 }
 
 main().catch((e: Error) => {
