@@ -22,6 +22,17 @@ interface Limits {
   cost: (char: string) => number;
 }
 
+/**
+ * Units per part of a concatenated SMS behind a UDH of `udhOctets`: the 140
+ * octets of user data less the UDH, in septets rounded down for GSM-7
+ * (the UDH is padded to a septet boundary) or in 2-octet units for UCS-2.
+ * 6-octet UDH (8-bit reference): 153 / 67; 7-octet (16-bit reference): 152 / 66.
+ */
+export function partLimit(encoding: SmsEncoding, udhOctets: number): number {
+  const left = 140 - udhOctets;
+  return encoding === 'GSM7' ? Math.floor((left * 8) / 7) : Math.floor(left / 2);
+}
+
 const LIMITS: Record<SmsEncoding, Limits> = {
   // Non-GSM characters count 1, like septetLength(); callers pass GSM7 only for GSM-7 text.
   GSM7: { single: 160, multi: 153, cost: (char) => septetsOf(char) ?? 1 },
@@ -49,16 +60,17 @@ export function analyzeText(text: string, opts: { transliterate: boolean }): Sms
  * that does not fit whole into what is left of a part (an escape pair with
  * one septet left, a surrogate pair with one unit left) starts the next part.
  */
-export function splitSegments(text: string, encoding: SmsEncoding): string[] {
+export function splitSegments(text: string, encoding: SmsEncoding, udhOctets = 6): string[] {
   const limits = LIMITS[encoding];
   if (text === '') return [];
   if (unitLength(text, limits) <= limits.single) return [text];
+  const multi = partLimit(encoding, udhOctets);
   const parts: string[] = [];
   let part = '';
   let used = 0;
   for (const char of text) {
     const cost = limits.cost(char);
-    if (used + cost > limits.multi) {
+    if (used + cost > multi) {
       parts.push(part);
       part = '';
       used = 0;

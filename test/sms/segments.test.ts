@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SmsEncoding } from '../../src/store/types.js';
-import { analyzeText, splitSegments } from '../../src/sms/segments.js';
+import { analyzeText, partLimit, splitSegments } from '../../src/sms/segments.js';
 
 const a = (n: number): string => 'a'.repeat(n);
 const ru = (n: number): string => 'ж'.repeat(n);
@@ -120,5 +120,17 @@ function encodingLimit(encoding: SmsEncoding, parts: number): number {
   if (encoding === 'GSM7') return parts > 1 ? 153 : 160;
   return parts > 1 ? 67 : 70;
 }
+
+const UDH: Array<[SmsEncoding, number, number]> = [['GSM7', 6, 153], ['GSM7', 7, 152], ['UCS2', 6, 67], ['UCS2', 7, 66]];
+for (const [enc, udh, limit] of UDH) {
+  segments(`segments :: ${enc} behind a ${udh}-octet UDH :: ${limit} per part`, () => {
+    assert.is(partLimit(enc, udh), limit);
+  });
+}
+
+segments('segments :: 306 GSM chars behind a 16-bit-reference UDH :: 3 parts of 152+152+2', () => {
+  assert.equal(splitSegments('a'.repeat(306), 'GSM7', 7).map((p) => p.length), [152, 152, 2]);
+  assert.equal(splitSegments('a'.repeat(306), 'GSM7').map((p) => p.length), [153, 153]);
+});
 
 segments.run();

@@ -11,11 +11,9 @@
  *
  * 16-bit references make the UDH 7 octets: 56 bits = 8 septets, leaving 152
  * septets (8 + 153 = 161 septets = 141 octets would not fit), and for UCS-2
- * 140 − 7 = 133 → 66 units. splitSegments() assumes the 8-bit UDH (153/67),
- * so for 16-bit references this module splits with the smaller limits itself.
+ * 140 − 7 = 133 → 66 units: splitSegments() is told the UDH size.
  */
 import type { SmsEncoding } from '../../store/types.js';
-import { septetsOf } from '../../sms/gsm7.js';
 import { splitSegments } from '../../sms/segments.js';
 import { encodeGsm7Unpacked, encodeUcs2 } from './encode.js';
 
@@ -34,9 +32,6 @@ export interface ConcatOptions {
   refBits: 8 | 16;
 }
 
-/** Units per part when a 16-bit-reference UDH (7 octets) precedes it. */
-const MULTI_16BIT: Record<SmsEncoding, number> = { GSM7: 152, UCS2: 66 };
-
 /**
  * The parts of `text`, in order. An empty text gives no parts, like
  * splitSegments(). Throws RangeError for a bad reference, more than 255
@@ -48,9 +43,8 @@ export function buildParts(text: string, encoding: SmsEncoding, opts: ConcatOpti
   if (!Number.isInteger(opts.ref) || opts.ref < 0 || opts.ref > max) {
     throw new RangeError(`concatenation reference ${opts.ref} out of range for ${opts.refBits} bits`);
   }
-  const texts = splitSegments(text, encoding);
-  if (texts.length <= 1) return texts.map((t) => part(Buffer.alloc(0), encode(t, encoding), encoding));
-  const split = opts.refBits === 8 ? texts : splitWithin(text, encoding, MULTI_16BIT[encoding]);
+  const split = splitSegments(text, encoding, opts.refBits === 8 ? 6 : 7);
+  if (split.length <= 1) return split.map((t) => part(Buffer.alloc(0), encode(t, encoding), encoding));
   if (split.length > 255) throw new RangeError(`text needs ${split.length} parts; a UDH allows 255`);
   return split.map((t, i) => part(udhFor(opts, split.length, i + 1), encode(t, encoding), encoding));
 }
@@ -83,29 +77,6 @@ function part(udh: Buffer, payload: Buffer, encoding: SmsEncoding): ConcatPart {
 
 function encode(text: string, encoding: SmsEncoding): Buffer {
   return encoding === 'GSM7' ? encodeGsm7Unpacked(text) : encodeUcs2(text);
-}
-
-/**
- * Split at `limit` units per part without breaking an escape pair or a
- * surrogate pair (iteration is by code point). Only needed while
- * splitSegments() has no UDH-size parameter.
- */
-function splitWithin(text: string, encoding: SmsEncoding, limit: number): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let used = 0;
-  for (const char of text) {
-    const cost = encoding === 'GSM7' ? (septetsOf(char) ?? 1) : char.length;
-    if (used + cost > limit) {
-      parts.push(current);
-      current = '';
-      used = 0;
-    }
-    current += char;
-    used += cost;
-  }
-  parts.push(current);
-  return parts;
 }
 
 /**
