@@ -1,0 +1,48 @@
+import { rm } from 'node:fs/promises';
+import { SMTPServer } from 'smtp-server';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestBridge, waitFor } from '../helpers/bridge.js';
+import { freePort } from '../helpers/process.js';
+import { mailer } from '../helpers/smtp.js';
+
+const W = suite('notify worker');
+
+/** A relay that is down when the confirmation is due, and comes up later: the confirmation waits, is retried, and arrives once. */
+W('relay down :: the confirmation is kept, retried, and delivered once the relay is back', async () => {
+  const relayPort = await freePort();
+  const b = await startTestBridge({ notify: { transport: 'smtp', relay: { host: '127.0.0.1', port: relayPort }, retrySeconds: [1] } });
+  const received: Array<{ from: string; to: string[]; data: string }> = [];
+  const relay = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, session, cb) {
+      let data = '';
+      stream.on('data', (c: Buffer) => (data += c.toString()));
+      stream.on('end', () => {
+        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data });
+        cb();
+      });
+    },
+  });
+  try {
+    const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345651@sms.localhost', subject: 'x', text: 'Relais-Test.' });
+    const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+    await waitFor('a failed attempt', () => b.events.some((e) => e.evt === 'confirmation-retry' && e.msgId === `${id}.1`), 5000);
+    assert.equal(b.store.confirmationsDue(new Date(Date.now() + 60_000), 10).map(([m, c]) => [m.id, c.stage]), [[`${id}.1`, 'delivered']], 'still owed');
+
+    await new Promise<void>((r) => relay.listen(relayPort, '127.0.0.1', r));
+    await waitFor('confirmation at the relay', () => received.length > 0, 10000);
+    await new Promise((r) => setTimeout(r, 1500)); // a second delivery would show up within the retry interval
+    assert.is(received.length, 1);
+    assert.equal(received[0].to, ['clerk@acme.test']);
+    assert.is(received[0].from, '', 'automatic mail goes out with the null sender');
+    assert.match(received[0].data, new RegExp(`Message-ID: <${id}\\.1\\.delivered@`));
+    assert.equal(b.store.confirmationsDue(new Date(Date.now() + 60_000), 10), [], 'nothing owed any more');
+  } finally {
+    await b.stop();
+    await new Promise<void>((r) => relay.close(() => r()));
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
+W.run();
