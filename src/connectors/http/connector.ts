@@ -1,0 +1,122 @@
+import type { Connector, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../types.js';
+import type { HttpConnectorOptions } from './options.js';
+import { buildRequest, readResponse } from './request.js';
+import { unknownPlaceholders } from './template.js';
+import { WebhookServer } from './webhook.js';
+
+export type { HttpConnectorOptions } from './options.js';
+
+export interface HttpConnectorDeps {
+  now?: () => Date;
+  /** Injected for tests; defaults to the global fetch (keep-alive by default). */
+  fetch?: typeof fetch;
+}
+
+/** Every template in the options, with where it sits, for the start-up check. */
+function templatesOf(o: HttpConnectorOptions): Array<[where: string, template: string]> {
+  const out: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(o.query ?? {})) out.push([`query.${k}`, v]);
+  for (const [k, v] of Object.entries(o.headers ?? {})) out.push([`headers.${k}`, v]);
+  for (const [k, v] of Object.entries(o.body?.fields ?? {})) out.push([`body.fields.${k}`, v]);
+  for (const [k, v] of Object.entries(o.webhook?.dlrUrlQuery ?? {})) out.push([`webhook.dlrUrlQuery.${k}`, v]);
+  return out;
+}
+
+/** Configuration mistakes, all at once, so a broken connector fails at start rather than on every SMS. */
+export function optionProblems(o: HttpConnectorOptions): string[] {
+  const problems = templatesOf(o).flatMap(([where, t]) => unknownPlaceholders(t).map((n) => `${where}: unknown placeholder {{${n}}}`));
+  if (o.method === 'GET' && o.body) problems.push('body: a GET request cannot carry a body');
+  if (!(o.timeoutMs > 0)) problems.push('timeoutMs: must be positive');
+  const from = o.response.messageIdFrom;
+  if (from.type === 'regex') {
+    try {
+      new RegExp(from.pattern);
+    } catch (e) {
+      problems.push(`response.messageIdFrom.pattern: ${(e as Error).message}`);
+    }
+  }
+  if (o.webhook && !o.webhook.secret) problems.push('webhook.secret: must not be empty');
+  if (o.webhook && !o.webhook.path.startsWith('/')) problems.push('webhook.path: must start with /');
+  return problems;
+}
+
+/**
+ * A REST aggregator described by data: one HTTP request per SMS, and an own
+ * listener for delivery reports. HTTP APIs cannot say whether an earlier,
+ * unanswered request was taken, so lookup() answers 'unknown'.
+ */
+export class HttpConnector implements Connector {
+  readonly name: string;
+  private readonly listeners: Array<(r: DeliveryReport) => void> = [];
+  private readonly webhook?: WebhookServer;
+  private readonly fetch: typeof fetch;
+  private localWebhookUrl?: string;
+
+  constructor(
+    private readonly opts: HttpConnectorOptions,
+    deps: HttpConnectorDeps = {},
+  ) {
+    const problems = optionProblems(opts);
+    if (problems.length) throw new Error(`http connector ${opts.name}: ${problems.join('; ')}`);
+    this.name = opts.name;
+    this.fetch = deps.fetch ?? fetch;
+    const now = deps.now ?? (() => new Date());
+    if (opts.webhook) this.webhook = new WebhookServer(opts.webhook, (r) => this.emit(r), now);
+  }
+
+  /** Where the aggregator is told to send reports; set after start() when a webhook is configured. */
+  get webhookUrl(): string | undefined {
+    return this.opts.webhook?.publicUrl ?? this.localWebhookUrl;
+  }
+
+  async start(): Promise<void> {
+    if (this.webhook) this.localWebhookUrl = await this.webhook.listen();
+  }
+
+  async stop(): Promise<void> {
+    await this.webhook?.close();
+    this.localWebhookUrl = undefined;
+  }
+
+  onReport(listener: (r: DeliveryReport) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async submit(sms: OutboundSms): Promise<SubmitResult> {
+    const req = buildRequest(this.opts, sms, this.webhookUrl);
+    let status: number;
+    let body: string;
+    try {
+      const res = await this.fetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+      status = res.status;
+      body = await res.text();
+    } catch (e) {
+      // the aggregator may have taken the SMS before the link broke; a retry can then duplicate it, which beats losing it
+      return { ok: false, temporary: true, reason: networkReason(e, this.opts.timeoutMs) };
+    }
+    return readResponse(this.opts, sms, status, body);
+  }
+
+  async lookup(_id: string): Promise<LookupResult> {
+    return { found: 'unknown' };
+  }
+
+  /** Nothing to re-arm: reports arrive by webhook whenever the aggregator sends them. */
+  resume(_items: Array<{ id: string; to: string; connectorMessageId: string }>): void {}
+
+  private emit(r: DeliveryReport): void {
+    for (const l of this.listeners) l(r);
+  }
+}
+
+function networkReason(e: unknown, timeoutMs: number): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = err.cause?.code ?? err.cause?.message;
+  return `network error: ${err.message}${cause ? ` (${cause})` : ''}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Preset for Kannel's `GET /cgi-bin/sendsms`, which many on-premise gateways
+ * and aggregators speak. Kannel answers with no message id, so our own id is
+ * the message id and travels in the dlr-url, which Kannel calls back with
+ * `%d` replaced by the report type.
+ */
+import type { DeliveryReport } from '../types.js';
+import type { HttpConnectorOptions } from './options.js';
+
+export interface KannelPresetArgs {
+  name: string;
+  /** Kannel smsbox, e.g. `http://127.0.0.1:13013`; requests go to its `/cgi-bin/sendsms`. */
+  baseUrl: string;
+  username: string;
+  password: string;
+  /** Default sender when the SMS names none; Kannel's own default when absent. */
+  from?: string;
+  /** Force a given SMSC (Kannel's `smsc=`). */
+  smsc?: string;
+  /** Where our report listener binds; Kannel must be able to reach it (see dlrWebhookBase). */
+  listen?: { host: string; port: number };
+  /** Path of the report listener; default `/dlr/<name>`. */
+  webhookPath?: string;
+  /** The listener's URL as Kannel reaches it; default the listener's own address. */
+  dlrWebhookBase?: string;
+  secret: string;
+  /** Report types asked for; default 19 = 1 delivered + 2 undelivered + 16 rejected by the SMSC (with 3, a rejection would never be reported). */
+  dlrMask?: number;
+  timeoutMs?: number;
+}
+
+/** Kannel's dlr-url `%d`: 1 delivered, 2 undelivered, 4 buffered on the SMSC, 8 SMSC accepted, 16 SMSC rejected. */
+export const KANNEL_DLR_TYPES: Record<string, DeliveryReport['status']> = {
+  '1': 'delivered',
+  '2': 'failed',
+  '4': 'enroute',
+  '8': 'enroute',
+  '16': 'rejected',
+};
+
+export function kannelPreset(a: KannelPresetArgs): HttpConnectorOptions {
+  const query: Record<string, string> = {
+    username: a.username,
+    password: a.password,
+    to: '{{to}}',
+    text: '{{text}}',
+    from: '{{from}}',
+    coding: '{{coding}}',
+    // the text always travels as UTF-8; coding tells Kannel which alphabet to put on the air
+    charset: 'UTF-8',
+    'dlr-mask': String(a.dlrMask ?? 19),
+    'dlr-url': '{{dlr_url}}',
+  };
+  if (a.smsc) query.smsc = a.smsc;
+  return {
+    name: a.name,
+    url: new URL('/cgi-bin/sendsms', a.baseUrl).toString(),
+    method: 'GET',
+    query,
+    ...(a.from ? { from: a.from } : {}),
+    timeoutMs: a.timeoutMs ?? 10_000,
+    response: {
+      messageIdFrom: { type: 'ours' },
+      // 202 "0: Accepted for delivery" / "3: Queued for later delivery"; 503 "Temporal failure" is retried by the default rule
+      okStatus: [200, 202],
+    },
+    webhook: {
+      listen: a.listen ?? { host: '127.0.0.1', port: 0 },
+      path: a.webhookPath ?? `/dlr/${encodeURIComponent(a.name)}`,
+      ...(a.dlrWebhookBase ? { publicUrl: a.dlrWebhookBase } : {}),
+      secret: a.secret,
+      dlrUrlQuery: { id: '{{id}}' },
+      // left unencoded so Kannel substitutes it: %d the report type, %A the SMSC's reply text
+      dlrUrlSuffix: '&type=%d&reply=%A',
+      idParam: 'id',
+      statusParam: 'type',
+      statusMap: KANNEL_DLR_TYPES,
+      reasonParam: 'reply',
+    },
+  };
+}

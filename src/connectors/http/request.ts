@@ -1,0 +1,103 @@
+/**
+ * Pure halves of one submit: the request built from the options and an
+ * SMS, and the response read back into a SubmitResult. The connector only
+ * adds the network in between.
+ */
+import type { OutboundSms, SubmitResult } from '../types.js';
+import { isOkStatus, isTemporaryStatus, type HttpConnectorOptions, type HttpWebhookOptions, type ValueFrom } from './options.js';
+import { render, renderFields, smsValues, type TemplateValues } from './template.js';
+
+export interface BuiltRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** How long a body excerpt in a failure reason may be: enough to name the error, short enough for a log line. */
+const EXCERPT = 200;
+
+/**
+ * `{{dlr_url}}`: the webhook's public URL with the secret and the configured
+ * query, then the raw suffix. The suffix is the one place text is appended
+ * unencoded, on purpose: Kannel must see `%d` itself to substitute it.
+ */
+export function buildDlrUrl(hook: HttpWebhookOptions, baseUrl: string, values: TemplateValues): string {
+  const url = new URL(baseUrl);
+  url.searchParams.set('secret', hook.secret);
+  for (const [k, v] of renderFields(hook.dlrUrlQuery, values)) url.searchParams.set(k, v);
+  return url.toString() + (hook.dlrUrlSuffix ?? '');
+}
+
+/** Header names are case-insensitive, so a configured `Content-Type` must win over our default. */
+function setDefaultContentType(headers: Record<string, string>, type: string): void {
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = type;
+}
+
+export function buildRequest(opts: HttpConnectorOptions, sms: OutboundSms, webhookBase?: string): BuiltRequest {
+  const values = smsValues(sms, opts.from);
+  if (opts.webhook && webhookBase) values.dlr_url = buildDlrUrl(opts.webhook, webhookBase, values);
+  const url = new URL(opts.url);
+  for (const [k, v] of renderFields(opts.query, values)) url.searchParams.append(k, v);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k] = render(v, values);
+  if (!opts.body) return { url: url.toString(), method: opts.method, headers };
+  const fields = renderFields(opts.body.fields, values);
+  if (opts.body.type === 'json') {
+    setDefaultContentType(headers, 'application/json');
+    return { url: url.toString(), method: opts.method, headers, body: JSON.stringify(Object.fromEntries(fields)) };
+  }
+  setDefaultContentType(headers, 'application/x-www-form-urlencoded');
+  return { url: url.toString(), method: opts.method, headers, body: new URLSearchParams(fields).toString() };
+}
+
+/** A dotted path into parsed JSON; numeric segments index arrays. */
+export function jsonPath(data: unknown, path: string): unknown {
+  let cur = data;
+  for (const seg of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** A non-empty string or number found in the body, as text; undefined otherwise (including a body that is not JSON). */
+export function extractValue(from: ValueFrom, body: string): string | undefined {
+  if (from.type === 'regex') {
+    const m = new RegExp(from.pattern).exec(body);
+    const v = m ? (m[1] ?? m[0]) : undefined;
+    return v ? v : undefined;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const v = jsonPath(data, from.path);
+  return (typeof v === 'string' && v !== '') || typeof v === 'number' ? String(v) : undefined;
+}
+
+const excerpt = (body: string): string => {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT ? flat.slice(0, EXCERPT) + '…' : flat;
+};
+
+/**
+ * An accepted request without a message id is a permanent failure, not a
+ * retry: the aggregator may well have taken the SMS, so retrying risks a
+ * duplicate, and without an id no delivery report could ever be matched.
+ */
+export function readResponse(opts: HttpConnectorOptions, sms: OutboundSms, status: number, body: string): SubmitResult {
+  const rules = opts.response;
+  const why = (rules.errorFrom && extractValue(rules.errorFrom, body)) || excerpt(body);
+  if (isOkStatus(rules, status)) {
+    const from = rules.messageIdFrom;
+    const id = from.type === 'ours' ? sms.id : extractValue(from, body);
+    if (id) return { ok: true, connectorMessageId: id };
+    return { ok: false, temporary: false, reason: `no message id in the response (HTTP ${status}${why ? `: ${why}` : ''})` };
+  }
+  const reason = `HTTP ${status}${why ? `: ${why}` : ''}`;
+  if (isTemporaryStatus(rules, status)) return { ok: false, temporary: true, reason };
+  return { ok: false, temporary: false, reason, final: 'rejected' };
+}

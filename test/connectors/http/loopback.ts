@@ -1,0 +1,42 @@
+/** A recording HTTP peer on 127.0.0.1 port 0 that plays the aggregator in the HTTP connector tests. */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Recorded {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export type Reply = { status: number; body?: string; type?: string } | 'hang';
+
+export interface Loopback {
+  /** e.g. `http://127.0.0.1:40123` */
+  base: string;
+  requests: Recorded[];
+  /** How the next requests are answered; tests set it per case. */
+  reply: (r: Recorded) => Reply;
+  close(): Promise<void>;
+}
+
+export async function startLoopback(): Promise<Loopback> {
+  const peer: Loopback = { base: '', requests: [], reply: () => ({ status: 200, body: '' }), close: async () => {} };
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+    const rec: Recorded = { method: req.method ?? '', url: new URL(req.url ?? '/', peer.base), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    peer.requests.push(rec);
+    const reply = peer.reply(rec);
+    if (reply === 'hang') return; // never answer: the client's timeout must fire
+    res.writeHead(reply.status, { 'content-type': reply.type ?? 'text/plain' }).end(reply.body ?? '');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  peer.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  peer.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return peer;
+}

@@ -1,0 +1,110 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildRequest, extractValue, readResponse } from '../../../src/connectors/http/request.js';
+import type { HttpConnectorOptions } from '../../../src/connectors/http/options.js';
+import { optionProblems } from '../../../src/connectors/http/connector.js';
+import type { OutboundSms } from '../../../src/connectors/types.js';
+
+const sms: OutboundSms = { id: 'sms-1', to: '+447700900123', text: 'a&b=c ü', encoding: 'GSM7', segments: 1 };
+const base: HttpConnectorOptions = {
+  name: 'rest',
+  url: 'http://127.0.0.1:9/v1/sms?account=7',
+  method: 'POST',
+  timeoutMs: 1000,
+  response: { messageIdFrom: { type: 'json', path: 'messages.0.id' } },
+};
+
+const build = suite('http :: request');
+
+build('http :: request :: query templates are appended with URLSearchParams encoding', () => {
+  const r = buildRequest({ ...base, method: 'GET', query: { to: '{{to}}', text: '{{text}}' } }, sms);
+  const u = new URL(r.url);
+  assert.is(u.pathname, '/v1/sms');
+  assert.equal([...u.searchParams], [['account', '7'], ['to', '+447700900123'], ['text', 'a&b=c ü']]);
+  assert.is(r.body, undefined);
+});
+
+build('http :: request :: json body carries raw values and a default content-type', () => {
+  const r = buildRequest({ ...base, headers: { Authorization: 'Bearer k' }, body: { type: 'json', fields: { to: '{{to_digits}}', text: '{{text}}' } } }, sms);
+  assert.equal(JSON.parse(r.body ?? ''), { to: '447700900123', text: 'a&b=c ü' });
+  assert.equal(r.headers, { Authorization: 'Bearer k', 'content-type': 'application/json' });
+});
+
+build('http :: request :: a configured Content-Type wins whatever its case', () => {
+  const r = buildRequest({ ...base, headers: { 'Content-Type': 'application/vnd.x+json' }, body: { type: 'json', fields: {} } }, sms);
+  assert.equal(r.headers, { 'Content-Type': 'application/vnd.x+json' });
+});
+
+build('http :: request :: form body is urlencoded', () => {
+  const r = buildRequest({ ...base, body: { type: 'form', fields: { To: '{{to}}', Body: '{{text}}' } } }, sms);
+  assert.is(r.body, 'To=%2B447700900123&Body=a%26b%3Dc+%C3%BC');
+  assert.is(r.headers['content-type'], 'application/x-www-form-urlencoded');
+});
+
+const read = suite('http :: response');
+
+const extractCases: Array<[name: string, from: Parameters<typeof extractValue>[0], body: string, expected: string | undefined]> = [
+  ['json path into an array', { type: 'json', path: 'messages.0.id' }, '{"messages":[{"id":"m-9"}]}', 'm-9'],
+  ['json number id', { type: 'json', path: 'id' }, '{"id":12345}', '12345'],
+  ['json path missing', { type: 'json', path: 'id' }, '{"ok":true}', undefined],
+  ['json empty string', { type: 'json', path: 'id' }, '{"id":""}', undefined],
+  ['json object is no id', { type: 'json', path: 'id' }, '{"id":{"a":1}}', undefined],
+  ['body not JSON', { type: 'json', path: 'id' }, 'OK 123', undefined],
+  ['regex capture group', { type: 'regex', pattern: '^OK (\\w+)' }, 'OK abc123\n', 'abc123'],
+  ['regex whole match', { type: 'regex', pattern: '\\d+' }, 'id=42', '42'],
+  ['regex no match', { type: 'regex', pattern: '^OK (\\w+)' }, 'ERR 7', undefined],
+];
+for (const [name, from, body, expected] of extractCases) {
+  read(`http :: response :: extract :: ${name}`, () => assert.is(extractValue(from, body), expected));
+}
+
+type Case = [name: string, status: number, body: string, expected: Record<string, unknown>];
+const classify: Case[] = [
+  ['200 with id', 200, '{"messages":[{"id":"m-1"}]}', { ok: true, connectorMessageId: 'm-1' }],
+  ['201 counts as ok', 201, '{"messages":[{"id":"m-2"}]}', { ok: true, connectorMessageId: 'm-2' }],
+  ['200 without id is permanent', 200, '{"status":"queued"}', { ok: false, temporary: false }],
+  ['400 is permanent and rejected', 400, '{"error":"bad number"}', { ok: false, temporary: false, final: 'rejected' }],
+  ['429 is temporary', 429, 'slow down', { ok: false, temporary: true }],
+  ['503 is temporary', 503, 'Temporal failure', { ok: false, temporary: true }],
+];
+for (const [name, status, body, expected] of classify) {
+  read(`http :: response :: ${name}`, () => {
+    const r = readResponse(base, sms, status, body) as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(expected)) assert.is(r[k], v, k);
+  });
+}
+
+read('http :: response :: reason names the status and an excerpt, or errorFrom', () => {
+  const long = 'x'.repeat(500);
+  const r1 = readResponse(base, sms, 400, long);
+  assert.ok(!r1.ok && r1.reason.startsWith('HTTP 400: xxx') && r1.reason.length < 220, !r1.ok ? r1.reason : '');
+  const withError = { ...base, response: { ...base.response, errorFrom: { type: 'json', path: 'error.message' } as const } };
+  const r2 = readResponse(withError, sms, 422, '{"error":{"message":"number barred"}}');
+  assert.equal(r2, { ok: false, temporary: false, reason: 'HTTP 422: number barred', final: 'rejected' });
+  const r3 = readResponse(withError, sms, 200, '{"error":{"message":"no credit"}}');
+  assert.equal(r3, { ok: false, temporary: false, reason: 'no message id in the response (HTTP 200: no credit)' });
+});
+
+read('http :: response :: custom ok and temporary statuses', () => {
+  const o = { ...base, response: { messageIdFrom: { type: 'ours' } as const, okStatus: [202], temporaryStatus: [409] } };
+  assert.equal(readResponse(o, sms, 202, ''), { ok: true, connectorMessageId: 'sms-1' });
+  assert.is((readResponse(o, sms, 200, '') as { temporary: boolean }).temporary, false);
+  assert.is((readResponse(o, sms, 409, '') as { temporary: boolean }).temporary, true);
+  assert.is((readResponse(o, sms, 503, '') as { temporary: boolean }).temporary, false);
+});
+
+read('http :: options :: every problem is reported together', () => {
+  const problems = optionProblems({
+    ...base,
+    method: 'GET',
+    timeoutMs: 0,
+    query: { t: '{{txt}}' },
+    body: { type: 'json', fields: {} },
+    response: { messageIdFrom: { type: 'regex', pattern: '(' } },
+  });
+  assert.is(problems.length, 4, problems.join('\n'));
+  assert.ok(problems[0].includes('{{txt}}'));
+});
+
+build.run();
+read.run();
