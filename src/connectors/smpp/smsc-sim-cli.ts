@@ -1,0 +1,67 @@
+/**
+ * The SMSC simulator on its own, for trying the bridge by hand:
+ *
+ *   node --import tsx src/connectors/smpp/smsc-sim-cli.ts --port 2775 \
+ *     [--system-id test] [--password secret] [--id-format hex|decimal] \
+ *     [--receipt-delay-ms 500] [--undeliv 4915100000001,...]
+ *
+ * Listens on 127.0.0.1 only, logs one JSON line per event, and stops on
+ * SIGINT/SIGTERM by closing every connection (no process.exit: the event
+ * loop empties and node ends by itself).
+ */
+import { parseArgs } from 'node:util';
+import { SmscSimulator, type IdFormat } from './smsc-simulator.js';
+
+const USAGE = 'usage: smsc-sim-cli [--port N] [--system-id ID] [--password PW] [--id-format hex|decimal] [--receipt-delay-ms N] [--undeliv N1,N2]';
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '2775' },
+      'system-id': { type: 'string', default: 'test' },
+      password: { type: 'string', default: 'secret' },
+      'id-format': { type: 'string', default: 'hex' },
+      'receipt-delay-ms': { type: 'string', default: '0' },
+      undeliv: { type: 'string', default: '' },
+    },
+  });
+  const port = Number(values.port);
+  const delay = Number(values['receipt-delay-ms']);
+  const idFormat = values['id-format'];
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${values.port}`);
+  if (!Number.isFinite(delay) || delay < 0) throw new Error(`bad --receipt-delay-ms ${values['receipt-delay-ms']}`);
+  if (idFormat !== 'hex' && idFormat !== 'decimal') throw new Error(`bad --id-format ${idFormat}`);
+  return {
+    port,
+    systemId: values['system-id'],
+    password: values.password,
+    behaviour: {
+      idFormat: idFormat as IdFormat,
+      receiptDelayMs: delay,
+      undelivNumbers: values.undeliv.split(',').filter((n) => n !== ''),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let opts: ReturnType<typeof options>;
+  try {
+    opts = options(process.argv.slice(2));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const sim = new SmscSimulator({ ...opts, log: (entry) => console.log(JSON.stringify(entry)) });
+  const { port } = await sim.start();
+  console.log(`smsc-sim listening on smpp://127.0.0.1:${port} (system_id ${opts.systemId})`);
+  const shutdown = (signal: string): void => {
+    console.log(`smsc-sim: ${signal}, stopping`);
+    void sim.stop();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+await main();

@@ -1,0 +1,80 @@
+/**
+ * The SMSC simulator's settings and records (see smsc-simulator.ts): what
+ * tests configure and what they assert on.
+ */
+import type { ConcatInfo, SmppAddress } from './submit-pdu.js';
+import type { ReceiptStat } from './receipt-build.js';
+
+/** command_status values the simulator answers with (SMPP 3.4 §5.1.3). */
+export const SMPP_STATUS = {
+  ROK: 0x00, RINVBNDSTS: 0x04, RALYBND: 0x05, RSYSERR: 0x08, RBINDFAIL: 0x0d, RTHROTTLED: 0x58,
+} as const;
+
+export type IdFormat = 'hex' | 'decimal';
+
+export interface SimBehaviour {
+  /** Form of the id in submit_sm_resp and the receipted_message_id TLV. */
+  idFormat: IdFormat;
+  /** Form of the id in the receipt text (default: idFormat); real SMSCs mix them. */
+  receiptIdFormat?: IdFormat;
+  /** Send receipted_message_id and message_state; false leaves only the text to parse. */
+  receiptTlvs: boolean;
+  receiptDelayMs: number;
+  /** Send the receipt before the submit_sm_resp carrying its id. */
+  receiptBeforeResponse: boolean;
+  /** Answer ESME_RTHROTTLED to this many further submits (counts down). */
+  throttleNext: number;
+  /** Answer ESME_RTHROTTLED above this many accepted submits per second. */
+  maxPerSecond?: number;
+  /** Answer `status` to every submit, or only to those for `numbers`. */
+  fail?: { status: number; numbers?: string[] };
+  /** Destinations whose receipts say UNDELIV. */
+  undelivNumbers: string[];
+  /** Answer this many more submits, then drop the connection on the next one (once). */
+  dropAfterSubmits?: number;
+  /** Stop answering submit_sm (enquire_link is still answered, as stuck SMSCs do). */
+  stall: boolean;
+}
+
+export interface SimOptions {
+  systemId: string;
+  password: string;
+  port?: number;
+  behaviour?: Partial<SimBehaviour>;
+  /** Clock for receipt dates and the rate limit. */
+  now?: () => Date;
+  /** First message id number (default 0xA0000: hex ids then contain letters and leading zeros). */
+  firstId?: number;
+  log?: (entry: { evt: string } & Record<string, unknown>) => void;
+}
+
+export interface ReceivedSubmit {
+  peer: number;
+  sequence: number;
+  source: SmppAddress;
+  destination: SmppAddress;
+  esmClass: number;
+  dataCoding: number;
+  registeredDelivery: number;
+  viaPayload: boolean;
+  udh: Buffer;
+  concat?: ConcatInfo;
+  /** Decoded text of this part (after the UDH); undefined for codings not read. */
+  text: string | undefined;
+  /** command_status answered; undefined when unanswered (stalled or dropped). */
+  status: number | undefined;
+  messageId?: string;
+}
+
+export interface SentReceipt {
+  messageId: string;
+  destination: string;
+  stat: ReceiptStat;
+  text: string;
+  acked: boolean;
+}
+
+export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = Object.freeze({
+  idFormat: 'hex', receiptTlvs: true, receiptDelayMs: 0, receiptBeforeResponse: false,
+  throttleNext: 0, undelivNumbers: [], stall: false,
+});

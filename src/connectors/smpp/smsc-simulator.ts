@@ -1,0 +1,264 @@
+/**
+ * An SMSC over real SMPP on loopback, built on the smpp package's server:
+ * the test peer for the SMPP connector, and runnable alone (smsc-sim-cli.ts).
+ * It records every submit_sm as it arrived, reassembles concatenated parts,
+ * sends receipts per part, and misbehaves on request through `behaviour`,
+ * which tests may change at any time.
+ */
+import type { AddressInfo } from 'node:net';
+import smpp from 'smpp';
+import { tapRawPdus } from './raw-tap.js';
+import { decodeText, readSubmitSm, splitUdh, type RawSubmit } from './submit-pdu.js';
+import { Reassembler, type ReassembledMessage } from './reassembly.js';
+import { MESSAGE_STATE, receiptText, wantsReceipt, type ReceiptStat } from './receipt-build.js';
+import { DEFAULT_BEHAVIOUR, SMPP_STATUS, type IdFormat, type ReceivedSubmit, type SentReceipt, type SimBehaviour, type SimOptions } from './smsc-sim-types.js';
+
+export * from './smsc-sim-types.js';
+export type { ReassembledMessage } from './reassembly.js';
+
+type BindMode = 'trx' | 'tx' | 'rx';
+
+interface Peer {
+  id: number;
+  session: smpp.Session;
+  rawPdu: () => Buffer | undefined;
+  systemId?: string;
+  mode?: BindMode;
+}
+
+const BINDS: Array<[string, BindMode]> = [['bind_transceiver', 'trx'], ['bind_transmitter', 'tx'], ['bind_receiver', 'rx']];
+export class SmscSimulator {
+  readonly behaviour: SimBehaviour;
+  readonly received: ReceivedSubmit[] = [];
+  readonly messages: ReassembledMessage[] = [];
+  readonly receipts: SentReceipt[] = [];
+  private readonly server: smpp.Server;
+  private readonly peers = new Set<Peer>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly reassembler = new Reassembler();
+  /** Receipts for a system_id with no receiver bound yet, delivered on its next bind, as SMSCs store them. */
+  private readonly undelivered: Array<{ systemId: string; pdu: smpp.Fields; receipt: SentReceipt }> = [];
+  private recentAccepts: number[] = [];
+  private nextPeer = 1;
+  private nextId: number;
+
+  constructor(private readonly opts: SimOptions) {
+    // A fresh array: the default's must never be shared between simulators.
+    this.behaviour = { ...DEFAULT_BEHAVIOUR, undelivNumbers: [], ...opts.behaviour };
+    this.nextId = opts.firstId ?? 0xa0000;
+    this.server = smpp.createServer((session) => this.accept(session));
+  }
+
+  /** Listens on 127.0.0.1 only; port 0 picks a free port. */
+  async start(): Promise<{ port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    this.log('listening', { port });
+    return { port };
+  }
+
+  /** Drops every connection, cancels pending receipts and closes the listener. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.dropNow();
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Merge `patch` into the behaviour (same as assigning to `behaviour`'s fields). */
+  set(patch: Partial<SimBehaviour>): void {
+    Object.assign(this.behaviour, patch);
+  }
+
+  /** Destroys every connection at once, without unbind: a crashed or unplugged SMSC. */
+  dropNow(): void {
+    for (const peer of this.peers) peer.session.destroy();
+  }
+
+  /** Connections currently open (bound or not). */
+  get connections(): number {
+    return this.peers.size;
+  }
+
+  private accept(session: smpp.Session): void {
+    const peer: Peer = { id: this.nextPeer++, session, rawPdu: tapRawPdus(session.socket) };
+    this.peers.add(peer);
+    // Without an 'error' listener a reset by the peer would crash the process.
+    session.on('error', (err: Error) => this.log('peer-error', { peer: peer.id, err: err.message }));
+    session.on('close', () => this.peers.delete(peer));
+    for (const [command, mode] of BINDS) session.on(command, (pdu: smpp.PDU) => this.onBind(peer, pdu, mode));
+    session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
+    session.on('unbind', (pdu: smpp.PDU) => {
+      session.send(pdu.response(), () => session.close());
+      this.log('unbind', { peer: peer.id });
+    });
+    session.on('submit_sm', (pdu: smpp.PDU) => this.onSubmit(peer, pdu));
+    session.on('unknown', (pdu: smpp.PDU) => session.send(pdu.response()));
+  }
+
+  private onBind(peer: Peer, pdu: smpp.PDU, mode: BindMode): void {
+    if (peer.mode) return void peer.session.send(pdu.response({ command_status: SMPP_STATUS.RALYBND }));
+    if (pdu['system_id'] !== this.opts.systemId || pdu['password'] !== this.opts.password) {
+      this.log('bind-refused', { peer: peer.id, systemId: pdu['system_id'] });
+      return void peer.session.send(pdu.response({ command_status: SMPP_STATUS.RBINDFAIL }));
+    }
+    peer.mode = mode;
+    peer.systemId = this.opts.systemId;
+    peer.session.send(pdu.response({ system_id: 'smsc-sim' }));
+    this.log('bound', { peer: peer.id, mode });
+    if (mode !== 'tx') this.flushUndelivered(peer);
+  }
+
+  private onSubmit(peer: Peer, pdu: smpp.PDU): void {
+    const reply = (status: number, fields: smpp.Fields = {}): void =>
+      void peer.session.send(pdu.response(status === 0 ? fields : { command_status: status }));
+    if (peer.mode !== 'trx' && peer.mode !== 'tx') return reply(SMPP_STATUS.RINVBNDSTS);
+    const raw = peer.rawPdu();
+    if (!raw || raw.readUInt32BE(12) !== pdu.sequence_number) {
+      this.log('raw-pdu-mismatch', { peer: peer.id, seq: pdu.sequence_number });
+      return reply(SMPP_STATUS.RSYSERR);
+    }
+    let submit: RawSubmit;
+    try {
+      submit = readSubmitSm(raw);
+    } catch (err) {
+      this.log('bad-submit', { peer: peer.id, err: (err as Error).message });
+      return reply(SMPP_STATUS.RSYSERR);
+    }
+    const record = this.record(peer, submit);
+    const status = this.decide(peer, record.destination.addr);
+    if (status === undefined) return;
+    record.status = status;
+    if (status !== SMPP_STATUS.ROK) return reply(status);
+    const id = this.nextId++;
+    record.messageId = this.formatId(id, this.behaviour.idFormat);
+    this.recentAccepts.push(this.now());
+    const stat: ReceiptStat = matches(this.behaviour.undelivNumbers, record.destination.addr) ? 'UNDELIV' : 'DELIVRD';
+    const receipt = wantsReceipt(record.registeredDelivery, stat) ? () => this.sendReceipt(peer, record, id, stat) : undefined;
+    if (receipt && this.behaviour.receiptBeforeResponse) receipt();
+    reply(SMPP_STATUS.ROK, { message_id: record.messageId });
+    if (receipt && !this.behaviour.receiptBeforeResponse) this.later(receipt, this.behaviour.receiptDelayMs);
+    this.reassemble(record, submit);
+  }
+
+  /** The command_status for this submit, or undefined to leave it unanswered. */
+  private decide(peer: Peer, destination: string): number | undefined {
+    const b = this.behaviour;
+    if (b.dropAfterSubmits !== undefined && b.dropAfterSubmits-- <= 0) {
+      b.dropAfterSubmits = undefined;
+      this.log('drop', { peer: peer.id });
+      peer.session.destroy();
+      return undefined;
+    }
+    if (b.stall) return undefined;
+    if (b.throttleNext > 0) {
+      b.throttleNext--;
+      return SMPP_STATUS.RTHROTTLED;
+    }
+    if (b.maxPerSecond !== undefined && this.acceptsInLastSecond() >= b.maxPerSecond) return SMPP_STATUS.RTHROTTLED;
+    if (b.fail && (!b.fail.numbers || matches(b.fail.numbers, destination))) return b.fail.status;
+    return SMPP_STATUS.ROK;
+  }
+
+  private record(peer: Peer, s: RawSubmit): ReceivedSubmit {
+    const { udh, payload, concat } = splitUdh(s.octets, s.esmClass);
+    const record: ReceivedSubmit = {
+      peer: peer.id, sequence: s.sequence, source: s.source, destination: s.destination, esmClass: s.esmClass,
+      dataCoding: s.dataCoding, registeredDelivery: s.registeredDelivery, viaPayload: s.viaPayload,
+      udh, text: decodeText(s.dataCoding, payload), status: undefined,
+    };
+    if (concat) record.concat = concat;
+    this.received.push(record);
+    this.log('submit', { peer: peer.id, to: s.destination.addr, dataCoding: s.dataCoding, concat });
+    return record;
+  }
+
+  private reassemble(record: ReceivedSubmit, s: RawSubmit): void {
+    const { payload, concat } = splitUdh(s.octets, s.esmClass);
+    const part = { source: s.source.addr, destination: s.destination.addr, dataCoding: s.dataCoding, payload, messageId: record.messageId! };
+    const whole = this.reassembler.add(concat ? { ...part, concat } : part);
+    if (whole) this.messages.push(whole);
+  }
+
+  private sendReceipt(origin: Peer, record: ReceivedSubmit, id: number, stat: ReceiptStat): void {
+    const now = new Date(this.now());
+    const text = receiptText({
+      id: this.formatId(id, this.behaviour.receiptIdFormat ?? this.behaviour.idFormat),
+      stat, submitted: now, done: now, text: record.text ?? '',
+    });
+    const pdu: smpp.Fields = {
+      // The receipt travels back: from the handset to the original sender.
+      source_addr_ton: record.destination.ton, source_addr_npi: record.destination.npi, source_addr: record.destination.addr,
+      dest_addr_ton: record.source.ton, dest_addr_npi: record.source.npi, destination_addr: record.source.addr,
+      esm_class: 0x04,
+      // Explicit 0 and a Buffer: otherwise the package picks data_coding 1 and its own encoder.
+      data_coding: 0,
+      short_message: Buffer.from(text, 'latin1'),
+    };
+    if (this.behaviour.receiptTlvs) {
+      Object.assign(pdu, { receipted_message_id: record.messageId, message_state: MESSAGE_STATE[stat] });
+      if (stat !== 'DELIVRD') pdu['network_error_code'] = Buffer.from([0x03, 0x00, 0x01]);
+    }
+    const receipt: SentReceipt = { messageId: record.messageId!, destination: record.destination.addr, stat, text, acked: false };
+    this.receipts.push(receipt);
+    const peer = this.receiverFor(origin);
+    if (peer) this.deliver(peer, pdu, receipt);
+    else this.undelivered.push({ systemId: origin.systemId!, pdu, receipt });
+  }
+
+  /** The submitting connection if it can receive, else another receiver bound with the same system_id. */
+  private receiverFor(origin: Peer): Peer | undefined {
+    const canReceive = (p: Peer): boolean => (p.mode === 'trx' || p.mode === 'rx') && p.session.socket.writable;
+    if (this.peers.has(origin) && canReceive(origin)) return origin;
+    return [...this.peers].find((p) => p.systemId === origin.systemId && canReceive(p));
+  }
+
+  private deliver(peer: Peer, pdu: smpp.Fields, receipt: SentReceipt): void {
+    peer.session.deliver_sm(pdu, (resp) => {
+      receipt.acked = resp.command_status === SMPP_STATUS.ROK;
+    });
+    this.log('receipt', { peer: peer.id, msgId: receipt.messageId, stat: receipt.stat });
+  }
+
+  private flushUndelivered(peer: Peer): void {
+    const waiting = this.undelivered.filter((u) => u.systemId === peer.systemId);
+    this.undelivered.splice(0, this.undelivered.length, ...this.undelivered.filter((u) => u.systemId !== peer.systemId));
+    for (const u of waiting) this.deliver(peer, u.pdu, u.receipt);
+  }
+
+  private acceptsInLastSecond(): number {
+    const cutoff = this.now() - 1000;
+    this.recentAccepts = this.recentAccepts.filter((t) => t > cutoff);
+    return this.recentAccepts.length;
+  }
+
+  private formatId(id: number, format: IdFormat): string {
+    return format === 'hex' ? id.toString(16).toUpperCase().padStart(8, '0') : String(id);
+  }
+
+  private later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private now(): number {
+    return (this.opts.now?.() ?? new Date()).getTime();
+  }
+
+  private log(evt: string, fields: Record<string, unknown>): void {
+    this.opts.log?.({ evt, ...fields });
+  }
+}
+
+/** Numbers compare without a leading '+', the form SMPP carries them in. */
+function matches(numbers: string[], destination: string): boolean {
+  const plain = (n: string): string => n.replace(/^\+/, '');
+  return numbers.some((n) => plain(n) === plain(destination));
+}
