@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Config } from './config/types.js';
+import { ConfigError } from './config/load.js';
+import { HttpConnector } from './connectors/http/connector.js';
+import { kannelPreset } from './connectors/http/kannel.js';
 import { SimulatorConnector } from './connectors/simulator.js';
 import type { Connector } from './connectors/types.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
@@ -38,11 +41,11 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const dir = resolve(config.store.dir);
   const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
 
+  // Built first: a connector that cannot work with this config stops the start before anything is opened.
+  const connector = o.connector ?? makeConnector(config, under, now);
   const store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log: o.log });
   await store.open();
 
-  const sim = config.connector.simulator;
-  const connector = o.connector ?? new SimulatorConnector({ name: config.connector.name, ...sim, sentLog: sim.sentLog ? under(sim.sentLog) : '', now });
   await connector.start();
 
   const dispatcher = new Dispatcher({ store, connector, ...config.dispatch, wantsConfirmation: confirmationsFor, now, log: o.log });
@@ -74,6 +77,23 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
       await store.close();
     },
   };
+}
+
+function makeConnector(config: Config, under: (p: string) => string, now: () => Date): Connector {
+  const { name } = config.connector;
+  if (config.connector.type === 'kannel') {
+    const k = config.connector.kannel;
+    if (k.secret.length < 16) {
+      throw new ConfigError('configuration', ['connector.kannel.secret: must have at least 16 characters for connector type kannel (reports without it would be accepted from anyone)']);
+    }
+    return new HttpConnector(kannelPreset({
+      name, baseUrl: k.baseUrl, username: k.username, password: k.password, secret: k.secret, dlrMask: k.dlrMask, timeoutMs: k.timeoutMs,
+      listen: { host: k.listenHost, port: k.listenPort },
+      ...(k.from ? { from: k.from } : {}), ...(k.smsc ? { smsc: k.smsc } : {}), ...(k.reportUrl ? { dlrWebhookBase: k.reportUrl } : {}),
+    }), { now });
+  }
+  const sim = config.connector.simulator;
+  return new SimulatorConnector({ name, ...sim, sentLog: sim.sentLog ? under(sim.sentLog) : '', now });
 }
 
 function makeTransport(config: Config, outbox: string): ConfirmationTransport {

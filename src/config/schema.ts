@@ -73,7 +73,7 @@ export const configSchema = {
       receiptTimeoutHours: int(48, 'A submitted SMS without a delivery report after this long is marked expired.', 1, 24 * 30),
     }),
     connector: obj('Where SMS go. The built-in simulator needs no account.', {
-      type: str('simulator', 'Connector type.', { enum: ['simulator'] }),
+      type: str('simulator', 'simulator: the built-in simulator; kannel: a Kannel gateway (or an aggregator speaking its sendsms API).', { enum: ['simulator', 'kannel'] }),
       name: str('simulator', 'Name shown in statuses and logs.'),
       simulator: obj('The built-in simulator: accepts every SMS and reports it delivered after a delay.', {
         deliveryDelayMs: int(500, 'Delay before the delivery report.', 0, 3600000),
@@ -82,6 +82,19 @@ export const configSchema = {
           description: 'Numbers ending with one of these are reported undeliverable (for testing failure confirmations).',
         },
         sentLog: str('simulator/sent.jsonl', 'File (relative to store.dir) where the simulator records every SMS it got, one JSON line each. Empty disables it.'),
+      }),
+      kannel: obj('A Kannel sendsms gateway (type kannel). Delivery reports come back to our own report listener through dlr-url.', {
+        baseUrl: str('http://127.0.0.1:13013', 'The smsbox; SMS go to its /cgi-bin/sendsms.'),
+        username: str('', 'sendsms user.'),
+        password: str('', 'sendsms password; write "${ENV_NAME}" to read it from the environment.'),
+        from: str('', 'Default sender; empty leaves it to Kannel.'),
+        smsc: str('', 'Force this SMSC (Kannel smsc=); empty lets Kannel route.'),
+        secret: str('', 'Shared secret Kannel sends back with each report (at least 16 characters; required for type kannel); "${ENV_NAME}" reads it from the environment.'),
+        listenHost: str('127.0.0.1', 'Address of our report listener.'),
+        listenPort: int(8026, 'Port of our report listener (keep it fixed: reports for SMS sent before a restart come back to it).', 0, 65535),
+        reportUrl: str('', 'Full URL under which Kannel reaches the report listener, path included (/dlr/<connector name>); empty means the listener\'s own address.'),
+        dlrMask: int(19, 'Report types asked for: 1 delivered + 2 undelivered + 16 rejected by the SMSC.', 1, 63),
+        timeoutMs: int(10000, 'Time limit of one sendsms request.', 100, 120000),
       }),
     }),
     notify: obj('Confirmations emailed back to the sender.', {

@@ -36,12 +36,25 @@ export interface Config {
     receiptTimeoutHours: number;
   };
   connector: {
-    type: 'simulator';
+    type: 'simulator' | 'kannel';
     name: string;
     simulator: {
       deliveryDelayMs: number;
       failNumbersEndingWith: string[];
       sentLog: string;
+    };
+    kannel: {
+      baseUrl: string;
+      username: string;
+      password: string;
+      from: string;
+      smsc: string;
+      secret: string;
+      listenHost: string;
+      listenPort: number;
+      reportUrl: string;
+      dlrMask: number;
+      timeoutMs: number;
     };
   };
   notify: {

@@ -35,7 +35,9 @@ export async function startTestBridge(overrides: DeepPartial<Config> = {}, dir?:
   const sc = config.connector.simulator;
   const sim = new RecordingSimulator({ name: config.connector.name, ...sc, sentLog: sc.sentLog ? join(dir, sc.sentLog) : '' });
   const events: Array<Record<string, unknown>> = [];
-  const bridge = await startBridge(config, { log: (evt, data) => events.push({ evt, ...data }), connector: sim });
+  // Other connector types run as configured; the recording simulator stands in only for the simulator.
+  const connector = config.connector.type === 'simulator' ? sim : undefined;
+  const bridge = await startBridge(config, { log: (evt, data) => events.push({ evt, ...data }), connector });
   return { ...bridge, dir, port: bridge.smtp.port, config, sim, events };
 }
 
