@@ -9,7 +9,7 @@
 import { simpleParser, type EmailAddress, type HeaderLines, type SimpleParserOptions } from 'mailparser';
 import { multipartDepth } from './depth.js';
 import { isBlank } from './whitespace.js';
-import { decodeWords } from './words.js';
+import libmime from 'libmime';
 
 export interface ParsedMail {
   /** Angle brackets included. */
@@ -77,7 +77,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     messageId: mail.messageId,
     references: mail.references === undefined ? [] : [mail.references].flat(),
     inReplyTo: mail.inReplyTo,
-    subject: mail.subject === undefined ? undefined : decodeWords(mail.subject),
+    subject: mail.subject === undefined ? undefined : libmime.decodeWords(mail.subject),
     from: mail.from?.text || undefined,
     fromAddress: mail.from ? firstAddress(mail.from.value) : undefined,
     date: readDate(headers.get('date')),
@@ -123,7 +123,7 @@ function headerMap(lines: HeaderLines): Map<string, string> {
     if (key === '' || map.has(key)) continue;
     const raw = line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '');
     // Header lines come as binary strings; 8-bit headers are UTF-8 in practice (RFC 6532).
-    map.set(key, decodeWords(Buffer.from(raw, 'latin1').toString('utf8')).trim());
+    map.set(key, libmime.decodeWords(Buffer.from(raw, 'latin1').toString('utf8')).trim());
   }
   return map;
 }
