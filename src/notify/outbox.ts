@@ -3,10 +3,10 @@
  * MTA's pickup directory, or for tests and dry runs) or an SMTP relay.
  * Both take the finished raw message; they never change it.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import { replaceFile } from '../store/durable.js';
 
 export interface OutgoingConfirmation {
   raw: Buffer;
@@ -41,47 +41,11 @@ export class FileOutbox implements ConfirmationTransport {
   async send(msg: OutgoingConfirmation): Promise<{ where: string }> {
     await mkdir(this.dir, { recursive: true });
     const target = join(this.dir, emlFileName(msg.messageId));
-    // Dot-prefixed so pickup-directory watchers that skip hidden files ignore half-written ones.
-    const temp = join(this.dir, `.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await writeDurably(temp, msg.raw);
-      await rename(temp, target);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
-    await fsyncDir(this.dir);
+    await replaceFile(target, msg.raw);
     return { where: target };
   }
 
   async close(): Promise<void> {}
-}
-
-async function writeDurably(path: string, data: Buffer): Promise<void> {
-  const handle = await open(path, 'w', 0o640);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-// The rename is only durable once the directory entry is on disk.
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } catch (err) {
-    // Some platforms and file systems cannot fsync a directory; the file itself is synced.
-    if (!isErrno(err, 'EINVAL', 'EISDIR', 'EPERM')) throw err;
-  } finally {
-    await handle.close();
-  }
-}
-
-function isErrno(err: unknown, ...codes: string[]): boolean {
-  return err instanceof Error && codes.includes((err as NodeJS.ErrnoException).code ?? '');
 }
 
 export interface SmtpRelayOptions {

@@ -1,4 +1,5 @@
-import { appendFile, mkdir, open } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { appendDurably } from './durable.js';
 import { join } from 'node:path';
 import { Journal, type JournalRecord } from './journal.js';
 import { Snapshot, type SnapshotData } from './snapshot.js';
@@ -260,10 +261,7 @@ export class JournalStore implements MessageStore {
       byDay.set(day, [...(byDay.get(day) ?? []), JSON.stringify(m)]);
     }
     for (const [day, lines] of byDay) {
-      const file = join(dir, `${day}.jsonl`);
-      await appendFile(file, lines.join('\n') + '\n');
-      const fh = await open(file, 'r+');
-      await fh.datasync().finally(() => fh.close());
+      await appendDurably(join(dir, `${day}.jsonl`), lines.join('\n') + '\n');
     }
   }
 }

@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDir } from './durable.js';
 
 /**
  * An append-only journal of JSON lines, in numbered segment files
@@ -176,15 +177,5 @@ export class Journal {
   private async segments(): Promise<number[]> {
     const names = await readdir(this.opts.dir).catch(() => [] as string[]);
     return names.flatMap((f) => (SEGMENT.test(f) ? [Number(SEGMENT.exec(f)![1])] : [])).sort((a, b) => a - b);
-  }
-}
-
-/** Makes a created or renamed file's directory entry durable. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
   }
 }

@@ -1,7 +1,6 @@
-import { open, readFile, rename } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
-import { fsyncDir } from './journal.js';
+import { replaceFile } from './durable.js';
 import type { SmsMessage } from './types.js';
 
 /** The compacted live state: what the journal up to `seq` amounts to. */
@@ -48,17 +47,8 @@ class DurableJsonFile implements Adapter<SnapshotData> {
     }
   }
 
-  async write(data: SnapshotData): Promise<void> {
-    const tmp = join(dirname(this.file), `.${basename(this.file)}.tmp`);
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(data));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.file);
-    await fsyncDir(dirname(this.file));
+  write(data: SnapshotData): Promise<void> {
+    return replaceFile(this.file, JSON.stringify(data));
   }
 }
 
