@@ -1,5 +1,5 @@
 import type { Connector, DeliveryReport, SubmitResult } from '../connectors/types.js';
-import type { MessageStore, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
+import { connectorMessageIdOf, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { retryDelaySeconds, withinMaxAge } from './retry.js';
 import { WorkLoop } from './work-loop.js';
 
@@ -73,8 +73,10 @@ export class Dispatcher {
       this.o.log('reconciled', { msgId: m.id, found: found.found });
     }
     const submitted = this.o.store.inStatus('submitted');
-    for (const m of submitted) this.byConnectorId.set(connectorIdOf(m), m.id);
-    this.o.connector.resume(submitted.map((m) => ({ id: m.id, to: m.to, connectorMessageId: connectorIdOf(m) })));
+    // A submitted message always carries the id its `submitted` event recorded.
+    const items = submitted.map((m) => ({ id: m.id, to: m.to, connectorMessageId: connectorMessageIdOf(m) ?? '' }));
+    for (const i of items) this.byConnectorId.set(i.connectorMessageId, i.id);
+    this.o.connector.resume(items);
   }
 
   private async send(m: SmsMessage): Promise<void> {
@@ -139,7 +141,7 @@ export class Dispatcher {
     const limit = now - this.o.receiptTimeoutHours * 3600_000;
     for (const m of this.o.store.inStatus('submitted')) {
       if (Date.parse(m.history.at(-1)!.at) < limit) {
-        this.byConnectorId.delete(connectorIdOf(m));
+        this.byConnectorId.delete(connectorMessageIdOf(m) ?? '');
         void this.finish(m, 'expired', `no delivery report within ${this.o.receiptTimeoutHours} h`);
       }
     }
@@ -148,8 +150,4 @@ export class Dispatcher {
   private event(status: SmsStatus, reason?: string, at?: Date): StatusEvent {
     return { status, at: (at ?? this.now()).toISOString(), ...(reason ? { reason } : {}) };
   }
-}
-
-function connectorIdOf(m: SmsMessage): string {
-  return [...m.history].reverse().find((e) => e.connectorMessageId)?.connectorMessageId ?? '';
 }

@@ -3,7 +3,7 @@
  * the body templates render. Kept apart from MIME building so the sentences a
  * clerk reads can be tested on tables without parsing mail.
  */
-import type { SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
+import { connectorMessageIdOf, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 
 /** What the body templates see as `it`. */
 export interface ConfirmationView {
@@ -130,7 +130,7 @@ export function confirmationView(
       .filter((e) => e.status !== 'submitting')
       .map((e) => ({ label: STAGE_LABEL[e.status], at: formatTime(e.at, opts.timeZone), reason: e.reason })),
     id: sms.id,
-    connectorMessageId: lastOf(sms.history, (e) => Boolean(e.connectorMessageId))?.connectorMessageId,
+    connectorMessageId: connectorMessageIdOf(sms),
     originalSubject: sms.mail.subject,
     reference: sms.reference,
     sendAt: sms.sendAt ? formatTime(sms.sendAt, opts.timeZone) : undefined,

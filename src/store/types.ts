@@ -64,6 +64,12 @@ export interface MailOrigin {
   clientHostname?: string;
 }
 
+/** The aggregator's id for the message: from the latest event that carries one. */
+export function connectorMessageIdOf(sms: Pick<SmsMessage, 'history'>): string | undefined {
+  for (let i = sms.history.length - 1; i >= 0; i--) if (sms.history[i].connectorMessageId) return sms.history[i].connectorMessageId;
+  return undefined;
+}
+
 /** A confirmation owed to the sender for one stage; kept until sent, never dropped. */
 export interface ConfirmationState {
   stage: SmsStatus;
