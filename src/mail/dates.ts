@@ -64,6 +64,11 @@ function wallAsUtc(w: WallTime): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 }
 
+/** Minutes `timeZone` is ahead of UTC at `instant` (negative west of Greenwich). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  return Math.round(offsetAt(instant.getTime(), timeZone) / MINUTE);
+}
+
 function offsetAt(instant: number, timeZone: string): number {
   const whole = Math.floor(instant / 1000) * 1000; // the formatter drops milliseconds
   return wallAsUtc(wallTimeIn(new Date(whole), timeZone)) - whole;

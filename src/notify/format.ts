@@ -3,6 +3,7 @@
  * the body templates render. Kept apart from MIME building so the sentences a
  * clerk reads can be tested on tables without parsing mail.
  */
+import { offsetMinutes, wallTimeIn } from '../mail/dates.js';
 import { connectorMessageIdOf, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 
 /** What the body templates see as `it`. */
@@ -75,21 +76,11 @@ function cleanSubject(subject: string | undefined): string {
 export function formatTime(iso: string, timeZone = 'UTC'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  // ICU spells UTC itself "GMT" or "GMT+00:00" depending on version; both read as plain "UTC".
-  const offset = part('timeZoneName').replace(/^GMT/, 'UTC').replace(/^UTC[+-]00:00$/, 'UTC');
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')} ${offset}`;
+  const w = wallTimeIn(date, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const off = offsetMinutes(date, timeZone);
+  const zone = off === 0 ? 'UTC' : `UTC${off < 0 ? '-' : '+'}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)} ${zone}`;
 }
 
 /** RFC 5322 date-time, always in UTC ("Mon, 23 Nov 2026 14:05:09 +0000"). */
