@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Connector, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from './types.js';
+import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from './types.js';
 
 export interface SimulatorOptions {
   name: string;
@@ -58,6 +58,10 @@ export class SimulatorConnector implements Connector {
 
   onReport(listener: (r: DeliveryReport) => void): void {
     this.listeners.push(listener);
+  }
+
+  health(): ConnectorHealth {
+    return { up: true, state: 'ready' };
   }
 
   async submit(sms: OutboundSms): Promise<SubmitResult> {

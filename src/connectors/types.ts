@@ -13,9 +13,15 @@ export interface OutboundSms {
 }
 
 export type SubmitResult =
-  | { ok: true; connectorMessageId: string }
-  /** temporary: try again later (throttled, link down, timeout); otherwise the SMS fails with `reason`. */
-  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected' };
+  /** `parts`: how many PDUs/requests the SMS took on this connector, when the connector knows (billing, metrics). */
+  | { ok: true; connectorMessageId: string; parts?: number }
+  /**
+   * temporary: try again later (throttled, link down, timeout); otherwise the SMS fails with `reason`.
+   * uncertain: the SMS (or a part of it) was already written to the aggregator when the answer was lost
+   * (connection dropped or response timed out), so the aggregator may have taken it; sending it again
+   * may duplicate it. The dispatcher decides by policy; a connector never resends such an SMS by itself.
+   */
+  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean };
 
 /** A delivery report from the aggregator, in our terms. */
 export interface DeliveryReport {
@@ -23,6 +29,19 @@ export interface DeliveryReport {
   status: 'delivered' | 'failed' | 'expired' | 'rejected' | 'enroute';
   at: Date;
   reason?: string;
+}
+
+/** What an operator (logs, portal) and the router (failover "when down") need to know about a connector now. */
+export interface ConnectorHealth {
+  /** false when the connector cannot take SMS now (not bound, link down); the router then prefers another. */
+  up: boolean;
+  /** One word for people: 'bound', 'connecting', 'down', 'ready'… */
+  state: string;
+  /** SMS or PDUs handed over and not answered yet, and the most allowed at once, when the connector has a window. */
+  inFlight?: number;
+  window?: number;
+  /** A short sentence when something is wrong (last error). */
+  detail?: string;
 }
 
 export type LookupResult = { found: true; connectorMessageId: string } | { found: false } | { found: 'unknown' };
@@ -41,4 +60,5 @@ export interface Connector {
   /** Follow up SMS submitted before a restart (e.g. re-arm receipt timers). */
   resume(items: Array<{ id: string; to: string; connectorMessageId: string }>): void;
   onReport(listener: (r: DeliveryReport) => void): void;
+  health(): ConnectorHealth;
 }

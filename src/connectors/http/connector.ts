@@ -1,4 +1,4 @@
-import type { Connector, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../types.js';
+import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../types.js';
 import type { HttpConnectorOptions } from './options.js';
 import { buildRequest, readResponse } from './request.js';
 import { unknownPlaceholders } from './template.js';
@@ -51,6 +51,7 @@ export class HttpConnector implements Connector {
   private readonly webhook?: WebhookServer;
   private readonly fetch: typeof fetch;
   private localWebhookUrl?: string;
+  private lastError?: string;
 
   constructor(
     private readonly opts: HttpConnectorOptions,
@@ -82,6 +83,11 @@ export class HttpConnector implements Connector {
     this.listeners.push(listener);
   }
 
+  /** HTTP has no link to watch: every request stands alone, so failures show in submit results, not here. */
+  health(): ConnectorHealth {
+    return { up: true, state: 'ready', ...(this.lastError ? { detail: this.lastError } : {}) };
+  }
+
   async submit(sms: OutboundSms): Promise<SubmitResult> {
     const req = buildRequest(this.opts, sms, this.webhookUrl);
     let status: number;
@@ -96,10 +102,13 @@ export class HttpConnector implements Connector {
       status = res.status;
       body = await res.text();
     } catch (e) {
-      // the aggregator may have taken the SMS before the link broke; a retry can then duplicate it, which beats losing it
-      return { ok: false, temporary: true, reason: networkReason(e, this.opts.timeoutMs) };
+      this.lastError = networkReason(e, this.opts.timeoutMs);
+      // Unless the connection was never made, the request may have reached the aggregator before the link broke or the time ran out.
+      return { ok: false, temporary: true, reason: this.lastError, ...(neverConnected(e) ? {} : { uncertain: true }) };
     }
-    return readResponse(this.opts, sms, status, body);
+    const result = readResponse(this.opts, sms, status, body);
+    this.lastError = result.ok ? undefined : result.reason;
+    return result;
   }
 
   async lookup(_id: string): Promise<LookupResult> {
@@ -112,6 +121,12 @@ export class HttpConnector implements Connector {
   private emit(r: DeliveryReport): void {
     for (const l of this.listeners) l(r);
   }
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function neverConnected(e: unknown): boolean {
+  return CONNECT_ERRORS.has((e as { cause?: { code?: string } }).cause?.code ?? '');
 }
 
 function networkReason(e: unknown, timeoutMs: number): string {

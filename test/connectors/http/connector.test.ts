@@ -78,7 +78,7 @@ send('http :: classification :: a server that never answers is a temporary timeo
   peer.reply = () => 'hang';
   const started = Date.now();
   const res = await new HttpConnector(jsonApi(peer, { timeoutMs: 200 })).submit(sms);
-  assert.equal(res, { ok: false, temporary: true, reason: 'no answer within 200 ms' });
+  assert.equal(res, { ok: false, temporary: true, reason: 'no answer within 200 ms', uncertain: true });
   assert.ok(Date.now() - started < 2000);
 });
 
@@ -90,6 +90,7 @@ send('http :: classification :: a refused connection is temporary', async ({ pee
   if (!res.ok) {
     assert.is(res.temporary, true);
     assert.match(res.reason, /^network error: .*ECONNREFUSED/);
+    assert.is(res.uncertain, undefined, 'a request that never reached the aggregator can be sent again safely');
   }
 });
 
