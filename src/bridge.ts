@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
+import { Accounts } from './accounts/registry.js';
+import { SettingsStore } from './accounts/settings.js';
 import type { Config } from './config/types.js';
 import { ConfigError } from './config/load.js';
 import { HttpConnector } from './connectors/http/connector.js';
@@ -29,6 +31,7 @@ export interface BridgeOptions {
 export interface Bridge {
   smtp: AddressInfo;
   store: JournalStore;
+  accounts: Accounts;
   connector: Connector;
   outbox: string;
   stop(): Promise<void>;
@@ -45,6 +48,12 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const connector = o.connector ?? makeConnector(config, under, now);
   const store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log: o.log });
   await store.open();
+  const settings = new SettingsStore({ file: join(dir, 'settings.json'), pollMs: 1000 });
+  await settings.open();
+  const accounts = new Accounts({
+    accounts: config.accounts, settings, log: o.log,
+    inherit: { timeZone: config.options.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, maxSegments: config.text.maxSegments },
+  });
 
   await connector.start();
 
@@ -61,19 +70,20 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   notifier.start();
 
   const ingress = createSmtpIngress({
-    config, store, now, wantsConfirmation: confirmationsFor, log: o.log,
+    config, store, accounts, now, wantsConfirmation: confirmationsFor, log: o.log,
     newMailId: () => now().getTime().toString(36).toUpperCase() + random(5).toString('hex').toUpperCase(),
   });
   const smtp = await ingress.listen();
 
   return {
-    smtp, store, connector, outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
+    smtp, store, accounts, connector, outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
     async stop() {
       await ingress.close();
       await dispatcher.stop();
       await notifier.stop();
       await connector.stop();
       await transport.close();
+      settings.close();
       await store.close();
     },
   };

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { accountsProblems } from '../accounts/registry.js';
 import { configSchema } from './schema.js';
 import type { Config } from './types.js';
 
@@ -81,7 +82,30 @@ export function buildConfig(raw: unknown, source = 'configuration', env: NodeJS.
     }
   }
   if (problems.length) throw new ConfigError(source, problems);
-  return deepFreeze(data as unknown as Config);
+  const config = data as unknown as Config;
+  problems.push(...crossChecks(config));
+  if (problems.length) throw new ConfigError(source, problems);
+  return deepFreeze(config);
+}
+
+/** What the schema cannot express: names that must be unique, time zones that must exist, limits between keys. */
+function crossChecks(c: Config): string[] {
+  const zones: Array<[string, string | undefined]> = [
+    ['options.timeZone', c.options.timeZone], ['notify.timeZone', c.notify.timeZone],
+    ...c.accounts.map((a, i): [string, string | undefined] => [`accounts[${i}].timeZone`, a.timeZone]),
+  ];
+  const badZones = zones.filter(([, z]) => z !== undefined && !isTimeZone(z))
+    .map(([key, z]) => `${key}: is ${JSON.stringify(z)}; allowed: an IANA time zone such as "Europe/Berlin"`);
+  return [...badZones, ...accountsProblems(c.accounts, c.text.maxSegments)];
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads and validates a config file; no path means all defaults. */

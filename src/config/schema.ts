@@ -5,6 +5,7 @@
  * Every key has a `default` and a `description`, so no file is needed to start.
  */
 
+import { accountSchema, DEFAULT_ACCOUNTS } from '../accounts/schema.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
 
 const str = (def: string, description: string, extra: object = {}) => ({ type: 'string', default: def, description, ...extra });
@@ -36,6 +37,10 @@ export const configSchema = {
       maxMessageSize: int(10 * 1024 * 1024, 'Largest mail accepted, in bytes (advertised as SIZE); larger gets 552 5.3.4.', 1024, 1024 * 1024 * 1024),
       socketTimeoutSeconds: int(60, 'Idle time after which a client connection is closed.', 1, 3600),
     }),
+    accounts: {
+      type: 'array', items: accountSchema, minItems: 1, default: DEFAULT_ACCOUNTS,
+      description: 'Who may send, and the defaults their mail gets. Unauthenticated mail is taken only from an account\'s trusted networks; from anywhere else it gets 530 5.7.0. The default trusts this machine (loopback) only, as the account "default".',
+    },
     text: obj('How the SMS text is taken from the mail.', {
       source: str('body', 'body: the mail body (the subject only when the body is empty); subject: only the subject; subject+body: both.',
         { enum: ['body', 'subject', 'subject+body'] }),

@@ -1,3 +1,4 @@
+import type { AccountConfig } from '../accounts/types.js';
 import type { NotifyLevel } from '../store/types.js';
 
 /** The validated configuration; mirrors src/config/schema.ts (test/config checks the two agree). */
@@ -12,6 +13,7 @@ export interface Config {
     maxMessageSize: number;
     socketTimeoutSeconds: number;
   };
+  accounts: AccountConfig[];
   text: {
     source: 'body' | 'subject' | 'subject+body';
     endMarker: string;

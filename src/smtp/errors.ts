@@ -23,6 +23,14 @@ type Def = { code: number; enhanced: string; text: (...a: string[]) => string; w
 
 /** The registry: name → reply code, enhanced code, the sentence a clerk reads, and when it happens (for the README). */
 export const ERROR_DEFS = {
+  AuthRequired: {
+    code: 530, enhanced: '5.7.0', when: 'MAIL FROM on a connection that is neither authenticated nor from a trusted network',
+    text: (ip: string) => `authentication required: ${ip} is not a trusted network of this SMS gateway; log in with your SMS account`,
+  },
+  SenderNotAllowed: {
+    code: 553, enhanced: '5.7.1', when: 'an envelope sender or From address that does not belong to the sending account',
+    text: (address: string, account: string) => `<${address}> is not a sender address of the SMS account "${account}"; send from one of its addresses`,
+  },
   UnknownDomain: {
     code: 550, enhanced: '5.7.1', when: 'RCPT to a domain that is not an SMS domain',
     text: (addr: string, domains: string) => `<${addr}>: we only send SMS to <number>@${domains}; relaying to other domains is not allowed`,

@@ -1,4 +1,6 @@
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { addressBelongs } from '../accounts/addresses.js';
+import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import { automaticMail } from '../mail/auto-reply.js';
 import { parseMail } from '../mail/parse.js';
@@ -6,6 +8,7 @@ import { toSms, type EnvelopeRecipient } from '../mail/to-sms.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { errors, SmtpError } from './errors.js';
 import { resolveRecipient } from './recipient.js';
+import { sessionAccount } from './session-account.js';
 
 export interface DataDeps {
   config: Config;
@@ -42,21 +45,24 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (parsed instanceof SmtpError) return parsed;
   const automatic = automaticMail(parsed.headers, parsed.subject);
   if (automatic) return errors.AutomaticMail(automatic);
+  const account = sessionAccount(session);
+  // The envelope sender was checked at MAIL FROM; the From a clerk's mail client shows must belong to the account too.
+  if (parsed.fromAddress && !addressBelongs(account.addresses, parsed.fromAddress)) return errors.SenderNotAllowed(parsed.fromAddress, account.name);
   const { config } = deps;
   const mailId = deps.newMailId();
   const batch = toSms({
     parsed,
     envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-    recipients: recipientsOf(session, config),
+    recipients: recipientsOf(session, config, account),
     dsn: session.envelope.dsn,
     mailId,
-    account: 'default',
+    account: account.name,
     now: deps.now(),
     remoteAddress: session.remoteAddress,
     clientHostname: session.clientHostname,
-    options: config.options,
-    text: config.text,
-    notify: config.notify.level,
+    options: { ...config.options, timeZone: account.timeZone },
+    text: { ...config.text, maxSegments: account.maxSegments },
+    notify: account.notify,
     wantsConfirmation: deps.wantsConfirmation,
   });
   if (batch instanceof SmtpError) return batch;
@@ -84,9 +90,9 @@ function reply(mailId: string, stored: number, duplicates: Array<{ of: string }>
   return `2.0.0 queued as ${mailId} (${stored} SMS)${dup}`;
 }
 
-function recipientsOf(session: SMTPServerSession, config: Config): EnvelopeRecipient[] {
+function recipientsOf(session: SMTPServerSession, config: Config, account: Account): EnvelopeRecipient[] {
   return session.envelope.rcptTo.flatMap((a) => {
-    const r = resolveRecipient(a.address, config.smtp);
+    const r = resolveRecipient(a.address, { domains: config.smtp.domains, defaultCountry: account.defaultCountry });
     if (r instanceof SmtpError) return []; // refused at RCPT already, never reaches here
     return [{ address: a.address, e164: r.e164, dsn: a.dsn ? { notify: a.dsn.notify, orcpt: a.dsn.orcpt } : undefined }];
   });

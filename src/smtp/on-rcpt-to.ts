@@ -1,8 +1,10 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import { errors, SmtpError } from './errors.js';
-import { resolveRecipient, type RecipientRules } from './recipient.js';
+import { resolveRecipient } from './recipient.js';
+import { sessionAccount } from './session-account.js';
 
-export interface RcptDeps extends RecipientRules {
+export interface RcptDeps {
+  domains: readonly string[];
   maxRecipients: number;
   log: (evt: string, data: Record<string, unknown>) => void;
 }
@@ -13,7 +15,7 @@ export function onRcptTo(deps: RcptDeps) {
     if (session.envelope.rcptTo.length >= deps.maxRecipients) {
       return callback(refuse(errors.TooManyRecipients(String(deps.maxRecipients)), address, session, deps));
     }
-    const r = resolveRecipient(address.address, deps);
+    const r = resolveRecipient(address.address, { domains: deps.domains, defaultCountry: sessionAccount(session).defaultCountry });
     if (r instanceof SmtpError) return callback(refuse(r, address, session, deps));
     callback();
   };

@@ -4,6 +4,7 @@ import { errors, SmtpError } from './errors.js';
 
 export interface RecipientRules {
   domains: readonly string[];
+  /** The sending account's country for national numbers. */
   defaultCountry: string;
 }
 

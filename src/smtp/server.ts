@@ -1,8 +1,9 @@
-import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
+import type { Accounts } from '../accounts/registry.js';
 import { installEnhancedCodeAdapter } from './enhanced-codes.js';
-import { errors } from './errors.js';
 import { onData, type DataDeps } from './on-data.js';
+import { onMailFrom } from './on-mail-from.js';
 import { onRcptTo } from './on-rcpt-to.js';
 
 export interface SmtpIngress {
@@ -11,7 +12,7 @@ export interface SmtpIngress {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createSmtpIngress(deps: DataDeps): SmtpIngress {
+export function createSmtpIngress(deps: DataDeps & { accounts: Accounts }): SmtpIngress {
   installEnhancedCodeAdapter();
   const { smtp } = deps.config;
   let stopping = false;
@@ -26,9 +27,7 @@ export function createSmtpIngress(deps: DataDeps): SmtpIngress {
     disabledCommands: ['AUTH', 'STARTTLS'],
     socketTimeout: smtp.socketTimeoutSeconds * 1000,
     logger: false,
-    onMailFrom(_a: SMTPServerAddress, _s: SMTPServerSession, cb: (err?: Error | null) => void) {
-      cb(stopping ? errors.ShuttingDown() : null);
-    },
+    onMailFrom: onMailFrom({ accounts: deps.accounts, stopping: () => stopping, log: deps.log }),
     onRcptTo: onRcptTo({ ...smtp, log: deps.log }),
     onData: onData(deps),
   });

@@ -8,8 +8,9 @@ export interface Reply {
 }
 
 /** A minimal raw SMTP client: reads the greeting, sends each line, collects one reply per line. */
-export async function chat(port: number, lines: string[], opts: { timeoutMs?: number } = {}): Promise<Reply[]> {
-  const socket = connect(port, '127.0.0.1');
+export async function chat(port: number, lines: string[], opts: { timeoutMs?: number; localAddress?: string } = {}): Promise<Reply[]> {
+  // localAddress: any 127.x.y.z can be the source on Linux, which lets tests act as different trusted networks.
+  const socket = connect({ port, host: '127.0.0.1', ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
   socket.setEncoding('utf8');
   let buf = '';
   const waiting: Array<(r: Reply) => void> = [];

@@ -1,0 +1,144 @@
+import { Ajv } from 'ajv';
+import type { LogFn } from '../log.js';
+import { NetworkMap, parseNetwork } from './networks.js';
+import { accountSchema, EDITABLE_ACCOUNT_KEYS } from './schema.js';
+import type { SettingsData, SettingsStore } from './settings.js';
+import type { Account, AccountConfig, AccountInheritance } from './types.js';
+
+/** Refused run-time change of an account: every problem, each naming the key. */
+export class AccountChangeError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'AccountChangeError';
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+const validateAccount = ajv.compile(accountSchema);
+
+/** Problems of the accounts list as a whole, which the schema cannot see: names and networks must be unique. */
+export function accountsProblems(accounts: readonly AccountConfig[], maxSegments: number): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  const networks = new Map<string, string>();
+  accounts.forEach((a, i) => {
+    if (names.has(a.name)) problems.push(`accounts[${i}].name: "${a.name}" is used by two accounts`);
+    names.add(a.name);
+    a.networks.forEach((n, j) => {
+      const parsed = parseNetwork(n);
+      if (typeof parsed === 'string') return problems.push(`accounts[${i}].networks[${j}]: ${parsed}`);
+      const key = `${parsed.address}/${parsed.prefix}`;
+      const other = networks.get(key);
+      if (other !== undefined && other !== a.name) problems.push(`accounts[${i}].networks[${j}]: ${n} already belongs to account "${other}"`);
+      networks.set(key, a.name);
+    });
+    if (a.maxSegments !== undefined && a.maxSegments > maxSegments) {
+      problems.push(`accounts[${i}].maxSegments: is ${a.maxSegments}; allowed: at most text.maxSegments (${maxSegments})`);
+    }
+  });
+  return problems;
+}
+
+function effective(c: AccountConfig, inherit: AccountInheritance): Account {
+  return Object.freeze({
+    name: c.name,
+    description: c.description,
+    networks: Object.freeze([...c.networks]),
+    addresses: Object.freeze([...c.addresses]),
+    timeZone: c.timeZone ?? inherit.timeZone,
+    defaultCountry: c.defaultCountry ?? inherit.defaultCountry,
+    notify: c.notify ?? inherit.notify,
+    maxSegments: Math.min(c.maxSegments ?? inherit.maxSegments, inherit.maxSegments),
+  });
+}
+
+export interface AccountsOptions {
+  accounts: readonly AccountConfig[];
+  inherit: AccountInheritance;
+  /** Run-time changes (portal, CLI); without it accounts are exactly the config's. */
+  settings?: SettingsStore;
+  log?: LogFn;
+}
+
+/**
+ * Who sends: the configured accounts with their run-time changes applied.
+ * Lookups are synchronous and cheap (they run for every MAIL FROM); the
+ * effective accounts are rebuilt whenever the settings change.
+ */
+export class Accounts {
+  private byName = new Map<string, Account>();
+  private networks = new NetworkMap<string>();
+
+  constructor(private readonly o: AccountsOptions) {
+    this.rebuild(o.settings?.data);
+    o.settings?.onChange((d) => this.rebuild(d));
+  }
+
+  get(name: string): Account | undefined {
+    return this.byName.get(name);
+  }
+
+  list(): Account[] {
+    return [...this.byName.values()];
+  }
+
+  /** The account an unauthenticated connection from `ip` belongs to, if its network is trusted. */
+  forNetwork(ip: string | undefined): Account | undefined {
+    const name = this.networks.lookup(ip);
+    return name === undefined ? undefined : this.byName.get(name);
+  }
+
+  /**
+   * Changes an account's default options at run time (portal, CLI); `null`
+   * removes a change, so the configured or inherited value applies again.
+   * Validated by the same schema as the config file; applies to the next mail.
+   */
+  async changeDefaults(name: string, patch: Record<string, unknown>): Promise<Account> {
+    const settings = this.o.settings;
+    if (!settings) throw new AccountChangeError(['run-time changes are not enabled']);
+    const base = this.o.accounts.find((a) => a.name === name);
+    if (!base) throw new AccountChangeError([`no account "${name}"`]);
+    const unknown = Object.keys(patch).filter((k) => !(EDITABLE_ACCOUNT_KEYS as readonly string[]).includes(k));
+    if (unknown.length) throw new AccountChangeError(unknown.map((k) => `${k}: cannot be changed at run time (allowed: ${EDITABLE_ACCOUNT_KEYS.join(', ')})`));
+    await settings.update((draft) => {
+      const next: Record<string, unknown> = { ...draft.accounts[name] };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
+      const problems = this.problemsOf(base, next);
+      if (problems.length) throw new AccountChangeError(problems);
+      draft.accounts[name] = next;
+    });
+    this.o.log?.('account-changed', { account: name, keys: Object.keys(patch) });
+    return this.byName.get(name)!;
+  }
+
+  private problemsOf(base: AccountConfig, changes: Record<string, unknown>): string[] {
+    const merged = { ...base, ...changes };
+    const problems: string[] = [];
+    if (!validateAccount(merged)) {
+      for (const e of validateAccount.errors ?? []) problems.push(`${e.instancePath.slice(1) || '(account)'}: ${e.message ?? e.keyword}`);
+    }
+    return problems.concat(accountsProblems([merged as AccountConfig], this.o.inherit.maxSegments));
+  }
+
+  private rebuild(data: SettingsData | undefined): void {
+    const byName = new Map<string, Account>();
+    const networks = new NetworkMap<string>();
+    for (const c of this.o.accounts) {
+      let merged: AccountConfig = c;
+      const changes = data?.accounts[c.name];
+      if (changes) {
+        const problems = this.problemsOf(c, changes);
+        // A hand-edited settings file with a bad value must not take the account down: its configured values stay.
+        if (problems.length) this.o.log?.('account-settings-ignored', { account: c.name, problems });
+        else merged = { ...c, ...changes } as AccountConfig;
+      }
+      byName.set(c.name, effective(merged, this.o.inherit));
+      for (const n of c.networks) networks.add(n, c.name);
+    }
+    this.byName = byName;
+    this.networks = networks;
+  }
+}

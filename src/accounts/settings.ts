@@ -1,0 +1,148 @@
+import { watchFile, unwatchFile } from 'node:fs';
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Low, type Adapter } from 'lowdb';
+import { replaceFile } from '../store/durable.js';
+
+/**
+ * The small state operators change at run time — account defaults edited
+ * in the portal, users and passwords set with the CLI — kept in one lowdb
+ * JSON file beside the store (`<store.dir>/settings.json`). The config file
+ * stays the operator's own and is never rewritten.
+ *
+ * The running bridge and a CLI command may write it at the same time, so
+ * every change is a read-modify-write under a lock file, and the bridge
+ * notices changes made by others (polling the file's mtime, since an atomic
+ * rename defeats fs.watch on the file).
+ */
+
+export interface SettingsData {
+  version: 1;
+  /** Run-time changes to accounts' default options (EDITABLE_ACCOUNT_KEYS only), by account name. */
+  accounts: Record<string, Record<string, unknown>>;
+}
+
+const EMPTY: SettingsData = { version: 1, accounts: {} };
+
+export class SettingsCorruptError extends Error {
+  constructor(readonly file: string, detail: string) {
+    super(`settings file ${file} cannot be read (${detail}); it was left untouched — fix it or move it away`);
+    this.name = 'SettingsCorruptError';
+  }
+}
+
+class SettingsFile implements Adapter<SettingsData> {
+  constructor(private readonly file: string) {}
+
+  async read(): Promise<SettingsData | null> {
+    const text = await readFile(this.file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
+    if (text === null) return null;
+    try {
+      const data = JSON.parse(text) as SettingsData;
+      if (data.version !== 1 || typeof data.accounts !== 'object' || data.accounts === null) throw new Error('unknown format');
+      return data;
+    } catch (e) {
+      throw new SettingsCorruptError(this.file, (e as Error).message);
+    }
+  }
+
+  write(data: SettingsData): Promise<void> {
+    return replaceFile(this.file, JSON.stringify(data, null, 2) + '\n', 0o600);
+  }
+}
+
+export interface SettingsStoreOptions {
+  file: string;
+  /** How often to look for changes made by another process (ms); 0 disables watching. */
+  pollMs?: number;
+  /** How long to wait for the lock before giving up (ms). */
+  lockTimeoutMs?: number;
+}
+
+export class SettingsStore {
+  private readonly db: Low<SettingsData>;
+  private readonly listeners: Array<(data: SettingsData) => void> = [];
+  private watching = false;
+
+  constructor(private readonly o: SettingsStoreOptions) {
+    this.db = new Low<SettingsData>(new SettingsFile(o.file), structuredClone(EMPTY));
+  }
+
+  get data(): Readonly<SettingsData> {
+    return this.db.data;
+  }
+
+  /** Reads the file (a missing file is empty settings) and, with pollMs, starts following changes by other processes. */
+  async open(): Promise<SettingsData> {
+    await mkdir(dirname(this.o.file), { recursive: true });
+    await this.reload();
+    if (this.o.pollMs) {
+      watchFile(this.o.file, { interval: this.o.pollMs, persistent: false }, (cur, prev) => {
+        if (cur.mtimeMs !== prev.mtimeMs) void this.reload().then(() => this.emit(), () => undefined);
+      });
+      this.watching = true;
+    }
+    return this.db.data;
+  }
+
+  close(): void {
+    if (this.watching) unwatchFile(this.o.file);
+    this.watching = false;
+  }
+
+  /** Called with the new data after every change, ours or another process's. */
+  onChange(listener: (data: SettingsData) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Applies `change` to the current file content under the lock and writes
+   * it durably. `change` may throw to refuse (nothing is written then).
+   */
+  async update(change: (draft: SettingsData) => void): Promise<SettingsData> {
+    const release = await this.lock();
+    try {
+      await this.reload();
+      const draft = structuredClone(this.db.data);
+      change(draft);
+      this.db.data = draft;
+      await this.db.write();
+    } finally {
+      await release();
+    }
+    this.emit();
+    return this.db.data;
+  }
+
+  private async reload(): Promise<void> {
+    await this.db.read();
+    this.db.data ??= structuredClone(EMPTY);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l(this.db.data);
+  }
+
+  /** An O_EXCL lock file; one left behind by a crashed writer is broken after 30 s. */
+  private async lock(): Promise<() => Promise<void>> {
+    const file = `${this.o.file}.lock`;
+    const until = Date.now() + (this.o.lockTimeoutMs ?? 5000);
+    for (;;) {
+      try {
+        const fh = await open(file, 'wx');
+        await fh.writeFile(String(process.pid));
+        await fh.close();
+        return () => unlink(file).catch(() => undefined);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const age = await stat(file).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (age > 30_000) await unlink(file).catch(() => undefined);
+        else if (Date.now() > until) throw new Error(`settings file ${this.o.file} is locked by another process (${file})`);
+        else await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AccountChangeError, Accounts } from '../../src/accounts/registry.js';
+import { SettingsStore } from '../../src/accounts/settings.js';
+import type { AccountConfig } from '../../src/accounts/types.js';
+import { buildConfig, ConfigError } from '../../src/config/load.js';
+import { waitFor } from '../helpers/bridge.js';
+
+const inherit = { timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final' as const, maxSegments: 6 };
+const ACME: AccountConfig = { name: 'acme', description: 'ACME', networks: ['10.0.0.0/8'], addresses: ['@acme.test'], defaultCountry: 'AT', maxSegments: 3 };
+const BETA: AccountConfig = { name: 'beta', description: '', networks: ['192.0.2.0/24'], addresses: [] };
+
+const R = suite('accounts registry', {} as { dir: string });
+R.before.each(async (ctx) => { ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-accounts-')); });
+R.after.each(async (ctx) => { await rm(ctx.dir, { recursive: true, force: true }); });
+
+R('inherit :: an account without its own values gets the gateway-wide ones; its own win', () => {
+  const a = new Accounts({ accounts: [ACME, BETA], inherit });
+  assert.equal({ ...a.get('beta') }, { name: 'beta', description: '', networks: ['192.0.2.0/24'], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6 });
+  assert.is(a.get('acme')!.defaultCountry, 'AT');
+  assert.is(a.get('acme')!.maxSegments, 3);
+  assert.is(a.forNetwork('10.9.8.7')!.name, 'acme');
+  assert.is(a.forNetwork('192.0.2.44')!.name, 'beta');
+  assert.is(a.forNetwork('203.0.113.1'), undefined);
+});
+
+R('change :: a default changed at run time applies at once and survives a new registry on the same file', async ({ dir }) => {
+  const settings = new SettingsStore({ file: join(dir, 'settings.json') });
+  await settings.open();
+  const a = new Accounts({ accounts: [ACME], inherit, settings });
+  const changed = await a.changeDefaults('acme', { notify: 'all', timeZone: 'Europe/Vienna' });
+  assert.is(changed.notify, 'all');
+  assert.is(a.get('acme')!.timeZone, 'Europe/Vienna');
+  const again = new SettingsStore({ file: join(dir, 'settings.json') });
+  await again.open();
+  assert.is(new Accounts({ accounts: [ACME], inherit, settings: again }).get('acme')!.notify, 'all');
+  await a.changeDefaults('acme', { notify: null });
+  assert.is(a.get('acme')!.notify, 'final', 'null removes the change: the inherited value applies again');
+});
+
+const BAD: Array<[string, Record<string, unknown>, RegExp]> = [
+  ['a value the schema refuses', { notify: 'sometimes' }, /notify: must be equal to one of the allowed values/],
+  ['more segments than the gateway allows', { maxSegments: 9 }, /maxSegments: is 9; allowed: at most text\.maxSegments \(6\)/],
+  ['a key that is not a default option (networks are security, config only)', { networks: ['0.0.0.0/0'] }, /networks: cannot be changed at run time/],
+];
+for (const [name, patch, want] of BAD) {
+  R(`change :: refused: ${name}; nothing is written`, async ({ dir }) => {
+    const settings = new SettingsStore({ file: join(dir, 'settings.json') });
+    await settings.open();
+    const a = new Accounts({ accounts: [ACME], inherit, settings });
+    try {
+      await a.changeDefaults('acme', patch);
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, AccountChangeError);
+      assert.match((e as Error).message, want);
+    }
+    assert.equal(settings.data.accounts, {});
+    assert.is(a.get('acme')!.maxSegments, 3);
+  });
+}
+
+R('change :: another process (the CLI) changing the file is picked up by the running bridge', async ({ dir }) => {
+  const file = join(dir, 'settings.json');
+  const bridgeSide = new SettingsStore({ file, pollMs: 20 });
+  await bridgeSide.open();
+  const a = new Accounts({ accounts: [ACME], inherit, settings: bridgeSide });
+  try {
+    const cli = new SettingsStore({ file });
+    await cli.open();
+    await new Accounts({ accounts: [ACME], inherit, settings: cli }).changeDefaults('acme', { defaultCountry: 'CH' });
+    await waitFor('the change to arrive', () => a.get('acme')!.defaultCountry === 'CH');
+  } finally {
+    bridgeSide.close();
+  }
+});
+
+R('settings :: a hand-edited bad value is ignored for that account (logged), the configured values stay', async ({ dir }) => {
+  const file = join(dir, 'settings.json');
+  await writeFile(file, JSON.stringify({ version: 1, accounts: { acme: { maxSegments: 'lots' } } }));
+  const settings = new SettingsStore({ file });
+  await settings.open();
+  const logged: unknown[] = [];
+  const a = new Accounts({ accounts: [ACME], inherit, settings, log: (evt, d) => logged.push({ evt, ...d }) });
+  assert.is(a.get('acme')!.maxSegments, 3);
+  assert.match(JSON.stringify(logged), /account-settings-ignored.*maxSegments/);
+});
+
+R('settings :: a file that is not JSON stops the start with its name, untouched', async ({ dir }) => {
+  const file = join(dir, 'settings.json');
+  await writeFile(file, '{ broken');
+  try {
+    await new SettingsStore({ file }).open();
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /settings file .*settings\.json cannot be read .* left untouched/);
+  }
+});
+
+R('config :: every accounts problem reported at once', () => {
+  try {
+    buildConfig({
+      accounts: [
+        { name: 'acme', networks: ['10.0.0.0/8', 'mail.acme.test'], timeZone: 'Mars/Olympus', maxSegments: 9 },
+        { name: 'acme', networks: ['10.0.0.0/8'] },
+        { name: 'Bad Name' },
+      ],
+    }, 'a.json');
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    const p = (e as ConfigError).problems;
+    assert.ok(p.some((x) => x.startsWith('accounts[2].name: is "Bad Name"')), p.join('\n'));
+    // the schema's problems come first; the cross-checks run once the schema is satisfied
+    assert.is(p.length, 1, p.join('\n'));
+  }
+  try {
+    buildConfig({
+      accounts: [
+        { name: 'acme', networks: ['10.0.0.0/8', 'mail.acme.test'], timeZone: 'Mars/Olympus', maxSegments: 9 },
+        { name: 'acme' },
+        { name: 'beta', networks: ['10.0.0.0/8'] },
+      ],
+    }, 'a.json');
+    assert.unreachable();
+  } catch (e) {
+    const p = (e as ConfigError).problems;
+    assert.equal(p, [
+      'accounts[0].timeZone: is "Mars/Olympus"; allowed: an IANA time zone such as "Europe/Berlin"',
+      'accounts[0].networks[1]: "mail.acme.test" is not an IP address or CIDR range (like 10.1.2.0/24 or ::1/128)',
+      'accounts[0].maxSegments: is 9; allowed: at most text.maxSegments (6)',
+      'accounts[1].name: "acme" is used by two accounts',
+      'accounts[2].networks[0]: 10.0.0.0/8 already belongs to account "acme"',
+    ]);
+  }
+});
+
+R.run();

@@ -1,0 +1,75 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { chat, dataLines } from '../helpers/smtp.js';
+
+/**
+ * Who may send, over real sockets: the source address picks the trusted
+ * network (any 127.x.y.z can be a client's address on Linux), MAIL FROM and
+ * the From header must belong to that account, and the account's defaults
+ * shape the SMS.
+ */
+const ACME = '127.0.0.2';
+const BETA = '127.0.0.3';
+
+const S = suite('smtp accounts', {} as { b: TestBridge });
+S.before(async (ctx) => {
+  ctx.b = await startTestBridge({
+    accounts: [
+      { name: 'acme', description: 'ACME', networks: [ACME], addresses: ['@acme.test'], defaultCountry: 'AT', notify: 'all' },
+      { name: 'beta', description: 'Beta', networks: [BETA], addresses: ['erp@beta.test'], maxSegments: 1 },
+    ] as never,
+  });
+});
+S.after(async ({ b }) => b.stop());
+
+const mail = (from: string, body: string, id: string) => dataLines(`From: ${from}\r\nSubject: Erinnerung\r\nMessage-ID: <${id}@test>\r\n\r\n${body}`);
+const send = (from: string, rcpt: string, lines: string[]) => ['EHLO client.test', `MAIL FROM:<${from}>`, `RCPT TO:<${rcpt}>`, 'DATA', ...lines];
+
+S('mail from :: a connection from no trusted network, not authenticated :: 530 5.7.0 naming the address', async ({ b }) => {
+  const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<clerk@acme.test>'], { localAddress: '127.0.0.1' });
+  assert.is(r[1].code, 530);
+  assert.match(r[1].text, /^530 5\.7\.0 authentication required: 127\.0\.0\.1 is not a trusted network/);
+});
+
+S('mail from :: an envelope sender outside the account :: 553 5.7.1 naming address and account', async ({ b }) => {
+  const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<ceo@evil.test>', 'MAIL FROM:<clerk@acme.test>'], { localAddress: ACME });
+  assert.is(r[1].text, '553 5.7.1 <ceo@evil.test> is not a sender address of the SMS account "acme"; send from one of its addresses');
+  assert.is(r[2].code, 250, 'the same connection may go on with a right sender');
+});
+
+S('mail from :: the null sender <> is let through (it gets no confirmation anyway)', async ({ b }) => {
+  const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<>'], { localAddress: BETA });
+  assert.is(r[1].code, 250);
+});
+
+S('data :: a From header outside the account (a forged display sender) :: 553 5.7.1, nothing stored', async ({ b }) => {
+  const before = b.store.counts().accepted;
+  const r = await chat(b.port, send('clerk@acme.test', '+4915112345678@sms.localhost', mail('boss@evil.test', 'Zahlen Sie jetzt.', 'forged')), { localAddress: ACME });
+  assert.match(r.at(-1)!.text, /^553 5\.7\.1 <boss@evil\.test> is not a sender address of the SMS account "acme"/);
+  assert.is(b.store.counts().accepted, before);
+});
+
+S('defaults :: national numbers read in the account\'s country, its notify level and name on the SMS', async ({ b }) => {
+  const r = await chat(b.port, send('clerk@acme.test', '06641234567@sms.localhost', mail('clerk@acme.test', 'Servus.', 'at1')), { localAddress: ACME });
+  const id = /queued as (\S+)/.exec(r.at(-1)!.text)![1];
+  const m = b.store.get(`${id}.1`)!;
+  assert.is(m.to, '+436641234567');
+  assert.is(m.account, 'acme');
+  assert.is(m.notify, 'all');
+});
+
+S('defaults :: the account\'s maxSegments is the limit :: 552 5.3.4 at 2 segments', async ({ b }) => {
+  const r = await chat(b.port, send('erp@beta.test', '+4915112345678@sms.localhost', mail('erp@beta.test', 'x'.repeat(161), 'long')), { localAddress: BETA });
+  assert.match(r.at(-1)!.text, /^552 5\.3\.4 the text would take 2 SMS segments, at most 1 are allowed/);
+});
+
+S('defaults :: a change made at run time applies to the next mail, without restart', async ({ b }) => {
+  await b.accounts.changeDefaults('acme', { defaultCountry: 'CH' });
+  const r = await chat(b.port, send('clerk@acme.test', '0781234567@sms.localhost', mail('clerk@acme.test', 'Grüezi.', 'ch1')), { localAddress: ACME });
+  const id = /queued as (\S+)/.exec(r.at(-1)!.text)![1];
+  assert.is(b.store.get(`${id}.1`)!.to, '+41781234567');
+  await waitFor('the SMS to go out', () => b.sim.sent.find((s) => s.to === '+41781234567'));
+});
+
+S.run();
