@@ -1,23 +1,55 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { startBridge, type Bridge } from './bridge.js';
+import { terminalIo } from './cli/io.js';
+import { usersCommand } from './cli/users.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import type { Config } from './config/types.js';
 import { createLogger } from './log.js';
+
+/** Subcommands beside running the bridge; each gets its own arguments and returns an exit code. */
+const COMMANDS: Record<string, (args: string[], config: Config) => Promise<number>> = {
+  users: (args, config) => usersCommand(args, config, terminalIo()),
+};
 
 /** The only place that reads the environment and argv, and the only one that exits the process. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } } });
-  const path = values.config ?? process.env.MAIL2SMS_CONFIG;
-  let config;
-  try {
-    config = await loadConfig(path, process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`mail2sms: ${e.message}\n`);
+  const { values, tokens } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: false, tokens: true });
+  const first = tokens.find((t) => t.kind === 'positional');
+  const path = typeof values.config === 'string' ? values.config : process.env.MAIL2SMS_CONFIG;
+  const config = await loadConfig(path, process.env).catch((e: Error) => {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`mail2sms: ${e.message}\n`);
+    process.exit(2);
+  });
+  if (first) {
+    const command = COMMANDS[first.value];
+    if (!command) {
+      process.stderr.write(`mail2sms: unknown command "${first.value}" (known: ${Object.keys(COMMANDS).join(', ')}; none runs the bridge)\n`);
       process.exit(2);
     }
-    throw e;
+    process.exit(await command(commandArgs(tokens, first.index), config));
   }
+  // Without a command every argument is ours: an unknown option is a mistake, not something to ignore.
+  parseArgs({ options: { config: { type: 'string', short: 'c' } } });
+  await serve(config);
+}
+
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/** The arguments after the command word, without --config (ours, wherever it stood). */
+function commandArgs(tokens: Token[], commandIndex: number): string[] {
+  const args = process.argv.slice(2);
+  const drop = new Set<number>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name !== 'config') continue;
+    drop.add(t.index);
+    if (t.inlineValue === false) drop.add(t.index + 1);
+  }
+  return args.filter((_, i) => i > commandIndex && !drop.has(i));
+}
+
+async function serve(config: Config): Promise<void> {
   const { logger, log } = createLogger(config.log.level);
   // Signal handlers go in before anything is announced: a SIGTERM between the
   // "started" line and their installation would kill the process unclean.

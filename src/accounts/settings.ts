@@ -16,13 +16,25 @@ import { replaceFile } from '../store/durable.js';
  * rename defeats fs.watch on the file).
  */
 
+export type UserRole = 'user' | 'admin';
+
+export interface StoredUser {
+  account: string;
+  role: UserRole;
+  /** scrypt hash (src/accounts/passwords.ts); never the password. */
+  passwordHash: string;
+  createdAt: string;
+}
+
 export interface SettingsData {
   version: 1;
   /** Run-time changes to accounts' default options (EDITABLE_ACCOUNT_KEYS only), by account name. */
   accounts: Record<string, Record<string, unknown>>;
+  /** Users of SMTP AUTH and the portal, by user name. */
+  users: Record<string, StoredUser>;
 }
 
-const EMPTY: SettingsData = { version: 1, accounts: {} };
+const EMPTY: SettingsData = { version: 1, accounts: {}, users: {} };
 
 export class SettingsCorruptError extends Error {
   constructor(readonly file: string, detail: string) {
@@ -43,7 +55,8 @@ class SettingsFile implements Adapter<SettingsData> {
     try {
       const data = JSON.parse(text) as SettingsData;
       if (data.version !== 1 || typeof data.accounts !== 'object' || data.accounts === null) throw new Error('unknown format');
-      return data;
+      // Sections added after a file was first written start empty.
+      return { ...structuredClone(EMPTY), ...data };
     } catch (e) {
       throw new SettingsCorruptError(this.file, (e as Error).message);
     }

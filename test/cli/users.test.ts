@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/** Runs `mail2sms <args>` as its own process, with `input` on standard input. */
+function run(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+    child.stdin.end(input);
+  });
+}
+
+const C = suite('cli users', {} as { dir: string; config: string });
+C.before(async (ctx) => {
+  ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-cli-'));
+  ctx.config = join(ctx.dir, 'config.json');
+  await writeFile(ctx.config, JSON.stringify({ store: { dir: join(ctx.dir, 'data') }, accounts: [{ name: 'acme', networks: [], addresses: ['@acme.test'] }] }));
+});
+C.after(async (ctx) => { await rm(ctx.dir, { recursive: true, force: true }); });
+
+C('add, list, passwd and remove through the real command line', async ({ dir, config }) => {
+  const added = await run(['--config', config, 'users', 'add', 'erp', '--account', 'acme', '--password-stdin'], 'ein-langes-passwort\n');
+  assert.equal([added.code, added.out, added.err], [0, 'added user erp to account acme (user)\n', '']);
+  const listed = await run(['users', 'list', '--config', config]);
+  assert.match(listed.out, /^erp\tacme\tuser\t\d{4}-\d\d-\d\dT/);
+  const settings = await readFile(join(dir, 'data', 'settings.json'), 'utf8');
+  assert.match(settings, /"passwordHash": "scrypt\$/);
+  assert.not.match(settings, /ein-langes-passwort/);
+  assert.is((await run(['--config', config, 'users', 'passwd', 'erp', '--password-stdin'], 'ein-anderes-passwort\n')).code, 0);
+  assert.is((await run(['--config', config, 'users', 'remove', 'erp'])).code, 0);
+  assert.is((await run(['--config', config, 'users', 'list'])).out, '');
+});
+
+const FAILS: Array<[string, string[], string, number, RegExp]> = [
+  ['an unknown account is refused with exit 1', ['users', 'add', 'x', '--account', 'nope', '--password-stdin'], 'ein-langes-passwort', 1, /no account "nope"/],
+  ['no password source without a terminal', ['users', 'add', 'x', '--account', 'acme'], '', 1, /use --password-stdin/],
+  ['a missing --account shows the usage with exit 2', ['users', 'add', 'x'], '', 2, /usage:\n {2}mail2sms users list/],
+  ['an unknown command', ['userz', 'list'], '', 2, /unknown command "userz"/],
+];
+for (const [name, args, input, code, want] of FAILS) {
+  C(`refused :: ${name}`, async ({ config }) => {
+    const r = await run(['--config', config, ...args], input);
+    assert.is(r.code, code, r.err);
+    assert.match(r.err, want);
+  });
+}
+
+C.run();
