@@ -12,13 +12,18 @@ declare module 'smpp' {
     type ResponseCallback = (pdu: PDU) => void;
 
     class PDU {
+      /** Largest command_length the parser accepts (16384 in 0.5.x). */
+      static maxLength: number;
       constructor(command: string, options?: Fields);
+      /** Parses a whole PDU (header included); may throw on a malformed one. */
+      constructor(octets: Buffer);
       command: string;
       command_id: number;
       command_status: number;
       sequence_number: number;
       [field: string]: unknown;
       isResponse(): boolean;
+      toBuffer(): Buffer;
       /** With a non-zero command_status the package sends the header only. */
       response(options?: Fields): PDU;
     }

@@ -24,6 +24,8 @@ export interface RawSubmit {
   /** short_message, or the message_payload TLV (0x0424) when that is present. */
   octets: Buffer;
   viaPayload: boolean;
+  /** Every TLV by tag, raw (receipts carry receipted_message_id, message_state, network_error_code). */
+  tlvs: Map<number, Buffer>;
 }
 
 export interface ConcatInfo {
@@ -42,20 +44,20 @@ class Cursor {
   constructor(private readonly buf: Buffer, public offset: number) {}
 
   u8(): number {
-    if (this.offset >= this.buf.length) throw new RangeError('submit_sm truncated');
+    if (this.offset >= this.buf.length) throw new RangeError('PDU truncated');
     return this.buf[this.offset++]!;
   }
 
   cstring(): string {
     const end = this.buf.indexOf(0, this.offset);
-    if (end < 0) throw new RangeError('submit_sm: unterminated C-octet string');
+    if (end < 0) throw new RangeError('unterminated C-octet string');
     const value = this.buf.toString('latin1', this.offset, end);
     this.offset = end + 1;
     return value;
   }
 
   octets(length: number): Buffer {
-    if (this.offset + length > this.buf.length) throw new RangeError('submit_sm truncated');
+    if (this.offset + length > this.buf.length) throw new RangeError('PDU truncated');
     const value = this.buf.subarray(this.offset, this.offset + length);
     this.offset += length;
     return value;
@@ -70,7 +72,20 @@ class Cursor {
 
 /** Fields of a whole submit_sm PDU (header included). Throws RangeError on a malformed one. */
 export function readSubmitSm(pdu: Buffer): RawSubmit {
-  if (pdu.length < HEADER_OCTETS || pdu.readUInt32BE(4) !== 0x00000004) throw new RangeError('not a submit_sm');
+  return readShortMessagePdu(pdu, 0x00000004, 'submit_sm');
+}
+
+/**
+ * deliver_sm has the same body as submit_sm (SMPP 3.4 §4.6.1). Read from the
+ * octets rather than through the smpp package, whose decoding of
+ * short_message is lossy and sets a global when message_payload is present.
+ */
+export function readDeliverSm(pdu: Buffer): RawSubmit {
+  return readShortMessagePdu(pdu, 0x00000005, 'deliver_sm');
+}
+
+function readShortMessagePdu(pdu: Buffer, commandId: number, what: string): RawSubmit {
+  if (pdu.length < HEADER_OCTETS || pdu.readUInt32BE(4) !== commandId) throw new RangeError(`not a ${what}`);
   const at = new Cursor(pdu, HEADER_OCTETS);
   at.cstring(); // service_type
   const source = at.address();
@@ -85,12 +100,14 @@ export function readSubmitSm(pdu: Buffer): RawSubmit {
   const dataCoding = at.u8();
   at.u8(); // sm_default_msg_id
   const shortMessage = at.octets(at.u8());
-  const payload = readTlvs(pdu, at.offset).get(TLV_MESSAGE_PAYLOAD);
+  const tlvs = readTlvs(pdu, at.offset);
+  const payload = tlvs.get(TLV_MESSAGE_PAYLOAD);
   return {
     sequence: pdu.readUInt32BE(12),
     source, destination, esmClass, registeredDelivery, dataCoding,
     octets: payload ?? shortMessage,
     viaPayload: payload !== undefined,
+    tlvs,
   };
 }
 

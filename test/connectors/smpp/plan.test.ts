@@ -1,0 +1,119 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { destinationAddress, senderAddress, senderKind } from '../../../src/connectors/smpp/address.js';
+import { planSubmit, type PlanOptions } from '../../../src/connectors/smpp/plan.js';
+import { splitUdh, decodeText } from '../../../src/connectors/smpp/submit-pdu.js';
+import type { OutboundSms } from '../../../src/connectors/types.js';
+
+const A = suite('smpp plan :: addresses');
+
+const SENDERS: Array<[string, string, { ton: number; npi: number; addr: string }]> = [
+  ['ACME', 'alphanumeric', { ton: 5, npi: 0, addr: 'ACME' }],
+  ['ACME Bank', 'alphanumeric', { ton: 5, npi: 0, addr: 'ACME Bank' }],
+  ['+4915112345678', 'international', { ton: 1, npi: 1, addr: '4915112345678' }],
+  ['004915112345678', 'international', { ton: 1, npi: 1, addr: '4915112345678' }],
+  ['4915112345678', 'international', { ton: 1, npi: 1, addr: '4915112345678' }],
+  ['015112345678', 'national', { ton: 2, npi: 1, addr: '015112345678' }],
+  ['12345', 'shortcode', { ton: 3, npi: 0, addr: '12345' }],
+  ['', 'none', { ton: 0, npi: 0, addr: '' }],
+];
+
+for (const [sender, kind, address] of SENDERS) {
+  A(`smpp plan :: sender ${JSON.stringify(sender)} :: ${kind} TON ${address.ton} NPI ${address.npi}`, () => {
+    assert.is(senderKind(sender), kind);
+    assert.equal(senderAddress(sender), address);
+  });
+}
+
+A('smpp plan :: senders no SMSC takes :: RangeError naming the problem', () => {
+  assert.throws(() => senderAddress('ACME Bank Germany'), /longer than 11 characters/);
+  assert.throws(() => senderAddress('+1234567890123456'), /more than 15 digits/);
+  assert.throws(() => senderAddress('Grüße'), /printable ASCII/);
+});
+
+A('smpp plan :: destination :: TON 1 NPI 1 without +', () => {
+  assert.equal(destinationAddress('+4915112345678'), { ton: 1, npi: 1, addr: '4915112345678' });
+  assert.throws(() => destinationAddress('hello'), RangeError);
+});
+
+const P = suite('smpp plan :: PDUs of an SMS');
+
+const opts: PlanOptions = { gsmDataCoding: 0, longMessages: 'udh8', registeredDelivery: 1, serviceType: '', defaultSender: 'DEFAULT' };
+const sms = (text: string, extra: Partial<OutboundSms> = {}): OutboundSms =>
+  ({ id: 'M1.1', to: '+4915100000001', text, encoding: 'GSM7', segments: 1, ...extra });
+const refs = (start = 7) => {
+  let next = start;
+  return () => next++;
+};
+
+/** 300 characters, 9 of them from the extension table: 309 septets → 3 parts of at most 153. */
+const LONG_GSM = ('Rechnung [42]: 100 € offen. '.repeat(11) + 'Bitte zahlen.').slice(0, 300);
+
+P('smpp plan :: short GSM text :: one PDU, data_coding 0, no UDH, default sender', () => {
+  const plan = planSubmit(sms('Hallo {Welt}'), opts, refs());
+  assert.is(plan.pdus.length, 1);
+  const [pdu] = plan.pdus;
+  assert.equal([pdu!.dataCoding, pdu!.esmClass, pdu!.registeredDelivery, pdu!.source.addr], [0, 0, 1, 'DEFAULT']);
+  assert.is(decodeText(0, pdu!.shortMessage), 'Hallo {Welt}');
+  assert.is(plan.ref, undefined);
+});
+
+P('smpp plan :: 300 GSM characters with extension characters :: 3 UDH parts, esm_class 0x40, the text back when joined', () => {
+  assert.is(LONG_GSM.length, 300);
+  for (const [mode, bits] of [['udh8', 8], ['udh16', 16]] as const) {
+    const ref = bits === 8 ? 200 : 300;
+    const plan = planSubmit(sms(LONG_GSM), { ...opts, longMessages: mode }, refs(ref));
+    assert.is(plan.pdus.length, 3, mode);
+    const split = plan.pdus.map((p) => splitUdh(p.shortMessage, p.esmClass));
+    assert.ok(plan.pdus.every((p) => p.esmClass === 0x40));
+    assert.equal(split.map((s) => s.concat), [1, 2, 3].map((seq) => ({ ref, refBits: bits, total: 3, seq })));
+    assert.is(split.map((s) => decodeText(0, s.payload)).join(''), LONG_GSM);
+  }
+});
+
+P('smpp plan :: long text as payload :: one PDU, message_payload carries all, no UDH, no reference taken', () => {
+  let taken = 0;
+  const plan = planSubmit(sms(LONG_GSM), { ...opts, longMessages: 'payload' }, () => ++taken);
+  assert.is(plan.pdus.length, 1);
+  assert.equal([plan.pdus[0]!.esmClass, plan.pdus[0]!.shortMessage.length, taken], [0, 0, 0]);
+  assert.is(decodeText(0, plan.pdus[0]!.messagePayload!), LONG_GSM);
+});
+
+P('smpp plan :: data_coding 3 :: Latin-1 octets; a text Latin-1 cannot carry (€) goes as UCS-2', () => {
+  const latin = planSubmit(sms('Grüße [x]'), { ...opts, gsmDataCoding: 3 }, refs());
+  assert.equal([latin.dataCoding, latin.pdus[0]!.shortMessage.toString('latin1')], [3, 'Grüße [x]']);
+  const euro = planSubmit(sms('100 € offen'), { ...opts, gsmDataCoding: 3 }, refs());
+  assert.equal([euro.dataCoding, decodeText(8, euro.pdus[0]!.shortMessage)], [8, '100 € offen']);
+});
+
+P('smpp plan :: data_coding 3, long text :: parts cut by GSM-7 rules (the SMSC transcodes), Latin-1 octets', () => {
+  const text = 'Grüße Kunde, '.repeat(23); // 299 characters: 2 GSM-7 parts, where 8-bit rules would need 3
+  const plan = planSubmit(sms(text), { ...opts, gsmDataCoding: 3 }, refs());
+  const split = plan.pdus.map((p) => splitUdh(p.shortMessage, p.esmClass));
+  assert.is(split.map((s) => s.payload.toString('latin1')).join(''), text);
+  assert.is(plan.pdus.length, 2);
+});
+
+P('smpp plan :: UCS-2 with emoji :: data_coding 8, no part ends inside a surrogate pair', () => {
+  const text = 'Zahlung eingegangen 👍 '.repeat(8);
+  const plan = planSubmit(sms(text, { encoding: 'UCS2' }), opts, refs());
+  assert.ok(plan.pdus.length > 1);
+  for (const p of plan.pdus) {
+    const { payload } = splitUdh(p.shortMessage, p.esmClass);
+    const last = payload.readUInt16BE(payload.length - 2);
+    assert.not.ok(last >= 0xd800 && last <= 0xdbff, 'part ends with a high surrogate');
+  }
+  assert.is(plan.pdus.map((p) => decodeText(8, splitUdh(p.shortMessage, p.esmClass).payload)).join(''), text);
+});
+
+P('smpp plan :: text marked GSM7 that is not :: sent as UCS-2 rather than failing mid-send', () => {
+  assert.is(planSubmit(sms('Привет'), opts, refs()).dataCoding, 8);
+});
+
+P('smpp plan :: sender of the SMS wins over the default; bad sender :: RangeError', () => {
+  assert.equal(planSubmit(sms('x', { sender: '+4930123456' }), opts, refs()).pdus[0]!.source, { ton: 1, npi: 1, addr: '4930123456' });
+  assert.throws(() => planSubmit(sms('x', { sender: 'VeryLongSenderName' }), opts, refs()), RangeError);
+});
+
+A.run();
+P.run();
