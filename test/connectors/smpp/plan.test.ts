@@ -4,6 +4,7 @@ import { destinationAddress, senderAddress, senderKind } from '../../../src/conn
 import { planSubmit, type PlanOptions } from '../../../src/connectors/smpp/plan.js';
 import { splitUdh, decodeText } from '../../../src/connectors/smpp/submit-pdu.js';
 import type { OutboundSms } from '../../../src/connectors/types.js';
+import { LONG_GSM } from './harness.js';
 
 const A = suite('smpp plan :: addresses');
 
@@ -46,8 +47,6 @@ const refs = (start = 7) => {
   return () => next++;
 };
 
-/** 300 characters, 9 of them from the extension table: 309 septets → 3 parts of at most 153. */
-const LONG_GSM = ('Rechnung [42]: 100 € offen. '.repeat(11) + 'Bitte zahlen.').slice(0, 300);
 
 P('smpp plan :: short GSM text :: one PDU, data_coding 0, no UDH, default sender', () => {
   const plan = planSubmit(sms('Hallo {Welt}'), opts, refs());

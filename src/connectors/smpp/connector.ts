@@ -1,0 +1,206 @@
+/**
+ * The SMPP connector: an SMS becomes one or more submit_sm (plan.ts), sent
+ * through a kept-alive session (session.ts) at the configured pace
+ * (rate-limit.ts) with throttling absorbed (part-sender.ts); receipts come
+ * back as deliver_sm and are turned into one report per SMS (tracker.ts).
+ *
+ * The id we hand back is the SMSC's ids of all parts, joined by spaces (a
+ * receipt's text cannot contain an id with a space, so the join is
+ * reversible): after a restart resume() follows the parts from it alone.
+ */
+import { readFile } from 'node:fs/promises';
+import type { LogFn } from '../../log.js';
+import { TokenBucket, realClock, type RateLimitClock } from '../rate-limit.js';
+import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../types.js';
+import { ConcatRefs } from './concat.js';
+import type { SmppConnectorOptions } from './config.js';
+import { parseOverrides } from './errors.js';
+import { PartSender, type PartOutcome } from './part-sender.js';
+import { planSubmit, type Plan } from './plan.js';
+import { receiptOf } from './receipt-in.js';
+import { SmppSession } from './session.js';
+import { realTimers, type Timers } from './socket.js';
+import { ReceiptTracker } from './tracker.js';
+
+export type { SmppConnectorOptions } from './config.js';
+
+export interface SmppConnectorDeps {
+  log?: LogFn;
+  /** Wall clock for report times and receipt bookkeeping. */
+  now?: () => Date;
+  /** Monotonic clock and sleep for pacing and throttling pauses. */
+  clock?: RateLimitClock;
+  /** Timers for response timeouts, enquire_link and reconnects. */
+  timers?: Timers;
+  /** Seeds the concatenation reference counter, so a restart does not reuse recent references. */
+  random?: () => number;
+}
+
+const EARLY_RECEIPT_TTL_MS = 10 * 60_000;
+const EARLY_RECEIPT_MAX = 10_000;
+/** Thrown by the reference allocator: all references for one number in use is a "later", not a failure. */
+class RefsExhausted extends Error {}
+
+export class SmppConnector implements Connector {
+  readonly name: string;
+  private readonly session: SmppSession;
+  private readonly sender: PartSender;
+  private readonly tracker: ReceiptTracker;
+  private readonly refs: ConcatRefs;
+  private readonly listeners: Array<(r: DeliveryReport) => void> = [];
+  private readonly log: LogFn;
+  private readonly now: () => Date;
+  private lastError?: string;
+  private stopping = false;
+
+  constructor(private readonly o: SmppConnectorOptions, deps: SmppConnectorDeps = {}) {
+    const { overrides, problems } = parseOverrides(o.statusOverrides);
+    if (problems.length) throw new Error(`smpp connector ${o.name}: statusOverrides: ${problems.join('; ')}`);
+    this.name = o.name;
+    this.log = deps.log ?? (() => {});
+    this.now = deps.now ?? (() => new Date());
+    const clock = deps.clock ?? realClock;
+    const timers = deps.timers ?? realTimers;
+    const bits = o.longMessages === 'udh16' ? 16 : 8;
+    this.refs = new ConcatRefs(bits, Math.floor((deps.random ?? Math.random)() * 2 ** bits));
+    this.tracker = new ReceiptTracker({
+      idBase: o.idBase, now: () => this.now().getTime(), earlyTtlMs: EARLY_RECEIPT_TTL_MS, earlyMax: EARLY_RECEIPT_MAX,
+      trackTtlMs: o.receiptWaitHours * 3600_000, log: (evt, data) => this.log(evt, { connector: o.name, ...data }),
+    });
+    this.session = new SmppSession({
+      name: o.name, host: o.host, port: o.port, systemId: o.systemId, password: o.password, systemType: o.systemType,
+      bindMode: o.bindMode, windowSize: o.windowSize, responseTimeoutMs: o.responseTimeoutMs,
+      enquireLinkMs: o.enquireLinkSeconds * 1000, reconnectDelaysMs: o.reconnectSeconds.map((s) => s * 1000),
+      onDeliver: (sm) => this.onDeliver(receiptOf(sm)), log: this.log, timers,
+    });
+    this.sender = new PartSender({
+      name: o.name, session: this.session, clock, overrides, log: this.log,
+      bucket: new TokenBucket({ ratePerSecond: o.throughputPerSecond, clock }),
+      throttlePauseMs: o.throttlePauseMs, retryInPlaceMs: o.retryInPlaceSeconds * 1000,
+    });
+  }
+
+  /** Binds; resolves after the first attempt even if it failed (the session keeps trying; health() tells). */
+  async start(): Promise<void> {
+    this.stopping = false;
+    if (this.o.tls) {
+      const ca = this.o.tlsCaFile ? await readFile(this.o.tlsCaFile, 'utf8') : undefined;
+      this.session.setTls({ rejectUnauthorized: this.o.tlsRejectUnauthorized, ...(ca ? { ca } : {}) });
+    }
+    await this.session.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.session.stop();
+  }
+
+  onReport(listener: (r: DeliveryReport) => void): void {
+    this.listeners.push(listener);
+  }
+
+  health(): ConnectorHealth {
+    const state = this.session.state;
+    const detail = this.session.detail ?? (this.sender.paused ? 'throttled by the SMSC (ESME_RTHROTTLED): pausing' : this.lastError);
+    return { up: state === 'bound', state, inFlight: this.session.window.inFlight, window: this.session.window.size, ...(detail ? { detail } : {}) };
+  }
+
+  /** SMPP cannot be asked about a message by our id (query_sm needs the SMSC's id, which we never got). */
+  async lookup(_id: string): Promise<LookupResult> {
+    return { found: 'unknown' };
+  }
+
+  resume(items: Array<{ id: string; to: string; connectorMessageId: string }>): void {
+    for (const item of items) {
+      const parts = item.connectorMessageId.split(' ').filter((p) => p !== '');
+      if (parts.length > 0) this.emitLater(this.tracker.track(item.connectorMessageId, parts));
+    }
+  }
+
+  async submit(sms: OutboundSms): Promise<SubmitResult> {
+    if (this.stopping) return { ok: false, temporary: true, reason: `connector ${this.name} is stopping` };
+    let plan: Plan;
+    try {
+      plan = planSubmit(sms, this.o, () => this.nextRef(sms.to));
+    } catch (e) {
+      if (e instanceof RefsExhausted) return { ok: false, temporary: true, reason: e.message };
+      return { ok: false, temporary: false, final: 'failed', reason: `cannot be sent over SMPP: ${(e as Error).message}` };
+    }
+    const release = (): void => {
+      if (plan.ref !== undefined) this.refs.release(sms.to, plan.ref);
+    };
+    const ids: string[] = [];
+    for (const [i, pdu] of plan.pdus.entries()) {
+      const outcome = await this.sender.send(pdu, i > 0);
+      if (outcome.kind === 'accepted') {
+        ids.push(outcome.messageId || this.placeholderId(sms, i));
+        continue;
+      }
+      release();
+      const result = failure(outcome, i, plan.pdus.length, ids);
+      this.lastError = result.reason;
+      this.log('smpp-submit-failed', { connector: this.name, msgId: sms.id, part: i + 1, parts: plan.pdus.length, reason: result.reason, uncertain: result.uncertain === true });
+      return result;
+    }
+    const connectorMessageId = ids.join(' ');
+    this.lastError = undefined;
+    if (this.o.registeredDelivery & 0x03) this.emitLater(this.tracker.track(connectorMessageId, ids, release));
+    else release();
+    return { ok: true, connectorMessageId, parts: ids.length };
+  }
+
+  private nextRef(to: string): number {
+    try {
+      return this.refs.next(to);
+    } catch (e) {
+      throw new RefsExhausted(`${(e as Error).message}; waiting for receipts to free one`);
+    }
+  }
+
+  /** An SMSC that answers ESME_ROK without a message_id: the SMS went out, but no receipt can ever match it. */
+  private placeholderId(sms: OutboundSms, part: number): string {
+    this.log('smpp-no-message-id', { connector: this.name, msgId: sms.id, part: part + 1 });
+    return `no-id:${sms.id}:${part + 1}`;
+  }
+
+  private onDeliver(receipt: ReturnType<typeof receiptOf>): number {
+    if (receipt.kind === 'other') {
+      this.log('smpp-deliver-ignored', { connector: this.name, reason: receipt.reason });
+    } else {
+      this.emit(this.tracker.onReceipt(receipt.receipt));
+    }
+    // Always ESME_ROK: an error would make the SMSC send the same PDU again, forever.
+    return 0;
+  }
+
+  /** Reports decided while submit() or resume() runs go out after it returned, in protocol order. */
+  private emitLater(reports: DeliveryReport[]): void {
+    if (reports.length > 0) setImmediate(() => this.emit(reports));
+  }
+
+  private emit(reports: DeliveryReport[]): void {
+    for (const r of reports) {
+      this.log('smpp-report', { connector: this.name, connectorMessageId: r.connectorMessageId, status: r.status, reason: r.reason });
+      for (const l of this.listeners) l(r);
+    }
+  }
+}
+
+/** The result for an SMS whose part `index` (0-based) did not get through; `taken` are the ids of earlier parts. */
+export function failure(outcome: Exclude<PartOutcome, { kind: 'accepted' }>, index: number, total: number, taken: string[]): SubmitResult & { ok: false } {
+  const part = total > 1 ? `part ${index + 1} of ${total}: ` : '';
+  const earlier = taken.length > 0 ? ` (parts 1–${taken.length} were taken, ids ${taken.join(' ')})` : '';
+  if (outcome.kind === 'lost') {
+    return { ok: false, temporary: true, uncertain: true, reason: `${part}${outcome.reason}; the SMSC may have taken it${earlier}` };
+  }
+  if (taken.length > 0) {
+    // Sending the whole SMS again would duplicate the parts the SMSC has; failing it says plainly what happened.
+    return {
+      ok: false, temporary: false, final: 'failed',
+      reason: `only ${taken.length} of ${total} parts were taken by the SMSC (ids ${taken.join(' ')}); part ${index + 1} failed: ${outcome.reason}. The recipient may see an incomplete message; not sent again to avoid duplicate parts`,
+    };
+  }
+  if (outcome.kind === 'not-sent') return { ok: false, temporary: true, reason: outcome.reason };
+  if (outcome.rule.kind === 'permanent') return { ok: false, temporary: false, final: outcome.rule.final ?? 'failed', reason: `${part}${outcome.reason}` };
+  return { ok: false, temporary: true, reason: `${part}${outcome.reason}` };
+}

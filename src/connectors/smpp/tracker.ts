@@ -1,0 +1,146 @@
+/**
+ * Delivery receipts per part, turned into one report per message.
+ *
+ * An SMS sent in N parts gets N receipts. It is delivered only when every
+ * part is; the first part that fails (or expires, or is rejected) decides
+ * the message's status at once, and the reason says which part. A receipt
+ * whose part is not known yet (it overtook its submit_sm_resp) is kept for
+ * a while and applied when the part is tracked. Both maps are bounded by
+ * time; the early one also by count, because an SMSC can send receipts for
+ * messages we never tracked (sent before a restart by another instance).
+ */
+import type { DeliveryReport } from '../types.js';
+import { IdIndex, type IdBase } from './id-index.js';
+import type { ParsedReceipt, ReceiptStatus } from './receipt.js';
+
+export interface TrackerOptions {
+  idBase: IdBase;
+  now: () => number;
+  /** How long a receipt for an unknown id is kept (it may precede its submit_sm_resp). */
+  earlyTtlMs: number;
+  earlyMax: number;
+  /** How long a message waits here for its receipts; after that the dispatcher's own receipt timeout takes over. */
+  trackTtlMs: number;
+  log: (evt: string, data: Record<string, unknown>) => void;
+}
+
+interface Tracked {
+  connectorMessageId: string;
+  parts: Part[];
+  until: number;
+  /** A final report went out; later part receipts are absorbed silently. */
+  reported: boolean;
+  onDone?: () => void;
+}
+
+interface Part {
+  message: Tracked;
+  index: number;
+  id: string;
+  status?: ReceiptStatus;
+}
+
+interface Early {
+  receipt: ParsedReceipt;
+  until: number;
+}
+
+const SWEEP_EVERY_MS = 10_000;
+
+export class ReceiptTracker {
+  private readonly parts: IdIndex<Part>;
+  private readonly early: IdIndex<Early>;
+  private readonly messages = new Set<Tracked>();
+  private lastSweep = 0;
+
+  constructor(private readonly o: TrackerOptions) {
+    this.parts = new IdIndex(o.idBase, 'response');
+    this.early = new IdIndex(o.idBase, 'receipt');
+  }
+
+  /** Messages waiting for receipts, and receipts waiting for their message (for health and tests). */
+  get counts(): { messages: number; early: number } {
+    return { messages: this.messages.size, early: this.early.size };
+  }
+
+  /**
+   * Follows a message by the ids of its parts; `onDone` runs once when its
+   * outcome is known or it times out. Returns the reports that receipts
+   * which arrived early already decide.
+   */
+  track(connectorMessageId: string, partIds: string[], onDone?: () => void): DeliveryReport[] {
+    this.sweep();
+    const message: Tracked = { connectorMessageId, parts: [], until: this.o.now() + this.o.trackTtlMs, reported: false };
+    if (onDone) message.onDone = onDone;
+    message.parts = partIds.map((id, index) => ({ message, index, id }));
+    this.messages.add(message);
+    for (const part of message.parts) this.parts.add(part.id, part);
+    const reports: DeliveryReport[] = [];
+    for (const part of message.parts) {
+      const hit = this.early.find(part.id, 'response');
+      if (!hit.found) continue;
+      this.early.delete(hit.found);
+      reports.push(...this.apply(part, hit.found.receipt));
+    }
+    return reports;
+  }
+
+  /** The reports a receipt decides (none while other parts are outstanding). */
+  onReceipt(receipt: ParsedReceipt): DeliveryReport[] {
+    this.sweep();
+    const hit = this.parts.find(receipt.id, 'receipt');
+    if (hit.found) return this.apply(hit.found, receipt);
+    if (hit.ambiguous.length > 0) {
+      this.o.log('smpp-receipt-ambiguous', { id: receipt.id, matches: hit.ambiguous.map((p) => p.id) });
+      return [];
+    }
+    if (this.early.size >= this.o.earlyMax) {
+      const oldest = this.early.values().next().value as Early;
+      this.early.delete(oldest);
+      this.o.log('smpp-receipt-dropped', { id: oldest.receipt.id, stat: oldest.receipt.stat, reason: 'too many receipts for unknown ids' });
+    }
+    this.early.add(receipt.id, { receipt, until: this.o.now() + this.o.earlyTtlMs });
+    return [];
+  }
+
+  private apply(part: Part, r: ParsedReceipt): DeliveryReport[] {
+    const m = part.message;
+    if (part.status !== undefined && part.status !== 'enroute') return []; // a repeated receipt
+    part.status = r.status;
+    const done = m.parts.every((p) => p.status !== undefined && p.status !== 'enroute');
+    if (m.reported) {
+      if (done) this.forget(m);
+      return [];
+    }
+    const where = m.parts.length > 1 ? `part ${part.index + 1} of ${m.parts.length}: ` : '';
+    const report = (status: DeliveryReport['status'], reason?: string): DeliveryReport[] =>
+      [{ connectorMessageId: m.connectorMessageId, status, at: new Date(this.o.now()), ...(reason ? { reason } : {}) }];
+    if (r.status === 'enroute') return report('enroute', `${where}${r.stat}`);
+    if (r.status === 'delivered' && !m.parts.every((p) => p.status === 'delivered')) return [];
+    m.reported = true;
+    m.onDone?.();
+    if (done) this.forget(m);
+    return report(r.status, r.status === 'delivered' ? undefined : `${where}${r.reason ?? r.stat}`);
+  }
+
+  private forget(m: Tracked): void {
+    this.messages.delete(m);
+    for (const p of m.parts) this.parts.delete(p);
+  }
+
+  /** Drops what has waited too long; insertion order is expiry order, so it stops at the first live entry. */
+  private sweep(): void {
+    const now = this.o.now();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    for (const e of this.early.values()) {
+      if (e.until > now) break;
+      this.early.delete(e);
+    }
+    for (const m of this.messages) {
+      if (m.until > now) break;
+      if (!m.reported) m.onDone?.();
+      this.forget(m);
+    }
+  }
+}
