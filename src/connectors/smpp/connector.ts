@@ -189,7 +189,7 @@ export class SmppConnector implements Connector {
 /** The result for an SMS whose part `index` (0-based) did not get through; `taken` are the ids of earlier parts. */
 export function failure(outcome: Exclude<PartOutcome, { kind: 'accepted' }>, index: number, total: number, taken: string[]): SubmitResult & { ok: false } {
   const part = total > 1 ? `part ${index + 1} of ${total}: ` : '';
-  const earlier = taken.length > 0 ? ` (parts 1–${taken.length} were taken, ids ${taken.join(' ')})` : '';
+  const earlier = taken.length === 0 ? '' : taken.length === 1 ? ` (part 1 was taken, id ${taken[0]})` : ` (parts 1–${taken.length} were taken, ids ${taken.join(' ')})`;
   if (outcome.kind === 'lost') {
     return { ok: false, temporary: true, uncertain: true, reason: `${part}${outcome.reason}; the SMSC may have taken it${earlier}` };
   }

@@ -1,0 +1,129 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { idKeys, IdIndex } from '../../../src/connectors/smpp/id-index.js';
+import type { ParsedReceipt } from '../../../src/connectors/smpp/receipt.js';
+import { ReceiptTracker, type TrackerOptions } from '../../../src/connectors/smpp/tracker.js';
+
+const receipt = (id: string, stat: string, status: ParsedReceipt['status'], reason?: string): ParsedReceipt =>
+  ({ id, stat, status, ...(reason ? { reason } : {}) });
+const DELIVRD = (id: string) => receipt(id, 'DELIVRD', 'delivered');
+const UNDELIV = (id: string) => receipt(id, 'UNDELIV', 'failed', 'UNDELIV (err 001)');
+
+function tracker(extra: Partial<TrackerOptions> = {}) {
+  const clock = { t: 1_000_000 };
+  const logged: string[] = [];
+  const t = new ReceiptTracker({
+    idBase: 'auto', now: () => clock.t, earlyTtlMs: 60_000, earlyMax: 100, trackTtlMs: 3600_000,
+    log: (evt) => logged.push(evt), ...extra,
+  });
+  return { t, clock, logged };
+}
+
+const T = suite('smpp tracker :: parts to messages');
+
+T('smpp tracker :: 3 parts :: delivered only with the third receipt, once', () => {
+  const { t } = tracker();
+  let done = 0;
+  assert.equal(t.track('a b c', ['a', 'b', 'c'], () => done++), []);
+  assert.equal(t.onReceipt(DELIVRD('a')), []);
+  assert.equal(t.onReceipt(DELIVRD('c')), []);
+  const [r] = t.onReceipt(DELIVRD('b'));
+  assert.equal([r?.connectorMessageId, r?.status, r?.reason], ['a b c', 'delivered', undefined]);
+  assert.equal(t.onReceipt(DELIVRD('b')), [], 'a repeated receipt changes nothing');
+  assert.equal([done, t.counts.messages], [1, 0]);
+});
+
+T('smpp tracker :: part 2 of 3 UNDELIV :: failed at once naming the part; later receipts absorbed', () => {
+  const { t } = tracker();
+  t.track('a b c', ['a', 'b', 'c']);
+  t.onReceipt(DELIVRD('a'));
+  const [r] = t.onReceipt(UNDELIV('b'));
+  assert.equal([r?.status, r?.reason], ['failed', 'part 2 of 3: UNDELIV (err 001)']);
+  assert.equal(t.onReceipt(DELIVRD('c')), []);
+  assert.equal(t.counts, { messages: 0, early: 0 }, 'forgotten once every part has answered');
+});
+
+T('smpp tracker :: single part EXPIRED / REJECTD :: that status, the reason without a part number', () => {
+  const { t } = tracker();
+  t.track('x', ['x']);
+  t.track('y', ['y']);
+  assert.equal(t.onReceipt(receipt('x', 'EXPIRED', 'expired', 'EXPIRED (err 000)')).map((r) => [r.status, r.reason]), [['expired', 'EXPIRED (err 000)']]);
+  assert.equal(t.onReceipt(receipt('y', 'REJECTD', 'rejected', 'REJECTD')).map((r) => r.status), ['rejected']);
+});
+
+T('smpp tracker :: ENROUTE then DELIVRD :: an enroute report, then delivered', () => {
+  const { t } = tracker();
+  t.track('x', ['x']);
+  assert.equal(t.onReceipt(receipt('x', 'ENROUTE', 'enroute')).map((r) => [r.status, r.reason]), [['enroute', 'ENROUTE']]);
+  assert.equal(t.onReceipt(DELIVRD('x')).map((r) => r.status), ['delivered']);
+});
+
+T('smpp tracker :: receipt before the part is tracked :: kept, applied by track()', () => {
+  const { t } = tracker();
+  assert.equal(t.onReceipt(DELIVRD('00a0001')), []);
+  assert.is(t.counts.early, 1);
+  assert.equal(t.track('A0000 A0001', ['A0000', 'A0001']), []);
+  assert.equal(t.onReceipt(DELIVRD('a0000')).map((r) => r.status), ['delivered']);
+  assert.is(t.counts.early, 0);
+});
+
+T('smpp tracker :: early receipts :: bounded in number (oldest dropped, logged) and in time', () => {
+  const { t, clock, logged } = tracker({ earlyMax: 2 });
+  t.onReceipt(DELIVRD('f1'));
+  t.onReceipt(DELIVRD('f2'));
+  t.onReceipt(DELIVRD('f3'));
+  assert.equal([t.counts.early, logged], [2, ['smpp-receipt-dropped']]);
+  assert.equal(t.track('f1', ['f1']), [], 'the dropped one is gone');
+  clock.t += 61_000;
+  t.onReceipt(DELIVRD('f9'));
+  assert.is(t.counts.early, 1, 'expired ones swept, the new one kept');
+});
+
+T('smpp tracker :: a message never answered :: forgotten after trackTtl, onDone called', () => {
+  const { t, clock } = tracker();
+  let done = 0;
+  t.track('x', ['x'], () => done++);
+  clock.t += 3600_001;
+  t.onReceipt(DELIVRD('other'));
+  assert.equal([done, t.counts.messages], [1, 0]);
+});
+
+const I = suite('smpp tracker :: id bases');
+
+I('smpp ids :: keys per base', () => {
+  assert.equal(idKeys('000A0000', 'hex', 'response'), ['655360']);
+  assert.equal(idKeys('655360', 'decimal', 'receipt'), ['655360']);
+  assert.equal(idKeys('0123', 'hex/decimal', 'response'), ['291']);
+  assert.equal(idKeys('0123', 'hex/decimal', 'receipt'), ['123']);
+  assert.equal(idKeys('msg-7F', 'hex', 'response'), ['msg-7f']);
+  assert.equal(idKeys('0123', 'auto', 'receipt').sort(), ['123', '291']);
+});
+
+I('smpp ids :: auto, two parts matching one receipt :: the exact form wins', () => {
+  const index = new IdIndex<string>('auto', 'response');
+  index.add('123', 'p123'); // read as hex: 291
+  index.add('291', 'p291');
+  assert.equal(index.find('291', 'receipt'), { found: 'p291' });
+  assert.equal(index.find('000291', 'receipt'), { found: 'p291' }, 'leading zeros do not spoil the exact match');
+  index.delete('p291');
+  assert.equal(index.find('291', 'receipt'), { found: 'p123' });
+});
+
+I('smpp ids :: decimal/hex configured :: the receipt read in hex finds the decimal response id, no ambiguity', () => {
+  const { t } = tracker({ idBase: 'decimal/hex' });
+  t.track('291', ['291']);
+  t.track('123', ['123']);
+  assert.equal(t.onReceipt(DELIVRD('123')).map((r) => r.connectorMessageId), ['291']);
+});
+
+I('smpp ids :: auto, truly ambiguous :: logged, nothing applied (a wrong status cannot be taken back)', () => {
+  const { t, logged } = tracker();
+  t.track('1a', ['1a']); // hex 26
+  t.track('38', ['38']); // decimal 38, or hex 56
+  assert.equal(t.onReceipt(DELIVRD('26')), [], '26 is 0x1A, and read as hex 0x26 = 38');
+  assert.equal(logged, ['smpp-receipt-ambiguous']);
+  assert.is(t.counts.messages, 2);
+});
+
+T.run();
+I.run();
