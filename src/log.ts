@@ -15,6 +15,17 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'report-failed': 'error',
   'confirmation-error': 'error',
   'smtp-error': 'error',
+  'smpp-unbound': 'warn',
+  'smpp-bind-failed': 'warn',
+  'smpp-link-dead': 'warn',
+  'smpp-stuck': 'warn',
+  'smpp-throttled': 'warn',
+  'smpp-submit-failed': 'warn',
+  'smpp-late-response': 'warn',
+  'smpp-receipt-ambiguous': 'warn',
+  'smpp-receipt-dropped': 'warn',
+  'smpp-bad-deliver': 'warn',
+  'smpp-protocol-error': 'error',
 };
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): { logger: Logger; log: LogFn } {

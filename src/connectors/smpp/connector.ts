@@ -38,6 +38,8 @@ export interface SmppConnectorDeps {
 
 const EARLY_RECEIPT_TTL_MS = 10 * 60_000;
 const EARLY_RECEIPT_MAX = 10_000;
+/** Longest a deliver_sm_resp waits for report listeners (SMSCs commonly time out their deliver_sm after 30–60 s). */
+const ACK_WAIT_MS = 10_000;
 /** Thrown by the reference allocator: all references for one number in use is a "later", not a failure. */
 class RefsExhausted extends Error {}
 
@@ -76,7 +78,7 @@ export class SmppConnector implements Connector {
     this.sender = new PartSender({
       name: o.name, session: this.session, clock, overrides, log: this.log,
       bucket: new TokenBucket({ ratePerSecond: o.throughputPerSecond, clock }),
-      throttlePauseMs: o.throttlePauseMs, retryInPlaceMs: o.retryInPlaceSeconds * 1000,
+      throttlePauseMs: o.throttlePauseMs, retryInPlaceMs: o.retryInPlaceSeconds * 1000, stopping: () => this.stopping,
     });
   }
 
@@ -163,26 +165,41 @@ export class SmppConnector implements Connector {
     return `no-id:${sms.id}:${part + 1}`;
   }
 
-  private onDeliver(receipt: ReturnType<typeof receiptOf>): number {
+  /**
+   * Answers ESME_ROK always: an error would make the SMSC send the same PDU
+   * again, forever. The answer waits for listeners that return a promise
+   * (up to ACK_WAIT_MS): one that resolves once the report is on disk makes
+   * a crash before that harmless, because the SMSC resends an unanswered
+   * receipt after the next bind.
+   */
+  private onDeliver(receipt: ReturnType<typeof receiptOf>): number | Promise<number> {
     if (receipt.kind === 'other') {
       this.log('smpp-deliver-ignored', { connector: this.name, reason: receipt.reason });
-    } else {
-      this.emit(this.tracker.onReceipt(receipt.receipt));
+      return 0;
     }
-    // Always ESME_ROK: an error would make the SMSC send the same PDU again, forever.
-    return 0;
+    const pending = this.emit(this.tracker.onReceipt(receipt.receipt));
+    if (pending.length === 0) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, ACK_WAIT_MS)));
+    return Promise.race([Promise.allSettled(pending), cap]).then(() => (clearTimeout(timer), 0));
   }
 
   /** Reports decided while submit() or resume() runs go out after it returned, in protocol order. */
   private emitLater(reports: DeliveryReport[]): void {
-    if (reports.length > 0) setImmediate(() => this.emit(reports));
+    if (reports.length > 0) setImmediate(() => void this.emit(reports));
   }
 
-  private emit(reports: DeliveryReport[]): void {
+  /** Calls every listener; returns the promises of those that returned one. */
+  private emit(reports: DeliveryReport[]): Array<PromiseLike<unknown>> {
+    const pending: Array<PromiseLike<unknown>> = [];
     for (const r of reports) {
       this.log('smpp-report', { connector: this.name, connectorMessageId: r.connectorMessageId, status: r.status, reason: r.reason });
-      for (const l of this.listeners) l(r);
+      for (const l of this.listeners) {
+        const result: unknown = (l as (r: DeliveryReport) => unknown)(r);
+        if (result && typeof (result as PromiseLike<unknown>).then === 'function') pending.push(result as PromiseLike<unknown>);
+      }
     }
+    return pending;
   }
 }
 

@@ -30,6 +30,8 @@ export interface PartSenderOptions {
   overrides?: StatusOverrides;
   throttlePauseMs: number;
   retryInPlaceMs: number;
+  /** True once the connector stops: no more waiting in place, the outcome so far stands. */
+  stopping: () => boolean;
   log: LogFn;
 }
 
@@ -60,11 +62,12 @@ export class PartSender {
       const timeLeft = started + this.o.retryInPlaceMs - this.o.clock.now();
       if (outcome.kind === 'refused' && outcome.rule.kind === 'throttled') {
         if (timeLeft <= 0) return { ...outcome, reason: `the SMSC kept throttling for ${Math.round(this.o.retryInPlaceMs / 1000)} s: ${outcome.reason}` };
+        if (this.o.stopping()) return outcome;
         this.onThrottled();
         continue;
       }
       const temporary = outcome.kind === 'not-sent' || (outcome.kind === 'refused' && outcome.rule.kind === 'temporary');
-      if (!inPlace || !temporary || timeLeft <= 0) return outcome;
+      if (!inPlace || !temporary || timeLeft <= 0 || this.o.stopping()) return outcome;
       // A later part: wait and try the same PDU again rather than leave the message half-sent.
       await this.o.clock.sleep(Math.min(timeLeft, this.o.throttlePauseMs * 2 ** Math.min(waits++, 5)));
     }

@@ -93,15 +93,16 @@ L('smpp connector :: transmitter+receiver :: two binds, submits on one, receipts
   });
 });
 
-/** An SMSC that binds anyone and answers enquire_link only while `answer` is true. */
-async function keepaliveSmsc(): Promise<{ port: number; binds: number; enquiries: number; answer: boolean; close(): Promise<void> }> {
+/** An SMSC that binds anyone, answers enquire_link only while `answer` is true, and does `afterBind` to each bound session. */
+async function oddSmsc(afterBind: (session: smpp.Session, bind: number) => void = () => {}): Promise<{ port: number; binds: number; enquiries: number; answer: boolean; close(): Promise<void> }> {
   const state = { port: 0, binds: 0, enquiries: 0, answer: true, close: async () => {} };
   const server = smpp.createServer((session) => {
     session.on('error', () => {});
     session.on('bind_transceiver', (pdu: smpp.PDU) => {
       state.binds++;
-      session.send(pdu.response());
+      session.send(pdu.response(), () => afterBind(session, state.binds));
     });
+    session.on('unbind', (pdu: smpp.PDU) => session.send(pdu.response(), () => session.close()));
     session.on('enquire_link', (pdu: smpp.PDU) => {
       state.enquiries++;
       if (state.answer) session.send(pdu.response());
@@ -117,7 +118,7 @@ async function keepaliveSmsc(): Promise<{ port: number; binds: number; enquiries
 }
 
 L('smpp connector :: enquire_link answered :: link kept; unanswered :: link dead, closed and bound again', async () => {
-  const smsc = await keepaliveSmsc();
+  const smsc = await oddSmsc();
   const events: LoggedEvent[] = [];
   const c = new SmppConnector(connectorOptions(smsc.port, { enquireLinkSeconds: 0.05, responseTimeoutMs: 200 }), { log: (evt, data) => events.push({ evt, ...data }) });
   try {
@@ -135,6 +136,28 @@ L('smpp connector :: enquire_link answered :: link kept; unanswered :: link dead
     await smsc.close();
   }
 });
+
+const ODD: Array<[string, (session: smpp.Session) => void, string]> = [
+  ['sends a PDU with command_length 8', (session) => session.socket.write(Buffer.from([0, 0, 0, 8, 0, 0, 0, 0])), 'smpp-protocol-error'],
+  ['unbinds us', (session) => session.unbind(), 'smpp-unbound'],
+  ['closes the socket without unbind', (session) => session.socket.end(), 'smpp-unbound'],
+];
+
+for (const [what, act, evt] of ODD) {
+  L(`smpp connector :: SMSC ${what} after the first bind :: ${evt}, bound again, the process lives`, async () => {
+    const smsc = await oddSmsc((session, bind) => bind === 1 && act(session));
+    const events: LoggedEvent[] = [];
+    const c = new SmppConnector(connectorOptions(smsc.port), { log: (e, data) => events.push({ evt: e, ...data }) });
+    try {
+      await c.start();
+      await waitFor('second bind', () => smsc.binds === 2 && c.health().up);
+      assert.ok(events.some((e) => e.evt === evt), JSON.stringify(events));
+    } finally {
+      await c.stop();
+      await smsc.close();
+    }
+  });
+}
 
 const T = suite('smpp connector :: TLS');
 

@@ -50,6 +50,20 @@ R('smpp connector :: 3-part message to an UNDELIV number :: one failed report na
   });
 });
 
+R('smpp connector :: a report listener returning a promise :: deliver_sm_resp only after it settled', async () => {
+  await withSmpp({}, async ({ sim, connector, reports }) => {
+    let persisted!: () => void;
+    connector.onReport(() => new Promise<void>((resolve) => (persisted = resolve)));
+    await connector.submit(sms('Hallo'));
+    await waitFor('report', () => reports.length === 1);
+    // A round trip on the same connection: an answer written before this submit would have been read by now.
+    await connector.submit(sms('Ping'));
+    assert.is(sim.receipts[0]!.acked, false);
+    persisted();
+    await waitFor('deliver_sm_resp', () => sim.receipts[0]!.acked);
+  });
+});
+
 R('smpp connector :: restart :: resume() follows the parts from the connectorMessageId, receipts stored by the SMSC are applied', async () => {
   // The SMSC keeps receipts for a system_id that has no receiver bound and sends them on the next bind.
   await withSmpp({ connector: { bindMode: 'transmitter+receiver' } }, async ({ sim, connector, port }) => {
