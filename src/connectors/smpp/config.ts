@@ -109,3 +109,16 @@ export function smppOptionsFromConfig(name: string, c: SmppConfig): SmppConnecto
 export const SMPP_DEFAULTS: SmppConfig = Object.freeze(Object.fromEntries(
   Object.entries(smppConfigSchema.properties).map(([key, schema]) => [key, schema.default]),
 )) as unknown as SmppConfig;
+
+/**
+ * What the schema cannot say, each problem prefixed with its key below the
+ * connector (`smpp.systemId: …`). Field lengths beyond SMPP 3.4's (system_id
+ * 15, password 8) are not refused: some SMSCs accept longer ones.
+ */
+export function smppConfigProblems(c: SmppConfig): string[] {
+  const problems: string[] = [];
+  if (!c.host) problems.push('smpp.host: required for type smpp');
+  if (!c.systemId) problems.push('smpp.systemId: required for type smpp (the account name the aggregator gave)');
+  if (c.tlsCaFile && !c.tls) problems.push('smpp.tlsCaFile: set, but tls is off');
+  return problems;
+}
