@@ -148,17 +148,19 @@ export class SmppLink {
   async unbind(): Promise<void> {
     if (this.closed) return;
     this.closeReason ??= 'unbound by us';
+    this.o.timers.clear(this.enquireTimer);
     if (this.bound) {
       this.bound = false;
       await this.request('unbind', (seq) => new smpp.PDU('unbind', { sequence_number: seq }).toBuffer()).catch(() => undefined);
     }
+    if (this.closed) return;
+    // A peer that never closes its side must not hold our shutdown.
+    const timer = this.o.timers.set(() => this.socket.destroy(), this.o.responseTimeoutMs);
     await new Promise<void>((resolve) => {
-      if (this.closed) return resolve();
       this.socket.once('close', () => resolve());
       this.socket.end();
-      // A peer that never closes its side must not hold our shutdown.
-      this.o.timers.set(() => this.socket.destroy(), this.o.responseTimeoutMs);
     });
+    this.o.timers.clear(timer);
   }
 
   destroy(reason: string): void {
