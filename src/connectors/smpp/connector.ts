@@ -133,7 +133,16 @@ export class SmppConnector implements Connector {
     };
     const ids: string[] = [];
     for (const [i, pdu] of plan.pdus.entries()) {
-      const outcome = await this.sender.send(pdu, i > 0);
+      let outcome: PartOutcome;
+      try {
+        outcome = await this.sender.send(pdu, i > 0);
+      } catch (e) {
+        release();
+        if (!(e instanceof RangeError)) throw e;
+        // A field the encoder refuses fails the same way every time; nothing of this part was written.
+        const reason = `cannot be sent over SMPP: ${e.message}`;
+        return i === 0 ? { ok: false, temporary: false, final: 'failed', reason } : failure({ kind: 'not-sent', reason }, i, plan.pdus.length, ids);
+      }
       if (outcome.kind === 'accepted') {
         ids.push(outcome.messageId || this.placeholderId(sms, i));
         continue;
