@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { accountsProblems } from '../accounts/registry.js';
+import { configProblems } from './check.js';
 import { configSchema } from './schema.js';
 import type { Config } from './types.js';
 
@@ -13,7 +14,8 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, strictTypes: false, verbose: true });
+// discriminator: connectors are a oneOf by `type`, and only with it does ajv fill in the defaults of the chosen branch
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, strictTypes: false, verbose: true, discriminator: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 const validate = ajv.compile(configSchema);
 
@@ -71,6 +73,12 @@ export function buildConfig(raw: unknown, source = 'configuration', env: NodeJS.
   if (!validate(data)) {
     for (const e of validate.errors ?? []) {
       if (e.keyword === 'propertyNames') continue; // the error about the name itself follows, with the name
+      if (e.keyword === 'discriminator') continue; // the `type` key's own error (missing, not one of …) says it better
+      if (e.keyword === 'required') {
+        const key = keyOf(e);
+        problems.push(`${key === '(root)' ? '' : `${key}.`}${(e.params as { missingProperty: string }).missingProperty}: is required`);
+        continue;
+      }
       if (e.propertyName !== undefined) {
         problems.push(`${keyOf(e)}: key ${JSON.stringify(e.propertyName)} is not allowed: ${allowedOf(e)}`);
         continue;
@@ -81,14 +89,12 @@ export function buildConfig(raw: unknown, source = 'configuration', env: NodeJS.
       problems.push(`${keyOf(e)}:${shown} ${verb} ${allowedOf(e)}`);
     }
   }
+  problems.push(...crossProblems(data as unknown as Config, problems));
   if (problems.length) throw new ConfigError(source, problems);
-  const config = data as unknown as Config;
-  problems.push(...crossChecks(config));
-  if (problems.length) throw new ConfigError(source, problems);
-  return deepFreeze(config);
+  return deepFreeze(data as unknown as Config);
 }
 
-/** What the schema cannot express: names that must be unique, time zones that must exist, limits between keys. */
+/** What the schema cannot express: names that must be unique, references between keys, time zones that must exist, limits between keys. */
 function crossChecks(c: Config): string[] {
   const zones: Array<[string, string | undefined]> = [
     ['options.timeZone', c.options.timeZone], ['notify.timeZone', c.notify.timeZone],
@@ -96,7 +102,7 @@ function crossChecks(c: Config): string[] {
   ];
   const badZones = zones.filter(([, z]) => z !== undefined && !isTimeZone(z))
     .map(([key, z]) => `${key}: is ${JSON.stringify(z)}; allowed: an IANA time zone such as "Europe/Berlin"`);
-  return [...badZones, ...accountsProblems(c.accounts, c.text.maxSegments)];
+  return [...badZones, ...accountsProblems(c.accounts, c.text.maxSegments), ...configProblems(c)];
 }
 
 function isTimeZone(zone: string): boolean {
@@ -106,6 +112,22 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Cross-reference problems are looked for even when the schema found some,
+ * so one round shows everything; a key the schema already named is not
+ * named twice, and data too broken to check is left to the schema's words.
+ */
+function crossProblems(config: Config, schemaProblems: string[]): string[] {
+  let found: string[];
+  try {
+    found = crossChecks(config);
+  } catch {
+    return [];
+  }
+  const named = new Set(schemaProblems.map((p) => p.slice(0, p.indexOf(':'))));
+  return found.filter((p) => !named.has(p.slice(0, p.indexOf(':'))));
 }
 
 /** Reads and validates a config file; no path means all defaults. */

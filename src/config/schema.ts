@@ -7,13 +7,9 @@
 
 import { accountSchema, DEFAULT_ACCOUNTS } from '../accounts/schema.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
-
-const str = (def: string, description: string, extra: object = {}) => ({ type: 'string', default: def, description, ...extra });
-const int = (def: number, description: string, min: number, max: number) =>
-  ({ type: 'integer', default: def, description, minimum: min, maximum: max });
-const bool = (def: boolean, description: string) => ({ type: 'boolean', default: def, description });
-const obj = (description: string, properties: Record<string, object>) =>
-  ({ type: 'object', default: {}, description, additionalProperties: false, properties });
+import { connectorsSchema } from './connectors-schema.js';
+import { defaultRouteSchema, routesSchema } from './routes-schema.js';
+import { bool, int, num, obj, str } from './schema-kit.js';
 
 const countryCode = { pattern: '^[A-Z]{2}$' };
 
@@ -67,41 +63,20 @@ export const configSchema = {
       journalSegmentBytes: int(64 * 1024 * 1024, 'Size at which the journal is rolled over into a new segment and the state is compacted.', 4096, 2 ** 31 - 1),
       duplicateWindowHours: int(72, 'How long a (Message-ID, recipient) pair is remembered, so that a mail server retrying after a lost reply does not send the SMS twice.', 1, 24 * 365),
     }),
-    dispatch: obj('Sending queued SMS to the connector.', {
-      concurrency: int(50, 'SMS handed to the connector at the same time.', 1, 10000),
-      retrySeconds: {
-        type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1,
-        default: [5, 30, 120, 600, 1800],
-        description: 'Waits between attempts after a temporary connector failure; the last value repeats until maxAgeHours.',
-      },
+    dispatch: obj('Sending queued SMS to the connectors.', {
+      concurrency: int(50, 'SMS handed to connectors at the same time.', 1, 10000),
+      retry: obj('Waits after an attempt in which every candidate connector failed temporarily: min(maxSeconds, baseSeconds × factor^(attempt−1)), then scaled by a random factor in [1 − jitter, 1 + jitter] so retries of many SMS do not arrive together.', {
+        baseSeconds: num(5, 'Wait after the first failed attempt.', 0.1, 86400),
+        factor: num(2, 'Growth of the wait from one attempt to the next.', 1, 100),
+        maxSeconds: num(1800, 'Longest wait (before jitter).', 1, 86400),
+        jitter: num(0.2, 'Random spread of each wait, as a fraction of it (0 = none).', 0, 1),
+      }),
       maxAgeHours: int(24, 'After this long without being handed over, an SMS fails with the last reason.', 1, 24 * 30),
       receiptTimeoutHours: int(48, 'A submitted SMS without a delivery report after this long is marked expired.', 1, 24 * 30),
     }),
-    connector: obj('Where SMS go. The built-in simulator needs no account.', {
-      type: str('simulator', 'simulator: the built-in simulator; kannel: a Kannel gateway (or an aggregator speaking its sendsms API).', { enum: ['simulator', 'kannel'] }),
-      name: str('simulator', 'Name shown in statuses and logs.'),
-      simulator: obj('The built-in simulator: accepts every SMS and reports it delivered after a delay.', {
-        deliveryDelayMs: int(500, 'Delay before the delivery report.', 0, 3600000),
-        failNumbersEndingWith: {
-          type: 'array', items: { type: 'string', pattern: '^[0-9]+$' }, default: ['0000'],
-          description: 'Numbers ending with one of these are reported undeliverable (for testing failure confirmations).',
-        },
-        sentLog: str('simulator/sent.jsonl', 'File (relative to store.dir) where the simulator records every SMS it got, one JSON line each. Empty disables it.'),
-      }),
-      kannel: obj('A Kannel sendsms gateway (type kannel). Delivery reports come back to our own report listener through dlr-url.', {
-        baseUrl: str('http://127.0.0.1:13013', 'The smsbox; SMS go to its /cgi-bin/sendsms.'),
-        username: str('', 'sendsms user.'),
-        password: str('', 'sendsms password; write "${ENV_NAME}" to read it from the environment.'),
-        from: str('', 'Default sender; empty leaves it to Kannel.'),
-        smsc: str('', 'Force this SMSC (Kannel smsc=); empty lets Kannel route.'),
-        secret: str('', 'Shared secret Kannel sends back with each report (at least 16 characters; required for type kannel); "${ENV_NAME}" reads it from the environment.'),
-        listenHost: str('127.0.0.1', 'Address of our report listener.'),
-        listenPort: int(8026, 'Port of our report listener (keep it fixed: reports for SMS sent before a restart come back to it).', 0, 65535),
-        reportUrl: str('', 'Full URL under which Kannel reaches the report listener, path included (/dlr/<connector name>); empty means the listener\'s own address.'),
-        dlrMask: int(19, 'Report types asked for: 1 delivered + 2 undelivered + 16 rejected by the SMSC.', 1, 63),
-        timeoutMs: int(10000, 'Time limit of one sendsms request.', 100, 120000),
-      }),
-    }),
+    connectors: connectorsSchema,
+    routes: routesSchema,
+    defaultRoute: defaultRouteSchema,
     notify: obj('Confirmations emailed back to the sender.', {
       level: str('final', 'none; failure: only failures; final: the final status (delivered or failed); all: accepted, handed to the carrier, and final. A client asking DSN (NOTIFY=) overrides this.',
         { enum: ['none', 'failure', 'final', 'all'] }),

@@ -1,5 +1,7 @@
 import type { AccountConfig } from '../accounts/types.js';
+import type { DeliveryReport } from '../connectors/types.js';
 import type { NotifyLevel } from '../store/types.js';
+import type { MESSAGE_KINDS } from './routes-schema.js';
 
 /** The validated configuration; mirrors src/config/schema.ts (test/config checks the two agree). */
 export interface Config {
@@ -33,32 +35,13 @@ export interface Config {
   };
   dispatch: {
     concurrency: number;
-    retrySeconds: number[];
+    retry: BackoffPolicy;
     maxAgeHours: number;
     receiptTimeoutHours: number;
   };
-  connector: {
-    type: 'simulator' | 'kannel';
-    name: string;
-    simulator: {
-      deliveryDelayMs: number;
-      failNumbersEndingWith: string[];
-      sentLog: string;
-    };
-    kannel: {
-      baseUrl: string;
-      username: string;
-      password: string;
-      from: string;
-      smsc: string;
-      secret: string;
-      listenHost: string;
-      listenPort: number;
-      reportUrl: string;
-      dlrMask: number;
-      timeoutMs: number;
-    };
-  };
+  connectors: ConnectorConfig[];
+  routes: RouteRule[];
+  defaultRoute: RouteTarget & { enabled: boolean };
   notify: {
     level: NotifyLevel;
     from: string;
@@ -69,4 +52,101 @@ export interface Config {
     retrySeconds: number[];
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}
+
+/** dispatch.retry: exponential backoff with jitter (src/dispatch/retry.ts). */
+export interface BackoffPolicy {
+  baseSeconds: number;
+  factor: number;
+  maxSeconds: number;
+  jitter: number;
+}
+
+/** Keys every connector has, whatever its type. */
+interface ConnectorCommon {
+  name: string;
+  onUncertain: 'fail' | 'resend';
+  breaker: { failures: number; coolDownSeconds: number };
+}
+
+export interface SimulatorSettings {
+  deliveryDelayMs: number;
+  failNumbersEndingWith: string[];
+  sentLog: string;
+}
+
+export interface KannelSettings {
+  baseUrl: string;
+  username: string;
+  password: string;
+  from: string;
+  smsc: string;
+  secret: string;
+  listenHost: string;
+  listenPort: number;
+  reportUrl: string;
+  dlrMask: number;
+  timeoutMs: number;
+}
+
+export interface ValueFromSettings<T extends string> {
+  type: T;
+  path: string;
+  pattern: string;
+}
+
+export interface HttpSettings {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: { type: 'json' | 'form'; fields: Record<string, string> };
+  from: string;
+  timeoutMs: number;
+  response: {
+    okStatus: number[];
+    temporaryStatus: number[];
+    messageIdFrom: ValueFromSettings<'json' | 'regex' | 'ours'>;
+    errorFrom: ValueFromSettings<'none' | 'json' | 'regex'>;
+  };
+  webhook: {
+    enabled: boolean;
+    listen: { host: string; port: number };
+    path: string;
+    publicUrl: string;
+    secret: string;
+    dlrUrlQuery: Record<string, string>;
+    dlrUrlSuffix: string;
+    idParam: string;
+    statusParam: string;
+    statusMap: Record<string, DeliveryReport['status']>;
+    reasonParam: string;
+  };
+}
+
+/** One entry of `connectors`: the common keys plus the settings of its type, under the type's name. */
+export type ConnectorConfig =
+  | (ConnectorCommon & { type: 'simulator'; simulator: SimulatorSettings })
+  | (ConnectorCommon & { type: 'kannel'; kannel: KannelSettings })
+  | (ConnectorCommon & { type: 'http'; http: HttpSettings });
+
+export type ConnectorType = ConnectorConfig['type'];
+
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export interface RouteTarget {
+  connectors: string[];
+  strategy: 'failover' | 'weighted';
+  weights: Record<string, number>;
+}
+
+export interface RouteRule extends RouteTarget {
+  name: string;
+  match: {
+    prefixes: string[];
+    countries: string[];
+    accounts: string[];
+    senders: string[];
+    kinds: MessageKind[];
+  };
 }

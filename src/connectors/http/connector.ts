@@ -1,5 +1,5 @@
 import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../types.js';
-import type { HttpConnectorOptions } from './options.js';
+import type { HttpConnectorOptions, ValueFrom } from './options.js';
 import { buildRequest, readResponse } from './request.js';
 import { unknownPlaceholders } from './template.js';
 import { WebhookServer } from './webhook.js';
@@ -25,19 +25,33 @@ function templatesOf(o: HttpConnectorOptions): Array<[where: string, template: s
 /** Configuration mistakes, all at once, so a broken connector fails at start rather than on every SMS. */
 export function optionProblems(o: HttpConnectorOptions): string[] {
   const problems = templatesOf(o).flatMap(([where, t]) => unknownPlaceholders(t).map((n) => `${where}: unknown placeholder {{${n}}}`));
+  if (!isHttpUrl(o.url)) problems.push(`url: ${JSON.stringify(o.url)} is not an http:// or https:// URL`);
   if (o.method === 'GET' && o.body) problems.push('body: a GET request cannot carry a body');
   if (!(o.timeoutMs > 0)) problems.push('timeoutMs: must be positive');
-  const from = o.response.messageIdFrom;
-  if (from.type === 'regex') {
-    try {
-      new RegExp(from.pattern);
-    } catch (e) {
-      problems.push(`response.messageIdFrom.pattern: ${(e as Error).message}`);
-    }
-  }
+  const { messageIdFrom, errorFrom } = o.response;
+  if (messageIdFrom.type !== 'ours') problems.push(...valueFromProblems('response.messageIdFrom', messageIdFrom));
+  if (errorFrom) problems.push(...valueFromProblems('response.errorFrom', errorFrom));
   if (o.webhook && !o.webhook.secret) problems.push('webhook.secret: must not be empty');
   if (o.webhook && !o.webhook.path.startsWith('/')) problems.push('webhook.path: must start with /');
   return problems;
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function valueFromProblems(where: string, from: ValueFrom): string[] {
+  if (from.type === 'json') return from.path ? [] : [`${where}.path: must not be empty for type json`];
+  try {
+    new RegExp(from.pattern);
+    return from.pattern ? [] : [`${where}.pattern: must not be empty for type regex`];
+  } catch (e) {
+    return [`${where}.pattern: ${(e as Error).message}`];
+  }
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * Checks the schema cannot express: names that must be unique, routes that
+ * must name existing connectors, weights that must fit their route, and each
+ * connector type's own settings. Run by buildConfig after the schema, so a
+ * bad file is answered with every problem at once.
+ */
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { connectorProblems } from '../connectors/factory.js';
+import type { Config, RouteRule, RouteTarget } from './types.js';
+
+export function configProblems(c: Config): string[] {
+  return [...connectorListProblems(c), ...routeProblems(c)];
+}
+
+function connectorListProblems(c: Config): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  c.connectors.forEach((conn, i) => {
+    const first = seen.get(conn.name);
+    if (first !== undefined) problems.push(`connectors[${i}].name: "${conn.name}" is already the name of connectors[${first}]`);
+    else seen.set(conn.name, i);
+    for (const p of connectorProblems(conn)) problems.push(`connectors[${i}].${p}`);
+  });
+  return problems;
+}
+
+function routeProblems(c: Config): string[] {
+  const known = [...new Set(c.connectors.map((x) => x.name))];
+  const problems = c.routes.flatMap((r, i) => [...targetProblems(`routes[${i}]`, r, known), ...matchProblems(`routes[${i}]`, r)]);
+  const names = new Map<string, number>();
+  c.routes.forEach((r, i) => {
+    if (!r.name) return;
+    if (names.has(r.name)) problems.push(`routes[${i}].name: "${r.name}" is already the name of routes[${names.get(r.name)}]`);
+    else names.set(r.name, i);
+  });
+  if (c.defaultRoute.enabled) problems.push(...targetProblems('defaultRoute', c.defaultRoute, known));
+  return problems;
+}
+
+function targetProblems(where: string, t: RouteTarget, known: string[]): string[] {
+  const problems: string[] = [];
+  const listed = t.connectors.length ? [...new Set(t.connectors)].filter((n) => known.includes(n)) : known;
+  t.connectors.forEach((name, k) => {
+    if (!known.includes(name)) problems.push(`${where}.connectors[${k}]: unknown connector "${name}" (configured: ${known.join(', ')})`);
+    else if (t.connectors.indexOf(name) !== k) problems.push(`${where}.connectors[${k}]: "${name}" is listed twice`);
+  });
+  const weighted = Object.keys(t.weights);
+  if (t.strategy !== 'weighted') {
+    if (weighted.length) problems.push(`${where}.weights: only used with strategy "weighted" (strategy is "${t.strategy}")`);
+    return problems;
+  }
+  for (const name of weighted) if (!listed.includes(name)) problems.push(`${where}.weights.${name}: "${name}" is not one of the route's connectors`);
+  const missing = listed.filter((n) => !(n in t.weights));
+  if (missing.length) problems.push(`${where}.weights: no weight for ${missing.map((n) => `"${n}"`).join(', ')} (strategy "weighted" needs one for every connector; 0 makes a standby)`);
+  else if (listed.every((n) => t.weights[n] === 0)) problems.push(`${where}.weights: at least one weight must be above 0`);
+  return problems;
+}
+
+function matchProblems(where: string, r: RouteRule): string[] {
+  return r.match.countries
+    .filter((cc) => !isSupportedCountry(cc))
+    .map((cc) => `${where}.match.countries: "${cc}" is not a country of the international number plan`);
+}

@@ -1,0 +1,113 @@
+/**
+ * The `connectors` list of the config schema. Each connector is
+ * `{ name, type, <common keys>, <type>: { type-specific settings } }`; ajv's
+ * `discriminator` picks the branch by `type`, so defaults are filled in for
+ * that type's settings only and unknown keys are named per type.
+ *
+ * Adding a connector type: one entry in CONNECTOR_SETTINGS (its settings
+ * object), one member of ConnectorConfig in types.ts, and one entry in
+ * src/connectors/factory.ts (the compiler insists on the last two).
+ */
+import { bool, int, obj, str, stringMap, strings } from './schema-kit.js';
+
+const REPORT_STATUSES = ['delivered', 'failed', 'expired', 'rejected', 'enroute'];
+
+const simulator = obj('The built-in simulator (type simulator): accepts every SMS and reports it delivered after a delay.', {
+  deliveryDelayMs: int(500, 'Delay before the delivery report.', 0, 3600000),
+  failNumbersEndingWith: strings(['0000'], 'Numbers ending with one of these are reported undeliverable (for testing failure confirmations).', { pattern: '^[0-9]+$' }),
+  sentLog: str('simulator/sent.jsonl', 'File (relative to store.dir) where the simulator records every SMS it got, one JSON line each. Empty disables it. Give each simulator its own file.'),
+});
+
+const kannel = obj('A Kannel sendsms gateway (type kannel). Delivery reports come back to our own report listener through dlr-url.', {
+  baseUrl: str('http://127.0.0.1:13013', 'The smsbox; SMS go to its /cgi-bin/sendsms.'),
+  username: str('', 'sendsms user.'),
+  password: str('', 'sendsms password; write "${ENV_NAME}" to read it from the environment.'),
+  from: str('', 'Default sender; empty leaves it to Kannel.'),
+  smsc: str('', 'Force this SMSC (Kannel smsc=); empty lets Kannel route.'),
+  secret: str('', 'Shared secret Kannel sends back with each report (at least 16 characters; required for type kannel); "${ENV_NAME}" reads it from the environment.'),
+  listenHost: str('127.0.0.1', 'Address of our report listener.'),
+  listenPort: int(8026, 'Port of our report listener (keep it fixed: reports for SMS sent before a restart come back to it).', 0, 65535),
+  reportUrl: str('', 'Full URL under which Kannel reaches the report listener, path included (/dlr/<connector name>); empty means the listener\'s own address.'),
+  dlrMask: int(19, 'Report types asked for: 1 delivered + 2 undelivered + 16 rejected by the SMSC.', 1, 63),
+  timeoutMs: int(10000, 'Time limit of one sendsms request.', 100, 120000),
+});
+
+const PLACEHOLDER_NOTE = 'Values are templates with {{to}}, {{to_digits}}, {{text}}, {{from}}, {{id}}, {{coding}}, {{encoding}}, {{dlr_url}}; a value that renders empty is left out.';
+
+const valueFrom = (description: string, types: string[], def: string, path: string) => obj(description, {
+  type: str(def, 'json: a dotted path into a JSON body (numeric parts index arrays); regex: the first capture group of a regular expression over the raw body' + (types.includes('ours') ? '; ours: the aggregator returns no id, our own id ({{id}}) is used and must come back in reports' : '') + (types.includes('none') ? '; none: a short excerpt of the body' : '') + '.', { enum: types }),
+  path: str(path, 'JSON path for type json, e.g. "messages.0.id".'),
+  pattern: str('', 'Regular expression for type regex, e.g. "id=(\\\\w+)".', { format: 'regex' }),
+});
+
+const http = obj('A REST aggregator described as data (type http): one request per SMS, and a webhook for its delivery reports.', {
+  url: str('', 'Request URL (required for type http), e.g. "https://api.example.com/v1/sms".'),
+  method: str('POST', 'HTTP method.', { enum: ['GET', 'POST'] }),
+  headers: stringMap(`Request headers, e.g. {"Authorization": "Bearer \${API_TOKEN}"}. ${PLACEHOLDER_NOTE}`),
+  query: stringMap(`Query parameters. ${PLACEHOLDER_NOTE}`),
+  body: obj('Request body (POST only).', {
+    type: str('json', 'json: a JSON object of strings; form: application/x-www-form-urlencoded.', { enum: ['json', 'form'] }),
+    fields: stringMap(`Body fields; empty sends no body. ${PLACEHOLDER_NOTE}`),
+  }),
+  from: str('', 'Sender used for {{from}} when the SMS names none.'),
+  timeoutMs: int(10000, 'Time limit of one request; a request that times out after being sent counts as uncertain (see onUncertain).', 100, 120000),
+  response: obj('How the answer is read.', {
+    okStatus: { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, default: [], description: 'Statuses meaning "accepted"; empty means every 2xx.' },
+    temporaryStatus: { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, default: [], description: 'Statuses worth retrying (on the next connector at once, then later); empty means 429 and every 5xx. Any other status rejects the SMS.' },
+    messageIdFrom: valueFrom('Where the aggregator\'s message id is in an accepted answer.', ['json', 'regex', 'ours'], 'json', 'id'),
+    errorFrom: valueFrom('Where the aggregator explains a refusal.', ['none', 'json', 'regex'], 'none', ''),
+  }),
+  webhook: obj('Our listener for the aggregator\'s delivery reports (GET query, POST form or POST JSON).', {
+    enabled: bool(false, 'Listen for delivery reports. Without reports an SMS stays "handed to the carrier" until dispatch.receiptTimeoutHours.'),
+    listen: obj('Where the listener binds.', {
+      host: str('127.0.0.1', 'Address; keep it on loopback unless a reverse proxy fronts it.'),
+      port: int(8027, 'Port (keep it fixed: reports for SMS sent before a restart come back to it; 0 picks a free one, for tests).', 0, 65535),
+    }),
+    path: str('', 'Path the listener answers on; empty means /dlr/<connector name>.'),
+    publicUrl: str('', 'The listener\'s URL as the aggregator reaches it (used for {{dlr_url}}); empty means its own address.'),
+    secret: str('', 'Shared secret (at least 16 characters) the aggregator must send as the "secret" query parameter or the X-Webhook-Secret header; write "${ENV_NAME}" to read it from the environment. Reports without it get 403.'),
+    dlrUrlQuery: stringMap(`Extra query parameters of {{dlr_url}} (besides the secret), e.g. {"id": "{{id}}"}. ${PLACEHOLDER_NOTE}`),
+    dlrUrlSuffix: str('', 'Appended unencoded to {{dlr_url}}, for the aggregator\'s own escapes (Kannel: "&type=%d").'),
+    idParam: str('id', 'Report field with the message id: a query/form key, or a dotted path into a JSON body.'),
+    statusParam: str('status', 'Report field with the status.'),
+    statusMap: {
+      ...stringMap('The aggregator\'s status values and what they mean here; a report with any other value gets 400.', { enum: REPORT_STATUSES }),
+      default: Object.fromEntries(REPORT_STATUSES.map((s) => [s, s])),
+    },
+    reasonParam: str('', 'Report field with a reason shown for failures; empty for none.'),
+  }),
+});
+
+/** Type-specific settings, one per connector type; the key is both the `type` value and the settings key. */
+export const CONNECTOR_SETTINGS = { simulator, kannel, http };
+
+const COMMON = {
+  name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Name used in routes, statuses, logs and report URLs (letters, digits, _ . -); unique. Required.' },
+  type: { type: 'string', enum: Object.keys(CONNECTOR_SETTINGS), description: `Kind of connector; its settings go under the key of the same name. simulator: built in, needs no account; kannel: a Kannel gateway (or an aggregator speaking its sendsms API); http: any REST aggregator, described as data. Required.` },
+  onUncertain: str('fail', 'When a submit may or may not have reached the aggregator (connection lost or timed out after sending): fail: the SMS fails, and the sender is told it may have arrived; resend: it goes to the next candidate (or is retried), and is logged as possibly duplicated.', { enum: ['fail', 'resend'] }),
+  breaker: obj('Circuit breaker: after this many consecutive temporary or uncertain failures the connector is not used for a cool-down, then one SMS probes it.', {
+    failures: int(5, 'Consecutive failures that open the breaker.', 1, 1000),
+    coolDownSeconds: int(30, 'How long an open breaker keeps traffic away before a probe.', 1, 86400),
+  }),
+};
+
+const branch = (type: keyof typeof CONNECTOR_SETTINGS) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type'],
+  properties: { ...COMMON, type: { const: type }, [type]: CONNECTOR_SETTINGS[type] },
+});
+
+export const connectorsSchema = {
+  type: 'array',
+  minItems: 1,
+  default: [{ name: 'simulator', type: 'simulator' }],
+  description: 'Where SMS go: a list of named connectors, each { "name", "type", "<type>": { settings } }. All are started; routes choose among them.',
+  items: {
+    type: 'object',
+    required: ['name', 'type'],
+    properties: COMMON,
+    discriminator: { propertyName: 'type' },
+    oneOf: (Object.keys(CONNECTOR_SETTINGS) as Array<keyof typeof CONNECTOR_SETTINGS>).map(branch),
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * Connectors from their config entries. One entry per connector type:
+ * what is wrong with its settings (checked with the rest of the config, so
+ * every problem is reported at once) and how to build it. Adding a type is
+ * a schema branch (src/config/connectors-schema.ts), a ConnectorConfig
+ * member (src/config/types.ts) and an entry here; the mapped type below
+ * makes the compiler ask for it.
+ */
+import type { ConnectorConfig, ConnectorType } from '../config/types.js';
+import { HttpConnector, optionProblems } from './http/connector.js';
+import { httpOptionsFromConfig } from './http/from-config.js';
+import { kannelPreset } from './http/kannel.js';
+import { SimulatorConnector } from './simulator.js';
+import type { Connector } from './types.js';
+
+export interface ConnectorContext {
+  now: () => Date;
+  /** Resolves a path relative to store.dir. */
+  under: (path: string) => string;
+}
+
+type Of<T extends ConnectorType> = Extract<ConnectorConfig, { type: T }>;
+
+interface ConnectorKind<T extends ConnectorType> {
+  /** Problems with the settings, each starting with its key below the connector (`http.url: …`). */
+  problems(c: Of<T>): string[];
+  make(c: Of<T>, ctx: ConnectorContext): Connector;
+}
+
+/** Report secrets are the only thing between the internet and our statuses: too short ones are refused. */
+const MIN_SECRET = 16;
+const secretProblem = (key: string, secret: string, why: string): string[] =>
+  secret.length >= MIN_SECRET ? [] : [`${key}: must have at least ${MIN_SECRET} characters (${why})`];
+
+export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
+  simulator: {
+    problems: () => [],
+    make: (c, ctx) => new SimulatorConnector({ name: c.name, ...c.simulator, sentLog: c.simulator.sentLog ? ctx.under(c.simulator.sentLog) : '', now: ctx.now }),
+  },
+  kannel: {
+    problems: (c) => secretProblem('kannel.secret', c.kannel.secret, 'required for type kannel: reports without it would be accepted from anyone'),
+    make: (c, ctx) => {
+      const k = c.kannel;
+      return new HttpConnector(kannelPreset({
+        name: c.name, baseUrl: k.baseUrl, username: k.username, password: k.password, secret: k.secret, dlrMask: k.dlrMask, timeoutMs: k.timeoutMs,
+        listen: { host: k.listenHost, port: k.listenPort },
+        ...(k.from ? { from: k.from } : {}), ...(k.smsc ? { smsc: k.smsc } : {}), ...(k.reportUrl ? { dlrWebhookBase: k.reportUrl } : {}),
+      }), { now: ctx.now });
+    },
+  },
+  http: {
+    problems: (c) => [
+      ...optionProblems(httpOptionsFromConfig(c.name, c.http)).map((p) => `http.${p}`),
+      ...(c.http.webhook.enabled ? secretProblem('http.webhook.secret', c.http.webhook.secret, 'reports without it would be accepted from anyone') : []),
+    ],
+    make: (c, ctx) => new HttpConnector(httpOptionsFromConfig(c.name, c.http), { now: ctx.now }),
+  },
+};
+
+function kindOf<T extends ConnectorType>(c: Of<T>): ConnectorKind<T> {
+  return CONNECTOR_KINDS[c.type as T];
+}
+
+export function connectorProblems(c: ConnectorConfig): string[] {
+  return kindOf(c).problems(c);
+}
+
+export function makeConnector(c: ConnectorConfig, ctx: ConnectorContext): Connector {
+  return kindOf(c).make(c, ctx);
+}
