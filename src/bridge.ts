@@ -5,10 +5,9 @@ import { Accounts } from './accounts/registry.js';
 import { SettingsStore } from './accounts/settings.js';
 import type { Config } from './config/types.js';
 import { ConfigError } from './config/load.js';
-import { HttpConnector } from './connectors/http/connector.js';
-import { kannelPreset } from './connectors/http/kannel.js';
-import { SimulatorConnector } from './connectors/simulator.js';
+import { makeConnector, type ConnectorContext } from './connectors/factory.js';
 import type { Connector } from './connectors/types.js';
+import { ConnectorPool, type ConnectorStatus } from './dispatch/connector-pool.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import type { LogFn } from './log.js';
 import { FileOutbox, SmtpRelay, type ConfirmationTransport } from './notify/outbox.js';
@@ -23,8 +22,10 @@ export interface BridgeOptions {
   now?: () => Date;
   /** Random bytes source for ids (injected for tests). */
   random?: (n: number) => Buffer;
-  /** Replaces the configured connector (tests). */
-  connector?: Connector;
+  /** In [0, 1): weighted routing and retry jitter (injected for tests). */
+  randomFraction?: () => number;
+  /** Replace configured connectors by name (tests); each must carry that name. */
+  connectors?: Record<string, Connector>;
   templatesDir?: string;
 }
 
@@ -32,7 +33,10 @@ export interface Bridge {
   smtp: AddressInfo;
   store: JournalStore;
   accounts: Accounts;
-  connector: Connector;
+  /** Every configured connector, in config order. */
+  connectors: Connector[];
+  /** Health and breaker of each connector, for operators (logs, portal). */
+  connectorStatus(): ConnectorStatus[];
   outbox: string;
   stop(): Promise<void>;
 }
@@ -45,7 +49,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
 
   // Built first: a connector that cannot work with this config stops the start before anything is opened.
-  const connector = o.connector ?? makeConnector(config, under, now);
+  const pool = buildPool(config, { now, under }, o);
   const store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log: o.log });
   await store.open();
   const settings = new SettingsStore({ file: join(dir, 'settings.json'), pollMs: 1000 });
@@ -54,10 +58,19 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     accounts: config.accounts, settings, log: o.log,
     inherit: { timeZone: config.options.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, maxSegments: config.text.maxSegments },
   });
+  try {
+    await pool.start();
+  } catch (e) {
+    settings.close();
+    await store.close();
+    throw new ConfigError('configuration', [(e as Error).message]);
+  }
 
-  await connector.start();
-
-  const dispatcher = new Dispatcher({ store, connector, ...config.dispatch, wantsConfirmation: confirmationsFor, now, log: o.log });
+  const { concurrency, retry, maxAgeHours, receiptTimeoutHours } = config.dispatch;
+  const dispatcher = new Dispatcher({
+    store, pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
+    wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log: o.log,
+  });
   await dispatcher.start();
 
   const outbox = under(config.notify.outboxDir);
@@ -76,12 +89,12 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const smtp = await ingress.listen();
 
   return {
-    smtp, store, accounts, connector, outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
+    smtp, store, accounts, connectors: pool.connectors, connectorStatus: () => pool.status(), outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
     async stop() {
       await ingress.close();
       await dispatcher.stop();
       await notifier.stop();
-      await connector.stop();
+      await pool.stop();
       await transport.close();
       settings.close();
       await store.close();
@@ -89,21 +102,17 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   };
 }
 
-function makeConnector(config: Config, under: (p: string) => string, now: () => Date): Connector {
-  const { name } = config.connector;
-  if (config.connector.type === 'kannel') {
-    const k = config.connector.kannel;
-    if (k.secret.length < 16) {
-      throw new ConfigError('configuration', ['connector.kannel.secret: must have at least 16 characters for connector type kannel (reports without it would be accepted from anyone)']);
+function buildPool(config: Config, ctx: ConnectorContext, o: BridgeOptions): ConnectorPool {
+  const members = config.connectors.map((c, i) => {
+    let connector = o.connectors?.[c.name];
+    try {
+      connector ??= makeConnector(c, ctx);
+    } catch (e) {
+      throw new ConfigError('configuration', [`connectors[${i}] ("${c.name}"): ${(e as Error).message}`]);
     }
-    return new HttpConnector(kannelPreset({
-      name, baseUrl: k.baseUrl, username: k.username, password: k.password, secret: k.secret, dlrMask: k.dlrMask, timeoutMs: k.timeoutMs,
-      listen: { host: k.listenHost, port: k.listenPort },
-      ...(k.from ? { from: k.from } : {}), ...(k.smsc ? { smsc: k.smsc } : {}), ...(k.reportUrl ? { dlrWebhookBase: k.reportUrl } : {}),
-    }), { now });
-  }
-  const sim = config.connector.simulator;
-  return new SimulatorConnector({ name, ...sim, sentLog: sim.sentLog ? under(sim.sentLog) : '', now });
+    return { connector, type: c.type, onUncertain: c.onUncertain, breaker: { failures: c.breaker.failures, coolDownMs: c.breaker.coolDownSeconds * 1000 } };
+  });
+  return new ConnectorPool(members, ctx.now, o.log);
 }
 
 function makeTransport(config: Config, outbox: string): ConfirmationTransport {

@@ -71,12 +71,14 @@ async function serve(config: Config): Promise<void> {
 
   bridge = await startBridge(config, { log });
   const where = `${bridge.smtp.address}:${bridge.smtp.port}`;
-  logger.info({ evt: 'started', smtp: where, domains: config.smtp.domains, connector: bridge.connector.name, confirmations: bridge.outbox, store: config.store.dir },
-    `mail2sms listening on ${where}; mail <number>@${config.smtp.domains[0]} to send an SMS; confirmations go to ${bridge.outbox}`);
+  const connectors = bridge.connectorStatus().map((c) => `${c.name} (${c.type})`);
+  logger.info({ evt: 'started', smtp: where, domains: config.smtp.domains, connectors, confirmations: bridge.outbox, store: config.store.dir },
+    `mail2sms listening on ${where}; mail <number>@${config.smtp.domains[0]} to send an SMS; SMS go to ${connectors.join(', ')}; confirmations go to ${bridge.outbox}`);
   if (requested) void shutdown(bridge);
 }
 
 main().catch((e: Error) => {
-  process.stderr.write(`mail2sms: cannot start: ${e.message}\n`);
-  process.exit(1);
+  // A connector that cannot work with its settings is a configuration problem too (exit 2), found only when building it.
+  process.stderr.write(`mail2sms: ${e instanceof ConfigError ? '' : 'cannot start: '}${e.message}\n`);
+  process.exit(e instanceof ConfigError ? 2 : 1);
 });

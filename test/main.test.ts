@@ -15,7 +15,7 @@ M.before.each(async (ctx) => {
   ctx.config = join(ctx.dir, 'config.json');
   await writeFile(ctx.config, JSON.stringify({
     smtp: { port: ctx.port }, store: { dir: join(ctx.dir, 'data'), journalSegmentBytes: 64 * 1024 },
-    connector: { simulator: { deliveryDelayMs: 30 } }, dispatch: { retrySeconds: [1] }, log: { level: 'info' },
+    connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 30 } }], dispatch: { retry: { baseSeconds: 1 } }, log: { level: 'info' },
   }));
 });
 M.after.each(async (ctx) => {

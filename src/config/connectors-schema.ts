@@ -34,9 +34,9 @@ const kannel = obj('A Kannel sendsms gateway (type kannel). Delivery reports com
 
 const PLACEHOLDER_NOTE = 'Values are templates with {{to}}, {{to_digits}}, {{text}}, {{from}}, {{id}}, {{coding}}, {{encoding}}, {{dlr_url}}; a value that renders empty is left out.';
 
-const valueFrom = (description: string, types: string[], def: string, path: string) => obj(description, {
+const valueFrom = (description: string, types: string[], def: string, path: string, example: string) => obj(description, {
   type: str(def, 'json: a dotted path into a JSON body (numeric parts index arrays); regex: the first capture group of a regular expression over the raw body' + (types.includes('ours') ? '; ours: the aggregator returns no id, our own id ({{id}}) is used and must come back in reports' : '') + (types.includes('none') ? '; none: a short excerpt of the body' : '') + '.', { enum: types }),
-  path: str(path, 'JSON path for type json, e.g. "messages.0.id".'),
+  path: str(path, `JSON path for type json, e.g. "${example}".`),
   pattern: str('', 'Regular expression for type regex, e.g. "id=(\\\\w+)".', { format: 'regex' }),
 });
 
@@ -54,8 +54,8 @@ const http = obj('A REST aggregator described as data (type http): one request p
   response: obj('How the answer is read.', {
     okStatus: { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, default: [], description: 'Statuses meaning "accepted"; empty means every 2xx.' },
     temporaryStatus: { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, default: [], description: 'Statuses worth retrying (on the next connector at once, then later); empty means 429 and every 5xx. Any other status rejects the SMS.' },
-    messageIdFrom: valueFrom('Where the aggregator\'s message id is in an accepted answer.', ['json', 'regex', 'ours'], 'json', 'id'),
-    errorFrom: valueFrom('Where the aggregator explains a refusal.', ['none', 'json', 'regex'], 'none', ''),
+    messageIdFrom: valueFrom('Where the aggregator\'s message id is in an accepted answer.', ['json', 'regex', 'ours'], 'json', 'id', 'messages.0.id'),
+    errorFrom: valueFrom('Where the aggregator explains a refusal.', ['none', 'json', 'regex'], 'none', '', 'error.message'),
   }),
   webhook: obj('Our listener for the aggregator\'s delivery reports (GET query, POST form or POST JSON).', {
     enabled: bool(false, 'Listen for delivery reports. Without reports an SMS stays "handed to the carrier" until dispatch.receiptTimeoutHours.'),
@@ -82,8 +82,8 @@ const http = obj('A REST aggregator described as data (type http): one request p
 export const CONNECTOR_SETTINGS = { simulator, kannel, http };
 
 const COMMON = {
-  name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Name used in routes, statuses, logs and report URLs (letters, digits, _ . -); unique. Required.' },
-  type: { type: 'string', enum: Object.keys(CONNECTOR_SETTINGS), description: `Kind of connector; its settings go under the key of the same name. simulator: built in, needs no account; kannel: a Kannel gateway (or an aggregator speaking its sendsms API); http: any REST aggregator, described as data. Required.` },
+  name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Name used in routes, statuses, logs and report URLs (letters, digits, _ . -); unique.' },
+  type: { type: 'string', enum: Object.keys(CONNECTOR_SETTINGS), description: `Kind of connector; its settings go under the key of the same name. simulator: built in, needs no account; kannel: a Kannel gateway (or an aggregator speaking its sendsms API); http: any REST aggregator, described as data.` },
   onUncertain: str('fail', 'When a submit may or may not have reached the aggregator (connection lost or timed out after sending): fail: the SMS fails, and the sender is told it may have arrived; resend: it goes to the next candidate (or is retried), and is logged as possibly duplicated.', { enum: ['fail', 'resend'] }),
   breaker: obj('Circuit breaker: after this many consecutive temporary or uncertain failures the connector is not used for a cool-down, then one SMS probes it.', {
     failures: int(5, 'Consecutive failures that open the breaker.', 1, 1000),

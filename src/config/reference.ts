@@ -7,10 +7,40 @@ interface Node {
   description?: string;
   enum?: readonly unknown[];
   properties?: Record<string, Node>;
-  items?: Node;
   required?: readonly string[];
+  items?: Node;
+  oneOf?: readonly Node[];
   minimum?: number;
   maximum?: number;
+}
+
+/**
+ * Every key of the schema with its path, in schema order: objects are walked
+ * into, lists of objects as the list itself then `list[].key`, and the
+ * branches of a list whose entries differ by type (connectors: oneOf by
+ * `type`) after the keys they share, each key once.
+ */
+export function schemaKeys(root: Node = configSchema as unknown as Node): Array<{ key: string; node: Node; required: boolean }> {
+  const out: Array<{ key: string; node: Node; required: boolean }> = [];
+  const seen = new Set<string>();
+  const walk = (node: Node, path: string) => {
+    for (const [k, child] of Object.entries(node.properties ?? {})) {
+      const key = path ? `${path}.${k}` : k;
+      if (k === '$schema' || seen.has(key)) continue;
+      seen.add(key);
+      if (child.type === 'object' && child.properties) {
+        walk(child, key);
+        continue;
+      }
+      out.push({ key, node: child, required: node.required?.includes(k) ?? false });
+      const items = child.type === 'array' ? child.items : undefined;
+      if (items?.type !== 'object') continue;
+      walk(items, `${key}[]`);
+      for (const branch of items.oneOf ?? []) walk(branch, `${key}[]`);
+    }
+  };
+  walk(root, '');
+  return out;
 }
 
 /** The default column: a key inside a list entry without a default is either required or inherits (its description says from where). */
@@ -20,29 +50,13 @@ function defaultOf(node: Node, required: boolean): string {
   return required ? '(required)' : '—';
 }
 
-/** The README's configuration table, generated from the schema (test/config/reference.test.ts keeps them equal). */
+/** The README's configuration table, generated from the schema (test/config/config.test.ts keeps them equal). */
 export function configReference(): string {
   const rows: string[] = ['| key | default | meaning |', '| --- | --- | --- |'];
-  const row = (key: string, node: Node, required: boolean) => {
+  for (const { key, node, required } of schemaKeys()) {
     const allowed = node.enum ? ` One of: ${node.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
     rows.push(`| \`${key}\` | ${defaultOf(node, required)} | ${(node.description ?? '').replace(/\|/g, '\\|')}${allowed} |`);
-  };
-  const walk = (node: Node, path: string) => {
-    for (const [k, child] of Object.entries(node.properties ?? {})) {
-      if (k === '$schema') continue;
-      const key = path ? `${path}.${k}` : k;
-      if (child.type === 'object' && child.properties) {
-        walk(child, key);
-      } else if (child.type === 'array' && child.items?.type === 'object') {
-        // A list of named entries (accounts, connectors): the list itself, then each entry's keys as `list[].key`.
-        row(key, child, false);
-        walk(child.items, `${key}[]`);
-      } else {
-        row(key, child, (node.required ?? []).includes(k));
-      }
-    }
-  };
-  walk(configSchema as unknown as Node, '');
+  }
   return rows.join('\n');
 }
 

@@ -7,7 +7,7 @@ export const MESSAGE_KINDS = ['gsm7', 'unicode', 'single', 'multipart', 'schedul
 const target = {
   connectors: {
     type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1,
-    description: 'Connector names this route uses, in order of preference (weighted: the order among standbys). Required.',
+    description: 'Connector names this route uses, in order of preference (weighted: the order among standbys).',
   },
   strategy: str('failover', 'failover: the first usable connector, the next one on a temporary error, when it is down or its breaker is open; weighted: split traffic by weights, failing over to the others when the chosen one cannot take it.', { enum: ['failover', 'weighted'] }),
   weights: stringMap('For strategy weighted: a weight for every connector of the route, e.g. {"a": 3, "b": 1}. Weight 0 makes a standby, used only when the others cannot take the SMS.', { type: 'integer', minimum: 0, maximum: 1000000 }),
@@ -18,7 +18,7 @@ const rule = {
   additionalProperties: false,
   required: ['connectors'],
   properties: {
-    name: str('', 'Name shown in logs and reasons; empty means "route <n>" (1-based).'),
+    name: str('', 'Name shown in logs and reasons; empty means "#<n>" (its 1-based place in the list).'),
     match: obj('What the SMS must be like; every list given must contain a match (lists left empty match anything).', {
       prefixes: strings([], 'E.164 prefixes of the destination, e.g. ["+44", "+4915"].', { pattern: '^\\+[0-9]{1,14}$' }),
       countries: strings([], 'ISO 3166 countries of the destination (from the number plan), e.g. ["DE", "AT"].', { pattern: '^[A-Z]{2}$' }),

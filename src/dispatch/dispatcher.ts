@@ -1,40 +1,63 @@
-import type { Connector, DeliveryReport, SubmitResult } from '../connectors/types.js';
-import { connectorMessageIdOf, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
-import { retryDelaySeconds, withinMaxAge } from './retry.js';
+import type { DeliveryReport, SubmitResult } from '../connectors/types.js';
+import type { LogFn } from '../log.js';
+import { countryOf } from '../sms/number.js';
+import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { ConnectorPool } from './connector-pool.js';
+import { reconcile } from './reconcile.js';
+import { Recorder } from './record.js';
+import { ReportBook, submittedVia } from './report-book.js';
+import { backoffSeconds, withinMaxAge, type Backoff } from './retry.js';
+import { decideRoute, kindsOf, type MessageFacts, type RoutingTable } from './router.js';
 import { WorkLoop } from './work-loop.js';
 
 export interface DispatcherOptions {
   store: MessageStore;
-  connector: Connector;
+  pool: ConnectorPool;
+  routing: Omit<RoutingTable, 'connectors'>;
   concurrency: number;
-  retrySeconds: readonly number[];
+  retry: Backoff;
   maxAgeHours: number;
   receiptTimeoutHours: number;
   /** Whether the sender gets a confirmation when `sms` reaches `status` (src/notify/policy.ts). */
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
   now?: () => Date;
-  log: (evt: string, data: Record<string, unknown>) => void;
+  /** In [0, 1): weighted routes and retry jitter (injected for tests). */
+  random?: () => number;
+  log: LogFn;
   /** How often to look for due retries and overdue receipts. */
   tickMs?: number;
 }
 
-/** Reports whose submit answer has not been recorded yet are kept this long (a receipt can overtake its submit_sm_resp). */
-const EARLY_REPORT_TTL_MS = 10 * 60_000;
+/** How one attempt over a route's candidates ended when no connector settled the SMS. */
+type Attempt = { settled: true } | { settled: false; reason: string };
+
+export function factsOf(m: SmsMessage): MessageFacts {
+  return { to: m.to, country: countryOf(m.to), account: m.account, sender: m.sender, kinds: kindsOf(m) };
+}
 
 /**
- * Takes due SMS from the store and hands them to the connector; records
- * every step durably before the next one, so that after a crash we know
- * which SMS may have reached the connector (`submitting`) and ask it.
+ * Takes due SMS from the store, routes each to its candidate connectors
+ * and hands it to the first that takes it; records every step durably
+ * before the next one, so that after a crash we know which SMS may have
+ * reached which connector (`submitting` names it) and ask that one.
  */
 export class Dispatcher {
   private readonly loop: WorkLoop<SmsMessage>;
-  private readonly byConnectorId = new Map<string, string>();
-  private readonly early = new Map<string, { r: DeliveryReport; until: number }>();
+  private readonly book = new ReportBook();
+  private readonly record: Recorder;
+  private readonly routing: RoutingTable;
   private readonly now: () => Date;
+  private readonly random: () => number;
   private lastReceiptSweep = 0;
 
   constructor(private readonly o: DispatcherOptions) {
     this.now = o.now ?? (() => new Date());
+    this.random = o.random ?? Math.random;
+    this.routing = { ...o.routing, connectors: o.pool.names };
+    this.record = new Recorder({
+      store: o.store, book: this.book, wantsConfirmation: o.wantsConfirmation, now: this.now, log: o.log,
+      onEarlyReport: (connector, r) => this.onReport(connector, r),
+    });
     this.loop = new WorkLoop({
       concurrency: o.concurrency,
       tickMs: o.tickMs ?? 250,
@@ -47,8 +70,10 @@ export class Dispatcher {
   }
 
   async start(): Promise<void> {
-    this.o.connector.onReport((r) => void this.onReport(r).catch((e: Error) => this.o.log('report-failed', { error: e.message })));
-    await this.reconcile();
+    for (const c of this.o.pool.connectors) {
+      c.onReport((r) => void this.onReport(c.name, r).catch((e: Error) => this.o.log('report-failed', { connector: c.name, error: e.message })));
+    }
+    await reconcile({ store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log });
     this.o.store.onChange(() => this.loop.wake());
     this.loop.start();
   }
@@ -58,78 +83,83 @@ export class Dispatcher {
     return this.loop.stop(timeoutMs);
   }
 
-  /** Settles what a crash left open: `submitting` ones are asked of the connector, `submitted` ones followed up. */
-  private async reconcile(): Promise<void> {
-    for (const m of this.o.store.inStatus('submitting')) {
-      const found = await this.o.connector.lookup(m.id);
-      if (found.found === true) {
-        await this.recordSubmitted(m, found.connectorMessageId, 'taken by the connector before a restart');
-      } else if (found.found === false) {
-        await this.o.store.transition(m.id, { event: this.event('accepted', 'not taken by the connector before a restart; sending again') });
-      } else {
-        // The protocol cannot tell whether it went out; sending again could double it.
-        await this.finish(m, 'failed', 'interrupted while being handed to the carrier and the carrier cannot tell whether it arrived; not sent again to avoid a duplicate');
-      }
-      this.o.log('reconciled', { msgId: m.id, found: found.found });
-    }
-    const submitted = this.o.store.inStatus('submitted');
-    // A submitted message always carries the id its `submitted` event recorded.
-    const items = submitted.map((m) => ({ id: m.id, to: m.to, connectorMessageId: connectorMessageIdOf(m) ?? '' }));
-    for (const i of items) this.byConnectorId.set(i.connectorMessageId, i.id);
-    this.o.connector.resume(items);
-  }
-
   private async send(m: SmsMessage): Promise<void> {
     if (m.expiresAt && m.expiresAt <= this.now().toISOString()) {
-      return this.finish(m, 'expired', `not handed to the carrier before its validity ended (${m.expiresAt})`);
+      return this.record.finish(m, 'expired', `not handed to the carrier before its validity ended (${m.expiresAt})`);
     }
     const attempts = m.attempts + 1;
-    await this.o.store.transition(m.id, { event: this.event('submitting'), attempts });
-    let res: SubmitResult;
-    try {
-      res = await this.o.connector.submit({ id: m.id, to: m.to, text: m.text, encoding: m.encoding, segments: m.segments, sender: m.sender });
-    } catch (e) {
-      res = { ok: false, temporary: true, reason: `connector error: ${(e as Error).message}` };
-    }
-    if (res.ok) return this.recordSubmitted(m, res.connectorMessageId);
-    if (!res.temporary) return this.finish(m, res.final ?? 'failed', res.reason);
+    const route = decideRoute(factsOf(m), this.routing, this.o.pool.unavailable, this.random);
+    if (!route.ok && !route.temporary) return this.record.finish(m, 'failed', route.reason);
+    const attempt = route.ok ? await this.tryCandidates(m, attempts, route.candidates) : { settled: false as const, reason: route.reason };
+    if (attempt.settled) return;
     if (!withinMaxAge(m.mail.receivedAt, this.now(), this.o.maxAgeHours)) {
-      return this.finish(m, 'failed', `gave up after ${attempts} attempts: ${res.reason}`);
+      return this.record.finish(m, 'failed', `gave up after ${attempts} attempts in ${this.o.maxAgeHours} h: ${attempt.reason}`);
     }
-    const wait = retryDelaySeconds(attempts, this.o.retrySeconds);
-    const notBefore = new Date(this.now().getTime() + wait * 1000).toISOString();
-    await this.o.store.transition(m.id, { event: this.event('accepted', `${res.reason}; next attempt in ${wait} s`), notBefore });
-    this.o.log('sms-retry', { msgId: m.id, attempts, wait, reason: res.reason });
+    await this.record.retryLater(m, attempts, attempt.reason, backoffSeconds(attempts, this.o.retry, this.random));
   }
 
-  private async recordSubmitted(m: SmsMessage, connectorMessageId: string, note?: string): Promise<void> {
-    const event = { ...this.event('submitted', note), connector: this.o.connector.name, connectorMessageId };
-    await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, 'submitted') });
-    this.byConnectorId.set(connectorMessageId, m.id);
-    this.o.log('sms-submitted', { msgId: m.id, to: m.to, connector: this.o.connector.name, connectorMessageId, segments: m.segments });
-    const early = this.early.get(connectorMessageId);
-    if (early) {
-      this.early.delete(connectorMessageId);
-      await this.onReport(early.r);
+  /**
+   * One attempt: the candidates in order until one settles the SMS. A
+   * temporary failure moves on to the next at once; a refusal or an
+   * uncertain result under policy `fail` settles it as failed.
+   */
+  private async tryCandidates(m: SmsMessage, attempts: number, candidates: string[]): Promise<Attempt> {
+    let last = '';
+    let possibleDuplicate: string | undefined;
+    for (const name of candidates) {
+      const grant = this.o.pool.acquire(name);
+      if (!grant.allowed) {
+        last ||= `${name}: breaker half-open, its probe is under way`;
+        continue;
+      }
+      try {
+        await this.record.submitting(m, name, attempts, last || undefined);
+      } catch (e) {
+        this.o.pool.release(name, grant.probe);
+        throw e;
+      }
+      const res = await this.submit(name, m);
+      if (res.ok || !res.temporary) this.o.pool.answered(name, grant.probe);
+      else this.o.pool.failed(name, grant.probe, res.reason);
+      if (res.ok) {
+        await this.record.submitted(m, name, res.connectorMessageId, possibleDuplicate && `possibly duplicated: ${possibleDuplicate} may also have taken it`);
+        return { settled: true };
+      }
+      if (!res.temporary) {
+        await this.record.finish(m, res.final ?? 'failed', res.reason, name);
+        return { settled: true };
+      }
+      last = `${name}: ${res.reason}`;
+      if (!res.uncertain) continue;
+      if (this.o.pool.onUncertain(name) === 'fail') {
+        await this.record.finish(m, 'failed', uncertainReason(name, res.reason), name);
+        return { settled: true };
+      }
+      possibleDuplicate = name;
+      last += `; possibly duplicated: ${name} may have taken it, sending again (onUncertain resend)`;
+      this.o.log('sms-possible-duplicate', { msgId: m.id, to: m.to, connector: name, reason: res.reason });
+    }
+    return { settled: false, reason: last };
+  }
+
+  private async submit(name: string, m: SmsMessage): Promise<SubmitResult> {
+    try {
+      return await this.o.pool.get(name)!.submit({ id: m.id, to: m.to, text: m.text, encoding: m.encoding, segments: m.segments, sender: m.sender });
+    } catch (e) {
+      return { ok: false, temporary: true, reason: `connector error: ${(e as Error).message}` };
     }
   }
 
-  private async onReport(r: DeliveryReport): Promise<void> {
-    const id = this.byConnectorId.get(r.connectorMessageId);
+  private async onReport(connector: string, r: DeliveryReport): Promise<void> {
+    const id = this.book.find(connector, r.connectorMessageId);
     const m = id ? this.o.store.get(id) : undefined;
     if (!m || m.status !== 'submitted') {
-      if (!m) this.early.set(r.connectorMessageId, { r, until: this.now().getTime() + EARLY_REPORT_TTL_MS });
+      if (!m) this.book.keepEarly(connector, r, this.now().getTime());
       return;
     }
     if (r.status === 'enroute') return;
-    this.byConnectorId.delete(r.connectorMessageId);
-    await this.finish(m, r.status, r.reason, r.at);
-  }
-
-  private async finish(m: SmsMessage, status: SmsStatus, reason?: string, at?: Date): Promise<void> {
-    const event = { ...this.event(status, reason, at), connector: this.o.connector.name };
-    await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, status) });
-    this.o.log('sms-final', { msgId: m.id, to: m.to, status, reason, connector: this.o.connector.name });
+    this.book.forget(connector, r.connectorMessageId);
+    await this.record.finish(m, r.status, r.reason, connector, r.at);
   }
 
   /** Submitted SMS that never got a report expire; early reports nobody claimed are dropped. Once a minute. */
@@ -137,17 +167,19 @@ export class Dispatcher {
     const now = this.now().getTime();
     if (now - this.lastReceiptSweep < 60_000) return;
     this.lastReceiptSweep = now;
-    for (const [k, v] of this.early) if (v.until < now) this.early.delete(k);
+    this.book.dropExpiredEarly(now);
     const limit = now - this.o.receiptTimeoutHours * 3600_000;
     for (const m of this.o.store.inStatus('submitted')) {
-      if (Date.parse(m.history.at(-1)!.at) < limit) {
-        this.byConnectorId.delete(connectorMessageIdOf(m) ?? '');
-        void this.finish(m, 'expired', `no delivery report within ${this.o.receiptTimeoutHours} h`);
-      }
+      if (Date.parse(m.history.at(-1)!.at) >= limit) continue;
+      const via = submittedVia(m);
+      if (via) this.book.forget(via.connector, via.connectorMessageId);
+      void this.record.finish(m, 'expired', `no delivery report within ${this.o.receiptTimeoutHours} h`, via?.connector)
+        .catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message }));
     }
   }
+}
 
-  private event(status: SmsStatus, reason?: string, at?: Date): StatusEvent {
-    return { status, at: (at ?? this.now()).toISOString(), ...(reason ? { reason } : {}) };
-  }
+/** For the sender: we cannot know, and we say so rather than guess. */
+export function uncertainReason(connector: string, reason: string): string {
+  return `the SMS may or may not have reached the carrier (${connector}: ${reason}); not sent again, to avoid sending it twice`;
 }

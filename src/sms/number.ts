@@ -59,6 +59,15 @@ export function parseRecipientNumber(localPart: string, defaultCountry: CountryC
   return { ok: true, e164: phone.number, country: phone.country, type: phone.getType() };
 }
 
+/** ISO 3166 country of an E.164 number by the number plan; undefined for non-geographic ranges (+882…) or unreadable input. */
+export function countryOf(e164: string): CountryCode | undefined {
+  try {
+    return parsePhoneNumberWithError(e164).country;
+  } catch {
+    return undefined;
+  }
+}
+
 /** For messages and policy: `is ${describeNumberType(t)}` → "is a fixed-line number". */
 export function describeNumberType(type: NumberType | undefined): string {
   return type === undefined ? 'a number of unknown type' : TYPE_DESCRIPTIONS[type];

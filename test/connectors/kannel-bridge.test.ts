@@ -8,7 +8,7 @@ import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpe
 import { mailer } from '../helpers/smtp.js';
 
 /**
- * The bridge with `connector.type: "kannel"` against a stand-in for Kannel's
+ * The bridge with `connectors: [{ type: "kannel" }]` against a stand-in for Kannel's
  * smsbox on loopback: it answers sendsms with 202 and calls the dlr-url back
  * the way Kannel does (%d = 1 delivered, 2 undelivered for numbers ending 0000).
  */
@@ -28,7 +28,7 @@ K.before(async (ctx) => {
   await new Promise<void>((r) => ctx.kannel.listen(0, '127.0.0.1', r));
   const port = (ctx.kannel.address() as AddressInfo).port;
   ctx.b = await startTestBridge({
-    connector: { type: 'kannel', name: 'kannel', kannel: { baseUrl: `http://127.0.0.1:${port}`, username: 'bridge', password: 'pw', secret: 'kannel-test-secret-123', listenPort: 0 } },
+    connectors: [{ type: 'kannel', name: 'kannel', kannel: { baseUrl: `http://127.0.0.1:${port}`, username: 'bridge', password: 'pw', secret: 'kannel-test-secret-123', listenPort: 0 } }],
   });
 });
 K.after(async (ctx) => {
@@ -64,10 +64,10 @@ K('kannel :: a report with the wrong secret is refused and changes nothing', asy
 
 K('kannel :: no report secret configured :: the start stops with the key named', async () => {
   try {
-    await startTestBridge({ connector: { type: 'kannel', kannel: { secret: '' } } });
+    await startTestBridge({ connectors: [{ type: 'kannel', name: 'kannel', kannel: { secret: '' } }] });
     assert.unreachable('should not start');
   } catch (e) {
-    assert.match((e as Error).message, /connector\.kannel\.secret: must have at least 16 characters/);
+    assert.match((e as Error).message, /connectors\[0\]\.kannel\.secret: must have at least 16 characters/);
   }
 });
 

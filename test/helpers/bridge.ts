@@ -5,7 +5,7 @@ import { startBridge, type Bridge } from '../../src/bridge.js';
 import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { SimulatorConnector } from '../../src/connectors/simulator.js';
-import type { OutboundSms, SubmitResult } from '../../src/connectors/types.js';
+import type { Connector, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 
 /** The simulator, remembering what it was handed so tests can assert on the SMS itself. */
 export class RecordingSimulator extends SimulatorConnector {
@@ -21,24 +21,41 @@ export interface TestBridge extends Bridge {
   dir: string;
   port: number;
   config: Config;
+  /** The recording simulator standing in for each configured simulator connector, by name. */
+  sims: Record<string, RecordingSimulator>;
+  /** The first of them (the default config has one, named "simulator"). */
   sim: RecordingSimulator;
   events: Array<Record<string, unknown>>;
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends Array<infer U> ? Array<DeepPartial<U>> : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+export interface TestBridgeExtras {
+  /** Connectors to use instead of the configured ones of the same name (each must carry that name). */
+  connectors?: Record<string, Connector>;
+  /** In [0, 1): weighted routing and retry jitter. */
+  random?: () => number;
+}
 
 /** Starts a bridge on 127.0.0.1:0 with its own temp store; pass `dir` to reuse a store (restart tests). */
-export async function startTestBridge(overrides: DeepPartial<Config> = {}, dir?: string): Promise<TestBridge> {
+export async function startTestBridge(overrides: DeepPartial<Config> = {}, dir?: string, extras: TestBridgeExtras = {}): Promise<TestBridge> {
   dir ??= await mkdtemp(join(tmpdir(), 'mail2sms-test-'));
-  const raw = merge({ smtp: { port: 0 }, store: { dir }, connector: { simulator: { deliveryDelayMs: 20 } }, log: { level: 'silent' } }, overrides);
-  const config = buildConfig(raw, 'test');
-  const sc = config.connector.simulator;
-  const sim = new RecordingSimulator({ name: config.connector.name, ...sc, sentLog: sc.sentLog ? join(dir, sc.sentLog) : '' });
+  const defaults = { smtp: { port: 0 }, store: { dir }, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 20 } }], log: { level: 'silent' } };
+  const config = buildConfig(merge(defaults, overrides), 'test');
+  const sims: Record<string, RecordingSimulator> = {};
+  for (const c of config.connectors) {
+    // Other connector types run as configured; a recording simulator stands in for each simulator.
+    if (c.type !== 'simulator' || extras.connectors?.[c.name]) continue;
+    sims[c.name] = new RecordingSimulator({ name: c.name, ...c.simulator, sentLog: c.simulator.sentLog ? join(dir, c.simulator.sentLog) : '' });
+  }
   const events: Array<Record<string, unknown>> = [];
-  // Other connector types run as configured; the recording simulator stands in only for the simulator.
-  const connector = config.connector.type === 'simulator' ? sim : undefined;
-  const bridge = await startBridge(config, { log: (evt, data) => events.push({ evt, ...data }), connector });
-  return { ...bridge, dir, port: bridge.smtp.port, config, sim, events };
+  const bridge = await startBridge(config, {
+    log: (evt, data) => events.push({ evt, ...data }), connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random,
+  });
+  const sim = Object.values(sims)[0];
+  return { ...bridge, dir, port: bridge.smtp.port, config, sims, sim, events };
 }
 
 export async function withBridge<T>(overrides: DeepPartial<Config>, fn: (b: TestBridge) => Promise<T>): Promise<T> {

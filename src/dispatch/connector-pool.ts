@@ -1,0 +1,141 @@
+/**
+ * The configured connectors with their circuit breakers: whether each can
+ * take an SMS now (for the router), the right to submit (one probe at a
+ * time when half-open), the outcome of each submit, and a status view for
+ * logs and, later, the portal. Breaker changes are logged as they happen.
+ */
+import type { Connector, ConnectorHealth } from '../connectors/types.js';
+import type { LogFn } from '../log.js';
+import { acquire, breakerAllows, breakerPhase, CLOSED, failed, released, succeeded, type BreakerOptions, type BreakerState } from './breaker.js';
+
+export interface PoolMember {
+  connector: Connector;
+  type: string;
+  onUncertain: 'fail' | 'resend';
+  breaker: BreakerOptions;
+}
+
+export interface ConnectorStatus {
+  name: string;
+  type: string;
+  health: ConnectorHealth;
+  /** failures: consecutive ones so far (closed); reason: the failure that opened it. */
+  breaker: { phase: 'closed' | 'open' | 'half-open'; failures?: number; openUntil?: string; reason?: string };
+}
+
+interface Slot extends PoolMember {
+  state: BreakerState;
+}
+
+export class ConnectorPool {
+  private readonly slots = new Map<string, Slot>();
+
+  constructor(members: PoolMember[], private readonly now: () => Date, private readonly log: LogFn) {
+    for (const m of members) this.slots.set(m.connector.name, { ...m, state: CLOSED });
+  }
+
+  /** In config order. */
+  get names(): string[] {
+    return [...this.slots.keys()];
+  }
+
+  get connectors(): Connector[] {
+    return [...this.slots.values()].map((s) => s.connector);
+  }
+
+  get(name: string): Connector | undefined {
+    return this.slots.get(name)?.connector;
+  }
+
+  onUncertain(name: string): 'fail' | 'resend' {
+    return this.slots.get(name)?.onUncertain ?? 'fail';
+  }
+
+  /** For the router: why `name` cannot take an SMS now, or undefined. */
+  readonly unavailable = (name: string): string | undefined => {
+    const s = this.slots.get(name);
+    if (!s) return 'not configured';
+    const h = s.connector.health();
+    if (!h.up) return `down (${h.state}${h.detail ? `: ${h.detail}` : ''})`;
+    if (breakerAllows(s.state, this.t())) return undefined;
+    return s.state.kind === 'open'
+      ? `breaker open until ${new Date(s.state.until).toISOString()} after: ${s.state.reason}`
+      : 'breaker half-open, its probe is under way';
+  };
+
+  /** The right to submit one SMS; `probe` must be passed back with its outcome. */
+  acquire(name: string): { allowed: boolean; probe: boolean } {
+    const s = this.slot(name);
+    const r = acquire(s.state, this.t());
+    if (r.probe) this.log('breaker-probe', { connector: name });
+    s.state = r.state;
+    return { allowed: r.allowed, probe: r.probe };
+  }
+
+  /** The connector answered (accepted or refused the SMS itself): it works. */
+  answered(name: string, probe: boolean): void {
+    const s = this.slot(name);
+    const before = s.state;
+    s.state = succeeded(before, probe);
+    if (before.kind !== 'closed' && s.state.kind === 'closed') this.log('breaker-closed', { connector: name });
+  }
+
+  /** A temporary or uncertain failure. */
+  failed(name: string, probe: boolean, reason: string): void {
+    const s = this.slot(name);
+    const before = s.state;
+    s.state = failed(before, s.breaker, this.t(), reason, probe);
+    if (s.state.kind === 'open' && before.kind !== 'open') {
+      const failures = before.kind === 'closed' ? before.failures + 1 : undefined;
+      this.log('breaker-open', { connector: name, reason, coolDownSeconds: s.breaker.coolDownMs / 1000, probe, ...(failures ? { failures } : {}) });
+    }
+  }
+
+  /** A right to submit that was not used. */
+  release(name: string, probe: boolean): void {
+    const s = this.slot(name);
+    s.state = released(s.state, probe);
+  }
+
+  status(): ConnectorStatus[] {
+    const now = this.t();
+    return [...this.slots.entries()].map(([name, s]) => ({
+      name,
+      type: s.type,
+      health: s.connector.health(),
+      breaker: {
+        phase: breakerPhase(s.state, now),
+        ...(s.state.kind === 'closed' ? { failures: s.state.failures } : { reason: s.state.reason }),
+        ...(s.state.kind === 'open' ? { openUntil: new Date(s.state.until).toISOString() } : {}),
+      },
+    }));
+  }
+
+  /** Starts every connector in order; if one cannot start, the ones started are stopped again and the error names it. */
+  async start(): Promise<void> {
+    const started: Connector[] = [];
+    for (const s of this.slots.values()) {
+      try {
+        await s.connector.start();
+      } catch (e) {
+        await Promise.allSettled(started.map((c) => c.stop()));
+        throw new Error(`connector "${s.connector.name}" (${s.type}) cannot start: ${(e as Error).message}`);
+      }
+      started.push(s.connector);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.connectors.map((c) => c.stop()));
+  }
+
+  private slot(name: string): Slot {
+    const s = this.slots.get(name);
+    if (!s) throw new Error(`no connector ${name}`);
+    return s;
+  }
+
+  private t(): number {
+    return this.now().getTime();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Every status change the dispatcher makes, written to the store before the
+ * next step and logged once: the one place that knows which event carries
+ * which connector and when a confirmation is owed.
+ */
+import type { DeliveryReport } from '../connectors/types.js';
+import type { LogFn } from '../log.js';
+import type { MessageStore, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
+import { ReportBook } from './report-book.js';
+
+export interface RecorderOptions {
+  store: MessageStore;
+  book: ReportBook;
+  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  now: () => Date;
+  log: LogFn;
+  /** Handles a report that arrived before the submit answer, once that answer is recorded. */
+  onEarlyReport: (connector: string, r: DeliveryReport) => Promise<void>;
+}
+
+export class Recorder {
+  constructor(private readonly o: RecorderOptions) {}
+
+  /** Persisted before the connector is called, naming it, so that after a crash we ask the right one. */
+  async submitting(m: SmsMessage, connector: string, attempts: number, reason?: string): Promise<void> {
+    await this.o.store.transition(m.id, { event: { ...this.event('submitting', reason), connector }, attempts });
+  }
+
+  async submitted(m: SmsMessage, connector: string, connectorMessageId: string, reason?: string): Promise<void> {
+    const event = { ...this.event('submitted', reason), connector, connectorMessageId };
+    await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, 'submitted') });
+    this.o.book.track(connector, connectorMessageId, m.id);
+    this.o.log('sms-submitted', { msgId: m.id, to: m.to, connector, connectorMessageId, segments: m.segments });
+    const early = this.o.book.takeEarly(connector, connectorMessageId);
+    if (early) await this.o.onEarlyReport(connector, early);
+  }
+
+  /** Back in the queue until `notBefore`; `attempts` is recorded here when no connector was called in this attempt. */
+  async retryLater(m: SmsMessage, attempts: number, reason: string, waitSeconds: number): Promise<void> {
+    const notBefore = new Date(this.o.now().getTime() + waitSeconds * 1000).toISOString();
+    await this.o.store.transition(m.id, { event: this.event('accepted', `${reason}; next attempt in ${Math.round(waitSeconds)} s`), notBefore, attempts });
+    this.o.log('sms-retry', { msgId: m.id, attempts, wait: Math.round(waitSeconds), reason });
+  }
+
+  /** Back in the queue at once (reconcile: the connector did not take it). */
+  async requeue(m: SmsMessage, reason: string): Promise<void> {
+    await this.o.store.transition(m.id, { event: this.event('accepted', reason) });
+  }
+
+  async finish(m: SmsMessage, status: SmsStatus, reason?: string, connector?: string, at?: Date): Promise<void> {
+    const event = { ...this.event(status, reason, at), ...(connector ? { connector } : {}) };
+    await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, status) });
+    this.o.log('sms-final', { msgId: m.id, to: m.to, status, reason, ...(connector ? { connector } : {}) });
+  }
+
+  private event(status: SmsStatus, reason?: string, at?: Date): StatusEvent {
+    return { status, at: (at ?? this.o.now()).toISOString(), ...(reason ? { reason } : {}) };
+  }
+}
