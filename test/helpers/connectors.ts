@@ -1,5 +1,5 @@
 /** Connectors that tests can steer: a recording simulator that can be told to fail, to answer uncertainly or to report itself down. */
-import type { ConnectorHealth, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
+import type { ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 import { RecordingSimulator } from './bridge.js';
 
 export type Behaviour = 'ok' | 'temporary' | 'uncertain' | 'down';
@@ -8,6 +8,11 @@ export class ScriptedSimulator extends RecordingSimulator {
   behaviour: Behaviour = 'ok';
   /** Every submit call, whatever it answered (sent holds only those taken). */
   readonly calls: OutboundSms[] = [];
+  /** Every lookup (reconcile after a restart). */
+  readonly lookups: string[] = [];
+  /** Our ids this connector took before a restart, with its message ids: what lookup() finds. */
+  readonly takenBefore = new Map<string, string>();
+  private readonly reportTo: Array<(r: DeliveryReport) => void> = [];
 
   constructor(name: string, opts: { deliveryDelayMs?: number; nextId?: () => string } = {}) {
     super({ name, deliveryDelayMs: opts.deliveryDelayMs ?? 20, failNumbersEndingWith: ['0000'], sentLog: '', ...(opts.nextId ? { nextId: opts.nextId } : {}) });
@@ -21,6 +26,22 @@ export class ScriptedSimulator extends RecordingSimulator {
       case 'uncertain': return { ok: false, temporary: true, uncertain: true, reason: `no answer from ${this.name} within 10000 ms (simulated)` };
       default: return super.submit(sms);
     }
+  }
+
+  override async lookup(id: string): Promise<LookupResult> {
+    this.lookups.push(id);
+    const connectorMessageId = this.takenBefore.get(id);
+    return connectorMessageId ? { found: true, connectorMessageId } : super.lookup(id);
+  }
+
+  override onReport(listener: (r: DeliveryReport) => void): void {
+    this.reportTo.push(listener);
+    super.onReport(listener);
+  }
+
+  /** Sends a delivery report now, as the aggregator would. */
+  report(connectorMessageId: string, status: DeliveryReport['status']): void {
+    for (const l of this.reportTo) l({ connectorMessageId, status, at: new Date() });
   }
 
   override health(): ConnectorHealth {

@@ -1,0 +1,185 @@
+import { rm } from 'node:fs/promises';
+import { simpleParser } from 'mailparser';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Config, ConnectorConfig } from '../../src/config/types.js';
+import { outboxFiles, startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../helpers/bridge.js';
+import { ScriptedSimulator } from '../helpers/connectors.js';
+import { seeded } from '../helpers/random.js';
+import { mailer } from '../helpers/smtp.js';
+
+/**
+ * Several connectors behind one bridge, over real sockets: nodemailer →
+ * SMTP → store → router → two in-process simulators that the tests make
+ * fail, answer uncertainly or report themselves down.
+ */
+const F = suite('dispatch failover through the bridge');
+
+interface Two {
+  b: TestBridge;
+  first: ScriptedSimulator;
+  second: ScriptedSimulator;
+}
+
+const twoSims = (extra: Partial<Record<'first' | 'second', object>> = {}) => [
+  { name: 'first', type: 'simulator', breaker: { failures: 3, coolDownSeconds: 1 }, ...extra.first },
+  { name: 'second', type: 'simulator', ...extra.second },
+] as Array<DeepPartial<ConnectorConfig>>;
+
+async function withTwo(overrides: DeepPartial<Config>, fn: (t: Two) => Promise<void>, opts: { random?: () => number; ids?: () => () => string } = {}): Promise<void> {
+  const first = new ScriptedSimulator('first', opts.ids ? { nextId: opts.ids() } : {});
+  const second = new ScriptedSimulator('second', opts.ids ? { nextId: opts.ids() } : {});
+  const b = await startTestBridge({ connectors: twoSims(), dispatch: { retry: { baseSeconds: 0.2, jitter: 0 } }, ...overrides }, undefined,
+    { connectors: { first, second }, random: opts.random ?? seeded(7) });
+  try {
+    await fn({ b, first, second });
+  } finally {
+    await b.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+}
+
+/** One mail to `numbers`; returns the SMS ids in recipient order. */
+async function mailTo(b: TestBridge, numbers: string[], text = 'Ihre Rechnung ist fällig.'): Promise<string[]> {
+  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', subject: 'x', text, envelope: { from: 'clerk@acme.test', to: numbers.map((n) => `${n}@sms.localhost`) } });
+  const mailId = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  return numbers.map((_, i) => `${mailId}.${i + 1}`);
+}
+
+/** Distinct German mobile numbers; none ends in 0000 (the simulators report those undeliverable). */
+const numbers = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `+49151123${String(from + i).padStart(5, '0')}`);
+
+async function confirmations(b: TestBridge, ids: string[], stage: string): Promise<Map<string, string>> {
+  const files = await waitFor(`${ids.length} ${stage} confirmations`, async () => {
+    const f = [...(await outboxFiles(b)).entries()].filter(([n]) => ids.some((id) => n.startsWith(`${id}.${stage}@`)));
+    return f.length >= ids.length ? f : undefined;
+  }, 15000);
+  return new Map(files);
+}
+
+/** Nothing lost, nothing twice: every id taken exactly once by the simulators together, each confirmed once. */
+async function assertEachOnce(b: TestBridge, ids: string[], sims: ScriptedSimulator[]): Promise<void> {
+  const confs = await confirmations(b, ids, 'delivered');
+  const taken = sims.flatMap((s) => s.sent.map((x) => x.id)).filter((id) => ids.includes(id));
+  assert.equal([...taken].sort(), [...ids].sort(), 'each SMS taken exactly once');
+  for (const id of ids) assert.is([...confs.keys()].filter((n) => n.startsWith(`${id}.`)).length, 1, `one confirmation for ${id}`);
+}
+
+F('failover :: the first connector fails temporarily :: every SMS goes to the second in the same attempt, its breaker opens, each confirmed once', async () => {
+  await withTwo({ connectors: twoSims({ first: { breaker: { failures: 3, coolDownSeconds: 600 } } }) }, async ({ b, first, second }) => {
+    first.behaviour = 'temporary';
+    const burst = await mailTo(b, numbers(30));
+    await assertEachOnce(b, burst, [first, second]);
+    assert.is(first.sent.length, 0);
+    const open = b.events.find((e) => e.evt === 'breaker-open');
+    assert.equal(open && [open.connector, open.reason], ['first', 'first is throttling (simulated)']);
+    assert.is(b.connectorStatus()[0].breaker.phase, 'open');
+    // SMS already on their way when it opened still tried the first; once open, none does
+    const triedBefore = first.calls.length;
+    const later = await mailTo(b, numbers(10, 100));
+    await assertEachOnce(b, later, [first, second]);
+    assert.is(first.calls.length, triedBefore, 'an open breaker keeps traffic away');
+    const tried = burst.find((id) => first.calls.some((c) => c.id === id))!;
+    // two submitting events in one attempt, each naming its connector, the second saying why
+    const m = b.store.get(tried)!;
+    assert.ok(m, 'finished records stay live until the journal is compacted');
+    const steps = m.history.map((h) => [h.status, h.connector ?? '']);
+    assert.equal(steps, [['accepted', ''], ['submitting', 'first'], ['submitting', 'second'], ['submitted', 'second'], ['delivered', 'second']]);
+    assert.is(m.history[2].reason, 'first: first is throttling (simulated)');
+    assert.is(m.attempts, 1);
+  });
+});
+
+F('failover :: the first connector recovers :: after the cool-down one SMS probes it and the breaker closes', async () => {
+  await withTwo({}, async ({ b, first, second }) => {
+    first.behaviour = 'temporary';
+    await assertEachOnce(b, await mailTo(b, numbers(5)), [first, second]);
+    await waitFor('breaker open', () => b.events.some((e) => e.evt === 'breaker-open'));
+    first.behaviour = 'ok';
+    const ids: string[] = [];
+    await waitFor('breaker closed by a probe', async () => {
+      if (b.events.some((e) => e.evt === 'breaker-closed' && e.connector === 'first')) return true;
+      ids.push(...(await mailTo(b, numbers(1, 100 + ids.length))));
+      await new Promise((r) => setTimeout(r, 100));
+      return false;
+    }, 15000);
+    assert.ok(b.events.some((e) => e.evt === 'breaker-probe' && e.connector === 'first'));
+    await assertEachOnce(b, ids, [first, second]);
+    assert.ok(first.sent.length >= 1, 'the probe went to the first connector');
+  });
+});
+
+F('failover :: the first connector reports itself down :: it is not even tried, everything goes to the second', async () => {
+  await withTwo({}, async ({ b, first, second }) => {
+    first.behaviour = 'down';
+    const ids = await mailTo(b, numbers(10));
+    await assertEachOnce(b, ids, [first, second]);
+    assert.is(first.calls.length, 0);
+    assert.is(b.connectorStatus()[0].health.up, false);
+  });
+});
+
+F('uncertain :: policy fail (default) :: the SMS fails, the reason says it may or may not have arrived, never sent again', async () => {
+  await withTwo({}, async ({ b, first, second }) => {
+    first.behaviour = 'uncertain';
+    const [id] = await mailTo(b, numbers(1, 200));
+    const confs = await confirmations(b, [id], 'failed');
+    const mail = await simpleParser([...confs.values()][0]);
+    assert.match(mail.text ?? '', /may or may not have reached the carrier/);
+    assert.is(second.calls.length, 0);
+    assert.is(first.calls.length, 1);
+  });
+});
+
+F('uncertain :: policy resend :: the next connector takes it, logged and recorded as possibly duplicated', async () => {
+  await withTwo({ connectors: twoSims({ first: { onUncertain: 'resend' } }) }, async ({ b, first, second }) => {
+    first.behaviour = 'uncertain';
+    const [id] = await mailTo(b, numbers(1, 300));
+    await assertEachOnce(b, [id], [second]);
+    const dup = b.events.find((e) => e.evt === 'sms-possible-duplicate');
+    assert.equal(dup && [dup.msgId, dup.connector], [id, 'first']);
+    const submitted = b.events.find((e) => e.evt === 'sms-submitted' && e.msgId === id);
+    assert.is(submitted?.connector, 'second');
+  });
+});
+
+F('reports :: two connectors hand out the same message id :: each report reaches its own SMS', async () => {
+  const routes = [
+    { name: 'mobile-151', match: { prefixes: ['+49151'] }, connectors: ['first'] },
+    { name: 'mobile-160', match: { prefixes: ['+49160'] }, connectors: ['second'] },
+  ];
+  const sameIds = () => {
+    let n = 0;
+    return () => `ID-${++n}`;
+  };
+  await withTwo({ routes }, async ({ b, first, second }) => {
+    const ids = await mailTo(b, ['+4915112345001', '+4916012345002']);
+    await assertEachOnce(b, ids, [first, second]);
+    assert.equal([first.sent[0].id, second.sent[0].id], ids);
+    const finals = b.events.filter((e) => e.evt === 'sms-final').map((e) => [e.msgId, e.status, e.connector]);
+    assert.equal(finals.sort(), [[ids[0], 'delivered', 'first'], [ids[1], 'delivered', 'second']]);
+  }, { ids: sameIds });
+});
+
+F('no route :: no rule matches and the default route is disabled :: failed with the reason, and a failure confirmation', async () => {
+  const overrides = { routes: [{ name: 'uk', match: { prefixes: ['+44'] }, connectors: ['first'] }], defaultRoute: { enabled: false } };
+  await withTwo(overrides, async ({ b, first, second }) => {
+    const [id] = await mailTo(b, ['+4915112345003']);
+    const confs = await confirmations(b, [id], 'failed');
+    const text = (await simpleParser([...confs.values()][0])).text ?? '';
+    assert.match(text, /no route for \+4915112345003: no routing rule matches \(country DE/);
+    assert.is(first.calls.length + second.calls.length, 0);
+  });
+});
+
+F('weighted :: 3 : 1 with a seeded random :: the split roughly follows the weights, each SMS once', async () => {
+  const routes = [{ name: 'split', match: {}, connectors: ['first', 'second'], strategy: 'weighted' as const, weights: { first: 3, second: 1 } }];
+  await withTwo({ routes }, async ({ b, first, second }) => {
+    const ids = await mailTo(b, numbers(80, 400));
+    await assertEachOnce(b, ids, [first, second]);
+    const share = first.sent.length / ids.length;
+    assert.ok(share > 0.6 && share < 0.9, `first took ${first.sent.length} of ${ids.length}`);
+  }, { random: seeded(2026) });
+});
+
+F.run();
