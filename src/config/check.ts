@@ -25,7 +25,7 @@ function connectorListProblems(c: Config): string[] {
 }
 
 function routeProblems(c: Config): string[] {
-  const known = [...new Set(c.connectors.map((x) => x.name))];
+  const known = [...new Set(c.connectors.map((x) => x.name).filter(Boolean))];
   const problems = c.routes.flatMap((r, i) => [...targetProblems(`routes[${i}]`, r, known), ...matchProblems(`routes[${i}]`, r)]);
   const names = new Map<string, number>();
   c.routes.forEach((r, i) => {

@@ -43,7 +43,7 @@ const valueFrom = (description: string, types: string[], def: string, path: stri
 const http = obj('A REST aggregator described as data (type http): one request per SMS, and a webhook for its delivery reports.', {
   url: str('', 'Request URL (required for type http), e.g. "https://api.example.com/v1/sms".'),
   method: str('POST', 'HTTP method.', { enum: ['GET', 'POST'] }),
-  headers: stringMap(`Request headers, e.g. {"Authorization": "Bearer \${API_TOKEN}"}. ${PLACEHOLDER_NOTE}`),
+  headers: stringMap(`Request headers, e.g. {"Authorization": "\${SMS_API_AUTH}"} (a whole value "\${NAME}" is read from the environment). ${PLACEHOLDER_NOTE}`),
   query: stringMap(`Query parameters. ${PLACEHOLDER_NOTE}`),
   body: obj('Request body (POST only).', {
     type: str('json', 'json: a JSON object of strings; form: application/x-www-form-urlencoded.', { enum: ['json', 'form'] }),

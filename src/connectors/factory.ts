@@ -50,7 +50,8 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
   },
   http: {
     problems: (c) => [
-      ...optionProblems(httpOptionsFromConfig(c.name, c.http)).map((p) => `http.${p}`),
+      // the secret's rule below is stricter than the connector's own "must not be empty"
+      ...optionProblems(httpOptionsFromConfig(c.name, c.http)).filter((p) => !p.startsWith('webhook.secret:')).map((p) => `http.${p}`),
       ...(c.http.webhook.enabled ? secretProblem('http.webhook.secret', c.http.webhook.secret, 'reports without it would be accepted from anyone') : []),
     ],
     make: (c, ctx) => new HttpConnector(httpOptionsFromConfig(c.name, c.http), { now: ctx.now }),
@@ -61,8 +62,9 @@ function kindOf<T extends ConnectorType>(c: Of<T>): ConnectorKind<T> {
   return CONNECTOR_KINDS[c.type as T];
 }
 
+/** Problems with one entry's settings; none for an entry whose type the schema already refused. */
 export function connectorProblems(c: ConnectorConfig): string[] {
-  return kindOf(c).problems(c);
+  return Object.hasOwn(CONNECTOR_KINDS, c.type) ? kindOf(c).problems(c) : [];
 }
 
 export function makeConnector(c: ConnectorConfig, ctx: ConnectorContext): Connector {

@@ -44,6 +44,52 @@ C('bad file :: every problem reported at once, each with key, value and what is 
   }
 });
 
+C('connectors :: the settings of each type get their defaults, and only those', () => {
+  const c = buildConfig({ connectors: [{ name: 'sim', type: 'simulator' }, { name: 'rest', type: 'http', http: { url: 'http://127.0.0.1:9/sms' } }] }, 'x', {});
+  const [sim, rest] = c.connectors;
+  assert.equal(Object.keys(sim).sort(), ['breaker', 'name', 'onUncertain', 'simulator', 'type']);
+  assert.equal(Object.keys(rest).sort(), ['breaker', 'http', 'name', 'onUncertain', 'type']);
+  assert.equal([sim.onUncertain, sim.breaker], ['fail', { failures: 5, coolDownSeconds: 30 }]);
+  if (rest.type === 'http') assert.equal([rest.http.method, rest.http.response.messageIdFrom.path, rest.http.webhook.enabled], ['POST', 'id', false]);
+});
+
+C('connectors and routes :: schema and cross-reference problems in one round, each with its key', () => {
+  try {
+    buildConfig({
+      connectors: [
+        { name: 'a', type: 'simulator' },
+        { name: 'a', type: 'kannel', kannel: { secret: 'short' } },
+        { type: 'smtp' },
+        { name: 'h', type: 'http', http: { url: 'ftp://x', method: 'GET', body: { fields: { t: '{{txt}}' } }, webhook: { enabled: true } } },
+      ],
+      routes: [
+        { name: 'uk', match: { prefixes: ['44'], countries: ['XX'] }, connectors: ['nope', 'h'] },
+        { match: { kinds: ['flash'] }, connectors: ['a', 'h'], strategy: 'weighted', weights: { a: 2 } },
+      ],
+      defaultRoute: { connectors: ['h', 'h'] },
+    }, 'routes.json', {});
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.equal((e as ConfigError).problems, [
+      'connectors[2].name: is required',
+      'connectors[2].type: is "smtp"; allowed: one of "simulator", "kannel", "http"',
+      'routes[0].match.prefixes[0]: is "44"; allowed: must match pattern "^\\+[0-9]{1,14}$"',
+      'routes[1].match.kinds[0]: is "flash"; allowed: one of "gsm7", "unicode", "single", "multipart", "scheduled"',
+      'connectors[1].name: "a" is already the name of connectors[0]',
+      'connectors[1].kannel.secret: must have at least 16 characters (required for type kannel: reports without it would be accepted from anyone)',
+      'connectors[3].http.body.fields.t: unknown placeholder {{txt}}',
+      'connectors[3].http.url: "ftp://x" is not an http:// or https:// URL',
+      'connectors[3].http.body: a GET request cannot carry a body',
+      'connectors[3].http.webhook.secret: must have at least 16 characters (reports without it would be accepted from anyone)',
+      'routes[0].connectors[0]: unknown connector "nope" (configured: a, h)',
+      'routes[0].match.countries: "XX" is not a country of the international number plan',
+      'routes[1].weights: no weight for "h" (strategy "weighted" needs one for every connector; 0 makes a standby)',
+      'defaultRoute.connectors[1]: "h" is listed twice',
+    ]);
+  }
+});
+
 C('secrets :: "${NAME}" is read from the environment', () => {
   const c = buildConfig({ notify: { relay: { pass: '${RELAY_PASS}' } } }, 'x', { RELAY_PASS: 's3cret' });
   assert.is(c.notify.relay.pass, 's3cret');

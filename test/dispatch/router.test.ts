@@ -28,7 +28,7 @@ const allUp = () => undefined;
 
 const cases: Array<[string, MessageFacts, string, string[]]> = [
   ['+49 number :: country DE :: primary, then fallback', facts('+4915112345678', 'DE'), 'germany', ['primary', 'fallback']],
-  ['+44 number :: uk-http first, then primary', facts('+447700900123', 'GB'), 'uk', ['uk-http', 'primary']],
+  ['+44 number :: uk-http first, then primary', facts('+447400123456', 'GB'), 'uk', ['uk-http', 'primary']],
   ['+44 Guernsey number (country GG) :: the prefix still matches', facts('+447781123456', 'GG'), 'uk', ['uk-http', 'primary']],
   ['account acme, unicode :: cheap', facts('+33612345678', 'FR', { account: 'acme', kinds: ['unicode', 'single'] }), 'acme-unicode', ['cheap']],
   ['account acme, gsm7 :: the kind does not match, default route', facts('+33612345678', 'FR', { account: 'acme' }), 'default', ['primary', 'fallback', 'uk-http', 'cheap']],
@@ -49,7 +49,7 @@ R('route :: +49 number, primary down :: fallback only, primary skipped with why'
 });
 
 R('route :: +44 number, every connector of the rule unavailable :: temporary, a later rule or the default is not used', () => {
-  const d = decideRoute(facts('+447700900123', 'GB'), table, (c) => (c === 'cheap' ? undefined : 'breaker open'), Math.random);
+  const d = decideRoute(facts('+447400123456', 'GB'), table, (c) => (c === 'cheap' ? undefined : 'breaker open'), Math.random);
   assert.equal(d, { ok: false, temporary: true, route: 'uk', reason: 'no connector of route uk can take it now (uk-http: breaker open; primary: breaker open)' });
 });
 

@@ -37,13 +37,15 @@ export interface TestBridgeExtras {
   connectors?: Record<string, Connector>;
   /** In [0, 1): weighted routing and retry jitter. */
   random?: () => number;
+  /** Environment for "${NAME}" values in the config (secrets). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts a bridge on 127.0.0.1:0 with its own temp store; pass `dir` to reuse a store (restart tests). */
 export async function startTestBridge(overrides: DeepPartial<Config> = {}, dir?: string, extras: TestBridgeExtras = {}): Promise<TestBridge> {
   dir ??= await mkdtemp(join(tmpdir(), 'mail2sms-test-'));
   const defaults = { smtp: { port: 0 }, store: { dir }, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 20 } }], log: { level: 'silent' } };
-  const config = buildConfig(merge(defaults, overrides), 'test');
+  const config = buildConfig(merge(defaults, overrides), 'test', extras.env);
   const sims: Record<string, RecordingSimulator> = {};
   for (const c of config.connectors) {
     // Other connector types run as configured; a recording simulator stands in for each simulator.

@@ -1,0 +1,69 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildConfig } from '../../src/config/load.js';
+import { makeConnector } from '../../src/connectors/factory.js';
+import type { OutboundSms } from '../../src/connectors/types.js';
+import { startLoopback } from './http/loopback.js';
+
+/** Connectors built from config entries alone (what an operator writes), talking to a loopback peer. */
+const F = suite('connectors from the config');
+
+const gsm: OutboundSms = { id: 'sms-1', to: '+4915112345678', text: 'Hello world & co', encoding: 'GSM7', segments: 1 };
+const ctx = { now: () => new Date(), under: (p: string) => p };
+
+F('kannel preset through the config :: the exact sendsms query, password from the environment', async () => {
+  const kannel = await startLoopback();
+  kannel.reply = () => ({ status: 202, body: '0: Accepted for delivery' });
+  const config = buildConfig({
+    connectors: [{
+      name: 'kannel', type: 'kannel',
+      kannel: {
+        baseUrl: kannel.base, username: 'bridge', password: '${KANNEL_PASSWORD}', from: 'ACME', smsc: 'vodafone', dlrMask: 3,
+        secret: '${KANNEL_SECRET}', listenPort: 0, reportUrl: 'http://127.0.0.1:8089/dlr/kannel',
+      },
+    }],
+  }, 'test', { KANNEL_PASSWORD: 'p&ss', KANNEL_SECRET: 'kannel-hook-secret-16' });
+  const c = makeConnector(config.connectors[0], ctx);
+  await c.start();
+  try {
+    assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1' });
+  } finally {
+    await c.stop();
+    await kannel.close();
+  }
+  const [req] = kannel.requests;
+  assert.is(`${req.method} ${req.url.pathname}`, 'GET /cgi-bin/sendsms');
+  assert.is(
+    req.url.search,
+    '?username=bridge&password=p%26ss&to=%2B4915112345678&text=Hello+world+%26+co&from=ACME&coding=0&charset=UTF-8' +
+      '&dlr-mask=3&dlr-url=http%3A%2F%2F127.0.0.1%3A8089%2Fdlr%2Fkannel%3Fsecret%3Dkannel-hook-secret-16%26id%3Dsms-1%26type%3D%25d%26reply%3D%25A' +
+      '&smsc=vodafone',
+  );
+});
+
+F('http through the config :: form POST with query, headers from templates and the environment, id by regex', async () => {
+  const peer = await startLoopback();
+  peer.reply = () => ({ status: 200, body: 'OK id=ab12cd' });
+  const config = buildConfig({
+    connectors: [{
+      name: 'form-api', type: 'http',
+      http: {
+        url: `${peer.base}/send`, query: { account: 'acme' }, headers: { Authorization: '${SMS_API_AUTH}', 'X-Ref': '{{id}}' },
+        body: { type: 'form', fields: { To: '{{to_digits}}', Body: '{{text}}', From: '{{from}}' } }, from: 'ACME',
+        response: { messageIdFrom: { type: 'regex', pattern: 'id=(\\w+)' } },
+      },
+    }],
+  }, 'test', { SMS_API_AUTH: 'Basic YWNtZTpzM2NyZXQ=' });
+  const c = makeConnector(config.connectors[0], ctx);
+  try {
+    assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'ab12cd' });
+  } finally {
+    await peer.close();
+  }
+  const [req] = peer.requests;
+  assert.is(`${req.method} ${req.url.pathname}${req.url.search}`, 'POST /send?account=acme');
+  assert.equal([req.headers.authorization, req.headers['x-ref'], req.headers['content-type']], ['Basic YWNtZTpzM2NyZXQ=', 'sms-1', 'application/x-www-form-urlencoded']);
+  assert.is(req.body, 'To=4915112345678&Body=Hello+world+%26+co&From=ACME');
+});
+
+F.run();

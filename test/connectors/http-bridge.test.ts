@@ -1,0 +1,106 @@
+import { rm } from 'node:fs/promises';
+import { simpleParser } from 'mailparser';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { mailer } from '../helpers/smtp.js';
+import { startLoopback, type Loopback, type Recorded } from './http/loopback.js';
+
+/**
+ * A REST aggregator configured purely as data (connectors[].type "http"),
+ * played by a loopback HTTP server: JSON requests with a bearer token from
+ * the environment, ids from the JSON answer, reports to our webhook with a
+ * shared secret (also from the environment) through the per-message
+ * callback URL the aggregator was given.
+ */
+const H = suite<{ peer: Loopback; b: TestBridge }>('connectors http through the bridge');
+
+const env = { REST_AUTH: 'Bearer t0ken-from-env', REST_HOOK_SECRET: 'rest-hook-secret-from-env' };
+
+H.before(async (ctx) => {
+  ctx.peer = await startLoopback();
+  let n = 0;
+  ctx.peer.reply = (r) => {
+    const to = (JSON.parse(r.body) as { to: string }).to;
+    if (to.endsWith('9999')) return { status: 400, type: 'application/json', body: '{"error":{"code":21211,"message":"number not in service"}}' };
+    return { status: 201, type: 'application/json', body: JSON.stringify({ messages: [{ id: `agg-${++n}`, status: 'queued' }] }) };
+  };
+  ctx.b = await startTestBridge({
+    connectors: [{
+      name: 'rest', type: 'http',
+      http: {
+        url: `${ctx.peer.base}/v1/messages`,
+        headers: { Authorization: '${REST_AUTH}' },
+        body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}', reference: '{{id}}', callback: '{{dlr_url}}' } },
+        response: { messageIdFrom: { type: 'json', path: 'messages.0.id' }, errorFrom: { type: 'json', path: 'error.message' } },
+        webhook: {
+          enabled: true, listen: { port: 0 }, secret: '${REST_HOOK_SECRET}',
+          idParam: 'message.id', statusParam: 'message.status', reasonParam: 'message.error',
+          statusMap: { DELIVERED: 'delivered', UNDELIVERABLE: 'failed', ACCEPTED: 'enroute' },
+        },
+      },
+    }],
+  }, undefined, { env });
+});
+H.after(async (ctx) => {
+  await ctx.b.stop();
+  await ctx.peer.close();
+  await rm(ctx.b.dir, { recursive: true, force: true });
+});
+
+async function send(b: TestBridge, to: string, text: string): Promise<string> {
+  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'x', text });
+  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+}
+
+const requestFor = (peer: Loopback, id: string) =>
+  waitFor(`request for ${id}`, () => peer.requests.find((r) => (JSON.parse(r.body) as { reference: string }).reference === id));
+
+const report = (callback: string, message: object) =>
+  fetch(callback, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) });
+
+async function confirmation(b: TestBridge, id: string, stage: string): Promise<string> {
+  const [, raw] = await waitFor(`${stage} confirmation of ${id}`, async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.${stage}@`)));
+  return (await simpleParser(raw)).text ?? '';
+}
+
+H('http :: JSON request from the config, then the report through the callback with the secret :: delivered, confirmed', async ({ b, peer }) => {
+  const id = await send(b, '+447400123456', 'Your parcel arrives today.');
+  const req: Recorded = await requestFor(peer, id);
+  assert.is(`${req.method} ${req.url.pathname}`, 'POST /v1/messages');
+  assert.is(req.headers.authorization, 'Bearer t0ken-from-env');
+  const body = JSON.parse(req.body) as Record<string, string>;
+  assert.equal({ ...body, callback: undefined }, { to: '+447400123456', text: 'Your parcel arrives today.', reference: id, callback: undefined });
+  const callback = new URL(body.callback);
+  assert.is(callback.pathname, '/dlr/rest');
+  assert.is(callback.searchParams.get('secret'), env.REST_HOOK_SECRET);
+
+  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
+  assert.is((await report(body.callback, { id: 'agg-1', status: 'ACCEPTED' })).status, 200);
+  assert.is((await report(body.callback, { id: 'agg-1', status: 'DELIVERED' })).status, 200);
+  assert.match(await confirmation(b, id, 'delivered'), /was delivered at/);
+  const last = b.store.get(id)!.history.at(-1)!;
+  assert.equal([last.status, last.connector], ['delivered', 'rest']);
+});
+
+H('http :: a report with a wrong secret :: 403 and the status does not change; without one :: 403', async ({ b, peer }) => {
+  const id = await send(b, '+447400123457', 'Second parcel.');
+  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
+  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
+  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
+  const forged = new URL(body.callback);
+  forged.searchParams.set('secret', 'guessed-secret-guessed');
+  assert.is((await report(forged.toString(), { id: agg, status: 'UNDELIVERABLE', error: 'forged' })).status, 403);
+  forged.searchParams.delete('secret');
+  assert.is((await report(forged.toString(), { id: agg, status: 'UNDELIVERABLE', error: 'forged' })).status, 403);
+  assert.is(b.store.get(id)!.status, 'submitted');
+  assert.is((await report(body.callback, { id: agg, status: 'UNDELIVERABLE', error: 'absent subscriber' })).status, 200);
+  assert.match(await confirmation(b, id, 'failed'), /absent subscriber/);
+});
+
+H('http :: the aggregator refuses the number (400) :: rejected with its own words, a failure confirmation', async ({ b }) => {
+  const id = await send(b, '+447400129999', 'Nobody home.');
+  assert.match(await confirmation(b, id, 'rejected'), /HTTP 400: number not in service/);
+});
+
+H.run();
