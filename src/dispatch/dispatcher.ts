@@ -1,7 +1,8 @@
-import type { DeliveryReport, SubmitResult } from '../connectors/types.js';
+import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
 import { countryOf } from '../sms/number.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import { attempt, type AttemptOutcome } from './attempt.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile } from './reconcile.js';
 import { Recorder } from './record.js';
@@ -27,9 +28,6 @@ export interface DispatcherOptions {
   /** How often to look for due retries and overdue receipts. */
   tickMs?: number;
 }
-
-/** How one attempt over a route's candidates ended when no connector settled the SMS. */
-type Attempt = { settled: true } | { settled: false; reason: string };
 
 export function factsOf(m: SmsMessage): MessageFacts {
   return { to: m.to, country: countryOf(m.to), account: m.account, sender: m.sender, kinds: kindsOf(m) };
@@ -90,64 +88,14 @@ export class Dispatcher {
     const attempts = m.attempts + 1;
     const route = decideRoute(factsOf(m), this.routing, this.o.pool.unavailable, this.random);
     if (!route.ok && !route.temporary) return this.record.finish(m, 'failed', route.reason);
-    const attempt = route.ok ? await this.tryCandidates(m, attempts, route.candidates) : { settled: false as const, reason: route.reason };
-    if (attempt.settled) return;
+    const outcome: AttemptOutcome = route.ok
+      ? await attempt({ pool: this.o.pool, record: this.record, log: this.o.log }, m, attempts, route.candidates)
+      : { settled: false, reason: route.reason };
+    if (outcome.settled) return;
     if (!withinMaxAge(m.mail.receivedAt, this.now(), this.o.maxAgeHours)) {
-      return this.record.finish(m, 'failed', `gave up after ${attempts} attempts in ${this.o.maxAgeHours} h: ${attempt.reason}`);
+      return this.record.finish(m, 'failed', `gave up after ${attempts} attempts in ${this.o.maxAgeHours} h: ${outcome.reason}`);
     }
-    await this.record.retryLater(m, attempts, attempt.reason, backoffSeconds(attempts, this.o.retry, this.random));
-  }
-
-  /**
-   * One attempt: the candidates in order until one settles the SMS. A
-   * temporary failure moves on to the next at once; a refusal or an
-   * uncertain result under policy `fail` settles it as failed.
-   */
-  private async tryCandidates(m: SmsMessage, attempts: number, candidates: string[]): Promise<Attempt> {
-    let last = '';
-    let possibleDuplicate: string | undefined;
-    for (const name of candidates) {
-      const grant = this.o.pool.acquire(name);
-      if (!grant.allowed) {
-        last ||= `${name}: breaker half-open, its probe is under way`;
-        continue;
-      }
-      try {
-        await this.record.submitting(m, name, attempts, last || undefined);
-      } catch (e) {
-        this.o.pool.release(name, grant.probe);
-        throw e;
-      }
-      const res = await this.submit(name, m);
-      if (res.ok || !res.temporary) this.o.pool.answered(name, grant.probe);
-      else this.o.pool.failed(name, grant.probe, res.reason);
-      if (res.ok) {
-        await this.record.submitted(m, name, res.connectorMessageId, possibleDuplicate && `possibly duplicated: ${possibleDuplicate} may also have taken it`);
-        return { settled: true };
-      }
-      if (!res.temporary) {
-        await this.record.finish(m, res.final ?? 'failed', res.reason, name);
-        return { settled: true };
-      }
-      last = `${name}: ${res.reason}`;
-      if (!res.uncertain) continue;
-      if (this.o.pool.onUncertain(name) === 'fail') {
-        await this.record.finish(m, 'failed', uncertainReason(name, res.reason), name);
-        return { settled: true };
-      }
-      possibleDuplicate = name;
-      last += `; possibly duplicated: ${name} may have taken it, sending again (onUncertain resend)`;
-      this.o.log('sms-possible-duplicate', { msgId: m.id, to: m.to, connector: name, reason: res.reason });
-    }
-    return { settled: false, reason: last };
-  }
-
-  private async submit(name: string, m: SmsMessage): Promise<SubmitResult> {
-    try {
-      return await this.o.pool.get(name)!.submit({ id: m.id, to: m.to, text: m.text, encoding: m.encoding, segments: m.segments, sender: m.sender });
-    } catch (e) {
-      return { ok: false, temporary: true, reason: `connector error: ${(e as Error).message}` };
-    }
+    await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random));
   }
 
   private async onReport(connector: string, r: DeliveryReport): Promise<void> {
@@ -177,9 +125,4 @@ export class Dispatcher {
         .catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message }));
     }
   }
-}
-
-/** For the sender: we cannot know, and we say so rather than guess. */
-export function uncertainReason(connector: string, reason: string): string {
-  return `the SMS may or may not have reached the carrier (${connector}: ${reason}); not sent again, to avoid sending it twice`;
 }

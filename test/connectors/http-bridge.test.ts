@@ -2,7 +2,9 @@ import { rm } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ConfigError } from '../../src/config/load.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { freePort } from '../helpers/process.js';
 import { mailer } from '../helpers/smtp.js';
 import { startLoopback, type Loopback, type Recorded } from './http/loopback.js';
 
@@ -101,6 +103,23 @@ H('http :: a report with a wrong secret :: 403 and the status does not change; w
 H('http :: the aggregator refuses the number (400) :: rejected with its own words, a failure confirmation', async ({ b }) => {
   const id = await send(b, '+447400129999', 'Nobody home.');
   assert.match(await confirmation(b, id, 'rejected'), /HTTP 400: number not in service/);
+});
+
+H('http :: a connector that cannot start (its report port taken by another) :: the start stops with its name, the others are stopped again', async () => {
+  const port = await freePort();
+  const hook = { enabled: true, listen: { port }, secret: 'a-secret-of-16-chars' };
+  const connectors = ['a', 'b'].map((name) => ({ name, type: 'http' as const, http: { url: 'http://127.0.0.1:9/sms', webhook: hook } }));
+  try {
+    await startTestBridge({ connectors });
+    assert.unreachable('should not start');
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, /connector "b" \(http\) cannot start: listen EADDRINUSE/);
+  }
+  // "a" let go of the port when the start was abandoned
+  const again = await startTestBridge({ connectors: connectors.slice(0, 1) });
+  await again.stop();
+  await rm(again.dir, { recursive: true, force: true });
 });
 
 H.run();

@@ -26,11 +26,17 @@ const twoSims = (extra: Partial<Record<'first' | 'second', object>> = {}) => [
   { name: 'second', type: 'simulator', ...extra.second },
 ] as Array<DeepPartial<ConnectorConfig>>;
 
-async function withTwo(overrides: DeepPartial<Config>, fn: (t: Two) => Promise<void>, opts: { random?: () => number; ids?: () => () => string } = {}): Promise<void> {
+interface TwoOptions {
+  random?: () => number;
+  ids?: () => () => string;
+  now?: () => Date;
+}
+
+async function withTwo(overrides: DeepPartial<Config>, fn: (t: Two) => Promise<void>, opts: TwoOptions = {}): Promise<void> {
   const first = new ScriptedSimulator('first', opts.ids ? { nextId: opts.ids() } : {});
   const second = new ScriptedSimulator('second', opts.ids ? { nextId: opts.ids() } : {});
   const b = await startTestBridge({ connectors: twoSims(), dispatch: { retry: { baseSeconds: 0.2, jitter: 0 } }, ...overrides }, undefined,
-    { connectors: { first, second }, random: opts.random ?? seeded(7) });
+    { connectors: { first, second }, random: opts.random ?? seeded(7), now: opts.now });
   try {
     await fn({ b, first, second });
   } finally {
@@ -170,6 +176,28 @@ F('no route :: no rule matches and the default route is disabled :: failed with 
     assert.match(text, /no route for \+4915112345003: no routing rule matches \(country DE/);
     assert.is(first.calls.length + second.calls.length, 0);
   });
+});
+
+F('retries :: every connector fails temporarily :: exponential waits, then failed with the last reason after maxAgeHours', async () => {
+  let t = Date.now();
+  const retry = { baseSeconds: 60, factor: 3, maxSeconds: 3600, jitter: 0 };
+  await withTwo({ dispatch: { retry, maxAgeHours: 1 } }, async ({ b, first, second }) => {
+    first.behaviour = 'temporary';
+    second.behaviour = 'temporary';
+    const [id] = await mailTo(b, numbers(1, 500));
+    const waits = async (n: number) => (await waitFor(`${n} retries`, () => {
+      const r = b.events.filter((e) => e.evt === 'sms-retry' && e.msgId === id);
+      return r.length >= n ? r : undefined;
+    })).map((e) => e.wait);
+    assert.equal(await waits(1), [60]);
+    t += 60_000;
+    assert.equal(await waits(2), [60, 180]);
+    t += 2 * 3600_000;
+    const confs = await confirmations(b, [id], 'failed');
+    const text = (await simpleParser([...confs.values()][0])).text ?? '';
+    assert.match(text, /gave up after 3 attempts in 1 h: second: second is throttling \(simulated\)/);
+    assert.equal([first.calls.length, second.calls.length], [3, 3], 'each attempt tried both, in order');
+  }, { now: () => new Date(t) });
 });
 
 F('weighted :: 3 : 1 with a seeded random :: the split roughly follows the weights, each SMS once', async () => {

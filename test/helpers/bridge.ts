@@ -39,11 +39,24 @@ export interface TestBridgeExtras {
   random?: () => number;
   /** Environment for "${NAME}" values in the config (secrets). */
   env?: NodeJS.ProcessEnv;
+  /** The bridge's clock (timers still run on real time). */
+  now?: () => Date;
 }
 
 /** Starts a bridge on 127.0.0.1:0 with its own temp store; pass `dir` to reuse a store (restart tests). */
 export async function startTestBridge(overrides: DeepPartial<Config> = {}, dir?: string, extras: TestBridgeExtras = {}): Promise<TestBridge> {
+  const own = !dir;
   dir ??= await mkdtemp(join(tmpdir(), 'mail2sms-test-'));
+  try {
+    return await start(overrides, dir, extras);
+  } catch (e) {
+    // a bridge that did not start leaves nothing behind
+    if (own) await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function start(overrides: DeepPartial<Config>, dir: string, extras: TestBridgeExtras): Promise<TestBridge> {
   const defaults = { smtp: { port: 0 }, store: { dir }, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 20 } }], log: { level: 'silent' } };
   const config = buildConfig(merge(defaults, overrides), 'test', extras.env);
   const sims: Record<string, RecordingSimulator> = {};
@@ -54,7 +67,7 @@ export async function startTestBridge(overrides: DeepPartial<Config> = {}, dir?:
   }
   const events: Array<Record<string, unknown>> = [];
   const bridge = await startBridge(config, {
-    log: (evt, data) => events.push({ evt, ...data }), connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random,
+    log: (evt, data) => events.push({ evt, ...data }), connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random, now: extras.now,
   });
   const sim = Object.values(sims)[0];
   return { ...bridge, dir, port: bridge.smtp.port, config, sims, sim, events };
