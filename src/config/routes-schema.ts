@@ -22,7 +22,7 @@ const rule = {
     match: obj('What the SMS must be like; every list given must contain a match (lists left empty match anything).', {
       prefixes: strings([], 'E.164 prefixes of the destination, e.g. ["+44", "+4915"].', { pattern: '^\\+[0-9]{1,14}$' }),
       countries: strings([], 'ISO 3166 countries of the destination (from the number plan), e.g. ["DE", "AT"].', { pattern: '^[A-Z]{2}$' }),
-      accounts: strings([], 'Sending accounts (every SMS has the account "default" until accounts exist).', { minLength: 1 }),
+      accounts: strings([], 'Sending accounts (accounts[].name).', { minLength: 1 }),
       senders: strings([], 'Sender IDs (as the SMS carries them; case-sensitive).', { minLength: 1 }),
       kinds: strings([], 'Message kinds: gsm7 / unicode (encoding), single / multipart (one segment or more), scheduled (has a send time).', { enum: [...MESSAGE_KINDS] }),
     }),
