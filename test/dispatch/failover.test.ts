@@ -30,11 +30,14 @@ interface TwoOptions {
   random?: () => number;
   ids?: () => () => string;
   now?: () => Date;
+  /** The simulators' own report delay. */
+  deliveryDelayMs?: number;
 }
 
 async function withTwo(overrides: DeepPartial<Config>, fn: (t: Two) => Promise<void>, opts: TwoOptions = {}): Promise<void> {
-  const first = new ScriptedSimulator('first', opts.ids ? { nextId: opts.ids() } : {});
-  const second = new ScriptedSimulator('second', opts.ids ? { nextId: opts.ids() } : {});
+  const sim = (name: string) => new ScriptedSimulator(name, { deliveryDelayMs: opts.deliveryDelayMs, ...(opts.ids ? { nextId: opts.ids() } : {}) });
+  const first = sim('first');
+  const second = sim('second');
   const b = await startTestBridge({ connectors: twoSims(), dispatch: { retry: { baseSeconds: 0.2, jitter: 0 } }, ...overrides }, undefined,
     { connectors: { first, second }, random: opts.random ?? seeded(7), now: opts.now });
   try {
@@ -165,6 +168,19 @@ F('reports :: two connectors hand out the same message id :: each report reaches
     const finals = b.events.filter((e) => e.evt === 'sms-final').map((e) => [e.msgId, e.status, e.connector]);
     assert.equal(finals.sort(), [[ids[0], 'delivered', 'first'], [ids[1], 'delivered', 'second']]);
   }, { ids: sameIds });
+});
+
+F('reports :: a report that overtakes its submit answer, on the second connector :: kept until the answer is recorded, delivered once', async () => {
+  await withTwo({}, async ({ b, first, second }) => {
+    first.behaviour = 'temporary';
+    second.reportBeforeAnswer = true;
+    const ids = await mailTo(b, numbers(3, 600));
+    await assertEachOnce(b, ids, [first, second]);
+    for (const id of ids) {
+      const finals = b.events.filter((e) => e.evt === 'sms-final' && e.msgId === id);
+      assert.equal(finals.map((e) => [e.status, e.connector]), [['delivered', 'second']]);
+    }
+  }, { deliveryDelayMs: 3600_000 }); // the simulators' own reports would come far too late: only the early ones count
 });
 
 F('no route :: no rule matches and the default route is disabled :: failed with the reason, and a failure confirmation', async () => {

@@ -46,8 +46,9 @@ async function crashedWith(dir: string, submitting: Record<string, string | unde
 
 R('restart :: each submitting SMS is asked of its own connector; taken → submitted there, not taken → sent again, unknown connector → failed', async ({ dir }) => {
   await crashedWith(dir, { 'R.1': 'second', 'R.2': 'first', 'R.3': undefined, 'R.4': 'retired' });
-  const first = new ScriptedSimulator('first');
-  const second = new ScriptedSimulator('second');
+  // the simulators' own reports (resume re-arms them) would come far too late: only the ones sent below count
+  const first = new ScriptedSimulator('first', { deliveryDelayMs: 3600_000 });
+  const second = new ScriptedSimulator('second', { deliveryDelayMs: 3600_000 });
   second.takenBefore.set('R.1', 'SAME-1');
   first.takenBefore.set('R.3', 'OLD-3');
   const connectors = [{ name: 'first', type: 'simulator' as const }, { name: 'second', type: 'simulator' as const }];

@@ -6,6 +6,8 @@ export type Behaviour = 'ok' | 'temporary' | 'uncertain' | 'down';
 
 export class ScriptedSimulator extends RecordingSimulator {
   behaviour: Behaviour = 'ok';
+  /** Send the delivery report before answering the submit (as SMSCs do when a receipt overtakes submit_sm_resp). */
+  reportBeforeAnswer = false;
   /** Every submit call, whatever it answered (sent holds only those taken). */
   readonly calls: OutboundSms[] = [];
   /** Every lookup (reconcile after a restart). */
@@ -24,7 +26,11 @@ export class ScriptedSimulator extends RecordingSimulator {
       case 'temporary': return { ok: false, temporary: true, reason: `${this.name} is throttling (simulated)` };
       case 'down': return { ok: false, temporary: true, reason: `${this.name} is not bound (simulated)` };
       case 'uncertain': return { ok: false, temporary: true, uncertain: true, reason: `no answer from ${this.name} within 10000 ms (simulated)` };
-      default: return super.submit(sms);
+      default: {
+        const res = await super.submit(sms);
+        if (res.ok && this.reportBeforeAnswer) this.report(res.connectorMessageId, 'delivered');
+        return res;
+      }
     }
   }
 
