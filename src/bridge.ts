@@ -49,7 +49,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
 
   // Built first: a connector that cannot work with this config stops the start before anything is opened.
-  const pool = buildPool(config, { now, under }, o);
+  const pool = buildPool(config, { now, under, log: o.log }, o);
   const store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log: o.log });
   await store.open();
   const settings = new SettingsStore({ file: join(dir, 'settings.json'), pollMs: 1000 });

@@ -7,6 +7,7 @@
  * makes the compiler ask for it.
  */
 import type { ConnectorConfig, ConnectorType } from '../config/types.js';
+import type { LogFn } from '../log.js';
 import { HttpConnector, optionProblems } from './http/connector.js';
 import { httpOptionsFromConfig } from './http/from-config.js';
 import { kannelPreset } from './http/kannel.js';
@@ -15,6 +16,8 @@ import type { Connector } from './types.js';
 
 export interface ConnectorContext {
   now: () => Date;
+  /** For connectors with events of their own (link state, throttling). */
+  log: LogFn;
   /** Resolves a path relative to store.dir. */
   under: (path: string) => string;
 }

@@ -9,7 +9,7 @@ import { startLoopback } from './http/loopback.js';
 const F = suite('connectors from the config');
 
 const gsm: OutboundSms = { id: 'sms-1', to: '+4915112345678', text: 'Hello world & co', encoding: 'GSM7', segments: 1 };
-const ctx = { now: () => new Date(), under: (p: string) => p };
+const ctx = { now: () => new Date(), under: (p: string) => p, log: () => {} };
 
 F('kannel preset through the config :: the exact sendsms query, password from the environment', async () => {
   const kannel = await startLoopback();
