@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Accounts } from './accounts/registry.js';
+import { accountInheritance, Accounts } from './accounts/registry.js';
 import { SettingsStore } from './accounts/settings.js';
 import type { Config } from './config/types.js';
 import { ConfigError } from './config/load.js';
@@ -56,7 +56,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   await settings.open();
   const accounts = new Accounts({
     accounts: config.accounts, settings, log: o.log,
-    inherit: { timeZone: config.options.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, maxSegments: config.text.maxSegments },
+    inherit: accountInheritance(config),
   });
   try {
     await pool.start();

@@ -1,7 +1,12 @@
 import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
 import { NetworkMap, parseNetwork } from './networks.js';
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from './schema.js';
+import { parseSenderId } from '../sms/sender-id.js';
+import { allowedSenderIds, chooseSender } from './sender-ids.js';
+import { optionProblems } from './validate.js';
 import type { SettingsData, SettingsStore } from './settings.js';
 import type { Account, AccountConfig, AccountInheritance } from './types.js';
 
@@ -14,6 +19,7 @@ export class AccountChangeError extends Error {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
 const validateAccount = ajv.compile(accountSchema);
 
 /** Problems of the accounts list as a whole, which the schema cannot see: names and networks must be unique. */
@@ -35,6 +41,7 @@ export function accountsProblems(accounts: readonly AccountConfig[], maxSegments
     if (a.maxSegments !== undefined && a.maxSegments > maxSegments) {
       problems.push(`accounts[${i}].maxSegments: is ${a.maxSegments}; allowed: at most text.maxSegments (${maxSegments})`);
     }
+    problems.push(...optionProblems(a, `accounts[${i}].`));
   });
   return problems;
 }
@@ -49,7 +56,25 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     defaultCountry: c.defaultCountry ?? inherit.defaultCountry,
     notify: c.notify ?? inherit.notify,
     maxSegments: Math.min(c.maxSegments ?? inherit.maxSegments, inherit.maxSegments),
+    senderId: (c.senderId ?? inherit.senderId) || undefined,
+    numericSender: (c.numericSender ?? inherit.numericSender) || undefined,
+    allowedSenderIds: Object.freeze([...(c.allowedSenderIds ?? inherit.allowedSenderIds ?? [])]),
+    validityHours: (c.validityHours ?? inherit.validityHours) || undefined,
+    duplicateDetection: c.duplicateDetection ?? inherit.duplicateDetection ?? false,
+    duplicateWindowMinutes: c.duplicateWindowMinutes ?? inherit.duplicateWindowMinutes ?? 10,
+    signaturePatterns: Object.freeze([...(c.signaturePatterns ?? [])]),
+    quietHours: c.quietHours ?? inherit.quietHours,
   });
+}
+
+/** What accounts inherit from the gateway-wide configuration. */
+export function accountInheritance(config: Config): AccountInheritance {
+  const o = config.options;
+  return {
+    timeZone: o.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, maxSegments: config.text.maxSegments,
+    senderId: o.senderId, numericSender: o.numericSender, allowedSenderIds: o.allowedSenderIds, validityHours: o.validityHours,
+    duplicateDetection: o.duplicateDetection, duplicateWindowMinutes: o.duplicateWindowMinutes, quietHours: o.quietHours,
+  };
 }
 
 export interface AccountsOptions {
@@ -119,8 +144,30 @@ export class Accounts {
     const problems: string[] = [];
     if (!validateAccount(merged)) {
       for (const e of validateAccount.errors ?? []) problems.push(`${e.instancePath.slice(1) || '(account)'}: ${e.message ?? e.keyword}`);
+      return problems;
     }
-    return problems.concat(accountsProblems([merged as AccountConfig], this.o.inherit.maxSegments));
+    return problems.concat(
+      accountsProblems([merged as AccountConfig], this.o.inherit.maxSegments).map((p) => p.replace(/^accounts\[0\]\./, '')),
+      this.senderChangeProblems(base, changes),
+    );
+  }
+
+  /**
+   * A run-time change may only pick sender IDs the configuration already
+   * allows the account: the portal must not let a company send under a
+   * name the operator never approved.
+   */
+  private senderChangeProblems(base: AccountConfig, changes: Record<string, unknown>): string[] {
+    const configured = effective(base, this.o.inherit);
+    const allowed = { account: base.name, defaultId: configured.senderId, numericFallback: configured.numericSender, allowed: configured.allowedSenderIds, numericOnlyCountries: [], onNumericOnly: 'reject' as const };
+    const problems: string[] = [];
+    for (const key of ['senderId', 'numericSender'] as const) {
+      const v = changes[key];
+      const id = typeof v === 'string' ? parseSenderId(v) : undefined;
+      if (!id || chooseSender(id, undefined, allowed).ok) continue;
+      problems.push(`${key}: "${v as string}" is not among the sender IDs the configuration allows this account (${allowedSenderIds(allowed).join(', ') || 'none'})`);
+    }
+    return problems;
   }
 
   private rebuild(data: SettingsData | undefined): void {

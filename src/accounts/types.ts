@@ -1,3 +1,4 @@
+import type { QuietHours } from '../dispatch/quiet-hours.js';
 import type { NotifyLevel } from '../store/types.js';
 
 /** An `accounts` entry as written in the configuration (src/accounts/schema.ts); optional keys inherit gateway-wide values. */
@@ -10,6 +11,14 @@ export interface AccountConfig {
   defaultCountry?: string;
   notify?: NotifyLevel;
   maxSegments?: number;
+  senderId?: string;
+  numericSender?: string;
+  allowedSenderIds?: string[];
+  validityHours?: number;
+  duplicateDetection?: boolean;
+  duplicateWindowMinutes?: number;
+  signaturePatterns?: string[];
+  quietHours?: QuietHours;
 }
 
 /** An account as the bridge uses it: inherited values filled in, run-time changes applied. */
@@ -22,12 +31,32 @@ export interface Account {
   readonly defaultCountry: string;
   readonly notify: NotifyLevel;
   readonly maxSegments: number;
+  /** Default sender ID; undefined: the connector's. */
+  readonly senderId?: string;
+  /** Numeric sender for countries that take no names; undefined: none. */
+  readonly numericSender?: string;
+  readonly allowedSenderIds: readonly string[];
+  /** Default validity; undefined: the carrier's. */
+  readonly validityHours?: number;
+  readonly duplicateDetection: boolean;
+  readonly duplicateWindowMinutes: number;
+  /** The account's own signature patterns, applied on top of text.signaturePatterns. */
+  readonly signaturePatterns: readonly string[];
+  /** Undefined or without window and days: none. */
+  readonly quietHours?: QuietHours;
 }
 
-/** The gateway-wide values an account inherits when it does not set its own. */
+/** The gateway-wide values an account inherits when it does not set its own ('' and 0 stand for "none"). */
 export interface AccountInheritance {
   timeZone: string;
   defaultCountry: string;
   notify: NotifyLevel;
   maxSegments: number;
+  senderId?: string;
+  numericSender?: string;
+  allowedSenderIds?: readonly string[];
+  validityHours?: number;
+  duplicateDetection?: boolean;
+  duplicateWindowMinutes?: number;
+  quietHours?: QuietHours;
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { accountsProblems } from '../accounts/registry.js';
+import { isTimeZone, optionProblems, quietHoursProblems } from '../accounts/validate.js';
 import { configProblems } from './check.js';
 import { configSchema } from './schema.js';
 import type { Config } from './types.js';
@@ -102,16 +103,8 @@ function crossChecks(c: Config): string[] {
   ];
   const badZones = zones.filter(([, z]) => z !== undefined && !isTimeZone(z))
     .map(([key, z]) => `${key}: is ${JSON.stringify(z)}; allowed: an IANA time zone such as "Europe/Berlin"`);
-  return [...badZones, ...accountsProblems(c.accounts, c.text.maxSegments), ...configProblems(c)];
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  const countries = Object.entries(c.options.countryQuietHours).flatMap(([cc, q]) => quietHoursProblems(q, `options.countryQuietHours.${cc}`));
+  return [...badZones, ...optionProblems(c.options, 'options.'), ...countries, ...accountsProblems(c.accounts, c.text.maxSegments), ...configProblems(c)];
 }
 
 /**

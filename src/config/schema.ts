@@ -5,7 +5,7 @@
  * Every key has a `default` and a `description`, so no file is needed to start.
  */
 
-import { accountSchema, DEFAULT_ACCOUNTS } from '../accounts/schema.js';
+import { accountSchema, DEFAULT_ACCOUNTS, quietHoursSchema } from '../accounts/schema.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
 import { connectorsSchema } from './connectors-schema.js';
 import { defaultRouteSchema, routesSchema } from './routes-schema.js';
@@ -54,9 +54,28 @@ export const configSchema = {
       transliterate: bool(true, 'Replace typographic characters (smart quotes, dashes, ellipsis, non-breaking space) with GSM-7 equivalents so one autocorrected quote does not double the price.'),
       maxSegments: int(6, 'Longest SMS accepted, in segments; longer texts get 552 5.3.4.', 1, 255),
     }),
-    options: obj('Sending options that senders give per mail (X-SMS-* headers or [KEY:VALUE] subject tags).', {
+    options: obj('Sending options that senders give per mail (X-SMS-* headers or [KEY:VALUE] subject tags), and the defaults accounts inherit.', {
       timeZone: str('Europe/Berlin', 'IANA time zone in which local send times such as [AT:01.12.2026 09:00] are read.'),
       maxAheadDays: int(30, 'How far ahead a send time may lie.', 1, 365),
+      senderId: str('', 'Default sender ID of accounts that set none; empty: the connector\'s (the aggregator\'s) default.'),
+      numericSender: str('', 'Default numeric fallback sender of accounts that set none (see numericOnlyCountries); empty: none.'),
+      allowedSenderIds: {
+        type: 'array', items: { type: 'string', minLength: 1 }, default: [],
+        description: 'Sender IDs a mail may ask for, for accounts that list none ("*": any). Empty: only an account\'s own senderId and numericSender.',
+      },
+      numericOnlyCountries: {
+        type: 'array', items: { type: 'string', pattern: '^[A-Z]{2}$' }, default: ['US', 'CA', 'PR', 'CN'],
+        description: 'Countries whose carriers do not deliver alphanumeric sender IDs; SMS there get the account\'s numericSender instead (see onNumericOnly).',
+      },
+      onNumericOnly: str('fallback', 'What happens to a name as sender ID for a number in numericOnlyCountries: fallback: the account\'s numericSender replaces it (refused when the account has none); reject: the mail is refused with 550 5.7.1.', { enum: ['fallback', 'reject'] }),
+      validityHours: { type: 'number', minimum: 0, maximum: 72, default: 0, description: 'Default validity of accounts that set none, in hours; 0: the carrier\'s own.' },
+      duplicateDetection: bool(false, 'Default of accounts that set none: the same text from the same sender to the same number is sent only once within duplicateWindowMinutes.'),
+      duplicateWindowMinutes: int(10, 'Default window of duplicate detection by content.', 1, 10080),
+      quietHours: quietHoursSchema('Default quiet hours of accounts that set none, in the recipient\'s local time; off by default.', true),
+      countryQuietHours: {
+        type: 'object', default: {}, propertyNames: { pattern: '^[A-Z]{2}$' }, additionalProperties: quietHoursSchema('Quiet hours of one country.', false),
+        description: 'Quiet hours per destination country, for every account, in that country\'s local time, e.g. {"FR": {"from": "20:00", "to": "08:00", "days": ["sun"]}}. Off by default.',
+      },
     }),
     store: obj('Durable storage of messages.', {
       dir: str('data', 'Folder of the journal, the state snapshot and the archive (relative to the working directory).'),

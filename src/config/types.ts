@@ -1,5 +1,6 @@
 import type { AccountConfig } from '../accounts/types.js';
 import type { DeliveryReport } from '../connectors/types.js';
+import type { QuietHours } from '../dispatch/quiet-hours.js';
 import type { NotifyLevel } from '../store/types.js';
 import type { MESSAGE_KINDS } from './routes-schema.js';
 
@@ -27,6 +28,16 @@ export interface Config {
   options: {
     timeZone: string;
     maxAheadDays: number;
+    senderId: string;
+    numericSender: string;
+    allowedSenderIds: string[];
+    numericOnlyCountries: string[];
+    onNumericOnly: 'fallback' | 'reject';
+    validityHours: number;
+    duplicateDetection: boolean;
+    duplicateWindowMinutes: number;
+    quietHours: QuietHours;
+    countryQuietHours: Record<string, QuietHours>;
   };
   store: {
     dir: string;

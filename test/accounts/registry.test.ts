@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AccountChangeError, Accounts } from '../../src/accounts/registry.js';
+import { accountInheritance, AccountChangeError, Accounts } from '../../src/accounts/registry.js';
 import { SettingsStore } from '../../src/accounts/settings.js';
 import type { AccountConfig } from '../../src/accounts/types.js';
 import { buildConfig, ConfigError } from '../../src/config/load.js';
@@ -19,7 +19,11 @@ R.after.each(async (ctx) => { await rm(ctx.dir, { recursive: true, force: true }
 
 R('inherit :: an account without its own values gets the gateway-wide ones; its own win', () => {
   const a = new Accounts({ accounts: [ACME, BETA], inherit });
-  assert.equal({ ...a.get('beta') }, { name: 'beta', description: '', networks: ['192.0.2.0/24'], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6 });
+  assert.equal({ ...a.get('beta') }, {
+    name: 'beta', description: '', networks: ['192.0.2.0/24'], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6,
+    senderId: undefined, numericSender: undefined, allowedSenderIds: [], validityHours: undefined, duplicateDetection: false, duplicateWindowMinutes: 10,
+    signaturePatterns: [], quietHours: undefined,
+  });
   assert.is(a.get('acme')!.defaultCountry, 'AT');
   assert.is(a.get('acme')!.maxSegments, 3);
   assert.is(a.forNetwork('10.9.8.7')!.name, 'acme');
@@ -41,10 +45,46 @@ R('change :: a default changed at run time applies at once and survives a new re
   assert.is(a.get('acme')!.notify, 'final', 'null removes the change: the inherited value applies again');
 });
 
+R('inherit :: sending defaults come from options.* unless the account sets its own ({} switches quiet hours off)', () => {
+  const config = buildConfig({
+    options: { senderId: 'GATEWAY', allowedSenderIds: ['*'], validityHours: 24, duplicateDetection: true, quietHours: { from: '21:00', to: '08:00' } },
+    accounts: [
+      { name: 'plain' },
+      { name: 'own', senderId: 'ACME', numericSender: '+15005550006', allowedSenderIds: ['ACME Bank'], validityHours: 2, duplicateDetection: false, duplicateWindowMinutes: 30, signaturePatterns: ['^Gruß'], quietHours: {} },
+    ],
+  });
+  const a = new Accounts({ accounts: config.accounts, inherit: accountInheritance(config) });
+  const plain = a.get('plain')!;
+  assert.equal([plain.senderId, plain.numericSender, plain.allowedSenderIds, plain.validityHours, plain.duplicateDetection, plain.duplicateWindowMinutes, plain.quietHours?.from],
+    ['GATEWAY', undefined, ['*'], 24, true, 10, '21:00']);
+  const own = a.get('own')!;
+  assert.equal([own.senderId, own.numericSender, own.allowedSenderIds, own.validityHours, own.duplicateDetection, own.duplicateWindowMinutes, own.signaturePatterns, own.quietHours],
+    ['ACME', '+15005550006', ['ACME Bank'], 2, false, 30, ['^Gruß'], {}]);
+});
+
+R('change :: the portal may switch the default sender ID only among those the configuration allows', async ({ dir }) => {
+  const settings = new SettingsStore({ file: join(dir, 'settings.json') });
+  await settings.open();
+  const a = new Accounts({ accounts: [{ ...ACME, senderId: 'ACME', allowedSenderIds: ['ACME Bank', '+4930123456'] }], inherit, settings });
+  assert.is((await a.changeDefaults('acme', { senderId: 'acme bank' })).senderId, 'acme bank');
+  assert.is((await a.changeDefaults('acme', { senderId: '004930123456', quietHours: { from: '20:00', to: '08:00', days: ['sun'] } })).quietHours?.days?.[0], 'sun');
+  try {
+    await a.changeDefaults('acme', { senderId: 'EVILCORP' });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, AccountChangeError);
+    assert.is((e as Error).message, 'senderId: "EVILCORP" is not among the sender IDs the configuration allows this account (ACME Bank, +4930123456, ACME)');
+  }
+});
+
 const BAD: Array<[string, Record<string, unknown>, RegExp]> = [
   ['a value the schema refuses', { notify: 'sometimes' }, /notify: must be equal to one of the allowed values/],
   ['more segments than the gateway allows', { maxSegments: 9 }, /maxSegments: is 9; allowed: at most text\.maxSegments \(6\)/],
   ['a key that is not a default option (networks are security, config only)', { networks: ['0.0.0.0/0'] }, /networks: cannot be changed at run time/],
+  ['the sender ID allowlist (config only: the portal must not widen it)', { allowedSenderIds: ['*'] }, /allowedSenderIds: cannot be changed at run time/],
+  ['a signature pattern that is no regex', { signaturePatterns: ['(unclosed'] }, /signaturePatterns\/0: must match format "regex"/],
+  ['quiet hours with a start and no end', { quietHours: { from: '20:00' } }, /^quietHours: has from without to/],
+  ['a numeric fallback that is a name', { numericSender: 'ACME' }, /numericSender: is "ACME"; allowed: a number/],
 ];
 for (const [name, patch, want] of BAD) {
   R(`change :: refused: ${name}; nothing is written`, async ({ dir }) => {

@@ -1,0 +1,51 @@
+/**
+ * Checks of sending options that JSON Schema cannot express, shared by the
+ * configuration (accounts and the gateway-wide `options`) and run-time
+ * changes, so that both refuse the same values with the same words.
+ */
+import type { QuietHours } from '../dispatch/quiet-hours.js';
+import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
+
+interface SendingDefaults {
+  senderId?: string;
+  numericSender?: string;
+  allowedSenderIds?: readonly string[];
+  quietHours?: QuietHours;
+}
+
+/** Problems as "<prefix><key>: …", e.g. "accounts[0].senderId: …" or "options.senderId: …". */
+export function optionProblems(o: SendingDefaults, prefix: string): string[] {
+  const problems: string[] = [];
+  const sender = (key: string, v: string | undefined, numeric: boolean) => {
+    if (!v) return;
+    const id = parseSenderId(v);
+    if (!id) problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: ${numeric ? 'an international number like +4930123456 or a short code of 3 to 8 digits' : SENDER_ID_FORMS}`);
+    else if (numeric && id.kind === 'alphanumeric') problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: a number (international or short code), since it stands in where names are not delivered`);
+  };
+  sender('senderId', o.senderId, false);
+  sender('numericSender', o.numericSender, true);
+  (o.allowedSenderIds ?? []).forEach((v, i) => {
+    if (v !== '*') sender(`allowedSenderIds[${i}]`, v, false);
+  });
+  if (o.quietHours) problems.push(...quietHoursProblems(o.quietHours, `${prefix}quietHours`));
+  return problems;
+}
+
+export function quietHoursProblems(q: QuietHours, key: string): string[] {
+  const problems: string[] = [];
+  if (Boolean(q.from) !== Boolean(q.to)) problems.push(`${key}: has ${q.from ? 'from' : 'to'} without ${q.from ? 'to' : 'from'}; allowed: both (a daily window like 20:00 to 08:00) or neither`);
+  else if (q.from && q.from === q.to) problems.push(`${key}: from and to are both ${q.from}; allowed: two different times`);
+  for (const [i, zone] of (q.timeZones ?? []).entries()) {
+    if (!isTimeZone(zone)) problems.push(`${key}.timeZones[${i}]: is ${JSON.stringify(zone)}; allowed: an IANA time zone such as "Europe/Paris"`);
+  }
+  return problems;
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
