@@ -4,19 +4,16 @@
  * forms, so the wording of errors lives in one place.
  */
 
+import { parseSenderId } from '../sms/sender-id.js';
+
 export type NotifyLevel = 'none' | 'failure' | 'delivery' | 'all';
 
 /** Upper bound for X-SMS-Validity / [VALIDITY]. 72 h is what carriers commonly honour; longer values are cut by SMSCs silently. */
 export const MAX_VALIDITY_HOURS = 72;
 
-const ALNUM_SENDER = /^[A-Za-z0-9 ]{1,11}$/;
-const NUMERIC_SENDER = /^\+?[0-9]{1,15}$/;
-
-/** Syntax only; allowlists and per-country rules come later. Anything else (CR/LF included) is refused. */
+/** Syntax only (src/sms/sender-id.ts), in its canonical form; allowlists and country rules apply later. CR/LF and anything else are refused. */
 export function senderId(raw: string): string | undefined {
-  if (NUMERIC_SENDER.test(raw)) return raw;
-  if (ALNUM_SENDER.test(raw) && /[A-Za-z]/.test(raw)) return raw;
-  return undefined;
+  return parseSenderId(raw)?.id;
 }
 
 const NOTIFY_LEVELS: readonly NotifyLevel[] = ['none', 'failure', 'delivery', 'all'];
@@ -72,12 +69,32 @@ function minuteOfDay(text: string): number | undefined {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-/** `20:00/08:00`: local times, kept as given; a window that starts where it ends is meaningless. */
-export function blackout(raw: string): { from: string; to: string } | undefined {
-  const m = /^(\S+)\s*\/\s*(\S+)$/.exec(raw);
-  if (!m) return undefined;
-  const from = minuteOfDay(m[1]);
-  const to = minuteOfDay(m[2]);
-  if (from === undefined || to === undefined || from === to) return undefined;
-  return { from: m[1], to: m[2] };
+/** One period of [BLACKOUTPERIODS:…]: a daily window in local time, or an absolute one (ISO 8601 instants). */
+export type BlackoutPeriod = { from: string; to: string } | { start: string; end: string };
+
+/**
+ * `20:00/08:00` (every day, in the recipient's local time) or Retarus' ISO
+ * 8601 interval `2026-11-17T01:00:00-08:00/2026-11-17T08:00:00-08:00`;
+ * several separated by commas. `parseInstant` reads one date-time
+ * (an offset-less one in the account's zone). A period that starts where it
+ * ends, or ends before it starts, is meaningless and refused.
+ */
+export function blackout(raw: string, parseInstant: (text: string) => Date | undefined): BlackoutPeriod[] | undefined {
+  const periods: BlackoutPeriod[] = [];
+  for (const part of raw.split(',')) {
+    const m = /^\s*(\S+(?:\s\S+)?)\s*\/\s*(\S+(?:\s\S+)?)\s*$/.exec(part);
+    if (!m) return undefined;
+    const from = minuteOfDay(m[1]);
+    const to = minuteOfDay(m[2]);
+    if (from !== undefined && to !== undefined) {
+      if (from === to) return undefined;
+      periods.push({ from: m[1].padStart(5, '0'), to: m[2].padStart(5, '0') });
+      continue;
+    }
+    const start = parseInstant(m[1]);
+    const end = parseInstant(m[2]);
+    if (!start || !end || end <= start) return undefined;
+    periods.push({ start: start.toISOString(), end: end.toISOString() });
+  }
+  return periods.length ? periods : undefined;
 }

@@ -9,10 +9,11 @@
  */
 import { parseDateTime } from './dates.js';
 import { extractTags } from './subject-tags.js';
+import { SENDER_ID_FORMS } from '../sms/sender-id.js';
 import * as value from './option-values.js';
-import type { NotifyLevel } from './option-values.js';
+import type { BlackoutPeriod, NotifyLevel } from './option-values.js';
 
-export type { NotifyLevel } from './option-values.js';
+export type { BlackoutPeriod, NotifyLevel } from './option-values.js';
 
 export interface SmsOptions {
   sendAt?: Date;
@@ -23,7 +24,7 @@ export interface SmsOptions {
   flash?: boolean;
   maxSegments?: number;
   duplicateDetection?: boolean;
-  blackout?: { from: string; to: string };
+  blackout?: BlackoutPeriod[];
   preview?: boolean;
 }
 
@@ -83,17 +84,28 @@ function sendAt(accepted: string): Source<'sendAt'> {
   };
 }
 
+/** [BLACKOUTPERIODS:…]: date-times in it are read like send times (offset-less ones in the account's zone). */
+function blackout(accepted: string): Source<'blackout'> {
+  return {
+    key: 'blackout',
+    parse: (raw, ctx) => {
+      const periods = value.blackout(raw, (text) => parseDateTime(text, ctx));
+      return periods === undefined ? { accepted } : { value: periods };
+    },
+  };
+}
+
 const ACCEPTED = {
   headerTime: 'an RFC 3339 date-time like 2026-12-01T09:00:00+01:00 or an RFC 5322 one like Tue, 01 Dec 2026 09:00:00 +0100',
   tagTime: 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01.12.2026 09:00 or tomorrow 09:00',
-  sender: 'up to 11 letters, digits and spaces with at least one letter, or up to 15 digits with an optional leading +',
+  sender: SENDER_ID_FORMS,
   notify: 'none, failure, delivery or all',
   onOff: 'ON or OFF',
   flag: 'yes, no, true, false, on or off',
   validity: `a duration above 0 and at most ${value.MAX_VALIDITY_HOURS} hours, like 48h, 30m, 2d or 48 (hours)`,
   reference: '1 to 64 printable characters',
   segments: 'a whole number from 1 to 255',
-  blackout: 'two different local times HH:MM/HH:MM, like 20:00/08:00',
+  blackout: 'periods separated by commas, each two different local times like 20:00/08:00 (every day, the recipient\'s time) or two date-times like 2026-12-24T12:00:00+01:00/2026-12-27T08:00:00+01:00',
 };
 
 const onOff = (raw: string): boolean | undefined => /^(on|off)$/i.test(raw) ? value.flag(raw) : undefined;
@@ -107,6 +119,9 @@ const HEADER_LIST: Array<[string, Source]> = [
   ['X-SMS-Reference', simple('reference', value.reference, ACCEPTED.reference)],
   ['X-SMS-Flash', simple('flash', value.flag, ACCEPTED.flag)],
   ['X-SMS-Max-Segments', simple('maxSegments', value.maxSegments, ACCEPTED.segments)],
+  ['X-SMS-Blackout', blackout(ACCEPTED.blackout)],
+  ['X-SMS-Duplicate-Detection', simple('duplicateDetection', value.flag, ACCEPTED.flag)],
+  ['X-SMS-Preview', simple('preview', value.flag, ACCEPTED.flag)],
 ];
 const HEADERS = new Map(HEADER_LIST.map(([name, source]) => [name.toLowerCase(), { ...source, name }]));
 
@@ -118,7 +133,7 @@ const TAGS = new Map<string, Source>([
   ['VALIDITY', simple('validityHours', value.validityHours, ACCEPTED.validity)],
   ['FLASH', simple('flash', onOff, ACCEPTED.onOff, true)],
   ['CUSTOMERREF', simple('reference', value.reference, ACCEPTED.reference)],
-  ['BLACKOUTPERIODS', simple('blackout', value.blackout, ACCEPTED.blackout)],
+  ['BLACKOUTPERIODS', blackout(ACCEPTED.blackout)],
   ['DUPLICATEDETECTION', simple('duplicateDetection', onOff, ACCEPTED.onOff, true)],
   ['AT', sendAt(ACCEPTED.tagTime)],
   ['FROM', simple('senderId', value.senderId, ACCEPTED.sender)],

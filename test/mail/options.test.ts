@@ -44,13 +44,13 @@ function check(c: Case, expected: Expected): void {
 const at = (iso: string) => new Date(iso);
 const H_TIME = 'an RFC 3339 date-time like 2026-12-01T09:00:00+01:00 or an RFC 5322 one like Tue, 01 Dec 2026 09:00:00 +0100';
 const T_TIME = 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01.12.2026 09:00 or tomorrow 09:00';
-const SENDER = 'up to 11 letters, digits and spaces with at least one letter, or up to 15 digits with an optional leading +';
+const SENDER = 'up to 11 letters, digits and spaces with at least one letter, an international number like +4930123456, or a short code of 3 to 8 digits';
 const NOTIFY = 'none, failure, delivery or all';
 const VALIDITY = 'a duration above 0 and at most 72 hours, like 48h, 30m, 2d or 48 (hours)';
 const REF = '1 to 64 printable characters';
 const FLAG = 'yes, no, true, false, on or off';
 const SEGMENTS = 'a whole number from 1 to 255';
-const BLACKOUT = 'two different local times HH:MM/HH:MM, like 20:00/08:00';
+const BLACKOUT = 'periods separated by commas, each two different local times like 20:00/08:00 (every day, the recipient\'s time) or two date-times like 2026-12-24T12:00:00+01:00/2026-12-27T08:00:00+01:00';
 const err = (option: string, value: string, accepted: string) =>
   `option ${option} has the value "${value}", which is not valid: use ${accepted}`;
 
@@ -70,6 +70,13 @@ const valid: Array<[string, Case, SmsOptions]> = [
   ['X-SMS-Sender-ID E.164 :: sender', { headers: { 'X-SMS-Sender-ID': '+491701234567' } }, { senderId: '+491701234567' }],
   ['X-SMS-Sender-ID short code :: sender', { headers: { 'X-SMS-Sender-ID': '12345' } }, { senderId: '12345' }],
   ['X-SMS-Sender-ID surrounding blanks :: trimmed', { headers: { 'X-SMS-Sender-ID': '  ACME\t' } }, { senderId: 'ACME' }],
+  ['X-SMS-Sender-ID 00 prefix :: international form', { headers: { 'X-SMS-Sender-ID': '004930123456' } }, { senderId: '+4930123456' }],
+  ['X-SMS-Sender-ID 9+ bare digits :: international form', { headers: { 'X-SMS-Sender-ID': '4930123456' } }, { senderId: '+4930123456' }],
+  ['X-SMS-Sender-ID 3-digit short code :: sender', { headers: { 'X-SMS-Sender-ID': '112' } }, { senderId: '112' }],
+  ['X-SMS-Blackout daily :: period', { headers: { 'X-SMS-Blackout': '20:00/08:00' } }, { blackout: [{ from: '20:00', to: '08:00' }] }],
+  ['X-SMS-Duplicate-Detection yes :: on', { headers: { 'X-SMS-Duplicate-Detection': 'yes' } }, { duplicateDetection: true }],
+  ['X-SMS-Duplicate-Detection off :: off', { headers: { 'X-SMS-Duplicate-Detection': 'off' } }, { duplicateDetection: false }],
+  ['X-SMS-Preview yes :: preview', { headers: { 'X-SMS-Preview': 'yes' } }, { preview: true }],
   ['X-SMS-Notify mixed case :: level', { headers: { 'X-SMS-Notify': 'Delivery' } }, { notify: 'delivery' }],
   ['X-SMS-Notify none :: level', { headers: { 'X-SMS-Notify': 'none' } }, { notify: 'none' }],
   ['X-SMS-Validity 48h :: hours', { headers: { 'X-SMS-Validity': '48h' } }, { validityHours: 48 }],
@@ -90,7 +97,12 @@ const valid: Array<[string, Case, SmsOptions]> = [
   ['[VALIDITY:48] :: hours', { subject: '[VALIDITY:48]' }, { validityHours: 48 }],
   ['[FLASH:ON] :: flash', { subject: '[FLASH:ON]' }, { flash: true }],
   ['[CUSTOMERREF] :: reference', { subject: '[CUSTOMERREF:INV-4711]' }, { reference: 'INV-4711' }],
-  ['[BLACKOUTPERIODS] :: window as given', { subject: '[BLACKOUTPERIODS:20:00/08:00]' }, { blackout: { from: '20:00', to: '08:00' } }],
+  ['[BLACKOUTPERIODS] :: window as given', { subject: '[BLACKOUTPERIODS:20:00/08:00]' }, { blackout: [{ from: '20:00', to: '08:00' }] }],
+  ['[BLACKOUTPERIODS] Retarus ISO interval :: absolute period', { subject: '[BLACKOUTPERIODS:2026-12-01T01:00:00.000-08:00/2026-12-01T08:00:00.000-08:00]' },
+    { blackout: [{ start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T16:00:00.000Z' }] }],
+  ['[BLACKOUTPERIODS] several, German dates in the account zone :: all', { subject: '[BLACKOUTPERIODS:12:00/13:30, 24.12.2026 12:00/27.12.2026 08:00]' },
+    { blackout: [{ from: '12:00', to: '13:30' }, { start: '2026-12-24T11:00:00.000Z', end: '2026-12-27T07:00:00.000Z' }] }],
+  ['[BLACKOUTPERIODS] single-digit hour :: padded', { subject: '[BLACKOUTPERIODS:21:00/8:00]' }, { blackout: [{ from: '21:00', to: '08:00' }] }],
   ['[DUPLICATEDETECTION:ON] :: on', { subject: '[DUPLICATEDETECTION:ON]' }, { duplicateDetection: true }],
   // aliases
   ['[AT] German date :: send time', { subject: '[AT:01.12.2026 09:00]' }, { sendAt: at('2026-12-01T08:00:00Z') }],
@@ -182,6 +194,15 @@ const bad: Array<[string, Case, string[]]> = [
   ['[BLACKOUTPERIODS] 24:00 :: rejected', { subject: '[BLACKOUTPERIODS:20:00/24:00]' }, [err('[BLACKOUTPERIODS]', '20:00/24:00', BLACKOUT)]],
   ['[BLACKOUTPERIODS] one time :: rejected', { subject: '[BLACKOUTPERIODS:20:00]' }, [err('[BLACKOUTPERIODS]', '20:00', BLACKOUT)]],
   ['[BLACKOUTPERIODS] empty window :: rejected', { subject: '[BLACKOUTPERIODS:8:00/08:00]' }, [err('[BLACKOUTPERIODS]', '8:00/08:00', BLACKOUT)]],
+  ['[BLACKOUTPERIODS] interval ending before it starts :: rejected', { subject: '[BLACKOUTPERIODS:2026-12-02T08:00:00Z/2026-12-01T08:00:00Z]' },
+    [err('[BLACKOUTPERIODS]', '2026-12-02T08:00:00Z/2026-12-01T08:00:00Z', BLACKOUT)]],
+  ['[BLACKOUTPERIODS] one good, one bad period :: rejected whole', { subject: '[BLACKOUTPERIODS:20:00/08:00,lunch]' }, [err('[BLACKOUTPERIODS]', '20:00/08:00,lunch', BLACKOUT)]],
+  ['X-SMS-Blackout mixed time and date :: rejected', { headers: { 'X-SMS-Blackout': '20:00/2026-12-01T08:00:00Z' } }, [err('X-SMS-Blackout', '20:00/2026-12-01T08:00:00Z', BLACKOUT)]],
+  ['X-SMS-Duplicate-Detection maybe :: rejected', { headers: { 'X-SMS-Duplicate-Detection': 'maybe' } }, [err('X-SMS-Duplicate-Detection', 'maybe', FLAG)]],
+  ['X-SMS-Preview please :: rejected', { headers: { 'X-SMS-Preview': 'please' } }, [err('X-SMS-Preview', 'please', FLAG)]],
+  ['X-SMS-Sender-ID national number with trunk 0 :: rejected', { headers: { 'X-SMS-Sender-ID': '030123456' } }, [err('X-SMS-Sender-ID', '030123456', SENDER)]],
+  ['X-SMS-Sender-ID two digits :: rejected', { headers: { 'X-SMS-Sender-ID': '11' } }, [err('X-SMS-Sender-ID', '11', SENDER)]],
+  ['X-SMS-Sender-ID + and 6 digits :: rejected', { headers: { 'X-SMS-Sender-ID': '+123456' } }, [err('X-SMS-Sender-ID', '+123456', SENDER)]],
   ['[DUPLICATEDETECTION] 1 :: rejected', { subject: '[DUPLICATEDETECTION:1]' }, [err('[DUPLICATEDETECTION]', '1', 'ON or OFF')]],
   ['[PREVIEW] bad value :: rejected', { subject: '[PREVIEW:bitte]' }, [err('[PREVIEW]', 'bitte', 'ON or OFF')]],
   ['[SRC] and [FROM] disagree :: rejected', { subject: '[SRC:ACME][FROM:OTHER]' }, [err('[FROM]', 'OTHER', 'the same value as [SRC], or only one of the two')]],
