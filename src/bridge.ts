@@ -7,11 +7,14 @@ import type { Config } from './config/types.js';
 import { ConfigError } from './config/load.js';
 import { makeConnector, type ConnectorContext } from './connectors/factory.js';
 import type { Connector } from './connectors/types.js';
+import { cancelSms, type CancelBy, type CancelResult } from './dispatch/cancel.js';
 import { ConnectorPool, type ConnectorStatus } from './dispatch/connector-pool.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import type { LogFn } from './log.js';
 import { FileOutbox, SmtpRelay, type ConfirmationTransport } from './notify/outbox.js';
 import { confirmationsFor } from './notify/policy.js';
+import { composePreview } from './notify/preview.js';
+import { loadReplyKey, ReplyAddresses } from './notify/reply-address.js';
 import { Notifier } from './notify/worker.js';
 import { packageRoot } from './paths.js';
 import { createSmtpIngress } from './smtp/server.js';
@@ -38,6 +41,12 @@ export interface Bridge {
   /** Health and breaker of each connector, for operators (logs, portal). */
   connectorStatus(): ConnectorStatus[];
   outbox: string;
+  /**
+   * Cancels a queued or scheduled SMS (REST API, CLI; replies to confirmations
+   * use it too). With `by.account`, only that account's SMS. Never cancels an
+   * SMS that a connector has or may have taken.
+   */
+  cancel(id: string, by: CancelBy): Promise<CancelResult>;
   stop(): Promise<void>;
 }
 
@@ -73,23 +82,34 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   });
   await dispatcher.start();
 
+  const cancel = (id: string, by: CancelBy) => cancelSms({
+    store, exclusive: (i, fn) => dispatcher.exclusive(i, fn), wantsConfirmation: confirmationsFor, now, log: o.log,
+  }, id, by);
+  const replies = new ReplyAddresses(await loadReplyKey(join(dir, 'reply-key'), random), config.smtp.domains[0]);
+
   const outbox = under(config.notify.outboxDir);
   const transport = makeTransport(config, outbox);
   const notifier = new Notifier({
     store, transport, from: config.notify.from, reportingMta: config.smtp.hostname,
     templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), timeZone: config.notify.timeZone,
-    retrySeconds: config.notify.retrySeconds, now, log: o.log,
+    retrySeconds: config.notify.retrySeconds, cancelAddress: (id) => replies.cancelAddress(id), now, log: o.log,
   });
   notifier.start();
 
   const ingress = createSmtpIngress({
-    config, store, accounts, now, wantsConfirmation: confirmationsFor, log: o.log,
+    config, store, accounts, now, wantsConfirmation: confirmationsFor, log: o.log, replies, cancel,
     newMailId: () => now().getTime().toString(36).toUpperCase() + random(5).toString('hex').toUpperCase(),
+    sendPreview: async (report, mail) => {
+      const { raw, messageId } = await composePreview({
+        report, from: config.notify.from, to: mail.to, reportingMta: config.smtp.hostname, id: mail.id, now: now(), timeZone: config.notify.timeZone, original: mail.original,
+      });
+      return (await transport.send({ raw, to: mail.to, from: '', messageId })).where;
+    },
   });
   const smtp = await ingress.listen();
 
   return {
-    smtp, store, accounts, connectors: pool.connectors, connectorStatus: () => pool.status(), outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
+    smtp, store, accounts, connectors: pool.connectors, connectorStatus: () => pool.status(), cancel, outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
     async stop() {
       await ingress.close();
       await dispatcher.stop();

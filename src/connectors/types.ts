@@ -10,6 +10,8 @@ export interface OutboundSms {
   encoding: SmsEncoding;
   segments: number;
   sender?: string;
+  /** Flash SMS: SMPP maps it to data_coding message class 0, Kannel to mclass=0; a connector that cannot send it says so in its docs. */
+  flash?: boolean;
 }
 
 export type SubmitResult =

@@ -6,6 +6,7 @@ import { attempt, type AttemptOutcome } from './attempt.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile } from './reconcile.js';
 import { Recorder } from './record.js';
+import { describeHold, quietUntil } from './quiet-hours.js';
 import { ReportBook, submittedVia } from './report-book.js';
 import { backoffSeconds, withinMaxAge, type Backoff } from './retry.js';
 import { decideRoute, kindsOf, type MessageFacts, type RoutingTable } from './router.js';
@@ -76,15 +77,22 @@ export class Dispatcher {
     this.loop.start();
   }
 
+  /** Runs `fn` while no attempt to send SMS `id` can start; undefined when one is under way (src/dispatch/cancel.ts). */
+  exclusive<T>(id: string, fn: () => Promise<T>): Promise<T | undefined> {
+    return this.loop.exclusive(id, fn);
+  }
+
   /** Stops taking new SMS and waits (up to timeoutMs) for those being handed over. */
   stop(timeoutMs = 10_000): Promise<void> {
     return this.loop.stop(timeoutMs);
   }
 
   private async send(m: SmsMessage): Promise<void> {
+    if (m.status !== 'accepted') return; // cancelled since it was found due
     if (m.expiresAt && m.expiresAt <= this.now().toISOString()) {
       return this.record.finish(m, 'expired', `not handed to the carrier before its validity ended (${m.expiresAt})`);
     }
+    if (await this.heldForQuietHours(m)) return;
     const attempts = m.attempts + 1;
     const route = decideRoute(factsOf(m), this.routing, this.o.pool.unavailable, this.random);
     if (!route.ok && !route.temporary) return this.record.finish(m, 'failed', route.reason);
@@ -92,10 +100,25 @@ export class Dispatcher {
       ? await attempt({ pool: this.o.pool, record: this.record, log: this.o.log }, m, attempts, route.candidates)
       : { settled: false, reason: route.reason };
     if (outcome.settled) return;
-    if (!withinMaxAge(m.mail.receivedAt, this.now(), this.o.maxAgeHours)) {
+    // Counted from the first attempt: an SMS scheduled for next week has not been waiting for a connector since it arrived.
+    if (!withinMaxAge(m.history.find((e) => e.status === 'submitting')?.at ?? m.mail.receivedAt, this.now(), this.o.maxAgeHours)) {
       return this.record.finish(m, 'failed', `gave up after ${attempts} attempts in ${this.o.maxAgeHours} h: ${outcome.reason}`);
     }
     await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random));
+  }
+
+  /** A retry (or a restart) can make an SMS due inside quiet hours: it waits again, and says so in its history. */
+  private async heldForQuietHours(m: SmsMessage): Promise<boolean> {
+    const hold = m.quietRules?.length ? quietUntil(m.quietRules, this.now()) : undefined;
+    if (!hold) return false;
+    if (!hold.until) {
+      await this.record.finish(m, 'failed', describeHold(hold));
+      return true;
+    }
+    const until = hold.until.toISOString();
+    await this.o.store.transition(m.id, { event: { status: 'accepted', at: this.now().toISOString(), reason: describeHold(hold), until }, notBefore: until });
+    this.o.log('sms-held', { msgId: m.id, until, reason: describeHold(hold) });
+    return true;
   }
 
   private async onReport(connector: string, r: DeliveryReport): Promise<void> {

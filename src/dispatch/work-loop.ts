@@ -50,6 +50,20 @@ export class WorkLoop<T> {
     this.o.onTick?.();
   }
 
+  /**
+   * Runs `fn` as if it were the job `key`: no job with that key starts
+   * meanwhile. Undefined (and `fn` not run) when that job is running now.
+   */
+  async exclusive<R>(key: string, fn: () => Promise<R>): Promise<R | undefined> {
+    if (this.busy.has(key)) return undefined;
+    this.busy.add(key);
+    try {
+      return await fn();
+    } finally {
+      this.done(key);
+    }
+  }
+
   /** Stops starting jobs and waits for the running ones, at most timeoutMs. */
   async stop(timeoutMs: number): Promise<void> {
     this.running = false;

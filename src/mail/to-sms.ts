@@ -1,31 +1,32 @@
 import { createHash } from 'node:crypto';
-import { analyzeText } from '../sms/segments.js';
-import { errors, SmtpError } from '../smtp/errors.js';
-import type { DsnRequest, NotifyLevel, SmsMessage, SmsStatus } from '../store/types.js';
-import { extractText, type ExtractOptions } from './extract.js';
-import { describeOptionError, parseSmsOptions, type SmsOptions } from './options.js';
-import type { ParsedMail } from './parse.js';
+import { describeHold } from '../dispatch/quiet-hours.js';
+import { SmtpError } from '../smtp/errors.js';
+import type { ContentKey, DsnRequest, NotifyLevel, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
+import { draftProblem, draftSms, type Draft, type DraftInput } from './draft.js';
+import type { SmsOptions } from './options.js';
+import { basicPolicy, planRecipient, type RecipientPlan, type SendingPolicy } from './recipient-plan.js';
+
+export { senderPatterns } from './draft.js';
 
 export interface EnvelopeRecipient {
   /** RCPT TO as written. */
   address: string;
   e164: string;
+  /** ISO country of the number, when it has one (not for +800 and the like). */
+  country?: string;
   dsn?: { notify?: string[]; orcpt?: string };
 }
 
-export interface ToSmsInput {
-  parsed: ParsedMail;
-  envelopeFrom: string;
+export interface ToSmsInput extends DraftInput {
   recipients: EnvelopeRecipient[];
   dsn?: { ret?: string | null; envid?: string | null };
   mailId: string;
   account: string;
-  now: Date;
   remoteAddress?: string;
   clientHostname?: string;
-  options: { timeZone: string; maxAheadDays: number };
-  text: ExtractOptions & { senderSignaturePatterns: Readonly<Record<string, readonly string[]>>; transliterate: boolean; maxSegments: number };
   notify: NotifyLevel;
+  /** The account's sender IDs, validity, duplicate detection and quiet hours; none when absent. */
+  policy?: SendingPolicy;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
 }
 
@@ -33,107 +34,111 @@ export interface SmsBatch {
   messages: SmsMessage[];
   /** Duplicate-detection key per message (Message-ID + recipient), when the mail has a Message-ID. */
   dedupKeys: Array<string | undefined>;
+  /** Content key per message, when duplicate detection by content is on. */
+  contentKeys: Array<ContentKey | undefined>;
+  /** How a message is stored when it duplicates an earlier one by content. */
+  markDuplicate: (m: SmsMessage, of: SmsMessage | string) => SmsMessage;
 }
 
-/** One accepted mail → one SMS per distinct recipient, or the SmtpError DATA must answer. Pure: ids and time come in. */
-export function toSms(input: ToSmsInput): SmsBatch | SmtpError {
-  const { parsed } = input;
-  const opted = sendingOptions(input);
-  if (opted instanceof SmtpError) return opted;
-  const { options, subject } = opted;
-  const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
-  const extracted = extractText({ text: parsed.text, html: parsed.html, subject }, { ...input.text, signaturePatterns });
-  if (!extracted.text.trim()) return errors.NoText();
-  const sms = analyzeText(extracted.text, { transliterate: input.text.transliterate });
-  // A sender may ask for fewer segments than the gateway allows, never more.
-  const maxSegments = Math.min(options.maxSegments ?? Infinity, input.text.maxSegments);
-  if (sms.segments > maxSegments) {
-    const detail = sms.encoding === 'UCS2'
-      ? `${sms.units} characters in Unicode because of ${sms.nonGsm.slice(0, 5).map((c) => `"${c}"`).join(' ')}, ${sms.perSegment} per segment`
-      : `${sms.units} characters, ${sms.perSegment} per segment`;
-    return errors.TooManySegments(String(sms.segments), String(maxSegments), detail);
-  }
-  const at = input.now.toISOString();
-  const sendAt = options.sendAt?.toISOString();
-  const expiresAt = options.validityHours
-    ? new Date((options.sendAt ?? input.now).getTime() + options.validityHours * 3600_000).toISOString()
-    : undefined;
-  const seen = new Set<string>();
-  const batch: SmsBatch = { messages: [], dedupKeys: [] };
-  for (const r of input.recipients) {
-    if (seen.has(r.e164)) continue; // the same number written twice gets one SMS
-    seen.add(r.e164);
-    const m: SmsMessage = {
-      id: `${input.mailId}.${seen.size}`,
-      mailId: input.mailId,
-      account: input.account,
-      to: r.e164,
-      text: sms.text,
-      encoding: sms.encoding,
-      segments: sms.segments,
-      mail: {
-        messageId: parsed.messageId,
-        references: parsed.references,
-        subject: parsed.subject,
-        from: parsed.from,
-        envelopeFrom: input.envelopeFrom,
-        rcptTo: r.address,
-        receivedAt: at,
-        remoteAddress: input.remoteAddress,
-        clientHostname: input.clientHostname,
-      },
-      ...(options.reference ? { reference: options.reference } : {}),
-      ...(sendAt ? { sendAt } : {}),
-      ...(expiresAt ? { expiresAt } : {}),
-      notify: options.notify ? NOTIFY_OF[options.notify] : input.notify,
-      dsn: dsnOf(input.dsn, r.dsn),
-      status: 'accepted',
-      history: [{ status: 'accepted', at }],
-      attempts: 0,
-      notBefore: sendAt ?? at,
-      confirmations: [],
-    };
-    if (input.wantsConfirmation(m, 'accepted')) m.confirmations.push({ stage: 'accepted', attempts: 0, notBefore: at });
+/**
+ * One accepted mail → one SMS per distinct recipient, or the SmtpError DATA
+ * must answer. Pure: ids and time come in. `drafted`: draftSms(input), when
+ * the caller has it already.
+ */
+export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError {
+  const draft = drafted ?? draftSms(input);
+  if (draft instanceof SmtpError) return draft;
+  const problem = draftProblem(draft);
+  if (problem) return problem;
+  const policy = input.policy ?? basicPolicy(input.account);
+  const plans = planAll(input, draft, policy);
+  if (plans instanceof SmtpError) return plans;
+  const { options } = draft;
+  const duplicates = options.duplicateDetection ?? policy.duplicates.enabled;
+  const sender = (input.envelopeFrom || input.parsed.fromAddress || '').toLowerCase();
+  const batch: SmsBatch = { messages: [], dedupKeys: [], contentKeys: [], markDuplicate: (m, of) => markDuplicate(m, of, input) };
+  for (const [r, plan] of plans) {
+    const m = message(input, draft, r, plan, batch.messages.length + 1);
     batch.messages.push(m);
-    batch.dedupKeys.push(parsed.messageId ? dedupKey(input.account, parsed.messageId, r.e164) : undefined);
+    batch.dedupKeys.push(input.parsed.messageId ? dedupKey(input.account, input.parsed.messageId, r.e164) : undefined);
+    batch.contentKeys.push(duplicates ? { key: contentKey(input.account, sender, r.e164, m.text), windowMinutes: policy.duplicates.windowMinutes } : undefined);
   }
   return batch;
 }
 
+/** Each distinct number once (the same number written twice gets one SMS), with its plan; the first refusal wins. */
+export function planAll(input: ToSmsInput, draft: Draft, policy: SendingPolicy): Array<[EnvelopeRecipient, RecipientPlan]> | SmtpError {
+  const seen = new Set<string>();
+  const out: Array<[EnvelopeRecipient, RecipientPlan]> = [];
+  for (const r of input.recipients) {
+    if (seen.has(r.e164)) continue;
+    seen.add(r.e164);
+    const plan = planRecipient(r, draft.options, policy, { now: input.now, timeZone: input.options.timeZone });
+    if (plan instanceof SmtpError) return plan;
+    out.push([r, plan]);
+  }
+  return out;
+}
+
+function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: RecipientPlan, n: number): SmsMessage {
+  const { parsed } = input;
+  const { options, sms } = draft;
+  const at = input.now.toISOString();
+  const notBefore = plan.notBefore.toISOString();
+  const history: StatusEvent[] = [{ status: 'accepted', at, ...(plan.senderNote ? { reason: plan.senderNote } : {}) }];
+  if (plan.hold) history.push({ status: 'accepted', at, reason: describeHold(plan.hold), until: notBefore });
+  const m: SmsMessage = {
+    id: `${input.mailId}.${n}`,
+    mailId: input.mailId,
+    account: input.account,
+    to: r.e164,
+    text: sms.text,
+    encoding: sms.encoding,
+    segments: sms.segments,
+    ...(plan.sender !== undefined ? { sender: plan.sender } : {}),
+    ...(options.flash ? { flash: true } : {}),
+    ...(plan.quietRules.length ? { quietRules: plan.quietRules } : {}),
+    mail: {
+      messageId: parsed.messageId,
+      references: parsed.references,
+      subject: parsed.subject,
+      from: parsed.from,
+      envelopeFrom: input.envelopeFrom,
+      rcptTo: r.address,
+      receivedAt: at,
+      remoteAddress: input.remoteAddress,
+      clientHostname: input.clientHostname,
+    },
+    ...(options.reference ? { reference: options.reference } : {}),
+    ...(options.sendAt ? { sendAt: options.sendAt.toISOString() } : {}),
+    ...(plan.expiresAt ? { expiresAt: plan.expiresAt.toISOString() } : {}),
+    notify: options.notify ? NOTIFY_OF[options.notify] : input.notify,
+    dsn: dsnOf(input.dsn, r.dsn),
+    status: 'accepted',
+    history,
+    attempts: 0,
+    notBefore,
+    confirmations: [],
+  };
+  if (input.wantsConfirmation(m, 'accepted')) m.confirmations.push({ stage: 'accepted', attempts: 0, notBefore: at });
+  return m;
+}
+
+/** The SMS as stored when it repeats `of` by content: final at once, never sent, confirmed by the sender's notify level. */
+function markDuplicate(m: SmsMessage, of: SmsMessage | string, input: Pick<ToSmsInput, 'now' | 'wantsConfirmation'>): SmsMessage {
+  const at = input.now.toISOString();
+  const ofId = typeof of === 'string' ? of : of.id;
+  const when = typeof of === 'string' ? '' : ` at ${of.mail.receivedAt.slice(11, 19)} UTC`;
+  const event: StatusEvent = {
+    status: 'cancelled', at, duplicateOf: ofId,
+    reason: `not sent: the same text went to ${m.to}${when} (${ofId}); duplicate detection is on`,
+  };
+  const dup: SmsMessage = { ...m, status: 'cancelled', history: [...m.history, event], confirmations: [] };
+  if (input.wantsConfirmation(dup, 'cancelled')) dup.confirmations.push({ stage: 'cancelled', attempts: 0, notBefore: at });
+  return dup;
+}
+
 const NOTIFY_OF: Record<NonNullable<SmsOptions['notify']>, NotifyLevel> = { none: 'none', failure: 'failure', delivery: 'final', all: 'all' };
-
-/** Options this gateway parses but cannot honour yet: refused rather than silently ignored. */
-const NOT_YET: Array<[keyof SmsOptions, string]> = [
-  ['senderId', 'sender ID (X-SMS-Sender-ID, [SRC:…], [FROM:…])'],
-  ['flash', 'flash SMS (X-SMS-Flash, [FLASH:ON])'],
-  ['blackout', 'quiet hours ([BLACKOUTPERIODS:…])'],
-  ['duplicateDetection', 'duplicate detection by content ([DUPLICATEDETECTION:ON])'],
-  ['preview', 'preview ([PREVIEW])'],
-];
-
-/** The mail's sending options, with the subject they leave behind, or the refusal naming every bad one. */
-function sendingOptions(input: ToSmsInput): { options: SmsOptions; subject: string } | SmtpError {
-  const r = parseSmsOptions({ headers: input.parsed.headers, subject: input.parsed.subject, now: input.now, ...input.options });
-  if ('errors' in r) return errors.BadOption(r.errors.map(describeOptionError).join('; '));
-  for (const [key, name] of NOT_YET) {
-    const v = r.options[key];
-    if (v !== undefined && v !== false) return errors.OptionNotAvailable(name);
-  }
-  return r;
-}
-
-/** Patterns configured for these senders' addresses or domains. */
-export function senderPatterns(bySender: Readonly<Record<string, readonly string[]>>, senders: Array<string | undefined>): string[] {
-  const keys = new Set<string>();
-  for (const s of senders) {
-    const addr = s?.trim().toLowerCase();
-    if (!addr) continue;
-    keys.add(addr);
-    keys.add(addr.slice(addr.lastIndexOf('@')));
-  }
-  const lower = Object.entries(bySender).map(([k, v]) => [k.toLowerCase(), v] as const);
-  return lower.filter(([k]) => keys.has(k)).flatMap(([, v]) => v);
-}
 
 function dsnOf(env: ToSmsInput['dsn'], rcpt: EnvelopeRecipient['dsn']): DsnRequest | undefined {
   const notify = (rcpt?.notify ?? []).map((n) => n.toUpperCase()) as DsnRequest['notify'];
@@ -149,4 +154,9 @@ function dsnOf(env: ToSmsInput['dsn'], rcpt: EnvelopeRecipient['dsn']): DsnReque
 /** A mail server retrying after a lost reply sends the same Message-ID to the same recipient again. */
 export function dedupKey(account: string, messageId: string, e164: string): string {
   return createHash('sha256').update(`${account}\n${messageId.trim().toLowerCase()}\n${e164}`).digest('base64url').slice(0, 22);
+}
+
+/** Duplicate detection by content: the same text from the same sender address to the same number. */
+export function contentKey(account: string, sender: string, e164: string, text: string): string {
+  return createHash('sha256').update(`content\n${account}\n${sender}\n${e164}\n${text}`).digest('base64url').slice(0, 22);
 }

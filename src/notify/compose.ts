@@ -24,6 +24,8 @@ export interface ConfirmationInput {
   timeZone?: string;
   /** Envelope sender for plain (non-DSN) confirmations; the null sender when absent. */
   bounceAddress?: string;
+  /** Reply-To address that cancels this SMS (src/notify/reply-address.ts); only used while it is still queued. */
+  cancelAddress?: (smsId: string) => string;
 }
 
 export interface Confirmation {
@@ -55,7 +57,9 @@ export function envelopeSenderFor(sms: SmsMessage, bounceAddress?: string): stri
 
 export async function composeConfirmation(input: ConfirmationInput): Promise<Confirmation> {
   const { sms, status, reportingMta, now } = input;
-  const view = confirmationView(sms, status, { now, timeZone: input.timeZone });
+  // Only the acceptance confirmation of an SMS that still waits can be answered with CANCEL.
+  const replyTo = status === 'accepted' && sms.status === 'accepted' ? input.cancelAddress?.(sms.id) : undefined;
+  const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined });
   const { text, html } = await renderBodies(input.templatesDir, view);
   const messageId = confirmationMessageId(sms, status, reportingMta);
   const subject = subjectFor(sms, status);
@@ -67,6 +71,7 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
     subject,
     messageId,
     date: now,
+    ...(replyTo ? { replyTo } : {}),
     text,
     html,
     ...threading(sms),

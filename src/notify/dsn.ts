@@ -25,6 +25,8 @@ const OUTCOME: Record<SmsStatus, { action: DsnAction; code: string }> = {
   failed: { action: 'failed', code: '5.0.0' },
   expired: { action: 'failed', code: '5.4.7' },
   rejected: { action: 'failed', code: '5.7.1' },
+  // RFC 3463 has no code for "not sent on purpose"; the Diagnostic-Code says who cancelled or which SMS it duplicates.
+  cancelled: { action: 'failed', code: '5.0.0' },
 };
 
 export function dsnOutcome(status: SmsStatus): { action: DsnAction; code: string } {

@@ -25,6 +25,11 @@ export interface ConfirmationView {
   reference?: string;
   /** When the sender asked the SMS to go out, formatted; absent for "at once". */
   sendAt?: string;
+  /** Sender ID the SMS goes out with; absent: the carrier's default. */
+  sender?: string;
+  flash: boolean;
+  /** How to cancel, when a reply can still cancel the SMS. */
+  cancelHint?: string;
 }
 
 const STAGE_LABEL: Record<SmsStatus, string> = {
@@ -35,6 +40,7 @@ const STAGE_LABEL: Record<SmsStatus, string> = {
   failed: 'Failed',
   expired: 'Expired',
   rejected: 'Rejected',
+  cancelled: 'Cancelled',
 };
 
 const SUBJECT: Record<SmsStatus, (to: string) => string> = {
@@ -45,6 +51,7 @@ const SUBJECT: Record<SmsStatus, (to: string) => string> = {
   failed: (to) => `SMS to ${to} failed`,
   expired: (to) => `SMS to ${to} expired`,
   rejected: (to) => `SMS to ${to} rejected`,
+  cancelled: (to) => `SMS to ${to} cancelled`,
 };
 
 const ENCODING_LABEL: Record<SmsMessage['encoding'], string> = {
@@ -56,7 +63,7 @@ const MAX_QUOTED_SUBJECT = 60;
 
 /** "SMS delivered to +49…: Re: <original subject>", the original cut short so the outcome stays visible. */
 export function subjectFor(sms: SmsMessage, status: SmsStatus): string {
-  const head = SUBJECT[status](sms.to);
+  const head = status === 'cancelled' && eventFor(sms, status)?.duplicateOf ? `SMS to ${sms.to} not sent again (duplicate)` : SUBJECT[status](sms.to);
   const original = cleanSubject(sms.mail.subject);
   return original ? `${head}: Re: ${original}` : head;
 }
@@ -102,16 +109,14 @@ function lastOf<T>(items: readonly T[], pred: (item: T) => boolean): T | undefin
 export function confirmationView(
   sms: SmsMessage,
   status: SmsStatus,
-  opts: { now: Date; timeZone?: string },
+  opts: { now: Date; timeZone?: string; canCancelByReply?: boolean },
 ): ConfirmationView {
   const event = eventFor(sms, status);
   const at = formatTime(event?.at ?? opts.now.toISOString(), opts.timeZone);
   return {
     to: sms.to,
     status,
-    headline: status === 'accepted' && sms.sendAt
-      ? `Your SMS to ${sms.to} was accepted at ${at} and will be sent at ${formatTime(sms.sendAt, opts.timeZone)}.`
-      : headline(sms.to, status, at, event?.reason),
+    headline: headline(sms, status, at, event, opts.timeZone),
     reason: event?.reason,
     textLines: sms.text.split(/\r\n|\r|\n/),
     segments: sms.segments,
@@ -119,16 +124,33 @@ export function confirmationView(
     // `submitting` is an internal crash marker; the clerk sees when it left us (`submitted`).
     stages: sms.history
       .filter((e) => e.status !== 'submitting')
-      .map((e) => ({ label: STAGE_LABEL[e.status], at: formatTime(e.at, opts.timeZone), reason: e.reason })),
+      .map((e) => ({ label: e.until ? 'Held' : STAGE_LABEL[e.status], at: formatTime(e.at, opts.timeZone), reason: e.reason })),
     id: sms.id,
     connectorMessageId: connectorMessageIdOf(sms),
     originalSubject: sms.mail.subject,
     reference: sms.reference,
     sendAt: sms.sendAt ? formatTime(sms.sendAt, opts.timeZone) : undefined,
+    sender: sms.sender,
+    flash: sms.flash === true,
+    cancelHint: opts.canCancelByReply && sms.status === 'accepted'
+      ? 'To cancel this SMS before it goes out, reply to this mail with the word CANCEL as your text.'
+      : undefined,
   };
 }
 
-function headline(to: string, status: SmsStatus, at: string, reason: string | undefined): string {
+function headline(sms: SmsMessage, status: SmsStatus, at: string, event: StatusEvent | undefined, timeZone: string | undefined): string {
+  const to = sms.to;
+  if (status === 'accepted' && Date.parse(sms.notBefore) > Date.parse(event?.at ?? sms.mail.receivedAt)) {
+    return `Your SMS to ${to} was accepted at ${at} and will be sent at ${formatTime(sms.notBefore, timeZone)}.`;
+  }
+  if (status === 'cancelled') {
+    if (event?.duplicateOf) return `Your SMS to ${to} was not sent: the same text went to this number shortly before (our reference ${event.duplicateOf}), and duplicate detection is on.`;
+    return `Your SMS to ${to} was cancelled at ${at}${event?.by ? ` (${event.by})` : ''} and will not be sent.`;
+  }
+  return statusHeadline(to, status, at, event?.reason);
+}
+
+function statusHeadline(to: string, status: SmsStatus, at: string, reason: string | undefined): string {
   // The reason is spliced into a sentence that ends with its own full stop.
   const why = reason?.trim().replace(/[.\s]+$/, '') || 'no reason given';
   switch (status) {
@@ -146,5 +168,7 @@ function headline(to: string, status: SmsStatus, at: string, reason: string | un
       return `Your SMS to ${to} could not be delivered in time and expired at ${at}: ${why}.`;
     case 'rejected':
       return `Your SMS to ${to} was rejected and not sent: ${why}.`;
+    case 'cancelled':
+      return `Your SMS to ${to} was cancelled at ${at} and will not be sent.`;
   }
 }

@@ -4,8 +4,9 @@
  */
 import type { SmsMessage, SmsStatus } from '../store/types.js';
 
-const FAILURES: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected']);
-const FINALS: ReadonlySet<SmsStatus> = new Set(['delivered', 'failed', 'expired', 'rejected']);
+// `cancelled` counts as a failure to send: whoever cancelled, or whose duplicate was held back, hears that it did not go.
+const FAILURES: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
+const FINALS: ReadonlySet<SmsStatus> = new Set(['delivered', 'failed', 'expired', 'rejected', 'cancelled']);
 // `submitting` is our own crash-safety marker, nothing a sender should hear about.
 const PROGRESS: ReadonlySet<SmsStatus> = new Set(['accepted', 'submitted', ...FINALS]);
 
@@ -29,10 +30,16 @@ export function confirmationsFor(sms: SmsMessage, status: SmsStatus): boolean {
     case 'failure':
       return FAILURES.has(status);
     case 'final':
-      return FINALS.has(status);
+      // An SMS that waits (send time, quiet hours) is confirmed at once too: when it will go, and how to cancel it.
+      return FINALS.has(status) || (status === 'accepted' && isHeld(sms));
     case 'all':
       return PROGRESS.has(status);
   }
+}
+
+/** Whether the SMS waits for a later time than its acceptance (a send time or quiet hours). */
+export function isHeld(sms: SmsMessage): boolean {
+  return Date.parse(sms.notBefore) > Date.parse(sms.mail.receivedAt);
 }
 
 function dsnWants(notify: NonNullable<SmsMessage['dsn']>['notify'], status: SmsStatus): boolean {

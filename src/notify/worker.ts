@@ -12,6 +12,8 @@ export interface NotifierOptions {
   templatesDir: string;
   timeZone: string;
   retrySeconds: readonly number[];
+  /** Reply-To of acceptance confirmations that cancels the SMS; none when absent. */
+  cancelAddress?: (smsId: string) => string;
   concurrency?: number;
   now?: () => Date;
   log: (evt: string, data: Record<string, unknown>) => void;
@@ -53,7 +55,7 @@ export class Notifier {
     try {
       const conf = await composeConfirmation({
         sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta,
-        now: this.now(), templatesDir: this.o.templatesDir, timeZone: this.o.timeZone,
+        now: this.now(), templatesDir: this.o.templatesDir, timeZone: this.o.timeZone, cancelAddress: this.o.cancelAddress,
       });
       const { where } = await this.o.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId });
       await this.o.store.confirmationSent(m.id, c.stage, where, this.now());

@@ -59,9 +59,33 @@ export const ERROR_DEFS = {
     code: 550, enhanced: '5.6.0', when: 'a sending option (X-SMS-* header or [KEY:VALUE] subject tag) with a bad value',
     text: (detail: string) => detail,
   },
-  OptionNotAvailable: {
-    code: 550, enhanced: '5.6.0', when: 'a sending option this gateway does not offer yet (sender ID, flash, quiet hours, duplicate detection, preview)',
-    text: (option: string) => `the option ${option} is not available on this gateway yet; remove it and send the mail again`,
+  SenderIdNotAllowed: {
+    code: 550, enhanced: '5.7.1', when: 'a sender ID (X-SMS-Sender-ID, [SRC:…]) the account may not use (accounts[].allowedSenderIds)',
+    text: (id: string, account: string, allowed: string) => `the sender ID "${id}" is not allowed for account "${account}"; allowed: ${allowed}`,
+  },
+  SenderIdNumericOnly: {
+    code: 550, enhanced: '5.7.1', when: 'a name as sender ID for a country whose carriers only deliver numeric senders (options.numericOnlyCountries), with no numeric fallback or options.onNumericOnly reject',
+    text: (id: string, to: string, country: string, remedy: string) => `the sender ID "${id}" cannot be used for ${to}: carriers in ${country} only deliver SMS from numeric senders; ${remedy}`,
+  },
+  NoTimeToSend: {
+    code: 550, enhanced: '5.7.1', when: 'quiet hours (account, country, [BLACKOUTPERIODS]) that leave no time to send within two weeks',
+    text: (why: string) => `${why}; nothing was queued`,
+  },
+  CancelAddressUnknown: {
+    code: 550, enhanced: '5.1.1', when: 'RCPT to a cancel address (cancel+…@<sms domain>) that is not one of our confirmations\' Reply-To addresses',
+    text: (addr: string) => `<${addr}>: no such cancel address; reply to the confirmation of the SMS you want to cancel`,
+  },
+  CancelMixed: {
+    code: 550, enhanced: '5.5.4', when: 'a mail to a cancel address that also names SMS recipients or the preview address',
+    text: () => 'a cancel reply cannot also send or preview SMS; send the cancel and the new SMS in separate mails',
+  },
+  CancelWordMissing: {
+    code: 550, enhanced: '5.6.0', when: 'a reply to a cancel address whose text does not begin with CANCEL',
+    text: (id: string) => `nothing was cancelled: to cancel the SMS ${id}, reply with the word CANCEL as your text`,
+  },
+  CancelRefused: {
+    code: 550, enhanced: '5.0.0', when: 'a cancel reply for an SMS that was handed to the carrier already, or has ended',
+    text: (why: string) => `nothing was cancelled: ${why}`,
   },
   AutomaticMail: {
     code: 550, enhanced: '5.7.1', when: 'automatic mail (Auto-Submitted, Precedence: bulk, out-of-office replies, our own confirmations)',

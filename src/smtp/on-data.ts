@@ -3,9 +3,15 @@ import { addressBelongs } from '../accounts/addresses.js';
 import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import { automaticMail } from '../mail/auto-reply.js';
-import { parseMail } from '../mail/parse.js';
-import { toSms, type EnvelopeRecipient } from '../mail/to-sms.js';
+import { draftSms } from '../mail/draft.js';
+import { parseMail, type ParsedMail } from '../mail/parse.js';
+import { previewReport, type PreviewReport } from '../mail/preview.js';
+import { sendingPolicy } from '../mail/recipient-plan.js';
+import { toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
+import type { ReplyAddresses } from '../notify/reply-address.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import { cancelByReply, type Cancel } from './cancel-reply.js';
+import { controlAddress, type ControlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount } from './session-account.js';
@@ -17,6 +23,11 @@ export interface DataDeps {
   now: () => Date;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
   log: (evt: string, data: Record<string, unknown>) => void;
+  /** Cancel addresses of confirmations; without them no reply can cancel. */
+  replies?: ReplyAddresses;
+  cancel?: Cancel;
+  /** Mails the answer to a preview; resolves with where it went. Without it a preview is answered in the SMTP reply only. */
+  sendPreview?: (report: PreviewReport, mail: { to: string; id: string; original: ParsedMail }) => Promise<string>;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -49,11 +60,17 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   // The envelope sender was checked at MAIL FROM; the From a clerk's mail client shows must belong to the account too.
   if (parsed.fromAddress && !addressBelongs(account.addresses, parsed.fromAddress)) return errors.SenderNotAllowed(parsed.fromAddress, account.name);
   const { config } = deps;
+  const rcpts = classify(session, deps);
+  const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+  if (rcpts.cancels.length) {
+    if (rcpts.numbers.length || rcpts.preview || !deps.cancel) return errors.CancelMixed();
+    return cancelByReply(parsed, rcpts.cancels, { account: account.name, address: from }, deps.cancel);
+  }
   const mailId = deps.newMailId();
-  const batch = toSms({
+  const input: ToSmsInput = {
     parsed,
-    envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-    recipients: recipientsOf(session, config, account),
+    envelopeFrom: from,
+    recipients: rcpts.numbers,
     dsn: session.envelope.dsn,
     mailId,
     account: account.name,
@@ -61,10 +78,15 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
     remoteAddress: session.remoteAddress,
     clientHostname: session.clientHostname,
     options: { ...config.options, timeZone: account.timeZone },
-    text: { ...config.text, maxSegments: account.maxSegments },
+    text: { ...config.text, signaturePatterns: [...config.text.signaturePatterns, ...account.signaturePatterns], maxSegments: account.maxSegments },
     notify: account.notify,
+    policy: sendingPolicy(account, config.options),
     wantsConfirmation: deps.wantsConfirmation,
-  });
+  };
+  const draft = draftSms(input);
+  if (draft instanceof SmtpError) return draft;
+  if (rcpts.preview || draft.options.preview) return preview(previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }), mailId, parsed, from, deps);
+  const batch = toSms(input, draft);
   if (batch instanceof SmtpError) return batch;
   let outcome;
   try {
@@ -75,27 +97,53 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   }
   for (const m of batch.messages) {
     if (!outcome.stored.includes(m.id)) continue;
-    deps.log('sms-accepted', { msgId: m.id, cid: session.id, from: m.mail.envelopeFrom, to: m.to, segments: m.segments, encoding: m.encoding, messageId: m.mail.messageId });
+    deps.log('sms-accepted', { msgId: m.id, cid: session.id, from: m.mail.envelopeFrom, to: m.to, segments: m.segments, encoding: m.encoding, messageId: m.mail.messageId, sender: m.sender, notBefore: m.notBefore });
   }
   for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, cid: session.id });
-  return reply(mailId, outcome.stored.length, outcome.duplicates);
+  for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, cid: session.id });
+  return reply(mailId, outcome.stored.length - outcome.suppressed.length, outcome.duplicates, outcome.suppressed.length);
 }
 
-function reply(mailId: string, stored: number, duplicates: Array<{ of: string }>): string {
-  if (!stored) {
+/** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
+async function preview(report: PreviewReport, mailId: string, parsed: ParsedMail, to: string, deps: DataDeps): Promise<string | SmtpError> {
+  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.units} characters${report.problem ? '; sent as it is, it would be refused' : ''}`;
+  if (!to || !deps.sendPreview) return `2.0.0 preview only, nothing was sent: ${summary}`;
+  try {
+    const where = await deps.sendPreview(report, { to, id: mailId, original: parsed });
+    deps.log('preview-sent', { mailId, to, where });
+  } catch (e) {
+    deps.log('preview-failed', { mailId, to, error: (e as Error).message });
+    return errors.InternalError();
+  }
+  return `2.0.0 preview only, nothing was sent: ${summary}; the preview went to <${to}>`;
+}
+
+/** The envelope's recipients: SMS numbers (with their country), cancel addresses, and whether preview@ is among them. */
+function classify(session: SMTPServerSession, deps: DataDeps): { numbers: EnvelopeRecipient[]; cancels: string[]; preview: boolean } {
+  const out = { numbers: [] as EnvelopeRecipient[], cancels: [] as string[], preview: false };
+  const account = sessionAccount(session);
+  for (const a of session.envelope.rcptTo) {
+    const control: ControlAddress | 'forged' | undefined = controlAddress(a.address, deps.config.smtp.domains, deps.replies);
+    if (control === 'forged') continue; // refused at RCPT already
+    if (control?.kind === 'preview') out.preview = true;
+    else if (control?.kind === 'cancel') out.cancels.push(control.smsId);
+    else {
+      const r = resolveRecipient(a.address, { domains: deps.config.smtp.domains, defaultCountry: account.defaultCountry });
+      if (r instanceof SmtpError) continue; // refused at RCPT already, never reaches here
+      out.numbers.push({ address: a.address, e164: r.e164, ...(r.country ? { country: r.country } : {}), dsn: a.dsn ? { notify: a.dsn.notify, orcpt: a.dsn.orcpt } : undefined });
+    }
+  }
+  return out;
+}
+
+function reply(mailId: string, stored: number, duplicates: Array<{ of: string }>, suppressed: number): string {
+  if (!stored && !suppressed) {
     const of = [...new Set(duplicates.map((d) => d.of.replace(/\.\d+$/, '')))].join(', ');
     return `2.0.0 already queued as ${of}: this mail was received before, its SMS will not be sent again`;
   }
   const dup = duplicates.length ? `; ${duplicates.length} recipient(s) already had this mail and get no second SMS` : '';
-  return `2.0.0 queued as ${mailId} (${stored} SMS)${dup}`;
-}
-
-function recipientsOf(session: SMTPServerSession, config: Config, account: Account): EnvelopeRecipient[] {
-  return session.envelope.rcptTo.flatMap((a) => {
-    const r = resolveRecipient(a.address, { domains: config.smtp.domains, defaultCountry: account.defaultCountry });
-    if (r instanceof SmtpError) return []; // refused at RCPT already, never reaches here
-    return [{ address: a.address, e164: r.e164, dsn: a.dsn ? { notify: a.dsn.notify, orcpt: a.dsn.orcpt } : undefined }];
-  });
+  const same = suppressed ? `; ${suppressed} SMS repeat${suppressed === 1 ? 's' : ''} the same text to the same number shortly before and ${suppressed === 1 ? 'is' : 'are'} not sent again (duplicate detection)` : '';
+  return `2.0.0 queued as ${mailId} (${stored} SMS)${dup}${same}`;
 }
 
 function refuse(err: SmtpError, session: SMTPServerSession, deps: DataDeps): SmtpError {

@@ -1,4 +1,6 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
+import type { ReplyAddresses } from '../notify/reply-address.js';
+import { controlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount } from './session-account.js';
@@ -6,6 +8,8 @@ import { sessionAccount } from './session-account.js';
 export interface RcptDeps {
   domains: readonly string[];
   maxRecipients: number;
+  /** Cancel addresses (Reply-To of confirmations); without it they are unknown. */
+  replies?: ReplyAddresses;
   log: (evt: string, data: Record<string, unknown>) => void;
 }
 
@@ -15,6 +19,10 @@ export function onRcptTo(deps: RcptDeps) {
     if (session.envelope.rcptTo.length >= deps.maxRecipients) {
       return callback(refuse(errors.TooManyRecipients(String(deps.maxRecipients)), address, session, deps));
     }
+    // preview@ and cancel+…@ ask for something instead of an SMS; a made-up cancel address is refused here, revealing nothing.
+    const control = controlAddress(address.address, deps.domains, deps.replies);
+    if (control === 'forged') return callback(refuse(errors.CancelAddressUnknown(address.address), address, session, deps));
+    if (control) return callback();
     const r = resolveRecipient(address.address, { domains: deps.domains, defaultCountry: sessionAccount(session).defaultCountry });
     if (r instanceof SmtpError) return callback(refuse(r, address, session, deps));
     callback();

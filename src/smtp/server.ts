@@ -28,7 +28,7 @@ export function createSmtpIngress(deps: DataDeps & { accounts: Accounts }): Smtp
     socketTimeout: smtp.socketTimeoutSeconds * 1000,
     logger: false,
     onMailFrom: onMailFrom({ accounts: deps.accounts, stopping: () => stopping, log: deps.log }),
-    onRcptTo: onRcptTo({ ...smtp, log: deps.log }),
+    onRcptTo: onRcptTo({ ...smtp, replies: deps.replies, log: deps.log }),
     onData: onData(deps),
   });
   server.on('error', (e: Error) => deps.log('smtp-error', { error: e.message }));

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { appendDurably } from './durable.js';
 import { join } from 'node:path';
+import { DueIndex } from './due-index.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { Snapshot, type SnapshotData } from './snapshot.js';
 import {
@@ -26,9 +27,13 @@ import {
  */
 
 type Rec =
-  | { seq: number; t: 'accept'; msgs: SmsMessage[]; keys: Array<string | null>; until: number }
+  // ckeys: content keys with their own end of window (absent in journals written before duplicate detection by content)
+  | { seq: number; t: 'accept'; msgs: SmsMessage[]; keys: Array<string | null>; until: number; ckeys?: Array<[string, number] | null> }
   | { seq: number; t: 'status'; id: string } & Transition
   | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string };
+
+/** Final statuses of SMS that never reached the phone. */
+const UNSENT: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
 
 type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -42,9 +47,9 @@ export interface JournalStoreOptions {
 
 export class JournalStore implements MessageStore {
   private readonly live = new Map<string, SmsMessage>();
-  private readonly queued = new Map<string, SmsMessage>();
+  private readonly queued = new DueIndex();
   private readonly owed = new Set<string>();
-  private readonly dedup = new Map<string, { id: string; until: number }>();
+  private readonly dedup = new Map<string, { id: string; until: number; content?: true }>();
   private readonly reserved = new Map<string, string>();
   private readonly listeners: Array<() => void> = [];
   private readonly journal: Journal;
@@ -99,34 +104,45 @@ export class JournalStore implements MessageStore {
     const now = this.now().getTime();
     const msgs: SmsMessage[] = [];
     const keys: Array<string | null> = [];
-    const duplicates: AcceptOutcome['duplicates'] = [];
+    const ckeys: Array<[string, number] | null> = [];
+    const reserved: string[] = [];
+    const outcome: AcceptOutcome = { stored: [], duplicates: [], suppressed: [] };
+    const reserve = (key: string, id: string) => {
+      this.reserved.set(key, id);
+      reserved.push(key);
+    };
     req.messages.forEach((m, i) => {
       const key = req.dedupKeys[i];
       const earlier = key ? this.findDuplicate(key, now) : undefined;
-      if (earlier) return duplicates.push({ id: m.id, of: earlier });
-      if (key) this.reserved.set(key, m.id);
-      msgs.push(m);
+      if (earlier) return outcome.duplicates.push({ id: m.id, of: earlier });
+      if (key) reserve(key, m.id);
       keys.push(key ?? null);
+      const content = req.contentKeys?.[i];
+      const same = content && req.markDuplicate ? this.findSameContent(content.key, now) : undefined;
+      if (same) {
+        outcome.suppressed.push({ id: m.id, of: same });
+        msgs.push(req.markDuplicate!(m, this.live.get(same) ?? same));
+        ckeys.push(null);
+        return;
+      }
+      if (content) reserve(content.key, m.id);
+      msgs.push(m);
+      ckeys.push(content ? [content.key, now + content.windowMinutes * 60_000] : null);
     });
     if (msgs.length) {
       const until = now + this.opts.duplicateWindowHours * 3600_000;
       try {
-        await this.write({ t: 'accept', msgs, keys, until });
+        await this.write({ t: 'accept', msgs, keys, until, ckeys });
       } finally {
-        for (const k of keys) if (k) this.reserved.delete(k);
+        for (const k of reserved) this.reserved.delete(k);
       }
     }
-    return { stored: msgs.map((m) => m.id), duplicates };
+    outcome.stored = msgs.map((m) => m.id);
+    return outcome;
   }
 
   due(now: Date, limit: number): SmsMessage[] {
-    const t = now.toISOString();
-    const out: SmsMessage[] = [];
-    for (const m of this.queued.values()) {
-      if (m.notBefore <= t) out.push(m);
-      if (out.length >= limit) break;
-    }
-    return out;
+    return this.queued.due(now.toISOString(), limit).map((id) => this.live.get(id)!);
   }
 
   inStatus(status: SmsStatus): SmsMessage[] {
@@ -158,7 +174,7 @@ export class JournalStore implements MessageStore {
   }
 
   counts(): Record<SmsStatus, number> {
-    const c = { accepted: 0, submitting: 0, submitted: 0, delivered: 0, failed: 0, expired: 0, rejected: 0 };
+    const c = { accepted: 0, submitting: 0, submitted: 0, delivered: 0, failed: 0, expired: 0, rejected: 0, cancelled: 0 };
     for (const m of this.live.values()) c[m.status]++;
     return c;
   }
@@ -167,6 +183,13 @@ export class JournalStore implements MessageStore {
     const d = this.dedup.get(key);
     if (d && d.until > now) return d.id;
     return this.reserved.get(key);
+  }
+
+  /** The earlier SMS with the same content, unless it did not go out: sending again after a failure or a cancel is meant. */
+  private findSameContent(key: string, now: number): string | undefined {
+    const id = this.findDuplicate(key, now);
+    const earlier = id === undefined ? undefined : this.live.get(id);
+    return earlier && UNSENT.has(earlier.status) ? undefined : id;
   }
 
   private write(rec: Unsequenced<Rec>): Promise<void> {
@@ -187,6 +210,8 @@ export class JournalStore implements MessageStore {
         this.track(m);
         const key = r.keys[i];
         if (key) this.dedup.set(key, { id: m.id, until: r.until });
+        const content = r.ckeys?.[i];
+        if (content) this.dedup.set(content[0], { id: m.id, until: content[1], content: true });
       });
     } else if (r.t === 'status') {
       const m = this.live.get(r.id);
@@ -208,7 +233,7 @@ export class JournalStore implements MessageStore {
 
   /** Keeps the queued / owed indexes in step with a message's state. */
   private track(m: SmsMessage): void {
-    if (m.status === 'accepted') this.queued.set(m.id, m);
+    if (m.status === 'accepted') this.queued.set(m.id, m.notBefore);
     else this.queued.delete(m.id);
     if (m.confirmations.some((c) => !c.sentAt)) this.owed.add(m.id);
     else this.owed.delete(m.id);
@@ -219,7 +244,7 @@ export class JournalStore implements MessageStore {
       this.live.set(m.id, m);
       this.track(m);
     }
-    for (const [key, id, until] of s.dedup) this.dedup.set(key, { id, until });
+    for (const [key, id, until, content] of s.dedup) this.dedup.set(key, content ? { id, until, content: true } : { id, until });
     this.applied = s.seq;
   }
 
@@ -238,13 +263,15 @@ export class JournalStore implements MessageStore {
     const finished = [...this.live.values()].filter((m) => FINAL_STATUSES.has(m.status) && !this.owed.has(m.id));
     await this.archive(finished);
     for (const m of finished) this.live.delete(m.id);
-    for (const [k, d] of this.dedup) if (d.until <= now) this.dedup.delete(k);
+    // A content key of an SMS that never went out must not outlive it: sending that text again is meant.
+    const unsent = new Set(finished.filter((m) => UNSENT.has(m.status)).map((m) => m.id));
+    for (const [k, d] of this.dedup) if (d.until <= now || (d.content && unsent.has(d.id))) this.dedup.delete(k);
     await this.snapshot.write({
       version: 1,
       seq: this.applied,
       savedAt: new Date(now).toISOString(),
       messages: [...this.live.values()],
-      dedup: [...this.dedup].map(([k, d]) => [k, d.id, d.until]),
+      dedup: [...this.dedup].map(([k, d]): SnapshotData['dedup'][number] => (d.content ? [k, d.id, d.until, 1] : [k, d.id, d.until])),
     });
     await this.journal.dropSegmentsBefore(keepFrom);
     if (finished.length) this.opts.log?.('store-compacted', { archived: finished.length, live: this.live.size });

@@ -10,8 +10,8 @@ export interface SnapshotData {
   seq: number;
   savedAt: string;
   messages: SmsMessage[];
-  /** [key, message id, remembered until (epoch ms)]. */
-  dedup: Array<[string, string, number]>;
+  /** [key, message id, remembered until (epoch ms), 1 for a content key (duplicate detection by content)]. */
+  dedup: Array<[string, string, number] | [string, string, number, 1]>;
 }
 
 export class SnapshotCorruptError extends Error {

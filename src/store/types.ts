@@ -5,6 +5,8 @@
  * to the journal as they are.
  */
 
+import type { QuietRule } from '../dispatch/quiet-hours.js';
+
 export type SmsEncoding = 'GSM7' | 'UCS2';
 
 /** Life cycle of one SMS. `submitting` is persisted before a connector is called, so a crash between the two is detectable. */
@@ -15,9 +17,11 @@ export type SmsStatus =
   | 'delivered'
   | 'failed'
   | 'expired'
-  | 'rejected';
+  | 'rejected'
+  /** Not sent on purpose: cancelled by the sender (reply, API, CLI) or held back as a duplicate. */
+  | 'cancelled';
 
-export const FINAL_STATUSES: ReadonlySet<SmsStatus> = new Set(['delivered', 'failed', 'expired', 'rejected']);
+export const FINAL_STATUSES: ReadonlySet<SmsStatus> = new Set(['delivered', 'failed', 'expired', 'rejected', 'cancelled']);
 
 export interface StatusEvent {
   status: SmsStatus;
@@ -29,6 +33,11 @@ export interface StatusEvent {
   connector?: string;
   /** The connector's (aggregator's) id for the message. */
   connectorMessageId?: string;
+  /** For an `accepted` event that holds the message (quiet hours): until when (ISO 8601). */
+  until?: string;
+  /** For a `cancelled` event: who asked (`reply from clerk@acme.test`, `api user erp`), or the earlier SMS this one duplicates. */
+  by?: string;
+  duplicateOf?: string;
 }
 
 /** Which confirmations the sender gets. */
@@ -96,6 +105,10 @@ export interface SmsMessage {
   segments: number;
   /** Sender ID; undefined means the connector's default. */
   sender?: string;
+  /** Flash SMS (class 0): shown on the display at once, not stored on the phone. */
+  flash?: boolean;
+  /** Quiet hours that apply to this SMS (account, destination country, the mail's own), checked again before every attempt. */
+  quietRules?: QuietRule[];
   /** The client's own reference (X-SMS-Reference, [REF:…]), echoed in confirmations. */
   reference?: string;
   /** When the sender asked it to go out (ISO 8601); absent means at once. */
@@ -115,18 +128,30 @@ export interface SmsMessage {
   confirmations: ConfirmationState[];
 }
 
+/** Duplicate detection by content: the same text from the same sender to the same number within a window. */
+export interface ContentKey {
+  key: string;
+  windowMinutes: number;
+}
+
 /** The SMS of one accepted mail, as handed to the store. */
 export interface AcceptRequest {
   messages: SmsMessage[];
-  /** Per message: its duplicate-detection key, or undefined. Same order as messages. */
+  /** Per message: its Message-ID key (a mail server's retry), or undefined. Same order as messages. A hit drops the message. */
   dedupKeys: Array<string | undefined>;
+  /** Per message: its content key, when duplicate detection is on. A hit stores the message as `markDuplicate` makes it: not sent, but confirmed. */
+  contentKeys?: Array<ContentKey | undefined>;
+  /** The message as stored when it duplicates `of` (final status `cancelled`, its confirmation queued by policy). */
+  markDuplicate?: (m: SmsMessage, of: SmsMessage | string) => SmsMessage;
 }
 
 export interface AcceptOutcome {
-  /** Ids of the messages stored now. */
+  /** Ids of the messages stored now (including duplicates by content, stored as cancelled). */
   stored: string[];
-  /** Messages not stored because an earlier one had the same key: new id → id of the earlier message. */
+  /** Messages not stored because an earlier one had the same Message-ID key: new id → id of the earlier message. */
   duplicates: Array<{ id: string; of: string }>;
+  /** Messages stored as cancelled because an earlier one had the same content: new id → id of the earlier message. */
+  suppressed: Array<{ id: string; of: string }>;
 }
 
 /** Change of status; `confirm` queues a confirmation for this stage in the same durable write. */

@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildConfig } from '../../src/config/load.js';
 import type { ParsedMail } from '../../src/mail/parse.js';
-import { dedupKey, senderPatterns, toSms, type SmsBatch, type ToSmsInput } from '../../src/mail/to-sms.js';
+import type { SendingPolicy } from '../../src/mail/recipient-plan.js';
+import { contentKey, dedupKey, senderPatterns, toSms, type SmsBatch, type ToSmsInput } from '../../src/mail/to-sms.js';
 import { confirmationsFor } from '../../src/notify/policy.js';
 import { SmtpError } from '../../src/smtp/errors.js';
 
@@ -111,11 +112,95 @@ T('options :: every bad value refused together with 550 5.6.0 naming option, val
   assert.match(r.message, /^5\.6\.0 option X-SMS-Notify has the value "sometimes", which is not valid: use .+; option \[AT\] has the value "31\.02\.2026 09:00"/i);
 });
 
-T('options :: a sender ID cannot be honoured yet (needs account allowlists): refused, not ignored', () => {
-  const r = toSms(input('Hallo', {}, hdr({ 'x-sms-sender-id': 'ACME' }))) as SmtpError;
+const policy = (over: Partial<SendingPolicy['sender']> = {}, rest: Partial<SendingPolicy> = {}): SendingPolicy => ({
+  sender: { account: 'acme', defaultId: 'ACME', numericFallback: '+15005550006', allowed: ['ACME Bank', '+4930123456'], numericOnlyCountries: ['US', 'CA', 'PR', 'CN'], onNumericOnly: 'fallback', ...over },
+  duplicates: { enabled: false, windowMinutes: 10 },
+  quiet: { countries: {} },
+  ...rest,
+});
+const US = { address: '+12015550123@sms.localhost', e164: '+12015550123', country: 'US' };
+const DE = { address: '+4915112345678@sms.localhost', e164: '+4915112345678', country: 'DE' };
+
+const SENDERS: Array<[string, Record<string, string>, Partial<SendingPolicy['sender']>, typeof DE, string | undefined]> = [
+  ['no sender ID in the mail :: the account default', {}, {}, DE, 'ACME'],
+  ['an allowed one :: as asked', { 'x-sms-sender-id': 'ACME Bank' }, {}, DE, 'ACME Bank'],
+  ['an allowed one in other case :: the registered spelling', { 'x-sms-sender-id': 'acme bank' }, {}, DE, 'ACME Bank'],
+  ['an allowed number written with 00 :: canonical +', { 'x-sms-sender-id': '004930123456' }, {}, DE, '+4930123456'],
+  ['the numeric fallback is always allowed :: as asked', { 'x-sms-sender-id': '+15005550006' }, {}, DE, '+15005550006'],
+  ['"*" :: any valid one', { 'x-sms-sender-id': 'OTHER' }, { allowed: ['*'] }, DE, 'OTHER'],
+  ['no default, none asked :: the connector default', {}, { defaultId: undefined }, DE, undefined],
+  ['a name to a US number :: replaced by the numeric fallback', {}, {}, US, '+15005550006'],
+  ['a number to a US number :: kept', { 'x-sms-sender-id': '+4930123456' }, {}, US, '+4930123456'],
+  ['a name to a US number when US is not listed :: kept', {}, { numericOnlyCountries: ['CN'] }, US, 'ACME'],
+];
+for (const [name, headers, over, to, expected] of SENDERS) {
+  T(`sender :: ${name}`, () => {
+    const m = batch(toSms(input('Hallo', { recipients: [to], policy: policy(over) }, hdr(headers)))).messages[0];
+    assert.is(m.sender, expected);
+  });
+}
+
+T('sender :: the fallback is noted in the status history', () => {
+  const m = batch(toSms(input('Hallo', { recipients: [US], policy: policy() }))).messages[0];
+  assert.is(m.history[0].reason, 'sender ID "ACME" replaced by +15005550006: carriers in US do not deliver alphanumeric sender IDs');
+});
+
+const SENDER_REFUSALS: Array<[string, Record<string, string>, Partial<SendingPolicy['sender']>, typeof DE, string]> = [
+  ['a sender ID not on the list', { 'x-sms-sender-id': 'EVILCORP' }, {}, DE,
+    '5.7.1 the sender ID "EVILCORP" is not allowed for account "acme"; allowed: ACME Bank, +4930123456, ACME, +15005550006'],
+  ['any sender ID for an account that allows none', { 'x-sms-sender-id': 'ACME' }, { defaultId: undefined, numericFallback: undefined, allowed: [] }, DE,
+    '5.7.1 the sender ID "ACME" is not allowed for account "acme"; allowed: none (an operator can allow sender IDs in accounts[].allowedSenderIds)'],
+  ['a name to the US with onNumericOnly reject', {}, { onNumericOnly: 'reject' }, US,
+    '5.7.1 the sender ID "ACME" cannot be used for +12015550123: carriers in United States (US) only deliver SMS from numeric senders; ask for a numeric sender ID (X-SMS-Sender-ID: +4930123456, [SRC:+4930123456]) for this number'],
+  ['a name to the US without a numeric fallback', { 'x-sms-sender-id': 'ACME Bank' }, { numericFallback: undefined }, US,
+    '5.7.1 the sender ID "ACME Bank" cannot be used for +12015550123: carriers in United States (US) only deliver SMS from numeric senders; account "acme" has no numeric sender to use instead (accounts[].numericSender); ask for a numeric sender ID for this number'],
+];
+for (const [name, headers, over, to, expected] of SENDER_REFUSALS) {
+  T(`sender :: refused: ${name} :: 550`, () => {
+    const r = toSms(input('Hallo', { recipients: [DE, to], policy: policy(over) }, hdr(headers))) as SmtpError;
+    assert.instance(r, SmtpError);
+    assert.is(r.responseCode, 550);
+    assert.is(r.message, expected);
+  });
+}
+
+T('flash :: [FLASH:ON] and X-SMS-Flash: yes are carried on the message; OFF leaves it out', () => {
+  assert.is(batch(toSms(input('Hallo', {}, { subject: '[FLASH:ON]' }))).messages[0].flash, true);
+  assert.is(batch(toSms(input('Hallo', {}, hdr({ 'x-sms-flash': 'yes' })))).messages[0].flash, true);
+  assert.is(batch(toSms(input('Hallo', {}, { subject: '[FLASH:OFF] x' }))).messages[0].flash, undefined);
+});
+
+T('quiet hours :: a mail at 21:30 Paris time to a French number is held until 08:00 Paris, in its history; validity counts from then', () => {
+  const p = policy({}, { validityHours: 2, quiet: { countries: { FR: { from: '20:00', to: '08:00', days: ['sun'] } } } });
+  const FR = { address: '+33612345678@sms.localhost', e164: '+33612345678', country: 'FR' };
+  const m = batch(toSms(input('Bonsoir', { recipients: [FR], policy: p, now: new Date('2026-11-24T20:30:00Z') }))).messages[0];
+  assert.is(m.notBefore, '2026-11-25T07:00:00.000Z');
+  assert.is(m.expiresAt, '2026-11-25T09:00:00.000Z');
+  assert.equal(m.history.at(-1), { status: 'accepted', at: '2026-11-24T20:30:00.000Z', until: '2026-11-25T07:00:00.000Z',
+    reason: 'held for quiet hours (country FR: 20:00–08:00, sun) until 2026-11-25 08:00 Europe/Paris' });
+  const de = batch(toSms(input('Hallo', { recipients: [DE], policy: p, now: new Date('2026-11-24T20:30:00Z') }))).messages[0];
+  assert.is(de.notBefore, '2026-11-24T20:30:00.000Z', 'another country: not held');
+});
+
+T('quiet hours :: the mail\'s [BLACKOUTPERIODS] apply in the recipient\'s time; rules that leave no time are refused', () => {
+  const now = new Date('2026-11-24T11:00:00Z'); // 12:00 Berlin
+  const m = batch(toSms(input('Hallo', { recipients: [DE], now }, { subject: '[BLACKOUTPERIODS:12:00/13:30]' }))).messages[0];
+  assert.is(m.notBefore, '2026-11-24T12:30:00.000Z');
+  const p = policy({}, { quiet: { account: { from: '08:00', to: '20:00' }, countries: { DE: { from: '20:00', to: '08:00' } } } });
+  const r = toSms(input('Hallo', { recipients: [DE], policy: p, now })) as SmtpError;
   assert.instance(r, SmtpError);
-  assert.is(r.message, '5.6.0 the option sender ID (X-SMS-Sender-ID, [SRC:…], [FROM:…]) is not available on this gateway yet; remove it and send the mail again');
-  assert.not.instance(toSms(input('Hallo', {}, { subject: '[FLASH:OFF] x' })), SmtpError, 'an explicit OFF asks for nothing');
+  assert.match(r.message, /^5\.7\.1 quiet hours \(.*\) leave no time to send within two weeks; nothing was queued$/);
+});
+
+T('duplicates :: with detection on (account or [DUPLICATEDETECTION:ON]) each SMS carries a content key over sender, number and text', () => {
+  const on = policy({}, { duplicates: { enabled: true, windowMinutes: 10 } });
+  const a = batch(toSms(input('Hallo', { policy: on })));
+  assert.equal(a.contentKeys, [{ key: contentKey('default', 'clerk@acme.test', '+4915112345678', 'Hallo'), windowMinutes: 10 }]);
+  assert.equal(batch(toSms(input('Hallo', {}, { subject: '[DUPLICATEDETECTION:ON]' }))).contentKeys[0]?.windowMinutes, 10);
+  assert.equal(batch(toSms(input('Hallo', { policy: on }, { subject: '[DUPLICATEDETECTION:OFF]' }))).contentKeys, [undefined]);
+  assert.is.not(contentKey('a', 's', '+49', 'Hallo'), contentKey('a', 's', '+49', 'Hallo!'));
+  const dup = a.markDuplicate(a.messages[0], 'EARLIER.1');
+  assert.equal([dup.status, dup.history.at(-1)!.duplicateOf, dup.confirmations.map((c) => c.stage)], ['cancelled', 'EARLIER.1', ['cancelled']]);
 });
 
 T.run();

@@ -35,7 +35,7 @@ const open = async (dir: string, segmentBytes = 1 << 20) => {
 S('accept :: stored messages are due at once and survive a reopen', async ({ dir }) => {
   const a = await open(dir);
   const out = await a.accept({ messages: [sms('A.1'), sms('A.2')], dedupKeys: [undefined, undefined] });
-  assert.equal(out, { stored: ['A.1', 'A.2'], duplicates: [] });
+  assert.equal(out, { stored: ['A.1', 'A.2'], duplicates: [], suppressed: [] });
   assert.equal(a.due(T0, 10).map((m) => m.id), ['A.1', 'A.2']);
   await a.close();
   const b = await open(dir);
@@ -54,7 +54,7 @@ S('dedup :: the same key is stored once, also after a reopen and when sent concu
   await a.close();
   const b = await open(dir);
   const z = await b.accept({ messages: [sms('C.1')], dedupKeys: ['k1'] });
-  assert.equal(z, { stored: [], duplicates: [{ id: 'C.1', of: 'A.1' }] });
+  assert.equal(z, { stored: [], duplicates: [{ id: 'C.1', of: 'A.1' }], suppressed: [] });
   await b.close();
 });
 
@@ -92,6 +92,57 @@ S('compaction :: finished messages go to the day archive, old segments are dropp
   const dup = await b.accept({ messages: [sms('Z.1')], dedupKeys: ['k3'] });
   assert.equal(dup.duplicates, [{ id: 'Z.1', of: 'M3.1' }], 'dedup keys survive compaction');
   await b.close();
+});
+
+/** The batch's own rule for duplicates by content: stored, final, never sent (src/mail/to-sms.ts builds the real one). */
+const markDuplicate = (m: SmsMessage, of: SmsMessage | string): SmsMessage => ({
+  ...m, status: 'cancelled', history: [...m.history, { status: 'cancelled', at: T0.toISOString(), duplicateOf: typeof of === 'string' ? of : of.id }],
+});
+const byContent = (id: string, key: string, clock: { now: Date }, store: JournalStore) =>
+  store.accept({ messages: [sms(id)], dedupKeys: [undefined], contentKeys: [{ key, windowMinutes: 10 }], markDuplicate });
+
+S('content dedup :: a repeat within the window is stored as cancelled (not due), after a reopen too; after the window it goes', async ({ dir }) => {
+  const clock = { now: T0 };
+  const openAt = async () => {
+    const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72, now: () => clock.now });
+    await s.open();
+    return s;
+  };
+  const a = await openAt();
+  await byContent('A.1', 'c1', clock, a);
+  const [x, y] = await Promise.all([byContent('B.1', 'c1', clock, a), byContent('B2.1', 'c1', clock, a)]);
+  assert.equal([x.suppressed, y.suppressed], [[{ id: 'B.1', of: 'A.1' }], [{ id: 'B2.1', of: 'A.1' }]]);
+  assert.is(a.get('B.1')!.status, 'cancelled');
+  assert.equal(a.due(T0, 10).map((m) => m.id), ['A.1']);
+  await a.close();
+  clock.now = new Date(T0.getTime() + 9 * 60_000);
+  const b = await openAt();
+  assert.equal((await byContent('C.1', 'c1', clock, b)).suppressed, [{ id: 'C.1', of: 'A.1' }], 'remembered across a restart');
+  clock.now = new Date(T0.getTime() + 11 * 60_000);
+  assert.equal(await byContent('D.1', 'c1', clock, b), { stored: ['D.1'], duplicates: [], suppressed: [] }, 'the window is over');
+  await b.close();
+});
+
+S('content dedup :: sending the same text again after the first failed or was cancelled is meant, not a duplicate', async ({ dir }) => {
+  const a = await open(dir);
+  await byContent('A.1', 'c1', { now: T0 }, a);
+  await a.transition('A.1', { event: { status: 'failed', at: T0.toISOString(), reason: 'UNDELIV' } });
+  assert.equal((await byContent('B.1', 'c1', { now: T0 }, a)).stored, ['B.1']);
+  assert.is(a.get('B.1')!.status, 'accepted');
+  await a.close();
+});
+
+S('due :: earliest notBefore first, whatever the order of acceptance; a later time is not due yet', async ({ dir }) => {
+  const a = await open(dir);
+  const at = (min: number) => new Date(T0.getTime() + min * 60_000).toISOString();
+  await a.accept({ messages: [sms('L.1', { notBefore: at(30) }), sms('E.1', { notBefore: at(-5) }), sms('N.1', { notBefore: at(0) })], dedupKeys: [undefined, undefined, undefined] });
+  assert.equal(a.due(T0, 10).map((m) => m.id), ['E.1', 'N.1']);
+  assert.equal(a.due(T0, 1).map((m) => m.id), ['E.1'], 'limit');
+  await a.transition('E.1', { event: { status: 'accepted', at: T0.toISOString(), reason: 'retry' }, notBefore: at(60) });
+  assert.equal(a.due(new Date(at(45)), 10).map((m) => m.id), ['N.1', 'L.1'], 'a retried message moves back');
+  await a.transition('N.1', { event: { status: 'cancelled', at: T0.toISOString() } });
+  assert.equal(a.due(new Date(at(90)), 10).map((m) => m.id), ['L.1', 'E.1'], 'a cancelled one is gone');
+  await a.close();
 });
 
 S('corrupted state file :: a clear error at start, the file left as it was', async ({ dir }) => {

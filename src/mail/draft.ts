@@ -1,0 +1,67 @@
+/**
+ * The first half of turning a mail into SMS, shared by sending and by the
+ * preview: the sending options, the text a person meant and how it encodes.
+ * Pure. Only bad option values are refusals here; a text that is empty or
+ * too long is judged by `draftProblem`, so a preview can still show it.
+ */
+import { analyzeText } from '../sms/segments.js';
+import type { SmsText } from '../sms/types.js';
+import { errors, SmtpError } from '../smtp/errors.js';
+import { extractText, type ExtractOptions, type ExtractResult } from './extract.js';
+import { describeOptionError, parseSmsOptions, type SmsOptions } from './options.js';
+import type { ParsedMail } from './parse.js';
+
+export interface DraftInput {
+  parsed: ParsedMail;
+  envelopeFrom: string;
+  now: Date;
+  options: { timeZone: string; maxAheadDays: number };
+  text: ExtractOptions & { senderSignaturePatterns: Readonly<Record<string, readonly string[]>>; transliterate: boolean; maxSegments: number };
+}
+
+export interface Draft {
+  options: SmsOptions;
+  /** The subject with the option tags taken out. */
+  subject: string;
+  extracted: ExtractResult;
+  sms: SmsText;
+  /** The lower of the mail's and the account's limit. */
+  maxSegments: number;
+}
+
+export function draftSms(input: DraftInput): Draft | SmtpError {
+  const { parsed } = input;
+  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, ...input.options });
+  if ('errors' in r) return errors.BadOption(r.errors.map(describeOptionError).join('; '));
+  const { options, subject } = r;
+  const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
+  const extracted = extractText({ text: parsed.text, html: parsed.html, subject }, { ...input.text, signaturePatterns });
+  const sms = analyzeText(extracted.text, { transliterate: input.text.transliterate });
+  // A sender may ask for fewer segments than the gateway allows, never more.
+  const maxSegments = Math.min(options.maxSegments ?? Infinity, input.text.maxSegments);
+  return { options, subject, extracted, sms, maxSegments };
+}
+
+/** Why the draft's text cannot go out (nothing left, too long), or undefined. */
+export function draftProblem(d: Draft): SmtpError | undefined {
+  if (!d.extracted.text.trim()) return errors.NoText();
+  const { sms } = d;
+  if (sms.segments <= d.maxSegments) return undefined;
+  const detail = sms.encoding === 'UCS2'
+    ? `${sms.units} characters in Unicode because of ${sms.nonGsm.slice(0, 5).map((c) => `"${c}"`).join(' ')}, ${sms.perSegment} per segment`
+    : `${sms.units} characters, ${sms.perSegment} per segment`;
+  return errors.TooManySegments(String(sms.segments), String(d.maxSegments), detail);
+}
+
+/** Patterns configured for these senders' addresses or domains. */
+export function senderPatterns(bySender: Readonly<Record<string, readonly string[]>>, senders: Array<string | undefined>): string[] {
+  const keys = new Set<string>();
+  for (const s of senders) {
+    const addr = s?.trim().toLowerCase();
+    if (!addr) continue;
+    keys.add(addr);
+    keys.add(addr.slice(addr.lastIndexOf('@')));
+  }
+  const lower = Object.entries(bySender).map(([k, v]) => [k.toLowerCase(), v] as const);
+  return lower.filter(([k]) => keys.has(k)).flatMap(([, v]) => v);
+}

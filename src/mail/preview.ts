@@ -1,0 +1,76 @@
+/**
+ * What a mail would become, without sending it: [PREVIEW], X-SMS-Preview or
+ * a mail that names preview@<sms domain>. Pure data for the answer mail
+ * (src/notify/preview.ts): the text exactly as it would go out, how it
+ * encodes and splits, what forced Unicode, what was cut from the mail, and
+ * per recipient the sender ID and time it would get — or why it would be
+ * refused.
+ */
+import type { ExtractResult } from './extract.js';
+import { splitSegments } from '../sms/segments.js';
+import type { SmsText } from '../sms/types.js';
+import { SmtpError } from '../smtp/errors.js';
+import { describeHold } from '../dispatch/quiet-hours.js';
+import { draftProblem, type Draft } from './draft.js';
+import type { SmsOptions } from './options.js';
+import { planRecipient, type SendingPolicy } from './recipient-plan.js';
+
+export interface PreviewRecipient {
+  to: string;
+  sender?: string;
+  senderNote?: string;
+  /** ISO 8601: when it would go first. */
+  notBefore?: string;
+  hold?: string;
+  expiresAt?: string;
+  /** The reply a real send would get for this recipient. */
+  refusal?: string;
+}
+
+export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segments' | 'units' | 'perSegment' | 'nonGsm' | 'replaced'> {
+  parts: string[];
+  cuts: ExtractResult['cuts'];
+  source: ExtractResult['from'];
+  options: Omit<SmsOptions, 'preview' | 'sendAt'> & { sendAt?: string };
+  recipients: PreviewRecipient[];
+  /** The reply a real send of this mail would get, when it would be refused as a whole (no text, too long). */
+  problem?: string;
+}
+
+export function previewReport(
+  draft: Draft,
+  recipients: ReadonlyArray<{ e164: string; country?: string }>,
+  policy: SendingPolicy,
+  ctx: { now: Date; timeZone: string },
+): PreviewReport {
+  const { sms, options } = draft;
+  const { preview: _preview, sendAt, ...rest } = options;
+  const problem = draftProblem(draft);
+  const seen = new Set<string>();
+  const out: PreviewRecipient[] = [];
+  for (const r of recipients) {
+    if (seen.has(r.e164)) continue;
+    seen.add(r.e164);
+    const plan = planRecipient(r, options, policy, ctx);
+    if (plan instanceof SmtpError) {
+      out.push({ to: r.e164, refusal: `${plan.responseCode} ${plan.message}` });
+      continue;
+    }
+    out.push({
+      to: r.e164, notBefore: plan.notBefore.toISOString(),
+      ...(plan.sender !== undefined ? { sender: plan.sender } : {}),
+      ...(plan.senderNote ? { senderNote: plan.senderNote } : {}),
+      ...(plan.hold ? { hold: describeHold(plan.hold) } : {}),
+      ...(plan.expiresAt ? { expiresAt: plan.expiresAt.toISOString() } : {}),
+    });
+  }
+  return {
+    text: sms.text, encoding: sms.encoding, segments: sms.segments, units: sms.units, perSegment: sms.perSegment,
+    nonGsm: sms.nonGsm, replaced: sms.replaced,
+    parts: splitSegments(sms.text, sms.encoding),
+    cuts: draft.extracted.cuts, source: draft.extracted.from,
+    options: { ...rest, ...(sendAt ? { sendAt: sendAt.toISOString() } : {}) },
+    recipients: out,
+    ...(problem ? { problem: `${problem.responseCode} ${problem.message}` } : {}),
+  };
+}

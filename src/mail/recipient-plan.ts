@@ -1,0 +1,102 @@
+/**
+ * What the account's rules make of one recipient's SMS: the sender ID it
+ * goes out with, the quiet hours that apply, when it may go and until when.
+ * Pure: the clock and the account's rules come in. Headers and subject tags
+ * were merged before (headers win); here they meet the account's defaults,
+ * which they override only within what the account allows.
+ */
+import { chooseSender, type SenderPolicy } from '../accounts/sender-ids.js';
+import type { Account } from '../accounts/types.js';
+import { describeHold, quietRulesFor, quietUntil, type Hold, type QuietHours, type QuietRule } from '../dispatch/quiet-hours.js';
+import { parseSenderId } from '../sms/sender-id.js';
+import { errors, SmtpError } from '../smtp/errors.js';
+import type { SmsOptions } from './options.js';
+
+/** An account's rules for sending, as the mail-to-SMS step needs them. */
+export interface SendingPolicy {
+  sender: SenderPolicy;
+  /** Validity when the mail gives none; undefined: the carrier's. */
+  validityHours?: number;
+  duplicates: { enabled: boolean; windowMinutes: number };
+  quiet: { account?: QuietHours; countries: Readonly<Record<string, QuietHours>> };
+}
+
+/** The rules for one account: its own values (inherited ones filled in) and the gateway's per-country rules. */
+export function sendingPolicy(
+  account: Account,
+  gateway: { numericOnlyCountries: readonly string[]; onNumericOnly: 'fallback' | 'reject'; countryQuietHours: Readonly<Record<string, QuietHours>> },
+): SendingPolicy {
+  return {
+    sender: {
+      account: account.name, defaultId: account.senderId, numericFallback: account.numericSender, allowed: account.allowedSenderIds,
+      numericOnlyCountries: gateway.numericOnlyCountries, onNumericOnly: gateway.onNumericOnly,
+    },
+    validityHours: account.validityHours,
+    duplicates: { enabled: account.duplicateDetection, windowMinutes: account.duplicateWindowMinutes },
+    quiet: { account: account.quietHours, countries: gateway.countryQuietHours },
+  };
+}
+
+/** No defaults and no permissions: what an account without any sending rules gets. */
+export function basicPolicy(account: string): SendingPolicy {
+  return {
+    sender: { account, allowed: [], numericOnlyCountries: [], onNumericOnly: 'fallback' },
+    duplicates: { enabled: false, windowMinutes: 10 },
+    quiet: { countries: {} },
+  };
+}
+
+export interface RecipientPlan {
+  sender?: string;
+  /** Why the sender differs from the one asked for (numeric fallback), for the status history. */
+  senderNote?: string;
+  quietRules: QuietRule[];
+  /** When the SMS may go first: its send time, or the end of quiet hours. */
+  notBefore: Date;
+  hold?: Hold;
+  expiresAt?: Date;
+}
+
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+
+export function planRecipient(
+  r: { e164: string; country?: string },
+  options: SmsOptions,
+  policy: SendingPolicy,
+  ctx: { now: Date; timeZone: string },
+): RecipientPlan | SmtpError {
+  const requested = options.senderId === undefined ? undefined : parseSenderId(options.senderId);
+  const choice = chooseSender(requested, r.country, policy.sender);
+  if (!choice.ok) return senderRefusal(choice, r.e164, policy.sender.account);
+  const quietRules = quietRulesFor({
+    country: r.country, fallbackZone: ctx.timeZone,
+    account: { name: policy.sender.account, hours: policy.quiet.account },
+    countryHours: r.country ? policy.quiet.countries[r.country] : undefined,
+    mail: options.blackout,
+  });
+  const start = options.sendAt ?? ctx.now;
+  const hold = quietUntil(quietRules, start);
+  if (hold && !hold.until) return errors.NoTimeToSend(describeHold(hold));
+  const notBefore = hold?.until ?? start;
+  // Validity counts from when the SMS may go: quiet hours must not use it up.
+  const hours = options.validityHours ?? policy.validityHours;
+  return {
+    ...(choice.sender !== undefined ? { sender: choice.sender } : {}),
+    ...(choice.note ? { senderNote: choice.note } : {}),
+    quietRules, notBefore,
+    ...(hold ? { hold } : {}),
+    ...(hours ? { expiresAt: new Date(notBefore.getTime() + hours * 3600_000) } : {}),
+  };
+}
+
+function senderRefusal(choice: Exclude<ReturnType<typeof chooseSender>, { ok: true }>, to: string, account: string): SmtpError {
+  if (choice.refusal === 'not-allowed') {
+    const allowed = choice.allowed.length ? choice.allowed.join(', ') : 'none (an operator can allow sender IDs in accounts[].allowedSenderIds)';
+    return errors.SenderIdNotAllowed(choice.requested, account, allowed);
+  }
+  const where = `${REGION_NAMES.of(choice.country) ?? choice.country} (${choice.country})`;
+  const remedy = choice.hasFallback
+    ? 'ask for a numeric sender ID (X-SMS-Sender-ID: +4930123456, [SRC:+4930123456]) for this number'
+    : `account "${account}" has no numeric sender to use instead (accounts[].numericSender); ask for a numeric sender ID for this number`;
+  return errors.SenderIdNumericOnly(choice.sender, to, where, remedy);
+}

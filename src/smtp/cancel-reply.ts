@@ -1,0 +1,41 @@
+/**
+ * A reply to an acceptance confirmation, sent to its cancel address: if its
+ * text says CANCEL, the SMS is cancelled — for the account the reply comes
+ * from only, so a cancel address that reached somebody else does not let
+ * them cancel. The answer is the SMTP reply: 250 when cancelled (and the
+ * confirmation of the cancel follows by mail), 5xx otherwise, which the
+ * clerk's mail server returns to them as a bounce with our sentence in it.
+ */
+import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
+import { DEFAULT_EXTRACT_OPTIONS, extractText } from '../mail/extract.js';
+import type { ParsedMail } from '../mail/parse.js';
+import { errors, SmtpError } from './errors.js';
+
+// German clerks write what their Outlook calls it; all mean the same.
+const CANCEL_WORD = /^\s*(cancel|storno|stornieren|abbrechen)\b/i;
+
+export type Cancel = (id: string, by: CancelBy) => Promise<CancelResult>;
+
+/** Whether the text the person wrote (quoted confirmation and signature cut) begins with CANCEL. */
+export function saysCancel(parsed: ParsedMail): boolean {
+  const { text } = extractText({ text: parsed.text, html: parsed.html, subject: parsed.subject }, { ...DEFAULT_EXTRACT_OPTIONS, endMarker: '' });
+  return CANCEL_WORD.test(text);
+}
+
+export async function cancelByReply(
+  parsed: ParsedMail,
+  smsIds: readonly string[],
+  from: { account: string; address: string },
+  cancel: Cancel,
+): Promise<string | SmtpError> {
+  if (!saysCancel(parsed)) return errors.CancelWordMissing(smsIds.join(', '));
+  const who = `reply from ${from.address || 'the null sender'}`;
+  const results: CancelResult[] = [];
+  for (const id of new Set(smsIds)) results.push(await cancel(id, { who, account: from.account }));
+  const done = results.filter((r) => r.ok);
+  const refused = results.flatMap((r) => (r.ok ? [] : [r.message]));
+  // Once anything was cancelled the mail was acted on: a bounce would claim otherwise.
+  if (!done.length) return errors.CancelRefused(refused.join('; '));
+  const cancelled = done.map((r) => (r.ok ? `SMS ${r.id} to ${r.sms.to}` : '')).join(', ');
+  return `2.0.0 ${cancelled} cancelled, it will not be sent${refused.length ? `; not cancelled: ${refused.join('; ')}` : ''}`;
+}

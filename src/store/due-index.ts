@@ -1,0 +1,84 @@
+/**
+ * Queued messages ordered by the time they become due, so that the
+ * dispatcher's look for due SMS (four times a second) costs what is due,
+ * not what is queued: with thousands of SMS scheduled for next week, a scan
+ * of all of them on every tick would be the bridge's main work.
+ *
+ * A binary min-heap of (notBefore, id, version) with lazy deletion: a
+ * message that changes gets a new entry and a new version, and entries
+ * whose version is no longer the message's are dropped when they surface.
+ */
+
+interface Entry {
+  at: string; // ISO 8601 UTC: compares as text
+  id: string;
+  version: number;
+}
+
+export class DueIndex {
+  private readonly heap: Entry[] = [];
+  private readonly versions = new Map<string, { version: number; at: string }>();
+  private counter = 0;
+
+  /** (Re)files `id` as due at `at`; does nothing when it is filed at that time already. */
+  set(id: string, at: string): void {
+    if (this.versions.get(id)?.at === at) return;
+    const version = ++this.counter;
+    this.versions.set(id, { version, at });
+    this.push({ at, id, version });
+  }
+
+  delete(id: string): void {
+    this.versions.delete(id);
+  }
+
+  get size(): number {
+    return this.versions.size;
+  }
+
+  /** Up to `limit` ids due at `now` (ISO), earliest first. Leaves them filed: being due is not being taken. */
+  due(now: string, limit: number): string[] {
+    const taken: Entry[] = [];
+    while (taken.length < limit && this.heap.length && this.heap[0].at <= now) {
+      const e = this.pop()!;
+      if (this.versions.get(e.id)?.version === e.version) taken.push(e);
+    }
+    for (const e of taken) this.push(e);
+    return taken.map((e) => e.id);
+  }
+
+  private push(e: Entry): void {
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!less(h[i], h[parent])) break;
+      [h[i], h[parent]] = [h[parent], h[i]];
+      i = parent;
+    }
+  }
+
+  private pop(): Entry | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (!h.length || !last) return top;
+    h[0] = last;
+    for (let i = 0; ;) {
+      const [l, r] = [2 * i + 1, 2 * i + 2];
+      let m = i;
+      if (l < h.length && less(h[l], h[m])) m = l;
+      if (r < h.length && less(h[r], h[m])) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m], h[i]];
+      i = m;
+    }
+    return top;
+  }
+}
+
+/** Earlier first; at the same time the one filed first (FIFO). */
+function less(a: Entry, b: Entry): boolean {
+  return a.at < b.at || (a.at === b.at && a.version < b.version);
+}
