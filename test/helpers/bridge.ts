@@ -9,10 +9,16 @@ import type { Connector, OutboundSms, SubmitResult } from '../../src/connectors/
 
 /** The simulator, remembering what it was handed so tests can assert on the SMS itself. */
 export class RecordingSimulator extends SimulatorConnector {
+  private readonly clock: () => Date;
+  constructor(o: ConstructorParameters<typeof SimulatorConnector>[0]) {
+    super(o);
+    this.clock = o.now ?? (() => new Date());
+  }
+
   /** Every SMS handed over, with the time (epoch ms) the connector got it. */
   readonly sent: Array<OutboundSms & { receivedAt: number }> = [];
   override async submit(sms: OutboundSms): Promise<SubmitResult> {
-    this.sent.push({ ...sms, receivedAt: Date.now() });
+    this.sent.push({ ...sms, receivedAt: this.clock().getTime() });
     return super.submit(sms);
   }
 }
@@ -63,7 +69,7 @@ async function start(overrides: DeepPartial<Config>, dir: string, extras: TestBr
   for (const c of config.connectors) {
     // Other connector types run as configured; a recording simulator stands in for each simulator.
     if (c.type !== 'simulator' || extras.connectors?.[c.name]) continue;
-    sims[c.name] = new RecordingSimulator({ name: c.name, ...c.simulator, sentLog: c.simulator.sentLog ? join(dir, c.simulator.sentLog) : '' });
+    sims[c.name] = new RecordingSimulator({ name: c.name, ...c.simulator, sentLog: c.simulator.sentLog ? join(dir, c.simulator.sentLog) : '', now: extras.now });
   }
   const events: Array<Record<string, unknown>> = [];
   const bridge = await startBridge(config, {

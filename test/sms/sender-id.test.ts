@@ -1,0 +1,43 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseSenderId, sameSenderId } from '../../src/sms/sender-id.js';
+
+const S = suite('sms sender-id');
+
+const CASES: Array<[string, string, ReturnType<typeof parseSenderId>]> = [
+  ['name', 'ACME', { id: 'ACME', kind: 'alphanumeric' }],
+  ['11 characters with spaces', 'Praxis Dr M', { id: 'Praxis Dr M', kind: 'alphanumeric' }],
+  ['one letter', 'A', { id: 'A', kind: 'alphanumeric' }],
+  ['letters and digits', 'ACME24', { id: 'ACME24', kind: 'alphanumeric' }],
+  ['E.164', '+4930123456', { id: '+4930123456', kind: 'international' }],
+  ['00 prefix', '004930123456', { id: '+4930123456', kind: 'international' }],
+  ['9+ bare digits', '4930123456', { id: '+4930123456', kind: 'international' }],
+  ['15 digits', '+123456789012345', { id: '+123456789012345', kind: 'international' }],
+  ['short code of 5', '12345', { id: '12345', kind: 'shortcode' }],
+  ['short code of 3', '112', { id: '112', kind: 'shortcode' }],
+  ['short code of 8', '12345678', { id: '12345678', kind: 'shortcode' }],
+  ['12 characters', 'ACME Company', undefined],
+  ['only digits and a space', '123 456', undefined],
+  ['punctuation', 'ACME-AG', undefined],
+  ['umlaut', 'Bäcker', undefined],
+  ['leading blank', ' ACME', undefined],
+  ['two digits', '12', undefined],
+  ['16 digits', '+1234567890123456', undefined],
+  ['+ and 6 digits', '+123456', undefined],
+  ['national with trunk 0', '030123456', undefined],
+  ['country code 0', '+0123456789', undefined],
+  ['CR LF', 'ACME\r\n', undefined],
+  ['empty', '', undefined],
+];
+for (const [name, raw, expected] of CASES) {
+  S(`parseSenderId :: ${name} :: ${expected ? expected.kind : 'refused'}`, () => assert.equal(parseSenderId(raw), expected));
+}
+
+S('sameSenderId :: names regardless of case, numbers by their canonical form, kinds never mixed', () => {
+  const p = (s: string) => parseSenderId(s)!;
+  assert.ok(sameSenderId(p('acme'), p('ACME')));
+  assert.ok(sameSenderId(p('004930123456'), p('+4930123456')));
+  assert.not.ok(sameSenderId(p('12345'), p('+12345678901')));
+});
+
+S.run();
