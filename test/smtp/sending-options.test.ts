@@ -1,0 +1,115 @@
+import nodemailer from 'nodemailer';
+import { simpleParser } from 'mailparser';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { wallTimeIn } from '../../src/mail/dates.js';
+import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+
+/**
+ * Sending options against account rules, over real sockets with nodemailer
+ * as the client: sender IDs within the allowlist, the numeric-only countries,
+ * flash, duplicate detection by content and quiet hours.
+ */
+const ACME = '127.0.0.2';
+const BETA = '127.0.0.3';
+
+const two = (n: number) => String(n).padStart(2, '0');
+/** "HH:MM" in Paris, `minutes` from now: quiet hours around the moment the test runs. */
+function parisClock(minutes: number): string {
+  const w = wallTimeIn(new Date(Date.now() + minutes * 60_000), 'Europe/Paris');
+  return `${two(w.hour)}:${two(w.minute)}`;
+}
+
+const S = suite('smtp sending options', {} as { b: TestBridge });
+S.before(async (ctx) => {
+  ctx.b = await startTestBridge({
+    accounts: [
+      {
+        name: 'acme', networks: [ACME], addresses: ['@acme.test'], notify: 'final',
+        senderId: 'ACME', numericSender: '+15005550006', allowedSenderIds: ['ACME Bank'], duplicateDetection: true,
+      },
+      { name: 'beta', networks: [BETA], addresses: ['@beta.test'], notify: 'final' },
+    ] as never,
+    options: { countryQuietHours: { FR: { from: parisClock(-60), to: parisClock(60) } } } as never,
+  });
+});
+S.after(async ({ b }) => b.stop());
+
+function client(port: number, localAddress: string) {
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, localAddress });
+}
+
+async function send(b: TestBridge, from: string, to: string, extra: { subject?: string; text?: string; headers?: Record<string, string> } = {}) {
+  const local = from.endsWith('@acme.test') ? ACME : BETA;
+  return client(b.port, local).sendMail({ from, to, subject: extra.subject ?? 'Erinnerung', text: extra.text ?? 'Bitte zahlen Sie bis Freitag.', headers: extra.headers });
+}
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { response?: string }).response ?? String(e);
+  }
+  throw new Error('expected the mail to be refused');
+}
+
+const idOf = (response: string) => `${/queued as ([0-9A-Z]+)/.exec(response)![1]}.1`;
+
+S('sender ID :: one the account may not use (header or subject tag) :: 550 5.7.1 naming it, the account and what is allowed', async ({ b }) => {
+  const expected = '550 5.7.1 the sender ID "EVILCORP" is not allowed for account "acme"; allowed: ACME Bank, ACME, +15005550006';
+  assert.is(await refusal(send(b, 'erp@acme.test', '+4915112345678@sms.localhost', { headers: { 'X-SMS-Sender-ID': 'EVILCORP' } })), expected);
+  assert.is(await refusal(send(b, 'clerk@acme.test', '+4915112345678@sms.localhost', { subject: '[SRC:EVILCORP] Erinnerung' })), expected);
+});
+
+S('sender ID :: an allowed one goes out with it; none asked for: the account default; to the US a name becomes the numeric fallback', async ({ b }) => {
+  const asked = idOf((await send(b, 'clerk@acme.test', '+4915112345670@sms.localhost', { subject: '[SRC:acme bank] Erinnerung' })).response);
+  const plain = idOf((await send(b, 'clerk@acme.test', '+4915112345671@sms.localhost', { text: 'Termin morgen.' })).response);
+  const us = idOf((await send(b, 'clerk@acme.test', '+12025550143@sms.localhost', { text: 'Call us.' })).response);
+  const sent = await waitFor('three SMS', () => {
+    const found = [asked, plain, us].map((id) => b.sim.sent.find((s) => s.id === id));
+    return found.every(Boolean) && found;
+  });
+  assert.equal(sent.map((s) => s!.sender), ['ACME Bank', 'ACME', '+15005550006']);
+  assert.match(b.store.get(us)?.history[0].reason ?? '', /replaced by \+15005550006: carriers in US do not deliver alphanumeric sender IDs/);
+});
+
+S('flash :: X-SMS-Flash: yes reaches the connector as flash', async ({ b }) => {
+  const id = idOf((await send(b, 'clerk@acme.test', '+4915112345672@sms.localhost', { headers: { 'X-SMS-Flash': 'yes' }, text: 'Alarm' })).response);
+  const sms = await waitFor('flash SMS', () => b.sim.sent.find((s) => s.id === id));
+  assert.is(sms.flash, true);
+});
+
+S('duplicates :: the same text to the same number again is accepted, not sent, and the sender hears why; OFF sends it', async ({ b }) => {
+  const text = 'Ihre Karte wurde gesperrt.';
+  const first = idOf((await send(b, 'clerk@acme.test', '+4915112345673@sms.localhost', { text })).response);
+  const again = await send(b, 'clerk@acme.test', '+4915112345673@sms.localhost', { text });
+  assert.match(again.response, /^250 2\.0\.0 queued as \w+ \(0 SMS\); 1 SMS repeats the same text to the same number shortly before and is not sent again \(duplicate detection\)$/);
+  const dupId = idOf(again.response);
+  assert.equal([b.store.get(dupId)?.status, b.store.get(dupId)?.history.at(-1)?.duplicateOf], ['cancelled', first]);
+  const conf = await waitFor('duplicate confirmation', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${dupId}.cancelled@`)));
+  const parsed = await simpleParser(conf[1]);
+  assert.match(parsed.subject ?? '', /^SMS to \+4915112345673 not sent again \(duplicate\)/);
+  assert.match(parsed.text ?? '', new RegExp(`not sent: the same text went to this number shortly before \\(our reference ${first.replace('.', '\\.')}\\)`));
+  const off = idOf((await send(b, 'clerk@acme.test', '+4915112345673@sms.localhost', { text, subject: '[DUPLICATEDETECTION:OFF] x' })).response);
+  await waitFor('the SMS sent on purpose', () => b.sim.sent.find((s) => s.id === off));
+  assert.is(b.sim.sent.filter((s) => s.to === '+4915112345673').length, 2, 'the first and the one with OFF, never the duplicate');
+});
+
+S('quiet hours :: a French number inside the country\'s window is held, the hold is in its history and the confirmation says when it goes', async ({ b }) => {
+  const id = idOf((await send(b, 'erp@beta.test', '+33612345678@sms.localhost', { text: 'Bonsoir' })).response);
+  const m = b.store.get(id)!;
+  const hold = m.history.at(-1)!;
+  assert.ok(hold.until && hold.until > new Date().toISOString(), JSON.stringify(hold));
+  assert.match(hold.reason ?? '', /^held for quiet hours \(country FR: \d\d:\d\d–\d\d:\d\d\) until \d{4}-\d\d-\d\d \d\d:\d\d Europe\/Paris$/);
+  assert.is(m.notBefore, hold.until);
+  const conf = await waitFor('acceptance confirmation', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.accepted@`)));
+  const parsed = await simpleParser(conf[1]);
+  assert.match(parsed.text ?? '', /will be sent at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+  assert.match(parsed.text ?? '', /Held \(held for quiet hours/);
+  // a US number is not under the French rule
+  const us = idOf((await send(b, 'erp@beta.test', '+12025550143@sms.localhost', { text: 'Hello' })).response);
+  await waitFor('the US SMS', () => b.sim.sent.find((s) => s.id === us));
+  assert.not.ok(b.sim.sent.some((s) => s.id === id), 'not sent before its time');
+});
+
+S.run();
