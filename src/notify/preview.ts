@@ -25,7 +25,7 @@ function cutLine(c: Cut): string {
 
 /** The body of the answer: the sentences a clerk reads. */
 export function previewText(r: PreviewReport, timeZone: string): string {
-  const unit = r.encoding === 'GSM7' ? 'characters (GSM 7-bit counts ^ { } [ ] ~ \\ | € twice)' : 'UTF-16 units';
+  const unit = r.encoding === 'GSM7' ? 'characters (GSM 7-bit counts ^ { } [ ] ~ \\ | € twice)' : 'characters (an emoji counts twice)';
   const lines = [
     'Preview of your SMS. Nothing was sent.',
     '',
