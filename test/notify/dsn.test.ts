@@ -54,6 +54,7 @@ const OUTCOMES: Array<[SmsStatus, string, string]> = [
   ['delivered', 'delivered', '2.0.0'],
   ['failed', 'failed', '5.0.0'],
   ['expired', 'failed', '5.4.7'],
+  ['cancelled', 'failed', '5.0.0'],
   ['rejected', 'failed', '5.7.1'],
   ['submitted', 'delayed', '4.0.0'],
 ];

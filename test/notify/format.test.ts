@@ -48,4 +48,30 @@ Format('view :: connector message id comes from the latest stage that has one', 
   assert.is(confirmationView(sms, 'delivered', { now: new Date() }).connectorMessageId, 'SIM-777');
 });
 
+const at = '2026-11-23T14:05:09.000Z';
+const VIEWS: Array<[string, Parameters<typeof sampleSms>[0], string, string]> = [
+  ['a held SMS :: accepted now, sent at the end of its hold',
+    { status: 'accepted', notBefore: '2026-11-24T07:00:00.000Z', history: [{ status: 'accepted', at }, { status: 'accepted', at, until: '2026-11-24T07:00:00.000Z', reason: 'held for quiet hours' }] },
+    'accepted', 'Your SMS to +4915112345678 was accepted at 2026-11-23 14:05:09 UTC and will be sent at 2026-11-24 07:00:00 UTC.'],
+  ['cancelled by somebody :: who, and that it will not go',
+    { status: 'cancelled', history: [{ status: 'accepted', at }, { status: 'cancelled', at, by: 'reply from clerk@acme.test' }] },
+    'cancelled', 'Your SMS to +4915112345678 was cancelled at 2026-11-23 14:05:09 UTC (reply from clerk@acme.test) and will not be sent.'],
+  ['a duplicate :: names the earlier SMS',
+    { status: 'cancelled', history: [{ status: 'accepted', at }, { status: 'cancelled', at, duplicateOf: 'M0.1' }] },
+    'cancelled', 'Your SMS to +4915112345678 was not sent: the same text went to this number shortly before (our reference M0.1), and duplicate detection is on.'],
+];
+for (const [name, over, status, headline] of VIEWS) {
+  Format(`view :: ${name}`, () => {
+    assert.is(confirmationView(sampleSms(over), status as never, { now: new Date(at) }).headline, headline);
+  });
+}
+
+Format('view :: a hold is listed as "Held" in the history; the cancel hint only while a reply can cancel', () => {
+  const sms = sampleSms({ status: 'accepted', notBefore: '2026-11-24T07:00:00.000Z', history: [{ status: 'accepted', at }, { status: 'accepted', at, until: '2026-11-24T07:00:00.000Z', reason: 'held' }] });
+  const view = confirmationView(sms, 'accepted', { now: new Date(at), canCancelByReply: true });
+  assert.equal(view.stages.map((s) => s.label), ['Accepted', 'Held']);
+  assert.match(view.cancelHint ?? '', /reply to this mail with the word CANCEL/);
+  assert.is(confirmationView({ ...sms, status: 'submitted' }, 'accepted', { now: new Date(at), canCancelByReply: true }).cancelHint, undefined);
+});
+
 Format.run();

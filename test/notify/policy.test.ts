@@ -4,27 +4,33 @@ import { confirmationsFor, isDsn } from '../../src/notify/policy.js';
 import type { DsnRequest, NotifyLevel, SmsStatus } from '../../src/store/types.js';
 import { sampleSms } from './sample.js';
 
-const STATUSES: SmsStatus[] = ['accepted', 'submitting', 'submitted', 'delivered', 'failed', 'expired', 'rejected'];
+const STATUSES: SmsStatus[] = ['accepted', 'submitting', 'submitted', 'delivered', 'failed', 'expired', 'rejected', 'cancelled'];
 
 /** Statuses that trigger a confirmation, per account level (no DSN requested). */
 const BY_LEVEL: Array<[NotifyLevel, SmsStatus[]]> = [
   ['none', []],
-  ['failure', ['failed', 'expired', 'rejected']],
-  ['final', ['delivered', 'failed', 'expired', 'rejected']],
-  ['all', ['accepted', 'submitted', 'delivered', 'failed', 'expired', 'rejected']],
+  ['failure', ['failed', 'expired', 'rejected', 'cancelled']],
+  ['final', ['delivered', 'failed', 'expired', 'rejected', 'cancelled']],
+  ['all', ['accepted', 'submitted', 'delivered', 'failed', 'expired', 'rejected', 'cancelled']],
 ];
 
 /** Statuses that trigger a DSN, per NOTIFY list; the account level is 'all' to show NOTIFY overrides it. */
 const BY_NOTIFY: Array<[DsnRequest['notify'], SmsStatus[]]> = [
   [['SUCCESS'], ['delivered']],
-  [['FAILURE'], ['failed', 'expired', 'rejected']],
-  [['SUCCESS', 'FAILURE'], ['delivered', 'failed', 'expired', 'rejected']],
+  [['FAILURE'], ['failed', 'expired', 'rejected', 'cancelled']],
+  [['SUCCESS', 'FAILURE'], ['delivered', 'failed', 'expired', 'rejected', 'cancelled']],
   [['DELAY'], []],
   [['SUCCESS', 'DELAY'], ['delivered']],
   [['NEVER'], []],
 ];
 
 const Policy = suite('notify/policy');
+
+Policy('policy :: notify=final :: accepted :: confirmed when the SMS waits (send time, quiet hours), so the sender knows when it goes and can cancel', () => {
+  const held = sampleSms({ notify: 'final', status: 'accepted', notBefore: '2026-11-24T08:00:00.000Z' });
+  assert.ok(confirmationsFor(held, 'accepted'));
+  assert.not.ok(confirmationsFor({ ...held, notify: 'failure' }, 'accepted'), 'failure level: only what went wrong');
+});
 
 for (const [level, due] of BY_LEVEL) {
   for (const status of STATUSES) {

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startBridge } from '../../src/bridge.js';
+import { buildConfig } from '../../src/config/load.js';
+import { SimulatorConnector } from '../../src/connectors/simulator.js';
+import type { OutboundSms, SubmitResult } from '../../src/connectors/types.js';
+import { wallTimeIn } from '../../src/mail/dates.js';
+import { waitFor } from '../helpers/bridge.js';
+import { mailer } from '../helpers/smtp.js';
+
+/** Fails the first attempt with a temporary error, as a throttled aggregator does. */
+class FlakySimulator extends SimulatorConnector {
+  readonly attempts: Array<{ id: string; at: number }> = [];
+  constructor(o: ConstructorParameters<typeof SimulatorConnector>[0], private readonly clock: () => Date) {
+    super(o);
+  }
+  override async submit(sms: OutboundSms): Promise<SubmitResult> {
+    this.attempts.push({ id: sms.id, at: this.clock().getTime() });
+    if (this.attempts.length === 1) return { ok: false, temporary: true, reason: 'throttled' };
+    return super.submit(sms);
+  }
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+const parisAt = (ms: number) => {
+  const w = wallTimeIn(new Date(ms), 'Europe/Paris');
+  return `${two(w.hour)}:${two(w.minute)}`;
+};
+
+const D = suite('dispatch quiet hours before every attempt');
+
+D('retry :: a retry that falls into the recipient\'s quiet hours waits for their end, with the hold in the history', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-quiet-'));
+  const clock = { offset: 0 };
+  const now = () => new Date(Date.now() + clock.offset);
+  const start = Date.now();
+  const config = buildConfig({
+    smtp: { port: 0 }, store: { dir }, log: { level: 'silent' }, dispatch: { retrySeconds: [1] },
+    options: { countryQuietHours: { FR: { from: parisAt(start + 30 * 60_000), to: parisAt(start + 90 * 60_000) } } },
+  }, 'test');
+  const sim = new FlakySimulator({ name: 'simulator', deliveryDelayMs: 10, failNumbersEndingWith: [], sentLog: '', now }, now);
+  const b = await startBridge(config, { log: () => {}, connector: sim, now });
+  try {
+    const info = await mailer(b.smtp.port).sendMail({ from: 'clerk@acme.test', to: '+33612345678@sms.localhost', subject: 'x', text: 'Bonjour' });
+    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    await waitFor('the failed first attempt', () => b.store.get(id)?.history.some((e) => e.reason?.startsWith('throttled')) || undefined);
+    clock.offset = 40 * 60_000; // the retry is due inside the quiet window
+    const held = await waitFor('the hold', () => b.store.get(id)?.history.find((e) => e.until));
+    assert.match(held.reason ?? '', /^held for quiet hours \(country FR: \d\d:\d\d–\d\d:\d\d\) until .* Europe\/Paris$/);
+    assert.is(sim.attempts.length, 1, 'no attempt inside quiet hours');
+    clock.offset = 91 * 60_000;
+    await waitFor('delivered after the window', () => b.store.get(id)?.status === 'delivered' || undefined);
+    assert.ok(sim.attempts[1].at >= Date.parse(held.until!), 'not before the end of the quiet hours');
+  } finally {
+    await b.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+D.run();
