@@ -115,7 +115,7 @@ S('done when :: ERP headers and both clerk subjects are held, survive a restart,
     clock.offset = Math.max(jobperiodAt.getTime(), atAt.getTime()) + 1000 - Date.now();
     const clerks = await waitFor('both clerk SMS', () => {
       const found = [jobperiod, at].map((id) => b.sim.sent.find((s) => s.id === id));
-      return found.every(Boolean) && found;
+      return found.every(Boolean) ? found : undefined;
     }, 10_000);
     assert.ok(clerks[0]!.receivedAt >= jobperiodAt.getTime() && clerks[1]!.receivedAt >= atAt.getTime(), 'not before their time');
     assert.equal(clerks.map((s) => [s!.sender, s!.text]), [['ACME', 'Erinnerung'], ['ACME', 'Erinnerung']]);

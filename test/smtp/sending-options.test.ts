@@ -67,7 +67,7 @@ S('sender ID :: an allowed one goes out with it; none asked for: the account def
   const us = idOf((await send(b, 'clerk@acme.test', '+12025550143@sms.localhost', { text: 'Call us.' })).response);
   const sent = await waitFor('three SMS', () => {
     const found = [asked, plain, us].map((id) => b.sim.sent.find((s) => s.id === id));
-    return found.every(Boolean) && found;
+    return found.every(Boolean) ? found : undefined;
   });
   assert.equal(sent.map((s) => s!.sender), ['ACME Bank', 'ACME', '+15005550006']);
   assert.match(b.store.get(us)?.history[0].reason ?? '', /replaced by \+15005550006: carriers in US do not deliver alphanumeric sender IDs/);
