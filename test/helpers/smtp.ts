@@ -71,3 +71,13 @@ export function mailer(port: number) {
   return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: false });
 }
 
+
+/** The SMTP reply a client got when the server refused its mail (nodemailer rejects with it); throws if the mail was accepted. */
+export async function refusal(sending: Promise<unknown>): Promise<string> {
+  try {
+    await sending;
+  } catch (e) {
+    return (e as { response?: string }).response ?? String(e);
+  }
+  throw new Error('expected the mail to be refused');
+}

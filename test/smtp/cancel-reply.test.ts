@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ReplyAddresses } from '../../src/notify/reply-address.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { chat, dataLines } from '../helpers/smtp.js';
+import { chat, dataLines, refusal } from '../helpers/smtp.js';
 
 /**
  * Cancelling by replying CANCEL to the acceptance confirmation, the way a
@@ -45,15 +45,6 @@ function reply(b: TestBridge, confirmation: ParsedMail, word: string, opts: { fr
     subject: `Re: ${confirmation.subject}`, inReplyTo: confirmation.messageId, references: [confirmation.messageId!],
     text: `${word}\n\nOn Mon, 23 Nov 2026, mail2sms wrote:\n${quoted}\n`, headers: opts.headers,
   });
-}
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { response?: string }).response ?? String(e);
-  }
-  throw new Error('expected the mail to be refused');
 }
 
 S('confirmation :: a waiting SMS is confirmed with a signed cancel Reply-To and says how to cancel', async ({ b }) => {

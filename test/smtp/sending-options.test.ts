@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { wallTimeIn } from '../../src/mail/dates.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { refusal } from '../helpers/smtp.js';
 
 /**
  * Sending options against account rules, over real sockets with nodemailer
@@ -42,15 +43,6 @@ function client(port: number, localAddress: string) {
 async function send(b: TestBridge, from: string, to: string, extra: { subject?: string; text?: string; headers?: Record<string, string> } = {}) {
   const local = from.endsWith('@acme.test') ? ACME : BETA;
   return client(b.port, local).sendMail({ from, to, subject: extra.subject ?? 'Erinnerung', text: extra.text ?? 'Bitte zahlen Sie bis Freitag.', headers: extra.headers });
-}
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { response?: string }).response ?? String(e);
-  }
-  throw new Error('expected the mail to be refused');
 }
 
 const idOf = (response: string) => `${/queued as ([0-9A-Z]+)/.exec(response)![1]}.1`;
