@@ -19,10 +19,10 @@ export const EDITABLE_ACCOUNT_KEYS = [
 const hhmm = { type: 'string', pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9])?$' };
 
 /** Quiet hours, in the recipient's local time; used for an account and, in src/config/schema.ts, per country. */
-export function quietHoursSchema(description: string, withDefaults: boolean) {
-  const d = <T>(value: T) => (withDefaults ? { default: value } : {});
+export function quietHoursSchema(description: string, withDefault: boolean) {
+  const d = <T>(value: T) => ({ default: value });
   return {
-    type: 'object', additionalProperties: false, description, ...d({}),
+    type: 'object', additionalProperties: false, description, ...(withDefault ? { default: {} } : {}),
     properties: {
       from: { ...hhmm, ...d(''), description: 'Start of the daily quiet window, "HH:MM" (with to; 20:00 and 08:00 span the night).' },
       to: { ...hhmm, ...d(''), description: 'End of the daily quiet window, "HH:MM"; SMS held in the window go out then.' },
@@ -63,20 +63,20 @@ export const accountSchema = {
       description: 'Which confirmations this account\'s senders get (see notify.level); inherits notify.level.',
     },
     maxSegments: { type: 'integer', minimum: 1, maximum: 255, description: 'Longest SMS this account may send, in segments; never more than text.maxSegments, which it inherits.' },
-    senderId: { type: 'string', minLength: 1, maxLength: 17, description: 'Sender ID of this account\'s SMS when a mail names none: a name ("ACME"), an international number or a short code; always allowed for the account. Inherits options.senderId.' },
-    numericSender: { type: 'string', minLength: 3, maxLength: 17, description: 'Numeric sender (international number or short code) used instead of a name for countries in options.numericOnlyCountries; always allowed for the account. Inherits options.numericSender.' },
+    senderId: { type: 'string', minLength: 1, maxLength: 17, description: 'Sender ID of this account\'s SMS when a mail names none: a name ("ACME"), an international number or a short code; always allowed for the account; inherits options.senderId.' },
+    numericSender: { type: 'string', minLength: 3, maxLength: 17, description: 'Numeric sender (international number or short code) used instead of a name for countries in options.numericOnlyCountries; always allowed for the account; inherits options.numericSender.' },
     allowedSenderIds: {
       type: 'array', items: { type: 'string', minLength: 1 },
-      description: 'Sender IDs this account\'s mail may ask for (X-SMS-Sender-ID, [SRC:…]) besides senderId and numericSender; "*" allows any. Anything else is refused with 550 5.7.1. Set in the configuration only: the portal cannot widen it. Inherits options.allowedSenderIds.',
+      description: 'Sender IDs this account\'s mail may ask for (X-SMS-Sender-ID, [SRC:…]) besides senderId and numericSender; "*" allows any. Anything else is refused with 550 5.7.1. Set in the configuration only: the portal cannot widen it; inherits options.allowedSenderIds.',
     },
     validityHours: { type: 'number', exclusiveMinimum: 0, maximum: 72, description: 'How long the account\'s SMS may wait to be handed to the carrier before they expire, unless the mail says otherwise; inherits options.validityHours.' },
     duplicateDetection: { type: 'boolean', description: 'Send the same text from the same sender to the same number only once within duplicateWindowMinutes (a mail can switch it with [DUPLICATEDETECTION:ON|OFF]); inherits options.duplicateDetection.' },
     duplicateWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080, description: 'Window of duplicate detection by content; inherits options.duplicateWindowMinutes.' },
     signaturePatterns: {
-      type: 'array', items: { type: 'string', format: 'regex' },
+      type: 'array', items: { type: 'string', format: 'regex' }, default: [],
       description: 'More signature patterns (like text.signaturePatterns, which still apply) for this account\'s mail, e.g. ["^Mit freundlichen Grüßen"].',
     },
-    quietHours: quietHoursSchema('Quiet hours of this account in the recipient\'s local time: SMS are held until they end. Inherits options.quietHours; {} switches them off.', false),
+    quietHours: quietHoursSchema('Quiet hours of this account in the recipient\'s local time: SMS are held until they end. {} switches them off; inherits options.quietHours.', false),
   },
 } as const;
 

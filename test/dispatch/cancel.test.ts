@@ -42,7 +42,7 @@ S.before.each(async (ctx) => {
   const now = () => new Date(Date.now() + ctx.clock.offset);
   const config = buildConfig({ smtp: { port: 0 }, store: { dir: ctx.dir }, notify: { level: 'final' }, dispatch: { concurrency: 3 }, log: { level: 'silent' } }, 'test');
   ctx.sim = new GatedSimulator({ name: 'simulator', deliveryDelayMs: 10, failNumbersEndingWith: [], sentLog: '', now });
-  ctx.b = await startBridge(config, { log: () => {}, connector: ctx.sim, now });
+  ctx.b = await startBridge(config, { log: () => {}, connectors: { simulator: ctx.sim }, now });
 });
 S.after.each(async (ctx) => {
   ctx.sim.open();
