@@ -64,6 +64,8 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
   if (rcpts.cancels.length) {
     if (rcpts.numbers.length || rcpts.preview || !deps.cancel) return errors.CancelMixed();
+    // The null sender marks a notification (RFC 5321 §4.5.5): nothing a person asked for.
+    if (!from) return errors.AutomaticMail('the null sender <>');
     return cancelByReply(parsed, rcpts.cancels, { account: account.name, address: from }, deps.cancel);
   }
   const mailId = deps.newMailId();

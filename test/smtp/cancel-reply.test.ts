@@ -101,6 +101,14 @@ S('automatic :: an out-of-office reply to the confirmation never cancels (550 5.
   assert.is(b.store.get(id)!.status, 'accepted');
 });
 
+S('automatic :: a mail from the null sender <> to a cancel address never cancels (550 5.7.1)', async ({ b }) => {
+  const { id, confirmation } = await scheduled(b, '+4915112345699');
+  const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<>', `RCPT TO:<${confirmation.replyTo!.value[0].address}>`, 'DATA',
+    ...dataLines('From: clerk@acme.test\r\nSubject: Re: SMS\r\n\r\nCANCEL')], { localAddress: ACME });
+  assert.match(r.at(-1)!.text, /^550 5\.7\.1 this is automatic mail \(the null sender <>\)/);
+  assert.is(b.store.get(id)!.status, 'accepted');
+});
+
 S('mixed :: a cancel address together with an SMS recipient is refused as a whole (550 5.5.4)', async ({ b }) => {
   const { id, confirmation } = await scheduled(b, '+4915112345696');
   const both = `${confirmation.replyTo!.value[0].address}, +4915112345697@sms.localhost`;
