@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DueIndex } from './due-index.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { Snapshot, type SnapshotData } from './snapshot.js';
+import { UsageIndex } from './usage.js';
 import {
   FINAL_STATUSES,
   type AcceptOutcome,
@@ -34,6 +35,8 @@ type Rec =
 
 /** Final statuses of SMS that never reached the phone. */
 const UNSENT: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
+/** Segment counts are kept a little longer than the longest quota period (a month). */
+const USAGE_KEPT_MS = 33 * 86_400_000;
 
 type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -52,6 +55,7 @@ export class JournalStore implements MessageStore {
   private readonly dedup = new Map<string, { id: string; until: number; content?: true }>();
   private readonly reserved = new Map<string, string>();
   private readonly listeners: Array<() => void> = [];
+  private readonly usage = new UsageIndex();
   private readonly journal: Journal;
   private readonly snapshot: Snapshot;
   private seq = 0;
@@ -173,6 +177,10 @@ export class JournalStore implements MessageStore {
     await this.write({ t: 'conf', id, stage, at: this.now().toISOString(), error, notBefore: notBefore.toISOString() });
   }
 
+  segmentsSince(account: string, from: Date): number {
+    return this.usage.since(account, from);
+  }
+
   counts(): Record<SmsStatus, number> {
     const c = { accepted: 0, submitting: 0, submitted: 0, delivered: 0, failed: 0, expired: 0, rejected: 0, cancelled: 0 };
     for (const m of this.live.values()) c[m.status]++;
@@ -206,6 +214,7 @@ export class JournalStore implements MessageStore {
     this.applied = r.seq;
     if (r.t === 'accept') {
       r.msgs.forEach((m, i) => {
+        this.usage.add(m.account, m.mail.receivedAt, m.segments);
         this.live.set(m.id, m);
         this.track(m);
         const key = r.keys[i];
@@ -245,6 +254,7 @@ export class JournalStore implements MessageStore {
       this.track(m);
     }
     for (const [key, id, until, content] of s.dedup) this.dedup.set(key, content ? { id, until, content: true } : { id, until });
+    this.usage.load(s.usage ?? []);
     this.applied = s.seq;
   }
 
@@ -266,12 +276,14 @@ export class JournalStore implements MessageStore {
     // A content key of an SMS that never went out must not outlive it: sending that text again is meant.
     const unsent = new Set(finished.filter((m) => UNSENT.has(m.status)).map((m) => m.id));
     for (const [k, d] of this.dedup) if (d.until <= now || (d.content && unsent.has(d.id))) this.dedup.delete(k);
+    this.usage.prune(new Date(now - USAGE_KEPT_MS));
     await this.snapshot.write({
       version: 1,
       seq: this.applied,
       savedAt: new Date(now).toISOString(),
       messages: [...this.live.values()],
       dedup: [...this.dedup].map(([k, d]): SnapshotData['dedup'][number] => (d.content ? [k, d.id, d.until, 1] : [k, d.id, d.until])),
+      usage: this.usage.rows(),
     });
     await this.journal.dropSegmentsBefore(keepFrom);
     if (finished.length) this.opts.log?.('store-compacted', { archived: finished.length, live: this.live.size });

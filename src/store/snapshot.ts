@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { replaceFile } from './durable.js';
 import type { SmsMessage } from './types.js';
+import type { UsageRow } from './usage.js';
 
 /** The compacted live state: what the journal up to `seq` amounts to. */
 export interface SnapshotData {
@@ -12,6 +13,8 @@ export interface SnapshotData {
   messages: SmsMessage[];
   /** [key, message id, remembered until (epoch ms), 1 for a content key (duplicate detection by content)]. */
   dedup: Array<[string, string, number] | [string, string, number, 1]>;
+  /** Segments per account and hour, for quotas (absent in snapshots written before quotas existed). */
+  usage?: UsageRow[];
 }
 
 export class SnapshotCorruptError extends Error {

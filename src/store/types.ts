@@ -183,4 +183,6 @@ export interface MessageStore {
   /** Called after state changes (new messages, new confirmations), so workers need not poll hard. */
   onChange(listener: () => void): void;
   counts(): Record<SmsStatus, number>;
+  /** SMS segments an account handed in since `from` (to the hour), for quotas; survives restarts. */
+  segmentsSince(account: string, from: Date): number;
 }
