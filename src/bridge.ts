@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { accountInheritance, Accounts } from './accounts/registry.js';
 import { SettingsStore } from './accounts/settings.js';
+import type { Users } from './accounts/users.js';
 import type { Config } from './config/types.js';
 import { ConfigError } from './config/load.js';
 import { makeConnector, type ConnectorContext } from './connectors/factory.js';
@@ -14,10 +15,15 @@ import type { LogFn } from './log.js';
 import { FileOutbox, SmtpRelay, type ConfirmationTransport } from './notify/outbox.js';
 import { confirmationsFor } from './notify/policy.js';
 import { composePreview } from './notify/preview.js';
+import { confirmationRefusal } from './notify/recipient-guard.js';
 import { loadReplyKey, ReplyAddresses } from './notify/reply-address.js';
 import { Notifier } from './notify/worker.js';
 import { packageRoot } from './paths.js';
+import type { OptOutList } from './policy/optout.js';
+import type { Policy } from './policy/policy.js';
+import { auditedLog, buildGuards } from './security.js';
 import { createSmtpIngress } from './smtp/server.js';
+import type { TlsMaterial } from './smtp/tls.js';
 import { JournalStore } from './store/journal-store.js';
 
 export interface BridgeOptions {
@@ -34,6 +40,13 @@ export interface BridgeOptions {
 
 export interface Bridge {
   smtp: AddressInfo;
+  /** The implicit-TLS listener, when smtp.tls.implicit is on. */
+  smtps?: AddressInfo;
+  /** The certificate in use (undefined with TLS off). */
+  tls?: TlsMaterial;
+  users: Users;
+  optout: OptOutList;
+  policy: Policy;
   store: JournalStore;
   accounts: Accounts;
   /** Every configured connector, in config order. */
@@ -47,6 +60,8 @@ export interface Bridge {
    * SMS that a connector has or may have taken.
    */
   cancel(id: string, by: CancelBy): Promise<CancelResult>;
+  /** SIGHUP: re-reads the TLS certificate and key; on failure the old ones stay and the error is logged. */
+  reload(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,34 +71,41 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const random = o.random ?? randomBytes;
   const dir = resolve(config.store.dir);
   const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
+  let store: JournalStore | undefined;
+  const events = auditedLog(config, dir, o.log, now, (id) => store?.get(id)?.text);
+  const { log } = events;
 
   // Built first: a connector that cannot work with this config stops the start before anything is opened.
-  const pool = buildPool(config, { now, under, log: o.log }, o);
-  const store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log: o.log });
+  const pool = buildPool(config, { now, under, log }, o);
+  store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log });
   await store.open();
   const settings = new SettingsStore({ file: join(dir, 'settings.json'), pollMs: 1000 });
   await settings.open();
   const accounts = new Accounts({
-    accounts: config.accounts, settings, log: o.log,
+    accounts: config.accounts, settings, log,
     inherit: accountInheritance(config),
   });
+  const guards = await buildGuards(config, { dir, settings, accounts, store, now, log, tap: events.tap });
+  const { users, optout, policy } = guards;
   try {
     await pool.start();
   } catch (e) {
+    await guards.close();
     settings.close();
     await store.close();
+    await events.close();
     throw new ConfigError('configuration', [(e as Error).message]);
   }
 
   const { concurrency, retry, maxAgeHours, receiptTimeoutHours } = config.dispatch;
   const dispatcher = new Dispatcher({
     store, pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
-    wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log: o.log,
+    wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log,
   });
   await dispatcher.start();
 
   const cancel = (id: string, by: CancelBy) => cancelSms({
-    store, exclusive: (i, fn) => dispatcher.exclusive(i, fn), wantsConfirmation: confirmationsFor, now, log: o.log,
+    store, exclusive: (i, fn) => dispatcher.exclusive(i, fn), wantsConfirmation: confirmationsFor, now, log,
   }, id, by);
   const replies = new ReplyAddresses(await loadReplyKey(join(dir, 'reply-key'), random), config.smtp.domains[0]);
 
@@ -92,12 +114,13 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const notifier = new Notifier({
     store, transport, from: config.notify.from, reportingMta: config.smtp.hostname,
     templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), timeZone: config.notify.timeZone,
-    retrySeconds: config.notify.retrySeconds, cancelAddress: (id) => replies.cancelAddress(id), now, log: o.log,
+    retrySeconds: config.notify.retrySeconds, cancelAddress: (id) => replies.cancelAddress(id), now, log,
+    refusal: (sms) => confirmationRefusal(sms, accounts.get(sms.account)),
   });
   notifier.start();
 
   const ingress = createSmtpIngress({
-    config, store, accounts, now, wantsConfirmation: confirmationsFor, log: o.log, replies, cancel,
+    config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel,
     newMailId: () => now().getTime().toString(36).toUpperCase() + random(5).toString('hex').toUpperCase(),
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
@@ -106,20 +129,35 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
       return (await transport.send({ raw, to: mail.to, from: '', messageId })).where;
     },
   });
-  const smtp = await ingress.listen();
+  const { smtp, smtps } = await ingress.listen();
 
-  return {
-    smtp, store, accounts, connectors: pool.connectors, connectorStatus: () => pool.status(), cancel, outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
+  const bridge: Bridge = {
+    smtp, smtps, tls: guards.tls, users, optout, policy, store, accounts, connectors: pool.connectors, connectorStatus: () => pool.status(), cancel,
+    outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
+    async reload() {
+      try {
+        const tls = await guards.reloadTls();
+        if (!tls) return;
+        ingress.reloadTls(tls);
+        bridge.tls = tls;
+        log('tls-reloaded', { file: tls.file, fingerprint: tls.fingerprint, validTo: tls.validTo });
+      } catch (e) {
+        log('tls-reload-failed', { error: (e as Error).message });
+      }
+    },
     async stop() {
       await ingress.close();
       await dispatcher.stop();
       await notifier.stop();
       await pool.stop();
       await transport.close();
+      await guards.close();
       settings.close();
       await store.close();
+      await events.close();
     },
   };
+  return bridge;
 }
 
 function buildPool(config: Config, ctx: ConnectorContext, o: BridgeOptions): ConnectorPool {
@@ -132,7 +170,7 @@ function buildPool(config: Config, ctx: ConnectorContext, o: BridgeOptions): Con
     }
     return { connector, type: c.type, onUncertain: c.onUncertain, breaker: { failures: c.breaker.failures, coolDownMs: c.breaker.coolDownSeconds * 1000 } };
   });
-  return new ConnectorPool(members, ctx.now, o.log);
+  return new ConnectorPool(members, ctx.now, ctx.log);
 }
 
 function makeTransport(config: Config, outbox: string): ConfirmationTransport {

@@ -29,6 +29,18 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'smpp-receipt-dropped': 'warn',
   'smpp-bad-deliver': 'warn',
   'smpp-protocol-error': 'error',
+  'tls-self-signed': 'warn',
+  'tls-reload-failed': 'error',
+  'auth-failed': 'warn',
+  'auth-locked': 'warn',
+  'auth-error': 'error',
+  'connection-refused': 'warn',
+  'session-timeout': 'warn',
+  'confirmation-suppressed': 'warn',
+  'brake-engaged': 'error',
+  'brake-save-failed': 'error',
+  'brake-known-write-failed': 'error',
+  'audit-write-failed': 'error',
 };
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): { logger: Logger; log: LogFn } {

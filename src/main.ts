@@ -68,11 +68,17 @@ async function serve(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+  // SIGHUP re-reads the TLS certificate (renewed by certbot or the like) without dropping a connection.
+  process.on('SIGHUP', () => {
+    logger.info({ evt: 'reloading', signal: 'SIGHUP' });
+    void bridge?.reload();
+  });
 
   bridge = await startBridge(config, { log });
   const where = `${bridge.smtp.address}:${bridge.smtp.port}`;
   const connectors = bridge.connectorStatus().map((c) => `${c.name} (${c.type})`);
-  logger.info({ evt: 'started', smtp: where, domains: config.smtp.domains, connectors, confirmations: bridge.outbox, store: config.store.dir },
+  const smtps = bridge.smtps ? `${bridge.smtps.address}:${bridge.smtps.port}` : undefined;
+  logger.info({ evt: 'started', smtp: where, smtps, tls: bridge.tls?.file, domains: config.smtp.domains, connectors, confirmations: bridge.outbox, store: config.store.dir },
     `mail2sms listening on ${where}; mail <number>@${config.smtp.domains[0]} to send an SMS; SMS go to ${connectors.join(', ')}; confirmations go to ${bridge.outbox}`);
   if (requested) void shutdown(bridge);
 }

@@ -8,6 +8,7 @@
  * Keys marked "inherits" have no default here: an account that leaves them
  * out gets the gateway-wide value named in the description.
  */
+import { accountLimitsSchema } from '../policy/schema.js';
 
 /** Keys an operator may change at run time (portal, CLI) without editing the file: the account's default options. */
 export const EDITABLE_ACCOUNT_KEYS = [
@@ -77,6 +78,7 @@ export const accountSchema = {
       description: 'More signature patterns (like text.signaturePatterns, which still apply) for this account\'s mail, e.g. ["^Mit freundlichen Grüßen"].',
     },
     quietHours: quietHoursSchema('Quiet hours of this account in the recipient\'s local time: SMS are held until they end. {} switches them off; inherits options.quietHours.', false),
+    limits: accountLimitsSchema,
   },
 } as const;
 

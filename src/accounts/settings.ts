@@ -32,9 +32,13 @@ export interface SettingsData {
   accounts: Record<string, Record<string, unknown>>;
   /** Users of SMTP AUTH and the portal, by user name. */
   users: Record<string, StoredUser>;
+  /** Numbers (E.164) that never receive an SMS, added with `mail2sms optout add`. */
+  optout: Record<string, { addedAt: string; note?: string }>;
+  /** Accounts stopped by the fraud brake, until `mail2sms brake release`. */
+  brakes: Record<string, { since: string; reason: string }>;
 }
 
-const EMPTY: SettingsData = { version: 1, accounts: {}, users: {} };
+const EMPTY: SettingsData = { version: 1, accounts: {}, users: {}, optout: {}, brakes: {} };
 
 export class SettingsCorruptError extends Error {
   constructor(readonly file: string, detail: string) {

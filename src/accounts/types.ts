@@ -1,4 +1,5 @@
 import type { QuietHours } from '../dispatch/quiet-hours.js';
+import type { AccountLimitsConfig } from '../policy/schema.js';
 import type { NotifyLevel } from '../store/types.js';
 
 /** An `accounts` entry as written in the configuration (src/accounts/schema.ts); optional keys inherit gateway-wide values. */
@@ -19,6 +20,8 @@ export interface AccountConfig {
   duplicateWindowMinutes?: number;
   signaturePatterns?: string[];
   quietHours?: QuietHours;
+  /** Overrides of the gateway-wide `limits` (src/policy/schema.ts). */
+  limits?: AccountLimitsConfig;
 }
 
 /** An account as the bridge uses it: inherited values filled in, run-time changes applied. */

@@ -1,6 +1,7 @@
 import type { Accounts } from './registry.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { SettingsStore, StoredUser, UserRole } from './settings.js';
+import type { VerificationCache } from './verify-cache.js';
 
 export type { StoredUser, UserRole } from './settings.js';
 
@@ -31,7 +32,13 @@ const view = (name: string, u: StoredUser): User => ({ name, account: u.account,
  * never in the config file, and only as scrypt hashes.
  */
 export class Users {
-  constructor(private readonly settings: SettingsStore, private readonly accounts: Pick<Accounts, 'get'>, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly accounts: Pick<Accounts, 'get'>,
+    private readonly now: () => Date = () => new Date(),
+    /** Successful logins remembered for a while (SMTP AUTH); see verify-cache.ts. */
+    private readonly cache?: VerificationCache,
+  ) {}
 
   list(): User[] {
     return Object.entries(this.settings.data.users).map(([n, u]) => view(n, u)).sort((a, b) => a.name.localeCompare(b.name));
@@ -72,8 +79,11 @@ export class Users {
   /** The user when name and password match, else undefined; the same work is done for unknown names, so timing tells nothing. */
   async verify(name: string, password: string): Promise<User | undefined> {
     const u = this.settings.data.users[name];
+    if (u && this.cache?.has(name, password, u.passwordHash)) return view(name, u);
     const ok = await verifyPassword(password, u?.passwordHash ?? DUMMY_HASH);
-    return ok && u ? view(name, u) : undefined;
+    if (!ok || !u) return undefined;
+    this.cache?.remember(name, password, u.passwordHash);
+    return view(name, u);
   }
 }
 

@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { accountsProblems } from '../accounts/registry.js';
 import { isTimeZone, optionProblems, quietHoursProblems } from '../accounts/validate.js';
 import { configProblems } from './check.js';
+import { smtpProblems } from '../smtp/schema.js';
 import { configSchema } from './schema.js';
 import type { Config } from './types.js';
 
@@ -104,7 +105,7 @@ function crossChecks(c: Config): string[] {
   const badZones = zones.filter(([, z]) => z !== undefined && !isTimeZone(z))
     .map(([key, z]) => `${key}: is ${JSON.stringify(z)}; allowed: an IANA time zone such as "Europe/Berlin"`);
   const countries = Object.entries(c.options.countryQuietHours).flatMap(([cc, q]) => quietHoursProblems(q, `options.countryQuietHours.${cc}`));
-  return [...badZones, ...optionProblems(c.options, 'options.'), ...countries, ...accountsProblems(c.accounts, c.text.maxSegments), ...configProblems(c)];
+  return [...badZones, ...optionProblems(c.options, 'options.'), ...countries, ...accountsProblems(c.accounts, c.text.maxSegments), ...configProblems(c), ...smtpProblems(c.smtp)];
 }
 
 /**

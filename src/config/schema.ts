@@ -7,6 +7,8 @@
 
 import { accountSchema, DEFAULT_ACCOUNTS, quietHoursSchema } from '../accounts/schema.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
+import { limitsSchema } from '../policy/schema.js';
+import { auditSchema, optoutSchema, smtpAuthSchema, smtpGuardProperties, smtpTlsSchema } from '../smtp/schema.js';
 import { connectorsSchema } from './connectors-schema.js';
 import { defaultRouteSchema, routesSchema } from './routes-schema.js';
 import { bool, int, num, obj, str } from './schema-kit.js';
@@ -32,11 +34,16 @@ export const configSchema = {
       maxRecipients: int(100, 'Most SMS recipients in one mail; more get 452 4.5.3.', 1, 100000),
       maxMessageSize: int(10 * 1024 * 1024, 'Largest mail accepted, in bytes (advertised as SIZE); larger gets 552 5.3.4.', 1024, 1024 * 1024 * 1024),
       socketTimeoutSeconds: int(60, 'Idle time after which a client connection is closed.', 1, 3600),
+      ...smtpGuardProperties,
+      tls: smtpTlsSchema,
+      auth: smtpAuthSchema,
     }),
     accounts: {
       type: 'array', items: accountSchema, minItems: 1, default: DEFAULT_ACCOUNTS,
       description: 'Who may send, and the defaults their mail gets. Unauthenticated mail is taken only from an account\'s trusted networks; from anywhere else it gets 530 5.7.0. The default trusts this machine (loopback) only, as the account "default".',
     },
+    limits: limitsSchema,
+    optout: optoutSchema,
     text: obj('How the SMS text is taken from the mail.', {
       source: str('body', 'body: the mail body (the subject only when the body is empty); subject: only the subject; subject+body: both.',
         { enum: ['body', 'subject', 'subject+body'] }),
@@ -115,6 +122,7 @@ export const configSchema = {
         description: 'Waits between attempts to send a confirmation; the last value repeats. A confirmation is never dropped.',
       },
     }),
+    audit: auditSchema,
     log: obj('Logging (JSON lines on standard output).', {
       level: str('info', 'Lowest level logged.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
     }),

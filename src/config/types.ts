@@ -1,6 +1,7 @@
 import type { AccountConfig } from '../accounts/types.js';
 import type { DeliveryReport } from '../connectors/types.js';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
+import type { LimitsConfig } from '../policy/schema.js';
 import type { NotifyLevel } from '../store/types.js';
 import type { MESSAGE_KINDS } from './routes-schema.js';
 
@@ -15,8 +16,25 @@ export interface Config {
     maxRecipients: number;
     maxMessageSize: number;
     socketTimeoutSeconds: number;
+    maxClients: number;
+    maxConnectionsPerIp: number;
+    maxBadCommands: number;
+    sessionTimeoutSeconds: number;
+    tls: { starttls: boolean; implicit: boolean; port: number; cert: string; key: string };
+    auth: {
+      plaintextNetworks: string[];
+      failureDelayMs: number;
+      maxFailureDelayMs: number;
+      maxFailuresPerSession: number;
+      maxFailuresPerIp: number;
+      failureWindowMinutes: number;
+      cacheSeconds: number;
+    };
   };
   accounts: AccountConfig[];
+  limits: LimitsConfig;
+  /** Numbers (E.164) that never receive an SMS. */
+  optout: string[];
   text: {
     source: 'body' | 'subject' | 'subject+body';
     endMarker: string;
@@ -62,6 +80,7 @@ export interface Config {
     relay: { host: string; port: number; secure: boolean; user: string; pass: string };
     retrySeconds: number[];
   };
+  audit: { enabled: boolean; dir: string; includeText: boolean };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 

@@ -18,6 +18,8 @@ export interface NotifierOptions {
   now?: () => Date;
   log: (evt: string, data: Record<string, unknown>) => void;
   tickMs?: number;
+  /** Why a confirmation must not go to its recipient (recipient-guard.ts); it is then recorded as not sent, never retried. */
+  refusal?: (sms: SmsMessage) => string | undefined;
 }
 
 /**
@@ -52,6 +54,12 @@ export class Notifier {
   }
 
   private async send(m: SmsMessage, c: ConfirmationState): Promise<void> {
+    const refused = this.o.refusal?.(m);
+    if (refused) {
+      await this.o.store.confirmationSent(m.id, c.stage, `not sent: ${refused}`, this.now());
+      this.o.log('confirmation-suppressed', { msgId: m.id, stage: c.stage, to: m.mail.envelopeFrom, account: m.account, reason: refused });
+      return;
+    }
     try {
       const conf = await composeConfirmation({
         sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta,

@@ -27,9 +27,37 @@ export const ERROR_DEFS = {
     code: 530, enhanced: '5.7.0', when: 'MAIL FROM on a connection that is neither authenticated nor from a trusted network',
     text: (ip: string) => `authentication required: ${ip} is not a trusted network of this SMS gateway; log in with your SMS account`,
   },
+  LoginNoLongerValid: {
+    code: 530, enhanced: '5.7.0', when: 'MAIL FROM after a login whose user or account was removed since',
+    text: (user: string) => `the login "${user}" is no longer valid; log in again`,
+  },
+  AuthFailed: {
+    code: 535, enhanced: '5.7.8', when: 'AUTH with a wrong user name or password (the reply is delayed more with every failure)',
+    text: () => 'authentication failed: wrong user name or password',
+  },
+  AuthTooManyFailures: {
+    code: 421, enhanced: '4.7.0', when: 'more failed logins in one session than smtp.auth.maxFailuresPerSession; the connection is closed',
+    text: () => 'too many failed logins, closing the connection',
+  },
+  AuthLocked: {
+    code: 421, enhanced: '4.7.0', when: 'AUTH from an IP address with more than smtp.auth.maxFailuresPerIp failed logins in smtp.auth.failureWindowMinutes',
+    text: (ip: string, minutes: string) => `too many failed logins from ${ip}; try again in ${minutes} minute(s)`,
+  },
+  AuthUnavailable: {
+    code: 454, enhanced: '4.7.0', when: 'AUTH while the user list cannot be read',
+    text: () => 'temporary authentication failure, please try again later',
+  },
   SenderNotAllowed: {
     code: 553, enhanced: '5.7.1', when: 'an envelope sender or From address that does not belong to the sending account',
     text: (address: string, account: string) => `<${address}> is not a sender address of the SMS account "${account}"; send from one of its addresses`,
+  },
+  AccountWithoutAddresses: {
+    code: 553, enhanced: '5.7.1', when: 'MAIL FROM of a logged-in user whose account lists no sender addresses',
+    text: (account: string) => `the SMS account "${account}" lists no sender addresses, so its users cannot send yet (confirmations must only go to the account's own addresses); ask the operator to add them`,
+  },
+  BadSenderAddress: {
+    code: 553, enhanced: '5.1.7', when: 'an envelope sender that is not a plain mailbox address (quoted, with commas, spaces or control characters)',
+    text: (address: string) => `<${address}> is not a plain mail address that confirmations could be sent to`,
   },
   UnknownDomain: {
     code: 550, enhanced: '5.7.1', when: 'RCPT to a domain that is not an SMS domain',
@@ -38,6 +66,34 @@ export const ERROR_DEFS = {
   InvalidNumber: {
     code: 553, enhanced: '5.1.3', when: 'RCPT whose local part is not a valid phone number',
     text: (input: string, reason: string) => `"${input}" is not a valid mobile number: ${reason}`,
+  },
+  OptedOut: {
+    code: 550, enhanced: '5.7.1', when: 'RCPT of a number on the opt-out list (optout, `mail2sms optout`)',
+    text: (number: string) => `${number} has asked not to receive SMS from this gateway (opt-out list); nothing is sent to it`,
+  },
+  CountryNotAllowed: {
+    code: 550, enhanced: '5.7.1', when: 'RCPT of a number in a country the account may not send to (limits.countries)',
+    text: (number: string, country: string, account: string, allowed: string) => `${number} is a number in ${country}; the SMS account "${account}" may only send to ${allowed}`,
+  },
+  NumberTypeNotAllowed: {
+    code: 550, enhanced: '5.7.1', when: 'RCPT of a premium-rate, shared-cost, fixed-line or other number type the account may not send to (limits.numberTypes)',
+    text: (number: string, type: string) => `${number} is ${type}; SMS are only sent to mobile numbers`,
+  },
+  AccountPaused: {
+    code: 451, enhanced: '4.7.1', when: 'any mail of an account stopped by the fraud brake, until an operator releases it (`mail2sms brake release`)',
+    text: (account: string, reason: string) => `sending for the SMS account "${account}" is paused (${reason}); your mail is kept by your mail server and goes out once an operator has checked and released the account`,
+  },
+  NumberRateExceeded: {
+    code: 451, enhanced: '4.7.1', when: 'RCPT of a number that already got limits.perNumberPerHour SMS from the account within the hour',
+    text: (number: string, max: string) => `${number} already got ${max} SMS from this account within the last hour; try again later`,
+  },
+  RateExceeded: {
+    code: 451, enhanced: '4.7.1', when: 'more SMS per minute than limits.messagesPerMinute; the client retries later and they go through',
+    text: (account: string, max: string) => `the SMS account "${account}" may hand in ${max} SMS per minute; please try again in a moment`,
+  },
+  QuotaExceeded: {
+    code: 552, enhanced: '5.2.2', when: 'an account over its daily or monthly quota of SMS segments (limits.segmentsPerDay, limits.segmentsPerMonth)',
+    text: (account: string, period: string, quota: string, used: string) => `the SMS account "${account}" has used ${used} of its ${quota} SMS segments ${period}; this mail would go over the quota`,
   },
   TooManyRecipients: {
     code: 452, enhanced: '4.5.3', when: 'more SMS recipients in one mail than smtp.maxRecipients',
@@ -102,6 +158,18 @@ export const ERROR_DEFS = {
   InternalError: {
     code: 451, enhanced: '4.3.0', when: 'any unexpected problem while handling DATA',
     text: () => 'temporary internal problem, nothing was queued; please try again later',
+  },
+  TooManyConnections: {
+    code: 421, enhanced: '4.7.0', when: 'more connections from one IP address than smtp.maxConnectionsPerIp',
+    text: (ip: string, max: string) => `too many connections from ${ip} (at most ${max}); please try again later`,
+  },
+  TooManyErrors: {
+    code: 421, enhanced: '4.7.0', when: 'more refused commands in one session than smtp.maxBadCommands; the connection is closed',
+    text: (n: string) => `${n} refused commands in this session, closing the connection`,
+  },
+  SessionTooLong: {
+    code: 421, enhanced: '4.4.2', when: 'a session longer than smtp.sessionTimeoutSeconds; the connection is closed',
+    text: (seconds: string) => `session time limit of ${seconds} s reached, closing the connection`,
   },
   ShuttingDown: {
     code: 421, enhanced: '4.3.2', when: 'the bridge is stopping',

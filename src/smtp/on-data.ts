@@ -9,12 +9,13 @@ import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
 import { toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
 import type { ReplyAddresses } from '../notify/reply-address.js';
+import type { Policy } from '../policy/policy.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { cancelByReply, type Cancel } from './cancel-reply.js';
 import { controlAddress, type ControlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
 import { resolveRecipient } from './recipient.js';
-import { sessionAccount } from './session-account.js';
+import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
 export interface DataDeps {
   config: Config;
@@ -22,6 +23,8 @@ export interface DataDeps {
   newMailId: () => string;
   now: () => Date;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  /** Rate, quotas and per-number caps for the whole batch (src/policy/). */
+  policy: Pick<Policy, 'reserve'>;
   log: (evt: string, data: Record<string, unknown>) => void;
   /** Cancel addresses of confirmations; without them no reply can cancel. */
   replies?: ReplyAddresses;
@@ -90,16 +93,23 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (rcpts.preview || draft.options.preview) return preview(previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }), mailId, parsed, from, deps);
   const batch = toSms(input, draft);
   if (batch instanceof SmtpError) return batch;
+  const held = deps.policy.reserve(account, batch.messages);
+  if (held instanceof SmtpError) return held;
   let outcome;
   try {
     outcome = await deps.store.accept(batch);
   } catch (e) {
+    held.release();
     deps.log('store-write-failed', { cid: session.id, mailId, error: (e as Error).message });
     return errors.StoreUnavailable();
   }
+  const suppressed = new Set(outcome.suppressed.map((d) => d.id));
+  // SMS answered as duplicates by content are stored (cancelled) but never sent: they take no rate or per-number share.
+  held.commit(batch.messages.filter((m) => outcome.stored.includes(m.id) && !suppressed.has(m.id)));
+  const who = { account: account.name, user: sessionUser(session)?.name, ip: session.remoteAddress };
   for (const m of batch.messages) {
     if (!outcome.stored.includes(m.id)) continue;
-    deps.log('sms-accepted', { msgId: m.id, cid: session.id, from: m.mail.envelopeFrom, to: m.to, segments: m.segments, encoding: m.encoding, messageId: m.mail.messageId, sender: m.sender, notBefore: m.notBefore });
+    deps.log('sms-accepted', { msgId: m.id, cid: session.id, ...who, from: m.mail.envelopeFrom, to: m.to, segments: m.segments, encoding: m.encoding, messageId: m.mail.messageId, sender: m.sender, notBefore: m.notBefore });
   }
   for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, cid: session.id });
   for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, cid: session.id });
@@ -149,7 +159,10 @@ function reply(mailId: string, stored: number, duplicates: Array<{ of: string }>
 }
 
 function refuse(err: SmtpError, session: SMTPServerSession, deps: DataDeps): SmtpError {
-  deps.log('mail-refused', { cid: session.id, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName, reason: err.text });
+  deps.log('mail-refused', {
+    cid: session.id, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName, reason: err.text,
+    ip: session.remoteAddress, account: sessionAccountName(session), user: sessionUser(session)?.name,
+  });
   return err;
 }
 

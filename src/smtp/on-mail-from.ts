@@ -1,34 +1,61 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
-import { addressBelongs } from '../accounts/addresses.js';
+import { addressBelongs, isPlainAddress } from '../accounts/addresses.js';
 import type { Accounts } from '../accounts/registry.js';
+import type { Account } from '../accounts/types.js';
+import type { Users } from '../accounts/users.js';
+import type { Policy } from '../policy/policy.js';
 import { errors, SmtpError } from './errors.js';
-import { setSessionAccount } from './session-account.js';
+import { sessionUser, setSessionAccount } from './session-account.js';
 
 export interface MailFromDeps {
   accounts: Accounts;
+  users: Pick<Users, 'get'>;
+  policy: Pick<Policy, 'mailFrom'>;
   stopping: () => boolean;
   log: (evt: string, data: Record<string, unknown>) => void;
 }
 
 /**
- * Decides who is sending before anything else is said: the account of a
- * trusted network, and an envelope sender that belongs to it. The null
- * sender <> is let through (it gets no confirmations anyway).
+ * Decides who is sending before anything else is said: a logged-in user's
+ * account, else the account of a trusted network. A user who logs in from a
+ * trusted network sends as the user's account: logging in is the more
+ * specific statement of who sends, and it is what the audit log should name.
+ * The envelope sender must belong to that account; the null sender <> is
+ * let through (it never gets a confirmation).
  */
 export function onMailFrom(deps: MailFromDeps) {
   return (address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void => {
     if (deps.stopping()) return callback(errors.ShuttingDown());
-    const account = deps.accounts.forNetwork(session.remoteAddress);
-    if (!account) return callback(refuse(errors.AuthRequired(session.remoteAddress), address, session, deps));
-    if (address.address && !addressBelongs(account.addresses, address.address)) {
-      return callback(refuse(errors.SenderNotAllowed(address.address, account.name), address, session, deps));
+    const who = sender(session, deps);
+    if (who instanceof SmtpError) return callback(refuse(who, address, session, deps));
+    const account = who;
+    const from = address.address;
+    if (from && !isPlainAddress(from)) return callback(refuse(errors.BadSenderAddress(from), address, session, deps, account));
+    if (from && !addressBelongs(account.addresses, from)) {
+      return callback(refuse(errors.SenderNotAllowed(from, account.name), address, session, deps, account));
     }
+    const paused = deps.policy.mailFrom(account);
+    if (paused) return callback(refuse(paused, address, session, deps, account));
     setSessionAccount(session, account);
     callback();
   };
 }
 
-function refuse(err: SmtpError, address: SMTPServerAddress, session: SMTPServerSession, deps: MailFromDeps): SmtpError {
-  deps.log('mail-from-refused', { cid: session.id, from: address.address, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName, ip: session.remoteAddress });
+function sender(session: SMTPServerSession, deps: MailFromDeps): Account | SmtpError {
+  const user = sessionUser(session);
+  if (!user) return deps.accounts.forNetwork(session.remoteAddress) ?? errors.AuthRequired(session.remoteAddress);
+  // Removed or moved to another account since the login: the session's identity no longer holds.
+  const account = deps.users.get(user.name)?.account === user.account ? deps.accounts.get(user.account) : undefined;
+  if (!account) return errors.LoginNoLongerValid(user.name);
+  // An empty list means "any address", which only a trusted network may have: for a user it would let confirmations go anywhere.
+  if (!account.addresses.length) return errors.AccountWithoutAddresses(account.name);
+  return account;
+}
+
+function refuse(err: SmtpError, address: SMTPServerAddress, session: SMTPServerSession, deps: MailFromDeps, account?: Account): SmtpError {
+  deps.log('mail-from-refused', {
+    cid: session.id, from: address.address, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName,
+    ip: session.remoteAddress, account: account?.name, user: sessionUser(session)?.name,
+  });
   return err;
 }

@@ -1,19 +1,26 @@
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
 import type { ReplyAddresses } from '../notify/reply-address.js';
+import type { Policy } from '../policy/policy.js';
 import { controlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
 import { resolveRecipient } from './recipient.js';
-import { sessionAccount } from './session-account.js';
+import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
 export interface RcptDeps {
   domains: readonly string[];
   maxRecipients: number;
   /** Cancel addresses (Reply-To of confirmations); without it they are unknown. */
   replies?: ReplyAddresses;
+  policy: Pick<Policy, 'recipient'>;
   log: (evt: string, data: Record<string, unknown>) => void;
 }
 
-/** Decides each recipient at RCPT time, so a bad number is refused while the client can still tell the clerk. */
+/**
+ * Decides each recipient at RCPT time, so a bad number is refused while the
+ * client can still tell the clerk: first whether it is a number at all, then
+ * whether this account may send to it now (opt-out, country, number type,
+ * brake, per-number cap, rate, quota: src/policy/).
+ */
 export function onRcptTo(deps: RcptDeps) {
   return (address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void => {
     if (session.envelope.rcptTo.length >= deps.maxRecipients) {
@@ -23,13 +30,19 @@ export function onRcptTo(deps: RcptDeps) {
     const control = controlAddress(address.address, deps.domains, deps.replies);
     if (control === 'forged') return callback(refuse(errors.CancelAddressUnknown(address.address), address, session, deps));
     if (control) return callback();
-    const r = resolveRecipient(address.address, { domains: deps.domains, defaultCountry: sessionAccount(session).defaultCountry });
+    const account = sessionAccount(session);
+    const r = resolveRecipient(address.address, { domains: deps.domains, defaultCountry: account.defaultCountry });
     if (r instanceof SmtpError) return callback(refuse(r, address, session, deps));
+    const refused = deps.policy.recipient(account, r, session.envelope.rcptTo.length);
+    if (refused) return callback(refuse(refused, address, session, deps));
     callback();
   };
 }
 
 function refuse(err: SmtpError, address: SMTPServerAddress, session: SMTPServerSession, deps: RcptDeps): SmtpError {
-  deps.log('rcpt-refused', { cid: session.id, to: address.address, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName, ip: session.remoteAddress });
+  deps.log('rcpt-refused', {
+    cid: session.id, to: address.address, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName,
+    ip: session.remoteAddress, account: sessionAccountName(session), user: sessionUser(session)?.name,
+  });
   return err;
 }

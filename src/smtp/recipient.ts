@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { parseRecipientNumber } from '../sms/number.js';
+import type { NumberType } from '../sms/types.js';
 import { errors, SmtpError } from './errors.js';
 
 export interface RecipientRules {
@@ -9,7 +10,7 @@ export interface RecipientRules {
 }
 
 /** `<number>@<sms domain>` → E.164, or the SmtpError that RCPT TO answers. Pure. */
-export function resolveRecipient(address: string, rules: RecipientRules): { e164: string; country?: string } | SmtpError {
+export function resolveRecipient(address: string, rules: RecipientRules): { e164: string; country?: string; type?: NumberType } | SmtpError {
   const at = address.lastIndexOf('@');
   const local = at > 0 ? address.slice(0, at) : address;
   const domain = at > 0 ? address.slice(at + 1).toLowerCase() : '';
@@ -18,5 +19,5 @@ export function resolveRecipient(address: string, rules: RecipientRules): { e164
   }
   const n = parseRecipientNumber(local, rules.defaultCountry as CountryCode);
   if (!n.ok) return errors.InvalidNumber(local, n.reason);
-  return { e164: n.e164, country: n.country };
+  return { e164: n.e164, country: n.country, type: n.type };
 }

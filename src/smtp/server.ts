@@ -1,50 +1,112 @@
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import type { Accounts } from '../accounts/registry.js';
+import type { Users } from '../accounts/users.js';
+import type { Policy } from '../policy/policy.js';
+import { AuthThrottle } from './auth-throttle.js';
+import { limitBadCommands } from './bad-commands.js';
+import { ConnectionGuard } from './connection-guard.js';
 import { installEnhancedCodeAdapter } from './enhanced-codes.js';
+import { onAuth } from './on-auth.js';
 import { onData, type DataDeps } from './on-data.js';
 import { onMailFrom } from './on-mail-from.js';
 import { onRcptTo } from './on-rcpt-to.js';
+import type { PemPair } from './self-signed.js';
+
+export interface IngressDeps extends DataDeps {
+  accounts: Accounts;
+  users: Pick<Users, 'verify' | 'get'>;
+  policy: Policy;
+  /** Certificate and key; required when STARTTLS or implicit TLS is on. */
+  tls?: PemPair;
+}
+
+export interface Listening {
+  /** The submission port (plain, with STARTTLS when on). */
+  smtp: AddressInfo;
+  /** The implicit-TLS port, when on. */
+  smtps?: AddressInfo;
+}
 
 export interface SmtpIngress {
-  listen(): Promise<AddressInfo>;
+  listen(): Promise<Listening>;
+  /** Takes a new certificate for every handshake from now on (SIGHUP); sessions already running keep theirs. */
+  reloadTls(pair: PemPair): void;
   /** Refuses new mail with 421, lets running transactions finish (up to graceMs), then closes. */
   close(graceMs?: number): Promise<void>;
 }
 
-export function createSmtpIngress(deps: DataDeps & { accounts: Accounts }): SmtpIngress {
+export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
   installEnhancedCodeAdapter();
   const { smtp } = deps.config;
   let stopping = false;
-  const server = new SMTPServer({
+  const starttls = smtp.tls.starttls && !!deps.tls;
+  const disabled = starttls ? [] : ['STARTTLS'];
+  const guard = new ConnectionGuard({
+    maxPerIp: smtp.maxConnectionsPerIp, sessionTimeoutMs: smtp.sessionTimeoutSeconds * 1000,
+    plaintextAuthNetworks: smtp.auth.plaintextNetworks, disabled, log: deps.log,
+  });
+  const a = smtp.auth;
+  const throttle = new AuthThrottle({
+    baseDelayMs: a.failureDelayMs, maxDelayMs: a.maxFailureDelayMs, maxFailuresPerIp: a.maxFailuresPerIp,
+    windowMs: a.failureWindowMinutes * 60_000, now: () => deps.now().getTime(),
+  });
+  const options = (secure: boolean): SMTPServerOptions => ({
     name: smtp.hostname,
     banner: 'mail2sms: mail <number>@' + smtp.domains[0] + ' to send an SMS',
     size: smtp.maxMessageSize,
     hideDSN: false,
     hideENHANCEDSTATUSCODES: false,
-    // Authentication and TLS arrive with the security work; until then only the trusted default (loopback) listens.
+    // Unauthenticated mail is decided per network at MAIL FROM (530 outside trusted networks);
+    // where AUTH may be used without TLS is decided per connection by the guard, which hides it.
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    disabledCommands: secure ? [] : disabled,
+    secure,
+    ...(deps.tls ? { key: deps.tls.key, cert: deps.tls.cert } : {}),
+    maxClients: smtp.maxClients,
     socketTimeout: smtp.socketTimeoutSeconds * 1000,
     logger: false,
-    onMailFrom: onMailFrom({ accounts: deps.accounts, stopping: () => stopping, log: deps.log }),
-    onRcptTo: onRcptTo({ ...smtp, replies: deps.replies, log: deps.log }),
+    onConnect: guard.onConnect,
+    onSecure: guard.onSecure,
+    onClose: guard.onClose,
+    onAuth: onAuth({ users: deps.users, accounts: deps.accounts, throttle, maxFailuresPerSession: a.maxFailuresPerSession, now: deps.now, log: deps.log }),
+    onMailFrom: onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, stopping: () => stopping, log: deps.log }),
+    onRcptTo: onRcptTo({ ...smtp, replies: deps.replies, policy: deps.policy, log: deps.log }),
     onData: onData(deps),
   });
-  server.on('error', (e: Error) => deps.log('smtp-error', { error: e.message }));
+  const servers = [new SMTPServer(options(false))];
+  if (smtp.tls.implicit && deps.tls) servers.push(new SMTPServer(options(true)));
+  for (const s of servers) {
+    guard.watch(s);
+    limitBadCommands(s, smtp.maxBadCommands);
+    s.on('error', (e: Error) => deps.log('smtp-error', { error: e.message }));
+  }
   return {
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(smtp.port, smtp.host, () => {
-          server.off('error', reject);
-          resolve(server.server.address() as AddressInfo);
-        });
-      }),
-    close: (graceMs = 5000) => {
+    listen: async () => {
+      const plain = await listen(servers[0], smtp.port, smtp.host);
+      return servers[1] ? { smtp: plain, smtps: await listen(servers[1], smtp.tls.port, smtp.host) } : { smtp: plain };
+    },
+    reloadTls: (pair) => {
+      for (const s of servers) s.updateSecureContext({ key: pair.key, cert: pair.cert });
+    },
+    close: async (graceMs = 5000) => {
       stopping = true;
-      (server.options as { closeTimeout?: number }).closeTimeout = graceMs;
-      return new Promise((resolve) => server.close(() => resolve()));
+      await Promise.all(servers.map((s) => {
+        (s.options as { closeTimeout?: number }).closeTimeout = graceMs;
+        return new Promise<void>((resolve) => s.close(() => resolve()));
+      }));
     },
   };
+}
+
+function listen(server: SMTPServer, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.server.address() as AddressInfo);
+    });
+  });
 }

@@ -18,3 +18,19 @@ export function sessionAccount(session: SMTPServerSession): Account {
   if (!a) throw new Error(`no account for SMTP session ${session.id}`);
   return a;
 }
+
+/** For logs: the account's name if MAIL FROM decided one; never throws. */
+export function sessionAccountName(session: SMTPServerSession): string | undefined {
+  return accounts.get(session)?.name;
+}
+
+/** Who logged in with AUTH: what onAuth hands smtp-server as `session.user`. */
+export interface SessionUser {
+  name: string;
+  account: string;
+}
+
+export function sessionUser(session: SMTPServerSession): SessionUser | undefined {
+  const u = session.user as Partial<SessionUser> | undefined | false;
+  return u && typeof u.name === 'string' && typeof u.account === 'string' ? (u as SessionUser) : undefined;
+}

@@ -28,6 +28,7 @@ H.before(async (ctx) => {
     return { status: 201, type: 'application/json', body: JSON.stringify({ messages: [{ id: `agg-${++n}`, status: 'queued' }] }) };
   };
   ctx.b = await startTestBridge({
+    limits: { countries: ['*'] }, // UK test numbers; destinations are anti-pumping.test's business
     connectors: [{
       name: 'rest', type: 'http',
       http: {

@@ -6,6 +6,7 @@ import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { SimulatorConnector } from '../../src/connectors/simulator.js';
 import type { Connector, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
+import { testCertificate } from './tls.js';
 
 /** The simulator, remembering what it was handed so tests can assert on the SMS itself. */
 export class RecordingSimulator extends SimulatorConnector {
@@ -63,7 +64,8 @@ export async function startTestBridge(overrides: DeepPartial<Config> = {}, dir?:
 }
 
 async function start(overrides: DeepPartial<Config>, dir: string, extras: TestBridgeExtras): Promise<TestBridge> {
-  const defaults = { smtp: { port: 0 }, store: { dir }, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 20 } }], log: { level: 'silent' } };
+  const { certFile, keyFile } = await testCertificate();
+  const defaults = { smtp: { port: 0, tls: { cert: certFile, key: keyFile } }, store: { dir }, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 20 } }], log: { level: 'silent' } };
   const config = buildConfig(merge(defaults, overrides), 'test', extras.env);
   const sims: Record<string, RecordingSimulator> = {};
   for (const c of config.connectors) {

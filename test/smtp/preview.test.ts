@@ -11,6 +11,7 @@ import { chat, dataLines, mailer } from '../helpers/smtp.js';
 const S = suite('smtp preview', {} as { b: TestBridge });
 S.before(async (ctx) => {
   ctx.b = await startTestBridge({
+    limits: { countries: ['*'] }, // foreign numbers are the point here (anti-pumping.test covers the default)
     accounts: [{ name: 'default', networks: ['127.0.0.0/8'], addresses: [], senderId: 'ACME', numericSender: '+15005550006' }] as never,
   });
 });

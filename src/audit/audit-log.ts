@@ -1,0 +1,108 @@
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * The audit log: a durable sink of the bridge's own structured events,
+ * filtered to what an auditor asks about — every accepted, refused and sent
+ * message, every login, every administrative change — so the trail cannot
+ * drift from what the bridge logs. One JSON line per event in
+ * `<dir>/YYYY-MM-DD.jsonl` (UTC days), only ever appended to.
+ *
+ * Who, what, when and from where are the events' own keys (account, user,
+ * ip, cid, msgId, to, code...). Passwords never reach an event; keys that
+ * could hold secrets or the SMS text are dropped all the same, the text
+ * kept only when configured.
+ */
+const AUDITED = new Set([
+  // messages
+  'sms-accepted', 'sms-duplicate', 'mail-from-refused', 'rcpt-refused', 'mail-refused', 'sms-submitted', 'sms-final',
+  'confirmation-sent', 'confirmation-suppressed',
+  // logins and connections
+  'auth-succeeded', 'auth-failed', 'auth-locked', 'connection-refused', 'session-timeout',
+  // administration
+  'account-changed', 'user-added', 'user-removed', 'user-password-changed', 'optout-added', 'optout-removed',
+  'brake-engaged', 'brake-released', 'brake-lifted', 'tls-reloaded',
+]);
+
+const NEVER = new Set(['password', 'pass', 'passwordHash', 'stack', 'text']);
+const SYNC_MS = 1000;
+
+export function isAudited(evt: string): boolean {
+  return AUDITED.has(evt);
+}
+
+/** One line: the event's time and name first, then its keys without anything secret. */
+export function auditLine(at: Date, evt: string, data: Record<string, unknown>, text?: string): string {
+  const kept = Object.fromEntries(Object.entries(data).filter(([k, v]) => !NEVER.has(k) && v !== undefined));
+  return JSON.stringify({ at: at.toISOString(), evt, ...kept, ...(text !== undefined ? { text } : {}) }) + '\n';
+}
+
+export function auditFile(dir: string, at: Date): string {
+  return join(dir, `${at.toISOString().slice(0, 10)}.jsonl`);
+}
+
+export interface AuditLogOptions {
+  dir: string;
+  now: () => Date;
+  /** The SMS text of a stored message, when texts are audited; undefined: never recorded. */
+  textOf?: (msgId: string) => string | undefined;
+  onError: (error: Error) => void;
+}
+
+/**
+ * The bridge's writer: lines go to the file in event order as soon as they
+ * happen and are fsynced at most a second later (the messages themselves
+ * are durable in the journal before any 250; this is their trail).
+ */
+export class AuditLog {
+  private fh?: FileHandle;
+  private file = '';
+  private chain: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly o: AuditLogOptions) {}
+
+  readonly record = (evt: string, data: Record<string, unknown>): void => {
+    if (!AUDITED.has(evt)) return;
+    const at = this.o.now();
+    const text = evt === 'sms-accepted' && typeof data.msgId === 'string' ? this.o.textOf?.(data.msgId) : undefined;
+    const line = auditLine(at, evt, data, text);
+    this.chain = this.chain.then(() => this.write(auditFile(this.o.dir, at), line)).catch((e: Error) => this.o.onError(e));
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.chain = this.chain.then(() => this.fh?.datasync()).catch((e: Error) => this.o.onError(e));
+    }, SYNC_MS).unref();
+  };
+
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    await this.fh?.datasync().catch(() => undefined);
+    await this.fh?.close();
+    this.fh = undefined;
+  }
+
+  private async write(file: string, line: string): Promise<void> {
+    if (file !== this.file || !this.fh) {
+      await this.fh?.datasync().catch(() => undefined);
+      await this.fh?.close();
+      await mkdir(this.o.dir, { recursive: true });
+      this.fh = await open(file, 'a', 0o640);
+      this.file = file;
+    }
+    await this.fh.appendFile(line);
+  }
+}
+
+/** For the CLI (another process): one line, appended and fsynced before the command reports success. */
+export async function appendAuditLine(dir: string, at: Date, evt: string, data: Record<string, unknown>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const fh = await open(auditFile(dir, at), 'a', 0o640);
+  try {
+    await fh.appendFile(auditLine(at, evt, data));
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,138 @@
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import type { SettingsData, SettingsStore } from '../accounts/settings.js';
+import type { LogFn } from '../log.js';
+import { SlidingWindows } from './counters.js';
+import type { BrakeLimits } from './schema.js';
+
+const DAY_MS = 86_400_000;
+
+export interface BrakeOptions {
+  settings: SettingsStore;
+  /** Numbers each account has sent to before: `<account>\t<e164>` lines, appended. */
+  knownFile: string;
+  now: () => Date;
+  log: LogFn;
+}
+
+/**
+ * The fraud brake. SMS pumping shows as a burst of numbers an account never
+ * sent to before, or as many failures (made-up numbers); either stops the
+ * account until an operator has looked. The stop is kept in the settings
+ * file, so it survives restarts, and lifted with `mail2sms brake release`.
+ *
+ * The numbers an account knows are appended to a file (not fsynced: one
+ * lost line only makes a number count as new once more), so that a restart
+ * does not make every number new again. The windows themselves are in
+ * memory: a restart forgets a spike that had not reached the threshold yet.
+ */
+export class Brake {
+  private readonly known = new Map<string, Set<string>>();
+  private readonly newNumbers = new SlidingWindows(DAY_MS);
+  private readonly outcomes = new SlidingWindows(DAY_MS);
+  private readonly failures = new SlidingWindows(DAY_MS);
+  /** Engaged here, before the settings file says so (its write is asynchronous). */
+  private readonly engaging = new Map<string, string>();
+  private stopped = new Set<string>();
+  private file?: FileHandle;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: BrakeOptions) {}
+
+  async open(): Promise<void> {
+    const text = await readFile(this.o.knownFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return '';
+      throw e;
+    });
+    for (const line of text.split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab > 0) this.knownOf(line.slice(0, tab)).add(line.slice(tab + 1));
+    }
+    this.file = await open(this.o.knownFile, 'a', 0o640);
+    this.stopped = new Set(Object.keys(this.o.settings.data.brakes));
+    this.o.settings.onChange((d) => this.onSettings(d));
+  }
+
+  async close(): Promise<void> {
+    await this.writes;
+    await this.file?.close();
+    this.file = undefined;
+  }
+
+  /** Why the account is stopped, or undefined. */
+  pausedReason(account: string): string | undefined {
+    return this.engaging.get(account) ?? this.o.settings.data.brakes[account]?.reason;
+  }
+
+  /** SMS the account got accepted: numbers never seen before count towards the brake. */
+  accepted(account: string, numbers: readonly string[], limits: BrakeLimits): void {
+    const known = this.knownOf(account);
+    const fresh = [...new Set(numbers)].filter((n) => !known.has(n));
+    if (!fresh.length) return;
+    for (const n of fresh) known.add(n);
+    this.append(fresh.map((n) => `${account}\t${n}\n`).join(''));
+    const now = this.o.now().getTime();
+    this.newNumbers.add(account, now, fresh.length);
+    const n = this.newNumbers.count(account, now, limits.windowMinutes * 60_000);
+    if (limits.newNumbersPerWindow > 0 && n >= limits.newNumbersPerWindow) {
+      this.engage(account, `${n} numbers never sent to before within ${limits.windowMinutes} minutes`, { newNumbers: n });
+    }
+  }
+
+  /** A final outcome of one of the account's SMS. */
+  outcome(account: string, failed: boolean, limits: BrakeLimits): void {
+    const now = this.o.now().getTime();
+    const window = limits.windowMinutes * 60_000;
+    this.outcomes.add(account, now);
+    if (failed) this.failures.add(account, now);
+    const total = this.outcomes.count(account, now, window);
+    const bad = this.failures.count(account, now, window);
+    if (limits.failureRatio > 0 && total >= limits.minOutcomes && bad / total >= limits.failureRatio) {
+      this.engage(account, `${bad} of the last ${total} SMS failed within ${limits.windowMinutes} minutes`, { failed: bad, outcomes: total });
+    }
+  }
+
+  /** Drops idle windows; called now and then. */
+  sweep(): void {
+    const now = this.o.now().getTime();
+    this.newNumbers.sweep(now);
+    this.outcomes.sweep(now);
+    this.failures.sweep(now);
+  }
+
+  private engage(account: string, reason: string, data: Record<string, unknown>): void {
+    if (this.pausedReason(account)) return;
+    this.engaging.set(account, reason);
+    this.o.log('brake-engaged', { account, reason, ...data, release: `mail2sms brake release ${account}` });
+    const since = this.o.now().toISOString();
+    void this.o.settings.update((d) => {
+      d.brakes[account] ??= { since, reason };
+    }).catch((e: Error) => this.o.log('brake-save-failed', { account, error: e.message }));
+  }
+
+  /** A brake released by an operator (another process) starts the account's windows afresh. */
+  private onSettings(d: SettingsData): void {
+    const now = new Set(Object.keys(d.brakes));
+    for (const account of this.stopped) {
+      if (now.has(account)) continue;
+      this.engaging.delete(account);
+      this.newNumbers.clear(account);
+      this.outcomes.clear(account);
+      this.failures.clear(account);
+      this.o.log('brake-lifted', { account });
+    }
+    for (const account of now) this.engaging.delete(account);
+    this.stopped = now;
+  }
+
+  private knownOf(account: string): Set<string> {
+    let s = this.known.get(account);
+    if (!s) this.known.set(account, (s = new Set()));
+    return s;
+  }
+
+  private append(lines: string): void {
+    const file = this.file;
+    if (!file) return;
+    this.writes = this.writes.then(() => file.appendFile(lines)).catch((e: Error) => this.o.log('brake-known-write-failed', { error: e.message }));
+  }
+}

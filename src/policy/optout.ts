@@ -1,0 +1,54 @@
+import type { SettingsStore } from '../accounts/settings.js';
+import { parseRecipientNumber } from '../sms/number.js';
+import type { CountryCode } from '../sms/types.js';
+
+/**
+ * Numbers that never receive an SMS, whoever sends: those in the config
+ * file plus those added at run time (`mail2sms optout add`, kept in the
+ * settings file, picked up by a running bridge within a second).
+ */
+export class OptOutList {
+  private readonly configured: ReadonlySet<string>;
+
+  constructor(configured: readonly string[], private readonly settings?: SettingsStore) {
+    this.configured = new Set(configured);
+  }
+
+  has(e164: string): boolean {
+    return this.configured.has(e164) || Object.hasOwn(this.settings?.data.optout ?? {}, e164);
+  }
+
+  /** Every number on the list, with where it comes from. */
+  list(): Array<{ number: string; source: 'config' | 'settings'; addedAt?: string; note?: string }> {
+    const fromSettings = Object.entries(this.settings?.data.optout ?? {}).map(([number, e]) => ({ number, source: 'settings' as const, ...e }));
+    const fromConfig = [...this.configured].map((number) => ({ number, source: 'config' as const }));
+    return [...fromConfig, ...fromSettings].sort((a, b) => a.number.localeCompare(b.number));
+  }
+
+  async add(e164: string, addedAt: Date, note?: string): Promise<void> {
+    await this.requireSettings().update((d) => {
+      d.optout[e164] = { addedAt: addedAt.toISOString(), ...(note ? { note } : {}) };
+    });
+  }
+
+  /** False when the number was not on the run-time list (numbers from the config file are removed there). */
+  async remove(e164: string): Promise<boolean> {
+    let had = false;
+    await this.requireSettings().update((d) => {
+      had = Object.hasOwn(d.optout, e164);
+      delete d.optout[e164];
+    });
+    return had;
+  }
+
+  private requireSettings(): SettingsStore {
+    if (!this.settings) throw new Error('the opt-out list has no settings file');
+    return this.settings;
+  }
+}
+
+/** Any way a clerk writes a number → E.164, or the reason it is not one. */
+export function normalizeNumber(input: string, defaultCountry: string): { e164: string } | { error: string } {
+  const n = parseRecipientNumber(input.trim(), defaultCountry as CountryCode);
+  return n.ok ? { e164: n.e164 } : { error: `"${input}" is not a valid phone number: ${n.reason}` };
+}

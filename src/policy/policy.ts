@@ -1,0 +1,134 @@
+import type { Account, AccountConfig } from '../accounts/types.js';
+import { errors, type SmtpError } from '../smtp/errors.js';
+import type { MessageStore } from '../store/types.js';
+import type { Brake } from './brake.js';
+import { TokenBuckets, SlidingWindows } from './counters.js';
+import { destinationRefusal, type Destination } from './destinations.js';
+import { limitsFor, type Limits } from './limits.js';
+import type { OptOutList } from './optout.js';
+import { periodStarts, quotaRefusal } from './quota.js';
+import type { LimitsConfig } from './schema.js';
+
+export interface PolicyOptions {
+  limits: LimitsConfig;
+  accounts: readonly AccountConfig[];
+  store: Pick<MessageStore, 'segmentsSince'>;
+  optout: OptOutList;
+  brake: Brake;
+  now: () => Date;
+}
+
+/** Held between DATA's check and the store's answer: settled exactly once. */
+export interface Reservation {
+  /** The SMS were stored (duplicates excluded): they count from now on. */
+  commit(stored: ReadonlyArray<{ to: string }>): void;
+  /** Nothing was stored: everything taken is given back. */
+  release(): void;
+}
+
+const HOUR_MS = 3_600_000;
+const FAILED = new Set(['failed', 'expired', 'rejected']);
+
+/**
+ * What an account may send, asked by the SMTP handlers: at MAIL FROM (is it
+ * stopped?), at RCPT (this number, one more SMS) and at DATA (the whole
+ * batch, reserved until it is stored, so that concurrent sessions of one
+ * account cannot together slip past a limit). Rates and per-number counts
+ * live in memory; quotas are counted from the store, so they survive
+ * restarts at no cost on the accept path.
+ */
+export class Policy {
+  private readonly own = new Map<string, AccountConfig['limits']>();
+  private readonly rate = new TokenBuckets(60_000);
+  private readonly perNumber = new SlidingWindows(HOUR_MS);
+  private readonly reserved = new Map<string, number>();
+  private lastSweep = 0;
+
+  constructor(private readonly o: PolicyOptions) {
+    for (const a of o.accounts) this.own.set(a.name, a.limits);
+  }
+
+  limitsOf(account: Account): Limits {
+    return limitsFor(this.o.limits, this.own.get(account.name), account.defaultCountry);
+  }
+
+  mailFrom(account: Account): SmtpError | undefined {
+    const paused = this.o.brake.pausedReason(account.name);
+    return paused ? errors.AccountPaused(account.name, paused) : undefined;
+  }
+
+  /** One more recipient, after `accepted` others in the same transaction. */
+  recipient(account: Account, d: Destination, accepted: number): SmtpError | undefined {
+    const limits = this.limitsOf(account);
+    const now = this.tick();
+    if (this.o.optout.has(d.e164)) return errors.OptedOut(d.e164);
+    const where = destinationRefusal(d, limits, account.name);
+    if (where) return where;
+    const paused = this.mailFrom(account);
+    if (paused) return paused;
+    if (limits.perNumberPerHour > 0 && this.perNumber.count(numberKey(account, d.e164), now) >= limits.perNumberPerHour) {
+      return errors.NumberRateExceeded(d.e164, String(limits.perNumberPerHour));
+    }
+    if (limits.messagesPerMinute > 0 && !this.rate.has(account.name, accepted + 1, limits.messagesPerMinute, now)) {
+      return errors.RateExceeded(account.name, String(limits.messagesPerMinute));
+    }
+    return quotaRefusal(account.name, limits, this.used(account), 1);
+  }
+
+  /** DATA: the whole batch against every limit, reserved until the store answers. */
+  reserve(account: Account, sms: ReadonlyArray<{ to: string; segments: number }>): Reservation | SmtpError {
+    const limits = this.limitsOf(account);
+    const now = this.tick();
+    const paused = this.mailFrom(account);
+    if (paused) return paused;
+    const crowded = limits.perNumberPerHour > 0 && sms.find((m) => this.perNumber.count(numberKey(account, m.to), now) >= limits.perNumberPerHour);
+    if (crowded) return errors.NumberRateExceeded(crowded.to, String(limits.perNumberPerHour));
+    const segments = sms.reduce((n, m) => n + m.segments, 0);
+    const over = quotaRefusal(account.name, limits, this.used(account), segments);
+    if (over) return over;
+    const rated = limits.messagesPerMinute > 0;
+    if (rated && !this.rate.take(account.name, sms.length, limits.messagesPerMinute, now)) {
+      return errors.RateExceeded(account.name, String(limits.messagesPerMinute));
+    }
+    this.reserved.set(account.name, (this.reserved.get(account.name) ?? 0) + segments);
+    let settled = false;
+    const settle = (stored: ReadonlyArray<{ to: string }>) => {
+      if (settled) return;
+      settled = true;
+      this.reserved.set(account.name, (this.reserved.get(account.name) ?? 0) - segments);
+      if (rated) this.rate.giveBack(account.name, sms.length - stored.length, limits.messagesPerMinute, this.o.now().getTime());
+      const at = this.o.now().getTime();
+      for (const m of stored) this.perNumber.add(numberKey(account, m.to), at);
+      if (stored.length) this.o.brake.accepted(account.name, stored.map((m) => m.to), limits.brake);
+    };
+    return { commit: settle, release: () => settle([]) };
+  }
+
+  /** A final status of an SMS (from the dispatcher's events): failures feed the brake. */
+  outcome(account: Account, status: string): void {
+    if (status !== 'delivered' && !FAILED.has(status)) return;
+    this.o.brake.outcome(account.name, FAILED.has(status), this.limitsOf(account).brake);
+  }
+
+  private used(account: Account): { day: number; month: number } {
+    const { day, month } = periodStarts(this.o.now(), account.timeZone);
+    const pending = this.reserved.get(account.name) ?? 0;
+    return { day: this.o.store.segmentsSince(account.name, day) + pending, month: this.o.store.segmentsSince(account.name, month) + pending };
+  }
+
+  /** The current time; once a minute also drops counters that carry no information any more. */
+  private tick(): number {
+    const now = this.o.now().getTime();
+    if (now - this.lastSweep > 60_000) {
+      this.lastSweep = now;
+      this.perNumber.sweep(now);
+      this.rate.sweep(now, (name) => this.own.get(name)?.messagesPerMinute ?? this.o.limits.messagesPerMinute);
+      this.o.brake.sweep();
+    }
+    return now;
+  }
+}
+
+function numberKey(account: Account, e164: string): string {
+  return `${account.name}\n${e164}`;
+}
