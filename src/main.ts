@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { startBridge, type Bridge } from './bridge.js';
+import { brakeCommand } from './cli/brake.js';
 import { terminalIo } from './cli/io.js';
+import { optoutCommand } from './cli/optout.js';
 import { usersCommand } from './cli/users.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
@@ -10,6 +12,8 @@ import { createLogger } from './log.js';
 /** Subcommands beside running the bridge; each gets its own arguments and returns an exit code. */
 const COMMANDS: Record<string, (args: string[], config: Config) => Promise<number>> = {
   users: (args, config) => usersCommand(args, config, terminalIo()),
+  optout: (args, config) => optoutCommand(args, config, terminalIo()),
+  brake: (args, config) => brakeCommand(args, config, terminalIo()),
 };
 
 /** The only place that reads the environment and argv, and the only one that exits the process. */

@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
-import { Accounts } from '../accounts/registry.js';
-import { SettingsStore } from '../accounts/settings.js';
 import { UserError, Users, type UserRole } from '../accounts/users.js';
 import type { Config } from '../config/types.js';
+import { adminContext } from './context.js';
 
 export interface CliIo {
   /** The whole of standard input, for --password-stdin. */
@@ -35,9 +33,7 @@ export async function usersCommand(args: string[], config: Config, io: CliIo): P
     return 2;
   }
   const { positionals: [verb, name], values } = parsed;
-  const settings = new SettingsStore({ file: join(resolve(config.store.dir), 'settings.json') });
-  await settings.open();
-  const accounts = new Accounts({ accounts: config.accounts, settings, inherit: { timeZone: config.options.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, maxSegments: config.text.maxSegments } });
+  const { settings, accounts, audit } = await adminContext(config);
   const users = new Users(settings, accounts);
   const password = async () => {
     if (values['password-stdin']) return (await io.readStdin()).replace(/\r?\n$/, '');
@@ -54,16 +50,21 @@ export async function usersCommand(args: string[], config: Config, io: CliIo): P
     if (verb === 'add' && name && values.account) {
       if (values.role !== 'user' && values.role !== 'admin') throw new UserError(`--role must be user or admin, not "${values.role}"`);
       const u = await users.add(name, values.account, await password(), values.role as UserRole);
+      await audit('user-added', { user: u.name, account: u.account, role: u.role });
       io.out(`added user ${u.name} to account ${u.account} (${u.role})\n`);
+      // A user of an account without addresses could not send: MAIL FROM needs one of them (confirmations go there).
+      if (!accounts.get(u.account)?.addresses.length) io.err(`note: account ${u.account} lists no sender addresses; its users can log in but not send until it does\n`);
       return 0;
     }
     if (verb === 'passwd' && name) {
       await users.setPassword(name, await password());
+      await audit('user-password-changed', { user: name });
       io.out(`password of ${name} changed\n`);
       return 0;
     }
     if (verb === 'remove' && name) {
       await users.remove(name);
+      await audit('user-removed', { user: name });
       io.out(`removed user ${name}\n`);
       return 0;
     }

@@ -1,0 +1,40 @@
+import { hostname, userInfo } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { Accounts } from '../accounts/registry.js';
+import { SettingsStore } from '../accounts/settings.js';
+import { appendAuditLine } from '../audit/audit-log.js';
+import type { Config } from '../config/types.js';
+
+/** What the administrative commands share: the settings file, the accounts, and the audit trail of their changes. */
+export interface AdminContext {
+  settings: SettingsStore;
+  accounts: Accounts;
+  /** Appends an audit line for a change made by this command (who: the operating-system user). */
+  audit(evt: string, data: Record<string, unknown>): Promise<void>;
+}
+
+export async function adminContext(config: Config, now: () => Date = () => new Date()): Promise<AdminContext> {
+  const dir = resolve(config.store.dir);
+  const settings = new SettingsStore({ file: join(dir, 'settings.json') });
+  await settings.open();
+  const accounts = new Accounts({
+    accounts: config.accounts, settings,
+    inherit: { timeZone: config.options.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, maxSegments: config.text.maxSegments },
+  });
+  const auditDir = isAbsolute(config.audit.dir) ? config.audit.dir : join(dir, config.audit.dir);
+  return {
+    settings, accounts,
+    audit: async (evt, data) => {
+      if (!config.audit.enabled) return;
+      await appendAuditLine(auditDir, now(), evt, { ...data, via: 'cli', by: operator(), host: hostname() });
+    },
+  };
+}
+
+function operator(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
