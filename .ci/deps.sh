@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v swaks >/dev/null 2>&1 || need+=(swaks)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# swaks speaks STARTTLS and implicit TLS only with Net::SSLeay (a "recommends" that --no-install-recommends skips).
+perl -MNet::SSLeay -e1 >/dev/null 2>&1 || need+=(libnet-ssleay-perl)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "mail2sms tests need: ${need[*]} (install them with your package manager)" >&2
