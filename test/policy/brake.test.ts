@@ -1,0 +1,84 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SettingsStore } from '../../src/accounts/settings.js';
+import { Brake } from '../../src/policy/brake.js';
+import { waitFor } from '../helpers/bridge.js';
+
+const LIMITS = { windowMinutes: 60, newNumbersPerWindow: 3, failureRatio: 0.5, minOutcomes: 4 };
+type Ctx = { dir: string; settings: SettingsStore; brake: Brake; events: Array<Record<string, unknown>>; clock: { t: number } };
+
+const B = suite('policy brake', {} as Ctx);
+B.before.each(async (ctx) => {
+  ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-brake-'));
+  ctx.settings = new SettingsStore({ file: join(ctx.dir, 'settings.json') });
+  await ctx.settings.open();
+  ctx.events = [];
+  ctx.clock = { t: Date.parse('2026-11-23T10:00:00Z') };
+  ctx.brake = await open(ctx);
+});
+B.after.each(async (ctx) => {
+  await ctx.brake.close();
+  ctx.settings.close();
+  await rm(ctx.dir, { recursive: true, force: true });
+});
+
+async function open(ctx: Ctx): Promise<Brake> {
+  const brake = new Brake({ settings: ctx.settings, knownFile: join(ctx.dir, 'known.tsv'), now: () => new Date(ctx.clock.t), log: (evt, data) => ctx.events.push({ evt, ...data }) });
+  await brake.open();
+  return brake;
+}
+
+B('new numbers :: a burst of never-seen numbers engages it, with an alert naming the command that releases it; kept in the settings file', async (ctx) => {
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002'], LIMITS);
+  ctx.brake.accepted('acme', ['+4915100000001'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), undefined, 'a known number is not new');
+  ctx.brake.accepted('acme', ['+4915100000003'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), '3 numbers never sent to before within 60 minutes');
+  assert.equal(ctx.events.find((e) => e.evt === 'brake-engaged'), { evt: 'brake-engaged', account: 'acme', reason: '3 numbers never sent to before within 60 minutes', newNumbers: 3, release: 'mail2sms brake release acme' });
+  await waitFor('the settings file', async () => JSON.parse(await readFile(join(ctx.dir, 'settings.json'), 'utf8').catch(() => '{}')).brakes?.acme);
+  assert.is(ctx.brake.pausedReason('beta'), undefined, 'other accounts go on');
+});
+
+B('new numbers :: outside the window they do not add up; numbers known before a restart stay known', async (ctx) => {
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002'], LIMITS);
+  ctx.clock.t += 61 * 60_000;
+  ctx.brake.accepted('acme', ['+4915100000003', '+4915100000004'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), undefined);
+  await ctx.brake.close();
+  ctx.brake = await open(ctx);
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002', '+4915100000003', '+4915100000004', '+4915100000005'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), undefined, 'only one of them is new');
+});
+
+B('failures :: half of at least minOutcomes failed engages it; fewer outcomes do not count yet', (ctx) => {
+  for (const failed of [true, true, true]) ctx.brake.outcome('acme', failed, LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), undefined);
+  ctx.brake.outcome('acme', false, LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), '3 of the last 4 SMS failed within 60 minutes');
+});
+
+B('release :: an operator removing it from the settings file (another process) lifts it and starts the windows afresh', async (ctx) => {
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002', '+4915100000003'], LIMITS);
+  await waitFor('saved', () => ctx.settings.data.brakes.acme);
+  const cli = new SettingsStore({ file: join(ctx.dir, 'settings.json') });
+  await cli.update((d) => {
+    delete d.brakes.acme;
+  });
+  await ctx.settings.update(() => undefined); // the bridge reads the file again (it polls; here at once)
+  assert.is(ctx.brake.pausedReason('acme'), undefined);
+  assert.ok(ctx.events.some((e) => e.evt === 'brake-lifted' && e.account === 'acme'));
+  ctx.brake.accepted('acme', ['+4915100000004', '+4915100000005'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), undefined, 'the burst before the release does not count again');
+});
+
+B('off :: 0 disables each trigger', (ctx) => {
+  const off = { ...LIMITS, newNumbersPerWindow: 0, failureRatio: 0 };
+  ctx.brake.accepted('acme', Array.from({ length: 50 }, (_, i) => `+49151000001${String(i).padStart(2, '0')}`), off);
+  for (let i = 0; i < 10; i++) ctx.brake.outcome('acme', true, off);
+  assert.is(ctx.brake.pausedReason('acme'), undefined);
+});
+
+B.run();

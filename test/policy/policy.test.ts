@@ -1,0 +1,63 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Account } from '../../src/accounts/types.js';
+import { buildConfig } from '../../src/config/load.js';
+import type { Brake } from '../../src/policy/brake.js';
+import { OptOutList } from '../../src/policy/optout.js';
+import { Policy, type Reservation } from '../../src/policy/policy.js';
+import { SmtpError } from '../../src/smtp/errors.js';
+
+const ACME: Account = { name: 'acme', description: '', networks: [], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6 };
+const mobile = (n: number) => ({ e164: `+4915100000${String(n).padStart(3, '0')}`, country: 'DE', type: 'MOBILE' as const });
+
+function policy(limits: object, used = { n: 0 }) {
+  const accepted: string[][] = [];
+  const brake = { pausedReason: () => undefined, accepted: (_a: string, n: string[]) => accepted.push(n), outcome: () => undefined, sweep: () => undefined } as unknown as Brake;
+  const config = buildConfig({ limits, optout: ['+4915100000999'] }, 'test');
+  const p = new Policy({ limits: config.limits, accounts: [], store: { segmentsSince: () => used.n }, optout: new OptOutList(config.optout), brake, now: () => new Date('2026-11-23T10:00:00Z') });
+  return { p, accepted, used };
+}
+
+const P = suite('policy reservations');
+
+P('opt-out :: refused before anything else, whatever the account', () => {
+  const r = policy({}).p.recipient(ACME, mobile(999), 0);
+  assert.is(r?.message, '5.7.1 +4915100000999 has asked not to receive SMS from this gateway (opt-out list); nothing is sent to it');
+});
+
+P('rate :: RCPT counts the recipients already accepted in the transaction; DATA takes them', () => {
+  const { p } = policy({ messagesPerMinute: 3 });
+  assert.is(p.recipient(ACME, mobile(1), 2), undefined);
+  assert.is(p.recipient(ACME, mobile(1), 3)?.responseCode, 451);
+  const held = p.reserve(ACME, [1, 2, 3].map((i) => ({ to: mobile(i).e164, segments: 1 }))) as Reservation;
+  held.commit([{ to: mobile(1).e164 }, { to: mobile(2).e164 }, { to: mobile(3).e164 }]);
+  assert.is(p.recipient(ACME, mobile(4), 0)?.responseCode, 451);
+});
+
+P('reservation :: concurrent DATA of one account cannot together pass the quota; a release gives it back', () => {
+  const { p } = policy({ segmentsPerDay: 10, messagesPerMinute: 0 });
+  const first = p.reserve(ACME, [{ to: mobile(1).e164, segments: 6 }]) as Reservation;
+  const second = p.reserve(ACME, [{ to: mobile(2).e164, segments: 6 }]);
+  assert.instance(second, SmtpError);
+  assert.is((second as SmtpError).message, '5.2.2 the SMS account "acme" has used 6 of its 10 SMS segments today; this mail would go over the quota');
+  first.release();
+  assert.not.instance(p.reserve(ACME, [{ to: mobile(2).e164, segments: 6 }]), SmtpError);
+});
+
+P('reservation :: duplicates not stored give their tokens back; stored ones feed the brake and the per-number cap', () => {
+  const { p, accepted } = policy({ messagesPerMinute: 2, perNumberPerHour: 1 });
+  const held = p.reserve(ACME, [{ to: mobile(1).e164, segments: 1 }, { to: mobile(2).e164, segments: 1 }]) as Reservation;
+  held.commit([{ to: mobile(1).e164 }]);
+  held.commit([{ to: mobile(2).e164 }]); // settled once only
+  assert.equal(accepted, [[mobile(1).e164]]);
+  assert.is(p.recipient(ACME, mobile(1), 0)?.responseCode, 451, 'the cap for +…001 is used');
+  assert.is(p.recipient(ACME, mobile(2), 0), undefined, 'the duplicate\'s token came back');
+});
+
+P('quota :: the store\'s count (it survives restarts) is what RCPT and DATA measure', () => {
+  const { p, used } = policy({ segmentsPerMonth: 100, segmentsPerDay: 0 });
+  used.n = 100;
+  assert.is(p.recipient(ACME, mobile(1), 0)?.message, '5.2.2 the SMS account "acme" has used 100 of its 100 SMS segments this month; this mail would go over the quota');
+});
+
+P.run();
