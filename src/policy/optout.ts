@@ -47,8 +47,8 @@ export class OptOutList {
   }
 }
 
-/** Any way a clerk writes a number → E.164, or the reason it is not one. */
+/** Any way a clerk writes a number (spaces too, unlike in a mail address) → E.164, or the reason it is not one. */
 export function normalizeNumber(input: string, defaultCountry: string): { e164: string } | { error: string } {
-  const n = parseRecipientNumber(input.trim(), defaultCountry as CountryCode);
+  const n = parseRecipientNumber(input.replace(/\s+/g, ''), defaultCountry as CountryCode);
   return n.ok ? { e164: n.e164 } : { error: `"${input}" is not a valid phone number: ${n.reason}` };
 }

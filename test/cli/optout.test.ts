@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+const C = suite('cli optout and brake', {} as { dir: string; config: string });
+C.before(async (ctx) => {
+  ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-cli-optout-'));
+  ctx.config = join(ctx.dir, 'config.json');
+  await writeFile(ctx.config, JSON.stringify({ store: { dir: join(ctx.dir, 'data') }, optout: ['+4915112345600'] }));
+});
+C.after(async (ctx) => { await rm(ctx.dir, { recursive: true, force: true }); });
+
+C('optout :: add (any written form, stored as E.164), list with the config\'s own, remove; each change in the audit log', async ({ dir, config }) => {
+  const added = await run(['--config', config, 'optout', 'add', '0151 1234-5601', '--note', 'STOP per Telefon']);
+  assert.equal([added.code, added.out, added.err], [0, '+4915112345601 will not receive SMS any more\n', '']);
+  const listed = await run(['--config', config, 'optout', 'list']);
+  assert.match(listed.out, /^\+4915112345600\tconfig\t\t\n\+4915112345601\tsettings\t\d{4}-[^\t]+\tSTOP per Telefon\n$/);
+  const removed = await run(['--config', config, 'optout', 'remove', '+4915112345601']);
+  assert.is(removed.code, 0);
+  const audit = (await Promise.all((await readdir(join(dir, 'data', 'audit'))).map((f) => readFile(join(dir, 'data', 'audit', f), 'utf8')))).join('');
+  assert.match(audit, /"evt":"optout-added","number":"\+4915112345601","note":"STOP per Telefon","via":"cli","by":"[^"]+","host":"[^"]+"/);
+  assert.match(audit, /"evt":"optout-removed","number":"\+4915112345601"/);
+});
+
+C('optout :: a number from the config file cannot be removed here; a bad number is named; no verb is a usage error', async ({ config }) => {
+  const fromConfig = await run(['--config', config, 'optout', 'remove', '+4915112345600']);
+  assert.equal([fromConfig.code, fromConfig.err], [1, 'mail2sms optout: +4915112345600 is not on the run-time list (it is in the configuration file: remove it there)\n']);
+  const bad = await run(['--config', config, 'optout', 'add', '+49123']);
+  assert.is(bad.code, 1);
+  assert.match(bad.err, /"\+49123" is not a valid phone number: too short/);
+  assert.is((await run(['--config', config, 'optout'])).code, 2);
+});
+
+C('brake :: list is empty, releasing an account that is not stopped is refused', async ({ config }) => {
+  assert.equal(await run(['--config', config, 'brake', 'list']), { code: 0, out: '', err: '' });
+  const r = await run(['--config', config, 'brake', 'release', 'default']);
+  assert.equal([r.code, r.err], [1, 'mail2sms brake: account "default" is not stopped\n']);
+});
+
+C.run();
