@@ -70,23 +70,25 @@ export class Brake {
     if (!fresh.length) return;
     for (const n of fresh) known.add(n);
     this.append(fresh.map((n) => `${account}\t${n}\n`).join(''));
+    if (limits.newNumbersPerWindow <= 0) return;
     const now = this.o.now().getTime();
     this.newNumbers.add(account, now, fresh.length);
     const n = this.newNumbers.count(account, now, limits.windowMinutes * 60_000);
-    if (limits.newNumbersPerWindow > 0 && n >= limits.newNumbersPerWindow) {
+    if (n >= limits.newNumbersPerWindow) {
       this.engage(account, `${n} numbers never sent to before within ${limits.windowMinutes} minutes`, { newNumbers: n });
     }
   }
 
   /** A final outcome of one of the account's SMS. */
   outcome(account: string, failed: boolean, limits: BrakeLimits): void {
+    if (limits.failureRatio <= 0) return;
     const now = this.o.now().getTime();
     const window = limits.windowMinutes * 60_000;
     this.outcomes.add(account, now);
     if (failed) this.failures.add(account, now);
     const total = this.outcomes.count(account, now, window);
     const bad = this.failures.count(account, now, window);
-    if (limits.failureRatio > 0 && total >= limits.minOutcomes && bad / total >= limits.failureRatio) {
+    if (total >= limits.minOutcomes && bad / total >= limits.failureRatio) {
       this.engage(account, `${bad} of the last ${total} SMS failed within ${limits.windowMinutes} minutes`, { failed: bad, outcomes: total });
     }
   }

@@ -98,7 +98,7 @@ export class Policy {
       this.reserved.set(account.name, (this.reserved.get(account.name) ?? 0) - segments);
       if (rated) this.rate.giveBack(account.name, sms.length - stored.length, limits.messagesPerMinute, this.o.now().getTime());
       const at = this.o.now().getTime();
-      for (const m of stored) this.perNumber.add(numberKey(account, m.to), at);
+      if (limits.perNumberPerHour > 0) for (const m of stored) this.perNumber.add(numberKey(account, m.to), at);
       if (stored.length) this.o.brake.accepted(account.name, stored.map((m) => m.to), limits.brake);
     };
     return { commit: settle, release: () => settle([]) };

@@ -181,10 +181,29 @@ export type ErrorName = keyof typeof ERROR_DEFS;
 
 type Factory<D extends Def> = (...args: Parameters<D['text']>) => SmtpError;
 
+// Control, format (bidi overrides), separator and unassigned characters from the client never reach a reply:
+// smtp-server blanks only C0/C1 controls, and a clerk's mail client would render the rest.
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}]/gu;
+// RFC 5321 4.5.3.1.5: a reply line is at most 512 octets with code and CRLF; "553 5.1.3 " takes 10.
+const MAX_TEXT_OCTETS = 490;
+
+/** A reply text that is safe and fits on one reply line: echoed input cleaned, the whole cut to length. */
+export function replyText(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_TEXT_OCTETS) return text;
+  let cut = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(cut + ch) > MAX_TEXT_OCTETS - 3) break;
+    cut += ch;
+  }
+  return `${cut}...`;
+}
+
+const clean = (a: string) => String(a).replace(UNSAFE, '?');
+
 /** `errors.InvalidNumber('+49123', 'too short')` → SmtpError(553, '5.1.3', ...). */
 export const errors = Object.fromEntries(
   Object.entries(ERROR_DEFS).map(([name, d]) => [
     name,
-    (...a: string[]) => new SmtpError(d.code, d.enhanced, (d.text as (...x: string[]) => string)(...a), name),
+    (...a: string[]) => new SmtpError(d.code, d.enhanced, replyText((d.text as (...x: string[]) => string)(...a.map(clean))), name),
   ]),
 ) as { [K in ErrorName]: Factory<(typeof ERROR_DEFS)[K]> };

@@ -13,8 +13,8 @@ export interface BridgeProcess {
 }
 
 /** Runs src/main.ts as its own process (so it can be killed for real) and waits for its `started` line. */
-export async function spawnBridge(configPath: string, timeoutMs = 20000): Promise<BridgeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnBridge(configPath: string, timeoutMs = 20000, nodeArgs: string[] = []): Promise<BridgeProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
