@@ -86,7 +86,8 @@ export class ConnectionGuard {
     const c = this.find(session);
     if (!c || !this.open.has(session.id)) return;
     // Never cut a mail that is being decided: the client would retry one we may have stored.
-    // These are the fields smtp-server's own idle timeout looks at (test/smtp/limits.test.ts would notice a change).
+    // These are the fields smtp-server's own idle timeout reads (SMTPConnection._onTimeout); if a new version
+    // renamed them, the deadline would cut such a mail, and the client would retry one that dedup then catches.
     const deciding = c._handlerPending || (c._dataStream && c._parser && !c._parser._dataMode);
     if (deciding) {
       this.open.get(session.id)!.timer = setTimeout(() => this.expire(session), 1000).unref();

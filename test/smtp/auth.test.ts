@@ -81,16 +81,16 @@ s.quit()
   await waitFor('the SMS', () => b.sim.sent.find((s) => s.to === '+4915112345602'));
 });
 
-A('python smtplib :: implicit TLS (SMTPS) with the certificate verified for 127.0.0.1', async ({ b, certFile }) => {
+A('python smtplib :: a stranger logs in over implicit TLS (SMTPS), the certificate verified for 127.0.0.1', async ({ b, certFile }) => {
   const script = `
 import smtplib, ssl, sys
-s = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), context=ssl.create_default_context(cafile=sys.argv[2]))
+s = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), source_address=(sys.argv[4], 0), context=ssl.create_default_context(cafile=sys.argv[2]))
 s.login("clerk", sys.argv[3])
 s.sendmail("clerk@acme.test", ["+4915112345603@sms.localhost"], "From: clerk@acme.test\\r\\nSubject: x\\r\\n\\r\\nSMTPS.")
 print(s.sock.version())
 s.quit()
 `;
-  const { stdout } = await run('python3', ['-c', script, String(b.smtps!.port), certFile, PASSWORD]);
+  const { stdout } = await run('python3', ['-c', script, String(b.smtps!.port), certFile, PASSWORD, STRANGER]);
   assert.match(stdout, /^TLSv1\.[23]/);
   await waitFor('the SMS', () => b.sim.sent.find((s) => s.to === '+4915112345603'));
 });
