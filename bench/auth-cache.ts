@@ -23,7 +23,7 @@ async function bridge(cacheSeconds: number): Promise<{ b: Bridge; dir: string }>
     smtp: { port: 0, tls: { starttls: false }, auth: { cacheSeconds } },
     accounts: [{ name: 'erp', networks: [], addresses: ['@erp.test'] }],
     limits: { messagesPerMinute: 0, perNumberPerHour: 0, segmentsPerDay: 0, segmentsPerMonth: 0, brake: { newNumbersPerWindow: 0, failureRatio: 0 } },
-    connector: { simulator: { deliveryDelayMs: 0, sentLog: '' } }, notify: { level: 'none' }, audit: { enabled: false },
+    connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 0, sentLog: '' } }], notify: { level: 'none' }, audit: { enabled: false },
     store: { dir }, log: { level: 'silent' },
   });
   const b = await startBridge(config, { log: () => undefined });

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Accounts } from '../accounts/registry.js';
+import { accountInheritance, Accounts } from '../accounts/registry.js';
 import { SettingsStore } from '../accounts/settings.js';
 import { appendAuditLine } from '../audit/audit-log.js';
 import type { Config } from '../config/types.js';
@@ -17,10 +17,7 @@ export async function adminContext(config: Config, now: () => Date = () => new D
   const dir = resolve(config.store.dir);
   const settings = new SettingsStore({ file: join(dir, 'settings.json') });
   await settings.open();
-  const accounts = new Accounts({
-    accounts: config.accounts, settings,
-    inherit: { timeZone: config.options.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, maxSegments: config.text.maxSegments },
-  });
+  const accounts = new Accounts({ accounts: config.accounts, settings, inherit: accountInheritance(config) });
   const auditDir = isAbsolute(config.audit.dir) ? config.audit.dir : join(dir, config.audit.dir);
   return {
     settings, accounts,

@@ -106,9 +106,10 @@ export class Brake {
     this.engaging.set(account, reason);
     this.o.log('brake-engaged', { account, reason, ...data, release: `mail2sms brake release ${account}` });
     const since = this.o.now().toISOString();
-    void this.o.settings.update((d) => {
+    const saved = this.o.settings.update((d) => {
       d.brakes[account] ??= { since, reason };
     }).catch((e: Error) => this.o.log('brake-save-failed', { account, error: e.message }));
+    this.writes = this.writes.then(() => saved);
   }
 
   /** A brake released by an operator (another process) starts the account's windows afresh. */

@@ -7,7 +7,7 @@ import { OptOutList } from '../../src/policy/optout.js';
 import { Policy, type Reservation } from '../../src/policy/policy.js';
 import { SmtpError } from '../../src/smtp/errors.js';
 
-const ACME: Account = { name: 'acme', description: '', networks: [], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6 };
+const ACME: Account = { name: 'acme', description: '', networks: [], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6, allowedSenderIds: [], duplicateDetection: false, duplicateWindowMinutes: 60, signaturePatterns: [] };
 const mobile = (n: number) => ({ e164: `+4915100000${String(n).padStart(3, '0')}`, country: 'DE', type: 'MOBILE' as const });
 
 function policy(limits: object, used = { n: 0 }) {

@@ -124,7 +124,7 @@ F.before(async (ctx) => {
     // Failed logins are delayed up to 16 s by default (tested in auth.test.ts); short here, or the run would mostly wait.
     smtp: { port: 0, maxConnectionsPerIp: 50, auth: { failureDelayMs: 20, maxFailureDelayMs: 200 } },
     limits: { messagesPerMinute: 0, segmentsPerDay: 0, segmentsPerMonth: 0, perNumberPerHour: 0, brake: { newNumbersPerWindow: 0, failureRatio: 0 } },
-    connector: { simulator: { deliveryDelayMs: 5, sentLog: '' } }, notify: { level: 'none' }, audit: { enabled: false },
+    connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 5, sentLog: '' } }], notify: { level: 'none' }, audit: { enabled: false },
     store: { dir: join(ctx.dir, 'data') }, log: { level: 'info' },
   }));
   // A heap capped well below the machine's memory: a leak would end the process, which the test then sees.
@@ -133,8 +133,8 @@ F.before(async (ctx) => {
   ctx.corpus = [...await Promise.all(names.map((n) => readFile(join(FIXTURES, n)))), nestedMessage(3)];
 });
 F.after(async (ctx) => {
-  ctx.p.child.kill('SIGTERM');
-  await ctx.p.exited;
+  ctx.p?.child.kill('SIGTERM');
+  await ctx.p?.exited;
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
