@@ -4,6 +4,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { accountInheritance, Accounts } from './accounts/registry.js';
 import { SettingsStore } from './accounts/settings.js';
 import type { Users } from './accounts/users.js';
+import { newToken } from './api/auth.js';
+import { Metrics } from './api/metrics.js';
+import { startApi, type ApiServer } from './api/server.js';
 import type { Config } from './config/types.js';
 import { ConfigError } from './config/load.js';
 import { makeConnector, type ConnectorContext } from './connectors/factory.js';
@@ -24,6 +27,7 @@ import type { Policy } from './policy/policy.js';
 import { auditedLog, buildGuards } from './security.js';
 import { createSmtpIngress } from './smtp/server.js';
 import type { TlsMaterial } from './smtp/tls.js';
+import { newMailId } from './store/ids.js';
 import { JournalStore } from './store/journal-store.js';
 
 export interface BridgeOptions {
@@ -40,6 +44,8 @@ export interface BridgeOptions {
 
 export interface Bridge {
   smtp: AddressInfo;
+  /** The portal, REST API and /metrics; undefined with api.enabled false. */
+  api?: AddressInfo;
   /** The implicit-TLS listener, when smtp.tls.implicit is on. */
   smtps?: AddressInfo;
   /** The certificate in use (undefined with TLS off). */
@@ -72,11 +78,14 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const dir = resolve(config.store.dir);
   const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
   let store: JournalStore | undefined;
-  const events = auditedLog(config, dir, o.log, now, (id) => store?.get(id)?.text);
+  let pool: ConnectorPool | undefined;
+  // Metrics are fed by the log events: every part gets the observing LogFn, none knows about metrics.
+  const metrics = new Metrics({ counts: () => store?.counts() ?? {}, connectors: () => pool?.status() ?? [] });
+  const events = auditedLog(config, dir, metrics.observe(o.log), now, (id) => store?.get(id)?.text);
   const { log } = events;
 
   // Built first: a connector that cannot work with this config stops the start before anything is opened.
-  const pool = buildPool(config, { now, under, log }, o);
+  pool = buildPool(config, { now, under, log }, o);
   store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log });
   await store.open();
   const settings = new SettingsStore({ file: join(dir, 'settings.json'), pollMs: 1000 });
@@ -105,7 +114,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   await dispatcher.start();
 
   const cancel = (id: string, by: CancelBy) => cancelSms({
-    store, exclusive: (i, fn) => dispatcher.exclusive(i, fn), wantsConfirmation: confirmationsFor, now, log,
+    store: store!, exclusive: (i, fn) => dispatcher.exclusive(i, fn), wantsConfirmation: confirmationsFor, now, log,
   }, id, by);
   const replies = new ReplyAddresses(await loadReplyKey(join(dir, 'reply-key'), random), config.smtp.domains[0]);
 
@@ -121,7 +130,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
 
   const ingress = createSmtpIngress({
     config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel,
-    newMailId: () => now().getTime().toString(36).toUpperCase() + random(5).toString('hex').toUpperCase(),
+    newMailId: () => newMailId(now(), random),
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
         report, from: config.notify.from, to: mail.to, reportingMta: config.smtp.hostname, id: mail.id, now: now(), timeZone: config.notify.timeZone, original: mail.original,
@@ -131,8 +140,33 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   });
   const { smtp, smtps } = await ingress.listen();
 
+  let api: ApiServer | undefined;
+  const stop = async () => {
+    await api?.close();
+    await ingress.close();
+    await dispatcher.stop();
+    await notifier.stop();
+    await pool!.stop();
+    await transport.close();
+    await guards.close();
+    settings.close();
+    await store!.close();
+    await events.close();
+  };
+  if (config.api.enabled) {
+    // A port already taken must not leave the SMTP side running half-started.
+    api = await startApi({
+      config, store, accounts, users, onUsersChange: (l) => settings.onChange(l), connectors: () => pool!.status(),
+      metrics, newMailId: () => newMailId(now(), random), now, wantsConfirmation: confirmationsFor, log, storeDir: dir, operatorToken: newToken(),
+      templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), cancel,
+    }).catch(async (e: Error) => {
+      await stop();
+      throw new Error(`the portal cannot listen on ${config.api.host}:${config.api.port}: ${e.message}`);
+    });
+  }
+
   const bridge: Bridge = {
-    smtp, smtps, tls: guards.tls, users, optout, policy, store, accounts, connectors: pool.connectors, connectorStatus: () => pool.status(), cancel,
+    smtp, smtps, api: api?.address, tls: guards.tls, users, optout, policy, store, accounts, connectors: pool.connectors, connectorStatus: () => pool!.status(), cancel,
     outbox: config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`,
     async reload() {
       try {
@@ -145,17 +179,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
         log('tls-reload-failed', { error: (e as Error).message });
       }
     },
-    async stop() {
-      await ingress.close();
-      await dispatcher.stop();
-      await notifier.stop();
-      await pool.stop();
-      await transport.close();
-      await guards.close();
-      settings.close();
-      await store.close();
-      await events.close();
-    },
+    stop,
   };
   return bridge;
 }

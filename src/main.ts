@@ -82,8 +82,9 @@ async function serve(config: Config): Promise<void> {
   const where = `${bridge.smtp.address}:${bridge.smtp.port}`;
   const connectors = bridge.connectorStatus().map((c) => `${c.name} (${c.type})`);
   const smtps = bridge.smtps ? `${bridge.smtps.address}:${bridge.smtps.port}` : undefined;
-  logger.info({ evt: 'started', smtp: where, smtps, tls: bridge.tls?.file, domains: config.smtp.domains, connectors, confirmations: bridge.outbox, store: config.store.dir },
-    `mail2sms listening on ${where}; mail <number>@${config.smtp.domains[0]} to send an SMS; SMS go to ${connectors.join(', ')}; confirmations go to ${bridge.outbox}`);
+  const portal = bridge.api ? `${bridge.api.address}:${bridge.api.port}` : undefined;
+  logger.info({ evt: 'started', smtp: where, smtps, tls: bridge.tls?.file, api: portal, domains: config.smtp.domains, connectors, confirmations: bridge.outbox, store: config.store.dir },
+    `mail2sms listening on ${where}; mail <number>@${config.smtp.domains[0]} to send an SMS; SMS go to ${connectors.join(', ')}; confirmations go to ${bridge.outbox}${portal ? `; portal and API on http://${portal}/` : ''}`);
   if (requested) void shutdown(bridge);
 }
 

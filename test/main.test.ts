@@ -14,7 +14,7 @@ M.before.each(async (ctx) => {
   ctx.port = await freePort();
   ctx.config = join(ctx.dir, 'config.json');
   await writeFile(ctx.config, JSON.stringify({
-    smtp: { port: ctx.port }, store: { dir: join(ctx.dir, 'data'), journalSegmentBytes: 64 * 1024 },
+    smtp: { port: ctx.port }, api: { port: 0 }, store: { dir: join(ctx.dir, 'data'), journalSegmentBytes: 64 * 1024 },
     connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 30 } }], dispatch: { retry: { baseSeconds: 1 } }, log: { level: 'info' },
   }));
 });

@@ -123,6 +123,13 @@ export const configSchema = {
       },
     }),
     audit: auditSchema,
+    api: obj('The portal (web pages for team leads and operators) and the REST API, with Prometheus metrics at /metrics. Users log in with the accounts\' users (mail2sms users add).', {
+      enabled: bool(true, 'Serve the portal, the REST API and /metrics.'),
+      host: str('127.0.0.1', 'Address to listen on. Other machines should reach it only through a TLS proxy (set secureCookies then).'),
+      port: int(8025, 'Port to listen on (0 picks a free port).', 0, 65535),
+      sessionHours: int(8, 'A login (portal cookie or API token) ends after this long without use.', 1, 24 * 30),
+      secureCookies: bool(false, 'Mark the portal\'s cookies Secure, for a portal reached over HTTPS through a proxy.'),
+    }),
     log: obj('Logging (JSON lines on standard output).', {
       level: str('info', 'Lowest level logged.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
     }),

@@ -81,6 +81,13 @@ export interface Config {
     retrySeconds: number[];
   };
   audit: { enabled: boolean; dir: string; includeText: boolean };
+  api: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    sessionHours: number;
+    secureCookies: boolean;
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
-import type { MessageStore, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
+import { latencyMs, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { ReportBook } from './report-book.js';
 
 export interface RecorderOptions {
@@ -30,7 +30,7 @@ export class Recorder {
     const event = { ...this.event('submitted', reason), connector, connectorMessageId };
     await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, 'submitted') });
     this.o.book.track(connector, connectorMessageId, m.id);
-    this.o.log('sms-submitted', { msgId: m.id, to: m.to, connector, connectorMessageId, segments: m.segments });
+    this.o.log('sms-submitted', { msgId: m.id, to: m.to, connector, connectorMessageId, segments: m.segments, account: m.account });
     const early = this.o.book.takeEarly(connector, connectorMessageId);
     if (early) await this.o.onEarlyReport(connector, early);
   }
@@ -50,7 +50,7 @@ export class Recorder {
   async finish(m: SmsMessage, status: SmsStatus, reason?: string, connector?: string, at?: Date): Promise<void> {
     const event = { ...this.event(status, reason, at), ...(connector ? { connector } : {}) };
     await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, status) });
-    this.o.log('sms-final', { msgId: m.id, to: m.to, status, reason, ...(connector ? { connector } : {}) });
+    this.o.log('sms-final', { msgId: m.id, to: m.to, status, reason, ...(connector ? { connector } : {}), account: m.account, latencyMs: latencyMs(m, event.at) });
   }
 
   private event(status: SmsStatus, reason?: string, at?: Date): StatusEvent {

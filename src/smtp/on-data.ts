@@ -71,6 +71,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
     if (!from) return errors.AutomaticMail('the null sender <>');
     return cancelByReply(parsed, rcpts.cancels, { account: account.name, address: from }, deps.cancel);
   }
+  const started = performance.now();
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
     parsed,
@@ -107,10 +108,14 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   // SMS answered as duplicates by content are stored (cancelled) but never sent: they take no rate or per-number share.
   held.commit(batch.messages.filter((m) => outcome.stored.includes(m.id) && !suppressed.has(m.id)));
   const who = { account: account.name, user: sessionUser(session)?.name, ip: session.remoteAddress };
-  for (const m of batch.messages) {
-    if (!outcome.stored.includes(m.id)) continue;
-    deps.log('sms-accepted', { msgId: m.id, cid: session.id, ...who, from: m.mail.envelopeFrom, to: m.to, segments: m.segments, encoding: m.encoding, messageId: m.mail.messageId, sender: m.sender, notBefore: m.notBefore });
-  }
+  // acceptMs (parsing to durable) once per mail, on its first SMS: metrics observe the mail, not each recipient.
+  const acceptMs = Math.round(performance.now() - started);
+  batch.messages.filter((m) => outcome.stored.includes(m.id)).forEach((m, i) => {
+    deps.log('sms-accepted', {
+      msgId: m.id, cid: session.id, ...who, from: m.mail.envelopeFrom, to: m.to, segments: m.segments, encoding: m.encoding, messageId: m.mail.messageId,
+      sender: m.sender, notBefore: m.notBefore, ...(i === 0 ? { acceptMs } : {}),
+    });
+  });
   for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, cid: session.id });
   for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, cid: session.id });
   return reply(mailId, outcome.stored.length - outcome.suppressed.length, outcome.duplicates, outcome.suppressed.length);

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { appendDurably } from './durable.js';
 import { join } from 'node:path';
+import { appendToArchive } from './archive.js';
 import { DueIndex } from './due-index.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { Snapshot, type SnapshotData } from './snapshot.js';
@@ -102,6 +102,16 @@ export class JournalStore implements MessageStore {
 
   get(id: string): SmsMessage | undefined {
     return this.live.get(id);
+  }
+
+  /** Every live message (queued, in flight, or with a confirmation owed), for read models; not to be changed. */
+  liveMessages(): IterableIterator<SmsMessage> {
+    return this.live.values();
+  }
+
+  /** Where finished messages go (src/store/archive.ts). */
+  get archiveDir(): string {
+    return join(this.opts.dir, 'archive');
   }
 
   async accept(req: AcceptRequest): Promise<AcceptOutcome> {
@@ -271,7 +281,7 @@ export class JournalStore implements MessageStore {
     const keepFrom = this.journal.currentSegment;
     const now = this.now().getTime();
     const finished = [...this.live.values()].filter((m) => FINAL_STATUSES.has(m.status) && !this.owed.has(m.id));
-    await this.archive(finished);
+    await appendToArchive(this.archiveDir, finished);
     for (const m of finished) this.live.delete(m.id);
     // A content key of an SMS that never went out must not outlive it: sending that text again is meant.
     const unsent = new Set(finished.filter((m) => UNSENT.has(m.status)).map((m) => m.id));
@@ -287,20 +297,5 @@ export class JournalStore implements MessageStore {
     });
     await this.journal.dropSegmentsBefore(keepFrom);
     if (finished.length) this.opts.log?.('store-compacted', { archived: finished.length, live: this.live.size });
-  }
-
-  /** Appends finished messages to archive/<day of final status>.jsonl, fsynced before the journal may forget them. */
-  private async archive(msgs: SmsMessage[]): Promise<void> {
-    if (!msgs.length) return;
-    const dir = join(this.opts.dir, 'archive');
-    await mkdir(dir, { recursive: true });
-    const byDay = new Map<string, string[]>();
-    for (const m of msgs) {
-      const day = (m.history.at(-1)?.at ?? m.mail.receivedAt).slice(0, 10);
-      byDay.set(day, [...(byDay.get(day) ?? []), JSON.stringify(m)]);
-    }
-    for (const [day, lines] of byDay) {
-      await appendDurably(join(dir, `${day}.jsonl`), lines.join('\n') + '\n');
-    }
   }
 }

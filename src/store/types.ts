@@ -71,12 +71,24 @@ export interface MailOrigin {
   /** Client IP and HELO name, for the audit trail. */
   remoteAddress?: string;
   clientHostname?: string;
+  /** Set when the SMS came through the REST API (no mail): the user who submitted it. */
+  apiUser?: string;
 }
 
 /** The aggregator's id for the message: from the latest event that carries one. */
 export function connectorMessageIdOf(sms: Pick<SmsMessage, 'history'>): string | undefined {
   for (let i = sms.history.length - 1; i >= 0; i--) if (sms.history[i].connectorMessageId) return sms.history[i].connectorMessageId;
   return undefined;
+}
+
+/** When the SMS was due to go out: its send time, or its acceptance when it was to go at once. */
+export function dueAt(sms: Pick<SmsMessage, 'sendAt' | 'mail'>): string {
+  return sms.sendAt && sms.sendAt > sms.mail.receivedAt ? sms.sendAt : sms.mail.receivedAt;
+}
+
+/** From due to the final status (ms): what a sender waits for, our part and the carrier's; the same for metrics and statistics. */
+export function latencyMs(sms: Pick<SmsMessage, 'sendAt' | 'mail'>, finalAt: string): number {
+  return Math.max(0, Date.parse(finalAt) - Date.parse(dueAt(sms)));
 }
 
 /** A confirmation owed to the sender for one stage; kept until sent, never dropped. */

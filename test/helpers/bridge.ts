@@ -65,7 +65,7 @@ export async function startTestBridge(overrides: DeepPartial<Config> = {}, dir?:
 
 async function start(overrides: DeepPartial<Config>, dir: string, extras: TestBridgeExtras): Promise<TestBridge> {
   const { certFile, keyFile } = await testCertificate();
-  const defaults = { smtp: { port: 0, tls: { cert: certFile, key: keyFile } }, store: { dir }, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 20 } }], log: { level: 'silent' } };
+  const defaults = { smtp: { port: 0, tls: { cert: certFile, key: keyFile } }, api: { port: 0 }, store: { dir }, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 20 } }], log: { level: 'silent' } };
   const config = buildConfig(merge(defaults, overrides), 'test', extras.env);
   const sims: Record<string, RecordingSimulator> = {};
   for (const c of config.connectors) {

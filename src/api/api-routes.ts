@@ -1,0 +1,185 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { AccountChangeError } from '../accounts/registry.js';
+import { EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
+import type { Account } from '../accounts/types.js';
+import { login, maySee, type ApiContext } from './context.js';
+import { exportMessages, findMessage, searchMessages } from './history/search.js';
+import { addDays, localDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
+import { Problem } from './problems.js';
+import { submitSms, type SubmitBody } from './submit.js';
+import { csvHeader, csvRow, messageView } from './views.js';
+
+const problem = { $ref: 'problem#' };
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+
+/** The JSON API under /api/v1; every route's schema is also its OpenAPI description. */
+export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const { deps } = ctx;
+  app.addSchema({
+    $id: 'problem', type: 'object', description: 'RFC 9457 problem details (application/problem+json)',
+    properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' } },
+  });
+
+  app.post<{ Body: { user: string; password: string } }>('/login', {
+    schema: {
+      summary: 'Log in; the token goes into Authorization: Bearer <token>', tags: ['session'], security: [],
+      body: { type: 'object', additionalProperties: false, required: ['user', 'password'], properties: { user: { type: 'string', minLength: 1, maxLength: 128 }, password: { type: 'string', maxLength: 1024 } } },
+      response: { 401: problem, 429: problem },
+    },
+  }, async (req) => {
+    const user = await login(ctx, req.ip, req.body.user, req.body.password);
+    if (!user) throw new Problem(401, 'Unauthorized', 'unknown user or wrong password');
+    const s = ctx.sessions.create(user.name);
+    return { token: s.token, expiresAt: s.expiresAt, user: { name: user.name, account: user.account, role: user.role } };
+  });
+
+  app.post('/logout', { schema: { summary: 'End the session of the bearer token', tags: ['session'] } }, async (req, reply) => {
+    who(req);
+    const token = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (token) ctx.sessions.end(token);
+    return reply.status(204).send();
+  });
+
+  app.get('/me', { schema: { summary: 'Who is logged in', tags: ['session'] } }, async (req) => who(req));
+
+  app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/messages', {
+    schema: {
+      summary: 'Send an SMS: the same options and rules as the X-SMS-* mail headers', tags: ['messages'],
+      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'A retry with the same key sends nothing again and answers with the first ids' } } },
+      body: {
+        type: 'object', additionalProperties: false, required: ['to', 'text'],
+        properties: {
+          to: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }], description: 'Number(s): +4915112345678, 004915112345678 or national (the account\'s country)' },
+          text: { type: 'string', minLength: 1, maxLength: 10000, description: 'The SMS text; typographic characters are replaced like in mail (text.transliterate)' },
+          sendAt: { type: 'string', description: 'X-SMS-Send-At: RFC 3339 (2026-12-01T09:00:00+01:00) or RFC 5322; without offset in the account\'s time zone' },
+          senderId: { type: 'string', description: 'X-SMS-Sender-ID' },
+          notify: { type: 'string', enum: ['none', 'failure', 'delivery', 'all'], description: 'X-SMS-Notify: which confirmations confirmTo gets' },
+          validity: { type: 'string', description: 'X-SMS-Validity: 48h, 30m, 2d' },
+          reference: { type: 'string', description: 'X-SMS-Reference: your reference, for tracking and in confirmations' },
+          flash: { type: 'boolean', description: 'X-SMS-Flash' },
+          maxSegments: { type: 'integer', description: 'X-SMS-Max-Segments' },
+          confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
+          account: { type: 'string', description: 'Admins only: send for this account' },
+        },
+      },
+      response: { 400: problem, 401: problem, 403: problem, 422: problem, 503: problem },
+    },
+  }, async (req, reply) => {
+    const principal = who(req, { change: true });
+    const out = await submitSms(deps, principal, req.body, { ip: req.ip, idempotencyKey: req.headers['idempotency-key'] });
+    if (out.stored.length === 1) reply.header('location', `/api/v1/messages/${out.stored[0].id}`);
+    return reply.status(out.stored.length ? 201 : 200).send({
+      mailId: out.mailId,
+      messages: out.stored.map(messageView),
+      duplicates: out.duplicates,
+    });
+  });
+
+  const searchQuery = {
+    type: 'object', additionalProperties: false,
+    properties: {
+      to: { type: 'string', description: 'Digits of the number' },
+      status: { type: 'array', items: { type: 'string', enum: STATUSES }, description: 'One or more statuses (repeat the parameter or separate by commas)' },
+      from: { type: 'string', description: 'Accepted at or after: YYYY-MM-DD (local day) or a date-time with offset' },
+      until: { type: 'string', description: 'Accepted before (a date-time), or up to and including a YYYY-MM-DD day' },
+      reference: { type: 'string' }, sender: { type: 'string', description: 'Part of the sender\'s address or API user' },
+      senderId: { type: 'string' }, account: { type: 'string' }, id: { type: 'string', description: 'An SMS id, or a mail id for all its SMS' },
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      cursor: { type: 'string', description: 'The `next` of the previous page' },
+      format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+    },
+  };
+  type Search = SearchParams & { limit: number; cursor?: string; format: 'json' | 'csv'; status?: string[] };
+
+  app.get<{ Querystring: Search }>('/messages', {
+    schema: {
+      summary: 'Search messages, newest first (format=csv: all matches as CSV, no paging)', tags: ['messages'], querystring: searchQuery,
+      response: { 400: problem, 401: problem, 403: problem },
+    },
+  }, async (req, reply) => {
+    const q = toQuery(req.query, who(req), ctx.timeZone);
+    if (req.query.format === 'csv') {
+      reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="mail2sms-messages.csv"');
+      return reply.send(Readable.from(csvStream(exportMessages(deps.store, q, ctx.lagDays))));
+    }
+    const page = await searchMessages(deps.store, q, { limit: req.query.limit, after: req.query.cursor }, ctx.lagDays);
+    return { items: page.items.map(messageView), next: page.next ?? null };
+  });
+
+  app.get<{ Params: { id: string } }>('/messages/:id', {
+    schema: { summary: 'One message with its whole timeline', tags: ['messages'], response: { 401: problem, 404: problem } },
+  }, async (req) => {
+    const principal = who(req);
+    const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
+    // Another account's message is "not found": its existence is not ours to tell.
+    if (!m || !maySee(principal, m)) throw new Problem(404, 'NotFound', `no message ${req.params.id}`);
+    return messageView(m);
+  });
+
+  app.post<{ Params: { id: string } }>('/messages/:id/cancel', {
+    schema: { summary: 'Cancel a scheduled or queued SMS', tags: ['messages'], response: { 401: problem, 404: problem, 409: problem, 501: problem } },
+  }, async (req) => {
+    const principal = who(req, { change: true });
+    const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
+    if (!m || !maySee(principal, m)) throw new Problem(404, 'NotFound', `no message ${req.params.id}`);
+    if (!deps.cancel) throw new Problem(501, 'NotAvailable', 'cancelling is not available on this gateway yet (it comes with the sending options work); nothing was changed');
+    await deps.cancel(m.id, principal.name);
+    const after = await findMessage(deps.store, m.id, ctx.lagDays);
+    return messageView(after ?? m);
+  });
+
+  app.get<{ Querystring: { from?: string; to?: string; account?: string } }>('/stats', {
+    schema: {
+      summary: 'Messages and segments by day, status, account, connector and country; delivery rate; time to delivery p50/p95', tags: ['statistics'],
+      querystring: { type: 'object', additionalProperties: false, properties: { from: day, to: day, account: { type: 'string' } } },
+      response: { 400: problem, 401: problem, 403: problem },
+    },
+  }, async (req) => statsFor(ctx, who(req), req.query));
+
+  app.get('/accounts', { schema: { summary: 'Accounts you may see, with their default options', tags: ['accounts'] } }, async (req) => {
+    const p = who(req);
+    return deps.accounts.list().filter((a) => maySee(p, { account: a.name })).map(accountView);
+  });
+
+  app.patch<{ Params: { name: string }; Body: Record<string, unknown> }>('/accounts/:name', {
+    schema: {
+      summary: 'Change default options of an account (null restores the configured value); applies to the next mail', tags: ['accounts'],
+      body: { type: 'object', description: `Keys: ${EDITABLE_ACCOUNT_KEYS.join(', ')}` },
+      response: { 401: problem, 404: problem, 422: problem },
+    },
+  }, async (req) => {
+    const p = who(req, { change: true });
+    if (!deps.accounts.get(req.params.name) || !maySee(p, { account: req.params.name })) throw new Problem(404, 'NotFound', `no account "${req.params.name}"`);
+    try {
+      return accountView(await deps.accounts.changeDefaults(req.params.name, req.body));
+    } catch (e) {
+      if (e instanceof AccountChangeError) throw new Problem(422, 'InvalidDefaults', e.message, { errors: e.problems });
+      throw e;
+    }
+  });
+
+  app.get('/connectors', { schema: { summary: 'Connectors and their health now', tags: ['connectors'] } }, async (req) => {
+    who(req);
+    return deps.connectors().map((c) => ({ name: c.name, ...c.health }));
+  });
+}
+
+export function accountView(a: Account) {
+  return { ...a, editable: [...EDITABLE_ACCOUNT_KEYS] };
+}
+
+/** Statistics of [from, to] (local days; default the last 14 days), held to the user's account. */
+export function statsFor(ctx: ApiContext, p: { role: string; account: string }, q: { from?: string; to?: string; account?: string }) {
+  if (q.account && p.role !== 'admin' && q.account !== p.account) throw new Problem(403, 'Forbidden', `you may only see your account "${p.account}"`);
+  const to = q.to ?? localDay(ctx.deps.now(), ctx.timeZone);
+  const from = q.from ?? addDays(to, -13);
+  if (from > to) throw new Problem(400, 'BadRequest', `from (${from}) is after to (${to})`);
+  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw new Problem(400, 'BadRequest', 'at most 366 days at once');
+  return ctx.stats.stats({ from, to, account: p.role === 'admin' ? q.account || undefined : p.account });
+}
+
+async function* csvStream(messages: AsyncIterable<Parameters<typeof csvRow>[0]>): AsyncGenerator<string> {
+  yield csvHeader();
+  for await (const m of messages) yield csvRow(m);
+}

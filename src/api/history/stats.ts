@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { archiveLines, listArchive } from '../../store/archive.js';
+import { replaceFile } from '../../store/durable.js';
+import type { SmsMessage } from '../../store/types.js';
+import { addMessage, Labels, summarize, type Aggs, type Stats } from './aggregate.js';
+import type { HistorySource } from './search.js';
+
+export interface StatsIndexOptions {
+  source: HistorySource;
+  /** A derived file (rebuilt when missing or made for another time zone); the archive stays the truth. */
+  cacheFile: string;
+  timeZone: string;
+  /** Most days between acceptance and final status (see daysFor). */
+  lagDays: number;
+  log?: (evt: string, data: Record<string, unknown>) => void;
+}
+
+interface FileSums {
+  /** Bytes of complete lines summed; a file that grew is summed again. */
+  size: number;
+  aggs: Aggs;
+}
+
+interface Cache {
+  version: 1;
+  timeZone: string;
+  files: Record<string, FileSums>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Statistics over the whole history without holding it: sums per archive day
+ * file, kept in memory and in a cache file beside the archive, recomputed for
+ * a file only when it grew (compaction appends); the live messages are summed
+ * per query. So a query reads no archive file that did not change, and a
+ * restart reads none at all while the cache file is there.
+ */
+export class StatsIndex {
+  private cache?: Cache;
+  private running: Promise<unknown> = Promise.resolve();
+  private readonly labels: Labels;
+
+  constructor(private readonly o: StatsIndexOptions) {
+    this.labels = new Labels(o.timeZone);
+  }
+
+  /** Statistics of the local days [from, to], optionally of one account. One query at a time. */
+  stats(range: { from: string; to: string; account?: string }): Promise<Stats> {
+    const next = this.running.then(() => this.compute(range));
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  private async compute(range: { from: string; to: string; account?: string }): Promise<Stats> {
+    const cache = await this.load();
+    // Local days may start up to a day before the UTC day; final statuses come up to lagDays after acceptance.
+    const first = new Date(Date.parse(range.from) - DAY_MS).toISOString().slice(0, 10);
+    const last = new Date(Date.parse(range.to) + (this.o.lagDays + 1) * DAY_MS).toISOString().slice(0, 10);
+    const files = (await listArchive(this.o.source.archiveDir)).filter((f) => f.day >= first && f.day <= last);
+    // A message being archived right now can be in a file just summed and still live: it counts once, as archived.
+    const live = [...this.o.source.liveMessages()];
+    const liveIds = new Set(live.map((m) => m.id));
+    let changed = false;
+    for (const f of files) {
+      const name = basename(f.file);
+      if (cache.files[name]?.size === f.size) continue;
+      cache.files[name] = await this.sumFile(f.file, liveIds);
+      changed = true;
+    }
+    const liveAggs: Aggs = {};
+    for (const m of live) if (liveIds.has(m.id)) addMessage(liveAggs, m, this.labels);
+    if (changed) await this.save(cache);
+    const parts = files.map((f) => cache.files[basename(f.file)].aggs);
+    return summarize([...parts, liveAggs], { ...range, timeZone: this.o.timeZone });
+  }
+
+  /** Sums one day file; ids of `live` found in it are taken out of `live`. */
+  private async sumFile(file: string, live: Set<string>): Promise<FileSums> {
+    const aggs: Aggs = {};
+    const seen = new Set<string>();
+    const end = { end: 0 };
+    for await (const line of archiveLines(file, end)) {
+      let m: SmsMessage;
+      try {
+        m = JSON.parse(line) as SmsMessage;
+      } catch {
+        continue;
+      }
+      if (seen.has(m.id)) continue; // archived twice after a crash during compaction
+      seen.add(m.id);
+      live.delete(m.id);
+      addMessage(aggs, m, this.labels);
+    }
+    return { size: end.end, aggs };
+  }
+
+  private async load(): Promise<Cache> {
+    if (this.cache) return this.cache;
+    const empty: Cache = { version: 1, timeZone: this.o.timeZone, files: {} };
+    try {
+      const c = JSON.parse(await readFile(this.o.cacheFile, 'utf8')) as Cache;
+      this.cache = c.version === 1 && c.timeZone === this.o.timeZone && c.files ? c : empty;
+    } catch {
+      this.cache = empty; // missing or unreadable: it is only derived data
+    }
+    return this.cache;
+  }
+
+  private async save(cache: Cache): Promise<void> {
+    await replaceFile(this.o.cacheFile, JSON.stringify(cache)).catch((e: Error) => this.o.log?.('stats-cache-failed', { error: e.message }));
+  }
+}

@@ -1,0 +1,96 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ConnectorHealth } from '../connectors/types.js';
+import type { LogFn } from '../log.js';
+import { FINAL_STATUSES, type SmsStatus } from '../store/types.js';
+
+export interface MetricsSources {
+  /** Live messages by status (the store's counts). */
+  counts: () => Record<string, number>;
+  connectors: () => Array<{ name: string; health: ConnectorHealth }>;
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : 'unknown');
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/**
+ * Prometheus metrics fed by the structured log events, so no handler knows
+ * about metrics: the bridge wraps its LogFn with `observe`. Queue depth and
+ * connector health are read when scraped. One registry per bridge, no globals.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly on: Record<string, (d: Record<string, unknown>) => void>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const accepted = new Counter({ name: 'mail2sms_sms_accepted_total', help: 'SMS accepted (stored durably), by account and way in', labelNames: ['account', 'via'], registers });
+    const refused = new Counter({ name: 'mail2sms_refused_total', help: 'Mails, recipients or API requests refused, by reason (error name) and stage', labelNames: ['reason', 'stage'], registers });
+    const submitted = new Counter({ name: 'mail2sms_sms_submitted_total', help: 'SMS handed to a connector', labelNames: ['connector'], registers });
+    const final = new Counter({ name: 'mail2sms_sms_final_total', help: 'SMS that reached a final status (delivered, failed, expired, rejected), by connector', labelNames: ['connector', 'status'], registers });
+    const retries = new Counter({ name: 'mail2sms_sms_retries_total', help: 'Temporary connector failures that were retried later', registers });
+    const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
+    const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmations mailed to senders, by stage', labelNames: ['stage'], registers });
+    const confirmationRetries = new Counter({ name: 'mail2sms_confirmation_retries_total', help: 'Confirmations that could not be sent and wait for a retry', registers });
+    const acceptSeconds = new Histogram({
+      name: 'mail2sms_accept_duration_seconds', help: 'From the end of DATA (or an API request) to the SMS being durably stored, per mail',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers,
+    });
+    const deliverySeconds = new Histogram({
+      name: 'mail2sms_delivery_latency_seconds', help: 'From when the SMS was due (send time or acceptance) to its delivery report, by connector',
+      labelNames: ['connector'], buckets: [1, 2, 5, 10, 30, 60, 120, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600], registers,
+    });
+    new Gauge({
+      name: 'mail2sms_queue_depth', help: 'Messages not final yet, by status (accepted includes scheduled ones)', labelNames: ['status'], registers,
+      collect() {
+        this.reset();
+        for (const [status, n] of Object.entries(sources.counts())) if (!FINAL_STATUSES.has(status as SmsStatus)) this.set({ status }, n);
+      },
+    });
+    new Gauge({
+      name: 'mail2sms_connector_up', help: '1 when the connector can take SMS now', labelNames: ['connector'], registers,
+      collect() {
+        this.reset();
+        for (const c of sources.connectors()) this.set({ connector: c.name }, c.health.up ? 1 : 0);
+      },
+    });
+    const refusal = (stage: string) => (d: Record<string, unknown>) => refused.inc({ reason: str(d.error), stage });
+    this.on = {
+      'sms-accepted': (d) => {
+        accepted.inc({ account: str(d.account), via: str(d.via ?? 'smtp') });
+        const ms = num(d.acceptMs);
+        if (ms !== undefined) acceptSeconds.observe(ms / 1000);
+      },
+      'mail-from-refused': refusal('mail-from'),
+      'rcpt-refused': refusal('rcpt'),
+      'mail-refused': refusal('data'),
+      'api-refused': refusal('api'),
+      'sms-submitted': (d) => submitted.inc({ connector: str(d.connector) }),
+      'sms-final': (d) => {
+        final.inc({ connector: str(d.connector), status: str(d.status) });
+        const ms = num(d.latencyMs);
+        if (d.status === 'delivered' && ms !== undefined) deliverySeconds.observe({ connector: str(d.connector) }, ms / 1000);
+      },
+      'sms-retry': () => retries.inc(),
+      'sms-duplicate': () => duplicates.inc(),
+      'confirmation-sent': (d) => confirmations.inc({ stage: str(d.stage) }),
+      'confirmation-retry': () => confirmationRetries.inc(),
+    };
+  }
+
+  /** The LogFn to hand to every part: logs as before, and counts what it sees. */
+  observe(log: LogFn): LogFn {
+    return (evt, data) => {
+      log(evt, data);
+      this.on[evt]?.(data);
+    };
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

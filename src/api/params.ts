@@ -1,0 +1,72 @@
+import type { FastifyRequest } from 'fastify';
+import { wallTimeIn, zonedToInstant } from '../mail/dates.js';
+import type { SmsStatus } from '../store/types.js';
+import type { Principal } from './auth.js';
+import type { MessageQuery } from './history/query.js';
+import { Problem } from './problems.js';
+
+/** The principal of a request, or 401. A cookie session never authorises a change here: forms check CSRF themselves. */
+export function who(req: FastifyRequest, opts: { change?: boolean } = {}): Principal {
+  if (!req.principal) throw new Problem(401, 'Unauthorized', 'log in first: POST /api/v1/login for a token, or HTTP Basic with a user of this gateway');
+  if (opts.change && req.authBy === 'cookie') throw new Problem(403, 'Forbidden', 'changes through the API need an Authorization header (Bearer token or Basic), not the portal cookie');
+  return req.principal;
+}
+
+/** YYYY-MM-DD → start of that day in the zone; a date-time with offset as it is. */
+export function parseInstant(text: string, timeZone: string, field: string): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (day) return zonedToInstant({ year: +day[1], month: +day[2], day: +day[3], hour: 0, minute: 0, second: 0 }, timeZone).toISOString();
+  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(t)) throw new Problem(400, 'BadRequest', `${field} "${text}" is not a date (YYYY-MM-DD) or a date-time with offset (2026-11-23T09:00:00+01:00)`);
+  return new Date(t).toISOString();
+}
+
+/** The local day (YYYY-MM-DD) of an instant. */
+export function localDay(at: Date, timeZone: string): string {
+  const w = wallTimeIn(at, timeZone);
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** The day after/before a YYYY-MM-DD. */
+export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+export interface SearchParams {
+  to?: string;
+  status?: string[] | string;
+  from?: string;
+  until?: string;
+  reference?: string;
+  sender?: string;
+  senderId?: string;
+  account?: string;
+  id?: string;
+}
+
+export const STATUSES: SmsStatus[] = ['accepted', 'submitting', 'submitted', 'delivered', 'failed', 'expired', 'rejected'];
+
+const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+/** Search parameters (API query or portal form) → a query a user may run: users are held to their account. */
+export function toQuery(p: SearchParams, principal: Principal, timeZone: string): MessageQuery {
+  const account = blank(p.account);
+  if (account && principal.role !== 'admin' && account !== principal.account) {
+    throw new Problem(403, 'Forbidden', `you may only see your account "${principal.account}"`);
+  }
+  const status = (Array.isArray(p.status) ? p.status : blank(p.status)?.split(',') ?? []).map((s) => s.trim()).filter(Boolean);
+  const unknown = status.filter((s) => !(STATUSES as string[]).includes(s));
+  if (unknown.length) throw new Problem(400, 'BadRequest', `unknown status ${unknown.map((s) => `"${s}"`).join(', ')}; known: ${STATUSES.join(', ')}`);
+  const q: MessageQuery = {};
+  if (principal.role !== 'admin') q.account = principal.account;
+  else if (account) q.account = account;
+  if (status.length) q.status = status as SmsStatus[];
+  for (const k of ['to', 'reference', 'sender', 'senderId', 'id'] as const) {
+    const v = blank(p[k]);
+    if (v) q[k] = v;
+  }
+  const from = blank(p.from);
+  const until = blank(p.until);
+  if (from) q.from = parseInstant(from, timeZone, 'from');
+  // A bare day as the end means "up to and including that day".
+  if (until) q.until = /^\d{4}-\d{2}-\d{2}$/.test(until) ? parseInstant(addDays(until, 1), timeZone, 'until') : parseInstant(until, timeZone, 'until');
+  return q;
+}

@@ -1,0 +1,205 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Eta } from 'eta';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AccountChangeError } from '../accounts/registry.js';
+import { FINAL_STATUSES } from '../store/types.js';
+import { newToken, sameSecret, type Principal } from './auth.js';
+import { statsFor } from './api-routes.js';
+import { rateChart, volumeChart } from './charts.js';
+import { login, maySee, type ApiContext } from './context.js';
+import { findMessage, searchMessages } from './history/search.js';
+import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
+import { accountForm, formChanges, messageDetail, messageRow } from './portal-views.js';
+import { Problem, sendProblem, toProblem } from './problems.js';
+
+export const SESSION_COOKIE = 'm2s_session';
+const LOGIN_COOKIE = 'm2s_login';
+
+type Form = Record<string, string>;
+
+/**
+ * The portal: server-rendered pages (templates/portal/*.eta), no script.
+ * A cookie session; every form carries the session's CSRF token, and the
+ * cookies are SameSite=Strict and HttpOnly.
+ */
+export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const { deps } = ctx;
+  const views = join(deps.templatesDir, 'portal');
+  const eta = new Eta({ views, autoEscape: true, cache: true });
+  const css = await readFile(join(views, 'portal.css'), 'utf8');
+  const secure = deps.config.api.secureCookies;
+  const cookie = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure };
+
+  const render = (reply: FastifyReply, view: string, data: Record<string, unknown>, status = 200) => reply
+    .status(status)
+    .header('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(eta.render(`./${view}`, { timeZone: ctx.timeZone, ...data }));
+
+  /** The logged-in person, or a redirect to the login page (undefined: already answered). */
+  const person = (req: FastifyRequest, reply: FastifyReply): Principal | undefined => {
+    if (req.principal) return req.principal;
+    void reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+    return undefined;
+  };
+
+  /** A form post must come from our own page: the session's CSRF token, and our origin when the browser names one. */
+  const checkForm = (req: FastifyRequest, body: Form) => {
+    const origin = req.headers.origin;
+    if (origin && origin !== `${req.protocol}://${req.headers.host}`) throw new Problem(403, 'Forbidden', 'this form was sent from another site');
+    if (req.authBy !== 'cookie' || !req.csrf || !sameSecret(body._csrf ?? '', req.csrf)) {
+      throw new Problem(403, 'Forbidden', 'the form has expired or did not come from this portal; reload the page and try again');
+    }
+  };
+
+  const page = (req: FastifyRequest, p: Principal, extra: Record<string, unknown>) => ({ user: p, csrf: req.csrf ?? '', ...extra });
+
+  // People get a page, programs (asking for JSON) the problem document.
+  app.setErrorHandler((e, req, reply) => {
+    const p = toProblem(e);
+    if (p.status >= 500) deps.log('api-error', { url: req.url, error: (e as Error).message, stack: (e as Error).stack });
+    if (!req.headers.accept?.includes('text/html')) return sendProblem(reply, p, req);
+    return render(reply, 'error', { user: req.principal, csrf: req.csrf ?? '', title: p.title, detail: p.detail }, p.status);
+  });
+
+  app.get('/assets/portal.css', { schema: { hide: true } }, async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=300').send(css));
+
+  app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (req, reply) => {
+    const pre = newToken();
+    void reply.setCookie(LOGIN_COOKIE, pre, { ...cookie, maxAge: 3600 });
+    return render(reply, 'login', { csrf: pre, next: safeNext(req.query.next), error: '' });
+  });
+
+  app.post<{ Body: Form }>('/login', { schema: { hide: true } }, async (req, reply) => {
+    const body = req.body ?? {};
+    const pre = req.cookies[LOGIN_COOKIE];
+    const again = (error: string, status: number) => {
+      const fresh = newToken();
+      void reply.setCookie(LOGIN_COOKIE, fresh, { ...cookie, maxAge: 3600 });
+      return render(reply, 'login', { csrf: fresh, next: safeNext(body.next), error, name: body.user ?? '' }, status);
+    };
+    if (!pre || !sameSecret(body._csrf ?? '', pre)) return again('The login form had expired. Please log in again.', 403);
+    let user;
+    try {
+      user = await login(ctx, req.ip, body.user ?? '', body.password ?? '');
+    } catch (e) {
+      if (e instanceof Problem) return again(e.detail, e.status);
+      throw e;
+    }
+    if (!user) return again('Unknown user or wrong password.', 401);
+    const s = ctx.sessions.create(user.name);
+    void reply.clearCookie(LOGIN_COOKIE, { path: '/' });
+    void reply.setCookie(SESSION_COOKIE, s.token, cookie);
+    return reply.redirect(safeNext(body.next), 303);
+  });
+
+  app.post<{ Body: Form }>('/logout', { schema: { hide: true } }, async (req, reply) => {
+    checkForm(req, req.body ?? {});
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) ctx.sessions.end(token);
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+
+  app.get<{ Querystring: { days?: string; account?: string } }>('/', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    const days = [7, 14, 30, 90].includes(Number(req.query.days)) ? Number(req.query.days) : 14;
+    const to = localDay(deps.now(), ctx.timeZone);
+    const from = addDays(to, -(days - 1));
+    const account = p.role === 'admin' ? req.query.account || undefined : undefined;
+    const stats = await statsFor(ctx, p, { from, to, account });
+    const today = stats.byDay.at(-1)!;
+    return render(reply, 'dashboard', page(req, p, {
+      stats, today, days, account: account ?? '', accounts: p.role === 'admin' ? deps.accounts.list().map((a) => a.name) : [],
+      volume: volumeChart(stats.byDay), rate: rateChart(stats.byDay), connectors: deps.connectors(),
+    }));
+  });
+
+  app.get<{ Querystring: SearchParams & { cursor?: string } }>('/messages', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    const form = { ...req.query };
+    const asked = Object.entries(form).some(([k, v]) => k !== 'cursor' && v);
+    let error = '';
+    let result: Awaited<ReturnType<typeof searchMessages>> = { items: [] };
+    try {
+      const q = toQuery(form, p, ctx.timeZone);
+      result = await searchMessages(deps.store, q, { limit: 50, after: req.query.cursor || undefined }, ctx.lagDays);
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e;
+      error = e.detail;
+    }
+    const params = new URLSearchParams(Object.entries(form).filter(([k, v]) => k !== 'cursor' && typeof v === 'string' && v) as Array<[string, string]>);
+    return render(reply, 'messages', page(req, p, {
+      form, asked, error, statuses: STATUSES, accounts: p.role === 'admin' ? deps.accounts.list().map((a) => a.name) : [],
+      rows: result.items.map((m) => messageRow(m, ctx.timeZone)),
+      nextUrl: result.next ? `/messages?${new URLSearchParams([...params, ['cursor', result.next]])}` : '',
+      csvUrl: `/api/v1/messages?${new URLSearchParams([...params, ['format', 'csv']])}`,
+    }));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { notice?: string } }>('/messages/:id', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
+    if (!m || !maySee(p, m)) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no message ${req.params.id}.` }), 404);
+    const cancellable = m.status === 'accepted';
+    return render(reply, 'message', page(req, p, {
+      m: messageDetail(m, ctx.timeZone), final: FINAL_STATUSES.has(m.status), cancellable, canCancel: Boolean(deps.cancel), notice: req.query.notice ?? '',
+    }));
+  });
+
+  app.post<{ Params: { id: string }; Body: Form }>('/messages/:id/cancel', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    checkForm(req, req.body ?? {});
+    const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
+    if (!m || !maySee(p, m)) throw new Problem(404, 'NotFound', `no message ${req.params.id}`);
+    if (!deps.cancel) throw new Problem(501, 'NotAvailable', 'cancelling is not available on this gateway yet; nothing was changed');
+    await deps.cancel(m.id, p.name);
+    return reply.redirect(`/messages/${encodeURIComponent(m.id)}?notice=cancelled`, 303);
+  });
+
+  app.get('/accounts', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    if (p.role !== 'admin') return reply.redirect(`/accounts/${encodeURIComponent(p.account)}`, 303);
+    return render(reply, 'accounts', page(req, p, { accounts: deps.accounts.list() }));
+  });
+
+  const accountPage = (req: FastifyRequest, reply: FastifyReply, p: Principal, name: string, extra: { values?: Form; problems?: string[]; saved?: boolean }, status = 200) => {
+    const a = deps.accounts.get(name);
+    if (!a || !maySee(p, { account: name })) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no account ${name}.` }), 404);
+    return render(reply, 'account', page(req, p, { a, fields: accountForm(a, extra.values, extra.problems), problems: extra.problems ?? [], saved: extra.saved ?? false }), status);
+  };
+
+  app.get<{ Params: { name: string }; Querystring: { saved?: string } }>('/accounts/:name', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    return accountPage(req, reply, p, req.params.name, { saved: req.query.saved === '1' });
+  });
+
+  app.post<{ Params: { name: string }; Body: Form }>('/accounts/:name', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    const body = req.body ?? {};
+    checkForm(req, body);
+    const a = deps.accounts.get(req.params.name);
+    if (!a || !maySee(p, { account: a.name })) return accountPage(req, reply, p, req.params.name, {});
+    try {
+      await deps.accounts.changeDefaults(a.name, formChanges(a, body));
+    } catch (e) {
+      if (!(e instanceof AccountChangeError)) throw e;
+      return accountPage(req, reply, p, a.name, { values: body, problems: e.problems }, 422);
+    }
+    return reply.redirect(`/accounts/${encodeURIComponent(a.name)}?saved=1`, 303);
+  });
+}
+
+/** Only a path of ours, never another site (open redirect). */
+function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+}

@@ -1,0 +1,117 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { replaceFile } from '../store/durable.js';
+import { sameSecret, type Principal } from './auth.js';
+import { apiRoutes } from './api-routes.js';
+import { buildContext, login, type ApiContext, type ApiDeps } from './context.js';
+import { portalRoutes, SESSION_COOKIE } from './portal-routes.js';
+import { Problem, sendProblem, toProblem } from './problems.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+    /** How the principal was established: a cookie only counts for safe methods and CSRF-checked forms. */
+    authBy?: 'cookie' | 'header';
+    /** The CSRF token of the cookie session. */
+    csrf?: string;
+  }
+}
+
+export interface ApiServer {
+  address: AddressInfo;
+  close(): Promise<void>;
+}
+
+/** The local operator's token file: whoever may read the store may act as admin from the command line. */
+export const operatorTokenFile = (storeDir: string) => join(storeDir, 'api-token');
+
+/** Builds the portal and REST API and listens (config.api.host:port). */
+export async function startApi(deps: ApiDeps): Promise<ApiServer> {
+  const app = await buildApi(deps);
+  await replaceFile(operatorTokenFile(deps.storeDir), deps.operatorToken + '\n', 0o600);
+  await app.listen({ host: deps.config.api.host, port: deps.config.api.port });
+  const address = app.server.address() as AddressInfo;
+  if (!['127.0.0.1', '::1', 'localhost'].includes(deps.config.api.host) && !deps.config.api.secureCookies) {
+    deps.log('api-exposed', { host: deps.config.api.host, warning: 'the portal listens beyond loopback without secureCookies: reach it only through a TLS proxy' });
+  }
+  return { address, close: () => app.close() };
+}
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const ctx = buildContext(deps, join(deps.storeDir, 'stats-cache.json'));
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 256 * 1024,
+    // Our schemas refuse unknown fields instead of dropping them, and name every problem at once.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'mail2sms REST API', version: '1', description: 'Submit SMS, track them, search, statistics and account defaults. Errors are application/problem+json.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /api/v1/login' },
+          basic: { type: 'http', scheme: 'basic', description: 'A user of mail2sms users' },
+        },
+      },
+      security: [{ bearer: [] }, { basic: [] }],
+    },
+  });
+  // Forms of the portal; no library needed for application/x-www-form-urlencoded.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    await authenticate(req, ctx);
+  });
+  app.setErrorHandler((e, req, reply) => {
+    const p = toProblem(e);
+    if (p.status >= 500) deps.log('api-error', { url: req.url, error: (e as Error).message, stack: (e as Error).stack });
+    return sendProblem(reply, p, req);
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, new Problem(404, 'NotFound', `there is no ${req.method} ${req.url.split('?')[0]}`), req));
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.text()));
+  await app.register(async (api) => apiRoutes(api, ctx), { prefix: '/api/v1' });
+  await app.register(async (portal) => portalRoutes(portal, ctx));
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}
+
+/** Bearer token (a session or the operator's), HTTP Basic, or the portal's session cookie. */
+async function authenticate(req: FastifyRequest, ctx: ApiContext): Promise<void> {
+  const auth = req.headers.authorization;
+  if (auth) {
+    req.authBy = 'header';
+    const [scheme, value = ''] = auth.split(' ', 2);
+    if (/^bearer$/i.test(scheme)) {
+      if (sameSecret(value, ctx.deps.operatorToken)) req.principal = ctx.operator;
+      else req.principal = ctx.sessions.use(value)?.principal;
+      return;
+    }
+    if (/^basic$/i.test(scheme)) {
+      const text = Buffer.from(value, 'base64').toString('utf8');
+      const colon = text.indexOf(':');
+      req.principal = colon > 0 ? await basicUser(ctx, req.ip, text.slice(0, colon), text.slice(colon + 1)) : undefined;
+      return;
+    }
+    throw new Problem(401, 'Unauthorized', `unknown authorization scheme "${scheme}": use Bearer <token> or Basic`);
+  }
+  const cookie = req.cookies[SESSION_COOKIE];
+  const s = cookie ? ctx.sessions.use(cookie) : undefined;
+  if (s) Object.assign(req, { principal: s.principal, csrf: s.csrf, authBy: 'cookie' });
+}
+
+async function basicUser(ctx: ApiContext, ip: string, name: string, password: string): Promise<Principal | undefined> {
+  const remembered = ctx.basic.get(name, password);
+  const user = remembered ? ctx.deps.users.get(remembered) : await login(ctx, ip, name, password);
+  if (user && !remembered) ctx.basic.remember(name, password);
+  return user ? { name: user.name, account: user.account, role: user.role } : undefined;
+}

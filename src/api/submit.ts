@@ -1,0 +1,125 @@
+import type { CountryCode } from 'libphonenumber-js/max';
+import { addressBelongs } from '../accounts/addresses.js';
+import type { Accounts } from '../accounts/registry.js';
+import type { Config } from '../config/types.js';
+import type { LogFn } from '../log.js';
+import { describeOptionError, parseSmsOptions } from '../mail/options.js';
+import { buildSms, type EnvelopeRecipient } from '../mail/to-sms.js';
+import { parseRecipientNumber } from '../sms/number.js';
+import { errors, SmtpError } from '../smtp/errors.js';
+import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { Principal } from './auth.js';
+import { fromSmtpError, Problem } from './problems.js';
+
+/** The body of POST /api/v1/messages: the text, the numbers, and the sending options of the X-SMS-* headers. */
+export interface SubmitBody {
+  to: string | string[];
+  text: string;
+  sendAt?: string;
+  senderId?: string;
+  notify?: string;
+  validity?: string;
+  reference?: string;
+  flash?: boolean;
+  maxSegments?: number;
+  /** Where confirmations go (an address of the account); without it none are mailed. */
+  confirmTo?: string;
+  /** Admins only: submit for another account. */
+  account?: string;
+}
+
+/** Each option field is read exactly as its mail header is: one parser, one set of rules and messages. */
+const HEADER_OF: Record<string, string> = {
+  sendAt: 'X-SMS-Send-At',
+  senderId: 'X-SMS-Sender-ID',
+  notify: 'X-SMS-Notify',
+  validity: 'X-SMS-Validity',
+  reference: 'X-SMS-Reference',
+  flash: 'X-SMS-Flash',
+  maxSegments: 'X-SMS-Max-Segments',
+};
+export const OPTION_FIELDS = Object.keys(HEADER_OF);
+const FIELD_OF = new Map(Object.entries(HEADER_OF).map(([f, h]) => [h, f]));
+
+export interface SubmitDeps {
+  config: Config;
+  store: Pick<MessageStore, 'accept'>;
+  accounts: Pick<Accounts, 'get'>;
+  newMailId: () => string;
+  now: () => Date;
+  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  log: LogFn;
+}
+
+export interface SubmitOutcome {
+  mailId: string;
+  stored: SmsMessage[];
+  duplicates: Array<{ to: string; of: string }>;
+}
+
+/**
+ * An SMS from the REST API: the same options parser, the same SMS rules
+ * (buildSms), the same store and confirmations as a mail; only the way in
+ * differs. Refusals are Problems carrying the sentence a mail would get.
+ */
+export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBody, client: { ip: string; idempotencyKey?: string }): Promise<SubmitOutcome> {
+  const started = performance.now();
+  const accountName = body.account ?? who.account;
+  if (accountName !== who.account && who.role !== 'admin') throw new Problem(403, 'Forbidden', `you may only send for your account "${who.account}"`);
+  const account = deps.accounts.get(accountName);
+  if (!account) throw new Problem(422, 'UnknownAccount', `there is no account "${accountName}"`);
+  const numbers = Array.isArray(body.to) ? body.to : [body.to];
+  if (numbers.length > deps.config.smtp.maxRecipients) throw fromSmtpError(errors.TooManyRecipients(String(deps.config.smtp.maxRecipients)));
+  const recipients = numbers.map((n) => recipient(n, account.defaultCountry));
+  const bad = recipients.filter((r): r is SmtpError => r instanceof SmtpError);
+  if (bad.length) throw new Problem(422, 'InvalidNumber', bad.map((e) => e.text).join('; '));
+  if (body.confirmTo && !addressBelongs(account.addresses, body.confirmTo)) {
+    throw fromSmtpError(errors.SenderNotAllowed(body.confirmTo, account.name));
+  }
+  const now = deps.now();
+  const parsed = parseSmsOptions({ headers: optionHeaders(body), subject: '', now, timeZone: account.timeZone, maxAheadDays: deps.config.options.maxAheadDays });
+  if ('errors' in parsed) {
+    const named = parsed.errors.map((e) => describeOptionError({ ...e, option: FIELD_OF.get(e.option) ?? e.option }));
+    throw new Problem(422, 'BadOption', named.join('; '));
+  }
+  const mailId = deps.newMailId();
+  const batch = buildSms({
+    text: body.text, options: parsed.options, recipients: recipients as EnvelopeRecipient[],
+    origin: { envelopeFrom: body.confirmTo ?? '', apiUser: who.name, remoteAddress: client.ip },
+    dedupId: client.idempotencyKey ? `api:${client.idempotencyKey}` : undefined,
+  }, {
+    mailId, account: account.name, now, notify: account.notify, wantsConfirmation: deps.wantsConfirmation,
+    text: { transliterate: deps.config.text.transliterate, maxSegments: account.maxSegments },
+  });
+  if (batch instanceof SmtpError) throw fromSmtpError(batch);
+  let outcome;
+  try {
+    outcome = await deps.store.accept(batch);
+  } catch (e) {
+    deps.log('store-write-failed', { mailId, via: 'api', error: (e as Error).message });
+    throw fromSmtpError(errors.StoreUnavailable());
+  }
+  const acceptMs = Math.round(performance.now() - started);
+  const stored = batch.messages.filter((m) => outcome.stored.includes(m.id));
+  stored.forEach((m, i) => deps.log('sms-accepted', {
+    msgId: m.id, via: 'api', user: who.name, account: m.account, to: m.to, segments: m.segments, encoding: m.encoding, ...(i === 0 ? { acceptMs } : {}),
+  }));
+  for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, via: 'api' });
+  const toOf = new Map(batch.messages.map((m) => [m.id, m.to]));
+  return { mailId, stored, duplicates: outcome.duplicates.map((d) => ({ to: toOf.get(d.id)!, of: d.of })) };
+}
+
+function recipient(n: string, defaultCountry: string): EnvelopeRecipient | SmtpError {
+  const r = parseRecipientNumber(n, defaultCountry as CountryCode);
+  return r.ok ? { address: n, e164: r.e164 } : errors.InvalidNumber(n, r.reason);
+}
+
+function optionHeaders(body: SubmitBody): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const [field, header] of Object.entries(HEADER_OF)) {
+    const v = body[field as keyof SubmitBody];
+    if (v === undefined || v === null) continue;
+    headers.set(header.toLowerCase(), typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  }
+  return headers;
+}

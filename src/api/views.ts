@@ -1,0 +1,83 @@
+import { connectorMessageIdOf, FINAL_STATUSES, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { acceptedAt } from './history/query.js';
+
+/** The latest event of a status (a retried SMS passes a stage more than once). */
+export function lastEvent(m: SmsMessage, status: SmsStatus): StatusEvent | undefined {
+  for (let i = m.history.length - 1; i >= 0; i--) if (m.history[i].status === status) return m.history[i];
+  return undefined;
+}
+
+/** The three moments a sender asks about: accepted by us, handed to the carrier, final. */
+export function milestones(m: SmsMessage): { acceptedAt: string; submittedAt?: string; finalAt?: string; final?: StatusEvent } {
+  const final = FINAL_STATUSES.has(m.status) ? m.history.at(-1) : undefined;
+  return { acceptedAt: acceptedAt(m), submittedAt: lastEvent(m, 'submitted')?.at, finalAt: final?.at, final };
+}
+
+/** A message as the API shows it (JSON): everything a sender or operator needs, nothing internal. */
+export function messageView(m: SmsMessage) {
+  const t = milestones(m);
+  return {
+    id: m.id,
+    mailId: m.mailId,
+    account: m.account,
+    to: m.to,
+    text: m.text,
+    encoding: m.encoding,
+    segments: m.segments,
+    sender: m.sender ?? null,
+    reference: m.reference ?? null,
+    status: m.status,
+    final: FINAL_STATUSES.has(m.status),
+    acceptedAt: t.acceptedAt,
+    sendAt: m.sendAt ?? null,
+    expiresAt: m.expiresAt ?? null,
+    submittedAt: t.submittedAt ?? null,
+    finalAt: t.finalAt ?? null,
+    reason: t.final?.reason ?? null,
+    connector: t.final?.connector ?? lastEvent(m, 'submitted')?.connector ?? null,
+    connectorMessageId: connectorMessageIdOf(m) ?? null,
+    via: m.mail.apiUser ? 'api' : 'smtp',
+    origin: {
+      envelopeFrom: m.mail.envelopeFrom,
+      from: m.mail.from ?? null,
+      subject: m.mail.subject ?? null,
+      messageId: m.mail.messageId ?? null,
+      apiUser: m.mail.apiUser ?? null,
+      remoteAddress: m.mail.remoteAddress ?? null,
+    },
+    timeline: m.history.map((e) => ({
+      status: e.status, at: e.at, reason: e.reason ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
+    })),
+    confirmations: m.confirmations.map((c) => ({ stage: c.stage, sentAt: c.sentAt ?? null, attempts: c.attempts, lastError: c.lastError ?? null })),
+  };
+}
+
+export type MessageView = ReturnType<typeof messageView>;
+
+export const CSV_COLUMNS = [
+  'id', 'mailId', 'account', 'acceptedAt', 'to', 'status', 'reference', 'sender', 'segments', 'encoding',
+  'sendAt', 'submittedAt', 'finalAt', 'connector', 'connectorMessageId', 'reason', 'from', 'text',
+] as const;
+
+/**
+ * One CSV field (RFC 4180). Free text that a spreadsheet would run as a
+ * formula (= + - @ at the start) gets a leading apostrophe; numbers (+49…)
+ * are ours and left alone.
+ */
+function field(v: unknown, freeText: boolean): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (freeText && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const FREE_TEXT = new Set(['reference', 'sender', 'reason', 'from', 'text']);
+
+export function csvRow(m: SmsMessage): string {
+  const v = messageView(m);
+  const row: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+    ...v, from: m.mail.apiUser ?? m.mail.from ?? m.mail.envelopeFrom,
+  };
+  return CSV_COLUMNS.map((c) => field(row[c], FREE_TEXT.has(c))).join(',') + '\r\n';
+}
+
+export const csvHeader = () => CSV_COLUMNS.join(',') + '\r\n';

@@ -1,0 +1,34 @@
+import type { TestBridge } from './bridge.js';
+
+/** The portal and API of a test bridge over real HTTP on loopback. */
+export function apiBase(b: TestBridge): string {
+  if (!b.api) throw new Error('the test bridge has no API');
+  return `http://127.0.0.1:${b.api.port}`;
+}
+
+export interface JsonReply<T = any> {
+  status: number;
+  type: string;
+  body: T;
+  headers: Headers;
+}
+
+/** fetch with JSON in and out; `auth` is "Bearer …" or "Basic …". */
+export async function call<T = any>(b: TestBridge, method: string, path: string, opts: { auth?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<JsonReply<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.auth) headers.authorization = opts.auth;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(apiBase(b) + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), redirect: 'manual' });
+  const type = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  return { status: res.status, type, headers: res.headers, body: (type.includes('json') && text ? JSON.parse(text) : text) as T };
+}
+
+export const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/** Logs in through the API and returns the Authorization header value. */
+export async function bearer(b: TestBridge, user: string, password: string): Promise<string> {
+  const r = await call(b, 'POST', '/api/v1/login', { body: { user, password } });
+  if (r.status !== 200) throw new Error(`login of ${user} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return `Bearer ${r.body.token}`;
+}
