@@ -1,0 +1,245 @@
+import { readFile } from 'node:fs/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { operatorTokenFile } from '../../src/api/server.js';
+import { call, basic, bearer } from '../helpers/api.js';
+import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { mailer } from '../helpers/smtp.js';
+
+/** The REST API over real HTTP on loopback, against a running bridge. */
+const A = suite<{ b: TestBridge; lead: string; other: string; admin: string }>('api');
+
+const ACCOUNTS = [
+  { name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'] },
+  { name: 'other', networks: ['::1/128'], addresses: [] },
+];
+
+A.before(async (ctx) => {
+  ctx.b = await startTestBridge({ accounts: ACCOUNTS as never });
+  await ctx.b.users.add('lead', 'acme', 'lead-password-1');
+  await ctx.b.users.add('stranger', 'other', 'other-password-1');
+  await ctx.b.users.add('root', 'acme', 'admin-password-1', 'admin');
+  ctx.lead = await bearer(ctx.b, 'lead', 'lead-password-1');
+  ctx.other = await bearer(ctx.b, 'stranger', 'other-password-1');
+  ctx.admin = await bearer(ctx.b, 'root', 'admin-password-1');
+});
+A.after(async (ctx) => {
+  await ctx.b.stop();
+});
+
+const delivered = (b: TestBridge, auth: string, id: string) =>
+  waitFor(`${id} delivered`, async () => {
+    const r = await call(b, 'GET', `/api/v1/messages/${id}`, { auth });
+    return r.body.status === 'delivered' ? r.body : undefined;
+  });
+
+A('submit :: 201 with the id, and the SMS is tracked to delivered with its timeline', async ({ b, lead }) => {
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345678', text: 'Ihre Rechnung INV-9001 ist fällig.', reference: 'INV-9001' } });
+  assert.is(r.status, 201, JSON.stringify(r.body));
+  const id = r.body.messages[0].id;
+  assert.is(r.headers.get('location'), `/api/v1/messages/${id}`);
+  assert.equal({ account: r.body.messages[0].account, via: r.body.messages[0].via, status: r.body.messages[0].status }, { account: 'acme', via: 'api', status: 'accepted' });
+  const done = await delivered(b, lead, id);
+  assert.equal(done.timeline.map((e: { status: string }) => e.status), ['accepted', 'submitting', 'submitted', 'delivered']);
+  assert.ok(done.acceptedAt <= done.submittedAt && done.submittedAt <= done.finalAt, JSON.stringify(done));
+  assert.is(done.connector, 'simulator');
+  assert.is(b.sim.sent.find((s) => s.id === id)?.text, 'Ihre Rechnung INV-9001 ist fällig.');
+});
+
+A('submit :: the options are the mail headers\' (same parser, same sentences), every bad one at once', async ({ b, lead }) => {
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345678', text: 'x', sendAt: 'tomorrow', validity: '0h' } });
+  assert.is(r.status, 422);
+  assert.match(r.type, /^application\/problem\+json/);
+  assert.is(r.body.title, 'BadOption');
+  assert.match(r.body.detail, /option sendAt has the value "tomorrow", which is not valid: use an RFC 3339 date-time/);
+  assert.match(r.body.detail, /option validity has the value "0h"/);
+});
+
+A('submit :: a send time ahead is held (status accepted, sendAt set), not sent', async ({ b, lead }) => {
+  const at = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345670', text: 'Später.', sendAt: at } });
+  assert.is(r.status, 201, JSON.stringify(r.body));
+  assert.is(r.body.messages[0].sendAt, new Date(at).toISOString());
+  await new Promise((res) => setTimeout(res, 300));
+  assert.not.ok(b.sim.sent.some((s) => s.to === '+4915112345670'));
+});
+
+A('submit :: bad numbers named, unknown fields refused, options not offered yet refused like in mail', async ({ b, lead }) => {
+  const numbers = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: ['+49123', '015112345678x'], text: 'x' } });
+  assert.is(numbers.status, 422);
+  assert.match(numbers.body.detail, /"\+49123" is not a valid mobile number: too short/);
+  assert.match(numbers.body.detail, /"015112345678x" is not a valid mobile number/);
+  const unknown = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345678', text: 'x', colour: 'red' } });
+  assert.is(unknown.status, 400);
+  assert.match(unknown.body.detail, /unknown field "colour"/);
+  const flash = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345678', text: 'x', flash: true } });
+  assert.is(flash.status, 422);
+  assert.is(flash.body.title, 'OptionNotAvailable');
+  assert.is(flash.body.smtp, '550 5.6.0');
+});
+
+A('submit :: an Idempotency-Key retried sends nothing again and answers with the first id', async ({ b, lead }) => {
+  const body = { to: '+4915112345601', text: 'Nur einmal.' };
+  const headers = { 'idempotency-key': 'erp-42' };
+  const first = await call(b, 'POST', '/api/v1/messages', { auth: lead, body, headers });
+  const second = await call(b, 'POST', '/api/v1/messages', { auth: lead, body, headers });
+  assert.is(first.status, 201);
+  assert.is(second.status, 200);
+  assert.equal(second.body.duplicates, [{ to: '+4915112345601', of: first.body.messages[0].id }]);
+  await delivered(b, lead, first.body.messages[0].id);
+  assert.is(b.sim.sent.filter((s) => s.to === '+4915112345601').length, 1);
+});
+
+A('submit :: confirmTo must be an address of the account; with it, the confirmation is mailed like for a mail', async ({ b, lead }) => {
+  const bad = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345602', text: 'x', confirmTo: 'boss@evil.test' } });
+  assert.is(bad.status, 422);
+  assert.match(bad.body.detail, /<boss@evil\.test> is not a sender address of the SMS account "acme"/);
+  const ok = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345602', text: 'Bestätigt.', confirmTo: 'clerk@acme.test' } });
+  const id = ok.body.messages[0].id;
+  await waitFor('delivered confirmation', async () => (await call(b, 'GET', `/api/v1/messages/${id}`, { auth: lead })).body.confirmations.some((c: { stage: string; sentAt: string | null }) => c.stage === 'delivered' && c.sentAt));
+});
+
+A('auth :: no login 401 (problem), wrong password 401, Basic works, a session token ends with logout', async ({ b }) => {
+  const none = await call(b, 'GET', '/api/v1/messages');
+  assert.is(none.status, 401);
+  assert.match(none.type, /problem\+json/);
+  const wrong = await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: 'nope' } });
+  assert.is(wrong.status, 401);
+  assert.is((await call(b, 'GET', '/api/v1/me', { auth: basic('lead', 'lead-password-1') })).body.account, 'acme');
+  assert.is((await call(b, 'GET', '/api/v1/me', { auth: basic('lead', 'wrong-password') })).status, 401);
+  const token = await bearer(b, 'lead', 'lead-password-1');
+  assert.is((await call(b, 'POST', '/api/v1/logout', { auth: token })).status, 204);
+  assert.is((await call(b, 'GET', '/api/v1/me', { auth: token })).status, 401);
+});
+
+A('auth :: a removed user\'s session and Basic login stop working at once', async ({ b }) => {
+  await b.users.add('temp', 'acme', 'temp-password-1');
+  const token = await bearer(b, 'temp', 'temp-password-1');
+  assert.is((await call(b, 'GET', '/api/v1/me', { auth: basic('temp', 'temp-password-1') })).status, 200);
+  await b.users.remove('temp');
+  assert.is((await call(b, 'GET', '/api/v1/me', { auth: token })).status, 401);
+  assert.is((await call(b, 'GET', '/api/v1/me', { auth: basic('temp', 'temp-password-1') })).status, 401);
+});
+
+A('auth :: the operator token in <store.dir>/api-token acts as admin (the CLI uses it)', async ({ b }) => {
+  const token = (await readFile(operatorTokenFile(b.dir), 'utf8')).trim();
+  const me = await call(b, 'GET', '/api/v1/me', { auth: `Bearer ${token}` });
+  assert.equal(me.body, { name: 'operator', account: 'acme', role: 'admin' });
+});
+
+A('accounts :: a user sees only their account\'s messages; another account\'s id is "not found"', async ({ b, lead, other, admin }) => {
+  const mine = await call(b, 'POST', '/api/v1/messages', { auth: other, body: { to: '+4915112345603', text: 'Andere Firma.', reference: 'OTHER-1' } });
+  const id = mine.body.messages[0].id;
+  assert.is(mine.body.messages[0].account, 'other');
+  assert.is((await call(b, 'GET', `/api/v1/messages/${id}`, { auth: lead })).status, 404);
+  assert.is((await call(b, 'GET', '/api/v1/messages?reference=OTHER-1', { auth: lead })).body.items.length, 0);
+  assert.is((await call(b, 'GET', '/api/v1/messages?account=other', { auth: lead })).status, 403);
+  assert.is((await call(b, 'GET', '/api/v1/messages?reference=OTHER-1', { auth: admin })).body.items.length, 1);
+  assert.is((await call(b, 'GET', `/api/v1/messages/${id}`, { auth: other })).status, 200);
+  const forOther = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345604', text: 'x', account: 'other' } });
+  assert.is(forOther.status, 403);
+});
+
+A('search :: by reference, recipient digits, status and time; newest first with a cursor for more', async ({ b, lead }) => {
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: `+49151123456${70 + i}`, text: `Nummer ${i}`, reference: 'BATCH-7' } });
+    ids.push(r.body.messages[0].id);
+  }
+  const all = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7', { auth: lead });
+  assert.equal(all.body.items.map((m: { id: string }) => m.id), [...ids].reverse());
+  const page1 = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7&limit=2', { auth: lead });
+  assert.is(page1.body.items.length, 2);
+  const page2 = await call(b, 'GET', `/api/v1/messages?reference=BATCH-7&limit=2&cursor=${page1.body.next}`, { auth: lead });
+  assert.equal(page2.body.items.map((m: { id: string }) => m.id), [ids[0]]);
+  assert.is(page2.body.next, null);
+  const byNumber = await call(b, 'GET', `/api/v1/messages?to=${encodeURIComponent('+49 151 12345671')}`, { auth: lead });
+  assert.equal(byNumber.body.items.map((m: { id: string }) => m.id), [ids[1]]);
+  const future = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7&from=2099-01-01', { auth: lead });
+  assert.is(future.body.items.length, 0);
+  const bad = await call(b, 'GET', '/api/v1/messages?status=lost', { auth: lead });
+  assert.is(bad.status, 400);
+});
+
+A('csv :: every match with a header line; free text cannot start a spreadsheet formula', async ({ b, lead }) => {
+  await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345690', text: '=HYPERLINK("x")', reference: 'CSV-1' } });
+  const r = await call(b, 'GET', '/api/v1/messages?reference=CSV-1&format=csv', { auth: lead });
+  assert.match(r.type, /^text\/csv/);
+  const lines = String(r.body).trim().split('\r\n');
+  assert.is(lines[0].split(',')[0], 'id');
+  assert.is(lines.length, 2);
+  assert.match(lines[1], /,CSV-1,/);
+  assert.match(lines[1], /"'=HYPERLINK\(""x""\)"$/);
+});
+
+A('stats :: today counts messages and segments, by status, connector and country, with the delivery rate', async ({ b, lead }) => {
+  const r = await call(b, 'GET', '/api/v1/stats', { auth: lead });
+  assert.is(r.status, 200);
+  const today = r.body.byDay.at(-1);
+  assert.ok(today.messages >= 1, JSON.stringify(today));
+  assert.is(today.messages, r.body.totals.messages);
+  assert.ok(r.body.byCountry.some((c: { country: string }) => c.country === 'DE'));
+  assert.ok(r.body.byConnector.some((c: { connector: string }) => c.connector === 'simulator'));
+  assert.is(r.body.totals.deliveryRate, 1);
+  assert.ok(r.body.latency.p50Ms > 0 && r.body.latency.p95Ms >= r.body.latency.p50Ms, JSON.stringify(r.body.latency));
+  assert.not.ok(r.body.byAccount.some((a: { account: string }) => a.account === 'other'), 'a user sees only their account');
+});
+
+A('accounts :: defaults changed over the API apply to the next mail; bad values named, nothing changed', async ({ b, lead }) => {
+  const bad = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { maxSegments: 0, notify: 'sometimes' } });
+  assert.is(bad.status, 422);
+  assert.match(bad.body.detail, /maxSegments/);
+  assert.match(bad.body.detail, /notify/);
+  const ok = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { defaultCountry: 'AT' } });
+  assert.is(ok.body.defaultCountry, 'AT');
+  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '06641234567@sms.localhost', subject: 'x', text: 'Servus.' });
+  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const sms = await waitFor('SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
+  assert.is(sms.to, '+436641234567');
+  await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { defaultCountry: null } });
+  assert.is(b.accounts.get('acme')?.defaultCountry, 'DE');
+  assert.is((await call(b, 'PATCH', '/api/v1/accounts/other', { auth: lead, body: { notify: 'all' } })).status, 404);
+});
+
+A('cancel :: answers 501 and changes nothing while cancelling is not wired', async ({ b, lead }) => {
+  const at = new Date(Date.now() + 3600_000).toISOString();
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345691', text: 'Später.', sendAt: at } });
+  const id = r.body.messages[0].id;
+  const c = await call(b, 'POST', `/api/v1/messages/${id}/cancel`, { auth: lead });
+  assert.is(c.status, 501);
+  assert.is(c.body.title, 'NotAvailable');
+  assert.is((await call(b, 'GET', `/api/v1/messages/${id}`, { auth: lead })).body.status, 'accepted');
+});
+
+A('openapi :: the document lists the routes with their schemas', async ({ b }) => {
+  const r = await call(b, 'GET', '/api/v1/openapi.json');
+  assert.is(r.status, 200);
+  assert.match(r.body.openapi, /^3\./);
+  assert.ok(r.body.paths['/api/v1/messages'].post.requestBody, 'submit has its body schema');
+  assert.ok(r.body.paths['/api/v1/stats'].get, 'stats');
+});
+
+A('metrics :: accepted, refused by reason, submitted, final by connector, queue depth, latencies', async ({ b }) => {
+  await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+49123@sms.localhost', subject: 'x', text: 'x' }).catch(() => undefined);
+  const r = await call(b, 'GET', '/metrics');
+  const text = String(r.body);
+  for (const re of [
+    /^mail2sms_sms_accepted_total\{account="acme",via="api"\} [1-9]/m,
+    /^mail2sms_sms_accepted_total\{account="acme",via="smtp"\} [1-9]/m,
+    /^mail2sms_refused_total\{reason="InvalidNumber",stage="rcpt"\} 1$/m,
+    /^mail2sms_sms_submitted_total\{connector="simulator"\} [1-9]/m,
+    /^mail2sms_sms_final_total\{connector="simulator",status="delivered"\} [1-9]/m,
+    /^mail2sms_queue_depth\{status="accepted"\} [1-9]/m,
+    /^mail2sms_accept_duration_seconds_count [1-9]/m,
+    /^mail2sms_delivery_latency_seconds_count\{connector="simulator"\} [1-9]/m,
+    /^mail2sms_connector_up\{connector="simulator"\} 1$/m,
+  ]) assert.match(text, re);
+});
+
+A('errors :: an unknown route is a problem document too', async ({ b, lead }) => {
+  const r = await call(b, 'GET', '/api/v1/nothing', { auth: lead });
+  assert.is(r.status, 404);
+  assert.equal({ title: r.body.title, status: r.body.status }, { title: 'NotFound', status: 404 });
+});
+
+A.run();
