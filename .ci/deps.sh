@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use as real clients, when missing:
-# swaks and python3 (SMTP clients), chromium (the portal's browser tests,
+# swaks and python3 (SMTP clients), curl (the README's API examples), chromium (the portal's browser tests,
 # driven by playwright-core; never a browser downloaded by a test tool).
 # Called by `npm test`, so a fresh machine needs nothing but the README's commands.
 set -euo pipefail
@@ -9,6 +9,7 @@ command -v swaks >/dev/null 2>&1 || need+=(swaks)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 # swaks speaks STARTTLS and implicit TLS only with Net::SSLeay (a "recommends" that --no-install-recommends skips).
 perl -MNet::SSLeay -e1 >/dev/null 2>&1 || need+=(libnet-ssleay-perl)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

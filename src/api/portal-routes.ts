@@ -10,7 +10,7 @@ import { rateChart, volumeChart } from './charts.js';
 import { login, maySee, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
-import { accountForm, formChanges, messageDetail, messageRow } from './portal-views.js';
+import { accountForm, formChanges, formProblems, messageDetail, messageRow } from './portal-views.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
 
 export const SESSION_COOKIE = 'm2s_session';
@@ -193,7 +193,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       await deps.accounts.changeDefaults(a.name, formChanges(a, body));
     } catch (e) {
       if (!(e instanceof AccountChangeError)) throw e;
-      return accountPage(req, reply, p, a.name, { values: body, problems: e.problems }, 422);
+      return accountPage(req, reply, p, a.name, { values: body, problems: formProblems(e.problems) }, 422);
     }
     return reply.redirect(`/accounts/${encodeURIComponent(a.name)}?saved=1`, 303);
   });

@@ -86,6 +86,9 @@ const LABELS: Record<string, string> = {
   senderId: 'Default sender ID',
 };
 
+/** The registry names list checks "accounts[0].key: …"; on the account's own page the key is enough. */
+export const formProblems = (problems: string[]) => problems.map((p) => p.replace(/^accounts\[\d+\]\./, ''));
+
 /**
  * The form of an account's default options, made from the account schema:
  * whatever key becomes editable (EDITABLE_ACCOUNT_KEYS) gets its field, and
@@ -101,7 +104,7 @@ export function accountForm(a: Account, values: Record<string, string> = {}, pro
       kind: p.enum ? 'select' : p.type === 'integer' ? 'number' : 'text',
       options: p.enum ?? [], min: p.minimum, max: p.maximum,
       value: values[key] ?? (current === undefined ? '' : String(current)),
-      error: problems.find((x) => x.startsWith(`${key}:`) || x.startsWith(`${key} `)),
+      error: problems.find((x) => x.startsWith(`${key}:`)),
     };
   });
 }
