@@ -4,6 +4,7 @@ import { startBridge, type Bridge } from './bridge.js';
 import { brakeCommand } from './cli/brake.js';
 import { terminalIo } from './cli/io.js';
 import { optoutCommand } from './cli/optout.js';
+import { messagesCommand } from './cli/messages.js';
 import { usersCommand } from './cli/users.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
@@ -14,6 +15,8 @@ const COMMANDS: Record<string, (args: string[], config: Config) => Promise<numbe
   users: (args, config) => usersCommand(args, config, terminalIo()),
   optout: (args, config) => optoutCommand(args, config, terminalIo()),
   brake: (args, config) => brakeCommand(args, config, terminalIo()),
+  status: (args, config) => messagesCommand('status', args, config, terminalIo()),
+  cancel: (args, config) => messagesCommand('cancel', args, config, terminalIo()),
 };
 
 /** The only place that reads the environment and argv, and the only one that exits the process. */

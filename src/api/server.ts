@@ -25,15 +25,28 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** The local operator's token file: whoever may read the store may act as admin from the command line. */
-export const operatorTokenFile = (storeDir: string) => join(storeDir, 'api-token');
+/**
+ * Where the running bridge's API is and the local operator's token, for the
+ * CLI (mail2sms status, cancel): `<store.dir>/api.json`, mode 0600. Whoever
+ * may read the store may act as admin from the command line; the token
+ * changes at every start.
+ */
+export const operatorFile = (storeDir: string) => join(storeDir, 'api.json');
+
+export interface OperatorFile {
+  url: string;
+  token: string;
+  pid: number;
+}
 
 /** Builds the portal and REST API and listens (config.api.host:port). */
 export async function startApi(deps: ApiDeps): Promise<ApiServer> {
   const app = await buildApi(deps);
-  await replaceFile(operatorTokenFile(deps.storeDir), deps.operatorToken + '\n', 0o600);
   await app.listen({ host: deps.config.api.host, port: deps.config.api.port });
   const address = app.server.address() as AddressInfo;
+  const local = address.family === 'IPv6' ? (address.address === '::' ? '[::1]' : `[${address.address}]`) : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  const file: OperatorFile = { url: `http://${local}:${address.port}`, token: deps.operatorToken, pid: process.pid };
+  await replaceFile(operatorFile(deps.storeDir), JSON.stringify(file) + '\n', 0o600);
   if (!['127.0.0.1', '::1', 'localhost'].includes(deps.config.api.host) && !deps.config.api.secureCookies) {
     deps.log('api-exposed', { host: deps.config.api.host, warning: 'the portal listens beyond loopback without secureCookies: reach it only through a TLS proxy' });
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { operatorTokenFile } from '../../src/api/server.js';
+import { operatorFile } from '../../src/api/server.js';
 import { call, basic, bearer } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
@@ -121,8 +121,10 @@ A('auth :: a removed user\'s session and Basic login stop working at once', asyn
   assert.is((await call(b, 'GET', '/api/v1/me', { auth: basic('temp', 'temp-password-1') })).status, 401);
 });
 
-A('auth :: the operator token in <store.dir>/api-token acts as admin (the CLI uses it)', async ({ b }) => {
-  const token = (await readFile(operatorTokenFile(b.dir), 'utf8')).trim();
+A('auth :: the operator token in <store.dir>/api.json acts as admin (the CLI uses it)', async ({ b }) => {
+  const file = JSON.parse(await readFile(operatorFile(b.dir), 'utf8'));
+  assert.is(file.url, `http://127.0.0.1:${b.api!.port}`);
+  const token = file.token;
   const me = await call(b, 'GET', '/api/v1/me', { auth: `Bearer ${token}` });
   assert.equal(me.body, { name: 'operator', account: 'acme', role: 'admin' });
 });

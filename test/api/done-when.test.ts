@@ -63,7 +63,7 @@ D('team lead :: volume, rate, the INV-4711 timeline, a changed default on the ne
     return m.status === 'delivered' ? m : undefined;
   });
   assert.equal(tracked.timeline.map((e: { status: string }) => e.status), ['accepted', 'submitting', 'submitted', 'delivered']);
-  const reminder = await waitFor('the reminder delivered', () => b.store.get(reminderId)?.status === 'delivered' && b.store.get(reminderId));
+  const reminder = await waitFor('the reminder delivered', () => (b.store.get(reminderId)?.status === 'delivered' ? b.store.get(reminderId) : undefined));
 
   const page = await browser.newPage();
   page.setDefaultTimeout(10_000);

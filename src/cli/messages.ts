@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { operatorFile, type OperatorFile } from '../api/server.js';
+import type { MessageView } from '../api/views.js';
+import type { Config } from '../config/types.js';
+import { formatTime } from '../notify/format.js';
+import type { CliIo } from './users.js';
+
+export const MESSAGES_USAGE = `usage:
+  mail2sms status <id | mail id | reference> [--json]
+  mail2sms cancel <id>
+Both talk to the running bridge through its API (the store has one writer: the bridge),
+as the local operator, with the token the bridge keeps in <store.dir>/api.json.`;
+
+type Fetch = typeof fetch;
+
+/** `mail2sms status …` and `mail2sms cancel …`: exit code 0 done, 1 not found or refused, 2 usage, 3 no bridge running. */
+export async function messagesCommand(verb: 'status' | 'cancel', args: string[], config: Config, io: CliIo, fetchFn: Fetch = fetch): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${MESSAGES_USAGE}\n`);
+    return 2;
+  }
+  const [what, extra] = parsed.positionals;
+  if (!what || extra) {
+    io.err(`${MESSAGES_USAGE}\n`);
+    return 2;
+  }
+  const file = await readFile(operatorFile(resolve(config.store.dir)), 'utf8').then((t) => JSON.parse(t) as OperatorFile, () => undefined);
+  if (!file) {
+    io.err(`mail2sms ${verb}: no running bridge found (${operatorFile(resolve(config.store.dir))} is missing); start it, with the same --config\n`);
+    return 3;
+  }
+  const api = async (method: string, path: string) => {
+    const res = await fetchFn(file.url + path, { method, headers: { authorization: `Bearer ${file.token}` } });
+    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    return { status: res.status, body };
+  };
+  try {
+    const found = verb === 'cancel'
+      ? await api('POST', `/api/v1/messages/${encodeURIComponent(what)}/cancel`).then((r) => (r.status === 200 ? { status: 200, items: [r.body] } : { status: r.status, detail: r.body.detail }))
+      : await lookup(api, what);
+    if (!('items' in found)) {
+      io.err(`mail2sms ${verb}: ${String(found.detail ?? `the bridge answered ${found.status}`)}\n`);
+      return 1;
+    }
+    const items = found.items as MessageView[];
+    io.out(parsed.values.json ? JSON.stringify(items, null, 2) + '\n' : items.map((m) => describe(m, config.options.timeZone)).join('\n'));
+    return 0;
+  } catch (e) {
+    io.err(`mail2sms ${verb}: the bridge at ${file.url} does not answer (${(e as Error).message}); is it running?\n`);
+    return 3;
+  }
+}
+
+type Api = (method: string, path: string) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+/** By id first; else everything with that mail id or reference. */
+async function lookup(api: Api, what: string): Promise<{ status: number; items: unknown[] } | { status: number; detail: unknown }> {
+  const one = await api('GET', `/api/v1/messages/${encodeURIComponent(what)}`);
+  if (one.status === 200) return { status: 200, items: [one.body] };
+  if (one.status !== 404) return { status: one.status, detail: one.body.detail };
+  for (const key of ['id', 'reference']) {
+    const r = await api('GET', `/api/v1/messages?${key}=${encodeURIComponent(what)}&limit=500`);
+    if (r.status !== 200) return { status: r.status, detail: r.body.detail };
+    const items = r.body.items as unknown[];
+    if (items.length) return { status: 200, items };
+  }
+  return { status: 404, detail: `no message with the id or reference "${what}"` };
+}
+
+function describe(m: MessageView, timeZone: string): string {
+  const head = `${m.id}  ${m.to}  ${m.status}${m.reference ? `  reference ${m.reference}` : ''}${m.sendAt && !m.final ? `  scheduled for ${formatTime(m.sendAt, timeZone)}` : ''}`;
+  const lines = m.timeline.map((e) => `  ${formatTime(e.at, timeZone)}  ${e.status}${e.connector ? ` (${e.connector})` : ''}${e.reason ? `: ${e.reason}` : ''}`);
+  return [head, ...lines].join('\n') + '\n';
+}

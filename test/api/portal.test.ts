@@ -1,0 +1,102 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { apiBase, call } from '../helpers/api.js';
+import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
+
+/** The portal's pages over HTTP, as a hostile or careless client would use them: CSRF, escaping, redirects, cookies. */
+const P = suite<{ b: TestBridge; cookie: string; csrf: string }>('portal pages');
+
+async function form(b: TestBridge, path: string, fields: Record<string, string>, cookie = '') {
+  return fetch(apiBase(b) + path, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, accept: 'text/html' },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+const cookieOf = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
+
+async function page(b: TestBridge, path: string, cookie: string) {
+  const res = await fetch(apiBase(b) + path, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+  return { status: res.status, html: await res.text(), res };
+}
+
+P.before(async (ctx) => {
+  ctx.b = await startTestBridge({ accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: [] }] as never });
+  await ctx.b.users.add('lead', 'acme', 'lead-password-1');
+  const login = await fetch(apiBase(ctx.b) + '/login');
+  const pre = cookieOf(login, 'm2s_login');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
+  const res = await form(ctx.b, '/login', { _csrf: csrf, user: 'lead', password: 'lead-password-1', next: '/messages' }, pre);
+  assert.is(res.status, 303);
+  assert.is(res.headers.get('location'), '/messages');
+  const set = res.headers.getSetCookie().find((c) => c.startsWith('m2s_session='))!;
+  assert.match(set, /HttpOnly/i);
+  assert.match(set, /SameSite=Strict/i);
+  ctx.cookie = set.split(';')[0];
+  ctx.csrf = /name="_csrf" value="([^"]+)"/.exec((await page(ctx.b, '/', ctx.cookie)).html)![1];
+});
+P.after(async (ctx) => {
+  await ctx.b.stop();
+});
+
+P('login :: without the login form\'s token it is refused; a foreign "next" never leaves the portal', async ({ b }) => {
+  const res = await form(b, '/login', { user: 'lead', password: 'lead-password-1' });
+  assert.is(res.status, 403);
+  assert.not.ok(cookieOf(res, 'm2s_session'));
+  const login = await fetch(apiBase(b) + '/login?next=//evil.test/');
+  const html = await login.text();
+  assert.match(html, /name="next" value="\/"/);
+});
+
+P('csrf :: a form post without the session\'s token changes nothing (403)', async ({ b, cookie }) => {
+  const res = await form(b, '/accounts/acme', { notify: 'all' }, cookie);
+  assert.is(res.status, 403);
+  assert.is(b.accounts.get('acme')?.notify, 'final');
+  const foreign = await fetch(apiBase(b) + '/accounts/acme', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: 'http://evil.test' }, body: 'notify=all&_csrf=x',
+  });
+  assert.is(foreign.status, 403);
+});
+
+P('csrf :: with the token the change is saved and applies', async ({ b, cookie, csrf }) => {
+  const res = await form(b, '/accounts/acme', { _csrf: csrf, notify: 'all', timeZone: 'Europe/Berlin' }, cookie);
+  assert.is(res.status, 303);
+  assert.is(b.accounts.get('acme')?.notify, 'all');
+});
+
+P('cookie :: the portal cookie reads the API but never changes anything through it', async ({ b, cookie }) => {
+  const read = await fetch(apiBase(b) + '/api/v1/me', { headers: { cookie } });
+  assert.is(read.status, 200);
+  const write = await fetch(apiBase(b) + '/api/v1/messages', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ to: '+4915112345678', text: 'x' }) });
+  assert.is(write.status, 403);
+});
+
+P('escaping :: hostile text and references are shown as text, never as markup', async ({ b, cookie }) => {
+  const token = (await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: 'lead-password-1' } })).body.token;
+  const sent = await call(b, 'POST', '/api/v1/messages', { auth: `Bearer ${token}`, body: { to: '+4915112345678', text: '<script>alert(1)</script>', reference: '<img src=x>' } });
+  const id = sent.body.messages[0].id;
+  const detail = await page(b, `/messages/${id}`, cookie);
+  assert.is(detail.status, 200);
+  assert.not.match(detail.html, /<script>alert/);
+  assert.match(detail.html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.not.match(detail.html, /<img src=x>/);
+  assert.match(detail.res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+});
+
+P('pages :: without a session every page leads to the login; an unknown message is a 404 page', async ({ b, cookie }) => {
+  const anon = await page(b, '/messages/X.1', '');
+  assert.is(anon.status, 303);
+  assert.match(anon.res.headers.get('location') ?? '', /^\/login\?next=/);
+  const missing = await page(b, '/messages/NOPE.1', cookie);
+  assert.is(missing.status, 404);
+  assert.match(missing.html, /There is no message NOPE\.1/);
+});
+
+P('logout :: ends the session', async ({ b, cookie, csrf }) => {
+  const res = await form(b, '/logout', { _csrf: csrf }, cookie);
+  assert.is(res.status, 303);
+  assert.is((await page(b, '/', cookie)).status, 303);
+});
+
+P.run();

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { waitFor } from '../helpers/bridge.js';
+import { freePort, spawnBridge, type BridgeProcess } from '../helpers/process.js';
+import { mailer } from '../helpers/smtp.js';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** `mail2sms status` and `cancel` as separate processes, talking to a running bridge process through its API. */
+const C = suite<{ dir: string; config: string; bridge?: BridgeProcess }>('cli status and cancel');
+
+C.before(async (ctx) => {
+  ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-cli-msg-'));
+  ctx.config = join(ctx.dir, 'config.json');
+  await writeFile(ctx.config, JSON.stringify({
+    smtp: { port: await freePort() }, api: { port: 0 }, store: { dir: join(ctx.dir, 'data') }, connector: { simulator: { deliveryDelayMs: 20 } }, log: { level: 'info' },
+  }));
+});
+C.after(async (ctx) => {
+  if (ctx.bridge) {
+    ctx.bridge.child.kill('SIGTERM');
+    await ctx.bridge.exited;
+  }
+  await rm(ctx.dir, { recursive: true, force: true });
+});
+
+C('no bridge running :: says so, exit 3', async ({ config }) => {
+  const r = await run(['--config', config, 'status', 'X.1']);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.err, /no running bridge found/);
+});
+
+C('status :: by reference, with the timeline; an unknown one exit 1; cancel answers what the bridge says', async (ctx) => {
+  ctx.bridge = await spawnBridge(ctx.config);
+  const info = await mailer(ctx.bridge.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Erinnerung.', headers: { 'X-SMS-Reference': 'INV-4711' } });
+  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const r = await waitFor('delivered', async () => {
+    const s = await run(['--config', ctx.config, 'status', 'INV-4711']);
+    return s.out.includes('  delivered') ? s : undefined;
+  }, 15_000);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`^${id.replace('.', '\\.')}  \\+4915112345678  delivered  reference INV-4711\\n`));
+  assert.match(r.out, /UTC\+0[12]:00 {2}submitted \(simulator\)\n/);
+  const json = await run(['--config', ctx.config, 'status', id, '--json']);
+  assert.is(JSON.parse(json.out)[0].id, id);
+  const unknown = await run(['--config', ctx.config, 'status', 'NOPE-1']);
+  assert.is(unknown.code, 1);
+  assert.match(unknown.err, /no message with the id or reference "NOPE-1"/);
+  const cancel = await run(['--config', ctx.config, 'cancel', id]);
+  assert.is(cancel.code, 1);
+  assert.match(cancel.err, /cancelling is not available on this gateway yet/);
+});
+
+C.run();
