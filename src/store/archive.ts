@@ -90,3 +90,40 @@ export async function* archiveLines(file: string, stats?: { end: number }): Asyn
     await fh.close();
   }
 }
+
+/**
+ * The complete lines of a day file that contain `needle`, found in the raw
+ * bytes: lines without it are never decoded, so looking for a reference or
+ * a number costs little more than reading the file.
+ */
+export async function* linesContaining(file: string, needle: string): AsyncGenerator<string> {
+  const fh = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (!fh) return;
+  const want = Buffer.from(needle, 'utf8');
+  try {
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let carry = Buffer.alloc(0);
+    let pos = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(chunk, 0, CHUNK, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let at = buf.indexOf(want);
+      while (at >= 0) {
+        const start = buf.lastIndexOf(10, at) + 1;
+        const end = buf.indexOf(10, at);
+        if (end < 0) break; // the rest of this line comes with the next chunk
+        yield buf.toString('utf8', start, end);
+        at = buf.indexOf(want, end + 1);
+      }
+      // An unfinished last line goes on in the next chunk (copied: the chunk buffer is reused).
+      carry = Buffer.from(buf.subarray(buf.lastIndexOf(10) + 1));
+    }
+  } finally {
+    await fh.close();
+  }
+}

@@ -52,12 +52,13 @@ export function matches(m: SmsMessage, q: MessageQuery): boolean {
  */
 export function needles(q: MessageQuery): string[] {
   const json = (v: string) => JSON.stringify(v).slice(1, -1);
+  // The most selective first: the archive is searched for the first one in its raw bytes.
   const out: string[] = [];
-  if (q.account !== undefined) out.push(`"account":${JSON.stringify(q.account)}`);
   if (q.id !== undefined) out.push(json(q.id));
   if (q.reference !== undefined) out.push(`"reference":${JSON.stringify(q.reference)}`);
-  if (q.senderId !== undefined) out.push(`"sender":${JSON.stringify(q.senderId)}`);
   if (q.to !== undefined && digits(q.to)) out.push(digits(q.to));
+  if (q.senderId !== undefined) out.push(`"sender":${JSON.stringify(q.senderId)}`);
   if (q.status?.length === 1) out.push(`"status":${JSON.stringify(q.status[0])}`);
+  if (q.account !== undefined) out.push(`"account":${JSON.stringify(q.account)}`);
   return out;
 }

@@ -1,5 +1,5 @@
 import { acceptedAtOfId } from '../../store/ids.js';
-import { archiveLines, listArchive, type ArchiveFile } from '../../store/archive.js';
+import { archiveLines, linesContaining, listArchive, type ArchiveFile } from '../../store/archive.js';
 import type { SmsMessage } from '../../store/types.js';
 import { acceptedAt, matches, needles, type MessageQuery } from './query.js';
 
@@ -51,7 +51,8 @@ export function filesFor(files: ArchiveFile[], q: MessageQuery, lagDays: number)
 /** The messages of one day file that match, each once (a file may repeat a message after a crash). */
 export async function* matchingInFile(file: string, q: MessageQuery, must = needles(q)): AsyncGenerator<SmsMessage> {
   const seen = new Set<string>();
-  for await (const line of archiveLines(file)) {
+  const lines = must.length ? linesContaining(file, must[0]) : archiveLines(file);
+  for await (const line of lines) {
     if (!must.every((n) => line.includes(n))) continue;
     let m: SmsMessage;
     try {
