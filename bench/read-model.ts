@@ -59,6 +59,10 @@ try {
     for (let i = 0; i < N; i += 10_000) await appendToArchive(src.archiveDir, Array.from({ length: Math.min(10_000, N - i) }, (_, k) => message(i + k, start)));
   });
   const files = await listArchive(src.archiveDir);
+  process.stdout.write(`peak RSS while writing: ${mb(peak)}\n`);
+  await new Promise((r) => setTimeout(r, 200));
+  peak = process.memoryUsage().rss;
+  process.stdout.write(`RSS before reading: ${mb(peak)}\n`);
   process.stdout.write(`archive: ${files.length} day files, ${mb(files.reduce((s, f) => s + f.size, 0))}\n`);
   const target = message(Math.floor(N * 0.37), start);
   const lag = 35;
@@ -81,7 +85,7 @@ try {
   const restarted = new StatsIndex({ source: src, cacheFile: join(dir, 'stats-cache.json'), timeZone: 'Europe/Berlin', lagDays: lag });
   await timed('statistics after a restart (cache file)', () => restarted.stats(range));
   if (cold.totals.messages !== N) throw new Error(`statistics counted ${cold.totals.messages}`);
-  process.stdout.write(`peak RSS: ${mb(peak)}\n`);
+  process.stdout.write(`peak RSS while reading: ${mb(peak)}\n`);
 } finally {
   clearInterval(sample);
   await rm(dir, { recursive: true, force: true });
