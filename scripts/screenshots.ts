@@ -55,10 +55,10 @@ const dir = await mkdtemp(join(tmpdir(), 'mail2sms-screenshots-'));
 const config = buildConfig({
   smtp: { port: 0 }, api: { port: 0 }, store: { dir }, log: { level: 'silent' },
   accounts: [
-    { name: 'acme', description: 'ACME accounting', networks: ['127.0.0.0/8'], addresses: ['@acme.test'] },
+    { name: 'acme', description: 'ACME accounting', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], senderId: 'ACME' },
     { name: 'acme-logistics', description: 'ACME logistics', networks: [], addresses: ['@logistics.acme.test'] },
   ],
-  connector: { simulator: { deliveryDelayMs: 2300 } },
+  connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 2300 } }],
 }, 'screenshots');
 await appendToArchive(join(dir, 'archive'), history(Date.now()));
 const bridge = await startBridge(config, { log: () => undefined });

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { AccountChangeError } from '../accounts/registry.js';
 import { EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
+import type { SmsMessage } from '../store/types.js';
+import type { Principal } from './auth.js';
 import { login, maySee, type ApiContext } from './context.js';
 import { exportMessages, findMessage, searchMessages } from './history/search.js';
 import { addDays, localDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
@@ -118,15 +120,11 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   });
 
   app.post<{ Params: { id: string } }>('/messages/:id/cancel', {
-    schema: { summary: 'Cancel a scheduled or queued SMS', tags: ['messages'], response: { 401: problem, 404: problem, 409: problem, 501: problem } },
+    schema: { summary: 'Cancel a queued or scheduled SMS (not one the carrier has or may have)', tags: ['messages'], response: { 401: problem, 404: problem, 409: problem } },
   }, async (req) => {
     const principal = who(req, { change: true });
-    const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
-    if (!m || !maySee(principal, m)) throw new Problem(404, 'NotFound', `no message ${req.params.id}`);
-    if (!deps.cancel) throw new Problem(501, 'NotAvailable', 'cancelling is not available on this gateway yet (it comes with the sending options work); nothing was changed');
-    await deps.cancel(m.id, principal.name);
-    const after = await findMessage(deps.store, m.id, ctx.lagDays);
-    return messageView(after ?? m);
+    const m = await cancelAs(ctx, principal, req.params.id, 'api');
+    return messageView(m);
   });
 
   app.get<{ Querystring: { from?: string; to?: string; account?: string } }>('/stats', {
@@ -182,4 +180,15 @@ export function statsFor(ctx: ApiContext, p: { role: string; account: string }, 
 async function* csvStream(messages: AsyncIterable<Parameters<typeof csvRow>[0]>): AsyncGenerator<string> {
   yield csvHeader();
   for await (const m of messages) yield csvRow(m);
+}
+
+/** Bridge.cancel for a principal: users only their account's SMS; a refusal as a problem (404 unknown, 409 too late or final). */
+export async function cancelAs(ctx: ApiContext, p: Principal, id: string, via: 'api' | 'portal'): Promise<SmsMessage> {
+  const by = { who: p === ctx.operator ? 'the operator (command line)' : `${via} user ${p.name}`, ...(p.role === 'admin' ? {} : { account: p.account }) };
+  const r = await ctx.deps.cancel(id, by);
+  if (!r.ok) {
+    const title = r.reason === 'not-found' ? 'NotFound' : r.reason === 'too-late' ? 'TooLate' : 'AlreadyFinal';
+    throw new Problem(r.reason === 'not-found' ? 404 : 409, title, r.message, r.status ? { smsStatus: r.status } : {});
+  }
+  return ctx.deps.store.get(id) ?? r.sms;
 }

@@ -1,7 +1,8 @@
 import type { Accounts } from '../accounts/registry.js';
 import type { User } from '../accounts/users.js';
 import type { Config } from '../config/types.js';
-import type { ConnectorHealth } from '../connectors/types.js';
+import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
+import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
 import { Problem } from './problems.js';
 import { BasicCache, LoginThrottle, Sessions, type Principal } from './auth.js';
@@ -10,12 +11,8 @@ import { StatsIndex } from './history/stats.js';
 import type { Metrics } from './metrics.js';
 import type { SubmitDeps } from './submit.js';
 
-/**
- * Cancels a scheduled or queued SMS. A seam: the sending-options work
- * brings `cancel(id, by)` on the bridge; until it is wired, the API answers
- * 501 and says so instead of pretending.
- */
-export type CancelFn = (id: string, by: string) => Promise<unknown>;
+/** Cancels a queued or scheduled SMS: Bridge.cancel (src/dispatch/cancel.ts). */
+export type CancelFn = (id: string, by: CancelBy) => Promise<CancelResult>;
 
 /** What the portal and the API are built from (src/bridge.ts wires it). */
 export interface ApiDeps extends SubmitDeps {
@@ -25,9 +22,10 @@ export interface ApiDeps extends SubmitDeps {
   users: { verify(name: string, password: string): Promise<User | undefined>; get(name: string): User | undefined };
   /** Called whenever users change (a new password, a removed user). */
   onUsersChange: (listener: () => void) => void;
-  connectors: () => Array<{ name: string; health: ConnectorHealth }>;
+  /** Health and circuit breaker of each connector. */
+  connectors: () => ConnectorStatus[];
   metrics: Metrics;
-  cancel?: CancelFn;
+  cancel: CancelFn;
   templatesDir: string;
   /** store.dir: where the operator token file and the statistics cache go. */
   storeDir: string;

@@ -1,12 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ConnectorHealth } from '../connectors/types.js';
+import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { LogFn } from '../log.js';
 import { FINAL_STATUSES, type SmsStatus } from '../store/types.js';
 
 export interface MetricsSources {
   /** Live messages by status (the store's counts). */
   counts: () => Record<string, number>;
-  connectors: () => Array<{ name: string; health: ConnectorHealth }>;
+  connectors: () => ConnectorStatus[];
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : 'unknown');
@@ -45,6 +45,13 @@ export class Metrics {
       collect() {
         this.reset();
         for (const [status, n] of Object.entries(sources.counts())) if (!FINAL_STATUSES.has(status as SmsStatus)) this.set({ status }, n);
+      },
+    });
+    new Gauge({
+      name: 'mail2sms_connector_breaker_open', help: '1 while the connector\'s circuit breaker keeps SMS away (open or half-open)', labelNames: ['connector'], registers,
+      collect() {
+        this.reset();
+        for (const c of sources.connectors()) this.set({ connector: c.name }, c.breaker.phase === 'closed' ? 0 : 1);
       },
     });
     new Gauge({

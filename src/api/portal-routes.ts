@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountChangeError } from '../accounts/registry.js';
 import { FINAL_STATUSES } from '../store/types.js';
 import { newToken, sameSecret, type Principal } from './auth.js';
-import { statsFor } from './api-routes.js';
+import { cancelAs, statsFor } from './api-routes.js';
 import { rateChart, volumeChart } from './charts.js';
 import { login, maySee, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
@@ -148,7 +148,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     if (!m || !maySee(p, m)) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no message ${req.params.id}.` }), 404);
     const cancellable = m.status === 'accepted';
     return render(reply, 'message', page(req, p, {
-      m: messageDetail(m, ctx.timeZone), final: FINAL_STATUSES.has(m.status), cancellable, canCancel: Boolean(deps.cancel), notice: req.query.notice ?? '',
+      m: messageDetail(m, ctx.timeZone), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
     }));
   });
 
@@ -156,11 +156,13 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const p = person(req, reply);
     if (!p) return reply;
     checkForm(req, req.body ?? {});
-    const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
-    if (!m || !maySee(p, m)) throw new Problem(404, 'NotFound', `no message ${req.params.id}`);
-    if (!deps.cancel) throw new Problem(501, 'NotAvailable', 'cancelling is not available on this gateway yet; nothing was changed');
-    await deps.cancel(m.id, p.name);
-    return reply.redirect(`/messages/${encodeURIComponent(m.id)}?notice=cancelled`, 303);
+    try {
+      await cancelAs(ctx, p, req.params.id, 'portal');
+    } catch (e) {
+      if (!(e instanceof Problem) || e.status !== 409) throw e;
+      return reply.redirect(`/messages/${encodeURIComponent(req.params.id)}?notice=too-late`, 303);
+    }
+    return reply.redirect(`/messages/${encodeURIComponent(req.params.id)}?notice=cancelled`, 303);
   });
 
   app.get('/accounts', { schema: { hide: true } }, async (req, reply) => {
@@ -189,8 +191,10 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     checkForm(req, body);
     const a = deps.accounts.get(req.params.name);
     if (!a || !maySee(p, { account: a.name })) return accountPage(req, reply, p, req.params.name, {});
+    const { patch, problems } = formChanges(a, body);
+    if (problems.length) return accountPage(req, reply, p, a.name, { values: body, problems }, 422);
     try {
-      await deps.accounts.changeDefaults(a.name, formChanges(a, body));
+      await deps.accounts.changeDefaults(a.name, patch);
     } catch (e) {
       if (!(e instanceof AccountChangeError)) throw e;
       return accountPage(req, reply, p, a.name, { values: body, problems: formProblems(e.problems) }, 422);

@@ -25,9 +25,14 @@ export function timelineSteps(m: SmsMessage, timeZone: string): Step[] {
     switch (e.status) {
       case 'submitting':
         return [];
-      case 'accepted':
-        if (i === 0) return [{ ...base, label: 'Accepted by mail2sms', detail: m.sendAt ? `scheduled for ${formatTime(m.sendAt, timeZone)}` : undefined }];
+      case 'accepted': {
+        if (i === 0) {
+          const detail = [m.sendAt && `scheduled for ${formatTime(m.sendAt, timeZone)}`, e.reason].filter(Boolean).join('; ');
+          return [{ ...base, label: 'Accepted by mail2sms', detail: detail || undefined }];
+        }
+        if (e.until) return [{ ...base, status: 'held', label: `Held until ${formatTime(e.until, timeZone)}`, detail: e.reason }];
         return [{ ...base, status: 'retry', label: 'Attempt failed, will try again', detail: e.reason }];
+      }
       case 'submitted':
         return [{ ...base, label: 'Handed to the carrier', detail: [e.connector && `via ${e.connector}`, e.connectorMessageId && `carrier id ${e.connectorMessageId}`].filter(Boolean).join(', ') }];
       case 'delivered':
@@ -66,25 +71,47 @@ interface PropSchema {
   description?: string;
   minimum?: number;
   maximum?: number;
-  maxLength?: number;
 }
 
 export interface FormField {
   key: string;
   label: string;
   help: string;
-  kind: 'select' | 'number' | 'text';
+  kind: 'select' | 'boolean' | 'number' | 'text' | 'lines' | 'json';
   options: readonly string[];
   value: string;
   min?: number;
   max?: number;
+  step?: string;
   error?: string;
 }
 
 const LABELS: Record<string, string> = {
   description: 'Description', timeZone: 'Time zone', defaultCountry: 'Country for national numbers', notify: 'Confirmations', maxSegments: 'Longest SMS (segments)',
-  senderId: 'Default sender ID',
+  senderId: 'Default sender ID', numericSender: 'Numeric sender (countries without names)', validityHours: 'Validity (hours)',
+  duplicateDetection: 'Duplicate detection', duplicateWindowMinutes: 'Duplicate window (minutes)', signaturePatterns: 'Signature patterns (one per line)',
+  quietHours: 'Quiet hours (JSON)',
 };
+
+const props = () => accountSchema.properties as unknown as Record<string, PropSchema>;
+
+function kindOf(p: PropSchema): FormField['kind'] {
+  if (p.enum) return 'select';
+  if (p.type === 'boolean') return 'boolean';
+  if (p.type === 'integer' || p.type === 'number') return 'number';
+  if (p.type === 'array') return 'lines';
+  if (p.type === 'object') return 'json';
+  return 'text';
+}
+
+/** A value as its field shows it. */
+function shown(kind: FormField['kind'], v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (kind === 'boolean') return v ? 'on' : 'off';
+  if (kind === 'lines') return (v as string[]).join('\n');
+  if (kind === 'json') return JSON.stringify(v);
+  return String(v);
+}
 
 /** The registry names list checks "accounts[0].key: …"; on the account's own page the key is enough. */
 export const formProblems = (problems: string[]) => problems.map((p) => p.replace(/^accounts\[\d+\]\./, ''));
@@ -95,16 +122,14 @@ export const formProblems = (problems: string[]) => problems.map((p) => p.replac
  * the server checks the answer with the same schema (Accounts.changeDefaults).
  */
 export function accountForm(a: Account, values: Record<string, string> = {}, problems: string[] = []): FormField[] {
-  const props = accountSchema.properties as unknown as Record<string, PropSchema>;
   return EDITABLE_ACCOUNT_KEYS.map((key) => {
-    const p = props[key];
-    const current = (a as unknown as Record<string, unknown>)[key];
+    const p = props()[key];
+    const kind = kindOf(p);
     return {
-      key, label: LABELS[key] ?? key, help: p.description ?? '',
-      kind: p.enum ? 'select' : p.type === 'integer' ? 'number' : 'text',
-      options: p.enum ?? [], min: p.minimum, max: p.maximum,
-      value: values[key] ?? (current === undefined ? '' : String(current)),
-      error: problems.find((x) => x.startsWith(`${key}:`)),
+      key, label: LABELS[key] ?? key, help: p.description ?? '', kind,
+      options: p.enum ?? [], min: p.minimum, max: p.maximum, step: p.type === 'number' ? 'any' : undefined,
+      value: values[key] ?? shown(kind, (a as unknown as Record<string, unknown>)[key]),
+      error: problems.find((x) => x.startsWith(`${key}:`) || x.startsWith(`${key}.`) || x.startsWith(`${key}[`)),
     };
   });
 }
@@ -112,19 +137,32 @@ export function accountForm(a: Account, values: Record<string, string> = {}, pro
 /**
  * The form's answer as a change: only fields that differ from the account
  * now (so an inherited value is not pinned by saving the page), an emptied
- * field as null (back to the configured or inherited value), whole numbers
- * as numbers; everything else goes to the schema as typed.
+ * field as null (back to the configured or inherited value), each value in
+ * its schema type; the schema itself judges the rest.
  */
-export function formChanges(a: Account, body: Record<string, string>): Record<string, unknown> {
-  const props = accountSchema.properties as unknown as Record<string, PropSchema>;
+export function formChanges(a: Account, body: Record<string, string>): { patch: Record<string, unknown>; problems: string[] } {
   const patch: Record<string, unknown> = {};
+  const problems: string[] = [];
   for (const key of EDITABLE_ACCOUNT_KEYS) {
     if (!(key in body)) continue;
-    const raw = body[key].trim();
-    const current = (a as unknown as Record<string, unknown>)[key];
-    if (raw === (current === undefined ? '' : String(current))) continue;
-    if (raw === '') patch[key] = null;
-    else patch[key] = props[key].type === 'integer' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    const p = props()[key];
+    const kind = kindOf(p);
+    const raw = body[key].replace(/\r\n/g, '\n').trim();
+    if (raw === shown(kind, (a as unknown as Record<string, unknown>)[key])) continue;
+    if (raw === '') {
+      patch[key] = null;
+      continue;
+    }
+    if (kind === 'boolean') patch[key] = raw === 'on' ? true : raw === 'off' ? false : raw;
+    else if (kind === 'number') patch[key] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+    else if (kind === 'lines') patch[key] = raw.split('\n').map((l) => l.trim()).filter(Boolean);
+    else if (kind === 'json') {
+      try {
+        patch[key] = JSON.parse(raw);
+      } catch (e) {
+        problems.push(`${key}: is not valid JSON (${(e as Error).message})`);
+      }
+    } else patch[key] = raw;
   }
-  return patch;
+  return { patch, problems };
 }

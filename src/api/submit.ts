@@ -4,7 +4,9 @@ import type { Accounts } from '../accounts/registry.js';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
 import { describeOptionError, parseSmsOptions } from '../mail/options.js';
-import { buildSms, type EnvelopeRecipient } from '../mail/to-sms.js';
+import { draftOf } from '../mail/draft.js';
+import { sendingPolicy } from '../mail/recipient-plan.js';
+import { dedupKey, toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
 import { parseRecipientNumber } from '../sms/number.js';
 import { errors, SmtpError } from '../smtp/errors.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
@@ -43,7 +45,7 @@ const FIELD_OF = new Map(Object.entries(HEADER_OF).map(([f, h]) => [h, f]));
 
 export interface SubmitDeps {
   config: Config;
-  store: Pick<MessageStore, 'accept'>;
+  store: Pick<MessageStore, 'accept' | 'get'>;
   accounts: Pick<Accounts, 'get'>;
   newMailId: () => string;
   now: () => Date;
@@ -83,15 +85,22 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
     throw new Problem(422, 'BadOption', named.join('; '));
   }
   const mailId = deps.newMailId();
-  const batch = buildSms({
-    text: body.text, options: parsed.options, recipients: recipients as EnvelopeRecipient[],
-    origin: { envelopeFrom: body.confirmTo ?? '', apiUser: who.name, remoteAddress: client.ip },
-    dedupId: client.idempotencyKey ? `api:${client.idempotencyKey}` : undefined,
-  }, {
-    mailId, account: account.name, now, notify: account.notify, wantsConfirmation: deps.wantsConfirmation,
-    text: { transliterate: deps.config.text.transliterate, maxSegments: account.maxSegments },
-  });
+  const input: ToSmsInput = {
+    // No mail: only what the SMS and its confirmations need. The options come from the fields, parsed above.
+    parsed: { headers: new Map(), references: [], attachments: 0, text: body.text },
+    envelopeFrom: body.confirmTo ?? '', recipients: recipients as EnvelopeRecipient[], mailId, account: account.name, now,
+    remoteAddress: client.ip,
+    options: { ...deps.config.options, timeZone: account.timeZone },
+    text: { ...deps.config.text, maxSegments: account.maxSegments },
+    notify: account.notify, policy: sendingPolicy(account, deps.config.options), wantsConfirmation: deps.wantsConfirmation,
+  };
+  const draft = draftOf(parsed.options, '', { text: body.text, from: 'body', cuts: [] }, input.text);
+  if (parsed.options.preview) throw new Problem(422, 'BadOption', 'preview is a mail feature (subject [PREVIEW]); the API has nothing to preview into');
+  const batch = toSms(input, draft);
   if (batch instanceof SmtpError) throw fromSmtpError(batch);
+  for (const m of batch.messages) m.mail.apiUser = who.name;
+  // A retried request (the same Idempotency-Key) is what a mail server's retry with the same Message-ID is.
+  batch.dedupKeys = batch.messages.map((m) => (client.idempotencyKey ? dedupKey(account.name, `api:${client.idempotencyKey}`, m.to) : undefined));
   let outcome;
   try {
     outcome = await deps.store.accept(batch);
@@ -100,18 +109,21 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
     throw fromSmtpError(errors.StoreUnavailable());
   }
   const acceptMs = Math.round(performance.now() - started);
-  const stored = batch.messages.filter((m) => outcome.stored.includes(m.id));
+  // As stored: a repeat by content (duplicate detection) is stored cancelled, not as built.
+  const stored = batch.messages.filter((m) => outcome.stored.includes(m.id)).map((m) => deps.store.get(m.id) ?? m);
   stored.forEach((m, i) => deps.log('sms-accepted', {
-    msgId: m.id, via: 'api', user: who.name, account: m.account, to: m.to, segments: m.segments, encoding: m.encoding, ...(i === 0 ? { acceptMs } : {}),
+    msgId: m.id, via: 'api', user: who.name, account: m.account, to: m.to, segments: m.segments, encoding: m.encoding,
+    sender: m.sender, notBefore: m.notBefore, ...(i === 0 ? { acceptMs } : {}),
   }));
   for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, via: 'api' });
+  for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, via: 'api' });
   const toOf = new Map(batch.messages.map((m) => [m.id, m.to]));
   return { mailId, stored, duplicates: outcome.duplicates.map((d) => ({ to: toOf.get(d.id)!, of: d.of })) };
 }
 
 function recipient(n: string, defaultCountry: string): EnvelopeRecipient | SmtpError {
   const r = parseRecipientNumber(n, defaultCountry as CountryCode);
-  return r.ok ? { address: n, e164: r.e164 } : errors.InvalidNumber(n, r.reason);
+  return r.ok ? { address: n, e164: r.e164, ...(r.country ? { country: r.country } : {}) } : errors.InvalidNumber(n, r.reason);
 }
 
 function optionHeaders(body: SubmitBody): Map<string, string> {

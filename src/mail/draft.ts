@@ -36,9 +36,18 @@ export function draftSms(input: DraftInput): Draft | SmtpError {
   const { options, subject } = r;
   const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
   const extracted = extractText({ text: parsed.text, html: parsed.html, subject }, { ...input.text, signaturePatterns });
-  const sms = analyzeText(extracted.text, { transliterate: input.text.transliterate });
+  return draftOf(options, subject, extracted, input.text);
+}
+
+/**
+ * The draft of a text as the sender meant it — extracted from a mail, or
+ * given as it is to the REST API, where nothing is cut: the same encoding,
+ * segments and limit either way.
+ */
+export function draftOf(options: SmsOptions, subject: string, extracted: ExtractResult, text: { transliterate: boolean; maxSegments: number }): Draft {
+  const sms = analyzeText(extracted.text, { transliterate: text.transliterate });
   // A sender may ask for fewer segments than the gateway allows, never more.
-  const maxSegments = Math.min(options.maxSegments ?? Infinity, input.text.maxSegments);
+  const maxSegments = Math.min(options.maxSegments ?? Infinity, text.maxSegments);
   return { options, subject, extracted, sms, maxSegments };
 }
 

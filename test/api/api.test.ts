@@ -64,7 +64,7 @@ A('submit :: a send time ahead is held (status accepted, sendAt set), not sent',
   assert.not.ok(b.sim.sent.some((s) => s.to === '+4915112345670'));
 });
 
-A('submit :: bad numbers named, unknown fields refused, options not offered yet refused like in mail', async ({ b, lead }) => {
+A('submit :: bad numbers named, unknown fields refused, a text too long refused like a mail (same sentence and code)', async ({ b, lead }) => {
   const numbers = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: ['+49123', '015112345678x'], text: 'x' } });
   assert.is(numbers.status, 422);
   assert.match(numbers.body.detail, /"\+49123" is not a valid mobile number: too short/);
@@ -72,10 +72,11 @@ A('submit :: bad numbers named, unknown fields refused, options not offered yet 
   const unknown = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345678', text: 'x', colour: 'red' } });
   assert.is(unknown.status, 400);
   assert.match(unknown.body.detail, /unknown field "colour"/);
-  const flash = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345678', text: 'x', flash: true } });
-  assert.is(flash.status, 422);
-  assert.is(flash.body.title, 'OptionNotAvailable');
-  assert.is(flash.body.smtp, '550 5.6.0');
+  const long = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345678', text: 'x'.repeat(161), maxSegments: 1 } });
+  assert.is(long.status, 422);
+  assert.is(long.body.title, 'TooManySegments');
+  assert.is(long.body.smtp, '552 5.3.4');
+  assert.match(long.body.detail, /the text would take 2 SMS segments, at most 1 are allowed/);
 });
 
 A('submit :: an Idempotency-Key retried sends nothing again and answers with the first id', async ({ b, lead }) => {
@@ -203,14 +204,19 @@ A('accounts :: defaults changed over the API apply to the next mail; bad values 
   assert.is((await call(b, 'PATCH', '/api/v1/accounts/other', { auth: lead, body: { notify: 'all' } })).status, 404);
 });
 
-A('cancel :: answers 501 and changes nothing while cancelling is not wired', async ({ b, lead }) => {
+A('cancel :: a scheduled SMS is cancelled and never sent; again 409; another account\'s 404', async ({ b, lead, other }) => {
   const at = new Date(Date.now() + 3600_000).toISOString();
   const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345691', text: 'Später.', sendAt: at } });
   const id = r.body.messages[0].id;
+  assert.is((await call(b, 'POST', `/api/v1/messages/${id}/cancel`, { auth: other })).status, 404);
   const c = await call(b, 'POST', `/api/v1/messages/${id}/cancel`, { auth: lead });
-  assert.is(c.status, 501);
-  assert.is(c.body.title, 'NotAvailable');
-  assert.is((await call(b, 'GET', `/api/v1/messages/${id}`, { auth: lead })).body.status, 'accepted');
+  assert.is(c.status, 200, JSON.stringify(c.body));
+  assert.is(c.body.status, 'cancelled');
+  assert.match(c.body.timeline.at(-1).reason, /api user lead/);
+  const again = await call(b, 'POST', `/api/v1/messages/${id}/cancel`, { auth: lead });
+  assert.is(again.status, 409);
+  assert.is(again.body.title, 'AlreadyFinal');
+  assert.not.ok(b.sim.sent.some((s) => s.to === '+4915112345691'));
 });
 
 A('openapi :: the document lists the routes with their schemas', async ({ b }) => {

@@ -13,7 +13,7 @@ const run = promisify(execFile);
 /**
  * Issue 7, "Done when", in one test: a team lead logs in (real Chromium),
  * sees today's volume and delivery rate, finds the reminder for INV-4711
- * with its three timestamps, changes a default option of the account and the
+ * with its three timestamps, changes the account's default sender ID and the
  * next mail goes out with it; curl submits an SMS over the API and tracks it
  * to delivered.
  */
@@ -21,7 +21,7 @@ const D = suite<{ b: TestBridge; browser: Browser }>('portal done when');
 
 D.before(async (ctx) => {
   [ctx.b, ctx.browser] = await Promise.all([
-    startTestBridge({ accounts: [{ name: 'acme', description: 'ACME accounting', networks: ['127.0.0.0/8'], addresses: ['@acme.test'] }] as never, connector: { simulator: { deliveryDelayMs: 150 } } }),
+    startTestBridge({ accounts: [{ name: 'acme', description: 'ACME accounting', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], allowedSenderIds: ['ACME', 'ACME Bank'] }] as never, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 150 } }] as never }),
     launchBrowser(),
   ]);
   await ctx.b.users.add('lead', 'acme', 'team-lead-password');
@@ -45,7 +45,7 @@ async function logIn(page: Page, base: string): Promise<void> {
   await page.waitForURL(`${base}/`);
 }
 
-D('team lead :: volume, rate, the INV-4711 timeline, a changed default on the next mail; curl submits and tracks', async ({ b, browser }) => {
+D('team lead :: volume, rate, the INV-4711 timeline, a new default sender ID on the next mail; curl submits and tracks', async ({ b, browser }) => {
   const base = apiBase(b);
   // The clerk's reminder, by mail from the ERP.
   const info = await mailer(b.port).sendMail({
@@ -91,10 +91,15 @@ D('team lead :: volume, rate, the INV-4711 timeline, a changed default on the ne
     ]);
     assert.match(await page.locator('ol.timeline time').first().textContent() ?? '', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+0[12]:00$/);
 
-    // A default option of the account, changed in the form (sender IDs are not offered yet: the country for national numbers).
+    // The account's default sender ID, changed in the form.
     await page.getByRole('link', { name: 'Default options' }).click();
     await page.waitForURL(`${base}/accounts/acme`);
-    await page.getByLabel('Country for national numbers').fill('AT');
+    // One the configuration does not allow the account is refused: the portal cannot widen the allowlist.
+    await page.getByLabel('Default sender ID').fill('EVILCORP');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Nothing was saved').waitFor();
+    assert.match(await page.locator('.field.invalid small.error').textContent() ?? '', /^senderId: "EVILCORP" is not among the sender IDs/);
+    await page.getByLabel('Default sender ID').fill('ACME');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved. The next mail uses these options.').waitFor();
     // A value the schema refuses (more than text.maxSegments) is named, and nothing changes.
@@ -105,10 +110,11 @@ D('team lead :: volume, rate, the INV-4711 timeline, a changed default on the ne
   } finally {
     await page.close();
   }
-  const next = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '06641234567@sms.localhost', subject: 'x', text: 'Servus aus Wien.' });
+  const next = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345670@sms.localhost', subject: 'Erinnerung', text: 'Bitte denken Sie an INV-4712.' });
   const nextId = `${/queued as ([0-9A-Z]+)/.exec(next.response)![1]}.1`;
-  const sms = await waitFor('the next SMS', () => b.sim.sent.find((s) => s.id === nextId));
-  assert.is(sms.to, '+436641234567', 'the national number was read with the new default country');
+  const sms = await waitFor('the next SMS', () => b.sims.simulator.sent.find((s) => s.id === nextId));
+  assert.is(sms.sender, 'ACME', 'the next mail goes out with the new default sender ID');
+  assert.is(b.sims.simulator.sent.find((s) => s.id === reminderId)?.sender, undefined, 'the reminder before the change had none');
   assert.is(b.accounts.get('acme')?.maxSegments, 6);
 });
 

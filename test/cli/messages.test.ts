@@ -29,7 +29,7 @@ C.before(async (ctx) => {
   ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-cli-msg-'));
   ctx.config = join(ctx.dir, 'config.json');
   await writeFile(ctx.config, JSON.stringify({
-    smtp: { port: await freePort() }, api: { port: 0 }, store: { dir: join(ctx.dir, 'data') }, connector: { simulator: { deliveryDelayMs: 20 } }, log: { level: 'info' },
+    smtp: { port: await freePort() }, api: { port: 0 }, store: { dir: join(ctx.dir, 'data') }, connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 20 } }], log: { level: 'info' },
   }));
 });
 C.after(async (ctx) => {
@@ -46,7 +46,7 @@ C('no bridge running :: says so, exit 3', async ({ config }) => {
   assert.match(r.err, /no running bridge found/);
 });
 
-C('status :: by reference, with the timeline; an unknown one exit 1; cancel answers what the bridge says', async (ctx) => {
+C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a scheduled SMS yes, a delivered one no', async (ctx) => {
   ctx.bridge = await spawnBridge(ctx.config);
   const info = await mailer(ctx.bridge.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Erinnerung.', headers: { 'X-SMS-Reference': 'INV-4711' } });
   const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
@@ -62,9 +62,17 @@ C('status :: by reference, with the timeline; an unknown one exit 1; cancel answ
   const unknown = await run(['--config', ctx.config, 'status', 'NOPE-1']);
   assert.is(unknown.code, 1);
   assert.match(unknown.err, /no message with the id or reference "NOPE-1"/);
-  const cancel = await run(['--config', ctx.config, 'cancel', id]);
-  assert.is(cancel.code, 1);
-  assert.match(cancel.err, /cancelling is not available on this gateway yet/);
+  const done = await run(['--config', ctx.config, 'cancel', id]);
+  assert.is(done.code, 1, 'a delivered SMS cannot be cancelled');
+  assert.match(done.err, /already delivered and cannot be cancelled|no SMS .* waiting/);
+  const later = await mailer(ctx.bridge.port).sendMail({
+    from: 'clerk@acme.test', to: '+4915112345679@sms.localhost', subject: 'x', text: 'Morgen.', headers: { 'X-SMS-Send-At': new Date(Date.now() + 3600_000).toISOString() },
+  });
+  const laterId = `${/queued as ([0-9A-Z]+)/.exec(later.response)![1]}.1`;
+  const cancelled = await run(['--config', ctx.config, 'cancel', laterId]);
+  assert.is(cancelled.code, 0, cancelled.err);
+  assert.match(cancelled.out, new RegExp(`^${laterId.replace('.', '\\.')}  \\+4915112345679  cancelled\\n`));
+  assert.match(cancelled.out, /cancelled: cancelled \(the operator \(command line\)\)/);
 });
 
 C.run();
