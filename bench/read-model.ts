@@ -8,6 +8,7 @@
  *   - statistics cold (every day file summed) and warm (the cache);
  *   - the process's peak RSS, to show the history is never held in memory.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,9 @@ import { appendToArchive, archiveLines, listArchive } from '../src/store/archive
 import { newMailId } from '../src/store/ids.js';
 import type { SmsMessage } from '../src/store/types.js';
 
-const N = Number(process.argv[2] ?? 1_000_000);
+// `--write <dir> <n>`: only write the archive (run as a child, so the reading process starts with a fresh heap).
+const writeOnly = process.argv[2] === '--write';
+const N = Number(writeOnly ? process.argv[4] : process.argv[2] ?? 1_000_000);
 const DAYS = 60;
 const DAY = 86_400_000;
 
@@ -51,18 +54,26 @@ function message(i: number, start: number): SmsMessage {
   };
 }
 
+const start = Date.parse('2026-09-01T00:00:00Z');
+async function writeArchive(archiveDir: string): Promise<void> {
+  for (let i = 0; i < N; i += 10_000) await appendToArchive(archiveDir, Array.from({ length: Math.min(10_000, N - i) }, (_, k) => message(i + k, start)));
+}
+
+if (writeOnly) {
+  await writeArchive(join(process.argv[3], 'archive'));
+  clearInterval(sample);
+  process.exit(0);
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'mail2sms-bench-read-'));
 try {
   const src: HistorySource & { get(id: string): SmsMessage | undefined } = { archiveDir: join(dir, 'archive'), liveMessages: () => [][Symbol.iterator](), get: () => undefined };
-  const start = Date.parse('2026-09-01T00:00:00Z');
-  await timed(`write ${N} messages over ${DAYS} days`, async () => {
-    for (let i = 0; i < N; i += 10_000) await appendToArchive(src.archiveDir, Array.from({ length: Math.min(10_000, N - i) }, (_, k) => message(i + k, start)));
+  await timed(`write ${N} messages over ${DAYS} days (child process)`, async () => {
+    execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--write', dir, String(N)], { stdio: 'inherit' });
   });
-  const files = await listArchive(src.archiveDir);
-  process.stdout.write(`peak RSS while writing: ${mb(peak)}\n`);
-  await new Promise((r) => setTimeout(r, 200));
   peak = process.memoryUsage().rss;
   process.stdout.write(`RSS before reading: ${mb(peak)}\n`);
+  const files = await listArchive(src.archiveDir);
   process.stdout.write(`archive: ${files.length} day files, ${mb(files.reduce((s, f) => s + f.size, 0))}\n`);
   const target = message(Math.floor(N * 0.37), start);
   const lag = 35;

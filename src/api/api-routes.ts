@@ -61,6 +61,8 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
           reference: { type: 'string', description: 'X-SMS-Reference: your reference, for tracking and in confirmations' },
           flash: { type: 'boolean', description: 'X-SMS-Flash' },
           maxSegments: { type: 'integer', description: 'X-SMS-Max-Segments' },
+          blackout: { type: 'string', description: 'X-SMS-Blackout: quiet hours for this SMS, 20:00/08:00' },
+          duplicateDetection: { type: 'boolean', description: 'X-SMS-Duplicate-Detection: the same text to the same number only once within the account\'s window' },
           confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
           account: { type: 'string', description: 'Admins only: send for this account' },
         },
@@ -157,9 +159,9 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     }
   });
 
-  app.get('/connectors', { schema: { summary: 'Connectors and their health now', tags: ['connectors'] } }, async (req) => {
+  app.get('/connectors', { schema: { summary: 'Connectors: health now (up, state, window in use) and circuit breaker', tags: ['connectors'] } }, async (req) => {
     who(req);
-    return deps.connectors().map((c) => ({ name: c.name, ...c.health }));
+    return deps.connectors();
   });
 }
 

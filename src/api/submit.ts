@@ -24,6 +24,8 @@ export interface SubmitBody {
   reference?: string;
   flash?: boolean;
   maxSegments?: number;
+  blackout?: string;
+  duplicateDetection?: boolean;
   /** Where confirmations go (an address of the account); without it none are mailed. */
   confirmTo?: string;
   /** Admins only: submit for another account. */
@@ -39,6 +41,8 @@ const HEADER_OF: Record<string, string> = {
   reference: 'X-SMS-Reference',
   flash: 'X-SMS-Flash',
   maxSegments: 'X-SMS-Max-Segments',
+  blackout: 'X-SMS-Blackout',
+  duplicateDetection: 'X-SMS-Duplicate-Detection',
 };
 export const OPTION_FIELDS = Object.keys(HEADER_OF);
 const FIELD_OF = new Map(Object.entries(HEADER_OF).map(([f, h]) => [h, f]));
@@ -95,7 +99,6 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
     notify: account.notify, policy: sendingPolicy(account, deps.config.options), wantsConfirmation: deps.wantsConfirmation,
   };
   const draft = draftOf(parsed.options, '', { text: body.text, from: 'body', cuts: [] }, input.text);
-  if (parsed.options.preview) throw new Problem(422, 'BadOption', 'preview is a mail feature (subject [PREVIEW]); the API has nothing to preview into');
   const batch = toSms(input, draft);
   if (batch instanceof SmtpError) throw fromSmtpError(batch);
   for (const m of batch.messages) m.mail.apiUser = who.name;

@@ -244,6 +244,11 @@ A('metrics :: accepted, refused by reason, submitted, final by connector, queue 
   ]) assert.match(text, re);
 });
 
+A('connectors :: each with its health and circuit breaker', async ({ b, lead }) => {
+  const r = await call(b, 'GET', '/api/v1/connectors', { auth: lead });
+  assert.equal(r.body.map((c: { name: string; type: string; health: { up: boolean }; breaker: { phase: string } }) => [c.name, c.type, c.health.up, c.breaker.phase]), [['simulator', 'simulator', true, 'closed']]);
+});
+
 A('errors :: an unknown route is a problem document too', async ({ b, lead }) => {
   const r = await call(b, 'GET', '/api/v1/nothing', { auth: lead });
   assert.is(r.status, 404);
