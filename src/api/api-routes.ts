@@ -71,7 +71,11 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     },
   }, async (req, reply) => {
     const principal = who(req, { change: true });
-    const out = await submitSms(deps, principal, req.body, { ip: req.ip, idempotencyKey: req.headers['idempotency-key'] });
+    const out = await submitSms(deps, principal, req.body, { ip: req.ip, idempotencyKey: req.headers['idempotency-key'] }).catch((e: unknown) => {
+      // Like a refused mail: logged with its reason, counted in mail2sms_refused_total{stage="api"}.
+      if (e instanceof Problem) deps.log('api-refused', { user: principal.name, error: e.title, status: e.status, reason: e.detail });
+      throw e;
+    });
     if (out.stored.length === 1) reply.header('location', `/api/v1/messages/${out.stored[0].id}`);
     return reply.status(out.stored.length ? 201 : 200).send({
       mailId: out.mailId,

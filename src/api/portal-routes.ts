@@ -47,8 +47,10 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
 
   /** A form post must come from our own page: the session's CSRF token, and our origin when the browser names one. */
   const checkForm = (req: FastifyRequest, body: Form) => {
+    // Host only: behind a TLS proxy the browser says https while we are spoken to in http.
     const origin = req.headers.origin;
-    if (origin && origin !== `${req.protocol}://${req.headers.host}`) throw new Problem(403, 'Forbidden', 'this form was sent from another site');
+    if (origin && origin !== 'null' && hostOf(origin) !== req.headers.host) throw new Problem(403, 'Forbidden', 'this form was sent from another site');
+    if (origin === 'null') throw new Problem(403, 'Forbidden', 'this form was sent from a page without an origin');
     if (req.authBy !== 'cookie' || !req.csrf || !sameSecret(body._csrf ?? '', req.csrf)) {
       throw new Problem(403, 'Forbidden', 'the form has expired or did not come from this portal; reload the page and try again');
     }
@@ -201,6 +203,14 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     }
     return reply.redirect(`/accounts/${encodeURIComponent(a.name)}?saved=1`, 303);
   });
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Only a path of ours, never another site (open redirect). */

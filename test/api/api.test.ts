@@ -235,6 +235,7 @@ A('metrics :: accepted, refused by reason, submitted, final by connector, queue 
     /^mail2sms_sms_accepted_total\{account="acme",via="api"\} [1-9]/m,
     /^mail2sms_sms_accepted_total\{account="acme",via="smtp"\} [1-9]/m,
     /^mail2sms_refused_total\{reason="InvalidNumber",stage="rcpt"\} 1$/m,
+    /^mail2sms_refused_total\{reason="BadOption",stage="api"\} [1-9]/m,
     /^mail2sms_sms_submitted_total\{connector="simulator"\} [1-9]/m,
     /^mail2sms_sms_final_total\{connector="simulator",status="delivered"\} [1-9]/m,
     /^mail2sms_queue_depth\{status="accepted"\} [1-9]/m,
