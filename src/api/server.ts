@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
@@ -50,7 +51,14 @@ export async function startApi(deps: ApiDeps): Promise<ApiServer> {
   if (!['127.0.0.1', '::1', 'localhost'].includes(deps.config.api.host) && !deps.config.api.secureCookies) {
     deps.log('api-exposed', { host: deps.config.api.host, warning: 'the portal listens beyond loopback without secureCookies: reach it only through a TLS proxy' });
   }
-  return { address, close: () => app.close() };
+  return {
+    address,
+    // The token dies with the process; a stale file would only send the CLI to a closed port.
+    close: async () => {
+      await app.close();
+      await rm(operatorFile(deps.storeDir), { force: true });
+    },
+  };
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
