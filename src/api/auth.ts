@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { User, UserRole } from '../accounts/users.js';
 
 /** Who is asking: a user of an account, or the local operator (the CLI, through the token file). */
@@ -70,72 +70,5 @@ export class Sessions {
   private sweep(): void {
     const now = this.o.now().getTime();
     for (const [k, s] of this.byDigest) if (s.expires <= now) this.byDigest.delete(k);
-  }
-}
-
-/**
- * HTTP Basic for scripts and ERPs (`curl -u user:password`): a scrypt check
- * costs tens of milliseconds, so a success is remembered for a minute under
- * an HMAC of name and password with a per-process key. Any change to the
- * users (a new password, a removed user) empties the memory.
- */
-export class BasicCache {
-  private readonly key = randomBytes(32);
-  private readonly ok = new Map<string, { user: string; until: number }>();
-
-  constructor(private readonly now: () => Date, private readonly ttlMs = 60_000) {}
-
-  get(name: string, password: string): string | undefined {
-    const k = this.mac(name, password);
-    const hit = this.ok.get(k);
-    if (hit && hit.until > this.now().getTime()) return hit.user;
-    this.ok.delete(k);
-    return undefined;
-  }
-
-  remember(name: string, password: string): void {
-    if (this.ok.size > 10_000) this.ok.clear();
-    this.ok.set(this.mac(name, password), { user: name, until: this.now().getTime() + this.ttlMs });
-  }
-
-  clear(): void {
-    this.ok.clear();
-  }
-
-  private mac(name: string, password: string): string {
-    return createHmac('sha256', this.key).update(name).update('\0').update(password).digest('base64url');
-  }
-}
-
-/**
- * Failed logins per client address and per user name: after `max` failures
- * within `windowMs` further attempts are refused until the window has
- * passed, so passwords cannot be guessed at scrypt speed.
- */
-export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(private readonly now: () => Date, private readonly max = 10, private readonly windowMs = 15 * 60_000) {}
-
-  /** Seconds until another attempt is allowed for any of the keys; 0 when allowed now. */
-  waitSeconds(keys: string[]): number {
-    const now = this.now().getTime();
-    let wait = 0;
-    for (const k of keys) {
-      const recent = (this.failures.get(k) ?? []).filter((t) => t > now - this.windowMs);
-      this.failures.set(k, recent);
-      if (recent.length >= this.max) wait = Math.max(wait, Math.ceil((recent[0] + this.windowMs - now) / 1000));
-      if (!recent.length) this.failures.delete(k);
-    }
-    return wait;
-  }
-
-  failed(keys: string[]): void {
-    if (this.failures.size > 100_000) this.failures.clear();
-    for (const k of keys) this.failures.set(k, [...(this.failures.get(k) ?? []), this.now().getTime()]);
-  }
-
-  succeeded(keys: string[]): void {
-    for (const k of keys) this.failures.delete(k);
   }
 }

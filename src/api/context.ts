@@ -5,7 +5,8 @@ import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
 import { Problem } from './problems.js';
-import { BasicCache, LoginThrottle, Sessions, type Principal } from './auth.js';
+import { AuthThrottle } from '../smtp/auth-throttle.js';
+import { Sessions, type Principal } from './auth.js';
 import type { HistorySource } from './history/search.js';
 import { StatsIndex } from './history/stats.js';
 import type { Metrics } from './metrics.js';
@@ -19,9 +20,8 @@ export interface ApiDeps extends SubmitDeps {
   config: Config;
   store: MessageStore & HistorySource & { counts(): Record<string, number> };
   accounts: Accounts;
+  /** Users.verify remembers a success for smtp.auth.cacheSeconds (scrypt costs tens of ms), keyed by the stored hash. */
   users: { verify(name: string, password: string): Promise<User | undefined>; get(name: string): User | undefined };
-  /** Called whenever users change (a new password, a removed user). */
-  onUsersChange: (listener: () => void) => void;
   /** Health and circuit breaker of each connector. */
   connectors: () => ConnectorStatus[];
   metrics: Metrics;
@@ -37,8 +37,8 @@ export interface ApiDeps extends SubmitDeps {
 export interface ApiContext {
   deps: ApiDeps;
   sessions: Sessions;
-  basic: BasicCache;
-  throttle: LoginThrottle;
+  /** Failed portal and API logins: the same rules and limits as SMTP AUTH (smtp.auth.*), counted apart. */
+  throttle: AuthThrottle;
   stats: StatsIndex;
   /** Days between acceptance and final status at most: which archive days a time range touches. */
   lagDays: number;
@@ -49,12 +49,14 @@ export interface ApiContext {
 export function buildContext(deps: ApiDeps, statsCacheFile: string): ApiContext {
   const { config, now } = deps;
   const lagDays = Math.ceil(config.options.maxAheadDays + (config.dispatch.maxAgeHours + config.dispatch.receiptTimeoutHours) / 24) + 2;
-  const basic = new BasicCache(now);
-  deps.onUsersChange(() => basic.clear());
+  const a = config.smtp.auth;
   return {
-    deps, basic, lagDays,
+    deps, lagDays,
     sessions: new Sessions({ idleMs: config.api.sessionHours * 3600_000, now, lookup: (n) => deps.users.get(n) }),
-    throttle: new LoginThrottle(now),
+    throttle: new AuthThrottle({
+      baseDelayMs: a.failureDelayMs, maxDelayMs: a.maxFailureDelayMs, maxFailuresPerIp: a.maxFailuresPerIp,
+      windowMs: a.failureWindowMinutes * 60_000, now: () => now().getTime(),
+    }),
     stats: new StatsIndex({ source: deps.store, cacheFile: statsCacheFile, timeZone: config.options.timeZone, lagDays, log: deps.log }),
     timeZone: config.options.timeZone,
     operator: { name: 'operator', account: config.accounts[0].name, role: 'admin' },
@@ -64,16 +66,20 @@ export function buildContext(deps: ApiDeps, statsCacheFile: string): ApiContext 
 /** Who may see a message: admins all, users their account's. */
 export const maySee = (p: Principal, m: Pick<SmsMessage, 'account'>) => p.role === 'admin' || m.account === p.account;
 
-/** Users.verify behind the throttle; the one place a password is checked. */
+/** Users.verify behind the throttle; the one place a password is checked (portal, API login, HTTP Basic). */
 export async function login(ctx: ApiContext, ip: string, name: string, password: string) {
-  const keys = [`ip:${ip}`, `user:${name}`];
-  const wait = ctx.throttle.waitSeconds(keys);
-  if (wait) throw new Problem(429, 'TooManyAttempts', `too many failed logins; try again in ${Math.ceil(wait / 60)} minute(s)`, { retryAfter: wait });
-  const user = await ctx.deps.users.verify(name, password);
-  if (user) ctx.throttle.succeeded(keys);
-  else {
-    ctx.throttle.failed(keys);
-    ctx.deps.log('login-failed', { user: name, ip });
+  const until = ctx.throttle.lockedUntil(ip);
+  if (until) {
+    const wait = Math.ceil((until - ctx.deps.now().getTime()) / 1000);
+    throw new Problem(429, 'TooManyAttempts', `too many failed logins from ${ip}; try again in ${Math.ceil(wait / 60)} minute(s)`, { retryAfter: wait });
   }
-  return user;
+  const user = await ctx.deps.users.verify(name, password);
+  if (user) {
+    ctx.throttle.succeeded(name);
+    return user;
+  }
+  const delay = ctx.throttle.failed(ip, name);
+  ctx.deps.log('login-failed', { user: name, ip, delayMs: delay });
+  await new Promise((r) => setTimeout(r, delay));
+  return undefined;
 }

@@ -120,7 +120,8 @@ async function authenticate(req: FastifyRequest, ctx: ApiContext): Promise<void>
     if (/^basic$/i.test(scheme)) {
       const text = Buffer.from(value, 'base64').toString('utf8');
       const colon = text.indexOf(':');
-      req.principal = colon > 0 ? await basicUser(ctx, req.ip, text.slice(0, colon), text.slice(colon + 1)) : undefined;
+      const user = colon > 0 ? await login(ctx, req.ip, text.slice(0, colon), text.slice(colon + 1)) : undefined;
+      req.principal = user ? { name: user.name, account: user.account, role: user.role } : undefined;
       return;
     }
     throw new Problem(401, 'Unauthorized', `unknown authorization scheme "${scheme}": use Bearer <token> or Basic`);
@@ -130,9 +131,3 @@ async function authenticate(req: FastifyRequest, ctx: ApiContext): Promise<void>
   if (s) Object.assign(req, { principal: s.principal, csrf: s.csrf, authBy: 'cookie' });
 }
 
-async function basicUser(ctx: ApiContext, ip: string, name: string, password: string): Promise<Principal | undefined> {
-  const remembered = ctx.basic.get(name, password);
-  const user = remembered ? ctx.deps.users.get(remembered) : await login(ctx, ip, name, password);
-  if (user && !remembered) ctx.basic.remember(name, password);
-  return user ? { name: user.name, account: user.account, role: user.role } : undefined;
-}

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { apiBase, call } from '../helpers/api.js';
+import { apiBase, basic, call } from '../helpers/api.js';
 import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
 
 /** The portal's pages over HTTP, as a hostile or careless client would use them: CSRF, escaping, redirects, cookies. */
@@ -100,3 +100,23 @@ P('logout :: ends the session', async ({ b, cookie, csrf }) => {
 });
 
 P.run();
+
+/** Password guessing over HTTP meets the rules of SMTP AUTH (smtp.auth.*): growing delays, then the address is locked out. */
+const G = suite<{ b: TestBridge }>('portal login throttle');
+G.before(async (ctx) => {
+  ctx.b = await startTestBridge({ accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: [] }] as never, smtp: { auth: { maxFailuresPerIp: 3, failureDelayMs: 1, maxFailureDelayMs: 5 } } as never });
+  await ctx.b.users.add('lead', 'acme', 'lead-password-1');
+});
+G.after(async (ctx) => {
+  await ctx.b.stop();
+});
+
+G('throttle :: three failures from one address lock it out (429), even with the right password; the problem says how long', async ({ b }) => {
+  for (let i = 0; i < 3; i++) assert.is((await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: `guess-${i}` } })).status, 401);
+  const locked = await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: 'lead-password-1' } });
+  assert.is(locked.status, 429);
+  assert.match(locked.body.detail, /too many failed logins from 127\.0\.0\.1; try again in \d+ minute/);
+  assert.is((await call(b, 'GET', '/api/v1/me', { auth: basic('lead', 'lead-password-1') })).status, 429, 'HTTP Basic is the same login');
+});
+
+G.run();
