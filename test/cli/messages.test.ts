@@ -1,26 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { waitFor } from '../helpers/bridge.js';
-import { freePort, spawnBridge, type BridgeProcess } from '../helpers/process.js';
+import { freePort, runCli as run, spawnBridge, type BridgeProcess } from '../helpers/process.js';
 import { mailer } from '../helpers/smtp.js';
-
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 /** `mail2sms status` and `cancel` as separate processes, talking to a running bridge process through its API. */
 const C = suite<{ dir: string; config: string; bridge?: BridgeProcess }>('cli status and cancel');

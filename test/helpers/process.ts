@@ -56,3 +56,16 @@ export function freePort(): Promise<number> {
     s.once('error', reject);
   });
 }
+
+/** Runs `mail2sms <args>` (a CLI command) as its own process, with `input` on standard input. */
+export function runCli(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+    child.stdin!.end(input);
+  });
+}
