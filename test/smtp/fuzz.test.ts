@@ -7,7 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnBridge, type BridgeProcess } from '../helpers/process.js';
 import { replyProblem } from '../helpers/reply.js';
-import { mutateMessage, nestedMessage, randomCommand, rng, type Rand } from './fuzz-input.js';
+import { mutateMessage, nestedMessage, randomCommand, type Rand } from './fuzz-input.js';
+import { seeded } from '../helpers/random.js';
 
 /**
  * Thousands of mutated messages and random command sequences against the
@@ -221,7 +222,7 @@ function plan(r: Rand, corpus: readonly Buffer[]): Array<(s: Session) => Promise
 
 F('fuzz :: every command of thousands of hostile sessions gets a proper reply, memory stays bounded, the process stays up', async ({ p, corpus }) => {
   const tally: Tally = { replies: 0, byClass: {}, problems: [], sessions: 0 };
-  const jobs = plan(rng(SEED), corpus);
+  const jobs = plan(seeded(SEED), corpus);
   const rssBefore = await rssMb(p.child.pid!);
   const started = Date.now();
   const share = Array.from({ length: WORKERS }, (_, w) => jobs.filter((_, i) => i % WORKERS === w));
