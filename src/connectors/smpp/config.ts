@@ -1,10 +1,11 @@
 /**
  * The SMPP connector's settings: the options interface the connector takes,
- * the JSON-Schema fragment for the config file (same helpers and style as
- * src/config/schema.ts: every key with a default and a description), and
- * the step from one to the other. Passwords may be written "${ENV_NAME}":
- * the config loader substitutes them before validation.
+ * the JSON-Schema fragment for the config file (built with the schema
+ * kit, like the other connector types: every key with a default and a
+ * description), and the step from one to the other. Passwords may be
+ * written "${ENV_NAME}": the config loader substitutes them before validation.
  */
+import { bool, int, num, str } from '../../config/schema-kit.js';
 import { ID_BASES, type IdBase } from './id-index.js';
 import type { StatusOverride } from './errors.js';
 import type { LongMessages } from './plan.js';
@@ -44,13 +45,6 @@ export interface SmppConnectorOptions {
   /** command_status (hex) → how to treat it, overriding the built-in table. */
   statusOverrides: Record<string, StatusOverride>;
 }
-
-const str = (def: string, description: string, extra: object = {}) => ({ type: 'string', default: def, description, ...extra });
-const int = (def: number, description: string, min: number, max: number) =>
-  ({ type: 'integer', default: def, description, minimum: min, maximum: max });
-const num = (def: number, description: string, min: number, max: number) =>
-  ({ type: 'number', default: def, description, minimum: min, maximum: max });
-const bool = (def: boolean, description: string) => ({ type: 'boolean', default: def, description });
 
 /** The `smpp` object of an SMPP connector in the config (everything but its name and type). */
 export const smppConfigSchema = {
