@@ -8,6 +8,7 @@
  * object), one member of ConnectorConfig in types.ts, and one entry in
  * src/connectors/factory.ts (the compiler insists on the last two).
  */
+import { smppConfigSchema } from '../connectors/smpp/config.js';
 import { bool, int, obj, str, stringMap, strings } from './schema-kit.js';
 
 const REPORT_STATUSES = ['delivered', 'failed', 'expired', 'rejected', 'enroute'];
@@ -79,11 +80,11 @@ const http = obj('A REST aggregator described as data (type http): one request p
 });
 
 /** Type-specific settings, one per connector type; the key is both the `type` value and the settings key. */
-export const CONNECTOR_SETTINGS = { simulator, kannel, http };
+export const CONNECTOR_SETTINGS = { simulator, smpp: smppConfigSchema, kannel, http };
 
 const COMMON = {
   name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Name used in routes, statuses, logs and report URLs (letters, digits, _ . -); unique.' },
-  type: { type: 'string', enum: Object.keys(CONNECTOR_SETTINGS), description: `Kind of connector; its settings go under the key of the same name. simulator: built in, needs no account; kannel: a Kannel gateway (or an aggregator speaking its sendsms API); http: any REST aggregator, described as data.` },
+  type: { type: 'string', enum: Object.keys(CONNECTOR_SETTINGS), description: `Kind of connector; its settings go under the key of the same name. simulator: built in, needs no account; smpp: an SMSC or aggregator over SMPP 3.4; kannel: a Kannel gateway (or an aggregator speaking its sendsms API); http: any REST aggregator, described as data.` },
   onUncertain: str('fail', 'When a submit may or may not have reached the aggregator (connection lost or timed out after sending): fail: the SMS fails, and the sender is told it may have arrived; resend: it goes to the next candidate (or is retried), and is logged as possibly duplicated.', { enum: ['fail', 'resend'] }),
   breaker: obj('Circuit breaker: after this many consecutive temporary or uncertain failures the connector is not used for a cool-down, then one SMS probes it.', {
     failures: int(5, 'Consecutive failures that open the breaker.', 1, 1000),

@@ -1,4 +1,5 @@
 import type { AccountConfig } from '../accounts/types.js';
+import type { SmppConfig } from '../connectors/smpp/config.js';
 import type { DeliveryReport } from '../connectors/types.js';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
 import type { LimitsConfig } from '../policy/schema.js';
@@ -164,6 +165,7 @@ export interface HttpSettings {
 /** One entry of `connectors`: the common keys plus the settings of its type, under the type's name. */
 export type ConnectorConfig =
   | (ConnectorCommon & { type: 'simulator'; simulator: SimulatorSettings })
+  | (ConnectorCommon & { type: 'smpp'; smpp: SmppConfig })
   | (ConnectorCommon & { type: 'kannel'; kannel: KannelSettings })
   | (ConnectorCommon & { type: 'http'; http: HttpSettings });
 

@@ -12,6 +12,8 @@ import { HttpConnector, optionProblems } from './http/connector.js';
 import { httpOptionsFromConfig } from './http/from-config.js';
 import { kannelPreset } from './http/kannel.js';
 import { SimulatorConnector } from './simulator.js';
+import { smppConfigProblems, smppOptionsFromConfig } from './smpp/config.js';
+import { SmppConnector } from './smpp/connector.js';
 import type { Connector } from './types.js';
 
 export interface ConnectorContext {
@@ -39,6 +41,10 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
   simulator: {
     problems: () => [],
     make: (c, ctx) => new SimulatorConnector({ name: c.name, ...c.simulator, sentLog: c.simulator.sentLog ? ctx.under(c.simulator.sentLog) : '', now: ctx.now }),
+  },
+  smpp: {
+    problems: (c) => smppConfigProblems(c.smpp),
+    make: (c, ctx) => new SmppConnector(smppOptionsFromConfig(c.name, c.smpp), { now: ctx.now, log: ctx.log }),
   },
   kannel: {
     problems: (c) => secretProblem('kannel.secret', c.kannel.secret, 'required for type kannel: reports without it would be accepted from anyone'),

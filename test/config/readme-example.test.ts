@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CONNECTOR_SETTINGS } from '../../src/config/connectors-schema.js';
 import { buildConfig } from '../../src/config/load.js';
 import { decideRoute, type MessageFacts } from '../../src/dispatch/router.js';
 
@@ -19,10 +18,6 @@ async function example(): Promise<{ connectors: Array<Record<string, unknown>> }
 
 X('readme :: the connectors-and-routes example is valid and routes DE to the SMPP pair, UK over HTTP first', async () => {
   const raw = await example();
-  if (!Object.hasOwn(CONNECTOR_SETTINGS, 'smpp')) {
-    // Until the SMPP connector is merged its entries are checked as simulators; everything else as written.
-    raw.connectors = raw.connectors.map((c) => (c.type === 'smpp' ? { name: c.name, type: 'simulator' } : c));
-  }
   const config = buildConfig(raw, 'README example', env);
   const table = { routes: config.routes, defaultRoute: config.defaultRoute, connectors: config.connectors.map((c) => c.name) };
   const facts = (to: string, country: string): MessageFacts => ({ to, country, account: 'default', kinds: ['gsm7', 'single'] });

@@ -1,8 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildConfig } from '../../src/config/load.js';
+import { buildConfig, ConfigError } from '../../src/config/load.js';
 import { makeConnector } from '../../src/connectors/factory.js';
 import type { OutboundSms } from '../../src/connectors/types.js';
+import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { startLoopback } from './http/loopback.js';
 
 /** Connectors built from config entries alone (what an operator writes), talking to a loopback peer. */
@@ -64,6 +65,43 @@ F('http through the config :: form POST with query, headers from templates and t
   assert.is(`${req.method} ${req.url.pathname}${req.url.search}`, 'POST /send?account=acme');
   assert.equal([req.headers.authorization, req.headers['x-ref'], req.headers['content-type']], ['Basic YWNtZTpzM2NyZXQ=', 'sms-1', 'application/x-www-form-urlencoded']);
   assert.is(req.body, 'To=4915112345678&Body=Hello+world+%26+co&From=ACME');
+});
+
+F('smpp through the config :: binds with the password from the environment, the SMS reaches the SMSC with its receipt', async () => {
+  const smsc = new SmscSimulator({ systemId: 'acme', password: 's3cret' });
+  const { port } = await smsc.start();
+  const config = buildConfig({
+    connectors: [{ name: 'smsc', type: 'smpp', smpp: { port, systemId: 'acme', password: '${SMPP_PASSWORD}', defaultSender: 'ACME' } }],
+  }, 'test', { SMPP_PASSWORD: 's3cret' });
+  const c = makeConnector(config.connectors[0], ctx);
+  const reports: string[] = [];
+  c.onReport((r) => void reports.push(`${r.connectorMessageId} ${r.status}`));
+  await c.start();
+  try {
+    assert.is(c.health().state, 'bound');
+    const res = await c.submit(gsm);
+    assert.ok(res.ok, JSON.stringify(res));
+    const [sent] = smsc.received;
+    assert.equal([sent?.destination.addr, sent?.source.addr, sent?.source.ton, sent?.text], ['4915112345678', 'ACME', 5, 'Hello world & co']);
+    for (let i = 0; i < 200 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(reports, [`${res.connectorMessageId} delivered`]);
+  } finally {
+    await c.stop();
+    await smsc.stop();
+  }
+});
+
+F('smpp through the config :: a missing systemId and a CA file without TLS are named with their connector', () => {
+  try {
+    buildConfig({ connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: 'smsc.example', tlsCaFile: '/etc/ca.pem' } }] }, 'test', {});
+    assert.unreachable('should be refused');
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.equal((e as ConfigError).problems, [
+      'connectors[0].smpp.systemId: required for type smpp (the account name the aggregator gave)',
+      'connectors[0].smpp.tlsCaFile: set, but tls is off',
+    ]);
+  }
 });
 
 F.run();
