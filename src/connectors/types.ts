@@ -61,6 +61,12 @@ export interface Connector {
   lookup(id: string): Promise<LookupResult>;
   /** Follow up SMS submitted before a restart (e.g. re-arm receipt timers). */
   resume(items: Array<{ id: string; to: string; connectorMessageId: string }>): void;
+  /**
+   * A listener may return a promise that settles once the report is durably
+   * stored; a connector whose aggregator resends unacknowledged reports
+   * (SMPP's deliver_sm) acknowledges only after it settled, so a crash in
+   * between loses nothing. (Typed as returning void so plain callbacks fit.)
+   */
   onReport(listener: (r: DeliveryReport) => void): void;
   health(): ConnectorHealth;
 }

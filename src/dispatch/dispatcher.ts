@@ -70,7 +70,8 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     for (const c of this.o.pool.connectors) {
-      c.onReport((r) => void this.onReport(c.name, r).catch((e: Error) => this.o.log('report-failed', { connector: c.name, error: e.message })));
+      // The promise goes back to the connector: SMPP answers deliver_sm_resp only once the report is on disk.
+      c.onReport((r) => this.onReport(c.name, r).catch((e: Error) => this.o.log('report-failed', { connector: c.name, error: e.message })));
     }
     await reconcile({ store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log });
     this.o.store.onChange(() => this.loop.wake());
