@@ -3,7 +3,8 @@
  *
  *   node --import tsx src/connectors/smpp/smsc-sim-cli.ts --port 2775 \
  *     [--system-id test] [--password secret] [--id-format hex|decimal] \
- *     [--receipt-delay-ms 500] [--undeliv 4915100000001,...]
+ *     [--receipt-delay-ms 500] [--undeliv 4915100000001,...] \
+ *     [--response-delay-ms 20] [--receipt-before-response] [--max-per-second 50]
  *
  * Listens on 127.0.0.1 only, logs one JSON line per event, and stops on
  * SIGINT/SIGTERM by closing every connection (no process.exit: the event
@@ -12,7 +13,15 @@
 import { parseArgs } from 'node:util';
 import { SmscSimulator, type IdFormat } from './smsc-simulator.js';
 
-const USAGE = 'usage: smsc-sim-cli [--port N] [--system-id ID] [--password PW] [--id-format hex|decimal] [--receipt-delay-ms N] [--undeliv N1,N2]';
+const USAGE = 'usage: smsc-sim-cli [--port N] [--system-id ID] [--password PW] [--id-format hex|decimal] [--receipt-delay-ms N] [--undeliv N1,N2]'
+  + ' [--response-delay-ms N] [--receipt-before-response] [--max-per-second N]';
+
+/** A non-negative number from a flag, or an error naming it. */
+function amount(flag: string, value: string): number {
+  const n = Number(value);
+  if (value === '' || !Number.isFinite(n) || n < 0) throw new Error(`bad --${flag} ${value}`);
+  return n;
+}
 
 function options(argv: string[]) {
   const { values } = parseArgs({
@@ -24,22 +33,27 @@ function options(argv: string[]) {
       'id-format': { type: 'string', default: 'hex' },
       'receipt-delay-ms': { type: 'string', default: '0' },
       undeliv: { type: 'string', default: '' },
+      'response-delay-ms': { type: 'string', default: '0' },
+      'receipt-before-response': { type: 'boolean', default: false },
+      'max-per-second': { type: 'string' },
     },
   });
   const port = Number(values.port);
-  const delay = Number(values['receipt-delay-ms']);
   const idFormat = values['id-format'];
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${values.port}`);
-  if (!Number.isFinite(delay) || delay < 0) throw new Error(`bad --receipt-delay-ms ${values['receipt-delay-ms']}`);
   if (idFormat !== 'hex' && idFormat !== 'decimal') throw new Error(`bad --id-format ${idFormat}`);
+  const maxPerSecond = values['max-per-second'];
   return {
     port,
     systemId: values['system-id'],
     password: values.password,
     behaviour: {
       idFormat: idFormat as IdFormat,
-      receiptDelayMs: delay,
+      receiptDelayMs: amount('receipt-delay-ms', values['receipt-delay-ms']),
       undelivNumbers: values.undeliv.split(',').filter((n) => n !== ''),
+      responseDelayMs: amount('response-delay-ms', values['response-delay-ms']),
+      receiptBeforeResponse: values['receipt-before-response'],
+      ...(maxPerSecond === undefined ? {} : { maxPerSecond: amount('max-per-second', maxPerSecond) }),
     },
   };
 }

@@ -22,6 +22,10 @@ export interface SimBehaviour {
   receiptDelayMs: number;
   /** Send the receipt before the submit_sm_resp carrying its id. */
   receiptBeforeResponse: boolean;
+  /** Keep receipts back until releaseReceipts() (a receipt delayed as long as a test needs). */
+  holdReceipts: boolean;
+  /** Answer each submit_sm after this long (a distant or busy SMSC: the window fills). */
+  responseDelayMs: number;
   /** Answer ESME_RTHROTTLED to this many further submits (counts down). */
   throttleNext: number;
   /** Answer ESME_RTHROTTLED above this many accepted submits per second. */
@@ -72,9 +76,11 @@ export interface SentReceipt {
   stat: ReceiptStat;
   text: string;
   acked: boolean;
+  /** How often it was sent: an unanswered or refused receipt is sent again, as SMSCs do. */
+  deliveries: number;
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = Object.freeze({
-  idFormat: 'hex', receiptTlvs: true, receiptDelayMs: 0, receiptBeforeResponse: false,
+  idFormat: 'hex', receiptTlvs: true, receiptDelayMs: 0, receiptBeforeResponse: false, holdReceipts: false, responseDelayMs: 0,
   throttleNext: 0, undelivNumbers: [], stall: false,
 });

@@ -3,7 +3,9 @@
  * the test peer for the SMPP connector, and runnable alone (smsc-sim-cli.ts).
  * It records every submit_sm as it arrived, reassembles concatenated parts,
  * sends receipts per part, and misbehaves on request through `behaviour`,
- * which tests may change at any time.
+ * which tests may change at any time. Like a real SMSC it sends a receipt
+ * again when it got no answer (the connection closed first: after the next
+ * bind of that system_id) or an error answer (a second later).
  */
 import type { AddressInfo } from 'node:net';
 import smpp from 'smpp';
@@ -24,7 +26,17 @@ interface Peer {
   rawPdu: () => Buffer | undefined;
   systemId?: string;
   mode?: BindMode;
+  /** Receipts sent on this connection and not answered yet. */
+  unanswered: Set<Pending>;
 }
+
+interface Pending {
+  systemId: string;
+  pdu: smpp.Fields;
+  receipt: SentReceipt;
+}
+
+const RECEIPT_RETRY_MS = 1000;
 
 const BINDS: Array<[string, BindMode]> = [['bind_transceiver', 'trx'], ['bind_transmitter', 'tx'], ['bind_receiver', 'rx']];
 export class SmscSimulator {
@@ -37,7 +49,8 @@ export class SmscSimulator {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly reassembler = new Reassembler();
   /** Receipts for a system_id with no receiver bound yet, delivered on its next bind, as SMSCs store them. */
-  private readonly undelivered: Array<{ systemId: string; pdu: smpp.Fields; receipt: SentReceipt }> = [];
+  private readonly undelivered: Pending[] = [];
+  private readonly held: Array<() => void> = [];
   private recentAccepts: number[] = [];
   private nextPeer = 1;
   private nextId: number;
@@ -79,17 +92,32 @@ export class SmscSimulator {
     for (const peer of this.peers) peer.session.destroy();
   }
 
+  /** Sends up to `count` receipts kept back by behaviour.holdReceipts, oldest first; returns how many. */
+  releaseReceipts(count = Infinity): number {
+    const due = this.held.splice(0, count);
+    for (const send of due) send();
+    return due.length;
+  }
+
+  /** Receipts kept back by behaviour.holdReceipts. */
+  get heldReceipts(): number {
+    return this.held.length;
+  }
+
   /** Connections currently open (bound or not). */
   get connections(): number {
     return this.peers.size;
   }
 
   private accept(session: smpp.Session): void {
-    const peer: Peer = { id: this.nextPeer++, session, rawPdu: tapRawPdus(session.socket) };
+    const peer: Peer = { id: this.nextPeer++, session, rawPdu: tapRawPdus(session.socket), unanswered: new Set() };
     this.peers.add(peer);
     // Without an 'error' listener a reset by the peer would crash the process.
     session.on('error', (err: Error) => this.log('peer-error', { peer: peer.id, err: err.message }));
-    session.on('close', () => this.peers.delete(peer));
+    session.on('close', () => {
+      this.peers.delete(peer);
+      for (const p of peer.unanswered) this.redeliver(p);
+    });
     for (const [command, mode] of BINDS) session.on(command, (pdu: smpp.PDU) => this.onBind(peer, pdu, mode));
     session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
     session.on('unbind', (pdu: smpp.PDU) => {
@@ -138,10 +166,17 @@ export class SmscSimulator {
     record.messageId = this.formatId(id, this.behaviour.idFormat);
     this.recentAccepts.push(this.now());
     const stat: ReceiptStat = matches(this.behaviour.undelivNumbers, record.destination.addr) ? 'UNDELIV' : 'DELIVRD';
-    const receipt = wantsReceipt(record.registeredDelivery, stat) ? () => this.sendReceipt(peer, record, id, stat) : undefined;
-    if (receipt && this.behaviour.receiptBeforeResponse) receipt();
-    reply(SMPP_STATUS.ROK, { message_id: record.messageId });
-    if (receipt && !this.behaviour.receiptBeforeResponse) this.later(receipt, this.behaviour.receiptDelayMs);
+    const b = this.behaviour;
+    const send = () => this.sendReceipt(peer, record, id, stat);
+    const receipt = !wantsReceipt(record.registeredDelivery, stat) ? undefined : b.holdReceipts ? () => void this.held.push(send) : send;
+    if (receipt && b.receiptBeforeResponse) receipt();
+    const respond = (): void => {
+      if (!peer.session.socket.writable) return;
+      reply(SMPP_STATUS.ROK, { message_id: record.messageId });
+      if (receipt && !b.receiptBeforeResponse) this.later(receipt, b.receiptDelayMs);
+    };
+    if (b.responseDelayMs > 0) this.later(respond, b.responseDelayMs);
+    else respond();
     this.reassemble(record, submit);
   }
 
@@ -203,31 +238,42 @@ export class SmscSimulator {
       Object.assign(pdu, { receipted_message_id: record.messageId, message_state: MESSAGE_STATE[stat] });
       if (stat !== 'DELIVRD') pdu['network_error_code'] = Buffer.from([0x03, 0x00, 0x01]);
     }
-    const receipt: SentReceipt = { messageId: record.messageId!, destination: record.destination.addr, stat, text, acked: false };
+    const receipt: SentReceipt = { messageId: record.messageId!, destination: record.destination.addr, stat, text, acked: false, deliveries: 0 };
     this.receipts.push(receipt);
-    const peer = this.receiverFor(origin);
-    if (peer) this.deliver(peer, pdu, receipt);
-    else this.undelivered.push({ systemId: origin.systemId!, pdu, receipt });
+    this.redeliver({ systemId: origin.systemId!, pdu, receipt }, origin);
+  }
+
+  /** Sends a receipt to a receiver of its system_id (`origin` first), or keeps it for the next bind. */
+  private redeliver(p: Pending, origin?: Peer): void {
+    const peer = this.receiverFor(p.systemId, origin);
+    if (peer) this.deliver(peer, p);
+    else this.undelivered.push(p);
   }
 
   /** The submitting connection if it can receive, else another receiver bound with the same system_id. */
-  private receiverFor(origin: Peer): Peer | undefined {
+  private receiverFor(systemId: string, origin?: Peer): Peer | undefined {
     const canReceive = (p: Peer): boolean => (p.mode === 'trx' || p.mode === 'rx') && p.session.socket.writable;
-    if (this.peers.has(origin) && canReceive(origin)) return origin;
-    return [...this.peers].find((p) => p.systemId === origin.systemId && canReceive(p));
+    if (origin && this.peers.has(origin) && canReceive(origin)) return origin;
+    return [...this.peers].find((p) => p.systemId === systemId && canReceive(p));
   }
 
-  private deliver(peer: Peer, pdu: smpp.Fields, receipt: SentReceipt): void {
-    peer.session.deliver_sm(pdu, (resp) => {
+  private deliver(peer: Peer, p: Pending): void {
+    const { receipt } = p;
+    peer.unanswered.add(p);
+    receipt.deliveries++;
+    peer.session.deliver_sm(p.pdu, (resp) => {
+      peer.unanswered.delete(p);
       receipt.acked = resp.command_status === SMPP_STATUS.ROK;
+      this.log('receipt-answered', { peer: peer.id, msgId: receipt.messageId, status: resp.command_status });
+      if (!receipt.acked) this.later(() => this.redeliver(p), RECEIPT_RETRY_MS);
     });
-    this.log('receipt', { peer: peer.id, msgId: receipt.messageId, stat: receipt.stat });
+    this.log('receipt', { peer: peer.id, msgId: receipt.messageId, stat: receipt.stat, ...(receipt.deliveries > 1 ? { again: receipt.deliveries - 1 } : {}) });
   }
 
   private flushUndelivered(peer: Peer): void {
     const waiting = this.undelivered.filter((u) => u.systemId === peer.systemId);
     this.undelivered.splice(0, this.undelivered.length, ...this.undelivered.filter((u) => u.systemId !== peer.systemId));
-    for (const u of waiting) this.deliver(peer, u.pdu, u.receipt);
+    for (const u of waiting) this.deliver(peer, u);
   }
 
   private acceptsInLastSecond(): number {

@@ -23,7 +23,10 @@ interface Ctx {
   peers: Peer[];
 }
 
-async function connect(ctx: Ctx): Promise<Peer> {
+/** How a test peer answers a deliver_sm: a command_status, or null for no answer at all. */
+type Answering = (pdu: smpp.PDU) => number | null;
+
+async function connect(ctx: Ctx, answer: Answering = () => 0): Promise<Peer> {
   const session = await new Promise<smpp.Session>((resolve, reject) => {
     const s = smpp.connect({ host: '127.0.0.1', port: ctx.port }, () => resolve(s));
     s.once('error', reject);
@@ -34,7 +37,8 @@ async function connect(ctx: Ctx): Promise<Peer> {
   // The package leaves deliver_sm_resp to us; unanswered, a real SMSC would resend.
   session.on('deliver_sm', (pdu: smpp.PDU) => {
     peer.delivered.push(pdu);
-    session.send(pdu.response());
+    const status = answer(pdu);
+    if (status !== null) session.send(pdu.response({ command_status: status }));
   });
   ctx.peers.push(peer);
   return peer;
@@ -44,8 +48,8 @@ type Call = 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver' | 'submit_
 const call = (peer: Peer, command: Call, fields: smpp.Fields = {}): Promise<smpp.PDU> =>
   new Promise((resolve) => peer.session[command](fields, resolve));
 
-async function bound(ctx: Ctx, command: Call = 'bind_transceiver'): Promise<Peer> {
-  const peer = await connect(ctx);
+async function bound(ctx: Ctx, command: Call = 'bind_transceiver', answer?: Answering): Promise<Peer> {
+  const peer = await connect(ctx, answer);
   const resp = await call(peer, command, CREDENTIALS);
   assert.is(resp.command_status, 0, 'bind');
   return peer;
@@ -285,6 +289,53 @@ misbehave('smsc-sim :: transmitter + receiver :: receipt goes to the receiver, o
   await call(tx, 'submit_sm', gsmSubmit('4915100000001', 'direct'));
   await waitFor('direct receipt', () => rx.delivered.length === 2);
   assert.is(tx.delivered.length, 0);
+});
+
+misbehave('smsc-sim :: hold receipts :: none until released, then oldest first, as many as asked', async (ctx) => {
+  ctx.sim.set({ holdReceipts: true });
+  const peer = await bound(ctx);
+  const first = await call(peer, 'submit_sm', gsmSubmit('4915100000001', 'one'));
+  await call(peer, 'submit_sm', gsmSubmit('4915100000001', 'two'));
+  await waitFor('both receipts held', () => ctx.sim.heldReceipts === 2);
+  await call(peer, 'enquire_link'); // a round trip: a receipt sent meanwhile would have arrived
+  assert.is(peer.delivered.length, 0);
+  assert.is(ctx.sim.releaseReceipts(1), 1);
+  await waitFor('first receipt', () => peer.delivered.length === 1);
+  assert.ok(sameMessageId(receiptOf(peer.delivered[0]!)!.id, first['message_id'] as string));
+  assert.equal([ctx.sim.releaseReceipts(), ctx.sim.heldReceipts], [1, 0]);
+  await waitFor('second receipt', () => peer.delivered.length === 2);
+});
+
+misbehave('smsc-sim :: a receipt unanswered when the connection closes :: sent again after the next bind of that system_id', async (ctx) => {
+  const mute = await bound(ctx, 'bind_transceiver', () => null);
+  await call(mute, 'submit_sm', gsmSubmit('4915100000001', 'again'));
+  await waitFor('receipt, unanswered', () => mute.delivered.length === 1);
+  mute.session.destroy();
+  await mute.closed;
+  const next = await bound(ctx);
+  await waitFor('the same receipt again', () => next.delivered.length === 1 && ctx.sim.receipts[0]!.acked);
+  assert.equal([ctx.sim.receipts.length, ctx.sim.receipts[0]!.deliveries], [1, 2]);
+  assert.is(receiptOf(next.delivered[0]!)!.id, receiptOf(mute.delivered[0]!)!.id);
+});
+
+misbehave('smsc-sim :: a receipt answered with an error :: sent again on the same connection', async (ctx) => {
+  let refusals = 1;
+  const peer = await bound(ctx, 'bind_transceiver', () => (refusals-- > 0 ? 0x08 : 0));
+  await call(peer, 'submit_sm', gsmSubmit('4915100000001', 'retry'));
+  await waitFor('receipt twice, answered the second time', () => peer.delivered.length === 2 && ctx.sim.receipts[0]!.acked, 4000);
+  assert.equal([ctx.sim.receipts.length, ctx.sim.receipts[0]!.deliveries], [1, 2]);
+});
+
+misbehave('smsc-sim :: response delay :: the submit is recorded at once, answered later', async (ctx) => {
+  ctx.sim.set({ responseDelayMs: 200 });
+  const peer = await bound(ctx);
+  let answered = false;
+  const resp = call(peer, 'submit_sm', gsmSubmit('4915100000001', 'slow')).then((r) => ((answered = true), r));
+  await waitFor('recorded', () => ctx.sim.received.length === 1);
+  assert.not.ok(answered);
+  assert.is((await resp).command_status, 0);
+  await waitFor('receipt after the answer', () => peer.delivered.length === 1);
+  assert.equal(peer.order.slice(1), ['submit_sm_resp', 'deliver_sm']);
 });
 
 bind.run();
