@@ -31,6 +31,22 @@ export interface DeliveryReport {
   status: 'delivered' | 'failed' | 'expired' | 'rejected' | 'enroute';
   at: Date;
   reason?: string;
+  /**
+   * Set when the report is about one part of a multipart SMS whose outcome
+   * is still open (SMPP: one receipt per part): that part was delivered.
+   * The dispatcher records it, so that after a restart resume() can tell
+   * the connector which parts need no receipt any more.
+   */
+  part?: { index: number; of: number };
+}
+
+/** An SMS submitted before a restart, handed back to its connector to follow up. */
+export interface ResumeItem {
+  id: string;
+  to: string;
+  connectorMessageId: string;
+  /** Parts (1-based) recorded as delivered before the restart (reports with `part`). */
+  deliveredParts?: number[];
 }
 
 /** What an operator (logs, portal) and the router (failover "when down") need to know about a connector now. */
@@ -59,8 +75,12 @@ export interface Connector {
    * did the connector take this SMS? 'unknown' when the protocol cannot tell.
    */
   lookup(id: string): Promise<LookupResult>;
-  /** Follow up SMS submitted before a restart (e.g. re-arm receipt timers). */
-  resume(items: Array<{ id: string; to: string; connectorMessageId: string }>): void;
+  /**
+   * Follow up SMS submitted before a restart (e.g. re-arm receipt timers).
+   * The dispatcher calls it once at start, after settling interrupted
+   * handovers, with an empty list when there is nothing to follow.
+   */
+  resume(items: ResumeItem[]): void;
   /**
    * A listener may return a promise that settles once the report is durably
    * stored; a connector whose aggregator resends unacknowledged reports

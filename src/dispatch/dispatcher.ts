@@ -122,14 +122,20 @@ export class Dispatcher {
     return true;
   }
 
+  /**
+   * Resolves once the report is in the store (or kept until its submit
+   * answer is, and handled then). Nothing here awaits before the store
+   * write is started: reports of one SMS are written in arrival order.
+   */
   private async onReport(connector: string, r: DeliveryReport): Promise<void> {
     const id = this.book.find(connector, r.connectorMessageId);
     const m = id ? this.o.store.get(id) : undefined;
-    if (!m || m.status !== 'submitted') {
-      if (!m) this.book.keepEarly(connector, r, this.now().getTime());
+    if (!m) return this.book.keepEarly(connector, r, this.now().getTime());
+    if (m.status !== 'submitted' || r.status === 'enroute') return;
+    if (r.part) {
+      if (r.status === 'delivered') await this.record.partDelivered(m, connector, r.part, r.at);
       return;
     }
-    if (r.status === 'enroute') return;
     this.book.forget(connector, r.connectorMessageId);
     await this.record.finish(m, r.status, r.reason, connector, r.at);
   }
@@ -142,8 +148,9 @@ export class Dispatcher {
     this.book.dropExpiredEarly(now);
     const limit = now - this.o.receiptTimeoutHours * 3600_000;
     for (const m of this.o.store.inStatus('submitted')) {
-      if (Date.parse(m.history.at(-1)!.at) >= limit) continue;
+      // Counted from the handover: part reports since then do not extend the wait.
       const via = submittedVia(m);
+      if (Date.parse(via?.at ?? m.history.at(-1)!.at) >= limit) continue;
       if (via) this.book.forget(via.connector, via.connectorMessageId);
       void this.record.finish(m, 'expired', `no delivery report within ${this.o.receiptTimeoutHours} h`, via?.connector)
         .catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message }));

@@ -7,7 +7,8 @@ import type { LogFn } from '../log.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
 import type { ConnectorPool } from './connector-pool.js';
 import type { Recorder } from './record.js';
-import { submittedVia, type ReportBook } from './report-book.js';
+import type { ResumeItem } from '../connectors/types.js';
+import { deliveredParts, submittedVia, type ReportBook } from './report-book.js';
 
 export interface ReconcileDeps {
   store: MessageStore;
@@ -42,14 +43,16 @@ async function settleSubmitting(d: ReconcileDeps, m: SmsMessage): Promise<void> 
   return d.record.finish(m, 'failed', `interrupted while being handed to the carrier (${name}) and the carrier cannot tell whether it arrived; not sent again to avoid a duplicate`, name);
 }
 
+/** Every connector hears resume() once, even with nothing to follow: until then an SMPP connector holds back unknown receipts. */
 function resumeSubmitted(d: ReconcileDeps): void {
-  const byConnector = new Map<string, Array<{ id: string; to: string; connectorMessageId: string }>>();
+  const byConnector = new Map<string, ResumeItem[]>(d.pool.names.map((name) => [name, []]));
   for (const m of d.store.inStatus('submitted')) {
     // A submitted message always carries the connector and id its `submitted` event recorded.
     const via = submittedVia(m)!;
     d.book.track(via.connector, via.connectorMessageId, m.id);
+    const parts = deliveredParts(m);
     const list = byConnector.get(via.connector) ?? [];
-    list.push({ id: m.id, to: m.to, connectorMessageId: via.connectorMessageId });
+    list.push({ id: m.id, to: m.to, connectorMessageId: via.connectorMessageId, ...(parts.length ? { deliveredParts: parts } : {}) });
     byConnector.set(via.connector, list);
   }
   for (const [name, items] of byConnector) {

@@ -31,8 +31,17 @@ export class Recorder {
     await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, 'submitted') });
     this.o.book.track(connector, connectorMessageId, m.id);
     this.o.log('sms-submitted', { msgId: m.id, to: m.to, connector, connectorMessageId, segments: m.segments, account: m.account });
-    const early = this.o.book.takeEarly(connector, connectorMessageId);
-    if (early) await this.o.onEarlyReport(connector, early);
+    // Started in arrival order without waiting in between: the store writes them in that order.
+    const early = this.o.book.takeEarly(connector, connectorMessageId).map((e) => this.o.onEarlyReport(connector, e.r).finally(e.settle));
+    await Promise.all(early);
+  }
+
+  /** One part of a multipart SMS delivered, the others still outstanding (see StatusEvent.part); once per part. */
+  async partDelivered(m: SmsMessage, connector: string, part: { index: number; of: number }, at: Date): Promise<void> {
+    if (m.history.some((e) => e.part?.index === part.index && e.connector === connector)) return;
+    const event = { ...this.event('submitted', `part ${part.index} of ${part.of} delivered`, at), connector, part: { ...part, status: 'delivered' as const } };
+    await this.o.store.transition(m.id, { event });
+    this.o.log('sms-part-delivered', { msgId: m.id, connector, part: part.index, of: part.of });
   }
 
   /** Back in the queue until `notBefore`; `attempts` is recorded here when no connector was called in this attempt. */

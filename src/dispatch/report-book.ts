@@ -12,18 +12,36 @@ export const EARLY_REPORT_TTL_MS = 10 * 60_000;
 
 const keyOf = (connector: string, connectorMessageId: string) => `${connector}\u0000${connectorMessageId}`;
 
-/** The connector and its id from the `submitted` event (the latest event carrying an id). */
-export function submittedVia(m: Pick<SmsMessage, 'history'>): { connector: string; connectorMessageId: string } | undefined {
+/** The connector, its id and the time from the `submitted` event (the latest event carrying an id). */
+export function submittedVia(m: Pick<SmsMessage, 'history'>): { connector: string; connectorMessageId: string; at: string } | undefined {
   for (let i = m.history.length - 1; i >= 0; i--) {
     const e = m.history[i];
-    if (e.connectorMessageId) return { connector: e.connector ?? '', connectorMessageId: e.connectorMessageId };
+    if (e.connectorMessageId) return { connector: e.connector ?? '', connectorMessageId: e.connectorMessageId, at: e.at };
   }
   return undefined;
 }
 
+/** Parts (1-based) recorded as delivered since the `submitted` event, in order. */
+export function deliveredParts(m: Pick<SmsMessage, 'history'>): number[] {
+  const parts: number[] = [];
+  for (let i = m.history.length - 1; i >= 0 && !m.history[i].connectorMessageId; i--) {
+    const part = m.history[i].part;
+    if (part?.status === 'delivered') parts.unshift(part.index);
+  }
+  return parts;
+}
+
+/** A report kept until its submit answer is recorded; `settle` ends the wait of whoever handed it in. */
+export interface EarlyReport {
+  r: DeliveryReport;
+  until: number;
+  settle: () => void;
+}
+
 export class ReportBook {
   private readonly ours = new Map<string, string>();
-  private readonly early = new Map<string, { r: DeliveryReport; until: number }>();
+  /** Several per key: the parts of a multipart SMS report one by one. */
+  private readonly early = new Map<string, EarlyReport[]>();
 
   track(connector: string, connectorMessageId: string, msgId: string): void {
     this.ours.set(keyOf(connector, connectorMessageId), msgId);
@@ -38,19 +56,34 @@ export class ReportBook {
     this.ours.delete(keyOf(connector, connectorMessageId));
   }
 
-  keepEarly(connector: string, r: DeliveryReport, now: number): void {
-    this.early.set(keyOf(connector, r.connectorMessageId), { r, until: now + EARLY_REPORT_TTL_MS });
+  /**
+   * Keeps a report whose submit answer is not recorded yet. The promise
+   * settles once it was handled after that answer (see takeEarly) or
+   * dropped, so a connector can hold back its acknowledgement until then.
+   */
+  keepEarly(connector: string, r: DeliveryReport, now: number): Promise<void> {
+    const k = keyOf(connector, r.connectorMessageId);
+    return new Promise<void>((settle) => {
+      const list = this.early.get(k) ?? [];
+      list.push({ r, until: now + EARLY_REPORT_TTL_MS, settle });
+      this.early.set(k, list);
+    });
   }
 
-  /** A report that came before its submit answer, now that the answer is recorded (taken out of the buffer). */
-  takeEarly(connector: string, connectorMessageId: string): DeliveryReport | undefined {
+  /** The reports that came before their submit answer, in arrival order, now that the answer is recorded (taken out of the buffer). */
+  takeEarly(connector: string, connectorMessageId: string): EarlyReport[] {
     const k = keyOf(connector, connectorMessageId);
-    const e = this.early.get(k);
+    const list = this.early.get(k) ?? [];
     this.early.delete(k);
-    return e?.r;
+    return list;
   }
 
   dropExpiredEarly(now: number): void {
-    for (const [k, v] of this.early) if (v.until < now) this.early.delete(k);
+    for (const [k, list] of this.early) {
+      const keep = list.filter((e) => e.until >= now);
+      for (const e of list) if (e.until < now) e.settle();
+      if (keep.length) this.early.set(k, keep);
+      else this.early.delete(k);
+    }
   }
 }

@@ -95,9 +95,9 @@ export function rfc5322Date(iso: string | Date): string {
   return new Date(iso).toUTCString().replace(/GMT$/, '+0000');
 }
 
-/** The latest history entry for `status`: a retried SMS can pass a stage more than once. */
+/** The latest history entry for `status`: a retried SMS can pass a stage more than once. Part records do not count (see StatusEvent.part). */
 export function eventFor(sms: SmsMessage, status: SmsStatus): StatusEvent | undefined {
-  return lastOf(sms.history, (e) => e.status === status);
+  return lastOf(sms.history, (e) => e.status === status && !e.part);
 }
 
 // Array#findLast is ES2023; the project targets ES2022.
@@ -124,7 +124,7 @@ export function confirmationView(
     // `submitting` is an internal crash marker; the clerk sees when it left us (`submitted`).
     stages: sms.history
       .filter((e) => e.status !== 'submitting')
-      .map((e) => ({ label: e.until ? 'Held' : STAGE_LABEL[e.status], at: formatTime(e.at, opts.timeZone), reason: e.reason })),
+      .map((e) => ({ label: e.part ? `Part ${e.part.index} of ${e.part.of} delivered` : e.until ? 'Held' : STAGE_LABEL[e.status], at: formatTime(e.at, opts.timeZone), reason: e.part ? undefined : e.reason })),
     id: sms.id,
     connectorMessageId: connectorMessageIdOf(sms),
     originalSubject: sms.mail.subject,

@@ -38,6 +38,13 @@ export interface StatusEvent {
   /** For a `cancelled` event: who asked (`reply from clerk@acme.test`, `api user erp`), or the earlier SMS this one duplicates. */
   by?: string;
   duplicateOf?: string;
+  /**
+   * Set on a `submitted` event that records one part of a multipart SMS as
+   * delivered while others are outstanding (SMPP receipts come per part and
+   * are not sent again once answered): after a restart the connector is
+   * told which parts need no receipt any more.
+   */
+  part?: { index: number; of: number; status: 'delivered' };
 }
 
 /** Which confirmations the sender gets. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { ResumeItem } from '../../src/connectors/types.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 import type { SmsMessage, StatusEvent } from '../../src/store/types.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
@@ -69,6 +70,38 @@ R('restart :: each submitting SMS is asked of its own connector; taken → submi
     second.report('SAME-1', 'delivered');
     await waitFor('R.1 delivered', () => b.store.get('R.1')!.status === 'delivered');
     assert.is(b.store.get('R.1')!.history.at(-1)!.connector, 'second');
+  } finally {
+    await b.stop();
+  }
+});
+
+/** Remembers what resume() was given. */
+class ResumeRecorder extends ScriptedSimulator {
+  resumed?: ResumeItem[];
+  override resume(items: ResumeItem[]): void {
+    this.resumed = items;
+    super.resume(items);
+  }
+}
+
+R('restart :: SMS in submitted go back to their own connector with the parts recorded delivered; a connector with none still hears resume()', async ({ dir }) => {
+  const store = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+  await store.open();
+  await store.accept({ messages: [sms('P.1')], dedupKeys: [undefined] });
+  const events: StatusEvent[] = [
+    { status: 'submitting', at: at(), connector: 'second' },
+    { status: 'submitted', at: at(), connector: 'second', connectorMessageId: 'p1 p2 p3' },
+    { status: 'submitted', at: at(), connector: 'second', part: { index: 1, of: 3, status: 'delivered' }, reason: 'part 1 of 3 delivered' },
+  ];
+  for (const event of events) await store.transition('P.1', { event });
+  await store.close();
+  const first = new ResumeRecorder('first', { deliveryDelayMs: 3600_000 });
+  const second = new ResumeRecorder('second', { deliveryDelayMs: 3600_000 });
+  const connectors = [{ name: 'first', type: 'simulator' as const }, { name: 'second', type: 'simulator' as const }];
+  const b = await startTestBridge({ connectors }, dir, { connectors: { first, second } });
+  try {
+    assert.equal(first.resumed, []);
+    assert.equal(second.resumed, [{ id: 'P.1', to: '+4915112345678', connectorMessageId: 'p1 p2 p3', deliveredParts: [1] }]);
   } finally {
     await b.stop();
   }

@@ -1,0 +1,51 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { DeliveryReport } from '../../src/connectors/types.js';
+import { deliveredParts, EARLY_REPORT_TTL_MS, ReportBook, submittedVia } from '../../src/dispatch/report-book.js';
+import type { StatusEvent } from '../../src/store/types.js';
+
+const B = suite('dispatch report book');
+
+const report = (status: DeliveryReport['status'], part?: number): DeliveryReport =>
+  ({ connectorMessageId: 'a b c', status, at: new Date(0), ...(part ? { part: { index: part, of: 3 } } : {}) });
+
+B('report book :: reports before their submit answer :: all kept in arrival order, each wait settled once handled', async () => {
+  const book = new ReportBook();
+  const settled: string[] = [];
+  const waits = [report('delivered', 1), report('delivered', 2), report('delivered')].map((r, i) =>
+    book.keepEarly('smsc', r, 0).then(() => settled.push(`#${i}`)));
+  assert.equal(book.takeEarly('other', 'a b c'), [], 'another connector\'s id is another message');
+  const early = book.takeEarly('smsc', 'a b c');
+  assert.equal(early.map((e) => e.r.part?.index ?? 'message'), [1, 2, 'message']);
+  assert.equal(book.takeEarly('smsc', 'a b c'), [], 'taken out');
+  for (const e of early) e.settle();
+  await Promise.all(waits);
+  assert.equal(settled, ['#0', '#1', '#2']);
+});
+
+B('report book :: a report nobody claims :: kept for its time, then dropped, and its wait ends', async () => {
+  const book = new ReportBook();
+  let ended = false;
+  const wait = book.keepEarly('smsc', report('delivered'), 1000).then(() => (ended = true));
+  book.dropExpiredEarly(1000 + EARLY_REPORT_TTL_MS);
+  await Promise.resolve();
+  assert.not.ok(ended, 'still within its time');
+  book.dropExpiredEarly(1001 + EARLY_REPORT_TTL_MS);
+  await wait;
+  assert.equal(book.takeEarly('smsc', 'a b c'), []);
+});
+
+B('report book :: history :: the submitted event\'s connector, id and time; parts delivered since', () => {
+  const history: StatusEvent[] = [
+    { status: 'accepted', at: 't0' },
+    { status: 'submitting', at: 't1', connector: 'smsc' },
+    { status: 'submitted', at: 't2', connector: 'smsc', connectorMessageId: 'a b c' },
+    { status: 'submitted', at: 't3', connector: 'smsc', part: { index: 2, of: 3, status: 'delivered' } },
+    { status: 'submitted', at: 't4', connector: 'smsc', part: { index: 1, of: 3, status: 'delivered' } },
+  ];
+  assert.equal(submittedVia({ history }), { connector: 'smsc', connectorMessageId: 'a b c', at: 't2' });
+  assert.equal(deliveredParts({ history }), [2, 1]);
+  assert.equal(deliveredParts({ history: history.slice(0, 3) }), []);
+});
+
+B.run();
