@@ -6,21 +6,26 @@
  *
  * The id we hand back is the SMSC's ids of all parts, joined by spaces (a
  * receipt's text cannot contain an id with a space, so the join is
- * reversible): after a restart resume() follows the parts from it alone.
+ * reversible): after a restart resume() follows the parts from it, and
+ * from the parts the dispatcher recorded as delivered (part reports).
+ *
+ * A deliver_sm is answered once what it decided is stored (see onDeliver),
+ * so a crash never swallows a receipt: the SMSC sends unanswered ones again.
  */
 import { readFile } from 'node:fs/promises';
 import type { LogFn } from '../../log.js';
 import { TokenBucket, realClock, type RateLimitClock } from '../rate-limit.js';
-import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../types.js';
+import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
 import { ConcatRefs } from './concat.js';
 import type { SmppConnectorOptions } from './config.js';
 import { parseOverrides } from './errors.js';
 import { PartSender, type PartOutcome } from './part-sender.js';
 import { planSubmit, type Plan } from './plan.js';
 import { receiptOf } from './receipt-in.js';
+import type { ParsedReceipt } from './receipt.js';
 import { SmppSession } from './session.js';
 import { realTimers, type Timers } from './socket.js';
-import { ReceiptTracker } from './tracker.js';
+import { ReceiptTracker, type Tracked } from './tracker.js';
 
 export type { SmppConnectorOptions } from './config.js';
 
@@ -54,6 +59,12 @@ export class SmppConnector implements Connector {
   private readonly now: () => Date;
   private lastError?: string;
   private stopping = false;
+  /** submit() calls under way: an unknown receipt may be for one of them. */
+  private submitting = 0;
+  /** resume() was called: every SMS submitted before a restart is known. */
+  private resumed = false;
+  /** Answers of receipts kept early, waiting for the SMS they belong to. */
+  private readonly earlyAnswers = new Map<ParsedReceipt, Answer>();
 
   constructor(private readonly o: SmppConnectorOptions, deps: SmppConnectorDeps = {}) {
     const { overrides, problems } = parseOverrides(o.statusOverrides);
@@ -94,6 +105,9 @@ export class SmppConnector implements Connector {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // Not stored: refused (temporarily), so the SMSC sends them again after the next bind.
+    for (const answer of this.earlyAnswers.values()) answer.refuse();
+    this.earlyAnswers.clear();
     await this.session.stop();
   }
 
@@ -112,15 +126,27 @@ export class SmppConnector implements Connector {
     return { found: 'unknown' };
   }
 
-  resume(items: Array<{ id: string; to: string; connectorMessageId: string }>): void {
+  resume(items: ResumeItem[]): void {
     for (const item of items) {
       const parts = item.connectorMessageId.split(' ').filter((p) => p !== '');
-      if (parts.length > 0) this.emitLater(this.tracker.track(item.connectorMessageId, parts));
+      if (parts.length > 0) this.follow(this.tracker.track(item.connectorMessageId, parts, { delivered: item.deliveredParts ?? [] }));
     }
+    this.resumed = true;
+    this.releaseUnclaimed();
   }
 
   async submit(sms: OutboundSms): Promise<SubmitResult> {
     if (this.stopping) return { ok: false, temporary: true, reason: `connector ${this.name} is stopping` };
+    this.submitting++;
+    try {
+      return await this.submitParts(sms);
+    } finally {
+      this.submitting--;
+      this.releaseUnclaimed();
+    }
+  }
+
+  private async submitParts(sms: OutboundSms): Promise<SubmitResult> {
     let plan: Plan;
     try {
       plan = planSubmit(sms, this.o, () => this.nextRef(sms.to));
@@ -155,7 +181,7 @@ export class SmppConnector implements Connector {
     }
     const connectorMessageId = ids.join(' ');
     this.lastError = undefined;
-    if (this.o.registeredDelivery & 0x03) this.emitLater(this.tracker.track(connectorMessageId, ids, release));
+    if (this.o.registeredDelivery & 0x03) this.follow(this.tracker.track(connectorMessageId, ids, { onDone: release }));
     else release();
     return { ok: true, connectorMessageId, parts: ids.length };
   }
@@ -176,26 +202,56 @@ export class SmppConnector implements Connector {
 
   /**
    * Answers ESME_ROK always: an error would make the SMSC send the same PDU
-   * again, forever. The answer waits for listeners that return a promise
-   * (up to ACK_WAIT_MS): one that resolves once the report is on disk makes
-   * a crash before that harmless, because the SMSC resends an unanswered
-   * receipt after the next bind.
+   * again, forever. The answer waits (up to ACK_WAIT_MS) for listeners that
+   * return a promise: one that resolves once the report is on disk makes a
+   * crash before that harmless, because the SMSC resends an unanswered
+   * receipt after the next bind. A receipt for a part not known yet waits
+   * the same way while a submit (or the resume after a restart) may still
+   * claim it; then the reports it helped decide are what it waits for.
    */
   private onDeliver(receipt: ReturnType<typeof receiptOf>): number | Promise<number> {
     if (receipt.kind === 'other') {
       this.log('smpp-deliver-ignored', { connector: this.name, reason: receipt.reason });
       return 0;
     }
-    const pending = this.emit(this.tracker.onReceipt(receipt.receipt));
+    const { reports, kept } = this.tracker.onReceipt(receipt.receipt);
+    if (kept) {
+      if (!this.mayClaim()) return 0;
+      const answer = new Answer();
+      this.earlyAnswers.set(receipt.receipt, answer);
+      return answer.after(ACK_WAIT_MS, () => this.earlyAnswers.delete(receipt.receipt));
+    }
+    const pending = this.emit(reports);
     if (pending.length === 0) return 0;
-    let timer: NodeJS.Timeout | undefined;
-    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, ACK_WAIT_MS)));
-    return Promise.race([Promise.allSettled(pending), cap]).then(() => (clearTimeout(timer), 0));
+    const answer = new Answer();
+    answer.when(Promise.allSettled(pending));
+    return answer.after(ACK_WAIT_MS);
   }
 
-  /** Reports decided while submit() or resume() runs go out after it returned, in protocol order. */
-  private emitLater(reports: DeliveryReport[]): void {
-    if (reports.length > 0) setImmediate(() => void this.emit(reports));
+  /** An unknown receipt may still find its SMS: a submit is under way, or the restart's resume() has not come yet. */
+  private mayClaim(): boolean {
+    return !this.stopping && (this.submitting > 0 || !this.resumed);
+  }
+
+  /** Early receipts nobody can claim any more are answered now (the tracker keeps them a while, in case). */
+  private releaseUnclaimed(): void {
+    if (this.mayClaim()) return;
+    for (const answer of this.earlyAnswers.values()) answer.when(Promise.resolve());
+    this.earlyAnswers.clear();
+  }
+
+  /**
+   * Emits what track() decided after the caller returned (submit's result
+   * first, in protocol order); the early receipts it applied are answered
+   * once those reports' listeners settled.
+   */
+  private follow(t: Tracked): void {
+    const answers = t.applied.map((r) => this.earlyAnswers.get(r)).filter((a): a is Answer => a !== undefined);
+    for (const r of t.applied) this.earlyAnswers.delete(r);
+    const emitted = t.reports.length === 0
+      ? Promise.resolve()
+      : new Promise<unknown>((resolve) => setImmediate(() => resolve(Promise.allSettled(this.emit(t.reports)))));
+    for (const a of answers) a.when(emitted);
   }
 
   /** Calls every listener; returns the promises of those that returned one. */
@@ -209,6 +265,30 @@ export class SmppConnector implements Connector {
       }
     }
     return pending;
+  }
+}
+
+/** The deliver_sm_resp of one receipt: ESME_ROK once `when` settled or the wait ran out; refused (an error) to be sent again. */
+class Answer {
+  private settle!: (status: number) => void;
+  private fail!: (e: Error) => void;
+  private readonly status = new Promise<number>((resolve, reject) => ((this.settle = resolve), (this.fail = reject)));
+
+  when(done: Promise<unknown>): void {
+    void done.then(() => this.settle(0), () => this.settle(0));
+  }
+
+  refuse(): void {
+    this.fail(new Error('connector stopping before the receipt was stored; the SMSC sends it again'));
+  }
+
+  /** The status for the link, at the latest after `ms` (then ESME_ROK, and `onTimeout` runs). */
+  after(ms: number, onTimeout?: () => void): Promise<number> {
+    const timer = setTimeout(() => {
+      onTimeout?.();
+      this.settle(0);
+    }, ms);
+    return this.status.finally(() => clearTimeout(timer));
   }
 }
 

@@ -3,7 +3,11 @@
  *
  * An SMS sent in N parts gets N receipts. It is delivered only when every
  * part is; the first part that fails (or expires, or is rejected) decides
- * the message's status at once, and the reason says which part. A receipt
+ * the message's status at once, and the reason says which part. A part
+ * delivered while others are outstanding is reported on its own (a report
+ * with `part`), so that the dispatcher can record it: after a restart the
+ * SMSC does not send an answered receipt again, and track() is told which
+ * parts were delivered before. A receipt
  * whose part is not known yet (it overtook its submit_sm_resp) is kept for
  * a while and applied when the part is tracked. Both maps are bounded by
  * time; the early one also by count, because an SMSC can send receipts for
@@ -24,7 +28,13 @@ export interface TrackerOptions {
   log: (evt: string, data: Record<string, unknown>) => void;
 }
 
-interface Tracked {
+/** What track() decided: reports to emit, and the early receipts it applied (their answer may wait for those reports). */
+export interface Tracked {
+  reports: DeliveryReport[];
+  applied: ParsedReceipt[];
+}
+
+interface Message {
   connectorMessageId: string;
   parts: Part[];
   until: number;
@@ -34,7 +44,7 @@ interface Tracked {
 }
 
 interface Part {
-  message: Tracked;
+  message: Message;
   index: number;
   id: string;
   status?: ReceiptStatus;
@@ -50,7 +60,7 @@ const SWEEP_EVERY_MS = 10_000;
 export class ReceiptTracker {
   private readonly parts: IdIndex<Part>;
   private readonly early: IdIndex<Early>;
-  private readonly messages = new Set<Tracked>();
+  private readonly messages = new Set<Message>();
   private lastSweep = 0;
 
   constructor(private readonly o: TrackerOptions) {
@@ -65,34 +75,52 @@ export class ReceiptTracker {
 
   /**
    * Follows a message by the ids of its parts; `onDone` runs once when its
-   * outcome is known or it times out. Returns the reports that receipts
-   * which arrived early already decide.
+   * outcome is known or it times out. `delivered` (1-based) are parts known
+   * delivered already (recorded before a restart: their receipts were
+   * answered and will not come again). Returns the reports that this and
+   * receipts which arrived early already decide, and those early receipts.
    */
-  track(connectorMessageId: string, partIds: string[], onDone?: () => void): DeliveryReport[] {
+  track(connectorMessageId: string, partIds: string[], o: { onDone?: () => void; delivered?: number[] } = {}): Tracked {
     this.sweep();
-    const message: Tracked = { connectorMessageId, parts: [], until: this.o.now() + this.o.trackTtlMs, reported: false };
-    if (onDone) message.onDone = onDone;
+    const message: Message = { connectorMessageId, parts: [], until: this.o.now() + this.o.trackTtlMs, reported: false };
+    if (o.onDone) message.onDone = o.onDone;
     message.parts = partIds.map((id, index) => ({ message, index, id }));
+    for (const n of o.delivered ?? []) {
+      const part = message.parts[n - 1];
+      if (part) part.status = 'delivered';
+    }
+    const result: Tracked = { reports: [], applied: [] };
+    if (message.parts.length > 0 && message.parts.every((p) => p.status === 'delivered')) {
+      // Every part's receipt was recorded, only the message's own outcome was not: decide it now.
+      if (o.onDone) o.onDone();
+      result.reports.push(this.report(message, 'delivered'));
+      return result;
+    }
     this.messages.add(message);
     for (const part of message.parts) this.parts.add(part.id, part);
-    const reports: DeliveryReport[] = [];
     for (const part of message.parts) {
       const hit = this.early.find(part.id, 'response');
       if (!hit.found) continue;
       this.early.delete(hit.found);
-      reports.push(...this.apply(part, hit.found.receipt));
+      result.applied.push(hit.found.receipt);
+      result.reports.push(...this.apply(part, hit.found.receipt));
     }
-    return reports;
+    return result;
   }
 
-  /** The reports a receipt decides (none while other parts are outstanding). */
-  onReceipt(receipt: ParsedReceipt): DeliveryReport[] {
+  /**
+   * The reports a receipt decides: none while other parts are outstanding,
+   * except a part report for each part delivered meanwhile (so its receipt
+   * can be recorded before it is answered). `kept`: the receipt matched no
+   * part and waits for one (it may precede its submit_sm_resp).
+   */
+  onReceipt(receipt: ParsedReceipt): { reports: DeliveryReport[]; kept: boolean } {
     this.sweep();
     const hit = this.parts.find(receipt.id, 'receipt');
-    if (hit.found) return this.apply(hit.found, receipt);
+    if (hit.found) return { reports: this.apply(hit.found, receipt), kept: false };
     if (hit.ambiguous.length > 0) {
       this.o.log('smpp-receipt-ambiguous', { id: receipt.id, matches: hit.ambiguous.map((p) => p.id) });
-      return [];
+      return { reports: [], kept: false };
     }
     if (this.early.size >= this.o.earlyMax) {
       const oldest = this.early.values().next().value as Early;
@@ -100,7 +128,7 @@ export class ReceiptTracker {
       this.o.log('smpp-receipt-dropped', { id: oldest.receipt.id, stat: oldest.receipt.stat, reason: 'too many receipts for unknown ids' });
     }
     this.early.add(receipt.id, { receipt, until: this.o.now() + this.o.earlyTtlMs });
-    return [];
+    return { reports: [], kept: true };
   }
 
   private apply(part: Part, r: ParsedReceipt): DeliveryReport[] {
@@ -113,17 +141,21 @@ export class ReceiptTracker {
       return [];
     }
     const where = m.parts.length > 1 ? `part ${part.index + 1} of ${m.parts.length}: ` : '';
-    const report = (status: DeliveryReport['status'], reason?: string): DeliveryReport[] =>
-      [{ connectorMessageId: m.connectorMessageId, status, at: new Date(this.o.now()), ...(reason ? { reason } : {}) }];
-    if (r.status === 'enroute') return report('enroute', `${where}${r.stat}`);
-    if (r.status === 'delivered' && !m.parts.every((p) => p.status === 'delivered')) return [];
+    if (r.status === 'enroute') return [this.report(m, 'enroute', `${where}${r.stat}`)];
+    if (r.status === 'delivered' && !m.parts.every((p) => p.status === 'delivered')) {
+      return [{ ...this.report(m, 'delivered'), part: { index: part.index + 1, of: m.parts.length } }];
+    }
     m.reported = true;
     m.onDone?.();
     if (done) this.forget(m);
-    return report(r.status, r.status === 'delivered' ? undefined : `${where}${r.reason ?? r.stat}`);
+    return [this.report(m, r.status, r.status === 'delivered' ? undefined : `${where}${r.reason ?? r.stat}`)];
   }
 
-  private forget(m: Tracked): void {
+  private report(m: Message, status: DeliveryReport['status'], reason?: string): DeliveryReport {
+    return { connectorMessageId: m.connectorMessageId, status, at: new Date(this.o.now()), ...(reason ? { reason } : {}) };
+  }
+
+  private forget(m: Message): void {
     this.messages.delete(m);
     for (const p of m.parts) this.parts.delete(p);
   }

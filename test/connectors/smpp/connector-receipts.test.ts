@@ -27,15 +27,21 @@ for (const [name, behaviour] of ID_CASES) {
   });
 }
 
-R('smpp connector :: 3-part message :: one report, delivered, only once all 3 part receipts were sent', async () => {
+/** Reports about the whole SMS, without the part reports of a multipart one. */
+const whole = (reports: DeliveryReport[]) => reports.filter((r) => !r.part);
+
+R('smpp connector :: 3-part message :: one report for the SMS, delivered, only once all 3 part receipts were sent; a part report for each of the first two', async () => {
   await withSmpp({}, async ({ sim, connector, reports }) => {
     const seen: number[] = [];
-    connector.onReport(() => seen.push(sim.receipts.length));
+    connector.onReport((r) => void (r.part || seen.push(sim.receipts.length)));
     const res = await connector.submit(sms(LONG_GSM));
-    await waitFor('report', () => reports.length === 1);
+    await waitFor('report', () => whole(reports).length === 1);
     await waitFor('all receipts acknowledged', () => sim.receipts.length === 3 && sim.receipts.every((r) => r.acked));
-    assert.equal(reports.map((r) => [r.connectorMessageId, r.status]), [[res.ok && res.connectorMessageId, 'delivered']]);
+    assert.equal(whole(reports).map((r) => [r.connectorMessageId, r.status]), [[res.ok && res.connectorMessageId, 'delivered']]);
     assert.equal(seen, [3]);
+    assert.equal(reports.filter((r) => r.part).map((r) => [r.connectorMessageId, r.status, r.part?.of]), [
+      [res.ok && res.connectorMessageId, 'delivered', 3], [res.ok && res.connectorMessageId, 'delivered', 3],
+    ]);
   });
 });
 
@@ -64,6 +70,71 @@ R('smpp connector :: a report listener returning a promise :: deliver_sm_resp on
   });
 });
 
+R('smpp connector :: a receipt before its submit_sm_resp :: answered only once the report it decides is stored', async () => {
+  await withSmpp({ sim: { behaviour: { receiptBeforeResponse: true } } }, async ({ sim, connector, reports }) => {
+    let persisted!: () => void;
+    connector.onReport(() => new Promise<void>((resolve) => (persisted = resolve)));
+    const res = await connector.submit(sms('Hallo'));
+    await waitFor('report', () => reports.length === 1);
+    assert.is(reports[0]!.connectorMessageId, res.ok && res.connectorMessageId);
+    await connector.submit(sms('Ping', { to: '+4915100000002' }));
+    assert.is(sim.receipts[0]!.acked, false, 'the receipt came before anything could store it');
+    persisted();
+    await waitFor('deliver_sm_resp', () => sim.receipts[0]!.acked);
+  });
+});
+
+R('smpp connector :: 3 parts, receipts one by one :: each part receipt answered only once its part report is stored', async () => {
+  await withSmpp({ sim: { behaviour: { holdReceipts: true } } }, async ({ sim, connector, reports }) => {
+    const stored: Array<() => void> = [];
+    connector.onReport(() => new Promise<void>((resolve) => stored.push(resolve)));
+    const res = await connector.submit(sms(LONG_GSM));
+    assert.ok(res.ok);
+    await waitFor('3 receipts held', () => sim.heldReceipts === 3);
+    sim.releaseReceipts(1);
+    await waitFor('part report', () => reports.length === 1);
+    assert.equal([reports[0]!.part, reports[0]!.status], [{ index: 1, of: 3 }, 'delivered']);
+    await connector.submit(sms('Ping', { to: '+4915100000002' }));
+    assert.is(sim.receipts[0]!.acked, false);
+    stored[0]!();
+    await waitFor('deliver_sm_resp of part 1', () => sim.receipts[0]!.acked);
+    sim.releaseReceipts(2);
+    await waitFor('the SMS delivered', () => whole(reports).length === 1);
+    for (const s of stored.splice(0)) s();
+    await waitFor('every receipt answered', () => sim.receipts.every((r) => r.acked));
+  });
+});
+
+R('smpp connector :: an unknown receipt after a restart :: held until resume(), then answered; refused when stopping first, so the SMSC sends it again', async () => {
+  await withSmpp({ connector: { bindMode: 'transmitter+receiver' }, sim: { behaviour: { holdReceipts: true } } }, async ({ sim, connector, port }) => {
+    assert.ok((await connector.submit(sms('Vorher'))).ok);
+    await waitFor('receipt held', () => sim.heldReceipts === 1);
+    await connector.stop();
+    sim.releaseReceipts(); // stored by the SMSC: nobody is bound to receive it
+    const { SmppConnector } = await import('../../../src/connectors/smpp/connector.js');
+    const { connectorOptions } = await import('./harness.js');
+    const restarted = async () => {
+      const c = new SmppConnector(connectorOptions(port, { bindMode: 'transmitter+receiver' }));
+      await c.start();
+      return c;
+    };
+    const first = await restarted();
+    await waitFor('receipt sent to the restarted connector', () => sim.receipts[0]!.deliveries === 1);
+    await first.stop(); // before resume(): not answered ESME_ROK, the SMSC keeps it
+    assert.is(sim.receipts[0]!.acked, false);
+    const second = await restarted();
+    try {
+      await waitFor('the same receipt again', () => sim.receipts[0]!.deliveries === 2);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.is(sim.receipts[0]!.acked, false, 'held while resume() may still claim it');
+      second.resume([]);
+      await waitFor('answered once nothing can claim it', () => sim.receipts[0]!.acked);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 R('smpp connector :: restart :: resume() follows the parts from the connectorMessageId, receipts stored by the SMSC are applied', async () => {
   // The SMSC keeps receipts for a system_id that has no receiver bound and sends them on the next bind.
   await withSmpp({ connector: { bindMode: 'transmitter+receiver' } }, async ({ sim, connector, port }) => {
@@ -80,8 +151,8 @@ R('smpp connector :: restart :: resume() follows the parts from the connectorMes
     try {
       await again.start();
       again.resume([{ id: 'T.1', to: '+4915100000001', connectorMessageId: res.ok ? res.connectorMessageId : '' }]);
-      await waitFor('report after restart', () => reports.length === 1);
-      assert.equal([reports[0]!.connectorMessageId, reports[0]!.status], [res.ok && res.connectorMessageId, 'delivered']);
+      await waitFor('report after restart', () => whole(reports).length === 1);
+      assert.equal(whole(reports).map((r) => [r.connectorMessageId, r.status]), [[res.ok && res.connectorMessageId, 'delivered']]);
     } finally {
       await again.stop();
     }

@@ -47,6 +47,7 @@ export async function withSmpp(
   connector.onReport((r) => reports.push(r));
   try {
     await connector.start();
+    connector.resume([]); // as the dispatcher does at start: nothing submitted before
     await body({ sim, port, connector, reports, events, simEvents });
   } finally {
     await connector.stop();

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { idKeys, IdIndex } from '../../../src/connectors/smpp/id-index.js';
 import type { ParsedReceipt } from '../../../src/connectors/smpp/receipt.js';
+import type { DeliveryReport } from '../../../src/connectors/types.js';
 import { ReceiptTracker, type TrackerOptions } from '../../../src/connectors/smpp/tracker.js';
 
 const receipt = (id: string, stat: string, status: ParsedReceipt['status'], reason?: string): ParsedReceipt =>
@@ -21,15 +22,35 @@ function tracker(extra: Partial<TrackerOptions> = {}) {
 
 const T = suite('smpp tracker :: parts to messages');
 
-T('smpp tracker :: 3 parts :: delivered only with the third receipt, once', () => {
+/** [status, part] of each report: a part report says which part was delivered; the message's own report has none. */
+const shape = (reports: DeliveryReport[]) => reports.map((r) => [r.status, r.part ? `${r.part.index}/${r.part.of}` : 'message']);
+
+T('smpp tracker :: 3 parts :: a part report for each of the first two, delivered with the third receipt, once', () => {
   const { t } = tracker();
   let done = 0;
-  assert.equal(t.track('a b c', ['a', 'b', 'c'], () => done++), []);
-  assert.equal(t.onReceipt(DELIVRD('a')), []);
-  assert.equal(t.onReceipt(DELIVRD('c')), []);
-  const [r] = t.onReceipt(DELIVRD('b'));
-  assert.equal([r?.connectorMessageId, r?.status, r?.reason], ['a b c', 'delivered', undefined]);
-  assert.equal(t.onReceipt(DELIVRD('b')), [], 'a repeated receipt changes nothing');
+  assert.equal(t.track('a b c', ['a', 'b', 'c'], { onDone: () => done++ }).reports, []);
+  assert.equal(shape(t.onReceipt(DELIVRD('a')).reports), [['delivered', '1/3']]);
+  assert.equal(shape(t.onReceipt(DELIVRD('c')).reports), [['delivered', '3/3']]);
+  assert.is(done, 0, 'part reports do not end the message');
+  const [r] = t.onReceipt(DELIVRD('b')).reports;
+  assert.equal([r?.connectorMessageId, r?.status, r?.reason, r?.part], ['a b c', 'delivered', undefined, undefined]);
+  assert.equal(t.onReceipt(DELIVRD('b')).reports, [], 'a repeated receipt changes nothing');
+  assert.equal(t.onReceipt(DELIVRD('a')).reports, [], 'nor one for a part reported before');
+  assert.equal([done, t.counts.messages], [1, 0]);
+});
+
+T('smpp tracker :: after a restart, parts 1 and 2 known delivered :: the receipt of part 3 alone delivers the message', () => {
+  const { t } = tracker();
+  assert.equal(t.track('a b c', ['a', 'b', 'c'], { delivered: [1, 2] }).reports, []);
+  assert.equal(t.onReceipt(DELIVRD('a')).reports, [], 'the SMSC repeating an answered receipt changes nothing');
+  assert.equal(shape(t.onReceipt(DELIVRD('c')).reports), [['delivered', 'message']]);
+  assert.is(t.counts.messages, 0);
+});
+
+T('smpp tracker :: after a restart, every part known delivered :: the message is delivered at once', () => {
+  const { t } = tracker();
+  let done = 0;
+  assert.equal(shape(t.track('a b', ['a', 'b'], { delivered: [1, 2], onDone: () => done++ }).reports), [['delivered', 'message']]);
   assert.equal([done, t.counts.messages], [1, 0]);
 });
 
@@ -37,9 +58,9 @@ T('smpp tracker :: part 2 of 3 UNDELIV :: failed at once naming the part; later 
   const { t } = tracker();
   t.track('a b c', ['a', 'b', 'c']);
   t.onReceipt(DELIVRD('a'));
-  const [r] = t.onReceipt(UNDELIV('b'));
+  const [r] = t.onReceipt(UNDELIV('b')).reports;
   assert.equal([r?.status, r?.reason], ['failed', 'part 2 of 3: UNDELIV (err 001)']);
-  assert.equal(t.onReceipt(DELIVRD('c')), []);
+  assert.equal(t.onReceipt(DELIVRD('c')).reports, []);
   assert.equal(t.counts, { messages: 0, early: 0 }, 'forgotten once every part has answered');
 });
 
@@ -47,23 +68,26 @@ T('smpp tracker :: single part EXPIRED / REJECTD :: that status, the reason with
   const { t } = tracker();
   t.track('x', ['x']);
   t.track('y', ['y']);
-  assert.equal(t.onReceipt(receipt('x', 'EXPIRED', 'expired', 'EXPIRED (err 000)')).map((r) => [r.status, r.reason]), [['expired', 'EXPIRED (err 000)']]);
-  assert.equal(t.onReceipt(receipt('y', 'REJECTD', 'rejected', 'REJECTD')).map((r) => r.status), ['rejected']);
+  assert.equal(t.onReceipt(receipt('x', 'EXPIRED', 'expired', 'EXPIRED (err 000)')).reports.map((r) => [r.status, r.reason]), [['expired', 'EXPIRED (err 000)']]);
+  assert.equal(t.onReceipt(receipt('y', 'REJECTD', 'rejected', 'REJECTD')).reports.map((r) => r.status), ['rejected']);
 });
 
 T('smpp tracker :: ENROUTE then DELIVRD :: an enroute report, then delivered', () => {
   const { t } = tracker();
   t.track('x', ['x']);
-  assert.equal(t.onReceipt(receipt('x', 'ENROUTE', 'enroute')).map((r) => [r.status, r.reason]), [['enroute', 'ENROUTE']]);
-  assert.equal(t.onReceipt(DELIVRD('x')).map((r) => r.status), ['delivered']);
+  assert.equal(t.onReceipt(receipt('x', 'ENROUTE', 'enroute')).reports.map((r) => [r.status, r.reason]), [['enroute', 'ENROUTE']]);
+  assert.equal(t.onReceipt(DELIVRD('x')).reports.map((r) => r.status), ['delivered']);
 });
 
-T('smpp tracker :: receipt before the part is tracked :: kept, applied by track()', () => {
+T('smpp tracker :: receipt before the part is tracked :: kept, applied by track(), which names it', () => {
   const { t } = tracker();
-  assert.equal(t.onReceipt(DELIVRD('00a0001')), []);
+  const early = DELIVRD('00a0001');
+  assert.equal(t.onReceipt(early), { reports: [], kept: true });
   assert.is(t.counts.early, 1);
-  assert.equal(t.track('A0000 A0001', ['A0000', 'A0001']), []);
-  assert.equal(t.onReceipt(DELIVRD('a0000')).map((r) => r.status), ['delivered']);
+  const tracked = t.track('A0000 A0001', ['A0000', 'A0001']);
+  assert.equal(shape(tracked.reports), [['delivered', '2/2']]);
+  assert.ok(tracked.applied.length === 1 && tracked.applied[0] === early, 'the early receipt is handed back, so its answer can wait for the report');
+  assert.equal(shape(t.onReceipt(DELIVRD('a0000')).reports), [['delivered', 'message']]);
   assert.is(t.counts.early, 0);
 });
 
@@ -73,7 +97,7 @@ T('smpp tracker :: early receipts :: bounded in number (oldest dropped, logged) 
   t.onReceipt(DELIVRD('f2'));
   t.onReceipt(DELIVRD('f3'));
   assert.equal([t.counts.early, logged], [2, ['smpp-receipt-dropped']]);
-  assert.equal(t.track('f1', ['f1']), [], 'the dropped one is gone');
+  assert.equal(t.track('f1', ['f1']).reports, [], 'the dropped one is gone');
   clock.t += 61_000;
   t.onReceipt(DELIVRD('f9'));
   assert.is(t.counts.early, 1, 'expired ones swept, the new one kept');
@@ -82,9 +106,9 @@ T('smpp tracker :: early receipts :: bounded in number (oldest dropped, logged) 
 T('smpp tracker :: a message never answered :: forgotten after trackTtl, onDone called', () => {
   const { t, clock } = tracker();
   let done = 0;
-  t.track('x', ['x'], () => done++);
+  t.track('x', ['x'], { onDone: () => done++ }).reports;
   clock.t += 3600_001;
-  t.onReceipt(DELIVRD('other'));
+  t.onReceipt(DELIVRD('other')).reports;
   assert.equal([done, t.counts.messages], [1, 0]);
 });
 
@@ -111,16 +135,16 @@ I('smpp ids :: auto, two parts matching one receipt :: the exact form wins', () 
 
 I('smpp ids :: decimal/hex configured :: the receipt read in hex finds the decimal response id, no ambiguity', () => {
   const { t } = tracker({ idBase: 'decimal/hex' });
-  t.track('291', ['291']);
-  t.track('123', ['123']);
-  assert.equal(t.onReceipt(DELIVRD('123')).map((r) => r.connectorMessageId), ['291']);
+  t.track('291', ['291']).reports;
+  t.track('123', ['123']).reports;
+  assert.equal(t.onReceipt(DELIVRD('123')).reports.map((r) => r.connectorMessageId), ['291']);
 });
 
 I('smpp ids :: auto, truly ambiguous :: logged, nothing applied (a wrong status cannot be taken back)', () => {
   const { t, logged } = tracker();
-  t.track('1a', ['1a']); // hex 26
-  t.track('38', ['38']); // decimal 38, or hex 56
-  assert.equal(t.onReceipt(DELIVRD('26')), [], '26 is 0x1A, and read as hex 0x26 = 38');
+  t.track('1a', ['1a']).reports; // hex 26
+  t.track('38', ['38']).reports; // decimal 38, or hex 56
+  assert.equal(t.onReceipt(DELIVRD('26')).reports, [], '26 is 0x1A, and read as hex 0x26 = 38');
   assert.equal(logged, ['smpp-receipt-ambiguous']);
   assert.is(t.counts.messages, 2);
 });

@@ -1,0 +1,152 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SMPP_STATUS, SmscSimulator, type SimBehaviour, type SimOptions } from '../../src/connectors/smpp/smsc-simulator.js';
+import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { freePort, spawnBridge, type BridgeProcess } from '../helpers/process.js';
+import { mailer } from '../helpers/smtp.js';
+import { LONG_GSM } from './smpp/harness.js';
+
+/**
+ * The SMPP connector configured as `"type": "smpp"` behind the whole
+ * bridge: nodemailer → SMTP → store → dispatcher → SMPP over loopback to
+ * the SMSC simulator, receipts back into the store and confirmations out.
+ */
+const S = suite('connectors smpp through the bridge');
+
+const LOGIN = { systemId: 'bridge', password: 'smpp-pw' };
+const smppEntry = (port: number, extra: object = {}) => ({
+  name: 'smsc', type: 'smpp',
+  smpp: { host: '127.0.0.1', port, ...LOGIN, password: '${SMPP_PASSWORD}', responseTimeoutMs: 5000, reconnectSeconds: [0.1], throttlePauseMs: 50, ...extra },
+});
+const env = { SMPP_PASSWORD: LOGIN.password };
+
+async function withSmsc(behaviour: Partial<SimBehaviour>, body: (sim: SmscSimulator, port: number) => Promise<void>, log?: SimOptions['log']): Promise<void> {
+  const sim = new SmscSimulator({ ...LOGIN, behaviour, ...(log ? { log } : {}) });
+  const { port } = await sim.start();
+  try {
+    await body(sim, port);
+  } finally {
+    await sim.stop();
+  }
+}
+
+async function withSmppBridge(port: number, extra: object, body: (b: TestBridge) => Promise<void>): Promise<void> {
+  const b = await startTestBridge({ connectors: [smppEntry(port, extra)] as never }, undefined, { env });
+  try {
+    await body(b);
+  } finally {
+    await b.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+}
+
+/** One mail, one SMS; returns its id. */
+async function send(smtpPort: number, to: string, text: string): Promise<string> {
+  const info = await mailer(smtpPort).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'x', text });
+  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+}
+
+const confirmationsOf = async (outbox: { outbox: string }, id: string) => [...(await outboxFiles(outbox)).entries()].filter(([n]) => n.startsWith(`${id}.`));
+
+S('smpp bridge :: 3 parts, each receipt before its submit_sm_resp :: delivered once, parts 1 and 2 in the history, one confirmation', async () => {
+  await withSmsc({ receiptBeforeResponse: true }, async (sim, port) => {
+    await withSmppBridge(port, {}, async (b) => {
+      const id = await send(b.port, '+4915112340001', LONG_GSM);
+      await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
+      assert.equal(sim.messages.map((m) => [m.destination, m.text]), [['4915112340001', LONG_GSM]]);
+      const m = b.store.get(id)!;
+      assert.equal(m.history.map((e) => e.part ? `part ${e.part.index}/${e.part.of}` : e.status), ['accepted', 'submitting', 'submitted', 'part 1/3', 'part 2/3', 'delivered']);
+      const [[, raw]] = await waitFor('confirmation', async () => (await confirmationsOf(b, id)).length ? confirmationsOf(b, id) : undefined);
+      const text = (await simpleParser(raw)).text ?? '';
+      assert.match(text, /Part 1 of 3 delivered/);
+      assert.match(text, /Your SMS to \+4915112340001 was delivered/);
+      await waitFor('every receipt answered', () => sim.receipts.length === 3 && sim.receipts.every((r) => r.acked));
+      assert.is((await confirmationsOf(b, id)).length, 1);
+    });
+  });
+});
+
+S('smpp bridge :: a receipt :: answered only after the delivered status is in the store', async () => {
+  let b: TestBridge | undefined;
+  let id = '';
+  const seen: string[] = [];
+  // Read the moment the SMSC gets the deliver_sm_resp; the store changes its memory only once a write is durable.
+  const log: SimOptions['log'] = (e) => void (e.evt === 'receipt-answered' && seen.push(String(b?.store.get(id)?.status)));
+  await withSmsc({ holdReceipts: true }, async (sim, port) => {
+    await withSmppBridge(port, {}, async (bridge) => {
+      b = bridge;
+      id = await send(b.port, '+4915112340002', 'Ihre Zahlung ist eingegangen.');
+      await waitFor('submitted, receipt held', () => bridge.store.get(id)?.status === 'submitted' && sim.heldReceipts === 1);
+      sim.releaseReceipts();
+      await waitFor('deliver_sm_resp', () => seen.length === 1);
+      assert.equal(seen, ['delivered']);
+    });
+  }, log);
+});
+
+S('smpp bridge :: the SMSC throttles (ESME_RTHROTTLED above 15/s) :: sending slows down, every SMS delivered once, none failed or retried', async () => {
+  await withSmsc({ maxPerSecond: 15 }, async (sim, port) => {
+    await withSmppBridge(port, { windowSize: 10 }, async (b) => {
+      const numbers = Array.from({ length: 40 }, (_, i) => `+49151123${String(50000 + i)}`);
+      const ids = await Promise.all(numbers.map((n, i) => send(b.port, n, `Erinnerung ${i}`)));
+      await waitFor('all delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered'), 20000);
+      assert.ok(sim.received.some((r) => r.status === SMPP_STATUS.RTHROTTLED), 'the SMSC did throttle');
+      assert.ok(b.events.some((e) => e.evt === 'smpp-throttled'), 'and the connector slowed down');
+      const accepted = sim.received.filter((r) => r.status === SMPP_STATUS.ROK).map((r) => r.destination.addr).sort();
+      assert.equal(accepted, numbers.map((n) => n.slice(1)).sort(), 'each SMS taken exactly once');
+      assert.not.ok(b.events.some((e) => e.evt === 'sms-retry' || (e.evt === 'sms-final' && e.status !== 'delivered')));
+    });
+  });
+});
+
+/**
+ * The bug this guards: which parts of a multipart SMS were delivered lived
+ * only in the connector's memory, and the SMSC does not send an answered
+ * receipt again, so after a restart the SMS waited for a receipt that never
+ * came and expired. The bridge runs as its own process and is killed with
+ * SIGKILL between the receipts of part 1 and of parts 2 and 3.
+ */
+S('smpp bridge :: restart (SIGKILL) between part receipts :: the part answered before is not needed again, the SMS is delivered and confirmed once', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-smpp-'));
+  let p: BridgeProcess | undefined;
+  try {
+    await withSmsc({ holdReceipts: true }, async (sim, port) => {
+      const config = join(dir, 'config.json');
+      await writeFile(config, JSON.stringify({
+        smtp: { port: await freePort() }, store: { dir: join(dir, 'data') }, log: { level: 'info' },
+        connectors: [{ ...smppEntry(port), smpp: { ...smppEntry(port).smpp, password: LOGIN.password } }],
+      }));
+      p = await spawnBridge(config);
+      const id = await send(p.port, '+4915112340003', LONG_GSM);
+      await waitFor('3 parts taken, receipts held', () => sim.heldReceipts === 3, 10000);
+      sim.releaseReceipts(1);
+      await waitFor('part 1 answered', () => sim.receipts[0]?.acked, 10000);
+      p.child.kill('SIGKILL');
+      await p.exited;
+
+      p = await spawnBridge(config);
+      await waitFor('bound again', () => p!.lines.some((l) => l.evt === 'smpp-bound'), 10000);
+      sim.releaseReceipts();
+      await waitFor('delivered after the restart', () => p!.lines.some((l) => l.evt === 'sms-final' && l.msgId === id), 10000);
+      const final = p.lines.find((l) => l.evt === 'sms-final' && l.msgId === id)!;
+      assert.is(final.status, 'delivered', JSON.stringify(final));
+      assert.equal(sim.receipts.map((r) => [r.acked, r.deliveries]), [[true, 1], [true, 1], [true, 1]], 'no receipt had to be sent twice');
+      const outbox = { outbox: join(dir, 'data', 'outbox') };
+      const [[, raw]] = await waitFor('confirmation', async () => (await confirmationsOf(outbox, id)).length ? confirmationsOf(outbox, id) : undefined);
+      assert.match((await simpleParser(raw)).text ?? '', /Part 1 of 3 delivered[\s\S]*Part 2 of 3 delivered/);
+      assert.is((await confirmationsOf(outbox, id)).length, 1);
+    });
+  } finally {
+    if (p && p.child.exitCode === null) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+S.run();
