@@ -21,8 +21,8 @@ import type { SmppConnectorOptions } from './config.js';
 import { parseOverrides } from './errors.js';
 import { PartSender, type PartOutcome } from './part-sender.js';
 import { planSubmit, type Plan } from './plan.js';
+import { ReceiptAnswers } from './receipt-answers.js';
 import { receiptOf } from './receipt-in.js';
-import type { ParsedReceipt } from './receipt.js';
 import { SmppSession } from './session.js';
 import { realTimers, type Timers } from './socket.js';
 import { ReceiptTracker, type Tracked } from './tracker.js';
@@ -63,8 +63,7 @@ export class SmppConnector implements Connector {
   private submitting = 0;
   /** resume() was called: every SMS submitted before a restart is known. */
   private resumed = false;
-  /** Answers of receipts kept early, waiting for the SMS they belong to. */
-  private readonly earlyAnswers = new Map<ParsedReceipt, Answer>();
+  private readonly answers = new ReceiptAnswers(ACK_WAIT_MS);
 
   constructor(private readonly o: SmppConnectorOptions, deps: SmppConnectorDeps = {}) {
     const { overrides, problems } = parseOverrides(o.statusOverrides);
@@ -105,9 +104,7 @@ export class SmppConnector implements Connector {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    // Not stored: refused (temporarily), so the SMSC sends them again after the next bind.
-    for (const answer of this.earlyAnswers.values()) answer.refuse();
-    this.earlyAnswers.clear();
+    this.answers.refuse();
     await this.session.stop();
   }
 
@@ -201,13 +198,10 @@ export class SmppConnector implements Connector {
   }
 
   /**
-   * Answers ESME_ROK always: an error would make the SMSC send the same PDU
-   * again, forever. The answer waits (up to ACK_WAIT_MS) for listeners that
-   * return a promise: one that resolves once the report is on disk makes a
-   * crash before that harmless, because the SMSC resends an unanswered
-   * receipt after the next bind. A receipt for a part not known yet waits
-   * the same way while a submit (or the resume after a restart) may still
-   * claim it; then the reports it helped decide are what it waits for.
+   * The answer waits for listeners that return a promise (see
+   * receipt-answers.ts). A receipt for a part not known yet waits the same
+   * way while a submit (or the resume after a restart) may still claim it;
+   * then the reports it helped decide are what it waits for.
    */
   private onDeliver(receipt: ReturnType<typeof receiptOf>): number | Promise<number> {
     if (receipt.kind === 'other') {
@@ -215,17 +209,9 @@ export class SmppConnector implements Connector {
       return 0;
     }
     const { reports, kept } = this.tracker.onReceipt(receipt.receipt);
-    if (kept) {
-      if (!this.mayClaim()) return 0;
-      const answer = new Answer();
-      this.earlyAnswers.set(receipt.receipt, answer);
-      return answer.after(ACK_WAIT_MS, () => this.earlyAnswers.delete(receipt.receipt));
-    }
+    if (kept) return this.mayClaim() ? this.answers.hold(receipt.receipt) : 0;
     const pending = this.emit(reports);
-    if (pending.length === 0) return 0;
-    const answer = new Answer();
-    answer.when(Promise.allSettled(pending));
-    return answer.after(ACK_WAIT_MS);
+    return pending.length === 0 ? 0 : this.answers.after(Promise.allSettled(pending));
   }
 
   /** An unknown receipt may still find its SMS: a submit is under way, or the restart's resume() has not come yet. */
@@ -235,9 +221,7 @@ export class SmppConnector implements Connector {
 
   /** Early receipts nobody can claim any more are answered now (the tracker keeps them a while, in case). */
   private releaseUnclaimed(): void {
-    if (this.mayClaim()) return;
-    for (const answer of this.earlyAnswers.values()) answer.when(Promise.resolve());
-    this.earlyAnswers.clear();
+    if (!this.mayClaim()) this.answers.release();
   }
 
   /**
@@ -246,12 +230,10 @@ export class SmppConnector implements Connector {
    * once those reports' listeners settled.
    */
   private follow(t: Tracked): void {
-    const answers = t.applied.map((r) => this.earlyAnswers.get(r)).filter((a): a is Answer => a !== undefined);
-    for (const r of t.applied) this.earlyAnswers.delete(r);
     const emitted = t.reports.length === 0
       ? Promise.resolve()
       : new Promise<unknown>((resolve) => setImmediate(() => resolve(Promise.allSettled(this.emit(t.reports)))));
-    for (const a of answers) a.when(emitted);
+    this.answers.claim(t.applied, emitted);
   }
 
   /** Calls every listener; returns the promises of those that returned one. */
@@ -265,30 +247,6 @@ export class SmppConnector implements Connector {
       }
     }
     return pending;
-  }
-}
-
-/** The deliver_sm_resp of one receipt: ESME_ROK once `when` settled or the wait ran out; refused (an error) to be sent again. */
-class Answer {
-  private settle!: (status: number) => void;
-  private fail!: (e: Error) => void;
-  private readonly status = new Promise<number>((resolve, reject) => ((this.settle = resolve), (this.fail = reject)));
-
-  when(done: Promise<unknown>): void {
-    void done.then(() => this.settle(0), () => this.settle(0));
-  }
-
-  refuse(): void {
-    this.fail(new Error('connector stopping before the receipt was stored; the SMSC sends it again'));
-  }
-
-  /** The status for the link, at the latest after `ms` (then ESME_ROK, and `onTimeout` runs). */
-  after(ms: number, onTimeout?: () => void): Promise<number> {
-    const timer = setTimeout(() => {
-      onTimeout?.();
-      this.settle(0);
-    }, ms);
-    return this.status.finally(() => clearTimeout(timer));
   }
 }
 

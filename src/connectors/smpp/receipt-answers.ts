@@ -1,0 +1,79 @@
+/**
+ * When a deliver_sm (a receipt) gets its deliver_sm_resp. An SMSC sends
+ * an unanswered receipt again after the next bind, so the answer waits
+ * until what the receipt decided is stored: a crash before that loses
+ * nothing. It is ESME_ROK in the end whatever happened (an error would make
+ * the SMSC send the same PDU again, forever), except when the connector
+ * stops before the receipt could be stored: then it is refused, to come
+ * again. No answer waits longer than `waitMs` (SMSCs time out their
+ * deliver_sm after 30–60 s and then resend or give up).
+ */
+import type { ParsedReceipt } from './receipt.js';
+
+const ESME_ROK = 0;
+
+export class ReceiptAnswers {
+  /** Receipts that matched no part yet, whose answer waits for claim() or release(). */
+  private readonly held = new Map<ParsedReceipt, Answer>();
+
+  constructor(private readonly waitMs: number) {}
+
+  /** The answer once `stored` settled. */
+  after(stored: Promise<unknown>): Promise<number> {
+    const answer = new Answer();
+    answer.when(stored);
+    return answer.within(this.waitMs);
+  }
+
+  /** The answer of a receipt kept for a part not known yet: once claim() names it, or release() gives up. */
+  hold(receipt: ParsedReceipt): Promise<number> {
+    const answer = new Answer();
+    this.held.set(receipt, answer);
+    return answer.within(this.waitMs, () => this.held.delete(receipt));
+  }
+
+  /** Held receipts the tracker has now applied: answered once the reports they decided are `stored`. */
+  claim(receipts: ParsedReceipt[], stored: Promise<unknown>): void {
+    for (const r of receipts) {
+      this.held.get(r)?.when(stored);
+      this.held.delete(r);
+    }
+  }
+
+  /** Every held receipt answered now: nothing can claim them any more. */
+  release(): void {
+    for (const answer of this.held.values()) answer.when(Promise.resolve());
+    this.held.clear();
+  }
+
+  /** Every held receipt refused: the SMSC sends them again after the next bind. */
+  refuse(): void {
+    for (const answer of this.held.values()) answer.refuse();
+    this.held.clear();
+  }
+}
+
+/** One deliver_sm_resp status, decided once. */
+class Answer {
+  private settle!: (status: number) => void;
+  private fail!: (e: Error) => void;
+  private readonly status = new Promise<number>((resolve, reject) => ((this.settle = resolve), (this.fail = reject)));
+
+  when(done: Promise<unknown>): void {
+    const ok = (): void => this.settle(ESME_ROK);
+    void done.then(ok, ok);
+  }
+
+  refuse(): void {
+    this.fail(new Error('connector stopping before the receipt was stored; the SMSC sends it again'));
+  }
+
+  /** The status, at the latest after `ms` (then ESME_ROK, and `onTimeout` runs). */
+  within(ms: number, onTimeout?: () => void): Promise<number> {
+    const timer = setTimeout(() => {
+      onTimeout?.();
+      this.settle(ESME_ROK);
+    }, ms);
+    return this.status.finally(() => clearTimeout(timer));
+  }
+}
