@@ -69,3 +69,43 @@ export function runCli(args: string[], input = ''): Promise<{ code: number | nul
     child.stdin!.end(input);
   });
 }
+
+const SMSC_CLI = fileURLToPath(new URL('../../src/connectors/smpp/smsc-sim-cli.ts', import.meta.url));
+
+export interface SmscProcess {
+  child: ChildProcess;
+  port: number;
+  /** Its JSON log lines so far (`submit`, `receipt`, `bound`…), in order. */
+  lines: Array<Record<string, unknown>>;
+  exited: Promise<number | null>;
+}
+
+/** Runs the SMSC simulator CLI as its own process (so it can be killed for real) on a free port; resolves once it listens. */
+export async function spawnSmsc(args: string[], timeoutMs = 20000): Promise<SmscProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SMSC_CLI, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Array<Record<string, unknown>> = [];
+  const stderr: string[] = [];
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+  let buf = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`smsc-sim did not start: ${stderr.join('')}`)), timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (!line.startsWith('{')) continue; // the sentence for people
+        const o = JSON.parse(line) as Record<string, unknown>;
+        lines.push(o);
+        if (o.evt === 'listening') {
+          clearTimeout(t);
+          resolve(Number(o.port));
+        }
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+    void exited.then((code) => reject(new Error(`smsc-sim exited with ${code}: ${stderr.join('')}`)));
+  });
+  return { child, port, lines, exited };
+}
