@@ -14,6 +14,7 @@ import type { Connector } from './connectors/types.js';
 import { cancelSms, type CancelBy, type CancelResult } from './dispatch/cancel.js';
 import { ConnectorPool, type ConnectorStatus } from './dispatch/connector-pool.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
+import { StatusLog } from './dispatch/status-log.js';
 import type { LogFn } from './log.js';
 import { FileOutbox, SmtpRelay, type ConfirmationTransport } from './notify/outbox.js';
 import { confirmationsFor } from './notify/policy.js';
@@ -105,6 +106,8 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await events.close();
     throw new ConfigError('configuration', [(e as Error).message]);
   }
+  const statusLog = new StatusLog({ status: () => pool!.status(), log, everyMs: config.log.connectorStatusMinutes * 60_000, now: () => now().getTime() });
+  statusLog.start();
 
   const { concurrency, retry, maxAgeHours, receiptTimeoutHours } = config.dispatch;
   const dispatcher = new Dispatcher({
@@ -146,6 +149,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await ingress.close();
     await dispatcher.stop();
     await notifier.stop();
+    statusLog.stop();
     await pool!.stop();
     await transport.close();
     await guards.close();

@@ -132,6 +132,7 @@ export const configSchema = {
     }),
     log: obj('Logging (JSON lines on standard output).', {
       level: str('info', 'Lowest level logged.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
+      connectorStatusMinutes: int(5, 'Every connector\'s state (up, link, window in use, SMS taken in the last minute, breaker) is logged as connector-status this often, and whenever it changes; 0 logs changes only.', 0, 1440),
     }),
   },
 } as const;

@@ -89,7 +89,7 @@ export interface Config {
     sessionHours: number;
     secureCookies: boolean;
   };
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; connectorStatusMinutes: number };
 }
 
 /** dispatch.retry: exponential backoff with jitter (src/dispatch/retry.ts). */

@@ -21,17 +21,45 @@ export interface ConnectorStatus {
   health: ConnectorHealth;
   /** failures: consecutive ones so far (closed); reason: the failure that opened it. */
   breaker: { phase: 'closed' | 'open' | 'half-open'; failures?: number; openUntil?: string; reason?: string };
+  /** SMS the connector accepted: in the last 60 seconds (its throughput now) and since the start. */
+  taken: { lastMinute: number; total: number };
 }
 
 interface Slot extends PoolMember {
   state: BreakerState;
+  taken: Taken;
+}
+
+/** Accepted SMS counted per second over the last minute, plus a total. */
+class Taken {
+  private readonly perSecond = new Array<number>(60).fill(0);
+  private second = 0;
+  total = 0;
+
+  add(now: number): void {
+    this.advance(now);
+    this.perSecond[this.second % 60]!++;
+    this.total++;
+  }
+
+  lastMinute(now: number): number {
+    this.advance(now);
+    return this.perSecond.reduce((a, b) => a + b, 0);
+  }
+
+  /** Clears the buckets of the seconds that passed since the last call. */
+  private advance(now: number): void {
+    const second = Math.floor(now / 1000);
+    for (let s = Math.max(this.second + 1, second - 59); s <= second; s++) this.perSecond[s % 60] = 0;
+    this.second = Math.max(this.second, second);
+  }
 }
 
 export class ConnectorPool {
   private readonly slots = new Map<string, Slot>();
 
   constructor(members: PoolMember[], private readonly now: () => Date, private readonly log: LogFn) {
-    for (const m of members) this.slots.set(m.connector.name, { ...m, state: CLOSED });
+    for (const m of members) this.slots.set(m.connector.name, { ...m, state: CLOSED, taken: new Taken() });
   }
 
   /** In config order. */
@@ -72,9 +100,10 @@ export class ConnectorPool {
     return { allowed: r.allowed, probe: r.probe };
   }
 
-  /** The connector answered (accepted or refused the SMS itself): it works. */
-  answered(name: string, probe: boolean): void {
+  /** The connector answered (accepted, or refused the SMS itself): it works. */
+  answered(name: string, probe: boolean, accepted = true): void {
     const s = this.slot(name);
+    if (accepted) s.taken.add(this.t());
     const before = s.state;
     s.state = succeeded(before, probe);
     if (before.kind !== 'closed' && s.state.kind === 'closed') this.log('breaker-closed', { connector: name });
@@ -108,6 +137,7 @@ export class ConnectorPool {
         ...(s.state.kind === 'closed' ? { failures: s.state.failures } : { reason: s.state.reason }),
         ...(s.state.kind === 'open' ? { openUntil: new Date(s.state.until).toISOString() } : {}),
       },
+      taken: { lastMinute: s.taken.lastMinute(now), total: s.taken.total },
     }));
   }
 

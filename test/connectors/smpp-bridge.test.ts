@@ -103,6 +103,34 @@ S('smpp bridge :: the SMSC throttles (ESME_RTHROTTLED above 15/s) :: sending slo
   });
 });
 
+S('smpp bridge :: connector state :: bound with its window in the status and the log; down when the SMSC goes, bound again when it is back', async () => {
+  const sim = new SmscSimulator({ ...LOGIN });
+  const { port } = await sim.start();
+  let back: SmscSimulator | undefined;
+  try {
+    await withSmppBridge(port, { windowSize: 7 }, async (b) => {
+      const lines = () => b.events.filter((e) => e.evt === 'connector-status' && e.connector === 'smsc');
+      assert.equal(pick(lines()[0]), { why: 'start', up: true, state: 'bound', inFlight: 0, window: 7, breaker: 'closed', takenLastMinute: 0 });
+      const id = await send(b.port, '+4915112340004', 'Guten Morgen');
+      await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
+      assert.equal(b.connectorStatus()[0]!.taken, { lastMinute: 1, total: 1 });
+      await sim.stop(); // listener closed, connections dropped: the SMSC is gone
+      await waitFor('a line saying it is down', () => lines().some((l) => l.why === 'changed' && l.up === false), 5000);
+      assert.not.ok(b.connectorStatus()[0]!.health.up);
+      back = new SmscSimulator({ ...LOGIN, port });
+      await back.start();
+      await waitFor('a line saying it is bound again', () => lines().at(-1)?.state === 'bound', 5000);
+      assert.equal(pick(lines().at(-1)), { why: 'changed', up: true, state: 'bound', inFlight: 0, window: 7, breaker: 'closed', takenLastMinute: 1 });
+    });
+  } finally {
+    await sim.stop();
+    await back?.stop();
+  }
+});
+
+const pick = (l: Record<string, unknown> | undefined) =>
+  l && { why: l.why, up: l.up, state: l.state, inFlight: l.inFlight, window: l.window, breaker: l.breaker, takenLastMinute: l.takenLastMinute };
+
 /**
  * The bug this guards: which parts of a multipart SMS were delivered lived
  * only in the connector's memory, and the SMSC does not send an answered

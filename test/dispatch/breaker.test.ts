@@ -76,7 +76,7 @@ B('pool :: breaker-open and breaker-closed are logged, status shows the phase, t
   assert.is(pool.unavailable('a'), 'breaker half-open, its probe is under way');
   pool.answered('a', true);
   assert.equal(events.map((e) => e.evt), ['breaker-open', 'breaker-probe', 'breaker-closed']);
-  assert.equal(pool.status()[0], { name: 'a', type: 'simulator', health: { up: true, state: 'ready' }, breaker: { phase: 'closed', failures: 0 } });
+  assert.equal(pool.status()[0], { name: 'a', type: 'simulator', health: { up: true, state: 'ready' }, breaker: { phase: 'closed', failures: 0 }, taken: { lastMinute: 1, total: 1 } });
 });
 
 B('pool :: a connector reporting itself down is unavailable, with its state', () => {
