@@ -50,14 +50,40 @@ function defaultOf(node: Node, required: boolean): string {
   return required ? '(required)' : '—';
 }
 
-/** The README's configuration table, generated from the schema (test/config/config.test.ts keeps them equal). */
+/** Keys documented in a table of their own next to their topic (README "SMPP connector settings"), by prefix. */
+const OWN_TABLES: Record<string, { prefix: string; pointer: string }> = {
+  smpp: { prefix: 'connectors[].smpp.', pointer: 'Settings of type smpp: see [SMPP connector settings](#smpp-connector-settings).' },
+};
+
+/** The README's configuration table, generated from the schema (test/config/config.test.ts keeps them equal); keys with a table of their own get one row pointing to it. */
 export function configReference(): string {
-  const rows: string[] = ['| key | default | meaning |', '| --- | --- | --- |'];
-  for (const { key, node, required } of schemaKeys()) {
-    const allowed = node.enum ? ` One of: ${node.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
-    rows.push(`| \`${key}\` | ${defaultOf(node, required)} | ${(node.description ?? '').replace(/\|/g, '\\|')}${allowed} |`);
+  const rows: string[] = [];
+  const pointed = new Set<string>();
+  for (const k of schemaKeys()) {
+    const own = Object.values(OWN_TABLES).find((t) => k.key.startsWith(t.prefix));
+    if (!own) {
+      rows.push(...keyRows([k], ''));
+    } else if (!pointed.has(own.prefix)) {
+      rows.push(`| \`${own.prefix}*\` | | ${own.pointer} |`);
+      pointed.add(own.prefix);
+    }
   }
-  return rows.join('\n');
+  return ['| key | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The table of one group of keys (see OWN_TABLES), keys shown below their prefix's parent (`smpp.windowSize`). */
+export function ownReference(name: keyof typeof OWN_TABLES): string {
+  const { prefix } = OWN_TABLES[name]!;
+  const parent = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('.') + 1);
+  const rows = keyRows(schemaKeys().filter(({ key }) => key.startsWith(prefix)), parent);
+  return ['| key | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+function keyRows(keys: ReturnType<typeof schemaKeys>, strip: string): string[] {
+  return keys.map(({ key, node, required }) => {
+    const allowed = node.enum ? ` One of: ${node.enum.map((v) => `\`${String(v)}\``).join(', ')}.` : '';
+    return `| \`${key.slice(strip.length)}\` | ${defaultOf(node, required)} | ${(node.description ?? '').replace(/\|/g, '\\|')}${allowed} |`;
+  });
 }
 
 /** The README's table of SMTP refusals, generated from the error registry. */
@@ -67,9 +93,9 @@ export function errorReference(): string {
   return rows.join('\n');
 }
 
-/** README text with its generated blocks (`<!-- config:start -->` … and `<!-- errors:start -->` …) brought up to date. */
+/** README text with its generated blocks (`<!-- config:start -->` …, `<!-- errors:start -->` …, `<!-- smpp:start -->` …) brought up to date. */
 export function withGeneratedBlocks(readme: string): string {
   const put = (text: string, name: string, body: string) =>
     text.replace(new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`), (_m, a: string, b: string) => `${a}${body}\n${b}`);
-  return put(put(readme, 'config', configReference()), 'errors', errorReference());
+  return put(put(put(readme, 'config', configReference()), 'errors', errorReference()), 'smpp', ownReference('smpp'));
 }
