@@ -240,7 +240,7 @@ export class SmppConnector implements Connector {
   private emit(reports: DeliveryReport[]): Array<PromiseLike<unknown>> {
     const pending: Array<PromiseLike<unknown>> = [];
     for (const r of reports) {
-      this.log('smpp-report', { connector: this.name, connectorMessageId: r.connectorMessageId, status: r.status, reason: r.reason });
+      this.log('smpp-report', { connector: this.name, connectorMessageId: r.connectorMessageId, status: r.status, reason: r.reason, ...(r.part ? { part: r.part.index, of: r.part.of } : {}) });
       for (const l of this.listeners) {
         const result: unknown = (l as (r: DeliveryReport) => unknown)(r);
         if (result && typeof (result as PromiseLike<unknown>).then === 'function') pending.push(result as PromiseLike<unknown>);

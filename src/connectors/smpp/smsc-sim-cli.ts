@@ -4,7 +4,7 @@
  *   node --import tsx src/connectors/smpp/smsc-sim-cli.ts --port 2775 \
  *     [--system-id test] [--password secret] [--id-format hex|decimal] \
  *     [--receipt-delay-ms 500] [--undeliv 4915100000001,...] \
- *     [--response-delay-ms 20] [--receipt-before-response] [--max-per-second 50]
+ *     [--response-delay-ms 20] [--receipt-before-response] [--max-per-second 50] [--first-id N]
  *
  * Listens on 127.0.0.1 only, logs one JSON line per event, and stops on
  * SIGINT/SIGTERM by closing every connection (no process.exit: the event
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { SmscSimulator, type IdFormat } from './smsc-simulator.js';
 
 const USAGE = 'usage: smsc-sim-cli [--port N] [--system-id ID] [--password PW] [--id-format hex|decimal] [--receipt-delay-ms N] [--undeliv N1,N2]'
-  + ' [--response-delay-ms N] [--receipt-before-response] [--max-per-second N]';
+  + ' [--response-delay-ms N] [--receipt-before-response] [--max-per-second N] [--first-id N]';
 
 /** A non-negative number from a flag, or an error naming it. */
 function amount(flag: string, value: string): number {
@@ -36,6 +36,7 @@ function options(argv: string[]) {
       'response-delay-ms': { type: 'string', default: '0' },
       'receipt-before-response': { type: 'boolean', default: false },
       'max-per-second': { type: 'string' },
+      'first-id': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -43,10 +44,13 @@ function options(argv: string[]) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${values.port}`);
   if (idFormat !== 'hex' && idFormat !== 'decimal') throw new Error(`bad --id-format ${idFormat}`);
   const maxPerSecond = values['max-per-second'];
+  // Ids from the clock by default: a restarted simulator does not hand out ids an earlier run gave to SMS still awaiting receipts.
+  const firstId = values['first-id'] === undefined ? (Math.floor(Date.now() / 1000) * 1000) % 2 ** 32 : amount('first-id', values['first-id']);
   return {
     port,
     systemId: values['system-id'],
     password: values.password,
+    firstId,
     behaviour: {
       idFormat: idFormat as IdFormat,
       receiptDelayMs: amount('receipt-delay-ms', values['receipt-delay-ms']),
