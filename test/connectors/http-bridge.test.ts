@@ -101,6 +101,17 @@ H('http :: a report with a wrong secret :: 403 and the status does not change; w
   assert.match(await confirmation(b, id, 'failed'), /absent subscriber/);
 });
 
+H('http :: a report :: answered 200 only once the status it brings is in the store (a crash before that makes the aggregator send it again)', async ({ b, peer }) => {
+  const id = await send(b, '+447400123458', 'Third parcel.');
+  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
+  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
+  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
+  const answer = await report(body.callback, { id: agg, status: 'DELIVERED' });
+  // The store changes its memory only once a write is durable.
+  const status = b.store.get(id)!.status;
+  assert.equal([answer.status, status], [200, 'delivered']);
+});
+
 H('http :: the aggregator refuses the number (400) :: rejected with its own words, a failure confirmation', async ({ b }) => {
   const id = await send(b, '+447400129999', 'Nobody home.');
   assert.match(await confirmation(b, id, 'rejected'), /HTTP 400: number not in service/);

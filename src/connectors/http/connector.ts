@@ -132,10 +132,27 @@ export class HttpConnector implements Connector {
   /** Nothing to re-arm: reports arrive by webhook whenever the aggregator sends them. */
   resume(_items: Array<{ id: string; to: string; connectorMessageId: string }>): void {}
 
-  private emit(r: DeliveryReport): void {
-    for (const l of this.listeners) l(r);
+  /**
+   * Resolves once every listener that returned a promise settled (the
+   * report is stored), at the latest after REPORT_WAIT_MS; the webhook
+   * answers only then, so a crash before it makes the aggregator send the
+   * report again. A listener that fails makes the webhook answer 500, for
+   * the same reason.
+   */
+  private async emit(r: DeliveryReport): Promise<void> {
+    const pending = this.listeners.map((l) => (l as (r: DeliveryReport) => unknown)(r));
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, REPORT_WAIT_MS)));
+    try {
+      await Promise.race([Promise.all(pending), cap]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
+
+/** Longest a webhook answer waits for the report to be stored (aggregators time out their callbacks after a few seconds). */
+const REPORT_WAIT_MS = 5000;
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 

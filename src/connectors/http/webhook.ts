@@ -71,7 +71,7 @@ export class WebhookServer {
 
   constructor(
     private readonly hook: HttpWebhookOptions,
-    private readonly emit: (r: DeliveryReport) => void,
+    private readonly emit: (r: DeliveryReport) => Promise<void>,
     private readonly now: () => Date,
   ) {}
 
@@ -101,8 +101,8 @@ export class WebhookServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const report = await this.accept(req);
-      // a listener that throws answers 500, so the aggregator retries rather than the report being lost
-      this.emit(report);
+      // answered once the report is stored; a listener that fails answers 500, so the aggregator retries rather than the report being lost
+      await this.emit(report);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
     } catch (e) {
       const status = e instanceof HttpFailure ? e.status : 500;
