@@ -2,7 +2,7 @@ import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, Outbound
 import type { HttpConnectorOptions, ValueFrom } from './options.js';
 import { buildRequest, readResponse } from './request.js';
 import { unknownPlaceholders } from './template.js';
-import { WebhookServer } from './webhook.js';
+import { HttpFailure, WebhookServer } from './webhook.js';
 
 export type { HttpConnectorOptions } from './options.js';
 
@@ -140,6 +140,8 @@ export class HttpConnector implements Connector {
    * the same reason.
    */
   private async emit(r: DeliveryReport): Promise<void> {
+    // Started before the dispatcher listens (the bridge's start): nobody could store it yet, so it must come again.
+    if (this.listeners.length === 0) throw new HttpFailure(503, 'not ready for reports yet');
     const pending = this.listeners.map((l) => (l as (r: DeliveryReport) => unknown)(r));
     let timer: NodeJS.Timeout | undefined;
     const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, REPORT_WAIT_MS)));

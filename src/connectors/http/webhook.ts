@@ -43,7 +43,7 @@ export function parseReport(hook: HttpWebhookOptions, read: FieldReader, at: Dat
   return { ok: true, report: reason ? { connectorMessageId: id, status, at, reason } : { connectorMessageId: id, status, at } };
 }
 
-class HttpFailure extends Error {
+export class HttpFailure extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
   }

@@ -117,26 +117,25 @@ send.run();
 const hook = suite<{ c: HttpConnector; reports: DeliveryReport[] }>('http :: webhook', { c: undefined as unknown as HttpConnector, reports: [] });
 const at = new Date('2025-01-02T03:04:05Z');
 
+const hookOptions: HttpConnectorOptions = {
+  name: 'rest',
+  url: 'http://127.0.0.1:9/unused',
+  method: 'POST',
+  timeoutMs: 1000,
+  response: { messageIdFrom: { type: 'json', path: 'id' } },
+  webhook: {
+    listen: { host: '127.0.0.1', port: 0 },
+    path: '/dlr/rest',
+    secret: 'hook-secret',
+    idParam: 'message.id',
+    statusParam: 'message.status',
+    statusMap: { DELIVERED: 'delivered', UNDELIVERABLE: 'failed', EXPIRED: 'expired' },
+    reasonParam: 'message.error',
+  },
+};
+
 hook.before(async (ctx) => {
-  ctx.c = new HttpConnector(
-    {
-      name: 'rest',
-      url: 'http://127.0.0.1:9/unused',
-      method: 'POST',
-      timeoutMs: 1000,
-      response: { messageIdFrom: { type: 'json', path: 'id' } },
-      webhook: {
-        listen: { host: '127.0.0.1', port: 0 },
-        path: '/dlr/rest',
-        secret: 'hook-secret',
-        idParam: 'message.id',
-        statusParam: 'message.status',
-        statusMap: { DELIVERED: 'delivered', UNDELIVERABLE: 'failed', EXPIRED: 'expired' },
-        reasonParam: 'message.error',
-      },
-    },
-    { now: () => at },
-  );
+  ctx.c = new HttpConnector(hookOptions, { now: () => at });
   ctx.c.onReport((r) => ctx.reports.push(r));
   await ctx.c.start();
 });
@@ -162,6 +161,17 @@ hook('http :: webhook :: JSON report with the secret in the query :: failed with
   const res = await postJson(`${c.webhookUrl}?secret=hook-secret`, { message: { id: 'agg-78', status: 'UNDELIVERABLE', error: 'absent subscriber' } });
   assert.is(res.status, 200);
   assert.equal(reports, [{ connectorMessageId: 'agg-78', status: 'failed', at, reason: 'absent subscriber' }]);
+});
+
+hook('http :: webhook :: a report before anyone listens (the bridge still starting) :: 503, so the aggregator sends it again', async () => {
+  const early = new HttpConnector({ ...hookOptions, name: 'early' });
+  await early.start();
+  try {
+    const res = await postJson(early.webhookUrl!, { message: { id: 'agg-80', status: 'DELIVERED' } }, { 'X-Webhook-Secret': 'hook-secret' });
+    assert.equal([res.status, await res.text()], [503, 'not ready for reports yet']);
+  } finally {
+    await early.stop();
+  }
 });
 
 hook('http :: webhook :: wrong or missing secret :: 403 and no report', async ({ c, reports }) => {
