@@ -70,6 +70,17 @@ S('smpp bridge :: 3 parts, each receipt before its submit_sm_resp :: delivered o
   });
 });
 
+S('smpp bridge :: X-SMS-Flash: yes :: data_coding 0xF0 (message class 0) at the SMSC, delivered', async () => {
+  await withSmsc({}, async (sim, port) => {
+    await withSmppBridge(port, {}, async (b) => {
+      const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112340005@sms.localhost', subject: 'x', text: 'Ihr Code: 4711', headers: { 'X-SMS-Flash': 'yes' } });
+      const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+      await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
+      assert.equal(sim.received.map((r) => [r.dataCoding, r.text]), [[0xf0, 'Ihr Code: 4711']]);
+    });
+  });
+});
+
 S('smpp bridge :: a receipt :: answered only after the delivered status is in the store', async () => {
   let b: TestBridge | undefined;
   let id = '';

@@ -7,6 +7,10 @@
  * the SMSC transcodes to GSM-7 on air, so parts are still cut by GSM-7
  * rules). Text that Latin-1 cannot carry (€, Greek capitals) or that is not
  * GSM-7 at all goes as UCS-2 (8), which keeps surrogate pairs whole.
+ * A flash SMS (message class 0: shown at once, not stored) goes as 0xF0
+ * (GSM 03.38 class group, default alphabet: what Kannel sends for mclass 0)
+ * or, in UCS-2, as 0x18 (general group with class 0); Latin-1 has no
+ * class form, so a flash GSM text goes as GSM-7 whatever gsmDataCoding says.
  */
 import type { SmsEncoding } from '../../store/types.js';
 import { isGsm7 } from '../../sms/gsm7.js';
@@ -38,7 +42,7 @@ export interface Plan {
 
 /** Throws RangeError when the SMS cannot be sent as given (bad sender, more than 255 parts): a permanent failure. */
 export function planSubmit(sms: OutboundSms, opts: PlanOptions, nextRef: () => number): Plan {
-  const coding = chooseCoding(sms.text, sms.encoding, opts.gsmDataCoding);
+  const coding = chooseCoding(sms.text, sms.encoding, opts.gsmDataCoding, sms.flash === true);
   const base = {
     serviceType: opts.serviceType,
     source: senderAddress(sms.sender || opts.defaultSender),
@@ -61,16 +65,20 @@ export function planSubmit(sms: OutboundSms, opts: PlanOptions, nextRef: () => n
 }
 
 interface Coding {
-  dataCoding: 0 | 3 | 8;
+  dataCoding: number;
   /** Which segment rules cut the text. */
   split: SmsEncoding;
   encode: (text: string) => Buffer;
 }
 
-export function chooseCoding(text: string, encoding: SmsEncoding, gsmDataCoding: 0 | 3): Coding {
-  const ucs2: Coding = { dataCoding: 8, split: 'UCS2', encode: encodeUcs2 };
+/** data_coding of a flash SMS (message class 0), by the alphabet its text goes in. */
+export const FLASH_DATA_CODING = { GSM7: 0xf0, UCS2: 0x18 } as const;
+
+export function chooseCoding(text: string, encoding: SmsEncoding, gsmDataCoding: 0 | 3, flash = false): Coding {
+  const ucs2: Coding = { dataCoding: flash ? FLASH_DATA_CODING.UCS2 : 8, split: 'UCS2', encode: encodeUcs2 };
   // The caller's encoding is a promise about the text; check it rather than throw mid-send.
   if (encoding === 'UCS2' || !isGsm7(text)) return ucs2;
+  if (flash) return { dataCoding: FLASH_DATA_CODING.GSM7, split: 'GSM7', encode: encodeGsm7Unpacked };
   if (gsmDataCoding === 0) return { dataCoding: 0, split: 'GSM7', encode: encodeGsm7Unpacked };
   if (encodeLatin1(text) === undefined) return ucs2;
   return { dataCoding: 3, split: 'GSM7', encode: (t) => encodeLatin1(t)! };

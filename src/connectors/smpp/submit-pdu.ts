@@ -155,11 +155,18 @@ function concatElement(udh: Buffer): ConcatInfo | undefined {
  * shows it rather than hiding it.
  */
 export function decodeText(dataCoding: number, octets: Buffer): string | undefined {
-  switch (dataCoding) {
+  switch (alphabetOf(dataCoding)) {
     case 0: return decodeGsm7Unpacked(octets);
     case 1: return octets.toString('ascii');
     case 3: return octets.toString('latin1');
     case 8: return decodeUcs2(octets);
     default: return undefined;
   }
+}
+
+/** The SMPP data_coding value of the alphabet behind a GSM 03.38 message-class coding (0x10–0x1F, 0xF0–0xFF); others as they are. */
+function alphabetOf(dataCoding: number): number {
+  if (dataCoding >= 0xf0) return dataCoding & 0x04 ? 4 : 0;
+  if (dataCoding >= 0x10 && dataCoding <= 0x1f) return [0, 4, 8, -1][(dataCoding >> 2) & 0x03]!;
+  return dataCoding;
 }

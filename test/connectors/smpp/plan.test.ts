@@ -105,6 +105,18 @@ P('smpp plan :: UCS-2 with emoji :: data_coding 8, no part ends inside a surroga
   assert.is(plan.pdus.map((p) => decodeText(8, splitUdh(p.shortMessage, p.esmClass).payload)).join(''), text);
 });
 
+P('smpp plan :: flash :: message class 0 — 0xF0 for GSM-7 (also where Latin-1 is configured), 0x18 for UCS-2, long texts too', () => {
+  const flash = (text: string, o: Partial<PlanOptions> = {}, extra: Partial<OutboundSms> = {}) => planSubmit(sms(text, { flash: true, ...extra }), { ...opts, ...o }, refs());
+  const gsm = flash('Ihr Code: 4711');
+  assert.equal([gsm.dataCoding, decodeText(gsm.dataCoding, gsm.pdus[0]!.shortMessage)], [0xf0, 'Ihr Code: 4711']);
+  assert.is(flash('Grüße', { gsmDataCoding: 3 }).dataCoding, 0xf0);
+  const ucs = flash('Код 4711', {}, { encoding: 'UCS2' });
+  assert.equal([ucs.dataCoding, decodeText(ucs.dataCoding, ucs.pdus[0]!.shortMessage)], [0x18, 'Код 4711']);
+  const long = flash(LONG_GSM);
+  assert.equal(long.pdus.map((p) => p.dataCoding), [0xf0, 0xf0, 0xf0]);
+  assert.is(long.pdus.map((p) => decodeText(0xf0, splitUdh(p.shortMessage, p.esmClass).payload)).join(''), LONG_GSM);
+});
+
 P('smpp plan :: text marked GSM7 that is not :: sent as UCS-2 rather than failing mid-send', () => {
   assert.is(planSubmit(sms('Привет'), opts, refs()).dataCoding, 8);
 });
