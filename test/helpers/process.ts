@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const SMSC_CLI = fileURLToPath(new URL('../../src/connectors/smpp/smsc-sim-cli.ts', import.meta.url));
 
 export interface BridgeProcess {
   child: ChildProcess;
@@ -14,13 +15,24 @@ export interface BridgeProcess {
 
 /** Runs src/main.ts as its own process (so it can be killed for real) and waits for its `started` line. */
 export async function spawnBridge(configPath: string, timeoutMs = 20000, nodeArgs: string[] = []): Promise<BridgeProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = await spawnNode(MAIN, ['--config', configPath], 'bridge', (o) => (o.evt === 'started' ? Number(String(o.smtp).split(':').pop()) : undefined), timeoutMs, nodeArgs);
+  return { child: p.child, port: p.ready, lines: p.lines, stderr: p.stderr, exited: p.exited };
+}
+
+/**
+ * Runs a TypeScript entry point as its own process, collecting its JSON
+ * log lines (others go with stderr); resolves once `ready` reads a value
+ * from one of them, or rejects when the process ends or takes too long.
+ * `nodeArgs` go to node itself (e.g. a heap limit).
+ */
+async function spawnNode(script: string, args: string[], what: string, ready: (line: Record<string, unknown>) => number | undefined, timeoutMs: number, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   let buf = '';
-  const started = new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`bridge did not start: ${stderr.join('')}`)), timeoutMs);
+  const value = new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} did not start: ${stderr.join('')}`)), timeoutMs);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       let i;
@@ -30,9 +42,10 @@ export async function spawnBridge(configPath: string, timeoutMs = 20000, nodeArg
         try {
           const o = JSON.parse(line) as Record<string, unknown>;
           lines.push(o);
-          if (o.evt === 'started') {
+          const v = ready(o);
+          if (v !== undefined) {
             clearTimeout(t);
-            resolve(Number(String(o.smtp).split(':').pop()));
+            resolve(v);
           }
         } catch {
           stderr.push(line);
@@ -40,9 +53,9 @@ export async function spawnBridge(configPath: string, timeoutMs = 20000, nodeArg
       }
     });
     child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-    void exited.then((code) => reject(new Error(`bridge exited with ${code}: ${stderr.join('')}`)));
+    void exited.then((code) => reject(new Error(`${what} exited with ${code}: ${stderr.join('')}`)));
   });
-  return { child, port: await started, lines, stderr, exited };
+  return { child, ready: await value, lines, stderr, exited };
 }
 
 /** A port that was free a moment ago (for a bridge that must come back on the same port after a restart). */
@@ -70,8 +83,6 @@ export function runCli(args: string[], input = ''): Promise<{ code: number | nul
   });
 }
 
-const SMSC_CLI = fileURLToPath(new URL('../../src/connectors/smpp/smsc-sim-cli.ts', import.meta.url));
-
 export interface SmscProcess {
   child: ChildProcess;
   port: number;
@@ -82,30 +93,6 @@ export interface SmscProcess {
 
 /** Runs the SMSC simulator CLI as its own process (so it can be killed for real) on a free port; resolves once it listens. */
 export async function spawnSmsc(args: string[], timeoutMs = 20000): Promise<SmscProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SMSC_CLI, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  const stderr: string[] = [];
-  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
-  let buf = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`smsc-sim did not start: ${stderr.join('')}`)), timeoutMs);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (!line.startsWith('{')) continue; // the sentence for people
-        const o = JSON.parse(line) as Record<string, unknown>;
-        lines.push(o);
-        if (o.evt === 'listening') {
-          clearTimeout(t);
-          resolve(Number(o.port));
-        }
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-    void exited.then((code) => reject(new Error(`smsc-sim exited with ${code}: ${stderr.join('')}`)));
-  });
-  return { child, port, lines, exited };
+  const p = await spawnNode(SMSC_CLI, ['--port', '0', ...args], 'smsc-sim', (o) => (o.evt === 'listening' ? Number(o.port) : undefined), timeoutMs);
+  return { child: p.child, port: p.ready, lines: p.lines, exited: p.exited };
 }
