@@ -21,7 +21,7 @@ import type { SmppConnectorOptions } from './config.js';
 import { parseOverrides } from './errors.js';
 import { PartSender, type PartOutcome } from './part-sender.js';
 import { planSubmit, type Plan } from './plan.js';
-import { ReceiptAnswers } from './receipt-answers.js';
+import { ESME_RSYSERR, ReceiptAnswers } from './receipt-answers.js';
 import { receiptOf } from './receipt-in.js';
 import { SmppSession } from './session.js';
 import { realTimers, type Timers } from './socket.js';
@@ -104,7 +104,8 @@ export class SmppConnector implements Connector {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.answers.refuse();
+    const refused = this.answers.refuse();
+    if (refused) this.log('smpp-receipts-refused', { connector: this.name, count: refused, reason: 'stopping before their SMS was known; the SMSC sends them again' });
     await this.session.stop();
   }
 
@@ -209,14 +210,18 @@ export class SmppConnector implements Connector {
       return 0;
     }
     const { reports, kept } = this.tracker.onReceipt(receipt.receipt);
-    if (kept) return this.mayClaim() ? this.answers.hold(receipt.receipt) : 0;
+    if (kept) {
+      // Stopping: nothing will claim it in this run, but the next one may (after its resume()).
+      if (this.stopping) return ESME_RSYSERR;
+      return this.mayClaim() ? this.answers.hold(receipt.receipt) : 0;
+    }
     const pending = this.emit(reports);
     return pending.length === 0 ? 0 : this.answers.after(Promise.allSettled(pending));
   }
 
   /** An unknown receipt may still find its SMS: a submit is under way, or the restart's resume() has not come yet. */
   private mayClaim(): boolean {
-    return !this.stopping && (this.submitting > 0 || !this.resumed);
+    return this.submitting > 0 || !this.resumed;
   }
 
   /** Early receipts nobody can claim any more are answered now (the tracker keeps them a while, in case). */

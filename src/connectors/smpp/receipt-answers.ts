@@ -4,13 +4,15 @@
  * until what the receipt decided is stored: a crash before that loses
  * nothing. It is ESME_ROK in the end whatever happened (an error would make
  * the SMSC send the same PDU again, forever), except when the connector
- * stops before the receipt could be stored: then it is refused, to come
- * again. No answer waits longer than `waitMs` (SMSCs time out their
+ * stops before the receipt could be stored: then it is ESME_RSYSERR, and
+ * the SMSC sends it again. No answer waits longer than `waitMs` (SMSCs time out their
  * deliver_sm after 30–60 s and then resend or give up).
  */
 import type { ParsedReceipt } from './receipt.js';
 
 const ESME_ROK = 0;
+/** "System error": the SMSC keeps the receipt and sends it again later. */
+export const ESME_RSYSERR = 0x08;
 
 export class ReceiptAnswers {
   /** Receipts that matched no part yet, whose answer waits for claim() or release(). */
@@ -46,26 +48,24 @@ export class ReceiptAnswers {
     this.held.clear();
   }
 
-  /** Every held receipt refused: the SMSC sends them again after the next bind. */
-  refuse(): void {
-    for (const answer of this.held.values()) answer.refuse();
+  /** Every held receipt refused: the SMSC sends them again. Returns how many. */
+  refuse(): number {
+    const n = this.held.size;
+    for (const answer of this.held.values()) answer.when(Promise.resolve(), ESME_RSYSERR);
     this.held.clear();
+    return n;
   }
 }
 
 /** One deliver_sm_resp status, decided once. */
 class Answer {
   private settle!: (status: number) => void;
-  private fail!: (e: Error) => void;
-  private readonly status = new Promise<number>((resolve, reject) => ((this.settle = resolve), (this.fail = reject)));
+  private readonly status = new Promise<number>((resolve) => (this.settle = resolve));
 
-  when(done: Promise<unknown>): void {
-    const ok = (): void => this.settle(ESME_ROK);
-    void done.then(ok, ok);
-  }
-
-  refuse(): void {
-    this.fail(new Error('connector stopping before the receipt was stored; the SMSC sends it again'));
+  /** Answers `status` once `done` settled. */
+  when(done: Promise<unknown>, status = ESME_ROK): void {
+    const answer = (): void => this.settle(status);
+    void done.then(answer, answer);
   }
 
   /** The status, at the latest after `ms` (then ESME_ROK, and `onTimeout` runs). */

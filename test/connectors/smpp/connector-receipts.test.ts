@@ -106,7 +106,7 @@ R('smpp connector :: 3 parts, receipts one by one :: each part receipt answered 
 });
 
 R('smpp connector :: an unknown receipt after a restart :: held until resume(), then answered; refused when stopping first, so the SMSC sends it again', async () => {
-  await withSmpp({ connector: { bindMode: 'transmitter+receiver' }, sim: { behaviour: { holdReceipts: true } } }, async ({ sim, connector, port }) => {
+  await withSmpp({ connector: { bindMode: 'transmitter+receiver' }, sim: { behaviour: { holdReceipts: true } } }, async ({ sim, connector, port, simEvents }) => {
     assert.ok((await connector.submit(sms('Vorher'))).ok);
     await waitFor('receipt held', () => sim.heldReceipts === 1);
     await connector.stop();
@@ -120,8 +120,9 @@ R('smpp connector :: an unknown receipt after a restart :: held until resume(), 
     };
     const first = await restarted();
     await waitFor('receipt sent to the restarted connector', () => sim.receipts[0]!.deliveries === 1);
-    await first.stop(); // before resume(): not answered ESME_ROK, the SMSC keeps it
+    await first.stop(); // before resume(): answered ESME_RSYSERR, the SMSC keeps it
     assert.is(sim.receipts[0]!.acked, false);
+    assert.ok(simEvents.some((e) => e.evt === 'receipt-answered' && e.status === 0x08), 'refused, not left unanswered');
     const second = await restarted();
     try {
       await waitFor('the same receipt again', () => sim.receipts[0]!.deliveries === 2);
