@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SMPP_STATUS, SmscSimulator, type SimBehaviour, type SimOptions } from '../../src/connectors/smpp/smsc-simulator.js';
@@ -103,7 +104,11 @@ S('smpp bridge :: the SMSC throttles (ESME_RTHROTTLED above 15/s) :: sending slo
   await withSmsc({ maxPerSecond: 15 }, async (sim, port) => {
     await withSmppBridge(port, { windowSize: 10 }, async (b) => {
       const numbers = Array.from({ length: 40 }, (_, i) => `+49151123${String(50000 + i)}`);
-      const ids = await Promise.all(numbers.map((n, i) => send(b.port, n, `Erinnerung ${i}`)));
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: b.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 4 });
+      const ids = await Promise.all(numbers.map(async (n, i) => {
+        const info = await transport.sendMail({ from: 'clerk@acme.test', to: `${n}@sms.localhost`, subject: 'x', text: `Erinnerung ${i}` });
+        return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+      })).finally(() => transport.close());
       await waitFor('all delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered'), 20000);
       assert.ok(sim.received.some((r) => r.status === SMPP_STATUS.RTHROTTLED), 'the SMSC did throttle');
       assert.ok(b.events.some((e) => e.evt === 'smpp-throttled'), 'and the connector slowed down');
