@@ -34,6 +34,7 @@ export function timelineSteps(m: SmsMessage, timeZone: string): Step[] {
         return [{ ...base, status: 'retry', label: 'Attempt failed, will try again', detail: e.reason }];
       }
       case 'submitted':
+        if (e.part) return [{ ...base, status: 'part', label: `Part ${e.part.index} of ${e.part.of} delivered` }];
         return [{ ...base, label: 'Handed to the carrier', detail: [e.connector && `via ${e.connector}`, e.connectorMessageId && `carrier id ${e.connectorMessageId}`].filter(Boolean).join(', ') }];
       case 'delivered':
         return [{ ...base, label: 'Delivered to the phone' }];

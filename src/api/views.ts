@@ -1,9 +1,9 @@
 import { connectorMessageIdOf, FINAL_STATUSES, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { acceptedAt } from './history/query.js';
 
-/** The latest event of a status (a retried SMS passes a stage more than once). */
+/** The latest event of a status (a retried SMS passes a stage more than once); part records are not stages (StatusEvent.part). */
 export function lastEvent(m: SmsMessage, status: SmsStatus): StatusEvent | undefined {
-  for (let i = m.history.length - 1; i >= 0; i--) if (m.history[i].status === status) return m.history[i];
+  for (let i = m.history.length - 1; i >= 0; i--) if (m.history[i].status === status && !m.history[i].part) return m.history[i];
   return undefined;
 }
 

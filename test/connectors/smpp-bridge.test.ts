@@ -5,6 +5,8 @@ import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { timelineSteps } from '../../src/api/portal-views.js';
+import { messageView } from '../../src/api/views.js';
 import { SMPP_STATUS, SmscSimulator, type SimBehaviour, type SimOptions } from '../../src/connectors/smpp/smsc-simulator.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { freePort, spawnBridge, type BridgeProcess } from '../helpers/process.js';
@@ -61,6 +63,9 @@ S('smpp bridge :: 3 parts, each receipt before its submit_sm_resp :: delivered o
       assert.equal(sim.messages.map((m) => [m.destination, m.text]), [['4915112340001', LONG_GSM]]);
       const m = b.store.get(id)!;
       assert.equal(m.history.map((e) => e.part ? `part ${e.part.index}/${e.part.of}` : e.status), ['accepted', 'submitting', 'submitted', 'part 1/3', 'part 2/3', 'delivered']);
+      // The API and the portal read the handover from the submitted event itself, and show the parts as parts.
+      assert.is(messageView(m).submittedAt, m.history[2]!.at);
+      assert.equal(timelineSteps(m, 'UTC').map((s) => s.label).slice(1, 4), ['Handed to the carrier', 'Part 1 of 3 delivered', 'Part 2 of 3 delivered']);
       const [[, raw]] = await waitFor('confirmation', async () => (await confirmationsOf(b, id)).length ? confirmationsOf(b, id) : undefined);
       const text = (await simpleParser(raw)).text ?? '';
       assert.match(text, /Part 1 of 3 delivered/);
