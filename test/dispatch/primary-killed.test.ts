@@ -17,8 +17,9 @@ import { startLoopback, type Loopback } from '../connectors/http/loopback.js';
  *
  * The primary runs as its own process (the simulator's CLI), so the kill is
  * a real crash: the kernel closes its sockets, nothing of it runs after.
- * It answers each submit_sm after 100 ms (a distant SMSC), so its window is
- * full when it dies; and it sends each receipt before the answer that
+ * It answers each submit_sm after 200 ms (a distant SMSC), so SMS are in
+ * flight when it dies (its window is full unless the machine is slow to
+ * feed it); and it sends each receipt before the answer that
  * carries the id: a crashed SMSC sends no receipts afterwards and our
  * simulator keeps nothing across processes, so an SMS the bridge counts as
  * taken by the primary must have its receipt on the wire already — which
@@ -99,7 +100,7 @@ async function burst(b: TestBridge): Promise<Map<number, string>> {
 const outboxNames = async (b: TestBridge) => (await readdir(b.outbox).catch(() => [] as string[])).filter((n) => n.endsWith('.eml'));
 
 K('burst of 1,000 (DE over SMPP primary → fallback, UK over HTTP), primary SIGKILLed mid-burst :: all delivered, each confirmed once, possible duplicates exactly the uncertain ones', async () => {
-  const primary: SmscProcess = await spawnSmsc(['--system-id', LOGIN.systemId, '--password', LOGIN.password, '--response-delay-ms', '100', '--receipt-before-response']);
+  const primary: SmscProcess = await spawnSmsc(['--system-id', LOGIN.systemId, '--password', LOGIN.password, '--response-delay-ms', '200', '--receipt-before-response']);
   const fallback = new SmscSimulator({ ...LOGIN });
   const uk = await ukAggregator();
   let b: TestBridge | undefined;
@@ -110,7 +111,7 @@ K('burst of 1,000 (DE over SMPP primary → fallback, UK over HTTP), primary SIG
     const sending = burst(bridge);
     const primaryStatus = () => bridge.connectorStatus().find((c) => c.name === 'primary')!.health;
     const atPrimary = () => primary.lines.filter((l) => l.evt === 'submit').length;
-    await waitFor('the primary busy, its window full', () => atPrimary() >= 150 && primaryStatus().inFlight === WINDOW, 30000);
+    await waitFor('the primary busy, SMS in flight', () => atPrimary() >= 100 && (primaryStatus().inFlight ?? 0) >= 1, 30000);
     primary.child.kill('SIGKILL');
     await primary.exited;
     const ids = await sending;
@@ -155,7 +156,7 @@ K('burst of 1,000 (DE over SMPP primary → fallback, UK over HTTP), primary SIG
         if (p === 1) assert.is(submittedVia(id), 'primary', `${id}: the primary read it and answered before it died`);
       }
     }
-    assert.ok(takenByFallback.size > 0 && takenByPrimary.size >= 150, 'traffic moved from the primary to the fallback');
+    assert.ok(takenByFallback.size > 0 && takenByPrimary.size >= 100, 'traffic moved from the primary to the fallback');
   } finally {
     if (primary.child.exitCode === null && primary.child.signalCode === null) primary.child.kill('SIGKILL');
     if (b) {
