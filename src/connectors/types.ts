@@ -83,9 +83,11 @@ export interface Connector {
   resume(items: ResumeItem[]): void;
   /**
    * A listener may return a promise that settles once the report is durably
-   * stored; a connector whose aggregator resends unacknowledged reports
-   * (SMPP's deliver_sm) acknowledges only after it settled, so a crash in
-   * between loses nothing. (Typed as returning void so plain callbacks fit.)
+   * stored, resolving to false when it could not be stored; a connector whose
+   * aggregator resends unacknowledged reports (SMPP's deliver_sm, HTTP
+   * webhooks) acknowledges only after it settled and refuses the report on
+   * false, so neither a crash nor a failed write loses it (listeners.ts).
+   * Typed as returning void so plain callbacks fit.
    */
   onReport(listener: (r: DeliveryReport) => void): void;
   health(): ConnectorHealth;

@@ -70,8 +70,12 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     for (const c of this.o.pool.connectors) {
-      // The promise goes back to the connector: SMPP answers deliver_sm_resp only once the report is on disk.
-      c.onReport((r) => this.onReport(c.name, r).catch((e: Error) => this.o.log('report-failed', { connector: c.name, error: e.message })));
+      // The promise goes back to the connector: SMPP answers deliver_sm_resp (and HTTP its webhook) only once the
+      // report is on disk, and refuses it when it could not be stored (false), so the aggregator sends it again.
+      c.onReport((r) => this.onReport(c.name, r).then(() => true, (e: Error) => {
+        this.o.log('report-failed', { connector: c.name, connectorMessageId: r.connectorMessageId, error: e.message });
+        return false;
+      }));
     }
     await reconcile({ store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log });
     this.o.store.onChange(() => this.loop.wake());
@@ -137,7 +141,13 @@ export class Dispatcher {
       return;
     }
     this.book.forget(connector, r.connectorMessageId);
-    await this.record.finish(m, r.status, r.reason, connector, r.at);
+    try {
+      await this.record.finish(m, r.status, r.reason, connector, r.at);
+    } catch (e) {
+      // Not stored: the connector refuses the report and the aggregator sends it again, which must find the SMS.
+      this.book.track(connector, r.connectorMessageId, m.id);
+      throw e;
+    }
   }
 
   /** Submitted SMS that never got a report expire; early reports nobody claimed are dropped. Once a minute. */

@@ -112,6 +112,19 @@ H('http :: a report :: answered 200 only once the status it brings is in the sto
   assert.equal([answer.status, status], [200, 'delivered']);
 });
 
+H('http :: a report the store cannot write :: 500, so the aggregator sends it again; the second one is stored', async ({ b, peer }) => {
+  const id = await send(b, '+447400123459', 'Fourth parcel.');
+  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
+  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
+  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
+  // Close the journal's file underneath it: the next write fails like an I/O error would (then it recovers on a fresh segment).
+  await (b.store as unknown as { journal: { fh: { close(): Promise<void> } } }).journal.fh.close();
+  assert.is((await report(body.callback, { id: agg, status: 'DELIVERED' })).status, 500);
+  assert.is(b.store.get(id)!.status, 'submitted');
+  assert.is((await report(body.callback, { id: agg, status: 'DELIVERED' })).status, 200);
+  assert.is(b.store.get(id)!.status, 'delivered');
+});
+
 H('http :: the aggregator refuses the number (400) :: rejected with its own words, a failure confirmation', async ({ b }) => {
   const id = await send(b, '+447400129999', 'Nobody home.');
   assert.match(await confirmation(b, id, 'rejected'), /HTTP 400: number not in service/);

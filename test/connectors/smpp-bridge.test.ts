@@ -105,6 +105,23 @@ S('smpp bridge :: a receipt :: answered only after the delivered status is in th
   }, log);
 });
 
+S('smpp bridge :: a receipt the store cannot write :: refused (ESME_RSYSERR), sent again by the SMSC, delivered once the store writes again', async () => {
+  const answers: unknown[] = [];
+  await withSmsc({ holdReceipts: true }, async (sim, port) => {
+    await withSmppBridge(port, {}, async (b) => {
+      const id = await send(b.port, '+4915112340006', 'Ihre Karte ist unterwegs.');
+      await waitFor('submitted, receipt held', () => b.store.get(id)?.status === 'submitted' && sim.heldReceipts === 1);
+      // Close the journal's file underneath it: the next write fails like an I/O error would (then it recovers on a fresh segment).
+      await (b.store as unknown as { journal: { fh: { close(): Promise<void> } } }).journal.fh.close();
+      sim.releaseReceipts();
+      await waitFor('delivered after the SMSC sent it again', () => b.store.get(id)?.status === 'delivered', 10000);
+      assert.equal(answers, [0x08, 0], 'refused while it could not be stored, then taken');
+      assert.is(sim.receipts[0]!.deliveries, 2);
+      assert.ok(b.events.some((e) => e.evt === 'report-failed' && e.connector === 'smsc'));
+    });
+  }, (e) => void (e.evt === 'receipt-answered' && answers.push(e.status)));
+});
+
 S('smpp bridge :: the SMSC throttles (ESME_RTHROTTLED above 15/s) :: sending slows down, every SMS delivered once, none failed or retried', async () => {
   await withSmsc({ maxPerSecond: 15 }, async (sim, port) => {
     await withSmppBridge(port, { windowSize: 10 }, async (b) => {

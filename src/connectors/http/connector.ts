@@ -2,6 +2,7 @@ import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, Outbound
 import type { HttpConnectorOptions, ValueFrom } from './options.js';
 import { buildRequest, readResponse } from './request.js';
 import { unknownPlaceholders } from './template.js';
+import { handOver } from '../listeners.js';
 import { HttpFailure, WebhookServer } from './webhook.js';
 
 export type { HttpConnectorOptions } from './options.js';
@@ -136,17 +137,16 @@ export class HttpConnector implements Connector {
    * Resolves once every listener that returned a promise settled (the
    * report is stored), at the latest after REPORT_WAIT_MS; the webhook
    * answers only then, so a crash before it makes the aggregator send the
-   * report again. A listener that fails makes the webhook answer 500, for
-   * the same reason.
+   * report again. A report that could not be stored gets 500, for the same
+   * reason.
    */
   private async emit(r: DeliveryReport): Promise<void> {
     // Started before the dispatcher listens (the bridge's start): nobody could store it yet, so it must come again.
     if (this.listeners.length === 0) throw new HttpFailure(503, 'not ready for reports yet');
-    const pending = this.listeners.map((l) => (l as (r: DeliveryReport) => unknown)(r));
     let timer: NodeJS.Timeout | undefined;
     const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, REPORT_WAIT_MS)));
     try {
-      await Promise.race([Promise.all(pending), cap]);
+      await Promise.race([handOver(this.listeners, r), cap]);
     } finally {
       clearTimeout(timer);
     }

@@ -15,6 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import type { LogFn } from '../../log.js';
 import { TokenBucket, realClock, type RateLimitClock } from '../rate-limit.js';
+import { handOver } from '../listeners.js';
 import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
 import { ConcatRefs } from './concat.js';
 import type { SmppConnectorOptions } from './config.js';
@@ -215,8 +216,7 @@ export class SmppConnector implements Connector {
       if (this.stopping) return ESME_RSYSERR;
       return this.mayClaim() ? this.answers.hold(receipt.receipt) : 0;
     }
-    const pending = this.emit(reports);
-    return pending.length === 0 ? 0 : this.answers.after(Promise.allSettled(pending));
+    return reports.length === 0 ? 0 : this.answers.after(this.emit(reports));
   }
 
   /** An unknown receipt may still find its SMS: a submit is under way, or the restart's resume() has not come yet. */
@@ -237,21 +237,23 @@ export class SmppConnector implements Connector {
   private follow(t: Tracked): void {
     const emitted = t.reports.length === 0
       ? Promise.resolve()
-      : new Promise<unknown>((resolve) => setImmediate(() => resolve(Promise.allSettled(this.emit(t.reports)))));
+      : new Promise<unknown>((resolve) => setImmediate(() => resolve(this.emit(t.reports))));
+    emitted.catch(() => {}); // refused through the claimed receipts' answers, if any; the dispatcher logged it
     this.answers.claim(t.applied, emitted);
   }
 
-  /** Calls every listener; returns the promises of those that returned one. */
-  private emit(reports: DeliveryReport[]): Array<PromiseLike<unknown>> {
-    const pending: Array<PromiseLike<unknown>> = [];
-    for (const r of reports) {
+  /** Hands the reports to the listeners, in order; resolves once they are stored, rejects when one could not be. */
+  private emit(reports: DeliveryReport[]): Promise<unknown> {
+    return Promise.all(reports.map((r) => {
       this.log('smpp-report', { connector: this.name, connectorMessageId: r.connectorMessageId, status: r.status, reason: r.reason, ...(r.part ? { part: r.part.index, of: r.part.of } : {}) });
-      for (const l of this.listeners) {
-        const result: unknown = (l as (r: DeliveryReport) => unknown)(r);
-        if (result && typeof (result as PromiseLike<unknown>).then === 'function') pending.push(result as PromiseLike<unknown>);
-      }
-    }
-    return pending;
+      return handOver(this.listeners, r).then(
+        () => this.tracker.settled(r, true),
+        (e: unknown) => {
+          this.tracker.settled(r, false);
+          throw e;
+        },
+      );
+    }));
   }
 }
 

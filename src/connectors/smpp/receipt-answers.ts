@@ -2,10 +2,10 @@
  * When a deliver_sm (a receipt) gets its deliver_sm_resp. An SMSC sends
  * an unanswered receipt again after the next bind, so the answer waits
  * until what the receipt decided is stored: a crash before that loses
- * nothing. It is ESME_ROK in the end whatever happened (an error would make
- * the SMSC send the same PDU again, forever), except when the connector
- * stops before the receipt could be stored: then it is ESME_RSYSERR, and
- * the SMSC sends it again. No answer waits longer than `waitMs` (SMSCs time out their
+ * nothing. It is ESME_ROK when the report is stored, or nobody can use it
+ * (an error would make the SMSC send the same PDU again, forever), and
+ * ESME_RSYSERR when storing it failed or the connector stops before it
+ * could be stored: the SMSC sends it again later. No answer waits longer than `waitMs` (SMSCs time out their
  * deliver_sm after 30–60 s and then resend or give up).
  */
 import type { ParsedReceipt } from './receipt.js';
@@ -20,7 +20,7 @@ export class ReceiptAnswers {
 
   constructor(private readonly waitMs: number) {}
 
-  /** The answer once `stored` settled. */
+  /** The answer once `stored` settled: ESME_RSYSERR if it failed. */
   after(stored: Promise<unknown>): Promise<number> {
     const answer = new Answer();
     answer.when(stored);
@@ -51,7 +51,7 @@ export class ReceiptAnswers {
   /** Every held receipt refused: the SMSC sends them again. Returns how many. */
   refuse(): number {
     const n = this.held.size;
-    for (const answer of this.held.values()) answer.when(Promise.resolve(), ESME_RSYSERR);
+    for (const answer of this.held.values()) answer.when(Promise.reject(new Error('stopping')));
     this.held.clear();
     return n;
   }
@@ -62,10 +62,9 @@ class Answer {
   private settle!: (status: number) => void;
   private readonly status = new Promise<number>((resolve) => (this.settle = resolve));
 
-  /** Answers `status` once `done` settled. */
-  when(done: Promise<unknown>, status = ESME_ROK): void {
-    const answer = (): void => this.settle(status);
-    void done.then(answer, answer);
+  /** ESME_ROK once `done` resolved, ESME_RSYSERR if it rejected. */
+  when(done: Promise<unknown>): void {
+    done.then(() => this.settle(ESME_ROK), () => this.settle(ESME_RSYSERR));
   }
 
   /** The status, at the latest after `ms` (then ESME_ROK, and `onTimeout` runs). */

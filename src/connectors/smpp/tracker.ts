@@ -40,6 +40,8 @@ interface Message {
   until: number;
   /** A final report went out; later part receipts are absorbed silently. */
   reported: boolean;
+  /** Reports out whose storing is not settled yet (see settled()); the message is kept until then. */
+  pending: number;
   onDone?: () => void;
 }
 
@@ -61,6 +63,8 @@ export class ReceiptTracker {
   private readonly parts: IdIndex<Part>;
   private readonly early: IdIndex<Early>;
   private readonly messages = new Set<Message>();
+  /** Each report out, with the part whose receipt decided it. */
+  private readonly out = new Map<DeliveryReport, Part>();
   private lastSweep = 0;
 
   constructor(private readonly o: TrackerOptions) {
@@ -82,7 +86,7 @@ export class ReceiptTracker {
    */
   track(connectorMessageId: string, partIds: string[], o: { onDone?: () => void; delivered?: number[] } = {}): Tracked {
     this.sweep();
-    const message: Message = { connectorMessageId, parts: [], until: this.o.now() + this.o.trackTtlMs, reported: false };
+    const message: Message = { connectorMessageId, parts: [], until: this.o.now() + this.o.trackTtlMs, reported: false, pending: 0 };
     if (o.onDone) message.onDone = o.onDone;
     message.parts = partIds.map((id, index) => ({ message, index, id }));
     for (const n of o.delivered ?? []) {
@@ -92,7 +96,7 @@ export class ReceiptTracker {
     const result: Tracked = { reports: [], applied: [] };
     if (message.parts.length > 0 && message.parts.every((p) => p.status === 'delivered')) {
       // Every part's receipt was recorded, only the message's own outcome was not: decide it now.
-      if (o.onDone) o.onDone();
+      o.onDone?.();
       result.reports.push(this.report(message, 'delivered'));
       return result;
     }
@@ -131,24 +135,56 @@ export class ReceiptTracker {
     return { reports: [], kept: true };
   }
 
+  /**
+   * What became of a report this tracker decided: stored, or refused (it
+   * could not be stored, and the receipt was answered with an error). A
+   * refused report is undone — its part waits for its receipt again, which
+   * the SMSC sends again — so no outcome is lost to a failed write.
+   */
+  settled(report: DeliveryReport, stored: boolean): void {
+    const part = this.out.get(report);
+    if (!part) return;
+    this.out.delete(report);
+    const m = part.message;
+    m.pending--;
+    if (!stored) {
+      part.status = undefined;
+      if (!report.part) m.reported = false;
+    }
+    this.forgetIfDone(m);
+  }
+
   private apply(part: Part, r: ParsedReceipt): DeliveryReport[] {
     const m = part.message;
     if (part.status !== undefined && part.status !== 'enroute') return []; // a repeated receipt
     part.status = r.status;
-    const done = m.parts.every((p) => p.status !== undefined && p.status !== 'enroute');
     if (m.reported) {
-      if (done) this.forget(m);
+      this.forgetIfDone(m);
       return [];
     }
     const where = m.parts.length > 1 ? `part ${part.index + 1} of ${m.parts.length}: ` : '';
     if (r.status === 'enroute') return [this.report(m, 'enroute', `${where}${r.stat}`)];
     if (r.status === 'delivered' && !m.parts.every((p) => p.status === 'delivered')) {
-      return [{ ...this.report(m, 'delivered'), part: { index: part.index + 1, of: m.parts.length } }];
+      return [this.decided(part, { ...this.report(m, 'delivered'), part: { index: part.index + 1, of: m.parts.length } })];
     }
     m.reported = true;
-    m.onDone?.();
-    if (done) this.forget(m);
-    return [this.report(m, r.status, r.status === 'delivered' ? undefined : `${where}${r.reason ?? r.stat}`)];
+    const done = m.onDone;
+    m.onDone = undefined;
+    done?.();
+    const report = this.decided(part, this.report(m, r.status, r.status === 'delivered' ? undefined : `${where}${r.reason ?? r.stat}`));
+    this.forgetIfDone(m);
+    return [report];
+  }
+
+  private decided(part: Part, report: DeliveryReport): DeliveryReport {
+    this.out.set(report, part);
+    part.message.pending++;
+    return report;
+  }
+
+  /** A message is forgotten once it is reported, every part has answered and nothing about it is still being stored. */
+  private forgetIfDone(m: Message): void {
+    if (m.reported && m.pending === 0 && m.parts.every((p) => p.status !== undefined && p.status !== 'enroute')) this.forget(m);
   }
 
   private report(m: Message, status: DeliveryReport['status'], reason?: string): DeliveryReport {
@@ -158,6 +194,7 @@ export class ReceiptTracker {
   private forget(m: Message): void {
     this.messages.delete(m);
     for (const p of m.parts) this.parts.delete(p);
+    for (const [report, part] of this.out) if (part.message === m) this.out.delete(report);
   }
 
   /** Drops what has waited too long; insertion order is expiry order, so it stops at the first live entry. */
@@ -171,7 +208,7 @@ export class ReceiptTracker {
     }
     for (const m of this.messages) {
       if (m.until > now) break;
-      if (!m.reported) m.onDone?.();
+      m.onDone?.();
       this.forget(m);
     }
   }

@@ -17,7 +17,9 @@ function tracker(extra: Partial<TrackerOptions> = {}) {
     idBase: 'auto', now: () => clock.t, earlyTtlMs: 60_000, earlyMax: 100, trackTtlMs: 3600_000,
     log: (evt) => logged.push(evt), ...extra,
   });
-  return { t, clock, logged };
+  /** As the connector does once the listeners stored them. */
+  const stored = (reports: DeliveryReport[]) => (reports.forEach((r) => t.settled(r, true)), reports);
+  return { t, clock, logged, stored };
 }
 
 const T = suite('smpp tracker :: parts to messages');
@@ -26,13 +28,13 @@ const T = suite('smpp tracker :: parts to messages');
 const shape = (reports: DeliveryReport[]) => reports.map((r) => [r.status, r.part ? `${r.part.index}/${r.part.of}` : 'message']);
 
 T('smpp tracker :: 3 parts :: a part report for each of the first two, delivered with the third receipt, once', () => {
-  const { t } = tracker();
+  const { t, stored } = tracker();
   let done = 0;
   assert.equal(t.track('a b c', ['a', 'b', 'c'], { onDone: () => done++ }).reports, []);
-  assert.equal(shape(t.onReceipt(DELIVRD('a')).reports), [['delivered', '1/3']]);
-  assert.equal(shape(t.onReceipt(DELIVRD('c')).reports), [['delivered', '3/3']]);
+  assert.equal(shape(stored(t.onReceipt(DELIVRD('a')).reports)), [['delivered', '1/3']]);
+  assert.equal(shape(stored(t.onReceipt(DELIVRD('c')).reports)), [['delivered', '3/3']]);
   assert.is(done, 0, 'part reports do not end the message');
-  const [r] = t.onReceipt(DELIVRD('b')).reports;
+  const [r] = stored(t.onReceipt(DELIVRD('b')).reports);
   assert.equal([r?.connectorMessageId, r?.status, r?.reason, r?.part], ['a b c', 'delivered', undefined, undefined]);
   assert.equal(t.onReceipt(DELIVRD('b')).reports, [], 'a repeated receipt changes nothing');
   assert.equal(t.onReceipt(DELIVRD('a')).reports, [], 'nor one for a part reported before');
@@ -40,10 +42,10 @@ T('smpp tracker :: 3 parts :: a part report for each of the first two, delivered
 });
 
 T('smpp tracker :: after a restart, parts 1 and 2 known delivered :: the receipt of part 3 alone delivers the message', () => {
-  const { t } = tracker();
+  const { t, stored } = tracker();
   assert.equal(t.track('a b c', ['a', 'b', 'c'], { delivered: [1, 2] }).reports, []);
   assert.equal(t.onReceipt(DELIVRD('a')).reports, [], 'the SMSC repeating an answered receipt changes nothing');
-  assert.equal(shape(t.onReceipt(DELIVRD('c')).reports), [['delivered', 'message']]);
+  assert.equal(shape(stored(t.onReceipt(DELIVRD('c')).reports)), [['delivered', 'message']]);
   assert.is(t.counts.messages, 0);
 });
 
@@ -55,13 +57,28 @@ T('smpp tracker :: after a restart, every part known delivered :: the message is
 });
 
 T('smpp tracker :: part 2 of 3 UNDELIV :: failed at once naming the part; later receipts absorbed', () => {
-  const { t } = tracker();
+  const { t, stored } = tracker();
   t.track('a b c', ['a', 'b', 'c']);
-  t.onReceipt(DELIVRD('a'));
-  const [r] = t.onReceipt(UNDELIV('b')).reports;
+  stored(t.onReceipt(DELIVRD('a')).reports);
+  const [r] = stored(t.onReceipt(UNDELIV('b')).reports);
   assert.equal([r?.status, r?.reason], ['failed', 'part 2 of 3: UNDELIV (err 001)']);
   assert.equal(t.onReceipt(DELIVRD('c')).reports, []);
   assert.equal(t.counts, { messages: 0, early: 0 }, 'forgotten once every part has answered');
+});
+
+T('smpp tracker :: reports that could not be stored :: undone, the receipts the SMSC sends again decide them again; onDone once', () => {
+  const { t, stored } = tracker();
+  let done = 0;
+  t.track('a b', ['a', 'b'], { onDone: () => done++ });
+  const [part] = t.onReceipt(DELIVRD('a')).reports;
+  t.settled(part!, false);
+  assert.equal(shape(stored(t.onReceipt(DELIVRD('a')).reports)), [['delivered', '1/2']], 'the part receipt again');
+  const [whole] = t.onReceipt(DELIVRD('b')).reports;
+  assert.equal(shape([whole!]), [['delivered', 'message']]);
+  t.settled(whole!, false);
+  assert.is(t.counts.messages, 1, 'kept for the receipt to come again');
+  assert.equal(shape(stored(t.onReceipt(DELIVRD('b')).reports)), [['delivered', 'message']]);
+  assert.equal([done, t.counts.messages], [1, 0]);
 });
 
 T('smpp tracker :: single part EXPIRED / REJECTD :: that status, the reason without a part number', () => {
