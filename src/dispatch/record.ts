@@ -32,7 +32,13 @@ export class Recorder {
     this.o.book.track(connector, connectorMessageId, m.id);
     this.o.log('sms-submitted', { msgId: m.id, to: m.to, connector, connectorMessageId, segments: m.segments, account: m.account });
     // Started in arrival order without waiting in between: the store writes them in that order.
-    const early = this.o.book.takeEarly(connector, connectorMessageId).map((e) => this.o.onEarlyReport(connector, e.r).finally(e.settle));
+    const early = this.o.book.takeEarly(connector, connectorMessageId).map((e) => this.o.onEarlyReport(connector, e.r).then(
+      () => e.settle(),
+      (error: Error) => {
+        e.settle(error);
+        throw error;
+      },
+    ));
     await Promise.all(early);
   }
 

@@ -31,11 +31,11 @@ export function deliveredParts(m: Pick<SmsMessage, 'history'>): number[] {
   return parts;
 }
 
-/** A report kept until its submit answer is recorded; `settle` ends the wait of whoever handed it in. */
+/** A report kept until its submit answer is recorded; `settle` ends the wait of whoever handed it in (with the error when it could not be stored). */
 export interface EarlyReport {
   r: DeliveryReport;
   until: number;
-  settle: () => void;
+  settle: (error?: Error) => void;
 }
 
 export class ReportBook {
@@ -63,9 +63,9 @@ export class ReportBook {
    */
   keepEarly(connector: string, r: DeliveryReport, now: number): Promise<void> {
     const k = keyOf(connector, r.connectorMessageId);
-    return new Promise<void>((settle) => {
+    return new Promise<void>((resolve, reject) => {
       const list = this.early.get(k) ?? [];
-      list.push({ r, until: now + EARLY_REPORT_TTL_MS, settle });
+      list.push({ r, until: now + EARLY_REPORT_TTL_MS, settle: (error) => (error ? reject(error) : resolve()) });
       this.early.set(k, list);
     });
   }

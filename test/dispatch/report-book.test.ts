@@ -23,6 +23,14 @@ B('report book :: reports before their submit answer :: all kept in arrival orde
   assert.equal(settled, ['#0', '#1', '#2']);
 });
 
+B('report book :: an early report that could not be stored :: its wait ends with the error (the connector refuses it)', async () => {
+  const book = new ReportBook();
+  const wait = book.keepEarly('smsc', report('delivered'), 0);
+  const [e] = book.takeEarly('smsc', 'a b c');
+  e!.settle(new Error('journal write failed'));
+  await wait.then(() => assert.unreachable('must not resolve'), (err: Error) => assert.is(err.message, 'journal write failed'));
+});
+
 B('report book :: a report nobody claims :: kept for its time, then dropped, and its wait ends', async () => {
   const book = new ReportBook();
   let ended = false;
