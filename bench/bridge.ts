@@ -1,0 +1,125 @@
+/**
+ * The bridge as users run it: the built `dist/src/main.js` (what `npm start`
+ * runs) in its own process, with a config file, logging its JSON lines at
+ * info level to a file. The benchmark reads that log to count events
+ * (accepted, submitted, confirmation written) and /proc for memory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const MAIN = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+
+export interface BridgeRun {
+  pid: number;
+  port: number;
+  /** When the process was spawned and when it logged `started` (epoch ms). */
+  spawnedAt: number;
+  startedAt: number;
+  /** How many log lines with this evt so far. */
+  count(evt: string): Promise<number>;
+  /** Epoch ms of the first and the latest log line with this evt, if any. */
+  firstAt(evt: string): Promise<number | undefined>;
+  lastAt(evt: string): Promise<number | undefined>;
+  waitFor(evt: string, n: number, timeoutMs: number): Promise<void>;
+  /** Resident memory now and at its peak (VmRSS, VmHWM), in MB. */
+  memory(): Promise<{ rssMb: number; peakMb: number }>;
+  /** SIGTERM and wait; returns the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Writes `config` (merged by the caller) to dir/config.json and starts the bridge on it. */
+export async function startBridge(dir: string, config: Record<string, unknown>, extraNodeArgs: string[] = []): Promise<BridgeRun> {
+  const configFile = join(dir, 'config.json');
+  await writeFile(configFile, JSON.stringify(config));
+  const logFile = join(dir, `bridge-${Date.now()}.log`);
+  const out = await open(logFile, 'w');
+  const spawnedAt = Date.now();
+  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, MAIN, '--config', configFile], { stdio: ['ignore', out.fd, out.fd] });
+  await out.close();
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const log = new LogScanner(logFile);
+  const started = await Promise.race([
+    pollFor(async () => log.first('started'), 30_000, 'the bridge to start'),
+    exited.then(async (code) => { throw new Error(`bridge exited with ${code}: ${(await readFile(logFile, 'utf8')).slice(-2000)}`); }),
+  ]);
+  const port = Number(String(started.smtp).split(':').pop());
+  return {
+    pid: child.pid!,
+    port,
+    spawnedAt,
+    startedAt: Number(started.time),
+    count: async (evt) => (await log.scan()).get(evt)?.n ?? 0,
+    firstAt: async (evt) => (await log.scan()).get(evt)?.first,
+    lastAt: async (evt) => (await log.scan()).get(evt)?.last,
+    waitFor: (evt, n, timeoutMs) => pollFor(async () => ((await log.scan()).get(evt)?.n ?? 0) >= n, timeoutMs, `${n} × ${evt}`).then(() => undefined),
+    memory: () => memoryOf(child.pid!),
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Reads the log incrementally: counts and first time per evt, plus the first line of each evt. */
+class LogScanner {
+  private offset = 0;
+  private rest = '';
+  private readonly stats = new Map<string, { n: number; first: number; last: number; line: Record<string, unknown> }>();
+
+  constructor(private readonly file: string) {}
+
+  async scan(): Promise<Map<string, { n: number; first: number; last: number }>> {
+    const fh = await open(this.file, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size > this.offset) {
+        const buf = Buffer.alloc(size - this.offset);
+        await fh.read(buf, 0, buf.length, this.offset);
+        this.offset = size;
+        const text = this.rest + buf.toString('utf8');
+        const lines = text.split('\n');
+        this.rest = lines.pop() ?? '';
+        for (const l of lines) this.add(l);
+      }
+    } finally {
+      await fh.close();
+    }
+    return this.stats;
+  }
+
+  async first(evt: string): Promise<Record<string, unknown> | undefined> {
+    await this.scan();
+    return this.stats.get(evt)?.line;
+  }
+
+  private add(line: string): void {
+    const m = /"evt":"([^"]+)"/.exec(line);
+    if (!m) return;
+    const s = this.stats.get(m[1]);
+    if (s) {
+      s.n++;
+      s.last = Number(/"time":(\d+)/.exec(line)?.[1]);
+      return;
+    }
+    const o = JSON.parse(line) as Record<string, unknown>;
+    this.stats.set(m[1], { n: 1, first: Number(o.time), last: Number(o.time), line: o });
+  }
+}
+
+export async function memoryOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+export async function pollFor<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The benchmark's measurements against a fresh bridge each (its own store,
+ * so one case's backlog never slows the next) and the same load against the
+ * Postfix reference in the same round, so every figure has a same-moment
+ * ratio. Each bridge first gets a short warm-up, as a long-running server is
+ * warm.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startBridge, type BridgeRun } from './bridge.js';
+import { percentile, runClosed, runOpen, type MailSpec } from './loadgen.js';
+import { FROM, mailBody, TO } from './mail.js';
+import type { Peer } from './peer.js';
+import type { PostfixInstance } from './postfix.js';
+import { runSmtpSource, type SourceCase } from './smtp-source.js';
+
+export interface BenchContext {
+  quick: boolean;
+  rounds: number;
+  work: string;
+  sourceFile: string;
+  peer: Peer;
+  postfix?: PostfixInstance;
+  /** Extra node options for the bridge process (e.g. --cpu-prof). */
+  nodeArgs: string[];
+  /** Config merged over the bench defaults (e.g. another store dir layout). */
+  say(msg: string): void;
+}
+
+export interface Fresh { run: BridgeRun; dir: string; done(): Promise<void> }
+
+const WARM_UP = 300;
+
+/** A bridge as users run it (all defaults) on a new store, with the bench's peer. */
+export async function freshBridge(ctx: BenchContext, over: { store?: Record<string, unknown>; dir?: string } = {}): Promise<Fresh> {
+  const dir = over.dir ?? (await mkdtemp(join(ctx.work, 'bridge-')));
+  const run = await startBridge(dir, {
+    smtp: { port: 0 }, store: { dir: join(dir, 'data'), ...over.store }, connector: ctx.peer.connector, log: { level: 'info' },
+  }, ctx.nodeArgs);
+  return {
+    run, dir,
+    async done() {
+      await run.stop();
+      if (!over.dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function uniqueMails(run: string, extra: (i: number) => string[] = () => []): MailSpec {
+  return { from: FROM, to: TO, body: (i) => mailBody(i, run, extra(i)) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+export interface Paired { bridge: number; postfix?: number; ratio?: number; rounds: Array<{ bridge: number; postfix?: number }> }
+
+/** Medians over the rounds; the ratio is the median of each round's own ratio. */
+export function paired(rounds: Array<{ bridge: number; postfix?: number }>): Paired {
+  const withRef = rounds.filter((r) => r.postfix);
+  return {
+    bridge: median(rounds.map((r) => r.bridge)),
+    postfix: withRef.length ? median(withRef.map((r) => r.postfix!)) : undefined,
+    ratio: withRef.length ? median(withRef.map((r) => r.bridge / r.postfix!)) : undefined,
+    rounds,
+  };
+}
+
+/** smtp-source against Postfix and against a fresh bridge, `rounds` times; msg/s. */
+export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Paired & { peakMb: number }> {
+  const rounds: Array<{ bridge: number; postfix?: number }> = [];
+  let peakMb = 0;
+  for (let r = 0; r < ctx.rounds; r++) {
+    let postfix: number | undefined;
+    if (ctx.postfix) {
+      await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, ctx.postfix.port);
+      postfix = (await runSmtpSource(c, ctx.sourceFile, FROM, TO, ctx.postfix.port)).perSecond;
+    }
+    const b = await freshBridge(ctx);
+    try {
+      await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, b.run.port);
+      const bridge = (await runSmtpSource(c, ctx.sourceFile, FROM, TO, b.run.port)).perSecond;
+      const accepted = await b.run.count('sms-accepted');
+      if (accepted !== WARM_UP + c.messages) throw new Error(`bridge logged ${accepted} accepted SMS for ${WARM_UP + c.messages} mails`);
+      peakMb = Math.max(peakMb, (await b.run.memory()).peakMb);
+      rounds.push({ bridge, postfix });
+      ctx.say(`  ${c.keep ? 'kept' : 'new'} -s ${c.sessions}: bridge ${bridge.toFixed(0)}/s${postfix ? `, postfix ${postfix.toFixed(0)}/s` : ''}`);
+    } finally {
+      await b.done();
+    }
+  }
+  return { ...paired(rounds), peakMb };
+}
+
+export interface LatencyFigure {
+  maxRate: number;
+  offeredRate: number;
+  bridge: { p50: number; p99: number; afterDotP50: number; afterDotP99: number };
+  postfix?: { p50: number; p99: number; afterDotP50: number; afterDotP99: number };
+}
+
+/** Max rate (20 kept sessions, closed loop), then an open-loop run at half of it against both servers. */
+export async function latency(ctx: BenchContext, seconds: number): Promise<LatencyFigure> {
+  const b = await freshBridge(ctx);
+  try {
+    await runClosed(b.run.port, 20, WARM_UP, uniqueMails('warm'));
+    const max = await runClosed(b.run.port, 20, ctx.quick ? 2000 : 6000, uniqueMails('max'));
+    const maxRate = (max.sent * 1000) / max.elapsedMs;
+    const offeredRate = maxRate / 2;
+    const count = Math.round(offeredRate * seconds);
+    const stats = (r: Awaited<ReturnType<typeof runOpen>>) => {
+      if (r.refused) throw new Error(`refused during the latency run: ${r.errors.join(' | ')}`);
+      return { p50: percentile(r.total, 50), p99: percentile(r.total, 99), afterDotP50: percentile(r.afterDot, 50), afterDotP99: percentile(r.afterDot, 99) };
+    };
+    const bridge = stats(await runOpen(b.run.port, offeredRate, count, 20, uniqueMails('half')));
+    const postfix = ctx.postfix ? stats(await runOpen(ctx.postfix.port, offeredRate, count, 20, uniqueMails('pf-half'))) : undefined;
+    ctx.say(`  latency at ${offeredRate.toFixed(0)}/s: bridge p50 ${bridge.p50.toFixed(1)} ms p99 ${bridge.p99.toFixed(1)} ms${postfix ? `; postfix p50 ${postfix.p50.toFixed(1)} p99 ${postfix.p99.toFixed(1)}` : ''}`);
+    return { maxRate, offeredRate, bridge, postfix };
+  } finally {
+    await b.done();
+  }
+}
+
+export interface EndToEnd { mails: number; acceptPerSecond: number; smsPerSecond: number; submittedPerSecond: number; peakMb: number }
+
+/** Mail in → connector → report → confirmation written, for `mails` mails sent as fast as accepted. */
+export async function endToEnd(ctx: BenchContext, mails: number): Promise<EndToEnd> {
+  const b = await freshBridge(ctx);
+  try {
+    const t0 = Date.now();
+    const r = await runClosed(b.run.port, 20, mails, uniqueMails('e2e'));
+    if (r.sent !== mails) throw new Error(`e2e: only ${r.sent} of ${mails} accepted: ${r.errors.join(' | ')}`);
+    await b.run.waitFor('confirmation-sent', mails, 600_000);
+    const seconds = ((await b.run.lastAt('confirmation-sent'))! - t0) / 1000;
+    const submitted = ((await b.run.lastAt('sms-submitted'))! - t0) / 1000;
+    const out = {
+      mails, acceptPerSecond: (mails * 1000) / r.elapsedMs, smsPerSecond: mails / seconds,
+      submittedPerSecond: mails / submitted, peakMb: (await b.run.memory()).peakMb,
+    };
+    ctx.say(`  end to end: ${out.smsPerSecond.toFixed(0)} SMS/s confirmed (${out.submittedPerSecond.toFixed(0)}/s submitted), peak RSS ${out.peakMb} MB`);
+    return out;
+  } finally {
+    await b.done();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm run bench [-- --quick] [-- --scale] [-- --peer smpp] [-- --rounds N] [-- --profile]`
+ *
+ * Starts a throwaway Postfix on loopback as the reference and the bridge as
+ * users run it, drives both with smtp-source and bench/loadgen.ts, prints a
+ * table with same-run ratios, writes the JSON to bench/out/ and the table to
+ * bench/RESULTS.md. --quick: fewer mails and one round, for trying it.
+ * --scale: also the issue's scale targets (bench/scale.ts), which take minutes.
+ * --profile: the bridge runs with --cpu-prof (profiles in bench/out/profiles).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { acceptance, endToEnd, latency, type BenchContext } from './cases.js';
+import { sourceFile } from './mail.js';
+import { startPeer, type PeerKind } from './peer.js';
+import { startPostfix } from './postfix.js';
+import { table, writeResults, type Row, type RunInfo } from './report.js';
+import { scale } from './scale.js';
+import { EXPLANATIONS } from './explanations.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const POSTFIX_PORT = 26025;
+
+async function busyCores(ms: number): Promise<number> {
+  const read = async () => (await readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const a = await read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await read();
+  const d = b.map((x, i) => x - a[i]);
+  const total = d.reduce((s, x) => s + x, 0);
+  const idle = d[3] + d[4];
+  return ((total - idle) / total) * cpus().length;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      scale: { type: 'boolean', default: false },
+      'scale-only': { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      peer: { type: 'string', default: 'simulator' },
+      profile: { type: 'boolean', default: false },
+    },
+  });
+  const quick = values.quick!;
+  const t0 = Date.now();
+  const out = join(HERE, 'out');
+  await mkdir(out, { recursive: true });
+  const work = await mkdtemp(join(tmpdir(), 'mail2sms-bench-'));
+  const info: RunInfo = {
+    command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+    startedAt: new Date().toISOString(), seconds: 0, node: process.version,
+    postfix: execFileSync('postconf', ['-d', '-h', 'mail_version']).toString().trim(),
+    cpus: cpus().length, loadBefore: loadavg(), loadAfter: [], busyBeforeCores: await busyCores(3000), notes: [],
+  };
+  const say = (m: string) => console.log(m);
+  say(`mail2sms bench (${quick ? 'quick' : 'full'}); work dir ${work}; machine busy ${info.busyBeforeCores!.toFixed(2)} of ${info.cpus} cores before start`);
+  const peer = await startPeer(values.peer as PeerKind);
+  const postfix = await startPostfix(POSTFIX_PORT, 'sms.localhost');
+  const ctx: BenchContext = {
+    quick, rounds: Number(values.rounds ?? (quick ? 1 : 3)), work, sourceFile: join(work, 'mail.txt'), peer, postfix,
+    nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'profiles')}`] : [], say,
+  };
+  await writeFile(ctx.sourceFile, sourceFile());
+  const rows: Row[] = [];
+  const result: Record<string, unknown> = { info };
+  try {
+    if (!values['scale-only']) {
+      const n = (full: number, q: number) => (quick ? q : full);
+      say('acceptance with smtp-source (msg/s):');
+      const kept = await acceptance(ctx, { sessions: 20, keep: true, messages: n(8000, 2000) });
+      const new20 = await acceptance(ctx, { sessions: 20, keep: false, messages: n(2000, 600) });
+      const new100 = await acceptance(ctx, { sessions: 100, keep: false, messages: n(5000, 1500) });
+      say('accept latency (bench/loadgen.ts, 20 kept sessions, open loop):');
+      const lat = await latency(ctx, quick ? 4 : 10);
+      say('end to end (bench/loadgen.ts):');
+      const e2e = await endToEnd(ctx, n(10000, 2000));
+      Object.assign(result, { kept, new20, new100, latency: lat, endToEnd: e2e });
+      const rate = (x: number) => `${x.toFixed(0)} msg/s`;
+      const ms = (x: number) => `${x.toFixed(1)} ms`;
+      rows.push(
+        { what: 'accepted, kept connections (smtp-source -d -s 20)', bridge: rate(kept.bridge), postfix: kept.postfix ? rate(kept.postfix) : undefined, ratio: kept.ratio, target: '≥ 1.5 ×', met: kept.ratio !== undefined ? kept.ratio >= 1.5 : undefined },
+        { what: 'accepted, new connection per mail (-s 20)', bridge: rate(new20.bridge), postfix: new20.postfix ? rate(new20.postfix) : undefined, ratio: new20.ratio },
+        { what: 'accepted, new connection per mail (-s 100)', bridge: rate(new100.bridge), postfix: new100.postfix ? rate(new100.postfix) : undefined, ratio: new100.ratio, target: '≥ 1 ×', met: new100.ratio !== undefined ? new100.ratio >= 1 : undefined },
+        { what: `accept latency p50 at ${lat.offeredRate.toFixed(0)} msg/s (half of max ${lat.maxRate.toFixed(0)})`, bridge: ms(lat.bridge.p50), postfix: lat.postfix ? ms(lat.postfix.p50) : undefined, ratio: lat.postfix && lat.bridge.p50 / lat.postfix.p50 },
+        { what: 'accept latency p99, same run', bridge: ms(lat.bridge.p99), postfix: lat.postfix ? ms(lat.postfix.p99) : undefined, ratio: lat.postfix && lat.bridge.p99 / lat.postfix.p99, target: '< 50 ms', met: lat.bridge.p99 < 50 },
+        { what: 'end to end: mail in → simulator → report → confirmation written', bridge: `${e2e.smsPerSecond.toFixed(0)} SMS/s`, target: '≥ 1000 SMS/s', met: e2e.smsPerSecond >= 1000 },
+        { what: 'peak RSS of the bridge (acceptance and end-to-end runs)', bridge: `${Math.max(kept.peakMb, new20.peakMb, new100.peakMb, e2e.peakMb)} MB` },
+      );
+    }
+    if (values.scale || values['scale-only']) {
+      say('scale targets:');
+      const s = await scale(ctx);
+      result.scale = s.figures;
+      rows.push(...s.rows);
+      info.notes.push(...s.notes);
+    }
+  } finally {
+    await postfix.stop();
+    await peer.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  info.seconds = (Date.now() - t0) / 1000;
+  info.loadAfter = loadavg();
+  if (values.peer !== 'simulator') info.notes.push(`SMS peer: ${values.peer}`);
+  const stamp = info.startedAt.replace(/[:.]/g, '-');
+  await writeFile(join(out, `result-${stamp}.json`), JSON.stringify({ ...result, rows }, null, 2));
+  await writeFile(join(out, 'latest.json'), JSON.stringify({ ...result, rows }, null, 2));
+  console.log('\n' + table(rows));
+  await writeResults(join(HERE, 'RESULTS.md'), info, rows, EXPLANATIONS);
+  console.log(`\nwritten: bench/out/result-${stamp}.json, bench/RESULTS.md`);
+}
+
+main().catch((e: Error) => {
+  console.error(`bench failed: ${e.stack ?? e.message}`);
+  process.exit(1);
+});
