@@ -17,6 +17,8 @@ export interface ProfileSummary {
   totalMs: number;
   byFunction: Array<{ name: string; where: string; selfMs: number; pct: number }>;
   byPlace: Array<{ place: string; selfMs: number; pct: number }>;
+  /** Each sample charged to the innermost function of our own code on its stack (library time goes to its caller). */
+  byOwnCaller: Array<{ name: string; where: string; ms: number; pct: number }>;
 }
 
 /** Where a script belongs: `node_modules/<pkg>`, `src/<folder>`, `node:<internal>` or `(program)`-style V8 entries. */
@@ -51,13 +53,33 @@ export function summarise(p: Profile, top = 25): ProfileSummary {
     byPlace.set(place, (byPlace.get(place) ?? 0) + us);
   }
   const pct = (us: number) => Math.round((1000 * us) / total) / 10;
+  const own = ownCallers(p, self);
   return {
     totalMs: Math.round(total / 1000),
     byFunction: [...byFn.values()].sort((a, b) => b.us - a.us).slice(0, top)
       .map((e) => ({ name: e.name, where: e.where, selfMs: Math.round(e.us / 1000), pct: pct(e.us) })),
     byPlace: [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, top)
       .map(([place, us]) => ({ place, selfMs: Math.round(us / 1000), pct: pct(us) })),
+    byOwnCaller: [...own].sort((a, b) => b[1] - a[1]).slice(0, top)
+      .map(([key, us]) => ({ name: key.split('@')[0], where: key.split('@')[1] ?? '', ms: Math.round(us / 1000), pct: pct(us) })),
   };
+}
+
+function ownCallers(p: Profile, self: Map<number, number>): Map<string, number> {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const out = new Map<string, number>();
+  for (const [id, us] of self) {
+    let key: string | undefined;
+    for (let cur: number | undefined = id; cur !== undefined && !key; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      if (/\/src\//.test(f.url) && !f.url.includes('node_modules')) key = `${f.functionName || '(anonymous)'}@${placeOf(f.url, '')}:${f.lineNumber + 1}`;
+    }
+    key ??= placeOf(byId.get(id)!.callFrame.url, byId.get(id)!.callFrame.functionName);
+    out.set(key, (out.get(key) ?? 0) + us);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -68,6 +90,8 @@ async function main(): Promise<void> {
   for (const e of s.byPlace) console.log(`${String(e.pct).padStart(6)} %  ${String(e.selfMs).padStart(6)} ms  ${e.place}`);
   console.log('\nself time by function:');
   for (const e of s.byFunction) console.log(`${String(e.pct).padStart(6)} %  ${String(e.selfMs).padStart(6)} ms  ${e.name}  ${e.where}`);
+  console.log('\ntime by innermost function of our own code (libraries charged to their caller):');
+  for (const e of s.byOwnCaller) console.log(`${String(e.pct).padStart(6)} %  ${String(e.ms).padStart(6)} ms  ${e.name}  ${e.where}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
