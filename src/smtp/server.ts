@@ -7,6 +7,7 @@ import { AuthThrottle } from './auth-throttle.js';
 import { limitBadCommands } from './bad-commands.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { installEnhancedCodeAdapter } from './enhanced-codes.js';
+import { greetTrustedAtOnce } from './greeting.js';
 import { onAuth } from './on-auth.js';
 import { onData, type DataDeps } from './on-data.js';
 import { onMailFrom } from './on-mail-from.js';
@@ -79,6 +80,8 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
   const servers = [new SMTPServer(options(false))];
   if (smtp.tls.implicit && deps.tls) servers.push(new SMTPServer(options(true)));
   for (const s of servers) {
+    // Trusted networks (an account's, loopback by default) are greeted without smtp-server's 100 ms early-talker pause.
+    greetTrustedAtOnce(s, (ip) => deps.accounts.forNetwork(ip) !== undefined);
     guard.watch(s);
     limitBadCommands(s, smtp.maxBadCommands);
     s.on('error', (e: Error) => deps.log('smtp-error', { error: e.message }));
