@@ -20,6 +20,8 @@ export interface ConfirmationInput {
   reportingMta: string;
   now: Date;
   templatesDir: string;
+  /** Compiled templates to reuse (a long-running sender keeps one); read from templatesDir when absent. */
+  templates?: ConfirmationTemplates;
   /** IANA zone for the times in the body; UTC when absent. */
   timeZone?: string;
   /** Envelope sender for plain (non-DSN) confirmations; the null sender when absent. */
@@ -60,7 +62,7 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
   // Only the acceptance confirmation of an SMS that still waits can be answered with CANCEL.
   const replyTo = status === 'accepted' && sms.status === 'accepted' ? input.cancelAddress?.(sms.id) : undefined;
   const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined });
-  const { text, html } = await renderBodies(input.templatesDir, view);
+  const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).render(view);
   const messageId = confirmationMessageId(sms, status, reportingMta);
   const subject = subjectFor(sms, status);
   const to = sms.mail.envelopeFrom;
@@ -123,13 +125,26 @@ function reportParts(sms: SmsMessage, status: SmsStatus, reportingMta: string, n
   ];
 }
 
-async function renderBodies(templatesDir: string, view: ConfirmationView): Promise<{ text: string; html: string }> {
+/**
+ * The text and HTML body templates of one templates folder. Eta compiles each
+ * template once per instance (its cache), so a sender that keeps one instance
+ * reads and compiles them once, not for every confirmation.
+ */
+export class ConfirmationTemplates {
   // Separate engines because escaping is an engine setting: the text body must not get &amp; entities.
-  const textEngine = new Eta({ views: templatesDir, autoEscape: false, autoTrim: false, cache: false });
-  const htmlEngine = new Eta({ views: templatesDir, autoEscape: true, autoTrim: false, cache: false });
-  const [text, html] = await Promise.all([
-    textEngine.renderAsync('./confirmation.txt.eta', view),
-    htmlEngine.renderAsync('./confirmation.html.eta', view),
-  ]);
-  return { text, html };
+  private readonly text: Eta;
+  private readonly html: Eta;
+
+  constructor(templatesDir: string) {
+    this.text = new Eta({ views: templatesDir, autoEscape: false, autoTrim: false, cache: true });
+    this.html = new Eta({ views: templatesDir, autoEscape: true, autoTrim: false, cache: true });
+  }
+
+  async render(view: ConfirmationView): Promise<{ text: string; html: string }> {
+    const [text, html] = await Promise.all([
+      this.text.renderAsync('./confirmation.txt.eta', view),
+      this.html.renderAsync('./confirmation.html.eta', view),
+    ]);
+    return { text, html };
+  }
 }

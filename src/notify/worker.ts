@@ -1,7 +1,7 @@
 import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, MessageStore, SmsMessage } from '../store/types.js';
-import { composeConfirmation } from './compose.js';
+import { composeConfirmation, ConfirmationTemplates } from './compose.js';
 import type { ConfirmationTransport } from './outbox.js';
 
 export interface NotifierOptions {
@@ -30,9 +30,11 @@ export interface NotifierOptions {
 export class Notifier {
   private readonly loop: WorkLoop<[SmsMessage, ConfirmationState]>;
   private readonly now: () => Date;
+  private readonly templates: ConfirmationTemplates;
 
   constructor(private readonly o: NotifierOptions) {
     this.now = o.now ?? (() => new Date());
+    this.templates = new ConfirmationTemplates(o.templatesDir);
     this.loop = new WorkLoop({
       concurrency: o.concurrency ?? 8,
       tickMs: o.tickMs ?? 500,
@@ -63,7 +65,7 @@ export class Notifier {
     try {
       const conf = await composeConfirmation({
         sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta,
-        now: this.now(), templatesDir: this.o.templatesDir, timeZone: this.o.timeZone, cancelAddress: this.o.cancelAddress,
+        now: this.now(), templatesDir: this.o.templatesDir, templates: this.templates, timeZone: this.o.timeZone, cancelAddress: this.o.cancelAddress,
       });
       const { where } = await this.o.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId });
       await this.o.store.confirmationSent(m.id, c.stage, where, this.now());
