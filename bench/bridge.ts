@@ -23,6 +23,8 @@ export interface BridgeRun {
   firstAt(evt: string): Promise<number | undefined>;
   lastAt(evt: string): Promise<number | undefined>;
   waitFor(evt: string, n: number, timeoutMs: number): Promise<void>;
+  /** CPU time the process used so far (user + system), in ms: less disturbed by other load than wall time. */
+  cpuMs(): Promise<{ user: number; sys: number; total: number }>;
   /** Resident memory now and at its peak (VmRSS, VmHWM), in MB. */
   memory(): Promise<{ rssMb: number; peakMb: number }>;
   /** SIGTERM and wait; returns the exit code. */
@@ -55,6 +57,7 @@ export async function startBridge(dir: string, config: Record<string, unknown>, 
     lastAt: async (evt) => (await log.scan()).get(evt)?.last,
     waitFor: (evt, n, timeoutMs) => pollFor(async () => ((await log.scan()).get(evt)?.n ?? 0) >= n, timeoutMs, `${n} × ${evt}`).then(() => undefined),
     memory: () => memoryOf(child.pid!),
+    cpuMs: () => cpuMsOf(child.pid!),
     async stop() {
       child.kill('SIGTERM');
       return exited;
@@ -113,6 +116,18 @@ export async function memoryOf(pid: number): Promise<{ rssMb: number; peakMb: nu
   const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
 }
+
+export async function cpuMsOf(pid: number): Promise<{ user: number; sys: number; total: number }> {
+  // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const user = (Number(f[11]) * 1000) / CLOCK_TICKS;
+  const sys = (Number(f[12]) * 1000) / CLOCK_TICKS;
+  return { user, sys, total: user + sys };
+}
+
+/** USER_HZ: 100 on Linux for every architecture Node runs on. */
+const CLOCK_TICKS = 100;
 
 export async function pollFor<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
   const until = Date.now() + timeoutMs;

@@ -120,12 +120,22 @@ export async function latency(ctx: BenchContext, seconds: number): Promise<Laten
   }
 }
 
-export interface EndToEnd { mails: number; acceptPerSecond: number; smsPerSecond: number; submittedPerSecond: number; peakMb: number }
+type Cpu = { user: number; sys: number; total: number };
+const cpuPer = (a: Cpu, b: Cpu, n: number) => ({ cpuMsPerSms: (b.total - a.total) / n, sysMsPerSms: (b.sys - a.sys) / n });
+
+export interface EndToEnd {
+  mails: number; acceptPerSecond: number; smsPerSecond: number; submittedPerSecond: number; peakMb: number;
+  /** Bridge CPU time (user + system) per SMS over the whole path: the figure to compare optimisations by on a busy machine. */
+  cpuMsPerSms: number;
+  /** The system-call part of it. */
+  sysMsPerSms: number;
+}
 
 /** Mail in → connector → report → confirmation written, for `mails` mails sent as fast as accepted. */
 export async function endToEnd(ctx: BenchContext, mails: number): Promise<EndToEnd> {
   const b = await freshBridge(ctx);
   try {
+    const cpu0 = await b.run.cpuMs();
     const t0 = Date.now();
     const r = await runClosed(b.run.port, 20, mails, uniqueMails('e2e'));
     if (r.sent !== mails) throw new Error(`e2e: only ${r.sent} of ${mails} accepted: ${r.errors.join(' | ')}`);
@@ -134,9 +144,9 @@ export async function endToEnd(ctx: BenchContext, mails: number): Promise<EndToE
     const submitted = ((await b.run.lastAt('sms-submitted'))! - t0) / 1000;
     const out = {
       mails, acceptPerSecond: (mails * 1000) / r.elapsedMs, smsPerSecond: mails / seconds,
-      submittedPerSecond: mails / submitted, peakMb: (await b.run.memory()).peakMb,
+      submittedPerSecond: mails / submitted, peakMb: (await b.run.memory()).peakMb, ...cpuPer(cpu0, await b.run.cpuMs(), mails),
     };
-    ctx.say(`  end to end: ${out.smsPerSecond.toFixed(0)} SMS/s confirmed (${out.submittedPerSecond.toFixed(0)}/s submitted), peak RSS ${out.peakMb} MB`);
+    ctx.say(`  end to end: ${out.smsPerSecond.toFixed(0)} SMS/s confirmed (${out.submittedPerSecond.toFixed(0)}/s submitted), ${out.cpuMsPerSms.toFixed(2)} ms bridge CPU per SMS (${out.sysMsPerSms.toFixed(2)} system), peak RSS ${out.peakMb} MB`);
     return out;
   } finally {
     await b.done();
