@@ -3,10 +3,8 @@
  * MTA's pickup directory, or for tests and dry runs) or an SMTP relay.
  * Both take the finished raw message; they never change it.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { replaceFile } from '../store/durable.js';
+import { DurableDir } from '../store/durable.js';
 
 export interface OutgoingConfirmation {
   raw: Buffer;
@@ -36,13 +34,14 @@ export function emlFileName(messageId: string): string {
  * temp-file + rename makes a reader see either the old or the new complete file.
  */
 export class FileOutbox implements ConfirmationTransport {
-  constructor(private readonly dir: string) {}
+  private readonly files: DurableDir;
+
+  constructor(dir: string) {
+    this.files = new DurableDir(dir);
+  }
 
   async send(msg: OutgoingConfirmation): Promise<{ where: string }> {
-    await mkdir(this.dir, { recursive: true });
-    const target = join(this.dir, emlFileName(msg.messageId));
-    await replaceFile(target, msg.raw);
-    return { where: target };
+    return { where: await this.files.replace(emlFileName(msg.messageId), msg.raw) };
   }
 
   async close(): Promise<void> {}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, open, rename, rm } from 'node:fs/promises';
+import { appendFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -52,5 +52,54 @@ export async function appendDurably(file: string, data: string): Promise<void> {
     await handle.datasync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Atomic replaces of many files in one directory (the confirmation outbox):
+ * each file is written and fsynced under a temp name and renamed into place,
+ * and concurrent writers share the directory fsync that makes their renames
+ * durable (group commit: a writer waits for a directory sync that started
+ * after its rename). The directory is created on first use. Temp names are
+ * dot-prefixed like replaceFile's and unique per process without random bytes.
+ */
+export class DurableDir {
+  private created?: Promise<unknown>;
+  private syncing?: Promise<void>;
+  private nextSync?: Promise<void>;
+  private temps = 0;
+
+  constructor(readonly dir: string, private readonly mode = 0o640) {}
+
+  /** Replaces `name` in the directory with `data`; resolves with its path once the file and its name are durable. */
+  async replace(name: string, data: string | Buffer): Promise<string> {
+    this.created ??= mkdir(this.dir, { recursive: true }).catch((e) => { this.created = undefined; throw e; });
+    await this.created;
+    const file = join(this.dir, name);
+    const temp = join(this.dir, `.${name}.${process.pid}-${++this.temps}.tmp`);
+    try {
+      await writeFile(temp, data, { mode: this.mode, flush: true });
+      await rename(temp, file);
+    } catch (err) {
+      await rm(temp, { force: true });
+      // The folder may have been removed underneath us: create it again on the next write.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.created = undefined;
+      throw err;
+    }
+    await this.syncDir();
+    return file;
+  }
+
+  private syncDir(): Promise<void> {
+    if (!this.syncing) {
+      this.syncing = fsyncDir(this.dir).finally(() => (this.syncing = undefined));
+      return this.syncing;
+    }
+    // One is running, started maybe before our rename: the next one covers us and everyone waiting with us.
+    this.nextSync ??= this.syncing.catch(() => undefined).then(() => {
+      this.nextSync = undefined;
+      return this.syncDir();
+    });
+    return this.nextSync;
   }
 }
