@@ -146,8 +146,8 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   let api: ApiServer | undefined;
   const stop = async () => {
     await api?.close();
-    await ingress.close();
-    await dispatcher.stop();
+    // Refuse new mail (421) and start no new submits at once; both let what is in flight finish.
+    await Promise.all([ingress.close(), dispatcher.stop()]);
     await notifier.stop();
     statusLog.stop();
     await pool!.stop();

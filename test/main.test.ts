@@ -5,7 +5,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { outboxFiles, waitFor } from './helpers/bridge.js';
 import { freePort, spawnBridge, type BridgeProcess } from './helpers/process.js';
-import { mailer } from './helpers/smtp.js';
+import { mailer, openSession } from './helpers/smtp.js';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const M = suite<{ dir: string; config: string; port: number }>('main process');
 
@@ -42,6 +44,65 @@ M('SIGTERM :: stops cleanly with exit code 0', async ({ config }) => {
   const diag = `${JSON.stringify(p.lines.slice(-5))}\n${p.stderr.join('')}`;
   assert.is(code, 0, diag);
   assert.ok(p.lines.some((l) => l.evt === 'stopped'), diag);
+});
+
+/**
+ * Graceful shutdown, on a real process: a Kannel stand-in holds every sendsms
+ * answer, so submits are in flight when SIGTERM comes. Connected clients get
+ * 421, new ones cannot deliver, no new submit starts, the ones in flight
+ * finish and are recorded before the exit, and the rest stay queued and go
+ * out after a restart, none twice.
+ */
+M('SIGTERM with submits in flight :: 421 to clients, in-flight submits drained and recorded, the rest kept for the restart', async ({ dir, port }) => {
+  const requests: string[] = [];
+  const held: ServerResponse[] = [];
+  let hold = true;
+  const kannel = createServer((req, res) => {
+    const text = new URL(req.url ?? '/', 'http://x').searchParams.get('text') ?? '';
+    requests.push(text);
+    if (hold) held.push(res);
+    else res.writeHead(202).end('0: Accepted for delivery');
+  });
+  await new Promise<void>((r) => kannel.listen(0, '127.0.0.1', r));
+  const config = join(dir, 'kannel.json');
+  await writeFile(config, JSON.stringify({
+    smtp: { port }, api: { port: 0 }, store: { dir: join(dir, 'data') }, dispatch: { concurrency: 3 }, notify: { level: 'none' }, log: { level: 'info' },
+    connectors: [{ name: 'kannel', type: 'kannel', kannel: { baseUrl: `http://127.0.0.1:${(kannel.address() as AddressInfo).port}`, secret: 'shutdown-test-secret-1', listenPort: 0 } }],
+  }));
+  let p = await spawnBridge(config);
+  try {
+    for (let i = 1; i <= 8; i++) {
+      await mailer(port).sendMail({ from: 'erp@acme.test', to: `+49151123450${i}0@sms.localhost`, subject: 'x', text: `Abschaltung ${i}` });
+    }
+    await waitFor('three submits in flight', () => held.length === 3, 10000);
+    const idle = await openSession(port);
+    assert.is((await idle.command('EHLO client.test')).code, 250);
+    p.child.kill('SIGTERM');
+    await waitFor('the bridge to begin stopping', () => p.lines.some((l) => l.evt === 'stopping'));
+    const refused = await idle.command('MAIL FROM:<erp@acme.test>');
+    assert.is(refused.code, 421, refused.text);
+    idle.close();
+    const late = await mailer(port).sendMail({ from: 'erp@acme.test', to: '+4915112345099@sms.localhost', subject: 'x', text: 'zu spät' }).then(() => 'accepted', () => 'not accepted');
+    assert.is(late, 'not accepted');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.is(requests.length, 3, 'no new submit started after SIGTERM');
+    hold = false;
+    for (const res of held.splice(0)) res.writeHead(202).end('0: Accepted for delivery');
+    assert.is(await p.exited, 0, p.stderr.join(''));
+    assert.is(p.lines.filter((l) => l.evt === 'sms-submitted').length, 3, 'the in-flight submits were recorded before the exit');
+    assert.ok(p.lines.some((l) => l.evt === 'stopped'));
+
+    p = await spawnBridge(config);
+    assert.is(p.lines.find((l) => l.evt === 'store-open')?.queued, 5, 'the five not yet sent were kept');
+    await waitFor('all eight at Kannel', () => requests.length >= 8, 10000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal([...requests].sort(), Array.from({ length: 8 }, (_, i) => `Abschaltung ${i + 1}`).sort(), 'each SMS once');
+  } finally {
+    p.child.kill('SIGTERM');
+    await p.exited;
+    for (const res of held) res.destroy();
+    await new Promise<void>((r) => kannel.close(() => r()));
+  }
 });
 
 /**

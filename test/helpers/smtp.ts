@@ -81,3 +81,32 @@ export async function refusal(sending: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected the mail to be refused');
 }
+
+/** An SMTP connection held open between commands (for tests of what a connected client sees later). */
+export async function openSession(port: number): Promise<{ command(line: string): Promise<Reply>; close(): void }> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setEncoding('utf8');
+  let buf = '';
+  const waiting: Array<(r: Reply) => void> = [];
+  socket.on('data', (d: string) => {
+    buf += d;
+    const m = /(?:^|\r\n)(\d{3}) [^\r\n]*\r\n$/.exec(buf);
+    if (!m) return;
+    const r = { code: Number(m[1]), text: buf.trimEnd() };
+    buf = '';
+    waiting.shift()?.(r);
+  });
+  socket.on('close', () => waiting.splice(0).forEach((w) => w({ code: 0, text: 'connection closed' })));
+  const next = () => new Promise<Reply>((resolve) => waiting.push(resolve));
+  const greeting = next();
+  await new Promise<void>((res, rej) => socket.once('connect', res).once('error', rej));
+  await greeting;
+  return {
+    command(line) {
+      const r = next();
+      socket.write(line + '\r\n');
+      return r;
+    },
+    close: () => socket.destroy(),
+  };
+}
