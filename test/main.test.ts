@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -46,6 +46,49 @@ M('SIGTERM :: stops cleanly with exit code 0', async ({ config }) => {
   assert.is(code, 0, diag);
   assert.ok(p.lines.some((l) => l.evt === 'stopped'), diag);
 });
+
+/** Every file under `dir` with its bytes, to show that nothing was written. */
+async function filesUnder(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.set(join(e.parentPath, e.name), await readFile(join(e.parentPath, e.name), 'base64'));
+  }
+  return out;
+}
+
+const CORRUPTIONS: Array<[string, (data: string) => Promise<RegExp>]> = [
+  ['a journal line in the middle', async (data) => {
+    const seg = join(data, 'journal', (await readdir(join(data, 'journal'))).filter((f) => f.endsWith('.jsonl')).sort()[0]);
+    const lines = (await readFile(seg, 'utf8')).split('\n');
+    lines[1] = '{"seq":2,"t":"acc GARBAGE';
+    await writeFile(seg, lines.join('\n'));
+    return new RegExp(`journal file ${seg.replace(/[.]/g, '\\.')} is corrupted at line 2 .*left untouched`);
+  }],
+  ['the state snapshot', async (data) => {
+    await writeFile(join(data, 'state.json'), '{"version":1,"seq":12,"messages":[{"id":');
+    return /state file .*state\.json cannot be read \(.*\); it was left untouched/;
+  }],
+];
+
+for (const [what, corrupt] of CORRUPTIONS) {
+  M(`corrupted store at start (${what}) :: exits 1 naming the file (and line), every file left as it was`, async ({ dir, config, port }) => {
+    const p = await spawnBridge(config);
+    for (let i = 1; i <= 3; i++) await mailer(port).sendMail({ from: 'erp@acme.test', to: `+4915112345${i}71@sms.localhost`, subject: 'x', text: `Vorher ${i}` });
+    p.child.kill('SIGTERM');
+    assert.is(await p.exited, 0);
+    const data = join(dir, 'data');
+    const expected = await corrupt(data);
+    const before = await filesUnder(data);
+    try {
+      await spawnBridge(config, 15000);
+      assert.unreachable('must not start on a corrupted store');
+    } catch (e) {
+      assert.match((e as Error).message, /exited with 1/);
+      assert.match((e as Error).message, expected);
+    }
+    assert.equal(await filesUnder(data), before, 'nothing written, nothing removed');
+  });
+}
 
 /**
  * Graceful shutdown, on a real process: a Kannel stand-in holds every sendsms
