@@ -45,4 +45,37 @@ W('relay down :: the confirmation is kept, retried, and delivered once the relay
   }
 });
 
+/** The same across a restart: what is owed lives in the store, not in the worker's memory. */
+W('relay down across a restart :: the owed confirmation survives it and is delivered once when the relay is back', async () => {
+  const relayPort = await freePort();
+  const overrides = { notify: { transport: 'smtp' as const, relay: { host: '127.0.0.1', port: relayPort }, retrySeconds: [1] } };
+  const first = await startTestBridge(overrides);
+  const received: string[] = [];
+  const relay = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, _session, cb) {
+      let data = '';
+      stream.on('data', (c: Buffer) => (data += c.toString()));
+      stream.on('end', () => { received.push(data); cb(); });
+    },
+  });
+  let second: Awaited<ReturnType<typeof startTestBridge>> | undefined;
+  try {
+    const info = await mailer(first.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345652@sms.localhost', subject: 'x', text: 'Neustart-Test.' });
+    const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+    await waitFor('a failed attempt', () => first.events.some((e) => e.evt === 'confirmation-retry' && e.msgId === `${id}.1`), 5000);
+    await first.stop();
+    second = await startTestBridge(overrides, first.dir);
+    await new Promise<void>((r) => relay.listen(relayPort, '127.0.0.1', r));
+    await waitFor('confirmation at the relay', () => received.length > 0, 10000);
+    await new Promise((r) => setTimeout(r, 1500)); // a second delivery would show up within the retry interval
+    assert.is(received.length, 1);
+    assert.match(received[0], new RegExp(`Message-ID: <${id}\\.1\\.delivered@`));
+  } finally {
+    await second?.stop();
+    await new Promise<void>((r) => relay.close(() => r()));
+    await rm(first.dir, { recursive: true, force: true });
+  }
+});
+
 W.run();
