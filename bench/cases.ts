@@ -146,7 +146,7 @@ export async function endToEnd(ctx: BenchContext, mails: number): Promise<EndToE
       mails, acceptPerSecond: (mails * 1000) / r.elapsedMs, smsPerSecond: mails / seconds,
       submittedPerSecond: mails / submitted, peakMb: (await b.run.memory()).peakMb, ...cpuPer(cpu0, await b.run.cpuMs(), mails),
     };
-    ctx.say(`  end to end: ${out.smsPerSecond.toFixed(0)} SMS/s confirmed (${out.submittedPerSecond.toFixed(0)}/s submitted), ${out.cpuMsPerSms.toFixed(2)} ms bridge CPU per SMS (${out.sysMsPerSms.toFixed(2)} system), peak RSS ${out.peakMb} MB`);
+    ctx.say(`  end to end: ${out.smsPerSecond.toFixed(0)} SMS/s confirmed (${out.acceptPerSecond.toFixed(0)}/s accepted, ${out.submittedPerSecond.toFixed(0)}/s submitted), ${out.cpuMsPerSms.toFixed(2)} ms bridge CPU per SMS (${out.sysMsPerSms.toFixed(2)} system), peak RSS ${out.peakMb} MB`);
     return out;
   } finally {
     await b.done();

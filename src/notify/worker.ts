@@ -1,7 +1,8 @@
 import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, MessageStore, SmsMessage } from '../store/types.js';
-import { composeConfirmation, ConfirmationTemplates } from './compose.js';
+import { composeConfirmation, ConfirmationTemplates, type Confirmation } from './compose.js';
+import { ComposerThread, type ComposeRequest } from './compose-thread.js';
 import type { ConfirmationTransport } from './outbox.js';
 
 export interface NotifierOptions {
@@ -20,6 +21,8 @@ export interface NotifierOptions {
   tickMs?: number;
   /** Why a confirmation must not go to its recipient (recipient-guard.ts); it is then recorded as not sent, never retried. */
   refusal?: (sms: SmsMessage) => string | undefined;
+  /** Compose on a worker thread (src/notify/compose-thread.ts) instead of the event loop; default true. */
+  composeOnThread?: boolean;
 }
 
 /**
@@ -30,11 +33,19 @@ export interface NotifierOptions {
 export class Notifier {
   private readonly loop: WorkLoop<[SmsMessage, ConfirmationState]>;
   private readonly now: () => Date;
-  private readonly templates: ConfirmationTemplates;
+  private readonly compose: (input: ComposeRequest) => Promise<Confirmation>;
+  private readonly thread?: ComposerThread;
 
   constructor(private readonly o: NotifierOptions) {
     this.now = o.now ?? (() => new Date());
-    this.templates = new ConfirmationTemplates(o.templatesDir);
+    if (o.composeOnThread ?? true) {
+      const thread = new ComposerThread(o.templatesDir);
+      this.thread = thread;
+      this.compose = (input) => thread.compose(input);
+    } else {
+      const templates = new ConfirmationTemplates(o.templatesDir);
+      this.compose = (input) => composeConfirmation({ ...input, templatesDir: o.templatesDir, templates });
+    }
     this.loop = new WorkLoop({
       concurrency: o.concurrency ?? 8,
       tickMs: o.tickMs ?? 500,
@@ -51,8 +62,9 @@ export class Notifier {
   }
 
   /** Stops starting new sends and waits for the running ones (up to timeoutMs). */
-  stop(timeoutMs = 5000): Promise<void> {
-    return this.loop.stop(timeoutMs);
+  async stop(timeoutMs = 5000): Promise<void> {
+    await this.loop.stop(timeoutMs);
+    await this.thread?.close();
   }
 
   private async send(m: SmsMessage, c: ConfirmationState): Promise<void> {
@@ -63,9 +75,8 @@ export class Notifier {
       return;
     }
     try {
-      const conf = await composeConfirmation({
-        sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta,
-        now: this.now(), templatesDir: this.o.templatesDir, templates: this.templates, timeZone: this.o.timeZone, cancelAddress: this.o.cancelAddress,
+      const conf = await this.compose({
+        sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta, now: this.now(), timeZone: this.o.timeZone, cancelAddress: this.o.cancelAddress,
       });
       const { where } = await this.o.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId });
       await this.o.store.confirmationSent(m.id, c.stage, where, this.now());

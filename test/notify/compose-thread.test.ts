@@ -1,0 +1,50 @@
+import { simpleParser } from 'mailparser';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ComposerThread } from '../../src/notify/compose-thread.js';
+import { compose, NOW, TEMPLATES, topLevelParts } from './mime.js';
+import { historyTo, sampleSms } from './sample.js';
+
+const C = suite<{ thread: ComposerThread }>('notify compose-thread');
+C.before((ctx) => {
+  ctx.thread = new ComposerThread(TEMPLATES);
+});
+C.after(async (ctx) => {
+  await ctx.thread.close();
+});
+
+const input = { from: 'mail2sms <noreply@sms.localhost>', reportingMta: 'sms.localhost', now: NOW };
+/** The raw mail without its random MIME boundaries, which differ on every build. */
+const stable = (raw: Buffer) => {
+  const text = raw.toString('latin1');
+  const boundaries = [...text.matchAll(/boundary="?([^";\r\n]+)"?/gi)].map((m) => m[1]);
+  return boundaries.reduce((t, b, i) => t.split(b).join(`BOUNDARY${i}`), text);
+};
+
+const CASES: Array<[string, ReturnType<typeof sampleSms>]> = [
+  ['plain confirmation (Unicode text)', sampleSms({ text: 'Grüße 🎉\nZeile 2' })],
+  ['RFC 3464 report', sampleSms({ status: 'failed', history: historyTo('failed', { reason: 'Absent subscriber' }), dsn: { notify: ['FAILURE'] } })],
+];
+for (const [what, sms] of CASES) {
+  C(`thread :: ${what} :: the same mail as composed in-process`, async ({ thread }) => {
+    const here = await compose(sms);
+    const there = await thread.compose({ ...input, sms, status: sms.status });
+    assert.equal({ ...there, raw: stable(there.raw) }, { ...here.out, raw: stable(here.out.raw) });
+    assert.ok(Buffer.isBuffer(there.raw));
+    assert.ok(topLevelParts(there.raw).length >= 1);
+  });
+}
+
+C('thread died :: what it held fails (the notifier retries it), the next compose starts a new thread', async ({ thread }) => {
+  const sms = sampleSms();
+  await thread.compose({ ...input, sms, status: 'delivered' }); // thread running
+  const held = thread.compose({ ...input, sms, status: 'delivered' });
+  await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  const err = await held.then(() => undefined, (e: Error) => e);
+  // It may have finished just before the thread went away; if not, it must fail, never hang.
+  if (err) assert.match(err.message, /composer thread/);
+  const again = await thread.compose({ ...input, sms, status: 'delivered' });
+  assert.is((await simpleParser(again.raw)).messageId, '<M1a2b3c.1.delivered@sms.localhost>');
+});
+
+C.run();
