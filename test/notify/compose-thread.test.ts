@@ -35,14 +35,23 @@ for (const [what, sms] of CASES) {
   });
 }
 
+C('thread :: acceptance confirmation of a waiting SMS :: the cancel Reply-To (a function here, a string across) is the same as in-process', async ({ thread }) => {
+  const sms = sampleSms({ status: 'accepted', history: historyTo('accepted') });
+  const cancelAddress = (id: string) => `cancel+${id}.k3y@sms.localhost`;
+  const here = await compose(sms, 'accepted', { cancelAddress });
+  const there = await thread.compose({ ...input, sms, status: 'accepted', cancelAddress });
+  assert.match(there.raw.toString('latin1'), /^Reply-To: cancel\+M1a2b3c\.1\.k3y@sms\.localhost/m);
+  assert.equal({ ...there, raw: stable(there.raw) }, { ...here.out, raw: stable(here.out.raw) });
+});
+
 C('thread died :: what it held fails (the notifier retries it), the next compose starts a new thread', async ({ thread }) => {
   const sms = sampleSms();
   await thread.compose({ ...input, sms, status: 'delivered' }); // thread running
   const held = thread.compose({ ...input, sms, status: 'delivered' });
-  await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  await (thread as unknown as { calls: { worker: { terminate(): Promise<number> } } }).calls.worker.terminate();
   const err = await held.then(() => undefined, (e: Error) => e);
   // It may have finished just before the thread went away; if not, it must fail, never hang.
-  if (err) assert.match(err.message, /composer thread/);
+  if (err) assert.match(err.message, /compose-thread-main thread exited/);
   const again = await thread.compose({ ...input, sms, status: 'delivered' });
   assert.is((await simpleParser(again.raw)).messageId, '<M1a2b3c.1.delivered@sms.localhost>');
 });

@@ -1,0 +1,90 @@
+/**
+ * Calls to a worker thread: post a request, get a promise of the answer.
+ * Used to keep CPU- and system-call-heavy confirmation work (composing the
+ * mail, writing it to the outbox) off the event loop that answers SMTP.
+ * If the thread dies, the calls it held fail and the next call starts a new
+ * one; an idle thread does not keep the process alive.
+ */
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+
+type Reply<R> = { id: number; ok: R } | { id: number; error: string };
+
+/**
+ * The worker's bootstrap for an entry module next to `from` (an import.meta.url):
+ * built code runs the .js entry; under tsx (tests, `npm run` scripts) the .ts one,
+ * and tsx's loader does not reach worker threads on Node 20, so the worker
+ * registers it itself first.
+ */
+function bootstrap(from: string, name: string): string {
+  const entry = new URL(`./${name}${extname(fileURLToPath(from))}`, from).href;
+  if (!entry.endsWith('.ts')) return `import(${JSON.stringify(entry)})`;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+}
+
+export class ThreadCalls<Q, R> {
+  private worker?: Worker;
+  private readonly pending = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void }>();
+  private seq = 0;
+
+  /** `entry`: the worker module's name without extension, next to the module whose import.meta.url is `from`. */
+  constructor(private readonly from: string, private readonly entry: string, private readonly data: unknown) {}
+
+  call(request: Q): Promise<R> {
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      const w = this.thread();
+      if (!this.pending.size) w.ref(); // work in hand keeps the process alive
+      this.pending.set(id, { resolve, reject });
+      w.postMessage({ id, request });
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    await w?.terminate();
+    this.failAll(new Error(`the ${this.entry} thread was stopped`));
+  }
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(bootstrap(this.from, this.entry), { eval: true, workerData: this.data });
+    w.on('message', (m: Reply<R>) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (!this.pending.size) w.unref();
+      if ('error' in m) p.reject(new Error(m.error));
+      else p.resolve(m.ok);
+    });
+    const gone = (e: Error) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      this.failAll(e);
+    };
+    w.on('error', gone);
+    w.on('exit', (code) => gone(new Error(`the ${this.entry} thread exited with ${code}`)));
+    w.unref();
+    this.worker = w;
+    return w;
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}
+
+/** Worker side: answers each call with `handle`; returns the data the thread was started with. */
+export function serveCalls<Q, R, D>(handle: (request: Q, data: D) => Promise<R>): void {
+  const data = workerData as D;
+  parentPort!.on('message', ({ id, request }: { id: number; request: Q }) => {
+    handle(request, data).then(
+      (ok) => parentPort!.postMessage({ id, ok } satisfies Reply<R>),
+      (e: Error) => parentPort!.postMessage({ id, error: e.message } satisfies Reply<R>),
+    );
+  });
+}
