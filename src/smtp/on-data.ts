@@ -14,6 +14,7 @@ import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { cancelByReply, type Cancel } from './cancel-reply.js';
 import { controlAddress, type ControlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
+import type { ResolvedRecipients } from './on-rcpt-to.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
@@ -31,6 +32,8 @@ export interface DataDeps {
   cancel?: Cancel;
   /** Mails the answer to a preview; resolves with where it went. Without it a preview is answered in the SMTP reply only. */
   sendPreview?: (report: PreviewReport, mail: { to: string; id: string; original: ParsedMail }) => Promise<string>;
+  /** Numbers resolved at RCPT time (see on-rcpt-to.ts). */
+  resolved?: ResolvedRecipients;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -145,7 +148,7 @@ function classify(session: SMTPServerSession, deps: DataDeps): { numbers: Envelo
     if (control?.kind === 'preview') out.preview = true;
     else if (control?.kind === 'cancel') out.cancels.push(control.smsId);
     else {
-      const r = resolveRecipient(a.address, { domains: deps.config.smtp.domains, defaultCountry: account.defaultCountry });
+      const r = deps.resolved?.get(a) ?? resolveRecipient(a.address, { domains: deps.config.smtp.domains, defaultCountry: account.defaultCountry });
       if (r instanceof SmtpError) continue; // refused at RCPT already, never reaches here
       out.numbers.push({ address: a.address, e164: r.e164, ...(r.country ? { country: r.country } : {}), dsn: a.dsn ? { notify: a.dsn.notify, orcpt: a.dsn.orcpt } : undefined });
     }

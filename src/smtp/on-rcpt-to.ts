@@ -6,6 +6,9 @@ import { errors, SmtpError } from './errors.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
+/** Each accepted RCPT's number as resolved at RCPT time, so DATA need not parse it again (smtp-server hands DATA the same address objects). */
+export type ResolvedRecipients = WeakMap<SMTPServerAddress, { e164: string; country?: string }>;
+
 export interface RcptDeps {
   domains: readonly string[];
   maxRecipients: number;
@@ -13,6 +16,7 @@ export interface RcptDeps {
   replies?: ReplyAddresses;
   policy: Pick<Policy, 'recipient'>;
   log: (evt: string, data: Record<string, unknown>) => void;
+  resolved?: ResolvedRecipients;
 }
 
 /**
@@ -35,6 +39,7 @@ export function onRcptTo(deps: RcptDeps) {
     if (r instanceof SmtpError) return callback(refuse(r, address, session, deps));
     const refused = deps.policy.recipient(account, r, session.envelope.rcptTo.length);
     if (refused) return callback(refuse(refused, address, session, deps));
+    deps.resolved?.set(address, r);
     callback();
   };
 }

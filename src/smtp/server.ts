@@ -1,4 +1,4 @@
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerOptions } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import type { Accounts } from '../accounts/registry.js';
 import type { Users } from '../accounts/users.js';
@@ -47,6 +47,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     maxPerIp: smtp.maxConnectionsPerIp, sessionTimeoutMs: smtp.sessionTimeoutSeconds * 1000,
     plaintextAuthNetworks: smtp.auth.plaintextNetworks, disabled, log: deps.log,
   });
+  const resolved = new WeakMap<SMTPServerAddress, { e164: string; country?: string }>();
   const a = smtp.auth;
   const throttle = new AuthThrottle({
     baseDelayMs: a.failureDelayMs, maxDelayMs: a.maxFailureDelayMs, maxFailuresPerIp: a.maxFailuresPerIp,
@@ -74,8 +75,8 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     onClose: guard.onClose,
     onAuth: onAuth({ users: deps.users, accounts: deps.accounts, throttle, maxFailuresPerSession: a.maxFailuresPerSession, now: deps.now, log: deps.log }),
     onMailFrom: onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, stopping: () => stopping, log: deps.log }),
-    onRcptTo: onRcptTo({ ...smtp, replies: deps.replies, policy: deps.policy, log: deps.log }),
-    onData: onData(deps),
+    onRcptTo: onRcptTo({ ...smtp, replies: deps.replies, policy: deps.policy, log: deps.log, resolved }),
+    onData: onData({ ...deps, resolved }),
   });
   const servers = [new SMTPServer(options(false))];
   if (smtp.tls.implicit && deps.tls) servers.push(new SMTPServer(options(true)));
