@@ -24,14 +24,18 @@ export async function fsyncDir(dir: string): Promise<void> {
 /**
  * Replaces `file` with `data` atomically: a reader sees the old or the new
  * complete file, never a part. The temp file is dot-prefixed so watchers that
- * skip hidden files (MTA pickup directories) ignore it.
+ * skip hidden files (MTA pickup directories) ignore it. Data too big to hold
+ * as one string (the state snapshot with 100,000 live messages is ~150 MB of
+ * JSON) comes as chunks, written one at a time: memory holds one chunk and the
+ * event loop runs between them.
  */
-export async function replaceFile(file: string, data: string | Buffer, mode = 0o640): Promise<void> {
+export async function replaceFile(file: string, data: string | Uint8Array | Iterable<string>, mode = 0o640): Promise<void> {
+  const chunks = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w', mode);
     try {
-      await handle.writeFile(data);
+      for (const chunk of chunks) await handle.writeFile(chunk); // each one after the last
       await handle.sync();
     } finally {
       await handle.close();

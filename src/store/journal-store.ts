@@ -88,7 +88,9 @@ export class JournalStore implements MessageStore {
     this.seq = this.applied;
     this.opts.log?.('store-open', { live: this.live.size, queued: this.queued.size, replayed, tornLines });
     await this.journal.start();
-    await this.compact();
+    // Compacting what was replayed can take seconds with a big live set; it runs
+    // alongside (as after a rotation), so mail is taken and sent meanwhile.
+    void this.compact();
   }
 
   async close(): Promise<void> {

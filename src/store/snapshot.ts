@@ -51,8 +51,28 @@ class DurableJsonFile implements Adapter<SnapshotData> {
   }
 
   write(data: SnapshotData): Promise<void> {
-    return replaceFile(this.file, JSON.stringify(data));
+    return replaceFile(this.file, snapshotJson(data));
   }
+}
+
+/**
+ * JSON.stringify(data), produced in pieces of a few hundred messages: one
+ * string of the whole state would need its full size in memory at once and
+ * block the event loop (SMTP answers) for as long as it takes to build.
+ */
+export function* snapshotJson(d: SnapshotData, per = 500): Generator<string> {
+  // The small parts (version, seq, usage, …) as JSON.stringify writes them, then the two big lists in pieces.
+  const { messages, dedup, ...small } = d;
+  const head = JSON.stringify(small);
+  yield `${head.slice(0, -1)}${head === '{}' ? '' : ','}"messages":[`;
+  for (let i = 0; i < messages.length; i += per) {
+    yield (i ? ',' : '') + messages.slice(i, i + per).map((m) => JSON.stringify(m)).join(',');
+  }
+  yield '],"dedup":[';
+  for (let i = 0; i < dedup.length; i += per * 10) {
+    yield (i ? ',' : '') + dedup.slice(i, i + per * 10).map((e) => JSON.stringify(e)).join(',');
+  }
+  yield ']}';
 }
 
 export class Snapshot {
