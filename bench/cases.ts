@@ -69,24 +69,37 @@ export function paired(rounds: Array<{ bridge: number; postfix?: number }>): Pai
 export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Paired & { peakMb: number }> {
   const rounds: Array<{ bridge: number; postfix?: number }> = [];
   let peakMb = 0;
-  for (let r = 0; r < ctx.rounds; r++) {
-    let postfix: number | undefined;
-    if (ctx.postfix) {
-      await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, ctx.postfix.port);
-      postfix = (await runSmtpSource(c, ctx.sourceFile, FROM, TO, ctx.postfix.port)).perSecond;
-    }
+  const reference = async () => {
+    if (!ctx.postfix) return undefined;
+    await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, ctx.postfix.port);
+    return (await runSmtpSource(c, ctx.sourceFile, FROM, TO, ctx.postfix.port)).perSecond;
+  };
+  const bridge = async () => {
     const b = await freshBridge(ctx);
     try {
       await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, b.run.port);
-      const bridge = (await runSmtpSource(c, ctx.sourceFile, FROM, TO, b.run.port)).perSecond;
+      const rate = (await runSmtpSource(c, ctx.sourceFile, FROM, TO, b.run.port)).perSecond;
       const accepted = await b.run.count('sms-accepted');
       if (accepted !== WARM_UP + c.messages) throw new Error(`bridge logged ${accepted} accepted SMS for ${WARM_UP + c.messages} mails`);
       peakMb = Math.max(peakMb, (await b.run.memory()).peakMb);
-      rounds.push({ bridge, postfix });
-      ctx.say(`  ${c.keep ? 'kept' : 'new'} -s ${c.sessions}: bridge ${bridge.toFixed(0)}/s${postfix ? `, postfix ${postfix.toFixed(0)}/s` : ''}`);
+      return rate;
     } finally {
       await b.done();
     }
+  };
+  for (let r = 0; r < ctx.rounds; r++) {
+    // Alternate which goes first, so a change in the machine's load does not favour one side.
+    let postfix: number | undefined;
+    let rate: number;
+    if (r % 2 === 0) {
+      postfix = await reference();
+      rate = await bridge();
+    } else {
+      rate = await bridge();
+      postfix = await reference();
+    }
+    rounds.push({ bridge: rate, postfix });
+    ctx.say(`  ${c.keep ? 'kept' : 'new'} -s ${c.sessions}: bridge ${rate.toFixed(0)}/s${postfix ? `, postfix ${postfix.toFixed(0)}/s` : ''}`);
   }
   return { ...paired(rounds), peakMb };
 }
@@ -151,4 +164,36 @@ export async function endToEnd(ctx: BenchContext, mails: number): Promise<EndToE
   } finally {
     await b.done();
   }
+}
+
+/**
+ * The acceptance path alone: the same kept-connection load from bench/loadgen.ts,
+ * each mail scheduled for tomorrow (X-SMS-Send-At), so the bridge only accepts
+ * and stores while measured, as Postfix only queues. Alternating rounds, msg/s.
+ */
+export async function acceptanceOnly(ctx: BenchContext, mails: number): Promise<Paired> {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const spec = (tag: string) => uniqueMails(tag, () => [`X-SMS-Send-At: ${tomorrow}`]);
+  const rate = async (port: number, tag: string) => {
+    await runClosed(port, 20, WARM_UP, spec(`warm-${tag}`));
+    const r = await runClosed(port, 20, mails, spec(tag));
+    if (r.refused) throw new Error(`refused: ${r.errors.join(' | ')}`);
+    return (r.sent * 1000) / r.elapsedMs;
+  };
+  const bridge = async (r: number) => {
+    const b = await freshBridge(ctx);
+    try {
+      return await rate(b.run.port, `only-${r}`);
+    } finally {
+      await b.done();
+    }
+  };
+  const rounds: Array<{ bridge: number; postfix?: number }> = [];
+  for (let r = 0; r < ctx.rounds; r++) {
+    const pf = () => (ctx.postfix ? rate(ctx.postfix.port, `pf-only-${r}`) : Promise.resolve(undefined));
+    const pair = r % 2 === 0 ? { postfix: await pf(), bridge: await bridge(r) } : { bridge: await bridge(r), postfix: await pf() };
+    rounds.push(pair);
+    ctx.say(`  accept only, kept -s 20: bridge ${pair.bridge.toFixed(0)}/s${pair.postfix ? `, postfix ${pair.postfix.toFixed(0)}/s` : ''}`);
+  }
+  return paired(rounds);
 }

@@ -50,7 +50,13 @@ export function describeRun(i: RunInfo): string {
   ].join('\n');
 }
 
-export async function writeResults(file: string, info: RunInfo, rows: Row[], explanations: string): Promise<void> {
+export function stageTable(stages: Array<{ name: string; cpuMs: number; sysMs: number }>): string {
+  const lines = stages.map((s) => `| ${s.name} | ${s.cpuMs.toFixed(3)} ms | ${s.sysMs.toFixed(3)} ms |`);
+  const sum = stages.reduce((a, s) => a + s.cpuMs, 0);
+  return ['| stage (alone, in the bench process) | CPU per SMS | of it system |', '| --- | --- | --- |', ...lines, `| all of these | ${sum.toFixed(3)} ms | |`].join('\n');
+}
+
+export async function writeResults(file: string, info: RunInfo, rows: Row[], stages: Array<{ name: string; cpuMs: number; sysMs: number }>, explanations: string): Promise<void> {
   const text = [
     '# mail2sms benchmark: latest results',
     '',
@@ -59,6 +65,10 @@ export async function writeResults(file: string, info: RunInfo, rows: Row[], exp
     describeRun(info),
     '',
     table(rows),
+    '',
+    '## Where the CPU goes (bench/stages.ts, same run)',
+    '',
+    stageTable(stages),
     '',
     explanations.trim(),
     '',

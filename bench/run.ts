@@ -8,6 +8,8 @@
  * --scale: also the issue's scale targets (bench/scale.ts), which take minutes.
  * --profile: the bridge runs with --cpu-prof (profiles in bench/out/profiles).
  * --only accept,latency,e2e: a subset of the basic figures (for profiling one).
+ * --parts history,queued: a subset of the scale figures.
+ * --node-args=A,B: extra node options for the bridge process (e.g. V8 heap flags to try).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,13 +17,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { acceptance, endToEnd, latency, type BenchContext } from './cases.js';
+import { acceptance, acceptanceOnly, endToEnd, latency, type BenchContext } from './cases.js';
 import { sourceFile } from './mail.js';
 import { startPeer, type PeerKind } from './peer.js';
 import { startPostfix } from './postfix.js';
 import { table, writeResults, type Row, type RunInfo } from './report.js';
 import { scale } from './scale.js';
 import { EXPLANATIONS } from './explanations.js';
+import { stages } from './stages.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const POSTFIX_PORT = 26025;
@@ -49,13 +52,16 @@ async function basic(ctx: BenchContext, only: Set<string>, result: Record<string
     const kept = await acceptance(ctx, { sessions: 20, keep: true, messages: n(8000, 2000) });
     const new20 = await acceptance(ctx, { sessions: 20, keep: false, messages: n(2000, 600) });
     const new100 = await acceptance(ctx, { sessions: 100, keep: false, messages: n(5000, 1500) });
-    Object.assign(result, { kept, new20, new100 });
+    ctx.say('acceptance alone (bench/loadgen.ts, every mail scheduled for tomorrow):');
+    const only = await acceptanceOnly(ctx, n(8000, 2000));
+    Object.assign(result, { kept, new20, new100, acceptanceOnly: only });
     peaks.push(kept.peakMb, new20.peakMb, new100.peakMb);
     const pf = (x?: number) => (x ? rate(x) : undefined);
     rows.push(
       { what: 'accepted, kept connections (smtp-source -d -s 20)', bridge: rate(kept.bridge), postfix: pf(kept.postfix), ratio: kept.ratio, target: '≥ 1.5 ×', met: kept.ratio !== undefined ? kept.ratio >= 1.5 : undefined },
       { what: 'accepted, new connection per mail (-s 20)', bridge: rate(new20.bridge), postfix: pf(new20.postfix), ratio: new20.ratio },
       { what: 'accepted, new connection per mail (-s 100)', bridge: rate(new100.bridge), postfix: pf(new100.postfix), ratio: new100.ratio, target: '≥ 1 ×', met: new100.ratio !== undefined ? new100.ratio >= 1 : undefined },
+      { what: 'accepted, kept connections, nothing to send yet (loadgen -s 20, scheduled for tomorrow)', bridge: rate(only.bridge), postfix: pf(only.postfix), ratio: only.ratio },
     );
   }
   if (only.has('latency')) {
@@ -88,6 +94,8 @@ async function main(): Promise<void> {
       peer: { type: 'string', default: 'simulator' },
       profile: { type: 'boolean', default: false },
       only: { type: 'string', default: 'accept,latency,e2e' },
+      parts: { type: 'string', default: 'history,queued' },
+      'node-args': { type: 'string', default: '' },
     },
   });
   const quick = values.quick!;
@@ -107,7 +115,7 @@ async function main(): Promise<void> {
   const postfix = await startPostfix(POSTFIX_PORT, 'sms.localhost');
   const ctx: BenchContext = {
     quick, rounds: Number(values.rounds ?? (quick ? 1 : 3)), work, sourceFile: join(work, 'mail.txt'), peer, postfix,
-    nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'profiles')}`] : [], say,
+    nodeArgs: [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'profiles')}`] : []), ...values['node-args']!.split(/[ ,]+/).filter(Boolean)], say,
   };
   await writeFile(ctx.sourceFile, sourceFile());
   const rows: Row[] = [];
@@ -120,7 +128,7 @@ async function main(): Promise<void> {
     }
     if (values.scale || values['scale-only']) {
       say('scale targets:');
-      const s = await scale(ctx);
+      const s = await scale(ctx, new Set(values.parts!.split(',')));
       result.scale = s.figures;
       rows.push(...s.rows);
       info.notes.push(...s.notes);
@@ -130,6 +138,9 @@ async function main(): Promise<void> {
     await peer.stop();
     await rm(work, { recursive: true, force: true });
   }
+  // Where the CPU goes, stage by stage, on the same machine in the same run (bench/stages.ts).
+  const perStage = await stages(quick ? 1000 : 3000);
+  result.stages = perStage;
   info.seconds = (Date.now() - t0) / 1000;
   info.loadAfter = loadavg();
   if (values.peer !== 'simulator') info.notes.push(`SMS peer: ${values.peer}`);
@@ -138,8 +149,8 @@ async function main(): Promise<void> {
   await writeFile(join(out, 'latest.json'), JSON.stringify({ ...result, rows }, null, 2));
   console.log('\n' + table(rows));
   // A profiled run is slowed by the profiler, and a partial one is not the whole table: neither goes into RESULTS.md.
-  const complete = !values.profile && (values['scale-only'] || values.only === 'accept,latency,e2e');
-  if (complete) await writeResults(join(HERE, 'RESULTS.md'), info, rows, EXPLANATIONS);
+  const complete = !values.profile && !values['node-args'] && values.parts === 'history,queued' && (values['scale-only'] || values.only === 'accept,latency,e2e');
+  if (complete) await writeResults(join(HERE, 'RESULTS.md'), info, rows, perStage, EXPLANATIONS);
   console.log(`\nwritten: bench/out/result-${stamp}.json${complete ? ', bench/RESULTS.md' : ''}${values.profile ? ', profiles in bench/out/profiles' : ''}`);
 }
 
