@@ -59,6 +59,7 @@ export class AuditLog {
   private file = '';
   private chain: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
+  private queue: Array<{ file: string; line: string }> = [];
 
   constructor(private readonly o: AuditLogOptions) {}
 
@@ -67,7 +68,9 @@ export class AuditLog {
     const at = this.o.now();
     const text = evt === 'sms-accepted' && typeof data.msgId === 'string' ? this.o.textOf?.(data.msgId) : undefined;
     const line = auditLine(at, evt, data, text);
-    this.chain = this.chain.then(() => this.write(auditFile(this.o.dir, at), line)).catch((e: Error) => this.o.onError(e));
+    // Lines that come while a write is running go out together in the next one (one system call, not one each).
+    if (!this.queue.length) this.chain = this.chain.then(() => this.flush()).catch((e: Error) => this.o.onError(e));
+    this.queue.push({ file: auditFile(this.o.dir, at), line });
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.chain = this.chain.then(() => this.fh?.datasync()).catch((e: Error) => this.o.onError(e));
@@ -81,6 +84,18 @@ export class AuditLog {
     await this.fh?.datasync().catch(() => undefined);
     await this.fh?.close();
     this.fh = undefined;
+  }
+
+  /** Writes the queued lines in order, one write per run of lines for the same day's file. */
+  private async flush(): Promise<void> {
+    const lines = this.queue;
+    this.queue = [];
+    for (let i = 0; i < lines.length;) {
+      let j = i + 1;
+      while (j < lines.length && lines[j].file === lines[i].file) j++;
+      await this.write(lines[i].file, lines.slice(i, j).map((l) => l.line).join(''));
+      i = j;
+    }
   }
 
   private async write(file: string, line: string): Promise<void> {
