@@ -31,11 +31,22 @@ export interface Fresh { run: BridgeRun; dir: string; done(): Promise<void> }
 
 const WARM_UP = 300;
 
+/**
+ * The account limits an operator sets for a bulk sender (an ERP's month-end
+ * run): the defaults (120 SMS a minute, 10 per number an hour, 5,000 segments
+ * a day, the fraud brake) are for clerks and would stop the benchmark at once.
+ * Likewise smtp.maxConnectionsPerIp (20 by default) is raised for the load
+ * generators' 100 sessions from one address, as for a relay that sends so.
+ */
+const BULK_LIMITS = { messagesPerMinute: 0, segmentsPerDay: 0, segmentsPerMonth: 0, perNumberPerHour: 0, brake: { newNumbersPerWindow: 0, failureRatio: 0 } };
+
 /** A bridge as users run it (all defaults) on a new store, with the bench's peer. */
 export async function freshBridge(ctx: BenchContext, over: { store?: Record<string, unknown>; dir?: string } = {}): Promise<Fresh> {
   const dir = over.dir ?? (await mkdtemp(join(ctx.work, 'bridge-')));
   const run = await startBridge(dir, {
-    smtp: { port: 0 }, store: { dir: join(dir, 'data'), ...over.store }, connector: ctx.peer.connector, log: { level: 'info' },
+    // The API (on by default) on a free port, so no fixed port can clash.
+    smtp: { port: 0, maxConnectionsPerIp: 1000 }, api: { port: 0 }, store: { dir: join(dir, 'data'), ...over.store }, connectors: [ctx.peer.connector], log: { level: 'info' },
+    limits: BULK_LIMITS,
   }, ctx.nodeArgs);
   return {
     run, dir,

@@ -4,12 +4,13 @@
  *
  * - `simulator` (default): the bridge's built-in simulator connector: no
  *   network, it writes a sent log and reports delivery after its delay.
- * - `smpp`: HOOK for when the SMPP connector is wired (another branch). It
- *   starts the real SMSC simulator (src/connectors/smpp/smsc-sim-cli.ts) on a
- *   loopback port; `smppConnectorConfig` must then return the connector
- *   section in the SMPP connector's schema. Until that exists the bridge
- *   would refuse the config, so the benchmark stops with a clear message
- *   instead of measuring something else.
+ * - `smpp`: the hook for the SMPP connector (src/connectors/smpp/, not yet a
+ *   selectable type in `connectors`). It starts the real SMSC simulator
+ *   (src/connectors/smpp/smsc-sim-cli.ts) on a loopback port and points the
+ *   bridge at it with the keys of src/connectors/smpp/config.ts. Until
+ *   `"type": "smpp"` is in the connectors schema the bridge refuses that
+ *   config at start and the benchmark stops with its message, instead of
+ *   measuring something else.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,21 +20,21 @@ export type PeerKind = 'simulator' | 'smpp';
 
 export interface Peer {
   kind: PeerKind;
-  /** The `connector` section of the bridge config. */
+  /** The bridge config's one entry of `connectors`. */
   connector: Record<string, unknown>;
   stop(): Promise<void>;
 }
 
 const SMSC_SIM = fileURLToPath(new URL('../src/connectors/smpp/smsc-sim-cli.ts', import.meta.url));
 
-/** The connector section for the SMPP connector, once it exists; throws until then. */
+/** The connectors entry for the SMPP connector against the simulator (its default system_id and password). */
 export function smppConnectorConfig(port: number): Record<string, unknown> {
-  throw new Error(`the SMPP connector is not wired into the bridge yet: fill in bench/peer.ts smppConnectorConfig() (SMSC simulator is on 127.0.0.1:${port})`);
+  return { name: 'smpp', type: 'smpp', smpp: { host: '127.0.0.1', port, systemId: 'test', password: 'secret' } };
 }
 
 export async function startPeer(kind: PeerKind): Promise<Peer> {
   if (kind === 'simulator') {
-    return { kind, connector: { type: 'simulator' }, stop: async () => undefined };
+    return { kind, connector: { name: 'simulator', type: 'simulator' }, stop: async () => undefined };
   }
   const child = spawn(process.execPath, ['--import', 'tsx', SMSC_SIM, '--port', '0', '--receipt-delay-ms', '500'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
