@@ -42,6 +42,7 @@ export class Policy {
   private readonly rate = new TokenBuckets(60_000);
   private readonly perNumber = new SlidingWindows(HOUR_MS);
   private readonly reserved = new Map<string, number>();
+  private readonly periods = new Map<string, { day: Date; month: Date; until: number }>();
   private lastSweep = 0;
 
   constructor(private readonly o: PolicyOptions) {
@@ -111,9 +112,25 @@ export class Policy {
   }
 
   private used(account: Account): { day: number; month: number } {
-    const { day, month } = periodStarts(this.o.now(), account.timeZone);
+    const { day, month } = this.periodsIn(account.timeZone, this.o.now());
     const pending = this.reserved.get(account.name) ?? 0;
     return { day: this.o.store.segmentsSince(account.name, day) + pending, month: this.o.store.segmentsSince(account.name, month) + pending };
+  }
+
+  /**
+   * periodStarts for this zone, kept until the next local midnight: working it
+   * out reads the zone's clock several times (~0.1 ms), at RCPT and at DATA of
+   * every SMS (6 % of the event loop in the end-to-end benchmark's profile).
+   */
+  private periodsIn(timeZone: string, now: Date): { day: Date; month: Date } {
+    const t = now.getTime();
+    const kept = this.periods.get(timeZone);
+    if (kept && t >= kept.day.getTime() && t < kept.until) return kept;
+    const p = periodStarts(now, timeZone);
+    // A day lasts 23 to 25 hours: 26 hours after midnight is always in the next day.
+    const until = periodStarts(new Date(p.day.getTime() + 26 * 3_600_000), timeZone).day.getTime();
+    this.periods.set(timeZone, { ...p, until });
+    return p;
   }
 
   /** The current time; once a minute also drops counters that carry no information any more. */

@@ -60,4 +60,19 @@ P('quota :: the store\'s count (it survives restarts) is what RCPT and DATA meas
   assert.is(p.recipient(ACME, mobile(1), 0)?.message, '5.2.2 the SMS account "acme" has used 100 of its 100 SMS segments this month; this mail would go over the quota');
 });
 
+P('quota :: counted from local midnight, and from the next one once the clock has passed it (the period is kept, not stale)', () => {
+  const config = buildConfig({ limits: { segmentsPerDay: 10 } }, 'test');
+  const since: Date[] = [];
+  let now = new Date('2026-11-23T22:30:00Z'); // 23:30 in Berlin
+  const brake = { pausedReason: () => undefined, accepted: () => undefined, outcome: () => undefined, sweep: () => undefined } as unknown as Brake;
+  const p = new Policy({ limits: config.limits, accounts: [], store: { segmentsSince: (_a, from) => (since.push(from), 0) }, optout: new OptOutList(config.optout), brake, now: () => now });
+  p.recipient(ACME, mobile(1), 0);
+  p.recipient(ACME, mobile(2), 0);
+  now = new Date('2026-11-23T23:30:00Z'); // 00:30 the next day in Berlin
+  p.recipient(ACME, mobile(3), 0);
+  const days = [...new Set(since.map((d) => d.toISOString()))];
+  assert.ok(days.includes('2026-11-22T23:00:00.000Z'), days.join(' '));
+  assert.ok(days.includes('2026-11-23T23:00:00.000Z'), days.join(' '));
+});
+
 P.run();
