@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import nodemailer, { type Mail } from 'nodemailer';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
@@ -28,7 +28,7 @@ const transport = (b: TestBridge) =>
   nodemailer.createTransport({ host: '127.0.0.1', port: b.port, ignoreTLS: true, auth: { user: 'clerk', pass: PASSWORD } });
 
 /** The SMTP reply a send gets: its response on success, the server's refusal otherwise. */
-async function reply(b: TestBridge, mail: nodemailer.SendMailOptions): Promise<string> {
+async function reply(b: TestBridge, mail: Mail.Options): Promise<string> {
   try {
     return (await transport(b).sendMail({ to: '+4915112345678@sms.localhost', subject: 'Erinnerung', text: 'Bitte zahlen.', ...mail })).response;
   } catch (e) {
@@ -36,7 +36,7 @@ async function reply(b: TestBridge, mail: nodemailer.SendMailOptions): Promise<s
   }
 }
 
-const CASES: Array<[string, nodemailer.SendMailOptions, RegExp]> = [
+const CASES: Array<[string, Mail.Options, RegExp]> = [
   ['the other account\'s envelope sender :: 553 5.7.1',
     { from: 'boss@bank.test' }, /^553 5\.7\.1 <boss@bank\.test> is not a sender address of the SMS account "acme"/],
   ['its own envelope, the other account\'s From header :: 553 5.7.1',
