@@ -8,6 +8,7 @@
  */
 import { simpleParser, type EmailAddress, type HeaderLines, type SimpleParserOptions } from 'mailparser';
 import { multipartDepth } from './depth.js';
+import { parsePlainMail } from './plain-mail.js';
 import { isBlank } from './whitespace.js';
 import libmime from 'libmime';
 
@@ -35,6 +36,8 @@ export interface ParsedMail {
 export interface ParseOptions {
   /** Deepest multipart nesting accepted; real mail stays below 10. */
   maxDepth?: number;
+  /** Take the fast path for single text/plain mails (plain-mail.ts); default true. Off: mailparser for every mail. */
+  fastPath?: boolean;
 }
 
 export const DEFAULT_MAX_DEPTH = 32;
@@ -67,11 +70,8 @@ const PARSER_OPTIONS: SimpleParserOptions = {
 
 /** Rejects with MailParseError for a message past a limit; other errors are mailparser's own. */
 export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
-  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (multipartDepth(raw, maxDepth) > maxDepth) {
-    throw new MailParseError('too-deep', `MIME parts nested deeper than ${maxDepth} levels`);
-  }
-  const mail = await simpleParser(raw, PARSER_OPTIONS).catch(asLimitError);
+  // A single text/plain part has no nesting to limit.
+  const mail = (opts.fastPath ?? true ? await parsePlainMail(raw) : undefined) ?? (await parseMime(raw, opts.maxDepth ?? DEFAULT_MAX_DEPTH));
   const headers = headerMap(mail.headerLines);
   return {
     messageId: mail.messageId,
@@ -86,6 +86,13 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     headers,
     attachments: mail.attachments.length,
   };
+}
+
+async function parseMime(raw: Buffer, maxDepth: number) {
+  if (multipartDepth(raw, maxDepth) > maxDepth) {
+    throw new MailParseError('too-deep', `MIME parts nested deeper than ${maxDepth} levels`);
+  }
+  return simpleParser(raw, PARSER_OPTIONS).catch(asLimitError);
 }
 
 // mailsplit marks its limit errors with EMAXLEN and tells them apart only by message.
