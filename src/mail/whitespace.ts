@@ -9,11 +9,11 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 // Characters that take no room on a phone: whitespace (NBSP included) and the
 // zero-width ones, which `\s` does not cover.
-const INVISIBLE = /[\s\u200b-\u200d\u2060]/g;
+const VISIBLE = /[^\s\u200b-\u200d\u2060]/;
 
 /** True when the text holds nothing a reader would see. */
 export function isBlank(text: string): boolean {
-  return text.replace(INVISIBLE, '') === '';
+  return !VISIBLE.test(text);
 }
 
 /** CRLF and lone CR to LF, control characters removed, then split into lines. */

@@ -11,15 +11,15 @@
  * submit one.)
  */
 import type { SmsEncoding } from '../store/types.js';
-import { nonGsmChars, septetsOf } from './gsm7.js';
+import { isPairStart, nonGsmChars, septetsOfCode } from './gsm7.js';
 import { transliterate } from './transliterate.js';
 import type { Replacement, SmsText } from './types.js';
 
 interface Limits {
   single: number;
   multi: number;
-  /** Units one code point costs. */
-  cost: (char: string) => number;
+  /** Units the code point `width` code units long at `code` (its first unit) costs. */
+  cost: (code: number, width: number) => number;
 }
 
 /**
@@ -35,9 +35,9 @@ export function partLimit(encoding: SmsEncoding, udhOctets: number): number {
 
 const LIMITS: Record<SmsEncoding, Limits> = {
   // Non-GSM characters count 1, like septetLength(); callers pass GSM7 only for GSM-7 text.
-  GSM7: { single: 160, multi: 153, cost: (char) => septetsOf(char) ?? 1 },
+  GSM7: { single: 160, multi: 153, cost: (code, width) => (width === 1 && septetsOfCode(code)) || 1 },
   // String length is in UTF-16 units, so a character outside the BMP costs 2.
-  UCS2: { single: 70, multi: 67, cost: (char) => char.length },
+  UCS2: { single: 70, multi: 67, cost: (_code, width) => width },
 };
 
 export function analyzeText(text: string, opts: { transliterate: boolean }): SmsText {
@@ -66,24 +66,31 @@ export function splitSegments(text: string, encoding: SmsEncoding, udhOctets = 6
   if (unitLength(text, limits) <= limits.single) return [text];
   const multi = partLimit(encoding, udhOctets);
   const parts: string[] = [];
-  let part = '';
+  let start = 0;
   let used = 0;
-  for (const char of text) {
-    const cost = limits.cost(char);
+  for (let i = 0; i < text.length;) {
+    const code = text.charCodeAt(i);
+    const width = isPairStart(text, i, code) ? 2 : 1;
+    const cost = limits.cost(code, width);
     if (used + cost > multi) {
-      parts.push(part);
-      part = '';
+      parts.push(text.slice(start, i));
+      start = i;
       used = 0;
     }
-    part += char;
     used += cost;
+    i += width;
   }
-  parts.push(part);
+  parts.push(text.slice(start));
   return parts;
 }
 
 function unitLength(text: string, limits: Limits): number {
   let units = 0;
-  for (const char of text) units += limits.cost(char);
+  for (let i = 0; i < text.length;) {
+    const code = text.charCodeAt(i);
+    const width = isPairStart(text, i, code) ? 2 : 1;
+    units += limits.cost(code, width);
+    i += width;
+  }
   return units;
 }

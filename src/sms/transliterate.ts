@@ -48,19 +48,16 @@ const MAP: ReadonlyMap<string, string> = new Map(
   TABLE.flatMap(([chars, to]) => [...chars].map((char) => [char, to] as const)),
 );
 
+// Every character of the table (all single BMP code units), so one regex pass finds them.
+const ANY = new RegExp(`[${[...MAP.keys()].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`, 'g');
+
 /** Replaces typographic characters; `replaced` lists each one used, in order of first appearance. */
 export function transliterate(text: string): { text: string; replaced: Replacement[] } {
   const counts = new Map<string, number>();
-  let out = '';
-  for (const char of text) {
-    const to = MAP.get(char);
-    if (to === undefined) {
-      out += char;
-      continue;
-    }
-    out += to;
+  const out = text.replace(ANY, (char) => {
     counts.set(char, (counts.get(char) ?? 0) + 1);
-  }
+    return MAP.get(char) as string;
+  });
   const replaced = [...counts].map(([from, count]) => ({ from, to: MAP.get(from) as string, count }));
   return { text: out, replaced };
 }

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isGsm7, nonGsmChars, septetLength } from '../../src/sms/gsm7.js';
+import { isGsm7, nonGsmChars, septetLength, septetsOf } from '../../src/sms/gsm7.js';
 
 const gsm7 = suite('gsm7');
 
@@ -41,6 +41,21 @@ gsm7('gsm7 :: nonGsmChars :: an emoji is one whole code point', () => {
 
 gsm7('gsm7 :: nonGsmChars :: none for GSM-7 text', () => {
   assert.equal(nonGsmChars('Tür zu, 5€ {x}'), []);
+});
+
+gsm7('gsm7 :: lone surrogates :: one non-GSM code point each, counted 1', () => {
+  const text = 'a\ud83db\ude00c\ud83d';
+  assert.not.ok(isGsm7(text));
+  assert.equal(nonGsmChars(text), ['\ud83d', '\ude00']);
+  assert.is(septetLength(text), 6);
+});
+
+gsm7('gsm7 :: septetsOf :: one code point only', () => {
+  assert.is(septetsOf('€'), 2);
+  assert.is(septetsOf('a'), 1);
+  assert.is(septetsOf('\x1b'), undefined, 'the escape is no character of its own');
+  assert.is(septetsOf('ab'), undefined);
+  assert.is(septetsOf('👍'), undefined);
 });
 
 gsm7.run();
