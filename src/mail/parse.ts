@@ -77,7 +77,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     messageId: mail.messageId,
     references: mail.references === undefined ? [] : [mail.references].flat(),
     inReplyTo: mail.inReplyTo,
-    subject: mail.subject === undefined ? undefined : libmime.decodeWords(mail.subject),
+    subject: mail.subject === undefined ? undefined : decodeWords(mail.subject),
     from: mail.from?.text || undefined,
     fromAddress: mail.from ? firstAddress(mail.from.value) : undefined,
     date: readDate(headers.get('date')),
@@ -122,6 +122,14 @@ function firstAddress(list: readonly EmailAddress[]): string | undefined {
   return undefined;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+const ENCODED = /=\?|__\x00JOIN/;
+
+/** libmime's decodeWords, which changes nothing in a value without an encoded word (or its own join marker). */
+function decodeWords(text: string): string {
+  return ENCODED.test(text) ? libmime.decodeWords(text) : text;
+}
+
 // Built from the raw lines: mailparser's own map merges X-Priority into
 // "priority", List-* into "list", and holds objects for dates and addresses.
 function headerMap(lines: HeaderLines): Map<string, string> {
@@ -130,7 +138,8 @@ function headerMap(lines: HeaderLines): Map<string, string> {
     if (key === '' || map.has(key)) continue;
     const raw = line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '');
     // Header lines come as binary strings; 8-bit headers are UTF-8 in practice (RFC 6532).
-    map.set(key, libmime.decodeWords(Buffer.from(raw, 'latin1').toString('utf8')).trim());
+    const text = NON_ASCII.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
+    map.set(key, decodeWords(text).trim());
   }
   return map;
 }
