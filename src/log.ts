@@ -43,9 +43,51 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'audit-write-failed': 'error',
 };
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): { logger: Logger; log: LogFn } {
-  // Synchronous writes: the last lines before process.exit (stopping, stopped, a fatal error) must not be lost.
-  const logger = pino({ level, base: undefined }, destination ?? pino.destination({ dest: 1, sync: true }));
+/**
+ * The log's sink: the lines of one turn of the event loop go out in one
+ * synchronous write at its end (setImmediate), not one write(2) each — an
+ * accepted, dispatched and confirmed SMS logs four or five lines, and each
+ * write cost ~4.5 us more than its share of a joined one. Still synchronous
+ * (never a write in flight on another thread), so `flush()` before the
+ * process exits leaves nothing behind; main.ts calls it on 'exit', which
+ * Node also emits after an uncaught exception. A kill -9 loses at most the
+ * lines of the turn it interrupts.
+ */
+export class TurnBatchedLines {
+  private lines: string[] = [];
+  private scheduled = false;
+
+  constructor(private readonly sink: { write(text: string): unknown }) {}
+
+  write(line: string): boolean {
+    this.lines.push(line);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+    return true;
+  }
+
+  readonly flush = (): void => {
+    this.scheduled = false;
+    if (!this.lines.length) return;
+    const text = this.lines.join('');
+    this.lines = [];
+    this.sink.write(text);
+  };
+}
+
+export interface Logging {
+  logger: Logger;
+  log: LogFn;
+  /** Writes out what is still held; synchronous. */
+  flush(): void;
+}
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logging {
+  // sonic-boom in sync mode does the writing (partial writes, EAGAIN on a full pipe); the batcher only joins lines.
+  const lines = destination ? undefined : new TurnBatchedLines(pino.destination({ dest: 1, sync: true }));
+  const logger = pino({ level, base: undefined }, destination ?? (lines as unknown as NodeJS.WritableStream));
   const log: LogFn = (evt, data) => logger[LEVEL_OF[evt] ?? 'info']({ evt, ...data });
-  return { logger, log };
+  return { logger, log, flush: () => lines?.flush() };
 }

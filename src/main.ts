@@ -70,7 +70,9 @@ function commandArgs(tokens: Token[], commandIndex: number): string[] {
 }
 
 async function serve(config: Config): Promise<void> {
-  const { logger, log } = createLogger(config.log.level);
+  const { logger, log, flush } = createLogger(config.log.level);
+  // The last lines (stopped, stop-failed, what came before an uncaught exception) are written before the process goes.
+  process.on('exit', flush);
   // Signal handlers go in before anything is announced: a SIGTERM between the
   // "started" line and their installation would kill the process unclean.
   let bridge: Bridge | undefined;
