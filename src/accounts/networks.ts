@@ -29,8 +29,14 @@ export function plainAddress(ip: string): string {
   return m ? m[1] : ip;
 }
 
+/** Distinct client addresses whose answer is kept; past it the memo starts afresh (a scan from many addresses cannot grow it). */
+const MEMO_LIMIT = 4096;
+
 export class NetworkMap<T> {
   private readonly entries: Array<{ list: BlockList; value: T; prefix: number }> = [];
+  // The answer per client address: BlockList.check builds a SocketAddress per range tried, and the same
+  // address is looked up at the greeting, at connect and at every MAIL FROM of its session.
+  private memo = new Map<string, T | undefined>();
 
   /** Networks must have been checked with parseNetwork; a more specific range wins over a wider one. */
   add(network: string, value: T): void {
@@ -40,12 +46,17 @@ export class NetworkMap<T> {
     list.addSubnet(n.address, n.prefix, n.family);
     this.entries.push({ list, value, prefix: n.family === 'ipv4' ? n.prefix + 96 : n.prefix });
     this.entries.sort((a, b) => b.prefix - a.prefix);
+    this.memo = new Map();
   }
 
   lookup(ip: string | undefined): T | undefined {
     if (!ip) return undefined;
+    if (this.memo.has(ip)) return this.memo.get(ip);
     const address = plainAddress(ip);
     const family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
-    return this.entries.find((e) => e.list.check(address, family))?.value;
+    const value = this.entries.find((e) => e.list.check(address, family))?.value;
+    if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
+    this.memo.set(ip, value);
+    return value;
   }
 }

@@ -39,6 +39,23 @@ const LOOKUP: Array<[string, string | undefined, string | undefined]> = [
 ];
 for (const [name, ip, want] of LOOKUP) N(`lookup :: ${name}`, () => assert.is(map.lookup(ip), want));
 
+N('lookup :: the same answer when asked again, a range added later counts at once', () => {
+  const m = new NetworkMap<string>();
+  m.add('10.0.0.0/8', 'wide');
+  assert.is(m.lookup('10.1.2.3'), 'wide');
+  assert.is(m.lookup('10.1.2.3'), 'wide');
+  assert.is(m.lookup('192.0.2.7'), undefined);
+  m.add('10.1.2.0/24', 'narrow');
+  m.add('192.0.2.0/24', 'docs');
+  assert.is(m.lookup('10.1.2.3'), 'narrow');
+  assert.is(m.lookup('192.0.2.7'), 'docs');
+});
+
+N('lookup :: many distinct addresses (a scan) keep being answered right', () => {
+  for (let i = 0; i < 10_000; i++) assert.is(map.lookup(`192.0.${(i >> 8) & 255}.${i & 255}`), undefined);
+  assert.is(map.lookup('127.0.0.2'), 'erp');
+});
+
 const ADDRESSES: Array<[string, string[], string | undefined, boolean]> = [
   ['an empty list admits anyone', [], 'anyone@example.com', true],
   ['an exact address, case-insensitively', ['Clerk@ACME.test'], 'clerk@acme.TEST', true],
