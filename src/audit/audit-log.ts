@@ -32,9 +32,14 @@ export function isAudited(evt: string): boolean {
 }
 
 /** One line: the event's time and name first, then its keys without anything secret. */
-export function auditLine(at: Date, evt: string, data: Record<string, unknown>, text?: string): string {
-  const kept = Object.fromEntries(Object.entries(data).filter(([k, v]) => !NEVER.has(k) && v !== undefined));
-  return JSON.stringify({ at: at.toISOString(), evt, ...kept, ...(text !== undefined ? { text } : {}) }) + '\n';
+export function auditLine(at: Date | string, evt: string, data: Record<string, unknown>, text?: string): string {
+  const line: Record<string, unknown> = { at: typeof at === 'string' ? at : at.toISOString(), evt };
+  for (const k in data) {
+    const v = data[k];
+    if (v !== undefined && !NEVER.has(k)) line[k] = v;
+  }
+  if (text !== undefined) line.text = text;
+  return JSON.stringify(line) + '\n';
 }
 
 export function auditFile(dir: string, at: Date): string {
@@ -65,12 +70,12 @@ export class AuditLog {
 
   readonly record = (evt: string, data: Record<string, unknown>): void => {
     if (!AUDITED.has(evt)) return;
-    const at = this.o.now();
+    const at = this.o.now().toISOString();
     const text = evt === 'sms-accepted' && typeof data.msgId === 'string' ? this.o.textOf?.(data.msgId) : undefined;
     const line = auditLine(at, evt, data, text);
     // Lines that come while a write is running go out together in the next one (one system call, not one each).
     if (!this.queue.length) this.chain = this.chain.then(() => this.flush()).catch((e: Error) => this.o.onError(e));
-    this.queue.push({ file: auditFile(this.o.dir, at), line });
+    this.queue.push({ file: this.fileOf(at), line });
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.chain = this.chain.then(() => this.fh?.datasync()).catch((e: Error) => this.o.onError(e));
@@ -84,6 +89,15 @@ export class AuditLog {
     await this.fh?.datasync().catch(() => undefined);
     await this.fh?.close();
     this.fh = undefined;
+  }
+
+  private day = { day: '', file: '' };
+
+  /** The day's file for an ISO time; the path is joined once a day, not once a line. */
+  private fileOf(iso: string): string {
+    const day = iso.slice(0, 10);
+    if (day !== this.day.day) this.day = { day, file: auditFile(this.o.dir, new Date(iso)) };
+    return this.day.file;
   }
 
   /** Writes the queued lines in order, one write per run of lines for the same day's file. */

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { auditLine } from '../../src/audit/audit-log.js';
 import { optoutCommand } from '../../src/cli/optout.js';
 import { buildConfig } from '../../src/config/load.js';
 import { waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
@@ -61,5 +62,12 @@ A('disabled :: no audit files', () =>
     await waitFor('the SMS', () => b.sim.sent.length === 1);
     assert.equal(await auditLines(b), []);
   }));
+
+A('line :: time and event first, the event\'s keys in order, nothing secret or undefined, the text last when given', () => {
+  const at = new Date('2026-11-30T08:00:00.000Z');
+  const data = { msgId: 'M.1', password: 'x', pass: 'y', passwordHash: 'z', stack: 'at ...', text: 'the SMS', user: undefined, to: '+4915112345678', n: 0 };
+  assert.is(auditLine(at, 'sms-accepted', data), '{"at":"2026-11-30T08:00:00.000Z","evt":"sms-accepted","msgId":"M.1","to":"+4915112345678","n":0}\n');
+  assert.is(auditLine(at.toISOString(), 'sms-accepted', { msgId: 'M.1' }, 'Hallo'), '{"at":"2026-11-30T08:00:00.000Z","evt":"sms-accepted","msgId":"M.1","text":"Hallo"}\n');
+});
 
 A.run();
