@@ -40,6 +40,9 @@ const MAX_HEADER_BYTES = 64 * 1024;
 // the first of single-valued headers) from one instance that never parses a stream.
 const headerReader = new MailParser() as unknown as { processHeaders(lines: HeaderLines): Headers };
 
+// The headers of simpleParser's result that parse.ts reads (the rest it takes from the raw lines).
+const READ = new Set(['message-id', 'references', 'in-reply-to', 'subject', 'from']);
+
 // The charsets mailparser reads as UTF-8 without a decoder (mail-parser.js, processChunk).
 const AS_UTF8 = new Set(['ascii', 'usascii', 'utf8']);
 
@@ -52,7 +55,8 @@ export async function parsePlainMail(raw: Buffer): Promise<PlainMail | undefined
   if (root.multipart || root.contentType !== 'text/plain' || root.flowed) return undefined;
   if (root.disposition && root.disposition !== 'inline') return undefined;
   const headerLines = (root.headers as InstanceType<typeof mailsplit.Headers>).getList() as HeaderLines;
-  const headers = headerReader.processHeaders(headerLines);
+  // Each header is decoded on its own (repeats folded per key), so decoding only the ones read below gives the same values.
+  const headers = headerReader.processHeaders(headerLines.filter((l) => READ.has(l.key)));
   const text = await decodeText(await transferDecoded(root, raw.subarray(bodyAt)), root.charset || 'utf-8');
   const get = <T>(key: string) => headers.get(key) as T | undefined;
   return {
