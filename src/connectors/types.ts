@@ -22,8 +22,10 @@ export type SubmitResult =
    * uncertain: the SMS (or a part of it) was already written to the aggregator when the answer was lost
    * (connection dropped or response timed out), so the aggregator may have taken it; sending it again
    * may duplicate it. The dispatcher decides by policy; a connector never resends such an SMS by itself.
+   * scope 'sms': the failure is about this SMS, not the connector (SMPP: every concatenation reference
+   * for its number in use), so the connector's circuit breaker does not count it.
    */
-  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean };
+  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' };
 
 /** A delivery report from the aggregator, in our terms. */
 export interface DeliveryReport {

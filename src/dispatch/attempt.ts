@@ -36,7 +36,8 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
       throw e;
     }
     const res = await submit(d.pool, name, m);
-    if (res.ok || !res.temporary) d.pool.answered(name, grant.probe, res.ok);
+    if (!res.ok && res.scope === 'sms') d.pool.release(name, grant.probe); // says nothing about the connector
+    else if (res.ok || !res.temporary) d.pool.answered(name, grant.probe, res.ok);
     else d.pool.failed(name, grant.probe, res.reason);
     if (res.ok) {
       await d.record.submitted(m, name, res.connectorMessageId, possibleDuplicate && `possibly duplicated: ${possibleDuplicate} may also have taken it`);

@@ -226,4 +226,15 @@ F('weighted :: 3 : 1 with a seeded random :: the split roughly follows the weigh
   }, { random: seeded(2026) });
 });
 
+F('failover :: the first connector cannot take these SMS now for a reason of their own (scope sms) :: each goes to the second at once, the first\'s breaker stays closed', async () => {
+  await withTwo({ connectors: twoSims({ first: { breaker: { failures: 3, coolDownSeconds: 600 } } }) }, async ({ b, first, second }) => {
+    first.behaviour = 'busy-number';
+    const ids = await mailTo(b, numbers(10, 600));
+    await assertEachOnce(b, ids, [first, second]);
+    assert.is(first.calls.length, 10, 'every SMS tried the first: it is not avoided');
+    assert.not.ok(b.events.some((e) => e.evt === 'breaker-open'), 'a full number is not a broken connector');
+    assert.equal(b.connectorStatus()[0].breaker, { phase: 'closed', failures: 0 });
+  });
+});
+
 F.run();

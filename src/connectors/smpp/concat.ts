@@ -16,6 +16,7 @@
 import type { SmsEncoding } from '../../store/types.js';
 import { splitSegments } from '../../sms/segments.js';
 import { encodeGsm7Unpacked, encodeUcs2 } from './encode.js';
+import { realTimers, type Timers } from './socket.js';
 
 export const MAX_USER_DATA_OCTETS = 140;
 
@@ -86,14 +87,19 @@ function encode(text: string, encoding: SmsEncoding): Buffer {
  * counter wraps within seconds. `next` therefore skips references still in
  * use for the destination; the caller releases one when the message's parts
  * are all finally reported (or after a timeout of its choosing).
+ *
+ * When every reference is in use for a destination (256 long SMS to one
+ * number awaiting receipts), `wait` queues for the next one released for
+ * it: a burst to one number is paced by its receipts instead of failing.
  */
 export class ConcatRefs {
   private counter: number;
   private readonly size: number;
   private readonly inUse = new Map<string, Set<number>>();
+  private readonly waiters = new Map<string, Array<(ref: number | undefined) => void>>();
 
   /** `start` lets the caller seed the counter (e.g. randomly) so restarts do not reuse recent references. */
-  constructor(bits: 8 | 16, start = 0) {
+  constructor(bits: 8 | 16, start = 0, private readonly timers: Timers = realTimers) {
     this.size = bits === 8 ? 0x100 : 0x10000;
     this.counter = ((start % this.size) + this.size) % this.size;
   }
@@ -112,15 +118,57 @@ export class ConcatRefs {
     throw new RangeError(`all ${this.size} concatenation references in use for ${destination}`);
   }
 
+  /**
+   * The next reference released for `destination`, already taken for the
+   * caller; waiters are served in arrival order. Undefined when none was
+   * released within `ms`, or cancelWaits() ran.
+   */
+  wait(destination: string, ms: number): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const queue = this.waiters.get(destination) ?? [];
+      const timer = this.timers.set(() => {
+        const at = queue.indexOf(serve);
+        if (at >= 0) queue.splice(at, 1);
+        if (queue.length === 0 && this.waiters.get(destination) === queue) this.waiters.delete(destination);
+        resolve(undefined);
+      }, ms);
+      const serve = (ref: number | undefined): void => {
+        this.timers.clear(timer);
+        resolve(ref);
+      };
+      queue.push(serve);
+      this.waiters.set(destination, queue);
+    });
+  }
+
+  /** Frees a reference, or hands it straight to the first waiter for the destination (it stays in use). */
   release(destination: string, ref: number): void {
     const used = this.inUse.get(destination);
-    if (!used) return;
+    if (!used?.has(ref)) return;
+    const queue = this.waiters.get(destination);
+    const serve = queue?.shift();
+    if (queue?.length === 0) this.waiters.delete(destination);
+    if (serve) return serve(ref);
     used.delete(ref);
     if (used.size === 0) this.inUse.delete(destination);
+  }
+
+  /** Ends every wait at once (undefined): the connector stops. */
+  cancelWaits(): void {
+    const all = [...this.waiters.values()].flat();
+    this.waiters.clear();
+    for (const serve of all) serve(undefined);
   }
 
   /** References in use for a destination (for logs and tests). */
   inUseFor(destination: string): number {
     return this.inUse.get(destination)?.size ?? 0;
+  }
+
+  /** Submits waiting for a reference, over all destinations (for health and tests). */
+  get waiting(): number {
+    let n = 0;
+    for (const queue of this.waiters.values()) n += queue.length;
+    return n;
   }
 }

@@ -17,11 +17,11 @@ import type { LogFn } from '../../log.js';
 import { TokenBucket, realClock, type RateLimitClock } from '../rate-limit.js';
 import { handOver } from '../listeners.js';
 import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
-import { ConcatRefs } from './concat.js';
 import type { SmppConnectorOptions } from './config.js';
 import { parseOverrides } from './errors.js';
 import { PartSender, type PartOutcome } from './part-sender.js';
-import { planSubmit, type Plan } from './plan.js';
+import type { Plan } from './plan.js';
+import { RefsExhausted, SubmitPlanner } from './planner.js';
 import { ESME_RSYSERR, ReceiptAnswers } from './receipt-answers.js';
 import { receiptOf } from './receipt-in.js';
 import { SmppSession } from './session.js';
@@ -40,21 +40,23 @@ export interface SmppConnectorDeps {
   timers?: Timers;
   /** Seeds the concatenation reference counter, so a restart does not reuse recent references. */
   random?: () => number;
+  /** How long a long SMS waits for a concatenation reference of its number (default REF_WAIT_MS; tests shorten it). */
+  refWaitMs?: number;
 }
 
 const EARLY_RECEIPT_TTL_MS = 10 * 60_000;
 const EARLY_RECEIPT_MAX = 10_000;
 /** Longest a deliver_sm_resp waits for report listeners (SMSCs commonly time out their deliver_sm after 30–60 s). */
 const ACK_WAIT_MS = 10_000;
-/** Thrown by the reference allocator: all references for one number in use is a "later", not a failure. */
-class RefsExhausted extends Error {}
+/** How long a long SMS waits for a concatenation reference of its number (freed by receipts, which usually come within seconds). */
+const REF_WAIT_MS = 10_000;
 
 export class SmppConnector implements Connector {
   readonly name: string;
   private readonly session: SmppSession;
   private readonly sender: PartSender;
   private readonly tracker: ReceiptTracker;
-  private readonly refs: ConcatRefs;
+  private readonly planner: SubmitPlanner;
   private readonly listeners: Array<(r: DeliveryReport) => void> = [];
   private readonly log: LogFn;
   private readonly now: () => Date;
@@ -74,8 +76,7 @@ export class SmppConnector implements Connector {
     this.now = deps.now ?? (() => new Date());
     const clock = deps.clock ?? realClock;
     const timers = deps.timers ?? realTimers;
-    const bits = o.longMessages === 'udh16' ? 16 : 8;
-    this.refs = new ConcatRefs(bits, Math.floor((deps.random ?? Math.random)() * 2 ** bits));
+    this.planner = new SubmitPlanner(o, deps.refWaitMs ?? REF_WAIT_MS, timers, deps.random ?? Math.random);
     this.tracker = new ReceiptTracker({
       idBase: o.idBase, now: () => this.now().getTime(), earlyTtlMs: EARLY_RECEIPT_TTL_MS, earlyMax: EARLY_RECEIPT_MAX,
       trackTtlMs: o.receiptWaitHours * 3600_000, log: (evt, data) => this.log(evt, { connector: o.name, ...data }),
@@ -105,6 +106,7 @@ export class SmppConnector implements Connector {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.planner.cancelWaits();
     const refused = this.answers.refuse();
     if (refused) this.log('smpp-receipts-refused', { connector: this.name, count: refused, reason: 'stopping before their SMS was known; the SMSC sends them again' });
     await this.session.stop();
@@ -148,14 +150,13 @@ export class SmppConnector implements Connector {
   private async submitParts(sms: OutboundSms): Promise<SubmitResult> {
     let plan: Plan;
     try {
-      plan = planSubmit(sms, this.o, () => this.nextRef(sms.to));
+      plan = await this.planner.plan(sms);
     } catch (e) {
-      if (e instanceof RefsExhausted) return { ok: false, temporary: true, reason: e.message };
+      // Its number's references, not the SMSC: the SMS waits, and the connector's breaker must not count it.
+      if (e instanceof RefsExhausted) return { ok: false, temporary: true, scope: 'sms', reason: this.stopping ? `connector ${this.name} is stopping` : e.message };
       return { ok: false, temporary: false, final: 'failed', reason: `cannot be sent over SMPP: ${(e as Error).message}` };
     }
-    const release = (): void => {
-      if (plan.ref !== undefined) this.refs.release(sms.to, plan.ref);
-    };
+    const release = (): void => this.planner.release(sms, plan);
     const ids: string[] = [];
     for (const [i, pdu] of plan.pdus.entries()) {
       let outcome: PartOutcome;
@@ -183,14 +184,6 @@ export class SmppConnector implements Connector {
     if (this.o.registeredDelivery & 0x03) this.follow(this.tracker.track(connectorMessageId, ids, { onDone: release }));
     else release();
     return { ok: true, connectorMessageId, parts: ids.length };
-  }
-
-  private nextRef(to: string): number {
-    try {
-      return this.refs.next(to);
-    } catch (e) {
-      throw new RefsExhausted(`${(e as Error).message}; waiting for receipts to free one`);
-    }
   }
 
   /** An SMSC that answers ESME_ROK without a message_id: the SMS went out, but no receipt can ever match it. */

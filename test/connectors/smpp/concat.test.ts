@@ -136,4 +136,40 @@ refs('refs :: release of everything :: destination forgotten', () => {
   assert.is(r.inUseFor('+491'), 0);
 });
 
+refs('refs :: all in use, two waiting :: each released reference goes to the first waiter in turn and stays in use', async () => {
+  const r = new ConcatRefs(8);
+  for (let i = 0; i < 256; i++) r.next('+491');
+  const first = r.wait('+491', 1000);
+  const second = r.wait('+491', 1000);
+  assert.is(r.waiting, 2);
+  r.release('+492', 7); // another number's release serves nobody here
+  r.release('+491', 7);
+  r.release('+491', 9);
+  assert.equal([await first, await second], [7, 9]);
+  assert.equal([r.inUseFor('+491'), r.waiting], [256, 0]);
+  r.release('+491', 11);
+  assert.is(r.inUseFor('+491'), 255, 'with nobody waiting a release frees it');
+});
+
+refs('refs :: a wait nobody serves :: undefined when its time is up, and it leaves the queue (fake timers)', async () => {
+  const due: Array<() => void> = [];
+  const r = new ConcatRefs(8, 0, { set: (fn) => due.push(fn), clear: () => {} });
+  for (let i = 0; i < 256; i++) r.next('+491');
+  const late = r.wait('+491', 10_000);
+  const next = r.wait('+491', 10_000);
+  due[0]!();
+  assert.is(await late, undefined);
+  r.release('+491', 3);
+  assert.is(await next, 3, 'the expired waiter is not served');
+});
+
+refs('refs :: cancelWaits :: every waiter ends with undefined', async () => {
+  const r = new ConcatRefs(8);
+  for (let i = 0; i < 256; i++) r.next('+491');
+  const waits = [r.wait('+491', 60_000), r.wait('+491', 60_000)];
+  r.cancelWaits();
+  assert.equal(await Promise.all(waits), [undefined, undefined]);
+  assert.is(r.waiting, 0);
+});
+
 refs.run();
