@@ -26,6 +26,8 @@ export interface SimBehaviour {
   holdReceipts: boolean;
   /** Answer each submit_sm after this long (a distant or busy SMSC: the window fills). */
   responseDelayMs: number;
+  /** Keep submit_sm_resp back until releaseResponses(): a test sees how many submits the ESME has outstanding at once. */
+  holdResponses: boolean;
   /** Answer ESME_RTHROTTLED to this many further submits (counts down). */
   throttleNext: number;
   /** Answer ESME_RTHROTTLED above this many accepted submits per second. */
@@ -81,6 +83,6 @@ export interface SentReceipt {
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<SimBehaviour> = Object.freeze({
-  idFormat: 'hex', receiptTlvs: true, receiptDelayMs: 0, receiptBeforeResponse: false, holdReceipts: false, responseDelayMs: 0,
+  idFormat: 'hex', receiptTlvs: true, receiptDelayMs: 0, receiptBeforeResponse: false, holdReceipts: false, responseDelayMs: 0, holdResponses: false,
   throttleNext: 0, undelivNumbers: [], stall: false,
 });

@@ -51,6 +51,7 @@ export class SmscSimulator {
   /** Receipts for a system_id with no receiver bound yet, delivered on its next bind, as SMSCs store them. */
   private readonly undelivered: Pending[] = [];
   private readonly held: Array<() => void> = [];
+  private readonly heldResponses: Array<() => void> = [];
   private recentAccepts: number[] = [];
   private nextPeer = 1;
   private nextId: number;
@@ -102,6 +103,18 @@ export class SmscSimulator {
   /** Receipts kept back by behaviour.holdReceipts. */
   get heldReceipts(): number {
     return this.held.length;
+  }
+
+  /** Sends the submit_sm_resp kept back by behaviour.holdResponses, oldest first; returns how many. */
+  releaseResponses(): number {
+    const due = this.heldResponses.splice(0);
+    for (const respond of due) respond();
+    return due.length;
+  }
+
+  /** submit_sm taken and not answered yet because of behaviour.holdResponses: what sits in the ESME's window. */
+  get heldResponseCount(): number {
+    return this.heldResponses.length;
   }
 
   /** Connections currently open (bound or not). */
@@ -175,7 +188,8 @@ export class SmscSimulator {
       reply(SMPP_STATUS.ROK, { message_id: record.messageId });
       if (receipt && !b.receiptBeforeResponse) this.later(receipt, b.receiptDelayMs);
     };
-    if (b.responseDelayMs > 0) this.later(respond, b.responseDelayMs);
+    if (b.holdResponses) this.heldResponses.push(respond);
+    else if (b.responseDelayMs > 0) this.later(respond, b.responseDelayMs);
     else respond();
     this.reassemble(record, submit);
   }
