@@ -115,6 +115,8 @@ S('smpp bridge :: a receipt the store cannot write :: refused (ESME_RSYSERR), se
       await (b.store as unknown as { journal: { fh: { close(): Promise<void> } } }).journal.fh.close();
       sim.releaseReceipts();
       await waitFor('delivered after the SMSC sent it again', () => b.store.get(id)?.status === 'delivered', 10000);
+      // The status is in the store before the deliver_sm_resp reaches the SMSC: wait for that answer too.
+      await waitFor('the second answer', () => answers.length === 2);
       assert.equal(answers, [0x08, 0], 'refused while it could not be stored, then taken');
       assert.is(sim.receipts[0]!.deliveries, 2);
       assert.ok(b.events.some((e) => e.evt === 'report-failed' && e.connector === 'smsc'));
@@ -214,6 +216,27 @@ S('smpp bridge :: restart (SIGKILL) between part receipts :: the part answered b
     }
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+S('smpp bridge :: 25 two-part SMS due at once, window 10, SMSC holding its answers :: 10 submit_sm outstanding at the SMSC (the dispatcher and the connector keep the window full), then all delivered once', async () => {
+  // The guard against a serialised send path (one SMS or one PDU at a time) somewhere between store and socket.
+  await withSmsc({ holdResponses: true }, async (sim, port) => {
+    await withSmppBridge(port, { windowSize: 10 }, async (b) => {
+      const numbers = Array.from({ length: 25 }, (_, i) => `+49151123${String(60000 + i)}`);
+      const text = 'Ihre Rechnung 2026-1234 ist seit dem 15.11. faellig. '.repeat(6).slice(0, 300);
+      const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', subject: 'x', text, envelope: { from: 'clerk@acme.test', to: numbers.map((n) => `${n}@sms.localhost`) } });
+      const mailId = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+      await waitFor('10 submit_sm outstanding', () => sim.heldResponseCount === 10);
+      assert.is(sim.received.length, 10, 'none beyond the window');
+      assert.is(new Set(sim.received.map((r) => r.destination.addr)).size, 10, 'the first parts of 10 SMS');
+      assert.equal(b.connectorStatus()[0].health.inFlight, 10);
+      sim.set({ holdResponses: false });
+      sim.releaseResponses();
+      const ids = numbers.map((_, i) => `${mailId}.${i + 1}`);
+      await waitFor('all delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered'), 20000);
+      assert.equal(sim.messages.map((m) => m.destination).sort(), numbers.map((n) => n.slice(1)).sort(), 'each SMS reassembled once');
+    });
+  });
 });
 
 S.run();
