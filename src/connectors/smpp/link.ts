@@ -70,6 +70,7 @@ export class SmppLink {
   private closeReason?: string;
   private closed = false;
   private enquireTimer: unknown;
+  private corked = false;
   bound = false;
 
   private constructor(private readonly socket: import('node:net').Socket, private readonly o: LinkOptions) {
@@ -140,7 +141,7 @@ export class SmppLink {
         reject(new RequestError(`no ${command}_resp within ${this.o.responseTimeoutMs} ms`, true, true));
       }, this.o.responseTimeoutMs);
       this.pending.set(seq, p);
-      this.socket.write(octets);
+      this.write(octets);
     });
   }
 
@@ -166,6 +167,8 @@ export class SmppLink {
   destroy(reason: string): void {
     this.closeReason ??= reason;
     this.bound = false;
+    // What was written this turn goes out first, as it would have without the batching in write().
+    this.flush();
     this.socket.destroy();
   }
 
@@ -247,7 +250,30 @@ export class SmppLink {
   }
 
   private reply(pdu: smpp.PDU): void {
-    if (this.socket.writable) this.socket.write(pdu.toBuffer());
+    if (this.socket.writable) this.write(pdu.toBuffer());
+  }
+
+  /**
+   * PDUs written in one turn of the event loop go out in one system call
+   * (cork until setImmediate): answers to receipts come in bursts (a journal
+   * group commit settles many at once), and so do submits (one TCP read
+   * brings several responses, each freeing a window slot). In the SMPP
+   * benchmark's profile the socket writes took 0.14 ms of CPU per SMS with
+   * one write per PDU (4 per two-part SMS), 0.075 ms batched.
+   */
+  private write(octets: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(() => this.flush());
+    }
+    this.socket.write(octets);
+  }
+
+  private flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
   }
 
   private onClosed(): void {
