@@ -28,7 +28,8 @@ export function receiptText(r: ReceiptTextInput): string {
   const delivered = r.stat === 'DELIVRD';
   // The text: field is informative only; anything outside printable ASCII
   // would need a coding the receiver might read differently.
-  const excerpt = [...r.text].slice(0, 20).map((c) => (/^[\x20-\x7e]$/.test(c) ? c : '.')).join('');
+  // Cut before spreading: 40 UTF-16 units hold at least 20 characters, and texts run to thousands.
+  const excerpt = [...r.text.slice(0, 40)].slice(0, 20).map((c) => (/^[\x20-\x7e]$/.test(c) ? c : '.')).join('');
   return [
     `id:${r.id}`, 'sub:001', `dlvrd:${delivered ? '001' : '000'}`,
     `submit date:${receiptDate(r.submitted)}`, `done date:${receiptDate(r.done)}`,

@@ -51,6 +51,12 @@ export interface SimOptions {
   now?: () => Date;
   /** First message id number (default 0xA0000: hex ids then contain letters and leading zeros). */
   firstId?: number;
+  /**
+   * Keep every submit, reassembled message and receipt in `received`,
+   * `messages` and `receipts` for tests to inspect (default). false for a
+   * simulator that runs on its own for long (the CLI): nobody reads them there.
+   */
+  keepRecords?: boolean;
   log?: (entry: { evt: string } & Record<string, unknown>) => void;
 }
 

@@ -55,11 +55,13 @@ export class SmscSimulator {
   private recentAccepts: number[] = [];
   private nextPeer = 1;
   private nextId: number;
+  private readonly keep: boolean;
 
   constructor(private readonly opts: SimOptions) {
     // A fresh array: the default's must never be shared between simulators.
     this.behaviour = { ...DEFAULT_BEHAVIOUR, undelivNumbers: [], ...opts.behaviour };
     this.nextId = opts.firstId ?? 0xa0000;
+    this.keep = opts.keepRecords ?? true;
     this.server = smpp.createServer((session) => this.accept(session));
   }
 
@@ -191,7 +193,7 @@ export class SmscSimulator {
     if (b.holdResponses) this.heldResponses.push(respond);
     else if (b.responseDelayMs > 0) this.later(respond, b.responseDelayMs);
     else respond();
-    this.reassemble(record, submit);
+    if (this.keep) this.reassemble(record, submit);
   }
 
   /** The command_status for this submit, or undefined to leave it unanswered. */
@@ -221,7 +223,7 @@ export class SmscSimulator {
       udh, text: decodeText(s.dataCoding, payload), status: undefined,
     };
     if (concat) record.concat = concat;
-    this.received.push(record);
+    if (this.keep) this.received.push(record);
     this.log('submit', { peer: peer.id, to: s.destination.addr, dataCoding: s.dataCoding, concat });
     return record;
   }
@@ -253,7 +255,7 @@ export class SmscSimulator {
       if (stat !== 'DELIVRD') pdu['network_error_code'] = Buffer.from([0x03, 0x00, 0x01]);
     }
     const receipt: SentReceipt = { messageId: record.messageId!, destination: record.destination.addr, stat, text, acked: false, deliveries: 0 };
-    this.receipts.push(receipt);
+    if (this.keep) this.receipts.push(receipt);
     this.redeliver({ systemId: origin.systemId!, pdu, receipt }, origin);
   }
 
