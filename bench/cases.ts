@@ -41,11 +41,11 @@ const WARM_UP = 300;
 const BULK_LIMITS = { messagesPerMinute: 0, segmentsPerDay: 0, segmentsPerMonth: 0, perNumberPerHour: 0, brake: { newNumbersPerWindow: 0, failureRatio: 0 } };
 
 /** A bridge as users run it (all defaults) on a new store, with the bench's peer. */
-export async function freshBridge(ctx: BenchContext, over: { store?: Record<string, unknown>; dir?: string } = {}): Promise<Fresh> {
+export async function freshBridge(ctx: BenchContext, over: { store?: Record<string, unknown>; dir?: string; peer?: Peer } = {}): Promise<Fresh> {
   const dir = over.dir ?? (await mkdtemp(join(ctx.work, 'bridge-')));
   const run = await startBridge(dir, {
     // The API (on by default) on a free port, so no fixed port can clash.
-    smtp: { port: 0, maxConnectionsPerIp: 1000 }, api: { port: 0 }, store: { dir: join(dir, 'data'), ...over.store }, connectors: [ctx.peer.connector], log: { level: 'info' },
+    smtp: { port: 0, maxConnectionsPerIp: 1000 }, api: { port: 0 }, store: { dir: join(dir, 'data'), ...over.store }, connectors: [(over.peer ?? ctx.peer).connector], log: { level: 'info' },
     limits: BULK_LIMITS,
   }, ctx.nodeArgs);
   return {
@@ -153,12 +153,15 @@ export interface EndToEnd {
   cpuMsPerSms: number;
   /** The system-call part of it. */
   sysMsPerSms: number;
+  /** CPU time per SMS of the peer's own process (the SMSC simulator), which shares the machine's cores with the bridge. */
+  peerCpuMsPerSms?: number;
 }
 
-/** Mail in → connector → report → confirmation written, for `mails` mails sent as fast as accepted. */
-export async function endToEnd(ctx: BenchContext, mails: number): Promise<EndToEnd> {
-  const b = await freshBridge(ctx);
+/** Mail in → connector → report → confirmation written, for `mails` mails sent as fast as accepted; `peer` instead of ctx.peer. */
+export async function endToEnd(ctx: BenchContext, mails: number, peer = ctx.peer): Promise<EndToEnd> {
+  const b = await freshBridge(ctx, { peer });
   try {
+    const peer0 = await peer.cpuMs?.();
     const cpu0 = await b.run.cpuMs();
     const t0 = Date.now();
     const r = await runClosed(b.run.port, 20, mails, uniqueMails('e2e'));
@@ -166,11 +169,14 @@ export async function endToEnd(ctx: BenchContext, mails: number): Promise<EndToE
     await b.run.waitFor('confirmation-sent', mails, 600_000);
     const seconds = ((await b.run.lastAt('confirmation-sent'))! - t0) / 1000;
     const submitted = ((await b.run.lastAt('sms-submitted'))! - t0) / 1000;
-    const out = {
+    const peer1 = await peer.cpuMs?.();
+    const out: EndToEnd = {
       mails, acceptPerSecond: (mails * 1000) / r.elapsedMs, smsPerSecond: mails / seconds,
       submittedPerSecond: mails / submitted, peakMb: (await b.run.memory()).peakMb, ...cpuPer(cpu0, await b.run.cpuMs(), mails),
+      ...(peer0 && peer1 ? { peerCpuMsPerSms: (peer1.total - peer0.total) / mails } : {}),
     };
-    ctx.say(`  end to end: ${out.smsPerSecond.toFixed(0)} SMS/s confirmed (${out.acceptPerSecond.toFixed(0)}/s accepted, ${out.submittedPerSecond.toFixed(0)}/s submitted), ${out.cpuMsPerSms.toFixed(2)} ms bridge CPU per SMS (${out.sysMsPerSms.toFixed(2)} system), peak RSS ${out.peakMb} MB`);
+    const peerCpu = out.peerCpuMsPerSms === undefined ? '' : `, ${out.peerCpuMsPerSms.toFixed(2)} ms ${peer.kind} peer CPU per SMS`;
+    ctx.say(`  end to end (${peer.kind}): ${out.smsPerSecond.toFixed(0)} SMS/s confirmed (${out.acceptPerSecond.toFixed(0)}/s accepted, ${out.submittedPerSecond.toFixed(0)}/s submitted), ${out.cpuMsPerSms.toFixed(2)} ms bridge CPU per SMS (${out.sysMsPerSms.toFixed(2)} system)${peerCpu}, peak RSS ${out.peakMb} MB`);
     return out;
   } finally {
     await b.done();

@@ -4,17 +4,18 @@
  *
  * - `simulator` (default): the bridge's built-in simulator connector: no
  *   network, it writes a sent log and reports delivery after its delay.
- * - `smpp`: the hook for the SMPP connector (src/connectors/smpp/, not yet a
- *   selectable type in `connectors`). It starts the real SMSC simulator
- *   (src/connectors/smpp/smsc-sim-cli.ts) on a loopback port and points the
- *   bridge at it with the keys of src/connectors/smpp/config.ts. Until
- *   `"type": "smpp"` is in the connectors schema the bridge refuses that
- *   config at start and the benchmark stops with its message, instead of
- *   measuring something else.
+ * - `smpp`: the SMPP connector (src/connectors/smpp/) with its defaults
+ *   (window 10, 8-bit concatenation references) against the SMSC simulator
+ *   (src/connectors/smpp/smsc-sim-cli.ts) in its own process on a loopback
+ *   port, answering at once and sending each receipt 500 ms after its
+ *   submit_sm_resp, like the built-in simulator's delay. It runs --quiet:
+ *   a JSON line per PDU would cost that process more CPU than the SMPP work,
+ *   on the two cores the bridge uses too. Its CPU time is read from /proc
+ *   (cpuMs), so the run can say what the peer itself took.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { pollFor } from './bridge.js';
+import { cpuMsOf, pollFor } from './bridge.js';
 
 export type PeerKind = 'simulator' | 'smpp';
 
@@ -22,6 +23,8 @@ export interface Peer {
   kind: PeerKind;
   /** The bridge config's one entry of `connectors`. */
   connector: Record<string, unknown>;
+  /** CPU time the peer's own process used so far (user + system, ms); undefined for the in-process simulator. */
+  cpuMs?: () => Promise<{ total: number }>;
   stop(): Promise<void>;
 }
 
@@ -36,15 +39,17 @@ export async function startPeer(kind: PeerKind): Promise<Peer> {
   if (kind === 'simulator') {
     return { kind, connector: { name: 'simulator', type: 'simulator' }, stop: async () => undefined };
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', SMSC_SIM, '--port', '0', '--receipt-delay-ms', '500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SMSC_SIM, '--port', '0', '--receipt-delay-ms', '500', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4096)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     child.kill('SIGTERM');
+    await exited;
   };
   try {
     const port = await pollFor(async () => Number(/smpp:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]) || undefined, 20_000, 'the SMSC simulator');
-    return { kind, connector: smppConnectorConfig(port), stop };
+    return { kind, connector: smppConnectorConfig(port), cpuMs: () => cpuMsOf(child.pid!), stop };
   } catch (e) {
     await stop();
     throw e;

@@ -7,7 +7,8 @@
  * bench/RESULTS.md. --quick: fewer mails and one round, for trying it.
  * --scale: also the issue's scale targets (bench/scale.ts), which take minutes.
  * --profile: the bridge runs with --cpu-prof (profiles in bench/out/profiles).
- * --only accept,alone,latency,e2e: a subset of the basic figures (for profiling one).
+ * --only accept,alone,latency,e2e,e2e-smpp: a subset of the basic figures (for profiling one);
+ *   e2e-smpp is end to end once more over the SMPP peer (skipped when --peer smpp made e2e that already).
  * --parts history,queued: a subset of the scale figures.
  * --node-args=A,B: extra node options for the bridge process (e.g. V8 heap flags to try).
  */
@@ -17,7 +18,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { acceptance, acceptanceOnly, endToEnd, latency, type BenchContext } from './cases.js';
+import { acceptance, acceptanceOnly, endToEnd, latency, type BenchContext, type EndToEnd } from './cases.js';
 import { sourceFile } from './mail.js';
 import { startPeer, type PeerKind } from './peer.js';
 import { startPostfix } from './postfix.js';
@@ -28,6 +29,8 @@ import { stages } from './stages.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const POSTFIX_PORT = 26025;
+/** Every basic figure: what a run without --only measures, and what RESULTS.md needs. */
+const ALL_BASIC = 'accept,alone,latency,e2e,e2e-smpp';
 
 async function busyCores(ms: number): Promise<number> {
   const read = async () => (await readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
@@ -76,12 +79,26 @@ async function basic(ctx: BenchContext, only: Set<string>, result: Record<string
       { what: 'accept latency p99, same run', bridge: ms(lat.bridge.p99), postfix: lat.postfix ? ms(lat.postfix.p99) : undefined, ratio: lat.postfix && lat.bridge.p99 / lat.postfix.p99, target: '< 50 ms', met: lat.bridge.p99 < 50 },
     );
   }
+  const sms = (e: EndToEnd) => `${e.smsPerSecond.toFixed(0)} SMS/s`;
+  let e2e: EndToEnd | undefined;
   if (only.has('e2e')) {
     ctx.say('end to end (bench/loadgen.ts):');
-    const e2e = await endToEnd(ctx, n(10000, 2000));
+    e2e = await endToEnd(ctx, n(10000, 2000));
     result.endToEnd = e2e;
     peaks.push(e2e.peakMb);
-    rows.push({ what: 'end to end: mail in → simulator → report → confirmation written', bridge: `${e2e.smsPerSecond.toFixed(0)} SMS/s`, target: '≥ 1000 SMS/s', met: e2e.smsPerSecond >= 1000 });
+    const over = ctx.peer.kind === 'smpp' ? 'SMPP (SMSC simulator in its own process)' : 'simulator';
+    rows.push({ what: `end to end: mail in → ${over} → report → confirmation written`, bridge: sms(e2e), target: '≥ 1000 SMS/s', met: e2e.smsPerSecond >= 1000 });
+  }
+  if (only.has('e2e-smpp') && ctx.peer.kind !== 'smpp') {
+    ctx.say('end to end over SMPP (bench/peer.ts):');
+    const peer = await startPeer('smpp');
+    const smpp = await endToEnd(ctx, n(10000, 2000), peer).finally(() => peer.stop());
+    result.endToEndSmpp = smpp;
+    peaks.push(smpp.peakMb);
+    rows.push({
+      what: 'end to end over SMPP: mail in → SMPP connector → SMSC simulator (own process) → receipt → confirmation written; ratio: to the simulator row above',
+      bridge: sms(smpp), ratio: e2e && smpp.smsPerSecond / e2e.smsPerSecond, target: '≥ 1000 SMS/s', met: smpp.smsPerSecond >= 1000,
+    });
   }
   if (peaks.length) rows.push({ what: 'peak RSS of the bridge (acceptance and end-to-end runs)', bridge: `${Math.max(...peaks)} MB` });
   return rows;
@@ -96,7 +113,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string' },
       peer: { type: 'string', default: 'simulator' },
       profile: { type: 'boolean', default: false },
-      only: { type: 'string', default: 'accept,alone,latency,e2e' },
+      only: { type: 'string', default: ALL_BASIC },
       parts: { type: 'string', default: 'history,queued' },
       'node-args': { type: 'string', default: '' },
     },
@@ -152,7 +169,7 @@ async function main(): Promise<void> {
   await writeFile(join(out, 'latest.json'), JSON.stringify({ ...result, rows }, null, 2));
   console.log('\n' + table(rows));
   // A profiled run is slowed by the profiler, and a partial one is not the whole table: neither goes into RESULTS.md.
-  const complete = !values.profile && !values['node-args'] && values.parts === 'history,queued' && (values['scale-only'] || values.only === 'accept,alone,latency,e2e');
+  const complete = !values.profile && !values['node-args'] && values.parts === 'history,queued' && (values['scale-only'] || values.only === ALL_BASIC);
   if (complete) await writeResults(join(HERE, 'RESULTS.md'), info, rows, perStage, EXPLANATIONS);
   console.log(`\nwritten: bench/out/result-${stamp}.json${complete ? ', bench/RESULTS.md' : ''}${values.profile ? ', profiles in bench/out/profiles' : ''}`);
 }
