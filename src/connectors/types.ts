@@ -12,6 +12,12 @@ export interface OutboundSms {
   sender?: string;
   /** Flash SMS: SMPP maps it to data_coding message class 0, Kannel to mclass=0; a connector that cannot send it says so in its docs. */
   flash?: boolean;
+  /**
+   * ISO 8601: the SMS must not be delivered after this moment (its validity: X-SMS-Validity,
+   * [VALIDITY:…] or the account's validityHours). Connectors pass it on (SMPP validity_period,
+   * Kannel validity) so the carrier stops trying then too.
+   */
+  expiresAt?: string;
 }
 
 export type SubmitResult =

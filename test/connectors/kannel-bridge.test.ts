@@ -48,6 +48,18 @@ K('kannel :: the SMS goes out as sendsms, the dlr-url callback marks it delivere
   assert.match(mail.text ?? '', /was delivered at/);
 });
 
+K('kannel :: X-SMS-Flash: yes and X-SMS-Validity: 2h :: sendsms with mclass=0 and validity in minutes, delivered', async ({ b, requests }) => {
+  const info = await mailer(b.port).sendMail({
+    from: 'clerk@acme.test', to: '+4915112345662@sms.localhost', subject: 'x', text: 'Code 4711', headers: { 'X-SMS-Flash': 'yes', 'X-SMS-Validity': '2h' },
+  });
+  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const q = await waitFor('sendsms request', () => requests.find((r) => r.get('to') === '+4915112345662'));
+  assert.is(q.get('mclass'), '0');
+  const minutes = Number(q.get('validity'));
+  assert.ok(minutes >= 118 && minutes <= 119, `validity=${q.get('validity')}`);
+  await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
+});
+
 K('kannel :: type 2 (undelivered) → failed, with Kannel\'s reply text as the reason', async ({ b }) => {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112340000@sms.localhost', subject: 'x', text: 'Geht nicht.' });
   const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];

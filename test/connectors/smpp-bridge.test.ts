@@ -87,6 +87,22 @@ S('smpp bridge :: X-SMS-Flash: yes :: data_coding 0xF0 (message class 0) at the 
   });
 });
 
+S('smpp bridge :: [VALIDITY:48] in the subject :: the SMS\'s end goes to the SMSC as validity_period (absolute, UTC, to the second)', async () => {
+  await withSmsc({}, async (sim, port) => {
+    await withSmppBridge(port, {}, async (b) => {
+      const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112340007@sms.localhost', subject: 'Angebot [VALIDITY:48]', text: 'Nur bis morgen: 10 % Rabatt.' });
+      const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+      await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
+      const expiresAt = new Date(b.store.get(id)!.expiresAt!);
+      const hours = (expiresAt.getTime() - Date.parse(b.store.get(id)!.history[0]!.at)) / 3600_000;
+      assert.ok(hours > 47.9 && hours <= 48, `expires ${hours} h after acceptance`);
+      const two = (n: number) => String(n).padStart(2, '0');
+      const wire = [expiresAt.getUTCFullYear() % 100, expiresAt.getUTCMonth() + 1, expiresAt.getUTCDate(), expiresAt.getUTCHours(), expiresAt.getUTCMinutes(), expiresAt.getUTCSeconds()].map(two).join('') + '000+';
+      assert.equal(sim.received.map((r) => r.validityPeriod), [wire]);
+    });
+  });
+});
+
 S('smpp bridge :: a receipt :: answered only after the delivered status is in the store', async () => {
   let b: TestBridge | undefined;
   let id = '';

@@ -67,6 +67,7 @@ export class HttpConnector implements Connector {
   private readonly fetch: typeof fetch;
   private localWebhookUrl?: string;
   private lastError?: string;
+  private readonly now: () => Date;
 
   constructor(
     private readonly opts: HttpConnectorOptions,
@@ -77,6 +78,7 @@ export class HttpConnector implements Connector {
     this.name = opts.name;
     this.fetch = deps.fetch ?? fetch;
     const now = deps.now ?? (() => new Date());
+    this.now = now;
     if (opts.webhook) this.webhook = new WebhookServer(opts.webhook, (r) => this.emit(r), now);
   }
 
@@ -104,7 +106,7 @@ export class HttpConnector implements Connector {
   }
 
   async submit(sms: OutboundSms): Promise<SubmitResult> {
-    const req = buildRequest(this.opts, sms, this.webhookUrl);
+    const req = buildRequest(this.opts, sms, this.webhookUrl, this.now());
     let status: number;
     let body: string;
     try {

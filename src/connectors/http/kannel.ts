@@ -2,7 +2,8 @@
  * Preset for Kannel's `GET /cgi-bin/sendsms`, which many on-premise gateways
  * and aggregators speak. Kannel answers with no message id, so our own id is
  * the message id and travels in the dlr-url, which Kannel calls back with
- * `%d` replaced by the report type.
+ * `%d` replaced by the report type. A flash SMS goes with `mclass=0`
+ * (Kannel's message classes are 0–3), a validity as `validity` in minutes.
  */
 import type { DeliveryReport } from '../types.js';
 import type { HttpConnectorOptions } from './options.js';
@@ -48,6 +49,9 @@ export function kannelPreset(a: KannelPresetArgs): HttpConnectorOptions {
     coding: '{{coding}}',
     // the text always travels as UTF-8; coding tells Kannel which alphabet to put on the air
     charset: 'UTF-8',
+    // both left out when the SMS has none: message class 0 for a flash SMS, and minutes the SMSC may keep trying
+    mclass: '{{mclass}}',
+    validity: '{{validity_minutes}}',
     'dlr-mask': String(a.dlrMask ?? 19),
     'dlr-url': '{{dlr_url}}',
   };

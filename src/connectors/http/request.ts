@@ -34,8 +34,8 @@ function setDefaultContentType(headers: Record<string, string>, type: string): v
   if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = type;
 }
 
-export function buildRequest(opts: HttpConnectorOptions, sms: OutboundSms, webhookBase?: string): BuiltRequest {
-  const values = smsValues(sms, opts.from);
+export function buildRequest(opts: HttpConnectorOptions, sms: OutboundSms, webhookBase?: string, now = new Date()): BuiltRequest {
+  const values = smsValues(sms, opts.from, now);
   if (opts.webhook && webhookBase) values.dlr_url = buildDlrUrl(opts.webhook, webhookBase, values);
   const url = new URL(opts.url);
   for (const [k, v] of renderFields(opts.query, values)) url.searchParams.append(k, v);

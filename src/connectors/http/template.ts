@@ -7,7 +7,7 @@
  */
 import type { OutboundSms } from '../types.js';
 
-export const PLACEHOLDERS = ['to', 'to_digits', 'text', 'from', 'id', 'coding', 'encoding', 'dlr_url'] as const;
+export const PLACEHOLDERS = ['to', 'to_digits', 'text', 'from', 'id', 'coding', 'encoding', 'mclass', 'validity_minutes', 'expires_at', 'dlr_url'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Record<Placeholder, string>;
 
@@ -34,8 +34,16 @@ export function renderFields(fields: Record<string, string> | undefined, values:
   return out;
 }
 
-/** Values for one SMS; `dlr_url` is filled in separately because it is itself built from these values. */
-export function smsValues(sms: OutboundSms, defaultFrom = ''): TemplateValues {
+/**
+ * Values for one SMS; `dlr_url` is filled in separately because it is
+ * itself built from these values. Optional ones are '' when the SMS has
+ * none, so a field made of them alone is left out: `mclass` is 0 for a flash
+ * SMS (message class 0), `validity_minutes` what is left of its validity at
+ * `now`, rounded down (at least 1: it is not due yet), `expires_at` its end
+ * in ISO 8601.
+ */
+export function smsValues(sms: OutboundSms, defaultFrom = '', now = new Date()): TemplateValues {
+  const left = sms.expiresAt ? Date.parse(sms.expiresAt) - now.getTime() : NaN;
   return {
     to: sms.to,
     to_digits: sms.to.replace(/^\+/, ''),
@@ -45,6 +53,9 @@ export function smsValues(sms: OutboundSms, defaultFrom = ''): TemplateValues {
     // Kannel's coding: 0 = 7-bit (GSM), 2 = UCS-2; the text itself always travels as UTF-8
     coding: sms.encoding === 'UCS2' ? '2' : '0',
     encoding: sms.encoding,
+    mclass: sms.flash ? '0' : '',
+    validity_minutes: Number.isNaN(left) ? '' : String(Math.max(1, Math.floor(left / 60_000))),
+    expires_at: sms.expiresAt ?? '',
     dlr_url: '',
   };
 }

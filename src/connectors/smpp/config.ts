@@ -8,7 +8,8 @@
 import { bool, int, num, str } from '../../config/schema-kit.js';
 import { ID_BASES, type IdBase } from './id-index.js';
 import type { StatusOverride } from './errors.js';
-import type { LongMessages } from './plan.js';
+import { FLASH_GSM_DATA_CODINGS, type FlashGsmDataCoding, type LongMessages } from './plan.js';
+import { VALIDITY_FORMS, type ValidityForm } from './smpp-time.js';
 import type { SessionBindMode } from './session.js';
 
 export interface SmppConnectorOptions {
@@ -31,6 +32,8 @@ export interface SmppConnectorOptions {
   responseTimeoutMs: number;
   reconnectSeconds: number[];
   gsmDataCoding: 0 | 3;
+  flashGsmDataCoding: FlashGsmDataCoding;
+  validity: ValidityForm;
   longMessages: LongMessages;
   idBase: IdBase;
   registeredDelivery: number;
@@ -72,6 +75,10 @@ export const smppConfigSchema = {
       description: 'Waits before reconnect attempts after a lost link or a failed bind; the last value repeats until a bind succeeds.',
     },
     gsmDataCoding: { type: 'integer', enum: [0, 3], default: 0, description: 'data_coding for GSM-7 texts: 0 (SMSC default alphabet, sent as GSM 03.38) or 3 (Latin-1, for SMSCs that want it; texts Latin-1 cannot carry, e.g. with €, go as UCS-2). UCS-2 texts always go as 8.' },
+    flashGsmDataCoding: str('0xF0', 'data_coding of a flash SMS (message class 0) in GSM-7: 0xF0 (the class group, what Kannel sends) or 0x10 (the general group with a class, which some SMSCs want). In UCS-2 a flash SMS always goes as 0x18.',
+      { enum: [...FLASH_GSM_DATA_CODINGS] }),
+    validity: str('absolute', 'How an SMS\'s validity (X-SMS-Validity, [VALIDITY:…], the account\'s validityHours) goes to the SMSC as validity_period: absolute (its end in UTC, YYMMDDhhmmss000+: exact however long the SMS waited here), relative (what is left of it at the submit, …R, for SMSCs that only take that form), none (the SMSC\'s default, for SMSCs that refuse long validity periods with ESME_RINVEXPIRY).',
+      { enum: [...VALIDITY_FORMS] }),
     longMessages: str('udh8', 'Long texts as concatenated parts with an 8-bit (udh8) or 16-bit (udh16) reference, or as one submit_sm with the message_payload TLV (payload).',
       { enum: ['udh8', 'udh16', 'payload'] }),
     idBase: str('auto', 'How the SMSC writes message ids: auto (either, matched by every reading), hex, decimal, or hex/decimal and decimal/hex (submit_sm_resp in the first, receipts in the second).',

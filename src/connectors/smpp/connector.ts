@@ -76,7 +76,7 @@ export class SmppConnector implements Connector {
     this.now = deps.now ?? (() => new Date());
     const clock = deps.clock ?? realClock;
     const timers = deps.timers ?? realTimers;
-    this.planner = new SubmitPlanner(o, deps.refWaitMs ?? REF_WAIT_MS, timers, deps.random ?? Math.random);
+    this.planner = new SubmitPlanner(o, deps.refWaitMs ?? REF_WAIT_MS, { timers, random: deps.random ?? Math.random, now: this.now });
     this.tracker = new ReceiptTracker({
       idBase: o.idBase, now: () => this.now().getTime(), earlyTtlMs: EARLY_RECEIPT_TTL_MS, earlyMax: EARLY_RECEIPT_MAX,
       trackTtlMs: o.receiptWaitHours * 3600_000, log: (evt, data) => this.log(evt, { connector: o.name, ...data }),

@@ -8,9 +8,15 @@
  * rules). Text that Latin-1 cannot carry (€, Greek capitals) or that is not
  * GSM-7 at all goes as UCS-2 (8), which keeps surrogate pairs whole.
  * A flash SMS (message class 0: shown at once, not stored) goes as 0xF0
- * (GSM 03.38 class group, default alphabet: what Kannel sends for mclass 0)
- * or, in UCS-2, as 0x18 (general group with class 0); Latin-1 has no
- * class form, so a flash GSM text goes as GSM-7 whatever gsmDataCoding says.
+ * (GSM 03.38 class group 1111, default alphabet: what Kannel sends for
+ * mclass 0) or, for SMSCs that want the general group, 0x10 (00x1: class
+ * present, default alphabet, class 0) — flashGsmDataCoding per connector;
+ * in UCS-2 it goes as 0x18 (general group, UCS-2, class 0: the class group
+ * has no UCS-2). Latin-1 has no class form, so a flash GSM text goes as
+ * GSM-7 whatever gsmDataCoding says.
+ *
+ * The SMS's validity goes as validity_period in the form the connector
+ * chose (smpp-time.ts).
  */
 import type { SmsEncoding } from '../../store/types.js';
 import { isGsm7 } from '../../sms/gsm7.js';
@@ -21,6 +27,7 @@ import { buildParts, udhFor } from './concat.js';
 import { encodeGsm7Unpacked, encodeLatin1, encodeUcs2 } from './encode.js';
 import { ESM_CLASS_UDHI } from './submit-pdu.js';
 import type { SubmitSm } from './submit-encode.js';
+import { validityPeriod, type ValidityForm } from './smpp-time.js';
 
 export type LongMessages = 'udh8' | 'udh16' | 'payload';
 
@@ -31,7 +38,13 @@ export interface PlanOptions {
   serviceType: string;
   /** Used when the SMS names no sender; '' leaves it to the SMSC. */
   defaultSender: string;
+  /** data_coding of a flash GSM-7 text: the class group's 0xF0 or the general group's 0x10. */
+  flashGsmDataCoding: FlashGsmDataCoding;
+  validity: ValidityForm;
 }
+
+export type FlashGsmDataCoding = '0xF0' | '0x10';
+export const FLASH_GSM_DATA_CODINGS: readonly FlashGsmDataCoding[] = ['0xF0', '0x10'];
 
 export interface Plan {
   pdus: SubmitSm[];
@@ -40,15 +53,21 @@ export interface Plan {
   ref?: number;
 }
 
-/** Throws RangeError when the SMS cannot be sent as given (bad sender, more than 255 parts): a permanent failure. */
-export function planSubmit(sms: OutboundSms, opts: PlanOptions, nextRef: () => number): Plan {
-  const coding = chooseCoding(sms.text, sms.encoding, opts.gsmDataCoding, sms.flash === true);
+/**
+ * Throws RangeError when the SMS cannot be sent as given (bad sender, more
+ * than 255 parts): a permanent failure. `now` counts a relative validity.
+ */
+export function planSubmit(sms: OutboundSms, opts: PlanOptions, nextRef: () => number, now: Date): Plan {
+  const flash = sms.flash === true ? FLASH_DATA_CODING[opts.flashGsmDataCoding === '0x10' ? 'GSM7_GENERAL' : 'GSM7'] : undefined;
+  const coding = chooseCoding(sms.text, sms.encoding, opts.gsmDataCoding, flash);
+  const validity = validityPeriod(sms.expiresAt, opts.validity, now);
   const base = {
     serviceType: opts.serviceType,
     source: senderAddress(sms.sender || opts.defaultSender),
     destination: destinationAddress(sms.to),
     registeredDelivery: opts.registeredDelivery,
     dataCoding: coding.dataCoding,
+    ...(validity ? { validityPeriod: validity } : {}),
   };
   const single = (octets: Buffer): SubmitSm => ({ ...base, esmClass: 0, shortMessage: octets });
   const texts = splitSegments(sms.text, coding.split, 6);
@@ -71,14 +90,16 @@ interface Coding {
   encode: (text: string) => Buffer;
 }
 
-/** data_coding of a flash SMS (message class 0), by the alphabet its text goes in. */
-export const FLASH_DATA_CODING = { GSM7: 0xf0, UCS2: 0x18 } as const;
+/** data_coding of a flash SMS (message class 0), by the alphabet its text goes in (and, for GSM-7, the coding group). */
+export const FLASH_DATA_CODING = { GSM7: 0xf0, GSM7_GENERAL: 0x10, UCS2: 0x18 } as const;
 
-export function chooseCoding(text: string, encoding: SmsEncoding, gsmDataCoding: 0 | 3, flash = false): Coding {
+/** `flashGsm`: the data_coding of a flash GSM-7 text (undefined: not a flash SMS). */
+export function chooseCoding(text: string, encoding: SmsEncoding, gsmDataCoding: 0 | 3, flashGsm?: number): Coding {
+  const flash = flashGsm !== undefined;
   const ucs2: Coding = { dataCoding: flash ? FLASH_DATA_CODING.UCS2 : 8, split: 'UCS2', encode: encodeUcs2 };
   // The caller's encoding is a promise about the text; check it rather than throw mid-send.
   if (encoding === 'UCS2' || !isGsm7(text)) return ucs2;
-  if (flash) return { dataCoding: FLASH_DATA_CODING.GSM7, split: 'GSM7', encode: encodeGsm7Unpacked };
+  if (flash) return { dataCoding: flashGsm, split: 'GSM7', encode: encodeGsm7Unpacked };
   if (gsmDataCoding === 0) return { dataCoding: 0, split: 'GSM7', encode: encodeGsm7Unpacked };
   if (encodeLatin1(text) === undefined) return ucs2;
   return { dataCoding: 3, split: 'GSM7', encode: (t) => encodeLatin1(t)! };

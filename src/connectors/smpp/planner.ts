@@ -20,8 +20,15 @@ export class RefsExhausted extends Error {
 
 export class SubmitPlanner {
   private readonly refs: ConcatRefs;
+  private readonly now: () => Date;
 
-  constructor(private readonly o: PlanOptions, private readonly waitMs: number, timers: Timers, random: () => number) {
+  constructor(
+    private readonly o: PlanOptions, private readonly waitMs: number,
+    deps: { timers: Timers; random: () => number; now: () => Date },
+  ) {
+    this.now = deps.now;
+    const random = deps.random;
+    const timers = deps.timers;
     const bits = o.longMessages === 'udh16' ? 16 : 8;
     this.refs = new ConcatRefs(bits, Math.floor(random() * 2 ** bits), timers);
   }
@@ -61,7 +68,7 @@ export class SubmitPlanner {
   private build(sms: OutboundSms, ref: () => number): Plan {
     let taken: number | undefined;
     try {
-      return planSubmit(sms, this.o, () => (taken = ref()));
+      return planSubmit(sms, this.o, () => (taken = ref()), this.now());
     } catch (e) {
       // A reference taken for an SMS that cannot be sent (more than 255 parts) would otherwise stay in use.
       if (taken !== undefined) this.refs.release(sms.to, taken);

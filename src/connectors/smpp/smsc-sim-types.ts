@@ -67,6 +67,8 @@ export interface ReceivedSubmit {
   destination: SmppAddress;
   esmClass: number;
   dataCoding: number;
+  /** validity_period as sent ('' when none). */
+  validityPeriod: string;
   registeredDelivery: number;
   viaPayload: boolean;
   udh: Buffer;

@@ -219,7 +219,7 @@ export class SmscSimulator {
     const { udh, payload, concat } = splitUdh(s.octets, s.esmClass);
     const record: ReceivedSubmit = {
       peer: peer.id, sequence: s.sequence, source: s.source, destination: s.destination, esmClass: s.esmClass,
-      dataCoding: s.dataCoding, registeredDelivery: s.registeredDelivery, viaPayload: s.viaPayload,
+      dataCoding: s.dataCoding, validityPeriod: s.validityPeriod, registeredDelivery: s.registeredDelivery, viaPayload: s.viaPayload,
       udh, text: decodeText(s.dataCoding, payload), status: undefined,
     };
     if (concat) record.concat = concat;

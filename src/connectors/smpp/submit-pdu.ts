@@ -19,6 +19,8 @@ export interface RawSubmit {
   source: SmppAddress;
   destination: SmppAddress;
   esmClass: number;
+  /** As sent ('' for the SMSC's default): `YYMMDDhhmmsstnnp` absolute or `…R` relative. */
+  validityPeriod: string;
   registeredDelivery: number;
   dataCoding: number;
   /** short_message, or the message_payload TLV (0x0424) when that is present. */
@@ -94,7 +96,7 @@ function readShortMessagePdu(pdu: Buffer, commandId: number, what: string): RawS
   at.u8(); // protocol_id
   at.u8(); // priority_flag
   at.cstring(); // schedule_delivery_time
-  at.cstring(); // validity_period
+  const validityPeriod = at.cstring();
   const registeredDelivery = at.u8();
   at.u8(); // replace_if_present_flag
   const dataCoding = at.u8();
@@ -104,7 +106,7 @@ function readShortMessagePdu(pdu: Buffer, commandId: number, what: string): RawS
   const payload = tlvs.get(TLV_MESSAGE_PAYLOAD);
   return {
     sequence: pdu.readUInt32BE(12),
-    source, destination, esmClass, registeredDelivery, dataCoding,
+    source, destination, esmClass, validityPeriod, registeredDelivery, dataCoding,
     octets: payload ?? shortMessage,
     viaPayload: payload !== undefined,
     tlvs,

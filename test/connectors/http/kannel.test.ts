@@ -77,6 +77,27 @@ k('http :: kannel preset :: exact sendsms query for a GSM text', async () => {
   });
 });
 
+k('http :: kannel preset :: a flash SMS valid 2 h 30 min 59 s more :: exact query with mclass=0 and validity=150 (minutes, rounded down)', async () => {
+  const kannel = await startLoopback();
+  kannel.reply = () => ({ status: 202, body: '0: Accepted for delivery' });
+  const opts = kannelPreset({ name: 'kannel', baseUrl: kannel.base, username: 'bridge', password: 'pw', from: 'ACME', dlrWebhookBase: 'http://gw.example:8089/dlr/kannel', secret: 'hook-secret' });
+  const c = new HttpConnector(opts, { now: () => new Date('2025-01-02T03:00:00Z') });
+  try {
+    const flash = { ...gsm, id: 'sms-9', text: 'Code 4711', flash: true, expiresAt: '2025-01-02T05:30:59.500Z' };
+    assert.equal(await c.submit(flash), { ok: true, connectorMessageId: 'sms-9' });
+    assert.equal(await c.submit({ ...gsm, id: 'sms-10', text: 'Code 4712', expiresAt: '2025-01-02T03:00:30Z' }), { ok: true, connectorMessageId: 'sms-10' });
+  } finally {
+    await kannel.close();
+  }
+  const [first, second] = kannel.requests;
+  assert.is(
+    first.url.search,
+    '?username=bridge&password=pw&to=%2B4915112345678&text=Code+4711&from=ACME&coding=0&charset=UTF-8&mclass=0&validity=150' +
+      '&dlr-mask=19&dlr-url=http%3A%2F%2Fgw.example%3A8089%2Fdlr%2Fkannel%3Fsecret%3Dhook-secret%26id%3Dsms-9%26type%3D%25d%26reply%3D%25A',
+  );
+  assert.equal([second.url.searchParams.get('mclass'), second.url.searchParams.get('validity')], [null, '1'], 'not flash; under a minute left still says 1');
+});
+
 k('http :: kannel preset :: UCS-2 text as UTF-8 with coding=2, the SMS sender wins', async ({ c, kannel }) => {
   assert.equal(await c.submit(ucs2), { ok: true, connectorMessageId: 'sms-2' });
   const q = kannel.requests[0].url.searchParams;

@@ -30,6 +30,15 @@ t('http :: template :: coding is 2 for UCS-2 and the sender of the SMS wins', ()
   assert.is(v.from, 'Shop');
 });
 
+t('http :: template :: flash and validity :: mclass 0, minutes left rounded down (at least 1), the end as given; all empty without', () => {
+  const now = new Date('2026-03-01T10:00:00Z');
+  const v = smsValues({ ...sms, flash: true, expiresAt: '2026-03-03T09:30:15.900Z' }, '', now);
+  assert.equal([v.mclass, v.validity_minutes, v.expires_at], ['0', String(47 * 60 + 30), '2026-03-03T09:30:15.900Z']);
+  assert.is(smsValues({ ...sms, expiresAt: '2026-03-01T10:00:20Z' }, '', now).validity_minutes, '1');
+  const none = smsValues(sms, '', now);
+  assert.equal([none.mclass, none.validity_minutes, none.expires_at], ['', '', '']);
+});
+
 t('http :: template :: fields that render empty are left out, order kept', () => {
   const v = smsValues(sms); // no sender, no default
   assert.equal(renderFields({ to: '{{to}}', from: '{{from}}', fixed: 'x' }, v), [['to', '+4915112345678'], ['fixed', 'x']]);

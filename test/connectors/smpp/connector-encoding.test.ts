@@ -75,4 +75,29 @@ E('smpp connector :: a sender ID no SMSC takes :: failed at once, nothing sent',
   });
 });
 
+E('smpp connector :: an SMS valid until 2026-03-03 09:30:15.9 UTC :: validity_period on every part, absolute (default), relative from the submit, or none', async () => {
+  const expiresAt = '2026-03-03T09:30:15.900Z';
+  const now = () => new Date('2026-03-01T10:00:00Z');
+  const cases = [['absolute', '260303093015000+'], ['relative', '000001233015000R'], ['none', '']] as const;
+  for (const [validity, wire] of cases) {
+    await withSmpp({ connector: { validity }, deps: { now } }, async ({ sim, connector }) => {
+      assert.ok((await connector.submit(sms(LONG_GSM, { expiresAt }))).ok);
+      assert.ok((await connector.submit(sms('kurz'))).ok);
+      assert.equal(sim.received.map((r) => r.validityPeriod), [wire, wire, wire, ''], validity);
+    });
+  }
+});
+
+E('smpp connector :: flash with flashGsmDataCoding 0x10 :: data_coding 0x10 on the wire for GSM-7, 0x18 for UCS-2; 0xF0 by default', async () => {
+  await withSmpp({ connector: { flashGsmDataCoding: '0x10' } }, async ({ sim, connector }) => {
+    assert.ok((await connector.submit(sms('Ihr Code: 4711', { flash: true }))).ok);
+    assert.ok((await connector.submit(sms('Код 4711', { flash: true, encoding: 'UCS2' }))).ok);
+    assert.equal(sim.received.map((r) => [r.dataCoding, r.text]), [[0x10, 'Ihr Code: 4711'], [0x18, 'Код 4711']]);
+  });
+  await withSmpp({}, async ({ sim, connector }) => {
+    assert.ok((await connector.submit(sms('Ihr Code: 4711', { flash: true }))).ok);
+    assert.equal(sim.received.map((r) => r.dataCoding), [0xf0]);
+  });
+});
+
 E.run();
