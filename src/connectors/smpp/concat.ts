@@ -91,27 +91,34 @@ function encode(text: string, encoding: SmsEncoding): Buffer {
  * When every reference is in use for a destination (256 long SMS to one
  * number awaiting receipts), `wait` queues for the next one released for
  * it: a burst to one number is paced by its receipts instead of failing.
+ * `oldestAge` tells whether that is worth it: receipts that have not come
+ * for a long while (a handset that is off) will not free one soon.
  */
 export class ConcatRefs {
   private counter: number;
   private readonly size: number;
-  private readonly inUse = new Map<string, Set<number>>();
+  /** Per destination: each reference in use and when it was taken, oldest first. */
+  private readonly inUse = new Map<string, Map<number, number>>();
   private readonly waiters = new Map<string, Array<(ref: number | undefined) => void>>();
+  private readonly timers: Timers;
+  private readonly now: () => number;
 
   /** `start` lets the caller seed the counter (e.g. randomly) so restarts do not reuse recent references. */
-  constructor(bits: 8 | 16, start = 0, private readonly timers: Timers = realTimers) {
+  constructor(bits: 8 | 16, start = 0, deps: { timers?: Timers; now?: () => number } = {}) {
     this.size = bits === 8 ? 0x100 : 0x10000;
     this.counter = ((start % this.size) + this.size) % this.size;
+    this.timers = deps.timers ?? realTimers;
+    this.now = deps.now ?? Date.now;
   }
 
   /** Throws RangeError when every reference is in use for this destination. */
   next(destination: string): number {
-    const used = this.inUse.get(destination) ?? new Set<number>();
+    const used = this.inUse.get(destination) ?? new Map<number, number>();
     for (let tried = 0; tried < this.size; tried++) {
       const ref = this.counter;
       this.counter = (this.counter + 1) % this.size;
       if (used.has(ref)) continue;
-      used.add(ref);
+      used.set(ref, this.now());
       this.inUse.set(destination, used);
       return ref;
     }
@@ -141,15 +148,18 @@ export class ConcatRefs {
     });
   }
 
-  /** Frees a reference, or hands it straight to the first waiter for the destination (it stays in use). */
+  /** Frees a reference, or hands it straight to the first waiter for the destination (it stays in use, taken now). */
   release(destination: string, ref: number): void {
     const used = this.inUse.get(destination);
     if (!used?.has(ref)) return;
+    used.delete(ref);
     const queue = this.waiters.get(destination);
     const serve = queue?.shift();
     if (queue?.length === 0) this.waiters.delete(destination);
-    if (serve) return serve(ref);
-    used.delete(ref);
+    if (serve) {
+      used.set(ref, this.now());
+      return serve(ref);
+    }
     if (used.size === 0) this.inUse.delete(destination);
   }
 
@@ -163,6 +173,12 @@ export class ConcatRefs {
   /** References in use for a destination (for logs and tests). */
   inUseFor(destination: string): number {
     return this.inUse.get(destination)?.size ?? 0;
+  }
+
+  /** How long ago the destination's longest-held reference was taken (ms); undefined when none is in use. */
+  oldestAge(destination: string): number | undefined {
+    const first = this.inUse.get(destination)?.values().next();
+    return first && !first.done ? this.now() - first.value : undefined;
   }
 
   /** Submits waiting for a reference, over all destinations (for health and tests). */

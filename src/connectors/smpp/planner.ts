@@ -4,6 +4,9 @@
  * reference is in use (256 long SMS to it awaiting receipts, with 8-bit
  * references) waits for one that a receipt frees, up to `waitMs`: receipts
  * usually come within seconds, so a burst to one number is paced by them.
+ * It does not wait when the oldest of those has already waited `waitMs`
+ * for its receipts (a handset that is off): nothing will come soon, and a
+ * waiting submit holds one of the dispatcher's slots that other numbers need.
  * Failing such an SMS at once instead made the dispatcher retry it seconds
  * later and count it against the connector's breaker, which then stopped all
  * traffic for its cool-down (the SMPP benchmark ran at ~25 SMS/s that way).
@@ -30,7 +33,7 @@ export class SubmitPlanner {
     const random = deps.random;
     const timers = deps.timers;
     const bits = o.longMessages === 'udh16' ? 16 : 8;
-    this.refs = new ConcatRefs(bits, Math.floor(random() * 2 ** bits), timers);
+    this.refs = new ConcatRefs(bits, Math.floor(random() * 2 ** bits), { timers, now: () => deps.now().getTime() });
   }
 
   /** Throws RefsExhausted (nothing taken), or RangeError when the SMS cannot be sent as given. */
@@ -39,6 +42,12 @@ export class SubmitPlanner {
       return this.build(sms, () => this.nextRef(sms.to));
     } catch (e) {
       if (!(e instanceof RefsExhausted)) throw e;
+    }
+    // Receipts outstanding for longer than we would wait (a handset that is off) will not free one soon:
+    // holding a dispatcher slot for nothing would slow every other number down.
+    const oldest = this.refs.oldestAge(sms.to) ?? 0;
+    if (oldest >= this.waitMs) {
+      throw new RefsExhausted(`all concatenation references for ${sms.to} in use by long SMS awaiting receipts, the oldest for ${Math.round(oldest / 1000)} s; trying again later`);
     }
     const ref = await this.refs.wait(sms.to, this.waitMs);
     if (ref === undefined) {

@@ -153,7 +153,7 @@ refs('refs :: all in use, two waiting :: each released reference goes to the fir
 
 refs('refs :: a wait nobody serves :: undefined when its time is up, and it leaves the queue (fake timers)', async () => {
   const due: Array<() => void> = [];
-  const r = new ConcatRefs(8, 0, { set: (fn) => due.push(fn), clear: () => {} });
+  const r = new ConcatRefs(8, 0, { timers: { set: (fn) => due.push(fn), clear: () => {} } });
   for (let i = 0; i < 256; i++) r.next('+491');
   const late = r.wait('+491', 10_000);
   const next = r.wait('+491', 10_000);
@@ -161,6 +161,19 @@ refs('refs :: a wait nobody serves :: undefined when its time is up, and it leav
   assert.is(await late, undefined);
   r.release('+491', 3);
   assert.is(await next, 3, 'the expired waiter is not served');
+});
+
+refs('refs :: oldestAge :: since the longest-held reference was taken; a reference handed to a waiter counts as taken anew', async () => {
+  let t = 1000;
+  const r = new ConcatRefs(8, 0, { now: () => t });
+  assert.is(r.oldestAge('+491'), undefined);
+  for (let i = 0; i < 256; i++, t += 10) r.next('+491');
+  assert.is(r.oldestAge('+491'), 2560, 'ref 0, taken at 1000');
+  const next = r.wait('+491', 60_000);
+  r.release('+491', 0);
+  assert.is(await next, 0);
+  assert.is(r.oldestAge('+491'), 2550, 'now ref 1, taken at 1010');
+  r.cancelWaits();
 });
 
 refs('refs :: cancelWaits :: every waiter ends with undefined', async () => {
