@@ -96,7 +96,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     inherit: accountInheritance(config),
   });
   const guards = await buildGuards(config, { dir, settings, accounts, store, now, log, tap: events.tap });
-  const { users, optout, policy } = guards;
+  const { users, optout, policy, brake } = guards;
   try {
     await pool.start();
   } catch (e) {
@@ -112,9 +112,10 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const { concurrency, retry, maxAgeHours, receiptTimeoutHours } = config.dispatch;
   const dispatcher = new Dispatcher({
     store, pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
-    wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log,
+    wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log, paused: (account) => brake.pausedReason(account),
   });
   await dispatcher.start();
+  brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));
 
   const cancel = (id: string, by: CancelBy) => cancelSms({
     store: store!, exclusive: (i, fn) => dispatcher.exclusive(i, fn), wantsConfirmation: confirmationsFor, now, log,

@@ -35,6 +35,8 @@ export interface Guards {
   users: Users;
   optout: OptOutList;
   policy: Policy;
+  /** The dispatcher holds the SMS of a stopped account and lets them go when it is released. */
+  brake: Brake;
   tls?: TlsMaterial;
   /** Reads the certificate again (SIGHUP); throws when it cannot, leaving the old one in use. */
   reloadTls(): Promise<TlsMaterial | undefined>;
@@ -74,7 +76,7 @@ export async function buildGuards(config: Config, d: GuardDeps): Promise<Guards>
     });
   }
   return {
-    users, optout, policy, tls,
+    users, optout, policy, brake, tls,
     reloadTls: async () => (tlsOn ? loadTls(source) : undefined),
     close: () => brake.close(),
   };

@@ -5,7 +5,8 @@ import type { CliIo } from './users.js';
 export const BRAKE_USAGE = `usage:
   mail2sms brake list
   mail2sms brake release <account>
-An account stopped by the fraud brake gets 451 4.7.1 for all its mail (clients keep it and retry).
+An account stopped by the fraud brake gets 451 4.7.1 for all its mail (clients keep it and retry);
+its queued SMS are held and go out when it is released.
 Check the account's recent traffic (the audit log, "brake-engaged" in the log) before releasing it.`;
 
 /** `mail2sms brake …`: returns the exit code (0 done, 1 refused, 2 usage). */

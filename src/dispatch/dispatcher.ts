@@ -28,7 +28,16 @@ export interface DispatcherOptions {
   log: LogFn;
   /** How often to look for due retries and overdue receipts. */
   tickMs?: number;
+  /** Why an account may not send now (its fraud brake is engaged), or undefined: its due SMS are held, not sent. */
+  paused?: (account: string) => string | undefined;
 }
+
+/**
+ * How long an SMS of a stopped account waits before it is looked at again.
+ * A release lets them go at once (releaseHeld); this only bounds how many
+ * hold events a long stop writes into each SMS's history (one per hour).
+ */
+const BRAKE_RECHECK_MS = 3600_000;
 
 export function factsOf(m: SmsMessage): MessageFacts {
   return { to: m.to, country: countryOf(m.to), account: m.account, sender: m.sender, kinds: kindsOf(m) };
@@ -78,6 +87,8 @@ export class Dispatcher {
       }));
     }
     await reconcile({ store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log });
+    // A brake released while the bridge was down: its held SMS go now, not at their next hourly look.
+    await this.releaseHeld();
     this.o.store.onChange(() => this.loop.wake());
     this.loop.start();
   }
@@ -85,6 +96,21 @@ export class Dispatcher {
   /** Runs `fn` while no attempt to send SMS `id` can start; undefined when one is under way (src/dispatch/cancel.ts). */
   exclusive<T>(id: string, fn: () => Promise<T>): Promise<T | undefined> {
     return this.loop.exclusive(id, fn);
+  }
+
+  /**
+   * SMS held by the fraud brake (of `account`, or of any account) whose
+   * account may send again become due now, with the release in their history.
+   */
+  async releaseHeld(account?: string): Promise<void> {
+    const at = this.now().toISOString();
+    for (const m of this.o.store.inStatus('accepted')) {
+      if ((account && m.account !== account) || m.history.at(-1)?.hold !== 'brake' || this.o.paused?.(m.account)) continue;
+      await this.loop.exclusive(m.id, async () => {
+        if (m.status !== 'accepted' || m.history.at(-1)?.hold !== 'brake') return; // sent or cancelled meanwhile
+        await this.o.store.transition(m.id, { event: { status: 'accepted', at, reason: `the fraud brake of account "${m.account}" was released: sent now` }, notBefore: at });
+      });
+    }
   }
 
   /** Stops taking new SMS and waits (up to timeoutMs) for those being handed over. */
@@ -97,6 +123,8 @@ export class Dispatcher {
     if (m.expiresAt && m.expiresAt <= this.now().toISOString()) {
       return this.record.finish(m, 'expired', `not handed to the carrier before its validity ended (${m.expiresAt})`);
     }
+    const paused = this.o.paused?.(m.account);
+    if (paused) return this.holdForBrake(m, paused);
     if (await this.heldForQuietHours(m)) return;
     const attempts = m.attempts + 1;
     const route = decideRoute(factsOf(m), this.routing, this.o.pool.unavailable, this.random);
@@ -110,6 +138,18 @@ export class Dispatcher {
       return this.record.finish(m, 'failed', `gave up after ${attempts} attempts in ${this.o.maxAgeHours} h: ${outcome.reason}`);
     }
     await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random));
+  }
+
+  /**
+   * The brake stops an account's new mail at MAIL FROM; what it had queued
+   * must not go out either (a pumping run is often queued before it shows),
+   * so it waits, with the reason in its history, until an operator releases it.
+   */
+  private async holdForBrake(m: SmsMessage, why: string): Promise<void> {
+    const at = this.now();
+    const reason = `held: account "${m.account}" is stopped by the fraud brake (${why}); it is sent once an operator runs mail2sms brake release ${m.account}`;
+    await this.o.store.transition(m.id, { event: { status: 'accepted', at: at.toISOString(), reason, hold: 'brake' }, notBefore: new Date(at.getTime() + BRAKE_RECHECK_MS).toISOString() });
+    this.o.log('sms-held', { msgId: m.id, account: m.account, reason });
   }
 
   /** A retry (or a restart) can make an SMS due inside quiet hours: it waits again, and says so in its history. */

@@ -33,6 +33,7 @@ export class Brake {
   /** Engaged here, before the settings file says so (its write is asynchronous). */
   private readonly engaging = new Map<string, string>();
   private stopped = new Set<string>();
+  private readonly lifted: Array<(account: string) => void> = [];
   private file?: FileHandle;
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -56,6 +57,11 @@ export class Brake {
     await this.writes;
     await this.file?.close();
     this.file = undefined;
+  }
+
+  /** `fn` learns of every account an operator released (its held SMS may go again). */
+  onLifted(fn: (account: string) => void): void {
+    this.lifted.push(fn);
   }
 
   /** Why the account is stopped, or undefined. */
@@ -122,6 +128,7 @@ export class Brake {
       this.outcomes.clear(account);
       this.failures.clear(account);
       this.o.log('brake-lifted', { account });
+      for (const fn of this.lifted) fn(account);
     }
     for (const account of now) this.engaging.delete(account);
     this.stopped = now;

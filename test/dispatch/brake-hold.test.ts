@@ -1,0 +1,84 @@
+import { rm } from 'node:fs/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { brakeCommand } from '../../src/cli/brake.js';
+import { buildConfig } from '../../src/config/load.js';
+import type { SmsMessage } from '../../src/store/types.js';
+import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { mailer } from '../helpers/smtp.js';
+
+/** The fraud brake stops what an account has queued too, not only its new mail; a release lets it go, once. */
+const H = suite('dispatch brake holds queued SMS');
+
+const NUMBERS = ['+4915112345671', '+4915112345672', '+4915112345673'];
+const silentIo = { readStdin: async () => '', out: () => {}, err: () => {} };
+
+/** Three SMS to numbers never seen before, scheduled 10 minutes ahead: accepting them engages the brake (3 new numbers). */
+async function scheduleSpike(b: TestBridge, clock: { offset: number }): Promise<string[]> {
+  const at = new Date(Date.now() + clock.offset + 10 * 60_000).toISOString();
+  const info = await mailer(b.port).sendMail({
+    from: 'erp@acme.test', to: NUMBERS.map((n) => `${n}@sms.localhost`), subject: 'Mahnung', text: 'Bitte zahlen.', headers: { 'X-SMS-Send-At': at },
+  });
+  const mailId = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  await waitFor('the brake', () => b.events.find((e) => e.evt === 'brake-engaged'));
+  return NUMBERS.map((_, i) => `${mailId}.${i + 1}`);
+}
+
+const heldAll = (b: TestBridge, ids: string[]) => ids.every((id) => b.store.get(id)?.history.at(-1)?.hold === 'brake') || undefined;
+
+function assertSentOnceAfterRelease(b: TestBridge, ids: string[]) {
+  assert.equal(b.sim.sent.map((s) => s.to).sort(), NUMBERS, 'each number once');
+  for (const id of ids) {
+    const h = (b.store.get(id) as SmsMessage).history;
+    const hold = h.find((e) => e.hold === 'brake')!;
+    assert.match(hold.reason ?? '', /^held: account "default" is stopped by the fraud brake \(3 numbers never sent to before within 60 minutes\); it is sent once an operator runs mail2sms brake release default$/);
+    assert.ok(h.some((e) => e.reason === 'the fraud brake of account "default" was released: sent now'), 'the release is in the history');
+  }
+}
+
+H('scheduled SMS of an account the brake stopped :: held when due, nothing sent; the CLI release sends each once', async () => {
+  const clock = { offset: 0 };
+  const b = await startTestBridge({ limits: { brake: { newNumbersPerWindow: 3 } } }, undefined, { now: () => new Date(Date.now() + clock.offset) });
+  try {
+    const ids = await scheduleSpike(b, clock);
+    clock.offset = 11 * 60_000;
+    await waitFor('all three held', () => heldAll(b, ids));
+    await new Promise((r) => setTimeout(r, 600)); // a few dispatcher ticks: a held SMS must not go out meanwhile
+    assert.is(b.sim.sent.length, 0, 'nothing reached the connector while the account is stopped');
+    assert.ok(b.events.some((e) => e.evt === 'sms-held' && e.msgId === ids[0]));
+
+    assert.is(await brakeCommand(['release', 'default'], buildConfig({ store: { dir: b.dir } }), silentIo), 0);
+    await waitFor('all three delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered') || undefined, 10_000);
+    assertSentOnceAfterRelease(b, ids);
+  } finally {
+    await b.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
+H('released while the bridge was down :: the held SMS go at the next start, not an hour later', async () => {
+  const clock = { offset: 0 };
+  const now = () => new Date(Date.now() + clock.offset);
+  const first = await startTestBridge({ limits: { brake: { newNumbersPerWindow: 3 } } }, undefined, { now });
+  const dir = first.dir;
+  let ids: string[];
+  try {
+    ids = await scheduleSpike(first, clock);
+    clock.offset = 11 * 60_000;
+    await waitFor('all three held', () => heldAll(first, ids));
+  } finally {
+    await first.stop();
+  }
+  let b: TestBridge | undefined;
+  try {
+    assert.is(await brakeCommand(['release', 'default'], buildConfig({ store: { dir } }), silentIo), 0);
+    b = await startTestBridge({ limits: { brake: { newNumbersPerWindow: 3 } } }, dir, { now });
+    await waitFor('all three delivered', () => ids.every((id) => b!.store.get(id)?.status === 'delivered') || undefined, 10_000);
+    assertSentOnceAfterRelease(b, ids);
+  } finally {
+    await b?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+H.run();
