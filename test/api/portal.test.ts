@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { apiBase, basic, call } from '../helpers/api.js';
-import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 
 /** The portal's pages over HTTP, as a hostile or careless client would use them: CSRF, escaping, redirects, cookies. */
 const P = suite<{ b: TestBridge; cookie: string; csrf: string }>('portal pages');
@@ -91,6 +91,19 @@ P('pages :: without a session every page leads to the login; an unknown message 
   const missing = await page(b, '/messages/NOPE.1', cookie);
   assert.is(missing.status, 404);
   assert.match(missing.html, /There is no message NOPE\.1/);
+});
+
+P('dashboard :: each connector with its state and the SMS it took in the last minute and since the start', async ({ b, cookie }) => {
+  const before = b.connectorStatus()[0]!.taken.total;
+  const token = (await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: 'lead-password-1' } })).body.token;
+  const sent = await call(b, 'POST', '/api/v1/messages', { auth: `Bearer ${token}`, body: { to: '+4915112345679', text: 'Zählt.' } });
+  const id = sent.body.messages[0].id;
+  await waitFor('the SMS handed over', () => b.store.get(id)?.history.some((e) => e.status === 'submitted') || undefined);
+  const { html } = await page(b, '/', cookie);
+  const table = html.slice(html.indexOf('<table class="connectors">'));
+  const row = /<tr><td>simulator<\/td>[\s\S]*?<\/tr>/.exec(table)?.[0] ?? '';
+  assert.match(row, /s-delivered">ready</, "up");
+  assert.match(row, new RegExp(`<td>${before + 1} / ${before + 1}</td>`), 'taken: last minute / since start');
 });
 
 P('logout :: ends the session', async ({ b, cookie, csrf }) => {
