@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { accountInheritance, Accounts } from './accounts/registry.js';
@@ -30,6 +31,7 @@ import { createSmtpIngress } from './smtp/server.js';
 import type { TlsMaterial } from './smtp/tls.js';
 import { newMailId } from './store/ids.js';
 import { JournalStore } from './store/journal-store.js';
+import { StoreLock } from './store/lock.js';
 
 export interface BridgeOptions {
   log: LogFn;
@@ -87,8 +89,13 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
 
   // Built first: a connector that cannot work with this config stops the start before anything is opened.
   pool = buildPool(config, { now, under, log }, o);
+  await mkdir(dir, { recursive: true });
+  const lock = await StoreLock.acquire(dir);
   store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log });
-  await store.open();
+  await store.open().catch(async (e: Error) => {
+    await lock.release();
+    throw e;
+  });
   const settings = new SettingsStore({ file: join(dir, 'settings.json'), pollMs: 1000 });
   await settings.open();
   const accounts = new Accounts({
@@ -103,6 +110,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await guards.close();
     settings.close();
     await store.close();
+    await lock.release();
     await events.close();
     throw new ConfigError('configuration', [(e as Error).message]);
   }
@@ -156,6 +164,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await guards.close();
     settings.close();
     await store!.close();
+    await lock.release();
     await events.close();
   };
   if (config.api.enabled) {

@@ -47,6 +47,29 @@ M('SIGTERM :: stops cleanly with exit code 0', async ({ config }) => {
   assert.ok(p.lines.some((l) => l.evt === 'stopped'), diag);
 });
 
+M('a second start on the same store :: exits with 1 naming the running one, which goes on taking mail; after it stops, a start works', async ({ dir, config }) => {
+  const first = await spawnBridge(config);
+  try {
+    const second = join(dir, 'second.json');
+    await writeFile(second, (await readFile(config, 'utf8')).replace(`"port":${first.port}`, '"port":0'));
+    try {
+      await spawnBridge(second, 15000);
+      assert.unreachable('a second bridge on one store must not start');
+    } catch (e) {
+      assert.match((e as Error).message, /exited with 1/);
+      assert.match((e as Error).message, new RegExp(`is in use by another mail2sms \\(process ${first.child.pid}\\)`));
+    }
+    const info = await mailer(first.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Noch da.' });
+    assert.match(info.response, /^250 /);
+  } finally {
+    first.child.kill('SIGTERM');
+    await first.exited;
+  }
+  const again = await spawnBridge(config);
+  again.child.kill('SIGTERM');
+  assert.is(await again.exited, 0);
+});
+
 /** Every file under `dir` with its bytes, to show that nothing was written. */
 async function filesUnder(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
