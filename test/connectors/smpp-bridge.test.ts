@@ -201,7 +201,7 @@ S('smpp bridge :: restart (SIGKILL) between part receipts :: the part answered b
     await withSmsc({ holdReceipts: true }, async (sim, port) => {
       const config = join(dir, 'config.json');
       await writeFile(config, JSON.stringify({
-        smtp: { port: await freePort() }, store: { dir: join(dir, 'data') }, log: { level: 'info' },
+        smtp: { port: await freePort() }, api: { port: 0 }, store: { dir: join(dir, 'data') }, log: { level: 'info' },
         connectors: [{ ...smppEntry(port), smpp: { ...smppEntry(port).smpp, password: LOGIN.password } }],
       }));
       p = await spawnBridge(config);

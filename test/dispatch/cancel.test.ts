@@ -40,7 +40,7 @@ S.before.each(async (ctx) => {
   ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-cancel-'));
   ctx.clock = { offset: 0 };
   const now = () => new Date(Date.now() + ctx.clock.offset);
-  const config = buildConfig({ smtp: { port: 0 }, store: { dir: ctx.dir }, notify: { level: 'final' }, dispatch: { concurrency: 3 }, log: { level: 'silent' } }, 'test');
+  const config = buildConfig({ smtp: { port: 0 }, api: { port: 0 }, store: { dir: ctx.dir }, notify: { level: 'final' }, dispatch: { concurrency: 3 }, log: { level: 'silent' } }, 'test');
   ctx.sim = new GatedSimulator({ name: 'simulator', deliveryDelayMs: 10, failNumbersEndingWith: [], sentLog: '', now });
   ctx.b = await startBridge(config, { log: () => {}, connectors: { simulator: ctx.sim }, now });
 });

@@ -38,7 +38,7 @@ D('retry :: a retry that falls into the recipient\'s quiet hours waits for their
   const now = () => new Date(Date.now() + clock.offset);
   const start = Date.now();
   const config = buildConfig({
-    smtp: { port: 0 }, store: { dir }, log: { level: 'silent' }, limits: { countries: ['*'] }, dispatch: { retry: { baseSeconds: 1, maxSeconds: 1, jitter: 0 } },
+    smtp: { port: 0 }, api: { port: 0 }, store: { dir }, log: { level: 'silent' }, limits: { countries: ['*'] }, dispatch: { retry: { baseSeconds: 1, maxSeconds: 1, jitter: 0 } },
     options: { countryQuietHours: { FR: { from: parisAt(start + 30 * 60_000), to: parisAt(start + 90 * 60_000) } } },
   }, 'test');
   const sim = new FlakySimulator({ name: 'simulator', deliveryDelayMs: 10, failNumbersEndingWith: [], sentLog: '', now }, now);

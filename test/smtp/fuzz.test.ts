@@ -126,7 +126,7 @@ F.before(async (ctx) => {
     smtp: { port: 0, maxConnectionsPerIp: 50, auth: { failureDelayMs: 20, maxFailureDelayMs: 200 } },
     limits: { messagesPerMinute: 0, segmentsPerDay: 0, segmentsPerMonth: 0, perNumberPerHour: 0, brake: { newNumbersPerWindow: 0, failureRatio: 0 } },
     connectors: [{ name: 'simulator', type: 'simulator', simulator: { deliveryDelayMs: 5, sentLog: '' } }], notify: { level: 'none' }, audit: { enabled: false },
-    store: { dir: join(ctx.dir, 'data') }, log: { level: 'info' },
+    api: { port: 0 }, store: { dir: join(ctx.dir, 'data') }, log: { level: 'info' },
   }));
   // A heap capped well below the machine's memory: a leak would end the process, which the test then sees.
   ctx.p = await spawnBridge(config, 20000, ['--max-old-space-size=160']);

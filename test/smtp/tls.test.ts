@@ -78,7 +78,7 @@ T('SIGHUP :: the running process re-reads the certificate without a restart', as
   const dir = await mkdtemp(join(tmpdir(), 'mail2sms-tls-hup-'));
   const first = await writePair(dir);
   const config = join(dir, 'config.json');
-  await writeFile(config, JSON.stringify({ smtp: { port: 0, tls: { implicit: true, port: 0, cert: first.cert, key: first.key } }, store: { dir: join(dir, 'data') } }));
+  await writeFile(config, JSON.stringify({ smtp: { port: 0, tls: { implicit: true, port: 0, cert: first.cert, key: first.key } }, api: { port: 0 }, store: { dir: join(dir, 'data') } }));
   const p = await spawnBridge(config);
   try {
     const smtps = Number(String(p.lines.find((l) => l.evt === 'started')!.smtps).split(':').pop());
