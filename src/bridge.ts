@@ -17,7 +17,7 @@ import { ConnectorPool, type ConnectorStatus } from './dispatch/connector-pool.j
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { StatusLog } from './dispatch/status-log.js';
 import type { LogFn } from './log.js';
-import { FileOutbox, SmtpRelay, type ConfirmationTransport } from './notify/outbox.js';
+import { openTransport, type TransportSpec } from './notify/outbox.js';
 import { confirmationsFor } from './notify/policy.js';
 import { composePreview } from './notify/preview.js';
 import { confirmationRefusal } from './notify/recipient-guard.js';
@@ -131,9 +131,11 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const replies = new ReplyAddresses(await loadReplyKey(join(dir, 'reply-key'), random), config.smtp.domains[0]);
 
   const outbox = under(config.notify.outboxDir);
-  const transport = makeTransport(config, outbox);
+  const spec = transportSpec(config, outbox);
+  // Previews are sent from here; confirmations by the notifier's thread, with its own transport.
+  const transport = openTransport(spec);
   const notifier = new Notifier({
-    store, transport, from: config.notify.from, reportingMta: config.smtp.hostname,
+    store, transport: spec, from: config.notify.from, reportingMta: config.smtp.hostname,
     templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), timeZone: config.notify.timeZone,
     retrySeconds: config.notify.retrySeconds, cancelAddress: (id) => replies.cancelAddress(id), now, log,
     refusal: (sms) => confirmationRefusal(sms, accounts.get(sms.account)),
@@ -211,8 +213,8 @@ function buildPool(config: Config, ctx: ConnectorContext, o: BridgeOptions): Con
   return new ConnectorPool(members, ctx.now, ctx.log);
 }
 
-function makeTransport(config: Config, outbox: string): ConfirmationTransport {
-  if (config.notify.transport === 'file') return new FileOutbox(outbox);
+function transportSpec(config: Config, outbox: string): TransportSpec {
+  if (config.notify.transport === 'file') return { kind: 'file', dir: outbox };
   const r = config.notify.relay;
-  return new SmtpRelay({ host: r.host, port: r.port, secure: r.secure, auth: r.user ? { user: r.user, pass: r.pass } : undefined, name: config.smtp.hostname });
+  return { kind: 'smtp', relay: { host: r.host, port: r.port, secure: r.secure, auth: r.user ? { user: r.user, pass: r.pass } : undefined, name: config.smtp.hostname } };
 }

@@ -1,11 +1,15 @@
-/** Entry of the composer worker thread (see compose-thread.ts): composes what it is sent, with templates compiled once. */
-import { composeConfirmation, ConfirmationTemplates } from './compose.js';
-import type { ComposeReply, ThreadRequest } from './compose-thread.js';
+/** Entry of the confirmation thread (see compose-thread.ts): composes, and hands over, what it is sent. */
+import type { TransportSpec } from './outbox.js';
+import { ConfirmationSender } from './sender.js';
+import type { ThreadRequest, ThreadReply } from './compose-thread.js';
 import { serveCalls } from './thread.js';
 
-let templates: ConfirmationTemplates | undefined;
+let sender: ConfirmationSender | undefined;
 
-serveCalls<ThreadRequest, ComposeReply, { templatesDir: string }>(async ({ cancelReplyTo, ...input }, { templatesDir }) => {
-  templates ??= new ConfirmationTemplates(templatesDir);
-  return composeConfirmation({ ...input, templatesDir, templates, cancelAddress: cancelReplyTo ? () => cancelReplyTo : undefined });
+serveCalls<ThreadRequest, ThreadReply, { templatesDir: string; transport?: TransportSpec }>(async (req, { templatesDir, transport }) => {
+  sender ??= new ConfirmationSender(templatesDir, transport);
+  if (req.op === 'close') return sender.close();
+  const { cancelReplyTo, ...input } = req.input;
+  const full = { ...input, cancelAddress: cancelReplyTo ? () => cancelReplyTo : undefined };
+  return req.op === 'compose' ? sender.compose(full) : sender.deliver(full);
 });

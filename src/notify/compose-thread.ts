@@ -1,33 +1,54 @@
 /**
- * Composing a confirmation (the Eta templates and nodemailer's MailComposer)
- * costs ~0.6-0.8 ms of CPU each, which on the event loop is time no SMTP
- * client gets an answer. A ComposerThread does it on a worker thread
- * (compose-thread-main.ts), so under load it runs on the other core. The
- * result is the same mail composeConfirmation makes in-process.
+ * Composing a confirmation (the Eta templates and the MIME) and writing it
+ * durably cost CPU and system calls that, on the event loop, are time no
+ * SMTP client gets an answer. A ComposerThread does both on a worker thread
+ * (compose-thread-main.ts), so under load they run on the other core. The
+ * mail is the same composeConfirmation makes in-process.
  */
-import type { Confirmation, ConfirmationInput } from './compose.js';
+import type { Confirmation } from './compose.js';
+import type { TransportSpec } from './outbox.js';
+import type { Delivered, SendInput } from './sender.js';
 import { ThreadCalls } from './thread.js';
 
-export type ComposeRequest = Omit<ConfirmationInput, 'templates' | 'templatesDir'>;
 /** What crosses to the thread: functions cannot, so the cancel address is made here. */
-export type ThreadRequest = Omit<ComposeRequest, 'cancelAddress'> & { cancelReplyTo?: string };
+export type ThreadInput = Omit<SendInput, 'cancelAddress'> & { cancelReplyTo?: string };
+export type ThreadRequest = { op: 'compose' | 'deliver'; input: ThreadInput } | { op: 'close' };
 /** A Buffer arrives on the other side as a plain Uint8Array. */
 export type ComposeReply = Omit<Confirmation, 'raw'> & { raw: Uint8Array };
+export type ThreadReply = ComposeReply | Delivered | void;
+
+/** How long a stopping thread may take to say goodbye to its relay. */
+const CLOSE_MS = 2000;
 
 export class ComposerThread {
-  private readonly calls: ThreadCalls<ThreadRequest, ComposeReply>;
+  private readonly calls: ThreadCalls<ThreadRequest, ThreadReply>;
 
-  constructor(templatesDir: string) {
-    this.calls = new ThreadCalls(import.meta.url, 'compose-thread-main', { templatesDir });
+  /** With a transport it can also hand confirmations over (deliver). */
+  constructor(templatesDir: string, transport?: TransportSpec) {
+    this.calls = new ThreadCalls(import.meta.url, 'compose-thread-main', { templatesDir, transport });
   }
 
-  async compose(input: ComposeRequest): Promise<Confirmation> {
-    const { cancelAddress, ...rest } = input;
-    const out = await this.calls.call({ ...rest, cancelReplyTo: cancelAddress?.(input.sms.id) });
+  async compose(input: SendInput): Promise<Confirmation> {
+    const out = (await this.call('compose', input)) as ComposeReply;
     return { ...out, raw: Buffer.from(out.raw.buffer, out.raw.byteOffset, out.raw.byteLength) };
   }
 
-  close(): Promise<void> {
-    return this.calls.close();
+  /** Composes the confirmation and hands it to the transport, on the thread; resolves once it is durably handed over. */
+  async deliver(input: SendInput): Promise<Delivered> {
+    return (await this.call('deliver', input)) as Delivered;
+  }
+
+  /** Lets the thread close its transport (a relay hears QUIT), then stops it; calls still held fail. */
+  async close(): Promise<void> {
+    if (this.calls.running) {
+      const bye = this.calls.call({ op: 'close' }).catch(() => undefined);
+      await Promise.race([bye, new Promise((r) => setTimeout(r, CLOSE_MS).unref())]);
+    }
+    await this.calls.close();
+  }
+
+  private call(op: 'compose' | 'deliver', input: SendInput): Promise<ThreadReply> {
+    const { cancelAddress, ...rest } = input;
+    return this.calls.call({ op, input: { ...rest, cancelReplyTo: cancelAddress?.(input.sms.id) } });
   }
 }

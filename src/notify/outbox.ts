@@ -32,6 +32,7 @@ export function emlFileName(messageId: string): string {
  * One file per Message-ID. Since confirmation ids are deterministic, a retried
  * send overwrites the same file instead of adding a second one, and the
  * temp-file + rename makes a reader see either the old or the new complete file.
+ * Files sent together are written as one group commit (DurableDir).
  */
 export class FileOutbox implements ConfirmationTransport {
   private readonly files: DurableDir;
@@ -59,10 +60,19 @@ export interface SmtpRelayOptions {
   name?: string;
 }
 
+/** Where confirmations go, as plain data: it crosses to the thread that sends them (src/notify/compose-thread.ts). */
+export type TransportSpec = { kind: 'file'; dir: string } | { kind: 'smtp'; relay: SmtpRelayOptions };
+
+export function openTransport(spec: TransportSpec): ConfirmationTransport {
+  return spec.kind === 'file' ? new FileOutbox(spec.dir) : new SmtpRelay(spec.relay);
+}
+
 /**
- * Hands confirmations to a relay. The envelope sender is whatever the
- * composer decided (`msg.from`), normally the null sender: see
- * envelopeSenderFor in compose.ts.
+ * Hands confirmations to a relay over pooled connections (nodemailer's
+ * pool: up to 5, each used for 100 mails): a connection per confirmation
+ * would cost a TCP and SMTP handshake (and TLS, if offered) every time.
+ * The envelope sender is whatever the composer decided (`msg.from`),
+ * normally the null sender: see envelopeSenderFor in compose.ts.
  */
 export class SmtpRelay implements ConfirmationTransport {
   private readonly transport: ReturnType<typeof nodemailer.createTransport>;
@@ -70,6 +80,7 @@ export class SmtpRelay implements ConfirmationTransport {
 
   constructor(opts: SmtpRelayOptions) {
     this.transport = nodemailer.createTransport({
+      pool: true,
       host: opts.host,
       port: opts.port,
       secure: opts.secure ?? false,

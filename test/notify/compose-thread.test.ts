@@ -1,4 +1,7 @@
 import { simpleParser } from 'mailparser';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ComposerThread } from '../../src/notify/compose-thread.js';
@@ -42,6 +45,27 @@ C('thread :: acceptance confirmation of a waiting SMS :: the cancel Reply-To (a 
   const there = await thread.compose({ ...input, sms, status: 'accepted', cancelAddress });
   assert.match(there.raw.toString('latin1'), /^Reply-To: cancel\+M1a2b3c\.1\.k3y@sms\.localhost/m);
   assert.equal({ ...there, raw: stable(there.raw) }, { ...here.out, raw: stable(here.out.raw) });
+});
+
+C('thread with a file outbox :: deliver writes the mail composed in-process, durably, and says where', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-thread-'));
+  const thread = new ComposerThread(TEMPLATES, { kind: 'file', dir });
+  try {
+    const sms = sampleSms();
+    const here = await compose(sms);
+    const sent = await Promise.all([thread.deliver({ ...input, sms, status: 'delivered' }), thread.deliver({ ...input, sms: { ...sms, id: 'M1a2b3c.2' }, status: 'delivered' })]);
+    assert.equal(sent[0], { messageId: here.out.messageId, to: here.out.to, where: join(dir, 'M1a2b3c.1.delivered@sms.localhost.eml') });
+    assert.is(stable(await readFile(sent[0].where)), stable(here.out.raw));
+    assert.equal((await readdir(dir)).sort(), ['M1a2b3c.1.delivered@sms.localhost.eml', 'M1a2b3c.2.delivered@sms.localhost.eml']);
+  } finally {
+    await thread.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+C('thread without a transport :: deliver fails, compose works', async ({ thread }) => {
+  const err = await thread.deliver({ ...input, sms: sampleSms(), status: 'delivered' }).then(() => undefined, (e: Error) => e);
+  assert.match(err?.message ?? '', /no transport/);
 });
 
 C('thread died :: what it held fails (the notifier retries it), the next compose starts a new thread', async ({ thread }) => {

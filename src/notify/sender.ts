@@ -1,0 +1,43 @@
+/**
+ * Composes a confirmation and hands it to the transport: the work between
+ * "a confirmation is owed" and "it was durably handed over". Runs on the
+ * confirmation thread (compose-thread-main.ts), or in-process.
+ */
+import { composeConfirmation, ConfirmationTemplates, type Confirmation, type ConfirmationInput } from './compose.js';
+import { openTransport, type ConfirmationTransport, type TransportSpec } from './outbox.js';
+
+export type SendInput = Omit<ConfirmationInput, 'templates' | 'templatesDir'>;
+
+/** What the notifier records and logs of a confirmation that was handed over. */
+export interface Delivered {
+  messageId: string;
+  to: string;
+  where: string;
+}
+
+export class ConfirmationSender {
+  private readonly templates: ConfirmationTemplates;
+  private transport?: ConfirmationTransport;
+
+  /** Without a transport it can only compose. */
+  constructor(private readonly templatesDir: string, private readonly spec?: TransportSpec) {
+    this.templates = new ConfirmationTemplates(templatesDir);
+  }
+
+  compose(input: SendInput): Promise<Confirmation> {
+    return composeConfirmation({ ...input, templatesDir: this.templatesDir, templates: this.templates });
+  }
+
+  async deliver(input: SendInput): Promise<Delivered> {
+    if (!this.spec) throw new Error('no transport to deliver confirmations with');
+    this.transport ??= openTransport(this.spec);
+    const conf = await this.compose(input);
+    const { where } = await this.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId });
+    return { messageId: conf.messageId, to: conf.to, where };
+  }
+
+  async close(): Promise<void> {
+    await this.transport?.close();
+    this.transport = undefined;
+  }
+}
