@@ -3,12 +3,14 @@
  * multipart/alternative mail, or an RFC 3464 multipart/report when the client
  * asked for DSNs with NOTIFY.
  */
+import { randomBytes } from 'node:crypto';
 import { Eta } from 'eta';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer/index.js';
 import type { SmsMessage, SmsStatus } from '../store/types.js';
 import { deliveryStatus, originalHeaders } from './dsn.js';
 import { confirmationView, subjectFor, type ConfirmationView } from './format.js';
+import { writeMime } from './mime.js';
 import { isDsn } from './policy.js';
 
 export interface ConfirmationInput {
@@ -85,6 +87,9 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
     },
     attachments: dsn ? reportParts(sms, status, reportingMta, now) : undefined,
     newline: 'win',
+    baseBoundary: randomBoundary(),
+    disableFileAccess: true,
+    disableUrlAccess: true,
   });
   const root = composer.compile();
   if (dsn) {
@@ -94,8 +99,21 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
     // root type differs; the boundary is assigned when headers are built.
     root.setHeader('Content-Type', 'multipart/report; report-type=delivery-status');
   }
-  const raw = await root.build();
+  const raw = writeMime(root);
   return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress) };
+}
+
+/**
+ * The random part of the MIME boundaries. It must stay unguessable (the SMS
+ * text, which anyone can choose, is quoted in the body), but MimeNode draws 8
+ * random bytes for every node of every mail; one draw of 4 KiB serves 512 mails.
+ */
+let pool = Buffer.alloc(0);
+let used = 0;
+function randomBoundary(): string {
+  if (used + 8 > pool.length) [pool, used] = [randomBytes(4096), 0];
+  used += 8;
+  return pool.toString('hex', used - 8, used);
 }
 
 function threading(sms: SmsMessage): { inReplyTo?: string; references?: string[] } {

@@ -3,7 +3,7 @@
  * the body templates render. Kept apart from MIME building so the sentences a
  * clerk reads can be tested on tables without parsing mail.
  */
-import { offsetMinutes, wallTimeIn } from '../mail/dates.js';
+import { wallTimeIn, type WallTime } from '../mail/dates.js';
 import { connectorMessageIdOf, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 
 /** What the body templates see as `it`. */
@@ -82,12 +82,18 @@ function cleanSubject(subject: string | undefined): string {
  */
 export function formatTime(iso: string, timeZone = 'UTC'): string {
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const w = wallTimeIn(date, timeZone);
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) return iso;
   const two = (n: number) => String(n).padStart(2, '0');
-  const off = offsetMinutes(date, timeZone);
+  // The zone's offset from the same wall-clock reading (to the second, as Intl gives it): one Intl call, not two.
+  const w = timeZone === 'UTC' ? utcWall(date) : wallTimeIn(date, timeZone);
+  const off = Math.round((Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000) / 60_000);
   const zone = off === 0 ? 'UTC' : `UTC${off < 0 ? '-' : '+'}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
   return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)} ${zone}`;
+}
+
+function utcWall(d: Date): WallTime {
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
 /** RFC 5322 date-time, always in UTC ("Mon, 23 Nov 2026 14:05:09 +0000"). */
