@@ -107,7 +107,9 @@ export class Dispatcher {
     for (const m of this.o.store.inStatus('accepted')) {
       if ((account && m.account !== account) || m.history.at(-1)?.hold !== 'brake' || this.o.paused?.(m.account)) continue;
       await this.loop.exclusive(m.id, async () => {
-        if (m.status !== 'accepted' || m.history.at(-1)?.hold !== 'brake') return; // sent or cancelled meanwhile
+        // Read again: sent or cancelled meanwhile? (inStatus may give copies of SMS kept out of memory.)
+        const now = this.o.store.get(m.id);
+        if (now?.status !== 'accepted' || now.history.at(-1)?.hold !== 'brake') return;
         await this.o.store.transition(m.id, { event: { status: 'accepted', at, reason: `the fraud brake of account "${m.account}" was released: sent now` }, notBefore: at });
       });
     }

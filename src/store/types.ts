@@ -194,7 +194,10 @@ export interface MessageStore {
   get(id: string): SmsMessage | undefined;
   /** Messages in `accepted` whose notBefore has come, oldest first. */
   due(now: Date, limit: number): SmsMessage[];
-  /** All live messages in a status (used at start to reconcile `submitting` and `submitted`). */
+  /**
+   * All live messages in a status (used at start to reconcile `submitting` and `submitted`).
+   * Queued ones waiting far ahead may come as copies (see store/live.ts): to act on one after an await, read it again with get().
+   */
   inStatus(status: SmsStatus): SmsMessage[];
   transition(id: string, t: Transition): Promise<void>;
   /** Confirmations whose time has come: [message, the pending confirmation]. */
