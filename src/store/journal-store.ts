@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { appendToArchive } from './archive.js';
 import { DueIndex } from './due-index.js';
 import { Journal, type JournalRecord } from './journal.js';
+import { LiveMessages } from './live.js';
 import { Snapshot, type SnapshotData } from './snapshot.js';
 import { UsageIndex } from './usage.js';
 import {
@@ -25,6 +26,9 @@ import {
  * and the live state is written as a lowdb snapshot, after which the old
  * segments are deleted: start-up replays one snapshot plus at most about one
  * segment, and accepting stays an append however long the history grows.
+ * Queued SMS that wait far ahead and owe nothing leave memory for an unsynced
+ * scratch spool (live.ts), a cache emptied at every start: the journal and
+ * the snapshot, which holds them too, stay the truth.
  */
 
 type Rec =
@@ -37,6 +41,8 @@ type Rec =
 const UNSENT: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
 /** Segment counts are kept a little longer than the longest quota period (a month). */
 const USAGE_KEPT_MS = 33 * 86_400_000;
+/** A queued SMS due later than this leaves memory for the spool (live.ts); closer ones stay, so sending never waits for a read. */
+const COLD_AHEAD_MS = 15 * 60_000;
 
 type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -49,7 +55,7 @@ export interface JournalStoreOptions {
 }
 
 export class JournalStore implements MessageStore {
-  private readonly live = new Map<string, SmsMessage>();
+  private readonly live: LiveMessages;
   private readonly queued = new DueIndex();
   private readonly owed = new Set<string>();
   private readonly dedup = new Map<string, { id: string; until: number; content?: true }>();
@@ -60,6 +66,8 @@ export class JournalStore implements MessageStore {
   private readonly snapshot: Snapshot;
   private seq = 0;
   private applied = 0;
+  /** Set once the store is open (not during replay) until it closes: messages may leave memory (live.ts). */
+  private cooling = false;
   private compacting?: Promise<void>;
   private readonly now: () => Date;
 
@@ -72,10 +80,12 @@ export class JournalStore implements MessageStore {
       onRotate: () => void this.compact(),
     });
     this.snapshot = new Snapshot(join(opts.dir, 'state.json'));
+    this.live = new LiveMessages({ dir: join(opts.dir, 'spool'), coolable: (m) => this.coolable(m), log: opts.log, now: () => this.now().getTime() });
   }
 
   async open(): Promise<void> {
     await mkdir(this.opts.dir, { recursive: true });
+    this.live.open();
     const snap = await this.snapshot.read();
     if (snap) this.restore(snap);
     const { records, tornLines } = await this.journal.replay();
@@ -91,11 +101,16 @@ export class JournalStore implements MessageStore {
     // Compacting what was replayed can take seconds with a big live set; it runs
     // alongside (as after a rotation), so mail is taken and sent meanwhile.
     void this.compact();
+    // Likewise moving what waits far ahead out of memory: not in the replay, which it would slow down.
+    this.cooling = true;
+    this.live.considerAll();
   }
 
   async close(): Promise<void> {
+    this.cooling = false;
     await this.compacting;
     await this.journal.close();
+    await this.live.close();
   }
 
   onChange(listener: () => void): void {
@@ -106,8 +121,18 @@ export class JournalStore implements MessageStore {
     return this.live.get(id);
   }
 
+  /** How many queued SMS are out of memory, in the spool (live.ts). */
+  get spooled(): number {
+    return this.live.coldCount;
+  }
+
+  /** Resolves when no message is on its way into the spool (tests). */
+  settled(): Promise<void> {
+    return this.live.settled();
+  }
+
   /** Every live message (queued, in flight, or with a confirmation owed), for read models; not to be changed. */
-  liveMessages(): IterableIterator<SmsMessage> {
+  liveMessages(): Iterable<SmsMessage> {
     return this.live.values();
   }
 
@@ -162,7 +187,9 @@ export class JournalStore implements MessageStore {
   }
 
   inStatus(status: SmsStatus): SmsMessage[] {
-    return [...this.live.values()].filter((m) => m.status === status);
+    // Cold ones are all queued: only `accepted` needs them read back.
+    const from = status === 'accepted' ? this.live.values() : this.live.hotValues();
+    return [...from].filter((m) => m.status === status);
   }
 
   async transition(id: string, t: Transition): Promise<void> {
@@ -194,8 +221,8 @@ export class JournalStore implements MessageStore {
   }
 
   counts(): Record<SmsStatus, number> {
-    const c = { accepted: 0, submitting: 0, submitted: 0, delivered: 0, failed: 0, expired: 0, rejected: 0, cancelled: 0 };
-    for (const m of this.live.values()) c[m.status]++;
+    const c = { accepted: this.live.coldCount, submitting: 0, submitted: 0, delivered: 0, failed: 0, expired: 0, rejected: 0, cancelled: 0 };
+    for (const m of this.live.hotValues()) c[m.status]++;
     return c;
   }
 
@@ -227,7 +254,7 @@ export class JournalStore implements MessageStore {
     if (r.t === 'accept') {
       r.msgs.forEach((m, i) => {
         this.usage.add(m.account, m.mail.receivedAt, m.segments);
-        this.live.set(m.id, m);
+        this.live.set(m);
         this.track(m);
         const key = r.keys[i];
         if (key) this.dedup.set(key, { id: m.id, until: r.until });
@@ -235,7 +262,7 @@ export class JournalStore implements MessageStore {
         if (content) this.dedup.set(content[0], { id: m.id, until: content[1], content: true });
       });
     } else if (r.t === 'status') {
-      const m = this.live.get(r.id);
+      const m = this.live.take(r.id);
       if (!m) return;
       m.status = r.event.status;
       m.history.push(r.event);
@@ -244,25 +271,32 @@ export class JournalStore implements MessageStore {
       if (r.confirm) m.confirmations.push({ stage: r.event.status, attempts: 0, notBefore: r.event.at });
       this.track(m);
     } else {
-      const c = this.live.get(r.id)?.confirmations.find((x) => x.stage === r.stage && !x.sentAt);
-      if (!c) return;
+      const m = this.live.take(r.id);
+      const c = m?.confirmations.find((x) => x.stage === r.stage && !x.sentAt);
+      if (!m || !c) return;
       if (r.where !== undefined) Object.assign(c, { sentAt: r.at, where: r.where });
       else Object.assign(c, { attempts: c.attempts + 1, lastError: r.error, notBefore: r.notBefore });
-      this.track(this.live.get(r.id)!);
+      this.track(m);
     }
   }
 
-  /** Keeps the queued / owed indexes in step with a message's state. */
+  /** Keeps the queued / owed indexes in step with a message's state, and lets it leave memory when it waits far ahead. */
   private track(m: SmsMessage): void {
     if (m.status === 'accepted') this.queued.set(m.id, m.notBefore);
     else this.queued.delete(m.id);
     if (m.confirmations.some((c) => !c.sentAt)) this.owed.add(m.id);
     else this.owed.delete(m.id);
+    if (this.cooling) this.live.consider(m);
+  }
+
+  /** Queued, owing nothing, and not due for a while: it may leave memory. */
+  private coolable(m: SmsMessage): boolean {
+    return this.cooling && m.status === 'accepted' && !this.owed.has(m.id) && Date.parse(m.notBefore) > this.now().getTime() + COLD_AHEAD_MS;
   }
 
   private restore(s: SnapshotData): void {
     for (const m of s.messages) {
-      this.live.set(m.id, m);
+      this.live.set(m);
       this.track(m);
     }
     for (const [key, id, until, content] of s.dedup) this.dedup.set(key, content ? { id, until, content: true } : { id, until });
@@ -282,21 +316,27 @@ export class JournalStore implements MessageStore {
     await this.journal.barrier();
     const keepFrom = this.journal.currentSegment;
     const now = this.now().getTime();
-    const finished = [...this.live.values()].filter((m) => FINAL_STATUSES.has(m.status) && !this.owed.has(m.id));
+    const finished = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && !this.owed.has(m.id));
     await appendToArchive(this.archiveDir, finished);
     for (const m of finished) this.live.delete(m.id);
     // A content key of an SMS that never went out must not outlive it: sending that text again is meant.
     const unsent = new Set(finished.filter((m) => UNSENT.has(m.status)).map((m) => m.id));
     for (const [k, d] of this.dedup) if (d.until <= now || (d.content && unsent.has(d.id))) this.dedup.delete(k);
     this.usage.prune(new Date(now - USAGE_KEPT_MS));
-    await this.snapshot.write({
-      version: 1,
-      seq: this.applied,
-      savedAt: new Date(now).toISOString(),
-      messages: [...this.live.values()],
-      dedup: [...this.dedup].map(([k, d]): SnapshotData['dedup'][number] => (d.content ? [k, d.id, d.until, 1] : [k, d.id, d.until])),
-      usage: this.usage.rows(),
-    });
+    // Every live message as of this moment (applied records up to this.applied), hot or spooled, each exactly once.
+    const cut = this.live.cut();
+    try {
+      await this.snapshot.write({
+        version: 1,
+        seq: this.applied,
+        savedAt: new Date(now).toISOString(),
+        messages: [],
+        dedup: [...this.dedup].map(([k, d]): SnapshotData['dedup'][number] => (d.content ? [k, d.id, d.until, 1] : [k, d.id, d.until])),
+        usage: this.usage.rows(),
+      }, cut.json);
+    } finally {
+      cut.release();
+    }
     await this.journal.dropSegmentsBefore(keepFrom);
     if (finished.length) this.opts.log?.('store-compacted', { archived: finished.length, live: this.live.size });
   }

@@ -50,8 +50,13 @@ class DurableJsonFile implements Adapter<SnapshotData> {
     }
   }
 
+  /** Messages already as JSON that the next write adds after data.messages (see Snapshot.write). */
+  raw: Iterable<string> = [];
+
   write(data: SnapshotData): Promise<void> {
-    return replaceFile(this.file, snapshotJson(data));
+    const raw = this.raw;
+    this.raw = [];
+    return replaceFile(this.file, snapshotJson(data, 500, raw));
   }
 }
 
@@ -59,8 +64,9 @@ class DurableJsonFile implements Adapter<SnapshotData> {
  * JSON.stringify(data), produced in pieces of a few hundred messages: one
  * string of the whole state would need its full size in memory at once and
  * block the event loop (SMTP answers) for as long as it takes to build.
+ * `rawMessages` are more messages, already as JSON (the spooled ones, see live.ts).
  */
-export function* snapshotJson(d: SnapshotData, per = 500): Generator<string> {
+export function* snapshotJson(d: SnapshotData, per = 500, rawMessages: Iterable<string> = []): Generator<string> {
   // The small parts (version, seq, usage, …) as JSON.stringify writes them, then the two big lists in pieces.
   const { messages, dedup, ...small } = d;
   const head = JSON.stringify(small);
@@ -68,6 +74,15 @@ export function* snapshotJson(d: SnapshotData, per = 500): Generator<string> {
   for (let i = 0; i < messages.length; i += per) {
     yield (i ? ',' : '') + messages.slice(i, i + per).map((m) => JSON.stringify(m)).join(',');
   }
+  let piece: string[] = [];
+  let first = messages.length === 0;
+  for (const json of rawMessages) {
+    piece.push(json);
+    if (piece.length < per) continue;
+    yield (first ? '' : ',') + piece.join(',');
+    [piece, first] = [[], false];
+  }
+  if (piece.length) yield (first ? '' : ',') + piece.join(',');
   yield '],"dedup":[';
   for (let i = 0; i < dedup.length; i += per * 10) {
     yield (i ? ',' : '') + dedup.slice(i, i + per * 10).map((e) => JSON.stringify(e)).join(',');
@@ -77,18 +92,28 @@ export function* snapshotJson(d: SnapshotData, per = 500): Generator<string> {
 
 export class Snapshot {
   private readonly db: Low<SnapshotData | null>;
+  private readonly file: DurableJsonFile;
 
   constructor(file: string) {
-    this.db = new Low<SnapshotData | null>(new DurableJsonFile(file) as Adapter<SnapshotData | null>, null);
+    this.file = new DurableJsonFile(file);
+    this.db = new Low<SnapshotData | null>(this.file as Adapter<SnapshotData | null>, null);
   }
 
   async read(): Promise<SnapshotData | null> {
     await this.db.read();
-    return this.db.data;
+    const data = this.db.data;
+    this.db.data = null; // the store holds the state from here on; lowdb need not keep it alive
+    return data;
   }
 
-  async write(data: SnapshotData): Promise<void> {
+  /** Writes `data`, with `rawMessages` (already JSON: see LiveMessages.cut) after data.messages. */
+  async write(data: SnapshotData, rawMessages: Iterable<string> = []): Promise<void> {
+    this.file.raw = rawMessages;
     this.db.data = data;
-    await this.db.write();
+    try {
+      await this.db.write();
+    } finally {
+      this.db.data = null;
+    }
   }
 }
