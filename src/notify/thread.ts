@@ -68,7 +68,7 @@ export class ThreadCalls<Q, R> {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(bootstrap(this.from, this.entry), { eval: true, workerData: this.data });
+    const w = new Worker(bootstrap(this.from, this.entry), { eval: true, workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     w.on('message', (replies: Array<Reply<R>>) => {
       for (const m of replies) {
         const p = this.pending.get(m.id);
