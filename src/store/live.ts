@@ -273,6 +273,6 @@ export class LiveMessages {
     }
     // A reader that never finishes (an iterator left half-read) holds the old file, but never the close.
     while (this.readers && !this.closing) await new Promise((r) => setTimeout(r, 100));
-    if (!this.closing && ![...this.cold.values()].some((loc) => this.spool.isIn(loc, old))) this.spool.empty(old);
+    if (!this.closing && ![...this.cold.values()].some((loc) => this.spool.isIn(loc, old))) await this.spool.empty(old);
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, mkdirSync, openSync, readSync, write } from 'node:fs';
+import { closeSync, constants, ftruncate, mkdirSync, openSync, readSync, write } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -43,13 +43,21 @@ export class Spool {
   private current = 0;
   private pending: Pending[] = [];
   private flushing?: Promise<void>;
+  /** The files' emptying at open, which writes wait for. */
+  private emptying?: Promise<void>;
 
   constructor(private readonly dir: string, private readonly rotateBytes = ROTATE_BYTES) {}
 
-  /** Creates (or empties) both files. */
+  /**
+   * Creates both files, or empties them on the thread pool: truncating the
+   * last run's hundred-odd MB takes tens of milliseconds, which a start-up
+   * with messages due should not wait for. Writes wait for it (a truncation
+   * after a write would cut the write off).
+   */
   open(): void {
     mkdirSync(this.dir, { recursive: true });
-    for (const n of [0, 1]) this.fds[n] = openSync(join(this.dir, `${n}.jsonl`), 'w+', 0o600);
+    for (const n of [0, 1]) this.fds[n] = openSync(join(this.dir, `${n}.jsonl`), constants.O_RDWR | constants.O_CREAT, 0o600);
+    this.emptying = Promise.all(this.fds.map(truncate)).then(() => undefined);
   }
 
   close(): void {
@@ -111,9 +119,9 @@ export class Spool {
     return fileOf(loc) === file;
   }
 
-  /** Empties `file` once nothing points into it any more. */
-  empty(file: number): void {
-    ftruncateSync(this.fds[file], 0);
+  /** Empties `file` once nothing points into it any more (appends go to the other one meanwhile). */
+  async empty(file: number): Promise<void> {
+    await truncate(this.fds[file]);
     this.size[file] = 0;
     this.used[file] = 0;
   }
@@ -134,6 +142,7 @@ export class Spool {
 
   /** Writes what was appended since the last flush: one write per file (entries of one file lie back to back). */
   private async flush(): Promise<void> {
+    await this.emptying;
     const batch = this.pending;
     this.pending = [];
     await Promise.all([0, 1].map(async (file) => {
@@ -152,4 +161,12 @@ export class Spool {
 
 function writeAt(fd: number, buf: Buffer, off: number, position: number): Promise<number> {
   return new Promise((resolve, reject) => write(fd, buf, off, buf.length - off, position, (e, n) => (e ? reject(e) : resolve(n))));
+}
+
+/**
+ * Cuts a spool file to nothing. A failure is let be: stale bytes past what
+ * this run writes are never read (locations point only at this run's entries).
+ */
+function truncate(fd: number): Promise<void> {
+  return new Promise((resolve) => ftruncate(fd, 0, () => resolve()));
 }

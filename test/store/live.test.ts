@@ -112,10 +112,13 @@ S('1,000 scheduled :: they leave memory, one is cancelled, and through restarts 
   await s.transition('M501.1', { event: { status: 'cancelled', at: at(1), reason: 'cancelled by reply' } });
   assert.is(s.spooled, 999, 'the cancelled one was read back to be changed');
   await s.close();
+  const spoolSize = async () => (await stat(join(dir, 'spool', '0.jsonl'))).size;
+  const before = await spoolSize();
 
   s = await open(dir, clock);
   await s.settled();
   assert.is(s.spooled, 999, 'after a restart (spool emptied, state rebuilt) they leave memory again');
+  assert.ok(await spoolSize() < before, 'the spool file was emptied at the start: it holds this run\'s 999 entries only');
   assert.equal({ accepted: s.counts().accepted, cancelled: s.counts().cancelled }, { accepted: 999, cancelled: 1 });
   const sent: string[] = [];
   clock.now = new Date(at(24 * 60 - 1));
