@@ -197,13 +197,19 @@ L.after.each(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
-L('spool :: when its file is mostly dead entries, the live ones move to the other file and the old one is emptied', async ({ dir }) => {
+/** 60 messages in a spool that rotates from 4 KB on, all of them cold. */
+async function sixtySpooled(dir: string): Promise<{ live: LiveMessages; all: SmsMessage[] }> {
   const live = new LiveMessages({ dir: join(dir, 'spool'), coolable: () => true, rotateBytes: 4096 });
   live.open();
   const all = Array.from({ length: 60 }, (_, i) => sms(`R${i}.1`));
   for (const m of all) live.set(m);
   for (const m of all) live.consider(m);
   await live.settled();
+  return { live, all };
+}
+
+L('spool :: when its file is mostly dead entries, the live ones move to the other file and the old one is emptied', async ({ dir }) => {
+  const { live, all } = await sixtySpooled(dir);
   assert.is(live.coldCount, 60);
   for (const m of all.slice(0, 50)) live.delete(m.id); // sent and archived, say
   live.consider(live.get('R55.1')!); // a read back and let go again: a new entry, which starts the move
@@ -301,12 +307,7 @@ async function moving(dir: string): Promise<void> {
 }
 
 L('spool :: a listing half read while entries move keeps reading them, and the old file is emptied only after it', async ({ dir }) => {
-  const live = new LiveMessages({ dir: join(dir, 'spool'), coolable: () => true, rotateBytes: 4096 });
-  live.open();
-  const all = Array.from({ length: 60 }, (_, i) => sms(`R${i}.1`));
-  for (const m of all) live.set(m);
-  for (const m of all) live.consider(m);
-  await live.settled();
+  const { live, all } = await sixtySpooled(dir);
   const listing = live.values();
   const first = listing.next().value as SmsMessage; // the cold ones as they are now
   for (const m of all.slice(0, 50)) live.delete(m.id);
@@ -321,12 +322,7 @@ L('spool :: a listing half read while entries move keeps reading them, and the o
 });
 
 L('spool :: a listing left half read does not hold up closing', async ({ dir }) => {
-  const live = new LiveMessages({ dir: join(dir, 'spool'), coolable: () => true, rotateBytes: 4096 });
-  live.open();
-  const all = Array.from({ length: 60 }, (_, i) => sms(`R${i}.1`));
-  for (const m of all) live.set(m);
-  for (const m of all) live.consider(m);
-  await live.settled();
+  const { live, all } = await sixtySpooled(dir);
   live.values().next(); // and never finished
   for (const m of all.slice(0, 50)) live.delete(m.id);
   live.consider(live.get('R55.1')!);
