@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBridge, type BridgeRun } from './bridge.js';
 import { percentile, runClosed, runOpen, type MailSpec } from './loadgen.js';
-import { FROM, mailBody, TO } from './mail.js';
+import { customerAddress, FROM, mailBody, TO } from './mail.js';
 import type { Peer } from './peer.js';
 import type { PostfixInstance } from './postfix.js';
 import { runSmtpSource, type SourceCase } from './smtp-source.js';
@@ -57,8 +57,12 @@ export async function freshBridge(ctx: BenchContext, over: { store?: Record<stri
   };
 }
 
-export function uniqueMails(run: string, extra: (i: number) => string[] = () => []): MailSpec {
-  return { from: FROM, to: TO, body: (i) => mailBody(i, run, extra(i)) };
+/**
+ * Mails with their own Message-IDs; `manyNumbers`: each to its own customer's
+ * number (a month-end run), else all to the one number of smtp-source's file.
+ */
+export function uniqueMails(run: string, extra: (i: number) => string[] = () => [], manyNumbers = false): MailSpec {
+  return { from: FROM, to: manyNumbers ? customerAddress : TO, body: (i) => mailBody(i, run, extra(i)) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -164,7 +168,7 @@ export async function endToEnd(ctx: BenchContext, mails: number, peer = ctx.peer
     const peer0 = await peer.cpuMs?.();
     const cpu0 = await b.run.cpuMs();
     const t0 = Date.now();
-    const r = await runClosed(b.run.port, 20, mails, uniqueMails('e2e'));
+    const r = await runClosed(b.run.port, 20, mails, uniqueMails('e2e', undefined, true));
     if (r.sent !== mails) throw new Error(`e2e: only ${r.sent} of ${mails} accepted: ${r.errors.join(' | ')}`);
     await b.run.waitFor('confirmation-sent', mails, 600_000);
     const seconds = ((await b.run.lastAt('confirmation-sent'))! - t0) / 1000;

@@ -110,7 +110,8 @@ export class SmtpClient {
 
 export interface MailSpec {
   from: string;
-  to: string;
+  /** One recipient for every mail, or the i-th mail's. */
+  to: string | ((i: number) => string);
   /** The mail for the i-th message, dot-stuffed, CRLF line ends, without the final dot line. */
   body: (i: number) => Buffer;
 }
@@ -170,7 +171,7 @@ export async function runOpen(port: number, rate: number, count: number, pool: n
 }
 
 async function one(c: SmtpClient, i: number, due: number, spec: MailSpec, res: RunResult): Promise<void> {
-  const { reply, afterDotMs } = await c.send(spec.from, spec.to, spec.body(i));
+  const { reply, afterDotMs } = await c.send(spec.from, typeof spec.to === 'string' ? spec.to : spec.to(i), spec.body(i));
   if (reply.code !== 250) {
     res.refused++;
     if (res.errors.length < 5) res.errors.push(reply.text);

@@ -7,6 +7,9 @@
 export const FROM = 'erp@acme.test';
 export const TO = '+4915112345678@sms.localhost';
 
+/** The i-th of 100,000 German mobile numbers, for runs that reach many customers. */
+export const customerAddress = (i: number): string => `+49151${20_000_000 + (i % 100_000)}@sms.localhost`;
+
 export const TEXT =
   'Sehr geehrte Kundin, sehr geehrter Kunde, unsere Rechnung 2026-1234 vom 01.11. ueber 149,90 EUR ist seit dem 15.11. faellig. ' +
   'Bitte ueberweisen Sie den Betrag bis zum 30.11. auf das bekannte Konto. Haben Sie bereits gezahlt, betrachten Sie diese Nachricht ' +
