@@ -152,8 +152,6 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
       return (await transport.send({ raw, to: mail.to, from: '', messageId })).where;
     },
   });
-  const { smtp, smtps } = await ingress.listen();
-
   let api: ApiServer | undefined;
   const stop = async () => {
     await api?.close();
@@ -169,6 +167,11 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await lock.release();
     await events.close();
   };
+  // A port already taken: everything opened so far is closed again (the store's lock too) before the error goes up.
+  const { smtp, smtps } = await ingress.listen().catch(async (e: Error) => {
+    await stop();
+    throw new Error(`the SMTP server cannot listen: ${e.message}`);
+  });
   if (config.api.enabled) {
     // A port already taken must not leave the SMTP side running half-started.
     api = await startApi({
