@@ -157,13 +157,13 @@ export class LiveMessages {
   cut(): Cut {
     if (this.snap) throw new Error('a snapshot cut is under way already');
     const hot = [...this.hot.values()];
-    const locs = [...this.cold.values()];
+    const cold = [...this.cold];
     const snap = (this.snap = { unwritten: new Set(hot), before: new Map<SmsMessage, string>() });
     const spool = this.spool;
     this.readers++;
     let released = false;
     return {
-      count: hot.length + locs.length,
+      count: hot.length + cold.length,
       json: {
         *[Symbol.iterator]() {
           for (const m of hot) {
@@ -172,7 +172,16 @@ export class LiveMessages {
             snap.before.delete(m);
             yield before ?? JSON.stringify(m);
           }
-          for (const loc of locs) yield spool.read(loc);
+          // The spool is never fsynced: an entry that a write-back error zeroed (or anything else wrote over) must not
+          // go into the snapshot, after which the journal segments holding the truth are deleted. A bad entry fails
+          // this snapshot instead (the compaction is abandoned and logged, the segments are kept).
+          for (const [id, loc] of cold) {
+            const json = spool.read(loc);
+            if (!json.startsWith('{') || !json.endsWith('}') || !json.includes(`"id":${JSON.stringify(id)}`)) {
+              throw new Error(`the spool entry of ${id} is damaged; the snapshot is not written and the journal is kept`);
+            }
+            yield json;
+          }
         },
       },
       release: () => {

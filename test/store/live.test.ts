@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -188,6 +188,31 @@ S('spool write fails (disk full) :: the messages stay in memory, nothing is lost
   assert.is(again.counts().accepted, 50);
   await again.close();
 });
+
+S('spool entry damaged (an unsynced page lost to a write-back error) :: the compaction fails and keeps the journal; nothing is lost', async ({ dir }) => {
+  const logged: Array<Record<string, unknown>> = [];
+  const s = new JournalStore({ dir, segmentBytes: 2048, duplicateWindowHours: 72, now: () => T0, log: (evt, data) => logged.push({ evt, ...data }) });
+  await s.open();
+  await s.accept({ messages: [sms('A.1', { notBefore: at(24 * 60) })], dedupKeys: [undefined] });
+  await s.settled();
+  assert.is(s.spooled, 1);
+  const file = join(dir, 'spool', '0.jsonl');
+  await writeFile(file, Buffer.alloc((await stat(file)).size)); // the page comes back as zeros
+  // Enough to fill the 2 KB segment: rotation, and a compaction whose snapshot would carry A.1's spool entry.
+  const ids = Array.from({ length: 8 }, (_, i) => `B${i}.1`);
+  for (const id of ids) await s.accept({ messages: [sms(id)], dedupKeys: [undefined] });
+  await waitUntil(() => logged.some((e) => e.evt === 'store-compact-failed'));
+  assert.match(String(logged.find((e) => e.evt === 'store-compact-failed')!.error), /the spool entry of A\.1 is damaged/);
+  await s.close();
+  const again = await open(dir);
+  assert.ok(again.get('A.1'), 'A.1 comes back from the journal');
+  assert.is(again.counts().accepted, 1 + ids.length);
+  await again.close();
+});
+
+const waitUntil = async (ok: () => boolean) => {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+};
 
 const L = suite<{ dir: string }>('store live spool files');
 L.before.each(async (ctx) => {
