@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
+import { readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A second bridge on the same store directory would replay, compact and send the same journal: each SMS twice. */
 export class StoreInUse extends Error {
   override name = 'StoreInUse';
-  constructor(dir: string, readonly pid: number) {
-    super(`the store directory ${dir} is in use by another mail2sms (process ${pid}); stop that one first, or give this one its own store.dir`);
+  constructor(dir: string, readonly pid: number, elsewhere = false) {
+    super(`the store directory ${dir} is in use by another mail2sms (process ${pid}${elsewhere ? ' in another container or PID namespace' : ''}); stop that one first, or give this one its own store.dir`);
+  }
+}
+
+/** This process's PID namespace ("pid:[4026531836]"), '' where /proc does not say. */
+export function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '';
   }
 }
 
@@ -20,29 +30,65 @@ function alive(pid: number): boolean {
   }
 }
 
+export interface LockOptions {
+  pid?: number;
+  namespace?: string;
+  /** How often the owner touches the lock file. */
+  heartbeatMs?: number;
+  /** A lock from another PID namespace untouched this long is stale. */
+  staleMs?: number;
+  /** Waits `ms` (injected in tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const mtimeOf = (file: string) => stat(file).then((s) => s.mtimeMs, () => undefined);
+
 /**
- * The store directory's `lock` file, as Postfix's master.pid: it holds the
- * owner's process id. A lock whose process is gone (kill -9, power loss) is
- * stale and taken over; so is one naming our own process id, which a
- * container restart gives to the new process (PID 1 again). Two starts at
- * the very same moment over a stale lock could both take it: this guards
- * against the operator's mistake of a second start, not against a race.
+ * The store directory's `lock` file, as Postfix's master.pid: it names the
+ * owner's process id and PID namespace, and the owner touches it every few
+ * seconds. In our own namespace a lock is stale when its process is gone
+ * (kill -9, power loss) or is ourselves; that is known at once, so a restart
+ * is not delayed. A lock from another namespace (another container on the
+ * same volume, where the same process id means nothing here) is stale only
+ * when its owner has stopped touching it; the start waits that long to see.
  */
 export class StoreLock {
-  private constructor(private readonly file: string, private readonly token: string) {}
+  private readonly timer: NodeJS.Timeout;
 
-  static async acquire(dir: string, pid = process.pid): Promise<StoreLock> {
+  private constructor(private readonly file: string, private readonly token: string, heartbeatMs: number) {
+    this.timer = setInterval(() => {
+      const now = new Date();
+      utimes(file, now, now).catch(() => undefined);
+    }, heartbeatMs);
+    this.timer.unref();
+  }
+
+  static async acquire(dir: string, o: LockOptions = {}): Promise<StoreLock> {
+    const pid = o.pid ?? process.pid;
+    const ns = o.namespace ?? pidNamespace();
+    const staleMs = o.staleMs ?? 10_000;
     const file = join(dir, 'lock');
-    const token = `${pid} ${randomUUID()}\n`;
+    const token = `${pid} ${ns || '-'} ${randomUUID()}\n`;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await writeFile(file, token, { flag: 'wx', mode: 0o644 });
-        return new StoreLock(file, token);
+        return new StoreLock(file, token, o.heartbeatMs ?? 2000);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      const holder = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
-      if (holder > 0 && holder !== pid && alive(holder)) throw new StoreInUse(dir, holder);
+      const [held, heldNs] = (await readFile(file, 'utf8').catch(() => '')).split(' ');
+      const holder = Number.parseInt(held ?? '', 10);
+      if (holder > 0 && ns && heldNs === ns) {
+        if (holder !== pid && alive(holder)) throw new StoreInUse(dir, holder);
+      } else {
+        // Another namespace, or a lock still being written by a start at this very moment: only its heartbeat tells.
+        const seen = await mtimeOf(file);
+        if (seen !== undefined && Date.now() - seen < staleMs) {
+          await (o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(staleMs - (Date.now() - seen) + 50);
+          const later = await mtimeOf(file);
+          if (later !== undefined && later !== seen) throw new StoreInUse(dir, holder, true);
+        }
+      }
       await unlink(file).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'ENOENT') throw e;
       });
@@ -50,8 +96,9 @@ export class StoreLock {
     throw new Error(`cannot take the lock ${file}: it keeps coming back`);
   }
 
-  /** Removes the lock if it is still ours (a store reopened in this process may hold a newer one). */
+  /** Stops the heartbeat and removes the lock if it is still ours (a store reopened in this process may hold a newer one). */
   async release(): Promise<void> {
+    clearInterval(this.timer);
     const now = await readFile(this.file, 'utf8').catch(() => '');
     if (now === this.token) await unlink(this.file).catch(() => undefined);
   }

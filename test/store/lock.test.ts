@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StoreInUse, StoreLock } from '../../src/store/lock.js';
+import { pidNamespace, StoreInUse, StoreLock } from '../../src/store/lock.js';
+
+const NS = pidNamespace();
 
 /** One bridge per store directory: a second start must stop before it replays (and sends) the same journal. */
 const L = suite<{ dir: string }>('store lock');
@@ -29,7 +31,7 @@ async function endedPid(): Promise<number> {
 
 L('free directory :: taken, the lock file names this process, released on release', async ({ dir }) => {
   const lock = await StoreLock.acquire(dir);
-  assert.match(await readFile(join(dir, 'lock'), 'utf8'), new RegExp(`^${process.pid} `));
+  assert.is((await readFile(join(dir, 'lock'), 'utf8')).split(' ').slice(0, 2).join(' '), `${process.pid} ${NS}`);
   await lock.release();
   const again = await StoreLock.acquire(dir);
   await again.release();
@@ -39,7 +41,7 @@ L('free directory :: taken, the lock file names this process, released on releas
 L('held by a running process :: StoreInUse naming the directory and the process; the lock stays its', async ({ dir }) => {
   const other = sleeper();
   try {
-    await writeFile(join(dir, 'lock'), `${other.pid} someone-else\n`);
+    await writeFile(join(dir, 'lock'), `${other.pid} ${NS} someone-else\n`);
     try {
       await StoreLock.acquire(dir);
       assert.unreachable('should not take a live lock');
@@ -47,25 +49,62 @@ L('held by a running process :: StoreInUse naming the directory and the process;
       assert.instance(e, StoreInUse);
       assert.is((e as Error).message, `the store directory ${dir} is in use by another mail2sms (process ${other.pid}); stop that one first, or give this one its own store.dir`);
     }
-    assert.is(await readFile(join(dir, 'lock'), 'utf8'), `${other.pid} someone-else\n`);
+    assert.is(await readFile(join(dir, 'lock'), 'utf8'), `${other.pid} ${NS} someone-else\n`);
   } finally {
     await other.stop();
   }
 });
 
-const STALE: Array<[string, () => Promise<string>]> = [
-  ['of a process that is gone (kill -9)', async () => `${await endedPid()} old\n`],
-  ['naming our own process id (a container restarted as PID 1 again)', async () => `${process.pid} old\n`],
-  ['empty (power lost while it was written)', async () => ''],
+/** Stale locks are taken over at once: none of these waits to see a heartbeat. */
+const STALE: Array<[string, () => Promise<string>, boolean]> = [
+  ['of a process in this namespace that is gone (kill -9)', async () => `${await endedPid()} ${NS} old\n`, false],
+  ['naming our own process id in this namespace (nobody else can have it)', async () => `${process.pid} ${NS} old\n`, false],
+  ['empty (power lost while it was written), untouched for long', async () => '', true],
+  ['of another namespace (a container) whose owner stopped touching it long ago', async () => `1 pid:[1] old\n`, true],
 ];
-for (const [what, content] of STALE) {
-  L(`stale lock ${what} :: taken over`, async ({ dir }) => {
+for (const [what, content, old] of STALE) {
+  L(`stale lock ${what} :: taken over at once`, async ({ dir }) => {
     await writeFile(join(dir, 'lock'), await content());
-    const lock = await StoreLock.acquire(dir);
-    assert.match(await readFile(join(dir, 'lock'), 'utf8'), new RegExp(`^${process.pid} [0-9a-f-]{36}\\n$`));
+    if (old) await utimes(join(dir, 'lock'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const waits: number[] = [];
+    const lock = await StoreLock.acquire(dir, { staleMs: 5000, sleep: async (ms) => void waits.push(ms) });
+    assert.equal(waits, [], 'no wait for a heartbeat');
+    assert.is((await readFile(join(dir, 'lock'), 'utf8')).split(' ').slice(0, 2).join(' '), `${process.pid} ${NS}`);
     await lock.release();
   });
 }
+
+L('another container whose bridge runs (it keeps touching the lock), even with our own process id :: StoreInUse after one stale period', async ({ dir }) => {
+  const file = join(dir, 'lock');
+  await writeFile(file, `${process.pid} pid:[1] theirs\n`);
+  // Their heartbeat comes while we wait to see one.
+  const sleep = async () => utimes(file, new Date(Date.now() + 1000), new Date(Date.now() + 1000));
+  try {
+    await StoreLock.acquire(dir, { staleMs: 300, sleep });
+    assert.unreachable('a lock being touched is in use');
+  } catch (e) {
+    assert.instance(e, StoreInUse);
+    assert.match((e as Error).message, /in use by another mail2sms \(process \d+ in another container or PID namespace\)/);
+  }
+  assert.match(await readFile(file, 'utf8'), /theirs/);
+});
+
+L('another container whose owner stopped recently :: taken over once a stale period passed without a touch', async ({ dir }) => {
+  await writeFile(join(dir, 'lock'), '7 pid:[1] theirs\n');
+  const waits: number[] = [];
+  const lock = await StoreLock.acquire(dir, { staleMs: 300, sleep: async (ms) => void waits.push(ms) });
+  assert.is(waits.length, 1, 'it waited once to see a heartbeat');
+  assert.ok(waits[0]! > 0 && waits[0]! <= 400, 'for what was left of the stale period');
+  await lock.release();
+});
+
+L('heartbeat :: the owner touches its lock while it holds it', async ({ dir }) => {
+  const lock = await StoreLock.acquire(dir, { heartbeatMs: 30 });
+  const first = (await stat(join(dir, 'lock'))).mtimeMs;
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok((await stat(join(dir, 'lock'))).mtimeMs > first);
+  await lock.release();
+});
 
 L('release :: leaves a lock that is no longer ours alone', async ({ dir }) => {
   const first = await StoreLock.acquire(dir);
