@@ -122,8 +122,9 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     store, pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
     wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log, paused: (account) => brake.pausedReason(account),
   });
-  await dispatcher.start();
+  // Before the start, so that a release seen while it runs is not missed.
   brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));
+  await dispatcher.start();
 
   const cancel = (id: string, by: CancelBy) => cancelSms({
     store: store!, exclusive: (i, fn) => dispatcher.exclusive(i, fn), wantsConfirmation: confirmationsFor, now, log,

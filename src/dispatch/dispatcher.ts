@@ -152,6 +152,11 @@ export class Dispatcher {
     const reason = `held: account "${m.account}" is stopped by the fraud brake (${why}); it is sent once an operator runs mail2sms brake release ${m.account}`;
     await this.o.store.transition(m.id, { event: { status: 'accepted', at: at.toISOString(), reason, hold: 'brake' }, notBefore: new Date(at.getTime() + BRAKE_RECHECK_MS).toISOString() });
     this.o.log('sms-held', { msgId: m.id, account: m.account, reason });
+    // Released while the hold was being written: releaseHeld skipped this SMS (busy), so it goes now, not in an hour
+    // (on the next turn, once this attempt no longer holds the SMS).
+    if (!this.o.paused?.(m.account)) {
+      setImmediate(() => void this.releaseHeld(m.account).catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message })));
+    }
   }
 
   /** A retry (or a restart) can make an SMS due inside quiet hours: it waits again, and says so in its history. */

@@ -81,4 +81,34 @@ H('released while the bridge was down :: the held SMS go at the next start, not 
   }
 });
 
+H('released while the holds are being written :: they go out now, not at the hourly look', async () => {
+  const clock = { offset: 0 };
+  const b = await startTestBridge({ limits: { brake: { newNumbersPerWindow: 3 } } }, undefined, { now: () => new Date(Date.now() + clock.offset) });
+  try {
+    const ids = await scheduleSpike(b, clock);
+    // Hold writes wait at a gate, so the release lands while each is in flight.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const pending: string[] = [];
+    const transition = b.store.transition.bind(b.store);
+    b.store.transition = async (id, t) => {
+      if (t.event.hold === 'brake') {
+        pending.push(id);
+        await gate;
+      }
+      return transition(id, t);
+    };
+    clock.offset = 11 * 60_000;
+    await waitFor('three holds in flight', () => pending.length === 3 || undefined);
+    assert.is(await brakeCommand(['release', 'default'], buildConfig({ store: { dir: b.dir } }), silentIo), 0);
+    await waitFor('the bridge sees the release', () => b.events.find((e) => e.evt === 'brake-lifted'));
+    open();
+    await waitFor('all three delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered') || undefined, 10_000);
+    assertSentOnceAfterRelease(b, ids);
+  } finally {
+    await b.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
 H.run();
