@@ -52,6 +52,13 @@ export interface JournalStoreOptions {
   duplicateWindowHours: number;
   now?: () => Date;
   log?: (evt: string, data: Record<string, unknown>) => void;
+  /**
+   * A durable record could not be applied to memory (a spooled message could
+   * not be read back): memory no longer matches the journal and the process
+   * must stop, so that the restart rebuilds it from the journal. By default
+   * the error is thrown on the next tick, where nothing can catch it.
+   */
+  onFatal?: (e: Error) => void;
 }
 
 export class JournalStore implements MessageStore {
@@ -69,6 +76,8 @@ export class JournalStore implements MessageStore {
   /** Set once the store is open (not during replay) until it closes: messages may leave memory (live.ts). */
   private cooling = false;
   private compacting?: Promise<void>;
+  /** Set when memory stopped matching the journal (see onFatal): nothing more is written. */
+  private broken?: Error;
   private readonly now: () => Date;
 
   constructor(private readonly opts: JournalStoreOptions) {
@@ -240,12 +249,33 @@ export class JournalStore implements MessageStore {
   }
 
   private write(rec: Unsequenced<Rec>): Promise<void> {
+    if (this.broken) return Promise.reject(new Error(`the store has stopped: ${this.broken.message}`));
     return this.journal.append([{ ...rec, seq: ++this.seq } as JournalRecord]);
   }
 
   private applyAll(recs: Rec[]): void {
-    for (const r of recs) this.apply(r);
-    for (const l of this.listeners) l();
+    try {
+      for (const r of recs) this.apply(r);
+      for (const l of this.listeners) l();
+    } catch (e) {
+      // Thrown here it would reach the journal's writer, whose callers would never hear back, or a compaction
+      // awaiting it, which would go on and write a snapshot that lacks these records.
+      this.fatal(e as Error);
+    }
+  }
+
+  /** Throws when memory stopped matching the journal: no snapshot may be taken of it. */
+  private assertWorking(): void {
+    if (this.broken) throw new Error(`no snapshot: the store has stopped (${this.broken.message})`);
+  }
+
+  private fatal(e: Error): void {
+    if (this.broken) return;
+    this.broken = e;
+    this.opts.log?.('store-broken', { error: e.message, action: 'the process stops; the restart rebuilds memory from the journal' });
+    (this.opts.onFatal ?? ((err) => process.nextTick(() => {
+      throw err;
+    })))(e);
   }
 
   /** Applies one durable record to memory. Must stay deterministic: replay runs it again after a restart. */
@@ -314,6 +344,7 @@ export class JournalStore implements MessageStore {
 
   private async doCompact(): Promise<void> {
     await this.journal.barrier();
+    this.assertWorking();
     const keepFrom = this.journal.currentSegment;
     const now = this.now().getTime();
     const finished = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && !this.owed.has(m.id));
@@ -323,6 +354,8 @@ export class JournalStore implements MessageStore {
     const unsent = new Set(finished.filter((m) => UNSENT.has(m.status)).map((m) => m.id));
     for (const [k, d] of this.dedup) if (d.until <= now || (d.content && unsent.has(d.id))) this.dedup.delete(k);
     this.usage.prune(new Date(now - USAGE_KEPT_MS));
+    // Memory may have stopped matching the journal while the archive was written: then no snapshot of it.
+    this.assertWorking();
     // Every live message as of this moment (applied records up to this.applied), hot or spooled, each exactly once.
     const cut = this.live.cut();
     try {

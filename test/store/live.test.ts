@@ -210,6 +210,31 @@ S('spool entry damaged (an unsynced page lost to a write-back error) :: the comp
   await again.close();
 });
 
+S('a spooled message cannot be read back when a change comes :: the store stops (onFatal), takes nothing more, writes no snapshot; the restart has the change', async ({ dir }) => {
+  const fatal: Error[] = [];
+  const logged: string[] = [];
+  const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72, now: () => T0, log: (evt) => logged.push(evt), onFatal: (e) => fatal.push(e) });
+  await s.open();
+  await s.accept({ messages: [sms('A.1', { notBefore: at(24 * 60) })], dedupKeys: [undefined] });
+  await s.settled();
+  assert.is(s.spooled, 1);
+  await writeFile(join(dir, 'spool', '0.jsonl'), ''); // its bytes are gone
+  await s.transition('A.1', { event: { status: 'cancelled', at: at(1), reason: 'cancelled by reply' } }); // durable: it resolves
+  assert.is(fatal.length, 1, 'the process is told to stop');
+  assert.ok(logged.includes('store-broken'));
+  try {
+    await s.accept({ messages: [sms('B.1')], dedupKeys: [undefined] });
+    assert.unreachable('a stopped store takes nothing more');
+  } catch (e) {
+    assert.match((e as Error).message, /^the store has stopped: /);
+  }
+  await s.close();
+  const again = await open(dir);
+  assert.is(again.get('A.1')?.status, 'cancelled', 'the change was in the journal');
+  assert.is(again.get('B.1'), undefined);
+  await again.close();
+});
+
 const waitUntil = async (ok: () => boolean) => {
   for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
 };
