@@ -283,7 +283,8 @@ export class JournalStore implements MessageStore {
     this.applied = r.seq;
     if (r.t === 'accept') {
       r.msgs.forEach((m, i) => {
-        this.usage.add(m.account, m.mail.receivedAt, m.segments);
+        // A duplicate accepted as cancelled (duplicate detection) is never sent: it costs the account nothing.
+        if (m.status !== 'cancelled') this.usage.add(m.account, m.mail.receivedAt, m.segments);
         this.live.set(m);
         this.track(m);
         const key = r.keys[i];

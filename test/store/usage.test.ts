@@ -48,4 +48,20 @@ U('journal store :: counts come back after a restart, from the journal and from 
   }
 });
 
+U('journal store :: a duplicate accepted as cancelled (duplicate detection) does not count; the SMS it repeats does', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-usage-'));
+  const at = '2026-11-23T11:00:00Z';
+  try {
+    const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 1, now: () => new Date('2026-11-23T12:00:00Z') });
+    await s.open();
+    await s.accept({ messages: [sms('M1.1', 2, at)], dedupKeys: [undefined] });
+    const dup = { ...sms('M2.1', 2, at), status: 'cancelled' as const, history: [{ status: 'cancelled' as const, at, duplicateOf: 'M1.1' }] };
+    await s.accept({ messages: [dup], dedupKeys: [undefined] });
+    assert.is(s.segmentsSince('acme', new Date('2026-11-23T00:00:00Z')), 2);
+    await s.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 U.run();
