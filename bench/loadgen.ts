@@ -6,13 +6,13 @@
  * It speaks like smtp-source: one command at a time, no pipelining.
  */
 import { connect, type Socket } from 'node:net';
+import { ReplySplitter, toReply, type Reply } from '../test/helpers/smtp.js';
 
-export interface Reply { code: number; text: string }
+export type { Reply };
 
 /** One SMTP connection; `send` runs one transaction and resolves with its DATA reply. */
 export class SmtpClient {
-  private buf = '';
-  private lines: string[] = [];
+  private readonly splitter = new ReplySplitter();
   private waiting?: (r: Reply) => void;
   private failed?: Error;
   private readonly ready: Reply[] = [];
@@ -90,20 +90,12 @@ export class SmtpClient {
   }
 
   private onData(d: string): void {
-    this.buf += d;
-    let i;
-    while ((i = this.buf.indexOf('\r\n')) >= 0) {
-      const line = this.buf.slice(0, i);
-      this.buf = this.buf.slice(i + 2);
-      this.lines.push(line);
-      if (line.length >= 3 && line[3] !== '-') {
-        const r = { code: Number(line.slice(0, 3)), text: this.lines.join('\n') };
-        this.lines = [];
-        const w = this.waiting;
-        this.waiting = this.rejectWaiting = undefined;
-        if (w) w(r);
-        else this.ready.push(r);
-      }
+    for (const lines of this.splitter.push(d)) {
+      const r = toReply(lines);
+      const w = this.waiting;
+      this.waiting = this.rejectWaiting = undefined;
+      if (w) w(r);
+      else this.ready.push(r);
     }
   }
 }

@@ -7,29 +7,49 @@ export interface Reply {
   text: string;
 }
 
+/**
+ * Cuts what an SMTP server sends into replies, whatever the chunks: each
+ * reply is its lines, a multi-line one ("250-…" up to "250 …") whole. A line
+ * that is not a continuation ends a reply, so a malformed line shows up as a
+ * reply of its own (code NaN) instead of vanishing into the next.
+ */
+export class ReplySplitter {
+  private buf = '';
+  private lines: string[] = [];
+
+  /** The replies `chunk` completes. */
+  push(chunk: string): string[][] {
+    this.buf += chunk;
+    const done: string[][] = [];
+    let i;
+    while ((i = this.buf.indexOf('\r\n')) >= 0) {
+      const line = this.buf.slice(0, i);
+      this.buf = this.buf.slice(i + 2);
+      this.lines.push(line);
+      if (/^\d{3}-/.test(line)) continue;
+      done.push(this.lines);
+      this.lines = [];
+    }
+    return done;
+  }
+}
+
+export const toReply = (lines: string[]): Reply => ({ code: Number(lines.at(-1)!.slice(0, 3)), text: lines.join('\n') });
+
 /** A minimal raw SMTP client: reads the greeting, sends each line, collects one reply per line. */
 export async function chat(port: number, lines: string[], opts: { timeoutMs?: number; localAddress?: string } = {}): Promise<Reply[]> {
   // localAddress: any 127.x.y.z can be the source on Linux, which lets tests act as different trusted networks.
   const socket = connect({ port, host: '127.0.0.1', ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
   socket.setEncoding('utf8');
-  let buf = '';
+  const splitter = new ReplySplitter();
   const waiting: Array<(r: Reply) => void> = [];
   const ready: Reply[] = [];
-  let current: string[] = [];
   socket.on('data', (d: string) => {
-    buf += d;
-    let i;
-    while ((i = buf.indexOf('\r\n')) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      current.push(line);
-      if (/^\d{3} /.test(line) || /^\d{3}$/.test(line)) {
-        const r = { code: Number(line.slice(0, 3)), text: current.join('\n') };
-        current = [];
-        const w = waiting.shift();
-        if (w) w(r);
-        else ready.push(r);
-      }
+    for (const lines of splitter.push(d)) {
+      const r = toReply(lines);
+      const w = waiting.shift();
+      if (w) w(r);
+      else ready.push(r);
     }
   });
   const next = () =>

@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnBridge, type BridgeProcess } from '../helpers/process.js';
 import { replyProblem } from '../helpers/reply.js';
+import { ReplySplitter } from '../helpers/smtp.js';
 import { mutateMessage, nestedMessage, randomCommand, type Rand } from './fuzz-input.js';
 import { seeded } from '../helpers/random.js';
 
@@ -30,8 +31,7 @@ type Reply = string[] | 'closed';
 
 /** A raw SMTP connection that hands out whole replies (binary-safe: the fuzz sends any bytes). */
 class Raw {
-  private buf = '';
-  private current: string[] = [];
+  private readonly splitter = new ReplySplitter();
   private readonly replies: Reply[] = [];
   private waiter?: (r: Reply) => void;
   closed = false;
@@ -93,17 +93,7 @@ class Raw {
   }
 
   private onData(d: string): void {
-    this.buf += d;
-    let i;
-    while ((i = this.buf.indexOf('\r\n')) >= 0) {
-      const line = this.buf.slice(0, i);
-      this.buf = this.buf.slice(i + 2);
-      this.current.push(line);
-      if (!/^\d{3}-/.test(line)) {
-        this.push(this.current);
-        this.current = [];
-      }
-    }
+    for (const reply of this.splitter.push(d)) this.push(reply);
   }
 
   private push(r: Reply): void {

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { replyProblem } from '../helpers/reply.js';
-import { chat, dataLines } from '../helpers/smtp.js';
+import { chat, dataLines, ReplySplitter } from '../helpers/smtp.js';
 
 /**
  * Hostile input, case by case, each asserting the answer (the fuzz test
@@ -21,20 +21,12 @@ function pipelined(port: number, payload: Buffer, replies: number, timeoutMs = 3
   return new Promise((resolve, reject) => {
     const s = connect({ port, host: '127.0.0.1' });
     const out: string[][] = [];
-    let current: string[] = [];
-    let buf = '';
+    const splitter = new ReplySplitter();
     const t = setTimeout(() => reject(new Error(`only ${out.length} of ${replies} replies`)), timeoutMs);
     s.setEncoding('utf8');
     s.on('data', (d: string) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        current.push(line);
-        if (/^\d{3}-/.test(line)) continue;
-        out.push(current);
-        current = [];
+      for (const reply of splitter.push(d)) {
+        out.push(reply);
         if (out.length === replies + 1) {
           clearTimeout(t);
           s.destroy();
