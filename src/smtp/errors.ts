@@ -43,6 +43,10 @@ export const ERROR_DEFS = {
     code: 421, enhanced: '4.7.0', when: 'AUTH from an IP address with more than smtp.auth.maxFailuresPerIp failed logins in smtp.auth.failureWindowMinutes',
     text: (ip: string, minutes: string) => `too many failed logins from ${ip}; try again in ${minutes} minute(s)`,
   },
+  AuthNeedsTls: {
+    code: 538, enhanced: '5.7.11', when: 'AUTH on a plaintext connection from outside smtp.auth.plaintextNetworks, where AUTH is not offered before STARTTLS (RFC 4954)',
+    text: () => 'encryption required before logging in: use STARTTLS (or the implicit TLS port), then AUTH',
+  },
   AuthUnavailable: {
     code: 454, enhanced: '4.7.0', when: 'AUTH while the user list cannot be read',
     text: () => 'temporary authentication failure, please try again later',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Accounts } from '../accounts/registry.js';
 import type { Users } from '../accounts/users.js';
 import type { Policy } from '../policy/policy.js';
+import { installAuthNeedsTlsReply } from './auth-needs-tls.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { limitBadCommands } from './bad-commands.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -39,6 +40,7 @@ export interface SmtpIngress {
 
 export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
   installEnhancedCodeAdapter();
+  installAuthNeedsTlsReply();
   const { smtp } = deps.config;
   let stopping = false;
   const starttls = smtp.tls.starttls && !!deps.tls;

@@ -119,12 +119,15 @@ A('sender binding :: a user of account A with B\'s address in From :: 553 5.7.1 
   assert.not.ok(b.events.some((e) => e.evt === 'sms-accepted' && e.to === '+4915112345606'));
 });
 
-A('unauthenticated stranger :: 530 5.7.0; AUTH is not even offered without TLS', async ({ b }) => {
+A('unauthenticated stranger :: 530 5.7.0; AUTH is not even offered without TLS, and tried anyway it gets 538 5.7.11 (RFC 4954)', async ({ b }) => {
+  const logins = () => b.events.filter((e) => e.evt === 'auth-succeeded' || e.evt === 'auth-failed').length;
+  const before = logins();
   const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<clerk@acme.test>', plain('clerk', PASSWORD)], { localAddress: STRANGER });
   assert.not.match(r[0].text, /AUTH/);
   assert.match(r[0].text, /STARTTLS/);
   assert.match(r[1].text, /^530 5\.7\.0 authentication required/);
-  assert.is(r[2].code, 500, 'AUTH in clear is not a command here');
+  assert.is(r[2].text, '538 5.7.11 encryption required before logging in: use STARTTLS (or the implicit TLS port), then AUTH');
+  assert.is(logins(), before, 'the password was not even looked at');
 });
 
 A('wrong password :: 535 5.7.8, each failure delayed more; the second in a session :: 421 and the connection closed', async ({ b }) => {
