@@ -16,7 +16,7 @@ function limitsProperties(make: Maker): Record<string, unknown> {
   const int = (key: string, def: number, description: string, max: number) => make(key, def, { type: 'integer', minimum: 0, maximum: max, description });
   return {
     messagesPerMinute: int('messagesPerMinute', 120, 'SMS (one per recipient) an account may hand in per minute, as a bucket that refills continuously; more get 451 4.7.1 and go through when the client retries. 0: no limit.', 1_000_000),
-    segmentsPerDay: int('segmentsPerDay', 5000, 'SMS segments an account may send per calendar day (in the account\'s time zone, by the hour); more get 552 5.2.2. 0: no limit.', 100_000_000),
+    segmentsPerDay: int('segmentsPerDay', 5000, 'SMS segments an account may send per calendar day (in the account\'s time zone, by the hour), counted when accepted; an SMS cancelled before it was ever handed to a connector gives them back. More get 552 5.2.2. 0: no limit.', 100_000_000),
     segmentsPerMonth: int('segmentsPerMonth', 50000, 'SMS segments an account may send per calendar month; more get 552 5.2.2. 0: no limit.', 1_000_000_000),
     perNumberPerHour: int('perNumberPerHour', 10, 'SMS one account may send to the same number within an hour; more get 451 4.7.1. 0: no limit.', 100_000),
     countries: make('countries', [], {

@@ -295,6 +295,9 @@ export class JournalStore implements MessageStore {
     } else if (r.t === 'status') {
       const m = this.live.take(r.id);
       if (!m) return;
+      // Cancelled before any connector was ever asked to take it: it is never sent, so the quota gets its segments back (after
+      // an attempt it keeps counting: an uncertain submit may have reached the carrier).
+      if (r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
       m.status = r.event.status;
       m.history.push(r.event);
       if (r.attempts !== undefined) m.attempts = r.attempts;

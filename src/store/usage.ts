@@ -19,7 +19,10 @@ export class UsageIndex {
     if (!Number.isFinite(hour)) return;
     let hours = this.byAccount.get(account);
     if (!hours) this.byAccount.set(account, (hours = new Map()));
-    hours.set(hour, (hours.get(hour) ?? 0) + segments);
+    const n = (hours.get(hour) ?? 0) + segments;
+    // A cancelled SMS gives its segments back (negative): an hour at zero is forgotten.
+    if (n > 0) hours.set(hour, n);
+    else hours.delete(hour);
   }
 
   /** Segments accepted from `from` (rounded down to its hour) up to now. */

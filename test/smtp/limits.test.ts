@@ -118,4 +118,16 @@ L('quota :: segments over limits.segmentsPerDay get 552 5.2.2 at DATA, and at RC
   }
 });
 
+L('quota :: a scheduled SMS cancelled before its time gives its segments back to the day\'s quota', async () => {
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  await withBridge({ limits: { segmentsPerDay: 3, perNumberPerHour: 0 } }, async (b) => {
+    const first = await chat(b.port, [...envelope('+4915112345661'), 'DATA', ...dataLines(`From: erp@acme.test\r\nSubject: x\r\nX-SMS-Send-At: ${tomorrow}\r\n\r\n${'x'.repeat(200)}`)]);
+    assert.is(first.at(-1)!.code, 250, '2 segments, for tomorrow');
+    assert.is((await chat(b.port, send(['+4915112345662'], 'y'.repeat(200)))).at(-1)!.code, 552, 'would go over');
+    const id = /queued as (\S+)/.exec(first.at(-1)!.text)![1];
+    assert.ok((await b.cancel(`${id}.1`, { who: 'test' })).ok);
+    assert.is((await chat(b.port, send(['+4915112345662'], 'y'.repeat(200)))).at(-1)!.code, 250, 'fits again');
+  });
+});
+
 L.run();

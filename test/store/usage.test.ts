@@ -64,4 +64,38 @@ U('journal store :: a duplicate accepted as cancelled (duplicate detection) does
   }
 });
 
+U('journal store :: an SMS cancelled before any attempt gives its segments back, after a restart too; one cancelled after an attempt keeps counting', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-usage-'));
+  const now = () => new Date('2026-11-23T12:00:00Z');
+  const at = '2026-11-23T11:00:00Z';
+  const open = async () => {
+    const s = new JournalStore({ dir, segmentBytes: 4096, duplicateWindowHours: 1, now });
+    await s.open();
+    return s;
+  };
+  const day = new Date('2026-11-23T00:00:00Z');
+  try {
+    let s = await open();
+    for (const id of ['A.1', 'B.1', 'C.1']) await s.accept({ messages: [sms(id, 2, at)], dedupKeys: [undefined] });
+    assert.is(s.segmentsSince('acme', day), 6);
+    await s.transition('A.1', { event: { status: 'cancelled', at } });
+    assert.is(s.segmentsSince('acme', day), 4, 'A never went to a connector');
+    // B was tried once and is queued again (a temporary failure): it may have cost something, it keeps counting.
+    await s.transition('B.1', { event: { status: 'submitting', at }, attempts: 1 });
+    await s.transition('B.1', { event: { status: 'accepted', at } });
+    await s.transition('B.1', { event: { status: 'cancelled', at } });
+    assert.is(s.segmentsSince('acme', day), 4);
+    await s.close();
+    s = await open();
+    assert.is(s.segmentsSince('acme', day), 4, 'the same after replaying the journal');
+    for (let i = 0; i < 20; i++) await s.accept({ messages: [sms(`M${i}.1`, 1, at)], dedupKeys: [undefined] }); // rolls segments: snapshots
+    await s.close();
+    s = await open();
+    assert.is(s.segmentsSince('acme', day), 24, 'and from a snapshot');
+    await s.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 U.run();
