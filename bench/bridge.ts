@@ -5,7 +5,7 @@
  * (accepted, submitted, confirmation written) and /proc for memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -124,6 +124,30 @@ export async function cpuMsOf(pid: number): Promise<{ user: number; sys: number;
   const user = (Number(f[11]) * 1000) / CLOCK_TICKS;
   const sys = (Number(f[12]) * 1000) / CLOCK_TICKS;
   return { user, sys, total: user + sys };
+}
+
+/**
+ * CPU time (ms) of a process and all its descendants: each live process's
+ * own time plus what its reaped children used (cutime, cstime), so that
+ * Postfix's smtpd and cleanup processes that come and go during a run are
+ * counted too. The difference of two readings is the tree's CPU in between.
+ */
+export async function treeCpuMs(root: number): Promise<number> {
+  let total = 0;
+  const todo = [root];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / CLOCK_TICKS;
+    const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+    for (const t of tasks) {
+      const kids = await readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '');
+      for (const k of kids.trim().split(/\s+/).filter(Boolean)) todo.push(Number(k));
+    }
+  }
+  return total;
 }
 
 /** USER_HZ: 100 on Linux for every architecture Node runs on. */

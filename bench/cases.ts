@@ -7,7 +7,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startBridge, type BridgeRun } from './bridge.js';
+import { startBridge, treeCpuMs, type BridgeRun } from './bridge.js';
 import { percentile, runClosed, runOpen, type MailSpec } from './loadgen.js';
 import { customerAddress, FROM, mailBody, TO } from './mail.js';
 import type { Peer } from './peer.js';
@@ -81,19 +81,29 @@ export function paired(rounds: Array<{ bridge: number; postfix?: number }>): Pai
 }
 
 /** smtp-source against Postfix and against a fresh bridge, `rounds` times; msg/s. */
-export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Paired & { peakMb: number }> {
+export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Paired & { peakMb: number; cpuPerMail: { bridge: number; postfix?: number } }> {
   const rounds: Array<{ bridge: number; postfix?: number }> = [];
+  const cpu: { bridge: number[]; postfix: number[] } = { bridge: [], postfix: [] };
   let peakMb = 0;
+  /** The measured run, and the CPU all processes of the server under test used meanwhile, per mail. */
+  const measured = async (port: number, pid: number) => {
+    const before = await treeCpuMs(pid);
+    const rate = (await runSmtpSource(c, ctx.sourceFile, FROM, TO, port)).perSecond;
+    return { rate, cpuMs: ((await treeCpuMs(pid)) - before) / c.messages };
+  };
   const reference = async () => {
     if (!ctx.postfix) return undefined;
     await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, ctx.postfix.port);
-    return (await runSmtpSource(c, ctx.sourceFile, FROM, TO, ctx.postfix.port)).perSecond;
+    const m = await measured(ctx.postfix.port, ctx.postfix.pid);
+    cpu.postfix.push(m.cpuMs);
+    return m.rate;
   };
   const bridge = async () => {
     const b = await freshBridge(ctx);
     try {
       await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, b.run.port);
-      const rate = (await runSmtpSource(c, ctx.sourceFile, FROM, TO, b.run.port)).perSecond;
+      const { rate, cpuMs } = await measured(b.run.port, b.run.pid);
+      cpu.bridge.push(cpuMs);
       const accepted = await b.run.count('sms-accepted');
       if (accepted !== WARM_UP + c.messages) throw new Error(`bridge logged ${accepted} accepted SMS for ${WARM_UP + c.messages} mails`);
       peakMb = Math.max(peakMb, (await b.run.memory()).peakMb);
@@ -116,7 +126,7 @@ export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Pair
     rounds.push({ bridge: rate, postfix });
     ctx.say(`  ${c.keep ? 'kept' : 'new'} -s ${c.sessions}: bridge ${rate.toFixed(0)}/s${postfix ? `, postfix ${postfix.toFixed(0)}/s` : ''}`);
   }
-  return { ...paired(rounds), peakMb };
+  return { ...paired(rounds), peakMb, cpuPerMail: { bridge: median(cpu.bridge), ...(cpu.postfix.length ? { postfix: median(cpu.postfix) } : {}) } };
 }
 
 export interface LatencyFigure {

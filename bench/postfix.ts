@@ -16,6 +16,8 @@ const run = promisify(execFile);
 
 export interface PostfixInstance {
   port: number;
+  /** The process started (`postfix start-fg`): its tree holds master, smtpd, cleanup and the rest. */
+  pid: number;
   dir: string;
   /** Messages in its hold queue now. */
   queued(): Promise<number>;
@@ -87,6 +89,7 @@ export async function startPostfix(port: number, domain: string): Promise<Postfi
   const exited = new Promise<void>((r) => master!.once('exit', () => r()));
   return {
     port,
+    pid: master!.pid!,
     dir,
     async queued() {
       return countFiles(join(dir, 'queue', 'hold'));

@@ -63,6 +63,15 @@ async function basic(ctx: BenchContext, only: Set<string>, result: Record<string
       { what: 'accepted, new connection per mail (-s 20)', bridge: rate(new20.bridge), postfix: pf(new20.postfix), ratio: new20.ratio },
       { what: 'accepted, new connection per mail (-s 100)', bridge: rate(new100.bridge), postfix: pf(new100.postfix), ratio: new100.ratio, target: '≥ 1 ×', met: new100.ratio !== undefined ? new100.ratio >= 1 : undefined },
     );
+    // Why the rates differ: CPU each side spends per mail (all processes and threads; the bridge's includes sending and confirming).
+    const cpuRow = (what: string, x: typeof kept) => ({
+      what, bridge: `${x.cpuPerMail.bridge.toFixed(2)} ms`, postfix: x.cpuPerMail.postfix !== undefined ? `${x.cpuPerMail.postfix.toFixed(2)} ms` : undefined,
+      ratio: x.cpuPerMail.postfix ? x.cpuPerMail.bridge / x.cpuPerMail.postfix : undefined,
+    });
+    rows.push(
+      cpuRow('CPU per accepted mail in the kept-connections run (every process and thread of the server; the bridge also sends and confirms meanwhile)', kept),
+      cpuRow('CPU per accepted mail, new connection per mail (-s 100), same', new100),
+    );
   }
   if (only.has('alone')) {
     ctx.say('acceptance alone (bench/loadgen.ts, every mail scheduled for tomorrow):');
