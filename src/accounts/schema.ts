@@ -31,6 +31,10 @@ export function quietHoursSchema(description: string, withDefault: boolean) {
         type: 'array', uniqueItems: true, maxItems: 6, items: { type: 'string', enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, ...d([]),
         description: 'Whole days without SMS, e.g. ["sun"].',
       },
+      dates: {
+        type: 'array', uniqueItems: true, maxItems: 366, items: { type: 'string', pattern: '^([0-9]{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' }, ...d([]),
+        description: 'Public holidays and other whole local days without SMS: "12-25" every year, "2027-03-26" (Good Friday) that year only.',
+      },
       timeZones: {
         type: 'array', items: { type: 'string', minLength: 1 }, ...d([]),
         description: 'IANA zones to read the window in; empty: every zone of the destination country (quiet while it is quiet in any of them).',

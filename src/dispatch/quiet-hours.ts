@@ -22,6 +22,8 @@ export interface QuietHours {
   to?: string;
   /** Whole days without SMS, e.g. ["sun"]. */
   days?: Weekday[];
+  /** Public holidays and other whole dates without SMS: "12-25" every year, "2027-03-26" once. */
+  dates?: string[];
   /** Zones to read the window in; default: every zone of the destination country. */
   timeZones?: string[];
 }
@@ -33,6 +35,7 @@ export interface QuietRule {
   from?: string;
   to?: string;
   days?: Weekday[];
+  dates?: string[];
   /** An absolute period (ISO 8601 instants), from [BLACKOUTPERIODS:<start>/<end>]. */
   start?: string;
   end?: string;
@@ -98,7 +101,7 @@ function quietEnd(rule: QuietRule, zone: string | undefined, t: number): number 
   }
   if (zone === undefined) return undefined;
   const w = wallTimeIn(new Date(t), zone);
-  if (rule.days?.includes(weekdayOf(w))) return at(w, 1, 0, zone, t);
+  if (rule.days?.includes(weekdayOf(w)) || (rule.dates && onDate(rule.dates, w))) return at(w, 1, 0, zone, t);
   if (rule.from === undefined || rule.to === undefined) return undefined;
   const [from, to, now] = [minutes(rule.from), minutes(rule.to), w.hour * 60 + w.minute];
   const inside = from < to ? now >= from && now < to : now >= from || now < to;
@@ -119,6 +122,12 @@ function weekdayOf(w: WallTime): Weekday {
   return WEEKDAYS[new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay()];
 }
 
+/** Whether local day `w` is one of `dates` ("MM-DD" every year, "YYYY-MM-DD" once). */
+function onDate(dates: readonly string[], w: WallTime): boolean {
+  const md = `${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  return dates.includes(md) || dates.includes(`${w.year}-${md}`);
+}
+
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return h * 60 + m;
@@ -127,7 +136,7 @@ function minutes(hhmm: string): number {
 /** "20:00–08:00, sun" */
 export function describeRule(rule: QuietRule): string {
   if (rule.start !== undefined) return `${rule.start}–${rule.end}`;
-  const parts = [rule.from !== undefined ? `${rule.from}–${rule.to}` : '', rule.days?.length ? rule.days.join(', ') : ''].filter(Boolean);
+  const parts = [rule.from !== undefined ? `${rule.from}–${rule.to}` : '', rule.days?.length ? rule.days.join(', ') : '', rule.dates?.length ? `holidays ${rule.dates.join(', ')}` : ''].filter(Boolean);
   return parts.join(', ');
 }
 
@@ -154,6 +163,7 @@ export function quietRulesFor(input: {
     source, timeZones: h.timeZones?.length ? [...h.timeZones] : zones,
     ...(h.from && h.to ? { from: h.from, to: h.to } : {}),
     ...(h.days?.length ? { days: [...h.days] } : {}),
+    ...(h.dates?.length ? { dates: [...h.dates] } : {}),
   });
   const rules: QuietRule[] = [];
   if (input.account?.hours && isSet(input.account.hours)) rules.push(rule(`account ${input.account.name}`, input.account.hours));
@@ -162,7 +172,7 @@ export function quietRulesFor(input: {
   return rules;
 }
 
-/** Whether configured quiet hours hold anything: a window ('' is none) or a day. */
+/** Whether configured quiet hours hold anything: a window ('' is none), a weekday or a date. */
 export function isSet(h: QuietHours): boolean {
-  return Boolean((h.from && h.to) || h.days?.length);
+  return Boolean((h.from && h.to) || h.days?.length || h.dates?.length);
 }

@@ -33,6 +33,13 @@ const CASES: Array<[string, QuietRule[], string, string | undefined]> = [
     { source: 'your mail', timeZones: ['Europe/Berlin'], start: '2026-12-24T11:00:00.000Z', end: '2026-12-26T22:00:00.000Z' },
     ...rules('DE', { from: '20:00', to: '08:00' }),
   ], '2026-12-25T10:00:00Z', '2026-12-27T07:00:00.000Z'],
+  // public holidays: whole local days, every year ("MM-DD") or once ("YYYY-MM-DD")
+  ['DE Christmas Day (12-25) 11:00 Berlin :: held until midnight Berlin', rules('DE', { dates: ['12-25'] }), '2026-12-25T10:00:00Z', '2026-12-25T23:00:00.000Z'],
+  ['DE 12-25 the year after :: also held', rules('DE', { dates: ['12-25'] }), '2027-12-25T10:00:00Z', '2027-12-25T23:00:00.000Z'],
+  ['DE Good Friday 2027 given as 2027-03-26 :: held that day', rules('DE', { dates: ['2027-03-26'] }), '2027-03-26T09:00:00Z', '2027-03-26T23:00:00.000Z'],
+  ['DE 2027-03-26 asked in 2028 :: send now', rules('DE', { dates: ['2027-03-26'] }), '2028-03-26T09:00:00Z', undefined],
+  ['DE two holidays and the night window :: Monday 27th 08:00', rules('DE', { from: '20:00', to: '08:00', dates: ['12-25', '12-26'] }), '2026-12-25T10:00:00Z', '2026-12-27T07:00:00.000Z'],
+  ['US New Year in all zones :: until midnight in Hawaii', rules('US', { dates: ['01-01'] }), '2027-01-01T12:00:00Z', '2027-01-02T10:00:00.000Z'],
   ['no rules :: send now', [], '2026-11-24T03:00:00Z', undefined],
   ['empty configured hours ({}) :: no rule at all', rules('FR', {}), '2026-11-24T03:00:00Z', undefined],
 ];
@@ -52,6 +59,11 @@ Q('quietUntil :: rules that leave no time are reported as such (until null), not
 Q('describeHold :: names the rule and the end in the recipient\'s zone', () => {
   const hold = quietUntil(rules('FR', FR_NIGHTS_SUNDAYS), new Date('2026-11-24T19:30:00Z'))!;
   assert.is(describeHold(hold), 'held for quiet hours (country FR: 20:00–08:00, sun) until 2026-11-25 08:00 Europe/Paris');
+});
+
+Q('describeHold :: names the holidays', () => {
+  const hold = quietUntil(rules('FR', { dates: ['12-25', '12-26'] }), new Date('2026-12-25T10:00:00Z'))!;
+  assert.is(describeHold(hold), 'held for quiet hours (country FR: holidays 12-25, 12-26) until 2026-12-27 00:00 Europe/Paris');
 });
 
 Q('zonesOfCountry :: from ICU; a country without zones falls back to the account\'s', () => {
