@@ -59,7 +59,7 @@ R('inherit :: sending defaults come from options.* unless the account sets its o
     ['GATEWAY', undefined, ['*'], 24, true, 10, '21:00']);
   const own = a.get('own')!;
   assert.equal([own.senderId, own.numericSender, own.allowedSenderIds, own.validityHours, own.duplicateDetection, own.duplicateWindowMinutes, own.signaturePatterns, own.quietHours],
-    ['ACME', '+15005550006', ['ACME Bank'], 2, false, 30, ['^Gruß'], { from: '', to: '', days: [], timeZones: [] }]);
+    ['ACME', '+15005550006', ['ACME Bank'], 2, false, 30, ['^Gruß'], { from: '', to: '', days: [], dates: [], timeZones: [] }]);
 });
 
 R('change :: the portal may switch the default sender ID only among those the configuration allows', async ({ dir }) => {
