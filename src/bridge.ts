@@ -24,6 +24,7 @@ import { confirmationRefusal } from './notify/recipient-guard.js';
 import { loadReplyKey, ReplyAddresses } from './notify/reply-address.js';
 import { Notifier } from './notify/worker.js';
 import { packageRoot } from './paths.js';
+import { handleInbound } from './policy/inbound.js';
 import type { OptOutList } from './policy/optout.js';
 import type { Policy } from './policy/policy.js';
 import { auditedLog, buildGuards } from './security.js';
@@ -104,6 +105,13 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   });
   const guards = await buildGuards(config, { dir, settings, accounts, store, now, log, tap: events.tap });
   const { users, optout, policy, brake } = guards;
+  // Replies from handsets: a STOP reaches the opt-out list before the connector acknowledges it (src/policy/inbound.ts); listening before
+  // the connectors start, so none that arrives at once is missed.
+  for (const c of pool.connectors) {
+    c.onInbound?.(async (m) => {
+      await handleInbound({ ...m, connector: c.name }, { optout, keywords: config.inbound.keywords, now, log });
+    });
+  }
   try {
     await pool.start();
   } catch (e) {

@@ -9,6 +9,8 @@ export const OPTOUT_USAGE = `usage:
   mail2sms optout add <number> [--note <text>]
   mail2sms optout remove <number>
 Numbers on the list never receive an SMS: mail to them is refused at RCPT with 550 5.7.1.
+list shows where each comes from: config (the configuration file), operator (this command) or sms
+(its owner replied STOP to an SMS; a START reply takes it off again, see inbound.keywords).
 National numbers are read in smtp.defaultCountry. The running bridge picks changes up within a second;
 the list lives in <store.dir>/settings.json, besides the numbers under "optout" in the configuration file.`;
 

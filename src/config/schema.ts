@@ -44,6 +44,9 @@ export const configSchema = {
     },
     limits: limitsSchema,
     optout: optoutSchema,
+    inbound: obj('SMS from handsets that connectors receive (SMPP deliver_sm that is not a receipt): replies to the SMS sent.', {
+      keywords: bool(true, 'Act on keyword replies: STOP (also STOPP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, ABMELDEN, ARRET) puts the sender\'s number on the opt-out list, START (UNSTOP) takes it off again if a STOP put it there. Other replies are only logged.'),
+    }),
     text: obj('How the SMS text is taken from the mail.', {
       source: str('body', 'body: the mail body (the subject only when the body is empty); subject: only the subject; subject+body: both.',
         { enum: ['body', 'subject', 'subject+body'] }),

@@ -36,6 +36,7 @@ export interface Config {
   limits: LimitsConfig;
   /** Numbers (E.164) that never receive an SMS. */
   optout: string[];
+  inbound: { keywords: boolean };
   text: {
     source: 'body' | 'subject' | 'subject+body';
     endMarker: string;

@@ -48,6 +48,16 @@ export interface DeliveryReport {
   part?: { index: number; of: number };
 }
 
+/** An SMS from a handset (a reply, mobile-originated), as a connector received it. */
+export interface InboundSms {
+  /** The handset's number, E.164 with '+'. */
+  from: string;
+  /** The address it was sent to (our sender ID, number or short code), as the aggregator gives it. */
+  to: string;
+  text: string;
+  at: Date;
+}
+
 /** An SMS submitted before a restart, handed back to its connector to follow up. */
 export interface ResumeItem {
   id: string;
@@ -98,5 +108,12 @@ export interface Connector {
    * Typed as returning void so plain callbacks fit.
    */
   onReport(listener: (r: DeliveryReport) => void): void;
+  /**
+   * SMS from handsets, for connectors whose aggregator forwards them (SMPP
+   * deliver_sm that is not a receipt). Acknowledged to the aggregator only
+   * once the listener's promise resolved; refused (to be sent again) when it
+   * rejects. Connectors that receive none leave it out.
+   */
+  onInbound?(listener: (m: InboundSms) => Promise<void>): void;
   health(): ConnectorHealth;
 }

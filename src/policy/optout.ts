@@ -4,8 +4,9 @@ import type { CountryCode } from '../sms/types.js';
 
 /**
  * Numbers that never receive an SMS, whoever sends: those in the config
- * file plus those added at run time (`mail2sms optout add`, kept in the
- * settings file, picked up by a running bridge within a second).
+ * file plus those added at run time (`mail2sms optout add`, or the number's
+ * owner replying STOP; kept in the settings file, picked up by a running
+ * bridge within a second).
  */
 export class OptOutList {
   private readonly configured: ReadonlySet<string>;
@@ -19,16 +20,25 @@ export class OptOutList {
   }
 
   /** Every number on the list, with where it comes from. */
-  list(): Array<{ number: string; source: 'config' | 'settings'; addedAt?: string; note?: string }> {
-    const fromSettings = Object.entries(this.settings?.data.optout ?? {}).map(([number, e]) => ({ number, source: 'settings' as const, ...e }));
+  /** `source`: who put the number there — the configuration file, an operator (CLI), or its owner by replying STOP. */
+  list(): Array<{ number: string; source: 'config' | 'operator' | 'sms'; addedAt?: string; note?: string }> {
+    const fromSettings = Object.entries(this.settings?.data.optout ?? {}).map(([number, { via, ...e }]) => ({ number, source: via === 'sms' ? 'sms' as const : 'operator' as const, ...e }));
     const fromConfig = [...this.configured].map((number) => ({ number, source: 'config' as const }));
     return [...fromConfig, ...fromSettings].sort((a, b) => a.number.localeCompare(b.number));
   }
 
-  async add(e164: string, addedAt: Date, note?: string): Promise<void> {
+  /** `via: 'sms'`: the number's owner asked by replying STOP (policy/inbound.ts), and may undo it by replying START. */
+  async add(e164: string, addedAt: Date, note?: string, via?: 'sms'): Promise<void> {
     await this.requireSettings().update((d) => {
-      d.optout[e164] = { addedAt: addedAt.toISOString(), ...(note ? { note } : {}) };
+      d.optout[e164] = { addedAt: addedAt.toISOString(), ...(note ? { note } : {}), ...(via ? { via } : {}) };
     });
+  }
+
+  /** How the number came onto the list: 'config', 'operator' (CLI), 'sms' (its owner's STOP), or undefined when it is not on it. */
+  origin(e164: string): 'config' | 'operator' | 'sms' | undefined {
+    if (this.configured.has(e164)) return 'config';
+    const e = this.settings?.data.optout[e164];
+    return e ? (e.via === 'sms' ? 'sms' : 'operator') : undefined;
   }
 
   /** False when the number was not on the run-time list (numbers from the config file are removed there). */

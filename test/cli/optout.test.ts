@@ -17,7 +17,7 @@ C('optout :: add (any written form, stored as E.164), list with the config\'s ow
   const added = await run(['--config', config, 'optout', 'add', '0151 1234-5601', '--note', 'STOP per Telefon']);
   assert.equal([added.code, added.out, added.err], [0, '+4915112345601 will not receive SMS any more\n', '']);
   const listed = await run(['--config', config, 'optout', 'list']);
-  assert.match(listed.out, /^\+4915112345600\tconfig\t\t\n\+4915112345601\tsettings\t\d{4}-[^\t]+\tSTOP per Telefon\n$/);
+  assert.match(listed.out, /^\+4915112345600\tconfig\t\t\n\+4915112345601\toperator\t\d{4}-[^\t]+\tSTOP per Telefon\n$/);
   const removed = await run(['--config', config, 'optout', 'remove', '+4915112345601']);
   assert.is(removed.code, 0);
   const audit = (await Promise.all((await readdir(join(dir, 'data', 'audit'))).map((f) => readFile(join(dir, 'data', 'audit', f), 'utf8')))).join('');
