@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import type { LogFn } from '../../log.js';
 import { TokenBucket, realClock, type RateLimitClock } from '../rate-limit.js';
 import { handOver } from '../listeners.js';
-import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
+import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
 import type { SmppConnectorOptions } from './config.js';
 import { parseOverrides } from './errors.js';
 import { PartSender, type PartOutcome } from './part-sender.js';
@@ -58,6 +58,7 @@ export class SmppConnector implements Connector {
   private readonly tracker: ReceiptTracker;
   private readonly planner: SubmitPlanner;
   private readonly listeners: Array<(r: DeliveryReport) => void> = [];
+  private readonly inbound: Array<(m: InboundSms) => Promise<void>> = [];
   private readonly log: LogFn;
   private readonly now: () => Date;
   private lastError?: string;
@@ -110,6 +111,10 @@ export class SmppConnector implements Connector {
     const refused = this.answers.refuse();
     if (refused) this.log('smpp-receipts-refused', { connector: this.name, count: refused, reason: 'stopping before their SMS was known; the SMSC sends them again' });
     await this.session.stop();
+  }
+
+  onInbound(listener: (m: InboundSms) => Promise<void>): void {
+    this.inbound.push(listener);
   }
 
   onReport(listener: (r: DeliveryReport) => void): void {
@@ -199,6 +204,15 @@ export class SmppConnector implements Connector {
    * then the reports it helped decide are what it waits for.
    */
   private onDeliver(receipt: ReturnType<typeof receiptOf>): number | Promise<number> {
+    if (receipt.kind === 'mo') {
+      const { kind: _, ...m } = receipt;
+      if (!this.inbound.length) {
+        this.log('smpp-deliver-ignored', { connector: this.name, reason: `an SMS from ${m.from}, and nobody takes replies` });
+        return 0;
+      }
+      // Answered once every listener stored what it decided (a STOP on the opt-out list); refused, to come again, if one could not.
+      return this.answers.after(Promise.all(this.inbound.map((l) => l({ ...m, at: new Date() }))));
+    }
     if (receipt.kind === 'other') {
       this.log('smpp-deliver-ignored', { connector: this.name, reason: receipt.reason });
       return 0;

@@ -9,12 +9,20 @@ const TLV_RECEIPTED_MESSAGE_ID = 0x001e;
 const TLV_MESSAGE_STATE = 0x0427;
 const TLV_NETWORK_ERROR_CODE = 0x0423;
 
-export type DeliverSmMeaning = { kind: 'receipt'; receipt: ParsedReceipt } | { kind: 'other'; reason: string };
+export type DeliverSmMeaning =
+  | { kind: 'receipt'; receipt: ParsedReceipt }
+  /** A reply from a handset (mobile-originated): `from` in E.164 when its TON says international. */
+  | { kind: 'mo'; from: string; to: string; text: string }
+  | { kind: 'other'; reason: string };
+
+/** esm_class bits 2–5: the message type; 0 is a plain SMS (SMPP 3.4 §5.2.12). */
+const ESM_CLASS_TYPE_MASK = 0x3c;
+const ESM_CLASS_UDHI = 0x40;
 
 export function receiptOf(sm: RawSubmit): DeliverSmMeaning {
   if ((sm.esmClass & ESM_CLASS_DELIVERY_RECEIPT) === 0) {
-    // Replies from handsets (mobile-originated SMS) are not handled yet.
-    return { kind: 'other', reason: `not a delivery receipt (esm_class 0x${sm.esmClass.toString(16)}, from ${sm.source.addr})` };
+    if ((sm.esmClass & ESM_CLASS_TYPE_MASK) !== 0) return { kind: 'other', reason: `neither a receipt nor an SMS (esm_class 0x${sm.esmClass.toString(16)}, from ${sm.source.addr})` };
+    return moOf(sm);
   }
   // Receipt texts are ASCII whatever data_coding says (0 usually): read as GSM 03.38, an id's '_' or '@' would change.
   const text = sm.dataCoding === 8 ? decodeText(8, sm.octets)! : sm.octets.toString('latin1');
@@ -28,4 +36,20 @@ export function receiptOf(sm: RawSubmit): DeliverSmMeaning {
   const receipt = parseDeliveryReceipt(pdu);
   if (!receipt) return { kind: 'other', reason: `delivery receipt without a usable id or state: ${JSON.stringify(pdu.short_message)}` };
   return { kind: 'receipt', receipt };
+}
+
+/** A handset's SMS: its text without a user data header (a keyword reply fits one part; each part of a longer one is read alone). */
+function moOf(sm: RawSubmit): DeliverSmMeaning {
+  let octets = sm.octets;
+  if (sm.esmClass & ESM_CLASS_UDHI && octets.length > 0) octets = octets.subarray(1 + octets[0]!);
+  const text = decodeText(sm.dataCoding, octets);
+  if (text === undefined) return { kind: 'other', reason: `SMS from ${sm.source.addr} in data_coding 0x${sm.dataCoding.toString(16)}, which is not text` };
+  return { kind: 'mo', from: numberOf(sm.source), to: sm.destination.addr, text };
+}
+
+/** TON 1 (international) or a number written with 00 or + → E.164; anything else as it came (policy/inbound.ts reads it in the default country). */
+function numberOf(a: RawSubmit['source']): string {
+  if (a.ton === 1 && /^[0-9]+$/.test(a.addr)) return `+${a.addr}`;
+  if (/^(\+|00)[1-9][0-9]+$/.test(a.addr)) return `+${a.addr.replace(/^(\+|00)/, '')}`;
+  return a.addr;
 }

@@ -9,6 +9,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import smpp from 'smpp';
+import { senderAddress } from './address.js';
+import { encodeGsm7Unpacked } from './encode.js';
 import { tapRawPdus } from './raw-tap.js';
 import { decodeText, readSubmitSm, splitUdh, type RawSubmit } from './submit-pdu.js';
 import { Reassembler, type ReassembledMessage } from './reassembly.js';
@@ -112,6 +114,28 @@ export class SmscSimulator {
     const due = this.heldResponses.splice(0);
     for (const respond of due) respond();
     return due.length;
+  }
+
+  /**
+   * A handset's reply (mobile-originated SMS) to a receiver bound with
+   * `systemId`: deliver_sm with esm_class 0, from the handset's international
+   * number (TON 1) to `to`, text in GSM 03.38 unpacked. Resolves with the
+   * deliver_sm_resp's command_status; rejects when no such receiver is bound.
+   */
+  sendMo(m: { systemId: string; from: string; to: string; text: string }): Promise<number> {
+    const peer = this.receiverFor(m.systemId);
+    if (!peer) return Promise.reject(new Error(`no receiver bound as ${m.systemId}`));
+    const pdu: smpp.Fields = {
+      source_addr_ton: 1, source_addr_npi: 1, source_addr: m.from.replace(/^\+/, ''),
+      dest_addr_ton: senderAddress(m.to).ton, dest_addr_npi: senderAddress(m.to).npi, destination_addr: m.to,
+      esm_class: 0, data_coding: 0, short_message: encodeGsm7Unpacked(m.text),
+    };
+    return new Promise((resolve) => {
+      peer.session.deliver_sm(pdu, (resp) => {
+        this.log('mo-answered', { peer: peer.id, from: m.from, status: resp.command_status });
+        resolve(resp.command_status);
+      });
+    });
   }
 
   /** submit_sm taken and not answered yet because of behaviour.holdResponses: what sits in the ESME's window. */
