@@ -109,7 +109,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   // the connectors start, so none that arrives at once is missed.
   for (const c of pool.connectors) {
     c.onInbound?.(async (m) => {
-      await handleInbound({ ...m, connector: c.name }, { optout, keywords: config.inbound.keywords, now, log });
+      await handleInbound({ ...m, connector: c.name }, { optout, keywords: config.inbound.keywords, defaultCountry: config.smtp.defaultCountry, now, log });
     });
   }
   try {

@@ -11,20 +11,28 @@
  * aggregator sends it again.
  */
 import type { InboundSms } from '../connectors/types.js';
-import type { OptOutList } from './optout.js';
+import { normalizeNumber, type OptOutList } from './optout.js';
 import { keywordOf } from './stop-words.js';
 
 export interface InboundDeps {
   optout: Pick<OptOutList, 'add' | 'remove' | 'origin'>;
   /** Whether STOP and START replies are acted on (inbound.keywords). */
   keywords: boolean;
+  /** For senders the aggregator gives as national numbers (TON 2, leading 0). */
+  defaultCountry: string;
   now: () => Date;
   log: (evt: string, data: Record<string, unknown>) => void;
 }
 
 export type InboundOutcome = 'opted-out' | 'already-out' | 'opted-in' | 'kept-out' | 'not-out' | 'ignored';
 
-export async function handleInbound(m: InboundSms & { connector: string }, deps: InboundDeps): Promise<InboundOutcome> {
+export async function handleInbound(reply: InboundSms & { connector: string }, deps: InboundDeps): Promise<InboundOutcome> {
+  const n = reply.from.startsWith('+') ? { e164: reply.from } : normalizeNumber(reply.from, deps.defaultCountry);
+  if ('error' in n) {
+    deps.log('sms-inbound', { number: reply.from, to: reply.to, connector: reply.connector, action: 'none: the sender is not a phone number' });
+    return 'ignored';
+  }
+  const m = { ...reply, from: n.e164 };
   const base = { number: m.from, to: m.to, connector: m.connector };
   const keyword = deps.keywords ? keywordOf(m.text) : undefined;
   if (!keyword) {

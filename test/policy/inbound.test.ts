@@ -23,7 +23,7 @@ I.after.each(async (ctx) => {
 });
 
 const deps = (ctx: { optout: OptOutList; events: Array<Record<string, unknown>> }, keywords = true) => ({
-  optout: ctx.optout, keywords, now: () => new Date('2026-11-29T12:00:00Z'), log: (evt: string, data: Record<string, unknown>) => ctx.events.push({ evt, ...data }),
+  optout: ctx.optout, keywords, defaultCountry: 'DE', now: () => new Date('2026-11-29T12:00:00Z'), log: (evt: string, data: Record<string, unknown>) => ctx.events.push({ evt, ...data }),
 });
 const reply = (from: string, text: string) => ({ from, to: 'ACME', text, at: new Date('2026-11-29T12:00:00Z'), connector: 'smsc' });
 
@@ -54,6 +54,12 @@ I('anything else :: logged with its length only (texts are personal), the list u
   assert.equal(ctx.events.at(-1), { evt: 'sms-inbound', number: '+4915112345678', to: 'ACME', connector: 'smsc', chars: 19, action: 'none' });
   assert.is(await handleInbound(reply('+4915112345678', 'STOP'), deps(ctx, false)), 'ignored');
   assert.not.ok(ctx.optout.has('+4915112345678'));
+});
+
+I('a sender given as a national number :: read in the default country; one that is no number at all is only logged', async (ctx) => {
+  assert.is(await handleInbound(reply('015112345678', 'STOP'), deps(ctx)), 'opted-out');
+  assert.ok(ctx.optout.has('+4915112345678'));
+  assert.is(await handleInbound(reply('VODAFONE', 'STOP'), deps(ctx)), 'ignored');
 });
 
 I('a list that cannot be written :: handle() rejects, so the connector does not acknowledge the STOP', async (ctx) => {
