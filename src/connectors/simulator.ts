@@ -24,6 +24,8 @@ export class SimulatorConnector implements Connector {
   private readonly taken = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private fh?: FileHandle;
+  /** Lines of SMS taken in this turn of the event loop, written together: the dispatcher hands over many at once. */
+  private batch?: { lines: string[]; written: Promise<void> };
   private counter = 0;
   private readonly now: () => Date;
 
@@ -52,6 +54,7 @@ export class SimulatorConnector implements Connector {
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    await this.batch?.written.catch(() => undefined);
     await this.fh?.close();
     this.fh = undefined;
   }
@@ -66,13 +69,25 @@ export class SimulatorConnector implements Connector {
 
   async submit(sms: OutboundSms): Promise<SubmitResult> {
     const connectorMessageId = this.opts.nextId?.() ?? `SIM${(++this.counter).toString(16).toUpperCase().padStart(8, '0')}`;
-    if (this.fh) {
-      const line = JSON.stringify({ at: this.now().toISOString(), ...sms, connectorMessageId }) + '\n';
-      await this.fh.write(line);
-    }
+    if (this.fh) await this.record(JSON.stringify({ at: this.now().toISOString(), ...sms, connectorMessageId }) + '\n');
     this.taken.set(sms.id, connectorMessageId);
     this.scheduleReport(sms.to, connectorMessageId);
     return { ok: true, connectorMessageId };
+  }
+
+  /** Resolves once `line` is in the sent log; one write for every line of a turn instead of a thread-pool round trip each. */
+  private record(line: string): Promise<void> {
+    if (this.batch) {
+      this.batch.lines.push(line);
+      return this.batch.written;
+    }
+    const batch: { lines: string[]; written: Promise<void> } = { lines: [line], written: Promise.resolve() };
+    batch.written = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.batch = undefined;
+      await this.fh!.write(batch.lines.join(''));
+    });
+    this.batch = batch;
+    return batch.written;
   }
 
   async lookup(id: string): Promise<LookupResult> {
