@@ -29,6 +29,7 @@ const kannel = obj('A Kannel sendsms gateway (type kannel). Delivery reports com
   listenHost: str('127.0.0.1', 'Address of our report listener.'),
   listenPort: int(8026, 'Port of our report listener (keep it fixed: reports for SMS sent before a restart come back to it).', 0, 65535),
   reportUrl: str('', 'Full URL under which Kannel reaches the report listener, path included (/dlr/<connector name>); empty means the listener\'s own address.'),
+  moPath: str('', 'Path on the report listener where Kannel\'s sms-service forwards replies from handsets (get-url ".../mo/<name>?secret=…&from=%p&to=%P&text=%a"); empty: /mo/<connector name>.'),
   dlrMask: int(19, 'Report types asked for: 1 delivered + 2 undelivered + 16 rejected by the SMSC.', 1, 63),
   timeoutMs: int(10000, 'Time limit of one sendsms request.', 100, 120000),
 });
@@ -76,6 +77,12 @@ const http = obj('A REST aggregator described as data (type http): one request p
       default: Object.fromEntries(REPORT_STATUSES.map((s) => [s, s])),
     },
     reasonParam: str('', 'Report field with a reason shown for failures; empty for none.'),
+    mo: obj('Replies from handsets (mobile-originated SMS) the aggregator forwards to us, on the same listener with the same secret; a STOP among them goes on the opt-out list (inbound.keywords).', {
+      path: str('', 'Path for replies, e.g. /mo/<connector name>; empty: none are taken.'),
+      fromParam: str('from', 'Field with the handset\'s number (E.164, or national in smtp.defaultCountry).'),
+      toParam: str('to', 'Field with the number or short code it was sent to.'),
+      textParam: str('text', 'Field with the text.'),
+    }),
   }),
 });
 

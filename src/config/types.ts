@@ -124,6 +124,7 @@ export interface KannelSettings {
   listenHost: string;
   listenPort: number;
   reportUrl: string;
+  moPath: string;
   dlrMask: number;
   timeoutMs: number;
 }
@@ -160,6 +161,7 @@ export interface HttpSettings {
     statusParam: string;
     statusMap: Record<string, DeliveryReport['status']>;
     reasonParam: string;
+    mo: { path: string; fromParam: string; toParam: string; textParam: string };
   };
 }
 

@@ -54,6 +54,7 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
         name: c.name, baseUrl: k.baseUrl, username: k.username, password: k.password, secret: k.secret, dlrMask: k.dlrMask, timeoutMs: k.timeoutMs,
         listen: { host: k.listenHost, port: k.listenPort },
         ...(k.from ? { from: k.from } : {}), ...(k.smsc ? { smsc: k.smsc } : {}), ...(k.reportUrl ? { dlrWebhookBase: k.reportUrl } : {}),
+        ...(k.moPath ? { moPath: k.moPath } : {}),
       }), { now: ctx.now });
     },
   },

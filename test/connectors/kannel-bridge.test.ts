@@ -83,4 +83,19 @@ K('kannel :: no report secret configured :: the start stops with the key named',
   }
 });
 
+K('kannel :: a STOP forwarded by Kannel\'s sms-service (get-url .../mo/<name>?from=%p&to=%P&text=%a) puts the number on the opt-out list before 200; without the secret 403 and nothing changes', async ({ b }) => {
+  const hook = new URL((b.connectors.find((c) => c.name === 'kannel') as unknown as { webhookUrl: string }).webhookUrl);
+  const mo = (q: Record<string, string>) => fetch(new URL(`/mo/kannel?${new URLSearchParams(q)}`, hook.origin));
+  const forged = await mo({ from: '+4915112345669', to: '80888', text: 'STOP' });
+  assert.is(forged.status, 403);
+  assert.not.ok(b.optout.has('+4915112345669'));
+  const res = await mo({ secret: 'kannel-test-secret-123', from: '+4915112345669', to: '80888', text: 'Stop' });
+  assert.is(res.status, 200);
+  assert.ok(b.optout.has('+4915112345669'), 'on the list when Kannel got its 200');
+  assert.ok(b.events.some((e) => e.evt === 'optout-added' && e.number === '+4915112345669' && e.connector === 'kannel'));
+  const refused = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345669@sms.localhost', subject: 'x', text: 'Mahnung' }).then(() => '', (e: { response?: string }) => e.response ?? '');
+  assert.match(refused, /550 5\.7\.1 \+4915112345669 has asked not to receive SMS/);
+  assert.is((await mo({ secret: 'kannel-test-secret-123', from: '+4915112345669', to: '80888' })).status, 400, 'no text');
+});
+
 K.run();

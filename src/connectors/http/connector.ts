@@ -1,4 +1,4 @@
-import type { Connector, ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../types.js';
+import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LookupResult, OutboundSms, SubmitResult } from '../types.js';
 import type { HttpConnectorOptions, ValueFrom } from './options.js';
 import { buildRequest, readResponse } from './request.js';
 import { unknownPlaceholders } from './template.js';
@@ -34,6 +34,7 @@ export function optionProblems(o: HttpConnectorOptions): string[] {
   if (errorFrom) problems.push(...valueFromProblems('response.errorFrom', errorFrom));
   if (o.webhook && !o.webhook.secret) problems.push('webhook.secret: must not be empty');
   if (o.webhook && !o.webhook.path.startsWith('/')) problems.push('webhook.path: must start with /');
+  if (o.webhook?.mo && (!o.webhook.mo.path.startsWith('/') || o.webhook.mo.path === o.webhook.path)) problems.push('webhook.mo.path: must start with / and differ from webhook.path');
   return problems;
 }
 
@@ -63,6 +64,7 @@ function valueFromProblems(where: string, from: ValueFrom): string[] {
 export class HttpConnector implements Connector {
   readonly name: string;
   private readonly listeners: Array<(r: DeliveryReport) => void> = [];
+  private readonly inbound: Array<(m: InboundSms) => Promise<void>> = [];
   private readonly webhook?: WebhookServer;
   private readonly fetch: typeof fetch;
   private localWebhookUrl?: string;
@@ -79,7 +81,7 @@ export class HttpConnector implements Connector {
     this.fetch = deps.fetch ?? fetch;
     const now = deps.now ?? (() => new Date());
     this.now = now;
-    if (opts.webhook) this.webhook = new WebhookServer(opts.webhook, (r) => this.emit(r), now);
+    if (opts.webhook) this.webhook = new WebhookServer(opts.webhook, (r) => this.emit(r), now, (m) => this.emitInbound(m));
   }
 
   /** Where the aggregator is told to send reports; set after start() when a webhook is configured. */
@@ -98,6 +100,10 @@ export class HttpConnector implements Connector {
 
   onReport(listener: (r: DeliveryReport) => void): void {
     this.listeners.push(listener);
+  }
+
+  onInbound(listener: (m: InboundSms) => Promise<void>): void {
+    this.inbound.push(listener);
   }
 
   /** HTTP has no link to watch: every request stands alone, so failures show in submit results, not here. */
@@ -152,6 +158,11 @@ export class HttpConnector implements Connector {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A reply from a handset: answered once every listener stored what it decided (a STOP on the opt-out list); without listeners it is only dropped. */
+  private async emitInbound(m: InboundSms): Promise<void> {
+    await Promise.all(this.inbound.map((l) => l(m)));
   }
 }
 

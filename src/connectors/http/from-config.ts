@@ -42,6 +42,7 @@ export function httpOptionsFromConfig(name: string, h: HttpSettings): HttpConnec
           statusParam: hook.statusParam,
           statusMap: hook.statusMap,
           ...(hook.reasonParam ? { reasonParam: hook.reasonParam } : {}),
+          ...(hook.mo.path ? { mo: hook.mo } : {}),
         },
       }
       : {}),

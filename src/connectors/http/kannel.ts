@@ -25,6 +25,8 @@ export interface KannelPresetArgs {
   /** The listener's URL as Kannel reaches it; default the listener's own address. */
   dlrWebhookBase?: string;
   secret: string;
+  /** Path where Kannel's sms-service forwards replies from handsets; default `/mo/<name>`. */
+  moPath?: string;
   /** Report types asked for; default 19 = 1 delivered + 2 undelivered + 16 rejected by the SMSC (with 3, a rejection would never be reported). */
   dlrMask?: number;
   timeoutMs?: number;
@@ -80,6 +82,8 @@ export function kannelPreset(a: KannelPresetArgs): HttpConnectorOptions {
       statusParam: 'type',
       statusMap: KANNEL_DLR_TYPES,
       reasonParam: 'reply',
+      // Kannel's sms-service get-url: ".../mo/<name>?secret=…&from=%p&to=%P&text=%a"
+      mo: { path: a.moPath ?? `/mo/${encodeURIComponent(a.name)}`, fromParam: 'from', toParam: 'to', textParam: 'text' },
     },
   };
 }

@@ -41,6 +41,8 @@ export interface HttpWebhookOptions {
   statusParam: string;
   statusMap: Record<string, DeliveryReport['status']>;
   reasonParam?: string;
+  /** Replies from handsets (mobile-originated SMS) the aggregator forwards, on their own path; field names as for reports. */
+  mo?: { path: string; fromParam: string; toParam: string; textParam: string };
 }
 
 export interface HttpConnectorOptions {

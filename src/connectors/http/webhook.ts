@@ -1,12 +1,13 @@
 /**
  * The inbound side of the HTTP connector: a small node:http listener that
  * takes delivery reports (GET query, POST form or POST JSON), checks the
- * shared secret and turns them into DeliveryReports.
+ * shared secret and turns them into DeliveryReports — and, on their own
+ * path, replies from handsets (InboundSms).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeliveryReport } from '../types.js';
+import type { DeliveryReport, InboundSms } from '../types.js';
 import type { HttpWebhookOptions } from './options.js';
 import { jsonPath } from './request.js';
 
@@ -43,6 +44,15 @@ export function parseReport(hook: HttpWebhookOptions, read: FieldReader, at: Dat
   return { ok: true, report: reason ? { connectorMessageId: id, status, at, reason } : { connectorMessageId: id, status, at } };
 }
 
+/** A reply from a handset: who sent it (as the aggregator writes the number), to what, and the text. */
+export function parseInbound(mo: NonNullable<HttpWebhookOptions['mo']>, read: FieldReader, at: Date): { ok: true; sms: InboundSms } | { ok: false; error: string } {
+  const from = read(mo.fromParam)?.trim();
+  if (!from) return { ok: false, error: `missing ${mo.fromParam}` };
+  const text = read(mo.textParam);
+  if (text === undefined) return { ok: false, error: `missing ${mo.textParam}` };
+  return { ok: true, sms: { from, to: read(mo.toParam)?.trim() ?? '', text, at } };
+}
+
 export class HttpFailure extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -73,6 +83,7 @@ export class WebhookServer {
     private readonly hook: HttpWebhookOptions,
     private readonly emit: (r: DeliveryReport) => Promise<void>,
     private readonly now: () => Date,
+    private readonly emitInbound: (m: InboundSms) => Promise<void> = async () => undefined,
   ) {}
 
   /** Starts listening; returns the local URL of the webhook path (the real port when 0 was asked for). */
@@ -100,9 +111,9 @@ export class WebhookServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const report = await this.accept(req);
-      // answered once the report is stored; a listener that fails answers 500, so the aggregator retries rather than the report being lost
-      await this.emit(report);
+      const got = await this.accept(req);
+      // answered once what came is stored; a listener that fails answers 500, so the aggregator retries rather than it being lost
+      await ('report' in got ? this.emit(got.report) : this.emitInbound(got.sms));
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
     } catch (e) {
       const status = e instanceof HttpFailure ? e.status : 500;
@@ -110,17 +121,24 @@ export class WebhookServer {
     }
   }
 
-  private async accept(req: IncomingMessage): Promise<DeliveryReport> {
+  private async accept(req: IncomingMessage): Promise<{ report: DeliveryReport } | { sms: InboundSms }> {
     const url = new URL(req.url ?? '/', 'http://webhook.invalid');
-    if (url.pathname !== this.hook.path) throw new HttpFailure(404, 'not found');
+    const mo = this.hook.mo && url.pathname === this.hook.mo.path ? this.hook.mo : undefined;
+    if (!mo && url.pathname !== this.hook.path) throw new HttpFailure(404, 'not found');
     if (req.method !== 'GET' && req.method !== 'POST') throw new HttpFailure(405, 'method not allowed');
     const header = req.headers['x-webhook-secret'];
     const given = url.searchParams.get('secret') ?? (typeof header === 'string' ? header : undefined);
     // the secret is checked before the body is read, so strangers cannot make us buffer anything
     if (!secretMatches(given, this.hook.secret)) throw new HttpFailure(403, 'forbidden');
     const body = req.method === 'POST' ? await readBody(req) : undefined;
-    const parsed = parseReport(this.hook, fieldReader(url.searchParams, body), this.now());
+    const read = fieldReader(url.searchParams, body);
+    if (mo) {
+      const parsed = parseInbound(mo, read, this.now());
+      if (!parsed.ok) throw new HttpFailure(400, parsed.error);
+      return { sms: parsed.sms };
+    }
+    const parsed = parseReport(this.hook, read, this.now());
     if (!parsed.ok) throw new HttpFailure(400, parsed.error);
-    return parsed.report;
+    return { report: parsed.report };
   }
 }
