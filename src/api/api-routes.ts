@@ -32,14 +32,14 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   }, async (req) => {
     const user = await login(ctx, req.ip, req.body.user, req.body.password);
     if (!user) throw new Problem(401, 'Unauthorized', 'unknown user or wrong password');
-    const s = ctx.sessions.create(user.name);
+    const s = await ctx.sessions.create(user.name);
     return { token: s.token, expiresAt: s.expiresAt, user: { name: user.name, account: user.account, role: user.role } };
   });
 
   app.post('/logout', { schema: { summary: 'End the session of the bearer token', tags: ['session'] } }, async (req, reply) => {
     who(req);
     const token = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (token) ctx.sessions.end(token);
+    if (token) await ctx.sessions.end(token);
     return reply.status(204).send();
   });
 

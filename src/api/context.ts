@@ -27,7 +27,7 @@ export interface ApiDeps extends SubmitDeps {
   metrics: Metrics;
   cancel: CancelFn;
   templatesDir: string;
-  /** store.dir: where the operator token file and the statistics cache go. */
+  /** store.dir: where the operator token file, the sessions and the statistics cache go. */
   storeDir: string;
   /** The local operator's bearer token (written to <store.dir>/api-token for the CLI). */
   operatorToken: string;
@@ -46,13 +46,13 @@ export interface ApiContext {
   operator: Principal;
 }
 
-export function buildContext(deps: ApiDeps, statsCacheFile: string): ApiContext {
+export function buildContext(deps: ApiDeps, statsCacheFile: string, sessionsFile?: string): ApiContext {
   const { config, now } = deps;
   const lagDays = Math.ceil(config.options.maxAheadDays + (config.dispatch.maxAgeHours + config.dispatch.receiptTimeoutHours) / 24) + 2;
   const a = config.smtp.auth;
   return {
     deps, lagDays,
-    sessions: new Sessions({ idleMs: config.api.sessionHours * 3600_000, now, lookup: (n) => deps.users.get(n) }),
+    sessions: new Sessions({ idleMs: config.api.sessionHours * 3600_000, now, lookup: (n) => deps.users.get(n), file: sessionsFile, log: deps.log }),
     throttle: new AuthThrottle({
       baseDelayMs: a.failureDelayMs, maxDelayMs: a.maxFailureDelayMs, maxFailuresPerIp: a.maxFailuresPerIp,
       windowMs: a.failureWindowMinutes * 60_000, now: () => now().getTime(),

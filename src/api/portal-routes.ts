@@ -91,7 +91,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       throw e;
     }
     if (!user) return again('Unknown user or wrong password.', 401);
-    const s = ctx.sessions.create(user.name);
+    const s = await ctx.sessions.create(user.name);
     void reply.clearCookie(LOGIN_COOKIE, { path: '/' });
     void reply.setCookie(SESSION_COOKIE, s.token, cookie);
     return reply.redirect(safeNext(body.next), 303);
@@ -100,7 +100,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   app.post<{ Body: Form }>('/logout', { schema: { hide: true } }, async (req, reply) => {
     checkForm(req, req.body ?? {});
     const token = req.cookies[SESSION_COOKIE];
-    if (token) ctx.sessions.end(token);
+    if (token) await ctx.sessions.end(token);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login', 303);
   });

@@ -62,7 +62,8 @@ export async function startApi(deps: ApiDeps): Promise<ApiServer> {
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const ctx = buildContext(deps, join(deps.storeDir, 'stats-cache.json'));
+  const ctx = buildContext(deps, join(deps.storeDir, 'stats-cache.json'), join(deps.storeDir, 'sessions.json'));
+  await ctx.sessions.open();
   const app = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
@@ -102,6 +103,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (api) => apiRoutes(api, ctx), { prefix: '/api/v1' });
   await app.register(async (portal) => portalRoutes(portal, ctx));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // After the last request: a logout answered during close is on disk.
+  app.addHook('onClose', async () => {
+    await ctx.sessions.close();
+  });
   await app.ready();
   return app;
 }

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { apiBase, basic, call } from '../helpers/api.js';
+import { apiBase, basic, call, cookieOf, portalLogin } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 
 /** The portal's pages over HTTP, as a hostile or careless client would use them: CSRF, escaping, redirects, cookies. */
@@ -14,8 +14,6 @@ async function form(b: TestBridge, path: string, fields: Record<string, string>,
   });
 }
 
-const cookieOf = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
-
 async function page(b: TestBridge, path: string, cookie: string) {
   const res = await fetch(apiBase(b) + path, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
   return { status: res.status, html: await res.text(), res };
@@ -24,10 +22,7 @@ async function page(b: TestBridge, path: string, cookie: string) {
 P.before(async (ctx) => {
   ctx.b = await startTestBridge({ accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: [] }] as never });
   await ctx.b.users.add('lead', 'acme', 'lead-password-1');
-  const login = await fetch(apiBase(ctx.b) + '/login');
-  const pre = cookieOf(login, 'm2s_login');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
-  const res = await form(ctx.b, '/login', { _csrf: csrf, user: 'lead', password: 'lead-password-1', next: '/messages' }, pre);
+  const res = await portalLogin(ctx.b, 'lead', 'lead-password-1', '/messages');
   assert.is(res.status, 303);
   assert.is(res.headers.get('location'), '/messages');
   const set = res.headers.getSetCookie().find((c) => c.startsWith('m2s_session='))!;

@@ -32,3 +32,17 @@ export async function bearer(b: TestBridge, user: string, password: string): Pro
   if (r.status !== 200) throw new Error(`login of ${user} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return `Bearer ${r.body.token}`;
 }
+
+/** The Set-Cookie of `name` as a Cookie header value ("name=value"), or "". */
+export const cookieOf = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';
+
+/** Logs in through the portal's form, as a browser does; the answer carries the session cookie (m2s_session). */
+export async function portalLogin(b: TestBridge, user: string, password: string, next = '/'): Promise<Response> {
+  const login = await fetch(apiBase(b) + '/login');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
+  return fetch(apiBase(b) + '/login', {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(login, 'm2s_login'), accept: 'text/html' },
+    body: new URLSearchParams({ _csrf: csrf, user, password, next }).toString(),
+  });
+}
