@@ -33,6 +33,8 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'tls-reload-failed': 'error',
   'auth-failed': 'warn',
   'auth-locked': 'warn',
+  'login-failed': 'warn',
+  'login-locked': 'warn',
   'auth-error': 'error',
   'connection-refused': 'warn',
   'session-timeout': 'warn',

@@ -30,7 +30,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       response: { 401: problem, 429: problem },
     },
   }, async (req) => {
-    const user = await login(ctx, req.ip, req.body.user, req.body.password);
+    const user = await login(ctx, { ip: req.ip, via: 'api' }, req.body.user, req.body.password);
     if (!user) throw new Problem(401, 'Unauthorized', 'unknown user or wrong password');
     const s = await ctx.sessions.create(user.name);
     return { token: s.token, expiresAt: s.expiresAt, user: { name: user.name, account: user.account, role: user.role } };

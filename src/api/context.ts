@@ -66,20 +66,29 @@ export function buildContext(deps: ApiDeps, statsCacheFile: string, sessionsFile
 /** Who may see a message: admins all, users their account's. */
 export const maySee = (p: Principal, m: Pick<SmsMessage, 'account'>) => p.role === 'admin' || m.account === p.account;
 
-/** Users.verify behind the throttle; the one place a password is checked (portal, API login, HTTP Basic). */
-export async function login(ctx: ApiContext, ip: string, name: string, password: string) {
+/**
+ * Users.verify behind the throttle; the one place a password is checked
+ * (portal, API login, HTTP Basic). `ip` is the client as fastify's
+ * trustProxy yields it. Failures and refusals are logged (and audited) for
+ * every way in; a success only where a session starts, not for each
+ * request that carries HTTP Basic.
+ */
+export async function login(ctx: ApiContext, client: { ip: string; via: 'portal' | 'api' | 'basic' }, name: string, password: string) {
+  const { ip, via } = client;
   const until = ctx.throttle.lockedUntil(ip);
   if (until) {
     const wait = Math.ceil((until - ctx.deps.now().getTime()) / 1000);
+    ctx.deps.log('login-locked', { user: name, ip, via });
     throw new Problem(429, 'TooManyAttempts', `too many failed logins from ${ip}; try again in ${Math.ceil(wait / 60)} minute(s)`, { retryAfter: wait });
   }
   const user = await ctx.deps.users.verify(name, password);
   if (user) {
     ctx.throttle.succeeded(name);
+    if (via !== 'basic') ctx.deps.log('login-succeeded', { user: user.name, account: user.account, ip, via });
     return user;
   }
   const delay = ctx.throttle.failed(ip, name);
-  ctx.deps.log('login-failed', { user: name, ip, delayMs: delay });
+  ctx.deps.log('login-failed', { user: name, ip, via, delayMs: delay });
   await new Promise((r) => setTimeout(r, delay));
   return undefined;
 }

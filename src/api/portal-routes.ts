@@ -85,7 +85,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     if (!pre || !sameSecret(body._csrf ?? '', pre)) return again('The login form had expired. Please log in again.', 403);
     let user;
     try {
-      user = await login(ctx, req.ip, body.user ?? '', body.password ?? '');
+      user = await login(ctx, { ip: req.ip, via: 'portal' }, body.user ?? '', body.password ?? '');
     } catch (e) {
       if (e instanceof Problem) return again(e.detail, e.status);
       throw e;

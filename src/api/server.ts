@@ -67,6 +67,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 256 * 1024,
+    // req.ip is then the client that the trusted proxies name (the nearest untrusted hop); nobody else's X-Forwarded-For counts.
+    trustProxy: deps.config.api.trustProxy.length ? [...deps.config.api.trustProxy] : false,
     // Our schemas refuse unknown fields instead of dropping them, and name every problem at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
   });
@@ -125,7 +127,7 @@ async function authenticate(req: FastifyRequest, ctx: ApiContext): Promise<void>
     if (/^basic$/i.test(scheme)) {
       const text = Buffer.from(value, 'base64').toString('utf8');
       const colon = text.indexOf(':');
-      const user = colon > 0 ? await login(ctx, req.ip, text.slice(0, colon), text.slice(colon + 1)) : undefined;
+      const user = colon > 0 ? await login(ctx, { ip: req.ip, via: 'basic' }, text.slice(0, colon), text.slice(colon + 1)) : undefined;
       req.principal = user ? { name: user.name, account: user.account, role: user.role } : undefined;
       return;
     }

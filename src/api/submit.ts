@@ -115,7 +115,7 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
   // As stored: a repeat by content (duplicate detection) is stored cancelled, not as built.
   const stored = batch.messages.filter((m) => outcome.stored.includes(m.id)).map((m) => deps.store.get(m.id) ?? m);
   stored.forEach((m, i) => deps.log('sms-accepted', {
-    msgId: m.id, via: 'api', user: who.name, account: m.account, to: m.to, segments: m.segments, encoding: m.encoding,
+    msgId: m.id, via: 'api', user: who.name, ip: client.ip, account: m.account, to: m.to, segments: m.segments, encoding: m.encoding,
     sender: m.sender, notBefore: m.notBefore, ...(i === 0 ? { acceptMs } : {}),
   }));
   for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, via: 'api' });

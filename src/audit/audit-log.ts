@@ -19,6 +19,7 @@ const AUDITED = new Set([
   'confirmation-sent', 'confirmation-suppressed',
   // logins and connections
   'auth-succeeded', 'auth-failed', 'auth-locked', 'connection-refused', 'session-timeout',
+  'login-succeeded', 'login-failed', 'login-locked', // portal and REST API
   // administration
   'account-changed', 'user-added', 'user-removed', 'user-password-changed', 'optout-added', 'optout-removed',
   'brake-engaged', 'brake-released', 'brake-lifted', 'tls-reloaded',

@@ -1,15 +1,23 @@
 /**
  * Checks the schema cannot express: names that must be unique, routes that
- * must name existing connectors, weights that must fit their route, and each
- * connector type's own settings. Run by buildConfig after the schema, so a
+ * must name existing connectors, weights that must fit their route, each
+ * connector type's own settings, and the trusted proxies' addresses. Run by buildConfig after the schema, so a
  * bad file is answered with every problem at once.
  */
 import { isSupportedCountry } from 'libphonenumber-js/max';
+import { parseNetwork } from '../accounts/networks.js';
 import { connectorProblems } from '../connectors/factory.js';
 import type { Config, RouteRule, RouteTarget } from './types.js';
 
 export function configProblems(c: Config): string[] {
-  return [...connectorListProblems(c), ...routeProblems(c)];
+  return [...connectorListProblems(c), ...routeProblems(c), ...proxyProblems(c)];
+}
+
+function proxyProblems(c: Config): string[] {
+  return c.api.trustProxy.flatMap((n, i) => {
+    const p = parseNetwork(n);
+    return typeof p === 'string' ? [`api.trustProxy[${i}]: ${p}`] : [];
+  });
 }
 
 function connectorListProblems(c: Config): string[] {

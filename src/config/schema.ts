@@ -132,6 +132,10 @@ export const configSchema = {
       port: int(8025, 'Port to listen on (0 picks a free port).', 0, 65535),
       sessionHours: int(8, 'A login (portal cookie or API token) ends after this long without use.', 1, 24 * 30),
       secureCookies: bool(false, 'Mark the portal\'s cookies Secure, for a portal reached over HTTPS through a proxy.'),
+      trustProxy: {
+        type: 'array', items: { type: 'string', minLength: 1 }, default: [],
+        description: 'Addresses or networks ("127.0.0.1", "10.0.0.0/8") of reverse proxies in front of the portal whose X-Forwarded-For names the client: the login throttle, the logs and the audit log then see the client\'s address instead of the proxy\'s. Empty: the header is ignored (anyone could write it).',
+      },
     }),
     log: obj('Logging (JSON lines on standard output).', {
       level: str('info', 'Lowest level logged.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),

@@ -89,6 +89,8 @@ export interface Config {
     port: number;
     sessionHours: number;
     secureCookies: boolean;
+    /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; fastify's trustProxy. */
+    trustProxy: string[];
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; connectorStatusMinutes: number };
 }
