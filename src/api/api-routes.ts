@@ -9,11 +9,31 @@ import { login, maySee, type ApiContext } from './context.js';
 import { exportMessages, findMessage, searchMessages } from './history/search.js';
 import { addDays, localDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
-import { submitSms, type SubmitBody } from './submit.js';
+import { previewSms, submitSms, type SubmitBody } from './submit.js';
 import { csvHeader, csvRow, messageView } from './views.js';
 
 const problem = { $ref: 'problem#' };
 const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+
+/** The body of a submit, and of its preview. */
+const submitBody = {
+  type: 'object', additionalProperties: false, required: ['to', 'text'],
+  properties: {
+    to: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }], description: 'Number(s): +4915112345678, 004915112345678 or national (the account\'s country)' },
+    text: { type: 'string', minLength: 1, maxLength: 10000, description: 'The SMS text; typographic characters are replaced like in mail (text.transliterate)' },
+    sendAt: { type: 'string', description: 'X-SMS-Send-At: RFC 3339 (2026-12-01T09:00:00+01:00) or RFC 5322; without offset in the account\'s time zone' },
+    senderId: { type: 'string', description: 'X-SMS-Sender-ID' },
+    notify: { type: 'string', enum: ['none', 'failure', 'delivery', 'all'], description: 'X-SMS-Notify: which confirmations confirmTo gets' },
+    validity: { type: 'string', description: 'X-SMS-Validity: 48h, 30m, 2d' },
+    reference: { type: 'string', description: 'X-SMS-Reference: your reference, for tracking and in confirmations' },
+    flash: { type: 'boolean', description: 'X-SMS-Flash' },
+    maxSegments: { type: 'integer', description: 'X-SMS-Max-Segments' },
+    blackout: { type: 'string', description: 'X-SMS-Blackout: quiet hours for this SMS, 20:00/08:00' },
+    duplicateDetection: { type: 'boolean', description: 'X-SMS-Duplicate-Detection: the same text to the same number only once within the account\'s window' },
+    confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
+    account: { type: 'string', description: 'Admins only: send for this account' },
+  },
+};
 
 /** The JSON API under /api/v1; every route's schema is also its OpenAPI description. */
 export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -49,24 +69,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     schema: {
       summary: 'Send an SMS: the same options and rules as the X-SMS-* mail headers', tags: ['messages'],
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'A retry with the same key sends nothing again and answers with the first ids' } } },
-      body: {
-        type: 'object', additionalProperties: false, required: ['to', 'text'],
-        properties: {
-          to: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }], description: 'Number(s): +4915112345678, 004915112345678 or national (the account\'s country)' },
-          text: { type: 'string', minLength: 1, maxLength: 10000, description: 'The SMS text; typographic characters are replaced like in mail (text.transliterate)' },
-          sendAt: { type: 'string', description: 'X-SMS-Send-At: RFC 3339 (2026-12-01T09:00:00+01:00) or RFC 5322; without offset in the account\'s time zone' },
-          senderId: { type: 'string', description: 'X-SMS-Sender-ID' },
-          notify: { type: 'string', enum: ['none', 'failure', 'delivery', 'all'], description: 'X-SMS-Notify: which confirmations confirmTo gets' },
-          validity: { type: 'string', description: 'X-SMS-Validity: 48h, 30m, 2d' },
-          reference: { type: 'string', description: 'X-SMS-Reference: your reference, for tracking and in confirmations' },
-          flash: { type: 'boolean', description: 'X-SMS-Flash' },
-          maxSegments: { type: 'integer', description: 'X-SMS-Max-Segments' },
-          blackout: { type: 'string', description: 'X-SMS-Blackout: quiet hours for this SMS, 20:00/08:00' },
-          duplicateDetection: { type: 'boolean', description: 'X-SMS-Duplicate-Detection: the same text to the same number only once within the account\'s window' },
-          confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
-          account: { type: 'string', description: 'Admins only: send for this account' },
-        },
-      },
+      body: submitBody,
       response: { 400: problem, 401: problem, 403: problem, 422: problem, 503: problem },
     },
   }, async (req, reply) => {
@@ -83,6 +86,18 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       duplicates: out.duplicates,
     });
   });
+
+  app.post<{ Body: SubmitBody }>('/messages/preview', {
+    schema: {
+      summary: 'How an SMS would be sent, sending and storing nothing (preview@ and X-SMS-Preview by mail)', tags: ['messages'],
+      description: 'The same body, checks and refusals as POST /messages. The answer: the text as it would go out, encoding (GSM7 or UCS2), '
+        + 'units, segments, perSegment and the parts; nonGsm (characters that forced UCS2) and replaced (typographic characters replaced); '
+        + 'the options as read; per number (recipients) the sender ID, notBefore, a hold for quiet hours, expiresAt, or the refusal a send would get; '
+        + 'and problem, the refusal a send of the whole text would get (empty, more segments than allowed).',
+      body: submitBody,
+      response: { 400: problem, 401: problem, 403: problem, 422: problem },
+    },
+  }, async (req) => previewSms(deps, who(req), req.body));
 
   const searchQuery = {
     type: 'object', additionalProperties: false,

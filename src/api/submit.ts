@@ -1,11 +1,13 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { addressBelongs } from '../accounts/addresses.js';
 import type { Accounts } from '../accounts/registry.js';
+import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
 import { describeOptionError, parseSmsOptions } from '../mail/options.js';
-import { draftOf } from '../mail/draft.js';
-import { sendingPolicy } from '../mail/recipient-plan.js';
+import { draftOf, type Draft } from '../mail/draft.js';
+import { previewReport, type PreviewReport } from '../mail/preview.js';
+import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
 import { dedupKey, toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
 import { parseRecipientNumber } from '../sms/number.js';
 import { errors, SmtpError } from '../smtp/errors.js';
@@ -63,13 +65,22 @@ export interface SubmitOutcome {
   duplicates: Array<{ to: string; of: string }>;
 }
 
+/** What a submit and a preview share: the caller's account, the numbers and options checked, the text analysed. */
+interface Prepared {
+  account: Account;
+  recipients: EnvelopeRecipient[];
+  now: Date;
+  draft: Draft;
+  text: ToSmsInput['text'];
+  policy: SendingPolicy;
+}
+
 /**
- * An SMS from the REST API: the same options parser, the same SMS rules
- * (buildSms), the same store and confirmations as a mail; only the way in
- * differs. Refusals are Problems carrying the sentence a mail would get.
+ * Checks a request as a mail is checked, up to the SMS itself: refusals of
+ * the request (another account, a bad number or option) are Problems
+ * carrying the sentence a mail would get.
  */
-export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBody, client: { ip: string; idempotencyKey?: string }): Promise<SubmitOutcome> {
-  const started = performance.now();
+function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
   const accountName = body.account ?? who.account;
   if (accountName !== who.account && who.role !== 'admin') throw new Problem(403, 'Forbidden', `you may only send for your account "${who.account}"`);
   const account = deps.accounts.get(accountName);
@@ -88,17 +99,28 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
     const named = parsed.errors.map((e) => describeOptionError({ ...e, option: FIELD_OF.get(e.option) ?? e.option }));
     throw new Problem(422, 'BadOption', named.join('; '));
   }
+  const text = { ...deps.config.text, maxSegments: account.maxSegments };
+  const draft = draftOf(parsed.options, '', { text: body.text, from: 'body', cuts: [] }, text);
+  return { account, recipients: recipients as EnvelopeRecipient[], now, draft, text, policy: sendingPolicy(account, deps.config.options) };
+}
+
+/**
+ * An SMS from the REST API: the same options parser, the same SMS rules
+ * (buildSms), the same store and confirmations as a mail; only the way in
+ * differs. Refusals are Problems carrying the sentence a mail would get.
+ */
+export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBody, client: { ip: string; idempotencyKey?: string }): Promise<SubmitOutcome> {
+  const started = performance.now();
+  const { account, recipients, now, draft, text, policy } = prepare(deps, who, body);
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
     // No mail: only what the SMS and its confirmations need. The options come from the fields, parsed above.
     parsed: { headers: new Map(), references: [], attachments: 0, text: body.text },
-    envelopeFrom: body.confirmTo ?? '', recipients: recipients as EnvelopeRecipient[], mailId, account: account.name, now,
+    envelopeFrom: body.confirmTo ?? '', recipients, mailId, account: account.name, now,
     remoteAddress: client.ip,
     options: { ...deps.config.options, timeZone: account.timeZone },
-    text: { ...deps.config.text, maxSegments: account.maxSegments },
-    notify: account.notify, policy: sendingPolicy(account, deps.config.options), wantsConfirmation: deps.wantsConfirmation,
+    text, notify: account.notify, policy, wantsConfirmation: deps.wantsConfirmation,
   };
-  const draft = draftOf(parsed.options, '', { text: body.text, from: 'body', cuts: [] }, input.text);
   const batch = toSms(input, draft);
   if (batch instanceof SmtpError) throw fromSmtpError(batch);
   for (const m of batch.messages) m.mail.apiUser = who.name;
@@ -122,6 +144,25 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
   for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, via: 'api' });
   const toOf = new Map(batch.messages.map((m) => [m.id, m.to]));
   return { mailId, stored, duplicates: outcome.duplicates.map((d) => ({ to: toOf.get(d.id)!, of: d.of })) };
+}
+
+/** What POST /api/v1/messages/preview answers: the mail preview's facts, less what only a mail has (what was cut from it). */
+export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source'>;
+
+/**
+ * How a submit of `body` would be sent — text as it goes out, encoding,
+ * segments and their parts, characters that forced Unicode or were
+ * replaced, per number the sender ID and time, and what a send would be
+ * refused for — storing and sending nothing (preview@ and X-SMS-Preview by
+ * mail). A request a submit would refuse as a whole (another account, a bad
+ * number or option) is refused alike; a text a submit would refuse (empty,
+ * too many segments) is the answer's `problem`, a number's refusal its
+ * recipient's `refusal`.
+ */
+export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): ApiPreview {
+  const { account, recipients, now, draft, policy } = prepare(deps, who, body);
+  const { cuts: _cuts, source: _source, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone });
+  return report;
 }
 
 function recipient(n: string, defaultCountry: string): EnvelopeRecipient | SmtpError {
