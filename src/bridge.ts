@@ -184,7 +184,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   if (config.api.enabled) {
     // A port already taken must not leave the SMTP side running half-started.
     api = await startApi({
-      config, store, accounts, users, connectors: () => pool!.status(),
+      config, store, policy, accounts, users, connectors: () => pool!.status(),
       metrics, newMailId: () => newMailId(now(), random), now, wantsConfirmation: confirmationsFor, log, storeDir: dir, operatorToken: newToken(),
       templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), cancel,
     }).catch(async (e: Error) => {

@@ -9,7 +9,10 @@ import { draftOf, type Draft } from '../mail/draft.js';
 import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
 import { dedupKey, toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
+import { admit } from '../policy/admit.js';
+import type { Policy } from '../policy/policy.js';
 import { parseRecipientNumber } from '../sms/number.js';
+import type { NumberType } from '../sms/types.js';
 import { errors, SmtpError } from '../smtp/errors.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
@@ -52,6 +55,8 @@ const FIELD_OF = new Map(Object.entries(HEADER_OF).map(([f, h]) => [h, f]));
 export interface SubmitDeps {
   config: Config;
   store: Pick<MessageStore, 'accept' | 'get'>;
+  /** The same limits as mail (src/policy/): brake, opt-out, destinations, per-number cap, rate and quota. */
+  policy: Pick<Policy, 'mailFrom' | 'recipient' | 'reserve'>;
   accounts: Pick<Accounts, 'get'>;
   newMailId: () => string;
   now: () => Date;
@@ -68,7 +73,7 @@ export interface SubmitOutcome {
 /** What a submit and a preview share: the caller's account, the numbers and options checked, the text analysed. */
 interface Prepared {
   account: Account;
-  recipients: EnvelopeRecipient[];
+  recipients: Array<EnvelopeRecipient & { type?: NumberType }>;
   now: Date;
   draft: Draft;
   text: ToSmsInput['text'];
@@ -101,7 +106,28 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
   }
   const text = { ...deps.config.text, maxSegments: account.maxSegments };
   const draft = draftOf(parsed.options, '', { text: body.text, from: 'body', cuts: [] }, text);
-  return { account, recipients: recipients as EnvelopeRecipient[], now, draft, text, policy: sendingPolicy(account, deps.config.options) };
+  return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy: sendingPolicy(account, deps.config.options) };
+}
+
+/**
+ * What RCPT TO asks of a mail, asked of every number of a request: the
+ * account stopped by the brake, an opted-out number, a country or number
+ * type the account may not send to, the per-number cap, the rate, the
+ * quota. The API takes a request whole or not at all, so any refusal
+ * refuses it, naming each number's reason; 503 when all are temporary
+ * (rate, cap: try again later), else 422.
+ */
+function checkPolicy(deps: SubmitDeps, account: Account, recipients: Prepared['recipients']): void {
+  const paused = deps.policy.mailFrom(account);
+  if (paused) throw fromSmtpError(paused);
+  const refused = recipients.flatMap((r, i) => {
+    const e = deps.policy.recipient(account, { e164: r.e164, ...(r.country ? { country: r.country } : {}), ...(r.type ? { type: r.type } : {}) }, i);
+    return e ? [e] : [];
+  });
+  if (!refused.length) return;
+  if (refused.length === 1) throw fromSmtpError(refused[0]!);
+  const temporary = refused.every((e) => e.temporary);
+  throw new Problem(temporary ? 503 : 422, temporary ? 'TryAgainLater' : 'RecipientsRefused', refused.map((e) => e.text).join('; '), { smtp: refused.map((e) => `${e.responseCode} ${e.enhancedCode}`) });
 }
 
 /**
@@ -112,6 +138,7 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
 export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBody, client: { ip: string; idempotencyKey?: string }): Promise<SubmitOutcome> {
   const started = performance.now();
   const { account, recipients, now, draft, text, policy } = prepare(deps, who, body);
+  checkPolicy(deps, account, recipients);
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
     // No mail: only what the SMS and its confirmations need. The options come from the fields, parsed above.
@@ -126,13 +153,8 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
   for (const m of batch.messages) m.mail.apiUser = who.name;
   // A retried request (the same Idempotency-Key) is what a mail server's retry with the same Message-ID is.
   batch.dedupKeys = batch.messages.map((m) => (client.idempotencyKey ? dedupKey(account.name, `api:${client.idempotencyKey}`, m.to) : undefined));
-  let outcome;
-  try {
-    outcome = await deps.store.accept(batch);
-  } catch (e) {
-    deps.log('store-write-failed', { mailId, via: 'api', error: (e as Error).message });
-    throw fromSmtpError(errors.StoreUnavailable());
-  }
+  const outcome = await admit(deps, account, batch, { mailId, via: 'api' });
+  if (outcome instanceof SmtpError) throw fromSmtpError(outcome);
   const acceptMs = Math.round(performance.now() - started);
   // As stored: a repeat by content (duplicate detection) is stored cancelled, not as built.
   const stored = batch.messages.filter((m) => outcome.stored.includes(m.id)).map((m) => deps.store.get(m.id) ?? m);
@@ -162,12 +184,18 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source'>;
 export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): ApiPreview {
   const { account, recipients, now, draft, policy } = prepare(deps, who, body);
   const { cuts: _cuts, source: _source, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone });
+  // What RCPT TO would refuse (opt-out, destination, limits), as the mail preview's RCPT would.
+  recipients.forEach((r, i) => {
+    const e = deps.policy.recipient(account, { e164: r.e164, ...(r.country ? { country: r.country } : {}), ...(r.type ? { type: r.type } : {}) }, i);
+    const row = report.recipients.find((x) => x.to === r.e164);
+    if (e && row && !row.refusal) row.refusal = `${e.responseCode} ${e.enhancedCode} ${e.text}`;
+  });
   return report;
 }
 
-function recipient(n: string, defaultCountry: string): EnvelopeRecipient | SmtpError {
+function recipient(n: string, defaultCountry: string): (EnvelopeRecipient & { type?: NumberType }) | SmtpError {
   const r = parseRecipientNumber(n, defaultCountry as CountryCode);
-  return r.ok ? { address: n, e164: r.e164, ...(r.country ? { country: r.country } : {}) } : errors.InvalidNumber(n, r.reason);
+  return r.ok ? { address: n, e164: r.e164, ...(r.country ? { country: r.country } : {}), ...(r.type ? { type: r.type } : {}) } : errors.InvalidNumber(n, r.reason);
 }
 
 function optionHeaders(body: SubmitBody): Map<string, string> {

@@ -9,6 +9,7 @@ import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
 import { toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
 import type { ReplyAddresses } from '../notify/reply-address.js';
+import { admit } from '../policy/admit.js';
 import type { Policy } from '../policy/policy.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { cancelByReply, type Cancel } from './cancel-reply.js';
@@ -97,19 +98,8 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (rcpts.preview || draft.options.preview) return preview(previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }), mailId, parsed, from, deps);
   const batch = toSms(input, draft);
   if (batch instanceof SmtpError) return batch;
-  const held = deps.policy.reserve(account, batch.messages);
-  if (held instanceof SmtpError) return held;
-  let outcome;
-  try {
-    outcome = await deps.store.accept(batch);
-  } catch (e) {
-    held.release();
-    deps.log('store-write-failed', { cid: session.id, mailId, error: (e as Error).message });
-    return errors.StoreUnavailable();
-  }
-  const suppressed = new Set(outcome.suppressed.map((d) => d.id));
-  // SMS answered as duplicates by content are stored (cancelled) but never sent: they take no rate or per-number share.
-  held.commit(batch.messages.filter((m) => outcome.stored.includes(m.id) && !suppressed.has(m.id)));
+  const outcome = await admit(deps, account, batch, { cid: session.id, mailId });
+  if (outcome instanceof SmtpError) return outcome;
   const who = { account: account.name, user: sessionUser(session)?.name, ip: session.remoteAddress };
   // acceptMs (parsing to durable) once per mail, on its first SMS: metrics observe the mail, not each recipient.
   const acceptMs = Math.round(performance.now() - started);
