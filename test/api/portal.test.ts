@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { apiBase, basic, call, cookieOf, portalLogin } from '../helpers/api.js';
@@ -33,6 +34,7 @@ P.before(async (ctx) => {
 });
 P.after(async (ctx) => {
   await ctx.b.stop();
+  await rm(ctx.b.dir, { recursive: true, force: true });
 });
 
 P('login :: without the login form\'s token it is refused; a foreign "next" never leaves the portal', async ({ b }) => {
@@ -122,6 +124,7 @@ G.before(async (ctx) => {
 });
 G.after(async (ctx) => {
   await ctx.b.stop();
+  await rm(ctx.b.dir, { recursive: true, force: true });
 });
 
 G('throttle :: three failures from one address lock it out (429), even with the right password; the problem says how long', async ({ b }) => {
