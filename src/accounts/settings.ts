@@ -32,7 +32,7 @@ export interface SettingsData {
   accounts: Record<string, Record<string, unknown>>;
   /** Users of SMTP AUTH and the portal, by user name. */
   users: Record<string, StoredUser>;
-  /** Numbers (E.164) that never receive an SMS, added with `mail2sms optout add`. */
+  /** Numbers (E.164) that never receive an SMS, added with `mail2sms optout add` or by their owner replying STOP (via: sms). */
   optout: Record<string, { addedAt: string; note?: string; via?: 'sms' }>;
   /** Accounts stopped by the fraud brake, until `mail2sms brake release`. */
   brakes: Record<string, { since: string; reason: string }>;
