@@ -48,7 +48,9 @@ const mtimeOf = (file: string) => stat(file).then((s) => s.mtimeMs, () => undefi
  * owner's process id and PID namespace, and the owner touches it every few
  * seconds. In our own namespace a lock is stale when its process is gone
  * (kill -9, power loss) or is ourselves; that is known at once, so a restart
- * is not delayed. A lock from another namespace (another container on the
+ * is not delayed. A live process that has not touched it for a stale period
+ * (its id reused after a reboot by another program) is watched for one
+ * more, and the lock taken if it stays untouched. A lock from another namespace (another container on the
  * same volume, where the same process id means nothing here) is stale only
  * when its owner has stopped touching it; the start waits that long to see.
  */
@@ -78,13 +80,21 @@ export class StoreLock {
       }
       const [held, heldNs] = (await readFile(file, 'utf8').catch(() => '')).split(' ');
       const holder = Number.parseInt(held ?? '', 10);
+      const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
       if (holder > 0 && ns && heldNs === ns) {
-        if (holder !== pid && alive(holder)) throw new StoreInUse(dir, holder);
+        if (holder !== pid && alive(holder)) {
+          // After a reboot the id may belong to another program now, which never touches the lock: a running bridge
+          // does every heartbeat. Only a lock left untouched for a stale period is watched for one more before it is taken.
+          const seen = await mtimeOf(file);
+          if (seen === undefined || Date.now() - seen < staleMs) throw new StoreInUse(dir, holder);
+          await sleep(staleMs + 50);
+          if ((await mtimeOf(file)) !== seen) throw new StoreInUse(dir, holder);
+        }
       } else {
         // Another namespace, or a lock still being written by a start at this very moment: only its heartbeat tells.
         const seen = await mtimeOf(file);
         if (seen !== undefined && Date.now() - seen < staleMs) {
-          await (o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(staleMs - (Date.now() - seen) + 50);
+          await sleep(staleMs - (Date.now() - seen) + 50);
           const later = await mtimeOf(file);
           if (later !== undefined && later !== seen) throw new StoreInUse(dir, holder, true);
         }

@@ -55,6 +55,35 @@ L('held by a running process :: StoreInUse naming the directory and the process;
   }
 });
 
+L('a live process that never touches the lock (its id reused after a reboot) :: taken over after one more stale period without a touch', async ({ dir }) => {
+  const other = sleeper();
+  try {
+    const file = join(dir, 'lock');
+    await writeFile(file, `${other.pid} ${NS} before-the-reboot\n`);
+    await utimes(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const waits: number[] = [];
+    const lock = await StoreLock.acquire(dir, { staleMs: 5000, sleep: async (ms) => void waits.push(ms) });
+    assert.equal(waits, [5050], 'watched one stale period');
+    assert.is((await readFile(file, 'utf8')).split(' ').slice(0, 2).join(' '), `${process.pid} ${NS}`);
+    await lock.release();
+  } finally {
+    await other.stop();
+  }
+});
+
+L('a live process whose lock is old but gets touched while we watch (a bridge busy for a while) :: StoreInUse', async ({ dir }) => {
+  const other = sleeper();
+  try {
+    const file = join(dir, 'lock');
+    await writeFile(file, `${other.pid} ${NS} busy\n`);
+    await utimes(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const touch = async () => utimes(file, new Date(), new Date());
+    await StoreLock.acquire(dir, { staleMs: 5000, sleep: touch }).then(() => assert.unreachable('took a lock that is alive'), (e: Error) => assert.instance(e, StoreInUse));
+  } finally {
+    await other.stop();
+  }
+});
+
 /** Stale locks are taken over at once: none of these waits to see a heartbeat. */
 const STALE: Array<[string, () => Promise<string>, boolean]> = [
   ['of a process in this namespace that is gone (kill -9)', async () => `${await endedPid()} ${NS} old\n`, false],
