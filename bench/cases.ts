@@ -23,6 +23,8 @@ export interface BenchContext {
   postfix?: PostfixInstance;
   /** Extra node options for the bridge process (e.g. --cpu-prof). */
   nodeArgs: string[];
+  /** --cpu-prof options when profiling (--profile), also for a peer's own process; else empty. */
+  profileArgs: string[];
   /** Config merged over the bench defaults (e.g. another store dir layout). */
   say(msg: string): void;
 }
@@ -169,6 +171,8 @@ export interface EndToEnd {
   sysMsPerSms: number;
   /** CPU time per SMS of the peer's own process (the SMSC simulator), which shares the machine's cores with the bridge. */
   peerCpuMsPerSms?: number;
+  /** The system-call part of it. */
+  peerSysMsPerSms?: number;
 }
 
 /** Mail in → connector → report → confirmation written, for `mails` mails sent as fast as accepted; `peer` instead of ctx.peer. */
@@ -187,9 +191,9 @@ export async function endToEnd(ctx: BenchContext, mails: number, peer = ctx.peer
     const out: EndToEnd = {
       mails, acceptPerSecond: (mails * 1000) / r.elapsedMs, smsPerSecond: mails / seconds,
       submittedPerSecond: mails / submitted, peakMb: (await b.run.memory()).peakMb, ...cpuPer(cpu0, await b.run.cpuMs(), mails),
-      ...(peer0 && peer1 ? { peerCpuMsPerSms: (peer1.total - peer0.total) / mails } : {}),
+      ...(peer0 && peer1 ? { peerCpuMsPerSms: (peer1.total - peer0.total) / mails, peerSysMsPerSms: (peer1.sys - peer0.sys) / mails } : {}),
     };
-    const peerCpu = out.peerCpuMsPerSms === undefined ? '' : `, ${out.peerCpuMsPerSms.toFixed(2)} ms ${peer.kind} peer CPU per SMS`;
+    const peerCpu = out.peerCpuMsPerSms === undefined ? '' : `, ${out.peerCpuMsPerSms.toFixed(2)} ms ${peer.kind} peer CPU per SMS (${out.peerSysMsPerSms!.toFixed(2)} system)`;
     ctx.say(`  end to end (${peer.kind}): ${out.smsPerSecond.toFixed(0)} SMS/s confirmed (${out.acceptPerSecond.toFixed(0)}/s accepted, ${out.submittedPerSecond.toFixed(0)}/s submitted), ${out.cpuMsPerSms.toFixed(2)} ms bridge CPU per SMS (${out.sysMsPerSms.toFixed(2)} system)${peerCpu}, peak RSS ${out.peakMb} MB`);
     return out;
   } finally {

@@ -24,7 +24,7 @@ export interface Peer {
   /** The bridge config's one entry of `connectors`. */
   connector: Record<string, unknown>;
   /** CPU time the peer's own process used so far (user + system, ms); undefined for the in-process simulator. */
-  cpuMs?: () => Promise<{ total: number }>;
+  cpuMs?: () => Promise<{ sys: number; total: number }>;
   stop(): Promise<void>;
 }
 
@@ -35,11 +35,12 @@ export function smppConnectorConfig(port: number): Record<string, unknown> {
   return { name: 'smpp', type: 'smpp', smpp: { host: '127.0.0.1', port, systemId: 'test', password: 'secret' } };
 }
 
-export async function startPeer(kind: PeerKind): Promise<Peer> {
+/** `nodeArgs`: extra node options for the SMSC simulator's process (--profile passes --cpu-prof: its CPU counts too). */
+export async function startPeer(kind: PeerKind, nodeArgs: string[] = []): Promise<Peer> {
   if (kind === 'simulator') {
     return { kind, connector: { name: 'simulator', type: 'simulator' }, stop: async () => undefined };
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', SMSC_SIM, '--port', '0', '--receipt-delay-ms', '500', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SMSC_SIM, '--port', '0', '--receipt-delay-ms', '500', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-4096)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

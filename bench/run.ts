@@ -6,7 +6,7 @@
  * table with same-run ratios, writes the JSON to bench/out/ and the table to
  * bench/RESULTS.md. --quick: fewer mails and one round, for trying it.
  * --scale: also the issue's scale targets (bench/scale.ts), which take minutes.
- * --profile: the bridge runs with --cpu-prof (profiles in bench/out/profiles).
+ * --profile: the bridge and the SMSC simulator peer run with --cpu-prof (profiles in bench/out/profiles).
  * --only accept,alone,latency,e2e,e2e-smpp: a subset of the basic figures (for profiling one);
  *   e2e-smpp is end to end once more over the SMPP peer (skipped when --peer smpp made e2e that already).
  * --parts history,queued: a subset of the scale figures.
@@ -100,7 +100,7 @@ async function basic(ctx: BenchContext, only: Set<string>, result: Record<string
   }
   if (only.has('e2e-smpp') && ctx.peer.kind !== 'smpp') {
     ctx.say('end to end over SMPP (bench/peer.ts):');
-    const peer = await startPeer('smpp');
+    const peer = await startPeer('smpp', ctx.profileArgs);
     const smpp = await endToEnd(ctx, n(10000, 2000), peer).finally(() => peer.stop());
     result.endToEndSmpp = smpp;
     peaks.push(smpp.peakMb);
@@ -140,11 +140,12 @@ async function main(): Promise<void> {
   };
   const say = (m: string) => console.log(m);
   say(`mail2sms bench (${quick ? 'quick' : 'full'}); work dir ${work}; machine busy ${info.busyBeforeCores!.toFixed(2)} of ${info.cpus} cores before start`);
-  const peer = await startPeer(values.peer as PeerKind);
+  const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'profiles')}`] : [];
+  const peer = await startPeer(values.peer as PeerKind, profileArgs);
   const postfix = await startPostfix(POSTFIX_PORT, 'sms.localhost');
   const ctx: BenchContext = {
-    quick, rounds: Number(values.rounds ?? (quick ? 1 : 3)), work, sourceFile: join(work, 'mail.txt'), peer, postfix,
-    nodeArgs: [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'profiles')}`] : []), ...values['node-args']!.split(/[ ,]+/).filter(Boolean)], say,
+    quick, rounds: Number(values.rounds ?? (quick ? 1 : 3)), work, sourceFile: join(work, 'mail.txt'), peer, postfix, profileArgs,
+    nodeArgs: [...profileArgs, ...values['node-args']!.split(/[ ,]+/).filter(Boolean)], say,
   };
   await writeFile(ctx.sourceFile, sourceFile());
   const rows: Row[] = [];
