@@ -5,7 +5,7 @@
  * ratio. Each bridge first gets a short warm-up, as a long-running server is
  * warm.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBridge, treeCpuMs, type BridgeRun } from './bridge.js';
 import { percentile, runClosed, runOpen, type MailSpec } from './loadgen.js';
@@ -52,9 +52,15 @@ export async function freshBridge(ctx: BenchContext, over: { store?: Record<stri
   }, ctx.nodeArgs);
   return {
     run, dir,
+    /**
+     * Stops the bridge; its directory stays until the run ends (run.ts removes ctx.work).
+     * Deleting it here made the next case slower: ext4 without a journal (as on this
+     * project's machines) passes over every recently freed inode of the group at each
+     * file creation (recently_deleted() under ext4_create in `perf`), so the thousands
+     * of files one case deleted cost the next case's outbox ~0.3 ms of system time per SMS.
+     */
     async done() {
       await run.stop();
-      if (!over.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }
