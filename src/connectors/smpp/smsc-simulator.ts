@@ -12,6 +12,7 @@ import smpp from 'smpp';
 import { senderAddress } from './address.js';
 import { encodeGsm7Unpacked } from './encode.js';
 import { tapRawPdus } from './raw-tap.js';
+import { TurnCork } from './turn-cork.js';
 import { decodeText, readSubmitSm, splitUdh, type RawSubmit } from './submit-pdu.js';
 import { Reassembler, type ReassembledMessage } from './reassembly.js';
 import { MESSAGE_STATE, receiptText, wantsReceipt, type ReceiptStat } from './receipt-build.js';
@@ -26,6 +27,8 @@ interface Peer {
   id: number;
   session: smpp.Session;
   rawPdu: () => Buffer | undefined;
+  /** submit_sm_resp and receipts go out batched per turn, as the connector writes (turn-cork.ts). */
+  cork: TurnCork;
   systemId?: string;
   mode?: BindMode;
   /** Receipts sent on this connection and not answered yet. */
@@ -94,7 +97,13 @@ export class SmscSimulator {
 
   /** Destroys every connection at once, without unbind: a crashed or unplugged SMSC. */
   dropNow(): void {
-    for (const peer of this.peers) peer.session.destroy();
+    for (const peer of this.peers) this.destroy(peer);
+  }
+
+  /** Closes a connection at once; what this turn wrote goes out first, as it would have unbatched. */
+  private destroy(peer: Peer): void {
+    peer.cork.flush();
+    peer.session.destroy();
   }
 
   /** Sends up to `count` receipts kept back by behaviour.holdReceipts, oldest first; returns how many. */
@@ -149,7 +158,7 @@ export class SmscSimulator {
   }
 
   private accept(session: smpp.Session): void {
-    const peer: Peer = { id: this.nextPeer++, session, rawPdu: tapRawPdus(session.socket), unanswered: new Set() };
+    const peer: Peer = { id: this.nextPeer++, session, rawPdu: tapRawPdus(session.socket), cork: new TurnCork(session.socket), unanswered: new Set() };
     this.peers.add(peer);
     // Without an 'error' listener a reset by the peer would crash the process.
     session.on('error', (err: Error) => this.log('peer-error', { peer: peer.id, err: err.message }));
@@ -181,8 +190,10 @@ export class SmscSimulator {
   }
 
   private onSubmit(peer: Peer, pdu: smpp.PDU): void {
-    const reply = (status: number, fields: smpp.Fields = {}): void =>
-      void peer.session.send(pdu.response(status === 0 ? fields : { command_status: status }));
+    const reply = (status: number, fields: smpp.Fields = {}): void => {
+      peer.cork.hold();
+      peer.session.send(pdu.response(status === 0 ? fields : { command_status: status }));
+    };
     if (peer.mode !== 'trx' && peer.mode !== 'tx') return reply(SMPP_STATUS.RINVBNDSTS);
     const raw = peer.rawPdu();
     if (!raw || raw.readUInt32BE(12) !== pdu.sequence_number) {
@@ -226,7 +237,7 @@ export class SmscSimulator {
     if (b.dropAfterSubmits !== undefined && b.dropAfterSubmits-- <= 0) {
       b.dropAfterSubmits = undefined;
       this.log('drop', { peer: peer.id });
-      peer.session.destroy();
+      this.destroy(peer);
       return undefined;
     }
     if (b.stall) return undefined;
@@ -301,6 +312,7 @@ export class SmscSimulator {
     const { receipt } = p;
     peer.unanswered.add(p);
     receipt.deliveries++;
+    peer.cork.hold();
     peer.session.deliver_sm(p.pdu, (resp) => {
       peer.unanswered.delete(p);
       receipt.acked = resp.command_status === SMPP_STATUS.ROK;

@@ -246,6 +246,21 @@ misbehave('smsc-sim :: drop after 1 submit :: second unanswered, socket closed; 
   assert.is((await call(again, 'submit_sm', gsmSubmit('4915100000001', 'c'))).command_status, 0);
 });
 
+misbehave('smsc-sim :: drop after 2 submits sent together :: the answers written before the drop still go out first', async (ctx) => {
+  // The three usually arrive in one read: the simulator answers the first two in the turn it drops the
+  // connection in, and its writes are batched per turn (turn-cork.ts), so they must be flushed before it.
+  ctx.sim.set({ dropAfterSubmits: 2 });
+  const peer = await bound(ctx);
+  const answers = ['a', 'b', 'c'].map((t) => {
+    const r = { status: undefined as number | undefined };
+    void call(peer, 'submit_sm', gsmSubmit('4915100000001', t)).then((resp) => (r.status = resp.command_status));
+    return r;
+  });
+  await peer.closed;
+  assert.equal(answers.map((a) => a.status), [0, 0, undefined]);
+  assert.equal(ctx.sim.received.map((r) => r.status), [0, 0, undefined]);
+});
+
 misbehave('smsc-sim :: dropNow :: every connection closes', async (ctx) => {
   const [a, b] = [await bound(ctx), await bound(ctx)];
   ctx.sim.dropNow();
