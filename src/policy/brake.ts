@@ -36,6 +36,8 @@ export class Brake {
   private readonly lifted: Array<(account: string) => void> = [];
   private file?: FileHandle;
   private writes: Promise<unknown> = Promise.resolve();
+  /** Known-number lines not handed to a write yet (see append). */
+  private unwritten = '';
 
   constructor(private readonly o: BrakeOptions) {}
 
@@ -140,9 +142,21 @@ export class Brake {
     return s;
   }
 
+  /**
+   * One write at a time, taking every line that came while the one before
+   * was under way: under load that is many mails' numbers per write, where a
+   * write per mail cost the event loop a thread-pool round trip each.
+   */
   private append(lines: string): void {
-    const file = this.file;
-    if (!file) return;
-    this.writes = this.writes.then(() => file.appendFile(lines)).catch((e: Error) => this.o.log('brake-known-write-failed', { error: e.message }));
+    if (!this.file) return;
+    const first = this.unwritten === '';
+    this.unwritten += lines;
+    if (first) this.writes = this.writes.then(() => this.writeUnwritten());
+  }
+
+  private async writeUnwritten(): Promise<void> {
+    const lines = this.unwritten;
+    this.unwritten = '';
+    await this.file?.appendFile(lines).catch((e: Error) => this.o.log('brake-known-write-failed', { error: e.message }));
   }
 }

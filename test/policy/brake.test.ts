@@ -53,6 +53,21 @@ B('new numbers :: outside the window they do not add up; numbers known before a 
   assert.is(ctx.brake.pausedReason('acme'), undefined, 'only one of them is new');
 });
 
+B('new numbers :: numbers learnt while a write of the known file is under way go into the next one: every line once, in order', async (ctx) => {
+  const off = { ...LIMITS, newNumbersPerWindow: 0 };
+  const numbers = Array.from({ length: 50 }, (_, i) => `+49151${String(i).padStart(8, '0')}`);
+  for (const [i, n] of numbers.entries()) {
+    ctx.brake.accepted(i % 2 ? 'beta' : 'acme', [n], off);
+    if (i % 7 === 0) await new Promise((r) => setImmediate(r)); // some while a write is running, some not
+  }
+  await ctx.brake.close();
+  const lines = (await readFile(join(ctx.dir, 'known.tsv'), 'utf8')).split('\n').filter(Boolean);
+  assert.equal(lines, numbers.map((n, i) => `${i % 2 ? 'beta' : 'acme'}\t${n}`));
+  ctx.brake = await open(ctx);
+  ctx.brake.accepted('acme', [numbers[0]!, '+4915199999999'], { ...LIMITS, newNumbersPerWindow: 2 });
+  assert.is(ctx.brake.pausedReason('acme'), undefined, 'only one of them is new after the restart');
+});
+
 B('failures :: half of at least minOutcomes failed engages it; fewer outcomes do not count yet', (ctx) => {
   for (const failed of [true, true, true]) ctx.brake.outcome('acme', failed, LIMITS);
   assert.is(ctx.brake.pausedReason('acme'), undefined);
