@@ -1,8 +1,8 @@
 import { watchFile, unwatchFile } from 'node:fs';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
-import { replaceFile } from '../store/durable.js';
+import { readStateFile, replaceFile } from '../store/durable.js';
 
 /**
  * The small state operators change at run time — account defaults edited
@@ -51,19 +51,14 @@ class SettingsFile implements Adapter<SettingsData> {
   constructor(private readonly file: string) {}
 
   async read(): Promise<SettingsData | null> {
-    const text = await readFile(this.file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return null;
-      throw e;
-    });
-    if (text === null) return null;
+    let data: SettingsData | undefined;
     try {
-      const data = JSON.parse(text) as SettingsData;
-      if (data.version !== 1 || typeof data.accounts !== 'object' || data.accounts === null) throw new Error('unknown format');
-      // Sections added after a file was first written start empty.
-      return { ...structuredClone(EMPTY), ...data };
+      data = await readStateFile<SettingsData>(this.file, 'accounts');
     } catch (e) {
       throw new SettingsCorruptError(this.file, (e as Error).message);
     }
+    // Sections added after a file was first written start empty.
+    return data ? { ...structuredClone(EMPTY), ...data } : null;
   }
 
   write(data: SettingsData): Promise<void> {

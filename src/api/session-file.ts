@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
-import { replaceFile } from '../store/durable.js';
+import { readStateFile, replaceFile } from '../store/durable.js';
 
 /**
  * The portal's and the API's logins as kept across restarts
@@ -25,15 +24,8 @@ export class SessionsFile implements Adapter<SessionsData> {
   constructor(private readonly file: string, private readonly onUnreadable: (detail: string) => void) {}
 
   async read(): Promise<SessionsData | null> {
-    const text = await readFile(this.file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return null;
-      throw e;
-    });
-    if (text === null) return null;
     try {
-      const data = JSON.parse(text) as SessionsData;
-      if (data.version !== 1 || typeof data.sessions !== 'object' || data.sessions === null) throw new Error('unknown format');
-      return data;
+      return (await readStateFile<SessionsData>(this.file, 'sessions')) ?? null;
     } catch (e) {
       this.onUnreadable((e as Error).message);
       return null;

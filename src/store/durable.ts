@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fdatasync as fdatasyncCallback, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { appendFile, open, rename, rm } from 'node:fs/promises';
+import { appendFile, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -47,6 +47,23 @@ export async function replaceFile(file: string, data: string | Uint8Array | Iter
     throw err;
   }
   await fsyncDir(dirname(file));
+}
+
+/**
+ * Reads a small state file written by replaceFile: undefined when there is
+ * none yet; its JSON when it holds `version` 1 and an object under `section`;
+ * throws (with why) otherwise, and the caller decides whether that stops it.
+ */
+export async function readStateFile<T extends { version: number }>(file: string, section: keyof T & string): Promise<T | undefined> {
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (text === undefined) return undefined;
+  const data = JSON.parse(text) as T;
+  const part = (data as Record<string, unknown> | null)?.[section];
+  if (data?.version !== 1 || typeof part !== 'object' || part === null) throw new Error('unknown format');
+  return data;
 }
 
 /** Appends to `file` and fdatasyncs it. */
