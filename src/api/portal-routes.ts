@@ -47,9 +47,10 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
 
   /** A form post must come from our own page: the session's CSRF token, and our origin when the browser names one. */
   const checkForm = (req: FastifyRequest, body: Form) => {
-    // Host only: behind a TLS proxy the browser says https while we are spoken to in http.
+    // Host only: behind a TLS proxy the browser says https while we are spoken to in http. req.host is the
+    // X-Forwarded-Host of a proxy listed in api.trustProxy (a proxy may send its own Host), else the Host header.
     const origin = req.headers.origin;
-    if (origin && origin !== 'null' && hostOf(origin) !== req.headers.host) throw new Problem(403, 'Forbidden', 'this form was sent from another site');
+    if (origin && origin !== 'null' && hostOf(origin) !== req.host) throw new Problem(403, 'Forbidden', 'this form was sent from another site');
     if (origin === 'null') throw new Problem(403, 'Forbidden', 'this form was sent from a page without an origin');
     if (req.authBy !== 'cookie' || !req.csrf || !sameSecret(body._csrf ?? '', req.csrf)) {
       throw new Problem(403, 'Forbidden', 'the form has expired or did not come from this portal; reload the page and try again');
