@@ -1,0 +1,35 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeGsm7Unpacked } from '../../../src/connectors/smpp/encode.js';
+import { receiptOf } from '../../../src/connectors/smpp/receipt-in.js';
+import type { RawSubmit } from '../../../src/connectors/smpp/submit-pdu.js';
+
+/** What a deliver_sm means: a receipt, a handset's reply, or neither (pure; table of cases). */
+const R = suite('smpp deliver_sm meaning');
+
+const sm = (o: Partial<RawSubmit>): RawSubmit => ({
+  sequence: 1, source: { ton: 1, npi: 1, addr: '4915112345678' }, destination: { ton: 3, npi: 0, addr: '80888' },
+  esmClass: 0, validityPeriod: '', registeredDelivery: 0, dataCoding: 0, octets: encodeGsm7Unpacked('STOP'), viaPayload: false, tlvs: new Map(), ...o,
+});
+const ucs2 = (text: string) => Buffer.from(text, 'utf16le').swap16();
+
+const CASES: Array<[string, RawSubmit, Record<string, unknown>]> = [
+  ['a GSM reply from an international number', sm({}), { kind: 'mo', from: '+4915112345678', to: '80888', text: 'STOP' }],
+  ['a UCS-2 reply', sm({ dataCoding: 8, octets: ucs2('Stopp 🙏') }), { kind: 'mo', from: '+4915112345678', to: '80888', text: 'Stopp 🙏' }],
+  ['a part of a long reply: the UDH is cut', sm({ esmClass: 0x40, octets: Buffer.concat([Buffer.from([5, 0, 3, 7, 2, 1]), encodeGsm7Unpacked('STOP bitte')]) }), { kind: 'mo', from: '+4915112345678', to: '80888', text: 'STOP bitte' }],
+  ['a sender written with 00 and TON unknown', sm({ source: { ton: 0, npi: 1, addr: '004915112345678' } }), { kind: 'mo', from: '+4915112345678', to: '80888', text: 'STOP' }],
+  ['a national sender (TON 2) stays as it came, for the default country', sm({ source: { ton: 2, npi: 1, addr: '015112345678' } }), { kind: 'mo', from: '015112345678', to: '80888', text: 'STOP' }],
+];
+for (const [what, pdu, want] of CASES) R(`reply :: ${what}`, () => assert.equal(receiptOf(pdu), want));
+
+R('neither :: another message type (esm_class 0x08, intermediate notification) and binary data are not replies', () => {
+  assert.is(receiptOf(sm({ esmClass: 0x08 })).kind, 'other');
+  assert.is(receiptOf(sm({ dataCoding: 0x04, octets: Buffer.from([1, 2, 3]) })).kind, 'other');
+});
+
+R('receipt :: esm_class 0x04 is still read as a receipt', () => {
+  const text = 'id:ABC123 sub:001 dlvrd:001 submit date:2611291200 done date:2611291201 stat:DELIVRD err:000 text:STOP';
+  assert.is(receiptOf(sm({ esmClass: 0x04, octets: Buffer.from(text, 'latin1') })).kind, 'receipt');
+});
+
+R.run();
