@@ -121,7 +121,7 @@ function checkPolicy(deps: SubmitDeps, account: Account, recipients: Prepared['r
   const paused = deps.policy.mailFrom(account);
   if (paused) throw fromSmtpError(paused);
   const refused = recipients.flatMap((r, i) => {
-    const e = deps.policy.recipient(account, { e164: r.e164, ...(r.country ? { country: r.country } : {}), ...(r.type ? { type: r.type } : {}) }, i);
+    const e = deps.policy.recipient(account, r, i);
     return e ? [e] : [];
   });
   if (!refused.length) return;
@@ -186,7 +186,7 @@ export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): 
   const { cuts: _cuts, source: _source, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone });
   // What RCPT TO would refuse (opt-out, destination, limits), as the mail preview's RCPT would.
   recipients.forEach((r, i) => {
-    const e = deps.policy.recipient(account, { e164: r.e164, ...(r.country ? { country: r.country } : {}), ...(r.type ? { type: r.type } : {}) }, i);
+    const e = deps.policy.recipient(account, r, i);
     const row = report.recipients.find((x) => x.to === r.e164);
     if (e && row && !row.refusal) row.refusal = `${e.responseCode} ${e.enhancedCode} ${e.text}`;
   });

@@ -211,7 +211,7 @@ export class SmppConnector implements Connector {
         return 0;
       }
       // Answered once every listener stored what it decided (a STOP on the opt-out list); refused, to come again, if one could not.
-      return this.answers.after(Promise.all(this.inbound.map((l) => l({ ...m, at: new Date() }))));
+      return this.answers.after(Promise.all(this.inbound.map((l) => l({ ...m, at: this.now() }))));
     }
     if (receipt.kind === 'other') {
       this.log('smpp-deliver-ignored', { connector: this.name, reason: receipt.reason });
