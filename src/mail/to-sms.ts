@@ -153,10 +153,21 @@ function dsnOf(env: ToSmsInput['dsn'], rcpt: EnvelopeRecipient['dsn']): DsnReque
 
 /** A mail server retrying after a lost reply sends the same Message-ID to the same recipient again. */
 export function dedupKey(account: string, messageId: string, e164: string): string {
-  return createHash('sha256').update(`${account}\n${messageId.trim().toLowerCase()}\n${e164}`).digest('base64url').slice(0, 22);
+  return shortDigest(`${account}\n${messageId.trim().toLowerCase()}\n${e164}`);
 }
 
 /** Duplicate detection by content: the same text from the same sender address to the same number. */
 export function contentKey(account: string, sender: string, e164: string, text: string): string {
-  return createHash('sha256').update(`content\n${account}\n${sender}\n${e164}\n${text}`).digest('base64url').slice(0, 22);
+  return shortDigest(`content\n${account}\n${sender}\n${e164}\n${text}`);
+}
+
+/**
+ * The first 22 characters (132 bits) of the SHA-256's base64url, as a string
+ * of its own. A plain `.slice(0, 22)` is a V8 sliced string that keeps the whole
+ * 43-character encoding alive behind it: ~100 instead of ~40 bytes for every
+ * key the store remembers over its duplicate window (100,000 keys for a
+ * month-end run). The copy through latin1 costs well under a microsecond.
+ */
+function shortDigest(data: string): string {
+  return Buffer.from(createHash('sha256').update(data).digest('base64url').slice(0, 22), 'latin1').toString('latin1');
 }
