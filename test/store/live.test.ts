@@ -7,20 +7,7 @@ import { JournalStore } from '../../src/store/journal-store.js';
 import { LiveMessages } from '../../src/store/live.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import type { SnapshotData } from '../../src/store/snapshot.js';
-
-const T0 = new Date('2026-11-23T10:00:00Z');
-const at = (min: number) => new Date(T0.getTime() + min * 60_000).toISOString();
-
-function sms(id: string, over: Partial<SmsMessage> = {}): SmsMessage {
-  return {
-    id, mailId: id.split('.')[0], account: 'default', to: '+4915112345678', text: `Erinnerung ${id}: bitte zahlen Sie bis Freitag.`, encoding: 'GSM7', segments: 1,
-    mail: { envelopeFrom: 'clerk@acme.test', rcptTo: '+4915112345678@sms.localhost', receivedAt: T0.toISOString() },
-    notify: 'final', status: 'accepted', history: [{ status: 'accepted', at: T0.toISOString() }], attempts: 0, notBefore: T0.toISOString(), confirmations: [], ...over,
-  };
-}
-const tomorrow = (id: string) => sms(id, {
-  sendAt: at(24 * 60), notBefore: at(24 * 60), confirmations: [{ stage: 'accepted', attempts: 0, notBefore: T0.toISOString() }],
-});
+import { at, dispatch, json, openStore, sms, T0, tomorrow, waitUntil } from '../helpers/store.js';
 
 const S = suite<{ dir: string }>('store live (queued far ahead leave memory)');
 S.before.each(async (ctx) => {
@@ -30,12 +17,7 @@ S.after.each(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
-const open = async (dir: string, clock = { now: T0 }, log?: (evt: string, data: Record<string, unknown>) => void) => {
-  const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72, now: () => clock.now, log });
-  await s.open();
-  return s;
-};
-const json = (m: unknown) => JSON.parse(JSON.stringify(m)) as unknown;
+const open = openStore;
 
 S('far ahead :: leaves memory only once its acceptance confirmation is sent; due soon or now it stays', async ({ dir }) => {
   const s = await open(dir);
@@ -91,15 +73,6 @@ S('far ahead :: spooled ones go into the snapshot (compaction) and come back fro
   assert.is(c.get('Q7.1')!.confirmations[0].where, '/outbox/Q7.1.eml');
   await c.close();
 });
-
-/** What the dispatcher does with what is due: hands it over (submitting, then submitted) and notes it as sent. */
-async function dispatch(s: JournalStore, now: Date, sent: string[]): Promise<void> {
-  for (const m of s.due(now, 5000)) {
-    await s.transition(m.id, { event: { status: 'submitting', at: now.toISOString() } });
-    await s.transition(m.id, { event: { status: 'submitted', at: now.toISOString(), connector: 'sim' } });
-    sent.push(m.id);
-  }
-}
 
 S('1,000 scheduled :: they leave memory, one is cancelled, and through restarts every other one is due at its time, once', async ({ dir }) => {
   const minutes = (i: number) => (i % 2 ? 24 * 60 : 48 * 60);
@@ -234,10 +207,6 @@ S('a spooled message cannot be read back when a change comes :: the store stops 
   assert.is(again.get('B.1'), undefined);
   await again.close();
 });
-
-const waitUntil = async (ok: () => boolean) => {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-};
 
 const L = suite<{ dir: string }>('store live spool files');
 L.before.each(async (ctx) => {
