@@ -1,5 +1,6 @@
 import { closeSync, constants, ftruncate, mkdirSync, openSync, readSync, write } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 
 /**
  * An append-only scratch file for the JSON of queued SMS that wait for a
@@ -12,10 +13,18 @@ import { join } from 'node:path';
  * live entries are copied over (live.ts does that) and the old file is
  * emptied. A location packs the file, the offset and the length of an entry
  * into one number, so that memory holds one number per spooled SMS.
+ *
+ * An entry is its JSON behind the JSON's CRC-32 (8 hex digits). Nothing here
+ * is fsynced, so a page lost to a write-back error, a file cut short or
+ * bytes written over by anything else are to be expected; the checksum finds
+ * the damage that still parses as JSON (a changed letter of the SMS text),
+ * which must never be taken for the message (see live.ts for what is done).
  */
 
 /** Entries longer than this stay in memory. */
 export const MAX_ENTRY = 0xffff;
+/** The checksum in front of each entry's JSON. */
+const SUM = 8;
 const MAX_OFFSET = 2 ** 36; // with 16 bits of length and 1 of file, a location stays below 2^53
 /** A file is rotated when it is at least this big (by default) and more than half of it is dead. */
 const ROTATE_BYTES = 64 * 1024 * 1024;
@@ -74,7 +83,8 @@ export class Spool {
    * a read can find it. Undefined when the entry is too long or the file full.
    */
   append(json: string): { loc: Loc; written: Promise<void> } | undefined {
-    const buf = Buffer.from(json + '\n', 'utf8');
+    const buf = Buffer.from(`${'0'.repeat(SUM)}${json}\n`, 'utf8');
+    buf.write(checksum(buf.subarray(SUM, -1)), 'latin1');
     const file = this.current;
     const offset = this.size[file];
     if (buf.length - 1 > MAX_ENTRY || offset + buf.length > MAX_OFFSET) return undefined;
@@ -85,16 +95,18 @@ export class Spool {
     return { loc: pack(file, offset, buf.length - 1), written };
   }
 
-  /** The JSON at `loc` (a synchronous read: from the page cache, as a rule). */
+  /** The JSON at `loc` (a synchronous read: from the page cache, as a rule); throws when it cannot be read or is damaged. */
   read(loc: Loc): string {
     const buf = Buffer.allocUnsafe(lengthOf(loc));
     let got = 0;
     while (got < buf.length) {
       const n = readSync(this.fds[fileOf(loc)], buf, got, buf.length - got, offsetOf(loc) + got);
-      if (n === 0) throw new Error(`spool entry at ${offsetOf(loc)} is cut short`);
+      if (n === 0) throw new Error(`spool entry at ${fileOf(loc)}.jsonl:${offsetOf(loc)} is cut short`);
       got += n;
     }
-    return buf.toString('utf8');
+    const body = buf.subarray(SUM);
+    if (buf.toString('latin1', 0, SUM) !== checksum(body)) throw new Error(`spool entry at ${fileOf(loc)}.jsonl:${offsetOf(loc)} is damaged (checksum)`);
+    return body.toString('utf8');
   }
 
   /** Nobody points to `loc` any more. */
@@ -157,6 +169,10 @@ export class Spool {
       }
     }));
   }
+}
+
+function checksum(json: Buffer): string {
+  return crc32(json).toString(16).padStart(SUM, '0');
 }
 
 function writeAt(fd: number, buf: Buffer, off: number, position: number): Promise<number> {
