@@ -4,6 +4,7 @@ import { appendToArchive } from './archive.js';
 import { DueIndex } from './due-index.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { LiveMessages } from './live.js';
+import { change, type Rec } from './records.js';
 import { Snapshot, type SnapshotData } from './snapshot.js';
 import { UsageIndex } from './usage.js';
 import {
@@ -30,12 +31,6 @@ import {
  * scratch spool (live.ts), a cache emptied at every start: the journal and
  * the snapshot, which holds them too, stay the truth.
  */
-
-type Rec =
-  // ckeys: content keys with their own end of window (absent in journals written before duplicate detection by content)
-  | { seq: number; t: 'accept'; msgs: SmsMessage[]; keys: Array<string | null>; until: number; ckeys?: Array<[string, number] | null> }
-  | { seq: number; t: 'status'; id: string } & Transition
-  | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string };
 
 /** Final statuses of SMS that never reached the phone. */
 const UNSENT: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
@@ -292,25 +287,13 @@ export class JournalStore implements MessageStore {
         const content = r.ckeys?.[i];
         if (content) this.dedup.set(content[0], { id: m.id, until: content[1], content: true });
       });
-    } else if (r.t === 'status') {
+    } else {
       const m = this.live.take(r.id);
       if (!m) return;
       // Cancelled before any connector was ever asked to take it: it is never sent, so the quota gets its segments back (after
       // an attempt it keeps counting: an uncertain submit may have reached the carrier).
-      if (r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
-      m.status = r.event.status;
-      m.history.push(r.event);
-      if (r.attempts !== undefined) m.attempts = r.attempts;
-      if (r.notBefore !== undefined) m.notBefore = r.notBefore;
-      if (r.confirm) m.confirmations.push({ stage: r.event.status, attempts: 0, notBefore: r.event.at });
-      this.track(m);
-    } else {
-      const m = this.live.take(r.id);
-      const c = m?.confirmations.find((x) => x.stage === r.stage && !x.sentAt);
-      if (!m || !c) return;
-      if (r.where !== undefined) Object.assign(c, { sentAt: r.at, where: r.where });
-      else Object.assign(c, { attempts: c.attempts + 1, lastError: r.error, notBefore: r.notBefore });
-      this.track(m);
+      if (r.t === 'status' && r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
+      if (change(m, r)) this.track(m);
     }
   }
 

@@ -1,0 +1,33 @@
+import type { SmsMessage, SmsStatus, Transition } from './types.js';
+
+/** The journal's records (journal-store.ts writes them, one JSON line each). */
+export type Rec =
+  // ckeys: content keys with their own end of window (absent in journals written before duplicate detection by content)
+  | { seq: number; t: 'accept'; msgs: SmsMessage[]; keys: Array<string | null>; until: number; ckeys?: Array<[string, number] | null> }
+  | { seq: number; t: 'status'; id: string } & Transition
+  | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string };
+
+export type ChangeRec = Exclude<Rec, { t: 'accept' }>;
+
+/**
+ * What a status or confirmation record does to its message. One function for
+ * the store's memory, its replay after a restart and the read-back of a
+ * spooled message (read-back.ts), so that all three arrive at the same
+ * message. Deterministic: it may only depend on the message and the record.
+ * False when it changed nothing (a confirmation that is not owed).
+ */
+export function change(m: SmsMessage, r: ChangeRec): boolean {
+  if (r.t === 'status') {
+    m.status = r.event.status;
+    m.history.push(r.event);
+    if (r.attempts !== undefined) m.attempts = r.attempts;
+    if (r.notBefore !== undefined) m.notBefore = r.notBefore;
+    if (r.confirm) m.confirmations.push({ stage: r.event.status, attempts: 0, notBefore: r.event.at });
+    return true;
+  }
+  const c = m.confirmations.find((x) => x.stage === r.stage && !x.sentAt);
+  if (!c) return false;
+  if (r.where !== undefined) Object.assign(c, { sentAt: r.at, where: r.where });
+  else Object.assign(c, { attempts: c.attempts + 1, lastError: r.error, notBefore: r.notBefore });
+  return true;
+}
