@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir } from './durable.js';
@@ -62,16 +63,7 @@ export class Journal {
     let tornLines = 0;
     for (const n of segments) {
       const file = join(this.opts.dir, segName(n));
-      const lines = (await readFile(file, 'utf8')).split('\n');
-      const last = lines.pop(); // '' when the file ends with a newline
-      if (last) tornLines++; // an incomplete write at a crash: never acknowledged
-      lines.forEach((l, i) => {
-        try {
-          records.push(JSON.parse(l) as JournalRecord);
-        } catch (e) {
-          throw new JournalCorruptError(file, i + 1, (e as Error).message);
-        }
-      });
+      if (parseSegment(file, await readFile(file, 'utf8'), records)) tornLines++;
     }
     return { records, segments, tornLines };
   }
@@ -175,7 +167,48 @@ export class Journal {
   }
 
   private async segments(): Promise<number[]> {
-    const names = await readdir(this.opts.dir).catch(() => [] as string[]);
-    return names.flatMap((f) => (SEGMENT.test(f) ? [Number(SEGMENT.exec(f)![1])] : [])).sort((a, b) => a - b);
+    return segmentNumbers(await readdir(this.opts.dir).catch(() => [] as string[]));
   }
+}
+
+function segmentNumbers(names: string[]): number[] {
+  return names.flatMap((f) => (SEGMENT.test(f) ? [Number(SEGMENT.exec(f)![1])] : [])).sort((a, b) => a - b);
+}
+
+/**
+ * Adds a segment's records to `records`; true when its last line is torn (an
+ * incomplete write at a crash, or one under way now: never acknowledged).
+ */
+function parseSegment(file: string, text: string, records: JournalRecord[]): boolean {
+  const lines = text.split('\n');
+  const last = lines.pop(); // '' when the file ends with a newline
+  lines.forEach((l, i) => {
+    try {
+      records.push(JSON.parse(l) as JournalRecord);
+    } catch (e) {
+      throw new JournalCorruptError(file, i + 1, (e as Error).message);
+    }
+  });
+  return !!last;
+}
+
+/**
+ * Every record of the journal in `dir`, read at once, blocking, while it may
+ * be written to: for the read-back of spooled messages (read-back.ts says
+ * why a segment deleted meanwhile is skipped).
+ */
+export function readJournalSync(dir: string): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  for (const n of segmentNumbers(readdirSync(dir))) {
+    const file = join(dir, segName(n));
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    parseSegment(file, text, records);
+  }
+  return records;
 }

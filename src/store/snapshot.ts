@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { replaceFile } from './durable.js';
@@ -34,20 +35,7 @@ class DurableJsonFile implements Adapter<SnapshotData> {
   constructor(private readonly file: string) {}
 
   async read(): Promise<SnapshotData | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
-    try {
-      const data = JSON.parse(text) as SnapshotData;
-      if (data.version !== 1 || !Array.isArray(data.messages)) throw new Error('unknown format');
-      return data;
-    } catch (e) {
-      throw new SnapshotCorruptError(this.file, (e as Error).message);
-    }
+    return parseSnapshot(this.file, await readFile(this.file, 'utf8').catch(missing));
   }
 
   /** Messages already as JSON that the next write adds after data.messages (see Snapshot.write). */
@@ -58,6 +46,36 @@ class DurableJsonFile implements Adapter<SnapshotData> {
     this.raw = [];
     return replaceFile(this.file, snapshotJson(data, 500, raw));
   }
+}
+
+const missing = (e: NodeJS.ErrnoException): null => {
+  if (e.code === 'ENOENT') return null;
+  throw e;
+};
+
+function parseSnapshot(file: string, text: string | null): SnapshotData | null {
+  if (text === null) return null;
+  try {
+    const data = JSON.parse(text) as SnapshotData;
+    if (data.version !== 1 || !Array.isArray(data.messages)) throw new Error('unknown format');
+    return data;
+  } catch (e) {
+    throw new SnapshotCorruptError(file, (e as Error).message);
+  }
+}
+
+/**
+ * The snapshot read at once, blocking: for the read-back of spooled messages
+ * (read-back.ts), which answers a synchronous get. Null when there is none.
+ */
+export function readSnapshotSync(file: string): SnapshotData | null {
+  let text: string | null;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    text = missing(e as NodeJS.ErrnoException);
+  }
+  return parseSnapshot(file, text);
 }
 
 /**
