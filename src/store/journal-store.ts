@@ -4,6 +4,7 @@ import { appendToArchive } from './archive.js';
 import { DueIndex } from './due-index.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { LiveMessages } from './live.js';
+import { readBack } from './read-back.js';
 import { change, type Rec } from './records.js';
 import { Snapshot, type SnapshotData } from './snapshot.js';
 import { UsageIndex } from './usage.js';
@@ -49,9 +50,10 @@ export interface JournalStoreOptions {
   log?: (evt: string, data: Record<string, unknown>) => void;
   /**
    * A durable record could not be applied to memory (a spooled message could
-   * not be read back): memory no longer matches the journal and the process
-   * must stop, so that the restart rebuilds it from the journal. By default
-   * the error is thrown on the next tick, where nothing can catch it.
+   * be read back neither from the spool nor from the snapshot and the
+   * journal): memory no longer matches the journal and the process must
+   * stop. By default the error is thrown on the next tick, where nothing can
+   * catch it.
    */
   onFatal?: (e: Error) => void;
 }
@@ -77,14 +79,18 @@ export class JournalStore implements MessageStore {
 
   constructor(private readonly opts: JournalStoreOptions) {
     this.now = opts.now ?? (() => new Date());
+    const files = { snapshot: join(opts.dir, 'state.json'), journal: join(opts.dir, 'journal') };
     this.journal = new Journal({
-      dir: join(opts.dir, 'journal'),
+      dir: files.journal,
       segmentBytes: opts.segmentBytes,
       onDurable: (recs) => this.applyAll(recs as Rec[]),
       onRotate: () => void this.compact(),
     });
-    this.snapshot = new Snapshot(join(opts.dir, 'state.json'));
-    this.live = new LiveMessages({ dir: join(opts.dir, 'spool'), coolable: (m) => this.coolable(m), log: opts.log, now: () => this.now().getTime() });
+    this.snapshot = new Snapshot(files.snapshot);
+    this.live = new LiveMessages({
+      dir: join(opts.dir, 'spool'), coolable: (m) => this.coolable(m), log: opts.log, now: () => this.now().getTime(),
+      readBack: (ids, asOf = this.applied) => readBack(files, ids, asOf),
+    });
   }
 
   async open(): Promise<void> {
@@ -275,7 +281,12 @@ export class JournalStore implements MessageStore {
 
   /** Applies one durable record to memory. Must stay deterministic: replay runs it again after a restart. */
   private apply(r: Rec): void {
+    this.applyRecord(r);
+    // Only now: a spooled message read back from the journal while `r` is applied to it (live.ts) must not have `r` already.
     this.applied = r.seq;
+  }
+
+  private applyRecord(r: Rec): void {
     if (r.t === 'accept') {
       r.msgs.forEach((m, i) => {
         // A duplicate accepted as cancelled (duplicate detection) is never sent: it costs the account nothing.
@@ -344,7 +355,7 @@ export class JournalStore implements MessageStore {
     // Memory may have stopped matching the journal while the archive was written: then no snapshot of it.
     this.assertWorking();
     // Every live message as of this moment (applied records up to this.applied), hot or spooled, each exactly once.
-    const cut = this.live.cut();
+    const cut = this.live.cut(this.applied);
     try {
       await this.snapshot.write({
         version: 1,

@@ -1,3 +1,5 @@
+import { SnapshotCut } from './snapshot-cut.js';
+import { SpoolRest } from './spool-rest.js';
 import { Spool, type Loc } from './spool.js';
 import type { SmsMessage } from './types.js';
 
@@ -17,22 +19,27 @@ import type { SmsMessage } from './types.js';
  *
  * The spool is a cache: the journal and the snapshot hold every message
  * durably whether it is hot or cold, so a failed spool write only means the
- * message stays in memory.
+ * message stays in memory, and a failed read (an entry lost, cut short or
+ * written over: the spool is never fsynced) means the messages are read back
+ * from the journal and the snapshot instead (see dropSpool).
  */
 export interface LiveOptions {
   dir: string;
   /** Whether a hot message may leave memory now (the store's rule). */
   coolable: (m: SmsMessage) => boolean;
+  /**
+   * The messages as the durable state has them after record `asOf` (the
+   * store's sequence number), or after the last record applied; throws when
+   * it cannot tell (read-back.ts).
+   */
+  readBack: (ids: string[], asOf?: number) => Map<string, SmsMessage>;
   log?: (evt: string, data: Record<string, unknown>) => void;
   now?: () => number;
   /** Spool file size from which it is rotated (spool.ts); small in tests. */
   rotateBytes?: number;
 }
 
-/** After a failed spool write (disk full, say) nothing is spooled for this long: messages stay in memory meanwhile. */
-const PAUSE_AFTER_FAILURE_MS = 60_000;
-
-/** A consistent cut of all live messages as JSON, for a snapshot (see `cut`). */
+/** A consistent cut of all live messages as JSON, for a snapshot (snapshot-cut.ts). */
 export interface Cut {
   count: number;
   json: Iterable<string>;
@@ -52,16 +59,17 @@ export class LiveMessages {
   /** Read back by a mere look (get): they leave memory again shortly, if they still may. */
   private readonly looked = new Set<string>();
   private lookTimer?: NodeJS.Timeout;
-  private pausedUntil = 0;
+  private readonly rest: SpoolRest;
   private closing = false;
   /** The pass of considerAll under way; a new one (or close) ends it. */
   private sweep?: object;
-  /** Hot messages of the snapshot being written that it has not written yet, and the JSON of those changed meanwhile. */
-  private snap?: { unwritten: Set<SmsMessage>; before: Map<SmsMessage, string> };
+  /** The cut of the snapshot being written. */
+  private snap?: SnapshotCut;
 
   constructor(private readonly o: LiveOptions) {
     this.spool = new Spool(o.dir, o.rotateBytes);
     this.now = o.now ?? Date.now;
+    this.rest = new SpoolRest(this.now, o.log);
   }
 
   /** Resolves when no message is on its way to the spool or between its files. */
@@ -79,6 +87,7 @@ export class LiveMessages {
     this.closing = true;
     this.sweep = undefined;
     clearTimeout(this.lookTimer);
+    this.rest.close();
     await this.moving;
     await this.spool.settled();
     this.spool.close();
@@ -112,8 +121,7 @@ export class LiveMessages {
     if (!m) return undefined;
     this.cooling.delete(id);
     this.looked.delete(id);
-    // The snapshot being written still needs it as it was.
-    if (this.snap?.unwritten.delete(m)) this.snap.before.set(m, JSON.stringify(m));
+    this.snap?.changing(m);
     return m;
   }
 
@@ -136,54 +144,34 @@ export class LiveMessages {
   /** Hot ones as they are, then cold ones as copies read from the spool (left cold). */
   *values(): Generator<SmsMessage> {
     yield* this.hot.values();
-    const locs = [...this.cold.values()];
+    const cold = [...this.cold];
     this.readers++;
     try {
-      for (const loc of locs) yield JSON.parse(this.spool.read(loc)) as SmsMessage;
+      for (const [id, loc] of cold) {
+        const json = this.read(id, loc);
+        // Unreadable: the message is in memory now, read back (or deleted meanwhile).
+        const m = json === undefined ? this.hot.get(id) : (JSON.parse(json) as SmsMessage);
+        if (m) yield m;
+      }
     } finally {
       this.readers--;
     }
   }
 
   /**
-   * Every live message as JSON, as it is now, for a snapshot that is written
-   * while the store goes on: the hot ones are serialised as the writer gets
-   * to them, except that one changed meanwhile is serialised just before its
-   * change (take); the cold ones are spool entries, which never change (a
-   * change is made on a copy read back). So each message is in the cut
-   * exactly once and as of the same moment, whether it moves between memory
-   * and spool meanwhile or not. One cut at a time; `release` must follow.
+   * Every live message as JSON, as it is now, for a snapshot written while
+   * the store goes on (snapshot-cut.ts). `asOf` is the last record applied
+   * now. One cut at a time; `release` must follow.
    */
-  cut(): Cut {
+  cut(asOf: number): Cut {
     if (this.snap) throw new Error('a snapshot cut is under way already');
-    const hot = [...this.hot.values()];
-    const cold = [...this.cold];
-    const snap = (this.snap = { unwritten: new Set(hot), before: new Map<SmsMessage, string>() });
-    const spool = this.spool;
+    const source = { read: (id: string, loc: Loc) => this.read(id, loc), readBack: this.o.readBack };
+    const snap = (this.snap = new SnapshotCut([...this.hot.values()], [...this.cold], source, asOf));
     this.readers++;
     let released = false;
     return {
-      count: hot.length + cold.length,
-      json: {
-        *[Symbol.iterator]() {
-          for (const m of hot) {
-            const before = snap.before.get(m);
-            snap.unwritten.delete(m);
-            snap.before.delete(m);
-            yield before ?? JSON.stringify(m);
-          }
-          // The spool is never fsynced: an entry that a write-back error zeroed (or anything else wrote over) must not
-          // go into the snapshot, after which the journal segments holding the truth are deleted. A bad entry fails
-          // this snapshot instead (the compaction is abandoned and logged, the segments are kept).
-          for (const [id, loc] of cold) {
-            const json = spool.read(loc);
-            if (!json.startsWith('{') || !json.endsWith('}') || !json.includes(`"id":${JSON.stringify(id)}`)) {
-              throw new Error(`the spool entry of ${id} is damaged; the snapshot is not written and the journal is kept`);
-            }
-            yield json;
-          }
-        },
-      },
+      count: snap.count,
+      json: snap.json(),
       release: () => {
         if (released) return;
         released = true;
@@ -195,7 +183,7 @@ export class LiveMessages {
 
   /** Moves `m` out of memory, once its JSON is written, if the store's rule lets it and it does not change meanwhile. */
   consider(m: SmsMessage): void {
-    if (this.cooling.has(m.id) || this.hot.get(m.id) !== m || this.now() < this.pausedUntil || !this.o.coolable(m)) return;
+    if (this.cooling.has(m.id) || this.hot.get(m.id) !== m || this.rest.resting || !this.o.coolable(m)) return;
     const place = this.spool.append(JSON.stringify(m));
     if (!place) return; // too long, or the spool is full: it stays in memory
     this.cooling.set(m.id, place.loc);
@@ -209,8 +197,7 @@ export class LiveMessages {
     }, (e: Error) => {
       if (this.cooling.get(m.id) === place.loc) this.cooling.delete(m.id);
       this.spool.release(place.loc);
-      if (this.now() >= this.pausedUntil) this.o.log?.('store-spool-failed', { msgId: m.id, error: e.message });
-      this.pausedUntil = this.now() + PAUSE_AFTER_FAILURE_MS;
+      this.rest.writeFailed(m.id, e);
     });
   }
 
@@ -242,10 +229,46 @@ export class LiveMessages {
   private thaw(id: string): SmsMessage | undefined {
     const loc = this.cold.get(id);
     if (loc === undefined) return undefined;
-    const m = JSON.parse(this.spool.read(loc)) as SmsMessage;
+    const json = this.read(id, loc);
+    if (json === undefined) return this.hot.get(id); // read back from the durable state with all others
+    const m = JSON.parse(json) as SmsMessage;
     this.forgetCold(id);
     this.hot.set(id, m);
     return m;
+  }
+
+  /**
+   * The JSON of `id`'s spool entry at `loc`, or undefined when it cannot be
+   * read (spool.ts) or is another message's: then, if `loc` is still where
+   * `id` lies (not an old place a reader held on to), the spool is dropped
+   * and the message is in memory.
+   */
+  private read(id: string, loc: Loc): string | undefined {
+    try {
+      const json = this.spool.read(loc);
+      if (!json.includes(`"id":${JSON.stringify(id)}`)) throw new Error(`the spool entry of ${id} holds another message`);
+      return json;
+    } catch (e) {
+      if (this.cold.get(id) === loc) this.dropSpool(id, e as Error);
+      return undefined;
+    }
+  }
+
+  /**
+   * A spool entry could not be read. The others lie in the same unsynced
+   * files and may be damaged too, and each read-back reads the whole durable
+   * state, so every cold message is read back at once, as the snapshot and
+   * the journal have them, and stays in memory: nothing that went wrong in
+   * the spool can reach a message or stop the store. Only if the durable
+   * state cannot be read either does this throw, as a failed read did before.
+   * The spool rests meanwhile (spool-rest.ts), then the messages are offered
+   * to it again.
+   */
+  private dropSpool(id: string, e: Error): void {
+    const ids = [...this.cold.keys()];
+    this.rest.readFailed(id, e, ids.length, () => this.considerAll());
+    for (const m of this.o.readBack(ids).values()) this.set(m);
+    this.cooling.clear(); // entries on their way go to the same files: their messages stay in memory
   }
 
   private forgetCold(id: string): void {
@@ -271,7 +294,9 @@ export class LiveMessages {
       const moves = ids.slice(i, i + 500).flatMap((id) => {
         const loc = this.cold.get(id);
         if (loc === undefined || !this.spool.isIn(loc, old)) return []; // read back meanwhile
-        const place = this.spool.append(this.spool.read(loc));
+        const json = this.read(id, loc);
+        // Unreadable: none is cold any more (dropSpool), so the rest of the move finds nothing to move.
+        const place = json === undefined ? undefined : this.spool.append(json);
         return place ? [{ id, loc, place }] : [];
       });
       await Promise.all(moves.map(({ id, loc, place }) => place.written.then(() => {

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { JournalStore } from '../../src/store/journal-store.js';
-import { LiveMessages } from '../../src/store/live.js';
+import { LiveMessages, type LiveOptions } from '../../src/store/live.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import type { SnapshotData } from '../../src/store/snapshot.js';
-import { at, dispatch, json, openStore, sms, T0, tomorrow, waitUntil } from '../helpers/store.js';
+import { at, dispatch, json, openStore, sms, T0, tomorrow } from '../helpers/store.js';
 
 const S = suite<{ dir: string }>('store live (queued far ahead leave memory)');
 S.before.each(async (ctx) => {
@@ -162,52 +161,6 @@ S('spool write fails (disk full) :: the messages stay in memory, nothing is lost
   await again.close();
 });
 
-S('spool entry damaged (an unsynced page lost to a write-back error) :: the compaction fails and keeps the journal; nothing is lost', async ({ dir }) => {
-  const logged: Array<Record<string, unknown>> = [];
-  const s = new JournalStore({ dir, segmentBytes: 2048, duplicateWindowHours: 72, now: () => T0, log: (evt, data) => logged.push({ evt, ...data }) });
-  await s.open();
-  await s.accept({ messages: [sms('A.1', { notBefore: at(24 * 60) })], dedupKeys: [undefined] });
-  await s.settled();
-  assert.is(s.spooled, 1);
-  const file = join(dir, 'spool', '0.jsonl');
-  await writeFile(file, Buffer.alloc((await stat(file)).size)); // the page comes back as zeros
-  // Enough to fill the 2 KB segment: rotation, and a compaction whose snapshot would carry A.1's spool entry.
-  const ids = Array.from({ length: 8 }, (_, i) => `B${i}.1`);
-  for (const id of ids) await s.accept({ messages: [sms(id)], dedupKeys: [undefined] });
-  await waitUntil(() => logged.some((e) => e.evt === 'store-compact-failed'));
-  assert.match(String(logged.find((e) => e.evt === 'store-compact-failed')!.error), /spool entry at 0\.jsonl:0 is damaged/);
-  await s.close();
-  const again = await open(dir);
-  assert.ok(again.get('A.1'), 'A.1 comes back from the journal');
-  assert.is(again.counts().accepted, 1 + ids.length);
-  await again.close();
-});
-
-S('a spooled message cannot be read back when a change comes :: the store stops (onFatal), takes nothing more, writes no snapshot; the restart has the change', async ({ dir }) => {
-  const fatal: Error[] = [];
-  const logged: string[] = [];
-  const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72, now: () => T0, log: (evt) => logged.push(evt), onFatal: (e) => fatal.push(e) });
-  await s.open();
-  await s.accept({ messages: [sms('A.1', { notBefore: at(24 * 60) })], dedupKeys: [undefined] });
-  await s.settled();
-  assert.is(s.spooled, 1);
-  await writeFile(join(dir, 'spool', '0.jsonl'), ''); // its bytes are gone
-  await s.transition('A.1', { event: { status: 'cancelled', at: at(1), reason: 'cancelled by reply' } }); // durable: it resolves
-  assert.is(fatal.length, 1, 'the process is told to stop');
-  assert.ok(logged.includes('store-broken'));
-  try {
-    await s.accept({ messages: [sms('B.1')], dedupKeys: [undefined] });
-    assert.unreachable('a stopped store takes nothing more');
-  } catch (e) {
-    assert.match((e as Error).message, /^the store has stopped: /);
-  }
-  await s.close();
-  const again = await open(dir);
-  assert.is(again.get('A.1')?.status, 'cancelled', 'the change was in the journal');
-  assert.is(again.get('B.1'), undefined);
-  await again.close();
-});
-
 const L = suite<{ dir: string }>('store live spool files');
 L.before.each(async (ctx) => {
   ctx.dir = await mkdtemp(join(tmpdir(), 'spool-'));
@@ -216,9 +169,16 @@ L.after.each(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
 
+/** LiveMessages on its own; `readBack` stands in for the snapshot and the journal (by default nothing may be read back). */
+const liveIn = (dir: string, over: Partial<LiveOptions> = {}) => new LiveMessages({
+  dir: join(dir, 'spool'), coolable: () => true, readBack: () => {
+    throw new Error('nothing is to be read back');
+  }, ...over,
+});
+
 /** 60 messages in a spool that rotates from 4 KB on, all of them cold. */
-async function sixtySpooled(dir: string): Promise<{ live: LiveMessages; all: SmsMessage[] }> {
-  const live = new LiveMessages({ dir: join(dir, 'spool'), coolable: () => true, rotateBytes: 4096 });
+async function sixtySpooled(dir: string, over: Partial<LiveOptions> = {}): Promise<{ live: LiveMessages; all: SmsMessage[] }> {
+  const live = liveIn(dir, { rotateBytes: 4096, ...over });
   live.open();
   const all = Array.from({ length: 60 }, (_, i) => sms(`R${i}.1`));
   for (const m of all) live.set(m);
@@ -241,8 +201,37 @@ L('spool :: when its file is mostly dead entries, the live ones move to the othe
   assert.equal((await readdir(join(dir, 'spool'))).sort(), ['0.jsonl', '1.jsonl']);
 });
 
+/** A read-back from the originals (`known`, by id), that notes what it was asked. */
+function readBackOf(known: Map<string, SmsMessage>, asked: Array<[string[], number | undefined]>): LiveOptions['readBack'] {
+  return (ids, asOf) => {
+    asked.push([[...ids].sort(), asOf]);
+    return new Map(ids.map((id) => [id, structuredClone(known.get(id)!)]));
+  };
+}
+
+L('spool :: a damaged entry met while the live ones move to the other file :: all read back once, the move ends, the old file is emptied', async ({ dir }) => {
+  const asked: Array<[string[], number | undefined]> = [];
+  const logged: Array<Record<string, unknown>> = [];
+  const known = new Map<string, SmsMessage>();
+  const { live, all } = await sixtySpooled(dir, { log: (evt, data) => logged.push({ evt, ...data }), readBack: readBackOf(known, asked) });
+  const extra = sms('S.1');
+  for (const m of [...all, extra]) known.set(m.id, m);
+  for (const m of all.slice(0, 50)) live.delete(m.id);
+  const file = join(dir, 'spool', '0.jsonl');
+  await writeFile(file, Buffer.alloc((await stat(file)).size)); // the page is lost
+  live.set(extra);
+  live.consider(extra); // a new entry: the file is mostly dead, the move starts without any read before it
+  await live.settled();
+  assert.equal(logged.map((e) => e.evt), ['store-spool-read-failed']);
+  assert.equal(asked, [[[...all.slice(50).map((m) => m.id), 'S.1'].sort(), undefined]]);
+  assert.is(live.coldCount, 0);
+  for (const m of [...all.slice(50), extra]) assert.equal(json(live.get(m.id)), json(m));
+  assert.is((await stat(file)).size, 0, 'the old file is emptied');
+  await live.close();
+});
+
 L('changed while being written to the spool :: the change wins, the message stays in memory', async ({ dir }) => {
-  const live = new LiveMessages({ dir: join(dir, 'spool'), coolable: () => true });
+  const live = liveIn(dir);
   live.open();
   const m = sms('A.1');
   live.set(m);
@@ -256,7 +245,7 @@ L('changed while being written to the spool :: the change wins, the message stay
 });
 
 L('read back by a look :: let go again shortly, unless it changed', async ({ dir }) => {
-  const live = new LiveMessages({ dir: join(dir, 'spool'), coolable: () => true });
+  const live = liveIn(dir);
   live.open();
   live.set(sms('A.1'));
   live.set(sms('B.1'));
@@ -276,7 +265,7 @@ L('read back by a look :: let go again shortly, unless it changed', async ({ dir
 });
 
 L('changed and offered again while its first write is under way :: the spool holds the changed one', async ({ dir }) => {
-  const live = new LiveMessages({ dir: join(dir, 'spool'), coolable: () => true });
+  const live = liveIn(dir);
   live.open();
   const m = sms('A.1');
   live.set(m);
@@ -290,15 +279,15 @@ L('changed and offered again while its first write is under way :: the spool hol
 });
 
 L('cut :: each message exactly once and as of the cut, while they change and move between memory and spool', async ({ dir }) => {
-  const live = new LiveMessages({ dir: join(dir, 'spool'), coolable: (m) => m.status === 'accepted' });
+  const live = liveIn(dir, { coolable: (m) => m.status === 'accepted' });
   live.open();
   for (const id of ['A.1', 'B.1', 'C.1', 'D.1']) live.set(sms(id));
   live.consider(live.get('A.1')!);
   live.consider(live.get('B.1')!);
   await live.settled();
   assert.is(live.coldCount, 2);
-  const cut = live.cut();
-  assert.throws(() => live.cut(), /under way/);
+  const cut = live.cut(1);
+  assert.throws(() => live.cut(1), /under way/);
   live.take('C.1')!.status = 'cancelled'; // hot, changed before the cut's writer got to it
   live.consider(live.get('D.1')!); // hot, leaves memory
   await live.settled();
@@ -310,10 +299,32 @@ L('cut :: each message exactly once and as of the cut, while they change and mov
   cut.release();
   assert.equal(got.map((m) => m.id).sort(), ['A.1', 'B.1', 'C.1', 'D.1']);
   assert.ok(got.every((m) => m.status === 'accepted'), 'as they were at the cut');
-  const next = live.cut();
+  const next = live.cut(2);
   const now = Object.fromEntries([...next.json].map((j) => JSON.parse(j) as SmsMessage).map((m) => [m.id, m.status]));
   next.release();
   assert.equal(now, { 'A.1': 'cancelled', 'B.1': 'accepted', 'C.1': 'cancelled', 'D.1': 'accepted', 'E.1': 'accepted' });
+  await live.close();
+});
+
+L('cut :: cold entries that cannot be read :: they come as the durable state has them as of the cut, though one changed since', async ({ dir }) => {
+  const asked: Array<[string[], number | undefined]> = [];
+  const known = new Map(['A.1', 'B.1'].map((id) => [id, sms(id)]));
+  const live = liveIn(dir, { readBack: readBackOf(known, asked) });
+  live.open();
+  for (const m of known.values()) live.set(structuredClone(m));
+  for (const id of known.keys()) live.consider(live.get(id)!);
+  await live.settled();
+  assert.is(live.coldCount, 2);
+  const cut = live.cut(7);
+  const file = join(dir, 'spool', '0.jsonl');
+  await writeFile(file, Buffer.alloc((await stat(file)).size));
+  live.take('A.1')!.status = 'cancelled'; // both read back from the durable state now, and A.1 changed after the cut
+  const got = [...cut.json].map((j) => JSON.parse(j) as SmsMessage);
+  cut.release();
+  assert.equal(asked, [[['A.1', 'B.1'], undefined], [['A.1', 'B.1'], 7]], 'now for memory, then as of the cut for the snapshot');
+  assert.equal(got, [...known.values()].map(json), 'as they were at the cut');
+  assert.is(live.get('A.1')!.status, 'cancelled');
+  assert.is(live.coldCount, 0);
   await live.close();
 });
 

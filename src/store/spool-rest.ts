@@ -1,0 +1,44 @@
+/** After a failed spool write (disk full, say) nothing is spooled for this long: messages stay in memory meanwhile. */
+const AFTER_WRITE_MS = 60_000;
+/**
+ * After a failed read the rest starts at a minute and doubles with each
+ * further one, up to this: each failed read makes the store read its whole
+ * snapshot and journal while everything waits (live.ts), which a spool that
+ * keeps failing must not cost every minute.
+ */
+const MAX_AFTER_READ_MS = 3_600_000;
+
+/**
+ * When the spool (spool.ts) may take entries: not for a while after it
+ * failed. The spool is only a cache, so resting costs memory, never a
+ * message; the failures are logged once per rest, not once per message.
+ */
+export class SpoolRest {
+  private until = 0;
+  private readFailures = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number, private readonly log?: (evt: string, data: Record<string, unknown>) => void) {}
+
+  get resting(): boolean {
+    return this.now() < this.until;
+  }
+
+  writeFailed(msgId: string, e: Error): void {
+    if (!this.resting) this.log?.('store-spool-failed', { msgId, error: e.message });
+    this.until = this.now() + AFTER_WRITE_MS;
+  }
+
+  /** `readBack` messages are read back from the durable state instead; `resume` is called when the rest is over, to spool them again. */
+  readFailed(msgId: string, e: Error, readBack: number, resume: () => void): void {
+    const ms = Math.min(AFTER_WRITE_MS * 2 ** this.readFailures++, MAX_AFTER_READ_MS);
+    this.log?.('store-spool-read-failed', { msgId, error: e.message, readBack, restSeconds: ms / 1000 });
+    this.until = this.now() + ms;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(resume, ms).unref();
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+  }
+}
