@@ -32,6 +32,9 @@ export class Metrics {
     const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
     const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmations mailed to senders, by stage', labelNames: ['stage'], registers });
     const confirmationRetries = new Counter({ name: 'mail2sms_confirmation_retries_total', help: 'Confirmations that could not be sent and wait for a retry', registers });
+    const spoolReadFailures = new Counter({
+      name: 'mail2sms_store_spool_read_failures_total', help: 'Times a queued SMS could not be read back from the store\'s spool (a scratch file) and the spooled SMS were read back from the journal instead', registers,
+    });
     const acceptSeconds = new Histogram({
       name: 'mail2sms_accept_duration_seconds', help: 'From the end of DATA (or an API request) to the SMS being durably stored, per mail',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers,
@@ -82,6 +85,7 @@ export class Metrics {
       'sms-duplicate': () => duplicates.inc(),
       'confirmation-sent': (d) => confirmations.inc({ stage: str(d.stage) }),
       'confirmation-retry': () => confirmationRetries.inc(),
+      'store-spool-read-failed': () => spoolReadFailures.inc(),
     };
   }
 
