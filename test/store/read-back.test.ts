@@ -6,6 +6,9 @@ import * as assert from 'uvu/assert';
 import { readBack } from '../../src/store/read-back.js';
 import { Snapshot, type SnapshotData } from '../../src/store/snapshot.js';
 import type { SmsMessage } from '../../src/store/types.js';
+import { call } from '../helpers/api.js';
+import { startTestBridge, waitFor } from '../helpers/bridge.js';
+import { mailer } from '../helpers/smtp.js';
 import { at, dispatch, json, openStore, sms, T0, tomorrow } from '../helpers/store.js';
 
 /**
@@ -221,3 +224,48 @@ R('read-back fails too (a journal line destroyed) :: the store stops as before, 
 });
 
 R.run();
+
+const B = suite('store read-back (the bridge with a damaged spool)');
+
+/**
+ * The whole path: a mail scheduled an hour ahead leaves memory for the spool,
+ * the spool file loses its page, and at its time the SMS still goes out,
+ * once, with its text; the bridge takes and sends mail afterwards and after
+ * a restart, and the metric counts the read-back.
+ */
+B('scheduled mail, spool page lost :: sent at its time with its own text, once; new mail goes out, also after a restart', async () => {
+  const clock = { offset: 0 };
+  const now = () => new Date(Date.now() + clock.offset);
+  let b = await startTestBridge({}, undefined, { now });
+  const dir = b.dir;
+  try {
+    const send = (text: string, headers: Record<string, string> = {}) =>
+      mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345671@sms.localhost', subject: 'Mahnung', text, headers });
+    const idOf = (r: string) => `${/queued as ([0-9A-Z]+)/.exec(r)![1]}.1`;
+    const sendAt = new Date(Math.ceil(now().getTime() / 1000) * 1000 + 3600_000);
+    const later = idOf((await send('Bitte zahlen Sie bis Freitag.', { 'X-SMS-Send-At': sendAt.toISOString().replace('.000Z', 'Z') })).response);
+    await waitFor('the scheduled SMS in the spool', () => b.store.spooled === 1);
+    const spool = join(dir, 'spool', '0.jsonl');
+    await writeFile(spool, Buffer.alloc((await stat(spool)).size));
+
+    clock.offset += 3601_000;
+    const sent = await waitFor('the scheduled SMS', () => b.sim.sent.find((m) => m.id === later), 10_000);
+    assert.is(sent.text, 'Bitte zahlen Sie bis Freitag.');
+    assert.equal(b.events.filter((e) => e.evt === 'store-spool-read-failed').map((e) => e.msgId), [later]);
+    assert.match(String((await call(b, 'GET', '/metrics')).body), /^mail2sms_store_spool_read_failures_total 1$/m);
+
+    const next = idOf((await send('Jetzt.')).response);
+    await waitFor('a new SMS', () => b.sim.sent.find((m) => m.id === next));
+    await waitFor('both delivered', () => ['delivered', 'delivered'].join() === [later, next].map((id) => b.store.get(id)?.status).join());
+    await b.stop();
+    b = await startTestBridge({}, dir, { now });
+    const after = idOf((await send('Nach dem Neustart.')).response);
+    await waitFor('the SMS after the restart', () => b.sim.sent.find((m) => m.id === after));
+    assert.equal(b.sim.sent.map((m) => m.id), [after], 'nothing sent again');
+  } finally {
+    await b.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+B.run();
