@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { JournalStoreOptions } from '../../src/store/journal-store.js';
 import { readBack } from '../../src/store/read-back.js';
 import { Snapshot, type SnapshotData } from '../../src/store/snapshot.js';
 import type { SmsMessage } from '../../src/store/types.js';
@@ -75,7 +76,7 @@ R('readBack :: without a snapshot, from the journal alone', async ({ dir }) => {
 const durable = (id: string) => json({ ...tomorrow(id), confirmations: [{ stage: 'accepted', attempts: 0, notBefore: T0.toISOString(), sentAt: T0.toISOString(), where: `/outbox/${id}.eml` }] });
 
 /** Sixty SMS for tomorrow whose acceptance confirmations went out: all in the spool, each with its journal history. */
-async function spooledStore(dir: string, log: Array<Record<string, unknown>>, more = {}) {
+async function spooledStore(dir: string, log: Array<Record<string, unknown>>, more: Partial<JournalStoreOptions> = {}) {
   const clock = { now: T0 };
   const s = await openStore(dir, clock, (evt, data) => log.push({ evt, ...data }), more);
   const ids = Array.from({ length: 60 }, (_, i) => `M${i}.1`);
