@@ -41,6 +41,11 @@ export class OptOutList {
     return e ? (e.via === 'sms' ? 'sms' : 'operator') : undefined;
   }
 
+  /** When the number's run-time entry was made (ISO 8601); undefined for numbers from the config file and those not on the list. */
+  addedAt(e164: string): string | undefined {
+    return this.settings?.data.optout[e164]?.addedAt;
+  }
+
   /** False when the number was not on the run-time list (numbers from the config file are removed there). */
   async remove(e164: string): Promise<boolean> {
     let had = false;

@@ -137,6 +137,11 @@ export interface SmsMessage {
   /** After this (ISO 8601) it is not handed to the carrier any more but expires. */
   expiresAt?: string;
   mail: MailOrigin;
+  /**
+   * Set on the SMS that answers a handset's STOP or START (src/policy/keyword-answer.ts), made by the
+   * bridge, not by a mail: the one SMS that goes to a number whatever the opt-out list says.
+   */
+  answerTo?: { keyword: 'STOP' | 'START'; connector: string };
   notify: NotifyLevel;
   dsn?: DsnRequest;
   /** Current status (= last history entry's status). */
