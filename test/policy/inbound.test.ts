@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SettingsStore } from '../../src/accounts/settings.js';
-import { handleInbound } from '../../src/policy/inbound.js';
+import { handleInbound, InboundReplies } from '../../src/policy/inbound.js';
+import type { AnswerRequest } from '../../src/policy/keyword-answer.js';
 import { OptOutList } from '../../src/policy/optout.js';
 
 /** Replies from handsets against a real opt-out list in a real settings file. */
@@ -63,8 +64,76 @@ I('a sender given as a national number :: read in the default country; one that 
 });
 
 I('a list that cannot be written :: handle() rejects, so the connector does not acknowledge the STOP', async (ctx) => {
-  const failing = { ...deps(ctx), optout: { origin: () => undefined, add: () => Promise.reject(new Error('EROFS')), remove: async () => false } };
+  const failing = { ...deps(ctx), optout: { origin: () => undefined, addedAt: () => undefined, add: () => Promise.reject(new Error('EROFS')), remove: async () => false } };
   await handleInbound(reply('+4915112345678', 'STOP'), failing).then(() => assert.unreachable(), (e: Error) => assert.is(e.message, 'EROFS'));
+});
+
+/** deps with answers on: each answer asked for is recorded, with whether the number was on the list at that moment. */
+const answering = (ctx: { optout: OptOutList; events: Array<Record<string, unknown>> }, asked: Array<AnswerRequest & { listed: boolean }>, fail?: () => Error | undefined) => ({
+  ...deps(ctx),
+  answer: async (a: AnswerRequest) => {
+    const e = fail?.();
+    if (e) throw e;
+    asked.push({ ...a, listed: ctx.optout.has(a.number) });
+  },
+});
+
+I('STOP with answers on :: the number goes on the list first, then its answer is asked for, keyed by the entry\'s time, from what the reply was sent to', async (ctx) => {
+  const asked: Array<AnswerRequest & { listed: boolean }> = [];
+  assert.is(await handleInbound(reply('+4915112345678', 'STOP'), answering(ctx, asked)), 'opted-out');
+  assert.equal(asked, [{ keyword: 'STOP', number: '+4915112345678', to: 'ACME', connector: 'smsc', entryAddedAt: '2026-11-29T12:00:00.000Z', listed: true }]);
+});
+
+I('the same STOP again (the SMSC did not get our answer) :: already out, and its answer asked for again under the same key, which the store keeps once', async (ctx) => {
+  const asked: Array<AnswerRequest & { listed: boolean }> = [];
+  await handleInbound(reply('+4915112345678', 'STOP'), answering(ctx, asked));
+  const later = { ...answering(ctx, asked), now: () => new Date('2026-11-29T12:05:00Z') };
+  assert.is(await handleInbound(reply('+4915112345678', 'STOP'), later), 'already-out');
+  assert.is(asked.length, 2);
+  assert.equal(asked[1], asked[0]);
+});
+
+I('an answer that cannot be stored :: handle() rejects (the connector does not acknowledge), the STOP stays on the list, and the STOP sent again asks for the same answer', async (ctx) => {
+  const asked: Array<AnswerRequest & { listed: boolean }> = [];
+  let broken = true;
+  const d = answering(ctx, asked, () => (broken ? new Error('ENOSPC') : undefined));
+  await handleInbound(reply('+4915112345678', 'STOP'), d).then(() => assert.unreachable(), (e: Error) => assert.is(e.message, 'ENOSPC'));
+  assert.ok(ctx.optout.has('+4915112345678'));
+  broken = false;
+  assert.is(await handleInbound(reply('+4915112345678', 'STOP'), d), 'already-out');
+  assert.equal(asked.map((a) => [a.keyword, a.entryAddedAt]), [['STOP', '2026-11-29T12:00:00.000Z']]);
+});
+
+I('START with answers on :: its answer is stored while the entry still exists (keyed by it), then the entry goes; if the answer fails the number stays out', async (ctx) => {
+  const asked: Array<AnswerRequest & { listed: boolean }> = [];
+  await ctx.optout.add('+4915112345678', new Date('2026-11-28T10:00:00Z'), 'replied STOP', 'sms');
+  const failing = answering(ctx, asked, () => new Error('ENOSPC'));
+  await handleInbound(reply('+4915112345678', 'START'), failing).then(() => assert.unreachable(), (e: Error) => assert.is(e.message, 'ENOSPC'));
+  assert.ok(ctx.optout.has('+4915112345678'), 'still out: the START comes again');
+  assert.is(await handleInbound(reply('+4915112345678', 'START'), answering(ctx, asked)), 'opted-in');
+  assert.equal(asked, [{ keyword: 'START', number: '+4915112345678', to: 'ACME', connector: 'smsc', entryAddedAt: '2026-11-28T10:00:00.000Z', listed: true }]);
+  assert.not.ok(ctx.optout.has('+4915112345678'));
+});
+
+I('nothing changed :: no answer — START of a number not on the list or kept out by an operator or the configuration, STOP of a number an operator put on it, any other text', async (ctx) => {
+  const asked: Array<AnswerRequest & { listed: boolean }> = [];
+  await ctx.optout.add('+4915199999999', new Date(), 'complaint by phone');
+  assert.is(await handleInbound(reply('+4915100000002', 'START'), answering(ctx, asked)), 'not-out');
+  assert.is(await handleInbound(reply('+4915199999999', 'START'), answering(ctx, asked)), 'kept-out');
+  assert.is(await handleInbound(reply('+4915100000001', 'START'), answering(ctx, asked)), 'kept-out');
+  assert.is(await handleInbound(reply('+4915199999999', 'STOP'), answering(ctx, asked)), 'already-out');
+  assert.is(await handleInbound(reply('+4915100000001', 'STOP'), answering(ctx, asked)), 'already-out');
+  assert.is(await handleInbound(reply('+4915112345678', 'Danke'), answering(ctx, asked)), 'ignored');
+  assert.equal(asked, []);
+});
+
+I('one STOP delivered twice at once (over two binds, or again before the first was written) :: handled one after the other: one entry, one answer key', async (ctx) => {
+  const asked: Array<AnswerRequest & { listed: boolean }> = [];
+  let t = 0;
+  const replies = new InboundReplies({ ...answering(ctx, asked), now: () => new Date(Date.parse('2026-11-29T12:00:00Z') + 1000 * t++) });
+  const outcomes = await Promise.all([replies.handle(reply('+4915112345678', 'STOP')), replies.handle(reply('+4915112345678', 'STOP'))]);
+  assert.equal(outcomes, ['opted-out', 'already-out']);
+  assert.is(new Set(asked.map((a) => a.entryAddedAt)).size, 1);
 });
 
 I.run();
