@@ -24,7 +24,8 @@ import { confirmationRefusal } from './notify/recipient-guard.js';
 import { loadReplyKey, ReplyAddresses } from './notify/reply-address.js';
 import { Notifier } from './notify/worker.js';
 import { packageRoot } from './paths.js';
-import { handleInbound } from './policy/inbound.js';
+import { InboundReplies } from './policy/inbound.js';
+import { KeywordAnswers } from './policy/keyword-answer.js';
 import type { OptOutList } from './policy/optout.js';
 import type { Policy } from './policy/policy.js';
 import { auditedLog, buildGuards } from './security.js';
@@ -105,11 +106,15 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   });
   const guards = await buildGuards(config, { dir, settings, accounts, store, now, log, tap: events.tap });
   const { users, optout, policy, brake } = guards;
-  // Replies from handsets: a STOP reaches the opt-out list before the connector acknowledges it (src/policy/inbound.ts); listening before
-  // the connectors start, so none that arrives at once is missed.
+  // Replies from handsets: a STOP reaches the opt-out list, and its answer the store, before the connector acknowledges it
+  // (src/policy/inbound.ts); listening before the connectors start, so none that arrives at once is missed.
+  const answers = answersOf(config, store, log, now, random);
+  const handsets = new InboundReplies({
+    optout, keywords: config.inbound.keywords, defaultCountry: config.smtp.defaultCountry, now, log, ...(answers ? { answer: (a) => answers.send(a) } : {}),
+  });
   for (const c of pool.connectors) {
     c.onInbound?.(async (m) => {
-      await handleInbound({ ...m, connector: c.name }, { optout, keywords: config.inbound.keywords, defaultCountry: config.smtp.defaultCountry, now, log });
+      await handsets.handle({ ...m, connector: c.name });
     });
   }
   try {
@@ -223,6 +228,19 @@ function buildPool(config: Config, ctx: ConnectorContext, o: BridgeOptions): Con
     return { connector, type: c.type, onUncertain: c.onUncertain, breaker: { failures: c.breaker.failures, coolDownMs: c.breaker.coolDownSeconds * 1000 } };
   });
   return new ConnectorPool(members, ctx.now, ctx.log);
+}
+
+/** The answers to STOP and START (inbound.answer), or undefined when they are off. */
+function answersOf(config: Config, store: JournalStore, log: LogFn, now: () => Date, random: (n: number) => Buffer): KeywordAnswers | undefined {
+  const a = config.inbound.answer;
+  if (!a.enabled || !config.inbound.keywords) return undefined;
+  return new KeywordAnswers({
+    store, duplicateWindowHours: config.store.duplicateWindowHours, newMailId: () => newMailId(now(), random), now, log,
+    settings: {
+      stopText: a.stopText, startText: a.startText, account: a.account || config.accounts[0].name, sender: a.sender,
+      transliterate: config.text.transliterate, defaultCountry: config.smtp.defaultCountry,
+    },
+  });
 }
 
 function transportSpec(config: Config, outbox: string): TransportSpec {

@@ -49,10 +49,16 @@ export function messageRow(m: SmsMessage, timeZone: string) {
   const t = milestones(m);
   return {
     id: m.id, to: m.to, account: m.account, reference: m.reference ?? '', status: m.status, segments: m.segments,
-    sender: m.mail.apiUser ? `API: ${m.mail.apiUser}` : m.mail.envelopeFrom || m.mail.from || '',
+    sender: senderOf(m),
     acceptedAt: formatTime(t.acceptedAt, timeZone), acceptedIso: t.acceptedAt,
     preview: m.text.length > 60 ? `${m.text.slice(0, 59)}…` : m.text,
   };
+}
+
+/** Who the SMS is from, for people: the mail's sender, the API user, or the bridge answering a handset's STOP or START. */
+function senderOf(m: SmsMessage): string {
+  if (m.answerTo) return `answer to ${m.answerTo.keyword} (${m.answerTo.connector})`;
+  return m.mail.apiUser ? `API: ${m.mail.apiUser}` : m.mail.envelopeFrom || m.mail.from || '';
 }
 
 export function messageDetail(m: SmsMessage, timeZone: string) {

@@ -36,7 +36,7 @@ export function messageView(m: SmsMessage) {
     reason: t.final?.reason ?? null,
     connector: t.final?.connector ?? lastEvent(m, 'submitted')?.connector ?? null,
     connectorMessageId: connectorMessageIdOf(m) ?? null,
-    via: m.mail.apiUser ? 'api' : 'smtp',
+    via: m.answerTo ? 'answer' : m.mail.apiUser ? 'api' : 'smtp',
     origin: {
       envelopeFrom: m.mail.envelopeFrom,
       from: m.mail.from ?? null,

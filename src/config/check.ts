@@ -7,10 +7,27 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { parseNetwork } from '../accounts/networks.js';
 import { connectorProblems } from '../connectors/factory.js';
+import { analyzeText } from '../sms/segments.js';
+import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
 import type { Config, RouteRule, RouteTarget } from './types.js';
 
 export function configProblems(c: Config): string[] {
-  return [...connectorListProblems(c), ...routeProblems(c), ...proxyProblems(c)];
+  return [...connectorListProblems(c), ...routeProblems(c), ...proxyProblems(c), ...answerProblems(c)];
+}
+
+/** inbound.answer: an account that exists, a sender an SMSC takes, texts no longer than any SMS may be. */
+function answerProblems(c: Config): string[] {
+  const a = c.inbound.answer;
+  const problems: string[] = [];
+  if (a.account && !c.accounts.some((x) => x.name === a.account)) {
+    problems.push(`inbound.answer.account: no account "${a.account}" (configured: ${c.accounts.map((x) => x.name).join(', ')})`);
+  }
+  if (a.sender && !parseSenderId(a.sender)) problems.push(`inbound.answer.sender: "${a.sender}" is not a sender ID (${SENDER_ID_FORMS})`);
+  for (const key of ['stopText', 'startText'] as const) {
+    const segments = analyzeText(a[key], { transliterate: c.text.transliterate }).segments;
+    if (segments > c.text.maxSegments) problems.push(`inbound.answer.${key}: takes ${segments} segments, more than text.maxSegments (${c.text.maxSegments})`);
+  }
+  return problems;
 }
 
 function proxyProblems(c: Config): string[] {

@@ -80,7 +80,7 @@ const http = obj('A REST aggregator described as data (type http): one request p
     mo: obj('Replies from handsets (mobile-originated SMS) the aggregator forwards to us, on the same listener with the same secret; a STOP among them goes on the opt-out list (inbound.keywords).', {
       path: str('', 'Path for replies, e.g. /mo/<connector name>; empty: none are taken.'),
       fromParam: str('from', 'Field with the handset\'s number (E.164, or national in smtp.defaultCountry).'),
-      toParam: str('to', 'Field with the number or short code it was sent to.'),
+      toParam: str('to', 'Field with the number or short code it was sent to (the sender of the answer, with inbound.answer on).'),
       textParam: str('text', 'Field with the text.'),
     }),
   }),

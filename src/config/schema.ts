@@ -46,6 +46,13 @@ export const configSchema = {
     optout: optoutSchema,
     inbound: obj('SMS from handsets that connectors receive (SMPP deliver_sm that is not a receipt): replies to the SMS sent.', {
       keywords: bool(true, 'Act on keyword replies: STOP (also STOPP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, ABMELDEN, ARRET) puts the sender\'s number on the opt-out list, START (UNSTOP) takes it off again if a STOP put it there. Other replies are only logged.'),
+      answer: obj('An SMS back to the handset whose STOP or START changed the opt-out list, confirming it, as US carriers (CTIA) and many aggregators require. It comes from the number or short code the reply was sent to, is stored and sent like any SMS, and is the only SMS that passes the opt-out list; one per change of the list, however often the reply is delivered.', {
+        enabled: bool(false, 'Send the answers (with inbound.keywords on). Off by default: each costs an SMS, and many aggregators and carriers answer STOP themselves, which would make two.'),
+        stopText: str('You will receive no more messages from this number. Reply START to receive them again.', 'The answer to a STOP (transliterated like any SMS; keep it to one segment: 160 GSM-7 characters).', { minLength: 1 }),
+        startText: str('You will receive messages from this number again. Reply STOP to end them.', 'The answer to a START that took the number off the list.', { minLength: 1 }),
+        account: str('', 'Account the answers are stored under: it pays for them (they count towards its quota, though neither a full quota nor its rate limits hold one back; its fraud brake does), its history and statistics show them, and routes can pick them by match.accounts. Empty: the first of accounts.'),
+        sender: str('', 'Sender of an answer when the reply did not say what it was sent to (or not as a usable sender ID); empty: the connector\'s default.'),
+      }),
     }),
     text: obj('How the SMS text is taken from the mail.', {
       source: str('body', 'body: the mail body (the subject only when the body is empty); subject: only the subject; subject+body: both.',

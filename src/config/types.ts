@@ -36,7 +36,10 @@ export interface Config {
   limits: LimitsConfig;
   /** Numbers (E.164) that never receive an SMS. */
   optout: string[];
-  inbound: { keywords: boolean };
+  inbound: {
+    keywords: boolean;
+    answer: { enabled: boolean; stopText: string; startText: string; account: string; sender: string };
+  };
   text: {
     source: 'body' | 'subject' | 'subject+body';
     endMarker: string;

@@ -91,6 +91,22 @@ C('connectors and routes :: schema and cross-reference problems in one round, ea
   }
 });
 
+C('inbound.answer :: off by default; an unknown account, a sender no SMSC takes and a text longer than text.maxSegments are problems, all at once', () => {
+  const d = buildConfig({}, 'x', {});
+  assert.equal([d.inbound.answer.enabled, d.inbound.answer.account, d.inbound.answer.sender], [false, '', '']);
+  try {
+    buildConfig({ inbound: { answer: { enabled: true, account: 'acme', sender: 'ACME Bank GmbH', stopText: 'x'.repeat(161), startText: '' } }, text: { maxSegments: 1 } }, 'answer.json', {});
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    const p = (e as ConfigError).problems;
+    assert.ok(p.some((x) => x.startsWith('inbound.answer.startText: is ""')), p.join('\n'));
+    assert.ok(p.includes('inbound.answer.account: no account "acme" (configured: default)'), p.join('\n'));
+    assert.ok(p.some((x) => x.startsWith('inbound.answer.sender: "ACME Bank GmbH" is not a sender ID')), p.join('\n'));
+    assert.ok(p.includes('inbound.answer.stopText: takes 2 segments, more than text.maxSegments (1)'), p.join('\n'));
+  }
+});
+
 C('secrets :: "${NAME}" is read from the environment', () => {
   const c = buildConfig({ notify: { relay: { pass: '${RELAY_PASS}' } } }, 'x', { RELAY_PASS: 's3cret' });
   assert.is(c.notify.relay.pass, 's3cret');

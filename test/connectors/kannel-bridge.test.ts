@@ -29,6 +29,7 @@ K.before(async (ctx) => {
   const port = (ctx.kannel.address() as AddressInfo).port;
   ctx.b = await startTestBridge({
     connectors: [{ type: 'kannel', name: 'kannel', kannel: { baseUrl: `http://127.0.0.1:${port}`, username: 'bridge', password: 'pw', secret: 'kannel-test-secret-123', listenPort: 0 } }],
+    inbound: { answer: { enabled: true } },
   });
 });
 K.after(async (ctx) => {
@@ -83,7 +84,7 @@ K('kannel :: no report secret configured :: the start stops with the key named',
   }
 });
 
-K('kannel :: a STOP forwarded by Kannel\'s sms-service (get-url .../mo/<name>?from=%p&to=%P&text=%a) puts the number on the opt-out list before 200; without the secret 403 and nothing changes', async ({ b }) => {
+K('kannel :: a STOP forwarded by Kannel\'s sms-service (get-url .../mo/<name>?from=%p&to=%P&text=%a) puts the number on the opt-out list before 200 and is answered from %P; without the secret 403 and nothing changes', async ({ b, requests }) => {
   const hook = new URL((b.connectors.find((c) => c.name === 'kannel') as unknown as { webhookUrl: string }).webhookUrl);
   const mo = (q: Record<string, string>) => fetch(new URL(`/mo/kannel?${new URLSearchParams(q)}`, hook.origin));
   const forged = await mo({ from: '+4915112345669', to: '80888', text: 'STOP' });
@@ -93,6 +94,9 @@ K('kannel :: a STOP forwarded by Kannel\'s sms-service (get-url .../mo/<name>?fr
   assert.is(res.status, 200);
   assert.ok(b.optout.has('+4915112345669'), 'on the list when Kannel got its 200');
   assert.ok(b.events.some((e) => e.evt === 'optout-added' && e.number === '+4915112345669' && e.connector === 'kannel'));
+  // inbound.answer is on: the STOP is answered through Kannel, from the number Kannel said it was sent to (%P).
+  const answer = await waitFor('the answer as sendsms', () => requests.find((r) => r.get('to') === '+4915112345669'));
+  assert.equal([answer.get('from'), answer.get('text')], ['80888', 'You will receive no more messages from this number. Reply START to receive them again.']);
   const refused = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345669@sms.localhost', subject: 'x', text: 'Mahnung' }).then(() => '', (e: { response?: string }) => e.response ?? '');
   assert.match(refused, /550 5\.7\.1 \+4915112345669 has asked not to receive SMS/);
   assert.is((await mo({ secret: 'kannel-test-secret-123', from: '+4915112345669', to: '80888' })).status, 400, 'no text');
