@@ -134,6 +134,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const dispatcher = new Dispatcher({
     store, pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
     wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log, paused: (account) => brake.pausedReason(account),
+    refusal: (m) => optout.refusal(m),
   });
   // Before the start, so that a release seen while it runs is not missed.
   brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));

@@ -30,6 +30,8 @@ export interface DispatcherOptions {
   tickMs?: number;
   /** Why an account may not send now (its fraud brake is engaged), or undefined: its due SMS are held, not sent. */
   paused?: (account: string) => string | undefined;
+  /** Why this SMS must not go out at all any more (its number opted out after it was accepted), or undefined: it is cancelled. */
+  refusal?: (m: SmsMessage) => string | undefined;
 }
 
 /**
@@ -125,6 +127,8 @@ export class Dispatcher {
     if (m.expiresAt && m.expiresAt <= this.now().toISOString()) {
       return this.record.finish(m, 'expired', `not handed to the carrier before its validity ended (${m.expiresAt})`);
     }
+    const refused = this.o.refusal?.(m);
+    if (refused) return this.record.cancelled(m, refused, 'its recipient, who opted out');
     const paused = this.o.paused?.(m.account);
     if (paused) return this.holdForBrake(m, paused);
     if (await this.heldForQuietHours(m)) return;

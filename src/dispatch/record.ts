@@ -63,7 +63,16 @@ export class Recorder {
   }
 
   async finish(m: SmsMessage, status: SmsStatus, reason?: string, connector?: string, at?: Date): Promise<void> {
-    const event = { ...this.event(status, reason, at), ...(connector ? { connector } : {}) };
+    await this.final(m, { ...this.event(status, reason, at), ...(connector ? { connector } : {}) });
+  }
+
+  /** Not sent on purpose, before any connector was asked this time; `by`: who it was for (the confirmation names them). */
+  async cancelled(m: SmsMessage, reason: string, by: string): Promise<void> {
+    await this.final(m, { ...this.event('cancelled', reason), by });
+  }
+
+  private async final(m: SmsMessage, event: StatusEvent): Promise<void> {
+    const { status, reason, connector } = event;
     await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, status) });
     this.o.log('sms-final', { msgId: m.id, to: m.to, status, reason, ...(connector ? { connector } : {}), account: m.account, latencyMs: latencyMs(m, event.at) });
   }

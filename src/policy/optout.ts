@@ -1,6 +1,8 @@
 import type { SettingsStore } from '../accounts/settings.js';
 import { parseRecipientNumber } from '../sms/number.js';
 import type { CountryCode } from '../sms/types.js';
+import { errors } from '../smtp/errors.js';
+import type { SmsMessage } from '../store/types.js';
 
 /**
  * Numbers that never receive an SMS, whoever sends: those in the config
@@ -44,6 +46,16 @@ export class OptOutList {
   /** When the number's run-time entry was made (ISO 8601); undefined for numbers from the config file and those not on the list. */
   addedAt(e164: string): string | undefined {
     return this.settings?.data.optout[e164]?.addedAt;
+  }
+
+  /**
+   * Why an SMS must not go out now, or undefined: asked again when it falls
+   * due, since its number may have opted out after it was accepted (a send
+   * time, a retry). The answer to a STOP or START is the one exception: it
+   * confirms to the number what its owner just asked.
+   */
+  refusal(sms: Pick<SmsMessage, 'to' | 'answerTo'>): string | undefined {
+    return !sms.answerTo && this.has(sms.to) ? errors.OptedOut(sms.to).text : undefined;
   }
 
   /** False when the number was not on the run-time list (numbers from the config file are removed there). */

@@ -90,6 +90,23 @@ A('answers off (the default) :: STOP opts out and nothing is stored or sent back
     assert.is(toHandset(sim).length, 0);
   }));
 
+A('an SMS queued before the STOP :: cancelled when it falls due, never handed to the SMSC, while the answer passes the same opt-out', async () => {
+  const clock = { offset: 0 };
+  const now = () => new Date(Date.now() + clock.offset);
+  await withSmsc({ inbound: { answer: { enabled: true } }, notify: { level: 'final' } }, async (sim, b) => {
+    const sendAt = new Date(Math.ceil(now().getTime() / 1000) * 1000 + 3600_000).toISOString().replace('.000Z', 'Z');
+    const queued = await chat(b.port, mail(HANDSET, `X-SMS-Send-At: ${sendAt}\r\n`));
+    const id = `${/queued as ([0-9A-Z]+)/.exec(queued.at(-1)!.text)![1]}.1`;
+    assert.is(await sim.sendMo({ systemId: LOGIN.systemId, from: HANDSET, to: '80888', text: 'STOP' }), 0);
+    await waitFor('the answer at the SMSC', () => toHandset(sim).some((r) => r.text === STOP_TEXT));
+    clock.offset += 2 * 3600_000;
+    const final = await waitFor('the queued SMS to be settled', () => b.events.find((e) => e.evt === 'sms-final' && e.msgId === id));
+    assert.is(final.status, 'cancelled');
+    assert.match(String(final.reason), /has asked not to receive SMS/);
+    assert.equal(toHandset(sim).map((r) => r.text), [STOP_TEXT]);
+  }, { now });
+});
+
 A.run();
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { answerSender, buildAnswer, KeywordAnswers, type AnswerRequest, type AnswerSettings } from '../../src/policy/keyword-answer.js';
+import { OptOutList } from '../../src/policy/optout.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -57,6 +58,14 @@ B('sender :: what the reply was sent to, in the sender-ID form; else the configu
     ['', '', undefined],
   ];
   for (const [to, fallback, want] of cases) assert.is(answerSender(to, fallback, 'DE'), want, `to ${JSON.stringify(to)}, fallback ${JSON.stringify(fallback)}`);
+});
+
+B('the opt-out check at sending :: refuses every SMS to an opted-out number except an answer', () => {
+  const list = new OptOutList(['+4915112345678']);
+  const { message } = buildAnswer(stop(), SETTINGS, 'M', NOW);
+  assert.is(list.refusal(message), undefined);
+  assert.match(list.refusal({ ...message, answerTo: undefined }) ?? '', /^\+4915112345678 has asked not to receive SMS/);
+  assert.is(list.refusal({ ...message, to: '+4915100000002', answerTo: undefined }), undefined);
 });
 
 B.run();
