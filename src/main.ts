@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { startBridge, type Bridge } from './bridge.js';
 import { brakeCommand } from './cli/brake.js';
 import { terminalIo } from './cli/io.js';
@@ -10,6 +9,7 @@ import { usersCommand } from './cli/users.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
 import { createLogger } from './log.js';
+import { adaptHeapGrowth } from './heap-growth.js';
 
 /** Subcommands beside running the bridge; each gets its own arguments and returns an exit code. */
 const COMMANDS: Record<string, (args: string[], config: Config) => Promise<number>> = {
@@ -20,20 +20,16 @@ const COMMANDS: Record<string, (args: string[], config: Config) => Promise<numbe
   cancel: (args, config) => messagesCommand('cancel', args, config, terminalIo()),
 };
 
-/**
- * V8 grows its heap to about twice what is live while the allocation rate is
- * high, and keeps it: with 100,000 SMS queued (~1.4 KB each in memory) the
- * process settled at ~550 MB RSS. Growing it by at most 20 % at a time held it
- * at ~300 MB in the same benchmark (bench/RESULTS.md), for some more GC work.
- * An operator's own --heap-growing-percent on the command line wins.
- */
+/** Room for the heap to grow between full collections (src/heap-growth.ts); an operator's own --heap-growing-percent wins. */
+const HEAP_ROOM_BYTES = 32 * 2 ** 20;
+
 function limitHeapGrowth(): void {
-  if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) setFlagsFromString('--heap-growing-percent=20');
+  if (process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return;
+  adaptHeapGrowth(HEAP_ROOM_BYTES);
 }
 
 /** The only place that reads the environment and argv, and the only one that exits the process. */
 async function main(): Promise<void> {
-  limitHeapGrowth();
   const { values, tokens } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: false, tokens: true });
   const first = tokens.find((t) => t.kind === 'positional');
   const path = typeof values.config === 'string' ? values.config : process.env.MAIL2SMS_CONFIG;
@@ -52,6 +48,7 @@ async function main(): Promise<void> {
   }
   // Without a command every argument is ours: an unknown option is a mistake, not something to ignore.
   parseArgs({ options: { config: { type: 'string', short: 'c' } } });
+  limitHeapGrowth();
   await serve(config);
 }
 

@@ -1,0 +1,45 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { adaptHeapGrowth, growthPercent } from '../src/heap-growth.js';
+
+const H = suite('heap growth');
+const MB = 2 ** 20;
+
+H('growthPercent :: a fixed room over what is live, 20-100 %, in steps of 5', () => {
+  const cases: Array<[liveMb: number, percent: number]> = [
+    [0, 100], // nothing measured yet
+    [10, 100],
+    [32, 100],
+    [40, 80],
+    [64, 50],
+    [67, 45], // 100,000 SMS queued
+    [107, 25],
+    [160, 20],
+    [1000, 20],
+  ];
+  for (const [live, percent] of cases) assert.is(growthPercent(live * MB, 32 * MB), percent, `${live} MB live`);
+});
+
+H('adaptHeapGrowth :: sets the flag at once and again after a full collection that changes the share', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let live = 20 * MB;
+  const set: string[] = [];
+  const stop = adaptHeapGrowth(32 * MB, { used: () => live, setFlags: (f) => set.push(f) });
+  try {
+    assert.equal(set, ['--heap-growing-percent=100']);
+    live = 64 * MB;
+    gc();
+    for (let i = 0; i < 50 && set.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(set, ['--heap-growing-percent=100', '--heap-growing-percent=50']);
+    gc(); // nothing changed: the flag is not set again
+    await new Promise((r) => setTimeout(r, 50));
+    assert.is(set.length, 2);
+  } finally {
+    stop();
+  }
+});
+
+H.run();
