@@ -162,31 +162,31 @@ export class JournalStore implements MessageStore {
       this.reserved.set(key, id);
       reserved.push(key);
     };
-    req.messages.forEach((m, i) => {
-      const key = req.dedupKeys[i];
-      const earlier = key ? this.findDuplicate(key, now) : undefined;
-      if (earlier) return outcome.duplicates.push({ id: m.id, of: earlier });
-      if (key) reserve(key, m.id);
-      keys.push(key ?? null);
-      const content = req.contentKeys?.[i];
-      const same = content && req.markDuplicate ? this.findSameContent(content.key, now) : undefined;
-      if (same) {
-        outcome.suppressed.push({ id: m.id, of: same });
-        msgs.push(req.markDuplicate!(m, this.live.get(same) ?? same));
-        ckeys.push(null);
-        return;
-      }
-      if (content) reserve(content.key, m.id);
-      msgs.push(m);
-      ckeys.push(content ? [content.key, now + content.windowMinutes * 60_000] : null);
-    });
-    if (msgs.length) {
-      const until = now + this.opts.duplicateWindowHours * 3600_000;
-      try {
-        await this.write({ t: 'accept', msgs, keys, until, ckeys });
-      } finally {
-        for (const k of reserved) this.reserved.delete(k);
-      }
+    // Reserved keys are released whatever happens, also when sorting the batch throws (a spooled
+    // message that cannot be read back, the caller's markDuplicate): a key left reserved would make
+    // the client's retry of this mail a "duplicate" of an SMS that was never stored, answered 250.
+    try {
+      req.messages.forEach((m, i) => {
+        const key = req.dedupKeys[i];
+        const earlier = key ? this.findDuplicate(key, now) : undefined;
+        if (earlier) return outcome.duplicates.push({ id: m.id, of: earlier });
+        if (key) reserve(key, m.id);
+        keys.push(key ?? null);
+        const content = req.contentKeys?.[i];
+        const same = content && req.markDuplicate ? this.findSameContent(content.key, now) : undefined;
+        if (same) {
+          outcome.suppressed.push({ id: m.id, of: same });
+          msgs.push(req.markDuplicate!(m, this.live.get(same) ?? same));
+          ckeys.push(null);
+          return;
+        }
+        if (content) reserve(content.key, m.id);
+        msgs.push(m);
+        ckeys.push(content ? [content.key, now + content.windowMinutes * 60_000] : null);
+      });
+      if (msgs.length) await this.write({ t: 'accept', msgs, keys, until: now + this.opts.duplicateWindowHours * 3600_000, ckeys });
+    } finally {
+      for (const k of reserved) this.reserved.delete(k);
     }
     outcome.stored = msgs.map((m) => m.id);
     return outcome;

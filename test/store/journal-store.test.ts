@@ -156,4 +156,15 @@ S('corrupted state file :: a clear error at start, the file left as it was', asy
   assert.is(await readFile(join(dir, 'state.json'), 'utf8'), '{"version":1,"seq":');
 });
 
+S('accept :: a batch that fails before it is written leaves no key reserved: the retry of that mail is stored, not a "duplicate"', async ({ dir }) => {
+  const a = await open(dir);
+  await byContent('A.1', 'c1', { now: T0 }, a);
+  const failing = () => { throw new Error('unplanned'); };
+  // Two keys of the same mail: its Message-ID key (reserved first) and its content key, whose duplicate check throws.
+  const refused = await a.accept({ messages: [sms('B.1')], dedupKeys: ['mid-b'], contentKeys: [{ key: 'c1', windowMinutes: 10 }], markDuplicate: failing }).then(() => 'stored', (e: Error) => e.message);
+  assert.is(refused, 'unplanned');
+  assert.equal(await a.accept({ messages: [sms('B2.1')], dedupKeys: ['mid-b'] }), { stored: ['B2.1'], duplicates: [], suppressed: [] });
+  await a.close();
+});
+
 S.run();
