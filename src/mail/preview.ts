@@ -23,8 +23,8 @@ export interface PreviewRecipient {
   notBefore?: string;
   hold?: string;
   expiresAt?: string;
-  /** The reply a real send would get for this recipient. */
-  refusal?: string;
+  /** The refusal a real send would get for this recipient (kept as the error: the mail shows its reply, the API its parts). */
+  refusal?: SmtpError;
 }
 
 export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segments' | 'units' | 'perSegment' | 'nonGsm' | 'replaced'> {
@@ -33,8 +33,8 @@ export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segm
   source: ExtractResult['from'];
   options: Omit<SmsOptions, 'preview' | 'sendAt'> & { sendAt?: string };
   recipients: PreviewRecipient[];
-  /** The reply a real send of this mail would get, when it would be refused as a whole (no text, too long). */
-  problem?: string;
+  /** The refusal a real send of this mail would get, when it would be refused as a whole (no text, too long). */
+  problem?: SmtpError;
 }
 
 export function previewReport(
@@ -53,7 +53,7 @@ export function previewReport(
     seen.add(r.e164);
     const plan = planRecipient(r, options, policy, ctx);
     if (plan instanceof SmtpError) {
-      out.push({ to: r.e164, refusal: `${plan.responseCode} ${plan.message}` });
+      out.push({ to: r.e164, refusal: plan });
       continue;
     }
     out.push({
@@ -71,6 +71,6 @@ export function previewReport(
     cuts: draft.extracted.cuts, source: draft.extracted.from,
     options: { ...rest, ...(sendAt ? { sendAt: sendAt.toISOString() } : {}) },
     recipients: out,
-    ...(problem ? { problem: `${problem.responseCode} ${problem.message}` } : {}),
+    ...(problem ? { problem } : {}),
   };
 }

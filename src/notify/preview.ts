@@ -29,7 +29,7 @@ export function previewText(r: PreviewReport, timeZone: string): string {
   const lines = [
     'Preview of your SMS. Nothing was sent.',
     '',
-    r.problem ? `Sent as it is, this mail would be refused: ${r.problem}` : '',
+    r.problem ? `Sent as it is, this mail would be refused: ${r.problem.reply}` : '',
     `The text exactly as it would go out: ${r.units} ${unit}, ${ENCODING[r.encoding]}, ${r.segments} SMS part${r.segments === 1 ? '' : 's'} (up to ${r.perSegment} per part):`,
     ...r.text.split('\n').map((l) => `> ${l}`),
     '',
@@ -63,7 +63,7 @@ function optionLines(r: PreviewReport, tz: string): string[] {
 }
 
 function recipientLine(x: PreviewReport['recipients'][number], tz: string): string {
-  if (x.refusal) return `  ${x.to}: would be refused: ${x.refusal}`;
+  if (x.refusal) return `  ${x.to}: would be refused: ${x.refusal.reply}`;
   const sender = x.sender ? `sender ${x.sender}${x.senderNote ? ` (${x.senderNote})` : ''}` : 'the carrier\'s default sender';
   const when = x.hold ? `${x.hold}` : `would go at ${formatTime(x.notBefore!, tz)}`;
   const expires = x.expiresAt ? `, valid until ${formatTime(x.expiresAt, tz)}` : '';

@@ -17,6 +17,11 @@ export class SmtpError extends Error {
     this.name = 'SmtpError';
     this.temporary = responseCode >= 400 && responseCode < 500;
   }
+
+  /** The reply line a mail gets: "550 5.7.1 <sentence>" (a preview shows it, by mail and in the API). */
+  get reply(): string {
+    return `${this.responseCode} ${this.message}`;
+  }
 }
 
 type Def = { code: number; enhanced: string; text: (...a: string[]) => string; when: string };
