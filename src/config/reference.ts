@@ -88,8 +88,9 @@ function keyRows(keys: ReturnType<typeof schemaKeys>, strip: string): string[] {
 
 /** The README's table of SMTP refusals, generated from the error registry. */
 export function errorReference(): string {
-  const rows = ['| reply | when |', '| --- | --- |'];
-  for (const d of Object.values(ERROR_DEFS)) rows.push(`| \`${d.code} ${d.enhanced}\` | ${d.when} |`);
+  // The name is what the REST API and the metrics call a refusal (`title`, `recipients[].name`, `reason`): programs match on it.
+  const rows = ['| reply | name | when |', '| --- | --- | --- |'];
+  for (const [name, d] of Object.entries(ERROR_DEFS)) rows.push(`| \`${d.code} ${d.enhanced}\` | \`${name}\` | ${d.when} |`);
   return rows.join('\n');
 }
 

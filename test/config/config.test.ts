@@ -126,6 +126,8 @@ C('readme :: the configuration and error tables match the schema and the registr
   const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
   assert.fixture(readme, withGeneratedBlocks(readme), 'run `npm run docs`');
   for (const d of Object.values(ERROR_DEFS)) assert.ok(readme.includes(`\`${d.code} ${d.enhanced}\``), `${d.code} ${d.enhanced}`);
+  // The names are what REST API clients and metrics match on.
+  for (const name of Object.keys(ERROR_DEFS)) assert.ok(readme.includes(`| \`${name}\` |`), name);
   assert.ok(readme.includes('`smtp.defaultCountry`'));
 });
 
