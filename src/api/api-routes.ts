@@ -39,8 +39,24 @@ const submitBody = {
 export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { deps } = ctx;
   app.addSchema({
+    $id: 'refusal', type: 'object', required: ['name', 'temporary', 'code', 'enhanced', 'text'],
+    description: 'A refusal, the same in a submit\'s problem and in a preview',
+    properties: {
+      to: { type: 'string', description: 'The number refused: E.164, or as given when it is not a valid number' },
+      name: { type: 'string', description: 'The error\'s stable name (OptedOut, NumberRateExceeded, …; the README\'s table of SMTP replies)' },
+      temporary: { type: 'boolean', description: 'true: only for now (a limit), the same request may succeed later; false: it will be refused again' },
+      code: { type: 'integer', description: 'The SMTP reply code a mail would get (550, 451, …)' },
+      enhanced: { type: 'string', description: 'The RFC 3463 enhanced status code (5.7.1, 4.7.1, …)' },
+      text: { type: 'string', description: 'The sentence a clerk reads' },
+    },
+  });
+  app.addSchema({
     $id: 'problem', type: 'object', description: 'RFC 9457 problem details (application/problem+json)',
-    properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' } },
+    properties: {
+      type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' },
+      smtp: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'A refusal\'s SMTP reply and enhanced code ("550 5.7.1"), a list when several numbers are refused' },
+      recipients: { type: 'array', items: { $ref: 'refusal#' }, description: 'Numbers refused (a request is taken whole or not at all): each number\'s refusal' },
+    },
   });
 
   app.post<{ Body: { user: string; password: string } }>('/login', {
@@ -68,6 +84,9 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/messages', {
     schema: {
       summary: 'Send an SMS: the same options and rules as the X-SMS-* mail headers', tags: ['messages'],
+      description: 'A request is taken whole or not at all. When numbers are refused (invalid, opted out, not allowed, sender ID, quiet hours, over a limit) '
+        + 'the problem\'s recipients lists a refusal per number (to, name, temporary, code, enhanced, text); the title is the refusals\' name when they share one, '
+        + 'else RecipientsRefused, or TryAgainLater when every refusal is temporary (then 503, else 422).',
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'A retry with the same key sends nothing again and answers with the first ids' } } },
       body: submitBody,
       response: { 400: problem, 401: problem, 403: problem, 422: problem, 503: problem },
@@ -92,8 +111,9 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       summary: 'How an SMS would be sent, sending and storing nothing (preview@ and X-SMS-Preview by mail)', tags: ['messages'],
       description: 'The same body, checks and refusals as POST /messages. The answer: the text as it would go out, encoding (GSM7 or UCS2), '
         + 'units, segments, perSegment and the parts; nonGsm (characters that forced UCS2) and replaced (typographic characters replaced); '
-        + 'the options as read; per number (recipients) the sender ID, notBefore, a hold for quiet hours, expiresAt, or the refusal a send would get; '
-        + 'and problem, the refusal a send of the whole text would get (empty, more segments than allowed).',
+        + 'the options as read; per number (recipients) the sender ID, notBefore, a hold for quiet hours, expiresAt, or the refusal a send would get '
+        + '(refusal: the SMTP reply line; error: the same as a refusal object, as a submit\'s problem lists it); '
+        + 'and problem, the reply a send of the whole text would get (empty, more segments than allowed), with problemError its refusal object.',
       body: submitBody,
       response: { 400: problem, 401: problem, 403: problem, 422: problem },
     },

@@ -19,9 +19,47 @@ export class Problem extends Error {
 }
 
 /** SMTP refusals keep their sentence and name: the API and a clerk's mail client say the same. */
-export function fromSmtpError(e: SmtpError): Problem {
+export function fromSmtpError(e: SmtpError, extra: Record<string, unknown> = {}): Problem {
   const status = e.temporary ? 503 : 422;
-  return new Problem(status, e.errorName, e.text, { smtp: `${e.responseCode} ${e.enhancedCode}` });
+  return new Problem(status, e.errorName, e.text, { smtp: `${e.responseCode} ${e.enhancedCode}`, ...extra });
+}
+
+/**
+ * One refusal as a program acts on it, the same in a submit's problem and
+ * in a preview: the registry's name (src/smtp/errors.ts), whether trying
+ * again later can help, the SMTP reply and enhanced codes a mail would get,
+ * and its sentence; `to` the number it refuses, when it refuses one.
+ */
+export interface Refusal {
+  to?: string;
+  name: string;
+  temporary: boolean;
+  code: number;
+  enhanced: string;
+  text: string;
+}
+
+export function refusalOf(e: SmtpError, to?: string): Refusal {
+  return { ...(to !== undefined ? { to } : {}), name: e.errorName, temporary: e.temporary, code: e.responseCode, enhanced: e.enhancedCode, text: e.text };
+}
+
+/**
+ * Numbers refused by a request that is taken whole or not at all. The title
+ * is the refusals' name when they share one (one number, or several invalid
+ * ones), else RecipientsRefused, or TryAgainLater when every refusal is
+ * temporary (503: the same request may pass later). `recipients` lists each
+ * number's Refusal, `detail` their sentences for people, `smtp` their codes
+ * (as before `recipients`, kept for programs that read it).
+ */
+export function recipientsProblem(refused: ReadonlyArray<{ to: string; error: SmtpError }>): Problem {
+  const recipients = refused.map((r) => refusalOf(r.error, r.to));
+  if (refused.length === 1) return fromSmtpError(refused[0]!.error, { recipients });
+  const temporary = refused.every((r) => r.error.temporary);
+  const names = new Set(recipients.map((r) => r.name));
+  const title = names.size === 1 ? recipients[0]!.name : temporary ? 'TryAgainLater' : 'RecipientsRefused';
+  return new Problem(temporary ? 503 : 422, title, refused.map((r) => r.error.text).join('; '), {
+    smtp: refused.map((r) => `${r.error.responseCode} ${r.error.enhancedCode}`), recipients,
+  });
 }
 
 export interface ProblemBody {

@@ -5,10 +5,10 @@ import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
 import { describeOptionError, parseSmsOptions } from '../mail/options.js';
-import { draftOf, type Draft } from '../mail/draft.js';
-import { previewReport, type PreviewReport } from '../mail/preview.js';
+import { draftOf, draftProblem, type Draft } from '../mail/draft.js';
+import { previewReport, type PreviewRecipient, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
-import { dedupKey, toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
+import { dedupKey, planEach, toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
 import { admit } from '../policy/admit.js';
 import type { Policy } from '../policy/policy.js';
 import { parseRecipientNumber } from '../sms/number.js';
@@ -16,7 +16,7 @@ import type { NumberType } from '../sms/types.js';
 import { errors, SmtpError } from '../smtp/errors.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
-import { fromSmtpError, Problem } from './problems.js';
+import { fromSmtpError, Problem, recipientsProblem, refusalOf, type Refusal } from './problems.js';
 
 /** The body of POST /api/v1/messages: the text, the numbers, and the sending options of the X-SMS-* headers. */
 export interface SubmitBody {
@@ -93,8 +93,8 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
   const numbers = Array.isArray(body.to) ? body.to : [body.to];
   if (numbers.length > deps.config.smtp.maxRecipients) throw fromSmtpError(errors.TooManyRecipients(String(deps.config.smtp.maxRecipients)));
   const recipients = numbers.map((n) => recipient(n, account.defaultCountry));
-  const bad = recipients.filter((r): r is SmtpError => r instanceof SmtpError);
-  if (bad.length) throw new Problem(422, 'InvalidNumber', bad.map((e) => e.text).join('; '));
+  const bad = recipients.flatMap((r, i) => (r instanceof SmtpError ? [{ to: numbers[i]!, error: r }] : []));
+  if (bad.length) throw recipientsProblem(bad);
   if (body.confirmTo && !addressBelongs(account.addresses, body.confirmTo)) {
     throw fromSmtpError(errors.SenderNotAllowed(body.confirmTo, account.name));
   }
@@ -121,13 +121,10 @@ function checkPolicy(deps: SubmitDeps, account: Account, recipients: Prepared['r
   const paused = deps.policy.mailFrom(account);
   if (paused) throw fromSmtpError(paused);
   const refused = recipients.flatMap((r, i) => {
-    const e = deps.policy.recipient(account, r, i);
-    return e ? [e] : [];
+    const error = deps.policy.recipient(account, r, i);
+    return error ? [{ to: r.e164, error }] : [];
   });
-  if (!refused.length) return;
-  if (refused.length === 1) throw fromSmtpError(refused[0]!);
-  const temporary = refused.every((e) => e.temporary);
-  throw new Problem(temporary ? 503 : 422, temporary ? 'TryAgainLater' : 'RecipientsRefused', refused.map((e) => e.text).join('; '), { smtp: refused.map((e) => `${e.responseCode} ${e.enhancedCode}`) });
+  if (refused.length) throw recipientsProblem(refused);
 }
 
 /**
@@ -148,6 +145,11 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
     options: { ...deps.config.options, timeZone: account.timeZone },
     text, notify: account.notify, policy, wantsConfirmation: deps.wantsConfirmation,
   };
+  // Before toSms, which answers a mail with the first refusal: a program is told every number's.
+  const textProblem = draftProblem(draft);
+  if (textProblem) throw fromSmtpError(textProblem);
+  const unplanned = planEach(input, draft, policy).flatMap(([r, plan]) => (plan instanceof SmtpError ? [{ to: r.e164, error: plan }] : []));
+  if (unplanned.length) throw recipientsProblem(unplanned);
   const batch = toSms(input, draft);
   if (batch instanceof SmtpError) throw fromSmtpError(batch);
   for (const m of batch.messages) m.mail.apiUser = who.name;
@@ -168,8 +170,17 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
   return { mailId, stored, duplicates: outcome.duplicates.map((d) => ({ to: toOf.get(d.id)!, of: d.of })) };
 }
 
-/** What POST /api/v1/messages/preview answers: the mail preview's facts, less what only a mail has (what was cut from it). */
-export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source'>;
+/**
+ * What POST /api/v1/messages/preview answers: the mail preview's facts, less
+ * what only a mail has (what was cut from it). A refusal is there twice:
+ * `refusal`/`problem` as the reply line a mail would get (as before), and
+ * `error`/`problemError` as its Refusal, the shape a submit's problem lists.
+ */
+export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 'problem'> & {
+  recipients: Array<Omit<PreviewRecipient, 'refusal'> & { refusal?: string; error?: Refusal }>;
+  problem?: string;
+  problemError?: Refusal;
+};
 
 /**
  * How a submit of `body` would be sent — text as it goes out, encoding,
@@ -183,14 +194,18 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source'>;
  */
 export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): ApiPreview {
   const { account, recipients, now, draft, policy } = prepare(deps, who, body);
-  const { cuts: _cuts, source: _source, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone });
+  const { cuts: _cuts, source: _source, recipients: rows, problem, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone });
   // What RCPT TO would refuse (opt-out, destination, limits), as the mail preview's RCPT would.
   recipients.forEach((r, i) => {
     const e = deps.policy.recipient(account, r, i);
-    const row = report.recipients.find((x) => x.to === r.e164);
-    if (e && row && !row.refusal) row.refusal = `${e.responseCode} ${e.enhancedCode} ${e.text}`;
+    const row = rows.find((x) => x.to === r.e164);
+    if (e && row && !row.refusal) row.refusal = e;
   });
-  return report;
+  return {
+    ...report,
+    recipients: rows.map(({ refusal, ...row }) => (refusal ? { ...row, refusal: refusal.reply, error: refusalOf(refusal, row.to) } : row)),
+    ...(problem ? { problem: problem.reply, problemError: refusalOf(problem) } : {}),
+  };
 }
 
 function recipient(n: string, defaultCountry: string): (EnvelopeRecipient & { type?: NumberType }) | SmtpError {

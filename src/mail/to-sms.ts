@@ -68,14 +68,19 @@ export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError 
 
 /** Each distinct number once (the same number written twice gets one SMS), with its plan; the first refusal wins. */
 export function planAll(input: ToSmsInput, draft: Draft, policy: SendingPolicy): Array<[EnvelopeRecipient, RecipientPlan]> | SmtpError {
+  const plans = planEach(input, draft, policy);
+  const refused = plans.find((p): p is [EnvelopeRecipient, SmtpError] => p[1] instanceof SmtpError);
+  return refused ? refused[1] : (plans as Array<[EnvelopeRecipient, RecipientPlan]>);
+}
+
+/** Each distinct number once with its plan or its refusal (sender ID, quiet hours): the REST API names every refused number. */
+export function planEach(input: Pick<ToSmsInput, 'recipients' | 'now' | 'options'>, draft: Draft, policy: SendingPolicy): Array<[EnvelopeRecipient, RecipientPlan | SmtpError]> {
   const seen = new Set<string>();
-  const out: Array<[EnvelopeRecipient, RecipientPlan]> = [];
+  const out: Array<[EnvelopeRecipient, RecipientPlan | SmtpError]> = [];
   for (const r of input.recipients) {
     if (seen.has(r.e164)) continue;
     seen.add(r.e164);
-    const plan = planRecipient(r, draft.options, policy, { now: input.now, timeZone: input.options.timeZone });
-    if (plan instanceof SmtpError) return plan;
-    out.push([r, plan]);
+    out.push([r, planRecipient(r, draft.options, policy, { now: input.now, timeZone: input.options.timeZone })]);
   }
   return out;
 }
