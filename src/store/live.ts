@@ -10,7 +10,10 @@ import type { SmsMessage } from './types.js';
  * acceptance confirmation) can be "cold": its JSON goes to the spool
  * (spool.ts) and memory keeps its id and one number for where it lies,
  * as Postfix keeps its deferred queue on disk. In memory a hot SMS took
- * ~1.8 KB of heap (its strings, objects and arrays), a cold one takes ~0.1 KB.
+ * ~1.8 KB of heap (its strings, objects and arrays); a cold one ~0.1 KB here,
+ * and ~0.36 KB in all with what the store keeps for it elsewhere (its place in
+ * the due index, its duplicate keys): 100,000 queued for tomorrow made the
+ * live heap 67.5 MB against 31.4 MB idle (heap snapshots, bench load).
  *
  * A cold SMS becomes hot again (read back, one synchronous read from the page
  * cache as a rule) when anyone asks for it by id or changes it, so there is
