@@ -5,6 +5,7 @@ import { DueIndex } from './due-index.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { LiveMessages } from './live.js';
 import { readBack } from './read-back.js';
+import { RECENT_MS, RecentSends } from './recent.js';
 import { change, type Rec } from './records.js';
 import { Snapshot, type SnapshotData } from './snapshot.js';
 import { UsageIndex } from './usage.js';
@@ -56,6 +57,12 @@ export interface JournalStoreOptions {
    * catch it.
    */
   onFatal?: (e: Error) => void;
+  /**
+   * Whether the SMS of the last hour per account and number are kept, for
+   * limits.perNumberPerHour and limits.messagesPerMinute (recent.ts); the
+   * bridge turns it off when no account has either limit. Default: on.
+   */
+  recentSends?: boolean;
 }
 
 export class JournalStore implements MessageStore {
@@ -66,6 +73,7 @@ export class JournalStore implements MessageStore {
   private readonly reserved = new Map<string, string>();
   private readonly listeners: Array<() => void> = [];
   private readonly usage = new UsageIndex();
+  private readonly recent?: RecentSends;
   private readonly journal: Journal;
   private readonly snapshot: Snapshot;
   private seq = 0;
@@ -79,6 +87,7 @@ export class JournalStore implements MessageStore {
 
   constructor(private readonly opts: JournalStoreOptions) {
     this.now = opts.now ?? (() => new Date());
+    if (opts.recentSends !== false) this.recent = new RecentSends();
     const files = { snapshot: join(opts.dir, 'state.json'), journal: join(opts.dir, 'journal') };
     this.journal = new Journal({
       dir: files.journal,
@@ -230,6 +239,14 @@ export class JournalStore implements MessageStore {
     return this.usage.since(account, from);
   }
 
+  sentTo(account: string, to: string, since: Date): number {
+    return this.recent?.count(account, to, since.getTime()) ?? 0;
+  }
+
+  sentPerAccount(since: Date): Map<string, number[]> {
+    return this.recent?.perAccount(since.getTime()) ?? new Map();
+  }
+
   counts(): Record<SmsStatus, number> {
     const c = { accepted: this.live.coldCount, submitting: 0, submitted: 0, delivered: 0, failed: 0, expired: 0, rejected: 0, cancelled: 0 };
     for (const m of this.live.hotValues()) c[m.status]++;
@@ -291,6 +308,7 @@ export class JournalStore implements MessageStore {
       r.msgs.forEach((m, i) => {
         // A duplicate accepted as cancelled (duplicate detection) is never sent: it costs the account nothing.
         if (m.status !== 'cancelled') this.usage.add(m.account, m.mail.receivedAt, m.segments);
+        this.noteSent(m);
         this.live.set(m);
         this.track(m);
         const key = r.keys[i];
@@ -306,6 +324,15 @@ export class JournalStore implements MessageStore {
       if (r.t === 'status' && r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
       if (change(m, r)) this.track(m);
     }
+  }
+
+  /**
+   * What the policy's per-number cap and rate count (policy.ts): every SMS an account handed in, but not a duplicate by
+   * content (stored as cancelled, never sent) nor the bridge's own answer to a STOP (keyword-answer.ts, no account's limit).
+   * An SMS cancelled later still counts, as it did before the counts survived restarts.
+   */
+  private noteSent(m: SmsMessage): void {
+    if (this.recent && m.status !== 'cancelled' && !m.answerTo) this.recent.add(m.account, m.to, Date.parse(m.mail.receivedAt));
   }
 
   /** Keeps the queued / owed indexes in step with a message's state, and lets it leave memory when it waits far ahead. */
@@ -326,7 +353,10 @@ export class JournalStore implements MessageStore {
     for (const m of s.messages) {
       this.live.set(m);
       this.track(m);
+      // A snapshot from before the last hour was saved: its live messages are the best there is.
+      if (!s.recent) this.noteSent(m);
     }
+    this.recent?.load(s.recent ?? []);
     for (const [key, id, until, content] of s.dedup) this.dedup.set(key, content ? { id, until, content: true } : { id, until });
     this.usage.load(s.usage ?? []);
     this.applied = s.seq;
@@ -352,6 +382,7 @@ export class JournalStore implements MessageStore {
     const unsent = new Set(finished.filter((m) => UNSENT.has(m.status)).map((m) => m.id));
     for (const [k, d] of this.dedup) if (d.until <= now || (d.content && unsent.has(d.id))) this.dedup.delete(k);
     this.usage.prune(new Date(now - USAGE_KEPT_MS));
+    this.recent?.prune(now - RECENT_MS);
     // Memory may have stopped matching the journal while the archive was written: then no snapshot of it.
     this.assertWorking();
     // Every live message as of this moment (applied records up to this.applied), hot or spooled, each exactly once.
@@ -364,6 +395,7 @@ export class JournalStore implements MessageStore {
         messages: [],
         dedup: [...this.dedup].map(([k, d]): SnapshotData['dedup'][number] => (d.content ? [k, d.id, d.until, 1] : [k, d.id, d.until])),
         usage: this.usage.rows(),
+        ...(this.recent ? { recent: this.recent.rows() } : {}),
       }, cut.json);
     } finally {
       cut.release();

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { replaceFile } from './durable.js';
 import type { SmsMessage } from './types.js';
+import type { RecentRow } from './recent.js';
 import type { UsageRow } from './usage.js';
 
 /** The compacted live state: what the journal up to `seq` amounts to. */
@@ -16,6 +17,8 @@ export interface SnapshotData {
   dedup: Array<[string, string, number] | [string, string, number, 1]>;
   /** Segments per account and hour, for quotas (absent in snapshots written before quotas existed). */
   usage?: UsageRow[];
+  /** SMS per account and number within the last hour, for the per-number cap and the rate (absent before they survived restarts). */
+  recent?: RecentRow[];
 }
 
 export class SnapshotCorruptError extends Error {
@@ -86,7 +89,7 @@ export function readSnapshotSync(file: string): SnapshotData | null {
  */
 export function* snapshotJson(d: SnapshotData, per = 500, rawMessages: Iterable<string> = []): Generator<string> {
   // The small parts (version, seq, usage, …) as JSON.stringify writes them, then the two big lists in pieces.
-  const { messages, dedup, ...small } = d;
+  const { messages, dedup, recent, ...small } = d;
   const head = JSON.stringify(small);
   yield `${head.slice(0, -1)}${head === '{}' ? '' : ','}"messages":[`;
   for (let i = 0; i < messages.length; i += per) {
@@ -102,10 +105,16 @@ export function* snapshotJson(d: SnapshotData, per = 500, rawMessages: Iterable<
   }
   if (piece.length) yield (first ? '' : ',') + piece.join(',');
   yield '],"dedup":[';
-  for (let i = 0; i < dedup.length; i += per * 10) {
-    yield (i ? ',' : '') + dedup.slice(i, i + per * 10).map((e) => JSON.stringify(e)).join(',');
+  yield* inPieces(dedup, per * 10);
+  if (recent) {
+    yield '],"recent":[';
+    yield* inPieces(recent, per * 10);
   }
   yield ']}';
+}
+
+function* inPieces(list: readonly unknown[], per: number): Generator<string> {
+  for (let i = 0; i < list.length; i += per) yield (i ? ',' : '') + list.slice(i, i + per).map((e) => JSON.stringify(e)).join(',');
 }
 
 export class Snapshot {

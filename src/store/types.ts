@@ -214,4 +214,8 @@ export interface MessageStore {
   counts(): Record<SmsStatus, number>;
   /** SMS segments an account handed in since `from` (to the hour), for quotas; survives restarts. */
   segmentsSince(account: string, from: Date): number;
+  /** SMS an account handed in to a number after `since` (cancelled duplicates and STOP answers aside), for the per-number cap; survives restarts. */
+  sentTo(account: string, to: string, since: Date): number;
+  /** The times (epoch ms, oldest first) of the SMS each account handed in after `since`, counted as sentTo counts: the rate is rebuilt from them at start. */
+  sentPerAccount(since: Date): Map<string, number[]>;
 }
