@@ -26,6 +26,7 @@ import { Notifier } from './notify/worker.js';
 import { packageRoot } from './paths.js';
 import { InboundReplies } from './policy/inbound.js';
 import { KeywordAnswers } from './policy/keyword-answer.js';
+import { countsRecentSends } from './policy/limits.js';
 import type { OptOutList } from './policy/optout.js';
 import type { Policy } from './policy/policy.js';
 import { auditedLog, buildGuards } from './security.js';
@@ -93,7 +94,8 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   pool = buildPool(config, { now, under, log }, o);
   await mkdir(dir, { recursive: true });
   const lock = await StoreLock.acquire(dir);
-  store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log });
+  const recentSends = countsRecentSends(config.limits, config.accounts.map((a) => a.limits));
+  store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log, recentSends });
   await store.open().catch(async (e: Error) => {
     await lock.release();
     throw e;

@@ -1,7 +1,9 @@
 /**
- * In-memory counters for limits that may start afresh after a restart (per
- * minute, per hour): a token bucket and sliding windows. Pure over an
- * injected clock, and bounded: idle keys are dropped by `sweep`.
+ * In-memory counters over an injected clock: a token bucket (the per-minute
+ * rate, rebuilt at start from the store's count of the last hour: see
+ * policy.ts) and sliding windows (the fraud brake's counts). Pure, and
+ * bounded: idle keys are dropped by `sweep`. The per-number cap is not
+ * here: the store counts it (store/recent.ts), so it survives a restart.
  */
 
 /** `capacity` tokens that refill continuously, `capacity` per `periodMs`. */
@@ -21,6 +23,12 @@ export class TokenBuckets {
   /** Whether n tokens are there now, without taking them. */
   has(key: string, n: number, capacity: number, now: number): boolean {
     return this.refilled(key, capacity, now).tokens >= n;
+  }
+
+  /** Takes n tokens whatever there are (never below none): an SMS that was taken in, replayed after a restart. */
+  spend(key: string, n: number, capacity: number, now: number): void {
+    const b = this.refilled(key, capacity, now);
+    b.tokens = Math.max(0, b.tokens - n);
   }
 
   giveBack(key: string, n: number, capacity: number, now: number): void {

@@ -8,3 +8,9 @@ export function limitsFor(gateway: LimitsConfig, own: AccountLimitsConfig | unde
   const countries = merged.countries.length ? merged.countries : [defaultCountry];
   return { ...merged, countries: countries.includes('*') ? ['*'] : countries };
 }
+
+/** Whether any account has a per-minute rate or a per-number cap: only then need the store keep the last hour's SMS per number. */
+export function countsRecentSends(gateway: LimitsConfig, own: ReadonlyArray<AccountLimitsConfig | undefined>): boolean {
+  const on = (l: AccountLimitsConfig | undefined) => (l?.messagesPerMinute ?? 0) > 0 || (l?.perNumberPerHour ?? 0) > 0;
+  return on(gateway) || own.some((l) => on({ ...gateway, ...l }));
+}

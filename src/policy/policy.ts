@@ -2,7 +2,7 @@ import type { Account, AccountConfig } from '../accounts/types.js';
 import { errors, type SmtpError } from '../smtp/errors.js';
 import type { MessageStore } from '../store/types.js';
 import type { Brake } from './brake.js';
-import { TokenBuckets, SlidingWindows } from './counters.js';
+import { TokenBuckets } from './counters.js';
 import { destinationRefusal, type Destination } from './destinations.js';
 import { limitsFor, type Limits } from './limits.js';
 import type { OptOutList } from './optout.js';
@@ -12,7 +12,7 @@ import type { LimitsConfig } from './schema.js';
 export interface PolicyOptions {
   limits: LimitsConfig;
   accounts: readonly AccountConfig[];
-  store: Pick<MessageStore, 'segmentsSince'>;
+  store: Pick<MessageStore, 'segmentsSince' | 'sentTo' | 'sentPerAccount'>;
   optout: OptOutList;
   brake: Brake;
   now: () => Date;
@@ -27,26 +27,29 @@ export interface Reservation {
 }
 
 const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 const FAILED = new Set(['failed', 'expired', 'rejected']);
 
 /**
  * What an account may send, asked by the SMTP handlers: at MAIL FROM (is it
  * stopped?), at RCPT (this number, one more SMS) and at DATA (the whole
  * batch, reserved until it is stored, so that concurrent sessions of one
- * account cannot together slip past a limit). Rates and per-number counts
- * live in memory; quotas are counted from the store, so they survive
- * restarts at no cost on the accept path.
+ * account cannot together slip past a limit). Quotas and the per-number
+ * cap are counted from the store, so they survive restarts at no cost on
+ * the accept path; the rate's bucket lives in memory (it must hold a
+ * batch's tokens until the store answers) and is rebuilt at start from the
+ * SMS the store counted within the hour.
  */
 export class Policy {
   private readonly own = new Map<string, AccountConfig['limits']>();
-  private readonly rate = new TokenBuckets(60_000);
-  private readonly perNumber = new SlidingWindows(HOUR_MS);
+  private readonly rate = new TokenBuckets(MINUTE_MS);
   private readonly reserved = new Map<string, number>();
   private readonly periods = new Map<string, { day: Date; month: Date; until: number }>();
   private lastSweep = 0;
 
   constructor(private readonly o: PolicyOptions) {
     for (const a of o.accounts) this.own.set(a.name, a.limits);
+    this.rebuildRate();
   }
 
   limitsOf(account: Account): Limits {
@@ -67,7 +70,7 @@ export class Policy {
     if (where) return where;
     const paused = this.mailFrom(account);
     if (paused) return paused;
-    if (limits.perNumberPerHour > 0 && this.perNumber.count(numberKey(account, d.e164), now) >= limits.perNumberPerHour) {
+    if (limits.perNumberPerHour > 0 && this.sentTo(account, d.e164, now) >= limits.perNumberPerHour) {
       return errors.NumberRateExceeded(d.e164, String(limits.perNumberPerHour));
     }
     if (limits.messagesPerMinute > 0 && !this.rate.has(account.name, accepted + 1, limits.messagesPerMinute, now)) {
@@ -82,7 +85,7 @@ export class Policy {
     const now = this.tick();
     const paused = this.mailFrom(account);
     if (paused) return paused;
-    const crowded = limits.perNumberPerHour > 0 && sms.find((m) => this.perNumber.count(numberKey(account, m.to), now) >= limits.perNumberPerHour);
+    const crowded = limits.perNumberPerHour > 0 && sms.find((m) => this.sentTo(account, m.to, now) >= limits.perNumberPerHour);
     if (crowded) return errors.NumberRateExceeded(crowded.to, String(limits.perNumberPerHour));
     const segments = sms.reduce((n, m) => n + m.segments, 0);
     const over = quotaRefusal(account.name, limits, this.used(account), segments);
@@ -98,8 +101,7 @@ export class Policy {
       settled = true;
       this.reserved.set(account.name, (this.reserved.get(account.name) ?? 0) - segments);
       if (rated) this.rate.giveBack(account.name, sms.length - stored.length, limits.messagesPerMinute, this.o.now().getTime());
-      const at = this.o.now().getTime();
-      if (limits.perNumberPerHour > 0) for (const m of stored) this.perNumber.add(numberKey(account, m.to), at);
+      // The per-number cap needs nothing here: the store counted what it stored (sentTo).
       if (stored.length) this.o.brake.accepted(account.name, stored.map((m) => m.to), limits.brake);
     };
     return { commit: settle, release: () => settle([]) };
@@ -109,6 +111,30 @@ export class Policy {
   outcome(account: Account, status: string): void {
     if (status !== 'delivered' && !FAILED.has(status)) return;
     this.o.brake.outcome(account.name, FAILED.has(status), this.limitsOf(account).brake);
+  }
+
+  private sentTo(account: Account, to: string, now: number): number {
+    return this.o.store.sentTo(account.name, to, new Date(now - HOUR_MS));
+  }
+
+  private capacityOf(name: string): number {
+    return this.own.get(name)?.messagesPerMinute ?? this.o.limits.messagesPerMinute;
+  }
+
+  /**
+   * The buckets as the SMS the store counted within the hour left them, so
+   * that a restart does not hand an account a fresh minute's worth. Replayed
+   * from full an hour back: exact once the account paused for a minute
+   * within the hour; after an hour of sending without a pause at most one
+   * minute's worth more than before the restart.
+   */
+  private rebuildRate(): void {
+    const now = this.o.now().getTime();
+    for (const [name, times] of this.o.store.sentPerAccount(new Date(now - HOUR_MS))) {
+      const capacity = this.capacityOf(name);
+      if (capacity <= 0) continue;
+      for (const t of times) this.rate.spend(name, 1, capacity, Math.min(t, now));
+    }
   }
 
   private used(account: Account): { day: number; month: number } {
@@ -138,14 +164,9 @@ export class Policy {
     const now = this.o.now().getTime();
     if (now - this.lastSweep > 60_000) {
       this.lastSweep = now;
-      this.perNumber.sweep(now);
-      this.rate.sweep(now, (name) => this.own.get(name)?.messagesPerMinute ?? this.o.limits.messagesPerMinute);
+      this.rate.sweep(now, (name) => this.capacityOf(name));
       this.o.brake.sweep();
     }
     return now;
   }
-}
-
-function numberKey(account: Account, e164: string): string {
-  return `${account.name}\n${e164}`;
 }

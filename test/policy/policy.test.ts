@@ -3,19 +3,27 @@ import * as assert from 'uvu/assert';
 import type { Account } from '../../src/accounts/types.js';
 import { buildConfig } from '../../src/config/load.js';
 import type { Brake } from '../../src/policy/brake.js';
+import { countsRecentSends } from '../../src/policy/limits.js';
 import { OptOutList } from '../../src/policy/optout.js';
 import { Policy, type Reservation } from '../../src/policy/policy.js';
 import { SmtpError } from '../../src/smtp/errors.js';
+import { RecentSends } from '../../src/store/recent.js';
 
 const ACME: Account = { name: 'acme', description: '', networks: [], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6, allowedSenderIds: [], duplicateDetection: false, duplicateWindowMinutes: 60, signaturePatterns: [] };
 const mobile = (n: number) => ({ e164: `+4915100000${String(n).padStart(3, '0')}`, country: 'DE', type: 'MOBILE' as const });
 
+/** The store's counts of the last hour (the real index behind the store's sentTo), without a store. */
+function recentOf(sent: RecentSends) {
+  return { sentTo: (a: string, to: string, since: Date) => sent.count(a, to, since.getTime()), sentPerAccount: (since: Date) => sent.perAccount(since.getTime()) };
+}
+
 function policy(limits: object, used = { n: 0 }) {
   const accepted: string[][] = [];
+  const sent = new RecentSends();
   const brake = { pausedReason: () => undefined, accepted: (_a: string, n: string[]) => accepted.push(n), outcome: () => undefined, sweep: () => undefined } as unknown as Brake;
   const config = buildConfig({ limits, optout: ['+4915100000999'] }, 'test');
-  const p = new Policy({ limits: config.limits, accounts: [], store: { segmentsSince: () => used.n }, optout: new OptOutList(config.optout), brake, now: () => new Date('2026-11-23T10:00:00Z') });
-  return { p, accepted, used };
+  const p = new Policy({ limits: config.limits, accounts: [], store: { segmentsSince: () => used.n, ...recentOf(sent) }, optout: new OptOutList(config.optout), brake, now: () => new Date('2026-11-23T10:00:00Z') });
+  return { p, accepted, used, sent };
 }
 
 const P = suite('policy reservations');
@@ -44,14 +52,25 @@ P('reservation :: concurrent DATA of one account cannot together pass the quota;
   assert.not.instance(p.reserve(ACME, [{ to: mobile(2).e164, segments: 6 }]), SmtpError);
 });
 
-P('reservation :: duplicates not stored give their tokens back; stored ones feed the brake and the per-number cap', () => {
-  const { p, accepted } = policy({ messagesPerMinute: 2, perNumberPerHour: 1 });
+P('reservation :: duplicates not stored give their tokens back; stored ones feed the brake', () => {
+  const { p, accepted } = policy({ messagesPerMinute: 2, perNumberPerHour: 0 });
   const held = p.reserve(ACME, [{ to: mobile(1).e164, segments: 1 }, { to: mobile(2).e164, segments: 1 }]) as Reservation;
   held.commit([{ to: mobile(1).e164 }]);
   held.commit([{ to: mobile(2).e164 }]); // settled once only
   assert.equal(accepted, [[mobile(1).e164]]);
-  assert.is(p.recipient(ACME, mobile(1), 0)?.responseCode, 451, 'the cap for +…001 is used');
   assert.is(p.recipient(ACME, mobile(2), 0), undefined, 'the duplicate\'s token came back');
+  assert.is(p.recipient(ACME, mobile(2), 1)?.responseCode, 451, 'the stored one\'s token stays taken');
+});
+
+P('per number :: what the store counted within the hour is what RCPT and DATA measure', () => {
+  const { p, sent } = policy({ perNumberPerHour: 2, messagesPerMinute: 0 });
+  sent.add('acme', mobile(1).e164, Date.parse('2026-11-23T09:00:00.001Z'));
+  assert.is(p.recipient(ACME, mobile(1), 0), undefined);
+  sent.add('acme', mobile(1).e164, Date.parse('2026-11-23T09:30:00Z'));
+  assert.is(p.recipient(ACME, mobile(1), 0)?.message, '4.7.1 +4915100000001 already got 2 SMS from this account within the last hour; try again later');
+  assert.is((p.reserve(ACME, [{ to: mobile(1).e164, segments: 1 }]) as SmtpError).responseCode, 451);
+  assert.is(p.recipient(ACME, mobile(2), 0), undefined, 'another number');
+  assert.is(p.recipient({ ...ACME, name: 'other' }, mobile(1), 0), undefined, 'another account');
 });
 
 P('quota :: the store\'s count (it survives restarts) is what RCPT and DATA measure', () => {
@@ -65,7 +84,7 @@ P('quota :: counted from local midnight, and from the next one once the clock ha
   const since: Date[] = [];
   let now = new Date('2026-11-23T22:30:00Z'); // 23:30 in Berlin
   const brake = { pausedReason: () => undefined, accepted: () => undefined, outcome: () => undefined, sweep: () => undefined } as unknown as Brake;
-  const p = new Policy({ limits: config.limits, accounts: [], store: { segmentsSince: (_a, from) => (since.push(from), 0) }, optout: new OptOutList(config.optout), brake, now: () => now });
+  const p = new Policy({ limits: config.limits, accounts: [], store: { segmentsSince: (_a, from) => (since.push(from), 0), ...recentOf(new RecentSends()) }, optout: new OptOutList(config.optout), brake, now: () => now });
   p.recipient(ACME, mobile(1), 0);
   p.recipient(ACME, mobile(2), 0);
   now = new Date('2026-11-23T23:30:00Z'); // 00:30 the next day in Berlin
@@ -73,6 +92,14 @@ P('quota :: counted from local midnight, and from the next one once the clock ha
   const days = [...new Set(since.map((d) => d.toISOString()))];
   assert.ok(days.includes('2026-11-22T23:00:00.000Z'), days.join(' '));
   assert.ok(days.includes('2026-11-23T23:00:00.000Z'), days.join(' '));
+});
+
+P('store :: keeps the last hour\'s SMS only when some account has a rate or a per-number cap', () => {
+  const off = buildConfig({ limits: { messagesPerMinute: 0, perNumberPerHour: 0 } }, 'test').limits;
+  assert.is(countsRecentSends(off, [undefined, {}]), false);
+  assert.is(countsRecentSends(off, [{ perNumberPerHour: 5 }]), true);
+  assert.is(countsRecentSends({ ...off, messagesPerMinute: 60 }, []), true);
+  assert.is(countsRecentSends(buildConfig({}, 'test').limits, []), true, 'the defaults have both');
 });
 
 P.run();
