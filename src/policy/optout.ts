@@ -4,6 +4,12 @@ import type { CountryCode } from '../sms/types.js';
 import { errors } from '../smtp/errors.js';
 import type { SmsMessage } from '../store/types.js';
 
+/** Who put a number on the list: the configuration file, an operator (CLI), or its owner by replying STOP. */
+export type OptOutSource = 'config' | 'operator' | 'sms';
+
+/** A run-time entry (settings file) is its owner's when its STOP made it, else an operator's. */
+const runTimeSource = (via: 'sms' | undefined): OptOutSource => (via === 'sms' ? 'sms' : 'operator');
+
 /**
  * Numbers that never receive an SMS, whoever sends: those in the config
  * file plus those added at run time (`mail2sms optout add`, or the number's
@@ -21,10 +27,9 @@ export class OptOutList {
     return this.configured.has(e164) || Object.hasOwn(this.settings?.data.optout ?? {}, e164);
   }
 
-  /** Every number on the list, with where it comes from. */
-  /** `source`: who put the number there — the configuration file, an operator (CLI), or its owner by replying STOP. */
-  list(): Array<{ number: string; source: 'config' | 'operator' | 'sms'; addedAt?: string; note?: string }> {
-    const fromSettings = Object.entries(this.settings?.data.optout ?? {}).map(([number, { via, ...e }]) => ({ number, source: via === 'sms' ? 'sms' as const : 'operator' as const, ...e }));
+  /** Every number on the list, with where it comes from (`source`). */
+  list(): Array<{ number: string; source: OptOutSource; addedAt?: string; note?: string }> {
+    const fromSettings = Object.entries(this.settings?.data.optout ?? {}).map(([number, { via, ...e }]) => ({ number, source: runTimeSource(via), ...e }));
     const fromConfig = [...this.configured].map((number) => ({ number, source: 'config' as const }));
     return [...fromConfig, ...fromSettings].sort((a, b) => a.number.localeCompare(b.number));
   }
@@ -37,10 +42,10 @@ export class OptOutList {
   }
 
   /** How the number came onto the list: 'config', 'operator' (CLI), 'sms' (its owner's STOP), or undefined when it is not on it. */
-  origin(e164: string): 'config' | 'operator' | 'sms' | undefined {
+  origin(e164: string): OptOutSource | undefined {
     if (this.configured.has(e164)) return 'config';
     const e = this.settings?.data.optout[e164];
-    return e ? (e.via === 'sms' ? 'sms' : 'operator') : undefined;
+    return e ? runTimeSource(e.via) : undefined;
   }
 
   /** When the number's run-time entry was made (ISO 8601); undefined for numbers from the config file and those not on the list. */
