@@ -44,6 +44,8 @@ export class Policy {
   private readonly own = new Map<string, AccountConfig['limits']>();
   private readonly rate = new TokenBuckets(MINUTE_MS);
   private readonly reserved = new Map<string, number>();
+  /** SMS per account and number held by a DATA whose store has not answered yet (the per-number cap's share of a reservation). */
+  private readonly pendingTo = new Map<string, number>();
   private readonly periods = new Map<string, { day: Date; month: Date; until: number }>();
   private lastSweep = 0;
 
@@ -70,7 +72,7 @@ export class Policy {
     if (where) return where;
     const paused = this.mailFrom(account);
     if (paused) return paused;
-    if (limits.perNumberPerHour > 0 && this.sentTo(account, d.e164, now) >= limits.perNumberPerHour) {
+    if (limits.perNumberPerHour > 0 && this.sentTo(account, d.e164, now) + this.pending(account, d.e164) >= limits.perNumberPerHour) {
       return errors.NumberRateExceeded(d.e164, String(limits.perNumberPerHour));
     }
     if (limits.messagesPerMinute > 0 && !this.rate.has(account.name, accepted + 1, limits.messagesPerMinute, now)) {
@@ -85,8 +87,9 @@ export class Policy {
     const now = this.tick();
     const paused = this.mailFrom(account);
     if (paused) return paused;
-    const crowded = limits.perNumberPerHour > 0 && sms.find((m) => this.sentTo(account, m.to, now) >= limits.perNumberPerHour);
-    if (crowded) return errors.NumberRateExceeded(crowded.to, String(limits.perNumberPerHour));
+    const capped = limits.perNumberPerHour > 0;
+    const crowded = capped && this.crowded(account, sms, limits.perNumberPerHour, now);
+    if (crowded) return errors.NumberRateExceeded(crowded, String(limits.perNumberPerHour));
     const segments = sms.reduce((n, m) => n + m.segments, 0);
     const over = quotaRefusal(account.name, limits, this.used(account), segments);
     if (over) return over;
@@ -95,13 +98,15 @@ export class Policy {
       return errors.RateExceeded(account.name, String(limits.messagesPerMinute));
     }
     this.reserved.set(account.name, (this.reserved.get(account.name) ?? 0) + segments);
+    if (capped) this.hold(account, sms, 1);
     let settled = false;
     const settle = (stored: ReadonlyArray<{ to: string }>) => {
       if (settled) return;
       settled = true;
       this.reserved.set(account.name, (this.reserved.get(account.name) ?? 0) - segments);
       if (rated) this.rate.giveBack(account.name, sms.length - stored.length, limits.messagesPerMinute, this.o.now().getTime());
-      // The per-number cap needs nothing here: the store counted what it stored (sentTo).
+      // The store counted what it stored (sentTo): the held places are given back either way.
+      if (capped) this.hold(account, sms, -1);
       if (stored.length) this.o.brake.accepted(account.name, stored.map((m) => m.to), limits.brake);
     };
     return { commit: settle, release: () => settle([]) };
@@ -115,6 +120,35 @@ export class Policy {
 
   private sentTo(account: Account, to: string, now: number): number {
     return this.o.store.sentTo(account.name, to, new Date(now - HOUR_MS));
+  }
+
+  /**
+   * The first number of the batch that would go over the cap, counting what
+   * the store has, what other sessions hold until their store answers (two
+   * sessions at once must not both take the last place), and the batch's
+   * own earlier SMS to it.
+   */
+  private crowded(account: Account, sms: ReadonlyArray<{ to: string }>, cap: number, now: number): string | undefined {
+    const inBatch = new Map<string, number>();
+    for (const m of sms) {
+      const n = (inBatch.get(m.to) ?? 0) + 1;
+      inBatch.set(m.to, n);
+      if (this.sentTo(account, m.to, now) + this.pending(account, m.to) + n > cap) return m.to;
+    }
+    return undefined;
+  }
+
+  private pending(account: Account, to: string): number {
+    return this.pendingTo.get(`${account.name}\n${to}`) ?? 0;
+  }
+
+  private hold(account: Account, sms: ReadonlyArray<{ to: string }>, by: 1 | -1): void {
+    for (const m of sms) {
+      const key = `${account.name}\n${m.to}`;
+      const n = (this.pendingTo.get(key) ?? 0) + by;
+      if (n > 0) this.pendingTo.set(key, n);
+      else this.pendingTo.delete(key);
+    }
   }
 
   private capacityOf(name: string): number {

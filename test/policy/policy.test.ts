@@ -73,6 +73,24 @@ P('per number :: what the store counted within the hour is what RCPT and DATA me
   assert.is(p.recipient({ ...ACME, name: 'other' }, mobile(1), 0), undefined, 'another account');
 });
 
+P('per number :: concurrent DATA of one account cannot together take the last place; a release gives it back', () => {
+  const { p, sent } = policy({ perNumberPerHour: 2, messagesPerMinute: 0 });
+  sent.add('acme', mobile(1).e164, Date.parse('2026-11-23T09:30:00Z'));
+  const first = p.reserve(ACME, [{ to: mobile(1).e164, segments: 1 }]) as Reservation;
+  assert.not.instance(first, SmtpError);
+  assert.is((p.reserve(ACME, [{ to: mobile(1).e164, segments: 1 }]) as SmtpError).responseCode, 451, 'the second session, while the first one\'s store has not answered');
+  assert.is(p.recipient(ACME, mobile(1), 0)?.responseCode, 451, 'RCPT of a third session sees the held place too');
+  assert.not.instance(p.reserve({ ...ACME, name: 'other' }, [{ to: mobile(1).e164, segments: 1 }]), SmtpError, 'another account has its own places');
+  first.release();
+  const again = p.reserve(ACME, [{ to: mobile(1).e164, segments: 1 }]) as Reservation;
+  assert.not.instance(again, SmtpError, 'released: the place is free again');
+  again.commit([{ to: mobile(1).e164 }]);
+  sent.add('acme', mobile(1).e164, Date.parse('2026-11-23T09:59:00Z')); // what the store counts once it stored it
+  assert.is(p.recipient(ACME, mobile(1), 0)?.responseCode, 451, 'committed: counted once, by the store');
+  // Mail and API give each number once per batch; a batch that did not would still be counted whole.
+  assert.is((p.reserve(ACME, [1, 2, 3].map(() => ({ to: mobile(2).e164, segments: 1 }))) as SmtpError).responseCode, 451, 'one batch with three SMS to one number');
+});
+
 P('quota :: the store\'s count (it survives restarts) is what RCPT and DATA measure', () => {
   const { p, used } = policy({ segmentsPerMonth: 100, segmentsPerDay: 0 });
   used.n = 100;
