@@ -1,23 +1,24 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { startBridge, type Bridge } from './bridge.js';
-import { brakeCommand } from './cli/brake.js';
+import { BRAKE_USAGE, brakeCommand } from './cli/brake.js';
+import { earlyAnswer, packageVersion } from './cli/help.js';
 import { terminalIo } from './cli/io.js';
-import { optoutCommand } from './cli/optout.js';
-import { messagesCommand } from './cli/messages.js';
-import { usersCommand } from './cli/users.js';
+import { MESSAGES_USAGE, messagesCommand } from './cli/messages.js';
+import { OPTOUT_USAGE, optoutCommand } from './cli/optout.js';
+import { USERS_USAGE, usersCommand } from './cli/users.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
 import { createLogger } from './log.js';
 import { adaptHeapGrowth } from './heap-growth.js';
 
 /** Subcommands beside running the bridge; each gets its own arguments and returns an exit code. */
-const COMMANDS: Record<string, (args: string[], config: Config) => Promise<number>> = {
-  users: (args, config) => usersCommand(args, config, terminalIo()),
-  optout: (args, config) => optoutCommand(args, config, terminalIo()),
-  brake: (args, config) => brakeCommand(args, config, terminalIo()),
-  status: (args, config) => messagesCommand('status', args, config, terminalIo()),
-  cancel: (args, config) => messagesCommand('cancel', args, config, terminalIo()),
+const COMMANDS: Record<string, { run: (args: string[], config: Config) => Promise<number>; summary: string; usage: string }> = {
+  users: { run: (args, config) => usersCommand(args, config, terminalIo()), summary: 'list, add, change or remove the people who log in (SMTP AUTH, portal, API)', usage: USERS_USAGE },
+  optout: { run: (args, config) => optoutCommand(args, config, terminalIo()), summary: 'the numbers that never receive an SMS', usage: OPTOUT_USAGE },
+  brake: { run: (args, config) => brakeCommand(args, config, terminalIo()), summary: 'accounts stopped by the fraud brake, and releasing them', usage: BRAKE_USAGE },
+  status: { run: (args, config) => messagesCommand('status', args, config, terminalIo()), summary: 'where an SMS is (by id, mail id or reference)', usage: MESSAGES_USAGE },
+  cancel: { run: (args, config) => messagesCommand('cancel', args, config, terminalIo()), summary: 'cancel an SMS that has not gone out yet', usage: MESSAGES_USAGE },
 };
 
 /** Room for the heap to grow between full collections (src/heap-growth.ts); an operator's own --heap-growing-percent wins. */
@@ -31,7 +32,14 @@ function limitHeapGrowth(): void {
 /** The only place that reads the environment and argv, and the only one that exits the process. */
 async function main(): Promise<void> {
   const { values, tokens } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: false, tokens: true });
-  const first = tokens.find((t) => t.kind === 'positional');
+  const positionals = tokens.filter((t) => t.kind === 'positional');
+  const first = positionals[0];
+  const asked = (...names: string[]) => tokens.some((t) => t.kind === 'option' && names.includes(t.name));
+  const early = earlyAnswer({ command: first?.value, topic: positionals[1]?.value, help: asked('help', 'h'), version: asked('version', 'V') }, COMMANDS, packageVersion);
+  if (early) {
+    process.stdout.write(early);
+    process.exit(0);
+  }
   const path = typeof values.config === 'string' ? values.config : process.env.MAIL2SMS_CONFIG;
   const config = await loadConfig(path, process.env).catch((e: Error) => {
     if (!(e instanceof ConfigError)) throw e;
@@ -41,10 +49,10 @@ async function main(): Promise<void> {
   if (first) {
     const command = COMMANDS[first.value];
     if (!command) {
-      process.stderr.write(`mail2sms: unknown command "${first.value}" (known: ${Object.keys(COMMANDS).join(', ')}; none runs the bridge)\n`);
+      process.stderr.write(`mail2sms: unknown command "${first.value}" (known: ${Object.keys(COMMANDS).join(', ')}; none runs the bridge; mail2sms --help shows them)\n`);
       process.exit(2);
     }
-    process.exit(await command(commandArgs(tokens, first.index), config));
+    process.exit(await command.run(commandArgs(tokens, first.index), config));
   }
   // Without a command every argument is ours: an unknown option is a mistake, not something to ignore.
   parseArgs({ options: { config: { type: 'string', short: 'c' } } });
