@@ -42,7 +42,7 @@ export async function cancelSms(deps: CancelDeps, id: string, by: CancelBy): Pro
     const m = deps.store.get(id)!;
     const refused = refusal(m);
     if (refused) return refused;
-    const event = { status: 'cancelled' as const, at: deps.now().toISOString(), reason: `cancelled (${by.who})`, by: by.who };
+    const event = { status: 'cancelled' as const, at: deps.now().toISOString(), reason: `by ${by.who}`, by: by.who };
     await deps.store.transition(id, { event, confirm: deps.wantsConfirmation(m, 'cancelled') });
     deps.log('sms-cancelled', { msgId: id, to: m.to, by: by.who });
     return { ok: true, id, status: 'cancelled', sms: m };

@@ -61,7 +61,7 @@ S('scheduled SMS :: cancelled with who asked in its history, its confirmation qu
   const r = await b.cancel(id, { who: 'api user erp', account: 'default' });
   assert.equal([r.ok, r.ok && r.status], [true, 'cancelled']);
   const m = b.store.get(id)!;
-  assert.equal([m.status, m.history.at(-1)!.by, m.history.at(-1)!.reason], ['cancelled', 'api user erp', 'cancelled (api user erp)']);
+  assert.equal([m.status, m.history.at(-1)!.by, m.history.at(-1)!.reason], ['cancelled', 'api user erp', 'by api user erp']);
   assert.ok(m.confirmations.some((c) => c.stage === 'cancelled'), 'the sender is told (notify level final)');
   assert.equal(b.store.due(new Date(Date.now() + 2 * 3600_000), 10).map((x) => x.id), []);
 });
