@@ -108,6 +108,17 @@ P('dashboard :: each connector with its state and the SMS it took in the last mi
   assert.match(row, new RegExp(`<td>${before + 1} / ${before + 1}</td>`), `taken: last minute / since start, before ${before}: ${row}`);
 });
 
+P('dashboard :: an SMS no connector took yet is counted under "not sent (yet)", not under a blank or "(none)" connector', async ({ b, cookie }) => {
+  const token = (await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: 'lead-password-1' } })).body.token;
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+  const sent = await call(b, 'POST', '/api/v1/messages', { auth: `Bearer ${token}`, body: { to: '+4915112345670', text: 'Morgen.', sendAt: tomorrow } });
+  assert.is(sent.status, 201, JSON.stringify(sent.body));
+  const { html } = await page(b, '/', cookie);
+  const table = html.slice(html.indexOf('<caption>By connector</caption>'), html.indexOf('</table>', html.indexOf('<caption>By connector</caption>')));
+  assert.match(table, /<tr><td>not sent \(yet\)<\/td><td>1<\/td>/, table);
+  assert.not.match(table, /\(none\)/);
+});
+
 P('logout :: ends the session', async ({ b, cookie, csrf }) => {
   const res = await form(b, '/logout', { _csrf: csrf }, cookie);
   assert.is(res.status, 303);
