@@ -137,7 +137,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
 
   app.get<{ Querystring: Search }>('/messages', {
     schema: {
-      summary: 'Search messages, newest first (format=csv: all matches as CSV, no paging)', tags: ['messages'], querystring: searchQuery,
+      summary: 'Search messages, newest first (format=csv: all matches as CSV, oldest first as a ledger reads, no paging)', tags: ['messages'], querystring: searchQuery,
       response: { 400: problem, 401: problem, 403: problem },
     },
   }, async (req, reply) => {
