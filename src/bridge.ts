@@ -35,6 +35,7 @@ import type { TlsMaterial } from './smtp/tls.js';
 import { newMailId } from './store/ids.js';
 import { JournalStore } from './store/journal-store.js';
 import { StoreLock } from './store/lock.js';
+import { watchStalls } from './stall-watch.js';
 
 export interface BridgeOptions {
   log: LogFn;
@@ -131,6 +132,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   }
   const statusLog = new StatusLog({ status: () => pool!.status(), log, everyMs: config.log.connectorStatusMinutes * 60_000, now: () => now().getTime() });
   statusLog.start();
+  const stopStallWatch = config.log.eventLoopStallMs > 0 ? watchStalls(config.log.eventLoopStallMs, log, { wallNow: () => now().getTime() }) : () => undefined;
 
   const { concurrency, retry, maxAgeHours, receiptTimeoutHours } = config.dispatch;
   const dispatcher = new Dispatcher({
@@ -176,6 +178,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await Promise.all([ingress.close(), dispatcher.stop()]);
     await notifier.stop();
     statusLog.stop();
+    stopStallWatch();
     await pool!.stop();
     await transport.close();
     await guards.close();

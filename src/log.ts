@@ -43,6 +43,7 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'brake-save-failed': 'error',
   'brake-known-write-failed': 'error',
   'audit-write-failed': 'error',
+  'event-loop-stalled': 'warn',
 };
 
 /**

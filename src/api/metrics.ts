@@ -39,6 +39,11 @@ export class Metrics {
       name: 'mail2sms_accept_duration_seconds', help: 'From the end of DATA (or an API request) to the SMS being durably stored, per mail',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers,
     });
+    const stalls = new Counter({ name: 'mail2sms_event_loop_stalls_total', help: 'Times the event loop ran nothing for log.eventLoopStallMs or longer (log event event-loop-stalled)', registers });
+    const stallSeconds = new Histogram({
+      name: 'mail2sms_event_loop_stall_seconds', help: 'How long each such stall lasted (at least; at most 0.1 s more)',
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers,
+    });
     const deliverySeconds = new Histogram({
       name: 'mail2sms_delivery_latency_seconds', help: 'From when the SMS was due (send time or acceptance) to its delivery report, by connector',
       labelNames: ['connector'], buckets: [1, 2, 5, 10, 30, 60, 120, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600], registers,
@@ -86,6 +91,11 @@ export class Metrics {
       'confirmation-sent': (d) => confirmations.inc({ stage: str(d.stage) }),
       'confirmation-retry': () => confirmationRetries.inc(),
       'store-spool-read-failed': () => spoolReadFailures.inc(),
+      'event-loop-stalled': (d) => {
+        stalls.inc();
+        const ms = num(d.ms);
+        if (ms !== undefined) stallSeconds.observe(ms / 1000);
+      },
     };
   }
 

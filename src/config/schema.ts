@@ -147,6 +147,7 @@ export const configSchema = {
     log: obj('Logging (JSON lines on standard output).', {
       level: str('info', 'Lowest level logged.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
       connectorStatusMinutes: int(5, 'Every connector\'s state (up, link, window in use, SMS taken in the last minute, breaker) is logged as connector-status this often, and whenever it changes; 0 logs changes only.', 0, 1440),
+      eventLoopStallMs: int(500, 'An event loop that runs nothing for this long or longer (a long garbage collection, a synchronous read, a machine that gives the process no CPU) is logged as event-loop-stalled, with the CPU and garbage collection time of the stall, and counted in mail2sms_event_loop_stalls_total; 0 does not watch.', 0, 60000),
     }),
   },
 } as const;

@@ -95,7 +95,7 @@ export interface Config {
     /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; fastify's trustProxy. */
     trustProxy: string[];
   };
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; connectorStatusMinutes: number };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; connectorStatusMinutes: number; eventLoopStallMs: number };
 }
 
 /** dispatch.retry: exponential backoff with jitter (src/dispatch/retry.ts). */
