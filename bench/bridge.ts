@@ -19,6 +19,8 @@ export interface BridgeRun {
   startedAt: number;
   /** How many log lines with this evt so far. */
   count(evt: string): Promise<number>;
+  /** Every log line with this evt so far; only for the evts in KEEP_LINES. */
+  lines(evt: string): Promise<Array<Record<string, unknown>>>;
   /** Epoch ms of the first and the latest log line with this evt, if any. */
   firstAt(evt: string): Promise<number | undefined>;
   lastAt(evt: string): Promise<number | undefined>;
@@ -53,6 +55,7 @@ export async function startBridge(dir: string, config: Record<string, unknown>, 
     spawnedAt,
     startedAt: Number(started.time),
     count: async (evt) => (await log.scan()).get(evt)?.n ?? 0,
+    lines: async (evt) => (await log.scan()).get(evt)?.lines ?? [],
     firstAt: async (evt) => (await log.scan()).get(evt)?.first,
     lastAt: async (evt) => (await log.scan()).get(evt)?.last,
     waitFor: (evt, n, timeoutMs) => pollFor(async () => ((await log.scan()).get(evt)?.n ?? 0) >= n, timeoutMs, `${n} × ${evt}`).then(() => undefined),
@@ -65,15 +68,20 @@ export async function startBridge(dir: string, config: Record<string, unknown>, 
   };
 }
 
-/** Reads the log incrementally: counts and first time per evt, plus the first line of each evt. */
+/** Evts whose every line is kept, not only counted: few, and read whole (bench/stalls.ts). */
+const KEEP_LINES = new Set(['event-loop-stalled']);
+
+interface EvtStats { n: number; first: number; last: number; line: Record<string, unknown>; lines?: Array<Record<string, unknown>> }
+
+/** Reads the log incrementally: counts and first time per evt, plus the first line of each evt (every line of KEEP_LINES). */
 class LogScanner {
   private offset = 0;
   private rest = '';
-  private readonly stats = new Map<string, { n: number; first: number; last: number; line: Record<string, unknown> }>();
+  private readonly stats = new Map<string, EvtStats>();
 
   constructor(private readonly file: string) {}
 
-  async scan(): Promise<Map<string, { n: number; first: number; last: number }>> {
+  async scan(): Promise<Map<string, EvtStats>> {
     const fh = await open(this.file, 'r');
     try {
       const { size } = await fh.stat();
@@ -101,13 +109,19 @@ class LogScanner {
     const m = /"evt":"([^"]+)"/.exec(line);
     if (!m) return;
     const s = this.stats.get(m[1]);
-    if (s) {
+    if (s && !s.lines) {
       s.n++;
       s.last = Number(/"time":(\d+)/.exec(line)?.[1]);
       return;
     }
     const o = JSON.parse(line) as Record<string, unknown>;
-    this.stats.set(m[1], { n: 1, first: Number(o.time), last: Number(o.time), line: o });
+    if (s) {
+      s.n++;
+      s.last = Number(o.time);
+      s.lines!.push(o);
+      return;
+    }
+    this.stats.set(m[1], { n: 1, first: Number(o.time), last: Number(o.time), line: o, ...(KEEP_LINES.has(m[1]) ? { lines: [o] } : {}) });
   }
 }
 

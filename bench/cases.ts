@@ -13,6 +13,7 @@ import { customerAddress, FROM, mailBody, TO } from './mail.js';
 import type { Peer } from './peer.js';
 import type { PostfixInstance } from './postfix.js';
 import { runSmtpSource, type SourceCase } from './smtp-source.js';
+import { overlaps, STALL_MS, startStallWatchers, toStall, who, within, type StallWatchers, type WhoStalled } from './stalls.js';
 
 export interface BenchContext {
   quick: boolean;
@@ -47,7 +48,9 @@ export async function freshBridge(ctx: BenchContext, over: { store?: Record<stri
   const dir = over.dir ?? (await mkdtemp(join(ctx.work, 'bridge-')));
   const run = await startBridge(dir, {
     // The API (on by default) on a free port, so no fixed port can clash.
-    smtp: { port: 0, maxConnectionsPerIp: 1000 }, api: { port: 0 }, store: { dir: join(dir, 'data'), ...over.store }, connectors: [(over.peer ?? ctx.peer).connector], log: { level: 'info' },
+    // Stalls are logged from STALL_MS instead of 500 ms, for the latency case to count (bench/stalls.ts); the watcher's cost is the same, only lines are more.
+    smtp: { port: 0, maxConnectionsPerIp: 1000 }, api: { port: 0 }, store: { dir: join(dir, 'data'), ...over.store }, connectors: [(over.peer ?? ctx.peer).connector],
+    log: { level: 'info', eventLoopStallMs: STALL_MS },
     limits: BULK_LIMITS,
   }, ctx.nodeArgs);
   return {
@@ -137,31 +140,57 @@ export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Pair
   return { ...paired(rounds), peakMb, cpuPerMail: { bridge: median(cpu.bridge), ...(cpu.postfix.length ? { postfix: median(cpu.postfix) } : {}) } };
 }
 
+type Percentiles = { p50: number; p99: number; afterDotP50: number; afterDotP99: number };
+
 export interface LatencyFigure {
   maxRate: number;
   offeredRate: number;
-  bridge: { p50: number; p99: number; afterDotP50: number; afterDotP99: number };
-  postfix?: { p50: number; p99: number; afterDotP50: number; afterDotP99: number };
+  bridge: Percentiles;
+  postfix?: Percentiles;
+  /** Event-loop stalls of thresholdMs or more during each open-loop run (bench/stalls.ts). */
+  stalls: { thresholdMs: number; bridgeRun: WhoStalled; postfixRun?: WhoStalled };
 }
 
-/** Max rate (20 kept sessions, closed loop), then an open-loop run at half of it against both servers. */
+/** The open-loop run against `port`, and when it began and ended (epoch ms). */
+async function openLoop(port: number, rate: number, count: number, tag: string): Promise<{ stats: Percentiles; from: number; to: number }> {
+  const from = Date.now();
+  const r = await runOpen(port, rate, count, 20, uniqueMails(tag));
+  const to = Date.now();
+  if (r.refused) throw new Error(`refused during the latency run: ${r.errors.join(' | ')}`);
+  return { from, to, stats: { p50: percentile(r.total, 50), p99: percentile(r.total, 99), afterDotP50: percentile(r.afterDot, 50), afterDotP99: percentile(r.afterDot, 99) } };
+}
+
+/** Each watcher's stalls that overlap [from, to]. */
+async function whoStalled(run: BridgeRun, watchers: StallWatchers, w: { from: number; to: number }): Promise<WhoStalled> {
+  const lines = await run.lines('event-loop-stalled');
+  const bridge = lines.map(toStall);
+  return {
+    bridge: within(bridge, w.from, w.to), loadgen: within(watchers.loadgen(), w.from, w.to), probe: within(watchers.probe(), w.from, w.to),
+    bridgeLines: lines.filter((_, i) => overlaps(bridge[i], w.from, w.to)),
+  };
+}
+
+/** Max rate (20 kept sessions, closed loop), then an open-loop run at half of it against both servers, with who stalled meanwhile. */
 export async function latency(ctx: BenchContext, seconds: number): Promise<LatencyFigure> {
   const b = await freshBridge(ctx);
+  let watchers: StallWatchers | undefined;
   try {
+    watchers = await startStallWatchers(STALL_MS);
     await runClosed(b.run.port, 20, WARM_UP, uniqueMails('warm'));
     const max = await runClosed(b.run.port, 20, ctx.quick ? 2000 : 6000, uniqueMails('max'));
     const maxRate = (max.sent * 1000) / max.elapsedMs;
     const offeredRate = maxRate / 2;
     const count = Math.round(offeredRate * seconds);
-    const stats = (r: Awaited<ReturnType<typeof runOpen>>) => {
-      if (r.refused) throw new Error(`refused during the latency run: ${r.errors.join(' | ')}`);
-      return { p50: percentile(r.total, 50), p99: percentile(r.total, 99), afterDotP50: percentile(r.afterDot, 50), afterDotP99: percentile(r.afterDot, 99) };
-    };
-    const bridge = stats(await runOpen(b.run.port, offeredRate, count, 20, uniqueMails('half')));
-    const postfix = ctx.postfix ? stats(await runOpen(ctx.postfix.port, offeredRate, count, 20, uniqueMails('pf-half'))) : undefined;
-    ctx.say(`  latency at ${offeredRate.toFixed(0)}/s: bridge p50 ${bridge.p50.toFixed(1)} ms p99 ${bridge.p99.toFixed(1)} ms${postfix ? `; postfix p50 ${postfix.p50.toFixed(1)} p99 ${postfix.p99.toFixed(1)}` : ''}`);
-    return { maxRate, offeredRate, bridge, postfix };
+    const bridge = await openLoop(b.run.port, offeredRate, count, 'half');
+    const postfix = ctx.postfix ? await openLoop(ctx.postfix.port, offeredRate, count, 'pf-half') : undefined;
+    // A stall is logged one watcher tick (100 ms) after it ends: the last ones of the window come in meanwhile.
+    await new Promise((r) => setTimeout(r, 300));
+    const stalls = { thresholdMs: STALL_MS, bridgeRun: await whoStalled(b.run, watchers, bridge), ...(postfix ? { postfixRun: await whoStalled(b.run, watchers, postfix) } : {}) };
+    ctx.say(`  latency at ${offeredRate.toFixed(0)}/s: bridge p50 ${bridge.stats.p50.toFixed(1)} ms p99 ${bridge.stats.p99.toFixed(1)} ms${postfix ? `; postfix p50 ${postfix.stats.p50.toFixed(1)} p99 ${postfix.stats.p99.toFixed(1)}` : ''}`);
+    ctx.say(`  stalls of ${STALL_MS} ms or more in the bridge's run: ${who(stalls.bridgeRun)}${stalls.postfixRun ? `; in Postfix's run: ${who(stalls.postfixRun)}` : ''}`);
+    return { maxRate, offeredRate, bridge: bridge.stats, postfix: postfix?.stats, stalls };
   } finally {
+    await watchers?.stop();
     await b.done();
   }
 }

@@ -26,6 +26,7 @@ import { table, writeResults, type Row, type RunInfo } from './report.js';
 import { scale } from './scale.js';
 import { EXPLANATIONS } from './explanations.js';
 import { stages } from './stages.js';
+import { stallRow } from './stalls.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const POSTFIX_PORT = 26025;
@@ -86,6 +87,7 @@ async function basic(ctx: BenchContext, only: Set<string>, result: Record<string
     rows.push(
       { what: `accept latency p50 at ${lat.offeredRate.toFixed(0)} msg/s (half of max ${lat.maxRate.toFixed(0)})`, bridge: ms(lat.bridge.p50), postfix: lat.postfix ? ms(lat.postfix.p50) : undefined, ratio: lat.postfix && lat.bridge.p50 / lat.postfix.p50 },
       { what: 'accept latency p99, same run', bridge: ms(lat.bridge.p99), postfix: lat.postfix ? ms(lat.postfix.p99) : undefined, ratio: lat.postfix && lat.bridge.p99 / lat.postfix.p99, target: '< 50 ms', met: lat.bridge.p99 < 50 },
+      stallRow(lat.stalls),
     );
   }
   const sms = (e: EndToEnd) => `${e.smsPerSecond.toFixed(0)} SMS/s`;
