@@ -4,7 +4,8 @@
  * Starts a throwaway Postfix on loopback as the reference and the bridge as
  * users run it, drives both with smtp-source and bench/loadgen.ts, prints a
  * table with same-run ratios, writes the JSON to bench/out/ and the table to
- * bench/RESULTS.md. --quick: fewer mails and one round, for trying it.
+ * bench/RESULTS.md (only a full run: not --quick, --only, --parts, --scale-only,
+ * --profile or --node-args). --quick: fewer mails and one round, for trying it.
  * --scale: also the issue's scale targets (bench/scale.ts), which take minutes.
  * --profile: the bridge and the SMSC simulator peer run with --cpu-prof (profiles in bench/out/profiles).
  * --only accept,alone,latency,e2e,e2e-smpp: a subset of the basic figures (for profiling one);
@@ -183,8 +184,8 @@ async function main(): Promise<void> {
   await writeFile(join(out, `result-${stamp}.json`), JSON.stringify({ ...result, rows }, null, 2));
   await writeFile(join(out, 'latest.json'), JSON.stringify({ ...result, rows }, null, 2));
   console.log('\n' + table(rows));
-  // A profiled run is slowed by the profiler, and a partial one is not the whole table: neither goes into RESULTS.md.
-  const complete = !values.profile && !values['node-args'] && values.parts === 'history,queued' && (values['scale-only'] || values.only === ALL_BASIC);
+  // A profiled run is slowed by the profiler, a quick one measures too few mails, and a partial one is not the whole table: none goes into RESULTS.md.
+  const complete = !values.profile && !values['node-args'] && !quick && !values['scale-only'] && values.parts === 'history,queued' && values.only === ALL_BASIC;
   if (complete) await writeResults(join(HERE, 'RESULTS.md'), info, rows, perStage, EXPLANATIONS);
   console.log(`\nwritten: bench/out/result-${stamp}.json${complete ? ', bench/RESULTS.md' : ''}${values.profile ? ', profiles in bench/out/profiles' : ''}`);
 }
