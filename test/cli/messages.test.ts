@@ -57,7 +57,7 @@ C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a s
   const cancelled = await run(['--config', ctx.config, 'cancel', laterId]);
   assert.is(cancelled.code, 0, cancelled.err);
   assert.match(cancelled.out, new RegExp(`^${laterId.replace('.', '\\.')}  \\+4915112345679  cancelled\\n`));
-  assert.match(cancelled.out, /cancelled: cancelled \(the operator \(command line\)\)/);
+  assert.match(cancelled.out, /cancelled: by the operator \(command line\)/);
 });
 
 C.run();
