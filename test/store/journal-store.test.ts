@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { JournalStore } from '../../src/store/journal-store.js';
-import { SnapshotCorruptError } from '../../src/store/snapshot.js';
+import { SnapshotCorruptError, type SnapshotData } from '../../src/store/snapshot.js';
 import type { SmsMessage } from '../../src/store/types.js';
 
 const T0 = new Date('2026-11-23T10:00:00Z');
@@ -28,6 +28,13 @@ S.after.each(async (ctx) => {
 
 const open = async (dir: string, segmentBytes = 1 << 20) => {
   const s = new JournalStore({ dir, segmentBytes, duplicateWindowHours: 72, now: () => T0 });
+  await s.open();
+  return s;
+};
+
+/** Opens the store on a clock the test moves. */
+const openAt = async (dir: string, clock: { now: Date }) => {
+  const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72, now: () => clock.now });
   await s.open();
   return s;
 };
@@ -103,12 +110,7 @@ const byContent = (id: string, key: string, clock: { now: Date }, store: Journal
 
 S('content dedup :: a repeat within the window is stored as cancelled (not due), after a reopen too; after the window it goes', async ({ dir }) => {
   const clock = { now: T0 };
-  const openAt = async () => {
-    const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72, now: () => clock.now });
-    await s.open();
-    return s;
-  };
-  const a = await openAt();
+  const a = await openAt(dir, clock);
   await byContent('A.1', 'c1', clock, a);
   const [x, y] = await Promise.all([byContent('B.1', 'c1', clock, a), byContent('B2.1', 'c1', clock, a)]);
   assert.equal([x.suppressed, y.suppressed], [[{ id: 'B.1', of: 'A.1' }], [{ id: 'B2.1', of: 'A.1' }]]);
@@ -116,7 +118,7 @@ S('content dedup :: a repeat within the window is stored as cancelled (not due),
   assert.equal(a.due(T0, 10).map((m) => m.id), ['A.1']);
   await a.close();
   clock.now = new Date(T0.getTime() + 9 * 60_000);
-  const b = await openAt();
+  const b = await openAt(dir, clock);
   assert.equal((await byContent('C.1', 'c1', clock, b)).suppressed, [{ id: 'C.1', of: 'A.1' }], 'remembered across a restart');
   clock.now = new Date(T0.getTime() + 11 * 60_000);
   assert.equal(await byContent('D.1', 'c1', clock, b), { stored: ['D.1'], duplicates: [], suppressed: [] }, 'the window is over');
@@ -130,6 +132,45 @@ S('content dedup :: sending the same text again after the first failed or was ca
   assert.equal((await byContent('B.1', 'c1', { now: T0 }, a)).stored, ['B.1']);
   assert.is(a.get('B.1')!.status, 'accepted');
   await a.close();
+});
+
+/** Closes `s` (which waits for the compaction its start began) and opens the store again, which compacts what it replayed. */
+const reopen = async (s: JournalStore, dir: string, clock = { now: T0 }) => {
+  await s.close();
+  return openAt(dir, clock);
+};
+
+S('compaction :: the content key of an SMS that failed goes with it into the archive: the same text again is sent, also when the key came from a snapshot', async ({ dir }) => {
+  let s = await open(dir);
+  await byContent('A.1', 'c1', { now: T0 }, s);
+  s = await reopen(s, dir); // the key and A.1 (queued) go into the snapshot
+  s = await reopen(s, dir); // ... and come back from it
+  await s.transition('A.1', { event: { status: 'failed', at: T0.toISOString(), reason: 'UNDELIV' } });
+  s = await reopen(s, dir); // this start's compaction archives A.1
+  s = await reopen(s, dir);
+  assert.is(s.get('A.1'), undefined, 'archived');
+  assert.equal(await byContent('B.1', 'c1', { now: T0 }, s), { stored: ['B.1'], duplicates: [], suppressed: [] });
+  await s.close();
+});
+
+S('compaction :: a key is forgotten once its window is over: the snapshot no longer carries it', async ({ dir }) => {
+  const clock = { now: T0 };
+  let s = await openAt(dir, clock);
+  await s.accept({ messages: [sms('A.1')], dedupKeys: ['mid-a'], contentKeys: [{ key: 'c1', windowMinutes: 10 }], markDuplicate });
+  const dedupSaved = async () => (JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SnapshotData).dedup.map(([k]) => k);
+  // Each time two restarts: the snapshot of the first one's compaction is in place once it closes.
+  s = await reopen(s, dir, clock);
+  s = await reopen(s, dir, clock);
+  assert.equal(await dedupSaved(), ['mid-a', 'c1']);
+  clock.now = new Date(T0.getTime() + 11 * 60_000);
+  s = await reopen(s, dir, clock);
+  s = await reopen(s, dir, clock);
+  assert.equal(await dedupSaved(), ['mid-a'], 'the content window (10 minutes) is over');
+  clock.now = new Date(T0.getTime() + 72 * 3600_000);
+  s = await reopen(s, dir, clock);
+  s = await reopen(s, dir, clock);
+  assert.equal(await dedupSaved(), [], 'the Message-ID window (72 hours) is over');
+  await s.close();
 });
 
 S('due :: earliest notBefore first, whatever the order of acceptance; a later time is not due yet', async ({ dir }) => {
