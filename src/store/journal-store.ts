@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendToArchive } from './archive.js';
 import { DueIndex } from './due-index.js';
+import { DuplicateKeys } from './duplicate-keys.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { LiveMessages } from './live.js';
 import { readBack } from './read-back.js';
@@ -34,8 +35,6 @@ import {
  * the snapshot, which holds them too, stay the truth.
  */
 
-/** Final statuses of SMS that never reached the phone. */
-const UNSENT: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
 /** Segment counts are kept a little longer than the longest quota period (a month). */
 const USAGE_KEPT_MS = 33 * 86_400_000;
 /** A queued SMS due later than this leaves memory for the spool (live.ts); closer ones stay, so sending never waits for a read. */
@@ -69,8 +68,7 @@ export class JournalStore implements MessageStore {
   private readonly live: LiveMessages;
   private readonly queued = new DueIndex();
   private readonly owed = new Set<string>();
-  private readonly dedup = new Map<string, { id: string; until: number; content?: true }>();
-  private readonly reserved = new Map<string, string>();
+  private readonly keys = new DuplicateKeys();
   private readonly listeners: Array<() => void> = [];
   private readonly usage = new UsageIndex();
   private readonly recent?: RecentSends;
@@ -167,35 +165,31 @@ export class JournalStore implements MessageStore {
     const ckeys: Array<[string, number] | null> = [];
     const reserved: string[] = [];
     const outcome: AcceptOutcome = { stored: [], duplicates: [], suppressed: [] };
-    const reserve = (key: string, id: string) => {
-      this.reserved.set(key, id);
-      reserved.push(key);
-    };
     // Reserved keys are released whatever happens, also when sorting the batch throws (a spooled
     // message that cannot be read back, the caller's markDuplicate): a key left reserved would make
     // the client's retry of this mail a "duplicate" of an SMS that was never stored, answered 250.
     try {
       req.messages.forEach((m, i) => {
         const key = req.dedupKeys[i];
-        const earlier = key ? this.findDuplicate(key, now) : undefined;
+        const earlier = key ? this.keys.find(key, now) : undefined;
         if (earlier) return outcome.duplicates.push({ id: m.id, of: earlier });
-        if (key) reserve(key, m.id);
+        if (key) this.keys.reserve(key, m.id, reserved);
         keys.push(key ?? null);
         const content = req.contentKeys?.[i];
-        const same = content && req.markDuplicate ? this.findSameContent(content.key, now) : undefined;
+        const same = content && req.markDuplicate ? this.keys.findSameContent(content.key, now, this.live) : undefined;
         if (same) {
           outcome.suppressed.push({ id: m.id, of: same });
           msgs.push(req.markDuplicate!(m, this.live.get(same) ?? same));
           ckeys.push(null);
           return;
         }
-        if (content) reserve(content.key, m.id);
+        if (content) this.keys.reserve(content.key, m.id, reserved);
         msgs.push(m);
         ckeys.push(content ? [content.key, now + content.windowMinutes * 60_000] : null);
       });
       if (msgs.length) await this.write({ t: 'accept', msgs, keys, until: now + this.opts.duplicateWindowHours * 3600_000, ckeys });
     } finally {
-      for (const k of reserved) this.reserved.delete(k);
+      this.keys.release(reserved);
     }
     outcome.stored = msgs.map((m) => m.id);
     return outcome;
@@ -253,19 +247,6 @@ export class JournalStore implements MessageStore {
     return c;
   }
 
-  private findDuplicate(key: string, now: number): string | undefined {
-    const d = this.dedup.get(key);
-    if (d && d.until > now) return d.id;
-    return this.reserved.get(key);
-  }
-
-  /** The earlier SMS with the same content, unless it did not go out: sending again after a failure or a cancel is meant. */
-  private findSameContent(key: string, now: number): string | undefined {
-    const id = this.findDuplicate(key, now);
-    const earlier = id === undefined ? undefined : this.live.get(id);
-    return earlier && UNSENT.has(earlier.status) ? undefined : id;
-  }
-
   private write(rec: Unsequenced<Rec>): Promise<void> {
     if (this.broken) return Promise.reject(new Error(`the store has stopped: ${this.broken.message}`));
     return this.journal.append([{ ...rec, seq: ++this.seq } as JournalRecord]);
@@ -312,9 +293,9 @@ export class JournalStore implements MessageStore {
         this.live.set(m);
         this.track(m);
         const key = r.keys[i];
-        if (key) this.dedup.set(key, { id: m.id, until: r.until });
+        if (key) this.keys.remember(key, m.id, r.until);
         const content = r.ckeys?.[i];
-        if (content) this.dedup.set(content[0], { id: m.id, until: content[1], content: true });
+        if (content) this.keys.rememberContent(content[0], m.id, content[1]);
       });
     } else {
       const m = this.live.take(r.id);
@@ -357,7 +338,7 @@ export class JournalStore implements MessageStore {
       if (!s.recent) this.noteSent(m);
     }
     this.recent?.load(s.recent ?? []);
-    for (const [key, id, until, content] of s.dedup) this.dedup.set(key, content ? { id, until, content: true } : { id, until });
+    this.keys.load(s.dedup);
     this.usage.load(s.usage ?? []);
     this.applied = s.seq;
   }
@@ -378,9 +359,7 @@ export class JournalStore implements MessageStore {
     const finished = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && !this.owed.has(m.id));
     await appendToArchive(this.archiveDir, finished);
     for (const m of finished) this.live.delete(m.id);
-    // A content key of an SMS that never went out must not outlive it: sending that text again is meant.
-    const unsent = new Set(finished.filter((m) => UNSENT.has(m.status)).map((m) => m.id));
-    for (const [k, d] of this.dedup) if (d.until <= now || (d.content && unsent.has(d.id))) this.dedup.delete(k);
+    this.keys.prune(now, finished);
     this.usage.prune(new Date(now - USAGE_KEPT_MS));
     this.recent?.prune(now - RECENT_MS);
     // Memory may have stopped matching the journal while the archive was written: then no snapshot of it.
@@ -393,7 +372,7 @@ export class JournalStore implements MessageStore {
         seq: this.applied,
         savedAt: new Date(now).toISOString(),
         messages: [],
-        dedup: [...this.dedup].map(([k, d]): SnapshotData['dedup'][number] => (d.content ? [k, d.id, d.until, 1] : [k, d.id, d.until])),
+        dedup: this.keys.rows(),
         usage: this.usage.rows(),
         ...(this.recent ? { recent: this.recent.rows() } : {}),
       }, cut.json);
