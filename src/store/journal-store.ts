@@ -1,15 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendToArchive } from './archive.js';
-import { DueIndex } from './due-index.js';
-import { DuplicateKeys } from './duplicate-keys.js';
 import { Journal, type JournalRecord } from './journal.js';
-import { LiveMessages } from './live.js';
-import { readBack } from './read-back.js';
-import { RECENT_MS, RecentSends } from './recent.js';
-import { change, type Rec } from './records.js';
-import { Snapshot, type SnapshotData } from './snapshot.js';
-import { UsageIndex } from './usage.js';
+import type { LiveMessages } from './live.js';
+import { StoreMemory } from './memory.js';
+import { RECENT_MS } from './recent.js';
+import type { Rec } from './records.js';
+import { Snapshot } from './snapshot.js';
 import {
   FINAL_STATUSES,
   type AcceptOutcome,
@@ -33,12 +30,12 @@ import {
  * Queued SMS that wait far ahead and owe nothing leave memory for an unsynced
  * scratch spool (live.ts), a cache emptied at every start: the journal and
  * the snapshot, which holds them too, stay the truth.
+ *
+ * What the records amount to in memory is memory.ts.
  */
 
 /** Segment counts are kept a little longer than the longest quota period (a month). */
 const USAGE_KEPT_MS = 33 * 86_400_000;
-/** A queued SMS due later than this leaves memory for the spool (live.ts); closer ones stay, so sending never waits for a read. */
-const COLD_AHEAD_MS = 15 * 60_000;
 
 type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -65,27 +62,19 @@ export interface JournalStoreOptions {
 }
 
 export class JournalStore implements MessageStore {
+  private readonly memory: StoreMemory;
   private readonly live: LiveMessages;
-  private readonly queued = new DueIndex();
-  private readonly owed = new Set<string>();
-  private readonly keys = new DuplicateKeys();
   private readonly listeners: Array<() => void> = [];
-  private readonly usage = new UsageIndex();
-  private readonly recent?: RecentSends;
   private readonly journal: Journal;
   private readonly snapshot: Snapshot;
   private seq = 0;
-  private applied = 0;
-  /** Set once the store is open (not during replay) until it closes: messages may leave memory (live.ts). */
-  private cooling = false;
   private compacting?: Promise<void>;
   /** Set when memory stopped matching the journal (see onFatal): nothing more is written. */
   private broken?: Error;
   private readonly now: () => Date;
 
   constructor(private readonly opts: JournalStoreOptions) {
-    this.now = opts.now ?? (() => new Date());
-    if (opts.recentSends !== false) this.recent = new RecentSends();
+    const now = (this.now = opts.now ?? (() => new Date()));
     const files = { snapshot: join(opts.dir, 'state.json'), journal: join(opts.dir, 'journal') };
     this.journal = new Journal({
       dir: files.journal,
@@ -94,37 +83,29 @@ export class JournalStore implements MessageStore {
       onRotate: () => void this.compact(),
     });
     this.snapshot = new Snapshot(files.snapshot);
-    this.live = new LiveMessages({
-      dir: join(opts.dir, 'spool'), coolable: (m) => this.coolable(m), log: opts.log, now: () => this.now().getTime(),
-      readBack: (ids, asOf = this.applied) => readBack(files, ids, asOf),
-    });
+    const memory = (this.memory = new StoreMemory({ spoolDir: join(opts.dir, 'spool'), files, now, log: opts.log, recentSends: opts.recentSends !== false }));
+    this.live = memory.live;
   }
 
   async open(): Promise<void> {
     await mkdir(this.opts.dir, { recursive: true });
     this.live.open();
     const snap = await this.snapshot.read();
-    if (snap) this.restore(snap);
+    if (snap) this.memory.restore(snap);
     const { records, tornLines } = await this.journal.replay();
-    let replayed = 0;
-    for (const r of records) {
-      if (r.seq <= this.applied) continue;
-      this.apply(r as Rec);
-      replayed++;
-    }
-    this.seq = this.applied;
-    this.opts.log?.('store-open', { live: this.live.size, queued: this.queued.size, replayed, tornLines });
+    const replayed = this.memory.replay(records as Rec[]);
+    this.seq = this.memory.applied;
+    this.opts.log?.('store-open', { live: this.live.size, queued: this.memory.queued.size, replayed, tornLines });
     await this.journal.start();
     // Compacting what was replayed can take seconds with a big live set; it runs
     // alongside (as after a rotation), so mail is taken and sent meanwhile.
     void this.compact();
     // Likewise moving what waits far ahead out of memory: not in the replay, which it would slow down.
-    this.cooling = true;
-    this.live.considerAll();
+    this.memory.startCooling();
   }
 
   async close(): Promise<void> {
-    this.cooling = false;
+    this.memory.stopCooling();
     await this.compacting;
     await this.journal.close();
     await this.live.close();
@@ -160,6 +141,7 @@ export class JournalStore implements MessageStore {
 
   async accept(req: AcceptRequest): Promise<AcceptOutcome> {
     const now = this.now().getTime();
+    const { keys: dedup } = this.memory;
     const msgs: SmsMessage[] = [];
     const keys: Array<string | null> = [];
     const ckeys: Array<[string, number] | null> = [];
@@ -171,32 +153,32 @@ export class JournalStore implements MessageStore {
     try {
       req.messages.forEach((m, i) => {
         const key = req.dedupKeys[i];
-        const earlier = key ? this.keys.find(key, now) : undefined;
+        const earlier = key ? dedup.find(key, now) : undefined;
         if (earlier) return outcome.duplicates.push({ id: m.id, of: earlier });
-        if (key) this.keys.reserve(key, m.id, reserved);
+        if (key) dedup.reserve(key, m.id, reserved);
         keys.push(key ?? null);
         const content = req.contentKeys?.[i];
-        const same = content && req.markDuplicate ? this.keys.findSameContent(content.key, now, this.live) : undefined;
+        const same = content && req.markDuplicate ? dedup.findSameContent(content.key, now, this.live) : undefined;
         if (same) {
           outcome.suppressed.push({ id: m.id, of: same });
           msgs.push(req.markDuplicate!(m, this.live.get(same) ?? same));
           ckeys.push(null);
           return;
         }
-        if (content) this.keys.reserve(content.key, m.id, reserved);
+        if (content) dedup.reserve(content.key, m.id, reserved);
         msgs.push(m);
         ckeys.push(content ? [content.key, now + content.windowMinutes * 60_000] : null);
       });
       if (msgs.length) await this.write({ t: 'accept', msgs, keys, until: now + this.opts.duplicateWindowHours * 3600_000, ckeys });
     } finally {
-      this.keys.release(reserved);
+      dedup.release(reserved);
     }
     outcome.stored = msgs.map((m) => m.id);
     return outcome;
   }
 
   due(now: Date, limit: number): SmsMessage[] {
-    return this.queued.due(now.toISOString(), limit).map((id) => this.live.get(id)!);
+    return this.memory.queued.due(now.toISOString(), limit).map((id) => this.live.get(id)!);
   }
 
   inStatus(status: SmsStatus): SmsMessage[] {
@@ -213,7 +195,7 @@ export class JournalStore implements MessageStore {
   confirmationsDue(now: Date, limit: number): Array<[SmsMessage, ConfirmationState]> {
     const t = now.toISOString();
     const out: Array<[SmsMessage, ConfirmationState]> = [];
-    for (const id of this.owed) {
+    for (const id of this.memory.owed) {
       const m = this.live.get(id)!;
       for (const c of m.confirmations) if (!c.sentAt && c.notBefore <= t) out.push([m, c]);
       if (out.length >= limit) break;
@@ -230,15 +212,15 @@ export class JournalStore implements MessageStore {
   }
 
   segmentsSince(account: string, from: Date): number {
-    return this.usage.since(account, from);
+    return this.memory.usage.since(account, from);
   }
 
   sentTo(account: string, to: string, since: Date): number {
-    return this.recent?.count(account, to, since.getTime()) ?? 0;
+    return this.memory.recent?.count(account, to, since.getTime()) ?? 0;
   }
 
   sentPerAccount(since: Date): Map<string, number[]> {
-    return this.recent?.perAccount(since.getTime()) ?? new Map();
+    return this.memory.recent?.perAccount(since.getTime()) ?? new Map();
   }
 
   counts(): Record<SmsStatus, number> {
@@ -247,6 +229,10 @@ export class JournalStore implements MessageStore {
     return c;
   }
 
+  /**
+   * Nothing is acknowledged before it is durable: the promise resolves only after the journal's fdatasync, and after
+   * the record was applied to memory (the journal calls onDurable first), so a caller sees its change in the store.
+   */
   private write(rec: Unsequenced<Rec>): Promise<void> {
     if (this.broken) return Promise.reject(new Error(`the store has stopped: ${this.broken.message}`));
     return this.journal.append([{ ...rec, seq: ++this.seq } as JournalRecord]);
@@ -254,9 +240,10 @@ export class JournalStore implements MessageStore {
 
   private applyAll(recs: Rec[]): void {
     try {
-      for (const r of recs) this.apply(r);
+      for (const r of recs) this.memory.apply(r);
       for (const l of this.listeners) l();
     } catch (e) {
+      // A record that cannot be applied means memory no longer matches the journal: the store stops (onFatal).
       // Thrown here it would reach the journal's writer, whose callers would never hear back, or a compaction
       // awaiting it, which would go on and write a snapshot that lacks these records.
       this.fatal(e as Error);
@@ -277,72 +264,6 @@ export class JournalStore implements MessageStore {
     })))(e);
   }
 
-  /** Applies one durable record to memory. Must stay deterministic: replay runs it again after a restart. */
-  private apply(r: Rec): void {
-    this.applyRecord(r);
-    // Only now: a spooled message read back from the journal while `r` is applied to it (live.ts) must not have `r` already.
-    this.applied = r.seq;
-  }
-
-  private applyRecord(r: Rec): void {
-    if (r.t === 'accept') {
-      r.msgs.forEach((m, i) => {
-        // A duplicate accepted as cancelled (duplicate detection) is never sent: it costs the account nothing.
-        if (m.status !== 'cancelled') this.usage.add(m.account, m.mail.receivedAt, m.segments);
-        this.noteSent(m);
-        this.live.set(m);
-        this.track(m);
-        const key = r.keys[i];
-        if (key) this.keys.remember(key, m.id, r.until);
-        const content = r.ckeys?.[i];
-        if (content) this.keys.rememberContent(content[0], m.id, content[1]);
-      });
-    } else {
-      const m = this.live.take(r.id);
-      if (!m) return;
-      // Cancelled before any connector was ever asked to take it: it is never sent, so the quota gets its segments back (after
-      // an attempt it keeps counting: an uncertain submit may have reached the carrier).
-      if (r.t === 'status' && r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
-      if (change(m, r)) this.track(m);
-    }
-  }
-
-  /**
-   * What the policy's per-number cap and rate count (policy.ts): every SMS an account handed in, but not a duplicate by
-   * content (stored as cancelled, never sent) nor the bridge's own answer to a STOP (keyword-answer.ts, no account's limit).
-   * An SMS cancelled later still counts, as it did before the counts survived restarts.
-   */
-  private noteSent(m: SmsMessage): void {
-    if (this.recent && m.status !== 'cancelled' && !m.answerTo) this.recent.add(m.account, m.to, Date.parse(m.mail.receivedAt));
-  }
-
-  /** Keeps the queued / owed indexes in step with a message's state, and lets it leave memory when it waits far ahead. */
-  private track(m: SmsMessage): void {
-    if (m.status === 'accepted') this.queued.set(m.id, m.notBefore);
-    else this.queued.delete(m.id);
-    if (m.confirmations.some((c) => !c.sentAt)) this.owed.add(m.id);
-    else this.owed.delete(m.id);
-    if (this.cooling) this.live.consider(m);
-  }
-
-  /** Queued, owing nothing, and not due for a while: it may leave memory. */
-  private coolable(m: SmsMessage): boolean {
-    return this.cooling && m.status === 'accepted' && !this.owed.has(m.id) && Date.parse(m.notBefore) > this.now().getTime() + COLD_AHEAD_MS;
-  }
-
-  private restore(s: SnapshotData): void {
-    for (const m of s.messages) {
-      this.live.set(m);
-      this.track(m);
-      // A snapshot from before the last hour was saved: its live messages are the best there is.
-      if (!s.recent) this.noteSent(m);
-    }
-    this.recent?.load(s.recent ?? []);
-    this.keys.load(s.dedup);
-    this.usage.load(s.usage ?? []);
-    this.applied = s.seq;
-  }
-
   /** Archives finished messages, snapshots the live state, drops old journal segments. One at a time. */
   private compact(): Promise<void> {
     this.compacting ??= this.doCompact()
@@ -352,30 +273,23 @@ export class JournalStore implements MessageStore {
   }
 
   private async doCompact(): Promise<void> {
+    const { memory } = this;
     await this.journal.barrier();
     this.assertWorking();
     const keepFrom = this.journal.currentSegment;
     const now = this.now().getTime();
-    const finished = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && !this.owed.has(m.id));
+    const finished = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && !memory.owed.has(m.id));
     await appendToArchive(this.archiveDir, finished);
     for (const m of finished) this.live.delete(m.id);
-    this.keys.prune(now, finished);
-    this.usage.prune(new Date(now - USAGE_KEPT_MS));
-    this.recent?.prune(now - RECENT_MS);
+    memory.keys.prune(now, finished);
+    memory.usage.prune(new Date(now - USAGE_KEPT_MS));
+    memory.recent?.prune(now - RECENT_MS);
     // Memory may have stopped matching the journal while the archive was written: then no snapshot of it.
     this.assertWorking();
-    // Every live message as of this moment (applied records up to this.applied), hot or spooled, each exactly once.
-    const cut = this.live.cut(this.applied);
+    // Every live message as of this moment (applied records up to memory.applied), hot or spooled, each exactly once.
+    const cut = this.live.cut(memory.applied);
     try {
-      await this.snapshot.write({
-        version: 1,
-        seq: this.applied,
-        savedAt: new Date(now).toISOString(),
-        messages: [],
-        dedup: this.keys.rows(),
-        usage: this.usage.rows(),
-        ...(this.recent ? { recent: this.recent.rows() } : {}),
-      }, cut.json);
+      await this.snapshot.write(memory.snapshot(now), cut.json);
     } finally {
       cut.release();
     }

@@ -1,0 +1,159 @@
+import { DueIndex } from './due-index.js';
+import { DuplicateKeys } from './duplicate-keys.js';
+import { LiveMessages } from './live.js';
+import { readBack, type DurableFiles } from './read-back.js';
+import { RecentSends } from './recent.js';
+import { change, type Rec } from './records.js';
+import type { SnapshotData } from './snapshot.js';
+import type { SmsMessage } from './types.js';
+import { UsageIndex } from './usage.js';
+
+/** A queued SMS due later than this leaves memory for the spool (live.ts); closer ones stay, so sending never waits for a read. */
+const COLD_AHEAD_MS = 15 * 60_000;
+
+export interface MemoryOptions {
+  /** Where queued SMS that wait far ahead are spooled (live.ts). */
+  spoolDir: string;
+  /** The durable state a spooled message is read back from when the spool fails it (read-back.ts). */
+  files: DurableFiles;
+  now: () => Date;
+  log?: (evt: string, data: Record<string, unknown>) => void;
+  /** Whether the SMS of the last hour per account and number are kept (recent.ts). */
+  recentSends: boolean;
+}
+
+/**
+ * What the journal amounts to in memory: the live messages (live.ts) and
+ * what is kept beside them — the queued ones by due time, those owing a
+ * confirmation, the duplicate keys, the quotas' segment counts and the last
+ * hour's SMS. It changes only by durable records, applied in their order
+ * (apply), and by the snapshot they were compacted into (restore), so that
+ * a restart arrives at the same memory.
+ */
+export class StoreMemory {
+  readonly live: LiveMessages;
+  readonly queued = new DueIndex();
+  /** Ids of messages with a confirmation not sent yet. */
+  readonly owed = new Set<string>();
+  readonly keys = new DuplicateKeys();
+  readonly usage = new UsageIndex();
+  readonly recent?: RecentSends;
+  private last = 0;
+  /** Set once the store is open (not during replay) until it closes: messages may leave memory (live.ts). */
+  private cooling = false;
+  private readonly now: () => Date;
+
+  constructor(o: MemoryOptions) {
+    this.now = o.now;
+    if (o.recentSends) this.recent = new RecentSends();
+    this.live = new LiveMessages({
+      dir: o.spoolDir, coolable: (m) => this.coolable(m), log: o.log, now: () => this.now().getTime(),
+      readBack: (ids, asOf = this.last) => readBack(o.files, ids, asOf),
+    });
+  }
+
+  /** The sequence number of the last record applied. */
+  get applied(): number {
+    return this.last;
+  }
+
+  /** Messages may leave memory from now on (after the replay, which it would slow down); every one is offered now. */
+  startCooling(): void {
+    this.cooling = true;
+    this.live.considerAll();
+  }
+
+  stopCooling(): void {
+    this.cooling = false;
+  }
+
+  restore(s: SnapshotData): void {
+    for (const m of s.messages) {
+      this.live.set(m);
+      this.track(m);
+      // A snapshot from before the last hour was saved: its live messages are the best there is.
+      if (!s.recent) this.noteSent(m);
+    }
+    this.recent?.load(s.recent ?? []);
+    this.keys.load(s.dedup);
+    this.usage.load(s.usage ?? []);
+    this.last = s.seq;
+  }
+
+  /** The snapshot of this memory as of the last record applied, without the messages (LiveMessages.cut gives them). */
+  snapshot(savedAt: number): SnapshotData {
+    return {
+      version: 1,
+      seq: this.last,
+      savedAt: new Date(savedAt).toISOString(),
+      messages: [],
+      dedup: this.keys.rows(),
+      usage: this.usage.rows(),
+      ...(this.recent ? { recent: this.recent.rows() } : {}),
+    };
+  }
+
+  /** Applies the journal's records after the snapshot restored; returns how many that were. */
+  replay(records: readonly Rec[]): number {
+    let replayed = 0;
+    for (const r of records) {
+      if (r.seq <= this.last) continue;
+      this.apply(r);
+      replayed++;
+    }
+    return replayed;
+  }
+
+  /** Applies one durable record to memory. Must stay deterministic: replay runs it again after a restart. */
+  apply(r: Rec): void {
+    this.applyRecord(r);
+    // Only now: a spooled message read back from the journal while `r` is applied to it (live.ts) must not have `r` already.
+    this.last = r.seq;
+  }
+
+  private applyRecord(r: Rec): void {
+    if (r.t === 'accept') {
+      r.msgs.forEach((m, i) => {
+        // A duplicate accepted as cancelled (duplicate detection) is never sent: it costs the account nothing.
+        if (m.status !== 'cancelled') this.usage.add(m.account, m.mail.receivedAt, m.segments);
+        this.noteSent(m);
+        this.live.set(m);
+        this.track(m);
+        const key = r.keys[i];
+        if (key) this.keys.remember(key, m.id, r.until);
+        const content = r.ckeys?.[i];
+        if (content) this.keys.rememberContent(content[0], m.id, content[1]);
+      });
+    } else {
+      const m = this.live.take(r.id);
+      if (!m) return;
+      // Cancelled before any connector was ever asked to take it: it is never sent, so the quota gets its segments back (after
+      // an attempt it keeps counting: an uncertain submit may have reached the carrier).
+      if (r.t === 'status' && r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
+      if (change(m, r)) this.track(m);
+    }
+  }
+
+  /**
+   * What the policy's per-number cap and rate count (policy.ts): every SMS an account handed in, but not a duplicate by
+   * content (stored as cancelled, never sent) nor the bridge's own answer to a STOP (keyword-answer.ts, no account's limit).
+   * An SMS cancelled later still counts, as it did before the counts survived restarts.
+   */
+  private noteSent(m: SmsMessage): void {
+    if (this.recent && m.status !== 'cancelled' && !m.answerTo) this.recent.add(m.account, m.to, Date.parse(m.mail.receivedAt));
+  }
+
+  /** Keeps the queued / owed indexes in step with a message's state, and lets it leave memory when it waits far ahead. */
+  private track(m: SmsMessage): void {
+    if (m.status === 'accepted') this.queued.set(m.id, m.notBefore);
+    else this.queued.delete(m.id);
+    if (m.confirmations.some((c) => !c.sentAt)) this.owed.add(m.id);
+    else this.owed.delete(m.id);
+    if (this.cooling) this.live.consider(m);
+  }
+
+  /** Queued, owing nothing, and not due for a while: it may leave memory. */
+  private coolable(m: SmsMessage): boolean {
+    return this.cooling && m.status === 'accepted' && !this.owed.has(m.id) && Date.parse(m.notBefore) > this.now().getTime() + COLD_AHEAD_MS;
+  }
+}
