@@ -1,14 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendToArchive } from './archive.js';
+import { Compactor } from './compaction.js';
 import { Journal, type JournalRecord } from './journal.js';
 import type { LiveMessages } from './live.js';
 import { StoreMemory } from './memory.js';
-import { RECENT_MS } from './recent.js';
 import type { Rec } from './records.js';
 import { Snapshot } from './snapshot.js';
 import {
-  FINAL_STATUSES,
   type AcceptOutcome,
   type AcceptRequest,
   type ConfirmationState,
@@ -31,11 +29,9 @@ import {
  * scratch spool (live.ts), a cache emptied at every start: the journal and
  * the snapshot, which holds them too, stay the truth.
  *
- * What the records amount to in memory is memory.ts.
+ * What the records amount to in memory is memory.ts; compaction.ts archives,
+ * snapshots and drops old segments.
  */
-
-/** Segment counts are kept a little longer than the longest quota period (a month). */
-const USAGE_KEPT_MS = 33 * 86_400_000;
 
 type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -67,8 +63,8 @@ export class JournalStore implements MessageStore {
   private readonly listeners: Array<() => void> = [];
   private readonly journal: Journal;
   private readonly snapshot: Snapshot;
+  private readonly compactor: Compactor;
   private seq = 0;
-  private compacting?: Promise<void>;
   /** Set when memory stopped matching the journal (see onFatal): nothing more is written. */
   private broken?: Error;
   private readonly now: () => Date;
@@ -80,11 +76,15 @@ export class JournalStore implements MessageStore {
       dir: files.journal,
       segmentBytes: opts.segmentBytes,
       onDurable: (recs) => this.applyAll(recs as Rec[]),
-      onRotate: () => void this.compact(),
+      onRotate: () => void this.compactor.run(),
     });
     this.snapshot = new Snapshot(files.snapshot);
     const memory = (this.memory = new StoreMemory({ spoolDir: join(opts.dir, 'spool'), files, now, log: opts.log, recentSends: opts.recentSends !== false }));
     this.live = memory.live;
+    this.compactor = new Compactor({
+      journal: this.journal, snapshot: this.snapshot, memory, archiveDir: this.archiveDir, now, log: opts.log,
+      assertWorking: () => this.assertWorking(),
+    });
   }
 
   async open(): Promise<void> {
@@ -99,14 +99,14 @@ export class JournalStore implements MessageStore {
     await this.journal.start();
     // Compacting what was replayed can take seconds with a big live set; it runs
     // alongside (as after a rotation), so mail is taken and sent meanwhile.
-    void this.compact();
+    void this.compactor.run();
     // Likewise moving what waits far ahead out of memory: not in the replay, which it would slow down.
     this.memory.startCooling();
   }
 
   async close(): Promise<void> {
     this.memory.stopCooling();
-    await this.compacting;
+    await this.compactor.running;
     await this.journal.close();
     await this.live.close();
   }
@@ -262,38 +262,5 @@ export class JournalStore implements MessageStore {
     (this.opts.onFatal ?? ((err) => process.nextTick(() => {
       throw err;
     })))(e);
-  }
-
-  /** Archives finished messages, snapshots the live state, drops old journal segments. One at a time. */
-  private compact(): Promise<void> {
-    this.compacting ??= this.doCompact()
-      .catch((e: Error) => this.opts.log?.('store-compact-failed', { error: e.message }))
-      .finally(() => (this.compacting = undefined));
-    return this.compacting;
-  }
-
-  private async doCompact(): Promise<void> {
-    const { memory } = this;
-    await this.journal.barrier();
-    this.assertWorking();
-    const keepFrom = this.journal.currentSegment;
-    const now = this.now().getTime();
-    const finished = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && !memory.owed.has(m.id));
-    await appendToArchive(this.archiveDir, finished);
-    for (const m of finished) this.live.delete(m.id);
-    memory.keys.prune(now, finished);
-    memory.usage.prune(new Date(now - USAGE_KEPT_MS));
-    memory.recent?.prune(now - RECENT_MS);
-    // Memory may have stopped matching the journal while the archive was written: then no snapshot of it.
-    this.assertWorking();
-    // Every live message as of this moment (applied records up to memory.applied), hot or spooled, each exactly once.
-    const cut = this.live.cut(memory.applied);
-    try {
-      await this.snapshot.write(memory.snapshot(now), cut.json);
-    } finally {
-      cut.release();
-    }
-    await this.journal.dropSegmentsBefore(keepFrom);
-    if (finished.length) this.opts.log?.('store-compacted', { archived: finished.length, live: this.live.size });
   }
 }
