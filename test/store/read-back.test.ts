@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -10,7 +11,7 @@ import type { SmsMessage } from '../../src/store/types.js';
 import { call } from '../helpers/api.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
-import { at, dispatch, json, openStore, sms, T0, tomorrow } from '../helpers/store.js';
+import { at, dispatch, json, openStore, sms, T0, tomorrow, waitUntil } from '../helpers/store.js';
 
 /**
  * The spool (live.ts) is an unsynced cache of queued SMS that wait far ahead.
@@ -221,6 +222,34 @@ R('read-back fails too (a journal line destroyed) :: the store stops as before, 
   } catch (e) {
     assert.match((e as Error).message, /^the store has stopped: /);
   }
+  await s.close();
+});
+
+R('read-back fails, then a segment rolls over :: the stopped store takes no snapshot, the segment with the record it could not apply stays', async ({ dir }) => {
+  const log: Array<Record<string, unknown>> = [];
+  const fatal: Error[] = [];
+  let intact = Buffer.alloc(0);
+  // The spool is readable again at once (a passing fault): memory without the record could now be snapshotted.
+  const onFatal = (e: Error) => {
+    fatal.push(e);
+    writeFileSync(spool, intact);
+  };
+  const { s, spool } = await spooledStore(dir, log, { onFatal, segmentBytes: 256 * 1024 });
+  intact = await readFile(spool);
+  await writeFile(spool, Buffer.alloc(intact.length));
+  const journal = join(dir, 'journal');
+  const [seg] = await readdir(journal);
+  const fh = await open(join(journal, seg), 'r+');
+  await fh.write('#', 0); // the first record cannot be parsed any more: the read-back fails too
+  await fh.close();
+  // A cancel long enough to fill the segment: it rolls over, which starts a compaction.
+  await s.transition('M3.1', { event: { status: 'cancelled', at: at(1), by: 'reply from clerk@acme.test', reason: 'x'.repeat(256 * 1024) } });
+  assert.is(fatal.length, 1);
+  await waitUntil(() => events(log, 'store-compact-failed').length > 0);
+  assert.match(String(events(log, 'store-compact-failed')[0]?.error), /^no snapshot: the store has stopped \(/);
+  assert.ok((await readdir(journal)).includes(seg), 'the segment holding the cancel is kept');
+  const snap = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SnapshotData;
+  assert.equal([snap.seq, snap.messages], [0, []], 'only the snapshot of the start');
   await s.close();
 });
 
