@@ -1,19 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { acceptBatch, type AcceptDeps } from './accept.js';
 import { Compactor } from './compaction.js';
 import { Journal, type JournalRecord } from './journal.js';
 import type { LiveMessages } from './live.js';
 import { StoreMemory } from './memory.js';
-import type { Rec } from './records.js';
+import type { Rec, Unsequenced } from './records.js';
 import { Snapshot } from './snapshot.js';
-import {
-  type AcceptOutcome,
-  type AcceptRequest,
-  type ConfirmationState,
-  type MessageStore,
-  type SmsMessage,
-  type SmsStatus,
-  type Transition,
+import type {
+  AcceptOutcome,
+  AcceptRequest,
+  ConfirmationState,
+  MessageStore,
+  SmsMessage,
+  SmsStatus,
+  Transition,
 } from './types.js';
 
 /**
@@ -29,11 +30,11 @@ import {
  * scratch spool (live.ts), a cache emptied at every start: the journal and
  * the snapshot, which holds them too, stay the truth.
  *
- * What the records amount to in memory is memory.ts; compaction.ts archives,
- * snapshots and drops old segments.
+ * This class wires the parts: memory.ts (what the records amount to in
+ * memory), accept.ts (a mail's SMS with their duplicate keys), compaction.ts
+ * (archive, snapshot, old segments dropped); it writes the records and stops
+ * when memory no longer matches the journal.
  */
-
-type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
 export interface JournalStoreOptions {
   dir: string;
@@ -64,6 +65,7 @@ export class JournalStore implements MessageStore {
   private readonly journal: Journal;
   private readonly snapshot: Snapshot;
   private readonly compactor: Compactor;
+  private readonly batches: AcceptDeps;
   private seq = 0;
   /** Set when memory stopped matching the journal (see onFatal): nothing more is written. */
   private broken?: Error;
@@ -85,6 +87,7 @@ export class JournalStore implements MessageStore {
       journal: this.journal, snapshot: this.snapshot, memory, archiveDir: this.archiveDir, now, log: opts.log,
       assertWorking: () => this.assertWorking(),
     });
+    this.batches = { memory, now, duplicateWindowHours: opts.duplicateWindowHours, write: (rec) => this.write(rec) };
   }
 
   async open(): Promise<void> {
@@ -139,42 +142,8 @@ export class JournalStore implements MessageStore {
     return join(this.opts.dir, 'archive');
   }
 
-  async accept(req: AcceptRequest): Promise<AcceptOutcome> {
-    const now = this.now().getTime();
-    const { keys: dedup } = this.memory;
-    const msgs: SmsMessage[] = [];
-    const keys: Array<string | null> = [];
-    const ckeys: Array<[string, number] | null> = [];
-    const reserved: string[] = [];
-    const outcome: AcceptOutcome = { stored: [], duplicates: [], suppressed: [] };
-    // Reserved keys are released whatever happens, also when sorting the batch throws (a spooled
-    // message that cannot be read back, the caller's markDuplicate): a key left reserved would make
-    // the client's retry of this mail a "duplicate" of an SMS that was never stored, answered 250.
-    try {
-      req.messages.forEach((m, i) => {
-        const key = req.dedupKeys[i];
-        const earlier = key ? dedup.find(key, now) : undefined;
-        if (earlier) return outcome.duplicates.push({ id: m.id, of: earlier });
-        if (key) dedup.reserve(key, m.id, reserved);
-        keys.push(key ?? null);
-        const content = req.contentKeys?.[i];
-        const same = content && req.markDuplicate ? dedup.findSameContent(content.key, now, this.live) : undefined;
-        if (same) {
-          outcome.suppressed.push({ id: m.id, of: same });
-          msgs.push(req.markDuplicate!(m, this.live.get(same) ?? same));
-          ckeys.push(null);
-          return;
-        }
-        if (content) dedup.reserve(content.key, m.id, reserved);
-        msgs.push(m);
-        ckeys.push(content ? [content.key, now + content.windowMinutes * 60_000] : null);
-      });
-      if (msgs.length) await this.write({ t: 'accept', msgs, keys, until: now + this.opts.duplicateWindowHours * 3600_000, ckeys });
-    } finally {
-      dedup.release(reserved);
-    }
-    outcome.stored = msgs.map((m) => m.id);
-    return outcome;
+  accept(req: AcceptRequest): Promise<AcceptOutcome> {
+    return acceptBatch(this.batches, req);
   }
 
   due(now: Date, limit: number): SmsMessage[] {

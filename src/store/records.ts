@@ -9,6 +9,9 @@ export type Rec =
 
 export type ChangeRec = Exclude<Rec, { t: 'accept' }>;
 
+/** A record before the store gives it its sequence number. */
+export type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
 /**
  * What a status or confirmation record does to its message. One function for
  * the store's memory, its replay after a restart and the read-back of a
