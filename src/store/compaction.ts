@@ -63,7 +63,7 @@ export class Compactor {
     // Every live message as of this moment (applied records up to memory.applied), hot or spooled, each exactly once.
     const cut = memory.live.cut(memory.applied);
     try {
-      await this.d.snapshot.write(memory.snapshot(now), cut.json);
+      await this.d.snapshot.write(memory.snapshotData(now), cut.json);
     } finally {
       cut.release();
     }

@@ -65,7 +65,7 @@ export class JournalStore implements MessageStore {
   private readonly journal: Journal;
   private readonly snapshot: Snapshot;
   private readonly compactor: Compactor;
-  private readonly batches: AcceptDeps;
+  private readonly accepting: AcceptDeps;
   private seq = 0;
   /** Set when memory stopped matching the journal (see onFatal): nothing more is written. */
   private broken?: Error;
@@ -87,7 +87,7 @@ export class JournalStore implements MessageStore {
       journal: this.journal, snapshot: this.snapshot, memory, archiveDir: this.archiveDir, now, log: opts.log,
       assertWorking: () => this.assertWorking(),
     });
-    this.batches = { memory, now, duplicateWindowHours: opts.duplicateWindowHours, write: (rec) => this.write(rec) };
+    this.accepting = { memory, now, duplicateWindowHours: opts.duplicateWindowHours, write: (rec) => this.write(rec) };
   }
 
   async open(): Promise<void> {
@@ -143,7 +143,7 @@ export class JournalStore implements MessageStore {
   }
 
   accept(req: AcceptRequest): Promise<AcceptOutcome> {
-    return acceptBatch(this.batches, req);
+    return acceptBatch(this.accepting, req);
   }
 
   due(now: Date, limit: number): SmsMessage[] {

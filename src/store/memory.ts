@@ -81,7 +81,7 @@ export class StoreMemory {
   }
 
   /** The snapshot of this memory as of the last record applied, without the messages (LiveMessages.cut gives them). */
-  snapshot(savedAt: number): SnapshotData {
+  snapshotData(savedAt: number): SnapshotData {
     return {
       version: 1,
       seq: this.last,
