@@ -25,6 +25,11 @@ const CASES: Array<[string, Expect]> = [
   ['end-marker.eml', { lacks: ['##'] }],
   ['empty-body.eml', { segments: 1 }],
   ['nothing-to-send.eml', { reply: /550 5\.6\.0 no text to send/ }],
+  ['erp-latin1-undeclared.eml', { encoding: 'GSM7', contains: ['Grüße aus Köln!', '84,00 €'], lacks: ['?', '\ufffd'] }],
+  ['erp-latin1-subject.eml', { encoding: 'GSM7', contains: ['Grüße aus Köln: Zählerablesung'], lacks: ['?'] }],
+  ['erp-mislabelled-utf8.eml', { encoding: 'GSM7', contains: ['Frau Müller, Ihr Zählerstand wurde übermittelt'], lacks: ['?'] }],
+  ['erp-latin1-attachment.eml', { encoding: 'GSM7', contains: ['über 84,00 €', 'Abzüge'], lacks: ['?', 'JVBER'] }],
+  ['utf8-undeclared.eml', { encoding: 'GSM7', contains: ['Grüße aus Köln, der Zähler'] }],
 ];
 
 const F = suite<{ b: TestBridge }>('fixtures over smtp');
@@ -35,10 +40,12 @@ F.after(async (ctx) => {
   await ctx.b.stop();
 });
 
-for (const [file, e] of CASES) {
+for (const [i, [file, e]] of CASES.entries()) {
   F(`fixture :: ${file} :: ${JSON.stringify(e).replace(/"/g, '')}`, async ({ b }) => {
     const raw = await readFile(new URL(`./fixtures/${file}`, import.meta.url));
-    const send = mailer(b.port).sendMail({ envelope: { from: 'clerk@acme.test', to: ['+4915112345678@sms.localhost'] }, raw });
+    // A number each: the default per-number cap is 10 SMS an hour.
+    const to = `+49151123456${String(i).padStart(2, '0')}@sms.localhost`;
+    const send = mailer(b.port).sendMail({ envelope: { from: 'clerk@acme.test', to: [to] }, raw });
     if (e.reply) {
       const err = await send.then(() => undefined, (x: Error) => x);
       assert.ok(err, 'should be refused');

@@ -7,10 +7,12 @@
  * and the HTML is converted by `extract.ts` with options that suit an SMS.
  */
 import { simpleParser, type EmailAddress, type HeaderLines, type SimpleParserOptions } from 'mailparser';
+import { Libmime } from 'libmime';
+import { decodeUtf8OrLegacy, LOST, readsAsUtf8 } from './charset.js';
 import { multipartDepth } from './depth.js';
+import { relabelLegacyText } from './legacy-text.js';
 import { parsePlainMail } from './plain-mail.js';
 import { isBlank } from './whitespace.js';
-import libmime from 'libmime';
 
 export interface ParsedMail {
   /** Angle brackets included. */
@@ -77,7 +79,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     messageId: mail.messageId,
     references: mail.references === undefined ? [] : [mail.references].flat(),
     inReplyTo: mail.inReplyTo,
-    subject: mail.subject === undefined ? undefined : decodeWords(mail.subject),
+    subject: subjectOf(mail.subject, headers),
     from: mail.from?.text || undefined,
     fromAddress: mail.from ? firstAddress(mail.from.value) : undefined,
     date: readDate(headers.get('date')),
@@ -92,7 +94,13 @@ async function parseMime(raw: Buffer, maxDepth: number) {
   if (multipartDepth(raw, maxDepth) > maxDepth) {
     throw new MailParseError('too-deep', `MIME parts nested deeper than ${maxDepth} levels`);
   }
-  return simpleParser(raw, PARSER_OPTIONS).catch(asLimitError);
+  const mail = await simpleParser(raw, PARSER_OPTIONS).catch(asLimitError);
+  if (!mail.text?.includes(LOST) && !(mail.html && mail.html.includes(LOST))) return mail;
+  // Text read as UTF-8 that was not (charset.ts): only the texts of the relabelled mail are taken.
+  const relabelled = await relabelLegacyText(raw);
+  if (!relabelled) return mail;
+  const again = await simpleParser(relabelled, PARSER_OPTIONS).catch(asLimitError);
+  return { ...mail, text: again.text, html: again.html };
 }
 
 // mailsplit marks its limit errors with EMAXLEN and tells them apart only by message.
@@ -122,12 +130,34 @@ function firstAddress(list: readonly EmailAddress[]): string | undefined {
   return undefined;
 }
 
+/**
+ * mailparser reads a raw 8-bit Subject as UTF-8, and an encoded word as it is
+ * labelled; when that lost characters, the header map's reading (with the
+ * fallback of charset.ts) is taken instead.
+ */
+function subjectOf(parsed: string | undefined, headers: Map<string, string>): string | undefined {
+  if (parsed === undefined) return undefined;
+  const subject = decodeWords(parsed);
+  return subject.includes(LOST) ? (headers.get('subject') ?? subject) : subject;
+}
+
+/** Encoded words labelled UTF-8 or US-ASCII whose bytes are not get the fallback of charset.ts, like raw 8-bit text. */
+class LenientLibmime extends Libmime {
+  override decodeWord(charset: string, encoding: string, str: string): string {
+    const strict = super.decodeWord(charset, encoding, str);
+    if (!strict.includes(LOST) || !readsAsUtf8(charset)) return strict;
+    // 'binary' gives the word's bytes one character each.
+    return decodeUtf8OrLegacy(Buffer.from(super.decodeWord('binary', encoding, str), 'latin1'));
+  }
+}
+
+const words = new LenientLibmime();
 const NON_ASCII = /[^\x00-\x7f]/;
 const ENCODED = /=\?|__\x00JOIN/;
 
 /** libmime's decodeWords, which changes nothing in a value without an encoded word (or its own join marker). */
 function decodeWords(text: string): string {
-  return ENCODED.test(text) ? libmime.decodeWords(text) : text;
+  return ENCODED.test(text) ? words.decodeWords(text) : text;
 }
 
 // Built from the raw lines: mailparser's own map merges X-Priority into
@@ -137,8 +167,8 @@ function headerMap(lines: HeaderLines): Map<string, string> {
   for (const { key, line } of lines) {
     if (key === '' || map.has(key)) continue;
     const raw = line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '');
-    // Header lines come as binary strings; 8-bit headers are UTF-8 in practice (RFC 6532).
-    const text = NON_ASCII.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
+    // Header lines come as binary strings; 8-bit headers are UTF-8 (RFC 6532), or legacy text (charset.ts).
+    const text = NON_ASCII.test(raw) ? decodeUtf8OrLegacy(Buffer.from(raw, 'latin1')) : raw;
     map.set(key, decodeWords(text).trim());
   }
   return map;

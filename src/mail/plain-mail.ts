@@ -19,6 +19,7 @@ import mailsplit from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { MailParser, type HeaderLines, type Headers } from 'mailparser';
 import type { Duplex } from 'node:stream';
+import { decodeUtf8OrLegacy, readsAsUtf8 } from './charset.js';
 
 /** The fields of simpleParser's result that parse.ts reads. */
 export interface PlainMail {
@@ -43,9 +44,6 @@ const headerReader = new MailParser() as unknown as { processHeaders(lines: Head
 // The headers of simpleParser's result that parse.ts reads (the rest it takes from the raw lines).
 const READ = new Set(['message-id', 'references', 'in-reply-to', 'subject', 'from']);
 
-// The charsets mailparser reads as UTF-8 without a decoder (mail-parser.js, processChunk).
-const AS_UTF8 = new Set(['ascii', 'usascii', 'utf8']);
-
 export async function parsePlainMail(raw: Buffer): Promise<PlainMail | undefined> {
   const root = new mailsplit.MimeNode(false, {});
   const bodyAt = readHeaderBlock(root, raw);
@@ -57,7 +55,7 @@ export async function parsePlainMail(raw: Buffer): Promise<PlainMail | undefined
   const headerLines = (root.headers as InstanceType<typeof mailsplit.Headers>).getList() as HeaderLines;
   // Each header is decoded on its own (repeats folded per key), so decoding only the ones read below gives the same values.
   const headers = headerReader.processHeaders(headerLines.filter((l) => READ.has(l.key)));
-  const text = await decodeText(await transferDecoded(root, raw.subarray(bodyAt)), root.charset || 'utf-8');
+  const text = await decodeText(await transferDecoded(root, raw.subarray(bodyAt)), root.charset || undefined);
   const get = <T>(key: string) => headers.get(key) as T | undefined;
   return {
     headerLines,
@@ -91,10 +89,14 @@ function transferDecoded(root: InstanceType<typeof mailsplit.MimeNode>, body: Bu
   return through(root.getDecoder(), body);
 }
 
-/** As mailparser: read as UTF-8 for ASCII and UTF-8, else through libmime's decoder first. */
-async function decodeText(bytes: Buffer, charset: string): Promise<string> {
-  const utf8 = AS_UTF8.has(charset.toLowerCase().replace(/[^a-z0-9]+/g, '')) ? bytes : await through(libmime.createDecodeStream(charset), bytes);
-  return utf8.toString().replace(/\r?\n/g, '\n');
+/**
+ * As mailparser: through libmime's decoder for a declared charset; what it
+ * reads as UTF-8 (none, ASCII, UTF-8) with the windows-1252 fallback of
+ * charset.ts, which parse.ts gives mailparser's result too.
+ */
+async function decodeText(bytes: Buffer, charset: string | undefined): Promise<string> {
+  const text = readsAsUtf8(charset) ? decodeUtf8OrLegacy(bytes) : (await through(libmime.createDecodeStream(charset), bytes)).toString();
+  return text.replace(/\r?\n/g, '\n');
 }
 
 async function through(stream: Duplex, input: Buffer): Promise<Buffer> {

@@ -6,6 +6,7 @@
  * per recipient the sender ID and time it would get — or why it would be
  * refused.
  */
+import { countLost } from './charset.js';
 import type { ExtractResult } from './extract.js';
 import { splitSegments } from '../sms/segments.js';
 import type { SmsText } from '../sms/types.js';
@@ -35,6 +36,8 @@ export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segm
   recipients: PreviewRecipient[];
   /** The refusal a real send of this mail would get, when it would be refused as a whole (no text, too long). */
   problem?: SmtpError;
+  /** Characters of the mail that could not be read in any charset (U+FFFD, sent as '?'); absent when none. */
+  lost?: number;
 }
 
 export function previewReport(
@@ -46,6 +49,7 @@ export function previewReport(
   const { sms, options } = draft;
   const { preview: _preview, sendAt, ...rest } = options;
   const problem = draftProblem(draft);
+  const lost = countLost(draft.extracted.text);
   const seen = new Set<string>();
   const out: PreviewRecipient[] = [];
   for (const r of recipients) {
@@ -72,5 +76,6 @@ export function previewReport(
     options: { ...rest, ...(sendAt ? { sendAt: sendAt.toISOString() } : {}) },
     recipients: out,
     ...(problem ? { problem } : {}),
+    ...(lost ? { lost } : {}),
   };
 }

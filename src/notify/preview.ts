@@ -38,6 +38,7 @@ export function previewText(r: PreviewReport, timeZone: string): string {
   lines.push(r.nonGsm.length
     ? `Characters that forced Unicode (each part then holds 70 or 67 instead of 160 or 153): ${r.nonGsm.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ')}`
     : 'Every character fits the GSM 7-bit alphabet.');
+  if (r.lost) lines.push(`${r.lost} character${r.lost === 1 ? '' : 's'} of your mail could not be read (its bytes fit no charset it could be in) and ${r.lost === 1 ? 'goes' : 'go'} out as "${r.text.includes('\uFFFD') ? '\uFFFD' : '?'}": please check the text.`);
   if (r.replaced.length) lines.push(`Replaced to stay cheaper: ${r.replaced.map((x) => `"${x.from}" by "${x.to}" (${x.count}x)`).join(', ')}`);
   lines.push('', r.cuts.length ? 'Cut from your mail:' : 'Nothing was cut from your mail.', ...r.cuts.map(cutLine));
   if (r.source === 'subject') lines.push('', 'The text was taken from the subject (the body had none).');

@@ -38,9 +38,10 @@ const TABLE: ReadonlyArray<readonly [from: string, to: string]> = [
   ['\u2190', '<-'],
   ['\u21D2', '=>'],
   ['\u21D0', '<='],
-  // The replacement character stands for bytes a mail declared in the wrong
-  // charset (invalid UTF-8): the original letter is lost either way, and as
-  // U+FFFD it would double the price of the whole SMS.
+  // The replacement character stands for bytes no charset could read: what
+  // can be recovered (undeclared or mislabelled Latin-1, src/mail/charset.ts)
+  // is recovered before this, so the letter is lost here, and as U+FFFD it
+  // would double the price of the whole SMS. The preview counts them.
   ['\uFFFD', '?'],
 ];
 

@@ -24,6 +24,7 @@ const Fixtures = suite('plain mail :: fixtures');
 
 const FAST_FIXTURES = new Set([
   'base64-utf8.eml', 'cyrillic.eml', 'emoji.eml', 'empty-body.eml', 'end-marker.eml', 'gsm-160.eml', 'gsm-161.eml', 'latin1-qp.eml', 'nothing-to-send.eml',
+  'erp-latin1-undeclared.eml', 'erp-latin1-subject.eml', 'erp-mislabelled-utf8.eml', 'utf8-undeclared.eml',
 ]);
 
 Fixtures('every fixture :: the same ParsedMail both ways; the single text/plain ones take the fast path', async () => {
@@ -48,6 +49,10 @@ const CASES: Array<[string, Buffer, boolean]> = [
   ['upper-case type and quoted charset', plain('Content-Type: TEXT/PLAIN; charset="UTF-8"', 'Grüße\n'), true],
   ['8-bit windows-1252 with the euro sign', Buffer.concat([plain('Content-Type: text/plain; charset=windows-1252\nContent-Transfer-Encoding: 8bit', 'Betrag: 149,90 '), Buffer.from([0x80, 0x0d, 0x0a])]), true],
   ['8-bit latin1 bytes declared utf-8', Buffer.concat([plain('Content-Type: text/plain; charset=utf-8', 'Gr'), Buffer.from([0xfc, 0xdf]), Buffer.from('e\r\n')]), true],
+  ['8-bit latin1 bytes, no charset', Buffer.concat([plain('Content-Type: text/plain', 'Gr'), Buffer.from([0xfc, 0xdf]), Buffer.from('e\r\n')]), true],
+  ['quoted-printable latin1 declared us-ascii', plain('Content-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: quoted-printable', 'Gr=FC=DFe =80\n'), true],
+  ['latin1 in a raw Subject and a mislabelled encoded word', crlf('From: a@x.de\nSubject: Gr\xfc\xdfe =?utf-8?q?K=F6ln?=\n\nx\n'), true],
+  ['latin1 flowed text, no charset', plain('Content-Type: text/plain; format=flowed', 'Gr\xfc\xdfe \naus K\xf6ln\n'), false],
   ['quoted-printable, mixed case, with a comment', plain('Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: Quoted-Printable (qp)', 'Gr=C3=BC=C3=9Fe, soft=\nbreak, =E2=82=AC\n'), true],
   ['quoted-printable with a broken escape', plain('Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable', 'a=ZZb=\n=4\n'), true],
   ['base64 with whitespace and padding in the middle', plain('Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64', 'SGFs\nbG8g\r\nV2Vs dA==\nISE=\n'), true],

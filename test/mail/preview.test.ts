@@ -1,0 +1,39 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildConfig } from '../../src/config/load.js';
+import { draftSms, type Draft } from '../../src/mail/draft.js';
+import { parseMail } from '../../src/mail/parse.js';
+import { previewReport } from '../../src/mail/preview.js';
+import { basicPolicy } from '../../src/mail/recipient-plan.js';
+import { previewText } from '../../src/notify/preview.js';
+import { SmtpError } from '../../src/smtp/errors.js';
+
+const config = buildConfig({});
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+async function preview(raw: string) {
+  const parsed = await parseMail(Buffer.from(raw.replace(/\r?\n/g, '\r\n'), 'latin1'));
+  const draft = draftSms({ parsed, envelopeFrom: 'erp@acme.test', now: NOW, options: config.options, text: config.text }) as Draft | SmtpError;
+  if (draft instanceof SmtpError) throw new Error(draft.reply);
+  const report = previewReport(draft, [], basicPolicy('default'), { now: NOW, timeZone: 'Europe/Berlin' });
+  return { report, text: previewText(report, 'Europe/Berlin') };
+}
+
+const P = suite('mail preview :: characters that could not be read');
+
+P('Latin-1 without a charset :: recovered, nothing reported lost', async () => {
+  const { report, text } = await preview('From: erp@acme.test\nSubject: x\nContent-Type: text/plain\n\nGr\xfc\xdfe aus K\xf6ln\n');
+  assert.is(report.text, 'Grüße aus Köln');
+  assert.is(report.lost, undefined);
+  assert.not.match(text, /could not be read/);
+});
+
+P('a byte no charset can read :: counted, and the preview says the text goes out with "?"', async () => {
+  const { report, text } = await preview('From: erp@acme.test\nSubject: x\nContent-Type: text/plain\n\nK\xf6ln \x81 und \x9d\n');
+  assert.is(report.text, 'Köln ? und ?');
+  assert.is(report.encoding, 'GSM7');
+  assert.is(report.lost, 2);
+  assert.match(text, /2 characters of your mail could not be read .* and go out as "\?": please check the text\./);
+});
+
+P.run();
