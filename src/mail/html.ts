@@ -1,10 +1,11 @@
 /**
  * HTML body to plain text for an SMS. html-to-text does the conversion; this
  * module adds what mail needs: Outlook paragraphs as single lines, links that
- * survive as URLs, and a cut at the container where a client put the message
- * being replied to.
+ * survive as URLs, table rows as lines (html-table.ts), and a cut at the
+ * container where a client put the message being replied to.
  */
 import { compile, type FormatCallback } from 'html-to-text';
+import { smsTable } from './html-table.js';
 import { cutAt, type Cut } from './types.js';
 
 // Private-use character: marks where a reply container began in the converted text.
@@ -34,7 +35,7 @@ const replyMark: FormatCallback = (elem, walk, builder) => {
 const convert = compile({
   wordwrap: false,
   limits: { maxDepth: MAX_HTML_DEPTH },
-  formatters: { replyMark },
+  formatters: { replyMark, smsTable },
   selectors: [
     { selector: 'img', format: 'skip' },
     { selector: 'hr', format: 'skip' },
@@ -44,6 +45,7 @@ const convert = compile({
     { selector: 'a[href^="tel:" i]', format: 'inline' },
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
     { selector: 'ul', options: { itemPrefix: '- ' } },
+    { selector: 'table', format: 'smsTable' },
     // Outlook writes every line as its own zero-margin paragraph.
     { selector: 'p[class^="Mso" i]', format: 'paragraph', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } },
     ...REPLY_CONTAINERS.map((selector) => ({ selector, format: 'replyMark' })),

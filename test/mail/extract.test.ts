@@ -331,6 +331,31 @@ const htmlCases: Array<[string, MailText, Expect]> = [
     { text: 'Klar!', from: 'html', cuts: [cut('quote', 'Am Mo., 2. Nov. 2026 um 18:45 Uhr schrieb Max <max@x.de>:')] },
   ],
   ['markup without text :: nothing to send', { html: '<p>&nbsp;</p><img src="x.png"><br>' }, { text: '', from: 'html' }],
+  [
+    'table of invoices :: a row per line, cells separated by a space, amounts not run together',
+    { html: '<p>Offene Posten:</p><table><tr><td>INV-1</td><td>10 €</td></tr><tr><td>INV-2</td><td>20 €</td></tr></table><ul><li>bitte zahlen</li></ul>' },
+    { text: 'Offene Posten:\n\nINV-1 10 €\nINV-2 20 €\n- bitte zahlen', from: 'html' },
+  ],
+  [
+    'header row, cells with whitespace, &nbsp; spacer cells and an empty row :: no padding, spacers dropped',
+    { html: '<table><thead><tr><th>Rechnung</th><th>&nbsp;</th><th>Betrag</th></tr></thead><tbody><tr><td> INV-1 </td><td></td><td>\n 10,00 EUR</td></tr><tr><td></td><td>&nbsp;</td></tr></tbody></table><p>Danke</p>' },
+    { text: 'Rechnung Betrag\nINV-1 10,00 EUR\n\nDanke' },
+  ],
+  [
+    'Outlook table with a paragraph in every cell :: still a row per line',
+    { html: OUTLOOK_HEAD + '<table class=MsoNormalTable border=0 cellspacing=0 cellpadding=0><tr><td width=120 valign=top><p class=MsoNormal>Name:<o:p></o:p></p></td><td><p class=MsoNormal><b>Max</b> Muster<o:p></o:p></p></td></tr></table></div></body></html>' },
+    { text: 'Name: Max Muster' },
+  ],
+  [
+    'layout table around the whole mail :: the text as if there were no table',
+    { html: '<table width="100%"><tr><td><table><tr><td><p>Hallo Frau Roth,</p><p>Ihr Paket ist da.</p></td></tr></table></td><td width="20">&nbsp;</td></tr><tr><td><p>Ihr Paketdienst</p></td></tr></table>' },
+    { text: 'Hallo Frau Roth,\n\nIhr Paket ist da.\nIhr Paketdienst' },
+  ],
+  [
+    'logo beside a signature of several lines :: the lines one below the other, not side by side',
+    { html: '<p>Rückruf bitte.</p><table><tr><td><img src="cid:logo"></td><td>Erika Muster<br>Buchhaltung</td><td>Tel. 0221 12345</td></tr></table>' },
+    { text: 'Rückruf bitte.\n\nErika Muster\nBuchhaltung\nTel. 0221 12345' },
+  ],
 ];
 
 for (const [name, mail, expected] of htmlCases) {

@@ -83,6 +83,15 @@ const expected: Array<[string, string, ExtractResult['from'], Array<Cut['kind']>
   ['erp-mislabelled-utf8.eml', 'Sehr geehrte Frau Müller, Ihr Zählerstand wurde übermittelt. Gruß, Ihre Stadtwerke', 'body', []],
   ['erp-latin1-attachment.eml', 'Ihre Rechnung über 84,00 € liegt bei. Zahlbar bis 20.11. ohne Abzüge.', 'body', []],
   ['utf8-undeclared.eml', 'Grüße aus Köln, der Zähler wird am Montag getauscht.', 'body', []],
+  // Tables: a row per line, cells separated by a space; layout tables as if there were none.
+  ['outlook-html-table.eml', 'Offene Posten:\n\nINV-1 10\u00a0€\nINV-2 20\u00a0€\n\nBitte bis Freitag zahlen.', 'html', []],
+  [
+    'erp-html-layout.eml',
+    'Sehr geehrter Kunde,\n\nfolgende Rechnungen sind offen:\n\nRechnung Fällig Betrag\nRE-2026-1001 01.11.2026 149,90\u00a0€\nRE-2026-1002 15.11.2026 20,00\u00a0€\n\n' +
+      'Bitte überweisen Sie den Betrag bis zum 20.11.2026.',
+    'html',
+    [],
+  ],
   ['nothing-to-send.eml', '', 'body', ['signature']],
 ];
 
