@@ -30,6 +30,7 @@ const CASES: Array<[string, Expect]> = [
   ['erp-mislabelled-utf8.eml', { encoding: 'GSM7', contains: ['Frau Müller, Ihr Zählerstand wurde übermittelt'], lacks: ['?'] }],
   ['erp-latin1-attachment.eml', { encoding: 'GSM7', contains: ['über 84,00 €', 'Abzüge'], lacks: ['?', 'JVBER'] }],
   ['utf8-undeclared.eml', { encoding: 'GSM7', contains: ['Grüße aus Köln, der Zähler'] }],
+  ['outlook-signature.eml', { encoding: 'GSM7', segments: 1, contains: ['bis Freitag.'], lacks: ['Grüßen', 'Erika', 'Tel.', 'Ursprüngliche'] }],
   ['outlook-html-table.eml', { encoding: 'GSM7', contains: ['INV-1 10 €\nINV-2 20 €'], lacks: ['INV-110'] }],
   ['erp-html-layout.eml', { encoding: 'GSM7', contains: ['RE-2026-1001 01.11.2026 149,90 €\n'], lacks: ['ACME', '  '] }],
 ];

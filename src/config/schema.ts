@@ -6,6 +6,7 @@
  */
 
 import { accountSchema, DEFAULT_ACCOUNTS, quietHoursSchema } from '../accounts/schema.js';
+import { DEFAULT_CLOSINGS } from '../mail/closing.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
 import { limitsSchema } from '../policy/schema.js';
 import { auditSchema, optoutSchema, smtpAuthSchema, smtpGuardProperties, smtpTlsSchema } from '../smtp/schema.js';
@@ -67,6 +68,10 @@ export const configSchema = {
         propertyNames: { pattern: '^([^@\\s]+)?@[^@\\s]+$' },
         additionalProperties: { type: 'array', items: { type: 'string', format: 'regex' } },
         description: 'More signature patterns for one sender ("clerk@acme.test") or a whole domain ("@acme.test"), matched against the From header and the envelope sender, e.g. {"@acme.test": ["^Mit freundlichen Grüßen"]}.',
+      },
+      closings: {
+        type: 'array', items: { type: 'string', minLength: 1, pattern: '\\S' }, default: [...DEFAULT_CLOSINGS],
+        description: 'Closing formulas ("Mit freundlichen Grüßen", "Best regards"). A line that is one of them (any case; ß and ss, ü and ue alike; a name may follow: "Gruß, Max", "Viele Grüße aus Köln") and has below it only a signature block — at most 10 short lines of names, roles, companies, addresses, phone numbers, links, no sentences, no P.S. — is cut with that block. Nothing is cut when message text follows it, or when only a salutation ("Hallo Max,") would be left. "Danke" and "Thanks" are not in the defaults: alone they are often the message. [] turns this off.',
       },
       transliterate: bool(true, 'Replace typographic characters (smart quotes, dashes, ellipsis, non-breaking space) with GSM-7 equivalents so one autocorrected quote does not double the price.'),
       maxSegments: int(6, 'Longest SMS accepted, in segments; longer texts get 552 5.3.4.', 1, 255),

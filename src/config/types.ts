@@ -45,6 +45,7 @@ export interface Config {
     endMarker: string;
     signaturePatterns: string[];
     senderSignaturePatterns: Record<string, string[]>;
+    closings: string[];
     transliterate: boolean;
     maxSegments: number;
   };

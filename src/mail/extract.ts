@@ -3,6 +3,7 @@
  * signatures and disclaimers, or the subject when the body is empty. Pure;
  * `cuts` says what was removed so that a preview can explain it.
  */
+import { closingAt, DEFAULT_CLOSINGS } from './closing.js';
 import { htmlToText } from './html.js';
 import { attributionLength, isHeaderBlock, isOriginalMessage, isQuoted, nextContent, quoteBlockEnd } from './quotes.js';
 import { cutAt, type Cut, type ExtractOptions, type ExtractResult } from './types.js';
@@ -27,6 +28,7 @@ export const DEFAULT_EXTRACT_OPTIONS: Readonly<ExtractOptions> = Object.freeze({
   source: 'body',
   endMarker: '##',
   signaturePatterns: DEFAULT_SIGNATURE_PATTERNS,
+  closings: DEFAULT_CLOSINGS,
 });
 
 /** Throws SyntaxError when a signature pattern is not a valid regex. */
@@ -66,10 +68,10 @@ function cutBody(lines: readonly string[], opts: ExtractOptions): { text: string
   const rules = { endMarker: opts.endMarker.trim(), signatures: opts.signaturePatterns.map((p) => new RegExp(p, 'i')) };
   const kept: string[] = [];
   const cuts: Cut[] = [];
+  let stop: Cut | undefined;
   for (let i = 0; i < lines.length; ) {
-    const stop = stopAt(lines, i, rules);
+    stop = stopAt(lines, i, rules);
     if (stop) {
-      cuts.push(stop);
       dropTrailingRule(kept);
       break;
     }
@@ -81,6 +83,13 @@ function cutBody(lines: readonly string[], opts: ExtractOptions): { text: string
     }
     kept.push(lines[i++]);
   }
+  // The closing is looked for in what is left: a signature block often sits above a quote or a "-- " line.
+  const closing = closingAt(kept, opts.closings);
+  if (closing >= 0) {
+    cuts.push(cutAt('closing', kept[closing]));
+    kept.length = closing;
+  }
+  if (stop) cuts.push(stop);
   return { text: isBlank(kept.join('')) ? '' : tidy(kept), cuts };
 }
 

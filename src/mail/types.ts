@@ -12,9 +12,11 @@ export interface ExtractOptions {
   endMarker: string;
   /** Regex sources, matched case-insensitively per line: the first matching line and everything after it is cut. */
   signaturePatterns: readonly string[];
+  /** Closing formulas that end the text when only a signature block follows them (closing.ts); empty disables it. */
+  closings: readonly string[];
 }
 
-export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'html';
+export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'html';
 
 export interface Cut {
   kind: CutKind;

@@ -13,6 +13,7 @@ const CUT_LABEL: Record<CutKind, string> = {
   signature: 'your signature (from the "-- " line on)',
   'signature-pattern': 'a signature or footer (from this line on)',
   'end-marker': 'everything after the end marker',
+  closing: 'the closing and the signature below it (from this line on)',
   quote: 'a quoted earlier mail',
   html: 'the quoted earlier mail in the HTML part',
 };

@@ -291,7 +291,7 @@ const htmlCases: Array<[string, MailText, Expect]> = [
         '<p class=MsoNormal>Zeile eins<o:p></o:p></p><p class=MsoNormal>Zeile zwei &#8211; “zitiert”<o:p></o:p></p>' +
         '<p class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal>Gruß<o:p></o:p></p></div></body></html>',
     },
-    { text: 'Hallo Max,\n\nZeile eins\nZeile zwei – “zitiert”\n\nGruß', from: 'html' },
+    { text: 'Hallo Max,\n\nZeile eins\nZeile zwei – “zitiert”', from: 'html', cuts: [cut('closing', 'Gruß')] },
   ],
   [
     'outlook list bullet padded with &nbsp; :: one space',

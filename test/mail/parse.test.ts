@@ -44,11 +44,11 @@ const expected: Array<[string, string, ExtractResult['from'], Array<Cut['kind']>
   [
     'outlook-html-only.eml',
     'Guten Tag Frau Schmidt,\n\nIhre Rechnung Nr. 4711 über 149,90\u00a0€ ist fällig – bitte hier bezahlen (https://pay.acme.test/inv/4711).\n' +
-      'Bei Fragen antworten Sie einfach mit dem Stichwort “Rechnung 4711”, dann geht’s schneller.\n\nViele Grüße\nIhre Acme Buchhaltung',
+      'Bei Fragen antworten Sie einfach mit dem Stichwort “Rechnung 4711”, dann geht’s schneller.',
     'html',
-    [],
+    ['closing'],
   ],
-  ['outlook-multipart-quoted.eml', 'Hallo Anna,\n\npasst, ich bin um 14 Uhr da. Bringst du die Unterlagen mit?\n\nGruß\nMax', 'body', ['quote']],
+  ['outlook-multipart-quoted.eml', 'Hallo Anna,\n\npasst, ich bin um 14 Uhr da. Bringst du die Unterlagen mit?', 'body', ['closing', 'quote']],
   [
     'thunderbird-flowed-signature.eml',
     'Hi Lisa,\n\nthe package arrived today, but the box was damaged and two of the glasses are broken. ' +
@@ -66,9 +66,9 @@ const expected: Array<[string, string, ExtractResult['from'], Array<Cut['kind']>
   [
     'latin1-qp.eml',
     'Achtung: Die Straße am Mühlweg ist ab Montag wegen Bauarbeiten gesperrt. Bitte über die Hauptstraße ausweichen, ' +
-      'die Zufahrt zum Hof ist nur von Süden möglich.\n\nGrüße, Jürgen Weiß',
+      'die Zufahrt zum Hof ist nur von Süden möglich.',
     'body',
-    [],
+    ['closing'],
   ],
   ['pdf-attachment.eml', 'Anbei die Rechnung 4711 als PDF. Betrag: 149,90 EUR, faellig am 15.11.2026.', 'body', []],
   ['cyrillic.eml', 'Привет, Ольга!\n\nВстреча переносится на четверг, 12:00. Не забудь документы.\n\nСергей', 'body', []],
@@ -83,6 +83,8 @@ const expected: Array<[string, string, ExtractResult['from'], Array<Cut['kind']>
   ['erp-mislabelled-utf8.eml', 'Sehr geehrte Frau Müller, Ihr Zählerstand wurde übermittelt. Gruß, Ihre Stadtwerke', 'body', []],
   ['erp-latin1-attachment.eml', 'Ihre Rechnung über 84,00 € liegt bei. Zahlbar bis 20.11. ohne Abzüge.', 'body', []],
   ['utf8-undeclared.eml', 'Grüße aus Köln, der Zähler wird am Montag getauscht.', 'body', []],
+  // Closing formula and signature block cut (closing.ts), above the quoted mail.
+  ['outlook-signature.eml', 'Sehr geehrter Herr Müller,\n\nbitte überweisen Sie 120,50 € bis Freitag.', 'body', ['closing', 'quote']],
   // Tables: a row per line, cells separated by a space; layout tables as if there were none.
   ['outlook-html-table.eml', 'Offene Posten:\n\nINV-1 10\u00a0€\nINV-2 20\u00a0€\n\nBitte bis Freitag zahlen.', 'html', []],
   [
@@ -118,7 +120,7 @@ Fixtures('gsm-160/161 :: 160 and 161 characters, GSM basic set only', () => {
 });
 
 Fixtures('multipart fixtures :: the HTML part alone gives the same text', async () => {
-  for (const name of ['outlook-multipart-quoted.eml', 'gmail-reply.eml']) {
+  for (const name of ['outlook-multipart-quoted.eml', 'gmail-reply.eml', 'outlook-signature.eml']) {
     const parsed = await parseMail(await fixture(name));
     assert.ok(parsed.html, `${name} has HTML`);
     assert.is(extractText({ html: parsed.html }).text, extractText({ text: parsed.text }).text, name);
@@ -127,7 +129,7 @@ Fixtures('multipart fixtures :: the HTML part alone gives the same text', async 
 
 Fixtures('outlook-multipart-quoted :: HTML part cut at the border-top container', async () => {
   const parsed = await parseMail(await fixture('outlook-multipart-quoted.eml'));
-  assert.equal(extractText({ html: parsed.html }).cuts, [{ kind: 'html', at: 'Von: Anna Berger <anna.berger@example.de>' }]);
+  assert.equal(extractText({ html: parsed.html }).cuts, [{ kind: 'closing', at: 'Gruß' }, { kind: 'html', at: 'Von: Anna Berger <anna.berger@example.de>' }]);
 });
 
 Fixtures.run();

@@ -19,7 +19,7 @@ async function preview(raw: string) {
   return { report, text: previewText(report, 'Europe/Berlin') };
 }
 
-const P = suite('mail preview :: characters that could not be read');
+const P = suite('mail preview');
 
 P('Latin-1 without a charset :: recovered, nothing reported lost', async () => {
   const { report, text } = await preview('From: erp@acme.test\nSubject: x\nContent-Type: text/plain\n\nGr\xfc\xdfe aus K\xf6ln\n');
@@ -34,6 +34,12 @@ P('a byte no charset can read :: counted, and the preview says the text goes out
   assert.is(report.encoding, 'GSM7');
   assert.is(report.lost, 2);
   assert.match(text, /2 characters of your mail could not be read .* and go out as "\?": please check the text\./);
+});
+
+P('a closing cut :: named in the preview with its line', async () => {
+  const { report, text } = await preview('From: erp@acme.test\nSubject: x\nContent-Type: text/plain; charset=utf-8\n\nKomme um 8.\n\nViele Gr\xfc\xdfe\nErika\n');
+  assert.is(report.text, 'Komme um 8.');
+  assert.match(text, /Cut from your mail:\n {2}- the closing and the signature below it \(from this line on\): "Viele Grüße"/);
 });
 
 P.run();

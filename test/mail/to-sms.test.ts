@@ -7,7 +7,8 @@ import { contentKey, dedupKey, senderPatterns, toSms, type SmsBatch, type ToSmsI
 import { confirmationsFor } from '../../src/notify/policy.js';
 import { SmtpError } from '../../src/smtp/errors.js';
 
-const config = buildConfig({ text: { senderSignaturePatterns: { '@acme.test': ['^Mit freundlichen Grüßen'], 'max@other.test': ['^Gruß Max$'] } } });
+// Closings off: the greetings here are for the sender patterns to cut.
+const config = buildConfig({ text: { closings: [], senderSignaturePatterns: { '@acme.test': ['^Mit freundlichen Grüßen'], 'max@other.test': ['^Gruß Max$'] } } });
 const NOW = new Date('2026-11-23T10:00:00Z');
 
 function input(text: string, over: Partial<ToSmsInput> = {}, mail: Partial<ParsedMail> = {}): ToSmsInput {

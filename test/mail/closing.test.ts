@@ -1,0 +1,107 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DEFAULT_EXTRACT_OPTIONS, extractText, type Cut, type ExtractOptions } from '../../src/mail/extract.js';
+
+/**
+ * Closing formulas (text.closings): endings of real Outlook, Thunderbird and
+ * Gmail mails, and the texts that must stay whole because a cut would lose
+ * words of the message.
+ */
+const MESSAGE = 'Sehr geehrter Herr Müller,\n\nbitte überweisen Sie 120,50 € bis Freitag.';
+
+const Cuts = suite('closing :: cut with the signature block');
+
+// [what, text, text that remains, the cut's line]
+const cutCases: Array<[string, string, string, string]> = [
+  ['Outlook: formula, name, department, phone', `${MESSAGE}\n\nMit freundlichen Grüßen\nErika Muster\nBuchhaltung ACME GmbH\nTel. 0221 12345`, MESSAGE, 'Mit freundlichen Grüßen'],
+  ['"Viele Grüße" and a first name', 'Komme um 8.\n\nViele Grüße\nErika', 'Komme um 8.', 'Viele Grüße'],
+  [
+    'Outlook company signature with blank lines, i.A., separators, mail, web and register entry',
+    `${MESSAGE}\n\nMit freundlichen Grüßen\n\ni.A. Erika Muster\nBuchhaltung\n\nACME GmbH | Musterstraße 1 | 50667 Köln\nTel.: +49 221 12345-0 | Fax: +49 221 12345-99\n` +
+      'E-Mail: erika.muster@acme.test\nwww.acme.test\n\nGeschäftsführer: Dr. Max Muster\nSitz der Gesellschaft: Köln, Amtsgericht Köln HRB 12345',
+    MESSAGE,
+    'Mit freundlichen Grüßen',
+  ],
+  [
+    'Thunderbird, English: "Best regards," with name, title and phone',
+    'Hi Tom,\n\nthe parcel is ready for pickup.\n\nBest regards,\nJane Doe\nHead of Logistics | ACME Inc.\n+1 555 0100',
+    'Hi Tom,\n\nthe parcel is ready for pickup.',
+    'Best regards,',
+  ],
+  ['Gmail: "Cheers," and a name', 'See you at 7.\n\nCheers,\nTom', 'See you at 7.', 'Cheers,'],
+  ['"Kind regards" alone at the end', 'Invoice attached.\n\nKind regards', 'Invoice attached.', 'Kind regards'],
+  ['formula and name on one line', 'Bin um 8 da.\nGruß Max', 'Bin um 8 da.', 'Gruß Max'],
+  ['formula, comma and full name on one line', 'Straße gesperrt.\n\nGrüße, Jürgen Weiß', 'Straße gesperrt.', 'Grüße, Jürgen Weiß'],
+  ['Swiss spelling', 'Termin bestätigt.\n\nFreundliche Grüsse\nHans Muster', 'Termin bestätigt.', 'Freundliche Grüsse'],
+  ['ASCII spelling, any case', 'Termin bestaetigt.\n\nmit freundlichen gruessen\nH. Muster', 'Termin bestaetigt.', 'mit freundlichen gruessen'],
+  ['"aus" and a place after the formula', 'Alles gut angekommen.\n\nViele Grüße aus Köln\nErika', 'Alles gut angekommen.', 'Viele Grüße aus Köln'],
+  ['MfG and an initial', 'Rechnung folgt.\nMfG\nK. Schmidt', 'Rechnung folgt.', 'MfG'],
+  ['Outlook logo placeholder below the name', 'Passt.\n\nMit freundlichen Grüßen\nErika Muster\n[cid:image001.png@01DA1234.56789AB0]', 'Passt.', 'Mit freundlichen Grüßen'],
+];
+
+for (const [what, text, remains, at] of cutCases) {
+  Cuts(`${what} :: cut`, () => {
+    const result = extractText({ text });
+    assert.is(result.text, remains);
+    assert.equal(result.cuts, [{ kind: 'closing', at }]);
+  });
+}
+
+Cuts('closing above a quoted reply :: both cut, the closing listed first', () => {
+  const result = extractText({ text: 'Ja, passt.\n\nViele Grüße\nErika\n\n-----Ursprüngliche Nachricht-----\nVon: Hans\nGesendet: Freitag\n\nPasst Dienstag?' });
+  assert.is(result.text, 'Ja, passt.');
+  assert.equal(result.cuts.map((c: Cut) => c.kind), ['closing', 'quote']);
+});
+
+Cuts('closing above a "-- " signature :: both cut', () => {
+  const result = extractText({ text: 'Passt.\n\nLG\nAnna\n-- \nAnna Roth\nACME' });
+  assert.is(result.text, 'Passt.');
+  assert.equal(result.cuts.map((c: Cut) => c.kind), ['closing', 'signature']);
+});
+
+Cuts('Outlook HTML (MsoNormal paragraphs) :: cut like text', () => {
+  const p = (t: string) => `<p class=MsoNormal>${t}<o:p></o:p></p>`;
+  const html = `<div class=WordSection1>${p('Guten Tag,')}${p('<o:p>&nbsp;</o:p>')}${p('Ihr Paket ist da.')}${p('<o:p>&nbsp;</o:p>')}${p('Mit freundlichen Grüßen')}${p('Erika Muster')}</div>`;
+  assert.equal(extractText({ html }), { text: 'Guten Tag,\n\nIhr Paket ist da.', from: 'html', cuts: [{ kind: 'closing', at: 'Mit freundlichen Grüßen' }] });
+});
+
+Cuts.run();
+
+const Kept = suite('closing :: text kept whole');
+
+// [what, text, options]
+const keptCases: Array<[string, string, Partial<ExtractOptions>?]> = [
+  ['"Gruß" inside a sentence', 'Bitte richten Sie Herrn Meier einen Gruß von mir aus.\nDanke'],
+  ['a closing in the middle, message text after it', 'Viele Grüße\nErika\n\nPS: Die Rechnung kommt morgen.'],
+  ['a sentence below the name', 'Hallo Max,\nalles klar.\n\nViele Grüße\nErika\nBitte ruf mich morgen zurück.'],
+  ['a short request in capitalised words below the name, ending a sentence', 'Anbei die Liste.\n\nViele Grüße\nErika\nBitte Rückruf.'],
+  ['a question below the name', 'Anbei die Liste.\n\nGruß\nMax\nKommst Du Morgen?'],
+  ['greetings with more words after the formula', 'Tolle Party gestern!\nGrüße an alle im Büro'],
+  ['greetings and a wish', 'Bis bald.\nBeste Grüße und bis morgen'],
+  ['"Viele Grüße von der Messe!" followed by news', 'Viele Grüße von der Messe!\nWir sind ab Montag wieder im Büro.'],
+  ['nothing above the closing', 'Viele Grüße\nErika'],
+  ['only a salutation above the closing', 'Hallo Max,\n\nViele Grüße\nAnna'],
+  ['"Thanks," is not a default closing', 'Please call back.\n\nThanks,\nJonas'],
+  ['"Danke!" alone is the message', 'Zahlung erhalten.\nDanke!'],
+  ['"Best" starting a line of prose', 'New offer:\nBest price guaranteed until Friday'],
+  ['a word that starts like a formula', 'Lieferung kommt.\nLGA Logistik GmbH'],
+  ['a disclaimer paragraph below the signature', 'Rechnung anbei.\n\nMit freundlichen Grüßen\nErika Muster\n\nDiese E-Mail enthält vertrauliche Informationen und ist ausschließlich für den Adressaten bestimmt.'],
+  ['more than ten lines below the closing', `Rechnung anbei.\n\nGruß\n${Array.from({ length: 11 }, (_, i) => `Zeile ${i + 1}`).join('\n')}`],
+  ['closings turned off', 'Komme um 8.\n\nViele Grüße\nErika', { closings: [] }],
+];
+
+for (const [what, text, opts] of keptCases) {
+  Kept(`${what} :: kept`, () => {
+    const result = extractText({ text }, { ...DEFAULT_EXTRACT_OPTIONS, ...opts });
+    assert.is(result.text, text);
+    assert.equal(result.cuts, []);
+  });
+}
+
+Kept('operator closings :: an added formula cuts, the defaults replaced', () => {
+  const opts = { ...DEFAULT_EXTRACT_OPTIONS, closings: ['Cordialement'] };
+  assert.is(extractText({ text: 'Rendez-vous à 9h.\n\nCordialement\nMarie Dupont' }, opts).text, 'Rendez-vous à 9h.');
+  assert.is(extractText({ text: 'Komme um 8.\n\nViele Grüße\nErika' }, opts).text, 'Komme um 8.\n\nViele Grüße\nErika');
+});
+
+Kept.run();
