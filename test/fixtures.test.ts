@@ -31,6 +31,7 @@ const CASES: Array<[string, Expect]> = [
   ['erp-latin1-attachment.eml', { encoding: 'GSM7', contains: ['über 84,00 €', 'Abzüge'], lacks: ['?', 'JVBER'] }],
   ['utf8-undeclared.eml', { encoding: 'GSM7', contains: ['Grüße aus Köln, der Zähler'] }],
   ['outlook-signature.eml', { encoding: 'GSM7', segments: 1, contains: ['bis Freitag.'], lacks: ['Grüßen', 'Erika', 'Tel.', 'Ursprüngliche'] }],
+  ['erp-ansi-invisible.eml', { encoding: 'GSM7', segments: 1, contains: ['FEHLER im Nachtlauf: Buchungslauf abgebrochen, Dateiimport offen.'], lacks: ['[1;31m', '[0m'] }],
   ['outlook-html-table.eml', { encoding: 'GSM7', contains: ['INV-1 10 €\nINV-2 20 €'], lacks: ['INV-110'] }],
   ['erp-html-layout.eml', { encoding: 'GSM7', contains: ['RE-2026-1001 01.11.2026 149,90 €\n'], lacks: ['ACME', '  '] }],
 ];

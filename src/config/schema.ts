@@ -73,7 +73,7 @@ export const configSchema = {
         type: 'array', items: { type: 'string', minLength: 1, pattern: '\\S' }, default: [...DEFAULT_CLOSINGS],
         description: 'Closing formulas ("Mit freundlichen Grüßen", "Best regards"). A line that is one of them (any case; ß and ss, ü and ue alike; a name may follow: "Gruß, Max", "Viele Grüße aus Köln") and has below it only a signature block — at most 10 short lines of names, roles, companies, addresses, phone numbers, links, no sentences, no P.S. — is cut with that block. Nothing is cut when message text follows it, or when only a salutation ("Hallo Max,") would be left. "Danke" and "Thanks" are not in the defaults: alone they are often the message. [] turns this off.',
       },
-      transliterate: bool(true, 'Replace typographic characters (smart quotes, dashes, ellipsis, non-breaking space) with GSM-7 equivalents so one autocorrected quote does not double the price.'),
+      transliterate: bool(true, 'Replace typographic characters (smart quotes, dashes, ellipsis, non-breaking space) with GSM-7 equivalents so one autocorrected quote does not double the price. Invisible characters without text (zero-width space, soft hyphen, byte order mark, direction marks and overrides outside right-to-left text) are removed either way.'),
       maxSegments: int(6, 'Longest SMS accepted, in segments; longer texts get 552 5.3.4.', 1, 255),
     }),
     options: obj('Sending options that senders give per mail (X-SMS-* headers or [KEY:VALUE] subject tags), and the defaults accounts inherit.', {

@@ -53,7 +53,8 @@ export function draftOf(options: SmsOptions, subject: string, extracted: Extract
 
 /** Why the draft's text cannot go out (nothing left, too long), or undefined. */
 export function draftProblem(d: Draft): SmtpError | undefined {
-  if (!d.extracted.text.trim()) return errors.NoText();
+  // segments 0: nothing left once invisible characters were removed.
+  if (!d.extracted.text.trim() || d.sms.segments === 0) return errors.NoText();
   const { sms } = d;
   if (sms.segments <= d.maxSegments) return undefined;
   const detail = sms.encoding === 'UCS2'

@@ -37,15 +37,23 @@ export function previewText(r: PreviewReport, timeZone: string): string {
   ];
   if (r.parts.length > 1) lines.push('Split into parts:', ...r.parts.map((p, i) => `  ${i + 1}/${r.parts.length}: ${JSON.stringify(p)}`), '');
   lines.push(r.nonGsm.length
-    ? `Characters that forced Unicode (each part then holds 70 or 67 instead of 160 or 153): ${r.nonGsm.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ')}`
+    ? `Characters that forced Unicode (each part then holds 70 or 67 instead of 160 or 153): ${r.nonGsm.map((c) => `"${c}" (${codePoint(c)})`).join(', ')}`
     : 'Every character fits the GSM 7-bit alphabet.');
   if (r.lost) lines.push(`${r.lost} character${r.lost === 1 ? '' : 's'} of your mail could not be read (its bytes fit no charset it could be in) and ${r.lost === 1 ? 'goes' : 'go'} out as "${r.text.includes('\uFFFD') ? '\uFFFD' : '?'}": please check the text.`);
-  if (r.replaced.length) lines.push(`Replaced to stay cheaper: ${r.replaced.map((x) => `"${x.from}" by "${x.to}" (${x.count}x)`).join(', ')}`);
+  const replaced = r.replaced.filter((x) => x.to !== '');
+  const removed = r.replaced.filter((x) => x.to === '');
+  if (replaced.length) lines.push(`Replaced to stay cheaper: ${replaced.map((x) => `"${x.from}" by "${x.to}" (${x.count}x)`).join(', ')}`);
+  // By code point only: shown as they are, they would be invisible (or turn the line around).
+  if (removed.length) lines.push(`Removed, invisible and without text: ${removed.map((x) => `${codePoint(x.from)} (${x.count}x)`).join(', ')}`);
   lines.push('', r.cuts.length ? 'Cut from your mail:' : 'Nothing was cut from your mail.', ...r.cuts.map(cutLine));
   if (r.source === 'subject') lines.push('', 'The text was taken from the subject (the body had none).');
   lines.push('', ...optionLines(r, timeZone), '', 'Per recipient:', ...r.recipients.map((x) => recipientLine(x, timeZone)));
   if (!r.recipients.length) lines.push('  (no numbers in this mail: write to <number>@<sms domain> and preview@<sms domain> together to see sender and time per number)');
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';
+}
+
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function optionLines(r: PreviewReport, tz: string): string[] {

@@ -12,6 +12,7 @@
  */
 import type { SmsEncoding } from '../store/types.js';
 import { isPairStart, nonGsmChars, septetsOfCode } from './gsm7.js';
+import { removeInvisible } from './invisible.js';
 import { transliterate } from './transliterate.js';
 import type { Replacement, SmsText } from './types.js';
 
@@ -40,10 +41,14 @@ const LIMITS: Record<SmsEncoding, Limits> = {
   UCS2: { single: 70, multi: 67, cost: (_code, width) => width },
 };
 
+/** Invisible characters removed (always), typographic ones replaced (when asked), then encoded and split. */
 export function analyzeText(text: string, opts: { transliterate: boolean }): SmsText {
-  let out = text;
-  let replaced: Replacement[] = [];
-  if (opts.transliterate) ({ text: out, replaced } = transliterate(text));
+  let { text: out, removed: replaced } = removeInvisible(text);
+  if (opts.transliterate) {
+    const t = transliterate(out);
+    out = t.text;
+    replaced = replaced.length ? [...replaced, ...t.replaced] : t.replaced;
+  }
   const nonGsm = nonGsmChars(out);
   const encoding: SmsEncoding = nonGsm.length === 0 ? 'GSM7' : 'UCS2';
   const limits = LIMITS[encoding];

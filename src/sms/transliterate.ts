@@ -26,10 +26,6 @@ const TABLE: ReadonlyArray<readonly [from: string, to: string]> = [
   // no-break space, en quad .. hair space, narrow no-break, medium math, ideographic;
   // tab is not in GSM-7 either and is common in mail text
   ['\u00A0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F\u205F\u3000\t', ' '],
-  // Invisible: zero-width space, BOM / zero-width no-break space, soft hyphen.
-  // ZWJ (U+200D) and ZWNJ (U+200C) stay: they are part of emoji sequences and
-  // of the spelling of Persian and Indic text.
-  ['\u200B\uFEFF\u00AD', ''],
   // what Outlook autocorrect makes of (c) (r) (tm) --> <-- ==> <==
   ['\u00A9', '(c)'],
   ['\u00AE', '(R)'],

@@ -21,7 +21,7 @@ export type NumberResult =
       reason: string;
     };
 
-/** One kind of character that transliteration replaced, and how often. */
+/** One kind of character that transliteration replaced, or that was removed as invisible (`to` ''), and how often. */
 export interface Replacement {
   from: string;
   to: string;
@@ -29,7 +29,7 @@ export interface Replacement {
 }
 
 export interface SmsText {
-  /** The text as it will go out (after transliteration, if asked for). */
+  /** The text as it will go out (invisible characters removed, transliterated if asked for). */
   text: string;
   encoding: SmsEncoding;
   /** Septets for GSM7 (extension characters count 2), UTF-16 code units for UCS2. */

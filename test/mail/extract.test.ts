@@ -192,6 +192,9 @@ const whitespaceCases: Array<[string, MailText, Expect]> = [
   ['NBSP-only lines :: blank', { text: 'a\n\u00a0\n\u00a0\nb' }, { text: 'a\n\nb' }],
   ['NUL and other control characters :: removed', { text: 'A\u0000B\u0007C\u001bD\u007f' }, { text: 'ABCD' }],
   ['tab inside a line :: kept', { text: 'Menge:\t3' }, { text: 'Menge:\t3' }],
+  ['ANSI colour sequences :: removed whole, not just the ESC', { text: '\u001b[1;31mACHTUNG\u001b[0m: Frist \u001b[4mheute\u001b[m' }, { text: 'ACHTUNG: Frist heute' }],
+  ['terminal title (OSC) and charset designation :: removed whole', { text: '\u001b]0;erp-batch\u0007Lauf \u001b(Bfertig' }, { text: 'Lauf fertig' }],
+  ['C1 control characters :: removed', { text: 'Zeile\u0085eins\u009b2' }, { text: 'Zeileeins2' }],
 ];
 
 for (const [name, mail, expected] of whitespaceCases) {
@@ -215,6 +218,11 @@ const sourceCases: Array<[string, MailText, Expect, Partial<ExtractOptions>?]> =
     'body :: body cut to nothing, subject used and the cut reported',
     { text: '-- \nMax', subject: 'Rückruf' },
     { text: 'Rückruf', from: 'subject', cuts: [cut('signature', '--')] },
+  ],
+  [
+    'body :: only invisible characters (BOM, RLO, soft hyphen), subject becomes the text',
+    { text: '\ufeff\u202e\n\u00ad', subject: 'S' },
+    { text: 'S', from: 'subject' },
   ],
   ['body :: no body and no subject, nothing to send', { subject: '  ' }, { text: '', from: 'body', cuts: [] }],
   ['body :: body cut to nothing and no subject, nothing to send', { text: '-- \nMax' }, { text: '', from: 'body' }],

@@ -85,6 +85,8 @@ const expected: Array<[string, string, ExtractResult['from'], Array<Cut['kind']>
   ['utf8-undeclared.eml', 'Grüße aus Köln, der Zähler wird am Montag getauscht.', 'body', []],
   // Closing formula and signature block cut (closing.ts), above the quoted mail.
   ['outlook-signature.eml', 'Sehr geehrter Herr Müller,\n\nbitte überweisen Sie 120,50 € bis Freitag.', 'body', ['closing', 'quote']],
+  // Terminal colours removed whole; invisible characters stay until the SMS encoder removes them (test/sms/invisible.test.ts).
+  ['erp-ansi-invisible.eml', 'FEHLER im Nachtlauf: Buchungs\u00adlauf \u202eabgebrochen\u202c, Datei\u200bimport \u2060offen.\nBitte bis 7 Uhr prüfen.', 'body', []],
   // Tables: a row per line, cells separated by a space; layout tables as if there were none.
   ['outlook-html-table.eml', 'Offene Posten:\n\nINV-1 10\u00a0€\nINV-2 20\u00a0€\n\nBitte bis Freitag zahlen.', 'html', []],
   [

@@ -42,4 +42,12 @@ P('a closing cut :: named in the preview with its line', async () => {
   assert.match(text, /Cut from your mail:\n {2}- the closing and the signature below it \(from this line on\): "Viele Grüße"/);
 });
 
+P('invisible characters :: removed, named by code point (shown as they are they would turn the line around)', async () => {
+  const { report, text } = await preview('From: erp@acme.test\nSubject: x\nContent-Type: text/plain; charset=utf-8\n\n' + Buffer.from('Rechnung \u202eoffen\u200b.', 'utf8').toString('latin1') + '\n');
+  assert.equal([report.text, report.encoding], ['Rechnung offen.', 'GSM7']);
+  assert.match(text, /Every character fits the GSM 7-bit alphabet\./);
+  assert.match(text, /Removed, invisible and without text: U\+202E \(1x\), U\+200B \(1x\)/);
+  assert.not.ok(text.includes('\u202e'));
+});
+
 P.run();
