@@ -97,10 +97,11 @@ async function parseMime(raw: Buffer, maxDepth: number) {
   const mail = await simpleParser(raw, PARSER_OPTIONS).catch(asLimitError);
   if (!mail.text?.includes(LOST) && !(mail.html && mail.html.includes(LOST))) return mail;
   // Text read as UTF-8 that was not (charset.ts): only the texts of the relabelled mail are taken.
-  const relabelled = await relabelLegacyText(raw);
-  if (!relabelled) return mail;
-  const again = await simpleParser(relabelled, PARSER_OPTIONS).catch(asLimitError);
-  return { ...mail, text: again.text, html: again.html };
+  // Should the second reading fail, the first stands: this must never refuse a mail mailparser read.
+  const again = await relabelLegacyText(raw)
+    .then((relabelled) => relabelled && simpleParser(relabelled, PARSER_OPTIONS))
+    .catch(() => undefined);
+  return again ? { ...mail, text: again.text, html: again.html } : mail;
 }
 
 // mailsplit marks its limit errors with EMAXLEN and tells them apart only by message.
