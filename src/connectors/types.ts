@@ -52,7 +52,7 @@ export interface DeliveryReport {
 export interface InboundSms {
   /** The handset's number, E.164 with '+'. */
   from: string;
-  /** The address it was sent to (our sender ID, number or short code), as the aggregator gives it. */
+  /** The address it was sent to (our sender ID, number or short code), as the aggregator gives it (SMPP: '+' and digits for TON 1). */
   to: string;
   text: string;
   at: Date;

@@ -11,7 +11,7 @@ const TLV_NETWORK_ERROR_CODE = 0x0423;
 
 export type DeliverSmMeaning =
   | { kind: 'receipt'; receipt: ParsedReceipt }
-  /** A reply from a handset (mobile-originated): `from` in E.164 when its TON says international. */
+  /** A reply from a handset (mobile-originated): `from` (and `to`) in E.164 when its TON says international. */
   | { kind: 'mo'; from: string; to: string; text: string }
   | { kind: 'other'; reason: string };
 
@@ -44,7 +44,8 @@ function moOf(sm: RawSubmit): DeliverSmMeaning {
   if (sm.esmClass & ESM_CLASS_UDHI && octets.length > 0) octets = octets.subarray(1 + octets[0]!);
   const text = decodeText(sm.dataCoding, octets);
   if (text === undefined) return { kind: 'other', reason: `SMS from ${sm.source.addr} in data_coding 0x${sm.dataCoding.toString(16)}, which is not text` };
-  return { kind: 'mo', from: numberOf(sm.source), to: sm.destination.addr, text };
+  // What it was sent to gets the same reading: the opt-out list compares it with our senders (policy/optout-scope.ts).
+  return { kind: 'mo', from: numberOf(sm.source), to: numberOf(sm.destination), text };
 }
 
 /** TON 1 (international) or a number written with 00 or + → E.164; anything else as it came (policy/inbound.ts reads it in the default country). */

@@ -19,6 +19,9 @@ const CASES: Array<[string, RawSubmit, Record<string, unknown>]> = [
   ['a part of a long reply: the UDH is cut', sm({ esmClass: 0x40, octets: Buffer.concat([Buffer.from([5, 0, 3, 7, 2, 1]), encodeGsm7Unpacked('STOP bitte')]) }), { kind: 'mo', from: '+4915112345678', to: '80888', text: 'STOP bitte' }],
   ['a sender written with 00 and TON unknown', sm({ source: { ton: 0, npi: 1, addr: '004915112345678' } }), { kind: 'mo', from: '+4915112345678', to: '80888', text: 'STOP' }],
   ['a national sender (TON 2) stays as it came, for the default country', sm({ source: { ton: 2, npi: 1, addr: '015112345678' } }), { kind: 'mo', from: '015112345678', to: '80888', text: 'STOP' }],
+  // What it was sent to is read the same way: the opt-out list scopes a STOP to it.
+  ['sent to an international number (TON 1): E.164, even when short', sm({ destination: { ton: 1, npi: 1, addr: '2903456' } }), { kind: 'mo', from: '+4915112345678', to: '+2903456', text: 'STOP' }],
+  ['sent to a national number (TON 2): as it came, for the default country', sm({ destination: { ton: 2, npi: 1, addr: '030901820' } }), { kind: 'mo', from: '+4915112345678', to: '030901820', text: 'STOP' }],
 ];
 for (const [what, pdu, want] of CASES) R(`reply :: ${what}`, () => assert.equal(receiptOf(pdu), want));
 
