@@ -15,6 +15,7 @@ import type { Connector } from './connectors/types.js';
 import { cancelSms, type CancelBy, type CancelResult } from './dispatch/cancel.js';
 import { ConnectorPool, type ConnectorStatus } from './dispatch/connector-pool.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
+import { possibleSenders, senderTable } from './dispatch/senders.js';
 import { StatusLog } from './dispatch/status-log.js';
 import type { LogFn } from './log.js';
 import { openTransport, type TransportSpec } from './notify/outbox.js';
@@ -28,6 +29,7 @@ import { InboundReplies } from './policy/inbound.js';
 import { KeywordAnswers } from './policy/keyword-answer.js';
 import { countsRecentSends } from './policy/limits.js';
 import type { OptOutList } from './policy/optout.js';
+import { optOutError, type OptOutCheck } from './policy/optout-scope.js';
 import type { Policy } from './policy/policy.js';
 import { auditedLog, buildGuards } from './security.js';
 import { createSmtpIngress } from './smtp/server.js';
@@ -134,11 +136,17 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   statusLog.start();
   const stopStallWatch = config.log.eventLoopStallMs > 0 ? watchStalls(config.log.eventLoopStallMs, log, { wallNow: () => now().getTime() }) : () => undefined;
 
+  // The opt-out list asked about an SMS with every sender its route may give it (entries for one sender: src/policy/optout-scope.ts).
+  const senders = senderTable(config);
+  const optedOut: OptOutCheck = (m) => optout.blocking(m, () => possibleSenders(m, senders));
   const { concurrency, retry, maxAgeHours, receiptTimeoutHours } = config.dispatch;
   const dispatcher = new Dispatcher({
     store, pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
     wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log, paused: (account) => brake.pausedReason(account),
-    refusal: (m) => optout.refusal(m),
+    refusal: (m) => {
+      const hit = optedOut(m);
+      return hit && optOutError(m.to, hit).text;
+    },
   });
   // Before the start, so that a release seen while it runs is not missed.
   brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));
@@ -162,7 +170,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   notifier.start();
 
   const ingress = createSmtpIngress({
-    config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel,
+    config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel, optedOut,
     newMailId: () => newMailId(now(), random),
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
@@ -195,7 +203,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   if (config.api.enabled) {
     // A port already taken must not leave the SMTP side running half-started.
     api = await startApi({
-      config, store, policy, accounts, users, connectors: () => pool!.status(),
+      config, store, policy, optedOut, accounts, users, connectors: () => pool!.status(),
       metrics, newMailId: () => newMailId(now(), random), now, wantsConfirmation: confirmationsFor, log, storeDir: dir, operatorToken: newToken(),
       templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), cancel,
     }).catch(async (e: Error) => {

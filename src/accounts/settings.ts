@@ -26,19 +26,31 @@ export interface StoredUser {
   createdAt: string;
 }
 
+/** One opt-out entry. `via: 'sms'`: its number's owner asked by SMS (and may undo it with START); else an operator. */
+export interface OptOutRecord {
+  addedAt: string;
+  note?: string;
+  via?: 'sms';
+}
+
 export interface SettingsData {
   version: 1;
   /** Run-time changes to accounts' default options (EDITABLE_ACCOUNT_KEYS only), by account name. */
   accounts: Record<string, Record<string, unknown>>;
   /** Users of SMTP AUTH and the portal, by user name. */
   users: Record<string, StoredUser>;
-  /** Numbers (E.164) that never receive an SMS, added with `mail2sms optout add` or by their owner replying STOP (via: sms). */
-  optout: Record<string, { addedAt: string; note?: string; via?: 'sms' }>;
+  /**
+   * Numbers (E.164) that receive no SMS from any sender: added with `mail2sms optout add`, or by their owner
+   * replying STOP ALL (via: sms). Entries with via: sms written before STOPs were scoped (a plain STOP) are here too.
+   */
+  optout: Record<string, OptOutRecord>;
+  /** Numbers (E.164) that receive no SMS from one sender, by number and then sender (canonical form, src/sms/sender-id.ts): a STOP sent to it, or `optout add --sender`. */
+  optoutScoped: Record<string, Record<string, OptOutRecord>>;
   /** Accounts stopped by the fraud brake, until `mail2sms brake release`. */
   brakes: Record<string, { since: string; reason: string }>;
 }
 
-const EMPTY: SettingsData = { version: 1, accounts: {}, users: {}, optout: {}, brakes: {} };
+const EMPTY: SettingsData = { version: 1, accounts: {}, users: {}, optout: {}, optoutScoped: {}, brakes: {} };
 
 export class SettingsCorruptError extends Error {
   constructor(readonly file: string, detail: string) {

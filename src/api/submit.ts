@@ -8,8 +8,9 @@ import { describeOptionError, parseSmsOptions } from '../mail/options.js';
 import { draftOf, draftProblem, type Draft } from '../mail/draft.js';
 import { previewReport, type PreviewRecipient, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
-import { dedupKey, planEach, toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
+import { dedupKey, planEach, toSms, type EnvelopeRecipient, type SmsBatch, type ToSmsInput } from '../mail/to-sms.js';
 import { admit } from '../policy/admit.js';
+import { optOutError, type OptOutCheck } from '../policy/optout-scope.js';
 import type { Policy } from '../policy/policy.js';
 import { parseRecipientNumber } from '../sms/number.js';
 import type { NumberType } from '../sms/types.js';
@@ -57,6 +58,8 @@ export interface SubmitDeps {
   store: Pick<MessageStore, 'accept' | 'get'>;
   /** The same limits as mail (src/policy/): brake, opt-out, destinations, per-number cap, rate and quota. */
   policy: Pick<Policy, 'mailFrom' | 'recipient' | 'reserve'>;
+  /** The opt-out list for an SMS whose sender is known (entries for one sender; src/policy/optout-scope.ts). */
+  optedOut: OptOutCheck;
   accounts: Pick<Accounts, 'get'>;
   newMailId: () => string;
   now: () => Date;
@@ -145,13 +148,7 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
     options: { ...deps.config.options, timeZone: account.timeZone },
     text, notify: account.notify, policy, wantsConfirmation: deps.wantsConfirmation,
   };
-  // Before toSms, which answers a mail with the first refusal: a program is told every number's.
-  const textProblem = draftProblem(draft);
-  if (textProblem) throw fromSmtpError(textProblem);
-  const unplanned = planEach(input, draft, policy).flatMap(([r, plan]) => (plan instanceof SmtpError ? [{ to: r.e164, error: plan }] : []));
-  if (unplanned.length) throw recipientsProblem(unplanned);
-  const batch = toSms(input, draft);
-  if (batch instanceof SmtpError) throw fromSmtpError(batch);
+  const batch = buildBatch(deps, input, draft, policy);
   for (const m of batch.messages) m.mail.apiUser = who.name;
   // A retried request (the same Idempotency-Key) is what a mail server's retry with the same Message-ID is.
   batch.dedupKeys = batch.messages.map((m) => (client.idempotencyKey ? dedupKey(account.name, `api:${client.idempotencyKey}`, m.to) : undefined));
@@ -168,6 +165,28 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
   for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, via: 'api' });
   const toOf = new Map(batch.messages.map((m) => [m.id, m.to]));
   return { mailId, stored, duplicates: outcome.duplicates.map((d) => ({ to: toOf.get(d.id)!, of: d.of })) };
+}
+
+/**
+ * The SMS of a request, or a Problem naming every number refused: the text,
+ * each number's plan (sender ID, quiet hours), then the opt-out list's
+ * entries for one sender, now that each SMS has its sender. Unlike a mail
+ * (optout-screen.ts), a request is taken whole or not at all.
+ */
+function buildBatch(deps: SubmitDeps, input: ToSmsInput, draft: Draft, policy: SendingPolicy): SmsBatch {
+  // Before toSms, which answers a mail with the first refusal: a program is told every number's.
+  const textProblem = draftProblem(draft);
+  if (textProblem) throw fromSmtpError(textProblem);
+  const unplanned = planEach(input, draft, policy).flatMap(([r, plan]) => (plan instanceof SmtpError ? [{ to: r.e164, error: plan }] : []));
+  if (unplanned.length) throw recipientsProblem(unplanned);
+  const batch = toSms(input, draft);
+  if (batch instanceof SmtpError) throw fromSmtpError(batch);
+  const optedOut = batch.messages.flatMap((m) => {
+    const hit = deps.optedOut(m);
+    return hit ? [{ to: m.to, error: optOutError(m.to, hit) }] : [];
+  });
+  if (optedOut.length) throw recipientsProblem(optedOut);
+  return batch;
 }
 
 /**
@@ -194,7 +213,7 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 
  */
 export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): ApiPreview {
   const { account, recipients, now, draft, policy } = prepare(deps, who, body);
-  const { cuts: _cuts, source: _source, recipients: rows, problem, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone });
+  const { cuts: _cuts, source: _source, recipients: rows, problem, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone }, deps.optedOut);
   // What RCPT TO would refuse (opt-out, destination, limits), as the mail preview's RCPT would.
   recipients.forEach((r, i) => {
     const e = deps.policy.recipient(account, r, i);

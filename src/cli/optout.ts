@@ -1,56 +1,80 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/types.js';
-import { normalizeNumber, OptOutList } from '../policy/optout.js';
-import { adminContext } from './context.js';
+import { normalizeNumber, OptOutList, type OptOutEntry } from '../policy/optout.js';
+import { scopeOf } from '../policy/optout-scope.js';
+import { canonicalSender, SENDER_ID_FORMS } from '../sms/sender-id.js';
+import { adminContext, type AdminContext } from './context.js';
 import type { CliIo } from './users.js';
 
 export const OPTOUT_USAGE = `usage:
-  mail2sms optout list
-  mail2sms optout add <number> [--note <text>]
-  mail2sms optout remove <number>
-Numbers on the list never receive an SMS: mail to them is refused at RCPT with 550 5.7.1.
-list shows where each comes from: config (the configuration file), operator (this command) or sms
-(its owner replied STOP to an SMS; a START reply takes it off again, see inbound.keywords).
-National numbers are read in smtp.defaultCountry. The running bridge picks changes up within a second;
-the list lives in <store.dir>/settings.json, besides the numbers under "optout" in the configuration file.`;
+  mail2sms optout list [<number>]
+  mail2sms optout add <number> [--sender <number-or-id>] [--note <text>]
+  mail2sms optout remove <number> [--sender <number-or-id>]
+Without --sender an entry keeps every SMS from the number: mail to it is refused at RCPT with 550 5.7.1.
+With --sender it keeps only SMS from that sender (its own sender ID, else the connector's default, and
+SMS whose sender the SMSC picks), refused at DATA with 550 5.7.1, as a STOP the number sent to that sender does.
+list shows one entry a line: number, source — config (the configuration file), operator (this command) or sms
+(its owner replied STOP; a START reply takes it off again, see inbound.keywords) — scope ("every sender", or
+the sender), added, note. National numbers are read in smtp.defaultCountry. The running bridge picks changes
+up within a second; the list lives in <store.dir>/settings.json, besides the numbers under "optout" in the
+configuration file.`;
+
+const EVERY_SENDER = 'every sender';
 
 /** `mail2sms optout …`: returns the exit code (0 done, 1 refused, 2 usage). */
 export async function optoutCommand(args: string[], config: Config, io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { note: { type: 'string' } } });
+    parsed = parseArgs({ args, allowPositionals: true, options: { note: { type: 'string' }, sender: { type: 'string' } } });
   } catch (e) {
     io.err(`${(e as Error).message}\n${OPTOUT_USAGE}\n`);
     return 2;
   }
   const { positionals: [verb, input, ...rest], values } = parsed;
-  if (rest.length || !verb) return usage(io);
-  const { settings, audit } = await adminContext(config);
-  const list = new OptOutList(config.optout, settings);
-  if (verb === 'list' && !input) {
-    for (const e of list.list()) io.out(`${e.number}\t${e.source}\t${e.addedAt ?? ''}\t${e.note ?? ''}\n`);
+  if (rest.length || !verb || !['list', 'add', 'remove'].includes(verb) || (verb !== 'list' && !input)) return usage(io);
+  const n = input === undefined ? undefined : normalizeNumber(input, config.smtp.defaultCountry);
+  const sender = values.sender === undefined ? undefined : canonicalSender(values.sender, config.smtp.defaultCountry);
+  if (n && 'error' in n) return refuse(io, n.error);
+  if (values.sender !== undefined && sender === undefined) return refuse(io, `"${values.sender}" is not a sender: ${SENDER_ID_FORMS}, or a national number`);
+  const ctx = await adminContext(config);
+  const list = new OptOutList(config.optout, ctx.settings);
+  const number = n?.e164;
+  if (verb === 'list') {
+    for (const e of number ? list.entries(number) : list.list()) io.out(`${line(e)}\n`);
     return 0;
-  }
-  if ((verb !== 'add' && verb !== 'remove') || !input) return usage(io);
-  const n = normalizeNumber(input, config.smtp.defaultCountry);
-  if ('error' in n) {
-    io.err(`mail2sms optout: ${n.error}\n`);
-    return 1;
   }
   if (verb === 'add') {
-    await list.add(n.e164, new Date(), values.note);
-    await audit('optout-added', { number: n.e164, note: values.note });
-    io.out(`${n.e164} will not receive SMS any more\n`);
+    await list.add(number!, new Date(), { note: values.note, sender });
+    await ctx.audit('optout-added', { number, note: values.note, ...scopeOf(sender) });
+    io.out(`${number} will not receive SMS ${sender === undefined ? 'any more' : `from ${sender} any more`}\n`);
     return 0;
   }
-  if (!(await list.remove(n.e164))) {
-    const inConfig = config.optout.includes(n.e164) ? ' (it is in the configuration file: remove it there)' : '';
-    io.err(`mail2sms optout: ${n.e164} is not on the run-time list${inConfig}\n`);
-    return 1;
-  }
-  await audit('optout-removed', { number: n.e164 });
-  io.out(`${n.e164} removed from the opt-out list\n`);
+  return remove(list, number!, sender, { io, ctx, config });
+}
+
+async function remove(list: OptOutList, number: string, sender: string | undefined, c: { io: CliIo; ctx: AdminContext; config: Config }): Promise<number> {
+  if (!(await list.remove(number, sender))) return refuse(c.io, whyNotRemoved(list, number, sender, c.config));
+  await c.ctx.audit('optout-removed', { number, ...scopeOf(sender) });
+  c.io.out(`${number} removed from the opt-out list${sender === undefined ? '' : ` for ${sender}`}\n`);
   return 0;
+}
+
+/** What there is instead, so that the operator can ask again rightly. */
+function whyNotRemoved(list: OptOutList, number: string, sender: string | undefined, config: Config): string {
+  const scope = sender === undefined ? 'for every sender' : `for ${sender}`;
+  const inConfig = sender === undefined && config.optout.includes(number) ? ' (it is in the configuration file: remove it there)' : '';
+  const others = list.entries(number).filter((e) => e.source !== 'config' && e.sender !== sender).map((e) => (e.sender === undefined ? 'without --sender' : `--sender ${e.sender}`));
+  const hint = others.length ? `; its run-time entries: ${others.join(', ')}` : '';
+  return `${number} is not on the run-time list ${scope}${inConfig}${hint}`;
+}
+
+function line(e: OptOutEntry): string {
+  return [e.number, e.source, e.sender ?? EVERY_SENDER, e.addedAt ?? '', e.note ?? ''].join('\t');
+}
+
+function refuse(io: CliIo, why: string): number {
+  io.err(`mail2sms optout: ${why}\n`);
+  return 1;
 }
 
 function usage(io: CliIo): number {

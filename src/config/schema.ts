@@ -46,7 +46,7 @@ export const configSchema = {
     limits: limitsSchema,
     optout: optoutSchema,
     inbound: obj('SMS from handsets that connectors receive (SMPP deliver_sm that is not a receipt): replies to the SMS sent.', {
-      keywords: bool(true, 'Act on keyword replies: STOP (also STOPP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, ABMELDEN, ARRET) puts the sender\'s number on the opt-out list, START (UNSTOP) takes it off again if a STOP put it there. Other replies are only logged.'),
+      keywords: bool(true, 'Act on keyword replies: STOP (also STOPP, UNSUBSCRIBE, CANCEL, END, QUIT, ABMELDEN, ARRET) puts the sender\'s number on the opt-out list for the number or short code it was sent to, STOP ALL (STOPALL) for every sender; START (UNSTOP) takes off what its STOPs put there for that sender, START ALL all of it. Other replies are only logged.'),
       answer: obj('An SMS back to the handset whose STOP or START changed the opt-out list, confirming it, as US carriers (CTIA) and many aggregators require. It comes from the number or short code the reply was sent to, is stored and sent like any SMS, and is the only SMS that passes the opt-out list; one per change of the list, however often the reply is delivered.', {
         enabled: bool(false, 'Send the answers (with inbound.keywords on). Off by default: each costs an SMS, and many aggregators and carriers answer STOP themselves, which would make two.'),
         stopText: str('You will receive no more messages from this number. Reply START to receive them again.', 'The answer to a STOP (transliterated like any SMS; keep it to one segment: 160 GSM-7 characters).', { minLength: 1 }),

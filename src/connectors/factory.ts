@@ -30,6 +30,8 @@ interface ConnectorKind<T extends ConnectorType> {
   /** Problems with the settings, each starting with its key below the connector (`http.url: …`). */
   problems(c: Of<T>): string[];
   make(c: Of<T>, ctx: ConnectorContext): Connector;
+  /** The sender an SMS without a sender ID of its own goes out with; '' when the aggregator chooses (src/policy/optout-scope.ts asks). */
+  defaultSender(c: Of<T>): string;
 }
 
 /** Report secrets are the only thing between the internet and our statuses: too short ones are refused. */
@@ -40,13 +42,16 @@ const secretProblem = (key: string, secret: string, why: string): string[] =>
 export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
   simulator: {
     problems: () => [],
+    defaultSender: () => '',
     make: (c, ctx) => new SimulatorConnector({ name: c.name, ...c.simulator, sentLog: c.simulator.sentLog ? ctx.under(c.simulator.sentLog) : '', now: ctx.now }),
   },
   smpp: {
     problems: (c) => smppConfigProblems(c.smpp),
+    defaultSender: (c) => c.smpp.defaultSender,
     make: (c, ctx) => new SmppConnector(smppOptionsFromConfig(c.name, c.smpp), { now: ctx.now, log: ctx.log }),
   },
   kannel: {
+    defaultSender: (c) => c.kannel.from,
     problems: (c) => secretProblem('kannel.secret', c.kannel.secret, 'required for type kannel: reports without it would be accepted from anyone'),
     make: (c, ctx) => {
       const k = c.kannel;
@@ -65,6 +70,7 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
       ...(c.http.webhook.enabled ? secretProblem('http.webhook.secret', c.http.webhook.secret, 'reports without it would be accepted from anyone') : []),
     ],
     make: (c, ctx) => new HttpConnector(httpOptionsFromConfig(c.name, c.http), { now: ctx.now }),
+    defaultSender: (c) => c.http.from,
   },
 };
 
@@ -79,4 +85,9 @@ export function connectorProblems(c: ConnectorConfig): string[] {
 
 export function makeConnector(c: ConnectorConfig, ctx: ConnectorContext): Connector {
   return kindOf(c).make(c, ctx);
+}
+
+/** The sender an SMS without a sender ID goes out with on this connector; '' when its aggregator chooses. */
+export function connectorDefaultSender(c: ConnectorConfig): string {
+  return kindOf(c).defaultSender(c);
 }

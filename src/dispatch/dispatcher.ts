@@ -1,6 +1,6 @@
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
-import { countryOf } from '../sms/number.js';
+import { OPTED_OUT_BY } from '../policy/optout-screen.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
 import type { ConnectorPool } from './connector-pool.js';
@@ -9,7 +9,7 @@ import { Recorder } from './record.js';
 import { describeHold, quietUntil } from './quiet-hours.js';
 import { ReportBook, submittedVia } from './report-book.js';
 import { backoffSeconds, withinMaxAge, type Backoff } from './retry.js';
-import { decideRoute, kindsOf, type MessageFacts, type RoutingTable } from './router.js';
+import { decideRoute, factsOf, type RoutingTable } from './router.js';
 import { WorkLoop } from './work-loop.js';
 
 export interface DispatcherOptions {
@@ -30,7 +30,7 @@ export interface DispatcherOptions {
   tickMs?: number;
   /** Why an account may not send now (its fraud brake is engaged), or undefined: its due SMS are held, not sent. */
   paused?: (account: string) => string | undefined;
-  /** Why this SMS must not go out at all any more (its number opted out after it was accepted), or undefined: it is cancelled. */
+  /** Why this SMS must not go out at all any more (its number opted out of its sender after it was accepted), or undefined: it is cancelled. */
   refusal?: (m: SmsMessage) => string | undefined;
 }
 
@@ -40,10 +40,6 @@ export interface DispatcherOptions {
  * hold events a long stop writes into each SMS's history (one per hour).
  */
 const BRAKE_RECHECK_MS = 3600_000;
-
-export function factsOf(m: SmsMessage): MessageFacts {
-  return { to: m.to, country: countryOf(m.to), account: m.account, sender: m.sender, kinds: kindsOf(m) };
-}
 
 /**
  * Takes due SMS from the store, routes each to its candidate connectors
@@ -128,7 +124,7 @@ export class Dispatcher {
       return this.record.finish(m, 'expired', `not handed to the carrier before its validity ended (${m.expiresAt})`);
     }
     const refused = this.o.refusal?.(m);
-    if (refused) return this.record.cancelled(m, refused, 'its recipient, who opted out');
+    if (refused) return this.record.cancelled(m, refused, OPTED_OUT_BY);
     const paused = this.o.paused?.(m.account);
     if (paused) return this.holdForBrake(m, paused);
     if (await this.heldForQuietHours(m)) return;

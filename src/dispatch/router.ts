@@ -5,6 +5,7 @@
  * none, out. The dispatcher does the trying.
  */
 import type { MessageKind, RouteRule, RouteTarget } from '../config/types.js';
+import { countryOf } from '../sms/number.js';
 import type { SmsMessage } from '../store/types.js';
 
 export interface MessageFacts {
@@ -36,6 +37,11 @@ export function kindsOf(m: Pick<SmsMessage, 'encoding' | 'segments' | 'sendAt'>)
   const kinds: MessageKind[] = [m.encoding === 'UCS2' ? 'unicode' : 'gsm7', m.segments > 1 ? 'multipart' : 'single'];
   if (m.sendAt) kinds.push('scheduled');
   return kinds;
+}
+
+/** What routing looks at, of a stored SMS or of one about to be. */
+export function factsOf(m: Pick<SmsMessage, 'to' | 'account' | 'sender' | 'encoding' | 'segments' | 'sendAt'>): MessageFacts {
+  return { to: m.to, country: countryOf(m.to), account: m.account, sender: m.sender, kinds: kindsOf(m) };
 }
 
 /** An empty list matches anything; a given one must contain a match. */

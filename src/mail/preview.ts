@@ -10,6 +10,7 @@ import { countLost } from './charset.js';
 import type { ExtractResult } from './extract.js';
 import { splitSegments } from '../sms/segments.js';
 import type { SmsText } from '../sms/types.js';
+import { optOutError, type OptOutCheck } from '../policy/optout-scope.js';
 import { SmtpError } from '../smtp/errors.js';
 import { describeHold } from '../dispatch/quiet-hours.js';
 import { draftProblem, type Draft } from './draft.js';
@@ -45,6 +46,7 @@ export function previewReport(
   recipients: ReadonlyArray<{ e164: string; country?: string }>,
   policy: SendingPolicy,
   ctx: { now: Date; timeZone: string },
+  optedOut: OptOutCheck,
 ): PreviewReport {
   const { sms, options } = draft;
   const { preview: _preview, sendAt, ...rest } = options;
@@ -58,6 +60,12 @@ export function previewReport(
     const plan = planRecipient(r, options, policy, ctx);
     if (plan instanceof SmtpError) {
       out.push({ to: r.e164, refusal: plan });
+      continue;
+    }
+    // The opt-out list's entries for one sender, now that the sender is known (as DATA and the REST API ask).
+    const hit = optedOut({ to: r.e164, account: policy.sender.account, sender: plan.sender, ...sms, sendAt: sendAt?.toISOString() });
+    if (hit) {
+      out.push({ to: r.e164, refusal: optOutError(r.e164, hit) });
       continue;
     }
     out.push({

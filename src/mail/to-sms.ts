@@ -129,18 +129,20 @@ function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: Re
   return m;
 }
 
-/** The SMS as stored when it repeats `of` by content: final at once, never sent, confirmed by the sender's notify level. */
+/** The SMS as stored when it repeats `of` by content: never sent. */
 function markDuplicate(m: SmsMessage, of: SmsMessage | string, input: Pick<ToSmsInput, 'now' | 'wantsConfirmation'>): SmsMessage {
-  const at = input.now.toISOString();
   const ofId = typeof of === 'string' ? of : of.id;
   const when = typeof of === 'string' ? '' : ` at ${of.mail.receivedAt.slice(11, 19)} UTC`;
-  const event: StatusEvent = {
-    status: 'cancelled', at, duplicateOf: ofId,
-    reason: `not sent: the same text went to ${m.to}${when} (${ofId}); duplicate detection is on`,
-  };
-  const dup: SmsMessage = { ...m, status: 'cancelled', history: [...m.history, event], confirmations: [] };
-  if (input.wantsConfirmation(dup, 'cancelled')) dup.confirmations.push({ stage: 'cancelled', attempts: 0, notBefore: at });
-  return dup;
+  return cancelledAtOnce(m, { duplicateOf: ofId, reason: `not sent: the same text went to ${m.to}${when} (${ofId}); duplicate detection is on` }, input);
+}
+
+/** The SMS as stored when it must not go at all (a duplicate, an opted-out number): final at once, confirmed by the sender's notify level. */
+export function cancelledAtOnce(m: SmsMessage, why: Omit<StatusEvent, 'status' | 'at'>, input: Pick<ToSmsInput, 'now' | 'wantsConfirmation'>): SmsMessage {
+  const at = input.now.toISOString();
+  const event: StatusEvent = { status: 'cancelled', at, ...why };
+  const cancelled: SmsMessage = { ...m, status: 'cancelled', history: [...m.history, event], confirmations: [] };
+  if (input.wantsConfirmation(cancelled, 'cancelled')) cancelled.confirmations.push({ stage: 'cancelled', attempts: 0, notBefore: at });
+  return cancelled;
 }
 
 const NOTIFY_OF: Record<NonNullable<SmsOptions['notify']>, NotifyLevel> = { none: 'none', failure: 'failure', delivery: 'final', all: 'all' };

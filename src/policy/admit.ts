@@ -20,7 +20,9 @@ export interface AdmitDeps {
  * SmtpError to answer.
  */
 export async function admit(deps: AdmitDeps, account: Account, batch: SmsBatch, ctx: Record<string, unknown>): Promise<AcceptOutcome | SmtpError> {
-  const held = deps.policy.reserve(account, batch.messages);
+  // SMS stored as cancelled (to an opted-out number, optout-screen.ts) never go: they take no quota, rate or per-number share.
+  const going = batch.messages.filter((m) => m.status !== 'cancelled');
+  const held = deps.policy.reserve(account, going);
   if (held instanceof SmtpError) return held;
   let outcome: AcceptOutcome;
   try {
@@ -32,6 +34,6 @@ export async function admit(deps: AdmitDeps, account: Account, batch: SmsBatch, 
   }
   const suppressed = new Set(outcome.suppressed.map((d) => d.id));
   // SMS answered as duplicates by content are stored (cancelled) but never sent: they take no rate or per-number share.
-  held.commit(batch.messages.filter((m) => outcome.stored.includes(m.id) && !suppressed.has(m.id)));
+  held.commit(going.filter((m) => outcome.stored.includes(m.id) && !suppressed.has(m.id)));
   return outcome;
 }

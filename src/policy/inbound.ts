@@ -1,9 +1,11 @@
 /**
  * SMS from handsets (mobile-originated replies) that connectors receive:
- * a STOP puts the sender's number on the opt-out list, a START takes it off
- * again if a STOP had put it there (an operator's entry stays: that was
- * somebody's decision, not the owner's). Everything else is logged and
- * left: the bridge sends SMS, it has no mailbox for replies.
+ * a STOP puts the sender's number on the opt-out list for the number or
+ * short code it was sent to (optout-scope.ts), a STOP ALL for every sender;
+ * a START takes off what the handset's own STOPs put there for that sender
+ * (an operator's entry stays: that was somebody's decision, not the
+ * owner's), a START ALL every entry of its own. Everything else is logged
+ * and left: the bridge sends SMS, it has no mailbox for replies.
  *
  * With inbound.answer on, a STOP or START that changed the list is answered
  * with an SMS (keyword-answer.ts).
@@ -12,19 +14,21 @@
  * handle() has resolved, so a STOP is on the list, and its answer in the
  * store, durably, before the aggregator forgets it; if writing either fails,
  * handle() throws and the aggregator sends it again. That second delivery
- * finds the number on the list and asks for the same answer again, which
+ * finds the entry on the list and asks for the same answer again, which
  * the store keeps only once.
  */
 import type { InboundSms } from '../connectors/types.js';
+import { canonicalSender, sameSender } from '../sms/sender-id.js';
 import type { AnswerRequest } from './keyword-answer.js';
-import { normalizeNumber, type OptOutList } from './optout.js';
+import { normalizeNumber, type OptOutEntry, type OptOutList } from './optout.js';
+import { scopeOf } from './optout-scope.js';
 import { keywordOf } from './stop-words.js';
 
 export interface InboundDeps {
-  optout: Pick<OptOutList, 'add' | 'remove' | 'origin' | 'addedAt'>;
+  optout: Pick<OptOutList, 'add' | 'removeAll' | 'find' | 'entries'>;
   /** Whether STOP and START replies are acted on (inbound.keywords). */
   keywords: boolean;
-  /** For senders the aggregator gives as national numbers (TON 2, leading 0). */
+  /** For senders the aggregator gives as national numbers (TON 2, leading 0), and for what the reply was sent to. */
   defaultCountry: string;
   now: () => Date;
   log: (evt: string, data: Record<string, unknown>) => void;
@@ -34,6 +38,15 @@ export interface InboundDeps {
 
 export type InboundOutcome = 'opted-out' | 'already-out' | 'opted-in' | 'kept-out' | 'not-out' | 'ignored';
 
+/** One keyword reply being handled: the handset (E.164), its reply, and the sender its entry is about (undefined: every sender). */
+interface Ask {
+  reply: InboundSms & { connector: string };
+  base: Record<string, unknown>;
+  scope: string | undefined;
+  all: boolean;
+  deps: InboundDeps;
+}
+
 export async function handleInbound(reply: InboundSms & { connector: string }, deps: InboundDeps): Promise<InboundOutcome> {
   const n = reply.from.startsWith('+') ? { e164: reply.from } : normalizeNumber(reply.from, deps.defaultCountry);
   if ('error' in n) {
@@ -42,37 +55,66 @@ export async function handleInbound(reply: InboundSms & { connector: string }, d
   }
   const m = { ...reply, from: n.e164 };
   const base = { number: m.from, to: m.to, connector: m.connector };
-  const keyword = deps.keywords ? keywordOf(m.text) : undefined;
-  if (!keyword) {
+  const said = deps.keywords ? keywordOf(m.text) : undefined;
+  if (!said) {
     // The text may be personal: only its length is logged.
     deps.log('sms-inbound', { ...base, chars: [...m.text].length, action: 'none' });
     return 'ignored';
   }
-  const origin = deps.optout.origin(m.from);
-  const answer = (word: AnswerRequest['keyword'], entryAddedAt: string | undefined) =>
-    (deps.answer && entryAddedAt ? deps.answer({ keyword: word, number: m.from, to: m.to, connector: m.connector, entryAddedAt }) : undefined);
-  if (keyword === 'opt-out') {
-    if (origin) {
-      // Its own STOP again, maybe the same one re-delivered because its answer was not stored: asked for once more under the same key.
-      if (origin === 'sms') await answer('STOP', deps.optout.addedAt(m.from));
-      deps.log('sms-inbound', { ...base, keyword: 'STOP', action: 'already on the opt-out list' });
-      return 'already-out';
-    }
-    const at = deps.now();
-    await deps.optout.add(m.from, at, `replied "${m.text.trim().slice(0, 40)}" to ${m.to} via ${m.connector}`, 'sms');
-    deps.log('optout-added', { ...base, by: 'sms' });
-    await answer('STOP', at.toISOString());
-    return 'opted-out';
+  // A destination we cannot read as a sender (none given, garbage) makes a STOP one for every sender: the owner's wish wins.
+  const scope = said.all ? undefined : canonicalSender(m.to, deps.defaultCountry);
+  const ask: Ask = { reply: m, base, scope, all: said.all, deps };
+  return said.keyword === 'opt-out' ? optOut(ask) : optIn(ask);
+}
+
+async function optOut(a: Ask): Promise<InboundOutcome> {
+  const { reply: m, deps } = a;
+  const existing = deps.optout.find(m.from, a.scope);
+  if (existing) {
+    // Its own STOP again, maybe the same one re-delivered because its answer was not stored: asked for once more under the same key.
+    if (existing.source === 'sms') await answer(a, 'STOP', existing);
+    deps.log('sms-inbound', { ...a.base, keyword: 'STOP', ...scopeOf(a.scope), action: 'already on the opt-out list' });
+    return 'already-out';
   }
-  if (origin === 'sms') {
-    // Answered while the entry still exists: if that fails the number stays out and the START comes again, finding the same entry.
-    await answer('START', deps.optout.addedAt(m.from));
-    await deps.optout.remove(m.from);
-    deps.log('optout-removed', { ...base, by: 'sms' });
-    return 'opted-in';
+  const at = deps.now();
+  const entry: OptOutEntry = { number: m.from, source: 'sms', addedAt: at.toISOString(), ...(a.scope !== undefined ? { sender: a.scope } : {}) };
+  await deps.optout.add(m.from, at, { note: `replied "${m.text.trim().slice(0, 40)}" to ${m.to || 'us'} via ${m.connector}`, via: 'sms', sender: a.scope });
+  deps.log('optout-added', { ...a.base, by: 'sms', ...scopeOf(a.scope) });
+  await answer(a, 'STOP', entry);
+  return 'opted-out';
+}
+
+/**
+ * A START ends the handset's own entries that keep this sender from it: the
+ * STOP to this sender, and a STOP ALL (or a STOP from before entries were
+ * scoped), which kept this sender away too and would leave the START without
+ * effect; STOPs to other senders stay. START ALL ends all of its own.
+ */
+async function optIn(a: Ask): Promise<InboundOutcome> {
+  const { reply: m, deps } = a;
+  const concerns = (e: OptOutEntry) => a.all || e.sender === undefined || (a.scope !== undefined && sameSender(e.sender, a.scope));
+  const entries = deps.optout.entries(m.from).filter(concerns);
+  // The entry for this very sender first: its time keys the answer.
+  const own = entries.filter((e) => e.source === 'sms').sort((x, y) => Number(x.sender === undefined) - Number(y.sender === undefined));
+  const kept = entries.filter((e) => e.source !== 'sms');
+  const stays = kept.length ? `stays on the opt-out list (added by the ${kept[0]!.source === 'config' ? 'configuration' : 'operator'})` : undefined;
+  if (!own.length) {
+    deps.log('sms-inbound', { ...a.base, keyword: 'START', ...scopeOf(a.scope), action: stays ?? 'was not on the opt-out list' });
+    return stays ? 'kept-out' : 'not-out';
   }
-  deps.log('sms-inbound', { ...base, keyword: 'START', action: origin ? `stays on the opt-out list (added by the ${origin === 'config' ? 'configuration' : 'operator'})` : 'was not on the opt-out list' });
-  return origin ? 'kept-out' : 'not-out';
+  // Answered while the entries still exist: if that fails the number stays out and the START comes again, finding the same entries.
+  await answer(a, 'START', own[0]!);
+  await deps.optout.removeAll(m.from, own.map((e) => e.sender));
+  for (const e of own) deps.log('optout-removed', { ...a.base, by: 'sms', ...scopeOf(e.sender), ...(stays ? { action: stays } : {}) });
+  return 'opted-in';
+}
+
+function answer(a: Ask, keyword: AnswerRequest['keyword'], entry: OptOutEntry): Promise<unknown> | undefined {
+  const { reply: m, deps } = a;
+  if (!deps.answer || !entry.addedAt) return undefined;
+  return deps.answer({
+    keyword, number: m.from, to: m.to, connector: m.connector, entryAddedAt: entry.addedAt, ...(entry.sender !== undefined ? { entrySender: entry.sender } : {}),
+  });
 }
 
 /**

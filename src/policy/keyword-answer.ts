@@ -9,16 +9,15 @@
  * short code the handset wrote to, so it lands in the same conversation. It
  * is the one SMS that passes the opt-out list (OptOutList.refusal), and it
  * is sent once per change of the list: its duplicate key is made of the
- * keyword, the number and the time of the opt-out entry it is about, so an
- * SMSC that sends the same STOP again (its deliver_sm_resp was lost) finds
- * the answer already stored.
+ * keyword, the number and the time (and sender) of the opt-out entry it is
+ * about, so an SMSC that sends the same STOP again (its deliver_sm_resp was
+ * lost) finds the answer already stored.
  */
 import type { LogFn } from '../log.js';
 import { dedupKey } from '../mail/to-sms.js';
 import { analyzeText } from '../sms/segments.js';
-import { parseSenderId } from '../sms/sender-id.js';
+import { canonicalSender } from '../sms/sender-id.js';
 import type { AcceptOutcome, MessageStore, SmsMessage } from '../store/types.js';
-import { normalizeNumber } from './optout.js';
 
 export type AnswerKeyword = NonNullable<SmsMessage['answerTo']>['keyword'];
 
@@ -33,6 +32,8 @@ export interface AnswerRequest {
   connector: string;
   /** When the opt-out entry was made that the STOP made or the START ends (ISO 8601): one answer per entry and keyword. */
   entryAddedAt: string;
+  /** The sender that entry is about; absent for one about every sender (a STOP ALL, or from before entries were scoped). */
+  entrySender?: string;
 }
 
 /** config.inbound.answer, resolved (the account named), with what the SMS rules need. */
@@ -52,13 +53,7 @@ export interface AnswerSettings {
  * configured one, else none (the connector's default). Pure.
  */
 export function answerSender(to: string, fallback: string, defaultCountry: string): string | undefined {
-  const own = parseSenderId(to)?.id ?? (/^0[1-9][0-9]+$/.test(to) ? nationalNumber(to, defaultCountry) : undefined);
-  return own ?? (fallback || undefined);
-}
-
-function nationalNumber(to: string, defaultCountry: string): string | undefined {
-  const n = normalizeNumber(to, defaultCountry);
-  return 'e164' in n ? n.e164 : undefined;
+  return canonicalSender(to, defaultCountry) ?? (fallback || undefined);
 }
 
 /** The answer as stored, and its duplicate key. Pure: the id and the time come in. */
@@ -80,7 +75,9 @@ export function buildAnswer(req: AnswerRequest, s: AnswerSettings, mailId: strin
     notBefore: at,
     confirmations: [],
   };
-  return { message, key: dedupKey(s.account, `answer:${req.keyword}:${req.entryAddedAt}`, req.number) };
+  // A number may have entries for several senders made in the same millisecond; an entry for every sender keeps the key it had before entries were scoped.
+  const entry = req.entrySender === undefined ? req.entryAddedAt : `${req.entryAddedAt}:${req.entrySender}`;
+  return { message, key: dedupKey(s.account, `answer:${req.keyword}:${entry}`, req.number) };
 }
 
 export interface KeywordAnswersOptions {

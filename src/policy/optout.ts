@@ -1,20 +1,26 @@
-import type { SettingsStore } from '../accounts/settings.js';
+import type { OptOutRecord, SettingsStore } from '../accounts/settings.js';
 import { parseRecipientNumber } from '../sms/number.js';
+import { sameSender } from '../sms/sender-id.js';
 import type { CountryCode } from '../sms/types.js';
-import { errors } from '../smtp/errors.js';
 import type { SmsMessage } from '../store/types.js';
+import { blockingHit, type OptOutEntry, type OptOutHit, type SenderCandidate } from './optout-scope.js';
 
-/** Who put a number on the list: the configuration file, an operator (CLI), or its owner by replying STOP. */
-export type OptOutSource = 'config' | 'operator' | 'sms';
+export type { OptOutEntry, OptOutSource } from './optout-scope.js';
 
 /** A run-time entry (settings file) is its owner's when its STOP made it, else an operator's. */
-const runTimeSource = (via: 'sms' | undefined): OptOutSource => (via === 'sms' ? 'sms' : 'operator');
+const entryOf = (number: string, { via, ...r }: OptOutRecord, sender?: string): OptOutEntry =>
+  ({ number, source: via === 'sms' ? 'sms' : 'operator', ...(sender !== undefined ? { sender } : {}), ...r });
+
+/** The key under which a number's entries hold `sender` (written once, compared as senders compare). */
+const keyOf = (scoped: Readonly<Record<string, unknown>> | undefined, sender: string): string | undefined =>
+  Object.keys(scoped ?? {}).find((k) => sameSender(k, sender));
 
 /**
- * Numbers that never receive an SMS, whoever sends: those in the config
- * file plus those added at run time (`mail2sms optout add`, or the number's
- * owner replying STOP; kept in the settings file, picked up by a running
- * bridge within a second).
+ * Numbers that receive no SMS, from every sender or from one
+ * (optout-scope.ts): those in the config file plus those added at run time
+ * (`mail2sms optout add`, or the number's owner replying STOP; kept in the
+ * settings file, picked up by a running bridge within a second). A number
+ * may have several entries: one for every sender, and one per sender.
  */
 export class OptOutList {
   private readonly configured: ReadonlySet<string>;
@@ -23,54 +29,82 @@ export class OptOutList {
     this.configured = new Set(configured);
   }
 
-  has(e164: string): boolean {
+  /** On the list for every sender: decided at RCPT already, before the mail names its sender. */
+  blocksAll(e164: string): boolean {
     return this.configured.has(e164) || Object.hasOwn(this.settings?.data.optout ?? {}, e164);
   }
 
-  /** Every number on the list, with where it comes from (`source`). */
-  list(): Array<{ number: string; source: OptOutSource; addedAt?: string; note?: string }> {
-    const fromSettings = Object.entries(this.settings?.data.optout ?? {}).map(([number, { via, ...e }]) => ({ number, source: runTimeSource(via), ...e }));
-    const fromConfig = [...this.configured].map((number) => ({ number, source: 'config' as const }));
-    return [...fromConfig, ...fromSettings].sort((a, b) => a.number.localeCompare(b.number));
+  /** The number's entries: the configuration's, the run-time one for every sender, then those per sender (by sender). */
+  entries(e164: string): OptOutEntry[] {
+    const d = this.settings?.data;
+    const out: OptOutEntry[] = this.configured.has(e164) ? [{ number: e164, source: 'config' }] : [];
+    const all = d?.optout[e164];
+    if (all) out.push(entryOf(e164, all));
+    // Sorted: an object keeps digit-only keys (short codes) ahead of the others whatever the order they came in.
+    const scoped = Object.entries(d?.optoutScoped[e164] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    for (const [sender, r] of scoped) out.push(entryOf(e164, r, sender));
+    return out;
   }
 
-  /** `via: 'sms'`: the number's owner asked by replying STOP (policy/inbound.ts), and may undo it by replying START. */
-  async add(e164: string, addedAt: Date, note?: string, via?: 'sms'): Promise<void> {
-    await this.requireSettings().update((d) => {
-      d.optout[e164] = { addedAt: addedAt.toISOString(), ...(note ? { note } : {}), ...(via ? { via } : {}) };
-    });
+  /** Every entry, by number (each number's as entries() gives them). */
+  list(): OptOutEntry[] {
+    const d = this.settings?.data;
+    const numbers = new Set([...this.configured, ...Object.keys(d?.optout ?? {}), ...Object.keys(d?.optoutScoped ?? {})]);
+    return [...numbers].sort((a, b) => a.localeCompare(b)).flatMap((n) => this.entries(n));
   }
 
-  /** How the number came onto the list: 'config', 'operator' (CLI), 'sms' (its owner's STOP), or undefined when it is not on it. */
-  origin(e164: string): OptOutSource | undefined {
-    if (this.configured.has(e164)) return 'config';
-    const e = this.settings?.data.optout[e164];
-    return e ? runTimeSource(e.via) : undefined;
-  }
-
-  /** When the number's run-time entry was made (ISO 8601); undefined for numbers from the config file and those not on the list. */
-  addedAt(e164: string): string | undefined {
-    return this.settings?.data.optout[e164]?.addedAt;
+  /** The entry for exactly this scope (`sender` undefined: the one for every sender), or undefined. */
+  find(e164: string, sender?: string): OptOutEntry | undefined {
+    return this.entries(e164).find((e) => (sender === undefined ? e.sender === undefined : e.sender !== undefined && sameSender(e.sender, sender)));
   }
 
   /**
-   * Why an SMS must not go out now, or undefined: asked again when it falls
-   * due, since its number may have opted out after it was accepted (a send
-   * time, a retry). The answer to a STOP or START is the one exception: it
-   * confirms to the number what its owner just asked.
+   * The entry that keeps this SMS from going when it may come from any of
+   * `senders()`, or undefined: asked once its sender is known (DATA, the REST
+   * API) and again when it falls due, since its number may have opted out
+   * after it was accepted (a send time, a retry). The answer to a STOP or
+   * START is the one exception: it confirms to the number what its owner
+   * just asked.
    */
-  refusal(sms: Pick<SmsMessage, 'to' | 'answerTo'>): string | undefined {
-    return !sms.answerTo && this.has(sms.to) ? errors.OptedOut(sms.to).text : undefined;
+  blocking(sms: Pick<SmsMessage, 'to' | 'answerTo'>, senders: () => readonly SenderCandidate[]): OptOutHit | undefined {
+    if (sms.answerTo) return undefined;
+    const entries = this.entries(sms.to);
+    // The senders (a route and a number's country worked out) only for the few numbers with entries: this runs for every SMS.
+    return entries.length ? blockingHit(entries, senders()) : undefined;
   }
 
-  /** False when the number was not on the run-time list (numbers from the config file are removed there). */
-  async remove(e164: string): Promise<boolean> {
-    let had = false;
+  /** `via: 'sms'`: the number's owner asked by SMS (policy/inbound.ts), and may undo it by replying START; `sender`: only from that sender. */
+  async add(e164: string, addedAt: Date, o: { note?: string; via?: 'sms'; sender?: string } = {}): Promise<void> {
+    const record: OptOutRecord = { addedAt: addedAt.toISOString(), ...(o.note ? { note: o.note } : {}), ...(o.via ? { via: o.via } : {}) };
     await this.requireSettings().update((d) => {
-      had = Object.hasOwn(d.optout, e164);
-      delete d.optout[e164];
+      if (o.sender === undefined) {
+        d.optout[e164] = record;
+        return;
+      }
+      const own = (d.optoutScoped[e164] ??= {});
+      own[keyOf(own, o.sender) ?? o.sender] = record;
     });
-    return had;
+  }
+
+  /** Removes the run-time entry of this scope; false when there was none (numbers from the config file are removed there). */
+  async remove(e164: string, sender?: string): Promise<boolean> {
+    return (await this.removeAll(e164, [sender])) > 0;
+  }
+
+  /** Removes the run-time entries of these scopes (undefined: the one for every sender) at once; how many there were. */
+  async removeAll(e164: string, scopes: ReadonlyArray<string | undefined>): Promise<number> {
+    let removed = 0;
+    await this.requireSettings().update((d) => {
+      for (const sender of scopes) {
+        const own = sender === undefined ? d.optout : d.optoutScoped[e164];
+        const key = sender === undefined ? (Object.hasOwn(d.optout, e164) ? e164 : undefined) : keyOf(own, sender);
+        if (!own || key === undefined) continue;
+        removed++;
+        delete own[key];
+      }
+      if (d.optoutScoped[e164] && !Object.keys(d.optoutScoped[e164]).length) delete d.optoutScoped[e164];
+    });
+    return removed;
   }
 
   private requireSettings(): SettingsStore {

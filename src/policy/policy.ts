@@ -13,7 +13,7 @@ export interface PolicyOptions {
   limits: LimitsConfig;
   accounts: readonly AccountConfig[];
   store: Pick<MessageStore, 'segmentsSince' | 'sentTo' | 'sentPerAccount'>;
-  optout: OptOutList;
+  optout: Pick<OptOutList, 'blocksAll'>;
   brake: Brake;
   now: () => Date;
 }
@@ -67,7 +67,8 @@ export class Policy {
   recipient(account: Account, d: Destination, accepted: number): SmtpError | undefined {
     const limits = this.limitsOf(account);
     const now = this.tick();
-    if (this.o.optout.has(d.e164)) return errors.OptedOut(d.e164);
+    // Only entries for every sender can be decided here: the sender is known once the mail is read (DATA, optout-scope.ts).
+    if (this.o.optout.blocksAll(d.e164)) return errors.OptedOut(d.e164);
     const where = destinationRefusal(d, limits, account.name);
     if (where) return where;
     const paused = this.mailFrom(account);

@@ -77,8 +77,12 @@ export const ERROR_DEFS = {
     text: (input: string, reason: string) => `"${input}" is not a valid mobile number: ${reason}`,
   },
   OptedOut: {
-    code: 550, enhanced: '5.7.1', when: 'RCPT of a number on the opt-out list (optout, `mail2sms optout`)',
+    code: 550, enhanced: '5.7.1', when: 'RCPT of a number on the opt-out list for every sender (optout, `mail2sms optout`, a STOP ALL)',
     text: (number: string) => `${number} has asked not to receive SMS from this gateway (opt-out list); nothing is sent to it`,
+  },
+  OptedOutOfSender: {
+    code: 550, enhanced: '5.7.1', when: 'DATA (or a send time) of an SMS from a sender its number replied STOP to (or that `mail2sms optout add --sender` names), or without a sender ID of its own; other numbers of the mail are sent',
+    text: (numbers: string, sender: string, how: string) => `${numbers} asked not to receive SMS from ${sender} (opt-out list), ${how}; nothing is sent to ${numbers.includes(',') ? 'them' : 'it'}`,
   },
   CountryNotAllowed: {
     code: 550, enhanced: '5.7.1', when: 'RCPT of a number in a country the account may not send to (limits.countries)',

@@ -10,11 +10,13 @@ import { sendingPolicy } from '../mail/recipient-plan.js';
 import { toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
 import type { ReplyAddresses } from '../notify/reply-address.js';
 import { admit } from '../policy/admit.js';
+import { optOutError, optOutRefusal, type OptOutCheck } from '../policy/optout-scope.js';
+import { screenOptOuts, type Screened } from '../policy/optout-screen.js';
 import type { Policy } from '../policy/policy.js';
-import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { cancelByReply, type Cancel } from './cancel-reply.js';
 import { controlAddress, type ControlAddress } from './control-address.js';
-import { errors, SmtpError } from './errors.js';
+import { errors, replyText, SmtpError } from './errors.js';
 import type { ResolvedRecipients } from './on-rcpt-to.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
@@ -33,6 +35,8 @@ export interface DataDeps {
   cancel?: Cancel;
   /** Mails the answer to a preview; resolves with where it went. Without it a preview is answered in the SMTP reply only. */
   sendPreview?: (report: PreviewReport, mail: { to: string; id: string; original: ParsedMail }) => Promise<string>;
+  /** The opt-out list for an SMS whose sender is known (entries for one sender; src/policy/optout-scope.ts). */
+  optedOut: OptOutCheck;
   /** Numbers resolved at RCPT time (see on-rcpt-to.ts). */
   resolved?: ResolvedRecipients;
 }
@@ -95,23 +99,40 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   };
   const draft = draftSms(input);
   if (draft instanceof SmtpError) return draft;
-  if (rcpts.preview || draft.options.preview) return preview(previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }), mailId, parsed, from, deps);
-  const batch = toSms(input, draft);
-  if (batch instanceof SmtpError) return batch;
-  const outcome = await admit(deps, account, batch, { cid: session.id, mailId });
+  if (rcpts.preview || draft.options.preview) {
+    return preview(previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }, deps.optedOut), mailId, parsed, from, deps);
+  }
+  const built = toSms(input, draft);
+  if (built instanceof SmtpError) return built;
+  // Entries for one sender are decided here, now that each SMS has its sender (optout-screen.ts).
+  const screened = screenOptOuts(built, deps.optedOut, input);
+  if (screened instanceof SmtpError) return screened;
+  const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
   if (outcome instanceof SmtpError) return outcome;
-  const who = { account: account.name, user: sessionUser(session)?.name, ip: session.remoteAddress };
-  // acceptMs (parsing to durable) once per mail, on its first SMS: metrics observe the mail, not each recipient.
-  const acceptMs = Math.round(performance.now() - started);
-  batch.messages.filter((m) => outcome.stored.includes(m.id)).forEach((m, i) => {
+  return stored(mailId, screened, outcome, { session, deps, started });
+}
+
+/** Logs what was stored (acceptMs once per mail, on its first SMS: metrics observe the mail) and says it in the 250 text. */
+function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number }): string {
+  const { session, deps } = c;
+  const who = { account: sessionAccountName(session), user: sessionUser(session)?.name, ip: session.remoteAddress };
+  const acceptMs = Math.round(performance.now() - c.started);
+  const heldBack = refused.filter((r) => outcome.stored.includes(r.id));
+  const held = new Set(heldBack.map((r) => r.id));
+  batch.messages.filter((m) => outcome.stored.includes(m.id) && !held.has(m.id)).forEach((m, i) => {
     deps.log('sms-accepted', {
       msgId: m.id, cid: session.id, ...who, from: m.mail.envelopeFrom, to: m.to, segments: m.segments, encoding: m.encoding, messageId: m.mail.messageId,
       sender: m.sender, notBefore: m.notBefore, ...(i === 0 ? { acceptMs } : {}),
     });
   });
+  for (const r of heldBack) {
+    const e = optOutError(r.to, r.hit);
+    deps.log('sms-final', { msgId: r.id, cid: session.id, ...who, to: r.to, status: 'cancelled', error: e.errorName, reason: e.text });
+  }
   for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, cid: session.id });
   for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, cid: session.id });
-  return reply(mailId, outcome.stored.length - outcome.suppressed.length, outcome.duplicates, outcome.suppressed.length);
+  const optedOut = heldBack.length ? optOutRefusal(heldBack) : undefined;
+  return reply(mailId, outcome.stored.length - outcome.suppressed.length - heldBack.length, outcome.duplicates, outcome.suppressed.length, optedOut);
 }
 
 /** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
@@ -146,14 +167,17 @@ function classify(session: SMTPServerSession, deps: DataDeps): { numbers: Envelo
   return out;
 }
 
-function reply(mailId: string, stored: number, duplicates: Array<{ of: string }>, suppressed: number): string {
-  if (!stored && !suppressed) {
+function reply(mailId: string, stored: number, duplicates: Array<{ of: string }>, suppressed: number, optedOut?: SmtpError): string {
+  if (!stored && !suppressed && !optedOut) {
     const of = [...new Set(duplicates.map((d) => d.of.replace(/\.\d+$/, '')))].join(', ');
     return `2.0.0 already queued as ${of}: this mail was received before, its SMS will not be sent again`;
   }
   const dup = duplicates.length ? `; ${duplicates.length} recipient(s) already had this mail and get no second SMS` : '';
   const same = suppressed ? `; ${suppressed} SMS repeat${suppressed === 1 ? 's' : ''} the same text to the same number shortly before and ${suppressed === 1 ? 'is' : 'are'} not sent again (duplicate detection)` : '';
-  return `2.0.0 queued as ${mailId} (${stored} SMS)${dup}${same}`;
+  // Numbers held back by the opt-out list: their SMS are stored as cancelled (their confirmations say so too).
+  const out = optedOut ? `; ${optedOut.text}` : '';
+  // Cut to one reply line, as every reply: many held-back numbers make a long sentence.
+  return replyText(`2.0.0 queued as ${mailId} (${stored} SMS)${dup}${same}${out}`);
 }
 
 function refuse(err: SmtpError, session: SMTPServerSession, deps: DataDeps): SmtpError {

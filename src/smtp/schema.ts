@@ -46,7 +46,7 @@ export const smtpAuthSchema = {
 
 export const optoutSchema = {
   type: 'array', default: [], items: { type: 'string', pattern: '^\\+[1-9][0-9]{6,14}$' },
-  description: 'Numbers (E.164, "+4915112345678") that never receive an SMS, refused at RCPT with 550 5.7.1; `mail2sms optout add|remove|list` keeps more in <store.dir>/settings.json.',
+  description: 'Numbers (E.164, "+4915112345678") that never receive an SMS from any sender, refused at RCPT with 550 5.7.1; `mail2sms optout add|remove|list` keeps more in <store.dir>/settings.json, also for one sender (--sender).',
 };
 
 export const auditSchema = {

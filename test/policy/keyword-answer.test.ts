@@ -38,6 +38,12 @@ B('START :: its own text; the key is one per keyword and opt-out entry, so a STO
   assert.is(again.key, a.key);
   assert.is.not(start.key, a.key);
   assert.is.not(later.key, a.key);
+  // Entries for two senders made in the same millisecond are two entries, each answered once.
+  const toShortCode = buildAnswer(stop({ entrySender: '80888' }), SETTINGS, 'E', NOW);
+  const toName = buildAnswer(stop({ entrySender: 'ACME' }), SETTINGS, 'F', NOW);
+  assert.is.not(toShortCode.key, a.key);
+  assert.is.not(toShortCode.key, toName.key);
+  assert.is(buildAnswer(stop({ entrySender: '80888' }), SETTINGS, 'G', NOW).key, toShortCode.key);
 });
 
 B('a text with smart quotes :: transliterated like any SMS (config text.transliterate), so it stays GSM-7', () => {
@@ -63,9 +69,10 @@ B('sender :: what the reply was sent to, in the sender-ID form; else the configu
 B('the opt-out check at sending :: refuses every SMS to an opted-out number except an answer', () => {
   const list = new OptOutList(['+4915112345678']);
   const { message } = buildAnswer(stop(), SETTINGS, 'M', NOW);
-  assert.is(list.refusal(message), undefined);
-  assert.match(list.refusal({ ...message, answerTo: undefined }) ?? '', /^\+4915112345678 has asked not to receive SMS/);
-  assert.is(list.refusal({ ...message, to: '+4915100000002', answerTo: undefined }), undefined);
+  const from = () => [{ sender: '80888', from: 'sms' as const }];
+  assert.is(list.blocking(message, from), undefined);
+  assert.is(list.blocking({ ...message, answerTo: undefined }, from)?.entry.source, 'config');
+  assert.is(list.blocking({ ...message, to: '+4915100000002', answerTo: undefined }, from), undefined);
 });
 
 B.run();

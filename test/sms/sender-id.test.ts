@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseSenderId, sameSenderId } from '../../src/sms/sender-id.js';
+import { canonicalSender, parseSenderId, sameSender, sameSenderId } from '../../src/sms/sender-id.js';
 
 const S = suite('sms sender-id');
 
@@ -38,6 +38,32 @@ S('sameSenderId :: names regardless of case, numbers by their canonical form, ki
   assert.ok(sameSenderId(p('acme'), p('ACME')));
   assert.ok(sameSenderId(p('004930123456'), p('+4930123456')));
   assert.not.ok(sameSenderId(p('12345'), p('+12345678901')));
+});
+
+/** What an aggregator or an operator may write for one of our senders → the form the opt-out list compares. */
+const FORMS: Array<[string, string, string | undefined]> = [
+  ['E.164', '+4930901820', '+4930901820'],
+  ['SMPP TON 1 digits', '4930901820', '+4930901820'],
+  ['00 prefix', '004930901820', '+4930901820'],
+  ['SMPP TON 2 national number, read in DE', '030901820', '+4930901820'],
+  ['written with separators', '030 / 90 18-20', '+4930901820'],
+  ['blanks around it', ' +4930901820 ', '+4930901820'],
+  ['short code', '80888', '80888'],
+  ['short code with a blank', '80 888', '80888'],
+  ['name as written', 'ACME Bank', 'ACME Bank'],
+  ['national number that is none (too long)', '01234567890123456', undefined],
+  ['short code with a leading 0: digits as they are', '0123', '0123'],
+  ['nothing', '', undefined],
+  ['punctuation', 'ACME-AG!', undefined],
+];
+for (const [name, raw, expected] of FORMS) {
+  S(`canonicalSender :: ${name} :: ${expected ?? 'none'}`, () => assert.is(canonicalSender(raw, 'DE'), expected));
+}
+
+S('sameSender :: canonical forms; names regardless of case', () => {
+  assert.ok(sameSender('ACME', 'acme'));
+  assert.ok(sameSender('+4930901820', '+4930901820'));
+  assert.not.ok(sameSender('80888', '+4980888'));
 });
 
 S.run();

@@ -37,7 +37,7 @@ P('destinations :: an account allowed more countries sends there (limits.countri
 P('opt-out :: numbers from the config and added at run time are refused at RCPT; removing one lets it through again', () =>
   withBridge({ optout: ['+4915112345662'] }, async (b) => {
     assert.is((await chat(b.port, rcpt('015112345662')))[2].text, '550 5.7.1 +4915112345662 has asked not to receive SMS from this gateway (opt-out list); nothing is sent to it');
-    await b.optout.add('+4915112345663', new Date(), 'STOP per Telefon');
+    await b.optout.add('+4915112345663', new Date(), { note: 'STOP per Telefon' });
     assert.is((await chat(b.port, rcpt('+4915112345663')))[2].code, 550);
     await b.optout.remove('+4915112345663');
     assert.is((await chat(b.port, rcpt('+4915112345663')))[2].code, 250);

@@ -56,6 +56,20 @@ S('X-SMS-Preview and preview@ :: the same; a text too long is shown with the ref
   assert.is(b.sim.sent.length, 0);
 });
 
+S('preview :: a number that replied STOP to the sender ID the SMS would go out with carries the refusal DATA would give; nothing is stored', async ({ b }) => {
+  await b.optout.add('+4915112345603', new Date(), { via: 'sms', sender: 'ACME' });
+  try {
+    const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: ['preview@sms.localhost', '+4915112345603@sms.localhost', '+4915112345604@sms.localhost'], subject: 'Angebot', text: 'Sale!' });
+    assert.match(info.response, /^250 2\.0\.0 preview only, nothing was sent/);
+    const name = [...(await outboxFiles(b)).keys()].filter((n) => n.startsWith('preview.')).sort().at(-1)!;
+    const text = ((await simpleParser((await outboxFiles(b)).get(name)!)).text ?? '').replace(/\n\s+/g, ' ');
+    assert.match(text, /\+4915112345603: .*550 5\.7\.1 \+4915112345603 asked not to receive SMS from ACME \(opt-out list\), the sender ID of this SMS/);
+    assert.match(text, /\+4915112345604: sender ACME; would go at /);
+  } finally {
+    await b.optout.remove('+4915112345603', 'ACME');
+  }
+});
+
 S('preview@ alone :: the text without recipients; a bad option value is still refused (550 5.6.0)', async ({ b }) => {
   const r = await chat(b.port, ['EHLO c', 'MAIL FROM:<clerk@acme.test>', 'RCPT TO:<Preview@SMS.localhost>', 'DATA',
     ...dataLines('From: clerk@acme.test\r\nSubject: Test\r\nMessage-ID: <pv3@acme.test>\r\n\r\nHallo Welt')]);
