@@ -84,7 +84,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   app.post<{ Body: SubmitBody; Headers: { 'idempotency-key'?: string } }>('/messages', {
     schema: {
       summary: 'Send an SMS: the same options and rules as the X-SMS-* mail headers', tags: ['messages'],
-      description: 'A request is taken whole or not at all. When numbers are refused (invalid, opted out, not allowed, sender ID, quiet hours, over a limit) '
+      description: 'A request is taken whole or not at all. When numbers are refused (invalid, opted out of every sender or of this SMS\'s sender, not allowed, sender ID, quiet hours, over a limit) '
         + 'the problem\'s recipients lists a refusal per number (to, name, temporary, code, enhanced, text); the title is the refusals\' name when they share one, '
         + 'else RecipientsRefused, or TryAgainLater when every refusal is temporary (then 503, else 422).',
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'A retry with the same key sends nothing again and answers with the first ids' } } },
