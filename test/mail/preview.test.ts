@@ -15,7 +15,7 @@ async function preview(raw: string) {
   const parsed = await parseMail(Buffer.from(raw.replace(/\r?\n/g, '\r\n'), 'latin1'));
   const draft = draftSms({ parsed, envelopeFrom: 'erp@acme.test', now: NOW, options: config.options, text: config.text }) as Draft | SmtpError;
   if (draft instanceof SmtpError) throw new Error(draft.reply);
-  const report = previewReport(draft, [], basicPolicy('default'), { now: NOW, timeZone: 'Europe/Berlin' });
+  const report = previewReport(draft, [], basicPolicy('default'), { now: NOW, timeZone: 'Europe/Berlin' }, () => undefined);
   return { report, text: previewText(report, 'Europe/Berlin') };
 }
 
