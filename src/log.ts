@@ -44,6 +44,7 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'brake-known-write-failed': 'error',
   'audit-write-failed': 'error',
   'event-loop-stalled': 'warn',
+  'account-settings-ignored': 'warn',
 };
 
 /**

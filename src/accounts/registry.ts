@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
+import { schemaProblems, withChecks } from '../config/schema-problems.js';
 import { NetworkMap, parseNetwork } from './networks.js';
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from './schema.js';
 import { parseSenderId } from '../sms/sender-id.js';
@@ -18,7 +19,8 @@ export class AccountChangeError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+// verbose: schemaProblems reads the schema of an unknown key to list the known ones
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, verbose: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 const validateAccount = ajv.compile(accountSchema);
 
@@ -116,17 +118,19 @@ export class Accounts {
   /**
    * Changes an account's default options at run time (portal, CLI); `null`
    * removes a change, so the configured or inherited value applies again.
-   * Validated by the same schema as the config file; applies to the next mail.
+   * Validated with the same checks as the config file, every problem at
+   * once; applies to the next mail. Stored values that no longer pass (see
+   * usableChanges) are dropped with it, as they were not in force anyway.
    */
   async changeDefaults(name: string, patch: Record<string, unknown>): Promise<Account> {
     const settings = this.o.settings;
     if (!settings) throw new AccountChangeError(['run-time changes are not enabled']);
     const base = this.o.accounts.find((a) => a.name === name);
     if (!base) throw new AccountChangeError([`no account "${name}"`]);
-    const unknown = Object.keys(patch).filter((k) => !(EDITABLE_ACCOUNT_KEYS as readonly string[]).includes(k));
-    if (unknown.length) throw new AccountChangeError(unknown.map((k) => `${k}: cannot be changed at run time (allowed: ${EDITABLE_ACCOUNT_KEYS.join(', ')})`));
+    const notEditable = notEditableProblems(patch);
+    if (notEditable.length) throw new AccountChangeError(notEditable);
     await settings.update((draft) => {
-      const next: Record<string, unknown> = { ...draft.accounts[name] };
+      const next = this.usableChanges(base, draft.accounts[name] ?? {}).kept;
       for (const [k, v] of Object.entries(patch)) {
         if (v === null) delete next[k];
         else next[k] = v;
@@ -139,17 +143,19 @@ export class Accounts {
     return this.byName.get(name)!;
   }
 
+  /**
+   * Every problem of `changes` on top of `base`, in the config loader's
+   * words and with the same checks as the config file (schema, then time
+   * zone, country, sender IDs, quiet hours, maxSegments), keys named
+   * without the "accounts[0]." a config file's problems carry.
+   */
   private problemsOf(base: AccountConfig, changes: Record<string, unknown>): string[] {
     const merged = { ...base, ...changes };
-    const problems: string[] = [];
-    if (!validateAccount(merged)) {
-      for (const e of validateAccount.errors ?? []) problems.push(`${e.instancePath.slice(1) || '(account)'}: ${e.message ?? e.keyword}`);
-      return problems;
-    }
-    return problems.concat(
-      accountsProblems([merged as AccountConfig], this.o.inherit.maxSegments).map((p) => p.replace(/^accounts\[0\]\./, '')),
-      this.senderChangeProblems(base, changes),
-    );
+    const found = validateAccount(merged) ? [] : schemaProblems(validateAccount.errors ?? [], merged);
+    return [...notEditableProblems(changes), ...withChecks(found, () => [
+      ...accountsProblems([merged as AccountConfig], this.o.inherit.maxSegments).map((p) => p.replace(/^accounts\[0\]\./, '')),
+      ...this.senderChangeProblems(base, changes),
+    ])];
   }
 
   /**
@@ -174,18 +180,37 @@ export class Accounts {
     const byName = new Map<string, Account>();
     const networks = new NetworkMap<string>();
     for (const c of this.o.accounts) {
-      let merged: AccountConfig = c;
-      const changes = data?.accounts[c.name];
-      if (changes) {
-        const problems = this.problemsOf(c, changes);
-        // A hand-edited settings file with a bad value must not take the account down: its configured values stay.
-        if (problems.length) this.o.log?.('account-settings-ignored', { account: c.name, problems });
-        else merged = { ...c, ...changes } as AccountConfig;
+      const stored = data?.accounts[c.name];
+      const { kept, problems } = this.usableChanges(c, stored ?? {});
+      if (problems.length) {
+        const ignored = Object.keys(stored ?? {}).filter((k) => !(k in kept));
+        this.o.log?.('account-settings-ignored', { account: c.name, file: this.o.settings?.file, ignored, problems });
       }
-      byName.set(c.name, effective(merged, this.o.inherit));
+      byName.set(c.name, effective({ ...c, ...kept } as AccountConfig, this.o.inherit));
       for (const n of c.networks) networks.add(n, c.name);
     }
     this.byName = byName;
     this.networks = networks;
   }
+
+  /**
+   * The stored changes of an account that pass today's checks. A value that
+   * does not (written by an older version without them, or by hand) must
+   * not take the account down, so it is left out — rebuild() warns at every
+   * start and change until someone fixes it — and the configured or
+   * inherited value applies instead; the account's other changes still do.
+   */
+  private usableChanges(c: AccountConfig, stored: Record<string, unknown>): { kept: Record<string, unknown>; problems: string[] } {
+    const problems = this.problemsOf(c, stored);
+    if (!problems.length) return { kept: { ...stored }, problems };
+    const bad = new Set(problems.map((p) => /^[A-Za-z]+/.exec(p)?.[0]));
+    const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => !bad.has(k)));
+    return { kept: this.problemsOf(c, kept).length ? {} : kept, problems };
+  }
+}
+
+/** Keys a run-time change may not touch: networks, addresses and the sender ID allowlist are the operator's, in the config file. */
+function notEditableProblems(changes: Record<string, unknown>): string[] {
+  return Object.keys(changes).filter((k) => !(EDITABLE_ACCOUNT_KEYS as readonly string[]).includes(k))
+    .map((k) => `${k}: cannot be changed at run time (allowed: ${EDITABLE_ACCOUNT_KEYS.join(', ')})`);
 }

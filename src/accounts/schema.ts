@@ -62,7 +62,8 @@ export const accountSchema = {
       description: 'Sender addresses of this account: "clerk@acme.test" or a whole domain "@acme.test". Mail from any other envelope or From address is refused with 553 5.7.1, and confirmations only ever go to these addresses. Empty: any address (sensible only for a trusted-network account on a closed network, like the default loopback one).',
     },
     timeZone: { type: 'string', minLength: 1, description: 'IANA time zone for local send times and quiet hours of this account; inherits options.timeZone.' },
-    defaultCountry: { type: 'string', pattern: '^[A-Z]{2}$', description: 'ISO 3166 country for national numbers (015112345678) sent by this account; inherits smtp.defaultCountry.' },
+    // Checked against the number plan by optionProblems (src/accounts/validate.ts), which names the allowed values; a pattern would only say "^[A-Z]{2}$".
+    defaultCountry: { type: 'string', description: 'ISO 3166 country for national numbers (015112345678) sent by this account; inherits smtp.defaultCountry.' },
     notify: {
       type: 'string', enum: ['none', 'failure', 'final', 'all'],
       description: 'Which confirmations this account\'s senders get (see notify.level); inherits notify.level.',

@@ -95,6 +95,11 @@ export class SettingsStore {
     this.db = new Low<SettingsData>(new SettingsFile(o.file), structuredClone(EMPTY));
   }
 
+  /** For operators' messages: which file holds a value. */
+  get file(): string {
+    return this.o.file;
+  }
+
   get data(): Readonly<SettingsData> {
     return this.db.data;
   }

@@ -3,10 +3,13 @@
  * configuration (accounts and the gateway-wide `options`) and run-time
  * changes, so that both refuse the same values with the same words.
  */
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
 import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
 
 interface SendingDefaults {
+  timeZone?: string;
+  defaultCountry?: string;
   senderId?: string;
   numericSender?: string;
   allowedSenderIds?: readonly string[];
@@ -16,6 +19,9 @@ interface SendingDefaults {
 /** Problems as "<prefix><key>: …", e.g. "accounts[0].senderId: …" or "options.senderId: …". */
 export function optionProblems(o: SendingDefaults, prefix: string): string[] {
   const problems: string[] = [];
+  // A zone or country nothing can read would fail every mail of the account at RCPT, so it is refused where it is set.
+  if (o.timeZone !== undefined) problems.push(...timeZoneProblems(`${prefix}timeZone`, o.timeZone));
+  if (o.defaultCountry !== undefined) problems.push(...countryProblems(`${prefix}defaultCountry`, o.defaultCountry));
   const sender = (key: string, v: string | undefined, numeric: boolean) => {
     if (!v) return;
     const id = parseSenderId(v);
@@ -35,13 +41,22 @@ export function quietHoursProblems(q: QuietHours, key: string): string[] {
   const problems: string[] = [];
   if (Boolean(q.from) !== Boolean(q.to)) problems.push(`${key}: has ${q.from ? 'from' : 'to'} without ${q.from ? 'to' : 'from'}; allowed: both (a daily window like 20:00 to 08:00) or neither`);
   else if (q.from && q.from === q.to) problems.push(`${key}: from and to are both ${q.from}; allowed: two different times`);
-  for (const [i, zone] of (q.timeZones ?? []).entries()) {
-    if (!isTimeZone(zone)) problems.push(`${key}.timeZones[${i}]: is ${JSON.stringify(zone)}; allowed: an IANA time zone such as "Europe/Paris"`);
-  }
+  (q.timeZones ?? []).forEach((zone, i) => problems.push(...timeZoneProblems(`${key}.timeZones[${i}]`, zone)));
   return problems;
 }
 
-export function isTimeZone(zone: string): boolean {
+/** `key`'s problem when `zone` is not an IANA time zone this Node knows; none when it is. */
+export function timeZoneProblems(key: string, zone: unknown): string[] {
+  return typeof zone === 'string' && isTimeZone(zone) ? [] : [`${key}: is ${JSON.stringify(zone)}; allowed: an IANA time zone such as "Europe/Berlin"`];
+}
+
+/** `key`'s problem when `country` is not the ISO 3166 code of a country in the international number plan (libphonenumber's list). */
+export function countryProblems(key: string, country: unknown): string[] {
+  if (typeof country === 'string' && isSupportedCountry(country)) return [];
+  return [`${key}: is ${JSON.stringify(country)}; allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"`];
+}
+
+function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

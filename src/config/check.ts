@@ -1,11 +1,12 @@
 /**
  * Checks the schema cannot express: names that must be unique, routes that
- * must name existing connectors, weights that must fit their route, each
- * connector type's own settings, and the trusted proxies' addresses. Run by buildConfig after the schema, so a
- * bad file is answered with every problem at once.
+ * must name existing connectors and real countries, weights that must fit
+ * their route, each connector type's own settings, and the trusted proxies'
+ * addresses. Run by buildConfig after the schema, so a bad file is answered
+ * with every problem at once.
  */
-import { isSupportedCountry } from 'libphonenumber-js/max';
 import { parseNetwork } from '../accounts/networks.js';
+import { countryProblems } from '../accounts/validate.js';
 import { connectorProblems } from '../connectors/factory.js';
 import { analyzeText } from '../sms/segments.js';
 import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
@@ -82,7 +83,5 @@ function targetProblems(where: string, t: RouteTarget, known: string[]): string[
 }
 
 function matchProblems(where: string, r: RouteRule): string[] {
-  return r.match.countries
-    .filter((cc) => !isSupportedCountry(cc))
-    .map((cc) => `${where}.match.countries: "${cc}" is not a country of the international number plan`);
+  return r.match.countries.flatMap((cc, k) => countryProblems(`${where}.match.countries[${k}]`, cc));
 }

@@ -14,8 +14,6 @@ import { connectorsSchema } from './connectors-schema.js';
 import { defaultRouteSchema, routesSchema } from './routes-schema.js';
 import { bool, int, num, obj, str } from './schema-kit.js';
 
-const countryCode = { pattern: '^[A-Z]{2}$' };
-
 export const configSchema = {
   $id: 'mail2sms-config',
   type: 'object',
@@ -31,7 +29,8 @@ export const configSchema = {
         default: ['sms.localhost'],
         description: 'SMS domains: mail to `<number>@<domain>` becomes an SMS. Compared case-insensitively.',
       },
-      defaultCountry: str('DE', 'ISO 3166 country for national numbers with a leading 0 (015112345678).', countryCode),
+      // Checked against the number plan at start (load.ts, with the accounts' own), not by a pattern.
+      defaultCountry: str('DE', 'ISO 3166 country for national numbers with a leading 0 (015112345678).'),
       maxRecipients: int(100, 'Most SMS recipients in one mail; more get 452 4.5.3.', 1, 100000),
       maxMessageSize: int(10 * 1024 * 1024, 'Largest mail accepted, in bytes (advertised as SIZE); larger gets 552 5.3.4.', 1024, 1024 * 1024 * 1024),
       socketTimeoutSeconds: int(60, 'Idle time after which a client connection is closed.', 1, 3600),

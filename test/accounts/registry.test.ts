@@ -78,11 +78,14 @@ R('change :: the portal may switch the default sender ID only among those the co
 });
 
 const BAD: Array<[string, Record<string, unknown>, RegExp]> = [
-  ['a value the schema refuses', { notify: 'sometimes' }, /notify: must be equal to one of the allowed values/],
+  ['a value the schema refuses, named with what is allowed', { notify: 'sometimes' }, /^notify: is "sometimes"; allowed: one of "none", "failure", "final", "all"$/],
   ['more segments than the gateway allows', { maxSegments: 9 }, /maxSegments: is 9; allowed: at most text\.maxSegments \(6\)/],
   ['a key that is not a default option (networks are security, config only)', { networks: ['0.0.0.0/0'] }, /networks: cannot be changed at run time/],
   ['the sender ID allowlist (config only: the portal must not widen it)', { allowedSenderIds: ['*'] }, /allowedSenderIds: cannot be changed at run time/],
-  ['a signature pattern that is no regex', { signaturePatterns: ['(unclosed'] }, /signaturePatterns\/0: must match format "regex"/],
+  ['a signature pattern that is no regex', { signaturePatterns: ['(unclosed'] }, /^signaturePatterns\[0\]: is "\(unclosed"; allowed: a regular expression/],
+  ['a time zone nobody knows (it failed every RCPT of the account)', { timeZone: 'Mars/X' }, /^timeZone: is "Mars\/X"; allowed: an IANA time zone such as "Europe\/Berlin"$/],
+  ['a country outside the number plan (it refused every international number)', { defaultCountry: 'XX' }, /^defaultCountry: is "XX"; allowed: a country of the international number plan by its ISO 3166 code/],
+  ['a country in lower case', { defaultCountry: 'de' }, /^defaultCountry: is "de"; allowed: a country/],
   ['quiet hours with a start and no end', { quietHours: { from: '20:00' } }, /^quietHours: has from without to/],
   ['a numeric fallback that is a name', { numericSender: 'ACME' }, /numericSender: is "ACME"; allowed: a number/],
 ];
@@ -102,6 +105,25 @@ for (const [name, patch, want] of BAD) {
     assert.is(a.get('acme')!.maxSegments, 3);
   });
 }
+
+R('change :: every problem at once, each in the config loader\'s words with what is allowed; nothing is written', async ({ dir }) => {
+  const settings = new SettingsStore({ file: join(dir, 'settings.json') });
+  await settings.open();
+  const a = new Accounts({ accounts: [ACME], inherit, settings });
+  try {
+    await a.changeDefaults('acme', { timeZone: 'Mars/X', defaultCountry: 'XX', notify: 'sometimes', maxSegments: 9 });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, AccountChangeError);
+    assert.equal((e as AccountChangeError).problems, [
+      'notify: is "sometimes"; allowed: one of "none", "failure", "final", "all"',
+      'maxSegments: is 9; allowed: at most text.maxSegments (6)',
+      'timeZone: is "Mars/X"; allowed: an IANA time zone such as "Europe/Berlin"',
+      'defaultCountry: is "XX"; allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"',
+    ]);
+  }
+  assert.equal(settings.data.accounts, {});
+});
 
 R('change :: another process (the CLI) changing the file is picked up by the running bridge', async ({ dir }) => {
   const file = join(dir, 'settings.json');
@@ -127,6 +149,22 @@ R('settings :: a hand-edited bad value is ignored for that account (logged), the
   const a = new Accounts({ accounts: [ACME], inherit, settings, log: (evt, d) => logged.push({ evt, ...d }) });
   assert.is(a.get('acme')!.maxSegments, 3);
   assert.match(JSON.stringify(logged), /account-settings-ignored.*maxSegments/);
+});
+
+R('settings :: a bad zone or country stored before it was checked is left out with a warning naming file and keys; the account\'s other changes apply', async ({ dir }) => {
+  const file = join(dir, 'settings.json');
+  await writeFile(file, JSON.stringify({ version: 1, accounts: { acme: { timeZone: 'Mars/X', defaultCountry: 'XX', notify: 'all' } } }));
+  const settings = new SettingsStore({ file });
+  await settings.open();
+  const logged: Array<Record<string, unknown>> = [];
+  const a = new Accounts({ accounts: [ACME], inherit, settings, log: (evt, d) => logged.push({ evt, ...d }) });
+  const acme = a.get('acme')!;
+  assert.equal([acme.timeZone, acme.defaultCountry, acme.notify], ['Europe/Berlin', 'AT', 'all'], 'inherited zone, configured country, the good change');
+  assert.equal(logged.map((l) => [l.evt, l.account, l.file, l.ignored]), [['account-settings-ignored', 'acme', file, ['timeZone', 'defaultCountry']]]);
+  assert.match(String((logged[0].problems as string[])[0]), /^timeZone: is "Mars\/X"; allowed: an IANA time zone/);
+  // The next change through the portal or API leaves what was not in force out of the file.
+  await a.changeDefaults('acme', { maxSegments: 2 });
+  assert.equal(settings.data.accounts.acme, { notify: 'all', maxSegments: 2 });
 });
 
 R('settings :: a file that is not JSON stops the start with its name, untouched', async ({ dir }) => {
@@ -169,9 +207,9 @@ R('config :: every accounts problem reported at once', () => {
   } catch (e) {
     const p = (e as ConfigError).problems;
     assert.equal(p, [
-      'accounts[0].timeZone: is "Mars/Olympus"; allowed: an IANA time zone such as "Europe/Berlin"',
       'accounts[0].networks[1]: "mail.acme.test" is not an IP address or CIDR range (like 10.1.2.0/24 or ::1/128)',
       'accounts[0].maxSegments: is 9; allowed: at most text.maxSegments (6)',
+      'accounts[0].timeZone: is "Mars/Olympus"; allowed: an IANA time zone such as "Europe/Berlin"',
       'accounts[1].name: "acme" is used by two accounts',
       'accounts[2].networks[0]: 10.0.0.0/8 already belongs to account "acme"',
     ]);

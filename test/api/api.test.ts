@@ -204,6 +204,21 @@ A('accounts :: defaults changed over the API apply to the next mail; bad values 
   assert.is((await call(b, 'PATCH', '/api/v1/accounts/other', { auth: lead, body: { notify: 'all' } })).status, 404);
 });
 
+A('accounts :: a user\'s PATCH with an unknown time zone and a country outside the number plan :: 422 naming both with what is allowed, nothing saved, mail still flows', async ({ b, lead }) => {
+  const bad = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { timeZone: 'Mars/X', defaultCountry: 'XX' } });
+  assert.is(bad.status, 422);
+  assert.match(bad.type, /^application\/problem\+json/);
+  assert.equal([bad.body.title, bad.body.status], ['InvalidDefaults', 422]);
+  assert.equal(bad.body.errors, [
+    'timeZone: is "Mars/X"; allowed: an IANA time zone such as "Europe/Berlin"',
+    'defaultCountry: is "XX"; allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"',
+  ]);
+  assert.is(bad.body.detail, bad.body.errors.join('; '));
+  assert.equal([b.accounts.get('acme')?.timeZone, b.accounts.get('acme')?.defaultCountry], ['Europe/Berlin', 'DE']);
+  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345692@sms.localhost', subject: 'x', text: 'Noch da.' });
+  assert.match(info.response, /^250 /);
+});
+
 A('cancel :: a scheduled SMS is cancelled and never sent; again 409; another account\'s 404', async ({ b, lead, other }) => {
   const at = new Date(Date.now() + 3600_000).toISOString();
   const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345691', text: 'Später.', sendAt: at } });

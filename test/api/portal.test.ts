@@ -62,6 +62,16 @@ P('csrf :: with the token the change is saved and applies', async ({ b, cookie, 
   assert.is(b.accounts.get('acme')?.notify, 'all');
 });
 
+P('account form :: an unknown time zone and a country outside the number plan are refused with readable sentences, both at once; nothing saved', async ({ b, cookie, csrf }) => {
+  const res = await form(b, '/accounts/acme', { _csrf: csrf, timeZone: 'Mars/X', defaultCountry: 'XX' }, cookie);
+  assert.is(res.status, 422);
+  const html = await res.text();
+  assert.match(html, /Nothing was saved/);
+  assert.match(html, /timeZone: is &quot;Mars\/X&quot;; allowed: an IANA time zone such as &quot;Europe\/Berlin&quot;/);
+  assert.match(html, /defaultCountry: is &quot;XX&quot;; allowed: a country of the international number plan by its ISO 3166 code/);
+  assert.equal([b.accounts.get('acme')?.timeZone, b.accounts.get('acme')?.defaultCountry], ['Europe/Berlin', 'DE']);
+});
+
 P('cookie :: the portal cookie reads the API but never changes anything through it', async ({ b, cookie }) => {
   const read = await fetch(apiBase(b) + '/api/v1/me', { headers: { cookie } });
   assert.is(read.status, 200);

@@ -84,7 +84,7 @@ C('connectors and routes :: schema and cross-reference problems in one round, ea
       'connectors[3].http.body: a GET request cannot carry a body',
       'connectors[3].http.webhook.secret: must have at least 16 characters (reports without it would be accepted from anyone)',
       'routes[0].connectors[0]: unknown connector "nope" (configured: a, h)',
-      'routes[0].match.countries: "XX" is not a country of the international number plan',
+      'routes[0].match.countries[0]: is "XX"; allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"',
       'routes[1].weights: no weight for "h" (strategy "weighted" needs one for every connector; 0 makes a standby)',
       'defaultRoute.connectors[1]: "h" is listed twice',
     ]);
@@ -104,6 +104,27 @@ C('inbound.answer :: off by default; an unknown account, a sender no SMSC takes 
     assert.ok(p.includes('inbound.answer.account: no account "acme" (configured: default)'), p.join('\n'));
     assert.ok(p.some((x) => x.startsWith('inbound.answer.sender: "ACME Bank GmbH" is not a sender ID')), p.join('\n'));
     assert.ok(p.includes('inbound.answer.stopText: takes 2 segments, more than text.maxSegments (1)'), p.join('\n'));
+  }
+});
+
+C('countries and zones :: a default country outside the number plan or an unknown zone stops the start, wherever it is set', () => {
+  try {
+    buildConfig({
+      smtp: { defaultCountry: 'XX' }, options: { timeZone: 'Mars/X' }, notify: { timeZone: 'Europe/Nowhere' },
+      accounts: [{ name: 'acme', defaultCountry: 'de', timeZone: 'Mars/Olympus' }],
+    }, 'zones.json', {});
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    const country = 'allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"';
+    const zone = 'allowed: an IANA time zone such as "Europe/Berlin"';
+    assert.equal((e as ConfigError).problems, [
+      `smtp.defaultCountry: is "XX"; ${country}`,
+      `notify.timeZone: is "Europe/Nowhere"; ${zone}`,
+      `options.timeZone: is "Mars/X"; ${zone}`,
+      `accounts[0].timeZone: is "Mars/Olympus"; ${zone}`,
+      `accounts[0].defaultCountry: is "de"; ${country}`,
+    ]);
   }
 });
 
