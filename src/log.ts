@@ -18,6 +18,7 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'report-failed': 'error',
   'confirmation-error': 'error',
   'smtp-error': 'error',
+  'smtp-handler-error': 'error',
   'smpp-unbound': 'warn',
   'smpp-bind-failed': 'warn',
   'smpp-link-dead': 'warn',

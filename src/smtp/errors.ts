@@ -169,7 +169,7 @@ export const ERROR_DEFS = {
     text: () => 'temporary problem storing the message, nothing was queued; please try again later',
   },
   InternalError: {
-    code: 451, enhanced: '4.3.0', when: 'any unexpected problem while handling DATA',
+    code: 451, enhanced: '4.3.0', when: 'any unexpected problem while taking a connection, AUTH, MAIL, RCPT or DATA; logged with its stack (smtp-handler-error, data-error)',
     text: () => 'temporary internal problem, nothing was queued; please try again later',
   },
   TooManyConnections: {

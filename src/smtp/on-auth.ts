@@ -30,7 +30,8 @@ const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
  */
 export function onAuth(deps: AuthDeps) {
   const sleep = deps.sleep ?? wait;
-  return (auth: SMTPServerAuthentication, session: SMTPServerSession, callback: Callback): void => {
+  // The promise is returned so that answerUnplanned (server.ts) answers and logs what throws in its steps.
+  return (auth: SMTPServerAuthentication, session: SMTPServerSession, callback: Callback): Promise<void> | void => {
     const ip = plainAddress(session.remoteAddress);
     const name = auth.username ?? '';
     const base = { cid: session.id, ip, user: name.slice(0, 128), method: auth.method, tls: session.secure };
@@ -39,7 +40,7 @@ export function onAuth(deps: AuthDeps) {
       deps.log('auth-locked', base);
       return callback(errors.AuthLocked(ip, String(Math.max(1, Math.ceil((locked - deps.now().getTime()) / 60_000)))));
     }
-    deps.users.verify(name, auth.password ?? '').then(
+    return deps.users.verify(name, auth.password ?? '').then(
       async (user) => {
         if (user && deps.accounts.get(user.account)) {
           deps.throttle.succeeded(name);

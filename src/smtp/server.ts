@@ -13,6 +13,7 @@ import { onAuth } from './on-auth.js';
 import { onData, type DataDeps } from './on-data.js';
 import { onMailFrom } from './on-mail-from.js';
 import { onRcptTo } from './on-rcpt-to.js';
+import { answerUnplanned } from './unplanned.js';
 import type { PemPair } from './self-signed.js';
 
 export interface IngressDeps extends DataDeps {
@@ -72,12 +73,13 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     maxClients: smtp.maxClients,
     socketTimeout: smtp.socketTimeoutSeconds * 1000,
     logger: false,
-    onConnect: guard.onConnect,
+    // Anything unplanned in a handler is logged and answered from the registry (onData does so itself).
+    onConnect: answerUnplanned('CONNECT', deps.log, guard.onConnect),
     onSecure: guard.onSecure,
     onClose: guard.onClose,
-    onAuth: onAuth({ users: deps.users, accounts: deps.accounts, throttle, maxFailuresPerSession: a.maxFailuresPerSession, now: deps.now, log: deps.log }),
-    onMailFrom: onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, stopping: () => stopping, log: deps.log }),
-    onRcptTo: onRcptTo({ ...smtp, replies: deps.replies, policy: deps.policy, log: deps.log, resolved }),
+    onAuth: answerUnplanned('AUTH', deps.log, onAuth({ users: deps.users, accounts: deps.accounts, throttle, maxFailuresPerSession: a.maxFailuresPerSession, now: deps.now, log: deps.log })),
+    onMailFrom: answerUnplanned('MAIL', deps.log, onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, stopping: () => stopping, log: deps.log })),
+    onRcptTo: answerUnplanned('RCPT', deps.log, onRcptTo({ ...smtp, replies: deps.replies, policy: deps.policy, log: deps.log, resolved })),
     onData: onData({ ...deps, resolved }),
   });
   const servers = [new SMTPServer(options(false))];
