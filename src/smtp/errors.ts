@@ -26,6 +26,9 @@ export class SmtpError extends Error {
 
 type Def = { code: number; enhanced: string; text: (...a: string[]) => string; when: string };
 
+/** " (10 MB)" for a limit of at least a megabyte in bytes, which a clerk does not count in. */
+const megabytes = (bytes: string) => (Number(bytes) >= 1048576 ? ` (${Math.round((Number(bytes) / 1048576) * 10) / 10} MB)` : '');
+
 /** The registry: name → reply code, enhanced code, the sentence a clerk reads, and when it happens (for the README). */
 export const ERROR_DEFS = {
   AuthRequired: {
@@ -113,8 +116,8 @@ export const ERROR_DEFS = {
     text: (max: string) => `too many recipients: at most ${max} per mail, send the rest in another mail`,
   },
   MessageTooBig: {
-    code: 552, enhanced: '5.3.4', when: 'mail larger than smtp.maxMessageSize',
-    text: (max: string) => `the mail is too big: at most ${max} bytes are accepted`,
+    code: 552, enhanced: '5.3.4', when: 'mail larger than smtp.maxMessageSize, at DATA or already at MAIL FROM when its SIZE= says so',
+    text: (max: string) => `the mail is too big: at most ${max} bytes${megabytes(max)} are accepted`,
   },
   TooManySegments: {
     code: 552, enhanced: '5.3.4', when: 'text longer than text.maxSegments SMS segments',
@@ -185,7 +188,7 @@ export const ERROR_DEFS = {
     text: (seconds: string) => `session time limit of ${seconds} s reached, closing the connection`,
   },
   ShuttingDown: {
-    code: 421, enhanced: '4.3.2', when: 'the bridge is stopping',
+    code: 421, enhanced: '4.3.2', when: 'any command once the bridge is stopping (a mail whose DATA is under way is still taken), and every session still open when its grace time ends; the connection is closed',
     text: () => 'the SMS bridge is shutting down, please try again later',
   },
 } satisfies Record<string, Def>;

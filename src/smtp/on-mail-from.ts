@@ -11,7 +11,6 @@ export interface MailFromDeps {
   accounts: Accounts;
   users: Pick<Users, 'get'>;
   policy: Pick<Policy, 'mailFrom'>;
-  stopping: () => boolean;
   log: (evt: string, data: Record<string, unknown>) => void;
 }
 
@@ -25,7 +24,6 @@ export interface MailFromDeps {
  */
 export function onMailFrom(deps: MailFromDeps) {
   return (address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void => {
-    if (deps.stopping()) return callback(errors.ShuttingDown());
     const who = sender(session, deps);
     if (who instanceof SmtpError) return callback(refuse(who, address, session, deps));
     const account = who;

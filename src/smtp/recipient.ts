@@ -17,7 +17,19 @@ export function resolveRecipient(address: string, rules: RecipientRules): { e164
   if (!rules.domains.some((d) => d.toLowerCase() === domain)) {
     return errors.UnknownDomain(address, rules.domains.join(' or @'));
   }
-  const n = parseRecipientNumber(local, rules.defaultCountry as CountryCode);
-  if (!n.ok) return errors.InvalidNumber(local, n.reason);
+  const number = unquoted(local);
+  const n = parseRecipientNumber(number, rules.defaultCountry as CountryCode);
+  if (!n.ok) return errors.InvalidNumber(number, n.reason);
   return { e164: n.e164, country: n.country, type: n.type };
+}
+
+/**
+ * A quoted local part (`"+49 151 12345676"`, RFC 5321 Quoted-string) stands
+ * for its content, without the quotes and backslash escapes. The spaces of a
+ * quoted number are gone already: smtp-server could not read the command
+ * with them (see quoted-number.ts).
+ */
+function unquoted(local: string): string {
+  const m = /^"((?:[^"\\]|\\.)*)"$/.exec(local);
+  return m ? m[1].replace(/\\(.)/g, '$1') : local;
 }

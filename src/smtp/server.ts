@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { Accounts } from '../accounts/registry.js';
 import type { Users } from '../accounts/users.js';
 import type { Policy } from '../policy/policy.js';
-import { installAuthNeedsTlsReply } from './auth-needs-tls.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { limitBadCommands } from './bad-commands.js';
 import { ConnectionGuard } from './connection-guard.js';
@@ -13,6 +12,8 @@ import { onAuth } from './on-auth.js';
 import { onData, type DataDeps } from './on-data.js';
 import { onMailFrom } from './on-mail-from.js';
 import { onRcptTo } from './on-rcpt-to.js';
+import { installOwnReplies } from './own-replies.js';
+import { installQuotedNumbers } from './quoted-number.js';
 import { answerUnplanned } from './unplanned.js';
 import type { PemPair } from './self-signed.js';
 
@@ -35,15 +36,20 @@ export interface SmtpIngress {
   listen(): Promise<Listening>;
   /** Takes a new certificate for every handshake from now on (SIGHUP); sessions already running keep theirs. */
   reloadTls(pair: PemPair): void;
-  /** Refuses new mail with 421, lets running transactions finish (up to graceMs), then closes. */
+  /**
+   * Takes no new connection and answers every further command with 421 4.3.2
+   * (smtp-server's doing, in the registry's words: own-replies.ts); a mail
+   * whose DATA is under way is still taken. Sessions left after graceMs are
+   * told the same and closed.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
 export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
   installEnhancedCodeAdapter();
-  installAuthNeedsTlsReply();
+  installOwnReplies();
+  installQuotedNumbers();
   const { smtp } = deps.config;
-  let stopping = false;
   const starttls = smtp.tls.starttls && !!deps.tls;
   const disabled = starttls ? [] : ['STARTTLS'];
   const guard = new ConnectionGuard({
@@ -78,7 +84,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     onSecure: guard.onSecure,
     onClose: guard.onClose,
     onAuth: answerUnplanned('AUTH', deps.log, onAuth({ users: deps.users, accounts: deps.accounts, throttle, maxFailuresPerSession: a.maxFailuresPerSession, now: deps.now, log: deps.log })),
-    onMailFrom: answerUnplanned('MAIL', deps.log, onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, stopping: () => stopping, log: deps.log })),
+    onMailFrom: answerUnplanned('MAIL', deps.log, onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, log: deps.log })),
     onRcptTo: answerUnplanned('RCPT', deps.log, onRcptTo({ ...smtp, replies: deps.replies, policy: deps.policy, log: deps.log, resolved })),
     onData: onData({ ...deps, resolved }),
   });
@@ -100,7 +106,6 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
       for (const s of servers) s.updateSecureContext({ key: pair.key, cert: pair.cert });
     },
     close: async (graceMs = 5000) => {
-      stopping = true;
       await Promise.all(servers.map((s) => {
         (s.options as { closeTimeout?: number }).closeTimeout = graceMs;
         return new Promise<void>((resolve) => s.close(() => resolve()));

@@ -23,7 +23,7 @@ T.after(async ({ b }) => b.stop());
 function mailFromWithDefaults(remoteAddress: string): Promise<Error | null | undefined> {
   const config = buildConfig({}, 'defaults');
   const accounts = new Accounts({ accounts: config.accounts, inherit: { timeZone: 'UTC', defaultCountry: 'DE', notify: 'final', maxSegments: 6 } });
-  const handler = onMailFrom({ accounts, users: { get: () => undefined }, policy: { mailFrom: () => undefined }, stopping: () => false, log: () => undefined });
+  const handler = onMailFrom({ accounts, users: { get: () => undefined }, policy: { mailFrom: () => undefined }, log: () => undefined });
   const session = { id: 'x', remoteAddress, envelope: { mailFrom: false, rcptTo: [] } } as unknown as SMTPServerSession;
   return new Promise((resolve) => handler({ address: 'erp@acme.test', args: false }, session, (err) => resolve(err)));
 }

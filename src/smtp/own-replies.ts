@@ -1,0 +1,58 @@
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { errors, type SmtpError } from './errors.js';
+
+/**
+ * Replies smtp-server writes itself, in its own words, where the registry
+ * has one a clerk understands. smtp-server has no option for them, so they
+ * are swapped at its one write site (`send`), each recognised by what
+ * smtp-server passes there; test/smtp/own-replies.test.ts and
+ * test/smtp/auth.test.ts fail if a new smtp-server changes one of them.
+ */
+const PATCHED = Symbol.for('mail2sms.own-replies');
+
+type Send = (code: number, data?: unknown, context?: unknown) => void;
+type Conn = { secure?: boolean; session?: { disabledCommands?: string[] } };
+type Rule = (conn: Conn, code: number, data: unknown, context: unknown) => SmtpError | undefined;
+
+const RULES: Rule[] = [
+  /**
+   * Outside smtp.auth.plaintextNetworks AUTH is hidden on plaintext
+   * connections (connection-guard.ts puts it in the session's disabled
+   * commands), so that no client is invited to send a password in clear.
+   * smtp-server answers a disabled command as unknown (500, with the
+   * command's name as context), but RFC 4954 §6 has a reply for exactly this
+   * case: 538 5.7.11. A client that logs in without looking at EHLO (a fixed
+   * ERP script) then learns what to change instead of "command not recognized".
+   */
+  (conn, code, _data, context) =>
+    code === 500 && context === 'AUTH' && !conn.secure && conn.session?.disabledCommands?.includes('AUTH') ? errors.AuthNeedsTls() : undefined,
+  /**
+   * MAIL FROM with SIZE= over smtp.maxMessageSize is refused before
+   * onMailFrom runs, as "Error: message exceeds fixed maximum message size
+   * 10485760"; the same refusal as the mail's own size at DATA reads better.
+   */
+  (_conn, code, data, context) => {
+    const limit = code === 552 && context === 'MESSAGE_TOO_BIG' && typeof data === 'string' ? /size (\d+)$/.exec(data)?.[1] : undefined;
+    return limit ? errors.MessageTooBig(limit) : undefined;
+  },
+  /**
+   * Once the bridge is stopping (server.ts close()), smtp-server answers
+   * every command with "421 Server shutting down" (4.4.2 from the reply
+   * code) and at the end of the grace time says so to every session left.
+   */
+  (_conn, code, data) => (code === 421 && data === 'Server shutting down' ? errors.ShuttingDown() : undefined),
+];
+
+export function installOwnReplies(): void {
+  const proto = SMTPConnection.prototype as unknown as { send: Send; [PATCHED]?: boolean };
+  if (proto[PATCHED]) return;
+  const original = proto.send;
+  proto.send = function send(this: Conn, code: number, data?: unknown, context?: unknown) {
+    for (const rule of RULES) {
+      const own = rule(this, code, data, context);
+      if (own) return original.call(this, own.responseCode, own.message, context);
+    }
+    return original.call(this, code, data, context);
+  };
+  proto[PATCHED] = true;
+}
