@@ -67,6 +67,10 @@ export const ERROR_DEFS = {
     code: 553, enhanced: '5.7.1', when: 'MAIL FROM of a logged-in user whose account lists no sender addresses',
     text: (account: string) => `the SMS account "${account}" lists no sender addresses, so its users cannot send yet (confirmations must only go to the account's own addresses); ask the operator to add them`,
   },
+  NullSender: {
+    code: 553, enhanced: '5.7.1', when: 'MAIL FROM:<> (the null sender of automatic mail) for an account that lists sender addresses, which includes every account whose users log in',
+    text: (account: string) => `the null sender <> marks automatic mail and leaves nobody to confirm the SMS to; send from an address of the SMS account "${account}"`,
+  },
   BadSenderAddress: {
     code: 553, enhanced: '5.1.7', when: 'an envelope sender that is not a plain mailbox address (quoted, with commas, spaces or control characters)',
     text: (address: string) => `<${address}> is not a plain mail address that confirmations could be sent to`,

@@ -19,8 +19,11 @@ export interface MailFromDeps {
  * account, else the account of a trusted network. A user who logs in from a
  * trusted network sends as the user's account: logging in is the more
  * specific statement of who sends, and it is what the audit log should name.
- * The envelope sender must belong to that account; the null sender <> is
- * let through (it never gets a confirmation).
+ * The envelope sender must belong to that account. The null sender <> belongs
+ * to none: it marks automatic mail (RFC 5321 §4.5.5) and leaves nobody to
+ * confirm to. Only an account that takes any sender (no addresses: a closed
+ * trusted network) takes it, and its SMS then go out unconfirmed; an account
+ * whose users log in always lists addresses, so a logged-in user never can.
  */
 export function onMailFrom(deps: MailFromDeps) {
   return (address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void => {
@@ -29,8 +32,9 @@ export function onMailFrom(deps: MailFromDeps) {
     const account = who;
     const from = address.address;
     if (from && !isPlainAddress(from)) return callback(refuse(errors.BadSenderAddress(from), address, session, deps, account));
-    if (from && !addressBelongs(account.addresses, from)) {
-      return callback(refuse(errors.SenderNotAllowed(from, account.name), address, session, deps, account));
+    if (!addressBelongs(account.addresses, from)) {
+      const refusal = from ? errors.SenderNotAllowed(from, account.name) : errors.NullSender(account.name);
+      return callback(refuse(refusal, address, session, deps, account));
     }
     const paused = deps.policy.mailFrom(account);
     if (paused) return callback(refuse(paused, address, session, deps, account));

@@ -11,6 +11,7 @@ import { chat, dataLines } from '../helpers/smtp.js';
  */
 const ACME = '127.0.0.2';
 const BETA = '127.0.0.3';
+const OPEN = '127.0.0.4';
 
 const S = suite('smtp accounts', {} as { b: TestBridge });
 S.before(async (ctx) => {
@@ -18,8 +19,10 @@ S.before(async (ctx) => {
     accounts: [
       { name: 'acme', description: 'ACME', networks: [ACME], addresses: ['@acme.test'], defaultCountry: 'AT', notify: 'all' },
       { name: 'beta', description: 'Beta', networks: [BETA], addresses: ['erp@beta.test'], maxSegments: 1 },
+      { name: 'open', description: 'a closed network taking any sender', networks: [OPEN], addresses: [] },
     ] as never,
   });
+  await ctx.b.users.add('clerk', 'acme', 'Secret-Pass-1');
 });
 S.after(async ({ b }) => b.stop());
 
@@ -38,9 +41,26 @@ S('mail from :: an envelope sender outside the account :: 553 5.7.1 naming addre
   assert.is(r[2].code, 250, 'the same connection may go on with a right sender');
 });
 
-S('mail from :: the null sender <> is let through (it gets no confirmation anyway)', async ({ b }) => {
-  const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<>'], { localAddress: BETA });
-  assert.is(r[1].code, 250);
+const PLAIN = (user: string, password: string) => Buffer.from(`\0${user}\0${password}`).toString('base64');
+
+S('mail from :: the null sender <> from a trusted network whose account lists addresses :: 553 5.7.1, it is no address of the account', async ({ b }) => {
+  const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<>', 'MAIL FROM:<erp@beta.test>'], { localAddress: BETA });
+  assert.is(r[1].text, '553 5.7.1 the null sender <> marks automatic mail and leaves nobody to confirm the SMS to; send from an address of the SMS account "beta"');
+  assert.is(r[2].code, 250, 'the same connection may go on with a right sender');
+});
+
+S('mail from :: the null sender <> from a logged-in user :: 553 5.7.1 (a user\'s account always lists addresses)', async ({ b }) => {
+  const r = await chat(b.port, ['EHLO client.test', `AUTH PLAIN ${PLAIN('clerk', 'Secret-Pass-1')}`, 'MAIL FROM:<>'], { localAddress: '127.0.0.1' });
+  assert.is(r[1].code, 235);
+  assert.match(r[2].text, /^553 5\.7\.1 the null sender <> marks automatic mail .* SMS account "acme"$/);
+});
+
+S('mail from :: the null sender <> from the network of an account that takes any sender :: taken, and its SMS goes out', async ({ b }) => {
+  const r = await chat(b.port, send('', '+4915112345671@sms.localhost', mail('erp@open.test', 'Ohne Absender.', 'null1')), { localAddress: OPEN });
+  const id = /queued as (\S+)/.exec(r.at(-1)!.text)![1];
+  const m = b.store.get(`${id}.1`)!;
+  assert.equal([m.account, m.mail.envelopeFrom], ['open', '']);
+  await waitFor('the SMS delivered', () => b.store.get(`${id}.1`)!.status === 'delivered');
 });
 
 S('data :: a From header outside the account (a forged display sender) :: 553 5.7.1, nothing stored', async ({ b }) => {

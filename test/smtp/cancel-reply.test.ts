@@ -15,6 +15,7 @@ import { chat, dataLines, refusal } from '../helpers/smtp.js';
  */
 const ACME = '127.0.0.2';
 const BETA = '127.0.0.3';
+const OPEN = '127.0.0.4';
 
 const S = suite('smtp cancel by reply', {} as { b: TestBridge });
 S.before(async (ctx) => {
@@ -22,6 +23,7 @@ S.before(async (ctx) => {
     accounts: [
       { name: 'acme', networks: [ACME], addresses: ['@acme.test'], notify: 'final' },
       { name: 'beta', networks: [BETA], addresses: ['@beta.test'], notify: 'final' },
+      { name: 'open', networks: [OPEN], addresses: [] },
     ] as never,
   });
 });
@@ -101,11 +103,12 @@ S('automatic :: an out-of-office reply to the confirmation never cancels (550 5.
   assert.is(b.store.get(id)!.status, 'accepted');
 });
 
-S('automatic :: a mail from the null sender <> to a cancel address never cancels (550 5.7.1)', async ({ b }) => {
+S('automatic :: a mail from the null sender <> to a cancel address never cancels: 553 at MAIL FROM, or 550 5.7.1 where the account takes any sender', async ({ b }) => {
   const { id, confirmation } = await scheduled(b, '+4915112345699');
-  const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<>', `RCPT TO:<${confirmation.replyTo!.value[0].address}>`, 'DATA',
-    ...dataLines('From: clerk@acme.test\r\nSubject: Re: SMS\r\n\r\nCANCEL')], { localAddress: ACME });
-  assert.match(r.at(-1)!.text, /^550 5\.7\.1 this is automatic mail \(the null sender <>\)/);
+  const reply = (localAddress: string) => chat(b.port, ['EHLO client.test', 'MAIL FROM:<>', `RCPT TO:<${confirmation.replyTo!.value[0].address}>`, 'DATA',
+    ...dataLines('From: clerk@acme.test\r\nSubject: Re: SMS\r\n\r\nCANCEL')], { localAddress });
+  assert.match((await reply(ACME))[1].text, /^553 5\.7\.1 the null sender <> marks automatic mail/);
+  assert.match((await reply(OPEN)).at(-1)!.text, /^550 5\.7\.1 this is automatic mail \(the null sender <>\)/);
   assert.is(b.store.get(id)!.status, 'accepted');
 });
 
