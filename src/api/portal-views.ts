@@ -1,6 +1,6 @@
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
-import { formatTime } from '../notify/format.js';
+import { formatTime } from '../notify/times.js';
 import { connectorMessageIdOf, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
 

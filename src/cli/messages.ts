@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { operatorFile, type OperatorFile } from '../api/server.js';
 import type { MessageView } from '../api/views.js';
 import type { Config } from '../config/types.js';
-import { formatTime } from '../notify/format.js';
+import { formatTime } from '../notify/times.js';
 import type { CliIo } from './users.js';
 
 export const MESSAGES_USAGE = `usage:

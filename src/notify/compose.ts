@@ -12,6 +12,7 @@ import { deliveryStatus, originalHeaders } from './dsn.js';
 import { confirmationView, subjectFor, type ConfirmationView } from './format.js';
 import { writeMime } from './mime.js';
 import { isDsn } from './policy.js';
+import { wordingFor, type Language } from './wording/index.js';
 
 export interface ConfirmationInput {
   sms: SmsMessage;
@@ -26,6 +27,8 @@ export interface ConfirmationInput {
   templates?: ConfirmationTemplates;
   /** IANA zone for the times in the body; UTC when absent. */
   timeZone?: string;
+  /** Language of subject and body (the account's notify language); English when absent. */
+  language?: Language;
   /** Envelope sender for plain (non-DSN) confirmations; the null sender when absent. */
   bounceAddress?: string;
   /** Reply-To address that cancels this SMS (src/notify/reply-address.ts); only used while it is still queued. */
@@ -63,10 +66,11 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
   const { sms, status, reportingMta, now } = input;
   // Only the acceptance confirmation of an SMS that still waits can be answered with CANCEL.
   const replyTo = status === 'accepted' && sms.status === 'accepted' ? input.cancelAddress?.(sms.id) : undefined;
-  const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined });
+  const wording = wordingFor(input.language);
+  const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined, wording });
   const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).render(view);
   const messageId = confirmationMessageId(sms, status, reportingMta);
-  const subject = subjectFor(sms, status);
+  const subject = subjectFor(sms, status, wording);
   const to = sms.mail.envelopeFrom;
   const dsn = isDsn(sms);
   const composer = new MailComposer({

@@ -1,10 +1,12 @@
 /**
- * Pure wording of a confirmation: subject line, readable times and the data
- * the body templates render. Kept apart from MIME building so the sentences a
- * clerk reads can be tested on tables without parsing mail.
+ * What a confirmation says: subject line, headline and the data the body
+ * templates render, in the sender's language (the words are in wording/).
+ * Kept apart from MIME building so the sentences a clerk reads can be tested
+ * on tables without parsing mail.
  */
-import { wallTimeIn, type WallTime } from '../mail/dates.js';
 import { connectorMessageIdOf, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { wordingFor, type Wording } from './wording/index.js';
+import type { Fields, Labels } from './wording/types.js';
 
 /** What the body templates see as `it`. */
 export interface ConfirmationView {
@@ -15,8 +17,8 @@ export interface ConfirmationView {
   reason?: string;
   /** The SMS text, one entry per line, for quoting. */
   textLines: string[];
-  segments: number;
-  encoding: string;
+  /** "2 SMS parts, GSM 7-bit". */
+  length: string;
   stages: Array<{ label: string; at: string; reason?: string }>;
   id: string;
   connectorMessageId?: string;
@@ -30,70 +32,34 @@ export interface ConfirmationView {
   flash: boolean;
   /** How to cancel, when a reply can still cancel the SMS. */
   cancelHint?: string;
+  /** The templates' words in the confirmation's language: as they are (HTML), and as padded "Label:" columns (text). */
+  label: Labels;
+  field: Fields;
 }
-
-const STAGE_LABEL: Record<SmsStatus, string> = {
-  accepted: 'Accepted',
-  submitting: 'Sending',
-  submitted: 'Handed to carrier',
-  delivered: 'Delivered',
-  failed: 'Failed',
-  expired: 'Expired',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-};
-
-const SUBJECT: Record<SmsStatus, (to: string) => string> = {
-  accepted: (to) => `SMS accepted for ${to}`,
-  submitting: (to) => `SMS being sent to ${to}`,
-  submitted: (to) => `SMS handed to carrier for ${to}`,
-  delivered: (to) => `SMS delivered to ${to}`,
-  failed: (to) => `SMS to ${to} failed`,
-  expired: (to) => `SMS to ${to} expired`,
-  rejected: (to) => `SMS to ${to} rejected`,
-  cancelled: (to) => `SMS to ${to} cancelled`,
-};
-
-const ENCODING_LABEL: Record<SmsMessage['encoding'], string> = {
-  GSM7: 'GSM 7-bit',
-  UCS2: 'Unicode (UCS-2)',
-};
 
 const MAX_QUOTED_SUBJECT = 60;
 
-/** "SMS delivered to +49…: Re: <original subject>", the original cut short so the outcome stays visible. */
-export function subjectFor(sms: SmsMessage, status: SmsStatus): string {
-  const head = status === 'cancelled' && eventFor(sms, status)?.duplicateOf ? `SMS to ${sms.to} not sent again (duplicate)` : SUBJECT[status](sms.to);
-  const original = cleanSubject(sms.mail.subject);
-  return original ? `${head}: Re: ${original}` : head;
+/** 'SMS delivered to +49…: "<original subject>"', the original cut short so the outcome stays visible. */
+export function subjectFor(sms: SmsMessage, status: SmsStatus, w: Wording = wordingFor('en')): string {
+  const head = status === 'cancelled' && eventFor(sms, status)?.duplicateOf ? w.subject.duplicate(sms.to) : w.subject[status](sms.to);
+  return withOriginalSubject(head, sms.mail.subject, w);
+}
+
+/**
+ * The outcome, then the sender's subject in quotes. Not "Re:": after the
+ * outcome it read like part of the sender's subject, and threading is the
+ * job of In-Reply-To/References, which every confirmation carries.
+ */
+export function withOriginalSubject(head: string, subject: string | undefined, w: Wording): string {
+  const original = cleanSubject(subject);
+  return original ? w.subjectWith(head, original) : head;
 }
 
 function cleanSubject(subject: string | undefined): string {
   const flat = (subject ?? '').replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
-  // Avoid "Re: Re: Re:" when the clerk's mail was itself a reply.
+  // A reply's prefixes say nothing about the SMS ("Re: Re: AW:" in every client's language).
   const bare = flat.replace(/^((re|aw|sv|antw)\s*:\s*)+/i, '');
   return bare.length > MAX_QUOTED_SUBJECT ? `${bare.slice(0, MAX_QUOTED_SUBJECT - 1).trimEnd()}…` : bare;
-}
-
-/**
- * "2026-11-23 14:05:09 UTC", or with the offset spelled out for other zones
- * ("2026-11-23 15:05:09 UTC+01:00") so nobody has to guess which clock is meant.
- * Throws a RangeError for an unknown IANA zone: that is a configuration error.
- */
-export function formatTime(iso: string, timeZone = 'UTC'): string {
-  const date = new Date(iso);
-  const ms = date.getTime();
-  if (Number.isNaN(ms)) return iso;
-  const two = (n: number) => String(n).padStart(2, '0');
-  // The zone's offset from the same wall-clock reading (to the second, as Intl gives it): one Intl call, not two.
-  const w = timeZone === 'UTC' ? utcWall(date) : wallTimeIn(date, timeZone);
-  const off = Math.round((Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000) / 60_000);
-  const zone = off === 0 ? 'UTC' : `UTC${off < 0 ? '-' : '+'}${two(Math.floor(Math.abs(off) / 60))}:${two(Math.abs(off) % 60)}`;
-  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)} ${zone}`;
-}
-
-function utcWall(d: Date): WallTime {
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
 /** RFC 5322 date-time, always in UTC ("Mon, 23 Nov 2026 14:05:09 +0000"). */
@@ -112,69 +78,67 @@ function lastOf<T>(items: readonly T[], pred: (item: T) => boolean): T | undefin
   return undefined;
 }
 
-export function confirmationView(
-  sms: SmsMessage,
-  status: SmsStatus,
-  opts: { now: Date; timeZone?: string; canCancelByReply?: boolean },
-): ConfirmationView {
+export interface ViewOptions {
+  now: Date;
+  timeZone?: string;
+  canCancelByReply?: boolean;
+  /** The words of the sender's language; English when absent. */
+  wording?: Wording;
+}
+
+export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewOptions): ConfirmationView {
+  const w = opts.wording ?? wordingFor('en');
+  const time = (iso: string) => w.time(iso, opts.timeZone);
   const event = eventFor(sms, status);
-  const at = formatTime(event?.at ?? opts.now.toISOString(), opts.timeZone);
   return {
     to: sms.to,
     status,
-    headline: headline(sms, status, at, event, opts.timeZone),
-    reason: event?.reason,
+    headline: headline(sms, status, event, time(event?.at ?? opts.now.toISOString()), w, time),
+    reason: event && reasonOf(event, w),
     textLines: sms.text.split(/\r\n|\r|\n/),
-    segments: sms.segments,
-    encoding: ENCODING_LABEL[sms.encoding],
+    length: w.length(sms.segments, sms.encoding),
     // `submitting` is an internal crash marker; the clerk sees when it left us (`submitted`).
     stages: sms.history
       .filter((e) => e.status !== 'submitting')
-      .map((e) => ({ label: e.part ? `Part ${e.part.index} of ${e.part.of} delivered` : e.until ? 'Held' : STAGE_LABEL[e.status], at: formatTime(e.at, opts.timeZone), reason: e.part ? undefined : e.reason })),
+      .map((e) => ({ label: stageLabel(e, w), at: time(e.at), reason: e.part ? undefined : reasonOf(e, w) })),
     id: sms.id,
     connectorMessageId: connectorMessageIdOf(sms),
     originalSubject: sms.mail.subject,
     reference: sms.reference,
-    sendAt: sms.sendAt ? formatTime(sms.sendAt, opts.timeZone) : undefined,
+    sendAt: sms.sendAt ? time(sms.sendAt) : undefined,
     sender: sms.sender,
     flash: sms.flash === true,
-    cancelHint: opts.canCancelByReply && sms.status === 'accepted'
-      ? 'To cancel this SMS before it goes out, reply to this mail with the word CANCEL as your text.'
-      : undefined,
+    cancelHint: opts.canCancelByReply && sms.status === 'accepted' ? w.cancelHint : undefined,
+    label: w.labels,
+    field: w.fields,
   };
 }
 
-function headline(sms: SmsMessage, status: SmsStatus, at: string, event: StatusEvent | undefined, timeZone: string | undefined): string {
-  const to = sms.to;
-  if (status === 'accepted' && Date.parse(sms.notBefore) > Date.parse(event?.at ?? sms.mail.receivedAt)) {
-    return `Your SMS to ${to} was accepted at ${at} and will be sent at ${formatTime(sms.notBefore, timeZone)}.`;
-  }
-  if (status === 'cancelled') {
-    if (event?.duplicateOf) return `Your SMS to ${to} was not sent: the same text went to this number shortly before (our reference ${event.duplicateOf}), and duplicate detection is on.`;
-    return `Your SMS to ${to} was cancelled at ${at}${event?.by ? ` (${event.by})` : ''} and will not be sent.`;
-  }
-  return statusHeadline(to, status, at, event?.reason);
+function stageLabel(e: StatusEvent, w: Wording): string {
+  if (e.part) return w.partDelivered(e.part.index, e.part.of);
+  return e.until ? w.held : w.stage[e.status];
 }
 
-function statusHeadline(to: string, status: SmsStatus, at: string, reason: string | undefined): string {
-  // The reason is spliced into a sentence that ends with its own full stop.
-  const why = reason?.trim().replace(/[.\s]+$/, '') || 'no reason given';
-  switch (status) {
-    case 'accepted':
-      return `Your SMS to ${to} was accepted at ${at} and will be sent shortly.`;
-    case 'submitting':
-      return `Your SMS to ${to} is being sent (since ${at}).`;
-    case 'submitted':
-      return `Your SMS to ${to} was handed to the carrier at ${at}; the delivery report is still outstanding.`;
-    case 'delivered':
-      return `Your SMS to ${to} was delivered at ${at}.`;
-    case 'failed':
-      return `Your SMS to ${to} could not be delivered: ${why}.`;
-    case 'expired':
-      return `Your SMS to ${to} could not be delivered in time and expired at ${at}: ${why}.`;
-    case 'rejected':
-      return `Your SMS to ${to} was rejected and not sent: ${why}.`;
-    case 'cancelled':
-      return `Your SMS to ${to} was cancelled at ${at} and will not be sent.`;
+/**
+ * The reason as recorded, except a cancel's "by <who>", which the bridge
+ * wrote itself and the language can say. Reasons from connectors, carriers
+ * and the bridge's policies stay as recorded (English).
+ */
+function reasonOf(e: StatusEvent, w: Wording): string | undefined {
+  return e.by && e.reason === `by ${e.by}` ? w.cancelledByReason(e.by) : e.reason;
+}
+
+function headline(sms: SmsMessage, status: SmsStatus, event: StatusEvent | undefined, at: string, w: Wording, time: (iso: string) => string): string {
+  const facts = {
+    to: sms.to,
+    at,
+    // The reason is spliced into a sentence that ends with its own full stop.
+    why: event?.reason?.trim().replace(/[.\s]+$/, '') || w.noReason,
+    by: event?.by ? w.who(event.by) : undefined,
+  };
+  if (status === 'accepted' && Date.parse(sms.notBefore) > Date.parse(event?.at ?? sms.mail.receivedAt)) {
+    return w.headline.scheduled({ ...facts, sendAt: time(sms.notBefore) });
   }
+  if (status === 'cancelled' && event?.duplicateOf) return w.headline.duplicate({ ...facts, duplicateOf: event.duplicateOf });
+  return w.headline[status](facts);
 }

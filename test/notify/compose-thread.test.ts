@@ -47,6 +47,14 @@ C('thread :: acceptance confirmation of a waiting SMS :: the cancel Reply-To (a 
   assert.equal({ ...there, raw: stable(there.raw) }, { ...here.out, raw: stable(here.out.raw) });
 });
 
+C('thread :: language de :: crosses to the thread and gives the German mail composed in-process', async ({ thread }) => {
+  const sms = sampleSms();
+  const here = await compose(sms, 'delivered', { language: 'de', timeZone: 'Europe/Berlin' });
+  const there = await thread.compose({ ...input, sms, status: 'delivered', language: 'de', timeZone: 'Europe/Berlin' });
+  assert.is(there.subject, 'SMS an +4915112345678 zugestellt: „Meeting“');
+  assert.equal({ ...there, raw: stable(there.raw) }, { ...here.out, raw: stable(here.out.raw) });
+});
+
 C('thread with a file outbox :: deliver writes the mail composed in-process, durably, and says where', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mail2sms-thread-'));
   const thread = new ComposerThread(TEMPLATES, { kind: 'file', dir });

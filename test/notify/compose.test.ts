@@ -44,12 +44,12 @@ Compose('compose :: Auto-Submitted: auto-replied (RFC 3834) so responders and ou
 });
 
 const SUBJECTS: Array<[SmsStatus, string]> = [
-  ['accepted', 'SMS accepted for +4915112345678: Re: Meeting'],
-  ['submitted', 'SMS handed to carrier for +4915112345678: Re: Meeting'],
-  ['delivered', 'SMS delivered to +4915112345678: Re: Meeting'],
-  ['failed', 'SMS to +4915112345678 failed: Re: Meeting'],
-  ['expired', 'SMS to +4915112345678 expired: Re: Meeting'],
-  ['rejected', 'SMS to +4915112345678 rejected: Re: Meeting'],
+  ['accepted', 'SMS accepted for +4915112345678: "Meeting"'],
+  ['submitted', 'SMS handed to carrier for +4915112345678: "Meeting"'],
+  ['delivered', 'SMS delivered to +4915112345678: "Meeting"'],
+  ['failed', 'SMS to +4915112345678 failed: "Meeting"'],
+  ['expired', 'SMS to +4915112345678 expired: "Meeting"'],
+  ['rejected', 'SMS to +4915112345678 rejected: "Meeting"'],
 ];
 for (const [status, subject] of SUBJECTS) {
   Compose(`compose :: subject when ${status} :: "${subject}"`, async () => {
@@ -59,15 +59,15 @@ for (const [status, subject] of SUBJECTS) {
   });
 }
 
-Compose('compose :: subject of a reply :: no "Re: Re:"', async () => {
-  const { mail } = await compose(sampleSms({}, { subject: 'RE: Meeting' }));
-  assert.is(mail.subject, 'SMS delivered to +4915112345678: Re: Meeting');
+Compose('compose :: subject of a reply :: the sender\'s subject quoted without its "RE:"', async () => {
+  const { mail } = await compose(sampleSms({}, { subject: 'RE: AW: Meeting' }));
+  assert.is(mail.subject, 'SMS delivered to +4915112345678: "Meeting"');
 });
 
 Compose('compose :: long original subject is cut so the outcome stays readable', async () => {
   const { mail } = await compose(sampleSms({}, { subject: 'x'.repeat(200) }));
   assert.ok(mail.subject!.length < 110, mail.subject);
-  assert.ok(mail.subject!.endsWith('…'));
+  assert.ok(mail.subject!.endsWith('…"'), mail.subject);
 });
 
 Compose('compose :: no original subject :: just the outcome', async () => {
@@ -114,6 +114,33 @@ Compose('compose :: timeZone option :: times shown in that zone with the UTC off
   assert.match(mail.text!, '2026-11-23 15:05:09 UTC+01:00  Accepted');
 });
 
+Compose('compose :: language de :: subject, body labels, history, times and footer in German, text and HTML', async () => {
+  const sms = sampleSms({ reference: 'INV-4711', sender: 'ACME', flash: true });
+  const { out, mail } = await compose(sms, 'delivered', { language: 'de', timeZone: 'Europe/Berlin' });
+  assert.is(out.subject, 'SMS an +4915112345678 zugestellt: „Meeting“');
+  assert.is(mail.subject, out.subject);
+  const text = mail.text!;
+  for (const line of [
+    'Ihre SMS an +4915112345678 wurde am 23.11.2026 15:06:42 MEZ zugestellt.\n\nEmpfänger:  +4915112345678\nAbsender:   ACME\nFlash-SMS:  ja (sofort auf dem Display angezeigt, nicht gespeichert)\nLänge:      1 SMS-Teil, GSM 7-Bit\n',
+    'Ihr Text:\n> Meeting moved to 3pm.',
+    'Verlauf:\n  23.11.2026 15:05:09 MEZ  Angenommen\n  23.11.2026 15:05:11 MEZ  An Netzbetreiber übergeben\n  23.11.2026 15:06:42 MEZ  Zugestellt\n',
+    'Ihre Referenz:                INV-4711\nUnsere Referenz:              M1a2b3c.1\nReferenz des Netzbetreibers:  SIM-777\nIhre E-Mail:                  Meeting\n',
+    'Diese Nachricht wurde automatisch erstellt; Antworten werden nicht gelesen.',
+  ]) assert.match(text, line);
+  const html = mail.html as string;
+  for (const part of ['<title>SMS an +4915112345678</title>', '<th align="left">Empfänger</th>', '<p>Verlauf:</p>', 'Unsere Referenz: M1a2b3c.1', 'Antworten werden nicht gelesen.']) {
+    assert.match(html, part);
+  }
+  assert.not.match(text + html, /\b(Your|Recipient|History|delivered|generated)\b/, 'no English word of ours is left');
+});
+
+Compose('compose :: language de, acceptance of a waiting SMS :: the cancel hint and its footer name STORNO and CANCEL', async () => {
+  const sms = sampleSms({ status: 'accepted', history: historyTo('accepted') });
+  const { mail } = await compose(sms, 'accepted', { language: 'de', cancelAddress: (id) => `cancel+${id}.k@sms.localhost` });
+  assert.match(mail.text!, 'Um diese SMS vor dem Versand zu stornieren, antworten Sie auf diese E-Mail mit dem Wort STORNO (oder CANCEL) als Text.\n\nDiese Nachricht wurde automatisch erstellt; Antworten außer STORNO oder CANCEL werden nicht gelesen.');
+  assert.match(mail.html as string, 'mit dem Wort STORNO (oder CANCEL) als Text.');
+});
+
 Compose('compose :: Cyrillic and emoji SMS text survives in text, HTML and subject', async () => {
   const text = 'Привет, встреча в 15:00 🎉';
   const sms = sampleSms({ text, encoding: 'UCS2', segments: 2 }, { subject: 'Встреча' });
@@ -121,7 +148,7 @@ Compose('compose :: Cyrillic and emoji SMS text survives in text, HTML and subje
   assert.match(mail.text!, `> ${text}`);
   assert.match(mail.text!, '2 SMS parts, Unicode (UCS-2)');
   assert.match(mail.html as string, text);
-  assert.is(mail.subject, 'SMS delivered to +4915112345678: Re: Встреча');
+  assert.is(mail.subject, 'SMS delivered to +4915112345678: "Встреча"');
 });
 
 Compose('compose :: markup in the SMS is escaped in HTML but verbatim in text', async () => {

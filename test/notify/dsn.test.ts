@@ -43,6 +43,17 @@ Dsn('dsn :: human-readable part is the same text as the plain confirmation', asy
   assert.ok(mail.html);
 });
 
+Dsn('dsn :: language de :: the human-readable part is German, the machine-readable part the same as in English (RFC 3464 fields are not translated)', async () => {
+  const sms = dsnSms('failed', 'Absent subscriber');
+  const de = await compose(sms, 'failed', { language: 'de' });
+  const en = await compose(sms, 'failed');
+  assert.match(de.mail.text!, 'Ihre SMS an +4915112345678 konnte nicht zugestellt werden: Absent subscriber.');
+  assert.is(de.mail.subject, 'SMS an +4915112345678 fehlgeschlagen: „Meeting“');
+  for (const type of ['message/delivery-status', 'text/rfc822-headers']) {
+    assert.is(partOfType(de.out.raw, type).body, partOfType(en.out.raw, type).body, type);
+  }
+});
+
 Dsn('dsn :: keeps threading, Message-ID and Auto-Submitted of the plain form', async () => {
   const { mail } = await compose(dsnSms('delivered'));
   assert.is(mail.messageId, '<M1a2b3c.1.delivered@sms.localhost>');

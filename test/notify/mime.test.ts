@@ -13,7 +13,7 @@ const comparable = (raw: string) => {
 };
 
 const base: Options = {
-  from: 'mail2sms <noreply@sms.localhost>', to: 'clerk@client.example', subject: 'SMS delivered to +4915112345678: Re: Rechnung Überfällig — bitte zahlen',
+  from: 'mail2sms <noreply@sms.localhost>', to: 'clerk@client.example', subject: 'SMS delivered to +4915112345678: "Rechnung Überfällig — bitte zahlen"',
   messageId: '<M1.1.delivered@sms.localhost>', date: new Date('2026-11-23T14:10:00Z'), inReplyTo: '<a@client.example>', references: ['<r@client.example>', '<a@client.example>'],
   headers: { 'Auto-Submitted': 'auto-replied' }, newline: 'win',
 };

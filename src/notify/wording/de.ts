@@ -1,0 +1,139 @@
+/** German: every sentence of confirmations and preview answers (the shape is in types.ts). */
+import { formatTimeGerman } from '../times.js';
+import type { WordingTable } from './types.js';
+
+const parts = (n: number) => `${n} SMS-Teil${n === 1 ? '' : 'e'}`;
+const ENCODING = { GSM7: 'GSM 7-Bit', UCS2: 'Unicode (UCS-2)' } as const;
+
+/**
+ * Who cancelled, as the bridge records it (StatusEvent.by: src/smtp/cancel-reply.ts,
+ * src/api/api-routes.ts, src/dispatch/dispatcher.ts). A form not listed here
+ * is shown as recorded, in English, rather than guessed at.
+ */
+const WHO: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^reply from the null sender$/, () => 'per Antwort ohne Absender'],
+  [/^reply from (.+)$/, (m) => `per Antwort von ${m[1]}`],
+  [/^api user (.+)$/, (m) => `durch API-Benutzer ${m[1]}`],
+  [/^portal user (.+)$/, (m) => `durch Portal-Benutzer ${m[1]}`],
+  [/^the operator \(command line\)$/, () => 'durch den Betreiber (Kommandozeile)'],
+  [/^its recipient, who opted out$/, () => 'der Empfänger möchte keine SMS mehr erhalten'],
+];
+
+function who(by: string): string {
+  for (const [re, say] of WHO) {
+    const m = re.exec(by);
+    if (m) return say(m);
+  }
+  return by;
+}
+
+export const de: WordingTable = {
+  language: 'de',
+  time: formatTimeGerman,
+  subject: {
+    accepted: (to) => `SMS an ${to} angenommen`,
+    submitting: (to) => `SMS an ${to} wird gesendet`,
+    submitted: (to) => `SMS an ${to} an Netzbetreiber übergeben`,
+    delivered: (to) => `SMS an ${to} zugestellt`,
+    failed: (to) => `SMS an ${to} fehlgeschlagen`,
+    expired: (to) => `SMS an ${to} abgelaufen`,
+    rejected: (to) => `SMS an ${to} abgelehnt`,
+    cancelled: (to) => `SMS an ${to} storniert`,
+    duplicate: (to) => `SMS an ${to} nicht erneut gesendet (Dublette)`,
+  },
+  // German quotation marks: the subject is encoded anyway once it holds an umlaut.
+  subjectWith: (head, original) => `${head}: „${original}“`,
+  headline: {
+    accepted: (f) => `Ihre SMS an ${f.to} wurde am ${f.at} angenommen und wird in Kürze gesendet.`,
+    scheduled: (f) => `Ihre SMS an ${f.to} wurde am ${f.at} angenommen und wird am ${f.sendAt} gesendet.`,
+    submitting: (f) => `Ihre SMS an ${f.to} wird gerade gesendet (seit ${f.at}).`,
+    submitted: (f) => `Ihre SMS an ${f.to} wurde am ${f.at} an den Netzbetreiber übergeben; der Zustellbericht steht noch aus.`,
+    delivered: (f) => `Ihre SMS an ${f.to} wurde am ${f.at} zugestellt.`,
+    failed: (f) => `Ihre SMS an ${f.to} konnte nicht zugestellt werden: ${f.why}.`,
+    expired: (f) => `Ihre SMS an ${f.to} konnte nicht rechtzeitig zugestellt werden und ist am ${f.at} abgelaufen: ${f.why}.`,
+    rejected: (f) => `Ihre SMS an ${f.to} wurde abgelehnt und nicht gesendet: ${f.why}.`,
+    cancelled: (f) => `Ihre SMS an ${f.to} wurde am ${f.at} storniert${f.by ? ` (${f.by})` : ''} und wird nicht gesendet.`,
+    duplicate: (f) => `Ihre SMS an ${f.to} wurde nicht gesendet: Derselbe Text ging kurz zuvor an diese Nummer (unsere Referenz ${f.duplicateOf}), und die Dublettenprüfung ist eingeschaltet.`,
+  },
+  noReason: 'kein Grund angegeben',
+  who,
+  cancelledByReason: who,
+  stage: {
+    accepted: 'Angenommen',
+    submitting: 'Wird gesendet',
+    submitted: 'An Netzbetreiber übergeben',
+    delivered: 'Zugestellt',
+    failed: 'Fehlgeschlagen',
+    expired: 'Abgelaufen',
+    rejected: 'Abgelehnt',
+    cancelled: 'Storniert',
+  },
+  held: 'Zurückgehalten',
+  partDelivered: (index, of) => `Teil ${index} von ${of} zugestellt`,
+  encoding: ENCODING,
+  length: (n, encoding) => `${parts(n)}, ${ENCODING[encoding]}`,
+  // src/smtp/cancel-reply.ts takes CANCEL, STORNO, STORNIEREN and ABBRECHEN; the two short ones are enough to say.
+  cancelHint: 'Um diese SMS vor dem Versand zu stornieren, antworten Sie auf diese E-Mail mit dem Wort STORNO (oder CANCEL) als Text.',
+  labels: {
+    smsTo: 'SMS an',
+    recipient: 'Empfänger',
+    reason: 'Grund',
+    sendTime: 'Sendezeit',
+    sender: 'Absender',
+    flash: 'Flash-SMS',
+    flashYes: 'ja (sofort auf dem Display angezeigt, nicht gespeichert)',
+    length: 'Länge',
+    yourText: 'Ihr Text',
+    history: 'Verlauf',
+    yourReference: 'Ihre Referenz',
+    ourReference: 'Unsere Referenz',
+    carrierReference: 'Referenz des Netzbetreibers',
+    yourMail: 'Ihre E-Mail',
+    footer: 'Diese Nachricht wurde automatisch erstellt; Antworten werden nicht gelesen.',
+    footerCancel: 'Diese Nachricht wurde automatisch erstellt; Antworten außer STORNO oder CANCEL werden nicht gelesen.',
+  },
+  preview: {
+    subject: 'SMS-Vorschau (nichts gesendet)',
+    intro: 'Vorschau Ihrer SMS. Es wurde nichts gesendet.',
+    refused: (reply) => `Unverändert gesendet, würde diese E-Mail abgelehnt: ${reply}`,
+    textAsSent: (units, encoding, segments, per) =>
+      `Der Text genau so, wie er gesendet würde: ${units} Zeichen (${encoding === 'GSM7' ? 'GSM 7-Bit zählt ^ { } [ ] ~ \\ | € doppelt' : 'ein Emoji zählt doppelt'}), ${ENCODING[encoding]}, ${parts(segments)} (bis zu ${per} je Teil):`,
+    splitInto: 'Aufgeteilt in Teile:',
+    forcedUnicode: (chars) => `Zeichen, die Unicode erzwungen haben (ein Teil fasst dann 70 oder 67 statt 160 oder 153): ${chars.join(', ')}`,
+    allGsm: 'Alle Zeichen passen in das GSM-7-Bit-Alphabet.',
+    lost: (n, shown) => `${n} Zeichen Ihrer E-Mail ${n === 1 ? 'konnte' : 'konnten'} nicht gelesen werden (die Bytes passen zu keinem in Frage kommenden Zeichensatz) und ${n === 1 ? 'wird' : 'werden'} als "${shown}" gesendet: Bitte prüfen Sie den Text.`,
+    removed: (items) => `Entfernt, weil unsichtbar und ohne Text: ${items.map((x) => `${x.code} (${x.count}x)`).join(', ')}`,
+    replaced: (items) => `Ersetzt, damit es günstiger bleibt: ${items.map((x) => `"${x.from}" durch "${x.to}" (${x.count}x)`).join(', ')}`,
+    cutFrom: 'Aus Ihrer E-Mail entfernt:',
+    nothingCut: 'Aus Ihrer E-Mail wurde nichts entfernt.',
+    cut: {
+      signature: 'Ihre Signatur (ab der Zeile "-- ")',
+      'signature-pattern': 'eine Signatur oder Fußzeile (ab dieser Zeile)',
+      'end-marker': 'alles nach der Endmarkierung',
+      closing: 'die Grußformel und die Signatur darunter (ab dieser Zeile)',
+      quote: 'eine zitierte frühere E-Mail',
+      html: 'die zitierte frühere E-Mail im HTML-Teil',
+    },
+    fromSubject: 'Der Text wurde aus dem Betreff genommen (der Inhalt hatte keinen).',
+    options: (list) => (list.length ? `Optionen in Ihrer E-Mail: ${list.join('; ')}.` : 'Keine Optionen in Ihrer E-Mail.'),
+    option: {
+      sendAt: (t) => `Sendezeit ${t}`,
+      senderId: (s) => `Absenderkennung ${s}`,
+      reference: (r) => `Referenz ${r}`,
+      notify: (level) => `Bestätigungen: ${level}`,
+      validity: (h) => `Gültigkeit ${h} h`,
+      flash: 'Flash-SMS',
+      maxSegments: (n) => `höchstens ${n} Teile`,
+      duplicateDetection: (on) => `Dublettenprüfung ${on ? 'ein' : 'aus'}`,
+      blackout: (periods) => `Sperrzeiten ${periods.join(', ')}`,
+      period: (start, end) => `${start} bis ${end}`,
+    },
+    perRecipient: 'Je Empfänger:',
+    noRecipients: '  (keine Nummern in dieser E-Mail: schreiben Sie zugleich an <Nummer>@<SMS-Domain> und preview@<SMS-Domain>, um Absender und Zeitpunkt je Nummer zu sehen)',
+    wouldBeRefused: (reply) => `würde abgelehnt: ${reply}`,
+    sender: (id, note) => `Absender ${id}${note ? ` (${note})` : ''}`,
+    defaultSender: 'der Standardabsender des Netzbetreibers',
+    wouldGoAt: (t) => `würde am ${t} gesendet`,
+    validUntil: (t) => `gültig bis ${t}`,
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * The shape of one language's wording of confirmations and preview answers.
+ * Each language is a table of strings and small functions (en.ts, de.ts), so
+ * that everything a clerk reads in that language sits in one file and a
+ * missing sentence is a type error, not an English word in a German mail.
+ */
+import type { SmsMessage, SmsStatus } from '../../store/types.js';
+import type { CutKind } from '../../mail/extract.js';
+
+export const LANGUAGES = ['en', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** What a headline sentence may mention; `at` and `sendAt` are already formatted in the language. */
+export interface HeadlineFacts {
+  to: string;
+  at: string;
+  /** The reason without its final full stop, or the language's "no reason given". */
+  why: string;
+  /** Who cancelled, in the language (Wording.who). */
+  by?: string;
+  sendAt?: string;
+  /** Our reference of the earlier SMS this one repeats. */
+  duplicateOf?: string;
+}
+
+/** Besides the statuses: an accepted SMS that waits for its send time, and one not sent as a duplicate. */
+export type HeadlineKind = SmsStatus | 'scheduled' | 'duplicate';
+
+/** Words of the body templates (templates/confirmation.*.eta), without colons. */
+export interface Labels {
+  /** Title of the HTML body, followed by the number. */
+  smsTo: string;
+  recipient: string;
+  reason: string;
+  sendTime: string;
+  sender: string;
+  flash: string;
+  flashYes: string;
+  length: string;
+  yourText: string;
+  history: string;
+  yourReference: string;
+  ourReference: string;
+  carrierReference: string;
+  yourMail: string;
+  /** Footer of a confirmation that cannot be answered. */
+  footer: string;
+  /** Footer of one whose reply can cancel the SMS. */
+  footerCancel: string;
+}
+
+/** One language's table, as en.ts and de.ts write it. */
+export interface WordingTable {
+  language: Language;
+  /** A time for the body, in `timeZone`, with its zone (src/notify/times.ts). */
+  time(iso: string, timeZone?: string): string;
+  /** The outcome part of the subject line. */
+  subject: Record<SmsStatus | 'duplicate', (to: string) => string>;
+  /** The outcome followed by the sender's own subject, quoted. */
+  subjectWith(head: string, original: string): string;
+  headline: Record<HeadlineKind, (f: HeadlineFacts) => string>;
+  noReason: string;
+  /** Who cancelled (StatusEvent.by, written in English by the bridge) as the headline names it. */
+  who(by: string): string;
+  /** The history's reason of a cancel that says only who cancelled ("by reply from …"). */
+  cancelledByReason(by: string): string;
+  stage: Record<SmsStatus, string>;
+  held: string;
+  partDelivered(index: number, of: number): string;
+  encoding: Record<SmsMessage['encoding'], string>;
+  /** "1 SMS part, GSM 7-bit". */
+  length(segments: number, encoding: SmsMessage['encoding']): string;
+  cancelHint: string;
+  labels: Labels;
+  preview: PreviewWording;
+}
+
+/** The answer to a preview (src/notify/preview.ts). */
+export interface PreviewWording {
+  subject: string;
+  intro: string;
+  refused(reply: string): string;
+  /** Introduces the quoted text: "<units> <unit>, <encoding>, <n> SMS parts (up to <per> per part):". */
+  textAsSent(units: number, encoding: SmsMessage['encoding'], segments: number, perSegment: number): string;
+  splitInto: string;
+  forcedUnicode(chars: string[]): string;
+  allGsm: string;
+  /** Characters no charset could read, going out as `shown` (U+FFFD or "?"). */
+  lost(count: number, shown: string): string;
+  replaced(items: Array<{ from: string; to: string; count: number }>): string;
+  /** Invisible characters removed, by code point ("U+200B"). */
+  removed(items: Array<{ code: string; count: number }>): string;
+  cutFrom: string;
+  nothingCut: string;
+  cut: Record<CutKind, string>;
+  fromSubject: string;
+  options(parts: string[]): string;
+  option: {
+    sendAt(t: string): string;
+    senderId(s: string): string;
+    reference(r: string): string;
+    notify(level: string): string;
+    validity(hours: number): string;
+    flash: string;
+    maxSegments(n: number): string;
+    duplicateDetection(on: boolean): string;
+    blackout(periods: string[]): string;
+    period(start: string, end: string): string;
+  };
+  perRecipient: string;
+  noRecipients: string;
+  wouldBeRefused(reply: string): string;
+  sender(id: string, note?: string): string;
+  defaultSender: string;
+  wouldGoAt(t: string): string;
+  validUntil(t: string): string;
+}
+
+/** The labels of the plain-text body's two blocks, with colon and padded so the values line up. */
+export type Fields = Record<'recipient' | 'reason' | 'sendTime' | 'sender' | 'flash' | 'length' | 'yourReference' | 'ourReference' | 'carrierReference' | 'yourMail', string>;
+
+export interface Wording extends WordingTable {
+  fields: Fields;
+}
