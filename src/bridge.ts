@@ -166,6 +166,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), timeZone: config.notify.timeZone,
     retrySeconds: config.notify.retrySeconds, cancelAddress: (id) => replies.cancelAddress(id), now, log,
     refusal: (sms) => confirmationRefusal(sms, accounts.get(sms.account)),
+    languageOf: (sms) => accounts.get(sms.account)?.language ?? config.notify.language,
   });
   notifier.start();
 
@@ -175,6 +176,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
         report, from: config.notify.from, to: mail.to, reportingMta: config.smtp.hostname, id: mail.id, now: now(), timeZone: config.notify.timeZone, original: mail.original,
+        language: accounts.get(mail.account)?.language ?? config.notify.language,
       });
       return (await transport.send({ raw, to: mail.to, from: '', messageId })).where;
     },

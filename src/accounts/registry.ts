@@ -57,6 +57,7 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     timeZone: c.timeZone ?? inherit.timeZone,
     defaultCountry: c.defaultCountry ?? inherit.defaultCountry,
     notify: c.notify ?? inherit.notify,
+    language: c.language ?? inherit.language ?? 'en',
     maxSegments: Math.min(c.maxSegments ?? inherit.maxSegments, inherit.maxSegments),
     senderId: (c.senderId ?? inherit.senderId) || undefined,
     numericSender: (c.numericSender ?? inherit.numericSender) || undefined,
@@ -73,7 +74,7 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
 export function accountInheritance(config: Config): AccountInheritance {
   const o = config.options;
   return {
-    timeZone: o.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, maxSegments: config.text.maxSegments,
+    timeZone: o.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, language: config.notify.language, maxSegments: config.text.maxSegments,
     senderId: o.senderId, numericSender: o.numericSender, allowedSenderIds: o.allowedSenderIds, validityHours: o.validityHours,
     duplicateDetection: o.duplicateDetection, duplicateWindowMinutes: o.duplicateWindowMinutes, quietHours: o.quietHours,
   };

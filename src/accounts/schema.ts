@@ -8,11 +8,12 @@
  * Keys marked "inherits" have no default here: an account that leaves them
  * out gets the gateway-wide value named in the description.
  */
+import { LANGUAGES } from '../notify/wording/types.js';
 import { accountLimitsSchema } from '../policy/schema.js';
 
 /** Keys an operator may change at run time (portal, CLI) without editing the file: the account's default options. */
 export const EDITABLE_ACCOUNT_KEYS = [
-  'description', 'timeZone', 'defaultCountry', 'notify', 'maxSegments',
+  'description', 'timeZone', 'defaultCountry', 'notify', 'language', 'maxSegments',
   'senderId', 'numericSender', 'validityHours', 'duplicateDetection', 'duplicateWindowMinutes', 'signaturePatterns', 'quietHours',
 ] as const;
 
@@ -68,6 +69,7 @@ export const accountSchema = {
       type: 'string', enum: ['none', 'failure', 'final', 'all'],
       description: 'Which confirmations this account\'s senders get (see notify.level); inherits notify.level.',
     },
+    language: { type: 'string', enum: LANGUAGES, description: 'Language of the confirmations and preview answers this account\'s senders get (see notify.language); inherits notify.language.' },
     maxSegments: { type: 'integer', minimum: 1, maximum: 255, description: 'Longest SMS this account may send, in segments; never more than text.maxSegments, which it inherits.' },
     senderId: { type: 'string', minLength: 1, maxLength: 17, description: 'Sender ID of this account\'s SMS when a mail names none: a name ("ACME"), an international number or a short code; always allowed for the account; inherits options.senderId.' },
     numericSender: { type: 'string', minLength: 3, maxLength: 17, description: 'Numeric sender (international number or short code) used instead of a name for countries in options.numericOnlyCountries; always allowed for the account; inherits options.numericSender.' },

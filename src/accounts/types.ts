@@ -1,4 +1,5 @@
 import type { QuietHours } from '../dispatch/quiet-hours.js';
+import type { Language } from '../notify/wording/types.js';
 import type { AccountLimitsConfig } from '../policy/schema.js';
 import type { NotifyLevel } from '../store/types.js';
 
@@ -11,6 +12,7 @@ export interface AccountConfig {
   timeZone?: string;
   defaultCountry?: string;
   notify?: NotifyLevel;
+  language?: Language;
   maxSegments?: number;
   senderId?: string;
   numericSender?: string;
@@ -33,6 +35,8 @@ export interface Account {
   readonly timeZone: string;
   readonly defaultCountry: string;
   readonly notify: NotifyLevel;
+  /** Language of confirmations and preview answers. */
+  readonly language: Language;
   readonly maxSegments: number;
   /** Default sender ID; undefined: the connector's. */
   readonly senderId?: string;
@@ -54,6 +58,8 @@ export interface AccountInheritance {
   timeZone: string;
   defaultCountry: string;
   notify: NotifyLevel;
+  /** English when absent. */
+  language?: Language;
   maxSegments: number;
   senderId?: string;
   numericSender?: string;

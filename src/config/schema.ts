@@ -8,6 +8,7 @@
 import { accountSchema, DEFAULT_ACCOUNTS, quietHoursSchema } from '../accounts/schema.js';
 import { DEFAULT_CLOSINGS } from '../mail/closing.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
+import { LANGUAGES } from '../notify/wording/types.js';
 import { limitsSchema } from '../policy/schema.js';
 import { auditSchema, optoutSchema, smtpAuthSchema, smtpGuardProperties, smtpTlsSchema } from '../smtp/schema.js';
 import { connectorsSchema } from './connectors-schema.js';
@@ -122,6 +123,8 @@ export const configSchema = {
         { enum: ['none', 'failure', 'final', 'all'] }),
       from: str('mail2sms <noreply@sms.localhost>', 'From address of confirmations.'),
       timeZone: str('Europe/Berlin', 'IANA time zone of the timestamps in confirmations.'),
+      language: str('en', 'Language of confirmations and preview answers: en English, de German ("SMS an +49… zugestellt", times as 23.11.2026 15:05:09 MEZ, cancel with STORNO). An account may set its own (accounts[].language, also in the portal). Reasons in an SMS\'s history stay English (see Confirmations and their language).',
+        { enum: [...LANGUAGES] }),
       transport: str('file', 'file: write .eml files to outboxDir; smtp: send through the relay below.', { enum: ['file', 'smtp'] }),
       outboxDir: str('outbox', 'Folder for confirmation .eml files (relative to store.dir).'),
       relay: obj('SMTP relay for confirmations (transport smtp).', {

@@ -1,6 +1,7 @@
 import type { AccountConfig } from '../accounts/types.js';
 import type { SmppConfig } from '../connectors/smpp/config.js';
 import type { DeliveryReport } from '../connectors/types.js';
+import type { Language } from '../notify/wording/types.js';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
 import type { LimitsConfig } from '../policy/schema.js';
 import type { NotifyLevel } from '../store/types.js';
@@ -81,6 +82,7 @@ export interface Config {
     level: NotifyLevel;
     from: string;
     timeZone: string;
+    language: Language;
     transport: 'file' | 'smtp';
     outboxDir: string;
     relay: { host: string; port: number; secure: boolean; user: string; pass: string };

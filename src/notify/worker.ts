@@ -4,6 +4,7 @@ import type { ConfirmationState, MessageStore, SmsMessage } from '../store/types
 import { ComposerThread } from './compose-thread.js';
 import type { TransportSpec } from './outbox.js';
 import { ConfirmationSender, type Delivered, type SendInput } from './sender.js';
+import type { Language } from './wording/index.js';
 
 export interface NotifierOptions {
   store: MessageStore;
@@ -13,6 +14,8 @@ export interface NotifierOptions {
   reportingMta: string;
   templatesDir: string;
   timeZone: string;
+  /** The language of an SMS's confirmations (its account's, looked up when each is sent); English when absent. */
+  languageOf?: (sms: SmsMessage) => Language;
   retrySeconds: readonly number[];
   /** Reply-To of acceptance confirmations that cancels the SMS; none when absent. */
   cancelAddress?: (smsId: string) => string;
@@ -80,6 +83,7 @@ export class Notifier {
     try {
       const { to, where } = await this.sender.deliver({
         sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta, now: this.now(), timeZone: this.o.timeZone, cancelAddress: this.o.cancelAddress,
+        language: this.o.languageOf?.(m),
       });
       await this.o.store.confirmationSent(m.id, c.stage, where, this.now());
       this.o.log('confirmation-sent', { msgId: m.id, stage: c.stage, to, where });

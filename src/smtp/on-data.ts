@@ -34,7 +34,7 @@ export interface DataDeps {
   replies?: ReplyAddresses;
   cancel?: Cancel;
   /** Mails the answer to a preview; resolves with where it went. Without it a preview is answered in the SMTP reply only. */
-  sendPreview?: (report: PreviewReport, mail: { to: string; id: string; original: ParsedMail }) => Promise<string>;
+  sendPreview?: (report: PreviewReport, mail: { to: string; id: string; original: ParsedMail; account: string }) => Promise<string>;
   /** The opt-out list for an SMS whose sender is known (entries for one sender; src/policy/optout-scope.ts). */
   optedOut: OptOutCheck;
   /** Numbers resolved at RCPT time (see on-rcpt-to.ts). */
@@ -100,7 +100,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const draft = draftSms(input);
   if (draft instanceof SmtpError) return draft;
   if (rcpts.preview || draft.options.preview) {
-    return preview(previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }, deps.optedOut), mailId, parsed, from, deps);
+    return preview(previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }, deps.optedOut), mailId, parsed, from, account.name, deps);
   }
   const built = toSms(input, draft);
   if (built instanceof SmtpError) return built;
@@ -136,11 +136,11 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
 }
 
 /** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
-async function preview(report: PreviewReport, mailId: string, parsed: ParsedMail, to: string, deps: DataDeps): Promise<string | SmtpError> {
+async function preview(report: PreviewReport, mailId: string, parsed: ParsedMail, to: string, account: string, deps: DataDeps): Promise<string | SmtpError> {
   const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.units} characters${report.problem ? '; sent as it is, it would be refused' : ''}`;
   if (!to || !deps.sendPreview) return `2.0.0 preview only, nothing was sent: ${summary}`;
   try {
-    const where = await deps.sendPreview(report, { to, id: mailId, original: parsed });
+    const where = await deps.sendPreview(report, { to, id: mailId, original: parsed, account });
     deps.log('preview-sent', { mailId, to, where });
   } catch (e) {
     deps.log('preview-failed', { mailId, to, error: (e as Error).message });

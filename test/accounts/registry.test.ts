@@ -20,7 +20,7 @@ R.after.each(async (ctx) => { await rm(ctx.dir, { recursive: true, force: true }
 R('inherit :: an account without its own values gets the gateway-wide ones; its own win', () => {
   const a = new Accounts({ accounts: [ACME, BETA], inherit });
   assert.equal({ ...a.get('beta') }, {
-    name: 'beta', description: '', networks: ['192.0.2.0/24'], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6,
+    name: 'beta', description: '', networks: ['192.0.2.0/24'], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', language: 'en', maxSegments: 6,
     senderId: undefined, numericSender: undefined, allowedSenderIds: [], validityHours: undefined, duplicateDetection: false, duplicateWindowMinutes: 10,
     signaturePatterns: [], quietHours: undefined,
   });
@@ -62,6 +62,18 @@ R('inherit :: sending defaults come from options.* unless the account sets its o
     ['ACME', '+15005550006', ['ACME Bank'], 2, false, 30, ['^Gruß'], { from: '', to: '', days: [], dates: [], timeZones: [] }]);
 });
 
+R('language :: inherits notify.language, an account\'s own wins, and a user may switch it at run time', async ({ dir }) => {
+  const config = buildConfig({ notify: { language: 'de' }, accounts: [{ name: 'plain' }, { name: 'own', language: 'en' }] });
+  const settings = new SettingsStore({ file: join(dir, 'settings.json') });
+  await settings.open();
+  const a = new Accounts({ accounts: config.accounts, inherit: accountInheritance(config), settings });
+  assert.equal([a.get('plain')!.language, a.get('own')!.language], ['de', 'en']);
+  assert.is((await a.changeDefaults('own', { language: 'de' })).language, 'de');
+  assert.is((await a.changeDefaults('own', { language: null })).language, 'en', 'null: the configured value again');
+  assert.is(new Accounts({ accounts: [BETA], inherit }).get('beta')!.language, 'en', 'without notify.language: English');
+  assert.is(buildConfig({}).notify.language, 'en', 'the default stays English for existing deployments');
+});
+
 R('change :: the portal may switch the default sender ID only among those the configuration allows', async ({ dir }) => {
   const settings = new SettingsStore({ file: join(dir, 'settings.json') });
   await settings.open();
@@ -79,6 +91,7 @@ R('change :: the portal may switch the default sender ID only among those the co
 
 const BAD: Array<[string, Record<string, unknown>, RegExp]> = [
   ['a value the schema refuses, named with what is allowed', { notify: 'sometimes' }, /^notify: is "sometimes"; allowed: one of "none", "failure", "final", "all"$/],
+  ['a language there is no wording for', { language: 'fr' }, /^language: is "fr"; allowed: one of "en", "de"$/],
   ['more segments than the gateway allows', { maxSegments: 9 }, /maxSegments: is 9; allowed: at most text\.maxSegments \(6\)/],
   ['a key that is not a default option (networks are security, config only)', { networks: ['0.0.0.0/0'] }, /networks: cannot be changed at run time/],
   ['the sender ID allowlist (config only: the portal must not widen it)', { allowedSenderIds: ['*'] }, /allowedSenderIds: cannot be changed at run time/],

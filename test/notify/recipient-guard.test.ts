@@ -6,7 +6,7 @@ import { outboxFiles, waitFor, withBridge } from '../helpers/bridge.js';
 import { sampleSms } from './sample.js';
 
 const G = suite('notify recipient guard');
-const account = (addresses: string[]): Account => ({ name: 'acme', description: '', networks: [], addresses, timeZone: 'UTC', defaultCountry: 'DE', notify: 'final', maxSegments: 6, allowedSenderIds: [], duplicateDetection: false, duplicateWindowMinutes: 60, signaturePatterns: [] });
+const account = (addresses: string[]): Account => ({ name: 'acme', description: '', networks: [], addresses, timeZone: 'UTC', defaultCountry: 'DE', notify: 'final', language: 'en', maxSegments: 6, allowedSenderIds: [], duplicateDetection: false, duplicateWindowMinutes: 60, signaturePatterns: [] });
 
 const CASES: Array<[string, string, string[] | undefined, RegExp | undefined]> = [
   ['an address of the account :: sent', 'clerk@acme.test', ['@acme.test'], undefined],

@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { confirmationView, subjectFor } from '../../src/notify/format.js';
 import { LANGUAGES, wordingFor } from '../../src/notify/wording/index.js';
 import type { SmsMessage, SmsStatus, StatusEvent } from '../../src/store/types.js';
+import { compose } from './mime.js';
 import { historyTo, sampleSms, T } from './sample.js';
 
 /** What a clerk reads, per language and status: the sentences are the spec, so they are written out whole. */
@@ -182,5 +184,16 @@ W('subject :: no original subject :: just the outcome, in each language', () => 
   const sms = sampleSms({}, { subject: undefined });
   assert.equal([subjectFor(sms, 'delivered', wordingFor('en')), subjectFor(sms, 'delivered', wordingFor('de'))], ['SMS delivered to +4915112345678', 'SMS an +4915112345678 zugestellt']);
 });
+
+for (const language of LANGUAGES) {
+  W(`${language} :: the README's example confirmation is what the bridge writes`, async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = new RegExp(`<!-- example:confirmation-${language} -->\\n\`\`\`text\\n([\\s\\S]*?)\`\`\`\\n<!-- example:end -->`).exec(readme);
+    assert.ok(block, `the ${language} example is in the README`);
+    const sms = sampleSms({ text: 'Bitte begleichen Sie die Rechnung INV-4711 bis Freitag.', reference: 'INV-4711' }, { subject: 'Zahlungserinnerung' });
+    const { mail } = await compose(sms, 'delivered', { language, timeZone: BERLIN });
+    assert.fixture(`Subject: ${mail.subject}\n\n${mail.text}`, block[1]);
+  });
+}
 
 W.run();

@@ -9,7 +9,7 @@ import { Policy, type Reservation } from '../../src/policy/policy.js';
 import { SmtpError } from '../../src/smtp/errors.js';
 import { RecentSends } from '../../src/store/recent.js';
 
-const ACME: Account = { name: 'acme', description: '', networks: [], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6, allowedSenderIds: [], duplicateDetection: false, duplicateWindowMinutes: 60, signaturePatterns: [] };
+const ACME: Account = { name: 'acme', description: '', networks: [], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', language: 'en', maxSegments: 6, allowedSenderIds: [], duplicateDetection: false, duplicateWindowMinutes: 60, signaturePatterns: [] };
 const mobile = (n: number) => ({ e164: `+4915100000${String(n).padStart(3, '0')}`, country: 'DE', type: 'MOBILE' as const });
 
 /** The store's counts of the last hour (the real index behind the store's sentTo), without a store. */

@@ -14,7 +14,7 @@ import { SmtpError } from '../../src/smtp/errors.js';
 import type { JournalStore } from '../../src/store/journal-store.js';
 import { openStore, sms, T0 } from '../helpers/store.js';
 
-const ACME: Account = { name: 'acme', description: '', networks: [], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', maxSegments: 6, allowedSenderIds: [], duplicateDetection: false, duplicateWindowMinutes: 60, signaturePatterns: [] };
+const ACME: Account = { name: 'acme', description: '', networks: [], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', language: 'en', maxSegments: 6, allowedSenderIds: [], duplicateDetection: false, duplicateWindowMinutes: 60, signaturePatterns: [] };
 const mobile = (n: number) => ({ e164: `+4915100000${String(n).padStart(3, '0')}`, country: 'DE', type: 'MOBILE' as const });
 const brake = { pausedReason: () => undefined, accepted: () => undefined, outcome: () => undefined, sweep: () => undefined } as unknown as Brake;
 
