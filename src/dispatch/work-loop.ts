@@ -14,10 +14,24 @@ export interface WorkLoopOptions<T> {
   onError: (job: T, e: Error) => void;
   /** Extra work on every wake-up (e.g. sweeping timeouts). */
   onTick?: () => void;
+  /** Epoch ms; injected by tests. */
+  now?: () => number;
 }
+
+/** Longest wait before a job that keeps failing is run again. */
+export const MAX_COOL_MS = 60_000;
 
 export class WorkLoop<T> {
   private readonly busy = new Set<string>();
+  /**
+   * Jobs whose last run failed, not started again before `until` (tickMs,
+   * doubling with each failure up to MAX_COOL_MS). Without it a job that
+   * fails at once (a throw before its first await) spun the loop: its
+   * rejection ends in done(), which wakes the loop in the same chain of
+   * microtasks, which starts the same job again, and the event loop never
+   * turned again (no SMTP answer, no timer) while it kept failing.
+   */
+  private readonly cooling = new Map<string, { until: number; failures: number }>();
   private timer?: NodeJS.Timeout;
   private running = false;
   private drained?: () => void;
@@ -37,13 +51,19 @@ export class WorkLoop<T> {
   wake(): void {
     if (!this.running) return;
     if (this.busy.size < this.o.concurrency) {
-      for (const job of this.o.next(this.o.concurrency)) {
+      const now = this.now();
+      // Cooling jobs are asked for too, so that a few failing ones at the head of the queue cannot keep the others waiting.
+      for (const job of this.o.next(this.o.concurrency + this.coolingAt(now))) {
         if (this.busy.size >= this.o.concurrency) break;
         const k = this.o.key(job);
-        if (this.busy.has(k)) continue;
+        if (this.busy.has(k) || (this.cooling.get(k)?.until ?? 0) > now) continue;
         this.busy.add(k);
-        void this.o.run(job)
-          .catch((e: Error) => this.o.onError(job, e))
+        // A run that throws before returning its promise is a failure like a rejection.
+        void new Promise<void>((resolve) => resolve(this.o.run(job)))
+          .then(() => this.cooling.delete(k), (e: Error) => {
+            this.cool(k);
+            this.o.onError(job, e);
+          })
           .finally(() => this.done(k));
       }
     }
@@ -73,6 +93,26 @@ export class WorkLoop<T> {
       this.drained = resolve;
       setTimeout(resolve, timeoutMs).unref();
     });
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
+  private cool(k: string): void {
+    const failures = (this.cooling.get(k)?.failures ?? 0) + 1;
+    const wait = Math.min(MAX_COOL_MS, this.o.tickMs * 2 ** (failures - 1));
+    this.cooling.set(k, { until: this.now() + wait, failures });
+  }
+
+  /** How many jobs are cooling at `now`; forgets those whose wait ended long ago (jobs that are gone). */
+  private coolingAt(now: number): number {
+    let n = 0;
+    for (const [k, c] of this.cooling) {
+      if (c.until > now) n++;
+      else if (now - c.until > MAX_COOL_MS) this.cooling.delete(k);
+    }
+    return n;
   }
 
   private done(k: string): void {

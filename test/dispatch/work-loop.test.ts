@@ -65,6 +65,68 @@ W('errors :: a failing job is reported and the loop goes on', async () => {
   assert.is(calls, 2);
 });
 
+W('errors :: a job failing at once waits before it runs again (doubling from tickMs), and the jobs behind it go meanwhile', async () => {
+  const runs: string[] = [];
+  let finishB = () => undefined as unknown;
+  const loop = new WorkLoop<string>({
+    concurrency: 1, tickMs: 1000, now: () => 1_000_000,
+    next: (limit) => ['a', 'b'].slice(0, limit),
+    key: (j) => j,
+    run: (j) => {
+      runs.push(j);
+      // 'a' fails before any await; bounded so that without the wait the test ends (failing) instead of spinning for ever.
+      if (j === 'a' && runs.length < 1000) throw new Error('boom');
+      return new Promise<void>((resolve) => (finishB = resolve)); // 'b' keeps the one place busy until the end
+    },
+    onError: () => undefined,
+  });
+  loop.start();
+  await new Promise((r) => setImmediate(r)); // the event loop turns: nothing spun
+  assert.equal(runs, ['a', 'b'], 'a failed once and cooled; b, behind it, took the place');
+  const stopped = loop.stop(1000);
+  finishB();
+  await stopped;
+});
+
+W('errors :: the wait before a failing job runs again doubles with each failure, up to a minute; a success starts it afresh', async () => {
+  let now = 1_000_000;
+  let calls = 0;
+  let succeedOnce = false;
+  const loop = new WorkLoop<string>({
+    concurrency: 1, tickMs: 1000, now: () => now, next: () => ['a'], key: (j) => j,
+    run: async () => {
+      calls++;
+      if (!succeedOnce) throw new Error('boom');
+      succeedOnce = false; // still due: it runs again at once, and fails from then on
+    },
+    onError: () => undefined,
+  });
+  loop.start();
+  const settle = () => new Promise((r) => setImmediate(r));
+  await settle();
+  /** How long (in steps of 500 ms) until the job runs again. */
+  const nextWait = async () => {
+    const before = calls;
+    let waited = 0;
+    while (calls === before && waited < 120_000) {
+      now += 500;
+      waited += 500;
+      loop.wake();
+      await settle();
+    }
+    return waited;
+  };
+  const waits: number[] = [];
+  for (let i = 0; i < 8; i++) waits.push(await nextWait());
+  assert.equal(waits, [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+  succeedOnce = true;
+  const before = calls;
+  await nextWait();
+  assert.is(calls, before + 2, 'the success, then at once the next (failing) run');
+  assert.is(await nextWait(), 1000, 'the wait starts afresh after a success');
+  await loop.stop(1000);
+});
+
 W('retry :: schedule per attempt, the last entry repeats', () => {
   const s = [5, 30, 120];
   assert.equal([1, 2, 3, 4, 9].map((a) => retryDelaySeconds(a, s)), [5, 30, 120, 120, 120]);
