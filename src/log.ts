@@ -9,6 +9,7 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'confirmation-retry': 'warn',
   'sms-retry': 'warn',
   'sms-possible-duplicate': 'warn',
+  'sms-message-id-reused': 'warn',
   'breaker-open': 'warn',
   'connector-gone': 'warn',
   'data-error': 'error',

@@ -102,7 +102,7 @@ export const configSchema = {
     store: obj('Durable storage of messages.', {
       dir: str('data', 'Folder of the journal, the state snapshot and the archive (relative to the working directory).'),
       journalSegmentBytes: int(64 * 1024 * 1024, 'Size at which the journal is rolled over into a new segment and the state is compacted.', 4096, 2 ** 31 - 1),
-      duplicateWindowHours: int(72, 'How long a (Message-ID, recipient) pair is remembered, so that a mail server retrying after a lost reply does not send the SMS twice.', 1, 24 * 365),
+      duplicateWindowHours: int(72, 'How long a mail\'s duplicate key (Message-ID, recipient, text and options as written) and a REST request\'s Idempotency-Key are remembered, so that a mail server or program retrying after a lost reply does not send the SMS twice.', 1, 24 * 365),
     }),
     dispatch: obj('Sending queued SMS to the connectors.', {
       concurrency: int(50, 'SMS handed to connectors at the same time.', 1, 10000),

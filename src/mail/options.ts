@@ -199,6 +199,24 @@ export function parseSmsOptions(input: OptionInput): OptionResult {
   return { options: options as SmsOptions, subject: fromTags.subject };
 }
 
+/**
+ * The sending options exactly as the mail wrote them, one per line: the
+ * X-SMS-* headers as they came and the subject's tags, before any value is
+ * read. A retry of the same mail repeats them word for word, whatever a
+ * relative time in them ("[AT:morgen 09:00]") resolves to by then, and
+ * whatever the account's defaults have become; a mail's duplicate key is
+ * made of them (to-sms.ts), not of the options as read.
+ */
+export function writtenOptions(headers: ReadonlyMap<string, string>, subject = ''): string {
+  const lines: string[] = [];
+  for (const lower of HEADERS.keys()) {
+    const v = headers.get(lower);
+    if (v !== undefined) lines.push(`${lower}: ${v}`);
+  }
+  for (const t of extractTags(subject, (key) => TAGS.has(key)).tags) lines.push(`[${t.key.toUpperCase()}:${t.value ?? ''}]`);
+  return lines.join('\n');
+}
+
 const ESCAPES: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
 const MAX_SHOWN = 80;
 

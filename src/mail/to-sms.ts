@@ -3,7 +3,7 @@ import { describeHold } from '../dispatch/quiet-hours.js';
 import { SmtpError } from '../smtp/errors.js';
 import type { ContentKey, DsnRequest, NotifyLevel, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
 import { draftProblem, draftSms, type Draft, type DraftInput } from './draft.js';
-import type { SmsOptions } from './options.js';
+import { writtenOptions, type SmsOptions } from './options.js';
 import { basicPolicy, planRecipient, type RecipientPlan, type SendingPolicy } from './recipient-plan.js';
 
 export { senderPatterns } from './draft.js';
@@ -32,8 +32,10 @@ export interface ToSmsInput extends DraftInput {
 
 export interface SmsBatch {
   messages: SmsMessage[];
-  /** Duplicate-detection key per message (Message-ID + recipient), when the mail has a Message-ID. */
+  /** Duplicate-detection key per message (Message-ID, recipient and what the mail says: dedupKey), when the mail has a Message-ID. */
   dedupKeys: Array<string | undefined>;
+  /** What the mail says (mailFingerprint), when it has a Message-ID: a Message-ID seen before with another one was reused. */
+  fingerprint?: string;
   /** Content key per message, when duplicate detection by content is on. */
   contentKeys: Array<ContentKey | undefined>;
   /** How a message is stored when it duplicates an earlier one by content. */
@@ -56,11 +58,13 @@ export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError 
   const { options } = draft;
   const duplicates = options.duplicateDetection ?? policy.duplicates.enabled;
   const sender = (input.envelopeFrom || input.parsed.fromAddress || '').toLowerCase();
-  const batch: SmsBatch = { messages: [], dedupKeys: [], contentKeys: [], markDuplicate: (m, of) => markDuplicate(m, of, input) };
+  const { messageId, headers, subject } = input.parsed;
+  const fingerprint = messageId ? mailFingerprint(draft.sms.text, writtenOptions(headers, subject)) : undefined;
+  const batch: SmsBatch = { messages: [], dedupKeys: [], contentKeys: [], markDuplicate: (m, of) => markDuplicate(m, of, input), fingerprint };
   for (const [r, plan] of plans) {
     const m = message(input, draft, r, plan, batch.messages.length + 1);
     batch.messages.push(m);
-    batch.dedupKeys.push(input.parsed.messageId ? dedupKey(input.account, input.parsed.messageId, r.e164) : undefined);
+    batch.dedupKeys.push(messageId && fingerprint ? dedupKey(input.account, messageId, r.e164, fingerprint) : undefined);
     batch.contentKeys.push(duplicates ? { key: contentKey(input.account, sender, r.e164, m.text), windowMinutes: policy.duplicates.windowMinutes } : undefined);
   }
   return batch;
@@ -158,9 +162,39 @@ function dsnOf(env: ToSmsInput['dsn'], rcpt: EnvelopeRecipient['dsn']): DsnReque
   };
 }
 
-/** A mail server retrying after a lost reply sends the same Message-ID to the same recipient again. */
-export function dedupKey(account: string, messageId: string, e164: string): string {
-  return shortDigest(`${account}\n${messageId.trim().toLowerCase()}\n${e164}`);
+/**
+ * A mail server retrying after a lost reply sends the same mail again: the
+ * same Message-ID to the same number, saying the same (`fingerprint`, see
+ * mailFingerprint). A Message-ID alone is not enough: ERPs reuse them (a
+ * fixed value, a timestamp to the second), and a new text under an old id
+ * must be a new SMS, not a "retry" dropped unseen. Without a fingerprint
+ * (the bridge's own answers to a STOP, keyed by what they answer) the key
+ * is the id and the number.
+ */
+export function dedupKey(account: string, messageId: string, e164: string, fingerprint?: string): string {
+  return shortDigest(`${idKeyText(account, messageId)}\n${e164}${fingerprint ? `\n${fingerprint}` : ''}`);
+}
+
+/** The key of an id (a Message-ID, an Idempotency-Key) within an account: case and surrounding blanks do not count. */
+export function idKey(account: string, id: string): string {
+  return shortDigest(idKeyText(account, id));
+}
+
+const idKeyText = (account: string, id: string) => `${account}\n${id.trim().toLowerCase()}`;
+
+/**
+ * What a mail says, as a retry repeats it: the SMS text as it goes out and
+ * the sending options as written (options.ts writtenOptions: the headers
+ * and tags word for word, so a relative send time like [AT:morgen 09:00]
+ * matches however it resolves on the day of the retry, and so does an
+ * option left to the account's default). Not in it: the sender address, the
+ * subject beyond its tags, the time the mail came, anything resolved from
+ * the options. So the same text and options to the same number under the
+ * same Message-ID are one SMS; another text, sender ID, send time (as
+ * written), reference or any other option under it are another.
+ */
+export function mailFingerprint(text: string, written: string): string {
+  return shortDigest(`${text.length}:${text}\n${written}`);
 }
 
 /** Duplicate detection by content: the same text from the same sender address to the same number. */
@@ -175,6 +209,6 @@ export function contentKey(account: string, sender: string, e164: string, text: 
  * key the store remembers over its duplicate window (100,000 keys for a
  * month-end run). The copy through latin1 costs well under a microsecond.
  */
-function shortDigest(data: string): string {
+export function shortDigest(data: string): string {
   return Buffer.from(createHash('sha256').update(data).digest('base64url').slice(0, 22), 'latin1').toString('latin1');
 }

@@ -17,6 +17,7 @@ import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../stor
 import { cancelByReply, type Cancel } from './cancel-reply.js';
 import { controlAddress, type ControlAddress } from './control-address.js';
 import { errors, replyText, SmtpError } from './errors.js';
+import type { MessageIdReuse } from './message-id-reuse.js';
 import type { ResolvedRecipients } from './on-rcpt-to.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
@@ -39,6 +40,8 @@ export interface DataDeps {
   optedOut: OptOutCheck;
   /** Numbers resolved at RCPT time (see on-rcpt-to.ts). */
   resolved?: ResolvedRecipients;
+  /** Warns when a Message-ID comes back with other content. */
+  messageIds?: MessageIdReuse;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -109,6 +112,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (screened instanceof SmtpError) return screened;
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
   if (outcome instanceof SmtpError) return outcome;
+  if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });
   return stored(mailId, screened, outcome, { session, deps, started });
 }
 

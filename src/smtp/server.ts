@@ -5,6 +5,7 @@ import type { Users } from '../accounts/users.js';
 import type { Policy } from '../policy/policy.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { limitBadCommands } from './bad-commands.js';
+import { MessageIdReuse } from './message-id-reuse.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { installEnhancedCodeAdapter } from './enhanced-codes.js';
 import { greetTrustedAtOnce } from './greeting.js';
@@ -57,6 +58,8 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     plaintextAuthNetworks: smtp.auth.plaintextNetworks, disabled, log: deps.log,
   });
   const resolved = new WeakMap<SMTPServerAddress, { e164: string; country?: string }>();
+  // One for both ports: an id reused on the other port is reused all the same.
+  const messageIds = new MessageIdReuse({ ttlMs: deps.config.store.duplicateWindowHours * 3600_000, now: () => deps.now().getTime(), log: deps.log });
   const a = smtp.auth;
   const throttle = new AuthThrottle({
     baseDelayMs: a.failureDelayMs, maxDelayMs: a.maxFailureDelayMs, maxFailuresPerIp: a.maxFailuresPerIp,
@@ -86,7 +89,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     onAuth: answerUnplanned('AUTH', deps.log, onAuth({ users: deps.users, accounts: deps.accounts, throttle, maxFailuresPerSession: a.maxFailuresPerSession, now: deps.now, log: deps.log })),
     onMailFrom: answerUnplanned('MAIL', deps.log, onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, log: deps.log })),
     onRcptTo: answerUnplanned('RCPT', deps.log, onRcptTo({ ...smtp, replies: deps.replies, policy: deps.policy, log: deps.log, resolved })),
-    onData: onData({ ...deps, resolved }),
+    onData: onData({ ...deps, resolved, messageIds }),
   });
   const servers = [new SMTPServer(options(false))];
   if (smtp.tls.implicit && deps.tls) servers.push(new SMTPServer(options(true)));

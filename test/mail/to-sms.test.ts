@@ -47,7 +47,8 @@ T('recipients :: the same number twice gets one SMS; ids are <mailId>.<n>', () =
     { address: '+4915112345679@sms.localhost', e164: '+4915112345679' },
   ] })));
   assert.equal(b.messages.map((m) => [m.id, m.to]), [['MAIL1.1', '+4915112345678'], ['MAIL1.2', '+4915112345679']]);
-  assert.equal(b.dedupKeys, [dedupKey('default', '<m1@acme.test>', '+4915112345678'), dedupKey('default', '<m1@acme.test>', '+4915112345679')]);
+  const fp = b.fingerprint!;
+  assert.equal(b.dedupKeys, [dedupKey('default', '<m1@acme.test>', '+4915112345678', fp), dedupKey('default', '<m1@acme.test>', '+4915112345679', fp)]);
 });
 
 T('dedup :: no Message-ID, no key; the key ignores case and surrounding space of the id', () => {
@@ -55,6 +56,35 @@ T('dedup :: no Message-ID, no key; the key ignores case and surrounding space of
   assert.is(dedupKey('a', ' <X@Y> ', '+49'), dedupKey('a', '<x@y>', '+49'));
   assert.is.not(dedupKey('a', '<x@y>', '+49'), dedupKey('b', '<x@y>', '+49'));
 });
+
+/** The key of a mail (one recipient) as toSms makes it. */
+const keyOf = (text: string, over: Partial<ToSmsInput> = {}, mail: Partial<ParsedMail> = {}) => batch(toSms(input(text, over, mail))).dedupKeys[0];
+const sent = { subject: '[AT:morgen 09:00] [REF:INV-1] Mahnung', headers: new Map([['x-sms-validity', '48h']]) };
+
+// What a retry of the same mail repeats is one SMS; anything else it says makes another (to-sms.ts mailFingerprint).
+const SAME_MAIL: Array<[string, Partial<ToSmsInput>, Partial<ParsedMail>]> = [
+  ['a day later, when [AT:morgen 09:00] is another day', { now: new Date(NOW.getTime() + 86_400_000) }, sent],
+  ['from another sender address', { envelopeFrom: 'other@acme.test' }, { ...sent, fromAddress: 'other@acme.test' }],
+  ['another subject beside the same tags', {}, { ...sent, subject: '[AT:morgen 09:00] [REF:INV-1] Zweite Mahnung' }],
+  ['the Message-ID in other case', {}, { ...sent, messageId: '<M1@ACME.TEST>' }],
+];
+for (const [name, over, mail] of SAME_MAIL) {
+  T(`dedup :: the same mail ${name} :: the same key`, () => {
+    assert.is(keyOf('Bitte zahlen.', over, mail), keyOf('Bitte zahlen.', {}, sent));
+  });
+}
+const OTHER_MAIL: Array<[string, string, Partial<ParsedMail>]> = [
+  ['another text', 'Bitte zahlen!', sent],
+  ['another send time as written', 'Bitte zahlen.', { ...sent, subject: '[AT:morgen 10:00] [REF:INV-1] Mahnung' }],
+  ['another reference', 'Bitte zahlen.', { ...sent, subject: '[AT:morgen 09:00] [REF:INV-2] Mahnung' }],
+  ['another header option', 'Bitte zahlen.', { ...sent, headers: new Map([['x-sms-validity', '24h']]) }],
+  ['an option more', 'Bitte zahlen.', { ...sent, headers: new Map([['x-sms-validity', '48h'], ['x-sms-flash', 'yes']]) }],
+];
+for (const [name, text, mail] of OTHER_MAIL) {
+  T(`dedup :: the same Message-ID with ${name} :: another key (a new SMS)`, () => {
+    assert.is.not(keyOf(text, {}, mail), keyOf('Bitte zahlen.', {}, sent));
+  });
+}
 
 T('dsn :: NOTIFY, ORCPT, RET and ENVID are kept per recipient', () => {
   const b = batch(toSms(input('Hallo', {
