@@ -7,6 +7,7 @@ import type { SmsMessage } from '../store/types.js';
 import type { Principal } from './auth.js';
 import { login, maySee, type ApiContext } from './context.js';
 import { exportMessages, findMessage, searchMessages } from './history/search.js';
+import { IdempotencyKeys } from './idempotency.js';
 import { addDays, localDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
 import { previewSms, submitSms, type SubmitBody } from './submit.js';
@@ -38,6 +39,8 @@ const submitBody = {
 /** The JSON API under /api/v1; every route's schema is also its OpenAPI description. */
 export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { deps } = ctx;
+  const idempotency = new IdempotencyKeys({ ttlMs: deps.config.store.duplicateWindowHours * 3600_000, now: () => deps.now().getTime() });
+  const submitDeps = { ...deps, idempotency };
   app.addSchema({
     $id: 'refusal', type: 'object', required: ['name', 'temporary', 'code', 'enhanced', 'text'],
     description: 'A refusal, the same in a submit\'s problem and in a preview',
@@ -87,23 +90,31 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       description: 'A request is taken whole or not at all. When numbers are refused (invalid, opted out of every sender or of this SMS\'s sender, not allowed, sender ID, quiet hours, over a limit) '
         + 'the problem\'s recipients lists a refusal per number (to, name, temporary, code, enhanced, text); the title is the refusals\' name when they share one, '
         + 'else RecipientsRefused, or TryAgainLater when every refusal is temporary (then 503, else 422).',
-      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, description: 'A retry with the same key sends nothing again and answers with the first ids' } } },
+      headers: {
+        type: 'object',
+        properties: {
+          'idempotency-key': {
+            type: 'string', minLength: 1, maxLength: 200,
+            description: 'A retry with the same key and the same body sends nothing again and is answered as the first request was (201, its mailId and messages as they are now, '
+              + 'header Idempotent-Replayed: true); the same key with another body is refused (422 IdempotencyKeyReused, nothing stored); while the first request is '
+              + 'still being handled, 409 IdempotencyKeyInUse. Keys are remembered for store.duplicateWindowHours (72 h)',
+          },
+        },
+      },
       body: submitBody,
-      response: { 400: problem, 401: problem, 403: problem, 422: problem, 503: problem },
+      response: { 400: problem, 401: problem, 403: problem, 409: problem, 422: problem, 503: problem },
     },
   }, async (req, reply) => {
     const principal = who(req, { change: true });
-    const out = await submitSms(deps, principal, req.body, { ip: req.ip, idempotencyKey: req.headers['idempotency-key'] }).catch((e: unknown) => {
+    const out = await submitSms(submitDeps, principal, req.body, { ip: req.ip, idempotencyKey: req.headers['idempotency-key'] }).catch((e: unknown) => {
       // Like a refused mail: logged with its reason, counted in mail2sms_refused_total{stage="api"}.
       if (e instanceof Problem) deps.log('api-refused', { user: principal.name, error: e.title, status: e.status, reason: e.detail });
       throw e;
     });
-    if (out.stored.length === 1) reply.header('location', `/api/v1/messages/${out.stored[0].id}`);
-    return reply.status(out.stored.length ? 201 : 200).send({
-      mailId: out.mailId,
-      messages: out.stored.map(messageView),
-      duplicates: out.duplicates,
-    });
+    const messages = out.replayOf ? await originals(ctx, out.replayOf) : out.stored;
+    if (out.replayOf) reply.header('idempotent-replayed', 'true');
+    if (messages.length === 1) reply.header('location', `/api/v1/messages/${messages[0].id}`);
+    return reply.status(messages.length ? 201 : 200).send({ mailId: out.mailId, messages: messages.map(messageView), duplicates: out.duplicates });
   });
 
   app.post<{ Body: SubmitBody }>('/messages/preview', {
@@ -216,6 +227,12 @@ export function statsFor(ctx: ApiContext, p: { role: string; account: string }, 
   if (from > to) throw new Problem(400, 'BadRequest', `from (${from}) is after to (${to})`);
   if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw new Problem(400, 'BadRequest', 'at most 366 days at once');
   return ctx.stats.stats({ from, to, account: p.role === 'admin' ? q.account || undefined : p.account });
+}
+
+/** The SMS of the first request, for its replay: as they are now (live, or archived since). */
+async function originals(ctx: ApiContext, ids: string[]): Promise<SmsMessage[]> {
+  const found = await Promise.all(ids.map((id) => findMessage(ctx.deps.store, id, ctx.lagDays)));
+  return found.filter((m): m is SmsMessage => m !== undefined);
 }
 
 async function* csvStream(messages: AsyncIterable<Parameters<typeof csvRow>[0]>): AsyncGenerator<string> {

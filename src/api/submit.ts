@@ -15,8 +15,9 @@ import type { Policy } from '../policy/policy.js';
 import { parseRecipientNumber } from '../sms/number.js';
 import type { NumberType } from '../sms/types.js';
 import { errors, SmtpError } from '../smtp/errors.js';
-import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
+import { requestFingerprint, type IdempotencyKeys } from './idempotency.js';
 import { fromSmtpError, Problem, recipientsProblem, refusalOf, type Refusal } from './problems.js';
 
 /** The body of POST /api/v1/messages: the text, the numbers, and the sending options of the X-SMS-* headers. */
@@ -65,12 +66,16 @@ export interface SubmitDeps {
   now: () => Date;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
   log: LogFn;
+  /** Idempotency-Keys in memory (a key reused with another body, a request still being handled); without it only the store's keys count. */
+  idempotency?: IdempotencyKeys;
 }
 
 export interface SubmitOutcome {
   mailId: string;
   stored: SmsMessage[];
   duplicates: Array<{ to: string; of: string }>;
+  /** A replay (the same Idempotency-Key and body again): the ids of the first request's SMS, and nothing stored now. */
+  replayOf?: string[];
 }
 
 /** What a submit and a preview share: the caller's account, the numbers and options checked, the text analysed. */
@@ -133,38 +138,75 @@ function checkPolicy(deps: SubmitDeps, account: Account, recipients: Prepared['r
 /**
  * An SMS from the REST API: the same options parser, the same SMS rules
  * (buildSms), the same store and confirmations as a mail; only the way in
- * differs. Refusals are Problems carrying the sentence a mail would get.
+ * differs. Refusals are Problems carrying the sentence a mail would get. A
+ * request under an Idempotency-Key already taken with the same body is a
+ * replay (idempotency.ts), answered before the limits are asked: the first
+ * request passed them, and its answer is due whatever they say now.
  */
 export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBody, client: { ip: string; idempotencyKey?: string }): Promise<SubmitOutcome> {
   const started = performance.now();
-  const { account, recipients, now, draft, text, policy } = prepare(deps, who, body);
+  const prepared = prepare(deps, who, body);
+  const key = client.idempotencyKey;
+  const once = key === undefined ? undefined : { key, fingerprint: requestFingerprint(body) };
+  const claim = once && deps.idempotency?.claim(prepared.account.name, once.key, once.fingerprint);
+  if (claim?.replay) return { mailId: claim.replay.mailId, stored: [], duplicates: [], replayOf: claim.replay.ids };
+  try {
+    const out = await submitNew(deps, who, prepared, { body, ip: client.ip, once, started });
+    claim?.settle({ mailId: out.mailId, ids: out.replayOf ?? out.stored.map((m) => m.id) });
+    return out;
+  } catch (e) {
+    claim?.release();
+    throw e;
+  }
+}
+
+interface Request {
+  body: SubmitBody;
+  ip: string;
+  /** The Idempotency-Key and the body's fingerprint, when the request has a key. */
+  once?: { key: string; fingerprint: string };
+  started: number;
+}
+
+async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, req: Request): Promise<SubmitOutcome> {
+  const { account, recipients, now, draft, text, policy } = prepared;
+  const { body, once } = req;
   checkPolicy(deps, account, recipients);
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
     // No mail: only what the SMS and its confirmations need. The options come from the fields, parsed above.
     parsed: { headers: new Map(), references: [], attachments: 0, text: body.text },
     envelopeFrom: body.confirmTo ?? '', recipients, mailId, account: account.name, now,
-    remoteAddress: client.ip,
+    remoteAddress: req.ip,
     options: { ...deps.config.options, timeZone: account.timeZone },
     text, notify: account.notify, policy, wantsConfirmation: deps.wantsConfirmation,
   };
   const batch = buildBatch(deps, input, draft, policy);
   for (const m of batch.messages) m.mail.apiUser = who.name;
-  // A retried request (the same Idempotency-Key) is what a mail server's retry with the same Message-ID is.
-  batch.dedupKeys = batch.messages.map((m) => (client.idempotencyKey ? dedupKey(account.name, `api:${client.idempotencyKey}`, m.to) : undefined));
+  // A retried request (the same Idempotency-Key and body) is what a mail server's retry of the same mail is: the key, the number, what it says.
+  batch.dedupKeys = batch.messages.map((m) => (once ? dedupKey(account.name, `api:${once.key}`, m.to, once.fingerprint) : undefined));
   const outcome = await admit(deps, account, batch, { mailId, via: 'api' });
   if (outcome instanceof SmtpError) throw fromSmtpError(outcome);
-  const acceptMs = Math.round(performance.now() - started);
+  for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, via: 'api' });
+  // Every SMS stored already under its key: a replay the memory of keys had forgotten (a restart).
+  if (once && !outcome.stored.length && outcome.duplicates.length) {
+    const ids = outcome.duplicates.map((d) => d.of);
+    return { mailId: ids[0]!.replace(/\.\d+$/, ''), stored: [], duplicates: [], replayOf: ids };
+  }
+  return accepted(deps, batch, outcome, { mailId, who, ip: req.ip, acceptMs: Math.round(performance.now() - req.started) });
+}
+
+/** The outcome of a request that stored SMS, logged as a mail's is. */
+function accepted(deps: SubmitDeps, batch: SmsBatch, outcome: AcceptOutcome, o: { mailId: string; who: Principal; ip: string; acceptMs: number }): SubmitOutcome {
   // As stored: a repeat by content (duplicate detection) is stored cancelled, not as built.
   const stored = batch.messages.filter((m) => outcome.stored.includes(m.id)).map((m) => deps.store.get(m.id) ?? m);
   stored.forEach((m, i) => deps.log('sms-accepted', {
-    msgId: m.id, via: 'api', user: who.name, ip: client.ip, account: m.account, to: m.to, segments: m.segments, encoding: m.encoding,
-    sender: m.sender, notBefore: m.notBefore, ...(i === 0 ? { acceptMs } : {}),
+    msgId: m.id, via: 'api', user: o.who.name, ip: o.ip, account: m.account, to: m.to, segments: m.segments, encoding: m.encoding,
+    sender: m.sender, notBefore: m.notBefore, ...(i === 0 ? { acceptMs: o.acceptMs } : {}),
   }));
-  for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, via: 'api' });
   for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, via: 'api' });
   const toOf = new Map(batch.messages.map((m) => [m.id, m.to]));
-  return { mailId, stored, duplicates: outcome.duplicates.map((d) => ({ to: toOf.get(d.id)!, of: d.of })) };
+  return { mailId: o.mailId, stored, duplicates: outcome.duplicates.map((d) => ({ to: toOf.get(d.id)!, of: d.of })) };
 }
 
 /**

@@ -79,18 +79,6 @@ A('submit :: bad numbers named, unknown fields refused, a text too long refused 
   assert.match(long.body.detail, /the text would take 2 SMS segments, at most 1 are allowed/);
 });
 
-A('submit :: an Idempotency-Key retried sends nothing again and answers with the first id', async ({ b, lead }) => {
-  const body = { to: '+4915112345601', text: 'Nur einmal.' };
-  const headers = { 'idempotency-key': 'erp-42' };
-  const first = await call(b, 'POST', '/api/v1/messages', { auth: lead, body, headers });
-  const second = await call(b, 'POST', '/api/v1/messages', { auth: lead, body, headers });
-  assert.is(first.status, 201);
-  assert.is(second.status, 200);
-  assert.equal(second.body.duplicates, [{ to: '+4915112345601', of: first.body.messages[0].id }]);
-  await delivered(b, lead, first.body.messages[0].id);
-  assert.is(b.sim.sent.filter((s) => s.to === '+4915112345601').length, 1);
-});
-
 A('submit :: confirmTo must be an address of the account; with it, the confirmation is mailed like for a mail', async ({ b, lead }) => {
   const bad = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345602', text: 'x', confirmTo: 'boss@evil.test' } });
   assert.is(bad.status, 422);
