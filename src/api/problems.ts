@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { SmtpError } from '../smtp/errors.js';
+import type { ErrorName, SmtpError } from '../smtp/errors.js';
 
 /**
  * An error answered as RFC 9457 problem details (application/problem+json):
@@ -18,10 +18,27 @@ export class Problem extends Error {
   }
 }
 
-/** SMTP refusals keep their sentence and name: the API and a clerk's mail client say the same. */
-export function fromSmtpError(e: SmtpError, extra: Record<string, unknown> = {}): Problem {
-  const status = e.temporary ? 503 : 422;
-  return new Problem(status, e.errorName, e.text, { smtp: `${e.responseCode} ${e.enhancedCode}`, ...extra });
+/**
+ * SMTP refusals keep their sentence and name: the API and a clerk's mail
+ * client say the same. `detail`: the API's own sentence, where a mail's
+ * would not fit a request.
+ */
+export function fromSmtpError(e: SmtpError, extra: Record<string, unknown> = {}, detail = e.text): Problem {
+  return new Problem(mayPassLater(e) ? 503 : 422, e.errorName, detail, { smtp: `${e.responseCode} ${e.enhancedCode}`, ...extra });
+}
+
+/**
+ * Refusals temporary for a mail (4xx) that the same request meets again
+ * however often it comes. A 452 to the 101st RCPT tells a mail server to
+ * send the rest in another transaction, which it does by itself; a request
+ * with 101 numbers sent again is refused again, and a 503 would have a
+ * program retry it for ever.
+ */
+const FINAL_FOR_A_REQUEST: ReadonlySet<ErrorName> = new Set<ErrorName>(['TooManyRecipients']);
+
+/** Whether the same request may pass later (503, `temporary`), or is refused again until it changes (422). */
+export function mayPassLater(e: SmtpError): boolean {
+  return e.temporary && !FINAL_FOR_A_REQUEST.has(e.errorName as ErrorName);
 }
 
 /**
@@ -40,7 +57,7 @@ export interface Refusal {
 }
 
 export function refusalOf(e: SmtpError, to?: string): Refusal {
-  return { ...(to !== undefined ? { to } : {}), name: e.errorName, temporary: e.temporary, code: e.responseCode, enhanced: e.enhancedCode, text: e.text };
+  return { ...(to !== undefined ? { to } : {}), name: e.errorName, temporary: mayPassLater(e), code: e.responseCode, enhanced: e.enhancedCode, text: e.text };
 }
 
 /**
@@ -54,7 +71,7 @@ export function refusalOf(e: SmtpError, to?: string): Refusal {
 export function recipientsProblem(refused: ReadonlyArray<{ to: string; error: SmtpError }>): Problem {
   const recipients = refused.map((r) => refusalOf(r.error, r.to));
   if (refused.length === 1) return fromSmtpError(refused[0]!.error, { recipients });
-  const temporary = refused.every((r) => r.error.temporary);
+  const temporary = refused.every((r) => mayPassLater(r.error));
   const names = new Set(recipients.map((r) => r.name));
   const title = names.size === 1 ? recipients[0]!.name : temporary ? 'TryAgainLater' : 'RecipientsRefused';
   return new Problem(temporary ? 503 : 422, title, refused.map((r) => r.error.text).join('; '), {

@@ -97,7 +97,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setErrorHandler((e, req, reply) => {
     const p = toProblem(e);
-    if (p.status >= 500) deps.log('api-error', { url: req.url, error: (e as Error).message, stack: (e as Error).stack });
+    // Only the unplanned: a refusal we answer on purpose (503 for a limit, 422 …) is logged where it is made (api-refused), without a stack.
+    if (!(e instanceof Problem) && p.status >= 500) deps.log('api-error', { url: req.url, error: (e as Error).message, stack: (e as Error).stack });
     return sendProblem(reply, p, req);
   });
   app.setNotFoundHandler((req, reply) => sendProblem(reply, new Problem(404, 'NotFound', `there is no ${req.method} ${req.url.split('?')[0]}`), req));

@@ -99,7 +99,8 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
   const account = deps.accounts.get(accountName);
   if (!account) throw new Problem(422, 'UnknownAccount', `there is no account "${accountName}"`);
   const numbers = Array.isArray(body.to) ? body.to : [body.to];
-  if (numbers.length > deps.config.smtp.maxRecipients) throw fromSmtpError(errors.TooManyRecipients(String(deps.config.smtp.maxRecipients)));
+  const max = deps.config.smtp.maxRecipients;
+  if (numbers.length > max) throw fromSmtpError(errors.TooManyRecipients(String(max)), {}, `too many numbers: at most ${max} per request; send the rest in another request`);
   const recipients = numbers.map((n) => recipient(n, account.defaultCountry));
   const bad = recipients.flatMap((r, i) => (r instanceof SmtpError ? [{ to: numbers[i]!, error: r }] : []));
   if (bad.length) throw recipientsProblem(bad);

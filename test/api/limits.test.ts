@@ -60,6 +60,18 @@ L('preview :: names the opt-out refusal of the number, as a submit would get it'
   assert.match(row(OPTED_OUT).refusal, /^550 5\.7\.1 \+4915199999999 has asked not to receive SMS/);
 });
 
+L('regression: more numbers than smtp.maxRecipients :: 422 TooManyRecipients in the words of a request (never 503: the same request fails again), logged as a refusal without a stack', async ({ b, lead }) => {
+  const numbers = Array.from({ length: 101 }, (_, i) => `+49151124${String(i).padStart(5, '0')}`);
+  const before = stored(b);
+  const r = await send(b, lead, numbers);
+  assert.is(r.status, 422, JSON.stringify(r.body));
+  assert.is(r.body.title, 'TooManyRecipients');
+  assert.is(r.body.detail, 'too many numbers: at most 100 per request; send the rest in another request');
+  assert.is(stored(b), before);
+  assert.ok(b.events.some((e) => e.evt === 'api-refused' && e.error === 'TooManyRecipients' && e.status === 422));
+  assert.not.ok(b.events.some((e) => e.evt === 'api-error'), 'an ordinary refusal is no api-error with a stack');
+});
+
 L('rate :: the account\'s messagesPerMinute counts API and mail together; over it 503 with the rate sentence, nothing stored', async ({ b, lead }) => {
   assert.is((await send(b, lead, '+4915112345611')).status, 201);
   assert.is((await chat(b.port, ['EHLO x.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<+4915112345612@sms.localhost>', 'DATA', ...dataLines('From: erp@acme.test\r\nSubject: x\r\n\r\nHallo')])).at(-1)!.code, 250);
@@ -70,6 +82,7 @@ L('rate :: the account\'s messagesPerMinute counts API and mail together; over i
   assert.is(over.body.title, 'RateExceeded');
   assert.is(over.body.smtp, '451 4.7.1');
   assert.is(stored(b), before);
+  assert.not.ok(b.events.some((e) => e.evt === 'api-error'), 'a refusal for now (503) is no api-error with a stack either');
   await waitFor('the three to go out', () => ['+4915112345611', '+4915112345612', '+4915112345613'].every((n) => b.sim.sent.some((s) => s.to === n)));
 });
 
