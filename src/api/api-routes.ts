@@ -16,6 +16,12 @@ import { csvHeader, csvRow, messageView } from './views.js';
 const problem = { $ref: 'problem#' };
 const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 
+/**
+ * A sending option that the options parser reads (options.ts), not the schema: every bad value is then named at once,
+ * in the sentence a mail's header would get (BadOption), instead of the schema's first complaint.
+ */
+const parsedOption = (json: 'boolean' | 'integer', description: string) => ({ anyOf: [{ type: json }, { type: 'string' }], description });
+
 /** The body of a submit, and of its preview. */
 const submitBody = {
   type: 'object', additionalProperties: false, required: ['to', 'text'],
@@ -24,13 +30,13 @@ const submitBody = {
     text: { type: 'string', minLength: 1, maxLength: 10000, description: 'The SMS text; typographic characters are replaced like in mail (text.transliterate)' },
     sendAt: { type: 'string', description: 'X-SMS-Send-At: RFC 3339 (2026-12-01T09:00:00+01:00) or RFC 5322; without offset in the account\'s time zone' },
     senderId: { type: 'string', description: 'X-SMS-Sender-ID' },
-    notify: { type: 'string', enum: ['none', 'failure', 'delivery', 'all'], description: 'X-SMS-Notify: which confirmations confirmTo gets' },
+    notify: { type: 'string', description: 'X-SMS-Notify: which confirmations confirmTo gets: none, failure, delivery or all' },
     validity: { type: 'string', description: 'X-SMS-Validity: 48h, 30m, 2d' },
     reference: { type: 'string', description: 'X-SMS-Reference: your reference, for tracking and in confirmations' },
-    flash: { type: 'boolean', description: 'X-SMS-Flash' },
-    maxSegments: { type: 'integer', description: 'X-SMS-Max-Segments' },
+    flash: parsedOption('boolean', 'X-SMS-Flash: true or false (or yes, no, on, off as in the header)'),
+    maxSegments: parsedOption('integer', 'X-SMS-Max-Segments: 1 to 255, never more than the account allows'),
     blackout: { type: 'string', description: 'X-SMS-Blackout: quiet hours for this SMS, 20:00/08:00' },
-    duplicateDetection: { type: 'boolean', description: 'X-SMS-Duplicate-Detection: the same text to the same number only once within the account\'s window' },
+    duplicateDetection: parsedOption('boolean', 'X-SMS-Duplicate-Detection: the same text to the same number only once within the account\'s window'),
     confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
     account: { type: 'string', description: 'Admins only: send for this account' },
   },

@@ -87,6 +87,14 @@ export interface ProblemBody {
   [k: string]: unknown;
 }
 
+/** Refusals fastify makes before a route runs, in words a person understands; its codes (FST_ERR_…) are no titles. */
+const FRAMEWORK_PROBLEMS: Record<string, [string, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UnsupportedMediaType', 'send the body as JSON, with the header content-type: application/json'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['BodyTooLarge', 'the body is larger than this API accepts'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['BadRequest', 'the body is not as long as its Content-Length header says'],
+};
+const TITLE_OF_STATUS: Record<number, string> = { 404: 'NotFound', 405: 'MethodNotAllowed', 413: 'BodyTooLarge', 415: 'UnsupportedMediaType' };
+
 /** Any thrown error as a problem: ours as they are, fastify's (validation, size) with their status, anything else as 500 without internals. */
 export function toProblem(e: unknown): Problem {
   if (e instanceof Problem) return e;
@@ -100,7 +108,8 @@ export function toProblem(e: unknown): Problem {
     return new Problem(400, 'BadRequest', `the request is not valid: ${errors.join('; ')}`, { errors });
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new Problem(fe.statusCode, fe.code ?? 'BadRequest', fe.message);
+    const [title, detail] = FRAMEWORK_PROBLEMS[fe.code] ?? [TITLE_OF_STATUS[fe.statusCode] ?? 'BadRequest', fe.message];
+    return new Problem(fe.statusCode, title, detail);
   }
   return new Problem(500, 'InternalError', 'an unexpected problem occurred; it was logged');
 }

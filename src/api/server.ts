@@ -9,6 +9,7 @@ import { sameSecret, type Principal } from './auth.js';
 import { apiRoutes } from './api-routes.js';
 import { buildContext, login, type ApiContext, type ApiDeps } from './context.js';
 import { portalRoutes, SESSION_COOKIE } from './portal-routes.js';
+import { explainBadJson } from './json-body.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
 
 declare module 'fastify' {
@@ -72,6 +73,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // Our schemas refuse unknown fields instead of dropping them, and name every problem at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
   });
+  explainBadJson(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

@@ -29,10 +29,11 @@ export interface SubmitBody {
   notify?: string;
   validity?: string;
   reference?: string;
-  flash?: boolean;
-  maxSegments?: number;
+  /** As JSON or as the header's words; read by the options parser, like notify and the rest. */
+  flash?: boolean | string;
+  maxSegments?: number | string;
   blackout?: string;
-  duplicateDetection?: boolean;
+  duplicateDetection?: boolean | string;
   /** Where confirmations go (an address of the account); without it none are mailed. */
   confirmTo?: string;
   /** Admins only: submit for another account. */

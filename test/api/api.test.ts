@@ -55,6 +55,35 @@ A('submit :: the options are the mail headers\' (same parser, same sentences), e
   assert.match(r.body.detail, /option validity has the value "0h"/);
 });
 
+A('regression: submit :: bad values of enum and flag options are named together with the rest, in the mail\'s sentences (not a schema error for the first)', async ({ b, lead }) => {
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345678', text: 'x', sendAt: 'tomorrow', notify: 'sometimes', flash: 'maybe', maxSegments: 'many', duplicateDetection: 'perhaps' } });
+  assert.is(r.status, 422, JSON.stringify(r.body));
+  assert.is(r.body.title, 'BadOption');
+  const named = ['sendAt', 'notify', 'flash', 'maxSegments', 'duplicateDetection'].filter((o) => r.body.detail.includes(`option ${o} has the value`));
+  assert.equal(named, ['sendAt', 'notify', 'flash', 'maxSegments', 'duplicateDetection'], r.body.detail);
+  assert.match(r.body.detail, /option notify has the value "sometimes", which is not valid: use none, failure, delivery or all/);
+  assert.match(r.body.detail, /option flash has the value "maybe", which is not valid: use yes, no, true, false, on or off/);
+  const fine = await call(b, 'POST', '/api/v1/messages/preview', { auth: lead, body: { to: '+4915112345678', text: 'x', notify: 'all', flash: true, maxSegments: 2, duplicateDetection: false } });
+  assert.is(fine.status, 200, JSON.stringify(fine.body));
+});
+
+A('regression: a body that is not JSON :: 400 InvalidJson saying where, not the framework\'s code', async ({ b, lead }) => {
+  const res = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, {
+    method: 'POST', headers: { authorization: lead, 'content-type': 'application/json' }, body: '{"to": "+4915112345678", "text": "x",}',
+  });
+  const body = await res.json();
+  assert.is(res.status, 400);
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  assert.is(body.title, 'InvalidJson');
+  assert.match(body.detail, /^the body is not valid JSON: .* at position \d+/);
+  const empty = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': 'application/json' }, body: '' });
+  assert.equal([empty.status, (await empty.json()).title], [400, 'InvalidJson']);
+  const poisoned = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': 'application/json' }, body: '{"to": "+4915112345678", "text": "x", "__proto__": {"a": 1}}' });
+  assert.equal([poisoned.status, (await poisoned.json()).title], [400, 'InvalidJson']);
+  const form = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': 'text/csv' }, body: 'a,b' });
+  assert.equal([form.status, (await form.json()).title], [415, 'UnsupportedMediaType']);
+});
+
 A('submit :: a send time ahead is held (status accepted, sendAt set), not sent', async ({ b, lead }) => {
   const at = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345670', text: 'Später.', sendAt: at } });
