@@ -162,7 +162,7 @@ export async function submitSms(deps: SubmitDeps, who: Principal, body: SubmitBo
   }
 }
 
-interface Request {
+interface SubmitRequest {
   body: SubmitBody;
   ip: string;
   /** The Idempotency-Key and the body's fingerprint, when the request has a key. */
@@ -170,7 +170,7 @@ interface Request {
   started: number;
 }
 
-async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, req: Request): Promise<SubmitOutcome> {
+async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, req: SubmitRequest): Promise<SubmitOutcome> {
   const { account, recipients, now, draft, text, policy } = prepared;
   const { body, once } = req;
   checkPolicy(deps, account, recipients);
