@@ -103,10 +103,10 @@ Protocol('replies :: every reply carries exactly one enhanced status code (smtp-
 });
 
 Protocol('refusals :: nothing refused reaches the connector', async ({ b }) => {
-  const before = b.sim.sent.length;
-  await chat(b.port, [...envelope('+49123@sms.localhost'), 'DATA', ...mail('Hallo')]);
+  // Its own text: SMS of the cases before (one reuses <p1@acme.test> with another text, a new SMS) may still be on their way.
+  await chat(b.port, [...envelope('+49123@sms.localhost'), 'DATA', ...mail('Nie gesendet.')]);
   await new Promise((r) => setTimeout(r, 100));
-  assert.is(b.sim.sent.length, before);
+  assert.not.ok(b.sim.sent.some((s) => s.text === 'Nie gesendet.'));
 });
 
 Protocol('nul bytes :: the SMS carries the text without them (a NUL would go out as "@" in GSM-7)', async ({ b }) => {
