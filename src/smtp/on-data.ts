@@ -16,9 +16,10 @@ import type { Policy } from '../policy/policy.js';
 import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { cancelByReply, type Cancel } from './cancel-reply.js';
 import { controlAddress, type ControlAddress } from './control-address.js';
-import { errors, replyText, SmtpError } from './errors.js';
+import { errors, SmtpError } from './errors.js';
 import type { MessageIdReuse } from './message-id-reuse.js';
 import type { ResolvedRecipients } from './on-rcpt-to.js';
+import { firstSendTime, queuedReply } from './queued-reply.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
@@ -113,11 +114,11 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
   if (outcome instanceof SmtpError) return outcome;
   if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });
-  return stored(mailId, screened, outcome, { session, deps, started });
+  return stored(mailId, screened, outcome, { session, deps, started, attachments: parsed.attachments });
 }
 
 /** Logs what was stored (acceptMs once per mail, on its first SMS: metrics observe the mail) and says it in the 250 text. */
-function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number }): string {
+function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number; attachments: number }): string {
   const { session, deps } = c;
   const who = { account: sessionAccountName(session), user: sessionUser(session)?.name, ip: session.remoteAddress };
   const acceptMs = Math.round(performance.now() - c.started);
@@ -135,8 +136,12 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
   }
   for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, cid: session.id });
   for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, cid: session.id });
-  const optedOut = heldBack.length ? optOutRefusal(heldBack) : undefined;
-  return reply(mailId, outcome.stored.length - outcome.suppressed.length - heldBack.length, outcome.duplicates, outcome.suppressed.length, optedOut);
+  const going = batch.messages.filter((m) => outcome.stored.includes(m.id) && !held.has(m.id) && m.status === 'accepted');
+  return queuedReply({
+    mailId, stored: outcome.stored.length - outcome.suppressed.length - heldBack.length, duplicates: outcome.duplicates, suppressed: outcome.suppressed.length,
+    optedOut: heldBack.length ? optOutRefusal(heldBack) : undefined,
+    sendsAt: firstSendTime(going, deps.now()), timeZone: sessionAccount(session).timeZone, attachments: c.attachments,
+  });
 }
 
 /** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
@@ -169,19 +174,6 @@ function classify(session: SMTPServerSession, deps: DataDeps): { numbers: Envelo
     }
   }
   return out;
-}
-
-function reply(mailId: string, stored: number, duplicates: Array<{ of: string }>, suppressed: number, optedOut?: SmtpError): string {
-  if (!stored && !suppressed && !optedOut) {
-    const of = [...new Set(duplicates.map((d) => d.of.replace(/\.\d+$/, '')))].join(', ');
-    return `2.0.0 already queued as ${of}: this mail was received before, its SMS will not be sent again`;
-  }
-  const dup = duplicates.length ? `; ${duplicates.length} recipient(s) already had this mail and get no second SMS` : '';
-  const same = suppressed ? `; ${suppressed} SMS repeat${suppressed === 1 ? 's' : ''} the same text to the same number shortly before and ${suppressed === 1 ? 'is' : 'are'} not sent again (duplicate detection)` : '';
-  // Numbers held back by the opt-out list: their SMS are stored as cancelled (their confirmations say so too).
-  const out = optedOut ? `; ${optedOut.text}` : '';
-  // Cut to one reply line, as every reply: many held-back numbers make a long sentence.
-  return replyText(`2.0.0 queued as ${mailId} (${stored} SMS)${dup}${same}${out}`);
 }
 
 function refuse(err: SmtpError, session: SMTPServerSession, deps: DataDeps): SmtpError {

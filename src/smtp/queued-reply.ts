@@ -1,0 +1,54 @@
+import { formatTime } from '../notify/times.js';
+import { replyText, type SmtpError } from './errors.js';
+
+/** An SMS due within this much of now is "sent at once": the 250 names no time for it. */
+const AT_ONCE_MS = 60_000;
+
+export interface Queued {
+  mailId: string;
+  /** SMS stored to be sent (duplicates by content and opted-out numbers not counted). */
+  stored: number;
+  /** Recipients that had this mail before (a retry): no second SMS. */
+  duplicates: ReadonlyArray<{ of: string }>;
+  /** SMS stored as duplicates by content, not sent. */
+  suppressed: number;
+  /** Numbers held back by the opt-out list (their SMS are stored as cancelled and confirmed so). */
+  optedOut?: SmtpError;
+  /** When the first of the stored SMS goes out, if later than at once (a send time, quiet hours). */
+  sendsAt?: string;
+  /** The account's zone, for that time. */
+  timeZone: string;
+  /** Attachments of the mail: an SMS carries text only. */
+  attachments: number;
+}
+
+/**
+ * The text of the 250 after DATA: what was queued, and what the clerk might
+ * not expect — a mail seen before, repeats, opted-out numbers, a later send
+ * time, attachments left behind. A mail client shows it only when something
+ * goes wrong, but ERP logs and integrators read it.
+ */
+export function queuedReply(q: Queued): string {
+  if (!q.stored && !q.suppressed && !q.optedOut) {
+    const of = [...new Set(q.duplicates.map((d) => d.of.replace(/\.\d+$/, '')))].join(', ');
+    return `2.0.0 already queued as ${of}: this mail was received before, its SMS will not be sent again`;
+  }
+  const parts = [`2.0.0 queued as ${q.mailId} (${q.stored} SMS)`];
+  if (q.sendsAt) parts.push(`to be sent at ${formatTime(q.sendsAt, q.timeZone)}`);
+  if (q.duplicates.length) parts.push(`${q.duplicates.length} recipient(s) already had this mail and get no second SMS`);
+  if (q.suppressed) {
+    const one = q.suppressed === 1;
+    parts.push(`${q.suppressed} SMS repeat${one ? 's' : ''} the same text to the same number shortly before and ${one ? 'is' : 'are'} not sent again (duplicate detection)`);
+  }
+  if (q.optedOut) parts.push(q.optedOut.text);
+  if (q.attachments) parts.push(`${q.attachments === 1 ? 'the attachment was' : `the ${q.attachments} attachments were`} not sent: an SMS carries text only`);
+  // Cut to one reply line, as every reply: many held-back numbers make a long sentence.
+  return replyText(parts.join('; '));
+}
+
+/** The earliest send time of `sms` when it lies ahead of `now` by more than a minute; else undefined (sent at once). */
+export function firstSendTime(sms: ReadonlyArray<{ notBefore: string }>, now: Date): string | undefined {
+  let first: string | undefined;
+  for (const m of sms) if (first === undefined || Date.parse(m.notBefore) < Date.parse(first)) first = m.notBefore;
+  return first !== undefined && Date.parse(first) - now.getTime() > AT_ONCE_MS ? first : undefined;
+}

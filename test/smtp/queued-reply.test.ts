@@ -1,0 +1,60 @@
+import { rm } from 'node:fs/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { formatTime } from '../../src/notify/times.js';
+import { SmtpError } from '../../src/smtp/errors.js';
+import { firstSendTime, queuedReply, type Queued } from '../../src/smtp/queued-reply.js';
+import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { mailer } from '../helpers/smtp.js';
+
+const Q = suite('smtp 250 after DATA');
+
+const BASE: Queued = { mailId: 'MX1', stored: 1, duplicates: [], suppressed: 0, timeZone: 'Europe/Berlin', attachments: 0 };
+
+const CASES: Array<[string, Partial<Queued>, string]> = [
+  ['one SMS at once', {}, '2.0.0 queued as MX1 (1 SMS)'],
+  ['a later send time, in the account\'s zone', { sendsAt: '2026-12-01T08:00:00.000Z' }, '2.0.0 queued as MX1 (1 SMS); to be sent at 2026-12-01 09:00:00 UTC+01:00'],
+  ['an attachment', { attachments: 1 }, '2.0.0 queued as MX1 (1 SMS); the attachment was not sent: an SMS carries text only'],
+  ['attachments', { attachments: 3 }, '2.0.0 queued as MX1 (1 SMS); the 3 attachments were not sent: an SMS carries text only'],
+  ['a retry of the whole mail', { stored: 0, duplicates: [{ of: 'MX0.1' }, { of: 'MX0.2' }] }, '2.0.0 already queued as MX0: this mail was received before, its SMS will not be sent again'],
+  ['repeats and an opted-out number together', { stored: 1, suppressed: 2, optedOut: new SmtpError(550, '5.7.1', '+49151 has asked not to receive SMS'), sendsAt: '2026-12-01T08:00:00.000Z' },
+    '2.0.0 queued as MX1 (1 SMS); to be sent at 2026-12-01 09:00:00 UTC+01:00; 2 SMS repeat the same text to the same number shortly before and are not sent again (duplicate detection); +49151 has asked not to receive SMS'],
+];
+for (const [name, over, want] of CASES) Q(`text :: ${name}`, () => assert.is(queuedReply({ ...BASE, ...over }), want));
+
+Q('send time :: the earliest of the SMS, named only when it is more than a minute ahead', () => {
+  const now = new Date('2026-11-30T10:00:00Z');
+  assert.is(firstSendTime([{ notBefore: '2026-11-30T12:00:00.000Z' }, { notBefore: '2026-11-30T11:00:00.000Z' }], now), '2026-11-30T11:00:00.000Z');
+  assert.is(firstSendTime([{ notBefore: '2026-11-30T10:00:30.000Z' }], now), undefined, 'within the minute: at once');
+  assert.is(firstSendTime([{ notBefore: '2026-11-30T09:00:00.000Z' }], now), undefined, 'due already');
+  assert.is(firstSendTime([], now), undefined);
+});
+
+const S = suite<{ b: TestBridge }>('smtp 250 after DATA, over SMTP');
+S.before(async (ctx) => {
+  ctx.b = await startTestBridge({});
+});
+S.after(async ({ b }) => {
+  await b.stop();
+  await rm(b.dir, { recursive: true, force: true });
+});
+
+S('a mail with a send time and a PDF :: the 250 says when the SMS goes and that the PDF did not go along', async ({ b }) => {
+  const at = new Date(Date.now() + 2 * 86_400_000);
+  at.setUTCHours(8, 0, 0, 0);
+  const info = await mailer(b.port).sendMail({
+    from: 'clerk@acme.test', to: '+4915112345801@sms.localhost', subject: 'Mahnung', text: 'Bitte zahlen Sie bis Freitag.',
+    headers: { 'X-SMS-Send-At': at.toISOString() },
+    attachments: [{ filename: 'rechnung.pdf', content: Buffer.from('%PDF-1.4 test'), contentType: 'application/pdf' }],
+  });
+  const when = formatTime(at.toISOString(), 'Europe/Berlin').replace(/[+.]/g, '\\$&'); // the default account's zone
+  assert.match(info.response, new RegExp(`^250 2\\.0\\.0 queued as [0-9A-Z]+ \\(1 SMS\\); to be sent at ${when}; the attachment was not sent: an SMS carries text only$`));
+});
+
+S('a plain mail :: the 250 stays as it was', async ({ b }) => {
+  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345802@sms.localhost', subject: 'x', text: 'Jetzt.' });
+  assert.match(info.response, /^250 2\.0\.0 queued as [0-9A-Z]+ \(1 SMS\)$/);
+});
+
+Q.run();
+S.run();
