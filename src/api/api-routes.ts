@@ -114,7 +114,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const principal = who(req, { change: true });
     const out = await submitSms(submitDeps, principal, req.body, { ip: req.ip, idempotencyKey: req.headers['idempotency-key'] }).catch((e: unknown) => {
       // Like a refused mail: logged with its reason, counted in mail2sms_refused_total{stage="api"}.
-      if (e instanceof Problem) deps.log('api-refused', { user: principal.name, error: e.title, status: e.status, reason: e.detail });
+      if (e instanceof Problem) deps.log('api-refused', { user: principal.name, ip: req.ip, error: e.title, status: e.status, reason: e.detail });
       throw e;
     });
     const messages = out.replayOf ? await originals(ctx, out.replayOf) : out.stored;

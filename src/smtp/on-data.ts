@@ -179,7 +179,7 @@ function classify(session: SMTPServerSession, deps: DataDeps): { numbers: Envelo
 function refuse(err: SmtpError, session: SMTPServerSession, deps: DataDeps): SmtpError {
   deps.log('mail-refused', {
     cid: session.id, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName, reason: err.text,
-    ip: session.remoteAddress, account: sessionAccountName(session), user: sessionUser(session)?.name,
+    ip: session.remoteAddress, account: sessionAccountName(session), user: sessionUser(session)?.name, from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
   });
   return err;
 }

@@ -68,7 +68,7 @@ L('regression: more numbers than smtp.maxRecipients :: 422 TooManyRecipients in 
   assert.is(r.body.title, 'TooManyRecipients');
   assert.is(r.body.detail, 'too many numbers: at most 100 per request; send the rest in another request');
   assert.is(stored(b), before);
-  assert.ok(b.events.some((e) => e.evt === 'api-refused' && e.error === 'TooManyRecipients' && e.status === 422));
+  assert.ok(b.events.some((e) => e.evt === 'api-refused' && e.error === 'TooManyRecipients' && e.status === 422 && e.ip === '127.0.0.1'), 'logged with the client\'s address');
   assert.not.ok(b.events.some((e) => e.evt === 'api-error'), 'an ordinary refusal is no api-error with a stack');
 });
 

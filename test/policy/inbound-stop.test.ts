@@ -61,7 +61,7 @@ S('STOP to the shop :: the bank\'s SMS is accepted and sent; the shop\'s is refu
     assert.is(shop.at(-1)!.text, `550 5.7.1 ${HANDSET} asked not to receive SMS from ${SHOP} (opt-out list), the sender ID of this SMS; nothing is sent to it`);
     const unnamed = await chat(b.port, mail([HANDSET], '', 'Sale! 20 % off.'));
     assert.match(unnamed.at(-1)!.text, /^550 5\.7\.1 \+4915112345678 asked not to receive SMS from 80888 \(opt-out list\), and this SMS names no sender ID, so it could arrive from that number/);
-    assert.ok(b.events.some((e) => e.evt === 'mail-refused' && e.error === 'OptedOutOfSender'));
+    assert.ok(b.events.some((e) => e.evt === 'mail-refused' && e.error === 'OptedOutOfSender' && e.from === 'erp@acme.test'), 'logged with the envelope sender');
 
     assert.is(await sim.sendMo({ systemId: LOGIN.systemId, from: HANDSET, to: SHOP, text: 'START' }), 0);
     assert.equal(b.optout.entries(HANDSET), []);
