@@ -39,6 +39,8 @@ export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segm
   problem?: SmtpError;
   /** Characters of the mail that could not be read in any charset (U+FFFD, sent as '?'); absent when none. */
   lost?: number;
+  /** Attachments of the mail, which an SMS cannot carry; absent when none (and for the REST API, which has none). */
+  attachments?: number;
 }
 
 export function previewReport(

@@ -27,6 +27,7 @@ export function previewText(r: PreviewReport, timeZone: string, w: Wording = wor
   if (r.parts.length > 1) lines.push(p.splitInto, ...r.parts.map((part, i) => `  ${i + 1}/${r.parts.length}: ${JSON.stringify(part)}`), '');
   lines.push(r.nonGsm.length ? p.forcedUnicode(r.nonGsm.map((c) => `"${c}" (${codePoint(c)})`)) : p.allGsm);
   if (r.lost) lines.push(p.lost(r.lost, r.text.includes('\uFFFD') ? '\uFFFD' : '?'));
+  if (r.attachments) lines.push(p.attachments(r.attachments));
   const replaced = r.replaced.filter((x) => x.to !== '');
   const removed = r.replaced.filter((x) => x.to === '');
   if (replaced.length) lines.push(p.replaced(replaced));

@@ -104,7 +104,8 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const draft = draftSms(input);
   if (draft instanceof SmtpError) return draft;
   if (rcpts.preview || draft.options.preview) {
-    return preview(previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }, deps.optedOut), mailId, parsed, from, account.name, deps);
+    const report = previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }, deps.optedOut);
+    return preview(parsed.attachments ? { ...report, attachments: parsed.attachments } : report, mailId, parsed, from, account.name, deps);
   }
   const built = toSms(input, draft);
   if (built instanceof SmtpError) return built;
@@ -146,7 +147,7 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
 
 /** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
 async function preview(report: PreviewReport, mailId: string, parsed: ParsedMail, to: string, account: string, deps: DataDeps): Promise<string | SmtpError> {
-  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.units} characters${report.problem ? '; sent as it is, it would be refused' : ''}`;
+  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.units} characters${report.problem ? '; sent as it is, it would be refused' : ''}${report.attachments ? '; attachments are not sent' : ''}`;
   if (!to || !deps.sendPreview) return `2.0.0 preview only, nothing was sent: ${summary}`;
   try {
     const where = await deps.sendPreview(report, { to, id: mailId, original: parsed, account });

@@ -56,6 +56,17 @@ S('X-SMS-Preview and preview@ :: the same; a text too long is shown with the ref
   assert.is(b.sim.sent.length, 0);
 });
 
+S('preview of a mail with an attachment :: the reply and the preview say that the attachment does not go along', async ({ b }) => {
+  const info = await mailer(b.port).sendMail({
+    from: 'clerk@acme.test', to: ['preview@sms.localhost', '+4915112345605@sms.localhost'], subject: 'Rechnung', text: 'Ihre Rechnung anbei.',
+    attachments: [{ filename: 'rechnung.pdf', content: Buffer.from('%PDF-1.4 test'), contentType: 'application/pdf' }],
+  });
+  assert.match(info.response, /^250 2\.0\.0 preview only, nothing was sent: 1 SMS part, GSM 7-bit, \d+ characters; attachments are not sent; the preview went to/);
+  const name = [...(await outboxFiles(b)).keys()].filter((n) => n.startsWith('preview.')).sort().at(-1)!;
+  const text = ((await simpleParser((await outboxFiles(b)).get(name)!)).text ?? '').replace(/\n\s+/g, ' ');
+  assert.match(text, /The attachment of your mail is not sent: an SMS carries text only\./);
+});
+
 S('preview :: a number that replied STOP to the sender ID the SMS would go out with carries the refusal DATA would give; nothing is stored', async ({ b }) => {
   await b.optout.add('+4915112345603', new Date(), { via: 'sms', sender: 'ACME' });
   try {

@@ -101,6 +101,7 @@ export const de: WordingTable = {
     splitInto: 'Aufgeteilt in Teile:',
     forcedUnicode: (chars) => `Zeichen, die Unicode erzwungen haben (ein Teil fasst dann 70 oder 67 statt 160 oder 153): ${chars.join(', ')}`,
     allGsm: 'Alle Zeichen passen in das GSM-7-Bit-Alphabet.',
+    attachments: (n) => `${n === 1 ? 'Der Anhang' : `Die ${n} Anhänge`} Ihrer E-Mail ${n === 1 ? 'wird' : 'werden'} nicht gesendet: Eine SMS enthält nur Text.`,
     lost: (n, shown) => `${n} Zeichen Ihrer E-Mail ${n === 1 ? 'konnte' : 'konnten'} nicht gelesen werden (die Bytes passen zu keinem in Frage kommenden Zeichensatz) und ${n === 1 ? 'wird' : 'werden'} als "${shown}" gesendet: Bitte prüfen Sie den Text.`,
     removed: (items) => `Entfernt, weil unsichtbar und ohne Text: ${items.map((x) => `${x.code} (${x.count}x)`).join(', ')}`,
     replaced: (items) => `Ersetzt, damit es günstiger bleibt: ${items.map((x) => `"${x.from}" durch "${x.to}" (${x.count}x)`).join(', ')}`,

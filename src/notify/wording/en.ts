@@ -77,6 +77,7 @@ export const en: WordingTable = {
     splitInto: 'Split into parts:',
     forcedUnicode: (chars) => `Characters that forced Unicode (each part then holds 70 or 67 instead of 160 or 153): ${chars.join(', ')}`,
     allGsm: 'Every character fits the GSM 7-bit alphabet.',
+    attachments: (n) => `${n === 1 ? 'The attachment' : `The ${n} attachments`} of your mail ${n === 1 ? 'is' : 'are'} not sent: an SMS carries text only.`,
     lost: (n, shown) => `${n} character${n === 1 ? '' : 's'} of your mail could not be read (its bytes fit no charset it could be in) and ${n === 1 ? 'goes' : 'go'} out as "${shown}": please check the text.`,
     removed: (items) => `Removed, invisible and without text: ${items.map((x) => `${x.code} (${x.count}x)`).join(', ')}`,
     replaced: (items) => `Replaced to stay cheaper: ${items.map((x) => `"${x.from}" by "${x.to}" (${x.count}x)`).join(', ')}`,

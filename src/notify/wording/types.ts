@@ -87,6 +87,8 @@ export interface PreviewWording {
   allGsm: string;
   /** Characters no charset could read, going out as `shown` (U+FFFD or "?"). */
   lost(count: number, shown: string): string;
+  /** The mail's attachments, which do not go along. */
+  attachments(count: number): string;
   replaced(items: Array<{ from: string; to: string; count: number }>): string;
   /** Invisible characters removed, by code point ("U+200B"). */
   removed(items: Array<{ code: string; count: number }>): string;
