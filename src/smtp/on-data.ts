@@ -125,7 +125,8 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
   const acceptMs = Math.round(performance.now() - c.started);
   const heldBack = refused.filter((r) => outcome.stored.includes(r.id));
   const held = new Set(heldBack.map((r) => r.id));
-  batch.messages.filter((m) => outcome.stored.includes(m.id) && !held.has(m.id)).forEach((m, i) => {
+  const kept = batch.messages.filter((m) => outcome.stored.includes(m.id) && !held.has(m.id));
+  kept.forEach((m, i) => {
     deps.log('sms-accepted', {
       msgId: m.id, cid: session.id, ...who, from: m.mail.envelopeFrom, to: m.to, segments: m.segments, encoding: m.encoding, messageId: m.mail.messageId,
       sender: m.sender, notBefore: m.notBefore, ...(i === 0 ? { acceptMs } : {}),
@@ -137,7 +138,9 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
   }
   for (const d of outcome.duplicates) deps.log('sms-duplicate', { msgId: d.id, of: d.of, cid: session.id });
   for (const d of outcome.suppressed) deps.log('sms-duplicate-content', { msgId: d.id, of: d.of, cid: session.id });
-  const going = batch.messages.filter((m) => outcome.stored.includes(m.id) && !held.has(m.id) && m.status === 'accepted');
+  // Stored duplicates by content are cancelled, never sent: their time is nobody's send time.
+  const suppressed = new Set(outcome.suppressed.map((d) => d.id));
+  const going = kept.filter((m) => !suppressed.has(m.id));
   return queuedReply({
     mailId, stored: outcome.stored.length - outcome.suppressed.length - heldBack.length, duplicates: outcome.duplicates, suppressed: outcome.suppressed.length,
     optedOut: heldBack.length ? optOutRefusal(heldBack) : undefined,

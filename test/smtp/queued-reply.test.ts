@@ -51,6 +51,15 @@ S('a mail with a send time and a PDF :: the 250 says when the SMS goes and that 
   assert.match(info.response, new RegExp(`^250 2\\.0\\.0 queued as [0-9A-Z]+ \\(1 SMS\\); to be sent at ${when}; the attachment was not sent: an SMS carries text only$`));
 });
 
+S('a repeat by content with a send time :: not sent, so the 250 names no send time for it', async ({ b }) => {
+  const headers = { 'X-SMS-Send-At': new Date(Date.now() + 86_400_000).toISOString(), 'X-SMS-Duplicate-Detection': 'yes' };
+  const mail = { from: 'clerk@acme.test', to: '+4915112345803@sms.localhost', subject: 'x', text: 'Morgen wieder.', headers };
+  assert.match((await mailer(b.port).sendMail(mail)).response, /\(1 SMS\); to be sent at /);
+  const again = await mailer(b.port).sendMail(mail);
+  assert.match(again.response, /^250 2\.0\.0 queued as [0-9A-Z]+ \(0 SMS\); 1 SMS repeats the same text/);
+  assert.not.match(again.response, /to be sent at/);
+});
+
 S('a plain mail :: the 250 stays as it was', async ({ b }) => {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345802@sms.localhost', subject: 'x', text: 'Jetzt.' });
   assert.match(info.response, /^250 2\.0\.0 queued as [0-9A-Z]+ \(1 SMS\)$/);
