@@ -31,6 +31,12 @@ export interface OptOutRecord {
   addedAt: string;
   note?: string;
   via?: 'sms';
+  /**
+   * Senders an owner's entry for every sender (a STOP ALL) no longer keeps
+   * away: the owner replied START to each of them afterwards. Only on
+   * entries with via: 'sms'.
+   */
+  except?: string[];
 }
 
 export interface SettingsData {

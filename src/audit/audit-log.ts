@@ -22,6 +22,7 @@ const AUDITED = new Set([
   'login-succeeded', 'login-failed', 'login-locked', // portal and REST API
   // administration
   'account-changed', 'user-added', 'user-removed', 'user-password-changed', 'optout-added', 'optout-removed',
+  'optout-narrowed',
   'brake-engaged', 'brake-released', 'brake-lifted', 'tls-reloaded',
 ]);
 

@@ -69,7 +69,8 @@ function whyNotRemoved(list: OptOutList, number: string, sender: string | undefi
 }
 
 function line(e: OptOutEntry): string {
-  return [e.number, e.source, e.sender ?? EVERY_SENDER, e.addedAt ?? '', e.note ?? ''].join('\t');
+  const scope = e.sender ?? (e.except?.length ? `${EVERY_SENDER} except ${e.except.join(', ')}` : EVERY_SENDER);
+  return [e.number, e.source, scope, e.addedAt ?? '', e.note ?? ''].join('\t');
 }
 
 function refuse(io: CliIo, why: string): number {

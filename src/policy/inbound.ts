@@ -4,7 +4,8 @@
  * short code it was sent to (optout-scope.ts), a STOP ALL for every sender;
  * a START takes off what the handset's own STOPs put there for that sender
  * (an operator's entry stays: that was somebody's decision, not the
- * owner's), a START ALL every entry of its own. Everything else is logged
+ * owner's) and lets that sender through its STOP ALL, a START ALL ends
+ * every entry of its own. Everything else is logged
  * and left: the bridge sends SMS, it has no mailbox for replies.
  *
  * With inbound.answer on, a STOP or START that changed the list is answered
@@ -21,11 +22,11 @@ import type { InboundSms } from '../connectors/types.js';
 import { canonicalSender, sameSender } from '../sms/sender-id.js';
 import type { AnswerRequest } from './keyword-answer.js';
 import { normalizeNumber, type OptOutEntry, type OptOutList } from './optout.js';
-import { scopeOf } from './optout-scope.js';
+import { excepts, scopeOf } from './optout-scope.js';
 import { keywordOf } from './stop-words.js';
 
 export interface InboundDeps {
-  optout: Pick<OptOutList, 'add' | 'removeAll' | 'find' | 'entries'>;
+  optout: Pick<OptOutList, 'add' | 'removeAll' | 'allow' | 'find' | 'entries'>;
   /** Whether STOP and START replies are acted on (inbound.keywords). */
   keywords: boolean;
   /** For senders the aggregator gives as national numbers (TON 2, leading 0), and for what the reply was sent to. */
@@ -70,7 +71,8 @@ export async function handleInbound(reply: InboundSms & { connector: string }, d
 async function optOut(a: Ask): Promise<InboundOutcome> {
   const { reply: m, deps } = a;
   const existing = deps.optout.find(m.from, a.scope);
-  if (existing) {
+  // A STOP ALL after STARTs to some senders: every sender again, so a fresh entry without the exceptions (and its own answer).
+  if (existing && !existing.except?.length) {
     // Its own STOP again, maybe the same one re-delivered because its answer was not stored: asked for once more under the same key.
     if (existing.source === 'sms') await answer(a, 'STOP', existing);
     deps.log('sms-inbound', { ...a.base, keyword: 'STOP', ...scopeOf(a.scope), action: 'already on the opt-out list' });
@@ -85,14 +87,18 @@ async function optOut(a: Ask): Promise<InboundOutcome> {
 }
 
 /**
- * A START ends the handset's own entries that keep this sender from it: the
- * STOP to this sender, and a STOP ALL (or a STOP from before entries were
- * scoped), which kept this sender away too and would leave the START without
- * effect; STOPs to other senders stay. START ALL ends all of its own.
+ * A START ends the handset's own STOP to this sender, and lets this sender
+ * through its STOP ALL (or a STOP from before entries were scoped, which
+ * kept this sender away too): the entry for every sender stays for the
+ * others, which the owner did not ask back. STOPs to other senders stay.
+ * START ALL ends all of its own. A START that names no sender we can read
+ * ends the entries for every sender, as a STOP without one made them.
  */
 async function optIn(a: Ask): Promise<InboundOutcome> {
   const { reply: m, deps } = a;
-  const concerns = (e: OptOutEntry) => a.all || e.sender === undefined || (a.scope !== undefined && sameSender(e.sender, a.scope));
+  const narrow = !a.all && a.scope !== undefined ? a.scope : undefined;
+  const concerns = (e: OptOutEntry) =>
+    a.all || (e.sender === undefined ? narrow === undefined || !excepts(e, narrow) : narrow !== undefined && sameSender(e.sender, narrow));
   const entries = deps.optout.entries(m.from).filter(concerns);
   // The entry for this very sender first: its time keys the answer.
   const own = entries.filter((e) => e.source === 'sms').sort((x, y) => Number(x.sender === undefined) - Number(y.sender === undefined));
@@ -103,17 +109,23 @@ async function optIn(a: Ask): Promise<InboundOutcome> {
     return stays ? 'kept-out' : 'not-out';
   }
   // Answered while the entries still exist: if that fails the number stays out and the START comes again, finding the same entries.
-  await answer(a, 'START', own[0]!);
-  await deps.optout.removeAll(m.from, own.map((e) => e.sender));
-  for (const e of own) deps.log('optout-removed', { ...a.base, by: 'sms', ...scopeOf(e.sender), ...(stays ? { action: stays } : {}) });
+  // Keyed by this sender too when an entry for every sender lets it through, so that a START to each of several senders is answered.
+  await answer(a, 'START', own[0]!, own[0]!.sender ?? narrow);
+  const ended = narrow === undefined ? own : own.filter((e) => e.sender !== undefined);
+  await deps.optout.removeAll(m.from, ended.map((e) => e.sender));
+  for (const e of ended) deps.log('optout-removed', { ...a.base, by: 'sms', ...scopeOf(e.sender), ...(stays ? { action: stays } : {}) });
+  if (narrow !== undefined && own.some((e) => e.sender === undefined)) {
+    await deps.optout.allow(m.from, narrow);
+    deps.log('optout-narrowed', { ...a.base, by: 'sms', scope: 'all', allowed: narrow, ...(stays ? { action: stays } : {}) });
+  }
   return 'opted-in';
 }
 
-function answer(a: Ask, keyword: AnswerRequest['keyword'], entry: OptOutEntry): Promise<unknown> | undefined {
+function answer(a: Ask, keyword: AnswerRequest['keyword'], entry: OptOutEntry, keySender = entry.sender): Promise<unknown> | undefined {
   const { reply: m, deps } = a;
   if (!deps.answer || !entry.addedAt) return undefined;
   return deps.answer({
-    keyword, number: m.from, to: m.to, connector: m.connector, entryAddedAt: entry.addedAt, ...(entry.sender !== undefined ? { entrySender: entry.sender } : {}),
+    keyword, number: m.from, to: m.to, connector: m.connector, entryAddedAt: entry.addedAt, ...(keySender !== undefined ? { entrySender: keySender } : {}),
   });
 }
 

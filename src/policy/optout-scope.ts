@@ -28,6 +28,8 @@ export interface OptOutEntry {
   /** When a run-time entry was made (ISO 8601); undefined for the configuration file's. */
   addedAt?: string;
   note?: string;
+  /** For an owner's entry for every sender: the senders it let back in by a START since (canonical form). */
+  except?: readonly string[];
 }
 
 /** How the log and the audit log name an entry's scope: `{scope: 'all'}` or `{scope: 'sender', sender}`. */
@@ -52,14 +54,29 @@ export type OptOutCheck = (sms: Pick<SmsMessage, 'to' | 'account' | 'sender' | '
 
 /** The entry among a number's entries that blocks an SMS which may come from any of `candidates`; global entries first. */
 export function blockingHit(entries: readonly OptOutEntry[], candidates: readonly SenderCandidate[]): OptOutHit | undefined {
-  const global = entries.find((e) => e.sender === undefined);
+  const global = entries.find((e) => e.sender === undefined && !letsThrough(e, candidates));
   if (global) return { entry: global };
   for (const entry of entries) {
-    const candidate = caughtBy(entry.sender!, candidates);
+    if (entry.sender === undefined) continue;
+    const candidate = caughtBy(entry.sender, candidates);
     if (candidate) return { entry, candidate };
   }
   return undefined;
 }
+
+/**
+ * Whether an entry for every sender lets this SMS through: only when it
+ * excepts every sender the SMS may come from. One it may come from that is
+ * not excepted, or that nobody here decides, could reach a handset that
+ * asked every sender to stop.
+ */
+function letsThrough(entry: OptOutEntry, candidates: readonly SenderCandidate[]): boolean {
+  const except = entry.except ?? [];
+  return except.length > 0 && candidates.length > 0 && candidates.every((c) => c.sender !== undefined && excepts(entry, c.sender));
+}
+
+/** Whether an entry for every sender has let `sender` back in. */
+export const excepts = (entry: Pick<OptOutEntry, 'except'>, sender: string): boolean => (entry.except ?? []).some((x) => sameSender(x, sender));
 
 /** The candidate a scoped entry catches: its own sender by name first, else one nobody here decides. */
 function caughtBy(scope: string, candidates: readonly SenderCandidate[]): SenderCandidate | undefined {
@@ -69,7 +86,7 @@ function caughtBy(scope: string, candidates: readonly SenderCandidate[]): Sender
 /** The sentence a clerk gets for `numbers` (one, or several joined) held back by `hit`. */
 export function optOutError(numbers: string, hit: OptOutHit): SmtpError {
   const { entry, candidate } = hit;
-  if (entry.sender === undefined) return errors.OptedOut(numbers);
+  if (entry.sender === undefined) return errors.OptedOut(numbers, entry.except?.join(', ') ?? '');
   return errors.OptedOutOfSender(numbers, entry.sender, howCaught(candidate));
 }
 

@@ -29,9 +29,10 @@ export class OptOutList {
     this.configured = new Set(configured);
   }
 
-  /** On the list for every sender: decided at RCPT already, before the mail names its sender. */
+  /** On the list for every sender: decided at RCPT already, before the mail names its sender. An entry with exceptions waits for the sender (DATA). */
   blocksAll(e164: string): boolean {
-    return this.configured.has(e164) || Object.hasOwn(this.settings?.data.optout ?? {}, e164);
+    const all = this.settings?.data.optout;
+    return this.configured.has(e164) || (all !== undefined && Object.hasOwn(all, e164) && !all[e164]!.except?.length);
   }
 
   /** The number's entries: the configuration's, the run-time one for every sender, then those per sender (by sender). */
@@ -84,6 +85,22 @@ export class OptOutList {
       const own = (d.optoutScoped[e164] ??= {});
       own[keyOf(own, o.sender) ?? o.sender] = record;
     });
+  }
+
+  /**
+   * Lets `sender` through the owner's run-time entry for every sender (it
+   * replied START to that sender after a STOP ALL); false when there is no
+   * such entry or it lets the sender through already.
+   */
+  async allow(e164: string, sender: string): Promise<boolean> {
+    let changed = false;
+    await this.requireSettings().update((d) => {
+      const r = d.optout[e164];
+      if (!r || r.via !== 'sms' || (r.except ?? []).some((x) => sameSender(x, sender))) return;
+      r.except = [...(r.except ?? []), sender];
+      changed = true;
+    });
+    return changed;
   }
 
   /** Removes the run-time entry of this scope; false when there was none (numbers from the config file are removed there). */

@@ -84,8 +84,8 @@ export const ERROR_DEFS = {
     text: (input: string, reason: string) => `"${input}" is not a valid mobile number: ${reason}`,
   },
   OptedOut: {
-    code: 550, enhanced: '5.7.1', when: 'RCPT of a number on the opt-out list for every sender (optout, `mail2sms optout`, a STOP ALL)',
-    text: (number: string) => `${number} has asked not to receive SMS from this gateway (opt-out list); nothing is sent to it`,
+    code: 550, enhanced: '5.7.1', when: 'RCPT of a number on the opt-out list for every sender (optout, `mail2sms optout`, a STOP ALL); at DATA when its owner replied START to some senders since and this SMS may come from another',
+    text: (number: string, except = '') => `${number} has asked not to receive SMS from ${except ? `any sender of this gateway but ${except}` : 'this gateway'} (opt-out list); nothing is sent to it`,
   },
   OptedOutOfSender: {
     code: 550, enhanced: '5.7.1', when: 'DATA (or a send time) of an SMS from a sender its number replied STOP to (or that `mail2sms optout add --sender` names), or without a sender ID of its own; other numbers of the mail are sent',

@@ -99,6 +99,21 @@ S('no sender ID :: the connector\'s default sender decides — refused when it i
   });
 });
 
+S('STOP ALL, then START to the shop :: the shop\'s SMS goes again, every other sender\'s is still refused (the customer asked only the shop back)', () =>
+  withSmsc({}, async (sim, b) => {
+    assert.is(await sim.sendMo({ systemId: LOGIN.systemId, from: HANDSET, to: SHOP, text: 'STOP ALL' }), 0);
+    assert.match((await chat(b.port, mail([HANDSET], from('BANK'))))[2].text, /^550 5\.7\.1 /, 'every sender: refused at RCPT');
+    assert.is(await sim.sendMo({ systemId: LOGIN.systemId, from: HANDSET, to: SHOP, text: 'START' }), 0);
+    assert.ok(b.events.some((e) => e.evt === 'optout-narrowed' && e.number === HANDSET && e.allowed === SHOP));
+    assert.match((await chat(b.port, mail([HANDSET], from(SHOP), 'Sale! 20 % off.'))).at(-1)!.text, /^250 /);
+    const bank = await chat(b.port, mail([HANDSET], from('BANK')));
+    assert.is(bank[2].code, 250, 'RCPT cannot know the sender any more');
+    assert.is(bank.at(-1)!.text, `550 5.7.1 ${HANDSET} has asked not to receive SMS from any sender of this gateway but ${SHOP} (opt-out list); nothing is sent to it`);
+    assert.match((await chat(b.port, mail([HANDSET]))).at(-1)!.text, /^550 5\.7\.1 /, 'no sender ID: the SMSC could pick any');
+    await waitFor('the shop\'s SMS at the SMSC', () => to(sim, HANDSET).length === 1);
+    assert.equal(to(sim, HANDSET).map((r) => r.source.addr), [SHOP]);
+  }));
+
 S('SMS queued before the STOP :: when they fall due, the one from the shop is cancelled, the bank\'s is sent', async () => {
   const clock = { offset: 0 };
   const now = () => new Date(Date.now() + clock.offset);

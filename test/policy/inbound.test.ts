@@ -84,18 +84,54 @@ I('START :: undoes the owner\'s STOP to that sender only; its STOP to another se
   assert.is(await handleInbound(reply('+4915100000002', 'START'), deps(ctx)), 'not-out');
 });
 
-I('START after STOP ALL :: ends the STOP ALL (it kept this sender away too), not the STOPs to other senders; START ALL ends every entry of its own, never an operator\'s', async (ctx) => {
+I('START after STOP ALL :: lets that sender through, keeps every other sender away (the owner asked only that one back); a START ALL ends every entry of its own, never an operator\'s', async (ctx) => {
   await handleInbound(reply('+4915112345678', 'STOP', '80888'), deps(ctx));
   await handleInbound(reply('+4915112345678', 'STOP ALL', 'ACME'), deps(ctx));
-  assert.is(await handleInbound(reply('+4915112345678', 'START', 'ACME'), deps(ctx)), 'opted-in');
-  assert.equal(ctx.optout.entries('+4915112345678').map((e) => e.sender), ['80888']);
+  assert.is(await handleInbound(reply('+4915112345678', 'START', 'Acme'), deps(ctx)), 'opted-in');
+  assert.equal(ctx.optout.entries('+4915112345678').map((e) => [e.sender, e.except]), [[undefined, ['Acme']], ['80888', undefined]], 'kept as the aggregator wrote it, compared as senders compare');
+  assert.equal(ctx.events.at(-1), { evt: 'optout-narrowed', number: '+4915112345678', to: 'Acme', connector: 'smsc', by: 'sms', scope: 'all', allowed: 'Acme' });
+  assert.not.ok(ctx.optout.blocksAll('+4915112345678'), 'decided once the sender is known');
+  const from = (sender: string | undefined) => ctx.optout.blocking({ to: '+4915112345678' }, () => [{ sender, from: 'sms' as const }])?.entry;
+  assert.is(from('ACME'), undefined, 'the sender it asked back');
+  assert.is(from('BANK')?.sender, undefined, 'any other sender: still the STOP ALL');
+  assert.is(from('80888')?.sender, undefined, 'its STOP to 80888 stays too');
+  assert.ok(from(undefined), 'no sender decided here: it could come from anyone');
+  assert.ok(ctx.optout.blocking({ to: '+4915112345678' }, () => [{ sender: 'ACME', from: 'sms' }, { sender: 'BANK', from: 'connector' }]), 'a route that may send from another sender');
+  assert.is(await handleInbound(reply('+4915112345678', 'START', 'ACME'), deps(ctx)), 'not-out', 'the same START again changes nothing');
+  assert.is(await handleInbound(reply('+4915112345678', 'START', 'BANK'), deps(ctx)), 'opted-in');
+  assert.equal(ctx.optout.find('+4915112345678')?.except, ['Acme', 'BANK']);
   await handleInbound(reply('+4915112345678', 'STOP', 'ACME'), deps(ctx));
-  await ctx.optout.add('+4915112345678', new Date(), { note: 'by phone', sender: 'BANK' });
+  assert.ok(from('ACME'), 'a STOP to a sender let through blocks it again');
+  await ctx.optout.add('+4915112345678', new Date(), { note: 'by phone', sender: 'OTHER' });
   assert.is(await handleInbound(reply('+4915112345678', 'START ALL', '80888'), deps(ctx)), 'opted-in');
-  assert.equal(ctx.optout.entries('+4915112345678').map((e) => [e.source, e.sender]), [['operator', 'BANK']]);
+  assert.equal(ctx.optout.entries('+4915112345678').map((e) => [e.source, e.sender]), [['operator', 'OTHER']]);
 });
 
-I('a STOP stored before entries were scoped (via sms, no sender) :: still keeps every sender away, and a START to any sender ends it as it did', async (ctx) => {
+I('STOP ALL after STARTs to some senders :: every sender again, a new entry, answered', async (ctx) => {
+  const asked: Array<AnswerRequest & { listed: boolean }> = [];
+  await ctx.optout.add('+4915112345678', new Date('2026-11-28T10:00:00Z'), { via: 'sms' });
+  await handleInbound(reply('+4915112345678', 'START', 'ACME'), deps(ctx));
+  assert.is(await handleInbound(reply('+4915112345678', 'STOP ALL', 'ACME'), answering(ctx, asked)), 'opted-out');
+  assert.ok(ctx.optout.blocksAll('+4915112345678'));
+  assert.equal(ctx.optout.find('+4915112345678')?.except, undefined);
+  assert.equal(asked.map((a) => [a.keyword, a.entryAddedAt, a.entrySender]), [['STOP', '2026-11-29T12:00:00.000Z', undefined]]);
+  assert.is(await handleInbound(reply('+4915112345678', 'STOP ALL', 'ACME'), deps(ctx)), 'already-out');
+});
+
+I('START to no sender we can read :: ends the entries for every sender, as a STOP to none made them', async (ctx) => {
+  await handleInbound(reply('+4915112345678', 'STOP ALL', 'ACME'), deps(ctx));
+  assert.is(await handleInbound(reply('+4915112345678', 'START', ''), deps(ctx)), 'opted-in');
+  assert.equal(ctx.optout.entries('+4915112345678'), []);
+});
+
+I('an operator\'s entry for every sender :: a START never lets a sender through it', async (ctx) => {
+  await ctx.optout.add('+4915199999999', new Date(), { note: 'complaint by phone' });
+  assert.is(await handleInbound(reply('+4915199999999', 'START', 'ACME'), deps(ctx)), 'kept-out');
+  assert.is(await ctx.optout.allow('+4915199999999', 'ACME'), false);
+  assert.ok(ctx.optout.blocksAll('+4915199999999'));
+});
+
+I('a STOP stored before entries were scoped (via sms, no sender) :: still keeps every sender away; a START lets only its sender through', async (ctx) => {
   await writeFile(join(ctx.dir, 'settings.json'), JSON.stringify({
     version: 1, accounts: {}, users: {}, brakes: {}, optout: { '+4915112345678': { addedAt: '2026-01-02T03:04:05.000Z', note: 'replied "STOP" to 80888 via smsc', via: 'sms' } },
   }));
@@ -103,7 +139,9 @@ I('a STOP stored before entries were scoped (via sms, no sender) :: still keeps 
   assert.ok(ctx.optout.blocksAll('+4915112345678'));
   assert.equal(ctx.optout.entries('+4915112345678'), [{ number: '+4915112345678', source: 'sms', addedAt: '2026-01-02T03:04:05.000Z', note: 'replied "STOP" to 80888 via smsc' }]);
   assert.is(await handleInbound(reply('+4915112345678', 'START', '80999'), deps(ctx)), 'opted-in');
-  assert.equal(ctx.optout.entries('+4915112345678'), []);
+  assert.equal(ctx.optout.entries('+4915112345678').map((e) => [e.sender, e.except]), [[undefined, ['80999']]]);
+  const file = JSON.parse(await readFile(join(ctx.dir, 'settings.json'), 'utf8'));
+  assert.equal(file.optout['+4915112345678'].except, ['80999'], 'kept in the settings file: survives a restart');
 });
 
 I('anything else :: logged with its length only (texts are personal), the list untouched; with inbound.keywords off even STOP', async (ctx) => {
@@ -120,7 +158,7 @@ I('a sender given as a national number :: read in the default country; one that 
 });
 
 I('a list that cannot be written :: handle() rejects, so the connector does not acknowledge the STOP', async (ctx) => {
-  const failing = { ...deps(ctx), optout: { find: () => undefined, entries: () => [], add: () => Promise.reject(new Error('EROFS')), removeAll: async () => 0 } };
+  const failing = { ...deps(ctx), optout: { find: () => undefined, entries: () => [], add: () => Promise.reject(new Error('EROFS')), removeAll: async () => 0, allow: async () => false } };
   await handleInbound(reply('+4915112345678', 'STOP'), failing).then(() => assert.unreachable(), (e: Error) => assert.is(e.message, 'EROFS'));
 });
 
@@ -175,13 +213,21 @@ I('START with answers on :: its answer is stored while the entry still exists (k
   assert.equal(ctx.optout.entries('+4915112345678'), []);
 });
 
-I('START of a STOP to this sender and a STOP ALL :: one answer, keyed by the entry for this sender; both entries go at once', async (ctx) => {
+I('START of a STOP to this sender and a STOP ALL :: one answer, keyed by the entry for this sender; that entry goes, the STOP ALL lets the sender through', async (ctx) => {
   const asked: Array<AnswerRequest & { listed: boolean }> = [];
   await ctx.optout.add('+4915112345678', new Date('2026-11-28T10:00:00Z'), { via: 'sms' });
   await ctx.optout.add('+4915112345678', new Date('2026-11-28T11:00:00Z'), { via: 'sms', sender: 'ACME' });
   assert.is(await handleInbound(reply('+4915112345678', 'START'), answering(ctx, asked)), 'opted-in');
   assert.equal(asked.map((a) => [a.keyword, a.entryAddedAt, a.entrySender]), [['START', '2026-11-28T11:00:00.000Z', 'ACME']]);
-  assert.equal(ctx.optout.entries('+4915112345678'), []);
+  assert.equal(ctx.optout.entries('+4915112345678').map((e) => [e.sender, e.except]), [[undefined, ['ACME']]]);
+});
+
+I('STARTs to two senders after a STOP ALL :: each answered, keyed by the STOP ALL and the sender (one key would let the store drop the second answer)', async (ctx) => {
+  const asked: Array<AnswerRequest & { listed: boolean }> = [];
+  await ctx.optout.add('+4915112345678', new Date('2026-11-28T10:00:00Z'), { via: 'sms' });
+  assert.is(await handleInbound(reply('+4915112345678', 'START', 'ACME'), answering(ctx, asked)), 'opted-in');
+  assert.is(await handleInbound(reply('+4915112345678', 'START', '80888'), answering(ctx, asked)), 'opted-in');
+  assert.equal(asked.map((a) => [a.to, a.entryAddedAt, a.entrySender]), [['ACME', '2026-11-28T10:00:00.000Z', 'ACME'], ['80888', '2026-11-28T10:00:00.000Z', '80888']]);
 });
 
 I('nothing changed :: no answer — START of a number not on the list or kept out by an operator or the configuration, STOP ALL of a number an operator or the configuration keeps from every sender, any other text', async (ctx) => {
