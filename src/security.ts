@@ -58,7 +58,7 @@ export async function buildGuards(config: Config, d: GuardDeps): Promise<Guards>
   const { now, log } = d;
   const users = new Users(d.settings, d.accounts, now, new VerificationCache({ ttlMs: config.smtp.auth.cacheSeconds * 1000, now: () => now().getTime() }));
   const optout = new OptOutList(config.optout, d.settings);
-  const brake = new Brake({ settings: d.settings, knownFile: join(d.dir, 'known-numbers.tsv'), now, log });
+  const brake = new Brake({ settings: d.settings, knownFile: join(d.dir, 'known-numbers.tsv'), windowsFile: join(d.dir, 'brake-windows.json'), now, log });
   await brake.open();
   const policy = new Policy({ limits: config.limits, accounts: config.accounts, store: d.store, optout, brake, now });
   d.tap.observe = (evt, data) => {

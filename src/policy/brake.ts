@@ -1,7 +1,7 @@
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import type { SettingsData, SettingsStore } from '../accounts/settings.js';
 import type { LogFn } from '../log.js';
-import { SlidingWindows } from './counters.js';
+import { MinuteWindows } from './counters.js';
 import type { BrakeLimits } from './schema.js';
 
 const DAY_MS = 86_400_000;
@@ -10,6 +10,8 @@ export interface BrakeOptions {
   settings: SettingsStore;
   /** Numbers each account has sent to before: `<account>\t<e164>` lines, appended. */
   knownFile: string;
+  /** The windows' counts, saved now and then and read back at start (brake-windows.json). */
+  windowsFile: string;
   now: () => Date;
   log: LogFn;
 }
@@ -22,14 +24,20 @@ export interface BrakeOptions {
  *
  * The numbers an account knows are appended to a file (not fsynced: one
  * lost line only makes a number count as new once more), so that a restart
- * does not make every number new again. The windows themselves are in
- * memory: a restart forgets a spike that had not reached the threshold yet.
+ * does not make every number new again. The windows' counts are saved to
+ * another file once a minute while they change, when an operator releases
+ * an account and at shutdown, and read back at start, so that a deploy or a
+ * crash in the middle of a spike does not start its count afresh (a crash
+ * forgets at most the last minute's). Neither file is fsynced: losing them
+ * only makes the brake later, never stops an account.
  */
 export class Brake {
   private readonly known = new Map<string, Set<string>>();
-  private readonly newNumbers = new SlidingWindows(DAY_MS);
-  private readonly outcomes = new SlidingWindows(DAY_MS);
-  private readonly failures = new SlidingWindows(DAY_MS);
+  private readonly newNumbers = new MinuteWindows(DAY_MS);
+  private readonly outcomes = new MinuteWindows(DAY_MS);
+  private readonly failures = new MinuteWindows(DAY_MS);
+  /** Whether the windows changed since they were last saved. */
+  private changed = false;
   /** Engaged here, before the settings file says so (its write is asynchronous). */
   private readonly engaging = new Map<string, string>();
   private stopped = new Set<string>();
@@ -52,10 +60,12 @@ export class Brake {
     }
     this.file = await open(this.o.knownFile, 'a', 0o640);
     this.stopped = new Set(Object.keys(this.o.settings.data.brakes));
+    await this.loadWindows();
     this.o.settings.onChange((d) => this.onSettings(d));
   }
 
   async close(): Promise<void> {
+    this.saveWindows();
     await this.writes;
     await this.file?.close();
     this.file = undefined;
@@ -81,6 +91,7 @@ export class Brake {
     if (limits.newNumbersPerWindow <= 0) return;
     const now = this.o.now().getTime();
     this.newNumbers.add(account, now, fresh.length);
+    this.changed = true;
     const n = this.newNumbers.count(account, now, limits.windowMinutes * 60_000);
     if (n >= limits.newNumbersPerWindow) {
       this.engage(account, `${n} numbers never sent to before within ${limits.windowMinutes} minutes`, { newNumbers: n });
@@ -94,6 +105,7 @@ export class Brake {
     const window = limits.windowMinutes * 60_000;
     this.outcomes.add(account, now);
     if (failed) this.failures.add(account, now);
+    this.changed = true;
     const total = this.outcomes.count(account, now, window);
     const bad = this.failures.count(account, now, window);
     if (total >= limits.minOutcomes && bad / total >= limits.failureRatio) {
@@ -101,12 +113,13 @@ export class Brake {
     }
   }
 
-  /** Drops idle windows; called now and then. */
+  /** Drops idle windows and saves what changed; called about once a minute. */
   sweep(): void {
     const now = this.o.now().getTime();
     this.newNumbers.sweep(now);
     this.outcomes.sweep(now);
     this.failures.sweep(now);
+    this.saveWindows();
   }
 
   private engage(account: string, reason: string, data: Record<string, unknown>): void {
@@ -123,17 +136,61 @@ export class Brake {
   /** A brake released by an operator (another process) starts the account's windows afresh. */
   private onSettings(d: SettingsData): void {
     const now = new Set(Object.keys(d.brakes));
+    let released = false;
     for (const account of this.stopped) {
       if (now.has(account)) continue;
       this.engaging.delete(account);
       this.newNumbers.clear(account);
       this.outcomes.clear(account);
       this.failures.clear(account);
+      released = this.changed = true;
       this.o.log('brake-lifted', { account });
       for (const fn of this.lifted) fn(account);
     }
     for (const account of now) this.engaging.delete(account);
     this.stopped = now;
+    // At once: a crash before the next sweep must not bring back the counts the operator's release ended.
+    if (released) this.saveWindows();
+  }
+
+  /**
+   * The saved counts, except those of an account that was stopped when they
+   * were saved and is not any more: an operator released it meanwhile (maybe
+   * while the bridge was down), which starts its windows afresh.
+   */
+  private async loadWindows(): Promise<void> {
+    const text = await readFile(this.o.windowsFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (text === undefined) return;
+    let saved: Record<string, unknown>;
+    try {
+      saved = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      this.o.log('brake-windows-unreadable', { file: this.o.windowsFile, error: (e as Error).message, action: 'the windows start afresh' });
+      return;
+    }
+    const wasStopped = new Set(Array.isArray(saved.stopped) ? saved.stopped.map(String) : []);
+    const take = (account: string) => !wasStopped.has(account) || this.stopped.has(account);
+    const now = this.o.now().getTime();
+    this.newNumbers.load(saved.newNumbers, now, take);
+    this.outcomes.load(saved.outcomes, now, take);
+    this.failures.load(saved.failures, now, take);
+  }
+
+  /** Writes the counts if they changed (whole, under a temporary name first), after the writes before it. */
+  private saveWindows(): void {
+    if (!this.changed) return;
+    this.changed = false;
+    const now = this.o.now().getTime();
+    const stopped = [...new Set([...this.stopped, ...this.engaging.keys()])];
+    const text = JSON.stringify({ version: 1, savedAt: new Date(now).toISOString(), stopped, newNumbers: this.newNumbers.save(now), outcomes: this.outcomes.save(now), failures: this.failures.save(now) });
+    const tmp = `${this.o.windowsFile}.tmp`;
+    this.writes = this.writes.then(() => writeFile(tmp, text, { mode: 0o640 }).then(() => rename(tmp, this.o.windowsFile))).catch((e: Error) => {
+      this.changed = true;
+      this.o.log('brake-windows-write-failed', { file: this.o.windowsFile, error: e.message });
+    });
   }
 
   private knownOf(account: string): Set<string> {

@@ -1,7 +1,7 @@
 /**
  * In-memory counters over an injected clock: a token bucket (the per-minute
  * rate, rebuilt at start from the store's count of the last hour: see
- * policy.ts) and sliding windows (the fraud brake's counts). Pure, and
+ * policy.ts) and counts per minute (the fraud brake's windows). Pure, and
  * bounded: idle keys are dropped by `sweep`. The per-number cap is not
  * here: the store counts it (store/recent.ts), so it survives a restart.
  */
@@ -50,47 +50,83 @@ export class TokenBuckets {
   }
 }
 
-/** Event times per key; each question says how far back it looks. */
-export class SlidingWindows {
-  private readonly events = new Map<string, number[]>();
+const MINUTE_MS = 60_000;
 
-  /** `maxWindowMs`: the longest window ever asked about; older events are dropped. */
+/** A key's counts per minute, oldest first: [minute since the epoch, count] pairs. */
+export type MinuteCounts = Array<[number, number]>;
+
+/**
+ * Event counts per key and minute; each question says how far back it
+ * looks. Counting by the minute bounds what a key costs (one pair per
+ * minute it saw events in, however many) and lets the counts be saved and
+ * read back across a restart. An event counts until its minute has wholly
+ * left the window: up to a minute longer than its exact time would, never
+ * shorter.
+ */
+export class MinuteWindows {
+  private readonly counts = new Map<string, MinuteCounts>();
+
+  /** `maxWindowMs`: the longest window ever asked about; older minutes are dropped. */
   constructor(private readonly maxWindowMs: number) {}
 
   count(key: string, now: number, windowMs = this.maxWindowMs): number {
-    const e = this.recent(key, now);
+    const c = this.recent(key, now);
     const since = now - windowMs;
     let n = 0;
-    for (let i = e.length - 1; i >= 0 && e[i] > since; i--) n++;
+    for (let i = c.length - 1; i >= 0 && endOf(c[i]![0]) > since; i--) n += c[i]![1];
     return n;
   }
 
   add(key: string, now: number, n = 1): void {
-    const e = this.recent(key, now);
-    for (let i = 0; i < n; i++) e.push(now);
-    if (e.length && !this.events.has(key)) this.events.set(key, e);
+    const c = this.recent(key, now);
+    const minute = Math.floor(now / MINUTE_MS);
+    const last = c.at(-1);
+    if (last && last[0] >= minute) last[1] += n; // a clock set back counts into the newest minute
+    else c.push([minute, n]);
+    if (!this.counts.has(key)) this.counts.set(key, c);
   }
 
   clear(key: string): void {
-    this.events.delete(key);
+    this.counts.delete(key);
   }
 
   sweep(now: number): void {
-    for (const key of [...this.events.keys()]) this.recent(key, now);
+    for (const key of [...this.counts.keys()]) this.recent(key, now);
   }
 
   get size(): number {
-    return this.events.size;
+    return this.counts.size;
   }
 
-  private recent(key: string, now: number): number[] {
-    const e = this.events.get(key);
-    if (!e) return [];
+  /** Every key's counts within the longest window (for saving). */
+  save(now: number): Record<string, MinuteCounts> {
+    this.sweep(now);
+    return Object.fromEntries([...this.counts].map(([k, c]) => [k, c.map(([m, n]): [number, number] => [m, n])]));
+  }
+
+  /** Takes saved counts back, but only those of keys `take` agrees to and still within the longest window; what is wrong in them is skipped. */
+  load(saved: unknown, now: number, take: (key: string) => boolean): void {
+    if (!saved || typeof saved !== 'object') return;
+    for (const [key, c] of Object.entries(saved)) {
+      if (!take(key) || !Array.isArray(c)) continue;
+      for (const pair of c) {
+        const [minute, n] = Array.isArray(pair) ? pair : [];
+        if (Number.isSafeInteger(minute) && Number.isSafeInteger(n) && n > 0 && minute <= Math.floor(now / MINUTE_MS)) this.add(key, minute * MINUTE_MS, n);
+      }
+      this.recent(key, now);
+    }
+  }
+
+  private recent(key: string, now: number): MinuteCounts {
+    const c = this.counts.get(key);
+    if (!c) return [];
     const since = now - this.maxWindowMs;
     let drop = 0;
-    while (drop < e.length && e[drop] <= since) drop++;
-    if (drop) e.splice(0, drop);
-    if (!e.length) this.events.delete(key);
-    return e;
+    while (drop < c.length && endOf(c[drop]![0]) <= since) drop++;
+    if (drop) c.splice(0, drop);
+    if (!c.length) this.counts.delete(key);
+    return c;
   }
 }
+
+const endOf = (minute: number) => (minute + 1) * MINUTE_MS;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -26,7 +26,9 @@ B.after.each(async (ctx) => {
 });
 
 async function open(ctx: Ctx): Promise<Brake> {
-  const brake = new Brake({ settings: ctx.settings, knownFile: join(ctx.dir, 'known.tsv'), now: () => new Date(ctx.clock.t), log: (evt, data) => ctx.events.push({ evt, ...data }) });
+  const brake = new Brake({
+    settings: ctx.settings, knownFile: join(ctx.dir, 'known.tsv'), windowsFile: join(ctx.dir, 'windows.json'), now: () => new Date(ctx.clock.t), log: (evt, data) => ctx.events.push({ evt, ...data }),
+  });
   await brake.open();
   return brake;
 }
@@ -49,8 +51,8 @@ B('new numbers :: outside the window they do not add up; numbers known before a 
   assert.is(ctx.brake.pausedReason('acme'), undefined);
   await ctx.brake.close();
   ctx.brake = await open(ctx);
-  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002', '+4915100000003', '+4915100000004', '+4915100000005'], LIMITS);
-  assert.is(ctx.brake.pausedReason('acme'), undefined, 'only one of them is new');
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002', '+4915100000003', '+4915100000004', '+4915100000005'], { ...LIMITS, newNumbersPerWindow: 4 });
+  assert.is(ctx.brake.pausedReason('acme'), undefined, 'only one of them is new (with the two of the last hour: 3 of 4)');
 });
 
 B('new numbers :: numbers learnt while a write of the known file is under way go into the next one: every line once, in order', async (ctx) => {
@@ -87,6 +89,79 @@ B('release :: an operator removing it from the settings file (another process) l
   assert.ok(ctx.events.some((e) => e.evt === 'brake-lifted' && e.account === 'acme'));
   ctx.brake.accepted('acme', ['+4915100000004', '+4915100000005'], LIMITS);
   assert.is(ctx.brake.pausedReason('acme'), undefined, 'the burst before the release does not count again');
+});
+
+B('restart in a spike :: the windows\' counts come back (saved at shutdown), so the spike\'s next numbers engage it as without the restart', async (ctx) => {
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002'], LIMITS);
+  for (const failed of [true, true]) ctx.brake.outcome('beta', failed, LIMITS);
+  await ctx.brake.close();
+  ctx.clock.t += 10 * 60_000;
+  ctx.brake = await open(ctx);
+  ctx.brake.accepted('acme', ['+4915100000003'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), '3 numbers never sent to before within 60 minutes');
+  for (const failed of [true, false]) ctx.brake.outcome('beta', failed, LIMITS);
+  assert.is(ctx.brake.pausedReason('beta'), '3 of the last 4 SMS failed within 60 minutes');
+});
+
+B('crash in a spike :: what the last sweep saved comes back; counts older than the window do not', async (ctx) => {
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002'], LIMITS);
+  ctx.brake.sweep(); // once a minute while mail flows
+  await waitFor('the windows saved', () => readFile(join(ctx.dir, 'windows.json'), 'utf8').catch(() => undefined));
+  const crashed = ctx.brake; // never closed: a kill -9
+  ctx.brake = await open(ctx);
+  ctx.brake.accepted('acme', ['+4915100000003'], LIMITS);
+  assert.ok(ctx.brake.pausedReason('acme'), 'the two before the crash counted');
+  await crashed.close();
+
+  await ctx.brake.close();
+  ctx.clock.t += 61 * 60_000;
+  await ctx.settings.update((d) => {
+    delete d.brakes.acme;
+  });
+  ctx.brake = await open(ctx);
+  ctx.brake.accepted('acme', ['+4915100000004', '+4915100000005'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), undefined, 'an hour later the old numbers are out of the window');
+});
+
+B('released while the bridge was down :: that account\'s counts start afresh; another account\'s come back', async (ctx) => {
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002', '+4915100000003'], LIMITS);
+  ctx.brake.accepted('beta', ['+4915100000001', '+4915100000002'], LIMITS);
+  await waitFor('saved', () => ctx.settings.data.brakes.acme);
+  await ctx.brake.close();
+  const cli = new SettingsStore({ file: join(ctx.dir, 'settings.json') });
+  await cli.update((d) => {
+    delete d.brakes.acme;
+  });
+  await ctx.settings.update(() => undefined);
+  ctx.brake = await open(ctx);
+  ctx.brake.accepted('acme', ['+4915100000004', '+4915100000005'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), undefined, 'the burst before the release does not count again');
+  ctx.brake.accepted('beta', ['+4915100000006'], LIMITS);
+  assert.ok(ctx.brake.pausedReason('beta'));
+});
+
+B('released while running, then a crash :: the release is saved at once, so its counts do not come back', async (ctx) => {
+  ctx.brake.accepted('acme', ['+4915100000001', '+4915100000002', '+4915100000003'], LIMITS);
+  await waitFor('saved', () => ctx.settings.data.brakes.acme);
+  ctx.brake.sweep();
+  const cli = new SettingsStore({ file: join(ctx.dir, 'settings.json') });
+  await cli.update((d) => {
+    delete d.brakes.acme;
+  });
+  await ctx.settings.update(() => undefined);
+  const crashed = ctx.brake;
+  await waitFor('the windows saved without acme', async () => !(await readFile(join(ctx.dir, 'windows.json'), 'utf8')).includes('"acme":'));
+  ctx.brake = await open(ctx);
+  ctx.brake.accepted('acme', ['+4915100000004', '+4915100000005'], LIMITS);
+  assert.is(ctx.brake.pausedReason('acme'), undefined);
+  await crashed.close();
+});
+
+B('an unreadable windows file :: logged, the windows start afresh, the bridge starts', async (ctx) => {
+  await ctx.brake.close();
+  await writeFile(join(ctx.dir, 'windows.json'), '{"version":1,"newNum');
+  ctx.brake = await open(ctx);
+  assert.ok(ctx.events.some((e) => e.evt === 'brake-windows-unreadable' && e.action === 'the windows start afresh'));
 });
 
 B('off :: 0 disables each trigger', (ctx) => {

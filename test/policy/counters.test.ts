@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SlidingWindows, TokenBuckets } from '../../src/policy/counters.js';
+import { MinuteWindows, TokenBuckets } from '../../src/policy/counters.js';
 import { periodStarts, quotaRefusal } from '../../src/policy/quota.js';
 
 const C = suite('policy counters and quotas');
@@ -17,15 +17,38 @@ C('token bucket :: a full bucket, empty after the burst, refilled continuously, 
   assert.ok(b.take('b', 1, 30, 0), 'keys are independent');
 });
 
-C('sliding windows :: counts within any window up to the longest, forgets what is older', () => {
-  const w = new SlidingWindows(3_600_000);
+const MIN = 60_000;
+
+C('minute windows :: count within any window up to the longest, by the minute: an event counts until its minute has wholly left the window', () => {
+  const w = new MinuteWindows(60 * MIN);
   w.add('k', 0);
   w.add('k', 1000, 2);
-  assert.is(w.count('k', 1500), 3);
-  assert.is(w.count('k', 1500, 1000), 2);
-  assert.is(w.count('k', 3_600_500), 2);
-  w.sweep(4_000_000);
+  w.add('k', 2 * MIN + 5);
+  assert.is(w.count('k', 2 * MIN + 10), 4);
+  assert.is(w.count('k', 2 * MIN + 10, MIN), 1, 'the last minute only');
+  assert.is(w.count('k', 61 * MIN - 1), 4, 'minute 0 ends at 1 min: still inside a window starting just before it');
+  assert.is(w.count('k', 61 * MIN), 1, 'minute 0 has left the hour');
+  w.sweep(64 * MIN);
   assert.is(w.size, 0);
+});
+
+C('minute windows :: one pair per minute however many events, so a busy key stays small', () => {
+  const w = new MinuteWindows(60 * MIN);
+  for (let i = 0; i < 10_000; i++) w.add('k', 5 * MIN + (i % MIN));
+  assert.equal(w.save(6 * MIN), { k: [[5, 10_000]] });
+});
+
+C('minute windows :: saved and loaded back — keys the caller refuses, minutes out of the window, from the future and broken pairs are left out', () => {
+  const w = new MinuteWindows(60 * MIN);
+  w.add('a', 10 * MIN);
+  w.add('a', 20 * MIN, 3);
+  w.add('b', 20 * MIN);
+  const saved = JSON.parse(JSON.stringify({ ...w.save(21 * MIN), c: [[20, 1], ['x', 2], [21, -1], [99, 1], 'junk'] }));
+  const back = new MinuteWindows(60 * MIN);
+  back.load(saved, 75 * MIN, (key) => key !== 'b');
+  assert.equal(back.save(75 * MIN), { a: [[20, 3]], c: [[20, 1]] });
+  back.load('not an object', 75 * MIN, () => true);
+  assert.is(back.count('a', 75 * MIN), 3);
 });
 
 C('periods :: midnight and the first of the month on the account\'s clock', () => {
