@@ -35,6 +35,7 @@ export const configSchema = {
       maxRecipients: int(100, 'Most SMS recipients in one mail; more get 452 4.5.3.', 1, 100000),
       maxMessageSize: int(10 * 1024 * 1024, 'Largest mail accepted, in bytes (advertised as SIZE); larger gets 552 5.3.4.', 1024, 1024 * 1024 * 1024),
       socketTimeoutSeconds: int(60, 'Idle time after which a client connection is closed.', 1, 3600),
+      reverseLookup: bool(true, 'Look up each client\'s host name (DNS PTR) for the Received header and the stored mail. Turn it off where reverse DNS is slow or missing: smtp-server waits for the answer, up to 1.5 s, before its greeting.'),
       ...smtpGuardProperties,
       tls: smtpTlsSchema,
       auth: smtpAuthSchema,

@@ -18,6 +18,7 @@ export interface Config {
     maxRecipients: number;
     maxMessageSize: number;
     socketTimeoutSeconds: number;
+    reverseLookup: boolean;
     maxClients: number;
     maxConnectionsPerIp: number;
     maxBadCommands: number;

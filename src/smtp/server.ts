@@ -81,6 +81,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     ...(deps.tls ? { key: deps.tls.key, cert: deps.tls.cert } : {}),
     maxClients: smtp.maxClients,
     socketTimeout: smtp.socketTimeoutSeconds * 1000,
+    disableReverseLookup: !smtp.reverseLookup,
     logger: false,
     // Anything unplanned in a handler is logged and answered from the registry (onData does so itself).
     onConnect: answerUnplanned('CONNECT', deps.log, guard.onConnect),
