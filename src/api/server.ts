@@ -74,6 +74,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
   });
   explainBadJson(app);
+  // fastify reads text/plain by default; a body that is not JSON gets 415, whatever it claims to be.
+  app.removeContentTypeParser('text/plain');
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -86,10 +88,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       },
       security: [{ bearer: [] }, { basic: [] }],
     },
-  });
-  // Forms of the portal; no library needed for application/x-www-form-urlencoded.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -106,7 +104,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => sendProblem(reply, new Problem(404, 'NotFound', `there is no ${req.method} ${req.url.split('?')[0]}`), req));
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.text()));
   await app.register(async (api) => apiRoutes(api, ctx), { prefix: '/api/v1' });
-  await app.register(async (portal) => portalRoutes(portal, ctx));
+  await app.register(async (portal) => {
+    // Forms, for the portal's pages only (no library needed for application/x-www-form-urlencoded). The REST API takes
+    // JSON alone: a form post is a request any web page can make a browser send with its saved Basic credentials, where
+    // a JSON body needs a CORS preflight, which this server never grants.
+    portal.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    await portalRoutes(portal, ctx);
+  });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // After the last request: a logout answered during close is on disk.
   app.addHook('onClose', async () => {

@@ -84,6 +84,15 @@ A('regression: a body that is not JSON :: 400 InvalidJson saying where, not the 
   assert.equal([form.status, (await form.json()).title], [415, 'UnsupportedMediaType']);
 });
 
+A('security: a form post to the REST API (what any web page can make a browser send, with its saved Basic credentials, without a CORS preflight) :: 415, nothing stored (also text/plain and multipart)', async ({ b, lead }) => {
+  for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
+    const body = type.startsWith('multipart') ? '--x\r\nContent-Disposition: form-data; name="to"\r\n\r\n+4915112345600\r\n--x--\r\n' : 'to=%2B4915112345600&text=CSRF';
+    const res = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': type, origin: 'http://evil.example' }, body });
+    assert.equal([res.status, (await res.json()).title], [415, 'UnsupportedMediaType'], type);
+  }
+  assert.not.ok(b.events.some((e) => e.evt === 'sms-accepted' && e.to === '+4915112345600'), 'nothing accepted');
+});
+
 A('submit :: a send time ahead is held (status accepted, sendAt set), not sent', async ({ b, lead }) => {
   const at = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345670', text: 'Später.', sendAt: at } });
