@@ -3,6 +3,7 @@ import type { ReplyAddresses } from '../notify/reply-address.js';
 import type { Policy } from '../policy/policy.js';
 import { controlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
+import { writtenRecipient } from './quoted-number.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
@@ -38,15 +39,19 @@ export function onRcptTo(deps: RcptDeps) {
     const r = resolveRecipient(address.address, { domains: deps.domains, defaultCountry: account.defaultCountry });
     if (r instanceof SmtpError) return callback(refuse(r, address, session, deps));
     const refused = deps.policy.recipient(account, r, session.envelope.rcptTo.length);
-    if (refused) return callback(refuse(refused, address, session, deps));
+    if (refused) return callback(refuse(refused, address, session, deps, r.e164));
     deps.resolved?.set(address, r);
     callback();
   };
 }
 
-function refuse(err: SmtpError, address: SMTPServerAddress, session: SMTPServerSession, deps: RcptDeps): SmtpError {
+/**
+ * `to` is the recipient as the client wrote it, so an operator finds what the
+ * ERP sent; `number` is it as we read it (E.164), when we could read one.
+ */
+function refuse(err: SmtpError, address: SMTPServerAddress, session: SMTPServerSession, deps: RcptDeps, number?: string): SmtpError {
   deps.log('rcpt-refused', {
-    cid: session.id, to: address.address, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName,
+    cid: session.id, to: writtenRecipient(session) ?? address.address, number, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName,
     ip: session.remoteAddress, account: sessionAccountName(session), user: sessionUser(session)?.name,
   });
   return err;

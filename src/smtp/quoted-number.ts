@@ -1,3 +1,4 @@
+import type { SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 
 /**
@@ -17,6 +18,20 @@ const PATCHED = Symbol.for('mail2sms.quoted-number');
 const QUOTED_NUMBER = /^(\s*RCPT\s+TO\s*:\s*<)"([0-9+ \t()./-]*)"@/i;
 
 type Handler = (command: Buffer | string, callback: () => void) => void;
+const RCPT_ADDRESS = /^\s*RCPT\s+TO\s*:\s*<([^<>]*)>/i;
+
+/**
+ * The recipient of the RCPT command being handled, exactly as the client
+ * wrote it between < and > (before the spaces of a quoted number are taken
+ * out, and before smtp-server drops a source route or decodes punycode), so
+ * a refusal can be logged as the ERP sent it. Set for each RCPT line before
+ * smtp-server reads it; onRcptTo runs within that same call.
+ */
+const written = new WeakMap<SMTPServerSession, string>();
+
+export function writtenRecipient(session: SMTPServerSession): string | undefined {
+  return written.get(session);
+}
 
 /** The command line with the spaces out of a quoted number; anything else unchanged. */
 export function withoutSpacesInQuotedNumber(command: Buffer | string): Buffer | string {
@@ -31,7 +46,10 @@ export function installQuotedNumbers(): void {
   const proto = SMTPConnection.prototype as unknown as { handler_RCPT: Handler; [PATCHED]?: boolean };
   if (proto[PATCHED]) return;
   const original = proto.handler_RCPT;
-  proto.handler_RCPT = function handler_RCPT(this: unknown, command: Buffer | string, callback: () => void) {
+  proto.handler_RCPT = function handler_RCPT(this: { session: SMTPServerSession }, command: Buffer | string, callback: () => void) {
+    const m = RCPT_ADDRESS.exec(command.toString());
+    if (m) written.set(this.session, m[1]);
+    else written.delete(this.session);
     return original.call(this, withoutSpacesInQuotedNumber(command), callback);
   };
   proto[PATCHED] = true;
