@@ -6,6 +6,7 @@ import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
 import { describeOptionError, parseSmsOptions } from '../mail/options.js';
 import { draftOf, draftProblem, type Draft } from '../mail/draft.js';
+import { givenText } from '../mail/extract.js';
 import { previewReport, type PreviewRecipient, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
 import { dedupKey, planEach, toSms, type EnvelopeRecipient, type SmsBatch, type ToSmsInput } from '../mail/to-sms.js';
@@ -115,7 +116,7 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
     throw new Problem(422, 'BadOption', named.join('; '));
   }
   const text = { ...deps.config.text, maxSegments: account.maxSegments };
-  const draft = draftOf(parsed.options, '', { text: body.text, from: 'body', cuts: [] }, text);
+  const draft = draftOf(parsed.options, '', givenText(body.text), text);
   return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy: sendingPolicy(account, deps.config.options) };
 }
 

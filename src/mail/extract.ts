@@ -43,6 +43,17 @@ export function extractText(mail: MailText, opts: ExtractOptions = DEFAULT_EXTRA
   return body;
 }
 
+/**
+ * A text given as it is (the REST API): cleaned as a mail body is, by the
+ * same step (line ends, terminal escape sequences and control characters,
+ * trailing blanks, runs of blank lines), with nothing cut, so the same text
+ * gives the same SMS whichever way it came. Invisible characters go later,
+ * for both, where the encoding is chosen (src/sms/invisible.ts).
+ */
+export function givenText(text: string): ExtractResult {
+  return { text: tidy(toLines(text)), from: 'body', cuts: [] };
+}
+
 // The text/plain part wins: it is what the sender's client meant as text.
 function extractBody(mail: MailText, opts: ExtractOptions): ExtractResult {
   if (mail.text !== undefined && !isBlank(mail.text)) {

@@ -1,0 +1,47 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bearer, call } from '../helpers/api.js';
+import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { mailer } from '../helpers/smtp.js';
+
+/** POST /api/v1/messages over real HTTP against a running bridge, compared with the same text sent by mail. */
+const S = suite<{ b: TestBridge; lead: string }>('api submit');
+
+S.before(async (ctx) => {
+  ctx.b = await startTestBridge({ accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'] }] as never });
+  await ctx.b.users.add('lead', 'acme', 'lead-password-1');
+  ctx.lead = await bearer(ctx.b, 'lead', 'lead-password-1');
+});
+S.after(async ({ b }) => {
+  await b.stop();
+});
+
+// What a batch job's console output brings along: colour codes, a bell, a zero-width space, CRLF line ends, trailing blanks and blank lines.
+const NOISY = '\u001b[1;31mFEHLER\u001b[0m im Nachtlauf\u0007: Datei\u200bimport offen.  \r\n\r\n\r\n\u001b]0;erp-batch\u0007Bitte bis 7 Uhr pr\u00fcfen.\r\n';
+const CLEAN = 'FEHLER im Nachtlauf: Dateiimport offen.\n\nBitte bis 7 Uhr pr\u00fcfen.';
+
+S('regression: submit :: terminal colour codes, control and invisible characters leave the text as they leave a mail\'s: the same text gives the same SMS either way', async ({ b, lead }) => {
+  const info = await mailer(b.port).sendMail({ from: 'batch@acme.test', to: '+4915112345601@sms.localhost', subject: 'x', text: NOISY });
+  const byMail = await waitFor('the mail\'s SMS', () => b.sim.sent.find((s) => s.to === '+4915112345601'));
+  assert.match(info.response, /^250 /);
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345602', text: NOISY } });
+  assert.is(r.status, 201, JSON.stringify(r.body));
+  const byApi = await waitFor('the request\'s SMS', () => b.sim.sent.find((s) => s.to === '+4915112345602'));
+  assert.is(byMail.text, CLEAN);
+  assert.is(byApi.text, byMail.text);
+  assert.is(byApi.encoding, byMail.encoding);
+});
+
+S('submit :: the preview shows the text cleaned as the submit sends it', async ({ b, lead }) => {
+  const r = await call(b, 'POST', '/api/v1/messages/preview', { auth: lead, body: { to: '+4915112345603', text: NOISY } });
+  assert.is(r.status, 200, JSON.stringify(r.body));
+  assert.is(r.body.text, CLEAN);
+});
+
+S('submit :: a text of nothing but colour codes and invisible characters is NoText, as a mail of them is', async ({ b, lead }) => {
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345604', text: '\u001b[0m\u200b\r\n' } });
+  assert.is(r.status, 422, JSON.stringify(r.body));
+  assert.is(r.body.title, 'NoText');
+});
+
+S.run();
