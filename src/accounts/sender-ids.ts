@@ -47,14 +47,26 @@ function allowedSpelling(requested: SenderId, p: SenderPolicy): string | undefin
 }
 
 /**
+ * Whether the account may ask for `requested` (already syntax-checked), in
+ * any country: the allowed spelling, or the refusal. Asked by chooseSender
+ * for each recipient, and with the option values so that a mail's or a
+ * request's problems are named at once (src/mail/draft.ts badOptions).
+ */
+export function permittedSender(requested: SenderId, p: SenderPolicy): { ok: true; sender: string } | Extract<SenderChoice, { refusal: 'not-allowed' }> {
+  const sender = allowedSpelling(requested, p);
+  return sender === undefined ? { ok: false, refusal: 'not-allowed', requested: requested.id, allowed: allowedSenderIds(p) } : { ok: true, sender };
+}
+
+/**
  * `requested`: the mail's sender ID, already syntax-checked (parseSenderId).
  * `country`: the recipient's ISO country, when the number has one.
  */
 export function chooseSender(requested: SenderId | undefined, country: string | undefined, p: SenderPolicy): SenderChoice {
   let sender: string | undefined;
   if (requested) {
-    sender = allowedSpelling(requested, p);
-    if (sender === undefined) return { ok: false, refusal: 'not-allowed', requested: requested.id, allowed: allowedSenderIds(p) };
+    const permitted = permittedSender(requested, p);
+    if (!permitted.ok) return permitted;
+    sender = permitted.sender;
   } else {
     sender = p.defaultId === undefined ? undefined : (parseSenderId(p.defaultId)?.id ?? p.defaultId);
   }

@@ -4,8 +4,8 @@ import type { Accounts } from '../accounts/registry.js';
 import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
-import { describeOptionError, parseSmsOptions } from '../mail/options.js';
-import { draftOf, draftProblem, type Draft } from '../mail/draft.js';
+import { parseSmsOptions } from '../mail/options.js';
+import { badOptions, draftOf, draftProblem, type Draft } from '../mail/draft.js';
 import { givenText } from '../mail/extract.js';
 import { previewReport, type PreviewRecipient, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
@@ -111,13 +111,11 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
   }
   const now = deps.now();
   const parsed = parseSmsOptions({ headers: optionHeaders(body), subject: '', now, timeZone: account.timeZone, maxAheadDays: deps.config.options.maxAheadDays });
-  if ('errors' in parsed) {
-    const named = parsed.errors.map((e) => describeOptionError({ ...e, option: FIELD_OF.get(e.option) ?? e.option }));
-    throw new Problem(422, 'BadOption', named.join('; '));
-  }
+  const policy = sendingPolicy(account, deps.config.options);
+  if ('errors' in parsed) throw new Problem(422, 'BadOption', badOptions(parsed, policy, (option) => FIELD_OF.get(option) ?? option));
   const text = { ...deps.config.text, maxSegments: account.maxSegments };
   const draft = draftOf(parsed.options, '', givenText(body.text), text);
-  return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy: sendingPolicy(account, deps.config.options) };
+  return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy };
 }
 
 /**

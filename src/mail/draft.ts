@@ -8,8 +8,9 @@ import { analyzeText } from '../sms/segments.js';
 import type { SmsText } from '../sms/types.js';
 import { errors, SmtpError } from '../smtp/errors.js';
 import { extractText, type ExtractOptions, type ExtractResult } from './extract.js';
-import { describeOptionError, parseSmsOptions, type SmsOptions } from './options.js';
+import { describeOptionError, parseSmsOptions, type OptionError, type SmsOptions } from './options.js';
 import type { ParsedMail } from './parse.js';
+import { senderIdRefusal, type SendingPolicy } from './recipient-plan.js';
 
 export interface DraftInput {
   parsed: ParsedMail;
@@ -17,6 +18,8 @@ export interface DraftInput {
   now: Date;
   options: { timeZone: string; maxAheadDays: number };
   text: ExtractOptions & { senderSignaturePatterns: Readonly<Record<string, readonly string[]>>; transliterate: boolean; maxSegments: number };
+  /** The account's sender IDs, validity, duplicate detection and quiet hours; none when absent. */
+  policy?: SendingPolicy;
 }
 
 export interface Draft {
@@ -32,11 +35,25 @@ export interface Draft {
 export function draftSms(input: DraftInput): Draft | SmtpError {
   const { parsed } = input;
   const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, ...input.options });
-  if ('errors' in r) return errors.BadOption(r.errors.map(describeOptionError).join('; '));
+  if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
   const { options, subject } = r;
   const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
   const extracted = extractText({ text: parsed.text, html: parsed.html, subject }, { ...input.text, signaturePatterns });
   return draftOf(options, subject, extracted, input.text);
+}
+
+/**
+ * What the one refusal of options with bad values (BadOption) says, for a
+ * mail and a REST request alike: every bad value, and a sender ID the
+ * account may not use, which the plan of each number would refuse only at
+ * the client's next try, once the values were fixed. `name`: the option as
+ * the caller calls it (the REST API's fields).
+ */
+export function badOptions(bad: { errors: OptionError[]; read: SmsOptions }, policy: SendingPolicy | undefined, name = (option: string) => option): string {
+  const sentences = bad.errors.map((e) => describeOptionError({ ...e, option: name(e.option) }));
+  const sender = policy && senderIdRefusal(bad.read.senderId, policy.sender);
+  if (sender) sentences.push(sender.text);
+  return sentences.join('; ');
 }
 
 /**

@@ -44,7 +44,8 @@ export interface OptionInput {
 
 export type OptionResult =
   | { options: SmsOptions; subject: string }
-  | { errors: OptionError[] };
+  /** `read`: the options whose values were valid, for the account's rules to be checked all the same (draft.ts badOptions). */
+  | { errors: OptionError[]; read: SmsOptions };
 
 type Key = keyof SmsOptions;
 interface Context { now: Date; timeZone: string; maxAheadDays: number }
@@ -187,7 +188,6 @@ export function parseSmsOptions(input: OptionInput): OptionResult {
   const errors: OptionError[] = [];
   const fromHeaders = readHeaders(input.headers, ctx, errors);
   const fromTags = readTags(input.subject ?? '', ctx, errors);
-  if (errors.length > 0) return { errors };
   const options: Record<string, unknown> = {};
   // Tags first, headers after: a header overrides, including with "now" for a past send time.
   for (const found of [fromTags.found, fromHeaders]) {
@@ -196,6 +196,7 @@ export function parseSmsOptions(input: OptionInput): OptionResult {
       else options[key] = v;
     }
   }
+  if (errors.length > 0) return { errors, read: options as SmsOptions };
   return { options: options as SmsOptions, subject: fromTags.subject };
 }
 

@@ -5,7 +5,7 @@
  * were merged before (headers win); here they meet the account's defaults,
  * which they override only within what the account allows.
  */
-import { chooseSender, type SenderPolicy } from '../accounts/sender-ids.js';
+import { chooseSender, permittedSender, type SenderPolicy } from '../accounts/sender-ids.js';
 import type { Account } from '../accounts/types.js';
 import { describeHold, quietRulesFor, quietUntil, type Hold, type QuietHours, type QuietRule } from '../dispatch/quiet-hours.js';
 import { parseSenderId } from '../sms/sender-id.js';
@@ -87,6 +87,13 @@ export function planRecipient(
     ...(hold ? { hold } : {}),
     ...(hours ? { expiresAt: new Date(notBefore.getTime() + hours * 3600_000) } : {}),
   };
+}
+
+/** SenderIdNotAllowed when the account may not ask for `senderId` whatever the number, else undefined. */
+export function senderIdRefusal(senderId: string | undefined, sender: SenderPolicy): SmtpError | undefined {
+  const requested = senderId === undefined ? undefined : parseSenderId(senderId);
+  const permitted = requested && permittedSender(requested, sender);
+  return permitted && !permitted.ok ? senderRefusal(permitted, '', sender.account) : undefined;
 }
 
 function senderRefusal(choice: Exclude<ReturnType<typeof chooseSender>, { ok: true }>, to: string, account: string): SmtpError {

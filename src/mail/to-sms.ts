@@ -25,8 +25,6 @@ export interface ToSmsInput extends DraftInput {
   remoteAddress?: string;
   clientHostname?: string;
   notify: NotifyLevel;
-  /** The account's sender IDs, validity, duplicate detection and quiet hours; none when absent. */
-  policy?: SendingPolicy;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
 }
 

@@ -79,6 +79,15 @@ R('submit :: a sender ID the account may not use is named per number too, as the
   assert.equal(p.body.recipients.map((x: { error: unknown }) => x.error), r.body.recipients);
 });
 
+R('regression: submit :: a sender ID the account may not use, beside bad option values :: one 422 BadOption names them all', async ({ b, lead }) => {
+  const body = { to: ['+4915112345683'], text: 'Hallo', senderId: 'EVILCORP', sendAt: 'tomorrow', flash: 'maybe' };
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body });
+  assert.equal([r.status, r.body.title], [422, 'BadOption'], JSON.stringify(r.body));
+  assert.match(r.body.detail, /option sendAt has the value "tomorrow"/);
+  assert.match(r.body.detail, /option flash has the value "maybe"/);
+  assert.match(r.body.detail, /the sender ID "EVILCORP" is not allowed for account "acme"/);
+});
+
 R('submit :: one refused number is that refusal\'s problem, and is listed all the same', async ({ b, lead }) => {
   const r = await send(b, lead, [OPTED_OUT, '+4915112345674']);
   assert.equal([r.status, r.body.title, r.body.smtp], [422, 'OptedOut', '550 5.7.1']);

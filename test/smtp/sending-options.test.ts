@@ -54,6 +54,14 @@ S('sender ID :: one the account may not use (header or subject tag) :: 550 5.7.1
   assert.is(await refusal(send(b, 'clerk@acme.test', '+4915112345678@sms.localhost', { subject: '[SRC:EVILCORP] Erinnerung' })), expected);
 });
 
+S('regression: sender ID :: not allowed, beside other bad tags :: one 550 names every problem, the sender ID too, not only at the next try', async ({ b }) => {
+  const reply = await refusal(send(b, 'clerk@acme.test', '+4915112345678@sms.localhost', { subject: '[SRC:EVILCORP] [AT:yesterday] [FLASH:maybe] Erinnerung' }));
+  assert.match(reply, /^550 5\.6\.0 /);
+  assert.match(reply, /option \[AT\] has the value "yesterday"/);
+  assert.match(reply, /option \[FLASH\] has the value "maybe"/);
+  assert.match(reply, /the sender ID "EVILCORP" is not allowed for account "acme"; allowed: ACME Bank, ACME, \+15005550006/);
+});
+
 S('sender ID :: an allowed one goes out with it; none asked for: the account default; to the US a name becomes the numeric fallback', async ({ b }) => {
   const asked = idOf((await send(b, 'clerk@acme.test', '+4915112345670@sms.localhost', { subject: '[SRC:acme bank] Erinnerung' })).response);
   const plain = idOf((await send(b, 'clerk@acme.test', '+4915112345671@sms.localhost', { text: 'Termin morgen.' })).response);
