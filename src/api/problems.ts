@@ -19,11 +19,32 @@ export class Problem extends Error {
 }
 
 /**
- * SMTP refusals keep their sentence and name: the API and a clerk's mail
- * client say the same. `detail`: the API's own sentence, where a mail's
- * would not fit a request.
+ * The API's own sentence for refusals whose mail sentence speaks of a mail
+ * (a program sent JSON); name and codes stay the registry's. Refusals that
+ * carry values of their own are worded where they are made (TooManyRecipients
+ * in submit.ts).
  */
-export function fromSmtpError(e: SmtpError, extra: Record<string, unknown> = {}, detail = e.text): Problem {
+const FOR_A_REQUEST: Partial<Record<ErrorName, string>> = {
+  NoText: 'no text to send: "text" has nothing left once spaces, control characters and invisible characters are removed',
+};
+
+/** A refusal's sentence as a request is told it. */
+export function requestText(e: SmtpError): string {
+  return FOR_A_REQUEST[e.errorName as ErrorName] ?? e.text;
+}
+
+/** The reply line a mail would get ("550 5.6.0 …"), in a request's words: what a preview shows. */
+export function requestReply(e: SmtpError): string {
+  return `${e.responseCode} ${e.enhancedCode} ${requestText(e)}`;
+}
+
+/**
+ * SMTP refusals keep their sentence and name: the API and a clerk's mail
+ * client say the same, except where the sentence speaks of a mail
+ * (requestText). `detail`: the API's own sentence, where a mail's would not
+ * fit a request.
+ */
+export function fromSmtpError(e: SmtpError, extra: Record<string, unknown> = {}, detail = requestText(e)): Problem {
   return new Problem(mayPassLater(e) ? 503 : 422, e.errorName, detail, { smtp: `${e.responseCode} ${e.enhancedCode}`, ...extra });
 }
 
@@ -57,7 +78,7 @@ export interface Refusal {
 }
 
 export function refusalOf(e: SmtpError, to?: string): Refusal {
-  return { ...(to !== undefined ? { to } : {}), name: e.errorName, temporary: mayPassLater(e), code: e.responseCode, enhanced: e.enhancedCode, text: e.text };
+  return { ...(to !== undefined ? { to } : {}), name: e.errorName, temporary: mayPassLater(e), code: e.responseCode, enhanced: e.enhancedCode, text: requestText(e) };
 }
 
 /**

@@ -19,7 +19,7 @@ import { errors, SmtpError } from '../smtp/errors.js';
 import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
 import { requestFingerprint, type IdempotencyKeys } from './idempotency.js';
-import { fromSmtpError, Problem, recipientsProblem, refusalOf, type Refusal } from './problems.js';
+import { fromSmtpError, Problem, recipientsProblem, refusalOf, requestReply, type Refusal } from './problems.js';
 
 /** The body of POST /api/v1/messages: the text, the numbers, and the sending options of the X-SMS-* headers. */
 export interface SubmitBody {
@@ -235,7 +235,8 @@ function buildBatch(deps: SubmitDeps, input: ToSmsInput, draft: Draft, policy: S
 /**
  * What POST /api/v1/messages/preview answers: the mail preview's facts, less
  * what only a mail has (what was cut from it). A refusal is there twice:
- * `refusal`/`problem` as the reply line a mail would get (as before), and
+ * `refusal`/`problem` as the reply line a mail would get (as before, in a
+ * request's words where a mail's speak of a mail: problems.ts requestText), and
  * `error`/`problemError` as its Refusal, the shape a submit's problem lists.
  */
 export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 'problem'> & {
@@ -265,8 +266,8 @@ export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): 
   });
   return {
     ...report,
-    recipients: rows.map(({ refusal, ...row }) => (refusal ? { ...row, refusal: refusal.reply, error: refusalOf(refusal, row.to) } : row)),
-    ...(problem ? { problem: problem.reply, problemError: refusalOf(problem) } : {}),
+    recipients: rows.map(({ refusal, ...row }) => (refusal ? { ...row, refusal: requestReply(refusal), error: refusalOf(refusal, row.to) } : row)),
+    ...(problem ? { problem: requestReply(problem), problemError: refusalOf(problem) } : {}),
   };
 }
 

@@ -44,4 +44,16 @@ S('submit :: a text of nothing but colour codes and invisible characters is NoTe
   assert.is(r.body.title, 'NoText');
 });
 
+S('regression: submit :: NoText speaks of the request\'s text, not of a mail; the preview\'s problem says the same; a mail keeps its words', async ({ b, lead }) => {
+  const body = { to: '+4915112345605', text: ' \u200b\r\n\t' };
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body });
+  assert.equal([r.status, r.body.title, r.body.smtp], [422, 'NoText', '550 5.6.0'], JSON.stringify(r.body));
+  assert.is(r.body.detail, 'no text to send: "text" has nothing left once spaces, control characters and invisible characters are removed');
+  const p = await call(b, 'POST', '/api/v1/messages/preview', { auth: lead, body });
+  assert.is(p.body.problemError.text, r.body.detail);
+  assert.is(p.body.problem, `550 5.6.0 ${r.body.detail}`);
+  const mail = await mailer(b.port).sendMail({ from: 'batch@acme.test', to: '+4915112345605@sms.localhost', subject: '', text: '-- \r\nBatch' }).catch((e: { response: string }) => e);
+  assert.match((mail as { response: string }).response, /^550 5\.6\.0 no text to send: the mail has no text left/);
+});
+
 S.run();
