@@ -9,7 +9,7 @@ import { mailer } from './helpers/smtp.js';
  * connector receives is checked for the property each fixture is about.
  * (test/mail checks the exact texts in-process.)
  */
-type Expect = { encoding?: 'GSM7' | 'UCS2'; segments?: number; contains?: string[]; lacks?: string[]; reply?: RegExp };
+type Expect = { encoding?: 'GSM7' | 'UCS2'; segments?: number; contains?: string[]; lacks?: string[]; reply?: RegExp; from?: string };
 const CASES: Array<[string, Expect]> = [
   ['outlook-html-only.eml', { encoding: 'GSM7', contains: ['https://pay.acme.test/inv/4711'], lacks: ['MsoNormal', '’', '“', '<'] }],
   ['outlook-multipart-quoted.eml', { lacks: ['Gesendet:', 'Von:'] }],
@@ -27,6 +27,7 @@ const CASES: Array<[string, Expect]> = [
   ['nothing-to-send.eml', { reply: /550 5\.6\.0 no text to send/ }],
   ['erp-latin1-undeclared.eml', { encoding: 'GSM7', contains: ['Grüße aus Köln!', '84,00 €'], lacks: ['?', '\ufffd'] }],
   ['erp-latin1-subject.eml', { encoding: 'GSM7', contains: ['Grüße aus Köln: Zählerablesung'], lacks: ['?'] }],
+  ['erp-latin1-from.eml', { encoding: 'GSM7', contains: ['Zählerablesung'], from: '"Jürgen Müller" <erp@stadtwerke-musterstadt.example>' }],
   ['erp-mislabelled-utf8.eml', { encoding: 'GSM7', contains: ['Frau Müller, Ihr Zählerstand wurde übermittelt'], lacks: ['?'] }],
   ['erp-latin1-attachment.eml', { encoding: 'GSM7', contains: ['über 84,00 €', 'Abzüge'], lacks: ['?', 'JVBER'] }],
   ['utf8-undeclared.eml', { encoding: 'GSM7', contains: ['Grüße aus Köln, der Zähler'] }],
@@ -64,6 +65,8 @@ for (const [i, [file, e]] of CASES.entries()) {
     for (const c of e.contains ?? []) assert.ok(sms.text.includes(c), `"${c}" missing in: ${sms.text}`);
     for (const c of e.lacks ?? []) assert.not.ok(sms.text.includes(c), `"${c}" left in: ${sms.text}`);
     assert.ok(sms.text.trim().length > 0);
+    // What confirmations, the portal and the API show of the mail's sender.
+    if (e.from) assert.is(b.store.get(sms.id)?.mail.from, e.from);
   });
 }
 

@@ -47,6 +47,13 @@ export function decodeUtf8OrLegacy(bytes: Uint8Array): string {
   );
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A header as mailparser holds it (a binary string, one character per byte), read with the fallback above. */
+export function headerText(binary: string): string {
+  return NON_ASCII.test(binary) ? decodeUtf8OrLegacy(Buffer.from(binary, 'latin1')) : binary;
+}
+
 /** How many characters of a decoded text could not be read (U+FFFD). */
 export function countLost(text: string): number {
   let count = 0;

@@ -6,9 +6,9 @@
  * text is switched off here: `text` is only ever what a text/plain part said,
  * and the HTML is converted by `extract.ts` with options that suit an SMS.
  */
-import { simpleParser, type EmailAddress, type HeaderLines, type SimpleParserOptions } from 'mailparser';
+import { MailParser, simpleParser, type AddressObject, type EmailAddress, type HeaderLines, type Headers, type SimpleParserOptions } from 'mailparser';
 import { Libmime } from 'libmime';
-import { decodeUtf8OrLegacy, LOST, readsAsUtf8 } from './charset.js';
+import { decodeUtf8OrLegacy, headerText, LOST, readsAsUtf8 } from './charset.js';
 import { multipartDepth } from './depth.js';
 import { relabelLegacyText } from './legacy-text.js';
 import { parsePlainMail } from './plain-mail.js';
@@ -75,13 +75,14 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
   // A single text/plain part has no nesting to limit.
   const mail = (opts.fastPath ?? true ? await parsePlainMail(raw) : undefined) ?? (await parseMime(raw, opts.maxDepth ?? DEFAULT_MAX_DEPTH));
   const headers = headerMap(mail.headerLines);
+  const from = fromOf(mail);
   return {
     messageId: mail.messageId,
     references: mail.references === undefined ? [] : [mail.references].flat(),
     inReplyTo: mail.inReplyTo,
     subject: subjectOf(mail.subject, headers),
-    from: mail.from?.text || undefined,
-    fromAddress: mail.from ? firstAddress(mail.from.value) : undefined,
+    from: from?.text || undefined,
+    fromAddress: from ? firstAddress(from.value) : undefined,
     date: readDate(headers.get('date')),
     text: content(mail.text),
     html: content(mail.html),
@@ -153,8 +154,27 @@ class LenientLibmime extends Libmime {
 }
 
 const words = new LenientLibmime();
-const NON_ASCII = /[^\x00-\x7f]/;
 const ENCODED = /=\?|__\x00JOIN/;
+
+// mailparser's own address decoding (addressparser, names through libmime), with the lenient words.
+const addressReader = Object.assign(new MailParser(), { libmime: words }) as unknown as { processHeaders(lines: HeaderLines): Headers };
+
+type From = Pick<AddressObject, 'value' | 'text'>;
+
+/**
+ * mailparser reads a raw 8-bit display name (From: J\xfcrgen <j@…>) as UTF-8
+ * and an encoded word as it is labelled; when that lost characters, the From
+ * line is read again by mailparser's address decoding, its bytes with the
+ * fallback of charset.ts and its encoded words with LenientLibmime, as the
+ * subject and the other headers are. (Reply-To of a mail is not read.)
+ */
+function fromOf(mail: { from?: From; headerLines: HeaderLines }): From | undefined {
+  const line = mail.from?.text.includes(LOST) ? mail.headerLines.find((l) => l.key === 'from') : undefined;
+  if (!line) return mail.from;
+  // processHeaders reads the line's characters as bytes of UTF-8: the repaired text goes in as those.
+  const again = addressReader.processHeaders([{ key: 'from', line: Buffer.from(headerText(line.line), 'utf8').toString('latin1') }]).get('from') as From | undefined;
+  return again ?? mail.from;
+}
 
 /** libmime's decodeWords, which changes nothing in a value without an encoded word (or its own join marker). */
 function decodeWords(text: string): string {
@@ -169,8 +189,7 @@ function headerMap(lines: HeaderLines): Map<string, string> {
     if (key === '' || map.has(key)) continue;
     const raw = line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '');
     // Header lines come as binary strings; 8-bit headers are UTF-8 (RFC 6532), or legacy text (charset.ts).
-    const text = NON_ASCII.test(raw) ? decodeUtf8OrLegacy(Buffer.from(raw, 'latin1')) : raw;
-    map.set(key, decodeWords(text).trim());
+    map.set(key, decodeWords(headerText(raw)).trim());
   }
   return map;
 }

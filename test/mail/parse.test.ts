@@ -281,6 +281,27 @@ Headers('encoded word labelled utf-8 holding Latin-1 bytes :: read as windows-12
   }
 });
 
+Headers('regression: raw Latin-1 display name in From (no encoded word) :: read as windows-1252, not "J\ufffdrgen", by both paths', async () => {
+  const raw = Buffer.from('From: J\xfcrgen M\xfcller <j@acme.test>\r\nSubject: x\r\n\r\nHallo.\r\n', 'latin1');
+  const multipart = Buffer.from('From: J\xfcrgen M\xfcller <j@acme.test>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nHallo.\r\n--b--\r\n', 'latin1');
+  for (const [name, bytes] of [['single part', raw], ['multipart', multipart]] as const) {
+    for (const fastPath of [true, false]) {
+      const parsed = await parseMail(bytes, { fastPath });
+      assert.is(parsed.from, '"J\u00fcrgen M\u00fcller" <j@acme.test>', `${name}, fastPath ${fastPath}`);
+      assert.is(parsed.fromAddress, 'j@acme.test');
+    }
+  }
+});
+
+Headers('display name in an encoded word labelled utf-8 holding Latin-1 bytes :: read as windows-1252; valid UTF-8 names untouched', async () => {
+  for (const fastPath of [true, false]) {
+    const parsed = await parseMail(mail('From: =?utf-8?q?J=FCrgen?= <j@acme.test>\nSubject: x', 'x'), { fastPath });
+    assert.is(parsed.from, '"J\u00fcrgen" <j@acme.test>');
+    const utf8 = await parseMail(mail('From: Jürgen Müller <j@acme.test>\nSubject: x', 'x'), { fastPath });
+    assert.is(utf8.from, '"Jürgen Müller" <j@acme.test>');
+  }
+});
+
 Headers('X-Priority and List-Id :: kept under their own names', async () => {
   const headers = await headersOf(`${BASIC}\nX-Priority: 1 (Highest)\nList-Id: <news.acme.test>`);
   assert.is(headers.get('x-priority'), '1 (Highest)');
