@@ -50,10 +50,15 @@ export function timeZoneProblems(key: string, zone: unknown): string[] {
   return typeof zone === 'string' && isTimeZone(zone) ? [] : [`${key}: is ${JSON.stringify(zone)}; allowed: an IANA time zone such as "Europe/Berlin"`];
 }
 
-/** `key`'s problem when `country` is not the ISO 3166 code of a country in the international number plan (libphonenumber's list). */
+/**
+ * `key`'s problem when `country` is not the ISO 3166 code of a country in
+ * the international number plan (libphonenumber's list). "UK", what people
+ * write for the United Kingdom, is told that its code is "GB".
+ */
 export function countryProblems(key: string, country: unknown): string[] {
   if (typeof country === 'string' && isSupportedCountry(country)) return [];
-  return [`${key}: is ${JSON.stringify(country)}; allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"`];
+  const uk = typeof country === 'string' && country.toUpperCase() === 'UK' ? '; the United Kingdom is "GB" ("UK" is not an ISO 3166 code)' : '';
+  return [`${key}: is ${JSON.stringify(country)}; allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"${uk}`];
 }
 
 function isTimeZone(zone: string): boolean {

@@ -1,9 +1,9 @@
 /**
  * Checks the schema cannot express: names that must be unique, routes that
  * must name existing connectors and real countries, weights that must fit
- * their route, each connector type's own settings, and the trusted proxies'
- * addresses. Run by buildConfig after the schema, so a bad file is answered
- * with every problem at once.
+ * their route, each connector type's own settings, the trusted proxies'
+ * addresses, and the countries of the sending rules. Run by buildConfig
+ * after the schema, so a bad file is answered with every problem at once.
  */
 import { parseNetwork } from '../accounts/networks.js';
 import { countryProblems } from '../accounts/validate.js';
@@ -13,7 +13,23 @@ import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
 import type { Config, RouteRule, RouteTarget } from './types.js';
 
 export function configProblems(c: Config): string[] {
-  return [...connectorListProblems(c), ...routeProblems(c), ...proxyProblems(c), ...answerProblems(c)];
+  return [...connectorListProblems(c), ...routeProblems(c), ...proxyProblems(c), ...answerProblems(c), ...countryListProblems(c)];
+}
+
+/**
+ * Countries of the sending rules, against the number plan as defaultCountry
+ * is: a code no number has ("XX", "UK" for GB) would make its rule silently
+ * apply to nothing — numeric senders, country quiet hours, destinations.
+ */
+function countryListProblems(c: Config): string[] {
+  const list = (key: string, countries: readonly string[] | undefined) =>
+    (countries ?? []).flatMap((cc, i) => (cc === '*' && key.endsWith('limits.countries') ? [] : countryProblems(`${key}[${i}]`, cc)));
+  return [
+    ...list('options.numericOnlyCountries', c.options.numericOnlyCountries),
+    ...Object.keys(c.options.countryQuietHours).flatMap((cc) => countryProblems(`options.countryQuietHours.${cc}`, cc)),
+    ...list('limits.countries', c.limits.countries),
+    ...c.accounts.flatMap((a, i) => list(`accounts[${i}].limits.countries`, a.limits?.countries)),
+  ];
 }
 
 /** inbound.answer: an account that exists, a sender an SMSC takes, texts no longer than any SMS may be. */

@@ -87,7 +87,8 @@ export const configSchema = {
         description: 'Sender IDs a mail may ask for, for accounts that list none ("*": any). Empty: only an account\'s own senderId and numericSender.',
       },
       numericOnlyCountries: {
-        type: 'array', items: { type: 'string', pattern: '^[A-Z]{2}$' }, default: ['US', 'CA', 'PR', 'CN'],
+        // Checked against the number plan (config/check.ts), which names the allowed values; a pattern would only say "^[A-Z]{2}$".
+        type: 'array', items: { type: 'string' }, default: ['US', 'CA', 'PR', 'CN'],
         description: 'Countries whose carriers do not deliver alphanumeric sender IDs; SMS there get the account\'s numericSender instead (see onNumericOnly).',
       },
       onNumericOnly: str('fallback', 'What happens to a name as sender ID for a number in numericOnlyCountries: fallback: the account\'s numericSender replaces it (refused when the account has none); reject: the mail is refused with 550 5.7.1.', { enum: ['fallback', 'reject'] }),
@@ -96,7 +97,8 @@ export const configSchema = {
       duplicateWindowMinutes: int(10, 'Default window of duplicate detection by content.', 1, 10080),
       quietHours: quietHoursSchema('Default quiet hours of accounts that set none, in the recipient\'s local time; off by default.', true),
       countryQuietHours: {
-        type: 'object', default: {}, propertyNames: { pattern: '^[A-Z]{2}$' }, additionalProperties: quietHoursSchema('Quiet hours of one country.', false),
+        // Its keys are checked against the number plan too (config/check.ts).
+        type: 'object', default: {}, additionalProperties: quietHoursSchema('Quiet hours of one country.', false),
         description: 'Quiet hours per destination country, for every account, in that country\'s local time, e.g. {"FR": {"from": "20:00", "to": "08:00", "days": ["sun"]}}. Off by default.',
       },
     }),

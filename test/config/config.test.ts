@@ -128,6 +128,34 @@ C('countries and zones :: a default country outside the number plan or an unknow
   }
 });
 
+C('regression: countries :: numericOnlyCountries, countryQuietHours, limits.countries (gateway and account) outside the number plan stop the start with the other problems; "UK" is told it is "GB"', () => {
+  try {
+    buildConfig({
+      smtp: { defaultCountry: 'XX' },
+      options: { numericOnlyCountries: ['US', 'XX', 'uk'], countryQuietHours: { FR: { from: '20:00', to: '08:00' }, UK: { from: '20:00', to: '08:00' } } },
+      limits: { countries: ['DE', '*', 'ZZ'] },
+      accounts: [{ name: 'acme', limits: { countries: ['AT', 'UK'] } }],
+    }, 'countries.json', {});
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    const country = 'allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"';
+    const uk = `${country}; the United Kingdom is "GB" ("UK" is not an ISO 3166 code)`;
+    const p = (e as ConfigError).problems;
+    for (const want of [
+      `smtp.defaultCountry: is "XX"; ${country}`,
+      `options.numericOnlyCountries[1]: is "XX"; ${country}`,
+      `options.numericOnlyCountries[2]: is "uk"; ${uk}`,
+      `options.countryQuietHours.UK: is "UK"; ${uk}`,
+      `limits.countries[2]: is "ZZ"; ${country}`,
+      `accounts[0].limits.countries[1]: is "UK"; ${uk}`,
+    ]) assert.ok(p.includes(want), `missing: ${want}\nin:\n${p.join('\n')}`);
+    assert.is(p.length, 6, p.join('\n'));
+  }
+  const ok = buildConfig({ options: { numericOnlyCountries: ['US', 'GB'], countryQuietHours: { GB: { from: '21:00', to: '08:00' } } }, limits: { countries: ['*'] } });
+  assert.equal(ok.options.numericOnlyCountries, ['US', 'GB']);
+});
+
 C('secrets :: "${NAME}" is read from the environment', () => {
   const c = buildConfig({ notify: { relay: { pass: '${RELAY_PASS}' } } }, 'x', { RELAY_PASS: 's3cret' });
   assert.is(c.notify.relay.pass, 's3cret');
