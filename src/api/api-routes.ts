@@ -95,7 +95,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       summary: 'Send an SMS: the same options and rules as the X-SMS-* mail headers', tags: ['messages'],
       description: 'A request is taken whole or not at all. When numbers are refused (invalid, opted out of every sender or of this SMS\'s sender, not allowed, sender ID, quiet hours, over a limit) '
         + 'the problem\'s recipients lists a refusal per number (to, name, temporary, code, enhanced, text); the title is the refusals\' name when they share one, '
-        + 'else RecipientsRefused, or TryAgainLater when every refusal is temporary (then 503, else 422).',
+        + 'else RecipientsRefused, or TryAgainLater when every refusal is temporary (then 429 with Retry-After when all are rate limits, 503 otherwise; else 422).',
       headers: {
         type: 'object',
         properties: {
@@ -108,7 +108,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
         },
       },
       body: submitBody,
-      response: { 400: problem, 401: problem, 403: problem, 409: problem, 422: problem, 503: problem },
+      response: { 400: problem, 401: problem, 403: problem, 409: problem, 422: problem, 429: problem, 503: problem },
     },
   }, async (req, reply) => {
     const principal = who(req, { change: true });

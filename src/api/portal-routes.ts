@@ -62,7 +62,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   // People get a page, programs (asking for JSON) the problem document.
   app.setErrorHandler((e, req, reply) => {
     const p = toProblem(e);
-    // Only the unplanned: a refusal we answer on purpose (503 for a limit, 422 …) is logged where it is made (api-refused), without a stack.
+    // Only the unplanned: a refusal we answer on purpose (429 for a limit, 422 …) is logged where it is made (api-refused), without a stack.
     if (!(e instanceof Problem) && p.status >= 500) deps.log('api-error', { url: req.url, error: (e as Error).message, stack: (e as Error).stack });
     if (!req.headers.accept?.includes('text/html')) return sendProblem(reply, p, req);
     return render(reply, 'error', { user: req.principal, csrf: req.csrf ?? '', title: p.title, detail: p.detail }, p.status);

@@ -12,6 +12,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that go with it (Retry-After of a rate limit). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = 'Problem';
@@ -45,7 +47,27 @@ export function requestReply(e: SmtpError): string {
  * fit a request.
  */
 export function fromSmtpError(e: SmtpError, extra: Record<string, unknown> = {}, detail = requestText(e)): Problem {
-  return new Problem(mayPassLater(e) ? 503 : 422, e.errorName, detail, { smtp: `${e.responseCode} ${e.enhancedCode}`, ...extra });
+  const { status, headers } = statusOf([e]);
+  return new Problem(status, e.errorName, detail, { smtp: `${e.responseCode} ${e.enhancedCode}`, ...extra }, headers);
+}
+
+/**
+ * The caller's rate limits, with the seconds after which each has surely let
+ * go: the per-minute bucket is full again a minute later, the per-number cap
+ * counts the last hour. They are answered 429 with Retry-After (RFC 6585 §4:
+ * the user sent too many requests in a given amount of time). 503 stays for
+ * the bridge's own state (RFC 9110 §15.6.4, a temporary overload or
+ * maintenance: the store unavailable) and an account paused by the fraud
+ * brake, which an operator ends, not time.
+ */
+const RATE_LIMITS: Partial<Record<ErrorName, number>> = { RateExceeded: 60, NumberRateExceeded: 3600 };
+
+/** 422 unless every refusal may pass later; then 429 (with Retry-After: the longest wait) when all are rate limits, else 503. */
+function statusOf(refusals: readonly SmtpError[]): { status: number; headers: Record<string, string> } {
+  if (!refusals.every(mayPassLater)) return { status: 422, headers: {} };
+  const waits = refusals.map((e) => RATE_LIMITS[e.errorName as ErrorName]);
+  if (waits.some((w) => w === undefined)) return { status: 503, headers: {} };
+  return { status: 429, headers: { 'retry-after': String(Math.max(...(waits as number[]))) } };
 }
 
 /**
@@ -57,7 +79,7 @@ export function fromSmtpError(e: SmtpError, extra: Record<string, unknown> = {},
  */
 const FINAL_FOR_A_REQUEST: ReadonlySet<ErrorName> = new Set<ErrorName>(['TooManyRecipients']);
 
-/** Whether the same request may pass later (503, `temporary`), or is refused again until it changes (422). */
+/** Whether the same request may pass later (429 or 503, `temporary`), or is refused again until it changes (422). */
 export function mayPassLater(e: SmtpError): boolean {
   return e.temporary && !FINAL_FOR_A_REQUEST.has(e.errorName as ErrorName);
 }
@@ -85,19 +107,19 @@ export function refusalOf(e: SmtpError, to?: string): Refusal {
  * Numbers refused by a request that is taken whole or not at all. The title
  * is the refusals' name when they share one (one number, or several invalid
  * ones), else RecipientsRefused, or TryAgainLater when every refusal is
- * temporary (503: the same request may pass later). `recipients` lists each
+ * temporary (429 or 503: the same request may pass later). `recipients` lists each
  * number's Refusal, `detail` their sentences for people, `smtp` their codes
  * (as before `recipients`, kept for programs that read it).
  */
 export function recipientsProblem(refused: ReadonlyArray<{ to: string; error: SmtpError }>): Problem {
   const recipients = refused.map((r) => refusalOf(r.error, r.to));
   if (refused.length === 1) return fromSmtpError(refused[0]!.error, { recipients });
-  const temporary = refused.every((r) => mayPassLater(r.error));
+  const { status, headers } = statusOf(refused.map((r) => r.error));
   const names = new Set(recipients.map((r) => r.name));
-  const title = names.size === 1 ? recipients[0]!.name : temporary ? 'TryAgainLater' : 'RecipientsRefused';
-  return new Problem(temporary ? 503 : 422, title, refused.map((r) => r.error.text).join('; '), {
+  const title = names.size === 1 ? recipients[0]!.name : status !== 422 ? 'TryAgainLater' : 'RecipientsRefused';
+  return new Problem(status, title, recipients.map((r) => r.text).join('; '), {
     smtp: refused.map((r) => `${r.error.responseCode} ${r.error.enhancedCode}`), recipients,
-  });
+  }, headers);
 }
 
 export interface ProblemBody {
@@ -137,5 +159,5 @@ export function toProblem(e: unknown): Problem {
 
 export function sendProblem(reply: FastifyReply, p: Problem, request: FastifyRequest): FastifyReply {
   const body: ProblemBody = { type: 'about:blank', title: p.title, status: p.status, detail: p.detail, instance: request.url, ...p.extra };
-  return reply.status(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
+  return reply.status(p.status).headers(p.headers).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }

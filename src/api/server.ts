@@ -97,7 +97,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setErrorHandler((e, req, reply) => {
     const p = toProblem(e);
-    // Only the unplanned: a refusal we answer on purpose (503 for a limit, 422 …) is logged where it is made (api-refused), without a stack.
+    // Only the unplanned: a refusal we answer on purpose (429 for a limit, 422 …) is logged where it is made (api-refused), without a stack.
     if (!(e instanceof Problem) && p.status >= 500) deps.log('api-error', { url: req.url, error: (e as Error).message, stack: (e as Error).stack });
     return sendProblem(reply, p, req);
   });

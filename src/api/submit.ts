@@ -123,8 +123,9 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
  * account stopped by the brake, an opted-out number, a country or number
  * type the account may not send to, the per-number cap, the rate, the
  * quota. The API takes a request whole or not at all, so any refusal
- * refuses it, naming each number's reason; 503 when all are temporary
- * (rate, cap: try again later), else 422.
+ * refuses it, naming each number's reason; 429 or 503 when all are temporary
+ * (429 for the rate and the cap, with Retry-After; 503 for a paused
+ * account), else 422.
  */
 function checkPolicy(deps: SubmitDeps, account: Account, recipients: Prepared['recipients']): void {
   const paused = deps.policy.mailFrom(account);

@@ -72,17 +72,18 @@ L('regression: more numbers than smtp.maxRecipients :: 422 TooManyRecipients in 
   assert.not.ok(b.events.some((e) => e.evt === 'api-error'), 'an ordinary refusal is no api-error with a stack');
 });
 
-L('rate :: the account\'s messagesPerMinute counts API and mail together; over it 503 with the rate sentence, nothing stored', async ({ b, lead }) => {
+L('rate :: the account\'s messagesPerMinute counts API and mail together; over it 429 Too Many Requests with Retry-After and the rate sentence, nothing stored', async ({ b, lead }) => {
   assert.is((await send(b, lead, '+4915112345611')).status, 201);
   assert.is((await chat(b.port, ['EHLO x.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<+4915112345612@sms.localhost>', 'DATA', ...dataLines('From: erp@acme.test\r\nSubject: x\r\n\r\nHallo')])).at(-1)!.code, 250);
   assert.is((await send(b, lead, '+4915112345613')).status, 201);
   const before = stored(b);
   const over = await send(b, lead, '+4915112345614');
-  assert.is(over.status, 503, JSON.stringify(over.body));
+  assert.is(over.status, 429, JSON.stringify(over.body));
+  assert.is(over.headers.get('retry-after'), '60');
   assert.is(over.body.title, 'RateExceeded');
   assert.is(over.body.smtp, '451 4.7.1');
   assert.is(stored(b), before);
-  assert.not.ok(b.events.some((e) => e.evt === 'api-error'), 'a refusal for now (503) is no api-error with a stack either');
+  assert.not.ok(b.events.some((e) => e.evt === 'api-error'), 'a refusal for now (429) is no api-error with a stack either');
   await waitFor('the three to go out', () => ['+4915112345611', '+4915112345612', '+4915112345613'].every((n) => b.sim.sent.some((s) => s.to === n)));
 });
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { recipientsProblem } from '../../src/api/problems.js';
+import { fromSmtpError, recipientsProblem } from '../../src/api/problems.js';
 import { errors } from '../../src/smtp/errors.js';
 
 /** The problem of refused numbers: its status and title from the refusals, each number listed. */
@@ -10,25 +10,35 @@ const optedOut = (to: string) => ({ to, error: errors.OptedOut(to) });
 const capped = (to: string) => ({ to, error: errors.NumberRateExceeded(to, '1') });
 const rate = (to: string) => ({ to, error: errors.RateExceeded('acme', '3') });
 const tooMany = (to: string) => ({ to, error: errors.TooManyRecipients('100') });
+const paused = (to: string) => ({ to, error: errors.AccountPaused('acme', 'too many new numbers') });
 
-const cases: Array<[string, ReturnType<typeof optedOut>[], number, string]> = [
+// [name, refused numbers, status, title, Retry-After]
+const cases: Array<[string, ReturnType<typeof optedOut>[], number, string, string?]> = [
   ['one number: its refusal', [optedOut('+4915100000001')], 422, 'OptedOut'],
-  ['one temporary: 503', [capped('+4915100000001')], 503, 'NumberRateExceeded'],
+  ['one at its per-number cap: 429, Retry-After the hour the cap counts', [capped('+4915100000001')], 429, 'NumberRateExceeded', '3600'],
   ['several of one name: that name', [optedOut('+4915100000001'), optedOut('+4915100000002')], 422, 'OptedOut'],
   ['permanent and temporary: 422 RecipientsRefused', [optedOut('+4915100000001'), capped('+4915100000002')], 422, 'RecipientsRefused'],
-  ['only temporary, of two names: 503 TryAgainLater', [capped('+4915100000001'), rate('+4915100000002')], 503, 'TryAgainLater'],
+  ['only rate limits, of two names: 429 TryAgainLater, the longer wait', [capped('+4915100000001'), rate('+4915100000002')], 429, 'TryAgainLater', '3600'],
+  ['the account\'s rate alone: 429, Retry-After a minute', [rate('+4915100000001'), rate('+4915100000002')], 429, 'RateExceeded', '60'],
+  ['paused by the fraud brake (an operator ends it, not time): 503', [paused('+4915100000001')], 503, 'AccountPaused'],
+  ['a rate limit beside a pause: 503 TryAgainLater, no Retry-After', [rate('+4915100000001'), paused('+4915100000002')], 503, 'TryAgainLater'],
   ['452 too many recipients, temporary for a mail but final for a request: 422', [tooMany('+4915100000001')], 422, 'TooManyRecipients'],
 ];
 
-for (const [name, refused, status, title] of cases) {
+for (const [name, refused, status, title, retryAfter] of cases) {
   P(`recipients :: ${name} :: ${status} ${title}`, () => {
     const p = recipientsProblem(refused);
-    assert.equal([p.status, p.title], [status, title]);
+    assert.equal([p.status, p.title, p.headers['retry-after']], [status, title, retryAfter]);
     assert.equal((p.extra.recipients as Array<{ to: string; name: string; temporary: boolean }>).map((r) => [r.to, r.name, r.temporary]),
       // temporary: whether the same request may pass later; a 452 for too many recipients never does.
       refused.map((r) => [r.to, r.error.errorName, r.error.temporary && r.error.errorName !== 'TooManyRecipients']));
     assert.is(p.detail, refused.map((r) => r.error.text).join('; '));
   });
 }
+
+P('bridge :: the store unavailable is the bridge\'s own trouble: 503, not a rate limit', () => {
+  const p = fromSmtpError(errors.StoreUnavailable());
+  assert.equal([p.status, p.headers['retry-after']], [503, undefined]);
+});
 
 P.run();

@@ -60,9 +60,10 @@ R('submit :: one number opted out, one at its per-number cap: 422 RecipientsRefu
   assert.is(stored(b), before, 'taken whole or not at all');
 });
 
-R('submit :: every number only at its cap: 503 with that name, each entry temporary', async ({ b, lead }) => {
+R('submit :: every number only at its cap: 429 with that name and Retry-After, each entry temporary', async ({ b, lead }) => {
   const r = await send(b, lead, [CAPPED, CAPPED_TOO]);
-  assert.is(r.status, 503, JSON.stringify(r.body));
+  assert.is(r.status, 429, JSON.stringify(r.body));
+  assert.is(r.headers.get('retry-after'), '3600');
   assert.is(r.body.title, 'NumberRateExceeded', 'the refusals share their name');
   assert.equal(r.body.recipients.map(({ text: _t, ...codes }: { text: string }) => codes), [capped(CAPPED), capped(CAPPED_TOO)]);
 });
