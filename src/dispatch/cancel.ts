@@ -22,7 +22,7 @@ export type CancelResult =
    * too-late: handed to the carrier, or being handed over right now;
    * final: it already ended (delivered, failed, cancelled …).
    */
-  | { ok: false; id: string; reason: 'not-found' | 'too-late' | 'final'; status?: SmsStatus; message: string };
+  | { ok: false; id: string; reason: 'not-found' | 'too-late' | 'final'; status?: SmsStatus; message: string; sms?: SmsMessage };
 
 export interface CancelDeps {
   store: MessageStore;
@@ -56,5 +56,5 @@ function refusal(m: SmsMessage): CancelResult | undefined {
     const at = [...m.history].reverse().find((e) => e.status === 'submitting')?.at ?? m.history.at(-1)!.at;
     return { ok: false, id: m.id, reason: 'too-late', status: m.status, message: `the SMS ${m.id} to ${m.to} was handed to the carrier at ${at} and can no longer be cancelled` };
   }
-  return { ok: false, id: m.id, reason: 'final', status: m.status, message: `the SMS ${m.id} to ${m.to} is already ${m.status} and cannot be cancelled` };
+  return { ok: false, id: m.id, reason: 'final', status: m.status, message: `the SMS ${m.id} to ${m.to} is already ${m.status} and cannot be cancelled`, sms: m };
 }

@@ -3,12 +3,15 @@
  * text says CANCEL, the SMS is cancelled — for the account the reply comes
  * from only, so a cancel address that reached somebody else does not let
  * them cancel. The answer is the SMTP reply: 250 when cancelled (and the
- * confirmation of the cancel follows by mail), 5xx otherwise, which the
- * clerk's mail server returns to them as a bounce with our sentence in it.
+ * confirmation of the cancel follows by mail) or cancelled before (a mail
+ * server's retry after a lost 250, or a second reply: what was asked holds),
+ * 5xx otherwise, which the clerk's mail server returns to them as a bounce
+ * with our sentence in it.
  */
 import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
 import { DEFAULT_EXTRACT_OPTIONS, extractText } from '../mail/extract.js';
 import type { ParsedMail } from '../mail/parse.js';
+import type { SmsMessage } from '../store/types.js';
 import { errors, SmtpError } from './errors.js';
 
 // German clerks write what their Outlook calls it; all mean the same.
@@ -33,9 +36,20 @@ export async function cancelByReply(
   const results: CancelResult[] = [];
   for (const id of new Set(smsIds)) results.push(await cancel(id, { who, account: from.account }));
   const done = results.filter((r) => r.ok);
-  const refused = results.flatMap((r) => (r.ok ? [] : [r.message]));
+  // Cancelled before (the same reply that a mail server sends again after a lost 250, or a second one): what was asked holds.
+  const before = results.flatMap((r) => (!r.ok && r.status === 'cancelled' && r.sms ? [r.sms] : []));
+  const refused = results.flatMap((r) => (r.ok || before.some((m) => m.id === r.id) ? [] : [r.message]));
   // Once anything was cancelled the mail was acted on: a bounce would claim otherwise.
-  if (!done.length) return errors.CancelRefused(refused.join('; '));
-  const cancelled = done.map((r) => (r.ok ? `SMS ${r.id} to ${r.sms.to}` : '')).join(', ');
-  return `2.0.0 ${cancelled} cancelled, it will not be sent${refused.length ? `; not cancelled: ${refused.join('; ')}` : ''}`;
+  if (!done.length && !before.length) return errors.CancelRefused(refused.join('; '));
+  const parts = [
+    ...(done.length ? [`${done.map((r) => (r.ok ? `SMS ${r.id} to ${r.sms.to}` : '')).join(', ')} cancelled, it will not be sent`] : []),
+    ...before.map((m) => `SMS ${m.id} to ${m.to} was cancelled already${cancelledWhen(m)}, it will not be sent`),
+    ...(refused.length ? [`not cancelled: ${refused.join('; ')}`] : []),
+  ];
+  return `2.0.0 ${parts.join('; ')}`;
+}
+
+function cancelledWhen(m: SmsMessage): string {
+  const e = [...m.history].reverse().find((h) => h.status === 'cancelled');
+  return e ? ` at ${e.at}${e.by ? ` (${e.by})` : ''}` : '';
 }

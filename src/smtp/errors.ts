@@ -160,7 +160,7 @@ export const ERROR_DEFS = {
     text: (id: string) => `nothing was cancelled: to cancel the SMS ${id}, reply with the word CANCEL as your text`,
   },
   CancelRefused: {
-    code: 550, enhanced: '5.0.0', when: 'a cancel reply for an SMS that was handed to the carrier already, or has ended',
+    code: 550, enhanced: '5.0.0', when: 'a cancel reply for an SMS that was handed to the carrier already, or has ended otherwise than cancelled (one cancelled already gets 250 saying so: a mail server may send the same reply again)',
     text: (why: string) => `nothing was cancelled: ${why}`,
   },
   AutomaticMail: {
