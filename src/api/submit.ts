@@ -177,7 +177,7 @@ async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, r
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
     // No mail: only what the SMS and its confirmations need. The options come from the fields, parsed above.
-    parsed: { headers: new Map(), references: [], attachments: 0, text: body.text },
+    parsed: { headers: new Map(), references: [], attachments: 0, text: body.text, fromAddresses: [] },
     envelopeFrom: body.confirmTo ?? '', recipients, mailId, account: account.name, now,
     remoteAddress: req.ip,
     options: { ...deps.config.options, timeZone: account.timeZone },

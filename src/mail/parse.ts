@@ -24,6 +24,8 @@ export interface ParsedMail {
   /** The From header as text, display name decoded. */
   from?: string;
   fromAddress?: string;
+  /** Every mailbox of the From header (RFC 5322 allows several), groups opened: each must belong to the sending account. */
+  fromAddresses: string[];
   /** Unset when the Date header is missing or unreadable. */
   date?: Date;
   /** Content of the text/plain part(s); unset when there is none or it is blank. */
@@ -83,6 +85,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     subject: subjectOf(mail.subject, headers),
     from: from?.text || undefined,
     fromAddress: from ? firstAddress(from.value) : undefined,
+    fromAddresses: from ? allAddresses(from.value) : [],
     date: readDate(headers.get('date')),
     text: content(mail.text),
     html: content(mail.html),
@@ -122,6 +125,10 @@ function content(value: string | false | undefined): string | undefined {
 function readDate(value: string | undefined): Date | undefined {
   const date = value === undefined ? undefined : new Date(value);
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+function allAddresses(list: readonly EmailAddress[]): string[] {
+  return list.flatMap((entry) => (entry.group ? allAddresses(entry.group) : entry.address ? [entry.address] : []));
 }
 
 function firstAddress(list: readonly EmailAddress[]): string | undefined {

@@ -72,8 +72,9 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const automatic = automaticMail(parsed.headers, parsed.subject);
   if (automatic) return errors.AutomaticMail(automatic);
   const account = sessionAccount(session);
-  // The envelope sender was checked at MAIL FROM; the From a clerk's mail client shows must belong to the account too.
-  if (parsed.fromAddress && !addressBelongs(account.addresses, parsed.fromAddress)) return errors.SenderNotAllowed(parsed.fromAddress, account.name);
+  // The envelope sender was checked at MAIL FROM; the From a clerk's mail client shows must belong to the account too, every mailbox of it.
+  const foreign = parsed.fromAddresses.find((a) => !addressBelongs(account.addresses, a));
+  if (foreign) return errors.SenderNotAllowed(foreign, account.name);
   const { config } = deps;
   const rcpts = classify(session, deps);
   const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';

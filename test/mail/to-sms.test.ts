@@ -13,7 +13,7 @@ const NOW = new Date('2026-11-23T10:00:00Z');
 
 function input(text: string, over: Partial<ToSmsInput> = {}, mail: Partial<ParsedMail> = {}): ToSmsInput {
   return {
-    parsed: { references: [], headers: new Map(), attachments: 0, text, messageId: '<m1@acme.test>', fromAddress: 'clerk@acme.test', ...mail },
+    parsed: { references: [], headers: new Map(), attachments: 0, text, messageId: '<m1@acme.test>', fromAddress: 'clerk@acme.test', fromAddresses: ['clerk@acme.test'], ...mail },
     envelopeFrom: 'clerk@acme.test',
     recipients: [{ address: '+4915112345678@sms.localhost', e164: '+4915112345678' }],
     mailId: 'MAIL1', account: 'default', now: NOW, options: config.options, text: config.text, notify: 'final', wantsConfirmation: confirmationsFor, ...over,

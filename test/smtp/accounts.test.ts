@@ -70,6 +70,18 @@ S('data :: a From header outside the account (a forged display sender) :: 553 5.
   assert.is(b.store.counts().accepted, before);
 });
 
+S('data :: a From header with several mailboxes, one outside the account (also inside a group) :: 553 5.7.1 naming the foreign one, nothing stored', async ({ b }) => {
+  const before = b.store.counts().accepted;
+  for (const [from, foreign] of [['clerk@acme.test, boss@evil.test', 'boss@evil.test'], ['Team: clerk@acme.test, ceo@evil.test;', 'ceo@evil.test']]) {
+    const r = await chat(b.port, send('clerk@acme.test', '+436641234567@sms.localhost', mail(from, 'Zahlen Sie jetzt.', `multi-${foreign}`)), { localAddress: ACME });
+    const last = r.at(-1)!.text;
+    assert.ok(last.startsWith(`553 5.7.1 <${foreign}> is not a sender address of the SMS account "acme"`), `${from}: ${last}`);
+  }
+  assert.is(b.store.counts().accepted, before);
+  const ours = await chat(b.port, send('clerk@acme.test', '+436641234567@sms.localhost', mail('clerk@acme.test, "Buchhaltung" <clerk@acme.test>', 'Servus.', 'multi-ok')), { localAddress: ACME });
+  assert.match(ours.at(-1)!.text, /^250 /, 'several mailboxes, all of the account');
+});
+
 S('defaults :: national numbers read in the account\'s country, its notify level and name on the SMS', async ({ b }) => {
   const r = await chat(b.port, send('clerk@acme.test', '06641234567@sms.localhost', mail('clerk@acme.test', 'Servus.', 'at1')), { localAddress: ACME });
   const id = /queued as (\S+)/.exec(r.at(-1)!.text)![1];
