@@ -5,10 +5,10 @@ import { EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
 import type { SmsMessage } from '../store/types.js';
 import type { Principal } from './auth.js';
-import { login, maySee, type ApiContext } from './context.js';
-import { exportMessages, findMessage, searchMessages } from './history/search.js';
+import { login, maySee, searchPlace, type ApiContext } from './context.js';
+import { decodeCursor, exportMessages, findMessage, searchMessages } from './history/search.js';
 import { IdempotencyKeys } from './idempotency.js';
-import { addDays, localDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
+import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
 import { previewSms, submitSms, type SubmitBody } from './submit.js';
 import { csvHeader, csvRow, messageView } from './views.js';
@@ -41,6 +41,27 @@ const submitBody = {
     account: { type: 'string', description: 'Admins only: send for this account' },
   },
 };
+
+/** The submit body's fields the schema types as text (`to` too: text or a list of texts). */
+const TEXT_FIELDS = Object.entries(submitBody.properties).filter(([k, p]) => k === 'to' || ('type' in p && p.type === 'string')).map(([k]) => k);
+
+/**
+ * A JSON number or true/false where text belongs is refused before the
+ * schema runs: fastify's validator would turn it into text, and a number
+ * written as a JSON number has lost its leading 0 (015112345678 became
+ * 15112345678, another number) before anybody could tell.
+ */
+async function textStaysText(req: { body: unknown }): Promise<void> {
+  const body = req.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+  const errors: string[] = [];
+  for (const k of TEXT_FIELDS) {
+    const v = (body as Record<string, unknown>)[k];
+    const items: Array<[string, unknown]> = Array.isArray(v) ? v.map((x, i) => [`${k}.${i}`, x]) : [[k, v]];
+    for (const [where, x] of items) if (typeof x === 'number' || typeof x === 'boolean') errors.push(`${where}: must be text in quotes ("${x}"), not a JSON ${typeof x}`);
+  }
+  if (errors.length) throw new Problem(400, 'BadRequest', `the request is not valid: ${errors.join('; ')}`, { errors });
+}
 
 /** The JSON API under /api/v1; every route's schema is also its OpenAPI description. */
 export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -110,6 +131,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       body: submitBody,
       response: { 400: problem, 401: problem, 403: problem, 409: problem, 422: problem, 429: problem, 503: problem },
     },
+    preValidation: textStaysText,
   }, async (req, reply) => {
     const principal = who(req, { change: true });
     const out = await submitSms(submitDeps, principal, req.body, { ip: req.ip, idempotencyKey: req.headers['idempotency-key'] }).catch((e: unknown) => {
@@ -134,6 +156,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       body: submitBody,
       response: { 400: problem, 401: problem, 403: problem, 422: problem },
     },
+    preValidation: textStaysText,
   }, async (req) => previewSms(deps, who(req), req.body));
 
   const searchQuery = {
@@ -158,7 +181,10 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       response: { 400: problem, 401: problem, 403: problem },
     },
   }, async (req, reply) => {
-    const q = toQuery(req.query, who(req), ctx.timeZone);
+    const principal = who(req);
+    const q = toQuery(req.query, principal, searchPlace(ctx, principal));
+    // A cursor we did not give would quietly start again at the first page, and a client walking pages would loop.
+    if (req.query.cursor !== undefined && !decodeCursor(req.query.cursor)) throw new Problem(400, 'BadRequest', 'cursor is not one this API gave: pass the "next" of the previous page as it came');
     if (req.query.format === 'csv') {
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="mail2sms-messages.csv"');
       return reply.send(Readable.from(csvStream(exportMessages(deps.store, q, ctx.lagDays))));
@@ -228,8 +254,8 @@ export function accountView(a: Account) {
 /** Statistics of [from, to] (local days; default the last 14 days), held to the user's account. */
 export function statsFor(ctx: ApiContext, p: { role: string; account: string }, q: { from?: string; to?: string; account?: string }) {
   if (q.account && p.role !== 'admin' && q.account !== p.account) throw new Problem(403, 'Forbidden', `you may only see your account "${p.account}"`);
-  const to = q.to ?? localDay(ctx.deps.now(), ctx.timeZone);
-  const from = q.from ?? addDays(to, -13);
+  const to = q.to === undefined ? localDay(ctx.deps.now(), ctx.timeZone) : realDay(q.to, 'to');
+  const from = q.from === undefined ? addDays(to, -13) : realDay(q.from, 'from');
   if (from > to) throw new Problem(400, 'BadRequest', `from (${from}) is after to (${to})`);
   if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw new Problem(400, 'BadRequest', 'at most 366 days at once');
   return ctx.stats.stats({ from, to, account: p.role === 'admin' ? q.account || undefined : p.account });

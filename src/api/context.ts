@@ -63,6 +63,12 @@ export function buildContext(deps: ApiDeps, statsCacheFile: string, sessionsFile
   };
 }
 
+/** Where a principal's search reads days and national numbers: the gateway's zone, the country of its account (the first account's for the operator). */
+export function searchPlace(ctx: ApiContext, p: Principal): { timeZone: string; country: string } {
+  const account = ctx.deps.accounts.get(p.account);
+  return { timeZone: ctx.timeZone, country: account?.defaultCountry ?? ctx.deps.config.smtp.defaultCountry };
+}
+
 /** Who may see a message: admins all, users their account's. */
 export const maySee = (p: Principal, m: Pick<SmsMessage, 'account'>) => p.role === 'admin' || m.account === p.account;
 
@@ -79,7 +85,7 @@ export async function login(ctx: ApiContext, client: { ip: string; via: 'portal'
   if (until) {
     const wait = Math.ceil((until - ctx.deps.now().getTime()) / 1000);
     ctx.deps.log('login-locked', { user: name, ip, via });
-    throw new Problem(429, 'TooManyAttempts', `too many failed logins from ${ip}; try again in ${Math.ceil(wait / 60)} minute(s)`, { retryAfter: wait });
+    throw new Problem(429, 'TooManyAttempts', `too many failed logins from ${ip}; try again in ${Math.ceil(wait / 60)} minute(s)`, { retryAfter: wait }, { 'retry-after': String(wait) });
   }
   const user = await ctx.deps.users.verify(name, password);
   if (user) {

@@ -46,7 +46,7 @@ export class IdempotencyKeys {
       throw new Problem(422, 'IdempotencyKeyReused', `the Idempotency-Key "${key}" was used for another request (other numbers, text or options); nothing was sent. A new request needs a new key`);
     }
     if (earlier?.taken) return { replay: earlier.taken };
-    if (earlier) throw new Problem(409, 'IdempotencyKeyInUse', `a request with the Idempotency-Key "${key}" is being handled right now; send it again in a moment for its answer`);
+    if (earlier) throw new Problem(409, 'IdempotencyKeyInUse', `a request with the Idempotency-Key "${key}" is being handled right now; send it again in a moment for its answer`, {}, { 'retry-after': '1' });
     this.recent.set(k, { fingerprint });
     return {
       settle: (taken) => this.recent.set(k, { fingerprint, taken }),

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { wallTimeIn, zonedToInstant } from '../mail/dates.js';
+import { parseRecipientNumber } from '../sms/number.js';
+import type { CountryCode } from '../sms/types.js';
 import type { SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
 import type { MessageQuery } from './history/query.js';
@@ -27,6 +29,13 @@ export function localDay(at: Date, timeZone: string): string {
   return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 }
 
+/** A YYYY-MM-DD that names a day of the calendar (not 2026-13-01 or 2026-02-30), or a 400 naming the field. */
+export function realDay(text: string, field: string): string {
+  const t = Date.parse(`${text}T00:00:00Z`);
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== text) throw new Problem(400, 'BadRequest', `${field} "${text}" is not a day of the calendar (YYYY-MM-DD)`);
+  return text;
+}
+
 /** The day after/before a YYYY-MM-DD. */
 export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -46,8 +55,21 @@ export const STATUSES: SmsStatus[] = ['accepted', 'submitting', 'submitted', 'de
 
 const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
+/**
+ * A number to search for as the sender wrote it: a whole number written
+ * nationally (015112345678) or with 00 is read as the mail and API read it,
+ * in the account's country, so that it finds the stored +49…; anything else
+ * (a few digits, +49…) is searched as digits, a part of the number.
+ */
+export function searchNumber(v: string, country: string): string {
+  if (!/^\s*0/.test(v)) return v;
+  const n = parseRecipientNumber(v.replace(/\s+/g, ''), country as CountryCode);
+  return n.ok ? n.e164 : v;
+}
+
 /** Search parameters (API query or portal form) → a query a user may run: users are held to their account. */
-export function toQuery(p: SearchParams, principal: Principal, timeZone: string): MessageQuery {
+export function toQuery(p: SearchParams, principal: Principal, where: { timeZone: string; country: string }): MessageQuery {
+  const { timeZone } = where;
   const account = blank(p.account);
   if (account && principal.role !== 'admin' && account !== principal.account) {
     throw new Problem(403, 'Forbidden', `you may only see your account "${principal.account}"`);
@@ -61,7 +83,7 @@ export function toQuery(p: SearchParams, principal: Principal, timeZone: string)
   if (status.length) q.status = status as SmsStatus[];
   for (const k of ['to', 'reference', 'sender', 'senderId', 'id'] as const) {
     const v = blank(p[k]);
-    if (v) q[k] = v;
+    if (v) q[k] = k === 'to' ? searchNumber(v, where.country) : v;
   }
   const from = blank(p.from);
   const until = blank(p.until);

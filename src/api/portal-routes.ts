@@ -7,7 +7,7 @@ import { FINAL_STATUSES } from '../store/types.js';
 import { newToken, sameSecret, type Principal } from './auth.js';
 import { cancelAs, statsFor } from './api-routes.js';
 import { rateChart, volumeChart } from './charts.js';
-import { login, maySee, type ApiContext } from './context.js';
+import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
 import { accountForm, formChanges, formProblems, messageDetail, messageRow } from './portal-views.js';
@@ -130,7 +130,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     let error = '';
     let result: Awaited<ReturnType<typeof searchMessages>> = { items: [] };
     try {
-      const q = toQuery(form, p, ctx.timeZone);
+      const q = toQuery(form, p, searchPlace(ctx, p));
       result = await searchMessages(deps.store, q, { limit: 50, after: req.query.cursor || undefined }, ctx.lagDays);
     } catch (e) {
       if (!(e instanceof Problem)) throw e;

@@ -62,11 +62,12 @@ export function fromSmtpError(e: SmtpError, extra: Record<string, unknown> = {},
  */
 const RATE_LIMITS: Partial<Record<ErrorName, number>> = { RateExceeded: 60, NumberRateExceeded: 3600 };
 
-/** 422 unless every refusal may pass later; then 429 (with Retry-After: the longest wait) when all are rate limits, else 503. */
+/** 422 unless every refusal may pass later; then 429 (with Retry-After: the longest wait) when all are rate limits, else 503 (Retry-After: 60). */
 function statusOf(refusals: readonly SmtpError[]): { status: number; headers: Record<string, string> } {
   if (!refusals.every(mayPassLater)) return { status: 422, headers: {} };
   const waits = refusals.map((e) => RATE_LIMITS[e.errorName as ErrorName]);
-  if (waits.some((w) => w === undefined)) return { status: 503, headers: {} };
+  // No time can be told (the store back, an operator's release): a minute is a pace at which a program's retries cost nothing.
+  if (waits.some((w) => w === undefined)) return { status: 503, headers: { 'retry-after': '60' } };
   return { status: 429, headers: { 'retry-after': String(Math.max(...(waits as number[]))) } };
 }
 
@@ -135,6 +136,9 @@ const FRAMEWORK_PROBLEMS: Record<string, [string, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UnsupportedMediaType', 'send the body as JSON, with the header content-type: application/json'],
   FST_ERR_CTP_BODY_TOO_LARGE: ['BodyTooLarge', 'the body is larger than this API accepts'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['BadRequest', 'the body is not as long as its Content-Length header says'],
+  // The router's own, before any route (frameworkErrors in server.ts); its message would echo the whole path.
+  FST_ERR_MAX_PARAM_LENGTH: ['UriTooLong', 'a part of the path is longer than 100 characters; no id of this gateway is that long'],
+  FST_ERR_BAD_URL: ['BadRequest', 'the path is not a valid URL (a % must be followed by two hexadecimal digits)'],
 };
 const TITLE_OF_STATUS: Record<number, string> = { 404: 'NotFound', 405: 'MethodNotAllowed', 413: 'BodyTooLarge', 415: 'UnsupportedMediaType' };
 

@@ -72,6 +72,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     trustProxy: deps.config.api.trustProxy.length ? [...deps.config.api.trustProxy] : false,
     // Our schemas refuse unknown fields instead of dropping them, and name every problem at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+    // The router's refusals (a path part too long, a bad % escape) as problems too, not fastify's own body.
+    frameworkErrors: (e, req, reply) => sendProblem(reply, toProblem(e), req),
   });
   explainBadJson(app);
   // fastify reads text/plain by default; a body that is not JSON gets 415, whatever it claims to be.

@@ -84,6 +84,26 @@ A('regression: a body that is not JSON :: 400 InvalidJson saying where, not the 
   assert.equal([form.status, (await form.json()).title], [415, 'UnsupportedMediaType']);
 });
 
+A('a JSON number or true/false where text belongs :: 400 naming each, nothing stored (as a JSON number 015112345678 has lost its 0 and is another number)', async ({ b, lead }) => {
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: 4915112345601, text: 'x', reference: true } });
+  assert.equal([r.status, r.body.title], [400, 'BadRequest']);
+  assert.equal(r.body.errors, ['to: must be text in quotes ("4915112345601"), not a JSON number', 'reference: must be text in quotes ("true"), not a JSON boolean']);
+  const list = await call(b, 'POST', '/api/v1/messages/preview', { auth: lead, body: { to: ['+4915112345601', 15112345602], text: 'x' } });
+  assert.equal([list.status, list.body.errors], [400, ['to.1: must be text in quotes ("15112345602"), not a JSON number']]);
+  assert.not.ok(b.events.some((e) => e.evt === 'sms-accepted' && String(e.to).endsWith('5112345601')));
+  const ok = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345601', text: 'x', flash: true, maxSegments: 2 } });
+  assert.is(ok.status, 201, 'flash and maxSegments take JSON booleans and numbers as documented');
+});
+
+A('router refusals :: a path part too long or a bad % escape is a problem like any other, not fastify\'s own body', async ({ b, lead }) => {
+  const long = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages/${'x'.repeat(300)}`, { headers: { authorization: lead } });
+  assert.equal([long.status, long.headers.get('content-type')?.split(';')[0]], [414, 'application/problem+json']);
+  const body = await long.json();
+  assert.equal([body.title, body.detail], ['UriTooLong', 'a part of the path is longer than 100 characters; no id of this gateway is that long']);
+  const bad = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages/%E0%A4%A`, { headers: { authorization: lead } });
+  assert.equal([bad.status, (await bad.json()).title], [400, 'BadRequest']);
+});
+
 A('security: a form post to the REST API (what any web page can make a browser send, with its saved Basic credentials, without a CORS preflight) :: 415, nothing stored (also text/plain and multipart)', async ({ b, lead }) => {
   for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
     const body = type.startsWith('multipart') ? '--x\r\nContent-Disposition: form-data; name="to"\r\n\r\n+4915112345600\r\n--x--\r\n' : 'to=%2B4915112345600&text=CSRF';
@@ -188,6 +208,24 @@ A('search :: by reference, recipient digits, status and time; newest first with 
   assert.is(future.body.items.length, 0);
   const bad = await call(b, 'GET', '/api/v1/messages?status=lost', { auth: lead });
   assert.is(bad.status, 400);
+  // Written as a sender writes it when sending: nationally (the account's country) or with 00.
+  for (const written of ['015112345671', '0049 151 12345671']) {
+    const found = await call(b, 'GET', `/api/v1/messages?to=${encodeURIComponent(written)}`, { auth: lead });
+    assert.equal(found.body.items.map((m: { id: string }) => m.id), [ids[1]], written);
+  }
+  const part = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7&to=1234567', { auth: lead });
+  assert.is(part.body.items.length, 3, 'a few digits still find every number holding them');
+  // A cursor the API did not give must not start again at page 1: a client walking pages would loop for ever.
+  const garbage = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7&limit=2&cursor=garbage', { auth: lead });
+  assert.equal([garbage.status, garbage.body.title], [400, 'BadRequest']);
+  assert.match(garbage.body.detail, /^cursor is not one this API gave/);
+});
+
+A('stats :: a day that is not in the calendar is named as such, not compared', async ({ b, lead }) => {
+  for (const [q, detail] of [['from=2026-13-01', 'from "2026-13-01" is not a day of the calendar (YYYY-MM-DD)'], ['to=2026-02-30', 'to "2026-02-30" is not a day of the calendar (YYYY-MM-DD)']]) {
+    const r = await call(b, 'GET', `/api/v1/stats?${q}`, { auth: lead });
+    assert.equal([r.status, r.body.detail], [400, detail]);
+  }
 });
 
 A('csv :: every match with a header line; free text cannot start a spreadsheet formula', async ({ b, lead }) => {

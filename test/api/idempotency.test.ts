@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { requestFingerprint } from '../../src/api/idempotency.js';
+import { IdempotencyKeys, requestFingerprint } from '../../src/api/idempotency.js';
+import type { Problem } from '../../src/api/problems.js';
 import { basic, call } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 
@@ -84,6 +85,20 @@ I('the same request twice at once :: one SMS; the second is the replay or 409 Id
   await waitFor('the SMS', () => sentTo(b, '+4915112345607').length > 0);
   await new Promise((r) => setTimeout(r, 300));
   assert.is(sentTo(b, '+4915112345607').length, 1);
+});
+
+I('a key still being handled :: 409 IdempotencyKeyInUse with Retry-After: 1; once settled, the replay', () => {
+  const keys = new IdempotencyKeys({ ttlMs: 60_000, now: () => 0 });
+  const first = keys.claim('acme', 'erp-48', 'fp');
+  try {
+    keys.claim('acme', 'erp-48', 'fp');
+    assert.unreachable('the second claim must be refused while the first is handled');
+  } catch (e) {
+    const p = e as Problem;
+    assert.equal([p.status, p.title, p.headers['retry-after']], [409, 'IdempotencyKeyInUse', '1']);
+  }
+  if ('settle' in first) first.settle({ mailId: 'M1', ids: ['M1.1'] });
+  assert.equal(keys.claim('acme', 'erp-48', 'fp'), { replay: { mailId: 'M1', ids: ['M1.1'] } });
 });
 
 I('a replay after a restart (only the store remembers) :: 201 with the first ids, nothing sent again', async () => {

@@ -20,8 +20,8 @@ const cases: Array<[string, ReturnType<typeof optedOut>[], number, string, strin
   ['permanent and temporary: 422 RecipientsRefused', [optedOut('+4915100000001'), capped('+4915100000002')], 422, 'RecipientsRefused'],
   ['only rate limits, of two names: 429 TryAgainLater, the longer wait', [capped('+4915100000001'), rate('+4915100000002')], 429, 'TryAgainLater', '3600'],
   ['the account\'s rate alone: 429, Retry-After a minute', [rate('+4915100000001'), rate('+4915100000002')], 429, 'RateExceeded', '60'],
-  ['paused by the fraud brake (an operator ends it, not time): 503', [paused('+4915100000001')], 503, 'AccountPaused'],
-  ['a rate limit beside a pause: 503 TryAgainLater, no Retry-After', [rate('+4915100000001'), paused('+4915100000002')], 503, 'TryAgainLater'],
+  ['paused by the fraud brake (an operator ends it, not time): 503, Retry-After a minute as the pace of retries', [paused('+4915100000001')], 503, 'AccountPaused', '60'],
+  ['a rate limit beside a pause: 503 TryAgainLater, Retry-After a minute', [rate('+4915100000001'), paused('+4915100000002')], 503, 'TryAgainLater', '60'],
   ['452 too many recipients, temporary for a mail but final for a request: 422', [tooMany('+4915100000001')], 422, 'TooManyRecipients'],
 ];
 
@@ -36,9 +36,9 @@ for (const [name, refused, status, title, retryAfter] of cases) {
   });
 }
 
-P('bridge :: the store unavailable is the bridge\'s own trouble: 503, not a rate limit', () => {
+P('bridge :: the store unavailable is the bridge\'s own trouble: 503, not a rate limit; Retry-After a minute', () => {
   const p = fromSmtpError(errors.StoreUnavailable());
-  assert.equal([p.status, p.headers['retry-after']], [503, undefined]);
+  assert.equal([p.status, p.headers['retry-after']], [503, '60']);
 });
 
 P.run();

@@ -68,6 +68,8 @@ T('trusted :: the throttle locks out the forwarded client, not the proxy and eve
   const locked = await loginAs(b, 'lead-password-1', '203.0.113.8');
   assert.is(locked.status, 429);
   assert.match(locked.body.detail, /too many failed logins from 203\.0\.113\.8;/);
+  assert.equal(Number(locked.headers.get('retry-after')), locked.body.retryAfter, 'Retry-After: the seconds until it may log in again');
+  assert.ok(locked.body.retryAfter > 0);
   assert.is((await loginAs(b, 'lead-password-1', '203.0.113.9')).status, 200, 'another client behind the same proxy');
   assert.is((await loginAs(b, 'lead-password-1')).status, 200, 'the proxy itself');
   const failed = await auditLine(b, (l) => l.evt === 'login-failed');
