@@ -62,10 +62,15 @@ export function envelopeSenderFor(sms: SmsMessage, bounceAddress?: string): stri
   return isDsn(sms) ? '' : (bounceAddress ?? '');
 }
 
+/** How far ahead an SMS must be due for its acceptance confirmation to offer CANCEL. */
+const CANCELLABLE_AHEAD_MS = 60_000;
+
 export async function composeConfirmation(input: ConfirmationInput): Promise<Confirmation> {
   const { sms, status, reportingMta, now } = input;
-  // Only the acceptance confirmation of an SMS that still waits can be answered with CANCEL.
-  const replyTo = status === 'accepted' && sms.status === 'accepted' ? input.cancelAddress?.(sms.id) : undefined;
+  // Only the acceptance confirmation of an SMS that still waits can be answered with CANCEL: one due within the minute is
+  // with the carrier before a clerk could reply, and the hint would promise what the reply cannot do.
+  const waits = sms.status === 'accepted' && Date.parse(sms.notBefore) - now.getTime() > CANCELLABLE_AHEAD_MS;
+  const replyTo = status === 'accepted' && waits ? input.cancelAddress?.(sms.id) : undefined;
   const wording = wordingFor(input.language);
   const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined, wording });
   const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).render(view);

@@ -39,7 +39,7 @@ for (const [what, sms] of CASES) {
 }
 
 C('thread :: acceptance confirmation of a waiting SMS :: the cancel Reply-To (a function here, a string across) is the same as in-process', async ({ thread }) => {
-  const sms = sampleSms({ status: 'accepted', history: historyTo('accepted') });
+  const sms = sampleSms({ status: 'accepted', history: historyTo('accepted'), sendAt: '2026-11-24T08:00:00.000Z', notBefore: '2026-11-24T08:00:00.000Z' });
   const cancelAddress = (id: string) => `cancel+${id}.k3y@sms.localhost`;
   const here = await compose(sms, 'accepted', { cancelAddress });
   const there = await thread.compose({ ...input, sms, status: 'accepted', cancelAddress });

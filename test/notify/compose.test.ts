@@ -135,10 +135,22 @@ Compose('compose :: language de :: subject, body labels, history, times and foot
 });
 
 Compose('compose :: language de, acceptance of a waiting SMS :: the cancel hint and its footer name STORNO and CANCEL', async () => {
-  const sms = sampleSms({ status: 'accepted', history: historyTo('accepted') });
+  const sms = sampleSms({ status: 'accepted', history: historyTo('accepted'), sendAt: '2026-11-24T08:00:00.000Z', notBefore: '2026-11-24T08:00:00.000Z' });
   const { mail } = await compose(sms, 'accepted', { language: 'de', cancelAddress: (id) => `cancel+${id}.k@sms.localhost` });
   assert.match(mail.text!, 'Um diese SMS vor dem Versand zu stornieren, antworten Sie auf diese E-Mail mit dem Wort STORNO (oder CANCEL) als Text.\n\nDiese Nachricht wurde automatisch erstellt; Antworten außer STORNO oder CANCEL werden nicht gelesen.');
   assert.match(mail.html as string, 'mit dem Wort STORNO (oder CANCEL) als Text.');
+});
+
+Compose('compose :: acceptance of an SMS due now or within the minute :: no cancel Reply-To and no hint (it is with the carrier before a reply could come); one due later has both', async () => {
+  const cancelAddress = (id: string) => `cancel+${id}.k@sms.localhost`;
+  for (const notBefore of ['2026-11-23T14:05:09.000Z', '2026-11-23T14:10:30.000Z']) {
+    const { mail } = await compose(sampleSms({ status: 'accepted', history: historyTo('accepted'), notBefore }), 'accepted', { cancelAddress });
+    assert.is(mail.replyTo, undefined, notBefore);
+    assert.not.match(mail.text!, /To cancel this SMS/, notBefore);
+  }
+  const later = await compose(sampleSms({ status: 'accepted', history: historyTo('accepted'), notBefore: '2026-11-23T14:11:01.000Z' }), 'accepted', { cancelAddress });
+  assert.match(later.mail.replyTo?.text ?? '', /^cancel\+/);
+  assert.match(later.mail.text!, /To cancel this SMS before it goes out/);
 });
 
 Compose('compose :: Cyrillic and emoji SMS text survives in text, HTML and subject', async () => {
