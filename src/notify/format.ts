@@ -55,8 +55,17 @@ export function withOriginalSubject(head: string, subject: string | undefined, w
   return original ? w.subjectWith(head, original) : head;
 }
 
+/**
+ * A subject as one line of plain text: control characters (a CR LF from an
+ * encoded word would start a line of its own, "Bcc: …", in the body) become
+ * a space, and direction overrides go (they turn the text around them).
+ */
+function oneLine(subject: string | undefined): string | undefined {
+  return subject?.replace(/[\u202a-\u202e\u2066-\u2069]/g, '').replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
+}
+
 function cleanSubject(subject: string | undefined): string {
-  const flat = (subject ?? '').replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
+  const flat = oneLine(subject) ?? '';
   // A reply's prefixes say nothing about the SMS ("Re: Re: AW:" in every client's language).
   const bare = flat.replace(/^((re|aw|sv|antw)\s*:\s*)+/i, '');
   return bare.length > MAX_QUOTED_SUBJECT ? `${bare.slice(0, MAX_QUOTED_SUBJECT - 1).trimEnd()}…` : bare;
@@ -103,7 +112,7 @@ export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewO
       .map((e) => ({ label: stageLabel(e, w), at: time(e.at), reason: e.part ? undefined : reasonOf(e, w) })),
     id: sms.id,
     connectorMessageId: connectorMessageIdOf(sms),
-    originalSubject: sms.mail.subject,
+    originalSubject: oneLine(sms.mail.subject),
     reference: sms.reference,
     sendAt: sms.sendAt ? time(sms.sendAt) : undefined,
     sender: sms.sender,
@@ -125,7 +134,9 @@ function stageLabel(e: StatusEvent, w: Wording): string {
  * and the bridge's policies stay as recorded (English).
  */
 function reasonOf(e: StatusEvent, w: Wording): string | undefined {
-  return e.by && e.reason === `by ${e.by}` ? w.cancelledByReason(e.by) : e.reason;
+  if (e.by && e.reason === `by ${e.by}`) return w.cancelledByReason(e.by);
+  // A hold's label says it was held ("Held (held for quiet hours …)" said it twice).
+  return e.until && e.reason ? e.reason.replace(/^held for /, 'for ') : e.reason;
 }
 
 function headline(sms: SmsMessage, status: SmsStatus, event: StatusEvent | undefined, at: string, w: Wording, time: (iso: string) => string): string {

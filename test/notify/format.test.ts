@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { confirmationView, rfc5322Date } from '../../src/notify/format.js';
+import { confirmationView, rfc5322Date, subjectFor } from '../../src/notify/format.js';
 import { historyTo, sampleSms } from './sample.js';
 
 const Format = suite('notify/format');
@@ -38,6 +38,18 @@ const VIEWS: Array<[string, Parameters<typeof sampleSms>[0], string, string]> = 
     { status: 'cancelled', history: [{ status: 'accepted', at }, { status: 'cancelled', at, duplicateOf: 'M0.1' }] },
     'cancelled', 'Your SMS to +4915112345678 was not sent: the same text went to this number shortly before (our reference M0.1), and duplicate detection is on.'],
 ];
+Format('view :: a hold in the stages :: "Held" with the reason without its own "held for" (it read "Held (held for quiet hours …)")', () => {
+  const sms = sampleSms({ status: 'accepted', notBefore: '2026-11-24T07:00:00.000Z', history: [{ status: 'accepted', at }, { status: 'accepted', at, until: '2026-11-24T07:00:00.000Z', reason: 'held for quiet hours (your mail: 00:00–23:59) until 2026-11-24 08:00 Europe/Berlin' }] });
+  const held = confirmationView(sms, 'accepted', { now: new Date(at) }).stages[1];
+  assert.equal([held.label, held.reason], ['Held', 'for quiet hours (your mail: 00:00–23:59) until 2026-11-24 08:00 Europe/Berlin']);
+});
+
+Format('view and subject :: a subject with CR LF (from an encoded word) and a direction override :: one line, in the body\'s "Your mail" as in the Subject', () => {
+  const sms = sampleSms({}, { subject: 'Mahnung\r\nBcc: victim@evil.test \u202eGPJ.exe' });
+  assert.is(confirmationView(sms, 'delivered', { now: new Date(at) }).originalSubject, 'Mahnung Bcc: victim@evil.test GPJ.exe');
+  assert.is(subjectFor(sms, 'delivered'), 'SMS delivered to +4915112345678: "Mahnung Bcc: victim@evil.test GPJ.exe"');
+});
+
 for (const [name, over, status, headline] of VIEWS) {
   Format(`view :: ${name}`, () => {
     assert.is(confirmationView(sampleSms(over), status as never, { now: new Date(at) }).headline, headline);
