@@ -106,7 +106,7 @@ S('quiet hours :: a French number inside the country\'s window is held, the hold
   const conf = await waitFor('acceptance confirmation', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.accepted@`)));
   const parsed = await simpleParser(conf[1]);
   assert.match(parsed.text ?? '', /will be sent at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-  assert.match(parsed.text ?? '', /Held \(held for quiet hours/);
+  assert.match(parsed.text ?? '', /Held \(for quiet hours \(country FR/);
   // a US number is not under the French rule
   const us = idOf((await send(b, 'erp@beta.test', '+12025550143@sms.localhost', { text: 'Hello' })).response);
   await waitFor('the US SMS', () => b.sim.sent.find((s) => s.id === us));
