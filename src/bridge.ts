@@ -18,6 +18,7 @@ import { Dispatcher } from './dispatch/dispatcher.js';
 import { possibleSenders, senderTable } from './dispatch/senders.js';
 import { StatusLog } from './dispatch/status-log.js';
 import type { LogFn } from './log.js';
+import { startCallbacks } from './notify/callbacks/start.js';
 import { openTransport, type TransportSpec } from './notify/outbox.js';
 import { confirmationsFor } from './notify/policy.js';
 import { composePreview } from './notify/preview.js';
@@ -169,6 +170,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     languageOf: (sms) => accounts.get(sms.account)?.language ?? config.notify.language,
   });
   notifier.start();
+  const callbacks = startCallbacks(config, { store, now, log });
 
   const ingress = createSmtpIngress({
     config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel, optedOut,
@@ -186,7 +188,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await api?.close();
     // Refuse new mail (421) and start no new submits at once; both let what is in flight finish.
     await Promise.all([ingress.close(), dispatcher.stop()]);
-    await notifier.stop();
+    await Promise.all([notifier.stop(), callbacks.stop()]);
     statusLog.stop();
     stopStallWatch();
     await pool!.stop();

@@ -8,6 +8,7 @@ import { accountSchema, EDITABLE_ACCOUNT_KEYS } from './schema.js';
 import { parseSenderId } from '../sms/sender-id.js';
 import { allowedSenderIds, chooseSender } from './sender-ids.js';
 import { optionProblems } from './validate.js';
+import { accountCallbackProblems } from '../notify/callbacks/account.js';
 import type { SettingsData, SettingsStore } from './settings.js';
 import type { Account, AccountConfig, AccountInheritance } from './types.js';
 
@@ -43,7 +44,7 @@ export function accountsProblems(accounts: readonly AccountConfig[], maxSegments
     if (a.maxSegments !== undefined && a.maxSegments > maxSegments) {
       problems.push(`accounts[${i}].maxSegments: is ${a.maxSegments}; allowed: at most text.maxSegments (${maxSegments})`);
     }
-    problems.push(...optionProblems(a, `accounts[${i}].`));
+    problems.push(...optionProblems(a, `accounts[${i}].`), ...accountCallbackProblems(a, `accounts[${i}].`));
   });
   return problems;
 }
@@ -67,6 +68,10 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     duplicateWindowMinutes: c.duplicateWindowMinutes ?? inherit.duplicateWindowMinutes ?? 10,
     signaturePatterns: Object.freeze([...(c.signaturePatterns ?? [])]),
     quietHours: c.quietHours ?? inherit.quietHours,
+    // Only where set: an account without status callbacks looks as it did before they existed.
+    ...(c.statusCallback ? { statusCallback: c.statusCallback } : {}),
+    ...(c.statusCallbackLevel ? { statusCallbackLevel: c.statusCallbackLevel } : {}),
+    ...(c.statusCallbacks ? { statusCallbackAllow: Object.freeze([...(c.statusCallbacks.allow ?? [])]) } : {}),
   });
 }
 

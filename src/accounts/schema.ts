@@ -8,6 +8,7 @@
  * Keys marked "inherits" have no default here: an account that leaves them
  * out gets the gateway-wide value named in the description.
  */
+import { accountCallbackProperties } from '../notify/callbacks/schema.js';
 import { LANGUAGES } from '../notify/wording/types.js';
 import { accountLimitsSchema } from '../policy/schema.js';
 
@@ -15,6 +16,7 @@ import { accountLimitsSchema } from '../policy/schema.js';
 export const EDITABLE_ACCOUNT_KEYS = [
   'description', 'timeZone', 'defaultCountry', 'notify', 'language', 'maxSegments',
   'senderId', 'numericSender', 'validityHours', 'duplicateDetection', 'duplicateWindowMinutes', 'signaturePatterns', 'quietHours',
+  'statusCallback', 'statusCallbackLevel',
 ] as const;
 
 // '' stands for "no daily window", so that the gateway-wide default can be written out.
@@ -86,6 +88,7 @@ export const accountSchema = {
     },
     quietHours: quietHoursSchema('Quiet hours of this account in the recipient\'s local time: SMS are held until they end. {} switches them off; inherits options.quietHours.', false),
     limits: accountLimitsSchema,
+    ...accountCallbackProperties,
   },
 } as const;
 

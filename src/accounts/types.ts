@@ -24,6 +24,11 @@ export interface AccountConfig {
   quietHours?: QuietHours;
   /** Overrides of the gateway-wide `limits` (src/policy/schema.ts). */
   limits?: AccountLimitsConfig;
+  /** Default status callback URL (src/notify/callbacks/). */
+  statusCallback?: string;
+  statusCallbackLevel?: NotifyLevel;
+  /** The operator's: where callbacks may go, and their signing secret. */
+  statusCallbacks?: { allow: string[]; secret: string };
 }
 
 /** An account as the bridge uses it: inherited values filled in, run-time changes applied. */
@@ -51,6 +56,12 @@ export interface Account {
   readonly signaturePatterns: readonly string[];
   /** Undefined or without window and days: none. */
   readonly quietHours?: QuietHours;
+  /** Default status callback URL; undefined: none. */
+  readonly statusCallback?: string;
+  /** all when absent. */
+  readonly statusCallbackLevel?: NotifyLevel;
+  /** URL prefixes status callbacks may go to (the signing secret stays in the config, out of every view); none when absent. */
+  readonly statusCallbackAllow?: readonly string[];
 }
 
 /** The gateway-wide values an account inherits when it does not set its own ('' and 0 stand for "none"). */

@@ -10,6 +10,7 @@ import { decodeCursor, exportMessages, findMessage, searchMessages } from './his
 import { IdempotencyKeys } from './idempotency.js';
 import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
+import { CALLBACK_LEVELS } from './status-callback.js';
 import { previewSms, submitSms, type SubmitBody } from './submit.js';
 import { csvHeader, csvRow, messageView } from './views.js';
 
@@ -39,6 +40,8 @@ const submitBody = {
     duplicateDetection: parsedOption('boolean', 'X-SMS-Duplicate-Detection: the same text to the same number only once within the account\'s window'),
     confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
     account: { type: 'string', description: 'Admins only: send for this account' },
+    statusCallback: { type: 'string', minLength: 1, maxLength: 2000, description: 'URL each status of the SMS is pushed to (signed JSON, see Status callbacks); must lie under the account\'s allowed prefixes (422 CallbackNotAllowed); the account\'s default when absent' },
+    statusCallbackLevel: { type: 'string', enum: [...CALLBACK_LEVELS], description: 'Which statuses are pushed: none, failure, final (or delivery), all (accepted, submitted, final); the account\'s default (all) when absent' },
   },
 };
 

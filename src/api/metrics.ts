@@ -32,6 +32,7 @@ export class Metrics {
     const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
     const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmations mailed to senders, by stage', labelNames: ['stage'], registers });
     const confirmationRetries = new Counter({ name: 'mail2sms_confirmation_retries_total', help: 'Confirmations that could not be sent and wait for a retry', registers });
+    const callbacks = new Counter({ name: 'mail2sms_status_callbacks_total', help: 'Status callbacks pushed, by outcome: sent (answered 2xx), failed (given up: refused by the receiver, or attempts used up), retry (to be tried again)', labelNames: ['outcome'], registers });
     const spoolReadFailures = new Counter({
       name: 'mail2sms_store_spool_read_failures_total', help: 'Times a queued SMS could not be read back from the store\'s spool (a scratch file) and the spooled SMS were read back from the journal instead', registers,
     });
@@ -90,6 +91,9 @@ export class Metrics {
       'sms-duplicate': () => duplicates.inc(),
       'confirmation-sent': (d) => confirmations.inc({ stage: str(d.stage) }),
       'confirmation-retry': () => confirmationRetries.inc(),
+      'callback-sent': () => callbacks.inc({ outcome: 'sent' }),
+      'callback-failed': () => callbacks.inc({ outcome: 'failed' }),
+      'callback-retry': () => callbacks.inc({ outcome: 'retry' }),
       'store-spool-read-failed': () => spoolReadFailures.inc(),
       'event-loop-stalled': (d) => {
         stalls.inc();

@@ -68,7 +68,7 @@ export function messageDetail(m: SmsMessage, timeZone: string) {
     connectorMessageId: connectorMessageIdOf(m) ?? '',
     subject: m.mail.subject ?? '', from: m.mail.from ?? m.mail.envelopeFrom, apiUser: m.mail.apiUser ?? '',
     steps: timelineSteps(m, timeZone),
-    confirmations: m.confirmations.map((c) => ({ stage: c.stage, sentAt: c.sentAt ? formatTime(c.sentAt, timeZone) : '', error: c.lastError ?? '' })),
+    confirmations: m.confirmations.map((c) => ({ stage: c.channel ? `${c.stage} (status callback)` : c.stage, sentAt: c.sentAt ? formatTime(c.sentAt, timeZone) : '', error: c.lastError ?? '' })),
   };
 }
 
@@ -97,7 +97,7 @@ const LABELS: Record<string, string> = {
   description: 'Description', timeZone: 'Time zone', defaultCountry: 'Country for national numbers', notify: 'Confirmations', language: 'Language of confirmations', maxSegments: 'Longest SMS (segments)',
   senderId: 'Default sender ID', numericSender: 'Numeric sender (countries without names)', validityHours: 'Validity (hours)',
   duplicateDetection: 'Duplicate detection', duplicateWindowMinutes: 'Duplicate window (minutes)', signaturePatterns: 'Signature patterns (one per line)',
-  quietHours: 'Quiet hours (JSON)',
+  quietHours: 'Quiet hours (JSON)', statusCallback: 'Status callback URL', statusCallbackLevel: 'Status callbacks',
 };
 
 const props = () => accountSchema.properties as unknown as Record<string, PropSchema>;

@@ -19,6 +19,8 @@ import { errors, SmtpError } from '../smtp/errors.js';
 import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
 import { requestFingerprint, type IdempotencyKeys } from './idempotency.js';
+import { CALLBACK_LEVELS, requestCallback } from './status-callback.js';
+import { attachCallback } from '../notify/callbacks/account.js';
 import { fromSmtpError, Problem, recipientsProblem, refusalOf, requestReply, type Refusal } from './problems.js';
 
 /** The body of POST /api/v1/messages: the text, the numbers, and the sending options of the X-SMS-* headers. */
@@ -39,6 +41,9 @@ export interface SubmitBody {
   confirmTo?: string;
   /** Admins only: submit for another account. */
   account?: string;
+  /** Where each status is pushed (src/notify/callbacks/); the account's default when absent. */
+  statusCallback?: string;
+  statusCallbackLevel?: (typeof CALLBACK_LEVELS)[number];
 }
 
 /** Each option field is read exactly as its mail header is: one parser, one set of rules and messages. */
@@ -173,6 +178,7 @@ interface SubmitRequest {
 async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, req: SubmitRequest): Promise<SubmitOutcome> {
   const { account, recipients, now, draft, text, policy } = prepared;
   const { body, once } = req;
+  const callback = requestCallback(account, body);
   checkPolicy(deps, account, recipients);
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
@@ -185,6 +191,7 @@ async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, r
   };
   const batch = buildBatch(deps, input, draft, policy);
   for (const m of batch.messages) m.mail.apiUser = who.name;
+  attachCallback(batch.messages, callback);
   // A retried request (the same Idempotency-Key and body) is what a mail server's retry of the same mail is: the key, the number, what it says.
   batch.dedupKeys = batch.messages.map((m) => (once ? dedupKey(account.name, `api:${once.key}`, m.to, once.fingerprint) : undefined));
   const outcome = await admit(deps, account, batch, { mailId, via: 'api' });

@@ -48,7 +48,12 @@ export function messageView(m: SmsMessage) {
     timeline: m.history.map((e) => ({
       status: e.status, at: e.at, reason: e.reason ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
     })),
-    confirmations: m.confirmations.map((c) => ({ stage: c.stage, sentAt: c.sentAt ?? null, attempts: c.attempts, lastError: c.lastError ?? null })),
+    confirmations: m.confirmations.map((c) => ({
+      stage: c.stage, sentAt: c.sentAt ?? null, attempts: c.attempts, lastError: c.lastError ?? null,
+      // A status callback says so, and where it went or why not ("not sent: HTTP 404"); a mailed confirmation stays as it was.
+      ...(c.channel ? { channel: c.channel, where: c.where ?? null } : {}),
+    })),
+    ...(m.callback ? { statusCallback: m.callback } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { accountSchema, DEFAULT_ACCOUNTS, quietHoursSchema } from '../accounts/s
 import { DEFAULT_CLOSINGS } from '../mail/closing.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
 import { LANGUAGES } from '../notify/wording/types.js';
+import { statusCallbacksSchema } from '../notify/callbacks/schema.js';
 import { limitsSchema } from '../policy/schema.js';
 import { auditSchema, optoutSchema, smtpAuthSchema, smtpGuardProperties, smtpTlsSchema } from '../smtp/schema.js';
 import { connectorsSchema } from './connectors-schema.js';
@@ -142,6 +143,7 @@ export const configSchema = {
         description: 'Waits between attempts to send a confirmation; the last value repeats. A confirmation is never dropped.',
       },
     }),
+    statusCallbacks: statusCallbacksSchema,
     audit: auditSchema,
     api: obj('The portal (web pages for team leads and operators) and the REST API, with Prometheus metrics at /metrics. Users log in with the accounts\' users (mail2sms users add).', {
       enabled: bool(true, 'Serve the portal, the REST API and /metrics.'),

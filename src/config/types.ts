@@ -1,6 +1,7 @@
 import type { AccountConfig } from '../accounts/types.js';
 import type { SmppConfig } from '../connectors/smpp/config.js';
 import type { DeliveryReport } from '../connectors/types.js';
+import type { StatusCallbacksConfig } from '../notify/callbacks/schema.js';
 import type { Language } from '../notify/wording/types.js';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
 import type { LimitsConfig } from '../policy/schema.js';
@@ -89,6 +90,7 @@ export interface Config {
     relay: { host: string; port: number; secure: boolean; user: string; pass: string };
     retrySeconds: number[];
   };
+  statusCallbacks: StatusCallbacksConfig;
   audit: { enabled: boolean; dir: string; includeText: boolean };
   api: {
     enabled: boolean;

@@ -135,6 +135,10 @@ export const ERROR_DEFS = {
     code: 550, enhanced: '5.6.0', when: 'a sending option (X-SMS-* header or [KEY:VALUE] subject tag) with a bad value',
     text: (detail: string) => detail,
   },
+  CallbackNotAllowed: {
+    code: 550, enhanced: '5.7.1', when: 'X-SMS-Status-Callback naming a URL outside the prefixes the operator allows the account (accounts[].statusCallbacks.allow), or no http(s) URL',
+    text: (why: string) => `X-SMS-Status-Callback: ${why}; nothing was sent`,
+  },
   SenderIdNotAllowed: {
     code: 550, enhanced: '5.7.1', when: 'a sender ID (X-SMS-Sender-ID, [SRC:…]) the account may not use (accounts[].allowedSenderIds)',
     text: (id: string, account: string, allowed: string) => `the sender ID "${id}" is not allowed for account "${account}"; allowed: ${allowed}`,

@@ -8,6 +8,7 @@ import { parseMail, type ParsedMail } from '../mail/parse.js';
 import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
 import { toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
+import { attachCallback, callbackFor } from '../notify/callbacks/account.js';
 import type { ReplyAddresses } from '../notify/reply-address.js';
 import { admit } from '../policy/admit.js';
 import { optOutError, optOutRefusal, type OptOutCheck } from '../policy/optout-scope.js';
@@ -113,6 +114,10 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   // Entries for one sender are decided here, now that each SMS has its sender (optout-screen.ts).
   const screened = screenOptOuts(built, deps.optedOut, input);
   if (screened instanceof SmtpError) return screened;
+  // X-SMS-Status-Callback (an ERP that sends mail) or the account's default, under the same allow list as the REST API's.
+  const callback = callbackFor(account, { url: parsed.headers.get('x-sms-status-callback') || undefined });
+  if (callback && 'refused' in callback) return errors.CallbackNotAllowed(callback.refused);
+  attachCallback(screened.batch.messages, callback);
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
   if (outcome instanceof SmtpError) return outcome;
   if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });

@@ -1,3 +1,4 @@
+import { oweCallbacks } from '../notify/callbacks/owed.js';
 import type { StoreMemory } from './memory.js';
 import type { Rec, Unsequenced } from './records.js';
 import type { AcceptOutcome, AcceptRequest, SmsMessage } from './types.js';
@@ -50,6 +51,8 @@ export async function acceptBatch(d: AcceptDeps, req: AcceptRequest): Promise<Ac
       msgs.push(m);
       ckeys.push(content ? [content.key, now + content.windowMinutes * 60_000] : null);
     });
+    // The status callbacks owed for what the SMS already is (accepted; cancelled when held back as a repeat), in the same record.
+    for (const m of msgs) if (m.callback) oweCallbacks(m);
     if (msgs.length) await d.write({ t: 'accept', msgs, keys: dedupKeys, until: now + d.duplicateWindowHours * 3600_000, ckeys });
   } finally {
     keys.release(reserved);

@@ -10,6 +10,7 @@ import { Snapshot } from './snapshot.js';
 import type {
   AcceptOutcome,
   AcceptRequest,
+  ConfirmationChannel,
   ConfirmationState,
   MessageStore,
   SmsMessage,
@@ -161,23 +162,24 @@ export class JournalStore implements MessageStore {
     await this.write({ t: 'status', id, ...t });
   }
 
-  confirmationsDue(now: Date, limit: number): Array<[SmsMessage, ConfirmationState]> {
+  confirmationsDue(now: Date, limit: number, channel: ConfirmationChannel = 'mail', pick?: (m: SmsMessage, c: ConfirmationState) => boolean): Array<[SmsMessage, ConfirmationState]> {
     const t = now.toISOString();
+    const ch = channel === 'mail' ? undefined : channel;
     const out: Array<[SmsMessage, ConfirmationState]> = [];
     for (const id of this.memory.owed) {
       const m = this.live.get(id)!;
-      for (const c of m.confirmations) if (!c.sentAt && c.notBefore <= t) out.push([m, c]);
+      for (const c of m.confirmations) if (!c.sentAt && c.channel === ch && c.notBefore <= t && (!pick || pick(m, c))) out.push([m, c]);
       if (out.length >= limit) break;
     }
     return out;
   }
 
-  async confirmationSent(id: string, stage: SmsStatus, where: string, at: Date): Promise<void> {
-    await this.write({ t: 'conf', id, stage, at: at.toISOString(), where });
+  async confirmationSent(id: string, stage: SmsStatus, where: string, at: Date, channel: ConfirmationChannel = 'mail'): Promise<void> {
+    await this.write({ t: 'conf', id, stage, at: at.toISOString(), where, ...chOf(channel) });
   }
 
-  async confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date): Promise<void> {
-    await this.write({ t: 'conf', id, stage, at: this.now().toISOString(), error, notBefore: notBefore.toISOString() });
+  async confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date, channel: ConfirmationChannel = 'mail'): Promise<void> {
+    await this.write({ t: 'conf', id, stage, at: this.now().toISOString(), error, notBefore: notBefore.toISOString(), ...chOf(channel) });
   }
 
   segmentsSince(account: string, from: Date): number {
@@ -233,3 +235,6 @@ export class JournalStore implements MessageStore {
     })))(e);
   }
 }
+
+/** The record's channel field: none for mail, as records were written before status callbacks. */
+const chOf = (channel: ConfirmationChannel): { ch?: 'callback' } => (channel === 'mail' ? {} : { ch: channel });

@@ -1,3 +1,4 @@
+import { oweCallback } from '../notify/callbacks/owed.js';
 import type { SmsMessage, SmsStatus, Transition } from './types.js';
 
 /** The journal's records (journal-store.ts writes them, one JSON line each). */
@@ -5,7 +6,8 @@ export type Rec =
   // ckeys: content keys with their own end of window (absent in journals written before duplicate detection by content)
   | { seq: number; t: 'accept'; msgs: SmsMessage[]; keys: Array<string | null>; until: number; ckeys?: Array<[string, number] | null> }
   | { seq: number; t: 'status'; id: string } & Transition
-  | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string };
+  // ch: the status callback's confirmation (absent: the mailed one)
+  | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string; ch?: 'callback' };
 
 export type ChangeRec = Exclude<Rec, { t: 'accept' }>;
 
@@ -26,9 +28,10 @@ export function change(m: SmsMessage, r: ChangeRec): boolean {
     if (r.attempts !== undefined) m.attempts = r.attempts;
     if (r.notBefore !== undefined) m.notBefore = r.notBefore;
     if (r.confirm) m.confirmations.push({ stage: r.event.status, attempts: 0, notBefore: r.event.at });
+    if (m.callback) oweCallback(m, r.event);
     return true;
   }
-  const c = m.confirmations.find((x) => x.stage === r.stage && !x.sentAt);
+  const c = m.confirmations.find((x) => x.stage === r.stage && x.channel === r.ch && !x.sentAt);
   if (!c) return false;
   if (r.where !== undefined) Object.assign(c, { sentAt: r.at, where: r.where });
   else Object.assign(c, { attempts: c.attempts + 1, lastError: r.error, notBefore: r.notBefore });

@@ -100,9 +100,20 @@ export function latencyMs(sms: Pick<SmsMessage, 'sendAt' | 'mail'>, finalAt: str
   return Math.max(0, Date.parse(finalAt) - Date.parse(dueAt(sms)));
 }
 
+/** How a confirmation goes: mailed to the sender (absent), or pushed to a status callback URL (src/notify/callbacks/). */
+export type ConfirmationChannel = 'mail' | 'callback';
+
+/** Where an SMS's statuses are pushed over HTTP (REST API statusCallback or the account's default), and which. */
+export interface StatusCallback {
+  url: string;
+  level: NotifyLevel;
+}
+
 /** A confirmation owed to the sender for one stage; kept until sent, never dropped. */
 export interface ConfirmationState {
   stage: SmsStatus;
+  /** Set for a status callback; a mailed confirmation has none (as written before callbacks existed). */
+  channel?: 'callback';
   attempts: number;
   /** Earliest time of the next attempt (ISO 8601). */
   notBefore: string;
@@ -144,6 +155,8 @@ export interface SmsMessage {
   answerTo?: { keyword: 'STOP' | 'START'; connector: string };
   notify: NotifyLevel;
   dsn?: DsnRequest;
+  /** Status callback asked for; its pushes are owed as confirmations with channel 'callback' (records.ts). */
+  callback?: StatusCallback;
   /** Current status (= last history entry's status). */
   status: SmsStatus;
   history: StatusEvent[];
@@ -205,10 +218,10 @@ export interface MessageStore {
    */
   inStatus(status: SmsStatus): SmsMessage[];
   transition(id: string, t: Transition): Promise<void>;
-  /** Confirmations whose time has come: [message, the pending confirmation]. */
-  confirmationsDue(now: Date, limit: number): Array<[SmsMessage, ConfirmationState]>;
-  confirmationSent(id: string, stage: SmsStatus, where: string, at: Date): Promise<void>;
-  confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date): Promise<void>;
+  /** Confirmations of a channel (default mail) whose time has come and that `pick` takes: [message, the pending confirmation]. */
+  confirmationsDue(now: Date, limit: number, channel?: ConfirmationChannel, pick?: (m: SmsMessage, c: ConfirmationState) => boolean): Array<[SmsMessage, ConfirmationState]>;
+  confirmationSent(id: string, stage: SmsStatus, where: string, at: Date, channel?: ConfirmationChannel): Promise<void>;
+  confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date, channel?: ConfirmationChannel): Promise<void>;
   /** Called after state changes (new messages, new confirmations), so workers need not poll hard. */
   onChange(listener: () => void): void;
   counts(): Record<SmsStatus, number>;

@@ -1,0 +1,52 @@
+/**
+ * An account's status callbacks: the checks of its configuration (shared
+ * by the config file and run-time changes, like validate.ts) and which
+ * callback an SMS gets, from the request's fields or the account's default.
+ */
+import type { Account, AccountConfig } from '../../accounts/types.js';
+import type { NotifyLevel, StatusCallback } from '../../store/types.js';
+import { prefixProblem, refusal } from './allow.js';
+
+/** Problems as "<prefix><key>: …", e.g. "accounts[0].statusCallback: …". */
+export function accountCallbackProblems(a: Pick<AccountConfig, 'statusCallback' | 'statusCallbacks'>, prefix: string): string[] {
+  const allow = a.statusCallbacks?.allow ?? [];
+  const problems = allow.flatMap((p, i) => {
+    const bad = prefixProblem(p);
+    return bad ? [`${prefix}statusCallbacks.allow[${i}]: "${p}" ${bad}`] : [];
+  });
+  const refused = a.statusCallback === undefined ? undefined : refusal(a.statusCallback, allow);
+  if (refused) problems.push(`${prefix}statusCallback: ${refused}`);
+  return problems;
+}
+
+/** What a request or mail asked for; absent fields take the account's default. */
+export interface CallbackAsked {
+  url?: string;
+  level?: NotifyLevel;
+}
+
+/**
+ * The callback the SMS get: the asked URL or the account's default, at the
+ * asked level or the account's; undefined when there is none or the level
+ * is none (then nothing is stored: an SMS without a callback costs nothing
+ * more). A URL outside the account's allow list is the refusal's sentence.
+ */
+export function callbackFor(account: Account, asked: CallbackAsked = {}): StatusCallback | undefined | { refused: string } {
+  const url = asked.url ?? account.statusCallback;
+  const level = asked.level ?? account.statusCallbackLevel ?? 'all';
+  if (url === undefined) return undefined;
+  const refused = refusal(url, account.statusCallbackAllow ?? []);
+  if (refused) return { refused };
+  return level === 'none' ? undefined : { url, level };
+}
+
+/** The operator's word on each account's callbacks, by account name, for the worker (the secret never leaves the config otherwise). */
+export function callbackAccounts(accounts: readonly AccountConfig[]): (name: string) => { allow: readonly string[]; secret: string } | undefined {
+  const byName = new Map(accounts.flatMap((a) => (a.statusCallbacks ? [[a.name, a.statusCallbacks] as const] : [])));
+  return (name) => byName.get(name);
+}
+
+/** Gives the SMS their callback; with none nothing is touched. */
+export function attachCallback(messages: readonly { callback?: StatusCallback }[], callback: StatusCallback | undefined): void {
+  if (callback) for (const m of messages) m.callback = callback;
+}

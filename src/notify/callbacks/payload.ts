@@ -1,0 +1,57 @@
+/**
+ * What a status callback says: one JSON object per SMS and status. Pure and
+ * deterministic, so that every attempt of the same push sends the same body
+ * (only the signature's timestamp changes) and a receiver can de-duplicate
+ * on eventId.
+ */
+import { connectorMessageIdOf, FINAL_STATUSES, type SmsMessage, type SmsStatus, type StatusEvent } from '../../store/types.js';
+
+export interface CallbackPayload {
+  /** Stable over retries and restarts: "<smsId>/<status>". */
+  eventId: string;
+  smsId: string;
+  mailId: string;
+  account: string;
+  /** The client's reference (API reference, X-SMS-Reference, [REF:…]); null without one. */
+  reference: string | null;
+  to: string;
+  status: SmsStatus;
+  final: boolean;
+  /** When the SMS reached the status (ISO 8601, UTC). */
+  at: string;
+  /** Why, for failures and anything a person should read; null when nothing to say. */
+  reason: string | null;
+  connector: string | null;
+  connectorMessageId: string | null;
+  /** Parts (segments) the carrier reported delivered, of all parts. */
+  parts: { delivered: number; of: number };
+}
+
+export const eventIdOf = (smsId: string, status: SmsStatus) => `${smsId}/${status}`;
+
+export function callbackPayload(m: SmsMessage, status: SmsStatus): CallbackPayload {
+  // The first event of the status (a retry's second `accepted` or one part's `submitted` is not the news).
+  const i = m.history.findIndex((e) => e.status === status && !e.part);
+  const event: StatusEvent | undefined = m.history[i];
+  return {
+    eventId: eventIdOf(m.id, status),
+    smsId: m.id,
+    mailId: m.mailId,
+    account: m.account,
+    reference: m.reference ?? null,
+    to: m.to,
+    status,
+    final: FINAL_STATUSES.has(status),
+    at: event?.at ?? m.mail.receivedAt,
+    reason: event?.reason ?? null,
+    connector: event?.connector ?? null,
+    // The aggregator's id as known at the event (given at the handover; a receipt rarely repeats it).
+    connectorMessageId: connectorMessageIdOf({ history: m.history.slice(0, i + 1) }) ?? null,
+    parts: { delivered: status === 'delivered' ? m.segments : deliveredParts(m.history.slice(0, i + 1)), of: m.segments },
+  };
+}
+
+/** Parts reported delivered one by one (SMPP receipts per part) up to the event: the same on every attempt of its push. */
+function deliveredParts(history: readonly StatusEvent[]): number {
+  return new Set(history.flatMap((e) => (e.part?.status === 'delivered' ? [e.part.index] : []))).size;
+}
