@@ -94,11 +94,15 @@ export interface SettingsStoreOptions {
 
 export class SettingsStore {
   private readonly db: Low<SettingsData>;
+  private readonly adapter: SettingsFile;
   private readonly listeners: Array<(data: SettingsData) => void> = [];
   private watching = false;
+  /** Counts our own changes: a reading of the file begun before one of them is older than what we hold. */
+  private changes = 0;
 
   constructor(private readonly o: SettingsStoreOptions) {
-    this.db = new Low<SettingsData>(new SettingsFile(o.file), structuredClone(EMPTY));
+    this.adapter = new SettingsFile(o.file);
+    this.db = new Low<SettingsData>(this.adapter, structuredClone(EMPTY));
   }
 
   /** For operators' messages: which file holds a value. */
@@ -143,6 +147,7 @@ export class SettingsStore {
       await this.reload();
       const draft = structuredClone(this.db.data);
       change(draft);
+      this.changes++;
       this.db.data = draft;
       await this.db.write();
     } finally {
@@ -152,9 +157,17 @@ export class SettingsStore {
     return this.db.data;
   }
 
+  /**
+   * Reads the file into memory, unless we changed it while the read was
+   * under way: the watcher's read of the file as it was before our write
+   * would put the old content back in memory (an opt-out just written
+   * forgotten until the next poll). Our write is on disk; the next reading
+   * finds it.
+   */
   private async reload(): Promise<void> {
-    await this.db.read();
-    this.db.data ??= structuredClone(EMPTY);
+    const before = this.changes;
+    const data = (await this.adapter.read()) ?? structuredClone(EMPTY);
+    if (this.changes === before) this.db.data = data;
   }
 
   private emit(): void {
