@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { keepsAway } from '../dispatch/breaker.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { LogFn } from '../log.js';
 import { FINAL_STATUSES, type SmsStatus } from '../store/types.js';
@@ -57,10 +58,10 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: 'mail2sms_connector_breaker_open', help: '1 while the connector\'s circuit breaker keeps SMS away (open or half-open)', labelNames: ['connector'], registers,
+      name: 'mail2sms_connector_breaker_open', help: '1 while the connector\'s circuit breaker keeps SMS away (open, or its probe under way); 0 once the next SMS may probe it', labelNames: ['connector'], registers,
       collect() {
         this.reset();
-        for (const c of sources.connectors()) this.set({ connector: c.name }, c.breaker.phase === 'closed' ? 0 : 1);
+        for (const c of sources.connectors()) this.set({ connector: c.name }, keepsAway(c.breaker.phase) ? 1 : 0);
       },
     });
     new Gauge({

@@ -21,10 +21,23 @@ export type BreakerState =
 
 export const CLOSED: BreakerState = { kind: 'closed', failures: 0 };
 
-/** What an operator sees: an open breaker whose cool-down is over is half-open, waiting for its probe. */
-export function breakerPhase(s: BreakerState, now: number): 'closed' | 'open' | 'half-open' {
-  if (s.kind === 'open') return now >= s.until ? 'half-open' : 'open';
+/**
+ * What an operator sees. An open breaker whose cool-down is over keeps nothing away any more: the next
+ * SMS for the connector is its probe (`probe-due`), and in a quiet period it stays so until one comes.
+ * `half-open` is a probe under way. A bind or an enquire_link does not close it: the failures that open a
+ * breaker (ESME_RSYSERR, ESME_RMSGQFUL, timeouts) come on bound links too, only a submit shows they ended.
+ */
+export type BreakerPhase = 'closed' | 'open' | 'probe-due' | 'half-open';
+
+export function breakerPhase(s: BreakerState, now: number): BreakerPhase {
+  if (s.kind === 'open') return now >= s.until ? 'probe-due' : 'open';
+  if (s.kind === 'half-open') return s.probing ? 'half-open' : 'probe-due';
   return s.kind;
+}
+
+/** Whether the breaker keeps SMS away from its connector now (mail2sms_connector_breaker_open). */
+export function keepsAway(phase: BreakerPhase): boolean {
+  return phase === 'open' || phase === 'half-open';
 }
 
 /** Whether a submit may go to the connector now (no state change; see acquire). */

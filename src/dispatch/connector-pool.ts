@@ -6,7 +6,7 @@
  */
 import type { Connector, ConnectorHealth } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
-import { acquire, breakerAllows, breakerPhase, CLOSED, failed, released, succeeded, type BreakerOptions, type BreakerState } from './breaker.js';
+import { acquire, breakerAllows, breakerPhase, CLOSED, failed, released, succeeded, type BreakerOptions, type BreakerPhase, type BreakerState } from './breaker.js';
 
 export interface PoolMember {
   connector: Connector;
@@ -20,7 +20,7 @@ export interface ConnectorStatus {
   type: string;
   health: ConnectorHealth;
   /** failures: consecutive ones so far (closed); reason: the failure that opened it. */
-  breaker: { phase: 'closed' | 'open' | 'half-open'; failures?: number; openUntil?: string; reason?: string };
+  breaker: { phase: BreakerPhase; failures?: number; openUntil?: string; reason?: string };
   /** SMS the connector accepted: in the last 60 seconds (its throughput now) and since the start. */
   taken: { lastMinute: number; total: number };
 }

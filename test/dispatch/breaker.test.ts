@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { acquire, breakerAllows, breakerPhase, CLOSED, failed, released, succeeded, type BreakerOptions, type BreakerState } from '../../src/dispatch/breaker.js';
 import { ConnectorPool } from '../../src/dispatch/connector-pool.js';
+import { Metrics } from '../../src/api/metrics.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
 
 const B = suite('dispatch breaker');
@@ -18,10 +19,11 @@ B('breaker :: closed → 3 failures → open → cool-down → one probe → suc
   assert.is(breakerPhase(s, t), 'open');
   assert.equal(acquire(s, t), { state: s, allowed: false, probe: false });
   t = 31_000;
-  assert.is(breakerPhase(s, t), 'half-open');
+  assert.is(breakerPhase(s, t), 'probe-due');
   const probe = acquire(s, t);
   assert.equal([probe.allowed, probe.probe], [true, true]);
   s = probe.state;
+  assert.is(breakerPhase(s, t), 'half-open');
   assert.is(breakerAllows(s, t), false, 'only one probe at a time');
   assert.equal(acquire(s, t).allowed, false);
   s = succeeded(s, true);
@@ -85,6 +87,23 @@ B('pool :: a connector reporting itself down is unavailable, with its state', ()
   const pool = new ConnectorPool([{ connector: a, type: 'simulator', onUncertain: 'fail', breaker: { failures: 2, coolDownMs: 1000 } }], () => new Date(), () => {});
   assert.is(pool.unavailable('a'), 'down (connecting: simulated outage)');
   assert.is(pool.unavailable('nope'), 'not configured');
+});
+
+B('breaker :: cool-down over in a quiet period :: probe-due, and mail2sms_connector_breaker_open is 0 (nothing is kept away); 1 again while its probe is under way', async () => {
+  let t = Date.parse('2026-11-23T10:00:00Z');
+  const a = new ScriptedSimulator('a');
+  const pool = new ConnectorPool([{ connector: a, type: 'smpp', onUncertain: 'fail', breaker: { failures: 1, coolDownMs: 30_000 } }], () => new Date(t), () => {});
+  const metrics = new Metrics({ counts: () => ({}), connectors: () => pool.status() });
+  const gauge = async () => /^mail2sms_connector_breaker_open\{connector="a"\} (\d)$/m.exec(await metrics.text())?.[1];
+  pool.acquire('a');
+  pool.failed('a', false, 'no submit_sm_resp within 10000 ms');
+  assert.equal([pool.status()[0].breaker.phase, await gauge()], ['open', '1']);
+  t += 30_000;
+  assert.equal([pool.status()[0].breaker.phase, await gauge()], ['probe-due', '0'], 'the SMSC is back, no SMS came yet');
+  const grant = pool.acquire('a');
+  assert.equal([pool.status()[0].breaker.phase, await gauge()], ['half-open', '1']);
+  pool.release('a', grant.probe);
+  assert.equal([pool.status()[0].breaker.phase, await gauge()], ['probe-due', '0'], 'a probe given back waits for the next SMS');
 });
 
 B.run();

@@ -44,7 +44,7 @@ L('connector status :: every connector at start, then only the one whose link or
   clock.t += 5 * 60_000;
   log.check();
   // the cool-down is over meanwhile: the breaker waits for a probe, which is a change of its own
-  assert.equal(brief(lines), ['smsc periodic connecting up=false breaker=closed', 'rest changed ready up=true breaker=half-open']);
+  assert.equal(brief(lines), ['smsc periodic connecting up=false breaker=closed', 'rest changed ready up=true breaker=probe-due']);
 });
 
 L('connector status :: window in use and SMS taken in the last minute and in all; changes only when the period is 0', () => {

@@ -26,8 +26,10 @@ export interface SimBehaviour {
   holdReceipts: boolean;
   /** Answer each submit_sm after this long (a distant or busy SMSC: the window fills). */
   responseDelayMs: number;
-  /** Keep submit_sm_resp back until releaseResponses(): a test sees how many submits the ESME has outstanding at once. */
+  /** Keep submit_sm_resp (and refusals) back until releaseResponses(): a test sees how many submits the ESME has outstanding at once, or answers them late. */
   holdResponses: boolean;
+  /** With holdResponses: keep back only the answers to this part of concatenated messages (2: each message's second part), answer the rest at once. */
+  holdPart?: number;
   /** Answer ESME_RTHROTTLED to this many further submits (counts down). */
   throttleNext: number;
   /** Answer ESME_RTHROTTLED above this many accepted submits per second. */
@@ -58,6 +60,8 @@ export interface SimOptions {
    */
   keepRecords?: boolean;
   log?: (entry: { evt: string } & Record<string, unknown>) => void;
+  /** Called with each submit_sm before its answer is decided: a test may change `behaviour` for it there. */
+  beforeAnswer?: (submit: ReceivedSubmit) => void;
 }
 
 export interface ReceivedSubmit {

@@ -208,15 +208,21 @@ export class SmscSimulator {
       return reply(SMPP_STATUS.RSYSERR);
     }
     const record = this.record(peer, submit);
+    this.opts.beforeAnswer?.(record);
     const status = this.decide(peer, record.destination.addr);
-    if (status === undefined) return;
     record.status = status;
-    if (status !== SMPP_STATUS.ROK) return reply(status);
+    const b = this.behaviour;
+    const hold = b.holdResponses && (b.holdPart === undefined || record.concat?.seq === b.holdPart);
+    if (status !== SMPP_STATUS.ROK) {
+      this.logSubmit(peer, record, hold);
+      if (status === undefined) return;
+      return hold ? void this.heldResponses.push(() => peer.session.socket.writable && reply(status)) : reply(status);
+    }
     const id = this.nextId++;
     record.messageId = this.formatId(id, this.behaviour.idFormat);
+    this.logSubmit(peer, record, hold);
     this.recentAccepts.push(this.now());
     const stat: ReceiptStat = matches(this.behaviour.undelivNumbers, record.destination.addr) ? 'UNDELIV' : 'DELIVRD';
-    const b = this.behaviour;
     const send = () => this.sendReceipt(peer, record, id, stat);
     const receipt = !wantsReceipt(record.registeredDelivery, stat) ? undefined : b.holdReceipts ? () => void this.held.push(send) : send;
     if (receipt && b.receiptBeforeResponse) receipt();
@@ -225,7 +231,7 @@ export class SmscSimulator {
       reply(SMPP_STATUS.ROK, { message_id: record.messageId });
       if (receipt && !b.receiptBeforeResponse) this.later(receipt, b.receiptDelayMs);
     };
-    if (b.holdResponses) this.heldResponses.push(respond);
+    if (hold) this.heldResponses.push(respond);
     else if (b.responseDelayMs > 0) this.later(respond, b.responseDelayMs);
     else respond();
     if (this.keep) this.reassemble(record, submit);
@@ -259,8 +265,19 @@ export class SmscSimulator {
     };
     if (concat) record.concat = concat;
     if (this.keep) this.received.push(record);
-    this.log('submit', { peer: peer.id, to: s.destination.addr, dataCoding: s.dataCoding, concat });
     return record;
+  }
+
+  /**
+   * One line per submit_sm, once its answer is decided: a PDU answered ESME_RTHROTTLED (and sent again
+   * by the ESME) must not look like a second SMS when the log is counted. With the sender and the text,
+   * so the log answers "what did the SMSC get"; `status` is absent when it got no answer (stall, drop).
+   */
+  private logSubmit(peer: Peer, r: ReceivedSubmit, held: boolean): void {
+    this.log('submit', {
+      peer: peer.id, seq: r.sequence, from: r.source.addr, to: r.destination.addr, dataCoding: r.dataCoding, ...(r.concat ? { concat: r.concat } : {}),
+      text: r.text, ...(r.status === undefined ? {} : { status: r.status }), ...(r.messageId ? { messageId: r.messageId } : {}), ...(held ? { held: true } : {}),
+    });
   }
 
   private reassemble(record: ReceivedSubmit, s: RawSubmit): void {

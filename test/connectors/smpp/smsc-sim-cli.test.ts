@@ -40,4 +40,27 @@ Q('smsc-sim :: keepRecords false (what the CLI runs with) :: submits answered an
   });
 });
 
+Q('smsc-sim cli :: --max-per-second 2, five SMS :: one submit line per PDU with its answer\'s status, sender and text; counting the ESME_ROK lines counts each SMS once (review 2, F9)', async () => {
+  const smsc = await spawnSmsc(['--system-id', 'bridge', '--password', 'pw1', '--max-per-second', '2']);
+  const connector = new SmppConnector(connectorOptions(smsc.port, { throttlePauseMs: 100 }));
+  try {
+    await connector.start();
+    connector.resume([]);
+    const texts = Array.from({ length: 5 }, (_, i) => `Mahnung ${i}`);
+    const results = await Promise.all(texts.map((t, i) => connector.submit(sms(t, { to: `+49151000000${10 + i}`, sender: 'ACME' }))));
+    assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+    await waitFor('five submits taken', () => smsc.lines.filter((l) => l.evt === 'submit' && l.status === 0).length === 5);
+    const submits = smsc.lines.filter((l) => l.evt === 'submit');
+    assert.ok(submits.some((l) => l.status === 0x58), 'some PDUs were throttled and sent again');
+    const taken = submits.filter((l) => l.status === 0);
+    assert.equal(taken.map((l) => l.text).sort(), texts);
+    assert.ok(taken.every((l) => l.from === 'ACME' && typeof l.messageId === 'string'), JSON.stringify(taken[0]));
+    assert.is(new Set(taken.map((l) => l.to)).size, 5, 'no number twice among the submits taken');
+  } finally {
+    await connector.stop();
+    smsc.child.kill('SIGTERM');
+    await smsc.exited;
+  }
+});
+
 Q.run();
