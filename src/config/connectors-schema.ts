@@ -92,7 +92,7 @@ export const CONNECTOR_SETTINGS = { simulator, smpp: smppConfigSchema, kannel, h
 const COMMON = {
   name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Name used in routes, statuses, logs and report URLs (letters, digits, _ . -); unique.' },
   type: { type: 'string', enum: Object.keys(CONNECTOR_SETTINGS), description: `Kind of connector; its settings go under the key of the same name. simulator: built in, needs no account; smpp: an SMSC or aggregator over SMPP 3.4; kannel: a Kannel gateway (or an aggregator speaking its sendsms API); http: any REST aggregator, described as data.` },
-  onUncertain: str('fail', 'When a submit may or may not have reached the aggregator (connection lost or timed out after sending): fail: the SMS fails, and the sender is told it may have arrived; resend: it goes to the next candidate (or is retried), and is logged as possibly duplicated.', { enum: ['fail', 'resend'] }),
+  onUncertain: str('fail', 'When a submit may or may not have reached the aggregator (connection lost or timed out after sending): fail: the SMS fails as not confirmed, and the sender is told it may have arrived; resend: it goes to the next candidate (or is retried), and is logged as possibly duplicated. A late answer (SMPP) settles either: see Uncertain submits.', { enum: ['fail', 'resend'] }),
   breaker: obj('Circuit breaker: after this many consecutive temporary or uncertain failures the connector is not used for a cool-down, then one SMS probes it.', {
     failures: int(5, 'Consecutive failures that open the breaker.', 1, 1000),
     coolDownSeconds: int(30, 'How long an open breaker keeps traffic away before a probe.', 1, 86400),

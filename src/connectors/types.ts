@@ -80,6 +80,23 @@ export interface ConnectorHealth {
   detail?: string;
 }
 
+/**
+ * The answer to a submit the connector reported uncertain, which came after
+ * all (SMPP: a submit_sm_resp after responseTimeoutMs, on the same link).
+ * accepted: the aggregator took the whole SMS; `connectorMessageId` is what
+ * submit() would have returned. refused: it did not take it (or the part
+ * that was in doubt). incomplete: it took the part in doubt, but later parts
+ * were never sent. `detail` says what the answer was, for people.
+ */
+export interface LateAnswer {
+  /** Our SMS id. */
+  id: string;
+  at: Date;
+  outcome: 'accepted' | 'refused' | 'incomplete';
+  connectorMessageId?: string;
+  detail: string;
+}
+
 export type LookupResult = { found: true; connectorMessageId: string } | { found: false } | { found: 'unknown' };
 
 /** What the dispatcher needs from any way of sending SMS (simulator, SMPP, HTTP). */
@@ -115,5 +132,12 @@ export interface Connector {
    * rejects. Connectors that receive none leave it out.
    */
   onInbound?(listener: (m: InboundSms) => Promise<void>): void;
+  /**
+   * Late answers to uncertain submits, for connectors that can get them. The
+   * listener resolves to true when the SMS's delivery reports are wanted
+   * (the accepted SMS is recorded as submitted through this connector); the
+   * connector follows its receipts only then.
+   */
+  onLateAnswer?(listener: (a: LateAnswer) => Promise<boolean>): void;
   health(): ConnectorHealth;
 }

@@ -50,7 +50,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
     last = `${name}: ${res.reason}`;
     if (!res.uncertain) continue;
     if (d.pool.onUncertain(name) === 'fail') {
-      await d.record.finish(m, 'failed', uncertainReason(name, res.reason), name);
+      await d.record.uncertain(m, name, res.reason);
       return { settled: true };
     }
     possibleDuplicate = name;
@@ -68,7 +68,8 @@ async function submit(pool: ConnectorPool, name: string, m: SmsMessage): Promise
   }
 }
 
-/** For the sender: we cannot know, and we say so rather than guess. */
-export function uncertainReason(connector: string, reason: string): string {
-  return `the SMS may or may not have reached the carrier (${connector}: ${reason}); not sent again, to avoid sending it twice`;
-}
+/**
+ * For the sender, who must decide whether to send again: no protocol words
+ * (those are in the event's `detail` and the log), and what to do.
+ */
+export const UNCERTAIN_REASON = 'the carrier did not confirm in time whether it took the SMS. It was not sent again, so that it cannot arrive twice: please check with the recipient before you send it again';

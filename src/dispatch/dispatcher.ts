@@ -7,6 +7,7 @@ import type { ConnectorPool } from './connector-pool.js';
 import { reconcile } from './reconcile.js';
 import { Recorder } from './record.js';
 import { describeHold, quietUntil } from './quiet-hours.js';
+import { settleLateAnswer } from './late-answer.js';
 import { ReportBook, submittedVia } from './report-book.js';
 import { backoffSeconds, withinMaxAge, type Backoff } from './retry.js';
 import { decideRoute, factsOf, type RoutingTable } from './router.js';
@@ -83,6 +84,7 @@ export class Dispatcher {
         this.o.log('report-failed', { connector: c.name, connectorMessageId: r.connectorMessageId, error: e.message });
         return false;
       }));
+      c.onLateAnswer?.((a) => settleLateAnswer({ store: this.o.store, record: this.record, log: this.o.log, exclusive: (id, fn) => this.loop.exclusive(id, fn) }, c.name, a));
     }
     await reconcile({ store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log });
     // A brake released while the bridge was down: its held SMS go now, not at their next hourly look.

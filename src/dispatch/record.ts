@@ -6,6 +6,7 @@
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
 import { latencyMs, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { UNCERTAIN_REASON } from './attempt.js';
 import { ReportBook } from './report-book.js';
 
 export interface RecorderOptions {
@@ -66,18 +67,54 @@ export class Recorder {
     await this.final(m, { ...this.event(status, reason, at), ...(connector ? { connector } : {}) });
   }
 
+  /** Failed because nobody knows whether `connector` took it (onUncertain fail); `detail` is the connector's technical reason. */
+  async uncertain(m: SmsMessage, connector: string, detail: string): Promise<void> {
+    await this.final(m, { ...this.event('failed', UNCERTAIN_REASON), connector, uncertain: true, detail: `${connector}: ${detail}` });
+  }
+
+  /**
+   * What a late answer changes (src/dispatch/late-answer.ts), as one event. A
+   * correction of an SMS the sender was told about gets a confirmation of its
+   * own whatever the notify level (it corrects that mail); `submitted` with
+   * the connector's id is followed like any submit.
+   */
+  async late(m: SmsMessage, event: StatusEvent, kind: 'correction' | 'note'): Promise<void> {
+    const e: StatusEvent = { ...event, late: kind };
+    // Even while a confirmation of the same stage is owed: it may be composed (with what it says now) before this lands.
+    const confirm = kind === 'correction' && (this.o.wantsConfirmation(m, e.status) || correctsAMail(m));
+    await this.o.store.transition(m.id, { event: e, confirm });
+    if (e.status === 'submitted' && e.connector && e.connectorMessageId) {
+      this.o.book.track(e.connector, e.connectorMessageId, m.id);
+      await Promise.all(this.o.book.takeEarly(e.connector, e.connectorMessageId).map((x) => this.o.onEarlyReport(e.connector!, x.r).then(() => x.settle(), (error: Error) => {
+        x.settle(error);
+        throw error;
+      })));
+    }
+  }
+
   /** Not sent on purpose, before any connector was asked this time; `by`: who it was for (the confirmation names them). */
   async cancelled(m: SmsMessage, reason: string, by: string): Promise<void> {
     await this.final(m, { ...this.event('cancelled', reason), by });
   }
 
   private async final(m: SmsMessage, event: StatusEvent): Promise<void> {
-    const { status, reason, connector } = event;
-    await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, status) });
-    this.o.log('sms-final', { msgId: m.id, to: m.to, status, reason, ...(connector ? { connector } : {}), account: m.account, latencyMs: latencyMs(m, event.at) });
+    const { status, reason, connector, detail } = event;
+    // After a correction the sender hears the outcome even at a level that would not tell it (they were told "not confirmed").
+    const confirm = this.o.wantsConfirmation(m, status) || (correctsAMail(m) && m.history.some((e) => e.late === 'correction'));
+    await this.o.store.transition(m.id, { event, confirm });
+    this.o.log('sms-final', {
+      msgId: m.id, to: m.to, status, reason, ...(detail ? { detail } : {}), ...(connector ? { connector } : {}), ...(event.uncertain ? { uncertain: true } : {}),
+      account: m.account, latencyMs: latencyMs(m, event.at),
+    });
   }
 
   private event(status: SmsStatus, reason?: string, at?: Date): StatusEvent {
     return { status, at: (at ?? this.o.now()).toISOString(), ...(reason ? { reason } : {}) };
   }
 }
+
+/** The sender was (or is about to be) told the SMS failed: a correction must reach them too. */
+function correctsAMail(m: SmsMessage): boolean {
+  return m.confirmations.some((c) => c.stage === 'failed');
+}
+

@@ -45,9 +45,16 @@ export interface Confirmation {
   envelopeFrom: string;
 }
 
-/** Deterministic, so a retried send of the same confirmation is recognisably the same mail. */
+/**
+ * Deterministic, so a retried send of the same confirmation is recognisably the same mail. A stage
+ * confirmed a second time (a failure after a late answer corrected an earlier one) gets its own id
+ * (`.failed.2`): the same Message-ID would be taken for the earlier mail and dropped.
+ */
 export function confirmationMessageId(sms: SmsMessage, status: SmsStatus, reportingMta: string): string {
-  return `<${sms.id}.${status}@${reportingMta}>`;
+  const ofStage = sms.confirmations.filter((c) => c.stage === status);
+  const n = ofStage.findIndex((c) => !c.sentAt);
+  const nth = (n < 0 ? ofStage.length : n + 1);
+  return `<${sms.id}.${status}${nth > 1 ? `.${nth}` : ''}@${reportingMta}>`;
 }
 
 /**

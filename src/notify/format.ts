@@ -41,8 +41,20 @@ const MAX_QUOTED_SUBJECT = 60;
 
 /** 'SMS delivered to +49…: "<original subject>"', the original cut short so the outcome stays visible. */
 export function subjectFor(sms: SmsMessage, status: SmsStatus, w: Wording = wordingFor('en')): string {
-  const head = status === 'cancelled' && eventFor(sms, status)?.duplicateOf ? w.subject.duplicate(sms.to) : w.subject[status](sms.to);
-  return withOriginalSubject(head, sms.mail.subject, w);
+  const event = eventFor(sms, status);
+  const head = status === 'cancelled' && event?.duplicateOf ? w.subject.duplicate(sms.to)
+    : event?.uncertain ? w.uncertain.subject(sms.to) : w.subject[status](sms.to);
+  return withOriginalSubject(correctionOf(sms, event) ? w.uncertain.correctionSubject(head) : head, sms.mail.subject, w);
+}
+
+/**
+ * The late answer that corrected an earlier "not confirmed" (StatusEvent.uncertain), when `event` is
+ * that correction or came after it: its confirmation says it corrects the earlier mail.
+ */
+export function correctionOf(sms: SmsMessage, event: StatusEvent | undefined): StatusEvent | undefined {
+  const at = event ? sms.history.indexOf(event) : -1;
+  const i = sms.history.findIndex((e, n) => e.late === 'correction' && n <= at && sms.history.slice(0, n).some((x) => x.uncertain));
+  return i < 0 ? undefined : sms.history[i];
 }
 
 /**
@@ -78,7 +90,8 @@ export function rfc5322Date(iso: string | Date): string {
 
 /** The latest history entry for `status`: a retried SMS can pass a stage more than once. Part records do not count (see StatusEvent.part). */
 export function eventFor(sms: SmsMessage, status: SmsStatus): StatusEvent | undefined {
-  return lastOf(sms.history, (e) => e.status === status && !e.part);
+  // Nor do notes of a late answer (the SMS went twice), which keep the status they record beside.
+  return lastOf(sms.history, (e) => e.status === status && !e.part && e.late !== 'note');
 }
 
 // Array#findLast is ES2023; the project targets ES2022.
@@ -125,6 +138,7 @@ export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewO
 
 function stageLabel(e: StatusEvent, w: Wording): string {
   if (e.part) return w.partDelivered(e.part.index, e.part.of);
+  if (e.uncertain) return w.uncertain.stage;
   return e.until ? w.held : w.stage[e.status];
 }
 
@@ -151,5 +165,8 @@ function headline(sms: SmsMessage, status: SmsStatus, event: StatusEvent | undef
     return w.headline.scheduled({ ...facts, sendAt: time(sms.notBefore) });
   }
   if (status === 'cancelled' && event?.duplicateOf) return w.headline.duplicate({ ...facts, duplicateOf: event.duplicateOf });
-  return w.headline[status](facts);
+  if (event?.uncertain) return w.uncertain.headline(facts);
+  const corrected = correctionOf(sms, event);
+  if (!corrected) return w.headline[status](facts);
+  return `${w.headline[status](facts)} ${(corrected.status === 'failed' ? w.uncertain.refused : w.uncertain.taken)(time(corrected.at))}`;
 }

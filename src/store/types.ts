@@ -47,6 +47,19 @@ export interface StatusEvent {
    * told which parts need no receipt any more.
    */
   part?: { index: number; of: number; status: 'delivered' };
+  /**
+   * On a `failed` event: the connector may have taken the SMS (its answer was lost: onUncertain fail), so
+   * the truth is unknown, not a failure; a late answer can still settle it (src/dispatch/late-answer.ts).
+   */
+  uncertain?: boolean;
+  /**
+   * Recorded from such a late answer: `correction` changes what the SMS's status said (failed, not confirmed →
+   * submitted; → failed, not taken; a retry waiting → submitted), `note` records it beside the status it keeps
+   * (the SMS was sent again meanwhile: it went twice).
+   */
+  late?: 'correction' | 'note';
+  /** For operators: the technical cause behind `reason` (protocol, timeouts), which is worded for the sender. */
+  detail?: string;
 }
 
 /** Which confirmations the sender gets. */

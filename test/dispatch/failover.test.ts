@@ -128,13 +128,15 @@ F('failover :: the first connector reports itself down :: it is not even tried, 
   });
 });
 
-F('uncertain :: policy fail (default) :: the SMS fails, the reason says it may or may not have arrived, never sent again', async () => {
+F('uncertain :: policy fail (default) :: the SMS fails as not confirmed, the mail says so in a clerk\'s words, never sent again', async () => {
   await withTwo({}, async ({ b, first, second }) => {
     first.behaviour = 'uncertain';
     const [id] = await mailTo(b, numbers(1, 200));
     const confs = await confirmations(b, [id], 'failed');
     const mail = await simpleParser([...confs.values()][0]);
-    assert.match(mail.text ?? '', /may or may not have reached the carrier/);
+    assert.match(mail.subject ?? '', /not confirmed/);
+    assert.match(mail.text ?? '', /did not confirm in time whether it took the SMS/);
+    assert.not.match(mail.text ?? '', /within 10000 ms/);
     assert.is(second.calls.length, 0);
     assert.is(first.calls.length, 1);
   });

@@ -16,15 +16,16 @@ import { readFile } from 'node:fs/promises';
 import type { LogFn } from '../../log.js';
 import { TokenBucket, realClock, type RateLimitClock } from '../rate-limit.js';
 import { handOver } from '../listeners.js';
-import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
+import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LateAnswer, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
 import type { SmppConnectorOptions } from './config.js';
-import { parseOverrides } from './errors.js';
+import { parseOverrides, type StatusOverrides } from './errors.js';
+import { readLateAnswer, type LostPart } from './late-answer.js';
 import { PartSender, type PartOutcome } from './part-sender.js';
 import type { Plan } from './plan.js';
 import { RefsExhausted, SubmitPlanner } from './planner.js';
 import { ESME_RSYSERR, ReceiptAnswers } from './receipt-answers.js';
 import { receiptOf } from './receipt-in.js';
-import { SmppSession } from './session.js';
+import { SmppSession, type LateAnswer as LateResponse } from './session.js';
 import { realTimers, type Timers } from './socket.js';
 import { ReceiptTracker, type Tracked } from './tracker.js';
 
@@ -59,6 +60,8 @@ export class SmppConnector implements Connector {
   private readonly planner: SubmitPlanner;
   private readonly listeners: Array<(r: DeliveryReport) => void> = [];
   private readonly inbound: Array<(m: InboundSms) => Promise<void>> = [];
+  private readonly late: Array<(a: LateAnswer) => Promise<boolean>> = [];
+  private readonly overrides: StatusOverrides | undefined;
   private readonly log: LogFn;
   private readonly now: () => Date;
   private lastError?: string;
@@ -73,6 +76,7 @@ export class SmppConnector implements Connector {
     const { overrides, problems } = parseOverrides(o.statusOverrides);
     if (problems.length) throw new Error(`smpp connector ${o.name}: statusOverrides: ${problems.join('; ')}`);
     this.name = o.name;
+    this.overrides = overrides;
     this.log = deps.log ?? (() => {});
     this.now = deps.now ?? (() => new Date());
     const clock = deps.clock ?? realClock;
@@ -121,6 +125,10 @@ export class SmppConnector implements Connector {
     this.listeners.push(listener);
   }
 
+  onLateAnswer(listener: (a: LateAnswer) => Promise<boolean>): void {
+    this.late.push(listener);
+  }
+
   health(): ConnectorHealth {
     const state = this.session.state;
     const detail = this.session.detail ?? (this.sender.paused ? 'throttled by the SMSC (ESME_RTHROTTLED): pausing' : this.lastError);
@@ -165,8 +173,9 @@ export class SmppConnector implements Connector {
     const ids: string[] = [];
     for (const [i, pdu] of plan.pdus.entries()) {
       let outcome: PartOutcome;
+      const lost: LostPart = { connector: this.name, msgId: sms.id, index: i, total: plan.pdus.length, taken: [...ids] };
       try {
-        outcome = await this.sender.send(pdu, i > 0);
+        outcome = await this.sender.send(pdu, i > 0, (r) => this.onLate(lost, r));
       } catch (e) {
         release();
         if (!(e instanceof RangeError)) throw e;
@@ -191,8 +200,24 @@ export class SmppConnector implements Connector {
     return { ok: true, connectorMessageId, parts: ids.length };
   }
 
+  /**
+   * A part reported lost was answered after all (late-answer.ts). The
+   * dispatcher hears it; when it records the SMS as submitted here, its
+   * receipts are followed like those of any submit (the concatenation
+   * reference was freed when the submit failed and stays free).
+   */
+  private onLate(lost: LostPart, r: LateResponse): void {
+    const { answer, partIds } = readLateAnswer(lost, r, {
+      at: this.now(), overrides: this.overrides, log: this.log, placeholder: () => this.placeholderId({ id: lost.msgId }, lost.index),
+    });
+    const told = Promise.all(this.late.map((l) => l(answer)));
+    void told.then((wanted) => {
+      if (partIds && wanted.some(Boolean) && this.o.registeredDelivery & 0x03) this.follow(this.tracker.track(answer.connectorMessageId!, partIds));
+    }, (e: Error) => this.log('smpp-late-unrecorded', { connector: this.name, msgId: lost.msgId, error: e.message }));
+  }
+
   /** An SMSC that answers ESME_ROK without a message_id: the SMS went out, but no receipt can ever match it. */
-  private placeholderId(sms: OutboundSms, part: number): string {
+  private placeholderId(sms: Pick<OutboundSms, 'id'>, part: number): string {
     this.log('smpp-no-message-id', { connector: this.name, msgId: sms.id, part: part + 1 });
     return `no-id:${sms.id}:${part + 1}`;
   }

@@ -56,6 +56,8 @@ interface Pending {
   timer: unknown;
   timedOut: boolean;
   onSettled?: () => void;
+  /** Called with the response when it comes after the request timed out (see request()). */
+  onLate?: (r: Response) => void;
 }
 
 const GENERIC_NACK = 0x80000000;
@@ -120,9 +122,13 @@ export class SmppLink {
   /**
    * Sends a request and resolves with its response. `onSettled` runs exactly
    * once, when the request no longer occupies the SMSC: answered (even after
-   * its timeout), never sent, or the connection gone.
+   * its timeout), never sent, or the connection gone. `onLate` gets a
+   * response that comes after the timeout rejected the promise: the request
+   * stays in `pending` (and in the SMSC's window) until then or until the
+   * link closes, so what a late answer is about is known for exactly as long
+   * as one can come (a new bind never carries answers to an old one).
    */
-  request(command: string, encode: (seq: number) => Buffer, onSettled?: () => void): Promise<Response> {
+  request(command: string, encode: (seq: number) => Buffer, onSettled?: () => void, onLate?: (r: Response) => void): Promise<Response> {
     if (this.closed || !this.socket.writable) {
       onSettled?.();
       return Promise.reject(new RequestError(`not sent: ${this.closeReason ?? 'connection closed'}`, false));
@@ -138,6 +144,7 @@ export class SmppLink {
     return new Promise<Response>((resolve, reject) => {
       const p: Pending = { command, resolve, reject, timedOut: false, timer: undefined };
       if (onSettled) p.onSettled = onSettled;
+      if (onLate) p.onLate = onLate;
       p.timer = this.o.timers.set(() => {
         p.timedOut = true;
         reject(new RequestError(`no ${command}_resp within ${this.o.responseTimeoutMs} ms`, true, true));
@@ -246,8 +253,9 @@ export class SmppLink {
     if (!p) return this.o.log('smpp-unexpected-response', { bind: this.o.bindMode, seq, status: resp.status });
     this.pending.delete(seq);
     this.o.timers.clear(p.timer);
-    if (p.timedOut) this.o.log('smpp-late-response', { bind: this.o.bindMode, command: p.command, seq, status: resp.status });
-    else p.resolve(resp);
+    if (!p.timedOut) p.resolve(resp);
+    else if (p.onLate) p.onLate(resp);
+    else this.o.log('smpp-late-response', { bind: this.o.bindMode, command: p.command, seq, status: resp.status });
     p.onSettled?.();
   }
 

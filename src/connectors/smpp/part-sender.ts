@@ -13,7 +13,7 @@
 import type { LogFn } from '../../log.js';
 import type { RateLimitClock, TokenBucket } from '../rate-limit.js';
 import { describeStatus, ruleFor, type StatusOverrides, type StatusRule } from './errors.js';
-import type { SmppSession } from './session.js';
+import type { LateAnswer, SmppSession } from './session.js';
 import type { SubmitSm } from './submit-encode.js';
 
 export type PartOutcome =
@@ -52,13 +52,14 @@ export class PartSender {
     return this.o.clock.now() < this.pausedUntil;
   }
 
-  async send(pdu: SubmitSm, inPlace: boolean): Promise<PartOutcome> {
+  /** `onLate`: the answer to a PDU reported `lost`, should it still come (session.ts). */
+  async send(pdu: SubmitSm, inPlace: boolean, onLate?: (a: LateAnswer) => void): Promise<PartOutcome> {
     const started = this.o.clock.now();
     let waits = 0;
     for (;;) {
       await this.gate();
       await this.o.bucket.take();
-      const outcome = await this.attempt(pdu);
+      const outcome = await this.attempt(pdu, onLate);
       const timeLeft = started + this.o.retryInPlaceMs - this.o.clock.now();
       if (outcome.kind === 'refused' && outcome.rule.kind === 'throttled') {
         if (timeLeft <= 0) return { ...outcome, reason: `the SMSC kept throttling for ${Math.round(this.o.retryInPlaceMs / 1000)} s: ${outcome.reason}` };
@@ -73,8 +74,8 @@ export class PartSender {
     }
   }
 
-  private async attempt(pdu: SubmitSm): Promise<PartOutcome> {
-    const answer = await this.o.session.submit(pdu);
+  private async attempt(pdu: SubmitSm, onLate?: (a: LateAnswer) => void): Promise<PartOutcome> {
+    const answer = await this.o.session.submit(pdu, onLate);
     if (answer.kind !== 'answered') return answer;
     const rule = ruleFor(answer.status, this.o.overrides);
     if (rule.kind !== 'ok') return { kind: 'refused', status: answer.status, rule, reason: `SMSC refused: ${describeStatus(answer.status)}` };

@@ -9,7 +9,7 @@
  * out or the connection went: the SMSC may have taken it; never resent here).
  */
 import type { LogFn } from '../../log.js';
-import { SmppLink, RequestError, type BindMode } from './link.js';
+import { SmppLink, RequestError, type BindMode, type Response } from './link.js';
 import { encodeSubmitSm, type SubmitSm } from './submit-encode.js';
 import type { RawSubmit } from './submit-pdu.js';
 import { realTimers, type Endpoint, type Timers, type TlsSettings } from './socket.js';
@@ -39,6 +39,12 @@ export type SubmitAnswer =
   | { kind: 'not-sent'; reason: string }
   | { kind: 'lost'; reason: string };
 
+/** The answer to a submit_sm that came after its timeout (the submit was reported `lost`). */
+export interface LateAnswer {
+  status: number;
+  messageId: string;
+}
+
 interface Role {
   mode: BindMode;
   link?: SmppLink;
@@ -49,6 +55,8 @@ interface Role {
 }
 
 const ESME_RINVBNDSTS = 0x04;
+
+const messageIdOf = (r: Response): string => String(r.pdu?.['message_id'] ?? '');
 
 export class SmppSession {
   readonly window: Window;
@@ -103,7 +111,8 @@ export class SmppSession {
     return problems.length ? problems.join('; ') : undefined;
   }
 
-  async submit(sm: SubmitSm): Promise<SubmitAnswer> {
+  /** `onLate`: the answer, should it come after the submit was reported `lost` for want of it (on the same link only). */
+  async submit(sm: SubmitSm, onLate?: (a: LateAnswer) => void): Promise<SubmitAnswer> {
     const notBound = (): SubmitAnswer => ({ kind: 'not-sent', reason: `not bound to the SMSC (${this.state}${this.detail ? `: ${this.detail}` : ''})` });
     const sender = this.roles[0]!;
     if (!sender.link?.bound) return notBound();
@@ -114,10 +123,11 @@ export class SmppSession {
       return notBound();
     }
     try {
-      const resp = await link.request('submit_sm', (seq) => encodeSubmitSm(sm, seq), () => this.window.release());
+      const late = onLate && ((r: Response): void => onLate({ status: r.status, messageId: messageIdOf(r) }));
+      const resp = await link.request('submit_sm', (seq) => encodeSubmitSm(sm, seq), () => this.window.release(), late);
       // The SMSC does not consider us bound: this link is useless, a new bind fixes it.
       if (resp.status === ESME_RINVBNDSTS) link.destroy('the SMSC answered ESME_RINVBNDSTS (not bound)');
-      return { kind: 'answered', status: resp.status, messageId: String(resp.pdu?.['message_id'] ?? '') };
+      return { kind: 'answered', status: resp.status, messageId: messageIdOf(resp) };
     } catch (e) {
       if (!(e instanceof RequestError)) throw e;
       if (!e.written) return { kind: 'not-sent', reason: e.message };
@@ -164,7 +174,8 @@ export class SmppSession {
     if (role.link !== link) return;
     role.link = undefined;
     role.lastError = reason;
-    this.o.log('smpp-unbound', { connector: this.o.name, bind: role.mode, reason });
+    // Our own unbind at shutdown is the plan, not a problem (info); any other end of a link is (warn).
+    this.o.log(this.stopped ? 'smpp-closed' : 'smpp-unbound', { connector: this.o.name, bind: role.mode, reason });
     this.retry(role);
   }
 

@@ -92,6 +92,14 @@ export const de: WordingTable = {
     footer: 'Diese Nachricht wurde automatisch erstellt; Antworten werden nicht gelesen.',
     footerCancel: 'Diese Nachricht wurde automatisch erstellt; Antworten außer STORNO oder CANCEL werden nicht gelesen.',
   },
+  uncertain: {
+    subject: (to) => `SMS an ${to} nicht bestätigt`,
+    headline: (f) => `Ob Ihre SMS an ${f.to} den Netzbetreiber erreicht hat, ist nicht bekannt: Der Netzbetreiber hat nicht rechtzeitig bestätigt, ob er sie angenommen hat. Sie wurde nicht erneut gesendet, damit sie nicht doppelt ankommt. Bitte fragen Sie beim Empfänger nach, bevor Sie sie noch einmal senden.`,
+    stage: 'Nicht bestätigt',
+    correctionSubject: (head) => `${head} (Korrektur)`,
+    taken: (at) => `Dies korrigiert unsere frühere Nachricht, nach der die SMS nicht bestätigt war: Der Netzbetreiber hat am ${at} bestätigt, dass er sie angenommen hat.`,
+    refused: (at) => `Dies korrigiert unsere frühere Nachricht, nach der die SMS nicht bestätigt war: Der Netzbetreiber hat am ${at} geantwortet, dass er sie nicht vollständig angenommen hat.`,
+  },
   preview: {
     subject: 'SMS-Vorschau (nichts gesendet)',
     intro: 'Vorschau Ihrer SMS. Es wurde nichts gesendet.',

@@ -68,6 +68,14 @@ export const en: WordingTable = {
     footer: 'This message was generated automatically; replies are not read.',
     footerCancel: 'This message was generated automatically; replies other than CANCEL are not read.',
   },
+  uncertain: {
+    subject: (to) => `SMS to ${to} not confirmed`,
+    headline: (f) => `We cannot tell whether your SMS to ${f.to} reached the carrier: the carrier did not confirm in time whether it took it. It was not sent again, so that it cannot arrive twice. Please check with the recipient before you send it again.`,
+    stage: 'Not confirmed',
+    correctionSubject: (head) => `${head} (correction)`,
+    taken: (at) => `This corrects our earlier mail, which said the SMS was not confirmed: the carrier confirmed at ${at} that it took it.`,
+    refused: (at) => `This corrects our earlier mail, which said the SMS was not confirmed: the carrier answered at ${at} that it did not take it in full.`,
+  },
   preview: {
     subject: 'SMS preview (nothing sent)',
     intro: 'Preview of your SMS. Nothing was sent.',

@@ -73,6 +73,24 @@ export interface WordingTable {
   cancelHint: string;
   labels: Labels;
   preview: PreviewWording;
+  uncertain: UncertainWording;
+}
+
+/**
+ * An SMS failed because the carrier did not confirm whether it took it
+ * (StatusEvent.uncertain), and the confirmation of a late answer that
+ * corrects that mail (StatusEvent.late).
+ */
+export interface UncertainWording {
+  subject(to: string): string;
+  /** Whole: the recorded reason is English and this one must be read in the sender's language. */
+  headline(f: HeadlineFacts): string;
+  stage: string;
+  /** The subject of a later confirmation that corrects it. */
+  correctionSubject(head: string): string;
+  /** Added to its headline: the carrier took it after all (at its answer's time), or did not. */
+  taken(at: string): string;
+  refused(at: string): string;
 }
 
 /** The answer to a preview (src/notify/preview.ts). */

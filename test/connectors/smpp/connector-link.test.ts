@@ -53,6 +53,15 @@ L('smpp connector :: SMSC drops the connection :: unbound, reconnect, bound agai
   });
 });
 
+L('smpp connector :: stopped (SIGTERM) :: our own unbind is logged as smpp-closed (info), not smpp-unbound (warn)', async () => {
+  const events: LoggedEvent[] = [];
+  await withSmpp({ deps: { log: (evt, data) => events.push({ evt, ...data }) } }, async ({ connector }) => {
+    assert.ok((await connector.submit(sms('vorher'))).ok);
+  });
+  const ends = events.filter((e) => e.evt === 'smpp-closed' || e.evt === 'smpp-unbound');
+  assert.equal(ends, [{ evt: 'smpp-closed', connector: 'smsc1', bind: 'transceiver', reason: 'unbound by us' }]);
+});
+
 L('smpp connector :: wrong password :: not up, state down, detail names ESME_RBINDFAIL; submit is temporary, not uncertain', async () => {
   await withSmpp({ connector: { password: 'wrong' } }, async ({ connector, sim, events }) => {
     const h = connector.health();
