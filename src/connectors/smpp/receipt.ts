@@ -157,10 +157,36 @@ function networkError(value: ReceiptPdu['network_error_code']): string | undefin
   if (typeof value === 'string') return value.trim() === '' ? undefined : `network error ${value.trim()}`;
   if (value.length !== 3) return value.length === 0 ? undefined : `network error 0x${value.toString('hex')}`;
   const type = NETWORK_TYPES[value[0]!] ?? `network type ${value[0]}`;
-  return `${type} error ${value.readUInt16BE(1)}`;
+  const code = value.readUInt16BE(1);
+  const meaning = value[0] === GSM ? MAP_ERRORS[code] : undefined;
+  return `${type} error ${code}${meaning ? `: ${meaning}` : ''}`;
 }
 
-const NETWORK_TYPES: Record<number, string> = { 1: 'ANSI-136', 2: 'IS-95', 3: 'GSM', 4: 'ANSI-41' };
+const GSM = 3;
+const NETWORK_TYPES: Record<number, string> = { 1: 'ANSI-136', 2: 'IS-95', [GSM]: 'GSM', 4: 'ANSI-41' };
+
+/**
+ * GSM network errors are MAP error codes (3GPP TS 29.002): the commonest,
+ * in words a clerk can act on, since "GSM error 1" tells them nothing. The
+ * receipt text's own err: field is the SMSC's code, which differs between
+ * SMSCs, and stays unexplained.
+ */
+const MAP_ERRORS: Record<number, string> = {
+  1: 'unknown subscriber, the number is not in use',
+  5: 'unidentified subscriber, the network does not know the number',
+  6: 'absent subscriber, the phone is off or out of coverage',
+  9: 'illegal subscriber, the network refuses this SIM',
+  11: 'this subscription cannot receive SMS',
+  12: 'illegal equipment, the network refuses this phone',
+  13: 'the subscriber is barred from receiving SMS',
+  21: 'the network does not support SMS to this number',
+  27: 'absent subscriber, the phone is off or out of coverage',
+  31: 'the phone was busy receiving another message',
+  32: 'the phone did not take the SMS (memory full or an error on the phone)',
+  34: 'system failure in the recipient\'s network',
+  35: 'data missing in the recipient\'s network',
+  36: 'unexpected data in the recipient\'s network',
+};
 
 function receiptText(message: string | Buffer | undefined): string {
   if (message === undefined) return '';

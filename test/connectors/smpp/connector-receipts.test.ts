@@ -52,7 +52,7 @@ R('smpp connector :: 3-part message to an UNDELIV number :: one failed report na
     assert.is(reports.length, 1);
     assert.is(reports[0]!.connectorMessageId, res.ok && res.connectorMessageId);
     assert.is(reports[0]!.status, 'failed');
-    assert.match(reports[0]!.reason ?? '', /^part 1 of 3: UNDELIV \(err 001; GSM error 1\)$/);
+    assert.match(reports[0]!.reason ?? '', /^part 1 of 3: UNDELIV \(err 001; GSM error 1: unknown subscriber, the number is not in use\)$/);
   });
 });
 

@@ -130,7 +130,10 @@ tlv('receipt :: empty receipted_message_id :: falls back to text id', () => {
 });
 
 const networkCases: Array<[name: string, value: ReceiptPdu['network_error_code'], reason: string]> = [
-  ['GSM buffer', Buffer.from([3, 0x00, 0x22]), 'UNDELIV (err 001; GSM error 34)'],
+  ['GSM buffer (a MAP error, explained)', Buffer.from([3, 0x00, 0x22]), 'UNDELIV (err 001; GSM error 34: system failure in the recipient\'s network)'],
+  ['GSM buffer, unknown subscriber', Buffer.from([3, 0x00, 0x01]), 'UNDELIV (err 001; GSM error 1: unknown subscriber, the number is not in use)'],
+  ['GSM buffer, a code without words here', Buffer.from([3, 0x00, 0x63]), 'UNDELIV (err 001; GSM error 99)'],
+  ['another network type: not explained as MAP', Buffer.from([1, 0x00, 0x01]), 'UNDELIV (err 001; ANSI-136 error 1)'],
   ['number', 34, 'UNDELIV (err 001; network error 34)'],
   ['odd buffer', Buffer.from([1, 2]), 'UNDELIV (err 001; network error 0x0102)'],
 ];
