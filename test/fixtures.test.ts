@@ -9,7 +9,8 @@ import { mailer } from './helpers/smtp.js';
  * connector receives is checked for the property each fixture is about.
  * (test/mail checks the exact texts in-process.)
  */
-type Expect = { encoding?: 'GSM7' | 'UCS2'; segments?: number; contains?: string[]; lacks?: string[]; reply?: RegExp; from?: string };
+const FORWARD_LEAKS = ['Forwarded', 'Weitergeleitete', 'forwarded message', 'weitergeleiteten', 'Betreff:', 'Subject:', 'Von:', 'From:', 'Datum:', 'Date:', 'Gesendet:', 'An:', 'To:'];
+type Expect = { encoding?: 'GSM7' | 'UCS2'; segments?: number; contains?: string[]; lacks?: string[]; reply?: RegExp; accepted?: RegExp; from?: string };
 const CASES: Array<[string, Expect]> = [
   ['outlook-html-only.eml', { encoding: 'GSM7', contains: ['https://pay.acme.test/inv/4711'], lacks: ['MsoNormal', '’', '“', '<'] }],
   ['outlook-multipart-quoted.eml', { lacks: ['Gesendet:', 'Von:'] }],
@@ -35,6 +36,19 @@ const CASES: Array<[string, Expect]> = [
   ['erp-ansi-invisible.eml', { encoding: 'GSM7', segments: 1, contains: ['FEHLER im Nachtlauf: Buchungslauf abgebrochen, Dateiimport offen.'], lacks: ['[1;31m', '[0m'] }],
   ['outlook-html-table.eml', { encoding: 'GSM7', contains: ['INV-1 10 €\nINV-2 20 €'], lacks: ['INV-110'] }],
   ['erp-html-layout.eml', { encoding: 'GSM7', contains: ['RE-2026-1001 01.11.2026 149,90 €\n'], lacks: ['ACME', '  '] }],
+  // Forwards: never a separator or a header line of the forwarded mail (review 2, F3).
+  ['thunderbird-forward-de.eml', { contains: ['Ihre Lieferung kommt morgen'], lacks: FORWARD_LEAKS }],
+  ['thunderbird-forward-only.eml', { contains: ['Ihre Bestellung 12345 ist unterwegs'], lacks: FORWARD_LEAKS, accepted: /^250 .*the text is the forwarded mail's/ }],
+  ['thunderbird-forward-html-only.eml', { contains: ['Ihre Lieferung kommt morgen'], lacks: [...FORWARD_LEAKS, 'Clerk', 'Halle 3'] }],
+  ['gmail-forward.eml', { contains: ['Bitte so an den Kunden.'], lacks: FORWARD_LEAKS }],
+  ['gmail-forward-de-only.eml', { contains: ['Ihr Wagen ist ab 16 Uhr abholbereit'], lacks: [...FORWARD_LEAKS, 'Hauptstraße'] }],
+  ['apple-forward.eml', { contains: ['Ihr Wagen ist fertig.'], lacks: FORWARD_LEAKS }],
+  ['apple-forward-de-only.eml', { contains: ['Ihr Wagen ist ab 16 Uhr abholbereit.'], lacks: [...FORWARD_LEAKS, '>', 'Autohaus'] }],
+  ['outlook-forward-html-only.eml', { contains: ['Ihre Brille ist fertig'], lacks: [...FORWARD_LEAKS, 'WG:', 'Optik Meier'] }],
+  ['outlook-forward-attachment.eml', { contains: ['Ihr Termin ist am Montag um 9 Uhr.'], lacks: ['FW:', 'Praxis'], accepted: /^250 (?!.*attachment).*the text is the forwarded mail's/ }],
+  // winmail.dat alone: refused, never the subject (F4); next to text/plain see test/smtp/forwards.test.ts.
+  ['tnef-only.eml', { reply: /^550 5\.6\.0 Outlook sent the text as Rich Text \(winmail\.dat\)/ }],
+  ['tnef-toplevel.eml', { reply: /^550 5\.6\.0 Outlook sent the text as Rich Text/ }],
 ];
 
 const F = suite<{ b: TestBridge }>('fixtures over smtp');
@@ -58,6 +72,7 @@ for (const [i, [file, e]] of CASES.entries()) {
       return;
     }
     const info = await send;
+    if (e.accepted) assert.match(info.response, e.accepted);
     const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
     const sms = await waitFor('SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
     if (e.encoding) assert.is(sms.encoding, e.encoding, sms.text);

@@ -38,7 +38,8 @@ export function draftSms(input: DraftInput): Draft | SmtpError {
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
   const { options, subject } = r;
   const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
-  const extracted = extractText({ text: parsed.text, html: parsed.html, subject }, { ...input.text, signaturePatterns });
+  const mail = { text: parsed.text, html: parsed.html, subject, tnef: parsed.tnef, attached: parsed.attached };
+  const extracted = extractText(mail, { ...input.text, signaturePatterns });
   return draftOf(options, subject, extracted, input.text);
 }
 
@@ -70,6 +71,7 @@ export function draftOf(options: SmsOptions, subject: string, extracted: Extract
 
 /** Why the draft's text cannot go out (nothing left, too long), or undefined. */
 export function draftProblem(d: Draft): SmtpError | undefined {
+  if (d.extracted.unreadable === 'tnef') return errors.RichTextOnly();
   // segments 0: nothing left once invisible characters were removed.
   if (!d.extracted.text.trim() || d.sms.segments === 0) return errors.NoText();
   const { sms } = d;

@@ -4,8 +4,10 @@
  * `cuts` says what was removed so that a preview can explain it.
  */
 import { closingAt, DEFAULT_CLOSINGS } from './closing.js';
+import { forwardedLines, forwardStart, isForwardSeparator, isForwardSubject, MAX_FORWARD_DEPTH } from './forward.js';
 import { htmlToText } from './html.js';
 import { attributionLength, isHeaderBlock, isOriginalMessage, isQuoted, nextContent, quoteBlockEnd } from './quotes.js';
+import { withoutPrefixes } from './subject-prefix.js';
 import { cutAt, type Cut, type ExtractOptions, type ExtractResult } from './types.js';
 import { isBlank, tidy, toLines } from './whitespace.js';
 
@@ -15,6 +17,10 @@ export interface MailText {
   text?: string;
   html?: string;
   subject?: string;
+  /** The body came as Outlook's winmail.dat (application/ms-tnef), which is not read. */
+  tnef?: boolean;
+  /** A mail attached as message/rfc822: its text is the SMS when the mail itself has none. */
+  attached?: MailText;
 }
 
 // Whole-line sign-offs that mobile apps append; anchored so that they never match prose.
@@ -36,9 +42,11 @@ export function extractText(mail: MailText, opts: ExtractOptions = DEFAULT_EXTRA
   const subject = cleanSubject(mail.subject);
   if (opts.source === 'subject') return { text: subject, from: 'subject', cuts: [] };
   const body = extractBody(mail, opts);
+  // A body we cannot read is not an empty one: the subject is not what the sender wrote as text.
+  if (body.text === '' && body.unreadable) return body;
   if (body.text === '') return subject === '' ? body : { text: subject, from: 'subject', cuts: body.cuts };
   if (opts.source === 'subject+body' && subject !== '') {
-    return { text: `${subject}\n${body.text}`, from: 'subject+body', cuts: body.cuts };
+    return { ...body, text: `${subject}\n${body.text}`, from: 'subject+body' };
   }
   return body;
 }
@@ -56,18 +64,52 @@ export function givenText(text: string): ExtractResult {
 
 // The text/plain part wins: it is what the sender's client meant as text.
 function extractBody(mail: MailText, opts: ExtractOptions): ExtractResult {
+  const forward = isForwardSubject(mail.subject);
   if (mail.text !== undefined && !isBlank(mail.text)) {
-    return { ...cutBody(toLines(mail.text), opts), from: 'body' };
+    return { ...bodyOf(toLines(mail.text), [], opts, forward), from: 'body' };
   }
-  if (mail.html === undefined) return { text: '', from: 'body', cuts: [] };
-  const html = htmlToText(mail.html);
-  const body = cutBody(toLines(html.text), opts);
-  return { text: body.text, from: 'html', cuts: html.cut ? [...body.cuts, html.cut] : body.cuts };
+  if (mail.html !== undefined) {
+    const html = htmlToText(mail.html);
+    // Outlook puts a forwarded mail's header block in the container that html.ts cuts at.
+    const body = bodyOf(toLines(html.text), toLines(html.rest ?? ''), opts, forward);
+    if (body.forwarded || !html.cut) return { ...body, from: 'html' };
+    return { ...body, from: 'html', cuts: [...body.cuts, html.cut] };
+  }
+  if (mail.attached) {
+    const attached = extractBody(mail.attached, opts);
+    if (attached.text !== '') return { ...attached, forwarded: 'attachment' };
+  }
+  return { text: '', from: 'body', cuts: [], ...(mail.tnef ? { unreadable: 'tnef' as const } : {}) };
 }
 
 function cleanSubject(subject: string | undefined): string {
   const line = toLines(subject ?? '').join(' ');
-  return isBlank(line) ? '' : line.trim();
+  return isBlank(line) ? '' : withoutPrefixes(line.trim()).trim();
+}
+
+type Body = Omit<ExtractResult, 'from'>;
+
+/**
+ * The sender's own text; when there is none above a forwarded mail, the
+ * forwarded mail's text (`more`: lines html.ts cut off after the text, where
+ * Outlook's forwarded header block starts).
+ */
+function bodyOf(lines: readonly string[], more: readonly string[], opts: ExtractOptions, forwardSubject: boolean): Body {
+  const own = cutBody(lines, opts);
+  if (own.text !== '') return own;
+  const forwarded = forwardedText(more.length ? [...lines, ...more] : lines, opts, forwardSubject, 0);
+  if (!forwarded) return own;
+  // The forward was not cut but used: only what was cut above it (a signature) and inside it is listed.
+  return { text: forwarded.text, cuts: [...own.cuts.filter((c) => c.kind !== 'forward'), ...forwarded.cuts], forwarded: 'inline' };
+}
+
+/** The text of the forwarded mail in `lines`, cut by the same rules (nested forwards followed), or undefined. */
+function forwardedText(lines: readonly string[], opts: ExtractOptions, forwardSubject: boolean, depth: number): { text: string; cuts: Cut[] } | undefined {
+  const start = depth < MAX_FORWARD_DEPTH ? forwardStart(lines, forwardSubject) : -1;
+  if (start < 0) return undefined;
+  const inner = forwardedLines(lines, start);
+  const body = cutBody(inner, opts);
+  return body.text !== '' ? body : forwardedText(inner, opts, forwardSubject, depth + 1);
 }
 
 interface Rules {
@@ -111,6 +153,7 @@ function stopAt(lines: readonly string[], i: number, rules: Rules): Cut | undefi
   if (lines[i].trimEnd() === '--') return cutAt('signature', line);
   if (rules.signatures.some((re) => re.test(line))) return cutAt('signature-pattern', line);
   if (isOriginalMessage(line) || isHeaderBlock(lines, i)) return cutAt('quote', line);
+  if (!isQuoted(lines[i]) && isForwardSeparator(lines[i])) return cutAt('forward', line);
   const attribution = attributionLength(lines, i);
   // An attribution over unmarked text: the quoted message is everything below it.
   if (attribution > 0 && !isQuoted(lines[nextContent(lines, i + attribution)] ?? '')) {

@@ -55,6 +55,8 @@ const convert = compile({
 export interface HtmlText {
   text: string;
   cut?: Cut;
+  /** What followed the reply container's start (a forwarded mail's header block and text), when it was cut. */
+  rest?: string;
 }
 
 /** Converts an HTML body and cuts it at the first reply container. */
@@ -63,7 +65,8 @@ export function htmlToText(html: string): HtmlText {
   const mark = lines.indexOf(REPLY_MARK);
   if (mark < 0) return { text: lines.join('\n') };
   const next = lines.slice(mark + 1).find((line) => line !== '' && line !== REPLY_MARK);
-  return { text: lines.slice(0, mark).join('\n'), cut: cutAt('html', next ?? 'reply separator') };
+  const rest = lines.slice(mark + 1).filter((line) => line !== REPLY_MARK).join('\n');
+  return { text: lines.slice(0, mark).join('\n'), cut: cutAt('html', next ?? 'reply separator'), rest };
 }
 
 // Runs of &nbsp; are layout (Outlook pads list bullets with them), not content;

@@ -35,6 +35,18 @@ export interface ParsedMail {
   /** Lower-cased name → unfolded, decoded value of the first occurrence of each header. */
   headers: Map<string, string>;
   attachments: number;
+  /**
+   * Outlook's winmail.dat (application/ms-tnef) is among the attachments, or
+   * is the whole message. Its text is not read: where Outlook sends TNEF
+   * alone, the body is compressed native RTF (PR_RTF_COMPRESSED), and reading
+   * it takes a TNEF parser, an LZFu decompressor and an RTF-to-text converter;
+   * npm's one TNEF parser (node-tnef) reads only plain and HTML bodies and
+   * brings a logger and a CLI. A clear refusal (RichTextOnly) tells the clerk
+   * how to send HTML instead, which every Outlook can.
+   */
+  tnef?: true;
+  /** A mail attached as message/rfc822 (Outlook's "Forward as Attachment"), read only when the mail has no text or HTML of its own. */
+  attached?: { text?: string; html?: string; subject?: string };
 }
 
 export interface ParseOptions {
@@ -42,6 +54,8 @@ export interface ParseOptions {
   maxDepth?: number;
   /** Take the fast path for single text/plain mails (plain-mail.ts); default true. Off: mailparser for every mail. */
   fastPath?: boolean;
+  /** Read an attached mail too (parse.ts sets it false for that mail: one level only). */
+  readAttached?: boolean;
 }
 
 export const DEFAULT_MAX_DEPTH = 32;
@@ -78,6 +92,10 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
   const mail = (opts.fastPath ?? true ? await parsePlainMail(raw) : undefined) ?? (await parseMime(raw, opts.maxDepth ?? DEFAULT_MAX_DEPTH));
   const headers = headerMap(mail.headerLines);
   const from = fromOf(mail);
+  const text = content(mail.text);
+  const html = content(mail.html);
+  const types = mail.attachments.map((a) => (a as { contentType?: string }).contentType?.toLowerCase());
+  const attached = text || html || opts.readAttached === false ? undefined : await attachedMail(mail.attachments, opts);
   return {
     messageId: mail.messageId,
     references: mail.references === undefined ? [] : [mail.references].flat(),
@@ -87,11 +105,21 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     fromAddress: from ? firstAddress(from.value) : undefined,
     fromAddresses: from ? allAddresses(from.value) : [],
     date: readDate(headers.get('date')),
-    text: content(mail.text),
-    html: content(mail.html),
+    text,
+    html,
     headers,
     attachments: mail.attachments.length,
+    ...(types.some((t) => t === 'application/ms-tnef' || t === 'application/vnd.ms-tnef') ? { tnef: true as const } : {}),
+    ...(attached ? { attached } : {}),
   };
+}
+
+/** The text of the first mail attached as message/rfc822; undefined when there is none or it cannot be read. */
+async function attachedMail(attachments: readonly unknown[], opts: ParseOptions): Promise<ParsedMail['attached']> {
+  const part = attachments.find((a) => (a as { contentType?: string }).contentType?.toLowerCase() === 'message/rfc822') as { content?: Buffer } | undefined;
+  if (!part?.content) return undefined;
+  const inner = await parseMail(part.content, { ...opts, readAttached: false }).catch(() => undefined);
+  return inner && { text: inner.text, html: inner.html, subject: inner.subject };
 }
 
 async function parseMime(raw: Buffer, maxDepth: number) {

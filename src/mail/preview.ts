@@ -39,6 +39,8 @@ export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segm
   problem?: SmtpError;
   /** Characters of the mail that could not be read in any charset (U+FFFD, sent as '?'); absent when none. */
   lost?: number;
+  /** The text is the forwarded mail's (extract.ts); absent otherwise. */
+  forwarded?: ExtractResult['forwarded'];
   /** Attachments of the mail, which an SMS cannot carry; absent when none (and for the REST API, which has none). */
   attachments?: number;
 }
@@ -87,5 +89,6 @@ export function previewReport(
     recipients: out,
     ...(problem ? { problem } : {}),
     ...(lost ? { lost } : {}),
+    ...(draft.extracted.forwarded ? { forwarded: draft.extracted.forwarded } : {}),
   };
 }

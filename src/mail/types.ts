@@ -16,7 +16,7 @@ export interface ExtractOptions {
   closings: readonly string[];
 }
 
-export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'html';
+export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'html' | 'forward';
 
 export interface Cut {
   kind: CutKind;
@@ -30,6 +30,14 @@ export interface ExtractResult {
   /** What the text came from; 'html' when the body had to be converted from HTML. */
   from: ExtractSource | 'html';
   cuts: Cut[];
+  /**
+   * The sender wrote nothing of their own, and the text is the forwarded
+   * mail's (its separator and header lines left out): forwarded inline, or
+   * attached as message/rfc822 (Outlook's "Forward as Attachment").
+   */
+  forwarded?: 'inline' | 'attachment';
+  /** The body is there, in a form the gateway cannot read (Outlook's winmail.dat); the text is then '', never the subject. */
+  unreadable?: 'tnef';
 }
 
 const MAX_AT_LENGTH = 80;

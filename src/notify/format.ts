@@ -4,6 +4,7 @@
  * Kept apart from MIME building so the sentences a clerk reads can be tested
  * on tables without parsing mail.
  */
+import { withoutPrefixes } from '../mail/subject-prefix.js';
 import { connectorMessageIdOf, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, Labels } from './wording/types.js';
@@ -78,8 +79,8 @@ function oneLine(subject: string | undefined): string | undefined {
 
 function cleanSubject(subject: string | undefined): string {
   const flat = oneLine(subject) ?? '';
-  // A reply's prefixes say nothing about the SMS ("Re: Re: AW:" in every client's language).
-  const bare = flat.replace(/^((re|aw|sv|antw)\s*:\s*)+/i, '');
+  // A reply's or forward's prefixes say nothing about the SMS ("Re: AW: WG: Fwd:").
+  const bare = withoutPrefixes(flat);
   return bare.length > MAX_QUOTED_SUBJECT ? `${bare.slice(0, MAX_QUOTED_SUBJECT - 1).trimEnd()}…` : bare;
 }
 

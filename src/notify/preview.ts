@@ -35,6 +35,7 @@ export function previewText(r: PreviewReport, timeZone: string, w: Wording = wor
   if (removed.length) lines.push(p.removed(removed.map((x) => ({ code: codePoint(x.from), count: x.count }))));
   lines.push('', r.cuts.length ? p.cutFrom : p.nothingCut, ...r.cuts.map((c) => `  - ${p.cut[c.kind]}: "${c.at}"`));
   if (r.source === 'subject') lines.push('', p.fromSubject);
+  if (r.forwarded) lines.push('', p.fromForward);
   lines.push('', p.options(optionParts(r, p, time)), '', p.perRecipient, ...r.recipients.map((x) => recipientLine(x, p, time)));
   if (!r.recipients.length) lines.push(p.noRecipients);
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';

@@ -131,6 +131,10 @@ export const ERROR_DEFS = {
     code: 550, enhanced: '5.6.0', when: 'nothing left to send after removing signature, quotes and attachments',
     text: () => 'no text to send: the mail has no text left after removing the signature, quoted replies and attachments',
   },
+  RichTextOnly: {
+    code: 550, enhanced: '5.6.0', when: 'a mail whose only body is Outlook\'s winmail.dat (application/ms-tnef, Rich Text), which is not read; never the subject instead',
+    text: () => 'Outlook sent the text as Rich Text (winmail.dat), which this gateway cannot read; send it as HTML or plain text (in the message: Format Text > HTML; for good: File > Options > Mail > Message format, convert Rich Text to HTML for Internet recipients)',
+  },
   BadOption: {
     code: 550, enhanced: '5.6.0', when: 'a sending option (X-SMS-* header or [KEY:VALUE] subject tag) with a bad value',
     text: (detail: string) => detail,

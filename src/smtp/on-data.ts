@@ -4,6 +4,7 @@ import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import { automaticMail } from '../mail/auto-reply.js';
 import { draftSms } from '../mail/draft.js';
+import type { ExtractResult } from '../mail/extract.js';
 import { parseMail, type ParsedMail } from '../mail/parse.js';
 import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
@@ -20,7 +21,7 @@ import { controlAddress, type ControlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
 import type { MessageIdReuse } from './message-id-reuse.js';
 import type { ResolvedRecipients } from './on-rcpt-to.js';
-import { firstSendTime, queuedReply } from './queued-reply.js';
+import { firstSendTime, FORWARDED_NOTE, queuedReply } from './queued-reply.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
@@ -47,6 +48,7 @@ export interface DataDeps {
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
+type Forwarded = ExtractResult['forwarded'];
 
 /**
  * Reads the mail, turns it into SMS and answers 250 only once they are
@@ -107,7 +109,8 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (draft instanceof SmtpError) return draft;
   if (rcpts.preview || draft.options.preview) {
     const report = previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }, deps.optedOut);
-    return preview(parsed.attachments ? { ...report, attachments: parsed.attachments } : report, mailId, parsed, from, account.name, deps);
+    const attachments = attachmentsLeft(parsed, draft.extracted.forwarded);
+    return preview(attachments ? { ...report, attachments } : report, mailId, parsed, from, account.name, deps);
   }
   const built = toSms(input, draft);
   if (built instanceof SmtpError) return built;
@@ -121,11 +124,17 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
   if (outcome instanceof SmtpError) return outcome;
   if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });
-  return stored(mailId, screened, outcome, { session, deps, started, attachments: parsed.attachments });
+  const { forwarded } = draft.extracted;
+  return stored(mailId, screened, outcome, { session, deps, started, attachments: attachmentsLeft(parsed, forwarded), forwarded });
+}
+
+/** Attachments that do not go along: not the forwarded mail whose text is the SMS. */
+function attachmentsLeft(parsed: ParsedMail, forwarded: Forwarded): number {
+  return parsed.attachments - (forwarded === 'attachment' ? 1 : 0);
 }
 
 /** Logs what was stored (acceptMs once per mail, on its first SMS: metrics observe the mail) and says it in the 250 text. */
-function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number; attachments: number }): string {
+function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number; attachments: number; forwarded: Forwarded }): string {
   const { session, deps } = c;
   const who = { account: sessionAccountName(session), user: sessionUser(session)?.name, ip: session.remoteAddress };
   const acceptMs = Math.round(performance.now() - c.started);
@@ -150,13 +159,13 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
   return queuedReply({
     mailId, stored: outcome.stored.length - outcome.suppressed.length - heldBack.length, duplicates: outcome.duplicates, suppressed: outcome.suppressed.length,
     optedOut: heldBack.length ? optOutRefusal(heldBack) : undefined,
-    sendsAt: firstSendTime(going, deps.now()), timeZone: sessionAccount(session).timeZone, attachments: c.attachments,
+    sendsAt: firstSendTime(going, deps.now()), timeZone: sessionAccount(session).timeZone, attachments: c.attachments, forwarded: c.forwarded,
   });
 }
 
 /** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
 async function preview(report: PreviewReport, mailId: string, parsed: ParsedMail, to: string, account: string, deps: DataDeps): Promise<string | SmtpError> {
-  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.units} characters${report.problem ? '; sent as it is, it would be refused' : ''}${report.attachments ? '; attachments are not sent' : ''}`;
+  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.units} characters${report.problem ? '; sent as it is, it would be refused' : ''}${report.forwarded ? `; ${FORWARDED_NOTE}` : ''}${report.attachments ? '; attachments are not sent' : ''}`;
   if (!to || !deps.sendPreview) return `2.0.0 preview only, nothing was sent: ${summary}`;
   try {
     const where = await deps.sendPreview(report, { to, id: mailId, original: parsed, account });

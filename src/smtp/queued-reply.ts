@@ -20,7 +20,12 @@ export interface Queued {
   timeZone: string;
   /** Attachments of the mail: an SMS carries text only. */
   attachments: number;
+  /** The text is a forwarded mail's: the sender wrote none above it (mail/extract.ts). */
+  forwarded?: 'inline' | 'attachment';
 }
+
+/** Said in the 250 and the preview's reply when the SMS is the forwarded mail's text. */
+export const FORWARDED_NOTE = "the text is the forwarded mail's, as none was written above it";
 
 /**
  * The text of the 250 after DATA: what was queued, and what the clerk might
@@ -41,6 +46,7 @@ export function queuedReply(q: Queued): string {
     parts.push(`${q.suppressed} SMS repeat${one ? 's' : ''} the same text to the same number shortly before and ${one ? 'is' : 'are'} not sent again (duplicate detection)`);
   }
   if (q.optedOut) parts.push(q.optedOut.text);
+  if (q.forwarded) parts.push(FORWARDED_NOTE);
   if (q.attachments) parts.push(`${q.attachments === 1 ? 'the attachment was' : `the ${q.attachments} attachments were`} not sent: an SMS carries text only`);
   // Cut to one reply line, as every reply: many held-back numbers make a long sentence.
   return replyText(parts.join('; '));

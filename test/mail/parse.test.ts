@@ -97,6 +97,19 @@ const expected: Array<[string, string, ExtractResult['from'], Array<Cut['kind']>
     [],
   ],
   ['nothing-to-send.eml', '', 'body', ['signature']],
+  // Forwards (review 2, F3): own text above the forward is the SMS; with none, the forwarded mail's text, without separator and header.
+  ['thunderbird-forward-de.eml', 'Ihre Lieferung kommt morgen zwischen 8 und 12 Uhr.', 'body', ['forward']],
+  ['thunderbird-forward-only.eml', 'Ihre Bestellung 12345 ist unterwegs und kommt morgen.', 'body', []],
+  ['thunderbird-forward-html-only.eml', 'Ihre Lieferung kommt morgen zwischen 8 und 12 Uhr.', 'body', ['signature', 'signature']],
+  ['gmail-forward.eml', 'Bitte so an den Kunden.', 'body', ['forward']],
+  ['gmail-forward-de-only.eml', 'Ihr Wagen ist ab 16 Uhr abholbereit, die Rechnung liegt im Handschuhfach.', 'body', ['signature']],
+  ['apple-forward.eml', 'Ihr Wagen ist fertig.', 'body', ['forward']],
+  ['apple-forward-de-only.eml', 'Ihr Wagen ist ab 16 Uhr abholbereit.', 'body', ['closing']],
+  ['outlook-forward-html-only.eml', 'Ihre Brille ist fertig und kann ab Dienstag abgeholt werden.', 'html', ['closing']],
+  ['outlook-forward-attachment.eml', 'Ihr Termin ist am Montag um 9 Uhr. Bitte bringen Sie Ihre Versichertenkarte mit.', 'body', ['closing']],
+  // winmail.dat (review 2, F4): alone it is no text, and never the subject.
+  ['tnef-only.eml', '', 'body', []],
+  ['tnef-toplevel.eml', '', 'body', []],
 ];
 
 for (const [name, text, from, cutKinds] of expected) {
@@ -122,7 +135,7 @@ Fixtures('gsm-160/161 :: 160 and 161 characters, GSM basic set only', () => {
 });
 
 Fixtures('multipart fixtures :: the HTML part alone gives the same text', async () => {
-  for (const name of ['outlook-multipart-quoted.eml', 'gmail-reply.eml', 'outlook-signature.eml']) {
+  for (const name of ['outlook-multipart-quoted.eml', 'gmail-reply.eml', 'outlook-signature.eml', 'gmail-forward-de-only.eml', 'thunderbird-forward-html-only.eml']) {
     const parsed = await parseMail(await fixture(name));
     assert.ok(parsed.html, `${name} has HTML`);
     assert.is(extractText({ html: parsed.html }).text, extractText({ text: parsed.text }).text, name);

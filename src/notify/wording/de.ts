@@ -122,8 +122,10 @@ export const de: WordingTable = {
       closing: 'die Grußformel und die Signatur darunter (ab dieser Zeile)',
       quote: 'eine zitierte frühere E-Mail',
       html: 'die zitierte frühere E-Mail im HTML-Teil',
+      forward: 'eine weitergeleitete E-Mail (ab dieser Zeile)',
     },
     fromSubject: 'Der Text wurde aus dem Betreff genommen (der Inhalt hatte keinen).',
+    fromForward: 'Der Text stammt aus der weitergeleiteten E-Mail, da Sie darüber keinen eigenen geschrieben haben (ohne deren Trennlinie und Kopfzeilen).',
     options: (list) => (list.length ? `Optionen in Ihrer E-Mail: ${list.join('; ')}.` : 'Keine Optionen in Ihrer E-Mail.'),
     option: {
       sendAt: (t) => `Sendezeit ${t}`,

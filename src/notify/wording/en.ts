@@ -98,8 +98,10 @@ export const en: WordingTable = {
       closing: 'the closing and the signature below it (from this line on)',
       quote: 'a quoted earlier mail',
       html: 'the quoted earlier mail in the HTML part',
+      forward: 'a forwarded mail (from this line on)',
     },
     fromSubject: 'The text was taken from the subject (the body had none).',
+    fromForward: "The text is the forwarded mail's, as you wrote none above it (without its separator and header lines).",
     options: (list) => (list.length ? `Options in your mail: ${list.join('; ')}.` : 'No options in your mail.'),
     option: {
       sendAt: (t) => `send time ${t}`,

@@ -114,6 +114,8 @@ export interface PreviewWording {
   nothingCut: string;
   cut: Record<CutKind, string>;
   fromSubject: string;
+  /** The text is the forwarded mail's (nothing of the sender's own above it). */
+  fromForward: string;
   options(parts: string[]): string;
   option: {
     sendAt(t: string): string;
