@@ -32,6 +32,8 @@ export interface OptionError {
   option: string; // as the user wrote it: 'X-SMS-Send-At', '[jobperiod]'
   value: string;
   accepted: string;
+  /** An X-SMS-* header that is no option here (a typo, another gateway's name), with the one it seems to mean; `accepted` lists the option headers. */
+  unknown?: { meant?: string };
 }
 
 export interface OptionInput {
@@ -126,6 +128,27 @@ const HEADER_LIST: Array<[string, Source]> = [
 ];
 const HEADERS = new Map(HEADER_LIST.map(([name, source]) => [name.toLowerCase(), { ...source, name }]));
 
+/** X-SMS-* headers read elsewhere (smtp/on-data.ts): not options of the SMS, but not unknown either. */
+const OTHER_HEADERS = new Set(['x-sms-status-callback']);
+const squeezed = (name: string) => name.toLowerCase().replace(/[^a-z]/g, '');
+const BY_SQUEEZED = new Map(HEADER_LIST.map(([name]) => [squeezed(name), name]));
+const OPTION_HEADERS = HEADER_LIST.map(([name]) => name).join(', ');
+
+/**
+ * X-SMS-* headers that are no option here. A typo (X-SMS-SendAt) or another
+ * gateway's name would otherwise be left unread without a word, and the SMS
+ * go out at once instead of at the time the ERP asked for. The prefix is
+ * ours, so nothing else uses it; a name that differs from one of ours only
+ * in hyphens and case is named as the one meant.
+ */
+function unknownHeaders(headers: ReadonlyMap<string, string>, errors: OptionError[]): void {
+  for (const [lower, value] of headers) {
+    if (!lower.startsWith('x-sms-') || HEADERS.has(lower) || OTHER_HEADERS.has(lower)) continue;
+    const meant = BY_SQUEEZED.get(squeezed(lower));
+    errors.push({ option: lower, value, unknown: meant ? { meant } : {}, accepted: OPTION_HEADERS });
+  }
+}
+
 /** Upper-cased tag key → source. Retarus' names first, then the aliases for clerks. */
 const TAGS = new Map<string, Source>([
   ['SRC', simple('senderId', value.senderId, ACCEPTED.sender)],
@@ -187,6 +210,7 @@ export function parseSmsOptions(input: OptionInput): OptionResult {
   const ctx: Context = { now: input.now, timeZone: input.timeZone, maxAheadDays: input.maxAheadDays ?? 30 };
   const errors: OptionError[] = [];
   const fromHeaders = readHeaders(input.headers, ctx, errors);
+  unknownHeaders(input.headers, errors);
   const fromTags = readTags(input.subject ?? '', ctx, errors);
   const options: Record<string, unknown> = {};
   // Tags first, headers after: a header overrides, including with "now" for a past send time.
@@ -227,6 +251,10 @@ const MAX_SHOWN = 80;
  * the sentence goes into a one-line SMTP reply, where a raw CR LF would forge a reply line.
  */
 export function describeOptionError(e: OptionError): string {
+  if (e.unknown) {
+    const { meant } = e.unknown;
+    return `the header ${e.option} is no option of this gateway${meant ? ` (did you mean ${meant}?)` : ''}; the options are ${e.accepted}`;
+  }
   const chars = [...e.value];
   const cut = chars.length > MAX_SHOWN ? `${chars.slice(0, MAX_SHOWN).join('')}…` : e.value;
   const shown = cut.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, (c) =>

@@ -219,7 +219,15 @@ const bad: Array<[string, Case, string[]]> = [
     err('[DN]', 'maybe', 'ON or OFF'),
   ]],
 ];
+const OPTION_HEADERS = 'X-SMS-Send-At, X-SMS-Sender-ID, X-SMS-Notify, X-SMS-Validity, X-SMS-Reference, X-SMS-Flash, X-SMS-Max-Segments, X-SMS-Blackout, X-SMS-Duplicate-Detection, X-SMS-Preview';
+bad.push(
+  ['an X-SMS-* header that is no option (a typo the SMS would otherwise ignore, going out at once) :: names the one meant', { headers: { 'X-SMS-SendAt': '2026-12-01T09:00:00+01:00' } },
+    [`the header x-sms-sendat is no option of this gateway (did you mean X-SMS-Send-At?); the options are ${OPTION_HEADERS}`]],
+  ['another gateway\'s header :: the options listed, beside a bad value of a known one', { headers: { 'X-SMS-Originator': 'ACME', 'X-SMS-Flash': 'vielleicht' } },
+    [err('X-SMS-Flash', 'vielleicht', FLAG), `the header x-sms-originator is no option of this gateway; the options are ${OPTION_HEADERS}`]],
+);
 for (const [name, input, errors] of bad) Bad(name, () => check(input, { errors }));
+Bad('X-SMS-Status-Callback :: read elsewhere (callbacks), not an unknown header', () => check({ headers: { 'X-SMS-Status-Callback': 'https://erp.test/cb' } }, { options: {} }));
 Bad.run();
 
 const Describe = suite('options :: describeOptionError');

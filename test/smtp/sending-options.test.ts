@@ -74,6 +74,12 @@ S('sender ID :: an allowed one goes out with it; none asked for: the account def
   assert.match(b.store.get(us)?.history[0].reason ?? '', /replaced by \+15005550006: carriers in US do not deliver alphanumeric sender IDs/);
 });
 
+S('an X-SMS-* header that is no option (a typo) :: 550 5.6.0 naming the one meant, nothing sent at once instead of at the time asked for', async ({ b }) => {
+  const r = await refusal(send(b, 'erp@acme.test', '+4915112345679@sms.localhost', { headers: { 'X-SMS-SendAt': '2026-12-24T09:00:00+01:00' } }));
+  assert.match(r, /^550 5\.6\.0 the header x-sms-sendat is no option of this gateway \(did you mean X-SMS-Send-At\?\); the options are X-SMS-Send-At, /);
+  assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345679'));
+});
+
 S('flash :: X-SMS-Flash: yes reaches the connector as flash', async ({ b }) => {
   const id = idOf((await send(b, 'clerk@acme.test', '+4915112345672@sms.localhost', { headers: { 'X-SMS-Flash': 'yes' }, text: 'Alarm' })).response);
   const sms = await waitFor('flash SMS', () => b.sim.sent.find((s) => s.id === id));
