@@ -125,22 +125,27 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
 
 /**
  * What RCPT TO asks of a mail, asked of every number of a request: the
- * account stopped by the brake, an opted-out number, a country or number
- * type the account may not send to, the per-number cap, the rate, the
- * quota. The API takes a request whole or not at all, so any refusal
- * refuses it, naming each number's reason; 429 or 503 when all are temporary
- * (429 for the rate and the cap, with Retry-After; 503 for a paused
- * account), else 422.
+ * account stopped by the brake (which refuses the request), an opted-out
+ * number, a country or number type the account may not send to, the
+ * per-number cap, the rate, the quota. Each number's refusal is handed on
+ * to buildBatch, which adds what only the SMS can tell, so that one answer
+ * names every number refused (the API takes a request whole or not at all):
+ * 429 or 503 when all are temporary (429 for the rate and the cap, with
+ * Retry-After; 503 for a paused account), else 422.
  */
-function checkPolicy(deps: SubmitDeps, account: Account, recipients: Prepared['recipients']): void {
+function policyRefusals(deps: SubmitDeps, account: Account, recipients: Prepared['recipients']): Refused {
   const paused = deps.policy.mailFrom(account);
   if (paused) throw fromSmtpError(paused);
-  const refused = recipients.flatMap((r, i) => {
-    const error = deps.policy.recipient(account, r, i);
-    return error ? [{ to: r.e164, error }] : [];
+  const refused: Refused = new Map();
+  recipients.forEach((r, i) => {
+    const error = refused.has(r.e164) ? undefined : deps.policy.recipient(account, r, i);
+    if (error) refused.set(r.e164, error);
   });
-  if (refused.length) throw recipientsProblem(refused);
+  return refused;
 }
+
+/** Refused numbers of a request (E.164): the first refusal of each. */
+type Refused = Map<string, SmtpError>;
 
 /**
  * An SMS from the REST API: the same options parser, the same SMS rules
@@ -179,7 +184,7 @@ async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, r
   const { account, recipients, now, draft, text, policy } = prepared;
   const { body, once } = req;
   const callback = requestCallback(account, body);
-  checkPolicy(deps, account, recipients);
+  const refused = policyRefusals(deps, account, recipients);
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
     // No mail: only what the SMS and its confirmations need. The options come from the fields, parsed above.
@@ -189,7 +194,7 @@ async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, r
     options: { ...deps.config.options, timeZone: account.timeZone },
     text, notify: account.notify, policy, wantsConfirmation: deps.wantsConfirmation,
   };
-  const batch = buildBatch(deps, input, draft, policy);
+  const batch = buildBatch(deps, input, draft, policy, refused);
   for (const m of batch.messages) m.mail.apiUser = who.name;
   attachCallback(batch.messages, callback);
   // A retried request (the same Idempotency-Key and body) is what a mail server's retry of the same mail is: the key, the number, what it says.
@@ -219,25 +224,31 @@ function accepted(deps: SubmitDeps, batch: SmsBatch, outcome: AcceptOutcome, o: 
 }
 
 /**
- * The SMS of a request, or a Problem naming every number refused: the text,
- * each number's plan (sender ID, quiet hours), then the opt-out list's
- * entries for one sender, now that each SMS has its sender. Unlike a mail
- * (optout-screen.ts), a request is taken whole or not at all.
+ * The SMS of a request, or a Problem naming every number refused: those the
+ * limits refused (`refused`), each other number's plan (sender ID, quiet
+ * hours), then the opt-out list's entries for one sender, now that each SMS
+ * has its sender, all in one answer, in the request's order. Unlike a mail
+ * (optout-screen.ts), a request is taken whole or not at all. A text that
+ * cannot be sent at all (empty, too long) refuses the request before that.
  */
-function buildBatch(deps: SubmitDeps, input: ToSmsInput, draft: Draft, policy: SendingPolicy): SmsBatch {
+function buildBatch(deps: SubmitDeps, input: ToSmsInput, draft: Draft, policy: SendingPolicy, refused: Refused): SmsBatch {
   // Before toSms, which answers a mail with the first refusal: a program is told every number's.
   const textProblem = draftProblem(draft);
   if (textProblem) throw fromSmtpError(textProblem);
-  const unplanned = planEach(input, draft, policy).flatMap(([r, plan]) => (plan instanceof SmtpError ? [{ to: r.e164, error: plan }] : []));
-  if (unplanned.length) throw recipientsProblem(unplanned);
-  const batch = toSms(input, draft);
+  for (const [r, plan] of planEach(input, draft, policy)) {
+    if (plan instanceof SmtpError && !refused.has(r.e164)) refused.set(r.e164, plan);
+  }
+  const rest = input.recipients.filter((r) => !refused.has(r.e164));
+  const batch = rest.length ? toSms({ ...input, recipients: rest }, draft) : undefined;
   if (batch instanceof SmtpError) throw fromSmtpError(batch);
-  const optedOut = batch.messages.flatMap((m) => {
+  for (const m of batch?.messages ?? []) {
     const hit = deps.optedOut(m);
-    return hit ? [{ to: m.to, error: optOutError(m.to, hit) }] : [];
-  });
-  if (optedOut.length) throw recipientsProblem(optedOut);
-  return batch;
+    if (hit) refused.set(m.to, optOutError(m.to, hit));
+  }
+  if (!refused.size) return batch!;
+  // In the request's order, each number once.
+  const order = [...new Set(input.recipients.map((r) => r.e164))].filter((n) => refused.has(n));
+  throw recipientsProblem(order.map((to) => ({ to, error: refused.get(to)! })));
 }
 
 /**

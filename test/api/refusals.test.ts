@@ -95,6 +95,14 @@ R('submit :: one refused number is that refusal\'s problem, and is listed all th
   assert.equal(r.body.recipients, [optedOut]);
 });
 
+R('submit :: numbers refused at different steps (the opt-out list for every sender, for one sender once the SMS has its sender) :: one answer lists them all, in the request\'s order', async ({ b, lead }) => {
+  const scoped = '+4915112345686';
+  await b.optout.add(scoped, new Date(), { via: 'sms', sender: 'SHOP' });
+  const r = await send(b, lead, [scoped, '+4915112345687', OPTED_OUT]);
+  assert.equal([r.status, r.body.title], [422, 'RecipientsRefused'], JSON.stringify(r.body));
+  assert.equal(r.body.recipients.map((x: { to: string; name: string }) => [x.to, x.name]), [[scoped, 'OptedOutOfSender'], [OPTED_OUT, 'OptedOut']]);
+});
+
 R('submit :: numbers that are not valid are listed as given, each with InvalidNumber 553 5.1.3', async ({ b, lead }) => {
   const r = await send(b, lead, ['+49123', '+4915112345675', '12ab']);
   assert.equal([r.status, r.body.title], [422, 'InvalidNumber']);
