@@ -21,6 +21,7 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'smtp-error': 'error',
   'smtp-handler-error': 'error',
   'smpp-unbound': 'warn',
+  'callback-failed': 'warn',
   'smpp-bind-failed': 'warn',
   'smpp-link-dead': 'warn',
   'smpp-stuck': 'warn',

@@ -62,7 +62,8 @@ export async function buildGuards(config: Config, d: GuardDeps): Promise<Guards>
   await brake.open();
   const policy = new Policy({ limits: config.limits, accounts: config.accounts, store: d.store, optout, brake, now });
   d.tap.observe = (evt, data) => {
-    if (evt !== 'sms-final' || typeof data.msgId !== 'string') return;
+    // An unconfirmed SMS (the carrier's answer to the handover lost) says nothing about the numbers: a slow SMSC must not stop the account.
+    if (evt !== 'sms-final' || typeof data.msgId !== 'string' || data.uncertain) return;
     const account = d.accounts.get(d.store.get(data.msgId)?.account ?? '');
     if (account) policy.outcome(account, String(data.status));
   };

@@ -28,7 +28,11 @@ export class Metrics {
     const accepted = new Counter({ name: 'mail2sms_sms_accepted_total', help: 'SMS accepted (stored durably), by account and way in', labelNames: ['account', 'via'], registers });
     const refused = new Counter({ name: 'mail2sms_refused_total', help: 'Mails, recipients or API requests refused, by reason (error name) and stage', labelNames: ['reason', 'stage'], registers });
     const submitted = new Counter({ name: 'mail2sms_sms_submitted_total', help: 'SMS handed to a connector', labelNames: ['connector'], registers });
-    const final = new Counter({ name: 'mail2sms_sms_final_total', help: 'SMS that reached a final status (delivered, failed, expired, rejected), by connector', labelNames: ['connector', 'status'], registers });
+    const final = new Counter({
+      name: 'mail2sms_sms_final_total', labelNames: ['connector', 'status'], registers,
+      help: 'SMS that reached a final status (delivered, failed, expired, rejected, cancelled; unconfirmed: failed because the carrier\'s answer to the handover was lost), by connector',
+    });
+    const late = new Counter({ name: 'mail2sms_sms_late_answers_total', help: 'Answers of a carrier that came after the SMS was given up as unconfirmed (it is then counted again under its outcome)', labelNames: ['connector', 'outcome'], registers });
     const retries = new Counter({ name: 'mail2sms_sms_retries_total', help: 'Temporary connector failures that were retried later', registers });
     const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
     const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmations mailed to senders, by stage', labelNames: ['stage'], registers });
@@ -84,9 +88,16 @@ export class Metrics {
       'api-refused': refusal('api'),
       'sms-submitted': (d) => submitted.inc({ connector: str(d.connector) }),
       'sms-final': (d) => {
-        final.inc({ connector: str(d.connector), status: str(d.status) });
+        // Not a failure of the number or the carrier but of our link to it: an alert on failures must not fire for a slow SMSC.
+        final.inc({ connector: str(d.connector), status: d.uncertain ? 'unconfirmed' : str(d.status) });
         const ms = num(d.latencyMs);
         if (d.status === 'delivered' && ms !== undefined) deliverySeconds.observe({ connector: str(d.connector) }, ms / 1000);
+      },
+      'sms-late-answer': (d) => {
+        if (d.recorded !== true) return;
+        late.inc({ connector: str(d.connector), outcome: str(d.outcome) });
+        // Taken after all: handed over, as sms-submitted counts it for SMS answered in time.
+        if (d.status === 'submitted') submitted.inc({ connector: str(d.connector) });
       },
       'sms-retry': () => retries.inc(),
       'sms-duplicate': () => duplicates.inc(),

@@ -28,7 +28,7 @@ export function change(m: SmsMessage, r: ChangeRec): boolean {
     if (r.attempts !== undefined) m.attempts = r.attempts;
     if (r.notBefore !== undefined) m.notBefore = r.notBefore;
     if (r.confirm) m.confirmations.push({ stage: r.event.status, attempts: 0, notBefore: r.event.at });
-    if (m.callback) oweCallback(m, r.event);
+    if (m.callback) oweCallback(m);
     return true;
   }
   const c = m.confirmations.find((x) => x.stage === r.stage && x.channel === r.ch && !x.sentAt);

@@ -134,6 +134,8 @@ export interface ConfirmationState {
   /** Where it went (file path or relay reply). */
   where?: string;
   lastError?: string;
+  /** A status callback's event: its place in the SMS's history (set on every push owed since corrections, notify/callbacks/owed.ts). */
+  event?: number;
 }
 
 export interface SmsMessage {

@@ -102,6 +102,28 @@ L('late ESME_ROK after the SMS failed as not confirmed (onUncertain fail) :: cor
   });
 });
 
+L('SMS failed as unconfirmed and then taken late :: not failures of the numbers: the fraud brake does not count them, the metrics keep them apart', async () => {
+  await withSims(1, { holdResponses: true }, async ([sim], [port]) => {
+    const brake = { failureRatio: 0.5, minOutcomes: 2, newNumbersPerWindow: 0 };
+    await withBridge({ connectors: [smpp('smsc', port)], limits: { brake } }, async (b) => {
+      const ids = [await send(b, '+4915112347011', 'Eins'), await send(b, '+4915112347012', 'Zwei')];
+      await waitFor('both failed as not confirmed', () => ids.every((id) => statusOf(b, id) === 'failed'));
+      sim.releaseResponses();
+      await waitFor('both delivered', () => ids.every((id) => statusOf(b, id) === 'delivered'));
+      assert.not.ok(b.events.some((e) => e.evt === 'brake-engaged'), JSON.stringify(b.events.filter((e) => e.evt === 'brake-engaged')));
+      const metrics = await fetch(`http://127.0.0.1:${b.api!.port}/metrics`).then((x) => x.text());
+      const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1]);
+      assert.equal([
+        value('mail2sms_sms_final_total{connector="smsc",status="unconfirmed"}'),
+        value('mail2sms_sms_final_total{connector="smsc",status="delivered"}'),
+        value('mail2sms_sms_late_answers_total{connector="smsc",outcome="accepted"}'),
+        value('mail2sms_sms_submitted_total{connector="smsc"}'),
+      ], [2, 2, 2, 2], metrics.split('\n').filter((l) => /final_total|late_answers|submitted_total/.test(l)).join('\n'));
+      assert.not.match(metrics, /mail2sms_sms_final_total\{connector="smsc",status="failed"\}/);
+    });
+  });
+});
+
 L('late answer for the last part of a 3-part SMS :: the whole SMS corrected to submitted with all three ids, delivered when every part\'s receipt is in', async () => {
   await withSims(1, { holdResponses: true, holdPart: 3 }, async ([sim], [port]) => {
     await withBridge({ connectors: [smpp('smsc', port)] }, async (b) => {

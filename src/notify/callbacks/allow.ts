@@ -20,6 +20,8 @@ export function urlProblem(raw: string): string | undefined {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return `uses ${u.protocol.replace(/:$/, '')}; allowed: http or https`;
   // Credentials in a URL end up in logs and journals; the signature says who calls.
   if (u.username || u.password) return 'carries a user name or password; allowed: none (check the signature instead)';
+  // "/allowed/..%2fadmin" lies under "/allowed/" as written, but a receiver that decodes before it routes reaches /admin.
+  if (/%(2f|5c|25)/i.test(u.pathname)) return 'has an encoded "/", "\\" or "%" in its path (%2F, %5C, %25); allowed: a plain path';
   return undefined;
 }
 

@@ -31,17 +31,33 @@ export function callbackWants(level: NotifyLevel, status: SmsStatus): boolean {
 }
 
 /**
- * Owes the push of `event`'s status when the SMS's level wants it. Once per
- * status: an SMS that goes back to `accepted` for a retry, or a multipart
- * SMS whose parts are reported one by one, is not pushed again.
+ * Owes the push of the last event of the SMS's history (the one just
+ * recorded) when the SMS's level wants it. Once per status: an SMS that goes
+ * back to `accepted` for a retry, or a multipart SMS whose parts are
+ * reported one by one, is not pushed again. A correction starts afresh (a
+ * late answer of the carrier: records.ts `late`): what the receiver was told
+ * before it ("failed", uncertain) no longer holds, so the correction and the
+ * outcome after it are pushed, also a status pushed before and also at a
+ * level that would not push them, once a failure was pushed.
  */
-export function oweCallback(m: SmsMessage, event: Pick<StatusEvent, 'status' | 'at'>): void {
-  if (!m.callback || !callbackWants(m.callback.level, event.status)) return;
-  if (m.confirmations.some((c) => c.channel === 'callback' && c.stage === event.status)) return;
-  m.confirmations.push({ stage: event.status, channel: 'callback', attempts: 0, notBefore: event.at });
+export function oweCallback(m: SmsMessage, at: number = m.history.length - 1): void {
+  const event = m.history[at];
+  if (!m.callback || !event) return;
+  const since = lastCorrection(m.history, at);
+  const corrects = since >= 0 && m.confirmations.some((c) => c.channel === 'callback' && FAILURES.has(c.stage));
+  if (!callbackWants(m.callback.level, event.status) && !(corrects && (FINALS.has(event.status) || event.status === 'submitted'))) return;
+  // Once per status since the last correction (or ever, without one).
+  for (let i = Math.max(since, 0); i < at; i++) if (m.history[i]!.status === event.status) return;
+  m.confirmations.push({ stage: event.status, channel: 'callback', attempts: 0, notBefore: event.at, event: at });
 }
 
 /** Owes the pushes of every status an SMS has when it is stored (accepted, and cancelled for one held back at once). */
 export function oweCallbacks(m: SmsMessage): void {
-  for (const e of m.history) oweCallback(m, e);
+  m.history.forEach((_, i) => oweCallback(m, i));
+}
+
+/** Index of the last correction at or before `at`, or -1. */
+function lastCorrection(history: readonly StatusEvent[], at: number): number {
+  for (let i = at; i >= 0; i--) if (history[i]!.late === 'correction') return i;
+  return -1;
 }

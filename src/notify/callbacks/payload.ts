@@ -4,7 +4,7 @@
  * (only the signature's timestamp changes) and a receiver can de-duplicate
  * on eventId.
  */
-import { connectorMessageIdOf, FINAL_STATUSES, type SmsMessage, type SmsStatus, type StatusEvent } from '../../store/types.js';
+import { connectorMessageIdOf, FINAL_STATUSES, type ConfirmationState, type SmsMessage, type SmsStatus, type StatusEvent } from '../../store/types.js';
 
 export interface CallbackPayload {
   /** Stable over retries and restarts: "<smsId>/<status>". */
@@ -25,16 +25,28 @@ export interface CallbackPayload {
   connectorMessageId: string | null;
   /** Parts (segments) the carrier reported delivered, of all parts. */
   parts: { delivered: number; of: number };
+  /**
+   * A failure the carrier may not have had (its answer to the handover was
+   * lost): `final`, unless a late answer corrects it, in a push with
+   * `correction`.
+   */
+  uncertain?: true;
+  /** This push corrects what came before it (the carrier answered late): take it over an earlier final one. */
+  correction?: true;
 }
 
-export const eventIdOf = (smsId: string, status: SmsStatus) => `${smsId}/${status}`;
+/** "<smsId>/<status>"; a status pushed again after a correction also names its place in the history: "<smsId>/<status>/<n>". */
+export const eventIdOf = (smsId: string, status: SmsStatus, again?: number) => `${smsId}/${status}${again === undefined ? '' : `/${again}`}`;
 
-export function callbackPayload(m: SmsMessage, status: SmsStatus): CallbackPayload {
-  // The first event of the status (a retry's second `accepted` or one part's `submitted` is not the news).
-  const i = m.history.findIndex((e) => e.status === status && !e.part);
+export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage' | 'event'>): CallbackPayload {
+  const status = c.stage;
+  // The push's own event; else the first of the status (a retry's second `accepted` or one part's `submitted` is not the news).
+  const first = m.history.findIndex((e) => e.status === status && !e.part);
+  const i = c.event ?? first;
   const event: StatusEvent | undefined = m.history[i];
+  const corrected = m.history.slice(0, i + 1).some((e) => e.late === 'correction');
   return {
-    eventId: eventIdOf(m.id, status),
+    eventId: eventIdOf(m.id, status, c.event !== undefined && c.event !== first ? c.event : undefined),
     smsId: m.id,
     mailId: m.mailId,
     account: m.account,
@@ -48,6 +60,8 @@ export function callbackPayload(m: SmsMessage, status: SmsStatus): CallbackPaylo
     // The aggregator's id as known at the event (given at the handover; a receipt rarely repeats it).
     connectorMessageId: connectorMessageIdOf({ history: m.history.slice(0, i + 1) }) ?? null,
     parts: { delivered: status === 'delivered' ? m.segments : deliveredParts(m.history.slice(0, i + 1)), of: m.segments },
+    ...(event?.uncertain ? { uncertain: true as const } : {}),
+    ...(corrected ? { correction: true as const } : {}),
   };
 }
 

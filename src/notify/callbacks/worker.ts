@@ -109,7 +109,7 @@ export class CallbackWorker {
     const account = this.o.accountOf(m.account);
     // Checked again at every push: the operator may have narrowed the list since the SMS was taken in.
     if (!account || !isAllowed(url, account.allow)) return { outcome: 'final', error: 'the URL is no longer among those allowed for the account (accounts[].statusCallbacks.allow)' };
-    const payload = callbackPayload(m, c.stage);
+    const payload = callbackPayload(m, c);
     return postCallback({
       url, body: JSON.stringify(payload), eventId: payload.eventId, secret: account.secret, timeoutMs: this.o.settings.timeoutSeconds * 1000,
       userAgent: this.o.userAgent, now: this.now(), signal: this.stopping.signal,

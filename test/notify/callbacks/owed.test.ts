@@ -37,13 +37,41 @@ O('a status is owed once, in the record that reaches it: a retry back to accepte
   change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'submitted', at: at(5), part: { index: 1, of: 2, status: 'delivered' } } });
   change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'failed', at: at(6), reason: 'part 2 undeliverable' } });
   assert.equal(m.confirmations.map((c) => [c.channel, c.stage, c.notBefore]), [['callback', 'accepted', at(0)], ['callback', 'submitted', at(4)], ['callback', 'failed', at(6)]]);
-  const failed = callbackPayload(m, 'failed');
+  const failed = callbackPayload(m, { stage: 'failed' });
   assert.equal({ ...failed }, {
     eventId: 'M1.1/failed', smsId: 'M1.1', mailId: 'M1', account: 'acme', reference: null, to: '+4915112345678', status: 'failed', final: true,
     at: at(6), reason: 'part 2 undeliverable', connector: null, connectorMessageId: 'abc', parts: { delivered: 1, of: 2 },
   });
   // The submitted push says what was true at the handover, however late it goes (the same body on every attempt).
-  assert.equal([callbackPayload(m, 'submitted').parts, callbackPayload(m, 'submitted').at, callbackPayload(m, 'accepted').connectorMessageId], [{ delivered: 0, of: 2 }, at(4), null]);
+  assert.equal([callbackPayload(m, { stage: 'submitted' }).parts, callbackPayload(m, { stage: 'submitted' }).at, callbackPayload(m, { stage: 'accepted' }).connectorMessageId], [{ delivered: 0, of: 2 }, at(4), null]);
+});
+
+O('late answers (a correction) :: the correction and the outcome after it are pushed, also a status pushed before and at level failure; their eventIds differ, the uncertain failure says so', () => {
+  const at = (n: number) => `2026-11-23T10:00:0${n}.000Z`;
+  const m = sms('failure');
+  oweCallbacks(m);
+  change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'submitting', at: at(1) } });
+  change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'failed', at: at(2), uncertain: true, reason: 'not confirmed' } });
+  change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'submitted', at: at(3), late: 'correction', connector: 'smsc', connectorMessageId: 'abc' } });
+  change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'failed', at: at(4), reason: 'UNDELIV' } });
+  assert.equal(m.confirmations.map((c) => [c.stage, c.event]), [['failed', 2], ['submitted', 3], ['failed', 4]]);
+  const [first, correction, outcome] = m.confirmations.map((c) => callbackPayload(m, c));
+  assert.equal([first!.eventId, first!.final, first!.uncertain, first!.correction], ['M1.1/failed', true, true, undefined]);
+  assert.equal([correction!.eventId, correction!.status, correction!.correction, correction!.connectorMessageId], ['M1.1/submitted', 'submitted', true, 'abc']);
+  assert.equal([outcome!.eventId, outcome!.status, outcome!.final, outcome!.correction, outcome!.reason], ['M1.1/failed/4', 'failed', true, true, 'UNDELIV']);
+
+  const delivered = sms('final');
+  oweCallbacks(delivered);
+  change(delivered, { seq: 1, t: 'status', id: delivered.id, event: { status: 'failed', at: at(2), uncertain: true } });
+  change(delivered, { seq: 1, t: 'status', id: delivered.id, event: { status: 'submitted', at: at(3), late: 'correction' } });
+  change(delivered, { seq: 1, t: 'status', id: delivered.id, event: { status: 'delivered', at: at(4) } });
+  assert.equal(delivered.confirmations.map((c) => c.stage), ['failed', 'submitted', 'delivered'], 'level final hears the correction to submitted too');
+
+  const quiet = sms('failure');
+  oweCallbacks(quiet);
+  change(quiet, { seq: 1, t: 'status', id: quiet.id, event: { status: 'submitted', at: at(1), late: 'correction' } });
+  change(quiet, { seq: 1, t: 'status', id: quiet.id, event: { status: 'delivered', at: at(2) } });
+  assert.equal(quiet.confirmations, [], 'no failure was pushed: nothing to correct, level failure pushes nothing');
 });
 
 O('a mailed confirmation and a callback of the same stage are recorded apart', () => {
@@ -58,7 +86,8 @@ O('a mailed confirmation and a callback of the same stage are recorded apart', (
 
 O('an SMS without a callback owes none, and a stored repeat (cancelled at once) owes its cancelled push', () => {
   const plain = sms('all', { callback: undefined });
-  oweCallback(plain, { status: 'delivered', at: 'x' });
+  plain.history.push({ status: 'delivered', at: 'x' });
+  oweCallback(plain);
   assert.equal(plain.confirmations, []);
   const dup = sms('failure', { status: 'cancelled', history: [{ status: 'accepted', at: 'a' }, { status: 'cancelled', at: 'b', duplicateOf: 'M0.1' }] });
   oweCallbacks(dup);
