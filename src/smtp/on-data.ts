@@ -118,7 +118,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const screened = screenOptOuts(built, deps.optedOut, input);
   if (screened instanceof SmtpError) return screened;
   // X-SMS-Status-Callback (an ERP that sends mail) or the account's default, under the same allow list as the REST API's.
-  const callback = callbackFor(account, { url: parsed.headers.get('x-sms-status-callback') || undefined });
+  const callback = callbackFor(account, { url: headerUrl(parsed.headers.get('x-sms-status-callback')) });
   if (callback && 'refused' in callback) return errors.CallbackNotAllowed(callback.refused);
   attachCallback(screened.batch.messages, callback);
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
@@ -215,4 +215,10 @@ function readAll(stream: SMTPServerDataStream, limit: number): Promise<Buffer> {
     stream.once('end', () => resolve(Buffer.concat(chunks)));
     stream.once('error', reject);
   });
+}
+
+/** A URL as a mail header carries it: folded over lines (blanks inside), or in angle brackets as RFC 3986 appendix C suggests. */
+function headerUrl(value: string | undefined): string | undefined {
+  const url = value?.replace(/\s+/g, '').replace(/^<(.*)>$/, '$1');
+  return url || undefined;
 }

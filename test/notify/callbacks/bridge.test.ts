@@ -186,6 +186,12 @@ C('mail :: X-SMS-Status-Callback inside the list is pushed; outside it the mail 
   assert.match(refused, /^550 5\.7\.1 X-SMS-Status-Callback: status callback "http:\/\/10\.0\.0\.1\/" is not allowed; allowed: URLs under /);
 });
 
+C('mail :: X-SMS-Status-Callback in angle brackets or folded over two lines (as mail headers carry URLs) is read as the URL', async ({ erp, b }) => {
+  const raw = ['From: erp@acme.test', 'To: +4915112345678@sms.localhost', 'Subject: x', `X-SMS-Status-Callback: <${erp.url}/hooks/`, ' angle>', '', 'Gefaltet.'].join('\r\n');
+  await mailer(b.port).sendMail({ envelope: { from: 'erp@acme.test', to: ['+4915112345678@sms.localhost'] }, raw });
+  await waitFor('a push to the unwrapped URL', () => erp.got.some((g) => g.path === '/hooks/angle'));
+});
+
 C('account default :: set at run time, applies to mail and API; a request can switch it off with none', async ({ erp, b, lead }) => {
   const bad = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { statusCallback: 'http://10.1.2.3/' } });
   assert.is(bad.status, 422);
