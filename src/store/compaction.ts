@@ -2,6 +2,7 @@ import { appendToArchive } from './archive.js';
 import type { Journal } from './journal.js';
 import type { StoreMemory } from './memory.js';
 import { RECENT_MS } from './recent.js';
+import { archiveReplies } from './reply-store.js';
 import type { Snapshot } from './snapshot.js';
 import { FINAL_STATUSES } from './types.js';
 
@@ -58,6 +59,8 @@ export class Compactor {
     memory.keys.prune(now, finished);
     memory.usage.prune(new Date(now - USAGE_KEPT_MS));
     memory.recent?.prune(now - RECENT_MS);
+    memory.replyIndex?.expire(now);
+    const replies = await archiveReplies(memory, this.d.archiveDir);
     // Memory may have stopped matching the journal while the archive was written: then no snapshot of it.
     assertWorking();
     // Every live message as of this moment (applied records up to memory.applied), hot or spooled, each exactly once.
@@ -68,6 +71,6 @@ export class Compactor {
       cut.release();
     }
     await journal.dropSegmentsBefore(keepFrom);
-    if (finished.length) this.d.log?.('store-compacted', { archived: finished.length, live: memory.live.size });
+    if (finished.length || replies) this.d.log?.('store-compacted', { archived: finished.length, live: memory.live.size, ...(replies ? { replies } : {}) });
   }
 }

@@ -7,11 +7,14 @@ import type { LiveMessages } from './live.js';
 import { StoreMemory } from './memory.js';
 import type { Rec, Unsequenced } from './records.js';
 import { Snapshot } from './snapshot.js';
+import { repliesDue, storeReply, type ReplyStoreDeps, type StoreReplyOutcome } from './reply-store.js';
+import type { ReplyMatch } from './reply-index.js';
 import type {
   AcceptOutcome,
   AcceptRequest,
   ConfirmationChannel,
   ConfirmationState,
+  InboundReply,
   MessageStore,
   SmsMessage,
   SmsStatus,
@@ -57,6 +60,11 @@ export interface JournalStoreOptions {
    * bridge turns it off when no account has either limit. Default: on.
    */
   recentSends?: boolean;
+  /**
+   * How long (hours) an SMS handed to the carrier can be replied to, for
+   * forwarding handsets' replies (reply-index.ts); 0 or absent keeps nothing.
+   */
+  replyWindowHours?: number;
 }
 
 export class JournalStore implements MessageStore {
@@ -67,6 +75,7 @@ export class JournalStore implements MessageStore {
   private readonly snapshot: Snapshot;
   private readonly compactor: Compactor;
   private readonly accepting: AcceptDeps;
+  private readonly replying: ReplyStoreDeps;
   private seq = 0;
   /** Set when memory stopped matching the journal (see onFatal): nothing more is written. */
   private broken?: Error;
@@ -82,13 +91,16 @@ export class JournalStore implements MessageStore {
       onRotate: () => void this.compactor.run(),
     });
     this.snapshot = new Snapshot(files.snapshot);
-    const memory = (this.memory = new StoreMemory({ spoolDir: join(opts.dir, 'spool'), files, now, log: opts.log, recentSends: opts.recentSends !== false }));
+    const memory = (this.memory = new StoreMemory({
+      spoolDir: join(opts.dir, 'spool'), files, now, log: opts.log, recentSends: opts.recentSends !== false, replyWindowMs: (opts.replyWindowHours ?? 0) * 3600_000,
+    }));
     this.live = memory.live;
     this.compactor = new Compactor({
       journal: this.journal, snapshot: this.snapshot, memory, archiveDir: this.archiveDir, now, log: opts.log,
       assertWorking: () => this.assertWorking(),
     });
     this.accepting = { memory, now, duplicateWindowHours: opts.duplicateWindowHours, write: (rec) => this.write(rec) };
+    this.replying = this.accepting;
   }
 
   async open(): Promise<void> {
@@ -180,6 +192,38 @@ export class JournalStore implements MessageStore {
 
   async confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date, channel: ConfirmationChannel = 'mail'): Promise<void> {
     await this.write({ t: 'conf', id, stage, at: this.now().toISOString(), error, notBefore: notBefore.toISOString(), ...chOf(channel) });
+  }
+
+  /** Which SMS a reply from `handset` to `sender` (canonical; undefined: not said) answers now (reply-index.ts). */
+  replyMatch(handset: string, sender: string | undefined): ReplyMatch {
+    return this.memory.replyIndex?.match(handset, sender, this.now().getTime()) ?? { ok: false, reason: 'replies are not forwarded' };
+  }
+
+  /** Stores a handset's reply for forwarding, resolving once durable; a redelivery (same key) is not stored again. */
+  storeReply(reply: InboundReply, key: string): Promise<StoreReplyOutcome> {
+    return storeReply(this.replying, reply, key);
+  }
+
+  /** A reply not yet archived (its mail owed, or sent since the last compaction). */
+  getReply(id: string): InboundReply | undefined {
+    return this.memory.replies.get(id);
+  }
+
+  /** Replies in memory (their mail owed, or sent since the last compaction), for read models; not to be changed. */
+  liveReplies(): Iterable<InboundReply> {
+    return this.memory.replies.values();
+  }
+
+  repliesDue(now: Date, limit: number): InboundReply[] {
+    return repliesDue(this.memory, now, limit);
+  }
+
+  async replySent(id: string, where: string, at: Date): Promise<void> {
+    await this.write({ t: 'reply-conf', id, at: at.toISOString(), where });
+  }
+
+  async replyFailed(id: string, error: string, notBefore: Date): Promise<void> {
+    await this.write({ t: 'reply-conf', id, at: this.now().toISOString(), error, notBefore: notBefore.toISOString() });
   }
 
   segmentsSince(account: string, from: Date): number {

@@ -3,9 +3,11 @@ import { DuplicateKeys } from './duplicate-keys.js';
 import { LiveMessages } from './live.js';
 import { readBack, type DurableFiles } from './read-back.js';
 import { RecentSends } from './recent.js';
+import { ReplyIndex } from './reply-index.js';
 import { change, type Rec } from './records.js';
+import { applyReply } from './reply-store.js';
 import type { SnapshotData } from './snapshot.js';
-import type { SmsMessage } from './types.js';
+import type { InboundReply, SmsMessage } from './types.js';
 import { UsageIndex } from './usage.js';
 
 /** A queued SMS due later than this leaves memory for the spool (live.ts); closer ones stay, so sending never waits for a read. */
@@ -20,6 +22,8 @@ export interface MemoryOptions {
   log?: (evt: string, data: Record<string, unknown>) => void;
   /** Whether the SMS of the last hour per account and number are kept (recent.ts). */
   recentSends: boolean;
+  /** How long an SMS handed to the carrier can be replied to (reply-index.ts); 0: replies are not forwarded, nothing is kept. */
+  replyWindowMs?: number;
 }
 
 /**
@@ -38,6 +42,9 @@ export class StoreMemory {
   readonly keys = new DuplicateKeys();
   readonly usage = new UsageIndex();
   readonly recent?: RecentSends;
+  readonly replyIndex?: ReplyIndex;
+  /** Handsets' replies not archived yet (their mail owed, or sent since the last compaction), by reply id. */
+  readonly replies = new Map<string, InboundReply>();
   private last = 0;
   /** Set once the store is open (not during replay) until it closes: messages may leave memory (live.ts). */
   private cooling = false;
@@ -46,6 +53,7 @@ export class StoreMemory {
   constructor(o: MemoryOptions) {
     this.now = o.now;
     if (o.recentSends) this.recent = new RecentSends();
+    if (o.replyWindowMs) this.replyIndex = new ReplyIndex(o.replyWindowMs);
     this.live = new LiveMessages({
       dir: o.spoolDir, coolable: (m) => this.coolable(m), log: o.log, now: () => this.now().getTime(),
       readBack: (ids, asOf = this.last) => readBack(o.files, ids, asOf),
@@ -75,6 +83,8 @@ export class StoreMemory {
       if (!s.recent) this.noteSent(m);
     }
     this.recent?.load(s.recent ?? []);
+    this.replyIndex?.load(s.replyIndex ?? []);
+    for (const r of s.replies ?? []) this.replies.set(r.id, r);
     this.keys.load(s.dedup);
     this.usage.load(s.usage ?? []);
     this.last = s.seq;
@@ -90,6 +100,8 @@ export class StoreMemory {
       dedup: this.keys.rows(),
       usage: this.usage.rows(),
       ...(this.recent ? { recent: this.recent.rows() } : {}),
+      replies: [...this.replies.values()],
+      ...(this.replyIndex ? { replyIndex: this.replyIndex.rows() } : {}),
     };
   }
 
@@ -124,6 +136,8 @@ export class StoreMemory {
         const content = r.ckeys?.[i];
         if (content) this.keys.rememberContent(content[0], m.id, content[1]);
       });
+    } else if (r.t === 'reply' || r.t === 'reply-conf') {
+      applyReply(this, r);
     } else {
       const m = this.live.take(r.id);
       if (!m) return;
@@ -131,6 +145,8 @@ export class StoreMemory {
       // an attempt it keeps counting: an uncertain submit may have reached the carrier).
       if (r.t === 'status' && r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
       if (change(m, r)) this.track(m);
+      // The STOP answers are left out: a reply to one answers the clerk's SMS from that sender before it.
+      if (r.t === 'status' && r.event.status === 'submitted' && !r.event.part && !m.answerTo) this.replyIndex?.note(m, Date.parse(r.event.at));
     }
   }
 

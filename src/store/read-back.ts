@@ -38,7 +38,7 @@ export function readBack(files: DurableFiles, ids: Iterable<string>, asOf: numbe
     if (r.seq <= from || r.seq > asOf) continue;
     if (r.t === 'accept') {
       for (const m of r.msgs) if (wanted.has(m.id)) out.set(m.id, m);
-    } else {
+    } else if (r.t === 'status' || r.t === 'conf') {
       const m = out.get(r.id);
       if (m) change(m, r);
     }

@@ -1,5 +1,5 @@
 import { oweCallback } from '../notify/callbacks/owed.js';
-import type { SmsMessage, SmsStatus, Transition } from './types.js';
+import type { InboundReply, SmsMessage, SmsStatus, Transition } from './types.js';
 
 /** The journal's records (journal-store.ts writes them, one JSON line each). */
 export type Rec =
@@ -7,9 +7,14 @@ export type Rec =
   | { seq: number; t: 'accept'; msgs: SmsMessage[]; keys: Array<string | null>; until: number; ckeys?: Array<[string, number] | null> }
   | { seq: number; t: 'status'; id: string } & Transition
   // ch: the status callback's confirmation (absent: the mailed one)
-  | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string; ch?: 'callback' };
+  | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string; ch?: 'callback' }
+  // A handset's reply to be forwarded by mail (reply-store.ts), with its redelivery key remembered until `until`
+  | { seq: number; t: 'reply'; reply: InboundReply; key: string; until: number }
+  // Its forwarding mail sent (where) or failed (error, notBefore)
+  | { seq: number; t: 'reply-conf'; id: string; at: string; where?: string; error?: string; notBefore?: string };
 
-export type ChangeRec = Exclude<Rec, { t: 'accept' }>;
+export type ChangeRec = Extract<Rec, { t: 'status' | 'conf' }>;
+export type ReplyRec = Extract<Rec, { t: 'reply' | 'reply-conf' }>;
 
 /** A record before the store gives it its sequence number. */
 export type Unsequenced<T> = T extends unknown ? Omit<T, 'seq'> : never;

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { replaceFile } from './durable.js';
-import type { SmsMessage } from './types.js';
+import type { InboundReply, SmsMessage } from './types.js';
 import type { RecentRow } from './recent.js';
+import type { ReplyIndexRow } from './reply-index.js';
 import type { UsageRow } from './usage.js';
 
 /** The compacted live state: what the journal up to `seq` amounts to. */
@@ -19,6 +20,10 @@ export interface SnapshotData {
   usage?: UsageRow[];
   /** SMS per account and number within the last hour, for the per-number cap and the rate (absent before they survived restarts). */
   recent?: RecentRow[];
+  /** Handsets' replies whose forwarding mail is not sent yet (absent before replies were forwarded). */
+  replies?: InboundReply[];
+  /** The SMS within the reply window that a handset can answer (reply-index.ts; absent with forwarding off). */
+  replyIndex?: ReplyIndexRow[];
 }
 
 export class SnapshotCorruptError extends Error {
@@ -89,7 +94,7 @@ export function readSnapshotSync(file: string): SnapshotData | null {
  */
 export function* snapshotJson(d: SnapshotData, per = 500, rawMessages: Iterable<string> = []): Generator<string> {
   // The small parts (version, seq, usage, …) as JSON.stringify writes them, then the two big lists in pieces.
-  const { messages, dedup, recent, ...small } = d;
+  const { messages, dedup, recent, replyIndex, ...small } = d;
   const head = JSON.stringify(small);
   yield `${head.slice(0, -1)}${head === '{}' ? '' : ','}"messages":[`;
   for (let i = 0; i < messages.length; i += per) {
@@ -109,6 +114,10 @@ export function* snapshotJson(d: SnapshotData, per = 500, rawMessages: Iterable<
   if (recent) {
     yield '],"recent":[';
     yield* inPieces(recent, per * 10);
+  }
+  if (replyIndex) {
+    yield '],"replyIndex":[';
+    yield* inPieces(replyIndex, per * 10);
   }
   yield ']}';
 }

@@ -182,6 +182,43 @@ export interface SmsMessage {
   confirmations: ConfirmationState[];
 }
 
+/**
+ * A handset's reply to one of our SMS, kept until the mail that forwards it
+ * to the SMS's sender is handed over (src/policy/reply-forward.ts). It
+ * carries what that mail needs of the answered SMS, copied when the reply
+ * came: by then the SMS may be in the archive.
+ */
+export interface InboundReply {
+  /** Our id of the reply: `<mail-id-like>.r`. */
+  id: string;
+  /** The SMS it answers. */
+  answers: string;
+  account: string;
+  /** The handset, E.164. */
+  from: string;
+  /** What it was sent to, as the connector gave it ('' when it did not say). */
+  to: string;
+  /** The reply exactly as received; left out when archived (the mail has it). */
+  text: string;
+  /** Its length in characters, kept in the archive instead of the text. */
+  chars: number;
+  receivedAt: string;
+  connector: string;
+  /** A STOP or START: the opt-out list changed (or not) as well, and the mail says so. */
+  keyword?: 'STOP' | 'START';
+  original: {
+    text: string;
+    sender: string;
+    to: string;
+    /** When it was handed to the carrier (ISO 8601). */
+    sentAt: string;
+    reference?: string;
+    mail: Pick<MailOrigin, 'messageId' | 'references' | 'subject' | 'from' | 'envelopeFrom'>;
+  };
+  /** The forwarding mail, as a confirmation is kept: until sent, never dropped. */
+  forward: Omit<ConfirmationState, 'stage'>;
+}
+
 /** Duplicate detection by content: the same text from the same sender to the same number within a window. */
 export interface ContentKey {
   key: string;
