@@ -9,6 +9,7 @@ let sender: ConfirmationSender | undefined;
 serveCalls<ThreadRequest, ThreadReply, { templatesDir: string; transport?: TransportSpec }>(async (req, { templatesDir, transport }) => {
   sender ??= new ConfirmationSender(templatesDir, transport);
   if (req.op === 'close') return sender.close();
+  if (req.op === 'reply') return sender.deliverReply(req.input);
   const { cancelReplyTo, ...input } = req.input;
   const full = { ...input, cancelAddress: cancelReplyTo ? () => cancelReplyTo : undefined };
   return req.op === 'compose' ? sender.compose(full) : sender.deliver(full);

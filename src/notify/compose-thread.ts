@@ -7,12 +7,13 @@
  */
 import type { Confirmation } from './compose.js';
 import type { TransportSpec } from './outbox.js';
+import type { ReplyMailInput } from './reply-mail.js';
 import type { Delivered, SendInput } from './sender.js';
 import { ThreadCalls } from './thread.js';
 
 /** What crosses to the thread: functions cannot, so the cancel address is made here. */
 export type ThreadInput = Omit<SendInput, 'cancelAddress'> & { cancelReplyTo?: string };
-export type ThreadRequest = { op: 'compose' | 'deliver'; input: ThreadInput } | { op: 'close' };
+export type ThreadRequest = { op: 'compose' | 'deliver'; input: ThreadInput } | { op: 'reply'; input: ReplyMailInput } | { op: 'close' };
 /** A Buffer arrives on the other side as a plain Uint8Array. */
 export type ComposeReply = Omit<Confirmation, 'raw'> & { raw: Uint8Array };
 export type ThreadReply = ComposeReply | Delivered | void;
@@ -36,6 +37,11 @@ export class ComposerThread {
   /** Composes the confirmation and hands it to the transport, on the thread; resolves once it is durably handed over. */
   async deliver(input: SendInput): Promise<Delivered> {
     return (await this.call('deliver', input)) as Delivered;
+  }
+
+  /** Composes the mail forwarding a handset's reply and hands it over, on the thread. */
+  async deliverReply(input: ReplyMailInput): Promise<Delivered> {
+    return (await this.calls.call({ op: 'reply', input })) as Delivered;
   }
 
   /** Lets the thread close its transport (a relay hears QUIT), then stops it; calls still held fail. */

@@ -73,7 +73,7 @@ export function withOriginalSubject(head: string, subject: string | undefined, w
  * encoded word would start a line of its own, "Bcc: …", in the body) become
  * a space, and direction overrides go (they turn the text around them).
  */
-function oneLine(subject: string | undefined): string | undefined {
+export function oneLine(subject: string | undefined): string | undefined {
   return subject?.replace(/[\u202a-\u202e\u2066-\u2069]/g, '').replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
 }
 

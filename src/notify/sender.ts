@@ -5,6 +5,7 @@
  */
 import { composeConfirmation, ConfirmationTemplates, type Confirmation, type ConfirmationInput } from './compose.js';
 import { openTransport, type ConfirmationTransport, type TransportSpec } from './outbox.js';
+import { composeReplyMail, type ReplyMailInput } from './reply-mail.js';
 
 export type SendInput = Omit<ConfirmationInput, 'templates' | 'templatesDir'>;
 
@@ -29,9 +30,17 @@ export class ConfirmationSender {
   }
 
   async deliver(input: SendInput): Promise<Delivered> {
+    return this.hand(await this.compose(input));
+  }
+
+  /** Composes the mail forwarding a handset's reply and hands it over like a confirmation. */
+  async deliverReply(input: ReplyMailInput): Promise<Delivered> {
+    return this.hand(composeReplyMail(input));
+  }
+
+  private async hand(conf: Confirmation): Promise<Delivered> {
     if (!this.spec) throw new Error('no transport to deliver confirmations with');
     this.transport ??= openTransport(this.spec);
-    const conf = await this.compose(input);
     const { where } = await this.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId });
     return { messageId: conf.messageId, to: conf.to, where };
   }

@@ -1,8 +1,9 @@
 import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
-import type { ConfirmationState, MessageStore, SmsMessage } from '../store/types.js';
+import type { ConfirmationState, InboundReply, MessageStore, SmsMessage } from '../store/types.js';
 import { ComposerThread } from './compose-thread.js';
 import type { TransportSpec } from './outbox.js';
+import type { ReplyMailInput } from './reply-mail.js';
 import { ConfirmationSender, type Delivered, type SendInput } from './sender.js';
 import type { Language } from './wording/index.js';
 
@@ -15,7 +16,7 @@ export interface NotifierOptions {
   templatesDir: string;
   timeZone: string;
   /** The language of an SMS's confirmations (its account's, looked up when each is sent); English when absent. */
-  languageOf?: (sms: SmsMessage) => Language;
+  languageOf?: (sms: Pick<SmsMessage, 'account'>) => Language;
   retrySeconds: readonly number[];
   /** Reply-To of acceptance confirmations that cancels the SMS; none when absent. */
   cancelAddress?: (smsId: string) => string;
@@ -25,10 +26,27 @@ export interface NotifierOptions {
   log: (evt: string, data: Record<string, unknown>) => void;
   tickMs?: number;
   /** Why a confirmation must not go to its recipient (recipient-guard.ts); it is then recorded as not sent, never retried. */
-  refusal?: (sms: SmsMessage) => string | undefined;
+  refusal?: (sms: { account: string; mail: Pick<SmsMessage['mail'], 'envelopeFrom'> }) => string | undefined;
   /** Compose and hand over on a worker thread (src/notify/compose-thread.ts) instead of the event loop; default true. */
   composeOnThread?: boolean;
+  /** Handsets' replies to forward by mail (src/policy/reply-forward.ts); none when absent. */
+  replies?: ReplyForwarding;
 }
+
+/** Where the replies to forward are kept (the store), and the Reply-To domain of their mails. */
+export interface ReplyForwarding {
+  queue: {
+    repliesDue(now: Date, limit: number): InboundReply[];
+    replySent(id: string, where: string, at: Date): Promise<void>;
+    replyFailed(id: string, error: string, notBefore: Date): Promise<void>;
+  };
+  smsDomain: string;
+  /** Why a reply's mail must not go to the SMS's sender (recipient-guard.ts replyRefusal); recorded as not sent, never retried. */
+  refusal?: (owner: { account: string; mail: Pick<SmsMessage['mail'], 'envelopeFrom'> }) => string | undefined;
+}
+
+/** Replies are few: a handful under way at once is plenty, and leaves the confirmations their concurrency. */
+const REPLY_CONCURRENCY = 4;
 
 /**
  * Each confirmation waits for composing, its durable write (or the relay) and
@@ -47,7 +65,8 @@ const CONCURRENCY = 64;
 export class Notifier {
   private readonly loop: WorkLoop<[SmsMessage, ConfirmationState]>;
   private readonly now: () => Date;
-  private readonly sender: { deliver(input: SendInput): Promise<Delivered>; close(): Promise<void> };
+  private readonly sender: { deliver(input: SendInput): Promise<Delivered>; deliverReply(input: ReplyMailInput): Promise<Delivered>; close(): Promise<void> };
+  private readonly replyLoop?: WorkLoop<InboundReply>;
 
   constructor(private readonly o: NotifierOptions) {
     this.now = o.now ?? (() => new Date());
@@ -60,17 +79,60 @@ export class Notifier {
       run: ([m, c]) => this.send(m, c),
       onError: ([m, c], e) => o.log('confirmation-error', { msgId: m.id, stage: c.stage, error: e.message }),
     });
+    const replies = o.replies;
+    if (replies) {
+      this.replyLoop = new WorkLoop({
+        concurrency: REPLY_CONCURRENCY,
+        tickMs: o.tickMs ?? 500,
+        next: (limit) => replies.queue.repliesDue(this.now(), limit + this.replyLoop!.inFlight),
+        key: (r) => r.id,
+        run: (r) => this.forward(r, replies),
+        onError: (r, e) => o.log('sms-reply-mail-error', { replyId: r.id, msgId: r.answers, error: e.message }),
+      });
+    }
   }
 
   start(): void {
-    this.o.store.onChange(() => this.loop.wake());
+    this.o.store.onChange(() => {
+      this.loop.wake();
+      this.replyLoop?.wake();
+    });
     this.loop.start();
+    this.replyLoop?.start();
   }
 
   /** Stops starting new sends and waits for the running ones (up to timeoutMs). */
   async stop(timeoutMs = 5000): Promise<void> {
-    await this.loop.stop(timeoutMs);
+    await Promise.all([this.loop.stop(timeoutMs), this.replyLoop?.stop(timeoutMs)]);
     await this.sender.close();
+  }
+
+  /**
+   * A reply's mail goes to the sender of the SMS it answers under the rules
+   * of confirmations (the account's own addresses only), recorded as sent
+   * only once the transport took it, retried on the same schedule.
+   */
+  private async forward(r: InboundReply, f: ReplyForwarding): Promise<void> {
+    const base = { replyId: r.id, msgId: r.answers, account: r.account };
+    const owner = { account: r.account, mail: r.original.mail };
+    const refused = f.refusal?.(owner);
+    if (refused) {
+      await f.queue.replySent(r.id, `not sent: ${refused}`, this.now());
+      this.o.log('sms-reply-not-forwarded', { ...base, to: r.original.mail.envelopeFrom, reason: refused });
+      return;
+    }
+    try {
+      const { to, where } = await this.sender.deliverReply({
+        reply: r, from: this.o.from, reportingMta: this.o.reportingMta, smsDomain: f.smsDomain, now: this.now(), timeZone: this.o.timeZone,
+        language: this.o.languageOf?.(owner),
+      });
+      await f.queue.replySent(r.id, where, this.now());
+      this.o.log('sms-reply-forwarded', { ...base, to, where });
+    } catch (e) {
+      const wait = retryDelaySeconds(r.forward.attempts + 1, this.o.retrySeconds);
+      this.o.log('sms-reply-mail-retry', { ...base, attempts: r.forward.attempts + 1, wait, error: (e as Error).message });
+      await f.queue.replyFailed(r.id, (e as Error).message, new Date(this.now().getTime() + wait * 1000));
+    }
   }
 
   private async send(m: SmsMessage, c: ConfirmationState): Promise<void> {

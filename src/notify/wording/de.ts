@@ -147,4 +147,18 @@ export const de: WordingTable = {
     wouldGoAt: (t) => `würde am ${t} gesendet`,
     validUntil: (t) => `gültig bis ${t}`,
   },
+  reply: {
+    subject: (number, start) => `SMS-Antwort von ${number}: „${start}“`,
+    intro: (number, at) => `${number} hat am ${at} auf Ihre SMS geantwortet:`,
+    from: 'Von',
+    received: 'Empfangen',
+    sentTo: 'Gesendet an',
+    answers: (at, to) => `Die Antwort bezieht sich auf Ihre SMS vom ${at} an ${to}:`,
+    yourReference: 'Ihre Referenz',
+    ourReference: 'Unsere Referenz',
+    yourMail: 'Ihre E-Mail',
+    stop: (number, sender) => `Die Antwort ist ein STOP: ${number} erhält keine SMS mehr von ${sender}.`,
+    start: (number, sender) => `Die Antwort ist ein START: ${number} erhält wieder SMS von ${sender}.`,
+    howToAnswer: (number, sender) => `Antworten Sie auf diese E-Mail, um per SMS zu antworten: Ihr Text über der zitierten E-Mail geht an ${number}, von ${sender}.`,
+  },
 };

@@ -123,4 +123,18 @@ export const en: WordingTable = {
     wouldGoAt: (t) => `would go at ${t}`,
     validUntil: (t) => `valid until ${t}`,
   },
+  reply: {
+    subject: (number, start) => `SMS reply from ${number}: "${start}"`,
+    intro: (number, at) => `${number} replied to your SMS at ${at}:`,
+    from: 'From',
+    received: 'Received',
+    sentTo: 'Sent to',
+    answers: (at, to) => `It answers your SMS of ${at} to ${to}:`,
+    yourReference: 'Your reference',
+    ourReference: 'Our reference',
+    yourMail: 'Your mail',
+    stop: (number, sender) => `The reply is a STOP: ${number} gets no more SMS from ${sender}.`,
+    start: (number, sender) => `The reply is a START: ${number} gets SMS from ${sender} again.`,
+    howToAnswer: (number, sender) => `Reply to this mail to answer by SMS: your text above the quoted mail goes to ${number}, from ${sender}.`,
+  },
 };

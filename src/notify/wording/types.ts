@@ -74,6 +74,7 @@ export interface WordingTable {
   labels: Labels;
   preview: PreviewWording;
   uncertain: UncertainWording;
+  reply: ReplyWording;
 }
 
 /**
@@ -91,6 +92,27 @@ export interface UncertainWording {
   /** Added to its headline: the carrier took it after all (at its answer's time), or did not. */
   taken(at: string): string;
   refused(at: string): string;
+}
+
+/** The mail that forwards a handset's reply to the SMS's sender (src/notify/reply-mail.ts). */
+export interface ReplyWording {
+  /** Subject: the number, then the reply's start (already cut short). */
+  subject(number: string, start: string): string;
+  /** The line above the customer's words: who wrote, when (formatted). */
+  intro(number: string, at: string): string;
+  /** Labels of the facts below the reply, without colons. */
+  from: string;
+  received: string;
+  sentTo: string;
+  /** "It answers your SMS of <time> to <number>:" */
+  answers(at: string, to: string): string;
+  yourReference: string;
+  ourReference: string;
+  yourMail: string;
+  stop(number: string, sender: string): string;
+  start(number: string, sender: string): string;
+  /** How to answer by SMS: reply to this mail. */
+  howToAnswer(number: string, sender: string): string;
 }
 
 /** The answer to a preview (src/notify/preview.ts). */
