@@ -22,12 +22,15 @@ import { startCallbacks } from './notify/callbacks/start.js';
 import { openTransport, type TransportSpec } from './notify/outbox.js';
 import { confirmationsFor } from './notify/policy.js';
 import { composePreview } from './notify/preview.js';
-import { confirmationRefusal } from './notify/recipient-guard.js';
+import { confirmationRefusal, replyRefusal } from './notify/recipient-guard.js';
 import { loadReplyKey, ReplyAddresses } from './notify/reply-address.js';
 import { Notifier } from './notify/worker.js';
 import { packageRoot } from './paths.js';
 import { InboundReplies } from './policy/inbound.js';
 import { KeywordAnswers } from './policy/keyword-answer.js';
+import { ReplyForwarder } from './policy/reply-forward.js';
+import { findMessage } from './api/history/search.js';
+import { historyLagDays } from './api/context.js';
 import { countsRecentSends } from './policy/limits.js';
 import type { OptOutList } from './policy/optout.js';
 import { optOutError, type OptOutCheck } from './policy/optout-scope.js';
@@ -99,7 +102,12 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   await mkdir(dir, { recursive: true });
   const lock = await StoreLock.acquire(dir);
   const recentSends = countsRecentSends(config.limits, config.accounts.map((a) => a.limits));
-  store = new JournalStore({ dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log, recentSends });
+  // The reply index is kept only where some account forwards replies: it costs memory per SMS handed over in the window.
+  const forwards = config.inbound.forward.enabled || config.accounts.some((a) => a.forwardReplies);
+  store = new JournalStore({
+    dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log, recentSends,
+    replyWindowHours: forwards ? config.inbound.forward.windowHours : 0,
+  });
   await store.open().catch(async (e: Error) => {
     await lock.release();
     throw e;
@@ -115,8 +123,10 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   // Replies from handsets: a STOP reaches the opt-out list, and its answer the store, before the connector acknowledges it
   // (src/policy/inbound.ts); listening before the connectors start, so none that arrives at once is missed.
   const answers = answersOf(config, store, log, now, random);
+  const forwarder = forwards ? replyForwarder(config, store, accounts, log, now, random) : undefined;
   const handsets = new InboundReplies({
     optout, keywords: config.inbound.keywords, defaultCountry: config.smtp.defaultCountry, now, log, ...(answers ? { answer: (a) => answers.send(a) } : {}),
+    ...(forwarder ? { forward: (m, keyword) => forwarder.forward(m, keyword) } : {}),
   });
   for (const c of pool.connectors) {
     c.onInbound?.(async (m) => {
@@ -168,6 +178,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     retrySeconds: config.notify.retrySeconds, cancelAddress: (id) => replies.cancelAddress(id), now, log,
     refusal: (sms) => confirmationRefusal(sms, accounts.get(sms.account)),
     languageOf: (sms) => accounts.get(sms.account)?.language ?? config.notify.language,
+    ...(forwarder ? { replies: { queue: store, smsDomain: config.smtp.domains[0], refusal: (o) => replyRefusal(o, accounts.get(o.account)) } } : {}),
   });
   notifier.start();
   const callbacks = startCallbacks(config, { store, now, log });
@@ -258,6 +269,17 @@ function answersOf(config: Config, store: JournalStore, log: LogFn, now: () => D
       stopText: a.stopText, startText: a.startText, account: a.account || config.accounts[0].name, sender: a.sender,
       transliterate: config.text.transliterate, defaultCountry: config.smtp.defaultCountry,
     },
+  });
+}
+
+/** Forwards handsets' replies to the senders of the SMS they answer (inbound.forward). */
+function replyForwarder(config: Config, store: JournalStore, accounts: Accounts, log: LogFn, now: () => Date, random: (n: number) => Buffer): ReplyForwarder {
+  return new ReplyForwarder({
+    store, defaultCountry: config.smtp.defaultCountry, now, log,
+    // The SMS may have finished and left for the archive long before the reply: looked up there by the days its id points to.
+    findSms: (id) => findMessage(store, id, historyLagDays(config)),
+    enabledFor: (account) => accounts.get(account)?.forwardReplies ?? config.inbound.forward.enabled,
+    newId: () => `${newMailId(now(), random)}.r`,
   });
 }
 

@@ -72,6 +72,7 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     ...(c.statusCallback ? { statusCallback: c.statusCallback } : {}),
     ...(c.statusCallbackLevel ? { statusCallbackLevel: c.statusCallbackLevel } : {}),
     ...(c.statusCallbacks ? { statusCallbackAllow: Object.freeze([...(c.statusCallbacks.allow ?? [])]) } : {}),
+    forwardReplies: c.forwardReplies ?? inherit.forwardReplies ?? false,
   });
 }
 
@@ -82,6 +83,7 @@ export function accountInheritance(config: Config): AccountInheritance {
     timeZone: o.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, language: config.notify.language, maxSegments: config.text.maxSegments,
     senderId: o.senderId, numericSender: o.numericSender, allowedSenderIds: o.allowedSenderIds, validityHours: o.validityHours,
     duplicateDetection: o.duplicateDetection, duplicateWindowMinutes: o.duplicateWindowMinutes, quietHours: o.quietHours,
+    forwardReplies: config.inbound.forward.enabled,
   };
 }
 

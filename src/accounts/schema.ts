@@ -86,6 +86,7 @@ export const accountSchema = {
       type: 'array', items: { type: 'string', format: 'regex' }, default: [],
       description: 'More signature patterns (like text.signaturePatterns, which still apply) for this account\'s mail, e.g. ["^Mit freundlichen Grüßen"].',
     },
+    forwardReplies: { type: 'boolean', description: 'Mail handsets\' replies to this account\'s SMS to the sender of the SMS they answer (see inbound.forward); inherits inbound.forward.enabled.' },
     quietHours: quietHoursSchema('Quiet hours of this account in the recipient\'s local time: SMS are held until they end. {} switches them off; inherits options.quietHours.', false),
     limits: accountLimitsSchema,
     ...accountCallbackProperties,

@@ -22,6 +22,7 @@ export interface AccountConfig {
   duplicateWindowMinutes?: number;
   signaturePatterns?: string[];
   quietHours?: QuietHours;
+  forwardReplies?: boolean;
   /** Overrides of the gateway-wide `limits` (src/policy/schema.ts). */
   limits?: AccountLimitsConfig;
   /** Default status callback URL (src/notify/callbacks/). */
@@ -62,6 +63,8 @@ export interface Account {
   readonly statusCallbackLevel?: NotifyLevel;
   /** URL prefixes status callbacks may go to (the signing secret stays in the config, out of every view); none when absent. */
   readonly statusCallbackAllow?: readonly string[];
+  /** Whether handsets' replies to its SMS are mailed to their senders (inbound.forward); always set by the registry. */
+  readonly forwardReplies?: boolean;
 }
 
 /** The gateway-wide values an account inherits when it does not set its own ('' and 0 stand for "none"). */
@@ -79,4 +82,6 @@ export interface AccountInheritance {
   duplicateDetection?: boolean;
   duplicateWindowMinutes?: number;
   quietHours?: QuietHours;
+  /** Off when absent. */
+  forwardReplies?: boolean;
 }

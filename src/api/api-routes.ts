@@ -7,6 +7,7 @@ import type { SmsMessage } from '../store/types.js';
 import type { Principal } from './auth.js';
 import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { decodeCursor, exportMessages, findMessage, searchMessages } from './history/search.js';
+import { repliesTo } from './history/replies.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
@@ -145,7 +146,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const messages = out.replayOf ? await originals(ctx, out.replayOf) : out.stored;
     if (out.replayOf) reply.header('idempotent-replayed', 'true');
     if (messages.length === 1) reply.header('location', `/api/v1/messages/${messages[0].id}`);
-    return reply.status(messages.length ? 201 : 200).send({ mailId: out.mailId, messages: messages.map(messageView), duplicates: out.duplicates });
+    return reply.status(messages.length ? 201 : 200).send({ mailId: out.mailId, messages: messages.map((m) => messageView(m)), duplicates: out.duplicates });
   });
 
   app.post<{ Body: SubmitBody }>('/messages/preview', {
@@ -193,7 +194,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       return reply.send(Readable.from(csvStream(exportMessages(deps.store, q, ctx.lagDays))));
     }
     const page = await searchMessages(deps.store, q, { limit: req.query.limit, after: req.query.cursor }, ctx.lagDays);
-    return { items: page.items.map(messageView), next: page.next ?? null };
+    return { items: page.items.map((m) => messageView(m)), next: page.next ?? null };
   });
 
   app.get<{ Params: { id: string } }>('/messages/:id', {
@@ -203,7 +204,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
     // Another account's message is "not found": its existence is not ours to tell.
     if (!m || !maySee(principal, m)) throw new Problem(404, 'NotFound', `no message ${req.params.id}`);
-    return messageView(m);
+    return messageView(m, await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours));
   });
 
   app.post<{ Params: { id: string } }>('/messages/:id/cancel', {

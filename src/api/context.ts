@@ -1,6 +1,7 @@
 import type { Accounts } from '../accounts/registry.js';
 import type { User } from '../accounts/users.js';
 import type { Config } from '../config/types.js';
+import type { RepliesSource } from './history/replies.js';
 import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
@@ -18,7 +19,7 @@ export type CancelFn = (id: string, by: CancelBy) => Promise<CancelResult>;
 /** What the portal and the API are built from (src/bridge.ts wires it). */
 export interface ApiDeps extends SubmitDeps {
   config: Config;
-  store: MessageStore & HistorySource & { counts(): Record<string, number> };
+  store: MessageStore & HistorySource & RepliesSource & { counts(): Record<string, number> };
   accounts: Accounts;
   /** Users.verify remembers a success for smtp.auth.cacheSeconds (scrypt costs tens of ms), keyed by the stored hash. */
   users: { verify(name: string, password: string): Promise<User | undefined>; get(name: string): User | undefined };
@@ -46,9 +47,14 @@ export interface ApiContext {
   operator: Principal;
 }
 
+/** How many days after its acceptance a message may be filed in the archive (send time ahead, retries, waiting for the receipt). */
+export function historyLagDays(config: Config): number {
+  return Math.ceil(config.options.maxAheadDays + (config.dispatch.maxAgeHours + config.dispatch.receiptTimeoutHours) / 24) + 2;
+}
+
 export function buildContext(deps: ApiDeps, statsCacheFile: string, sessionsFile?: string): ApiContext {
   const { config, now } = deps;
-  const lagDays = Math.ceil(config.options.maxAheadDays + (config.dispatch.maxAgeHours + config.dispatch.receiptTimeoutHours) / 24) + 2;
+  const lagDays = historyLagDays(config);
   const a = config.smtp.auth;
   return {
     deps, lagDays,

@@ -45,6 +45,10 @@ export class Metrics {
       name: 'mail2sms_accept_duration_seconds', help: 'From the end of DATA (or an API request) to the SMS being durably stored, per mail',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers,
     });
+    const replies = new Counter({
+      name: 'mail2sms_sms_replies_total', help: 'Replies from handsets, by outcome: forwarded (stored for the mail to the sender of the SMS it answers), duplicate (the same one delivered again), unmatched (answers no SMS of ours that can be replied to); a STOP or START counts when it took effect',
+      labelNames: ['outcome'], registers,
+    });
     const stalls = new Counter({ name: 'mail2sms_event_loop_stalls_total', help: 'Times the event loop ran nothing for log.eventLoopStallMs or longer (log event event-loop-stalled)', registers });
     const stallSeconds = new Histogram({
       name: 'mail2sms_event_loop_stall_seconds', help: 'How long each such stall lasted (at least; at most 0.1 s more)',
@@ -107,6 +111,9 @@ export class Metrics {
       'callback-failed': () => callbacks.inc({ outcome: 'failed' }),
       'callback-retry': () => callbacks.inc({ outcome: 'retry' }),
       'store-spool-read-failed': () => spoolReadFailures.inc(),
+      'sms-reply-received': () => replies.inc({ outcome: 'forwarded' }),
+      'sms-reply-duplicate': () => replies.inc({ outcome: 'duplicate' }),
+      'sms-reply-unmatched': () => replies.inc({ outcome: 'unmatched' }),
       'event-loop-stalled': (d) => {
         stalls.inc();
         const ms = num(d.ms);

@@ -9,6 +9,7 @@ import { cancelAs, statsFor } from './api-routes.js';
 import { rateChart, volumeChart } from './charts.js';
 import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
+import { repliesTo } from './history/replies.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
 import { accountForm, formChanges, formProblems, messageDetail, messageRow } from './portal-views.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
@@ -152,7 +153,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     if (!m || !maySee(p, m)) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no message ${req.params.id}.` }), 404);
     const cancellable = m.status === 'accepted';
     return render(reply, 'message', page(req, p, {
-      m: messageDetail(m, ctx.timeZone), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
+      m: messageDetail(m, ctx.timeZone, await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours)), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
     }));
   });
 

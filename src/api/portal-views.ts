@@ -3,6 +3,7 @@ import type { Account } from '../accounts/types.js';
 import { formatTime } from '../notify/times.js';
 import { connectorMessageIdOf, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
+import { replyReason, type ReplySummary } from './history/replies.js';
 
 /** One step of a message's timeline as the portal shows it. */
 export interface Step {
@@ -61,13 +62,17 @@ function senderOf(m: SmsMessage): string {
   return m.mail.apiUser ? `API: ${m.mail.apiUser}` : m.mail.envelopeFrom || m.mail.from || '';
 }
 
-export function messageDetail(m: SmsMessage, timeZone: string) {
+export function messageDetail(m: SmsMessage, timeZone: string, replies: readonly ReplySummary[] = []) {
+  const answered = replies.map((r): Step => ({
+    status: 'reply', iso: r.at, at: formatTime(r.at, timeZone), label: r.keyword ? `${r.keyword} received from ${r.from}` : `Reply received from ${r.from}`,
+    detail: replyReason(r, m.mail.envelopeFrom),
+  }));
   return {
     ...messageRow(m, timeZone),
     text: m.text, encoding: m.encoding, senderId: m.sender ?? '', sendAt: m.sendAt ? formatTime(m.sendAt, timeZone) : '',
     connectorMessageId: connectorMessageIdOf(m) ?? '',
     subject: m.mail.subject ?? '', from: m.mail.from ?? m.mail.envelopeFrom, apiUser: m.mail.apiUser ?? '',
-    steps: timelineSteps(m, timeZone),
+    steps: [...timelineSteps(m, timeZone), ...answered].sort((a, b) => (a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0)),
     confirmations: m.confirmations.map((c) => ({ stage: c.channel ? `${c.stage} (status callback)` : c.stage, sentAt: c.sentAt ? formatTime(c.sentAt, timeZone) : '', error: c.lastError ?? '' })),
   };
 }

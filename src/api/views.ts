@@ -1,5 +1,6 @@
 import { connectorMessageIdOf, FINAL_STATUSES, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { acceptedAt } from './history/query.js';
+import { replyReason, type ReplySummary } from './history/replies.js';
 
 /** The latest event of a status (a retried SMS passes a stage more than once); part records are not stages (StatusEvent.part). */
 export function lastEvent(m: SmsMessage, status: SmsStatus): StatusEvent | undefined {
@@ -14,7 +15,7 @@ export function milestones(m: SmsMessage): { acceptedAt: string; submittedAt?: s
 }
 
 /** A message as the API shows it (JSON): everything a sender or operator needs, nothing internal. */
-export function messageView(m: SmsMessage) {
+export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []) {
   const t = milestones(m);
   return {
     id: m.id,
@@ -45,9 +46,14 @@ export function messageView(m: SmsMessage) {
       apiUser: m.mail.apiUser ?? null,
       remoteAddress: m.mail.remoteAddress ?? null,
     },
-    timeline: m.history.map((e) => ({
-      status: e.status, at: e.at, reason: e.reason ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
-    })),
+    timeline: [
+      ...m.history.map((e) => ({
+        status: e.status as SmsStatus | 'reply', at: e.at, reason: e.reason ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
+      })),
+      // A handset's reply to it, in time order among its statuses (its text is not shown: the sender got it by mail).
+      ...replies.map((r) => ({ status: 'reply' as const, at: r.at, reason: replyReason(r, m.mail.envelopeFrom), connector: null, connectorMessageId: null })),
+    ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
+    replies: replies.map((r) => ({ ...r })),
     confirmations: m.confirmations.map((c) => ({
       stage: c.stage, sentAt: c.sentAt ?? null, attempts: c.attempts, lastError: c.lastError ?? null,
       // A status callback says so, and where it went or why not ("not sent: HTTP 404"); a mailed confirmation stays as it was.

@@ -47,7 +47,7 @@ export const configSchema = {
     },
     limits: limitsSchema,
     optout: optoutSchema,
-    inbound: obj('SMS from handsets that connectors receive (SMPP deliver_sm that is not a receipt): replies to the SMS sent.', {
+    inbound: obj('SMS from handsets that connectors receive (SMPP deliver_sm that is not a receipt, Kannel\'s sms-service, an http connector\'s webhook.mo): replies to the SMS sent.', {
       keywords: bool(true, 'Act on keyword replies: STOP (also STOPP, UNSUBSCRIBE, CANCEL, END, QUIT, ABMELDEN, ARRET) puts the sender\'s number on the opt-out list for the number or short code it was sent to, STOP ALL (STOPALL) for every sender; START (UNSTOP) takes off what its STOPs put there for that sender, START ALL all of it. Other replies are only logged.'),
       answer: obj('An SMS back to the handset whose STOP or START changed the opt-out list, confirming it, as US carriers (CTIA) and many aggregators require. It comes from the number or short code the reply was sent to, is stored and sent like any SMS, and is the only SMS that passes the opt-out list; one per change of the list, however often the reply is delivered.', {
         enabled: bool(false, 'Send the answers (with inbound.keywords on). Off by default: each costs an SMS, and many aggregators and carriers answer STOP themselves, which would make two.'),
@@ -55,6 +55,10 @@ export const configSchema = {
         startText: str('You will receive messages from this number again. Reply STOP to end them.', 'The answer to a START that took the number off the list.', { minLength: 1 }),
         account: str('', 'Account the answers are stored under: it pays for them (they count towards its quota, though neither a full quota nor its rate limits hold one back; its fraud brake does), its history and statistics show them, and routes can pick them by match.accounts. Empty: the first of accounts.'),
         sender: str('', 'Sender of an answer when the reply did not say what it was sent to (or not as a usable sender ID); empty: the connector\'s default.'),
+      }),
+      forward: obj('Replies from handsets mailed to the clerk who sent the SMS they answer, threaded to the clerk\'s mail, with Reply-To the handset\'s SMS address (see Replies from handsets).', {
+        enabled: bool(true, 'Forward replies (also a STOP or START that took effect), for accounts that do not set accounts[].forwardReplies. Only an account\'s own addresses get them, as with confirmations.'),
+        windowHours: int(72, 'How long after an SMS was handed to the carrier a reply from its number to its numeric sender is taken as an answer to it (the most recent such SMS wins). 72 h spans a weekend: a reminder sent on Friday and answered on Monday still reaches its clerk.', 1, 720),
       }),
     }),
     text: obj('How the SMS text is taken from the mail.', {

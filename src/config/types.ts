@@ -42,6 +42,7 @@ export interface Config {
   inbound: {
     keywords: boolean;
     answer: { enabled: boolean; stopText: string; startText: string; account: string; sender: string };
+    forward: { enabled: boolean; windowHours: number };
   };
   text: {
     source: 'body' | 'subject' | 'subject+body';

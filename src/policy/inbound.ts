@@ -5,8 +5,11 @@
  * a START takes off what the handset's own STOPs put there for that sender
  * (an operator's entry stays: that was somebody's decision, not the
  * owner's) and lets that sender through its STOP ALL, a START ALL ends
- * every entry of its own. Everything else is logged
- * and left: the bridge sends SMS, it has no mailbox for replies.
+ * every entry of its own. Any other reply goes to the clerk who sent the
+ * SMS it answers, by mail (reply-forward.ts), and so do a STOP and a START
+ * that took effect for that SMS's sender: they matter to the clerk (the
+ * customer will not get the next reminder from there). A reply that
+ * answers nothing is logged (its length only) and left.
  *
  * With inbound.answer on, a STOP or START that changed the list is answered
  * with an SMS (keyword-answer.ts).
@@ -21,6 +24,7 @@
 import type { InboundSms } from '../connectors/types.js';
 import { canonicalSender, sameSender } from '../sms/sender-id.js';
 import type { AnswerRequest } from './keyword-answer.js';
+import type { ForwardOutcome, HandsetReply } from './reply-forward.js';
 import { normalizeNumber, type OptOutEntry, type OptOutList } from './optout.js';
 import { excepts, scopeOf } from './optout-scope.js';
 import { keywordOf } from './stop-words.js';
@@ -35,9 +39,11 @@ export interface InboundDeps {
   log: (evt: string, data: Record<string, unknown>) => void;
   /** Stores the SMS answering a STOP or START (inbound.answer), resolving once it is durable; absent when answers are off. */
   answer?: (a: AnswerRequest) => Promise<unknown>;
+  /** Stores a reply for its mail to the SMS's sender (inbound.forward), resolving once it is durable; absent when replies are not forwarded. */
+  forward?: (m: HandsetReply, keyword?: 'STOP' | 'START') => Promise<ForwardOutcome>;
 }
 
-export type InboundOutcome = 'opted-out' | 'already-out' | 'opted-in' | 'kept-out' | 'not-out' | 'ignored';
+export type InboundOutcome = 'opted-out' | 'already-out' | 'opted-in' | 'kept-out' | 'not-out' | 'forwarded' | 'ignored';
 
 /** One keyword reply being handled: the handset (E.164), its reply, and the sender its entry is about (undefined: every sender). */
 interface Ask {
@@ -58,14 +64,19 @@ export async function handleInbound(reply: InboundSms & { connector: string }, d
   const base = { number: m.from, to: m.to, connector: m.connector };
   const said = deps.keywords ? keywordOf(m.text) : undefined;
   if (!said) {
+    const forwarded = deps.forward ? await deps.forward(m) : undefined;
     // The text may be personal: only its length is logged.
-    deps.log('sms-inbound', { ...base, chars: [...m.text].length, action: 'none' });
-    return 'ignored';
+    deps.log('sms-inbound', { ...base, chars: [...m.text].length, action: forwarded === 'forwarded' ? 'forwarded to the sender' : forwarded === 'duplicate' ? 'forwarded before' : 'none' });
+    return forwarded === 'forwarded' || forwarded === 'duplicate' ? 'forwarded' : 'ignored';
   }
   // A destination we cannot read as a sender (none given, garbage) makes a STOP one for every sender: the owner's wish wins.
   const scope = said.all ? undefined : canonicalSender(m.to, deps.defaultCountry);
   const ask: Ask = { reply: m, base, scope, all: said.all, deps };
-  return said.keyword === 'opt-out' ? optOut(ask) : optIn(ask);
+  const outcome = await (said.keyword === 'opt-out' ? optOut(ask) : optIn(ask));
+  // Told to the clerk only where it holds for the SMS's sender: not a START while an operator's or the configuration's entry may still keep it out.
+  if (outcome === 'opted-out' || outcome === 'already-out') await deps.forward?.(m, 'STOP');
+  if (outcome === 'opted-in' && deps.optout.entries(m.from).every((e) => e.source === 'sms')) await deps.forward?.(m, 'START');
+  return outcome;
 }
 
 async function optOut(a: Ask): Promise<InboundOutcome> {

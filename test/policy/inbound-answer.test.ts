@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
+import type { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { InboundReplies } from '../../src/policy/inbound.js';
 import { KeywordAnswers } from '../../src/policy/keyword-answer.js';
 import { OptOutList } from '../../src/policy/optout.js';
@@ -12,6 +12,7 @@ import { JournalStore } from '../../src/store/journal-store.js';
 import { CREDENTIALS, withSmpp } from '../connectors/smpp/harness.js';
 import { bearer, call } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { withSmscBridge } from '../helpers/replies.js';
 import { chat, dataLines } from '../helpers/smtp.js';
 
 /**
@@ -27,23 +28,10 @@ const HANDSET = '+4915112345678';
 const STOP_TEXT = 'You will receive no more messages from this number. Reply START to receive them again.';
 const START_TEXT = 'You will receive messages from this number again. Reply STOP to end them.';
 const mail = (to: string, headers = '') => ['EHLO client.test', 'MAIL FROM:<erp@acme.test>', `RCPT TO:<${to}@sms.localhost>`, 'DATA', ...dataLines(`From: erp@acme.test\r\nSubject: Mahnung\r\n${headers}\r\nBitte zahlen.`)];
-const smpp = (port: number) => [{ name: 'smsc', type: 'smpp' as const, smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.2] } }];
 const toHandset = (sim: SmscSimulator) => sim.received.filter((r) => r.destination.addr === HANDSET.slice(1));
 const answersIn = (b: TestBridge) => b.events.filter((e) => e.evt === 'sms-accepted' && e.via === 'answer');
 
-async function withSmsc<T>(config: Parameters<typeof startTestBridge>[0], fn: (sim: SmscSimulator, b: TestBridge) => Promise<T>, extras: Parameters<typeof startTestBridge>[2] = {}): Promise<T> {
-  const sim = new SmscSimulator({ ...LOGIN });
-  const { port } = await sim.start();
-  const b = await startTestBridge({ connectors: smpp(port), ...config }, undefined, extras);
-  try {
-    await waitFor('the bridge to bind', () => sim.connections > 0);
-    return await fn(sim, b);
-  } finally {
-    await b.stop();
-    await sim.stop();
-    await rm(b.dir, { recursive: true, force: true });
-  }
-}
+const withSmsc = withSmscBridge;
 
 A('STOP :: opted out, then exactly one answer from the short code it was sent to, delivered with a receipt; the same STOP again sends none; mail to the number without a sender ID gets 550 all along', () =>
   withSmsc({ inbound: { answer: { enabled: true } } }, async (sim, b) => {

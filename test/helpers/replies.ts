@@ -1,0 +1,54 @@
+import { rm } from 'node:fs/promises';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
+import type { Config } from '../../src/config/types.js';
+import { outboxFiles, startTestBridge, waitFor, type DeepPartial, type TestBridge, type TestBridgeExtras } from './bridge.js';
+import { mailer } from './smtp.js';
+
+export const LOGIN = { systemId: 'bridge', password: 'pw1' };
+export const HANDSET = '+4915112345678';
+/** The account's number: the SMS go from it, the handset answers to it. */
+export const OUR_NUMBER = '+4930901820';
+const CLERK = 'clerk@acme.test';
+
+const smppConnector = (port: number) => [{ name: 'smsc', type: 'smpp' as const, smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.2] } }];
+export const accounts = (extra: Record<string, unknown> = {}) => [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], numericSender: OUR_NUMBER, senderId: OUR_NUMBER, ...extra }];
+
+/** A bridge bound to an SMSC simulator, with an account whose SMS go from a number, for the tests of handsets' replies. */
+export function withSmsc<T>(config: DeepPartial<Config>, fn: (sim: SmscSimulator, b: TestBridge) => Promise<T>, extras: TestBridgeExtras & { dir?: string } = {}): Promise<T> {
+  return withSmscBridge({ accounts: accounts(), ...config }, fn, extras);
+}
+
+/** A bridge (its own temp store unless `extras.dir`) bound to an SMSC simulator on 127.0.0.1, both stopped afterwards. */
+export async function withSmscBridge<T>(config: DeepPartial<Config>, fn: (sim: SmscSimulator, b: TestBridge) => Promise<T>, extras: TestBridgeExtras & { dir?: string } = {}): Promise<T> {
+  const sim = new SmscSimulator({ ...LOGIN });
+  const { port } = await sim.start();
+  const b = await startTestBridge({ connectors: smppConnector(port), ...config }, extras.dir, extras);
+  try {
+    await waitFor('the bridge to bind', () => sim.connections > 0);
+    return await fn(sim, b);
+  } finally {
+    await b.stop();
+    await sim.stop();
+    if (!extras.dir) await rm(b.dir, { recursive: true, force: true });
+  }
+}
+
+/** The clerk's reminder, sent as a mail client sends it; resolves with its SMS id once the SMSC has it and the bridge recorded the handover. */
+export async function remind(b: TestBridge, sim: SmscSimulator, o: { to?: string; text?: string; headers?: Record<string, string>; messageId?: string; from?: string } = {}): Promise<string> {
+  const to = o.to ?? HANDSET;
+  const text = o.text ?? 'Bitte begleichen Sie die Rechnung INV-4711 bis Freitag.';
+  const info = await mailer(b.port).sendMail({
+    from: o.from ?? CLERK, to: `${to}@sms.localhost`, subject: 'Zahlungserinnerung', text, headers: o.headers, messageId: o.messageId ?? `<reminder-${Date.now()}-${Math.random()}@acme.test>`,
+  });
+  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  await waitFor('the reminder at the SMSC', () => sim.received.some((r) => r.destination.addr === to.slice(1) && r.text === text));
+  await waitFor('the handover recorded', () => ['submitted', 'delivered'].includes(b.store.get(id)?.status ?? ''));
+  return id;
+}
+
+export async function forwardedMail(b: TestBridge, replyId: string): Promise<ParsedMail> {
+  const file = await waitFor('the forwarded reply in the outbox', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${replyId}.reply@`)));
+  return simpleParser(file[1]);
+}
+
