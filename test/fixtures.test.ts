@@ -46,6 +46,10 @@ const CASES: Array<[string, Expect]> = [
   ['apple-forward-de-only.eml', { contains: ['Ihr Wagen ist ab 16 Uhr abholbereit.'], lacks: [...FORWARD_LEAKS, '>', 'Autohaus'] }],
   ['outlook-forward-html-only.eml', { contains: ['Ihre Brille ist fertig'], lacks: [...FORWARD_LEAKS, 'WG:', 'Optik Meier'] }],
   ['outlook-forward-attachment.eml', { contains: ['Ihr Termin ist am Montag um 9 Uhr.'], lacks: ['FW:', 'Praxis'], accepted: /^250 (?!.*attachment).*the text is the forwarded mail's/ }],
+  // Review 3: a separator phrase in prose is text (C8); an introduction above a forward is not the SMS (C9).
+  ['prose-begin-forwarded.eml', { contains: ['Begin forwarded message:\nthat is what Apple Mail', 'Call 0800 123'] }],
+  ['apple-forward-fyi.eml', { contains: ['Ihre Bestellung 4711 wurde storniert'], lacks: [...FORWARD_LEAKS, 'FYI'], accepted: /^250 .*only introduces it/ }],
+  ['outlook-forward-intro.eml', { contains: ['Die Lieferung kommt Dienstag'], lacks: [...FORWARD_LEAKS, 'beachten', '____'], accepted: /^250 .*only introduces it/ }],
   // winmail.dat alone: refused, never the subject (F4); next to text/plain see test/smtp/forwards.test.ts.
   ['tnef-only.eml', { reply: /^550 5\.6\.0 Outlook sent the text as Rich Text \(winmail\.dat\)/ }],
   ['tnef-toplevel.eml', { reply: /^550 5\.6\.0 Outlook sent the text as Rich Text/ }],

@@ -4,7 +4,7 @@
  * `cuts` says what was removed so that a preview can explain it.
  */
 import { closingAt, DEFAULT_CLOSINGS } from './closing.js';
-import { forwardedLines, forwardStart, isForwardSeparator, isForwardSubject, MAX_FORWARD_DEPTH } from './forward.js';
+import { forwardedLines, forwardStart, isForwardAt, isForwardSubject, isIntroduction, MAX_FORWARD_DEPTH } from './forward.js';
 import { htmlToText } from './html.js';
 import { attributionLength, isHeaderBlock, isOriginalMessage, isQuoted, nextContent, quoteBlockEnd } from './quotes.js';
 import { withoutPrefixes } from './subject-prefix.js';
@@ -12,6 +12,7 @@ import { cutAt, type Cut, type ExtractOptions, type ExtractResult } from './type
 import { isBlank, tidy, toLines } from './whitespace.js';
 
 export type { Cut, CutKind, ExtractOptions, ExtractResult, ExtractSource } from './types.js';
+export { introduced } from './types.js';
 
 export interface MailText {
   text?: string;
@@ -96,11 +97,14 @@ type Body = Omit<ExtractResult, 'from'>;
  */
 function bodyOf(lines: readonly string[], more: readonly string[], opts: ExtractOptions, forwardSubject: boolean): Body {
   const own = cutBody(lines, opts);
-  if (own.text !== '') return own;
+  // An introduction ("FYI", "Bitte beachten:") is no message: the forward below it is.
+  const introduction = own.text !== '' && isIntroduction(own.text);
+  if (own.text !== '' && !introduction) return own;
   const forwarded = forwardedText(more.length ? [...lines, ...more] : lines, opts, forwardSubject, 0);
   if (!forwarded) return own;
-  // The forward was not cut but used: only what was cut above it (a signature) and inside it is listed.
-  return { text: forwarded.text, cuts: [...own.cuts.filter((c) => c.kind !== 'forward'), ...forwarded.cuts], forwarded: 'inline' };
+  // The forward was not cut but used: only what was cut above it (a signature, the introduction) and inside it is listed.
+  const above = own.cuts.filter((c) => c.kind !== 'forward');
+  return { text: forwarded.text, cuts: [...(introduction ? [cutAt('introduction', own.text)] : []), ...above, ...forwarded.cuts], forwarded: 'inline' };
 }
 
 /** The text of the forwarded mail in `lines`, cut by the same rules (nested forwards followed), or undefined. */
@@ -153,7 +157,7 @@ function stopAt(lines: readonly string[], i: number, rules: Rules): Cut | undefi
   if (lines[i].trimEnd() === '--') return cutAt('signature', line);
   if (rules.signatures.some((re) => re.test(line))) return cutAt('signature-pattern', line);
   if (isOriginalMessage(line) || isHeaderBlock(lines, i)) return cutAt('quote', line);
-  if (!isQuoted(lines[i]) && isForwardSeparator(lines[i])) return cutAt('forward', line);
+  if (!isQuoted(lines[i]) && isForwardAt(lines, i)) return cutAt('forward', line);
   const attribution = attributionLength(lines, i);
   // An attribution over unmarked text: the quoted message is everything below it.
   if (attribution > 0 && !isQuoted(lines[nextContent(lines, i + attribution)] ?? '')) {

@@ -17,6 +17,9 @@ const SEPARATOR = [
 
 // The labels of a forwarded header block, English and German, '*' for Outlook's bold in text/plain.
 const HEADER_LINE = /^\*?(?:From|Von|Date|Datum|Sent|Gesendet|Subject|Betreff|To|An|Cc|Kopie|Bcc|Reply-To|Antwort an|Importance|Wichtigkeit)\*?\s*:/i;
+const FROM_LINE = /^\*?(?:From|Von)\*?\s*:/i;
+/** Lines below a separator where its header block may start (blank lines between them). */
+const HEADER_REACH = 3;
 /** Most lines a header block may take, wrapped address lists included. */
 const MAX_HEADER_LINES = 16;
 /** Lines one header value may wrap onto. */
@@ -36,6 +39,44 @@ export function isForwardSeparator(line: string): boolean {
   return SEPARATOR.some((re) => re.test(text));
 }
 
+/**
+ * True when a forward starts at `i`: a separator line with a forwarded
+ * header block below it. The phrase alone is prose ("Begin forwarded
+ * message:" in a sentence of its own): every client writes the block right
+ * under the separator (Thunderbird, Gmail) or after one blank line (Apple
+ * Mail, its copy '>'-quoted), so the block must start on the first line
+ * with content, at most HEADER_REACH lines down, and name the sender
+ * (From/Von) among at least two header lines, as all of them do.
+ */
+export function isForwardAt(lines: readonly string[], i: number): boolean {
+  if (!isForwardSeparator(lines[i])) return false;
+  let j = i + 1;
+  while (j < lines.length && j <= i + HEADER_REACH && bare(lines[j]) === '') j++;
+  if (j > i + HEADER_REACH || j >= lines.length) return false;
+  const block = lines.slice(j, j + MAX_HEADER_LINES).map(bare);
+  const headers = block.slice(0, headerBlockEnd(block)).filter((l) => HEADER_LINE.test(l));
+  return headers.length >= 2 && headers.some((l) => FROM_LINE.test(l));
+}
+
+// Whole own texts that only point at the forward below; anything more is a message of its own.
+const INTRODUCTION_PHRASES = /^(?:fyi|f\.y\.i\.?|for your information|(?:please )?see below|zur (?:info(?:rmation)?|kenntnis(?:nahme)?)|z\.\s?k\.?|siehe unten|bitte beachten|please note)\s*[.!:]?$/i;
+/** Longest own text that may be an introduction ending in ':'. */
+const MAX_INTRODUCTION_LENGTH = 40;
+
+/**
+ * True when the sender's own text above a forward only introduces it, so
+ * that the forwarded text is what they meant to send: one line, either one
+ * of a few set phrases (FYI, zur Info, siehe unten, see below, …) or short
+ * and ending in a colon ("Kurze Info an Sie:", "Bitte beachten:"). Kept
+ * narrow on purpose: a real message ("Ihre Lieferung kommt morgen.") taken
+ * for one would send the wrong text.
+ */
+export function isIntroduction(text: string): boolean {
+  if (text.includes('\n')) return false;
+  const line = text.trim();
+  return INTRODUCTION_PHRASES.test(line) || (line.endsWith(':') && Array.from(line).length <= MAX_INTRODUCTION_LENGTH);
+}
+
 const FORWARD_SUBJECT = /^\s*(?:(?:re|aw|antw|sv)\s*(?:\[\d+\])?\s*:\s*)*(?:fwd?|wg|tr)\s*(?:\[\d+\])?\s*:/i;
 
 /** True when the subject says the mail forwards another (Fwd:, Fw:, WG:), after any reply prefixes. */
@@ -50,7 +91,7 @@ export function isForwardSubject(subject: string | undefined): boolean {
  */
 export function forwardStart(lines: readonly string[], forwardSubject: boolean): number {
   for (let i = 0; i < lines.length; i++) {
-    if (isForwardSeparator(lines[i])) return i;
+    if (isForwardAt(lines, i)) return i;
     if (forwardSubject && !isQuoted(lines[i]) && (isOriginalMessage(lines[i]) || isHeaderBlock(lines, i))) return i;
   }
   return -1;
@@ -91,6 +132,11 @@ function headerBlockEnd(lines: readonly string[]): number {
 /** The quoted block at `i` with one level of '>' (and the space after it) taken off. */
 function unquoteBlock(lines: readonly string[], i: number): string[] {
   return lines.slice(i, quoteBlockEnd(lines, i)).map(unquoted);
+}
+
+/** The line without any depth of quoting and outer blanks. */
+function bare(line: string): string {
+  return line.replace(/^[>\s]+/, '').trimEnd();
 }
 
 function unquoted(line: string): string {

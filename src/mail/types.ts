@@ -16,7 +16,7 @@ export interface ExtractOptions {
   closings: readonly string[];
 }
 
-export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'html' | 'forward';
+export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'html' | 'forward' | 'introduction';
 
 export interface Cut {
   kind: CutKind;
@@ -38,6 +38,11 @@ export interface ExtractResult {
   forwarded?: 'inline' | 'attachment';
   /** The body is there, in a form the gateway cannot read (Outlook's winmail.dat); the text is then '', never the subject. */
   unreadable?: 'tnef';
+}
+
+/** True when the sender's own text above a forward was cut as its introduction, and the forwarded text is the SMS. */
+export function introduced(cuts: readonly Cut[]): boolean {
+  return cuts.some((c) => c.kind === 'introduction');
 }
 
 const MAX_AT_LENGTH = 80;

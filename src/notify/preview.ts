@@ -5,6 +5,7 @@
  * cannot be mailed is answered with a 451 so that the sender's server tries again.
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { introduced } from '../mail/extract.js';
 import type { PreviewReport } from '../mail/preview.js';
 import { withOriginalSubject } from './format.js';
 import { wordingFor, type Language, type Wording } from './wording/index.js';
@@ -35,7 +36,7 @@ export function previewText(r: PreviewReport, timeZone: string, w: Wording = wor
   if (removed.length) lines.push(p.removed(removed.map((x) => ({ code: codePoint(x.from), count: x.count }))));
   lines.push('', r.cuts.length ? p.cutFrom : p.nothingCut, ...r.cuts.map((c) => `  - ${p.cut[c.kind]}: "${c.at}"`));
   if (r.source === 'subject') lines.push('', p.fromSubject);
-  if (r.forwarded) lines.push('', p.fromForward);
+  if (r.forwarded) lines.push('', introduced(r.cuts) ? p.fromForwardIntroduced : p.fromForward);
   lines.push('', p.options(optionParts(r, p, time)), '', p.perRecipient, ...r.recipients.map((x) => recipientLine(x, p, time)));
   if (!r.recipients.length) lines.push(p.noRecipients);
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';

@@ -22,10 +22,14 @@ export interface Queued {
   attachments: number;
   /** The text is a forwarded mail's: the sender wrote none above it (mail/extract.ts). */
   forwarded?: 'inline' | 'attachment';
+  /** What the sender wrote above the forward only introduced it ("FYI"). */
+  introduced?: boolean;
 }
 
 /** Said in the 250 and the preview's reply when the SMS is the forwarded mail's text. */
-export const FORWARDED_NOTE = "the text is the forwarded mail's, as none was written above it";
+export function forwardedNote(introduced: boolean | undefined): string {
+  return `the text is the forwarded mail's, as ${introduced ? 'the line above it only introduces it' : 'none was written above it'}`;
+}
 
 /**
  * The text of the 250 after DATA: what was queued, and what the clerk might
@@ -46,7 +50,7 @@ export function queuedReply(q: Queued): string {
     parts.push(`${q.suppressed} SMS repeat${one ? 's' : ''} the same text to the same number shortly before and ${one ? 'is' : 'are'} not sent again (duplicate detection)`);
   }
   if (q.optedOut) parts.push(q.optedOut.text);
-  if (q.forwarded) parts.push(FORWARDED_NOTE);
+  if (q.forwarded) parts.push(forwardedNote(q.introduced));
   if (q.attachments) parts.push(`${q.attachments === 1 ? 'the attachment was' : `the ${q.attachments} attachments were`} not sent: an SMS carries text only`);
   // Cut to one reply line, as every reply: many held-back numbers make a long sentence.
   return replyText(parts.join('; '));

@@ -160,7 +160,100 @@ NotForward('a separator counts on a line of its own, outside quotes :: prose and
   }
 });
 
+// Review 3, C8: the phrase is a forward only with a forwarded header block right below it.
+NotForward('a separator line with no header block below it :: a line of the text; nothing is cut', () => {
+  const separators = ['Begin forwarded message:', 'Anfang der weitergeleiteten Nachricht:', '-------- Forwarded Message --------', '---------- Weitergeleitete Nachricht ---------'];
+  const belows = [
+    'that is what Apple Mail writes above a forward, ignore it.\nCall 0800 123 if you have questions.',
+    // One header-like line is no block; a block must name the sender.
+    'From: 9 am, call 0800 123.',
+    'Date: Tuesday\nSubject: your parcel',
+    // Text between the separator and a block: the block is the mail's own (an ERP's list), not a forward's.
+    'Our hours:\nFrom: 9 am\nTo: 5 pm',
+    // Further down than a client ever puts it (a From/Date pair there would be cut as a quoted reply's block).
+    '\n\n\n\nFrom: Shop <shop@acme.test>\nSubject: Lieferung',
+  ];
+  for (const separator of separators) {
+    for (const below of belows) {
+      const text = `Your parcel arrives Tuesday.\n${separator}\n${below}`;
+      const r = extract({ text, subject: 'Fwd: Hinweis' });
+      assert.is(r.text, text.replace(/\n{3,}/g, '\n\n'), text);
+      assert.equal(r.cuts, [], text);
+      assert.is(r.forwarded, undefined, text);
+    }
+  }
+});
+
+NotForward('a header block two blank lines below the separator (HTML) :: still a forward', () => {
+  const text = `Bitte so an den Kunden.\n\nBegin forwarded message:\n\n\n> From: Lager <lager@acme.test>\n> Subject: Lieferung\n>\n> ${FORWARDED}`;
+  assert.is(extract({ text }).text, 'Bitte so an den Kunden.');
+  assert.is(extract({ text: text.replace('Bitte so an den Kunden.', '') }).text, FORWARDED);
+});
+
 NotForward.run();
+
+// Review 3, C9: "FYI" above a forward means "send this on", not "send FYI".
+const Intro = suite('forward :: an introduction above it');
+
+const INTRODUCTIONS = ['FYI', 'fyi!', 'FYI:', 'Zur Info', 'zur Kenntnis.', 'z.K.', 'Siehe unten', 'see below', 'Please see below.', 'Bitte beachten:', 'Kurze Info an Sie:', 'Please note:', 'Info:'];
+for (const [name, form] of FORMS) {
+  Intro(`${name} :: each introduction phrase above the forward :: the forwarded text, the introduction listed as cut`, () => {
+    for (const intro of INTRODUCTIONS) {
+      const r = extract({ text: `${intro}\n\n${forwardOf(form, FORWARDED)}`, subject: 'Fwd: Lieferung' });
+      assert.is(r.text, FORWARDED, intro);
+      assert.is(r.forwarded, 'inline', intro);
+      assert.equal(r.cuts[0], { kind: 'introduction', at: intro }, intro);
+    }
+  });
+}
+
+Intro('Outlook, "WG:" and its Von/Gesendet block under "Bitte beachten:" :: the forwarded text', () => {
+  const text = 'Bitte beachten:\n\n________________________________\nVon: Lager <lager@acme.test>\nGesendet: Montag, 30. November 2026 08:00\nAn: Clerk <clerk@acme.test>\nBetreff: Lieferung\n\nDie Lieferung kommt Dienstag.';
+  const r = extract({ text, subject: 'WG: Lieferung' });
+  assert.is(r.text, 'Die Lieferung kommt Dienstag.');
+  assert.is(r.forwarded, 'inline');
+  // The same block under a reply subject is a quote, never sent: the line stays the SMS.
+  assert.is(extract({ text, subject: 'AW: Lieferung' }).text, 'Bitte beachten:');
+});
+
+Intro('own signature between the introduction and the forward (Thunderbird) :: the forwarded text', () => {
+  const r = extract({ text: `FYI\n\n-- \nClerk, ACME Versand\n\n${forwardOf(FORMS[1][1], FORWARDED)}` });
+  assert.is(r.text, FORWARDED);
+  assert.equal(r.cuts.map((c) => c.kind), ['introduction', 'signature']);
+});
+
+Intro('a message of its own above the forward :: stays the SMS, the forward is cut', () => {
+  const own = [
+    'Ihre Lieferung kommt morgen.',
+    'Bitte beachten Sie die neue Uhrzeit.',
+    'FYI: die Lieferung kommt morgen.',
+    'Info: Lager heute geschlossen',
+    'Zur Info, Ihre Lieferung kommt morgen',
+    // Two lines, or a colon line longer than an introduction: a message.
+    'Hallo Frau Müller,\nsiehe unten',
+    'FYI\nDie Lieferung kommt morgen.',
+    'Bitte leiten Sie das an den Kunden Müller weiter:',
+  ];
+  for (const text of own) {
+    const r = extract({ text: `${text}\n\n${forwardOf(FORMS[2][1], FORWARDED)}`, subject: 'Fwd: Lieferung' });
+    assert.is(r.text, text, text);
+    assert.is(r.forwarded, undefined, text);
+  }
+});
+
+Intro('an introduction with no forward below it :: the line is the SMS', () => {
+  for (const text of ['FYI', 'Bitte beachten:', 'FYI\n\n> quoted line']) {
+    const r = extract({ text, subject: 'Fwd: Lieferung' });
+    assert.is(r.text, text.split('\n')[0], text);
+    assert.is(r.forwarded, undefined, text);
+  }
+});
+
+Intro('an introduction over a forward with an empty body :: the introduction, not the subject', () => {
+  assert.is(extract({ text: `FYI\n\n${FORMS[0][1]}\n`, subject: 'Fwd: Lieferung' }).text, 'FYI');
+});
+
+Intro.run();
 
 const Attached = suite('forward :: a mail attached as message/rfc822');
 

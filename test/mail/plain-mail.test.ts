@@ -26,6 +26,7 @@ const FAST_FIXTURES = new Set([
   'base64-utf8.eml', 'cyrillic.eml', 'emoji.eml', 'empty-body.eml', 'end-marker.eml', 'gsm-160.eml', 'gsm-161.eml', 'latin1-qp.eml', 'nothing-to-send.eml',
   'erp-latin1-undeclared.eml', 'erp-latin1-subject.eml', 'erp-mislabelled-utf8.eml', 'utf8-undeclared.eml', 'erp-ansi-invisible.eml', 'erp-latin1-from.eml',
   'apple-forward.eml', 'apple-forward-de-only.eml', 'gmail-forward.eml', 'thunderbird-forward-de.eml', 'thunderbird-forward-only.eml',
+  'apple-forward-fyi.eml', 'outlook-forward-intro.eml', 'prose-begin-forwarded.eml',
 ]);
 
 Fixtures('every fixture :: the same ParsedMail both ways; the single text/plain ones take the fast path', async () => {

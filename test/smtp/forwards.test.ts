@@ -87,6 +87,37 @@ F('preview of a forward :: the reply and the preview answer say the forwarded te
   assert.not.match(text, /> .*(Weitergeleitete|Subject:|Von:)/);
 });
 
+// Review 3, C8 and C9.
+F('"Begin forwarded message:" in prose, no header block below it :: the whole text goes out, the 250 mentions no forward', async ({ b }) => {
+  const r = await send(b, 'prose-begin-forwarded.eml', '+4915112345709');
+  assert.match(r.reply, /^2\.0\.0 queued as [0-9A-Z]+ \(1 SMS\)$/);
+  assert.is((await sentText(b, r)).text, 'Your parcel arrives Tuesday.\nBegin forwarded message:\nthat is what Apple Mail writes above a forward, ignore it.\nCall 0800 123 if you have questions.');
+});
+
+F('"FYI" above an Apple Mail forward, "Bitte beachten:" above Outlook\'s WG: block :: the forwarded text, and the 250 says why', async ({ b }) => {
+  const cases: Array<[string, string, string]> = [
+    ['apple-forward-fyi.eml', '+4915112345710', 'Ihre Bestellung 4711 wurde storniert, der Betrag wird erstattet.'],
+    ['outlook-forward-intro.eml', '+4915112345711', 'Die Lieferung kommt Dienstag zwischen 8 und 12 Uhr.'],
+  ];
+  for (const [file, to, text] of cases) {
+    const r = await send(b, file, to);
+    assert.match(r.reply, /^2\.0\.0 queued as [0-9A-Z]+ \(1 SMS\); the text is the forwarded mail's, as the line above it only introduces it$/, file);
+    assert.is((await sentText(b, r)).text, text, file);
+  }
+});
+
+F('preview of "FYI" above a forward :: the preview names the introduction as cut and says the forwarded text is used', async ({ b }) => {
+  const r = await send(b, 'apple-forward-fyi.eml', '+4915112345712', 'X-SMS-Preview: yes');
+  assert.match(r.reply, /; the text is the forwarded mail's, as the line above it only introduces it; the preview went to <clerk@acme\.test>$/);
+  const previews = [...(await outboxFiles(b)).entries()].filter(([n]) => n.startsWith('preview.'));
+  const texts = await Promise.all(previews.map(async ([, raw]) => (await simpleParser(raw)).text ?? ''));
+  const text = texts.find((t) => t.includes('storniert'));
+  assert.ok(text, 'no preview of the mail');
+  assert.match(text!, /> Ihre Bestellung 4711 wurde storniert, der Betrag wird erstattet\.\n/);
+  assert.match(text!, /your introduction above the forwarded mail, whose text is sent instead: "FYI"/);
+  assert.match(text!, /as what you wrote above it only introduces it/);
+});
+
 F('winmail.dat only (multipart/mixed, and as the whole message) :: 550 5.6.0 naming Rich Text and the fix; no SMS, never the subject; next to text/plain as before', async ({ b }) => {
   const before = b.sim.sent.length;
   for (const [file, to] of [['tnef-only.eml', '+4915112345705'], ['tnef-toplevel.eml', '+4915112345706']]) {

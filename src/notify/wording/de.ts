@@ -123,9 +123,11 @@ export const de: WordingTable = {
       quote: 'eine zitierte frühere E-Mail',
       html: 'die zitierte frühere E-Mail im HTML-Teil',
       forward: 'eine weitergeleitete E-Mail (ab dieser Zeile)',
+      introduction: 'Ihre Einleitung über der weitergeleiteten E-Mail, deren Text stattdessen gesendet wird',
     },
     fromSubject: 'Der Text wurde aus dem Betreff genommen (der Inhalt hatte keinen).',
     fromForward: 'Der Text stammt aus der weitergeleiteten E-Mail, da Sie darüber keinen eigenen geschrieben haben (ohne deren Trennlinie und Kopfzeilen).',
+    fromForwardIntroduced: 'Der Text stammt aus der weitergeleiteten E-Mail, da Ihr Text darüber sie nur einleitet (ohne deren Trennlinie und Kopfzeilen).',
     options: (list) => (list.length ? `Optionen in Ihrer E-Mail: ${list.join('; ')}.` : 'Keine Optionen in Ihrer E-Mail.'),
     option: {
       sendAt: (t) => `Sendezeit ${t}`,

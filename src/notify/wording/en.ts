@@ -99,9 +99,11 @@ export const en: WordingTable = {
       quote: 'a quoted earlier mail',
       html: 'the quoted earlier mail in the HTML part',
       forward: 'a forwarded mail (from this line on)',
+      introduction: 'your introduction above the forwarded mail, whose text is sent instead',
     },
     fromSubject: 'The text was taken from the subject (the body had none).',
     fromForward: "The text is the forwarded mail's, as you wrote none above it (without its separator and header lines).",
+    fromForwardIntroduced: "The text is the forwarded mail's, as what you wrote above it only introduces it (without its separator and header lines).",
     options: (list) => (list.length ? `Options in your mail: ${list.join('; ')}.` : 'No options in your mail.'),
     option: {
       sendAt: (t) => `send time ${t}`,

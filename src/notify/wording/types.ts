@@ -138,6 +138,8 @@ export interface PreviewWording {
   fromSubject: string;
   /** The text is the forwarded mail's (nothing of the sender's own above it). */
   fromForward: string;
+  /** The text is the forwarded mail's, the sender's own line above it only an introduction ("FYI"). */
+  fromForwardIntroduced: string;
   options(parts: string[]): string;
   option: {
     sendAt(t: string): string;
