@@ -178,7 +178,8 @@ export class JournalStore implements MessageStore {
     const t = now.toISOString();
     const ch = channel === 'mail' ? undefined : channel;
     const out: Array<[SmsMessage, ConfirmationState]> = [];
-    for (const id of this.memory.owed) {
+    // Each channel walks its own index: the callbacks' sender, woken by every change, must not walk every SMS owing a mail.
+    for (const id of ch ? this.memory.owedCallback : this.memory.owedMail) {
       const m = this.live.get(id)!;
       for (const c of m.confirmations) if (!c.sentAt && c.channel === ch && c.notBefore <= t && (!pick || pick(m, c))) out.push([m, c]);
       if (out.length >= limit) break;

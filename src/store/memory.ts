@@ -39,6 +39,9 @@ export class StoreMemory {
   readonly queued = new DueIndex();
   /** Ids of messages with a confirmation not sent yet. */
   readonly owed = new Set<string>();
+  /** Of those, the SMS owing a mailed confirmation, and those owing a status callback: each sender walks only its own. */
+  readonly owedMail = new Set<string>();
+  readonly owedCallback = new Set<string>();
   readonly keys = new DuplicateKeys();
   readonly usage = new UsageIndex();
   readonly recent?: RecentSends;
@@ -163,8 +166,16 @@ export class StoreMemory {
   private track(m: SmsMessage): void {
     if (m.status === 'accepted') this.queued.set(m.id, m.notBefore);
     else this.queued.delete(m.id);
-    if (m.confirmations.some((c) => !c.sentAt)) this.owed.add(m.id);
-    else this.owed.delete(m.id);
+    let mail = false;
+    let callback = false;
+    for (const c of m.confirmations) {
+      if (c.sentAt) continue;
+      if (c.channel === 'callback') callback = true;
+      else mail = true;
+    }
+    keep(this.owed, m.id, mail || callback);
+    keep(this.owedMail, m.id, mail);
+    keep(this.owedCallback, m.id, callback);
     if (this.cooling) this.live.consider(m);
   }
 
@@ -172,4 +183,9 @@ export class StoreMemory {
   private coolable(m: SmsMessage): boolean {
     return this.cooling && m.status === 'accepted' && !this.owed.has(m.id) && Date.parse(m.notBefore) > this.now().getTime() + COLD_AHEAD_MS;
   }
+}
+
+function keep(set: Set<string>, id: string, member: boolean): void {
+  if (member) set.add(id);
+  else set.delete(id);
 }
