@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { wallTimeIn, zonedToInstant } from '../mail/dates.js';
-import { parseRecipientNumber } from '../sms/number.js';
-import type { CountryCode } from '../sms/types.js';
+import { normalizeNumber } from '../policy/optout.js';
 import type { SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
 import type { MessageQuery } from './history/query.js';
@@ -63,8 +62,8 @@ const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? u
  */
 export function searchNumber(v: string, country: string): string {
   if (!/^\s*0/.test(v)) return v;
-  const n = parseRecipientNumber(v.replace(/\s+/g, ''), country as CountryCode);
-  return n.ok ? n.e164 : v;
+  const n = normalizeNumber(v, country);
+  return 'e164' in n ? n.e164 : v;
 }
 
 /** Search parameters (API query or portal form) → a query a user may run: users are held to their account. */

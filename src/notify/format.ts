@@ -5,6 +5,7 @@
  * on tables without parsing mail.
  */
 import { withoutPrefixes } from '../mail/subject-prefix.js';
+import { DIRECTION_OVERRIDES } from '../sms/invisible.js';
 import { connectorMessageIdOf, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, Labels } from './wording/types.js';
@@ -74,7 +75,7 @@ export function withOriginalSubject(head: string, subject: string | undefined, w
  * a space, and direction overrides go (they turn the text around them).
  */
 export function oneLine(subject: string | undefined): string | undefined {
-  return subject?.replace(/[\u202a-\u202e\u2066-\u2069]/g, '').replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
+  return subject?.replace(DIRECTION_OVERRIDES, '').replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
 }
 
 function cleanSubject(subject: string | undefined): string {

@@ -21,9 +21,14 @@ import type { Replacement } from './types.js';
 // invisible operators, deprecated format characters, BOM (zero-width
 // no-break space), interlinear annotation.
 const FORMAT = '\\u00ad\\u180e\\u200b\\u2060-\\u2064\\u206a-\\u206f\\ufeff\\ufff9-\\ufffb';
-// Arabic letter mark, LRM, RLM, embeddings and overrides, isolates (Unicode's Bidi_Control).
-const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+// Embeddings and overrides, isolates: they turn the text around them.
+const OVERRIDES = '\\u202a-\\u202e\\u2066-\\u2069';
+// Arabic letter mark, LRM, RLM and the above (Unicode's Bidi_Control).
+const BIDI = `\\u061c\\u200e\\u200f${OVERRIDES}`;
 const JOINERS = '\\u200c\\u200d';
+
+/** Direction embeddings, overrides and isolates, every one (for one-line texts such as a quoted subject, src/notify). */
+export const DIRECTION_OVERRIDES = new RegExp(`[${OVERRIDES}]`, 'g');
 
 /** The characters of this module as the inside of a regex character class (for isBlank in src/mail). */
 export const INVISIBLE_CLASS = FORMAT + BIDI + JOINERS;
