@@ -94,7 +94,7 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
     ...(replyTo ? { replyTo } : {}),
     text,
     html,
-    ...threading(sms),
+    ...threading(sms.mail),
     headers: {
       // RFC 3834: marks the mail as automatic so responders (and our own bridge) ignore it.
       'Auto-Submitted': 'auto-replied',
@@ -132,10 +132,11 @@ function randomBoundary(): string {
   return pool.toString('hex', used - 8, used);
 }
 
-function threading(sms: SmsMessage): { inReplyTo?: string; references?: string[] } {
-  const original = sms.mail.messageId;
+/** In-Reply-To and References that thread a mail of ours to the sender's mail (a confirmation, a forwarded reply). */
+export function threading(mail: Pick<SmsMessage['mail'], 'messageId' | 'references'>): { inReplyTo?: string; references?: string[] } {
+  const original = mail.messageId;
   if (!original) return {};
-  return { inReplyTo: original, references: [...(sms.mail.references ?? []), original] };
+  return { inReplyTo: original, references: [...(mail.references ?? []), original] };
 }
 
 function reportParts(sms: SmsMessage, status: SmsStatus, reportingMta: string, now: Date): MailComposerAttachment[] {

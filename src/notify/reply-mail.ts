@@ -10,7 +10,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { InboundReply } from '../store/types.js';
-import type { Confirmation } from './compose.js';
+import { threading, type Confirmation } from './compose.js';
 import { oneLine } from './format.js';
 import { writeMime } from './mime.js';
 import { wordingFor, type Language } from './wording/index.js';
@@ -77,7 +77,6 @@ export function composeReplyMail(input: ReplyMailInput): Confirmation {
   const messageId = replyMessageId(reply, input.reportingMta);
   const subject = replySubject(reply, input.language);
   const to = reply.original.mail.envelopeFrom;
-  const original = reply.original.mail.messageId;
   const composer = new MailComposer({
     from: input.from,
     to,
@@ -86,7 +85,7 @@ export function composeReplyMail(input: ReplyMailInput): Confirmation {
     messageId,
     date: now,
     text: replyBody(reply, input.timeZone, input.language),
-    ...(original ? { inReplyTo: original, references: [...(reply.original.mail.references ?? []), original] } : {}),
+    ...threading(reply.original.mail),
     // Made by the bridge, so out-of-office responders leave it alone; the clerk's own answer carries none of this.
     headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
     newline: 'win',
