@@ -128,8 +128,10 @@ const HEADER_LIST: Array<[string, Source]> = [
 ];
 const HEADERS = new Map(HEADER_LIST.map(([name, source]) => [name.toLowerCase(), { ...source, name }]));
 
-/** X-SMS-* headers read elsewhere (smtp/on-data.ts): not options of the SMS, but not unknown either. */
-const OTHER_HEADERS = new Set(['x-sms-status-callback']);
+/** The status callback's header, read by smtp/on-data.ts (lower-cased, as the header map holds names). */
+export const STATUS_CALLBACK_HEADER = 'x-sms-status-callback';
+/** X-SMS-* headers read elsewhere: not options of the SMS, but not unknown either. */
+const OTHER_HEADERS = new Set([STATUS_CALLBACK_HEADER]);
 const squeezed = (name: string) => name.toLowerCase().replace(/[^a-z]/g, '');
 const BY_SQUEEZED = new Map(HEADER_LIST.map(([name]) => [squeezed(name), name]));
 const OPTION_HEADERS = HEADER_LIST.map(([name]) => name).join(', ');

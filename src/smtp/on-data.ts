@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js';
 import { automaticMail } from '../mail/auto-reply.js';
 import { draftSms } from '../mail/draft.js';
 import { introduced, type ExtractResult } from '../mail/extract.js';
+import { STATUS_CALLBACK_HEADER } from '../mail/options.js';
 import { parseMail, type ParsedMail } from '../mail/parse.js';
 import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
@@ -118,7 +119,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const screened = screenOptOuts(built, deps.optedOut, input);
   if (screened instanceof SmtpError) return screened;
   // X-SMS-Status-Callback (an ERP that sends mail) or the account's default, under the same allow list as the REST API's.
-  const callback = callbackFor(account, { url: headerUrl(parsed.headers.get('x-sms-status-callback')) });
+  const callback = callbackFor(account, { url: headerUrl(parsed.headers.get(STATUS_CALLBACK_HEADER)) });
   if (callback && 'refused' in callback) return errors.CallbackNotAllowed(callback.refused);
   attachCallback(screened.batch.messages, callback);
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
