@@ -37,9 +37,7 @@ export interface MemoryOptions {
 export class StoreMemory {
   readonly live: LiveMessages;
   readonly queued = new DueIndex();
-  /** Ids of messages with a confirmation not sent yet. */
-  readonly owed = new Set<string>();
-  /** Of those, the SMS owing a mailed confirmation, and those owing a status callback: each sender walks only its own. */
+  /** Ids of messages owing a mailed confirmation, and of those owing a status callback: each sender walks only its own. */
   readonly owedMail = new Set<string>();
   readonly owedCallback = new Set<string>();
   readonly keys = new DuplicateKeys();
@@ -162,6 +160,11 @@ export class StoreMemory {
     if (this.recent && m.status !== 'cancelled' && !m.answerTo) this.recent.add(m.account, m.to, Date.parse(m.mail.receivedAt));
   }
 
+  /** Whether the message owes a confirmation of either channel. */
+  owes(id: string): boolean {
+    return this.owedMail.has(id) || this.owedCallback.has(id);
+  }
+
   /** Keeps the queued / owed indexes in step with a message's state, and lets it leave memory when it waits far ahead. */
   private track(m: SmsMessage): void {
     if (m.status === 'accepted') this.queued.set(m.id, m.notBefore);
@@ -173,7 +176,6 @@ export class StoreMemory {
       if (c.channel === 'callback') callback = true;
       else mail = true;
     }
-    keep(this.owed, m.id, mail || callback);
     keep(this.owedMail, m.id, mail);
     keep(this.owedCallback, m.id, callback);
     if (this.cooling) this.live.consider(m);
@@ -181,7 +183,7 @@ export class StoreMemory {
 
   /** Queued, owing nothing, and not due for a while: it may leave memory. */
   private coolable(m: SmsMessage): boolean {
-    return this.cooling && m.status === 'accepted' && !this.owed.has(m.id) && Date.parse(m.notBefore) > this.now().getTime() + COLD_AHEAD_MS;
+    return this.cooling && m.status === 'accepted' && !this.owes(m.id) && Date.parse(m.notBefore) > this.now().getTime() + COLD_AHEAD_MS;
   }
 }
 
