@@ -1,6 +1,7 @@
-import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { SettingsData, SettingsStore } from '../accounts/settings.js';
 import type { LogFn } from '../log.js';
+import { replaceFile } from '../store/durable.js';
 import { MinuteWindows } from './counters.js';
 import type { BrakeLimits } from './schema.js';
 
@@ -28,8 +29,9 @@ export interface BrakeOptions {
  * another file once a minute while they change, when an operator releases
  * an account and at shutdown, and read back at start, so that a deploy or a
  * crash in the middle of a spike does not start its count afresh (a crash
- * forgets at most the last minute's). Neither file is fsynced: losing them
- * only makes the brake later, never stops an account.
+ * forgets at most the last minute's). The counts are written whole, as the
+ * store writes its state files (replaceFile); losing either file only makes
+ * the brake later, never stops an account.
  */
 export class Brake {
   private readonly known = new Map<string, Set<string>>();
@@ -179,15 +181,14 @@ export class Brake {
     this.failures.load(saved.failures, now, take);
   }
 
-  /** Writes the counts if they changed (whole, under a temporary name first), after the writes before it. */
+  /** Writes the counts if they changed (whole: replaceFile), after the writes before it. */
   private saveWindows(): void {
     if (!this.changed) return;
     this.changed = false;
     const now = this.o.now().getTime();
     const stopped = [...new Set([...this.stopped, ...this.engaging.keys()])];
     const text = JSON.stringify({ version: 1, savedAt: new Date(now).toISOString(), stopped, newNumbers: this.newNumbers.save(now), outcomes: this.outcomes.save(now), failures: this.failures.save(now) });
-    const tmp = `${this.o.windowsFile}.tmp`;
-    this.writes = this.writes.then(() => writeFile(tmp, text, { mode: 0o640 }).then(() => rename(tmp, this.o.windowsFile))).catch((e: Error) => {
+    this.writes = this.writes.then(() => replaceFile(this.o.windowsFile, text)).catch((e: Error) => {
       this.changed = true;
       this.o.log('brake-windows-write-failed', { file: this.o.windowsFile, error: e.message });
     });
