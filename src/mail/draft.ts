@@ -30,17 +30,20 @@ export interface Draft {
   sms: SmsText;
   /** The lower of the mail's and the account's limit. */
   maxSegments: number;
+  /** The send time asked for, which had passed when the mail came: the SMS goes at once (options.ts). */
+  passed?: Date;
 }
 
 export function draftSms(input: DraftInput): Draft | SmtpError {
   const { parsed } = input;
-  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, ...input.options });
+  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written: parsed.date, ...input.options });
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
   const { options, subject } = r;
   const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
   const mail = { text: parsed.text, html: parsed.html, subject, tnef: parsed.tnef, attached: parsed.attached };
   const extracted = extractText(mail, { ...input.text, signaturePatterns });
-  return draftOf(options, subject, extracted, input.text);
+  const draft = draftOf(options, subject, extracted, input.text);
+  return r.passed ? { ...draft, passed: r.passed } : draft;
 }
 
 /**

@@ -7,8 +7,9 @@
  * returned together; headers win over tags; the same option given twice in the
  * subject with different values is an error, since we cannot know which was meant.
  */
-import { parseDateTime } from './dates.js';
+import { parseDateTime, wallTimeIn } from './dates.js';
 import { extractTags } from './subject-tags.js';
+import { meantTag } from './tag-near-miss.js';
 import { SENDER_ID_FORMS } from '../sms/sender-id.js';
 import * as value from './option-values.js';
 import type { BlackoutPeriod, NotifyLevel } from './option-values.js';
@@ -32,7 +33,7 @@ export interface OptionError {
   option: string; // as the user wrote it: 'X-SMS-Send-At', '[jobperiod]'
   value: string;
   accepted: string;
-  /** An X-SMS-* header that is no option here (a typo, another gateway's name), with the one it seems to mean; `accepted` lists the option headers. */
+  /** An X-SMS-* header or a subject tag that is no option here (a typo, another gateway's name), with the one it seems to mean; `accepted` lists the options. */
   unknown?: { meant?: string };
 }
 
@@ -42,17 +43,20 @@ export interface OptionInput {
   now: Date;
   timeZone: string; // IANA, the account's
   maxAheadDays?: number; // default 30
+  /** When the mail was written (its Date header); a send time well before it is a mistake, not "now". Absent for a REST request. */
+  written?: Date;
 }
 
 export type OptionResult =
-  | { options: SmsOptions; subject: string }
+  /** `passed`: the send time asked for, which had passed when the mail came (after it was written): it goes at once. */
+  | { options: SmsOptions; subject: string; passed?: Date }
   /** `read`: the options whose values were valid, for the account's rules to be checked all the same (draft.ts badOptions). */
   | { errors: OptionError[]; read: SmsOptions };
 
 type Key = keyof SmsOptions;
-interface Context { now: Date; timeZone: string; maxAheadDays: number }
-// `{ value: undefined }`: valid, but means "as if not set" (a send time in the past).
-type Outcome<K extends Key> = { value: SmsOptions[K] } | { accepted: string };
+interface Context { now: Date; timeZone: string; maxAheadDays: number; written?: Date }
+// `{ value: undefined }`: valid, but means "as if not set" (a send time in the past, `passed`).
+type Outcome<K extends Key> = { value: SmsOptions[K]; passed?: Date } | { accepted: string };
 interface Source<K extends Key = Key> {
   key: K;
   parse(raw: string, ctx: Context): Outcome<K>;
@@ -60,6 +64,16 @@ interface Source<K extends Key = Key> {
 }
 
 const DAY = 86_400_000;
+
+/**
+ * A send time this far before the mail was written is refused: a clerk who
+ * writes [AT:29.11.2026 09:00] on 30.11. meant another day (or month), and
+ * sending at once would reach the customer at a time nobody chose. A few
+ * minutes are "now" (09:00 written at 09:02). A time that was still ahead
+ * when the mail was written but has passed when it arrives (an outbox that
+ * waited, a relay that retried) goes at once, and the 250 says so.
+ */
+const PAST_GRACE_MS = 15 * 60_000;
 
 /** Wraps a value parser with the phrase for its accepted forms. */
 function simple<K extends Key>(key: K, parse: (raw: string) => SmsOptions[K] | undefined, accepted: string, bare?: SmsOptions[K]): Source<K> {
@@ -80,11 +94,22 @@ function sendAt(accepted: string): Source<'sendAt'> {
       const at = parseDateTime(raw, ctx);
       if (at === undefined) return { accepted };
       const ahead = at.getTime() - ctx.now.getTime();
-      if (ahead <= 0) return { value: undefined };
+      if (ahead <= 0) {
+        const written = ctx.written && Math.min(ctx.written.getTime(), ctx.now.getTime());
+        if (written !== undefined && written - at.getTime() > PAST_GRACE_MS) return { accepted: `a time after the mail was written (${localTime(new Date(written), ctx.timeZone)}); to send at once, leave the option out` };
+        return { value: undefined, passed: at };
+      }
       if (ahead > ctx.maxAheadDays * DAY) return { accepted: `a time at most ${ctx.maxAheadDays} days ahead` };
       return { value: at };
     },
   };
+}
+
+/** `2026-11-30 08:55 Europe/Berlin`: a moment as the clerk's refusal names it. */
+function localTime(at: Date, timeZone: string): string {
+  const w = wallTimeIn(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)} ${timeZone}`;
 }
 
 /** [BLACKOUTPERIODS:…]: date-times in it are read like send times (offset-less ones in the account's zone). */
@@ -167,8 +192,10 @@ const TAGS = new Map<string, Source>([
   ['NOTIFY', simple('notify', value.notify, ACCEPTED.notify)],
   ['PREVIEW', simple('preview', onOff, ACCEPTED.onOff, true)],
 ] as Array<[string, Source]>);
+const TAG_NAMES = [...TAGS.keys()];
+const TAG_LIST = TAG_NAMES.map((name) => `[${name}:…]`).join(', ');
 
-interface Found { value: SmsOptions[Key]; option: string }
+interface Found { value: SmsOptions[Key]; option: string; passed?: Date }
 
 function readHeaders(headers: ReadonlyMap<string, string>, ctx: Context, errors: OptionError[]): Map<Key, Found> {
   const found = new Map<Key, Found>();
@@ -179,16 +206,20 @@ function readHeaders(headers: ReadonlyMap<string, string>, ctx: Context, errors:
     const raw = header.replace(/^[ \t]+|[ \t]+$/g, '');
     const outcome = source.parse(raw, ctx);
     if ('accepted' in outcome) errors.push({ option: source.name, value: raw, accepted: outcome.accepted });
-    else found.set(source.key, { value: outcome.value, option: source.name });
+    else found.set(source.key, { value: outcome.value, option: source.name, passed: outcome.passed });
   }
   return found;
 }
 
 function readTags(subject: string, ctx: Context, errors: OptionError[]): { found: Map<Key, Found>; subject: string } {
   const found = new Map<Key, Found>();
-  const extracted = extractTags(subject, (key) => TAGS.has(key));
+  const extracted = extractTags(subject, (key, hasValue) => TAGS.has(key) || (hasValue && meantTag(key, TAG_NAMES) !== undefined));
   for (const tag of extracted.tags) {
-    const source = TAGS.get(tag.key.toUpperCase())!;
+    const source = TAGS.get(tag.key.toUpperCase());
+    if (!source) {
+      errors.push({ option: `[${tag.key}]`, value: tag.value ?? '', unknown: { meant: `[${meantTag(tag.key, TAG_NAMES)}:…]` }, accepted: TAG_LIST });
+      continue;
+    }
     const option = `[${tag.key}]`;
     const outcome: Outcome<Key> = tag.value === undefined
       ? (source.bare === undefined ? source.parse('', ctx) : { value: source.bare })
@@ -203,27 +234,29 @@ function readTags(subject: string, ctx: Context, errors: OptionError[]): { found
       errors.push({ option, value: raw, accepted: `the same value as ${earlier.option}, or only one of the two` });
       continue;
     }
-    found.set(source.key, { value: outcome.value, option });
+    found.set(source.key, { value: outcome.value, option, passed: outcome.passed });
   }
   return { found, subject: extracted.subject };
 }
 
 export function parseSmsOptions(input: OptionInput): OptionResult {
-  const ctx: Context = { now: input.now, timeZone: input.timeZone, maxAheadDays: input.maxAheadDays ?? 30 };
+  const ctx: Context = { now: input.now, timeZone: input.timeZone, maxAheadDays: input.maxAheadDays ?? 30, written: input.written };
   const errors: OptionError[] = [];
   const fromHeaders = readHeaders(input.headers, ctx, errors);
   unknownHeaders(input.headers, errors);
   const fromTags = readTags(input.subject ?? '', ctx, errors);
   const options: Record<string, unknown> = {};
+  let passed: Date | undefined;
   // Tags first, headers after: a header overrides, including with "now" for a past send time.
   for (const found of [fromTags.found, fromHeaders]) {
-    for (const [key, { value: v }] of found) {
+    for (const [key, { value: v, passed: p }] of found) {
       if (v === undefined) delete options[key];
       else options[key] = v;
+      if (key === 'sendAt') passed = p;
     }
   }
   if (errors.length > 0) return { errors, read: options as SmsOptions };
-  return { options: options as SmsOptions, subject: fromTags.subject };
+  return { options: options as SmsOptions, subject: fromTags.subject, ...(passed ? { passed } : {}) };
 }
 
 /**
@@ -255,6 +288,8 @@ const MAX_SHOWN = 80;
 export function describeOptionError(e: OptionError): string {
   if (e.unknown) {
     const { meant } = e.unknown;
+    // A tag is refused only when it is close to one of ours: naming that one is the help; the whole list would not fit the reply line.
+    if (e.option.startsWith('[')) return `the subject tag ${e.option.slice(0, -1)}:…] is no option of this gateway (did you mean ${meant}?); left in, it would change nothing and could end up in the SMS text`;
     return `the header ${e.option} is no option of this gateway${meant ? ` (did you mean ${meant}?)` : ''}; the options are ${e.accepted}`;
   }
   const chars = [...e.value];

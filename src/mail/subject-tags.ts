@@ -14,11 +14,11 @@ const TAG = /\[\s*([A-Za-z][A-Za-z0-9_-]*)\s*(?::([^\]]*))?\]/g;
 /** Removes the known tags; collapses the blanks they leave and trims. */
 export function extractTags(
   subject: string,
-  isKnown: (upperKey: string) => boolean,
+  isKnown: (upperKey: string, hasValue: boolean) => boolean,
 ): { tags: SubjectTag[]; subject: string } {
   const tags: SubjectTag[] = [];
   const rest = subject.replace(TAG, (whole: string, key: string, value: string | undefined) => {
-    if (!isKnown(key.toUpperCase())) return whole;
+    if (!isKnown(key.toUpperCase(), value !== undefined)) return whole;
     tags.push(value === undefined ? { key } : { key, value: value.replace(/^[ \t]+|[ \t]+$/g, '') });
     return ' '; // "a[SRC:X]b" must not become "ab"
   });

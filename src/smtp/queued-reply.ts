@@ -16,6 +16,8 @@ export interface Queued {
   optedOut?: SmtpError;
   /** When the first of the stored SMS goes out, if later than at once (a send time, quiet hours). */
   sendsAt?: string;
+  /** The send time the mail asked for, which had passed when it came (it was still ahead when the mail was written): sent at once. */
+  passed?: string;
   /** The account's zone, for that time. */
   timeZone: string;
   /** Attachments of the mail: an SMS carries text only. */
@@ -44,6 +46,7 @@ export function queuedReply(q: Queued): string {
   }
   const parts = [`2.0.0 queued as ${q.mailId} (${q.stored} SMS)`];
   if (q.sendsAt) parts.push(`to be sent at ${formatTime(q.sendsAt, q.timeZone)}`);
+  if (q.passed) parts.push(`the send time asked for, ${formatTime(q.passed, q.timeZone)}, had passed when the mail came: sent at once`);
   if (q.duplicates.length) parts.push(`${q.duplicates.length} recipient(s) already had this mail and get no second SMS`);
   if (q.suppressed) {
     const one = q.suppressed === 1;

@@ -11,6 +11,7 @@ interface Case {
   subject?: string;
   now?: Date;
   maxAheadDays?: number;
+  written?: Date;
 }
 interface Expected {
   options?: SmsOptions;
@@ -25,6 +26,7 @@ function run(c: Case) {
     now: c.now ?? NOW,
     timeZone: TZ,
     maxAheadDays: c.maxAheadDays,
+    written: c.written,
   });
 }
 
@@ -245,3 +247,59 @@ Describe('control characters :: never reach the reply raw', () => {
   assert.ok(text.includes('a\\r\\n250 OK\\u0007\\u2028'));
 });
 Describe.run();
+
+const Near = suite('options :: subject tags close to ours (refused: left in, they would change nothing and could become SMS text)');
+const tagRefusal = (tag: string, meant: string) =>
+  `the subject tag [${tag}:…] is no option of this gateway (did you mean [${meant}:…]?); left in, it would change nothing and could end up in the SMS text`;
+const near: Array<[string, string, string, string]> = [
+  ['another gateway\'s name for the send time', '[SENDAT:01.12.2026 09:00] Ihre Rechnung', 'SENDAT', 'AT'],
+  ['hyphenated spelling of a Retarus tag', 'Rechnung [JOB-PERIOD:2026-12-01T09:00:00+01:00]', 'JOB-PERIOD', 'JOBPERIOD'],
+  ['typo: two letters swapped', '[JOBPERIDO:2026-12-01T09:00:00+01:00]', 'JOBPERIDO', 'JOBPERIOD'],
+  ['typo: one letter missing', '[VALIDIT:48]', 'VALIDIT', 'VALIDITY'],
+  ['typo: two edits in a long name', '[CUSTOMRREFF:4711]', 'CUSTOMRREFF', 'CUSTOMERREF'],
+  ['another gateway\'s name for the sender', '[Sender-ID:ACME] Termin', 'Sender-ID', 'FROM'],
+];
+for (const [name, subject, tag, meant] of near) Near(`${name} :: ${subject}`, () => check({ subject }, { errors: [tagRefusal(tag, meant)] }));
+Near('with a bad value of a known tag :: both refused in one answer', () =>
+  check({ subject: '[SENDAT:morgen] [NOTIFY:yes]' }, { errors: [tagRefusal('SENDAT', 'AT'), err('[NOTIFY]', 'yes', NOTIFY)] }));
+const clerks: Array<[string, string]> = [
+  ['a clerk\'s own tag with a value', '[Ticket:123] Rückruf'],
+  ['a word one edit from PREVIEW but with another first letter', '[Review: Vertrag] bitte ansehen'],
+  ['a short word one edit from AT', '[AM:9 Uhr] Termin'],
+  ['a near name without a value (a clerk\'s marker)', '[SENDAT] Termin'],
+  ['Retarus\' QOS, which this gateway does not read', '[QOS:EXPRESS] Hallo'],
+];
+for (const [name, subject] of clerks) Near(`${name} :: stays text`, () => check({ subject }, { subject }));
+Near.run();
+
+const Past = suite('options :: a send time in the past');
+// NOW is 2026-11-30 11:00 in Berlin.
+Past('before the mail was written (a typo for another day) :: refused, naming when it was written', () =>
+  check({ subject: '[AT:29.11.2026 09:00]', written: new Date('2026-11-30T09:55:00Z') },
+    { errors: [err('[AT]', '29.11.2026 09:00', 'a time after the mail was written (2026-11-30 10:55 Europe/Berlin); to send at once, leave the option out')] }));
+Past('written after the time in the header too :: refused', () =>
+  check({ headers: { 'X-SMS-Send-At': '2026-11-30T08:00:00+01:00' }, written: new Date('2026-11-30T09:55:00Z') },
+    { errors: [err('X-SMS-Send-At', '2026-11-30T08:00:00+01:00', 'a time after the mail was written (2026-11-30 10:55 Europe/Berlin); to send at once, leave the option out')] }));
+Past('a few minutes before it was written :: now, and said', () => {
+  const r = run({ subject: '[AT:30.11.2026 10:45]', written: new Date('2026-11-30T09:55:00Z') });
+  assert.ok('options' in r && r.options.sendAt === undefined);
+  assert.equal('options' in r && r.passed, new Date('2026-11-30T09:45:00Z'));
+});
+Past('ahead when written, passed when it came (an outbox or relay that waited) :: now, and said', () => {
+  const r = run({ subject: '[AT:30.11.2026 09:00]', written: new Date('2026-11-30T07:00:00Z') });
+  assert.ok('options' in r && r.options.sendAt === undefined);
+  assert.equal('options' in r && r.passed, new Date('2026-11-30T08:00:00Z'));
+});
+Past('a Date header in the future (a wrong clock) :: judged from now', () => {
+  const r = run({ subject: '[AT:30.11.2026 10:50]', written: new Date('2026-12-05T09:00:00Z') });
+  assert.ok('options' in r && r.options.sendAt === undefined && r.passed !== undefined);
+});
+Past('no Date (a REST request) :: now, as before', () => {
+  const r = run({ headers: { 'X-SMS-Send-At': '2026-11-01T09:00:00+01:00' } });
+  assert.ok('options' in r && r.options.sendAt === undefined && r.passed !== undefined);
+});
+Past('a time ahead :: nothing passed', () => {
+  const r = run({ subject: '[AT:01.12.2026 09:00]', written: NOW });
+  assert.ok('options' in r && !r.passed);
+});
+Past.run();

@@ -80,6 +80,27 @@ S('an X-SMS-* header that is no option (a typo) :: 550 5.6.0 naming the one mean
   assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345679'));
 });
 
+S('a subject tag close to ours (another gateway\'s name) with an empty body :: 550 5.6.0 naming the one meant; the tag never reaches the customer', async ({ b }) => {
+  const r = await refusal(send(b, 'clerk@acme.test', '+4915112345680@sms.localhost', { subject: '[SENDAT:24.12.2026 09:00] Frohe Weihnachten', text: '' }));
+  assert.match(r, /^550 5\.6\.0 the subject tag \[SENDAT:…\] is no option of this gateway \(did you mean \[AT:…\]\?\)/);
+  assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345680'));
+});
+
+S('a send time before the mail was written (a typo for another day) :: 550 5.6.0 naming when it was written; nothing sent', async ({ b }) => {
+  const written = new Date(Date.now() - 5 * 60_000);
+  const r = await refusal(send(b, 'clerk@acme.test', '+4915112345681@sms.localhost', { subject: '[AT:2026-01-05 09:00] Termin', headers: { Date: written.toUTCString() } }));
+  assert.match(r, /^550 5\.6\.0 option \[AT\] has the value "2026-01-05 09:00", which is not valid: use a time after the mail was written \(\d{4}-\d\d-\d\d \d\d:\d\d /);
+  assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345681'));
+});
+
+S('a send time still ahead when the mail was written, passed when it came :: sent at once, and the 250 says so', async ({ b }) => {
+  const written = new Date(Date.now() - 3 * 3600_000);
+  const asked = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const r = await send(b, 'clerk@acme.test', '+4915112345682@sms.localhost', { headers: { Date: written.toUTCString(), 'X-SMS-Send-At': asked } });
+  assert.match(r.response, /^250 2\.0\.0 queued as \w+ \(1 SMS\); the send time asked for, .+, had passed when the mail came: sent at once$/);
+  await waitFor('the SMS sent at once', () => b.sim.sent.find((m) => m.to === '+4915112345682'));
+});
+
 S('flash :: X-SMS-Flash: yes reaches the connector as flash', async ({ b }) => {
   const id = idOf((await send(b, 'clerk@acme.test', '+4915112345672@sms.localhost', { headers: { 'X-SMS-Flash': 'yes' }, text: 'Alarm' })).response);
   const sms = await waitFor('flash SMS', () => b.sim.sent.find((s) => s.id === id));
