@@ -133,21 +133,29 @@ function minutes(hhmm: string): number {
   return h * 60 + m;
 }
 
-/** "20:00–08:00, sun" */
-export function describeRule(rule: QuietRule): string {
-  if (rule.start !== undefined) return `${rule.start}–${rule.end}`;
+/** "20:00–08:00, sun"; a period of the mail's own in `zone`'s local time, as the rest of the sentence is ("2026-11-30 00:00–23:00 Europe/Berlin"). */
+export function describeRule(rule: QuietRule, zone = 'UTC'): string {
+  if (rule.start !== undefined) {
+    const [from, to] = [localMinute(rule.start, zone), localMinute(rule.end ?? rule.start, zone)];
+    return `${from}–${to.slice(0, 10) === from.slice(0, 10) ? to.slice(11) : to} ${zone}`;
+  }
   const parts = [rule.from !== undefined ? `${rule.from}–${rule.to}` : '', rule.days?.length ? rule.days.join(', ') : '', rule.dates?.length ? `holidays ${rule.dates.join(', ')}` : ''].filter(Boolean);
   return parts.join(', ');
 }
 
 /** `held for quiet hours (country FR: 20:00–08:00, sun) until 2026-11-23 08:00 Europe/Paris` — for the status history. */
 export function describeHold(hold: Hold): string {
-  const why = `quiet hours (${hold.rule.source}: ${describeRule(hold.rule)})`;
+  const zone = hold.zone ?? hold.rule.timeZones[0] ?? 'UTC';
+  const why = `quiet hours (${hold.rule.source}: ${describeRule(hold.rule, zone)})`;
   if (hold.until === null) return `${why} leave no time to send within two weeks`;
-  const zone = hold.zone ?? 'UTC';
-  const w = wallTimeIn(hold.until, zone);
+  return `held for ${why} until ${localMinute(hold.until.toISOString(), zone)} ${zone}`;
+}
+
+/** `2026-11-23 08:00`: an instant (ISO) as the clock in `zone` shows it. */
+function localMinute(iso: string, zone: string): string {
+  const w = wallTimeIn(new Date(iso), zone);
   const two = (n: number) => String(n).padStart(2, '0');
-  return `held for ${why} until ${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)} ${zone}`;
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}`;
 }
 
 /** Rules for one recipient: the account's and the country's daily windows in the country's zones, and the mail's own. */

@@ -66,6 +66,14 @@ Q('describeHold :: names the holidays', () => {
   assert.is(describeHold(hold), 'held for quiet hours (country FR: holidays 12-25, 12-26) until 2026-12-27 00:00 Europe/Paris');
 });
 
+Q('describeHold :: a period of the mail\'s own in the recipient\'s local time, not UTC stamps (review 4b F8)', () => {
+  const mail = [{ source: 'your mail', timeZones: ['Europe/Berlin'], start: '2026-11-29T23:00:00.000Z', end: '2026-11-30T22:00:00.000Z' }];
+  const hold = quietUntil(mail, new Date('2026-11-30T10:00:00Z'))!;
+  assert.is(describeHold(hold), 'held for quiet hours (your mail: 2026-11-30 00:00–23:00 Europe/Berlin) until 2026-11-30 23:00 Europe/Berlin');
+  const days = [{ source: 'your mail', timeZones: ['Europe/Berlin'], start: '2026-12-24T11:00:00.000Z', end: '2026-12-27T07:00:00.000Z' }];
+  assert.is(describeHold(quietUntil(days, new Date('2026-12-25T10:00:00Z'))!), 'held for quiet hours (your mail: 2026-12-24 12:00–2026-12-27 08:00 Europe/Berlin) until 2026-12-27 08:00 Europe/Berlin');
+});
+
 Q('zonesOfCountry :: from ICU; a country without zones falls back to the account\'s', () => {
   assert.equal(zonesOfCountry('FR', 'Europe/Berlin'), ['Europe/Paris']);
   assert.ok(zonesOfCountry('US', 'Europe/Berlin').includes('Pacific/Honolulu'));
