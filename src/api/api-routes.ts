@@ -39,6 +39,7 @@ const submitBody = {
     maxSegments: parsedOption('integer', 'X-SMS-Max-Segments: 1 to 255, never more than the account allows'),
     blackout: { type: 'string', description: 'X-SMS-Blackout: quiet hours for this SMS, 20:00/08:00' },
     duplicateDetection: parsedOption('boolean', 'X-SMS-Duplicate-Detection: the same text to the same number only once within the account\'s window'),
+    priority: { type: 'string', description: 'X-SMS-Priority: express (ahead of every normal SMS waiting to be sent) or normal' },
     confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
     account: { type: 'string', description: 'Admins only: send for this account' },
     statusCallback: { type: 'string', minLength: 1, maxLength: 2000, description: 'URL each status of the SMS is pushed to (signed JSON, see Status callbacks); must lie under the account\'s allowed prefixes (422 CallbackNotAllowed); the account\'s default when absent' },

@@ -37,6 +37,7 @@ export interface SubmitBody {
   maxSegments?: number | string;
   blackout?: string;
   duplicateDetection?: boolean | string;
+  priority?: string;
   /** Where confirmations go (an address of the account); without it none are mailed. */
   confirmTo?: string;
   /** Admins only: submit for another account. */
@@ -57,6 +58,7 @@ const HEADER_OF: Record<string, string> = {
   maxSegments: 'X-SMS-Max-Segments',
   blackout: 'X-SMS-Blackout',
   duplicateDetection: 'X-SMS-Duplicate-Detection',
+  priority: 'X-SMS-Priority',
 };
 export const OPTION_FIELDS = Object.keys(HEADER_OF);
 const FIELD_OF = new Map(Object.entries(HEADER_OF).map(([f, h]) => [h, f]));

@@ -34,7 +34,7 @@ const kannel = obj('A Kannel sendsms gateway (type kannel). Delivery reports com
   timeoutMs: int(10000, 'Time limit of one sendsms request.', 100, 120000),
 });
 
-const PLACEHOLDER_NOTE = 'Values are templates with {{to}}, {{to_digits}}, {{text}}, {{from}}, {{id}}, {{coding}}, {{encoding}}, {{mclass}} (0 for a flash SMS, else empty), {{validity_minutes}} and {{expires_at}} (what is left of its validity, its end in ISO 8601; empty without one), {{dlr_url}}; a value that renders empty is left out.';
+const PLACEHOLDER_NOTE = 'Values are templates with {{to}}, {{to_digits}}, {{text}}, {{from}}, {{id}}, {{coding}}, {{encoding}}, {{mclass}} (0 for a flash SMS, else empty), {{priority}} (1 for an express SMS, else empty), {{validity_minutes}} and {{expires_at}} (what is left of its validity, its end in ISO 8601; empty without one), {{dlr_url}}; a value that renders empty is left out.';
 
 const valueFrom = (description: string, types: string[], def: string, path: string, example: string) => obj(description, {
   type: str(def, 'json: a dotted path into a JSON body (numeric parts index arrays); regex: the first capture group of a regular expression over the raw body' + (types.includes('ours') ? '; ours: the aggregator returns no id, our own id ({{id}}) is used and must come back in reports' : '') + (types.includes('none') ? '; none: a short excerpt of the body' : '') + '.', { enum: types }),

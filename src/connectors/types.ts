@@ -12,6 +12,8 @@ export interface OutboundSms {
   sender?: string;
   /** Flash SMS: SMPP maps it to data_coding message class 0, Kannel to mclass=0; a connector that cannot send it says so in its docs. */
   flash?: boolean;
+  /** express: the sender asked for it to go first; SMPP sends it with priority_flag (expressPriorityFlag), Kannel with priority. */
+  priority?: 'express';
   /**
    * ISO 8601: the SMS must not be delivered after this moment (its validity: X-SMS-Validity,
    * [VALIDITY:…] or the account's validityHours). Connectors pass it on (SMPP validity_period,

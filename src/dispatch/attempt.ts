@@ -62,7 +62,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
 
 async function submit(pool: ConnectorPool, name: string, m: SmsMessage): Promise<SubmitResult> {
   try {
-    return await pool.get(name)!.submit({ id: m.id, to: m.to, text: m.text, encoding: m.encoding, segments: m.segments, sender: m.sender, flash: m.flash, expiresAt: m.expiresAt });
+    return await pool.get(name)!.submit({ id: m.id, to: m.to, text: m.text, encoding: m.encoding, segments: m.segments, sender: m.sender, flash: m.flash, priority: m.priority, expiresAt: m.expiresAt });
   } catch (e) {
     return { ok: false, temporary: true, reason: `connector error: ${(e as Error).message}` };
   }

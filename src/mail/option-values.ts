@@ -38,6 +38,28 @@ export function flag(raw: string): boolean | undefined {
   return FLAGS[raw.toLowerCase()];
 }
 
+export type Priority = 'express' | 'normal';
+
+/** Retarus' [QOS:EXPRESS] / [QOS:NORMAL], and the same words in X-SMS-Priority. */
+export function priority(raw: string): Priority | undefined {
+  const p = raw.toLowerCase();
+  return p === 'express' || p === 'normal' ? p : undefined;
+}
+
+/**
+ * The priority a mail client sets ("high importance" in Outlook, "Highest" /
+ * "High" in Thunderbird): X-Priority 1 or 2, Importance: high, Priority:
+ * urgent. Retarus reads it too, so clerks need learn no tag for an urgent SMS.
+ * Low or normal importance asks for nothing.
+ */
+export function clientPriority(headers: ReadonlyMap<string, string>): Priority | undefined {
+  const x = headers.get('x-priority')?.trim();
+  if (x && /^[12](?!\d)/.test(x)) return 'express';
+  if (headers.get('importance')?.trim().toLowerCase() === 'high') return 'express';
+  if (headers.get('priority')?.trim().toLowerCase() === 'urgent') return 'express';
+  return undefined;
+}
+
 const UNIT_HOURS: Record<string, number> = { '': 1, h: 1, m: 1 / 60, d: 24 };
 
 /** `48h`, `30m` (minutes), `2d` or a plain number of hours; > 0 and ≤ MAX_VALIDITY_HOURS. */

@@ -12,9 +12,9 @@ import { extractTags } from './subject-tags.js';
 import { meantTag } from './tag-near-miss.js';
 import { SENDER_ID_FORMS } from '../sms/sender-id.js';
 import * as value from './option-values.js';
-import type { BlackoutPeriod, NotifyLevel } from './option-values.js';
+import type { BlackoutPeriod, NotifyLevel, Priority } from './option-values.js';
 
-export type { BlackoutPeriod, NotifyLevel } from './option-values.js';
+export type { BlackoutPeriod, NotifyLevel, Priority } from './option-values.js';
 
 export interface SmsOptions {
   sendAt?: Date;
@@ -27,6 +27,8 @@ export interface SmsOptions {
   duplicateDetection?: boolean;
   blackout?: BlackoutPeriod[];
   preview?: boolean;
+  /** express: ahead of every normal SMS already waiting (src/store/due-index.ts); absent: normal. */
+  priority?: Priority;
 }
 
 export interface OptionError {
@@ -133,6 +135,7 @@ const ACCEPTED = {
   validity: `a duration above 0 and at most ${value.MAX_VALIDITY_HOURS} hours, like 48h, 30m, 2d or 48 (hours)`,
   reference: '1 to 64 printable characters',
   segments: 'a whole number from 1 to 255',
+  priority: 'EXPRESS or NORMAL',
   blackout: 'periods separated by commas, each two different local times like 20:00/08:00 (every day, the recipient\'s time) or two date-times like 2026-12-24T12:00:00+01:00/2026-12-27T08:00:00+01:00',
 };
 
@@ -150,6 +153,7 @@ const HEADER_LIST: Array<[string, Source]> = [
   ['X-SMS-Blackout', blackout(ACCEPTED.blackout)],
   ['X-SMS-Duplicate-Detection', simple('duplicateDetection', value.flag, ACCEPTED.flag)],
   ['X-SMS-Preview', simple('preview', value.flag, ACCEPTED.flag)],
+  ['X-SMS-Priority', simple('priority', value.priority, ACCEPTED.priority)],
 ];
 const HEADERS = new Map(HEADER_LIST.map(([name, source]) => [name.toLowerCase(), { ...source, name }]));
 
@@ -186,6 +190,7 @@ const TAGS = new Map<string, Source>([
   ['CUSTOMERREF', simple('reference', value.reference, ACCEPTED.reference)],
   ['BLACKOUTPERIODS', blackout(ACCEPTED.blackout)],
   ['DUPLICATEDETECTION', simple('duplicateDetection', onOff, ACCEPTED.onOff, true)],
+  ['QOS', simple('priority', value.priority, ACCEPTED.priority)],
   ['AT', sendAt(ACCEPTED.tagTime)],
   ['FROM', simple('senderId', value.senderId, ACCEPTED.sender)],
   ['REF', simple('reference', value.reference, ACCEPTED.reference)],
@@ -255,6 +260,12 @@ export function parseSmsOptions(input: OptionInput): OptionResult {
       if (key === 'sendAt') passed = p;
     }
   }
+  // The mail client's own priority counts only where no option said otherwise.
+  if (options.priority === undefined) {
+    const client = value.clientPriority(input.headers);
+    if (client) options.priority = client;
+  }
+  if (options.priority === 'normal') delete options.priority;
   if (errors.length > 0) return { errors, read: options as SmsOptions };
   return { options: options as SmsOptions, subject: fromTags.subject, ...(passed ? { passed } : {}) };
 }

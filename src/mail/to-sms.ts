@@ -104,6 +104,7 @@ function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: Re
     segments: sms.segments,
     ...(plan.sender !== undefined ? { sender: plan.sender } : {}),
     ...(options.flash ? { flash: true } : {}),
+    ...(options.priority === 'express' ? { priority: 'express' as const } : {}),
     ...(plan.quietRules.length ? { quietRules: plan.quietRules } : {}),
     mail: {
       messageId: parsed.messageId,

@@ -167,7 +167,7 @@ export class StoreMemory {
 
   /** Keeps the queued / owed indexes in step with a message's state, and lets it leave memory when it waits far ahead. */
   private track(m: SmsMessage): void {
-    if (m.status === 'accepted') this.queued.set(m.id, m.notBefore);
+    if (m.status === 'accepted') this.queued.set(m.id, m.notBefore, m.priority === 'express');
     else this.queued.delete(m.id);
     let mail = false;
     let callback = false;

@@ -154,6 +154,8 @@ export interface SmsMessage {
   sender?: string;
   /** Flash SMS (class 0): shown on the display at once, not stored on the phone. */
   flash?: boolean;
+  /** Goes ahead of every normal SMS waiting to be sent (X-SMS-Priority, [QOS:EXPRESS], a mail of high importance); absent: normal. */
+  priority?: 'express';
   /** Quiet hours that apply to this SMS (account, destination country, the mail's own), checked again before every attempt. */
   quietRules?: QuietRule[];
   /** The client's own reference (X-SMS-Reference, [REF:…]), echoed in confirmations. */

@@ -149,7 +149,8 @@ const subjects: Array<[string, string, string]> = [
   ['tags removed :: blanks tidied', '  [SRC:ACME]  Erinnerung [AT:01.12.2026 09:00]  morgen ', 'Erinnerung morgen'],
   ['tag between words :: a blank left', 'Termin[REF:X]bestätigt', 'Termin bestätigt'],
   ['unknown tags :: left untouched', '[EXTERNAL] [WICHTIG] Re: [Ticket#123] [SRC:ACME] Rückruf', '[EXTERNAL] [WICHTIG] Re: [Ticket#123] Rückruf'],
-  ['unknown key with value :: left untouched', '[QOS:EXPRESS] Hallo', '[QOS:EXPRESS] Hallo'],
+  ['unknown key with value :: left untouched', '[BC:4711] Hallo', '[BC:4711] Hallo'],
+  ['Retarus\' [QOS:…] :: taken out', '[QOS:EXPRESS] Hallo', 'Hallo'],
   ['no tags :: unchanged', 'Erinnerung: Termin morgen', 'Erinnerung: Termin morgen'],
   ['only tags :: empty', '[SRC:ACME][PREVIEW]', ''],
 ];
@@ -221,7 +222,7 @@ const bad: Array<[string, Case, string[]]> = [
     err('[DN]', 'maybe', 'ON or OFF'),
   ]],
 ];
-const OPTION_HEADERS = 'X-SMS-Send-At, X-SMS-Sender-ID, X-SMS-Notify, X-SMS-Validity, X-SMS-Reference, X-SMS-Flash, X-SMS-Max-Segments, X-SMS-Blackout, X-SMS-Duplicate-Detection, X-SMS-Preview';
+const OPTION_HEADERS = 'X-SMS-Send-At, X-SMS-Sender-ID, X-SMS-Notify, X-SMS-Validity, X-SMS-Reference, X-SMS-Flash, X-SMS-Max-Segments, X-SMS-Blackout, X-SMS-Duplicate-Detection, X-SMS-Preview, X-SMS-Priority';
 bad.push(
   ['an X-SMS-* header that is no option (a typo the SMS would otherwise ignore, going out at once) :: names the one meant', { headers: { 'X-SMS-SendAt': '2026-12-01T09:00:00+01:00' } },
     [`the header x-sms-sendat is no option of this gateway (did you mean X-SMS-Send-At?); the options are ${OPTION_HEADERS}`]],
@@ -267,7 +268,7 @@ const clerks: Array<[string, string]> = [
   ['a word one edit from PREVIEW but with another first letter', '[Review: Vertrag] bitte ansehen'],
   ['a short word one edit from AT', '[AM:9 Uhr] Termin'],
   ['a near name without a value (a clerk\'s marker)', '[SENDAT] Termin'],
-  ['Retarus\' QOS, which this gateway does not read', '[QOS:EXPRESS] Hallo'],
+  ['Retarus\' billing code, which this gateway does not read', '[BC:4711] Hallo'],
 ];
 for (const [name, subject] of clerks) Near(`${name} :: stays text`, () => check({ subject }, { subject }));
 Near.run();
@@ -303,3 +304,19 @@ Past('a time ahead :: nothing passed', () => {
   assert.ok('options' in r && !r.passed);
 });
 Past.run();
+
+const Prio = suite('options :: priority (express goes ahead of every normal SMS waiting)');
+const prio: Array<[string, Case, SmsOptions]> = [
+  ['Retarus [QOS:EXPRESS]', { subject: '[QOS:EXPRESS] x' }, { priority: 'express' }],
+  ['[qos:normal] :: as if not set', { subject: '[qos:normal] x' }, {}],
+  ['X-SMS-Priority: express', { headers: { 'X-SMS-Priority': 'express' } }, { priority: 'express' }],
+  ['Outlook\'s high importance (X-Priority: 1, Importance: high)', { headers: { 'X-Priority': '1', Importance: 'high' } }, { priority: 'express' }],
+  ['Thunderbird\'s "High" (X-Priority: 2 (High))', { headers: { 'X-Priority': '2 (High)' } }, { priority: 'express' }],
+  ['Priority: urgent', { headers: { Priority: 'urgent' } }, { priority: 'express' }],
+  ['low or normal importance :: nothing', { headers: { 'X-Priority': '3 (Normal)', Importance: 'normal' } }, {}],
+  ['X-Priority 5 (lowest) :: nothing', { headers: { 'X-Priority': '5' } }, {}],
+  ['high importance, but [QOS:NORMAL] :: the option wins', { headers: { 'X-Priority': '1' }, subject: '[QOS:NORMAL] x' }, {}],
+];
+for (const [name, input, options] of prio) Prio(name, () => check(input, { options }));
+Prio('bad value :: refused with the accepted words', () => check({ subject: '[QOS:FAST]' }, { errors: [err('[QOS]', 'FAST', 'EXPRESS or NORMAL')] }));
+Prio.run();

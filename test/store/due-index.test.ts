@@ -79,4 +79,33 @@ D('due :: many ids in random order come out sorted (the heap holds its order)', 
   assert.equal(at, [...at].sort());
 });
 
+D('express lane :: due express SMS first, however long the normal ones waited; each lane first due, first out', () => {
+  const d = new DueIndex();
+  d.set('n1', T('09:00'));
+  d.set('n2', T('09:30'));
+  d.set('x2', T('10:01'), true);
+  d.set('x1', T('10:00'), true);
+  assert.equal(d.due(T('10:05'), 10), ['x1', 'x2', 'n1', 'n2']);
+  assert.equal(d.due(T('10:05'), 3), ['x1', 'x2', 'n1']);
+});
+
+D('express lane :: an express SMS scheduled later hides nothing that is due', () => {
+  const d = new DueIndex();
+  d.set('tomorrow', T('23:00'), true);
+  d.set('n1', T('09:00'));
+  assert.equal(d.due(T('10:00'), 10), ['n1']);
+  assert.is(d.size, 2);
+});
+
+D('express lane :: refiled (a retry later) and deleted like any other', () => {
+  const d = new DueIndex();
+  d.set('x', T('10:00'), true);
+  d.set('n', T('10:00'));
+  d.set('x', T('11:00'), true);
+  assert.equal(d.due(T('10:30'), 10), ['n']);
+  assert.equal(d.due(T('11:00'), 10), ['x', 'n']);
+  d.delete('x');
+  assert.equal(d.due(T('11:00'), 10), ['n']);
+});
+
 D.run();

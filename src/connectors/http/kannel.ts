@@ -53,6 +53,8 @@ export function kannelPreset(a: KannelPresetArgs): HttpConnectorOptions {
     charset: 'UTF-8',
     // both left out when the SMS has none: message class 0 for a flash SMS, and minutes the SMSC may keep trying
     mclass: '{{mclass}}',
+    // left out for a normal SMS; 1 asks Kannel to send an express one first
+    priority: '{{priority}}',
     validity: '{{validity_minutes}}',
     'dlr-mask': String(a.dlrMask ?? 19),
     'dlr-url': '{{dlr_url}}',

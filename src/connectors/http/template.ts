@@ -7,7 +7,7 @@
  */
 import type { OutboundSms } from '../types.js';
 
-export const PLACEHOLDERS = ['to', 'to_digits', 'text', 'from', 'id', 'coding', 'encoding', 'mclass', 'validity_minutes', 'expires_at', 'dlr_url'] as const;
+export const PLACEHOLDERS = ['to', 'to_digits', 'text', 'from', 'id', 'coding', 'encoding', 'mclass', 'priority', 'validity_minutes', 'expires_at', 'dlr_url'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Record<Placeholder, string>;
 
@@ -38,7 +38,8 @@ export function renderFields(fields: Record<string, string> | undefined, values:
  * Values for one SMS; `dlr_url` is filled in separately because it is
  * itself built from these values. Optional ones are '' when the SMS has
  * none, so a field made of them alone is left out: `mclass` is 0 for a flash
- * SMS (message class 0), `validity_minutes` what is left of its validity at
+ * SMS (message class 0), `priority` 1 for an express SMS (Kannel's
+ * sendsms priority, 0-3), `validity_minutes` what is left of its validity at
  * `now`, rounded down (at least 1: it is not due yet), `expires_at` its end
  * in ISO 8601.
  */
@@ -54,6 +55,7 @@ export function smsValues(sms: OutboundSms, defaultFrom = '', now = new Date()):
     coding: sms.encoding === 'UCS2' ? '2' : '0',
     encoding: sms.encoding,
     mclass: sms.flash ? '0' : '',
+    priority: sms.priority === 'express' ? '1' : '',
     validity_minutes: Number.isNaN(left) ? '' : String(Math.max(1, Math.floor(left / 60_000))),
     expires_at: sms.expiresAt ?? '',
     dlr_url: '',

@@ -39,6 +39,8 @@ export interface SmppConnectorOptions {
   registeredDelivery: number;
   defaultSender: string;
   serviceType: string;
+  /** priority_flag of an express SMS; 0 sends it like any other. */
+  expressPriorityFlag: number;
   /** First pause of the whole connector after ESME_RTHROTTLED; doubles while throttling goes on (up to 30 s). */
   throttlePauseMs: number;
   /** How long one PDU may stay refused for a temporary reason (throttled, or a later part of a long SMS) before the SMS fails. */
@@ -86,6 +88,7 @@ export const smppConfigSchema = {
     registeredDelivery: int(1, 'registered_delivery: 1 asks a receipt for every final outcome, 2 only for failures, 0 none (SMS then stay "handed to the carrier").', 0, 31),
     defaultSender: str('', 'Sender ID when the mail gives none: letters (TON 5), an international number (+49…, TON 1) or a short code (TON 3); empty leaves it to the SMSC.'),
     serviceType: str('', 'service_type of submit_sm; usually empty.', { maxLength: 5 }),
+    expressPriorityFlag: int(1, 'priority_flag of an express SMS (X-SMS-Priority, [QOS:EXPRESS], a mail of high importance); for GSM 0 is non-priority and 1-3 priority (SMPP 3.4 §5.2.14). 0 sends it like any other SMS, for SMSCs that refuse the flag (ESME_RINVPRTFLG). Other SMS always go with 0. The bridge sends express SMS first either way.', 0, 3),
     throttlePauseMs: int(1000, 'Pause of the whole connector after ESME_RTHROTTLED; doubles while the SMSC keeps throttling (at most 30 s). The refused PDU is sent again after the pause.', 10, 60000),
     retryInPlaceSeconds: int(120, 'How long one PDU may keep being throttled, or a later part of a long SMS refused for a temporary reason, before the SMS fails (temporarily, or for a half-sent long SMS, for good).', 1, 3600),
     receiptWaitHours: int(48, 'How long receipts are matched to a submitted SMS (and its concatenation reference kept in use).', 1, 24 * 30),

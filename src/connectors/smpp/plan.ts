@@ -41,6 +41,8 @@ export interface PlanOptions {
   /** data_coding of a flash GSM-7 text: the class group's 0xF0 or the general group's 0x10. */
   flashGsmDataCoding: FlashGsmDataCoding;
   validity: ValidityForm;
+  /** priority_flag of an express SMS (0: none). */
+  expressPriorityFlag: number;
 }
 
 export type FlashGsmDataCoding = '0xF0' | '0x10';
@@ -68,6 +70,7 @@ export function planSubmit(sms: OutboundSms, opts: PlanOptions, nextRef: () => n
     registeredDelivery: opts.registeredDelivery,
     dataCoding: coding.dataCoding,
     ...(validity ? { validityPeriod: validity } : {}),
+    ...(sms.priority === 'express' && opts.expressPriorityFlag ? { priorityFlag: opts.expressPriorityFlag } : {}),
   };
   const single = (octets: Buffer): SubmitSm => ({ ...base, esmClass: 0, shortMessage: octets });
   const texts = splitSegments(sms.text, coding.split, 6);

@@ -70,6 +70,7 @@ export interface ReceivedSubmit {
   source: SmppAddress;
   destination: SmppAddress;
   esmClass: number;
+  priorityFlag: number;
   dataCoding: number;
   /** validity_period as sent ('' when none). */
   validityPeriod: string;

@@ -259,7 +259,7 @@ export class SmscSimulator {
   private record(peer: Peer, s: RawSubmit): ReceivedSubmit {
     const { udh, payload, concat } = splitUdh(s.octets, s.esmClass);
     const record: ReceivedSubmit = {
-      peer: peer.id, sequence: s.sequence, source: s.source, destination: s.destination, esmClass: s.esmClass,
+      peer: peer.id, sequence: s.sequence, source: s.source, destination: s.destination, esmClass: s.esmClass, priorityFlag: s.priorityFlag,
       dataCoding: s.dataCoding, validityPeriod: s.validityPeriod, registeredDelivery: s.registeredDelivery, viaPayload: s.viaPayload,
       udh, text: decodeText(s.dataCoding, payload), status: undefined,
     };

@@ -20,6 +20,8 @@ export interface SubmitSm {
   messagePayload?: Buffer;
   /** SMPP time (`YYMMDDhhmmss000R` relative, or absolute); empty for the SMSC default. */
   validityPeriod?: string;
+  /** priority_flag (§5.2.14); 0 when absent. */
+  priorityFlag?: number;
 }
 
 export const SUBMIT_SM = 0x00000004;
@@ -51,7 +53,7 @@ export function encodeSubmitSm(sm: SubmitSm, sequence: number): Buffer {
     cstring(sm.serviceType, 6, 'service_type'),
     u8(sm.source.ton, sm.source.npi), cstring(sm.source.addr, 21, 'source_addr'),
     u8(sm.destination.ton, sm.destination.npi), cstring(sm.destination.addr, 21, 'destination_addr'),
-    u8(sm.esmClass, 0 /* protocol_id */, 0 /* priority_flag */),
+    u8(sm.esmClass, 0 /* protocol_id */, sm.priorityFlag ?? 0),
     cstring('', 17, 'schedule_delivery_time'),
     cstring(sm.validityPeriod ?? '', 17, 'validity_period'),
     u8(sm.registeredDelivery, 0 /* replace_if_present_flag */, sm.dataCoding, 0 /* sm_default_msg_id */, sm.shortMessage.length),

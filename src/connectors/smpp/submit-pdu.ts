@@ -19,6 +19,7 @@ export interface RawSubmit {
   source: SmppAddress;
   destination: SmppAddress;
   esmClass: number;
+  priorityFlag: number;
   /** As sent ('' for the SMSC's default): `YYMMDDhhmmsstnnp` absolute or `…R` relative. */
   validityPeriod: string;
   registeredDelivery: number;
@@ -94,7 +95,7 @@ function readShortMessagePdu(pdu: Buffer, commandId: number, what: string): RawS
   const destination = at.address();
   const esmClass = at.u8();
   at.u8(); // protocol_id
-  at.u8(); // priority_flag
+  const priorityFlag = at.u8();
   at.cstring(); // schedule_delivery_time
   const validityPeriod = at.cstring();
   const registeredDelivery = at.u8();
@@ -106,7 +107,7 @@ function readShortMessagePdu(pdu: Buffer, commandId: number, what: string): RawS
   const payload = tlvs.get(TLV_MESSAGE_PAYLOAD);
   return {
     sequence: pdu.readUInt32BE(12),
-    source, destination, esmClass, validityPeriod, registeredDelivery, dataCoding,
+    source, destination, esmClass, priorityFlag, validityPeriod, registeredDelivery, dataCoding,
     octets: payload ?? shortMessage,
     viaPayload: payload !== undefined,
     tlvs,

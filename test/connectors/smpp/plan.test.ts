@@ -39,7 +39,7 @@ A('smpp plan :: destination :: TON 1 NPI 1 without +', () => {
 
 const P = suite('smpp plan :: PDUs of an SMS');
 
-const opts: PlanOptions = { gsmDataCoding: 0, longMessages: 'udh8', registeredDelivery: 1, serviceType: '', defaultSender: 'DEFAULT', flashGsmDataCoding: '0xF0', validity: 'absolute' };
+const opts: PlanOptions = { gsmDataCoding: 0, longMessages: 'udh8', registeredDelivery: 1, serviceType: '', defaultSender: 'DEFAULT', flashGsmDataCoding: '0xF0', validity: 'absolute', expressPriorityFlag: 1 };
 const NOW = new Date('2026-03-01T10:00:00Z');
 const planAt = (s: OutboundSms, o: PlanOptions, nextRef: () => number) => planSubmit(s, o, nextRef, NOW);
 const sms = (text: string, extra: Partial<OutboundSms> = {}): OutboundSms =>

@@ -8,7 +8,7 @@ import { LONG_GSM } from './harness.js';
 
 const test = suite('smpp planner :: a long SMS to a number whose references are all in use');
 
-const opts: PlanOptions = { gsmDataCoding: 0, longMessages: 'udh8', registeredDelivery: 1, serviceType: '', defaultSender: '', flashGsmDataCoding: '0xF0', validity: 'none' };
+const opts: PlanOptions = { gsmDataCoding: 0, longMessages: 'udh8', registeredDelivery: 1, serviceType: '', defaultSender: '', flashGsmDataCoding: '0xF0', validity: 'none', expressPriorityFlag: 1 };
 const long = (n: number): OutboundSms => ({ id: `M${n}`, to: '+4915100000001', text: LONG_GSM, encoding: 'GSM7', segments: 3 });
 
 /** A planner on a hand-driven clock; a wait's timer runs out on the next turn, so a wait nobody serves ends at once. */

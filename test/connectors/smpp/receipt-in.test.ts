@@ -9,7 +9,7 @@ const R = suite('smpp deliver_sm meaning');
 
 const sm = (o: Partial<RawSubmit>): RawSubmit => ({
   sequence: 1, source: { ton: 1, npi: 1, addr: '4915112345678' }, destination: { ton: 3, npi: 0, addr: '80888' },
-  esmClass: 0, validityPeriod: '', registeredDelivery: 0, dataCoding: 0, octets: encodeGsm7Unpacked('STOP'), viaPayload: false, tlvs: new Map(), ...o,
+  esmClass: 0, priorityFlag: 0, validityPeriod: '', registeredDelivery: 0, dataCoding: 0, octets: encodeGsm7Unpacked('STOP'), viaPayload: false, tlvs: new Map(), ...o,
 });
 const ucs2 = (text: string) => Buffer.from(text, 'utf16le').swap16();
 
