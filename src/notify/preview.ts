@@ -54,6 +54,7 @@ function optionParts(r: PreviewReport, p: Words, time: Time): string[] {
     o.notify ? on.notify(o.notify) : '',
     o.validityHours ? on.validity(o.validityHours) : '',
     o.flash ? on.flash : '',
+    o.priority === 'express' ? on.express : '',
     o.maxSegments ? on.maxSegments(o.maxSegments) : '',
     o.duplicateDetection !== undefined ? on.duplicateDetection(o.duplicateDetection) : '',
     o.blackout?.length ? on.blackout(o.blackout.map((b) => ('from' in b ? `${b.from}-${b.to}` : on.period(time(b.start), time(b.end))))) : '',

@@ -42,6 +42,12 @@ P('a closing cut :: named in the preview with its line', async () => {
   assert.match(text, /Cut from your mail:\n {2}- the closing and the signature below it \(from this line on\): "Viele Grüße"/);
 });
 
+P('a mail of high importance :: the preview names it express', async () => {
+  const { report, text } = await preview('From: erp@acme.test\nSubject: x\nX-Priority: 1 (Highest)\nContent-Type: text/plain\n\nKonto ueberzogen.\n');
+  assert.is(report.options.priority, 'express');
+  assert.match(text, /Options in your mail: express \(ahead of normal SMS waiting\)\./);
+});
+
 P('invisible characters :: removed, named by code point (shown as they are they would turn the line around)', async () => {
   const { report, text } = await preview('From: erp@acme.test\nSubject: x\nContent-Type: text/plain; charset=utf-8\n\n' + Buffer.from('Rechnung \u202eoffen\u200b.', 'utf8').toString('latin1') + '\n');
   assert.equal([report.text, report.encoding], ['Rechnung offen.', 'GSM7']);

@@ -136,6 +136,7 @@ export const de: WordingTable = {
       notify: (level) => `Bestätigungen: ${level}`,
       validity: (h) => `Gültigkeit ${h} h`,
       flash: 'Flash-SMS',
+      express: 'Express (vor wartenden normalen SMS)',
       maxSegments: (n) => `höchstens ${n} Teile`,
       duplicateDetection: (on) => `Dublettenprüfung ${on ? 'ein' : 'aus'}`,
       blackout: (periods) => `Sperrzeiten ${periods.join(', ')}`,

@@ -112,6 +112,7 @@ export const en: WordingTable = {
       notify: (level) => `confirmations: ${level}`,
       validity: (h) => `validity ${h} h`,
       flash: 'flash SMS',
+      express: 'express (ahead of normal SMS waiting)',
       maxSegments: (n) => `at most ${n} parts`,
       duplicateDetection: (on) => `duplicate detection ${on ? 'on' : 'off'}`,
       blackout: (periods) => `blackout periods ${periods.join(', ')}`,

@@ -148,6 +148,7 @@ export interface PreviewWording {
     notify(level: string): string;
     validity(hours: number): string;
     flash: string;
+    express: string;
     maxSegments(n: number): string;
     duplicateDetection(on: boolean): string;
     blackout(periods: string[]): string;
