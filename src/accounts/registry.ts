@@ -56,6 +56,8 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     networks: Object.freeze([...c.networks]),
     addresses: Object.freeze([...c.addresses]),
     timeZone: c.timeZone ?? inherit.timeZone,
+    // A clerk in New York whose account reads send times in New York time reads the confirmations' times there too.
+    ...(c.timeZone ? { confirmationTimeZone: c.timeZone } : {}),
     defaultCountry: c.defaultCountry ?? inherit.defaultCountry,
     notify: c.notify ?? inherit.notify,
     language: c.language ?? inherit.language ?? 'en',

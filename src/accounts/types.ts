@@ -43,6 +43,8 @@ export interface Account {
   readonly notify: NotifyLevel;
   /** Language of confirmations and preview answers. */
   readonly language: Language;
+  /** Zone of the times in confirmations: the account's own timeZone when it set one; absent: notify.timeZone. */
+  readonly confirmationTimeZone?: string;
   readonly maxSegments: number;
   /** Default sender ID; undefined: the connector's. */
   readonly senderId?: string;

@@ -17,6 +17,8 @@ export interface NotifierOptions {
   timeZone: string;
   /** The language of an SMS's confirmations (its account's, looked up when each is sent); English when absent. */
   languageOf?: (sms: Pick<SmsMessage, 'account'>) => Language;
+  /** The zone of an SMS's confirmation times (its account's, looked up when each is sent); `timeZone` when absent. */
+  timeZoneOf?: (sms: Pick<SmsMessage, 'account'>) => string;
   retrySeconds: readonly number[];
   /** Reply-To of acceptance confirmations that cancels the SMS; none when absent. */
   cancelAddress?: (smsId: string) => string;
@@ -123,7 +125,7 @@ export class Notifier {
     }
     try {
       const { to, where } = await this.sender.deliverReply({
-        reply: r, from: this.o.from, reportingMta: this.o.reportingMta, smsDomain: f.smsDomain, now: this.now(), timeZone: this.o.timeZone,
+        reply: r, from: this.o.from, reportingMta: this.o.reportingMta, smsDomain: f.smsDomain, now: this.now(), timeZone: this.o.timeZoneOf?.(owner) ?? this.o.timeZone,
         language: this.o.languageOf?.(owner),
       });
       await f.queue.replySent(r.id, where, this.now());
@@ -144,7 +146,7 @@ export class Notifier {
     }
     try {
       const { to, where } = await this.sender.deliver({
-        sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta, now: this.now(), timeZone: this.o.timeZone, cancelAddress: this.o.cancelAddress,
+        sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta, now: this.now(), timeZone: this.o.timeZoneOf?.(m) ?? this.o.timeZone, cancelAddress: this.o.cancelAddress,
         language: this.o.languageOf?.(m),
       });
       await this.o.store.confirmationSent(m.id, c.stage, where, this.now());

@@ -13,6 +13,7 @@ import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpe
  */
 const KANZLEI = '127.0.0.2';
 const ACME = '127.0.0.3';
+const NYC = '127.0.0.4';
 
 const S = suite('notify language end to end', {} as { b: TestBridge });
 S.before(async (ctx) => {
@@ -20,6 +21,7 @@ S.before(async (ctx) => {
     accounts: [
       { name: 'kanzlei', networks: [KANZLEI], addresses: ['@kanzlei.test'], notify: 'all', language: 'de' },
       { name: 'acme', networks: [ACME], addresses: ['@acme.test'], notify: 'all' },
+      { name: 'nyc', networks: [NYC], addresses: ['@nyc.test'], notify: 'all', timeZone: 'America/New_York' },
     ] as never,
   });
 });
@@ -105,6 +107,13 @@ S('language de :: the answer to a preview is German too', async ({ b }) => {
   assert.match(text, /^Vorschau Ihrer SMS\. Es wurde nichts gesendet\./);
   assert.match(text, 'Der Text genau so, wie er gesendet würde: 22 Zeichen');
   assert.match(text, new RegExp(`\\+4915112345673: der Standardabsender des Netzbetreibers; würde am ${GERMAN_TIME} gesendet`));
+});
+
+S('an account with a time zone of its own :: its confirmations\' times are in that zone, as its send times are read; others keep notify.timeZone', async ({ b }) => {
+  const nyc = await confirmation(b, await send(b, 'clerk@nyc.test', NYC, '+4915112345677'), 'accepted');
+  assert.match(nyc.text ?? '', /was accepted at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC-0[45]:00 and/);
+  const acme = await confirmation(b, await send(b, 'clerk@acme.test', ACME, '+4915112345676'), 'accepted');
+  assert.match(acme.text ?? '', /was accepted at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+0[12]:00 and/, 'Europe/Berlin, the default notify.timeZone');
 });
 
 S.run();
