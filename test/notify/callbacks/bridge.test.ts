@@ -140,7 +140,8 @@ C('retry :: Retry-After of a 503 is honoured instead of the retry schedule', asy
   const id = r.body.messages[0].id as string;
   const retry = await waitFor('the retry logged', () => b.events.find((e) => e.evt === 'callback-retry'));
   assert.is(retry.wait, 120);
-  const owed = b.store.get(id)!.confirmations.find((c) => c.channel === 'callback' && c.stage === retry.stage)!;
+  // The retry is logged before its wait is stored: under load the store can be a moment behind the log.
+  const owed = await waitFor('the retry stored', () => b.store.get(id)!.confirmations.find((c) => c.channel === 'callback' && c.stage === retry.stage && c.lastError));
   assert.is(owed.lastError, 'HTTP 503 Service Unavailable');
   assert.ok(Date.parse(owed.notBefore) - Date.now() > 100_000, `waits two minutes: ${owed.notBefore}`);
 });
