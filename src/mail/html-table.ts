@@ -29,7 +29,8 @@ export const smsTable: FormatCallback = (elem, walk, builder) => {
     }
     builder.closeTableRow();
   }
-  builder.closeTable({ tableToString: tableText, leadingLineBreaks: 1, trailingLineBreaks: 1 });
+  // A blank line before and after, as around a paragraph: with one line break, the text after a table ran into its last row.
+  builder.closeTable({ tableToString: tableText, leadingLineBreaks: 2, trailingLineBreaks: 2 });
 };
 
 // Rows directly in the table or in its row groups; a nested table is a cell's content.

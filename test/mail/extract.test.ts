@@ -340,9 +340,15 @@ const htmlCases: Array<[string, MailText, Expect]> = [
   ],
   ['markup without text :: nothing to send', { html: '<p>&nbsp;</p><img src="x.png"><br>' }, { text: '', from: 'html' }],
   [
-    'table of invoices :: a row per line, cells separated by a space, amounts not run together',
+    'table of invoices :: a row per line, cells separated by a space, amounts not run together, a blank line after it',
     { html: '<p>Offene Posten:</p><table><tr><td>INV-1</td><td>10 €</td></tr><tr><td>INV-2</td><td>20 €</td></tr></table><ul><li>bitte zahlen</li></ul>' },
-    { text: 'Offene Posten:\n\nINV-1 10 €\nINV-2 20 €\n- bitte zahlen', from: 'html' },
+    { text: 'Offene Posten:\n\nINV-1 10 €\nINV-2 20 €\n\n- bitte zahlen', from: 'html' },
+  ],
+  // Review 4b, F9: the table ran into the next line.
+  [
+    'review: a table followed by lines of text :: a blank line between, as around a paragraph',
+    { html: '<div>Offen:</div><table><tr><td>INV-3</td><td>5 &lt;EUR&gt; &amp; mehr</td></tr></table>Zeile1<br>Zeile2' },
+    { text: 'Offen:\n\nINV-3 5 <EUR> & mehr\n\nZeile1\nZeile2' },
   ],
   [
     'header row, cells with whitespace, &nbsp; spacer cells and an empty row :: no padding, spacers dropped',
