@@ -37,6 +37,26 @@ const cutCases: Array<[string, string, string, string]> = [
   ['"aus" and a place after the formula', 'Alles gut angekommen.\n\nViele Grüße aus Köln\nErika', 'Alles gut angekommen.', 'Viele Grüße aus Köln'],
   ['MfG and an initial', 'Rechnung folgt.\nMfG\nK. Schmidt', 'Rechnung folgt.', 'MfG'],
   ['Outlook logo placeholder below the name', 'Passt.\n\nMit freundlichen Grüßen\nErika Muster\n[cid:image001.png@01DA1234.56789AB0]', 'Passt.', 'Mit freundlichen Grüßen'],
+  // Review 4b, F3: German business closings, as the review sent them.
+  ['thanks joined to the formula', 'Die Ware ist abholbereit.\r\n\r\nVielen Dank und freundliche Grüße\r\nMax Muster\r\nACME GmbH\r\n', 'Die Ware ist abholbereit.', 'Vielen Dank und freundliche Grüße'],
+  ['"Danke und viele Grüße"', 'Die Ware ist abholbereit.\r\n\r\nDanke und viele Grüße\r\nMax\r\n', 'Die Ware ist abholbereit.', 'Danke und viele Grüße'],
+  ['a wish joined to the formula', 'Die Ware ist abholbereit.\n\nSchönes Wochenende und viele Grüße\nMax', 'Die Ware ist abholbereit.', 'Schönes Wochenende und viele Grüße'],
+  ['English thanks joined to the formula', 'The parcel is ready.\n\nThanks and best regards,\nJane Doe', 'The parcel is ready.', 'Thanks and best regards,'],
+  ['"i. A." before the name, a role below', 'Die Ware ist abholbereit.\r\n\r\nMit freundlichen Grüßen\r\ni. A. Max Muster\r\nSachbearbeiter Forderungsmanagement\r\n', 'Die Ware ist abholbereit.', 'Mit freundlichen Grüßen'],
+  ['"ppa." before the name', 'Die Ware ist abholbereit.\r\n\r\nMit freundlichen Grüßen\r\nppa. Max Muster\r\nACME GmbH\r\n', 'Die Ware ist abholbereit.', 'Mit freundlichen Grüßen'],
+  ['"i. V." and "gez." before names', 'Die Ware ist abholbereit.\n\nMit freundlichen Grüßen\ni. V. Max Muster\ngez. Erika Muster', 'Die Ware ist abholbereit.', 'Mit freundlichen Grüßen'],
+  [
+    'a one-line address footer of "·"-separated items, longer than a signature line',
+    'Die Ware ist abholbereit.\r\n\r\nMit freundlichen Grüßen\r\nMax Muster\r\nACME GmbH · Hauptstraße 1 · 50667 Köln · Tel. +49 221 123456 · Fax +49 221 123457 · www.acme.test\r\n',
+    'Die Ware ist abholbereit.',
+    'Mit freundlichen Grüßen',
+  ],
+  [
+    'a one-line register footer of "|"-separated items',
+    'Die Ware ist abholbereit.\n\nViele Grüße\nMax Muster\nACME GmbH | Sitz: Köln | Amtsgericht Köln HRB 12345 | Geschäftsführer: Dr. Erika Muster',
+    'Die Ware ist abholbereit.',
+    'Viele Grüße',
+  ],
 ];
 
 for (const [what, text, remains, at] of cutCases) {
@@ -86,6 +106,11 @@ const keptCases: Array<[string, string, Partial<ExtractOptions>?]> = [
   ['"Best" starting a line of prose', 'New offer:\nBest price guaranteed until Friday'],
   ['a word that starts like a formula', 'Lieferung kommt.\nLGA Logistik GmbH'],
   ['a disclaimer paragraph below the signature', 'Rechnung anbei.\n\nMit freundlichen Grüßen\nErika Muster\n\nDiese E-Mail enthält vertrauliche Informationen und ist ausschließlich für den Adressaten bestimmt.'],
+  // Review 4b, F3: what the new closing forms must not take.
+  ['a message joined to a greeting by "und"', 'Anbei die Liste.\n\nZahlung erhalten und viele Grüße an Ihre Frau'],
+  ['thanks for something, then a sentence', 'Vielen Dank und freundliche Grüße sind nicht genug.\nWir melden uns.'],
+  ['a long line of "·" items with a sentence among them', 'Anbei die Liste.\n\nViele Grüße\nMax\nACME GmbH · bitte beachten Sie unsere neuen Öffnungszeiten ab dem 1. Dezember · www.acme.test'],
+  ['a long line with only two items', 'Anbei die Liste.\n\nViele Grüße\nMax\nACME Gesellschaft für Logistik und Lagerhaltung mit beschränkter Haftung | www.acme.test'],
   ['more than ten lines below the closing', `Rechnung anbei.\n\nGruß\n${Array.from({ length: 11 }, (_, i) => `Zeile ${i + 1}`).join('\n')}`],
   ['closings turned off', 'Komme um 8.\n\nViele Grüße\nErika', { closings: [] }],
 ];
