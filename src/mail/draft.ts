@@ -40,7 +40,7 @@ export function draftSms(input: DraftInput): Draft | SmtpError {
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
   const { options, subject } = r;
   const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
-  const mail = { text: parsed.text, html: parsed.html, subject, tnef: parsed.tnef, attached: parsed.attached };
+  const mail = { text: parsed.text, html: parsed.html, subject, tnef: parsed.tnef, attached: parsed.attached, reply: answersMail(parsed) };
   const extracted = extractText(mail, { ...input.text, signaturePatterns });
   const draft = draftOf(options, subject, extracted, input.text);
   return r.passed ? { ...draft, passed: r.passed } : draft;
@@ -83,6 +83,11 @@ export function draftProblem(d: Draft): SmtpError | undefined {
     ? `${sms.units} characters in Unicode because of ${sms.nonGsm.slice(0, 5).map((c) => `"${c}"`).join(' ')}, ${sms.perSegment} per segment`
     : `${sms.units} characters, ${sms.perSegment} per segment`;
   return errors.TooManySegments(String(sms.segments), String(d.maxSegments), detail);
+}
+
+/** The mail's headers say it answers another: its '>' lines are quotes (extract.ts). */
+export function answersMail(parsed: Pick<ParsedMail, 'inReplyTo' | 'references'>): boolean {
+  return parsed.inReplyTo !== undefined || parsed.references.length > 0;
 }
 
 /** Patterns configured for these senders' addresses or domains. */

@@ -6,7 +6,7 @@
 import { closingAt, DEFAULT_CLOSINGS } from './closing.js';
 import { forwardedLines, forwardStart, isForwardAt, isForwardSubject, isIntroduction, MAX_FORWARD_DEPTH } from './forward.js';
 import { htmlToText } from './html.js';
-import { attributionLength, isHeaderBlock, isOriginalMessage, isQuoted, nextContent, quoteBlockEnd } from './quotes.js';
+import { attributionLength, hasReplyMarks, isHeaderBlock, isOriginalMessage, isQuoted, nextContent, quoteBlockEnd } from './quotes.js';
 import { withoutPrefixes } from './subject-prefix.js';
 import { cutAt, type Cut, type ExtractOptions, type ExtractResult } from './types.js';
 import { isBlank, tidy, toLines } from './whitespace.js';
@@ -22,6 +22,8 @@ export interface MailText {
   tnef?: boolean;
   /** A mail attached as message/rfc822: its text is the SMS when the mail itself has none. */
   attached?: MailText;
+  /** The mail answers another (In-Reply-To or References): its '>' lines are quotes, with or without an attribution. */
+  reply?: boolean;
 }
 
 // Whole-line sign-offs that mobile apps append; anchored so that they never match prose.
@@ -42,7 +44,7 @@ export const DEFAULT_EXTRACT_OPTIONS: Readonly<ExtractOptions> = Object.freeze({
 export function extractText(mail: MailText, opts: ExtractOptions = DEFAULT_EXTRACT_OPTIONS): ExtractResult {
   const subject = cleanSubject(mail.subject);
   if (opts.source === 'subject') return { text: subject, from: 'subject', cuts: [] };
-  const body = extractBody(mail, opts);
+  const body = extractBody(mail, opts, isReply(mail));
   // A body we cannot read is not an empty one: the subject is not what the sender wrote as text.
   if (body.text === '' && body.unreadable) return body;
   if (body.text === '') return subject === '' ? body : { text: subject, from: 'subject', cuts: body.cuts };
@@ -63,21 +65,28 @@ export function givenText(text: string): ExtractResult {
   return { text: tidy(toLines(text)), from: 'body', cuts: [] };
 }
 
+// A Re:/AW:/Fwd: subject says so as well as the headers do.
+function isReply(mail: MailText): boolean {
+  return mail.reply === true || withoutPrefixes((mail.subject ?? '').trim()) !== (mail.subject ?? '').trim();
+}
+
 // The text/plain part wins: it is what the sender's client meant as text.
-function extractBody(mail: MailText, opts: ExtractOptions): ExtractResult {
+function extractBody(mail: MailText, opts: ExtractOptions, reply: boolean): ExtractResult {
   const forward = isForwardSubject(mail.subject);
+  const rules = { ...opts, reply };
   if (mail.text !== undefined && !isBlank(mail.text)) {
-    return { ...bodyOf(toLines(mail.text), [], opts, forward), from: 'body' };
+    return { ...bodyOf(toLines(mail.text), [], rules, forward), from: 'body' };
   }
   if (mail.html !== undefined) {
     const html = htmlToText(mail.html);
     // Outlook puts a forwarded mail's header block in the container that html.ts cuts at.
-    const body = bodyOf(toLines(html.text), toLines(html.rest ?? ''), opts, forward);
+    const body = bodyOf(toLines(html.text), toLines(html.rest ?? ''), rules, forward);
     if (body.forwarded || !html.cut) return { ...body, from: 'html' };
     return { ...body, from: 'html', cuts: [...body.cuts, html.cut] };
   }
   if (mail.attached) {
-    const attached = extractBody(mail.attached, opts);
+    // An attached mail is a forwarded one: its '>' lines are its quotes.
+    const attached = extractBody(mail.attached, opts, true);
     if (attached.text !== '') return { ...attached, forwarded: 'attachment' };
   }
   return { text: '', from: 'body', cuts: [], ...(mail.tnef ? { unreadable: 'tnef' as const } : {}) };
@@ -95,12 +104,13 @@ type Body = Omit<ExtractResult, 'from'>;
  * forwarded mail's text (`more`: lines html.ts cut off after the text, where
  * Outlook's forwarded header block starts).
  */
-function bodyOf(lines: readonly string[], more: readonly string[], opts: ExtractOptions, forwardSubject: boolean): Body {
+function bodyOf(lines: readonly string[], more: readonly string[], opts: BodyOptions, forwardSubject: boolean): Body {
   const own = cutBody(lines, opts);
   // An introduction ("FYI", "Bitte beachten:") is no message: the forward below it is.
   const introduction = own.text !== '' && isIntroduction(own.text);
   if (own.text !== '' && !introduction) return own;
-  const forwarded = forwardedText(more.length ? [...lines, ...more] : lines, opts, forwardSubject, 0);
+  // Inside a forwarded mail, '>' lines are that mail's quotes.
+  const forwarded = forwardedText(more.length ? [...lines, ...more] : lines, { ...opts, reply: true }, forwardSubject, 0);
   if (!forwarded) return own;
   // The forward was not cut but used: only what was cut above it (a signature, the introduction) and inside it is listed.
   const above = own.cuts.filter((c) => c.kind !== 'forward');
@@ -108,7 +118,7 @@ function bodyOf(lines: readonly string[], more: readonly string[], opts: Extract
 }
 
 /** The text of the forwarded mail in `lines`, cut by the same rules (nested forwards followed), or undefined. */
-function forwardedText(lines: readonly string[], opts: ExtractOptions, forwardSubject: boolean, depth: number): { text: string; cuts: Cut[] } | undefined {
+function forwardedText(lines: readonly string[], opts: BodyOptions, forwardSubject: boolean, depth: number): { text: string; cuts: Cut[] } | undefined {
   const start = depth < MAX_FORWARD_DEPTH ? forwardStart(lines, forwardSubject) : -1;
   if (start < 0) return undefined;
   const inner = forwardedLines(lines, start);
@@ -116,13 +126,22 @@ function forwardedText(lines: readonly string[], opts: ExtractOptions, forwardSu
   return body.text !== '' ? body : forwardedText(inner, opts, forwardSubject, depth + 1);
 }
 
+/** The extract options and whether the mail answers another (`isReply`). */
+type BodyOptions = ExtractOptions & { reply: boolean };
+
 interface Rules {
   endMarker: string;
   signatures: RegExp[];
+  /** '>' lines are quotes to drop: the mail is a reply, or its text shows one (an attribution, a header block). */
+  quotes: boolean;
 }
 
-function cutBody(lines: readonly string[], opts: ExtractOptions): { text: string; cuts: Cut[] } {
-  const rules = { endMarker: opts.endMarker.trim(), signatures: opts.signaturePatterns.map((p) => new RegExp(p, 'i')) };
+function cutBody(lines: readonly string[], opts: BodyOptions): { text: string; cuts: Cut[] } {
+  const rules: Rules = {
+    endMarker: opts.endMarker.trim(),
+    signatures: opts.signaturePatterns.map((p) => new RegExp(p, 'i')),
+    quotes: opts.reply || hasReplyMarks(lines),
+  };
   const kept: string[] = [];
   const cuts: Cut[] = [];
   let stop: Cut | undefined;
@@ -132,7 +151,7 @@ function cutBody(lines: readonly string[], opts: ExtractOptions): { text: string
       dropTrailingRule(kept);
       break;
     }
-    const skip = quoteAt(lines, i);
+    const skip = quoteAt(lines, i, rules);
     if (skip) {
       cuts.push(skip.cut);
       i = skip.end;
@@ -167,13 +186,13 @@ function stopAt(lines: readonly string[], i: number, rules: Rules): Cut | undefi
 }
 
 /** Quoted lines (with their attribution) to drop, keeping what follows them. */
-function quoteAt(lines: readonly string[], i: number): { cut: Cut; end: number } | undefined {
+function quoteAt(lines: readonly string[], i: number, rules: Rules): { cut: Cut; end: number } | undefined {
   const attribution = attributionLength(lines, i);
   if (attribution > 0) {
     const end = quoteBlockEnd(lines, nextContent(lines, i + attribution));
     return { cut: cutAt('quote', attributionText(lines, i, attribution)), end };
   }
-  if (isQuoted(lines[i])) return { cut: cutAt('quote', lines[i]), end: quoteBlockEnd(lines, i) };
+  if (rules.quotes && isQuoted(lines[i])) return { cut: cutAt('quote', lines[i]), end: quoteBlockEnd(lines, i) };
   return undefined;
 }
 

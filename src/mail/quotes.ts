@@ -11,6 +11,9 @@ const MAX_ATTRIBUTION_LENGTH = 300;
 // Both need a digit (date or time) so that "On Monday I wrote:" stays text.
 const ATTRIBUTION = [/^On\s.*\d.*\swrote:$/i, /^Am\s.*\d.*\sschrieb\s.*:$/i];
 const ATTRIBUTION_START = /^(?:On|Am)\s/i;
+// Thunderbird's other reply headers and mobile clients': "Kunde schrieb:", "Max <max@x.de> wrote:",
+// "Kunde schrieb am 27.11.26 um 10:00:". Believed only directly above a quoted block.
+const AUTHOR_WROTE = /^[^>\s].{0,200}?\s(?:wrote|writes|schrieb|schreibt)(?:\s(?:am|on)\s.+)?:$/i;
 
 const ORIGINAL_MESSAGE = /^-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Original-?Nachricht)\s*-{2,}$/i;
 
@@ -42,17 +45,29 @@ export function isHeaderBlock(lines: readonly string[], i: number): boolean {
 
 /**
  * Number of lines (0, 1 or 2) of an attribution such as "On …, Max <max@x.de> wrote:"
- * starting at `i`. Gmail wraps long ones, so a second line is tried.
+ * starting at `i`. Gmail wraps long ones, so a second line is tried. An
+ * "<author> wrote:" line counts only above '>' lines.
  */
 export function attributionLength(lines: readonly string[], i: number): number {
   const first = lines[i].trim();
   if (isAttribution(first)) return 1;
+  if (first.length <= MAX_ATTRIBUTION_LENGTH && AUTHOR_WROTE.test(first) && isQuoted(lines[nextContent(lines, i + 1)] ?? '')) return 1;
   if (!ATTRIBUTION_START.test(first) || i + 1 >= lines.length) return 0;
   return isAttribution(`${first} ${lines[i + 1].trim()}`) ? 2 : 0;
 }
 
 function isAttribution(text: string): boolean {
   return text.length <= MAX_ATTRIBUTION_LENGTH && ATTRIBUTION.some((re) => re.test(text));
+}
+
+/**
+ * True when `lines` show they answer an earlier mail: an attribution, an
+ * "-----Original Message-----" line or a quoted header block. Without any
+ * of these, and without reply headers or a Re:/AW: subject, a line that
+ * begins with '>' is the sender's text ("> 1000 EUR Guthaben").
+ */
+export function hasReplyMarks(lines: readonly string[]): boolean {
+  return lines.some((line, i) => attributionLength(lines, i) > 0 || isOriginalMessage(line) || isHeaderBlock(lines, i));
 }
 
 /**

@@ -9,6 +9,7 @@
  * with our sentence in it.
  */
 import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
+import { answersMail } from '../mail/draft.js';
 import { DEFAULT_EXTRACT_OPTIONS, extractText } from '../mail/extract.js';
 import type { ParsedMail } from '../mail/parse.js';
 import type { SmsMessage } from '../store/types.js';
@@ -21,7 +22,7 @@ export type Cancel = (id: string, by: CancelBy) => Promise<CancelResult>;
 
 /** Whether the text the person wrote (quoted confirmation and signature cut) begins with CANCEL. */
 export function saysCancel(parsed: ParsedMail): boolean {
-  const { text } = extractText({ text: parsed.text, html: parsed.html, subject: parsed.subject }, { ...DEFAULT_EXTRACT_OPTIONS, endMarker: '' });
+  const { text } = extractText({ text: parsed.text, html: parsed.html, subject: parsed.subject, reply: answersMail(parsed) }, { ...DEFAULT_EXTRACT_OPTIONS, endMarker: '' });
   return CANCEL_WORD.test(text);
 }
 

@@ -121,8 +121,8 @@ const quoteCases: Array<[string, MailText, Expect]> = [
     { text: 'Ja, um 8.' },
   ],
   [
-    'interleaved reply :: every quoted block dropped, every answer kept',
-    { text: '> Um 8?\nJa.\n> Wo?\nBei mir.' },
+    'interleaved reply (In-Reply-To) :: every quoted block dropped, every answer kept',
+    { text: '> Um 8?\nJa.\n> Wo?\nBei mir.', reply: true },
     { text: 'Ja.\nBei mir.', cuts: [cut('quote', '> Um 8?'), cut('quote', '> Wo?')] },
   ],
   [
@@ -164,6 +164,53 @@ const quoteCases: Array<[string, MailText, Expect]> = [
     '"From:" without a Sent line :: kept',
     { text: 'From: the warehouse\nPlease pick up the parcel.' },
     { text: 'From: the warehouse\nPlease pick up the parcel.', cuts: [] },
+  ],
+  // Review 4b, F4: attributions other than "On … wrote:" / "Am … schrieb …:", above a '>' block.
+  [
+    'review: "Kunde schrieb am 27.11.26 um 10:00:" above a quote :: attribution and quote dropped',
+    { text: 'Ja, passt.\r\n\r\nKunde schrieb am 27.11.26 um 10:00:\r\n> Passt Montag?\r\n' },
+    { text: 'Ja, passt.', cuts: [cut('quote', 'Kunde schrieb am 27.11.26 um 10:00:')] },
+  ],
+  [
+    'review: "Kunde schrieb:" above interleaved quotes, no reply headers :: every quote dropped, every answer kept',
+    { text: 'Kunde schrieb:\r\n> Passt Montag?\r\nJa.\r\n> Und um 10?\r\nAuch ja.\r\n' },
+    { text: 'Ja.\nAuch ja.', cuts: [cut('quote', 'Kunde schrieb:'), cut('quote', '> Und um 10?')] },
+  ],
+  [
+    'Thunderbird "<author> wrote:" with a blank line before the quote',
+    { text: 'Sure.\n\nMax Muster <max@x.de> wrote:\n\n> Dinner at 7?\n' },
+    { text: 'Sure.', cuts: [cut('quote', 'Max Muster <max@x.de> wrote:')] },
+  ],
+  [
+    'Thunderbird "<author> schrieb am <date>:"',
+    { text: 'Gerne.\n\nMax Muster schrieb am 27.11.2026 um 10:00:\n> Morgen um 9?' },
+    { text: 'Gerne.', cuts: [cut('quote', 'Max Muster schrieb am 27.11.2026 um 10:00:')] },
+  ],
+  [
+    '"… schrieb:" above unquoted text :: prose, kept',
+    { text: 'Der Kunde schrieb:\nBitte Rückruf bis 12 Uhr.' },
+    { text: 'Der Kunde schrieb:\nBitte Rückruf bis 12 Uhr.', cuts: [] },
+  ],
+  // Review 4b, F7: a '>' line in a fresh mail is the sender's text; in a reply it is a quote.
+  [
+    'review: a ">" line in a fresh mail (no reply headers, no Re:, no attribution) :: kept as written',
+    { text: 'Ihr Kontostand:\r\n> 1000 EUR Guthaben\r\nBitte prüfen.\r\n', subject: 'Kontostand' },
+    { text: 'Ihr Kontostand:\n> 1000 EUR Guthaben\nBitte prüfen.', cuts: [] },
+  ],
+  [
+    'the same in a reply (In-Reply-To or References) :: dropped',
+    { text: 'Ihr Kontostand:\r\n> 1000 EUR Guthaben\r\nBitte prüfen.\r\n', reply: true },
+    { text: 'Ihr Kontostand:\nBitte prüfen.', cuts: [cut('quote', '> 1000 EUR Guthaben')] },
+  ],
+  [
+    'the same under an "AW:" subject without reply headers :: dropped',
+    { text: 'Ja.\n> Passt Montag?', subject: 'AW: Termin' },
+    { text: 'Ja.', cuts: [cut('quote', '> Passt Montag?')] },
+  ],
+  [
+    'a fresh mail that quotes below an "-----Original Message-----" line :: a reply after all, everything below cut',
+    { text: 'Ok.\n> Frage?\n\n-----Original Message-----\nFrom: Max' },
+    { text: 'Ok.', cuts: [cut('quote', '> Frage?'), cut('quote', '-----Original Message-----')] },
   ],
 ];
 

@@ -154,7 +154,8 @@ const NotForward = suite('forward :: what is not a forward');
 NotForward('a separator counts on a line of its own, outside quotes :: prose and quoted separators stay', () => {
   assert.is(extract({ text: `Neu: morgen um 9.\n\n${FORMS[2][1]}\nAlt` }).text, 'Neu: morgen um 9.');
   const quoted = '> ---------- Forwarded message ---------\n> From: a@acme.test\n>\n> Alt\n\nNeu: morgen um 9.';
-  assert.is(extract({ text: quoted }).text, 'Neu: morgen um 9.');
+  // A bottom-posted reply (In-Reply-To set): its '>' lines are quotes, a fresh mail's would be text (review 4b, F7).
+  assert.is(extract({ text: quoted, reply: true }).text, 'Neu: morgen um 9.');
   for (const text of ['Begin forwarded message: bitte lesen', 'Die Weitergeleitete Nachricht kam nicht an.', '-- Forwarded message', 'Anfang der weitergeleiteten Nachricht ist unklar:']) {
     assert.is(extract({ text }).text, text, text);
   }
