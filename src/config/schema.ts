@@ -79,6 +79,10 @@ export const configSchema = {
         type: 'array', items: { type: 'string', minLength: 1, pattern: '\\S' }, default: [...DEFAULT_CLOSINGS],
         description: 'Closing formulas ("Mit freundlichen Grüßen", "Best regards"). A line that is one of them (any case; ß and ss, ü and ue alike; a name may follow: "Gruß, Max", "Viele Grüße aus Köln"; thanks or a wish may go before it: "Vielen Dank und freundliche Grüße", "Schönes Wochenende und viele Grüße") and has below it only a signature block — at most 10 short lines of names (also after "i. A.", "ppa.", "gez."), roles, companies, addresses, phone numbers, links, or a longer line of such items separated by "·" or "|"; no sentences, no P.S. — is cut with that block. Nothing is cut when message text follows it, or when only a salutation ("Hallo Max,") would be left. "Danke" and "Thanks" are not in the defaults: alone they are often the message. [] turns this off.',
       },
+      disclaimerPatterns: {
+        type: 'array', items: { type: 'string', format: 'regex' }, default: [],
+        description: 'Regular expressions (case-insensitive) for the first line of the company\'s own disclaimer, on top of the built-in German and English openings ("Diese E-Mail enthält vertrauliche …", "This e-mail may contain confidential …", "Bitte denken Sie an die Umwelt …"), e.g. ["^ACME GmbH – Rechtliche Hinweise"]. A disclaimer is cut, from that line or the line of underscores above it, only at the end of the mail: below it there may be nothing but more disclaimer text and short footer lines (register details, address). Then the closing rule applies to what is left.',
+      },
       transliterate: bool(true, 'Replace typographic characters (smart quotes, dashes, ellipsis, non-breaking space) with GSM-7 equivalents so one autocorrected quote does not double the price. Invisible characters without text (zero-width space, soft hyphen, byte order mark, direction marks and overrides outside right-to-left text) are removed either way.'),
       maxSegments: int(6, 'Longest SMS accepted, in segments; longer texts get 552 5.3.4.', 1, 255),
     }),

@@ -50,6 +50,7 @@ export interface Config {
     signaturePatterns: string[];
     senderSignaturePatterns: Record<string, string[]>;
     closings: string[];
+    disclaimerPatterns: string[];
     transliterate: boolean;
     maxSegments: number;
   };

@@ -4,6 +4,7 @@
  * `cuts` says what was removed so that a preview can explain it.
  */
 import { closingAt, DEFAULT_CLOSINGS } from './closing.js';
+import { disclaimerAt } from './disclaimer.js';
 import { forwardedLines, forwardStart, isForwardAt, isForwardSubject, isIntroduction, MAX_FORWARD_DEPTH } from './forward.js';
 import { htmlToText } from './html.js';
 import { attributionLength, hasReplyMarks, isHeaderBlock, isOriginalMessage, isQuoted, nextContent, quoteBlockEnd } from './quotes.js';
@@ -38,6 +39,7 @@ export const DEFAULT_EXTRACT_OPTIONS: Readonly<ExtractOptions> = Object.freeze({
   endMarker: '##',
   signaturePatterns: DEFAULT_SIGNATURE_PATTERNS,
   closings: DEFAULT_CLOSINGS,
+  disclaimerPatterns: [],
 });
 
 /** Throws SyntaxError when a signature pattern is not a valid regex. */
@@ -159,14 +161,30 @@ function cutBody(lines: readonly string[], opts: BodyOptions): { text: string; c
     }
     kept.push(lines[i++]);
   }
-  // The closing is looked for in what is left: a signature block often sits above a quote or a "-- " line.
-  const closing = closingAt(kept, opts.closings);
-  if (closing >= 0) {
-    cuts.push(cutAt('closing', kept[closing]));
-    kept.length = closing;
-  }
+  cuts.push(...cutEnd(kept, opts));
   if (stop) cuts.push(stop);
   return { text: isBlank(kept.join('')) ? '' : tidy(kept), cuts };
+}
+
+/**
+ * What ends the text that is left (a signature block often sits above a
+ * quote or a "-- " line), cut from `kept` and listed top to bottom: a
+ * trailing disclaimer first, as the mail server puts it below the
+ * signature, then the closing and its block above it.
+ */
+function cutEnd(kept: string[], opts: ExtractOptions): Cut[] {
+  const cuts: Cut[] = [];
+  const disclaimer = disclaimerAt(kept, opts.disclaimerPatterns);
+  if (disclaimer >= 0) {
+    cuts.push(cutAt('disclaimer', kept[disclaimer]));
+    kept.length = disclaimer;
+  }
+  const closing = closingAt(kept, opts.closings);
+  if (closing >= 0) {
+    cuts.unshift(cutAt('closing', kept[closing]));
+    kept.length = closing;
+  }
+  return cuts;
 }
 
 /** A line from which everything is cut, or undefined. */

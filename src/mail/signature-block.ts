@@ -1,7 +1,8 @@
 /**
  * What the lines of a signature look like: names, roles, companies,
  * addresses, phone numbers and links — short, capitalised, no sentences.
- * Used below a closing formula (closing.ts).
+ * Used below a closing formula (closing.ts) and for the company footer
+ * around a disclaimer (disclaimer.ts).
  */
 
 /** Longest line of a signature block: a one-line address with separators fits, a paragraph does not. */

@@ -14,9 +14,11 @@ export interface ExtractOptions {
   signaturePatterns: readonly string[];
   /** Closing formulas that end the text when only a signature block follows them (closing.ts); empty disables it. */
   closings: readonly string[];
+  /** Regex sources, matched case-insensitively per line: more openings of a disclaimer cut at the end of the mail (disclaimer.ts), besides the built-in ones. */
+  disclaimerPatterns: readonly string[];
 }
 
-export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'html' | 'forward' | 'introduction';
+export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'disclaimer' | 'html' | 'forward' | 'introduction';
 
 export interface Cut {
   kind: CutKind;

@@ -120,6 +120,7 @@ export const de: WordingTable = {
       'signature-pattern': 'eine Signatur oder Fußzeile (ab dieser Zeile)',
       'end-marker': 'alles nach der Endmarkierung',
       closing: 'die Grußformel und die Signatur darunter (ab dieser Zeile)',
+      disclaimer: 'ein Disclaimer oder eine Fußzeile der Firma am Ende der E-Mail (ab dieser Zeile)',
       quote: 'eine zitierte frühere E-Mail',
       html: 'die zitierte frühere E-Mail im HTML-Teil',
       forward: 'eine weitergeleitete E-Mail (ab dieser Zeile)',

@@ -96,6 +96,7 @@ export const en: WordingTable = {
       'signature-pattern': 'a signature or footer (from this line on)',
       'end-marker': 'everything after the end marker',
       closing: 'the closing and the signature below it (from this line on)',
+      disclaimer: 'a disclaimer or company footer at the end of the mail (from this line on)',
       quote: 'a quoted earlier mail',
       html: 'the quoted earlier mail in the HTML part',
       forward: 'a forwarded mail (from this line on)',
