@@ -6,11 +6,12 @@
  * on a line of its own (a name may follow it: "Gruß, Max"; thanks or a wish
  * may go before it: "Vielen Dank und freundliche Grüße"), and below it
  * there is nothing but a few short lines that look like a signature. A line
- * of message text below it (a sentence, lower-case words, a P.S.), or no
- * message above it, keeps everything: a false cut would lose words the
- * sender meant.
+ * of message text below it (a sentence, lower-case words, a P.S.), or only
+ * a salutation above it, keeps everything: a false cut would lose words the
+ * sender meant. Nothing at all above it is a body of nothing but a
+ * signature (signatureOnlyAt), which is no text to send.
  */
-import { isSignatureLine } from './signature-block.js';
+import { isNameBlock, isSignatureLine } from './signature-block.js';
 
 /** Closing formulas cut by default (text.closings). "Danke"/"Thanks" are not: alone, they are often the message. */
 export const DEFAULT_CLOSINGS: readonly string[] = [
@@ -43,6 +44,24 @@ const matchers = new WeakMap<readonly string[], Matcher>();
 export function closingAt(lines: readonly string[], closings: readonly string[]): number {
   const i = formulaAt(lines, closings);
   return i >= 0 && hasMessage(lines, i) ? i : -1;
+}
+
+/**
+ * The first line when `lines` hold nothing but a signature: a closing
+ * formula and its block with nothing above it ('closing'), or a name block
+ * as Outlook adds to a new mail ('signature-block', signature-block.ts).
+ * Such a body is no message: the subject is then the text, or there is none.
+ */
+export function signatureOnlyAt(lines: readonly string[], closings: readonly string[]): { at: number; kind: 'closing' | 'signature-block' } | undefined {
+  const at = lines.findIndex((line) => line.trim() !== '');
+  if (at < 0) return undefined;
+  if (formulaAt(lines, closings) === at && !isGreeting(lines, at)) return { at, kind: 'closing' };
+  return isNameBlock(lines.map((line) => line.trim()).filter((line) => line !== '')) ? { at, kind: 'signature-block' } : undefined;
+}
+
+// "Viele Grüße aus Köln!" with nothing below it is a greeting someone sends, not a signature.
+function isGreeting(lines: readonly string[], at: number): boolean {
+  return /\s(?:aus|from)\s+\S/iu.test(lines[at]) && lines.slice(at + 1).every((line) => line.trim() === '');
 }
 
 // The closing formula that only a signature block follows, message above it or not.

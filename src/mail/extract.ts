@@ -1,9 +1,10 @@
 /**
  * The text a person meant to send: the body of a mail without quoted replies,
- * signatures and disclaimers, or the subject when the body is empty. Pure;
- * `cuts` says what was removed so that a preview can explain it.
+ * signatures and disclaimers, or the subject when the body is empty or holds
+ * nothing but those. Pure; `cuts` says what was removed so that a preview can
+ * explain it.
  */
-import { closingAt, DEFAULT_CLOSINGS } from './closing.js';
+import { closingAt, DEFAULT_CLOSINGS, signatureOnlyAt } from './closing.js';
 import { disclaimerAt } from './disclaimer.js';
 import { forwardedLines, forwardStart, isForwardAt, isForwardSubject, isIntroduction, MAX_FORWARD_DEPTH } from './forward.js';
 import { htmlToText } from './html.js';
@@ -170,7 +171,8 @@ function cutBody(lines: readonly string[], opts: BodyOptions): { text: string; c
  * What ends the text that is left (a signature block often sits above a
  * quote or a "-- " line), cut from `kept` and listed top to bottom: a
  * trailing disclaimer first, as the mail server puts it below the
- * signature, then the closing and its block above it.
+ * signature, then the closing and its block above it. A body that is
+ * nothing but a signature is cut whole: the subject is then the text.
  */
 function cutEnd(kept: string[], opts: ExtractOptions): Cut[] {
   const cuts: Cut[] = [];
@@ -180,9 +182,11 @@ function cutEnd(kept: string[], opts: ExtractOptions): Cut[] {
     kept.length = disclaimer;
   }
   const closing = closingAt(kept, opts.closings);
-  if (closing >= 0) {
-    cuts.unshift(cutAt('closing', kept[closing]));
-    kept.length = closing;
+  const only = closing < 0 ? signatureOnlyAt(kept, opts.closings) : undefined;
+  const at = only?.at ?? closing;
+  if (at >= 0) {
+    cuts.unshift(cutAt(only?.kind ?? 'closing', kept[at]));
+    kept.length = at;
   }
   return cuts;
 }

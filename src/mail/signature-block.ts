@@ -1,8 +1,9 @@
 /**
  * What the lines of a signature look like: names, roles, companies,
  * addresses, phone numbers and links — short, capitalised, no sentences.
- * Used below a closing formula (closing.ts) and for the company footer
- * around a disclaimer (disclaimer.ts).
+ * Used below a closing formula (closing.ts), for a body that is nothing but
+ * Outlook's automatic signature (a name block without a formula), and for
+ * the company footer around a disclaimer (disclaimer.ts).
  */
 
 /** Longest line of a signature block: a one-line address with separators fits, a paragraph does not. */
@@ -39,4 +40,27 @@ function isItemsLine(line: string): boolean {
 
 function isSignatureWord(word: string): boolean {
   return /^\p{Lu}/u.test(word) || /[\p{N}@/:|]|\p{L}\.\p{L}/u.test(word) || !/\p{L}/u.test(word) || SMALL_WORDS.has(word.toLowerCase());
+}
+
+// A person's name: up to four capitalised words, perhaps after a title or "i. A.".
+const PERSON = /^(?:(?:i\.\s?[AV]\.|ppa\.|pp\.|gez\.)\s+)?(?:(?:Dr|Prof|Dipl)\.[^\s]*\s+)*\p{Lu}[\p{Ll}'’-]+\.?(?:\s+(?:von|van|de|der|zu)?\s*\p{Lu}[\p{L}'’-]*\.?){1,3}$/u;
+// Capitalised words that begin a message rather than a name ("Bitte Rückruf", "Termin Montag").
+const MESSAGE_START = /^(?:bitte|danke|vielen|rückruf|termin|achtung|hinweis|info|hallo|hi|hey|guten|sehr|liebe|lieber|ihr|ihre|wir|ich|sie|es|der|die|das|heute|morgen|neue|neuer|please|call|thanks|thank|dear|hello|your|we|the|today|tomorrow|new)\b/iu;
+// Phone, fax or mobile with its label, an e-mail address, a web address.
+const CONTACT = /^(?:tel(?:efon)?|fon|phone|mobil(?:e)?|handy|cell|fax|e-?mail|mail|web|internet)\b\.?\s*:?\s*\S|[^\s@]+@[^\s@]+\.\p{L}{2,}|\bwww\.|https?:\/\//iu;
+/** Fewest lines of a name block taken for a signature without a closing formula: name, company or role, contact. */
+const MIN_NAME_BLOCK = 3;
+const MAX_NAME_BLOCK = 10;
+
+/**
+ * True when `lines` (non-blank, trimmed) are a signature on their own, as
+ * Outlook adds one to a new mail: a person's name first, then at least a
+ * company or role and a contact line (labelled phone, e-mail, web), all of
+ * them signature lines. Two lines ("Max Muster / Tel. …") are not enough: a
+ * clerk sends a contact that way.
+ */
+export function isNameBlock(lines: readonly string[]): boolean {
+  if (lines.length < MIN_NAME_BLOCK || lines.length > MAX_NAME_BLOCK) return false;
+  if (!PERSON.test(lines[0]) || MESSAGE_START.test(lines[0])) return false;
+  return lines.every(isSignatureLine) && lines.slice(1).some((line) => CONTACT.test(line));
 }

@@ -18,7 +18,7 @@ export interface ExtractOptions {
   disclaimerPatterns: readonly string[];
 }
 
-export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'disclaimer' | 'html' | 'forward' | 'introduction';
+export type CutKind = 'signature' | 'end-marker' | 'quote' | 'signature-pattern' | 'closing' | 'signature-block' | 'disclaimer' | 'html' | 'forward' | 'introduction';
 
 export interface Cut {
   kind: CutKind;

@@ -35,7 +35,7 @@ export function previewText(r: PreviewReport, timeZone: string, w: Wording = wor
   // By code point only: shown as they are, they would be invisible (or turn the line around).
   if (removed.length) lines.push(p.removed(removed.map((x) => ({ code: codePoint(x.from), count: x.count }))));
   lines.push('', r.cuts.length ? p.cutFrom : p.nothingCut, ...r.cuts.map((c) => `  - ${p.cut[c.kind]}: "${c.at}"`));
-  if (r.source === 'subject') lines.push('', p.fromSubject);
+  if (r.source === 'subject') lines.push('', r.cuts.length ? p.fromSubjectAllCut : p.fromSubject);
   if (r.forwarded) lines.push('', introduced(r.cuts) ? p.fromForwardIntroduced : p.fromForward);
   lines.push('', p.options(optionParts(r, p, time)), '', p.perRecipient, ...r.recipients.map((x) => recipientLine(x, p, time)));
   if (!r.recipients.length) lines.push(p.noRecipients);

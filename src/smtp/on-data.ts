@@ -22,7 +22,7 @@ import { controlAddress, type ControlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
 import type { MessageIdReuse } from './message-id-reuse.js';
 import type { ResolvedRecipients } from './on-rcpt-to.js';
-import { firstSendTime, forwardedNote, queuedReply } from './queued-reply.js';
+import { firstSendTime, forwardedNote, queuedReply, subjectNote } from './queued-reply.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
@@ -126,7 +126,12 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (outcome instanceof SmtpError) return outcome;
   if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });
   const { forwarded, cuts } = draft.extracted;
-  return stored(mailId, screened, outcome, { session, deps, started, attachments: attachmentsLeft(parsed, forwarded), forwarded, introduced: introduced(cuts), passed: draft.passed });
+  return stored(mailId, screened, outcome, { session, deps, started, attachments: attachmentsLeft(parsed, forwarded), forwarded, introduced: introduced(cuts), passed: draft.passed, subjectNote: fromSubject(draft.extracted) });
+}
+
+/** Why the text is the subject's when the body was cut to nothing (a signature, a disclaimer); else undefined. */
+function fromSubject(x: Pick<ExtractResult, 'from' | 'cuts'>): string | undefined {
+  return x.from === 'subject' ? subjectNote(x.cuts) : undefined;
 }
 
 /** Attachments that do not go along: not the forwarded mail whose text is the SMS. */
@@ -135,7 +140,7 @@ function attachmentsLeft(parsed: ParsedMail, forwarded: Forwarded): number {
 }
 
 /** Logs what was stored (acceptMs once per mail, on its first SMS: metrics observe the mail) and says it in the 250 text. */
-function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number; attachments: number; forwarded: Forwarded; introduced: boolean; passed?: Date }): string {
+function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number; attachments: number; forwarded: Forwarded; introduced: boolean; passed?: Date; subjectNote?: string }): string {
   const { session, deps } = c;
   const who = { account: sessionAccountName(session), user: sessionUser(session)?.name, ip: session.remoteAddress };
   const acceptMs = Math.round(performance.now() - c.started);
@@ -160,13 +165,14 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
   return queuedReply({
     mailId, stored: outcome.stored.length - outcome.suppressed.length - heldBack.length, duplicates: outcome.duplicates, suppressed: outcome.suppressed.length,
     optedOut: heldBack.length ? optOutRefusal(heldBack) : undefined,
-    sendsAt: firstSendTime(going, deps.now()), timeZone: sessionAccount(session).timeZone, attachments: c.attachments, forwarded: c.forwarded, introduced: c.introduced, passed: c.passed?.toISOString(),
+    sendsAt: firstSendTime(going, deps.now()), timeZone: sessionAccount(session).timeZone, attachments: c.attachments, forwarded: c.forwarded, introduced: c.introduced, passed: c.passed?.toISOString(), subjectNote: c.subjectNote,
   });
 }
 
 /** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
 async function preview(report: PreviewReport, mailId: string, parsed: ParsedMail, to: string, account: string, deps: DataDeps): Promise<string | SmtpError> {
-  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.units} characters${report.problem ? '; sent as it is, it would be refused' : ''}${report.forwarded ? `; ${forwardedNote(introduced(report.cuts))}` : ''}${report.attachments ? '; attachments are not sent' : ''}`;
+  const subject = fromSubject({ from: report.source, cuts: report.cuts });
+  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.units} characters${report.problem ? '; sent as it is, it would be refused' : ''}${subject ? `; ${subject}` : ''}${report.forwarded ? `; ${forwardedNote(introduced(report.cuts))}` : ''}${report.attachments ? '; attachments are not sent' : ''}`;
   if (!to || !deps.sendPreview) return `2.0.0 preview only, nothing was sent: ${summary}`;
   try {
     const where = await deps.sendPreview(report, { to, id: mailId, original: parsed, account });

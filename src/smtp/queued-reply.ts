@@ -1,4 +1,5 @@
 import { formatTime } from '../notify/times.js';
+import type { CutKind } from '../mail/types.js';
 import { replyText, type SmtpError } from './errors.js';
 
 /** An SMS due within this much of now is "sent at once": the 250 names no time for it. */
@@ -26,6 +27,26 @@ export interface Queued {
   forwarded?: 'inline' | 'attachment';
   /** What the sender wrote above the forward only introduced it ("FYI"). */
   introduced?: boolean;
+  /** The text is the subject's, the body held nothing but these (subjectNote). */
+  subjectNote?: string;
+}
+
+// What a body held that was cut whole, in a clerk's words.
+const HELD: Record<CutKind, string> = {
+  signature: 'a signature', 'signature-pattern': 'a signature', closing: 'a signature', 'signature-block': 'a signature',
+  disclaimer: 'a disclaimer', quote: 'a quoted mail', html: 'a quoted mail', 'end-marker': 'text below the end marker',
+  forward: 'a forwarded mail', introduction: 'an introduction',
+};
+
+/**
+ * Said in the 250 and the preview's reply when the SMS is the subject's
+ * text because everything in the body was cut (`cuts`, mail/extract.ts);
+ * undefined when nothing was (an empty body, or text.source "subject").
+ */
+export function subjectNote(cuts: ReadonlyArray<{ kind: CutKind }>): string | undefined {
+  if (!cuts.length) return undefined;
+  const held = [...new Set(cuts.map((c) => HELD[c.kind]))];
+  return `the text is the subject's, as the body held only ${held.join(' and ')}`;
 }
 
 /** Said in the 250 and the preview's reply when the SMS is the forwarded mail's text. */
@@ -53,6 +74,7 @@ export function queuedReply(q: Queued): string {
     parts.push(`${q.suppressed} SMS repeat${one ? 's' : ''} the same text to the same number shortly before and ${one ? 'is' : 'are'} not sent again (duplicate detection)`);
   }
   if (q.optedOut) parts.push(q.optedOut.text);
+  if (q.subjectNote) parts.push(q.subjectNote);
   if (q.forwarded) parts.push(forwardedNote(q.introduced));
   if (q.attachments) parts.push(`${q.attachments === 1 ? 'the attachment was' : `the ${q.attachments} attachments were`} not sent: an SMS carries text only`);
   // Cut to one reply line, as every reply: many held-back numbers make a long sentence.

@@ -99,7 +99,6 @@ const keptCases: Array<[string, string, Partial<ExtractOptions>?]> = [
   ['greetings with more words after the formula', 'Tolle Party gestern!\nGrüße an alle im Büro'],
   ['greetings and a wish', 'Bis bald.\nBeste Grüße und bis morgen'],
   ['"Viele Grüße von der Messe!" followed by news', 'Viele Grüße von der Messe!\nWir sind ab Montag wieder im Büro.'],
-  ['nothing above the closing', 'Viele Grüße\nErika'],
   ['only a salutation above the closing', 'Hallo Max,\n\nViele Grüße\nAnna'],
   ['"Thanks," is not a default closing', 'Please call back.\n\nThanks,\nJonas'],
   ['"Danke!" alone is the message', 'Zahlung erhalten.\nDanke!'],
@@ -129,3 +128,60 @@ Kept('operator closings :: an added formula cuts, the defaults replaced', () => 
 });
 
 Kept.run();
+
+// Review 4b, F1: the SMS written in the subject, the body only the signature Outlook added.
+const Only = suite('closing :: a body of nothing but a signature');
+
+const SUBJECT = 'Ihr Auto ist fertig, Abholung ab 14 Uhr';
+
+// [what, body, the cut]
+const onlyCases: Array<[string, string, Cut]> = [
+  ['formula, name, company', 'Mit freundlichen Grüßen\r\nMax Muster\r\nAutohaus ACME\r\n', { kind: 'closing', at: 'Mit freundlichen Grüßen' }],
+  ['"Viele Grüße" and a first name', 'Viele Grüße\r\nMax\r\n', { kind: 'closing', at: 'Viele Grüße' }],
+  ['formula and name on one line', 'Gruß, Max', { kind: 'closing', at: 'Gruß, Max' }],
+  ['a name block without a formula: name, company, phone', 'Max Muster\r\nAutohaus ACME\r\nTel. 0221 123456\r\n', { kind: 'signature-block', at: 'Max Muster' }],
+  ['a name block with a title, role, e-mail and web', '\n\nDr. Erika Muster\nLeiterin Buchhaltung\nACME GmbH\nerika.muster@acme.test\nwww.acme.test', { kind: 'signature-block', at: 'Dr. Erika Muster' }],
+  ['"i. A." and a name block', 'i. A. Max Muster\nKundenservice\nMobil: 0151 1234567', { kind: 'signature-block', at: 'i. A. Max Muster' }],
+];
+
+for (const [what, text, at] of onlyCases) {
+  Only(`${what}, a subject :: the subject is the text, the body listed as cut`, () => {
+    assert.equal(extractText({ text, subject: SUBJECT }), { text: SUBJECT, from: 'subject', cuts: [at] });
+  });
+  Only(`${what}, no subject :: nothing to send (NoText), never the bare signature`, () => {
+    assert.equal(extractText({ text }), { text: '', from: 'body', cuts: [at] });
+  });
+}
+
+Only('formula and name above a quoted mail, text in the subject :: the subject', () => {
+  const text = 'Viele Grüße\nMax\n\n-----Ursprüngliche Nachricht-----\nVon: Kunde\nGesendet: Freitag\n\nWann ist mein Auto fertig?';
+  const r = extractText({ text, subject: 'AW: Ihr Auto ist fertig', reply: true });
+  assert.equal([r.text, r.from, r.cuts.map((c: Cut) => c.kind)], ['Ihr Auto ist fertig', 'subject', ['closing', 'quote']]);
+});
+
+// Near misses: a message, however short, is never taken for a signature.
+const messages: Array<[string, string]> = [
+  ['a short message with a name', 'Max, ruf mich an'],
+  ['a short message with a name and a number', 'Max, ruf mich an: 0221 123456'],
+  ['a request in capitalised words above a name block', 'Bitte Rückruf\nMax Muster\nTel. 0221 123456'],
+  ['a contact of two lines', 'Max Muster\nTel. 0221 123456'],
+  ['a name block without any contact line', 'Max Muster\nAutohaus ACME\nKöln'],
+  ['a name block below a line of text', 'Ihr Ansprechpartner:\nMax Muster\nAutohaus ACME\nTel. 0221 123456'],
+  ['a greeting from a place', 'Viele Grüße aus Köln!'],
+  ['a salutation above the closing', 'Hallo Max,\n\nViele Grüße\nAnna'],
+  ['"Danke!" alone', 'Danke!'],
+  ['a closing with a sentence below it', 'Viele Grüße\nErika\nBitte ruf mich morgen zurück.'],
+];
+
+for (const [what, text] of messages) {
+  Only(`${what} :: the body is the text, the subject not used`, () => {
+    assert.equal(extractText({ text, subject: SUBJECT }), { text, from: 'body', cuts: [] });
+  });
+}
+
+Only('closings turned off :: a formula and name alone are the text', () => {
+  const r = extractText({ text: 'Viele Grüße\nErika', subject: SUBJECT }, { ...DEFAULT_EXTRACT_OPTIONS, closings: [] });
+  assert.is(r.text, 'Viele Grüße\nErika');
+});
+
+Only.run();

@@ -87,6 +87,11 @@ for (const [what, mail, text, cuts] of cutCases) {
   });
 }
 
+Cuts('review F1 and F2 together: subject text, body only the signature and the notice :: the subject', () => {
+  const r = extractText({ subject: 'Ihr Auto ist fertig', text: `Mit freundlichen Grüßen\nMax Muster\nAutohaus ACME\n\n${DE}` });
+  assert.equal([r.text, r.from, r.cuts.map((c) => c.kind)], ['Ihr Auto ist fertig', 'subject', ['closing', 'disclaimer']]);
+});
+
 Cuts('a body of nothing but a server notice below the line, text in the subject :: the subject', () => {
   const r = extractText({ subject: 'Ihr Auto ist fertig', text: `\r\n\r\n${RULE}\r\n${DE}\r\n` });
   assert.equal([r.text, r.from, r.cuts.map((c) => c.kind)], ['Ihr Auto ist fertig', 'subject', ['disclaimer']]);

@@ -147,8 +147,8 @@ const quoteCases: Array<[string, MailText, Expect]> = [
   ],
   [
     'outlook quoted Von/Gesendet block :: cut with everything after',
-    { text: 'Gruß\nMax\n\nVon: Anna <anna@x.de>\nGesendet: Montag, 2. November 2026 09:12\nAn: Max\nBetreff: Termin\n\nHallo Max' },
-    { text: 'Gruß\nMax', cuts: [cut('quote', 'Von: Anna <anna@x.de>')] },
+    { text: 'Passt, bis Montag.\n\nVon: Anna <anna@x.de>\nGesendet: Montag, 2. November 2026 09:12\nAn: Max\nBetreff: Termin\n\nHallo Max' },
+    { text: 'Passt, bis Montag.', cuts: [cut('quote', 'Von: Anna <anna@x.de>')] },
   ],
   [
     'From/Sent block below an underscore rule :: rule dropped as well',

@@ -48,6 +48,15 @@ P('a mail of high importance :: the preview names it express', async () => {
   assert.match(text, /Options in your mail: express \(ahead of normal SMS waiting\)\./);
 });
 
+// Review 4b, F1 and F2: the preview says the subject is the text, and why.
+P('text in the subject, the body only a signature and a disclaimer :: the subject, both cuts named, the reason said', async () => {
+  const body = 'Mit freundlichen Gr\xfc\xdfen\nMax Muster\nAutohaus ACME\n\nDiese E-Mail enth\xe4lt vertrauliche Informationen. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte den Absender.\n';
+  const { report, text } = await preview(`From: erp@acme.test\nSubject: Ihr Auto ist fertig\nContent-Type: text/plain; charset=iso-8859-1\n\n${body}`);
+  assert.equal([report.text, report.source], ['Ihr Auto ist fertig', 'subject']);
+  assert.match(text, /Cut from your mail:\n {2}- the closing and the signature below it \(from this line on\): "Mit freundlichen Grüßen"\n {2}- a disclaimer or company footer at the end of the mail \(from this line on\): "Diese E-Mail enthält/);
+  assert.match(text, /The text was taken from the subject: the body held nothing but what is listed above as cut\./);
+});
+
 P('invisible characters :: removed, named by code point (shown as they are they would turn the line around)', async () => {
   const { report, text } = await preview('From: erp@acme.test\nSubject: x\nContent-Type: text/plain; charset=utf-8\n\n' + Buffer.from('Rechnung \u202eoffen\u200b.', 'utf8').toString('latin1') + '\n');
   assert.equal([report.text, report.encoding], ['Rechnung offen.', 'GSM7']);

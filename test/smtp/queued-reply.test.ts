@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatTime } from '../../src/notify/times.js';
 import { SmtpError } from '../../src/smtp/errors.js';
-import { firstSendTime, queuedReply, type Queued } from '../../src/smtp/queued-reply.js';
+import { firstSendTime, queuedReply, subjectNote, type Queued } from '../../src/smtp/queued-reply.js';
 import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
 
@@ -21,6 +21,17 @@ const CASES: Array<[string, Partial<Queued>, string]> = [
     '2.0.0 queued as MX1 (1 SMS); to be sent at 2026-12-01 09:00:00 UTC+01:00; 2 SMS repeat the same text to the same number shortly before and are not sent again (duplicate detection); +49151 has asked not to receive SMS'],
 ];
 for (const [name, over, want] of CASES) Q(`text :: ${name}`, () => assert.is(queuedReply({ ...BASE, ...over }), want));
+
+// Review 4b, F1 and F2: the clerk's text in the subject, the body only what the mail client and server add.
+Q('text :: the subject is the text, the body held only a signature', () => {
+  assert.is(queuedReply({ ...BASE, subjectNote: subjectNote([{ kind: 'closing' }]) }), "2.0.0 queued as MX1 (1 SMS); the text is the subject's, as the body held only a signature");
+});
+
+Q('subject note :: each kind of cut named once, in the order cut; none for an empty body', () => {
+  assert.is(subjectNote([{ kind: 'signature-block' }]), "the text is the subject's, as the body held only a signature");
+  assert.is(subjectNote([{ kind: 'closing' }, { kind: 'disclaimer' }, { kind: 'quote' }, { kind: 'html' }]), "the text is the subject's, as the body held only a signature and a disclaimer and a quoted mail");
+  assert.is(subjectNote([]), undefined);
+});
 
 Q('send time :: the earliest of the SMS, named only when it is more than a minute ahead', () => {
   const now = new Date('2026-11-30T10:00:00Z');

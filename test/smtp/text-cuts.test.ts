@@ -8,7 +8,7 @@ import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js'
 const run = promisify(execFile);
 
 /**
- * Review 4b, F2, end to end: mails built and sent with Python's
+ * Review 4b, F1 and F2, end to end: mails built and sent with Python's
  * email package and smtplib as the review sent them (text/plain or HTML
  * only, UTF-8, quoted-printable), the SMS read at the simulator, the 250
  * read from smtplib's DATA answer.
@@ -60,7 +60,44 @@ async function sent(b: TestBridge, to: string, spec: Spec): Promise<{ reply: str
   return { reply: r.reply, text: sms.text, segments: sms.segments };
 }
 
+const SUBJECT = 'Ihr Auto ist fertig, Abholung ab 14 Uhr';
+const SUBJECT_NOTE = "; the text is the subject's, as the body held only a signature";
 const DE = 'Diese E-Mail enthält vertrauliche und/oder rechtlich geschützte Informationen. Wenn Sie nicht der richtige Adressat sind oder diese E-Mail irrtümlich erhalten haben, informieren Sie bitte sofort den Absender und vernichten Sie diese Mail.';
+
+// [what, recipient, mail, SMS text]: F1, the clerk's text in the subject, Outlook's signature in the body.
+const F1: Array<[string, string, Spec, string]> = [
+  ['formula, name, company', '+4915112345801', { subject: SUBJECT, text: 'Mit freundlichen Grüßen\r\nMax Muster\r\nAutohaus ACME\r\n' }, SUBJECT],
+  ['"Viele Grüße", a name, option tags in the subject', '+4915112345802', { subject: '[DN:ON] Ihr Auto ist fertig [SRC:ACME]', text: 'Viele Grüße\r\nMax\r\n' }, 'Ihr Auto ist fertig'],
+  ['a name block without a formula', '+4915112345803', { subject: SUBJECT, text: 'Max Muster\r\nAutohaus ACME\r\nTel. 0221 123456\r\n' }, SUBJECT],
+];
+
+for (const [what, to, spec, text] of F1) {
+  T(`review F1 :: ${what} :: the subject is the SMS, the 250 says why`, async ({ b }) => {
+    const r = await sent(b, to, spec);
+    assert.is(r.text, text);
+    assert.ok(r.reply.endsWith(SUBJECT_NOTE), r.reply);
+  });
+}
+
+T('review F1 :: a preview of such a mail :: the SMTP reply says why the subject is the text', async ({ b }) => {
+  const r = await send(b, '+4915112345810', { subject: `[PREVIEW] ${SUBJECT}`, text: 'Mit freundlichen Grüßen\r\nMax Muster\r\nAutohaus ACME\r\n' });
+  assert.is(r.code, 250, r.reply);
+  assert.match(r.reply, /^2\.0\.0 preview only, nothing was sent: 1 SMS part, GSM 7-bit, 39 characters; the text is the subject's, as the body held only a signature/);
+});
+
+T('review F1 :: a short message in the body :: the body is the SMS, no note', async ({ b }) => {
+  const r = await sent(b, '+4915112345804', { subject: SUBJECT, text: 'Max, ruf mich an\r\n' });
+  assert.is(r.text, 'Max, ruf mich an');
+  assert.not.match(r.reply, /subject/);
+});
+
+T('review F1 :: only a signature and no subject :: 550 5.6.0 no text to send, nothing sent', async ({ b }) => {
+  const before = b.sim.sent.length;
+  const r = await send(b, '+4915112345805', { text: 'Mit freundlichen Grüßen\r\nMax Muster\r\nAutohaus ACME\r\n' });
+  assert.is(r.code, 550);
+  assert.match(r.reply, /^5\.6\.0 no text to send/);
+  assert.is(b.sim.sent.length, before);
+});
 
 // F2: the disclaimer the mail server adds, and the signature it kept from being cut.
 T('review F2 :: text/plain, signature and German notice :: the message alone, one segment', async ({ b }) => {
@@ -79,6 +116,12 @@ T('review F2 :: HTML only (Exchange rule): signature, address table, small print
     '<table><tr><td>ACME GmbH<br>Hauptstr. 1<br>50667 Köln</td></tr></table>' + `<p style="font-size:8pt">${DE}</p></body></html>`;
   const r = await sent(b, '+4915112345808', { subject: 'Auftrag', html });
   assert.equal([r.text, r.segments], ['Ihr Auftrag 780 ist abholbereit.', 1]);
+});
+
+T('review F1 and F2 :: subject text, body only the signature and the notice :: the subject, the 250 names both', async ({ b }) => {
+  const r = await sent(b, '+4915112345809', { subject: SUBJECT, text: `Mit freundlichen Grüßen\r\nMax Muster\r\n\r\n${DE}\r\n` });
+  assert.is(r.text, SUBJECT);
+  assert.ok(r.reply.endsWith("; the text is the subject's, as the body held only a signature and a disclaimer"), r.reply);
 });
 
 T.run();

@@ -136,6 +136,8 @@ export interface PreviewWording {
   nothingCut: string;
   cut: Record<CutKind, string>;
   fromSubject: string;
+  /** The text is the subject's because the body held nothing but what was cut (a signature, a disclaimer). */
+  fromSubjectAllCut: string;
   /** The text is the forwarded mail's (nothing of the sender's own above it). */
   fromForward: string;
   /** The text is the forwarded mail's, the sender's own line above it only an introduction ("FYI"). */
