@@ -84,7 +84,7 @@ export const accountSchema = {
     duplicateWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080, description: 'Window of duplicate detection by content; inherits options.duplicateWindowMinutes.' },
     signaturePatterns: {
       type: 'array', items: { type: 'string', format: 'regex' }, default: [],
-      description: 'More signature patterns (like text.signaturePatterns, which still apply) for this account\'s mail, e.g. ["^Mit freundlichen Grüßen"].',
+      description: 'More signature patterns (like text.signaturePatterns, which still apply) for this account\'s mail, e.g. ["^Mit freundlichen Grüßen"]. A team lead can set them in the portal, so a pattern that could make matching take exponential time — a repeated group ((…)+, (…)*, (…){2,}) or a back-reference — is refused (it would stop the gateway for every account); repeated characters or classes (\\s+, [-–]+) are fine.',
     },
     forwardReplies: { type: 'boolean', description: 'Mail handsets\' replies to this account\'s SMS to the sender of the SMS they answer (see inbound.forward); inherits inbound.forward.enabled.' },
     quietHours: quietHoursSchema('Quiet hours of this account in the recipient\'s local time: SMS are held until they end. {} switches them off; inherits options.quietHours.', false),

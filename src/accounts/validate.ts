@@ -5,6 +5,7 @@
  */
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
+import { patternRisk } from '../mail/pattern-risk.js';
 import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
 
 interface SendingDefaults {
@@ -14,6 +15,8 @@ interface SendingDefaults {
   numericSender?: string;
   allowedSenderIds?: readonly string[];
   quietHours?: QuietHours;
+  /** An account's own signature patterns, which its team lead may set in the portal. */
+  signaturePatterns?: readonly string[];
 }
 
 /** Problems as "<prefix><key>: …", e.g. "accounts[0].senderId: …" or "options.senderId: …". */
@@ -34,6 +37,10 @@ export function optionProblems(o: SendingDefaults, prefix: string): string[] {
     if (v !== '*') sender(`allowedSenderIds[${i}]`, v, false);
   });
   if (o.quietHours) problems.push(...quietHoursProblems(o.quietHours, `${prefix}quietHours`));
+  (o.signaturePatterns ?? []).forEach((p, i) => {
+    const risk = typeof p === 'string' ? patternRisk(p) : undefined;
+    if (risk) problems.push(`${prefix}signaturePatterns[${i}]: is ${JSON.stringify(p)}; ${risk}`);
+  });
   return problems;
 }
 

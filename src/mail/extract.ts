@@ -35,6 +35,9 @@ export const DEFAULT_SIGNATURE_PATTERNS: readonly string[] = [
   '^get outlook for (ios|android)\\b',
 ];
 
+/** Longest line the signature patterns are tried on. */
+export const MAX_PATTERN_LINE = 200;
+
 export const DEFAULT_EXTRACT_OPTIONS: Readonly<ExtractOptions> = Object.freeze({
   source: 'body',
   endMarker: '##',
@@ -196,7 +199,8 @@ function stopAt(lines: readonly string[], i: number, rules: Rules): Cut | undefi
   const line = lines[i].trim();
   if (rules.endMarker !== '' && line === rules.endMarker) return cutAt('end-marker', line);
   if (lines[i].trimEnd() === '--') return cutAt('signature', line);
-  if (rules.signatures.some((re) => re.test(line))) return cutAt('signature-pattern', line);
+  // A signature's first line is short; a long one is never tested, which bounds what any pattern can cost (pattern-risk.ts).
+  if (line.length <= MAX_PATTERN_LINE && rules.signatures.some((re) => re.test(line))) return cutAt('signature-pattern', line);
   if (isOriginalMessage(line) || isHeaderBlock(lines, i)) return cutAt('quote', line);
   if (!isQuoted(lines[i]) && isForwardAt(lines, i)) return cutAt('forward', line);
   const attribution = attributionLength(lines, i);

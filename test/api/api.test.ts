@@ -283,6 +283,19 @@ A('accounts :: a user\'s PATCH with an unknown time zone and a country outside t
   assert.match(info.response, /^250 /);
 });
 
+A('accounts :: a team lead\'s signature pattern that could backtrack for ever (review 4c: one froze every account for 44 s) :: 422 naming it, nothing saved; a plain one is taken', async ({ b, lead }) => {
+  const bad = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { signaturePatterns: ['^Mit freundlichen', '^(a+)+$', '^(x)\\1'] } });
+  assert.is(bad.status, 422);
+  assert.equal(bad.body.errors, [
+    'signaturePatterns[1]: is "^(a+)+$"; a repeated group such as (…)+, (…)* or (…){2,} can make matching take exponential time and stop the gateway; repeat single characters or classes instead (\\s+, [-–]+)',
+    'signaturePatterns[2]: is "^(x)\\\\1"; a back-reference (\\1, \\k<name>) can make matching take exponential time',
+  ]);
+  assert.equal(b.accounts.get('acme')?.signaturePatterns, []);
+  const ok = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { signaturePatterns: ['^Mit freundlichen Gr(ü|ue)ßen', '^i\\. ?A\\.\\s+\\w+'] } });
+  assert.is(ok.status, 200);
+  await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { signaturePatterns: null } });
+});
+
 A('cancel :: a scheduled SMS is cancelled and never sent; again 409; another account\'s 404', async ({ b, lead, other }) => {
   const at = new Date(Date.now() + 3600_000).toISOString();
   const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345691', text: 'Später.', sendAt: at } });
