@@ -73,12 +73,14 @@ export const CSV_COLUMNS = [
 /**
  * One CSV field (RFC 4180). Free text that a spreadsheet would run as a
  * formula (= + - @ at the start) gets a leading apostrophe; numbers (+49…)
- * are ours and left alone.
+ * are ours and left alone. A field with a semicolon or a tab is quoted too:
+ * Excel set to German splits a CSV file on ';', so an unquoted 'Rechnung;=1+1'
+ * became a cell of its own that Excel ran as a formula (review 4c).
  */
 function field(v: unknown, freeText: boolean): string {
   let s = v === null || v === undefined ? '' : String(v);
   if (freeText && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 const FREE_TEXT = new Set(['reference', 'sender', 'reason', 'from', 'text']);
@@ -91,4 +93,5 @@ export function csvRow(m: SmsMessage): string {
   return CSV_COLUMNS.map((c) => field(row[c], FREE_TEXT.has(c))).join(',') + '\r\n';
 }
 
-export const csvHeader = () => CSV_COLUMNS.join(',') + '\r\n';
+/** With a byte order mark first: without it Excel reads UTF-8 as windows-1252 and 'Grüße' comes out as 'GrÃ¼ÃŸe'. */
+export const csvHeader = () => '\uFEFF' + CSV_COLUMNS.join(',') + '\r\n';

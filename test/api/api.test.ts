@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { operatorFile } from '../../src/api/server.js';
-import { call, basic, bearer } from '../helpers/api.js';
+import { apiBase, call, basic, bearer } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
 
@@ -230,11 +230,16 @@ A('stats :: a day that is not in the calendar is named as such, not compared', a
 
 A('csv :: every match with a header line; free text cannot start a spreadsheet formula', async ({ b, lead }) => {
   await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345690', text: '=HYPERLINK("x")', reference: 'CSV-1' } });
+  await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345689', text: 'Grüße;=1+1', reference: 'CSV-1' } });
   const r = await call(b, 'GET', '/api/v1/messages?reference=CSV-1&format=csv', { auth: lead });
   assert.match(r.type, /^text\/csv/);
-  const lines = String(r.body).trim().split('\r\n');
+  const raw = Buffer.from(await (await fetch(`${apiBase(b)}/api/v1/messages?reference=CSV-1&format=csv`, { headers: { authorization: lead } })).arrayBuffer());
+  assert.equal([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a byte order mark, so that Excel reads UTF-8 (umlauts)');
+  const lines = String(r.body).replace(/^\uFEFF/, '').trim().split('\r\n');
   assert.is(lines[0].split(',')[0], 'id');
-  assert.is(lines.length, 2);
+  assert.is(lines.length, 3);
+  assert.match(lines[2], /,"Grüße;=1\+1"$/, 'quoted: German Excel splits on ";" and would run "=1+1" as a cell of its own');
+  lines.pop();
   assert.match(lines[1], /,CSV-1,/);
   assert.match(lines[1], /"'=HYPERLINK\(""x""\)"$/);
 });
