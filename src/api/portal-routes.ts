@@ -216,7 +216,13 @@ function hostOf(url: string): string | undefined {
   }
 }
 
-/** Only a path of ours, never another site (open redirect). */
+/**
+ * Only a path of ours, never another site (open redirect). Browsers drop
+ * tabs and line breaks anywhere in a URL and read '\\' as '/', so
+ * '/\t/evil.example' would be '//evil.example' (review 4c), and a CR LF in
+ * the Location header failed the login's answer with a 500: a path with
+ * either, or with any blank, is not taken.
+ */
 function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+  return next && /^\/(?![/\\])[^\s\\\x00-\x1f\x7f]*$/.test(next) ? next : '/';
 }

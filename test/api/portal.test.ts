@@ -41,9 +41,12 @@ P('login :: without the login form\'s token it is refused; a foreign "next" neve
   const res = await form(b, '/login', { user: 'lead', password: 'lead-password-1' });
   assert.is(res.status, 403);
   assert.not.ok(cookieOf(res, 'm2s_session'));
-  const login = await fetch(apiBase(b) + '/login?next=//evil.test/');
-  const html = await login.text();
-  assert.match(html, /name="next" value="\/"/);
+  for (const next of ['//evil.test/', '/%09/evil.test', '/%0d%0aSet-Cookie:x=1', '/\\evil.test', '/%5Cevil.test', '/ /evil.test']) {
+    const html = await (await fetch(apiBase(b) + `/login?next=${next}`)).text();
+    assert.match(html, /name="next" value="\/"/, `next=${next} falls back to /`);
+  }
+  const ours = await (await fetch(apiBase(b) + `/login?next=${encodeURIComponent('/messages?status=failed')}`)).text();
+  assert.match(ours, /name="next" value="\/messages\?status=failed"/);
 });
 
 P('csrf :: a form post without the session\'s token changes nothing (403)', async ({ b, cookie }) => {
