@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { replaceFile } from '../store/durable.js';
 import { sameSecret, type Principal } from './auth.js';
 import { apiRoutes } from './api-routes.js';
+import { challengeOn401 } from './challenge.js';
 import { buildContext, login, type ApiContext, type ApiDeps } from './context.js';
 import { portalRoutes, SESSION_COOKIE } from './portal-routes.js';
 import { explainBadJson } from './json-body.js';
@@ -105,7 +106,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => sendProblem(reply, new Problem(404, 'NotFound', `there is no ${req.method} ${req.url.split('?')[0]}`), req));
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.text()));
-  await app.register(async (api) => apiRoutes(api, ctx), { prefix: '/api/v1' });
+  await app.register(async (api) => {
+    api.addHook('onSend', challengeOn401);
+    await apiRoutes(api, ctx);
+  }, { prefix: '/api/v1' });
   await app.register(async (portal) => {
     // Forms, for the portal's pages only (no library needed for application/x-www-form-urlencoded). The REST API takes
     // JSON alone: a form post is a request any web page can make a browser send with its saved Basic credentials, where
