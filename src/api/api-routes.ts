@@ -28,7 +28,7 @@ const parsedOption = (json: 'boolean' | 'integer', description: string) => ({ an
 const submitBody = {
   type: 'object', additionalProperties: false, required: ['to', 'text'],
   properties: {
-    to: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }], description: 'Number(s): +4915112345678, 004915112345678 or national (the account\'s country)' },
+    to: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }], description: 'Number(s): +4915112345678, 004915112345678 or national (the account\'s country); spaces, - . / ( ) as written (+49 151 1234 5678, (0151) 12345678)' },
     text: { type: 'string', minLength: 1, maxLength: 10000, description: 'The SMS text; typographic characters are replaced like in mail (text.transliterate)' },
     sendAt: { type: 'string', description: 'X-SMS-Send-At: RFC 3339 (2026-12-01T09:00:00+01:00) or RFC 5322; without offset in the account\'s time zone' },
     senderId: { type: 'string', description: 'X-SMS-Sender-ID' },

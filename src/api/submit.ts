@@ -13,7 +13,7 @@ import { dedupKey, planEach, toSms, type EnvelopeRecipient, type SmsBatch, type 
 import { admit } from '../policy/admit.js';
 import { optOutError, type OptOutCheck } from '../policy/optout-scope.js';
 import type { Policy } from '../policy/policy.js';
-import { parseRecipientNumber } from '../sms/number.js';
+import { parseWrittenNumber } from '../sms/number.js';
 import type { NumberType } from '../sms/types.js';
 import { errors, SmtpError } from '../smtp/errors.js';
 import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
@@ -293,7 +293,7 @@ export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): 
 }
 
 function recipient(n: string, defaultCountry: string): (EnvelopeRecipient & { type?: NumberType }) | SmtpError {
-  const r = parseRecipientNumber(n, defaultCountry as CountryCode);
+  const r = parseWrittenNumber(n, defaultCountry as CountryCode);
   return r.ok ? { address: n, e164: r.e164, ...(r.country ? { country: r.country } : {}), ...(r.type ? { type: r.type } : {}) } : errors.InvalidNumber(n, r.reason);
 }
 

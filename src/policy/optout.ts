@@ -1,5 +1,5 @@
 import type { OptOutRecord, SettingsStore } from '../accounts/settings.js';
-import { parseRecipientNumber } from '../sms/number.js';
+import { parseWrittenNumber } from '../sms/number.js';
 import { sameSender } from '../sms/sender-id.js';
 import type { CountryCode } from '../sms/types.js';
 import type { SmsMessage } from '../store/types.js';
@@ -132,6 +132,6 @@ export class OptOutList {
 
 /** Any way a clerk writes a number (spaces too, unlike in a mail address) → E.164, or the reason it is not one. */
 export function normalizeNumber(input: string, defaultCountry: string): { e164: string } | { error: string } {
-  const n = parseRecipientNumber(input.replace(/\s+/g, ''), defaultCountry as CountryCode);
+  const n = parseWrittenNumber(input, defaultCountry as CountryCode);
   return n.ok ? { e164: n.e164 } : { error: `"${input}" is not a valid phone number: ${n.reason}` };
 }

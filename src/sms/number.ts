@@ -59,6 +59,17 @@ export function parseRecipientNumber(localPart: string, defaultCountry: CountryC
   return { ok: true, e164: phone.number, country: phone.country, type: phone.getType() };
 }
 
+/**
+ * A number as people and programs write it outside a mail address, spaces
+ * included (`+49 151 1234 0010`, `0151 / 1234 5678`, `(0151) 12345678`):
+ * the REST API, the command line, a handset's number. Spaces are separators
+ * like the others; in a mail address they come only quoted, and
+ * quoted-number.ts takes them out of the RCPT line before it is read.
+ */
+export function parseWrittenNumber(text: string, defaultCountry: CountryCode): NumberResult {
+  return parseRecipientNumber(text.replace(/\s+/g, ''), defaultCountry);
+}
+
 /** ISO 3166 country of an E.164 number by the number plan; undefined for non-geographic ranges (+882…) or unreadable input. */
 export function countryOf(e164: string): CountryCode | undefined {
   try {

@@ -56,4 +56,20 @@ S('regression: submit :: NoText speaks of the request\'s text, not of a mail; th
   assert.match((mail as { response: string }).response, /^550 5\.6\.0 no text to send: the mail has no text left/);
 });
 
+S('regression: submit :: numbers as ERPs keep them (spaces, a slash, brackets) are read as a mail\'s quoted "0151 12345678"@ is; bad ones are still each refused, all at once, as given', async ({ b, lead }) => {
+  const written = ['+49 151 1234 0010', '0151 / 1234 0011', '(0151) 12340012', '+49\u00a0151\u00a01234\u00a00013'];
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: written, text: 'Ihre Lieferung kommt morgen.' } });
+  assert.is(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.messages.map((m: { to: string }) => m.to), ['+4915112340010', '+4915112340011', '+4915112340012', '+4915112340013']);
+  const p = await call(b, 'POST', '/api/v1/messages/preview', { auth: lead, body: { to: '0151 1234 0014', text: 'x' } });
+  assert.equal([p.status, p.body.recipients.map((x: { to: string }) => x.to)], [200, ['+4915112340014']], JSON.stringify(p.body));
+  const total = () => Object.values(b.store.counts()).reduce((a, n) => a + n, 0);
+  const before = total();
+  const bad = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: ['+49 151 1234 0015', '+49 123', '0151 12ab 34'], text: 'x' } });
+  assert.equal([bad.status, bad.body.title], [422, 'InvalidNumber'], JSON.stringify(bad.body));
+  assert.equal(bad.body.recipients.map((x: { to: string; name: string }) => [x.to, x.name]), [['+49 123', 'InvalidNumber'], ['0151 12ab 34', 'InvalidNumber']]);
+  assert.match(bad.body.recipients[0].text, /^"\+49 123" is not a valid mobile number: too short/);
+  assert.is(total(), before, 'a request is taken whole or not at all');
+});
+
 S.run();
