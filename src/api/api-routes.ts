@@ -62,7 +62,7 @@ async function textStaysText(req: { body: unknown }): Promise<void> {
   const errors: string[] = [];
   for (const k of TEXT_FIELDS) {
     const v = (body as Record<string, unknown>)[k];
-    const items: Array<[string, unknown]> = Array.isArray(v) ? v.map((x, i) => [`${k}.${i}`, x]) : [[k, v]];
+    const items: Array<[string, unknown]> = Array.isArray(v) ? v.map((x, i) => [`${k}[${i}]`, x]) : [[k, v]];
     for (const [where, x] of items) if (typeof x === 'number' || typeof x === 'boolean') errors.push(`${where}: must be text in quotes ("${x}"), not a JSON ${typeof x}`);
   }
   if (errors.length) throw new Problem(400, 'BadRequest', `the request is not valid: ${errors.join('; ')}`, { errors });

@@ -1,4 +1,6 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { schemaProblems } from '../config/schema-problems.js';
 import type { ErrorName, SmtpError } from '../smtp/errors.js';
 
 /**
@@ -147,11 +149,8 @@ export function toProblem(e: unknown): Problem {
   if (e instanceof Problem) return e;
   const fe = e as FastifyError;
   if (fe.validation) {
-    const errors = fe.validation.map((v) => {
-      const where = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || fe.validationContext || 'request';
-      const extra = (v.params as { additionalProperty?: string }).additionalProperty;
-      return extra ? `${where}: unknown field "${extra}"` : `${where}: ${v.message ?? v.keyword}`;
-    });
+    // In the configuration's words (is "sent"; allowed: one of …), not the validator's English; the whole body or query is named by its part.
+    const errors = schemaProblems(fe.validation as unknown as ErrorObject[], undefined).map((p) => p.replace(/^\(root\)/, fe.validationContext ?? 'request'));
     return new Problem(400, 'BadRequest', `the request is not valid: ${errors.join('; ')}`, { errors });
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

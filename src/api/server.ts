@@ -71,8 +71,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     // req.ip is then the client that the trusted proxies name (the nearest untrusted hop); nobody else's X-Forwarded-For counts.
     trustProxy: deps.config.api.trustProxy.length ? [...deps.config.api.trustProxy] : false,
-    // Our schemas refuse unknown fields instead of dropping them, and name every problem at once.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+    // Our schemas refuse unknown fields instead of dropping them, and name every problem at once; verbose: each
+    // error carries the value and its schema, so that a 400 names the value and what is allowed (problems.ts).
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', verbose: true } },
     // The router's refusals (a path part too long, a bad % escape) as problems too, not fastify's own body.
     frameworkErrors: (e, req, reply) => sendProblem(reply, toProblem(e), req),
   });

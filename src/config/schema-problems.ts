@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
  */
 export function schemaProblems(errors: readonly ErrorObject[], data: unknown): string[] {
   const problems: string[] = [];
-  for (const e of errors) {
+  for (const e of meantBranches(errors)) {
     if (e.keyword === 'propertyNames') continue; // the error about the name itself follows, with the name
     if (e.keyword === 'discriminator') continue; // the `type` key's own error (missing, not one of …) says it better
     if (e.keyword === 'required') {
@@ -20,12 +20,42 @@ export function schemaProblems(errors: readonly ErrorObject[], data: unknown): s
       problems.push(`${keyOf(e)}: key ${JSON.stringify(e.propertyName)} is not allowed: ${allowedOf(e)}`);
       continue;
     }
-    const value = e.keyword === 'additionalProperties' ? undefined : valueAt(data, e.instancePath);
+    // ajv's verbose errors carry the value (fastify's, whose data is not at hand here); else it is looked up.
+    const value = e.keyword === 'additionalProperties' ? undefined : 'data' in e ? e.data : valueAt(data, e.instancePath);
     const shown = value === undefined ? '' : ` is ${JSON.stringify(value)};`;
     const verb = e.keyword === 'additionalProperties' ? 'unknown key' : 'allowed:';
     problems.push(`${keyOf(e)}:${shown} ${verb} ${allowedOf(e)}`);
   }
   return problems;
+}
+
+/**
+ * Of a value that matched no branch of an anyOf, the complaints of the
+ * branch it was meant for: a branch whose only complaint is the value's type
+ * was not meant (text given where text or a list is allowed is no list), and
+ * of several meant the first (with coerceTypes "array", the REST API's, ""
+ * is also [""] and [""] also ""). When no branch is meant, one complaint
+ * names the types allowed. The anyOf's own error ("must match a schema in
+ * anyOf") adds nothing to either.
+ */
+function meantBranches(errors: readonly ErrorObject[]): ErrorObject[] {
+  let out = [...errors];
+  for (const any of errors.filter((e) => e.keyword === 'anyOf')) {
+    const prefix = `${any.schemaPath}/`;
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of out.filter((x) => x.schemaPath.startsWith(prefix))) {
+      const i = e.schemaPath.slice(prefix.length).split('/')[0]!;
+      branches.set(i, [...(branches.get(i) ?? []), e]);
+    }
+    const wrongType = (b: ErrorObject[]) => b.every((e) => e.keyword === 'type' && e.instancePath === any.instancePath);
+    const unmeant = [...branches.values()].filter(wrongType);
+    const others = [...branches.values()].filter((b) => !wrongType(b)).slice(1);
+    const drop = new Set<ErrorObject>([any, ...unmeant.flat(), ...others.flat()]);
+    const types = unmeant.map((b) => String((b[0]!.params as { type: unknown }).type)).join(' or ');
+    const typeError = unmeant.length && unmeant.length === branches.size ? [{ ...unmeant[0]![0]!, params: { type: types } }] : [];
+    out = out.flatMap((e) => (e === any ? typeError : drop.has(e) ? [] : [e]));
+  }
+  return out;
 }
 
 /** The key a problem names: "accounts[0].timeZone" of "accounts[0].timeZone: is …". */
