@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { accountsProblems } from '../accounts/registry.js';
 import { countryProblems, optionProblems, quietHoursProblems, timeZoneProblems } from '../accounts/validate.js';
 import { configProblems } from './check.js';
+import { jsonSyntaxProblem } from './json-error.js';
 import { smtpProblems } from '../smtp/schema.js';
 import { schemaProblems, withChecks } from './schema-problems.js';
 import { configSchema } from './schema.js';
@@ -66,11 +67,13 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
   } catch (err) {
     throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`]);
   }
+  // An editor's byte order mark (Windows Notepad's "UTF-8 with BOM") is no part of the JSON.
+  text = text.replace(/^\uFEFF/, '');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(path, [`not valid JSON: ${(err as Error).message}`]);
+    throw new ConfigError(path, [jsonSyntaxProblem(text, (err as Error).message)]);
   }
   return buildConfig(raw, path, env);
 }
