@@ -18,7 +18,10 @@ export async function brakeCommand(args: string[], config: Config, io: CliIo): P
   }
   const { settings, audit } = await adminContext(config);
   if (verb === 'list') {
-    for (const [name, b] of Object.entries(settings.data.brakes)) io.out(`${name}\t${b.since}\t${b.reason}\n`);
+    const stopped = Object.entries(settings.data.brakes);
+    for (const [name, b] of stopped) io.out(`${name}\t${b.since}\t${b.reason}\n`);
+    // On stderr: the lines on stdout stay one account each for a script (none, when none is stopped).
+    if (!stopped.length) io.err('no account is stopped by the fraud brake\n');
     return 0;
   }
   let was: { since: string; reason: string } | undefined;

@@ -40,7 +40,10 @@ export async function optoutCommand(args: string[], config: Config, io: CliIo): 
   const list = new OptOutList(config.optout, ctx.settings);
   const number = n?.e164;
   if (verb === 'list') {
-    for (const e of number ? list.entries(number) : list.list()) io.out(`${line(e)}\n`);
+    const entries = number ? list.entries(number) : list.list();
+    for (const e of entries) io.out(`${line(e)}\n`);
+    // On stderr: the lines on stdout stay one entry each for a script (none, when there is none).
+    if (!entries.length) io.err(number ? `${number} is not on the opt-out list\n` : 'the opt-out list is empty\n');
     return 0;
   }
   if (verb === 'add') {

@@ -44,7 +44,10 @@ export async function usersCommand(args: string[], config: Config, io: CliIo): P
   };
   try {
     if (verb === 'list' && !name) {
-      for (const u of users.list()) io.out(`${u.name}\t${u.account}\t${u.role}\t${u.createdAt}\n`);
+      const all = users.list();
+      for (const u of all) io.out(`${u.name}\t${u.account}\t${u.role}\t${u.createdAt}\n`);
+      // On stderr, as for brake and optout list: stdout stays one user a line.
+      if (!all.length) io.err('no users yet: mail2sms users add <name> --account <account>\n');
       return 0;
     }
     if (verb === 'add' && name && values.account) {

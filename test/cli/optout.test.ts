@@ -54,8 +54,15 @@ C('optout :: a number from the config file cannot be removed here; a bad number 
   assert.is((await run(['--config', config, 'optout', 'add'])).code, 2);
 });
 
-C('brake :: list is empty, releasing an account that is not stopped is refused', async ({ config }) => {
-  assert.equal(await run(['--config', config, 'brake', 'list']), { code: 0, out: '', err: '' });
+C('optout :: an empty list, or none for the number asked, says so on stderr; stdout stays one entry a line, none', async ({ dir }) => {
+  const empty = join(dir, 'empty.json');
+  await writeFile(empty, JSON.stringify({ store: { dir: join(dir, 'empty-data') } }));
+  assert.equal(await run(['--config', empty, 'optout', 'list']), { code: 0, out: '', err: 'the opt-out list is empty\n' });
+  assert.equal(await run(['--config', empty, 'optout', 'list', '0151 1234 5699']), { code: 0, out: '', err: '+4915112345699 is not on the opt-out list\n' });
+});
+
+C('brake :: an empty list says so on stderr (stdout stays one account a line, none), releasing an account that is not stopped is refused', async ({ config }) => {
+  assert.equal(await run(['--config', config, 'brake', 'list']), { code: 0, out: '', err: 'no account is stopped by the fraud brake\n' });
   const r = await run(['--config', config, 'brake', 'release', 'default']);
   assert.equal([r.code, r.err], [1, 'mail2sms brake: account "default" is not stopped\n']);
 });
