@@ -7,6 +7,7 @@ import type { SmsMessage } from '../store/types.js';
 import type { Principal } from './auth.js';
 import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { decodeCursor, exportMessages, findMessage, searchMessages } from './history/search.js';
+import { noSmsDetail } from './history/no-sms.js';
 import { repliesTo } from './history/replies.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
@@ -204,7 +205,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const principal = who(req);
     const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
     // Another account's message is "not found": its existence is not ours to tell.
-    if (!m || !maySee(principal, m)) throw new Problem(404, 'NotFound', `no message ${req.params.id}`);
+    if (!m || !maySee(principal, m)) throw new Problem(404, 'NotFound', await noSmsDetail(ctx, principal, req.params.id));
     return messageView(m, await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours));
   });
 

@@ -210,6 +210,21 @@ A('accounts :: a user sees only their account\'s messages; another account\'s id
   assert.is(forOther.status, 403);
 });
 
+A('regression: GET /messages/{id} with a mail id :: 404 saying it is one, with the ids of its SMS the route takes; another account\'s mail is not named (review 4a, F8)', async ({ b, lead, other }) => {
+  const sent = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: ['+4915112345605', '+4915112345606'], text: 'x' } });
+  assert.is(sent.status, 201, JSON.stringify(sent.body));
+  const { mailId } = sent.body;
+  const asMail = await call(b, 'GET', `/api/v1/messages/${mailId}`, { auth: lead });
+  assert.equal([asMail.status, asMail.body.title], [404, 'NotFound']);
+  assert.is(asMail.body.detail, `"${mailId}" is a mail id ("250 queued as ${mailId}", a submit's mailId); this route takes the id of one SMS, <mailId>.<n> as a submit's messages[].id names it: its SMS are ${mailId}.1, ${mailId}.2`);
+  const stranger = await call(b, 'GET', `/api/v1/messages/${mailId}`, { auth: other });
+  assert.is(stranger.body.detail, `no SMS "${mailId}": this route takes the id of one SMS, <mailId>.<n> as a submit's messages[].id names it (${mailId}.1 is the first SMS of the mail "250 queued as ${mailId}")`);
+  const third = await call(b, 'GET', `/api/v1/messages/${mailId}.3`, { auth: lead });
+  assert.equal([third.status, third.body.detail], [404, `no SMS "${mailId}.3"; GET /api/v1/messages?id=${mailId} lists the SMS of mail ${mailId}`]);
+  const garbage = await call(b, 'GET', '/api/v1/messages/INV-4711', { auth: lead });
+  assert.match(garbage.body.detail, /^no SMS "INV-4711": this route takes the id of one SMS, <mailId>\.<n> .*, such as [0-9A-Z]+\.1$/);
+});
+
 A('search :: by reference, recipient digits, status and time; newest first with a cursor for more', async ({ b, lead }) => {
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
