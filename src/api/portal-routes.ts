@@ -7,6 +7,7 @@ import { FINAL_STATUSES } from '../store/types.js';
 import { newToken, sameSecret, type Principal } from './auth.js';
 import { cancelAs, statsFor } from './api-routes.js';
 import { rateChart, volumeChart } from './charts.js';
+import { foreignOrigin } from './cross-site.js';
 import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
 import { repliesTo } from './history/replies.js';
@@ -48,11 +49,8 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
 
   /** A form post must come from our own page: the session's CSRF token, and our origin when the browser names one. */
   const checkForm = (req: FastifyRequest, body: Form) => {
-    // Host only: behind a TLS proxy the browser says https while we are spoken to in http. req.host is the
-    // X-Forwarded-Host of a proxy listed in api.trustProxy (a proxy may send its own Host), else the Host header.
-    const origin = req.headers.origin;
-    if (origin && origin !== 'null' && hostOf(origin) !== req.host) throw new Problem(403, 'Forbidden', 'this form was sent from another site');
-    if (origin === 'null') throw new Problem(403, 'Forbidden', 'this form was sent from a page without an origin');
+    const from = foreignOrigin(req);
+    if (from) throw new Problem(403, 'Forbidden', `this form was sent from ${from}`);
     if (req.authBy !== 'cookie' || !req.csrf || !sameSecret(body._csrf ?? '', req.csrf)) {
       throw new Problem(403, 'Forbidden', 'the form has expired or did not come from this portal; reload the page and try again');
     }
@@ -206,14 +204,6 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     }
     return reply.redirect(`/accounts/${encodeURIComponent(a.name)}?saved=1`, 303);
   });
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

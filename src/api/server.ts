@@ -8,6 +8,7 @@ import { replaceFile } from '../store/durable.js';
 import { sameSecret, type Principal } from './auth.js';
 import { apiRoutes } from './api-routes.js';
 import { challengeOn401 } from './challenge.js';
+import { refuseCrossSite } from './cross-site.js';
 import { buildContext, login, type ApiContext, type ApiDeps } from './context.js';
 import { portalRoutes, SESSION_COOKIE } from './portal-routes.js';
 import { explainBadJson } from './json-body.js';
@@ -109,6 +110,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.text()));
   await app.register(async (api) => {
     api.addHook('onSend', challengeOn401);
+    api.addHook('onRequest', refuseCrossSite);
     await apiRoutes(api, ctx);
   }, { prefix: '/api/v1' });
   await app.register(async (portal) => {

@@ -128,8 +128,11 @@ A('router refusals :: a path part too long or a bad % escape is a problem like a
 A('security: a form post to the REST API (what any web page can make a browser send, with its saved Basic credentials, without a CORS preflight) :: 415, nothing stored (also text/plain and multipart)', async ({ b, lead }) => {
   for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
     const body = type.startsWith('multipart') ? '--x\r\nContent-Disposition: form-data; name="to"\r\n\r\n+4915112345600\r\n--x--\r\n' : 'to=%2B4915112345600&text=CSRF';
-    const res = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': type, origin: 'http://evil.example' }, body });
+    const res = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': type }, body });
     assert.equal([res.status, (await res.json()).title], [415, 'UnsupportedMediaType'], type);
+    // Where the browser names the other site, the request is refused before its body is read (cross-site, below).
+    const named = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': type, origin: 'http://evil.example' }, body });
+    assert.equal([named.status, (await named.json()).title], [403, 'CrossSiteRequest'], type);
   }
   assert.not.ok(b.events.some((e) => e.evt === 'sms-accepted' && e.to === '+4915112345600'), 'nothing accepted');
 });
@@ -335,6 +338,20 @@ A('accounts :: a team lead\'s signature pattern that could backtrack for ever (r
   const ok = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { signaturePatterns: ['^Mit freundlichen Gr(ü|ue)ßen', '^i\\. ?A\\.\\s+\\w+'] } });
   assert.is(ok.status, 200);
   await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { signaturePatterns: null } });
+});
+
+A('cross-site :: a browser holding Basic credentials cannot be made to cancel an SMS by another site\'s page (a cancel has no body, so no CORS preflight stops it)', async ({ b, lead }) => {
+  const at = new Date(Date.now() + 3600_000).toISOString();
+  const id = (await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345693', text: 'Später.', sendAt: at } })).body.messages[0].id;
+  const auth = basic('lead', 'lead-password-1');
+  for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'http://evil.test' }, { origin: 'null' }] as Array<Record<string, string>>) {
+    const r = await call(b, 'POST', `/api/v1/messages/${id}/cancel`, { auth, headers });
+    assert.is(r.status, 403, JSON.stringify(headers));
+    assert.is(r.body.title, 'CrossSiteRequest');
+  }
+  assert.is(b.store.get(id)?.status, 'accepted');
+  const own = await call(b, 'POST', `/api/v1/messages/${id}/cancel`, { auth, headers: { 'sec-fetch-site': 'same-origin', origin: apiBase(b) } });
+  assert.is(own.status, 200, 'the same origin, and programs that send neither header, may');
 });
 
 A('cancel :: a scheduled SMS is cancelled and never sent; again 409; another account\'s 404', async ({ b, lead, other }) => {
