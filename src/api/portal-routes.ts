@@ -163,7 +163,9 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       await cancelAs(ctx, p, req.params.id, 'portal');
     } catch (e) {
       if (!(e instanceof Problem) || e.status !== 409) throw e;
-      return reply.redirect(`/messages/${encodeURIComponent(req.params.id)}?notice=too-late`, 303);
+      // A double click or a second tab: what was asked for has happened, so it is no error (review 4c).
+      const notice = e.extra?.smsStatus === 'cancelled' ? 'cancelled' : 'too-late';
+      return reply.redirect(`/messages/${encodeURIComponent(req.params.id)}?notice=${notice}`, 303);
     }
     return reply.redirect(`/messages/${encodeURIComponent(req.params.id)}?notice=cancelled`, 303);
   });

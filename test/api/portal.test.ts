@@ -132,6 +132,19 @@ P('dashboard :: an SMS no connector took yet is counted under "not sent (yet)", 
   assert.not.match(table, /\(none\)/);
 });
 
+// After the dashboard's test, which counts the SMS not sent yet.
+P('cancel :: a second Cancel (a double click, a second tab) on an SMS already cancelled says it was cancelled, not that it failed', async ({ b, cookie, csrf }) => {
+  const token = (await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: 'lead-password-1' } })).body.token;
+  const at = new Date(Date.now() + 3600_000).toISOString();
+  const id = (await call(b, 'POST', '/api/v1/messages', { auth: `Bearer ${token}`, body: { to: '+4915112345679', text: 'Später.', sendAt: at } })).body.messages[0].id;
+  for (let i = 0; i < 2; i++) {
+    const res = await form(b, `/messages/${id}/cancel`, { _csrf: csrf }, cookie);
+    assert.is(res.status, 303);
+    assert.is(res.headers.get('location'), `/messages/${id}?notice=cancelled`, `click ${i + 1}`);
+  }
+  assert.is(b.store.get(id)?.status, 'cancelled');
+});
+
 P('logout :: ends the session', async ({ b, cookie, csrf }) => {
   const res = await form(b, '/logout', { _csrf: csrf }, cookie);
   assert.is(res.status, 303);
