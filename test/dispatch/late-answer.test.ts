@@ -102,6 +102,50 @@ L('late ESME_ROK after the SMS failed as not confirmed (onUncertain fail) :: cor
   });
 });
 
+L('late ESME_ROK followed at once by its receipt :: the deliver_sm_resp goes only after the correction and the delivery are stored (a crash before loses nothing: the SMSC sends the receipt again)', async () => {
+  const order: string[] = [];
+  const sim = new SmscSimulator({
+    ...LOGIN, behaviour: { holdResponses: true },
+    log: (e) => void (e.evt === 'receipt-answered' && order.push(`answered ${String(e.status)}`)),
+  });
+  const { port } = await sim.start();
+  try {
+    await withBridge({ connectors: [smpp('smsc', port)] }, async (b) => {
+      const id = await send(b, '+4915112347007', 'Zahlung offen');
+      await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed');
+      // The correction's write is held at a gate: the receipt arrives while it is not durable yet.
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      let held = false;
+      const transition = b.store.transition.bind(b.store);
+      b.store.transition = async (i, t) => {
+        if (i === id && t.event.late === 'correction') {
+          held = true;
+          await gate;
+        }
+        const stored = await transition(i, t);
+        if (i === id) order.push(`stored ${t.event.status}`);
+        return stored;
+      };
+      assert.is(sim.releaseResponses(), 1);
+      await waitFor('the correction waiting at the gate', () => held);
+      await waitFor('the receipt sent', () => sim.receipts[0]?.deliveries === 1);
+      // A barrier: PDUs are read in order on the link, so once this later deliver_sm is answered, an answer the
+      // receipt got at once would have come before it.
+      assert.is(await sim.sendMo({ systemId: LOGIN.systemId, from: '+4915112340000', to: 'ACME', text: 'Danke' }), SMPP_STATUS.ROK);
+      assert.equal(order, [], 'the receipt is not answered while the correction is not stored');
+      assert.is(sim.receipts[0]!.acked, false);
+      open();
+      await waitFor('delivered', () => statusOf(b, id) === 'delivered');
+      await waitFor('the receipt answered', () => sim.receipts[0]!.acked);
+      assert.equal(order, ['stored submitted', 'stored delivered', `answered ${SMPP_STATUS.ROK}`]);
+      assert.is(sim.receipts[0]!.deliveries, 1, 'answered once, not refused');
+    });
+  } finally {
+    await sim.stop();
+  }
+});
+
 L('SMS failed as unconfirmed and then taken late :: not failures of the numbers: the fraud brake does not count them, the metrics keep them apart', async () => {
   await withSims(1, { holdResponses: true }, async ([sim], [port]) => {
     const brake = { failureRatio: 0.5, minOutcomes: 2, newNumbersPerWindow: 0 };

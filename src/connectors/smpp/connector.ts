@@ -68,6 +68,8 @@ export class SmppConnector implements Connector {
   private stopping = false;
   /** submit() calls under way: an unknown receipt may be for one of them. */
   private submitting = 0;
+  /** Late acceptances whose correction is being stored: an unknown receipt may be for one of them (see onLate). */
+  private settlingLate = 0;
   /** resume() was called: every SMS submitted before a restart is known. */
   private resumed = false;
   private readonly answers = new ReceiptAnswers(ACK_WAIT_MS);
@@ -205,15 +207,28 @@ export class SmppConnector implements Connector {
    * dispatcher hears it; when it records the SMS as submitted here, its
    * receipts are followed like those of any submit (the concatenation
    * reference was freed when the submit failed and stays free).
+   *
+   * SMSCs send the receipt right after the answer, before the correction
+   * is stored: until it is, an unknown receipt is held like one that
+   * overtook its submit_sm_resp, so that it is answered only once the
+   * correction and what the receipt decides are durable (a crash before
+   * loses nothing: the SMSC sends it again). A receipt nobody claims then
+   * is answered as any unknown one.
    */
   private onLate(lost: LostPart, r: LateResponse): void {
     const { answer, partIds } = readLateAnswer(lost, r, {
       at: this.now(), overrides: this.overrides, log: this.log, placeholder: () => this.placeholderId({ id: lost.msgId }, lost.index),
     });
+    const follows = partIds !== undefined && (this.o.registeredDelivery & 0x03) !== 0;
+    if (follows) this.settlingLate++;
     const told = Promise.all(this.late.map((l) => l(answer)));
     void told.then((wanted) => {
-      if (partIds && wanted.some(Boolean) && this.o.registeredDelivery & 0x03) this.follow(this.tracker.track(answer.connectorMessageId!, partIds));
-    }, (e: Error) => this.log('smpp-late-unrecorded', { connector: this.name, msgId: lost.msgId, error: e.message }));
+      if (follows && wanted.some(Boolean)) this.follow(this.tracker.track(answer.connectorMessageId!, partIds));
+    }, (e: Error) => this.log('smpp-late-unrecorded', { connector: this.name, msgId: lost.msgId, error: e.message })).finally(() => {
+      if (!follows) return;
+      this.settlingLate--;
+      this.releaseUnclaimed();
+    });
   }
 
   /** An SMSC that answers ESME_ROK without a message_id: the SMS went out, but no receipt can ever match it. */
@@ -251,9 +266,9 @@ export class SmppConnector implements Connector {
     return reports.length === 0 ? 0 : this.answers.after(this.emit(reports));
   }
 
-  /** An unknown receipt may still find its SMS: a submit is under way, or the restart's resume() has not come yet. */
+  /** An unknown receipt may still find its SMS: a submit or a late acceptance is under way, or the restart's resume() has not come yet. */
   private mayClaim(): boolean {
-    return this.submitting > 0 || !this.resumed;
+    return this.submitting > 0 || this.settlingLate > 0 || !this.resumed;
   }
 
   /** Early receipts nobody can claim any more are answered now (the tracker keeps them a while, in case). */

@@ -84,6 +84,36 @@ R('smpp connector :: a receipt before its submit_sm_resp :: answered only once t
   });
 });
 
+for (const wanted of [true, false]) {
+  const outcome = wanted ? 'followed, and answered once its report is stored' : 'answered as an unknown receipt';
+  R(`smpp connector :: a late submit_sm_resp and its receipt at once :: the receipt waits until the late answer is recorded; ${wanted ? 'wanted' : 'not wanted'}: ${outcome}`, async () => {
+    await withSmpp({ sim: { behaviour: { holdResponses: true } }, connector: { responseTimeoutMs: 200 } }, async ({ sim, connector, reports }) => {
+      let recorded!: (wanted: boolean) => void;
+      connector.onLateAnswer(() => new Promise<boolean>((resolve) => (recorded = resolve)));
+      let stored!: () => void;
+      connector.onReport(() => new Promise<void>((resolve) => (stored = resolve)));
+      const res = await connector.submit(sms('Hallo'));
+      assert.equal(!res.ok && res.uncertain, true);
+      sim.releaseResponses();
+      await waitFor('the receipt sent', () => sim.receipts[0]?.deliveries === 1 && recorded !== undefined);
+      // PDUs are read in order: once this later deliver_sm is answered, an answer the receipt got at once came before it.
+      assert.is(await sim.sendMo({ systemId: 'bridge', from: '+4915100000009', to: 'ACME', text: 'Danke' }), 0);
+      assert.is(sim.receipts[0]!.acked, false, 'held while the late answer is being recorded');
+      recorded(wanted);
+      if (wanted) {
+        await waitFor('report', () => reports.length === 1);
+        assert.equal([reports[0]!.status, reports[0]!.connectorMessageId], ['delivered', sim.received[0]!.messageId]);
+        await sim.sendMo({ systemId: 'bridge', from: '+4915100000009', to: 'ACME', text: 'Danke' });
+        assert.is(sim.receipts[0]!.acked, false, 'held until the report is stored');
+        stored();
+      }
+      await waitFor('deliver_sm_resp', () => sim.receipts[0]!.acked);
+      if (!wanted) assert.is(reports.length, 0);
+      assert.is(sim.receipts[0]!.deliveries, 1);
+    });
+  });
+}
+
 R('smpp connector :: 3 parts, receipts one by one :: each part receipt answered only once its part report is stored', async () => {
   await withSmpp({ sim: { behaviour: { holdReceipts: true } } }, async ({ sim, connector, reports }) => {
     const stored: Array<() => void> = [];
