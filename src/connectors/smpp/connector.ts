@@ -171,13 +171,24 @@ export class SmppConnector implements Connector {
       if (e instanceof RefsExhausted) return { ok: false, temporary: true, scope: 'sms', reason: this.stopping ? `connector ${this.name} is stopping` : e.message };
       return { ok: false, temporary: false, final: 'failed', reason: `cannot be sent over SMPP: ${(e as Error).message}` };
     }
-    const release = (): void => this.planner.release(sms, plan);
+    let released = false;
+    // Once only: a second release could free the reference another SMS to the number has taken since.
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.planner.release(sms, plan);
+    };
     const ids: string[] = [];
+    let answeredLate = false;
     for (const [i, pdu] of plan.pdus.entries()) {
       let outcome: PartOutcome;
       const lost: LostPart = { connector: this.name, msgId: sms.id, index: i, total: plan.pdus.length, taken: [...ids] };
+      const onLate = (r: LateResponse): void => {
+        answeredLate = true;
+        this.onLate(lost, r, release);
+      };
       try {
-        outcome = await this.sender.send(pdu, i > 0, (r) => this.onLate(lost, r));
+        outcome = await this.sender.send(pdu, i > 0, onLate);
       } catch (e) {
         release();
         if (!(e instanceof RangeError)) throw e;
@@ -189,7 +200,10 @@ export class SmppConnector implements Connector {
         ids.push(outcome.messageId || this.placeholderId(sms, i));
         continue;
       }
-      release();
+      if (outcome.kind !== 'lost') release();
+      // The SMSC may still take the part, and the handset then assembles it with the parts before it: the
+      // reference stays reserved while an answer can come; a late answer passes it on (onLate).
+      else void outcome.forgotten.then(() => answeredLate || release());
       const result = failure(outcome, i, plan.pdus.length, ids);
       this.lastError = result.reason;
       this.log('smpp-submit-failed', { connector: this.name, msgId: sms.id, part: i + 1, parts: plan.pdus.length, reason: result.reason, uncertain: result.uncertain === true });
@@ -205,8 +219,9 @@ export class SmppConnector implements Connector {
   /**
    * A part reported lost was answered after all (late-answer.ts). The
    * dispatcher hears it; when it records the SMS as submitted here, its
-   * receipts are followed like those of any submit (the concatenation
-   * reference was freed when the submit failed and stays free).
+   * receipts are followed like those of any submit, and its concatenation
+   * reference (kept since the submit failed) is released once they are in;
+   * otherwise at once.
    *
    * SMSCs send the receipt right after the answer, before the correction
    * is stored: until it is, an unknown receipt is held like one that
@@ -215,16 +230,22 @@ export class SmppConnector implements Connector {
    * loses nothing: the SMSC sends it again). A receipt nobody claims then
    * is answered as any unknown one.
    */
-  private onLate(lost: LostPart, r: LateResponse): void {
+  private onLate(lost: LostPart, r: LateResponse, release: () => void): void {
     const { answer, partIds } = readLateAnswer(lost, r, {
       at: this.now(), overrides: this.overrides, log: this.log, placeholder: () => this.placeholderId({ id: lost.msgId }, lost.index),
     });
     const follows = partIds !== undefined && (this.o.registeredDelivery & 0x03) !== 0;
-    if (follows) this.settlingLate++;
+    if (!follows) release();
+    else this.settlingLate++;
     const told = Promise.all(this.late.map((l) => l(answer)));
     void told.then((wanted) => {
-      if (follows && wanted.some(Boolean)) this.follow(this.tracker.track(answer.connectorMessageId!, partIds));
-    }, (e: Error) => this.log('smpp-late-unrecorded', { connector: this.name, msgId: lost.msgId, error: e.message })).finally(() => {
+      if (!follows) return;
+      if (wanted.some(Boolean)) this.follow(this.tracker.track(answer.connectorMessageId!, partIds, { onDone: release }));
+      else release();
+    }, (e: Error) => {
+      release();
+      this.log('smpp-late-unrecorded', { connector: this.name, msgId: lost.msgId, error: e.message });
+    }).finally(() => {
       if (!follows) return;
       this.settlingLate--;
       this.releaseUnclaimed();

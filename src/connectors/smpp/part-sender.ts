@@ -20,7 +20,8 @@ export type PartOutcome =
   | { kind: 'accepted'; messageId: string }
   | { kind: 'refused'; status: number; rule: StatusRule; reason: string }
   | { kind: 'not-sent'; reason: string }
-  | { kind: 'lost'; reason: string };
+  /** `forgotten`: see SubmitAnswer. */
+  | { kind: 'lost'; reason: string; forgotten: Promise<void> };
 
 export interface PartSenderOptions {
   name: string;

@@ -37,7 +37,8 @@ export interface SessionOptions extends Endpoint {
 export type SubmitAnswer =
   | { kind: 'answered'; status: number; messageId: string }
   | { kind: 'not-sent'; reason: string }
-  | { kind: 'lost'; reason: string };
+  /** `forgotten` resolves once no answer can come any more: it came late (after onLate), or the link closed. */
+  | { kind: 'lost'; reason: string; forgotten: Promise<void> };
 
 /** The answer to a submit_sm that came after its timeout (the submit was reported `lost`). */
 export interface LateAnswer {
@@ -122,9 +123,16 @@ export class SmppSession {
       this.window.release();
       return notBound();
     }
+    let settled = false;
+    let forget: (() => void) | undefined;
+    const onSettled = (): void => {
+      this.window.release();
+      settled = true;
+      forget?.();
+    };
     try {
       const late = onLate && ((r: Response): void => onLate({ status: r.status, messageId: messageIdOf(r) }));
-      const resp = await link.request('submit_sm', (seq) => encodeSubmitSm(sm, seq), () => this.window.release(), late);
+      const resp = await link.request('submit_sm', (seq) => encodeSubmitSm(sm, seq), onSettled, late);
       // The SMSC does not consider us bound: this link is useless, a new bind fixes it.
       if (resp.status === ESME_RINVBNDSTS) link.destroy('the SMSC answered ESME_RINVBNDSTS (not bound)');
       return { kind: 'answered', status: resp.status, messageId: messageIdOf(resp) };
@@ -135,7 +143,7 @@ export class SmppSession {
         this.o.log('smpp-stuck', { connector: this.o.name, timedOut: link.timedOut });
         link.destroy(`every window slot held by an unanswered submit_sm (${link.timedOut})`);
       }
-      return { kind: 'lost', reason: e.message };
+      return { kind: 'lost', reason: e.message, forgotten: settled ? Promise.resolve() : new Promise<void>((resolve) => (forget = resolve)) };
     }
   }
 

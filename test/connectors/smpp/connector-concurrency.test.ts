@@ -100,4 +100,62 @@ C('smpp connector :: a long SMS that cannot be sent after its reference was take
   });
 });
 
+/**
+ * Moves the connector's reference counter on by `n` (it is shared by all numbers): long SMS to another number that cannot be
+ * sent (more than 255 parts) each take the next reference and give it back. UCS-2 keeps the text short.
+ */
+async function turnRefs(connector: import('../../../src/connectors/smpp/connector.js').SmppConnector, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const r = await connector.submit(sms('ж'.repeat(67 * 256), { to: '+4915100000099', encoding: 'UCS2', segments: 256 }));
+    assert.equal(!r.ok && /255/.test(r.reason), true);
+  }
+}
+
+C('smpp connector :: part 2 of a long SMS unanswered in time, then taken late :: its reference stays reserved while the SMSC may still take it and then until its receipts are in; a later long SMS to the number gets another one', async () => {
+  const setup = { sim: { behaviour: { holdResponses: true, holdPart: 2, holdReceipts: true } }, connector: { responseTimeoutMs: 200, windowSize: 50 }, deps: { random: () => 0 } };
+  await withSmpp(setup, async ({ sim, connector, reports, events }) => {
+    connector.onLateAnswer(async () => true);
+    const to = '+4915100000046';
+    const refOf = (n: number) => sim.received.filter((r) => r.destination.addr === to.slice(1))[n * 2]!.concat!.ref;
+    const first = await connector.submit(sms(TWO_PARTS, { to, segments: 2 }));
+    assert.equal(!first.ok && first.uncertain, true, JSON.stringify(first));
+    assert.is(refOf(0), 0);
+    await turnRefs(connector, 255); // the counter is back at 0
+    sim.set({ holdResponses: false });
+    assert.ok((await connector.submit(sms(TWO_PARTS, { to, segments: 2 }))).ok);
+    assert.is(refOf(1), 1, 'not the reference of the SMS whose part 2 the SMSC may still take');
+
+    assert.is(sim.releaseResponses(), 1);
+    await waitFor('taken late', () => events.some((e) => e.evt === 'smpp-late-accepted'));
+    await turnRefs(connector, 254);
+    assert.ok((await connector.submit(sms(TWO_PARTS, { to, segments: 2 }))).ok);
+    assert.is(refOf(2), 2, 'references 0 (taken late) and 1 still await their receipts');
+
+    await waitFor('the receipts of all three held', () => sim.heldReceipts === 6);
+    sim.set({ holdReceipts: false });
+    sim.releaseReceipts();
+    await waitFor('all three delivered', () => reports.filter((r) => !r.part && r.status === 'delivered').length === 3);
+    await turnRefs(connector, 253);
+    assert.ok((await connector.submit(sms(TWO_PARTS, { to, segments: 2 }))).ok);
+    assert.is(refOf(3), 0, 'free again once the receipts of the SMS taken late are in');
+    assert.equal(sim.messages.filter((m) => m.destination === to.slice(1)).map((m) => m.text), Array(4).fill(TWO_PARTS));
+  });
+});
+
+C('smpp connector :: part 2 of a long SMS unanswered in time, then the link closes :: no answer can come any more, its reference is free again', async () => {
+  const setup = { sim: { behaviour: { holdResponses: true, holdPart: 2 } }, connector: { responseTimeoutMs: 200, windowSize: 50 }, deps: { random: () => 0 } };
+  await withSmpp(setup, async ({ sim, connector, events }) => {
+    const to = '+4915100000047';
+    const first = await connector.submit(sms(TWO_PARTS, { to, segments: 2 }));
+    assert.equal(!first.ok && first.uncertain, true, JSON.stringify(first));
+    sim.set({ holdResponses: false });
+    sim.dropNow();
+    await waitFor('bound again', () => events.filter((e) => e.evt === 'smpp-bound').length === 2);
+    await turnRefs(connector, 255);
+    const second = await connector.submit(sms(TWO_PARTS, { to, segments: 2 }));
+    assert.ok(second.ok, JSON.stringify(second));
+    assert.equal(sim.received.filter((r) => r.destination.addr === to.slice(1)).map((r) => r.concat!.ref), [0, 0, 0, 0], 'both SMS with reference 0');
+  });
+});
+
 C.run();
