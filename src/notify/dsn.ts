@@ -5,7 +5,7 @@
  */
 import { foldLines } from 'nodemailer/lib/mime-funcs/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
-import type { SmsMessage, SmsStatus } from '../store/types.js';
+import type { SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
 import { eventFor, rfc5322Date } from './format.js';
 
 export type DsnAction = 'delivered' | 'failed' | 'delayed' | 'relayed';
@@ -29,15 +29,33 @@ const OUTCOME: Record<SmsStatus, { action: DsnAction; code: string }> = {
   cancelled: { action: 'failed', code: '5.0.0' },
 };
 
-export function dsnOutcome(status: SmsStatus): { action: DsnAction; code: string } {
-  return OUTCOME[status];
+/**
+ * An SMS failed as not confirmed (StatusEvent.uncertain): the carrier may
+ * have taken it, and nobody can tell yet. RFC 3464 §2.3.3 has no action for
+ * "unknown". `failed` would say that it "could not be delivered" and that no
+ * further notification comes: both may be untrue (a program that resends
+ * failed SMS would send it twice, and a late answer of the carrier brings a
+ * correction, delivered or failed). `delayed` says that it is not delivered
+ * so far and that more notifications may follow, and RFC 3461 §4.1 gives
+ * delayed DSNs exactly this case: "the final delivery status (whether
+ * successful or failure) cannot be determined". The status is 4.4.2 (RFC
+ * 3463 §3.5, bad connection: the connection was made, but the transaction
+ * could not be completed because of a time-out), a transient condition, not
+ * a permanent one. RFC 3461 §4.1 also asks that no delayed DSN be issued
+ * without NOTIFY=DELAY; we send it when the client asked for FAILURE
+ * (policy.ts), since this may be the failure it asked to hear of.
+ */
+const UNCONFIRMED = { action: 'delayed', code: '4.4.2' } as const;
+
+export function dsnOutcome(status: SmsStatus, event?: Pick<StatusEvent, 'uncertain'>): { action: DsnAction; code: string } {
+  return status === 'failed' && event?.uncertain ? UNCONFIRMED : OUTCOME[status];
 }
 
 /** Body of the message/delivery-status part: per-message block, blank line, per-recipient block. */
 export function deliveryStatus(sms: SmsMessage, status: SmsStatus, reportingMta: string, now: Date): string {
   const arrival = eventFor(sms, 'accepted')?.at ?? sms.mail.receivedAt;
   const event = eventFor(sms, status);
-  const { action, code } = dsnOutcome(status);
+  const { action, code } = dsnOutcome(status, event);
   const perMessage = [
     field('Reporting-MTA', `dns; ${reportingMta}`),
     sms.dsn?.envid ? field('Original-Envelope-Id', sms.dsn.envid) : undefined,

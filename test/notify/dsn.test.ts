@@ -78,6 +78,30 @@ for (const [status, action, code] of OUTCOMES) {
   });
 }
 
+const NOT_CONFIRMED = { uncertain: true, reason: 'the carrier did not confirm in time whether it took the SMS', detail: 'sim: no submit_sm_resp within 10000 ms' } as const;
+
+Dsn('dsn :: failed as not confirmed (uncertain) :: Action: delayed, Status: 4.4.2 (the outcome is not known: not "failed"), and the human part says a later answer is reported too', async () => {
+  const sms = sampleSms({ status: 'failed', history: historyTo('failed', NOT_CONFIRMED), dsn: ASKED });
+  const { mail, out } = await compose(sms, 'failed');
+  const fields = dsnFields(partOfType(out.raw, 'message/delivery-status').body);
+  const get = (name: string) => fields.find((f) => f.name === name)?.value;
+  assert.equal([get('Action'), get('Status')], ['delayed', '4.4.2']);
+  assert.is(get('Diagnostic-Code'), 'X-SMS; the carrier did not confirm in time whether it took the SMS');
+  assert.is(mail.subject, 'SMS to +4915112345678 not confirmed: "Meeting"');
+  assert.match(mail.text!, 'We cannot tell whether your SMS to +4915112345678 reached the carrier');
+  assert.match(mail.text!, 'Should the carrier still answer, we will write to you again.');
+  assert.not.match(mail.text!, /could not be delivered|failed/i);
+  const de = await compose(sms, 'failed', { language: 'de' });
+  assert.match(de.mail.text!, 'Sollte der Netzbetreiber noch antworten, schreiben wir Ihnen erneut.');
+});
+
+Dsn('dsn :: not confirmed, then the carrier answered late that it did not take it :: the correction is a plain failure, Action: failed, Status: 5.0.0', async () => {
+  const history = [...historyTo('failed', NOT_CONFIRMED), { status: 'failed' as const, at: '2026-11-23T14:07:00.000Z', connector: 'sim', late: 'correction' as const, reason: 'the carrier answered late that it did not take the SMS' }];
+  const { out } = await compose(sampleSms({ status: 'failed', history, dsn: ASKED }), 'failed');
+  const fields = dsnFields(partOfType(out.raw, 'message/delivery-status').body);
+  assert.equal(['Action', 'Status'].map((n) => fields.find((f) => f.name === n)?.value), ['failed', '5.0.0']);
+});
+
 Dsn('dsn :: per-message fields first, then per-recipient fields after a blank line', async () => {
   const { fields } = await statusFields('delivered');
   const perMessage = fields.filter((f) => f.group === 0).map((f) => f.name);

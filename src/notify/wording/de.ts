@@ -94,7 +94,7 @@ export const de: WordingTable = {
   },
   uncertain: {
     subject: (to) => `SMS an ${to} nicht bestätigt`,
-    headline: (f) => `Ob Ihre SMS an ${f.to} den Netzbetreiber erreicht hat, ist nicht bekannt: Der Netzbetreiber hat nicht rechtzeitig bestätigt, ob er sie angenommen hat. Sie wurde nicht erneut gesendet, damit sie nicht doppelt ankommt. Bitte fragen Sie beim Empfänger nach, bevor Sie sie noch einmal senden.`,
+    headline: (f) => `Ob Ihre SMS an ${f.to} den Netzbetreiber erreicht hat, ist nicht bekannt: Der Netzbetreiber hat nicht rechtzeitig bestätigt, ob er sie angenommen hat. Sie wurde nicht erneut gesendet, damit sie nicht doppelt ankommt. Bitte fragen Sie beim Empfänger nach, bevor Sie sie noch einmal senden. Sollte der Netzbetreiber noch antworten, schreiben wir Ihnen erneut.`,
     stage: 'Nicht bestätigt',
     correctionSubject: (head) => `${head} (Korrektur)`,
     taken: (at) => `Dies korrigiert unsere frühere Nachricht, nach der die SMS nicht bestätigt war: Der Netzbetreiber hat am ${at} bestätigt, dass er sie angenommen hat.`,

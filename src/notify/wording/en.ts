@@ -70,7 +70,7 @@ export const en: WordingTable = {
   },
   uncertain: {
     subject: (to) => `SMS to ${to} not confirmed`,
-    headline: (f) => `We cannot tell whether your SMS to ${f.to} reached the carrier: the carrier did not confirm in time whether it took it. It was not sent again, so that it cannot arrive twice. Please check with the recipient before you send it again.`,
+    headline: (f) => `We cannot tell whether your SMS to ${f.to} reached the carrier: the carrier did not confirm in time whether it took it. It was not sent again, so that it cannot arrive twice. Please check with the recipient before you send it again. Should the carrier still answer, we will write to you again.`,
     stage: 'Not confirmed',
     correctionSubject: (head) => `${head} (correction)`,
     taken: (at) => `This corrects our earlier mail, which said the SMS was not confirmed: the carrier confirmed at ${at} that it took it.`,
