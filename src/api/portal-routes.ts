@@ -12,7 +12,7 @@ import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
 import { repliesTo } from './history/replies.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
-import { accountForm, formChanges, formProblems, messageDetail, messageRow } from './portal-views.js';
+import { accountForm, breakerView, formChanges, formProblems, messageDetail, messageRow } from './portal-views.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
 
 export const SESSION_COOKIE = 'm2s_session';
@@ -117,7 +117,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const today = stats.byDay.at(-1)!;
     return render(reply, 'dashboard', page(req, p, {
       stats, today, days, account: account ?? '', accounts: p.role === 'admin' ? deps.accounts.list().map((a) => a.name) : [],
-      volume: volumeChart(stats.byDay), rate: rateChart(stats.byDay), connectors: deps.connectors(),
+      volume: volumeChart(stats.byDay), rate: rateChart(stats.byDay), connectors: deps.connectors().map((c) => ({ ...c, breakerView: breakerView(c.breaker) })),
     }));
   });
 

@@ -1,5 +1,6 @@
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
+import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import { formatTime } from '../notify/times.js';
 import { connectorMessageIdOf, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
@@ -177,4 +178,24 @@ export function formChanges(a: Account, body: Record<string, string>): { patch: 
     } else patch[key] = raw;
   }
   return { patch, problems };
+}
+
+/**
+ * The dashboard's circuit breaker cell: the class of its badge, which says
+ * whether it is a problem, and what the phase means now. `probe-due` is a
+ * normal wait, not a failure: nothing is kept away from the connector, and
+ * in a quiet period it stays so until an SMS comes (src/dispatch/breaker.ts).
+ */
+export function breakerView(b: ConnectorStatus['breaker']): { cls: string; note: string } {
+  const why = b.reason ? ` (${b.reason})` : '';
+  switch (b.phase) {
+    case 'closed':
+      return { cls: 'status s-delivered', note: '' };
+    case 'open':
+      return { cls: 'status s-failed', note: `${b.openUntil ? ` until ${b.openUntil.slice(11, 19)} UTC` : ''}${why}` };
+    case 'half-open':
+      return { cls: 'status s-failed', note: why };
+    case 'probe-due':
+      return { cls: 'status', note: ` cool-down over: the next SMS tests the connector${b.reason ? ` (last failure: ${b.reason})` : ''}` };
+  }
 }

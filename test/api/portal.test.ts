@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { apiBase, basic, call, cookieOf, portalLogin } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { ScriptedSimulator } from '../helpers/connectors.js';
 
 /** The portal's pages over HTTP, as a hostile or careless client would use them: CSRF, escaping, redirects, cookies. */
 const P = suite<{ b: TestBridge; cookie: string; csrf: string }>('portal pages');
@@ -152,6 +153,45 @@ P('logout :: ends the session', async ({ b, cookie, csrf }) => {
 });
 
 P.run();
+
+/** The connectors table as a lead sees it while a connector's circuit breaker goes through its phases (on the bridge's clock). */
+const K = suite('portal connectors');
+
+K('dashboard :: circuit breaker :: open is shown as a failure with its end; probe-due (cool-down over, nothing kept away) neutrally, saying the next SMS tests it', async () => {
+  const clock = { offset: 0 };
+  const sim = new ScriptedSimulator('sim1');
+  sim.behaviour = 'temporary';
+  const b = await startTestBridge({
+    accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: [] }] as never,
+    connectors: [{ name: 'sim1', type: 'simulator', breaker: { failures: 1, coolDownSeconds: 30 } }] as never,
+    dispatch: { retry: { baseSeconds: 3600 } },
+  }, undefined, { connectors: { sim1: sim }, now: () => new Date(Date.now() + clock.offset) });
+  try {
+    await b.users.add('lead', 'acme', 'lead-password-1');
+    const cookie = cookieOf(await portalLogin(b, 'lead', 'lead-password-1'), 'm2s_session');
+    const breakerCell = async () => {
+      const { html } = await page(b, '/', cookie);
+      const row = /<tr><td>sim1<\/td>[\s\S]*?<\/tr>/.exec(html.slice(html.indexOf('<table class="connectors">')))?.[0] ?? '';
+      return /<td>(<span class="status[^"]*">[a-z-]+<\/span>[^<]*)<\/td>\s*<td>[^<]*<\/td><\/tr>$/.exec(row)?.[1] ?? row;
+    };
+    const token = (await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: 'lead-password-1' } })).body.token;
+    await call(b, 'POST', '/api/v1/messages', { auth: `Bearer ${token}`, body: { to: '+4915112345671', text: 'Hallo' } });
+    await waitFor('the breaker open', () => b.events.some((e) => e.evt === 'breaker-open'));
+    const open = await breakerCell();
+    assert.match(open, /^<span class="status s-failed">open<\/span> until \d\d:\d\d:\d\d UTC \(sim1 is throttling \(simulated\)\)$/, open);
+
+    clock.offset = 31_000;
+    assert.is(b.connectorStatus()[0]!.breaker.phase, 'probe-due');
+    const due = await breakerCell();
+    assert.match(due, /^<span class="status">probe-due<\/span> cool-down over: the next SMS tests the connector \(last failure: sim1 is throttling \(simulated\)\)$/, due);
+    assert.not.match(due, /s-failed|until/);
+  } finally {
+    await b.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
+K.run();
 
 /** Password guessing over HTTP meets the rules of SMTP AUTH (smtp.auth.*): growing delays, then the address is locked out. */
 const G = suite<{ b: TestBridge }>('portal login throttle');
