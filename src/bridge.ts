@@ -158,6 +158,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
       const hit = optedOut(m);
       return hit && optOutError(m.to, hit).text;
     },
+    defaultCountry: config.smtp.defaultCountry,
   });
   // Before the start, so that a release seen while it runs is not missed.
   brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));

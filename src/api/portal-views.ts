@@ -2,7 +2,7 @@ import { accountSchema, EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import { formatTime } from '../notify/times.js';
-import { connectorMessageIdOf, type SmsMessage } from '../store/types.js';
+import { connectorMessageIdOf, senderUsed, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
 import { replyReason, type ReplySummary } from './history/replies.js';
 
@@ -63,6 +63,12 @@ function senderOf(m: SmsMessage): string {
   return m.mail.apiUser ? `API: ${m.mail.apiUser}` : m.mail.envelopeFrom || m.mail.from || '';
 }
 
+/** The sender ID it went with, the connector's default marked as such; '' while that is not known (the page says "the connector's default"). */
+function senderShown(m: SmsMessage): string {
+  const used = senderUsed(m);
+  return used.sender && used.connectorDefault ? `${used.sender} (the connector's default)` : (used.sender ?? '');
+}
+
 export function messageDetail(m: SmsMessage, timeZone: string, replies: readonly ReplySummary[] = []) {
   const answered = replies.map((r): Step => ({
     status: 'reply', iso: r.at, at: formatTime(r.at, timeZone), label: r.keyword ? `${r.keyword} received from ${r.from}` : `Reply received from ${r.from}`,
@@ -70,7 +76,7 @@ export function messageDetail(m: SmsMessage, timeZone: string, replies: readonly
   }));
   return {
     ...messageRow(m, timeZone),
-    text: m.text, encoding: m.encoding, senderId: m.sender ?? '', sendAt: m.sendAt ? formatTime(m.sendAt, timeZone) : '',
+    text: m.text, encoding: m.encoding, senderId: senderShown(m), sendAt: m.sendAt ? formatTime(m.sendAt, timeZone) : '',
     connectorMessageId: connectorMessageIdOf(m) ?? '',
     subject: m.mail.subject ?? '', from: m.mail.from ?? m.mail.envelopeFrom, apiUser: m.mail.apiUser ?? '',
     steps: [...timelineSteps(m, timeZone), ...answered].sort((a, b) => (a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0)),

@@ -1,4 +1,4 @@
-import { connectorMessageIdOf, FINAL_STATUSES, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { connectorMessageIdOf, FINAL_STATUSES, senderUsed, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { acceptedAt } from './history/query.js';
 import { replyReason, type ReplySummary } from './history/replies.js';
 
@@ -17,6 +17,7 @@ export function milestones(m: SmsMessage): { acceptedAt: string; submittedAt?: s
 /** A message as the API shows it (JSON): everything a sender or operator needs, nothing internal. */
 export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []) {
   const t = milestones(m);
+  const used = senderUsed(m);
   return {
     id: m.id,
     mailId: m.mailId,
@@ -25,7 +26,9 @@ export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []
     text: m.text,
     encoding: m.encoding,
     segments: m.segments,
-    sender: m.sender ?? null,
+    // The one it went with: its own, or the connector's default once the handover named it (senderFrom says which).
+    sender: used.sender ?? null,
+    senderFrom: used.connectorDefault ? 'connector' as const : 'sms' as const,
     reference: m.reference ?? null,
     status: m.status,
     final: FINAL_STATUSES.has(m.status),

@@ -23,8 +23,13 @@ export interface OutboundSms {
 }
 
 export type SubmitResult =
-  /** `parts`: how many PDUs/requests the SMS took on this connector, when the connector knows (billing, metrics). */
-  | { ok: true; connectorMessageId: string; parts?: number }
+  /**
+   * `parts`: how many PDUs/requests the SMS took on this connector, when the connector knows (billing, metrics).
+   * `sender`: the SMS named no sender and went with the connector's own default sender, as the connector put it in
+   * (SMPP source_addr, an http template's {{from}}); absent when the SMS had its own or the aggregator chose. The
+   * store keeps it: a handset's reply to such an SMS finds it by that number (src/store/reply-index.ts).
+   */
+  | { ok: true; connectorMessageId: string; parts?: number; sender?: string }
   /**
    * temporary: try again later (throttled, link down, timeout); otherwise the SMS fails with `reason`.
    * uncertain: the SMS (or a part of it) was already written to the aggregator when the answer was lost
@@ -97,6 +102,8 @@ export interface LateAnswer {
   outcome: 'accepted' | 'refused' | 'incomplete';
   connectorMessageId?: string;
   detail: string;
+  /** As SubmitResult's: the connector's default sender the SMS went with, when it named none (on `accepted`). */
+  sender?: string;
 }
 
 export type LookupResult = { found: true; connectorMessageId: string } | { found: false } | { found: 'unknown' };

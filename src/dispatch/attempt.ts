@@ -40,7 +40,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
     else if (res.ok || !res.temporary) d.pool.answered(name, grant.probe, res.ok);
     else d.pool.failed(name, grant.probe, res.reason);
     if (res.ok) {
-      await d.record.submitted(m, name, res.connectorMessageId, possibleDuplicate && `possibly duplicated: ${possibleDuplicate} may also have taken it`);
+      await d.record.submitted(m, name, res.connectorMessageId, possibleDuplicate && `possibly duplicated: ${possibleDuplicate} may also have taken it`, res.sender);
       return { settled: true };
     }
     if (!res.temporary) {

@@ -33,6 +33,8 @@ export interface DispatcherOptions {
   paused?: (account: string) => string | undefined;
   /** Why this SMS must not go out at all any more (its number opted out of its sender after it was accepted), or undefined: it is cancelled. */
   refusal?: (m: SmsMessage) => string | undefined;
+  /** smtp.defaultCountry: a connector's national default sender is recorded in international form (Recorder). */
+  defaultCountry?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export class Dispatcher {
     this.routing = { ...o.routing, connectors: o.pool.names };
     this.record = new Recorder({
       store: o.store, book: this.book, wantsConfirmation: o.wantsConfirmation, now: this.now, log: o.log,
-      onEarlyReport: (connector, r) => this.onReport(connector, r),
+      onEarlyReport: (connector, r) => this.onReport(connector, r), defaultCountry: o.defaultCountry,
     });
     this.loop = new WorkLoop({
       concurrency: o.concurrency,

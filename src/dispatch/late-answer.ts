@@ -53,7 +53,7 @@ async function settle(d: LateAnswerDeps, connector: string, a: LateAnswer): Prom
   const detail = `${connector}: ${a.detail}`;
   const notConfirmed = uncertainFailure(m, connector);
   if (a.outcome === 'accepted') {
-    const submitted: StatusEvent = { status: 'submitted', at, connector, connectorMessageId: a.connectorMessageId!, detail };
+    const submitted: StatusEvent = { status: 'submitted', at, connector, connectorMessageId: a.connectorMessageId!, detail, ...(a.sender ? { sender: a.sender } : {}) };
     if (notConfirmed) {
       await d.record.late(m, { ...submitted, reason: 'the carrier confirmed late that it took the SMS: it was sent once, and its delivery report is awaited' }, 'correction');
       return logged(d, connector, a, { recorded: true, status: 'submitted' }, true);

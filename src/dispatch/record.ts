@@ -5,6 +5,7 @@
  */
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
+import { canonicalSender } from '../sms/sender-id.js';
 import { latencyMs, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { UNCERTAIN_REASON } from './attempt.js';
 import { ReportBook } from './report-book.js';
@@ -17,6 +18,8 @@ export interface RecorderOptions {
   log: LogFn;
   /** Handles a report that arrived before the submit answer, once that answer is recorded. */
   onEarlyReport: (connector: string, r: DeliveryReport) => Promise<void>;
+  /** Reads a national connector default sender ("030…", SMPP TON 2) into the form a reply's number is compared in. */
+  defaultCountry?: string;
 }
 
 export class Recorder {
@@ -27,8 +30,9 @@ export class Recorder {
     await this.o.store.transition(m.id, { event: { ...this.event('submitting', reason), connector }, attempts });
   }
 
-  async submitted(m: SmsMessage, connector: string, connectorMessageId: string, reason?: string): Promise<void> {
-    const event = { ...this.event('submitted', reason), connector, connectorMessageId };
+  /** `sender`: the connector's default the SMS went with, when it named none (SubmitResult's `sender`), kept in the same write. */
+  async submitted(m: SmsMessage, connector: string, connectorMessageId: string, reason?: string, sender?: string): Promise<void> {
+    const event = { ...this.event('submitted', reason), connector, connectorMessageId, ...this.defaultSender(m, sender) };
     await this.o.store.transition(m.id, { event, confirm: this.o.wantsConfirmation(m, 'submitted') });
     this.o.book.track(connector, connectorMessageId, m.id);
     this.o.log('sms-submitted', { msgId: m.id, to: m.to, connector, connectorMessageId, segments: m.segments, account: m.account });
@@ -79,7 +83,7 @@ export class Recorder {
    * the connector's id is followed like any submit.
    */
   async late(m: SmsMessage, event: StatusEvent, kind: 'correction' | 'note'): Promise<void> {
-    const e: StatusEvent = { ...event, late: kind };
+    const e: StatusEvent = { ...event, late: kind, ...this.defaultSender(m, event.sender) };
     // Even while a confirmation of the same stage is owed: it may be composed (with what it says now) before this lands.
     const confirm = kind === 'correction' && (this.o.wantsConfirmation(m, e.status) || correctsAMail(m));
     await this.o.store.transition(m.id, { event: e, confirm });
@@ -106,6 +110,12 @@ export class Recorder {
       msgId: m.id, to: m.to, status, reason, ...(detail ? { detail } : {}), ...(connector ? { connector } : {}), ...(event.uncertain ? { uncertain: true } : {}),
       account: m.account, latencyMs: latencyMs(m, event.at),
     });
+  }
+
+  /** The connector's default sender as the store keeps it (canonical, so that it compares with a reply's number); only for an SMS without its own. */
+  private defaultSender(m: SmsMessage, sender: string | undefined): { sender?: string } {
+    if (!sender || m.sender) return {};
+    return { sender: (this.o.defaultCountry ? canonicalSender(sender, this.o.defaultCountry) : undefined) ?? sender };
   }
 
   private event(status: SmsStatus, reason?: string, at?: Date): StatusEvent {

@@ -7,6 +7,9 @@
  * the SMS went from as a [SRC:…] tag, which the clerk's reply keeps, so the
  * answer comes from the same number and lands in the same conversation on
  * the phone (a name as the account's default sender could not be answered).
+ * An SMS that named no sender went with the connector's default: there the
+ * tag is left out, so the answer, naming none either, goes the same way
+ * (the account may not be allowed to ask for that number by name).
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { InboundReply } from '../store/types.js';
@@ -41,7 +44,9 @@ export function replySubject(reply: InboundReply, language?: Language): string {
   // One line, and no direction override to turn the subject around: the body has the text as it came.
   const flat = (oneLine(reply.text) ?? '').replace(/\s+/g, ' ');
   const start = [...flat].length > SUBJECT_START ? `${[...flat].slice(0, SUBJECT_START - 1).join('').trimEnd()}…` : flat;
-  return `${wordingFor(language).reply.subject(reply.from, start)} [SRC:${reply.original.sender}]`;
+  const subject = wordingFor(language).reply.subject(reply.from, start);
+  // An SMS that went with the connector's default asked for no sender: neither does the answer, so it goes the same way.
+  return reply.original.connectorDefault ? subject : `${subject} [SRC:${reply.original.sender}]`;
 }
 
 /** The plain-text body. Pure. */

@@ -88,7 +88,8 @@ export function buildReply(
     id: x.id, answers: sms.id, account: sms.account, from: m.from, to: m.to, text: m.text, chars: [...m.text].length,
     receivedAt: at, connector: m.connector, ...(x.keyword ? { keyword: x.keyword } : {}),
     original: {
-      text: sms.text, sender: x.sender, to: sms.to, sentAt: x.sentAt.toISOString(), ...(sms.reference ? { reference: sms.reference } : {}),
+      text: sms.text, sender: x.sender, ...(sms.sender ? {} : { connectorDefault: true as const }), to: sms.to, sentAt: x.sentAt.toISOString(),
+      ...(sms.reference ? { reference: sms.reference } : {}),
       mail: { envelopeFrom, ...(messageId ? { messageId } : {}), ...(references ? { references } : {}), ...(subject !== undefined ? { subject } : {}), ...(from ? { from } : {}) },
     },
     forward: { attempts: 0, notBefore: at },

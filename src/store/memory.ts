@@ -146,8 +146,9 @@ export class StoreMemory {
       // an attempt it keeps counting: an uncertain submit may have reached the carrier).
       if (r.t === 'status' && r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
       if (change(m, r)) this.track(m);
-      // The STOP answers are left out: a reply to one answers the clerk's SMS from that sender before it.
-      if (r.t === 'status' && r.event.status === 'submitted' && !r.event.part && !m.answerTo) this.replyIndex?.note(m, Date.parse(r.event.at));
+      // The STOP answers are left out: a reply to one answers the clerk's SMS from that sender before it. An SMS without a
+      // sender of its own went with the connector's default, which its `submitted` event names.
+      if (r.t === 'status' && r.event.status === 'submitted' && !r.event.part && !m.answerTo) this.replyIndex?.note(m, m.sender ?? r.event.sender, Date.parse(r.event.at));
     }
   }
 

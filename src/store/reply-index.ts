@@ -9,7 +9,10 @@
  * restart costs no archive scan), and it only holds what went within the
  * window: queued SMS have no entry, and an entry leaves once the window is
  * over. Two accounts that share a sender number share its entries: the
- * most recent SMS wins, as the large gateways decide it.
+ * most recent SMS wins, as the large gateways decide it. An SMS without a
+ * sender ID of its own counts with the connector's default it went with,
+ * which its `submitted` record names (StatusEvent.sender): the connector of
+ * that handover, also after a failover to another with another default.
  */
 import { parseSenderId } from '../sms/sender-id.js';
 import type { SmsMessage } from './types.js';
@@ -32,7 +35,7 @@ export type ReplyMatch =
 /** How often noting an SMS also drops what has left the window (a pass over all handsets). */
 const PRUNE_EVERY_MS = 60_000;
 
-/** The sender a reply can come back to, or undefined for a name (or none: the connector's default, which the store does not know). */
+/** The sender a reply can come back to, or undefined for a name (or none: the aggregator chose, or an old record did not say). */
 export function replyableSender(sender: string | undefined): string | undefined {
   const s = sender === undefined ? undefined : parseSenderId(sender);
   return s && s.kind !== 'alphanumeric' ? s.id : undefined;
@@ -44,9 +47,12 @@ export class ReplyIndex {
 
   constructor(private readonly windowMs: number) {}
 
-  /** An SMS handed to the carrier at `at` (epoch ms); only one from a numeric sender counts. */
-  note(m: Pick<SmsMessage, 'id' | 'to' | 'account' | 'sender'>, at: number): void {
-    const sender = replyableSender(m.sender);
+  /**
+   * An SMS handed to the carrier at `at` (epoch ms) from `sender` (its own, or the connector's default it went with);
+   * only one from a numeric sender counts.
+   */
+  note(m: Pick<SmsMessage, 'id' | 'to' | 'account'>, sender: string | undefined, at: number): void {
+    sender = replyableSender(sender);
     if (!sender || !Number.isFinite(at)) return;
     if (at - this.prunedAt > PRUNE_EVERY_MS) this.prune((this.prunedAt = at) - this.windowMs);
     this.put(m.to, { id: m.id, at, account: m.account, sender });

@@ -60,6 +60,13 @@ export interface StatusEvent {
   late?: 'correction' | 'note';
   /** For operators: the technical cause behind `reason` (protocol, timeouts), which is worded for the sender. */
   detail?: string;
+  /**
+   * On a `submitted` event of an SMS without a sender ID of its own: the connector's default sender it went with
+   * (canonical form, src/sms/sender-id.ts), as the connector reported it (SubmitResult's `sender`). A reply to a
+   * number finds the SMS by it (src/store/reply-index.ts). Absent when the SMS had its own, when the aggregator
+   * chose, and in records written before it was kept.
+   */
+  sender?: string;
 }
 
 /** Which confirmations the sender gets. */
@@ -101,6 +108,20 @@ export interface MailOrigin {
 export function connectorMessageIdOf(sms: Pick<SmsMessage, 'history'>): string | undefined {
   for (let i = sms.history.length - 1; i >= 0; i--) if (sms.history[i].connectorMessageId) return sms.history[i].connectorMessageId;
   return undefined;
+}
+
+/**
+ * The sender the SMS went (or goes) with: its own, or the connector's default its latest handover recorded;
+ * `connectorDefault` when it named none (then `sender` is undefined until a connector says which it used, or
+ * for good where the aggregator chose).
+ */
+export function senderUsed(sms: Pick<SmsMessage, 'sender' | 'history'>): { sender?: string; connectorDefault: boolean } {
+  if (sms.sender) return { sender: sms.sender, connectorDefault: false };
+  for (let i = sms.history.length - 1; i >= 0; i--) {
+    const e = sms.history[i];
+    if (e.status === 'submitted' && !e.part && e.connectorMessageId) return { ...(e.sender ? { sender: e.sender } : {}), connectorDefault: true };
+  }
+  return { connectorDefault: true };
 }
 
 /** When the SMS was due to go out: its send time, or its acceptance when it was to go at once. */
@@ -211,6 +232,12 @@ export interface InboundReply {
   original: {
     text: string;
     sender: string;
+    /**
+     * The SMS had no sender ID of its own: `sender` is the connector's default it went with. The mail then
+     * names no sender for the clerk's answer, which goes the same way ([SRC:…] would ask for an ID the account
+     * may not be allowed).
+     */
+    connectorDefault?: true;
     to: string;
     /** When it was handed to the carrier (ISO 8601). */
     sentAt: string;

@@ -27,7 +27,7 @@ F('kannel preset through the config :: the exact sendsms query, password from th
   const c = makeConnector(config.connectors[0], ctx);
   await c.start();
   try {
-    assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1' });
+    assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1', sender: 'ACME' }, 'no sender of its own: it went with from');
   } finally {
     await c.stop();
     await kannel.close();
@@ -57,7 +57,7 @@ F('http through the config :: form POST with query, headers from templates and t
   }, 'test', { SMS_API_AUTH: 'Basic YWNtZTpzM2NyZXQ=' });
   const c = makeConnector(config.connectors[0], ctx);
   try {
-    assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'ab12cd' });
+    assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'ab12cd', sender: 'ACME' }, 'no sender of its own: it went with from');
   } finally {
     await peer.close();
   }

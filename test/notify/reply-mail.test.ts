@@ -50,6 +50,9 @@ M('subject :: the number and the reply\'s start on one line, cut at 40 character
   assert.is(replySubject(reply({ text: 'x'.repeat(60) }), 'de'), `SMS-Antwort von +4915112345678: „${'x'.repeat(39)}…“ [SRC:+4930901820]`);
   // A direction override in the reply would turn the subject around; the body keeps the text as it came.
   assert.is(replySubject(reply({ text: 'ok \u202eevil' }), 'en'), 'SMS reply from +4915112345678: "ok evil" [SRC:+4930901820]');
+  // The SMS named no sender and went with the connector's default: the answer asks for none either, and goes the same way.
+  const viaDefault = reply({ original: { ...reply().original, connectorDefault: true } });
+  assert.is(replySubject(viaDefault, 'en'), 'SMS reply from +4915112345678: "Habe gestern bezahlt. Gruß Max"');
   assert.ok(replyBody(reply({ text: 'ok \u202eevil' }), 'UTC', 'en').includes('\n\nok \u202eevil\n\n'));
 });
 

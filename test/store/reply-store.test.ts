@@ -75,6 +75,36 @@ S('restart :: the index comes back from the journal, then from the snapshot the 
   assert.is(snap.replyIndex.length, 2);
 });
 
+S('no sender of its own :: the connector\'s default its submitted record names is indexed (a name is not), through the journal and the snapshot; records without it load as before', async ({ dir }) => {
+  const clock = { now: T0 };
+  let s = await openStore(dir, clock, undefined, WINDOW);
+  const submitted = (sender?: string) => ({ status: 'submitted' as const, at: T0.toISOString(), connector: 'smsc', connectorMessageId: 'x', ...(sender ? { sender } : {}) });
+  const go = async (id: string, to: string, sender?: string) => {
+    await s.accept({ messages: [sms(id, { to })], dedupKeys: [undefined] });
+    await s.transition(id, { event: { status: 'submitting', at: T0.toISOString(), connector: 'smsc' } });
+    await s.transition(id, { event: submitted(sender) });
+  };
+  await go('D.1', HANDSET, '+4930901820');
+  await go('N.1', '+4915100000002', 'ACME');
+  // As written before the default was kept: the event has no sender.
+  await go('O.1', '+4915100000003');
+  await s.close();
+  for (const round of ['journal', 'snapshot']) {
+    s = await openStore(dir, clock, undefined, WINDOW);
+    try {
+      assert.equal(s.replyMatch(HANDSET, '+4930901820'), { ok: true, sms: { id: 'D.1', at: T0.getTime(), account: 'default', sender: '+4930901820' } }, round);
+      assert.equal(s.replyMatch('+4915100000002', undefined).ok, false, `${round}: a name cannot be answered`);
+      assert.equal(s.replyMatch('+4915100000003', undefined).ok, false, `${round}: an old record names no sender`);
+      assert.equal(s.get('D.1')?.history.at(-1)?.sender, '+4930901820', `${round}: the history keeps it`);
+      assert.is(s.get('O.1')?.status, 'submitted');
+    } finally {
+      await s.close();
+    }
+  }
+  const snap = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { replyIndex: unknown[] };
+  assert.equal(snap.replyIndex, [[HANDSET, '+4930901820', 'D.1', T0.getTime(), 'default']]);
+});
+
 S('a reply :: durable at once, owed its mail across a restart, dropped as a redelivery by its key, archived without its text once its mail went', async ({ dir }) => {
   const clock = { now: T0 };
   let s = await openStore(dir, clock, undefined, WINDOW);

@@ -5,7 +5,7 @@
  */
 import type { OutboundSms, SubmitResult } from '../types.js';
 import { isOkStatus, isTemporaryStatus, type HttpConnectorOptions, type HttpWebhookOptions, type ValueFrom } from './options.js';
-import { render, renderFields, smsValues, type TemplateValues } from './template.js';
+import { render, renderFields, smsValues, usesPlaceholder, type TemplateValues } from './template.js';
 
 export interface BuiltRequest {
   url: string;
@@ -94,10 +94,21 @@ export function readResponse(opts: HttpConnectorOptions, sms: OutboundSms, statu
   if (isOkStatus(rules, status)) {
     const from = rules.messageIdFrom;
     const id = from.type === 'ours' ? sms.id : extractValue(from, body);
-    if (id) return { ok: true, connectorMessageId: id };
+    if (id) return { ok: true, connectorMessageId: id, ...defaultSenderUsed(opts, sms) };
     return { ok: false, temporary: false, reason: `no message id in the response (HTTP ${status}${why ? `: ${why}` : ''})` };
   }
   const reason = `HTTP ${status}${why ? `: ${why}` : ''}`;
   if (isTemporaryStatus(rules, status)) return { ok: false, temporary: true, reason };
   return { ok: false, temporary: false, reason, final: 'rejected' };
+}
+
+/**
+ * SubmitResult's `sender`: the configured `from`, when the SMS names none and
+ * the request carries `{{from}}` (where no template has it, the aggregator
+ * chooses, and what it chose is not known here).
+ */
+export function defaultSenderUsed(opts: Pick<HttpConnectorOptions, 'from' | 'query' | 'headers' | 'body'>, sms: Pick<OutboundSms, 'sender'>): { sender?: string } {
+  if (sms.sender || !opts.from) return {};
+  const templates = [...Object.values(opts.query ?? {}), ...Object.values(opts.headers ?? {}), ...Object.values(opts.body?.fields ?? {})];
+  return templates.some((t) => usesPlaceholder(t, 'from')) ? { sender: opts.from } : {};
 }

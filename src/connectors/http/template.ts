@@ -20,6 +20,11 @@ export function unknownPlaceholders(template: string): string[] {
   return [...template.matchAll(PATTERN)].map((m) => m[1]).filter((n) => !isPlaceholder(n));
 }
 
+/** Whether `template` has the placeholder `name` (as render() reads it). */
+export function usesPlaceholder(template: string, name: Placeholder): boolean {
+  return [...template.matchAll(PATTERN)].some((m) => m[1] === name);
+}
+
 export function render(template: string, values: TemplateValues): string {
   return template.replace(PATTERN, (whole, name: string) => (isPlaceholder(name) ? values[name] : whole));
 }

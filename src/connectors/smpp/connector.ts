@@ -178,11 +178,13 @@ export class SmppConnector implements Connector {
       released = true;
       this.planner.release(sms, plan);
     };
+    // What source_addr carries when the SMS names none (planSubmit); the store keeps it so that a reply finds the SMS.
+    const defaulted = sms.sender ? {} : this.o.defaultSender ? { sender: this.o.defaultSender } : {};
     const ids: string[] = [];
     let answeredLate = false;
     for (const [i, pdu] of plan.pdus.entries()) {
       let outcome: PartOutcome;
-      const lost: LostPart = { connector: this.name, msgId: sms.id, index: i, total: plan.pdus.length, taken: [...ids] };
+      const lost: LostPart = { connector: this.name, msgId: sms.id, index: i, total: plan.pdus.length, taken: [...ids], ...defaulted };
       const onLate = (r: LateResponse): void => {
         answeredLate = true;
         this.onLate(lost, r, release);
@@ -213,7 +215,7 @@ export class SmppConnector implements Connector {
     this.lastError = undefined;
     if (this.o.registeredDelivery & 0x03) this.follow(this.tracker.track(connectorMessageId, ids, { onDone: release }));
     else release();
-    return { ok: true, connectorMessageId, parts: ids.length };
+    return { ok: true, connectorMessageId, parts: ids.length, ...defaulted };
   }
 
   /**

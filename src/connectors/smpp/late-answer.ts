@@ -25,6 +25,8 @@ export interface LostPart {
   total: number;
   /** The SMSC's ids of the parts before it (all taken). */
   taken: string[];
+  /** The connector's default sender it went with, when the SMS named none (SubmitResult's `sender`). */
+  sender?: string;
 }
 
 /** The LateAnswer a late response makes, and its parts' ids when the whole SMS was taken (to follow its receipts). Logs it. */
@@ -53,5 +55,6 @@ export function readLateAnswer(
     };
   }
   const partIds = [...taken, id];
-  return { answer: { ...base, outcome: 'accepted', connectorMessageId: partIds.join(' '), detail: `${where}the SMSC took it late (id ${id})` }, partIds };
+  const answer: LateAnswer = { ...base, outcome: 'accepted', connectorMessageId: partIds.join(' '), detail: `${where}the SMSC took it late (id ${id})` };
+  return { answer: lost.sender ? { ...answer, sender: lost.sender } : answer, partIds };
 }

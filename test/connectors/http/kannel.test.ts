@@ -49,7 +49,8 @@ k('http :: kannel preset :: exact sendsms query for a GSM text', async () => {
   });
   const c = new HttpConnector(opts);
   try {
-    assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1' });
+    // No sender of its own: it went with the preset's from, and the result says so (the store keeps it for replies).
+    assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1', sender: 'ACME' });
   } finally {
     await kannel.close();
   }
@@ -84,8 +85,8 @@ k('http :: kannel preset :: a flash SMS valid 2 h 30 min 59 s more :: exact quer
   const c = new HttpConnector(opts, { now: () => new Date('2025-01-02T03:00:00Z') });
   try {
     const flash = { ...gsm, id: 'sms-9', text: 'Code 4711', flash: true, expiresAt: '2025-01-02T05:30:59.500Z' };
-    assert.equal(await c.submit(flash), { ok: true, connectorMessageId: 'sms-9' });
-    assert.equal(await c.submit({ ...gsm, id: 'sms-10', text: 'Code 4712', expiresAt: '2025-01-02T03:00:30Z' }), { ok: true, connectorMessageId: 'sms-10' });
+    assert.equal(await c.submit(flash), { ok: true, connectorMessageId: 'sms-9', sender: 'ACME' });
+    assert.equal(await c.submit({ ...gsm, id: 'sms-10', text: 'Code 4712', expiresAt: '2025-01-02T03:00:30Z' }), { ok: true, connectorMessageId: 'sms-10', sender: 'ACME' });
   } finally {
     await kannel.close();
   }
@@ -111,13 +112,13 @@ k('http :: kannel preset :: UCS-2 text as UTF-8 with coding=2, the SMS sender wi
 
 k('http :: kannel preset :: no from anywhere :: Kannel default sender, no empty from=', async ({ kannel }) => {
   const c = new HttpConnector(kannelPreset({ name: 'k2', baseUrl: kannel.base, username: 'u', password: 'p', dlrWebhookBase: 'http://gw.example/dlr', secret: 's' }));
-  await c.submit(gsm);
+  assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1' }, 'Kannel chose the sender: none is claimed');
   assert.is(kannel.requests[0].url.searchParams.has('from'), false);
 });
 
 k('http :: kannel preset :: 202 queued is ok, 503 temporary, 403 permanent', async ({ c, kannel }) => {
   kannel.reply = () => ({ status: 202, body: '3: Queued for later delivery' });
-  assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1' });
+  assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1', sender: 'ACME' });
   kannel.reply = () => ({ status: 503, body: 'Temporal failure, try again later.' });
   assert.equal(await c.submit(gsm), { ok: false, temporary: true, reason: 'HTTP 503: Temporal failure, try again later.' });
   kannel.reply = () => ({ status: 403, body: 'Authorization failed for sendsms' });

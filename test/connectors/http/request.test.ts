@@ -85,6 +85,14 @@ read('http :: response :: reason names the status and an excerpt, or errorFrom',
   assert.equal(r3, { ok: false, temporary: false, reason: 'no message id in the response (HTTP 200: no credit)' });
 });
 
+read('http :: response :: the default sender it went with, only when the SMS named none and a template carries {{from}}', () => {
+  const withFrom = { ...base, from: '+4930901820', body: { type: 'json' as const, fields: { to: '{{to}}', sender: '{{ from }}', text: '{{text}}' } } };
+  assert.equal(readResponse(withFrom, sms, 200, '{"messages":[{"id":"m-1"}]}'), { ok: true, connectorMessageId: 'm-1', sender: '+4930901820' });
+  assert.equal(readResponse(withFrom, { ...sms, sender: 'SHOP' }, 200, '{"messages":[{"id":"m-1"}]}'), { ok: true, connectorMessageId: 'm-1' }, 'its own');
+  const fixed = { ...withFrom, body: { type: 'json' as const, fields: { to: '{{to}}', text: '{{text}}' } } };
+  assert.equal(readResponse(fixed, sms, 200, '{"messages":[{"id":"m-1"}]}'), { ok: true, connectorMessageId: 'm-1' }, 'the request has no sender: the aggregator chose');
+});
+
 read('http :: response :: custom ok and temporary statuses', () => {
   const o = { ...base, response: { messageIdFrom: { type: 'ours' } as const, okStatus: [202], temporaryStatus: [409] } };
   assert.equal(readResponse(o, sms, 202, ''), { ok: true, connectorMessageId: 'sms-1' });

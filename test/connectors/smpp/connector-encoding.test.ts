@@ -55,9 +55,12 @@ E('smpp connector :: gsmDataCoding 0 vs 3 :: GSM octets as 0, Latin-1 as 3, € 
 
 E('smpp connector :: sender kinds :: TON/NPI per kind, destination TON 1 NPI 1 without +', async () => {
   await withSmpp({ connector: { defaultSender: 'ACME' } }, async ({ sim, connector }) => {
+    const results = [];
     for (const sender of [undefined, 'Bank', '+4930123456', '12345']) {
-      await connector.submit(sms('Hallo', sender ? { sender } : {}));
+      results.push(await connector.submit(sms('Hallo', sender ? { sender } : {})));
     }
+    // The result names the default only where it was used: the store keeps it for handsets' replies.
+    assert.equal(results.map((r) => r.ok && r.sender), ['ACME', undefined, undefined, undefined]);
     assert.equal(sim.received.map((r) => r.source), [
       { ton: 5, npi: 0, addr: 'ACME' }, { ton: 5, npi: 0, addr: 'Bank' },
       { ton: 1, npi: 1, addr: '4930123456' }, { ton: 3, npi: 0, addr: '12345' },
