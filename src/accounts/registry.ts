@@ -165,7 +165,22 @@ export class Accounts {
     return [...notEditableProblems(changes), ...withChecks(found, () => [
       ...accountsProblems([merged as AccountConfig], this.o.inherit.maxSegments).map((p) => p.replace(/^accounts\[0\]\./, '')),
       ...this.senderChangeProblems(base, changes),
+      ...this.forwardChangeProblems(base, changes),
     ])];
+  }
+
+  /**
+   * Forwarding replies may be switched off at run time, and on only where
+   * the configuration has it on for the account: the operator's value is
+   * the default and the limit, as for sender IDs. (The bridge also keeps
+   * the reply index only when the configuration forwards for some account.)
+   */
+  private forwardChangeProblems(base: AccountConfig, changes: Record<string, unknown>): string[] {
+    if (changes.forwardReplies !== true || effective(base, this.o.inherit).forwardReplies) return [];
+    const why = base.forwardReplies === false
+      ? 'the configuration turns it off for this account (accounts[].forwardReplies is false)'
+      : 'the operator has turned forwarding of replies off (inbound.forward.enabled is false)';
+    return [`forwardReplies: cannot be switched on: ${why}; only the operator can change that, in the configuration file`];
   }
 
   /**

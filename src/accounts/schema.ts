@@ -16,7 +16,7 @@ import { accountLimitsSchema } from '../policy/schema.js';
 export const EDITABLE_ACCOUNT_KEYS = [
   'description', 'timeZone', 'defaultCountry', 'notify', 'language', 'maxSegments',
   'senderId', 'numericSender', 'validityHours', 'duplicateDetection', 'duplicateWindowMinutes', 'signaturePatterns', 'quietHours',
-  'statusCallback', 'statusCallbackLevel',
+  'statusCallback', 'statusCallbackLevel', 'forwardReplies',
 ] as const;
 
 // '' stands for "no daily window", so that the gateway-wide default can be written out.
@@ -86,7 +86,7 @@ export const accountSchema = {
       type: 'array', items: { type: 'string', format: 'regex' }, default: [],
       description: 'More signature patterns (like text.signaturePatterns, which still apply) for this account\'s mail, e.g. ["^Mit freundlichen Grüßen"]. A team lead can set them in the portal, so a pattern that could make matching take exponential time — a repeated group ((…)+, (…)*, (…){2,}) or a back-reference — is refused (it would stop the gateway for every account); repeated characters or classes (\\s+, [-–]+) are fine.',
     },
-    forwardReplies: { type: 'boolean', description: 'Mail handsets\' replies to this account\'s SMS to the sender of the SMS they answer (see inbound.forward); inherits inbound.forward.enabled.' },
+    forwardReplies: { type: 'boolean', description: 'Mail handsets\' replies to this account\'s SMS to the sender of the SMS they answer (see inbound.forward); inherits inbound.forward.enabled. The portal and the REST API can switch it off, and on only where the configuration has it on.' },
     quietHours: quietHoursSchema('Quiet hours of this account in the recipient\'s local time: SMS are held until they end. {} switches them off; inherits options.quietHours.', false),
     limits: accountLimitsSchema,
     ...accountCallbackProperties,

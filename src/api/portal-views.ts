@@ -109,7 +109,7 @@ const LABELS: Record<string, string> = {
   description: 'Description', timeZone: 'Time zone', defaultCountry: 'Country for national numbers', notify: 'Confirmations', language: 'Language of confirmations', maxSegments: 'Longest SMS (segments)',
   senderId: 'Default sender ID', numericSender: 'Numeric sender (countries without names)', validityHours: 'Validity (hours)',
   duplicateDetection: 'Duplicate detection', duplicateWindowMinutes: 'Duplicate window (minutes)', signaturePatterns: 'Signature patterns (one per line)',
-  quietHours: 'Quiet hours (JSON)', statusCallback: 'Status callback URL', statusCallbackLevel: 'Status callbacks',
+  quietHours: 'Quiet hours (JSON)', statusCallback: 'Status callback URL', statusCallbackLevel: 'Status callbacks', forwardReplies: 'Forward replies from handsets by mail',
 };
 
 const props = () => accountSchema.properties as unknown as Record<string, PropSchema>;

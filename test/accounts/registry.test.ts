@@ -180,6 +180,28 @@ R('settings :: a bad zone or country stored before it was checked is left out wi
   assert.equal(settings.data.accounts.acme, { notify: 'all', maxSegments: 2 });
 });
 
+R('change :: forwardReplies may be switched off at run time, and on only where the configuration has it on for the account', async ({ dir }) => {
+  const settings = new SettingsStore({ file: join(dir, 'settings.json') });
+  await settings.open();
+  const on = { ...inherit, forwardReplies: true };
+  const a = new Accounts({ accounts: [ACME, { ...BETA, forwardReplies: false }], inherit: on, settings });
+  assert.is((await a.changeDefaults('acme', { forwardReplies: false })).forwardReplies, false);
+  assert.is((await a.changeDefaults('acme', { forwardReplies: true })).forwardReplies, true);
+  assert.is((await a.changeDefaults('beta', { forwardReplies: false })).forwardReplies, false, 'off where it is off: harmless');
+  try {
+    await a.changeDefaults('beta', { forwardReplies: true });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, AccountChangeError);
+    assert.is((e as Error).message, 'forwardReplies: cannot be switched on: the configuration turns it off for this account (accounts[].forwardReplies is false); only the operator can change that, in the configuration file');
+  }
+  // The operator switches it off everywhere later: the account's stored "on" is no longer in force (and said so at start).
+  const logged: Array<Record<string, unknown>> = [];
+  const later = new Accounts({ accounts: [ACME], inherit: { ...inherit, forwardReplies: false }, settings, log: (evt, d) => logged.push({ evt, ...d }) });
+  assert.is(later.get('acme')!.forwardReplies, false);
+  assert.equal(logged.map((l) => [l.evt, l.ignored]), [['account-settings-ignored', ['forwardReplies']]]);
+});
+
 R('settings :: a file that is not JSON stops the start with its name, untouched', async ({ dir }) => {
   const file = join(dir, 'settings.json');
   await writeFile(file, '{ broken');
