@@ -4,6 +4,7 @@ import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import type { Config } from '../../src/config/types.js';
 import { outboxFiles, startTestBridge, waitFor, type DeepPartial, type TestBridge, type TestBridgeExtras } from './bridge.js';
 import { mailer } from './smtp.js';
+import { startLoopback, type Loopback } from '../connectors/http/loopback.js';
 
 export const LOGIN = { systemId: 'bridge', password: 'pw1' };
 export const HANDSET = '+4915112345678';
@@ -52,3 +53,50 @@ export async function forwardedMail(b: TestBridge, replyId: string): Promise<Par
   return simpleParser(file[1]);
 }
 
+
+export interface RestBridge {
+  b: TestBridge;
+  /** The aggregator: every request it got. */
+  peer: Loopback;
+  /** The clerk's mail to HANDSET; resolves with its SMS id once the bridge recorded the handover. */
+  mailed: (messageId: string) => Promise<string>;
+  /** A reply from HANDSET to OUR_NUMBER, posted to the connector's webhook.mo as the aggregator does. */
+  postMo: (text: string) => Promise<Response>;
+}
+
+/** A bridge whose one connector is an http connector "rest" (JSON with {{from}}, webhook.mo on /mo/rest) to a loopback aggregator; all stopped afterwards. */
+export async function withRestConnector(o: { from?: string; accounts: DeepPartial<Config>['accounts'] }, fn: (r: RestBridge) => Promise<void>): Promise<void> {
+  const peer = await startLoopback();
+  let n = 0;
+  peer.reply = () => ({ status: 201, type: 'application/json', body: JSON.stringify({ id: `agg-${++n}` }) });
+  const secret = 'rest-hook-secret-123456';
+  const b = await startTestBridge({
+    connectors: [{
+      name: 'rest', type: 'http',
+      http: {
+        url: `${peer.base}/v1/messages`, ...(o.from ? { from: o.from } : {}), body: { type: 'json', fields: { to: '{{to}}', from: '{{from}}', text: '{{text}}' } },
+        webhook: { enabled: true, listen: { port: 0 }, secret, mo: { path: '/mo/rest', fromParam: 'msisdn', toParam: 'shortcode', textParam: 'body' } },
+      },
+    }],
+    accounts: o.accounts,
+  });
+  const mailed = async (messageId: string) => {
+    const info = await mailer(b.port).sendMail({ from: CLERK, to: `${HANDSET}@sms.localhost`, subject: 'Mahnung', text: 'Bitte zahlen.', messageId });
+    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    await waitFor('handed over', () => b.store.get(id)?.status === 'submitted');
+    return id;
+  };
+  const postMo = (text: string) => {
+    const hook = new URL((b.connectors.find((c) => c.name === 'rest') as unknown as { webhookUrl: string }).webhookUrl);
+    return fetch(new URL(`/mo/rest?secret=${secret}`, hook.origin), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msisdn: HANDSET, shortcode: OUR_NUMBER, body: text }),
+    });
+  };
+  try {
+    await fn({ b, peer, mailed, postMo });
+  } finally {
+    await b.stop();
+    await peer.close();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+}

@@ -7,9 +7,8 @@ import { SMPP_STATUS, SmscSimulator, type SimBehaviour } from '../../src/connect
 import type { Config } from '../../src/config/types.js';
 import { startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../helpers/bridge.js';
 import { apiBase, bearer, call, cookieOf, portalLogin } from '../helpers/api.js';
-import { forwardedMail, HANDSET, LOGIN, OUR_NUMBER, remind } from '../helpers/replies.js';
+import { forwardedMail, HANDSET, LOGIN, OUR_NUMBER, remind, withRestConnector } from '../helpers/replies.js';
 import { mailer } from '../helpers/smtp.js';
-import { startLoopback } from '../connectors/http/loopback.js';
 
 /**
  * Most clerks never set a sender ID: their SMS go with the connector's
@@ -156,38 +155,14 @@ D.run();
 
 const H = suite('handsets\' replies to SMS that went with an http connector\'s default sender');
 
-H('http connector with from and {{from}} in its request :: the submitted record names it, and a reply posted to webhook.mo reaches the clerk', async () => {
-  const peer = await startLoopback();
-  let n = 0;
-  peer.reply = () => ({ status: 201, type: 'application/json', body: JSON.stringify({ id: `agg-${++n}` }) });
-  const b = await startTestBridge({
-    connectors: [{
-      name: 'rest', type: 'http',
-      http: {
-        url: `${peer.base}/v1/messages`, from: OUR_NUMBER, body: { type: 'json', fields: { to: '{{to}}', from: '{{from}}', text: '{{text}}' } },
-        webhook: { enabled: true, listen: { port: 0 }, secret: 'rest-hook-secret-123456', mo: { path: '/mo/rest', fromParam: 'msisdn', toParam: 'shortcode', textParam: 'body' } },
-      },
-    }],
-    accounts: PLAIN,
-  });
-  try {
-    const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${HANDSET}@sms.localhost`, subject: 'Mahnung', text: 'Bitte zahlen.', messageId: '<rest-default@acme.test>' });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
-    await waitFor('handed over', () => b.store.get(id)?.status === 'submitted');
+H('http connector with from and {{from}} in its request :: the submitted record names it, and a reply posted to webhook.mo reaches the clerk', () =>
+  withRestConnector({ from: OUR_NUMBER, accounts: PLAIN }, async ({ b, peer, mailed, postMo }) => {
+    const id = await mailed('<rest-default@acme.test>');
     assert.is(JSON.parse(peer.requests[0].body).from, OUR_NUMBER, 'the aggregator got the default');
     assert.equal([handover(b, id).connector, handover(b, id).sender], ['rest', OUR_NUMBER]);
-    const hook = new URL((b.connectors.find((c) => c.name === 'rest') as unknown as { webhookUrl: string }).webhookUrl);
-    const res = await fetch(new URL('/mo/rest?secret=rest-hook-secret-123456', hook.origin), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msisdn: HANDSET, shortcode: OUR_NUMBER, body: 'Erledigt' }),
-    });
-    assert.is(res.status, 200);
+    assert.is((await postMo('Erledigt')).status, 200);
     assert.equal(received(b).map((e) => e.msgId), [id]);
     assert.is((await forwardedMail(b, String(received(b)[0].replyId))).inReplyTo, '<rest-default@acme.test>');
-  } finally {
-    await b.stop();
-    await peer.close();
-    await rm(b.dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 H.run();

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { forwardedMail, HANDSET, LOGIN, OUR_NUMBER, remind, withSmsc } from '../helpers/replies.js';
+import { forwardedMail, HANDSET, LOGIN, OUR_NUMBER, remind, withRestConnector, withSmsc } from '../helpers/replies.js';
 import { mailer } from '../helpers/smtp.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { startLoopback } from '../connectors/http/loopback.js';
 import { apiBase, bearer, call, cookieOf, portalLogin } from '../helpers/api.js';
 
 /**
@@ -136,40 +135,16 @@ K.run();
 
 const H = suite('handsets\' replies :: an http connector\'s webhook.mo');
 
-H('a reply POSTed to webhook.mo.path :: 200 once stored, then the mail to the clerk; the aggregator\'s retry of it makes no second', async () => {
-  const peer = await startLoopback();
-  let n = 0;
-  peer.reply = () => ({ status: 201, type: 'application/json', body: JSON.stringify({ id: `agg-${++n}` }) });
-  const b = await startTestBridge({
-    connectors: [{
-      name: 'rest', type: 'http',
-      http: {
-        url: `${peer.base}/v1/messages`, body: { type: 'json', fields: { to: '{{to}}', from: '{{from}}', text: '{{text}}' } },
-        webhook: { enabled: true, listen: { port: 0 }, secret: 'rest-hook-secret-123456', mo: { path: '/mo/rest', fromParam: 'msisdn', toParam: 'shortcode', textParam: 'body' } },
-      },
-    }],
-    accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], senderId: OUR_NUMBER, numericSender: OUR_NUMBER }],
-  });
-  try {
-    const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${HANDSET}@sms.localhost`, subject: 'Mahnung', text: 'Bitte zahlen.', messageId: '<rest-reminder@acme.test>' });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
-    await waitFor('handed over', () => b.store.get(id)?.status === 'submitted');
-    const hook = new URL((b.connectors.find((c) => c.name === 'rest') as unknown as { webhookUrl: string }).webhookUrl);
-    const post = () => fetch(new URL('/mo/rest?secret=rest-hook-secret-123456', hook.origin), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msisdn: HANDSET, shortcode: OUR_NUMBER, body: 'Erledigt, danke' }),
-    });
-    assert.is((await post()).status, 200);
+H('a reply POSTed to webhook.mo.path :: 200 once stored, then the mail to the clerk; the aggregator\'s retry of it makes no second', () =>
+  withRestConnector({ accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], senderId: OUR_NUMBER, numericSender: OUR_NUMBER }] }, async ({ b, mailed, postMo }) => {
+    await mailed('<rest-reminder@acme.test>');
+    assert.is((await postMo('Erledigt, danke')).status, 200);
     assert.is(received(b).length, 1);
     const mail = await forwardedMail(b, String(received(b)[0].replyId));
     assert.is(mail.inReplyTo, '<rest-reminder@acme.test>');
     // The same reply again (the aggregator's retry): 200, nothing new.
-    assert.is((await post()).status, 200);
+    assert.is((await postMo('Erledigt, danke')).status, 200);
     assert.is(received(b).length, 1);
-  } finally {
-    await b.stop();
-    await peer.close();
-    await rm(b.dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 H.run();
