@@ -1,10 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { simpleParser } from 'mailparser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SMPP_STATUS, SmscSimulator, type SimBehaviour } from '../../src/connectors/smpp/smsc-simulator.js';
 import type { SmsMessage } from '../../src/store/types.js';
-import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
 import { LONG_GSM } from '../connectors/smpp/harness.js';
 
@@ -53,15 +52,7 @@ async function send(b: TestBridge, to: string, text: string): Promise<string> {
 const statusOf = (b: TestBridge, id: string) => b.store.get(id)?.status;
 const last = (m: SmsMessage) => m.history.at(-1)!;
 
-/** The confirmation mails of an SMS, parsed, once there are `count`, by file name (<id>.<stage>[.<n>]@….eml): the stage and its count. */
-async function mails(b: TestBridge, id: string, count: number) {
-  const files = await waitFor(`${count} confirmations`, async () => {
-    const mine = [...(await outboxFiles(b)).entries()].filter(([n]) => n.startsWith(`${id}.`));
-    return mine.length >= count ? mine : undefined;
-  }, 10000);
-  const parsed = await Promise.all(files.map(async ([name, raw]) => [name.slice(id.length + 1).replace(/@.*$/, ''), await simpleParser(raw)] as const));
-  return new Map(parsed);
-}
+const mails = confirmationMails;
 
 L('late ESME_ROK after the SMS failed as not confirmed (onUncertain fail) :: corrected to submitted with the SMSC id, the receipt delivers it, the clerk gets "not confirmed" and then a delivered correction', async () => {
   await withSims(1, { holdResponses: true }, async ([sim], [port]) => {

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { startBridge, type Bridge } from '../../src/bridge.js';
 import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
@@ -108,6 +109,23 @@ export async function outboxFiles(b: { outbox: string }): Promise<Map<string, st
   const out = new Map<string, string>();
   for (const n of names.filter((n) => n.endsWith('.eml'))) out.set(n, await readFile(join(b.outbox, n), 'utf8'));
   return out;
+}
+
+/** The confirmation mails of SMS `id`, parsed, once there are `count`, by stage as in their file name (<id>.<stage>[.<n>]@….eml). */
+export async function confirmationMails(b: { outbox: string }, id: string, count: number): Promise<Map<string, ParsedMail>> {
+  const files = await waitFor(`${count} confirmations of ${id}`, async () => {
+    const mine = [...(await outboxFiles(b)).entries()].filter(([n]) => n.startsWith(`${id}.`));
+    return mine.length >= count ? mine : undefined;
+  }, 10000);
+  const parsed = await Promise.all(files.map(async ([name, raw]) => [name.slice(id.length + 1).replace(/@.*$/, ''), await simpleParser(raw)] as const));
+  return new Map(parsed);
+}
+
+/** One series of the bridge's /metrics, e.g. `mail2sms_connector_up{connector="agg"}`; undefined when it is not there. */
+export async function metric(b: Bridge, series: string): Promise<number | undefined> {
+  const text = await fetch(`http://127.0.0.1:${b.api!.port}/metrics`).then((r) => r.text());
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

@@ -9,14 +9,15 @@ export interface Recorded {
   body: string;
 }
 
-export type Reply = { status: number; body?: string; type?: string } | 'hang';
+/** hang: never answer (the client's timeout must fire); reset: drop the connection once the request was read (the answer is lost). */
+export type Reply = { status: number; body?: string; type?: string; headers?: Record<string, string> } | 'hang' | 'reset';
 
 export interface Loopback {
   /** e.g. `http://127.0.0.1:40123` */
   base: string;
   requests: Recorded[];
   /** How the next requests are answered; tests set it per case. */
-  reply: (r: Recorded) => Reply;
+  reply: (r: Recorded) => Reply | Promise<Reply>;
   close(): Promise<void>;
 }
 
@@ -27,9 +28,10 @@ export async function startLoopback(): Promise<Loopback> {
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const rec: Recorded = { method: req.method ?? '', url: new URL(req.url ?? '/', peer.base), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
     peer.requests.push(rec);
-    const reply = peer.reply(rec);
+    const reply = await peer.reply(rec);
     if (reply === 'hang') return; // never answer: the client's timeout must fire
-    res.writeHead(reply.status, { 'content-type': reply.type ?? 'text/plain' }).end(reply.body ?? '');
+    if (reply === 'reset') return void req.socket.destroy();
+    res.writeHead(reply.status, { 'content-type': reply.type ?? 'text/plain', ...reply.headers }).end(reply.body ?? '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   peer.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
