@@ -34,6 +34,11 @@ export class Metrics {
     });
     const late = new Counter({ name: 'mail2sms_sms_late_answers_total', help: 'Answers of a carrier that came after the SMS was given up as unconfirmed (it is then counted again under its outcome)', labelNames: ['connector', 'outcome'], registers });
     const retries = new Counter({ name: 'mail2sms_sms_retries_total', help: 'Temporary connector failures that were retried later', registers });
+    const submitFailures = new Counter({
+      name: 'mail2sms_connector_submit_failures_total', labelNames: ['connector', 'kind'], registers,
+      help: 'Submits a connector did not take, by kind: temporary (not taken: no connection, 5xx, throttled), connector (refused for a reason of the connector\'s: credentials, URL), uncertain (the answer was lost: a timeout, 504), refused (the SMS itself was refused)',
+    });
+    const failovers = new Counter({ name: 'mail2sms_sms_failovers_total', help: 'SMS handed to the next connector of their route at once, after one failed (from) without taking them', labelNames: ['from', 'to'], registers });
     const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
     const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmations mailed to senders, by stage', labelNames: ['stage'], registers });
     const confirmationRetries = new Counter({ name: 'mail2sms_confirmation_retries_total', help: 'Confirmations that could not be sent and wait for a retry', registers });
@@ -73,7 +78,7 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: 'mail2sms_connector_up', help: '1 when the connector can take SMS now', labelNames: ['connector'], registers,
+      name: 'mail2sms_connector_up', help: '1 when the connector can take SMS now (SMPP: bound; HTTP and Kannel: its last request did not fail for a reason of its own, and it is not throttled)', labelNames: ['connector'], registers,
       collect() {
         this.reset();
         for (const c of sources.connectors()) this.set({ connector: c.name }, c.health.up ? 1 : 0);
@@ -104,6 +109,8 @@ export class Metrics {
         if (d.status === 'submitted') submitted.inc({ connector: str(d.connector) });
       },
       'sms-retry': () => retries.inc(),
+      'sms-submit-failed': (d) => submitFailures.inc({ connector: str(d.connector), kind: str(d.kind) }),
+      'sms-failover': (d) => failovers.inc({ from: str(d.from), to: str(d.connector) }),
       'sms-duplicate': () => duplicates.inc(),
       'confirmation-sent': (d) => confirmations.inc({ stage: str(d.stage) }),
       'confirmation-retry': () => confirmationRetries.inc(),

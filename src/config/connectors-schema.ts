@@ -19,6 +19,10 @@ const simulator = obj('The built-in simulator (type simulator): accepts every SM
   sentLog: str('simulator/sent.jsonl', 'File (relative to store.dir) where the simulator records every SMS it got, one JSON line each. Empty disables it. Give each simulator its own file.'),
 });
 
+const statuses = (def: number[], description: string) => ({ type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, default: def, description });
+
+const UNCERTAIN_NOTE = 'Statuses after which the aggregator may have taken the SMS, as after a timeout: uncertain (see onUncertain), never failed over at once. 504 and 502 come from a proxy that handed the request on and got no answer (or a broken one); add 500 for an aggregator that answers 500 after storing an SMS. Empty: none.';
+
 const kannel = obj('A Kannel sendsms gateway (type kannel). Delivery reports come back to our own report listener through dlr-url.', {
   baseUrl: str('http://127.0.0.1:13013', 'The smsbox; SMS go to its /cgi-bin/sendsms.'),
   username: str('', 'sendsms user.'),
@@ -31,7 +35,8 @@ const kannel = obj('A Kannel sendsms gateway (type kannel). Delivery reports com
   reportUrl: str('', 'Full URL under which Kannel reaches the report listener, path included (/dlr/<connector name>); empty means the listener\'s own address.'),
   moPath: str('', 'Path on the report listener where Kannel\'s sms-service forwards replies from handsets (get-url ".../mo/<name>?secret=…&from=%p&to=%P&text=%a"); empty: /mo/<connector name>.'),
   dlrMask: int(19, 'Report types asked for: 1 delivered + 2 undelivered + 16 rejected by the SMSC.', 1, 63),
-  timeoutMs: int(10000, 'Time limit of one sendsms request.', 100, 120000),
+  timeoutMs: int(10000, 'Time limit of one sendsms request; a request that times out after being sent counts as uncertain (see onUncertain).', 100, 120000),
+  uncertainStatus: statuses([502, 504], UNCERTAIN_NOTE),
 });
 
 const PLACEHOLDER_NOTE = 'Values are templates with {{to}}, {{to_digits}}, {{text}}, {{from}}, {{id}}, {{coding}}, {{encoding}}, {{mclass}} (0 for a flash SMS, else empty), {{priority}} (1 for an express SMS, else empty), {{validity_minutes}} and {{expires_at}} (what is left of its validity, its end in ISO 8601; empty without one), {{dlr_url}}; a value that renders empty is left out.';
@@ -54,9 +59,11 @@ const http = obj('A REST aggregator described as data (type http): one request p
   from: str('', 'Sender used for {{from}} when the SMS names none.'),
   timeoutMs: int(10000, 'Time limit of one request; a request that times out after being sent counts as uncertain (see onUncertain).', 100, 120000),
   response: obj('How the answer is read.', {
-    okStatus: { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, default: [], description: 'Statuses meaning "accepted"; empty means every 2xx.' },
-    temporaryStatus: { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, default: [], description: 'Statuses worth retrying (on the next connector at once, then later); empty means 429 and every 5xx. Any other status rejects the SMS.' },
-    messageIdFrom: valueFrom('Where the aggregator\'s message id is in an accepted answer.', ['json', 'regex', 'ours'], 'json', 'id', 'messages.0.id'),
+    okStatus: statuses([], 'Statuses meaning "accepted"; empty means every 2xx.'),
+    uncertainStatus: statuses([502, 504], UNCERTAIN_NOTE),
+    connectorErrorStatus: statuses([401, 403, 404, 405, 407], 'Statuses that say this connector cannot send any SMS as configured (credentials refused, API key expired, URL or method wrong), not that the SMS is wrong: the SMS was not taken and goes to the next connector (or is retried), the breaker opens at once, the log says http-connector-refused at error, and the fraud brake does not count it. Empty: none.'),
+    temporaryStatus: statuses([], 'Statuses worth retrying (on the next connector at once, then later); empty means 429 and every 5xx. A Retry-After on one (429, 503) keeps SMS away from the connector until then (at most an hour). Any status in none of these lists rejects the SMS.'),
+    messageIdFrom: valueFrom('Where the aggregator\'s message id is in an accepted answer. An accepted answer without one is recorded as handed over with our own id (logged as http-no-message-id at warn, naming this setting): only reports with webhook.ourIdParam can then be matched.', ['json', 'regex', 'ours'], 'json', 'id', 'messages.0.id'),
     errorFrom: valueFrom('Where the aggregator explains a refusal.', ['none', 'json', 'regex'], 'none', '', 'error.message'),
   }),
   webhook: obj('Our listener for the aggregator\'s delivery reports (GET query, POST form or POST JSON).', {
@@ -77,6 +84,7 @@ const http = obj('A REST aggregator described as data (type http): one request p
       default: Object.fromEntries(REPORT_STATUSES.map((s) => [s, s])),
     },
     reasonParam: str('', 'Report field with a reason shown for failures; empty for none.'),
+    ourIdParam: str('', 'Report field with our own SMS id, when reports carry it (dlrUrlQuery {"ref": "{{id}}"}, or a client reference the aggregator echoes): a report then finds its SMS even when the aggregator\'s id never reached us (the submit timed out, or its answer had no id), and settles an SMS left not confirmed (see Uncertain submits). Empty for none.'),
     mo: obj('Replies from handsets (mobile-originated SMS) the aggregator forwards to us, on the same listener with the same secret; a STOP among them goes on the opt-out list (inbound.keywords).', {
       path: str('', 'Path for replies, e.g. /mo/<connector name>; empty: none are taken.'),
       fromParam: str('from', 'Field with the handset\'s number (E.164, or national in smtp.defaultCountry).'),
@@ -92,7 +100,7 @@ export const CONNECTOR_SETTINGS = { simulator, smpp: smppConfigSchema, kannel, h
 const COMMON = {
   name: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$', description: 'Name used in routes, statuses, logs and report URLs (letters, digits, _ . -); unique.' },
   type: { type: 'string', enum: Object.keys(CONNECTOR_SETTINGS), description: `Kind of connector; its settings go under the key of the same name. simulator: built in, needs no account; smpp: an SMSC or aggregator over SMPP 3.4; kannel: a Kannel gateway (or an aggregator speaking its sendsms API); http: any REST aggregator, described as data.` },
-  onUncertain: str('fail', 'When a submit may or may not have reached the aggregator (connection lost or timed out after sending): fail: the SMS fails as not confirmed, and the sender is told it may have arrived; resend: it goes to the next candidate (or is retried), and is logged as possibly duplicated. A late answer (SMPP) settles either: see Uncertain submits.', { enum: ['fail', 'resend'] }),
+  onUncertain: str('fail', 'When a submit may or may not have reached the aggregator (connection lost or timed out after sending): fail: the SMS fails as not confirmed, and the sender is told it may have arrived; resend: it goes to the next candidate (or is retried), and is logged as possibly duplicated. A late answer settles either (SMPP: the submit_sm_resp; Kannel and http: a delivery report naming our id): see Uncertain submits.', { enum: ['fail', 'resend'] }),
   breaker: obj('Circuit breaker: after this many consecutive temporary or uncertain failures the connector is not used for a cool-down, then one SMS probes it.', {
     failures: int(5, 'Consecutive failures that open the breaker.', 1, 1000),
     coolDownSeconds: int(30, 'How long an open breaker keeps traffic away before a probe.', 1, 86400),

@@ -140,6 +140,7 @@ export interface KannelSettings {
   moPath: string;
   dlrMask: number;
   timeoutMs: number;
+  uncertainStatus: number[];
 }
 
 export interface ValueFromSettings<T extends string> {
@@ -158,6 +159,8 @@ export interface HttpSettings {
   timeoutMs: number;
   response: {
     okStatus: number[];
+    uncertainStatus: number[];
+    connectorErrorStatus: number[];
     temporaryStatus: number[];
     messageIdFrom: ValueFromSettings<'json' | 'regex' | 'ours'>;
     errorFrom: ValueFromSettings<'none' | 'json' | 'regex'>;
@@ -174,6 +177,7 @@ export interface HttpSettings {
     statusParam: string;
     statusMap: Record<string, DeliveryReport['status']>;
     reasonParam: string;
+    ourIdParam: string;
     mo: { path: string; fromParam: string; toParam: string; textParam: string };
   };
 }

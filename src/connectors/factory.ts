@@ -56,11 +56,11 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
     make: (c, ctx) => {
       const k = c.kannel;
       return new HttpConnector(kannelPreset({
-        name: c.name, baseUrl: k.baseUrl, username: k.username, password: k.password, secret: k.secret, dlrMask: k.dlrMask, timeoutMs: k.timeoutMs,
+        name: c.name, baseUrl: k.baseUrl, username: k.username, password: k.password, secret: k.secret, dlrMask: k.dlrMask, timeoutMs: k.timeoutMs, uncertainStatus: k.uncertainStatus,
         listen: { host: k.listenHost, port: k.listenPort },
         ...(k.from ? { from: k.from } : {}), ...(k.smsc ? { smsc: k.smsc } : {}), ...(k.reportUrl ? { dlrWebhookBase: k.reportUrl } : {}),
         ...(k.moPath ? { moPath: k.moPath } : {}),
-      }), { now: ctx.now });
+      }), { now: ctx.now, log: ctx.log });
     },
   },
   http: {
@@ -69,7 +69,7 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
       ...optionProblems(httpOptionsFromConfig(c.name, c.http)).filter((p) => !p.startsWith('webhook.secret:')).map((p) => `http.${p}`),
       ...(c.http.webhook.enabled ? secretProblem('http.webhook.secret', c.http.webhook.secret, 'reports without it would be accepted from anyone') : []),
     ],
-    make: (c, ctx) => new HttpConnector(httpOptionsFromConfig(c.name, c.http), { now: ctx.now }),
+    make: (c, ctx) => new HttpConnector(httpOptionsFromConfig(c.name, c.http), { now: ctx.now, log: ctx.log }),
     defaultSender: (c) => c.http.from,
   },
 };

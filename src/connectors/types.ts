@@ -28,17 +28,21 @@ export type SubmitResult =
    * `sender`: the SMS named no sender and went with the connector's own default sender, as the connector put it in
    * (SMPP source_addr, an http template's {{from}}); absent when the SMS had its own or the aggregator chose. The
    * store keeps it: a handset's reply to such an SMS finds it by that number (src/store/reply-index.ts).
+   * `note`: something about the acceptance worth its place in the SMS's history (HTTP: the answer carried no
+   * message id, so our own id stands in for it).
    */
-  | { ok: true; connectorMessageId: string; parts?: number; sender?: string }
+  | { ok: true; connectorMessageId: string; parts?: number; sender?: string; note?: string }
   /**
    * temporary: try again later (throttled, link down, timeout); otherwise the SMS fails with `reason`.
    * uncertain: the SMS (or a part of it) was already written to the aggregator when the answer was lost
    * (connection dropped or response timed out), so the aggregator may have taken it; sending it again
    * may duplicate it. The dispatcher decides by policy; a connector never resends such an SMS by itself.
    * scope 'sms': the failure is about this SMS, not the connector (SMPP: every concatenation reference
-   * for its number in use), so the connector's circuit breaker does not count it.
+   * for its number in use), so the connector's circuit breaker does not count it. scope 'connector': the
+   * connector cannot send any SMS as it is (HTTP 401/403: the aggregator refuses our credentials), so the
+   * SMS was not taken (temporary) and the breaker opens at once.
    */
-  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' };
+  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' | 'connector' };
 
 /** A delivery report from the aggregator, in our terms. */
 export interface DeliveryReport {
@@ -53,6 +57,12 @@ export interface DeliveryReport {
    * the connector which parts need no receipt any more.
    */
   part?: { index: number; of: number };
+  /**
+   * Our own SMS id, when the report carries it besides the aggregator's id (Kannel: the id in its dlr-url;
+   * an http connector's webhook.ourIdParam). It finds the SMS when the aggregator's id never reached us:
+   * the answer to the submit was lost (a timeout), or it had no id in it.
+   */
+  ourId?: string;
 }
 
 /** An SMS from a handset (a reply, mobile-originated), as a connector received it. */
@@ -85,6 +95,12 @@ export interface ConnectorHealth {
   window?: number;
   /** A short sentence when something is wrong (last error). */
   detail?: string;
+  /**
+   * Set by connectors without a link to watch (HTTP): `up` is what their last submits showed, and only
+   * another submit can show that they work again, so the router still offers them while they are down
+   * (their circuit breaker spaces the tries).
+   */
+  bySubmits?: boolean;
 }
 
 /**

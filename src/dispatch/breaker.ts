@@ -59,9 +59,10 @@ export function succeeded(s: BreakerState, probe: boolean): BreakerState {
   return probe && s.kind === 'half-open' ? CLOSED : s;
 }
 
-export function failed(s: BreakerState, o: BreakerOptions, now: number, reason: string, probe: boolean): BreakerState {
+/** `atOnce`: a failure that every SMS would meet (credentials refused) opens a closed breaker without waiting for more. */
+export function failed(s: BreakerState, o: BreakerOptions, now: number, reason: string, probe: boolean, atOnce = false): BreakerState {
   if (s.kind === 'closed') {
-    const failures = s.failures + 1;
+    const failures = atOnce ? Math.max(s.failures + 1, o.failures) : s.failures + 1;
     return failures >= o.failures ? { kind: 'open', until: now + o.coolDownMs, reason } : { kind: 'closed', failures };
   }
   return probe && s.kind === 'half-open' ? { kind: 'open', until: now + o.coolDownMs, reason } : s;

@@ -84,7 +84,8 @@ export class ConnectorPool {
     const s = this.slots.get(name);
     if (!s) return 'not configured';
     const h = s.connector.health();
-    if (!h.up) return `down (${h.state}${h.detail ? `: ${h.detail}` : ''})`;
+    // A connector only a submit can show to be back (HTTP) is left to its breaker.
+    if (!h.up && !h.bySubmits) return `down (${h.state}${h.detail ? `: ${h.detail}` : ''})`;
     if (breakerAllows(s.state, this.t())) return undefined;
     return s.state.kind === 'open'
       ? `breaker open until ${new Date(s.state.until).toISOString()} after: ${s.state.reason}`
@@ -109,14 +110,14 @@ export class ConnectorPool {
     if (before.kind !== 'closed' && s.state.kind === 'closed') this.log('breaker-closed', { connector: name });
   }
 
-  /** A temporary or uncertain failure. */
-  failed(name: string, probe: boolean, reason: string): void {
+  /** A temporary or uncertain failure; `atOnce` for one every SMS would meet (the connector's own fault: credentials refused). */
+  failed(name: string, probe: boolean, reason: string, atOnce = false): void {
     const s = this.slot(name);
     const before = s.state;
-    s.state = failed(before, s.breaker, this.t(), reason, probe);
+    s.state = failed(before, s.breaker, this.t(), reason, probe, atOnce);
     if (s.state.kind === 'open' && before.kind !== 'open') {
       const failures = before.kind === 'closed' ? before.failures + 1 : undefined;
-      this.log('breaker-open', { connector: name, reason, coolDownSeconds: s.breaker.coolDownMs / 1000, probe, ...(failures ? { failures } : {}) });
+      this.log('breaker-open', { connector: name, reason, coolDownSeconds: s.breaker.coolDownMs / 1000, probe, ...(failures ? { failures } : {}), ...(atOnce ? { atOnce } : {}) });
     }
   }
 

@@ -7,8 +7,9 @@ import type { ConnectorPool } from './connector-pool.js';
 import { reconcile } from './reconcile.js';
 import { Recorder } from './record.js';
 import { describeHold, quietUntil } from './quiet-hours.js';
-import { settleLateAnswer } from './late-answer.js';
-import { ReportBook, submittedVia } from './report-book.js';
+import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
+import { readUnmatched } from './late-report.js';
+import { EARLY_REPORT_TTL_MS, ReportBook, submittedVia } from './report-book.js';
 import { backoffSeconds, withinMaxAge, type Backoff } from './retry.js';
 import { decideRoute, factsOf, type RoutingTable } from './router.js';
 import { WorkLoop } from './work-loop.js';
@@ -57,6 +58,7 @@ export class Dispatcher {
   private readonly routing: RoutingTable;
   private readonly now: () => Date;
   private readonly random: () => number;
+  private readonly late: LateAnswerDeps;
   private lastReceiptSweep = 0;
 
   constructor(private readonly o: DispatcherOptions) {
@@ -67,6 +69,7 @@ export class Dispatcher {
       store: o.store, book: this.book, wantsConfirmation: o.wantsConfirmation, now: this.now, log: o.log,
       onEarlyReport: (connector, r) => this.onReport(connector, r), defaultCountry: o.defaultCountry,
     });
+    this.late = { store: o.store, record: this.record, log: o.log, exclusive: (id, fn) => this.loop.exclusive(id, fn) };
     this.loop = new WorkLoop({
       concurrency: o.concurrency,
       tickMs: o.tickMs ?? 250,
@@ -86,7 +89,7 @@ export class Dispatcher {
         this.o.log('report-failed', { connector: c.name, connectorMessageId: r.connectorMessageId, error: e.message });
         return false;
       }));
-      c.onLateAnswer?.((a) => settleLateAnswer({ store: this.o.store, record: this.record, log: this.o.log, exclusive: (id, fn) => this.loop.exclusive(id, fn) }, c.name, a));
+      c.onLateAnswer?.((a) => settleLateAnswer(this.late, c.name, a));
     }
     await reconcile({ store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log });
     // A brake released while the bridge was down: its held SMS go now, not at their next hourly look.
@@ -122,7 +125,21 @@ export class Dispatcher {
     return this.loop.stop(timeoutMs);
   }
 
+  /**
+   * Reports that named the SMS by our id while it was being handed over,
+   * and found no connector id to match (report-book.ts takeNamed), are read
+   * again once the attempt is recorded: they may answer a submit whose own
+   * answer was lost. Settled after this attempt (late-answer.ts waits for it).
+   */
   private async send(m: SmsMessage): Promise<void> {
+    try {
+      await this.sendNow(m);
+    } finally {
+      for (const e of this.book.takeNamed(m.id)) void this.unmatched(e.connector, e.r).then(() => e.settle(), (error: Error) => e.settle(error));
+    }
+  }
+
+  private async sendNow(m: SmsMessage): Promise<void> {
     if (m.status !== 'accepted') return; // cancelled since it was found due
     if (m.expiresAt && m.expiresAt <= this.now().toISOString()) {
       return this.record.finish(m, 'expired', `not handed to the carrier before its validity ended (${m.expiresAt})`);
@@ -136,7 +153,7 @@ export class Dispatcher {
     const route = decideRoute(factsOf(m), this.routing, this.o.pool.unavailable, this.random);
     if (!route.ok && !route.temporary) return this.record.finish(m, 'failed', route.reason);
     const outcome: AttemptOutcome = route.ok
-      ? await attempt({ pool: this.o.pool, record: this.record, log: this.o.log }, m, attempts, route.candidates)
+      ? await attempt({ pool: this.o.pool, record: this.record, log: this.o.log, reportedTaken: (c, id) => this.book.namedEarly(c, id) }, m, attempts, route.candidates)
       : { settled: false, reason: route.reason };
     if (outcome.settled) return;
     // Counted from the first attempt: an SMS scheduled for next week has not been waiting for a connector since it arrived.
@@ -183,30 +200,44 @@ export class Dispatcher {
    * write is started: reports of one SMS are written in arrival order.
    */
   private async onReport(connector: string, r: DeliveryReport): Promise<void> {
-    const id = this.book.find(connector, r.connectorMessageId);
-    const m = id ? this.o.store.get(id) : undefined;
-    if (!m) return this.book.keepEarly(connector, r, this.now().getTime());
+    // By the connector's id, else by ours: an SMS whose answer had no id was recorded with our id (http connector).
+    const key = [r.connectorMessageId, r.ourId].find((k) => k !== undefined && this.book.find(connector, k) !== undefined);
+    const m = key ? this.o.store.get(this.book.find(connector, key)!) : undefined;
+    if (!m || !key) return this.unmatched(connector, r);
     if (m.status !== 'submitted' || r.status === 'enroute') return;
     if (r.part) {
       if (r.status === 'delivered') await this.record.partDelivered(m, connector, r.part, r.at);
       return;
     }
-    this.book.forget(connector, r.connectorMessageId);
+    this.book.forget(connector, key);
     try {
       await this.record.finish(m, r.status, r.reason, connector, r.at);
     } catch (e) {
       // Not stored: the connector refuses the report and the aggregator sends it again, which must find the SMS.
-      this.book.track(connector, r.connectorMessageId, m.id);
+      this.book.track(connector, key, m.id);
       throw e;
     }
   }
 
-  /** Submitted SMS that never got a report expire; early reports nobody claimed are dropped. Once a minute. */
+  /** A report no SMS is known by (late-report.ts): kept for its submit's answer, a late answer, or logged and dropped. */
+  private async unmatched(connector: string, r: DeliveryReport): Promise<void> {
+    const what = readUnmatched(r.ourId ? this.o.store.get(r.ourId) : undefined, connector, r);
+    if (what.kind === 'wait') return this.book.keepEarly(connector, r, this.now().getTime());
+    if (what.kind === 'stray') return this.strayReport(connector, r, what.why);
+    // Followed as submitted now (the book knows the id): recorded like any report. Otherwise sms-late-answer said why not.
+    if (await settleLateAnswer(this.late, connector, what.answer)) await this.onReport(connector, r);
+  }
+
+  private strayReport(connector: string, r: DeliveryReport, why: string): void {
+    this.o.log('report-unmatched', { connector, connectorMessageId: r.connectorMessageId, ...(r.ourId ? { ourId: r.ourId } : {}), status: r.status, why });
+  }
+
+  /** Submitted SMS that never got a report expire; early reports nobody claimed are dropped (and logged). Once a minute. */
   private sweepReceipts(): void {
     const now = this.now().getTime();
     if (now - this.lastReceiptSweep < 60_000) return;
     this.lastReceiptSweep = now;
-    this.book.dropExpiredEarly(now);
+    for (const e of this.book.dropExpiredEarly(now)) this.strayReport(e.connector, e.r, `no SMS sent through ${e.connector} was given this id within ${EARLY_REPORT_TTL_MS / 60_000} minutes`);
     const limit = now - this.o.receiptTimeoutHours * 3600_000;
     for (const m of this.o.store.inStatus('submitted')) {
       // Counted from the handover: part reports since then do not extend the wait.

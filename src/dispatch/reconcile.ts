@@ -39,8 +39,9 @@ async function settleSubmitting(d: ReconcileDeps, m: SmsMessage): Promise<void> 
     d.log('sms-possible-duplicate', { msgId: m.id, to: m.to, connector: name, reason: 'interrupted by a restart' });
     return d.record.requeue(m, `possibly duplicated: interrupted while being handed to ${name}, which cannot tell whether it took it; sending again (onUncertain resend)`);
   }
-  // The protocol cannot tell whether it went out; sending again could double it.
-  return d.record.finish(m, 'failed', `interrupted while being handed to the carrier (${name}) and the carrier cannot tell whether it arrived; not sent again to avoid a duplicate`, name);
+  // The protocol cannot tell whether it went out; sending again could double it. Not confirmed, as after a lost answer:
+  // worded so for the sender, not counted by the fraud brake, and settled by a late report that names it (late-report.ts).
+  return d.record.uncertain(m, name, 'interrupted by a restart while being handed over, and the connector cannot tell whether it took the SMS');
 }
 
 /** Every connector hears resume() once, even with nothing to follow: until then an SMPP connector holds back unknown receipts. */

@@ -33,6 +33,7 @@ export function deliveredParts(m: Pick<SmsMessage, 'history'>): number[] {
 
 /** A report kept until its submit answer is recorded; `settle` ends the wait of whoever handed it in (with the error when it could not be stored). */
 export interface EarlyReport {
+  connector: string;
   r: DeliveryReport;
   until: number;
   settle: (error?: Error) => void;
@@ -65,7 +66,7 @@ export class ReportBook {
     const k = keyOf(connector, r.connectorMessageId);
     return new Promise<void>((resolve, reject) => {
       const list = this.early.get(k) ?? [];
-      list.push({ r, until: now + EARLY_REPORT_TTL_MS, settle: (error) => (error ? reject(error) : resolve()) });
+      list.push({ connector, r, until: now + EARLY_REPORT_TTL_MS, settle: (error) => (error ? reject(error) : resolve()) });
       this.early.set(k, list);
     });
   }
@@ -78,12 +79,47 @@ export class ReportBook {
     return list;
   }
 
-  dropExpiredEarly(now: number): void {
+  /**
+   * The id of `connector` in a report kept early that names our SMS `ourId`
+   * (DeliveryReport.ourId): it came while the submit was under way, so it
+   * proves the connector took the SMS even when the submit's answer is lost.
+   */
+  namedEarly(connector: string, ourId: string): string | undefined {
+    for (const list of this.early.values()) {
+      const e = list.find((x) => x.connector === connector && x.r.ourId === ourId);
+      if (e) return e.r.connectorMessageId;
+    }
+    return undefined;
+  }
+
+  /** Every report kept early that names our SMS `ourId`, of any connector (taken out of the buffer). */
+  takeNamed(ourId: string): EarlyReport[] {
+    const out: EarlyReport[] = [];
+    if (this.early.size === 0) return out;
     for (const [k, list] of this.early) {
-      const keep = list.filter((e) => e.until >= now);
-      for (const e of list) if (e.until < now) e.settle();
+      // Called after every attempt: nothing is copied unless the SMS is named.
+      if (!list.some((e) => e.r.ourId === ourId)) continue;
+      const keep = list.filter((e) => e.r.ourId !== ourId);
+      out.push(...list.filter((e) => e.r.ourId === ourId));
       if (keep.length) this.early.set(k, keep);
       else this.early.delete(k);
     }
+    return out;
+  }
+
+  /** Ends the wait of reports nobody claimed in time (their webhook gets its answer) and returns them, for the log. */
+  dropExpiredEarly(now: number): EarlyReport[] {
+    const dropped: EarlyReport[] = [];
+    for (const [k, list] of this.early) {
+      const keep = list.filter((e) => e.until >= now);
+      for (const e of list) {
+        if (e.until >= now) continue;
+        e.settle();
+        dropped.push(e);
+      }
+      if (keep.length) this.early.set(k, keep);
+      else this.early.delete(k);
+    }
+    return dropped;
   }
 }

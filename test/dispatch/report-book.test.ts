@@ -35,12 +35,29 @@ B('report book :: a report nobody claims :: kept for its time, then dropped, and
   const book = new ReportBook();
   let ended = false;
   const wait = book.keepEarly('smsc', report('delivered'), 1000).then(() => (ended = true));
-  book.dropExpiredEarly(1000 + EARLY_REPORT_TTL_MS);
+  assert.equal(book.dropExpiredEarly(1000 + EARLY_REPORT_TTL_MS), []);
   await Promise.resolve();
   assert.not.ok(ended, 'still within its time');
-  book.dropExpiredEarly(1001 + EARLY_REPORT_TTL_MS);
+  const dropped = book.dropExpiredEarly(1001 + EARLY_REPORT_TTL_MS);
+  assert.equal(dropped.map((e) => [e.connector, e.r.connectorMessageId]), [['smsc', 'a b c']], 'handed back for the log (report-unmatched)');
   await wait;
   assert.equal(book.takeEarly('smsc', 'a b c'), []);
+});
+
+B('report book :: reports naming our SMS id (review 4a, F1) :: found by connector and our id while kept, and taken out by our id whatever the connector', () => {
+  const book = new ReportBook();
+  const named = (id: string, ourId?: string): DeliveryReport => ({ connectorMessageId: id, status: 'enroute', at: new Date(0), ...(ourId ? { ourId } : {}) });
+  void book.keepEarly('kannel', named('MX1.1', 'MX1.1'), 0);
+  void book.keepEarly('rest', named('AGG-9', 'MX1.1'), 0);
+  void book.keepEarly('rest', named('AGG-10', 'MX2.1'), 0);
+  void book.keepEarly('smsc', named('0a1b'), 0);
+  assert.is(book.namedEarly('kannel', 'MX1.1'), 'MX1.1');
+  assert.is(book.namedEarly('rest', 'MX1.1'), 'AGG-9');
+  assert.is(book.namedEarly('smsc', 'MX1.1'), undefined);
+  assert.equal(book.takeNamed('MX1.1').map((e) => [e.connector, e.r.connectorMessageId]), [['kannel', 'MX1.1'], ['rest', 'AGG-9']]);
+  assert.equal(book.takeNamed('MX1.1'), []);
+  assert.is(book.namedEarly('rest', 'MX2.1'), 'AGG-10', 'the others stay');
+  assert.equal(book.takeEarly('smsc', '0a1b').length, 1);
 });
 
 B('report book :: history :: the submitted event\'s connector, id and time; parts delivered since', () => {

@@ -1,6 +1,8 @@
+import type { LogFn } from '../../log.js';
 import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LookupResult, OutboundSms, SubmitResult } from '../types.js';
 import type { HttpConnectorOptions, ValueFrom } from './options.js';
-import { buildRequest, readResponse } from './request.js';
+import { buildRequest, readResponse, type ReadAnswer } from './request.js';
+import { retryAfterMs } from './retry-after.js';
 import { unknownPlaceholders } from './template.js';
 import { handOver } from '../listeners.js';
 import { HttpFailure, WebhookServer } from './webhook.js';
@@ -11,6 +13,8 @@ export interface HttpConnectorDeps {
   now?: () => Date;
   /** Injected for tests; defaults to the global fetch (keep-alive by default). */
   fetch?: typeof fetch;
+  /** For what only the connector sees: an answer without a message id, credentials refused, throttling. */
+  log?: LogFn;
 }
 
 /** Every template in the options, with where it sits, for the start-up check. */
@@ -69,7 +73,12 @@ export class HttpConnector implements Connector {
   private readonly fetch: typeof fetch;
   private localWebhookUrl?: string;
   private lastError?: string;
+  /** The last submit failed for a reason of the connector's (no connection, no answer, 5xx, credentials): it is down until one works. */
+  private failing = false;
+  /** Epoch ms until which the aggregator asked us to wait (Retry-After on a temporary refusal). */
+  private throttledUntil = 0;
   private readonly now: () => Date;
+  private readonly log: LogFn;
 
   constructor(
     private readonly opts: HttpConnectorOptions,
@@ -81,6 +90,7 @@ export class HttpConnector implements Connector {
     this.fetch = deps.fetch ?? fetch;
     const now = deps.now ?? (() => new Date());
     this.now = now;
+    this.log = deps.log ?? (() => undefined);
     if (opts.webhook) this.webhook = new WebhookServer(opts.webhook, (r) => this.emit(r), now, (m) => this.emitInbound(m));
   }
 
@@ -106,15 +116,26 @@ export class HttpConnector implements Connector {
     this.inbound.push(listener);
   }
 
-  /** HTTP has no link to watch: every request stands alone, so failures show in submit results, not here. */
+  /**
+   * HTTP has no link to watch: the connector is up as long as its last
+   * submit did not fail for a reason of its own, and only a submit can
+   * show it works again (bySubmits: the router still offers it; its
+   * breaker spaces the tries). While the aggregator asked us to wait
+   * (Retry-After), it is down and skipped until then.
+   */
   health(): ConnectorHealth {
-    return { up: true, state: 'ready', ...(this.lastError ? { detail: this.lastError } : {}) };
+    const detail = this.lastError ? { detail: this.lastError } : {};
+    if (this.now().getTime() < this.throttledUntil) {
+      return { up: false, state: 'throttled', detail: `the aggregator asked to wait until ${new Date(this.throttledUntil).toISOString()} (${this.lastError})` };
+    }
+    return { up: !this.failing, state: this.failing ? 'failing' : 'ready', bySubmits: true, ...detail };
   }
 
   async submit(sms: OutboundSms): Promise<SubmitResult> {
     const req = buildRequest(this.opts, sms, this.webhookUrl, this.now());
     let status: number;
     let body: string;
+    let retryAfter: string | null;
     try {
       const res = await this.fetch(req.url, {
         method: req.method,
@@ -123,15 +144,32 @@ export class HttpConnector implements Connector {
         signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
       status = res.status;
+      retryAfter = res.headers.get('retry-after');
       body = await res.text();
     } catch (e) {
       this.lastError = networkReason(e, this.opts.timeoutMs);
+      this.failing = true;
       // Unless the connection was never made, the request may have reached the aggregator before the link broke or the time ran out.
       return { ok: false, temporary: true, reason: this.lastError, ...(neverConnected(e) ? {} : { uncertain: true }) };
     }
-    const result = readResponse(this.opts, sms, status, body);
-    this.lastError = result.ok ? undefined : result.reason;
-    return result;
+    const answer = readResponse(this.opts, sms, status, body);
+    this.note(sms, status, answer, retryAfter);
+    return answer.result;
+  }
+
+  /** Keeps the connector's state in step with an answer, and tells the operator what only the connector sees. */
+  private note(sms: OutboundSms, status: number, a: ReadAnswer, retryAfter: string | null): void {
+    const r = a.result;
+    this.lastError = r.ok ? undefined : r.reason;
+    // A refusal of the SMS itself (4xx) is an answer too: the aggregator works.
+    this.failing = !r.ok && r.temporary;
+    if (a.noIdAt) this.log('http-no-message-id', { connector: this.name, msgId: sms.id, status, setting: a.noIdAt, action: 'recorded as handed over with our own id; check the setting against the aggregator\'s answer' });
+    if (a.meaning === 'connector') this.log('http-connector-refused', { connector: this.name, msgId: sms.id, status, reason: this.lastError });
+    const wait = a.meaning === 'temporary' ? retryAfterMs(retryAfter, this.now()) : undefined;
+    if (wait !== undefined) {
+      this.throttledUntil = this.now().getTime() + wait;
+      this.log('http-throttled', { connector: this.name, status, waitSeconds: Math.round(wait / 1000), until: new Date(this.throttledUntil).toISOString() });
+    }
   }
 
   async lookup(_id: string): Promise<LookupResult> {
@@ -151,6 +189,8 @@ export class HttpConnector implements Connector {
   private async emit(r: DeliveryReport): Promise<void> {
     // Started before the dispatcher listens (the bridge's start): nobody could store it yet, so it must come again.
     if (this.listeners.length === 0) throw new HttpFailure(503, 'not ready for reports yet');
+    // Our own id is the message id here: it finds the SMS even when the submit's answer never came.
+    if (this.opts.response.messageIdFrom.type === 'ours') r = { ...r, ourId: r.connectorMessageId };
     let timer: NodeJS.Timeout | undefined;
     const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, REPORT_WAIT_MS)));
     try {

@@ -26,6 +26,8 @@ export function httpOptionsFromConfig(name: string, h: HttpSettings): HttpConnec
     response: {
       ...(h.response.okStatus.length ? { okStatus: h.response.okStatus } : {}),
       ...(h.response.temporaryStatus.length ? { temporaryStatus: h.response.temporaryStatus } : {}),
+      uncertainStatus: h.response.uncertainStatus,
+      connectorErrorStatus: h.response.connectorErrorStatus,
       messageIdFrom: id.type === 'ours' ? { type: 'ours' } : valueFrom(id),
       ...(err.type === 'none' ? {} : { errorFrom: valueFrom(err) }),
     },
@@ -42,6 +44,7 @@ export function httpOptionsFromConfig(name: string, h: HttpSettings): HttpConnec
           statusParam: hook.statusParam,
           statusMap: hook.statusMap,
           ...(hook.reasonParam ? { reasonParam: hook.reasonParam } : {}),
+          ...(hook.ourIdParam ? { ourIdParam: hook.ourIdParam } : {}),
           ...(hook.mo.path ? { mo: hook.mo } : {}),
         },
       }

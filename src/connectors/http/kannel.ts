@@ -30,6 +30,8 @@ export interface KannelPresetArgs {
   /** Report types asked for; default 19 = 1 delivered + 2 undelivered + 16 rejected by the SMSC (with 3, a rejection would never be reported). */
   dlrMask?: number;
   timeoutMs?: number;
+  /** Statuses after which Kannel may have taken the SMS (a proxy's 502/504); default the http connector's. */
+  uncertainStatus?: number[];
 }
 
 /** Kannel's dlr-url `%d`: 1 delivered, 2 undelivered, 4 buffered on the SMSC, 8 SMSC accepted, 16 SMSC rejected. */
@@ -71,6 +73,8 @@ export function kannelPreset(a: KannelPresetArgs): HttpConnectorOptions {
       messageIdFrom: { type: 'ours' },
       // 202 "0: Accepted for delivery" / "3: Queued for later delivery"; 503 "Temporal failure" is retried by the default rule
       okStatus: [200, 202],
+      // 403 "Authorization failed for sendsms" (a wrong username or password) is the only 403 Kannel gives: the default connector-error rule
+      ...(a.uncertainStatus ? { uncertainStatus: a.uncertainStatus } : {}),
     },
     webhook: {
       listen: a.listen ?? { host: '127.0.0.1', port: 0 },

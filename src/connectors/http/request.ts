@@ -4,7 +4,7 @@
  * adds the network in between.
  */
 import type { OutboundSms, SubmitResult } from '../types.js';
-import { isOkStatus, isTemporaryStatus, type HttpConnectorOptions, type HttpWebhookOptions, type ValueFrom } from './options.js';
+import { statusMeaning, type HttpConnectorOptions, type HttpWebhookOptions, type StatusMeaning, type ValueFrom } from './options.js';
 import { render, renderFields, smsValues, usesPlaceholder, type TemplateValues } from './template.js';
 
 export interface BuiltRequest {
@@ -83,23 +83,50 @@ const excerpt = (body: string): string => {
   return flat.length > EXCERPT ? flat.slice(0, EXCERPT) + '…' : flat;
 };
 
+/** An answer read back: the result for the dispatcher, and what the connector itself must tell the operator. */
+export interface ReadAnswer {
+  result: SubmitResult;
+  meaning: StatusMeaning;
+  /** An accepted answer without a readable message id: where the connector's config looked for it. */
+  noIdAt?: string;
+}
+
+/** `response.messageIdFrom.path = "messages.0.id"`: the setting that found nothing, as an operator finds it in the config. */
+function idSetting(from: ValueFrom): string {
+  return from.type === 'json' ? `response.messageIdFrom.path = ${JSON.stringify(from.path)}` : `response.messageIdFrom.pattern = ${JSON.stringify(from.pattern)}`;
+}
+
 /**
- * An accepted request without a message id is a permanent failure, not a
- * retry: the aggregator may well have taken the SMS, so retrying risks a
- * duplicate, and without an id no delivery report could ever be matched.
+ * The aggregator's answer as a SubmitResult. An accepted request without a
+ * readable message id was taken all the same (the aggregator said so), so
+ * it is submitted with our own id standing in: reports can then be matched
+ * only by our id, when they carry it (webhook.ourIdParam). Failing it would
+ * tell the sender the opposite of what happened, and resending it would
+ * send it twice.
  */
-export function readResponse(opts: HttpConnectorOptions, sms: OutboundSms, status: number, body: string): SubmitResult {
+export function readResponse(opts: HttpConnectorOptions, sms: OutboundSms, status: number, body: string): ReadAnswer {
   const rules = opts.response;
+  const meaning = statusMeaning(rules, status);
   const why = (rules.errorFrom && extractValue(rules.errorFrom, body)) || excerpt(body);
-  if (isOkStatus(rules, status)) {
-    const from = rules.messageIdFrom;
-    const id = from.type === 'ours' ? sms.id : extractValue(from, body);
-    if (id) return { ok: true, connectorMessageId: id, ...defaultSenderUsed(opts, sms) };
-    return { ok: false, temporary: false, reason: `no message id in the response (HTTP ${status}${why ? `: ${why}` : ''})` };
-  }
   const reason = `HTTP ${status}${why ? `: ${why}` : ''}`;
-  if (isTemporaryStatus(rules, status)) return { ok: false, temporary: true, reason };
-  return { ok: false, temporary: false, reason, final: 'rejected' };
+  switch (meaning) {
+    case 'ok': {
+      const from = rules.messageIdFrom;
+      if (from.type === 'ours') return { meaning, result: { ok: true, connectorMessageId: sms.id, ...defaultSenderUsed(opts, sms) } };
+      const id = extractValue(from, body);
+      if (id) return { meaning, result: { ok: true, connectorMessageId: id, ...defaultSenderUsed(opts, sms) } };
+      const note = `the aggregator took it (HTTP ${status}) but its answer had no message id where ${idSetting(from)} looks; only reports carrying our own id can be matched`;
+      return { meaning, noIdAt: idSetting(from), result: { ok: true, connectorMessageId: sms.id, note, ...defaultSenderUsed(opts, sms) } };
+    }
+    case 'uncertain':
+      return { meaning, result: { ok: false, temporary: true, uncertain: true, reason: `${reason} (the aggregator may have taken it)` } };
+    case 'connector':
+      return { meaning, result: { ok: false, temporary: true, scope: 'connector', reason: `${reason} (the aggregator refuses this connector's requests: check its credentials and URL)` } };
+    case 'temporary':
+      return { meaning, result: { ok: false, temporary: true, reason } };
+    case 'refused':
+      return { meaning, result: { ok: false, temporary: false, reason, final: 'rejected' } };
+  }
 }
 
 /**

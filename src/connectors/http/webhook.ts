@@ -41,7 +41,8 @@ export function parseReport(hook: HttpWebhookOptions, read: FieldReader, at: Dat
   const status = raw !== undefined && Object.hasOwn(hook.statusMap, raw) ? hook.statusMap[raw] : undefined;
   if (!status) return { ok: false, error: `unknown ${hook.statusParam} ${JSON.stringify(raw ?? null)}` };
   const reason = hook.reasonParam ? read(hook.reasonParam) : undefined;
-  return { ok: true, report: reason ? { connectorMessageId: id, status, at, reason } : { connectorMessageId: id, status, at } };
+  const ourId = hook.ourIdParam ? read(hook.ourIdParam) : undefined;
+  return { ok: true, report: { connectorMessageId: id, status, at, ...(reason ? { reason } : {}), ...(ourId ? { ourId } : {}) } };
 }
 
 /** A reply from a handset: who sent it (as the aggregator writes the number), to what, and the text. */

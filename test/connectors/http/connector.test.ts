@@ -94,10 +94,39 @@ send('http :: classification :: a refused connection is temporary', async ({ pee
   }
 });
 
-send('http :: classification :: accepted without a message id is a permanent failure', async ({ peer }) => {
-  peer.reply = () => ({ status: 200, body: '{"status":"queued"}' });
-  const res = await new HttpConnector(jsonApi(peer)).submit(sms);
-  assert.equal(res, { ok: false, temporary: false, reason: 'no message id in the response (HTTP 200: {"status":"queued"})' });
+send('http :: classification :: accepted without a message id (review 4a, F2) :: taken, with our own id, and a warning naming the setting', async ({ peer }) => {
+  peer.reply = () => ({ status: 200, body: '{"status":"queued","msgid":"X"}' });
+  const events: Array<Record<string, unknown>> = [];
+  const c = new HttpConnector(jsonApi(peer), { log: (evt, d) => events.push({ evt, ...d }) });
+  const res = await c.submit(sms);
+  assert.equal([res.ok, res.ok && res.connectorMessageId], [true, 'sms-1']);
+  assert.match(res.ok ? res.note ?? '' : '', /no message id where response\.messageIdFrom\.path = "messages\.0\.id" looks/);
+  assert.equal(events, [{
+    evt: 'http-no-message-id', connector: 'rest', msgId: 'sms-1', status: 200, setting: 'response.messageIdFrom.path = "messages.0.id"',
+    action: 'recorded as handed over with our own id; check the setting against the aggregator\'s answer',
+  }]);
+  assert.equal([c.health().up, c.health().state], [true, 'ready']);
+});
+
+send('http :: health (review 4a, F6) :: up follows the last submit; 429 with Retry-After keeps the connector away until then, then a submit decides', async ({ peer }) => {
+  let now = new Date('2025-03-01T12:00:00Z');
+  const events: Array<Record<string, unknown>> = [];
+  const c = new HttpConnector(jsonApi(peer), { now: () => now, log: (evt, d) => events.push({ evt, ...d }) });
+  assert.equal(c.health(), { up: true, state: 'ready', bySubmits: true });
+  peer.reply = () => ({ status: 429, body: 'slow down', headers: { 'Retry-After': '120' } });
+  const res = await c.submit(sms);
+  assert.equal([res.ok, !res.ok && res.temporary], [false, true]);
+  assert.equal(c.health(), { up: false, state: 'throttled', detail: 'the aggregator asked to wait until 2025-03-01T12:02:00.000Z (HTTP 429: slow down)' });
+  assert.equal(events, [{ evt: 'http-throttled', connector: 'rest', status: 429, waitSeconds: 120, until: '2025-03-01T12:02:00.000Z' }]);
+  now = new Date('2025-03-01T12:02:01Z');
+  assert.equal(c.health(), { up: false, state: 'failing', bySubmits: true, detail: 'HTTP 429: slow down' }, 'offered again: only a submit can tell');
+  peer.reply = () => ({ status: 400, body: 'invalid number' });
+  await c.submit(sms);
+  assert.equal(c.health(), { up: true, state: 'ready', bySubmits: true, detail: 'HTTP 400: invalid number' }, 'a refusal of the SMS is an answer: the connector works');
+  peer.reply = () => ({ status: 503, body: 'down' });
+  await c.submit(sms);
+  assert.is(c.health().up, false, 'no Retry-After: failing, not throttled');
+  assert.is(c.health().state, 'failing');
 });
 
 send('http :: lookup and resume :: HTTP cannot tell, nothing to re-arm', async ({ peer }) => {

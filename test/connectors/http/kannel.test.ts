@@ -116,13 +116,17 @@ k('http :: kannel preset :: no from anywhere :: Kannel default sender, no empty 
   assert.is(kannel.requests[0].url.searchParams.has('from'), false);
 });
 
-k('http :: kannel preset :: 202 queued is ok, 503 temporary, 403 permanent', async ({ c, kannel }) => {
+k('http :: kannel preset :: 202 queued is ok, 503 temporary, 400 permanent, 403 (a wrong password, review 4a F3) the connector\'s fault', async ({ c, kannel }) => {
   kannel.reply = () => ({ status: 202, body: '3: Queued for later delivery' });
   assert.equal(await c.submit(gsm), { ok: true, connectorMessageId: 'sms-1', sender: 'ACME' });
   kannel.reply = () => ({ status: 503, body: 'Temporal failure, try again later.' });
   assert.equal(await c.submit(gsm), { ok: false, temporary: true, reason: 'HTTP 503: Temporal failure, try again later.' });
+  kannel.reply = () => ({ status: 400, body: 'Number(s) has/have been denied by white- and/or black-lists.' });
+  assert.equal(await c.submit(gsm), { ok: false, temporary: false, reason: 'HTTP 400: Number(s) has/have been denied by white- and/or black-lists.', final: 'rejected' });
   kannel.reply = () => ({ status: 403, body: 'Authorization failed for sendsms' });
-  assert.equal(await c.submit(gsm), { ok: false, temporary: false, reason: 'HTTP 403: Authorization failed for sendsms', final: 'rejected' });
+  assert.equal(await c.submit(gsm), {
+    ok: false, temporary: true, scope: 'connector', reason: 'HTTP 403: Authorization failed for sendsms (the aggregator refuses this connector\'s requests: check its credentials and URL)',
+  });
   kannel.reply = () => ({ status: 202, body: '0: Accepted for delivery' });
 });
 
@@ -142,7 +146,8 @@ for (const [type, status] of callbacks) {
     const dlrUrl = kannel.requests[0].url.searchParams.get('dlr-url') ?? '';
     const res = await kannelCallback(dlrUrl, type, 'id:1 stat:X err:000');
     assert.is(res.status, 200);
-    assert.equal(reports, [{ connectorMessageId: 'sms-1', status, at, reason: 'id:1 stat:X err:000' }]);
+    // Our own id is Kannel's message id, so the report names our SMS (ourId) even if the submit's answer never came.
+    assert.equal(reports, [{ connectorMessageId: 'sms-1', status, at, reason: 'id:1 stat:X err:000', ourId: 'sms-1' }]);
   });
 }
 

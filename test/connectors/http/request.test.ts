@@ -62,27 +62,49 @@ type Case = [name: string, status: number, body: string, expected: Record<string
 const classify: Case[] = [
   ['200 with id', 200, '{"messages":[{"id":"m-1"}]}', { ok: true, connectorMessageId: 'm-1' }],
   ['201 counts as ok', 201, '{"messages":[{"id":"m-2"}]}', { ok: true, connectorMessageId: 'm-2' }],
-  ['200 without id is permanent', 200, '{"status":"queued"}', { ok: false, temporary: false }],
+  ['200 without id (review 4a, F2) :: taken: submitted with our own id', 200, '{"status":"queued","msgid":"X"}', { ok: true, connectorMessageId: 'sms-1' }],
   ['400 is permanent and rejected', 400, '{"error":"bad number"}', { ok: false, temporary: false, final: 'rejected' }],
-  ['429 is temporary', 429, 'slow down', { ok: false, temporary: true }],
-  ['503 is temporary', 503, 'Temporal failure', { ok: false, temporary: true }],
+  ['429 is temporary', 429, 'slow down', { ok: false, temporary: true, uncertain: undefined }],
+  ['500 is temporary: not taken', 500, 'Internal Server Error', { ok: false, temporary: true, uncertain: undefined }],
+  ['503 is temporary', 503, 'Temporal failure', { ok: false, temporary: true, uncertain: undefined }],
+  ['504 from a proxy (review 4a, F5) :: uncertain, as our own timeout', 504, 'Gateway Time-out', { ok: false, temporary: true, uncertain: true }],
+  ['502 from a proxy :: uncertain (the upstream may have read the request)', 502, 'Bad Gateway', { ok: false, temporary: true, uncertain: true }],
+  ['401 (review 4a, F3) :: the connector\'s fault: not taken, not the SMS\'s', 401, 'Unauthorized', { ok: false, temporary: true, scope: 'connector', final: undefined }],
+  ['403 :: the connector\'s fault', 403, 'Authorization failed for sendsms', { ok: false, temporary: true, scope: 'connector' }],
+  ['404 on the configured URL :: the connector\'s fault', 404, 'Not Found', { ok: false, temporary: true, scope: 'connector' }],
+  ['407 from a proxy :: the connector\'s fault', 407, 'Proxy Authentication Required', { ok: false, temporary: true, scope: 'connector' }],
+  ['422 is the SMS\'s fault: rejected', 422, 'invalid number', { ok: false, temporary: false, final: 'rejected', scope: undefined }],
 ];
 for (const [name, status, body, expected] of classify) {
   read(`http :: response :: ${name}`, () => {
-    const r = readResponse(base, sms, status, body) as unknown as Record<string, unknown>;
+    const r = readResponse(base, sms, status, body).result as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(expected)) assert.is(r[k], v, k);
   });
 }
 
+read('http :: response :: 2xx without a readable id :: the setting that found nothing is named, for the log and the history', () => {
+  const a = readResponse(base, sms, 200, '{"status":"queued","msgid":"X"}');
+  assert.is(a.noIdAt, 'response.messageIdFrom.path = "messages.0.id"');
+  assert.match(a.result.ok ? a.result.note ?? '' : '', /took it \(HTTP 200\) but its answer had no message id where response\.messageIdFrom\.path = "messages\.0\.id" looks/);
+  const regex = readResponse({ ...base, response: { messageIdFrom: { type: 'regex', pattern: '^OK (\\w+)' } } }, sms, 200, 'QUEUED');
+  assert.is(regex.noIdAt, 'response.messageIdFrom.pattern = "^OK (\\\\w+)"');
+  assert.is(readResponse(base, sms, 200, '{"messages":[{"id":"m-1"}]}').noIdAt, undefined);
+});
+
+read('http :: response :: uncertainStatus and connectorErrorStatus are the operator\'s: 500 uncertain for an aggregator that stores before it fails, none for one behind no proxy', () => {
+  const o = { ...base, response: { ...base.response, uncertainStatus: [500], connectorErrorStatus: [] } };
+  assert.equal(readResponse(o, sms, 500, 'oops').result, { ok: false, temporary: true, uncertain: true, reason: 'HTTP 500: oops (the aggregator may have taken it)' });
+  assert.equal(readResponse(o, sms, 504, '').result, { ok: false, temporary: true, reason: 'HTTP 504' });
+  assert.equal(readResponse(o, sms, 403, 'no').result, { ok: false, temporary: false, reason: 'HTTP 403: no', final: 'rejected' });
+});
+
 read('http :: response :: reason names the status and an excerpt, or errorFrom', () => {
   const long = 'x'.repeat(500);
-  const r1 = readResponse(base, sms, 400, long);
+  const r1 = readResponse(base, sms, 400, long).result;
   assert.ok(!r1.ok && r1.reason.startsWith('HTTP 400: xxx') && r1.reason.length < 220, !r1.ok ? r1.reason : '');
   const withError = { ...base, response: { ...base.response, errorFrom: { type: 'json', path: 'error.message' } as const } };
-  const r2 = readResponse(withError, sms, 422, '{"error":{"message":"number barred"}}');
+  const r2 = readResponse(withError, sms, 422, '{"error":{"message":"number barred"}}').result;
   assert.equal(r2, { ok: false, temporary: false, reason: 'HTTP 422: number barred', final: 'rejected' });
-  const r3 = readResponse(withError, sms, 200, '{"error":{"message":"no credit"}}');
-  assert.equal(r3, { ok: false, temporary: false, reason: 'no message id in the response (HTTP 200: no credit)' });
 });
 
 read('http :: response :: the default sender it went with, only when the SMS named none and a template carries {{from}}', () => {
@@ -95,10 +117,11 @@ read('http :: response :: the default sender it went with, only when the SMS nam
 
 read('http :: response :: custom ok and temporary statuses', () => {
   const o = { ...base, response: { messageIdFrom: { type: 'ours' } as const, okStatus: [202], temporaryStatus: [409] } };
-  assert.equal(readResponse(o, sms, 202, ''), { ok: true, connectorMessageId: 'sms-1' });
-  assert.is((readResponse(o, sms, 200, '') as { temporary: boolean }).temporary, false);
-  assert.is((readResponse(o, sms, 409, '') as { temporary: boolean }).temporary, true);
-  assert.is((readResponse(o, sms, 503, '') as { temporary: boolean }).temporary, false);
+  const temporary = (status: number) => (readResponse(o, sms, status, '').result as { temporary: boolean }).temporary;
+  assert.equal(readResponse(o, sms, 202, '').result, { ok: true, connectorMessageId: 'sms-1' });
+  assert.is(temporary(200), false);
+  assert.is(temporary(409), true);
+  assert.is(temporary(503), false);
 });
 
 read('http :: options :: every problem is reported together', () => {
