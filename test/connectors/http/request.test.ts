@@ -109,10 +109,10 @@ read('http :: response :: reason names the status and an excerpt, or errorFrom',
 
 read('http :: response :: the default sender it went with, only when the SMS named none and a template carries {{from}}', () => {
   const withFrom = { ...base, from: '+4930901820', body: { type: 'json' as const, fields: { to: '{{to}}', sender: '{{ from }}', text: '{{text}}' } } };
-  assert.equal(readResponse(withFrom, sms, 200, '{"messages":[{"id":"m-1"}]}'), { ok: true, connectorMessageId: 'm-1', sender: '+4930901820' });
-  assert.equal(readResponse(withFrom, { ...sms, sender: 'SHOP' }, 200, '{"messages":[{"id":"m-1"}]}'), { ok: true, connectorMessageId: 'm-1' }, 'its own');
+  assert.equal(readResponse(withFrom, sms, 200, '{"messages":[{"id":"m-1"}]}').result, { ok: true, connectorMessageId: 'm-1', sender: '+4930901820' });
+  assert.equal(readResponse(withFrom, { ...sms, sender: 'SHOP' }, 200, '{"messages":[{"id":"m-1"}]}').result, { ok: true, connectorMessageId: 'm-1' }, 'its own');
   const fixed = { ...withFrom, body: { type: 'json' as const, fields: { to: '{{to}}', text: '{{text}}' } } };
-  assert.equal(readResponse(fixed, sms, 200, '{"messages":[{"id":"m-1"}]}'), { ok: true, connectorMessageId: 'm-1' }, 'the request has no sender: the aggregator chose');
+  assert.equal(readResponse(fixed, sms, 200, '{"messages":[{"id":"m-1"}]}').result, { ok: true, connectorMessageId: 'm-1' }, 'the request has no sender: the aggregator chose');
 });
 
 read('http :: response :: custom ok and temporary statuses', () => {
