@@ -150,6 +150,10 @@ export class SettingsStore {
       this.changes++;
       this.db.data = draft;
       await this.db.write();
+      // A watcher's read that began while the file was being replaced may have found it as it was before and put that
+      // back in memory (its count of changes was taken after ours above): what is on disk now is the draft.
+      this.changes++;
+      this.db.data = draft;
     } finally {
       await release();
     }

@@ -57,4 +57,30 @@ S('a reading begun before our change (the watcher\'s, after a CLI change) :: wha
   }
 });
 
+S('a reading begun and ended while our change is being written (the file not replaced yet) :: what we wrote is what memory and the listeners get', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-settings-'));
+  const file = join(dir, 'settings.json');
+  const store = new SettingsStore({ file });
+  try {
+    await store.open();
+    const seen: boolean[] = [];
+    store.onChange((d) => seen.push(Boolean(d.optout['+4915112345679'])));
+    const db = (store as unknown as { db: { write(): Promise<void> } }).db;
+    const write = db.write.bind(db);
+    db.write = async () => {
+      // The watcher's poll fires now: it reads the file as it still is, before the new one is renamed into place.
+      await (store as unknown as { reload(): Promise<void> }).reload();
+      await write();
+    };
+    await store.update((d) => {
+      d.optout['+4915112345679'] = { addedAt: '2026-11-30T06:00:00.000Z', via: 'sms' };
+    });
+    assert.ok(store.data.optout['+4915112345679'], 'the opt-out just written is known');
+    assert.equal(seen, [true], 'and the listeners (the accounts registry) were given it');
+  } finally {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 S.run();
