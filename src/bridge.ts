@@ -198,9 +198,9 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   });
   let api: ApiServer | undefined;
   const stop = async () => {
-    await api?.close();
-    // Refuse new mail (421) and start no new submits at once; both let what is in flight finish.
-    await Promise.all([ingress.close(), dispatcher.stop()]);
+    // Refuse new mail (421), new API requests and new submits at once, all three together: each lets what is in flight
+    // finish, and closing the API first (its keep-alive connections) had let mail still get 250 after a SIGTERM.
+    await Promise.all([api?.close(), ingress.close(), dispatcher.stop()]);
     await Promise.all([notifier.stop(), callbacks.stop()]);
     statusLog.stop();
     stopStallWatch();
