@@ -9,6 +9,7 @@ import { parseSenderId } from '../sms/sender-id.js';
 import { allowedSenderIds, chooseSender } from './sender-ids.js';
 import { optionProblems } from './validate.js';
 import { accountCallbackProblems } from '../notify/callbacks/account.js';
+import { callbackLevel } from '../notify/callbacks/levels.js';
 import type { SettingsData, SettingsStore } from './settings.js';
 import type { Account, AccountConfig, AccountInheritance } from './types.js';
 
@@ -72,7 +73,7 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     quietHours: c.quietHours ?? inherit.quietHours,
     // Only where set: an account without status callbacks looks as it did before they existed.
     ...(c.statusCallback ? { statusCallback: c.statusCallback } : {}),
-    ...(c.statusCallbackLevel ? { statusCallbackLevel: c.statusCallbackLevel } : {}),
+    ...(c.statusCallbackLevel ? { statusCallbackLevel: callbackLevel(c.statusCallbackLevel) } : {}),
     ...(c.statusCallbacks ? { statusCallbackAllow: Object.freeze([...(c.statusCallbacks.allow ?? [])]) } : {}),
     forwardReplies: c.forwardReplies ?? inherit.forwardReplies ?? false,
   });

@@ -1,3 +1,4 @@
+import type { CallbackLevelWord } from '../notify/callbacks/levels.js';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
 import type { Language } from '../notify/wording/types.js';
 import type { AccountLimitsConfig } from '../policy/schema.js';
@@ -27,7 +28,8 @@ export interface AccountConfig {
   limits?: AccountLimitsConfig;
   /** Default status callback URL (src/notify/callbacks/). */
   statusCallback?: string;
-  statusCallbackLevel?: NotifyLevel;
+  /** As written; the Account has the level it stands for (`delivery` is `final`). */
+  statusCallbackLevel?: CallbackLevelWord;
   /** The operator's: where callbacks may go, and their signing secret. */
   statusCallbacks?: { allow: string[]; secret: string };
 }

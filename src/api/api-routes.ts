@@ -12,7 +12,7 @@ import { repliesTo } from './history/replies.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
-import { CALLBACK_LEVELS } from './status-callback.js';
+import { CALLBACK_LEVELS } from '../notify/callbacks/levels.js';
 import { previewSms, submitSms, type SubmitBody } from './submit.js';
 import { csvHeader, csvRow, messageView } from './views.js';
 

@@ -19,7 +19,8 @@ import { errors, SmtpError } from '../smtp/errors.js';
 import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
 import { requestFingerprint, type IdempotencyKeys } from './idempotency.js';
-import { CALLBACK_LEVELS, requestCallback } from './status-callback.js';
+import { requestCallback } from './status-callback.js';
+import type { CallbackLevelWord } from '../notify/callbacks/levels.js';
 import { attachCallback } from '../notify/callbacks/account.js';
 import { fromSmtpError, Problem, recipientsProblem, refusalOf, requestReply, type Refusal } from './problems.js';
 
@@ -44,7 +45,7 @@ export interface SubmitBody {
   account?: string;
   /** Where each status is pushed (src/notify/callbacks/); the account's default when absent. */
   statusCallback?: string;
-  statusCallbackLevel?: (typeof CALLBACK_LEVELS)[number];
+  statusCallbackLevel?: CallbackLevelWord;
 }
 
 /** Each option field is read exactly as its mail header is: one parser, one set of rules and messages. */

@@ -6,6 +6,7 @@
  * may change itself (accounts[].statusCallback, statusCallbackLevel).
  */
 import { int } from '../../config/schema-kit.js';
+import { CALLBACK_LEVELS } from './levels.js';
 
 export const statusCallbacksSchema = {
   type: 'object', default: {}, additionalProperties: false,
@@ -39,8 +40,8 @@ export const accountCallbackProperties = {
     description: 'Default status callback URL of the account\'s SMS, by mail and REST API (a request\'s statusCallback replaces it); must lie under statusCallbacks.allow. It inherits nothing: without it, only requests that name one get callbacks.',
   },
   statusCallbackLevel: {
-    type: 'string', enum: ['none', 'failure', 'final', 'all'], default: 'all',
-    description: 'Which statuses are pushed when a request does not say (statusCallbackLevel), in notify.level\'s words: none; failure: failed, expired, rejected, cancelled; final: every final status; all: accepted, submitted (handed to the carrier) and final.',
+    type: 'string', enum: [...CALLBACK_LEVELS], default: 'all',
+    description: 'Which statuses are pushed when a request does not say (statusCallbackLevel), in notify.level\'s words, the same as a request takes: none; failure: failed, expired, rejected, cancelled; final (or delivery): every final status; all: accepted, submitted (handed to the carrier) and final.',
   },
   statusCallbacks: {
     type: 'object', additionalProperties: false, required: ['secret'],
