@@ -12,7 +12,7 @@ import { repliesTo } from './history/replies.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
-import { CALLBACK_LEVELS } from '../notify/callbacks/levels.js';
+import { CALLBACK_LEVEL_WORDS } from '../notify/callbacks/levels.js';
 import { previewSms, submitSms, type SubmitBody } from './submit.js';
 import { csvHeader, csvRow, messageView } from './views.js';
 
@@ -43,8 +43,8 @@ const submitBody = {
     priority: { type: 'string', description: 'X-SMS-Priority: express (ahead of every normal SMS waiting to be sent) or normal' },
     confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
     account: { type: 'string', description: 'Admins only: send for this account' },
-    statusCallback: { type: 'string', minLength: 1, maxLength: 2000, description: 'URL each status of the SMS is pushed to (signed JSON, see Status callbacks); must lie under the account\'s allowed prefixes (422 CallbackNotAllowed); the account\'s default when absent' },
-    statusCallbackLevel: { type: 'string', enum: [...CALLBACK_LEVELS], description: 'Which statuses are pushed: none, failure, final (or delivery), all (accepted, submitted, final); the account\'s default (all) when absent' },
+    statusCallback: { type: 'string', minLength: 1, maxLength: 2000, description: 'X-SMS-Status-Callback: URL each status of the SMS is pushed to (signed JSON, see Status callbacks); must lie under the account\'s allowed prefixes (422 CallbackNotAllowed); the account\'s default when absent' },
+    statusCallbackLevel: { type: 'string', description: `X-SMS-Status-Callback-Level: which statuses are pushed: ${CALLBACK_LEVEL_WORDS} (failure: final ones but delivered; final or delivery: final ones; all: accepted, submitted and final); the account's default (all) when absent` },
   },
 };
 

@@ -20,7 +20,6 @@ import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../stor
 import type { Principal } from './auth.js';
 import { requestFingerprint, type IdempotencyKeys } from './idempotency.js';
 import { requestCallback } from './status-callback.js';
-import type { CallbackLevelWord } from '../notify/callbacks/levels.js';
 import { attachCallback } from '../notify/callbacks/account.js';
 import { fromSmtpError, Problem, recipientsProblem, refusalOf, requestReply, type Refusal } from './problems.js';
 
@@ -43,9 +42,9 @@ export interface SubmitBody {
   confirmTo?: string;
   /** Admins only: submit for another account. */
   account?: string;
-  /** Where each status is pushed (src/notify/callbacks/); the account's default when absent. */
+  /** Where each status is pushed (src/notify/callbacks/); the account's default when absent. Read by the options parser, like the rest. */
   statusCallback?: string;
-  statusCallbackLevel?: CallbackLevelWord;
+  statusCallbackLevel?: string;
 }
 
 /** Each option field is read exactly as its mail header is: one parser, one set of rules and messages. */
@@ -60,6 +59,8 @@ const HEADER_OF: Record<string, string> = {
   blackout: 'X-SMS-Blackout',
   duplicateDetection: 'X-SMS-Duplicate-Detection',
   priority: 'X-SMS-Priority',
+  statusCallback: 'X-SMS-Status-Callback',
+  statusCallbackLevel: 'X-SMS-Status-Callback-Level',
 };
 export const OPTION_FIELDS = Object.keys(HEADER_OF);
 const FIELD_OF = new Map(Object.entries(HEADER_OF).map(([f, h]) => [h, f]));
@@ -186,7 +187,7 @@ interface SubmitRequest {
 async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, req: SubmitRequest): Promise<SubmitOutcome> {
   const { account, recipients, now, draft, text, policy } = prepared;
   const { body, once } = req;
-  const callback = requestCallback(account, body);
+  const callback = requestCallback(account, draft.options);
   const refused = policyRefusals(deps, account, recipients);
   const mailId = deps.newMailId();
   const input: ToSmsInput = {

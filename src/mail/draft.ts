@@ -8,7 +8,8 @@ import { analyzeText } from '../sms/segments.js';
 import type { SmsText } from '../sms/types.js';
 import { errors, SmtpError } from '../smtp/errors.js';
 import { extractText, type ExtractOptions, type ExtractResult } from './extract.js';
-import { describeOptionError, parseSmsOptions, type OptionError, type SmsOptions } from './options.js';
+import { callbackFor } from '../notify/callbacks/account.js';
+import { describeOptionError, parseSmsOptions, STATUS_CALLBACK_OPTION, type OptionError, type SmsOptions } from './options.js';
 import type { ParsedMail } from './parse.js';
 import { senderIdRefusal, type SendingPolicy } from './recipient-plan.js';
 
@@ -48,15 +49,17 @@ export function draftSms(input: DraftInput): Draft | SmtpError {
 
 /**
  * What the one refusal of options with bad values (BadOption) says, for a
- * mail and a REST request alike: every bad value, and a sender ID the
- * account may not use, which the plan of each number would refuse only at
- * the client's next try, once the values were fixed. `name`: the option as
- * the caller calls it (the REST API's fields).
+ * mail and a REST request alike: every bad value, and a sender ID or a
+ * status callback URL the account may not use, which would be refused only
+ * at the client's next try, once the values were fixed. `name`: the option
+ * as the caller calls it (the REST API's fields).
  */
 export function badOptions(bad: { errors: OptionError[]; read: SmsOptions }, policy: SendingPolicy | undefined, name = (option: string) => option): string {
   const sentences = bad.errors.map((e) => describeOptionError({ ...e, option: name(e.option) }));
   const sender = policy && senderIdRefusal(bad.read.senderId, policy.sender);
   if (sender) sentences.push(sender.text);
+  const callback = policy && callbackFor(policy.callbacks, { url: bad.read.statusCallback });
+  if (callback && 'refused' in callback) sentences.push(`${name(STATUS_CALLBACK_OPTION)}: ${callback.refused}`);
   return sentences.join('; ');
 }
 

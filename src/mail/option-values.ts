@@ -79,6 +79,15 @@ export function reference(raw: string): string | undefined {
   return length >= 1 && length <= 64 && !UNPRINTABLE.test(raw) ? raw : undefined;
 }
 
+/**
+ * A URL as a mail header carries it: folded over lines (the blanks of the
+ * fold are no part of it), or in angle brackets as RFC 3986 appendix C
+ * suggests; undefined when empty.
+ */
+export function callbackUrl(raw: string): string | undefined {
+  return raw.replace(/\s+/g, '').replace(/^<(.*)>$/, '$1') || undefined;
+}
+
 export function maxSegments(raw: string): number | undefined {
   if (!/^\d{1,3}$/.test(raw)) return undefined;
   const n = Number(raw);

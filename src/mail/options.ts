@@ -11,6 +11,8 @@ import { parseDateTime, wallTimeIn } from './dates.js';
 import { extractTags } from './subject-tags.js';
 import { meantTag } from './tag-near-miss.js';
 import { SENDER_ID_FORMS } from '../sms/sender-id.js';
+import { CALLBACK_LEVEL_WORDS, callbackLevel } from '../notify/callbacks/levels.js';
+import type { NotifyLevel as Level } from '../store/types.js';
 import * as value from './option-values.js';
 import type { BlackoutPeriod, NotifyLevel, Priority } from './option-values.js';
 
@@ -29,6 +31,10 @@ export interface SmsOptions {
   preview?: boolean;
   /** express: ahead of every normal SMS already waiting (src/store/due-index.ts); absent: normal. */
   priority?: Priority;
+  /** Where the SMS's statuses are pushed (src/notify/callbacks/), as written; the account's allow list is asked where the callback is made. */
+  statusCallback?: string;
+  /** Which statuses are pushed: the level a word of notify/callbacks/levels.ts stands for. */
+  statusCallbackLevel?: Level;
 }
 
 export interface OptionError {
@@ -125,6 +131,11 @@ function blackout(accepted: string): Source<'blackout'> {
   };
 }
 
+/** X-SMS-Status-Callback: any text is a URL to be checked against the account's allow list; an empty header is none. */
+function statusCallback(): Source<'statusCallback'> {
+  return { key: 'statusCallback', parse: (raw) => ({ value: value.callbackUrl(raw) }) };
+}
+
 const ACCEPTED = {
   headerTime: 'an RFC 3339 date-time like 2026-12-01T09:00:00+01:00 or an RFC 5322 one like Tue, 01 Dec 2026 09:00:00 +0100',
   tagTime: 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01.12.2026 09:00 or tomorrow 09:00',
@@ -137,9 +148,13 @@ const ACCEPTED = {
   segments: 'a whole number from 1 to 255',
   priority: 'EXPRESS or NORMAL',
   blackout: 'periods separated by commas, each two different local times like 20:00/08:00 (every day, the recipient\'s time) or two date-times like 2026-12-24T12:00:00+01:00/2026-12-27T08:00:00+01:00',
+  callbackLevel: CALLBACK_LEVEL_WORDS,
 };
 
 const onOff = (raw: string): boolean | undefined => /^(on|off)$/i.test(raw) ? value.flag(raw) : undefined;
+
+/** The status callback URL's header, as refusals name it. */
+export const STATUS_CALLBACK_OPTION = 'X-SMS-Status-Callback';
 
 /** Lower-cased header name → source, with the spelling used in error messages. */
 const HEADER_LIST: Array<[string, Source]> = [
@@ -154,13 +169,10 @@ const HEADER_LIST: Array<[string, Source]> = [
   ['X-SMS-Duplicate-Detection', simple('duplicateDetection', value.flag, ACCEPTED.flag)],
   ['X-SMS-Preview', simple('preview', value.flag, ACCEPTED.flag)],
   ['X-SMS-Priority', simple('priority', value.priority, ACCEPTED.priority)],
+  [STATUS_CALLBACK_OPTION, statusCallback()],
+  ['X-SMS-Status-Callback-Level', simple('statusCallbackLevel', (raw) => callbackLevel(raw.toLowerCase()), ACCEPTED.callbackLevel)],
 ];
 const HEADERS = new Map(HEADER_LIST.map(([name, source]) => [name.toLowerCase(), { ...source, name }]));
-
-/** The status callback's header, read by smtp/on-data.ts (lower-cased, as the header map holds names). */
-export const STATUS_CALLBACK_HEADER = 'x-sms-status-callback';
-/** X-SMS-* headers read elsewhere: not options of the SMS, but not unknown either. */
-const OTHER_HEADERS = new Set([STATUS_CALLBACK_HEADER]);
 const squeezed = (name: string) => name.toLowerCase().replace(/[^a-z]/g, '');
 const BY_SQUEEZED = new Map(HEADER_LIST.map(([name]) => [squeezed(name), name]));
 const OPTION_HEADERS = HEADER_LIST.map(([name]) => name).join(', ');
@@ -174,7 +186,7 @@ const OPTION_HEADERS = HEADER_LIST.map(([name]) => name).join(', ');
  */
 function unknownHeaders(headers: ReadonlyMap<string, string>, errors: OptionError[]): void {
   for (const [lower, value] of headers) {
-    if (!lower.startsWith('x-sms-') || HEADERS.has(lower) || OTHER_HEADERS.has(lower)) continue;
+    if (!lower.startsWith('x-sms-') || HEADERS.has(lower)) continue;
     const meant = BY_SQUEEZED.get(squeezed(lower));
     errors.push({ option: lower, value, unknown: meant ? { meant } : {}, accepted: OPTION_HEADERS });
   }

@@ -7,6 +7,7 @@
  */
 import { chooseSender, permittedSender, type SenderPolicy } from '../accounts/sender-ids.js';
 import type { Account } from '../accounts/types.js';
+import type { CallbackRules } from '../notify/callbacks/account.js';
 import { describeHold, quietRulesFor, quietUntil, type Hold, type QuietHours, type QuietRule } from '../dispatch/quiet-hours.js';
 import { parseSenderId } from '../sms/sender-id.js';
 import { errors, SmtpError } from '../smtp/errors.js';
@@ -19,6 +20,8 @@ export interface SendingPolicy {
   validityHours?: number;
   duplicates: { enabled: boolean; windowMinutes: number };
   quiet: { account?: QuietHours; countries: Readonly<Record<string, QuietHours>> };
+  /** The account's status callbacks: its default and where a mail's or request's may go. */
+  callbacks: CallbackRules;
 }
 
 /** The rules for one account: its own values (inherited ones filled in) and the gateway's per-country rules. */
@@ -34,6 +37,7 @@ export function sendingPolicy(
     validityHours: account.validityHours,
     duplicates: { enabled: account.duplicateDetection, windowMinutes: account.duplicateWindowMinutes },
     quiet: { account: account.quietHours, countries: gateway.countryQuietHours },
+    callbacks: { statusCallback: account.statusCallback, statusCallbackLevel: account.statusCallbackLevel, statusCallbackAllow: account.statusCallbackAllow },
   };
 }
 
@@ -43,6 +47,7 @@ export function basicPolicy(account: string): SendingPolicy {
     sender: { account, allowed: [], numericOnlyCountries: [], onNumericOnly: 'fallback' },
     duplicates: { enabled: false, windowMinutes: 10 },
     quiet: { countries: {} },
+    callbacks: {},
   };
 }
 

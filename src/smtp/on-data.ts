@@ -5,7 +5,6 @@ import type { Config } from '../config/types.js';
 import { automaticMail } from '../mail/auto-reply.js';
 import { draftSms } from '../mail/draft.js';
 import { introduced, type ExtractResult } from '../mail/extract.js';
-import { STATUS_CALLBACK_HEADER } from '../mail/options.js';
 import { parseMail, type ParsedMail } from '../mail/parse.js';
 import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
@@ -118,8 +117,8 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   // Entries for one sender are decided here, now that each SMS has its sender (optout-screen.ts).
   const screened = screenOptOuts(built, deps.optedOut, input);
   if (screened instanceof SmtpError) return screened;
-  // X-SMS-Status-Callback (an ERP that sends mail) or the account's default, under the same allow list as the REST API's.
-  const callback = callbackFor(account, { url: headerUrl(parsed.headers.get(STATUS_CALLBACK_HEADER)) });
+  // X-SMS-Status-Callback and -Level (an ERP that sends mail) or the account's default, under the same allow list as the REST API's.
+  const callback = callbackFor(account, { url: draft.options.statusCallback, level: draft.options.statusCallbackLevel });
   if (callback && 'refused' in callback) return errors.CallbackNotAllowed(callback.refused);
   attachCallback(screened.batch.messages, callback);
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
@@ -222,10 +221,4 @@ function readAll(stream: SMTPServerDataStream, limit: number): Promise<Buffer> {
     stream.once('end', () => resolve(Buffer.concat(chunks)));
     stream.once('error', reject);
   });
-}
-
-/** A URL as a mail header carries it: folded over lines (blanks inside), or in angle brackets as RFC 3986 appendix C suggests. */
-function headerUrl(value: string | undefined): string | undefined {
-  const url = value?.replace(/\s+/g, '').replace(/^<(.*)>$/, '$1');
-  return url || undefined;
 }

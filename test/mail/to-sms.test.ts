@@ -147,6 +147,7 @@ const policy = (over: Partial<SendingPolicy['sender']> = {}, rest: Partial<Sendi
   sender: { account: 'acme', defaultId: 'ACME', numericFallback: '+15005550006', allowed: ['ACME Bank', '+4930123456'], numericOnlyCountries: ['US', 'CA', 'PR', 'CN'], onNumericOnly: 'fallback', ...over },
   duplicates: { enabled: false, windowMinutes: 10 },
   quiet: { countries: {} },
+  callbacks: {},
   ...rest,
 });
 const US = { address: '+12015550123@sms.localhost', e164: '+12015550123', country: 'US' };

@@ -19,6 +19,9 @@ export function accountCallbackProblems(a: Pick<AccountConfig, 'statusCallback' 
   return problems;
 }
 
+/** The account's word on its callbacks that a mail or request meets: its default URL and level, and where they may go. */
+export type CallbackRules = Pick<Account, 'statusCallback' | 'statusCallbackLevel' | 'statusCallbackAllow'>;
+
 /** What a request or mail asked for; absent fields take the account's default. */
 export interface CallbackAsked {
   url?: string;
@@ -31,7 +34,7 @@ export interface CallbackAsked {
  * is none (then nothing is stored: an SMS without a callback costs nothing
  * more). A URL outside the account's allow list is the refusal's sentence.
  */
-export function callbackFor(account: Account, asked: CallbackAsked = {}): StatusCallback | undefined | { refused: string } {
+export function callbackFor(account: CallbackRules, asked: CallbackAsked = {}): StatusCallback | undefined | { refused: string } {
   const url = asked.url ?? account.statusCallback;
   const level = asked.level ?? account.statusCallbackLevel ?? 'all';
   if (url === undefined) return undefined;

@@ -1,7 +1,8 @@
 /**
  * The words of a status callback's level: one list for every place a level
- * is written — the REST API's statusCallbackLevel, the account's default
- * (config file, portal, PATCH /api/v1/accounts) — so that a word one of them
+ * is written — the REST API's statusCallbackLevel, a mail's
+ * X-SMS-Status-Callback-Level, the account's default (config file, portal,
+ * PATCH /api/v1/accounts) — so that a word one of them
  * takes cannot be refused by another (review 3 C2: a request took
  * "delivery", the account's settings refused it). notify.level's words, and
  * X-SMS-Notify's `delivery` for `final`. Pure.
@@ -13,6 +14,9 @@ const LEVEL_OF = { none: 'none', failure: 'failure', final: 'final', delivery: '
 export type CallbackLevelWord = keyof typeof LEVEL_OF;
 
 export const CALLBACK_LEVELS = Object.keys(LEVEL_OF) as readonly CallbackLevelWord[];
+
+/** The words as a refusal lists them: "none, failure, final, delivery or all". */
+export const CALLBACK_LEVEL_WORDS = `${CALLBACK_LEVELS.slice(0, -1).join(', ')} or ${CALLBACK_LEVELS.at(-1)}`;
 
 /** The level a word of the list stands for (`delivery` is `final`); undefined for any other word. */
 export function callbackLevel(word: string): NotifyLevel | undefined {

@@ -187,6 +187,30 @@ C('mail :: X-SMS-Status-Callback inside the list is pushed; outside it the mail 
   assert.match(refused, /^550 5\.7\.1 X-SMS-Status-Callback: status callback "http:\/\/10\.0\.0\.1\/" is not allowed; allowed: URLs under /);
 });
 
+C('mail :: X-SMS-Status-Callback-Level final pushes only the final status, as the REST API\'s statusCallbackLevel', async ({ erp, b }) => {
+  await mailer(b.port).sendMail({ from: 'erp@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Nur das Ende.', headers: { 'X-SMS-Status-Callback': `${erp.url}/hooks/level`, 'X-SMS-Status-Callback-Level': 'delivery' } });
+  await waitFor('the delivered push', () => erp.got.some((g) => g.body.status === 'delivered'));
+  const id = erp.got[0]!.body.smsId as string;
+  assert.equal(b.store.get(id)?.callback, { url: `${erp.url}/hooks/level`, level: 'final' });
+  assert.equal(erp.statuses(id), ['delivered']);
+});
+
+C('bad callback level, URL outside the list and another bad option :: one 550 5.6.0 naming all three; the REST API names them alike in one 422', async ({ erp, b, lead }) => {
+  const refused = await refusal(mailer(b.port).sendMail({
+    from: 'erp@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Nein.',
+    headers: { 'X-SMS-Status-Callback': 'http://10.0.0.1/', 'X-SMS-Status-Callback-Level': 'sometimes', 'X-SMS-Flash': 'vielleicht' },
+  }));
+  assert.is(refused, `550 5.6.0 option X-SMS-Flash has the value "vielleicht", which is not valid: use yes, no, true, false, on or off; `
+    + 'option X-SMS-Status-Callback-Level has the value "sometimes", which is not valid: use none, failure, final, delivery or all; '
+    + `X-SMS-Status-Callback: status callback "http://10.0.0.1/" is not allowed; allowed: URLs under ${erp.url}/hooks/`);
+  const r = await submit(b, lead, { statusCallback: 'http://10.0.0.1/', statusCallbackLevel: 'sometimes', flash: 'vielleicht' });
+  assert.equal([r.status, r.body.title], [422, 'BadOption']);
+  assert.is(r.body.detail, 'option flash has the value "vielleicht", which is not valid: use yes, no, true, false, on or off; '
+    + 'option statusCallbackLevel has the value "sometimes", which is not valid: use none, failure, final, delivery or all; '
+    + `statusCallback: status callback "http://10.0.0.1/" is not allowed; allowed: URLs under ${erp.url}/hooks/`);
+  assert.is(b.store.counts().accepted, 0, 'nothing stored');
+});
+
 C('mail :: X-SMS-Status-Callback in angle brackets or folded over two lines (as mail headers carry URLs) is read as the URL', async ({ erp, b }) => {
   const raw = ['From: erp@acme.test', 'To: +4915112345678@sms.localhost', 'Subject: x', `X-SMS-Status-Callback: <${erp.url}/hooks/`, ' angle>', '', 'Gefaltet.'].join('\r\n');
   await mailer(b.port).sendMail({ envelope: { from: 'erp@acme.test', to: ['+4915112345678@sms.localhost'] }, raw });
