@@ -158,7 +158,9 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
         + 'units, segments, perSegment and the parts; nonGsm (characters that forced UCS2) and replaced (typographic characters replaced); '
         + 'the options as read; per number (recipients) the sender ID, notBefore, a hold for quiet hours, expiresAt, or the refusal a send would get '
         + '(refusal: the SMTP reply line; error: the same as a refusal object, as a submit\'s problem lists it); '
-        + 'and problem, the reply a send of the whole text would get (empty, more segments than allowed), with problemError its refusal object.',
+        + 'problem, the reply a send of the whole text would get (empty, more segments than allowed), with problemError its refusal object; '
+        + 'and callback, where each status would be pushed and which ({url, level}: the request\'s statusCallback or the account\'s default; absent: none). '
+        + 'A statusCallback outside the account\'s allowed prefixes is refused (422 CallbackNotAllowed) as a submit would be.',
       body: submitBody,
       response: { 400: problem, 401: problem, 403: problem, 422: problem },
     },

@@ -123,7 +123,9 @@ function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Prepared {
   const policy = sendingPolicy(account, deps.config.options);
   if ('errors' in parsed) throw new Problem(422, 'BadOption', badOptions(parsed, policy, (option) => FIELD_OF.get(option) ?? option));
   const text = { ...deps.config.text, maxSegments: account.maxSegments };
-  const draft = draftOf(parsed.options, '', givenText(body.text), text);
+  // Asked of a preview too: it is refused what a submit would be.
+  const callback = requestCallback(account, parsed.options);
+  const draft = draftOf(parsed.options, '', givenText(body.text), text, callback);
   return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy };
 }
 
@@ -187,7 +189,6 @@ interface SubmitRequest {
 async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, req: SubmitRequest): Promise<SubmitOutcome> {
   const { account, recipients, now, draft, text, policy } = prepared;
   const { body, once } = req;
-  const callback = requestCallback(account, draft.options);
   const refused = policyRefusals(deps, account, recipients);
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
@@ -200,7 +201,7 @@ async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, r
   };
   const batch = buildBatch(deps, input, draft, policy, refused);
   for (const m of batch.messages) m.mail.apiUser = who.name;
-  attachCallback(batch.messages, callback);
+  attachCallback(batch.messages, draft.callback);
   // A retried request (the same Idempotency-Key and body) is what a mail server's retry of the same mail is: the key, the number, what it says.
   batch.dedupKeys = batch.messages.map((m) => (once ? dedupKey(account.name, `api:${once.key}`, m.to, once.fingerprint) : undefined));
   const outcome = await admit(deps, account, batch, { mailId, via: 'api' });
@@ -274,9 +275,10 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 
  * replaced, per number the sender ID and time, and what a send would be
  * refused for — storing and sending nothing (preview@ and X-SMS-Preview by
  * mail). A request a submit would refuse as a whole (another account, a bad
- * number or option) is refused alike; a text a submit would refuse (empty,
- * too many segments) is the answer's `problem`, a number's refusal its
- * recipient's `refusal`.
+ * number or option, a status callback URL outside the account's allow
+ * list) is refused alike; a text a submit would refuse (empty, too many
+ * segments) is the answer's `problem`, a number's refusal its recipient's
+ * `refusal`; `callback` is where the statuses would be pushed, and which.
  */
 export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): ApiPreview {
   const { account, recipients, now, draft, policy } = prepare(deps, who, body);

@@ -12,6 +12,7 @@ import { callbackFor } from '../notify/callbacks/account.js';
 import { describeOptionError, parseSmsOptions, STATUS_CALLBACK_OPTION, type OptionError, type SmsOptions } from './options.js';
 import type { ParsedMail } from './parse.js';
 import { senderIdRefusal, type SendingPolicy } from './recipient-plan.js';
+import type { StatusCallback } from '../store/types.js';
 
 export interface DraftInput {
   parsed: ParsedMail;
@@ -33,6 +34,8 @@ export interface Draft {
   maxSegments: number;
   /** The send time asked for, which had passed when the mail came: the SMS goes at once (options.ts). */
   passed?: Date;
+  /** Where the SMS's statuses would be pushed (the mail's or request's, else the account's default), and which; none when absent. */
+  callback?: StatusCallback;
 }
 
 export function draftSms(input: DraftInput): Draft | SmtpError {
@@ -40,10 +43,13 @@ export function draftSms(input: DraftInput): Draft | SmtpError {
   const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written: parsed.date, ...input.options });
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
   const { options, subject } = r;
+  // Here, where sending and the preview part: a preview is refused what a send would be.
+  const callback = input.policy && callbackFor(input.policy.callbacks, { url: options.statusCallback, level: options.statusCallbackLevel });
+  if (callback && 'refused' in callback) return errors.CallbackNotAllowed(callback.refused);
   const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
   const mail = { text: parsed.text, html: parsed.html, subject, tnef: parsed.tnef, attached: parsed.attached, reply: answersMail(parsed) };
   const extracted = extractText(mail, { ...input.text, signaturePatterns });
-  const draft = draftOf(options, subject, extracted, input.text);
+  const draft = draftOf(options, subject, extracted, input.text, callback);
   return r.passed ? { ...draft, passed: r.passed } : draft;
 }
 
@@ -68,11 +74,11 @@ export function badOptions(bad: { errors: OptionError[]; read: SmsOptions }, pol
  * given as it is to the REST API, where nothing is cut: the same encoding,
  * segments and limit either way.
  */
-export function draftOf(options: SmsOptions, subject: string, extracted: ExtractResult, text: { transliterate: boolean; maxSegments: number }): Draft {
+export function draftOf(options: SmsOptions, subject: string, extracted: ExtractResult, text: { transliterate: boolean; maxSegments: number }, callback?: StatusCallback): Draft {
   const sms = analyzeText(extracted.text, { transliterate: text.transliterate });
   // A sender may ask for fewer segments than the gateway allows, never more.
   const maxSegments = Math.min(options.maxSegments ?? Infinity, text.maxSegments);
-  return { options, subject, extracted, sms, maxSegments };
+  return { options, subject, extracted, sms, maxSegments, ...(callback ? { callback } : {}) };
 }
 
 /** Why the draft's text cannot go out (nothing left, too long), or undefined. */

@@ -10,6 +10,7 @@ import { countLost } from './charset.js';
 import type { ExtractResult } from './extract.js';
 import { splitSegments } from '../sms/segments.js';
 import type { SmsText } from '../sms/types.js';
+import type { StatusCallback } from '../store/types.js';
 import { optOutError, type OptOutCheck } from '../policy/optout-scope.js';
 import { SmtpError } from '../smtp/errors.js';
 import { describeHold } from '../dispatch/quiet-hours.js';
@@ -43,6 +44,8 @@ export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segm
   forwarded?: ExtractResult['forwarded'];
   /** Attachments of the mail, which an SMS cannot carry; absent when none (and for the REST API, which has none). */
   attachments?: number;
+  /** Where each status would be pushed (the mail's or request's status callback, else the account's default), and which; absent when none. */
+  callback?: StatusCallback;
 }
 
 export function previewReport(
@@ -90,5 +93,6 @@ export function previewReport(
     ...(problem ? { problem } : {}),
     ...(lost ? { lost } : {}),
     ...(draft.extracted.forwarded ? { forwarded: draft.extracted.forwarded } : {}),
+    ...(draft.callback ? { callback: draft.callback } : {}),
   };
 }

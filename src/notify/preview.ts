@@ -7,6 +7,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { introduced } from '../mail/extract.js';
 import type { PreviewReport } from '../mail/preview.js';
+import { shown } from './callbacks/allow.js';
 import { withOriginalSubject } from './format.js';
 import { wordingFor, type Language, type Wording } from './wording/index.js';
 
@@ -37,7 +38,9 @@ export function previewText(r: PreviewReport, timeZone: string, w: Wording = wor
   lines.push('', r.cuts.length ? p.cutFrom : p.nothingCut, ...r.cuts.map((c) => `  - ${p.cut[c.kind]}: "${c.at}"`));
   if (r.source === 'subject') lines.push('', r.cuts.length ? p.fromSubjectAllCut : p.fromSubject);
   if (r.forwarded) lines.push('', introduced(r.cuts) ? p.fromForwardIntroduced : p.fromForward);
-  lines.push('', p.options(optionParts(r, p, time)), '', p.perRecipient, ...r.recipients.map((x) => recipientLine(x, p, time)));
+  lines.push('', p.options(optionParts(r, p, time)));
+  if (r.callback) lines.push(p.callback(shown(r.callback.url), r.callback.level));
+  lines.push('', p.perRecipient, ...r.recipients.map((x) => recipientLine(x, p, time)));
   if (!r.recipients.length) lines.push(p.noRecipients);
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';
 }

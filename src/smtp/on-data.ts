@@ -9,7 +9,7 @@ import { parseMail, type ParsedMail } from '../mail/parse.js';
 import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
 import { toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
-import { attachCallback, callbackFor } from '../notify/callbacks/account.js';
+import { attachCallback } from '../notify/callbacks/account.js';
 import type { ReplyAddresses } from '../notify/reply-address.js';
 import { admit } from '../policy/admit.js';
 import { optOutError, optOutRefusal, type OptOutCheck } from '../policy/optout-scope.js';
@@ -117,10 +117,8 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   // Entries for one sender are decided here, now that each SMS has its sender (optout-screen.ts).
   const screened = screenOptOuts(built, deps.optedOut, input);
   if (screened instanceof SmtpError) return screened;
-  // X-SMS-Status-Callback and -Level (an ERP that sends mail) or the account's default, under the same allow list as the REST API's.
-  const callback = callbackFor(account, { url: draft.options.statusCallback, level: draft.options.statusCallbackLevel });
-  if (callback && 'refused' in callback) return errors.CallbackNotAllowed(callback.refused);
-  attachCallback(screened.batch.messages, callback);
+  // X-SMS-Status-Callback and -Level (an ERP that sends mail) or the account's default, checked by draftSms under the same allow list as the REST API's.
+  attachCallback(screened.batch.messages, draft.callback);
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
   if (outcome instanceof SmtpError) return outcome;
   if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });

@@ -132,6 +132,7 @@ export const de: WordingTable = {
     fromForward: 'Der Text stammt aus der weitergeleiteten E-Mail, da Sie darüber keinen eigenen geschrieben haben (ohne deren Trennlinie und Kopfzeilen).',
     fromForwardIntroduced: 'Der Text stammt aus der weitergeleiteten E-Mail, da Ihr Text darüber sie nur einleitet (ohne deren Trennlinie und Kopfzeilen).',
     options: (list) => (list.length ? `Optionen in Ihrer E-Mail: ${list.join('; ')}.` : 'Keine Optionen in Ihrer E-Mail.'),
+    callback: (url, level) => `Status-Callback: ${url}, Stufe ${level}.`,
     option: {
       sendAt: (t) => `Sendezeit ${t}`,
       senderId: (s) => `Absenderkennung ${s}`,

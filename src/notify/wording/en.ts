@@ -108,6 +108,7 @@ export const en: WordingTable = {
     fromForward: "The text is the forwarded mail's, as you wrote none above it (without its separator and header lines).",
     fromForwardIntroduced: "The text is the forwarded mail's, as what you wrote above it only introduces it (without its separator and header lines).",
     options: (list) => (list.length ? `Options in your mail: ${list.join('; ')}.` : 'No options in your mail.'),
+    callback: (url, level) => `Status callback: ${url}, level ${level}.`,
     option: {
       sendAt: (t) => `send time ${t}`,
       senderId: (s) => `sender ID ${s}`,

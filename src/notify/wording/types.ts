@@ -143,6 +143,8 @@ export interface PreviewWording {
   /** The text is the forwarded mail's, the sender's own line above it only an introduction ("FYI"). */
   fromForwardIntroduced: string;
   options(parts: string[]): string;
+  /** Where each status would be pushed (its query left out, as in the logs) and at which level (failure, final, all). */
+  callback(url: string, level: string): string;
   option: {
     sendAt(t: string): string;
     senderId(s: string): string;
