@@ -30,8 +30,8 @@ export interface AccountConfig {
   statusCallback?: string;
   /** As written; the Account has the level it stands for (`delivery` is `final`). */
   statusCallbackLevel?: CallbackLevelWord;
-  /** The operator's: where callbacks may go, and their signing secret. */
-  statusCallbacks?: { allow: string[]; secret: string };
+  /** The operator's: where callbacks may go, and their signing secret (and the one before it, while it is rotated). */
+  statusCallbacks?: { allow: string[]; secret: string; previousSecret?: string /* '' or absent: none */ };
 }
 
 /** An account as the bridge uses it: inherited values filled in, run-time changes applied. */

@@ -16,11 +16,22 @@ export function accountCallbackProblems(a: Pick<AccountConfig, 'statusCallback' 
   });
   const refused = a.statusCallback === undefined ? undefined : refusal(a.statusCallback, allow);
   if (refused) problems.push(`${prefix}statusCallback: ${refused}`);
+  const previous = previousSecretProblem(a.statusCallbacks);
+  if (previous) problems.push(`${prefix}statusCallbacks.previousSecret: ${previous}`);
   return problems;
 }
 
 /** The account's word on its callbacks that a mail or request meets: its default URL and level, and where they may go. */
 export type CallbackRules = Pick<Account, 'statusCallback' | 'statusCallbackLevel' | 'statusCallbackAllow'>;
+
+/** Why the previous secret cannot sign, or undefined; the value is never shown (it is a secret, if a bad one). */
+function previousSecretProblem(c: AccountConfig['statusCallbacks']): string | undefined {
+  if (!c?.previousSecret) return undefined;
+  if (c.previousSecret.length < 16) return `has ${c.previousSecret.length} characters; allowed: at least 16, as secret, or "" for none`;
+  // The same secret twice would sign twice alike and end no rotation: most likely the new one was not put in yet.
+  if (c.previousSecret === c.secret) return 'is the same as statusCallbacks.secret; allowed: the secret before it, while receivers switch to the new one, or "" for none';
+  return undefined;
+}
 
 /** What a request or mail asked for; absent fields take the account's default. */
 export interface CallbackAsked {
@@ -43,9 +54,18 @@ export function callbackFor(account: CallbackRules, asked: CallbackAsked = {}): 
   return level === 'none' ? undefined : { url, level };
 }
 
-/** The operator's word on each account's callbacks, by account name, for the worker (the secret never leaves the config otherwise). */
-export function callbackAccounts(accounts: readonly AccountConfig[]): (name: string) => { allow: readonly string[]; secret: string } | undefined {
-  const byName = new Map(accounts.flatMap((a) => (a.statusCallbacks ? [[a.name, a.statusCallbacks] as const] : [])));
+/** The operator's word on an account's callbacks as the worker needs it: where they may go, and the secrets each push is signed with (the current first). */
+export interface CallbackAccount {
+  allow: readonly string[];
+  secrets: readonly string[];
+}
+
+/** The operator's word on each account's callbacks, by account name, for the worker (the secrets never leave the config otherwise). */
+export function callbackAccounts(accounts: readonly AccountConfig[]): (name: string) => CallbackAccount | undefined {
+  const byName = new Map(accounts.flatMap(({ name, statusCallbacks: c }) => {
+    if (!c) return [];
+    return [[name, { allow: c.allow, secrets: c.previousSecret ? [c.secret, c.previousSecret] : [c.secret] }] as const];
+  }));
   return (name) => byName.get(name);
 }
 

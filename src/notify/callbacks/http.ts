@@ -16,7 +16,8 @@ export interface PostInput {
   url: string;
   body: string;
   eventId: string;
-  secret: string;
+  /** The account's secrets: the current one, and the previous one while it is rotated. */
+  secrets: readonly string[];
   timeoutMs: number;
   userAgent: string;
   now: Date;
@@ -40,7 +41,7 @@ export async function postCallback(i: PostInput): Promise<Attempt> {
         'User-Agent': i.userAgent,
         [HEADER_EVENT_ID]: i.eventId,
         [HEADER_TIMESTAMP]: String(timestamp),
-        [HEADER_SIGNATURE]: signature(i.secret, timestamp, i.body),
+        [HEADER_SIGNATURE]: signature(i.secrets, timestamp, i.body),
       },
       body: i.body,
     });

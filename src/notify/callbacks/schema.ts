@@ -1,7 +1,7 @@
 /**
  * The configuration of status callbacks: how they are pushed (the
  * top-level `statusCallbacks`), and per account where they may go and the
- * secret they are signed with (accounts[].statusCallbacks, the operator's,
+ * secrets they are signed with (accounts[].statusCallbacks, the operator's,
  * never editable at run time) plus the default URL and level an account
  * may change itself (accounts[].statusCallback, statusCallbackLevel).
  */
@@ -54,6 +54,11 @@ export const accountCallbackProperties = {
       secret: {
         type: 'string', minLength: 16,
         description: 'Key of the HMAC-SHA256 signature of every push (X-Mail2sms-Signature); at least 16 characters; "${ENV_NAME}" reads it from the environment. Give it to the receiver\'s developers; it is never logged.',
+      },
+      previousSecret: {
+        // Its length is checked by accountCallbackProblems: "" (none) must pass, and a schema alternative would word it badly.
+        type: 'string', default: '',
+        description: 'The secret before secret, while it is rotated: every push is then signed with both (X-Mail2sms-Signature: v1=<new>, v1=<previous>), so receivers holding either accept it; "" (none): signed with secret only. Empty it once they all have the new one. Like secret: at least 16 characters, "${ENV_NAME}", never logged. See "Status callbacks" under the REST API.',
       },
     },
   },

@@ -11,6 +11,7 @@ import { retryDelaySeconds } from '../../dispatch/retry.js';
 import { WorkLoop } from '../../dispatch/work-loop.js';
 import type { LogFn } from '../../log.js';
 import type { ConfirmationState, MessageStore, SmsMessage } from '../../store/types.js';
+import type { CallbackAccount } from './account.js';
 import { isAllowed, shown } from './allow.js';
 import { postCallback, type Attempt } from './http.js';
 import { callbackPayload } from './payload.js';
@@ -28,8 +29,8 @@ export interface CallbackSettings {
 export interface CallbackWorkerOptions {
   store: Pick<MessageStore, 'confirmationsDue' | 'confirmationSent' | 'confirmationFailed' | 'onChange'>;
   settings: CallbackSettings;
-  /** The operator's word on an account's callbacks (config accounts[].statusCallbacks): where they may go, and the signing secret. */
-  accountOf: (account: string) => { allow: readonly string[]; secret: string } | undefined;
+  /** The operator's word on an account's callbacks (config accounts[].statusCallbacks): where they may go, and the signing secrets. */
+  accountOf: (account: string) => CallbackAccount | undefined;
   userAgent: string;
   now?: () => Date;
   log: LogFn;
@@ -111,7 +112,7 @@ export class CallbackWorker {
     if (!account || !isAllowed(url, account.allow)) return { outcome: 'final', error: 'the URL is no longer among those allowed for the account (accounts[].statusCallbacks.allow)' };
     const payload = callbackPayload(m, c);
     return postCallback({
-      url, body: JSON.stringify(payload), eventId: payload.eventId, secret: account.secret, timeoutMs: this.o.settings.timeoutSeconds * 1000,
+      url, body: JSON.stringify(payload), eventId: payload.eventId, secrets: account.secrets, timeoutMs: this.o.settings.timeoutSeconds * 1000,
       userAgent: this.o.userAgent, now: this.now(), signal: this.stopping.signal,
     });
   }

@@ -108,6 +108,29 @@ C('api :: accepted, submitted and delivered are pushed, signed as the README ver
   assert.match(metrics, /mail2sms_status_callbacks_total\{outcome="sent"\} 3/);
 });
 
+C('rotation :: with previousSecret every push carries a signature per secret, the new first; the README\'s code accepts it with either secret, not with another', async ({ erp }) => {
+  const NEW = 'erp-callback-secret-new-9876543210';
+  const verify = await readmeVerify();
+  const b = await bridgeWith(erp, { statusCallbacks: { allow: [`${erp.url}/hooks/`], secret: NEW, previousSecret: SECRET } });
+  try {
+    await b.users.add('lead', 'acme', 'lead-password-1');
+    const r = await submit(b, await bearer(b, 'lead', 'lead-password-1'), { statusCallback: `${erp.url}/hooks/rotate`, statusCallbackLevel: 'final' });
+    assert.is(r.status, 201, JSON.stringify(r.body));
+    const g = await waitFor('the delivered push', () => erp.got.find((x) => x.path === '/hooks/rotate'));
+    const t = g.headers['x-mail2sms-timestamp'] as string;
+    const sign = (secret: string) => `v1=${createHmac('sha256', secret).update(`${t}.${g.raw}`).digest('hex')}`;
+    assert.is(g.headers['x-mail2sms-signature'], `${sign(NEW)}, ${sign(SECRET)}`);
+    assert.ok(verify(g.raw, g.headers, NEW), 'a receiver with the new secret');
+    assert.ok(verify(g.raw, g.headers, SECRET), 'a receiver still with the previous secret');
+    assert.not.ok(verify(g.raw, g.headers, 'another-secret-0123456789'), 'not with another secret');
+    assert.not.ok(verify(g.raw.replace('"final":true', '"final":false'), g.headers, SECRET), 'not for another body');
+    assert.not.ok(JSON.stringify(b.events).includes(NEW) || JSON.stringify(b.events).includes(SECRET), 'neither secret is logged');
+  } finally {
+    await b.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
 C('api :: level final pushes only the final status; an SMS without a callback owes none', async ({ erp, b, lead }) => {
   const r = await submit(b, lead, { statusCallback: `${erp.url}/hooks/x`, statusCallbackLevel: 'final' });
   const plain = await submit(b, lead, { text: 'ohne Rückruf' });

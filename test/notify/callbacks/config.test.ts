@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildConfig, ConfigError } from '../../../src/config/load.js';
+import { callbackAccounts } from '../../../src/notify/callbacks/account.js';
 
 const C = suite('status callbacks :: configuration');
 
@@ -46,6 +47,22 @@ C('an account :: a short secret is refused by the schema; a default URL outside 
 C('a secret may come from the environment', () => {
   const c = buildConfig({ accounts: [{ name: 'acme', statusCallbacks: { allow: ['https://erp.acme.test/'], secret: '${CB_SECRET}' } }] }, 'test', { CB_SECRET: 'from-the-environment-123' });
   assert.is(c.accounts[0].statusCallbacks?.secret, 'from-the-environment-123');
+});
+
+C('rotation :: previousSecret is checked like secret (length, environment) and may not repeat it', () => {
+  const allow = ['https://erp.acme.test/'];
+  assert.equal(problemsOf({ accounts: [{ name: 'acme', statusCallbacks: { allow, secret: '0123456789abcdef', previousSecret: 'short-one' } }] }), [
+    'accounts[0].statusCallbacks.previousSecret: has 9 characters; allowed: at least 16, as secret, or "" for none',
+  ], 'the value itself is not shown');
+  assert.equal(problemsOf({ accounts: [{ name: 'acme', statusCallbacks: { allow, secret: '0123456789abcdef', previousSecret: '0123456789abcdef' } }] }), [
+    'accounts[0].statusCallbacks.previousSecret: is the same as statusCallbacks.secret; allowed: the secret before it, while receivers switch to the new one, or "" for none',
+  ]);
+  const c = buildConfig({ accounts: [{ name: 'acme', statusCallbacks: { allow, secret: '${CB_NEW}', previousSecret: '${CB_OLD}' } }] }, 'test', { CB_NEW: 'the-new-secret-0123456', CB_OLD: 'the-old-secret-0123456' });
+  assert.equal(c.accounts[0].statusCallbacks, { allow, secret: 'the-new-secret-0123456', previousSecret: 'the-old-secret-0123456' });
+  assert.equal(callbackAccounts(c.accounts)('acme'), { allow, secrets: ['the-new-secret-0123456', 'the-old-secret-0123456'] }, 'the new one signs first');
+  const none = buildConfig({ accounts: [{ name: 'acme', statusCallbacks: { allow, secret: '0123456789abcdef' } }] }).accounts;
+  assert.is(none[0].statusCallbacks?.previousSecret, '', 'none by default');
+  assert.equal(callbackAccounts(none)('acme')?.secrets, ['0123456789abcdef']);
 });
 
 C.run();
