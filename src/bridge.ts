@@ -16,6 +16,7 @@ import { cancelSms, type CancelBy, type CancelResult } from './dispatch/cancel.j
 import { ConnectorPool, type ConnectorStatus } from './dispatch/connector-pool.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { possibleSenders, senderTable } from './dispatch/senders.js';
+import { udhOctetsFor, udhTable, type UdhOf } from './dispatch/udh-size.js';
 import { StatusLog } from './dispatch/status-log.js';
 import type { LogFn } from './log.js';
 import { startCallbacks } from './notify/callbacks/start.js';
@@ -122,7 +123,10 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const { users, optout, policy, brake } = guards;
   // Replies from handsets: a STOP reaches the opt-out list, and its answer the store, before the connector acknowledges it
   // (src/policy/inbound.ts); listening before the connectors start, so none that arrives at once is missed.
-  const answers = answersOf(config, store, log, now, random);
+  // Long SMS counted with the UDH of the connectors their route may hand them to (smpp.longMessages udh16: 152 / 66 a part).
+  const udhs = udhTable(config);
+  const udhOf: UdhOf = (m) => udhOctetsFor(m, udhs);
+  const answers = answersOf(config, store, log, now, random, udhOf);
   const forwarder = forwards ? replyForwarder(config, store, accounts, log, now, random) : undefined;
   const handsets = new InboundReplies({
     optout, keywords: config.inbound.keywords, defaultCountry: config.smtp.defaultCountry, now, log, ...(answers ? { answer: (a) => answers.send(a) } : {}),
@@ -186,7 +190,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const callbacks = startCallbacks(config, { store, now, log });
 
   const ingress = createSmtpIngress({
-    config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel, optedOut,
+    config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel, optedOut, udhOf,
     newMailId: () => newMailId(now(), random),
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
@@ -220,7 +224,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   if (config.api.enabled) {
     // A port already taken must not leave the SMTP side running half-started.
     api = await startApi({
-      config, store, policy, optedOut, accounts, users, connectors: () => pool!.status(),
+      config, store, policy, optedOut, udhOf, accounts, users, connectors: () => pool!.status(),
       metrics, newMailId: () => newMailId(now(), random), now, wantsConfirmation: confirmationsFor, log, storeDir: dir, operatorToken: newToken(),
       templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), cancel,
     }).catch(async (e: Error) => {
@@ -262,14 +266,14 @@ function buildPool(config: Config, ctx: ConnectorContext, o: BridgeOptions): Con
 }
 
 /** The answers to STOP and START (inbound.answer), or undefined when they are off. */
-function answersOf(config: Config, store: JournalStore, log: LogFn, now: () => Date, random: (n: number) => Buffer): KeywordAnswers | undefined {
+function answersOf(config: Config, store: JournalStore, log: LogFn, now: () => Date, random: (n: number) => Buffer, udhOf: UdhOf): KeywordAnswers | undefined {
   const a = config.inbound.answer;
   if (!a.enabled || !config.inbound.keywords) return undefined;
   return new KeywordAnswers({
     store, duplicateWindowHours: config.store.duplicateWindowHours, newMailId: () => newMailId(now(), random), now, log,
     settings: {
       stopText: a.stopText, startText: a.startText, account: a.account || config.accounts[0].name, sender: a.sender,
-      transliterate: config.text.transliterate, defaultCountry: config.smtp.defaultCountry,
+      transliterate: config.text.transliterate, defaultCountry: config.smtp.defaultCountry, udhOf,
     },
   });
 }

@@ -21,6 +21,7 @@ import type { Principal } from './auth.js';
 import { requestFingerprint, type IdempotencyKeys } from './idempotency.js';
 import { requestCallback } from './status-callback.js';
 import { attachCallback } from '../notify/callbacks/account.js';
+import type { UdhOf } from '../dispatch/udh-size.js';
 import { fromSmtpError, Problem, recipientsProblem, refusalOf, requestReply, type Refusal } from './problems.js';
 
 /** The body of POST /api/v1/messages: the text, the numbers, and the sending options of the X-SMS-* headers. */
@@ -79,6 +80,8 @@ export interface SubmitDeps {
   log: LogFn;
   /** Idempotency-Keys in memory (a key reused with another body, a request still being handled); without it only the store's keys count. */
   idempotency?: IdempotencyKeys;
+  /** The UDH each SMS is counted with, by its route (src/dispatch/udh-size.ts). */
+  udhOf: UdhOf;
 }
 
 export interface SubmitOutcome {
@@ -197,7 +200,7 @@ async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, r
     envelopeFrom: body.confirmTo ?? '', recipients, mailId, account: account.name, now,
     remoteAddress: req.ip,
     options: { ...deps.config.options, timeZone: account.timeZone },
-    text, notify: account.notify, policy, wantsConfirmation: deps.wantsConfirmation,
+    text, notify: account.notify, policy, wantsConfirmation: deps.wantsConfirmation, udhOf: deps.udhOf,
   };
   const batch = buildBatch(deps, input, draft, policy, refused);
   for (const m of batch.messages) m.mail.apiUser = who.name;
@@ -282,7 +285,7 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 
  */
 export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): ApiPreview {
   const { account, recipients, now, draft, policy } = prepare(deps, who, body);
-  const { cuts: _cuts, source: _source, recipients: rows, problem, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone }, deps.optedOut);
+  const { cuts: _cuts, source: _source, recipients: rows, problem, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone, udhOf: deps.udhOf }, deps.optedOut);
   // What RCPT TO would refuse (opt-out, destination, limits), as the mail preview's RCPT would.
   recipients.forEach((r, i) => {
     const e = deps.policy.recipient(account, r, i);

@@ -8,6 +8,7 @@
 import { parseNetwork } from '../accounts/networks.js';
 import { countryProblems } from '../accounts/validate.js';
 import { connectorProblems } from '../connectors/factory.js';
+import { largestUdhOctets, udhTable } from '../dispatch/udh-size.js';
 import { analyzeText } from '../sms/segments.js';
 import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
 import type { Config, RouteRule, RouteTarget } from './types.js';
@@ -40,8 +41,10 @@ function answerProblems(c: Config): string[] {
     problems.push(`inbound.answer.account: no account "${a.account}" (configured: ${c.accounts.map((x) => x.name).join(', ')})`);
   }
   if (a.sender && !parseSenderId(a.sender)) problems.push(`inbound.answer.sender: "${a.sender}" is not a sender ID (${SENDER_ID_FORMS})`);
+  // Counted behind the largest UDH of any connector: an answer may go wherever a reply came from.
+  const udhOctets = largestUdhOctets(udhTable(c));
   for (const key of ['stopText', 'startText'] as const) {
-    const segments = analyzeText(a[key], { transliterate: c.text.transliterate }).segments;
+    const segments = analyzeText(a[key], { transliterate: c.text.transliterate, udhOctets }).segments;
     if (segments > c.text.maxSegments) problems.push(`inbound.answer.${key}: takes ${segments} segments, more than text.maxSegments (${c.text.maxSegments})`);
   }
   return problems;

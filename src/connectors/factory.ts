@@ -12,8 +12,10 @@ import { HttpConnector, optionProblems } from './http/connector.js';
 import { httpOptionsFromConfig } from './http/from-config.js';
 import { kannelPreset } from './http/kannel.js';
 import { SimulatorConnector } from './simulator.js';
+import { STANDARD_UDH_OCTETS } from '../sms/segments.js';
 import { smppConfigProblems, smppOptionsFromConfig } from './smpp/config.js';
 import { SmppConnector } from './smpp/connector.js';
+import { udhOctetsOf } from './smpp/plan.js';
 import type { Connector } from './types.js';
 
 export interface ConnectorContext {
@@ -32,6 +34,11 @@ interface ConnectorKind<T extends ConnectorType> {
   make(c: Of<T>, ctx: ConnectorContext): Connector;
   /** The sender an SMS without a sender ID of its own goes out with; '' when the aggregator chooses (src/policy/optout-scope.ts asks). */
   defaultSender(c: Of<T>): string;
+  /**
+   * Octets of the concatenation UDH in each part of a long SMS this connector
+   * sends, which decide how many parts are billed (src/dispatch/udh-size.ts).
+   */
+  udhOctets(c: Of<T>): number;
 }
 
 /** Report secrets are the only thing between the internet and our statuses: too short ones are refused. */
@@ -43,15 +50,20 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
   simulator: {
     problems: () => [],
     defaultSender: () => '',
+    // It splits nothing; counted as an aggregator would bill it.
+    udhOctets: () => STANDARD_UDH_OCTETS,
     make: (c, ctx) => new SimulatorConnector({ name: c.name, ...c.simulator, sentLog: c.simulator.sentLog ? ctx.under(c.simulator.sentLog) : '', now: ctx.now }),
   },
   smpp: {
     problems: (c) => smppConfigProblems(c.smpp),
     defaultSender: (c) => c.smpp.defaultSender,
+    udhOctets: (c) => udhOctetsOf(c.smpp.longMessages),
     make: (c, ctx) => new SmppConnector(smppOptionsFromConfig(c.name, c.smpp), { now: ctx.now, log: ctx.log }),
   },
   kannel: {
     defaultSender: (c) => c.kannel.from,
+    // Kannel gets the whole text and cuts it itself, behind an 8-bit reference (IEI 00: 153 / 67 a part).
+    udhOctets: () => STANDARD_UDH_OCTETS,
     problems: (c) => secretProblem('kannel.secret', c.kannel.secret, 'required for type kannel: reports without it would be accepted from anyone'),
     make: (c, ctx) => {
       const k = c.kannel;
@@ -71,6 +83,8 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
     ],
     make: (c, ctx) => new HttpConnector(httpOptionsFromConfig(c.name, c.http), { now: ctx.now, log: ctx.log }),
     defaultSender: (c) => c.http.from,
+    // The aggregator gets the whole text and cuts it; REST aggregators document 153 / 67 a part.
+    udhOctets: () => STANDARD_UDH_OCTETS,
   },
 };
 
@@ -90,4 +104,9 @@ export function makeConnector(c: ConnectorConfig, ctx: ConnectorContext): Connec
 /** The sender an SMS without a sender ID goes out with on this connector; '' when its aggregator chooses. */
 export function connectorDefaultSender(c: ConnectorConfig): string {
   return kindOf(c).defaultSender(c);
+}
+
+/** Octets of the concatenation UDH in each part of a long SMS on this connector; the standard one for an entry whose type the schema already refused. */
+export function connectorUdhOctets(c: ConnectorConfig): number {
+  return Object.hasOwn(CONNECTOR_KINDS, c.type) ? kindOf(c).udhOctets(c) : STANDARD_UDH_OCTETS;
 }

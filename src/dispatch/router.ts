@@ -4,7 +4,7 @@
  * random source in; an ordered list of connectors to try, or why there is
  * none, out. The dispatcher does the trying.
  */
-import type { MessageKind, RouteRule, RouteTarget } from '../config/types.js';
+import type { Config, MessageKind, RouteRule, RouteTarget } from '../config/types.js';
 import { countryOf } from '../sms/number.js';
 import type { SmsMessage } from '../store/types.js';
 
@@ -25,6 +25,11 @@ export interface RoutingTable {
   connectors: readonly string[];
 }
 
+/** The routing table of a config. */
+export function routingTable(config: Pick<Config, 'routes' | 'defaultRoute' | 'connectors'>): RoutingTable {
+  return { routes: config.routes, defaultRoute: config.defaultRoute, connectors: config.connectors.map((c) => c.name) };
+}
+
 /** Why a connector cannot take an SMS now (breaker open, link down); undefined when it can. */
 export type Unavailable = (connector: string) => string | undefined;
 
@@ -39,8 +44,11 @@ export function kindsOf(m: Pick<SmsMessage, 'encoding' | 'segments' | 'sendAt'>)
   return kinds;
 }
 
+/** What routing reads of an SMS. */
+export type RoutedSms = Pick<SmsMessage, 'to' | 'account' | 'sender' | 'encoding' | 'segments' | 'sendAt'>;
+
 /** What routing looks at, of a stored SMS or of one about to be. */
-export function factsOf(m: Pick<SmsMessage, 'to' | 'account' | 'sender' | 'encoding' | 'segments' | 'sendAt'>): MessageFacts {
+export function factsOf(m: RoutedSms): MessageFacts {
   return { to: m.to, country: countryOf(m.to), account: m.account, sender: m.sender, kinds: kindsOf(m) };
 }
 

@@ -10,8 +10,7 @@ import type { Config } from '../config/types.js';
 import { connectorDefaultSender } from '../connectors/factory.js';
 import type { SenderCandidate } from '../policy/optout-scope.js';
 import { canonicalSender } from '../sms/sender-id.js';
-import type { SmsMessage } from '../store/types.js';
-import { factsOf, selectRoute, type RoutingTable } from './router.js';
+import { factsOf, routingTable, selectRoute, type RoutedSms, type RoutingTable } from './router.js';
 
 export interface SenderTable {
   routing: RoutingTable;
@@ -20,7 +19,7 @@ export interface SenderTable {
   defaultCountry: string;
 }
 
-export type SenderFacts = Pick<SmsMessage, 'to' | 'account' | 'sender' | 'encoding' | 'segments' | 'sendAt'>;
+export type SenderFacts = RoutedSms;
 
 export function senderTable(config: Pick<Config, 'routes' | 'defaultRoute' | 'connectors' | 'smtp'>): SenderTable {
   const country = config.smtp.defaultCountry;
@@ -28,7 +27,7 @@ export function senderTable(config: Pick<Config, 'routes' | 'defaultRoute' | 'co
     const raw = connectorDefaultSender(c);
     return [c.name, raw ? (canonicalSender(raw, country) ?? raw) : undefined] as const;
   }));
-  return { routing: { routes: config.routes, defaultRoute: config.defaultRoute, connectors: config.connectors.map((c) => c.name) }, defaults, defaultCountry: country };
+  return { routing: routingTable(config), defaults, defaultCountry: country };
 }
 
 /** Each distinct sender once; none when no route takes the SMS (it fails when it falls due, unsent). */

@@ -81,12 +81,15 @@ export function draftOf(options: SmsOptions, subject: string, extracted: Extract
   return { options, subject, extracted, sms, maxSegments, ...(callback ? { callback } : {}) };
 }
 
-/** Why the draft's text cannot go out (nothing left, too long), or undefined. */
-export function draftProblem(d: Draft): SmtpError | undefined {
+/**
+ * Why the draft's text cannot go out (nothing left, too long), or undefined.
+ * `sms`: the draft's text as counted for the route that takes most parts
+ * (src/dispatch/udh-size.ts); the draft's own count when not known yet.
+ */
+export function draftProblem(d: Draft, sms: SmsText = d.sms): SmtpError | undefined {
   if (d.extracted.unreadable === 'tnef') return errors.RichTextOnly();
   // segments 0: nothing left once invisible characters were removed.
-  if (!d.extracted.text.trim() || d.sms.segments === 0) return errors.NoText();
-  const { sms } = d;
+  if (!d.extracted.text.trim() || sms.segments === 0) return errors.NoText();
   if (sms.segments <= d.maxSegments) return undefined;
   const detail = sms.encoding === 'UCS2'
     ? `${sms.units} characters in Unicode because of ${sms.nonGsm.slice(0, 5).map((c) => `"${c}"`).join(' ')}, ${sms.perSegment} per segment`

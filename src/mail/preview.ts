@@ -8,7 +8,8 @@
  */
 import { countLost } from './charset.js';
 import type { ExtractResult } from './extract.js';
-import { splitSegments } from '../sms/segments.js';
+import type { UdhOf } from '../dispatch/udh-size.js';
+import { splitSegments, STANDARD_UDH_OCTETS, withUdh } from '../sms/segments.js';
 import type { SmsText } from '../sms/types.js';
 import type { StatusCallback } from '../store/types.js';
 import { optOutError, type OptOutCheck } from '../policy/optout-scope.js';
@@ -52,15 +53,16 @@ export function previewReport(
   draft: Draft,
   recipients: ReadonlyArray<{ e164: string; country?: string }>,
   policy: SendingPolicy,
-  ctx: { now: Date; timeZone: string },
+  ctx: { now: Date; timeZone: string; udhOf?: UdhOf },
   optedOut: OptOutCheck,
 ): PreviewReport {
-  const { sms, options } = draft;
+  const { options } = draft;
   const { preview: _preview, sendAt, ...rest } = options;
-  const problem = draftProblem(draft);
   const lost = countLost(draft.extracted.text);
   const seen = new Set<string>();
   const out: PreviewRecipient[] = [];
+  // Counted as a send would count it: behind the largest UDH of the recipients' routes (src/dispatch/udh-size.ts).
+  let udh = STANDARD_UDH_OCTETS;
   for (const r of recipients) {
     if (seen.has(r.e164)) continue;
     seen.add(r.e164);
@@ -70,7 +72,9 @@ export function previewReport(
       continue;
     }
     // The opt-out list's entries for one sender, now that the sender is known (as DATA and the REST API ask).
-    const hit = optedOut({ to: r.e164, account: policy.sender.account, sender: plan.sender, ...sms, sendAt: sendAt?.toISOString() });
+    const routed = { to: r.e164, account: policy.sender.account, sender: plan.sender, ...draft.sms, sendAt: sendAt?.toISOString() };
+    udh = Math.max(udh, ctx.udhOf?.(routed) ?? STANDARD_UDH_OCTETS);
+    const hit = optedOut(routed);
     if (hit) {
       out.push({ to: r.e164, refusal: optOutError(r.e164, hit) });
       continue;
@@ -83,10 +87,12 @@ export function previewReport(
       ...(plan.expiresAt ? { expiresAt: plan.expiresAt.toISOString() } : {}),
     });
   }
+  const sms = withUdh(draft.sms, udh);
+  const problem = draftProblem(draft, sms);
   return {
     text: sms.text, encoding: sms.encoding, segments: sms.segments, units: sms.units, perSegment: sms.perSegment,
     nonGsm: sms.nonGsm, replaced: sms.replaced,
-    parts: splitSegments(sms.text, sms.encoding),
+    parts: splitSegments(sms.text, sms.encoding, udh),
     cuts: draft.extracted.cuts, source: draft.extracted.from,
     options: { ...rest, ...(sendAt ? { sendAt: sendAt.toISOString() } : {}) },
     recipients: out,

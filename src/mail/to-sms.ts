@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describeHold } from '../dispatch/quiet-hours.js';
+import type { UdhOf } from '../dispatch/udh-size.js';
+import { withUdh } from '../sms/segments.js';
+import type { SmsText } from '../sms/types.js';
 import { SmtpError } from '../smtp/errors.js';
 import type { ContentKey, DsnRequest, NotifyLevel, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
 import { draftProblem, draftSms, type Draft, type DraftInput } from './draft.js';
@@ -26,6 +29,8 @@ export interface ToSmsInput extends DraftInput {
   clientHostname?: string;
   notify: NotifyLevel;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  /** The UDH each SMS is counted with, by its route (src/dispatch/udh-size.ts); the standard 6-octet one when absent. */
+  udhOf?: UdhOf;
 }
 
 export interface SmsBatch {
@@ -53,14 +58,18 @@ export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError 
   const policy = input.policy ?? basicPolicy(input.account);
   const plans = planAll(input, draft, policy);
   if (plans instanceof SmtpError) return plans;
+  // Each SMS counted as the connectors of its route will send it; the one that takes most parts decides whether the text is too long.
+  const counted = plans.map(([r, plan]) => countedFor(input, draft, r, plan));
+  const tooLong = draftProblem(draft, counted.reduce((a, b) => (b.segments > a.segments ? b : a), draft.sms));
+  if (tooLong) return tooLong;
   const { options } = draft;
   const duplicates = options.duplicateDetection ?? policy.duplicates.enabled;
   const sender = (input.envelopeFrom || input.parsed.fromAddress || '').toLowerCase();
   const { messageId, headers, subject } = input.parsed;
   const fingerprint = messageId ? mailFingerprint(draft.sms.text, writtenOptions(headers, subject)) : undefined;
   const batch: SmsBatch = { messages: [], dedupKeys: [], contentKeys: [], markDuplicate: (m, of) => markDuplicate(m, of, input), fingerprint };
-  for (const [r, plan] of plans) {
-    const m = message(input, draft, r, plan, batch.messages.length + 1);
+  for (const [i, [r, plan]] of plans.entries()) {
+    const m = message(input, draft, r, plan, counted[i], batch.messages.length + 1);
     batch.messages.push(m);
     batch.dedupKeys.push(messageId && fingerprint ? dedupKey(input.account, messageId, r.e164, fingerprint) : undefined);
     batch.contentKeys.push(duplicates ? { key: contentKey(input.account, sender, r.e164, m.text), windowMinutes: policy.duplicates.windowMinutes } : undefined);
@@ -87,9 +96,17 @@ export function planEach(input: Pick<ToSmsInput, 'recipients' | 'now' | 'options
   return out;
 }
 
-function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: RecipientPlan, n: number): SmsMessage {
+/** The draft's text counted behind the UDH of the SMS's route. */
+function countedFor(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: RecipientPlan): SmsText {
+  const { sms, options } = draft;
+  if (!input.udhOf || sms.segments <= 1) return sms;
+  const routed = { to: r.e164, account: input.account, sender: plan.sender, encoding: sms.encoding, segments: sms.segments, sendAt: options.sendAt?.toISOString() };
+  return withUdh(sms, input.udhOf(routed));
+}
+
+function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: RecipientPlan, sms: SmsText, n: number): SmsMessage {
   const { parsed } = input;
-  const { options, sms } = draft;
+  const { options } = draft;
   const at = input.now.toISOString();
   const notBefore = plan.notBefore.toISOString();
   const history: StatusEvent[] = [{ status: 'accepted', at, ...(plan.senderNote ? { reason: plan.senderNote } : {}) }];

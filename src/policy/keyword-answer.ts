@@ -15,7 +15,8 @@
  */
 import type { LogFn } from '../log.js';
 import { dedupKey } from '../mail/to-sms.js';
-import { analyzeText } from '../sms/segments.js';
+import { analyzeText, withUdh } from '../sms/segments.js';
+import type { UdhOf } from '../dispatch/udh-size.js';
 import { canonicalSender } from '../sms/sender-id.js';
 import type { AcceptOutcome, MessageStore, SmsMessage } from '../store/types.js';
 
@@ -45,6 +46,8 @@ export interface AnswerSettings {
   sender: string;
   transliterate: boolean;
   defaultCountry: string;
+  /** The UDH the answer is counted with, by its route (src/dispatch/udh-size.ts); the standard one when absent. */
+  udhOf?: UdhOf;
 }
 
 /**
@@ -59,8 +62,9 @@ export function answerSender(to: string, fallback: string, defaultCountry: strin
 /** The answer as stored, and its duplicate key. Pure: the id and the time come in. */
 export function buildAnswer(req: AnswerRequest, s: AnswerSettings, mailId: string, now: Date): { message: SmsMessage; key: string } {
   const at = now.toISOString();
-  const sms = analyzeText(req.keyword === 'STOP' ? s.stopText : s.startText, { transliterate: s.transliterate });
+  const drafted = analyzeText(req.keyword === 'STOP' ? s.stopText : s.startText, { transliterate: s.transliterate });
   const sender = answerSender(req.to, s.sender, s.defaultCountry);
+  const sms = s.udhOf ? withUdh(drafted, s.udhOf({ to: req.number, account: s.account, sender, ...drafted })) : drafted;
   const message: SmsMessage = {
     id: `${mailId}.1`, mailId, account: s.account, to: req.number,
     text: sms.text, encoding: sms.encoding, segments: sms.segments,

@@ -2,8 +2,11 @@
  * Encoding choice and concatenated-SMS segmentation.
  *
  * Limits (3GPP TS 23.038 / 23.040): a single SMS holds 160 GSM-7 septets or
- * 70 UCS-2 units; each part of a concatenated SMS loses 6 octets to the UDH
- * and holds 153 septets or 67 units.
+ * 70 UCS-2 units; each part of a concatenated SMS loses its UDH: 6 octets
+ * with an 8-bit reference (153 septets or 67 units), 7 with a 16-bit one
+ * (152 or 66). Which one an SMS gets is the connector's choice, so the
+ * caller says which to count with (src/dispatch/udh-size.ts decides it from
+ * the route); the 6-octet one is what nearly every aggregator uses.
  *
  * An empty text has 0 segments and splits into no parts: nothing would be
  * sent, the caller rejects it, and `segments === 0` tells it so without a
@@ -16,9 +19,11 @@ import { removeInvisible } from './invisible.js';
 import { transliterate } from './transliterate.js';
 import type { Replacement, SmsText } from './types.js';
 
+/** The UDH of concatenated SMS with an 8-bit reference (05 00 03 ref total seq): 153 / 67 per part. */
+export const STANDARD_UDH_OCTETS = 6;
+
 interface Limits {
   single: number;
-  multi: number;
   /** Units the code point `width` code units long at `code` (its first unit) costs. */
   cost: (code: number, width: number) => number;
 }
@@ -36,13 +41,17 @@ export function partLimit(encoding: SmsEncoding, udhOctets: number): number {
 
 const LIMITS: Record<SmsEncoding, Limits> = {
   // Non-GSM characters count 1, like septetLength(); callers pass GSM7 only for GSM-7 text.
-  GSM7: { single: 160, multi: 153, cost: (code, width) => (width === 1 && septetsOfCode(code)) || 1 },
+  GSM7: { single: 160, cost: (code, width) => (width === 1 && septetsOfCode(code)) || 1 },
   // String length is in UTF-16 units, so a character outside the BMP costs 2.
-  UCS2: { single: 70, multi: 67, cost: (_code, width) => width },
+  UCS2: { single: 70, cost: (_code, width) => width },
 };
 
-/** Invisible characters removed (always), typographic ones replaced (when asked), then encoded and split. */
-export function analyzeText(text: string, opts: { transliterate: boolean }): SmsText {
+/**
+ * Invisible characters removed (always), typographic ones replaced (when
+ * asked), then encoded and split into parts behind a UDH of `udhOctets`
+ * (default: the 6-octet one).
+ */
+export function analyzeText(text: string, opts: { transliterate: boolean; udhOctets?: number }): SmsText {
   let { text: out, removed: replaced } = removeInvisible(text);
   if (opts.transliterate) {
     const t = transliterate(out);
@@ -51,13 +60,23 @@ export function analyzeText(text: string, opts: { transliterate: boolean }): Sms
   }
   const nonGsm = nonGsmChars(out);
   const encoding: SmsEncoding = nonGsm.length === 0 ? 'GSM7' : 'UCS2';
-  const limits = LIMITS[encoding];
-  const units = unitLength(out, limits);
+  const units = unitLength(out, LIMITS[encoding]);
+  return { text: out, encoding, units, ...partsOf(out, encoding, opts.udhOctets ?? STANDARD_UDH_OCTETS), nonGsm, replaced };
+}
+
+/**
+ * The same analysis counted behind another UDH: only the segments and their
+ * capacity can change (a text that fits one SMS has no UDH at all).
+ */
+export function withUdh(sms: SmsText, udhOctets: number): SmsText {
+  return sms.segments > 1 ? { ...sms, ...partsOf(sms.text, sms.encoding, udhOctets) } : sms;
+}
+
+function partsOf(text: string, encoding: SmsEncoding, udhOctets: number): Pick<SmsText, 'segments' | 'perSegment'> {
   // Counted by splitting so the number always matches splitSegments(),
   // including parts left short by a character that had to move on.
-  const segments = splitSegments(out, encoding).length;
-  const perSegment = segments > 1 ? limits.multi : limits.single;
-  return { text: out, encoding, units, segments, perSegment, nonGsm, replaced };
+  const segments = splitSegments(text, encoding, udhOctets).length;
+  return { segments, perSegment: segments > 1 ? partLimit(encoding, udhOctets) : LIMITS[encoding].single };
 }
 
 /**
@@ -65,7 +84,7 @@ export function analyzeText(text: string, opts: { transliterate: boolean }): Sms
  * that does not fit whole into what is left of a part (an escape pair with
  * one septet left, a surrogate pair with one unit left) starts the next part.
  */
-export function splitSegments(text: string, encoding: SmsEncoding, udhOctets = 6): string[] {
+export function splitSegments(text: string, encoding: SmsEncoding, udhOctets = STANDARD_UDH_OCTETS): string[] {
   const limits = LIMITS[encoding];
   if (text === '') return [];
   if (unitLength(text, limits) <= limits.single) return [text];

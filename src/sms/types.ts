@@ -36,7 +36,7 @@ export interface SmsText {
   units: number;
   /** 0 for an empty text: there is nothing to send (see segments.ts). */
   segments: number;
-  /** Capacity of each part: 160/153 septets or 70/67 units. */
+  /** Capacity of each part: 160 septets or 70 units in one SMS; in a long one 153 or 67 behind a 6-octet UDH, 152 or 66 behind a 7-octet one. */
   perSegment: number;
   /** Characters that forced UCS-2, after transliteration; empty for GSM7. */
   nonGsm: string[];

@@ -9,6 +9,7 @@ import { parseMail, type ParsedMail } from '../mail/parse.js';
 import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
 import { toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
+import type { UdhOf } from '../dispatch/udh-size.js';
 import { attachCallback } from '../notify/callbacks/account.js';
 import type { ReplyAddresses } from '../notify/reply-address.js';
 import { admit } from '../policy/admit.js';
@@ -45,6 +46,8 @@ export interface DataDeps {
   resolved?: ResolvedRecipients;
   /** Warns when a Message-ID comes back with other content. */
   messageIds?: MessageIdReuse;
+  /** The UDH each SMS is counted with, by its route (src/dispatch/udh-size.ts). */
+  udhOf: UdhOf;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -104,11 +107,12 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
     notify: account.notify,
     policy: sendingPolicy(account, config.options),
     wantsConfirmation: deps.wantsConfirmation,
+    udhOf: deps.udhOf,
   };
   const draft = draftSms(input);
   if (draft instanceof SmtpError) return draft;
   if (rcpts.preview || draft.options.preview) {
-    const report = previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone }, deps.optedOut);
+    const report = previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone, udhOf: deps.udhOf }, deps.optedOut);
     const attachments = attachmentsLeft(parsed, draft.extracted.forwarded);
     return preview(attachments ? { ...report, attachments } : report, mailId, parsed, from, account.name, deps);
   }

@@ -170,6 +170,7 @@ export interface SmsMessage {
   /** The SMS text exactly as it goes out (after transliteration). */
   text: string;
   encoding: SmsEncoding;
+  /** Parts it is billed as: counted behind the largest UDH of the connectors its route may take (src/dispatch/udh-size.ts). */
   segments: number;
   /** Sender ID; undefined means the connector's default. */
   sender?: string;

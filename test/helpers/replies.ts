@@ -12,19 +12,22 @@ export const HANDSET = '+4915112345678';
 export const OUR_NUMBER = '+4930901820';
 const CLERK = 'clerk@acme.test';
 
-const smppConnector = (port: number) => [{ name: 'smsc', type: 'smpp' as const, smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.2] } }];
+const smppConnector = (port: number, extra: object = {}) => [{ name: 'smsc', type: 'smpp' as const, smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.2], ...extra } }];
 export const accounts = (extra: Record<string, unknown> = {}) => [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], numericSender: OUR_NUMBER, senderId: OUR_NUMBER, ...extra }];
 
 /** A bridge bound to an SMSC simulator, with an account whose SMS go from a number, for the tests of handsets' replies. */
-export function withSmsc<T>(config: DeepPartial<Config>, fn: (sim: SmscSimulator, b: TestBridge) => Promise<T>, extras: TestBridgeExtras & { dir?: string } = {}): Promise<T> {
+export function withSmsc<T>(config: DeepPartial<Config>, fn: (sim: SmscSimulator, b: TestBridge) => Promise<T>, extras: TestBridgeExtras & { dir?: string; smpp?: object } = {}): Promise<T> {
   return withSmscBridge({ accounts: accounts(), ...config }, fn, extras);
 }
 
-/** A bridge (its own temp store unless `extras.dir`) bound to an SMSC simulator on 127.0.0.1, both stopped afterwards. */
-export async function withSmscBridge<T>(config: DeepPartial<Config>, fn: (sim: SmscSimulator, b: TestBridge) => Promise<T>, extras: TestBridgeExtras & { dir?: string } = {}): Promise<T> {
+/**
+ * A bridge (its own temp store unless `extras.dir`) bound to an SMSC simulator on 127.0.0.1, both stopped afterwards.
+ * `extras.smpp`: more settings of the bridge's SMPP connector.
+ */
+export async function withSmscBridge<T>(config: DeepPartial<Config>, fn: (sim: SmscSimulator, b: TestBridge) => Promise<T>, extras: TestBridgeExtras & { dir?: string; smpp?: object } = {}): Promise<T> {
   const sim = new SmscSimulator({ ...LOGIN });
   const { port } = await sim.start();
-  const b = await startTestBridge({ connectors: smppConnector(port), ...config }, extras.dir, extras);
+  const b = await startTestBridge({ connectors: smppConnector(port, extras.smpp), ...config }, extras.dir, extras);
   try {
     await waitFor('the bridge to bind', () => sim.connections > 0);
     return await fn(sim, b);

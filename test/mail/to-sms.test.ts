@@ -235,4 +235,16 @@ T('duplicates :: with detection on (account or [DUPLICATEDETECTION:ON]) each SMS
   assert.equal([dup.status, dup.history.at(-1)!.duplicateOf, dup.confirmations.map((c) => c.stage)], ['cancelled', 'EARLIER.1', ['cancelled']]);
 });
 
+T('long SMS (review 4b F6) :: each SMS counted behind the UDH of its route; the one that takes most parts decides the 552', () => {
+  // +44 goes by a connector with 16-bit references (7-octet UDH: 152 a part), the rest by 8-bit ones.
+  const udhOf = (m: { to: string }) => (m.to.startsWith('+44') ? 7 : 6);
+  const recipients = [{ address: '+4915112345678@sms.localhost', e164: '+4915112345678' }, { address: '+447400123456@sms.localhost', e164: '+447400123456' }];
+  const b = batch(toSms(input('a'.repeat(306), { recipients, udhOf })));
+  assert.equal(b.messages.map((m) => [m.to, m.segments]), [['+4915112345678', 2], ['+447400123456', 3]]);
+  const refused = toSms(input('a'.repeat(306), { recipients, udhOf, text: { ...config.text, maxSegments: 2 } }));
+  assert.instance(refused, SmtpError);
+  assert.is((refused as SmtpError).message, '5.3.4 the text would take 3 SMS segments, at most 2 are allowed (306 characters, 152 per segment); shorten it');
+  assert.equal(batch(toSms(input('a'.repeat(306), { recipients: recipients.slice(0, 1), udhOf, text: { ...config.text, maxSegments: 2 } }))).messages.map((m) => m.segments), [2]);
+});
+
 T.run();

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SmsEncoding } from '../../src/store/types.js';
-import { analyzeText, partLimit, splitSegments } from '../../src/sms/segments.js';
+import { analyzeText, partLimit, splitSegments, withUdh } from '../../src/sms/segments.js';
 
 const a = (n: number): string => 'a'.repeat(n);
 const ru = (n: number): string => 'ж'.repeat(n);
@@ -132,5 +132,25 @@ segments('segments :: 306 GSM chars behind a 16-bit-reference UDH :: 3 parts of 
   assert.equal(splitSegments('a'.repeat(306), 'GSM7', 7).map((p) => p.length), [152, 152, 2]);
   assert.equal(splitSegments('a'.repeat(306), 'GSM7').map((p) => p.length), [153, 153]);
 });
+
+/** Review 4b F6: the count (not only the split) follows the UDH the connector uses. [name, text, udh, segments, perSegment] */
+const COUNTED: Array<[string, string, number, number, number]> = [
+  ['306 GSM chars, 7-octet UDH', a(306), 7, 3, 152],
+  ['304 GSM chars, 7-octet UDH', a(304), 7, 2, 152],
+  ['134 UCS-2 chars, 7-octet UDH', ru(134), 7, 3, 66],
+  ['918 GSM chars, 7-octet UDH', a(918), 7, 7, 152],
+  ['918 GSM chars, 6-octet UDH', a(918), 6, 6, 153],
+  ['160 GSM chars (one SMS has no UDH), 7-octet UDH', a(160), 7, 1, 160],
+  ['70 UCS-2 chars, 7-octet UDH', ru(70), 7, 1, 70],
+];
+for (const [name, text, udh, n, per] of COUNTED) {
+  segments(`segments :: counted :: ${name} :: ${n} segments of up to ${per}`, () => {
+    const counted = analyzeText(text, { transliterate: false, udhOctets: udh });
+    assert.equal([counted.segments, counted.perSegment], [n, per]);
+    assert.is(counted.segments, splitSegments(text, counted.encoding, udh).length);
+    // Counted again behind another UDH: the same as analysed behind it.
+    assert.equal(withUdh(analyzeText(text, { transliterate: false }), udh), counted);
+  });
+}
 
 segments.run();

@@ -81,7 +81,7 @@ export const smppConfigSchema = {
       { enum: [...FLASH_GSM_DATA_CODINGS] }),
     validity: str('absolute', 'How an SMS\'s validity (X-SMS-Validity, [VALIDITY:…], the account\'s validityHours) goes to the SMSC as validity_period: absolute (its end in UTC, YYMMDDhhmmss000+: exact however long the SMS waited here), relative (what is left of it at the submit, …R, for SMSCs that only take that form), none (the SMSC\'s default, for SMSCs that refuse long validity periods with ESME_RINVEXPIRY).',
       { enum: [...VALIDITY_FORMS] }),
-    longMessages: str('udh8', 'Long texts as concatenated parts with an 8-bit (udh8) or 16-bit (udh16) reference, or as one submit_sm with the message_payload TLV (payload).',
+    longMessages: str('udh8', 'Long texts as concatenated parts with an 8-bit (udh8: 153 GSM-7 characters or 67 Unicode ones a part) or 16-bit (udh16: its longer header leaves 152 or 66) reference, or as one submit_sm with the message_payload TLV (payload: the SMSC cuts it, counted as 153 / 67). An SMS whose route may take this connector is counted with its parts — in the 552 of text.maxSegments, the quotas, confirmations and the portal — the largest count of the route\'s connectors when they differ.',
       { enum: ['udh8', 'udh16', 'payload'] }),
     idBase: str('auto', 'How the SMSC writes message ids: auto (either, matched by every reading), hex, decimal, or hex/decimal and decimal/hex (submit_sm_resp in the first, receipts in the second).',
       { enum: [...ID_BASES] }),

@@ -31,6 +31,17 @@ import { validityPeriod, type ValidityForm } from './smpp-time.js';
 
 export type LongMessages = 'udh8' | 'udh16' | 'payload';
 
+/**
+ * Octets of the concatenation UDH in each part of a long SMS sent with
+ * `longMessages`: 6 with an 8-bit reference (153 septets / 67 units a part),
+ * 7 with a 16-bit one (152 / 66). With payload the SMSC cuts the text
+ * itself; SMSCs, like the aggregators behind them, cut parts of 153 / 67, so
+ * those are counted.
+ */
+export function udhOctetsOf(longMessages: LongMessages): number {
+  return longMessages === 'udh16' ? 7 : 6;
+}
+
 export interface PlanOptions {
   gsmDataCoding: 0 | 3;
   longMessages: LongMessages;
