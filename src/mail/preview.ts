@@ -31,7 +31,7 @@ export interface PreviewRecipient {
   refusal?: SmtpError;
 }
 
-export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segments' | 'units' | 'perSegment' | 'nonGsm' | 'replaced'> {
+export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segments' | 'characters' | 'units' | 'perSegment' | 'nonGsm' | 'replaced'> {
   parts: string[];
   cuts: ExtractResult['cuts'];
   source: ExtractResult['from'];
@@ -90,7 +90,7 @@ export function previewReport(
   const sms = withUdh(draft.sms, udh);
   const problem = draftProblem(draft, sms);
   return {
-    text: sms.text, encoding: sms.encoding, segments: sms.segments, units: sms.units, perSegment: sms.perSegment,
+    text: sms.text, encoding: sms.encoding, segments: sms.segments, characters: sms.characters, units: sms.units, perSegment: sms.perSegment,
     nonGsm: sms.nonGsm, replaced: sms.replaced,
     parts: splitSegments(sms.text, sms.encoding, udh),
     cuts: draft.extracted.cuts, source: draft.extracted.from,

@@ -8,6 +8,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { introduced } from '../mail/extract.js';
 import type { PreviewReport } from '../mail/preview.js';
 import { shown } from './callbacks/allow.js';
+import { nonGsmChars } from '../sms/gsm7.js';
 import { withOriginalSubject } from './format.js';
 import { wordingFor, type Language, type Wording } from './wording/index.js';
 
@@ -22,12 +23,16 @@ export function previewText(r: PreviewReport, timeZone: string, w: Wording = wor
     p.intro,
     '',
     r.problem ? p.refused(r.problem.reply) : '',
-    p.textAsSent(r.units, r.encoding, r.segments, r.perSegment),
+    p.textAsSent({ characters: r.characters, units: r.units }, r.encoding, r.segments, r.perSegment),
     ...r.text.split('\n').map((l) => `> ${l}`),
     '',
   ];
   if (r.parts.length > 1) lines.push(p.splitInto, ...r.parts.map((part, i) => `  ${i + 1}/${r.parts.length}: ${JSON.stringify(part)}`), '');
-  lines.push(r.nonGsm.length ? p.forcedUnicode(r.nonGsm.map((c) => `"${c}" (${codePoint(c)})`)) : p.allGsm);
+  const listed = (chars: string[]) => chars.map((c) => `"${c}" (${codePoint(c)})`);
+  lines.push(r.nonGsm.length ? p.forcedUnicode(listed(r.nonGsm)) : p.allGsm);
+  // Typographic characters a GSM-7 text would have had replaced, left as written in a Unicode one.
+  const kept = r.nonGsm.length ? nonGsmChars(r.text).filter((c) => !r.nonGsm.includes(c)) : [];
+  if (kept.length) lines.push(p.kept(listed(kept)));
   if (r.lost) lines.push(p.lost(r.lost, r.text.includes('\uFFFD') ? '\uFFFD' : '?'));
   if (r.attachments) lines.push(p.attachments(r.attachments));
   const replaced = r.replaced.filter((x) => x.to !== '');

@@ -48,20 +48,29 @@ const LIMITS: Record<SmsEncoding, Limits> = {
 
 /**
  * Invisible characters removed (always), typographic ones replaced (when
- * asked), then encoded and split into parts behind a UDH of `udhOctets`
- * (default: the 6-octet one).
+ * asked, and only when that makes the whole text GSM-7), then encoded and
+ * split into parts behind a UDH of `udhOctets` (default: the 6-octet one).
  */
 export function analyzeText(text: string, opts: { transliterate: boolean; udhOctets?: number }): SmsText {
   let { text: out, removed: replaced } = removeInvisible(text);
-  if (opts.transliterate) {
-    const t = transliterate(out);
+  const t = opts.transliterate ? transliterate(out) : undefined;
+  // What forces Unicode is what no replacement could make GSM-7 (review 4b, F7): in a text
+  // that goes as Unicode anyway, "–" or "„" replaced would change what the clerk wrote and save nothing.
+  const nonGsm = nonGsmChars(t?.text ?? out);
+  if (t && nonGsm.length === 0) {
     out = t.text;
     replaced = replaced.length ? [...replaced, ...t.replaced] : t.replaced;
   }
-  const nonGsm = nonGsmChars(out);
   const encoding: SmsEncoding = nonGsm.length === 0 ? 'GSM7' : 'UCS2';
   const units = unitLength(out, LIMITS[encoding]);
-  return { text: out, encoding, units, ...partsOf(out, encoding, opts.udhOctets ?? STANDARD_UDH_OCTETS), nonGsm, replaced };
+  return { text: out, encoding, characters: characterCount(out), units, ...partsOf(out, encoding, opts.udhOctets ?? STANDARD_UDH_OCTETS), nonGsm, replaced };
+}
+
+/** Characters as a person counts them (code points: an emoji is one), where `units` counts what an SMS holds. */
+function characterCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++, n++) if (isPairStart(text, i)) i++;
+  return n;
 }
 
 /**

@@ -29,16 +29,18 @@ export interface Replacement {
 }
 
 export interface SmsText {
-  /** The text as it will go out (invisible characters removed, transliterated if asked for). */
+  /** The text as it will go out (invisible characters removed; transliterated if asked for and that makes it GSM-7). */
   text: string;
   encoding: SmsEncoding;
+  /** Characters as the sender counts them (an emoji or € is one). */
+  characters: number;
   /** Septets for GSM7 (extension characters count 2), UTF-16 code units for UCS2. */
   units: number;
   /** 0 for an empty text: there is nothing to send (see segments.ts). */
   segments: number;
   /** Capacity of each part: 160 septets or 70 units in one SMS; in a long one 153 or 67 behind a 6-octet UDH, 152 or 66 behind a 7-octet one. */
   perSegment: number;
-  /** Characters that forced UCS-2, after transliteration; empty for GSM7. */
+  /** Characters that force UCS-2: with transliteration on, those it cannot replace (the replaceable ones then stay as written); empty for GSM7. */
   nonGsm: string[];
   replaced: Replacement[];
 }

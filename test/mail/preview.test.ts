@@ -6,18 +6,21 @@ import { parseMail } from '../../src/mail/parse.js';
 import { previewReport } from '../../src/mail/preview.js';
 import { basicPolicy } from '../../src/mail/recipient-plan.js';
 import { previewText } from '../../src/notify/preview.js';
+import { wordingFor } from '../../src/notify/wording/index.js';
 import { SmtpError } from '../../src/smtp/errors.js';
 
 const config = buildConfig({});
 const NOW = new Date('2026-11-23T10:00:00Z');
 
-async function preview(raw: string) {
+async function preview(raw: string, language: 'en' | 'de' = 'en') {
   const parsed = await parseMail(Buffer.from(raw.replace(/\r?\n/g, '\r\n'), 'latin1'));
   const draft = draftSms({ parsed, envelopeFrom: 'erp@acme.test', now: NOW, options: config.options, text: config.text }) as Draft | SmtpError;
   if (draft instanceof SmtpError) throw new Error(draft.reply);
   const report = previewReport(draft, [], basicPolicy('default'), { now: NOW, timeZone: 'Europe/Berlin' }, () => undefined);
-  return { report, text: previewText(report, 'Europe/Berlin') };
+  return { report, text: previewText(report, 'Europe/Berlin', wordingFor(language)) };
 }
+
+const utf8Mail = (body: string) => 'From: erp@acme.test\nSubject: x\nContent-Type: text/plain; charset=utf-8\n\n' + Buffer.from(body, 'utf8').toString('latin1') + '\n';
 
 const P = suite('mail preview');
 
@@ -64,5 +67,37 @@ P('invisible characters :: removed, named by code point (shown as they are they 
   assert.match(text, /Removed, invisible and without text: U\+202E \(1x\), U\+200B \(1x\)/);
   assert.not.ok(text.includes('\u202e'));
 });
+
+/**
+ * Review 4b F7 and F8: the preview says what was replaced only when that kept
+ * the SMS cheaper, mentions emoji only where there are some, and counts
+ * characters as the clerk does (the units a part holds beside them).
+ * [name, language, body, must match, must not match]
+ */
+const WORDING: Array<[string, 'en' | 'de', string, RegExp[], RegExp[]]> = [
+  ['the review\'s Unicode text with – (German) :: sent as written, the letters named, the dash kept', 'de', 'Sehr geehrte Frau García, Herr Dvořák, Łukasz – ça va?', [
+    /^> Sehr geehrte Frau García, Herr Dvořák, Łukasz – ça va\?$/m,
+    /^Der Text genau so, wie er gesendet würde: 54 Zeichen, Unicode \(UCS-2\), 1 SMS-Teil \(bis zu 70 je Teil\):$/m,
+    /^Zeichen, die Unicode erzwungen haben \(eine SMS fasst dann 70 statt 160 Zeichen\): "í" \(U\+00ED\), "ř" \(U\+0159\), "á" \(U\+00E1\), "Ł" \(U\+0141\), "ç" \(U\+00E7\)$/m,
+    /^Unverändert gelassen, da der Text ohnehin in Unicode geht und Ersetzen nichts sparen würde: "–" \(U\+2013\)$/m,
+  ], [/Ersetzt/, /Emoji/]],
+  ['the same in English', 'en', 'Herr Dvořák – ça va?', [/^Kept as written, as the text goes in Unicode anyway and replacing them would save nothing: "–" \(U\+2013\)$/m], [/Replaced/, /emoji/]],
+  ['„ “ – that make it GSM-7 (German) :: replaced, and said so', 'de', 'Die „Mahnung“ – bitte lesen', [
+    /^> Die "Mahnung" - bitte lesen$/m,
+    /^Ersetzt, damit es günstiger bleibt: "„" durch """ \(1x\), "“" durch """ \(1x\), "–" durch "-" \(1x\)$/m,
+    /^Der Text genau so, wie er gesendet würde: 27 Zeichen, GSM 7-Bit, 1 SMS-Teil \(bis zu 160 je Teil\):$/m,
+  ], [/Unverändert/, /doppelt/]],
+  ['€ [ ] in GSM-7 :: the characters, and the septets they take', 'en', 'Rechnung über 10 € [INV-4711]', [
+    /^The text exactly as it would go out: 29 characters, counted as 32 \(\^ \{ \} \[ \] ~ \\ \| € count twice\), GSM 7-bit, 1 SMS part \(up to 160 per part\):$/m,
+  ], [/emoji/]],
+  ['an emoji (German) :: it counts twice', 'de', 'Danke 👍', [/^Der Text genau so, wie er gesendet würde: 7 Zeichen, gezählt als 8 \(ein Emoji zählt doppelt\), Unicode \(UCS-2\), 1 SMS-Teil/m], []],
+];
+for (const [name, language, body, must, mustNot] of WORDING) {
+  P(`wording :: ${name}`, async () => {
+    const { text } = await preview(utf8Mail(body), language);
+    for (const re of must) assert.match(text, re);
+    for (const re of mustNot) assert.not.match(text, re);
+  });
+}
 
 P.run();

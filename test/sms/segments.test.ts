@@ -97,18 +97,39 @@ segments('segments :: transliteration changes the segment count', () => {
   assert.is(out.units, 103);
 });
 
-segments('segments :: Cyrillic stays UCS-2 with transliteration', () => {
-  const analysis = analyzeText('Привет – мир', { transliterate: true });
-  assert.is(analysis.encoding, 'UCS2');
-  assert.is(analysis.text, 'Привет - мир');
-  assert.equal(analysis.nonGsm, ['П', 'р', 'и', 'в', 'е', 'т', 'м']);
-});
+/**
+ * Review 4b F7: typographic characters are replaced only when that makes the
+ * whole text GSM-7; in a text that is Unicode anyway they stay as written, and
+ * what forced Unicode is what no replacement could change.
+ * [name, text, transliterate, text sent, encoding, nonGsm, replaced (from)]
+ */
+const TYPOGRAPHIC: Array<[string, string, boolean, string, SmsEncoding, string[], string[]]> = [
+  ['Cyrillic with a dash :: the dash stays, the Cyrillic letters forced Unicode',
+    'Привет – мир', true, 'Привет – мир', 'UCS2', ['П', 'р', 'и', 'в', 'е', 'т', 'м'], []],
+  ['the review\'s names with „ – :: sent as written, í ř á Ł ç named',
+    'Sehr geehrte Frau García, Herr Dvořák, Łukasz – „ça va?“', true, 'Sehr geehrte Frau García, Herr Dvořák, Łukasz – „ça va?“', 'UCS2', ['í', 'ř', 'á', 'Ł', 'ç'], []],
+  ['an emoji and a typographic apostrophe :: both stay, the emoji forced Unicode', 'Danke’s 👍', true, 'Danke’s 👍', 'UCS2', ['👍'], []],
+  ['„ – alone :: replaced, GSM-7', 'Die „Mahnung“ – bitte', true, 'Die "Mahnung" - bitte', 'GSM7', [], ['„', '“', '–']],
+  ['„ – alone, transliteration off :: they forced Unicode', 'Die „Mahnung“ – bitte', false, 'Die „Mahnung“ – bitte', 'UCS2', ['„', '“', '–'], []],
+  ['an invisible character is removed even in a Unicode text', 'Привет\u200B – мир', true, 'Привет – мир', 'UCS2', ['П', 'р', 'и', 'в', 'е', 'т', 'м'], ['\u200B']],
+];
+for (const [name, text, on, sent, encoding, nonGsm, replaced] of TYPOGRAPHIC) {
+  segments(`segments :: transliteration :: ${name}`, () => {
+    const analysis = analyzeText(text, { transliterate: on });
+    assert.equal([analysis.text, analysis.encoding, analysis.nonGsm, analysis.replaced.map((r) => r.from)], [sent, encoding, nonGsm, replaced]);
+  });
+}
 
-segments('segments :: emoji stays UCS-2 with transliteration', () => {
+segments('segments :: emoji stays UCS-2 with transliteration; characters count it once, units twice', () => {
   const analysis = analyzeText('Danke 👍', { transliterate: true });
   assert.is(analysis.encoding, 'UCS2');
   assert.equal(analysis.nonGsm, ['👍']);
-  assert.is(analysis.units, 8);
+  assert.equal([analysis.characters, analysis.units], [7, 8]);
+});
+
+segments('segments :: € counts one character and two septets', () => {
+  const analysis = analyzeText(`${'C'.repeat(900)}${'€'.repeat(10)}`, { transliterate: true });
+  assert.equal([analysis.encoding, analysis.characters, analysis.units, analysis.segments], ['GSM7', 910, 920, 7]);
 });
 
 function unitsOf(part: string, encoding: SmsEncoding): number {

@@ -104,10 +104,11 @@ export const de: WordingTable = {
     subject: 'SMS-Vorschau (nichts gesendet)',
     intro: 'Vorschau Ihrer SMS. Es wurde nichts gesendet.',
     refused: (reply) => `Unverändert gesendet, würde diese E-Mail abgelehnt: ${reply}`,
-    textAsSent: (units, encoding, segments, per) =>
-      `Der Text genau so, wie er gesendet würde: ${units} Zeichen (${encoding === 'GSM7' ? 'GSM 7-Bit zählt ^ { } [ ] ~ \\ | € doppelt' : 'ein Emoji zählt doppelt'}), ${ENCODING[encoding]}, ${parts(segments)} (bis zu ${per} je Teil):`,
+    textAsSent: ({ characters, units }, encoding, segments, per) =>
+      `Der Text genau so, wie er gesendet würde: ${characters} Zeichen${units === characters ? '' : `, gezählt als ${units} (${encoding === 'GSM7' ? '^ { } [ ] ~ \\ | € zählen doppelt' : 'ein Emoji zählt doppelt'})`}, ${ENCODING[encoding]}, ${parts(segments)} (bis zu ${per} je Teil):`,
     splitInto: 'Aufgeteilt in Teile:',
-    forcedUnicode: (chars) => `Zeichen, die Unicode erzwungen haben (ein Teil fasst dann 70 oder 67 statt 160 oder 153): ${chars.join(', ')}`,
+    forcedUnicode: (chars) => `Zeichen, die Unicode erzwungen haben (eine SMS fasst dann 70 statt 160 Zeichen): ${chars.join(', ')}`,
+    kept: (chars) => `Unverändert gelassen, da der Text ohnehin in Unicode geht und Ersetzen nichts sparen würde: ${chars.join(', ')}`,
     allGsm: 'Alle Zeichen passen in das GSM-7-Bit-Alphabet.',
     attachments: (n) => `${n === 1 ? 'Der Anhang' : `Die ${n} Anhänge`} Ihrer E-Mail ${n === 1 ? 'wird' : 'werden'} nicht gesendet: Eine SMS enthält nur Text.`,
     lost: (n, shown) => `${n} Zeichen Ihrer E-Mail ${n === 1 ? 'konnte' : 'konnten'} nicht gelesen werden (die Bytes passen zu keinem in Frage kommenden Zeichensatz) und ${n === 1 ? 'wird' : 'werden'} als "${shown}" gesendet: Bitte prüfen Sie den Text.`,

@@ -80,10 +80,11 @@ export const en: WordingTable = {
     subject: 'SMS preview (nothing sent)',
     intro: 'Preview of your SMS. Nothing was sent.',
     refused: (reply) => `Sent as it is, this mail would be refused: ${reply}`,
-    textAsSent: (units, encoding, segments, per) =>
-      `The text exactly as it would go out: ${units} characters (${encoding === 'GSM7' ? 'GSM 7-bit counts ^ { } [ ] ~ \\ | € twice' : 'an emoji counts twice'}), ${ENCODING[encoding]}, ${parts(segments)} (up to ${per} per part):`,
+    textAsSent: ({ characters, units }, encoding, segments, per) =>
+      `The text exactly as it would go out: ${characters} characters${units === characters ? '' : `, counted as ${units} (${encoding === 'GSM7' ? '^ { } [ ] ~ \\ | € count twice' : 'an emoji counts twice'})`}, ${ENCODING[encoding]}, ${parts(segments)} (up to ${per} per part):`,
     splitInto: 'Split into parts:',
-    forcedUnicode: (chars) => `Characters that forced Unicode (each part then holds 70 or 67 instead of 160 or 153): ${chars.join(', ')}`,
+    forcedUnicode: (chars) => `Characters that forced Unicode (one SMS then holds 70 characters instead of 160): ${chars.join(', ')}`,
+    kept: (chars) => `Kept as written, as the text goes in Unicode anyway and replacing them would save nothing: ${chars.join(', ')}`,
     allGsm: 'Every character fits the GSM 7-bit alphabet.',
     attachments: (n) => `${n === 1 ? 'The attachment' : `The ${n} attachments`} of your mail ${n === 1 ? 'is' : 'are'} not sent: an SMS carries text only.`,
     lost: (n, shown) => `${n} character${n === 1 ? '' : 's'} of your mail could not be read (its bytes fit no charset it could be in) and ${n === 1 ? 'goes' : 'go'} out as "${shown}": please check the text.`,

@@ -120,10 +120,15 @@ export interface PreviewWording {
   subject: string;
   intro: string;
   refused(reply: string): string;
-  /** Introduces the quoted text: "<units> <unit>, <encoding>, <n> SMS parts (up to <per> per part):". */
-  textAsSent(units: number, encoding: SmsMessage['encoding'], segments: number, perSegment: number): string;
+  /**
+   * Introduces the quoted text: "<n> characters, <encoding>, <n> SMS parts (up to <per> per part):"; where
+   * `units` (what a part holds) differ from the characters a person counts, it says how many and why.
+   */
+  textAsSent(count: { characters: number; units: number }, encoding: SmsMessage['encoding'], segments: number, perSegment: number): string;
   splitInto: string;
   forcedUnicode(chars: string[]): string;
+  /** Typographic characters left as written, because the text goes in Unicode anyway (replacing them would save nothing). */
+  kept(chars: string[]): string;
   allGsm: string;
   /** Characters no charset could read, going out as `shown` (U+FFFD or "?"). */
   lost(count: number, shown: string): string;
