@@ -91,10 +91,19 @@ export function draftProblem(d: Draft, sms: SmsText = d.sms): SmtpError | undefi
   // segments 0: nothing left once invisible characters were removed.
   if (!d.extracted.text.trim() || sms.segments === 0) return errors.NoText();
   if (sms.segments <= d.maxSegments) return undefined;
-  const detail = sms.encoding === 'UCS2'
-    ? `${sms.units} characters in Unicode because of ${sms.nonGsm.slice(0, 5).map((c) => `"${c}"`).join(' ')}, ${sms.perSegment} per segment`
-    : `${sms.units} characters, ${sms.perSegment} per segment`;
-  return errors.TooManySegments(String(sms.segments), String(d.maxSegments), detail);
+  return errors.TooManySegments(String(sms.segments), String(d.maxSegments), lengthDetail(sms));
+}
+
+/**
+ * The characters as the clerk counts them (review 4b, F8: "920 characters"
+ * for 910 and ten € could not be made to fit), what they count as where
+ * that differs and why, what made the text Unicode, and a segment's capacity.
+ */
+function lengthDetail(sms: SmsText): string {
+  const unicode = sms.encoding === 'UCS2' ? ` in Unicode because of ${sms.nonGsm.slice(0, 5).map((c) => `"${c}"`).join(' ')}` : '';
+  const twice = sms.encoding === 'UCS2' ? 'an emoji counts twice' : '€ [ ] { } ~ ^ \\ | count twice';
+  const counted = sms.units === sms.characters ? '' : `, counted as ${sms.units} because ${twice}`;
+  return `${sms.characters} characters${unicode}${counted}, ${sms.perSegment} per segment`;
 }
 
 /** The mail's headers say it answers another: its '>' lines are quotes (extract.ts). */

@@ -112,6 +112,26 @@ T('refusal :: a long Unicode text → 552 5.3.4 naming the segments and the char
   assert.match(r.message, /^5\.3\.4 the text would take 7 SMS segments, at most 6 are allowed \(\d+ characters in Unicode because of "П" "р" "и" "в" "е", 67 per segment\)/);
 });
 
+/**
+ * Review 4b F8: the 552 counts characters as the clerk does and says what
+ * counts twice; it called 920 septets "920 characters" for 900 × C + 10 × €.
+ * [name, text, the reply]
+ */
+const TOO_LONG: Array<[string, string, string]> = [
+  ['900 × C and 10 × € :: 910 characters, counted as 920', `${'C'.repeat(900)}${'€'.repeat(10)}`,
+    'the text would take 7 SMS segments, at most 6 are allowed (910 characters, counted as 920 because € [ ] { } ~ ^ \\ | count twice, 153 per segment); shorten it'],
+  ['919 × C :: characters only', 'C'.repeat(919), 'the text would take 7 SMS segments, at most 6 are allowed (919 characters, 153 per segment); shorten it'],
+  ['403 × Ж and an emoji :: the emoji counted twice, and what made it Unicode', `${'Ж'.repeat(403)}😀`,
+    'the text would take 7 SMS segments, at most 6 are allowed (404 characters in Unicode because of "Ж" "😀", counted as 405 because an emoji counts twice, 67 per segment); shorten it'],
+];
+for (const [name, text, reply] of TOO_LONG) {
+  T(`refusal :: too long :: ${name}`, () => {
+    const r = toSms(input(text)) as SmtpError;
+    assert.instance(r, SmtpError);
+    assert.is(r.message, `5.3.4 ${reply}`);
+  });
+}
+
 T('senderPatterns :: address and domain keys, case-insensitive', () => {
   assert.equal(senderPatterns({ '@ACME.test': ['a'], 'x@acme.test': ['b'], '@other.test': ['c'] }, ['X@acme.test', undefined]), ['a', 'b']);
 });
