@@ -182,7 +182,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), timeZone: config.notify.timeZone,
     retrySeconds: config.notify.retrySeconds, cancelAddress: (id) => replies.cancelAddress(id), now, log,
     refusal: (sms) => confirmationRefusal(sms, accounts.get(sms.account)),
-    languageOf: (sms) => accounts.get(sms.account)?.language ?? config.notify.language,
+    languageOf: (sms) => accounts.get(sms.account)?.language ?? config.notify.language, transliterate: config.text.transliterate,
     timeZoneOf: (sms) => accounts.get(sms.account)?.confirmationTimeZone ?? config.notify.timeZone,
     ...(forwarder ? { replies: { queue: store, smsDomain: config.smtp.domains[0], refusal: (o) => replyRefusal(o, accounts.get(o.account)) } } : {}),
   });

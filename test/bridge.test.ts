@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { outboxFiles, startTestBridge, waitFor, type TestBridge } from './helpers/bridge.js';
+import { outboxFiles, startTestBridge, waitFor, withBridge, type TestBridge } from './helpers/bridge.js';
 import { mailer } from './helpers/smtp.js';
 
 /** The whole path over real sockets: nodemailer → SMTP → store → dispatcher → simulator → confirmation .eml. */
@@ -108,7 +108,25 @@ E2E('null sender <> :: the SMS goes out but no confirmation is sent back', async
   assert.not.ok([...(await outboxFiles(b)).keys()].some((n) => n.startsWith(`${id}.`)));
 });
 
+/** Review 4b F8: the confirmation's length named no cause for "Unicode (UCS-2)"; the one behind it is text.transliterate's. */
+E2E('a Unicode SMS :: the confirmation names the character that made it Unicode (ç, which GSM-7 has only as Ç)', async ({ b }) => {
+  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Bonjour François, la façade est finie.' });
+  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  assert.match((await confirmationFor(b, `${id}.1`, 'delivered')).text ?? '', /^Length: +1 SMS part, Unicode \(UCS-2\) because of "ç"$/m);
+});
+
 E2E.run();
+
+const U = suite('bridge unicode cause');
+
+U('text.transliterate off :: typographic quotes made the SMS Unicode, and the confirmation names them', () =>
+  withBridge({ text: { transliterate: false } }, async (b) => {
+    const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Ihre „Mahnung“ ist da.' });
+    const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+    assert.match((await confirmationFor(b, `${id}.1`, 'delivered')).text ?? '', /^Length: +1 SMS part, Unicode \(UCS-2\) because of "„" "“"$/m);
+  }));
+
+U.run();
 
 /** A start that cannot listen leaves nothing running or locked behind it. */
 const S = suite('bridge start');

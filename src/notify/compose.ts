@@ -33,6 +33,8 @@ export interface ConfirmationInput {
   bounceAddress?: string;
   /** Reply-To address that cancels this SMS (src/notify/reply-address.ts); only used while it is still queued. */
   cancelAddress?: (smsId: string) => string;
+  /** text.transliterate, for what made the text Unicode (format.ts); on when absent, as by default. */
+  transliterate?: boolean;
 }
 
 export interface Confirmation {
@@ -79,7 +81,7 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
   const waits = sms.status === 'accepted' && Date.parse(sms.notBefore) - now.getTime() > CANCELLABLE_AHEAD_MS;
   const replyTo = status === 'accepted' && waits ? input.cancelAddress?.(sms.id) : undefined;
   const wording = wordingFor(input.language);
-  const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined, wording });
+  const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined, wording, transliterate: input.transliterate });
   const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).render(view);
   const messageId = confirmationMessageId(sms, status, reportingMta);
   const subject = subjectFor(sms, status, wording);

@@ -6,6 +6,7 @@
  */
 import { withoutPrefixes } from '../mail/subject-prefix.js';
 import { DIRECTION_OVERRIDES } from '../sms/invisible.js';
+import { analyzeText } from '../sms/segments.js';
 import { connectorMessageIdOf, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, Labels } from './wording/types.js';
@@ -19,7 +20,7 @@ export interface ConfirmationView {
   reason?: string;
   /** The SMS text, one entry per line, for quoting. */
   textLines: string[];
-  /** "2 SMS parts, GSM 7-bit". */
+  /** "2 SMS parts, GSM 7-bit", or "1 SMS part, Unicode (UCS-2) because of "ç"". */
   length: string;
   stages: Array<{ label: string; at: string; reason?: string }>;
   id: string;
@@ -108,6 +109,8 @@ export interface ViewOptions {
   canCancelByReply?: boolean;
   /** The words of the sender's language; English when absent. */
   wording?: Wording;
+  /** text.transliterate, for what made the text Unicode; on when absent, as by default. */
+  transliterate?: boolean;
 }
 
 export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewOptions): ConfirmationView {
@@ -120,7 +123,7 @@ export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewO
     headline: headline(sms, status, event, time(event?.at ?? opts.now.toISOString()), w, time),
     reason: event && reasonOf(event, w),
     textLines: sms.text.split(/\r\n|\r|\n/),
-    length: w.length(sms.segments, sms.encoding),
+    length: w.length(sms.segments, sms.encoding, unicodeBecause(sms, opts.transliterate ?? true)),
     // `submitting` is an internal crash marker; the clerk sees when it left us (`submitted`).
     stages: sms.history
       .filter((e) => e.status !== 'submitting')
@@ -136,6 +139,15 @@ export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewO
     label: w.labels,
     field: w.fields,
   };
+}
+
+/**
+ * What made the SMS Unicode, as its preview and a 552 name it (review 4b, F8:
+ * "Unicode (UCS-2)" alone did not say which character doubled the price).
+ */
+function unicodeBecause(sms: SmsMessage, transliterate: boolean): string[] {
+  // At most five, as the 552 names them: a Cyrillic text would list its alphabet.
+  return sms.encoding === 'UCS2' ? analyzeText(sms.text, { transliterate }).nonGsm.slice(0, 5) : [];
 }
 
 function stageLabel(e: StatusEvent, w: Wording): string {

@@ -33,6 +33,8 @@ export interface NotifierOptions {
   composeOnThread?: boolean;
   /** Handsets' replies to forward by mail (src/policy/reply-forward.ts); none when absent. */
   replies?: ReplyForwarding;
+  /** text.transliterate: what a confirmation names as having made a text Unicode (format.ts). */
+  transliterate?: boolean;
 }
 
 /** Where the replies to forward are kept (the store), and the Reply-To domain of their mails. */
@@ -147,7 +149,7 @@ export class Notifier {
     try {
       const { to, where } = await this.sender.deliver({
         sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta, now: this.now(), timeZone: this.o.timeZoneOf?.(m) ?? this.o.timeZone, cancelAddress: this.o.cancelAddress,
-        language: this.o.languageOf?.(m),
+        language: this.o.languageOf?.(m), transliterate: this.o.transliterate,
       });
       await this.o.store.confirmationSent(m.id, c.stage, where, this.now());
       this.o.log('confirmation-sent', { msgId: m.id, stage: c.stage, to, where });

@@ -10,8 +10,16 @@ export const GSM_ESCAPE = 0x1b;
 
 /**
  * The default alphabet in code order, 0x00–0x7F, with the escape 0x1B as a
- * placeholder. 0x09 is the capital Ç as in the ETSI standard; lower-case ç
- * is therefore not GSM-7. 0x24 is ¤ and 0x02 is $.
+ * placeholder. 0x24 is ¤ and 0x02 is $.
+ *
+ * 0x09 is the capital Ç, as 3GPP TS 23.038 has it to this day, so lower-case
+ * ç is not GSM-7 and makes a text Unicode (review 4b, F8, decided so).
+ * Unicode's GSM0338.TXT maps 0x09 to ç instead, reading the standard's
+ * "intent", and Kannel sends both as 0x09; but handsets disagree (Kannel's
+ * developers saw Sony Ericsson show Ç and Nokia ç) and ICU's table follows
+ * the standard because most phones do. Sent as 0x09, "Façade" could arrive
+ * as "FaÇade": a wrong letter in a customer's name costs more trust than
+ * the second part costs money. The confirmation names the ç that made it Unicode.
  */
 const BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ' +

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { confirmationView, rfc5322Date, subjectFor } from '../../src/notify/format.js';
+import { wordingFor } from '../../src/notify/wording/index.js';
 import { historyTo, sampleSms } from './sample.js';
 
 const Format = suite('notify/format');
@@ -63,5 +64,24 @@ Format('view :: a hold is listed as "Held" in the history; the cancel hint only 
   assert.match(view.cancelHint ?? '', /reply to this mail with the word CANCEL/);
   assert.is(confirmationView({ ...sms, status: 'submitted' }, 'accepted', { now: new Date(at), canCancelByReply: true }).cancelHint, undefined);
 });
+
+/**
+ * Review 4b F8: the length names what made the SMS Unicode, as the preview does.
+ * [name, text as stored, encoding, text.transliterate, language, length]
+ */
+const LENGTHS: Array<[string, string, 'GSM7' | 'UCS2', boolean, 'en' | 'de', string]> = [
+  ['a French name with ç (0x09 is the capital Ç)', 'Bonjour François', 'UCS2', true, 'en', '1 SMS part, Unicode (UCS-2) because of "ç"'],
+  ['the same in German', 'Bonjour François', 'UCS2', true, 'de', '1 SMS-Teil, Unicode (UCS-2) wegen "ç"'],
+  ['names and a dash kept as written :: the letters, not the dash', 'Herr Dvořák – ça va?', 'UCS2', true, 'en', '1 SMS part, Unicode (UCS-2) because of "ř" "á" "ç"'],
+  ['typographic quotes without transliteration :: they made it Unicode', 'Die „Mahnung“', 'UCS2', false, 'en', '1 SMS part, Unicode (UCS-2) because of "„" "“"'],
+  ['Cyrillic :: the first five', 'Привет мир', 'UCS2', true, 'en', '1 SMS part, Unicode (UCS-2) because of "П" "р" "и" "в" "е"'],
+  ['GSM-7 :: nothing to name', 'Grüße aus Köln', 'GSM7', true, 'en', '1 SMS part, GSM 7-bit'],
+];
+for (const [name, text, encoding, transliterate, language, length] of LENGTHS) {
+  Format(`view :: length :: ${name}`, () => {
+    const view = confirmationView(sampleSms({ text, encoding }), 'delivered', { now: new Date(at), wording: wordingFor(language), transliterate });
+    assert.is(view.length, length);
+  });
+}
 
 Format.run();

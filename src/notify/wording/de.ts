@@ -1,5 +1,6 @@
 /** German: every sentence of confirmations and preview answers (the shape is in types.ts). */
 import { formatTimeGerman } from '../times.js';
+import { quotedChars as quoted } from './quote.js';
 import type { WordingTable } from './types.js';
 
 const parts = (n: number) => `${n} SMS-Teil${n === 1 ? '' : 'e'}`;
@@ -71,7 +72,7 @@ export const de: WordingTable = {
   held: 'Zurückgehalten',
   partDelivered: (index, of) => `Teil ${index} von ${of} zugestellt`,
   encoding: ENCODING,
-  length: (n, encoding) => `${parts(n)}, ${ENCODING[encoding]}`,
+  length: (n, encoding, because = []) => `${parts(n)}, ${ENCODING[encoding]}${because.length ? ` wegen ${quoted(because)}` : ''}`,
   // src/smtp/cancel-reply.ts takes CANCEL, STORNO, STORNIEREN and ABBRECHEN; the two short ones are enough to say.
   cancelHint: 'Um diese SMS vor dem Versand zu stornieren, antworten Sie auf diese E-Mail mit dem Wort STORNO (oder CANCEL) als Text.',
   labels: {

@@ -1,5 +1,6 @@
 /** English: every sentence of confirmations and preview answers (the shape is in types.ts). */
 import { formatTime } from '../times.js';
+import { quotedChars as quoted } from './quote.js';
 import type { WordingTable } from './types.js';
 
 const parts = (n: number) => `${n} SMS part${n === 1 ? '' : 's'}`;
@@ -48,7 +49,7 @@ export const en: WordingTable = {
   held: 'Held',
   partDelivered: (index, of) => `Part ${index} of ${of} delivered`,
   encoding: ENCODING,
-  length: (n, encoding) => `${parts(n)}, ${ENCODING[encoding]}`,
+  length: (n, encoding, because = []) => `${parts(n)}, ${ENCODING[encoding]}${because.length ? ` because of ${quoted(because)}` : ''}`,
   cancelHint: 'To cancel this SMS before it goes out, reply to this mail with the word CANCEL as your text.',
   labels: {
     smsTo: 'SMS to',

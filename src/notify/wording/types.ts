@@ -68,8 +68,8 @@ export interface WordingTable {
   held: string;
   partDelivered(index: number, of: number): string;
   encoding: Record<SmsMessage['encoding'], string>;
-  /** "1 SMS part, GSM 7-bit". */
-  length(segments: number, encoding: SmsMessage['encoding']): string;
+  /** "1 SMS part, GSM 7-bit"; for Unicode the characters that made it so (`because`), when known. */
+  length(segments: number, encoding: SmsMessage['encoding'], because?: string[]): string;
   cancelHint: string;
   labels: Labels;
   preview: PreviewWording;
