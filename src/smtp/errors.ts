@@ -83,6 +83,11 @@ export const ERROR_DEFS = {
     code: 553, enhanced: '5.1.3', when: 'RCPT whose local part is not a valid phone number',
     text: (input: string, reason: string) => `"${input}" is not a valid mobile number: ${reason}`,
   },
+  NumberWithSpaces: {
+    code: 501, enhanced: '5.1.3', when: 'RCPT whose number has spaces outside quotes (`<0049 151 12345606@…>`), which an address cannot carry (smtp-server could not read the command)',
+    text: (local: string, domain: string) =>
+      `"${local}@${domain}" has spaces, which an address cannot carry: write the number without them (${local.replace(/\s+/g, '')}@${domain}) or in quotes ("${local}"@${domain})`,
+  },
   OptedOut: {
     code: 550, enhanced: '5.7.1', when: 'RCPT of a number on the opt-out list for every sender (optout, `mail2sms optout`, a STOP ALL); at DATA when its owner replied START to some senders since and this SMS may come from another',
     text: (number: string, except = '') => `${number} has asked not to receive SMS from ${except ? `any sender of this gateway but ${except}` : 'this gateway'} (opt-out list); nothing is sent to it`,

@@ -1,5 +1,7 @@
+import type { SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { errors, type SmtpError } from './errors.js';
+import { numberWithSpaces } from './quoted-number.js';
 
 /**
  * Replies smtp-server writes itself, in its own words, where the registry
@@ -11,7 +13,7 @@ import { errors, type SmtpError } from './errors.js';
 const PATCHED = Symbol.for('mail2sms.own-replies');
 
 type Send = (code: number, data?: unknown, context?: unknown) => void;
-type Conn = { secure?: boolean; session?: { disabledCommands?: string[] } };
+type Conn = { secure?: boolean; session?: SMTPServerSession & { disabledCommands?: string[] } };
 type Rule = (conn: Conn, code: number, data: unknown, context: unknown) => SmtpError | undefined;
 
 const RULES: Rule[] = [
@@ -41,6 +43,19 @@ const RULES: Rule[] = [
    * code) and at the end of the grace time says so to every session left.
    */
   (_conn, code, data) => (code === 421 && data === 'Server shutting down' ? errors.ShuttingDown() : undefined),
+  /**
+   * A number written with spaces and without quotes (`RCPT TO:<0049 151
+   * 12345606@sms.example>`, what Python's smtplib sends for a clerk's
+   * "0049 151 12345606@…") is no address at all: smtp-server splits the
+   * command at the spaces and answers "Bad recipient address syntax" before
+   * onRcptTo runs (review 4b, F8). The clerk is told to write it without the
+   * spaces or in quotes, which quoted-number.ts reads.
+   */
+  (conn, code, data, context) => {
+    const rcpt = code === 501 && context === 'MAILBOX_SYNTAX_ERROR' && data === 'Error: Bad recipient address syntax';
+    const written = rcpt && conn.session ? numberWithSpaces(conn.session) : undefined;
+    return written ? errors.NumberWithSpaces(written.local, written.domain) : undefined;
+  },
 ];
 
 export function installOwnReplies(): void {

@@ -33,6 +33,22 @@ export function writtenRecipient(session: SMTPServerSession): string | undefined
   return written.get(session);
 }
 
+/** Digits, + and what people write between them, with at least one blank among them: a number, not a name. */
+const SPACED_NUMBER = /^\+?[0-9()./-]+(?:[ \t]+[0-9()./-]+)+$/;
+
+/**
+ * The number of the RCPT being handled when the client wrote it with spaces
+ * and no quotes (`<0049 151 12345606@sms.example>`), which no address can
+ * carry; undefined for anything else.
+ */
+export function numberWithSpaces(session: SMTPServerSession): { local: string; domain: string } | undefined {
+  const address = written.get(session);
+  const at = address?.lastIndexOf('@') ?? -1;
+  if (!address || at < 0) return undefined;
+  const local = address.slice(0, at).trim();
+  return SPACED_NUMBER.test(local) ? { local, domain: address.slice(at + 1) } : undefined;
+}
+
 /** The command line with the spaces out of a quoted number; anything else unchanged. */
 export function withoutSpacesInQuotedNumber(command: Buffer | string): Buffer | string {
   const line = Buffer.isBuffer(command) ? command.toString('binary') : command;

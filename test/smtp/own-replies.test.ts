@@ -41,6 +41,30 @@ for (const [name, local, want] of QUOTED) {
   });
 }
 
+/** Review 4b F8: smtp-server's "Bad recipient address syntax" for a number with spaces and no quotes. [name, between < >, reply] */
+const SPACED: Array<[string, string, string]> = [
+  ['a number in groups, as Python\'s smtplib sends "0049 151 12345606@…" :: how to write it instead', '0049 151 12345606@sms.localhost',
+    '501 5.1.3 "0049 151 12345606@sms.localhost" has spaces, which an address cannot carry: write the number without them (004915112345606@sms.localhost) or in quotes ("0049 151 12345606"@sms.localhost)'],
+  ['an international one with separators', '+1 202-555 0123@sms.localhost',
+    '501 5.1.3 "+1 202-555 0123@sms.localhost" has spaces, which an address cannot carry: write the number without them (+1202-5550123@sms.localhost) or in quotes ("+1 202-555 0123"@sms.localhost)'],
+  ['words with a space are no number :: smtp-server\'s own reply', 'john smith@acme.test', '501 5.1.3 Error: Bad recipient address syntax'],
+  ['a number with a letter in it :: smtp-server\'s own reply', '0151 1234 x@sms.localhost', '501 5.1.3 Error: Bad recipient address syntax'],
+];
+for (const [name, address, want] of SPACED) {
+  O(`rcpt :: unquoted spaces :: ${name}`, async ({ b }) => {
+    const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<erp@acme.test>', `RCPT TO:<${address}>`]);
+    assert.is(r[2].text, want);
+  });
+}
+
+O('rcpt :: unquoted spaces :: both forms the reply suggests are taken, and a later bad sender is not called a number', async ({ b }) => {
+  const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<0049 151 12345606@sms.localhost>',
+    'RCPT TO:<004915112345606@sms.localhost>', 'RCPT TO:<"0049 151 12345607"@sms.localhost>', 'RSET', 'MAIL FROM:<erp x@acme.test>']);
+  assert.equal(r.slice(2).map((x) => x.code), [501, 250, 250, 250, 501]);
+  assert.match(r[2].text, /has spaces, which an address cannot carry/);
+  assert.not.match(r[6].text, /spaces/);
+});
+
 O('rcpt :: a quoted number with spaces becomes its SMS', async ({ b }) => {
   const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<"0151 12345679"@sms.localhost>', 'DATA',
     ...dataLines('From: erp@acme.test\r\nSubject: x\r\nMessage-ID: <quoted@acme.test>\r\n\r\nMit Leerzeichen.')]);
