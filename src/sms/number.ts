@@ -13,7 +13,8 @@
  * mean; only if that reading is invalid and the national one is valid do we
  * take the national one. Both readings can be valid (`2015550123` is a valid
  * Egyptian number as well as a US one): then the international reading wins,
- * so users in such countries should write `+` or `00`.
+ * so users in such countries should write `+` or `00`. When neither is, the
+ * refusal gives both reasons (see neitherReading).
  *
  * Validity is libphonenumber's (full metadata): a number must fall in an
  * assigned range, which also rules out ranges reserved for drama such as UK
@@ -50,8 +51,9 @@ export function parseRecipientNumber(localPart: string, defaultCountry: CountryC
     reading = readInternational(cleaned);
     if (!reading.ok) {
       const national = readNational(cleaned, defaultCountry);
-      // The international reason is kept when both fail: it is the primary reading.
       if (national.ok) reading = national;
+      // More digits than any number has: nothing to say of a national reading.
+      else if (cleaned.length <= E164_MAX_DIGITS) reading = { ok: false, reason: neitherReading(reading.reason, national.reason) };
     }
   }
   if (!reading.ok) return fail(reading.reason);
@@ -68,6 +70,16 @@ export function parseRecipientNumber(localPart: string, defaultCountry: CountryC
  */
 export function parseWrittenNumber(text: string, defaultCountry: CountryCode): NumberResult {
   return parseRecipientNumber(text.replace(/\s+/g, ''), defaultCountry);
+}
+
+/**
+ * Why bare digits are no number in either reading: both reasons, as the
+ * sender cannot know which reading failed. With the international one
+ * alone, "12345605" was refused as too short for the United States, read in
+ * a German account (review 4b, F8).
+ */
+function neitherReading(international: string, national: string): string {
+  return `read as international, ${international}; read as national, ${national}`;
 }
 
 /** ISO 3166 country of an E.164 number by the number plan; undefined for non-geographic ranges (+882…) or unreadable input. */

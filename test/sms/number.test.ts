@@ -47,8 +47,10 @@ const invalid: Invalid[] = [
   ['empty local part', '', 'DE', /no number/],
   ['only separators', '--', 'DE', /no number/],
   ['national number too short', '0151', 'DE', /\+49 \(Germany\)/],
-  // Neither reading is valid: the reason is the international reading's, as documented.
-  ['default US :: 9 digits valid in neither reading', '202555012', 'US', /^too short for country code \+20 \(Egypt\)$/],
+  // Neither reading is valid: both reasons (review 4b F8: "12345605" was refused as too short for the United States, in Germany).
+  ['default US :: 9 digits valid in neither reading', '202555012', 'US', /^read as international, too short for country code \+20 \(Egypt\); read as national, too short for country code \+1 \(United States\)$/],
+  ['default DE :: 8 bare digits valid in neither reading', '12345605', 'DE',
+    /^read as international, too short for country code \+1 \(United States\); read as national, not in any number range in use for country code \+49 \(Germany\)$/],
 ];
 
 const number = suite('number');

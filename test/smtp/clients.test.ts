@@ -60,4 +60,21 @@ s.quit()
   assert.equal(sent.map((s) => [s.text, s.encoding]), [['Ihr Konto ist überzogen: -120,00 €.', 'GSM7'], ['Ihr Konto ist überzogen: -120,00 €.', 'GSM7']]);
 });
 
+// Review 4b F8: the client, not smtp-server, drops "(0151)" (email.utils.parseaddr reads it as a comment); the refusal says so.
+Clients('python smtplib :: a prefix in brackets, (0151)12345605 :: smtplib sends 12345605, refused with both readings and the hint', async ({ b }) => {
+  const script = `
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
+s.ehlo(); s.mail("erp@acme.test")
+print(smtplib.quoteaddr("(0151)12345605@sms.localhost"))
+code, text = s.rcpt("(0151)12345605@sms.localhost")
+print(code, text.decode())
+s.quit()
+`;
+  const { stdout } = await run('python3', ['-c', script, String(b.port)]);
+  const [sent, reply] = stdout.trim().split('\n');
+  assert.is(sent, '<12345605@sms.localhost>');
+  assert.match(reply, /^553 5\.1\.3 "12345605" is not a valid mobile number: .*; if part of it was written in brackets, such as \(0151\), the mail program may have left that part out: write the number without brackets$/);
+});
+
 Clients.run();

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { withBridge } from '../helpers/bridge.js';
-import { chat } from '../helpers/smtp.js';
+import { waitFor, withBridge } from '../helpers/bridge.js';
+import { chat, dataLines } from '../helpers/smtp.js';
 
 /**
  * rcpt-refused names the recipient as the client wrote it in RCPT TO, so an
@@ -21,6 +21,7 @@ const CASES: Array<[string, string, string, string | undefined]> = [
   ['a premium-rate number in international form :: both',
     '00499001234567@sms.localhost', '00499001234567@sms.localhost', '+499001234567'],
   ['another domain :: written as sent, no number', 'Boss@Acme.test', 'Boss@Acme.test', undefined],
+  ['a prefix in brackets, too short :: written as sent, brackets and all', '(0151)123@sms.localhost', '(0151)123@sms.localhost', undefined],
 ];
 
 for (const [name, written, to, number] of CASES) {
@@ -35,4 +36,36 @@ for (const [name, written, to, number] of CASES) {
     }));
 }
 
+/**
+ * Review 4b F8: "(0151)12345605@…" was answered about "12345605" and the United
+ * States. smtp-server passes the brackets on, and the number is read whole;
+ * it is the client (Python's smtplib, nodemailer) that drops "(0151)" as an
+ * RFC 5322 comment and sends RCPT TO:<12345605@…>. That gets both readings
+ * and what may have happened. [name, between < >, reply]
+ */
+const BRACKETS: Array<[string, string, string]> = [
+  ['the prefix in brackets, as the clerk wrote it :: read whole, accepted', '(0151)12345605@sms.localhost', '250 2.1.5 Accepted'],
+  ['the same after a mail program dropped "(0151)" :: both readings, and that a part in brackets may have been left out', '12345605@sms.localhost',
+    '553 5.1.3 "12345605" is not a valid mobile number: read as international, too short for country code +1 (United States); read as national, '
+    + 'not in any number range in use for country code +49 (Germany); if part of it was written in brackets, such as (0151), the mail program may have left that part out: write the number without brackets'],
+  ['a national number too short :: no word of brackets', '0151123@sms.localhost', '553 5.1.3 "0151123" is not a valid mobile number: not in any number range in use for country code +49 (Germany)'],
+];
+const B = suite('rcpt a number with brackets');
+for (const [name, address, reply] of BRACKETS) {
+  B(`rcpt :: ${name}`, () =>
+    withBridge({}, async (b) => {
+      const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<erp@acme.test>', `RCPT TO:<${address}>`]);
+      assert.is(r[2].text, reply);
+    }));
+}
+
+B('rcpt :: a prefix in brackets, as the clerk wrote it :: the SMS goes to the whole number', () =>
+  withBridge({}, async (b) => {
+    const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<(0151)12345605@sms.localhost>', 'DATA',
+      ...dataLines('From: erp@acme.test\r\nSubject: x\r\nMessage-ID: <brackets@acme.test>\r\n\r\nMit Vorwahl.')]);
+    assert.match(r.at(-1)!.text, /^250 2\.0\.0 queued as /);
+    assert.is((await waitFor('the SMS', () => b.sim.sent.find((s) => s.text === 'Mit Vorwahl.'))).to, '+4915112345605');
+  }));
+
 R.run();
+B.run();
