@@ -5,11 +5,11 @@ import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
 import { parseSmsOptions } from '../mail/options.js';
-import { badOptions, draftOf, draftProblem, type Draft } from '../mail/draft.js';
+import { badOptions, draftOf, type Draft } from '../mail/draft.js';
 import { givenText } from '../mail/extract.js';
 import { previewReport, type PreviewRecipient, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
-import { dedupKey, planEach, toSms, type EnvelopeRecipient, type SmsBatch, type ToSmsInput } from '../mail/to-sms.js';
+import { dedupKey, planEach, textProblem, toSms, type EnvelopeRecipient, type SmsBatch, type ToSmsInput } from '../mail/to-sms.js';
 import { admit } from '../policy/admit.js';
 import { optOutError, type OptOutCheck } from '../policy/optout-scope.js';
 import type { Policy } from '../policy/policy.js';
@@ -241,9 +241,10 @@ function accepted(deps: SubmitDeps, batch: SmsBatch, outcome: AcceptOutcome, o: 
  */
 function buildBatch(deps: SubmitDeps, input: ToSmsInput, draft: Draft, policy: SendingPolicy, refused: Refused): SmsBatch {
   // Before toSms, which answers a mail with the first refusal: a program is told every number's.
-  const textProblem = draftProblem(draft);
-  if (textProblem) throw fromSmtpError(textProblem);
-  for (const [r, plan] of planEach(input, draft, policy)) {
+  const each = planEach(input, draft, policy);
+  const text = textProblem(input, draft, each);
+  if (text) throw fromSmtpError(text);
+  for (const [r, plan] of each) {
     if (plan instanceof SmtpError && !refused.has(r.e164)) refused.set(r.e164, plan);
   }
   const rest = input.recipients.filter((r) => !refused.has(r.e164));

@@ -53,15 +53,15 @@ export interface SmsBatch {
 export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError {
   const draft = drafted ?? draftSms(input);
   if (draft instanceof SmtpError) return draft;
-  const problem = draftProblem(draft);
-  if (problem) return problem;
   const policy = input.policy ?? basicPolicy(input.account);
-  const plans = planAll(input, draft, policy);
-  if (plans instanceof SmtpError) return plans;
-  // Each SMS counted as the connectors of its route will send it; the one that takes most parts decides whether the text is too long.
-  const counted = plans.map(([r, plan]) => countedFor(input, draft, r, plan));
-  const tooLong = draftProblem(draft, counted.reduce((a, b) => (b.segments > a.segments ? b : a), draft.sms));
-  if (tooLong) return tooLong;
+  const each = planEach(input, draft, policy);
+  const counted = countEach(input, draft, each);
+  // The text first (nothing left, too long), then the first number refused.
+  const problem = draftProblem(draft, longest(draft, counted));
+  if (problem) return problem;
+  const refused = each.find((p): p is [EnvelopeRecipient, SmtpError] => p[1] instanceof SmtpError);
+  if (refused) return refused[1];
+  const plans = each as Array<[EnvelopeRecipient, RecipientPlan]>;
   const { options } = draft;
   const duplicates = options.duplicateDetection ?? policy.duplicates.enabled;
   const sender = (input.envelopeFrom || input.parsed.fromAddress || '').toLowerCase();
@@ -77,13 +77,6 @@ export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError 
   return batch;
 }
 
-/** Each distinct number once (the same number written twice gets one SMS), with its plan; the first refusal wins. */
-export function planAll(input: ToSmsInput, draft: Draft, policy: SendingPolicy): Array<[EnvelopeRecipient, RecipientPlan]> | SmtpError {
-  const plans = planEach(input, draft, policy);
-  const refused = plans.find((p): p is [EnvelopeRecipient, SmtpError] => p[1] instanceof SmtpError);
-  return refused ? refused[1] : (plans as Array<[EnvelopeRecipient, RecipientPlan]>);
-}
-
 /** Each distinct number once with its plan or its refusal (sender ID, quiet hours): the REST API names every refused number. */
 export function planEach(input: Pick<ToSmsInput, 'recipients' | 'now' | 'options'>, draft: Draft, policy: SendingPolicy): Array<[EnvelopeRecipient, RecipientPlan | SmtpError]> {
   const seen = new Set<string>();
@@ -96,8 +89,24 @@ export function planEach(input: Pick<ToSmsInput, 'recipients' | 'now' | 'options
   return out;
 }
 
+/**
+ * Why the draft's text cannot go to these numbers (nothing left, too long),
+ * or undefined. Counted as the connectors of each number's route will send
+ * it (src/dispatch/udh-size.ts); the one that takes most parts decides.
+ */
+export function textProblem(input: Pick<ToSmsInput, 'udhOf' | 'account'>, draft: Draft, each: ReadonlyArray<[EnvelopeRecipient, RecipientPlan | SmtpError]>): SmtpError | undefined {
+  return draftProblem(draft, longest(draft, countEach(input, draft, each)));
+}
+
+/** The draft's text counted for each number's route; as drafted for a number refused. */
+function countEach(input: Pick<ToSmsInput, 'udhOf' | 'account'>, draft: Draft, each: ReadonlyArray<[EnvelopeRecipient, RecipientPlan | SmtpError]>): SmsText[] {
+  return each.map(([r, plan]) => (plan instanceof SmtpError ? draft.sms : countedFor(input, draft, r, plan)));
+}
+
+const longest = (draft: Draft, counted: readonly SmsText[]): SmsText => counted.reduce((a, b) => (b.segments > a.segments ? b : a), draft.sms);
+
 /** The draft's text counted behind the UDH of the SMS's route. */
-function countedFor(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: RecipientPlan): SmsText {
+function countedFor(input: Pick<ToSmsInput, 'udhOf' | 'account'>, draft: Draft, r: EnvelopeRecipient, plan: RecipientPlan): SmsText {
   const { sms, options } = draft;
   if (!input.udhOf || sms.segments <= 1) return sms;
   const routed = { to: r.e164, account: input.account, sender: plan.sender, encoding: sms.encoding, segments: sms.segments, sendAt: options.sendAt?.toISOString() };

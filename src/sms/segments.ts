@@ -63,7 +63,9 @@ export function analyzeText(text: string, opts: { transliterate: boolean; udhOct
   }
   const encoding: SmsEncoding = nonGsm.length === 0 ? 'GSM7' : 'UCS2';
   const units = unitLength(out, LIMITS[encoding]);
-  return { text: out, encoding, characters: characterCount(out), units, ...partsOf(out, encoding, opts.udhOctets ?? STANDARD_UDH_OCTETS), nonGsm, replaced };
+  // Every GSM-7 character is one UTF-16 unit: only a Unicode text needs counting.
+  const characters = encoding === 'GSM7' ? out.length : characterCount(out);
+  return { text: out, encoding, characters, units, ...partsOf(out, encoding, opts.udhOctets ?? STANDARD_UDH_OCTETS), nonGsm, replaced };
 }
 
 /** Characters as a person counts them (code points: an emoji is one), where `units` counts what an SMS holds. */

@@ -63,6 +63,10 @@ U('udh16 :: the REST API :: its preview and its submit count 306 × "B" as 3 seg
     const id = sent.body.messages[0].id as string;
     assert.is(b.store.get(id)!.segments, 3);
     await waitFor('every part at the SMSC', () => sim.received.length === 3);
+    // Too long even behind the shorter header (7 parts of 153): the refusal still counts what would be sent, 8 of 152.
+    const long = await call(b, 'POST', '/api/v1/messages', { auth, body: { to: HANDSET, text: 'B'.repeat(1070) } });
+    assert.equal([long.status, long.body.title], [422, 'TooManySegments']);
+    assert.match(long.body.detail, /^the text would take 8 SMS segments, at most 6 are allowed \(1070 characters, 152 per segment\)/);
   }, { smpp: UDH16 }));
 
 U('udh8 (the default) :: 306 × "B" :: 2 PDUs of 153 with an 8-bit UDH, counted as 2 (the count did not grow for everybody)', () =>

@@ -265,6 +265,9 @@ T('long SMS (review 4b F6) :: each SMS counted behind the UDH of its route; the 
   assert.instance(refused, SmtpError);
   assert.is((refused as SmtpError).message, '5.3.4 the text would take 3 SMS segments, at most 2 are allowed (306 characters, 152 per segment); shorten it');
   assert.equal(batch(toSms(input('a'.repeat(306), { recipients: recipients.slice(0, 1), udhOf, text: { ...config.text, maxSegments: 2 } }))).messages.map((m) => m.segments), [2]);
+  // Too long on any route: the refusal counts with the route that takes most parts (8 of 152, not 7 of 153).
+  const long = toSms(input('a'.repeat(1070), { recipients, udhOf })) as SmtpError;
+  assert.is(long.message, '5.3.4 the text would take 8 SMS segments, at most 6 are allowed (1070 characters, 152 per segment); shorten it');
 });
 
 T.run();
