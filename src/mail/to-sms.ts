@@ -74,6 +74,8 @@ export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError 
     batch.dedupKeys.push(messageId && fingerprint ? dedupKey(input.account, messageId, r.e164, fingerprint) : undefined);
     batch.contentKeys.push(duplicates ? { key: contentKey(input.account, sender, r.e164, m.text), windowMinutes: policy.duplicates.windowMinutes } : undefined);
   }
+  // The SMS of one mail know each other (their ids run from .1 to .n), so that their confirmations can go out together.
+  if (batch.messages.length > 1) for (const m of batch.messages) m.ofMail = batch.messages.length;
   return batch;
 }
 

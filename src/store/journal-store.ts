@@ -187,6 +187,15 @@ export class JournalStore implements MessageStore {
     return out;
   }
 
+  siblingsOf(m: SmsMessage): SmsMessage[] {
+    const out: SmsMessage[] = [];
+    for (let n = 1; n <= (m.ofMail ?? 0); n++) {
+      const s = this.live.peek(`${m.mailId}.${n}`);
+      if (s && s.id !== m.id) out.push(s);
+    }
+    return out;
+  }
+
   async confirmationSent(id: string, stage: SmsStatus, where: string, at: Date, channel: ConfirmationChannel = 'mail'): Promise<void> {
     await this.write({ t: 'conf', id, stage, at: at.toISOString(), where, ...chOf(channel) });
   }

@@ -140,6 +140,11 @@ export class LiveMessages {
     this.hot.delete(id);
   }
 
+  /** The message if it is in memory now; a cold one stays cold (undefined). */
+  peek(id: string): SmsMessage | undefined {
+    return this.hot.get(id);
+  }
+
   hotValues(): IterableIterator<SmsMessage> {
     return this.hot.values();
   }

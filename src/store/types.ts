@@ -164,6 +164,12 @@ export interface SmsMessage {
   id: string;
   /** Id of the mail, given in the `250 queued as` reply. */
   mailId: string;
+  /**
+   * How many SMS its mail (or REST request) made, when more than one: they are `<mailId>.1` to
+   * `<mailId>.<ofMail>`, and their confirmations of one stage go out together (src/notify/gather.ts).
+   * Absent for a mail to one number, and in SMS stored before it existed.
+   */
+  ofMail?: number;
   account: string;
   /** Recipient in E.164 (`+4915112345678`). */
   to: string;
@@ -302,6 +308,11 @@ export interface MessageStore {
   transition(id: string, t: Transition): Promise<void>;
   /** Confirmations of a channel (default mail) whose time has come and that `pick` takes: [message, the pending confirmation]. */
   confirmationsDue(now: Date, limit: number, channel?: ConfirmationChannel, pick?: (m: SmsMessage, c: ConfirmationState) => boolean): Array<[SmsMessage, ConfirmationState]>;
+  /**
+   * The other SMS of `m`'s mail (SmsMessage.ofMail) that are in memory, for gathering their confirmations. Cold
+   * ones (queued far ahead, owing nothing: live.ts) are left out: they owe no confirmation soon.
+   */
+  siblingsOf(m: SmsMessage): SmsMessage[];
   confirmationSent(id: string, stage: SmsStatus, where: string, at: Date, channel?: ConfirmationChannel): Promise<void>;
   confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date, channel?: ConfirmationChannel): Promise<void>;
   /** Called after state changes (new messages, new confirmations), so workers need not poll hard. */

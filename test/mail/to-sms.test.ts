@@ -47,6 +47,8 @@ T('recipients :: the same number twice gets one SMS; ids are <mailId>.<n>', () =
     { address: '+4915112345679@sms.localhost', e164: '+4915112345679' },
   ] })));
   assert.equal(b.messages.map((m) => [m.id, m.to]), [['MAIL1.1', '+4915112345678'], ['MAIL1.2', '+4915112345679']]);
+  assert.equal(b.messages.map((m) => m.ofMail), [2, 2], 'each knows how many its mail made, for confirming them together');
+  assert.is(batch(toSms(input('Hallo'))).messages[0].ofMail, undefined, 'one number: none');
   const fp = b.fingerprint!;
   assert.equal(b.dedupKeys, [dedupKey('default', '<m1@acme.test>', '+4915112345678', fp), dedupKey('default', '<m1@acme.test>', '+4915112345679', fp)]);
 });

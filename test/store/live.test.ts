@@ -30,6 +30,19 @@ S('far ahead :: leaves memory only once its acceptance confirmation is sent; due
   await s.close();
 });
 
+S('siblingsOf :: the other SMS of the mail that are in memory; a far-ahead one that left memory is not read back for it', async ({ dir }) => {
+  const s = await open(dir);
+  await s.accept({ messages: [sms('M.1', { ofMail: 3 }), sms('M.2', { ofMail: 3 }), { ...tomorrow('M.3'), ofMail: 3 }, sms('N.1')], dedupKeys: [undefined, undefined, undefined, undefined] });
+  assert.equal(s.siblingsOf(s.get('M.1')!).map((m) => m.id), ['M.2', 'M.3']);
+  assert.equal(s.siblingsOf(s.get('N.1')!), [], 'alone in its mail');
+  await s.confirmationSent('M.3', 'accepted', '/outbox/M.eml', T0);
+  await s.settled();
+  assert.is(s.spooled, 1);
+  assert.equal(s.siblingsOf(s.get('M.1')!).map((m) => m.id), ['M.2']);
+  assert.is(s.spooled, 1, 'still out of memory');
+  await s.close();
+});
+
 S('far ahead :: read back it is the same message; listed, due at its time, changed, and all of it after a restart', async ({ dir }) => {
   const clock = { now: T0 };
   const s = await open(dir, clock);
