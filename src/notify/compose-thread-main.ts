@@ -10,7 +10,8 @@ serveCalls<ThreadRequest, ThreadReply, { templatesDir: string; transport?: Trans
   sender ??= new ConfirmationSender(templatesDir, transport);
   if (req.op === 'close') return sender.close();
   if (req.op === 'reply') return sender.deliverReply(req.input);
-  const { cancelReplyTo, ...input } = req.input;
-  const full = { ...input, cancelAddress: cancelReplyTo ? () => cancelReplyTo : undefined };
+  const { cancelReplyTo, cancelTogether, ...input } = req.input;
+  const cancelAddress = cancelTogether ? (id: string) => (id === input.sms.id ? cancelReplyTo : cancelTogether[id])! : cancelReplyTo ? () => cancelReplyTo : undefined;
+  const full = { ...input, cancelAddress };
   return req.op === 'compose' ? sender.compose(full) : sender.deliver(full);
 });

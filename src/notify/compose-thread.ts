@@ -11,8 +11,8 @@ import type { ReplyMailInput } from './reply-mail.js';
 import type { Delivered, SendInput } from './sender.js';
 import { ThreadCalls } from './thread.js';
 
-/** What crosses to the thread: functions cannot, so the cancel address is made here. */
-export type ThreadInput = Omit<SendInput, 'cancelAddress'> & { cancelReplyTo?: string };
+/** What crosses to the thread: functions cannot, so the cancel addresses are made here (those of the SMS confirmed together by id). */
+export type ThreadInput = Omit<SendInput, 'cancelAddress'> & { cancelReplyTo?: string; cancelTogether?: Record<string, string> };
 export type ThreadRequest = { op: 'compose' | 'deliver'; input: ThreadInput } | { op: 'reply'; input: ReplyMailInput } | { op: 'close' };
 /** A Buffer arrives on the other side as a plain Uint8Array. */
 export type ComposeReply = Omit<Confirmation, 'raw'> & { raw: Uint8Array };
@@ -55,6 +55,7 @@ export class ComposerThread {
 
   private call(op: 'compose' | 'deliver', input: SendInput): Promise<ThreadReply> {
     const { cancelAddress, ...rest } = input;
-    return this.calls.call({ op, input: { ...rest, cancelReplyTo: cancelAddress?.(input.sms.id) } });
+    const together = cancelAddress && input.together ? { cancelTogether: Object.fromEntries(input.together.map(({ sms }) => [sms.id, cancelAddress(sms.id)])) } : {};
+    return this.calls.call({ op, input: { ...rest, cancelReplyTo: cancelAddress?.(input.sms.id), ...together } });
   }
 }

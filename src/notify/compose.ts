@@ -8,8 +8,9 @@ import { Eta } from 'eta';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer/index.js';
 import type { SmsMessage, SmsStatus } from '../store/types.js';
-import { deliveryStatus, originalHeaders } from './dsn.js';
+import { deliveryReport, originalHeaders } from './dsn.js';
 import { confirmationView, subjectFor, type ConfirmationView } from './format.js';
+import type { TogetherView } from './format-group.js';
 import { writeMime } from './mime.js';
 import { isDsn } from './policy.js';
 import { wordingFor, type Language } from './wording/index.js';
@@ -35,6 +36,8 @@ export interface ConfirmationInput {
   cancelAddress?: (smsId: string) => string;
   /** text.transliterate, for what made the text Unicode (format.ts); on when absent, as by default. */
   transliterate?: boolean;
+  /** The other SMS of the same mail confirmed in this mail (gather.ts, compose-group.ts); absent: `sms` alone. */
+  together?: Array<{ sms: SmsMessage; status: SmsStatus }>;
 }
 
 export interface Confirmation {
@@ -74,51 +77,82 @@ export function envelopeSenderFor(sms: SmsMessage, bounceAddress?: string): stri
 /** How far ahead an SMS must be due for its acceptance confirmation to offer CANCEL. */
 const CANCELLABLE_AHEAD_MS = 60_000;
 
+/**
+ * The cancel address of `sms` if this confirmation may offer it. Only the acceptance confirmation of an SMS that
+ * still waits can be answered with CANCEL: one due within the minute is with the carrier before a clerk could
+ * reply, and the hint would promise what the reply cannot do.
+ */
+export function cancelReplyTo(input: Pick<ConfirmationInput, 'now' | 'cancelAddress'>, sms: SmsMessage, status: SmsStatus): string | undefined {
+  const waits = sms.status === 'accepted' && Date.parse(sms.notBefore) - input.now.getTime() > CANCELLABLE_AHEAD_MS;
+  return status === 'accepted' && waits ? input.cancelAddress?.(sms.id) : undefined;
+}
+
 export async function composeConfirmation(input: ConfirmationInput): Promise<Confirmation> {
   const { sms, status, reportingMta, now } = input;
-  // Only the acceptance confirmation of an SMS that still waits can be answered with CANCEL: one due within the minute is
-  // with the carrier before a clerk could reply, and the hint would promise what the reply cannot do.
-  const waits = sms.status === 'accepted' && Date.parse(sms.notBefore) - now.getTime() > CANCELLABLE_AHEAD_MS;
-  const replyTo = status === 'accepted' && waits ? input.cancelAddress?.(sms.id) : undefined;
+  const replyTo = cancelReplyTo(input, sms, status);
   const wording = wordingFor(input.language);
   const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined, wording, transliterate: input.transliterate });
   const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).render(view);
   const messageId = confirmationMessageId(sms, status, reportingMta);
   const subject = subjectFor(sms, status, wording);
   const to = sms.mail.envelopeFrom;
-  const dsn = isDsn(sms);
+  const raw = assemble({
+    from: input.from, to, subject, messageId, now, replyTo, text, html, origin: sms.mail,
+    report: isDsn(sms) ? reportParts([{ sms, status }], reportingMta, now) : undefined,
+  });
+  return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress) };
+}
+
+/** What a confirmation mail is made of, for one SMS or several of one mail. */
+export interface MailParts {
+  from: string;
+  to: string;
+  subject: string;
+  messageId: string;
+  now: Date;
+  /** The cancel address(es) a reply goes to. */
+  replyTo?: string | string[];
+  text: string;
+  html: string;
+  /** The sender's mail, to thread to. */
+  origin: Pick<SmsMessage['mail'], 'messageId' | 'references'>;
+  /** The RFC 3464 parts (reportParts) when the client asked for a delivery report. */
+  report?: MailComposerAttachment[];
+}
+
+/** The raw mail: the headers every confirmation carries, the body, and for a delivery report its form. */
+export function assemble(p: MailParts): Buffer {
   const composer = new MailComposer({
-    from: input.from,
-    to,
-    subject,
-    messageId,
-    date: now,
-    ...(replyTo ? { replyTo } : {}),
-    text,
-    html,
-    ...threading(sms.mail),
+    from: p.from,
+    to: p.to,
+    subject: p.subject,
+    messageId: p.messageId,
+    date: p.now,
+    ...(p.replyTo?.length ? { replyTo: p.replyTo } : {}),
+    text: p.text,
+    html: p.html,
+    ...threading(p.origin),
     headers: {
       // RFC 3834: marks the mail as automatic so responders (and our own bridge) ignore it.
       'Auto-Submitted': 'auto-replied',
       // Exchange/Outlook do not read Auto-Submitted; this stops their out-of-office replies.
       'X-Auto-Response-Suppress': 'All',
     },
-    attachments: dsn ? reportParts(sms, status, reportingMta, now) : undefined,
+    attachments: p.report,
     newline: 'win',
     baseBoundary: randomBoundary(),
     disableFileAccess: true,
     disableUrlAccess: true,
   });
   const root = composer.compile();
-  if (dsn) {
+  if (p.report) {
     // MailComposer knows no multipart/report, but with text, html and the two
     // report parts it builds exactly its shape as multipart/mixed:
     // [alternative(text, html), delivery-status, rfc822-headers]. Only the
     // root type differs; the boundary is assigned when headers are built.
     root.setHeader('Content-Type', 'multipart/report; report-type=delivery-status');
   }
-  const raw = writeMime(root);
-  return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress) };
+  return writeMime(root);
 }
 
 /**
@@ -141,11 +175,13 @@ export function threading(mail: Pick<SmsMessage['mail'], 'messageId' | 'referenc
   return { inReplyTo: original, references: [...(mail.references ?? []), original] };
 }
 
-function reportParts(sms: SmsMessage, status: SmsStatus, reportingMta: string, now: Date): MailComposerAttachment[] {
+/** The machine-readable parts of a delivery report about `recipients` (one SMS, or several of one mail). */
+export function reportParts(recipients: ReadonlyArray<{ sms: SmsMessage; status: SmsStatus }>, reportingMta: string, now: Date): MailComposerAttachment[] {
+  const { sms } = recipients[0];
   return [
     {
       contentType: 'message/delivery-status',
-      content: deliveryStatus(sms, status, reportingMta, now),
+      content: deliveryReport(recipients, reportingMta, now),
       contentDisposition: 'inline',
       contentTransferEncoding: '7bit',
       filename: false,
@@ -154,7 +190,7 @@ function reportParts(sms: SmsMessage, status: SmsStatus, reportingMta: string, n
       // RET=FULL cannot be honoured (we keep no copy of the body), so the
       // headers are returned whatever RET says: RFC 3461 allows that fallback.
       contentType: 'text/rfc822-headers',
-      content: originalHeaders(sms),
+      content: originalHeaders(sms, recipients.map((r) => r.sms.mail.rcptTo)),
       contentDisposition: 'inline',
       contentTransferEncoding: '7bit',
       filename: false,
@@ -177,10 +213,19 @@ export class ConfirmationTemplates {
     this.html = new Eta({ views: templatesDir, autoEscape: true, autoTrim: false, cache: true });
   }
 
-  async render(view: ConfirmationView): Promise<{ text: string; html: string }> {
+  render(view: ConfirmationView): Promise<{ text: string; html: string }> {
+    return this.both('confirmation', view);
+  }
+
+  /** The bodies of a confirmation for several SMS of one mail (templates/confirmation-group.*.eta). */
+  renderTogether(view: TogetherView): Promise<{ text: string; html: string }> {
+    return this.both('confirmation-group', view);
+  }
+
+  private async both(name: string, view: object): Promise<{ text: string; html: string }> {
     const [text, html] = await Promise.all([
-      this.text.renderAsync('./confirmation.txt.eta', view),
-      this.html.renderAsync('./confirmation.html.eta', view),
+      this.text.renderAsync(`./${name}.txt.eta`, view),
+      this.html.renderAsync(`./${name}.html.eta`, view),
     ]);
     return { text, html };
   }

@@ -53,15 +53,30 @@ export function dsnOutcome(status: SmsStatus, event?: Pick<StatusEvent, 'uncerta
 
 /** Body of the message/delivery-status part: per-message block, blank line, per-recipient block. */
 export function deliveryStatus(sms: SmsMessage, status: SmsStatus, reportingMta: string, now: Date): string {
+  return deliveryReport([{ sms, status }], reportingMta, now);
+}
+
+/**
+ * The same for several SMS of one mail confirmed together (gather.ts): the
+ * per-message block of their mail, then one per-recipient block each, blank
+ * lines between (RFC 3464 §2.1), each with its own Action and Status.
+ */
+export function deliveryReport(recipients: ReadonlyArray<{ sms: SmsMessage; status: SmsStatus }>, reportingMta: string, now: Date): string {
+  const { sms } = recipients[0];
   const arrival = eventFor(sms, 'accepted')?.at ?? sms.mail.receivedAt;
-  const event = eventFor(sms, status);
-  const { action, code } = dsnOutcome(status, event);
   const perMessage = [
     field('Reporting-MTA', `dns; ${reportingMta}`),
     sms.dsn?.envid ? field('Original-Envelope-Id', sms.dsn.envid) : undefined,
     field('Arrival-Date', rfc5322Date(arrival)),
   ];
-  const perRecipient = [
+  const blocks = recipients.map((r) => ['', ...present(perRecipient(r.sms, r.status, now))]);
+  return [...present(perMessage), ...blocks.flat(), ''].join('\r\n');
+}
+
+function perRecipient(sms: SmsMessage, status: SmsStatus, now: Date): Array<string | undefined> {
+  const event = eventFor(sms, status);
+  const { action, code } = dsnOutcome(status, event);
+  return [
     sms.dsn?.orcpt ? field('Original-Recipient', withAddressType(sms.dsn.orcpt)) : undefined,
     field('Final-Recipient', `rfc822; ${sms.mail.rcptTo}`),
     field('Action', action),
@@ -70,21 +85,21 @@ export function deliveryStatus(sms: SmsMessage, status: SmsStatus, reportingMta:
     event?.reason ? field('Diagnostic-Code', `X-SMS; ${event.reason}`) : undefined,
     field('Last-Attempt-Date', rfc5322Date(event?.at ?? now)),
   ];
-  return [...present(perMessage), '', ...present(perRecipient), ''].join('\r\n');
 }
 
 /**
  * Headers for the text/rfc822-headers part. We do not keep the original
  * header block verbatim (only what MailOrigin holds), so this is a minimal
  * reconstruction: Message-ID, From, To, Subject, and as Date our receipt
- * time, which is the closest we know to the original Date.
+ * time, which is the closest we know to the original Date. `rcptTo`: the
+ * recipients the report is about (all of them, in a report for several).
  */
-export function originalHeaders(sms: SmsMessage): string {
+export function originalHeaders(sms: SmsMessage, rcptTo: readonly string[] = [sms.mail.rcptTo]): string {
   const { mail } = sms;
   const lines = [
     mail.messageId ? header('Message-ID', mail.messageId) : undefined,
     mail.from ? header('From', mail.from) : undefined,
-    header('To', mail.rcptTo),
+    header('To', rcptTo.join(', ')),
     mail.subject ? header('Subject', mail.subject) : undefined,
     header('Date', rfc5322Date(mail.receivedAt)),
   ];

@@ -145,7 +145,7 @@ export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewO
  * What made the SMS Unicode, as its preview and a 552 name it (review 4b, F8:
  * "Unicode (UCS-2)" alone did not say which character doubled the price).
  */
-function unicodeBecause(sms: SmsMessage, transliterate: boolean): string[] {
+export function unicodeBecause(sms: SmsMessage, transliterate: boolean): string[] {
   // At most five, as the 552 names them: a Cyrillic text would list its alphabet.
   return sms.encoding === 'UCS2' ? analyzeText(sms.text, { transliterate }).nonGsm.slice(0, 5) : [];
 }
@@ -161,7 +161,7 @@ function stageLabel(e: StatusEvent, w: Wording): string {
  * wrote itself and the language can say. Reasons from connectors, carriers
  * and the bridge's policies stay as recorded (English).
  */
-function reasonOf(e: StatusEvent, w: Wording): string | undefined {
+export function reasonOf(e: StatusEvent, w: Wording): string | undefined {
   if (e.by && e.reason === `by ${e.by}`) return w.cancelledByReason(e.by);
   // A hold's label says it was held ("Held (held for quiet hours …)" said it twice).
   return e.until && e.reason ? e.reason.replace(/^held for /, 'for ') : e.reason;

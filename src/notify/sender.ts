@@ -4,6 +4,7 @@
  * confirmation thread (compose-thread-main.ts), or in-process.
  */
 import { composeConfirmation, ConfirmationTemplates, type Confirmation, type ConfirmationInput } from './compose.js';
+import { composeTogether } from './compose-group.js';
 import { openTransport, type ConfirmationTransport, type TransportSpec } from './outbox.js';
 import { composeReplyMail, type ReplyMailInput } from './reply-mail.js';
 
@@ -25,8 +26,10 @@ export class ConfirmationSender {
     this.templates = new ConfirmationTemplates(templatesDir);
   }
 
+  /** The confirmation of one SMS, or of several of one mail (`together`). */
   compose(input: SendInput): Promise<Confirmation> {
-    return composeConfirmation({ ...input, templatesDir: this.templatesDir, templates: this.templates });
+    const full = { ...input, templatesDir: this.templatesDir, templates: this.templates };
+    return input.together?.length ? composeTogether(full) : composeConfirmation(full);
   }
 
   async deliver(input: SendInput): Promise<Delivered> {

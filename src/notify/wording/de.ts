@@ -1,9 +1,26 @@
 /** German: every sentence of confirmations and preview answers (the shape is in types.ts). */
 import { formatTimeGerman } from '../times.js';
 import { quotedChars as quoted } from './quote.js';
-import type { WordingTable } from './types.js';
+import type { HeadlineKind, WordingTable } from './types.js';
 
 const parts = (n: number) => `${n} SMS-Teil${n === 1 ? '' : 'e'}`;
+const wurde = (k: number) => (k === 1 ? 'wurde' : 'wurden');
+const wird = (k: number) => (k === 1 ? 'wird' : 'werden');
+const konnte = (k: number) => (k === 1 ? 'konnte' : 'konnten');
+
+/** Was mit k SMS einer E-Mail geschah, nach ihrer Anzahl ("2 wurden zugestellt"). */
+const OUTCOME: Record<HeadlineKind, (k: number) => string> = {
+  accepted: (k) => `${wurde(k)} angenommen und ${wird(k)} in Kürze gesendet`,
+  scheduled: (k) => `${wurde(k)} angenommen und ${wird(k)} zur angegebenen Zeit gesendet`,
+  submitting: (k) => `${wird(k)} gerade gesendet`,
+  submitted: (k) => `${wurde(k)} an den Netzbetreiber übergeben; ${k === 1 ? 'der Zustellbericht steht' : 'die Zustellberichte stehen'} noch aus`,
+  delivered: (k) => `${wurde(k)} zugestellt`,
+  failed: (k) => `${konnte(k)} nicht zugestellt werden`,
+  expired: (k) => `${konnte(k)} nicht rechtzeitig zugestellt werden und ${k === 1 ? 'ist' : 'sind'} abgelaufen`,
+  rejected: (k) => `${wurde(k)} abgelehnt und nicht gesendet`,
+  cancelled: (k) => `${wurde(k)} storniert und ${wird(k)} nicht gesendet`,
+  duplicate: (k) => `${wurde(k)} nicht erneut gesendet: Derselbe Text ging kurz zuvor an ${k === 1 ? 'diese Nummer' : 'diese Nummern'}`,
+};
 const ENCODING = { GSM7: 'GSM 7-Bit', UCS2: 'Unicode (UCS-2)' } as const;
 
 /**
@@ -155,6 +172,33 @@ export const de: WordingTable = {
     defaultSender: 'der Standardabsender des Netzbetreibers',
     wouldGoAt: (t) => `würde am ${t} gesendet`,
     validUntil: (t) => `gültig bis ${t}`,
+  },
+  together: {
+    numbers: (n) => `${n} Nummern`,
+    mixedSubject: (numbers, counts) => `SMS an ${numbers}: ${counts.join(', ')}`,
+    count: {
+      accepted: (k) => `${k} angenommen`,
+      scheduled: (k) => `${k} geplant`,
+      submitting: (k) => `${k} im Versand`,
+      submitted: (k) => `${k} an Netzbetreiber übergeben`,
+      delivered: (k) => `${k} zugestellt`,
+      failed: (k) => `${k} fehlgeschlagen`,
+      expired: (k) => `${k} abgelaufen`,
+      rejected: (k) => `${k} abgelehnt`,
+      cancelled: (k) => `${k} storniert`,
+      duplicate: (k) => `${k} nicht erneut gesendet (Dublette)`,
+    },
+    headline: (n, outcomes) => (outcomes.length === 1
+      ? `Ihre SMS an ${n} Nummern ${OUTCOME[outcomes[0][0]](n)}.`
+      : `Ihre SMS an ${n} Nummern: ${outcomes.map(([kind, k]) => `${k} ${OUTCOME[kind](k)}`).join(', ')}.`),
+    duplicate: 'Nicht erneut gesendet (Dublette)',
+    sendsAt: (at) => `wird am ${at} gesendet`,
+    number: 'Nummer',
+    status: 'Status',
+    time: 'Zeit',
+    details: 'Details',
+    references: 'Unsere Referenzen',
+    cancelHint: 'Um diese SMS vor dem Versand zu stornieren, antworten Sie auf diese E-Mail mit dem Wort STORNO (oder CANCEL) als Text: Das storniert jede unten genannte SMS. Um nur eine davon zu stornieren, senden Sie STORNO an ihre eigene Adresse:',
   },
   reply: {
     subject: (number, start) => `SMS-Antwort von ${number}: „${start}“`,

@@ -1,9 +1,24 @@
 /** English: every sentence of confirmations and preview answers (the shape is in types.ts). */
 import { formatTime } from '../times.js';
 import { quotedChars as quoted } from './quote.js';
-import type { WordingTable } from './types.js';
+import type { HeadlineKind, WordingTable } from './types.js';
 
 const parts = (n: number) => `${n} SMS part${n === 1 ? '' : 's'}`;
+const were = (k: number) => (k === 1 ? 'was' : 'were');
+
+/** What happened to k SMS of a mail, after their count ("2 were delivered"). */
+const OUTCOME: Record<HeadlineKind, (k: number) => string> = {
+  accepted: (k) => `${were(k)} accepted and will be sent shortly`,
+  scheduled: (k) => `${were(k)} accepted and will be sent at the time shown`,
+  submitting: (k) => `${k === 1 ? 'is' : 'are'} being sent`,
+  submitted: (k) => `${were(k)} handed to the carrier; the delivery report${k === 1 ? ' is' : 's are'} still outstanding`,
+  delivered: (k) => `${were(k)} delivered`,
+  failed: () => 'could not be delivered',
+  expired: () => 'could not be delivered in time and expired',
+  rejected: (k) => `${were(k)} rejected and not sent`,
+  cancelled: (k) => `${were(k)} cancelled and will not be sent`,
+  duplicate: (k) => `${were(k)} not sent again: the same text went to ${k === 1 ? 'that number' : 'those numbers'} shortly before`,
+};
 const ENCODING = { GSM7: 'GSM 7-bit', UCS2: 'Unicode (UCS-2)' } as const;
 
 export const en: WordingTable = {
@@ -131,6 +146,33 @@ export const en: WordingTable = {
     defaultSender: 'the carrier\'s default sender',
     wouldGoAt: (t) => `would go at ${t}`,
     validUntil: (t) => `valid until ${t}`,
+  },
+  together: {
+    numbers: (n) => `${n} numbers`,
+    mixedSubject: (numbers, counts) => `SMS to ${numbers}: ${counts.join(', ')}`,
+    count: {
+      accepted: (k) => `${k} accepted`,
+      scheduled: (k) => `${k} scheduled`,
+      submitting: (k) => `${k} being sent`,
+      submitted: (k) => `${k} handed to carrier`,
+      delivered: (k) => `${k} delivered`,
+      failed: (k) => `${k} failed`,
+      expired: (k) => `${k} expired`,
+      rejected: (k) => `${k} rejected`,
+      cancelled: (k) => `${k} cancelled`,
+      duplicate: (k) => `${k} not sent again (duplicate)`,
+    },
+    headline: (n, outcomes) => (outcomes.length === 1
+      ? `Your SMS to ${n} numbers ${OUTCOME[outcomes[0][0]](n)}.`
+      : `Your SMS to ${n} numbers: ${outcomes.map(([kind, k]) => `${k} ${OUTCOME[kind](k)}`).join(', ')}.`),
+    duplicate: 'Not sent again (duplicate)',
+    sendsAt: (at) => `will be sent at ${at}`,
+    number: 'Number',
+    status: 'Status',
+    time: 'Time',
+    details: 'Details',
+    references: 'Our references',
+    cancelHint: 'To cancel these SMS before they go out, reply to this mail with the word CANCEL as your text: that cancels each SMS listed below. To cancel only one of them, send CANCEL to its own address:',
   },
   reply: {
     subject: (number, start) => `SMS reply from ${number}: "${start}"`,

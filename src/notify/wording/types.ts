@@ -75,6 +75,34 @@ export interface WordingTable {
   preview: PreviewWording;
   uncertain: UncertainWording;
   reply: ReplyWording;
+  together: TogetherWording;
+}
+
+/**
+ * A confirmation for several SMS of one mail (src/notify/format-group.ts):
+ * one outcome for all, or each outcome with how many had it.
+ */
+export interface TogetherWording {
+  /** "3 numbers": what the subjects' `to` says for all of them ("SMS delivered to 3 numbers"). */
+  numbers(n: number): string;
+  /** The subject's outcome when they differ: "SMS to 3 numbers: 2 delivered, 1 failed"; `counts` from `count`. */
+  mixedSubject(numbers: string, counts: string[]): string;
+  /** One outcome and how many had it, for the subject: "2 delivered". */
+  count: Record<HeadlineKind, (k: number) => string>;
+  /** The sentence on top: one outcome for all n, or each with its count (in the order given). */
+  headline(n: number, outcomes: Array<[HeadlineKind, number]>): string;
+  /** A row's status for an SMS not sent as a duplicate. */
+  duplicate: string;
+  /** A waiting SMS's note: when it goes (formatted). */
+  sendsAt(at: string): string;
+  /** Column and block titles, without colons. */
+  number: string;
+  status: string;
+  time: string;
+  details: string;
+  references: string;
+  /** Above the cancel addresses: a reply cancels every SMS listed, its own address only one. */
+  cancelHint: string;
 }
 
 /**
