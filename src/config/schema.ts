@@ -150,6 +150,7 @@ export const configSchema = {
         type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, default: [10, 60, 300, 1800],
         description: 'Waits between attempts to send a confirmation; the last value repeats. A confirmation is never dropped.',
       },
+      gatherSeconds: int(10, 'A mail to several numbers gets one confirmation per stage listing each number, not one per number: a confirmation owed for one of its SMS waits up to this long for the others\' of the same stage, and ends waiting as soon as none is still on its way; those that come later go in a mail of their own. A mail to one number never waits. 0: only what is owed at the same moment goes together.', 0, 300),
     }),
     statusCallbacks: statusCallbacksSchema,
     audit: auditSchema,

@@ -91,6 +91,7 @@ export interface Config {
     outboxDir: string;
     relay: { host: string; port: number; secure: boolean; user: string; pass: string };
     retrySeconds: number[];
+    gatherSeconds: number;
   };
   statusCallbacks: StatusCallbacksConfig;
   audit: { enabled: boolean; dir: string; includeText: boolean };

@@ -2,6 +2,7 @@ import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, InboundReply, MessageStore, SmsMessage } from '../store/types.js';
 import { ComposerThread } from './compose-thread.js';
+import { gather, gatherKey, gathers, type Owed } from './gather.js';
 import type { TransportSpec } from './outbox.js';
 import type { ReplyMailInput } from './reply-mail.js';
 import { ConfirmationSender, type Delivered, type SendInput } from './sender.js';
@@ -35,6 +36,14 @@ export interface NotifierOptions {
   replies?: ReplyForwarding;
   /** text.transliterate: what a confirmation names as having made a text Unicode (format.ts). */
   transliterate?: boolean;
+  /** How long a confirmation of an SMS whose mail made others waits for theirs of the same stage (gather.ts); default 0. */
+  gatherMs?: number;
+}
+
+/** One confirmation mail to send: one SMS's, or those of several SMS of one mail (gather.ts), first by number. */
+interface Job {
+  key: string;
+  owed: Owed[];
 }
 
 /** Where the replies to forward are kept (the store), and the Reply-To domain of their mails. */
@@ -67,10 +76,12 @@ const CONCURRENCY = 64;
  * the next attempt, so a confirmation survives restarts and is never dropped.
  */
 export class Notifier {
-  private readonly loop: WorkLoop<[SmsMessage, ConfirmationState]>;
+  private readonly loop: WorkLoop<Job>;
   private readonly now: () => Date;
   private readonly sender: { deliver(input: SendInput): Promise<Delivered>; deliverReply(input: ReplyMailInput): Promise<Delivered>; close(): Promise<void> };
   private readonly replyLoop?: WorkLoop<InboundReply>;
+  /** The gatherKeys of mails waiting for their SMS's confirmations (gather.ts), logged once each. */
+  private readonly waiting = new Set<string>();
 
   constructor(private readonly o: NotifierOptions) {
     this.now = o.now ?? (() => new Date());
@@ -78,10 +89,12 @@ export class Notifier {
     this.loop = new WorkLoop({
       concurrency: o.concurrency ?? CONCURRENCY,
       tickMs: o.tickMs ?? 500,
-      next: (limit) => o.store.confirmationsDue(this.now(), limit + this.loop.inFlight),
-      key: ([m, c]) => `${m.id}/${c.stage}`,
-      run: ([m, c]) => this.send(m, c),
-      onError: ([m, c], e) => o.log('confirmation-error', { msgId: m.id, stage: c.stage, error: e.message }),
+      next: (limit) => this.due(limit + this.loop.inFlight),
+      key: (job) => job.key,
+      run: (job) => this.send(job.owed),
+      onError: (job, e) => {
+        for (const [m, c] of job.owed) o.log('confirmation-error', { msgId: m.id, stage: c.stage, error: e.message });
+      },
     });
     const replies = o.replies;
     if (replies) {
@@ -139,25 +152,75 @@ export class Notifier {
     }
   }
 
-  private async send(m: SmsMessage, c: ConfirmationState): Promise<void> {
+  /**
+   * The mails to send now. A confirmation of an SMS alone in its mail is one
+   * at once, as it always was (one property read more). Those of a mail's
+   * several SMS are gathered (gather.ts): the store is asked only for those
+   * whose mail is ready, one per mail, so that mails still gathering never
+   * take the places of others.
+   */
+  private due(limit: number): Job[] {
+    const now = this.now();
+    const decided = new Set<string>();
+    const jobs = new Map<ConfirmationState, Job>();
+    const take = (m: SmsMessage, c: ConfirmationState): boolean => {
+      if (!gathers(m, c)) return true;
+      const key = gatherKey(m, c);
+      // Decided for an SMS of the same mail before: that one stands for it.
+      if (decided.has(key)) return false;
+      decided.add(key);
+      const found = gather([m, c], this.o.store.siblingsOf(m), { now: now.getTime(), gatherMs: this.o.gatherMs ?? 0 });
+      if ('until' in found) {
+        this.gathering(key, [m, c], found.until);
+        return false;
+      }
+      this.waiting.delete(key);
+      jobs.set(c, { key, owed: found.owed });
+      return true;
+    };
+    return this.o.store.confirmationsDue(now, limit, 'mail', (m, c) => m.ofMail === undefined || take(m, c))
+      .map(([m, c]) => jobs.get(c) ?? { key: `${m.id}/${c.stage}`, owed: [[m, c]] });
+  }
+
+  /** Says once per wait that a confirmation waits for its siblings', so that a log reader knows why it has not gone yet. */
+  private gathering(key: string, [m, c]: Owed, until: number): void {
+    if (this.waiting.has(key)) return;
+    this.waiting.add(key);
+    this.o.log('confirmation-gathering', { msgId: m.id, mailId: m.mailId, stage: c.stage, until: new Date(until).toISOString() });
+  }
+
+  /**
+   * One mail for the confirmations in `owed` (all of one mail's SMS, or one).
+   * Each is recorded as sent only after the transport took the mail, in one
+   * group commit of the journal; if the transport fails, all wait for the
+   * same retry, and a crash between the two sends the mail again.
+   */
+  private async send(owed: Owed[]): Promise<void> {
+    const [[m, c], ...together] = owed;
     const refused = this.o.refusal?.(m);
+    const stages = owed.map(([x, s]) => ({ msgId: x.id, stage: s.stage }));
+    const also = together.length ? { together: owed.length } : {};
     if (refused) {
-      await this.o.store.confirmationSent(m.id, c.stage, `not sent: ${refused}`, this.now());
-      this.o.log('confirmation-suppressed', { msgId: m.id, stage: c.stage, to: m.mail.envelopeFrom, account: m.account, reason: refused });
+      await Promise.all(owed.map(([x, s]) => this.o.store.confirmationSent(x.id, s.stage, `not sent: ${refused}`, this.now())));
+      for (const one of stages) this.o.log('confirmation-suppressed', { ...one, to: m.mail.envelopeFrom, account: m.account, reason: refused, ...also });
       return;
     }
     try {
-      const { to, where } = await this.sender.deliver({
+      const { to, where, messageId } = await this.sender.deliver({
         sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta, now: this.now(), timeZone: this.o.timeZoneOf?.(m) ?? this.o.timeZone, cancelAddress: this.o.cancelAddress,
         language: this.o.languageOf?.(m), transliterate: this.o.transliterate,
+        ...(together.length ? { together: together.map(([x, s]) => ({ sms: x, status: s.stage })) } : {}),
       });
-      await this.o.store.confirmationSent(m.id, c.stage, where, this.now());
-      this.o.log('confirmation-sent', { msgId: m.id, stage: c.stage, to, where });
+      const at = this.now();
+      await Promise.all(owed.map(([x, s]) => this.o.store.confirmationSent(x.id, s.stage, where, at)));
+      for (const one of stages) this.o.log('confirmation-sent', { ...one, to, where, ...(together.length ? { messageId, together: owed.length } : {}) });
     } catch (e) {
-      const wait = retryDelaySeconds(c.attempts + 1, this.o.retrySeconds);
+      // Together they failed and together they are tried again, after the wait of the most tried among them.
+      const attempts = Math.max(...owed.map(([, s]) => s.attempts)) + 1;
+      const wait = retryDelaySeconds(attempts, this.o.retrySeconds);
       const notBefore = new Date(this.now().getTime() + wait * 1000);
-      this.o.log('confirmation-retry', { msgId: m.id, stage: c.stage, attempts: c.attempts + 1, wait, error: (e as Error).message });
-      await this.o.store.confirmationFailed(m.id, c.stage, (e as Error).message, notBefore);
+      for (const one of stages) this.o.log('confirmation-retry', { ...one, attempts, wait, error: (e as Error).message, ...also });
+      await Promise.all(owed.map(([x, s]) => this.o.store.confirmationFailed(x.id, s.stage, (e as Error).message, notBefore)));
     }
   }
 }

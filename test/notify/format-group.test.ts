@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -5,7 +6,7 @@ import { composeTogether, togetherMessageId } from '../../src/notify/compose-gro
 import type { ConfirmationInput } from '../../src/notify/compose.js';
 import { confirmationView } from '../../src/notify/format.js';
 import { togetherSubject, togetherView, type Confirmed } from '../../src/notify/format-group.js';
-import { LANGUAGES, wordingFor } from '../../src/notify/wording/index.js';
+import { LANGUAGES, wordingFor, type Language } from '../../src/notify/wording/index.js';
 import type { SmsMessage, SmsStatus, StatusEvent } from '../../src/store/types.js';
 import { NOW, partOfType, TEMPLATES } from './mime.js';
 import { historyTo, sampleSms, T } from './sample.js';
@@ -146,5 +147,15 @@ F('acceptance of SMS that wait :: Reply-To lists each one\'s cancel address, the
   assert.is(soon.mail.replyTo, undefined);
   assert.not.match(soon.mail.text!, 'CANCEL');
 });
+
+for (const language of LANGUAGES) {
+  F(`${language} :: the README's example of a confirmation for several SMS is what the bridge writes`, async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = new RegExp(`<!-- example:confirmation-together-${language} -->\\n\`\`\`text\\n([\\s\\S]*?)\`\`\`\\n<!-- example:end -->`).exec(readme);
+    assert.ok(block, `the ${language} example is in the README`);
+    const { mail } = await compose(mixed(), { language: language as Language });
+    assert.fixture(`Subject: ${mail.subject}\n\n${mail.text}`, block[1]);
+  });
+}
 
 F.run();
