@@ -10,7 +10,7 @@
  * quiet while it is quiet in any of its zones (the safe reading: nobody is
  * woken up); a rule can name the zones to consider instead (`timeZones`).
  */
-import { wallTimeIn, zonedToInstant, type WallTime } from '../mail/dates.js';
+import { localMinute, wallTimeIn, zonedToInstant, type WallTime } from '../mail/dates.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -136,7 +136,7 @@ function minutes(hhmm: string): number {
 /** "20:00–08:00, sun"; a period of the mail's own in `zone`'s local time, as the rest of the sentence is ("2026-11-30 00:00–23:00 Europe/Berlin"). */
 export function describeRule(rule: QuietRule, zone = 'UTC'): string {
   if (rule.start !== undefined) {
-    const [from, to] = [localMinute(rule.start, zone), localMinute(rule.end ?? rule.start, zone)];
+    const [from, to] = [localMinute(new Date(rule.start), zone), localMinute(new Date(rule.end ?? rule.start), zone)];
     return `${from}–${to.slice(0, 10) === from.slice(0, 10) ? to.slice(11) : to} ${zone}`;
   }
   const parts = [rule.from !== undefined ? `${rule.from}–${rule.to}` : '', rule.days?.length ? rule.days.join(', ') : '', rule.dates?.length ? `holidays ${rule.dates.join(', ')}` : ''].filter(Boolean);
@@ -148,14 +148,7 @@ export function describeHold(hold: Hold): string {
   const zone = hold.zone ?? hold.rule.timeZones[0] ?? 'UTC';
   const why = `quiet hours (${hold.rule.source}: ${describeRule(hold.rule, zone)})`;
   if (hold.until === null) return `${why} leave no time to send within two weeks`;
-  return `held for ${why} until ${localMinute(hold.until.toISOString(), zone)} ${zone}`;
-}
-
-/** `2026-11-23 08:00`: an instant (ISO) as the clock in `zone` shows it. */
-function localMinute(iso: string, zone: string): string {
-  const w = wallTimeIn(new Date(iso), zone);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}`;
+  return `held for ${why} until ${localMinute(hold.until, zone)} ${zone}`;
 }
 
 /** Rules for one recipient: the account's and the country's daily windows in the country's zones, and the mail's own. */

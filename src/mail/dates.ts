@@ -60,6 +60,13 @@ export function wallTimeIn(instant: Date, timeZone: string): WallTime {
   };
 }
 
+/** `2026-11-23 08:00`: an instant as the clock in `timeZone` shows it, to the minute (refusals, status history). */
+export function localMinute(instant: Date, timeZone: string): string {
+  const w = wallTimeIn(instant, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}`;
+}
+
 function wallAsUtc(w: WallTime): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 }

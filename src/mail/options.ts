@@ -7,7 +7,7 @@
  * returned together; headers win over tags; the same option given twice in the
  * subject with different values is an error, since we cannot know which was meant.
  */
-import { parseDateTime, wallTimeIn } from './dates.js';
+import { localMinute, parseDateTime } from './dates.js';
 import { extractTags } from './subject-tags.js';
 import { meantTag } from './tag-near-miss.js';
 import { SENDER_ID_FORMS } from '../sms/sender-id.js';
@@ -104,20 +104,13 @@ function sendAt(accepted: string): Source<'sendAt'> {
       const ahead = at.getTime() - ctx.now.getTime();
       if (ahead <= 0) {
         const written = ctx.written && Math.min(ctx.written.getTime(), ctx.now.getTime());
-        if (written !== undefined && written - at.getTime() > PAST_GRACE_MS) return { accepted: `a time after the mail was written (${localTime(new Date(written), ctx.timeZone)}); to send at once, leave the option out` };
+        if (written !== undefined && written - at.getTime() > PAST_GRACE_MS) return { accepted: `a time after the mail was written (${localMinute(new Date(written), ctx.timeZone)} ${ctx.timeZone}); to send at once, leave the option out` };
         return { value: undefined, passed: at };
       }
       if (ahead > ctx.maxAheadDays * DAY) return { accepted: `a time at most ${ctx.maxAheadDays} days ahead` };
       return { value: at };
     },
   };
-}
-
-/** `2026-11-30 08:55 Europe/Berlin`: a moment as the clerk's refusal names it. */
-function localTime(at: Date, timeZone: string): string {
-  const w = wallTimeIn(at, timeZone);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)} ${timeZone}`;
 }
 
 /** [BLACKOUTPERIODS:…]: date-times in it are read like send times (offset-less ones in the account's zone). */
