@@ -34,7 +34,7 @@ const submitBody = {
     sendAt: { type: 'string', description: 'X-SMS-Send-At: RFC 3339 (2026-12-01T09:00:00+01:00) or RFC 5322; without offset in the account\'s time zone' },
     senderId: { type: 'string', description: 'X-SMS-Sender-ID' },
     notify: { type: 'string', description: 'X-SMS-Notify: which confirmations confirmTo gets: none, failure, delivery or all' },
-    validity: { type: 'string', description: 'X-SMS-Validity: 48h, 30m, 2d' },
+    validity: { type: 'string', description: 'X-SMS-Validity: 48h, 30m, 2d; 0 for none of its own (the account\'s default)' },
     reference: { type: 'string', description: 'X-SMS-Reference: your reference, for tracking and in confirmations' },
     flash: parsedOption('boolean', 'X-SMS-Flash: true or false (or yes, no, on, off as in the header)'),
     maxSegments: parsedOption('integer', 'X-SMS-Max-Segments: 1 to 255, never more than the account allows'),

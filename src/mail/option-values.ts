@@ -62,12 +62,17 @@ export function clientPriority(headers: ReadonlyMap<string, string>): Priority |
 
 const UNIT_HOURS: Record<string, number> = { '': 1, h: 1, m: 1 / 60, d: 24 };
 
-/** `48h`, `30m` (minutes), `2d` or a plain number of hours; > 0 and ≤ MAX_VALIDITY_HOURS. */
+/**
+ * `48h`, `30m` (minutes), `2d` or a plain number of hours, at most
+ * MAX_VALIDITY_HOURS. 0 (`0`, `0h`, …) is taken and returned as 0: Retarus'
+ * [VALIDITY:0] and its API's validity 0 mean "the provider's default", no
+ * validity of the mail's own (options.ts drops it, so the account's applies).
+ */
 export function validityHours(raw: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*([hmd]?)$/i.exec(raw);
   if (!m) return undefined;
   const hours = Number(m[1]) * UNIT_HOURS[m[2].toLowerCase()];
-  return hours > 0 && hours <= MAX_VALIDITY_HOURS ? hours : undefined;
+  return hours >= 0 && hours <= MAX_VALIDITY_HOURS ? hours : undefined;
 }
 
 // Control, format (bidi overrides), private-use, unassigned and line/paragraph separators:

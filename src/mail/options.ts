@@ -124,6 +124,22 @@ function blackout(accepted: string): Source<'blackout'> {
   };
 }
 
+/**
+ * X-SMS-Validity / [VALIDITY]: 0 is valid and means "no validity of the
+ * mail's own" (Retarus: the provider's default), so the SMS goes as if none
+ * were given: with the account's validityHours, else without (the SMSC's).
+ * As a header it overrides a tag's validity with that default too.
+ */
+function validity(accepted: string): Source<'validityHours'> {
+  return {
+    key: 'validityHours',
+    parse: (raw) => {
+      const hours = value.validityHours(raw);
+      return hours === undefined ? { accepted } : { value: hours || undefined };
+    },
+  };
+}
+
 /** X-SMS-Status-Callback: any text is a URL to be checked against the account's allow list; an empty header is none. */
 function statusCallback(): Source<'statusCallback'> {
   return { key: 'statusCallback', parse: (raw) => ({ value: value.callbackUrl(raw) }) };
@@ -136,7 +152,7 @@ const ACCEPTED = {
   notify: 'none, failure, delivery or all',
   onOff: 'ON or OFF',
   flag: 'yes, no, true, false, on or off',
-  validity: `a duration above 0 and at most ${value.MAX_VALIDITY_HOURS} hours, like 48h, 30m, 2d or 48 (hours)`,
+  validity: `a duration of at most ${value.MAX_VALIDITY_HOURS} hours, like 48h, 30m, 2d or 48 (hours), or 0 for the default validity`,
   reference: '1 to 64 printable characters',
   segments: 'a whole number from 1 to 255',
   priority: 'EXPRESS or NORMAL',
@@ -154,7 +170,7 @@ const HEADER_LIST: Array<[string, Source]> = [
   ['X-SMS-Send-At', sendAt(ACCEPTED.headerTime)],
   ['X-SMS-Sender-ID', simple('senderId', value.senderId, ACCEPTED.sender)],
   ['X-SMS-Notify', simple('notify', value.notify, ACCEPTED.notify)],
-  ['X-SMS-Validity', simple('validityHours', value.validityHours, ACCEPTED.validity)],
+  ['X-SMS-Validity', validity(ACCEPTED.validity)],
   ['X-SMS-Reference', simple('reference', value.reference, ACCEPTED.reference)],
   ['X-SMS-Flash', simple('flash', value.flag, ACCEPTED.flag)],
   ['X-SMS-Max-Segments', simple('maxSegments', value.maxSegments, ACCEPTED.segments)],
@@ -190,7 +206,7 @@ const TAGS = new Map<string, Source>([
   ['SRC', simple('senderId', value.senderId, ACCEPTED.sender)],
   ['JOBPERIOD', sendAt(ACCEPTED.tagTime)],
   ['DN', simple('notify', (raw) => onOff(raw) === undefined ? undefined : value.deliveryNotification(raw), ACCEPTED.onOff, 'delivery')],
-  ['VALIDITY', simple('validityHours', value.validityHours, ACCEPTED.validity)],
+  ['VALIDITY', validity(ACCEPTED.validity)],
   ['FLASH', simple('flash', onOff, ACCEPTED.onOff, true)],
   ['CUSTOMERREF', simple('reference', value.reference, ACCEPTED.reference)],
   ['BLACKOUTPERIODS', blackout(ACCEPTED.blackout)],

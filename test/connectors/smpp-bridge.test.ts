@@ -103,6 +103,32 @@ S('smpp bridge :: [VALIDITY:48] in the subject :: the SMS\'s end goes to the SMS
   });
 });
 
+S('smpp bridge :: [VALIDITY:0] / X-SMS-Validity: 0 :: no validity of the mail\'s own: none sent without an account default (the SMSC\'s), the account\'s 24 h with one', async () => {
+  await withSmsc({}, async (sim, port) => {
+    const accounts = [{ name: 'default', networks: ['127.0.0.1'] }, { name: 'longer', networks: ['127.0.0.2'], validityHours: 24 }];
+    const b = await startTestBridge({ connectors: [smppEntry(port)], accounts } as never, undefined, { env });
+    try {
+      const from = (localAddress: string) => nodemailer.createTransport({ host: '127.0.0.1', port: b.port, secure: false, ignoreTLS: true, localAddress });
+      const plain = await from('127.0.0.1').sendMail({ from: 'clerk@acme.test', to: '+4915112340008@sms.localhost', subject: 'Termin [VALIDITY:0]', text: 'Termin morgen 9 Uhr.' });
+      // The header overrides the tag's 48 h with "the default", which for this account is 24 h.
+      const longer = await from('127.0.0.2').sendMail({ from: 'erp@acme.test', to: '+4915112340009@sms.localhost', subject: 'Termin [VALIDITY:48]', text: 'Termin übermorgen.', headers: { 'X-SMS-Validity': '0' } });
+      assert.match(plain.response, /^250 2\.0\.0 queued as [0-9A-Z]+ \(1 SMS\)$/, 'the 250 claims no validity');
+      const ids = [plain, longer].map((i) => `${/queued as ([0-9A-Z]+)/.exec(i.response)![1]}.1`);
+      await waitFor('both delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered'));
+      const [none, day] = ids.map((id) => b.store.get(id)!);
+      assert.is(none.expiresAt, undefined);
+      const hours = (Date.parse(day.expiresAt!) - Date.parse(day.history[0]!.at)) / 3600_000;
+      assert.ok(hours > 23.9 && hours <= 24, `expires ${hours} h after acceptance`);
+      const byTo = new Map(sim.received.map((r) => [r.destination.addr, r.validityPeriod]));
+      assert.is(byTo.get('4915112340008'), '', 'no validity_period: the SMSC\'s default');
+      assert.match(byTo.get('4915112340009') ?? '', /^\d{12}000\+$/);
+    } finally {
+      await b.stop();
+      await rm(b.dir, { recursive: true, force: true });
+    }
+  });
+});
+
 S('smpp bridge :: a receipt :: answered only after the delivered status is in the store', async () => {
   let b: TestBridge | undefined;
   let id = '';

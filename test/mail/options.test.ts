@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { validityHours } from '../../src/mail/option-values.js';
 import { describeOptionError, parseSmsOptions, type SmsOptions } from '../../src/mail/options.js';
 
 // Monday 2026-11-30, 11:00 in Berlin. Injected so nothing depends on the clock.
@@ -49,7 +50,7 @@ const T_TIME = 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01
 const SENDER = 'up to 11 letters, digits and spaces with at least one letter, an international number like +4930123456, or a short code of 3 to 8 digits';
 const NOTIFY = 'none, failure, delivery or all';
 const CALLBACK_LEVEL = 'none, failure, final, delivery or all';
-const VALIDITY = 'a duration above 0 and at most 72 hours, like 48h, 30m, 2d or 48 (hours)';
+const VALIDITY = 'a duration of at most 72 hours, like 48h, 30m, 2d or 48 (hours), or 0 for the default validity';
 const REF = '1 to 64 printable characters';
 const FLAG = 'yes, no, true, false, on or off';
 const SEGMENTS = 'a whole number from 1 to 255';
@@ -188,7 +189,6 @@ const bad: Array<[string, Case, string[]]> = [
   ['X-SMS-Status-Callback-Level unknown :: rejected, naming the words the REST API takes', { headers: { 'X-SMS-Status-Callback-Level': 'sometimes' } }, [err('X-SMS-Status-Callback-Level', 'sometimes', CALLBACK_LEVEL)]],
   ['X-SMS-Status-Callback-Level empty :: rejected', { headers: { 'X-SMS-Status-Callback-Level': '' } }, [err('X-SMS-Status-Callback-Level', '', CALLBACK_LEVEL)]],
   ['[DN] not ON/OFF :: rejected', { subject: '[DN:yes]' }, [err('[DN]', 'yes', 'ON or OFF')]],
-  ['X-SMS-Validity 0 :: rejected', { headers: { 'X-SMS-Validity': '0h' } }, [err('X-SMS-Validity', '0h', VALIDITY)]],
   ['X-SMS-Validity above 72h :: rejected', { headers: { 'X-SMS-Validity': '4d' } }, [err('X-SMS-Validity', '4d', VALIDITY)]],
   ['X-SMS-Validity unknown unit :: rejected', { headers: { 'X-SMS-Validity': '2w' } }, [err('X-SMS-Validity', '2w', VALIDITY)]],
   ['X-SMS-Validity negative :: rejected', { headers: { 'X-SMS-Validity': '-5' } }, [err('X-SMS-Validity', '-5', VALIDITY)]],
@@ -332,3 +332,22 @@ const prio: Array<[string, Case, SmsOptions]> = [
 for (const [name, input, options] of prio) Prio(name, () => check(input, { options }));
 Prio('bad value :: refused with the accepted words', () => check({ subject: '[QOS:FAST]' }, { errors: [err('[QOS]', 'FAST', 'EXPRESS or NORMAL')] }));
 Prio.run();
+
+const Validity = suite('options :: validity, and 0 for the default validity (Retarus\' [VALIDITY:0]: the provider\'s default)');
+const durations: Array<[string, number | undefined]> = [
+  ['0', 0], ['0h', 0], ['0m', 0], ['0d', 0], ['0.0', 0], ['00', 0], ['0 H', 0],
+  ['48', 48], ['48h', 48], ['30m', 0.5], ['2d', 48], ['72', 72], ['0.5', 0.5],
+  ['72.5', undefined], ['4d', undefined], ['-0', undefined], ['-5', undefined], ['', undefined], ['0w', undefined], ['zero', undefined],
+];
+for (const [raw, hours] of durations) Validity(`value "${raw}" :: ${hours ?? 'refused'}`, () => assert.is(validityHours(raw), hours));
+const zero: Array<[string, Case, SmsOptions, string?]> = [
+  ['[VALIDITY:0] :: no validity of the mail\'s own, the tag taken out', { subject: '[VALIDITY:0] Termin' }, {}, 'Termin'],
+  ['X-SMS-Validity: 0 :: none of its own', { headers: { 'X-SMS-Validity': '0' } }, {}],
+  ['X-SMS-Validity: 0h over [VALIDITY:48] :: the header wins, back to the default', { headers: { 'X-SMS-Validity': '0h' }, subject: '[VALIDITY:48] x' }, {}, 'x'],
+  ['X-SMS-Validity: 12h over [VALIDITY:0] :: the header\'s', { headers: { 'X-SMS-Validity': '12h' }, subject: '[VALIDITY:0] x' }, { validityHours: 12 }, 'x'],
+  ['[VALIDITY:0] twice :: the same value, taken', { subject: '[VALIDITY:0][VALIDITY:0h] x' }, {}, 'x'],
+];
+for (const [name, input, options, subject] of zero) Validity(name, () => check(input, { options, subject }));
+Validity('[VALIDITY:0] beside [VALIDITY:48] :: which was meant is unknown, refused', () =>
+  check({ subject: '[VALIDITY:0] [VALIDITY:48] x' }, { errors: [err('[VALIDITY]', '48', 'the same value as [VALIDITY], or only one of the two')] }));
+Validity.run();
