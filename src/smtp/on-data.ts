@@ -22,7 +22,7 @@ import { controlAddress, type ControlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
 import type { MessageIdReuse } from './message-id-reuse.js';
 import type { ResolvedRecipients } from './on-rcpt-to.js';
-import { firstSendTime, forwardedNote, queuedReply, subjectNote } from './queued-reply.js';
+import { forwardedNote, queuedReply, sendTimes, subjectNote } from './queued-reply.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
 
@@ -166,7 +166,7 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
   return queuedReply({
     mailId, stored: outcome.stored.length - outcome.suppressed.length - heldBack.length, duplicates: outcome.duplicates, suppressed: outcome.suppressed.length,
     optedOut: heldBack.length ? optOutRefusal(heldBack) : undefined,
-    sendsAt: firstSendTime(going, deps.now()), timeZone: sessionAccount(session).timeZone, attachments: c.attachments, forwarded: c.forwarded, introduced: c.introduced, passed: c.passed?.toISOString(), subjectNote: c.subjectNote,
+    sendTimes: sendTimes(going, deps.now()), timeZone: sessionAccount(session).timeZone, attachments: c.attachments, forwarded: c.forwarded, introduced: c.introduced, passed: c.passed?.toISOString(), subjectNote: c.subjectNote,
   });
 }
 

@@ -15,8 +15,8 @@ export interface Queued {
   suppressed: number;
   /** Numbers held back by the opt-out list (their SMS are stored as cancelled and confirmed so). */
   optedOut?: SmtpError;
-  /** When the first of the stored SMS goes out, if later than at once (a send time, quiet hours). */
-  sendsAt?: string;
+  /** When the stored SMS go out, when any of them later than at once (a send time, quiet hours): sendTimes. */
+  sendTimes?: SendTime[];
   /** The send time the mail asked for, which had passed when it came (it was still ahead when the mail was written): sent at once. */
   passed?: string;
   /** The account's zone, for that time. */
@@ -66,7 +66,7 @@ export function queuedReply(q: Queued): string {
     return `2.0.0 already queued as ${of}: this mail was received before, its SMS will not be sent again`;
   }
   const parts = [`2.0.0 queued as ${q.mailId} (${q.stored} SMS)`];
-  if (q.sendsAt) parts.push(`to be sent at ${formatTime(q.sendsAt, q.timeZone)}`);
+  if (q.sendTimes) parts.push(describeSendTimes(q.sendTimes, q.timeZone));
   if (q.passed) parts.push(`the send time asked for, ${formatTime(q.passed, q.timeZone)}, had passed when the mail came: sent at once`);
   if (q.duplicates.length) parts.push(`${q.duplicates.length} recipient(s) already had this mail and get no second SMS`);
   if (q.suppressed) {
@@ -81,9 +81,45 @@ export function queuedReply(q: Queued): string {
   return replyText(parts.join('; '));
 }
 
-/** The earliest send time of `sms` when it lies ahead of `now` by more than a minute; else undefined (sent at once). */
-export function firstSendTime(sms: ReadonlyArray<{ notBefore: string }>, now: Date): string | undefined {
-  let first: string | undefined;
-  for (const m of sms) if (first === undefined || Date.parse(m.notBefore) < Date.parse(first)) first = m.notBefore;
-  return first !== undefined && Date.parse(first) - now.getTime() > AT_ONCE_MS ? first : undefined;
+/** SMS of a mail that go at one time: `at` undefined for those that go at once. */
+export interface SendTime {
+  at?: string;
+  count: number;
+}
+
+/**
+ * When the SMS go, grouped by time in order (at once first), or undefined
+ * when all go at once. An SMS due within a minute goes at once. The numbers
+ * of one mail can go at different times: quiet hours end at different
+ * moments in different countries.
+ */
+export function sendTimes(sms: ReadonlyArray<{ notBefore: string }>, now: Date): SendTime[] | undefined {
+  const counts = new Map<string | undefined, number>();
+  for (const m of sms) {
+    const at = Date.parse(m.notBefore) - now.getTime() > AT_ONCE_MS ? m.notBefore : undefined;
+    counts.set(at, (counts.get(at) ?? 0) + 1);
+  }
+  const times = [...counts].map(([at, count]) => ({ ...(at ? { at } : {}), count }));
+  if (!times.some((t) => t.at)) return undefined;
+  return times.sort((a, b) => (a.at === undefined ? -1 : b.at === undefined ? 1 : Date.parse(a.at) - Date.parse(b.at)));
+}
+
+/** Beyond this many times, the 250 names the first and the last only: the reply is one line. */
+const MAX_TIMES_NAMED = 3;
+
+/**
+ * "to be sent at <time>" when all go then, as before; else each time with
+ * its SMS ("to be sent at once (1 SMS) and at <time> (2 SMS)"), or, for
+ * many, the span of the later ones ("at 4 different times between <first>
+ * and <last> (6 SMS)").
+ */
+export function describeSendTimes(times: readonly SendTime[], timeZone: string): string {
+  if (times.length === 1) return `to be sent at ${formatTime(times[0].at!, timeZone)}`;
+  const now = times.find((t) => !t.at);
+  const later = times.filter((t) => t.at);
+  const named = later.length <= MAX_TIMES_NAMED
+    ? later.map((t) => `at ${formatTime(t.at!, timeZone)} (${t.count} SMS)`)
+    : [`at ${later.length} different times between ${formatTime(later[0].at!, timeZone)} and ${formatTime(later.at(-1)!.at!, timeZone)} (${later.reduce((n, t) => n + t.count, 0)} SMS)`];
+  const items = [...(now ? [`at once (${now.count} SMS)`] : []), ...named];
+  return `to be sent ${items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items[0]}`;
 }

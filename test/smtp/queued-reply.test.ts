@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatTime } from '../../src/notify/times.js';
 import { SmtpError } from '../../src/smtp/errors.js';
-import { firstSendTime, queuedReply, subjectNote, type Queued } from '../../src/smtp/queued-reply.js';
+import { queuedReply, sendTimes, subjectNote, type Queued } from '../../src/smtp/queued-reply.js';
 import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
 
@@ -13,11 +13,11 @@ const BASE: Queued = { mailId: 'MX1', stored: 1, duplicates: [], suppressed: 0, 
 
 const CASES: Array<[string, Partial<Queued>, string]> = [
   ['one SMS at once', {}, '2.0.0 queued as MX1 (1 SMS)'],
-  ['a later send time, in the account\'s zone', { sendsAt: '2026-12-01T08:00:00.000Z' }, '2.0.0 queued as MX1 (1 SMS); to be sent at 2026-12-01 09:00:00 UTC+01:00'],
+  ['a later send time, in the account\'s zone', { sendTimes: [{ at: '2026-12-01T08:00:00.000Z', count: 1 }] }, '2.0.0 queued as MX1 (1 SMS); to be sent at 2026-12-01 09:00:00 UTC+01:00'],
   ['an attachment', { attachments: 1 }, '2.0.0 queued as MX1 (1 SMS); the attachment was not sent: an SMS carries text only'],
   ['attachments', { attachments: 3 }, '2.0.0 queued as MX1 (1 SMS); the 3 attachments were not sent: an SMS carries text only'],
   ['a retry of the whole mail', { stored: 0, duplicates: [{ of: 'MX0.1' }, { of: 'MX0.2' }] }, '2.0.0 already queued as MX0: this mail was received before, its SMS will not be sent again'],
-  ['repeats and an opted-out number together', { stored: 1, suppressed: 2, optedOut: new SmtpError(550, '5.7.1', '+49151 has asked not to receive SMS'), sendsAt: '2026-12-01T08:00:00.000Z' },
+  ['repeats and an opted-out number together', { stored: 1, suppressed: 2, optedOut: new SmtpError(550, '5.7.1', '+49151 has asked not to receive SMS'), sendTimes: [{ at: '2026-12-01T08:00:00.000Z', count: 1 }] },
     '2.0.0 queued as MX1 (1 SMS); to be sent at 2026-12-01 09:00:00 UTC+01:00; 2 SMS repeat the same text to the same number shortly before and are not sent again (duplicate detection); +49151 has asked not to receive SMS'],
 ];
 for (const [name, over, want] of CASES) Q(`text :: ${name}`, () => assert.is(queuedReply({ ...BASE, ...over }), want));
@@ -33,12 +33,32 @@ Q('subject note :: each kind of cut named once, in the order cut; none for an em
   assert.is(subjectNote([]), undefined);
 });
 
-Q('send time :: the earliest of the SMS, named only when it is more than a minute ahead', () => {
+const T1 = '2026-12-01T07:00:00.000Z';
+const T2 = '2026-12-01T08:00:00.000Z';
+const T3 = '2026-12-01T13:00:00.000Z';
+const T4 = '2026-12-01T14:30:00.000Z';
+const TIMES: Array<[string, Queued['sendTimes'], string]> = [
+  ['3 SMS, one later time :: that time, as for one', [{ at: T2, count: 3 }], 'to be sent at 2026-12-01 09:00:00 UTC+01:00'],
+  ['some at once, the others later :: both, with their SMS', [{ count: 1 }, { at: T2, count: 2 }], 'to be sent at once (1 SMS) and at 2026-12-01 09:00:00 UTC+01:00 (2 SMS)'],
+  ['two later times :: each', [{ at: T1, count: 1 }, { at: T2, count: 1 }], 'to be sent at 2026-12-01 08:00:00 UTC+01:00 (1 SMS) and at 2026-12-01 09:00:00 UTC+01:00 (1 SMS)'],
+  ['at once and three later times :: each', [{ count: 2 }, { at: T1, count: 1 }, { at: T2, count: 1 }, { at: T3, count: 1 }],
+    'to be sent at once (2 SMS), at 2026-12-01 08:00:00 UTC+01:00 (1 SMS), at 2026-12-01 09:00:00 UTC+01:00 (1 SMS) and at 2026-12-01 14:00:00 UTC+01:00 (1 SMS)'],
+  ['four later times :: between the first and the last', [{ at: T1, count: 1 }, { at: T2, count: 2 }, { at: T3, count: 1 }, { at: T4, count: 1 }],
+    'to be sent at 4 different times between 2026-12-01 08:00:00 UTC+01:00 and 2026-12-01 15:30:00 UTC+01:00 (5 SMS)'],
+  ['at once and four later times :: at once, then between', [{ count: 1 }, { at: T1, count: 1 }, { at: T2, count: 1 }, { at: T3, count: 1 }, { at: T4, count: 1 }],
+    'to be sent at once (1 SMS) and at 4 different times between 2026-12-01 08:00:00 UTC+01:00 and 2026-12-01 15:30:00 UTC+01:00 (4 SMS)'],
+];
+for (const [name, sendTimes, want] of TIMES) Q(`send times :: ${name}`, () => assert.is(queuedReply({ ...BASE, stored: 5, sendTimes }), `2.0.0 queued as MX1 (5 SMS); ${want}`));
+
+Q('send times :: grouped by time, at once first, then in time order; within a minute is at once; none when all go at once', () => {
   const now = new Date('2026-11-30T10:00:00Z');
-  assert.is(firstSendTime([{ notBefore: '2026-11-30T12:00:00.000Z' }, { notBefore: '2026-11-30T11:00:00.000Z' }], now), '2026-11-30T11:00:00.000Z');
-  assert.is(firstSendTime([{ notBefore: '2026-11-30T10:00:30.000Z' }], now), undefined, 'within the minute: at once');
-  assert.is(firstSendTime([{ notBefore: '2026-11-30T09:00:00.000Z' }], now), undefined, 'due already');
-  assert.is(firstSendTime([], now), undefined);
+  const at = (iso: string) => ({ notBefore: iso });
+  assert.equal(sendTimes([at('2026-11-30T12:00:00.000Z'), at('2026-11-30T10:00:30.000Z'), at('2026-11-30T11:00:00.000Z'), at('2026-11-30T12:00:00.000Z')], now),
+    [{ count: 1 }, { at: '2026-11-30T11:00:00.000Z', count: 1 }, { at: '2026-11-30T12:00:00.000Z', count: 2 }]);
+  assert.equal(sendTimes([at('2026-11-30T12:00:00.000Z')], now), [{ at: '2026-11-30T12:00:00.000Z', count: 1 }]);
+  assert.is(sendTimes([at('2026-11-30T10:00:30.000Z')], now), undefined, 'within the minute: at once');
+  assert.is(sendTimes([at('2026-11-30T09:00:00.000Z'), at('2026-11-30T10:00:00.000Z')], now), undefined, 'due already');
+  assert.is(sendTimes([], now), undefined);
 });
 
 const S = suite<{ b: TestBridge }>('smtp 250 after DATA, over SMTP');

@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { wallTimeIn } from '../../src/mail/dates.js';
+import { formatTime } from '../../src/notify/times.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { refusal } from '../helpers/smtp.js';
 
@@ -15,9 +16,9 @@ const ACME = '127.0.0.2';
 const BETA = '127.0.0.3';
 
 const two = (n: number) => String(n).padStart(2, '0');
-/** "HH:MM" in Paris, `minutes` from now: quiet hours around the moment the test runs. */
-function parisClock(minutes: number): string {
-  const w = wallTimeIn(new Date(Date.now() + minutes * 60_000), 'Europe/Paris');
+/** "HH:MM" in Paris (or `zone`), `minutes` from now: quiet hours around the moment the test runs. */
+function parisClock(minutes: number, zone = 'Europe/Paris'): string {
+  const w = wallTimeIn(new Date(Date.now() + minutes * 60_000), zone);
   return `${two(w.hour)}:${two(w.minute)}`;
 }
 
@@ -32,7 +33,13 @@ S.before(async (ctx) => {
       },
       { name: 'beta', networks: [BETA], addresses: ['@beta.test'], notify: 'final' },
     ] as never,
-    options: { countryQuietHours: { FR: { from: parisClock(-60), to: parisClock(60) } } } as never,
+    options: {
+      countryQuietHours: {
+        FR: { from: parisClock(-60), to: parisClock(60) },
+        // Ends an hour after France's: one mail's numbers that go at different times.
+        AT: { from: parisClock(-60, 'Europe/Vienna'), to: parisClock(120, 'Europe/Vienna'), timeZones: ['Europe/Vienna'] },
+      },
+    } as never,
   });
 });
 S.after(async ({ b }) => b.stop());
@@ -138,6 +145,15 @@ S('quiet hours :: a French number inside the country\'s window is held, the hold
   const us = idOf((await send(b, 'erp@beta.test', '+12025550143@sms.localhost', { text: 'Hello' })).response);
   await waitFor('the US SMS', () => b.sim.sent.find((s) => s.id === us));
   assert.not.ok(b.sim.sent.some((s) => s.id === id), 'not sent before its time');
+});
+
+S('quiet hours :: one mail to a German, a French and an Austrian number, which go at three times :: the 250 names each time with its SMS', async ({ b }) => {
+  const r = await send(b, 'erp@beta.test', '+4915112345683@sms.localhost, +33612345679@sms.localhost, +436641234567@sms.localhost', { text: 'Ihr Termin ist bestätigt.' });
+  const mailId = /queued as (\w+)/.exec(r.response)![1];
+  const [fr, at] = ['2', '3'].map((n) => b.store.get(`${mailId}.${n}`)!.notBefore);
+  assert.ok(fr < at, `France's quiet hours end first: ${fr}, ${at}`);
+  const when = (iso: string) => formatTime(iso, b.config.options.timeZone);
+  assert.is(r.response, `250 2.0.0 queued as ${mailId} (3 SMS); to be sent at once (1 SMS), at ${when(fr)} (1 SMS) and at ${when(at)} (1 SMS)`);
 });
 
 S.run();
