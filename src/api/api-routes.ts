@@ -36,6 +36,7 @@ const submitBody = {
     notify: { type: 'string', description: 'X-SMS-Notify: which confirmations confirmTo gets: none, failure, delivery or all' },
     validity: { type: 'string', description: 'X-SMS-Validity: 48h, 30m, 2d; 0 for none of its own (the account\'s default)' },
     reference: { type: 'string', description: 'X-SMS-Reference: your reference, for tracking and in confirmations' },
+    billingCode: { type: 'string', description: 'X-SMS-Billing-Code: the cost centre the SMS is billed to (1 to 70 printable characters), in the message, the CSV export and status callbacks' },
     flash: parsedOption('boolean', 'X-SMS-Flash: true or false (or yes, no, on, off as in the header)'),
     maxSegments: parsedOption('integer', 'X-SMS-Max-Segments: 1 to 255, never more than the account allows'),
     blackout: { type: 'string', description: 'X-SMS-Blackout: quiet hours for this SMS, 20:00/08:00' },

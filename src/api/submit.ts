@@ -33,6 +33,7 @@ export interface SubmitBody {
   notify?: string;
   validity?: string;
   reference?: string;
+  billingCode?: string;
   /** As JSON or as the header's words; read by the options parser, like notify and the rest. */
   flash?: boolean | string;
   maxSegments?: number | string;
@@ -55,6 +56,7 @@ const HEADER_OF: Record<string, string> = {
   notify: 'X-SMS-Notify',
   validity: 'X-SMS-Validity',
   reference: 'X-SMS-Reference',
+  billingCode: 'X-SMS-Billing-Code',
   flash: 'X-SMS-Flash',
   maxSegments: 'X-SMS-Max-Segments',
   blackout: 'X-SMS-Blackout',

@@ -30,6 +30,7 @@ export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []
     sender: used.sender ?? null,
     senderFrom: used.connectorDefault ? 'connector' as const : 'sms' as const,
     reference: m.reference ?? null,
+    billingCode: m.billingCode ?? null,
     status: m.status,
     final: FINAL_STATUSES.has(m.status),
     acceptedAt: t.acceptedAt,
@@ -69,7 +70,7 @@ export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []
 export type MessageView = ReturnType<typeof messageView>;
 
 export const CSV_COLUMNS = [
-  'id', 'mailId', 'account', 'acceptedAt', 'to', 'status', 'reference', 'sender', 'segments', 'encoding',
+  'id', 'mailId', 'account', 'acceptedAt', 'to', 'status', 'reference', 'billingCode', 'sender', 'segments', 'encoding',
   'sendAt', 'submittedAt', 'finalAt', 'connector', 'connectorMessageId', 'reason', 'from', 'text',
 ] as const;
 
@@ -86,7 +87,7 @@ function field(v: unknown, freeText: boolean): string {
   return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const FREE_TEXT = new Set(['reference', 'sender', 'reason', 'from', 'text']);
+const FREE_TEXT = new Set(['reference', 'billingCode', 'sender', 'reason', 'from', 'text']);
 
 export function csvRow(m: SmsMessage): string {
   const v = messageView(m);

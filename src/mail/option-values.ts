@@ -84,6 +84,18 @@ export function reference(raw: string): string | undefined {
   return length >= 1 && length <= 64 && !UNPRINTABLE.test(raw) ? raw : undefined;
 }
 
+/** Longest billing code: the billcode of Retarus' SMS API takes 70 characters. */
+export const MAX_BILLING_CODE = 70;
+
+/**
+ * Retarus' [BC:…], the cost centre an SMS is billed to. Printable only, as
+ * a reference: it goes into the CSV export, status callbacks and logs.
+ */
+export function billingCode(raw: string): string | undefined {
+  const length = [...raw].length;
+  return length >= 1 && length <= MAX_BILLING_CODE && !UNPRINTABLE.test(raw) ? raw : undefined;
+}
+
 /**
  * A URL as a mail header carries it: folded over lines (the blanks of the
  * fold are no part of it), or in angle brackets as RFC 3986 appendix C

@@ -24,6 +24,8 @@ export interface SmsOptions {
   notify?: NotifyLevel;
   validityHours?: number;
   reference?: string;
+  /** The cost centre it is billed to ([BC:…]): stored on the SMS, shown where cost is accounted for. */
+  billingCode?: string;
   flash?: boolean;
   maxSegments?: number;
   duplicateDetection?: boolean;
@@ -154,6 +156,7 @@ const ACCEPTED = {
   flag: 'yes, no, true, false, on or off',
   validity: `a duration of at most ${value.MAX_VALIDITY_HOURS} hours, like 48h, 30m, 2d or 48 (hours), or 0 for the default validity`,
   reference: '1 to 64 printable characters',
+  billingCode: `1 to ${value.MAX_BILLING_CODE} printable characters`,
   segments: 'a whole number from 1 to 255',
   priority: 'EXPRESS or NORMAL',
   blackout: 'periods separated by commas, each two different local times like 20:00/08:00 (every day, the recipient\'s time) or two date-times like 2026-12-24T12:00:00+01:00/2026-12-27T08:00:00+01:00',
@@ -172,6 +175,7 @@ const HEADER_LIST: Array<[string, Source]> = [
   ['X-SMS-Notify', simple('notify', value.notify, ACCEPTED.notify)],
   ['X-SMS-Validity', validity(ACCEPTED.validity)],
   ['X-SMS-Reference', simple('reference', value.reference, ACCEPTED.reference)],
+  ['X-SMS-Billing-Code', simple('billingCode', value.billingCode, ACCEPTED.billingCode)],
   ['X-SMS-Flash', simple('flash', value.flag, ACCEPTED.flag)],
   ['X-SMS-Max-Segments', simple('maxSegments', value.maxSegments, ACCEPTED.segments)],
   ['X-SMS-Blackout', blackout(ACCEPTED.blackout)],
@@ -212,6 +216,7 @@ const TAGS = new Map<string, Source>([
   ['BLACKOUTPERIODS', blackout(ACCEPTED.blackout)],
   ['DUPLICATEDETECTION', simple('duplicateDetection', onOff, ACCEPTED.onOff, true)],
   ['QOS', simple('priority', value.priority, ACCEPTED.priority)],
+  ['BC', simple('billingCode', value.billingCode, ACCEPTED.billingCode)],
   ['AT', sendAt(ACCEPTED.tagTime)],
   ['FROM', simple('senderId', value.senderId, ACCEPTED.sender)],
   ['REF', simple('reference', value.reference, ACCEPTED.reference)],

@@ -146,6 +146,7 @@ function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: Re
       clientHostname: input.clientHostname,
     },
     ...(options.reference ? { reference: options.reference } : {}),
+    ...(options.billingCode ? { billingCode: options.billingCode } : {}),
     ...(options.sendAt ? { sendAt: options.sendAt.toISOString() } : {}),
     ...(plan.expiresAt ? { expiresAt: plan.expiresAt.toISOString() } : {}),
     notify: options.notify ? NOTIFY_OF[options.notify] : input.notify,

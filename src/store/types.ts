@@ -188,6 +188,8 @@ export interface SmsMessage {
   quietRules?: QuietRule[];
   /** The client's own reference (X-SMS-Reference, [REF:…]), echoed in confirmations. */
   reference?: string;
+  /** The cost centre it is billed to (X-SMS-Billing-Code, [BC:…]): in the API, the CSV export and status callbacks. */
+  billingCode?: string;
   /** When the sender asked it to go out (ISO 8601); absent means at once. */
   sendAt?: string;
   /** After this (ISO 8601) it is not handed to the carrier any more but expires. */

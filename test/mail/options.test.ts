@@ -52,6 +52,7 @@ const NOTIFY = 'none, failure, delivery or all';
 const CALLBACK_LEVEL = 'none, failure, final, delivery or all';
 const VALIDITY = 'a duration of at most 72 hours, like 48h, 30m, 2d or 48 (hours), or 0 for the default validity';
 const REF = '1 to 64 printable characters';
+const BC = '1 to 70 printable characters';
 const FLAG = 'yes, no, true, false, on or off';
 const SEGMENTS = 'a whole number from 1 to 255';
 const BLACKOUT = 'periods separated by commas, each two different local times like 20:00/08:00 (every day, the recipient\'s time) or two date-times like 2026-12-24T12:00:00+01:00/2026-12-27T08:00:00+01:00';
@@ -88,6 +89,8 @@ const valid: Array<[string, Case, SmsOptions]> = [
   ['X-SMS-Validity 2d :: hours', { headers: { 'X-SMS-Validity': '2d' } }, { validityHours: 48 }],
   ['X-SMS-Validity plain number :: hours', { headers: { 'X-SMS-Validity': '72' } }, { validityHours: 72 }],
   ['X-SMS-Reference :: reference', { headers: { 'X-SMS-Reference': 'INV-4711' } }, { reference: 'INV-4711' }],
+  ['X-SMS-Billing-Code :: billing code', { headers: { 'X-SMS-Billing-Code': 'KST 4711' } }, { billingCode: 'KST 4711' }],
+  ['X-SMS-Billing-Code 70 chars, umlauts :: billing code', { headers: { 'X-SMS-Billing-Code': 'Ä'.repeat(70) } }, { billingCode: 'Ä'.repeat(70) }],
   ['X-SMS-Reference with umlaut and spaces :: reference', { headers: { 'X-SMS-Reference': 'Rechnung Müller 12' } }, { reference: 'Rechnung Müller 12' }],
   ['X-SMS-Flash yes :: flash', { headers: { 'X-SMS-Flash': 'yes' } }, { flash: true }],
   ['X-SMS-Flash OFF :: no flash', { headers: { 'X-SMS-Flash': 'OFF' } }, { flash: false }],
@@ -107,6 +110,8 @@ const valid: Array<[string, Case, SmsOptions]> = [
   ['[VALIDITY:48] :: hours', { subject: '[VALIDITY:48]' }, { validityHours: 48 }],
   ['[FLASH:ON] :: flash', { subject: '[FLASH:ON]' }, { flash: true }],
   ['[CUSTOMERREF] :: reference', { subject: '[CUSTOMERREF:INV-4711]' }, { reference: 'INV-4711' }],
+  ['Retarus\' [BC] :: billing code', { subject: '[BC:Vertrieb/4711] Hi' }, { billingCode: 'Vertrieb/4711' }],
+  ['[bc] lower case :: billing code', { subject: '[bc:KST-1]' }, { billingCode: 'KST-1' }],
   ['[BLACKOUTPERIODS] :: window as given', { subject: '[BLACKOUTPERIODS:20:00/08:00]' }, { blackout: [{ from: '20:00', to: '08:00' }] }],
   ['[BLACKOUTPERIODS] Retarus ISO interval :: absolute period', { subject: '[BLACKOUTPERIODS:2026-12-01T01:00:00.000-08:00/2026-12-01T08:00:00.000-08:00]' },
     { blackout: [{ start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T16:00:00.000Z' }] }],
@@ -157,7 +162,7 @@ const subjects: Array<[string, string, string]> = [
   ['tags removed :: blanks tidied', '  [SRC:ACME]  Erinnerung [AT:01.12.2026 09:00]  morgen ', 'Erinnerung morgen'],
   ['tag between words :: a blank left', 'Termin[REF:X]bestätigt', 'Termin bestätigt'],
   ['unknown tags :: left untouched', '[EXTERNAL] [WICHTIG] Re: [Ticket#123] [SRC:ACME] Rückruf', '[EXTERNAL] [WICHTIG] Re: [Ticket#123] Rückruf'],
-  ['unknown key with value :: left untouched', '[BC:4711] Hallo', '[BC:4711] Hallo'],
+  ['unknown key with value :: left untouched', '[KST:4711] Hallo', '[KST:4711] Hallo'],
   ['Retarus\' [QOS:…] :: taken out', '[QOS:EXPRESS] Hallo', 'Hallo'],
   ['no tags :: unchanged', 'Erinnerung: Termin morgen', 'Erinnerung: Termin morgen'],
   ['only tags :: empty', '[SRC:ACME][PREVIEW]', ''],
@@ -198,6 +203,11 @@ const bad: Array<[string, Case, string[]]> = [
   ['X-SMS-Reference bidi override :: refused', { headers: { 'X-SMS-Reference': 'INV\u202E1' } }, [err('X-SMS-Reference', 'INV\u202E1', REF)]],
   ['X-SMS-Reference NUL :: refused, escaped', { headers: { 'X-SMS-Reference': 'A\u0000B' } }, [err('X-SMS-Reference', 'A\\u0000B', REF)]],
   ['[CUSTOMERREF] empty :: rejected', { subject: '[CUSTOMERREF:]' }, [err('[CUSTOMERREF]', '', REF)]],
+  ['X-SMS-Billing-Code 71 chars :: rejected', { headers: { 'X-SMS-Billing-Code': 'K'.repeat(71) } }, [err('X-SMS-Billing-Code', 'K'.repeat(71), BC)]],
+  ['X-SMS-Billing-Code header injection :: refused, escaped', { headers: { 'X-SMS-Billing-Code': 'KST\r\nX-Evil: 1' } }, [err('X-SMS-Billing-Code', 'KST\\r\\nX-Evil: 1', BC)]],
+  ['X-SMS-Billing-Code bidi override :: refused', { headers: { 'X-SMS-Billing-Code': 'KST\u202E1' } }, [err('X-SMS-Billing-Code', 'KST\u202E1', BC)]],
+  ['[BC] empty :: rejected', { subject: '[BC:]' }, [err('[BC]', '', BC)]],
+  ['[BC] without value :: rejected', { subject: '[BC] x' }, [err('[BC]', '', BC)]],
   ['X-SMS-Flash maybe :: rejected', { headers: { 'X-SMS-Flash': 'maybe' } }, [err('X-SMS-Flash', 'maybe', FLAG)]],
   ['[FLASH] yes :: only ON or OFF', { subject: '[FLASH:yes]' }, [err('[FLASH]', 'yes', 'ON or OFF')]],
   ['X-SMS-Max-Segments 0 :: rejected', { headers: { 'X-SMS-Max-Segments': '0' } }, [err('X-SMS-Max-Segments', '0', SEGMENTS)]],
@@ -231,7 +241,7 @@ const bad: Array<[string, Case, string[]]> = [
     err('[DN]', 'maybe', 'ON or OFF'),
   ]],
 ];
-const OPTION_HEADERS = 'X-SMS-Send-At, X-SMS-Sender-ID, X-SMS-Notify, X-SMS-Validity, X-SMS-Reference, X-SMS-Flash, X-SMS-Max-Segments, X-SMS-Blackout, X-SMS-Duplicate-Detection, X-SMS-Preview, X-SMS-Priority, X-SMS-Status-Callback, X-SMS-Status-Callback-Level';
+const OPTION_HEADERS = 'X-SMS-Send-At, X-SMS-Sender-ID, X-SMS-Notify, X-SMS-Validity, X-SMS-Reference, X-SMS-Billing-Code, X-SMS-Flash, X-SMS-Max-Segments, X-SMS-Blackout, X-SMS-Duplicate-Detection, X-SMS-Preview, X-SMS-Priority, X-SMS-Status-Callback, X-SMS-Status-Callback-Level';
 bad.push(
   ['an X-SMS-* header that is no option (a typo the SMS would otherwise ignore, going out at once) :: names the one meant', { headers: { 'X-SMS-SendAt': '2026-12-01T09:00:00+01:00' } },
     [`the header x-sms-sendat is no option of this gateway (did you mean X-SMS-Send-At?); the options are ${OPTION_HEADERS}`]],
@@ -280,7 +290,7 @@ const clerks: Array<[string, string]> = [
   ['a word one edit from PREVIEW but with another first letter', '[Review: Vertrag] bitte ansehen'],
   ['a short word one edit from AT', '[AM:9 Uhr] Termin'],
   ['a near name without a value (a clerk\'s marker)', '[SENDAT] Termin'],
-  ['Retarus\' billing code, which this gateway does not read', '[BC:4711] Hallo'],
+  ['a clerk\'s cost centre in a tag of their own', '[KST:4711] Hallo'],
 ];
 for (const [name, subject] of clerks) Near(`${name} :: stays text`, () => check({ subject }, { subject }));
 Near.run();

@@ -14,6 +14,8 @@ export interface CallbackPayload {
   account: string;
   /** The client's reference (API reference, X-SMS-Reference, [REF:…]); null without one. */
   reference: string | null;
+  /** The cost centre it is billed to (billingCode, X-SMS-Billing-Code, [BC:…]); null without one. */
+  billingCode: string | null;
   to: string;
   status: SmsStatus;
   final: boolean;
@@ -51,6 +53,7 @@ export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage
     mailId: m.mailId,
     account: m.account,
     reference: m.reference ?? null,
+    billingCode: m.billingCode ?? null,
     to: m.to,
     status,
     final: FINAL_STATUSES.has(status),

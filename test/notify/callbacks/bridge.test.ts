@@ -86,7 +86,7 @@ C('api :: accepted, submitted and delivered are pushed, signed as the README ver
   assert.equal(
     { ...done, at: typeof done.at, connectorMessageId: typeof done.connectorMessageId },
     {
-      eventId: `${id}/delivered`, smsId: id, mailId: r.body.mailId, account: 'acme', reference: 'INV-4711', to: '+4915112345678', status: 'delivered', final: true,
+      eventId: `${id}/delivered`, smsId: id, mailId: r.body.mailId, account: 'acme', reference: 'INV-4711', billingCode: null, to: '+4915112345678', status: 'delivered', final: true,
       at: 'string', reason: null, connector: 'simulator', connectorMessageId: 'string', parts: { delivered: 1, of: 1 },
     },
   );

@@ -39,7 +39,7 @@ O('a status is owed once, in the record that reaches it: a retry back to accepte
   assert.equal(m.confirmations.map((c) => [c.channel, c.stage, c.notBefore]), [['callback', 'accepted', at(0)], ['callback', 'submitted', at(4)], ['callback', 'failed', at(6)]]);
   const failed = callbackPayload(m, { stage: 'failed' });
   assert.equal({ ...failed }, {
-    eventId: 'M1.1/failed', smsId: 'M1.1', mailId: 'M1', account: 'acme', reference: null, to: '+4915112345678', status: 'failed', final: true,
+    eventId: 'M1.1/failed', smsId: 'M1.1', mailId: 'M1', account: 'acme', reference: null, billingCode: null, to: '+4915112345678', status: 'failed', final: true,
     at: at(6), reason: 'part 2 undeliverable', connector: null, connectorMessageId: 'abc', parts: { delivered: 1, of: 2 },
   });
   // The submitted push says what was true at the handover, however late it goes (the same body on every attempt).
