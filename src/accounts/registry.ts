@@ -76,6 +76,7 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     ...(c.statusCallbackLevel ? { statusCallbackLevel: callbackLevel(c.statusCallbackLevel) } : {}),
     ...(c.statusCallbacks ? { statusCallbackAllow: Object.freeze([...(c.statusCallbacks.allow ?? [])]) } : {}),
     forwardReplies: c.forwardReplies ?? inherit.forwardReplies ?? false,
+    allowExpress: c.allowExpress ?? true,
   });
 }
 

@@ -86,6 +86,10 @@ export const accountSchema = {
       type: 'array', items: { type: 'string', format: 'regex' }, default: [],
       description: 'More signature patterns (like text.signaturePatterns, which still apply) for this account\'s mail, e.g. ["^Mit freundlichen Grüßen"]. A team lead can set them in the portal, so a pattern that could make matching take exponential time — a repeated group ((…)+, (…)*, (…){2,}) or a back-reference — is refused (it would stop the gateway for every account); repeated characters or classes (\\s+, [-–]+) are fine.',
     },
+    allowExpress: {
+      type: 'boolean', default: true,
+      description: 'Whether this account\'s SMS may go express ([QOS:EXPRESS], X-SMS-Priority, a mail of high importance, the REST API\'s priority), ahead of every normal SMS waiting. false: such SMS go as normal ones, and the 250 and the API\'s answer say so (the mail is never refused for it: Outlook marks mails important without asking). true by default, as before; set false for bulk accounts of a shared gateway, so that they cannot put a whole run ahead of others. Set in the configuration only: the portal and PATCH /api/v1/accounts cannot change it.',
+    },
     forwardReplies: { type: 'boolean', description: 'Mail handsets\' replies to this account\'s SMS to the sender of the SMS they answer (see inbound.forward); inherits inbound.forward.enabled. The portal and the REST API can switch it off, and on only where the configuration has it on.' },
     quietHours: quietHoursSchema('Quiet hours of this account in the recipient\'s local time: SMS are held until they end. {} switches them off; inherits options.quietHours.', false),
     limits: accountLimitsSchema,

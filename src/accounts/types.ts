@@ -24,6 +24,8 @@ export interface AccountConfig {
   signaturePatterns?: string[];
   quietHours?: QuietHours;
   forwardReplies?: boolean;
+  /** The operator's: whether the account's SMS may go express; true when absent. */
+  allowExpress?: boolean;
   /** Overrides of the gateway-wide `limits` (src/policy/schema.ts). */
   limits?: AccountLimitsConfig;
   /** Default status callback URL (src/notify/callbacks/). */
@@ -67,6 +69,8 @@ export interface Account {
   readonly statusCallbackLevel?: NotifyLevel;
   /** URL prefixes status callbacks may go to (the signing secret stays in the config, out of every view); none when absent. */
   readonly statusCallbackAllow?: readonly string[];
+  /** Whether its SMS may go express (ahead of normal ones) when a mail or request asks; false: they go as normal SMS. Always set by the registry. */
+  readonly allowExpress?: boolean;
   /** Whether handsets' replies to its SMS are mailed to their senders (inbound.forward); always set by the registry. */
   readonly forwardReplies?: boolean;
 }

@@ -41,7 +41,7 @@ const submitBody = {
     maxSegments: parsedOption('integer', 'X-SMS-Max-Segments: 1 to 255, never more than the account allows'),
     blackout: { type: 'string', description: 'X-SMS-Blackout: quiet hours for this SMS, 20:00/08:00' },
     duplicateDetection: parsedOption('boolean', 'X-SMS-Duplicate-Detection: the same text to the same number only once within the account\'s window'),
-    priority: { type: 'string', description: 'X-SMS-Priority: express (ahead of every normal SMS waiting to be sent) or normal' },
+    priority: { type: 'string', description: 'X-SMS-Priority: express (ahead of every normal SMS waiting to be sent) or normal; an account without allowExpress sends it as normal, and the answer\'s notes say so' },
     confirmTo: { type: 'string', description: 'Address (of the account) that gets the confirmations; none without it' },
     account: { type: 'string', description: 'Admins only: send for this account' },
     statusCallback: { type: 'string', minLength: 1, maxLength: 2000, description: 'X-SMS-Status-Callback: URL each status of the SMS is pushed to (signed JSON, see Status callbacks); must lie under the account\'s allowed prefixes (422 CallbackNotAllowed); the account\'s default when absent' },
@@ -149,7 +149,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const messages = out.replayOf ? await originals(ctx, out.replayOf) : out.stored;
     if (out.replayOf) reply.header('idempotent-replayed', 'true');
     if (messages.length === 1) reply.header('location', `/api/v1/messages/${messages[0].id}`);
-    return reply.status(messages.length ? 201 : 200).send({ mailId: out.mailId, messages: messages.map((m) => messageView(m)), duplicates: out.duplicates });
+    return reply.status(messages.length ? 201 : 200).send({ mailId: out.mailId, messages: messages.map((m) => messageView(m)), duplicates: out.duplicates, ...(out.notes ? { notes: out.notes } : {}) });
   });
 
   app.post<{ Body: SubmitBody }>('/messages/preview', {

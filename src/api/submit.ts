@@ -92,6 +92,8 @@ export interface SubmitOutcome {
   duplicates: Array<{ to: string; of: string }>;
   /** A replay (the same Idempotency-Key and body again): the ids of the first request's SMS, and nothing stored now. */
   replayOf?: string[];
+  /** What the client might not expect of how its SMS go (express asked for and not the account's). */
+  notes?: string[];
 }
 
 /** What a submit and a preview share: the caller's account, the numbers and options checked, the text analysed. */
@@ -217,7 +219,8 @@ async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, r
     const ids = outcome.duplicates.map((d) => d.of);
     return { mailId: ids[0]!.replace(/\.\d+$/, ''), stored: [], duplicates: [], replayOf: ids };
   }
-  return accepted(deps, batch, outcome, { mailId, who, ip: req.ip, acceptMs: Math.round(performance.now() - req.started) });
+  const out = accepted(deps, batch, outcome, { mailId, who, ip: req.ip, acceptMs: Math.round(performance.now() - req.started) });
+  return batch.expressRefused ? { ...out, notes: [batch.expressRefused] } : out;
 }
 
 /** The outcome of a request that stored SMS, logged as a mail's is. */

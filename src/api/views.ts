@@ -30,6 +30,8 @@ export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []
     sender: used.sender ?? null,
     senderFrom: used.connectorDefault ? 'connector' as const : 'sms' as const,
     reference: m.reference ?? null,
+    // As it goes: normal where the request asked for express and the account may not send it (the submit's notes say so).
+    priority: m.priority ?? 'normal',
     billingCode: m.billingCode ?? null,
     status: m.status,
     final: FINAL_STATUSES.has(m.status),

@@ -22,6 +22,8 @@ export interface SendingPolicy {
   quiet: { account?: QuietHours; countries: Readonly<Record<string, QuietHours>> };
   /** The account's status callbacks: its default and where a mail's or request's may go. */
   callbacks: CallbackRules;
+  /** false: express is not for this account, its SMS go as normal ones (accounts[].allowExpress); allowed when absent. */
+  express?: boolean;
 }
 
 /** The rules for one account: its own values (inherited ones filled in) and the gateway's per-country rules. */
@@ -38,7 +40,18 @@ export function sendingPolicy(
     duplicates: { enabled: account.duplicateDetection, windowMinutes: account.duplicateWindowMinutes },
     quiet: { account: account.quietHours, countries: gateway.countryQuietHours },
     callbacks: { statusCallback: account.statusCallback, statusCallbackLevel: account.statusCallbackLevel, statusCallbackAllow: account.statusCallbackAllow },
+    express: account.allowExpress,
   };
+}
+
+/**
+ * What is said when express was asked for and the account may not send it
+ * (the SMS goes as a normal one: a clerk's Outlook marks mails important
+ * without asking, so the mail is not refused); undefined otherwise.
+ */
+export function expressRefusal(options: Pick<SmsOptions, 'priority'>, policy: Pick<SendingPolicy, 'express' | 'sender'>): string | undefined {
+  if (options.priority !== 'express' || policy.express !== false) return undefined;
+  return `express was asked for, but account "${policy.sender.account}" may not send express SMS (accounts[].allowExpress): sent as a normal SMS`;
 }
 
 /** No defaults and no permissions: what an account without any sending rules gets. */

@@ -7,7 +7,7 @@ import { SmtpError } from '../smtp/errors.js';
 import type { ContentKey, DsnRequest, NotifyLevel, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
 import { draftProblem, draftSms, type Draft, type DraftInput } from './draft.js';
 import { writtenOptions, type SmsOptions } from './options.js';
-import { basicPolicy, planRecipient, type RecipientPlan, type SendingPolicy } from './recipient-plan.js';
+import { basicPolicy, expressRefusal, planRecipient, type RecipientPlan, type SendingPolicy } from './recipient-plan.js';
 
 export { senderPatterns } from './draft.js';
 
@@ -43,6 +43,8 @@ export interface SmsBatch {
   contentKeys: Array<ContentKey | undefined>;
   /** How a message is stored when it duplicates an earlier one by content. */
   markDuplicate: (m: SmsMessage, of: SmsMessage | string) => SmsMessage;
+  /** Express was asked for and the account may not send it: why its SMS go as normal ones (recipient-plan.ts expressRefusal). */
+  expressRefused?: string;
 }
 
 /**
@@ -63,13 +65,14 @@ export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError 
   if (refused) return refused[1];
   const plans = each as Array<[EnvelopeRecipient, RecipientPlan]>;
   const { options } = draft;
+  const expressRefused = expressRefusal(options, policy);
   const duplicates = options.duplicateDetection ?? policy.duplicates.enabled;
   const sender = (input.envelopeFrom || input.parsed.fromAddress || '').toLowerCase();
   const { messageId, headers, subject } = input.parsed;
   const fingerprint = messageId ? mailFingerprint(draft.sms.text, writtenOptions(headers, subject)) : undefined;
-  const batch: SmsBatch = { messages: [], dedupKeys: [], contentKeys: [], markDuplicate: (m, of) => markDuplicate(m, of, input), fingerprint };
+  const batch: SmsBatch = { messages: [], dedupKeys: [], contentKeys: [], markDuplicate: (m, of) => markDuplicate(m, of, input), fingerprint, ...(expressRefused ? { expressRefused } : {}) };
   for (const [i, [r, plan]] of plans.entries()) {
-    const m = message(input, draft, r, plan, counted[i], batch.messages.length + 1);
+    const m = message(input, draft, r, plan, counted[i], batch.messages.length + 1, expressRefused);
     batch.messages.push(m);
     batch.dedupKeys.push(messageId && fingerprint ? dedupKey(input.account, messageId, r.e164, fingerprint) : undefined);
     batch.contentKeys.push(duplicates ? { key: contentKey(input.account, sender, r.e164, m.text), windowMinutes: policy.duplicates.windowMinutes } : undefined);
@@ -115,12 +118,14 @@ function countedFor(input: Pick<ToSmsInput, 'udhOf' | 'account'>, draft: Draft, 
   return withUdh(sms, input.udhOf(routed));
 }
 
-function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: RecipientPlan, sms: SmsText, n: number): SmsMessage {
+/** `expressRefused`: express was asked for and is not the account's; the SMS goes as a normal one, and its history says why. */
+function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: RecipientPlan, sms: SmsText, n: number, expressRefused?: string): SmsMessage {
   const { parsed } = input;
   const { options } = draft;
   const at = input.now.toISOString();
   const notBefore = plan.notBefore.toISOString();
-  const history: StatusEvent[] = [{ status: 'accepted', at, ...(plan.senderNote ? { reason: plan.senderNote } : {}) }];
+  const reason = expressRefused ? (plan.senderNote ? `${plan.senderNote}; ${expressRefused}` : expressRefused) : plan.senderNote;
+  const history: StatusEvent[] = [{ status: 'accepted', at, ...(reason ? { reason } : {}) }];
   if (plan.hold) history.push({ status: 'accepted', at, reason: describeHold(plan.hold), until: notBefore });
   const m: SmsMessage = {
     id: `${input.mailId}.${n}`,
@@ -132,7 +137,7 @@ function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: Re
     segments: sms.segments,
     ...(plan.sender !== undefined ? { sender: plan.sender } : {}),
     ...(options.flash ? { flash: true } : {}),
-    ...(options.priority === 'express' ? { priority: 'express' as const } : {}),
+    ...(options.priority === 'express' && !expressRefused ? { priority: 'express' as const } : {}),
     ...(plan.quietRules.length ? { quietRules: plan.quietRules } : {}),
     mail: {
       messageId: parsed.messageId,

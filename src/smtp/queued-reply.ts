@@ -29,6 +29,8 @@ export interface Queued {
   introduced?: boolean;
   /** The text is the subject's, the body held nothing but these (subjectNote). */
   subjectNote?: string;
+  /** Express was asked for and the account may not send it: its SMS go as normal ones (mail/recipient-plan.ts expressRefusal). */
+  expressRefused?: string;
 }
 
 // What a body held that was cut whole, in a clerk's words.
@@ -67,6 +69,7 @@ export function queuedReply(q: Queued): string {
   }
   const parts = [`2.0.0 queued as ${q.mailId} (${q.stored} SMS)`];
   if (q.sendTimes) parts.push(describeSendTimes(q.sendTimes, q.timeZone));
+  if (q.expressRefused) parts.push(q.expressRefused);
   if (q.passed) parts.push(`the send time asked for, ${formatTime(q.passed, q.timeZone)}, had passed when the mail came: sent at once`);
   if (q.duplicates.length) parts.push(`${q.duplicates.length} recipient(s) already had this mail and get no second SMS`);
   if (q.suppressed) {

@@ -22,7 +22,7 @@ R('inherit :: an account without its own values gets the gateway-wide ones; its 
   assert.equal({ ...a.get('beta') }, {
     name: 'beta', description: '', networks: ['192.0.2.0/24'], addresses: [], timeZone: 'Europe/Berlin', defaultCountry: 'DE', notify: 'final', language: 'en', maxSegments: 6,
     senderId: undefined, numericSender: undefined, allowedSenderIds: [], validityHours: undefined, duplicateDetection: false, duplicateWindowMinutes: 10,
-    signaturePatterns: [], quietHours: undefined, forwardReplies: false,
+    signaturePatterns: [], quietHours: undefined, forwardReplies: false, allowExpress: true,
   });
   assert.is(a.get('acme')!.defaultCountry, 'AT');
   assert.is(a.get('acme')!.maxSegments, 3);
