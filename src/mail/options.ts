@@ -17,6 +17,7 @@ import * as value from './option-values.js';
 import type { BlackoutPeriod, NotifyLevel, Priority } from './option-values.js';
 
 export type { BlackoutPeriod, NotifyLevel, Priority } from './option-values.js';
+export { describeOptionError } from './option-errors.js';
 
 export interface SmsOptions {
   sendAt?: Date;
@@ -312,26 +313,4 @@ export function writtenOptions(headers: ReadonlyMap<string, string>, subject = '
   }
   for (const t of extractTags(subject, (key) => TAGS.has(key)).tags) lines.push(`[${t.key.toUpperCase()}:${t.value ?? ''}]`);
   return lines.join('\n');
-}
-
-const ESCAPES: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
-const MAX_SHOWN = 80;
-
-/**
- * `option <option> has the value "<value>", which is not valid: use <accepted>`.
- * The value is shown with control characters escaped and cut to 80 characters:
- * the sentence goes into a one-line SMTP reply, where a raw CR LF would forge a reply line.
- */
-export function describeOptionError(e: OptionError): string {
-  if (e.unknown) {
-    const { meant } = e.unknown;
-    // A tag is refused only when it is close to one of ours: naming that one is the help; the whole list would not fit the reply line.
-    if (e.option.startsWith('[')) return `the subject tag ${e.option.slice(0, -1)}:…] is no option of this gateway (did you mean ${meant}?); left in, it would change nothing and could end up in the SMS text`;
-    return `the header ${e.option} is no option of this gateway${meant ? ` (did you mean ${meant}?)` : ''}; the options are ${e.accepted}`;
-  }
-  const chars = [...e.value];
-  const cut = chars.length > MAX_SHOWN ? `${chars.slice(0, MAX_SHOWN).join('')}…` : e.value;
-  const shown = cut.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, (c) =>
-    ESCAPES[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
-  return `option ${e.option} has the value "${shown}", which is not valid: use ${e.accepted}`;
 }
