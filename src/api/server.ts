@@ -12,6 +12,7 @@ import { refuseCrossSite } from './cross-site.js';
 import { buildContext, login, type ApiContext, type ApiDeps } from './context.js';
 import { portalRoutes, SESSION_COOKIE } from './portal-routes.js';
 import { explainBadJson } from './json-body.js';
+import { metricsGuard } from './metrics-access.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
 
 declare module 'fastify' {
@@ -107,7 +108,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return sendProblem(reply, p, req);
   });
   app.setNotFoundHandler((req, reply) => sendProblem(reply, new Problem(404, 'NotFound', `there is no ${req.method} ${req.url.split('?')[0]}`), req));
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.text()));
+  const mayScrape = metricsGuard(deps.config.api);
+  app.get('/metrics', { schema: { hide: true }, onSend: challengeOn401 }, async (req, reply) => {
+    mayScrape(req);
+    return reply.type(deps.metrics.contentType).send(await deps.metrics.text());
+  });
   await app.register(async (api) => {
     api.addHook('onSend', challengeOn401);
     api.addHook('onRequest', refuseCrossSite);

@@ -51,10 +51,13 @@ function answerProblems(c: Config): string[] {
 }
 
 function proxyProblems(c: Config): string[] {
-  return c.api.trustProxy.flatMap((n, i) => {
+  const token = c.api.metrics.token;
+  // Not in the schema: "" (none) must pass, and the message must not repeat a secret's value.
+  const short = token && token.length < 16 ? [`api.metrics.token: at least 16 characters (it has ${token.length}), or "" for none`] : [];
+  return [...short, ...c.api.trustProxy.flatMap((n, i) => {
     const p = parseNetwork(n);
     return typeof p === 'string' ? [`api.trustProxy[${i}]: ${p}`] : [];
-  });
+  })];
 }
 
 function connectorListProblems(c: Config): string[] {

@@ -164,6 +164,10 @@ export const configSchema = {
         type: 'array', items: { type: 'string', minLength: 1 }, default: [],
         description: 'Addresses or networks ("127.0.0.1", "10.0.0.0/8") of reverse proxies in front of the portal whose X-Forwarded-For names the client: the login throttle, the logs and the audit log then see the client\'s address instead of the proxy\'s. Empty: the header is ignored (anyone could write it).',
       },
+      metrics: obj('Who may read /metrics (every account\'s volume, every connector\'s state): an admin user (Basic or a bearer token of POST /api/v1/login), the local operator (the token of mail2sms status), Prometheus with metrics.token, and without credentials whoever metrics.unauthenticated lets in. Others get 401 with a WWW-Authenticate challenge, users of an account 403.', {
+        token: str('', 'Bearer token for Prometheus (scrape_config authorization: {credentials_file: …}, or bearer_token_file): at least 16 characters, "${ENV_NAME}" reads it from the environment; never logged. Empty: none.'),
+        unauthenticated: str('loopback', 'Who may read /metrics without credentials: "loopback", a client on this machine that connects directly (not a proxy of api.trustProxy, no X-Forwarded-For, Forwarded or X-Real-IP header); "anywhere" (only where a firewall keeps others away); "nowhere".', { enum: ['loopback', 'anywhere', 'nowhere'] }),
+      }),
     }),
     log: obj('Logging (JSON lines on standard output).', {
       level: str('info', 'Lowest level logged.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),

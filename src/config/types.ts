@@ -103,6 +103,8 @@ export interface Config {
     secureCookies: boolean;
     /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; fastify's trustProxy. */
     trustProxy: string[];
+    /** Who may read /metrics besides admins and the operator (src/api/metrics-access.ts). */
+    metrics: { token: string; unauthenticated: 'loopback' | 'anywhere' | 'nowhere' };
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; connectorStatusMinutes: number; eventLoopStallMs: number };
 }
