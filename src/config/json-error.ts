@@ -8,6 +8,22 @@
  * (a binary search), only when it has failed once.
  */
 export function jsonSyntaxProblem(text: string, message: string): string {
+  const p = jsonSyntaxPlace(text, message);
+  return `not valid JSON at line ${p.line}, column ${p.column}: ${p.what}\n${p.excerpt}`;
+}
+
+export interface JsonSyntaxPlace {
+  /** 1-based, as editors count. */
+  line: number;
+  column: number;
+  /** V8's reason without its position and without its echo of the text. */
+  what: string;
+  /** The line, indented, with a caret under the place. */
+  excerpt: string;
+}
+
+/** Where JSON.parse's `message` about `text` went wrong, by line and column (for config files and request bodies alike). */
+export function jsonSyntaxPlace(text: string, message: string): JsonSyntaxPlace {
   const what = message
     .replace(/ (in JSON )?at position \d+( \(line \d+ column \d+\))?/, '')
     .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
@@ -16,7 +32,7 @@ export function jsonSyntaxProblem(text: string, message: string): string {
   const lineEnd = text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at);
   const line = text.slice(0, lineStart).split('\n').length;
   const column = at - lineStart + 1;
-  return `not valid JSON at line ${line}, column ${column}: ${what}\n${excerpt(text.slice(lineStart, lineEnd).replace(/\r$/, ''), column)}`;
+  return { line, column, what, excerpt: excerpt(text.slice(lineStart, lineEnd).replace(/\r$/, ''), column) };
 }
 
 /** Whether JSON.parse of `prefix` fails only because the text ended (or does not fail). */

@@ -67,15 +67,18 @@ A('regression: submit :: bad values of enum and flag options are named together 
   assert.is(fine.status, 200, JSON.stringify(fine.body));
 });
 
-A('regression: a body that is not JSON :: 400 InvalidJson saying where, not the framework\'s code', async ({ b, lead }) => {
+A('regression: a body that is not JSON :: 400 InvalidJson saying where by line and column, not the framework\'s code', async ({ b, lead }) => {
   const res = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, {
-    method: 'POST', headers: { authorization: lead, 'content-type': 'application/json' }, body: '{"to": "+4915112345678", "text": "x",}',
+    method: 'POST', headers: { authorization: lead, 'content-type': 'application/json' }, body: '{\n  "to": "+4915112345678",\n  "text": "x",\n}',
   });
   const body = await res.json();
   assert.is(res.status, 400);
   assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
   assert.is(body.title, 'InvalidJson');
-  assert.match(body.detail, /^the body is not valid JSON: .* at position \d+/);
+  // Line and column, as an editor shows them (the config file's reading); not V8's character position.
+  assert.match(body.detail, /^the body is not valid JSON at line 4, column 1: \S/);
+  assert.not.match(body.detail, /position/);
+  assert.equal([body.line, body.column], [4, 1]);
   const empty = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': 'application/json' }, body: '' });
   assert.equal([empty.status, (await empty.json()).title], [400, 'InvalidJson']);
   const poisoned = await fetch(`http://127.0.0.1:${b.api!.port}/api/v1/messages`, { method: 'POST', headers: { authorization: lead, 'content-type': 'application/json' }, body: '{"to": "+4915112345678", "text": "x", "__proto__": {"a": 1}}' });
