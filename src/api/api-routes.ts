@@ -171,7 +171,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   const searchQuery = {
     type: 'object', additionalProperties: false,
     properties: {
-      to: { type: 'string', description: 'Digits of the number' },
+      to: { type: 'string', description: 'A number as submit reads it (+49 151 1234 5678, +49 (0)151 …, 0049…, national in the account\'s country), or some of its digits' },
       status: { type: 'array', items: { type: 'string', enum: STATUSES }, description: 'One or more statuses (repeat the parameter or separate by commas)' },
       from: { type: 'string', description: 'Accepted at or after: YYYY-MM-DD (local day) or a date-time with offset' },
       until: { type: 'string', description: 'Accepted before (a date-time), or up to and including a YYYY-MM-DD day' },

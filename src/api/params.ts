@@ -56,12 +56,16 @@ const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? u
 
 /**
  * A number to search for as the sender wrote it: a whole number written
- * nationally (015112345678) or with 00 is read as the mail and API read it,
- * in the account's country, so that it finds the stored +49…; anything else
- * (a few digits, +49…) is searched as digits, a part of the number.
+ * with + or 00 or nationally (015112345678, in the account's country) is
+ * read as submit reads it (normalizeNumber: spaces, - . / ( ), and the
+ * "(0)" of "+49 (0)151 …"), so that it finds the stored +49…; anything
+ * else (a few digits, a beginning like +49151) is searched as digits, a
+ * part of the number. A "+" that arrived unencoded in the query string is
+ * a space by then; bare digits are never read as a whole number, so they
+ * stay a part.
  */
 export function searchNumber(v: string, country: string): string {
-  if (!/^\s*0/.test(v)) return v;
+  if (!/^\s*[+0]/.test(v)) return v;
   const n = normalizeNumber(v, country);
   return 'e164' in n ? n.e164 : v;
 }
