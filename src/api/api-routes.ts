@@ -250,8 +250,9 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     }
   });
 
-  app.get('/connectors', { schema: { summary: 'Connectors: health now (up, state, window in use) and circuit breaker', tags: ['connectors'] } }, async (req) => {
-    who(req);
+  app.get('/connectors', { schema: { summary: 'Connectors: health now (up, state, window in use, SMS taken by all accounts) and circuit breaker; admins only', tags: ['connectors'] } }, async (req) => {
+    // Gateway-wide: what every account sent and how the aggregators are doing is the operator's to know.
+    if (who(req).role !== 'admin') throw new Problem(403, 'Forbidden', 'the connectors carry every account\'s SMS: only an admin user or the operator may see them');
     return deps.connectors();
   });
 }

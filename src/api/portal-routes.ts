@@ -115,9 +115,11 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const account = p.role === 'admin' ? req.query.account || undefined : undefined;
     const stats = await statsFor(ctx, p, { from, to, account });
     const today = stats.byDay.at(-1)!;
+    const admin = p.role === 'admin';
     return render(reply, 'dashboard', page(req, p, {
-      stats, today, days, account: account ?? '', accounts: p.role === 'admin' ? deps.accounts.list().map((a) => a.name) : [],
-      volume: volumeChart(stats.byDay), rate: rateChart(stats.byDay), connectors: deps.connectors().map((c) => ({ ...c, breakerView: breakerView(c.breaker) })),
+      stats, today, days, account: account ?? '', accounts: admin ? deps.accounts.list().map((a) => a.name) : [],
+      // The connectors' health and counts are the whole gateway's (every account's SMS): an operator's view, not a team lead's.
+      volume: volumeChart(stats.byDay), rate: rateChart(stats.byDay), connectors: admin ? deps.connectors().map((c) => ({ ...c, breakerView: breakerView(c.breaker) })) : undefined,
     }));
   });
 

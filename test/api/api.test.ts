@@ -399,8 +399,10 @@ A('metrics :: accepted, refused by reason, submitted, final by connector, queue 
   ]) assert.match(text, re);
 });
 
-A('connectors :: each with its health and circuit breaker', async ({ b, lead }) => {
-  const r = await call(b, 'GET', '/api/v1/connectors', { auth: lead });
+A('connectors :: each with its health and circuit breaker, for admins; a user of one account gets 403 (they carry every account\'s SMS)', async ({ b, lead, admin }) => {
+  const refused = await call(b, 'GET', '/api/v1/connectors', { auth: lead });
+  assert.equal([refused.status, refused.body.title], [403, 'Forbidden']);
+  const r = await call(b, 'GET', '/api/v1/connectors', { auth: admin });
   assert.equal(r.body.map((c: { name: string; type: string; health: { up: boolean }; breaker: { phase: string } }) => [c.name, c.type, c.health.up, c.breaker.phase]), [['simulator', 'simulator', true, 'closed']]);
 });
 

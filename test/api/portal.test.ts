@@ -104,7 +104,9 @@ P('pages :: without a session every page leads to the login; an unknown message 
   assert.match(missing.html, /There is no message NOPE\.1/);
 });
 
-P('dashboard :: each connector with its state and the SMS it took in the last minute and since the start', async ({ b, cookie }) => {
+P('dashboard :: an admin sees each connector with its state and the SMS it took in the last minute and since the start', async ({ b }) => {
+  if (!b.users.get('root')) await b.users.add('root', 'acme', 'admin-password-1', 'admin');
+  const cookie = cookieOf(await portalLogin(b, 'root', 'admin-password-1'), 'm2s_session');
   // The SMS of the escaping test may still be on its way to the connector: counted after `before`, it would show as one more.
   await waitFor('earlier SMS handed over', () => {
     const c = b.store.counts();
@@ -154,7 +156,7 @@ P('logout :: ends the session', async ({ b, cookie, csrf }) => {
 
 P.run();
 
-/** The connectors table as a lead sees it while a connector's circuit breaker goes through its phases (on the bridge's clock). */
+/** The connectors table as an admin sees it while a connector's circuit breaker goes through its phases (on the bridge's clock). */
 const K = suite('portal connectors');
 
 K('dashboard :: circuit breaker :: open is shown as a failure with its end; probe-due (cool-down over, nothing kept away) neutrally, saying the next SMS tests it', async () => {
@@ -167,7 +169,7 @@ K('dashboard :: circuit breaker :: open is shown as a failure with its end; prob
     dispatch: { retry: { baseSeconds: 3600 } },
   }, undefined, { connectors: { sim1: sim }, now: () => new Date(Date.now() + clock.offset) });
   try {
-    await b.users.add('lead', 'acme', 'lead-password-1');
+    await b.users.add('lead', 'acme', 'lead-password-1', 'admin');
     const cookie = cookieOf(await portalLogin(b, 'lead', 'lead-password-1'), 'm2s_session');
     const breakerCell = async () => {
       const { html } = await page(b, '/', cookie);
