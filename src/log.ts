@@ -3,7 +3,7 @@ import { pino, type Logger } from 'pino';
 /** Structured event logger: one JSON line per event, `evt` plus stable keys (msgId, to, code, connector...). */
 export type LogFn = (evt: string, data: Record<string, unknown>) => void;
 
-const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
+const LEVEL_OF: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
   'rcpt-refused': 'info',
   'mail-refused': 'info',
   'confirmation-retry': 'warn',
@@ -22,6 +22,9 @@ const LEVEL_OF: Record<string, 'info' | 'warn' | 'error'> = {
   'smtp-handler-error': 'error',
   'smpp-unbound': 'warn',
   'callback-failed': 'warn',
+  // Every attempt of a push to a receiver that is down: thousands in minutes. The outage itself is callback-endpoint-failing.
+  'callback-retry': 'debug',
+  'callback-endpoint-failing': 'warn',
   'smpp-bind-failed': 'warn',
   'smpp-link-dead': 'warn',
   'smpp-stuck': 'warn',

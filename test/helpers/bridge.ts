@@ -7,6 +7,7 @@ import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { SimulatorConnector } from '../../src/connectors/simulator.js';
 import type { Connector, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
+import type { LogFn } from '../../src/log.js';
 import { testCertificate } from './tls.js';
 
 /** The simulator, remembering what it was handed so tests can assert on the SMS itself. */
@@ -49,6 +50,8 @@ export interface TestBridgeExtras {
   env?: NodeJS.ProcessEnv;
   /** The bridge's clock (timers still run on real time). */
   now?: () => Date;
+  /** Also given every log event (events has them too): e.g. a real logger, to read its lines and levels. */
+  log?: LogFn;
 }
 
 /** Starts a bridge on 127.0.0.1:0 with its own temp store; pass `dir` to reuse a store (restart tests). */
@@ -76,7 +79,11 @@ async function start(overrides: DeepPartial<Config>, dir: string, extras: TestBr
   }
   const events: Array<Record<string, unknown>> = [];
   const bridge = await startBridge(config, {
-    log: (evt, data) => events.push({ evt, ...data }), connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random, now: extras.now,
+    log: (evt, data) => {
+      events.push({ evt, ...data });
+      extras.log?.(evt, data);
+    },
+    connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random, now: extras.now,
   });
   const sim = Object.values(sims)[0];
   return { ...bridge, dir, port: bridge.smtp.port, config, sims, sim, events };

@@ -14,6 +14,7 @@ import type { ConfirmationState, MessageStore, SmsMessage } from '../../store/ty
 import type { CallbackAccount } from './account.js';
 import { isAllowed, shown } from './allow.js';
 import { postCallback, type Attempt } from './http.js';
+import { CallbackOutages } from './outages.js';
 import { callbackPayload } from './payload.js';
 
 export interface CallbackSettings {
@@ -46,9 +47,11 @@ export class CallbackWorker {
   private readonly perHost = new Map<string, number>();
   private readonly running = new Set<string>();
   private readonly stopping = new AbortController();
+  private readonly outages: CallbackOutages;
 
   constructor(private readonly o: CallbackWorkerOptions) {
     this.now = o.now ?? (() => new Date());
+    this.outages = new CallbackOutages(o.log, this.now);
     this.loop = new WorkLoop<Job>({
       concurrency: o.settings.concurrency,
       tickMs: o.tickMs ?? 500,
@@ -122,8 +125,10 @@ export class CallbackWorker {
     if (a.outcome === 'done') {
       await this.o.store.confirmationSent(m.id, c.stage, `${base.url} HTTP ${a.status}`, this.now(), 'callback');
       this.o.log('callback-sent', { ...base, status: a.status });
+      this.outages.succeeded(m.account, base.url);
       return;
     }
+    if (a.outcome === 'retry') this.outages.failed(m.account, base.url, a.error);
     const { maxAttempts, retrySeconds, maxRetryAfterSeconds } = this.o.settings;
     if (a.outcome === 'final' || c.attempts + 1 >= maxAttempts) {
       const why = a.outcome === 'final' ? a.error : `${a.error}; gave up after ${maxAttempts} attempts`;
