@@ -6,7 +6,7 @@
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
 import { canonicalSender } from '../sms/sender-id.js';
-import { latencyMs, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { heldMs, latencyMs, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { UNCERTAIN_REASON } from './attempt.js';
 import { ReportBook } from './report-book.js';
 
@@ -108,7 +108,7 @@ export class Recorder {
     await this.o.store.transition(m.id, { event, confirm });
     this.o.log('sms-final', {
       msgId: m.id, to: m.to, status, reason, ...(detail ? { detail } : {}), ...(connector ? { connector } : {}), ...(event.uncertain ? { uncertain: true } : {}),
-      account: m.account, latencyMs: latencyMs(m, event.at),
+      account: m.account, latencyMs: latencyMs(m, event.at), ...held(m, event.at),
     });
   }
 
@@ -128,3 +128,8 @@ function correctsAMail(m: SmsMessage): boolean {
   return m.confirmations.some((c) => c.stage === 'failed');
 }
 
+/** The quiet-hours hold of a final SMS, for its log line: only when there was one (most SMS are never held). */
+function held(m: SmsMessage, at: string): { heldMs?: number } {
+  const ms = heldMs(m, at);
+  return ms > 0 ? { heldMs: ms } : {};
+}

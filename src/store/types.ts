@@ -124,14 +124,33 @@ export function senderUsed(sms: Pick<SmsMessage, 'sender' | 'history'>): { sende
   return { connectorDefault: true };
 }
 
-/** When the SMS was due to go out: its send time, or its acceptance when it was to go at once. */
-export function dueAt(sms: Pick<SmsMessage, 'sendAt' | 'mail'>): string {
+/** When the sender asked the SMS to go out: its send time, or its acceptance when it was to go at once. */
+export function askedAt(sms: Pick<SmsMessage, 'sendAt' | 'mail'>): string {
   return sms.sendAt && sms.sendAt > sms.mail.receivedAt ? sms.sendAt : sms.mail.receivedAt;
 }
 
-/** From due to the final status (ms): what a sender waits for, our part and the carrier's; the same for metrics and statistics. */
-export function latencyMs(sms: Pick<SmsMessage, 'sendAt' | 'mail'>, finalAt: string): number {
+/**
+ * When the SMS was due to go out: when asked, or the end of the latest
+ * quiet-hours hold that kept it later (an `accepted` event with `until`,
+ * at acceptance or when a retry fell into quiet hours). A hold is a rule
+ * kept, not a delay: an SMS held overnight was not eight hours slow.
+ */
+export function dueAt(sms: Pick<SmsMessage, 'sendAt' | 'mail' | 'history'>): string {
+  let due = askedAt(sms);
+  for (const e of sms.history) if (e.until && e.status === 'accepted' && e.until > due) due = e.until;
+  return due;
+}
+
+/** From due to the final status (ms): what a sender waits for, our part and the carrier's; the same for the log, metrics and statistics. */
+export function latencyMs(sms: Pick<SmsMessage, 'sendAt' | 'mail' | 'history'>, finalAt: string): number {
   return Math.max(0, Date.parse(finalAt) - Date.parse(dueAt(sms)));
+}
+
+/** How long quiet hours kept the SMS back after it was asked to go (ms; 0 when never held, and up to the final status when it ended during a hold). */
+export function heldMs(sms: Pick<SmsMessage, 'sendAt' | 'mail' | 'history'>, finalAt: string): number {
+  const due = dueAt(sms);
+  const end = finalAt < due ? finalAt : due;
+  return Math.max(0, Date.parse(end) - Date.parse(askedAt(sms)));
 }
 
 /** How a confirmation goes: mailed to the sender (absent), or pushed to a status callback URL (src/notify/callbacks/). */
