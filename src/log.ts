@@ -29,6 +29,8 @@ const LEVEL_OF: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
   'smpp-link-dead': 'warn',
   'smpp-stuck': 'warn',
   'smpp-throttled': 'warn',
+  // Each PDU or request refused as too many; the episode is smpp-throttled / http-throttled and connector-throttling-ended.
+  'connector-throttled': 'debug',
   'smpp-submit-failed': 'warn',
   'smpp-late-response': 'warn',
   'smpp-late-accepted': 'warn',

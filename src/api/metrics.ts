@@ -38,6 +38,10 @@ export class Metrics {
       name: 'mail2sms_connector_submit_failures_total', labelNames: ['connector', 'kind'], registers,
       help: 'Submits a connector did not take, by kind: temporary (not taken: no connection, 5xx, throttled), connector (refused for a reason of the connector\'s: credentials, URL), uncertain (the answer was lost: a timeout, 504), refused (the SMS itself was refused)',
     });
+    const throttled = new Counter({
+      name: 'mail2sms_connector_throttled_total', labelNames: ['connector'], registers,
+      help: 'Submits a connector\'s aggregator refused as too many (each SMPP PDU answered ESME_RTHROTTLED, each HTTP 429, each temporary refusal with Retry-After); the SMS are sent again, not lost',
+    });
     const failovers = new Counter({ name: 'mail2sms_sms_failovers_total', help: 'SMS handed to the next connector of their route at once, after one failed (from) without taking them', labelNames: ['from', 'to'], registers });
     const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
     const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmations mailed to senders, by stage', labelNames: ['stage'], registers });
@@ -110,6 +114,7 @@ export class Metrics {
       },
       'sms-retry': () => retries.inc(),
       'sms-submit-failed': (d) => submitFailures.inc({ connector: str(d.connector), kind: str(d.kind) }),
+      'connector-throttled': (d) => throttled.inc({ connector: str(d.connector) }),
       'sms-failover': (d) => failovers.inc({ from: str(d.from), to: str(d.connector) }),
       'sms-duplicate': () => duplicates.inc(),
       'confirmation-sent': (d) => confirmations.inc({ stage: str(d.stage) }),

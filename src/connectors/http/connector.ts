@@ -1,4 +1,5 @@
 import type { LogFn } from '../../log.js';
+import { HTTP_QUIET_MS, ThrottleEpisodes } from '../throttling.js';
 import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LookupResult, OutboundSms, SubmitResult } from '../types.js';
 import type { HttpConnectorOptions, ValueFrom } from './options.js';
 import { buildRequest, readResponse, type ReadAnswer } from './request.js';
@@ -79,6 +80,7 @@ export class HttpConnector implements Connector {
   private throttledUntil = 0;
   private readonly now: () => Date;
   private readonly log: LogFn;
+  private readonly episodes: ThrottleEpisodes;
 
   constructor(
     private readonly opts: HttpConnectorOptions,
@@ -91,6 +93,7 @@ export class HttpConnector implements Connector {
     const now = deps.now ?? (() => new Date());
     this.now = now;
     this.log = deps.log ?? (() => undefined);
+    this.episodes = new ThrottleEpisodes(opts.name, 'http-throttled', this.log, () => now().getTime(), HTTP_QUIET_MS);
     if (opts.webhook) this.webhook = new WebhookServer(opts.webhook, (r) => this.emit(r), now, (m) => this.emitInbound(m));
   }
 
@@ -166,9 +169,11 @@ export class HttpConnector implements Connector {
     if (a.noIdAt) this.log('http-no-message-id', { connector: this.name, msgId: sms.id, status, setting: a.noIdAt, action: 'recorded as handed over with our own id; check the setting against the aggregator\'s answer' });
     if (a.meaning === 'connector') this.log('http-connector-refused', { connector: this.name, msgId: sms.id, status, reason: this.lastError });
     const wait = a.meaning === 'temporary' ? retryAfterMs(retryAfter, this.now()) : undefined;
-    if (wait !== undefined) {
-      this.throttledUntil = this.now().getTime() + wait;
-      this.log('http-throttled', { connector: this.name, status, waitSeconds: Math.round(wait / 1000), until: new Date(this.throttledUntil).toISOString() });
+    if (wait !== undefined) this.throttledUntil = this.now().getTime() + wait;
+    if (r.ok) this.episodes.taken();
+    // 429 is "too many" whether or not it says how long to wait; another temporary refusal is throttling only with a Retry-After.
+    else if (a.meaning === 'temporary' && (status === 429 || wait !== undefined)) {
+      this.episodes.refused({ status, ...(wait !== undefined ? { waitSeconds: Math.round(wait / 1000), until: new Date(this.throttledUntil).toISOString() } : {}) });
     }
   }
 

@@ -12,6 +12,7 @@
  */
 import type { LogFn } from '../../log.js';
 import type { RateLimitClock, TokenBucket } from '../rate-limit.js';
+import { ThrottleEpisodes } from '../throttling.js';
 import { describeStatus, ruleFor, type StatusOverrides, type StatusRule } from './errors.js';
 import type { LateAnswer, SmppSession } from './session.js';
 import type { SubmitSm } from './submit-encode.js';
@@ -44,8 +45,12 @@ export class PartSender {
   /** PDUs refused with ESME_RTHROTTLED so far (for health and tests). */
   throttled = 0;
 
+  private readonly episodes: ThrottleEpisodes;
+
   constructor(private readonly o: PartSenderOptions) {
     this.pause = o.throttlePauseMs;
+    // Ten base pauses without ESME_RTHROTTLED (10 s by default): the pause doubles while it goes on, so nearer is the same overload.
+    this.episodes = new ThrottleEpisodes(o.name, 'smpp-throttled', o.log, () => o.clock.now(), 10 * o.throttlePauseMs);
   }
 
   /** Whether the connector is in a throttling pause now. */
@@ -81,16 +86,18 @@ export class PartSender {
     const rule = ruleFor(answer.status, this.o.overrides);
     if (rule.kind !== 'ok') return { kind: 'refused', status: answer.status, rule, reason: `SMSC refused: ${describeStatus(answer.status)}` };
     this.pause = this.o.throttlePauseMs;
+    this.episodes.taken();
     return { kind: 'accepted', messageId: answer.messageId };
   }
 
   private onThrottled(): void {
     this.throttled++;
     const now = this.o.clock.now();
-    // Several PDUs in flight are refused together: one pause for all of them, logged once.
-    if (now < this.pausedUntil) return;
+    // Several PDUs in flight are refused together: one pause for all of them.
+    const pausing = now >= this.pausedUntil;
+    this.episodes.refused({ pauseMs: pausing ? this.pause : Math.round(this.pausedUntil - now) });
+    if (!pausing) return;
     this.pausedUntil = now + this.pause;
-    this.o.log('smpp-throttled', { connector: this.o.name, pauseMs: this.pause });
     this.pause = Math.min(this.pause * 2, MAX_PAUSE_MS);
   }
 

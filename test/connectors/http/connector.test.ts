@@ -117,7 +117,8 @@ send('http :: health (review 4a, F6) :: up follows the last submit; 429 with Ret
   const res = await c.submit(sms);
   assert.equal([res.ok, !res.ok && res.temporary], [false, true]);
   assert.equal(c.health(), { up: false, state: 'throttled', detail: 'the aggregator asked to wait until 2025-03-01T12:02:00.000Z (HTTP 429: slow down)' });
-  assert.equal(events, [{ evt: 'http-throttled', connector: 'rest', status: 429, waitSeconds: 120, until: '2025-03-01T12:02:00.000Z' }]);
+  // The refusal (at debug, for the metric) and the start of the throttling episode (connectors/throttling.ts).
+  assert.equal(events, ['connector-throttled', 'http-throttled'].map((evt) => ({ evt, connector: 'rest', status: 429, waitSeconds: 120, until: '2025-03-01T12:02:00.000Z' })));
   now = new Date('2025-03-01T12:02:01Z');
   assert.equal(c.health(), { up: false, state: 'failing', bySubmits: true, detail: 'HTTP 429: slow down' }, 'offered again: only a submit can tell');
   peer.reply = () => ({ status: 400, body: 'invalid number' });

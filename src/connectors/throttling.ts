@@ -1,0 +1,51 @@
+import type { LogFn } from '../log.js';
+
+/** How long without a "too fast" before a taken submit ends an HTTP connector's throttling episode. */
+export const HTTP_QUIET_MS = 10_000;
+
+/**
+ * A connector's throttling episodes: from the first "too fast" of the
+ * aggregator (SMPP ESME_RTHROTTLED, HTTP 429, a temporary refusal with
+ * Retry-After) to the first submit it takes after `quietMs` without one.
+ * Not the first taken submit: an SMSC over its rate takes some PDUs and
+ * refuses others within the same second, and a PDU sent before an
+ * acceptance may be refused after it. The operator's log gets one line when
+ * an episode starts (`startEvt`, at warn: smpp-throttled, http-throttled)
+ * and one when it ends (connector-throttling-ended, at info: `refused`, how
+ * many refusals, and `ms`, from the first to the last), not one per
+ * refusal: a throttling SMSC refuses hundreds of PDUs a minute. Each
+ * refusal is still an event, connector-throttled at debug, which the
+ * metrics count (mail2sms_connector_throttled_total{connector}).
+ */
+export class ThrottleEpisodes {
+  private since?: number;
+  private last = 0;
+  private refusals = 0;
+
+  constructor(
+    private readonly connector: string,
+    private readonly startEvt: string,
+    private readonly log: LogFn,
+    /** Milliseconds, for durations only (the SMPP connector's clock is monotonic); the lines' own time says when. */
+    private readonly now: () => number,
+    private readonly quietMs: number,
+  ) {}
+
+  /** The aggregator refused a submit as too many; `detail` goes on the start line and the debug line. */
+  refused(detail: Record<string, unknown>): void {
+    this.log('connector-throttled', { connector: this.connector, ...detail });
+    this.refusals++;
+    this.last = this.now();
+    if (this.since !== undefined) return;
+    this.since = this.last;
+    this.log(this.startEvt, { connector: this.connector, ...detail });
+  }
+
+  /** The aggregator took a submit. Per taken submit: nothing but a comparison when no episode is under way. */
+  taken(): void {
+    if (this.since === undefined || this.now() - this.last < this.quietMs) return;
+    this.log('connector-throttling-ended', { connector: this.connector, refused: this.refusals, ms: Math.round(this.last - this.since) });
+    this.since = undefined;
+    this.refusals = 0;
+  }
+}

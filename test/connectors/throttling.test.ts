@@ -1,0 +1,110 @@
+import { rm } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SMPP_STATUS, SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
+import { HTTP_QUIET_MS } from '../../src/connectors/throttling.js';
+import { createLogger } from '../../src/log.js';
+import { metric, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { mailer } from '../helpers/smtp.js';
+import { startLoopback } from './http/loopback.js';
+
+/**
+ * An aggregator that says "too fast" (SMPP ESME_RTHROTTLED, HTTP 429, 503
+ * with Retry-After), through the whole bridge: every refusal counted in
+ * mail2sms_connector_throttled_total, and the operator's log (a real logger
+ * at info) says when the episode started and, when it ended, how many
+ * refusals it had — not a line per refusal.
+ */
+const T = suite('connectors :: throttling episodes');
+
+const LOGIN = { systemId: 'bridge', password: 'smpp-pw' };
+
+function logLines() {
+  const lines: Array<Record<string, any>> = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  return { lines, log: createLogger('info', sink).log };
+}
+
+const taken = (b: TestBridge, id: string) => ['submitted', 'delivered'].includes(b.store.get(id)?.status ?? '');
+
+async function send(b: TestBridge, to: string): Promise<string> {
+  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'x', text: 'Zahlung offen' });
+  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+}
+
+/** The episode as an operator's log at info shows it: its start line (warn), its end line (info), and nothing per refusal. */
+function assertOneEpisode(lines: Array<Record<string, any>>, startEvt: string, connector: string, refused: number): void {
+  const starts = lines.filter((l) => l.evt === startEvt);
+  assert.is(starts.length, 1, `one ${startEvt} line: ${JSON.stringify(starts)}`);
+  assert.equal([starts[0].level, starts[0].connector], [40, connector]);
+  const ends = lines.filter((l) => l.evt === 'connector-throttling-ended');
+  assert.is(ends.length, 1, JSON.stringify(ends));
+  assert.equal([ends[0].level, ends[0].connector, ends[0].refused], [30, connector, refused]);
+  assert.ok(ends[0].ms >= 0, JSON.stringify(ends[0]));
+  assert.not.ok(lines.some((l) => l.evt === 'connector-throttled'), 'each refusal only at debug');
+}
+
+T('smpp :: the SMSC throttles 4 PDUs :: counted 4, one smpp-throttled, and once it takes PDUs without throttling one connector-throttling-ended with refused 4', async () => {
+  const sim = new SmscSimulator({ ...LOGIN, behaviour: { throttleNext: 4 } });
+  const { port } = await sim.start();
+  const { lines, log } = logLines();
+  // The episode ends at a PDU taken after 10 pauses (500 ms) without ESME_RTHROTTLED.
+  const b = await startTestBridge({
+    connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.1], throttlePauseMs: 50 } }] as never,
+  }, undefined, { log });
+  try {
+    await waitFor('bound', () => b.events.some((e) => e.evt === 'smpp-bound'));
+    // Two at once: their PDUs are in flight together, so a refusal can come after the other's acceptance.
+    const ids = await Promise.all([send(b, '+4915112340001'), send(b, '+4915112340002')]);
+    await waitFor('both taken', () => ids.every((id) => taken(b, id)), 15000);
+    assert.is(sim.received.filter((r) => r.status === SMPP_STATUS.RTHROTTLED).length, 4);
+    assert.is(await metric(b, 'mail2sms_connector_throttled_total{connector="smsc"}'), 4);
+    assert.not.ok(lines.some((l) => l.evt === 'connector-throttling-ended' && l.refused !== 4), 'not ended before its last refusal');
+    let n = 10;
+    await waitFor('the end line, once an SMS goes without throttling', async () => {
+      const id = await send(b, `+49151123400${n++}`);
+      await waitFor('taken', () => taken(b, id));
+      return lines.some((l) => l.evt === 'connector-throttling-ended');
+    }, 15000);
+    assertOneEpisode(lines, 'smpp-throttled', 'smsc', 4);
+  } finally {
+    await b.stop();
+    await sim.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
+T('http :: 429, then 503 with Retry-After, then taken :: counted 2, one http-throttled; ten seconds later a taken SMS ends it with refused 2', async () => {
+  const peer = await startLoopback();
+  const answers = [{ status: 429, body: 'slow down' }, { status: 503, body: 'busy', headers: { 'Retry-After': '1' } }];
+  peer.reply = () => answers.shift() ?? { status: 200, type: 'application/json', body: '{"id":"AGG-1"}' };
+  const { lines, log } = logLines();
+  const clock = { offset: 0 };
+  const b = await startTestBridge({
+    connectors: [{ name: 'agg', type: 'http', http: { url: `${peer.base}/send`, body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}' } }, response: { messageIdFrom: { type: 'json', path: 'id' } } } }] as never,
+    dispatch: { retry: { baseSeconds: 1, maxSeconds: 1, jitter: 0 } },
+  }, undefined, { log, now: () => new Date(Date.now() + clock.offset) });
+  try {
+    const id = await send(b, '+4915112340003');
+    await waitFor('taken', () => taken(b, id), 15000);
+    assert.is(peer.requests.length, 3);
+    assert.is(await metric(b, 'mail2sms_connector_throttled_total{connector="agg"}'), 2);
+    assert.not.ok(lines.some((l) => l.evt === 'connector-throttling-ended'), 'a second after a refusal is not the end yet');
+    clock.offset = HTTP_QUIET_MS;
+    const next = await send(b, '+4915112340004');
+    await waitFor('taken', () => taken(b, next), 15000);
+    assertOneEpisode(lines, 'http-throttled', 'agg', 2);
+  } finally {
+    await b.stop();
+    await peer.close();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
+T.run();
