@@ -1,11 +1,10 @@
 import { rm } from 'node:fs/promises';
-import { Writable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SMPP_STATUS, SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { HTTP_QUIET_MS } from '../../src/connectors/throttling.js';
-import { createLogger } from '../../src/log.js';
 import { metric, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { logLines } from '../helpers/log.js';
 import { mailer } from '../helpers/smtp.js';
 import { startLoopback } from './http/loopback.js';
 
@@ -19,17 +18,6 @@ import { startLoopback } from './http/loopback.js';
 const T = suite('connectors :: throttling episodes');
 
 const LOGIN = { systemId: 'bridge', password: 'smpp-pw' };
-
-function logLines() {
-  const lines: Array<Record<string, any>> = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return { lines, log: createLogger('info', sink).log };
-}
 
 const taken = (b: TestBridge, id: string) => ['submitted', 'delivered'].includes(b.store.get(id)?.status ?? '');
 

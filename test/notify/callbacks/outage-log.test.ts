@@ -1,26 +1,13 @@
 import { rm } from 'node:fs/promises';
-import { Writable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLogger } from '../../../src/log.js';
 import { bearer, call } from '../../helpers/api.js';
 import { startTestBridge, waitFor } from '../../helpers/bridge.js';
+import { logLines } from '../../helpers/log.js';
 import { Receiver } from './receiver.js';
 
 /** What the operator's log says while a receiver of status callbacks is down: the outage, not every attempt. */
 const O = suite('status callback outages in the log');
-
-/** The JSON lines a real logger at `level` writes, as an operator's log collector reads them. */
-function logLines(level: string) {
-  const lines: Array<Record<string, any>> = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-      done();
-    },
-  });
-  return { lines, log: createLogger(level, sink).log };
-}
 
 O('a receiver answering 503 three times: one warn when it starts failing, the attempts at debug only, one info when it works again with the count', async () => {
   const erp = await new Receiver().start();
