@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acceptBatch, type AcceptDeps } from './accept.js';
 import { Compactor } from './compaction.js';
+import { checkStoreFormat } from './format.js';
 import { Journal, type JournalRecord } from './journal.js';
 import type { LiveMessages } from './live.js';
 import { StoreMemory } from './memory.js';
@@ -60,6 +61,8 @@ export interface JournalStoreOptions {
    * bridge turns it off when no account has either limit. Default: on.
    */
   recentSends?: boolean;
+  /** Who writes the store ("mail2sms 1.4.0"), recorded in store-format.json when it is new (format.ts). */
+  software?: string;
   /**
    * How long (hours) an SMS handed to the carrier can be replied to, for
    * forwarding handsets' replies (reply-index.ts); 0 or absent keeps nothing.
@@ -105,6 +108,7 @@ export class JournalStore implements MessageStore {
 
   async open(): Promise<void> {
     await mkdir(this.opts.dir, { recursive: true });
+    await checkStoreFormat(this.opts.dir, this.opts.software);
     this.live.open();
     const snap = await this.snapshot.read();
     if (snap) this.memory.restore(snap);

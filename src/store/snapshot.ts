@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { replaceFile } from './durable.js';
+import { StoreTooNew } from './format.js';
 import type { InboundReply, SmsMessage } from './types.js';
 import type { RecentRow } from './recent.js';
 import type { ReplyIndexRow } from './reply-index.js';
@@ -63,13 +64,16 @@ const missing = (e: NodeJS.ErrnoException): null => {
 
 function parseSnapshot(file: string, text: string | null): SnapshotData | null {
   if (text === null) return null;
+  let data: SnapshotData;
   try {
-    const data = JSON.parse(text) as SnapshotData;
-    if (data.version !== 1 || !Array.isArray(data.messages)) throw new Error('unknown format');
-    return data;
+    data = JSON.parse(text) as SnapshotData;
   } catch (e) {
     throw new SnapshotCorruptError(file, (e as Error).message);
   }
+  // A newer version's state is not damaged: "move it away" would lose what its deleted journal segments held.
+  if (typeof data?.version === 'number' && data.version > 1) throw new StoreTooNew(`the state file ${file}`, data.version);
+  if (data?.version !== 1 || !Array.isArray(data.messages)) throw new SnapshotCorruptError(file, 'unknown format');
+  return data;
 }
 
 /**
