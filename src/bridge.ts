@@ -9,12 +9,14 @@ import { newToken } from './api/auth.js';
 import { Metrics } from './api/metrics.js';
 import { startApi, type ApiServer } from './api/server.js';
 import type { Config } from './config/types.js';
+import { packageVersion } from './cli/help.js';
 import { ConfigError } from './config/load.js';
 import { makeConnector, type ConnectorContext } from './connectors/factory.js';
 import type { Connector } from './connectors/types.js';
 import { cancelSms, type CancelBy, type CancelResult } from './dispatch/cancel.js';
 import { ConnectorPool, type ConnectorStatus } from './dispatch/connector-pool.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
+import { RestoreHold } from './dispatch/restore-hold.js';
 import { possibleSenders, senderTable } from './dispatch/senders.js';
 import { udhOctetsFor, udhTable, type UdhOf } from './dispatch/udh-size.js';
 import { StatusLog } from './dispatch/status-log.js';
@@ -107,9 +109,15 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const forwards = config.inbound.forward.enabled || config.accounts.some((a) => a.forwardReplies);
   store = new JournalStore({
     dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log, recentSends,
-    replyWindowHours: forwards ? config.inbound.forward.windowHours : 0,
+    replyWindowHours: forwards ? config.inbound.forward.windowHours : 0, software: `mail2sms ${packageVersion()}`,
   });
   await store.open().catch(async (e: Error) => {
+    await lock.release();
+    throw e;
+  });
+  const restore = new RestoreHold({ dir, pollMs: 1000, log });
+  await restore.open().catch(async (e: Error) => {
+    await store!.close();
     await lock.release();
     throw e;
   });
@@ -142,6 +150,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   } catch (e) {
     await guards.close();
     settings.close();
+    restore.close();
     await store.close();
     await lock.release();
     await events.close();
@@ -158,6 +167,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const dispatcher = new Dispatcher({
     store, pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
     wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log, paused: (account) => brake.pausedReason(account),
+    restoreHold: (m) => restore.reason(m),
     refusal: (m) => {
       const hit = optedOut(m);
       return hit && optOutError(m.to, hit).text;
@@ -166,6 +176,10 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   });
   // Before the start, so that a release seen while it runs is not missed.
   brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));
+  restore.onReleased((m) => {
+    log('dispatch-released', { restoredFrom: m.finishedAt, source: m.source });
+    void dispatcher.releaseHeld(undefined, 'restore').catch((e: Error) => log('dispatch-error', { error: e.message }));
+  });
   await dispatcher.start();
 
   const cancel = (id: string, by: CancelBy) => cancelSms({
@@ -212,6 +226,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await transport.close();
     await guards.close();
     settings.close();
+    restore.close();
     await store!.close();
     await lock.release();
     await events.close();
@@ -226,7 +241,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     api = await startApi({
       config, store, policy, optedOut, udhOf, accounts, users, connectors: () => pool!.status(),
       metrics, newMailId: () => newMailId(now(), random), now, wantsConfirmation: confirmationsFor, log, storeDir: dir, operatorToken: newToken(),
-      templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), cancel,
+      templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), cancel, restoreHold: () => restore.active,
     }).catch(async (e: Error) => {
       await stop();
       throw new Error(`the portal cannot listen on ${config.api.host}:${config.api.port}: ${e.message}`);

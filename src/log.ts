@@ -57,6 +57,7 @@ const LEVEL_OF: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
   'session-timeout': 'warn',
   'confirmation-suppressed': 'warn',
   'brake-engaged': 'error',
+  'dispatch-held': 'error',
   'brake-save-failed': 'error',
   'brake-known-write-failed': 'error',
   'audit-write-failed': 'error',

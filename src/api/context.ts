@@ -30,6 +30,8 @@ export interface ApiDeps extends SubmitDeps {
   templatesDir: string;
   /** store.dir: where the operator token file, the sessions and the statistics cache go. */
   storeDir: string;
+  /** The restore whose SMS are held until an operator releases them (src/dispatch/restore-hold.ts), shown on every page. */
+  restoreHold?: () => { finishedAt?: string } | undefined;
   /** The local operator's bearer token (written to <store.dir>/api-token for the CLI). */
   operatorToken: string;
 }

@@ -56,7 +56,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     }
   };
 
-  const page = (req: FastifyRequest, p: Principal, extra: Record<string, unknown>) => ({ user: p, csrf: req.csrf ?? '', ...extra });
+  const page = (req: FastifyRequest, p: Principal, extra: Record<string, unknown>) => ({ user: p, csrf: req.csrf ?? '', held: deps.restoreHold?.(), ...extra });
 
   // People get a page, programs (asking for JSON) the problem document.
   app.setErrorHandler((e, req, reply) => {

@@ -32,6 +32,8 @@ export interface DispatcherOptions {
   tickMs?: number;
   /** Why an account may not send now (its fraud brake is engaged), or undefined: its due SMS are held, not sent. */
   paused?: (account: string) => string | undefined;
+  /** Why this SMS must wait for an operator (the store was restored from a backup: restore-hold.ts), or undefined. */
+  restoreHold?: (m: SmsMessage) => string | undefined;
   /** Why this SMS must not go out at all any more (its number opted out of its sender after it was accepted), or undefined: it is cancelled. */
   refusal?: (m: SmsMessage) => string | undefined;
   /** smtp.defaultCountry: a connector's national default sender is recorded in international form (Recorder). */
@@ -39,11 +41,15 @@ export interface DispatcherOptions {
 }
 
 /**
- * How long an SMS of a stopped account waits before it is looked at again.
- * A release lets them go at once (releaseHeld); this only bounds how many
- * hold events a long stop writes into each SMS's history (one per hour).
+ * How long a held SMS (of a stopped account, or of a restored store) waits
+ * before it is looked at again. A release lets them go at once
+ * (releaseHeld); this only bounds how many hold events a long stop writes
+ * into each SMS's history (one per hour).
  */
-const BRAKE_RECHECK_MS = 3600_000;
+const HOLD_RECHECK_MS = 3600_000;
+
+/** What holds an SMS until an operator releases it. */
+export type HoldKind = 'brake' | 'restore';
 
 /**
  * Takes due SMS from the store, routes each to its candidate connectors
@@ -92,8 +98,9 @@ export class Dispatcher {
       c.onLateAnswer?.((a) => settleLateAnswer(this.late, c.name, a));
     }
     await reconcile({ store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log });
-    // A brake released while the bridge was down: its held SMS go now, not at their next hourly look.
+    // A brake or a restore's hold released while the bridge was down: its held SMS go now, not at their next hourly look.
     await this.releaseHeld();
+    await this.releaseHeld(undefined, 'restore');
     this.o.store.onChange(() => this.loop.wake());
     this.loop.start();
   }
@@ -105,19 +112,26 @@ export class Dispatcher {
 
   /**
    * SMS held by the fraud brake (of `account`, or of any account) whose
-   * account may send again become due now, with the release in their history.
+   * account may send again, or held after a restore once it was released
+   * (`kind` restore), become due now, with the release in their history.
    */
-  async releaseHeld(account?: string): Promise<void> {
+  async releaseHeld(account?: string, kind: HoldKind = 'brake'): Promise<void> {
     const at = this.now().toISOString();
     for (const m of this.o.store.inStatus('accepted')) {
-      if ((account && m.account !== account) || m.history.at(-1)?.hold !== 'brake' || this.o.paused?.(m.account)) continue;
+      if ((account && m.account !== account) || m.history.at(-1)?.hold !== kind || this.heldBy(kind, m)) continue;
       await this.loop.exclusive(m.id, async () => {
         // Read again: sent or cancelled meanwhile? (inStatus may give copies of SMS kept out of memory.)
         const now = this.o.store.get(m.id);
-        if (now?.status !== 'accepted' || now.history.at(-1)?.hold !== 'brake') return;
-        await this.o.store.transition(m.id, { event: { status: 'accepted', at, reason: `the fraud brake of account "${m.account}" was released: sent now` }, notBefore: at });
+        if (now?.status !== 'accepted' || now.history.at(-1)?.hold !== kind) return;
+        const reason = kind === 'brake' ? `the fraud brake of account "${m.account}" was released: sent now` : 'the hold after a restore was released: sent now';
+        await this.o.store.transition(m.id, { event: { status: 'accepted', at, reason }, notBefore: at });
       });
     }
+  }
+
+  /** Why `m` is held by `kind` now, or undefined. */
+  private heldBy(kind: HoldKind, m: SmsMessage): string | undefined {
+    return kind === 'brake' ? this.o.paused?.(m.account) : this.o.restoreHold?.(m);
   }
 
   /** Stops taking new SMS and waits (up to timeoutMs) for those being handed over. */
@@ -146,8 +160,10 @@ export class Dispatcher {
     }
     const refused = this.o.refusal?.(m);
     if (refused) return this.record.cancelled(m, refused, OPTED_OUT_BY);
+    const restored = this.o.restoreHold?.(m);
+    if (restored) return this.hold(m, 'restore', restored);
     const paused = this.o.paused?.(m.account);
-    if (paused) return this.holdForBrake(m, paused);
+    if (paused) return this.hold(m, 'brake', `held: account "${m.account}" is stopped by the fraud brake (${paused}); it is sent once an operator runs mail2sms brake release ${m.account}`);
     if (await this.heldForQuietHours(m)) return;
     const attempts = m.attempts + 1;
     const route = decideRoute(factsOf(m), this.routing, this.o.pool.unavailable, this.random);
@@ -166,17 +182,18 @@ export class Dispatcher {
   /**
    * The brake stops an account's new mail at MAIL FROM; what it had queued
    * must not go out either (a pumping run is often queued before it shows),
-   * so it waits, with the reason in its history, until an operator releases it.
+   * so it waits, with the reason in its history, until an operator releases
+   * it. So does what a store restored from a backup held (restore-hold.ts).
    */
-  private async holdForBrake(m: SmsMessage, why: string): Promise<void> {
+  private async hold(m: SmsMessage, kind: HoldKind, reason: string): Promise<void> {
     const at = this.now();
-    const reason = `held: account "${m.account}" is stopped by the fraud brake (${why}); it is sent once an operator runs mail2sms brake release ${m.account}`;
-    await this.o.store.transition(m.id, { event: { status: 'accepted', at: at.toISOString(), reason, hold: 'brake' }, notBefore: new Date(at.getTime() + BRAKE_RECHECK_MS).toISOString() });
+    await this.o.store.transition(m.id, { event: { status: 'accepted', at: at.toISOString(), reason, hold: kind }, notBefore: new Date(at.getTime() + HOLD_RECHECK_MS).toISOString() });
     this.o.log('sms-held', { msgId: m.id, account: m.account, reason });
     // Released while the hold was being written: releaseHeld skipped this SMS (busy), so it goes now, not in an hour
     // (on the next turn, once this attempt no longer holds the SMS).
-    if (!this.o.paused?.(m.account)) {
-      setImmediate(() => void this.releaseHeld(m.account).catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message })));
+    if (!this.heldBy(kind, m)) {
+      const account = kind === 'brake' ? m.account : undefined;
+      setImmediate(() => void this.releaseHeld(account, kind).catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message })));
     }
   }
 

@@ -35,8 +35,8 @@ export interface StatusEvent {
   connectorMessageId?: string;
   /** For an `accepted` event that holds the message (quiet hours): until when (ISO 8601). */
   until?: string;
-  /** For an `accepted` event that holds the message while its account is stopped by the fraud brake. */
-  hold?: 'brake';
+  /** For an `accepted` event that holds the message while its account is stopped by the fraud brake, or after a restore (restore-hold.ts). */
+  hold?: 'brake' | 'restore';
   /** For a `cancelled` event: who asked (`reply from clerk@acme.test`, `api user erp`), or the earlier SMS this one duplicates. */
   by?: string;
   duplicateOf?: string;
