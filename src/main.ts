@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { startBridge, type Bridge } from './bridge.js';
+import { BACKUP_USAGE, backupCommand } from './cli/backup.js';
 import { BRAKE_USAGE, brakeCommand } from './cli/brake.js';
 import { earlyAnswer, packageVersion } from './cli/help.js';
+import { HOLD_USAGE, holdCommand } from './cli/hold.js';
 import { terminalIo } from './cli/io.js';
 import { MESSAGES_USAGE, messagesCommand } from './cli/messages.js';
 import { OPTOUT_USAGE, optoutCommand } from './cli/optout.js';
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, { run: (args: string[], config: Config) => Promis
   brake: { run: (args, config) => brakeCommand(args, config, terminalIo()), summary: 'accounts stopped by the fraud brake, and releasing them', usage: BRAKE_USAGE },
   status: { run: (args, config) => messagesCommand('status', args, config, terminalIo()), summary: 'where an SMS is (by id, mail id or reference)', usage: MESSAGES_USAGE },
   cancel: { run: (args, config) => messagesCommand('cancel', args, config, terminalIo()), summary: 'cancel an SMS that has not gone out yet', usage: MESSAGES_USAGE },
+  backup: { run: (args, config) => backupCommand(args, config, terminalIo()), summary: 'a consistent copy of the store, also while the bridge runs', usage: BACKUP_USAGE },
+  hold: { run: (args, config) => holdCommand(args, config, terminalIo()), summary: 'SMS held after a restore from a backup, and releasing them', usage: HOLD_USAGE },
 };
 
 /** Room for the heap to grow between full collections (src/heap-growth.ts); an operator's own --heap-growing-percent wins. */

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { operatorFile, type OperatorFile } from '../api/server.js';
+import { operatorFile } from '../api/server.js';
 import type { MessageView } from '../api/views.js';
 import type { Config } from '../config/types.js';
 import { formatTime } from '../notify/times.js';
+import { operatorApi, type Fetch, type OperatorApi } from './operator-api.js';
 import type { CliIo } from './users.js';
 
 export const MESSAGES_USAGE = `usage:
@@ -12,8 +12,6 @@ export const MESSAGES_USAGE = `usage:
   mail2sms cancel <id>
 Both talk to the running bridge through its API (the store has one writer: the bridge),
 as the local operator, with the token the bridge keeps in <store.dir>/api.json.`;
-
-type Fetch = typeof fetch;
 
 /** `mail2sms status …` and `mail2sms cancel …`: exit code 0 done, 1 not found or refused, 2 usage, 3 no bridge running. */
 export async function messagesCommand(verb: 'status' | 'cancel', args: string[], config: Config, io: CliIo, fetchFn: Fetch = fetch): Promise<number> {
@@ -29,16 +27,12 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
     io.err(`${MESSAGES_USAGE}\n`);
     return 2;
   }
-  const file = await readFile(operatorFile(resolve(config.store.dir)), 'utf8').then((t) => JSON.parse(t) as OperatorFile, () => undefined);
-  if (!file) {
+  const bridge = await operatorApi(config, fetchFn);
+  if (!bridge) {
     io.err(`mail2sms ${verb}: no running bridge found (${operatorFile(resolve(config.store.dir))} is missing); start it, with the same --config\n`);
     return 3;
   }
-  const api = async (method: string, path: string) => {
-    const res = await fetchFn(file.url + path, { method, headers: { authorization: `Bearer ${file.token}` } });
-    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    return { status: res.status, body };
-  };
+  const { api } = bridge;
   try {
     const found = verb === 'cancel'
       ? await api('POST', `/api/v1/messages/${encodeURIComponent(what)}/cancel`).then((r) => (r.status === 200 ? { status: 200, items: [r.body] } : { status: r.status, detail: r.body.detail }))
@@ -51,15 +45,13 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
     io.out(parsed.values.json ? JSON.stringify(items, null, 2) + '\n' : items.map((m) => describe(m, config.options.timeZone)).join('\n'));
     return 0;
   } catch (e) {
-    io.err(`mail2sms ${verb}: the bridge at ${file.url} does not answer (${(e as Error).message}); is it running?\n`);
+    io.err(`mail2sms ${verb}: the bridge at ${bridge.url} does not answer (${(e as Error).message}); is it running?\n`);
     return 3;
   }
 }
 
-type Api = (method: string, path: string) => Promise<{ status: number; body: Record<string, unknown> }>;
-
 /** By id first; else everything with that mail id or reference. */
-async function lookup(api: Api, what: string): Promise<{ status: number; items: unknown[] } | { status: number; detail: unknown }> {
+async function lookup(api: OperatorApi, what: string): Promise<{ status: number; items: unknown[] } | { status: number; detail: unknown }> {
   const one = await api('GET', `/api/v1/messages/${encodeURIComponent(what)}`);
   if (one.status === 200) return { status: 200, items: [one.body] };
   if (one.status !== 404) return { status: one.status, detail: one.body.detail };
@@ -72,8 +64,13 @@ async function lookup(api: Api, what: string): Promise<{ status: number; items: 
   return { status: 404, detail: `no message with the id or reference "${what}"` };
 }
 
+/** One line of an SMS: id, number, status, reference, send time while it waits. */
+export function headLine(m: MessageView, timeZone: string): string {
+  return `${m.id}  ${m.to}  ${m.status}${m.reference ? `  reference ${m.reference}` : ''}${m.sendAt && !m.final ? `  scheduled for ${formatTime(m.sendAt, timeZone)}` : ''}`;
+}
+
 function describe(m: MessageView, timeZone: string): string {
-  const head = `${m.id}  ${m.to}  ${m.status}${m.reference ? `  reference ${m.reference}` : ''}${m.sendAt && !m.final ? `  scheduled for ${formatTime(m.sendAt, timeZone)}` : ''}`;
+  const head = headLine(m, timeZone);
   const lines = m.timeline.map((e) => `  ${formatTime(e.at, timeZone)}  ${e.status}${e.connector ? ` (${e.connector})` : ''}${e.reason ? `: ${e.reason}` : ''}`);
   return [head, ...lines].join('\n') + '\n';
 }
