@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use as real clients, when missing:
 # swaks and python3 (SMTP clients), curl (the README's API examples), chromium (the portal's browser tests,
-# driven by playwright-core; never a browser downloaded by a test tool).
+# driven by playwright-core; never a browser downloaded by a test tool), systemd-analyze (the service unit).
 # Called by `npm test`, so a fresh machine needs nothing but the README's commands.
 set -euo pipefail
 need=()
@@ -11,6 +11,8 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 perl -MNet::SSLeay -e1 >/dev/null 2>&1 || need+=(libnet-ssleay-perl)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# systemd-analyze verify checks deploy/mail2sms.service (test/deploy.test.ts); nothing here runs systemd.
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "mail2sms tests need: ${need[*]} (install them with your package manager)" >&2

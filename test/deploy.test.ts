@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildConfig, ConfigError } from '../src/config/load.js';
+import { packageRoot } from '../src/paths.js';
+
+/** deploy/: the systemd unit, the CLI wrapper and the example configuration are what an operator installs as they are. */
+const D = suite('deploy');
+const run = promisify(execFile);
+const deploy = (name: string) => join(packageRoot(), 'deploy', name);
+
+D('mail2sms.service :: systemd-analyze verify finds nothing to say', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-unit-'));
+  try {
+    // verify checks that ExecStart's program exists: the node running this test stands in for /usr/bin/node.
+    const unit = (await readFile(deploy('mail2sms.service'), 'utf8')).replace('ExecStart=/usr/bin/node ', `ExecStart=${process.execPath} `);
+    await writeFile(join(dir, 'mail2sms.service'), unit);
+    const r = await run('systemd-analyze', ['verify', join(dir, 'mail2sms.service')]);
+    assert.is(r.stderr, '');
+    assert.match(unit, /^AmbientCapabilities=CAP_NET_BIND_SERVICE$/m);
+    assert.match(unit, /^KillSignal=SIGTERM$/m);
+    assert.match(unit, /^TimeoutStopSec=90$/m);
+    assert.match(unit, /^EnvironmentFile=\/etc\/mail2sms\/mail2sms\.env$/m);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+D('mail2sms.service :: its system call filter keeps the journal\'s fsync and fdatasync', async () => {
+  const unit = await readFile(deploy('mail2sms.service'), 'utf8');
+  const filter = /^SystemCallFilter=(.+)$/m.exec(unit)![1].split(/\s+/);
+  const allowed = new Set<string>();
+  // A set lists calls and other sets (@system-service names @sync): those are expanded too.
+  const expand = async (set: string): Promise<void> => {
+    for (const line of (await run('systemd-analyze', ['syscall-filter', set])).stdout.split('\n').slice(1)) {
+      const name = line.trim();
+      if (!name || name.startsWith('#') || allowed.has(name)) continue;
+      allowed.add(name);
+      if (name.startsWith('@')) await expand(name);
+    }
+  };
+  for (const set of filter) await expand(set);
+  for (const call of ['fsync', 'fdatasync']) assert.ok(allowed.has(call), call);
+});
+
+D('mail2sms (the CLI wrapper) :: is a valid shell script', async () => {
+  await run('sh', ['-n', deploy('mail2sms')]);
+});
+
+D('config.example.json :: a valid configuration with its secrets from the environment, each named when missing', async () => {
+  const raw = JSON.parse(await readFile(deploy('config.example.json'), 'utf8')) as Record<string, unknown>;
+  const env = Object.fromEntries((await readFile(deploy('mail2sms.env.example'), 'utf8')).split('\n').filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l)).map((l) => l.split('=')));
+  const config = buildConfig(raw, 'deploy/config.example.json', env);
+  assert.is(config.smtp.port, 25);
+  assert.is(config.store.dir, '/var/lib/mail2sms');
+  const e = (() => {
+    try {
+      buildConfig(raw, 'deploy/config.example.json', {});
+    } catch (x) {
+      return x as ConfigError;
+    }
+  })();
+  assert.instance(e, ConfigError);
+  for (const name of Object.keys(env)) assert.match(e!.message, name);
+});
+
+D.run();
