@@ -49,9 +49,10 @@ export function sendingPolicy(
  * (the SMS goes as a normal one: a clerk's Outlook marks mails important
  * without asking, so the mail is not refused); undefined otherwise.
  */
-export function expressRefusal(options: Pick<SmsOptions, 'priority'>, policy: Pick<SendingPolicy, 'express' | 'sender'>): string | undefined {
+export function expressRefusal(options: Pick<SmsOptions, 'priority'>, policy: Pick<SendingPolicy, 'express'>): string | undefined {
   if (options.priority !== 'express' || policy.express !== false) return undefined;
-  return `express was asked for, but account "${policy.sender.account}" may not send express SMS (accounts[].allowExpress): sent as a normal SMS`;
+  // Read by clerks (250, confirmation) and integrators: no configuration key, which means nothing to a clerk; the operator finds it in the README.
+  return 'sent as a normal SMS: express was asked for, but this account may not send express SMS (ask your administrator)';
 }
 
 /** No defaults and no permissions: what an account without any sending rules gets. */

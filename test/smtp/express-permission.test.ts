@@ -12,7 +12,7 @@ import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js'
  */
 const BULK = '127.0.0.2';
 const ACME = '127.0.0.3';
-const NOTE = 'express was asked for, but account "bulk" may not send express SMS (accounts[].allowExpress): sent as a normal SMS';
+const NOTE = 'sent as a normal SMS: express was asked for, but this account may not send express SMS (ask your administrator)';
 
 const X = suite<{ b: TestBridge; bulkUser: string }>('express permission');
 X.before(async (ctx) => {
