@@ -16,11 +16,17 @@ export const HTTP_QUIET_MS = 10_000;
  * refusal: a throttling SMSC refuses hundreds of PDUs a minute. Each
  * refusal is still an event, connector-throttled at debug, which the
  * metrics count (mail2sms_connector_throttled_total{connector}).
+ * An episode whose connector goes idle after its last refusal ends by a
+ * timer, `quietMs` after that refusal, once a submit was taken after it:
+ * otherwise the log said "throttled" with no end until the next burst, or
+ * never (review 5).
  */
 export class ThrottleEpisodes {
   private since?: number;
   private last = 0;
   private refusals = 0;
+  private takenAfterLast = false;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly connector: string,
@@ -36,6 +42,7 @@ export class ThrottleEpisodes {
     this.log('connector-throttled', { connector: this.connector, ...detail });
     this.refusals++;
     this.last = this.now();
+    this.takenAfterLast = false;
     if (this.since !== undefined) return;
     this.since = this.last;
     this.log(this.startEvt, { connector: this.connector, ...detail });
@@ -43,9 +50,29 @@ export class ThrottleEpisodes {
 
   /** The aggregator took a submit. Per taken submit: nothing but a comparison when no episode is under way. */
   taken(): void {
-    if (this.since === undefined || this.now() - this.last < this.quietMs) return;
-    this.log('connector-throttling-ended', { connector: this.connector, refused: this.refusals, ms: Math.round(this.last - this.since) });
+    if (this.since === undefined) return;
+    if (this.now() - this.last >= this.quietMs) return this.end();
+    this.takenAfterLast = true;
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.since === undefined || !this.takenAfterLast) return;
+      if (this.now() - this.last >= this.quietMs) this.end();
+      else this.arm();
+    }, Math.max(1, this.quietMs - (this.now() - this.last)));
+    // A log line is no reason to keep a stopping process alive.
+    this.timer.unref();
+  }
+
+  private end(): void {
+    this.log('connector-throttling-ended', { connector: this.connector, refused: this.refusals, ms: Math.round(this.last - this.since!) });
     this.since = undefined;
     this.refusals = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }

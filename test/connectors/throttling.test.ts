@@ -68,6 +68,28 @@ T('smpp :: the SMSC throttles 4 PDUs :: counted 4, one smpp-throttled, and once 
   }
 });
 
+T('smpp :: the SMSC throttles, then nothing more is sent :: the episode still ends, by itself, 10 pauses after its last refusal', async () => {
+  const sim = new SmscSimulator({ ...LOGIN, behaviour: { throttleNext: 3 } });
+  const { port } = await sim.start();
+  const { lines, log } = logLines();
+  const b = await startTestBridge({
+    connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.1], throttlePauseMs: 50 } }] as never,
+  }, undefined, { log });
+  try {
+    await waitFor('bound', () => b.events.some((e) => e.evt === 'smpp-bound'));
+    const id = await send(b, '+4915112340021');
+    await waitFor('taken', () => taken(b, id), 15000);
+    // Nothing else is sent: the connector is idle, and the operator's log must not say "throttled" for ever.
+    await waitFor('the end line while idle', () => lines.some((l) => l.evt === 'connector-throttling-ended'), 15000);
+    assertOneEpisode(lines, 'smpp-throttled', 'smsc', 3);
+    assert.is(sim.received.filter((r) => r.status === SMPP_STATUS.RTHROTTLED).length, 3);
+  } finally {
+    await b.stop();
+    await sim.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
 T('http :: 429, then 503 with Retry-After, then taken :: counted 2, one http-throttled; ten seconds later a taken SMS ends it with refused 2', async () => {
   const peer = await startLoopback();
   const answers = [{ status: 429, body: 'slow down' }, { status: 503, body: 'busy', headers: { 'Retry-After': '1' } }];
