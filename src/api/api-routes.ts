@@ -175,7 +175,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       status: { type: 'array', items: { type: 'string', enum: STATUSES }, description: 'One or more statuses (repeat the parameter or separate by commas)' },
       from: { type: 'string', description: 'Accepted at or after: YYYY-MM-DD (local day) or a date-time with offset' },
       until: { type: 'string', description: 'Accepted before (a date-time), or up to and including a YYYY-MM-DD day' },
-      reference: { type: 'string' }, sender: { type: 'string', description: 'Part of the sender\'s address or API user' },
+      reference: { type: 'string' }, billingCode: { type: 'string', description: 'The billing code (cost centre), exactly' }, sender: { type: 'string', description: 'Part of the sender\'s address or API user' },
       senderId: { type: 'string' }, account: { type: 'string' }, id: { type: 'string', description: 'An SMS id, or a mail id for all its SMS' },
       limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
       cursor: { type: 'string', description: 'The `next` of the previous page' },

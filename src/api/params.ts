@@ -44,6 +44,7 @@ export interface SearchParams {
   from?: string;
   until?: string;
   reference?: string;
+  billingCode?: string;
   sender?: string;
   senderId?: string;
   account?: string;
@@ -84,7 +85,7 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
   if (principal.role !== 'admin') q.account = principal.account;
   else if (account) q.account = account;
   if (status.length) q.status = status as SmsStatus[];
-  for (const k of ['to', 'reference', 'sender', 'senderId', 'id'] as const) {
+  for (const k of ['to', 'reference', 'billingCode', 'sender', 'senderId', 'id'] as const) {
     const v = blank(p[k]);
     if (v) q[k] = k === 'to' ? searchNumber(v, where.country) : v;
   }

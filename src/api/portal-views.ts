@@ -50,7 +50,7 @@ export function timelineSteps(m: SmsMessage, timeZone: string): Step[] {
 export function messageRow(m: SmsMessage, timeZone: string) {
   const t = milestones(m);
   return {
-    id: m.id, to: m.to, account: m.account, reference: m.reference ?? '', status: m.status, segments: m.segments,
+    id: m.id, to: m.to, account: m.account, reference: m.reference ?? '', billingCode: m.billingCode ?? '', status: m.status, segments: m.segments,
     sender: senderOf(m),
     acceptedAt: formatTime(t.acceptedAt, timeZone), acceptedIso: t.acceptedAt,
     preview: m.text.length > 60 ? `${m.text.slice(0, 59)}…` : m.text,

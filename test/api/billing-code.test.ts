@@ -1,10 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bearer, call } from '../helpers/api.js';
+import { apiBase, bearer, call, portalLogin } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer, refusal } from '../helpers/smtp.js';
 import { Receiver } from '../notify/callbacks/receiver.js';
+import { appendToArchive } from '../../src/store/archive.js';
+import { newMailId } from '../../src/store/ids.js';
 
 /**
  * Retarus' billing code ([BC:…], X-SMS-Billing-Code, the REST API's
@@ -68,6 +70,38 @@ B('a billing code too long or with a control character :: 550 5.6.0 naming it an
   assert.equal([api.status, api.body.title, api.body.detail], [422, 'BadOption', 'option billingCode has the value "", which is not valid: use 1 to 70 printable characters']);
   const found = (await call(b, 'GET', '/api/v1/messages?to=4915112345905', { auth: lead })).body.items;
   assert.is(found.length, 0);
+});
+
+/** A delivered SMS of days ago, as compaction files it in the archive, billed to `code`. */
+async function archived(b: TestBridge, like: string, code: string): Promise<string> {
+  const m = structuredClone(b.store.get(like)!);
+  const at = new Date(Date.now() - 3 * 86_400_000);
+  m.mailId = newMailId(at, () => Buffer.from('00000000b1', 'hex'));
+  m.id = `${m.mailId}.1`;
+  m.billingCode = code;
+  m.history = m.history.map((e) => ({ ...e, at: at.toISOString() }));
+  await appendToArchive(b.store.archiveDir, [m]);
+  return m.id;
+}
+
+B('search by billing code :: the REST API, its CSV and the portal list only that cost centre\'s SMS, live and archived; the portal shows the code', async ({ b, lead }) => {
+  const a1 = idOf((await send(b, '+4915112345911', 'Mahnung [BC:KST-A]', 'Text.')).response);
+  const other = idOf((await send(b, '+4915112345912', 'Mahnung [BC:KST-B]', 'Text.')).response);
+  const a2 = idOf((await send(b, '+4915112345913', 'Mahnung', 'Text.', { 'X-SMS-Billing-Code': 'KST-A' })).response);
+  const old = await archived(b, a1, 'KST-A');
+  await archived(b, other, 'KST-B');
+  const items = (await call(b, 'GET', '/api/v1/messages?billingCode=KST-A', { auth: lead })).body.items;
+  assert.equal(items.map((m: { id: string }) => m.id).sort(), [a1, a2, old].sort());
+  const csv = String((await call(b, 'GET', '/api/v1/messages?billingCode=KST-A&format=csv', { auth: lead })).body).trim().split('\r\n');
+  assert.equal(csv.slice(1).map((l) => l.split(',')[0]).sort(), [a1, a2, old].sort());
+  const cookie = (await portalLogin(b, 'lead', 'lead-password-1')).headers.getSetCookie().find((c) => c.startsWith('m2s_session='))!.split(';')[0];
+  const html = await (await fetch(`${apiBase(b)}/messages?billingCode=KST-A`, { headers: { cookie, accept: 'text/html' } })).text();
+  assert.equal([...html.matchAll(/<tr data-id="([^"]+)"/g)].map((x) => x[1]).sort(), [a1, a2, old].sort());
+  assert.match(html, /<th>billing code<\/th>/);
+  assert.match(html, /name="billingCode" value="KST-A"/);
+  assert.match(html, /href="\/api\/v1\/messages\?billingCode=KST-A&amp;format=csv"/);
+  const page = await (await fetch(`${apiBase(b)}/messages/${old}`, { headers: { cookie, accept: 'text/html' } })).text();
+  assert.match(page, /<dt>Billing code<\/dt><dd>KST-A<\/dd>/);
 });
 
 B.run();

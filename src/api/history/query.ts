@@ -14,6 +14,8 @@ export interface MessageQuery {
   until?: string;
   /** The client's reference, exactly. */
   reference?: string;
+  /** The cost centre the SMS is billed to ([BC:…], X-SMS-Billing-Code), exactly. */
+  billingCode?: string;
   /** Part of the mail's sender address (envelope or From), or of the API user, case-insensitive. */
   sender?: string;
   /** The SMS sender ID, exactly. */
@@ -30,6 +32,7 @@ export function matches(m: SmsMessage, q: MessageQuery): boolean {
   if (q.account !== undefined && m.account !== q.account) return false;
   if (q.id !== undefined && m.id !== q.id && m.mailId !== q.id) return false;
   if (q.reference !== undefined && m.reference !== q.reference) return false;
+  if (q.billingCode !== undefined && m.billingCode !== q.billingCode) return false;
   if (q.senderId !== undefined && m.sender !== q.senderId) return false;
   if (q.status?.length && !q.status.includes(m.status)) return false;
   if (q.to !== undefined && !m.to.includes(digits(q.to))) return false;
@@ -56,6 +59,7 @@ export function needles(q: MessageQuery): string[] {
   const out: string[] = [];
   if (q.id !== undefined) out.push(json(q.id));
   if (q.reference !== undefined) out.push(`"reference":${JSON.stringify(q.reference)}`);
+  if (q.billingCode !== undefined) out.push(`"billingCode":${JSON.stringify(q.billingCode)}`);
   if (q.to !== undefined && digits(q.to)) out.push(digits(q.to));
   if (q.senderId !== undefined) out.push(`"sender":${JSON.stringify(q.senderId)}`);
   if (q.status?.length === 1) out.push(`"status":${JSON.stringify(q.status[0])}`);
