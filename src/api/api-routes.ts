@@ -196,9 +196,9 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     if (req.query.cursor !== undefined && !decodeCursor(req.query.cursor)) throw new Problem(400, 'BadRequest', 'cursor is not one this API gave: pass the "next" of the previous page as it came');
     if (req.query.format === 'csv') {
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="mail2sms-messages.csv"');
-      return reply.send(Readable.from(csvStream(exportMessages(deps.store, q, ctx.lagDays))));
+      return reply.send(Readable.from(csvStream(exportMessages(ctx.history, q, ctx.lagDays))));
     }
-    const page = await searchMessages(deps.store, q, { limit: req.query.limit, after: req.query.cursor }, ctx.lagDays);
+    const page = await searchMessages(ctx.history, q, { limit: req.query.limit, after: req.query.cursor }, ctx.lagDays);
     return { items: page.items.map((m) => messageView(m)), next: page.next ?? null };
   });
 
@@ -206,7 +206,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     schema: { summary: 'One message with its whole timeline', tags: ['messages'], response: { 401: problem, 404: problem } },
   }, async (req) => {
     const principal = who(req);
-    const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
+    const m = await findMessage(ctx.history, req.params.id, ctx.lagDays);
     // Another account's message is "not found": its existence is not ours to tell.
     if (!m || !maySee(principal, m)) throw new Problem(404, 'NotFound', await noSmsDetail(ctx, principal, req.params.id));
     return messageView(m, await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours));
@@ -273,7 +273,7 @@ export function statsFor(ctx: ApiContext, p: { role: string; account: string }, 
 
 /** The SMS of the first request, for its replay: as they are now (live, or archived since). */
 async function originals(ctx: ApiContext, ids: string[]): Promise<SmsMessage[]> {
-  const found = await Promise.all(ids.map((id) => findMessage(ctx.deps.store, id, ctx.lagDays)));
+  const found = await Promise.all(ids.map((id) => findMessage(ctx.history, id, ctx.lagDays)));
   return found.filter((m): m is SmsMessage => m !== undefined);
 }
 

@@ -43,6 +43,8 @@ export interface ApiContext {
   /** Failed portal and API logins: the same rules and limits as SMTP AUTH (smtp.auth.*), counted apart. */
   throttle: AuthThrottle;
   stats: StatsIndex;
+  /** The store's messages for the read side (search, lookups, export), with the log that names an archive line that is no message. */
+  history: HistorySource & { get(id: string): SmsMessage | undefined };
   /** Days between acceptance and final status at most: which archive days a time range touches. */
   lagDays: number;
   timeZone: string;
@@ -65,6 +67,7 @@ export function buildContext(deps: ApiDeps, statsCacheFile: string, sessionsFile
       baseDelayMs: a.failureDelayMs, maxDelayMs: a.maxFailureDelayMs, maxFailuresPerIp: a.maxFailuresPerIp,
       windowMs: a.failureWindowMinutes * 60_000, now: () => now().getTime(),
     }),
+    history: { liveMessages: () => deps.store.liveMessages(), get archiveDir() { return deps.store.archiveDir; }, get: (id) => deps.store.get(id), log: deps.log },
     stats: new StatsIndex({ source: deps.store, cacheFile: statsCacheFile, timeZone: config.options.timeZone, lagDays, log: deps.log }),
     timeZone: config.options.timeZone,
     operator: { name: 'operator', account: config.accounts[0].name, role: 'admin' },

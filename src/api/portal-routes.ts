@@ -132,7 +132,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     let result: Awaited<ReturnType<typeof searchMessages>> = { items: [] };
     try {
       const q = toQuery(form, p, searchPlace(ctx, p));
-      result = await searchMessages(deps.store, q, { limit: 50, after: req.query.cursor || undefined }, ctx.lagDays);
+      result = await searchMessages(ctx.history, q, { limit: 50, after: req.query.cursor || undefined }, ctx.lagDays);
     } catch (e) {
       if (!(e instanceof Problem)) throw e;
       error = e.detail;
@@ -149,7 +149,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   app.get<{ Params: { id: string }; Querystring: { notice?: string } }>('/messages/:id', { schema: { hide: true } }, async (req, reply) => {
     const p = person(req, reply);
     if (!p) return reply;
-    const m = await findMessage(deps.store, req.params.id, ctx.lagDays);
+    const m = await findMessage(ctx.history, req.params.id, ctx.lagDays);
     if (!m || !maySee(p, m)) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no message ${req.params.id}.` }), 404);
     const cancellable = m.status === 'accepted';
     return render(reply, 'message', page(req, p, {

@@ -21,7 +21,7 @@ export async function noSmsDetail(ctx: ApiContext, principal: Principal, id: str
   // Only an id we make is looked for as a mail's: its time finds the archive's days, where anything else would read all of it.
   if (!acceptedAtOfId(id)) return `no SMS "${id}": ${takes}, such as MHX3K2A19F0C2B7D1E.1`;
   const q = toQuery({ id }, principal, { timeZone: ctx.timeZone, country: ctx.deps.config.smtp.defaultCountry });
-  const { items } = await searchMessages(ctx.deps.store, q, { limit: NAMED + 1 }, ctx.lagDays);
+  const { items } = await searchMessages(ctx.history, q, { limit: NAMED + 1 }, ctx.lagDays);
   if (!items.length) return `no SMS "${id}": ${takes} (${id}.1 is the first SMS of the mail "250 queued as ${id}")`;
   const ids = items.map((m) => m.id).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1])).slice(0, NAMED);
   const more = items.length > NAMED ? `, … (GET /api/v1/messages?id=${id} lists all)` : '';

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { archiveLines, listArchive } from '../../store/archive.js';
 import { replaceFile } from '../../store/durable.js';
-import type { SmsMessage } from '../../store/types.js';
 import { addMessage, Labels, summarize, type Aggs, type Stats } from './aggregate.js';
 import type { HistorySource } from './search.js';
+import { archivedMessage, skippedLine } from './archived.js';
 
 export interface StatsIndexOptions {
   source: HistorySource;
@@ -82,10 +82,10 @@ export class StatsIndex {
     const seen = new Set<string>();
     const end = { end: 0 };
     for await (const line of archiveLines(file, end)) {
-      let m: SmsMessage;
-      try {
-        m = JSON.parse(line) as SmsMessage;
-      } catch {
+      const m = archivedMessage(line);
+      if (m === 'torn') continue;
+      if ('problem' in m) {
+        await skippedLine(this.o.log, file, line, m.problem);
         continue;
       }
       if (seen.has(m.id)) continue; // archived twice after a crash during compaction
