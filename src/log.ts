@@ -58,6 +58,8 @@ const LEVEL_OF: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
   'confirmation-suppressed': 'warn',
   'brake-engaged': 'error',
   'dispatch-held': 'error',
+  'api-exposed': 'warn',
+  'archive-line-skipped': 'warn',
   'brake-save-failed': 'error',
   'brake-known-write-failed': 'error',
   'audit-write-failed': 'error',

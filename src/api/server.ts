@@ -9,6 +9,7 @@ import { sameSecret, type Principal } from './auth.js';
 import { apiRoutes } from './api-routes.js';
 import { challengeOn401 } from './challenge.js';
 import { refuseCrossSite } from './cross-site.js';
+import { exposureWarnings } from './exposure.js';
 import { buildContext, login, type ApiContext, type ApiDeps } from './context.js';
 import { portalRoutes, SESSION_COOKIE } from './portal-routes.js';
 import { explainBadJson } from './json-body.js';
@@ -52,9 +53,7 @@ export async function startApi(deps: ApiDeps): Promise<ApiServer> {
   const local = address.family === 'IPv6' ? (address.address === '::' ? '[::1]' : `[${address.address}]`) : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
   const file: OperatorFile = { url: `http://${local}:${address.port}`, token: deps.operatorToken, pid: process.pid };
   await replaceFile(operatorFile(deps.storeDir), JSON.stringify(file) + '\n', 0o600);
-  if (!['127.0.0.1', '::1', 'localhost'].includes(deps.config.api.host) && !deps.config.api.secureCookies) {
-    deps.log('api-exposed', { host: deps.config.api.host, warning: 'the portal listens beyond loopback without secureCookies: reach it only through a TLS proxy' });
-  }
+  for (const w of exposureWarnings(deps.config.api)) deps.log('api-exposed', { host: deps.config.api.host, ...w });
   return {
     address,
     // The token dies with the process; a stale file would only send the CLI to a closed port.

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NetworkMap } from '../../src/accounts/networks.js';
@@ -6,7 +6,8 @@ import { directLocal } from '../../src/api/metrics-access.js';
 import { operatorFile } from '../../src/api/server.js';
 import { buildConfig, ConfigError } from '../../src/config/load.js';
 import { basic, call } from '../helpers/api.js';
-import { withBridge, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, withBridge, type TestBridge } from '../helpers/bridge.js';
+import { logLines } from '../helpers/log.js';
 
 /** /metrics names every account with its volume: who may read it, over real HTTP on loopback. */
 const M = suite('metrics access');
@@ -91,6 +92,31 @@ M('config :: a metrics token shorter than 16 characters is a problem, without it
     const p = (e as ConfigError).problems.join('\n');
     assert.match(p, /api\.metrics\.token: at least 16 characters/);
     assert.not.match(p, /short-secret/);
+  }
+});
+
+M('start :: an API beyond loopback with unauthenticated "anywhere" warns that anyone reads /metrics; on loopback, or with "loopback", it does not', async () => {
+  // 0.0.0.0 (every address of this machine, loopback too): what an operator writes to open the API; the test talks to it on 127.0.0.1 only.
+  const cases: Array<[host: string, unauthenticated: string, warned: string[]]> = [
+    ['0.0.0.0', 'anywhere', ['api.metrics.unauthenticated']],
+    ['0.0.0.0', 'loopback', []],
+    ['127.0.0.2', 'anywhere', []],
+  ];
+  for (const [host, unauthenticated, warned] of cases) {
+    const { lines, log } = logLines();
+    const b = await startTestBridge({ accounts: ACCOUNTS as never, api: { host, secureCookies: true, metrics: { unauthenticated: unauthenticated as never } } }, undefined, { log });
+    try {
+      const exposed = lines.filter((l) => l.evt === 'api-exposed');
+      assert.equal(exposed.map((l) => l.setting), warned, `${host} ${unauthenticated}`);
+      for (const l of exposed) {
+        assert.is(l.level, 40, 'at warn');
+        assert.match(l.warning, /anyone who can reach the API reads \/metrics without credentials \(api\.metrics\.unauthenticated: "anywhere"\)/);
+      }
+      if (host === '0.0.0.0') assert.is((await call(b, 'GET', '/metrics')).status, 200, 'reached on 127.0.0.1');
+    } finally {
+      await b.stop();
+      await rm(b.dir, { recursive: true, force: true });
+    }
   }
 });
 
