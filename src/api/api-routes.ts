@@ -157,7 +157,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       summary: 'How an SMS would be sent, sending and storing nothing (preview@ and X-SMS-Preview by mail)', tags: ['messages'],
       description: 'The same body, checks and refusals as POST /messages. The answer: the text as it would go out, encoding (GSM7 or UCS2), '
         + 'units, segments, perSegment and the parts; nonGsm (characters that forced UCS2) and replaced (typographic characters replaced); '
-        + 'the options as read; per number (recipients) the sender ID, notBefore, a hold for quiet hours, expiresAt, or the refusal a send would get '
+        + 'the options as read; notes as a submit\'s answer has them (express not allowed for the account); per number (recipients) the sender ID, notBefore, a hold for quiet hours, expiresAt, or the refusal a send would get '
         + '(refusal: the SMTP reply line; error: the same as a refusal object, as a submit\'s problem lists it); '
         + 'problem, the reply a send of the whole text would get (empty, more segments than allowed), with problemError its refusal object; '
         + 'and callback, where each status would be pushed and which ({url, level}: the request\'s statusCallback or the account\'s default; absent: none). '

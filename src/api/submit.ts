@@ -272,10 +272,12 @@ function buildBatch(deps: SubmitDeps, input: ToSmsInput, draft: Draft, policy: S
  * request's words where a mail's speak of a mail: problems.ts requestText), and
  * `error`/`problemError` as its Refusal, the shape a submit's problem lists.
  */
-export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 'problem'> & {
+export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 'problem' | 'expressRefused'> & {
   recipients: Array<Omit<PreviewRecipient, 'refusal'> & { refusal?: string; error?: Refusal }>;
   problem?: string;
   problemError?: Refusal;
+  /** As a submit's answer: express asked for and not the account's (its SMS would go as normal ones). */
+  notes?: string[];
 };
 
 /**
@@ -291,7 +293,7 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 
  */
 export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): ApiPreview {
   const { account, recipients, now, draft, policy } = prepare(deps, who, body);
-  const { cuts: _cuts, source: _source, recipients: rows, problem, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone, udhOf: deps.udhOf }, deps.optedOut);
+  const { cuts: _cuts, source: _source, recipients: rows, problem, expressRefused, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone, udhOf: deps.udhOf }, deps.optedOut);
   // What RCPT TO would refuse (opt-out, destination, limits), as the mail preview's RCPT would.
   recipients.forEach((r, i) => {
     const e = deps.policy.recipient(account, r, i);
@@ -302,6 +304,7 @@ export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): 
     ...report,
     recipients: rows.map(({ refusal, ...row }) => (refusal ? { ...row, refusal: requestReply(refusal), error: refusalOf(refusal, row.to) } : row)),
     ...(problem ? { problem: requestReply(problem), problemError: refusalOf(problem) } : {}),
+    ...(expressRefused ? { notes: [expressRefused] } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ import { SmtpError } from '../smtp/errors.js';
 import { describeHold } from '../dispatch/quiet-hours.js';
 import { draftProblem, type Draft } from './draft.js';
 import type { SmsOptions } from './options.js';
-import { planRecipient, type SendingPolicy } from './recipient-plan.js';
+import { expressRefusal, planRecipient, type SendingPolicy } from './recipient-plan.js';
 
 export interface PreviewRecipient {
   to: string;
@@ -47,6 +47,8 @@ export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segm
   attachments?: number;
   /** Where each status would be pushed (the mail's or request's status callback, else the account's default), and which; absent when none. */
   callback?: StatusCallback;
+  /** Express was asked for and the account may not send it: the sentence a send's 250 would end with (its SMS would go as normal ones). */
+  expressRefused?: string;
 }
 
 export function previewReport(
@@ -89,6 +91,7 @@ export function previewReport(
   }
   const sms = withUdh(draft.sms, udh);
   const problem = draftProblem(draft, sms);
+  const expressRefused = expressRefusal(options, policy);
   return {
     text: sms.text, encoding: sms.encoding, segments: sms.segments, characters: sms.characters, units: sms.units, perSegment: sms.perSegment,
     nonGsm: sms.nonGsm, replaced: sms.replaced,
@@ -100,5 +103,6 @@ export function previewReport(
     ...(lost ? { lost } : {}),
     ...(draft.extracted.forwarded ? { forwarded: draft.extracted.forwarded } : {}),
     ...(draft.callback ? { callback: draft.callback } : {}),
+    ...(expressRefused ? { expressRefused } : {}),
   };
 }

@@ -173,7 +173,7 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
 /** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
 async function preview(report: PreviewReport, mailId: string, parsed: ParsedMail, to: string, account: string, deps: DataDeps): Promise<string | SmtpError> {
   const subject = fromSubject({ from: report.source, cuts: report.cuts });
-  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.characters} characters${report.units === report.characters ? '' : ` (counted as ${report.units})`}${report.problem ? '; sent as it is, it would be refused' : ''}${subject ? `; ${subject}` : ''}${report.forwarded ? `; ${forwardedNote(introduced(report.cuts))}` : ''}${report.attachments ? '; attachments are not sent' : ''}`;
+  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.characters} characters${report.units === report.characters ? '' : ` (counted as ${report.units})`}${report.problem ? '; sent as it is, it would be refused' : ''}${subject ? `; ${subject}` : ''}${report.forwarded ? `; ${forwardedNote(introduced(report.cuts))}` : ''}${report.attachments ? '; attachments are not sent' : ''}${report.expressRefused ? `; ${report.expressRefused}` : ''}`;
   if (!to || !deps.sendPreview) return `2.0.0 preview only, nothing was sent: ${summary}`;
   try {
     const where = await deps.sendPreview(report, { to, id: mailId, original: parsed, account });

@@ -182,10 +182,13 @@ export interface PreviewWording {
     sendAt(t: string): string;
     senderId(s: string): string;
     reference(r: string): string;
+    billingCode(code: string): string;
     notify(level: string): string;
     validity(hours: number): string;
     flash: string;
     express: string;
+    /** Express asked for by an account that may not send it (accounts[].allowExpress): it would go as a normal SMS. */
+    expressNotAllowed: string;
     maxSegments(n: number): string;
     duplicateDetection(on: boolean): string;
     blackout(periods: string[]): string;
