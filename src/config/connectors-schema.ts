@@ -9,6 +9,7 @@
  * src/connectors/factory.ts (the compiler insists on the last two).
  */
 import { smppConfigSchema } from '../connectors/smpp/config.js';
+import { KANNEL_CONNECTOR_ERROR_STATUS } from '../connectors/http/kannel.js';
 import { bool, int, obj, str, stringMap, strings } from './schema-kit.js';
 
 const REPORT_STATUSES = ['delivered', 'failed', 'expired', 'rejected', 'enroute'];
@@ -37,6 +38,7 @@ const kannel = obj('A Kannel sendsms gateway (type kannel). Delivery reports com
   dlrMask: int(19, 'Report types asked for: 1 delivered + 2 undelivered + 16 rejected by the SMSC.', 1, 63),
   timeoutMs: int(10000, 'Time limit of one sendsms request; a request that times out after being sent counts as uncertain (see onUncertain).', 100, 120000),
   uncertainStatus: statuses([502, 504], UNCERTAIN_NOTE),
+  connectorErrorStatus: statuses(KANNEL_CONNECTOR_ERROR_STATUS, 'Statuses that say this Kannel cannot send any SMS as configured, not that the SMS is wrong: 403 is sendsms\'s "Authorization failed for sendsms" (a wrong username or password, or this host not in the user\'s allow-ip), 404 no sendsms at baseUrl, 401 and 407 a proxy in front of it asking for credentials. The SMS was not taken and goes to the next connector (or is retried), the breaker opens at once, the log says http-connector-refused at error, and the fraud brake does not count it. Kannel\'s 400 (a field of the SMS it will not take, a number its black-list denies) stays a refusal of the SMS. Empty: none.'),
 });
 
 const PLACEHOLDER_NOTE = 'Values are templates with {{to}}, {{to_digits}}, {{text}}, {{from}}, {{id}}, {{coding}}, {{encoding}}, {{mclass}} (0 for a flash SMS, else empty), {{priority}} (1 for an express SMS, else empty), {{validity_minutes}} and {{expires_at}} (what is left of its validity, its end in ISO 8601; empty without one), {{dlr_url}}; a value that renders empty is left out.';

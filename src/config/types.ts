@@ -144,6 +144,7 @@ export interface KannelSettings {
   dlrMask: number;
   timeoutMs: number;
   uncertainStatus: number[];
+  connectorErrorStatus: number[];
 }
 
 export interface ValueFromSettings<T extends string> {

@@ -32,7 +32,20 @@ export interface KannelPresetArgs {
   timeoutMs?: number;
   /** Statuses after which Kannel may have taken the SMS (a proxy's 502/504); default the http connector's. */
   uncertainStatus?: number[];
+  /** Statuses that are this connector's fault, not the SMS's (KANNEL_CONNECTOR_ERROR_STATUS by default). */
+  connectorErrorStatus?: number[];
 }
+
+/**
+ * What Kannel's smsbox answers when it cannot send anything for us: 403
+ * "Authorization failed for sendsms" (wrong username or password, or an
+ * allow-ip that leaves us out), 404 when baseUrl has no sendsms; 401 and
+ * 407 come from a proxy in front of it. Its 400 ("… misformed, rejected",
+ * "Number(s) has/have been denied by white- and/or black-lists") is about
+ * the SMS, and its 500 "Sending failed." a temporary failure. Kannel takes
+ * GET and POST, so no 405 of the http connector's default.
+ */
+export const KANNEL_CONNECTOR_ERROR_STATUS = [401, 403, 404, 407];
 
 /** Kannel's dlr-url `%d`: 1 delivered, 2 undelivered, 4 buffered on the SMSC, 8 SMSC accepted, 16 SMSC rejected. */
 export const KANNEL_DLR_TYPES: Record<string, DeliveryReport['status']> = {
@@ -73,7 +86,7 @@ export function kannelPreset(a: KannelPresetArgs): HttpConnectorOptions {
       messageIdFrom: { type: 'ours' },
       // 202 "0: Accepted for delivery" / "3: Queued for later delivery"; 503 "Temporal failure" is retried by the default rule
       okStatus: [200, 202],
-      // 403 "Authorization failed for sendsms" (a wrong username or password) is the only 403 Kannel gives: the default connector-error rule
+      connectorErrorStatus: a.connectorErrorStatus ?? KANNEL_CONNECTOR_ERROR_STATUS,
       ...(a.uncertainStatus ? { uncertainStatus: a.uncertainStatus } : {}),
     },
     webhook: {
