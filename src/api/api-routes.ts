@@ -14,7 +14,7 @@ import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams }
 import { Problem } from './problems.js';
 import { CALLBACK_LEVEL_WORDS } from '../notify/callbacks/levels.js';
 import { previewSms, submitSms, type SubmitBody } from './submit.js';
-import { csvHeader, csvRow, messageView } from './views.js';
+import { csvStream, messageView } from './views.js';
 
 const problem = { $ref: 'problem#' };
 const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
@@ -180,9 +180,10 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
       cursor: { type: 'string', description: 'The `next` of the previous page' },
       format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+      sep: { type: 'string', enum: ['comma', 'semicolon'], default: 'comma', description: 'The CSV\'s separator: semicolon for Excel set to German (Germany, Austria, Switzerland), which opens a comma-separated file in one column' },
     },
   };
-  type Search = SearchParams & { limit: number; cursor?: string; format: 'json' | 'csv'; status?: string[] };
+  type Search = SearchParams & { limit: number; cursor?: string; format: 'json' | 'csv'; sep: 'comma' | 'semicolon'; status?: string[] };
 
   app.get<{ Querystring: Search }>('/messages', {
     schema: {
@@ -196,7 +197,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     if (req.query.cursor !== undefined && !decodeCursor(req.query.cursor)) throw new Problem(400, 'BadRequest', 'cursor is not one this API gave: pass the "next" of the previous page as it came');
     if (req.query.format === 'csv') {
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="mail2sms-messages.csv"');
-      return reply.send(Readable.from(csvStream(exportMessages(ctx.history, q, ctx.lagDays))));
+      return reply.send(Readable.from(csvStream(exportMessages(ctx.history, q, ctx.lagDays), req.query.sep === 'semicolon' ? ';' : ',')));
     }
     const page = await searchMessages(ctx.history, q, { limit: req.query.limit, after: req.query.cursor }, ctx.lagDays);
     return { items: page.items.map((m) => messageView(m)), next: page.next ?? null };
@@ -275,11 +276,6 @@ export function statsFor(ctx: ApiContext, p: { role: string; account: string }, 
 async function originals(ctx: ApiContext, ids: string[]): Promise<SmsMessage[]> {
   const found = await Promise.all(ids.map((id) => findMessage(ctx.history, id, ctx.lagDays)));
   return found.filter((m): m is SmsMessage => m !== undefined);
-}
-
-async function* csvStream(messages: AsyncIterable<Parameters<typeof csvRow>[0]>): AsyncGenerator<string> {
-  yield csvHeader();
-  for await (const m of messages) yield csvRow(m);
 }
 
 /** Bridge.cancel for a principal: users only their account's SMS; a refusal as a problem (404 unknown, 409 too late or final). */

@@ -143,6 +143,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       rows: result.items.map((m) => messageRow(m, ctx.timeZone)),
       nextUrl: result.next ? `/messages?${new URLSearchParams([...params, ['cursor', result.next]])}` : '',
       csvUrl: `/api/v1/messages?${new URLSearchParams([...params, ['format', 'csv']])}`,
+      excelUrl: `/api/v1/messages?${new URLSearchParams([...params, ['format', 'csv'], ['sep', 'semicolon']])}`,
     }));
   });
 

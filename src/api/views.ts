@@ -91,13 +91,25 @@ function field(v: unknown, freeText: boolean): string {
 
 const FREE_TEXT = new Set(['reference', 'billingCode', 'sender', 'reason', 'from', 'text']);
 
-export function csvRow(m: SmsMessage): string {
+/**
+ * Between fields: ',' for tools (RFC 4180), ';' for Excel set to German
+ * (Germany, Austria, Switzerland), which opens a comma-separated file on a
+ * double click as one column, since ',' is its decimal mark there.
+ */
+export type CsvSeparator = ',' | ';';
+
+export function csvRow(m: SmsMessage, sep: CsvSeparator = ','): string {
   const v = messageView(m);
   const row: Record<(typeof CSV_COLUMNS)[number], unknown> = {
     ...v, from: m.mail.apiUser ?? m.mail.from ?? m.mail.envelopeFrom,
   };
-  return CSV_COLUMNS.map((c) => field(row[c], FREE_TEXT.has(c))).join(',') + '\r\n';
+  return CSV_COLUMNS.map((c) => field(row[c], FREE_TEXT.has(c))).join(sep) + '\r\n';
 }
 
 /** With a byte order mark first: without it Excel reads UTF-8 as windows-1252 and 'Grüße' comes out as 'GrÃ¼ÃŸe'. */
-export const csvHeader = () => '\uFEFF' + CSV_COLUMNS.join(',') + '\r\n';
+export const csvHeader = (sep: CsvSeparator = ',') => '\uFEFF' + CSV_COLUMNS.join(sep) + '\r\n';
+
+export async function* csvStream(messages: AsyncIterable<SmsMessage>, sep: CsvSeparator = ','): AsyncGenerator<string> {
+  yield csvHeader(sep);
+  for await (const m of messages) yield csvRow(m, sep);
+}
