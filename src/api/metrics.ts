@@ -110,7 +110,7 @@ export class Metrics {
         if (d.recorded !== true) return;
         late.inc({ connector: str(d.connector), outcome: str(d.outcome) });
         // Taken after all: handed over, as sms-submitted counts it for SMS answered in time.
-        if (d.status === 'submitted') submitted.inc({ connector: str(d.connector) });
+        if (d.status === 'submitted' || d.taken === true) submitted.inc({ connector: str(d.connector) });
       },
       'sms-retry': () => retries.inc(),
       'sms-submit-failed': (d) => submitFailures.inc({ connector: str(d.connector), kind: str(d.kind) }),

@@ -120,6 +120,11 @@ export interface LateAnswer {
   detail: string;
   /** As SubmitResult's: the connector's default sender the SMS went with, when it named none (on `accepted`). */
   sender?: string;
+  /**
+   * On `accepted` read from a final delivery report (dispatch/late-report.ts): what became of the SMS once taken.
+   * The doubt is settled at once to this status, in one correction, not to `submitted` and then to it.
+   */
+  final?: { status: 'failed' | 'expired' | 'rejected'; reason?: string; at: Date };
 }
 
 export type LookupResult = { found: true; connectorMessageId: string } | { found: false } | { found: 'unknown' };

@@ -9,6 +9,8 @@
  *   with the connector's id, so its receipts are matched and it can still
  *   be delivered; the sender, told it was not confirmed, hears the outcome.
  * - taken, a resend waiting for its retry: `submitted` now, not sent again.
+ * - taken, and already reported failed (a late report, LateAnswer.final):
+ *   one correction straight to that status, not `submitted` and then it.
  * - taken, sent again meanwhile: it went twice. Recorded in its history as
  *   a note beside the status it has, logged at warn (sms-sent-twice).
  * - not taken (or only some parts), the SMS failed as not confirmed: a
@@ -52,21 +54,7 @@ async function settle(d: LateAnswerDeps, connector: string, a: LateAnswer): Prom
   const at = a.at.toISOString();
   const detail = `${connector}: ${a.detail}`;
   const notConfirmed = uncertainFailure(m, connector);
-  if (a.outcome === 'accepted') {
-    const submitted: StatusEvent = { status: 'submitted', at, connector, connectorMessageId: a.connectorMessageId!, detail, ...(a.sender ? { sender: a.sender } : {}) };
-    if (notConfirmed) {
-      await d.record.late(m, { ...submitted, reason: 'the carrier confirmed late that it took the SMS: it was sent once, and its delivery report is awaited' }, 'correction');
-      return logged(d, connector, a, { recorded: true, status: 'submitted' }, true);
-    }
-    if (m.status === 'accepted') {
-      await d.record.late(m, { ...submitted, reason: 'the carrier confirmed late that it took the SMS: not sent again' }, 'correction');
-      return logged(d, connector, a, { recorded: true, status: 'submitted' }, true);
-    }
-    const reason = `sent twice: ${connector} took the SMS after all (id ${a.connectorMessageId}), after it had been sent again`;
-    await d.record.late(m, { status: m.status, at, connector, reason, detail }, 'note');
-    d.log('sms-sent-twice', { msgId: m.id, to: m.to, connector, connectorMessageId: a.connectorMessageId, status: m.status, account: m.account });
-    return logged(d, connector, a, { recorded: true, status: m.status }, false);
-  }
+  if (a.outcome === 'accepted') return settleTaken(d, m, connector, a, notConfirmed);
   if (notConfirmed) {
     const reason = a.outcome === 'refused'
       ? 'the carrier answered late that it did not take the SMS: it was not sent, and you can send it again'
@@ -79,13 +67,38 @@ async function settle(d: LateAnswerDeps, connector: string, a: LateAnswer): Prom
   return logged(d, connector, a, { recorded: true, status: m.status }, false);
 }
 
+/** `connector` took the SMS after all. */
+async function settleTaken(d: LateAnswerDeps, m: SmsMessage, connector: string, a: LateAnswer, notConfirmed: boolean): Promise<boolean> {
+  const at = a.at.toISOString();
+  const detail = `${connector}: ${a.detail}`;
+  const submitted: StatusEvent = { status: 'submitted', at, connector, connectorMessageId: a.connectorMessageId!, detail, ...(a.sender ? { sender: a.sender } : {}) };
+  if (a.final && (notConfirmed || m.status === 'accepted')) {
+    // Taken, and already known to have failed (a late report): one correction to the outcome, one mail.
+    const { status, reason } = a.final;
+    await d.record.lateFinal(m, { ...submitted, status, at: a.final.at.toISOString(), reason: reason ?? `the carrier took the SMS late, and reported it ${status}` });
+    return logged(d, connector, a, { recorded: true, status, taken: true });
+  }
+  if (notConfirmed) {
+    await d.record.late(m, { ...submitted, reason: 'the carrier confirmed late that it took the SMS: it was sent once, and its delivery report is awaited' }, 'correction');
+    return logged(d, connector, a, { recorded: true, status: 'submitted' }, true);
+  }
+  if (m.status === 'accepted') {
+    await d.record.late(m, { ...submitted, reason: 'the carrier confirmed late that it took the SMS: not sent again' }, 'correction');
+    return logged(d, connector, a, { recorded: true, status: 'submitted' }, true);
+  }
+  const reason = `sent twice: ${connector} took the SMS after all (id ${a.connectorMessageId}), after it had been sent again`;
+  await d.record.late(m, { status: m.status, at, connector, reason, detail }, 'note');
+  d.log('sms-sent-twice', { msgId: m.id, to: m.to, connector, connectorMessageId: a.connectorMessageId, status: m.status, account: m.account });
+  return logged(d, connector, a, { recorded: true, status: m.status }, false);
+}
+
 /** The SMS failed as not confirmed by `connector`, and nothing happened since. */
 function uncertainFailure(m: SmsMessage, connector: string): boolean {
   const last = m.history.at(-1);
   return m.status === 'failed' && last?.uncertain === true && last.connector === connector;
 }
 
-function logged(d: LateAnswerDeps, connector: string, a: LateAnswer, what: { recorded: boolean; status?: string; why?: string }, follow = false): boolean {
+function logged(d: LateAnswerDeps, connector: string, a: LateAnswer, what: { recorded: boolean; status?: string; why?: string; taken?: boolean }, follow = false): boolean {
   d.log('sms-late-answer', {
     msgId: a.id, connector, outcome: a.outcome, ...(a.connectorMessageId ? { connectorMessageId: a.connectorMessageId } : {}), detail: a.detail, ...what,
   });

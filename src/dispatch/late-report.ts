@@ -9,7 +9,8 @@
  * submit_sm_resp (late-answer.ts) — a correction to `submitted` of an SMS
  * failed as not confirmed, `submitted` for one waiting for its resend, a
  * "sent twice" note for one that went out again meanwhile — and is then
- * recorded like any report.
+ * recorded like any report. A report that the SMS failed (undelivered,
+ * rejected, expired) settles it once, straight to that status.
  */
 import type { DeliveryReport, LateAnswer } from '../connectors/types.js';
 import type { SmsMessage } from '../store/types.js';
@@ -39,5 +40,8 @@ export function readUnmatched(m: SmsMessage | undefined, connector: string, r: D
   const open = m.status === 'accepted' || m.status === 'submitting' || (last?.uncertain === true && last.connector === connector) || (via !== undefined && via.connector !== connector);
   if (!open) return { kind: 'stray', why: `the SMS's outcome is recorded (${m.status}) without a doubt about ${connector}` };
   const detail = `its delivery report (${r.status}${r.reason ? `: ${r.reason}` : ''}, id ${r.connectorMessageId}) names the SMS, so the gateway took it`;
-  return { kind: 'late', answer: { id: m.id, at: r.at, outcome: 'accepted', connectorMessageId: r.connectorMessageId, detail } };
+  const answer: LateAnswer = { id: m.id, at: r.at, outcome: 'accepted', connectorMessageId: r.connectorMessageId, detail };
+  // A report that the SMS failed settles it once, to that status: "taken" first and "failed" a moment later would be two contradicting mails.
+  if (r.status === 'failed' || r.status === 'expired' || r.status === 'rejected') answer.final = { status: r.status, at: r.at, ...(r.reason ? { reason: r.reason } : {}) };
+  return { kind: 'late', answer };
 }

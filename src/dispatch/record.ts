@@ -96,6 +96,17 @@ export class Recorder {
     }
   }
 
+  /**
+   * A late answer that settles the SMS at once to its final status (taken, and reported failed: late-report.ts):
+   * one correction, logged as the SMS's outcome like any final status.
+   */
+  async lateFinal(m: SmsMessage, event: StatusEvent): Promise<void> {
+    await this.late(m, event, 'correction');
+    this.o.log('sms-final', {
+      msgId: m.id, to: m.to, status: event.status, reason: event.reason, connector: event.connector, account: m.account, latencyMs: latencyMs(m, event.at), late: true,
+    });
+  }
+
   /** Not sent on purpose, before any connector was asked this time; `by`: who it was for (the confirmation names them). */
   async cancelled(m: SmsMessage, reason: string, by: string): Promise<void> {
     await this.final(m, { ...this.event('cancelled', reason), by });

@@ -182,5 +182,5 @@ function headline(sms: SmsMessage, status: SmsStatus, event: StatusEvent | undef
   if (event?.uncertain) return w.uncertain.headline(facts);
   const corrected = correctionOf(sms, event);
   if (!corrected) return w.headline[status](facts);
-  return `${w.headline[status](facts)} ${(corrected.status === 'failed' ? w.uncertain.refused : w.uncertain.taken)(time(corrected.at))}`;
+  return `${w.headline[status](facts)} ${(corrected.connectorMessageId ? w.uncertain.taken : w.uncertain.refused)(time(corrected.at))}`;
 }

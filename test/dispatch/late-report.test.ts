@@ -87,6 +87,38 @@ L('Kannel took the SMS, its answer was lost (onUncertain fail), then it reports 
   });
 });
 
+L('Kannel took the SMS, its answer was lost, then it reports it rejected (type 16) under our id :: settled once, straight to rejected with its id, one correction mail that says it was taken and then rejected', async () => {
+  await withKannel(async (kannel) => {
+    kannel.reply = () => 'reset';
+    await withBridge({ connectors: [kannelConnector(kannel)] } as never, async (b) => {
+      const id = await send(b, '+4915112348005', 'Zahlung offen');
+      await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed');
+      await confirmationMails(b, id, 1);
+      assert.is((await kannelReport(kannel.requests[0], 16, 'NACK/absent subscriber')).status, 200);
+      const m = b.store.get(id)!;
+      assert.is(m.status, 'rejected');
+      assert.equal(m.history.map((e) => e.status), ['accepted', 'submitting', 'failed', 'rejected'], 'never shown as submitted on the way');
+      const corrected = last(m);
+      assert.equal([corrected.late, corrected.connector, corrected.connectorMessageId, corrected.reason], ['correction', 'kannel', id, 'NACK/absent subscriber']);
+      const settled = b.events.find((e) => e.evt === 'sms-late-answer');
+      assert.equal(settled && [settled.status, settled.taken, settled.recorded], ['rejected', true, true]);
+      const all = await confirmationMails(b, id, 2);
+      await waitFor('every confirmation sent', () => b.store.get(id)!.confirmations.every((c) => c.sentAt));
+      assert.equal(b.store.get(id)!.confirmations.map((c) => c.stage), ['failed', 'rejected'], 'no "handed to carrier" mail in between');
+      assert.equal([...(await confirmationMails(b, id, 2)).keys()].sort(), ['failed', 'rejected']);
+      const text = all.get('rejected')!.text ?? '';
+      assert.match(all.get('rejected')!.subject ?? '', /\(correction\)/);
+      assert.match(text, /NACK\/absent subscriber/);
+      assert.match(text, /the carrier confirmed at .+ that it took it/);
+      assert.not.match(text, /did not take it/);
+      assert.equal([
+        await metric(b, 'mail2sms_sms_final_total{connector="kannel",status="rejected"}'),
+        await metric(b, 'mail2sms_sms_submitted_total{connector="kannel"}'),
+      ], [1, 1]);
+    });
+  });
+});
+
 L('Kannel reports "SMSC accepted" (type 8) while the request is still under way, then its answer is lost (onUncertain resend, a fallback ready) :: submitted through Kannel, not sent again, delivered by the next report', async () => {
   await withKannel(async (kannel) => {
     const arrived: DeliveryReport[] = [];
