@@ -63,7 +63,8 @@ export async function buildGuards(config: Config, d: GuardDeps): Promise<Guards>
   const policy = new Policy({ limits: config.limits, accounts: config.accounts, store: d.store, optout, brake, now });
   d.tap.observe = (evt, data) => {
     // An unconfirmed SMS (the carrier's answer to the handover lost) says nothing about the numbers: a slow SMSC must not stop the account.
-    if (evt !== 'sms-final' || typeof data.msgId !== 'string' || data.uncertain) return;
+    // Nor does one no connector could take (its credentials refused): the gateway's fault, not the account's.
+    if (evt !== 'sms-final' || typeof data.msgId !== 'string' || data.uncertain || data.connectorFault) return;
     const account = d.accounts.get(d.store.get(data.msgId)?.account ?? '');
     if (account) policy.outcome(account, String(data.status));
   };

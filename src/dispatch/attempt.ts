@@ -36,13 +36,17 @@ export function failureKind(res: Extract<SubmitResult, { ok: false }>): FailureK
   return res.temporary ? 'temporary' : 'refused';
 }
 
-/** settled: the SMS has its next status; otherwise the reason of the last failure, for the retry. */
-export type AttemptOutcome = { settled: true } | { settled: false; reason: string };
+/**
+ * settled: the SMS has its next status; otherwise the reason of the last failure, for the retry, and whether it was
+ * the connector's own (credentials refused, down, its breaker open): one that says nothing about the SMS or its number.
+ */
+export type AttemptOutcome = { settled: true } | { settled: false; reason: string; connectorFault: boolean };
 
 export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, candidates: string[]): Promise<AttemptOutcome> {
   let last = '';
   let failedOn: string | undefined;
   let possibleDuplicate: string | undefined;
+  let connectorFault = true;
   for (const name of candidates) {
     const grant = d.pool.acquire(name);
     if (!grant.allowed) {
@@ -72,6 +76,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
       return { settled: true };
     }
     last = `${name}: ${res.reason}`;
+    connectorFault = failureKind(res) === 'connector';
     if (!res.uncertain) continue;
     if (d.pool.onUncertain(name) === 'fail') {
       await d.record.uncertain(m, name, res.reason);
@@ -81,7 +86,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
     last += `; possibly duplicated: ${name} may have taken it, sending again (onUncertain resend)`;
     d.log('sms-possible-duplicate', { msgId: m.id, to: m.to, connector: name, reason: res.reason });
   }
-  return { settled: false, reason: last };
+  return { settled: false, reason: last, connectorFault };
 }
 
 /**

@@ -170,11 +170,14 @@ export class Dispatcher {
     if (!route.ok && !route.temporary) return this.record.finish(m, 'failed', route.reason);
     const outcome: AttemptOutcome = route.ok
       ? await attempt({ pool: this.o.pool, record: this.record, log: this.o.log, reportedTaken: (c, id) => this.book.namedEarly(c, id) }, m, attempts, route.candidates)
-      : { settled: false, reason: route.reason };
+      : { settled: false, reason: route.reason, connectorFault: true };
     if (outcome.settled) return;
     // Counted from the first attempt: an SMS scheduled for next week has not been waiting for a connector since it arrived.
     if (!withinMaxAge(m.history.find((e) => e.status === 'submitting')?.at ?? m.mail.receivedAt, this.now(), this.o.maxAgeHours)) {
-      return this.record.finish(m, 'failed', `gave up after ${attempts} attempts in ${this.o.maxAgeHours} h: ${outcome.reason}`);
+      const given = `gave up after ${attempts} attempts in ${this.o.maxAgeHours} h`;
+      // No connector could be used (credentials refused, down): the gateway's fault, which the fraud brake must not count against the account.
+      if (outcome.connectorFault) return this.record.connectorFault(m, `${given}, because of a problem with the gateway's connection to the carrier, not with this SMS or its number: ${outcome.reason}`);
+      return this.record.finish(m, 'failed', `${given}: ${outcome.reason}`);
     }
     await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random));
   }

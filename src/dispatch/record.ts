@@ -96,6 +96,11 @@ export class Recorder {
     }
   }
 
+  /** Failed because no connector could take it until dispatch.maxAgeHours passed (its credentials refused, down): not the number's fault. */
+  async connectorFault(m: SmsMessage, reason: string): Promise<void> {
+    await this.final(m, this.event('failed', reason), { connectorFault: true });
+  }
+
   /**
    * A late answer that settles the SMS at once to its final status (taken, and reported failed: late-report.ts):
    * one correction, logged as the SMS's outcome like any final status.
@@ -112,14 +117,15 @@ export class Recorder {
     await this.final(m, { ...this.event('cancelled', reason), by });
   }
 
-  private async final(m: SmsMessage, event: StatusEvent): Promise<void> {
+  /** `flags`: for the sms-final line (connectorFault: the fraud brake does not count it, src/security.ts). */
+  private async final(m: SmsMessage, event: StatusEvent, flags: { connectorFault?: true } = {}): Promise<void> {
     const { status, reason, connector, detail } = event;
     // After a correction the sender hears the outcome even at a level that would not tell it (they were told "not confirmed").
     const confirm = this.o.wantsConfirmation(m, status) || (correctsAMail(m) && m.history.some((e) => e.late === 'correction'));
     await this.o.store.transition(m.id, { event, confirm });
     this.o.log('sms-final', {
       msgId: m.id, to: m.to, status, reason, ...(detail ? { detail } : {}), ...(connector ? { connector } : {}), ...(event.uncertain ? { uncertain: true } : {}),
-      account: m.account, latencyMs: latencyMs(m, event.at), ...held(m, event.at),
+      account: m.account, latencyMs: latencyMs(m, event.at), ...held(m, event.at), ...flags,
     });
   }
 
