@@ -41,8 +41,11 @@ export type SubmitResult =
    * for its number in use), so the connector's circuit breaker does not count it. scope 'connector': the
    * connector cannot send any SMS as it is (HTTP 401/403: the aggregator refuses our credentials), so the
    * SMS was not taken (temporary) and the breaker opens at once.
+   * answerable (with uncertain): settles once no late answer (onLateAnswer) can come for it any more, and one
+   * that came was handed to the listeners and settled (SMPP: the answer came, or the link closed). Until then
+   * an SMS failed as not confirmed stays in the live store, where the answer can still correct it.
    */
-  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' | 'connector' };
+  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' | 'connector'; answerable?: Promise<void> };
 
 /** A delivery report from the aggregator, in our terms. */
 export interface DeliveryReport {

@@ -16,9 +16,10 @@
  * - not taken (or only some parts), the SMS failed as not confirmed: a
  *   correction to `failed` that says so: now the sender may send it again.
  *
- * Only the live store can change: an SMS already archived (final, its
- * confirmations sent, compacted away) is logged with both ids for an
- * operator and left as it is.
+ * Only the live store can change. An SMS failed as not confirmed stays
+ * there while its answer can come (SubmitResult.answerable, Recorder.uncertain);
+ * one archived otherwise (final, its confirmations sent, compacted away) is
+ * logged with both ids for an operator and left as it is.
  */
 import type { LateAnswer } from '../connectors/types.js';
 import type { LogFn } from '../log.js';

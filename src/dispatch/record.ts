@@ -71,8 +71,12 @@ export class Recorder {
     await this.final(m, { ...this.event(status, reason, at), ...(connector ? { connector } : {}) });
   }
 
-  /** Failed because nobody knows whether `connector` took it (onUncertain fail); `detail` is the connector's technical reason. */
-  async uncertain(m: SmsMessage, connector: string, detail: string): Promise<void> {
+  /**
+   * Failed because nobody knows whether `connector` took it (onUncertain fail); `detail` is the connector's technical reason.
+   * Kept live (not archived) until `answerable` settles: a late answer must find it to correct it.
+   */
+  async uncertain(m: SmsMessage, connector: string, detail: string, answerable?: Promise<void>): Promise<void> {
+    if (answerable) this.o.store.keepLive(m.id, answerable);
     await this.final(m, { ...this.event('failed', UNCERTAIN_REASON), connector, uncertain: true, detail: `${connector}: ${detail}` });
   }
 

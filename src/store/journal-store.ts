@@ -154,6 +154,10 @@ export class JournalStore implements MessageStore {
     return this.live.values();
   }
 
+  keepLive(id: string, until: Promise<unknown>): void {
+    this.memory.keepLive(id, until);
+  }
+
   /** Where finished messages go (src/store/archive.ts). */
   get archiveDir(): string {
     return join(this.opts.dir, 'archive');

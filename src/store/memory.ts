@@ -44,6 +44,11 @@ export class StoreMemory {
   readonly usage = new UsageIndex();
   readonly recent?: RecentSends;
   readonly replyIndex?: ReplyIndex;
+  /**
+   * Finished messages kept live (not archived) while something can still change them: an SMS failed as not
+   * confirmed whose connector may still answer (keepLive). Count per id: one message may be kept by several.
+   */
+  private readonly keptLive = new Map<string, number>();
   /** Handsets' replies not archived yet (their mail owed, or sent since the last compaction), by reply id. */
   readonly replies = new Map<string, InboundReply>();
   private last = 0;
@@ -159,6 +164,22 @@ export class StoreMemory {
    */
   private noteSent(m: SmsMessage): void {
     if (this.recent && m.status !== 'cancelled' && !m.answerTo) this.recent.add(m.account, m.to, Date.parse(m.mail.receivedAt));
+  }
+
+  /** Keeps message `id` out of the archive until `until` settles (see keptLive). */
+  keepLive(id: string, until: Promise<unknown>): void {
+    this.keptLive.set(id, (this.keptLive.get(id) ?? 0) + 1);
+    const done = (): void => {
+      const n = (this.keptLive.get(id) ?? 1) - 1;
+      if (n > 0) this.keptLive.set(id, n);
+      else this.keptLive.delete(id);
+    };
+    until.then(done, done);
+  }
+
+  /** Whether a finished message may move to the archive: it owes no confirmation and nothing keeps it live. */
+  archivable(id: string): boolean {
+    return !this.owes(id) && !this.keptLive.has(id);
   }
 
   /** Whether the message owes a confirmation of either channel. */

@@ -336,6 +336,12 @@ export interface MessageStore {
   siblingsOf(m: SmsMessage): SmsMessage[];
   confirmationSent(id: string, stage: SmsStatus, where: string, at: Date, channel?: ConfirmationChannel): Promise<void>;
   confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date, channel?: ConfirmationChannel): Promise<void>;
+  /**
+   * Keeps message `id` in the live store, not archived even when final, until `until` settles: an SMS failed as
+   * not confirmed while its connector may still answer, so that the answer can correct it (dispatch/late-answer.ts).
+   * In memory only: after a restart no such answer can come.
+   */
+  keepLive(id: string, until: Promise<unknown>): void;
   /** Called after state changes (new messages, new confirmations), so workers need not poll hard. */
   onChange(listener: () => void): void;
   counts(): Record<SmsStatus, number>;

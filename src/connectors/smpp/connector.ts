@@ -182,12 +182,14 @@ export class SmppConnector implements Connector {
     const defaulted = sms.sender ? {} : this.o.defaultSender ? { sender: this.o.defaultSender } : {};
     const ids: string[] = [];
     let answeredLate = false;
+    let lateSettled: Promise<unknown> = Promise.resolve();
     for (const [i, pdu] of plan.pdus.entries()) {
       let outcome: PartOutcome;
       const lost: LostPart = { connector: this.name, msgId: sms.id, index: i, total: plan.pdus.length, taken: [...ids], ...defaulted };
+      // Called before `forgotten` resolves (link.ts onResponse), so `answerable` below waits for what it settles.
       const onLate = (r: LateResponse): void => {
         answeredLate = true;
-        this.onLate(lost, r, release);
+        lateSettled = this.onLate(lost, r, release);
       };
       try {
         outcome = await this.sender.send(pdu, i > 0, onLate);
@@ -207,6 +209,7 @@ export class SmppConnector implements Connector {
       // reference stays reserved while an answer can come; a late answer passes it on (onLate).
       else void outcome.forgotten.then(() => answeredLate || release());
       const result = failure(outcome, i, plan.pdus.length, ids);
+      if (outcome.kind === 'lost') result.answerable = outcome.forgotten.then(() => lateSettled).then(() => undefined, () => undefined);
       this.lastError = result.reason;
       this.log('smpp-submit-failed', { connector: this.name, msgId: sms.id, part: i + 1, parts: plan.pdus.length, reason: result.reason, uncertain: result.uncertain === true });
       return result;
@@ -232,7 +235,7 @@ export class SmppConnector implements Connector {
    * loses nothing: the SMSC sends it again). A receipt nobody claims then
    * is answered as any unknown one.
    */
-  private onLate(lost: LostPart, r: LateResponse, release: () => void): void {
+  private onLate(lost: LostPart, r: LateResponse, release: () => void): Promise<unknown> {
     const { answer, partIds } = readLateAnswer(lost, r, {
       at: this.now(), overrides: this.overrides, log: this.log, placeholder: () => this.placeholderId({ id: lost.msgId }, lost.index),
     });
@@ -240,7 +243,7 @@ export class SmppConnector implements Connector {
     if (!follows) release();
     else this.settlingLate++;
     const told = Promise.all(this.late.map((l) => l(answer)));
-    void told.then((wanted) => {
+    return told.then((wanted) => {
       if (!follows) return;
       if (wanted.some(Boolean)) this.follow(this.tracker.track(answer.connectorMessageId!, partIds, { onDone: release }));
       else release();
