@@ -43,6 +43,8 @@ export interface SmppConnectorDeps {
   random?: () => number;
   /** How long a long SMS waits for a concatenation reference of its number (default REF_WAIT_MS; tests shorten it). */
   refWaitMs?: number;
+  /** Longest a deliver_sm_resp waits (default ACK_WAIT_MS; tests shorten it). */
+  ackWaitMs?: number;
 }
 
 const EARLY_RECEIPT_TTL_MS = 10 * 60_000;
@@ -72,7 +74,7 @@ export class SmppConnector implements Connector {
   private settlingLate = 0;
   /** resume() was called: every SMS submitted before a restart is known. */
   private resumed = false;
-  private readonly answers = new ReceiptAnswers(ACK_WAIT_MS);
+  private readonly answers: ReceiptAnswers;
 
   constructor(private readonly o: SmppConnectorOptions, deps: SmppConnectorDeps = {}) {
     const { overrides, problems } = parseOverrides(o.statusOverrides);
@@ -83,6 +85,7 @@ export class SmppConnector implements Connector {
     this.now = deps.now ?? (() => new Date());
     const clock = deps.clock ?? realClock;
     const timers = deps.timers ?? realTimers;
+    this.answers = new ReceiptAnswers(deps.ackWaitMs ?? ACK_WAIT_MS);
     this.planner = new SubmitPlanner(o, deps.refWaitMs ?? REF_WAIT_MS, { timers, random: deps.random ?? Math.random, now: this.now });
     this.tracker = new ReceiptTracker({
       idBase: o.idBase, now: () => this.now().getTime(), earlyTtlMs: EARLY_RECEIPT_TTL_MS, earlyMax: EARLY_RECEIPT_MAX,
@@ -233,7 +236,9 @@ export class SmppConnector implements Connector {
    * overtook its submit_sm_resp, so that it is answered only once the
    * correction and what the receipt decides are durable (a crash before
    * loses nothing: the SMSC sends it again). A receipt nobody claims then
-   * is answered as any unknown one.
+   * is answered as any unknown one. One still held when the answer's
+   * wait ends while the correction is not stored yet (behind a resend that
+   * can take minutes) is refused, so that the SMSC sends it again.
    */
   private onLate(lost: LostPart, r: LateResponse, release: () => void): Promise<unknown> {
     const { answer, partIds } = readLateAnswer(lost, r, {
@@ -287,7 +292,7 @@ export class SmppConnector implements Connector {
     if (kept) {
       // Stopping: nothing will claim it in this run, but the next one may (after its resume()).
       if (this.stopping) return ESME_RSYSERR;
-      return this.mayClaim() ? this.answers.hold(receipt.receipt) : 0;
+      return this.mayClaim() ? this.answers.hold(receipt.receipt, () => this.settlingLate > 0) : 0;
     }
     return reports.length === 0 ? 0 : this.answers.after(this.emit(reports));
   }

@@ -6,7 +6,8 @@
  * (an error would make the SMSC send the same PDU again, forever), and
  * ESME_RSYSERR when storing it failed or the connector stops before it
  * could be stored: the SMSC sends it again later. No answer waits longer than `waitMs` (SMSCs time out their
- * deliver_sm after 30–60 s and then resend or give up).
+ * deliver_sm after 30–60 s and then resend or give up); a held receipt whose claim is still being stored is
+ * then refused, to come again, never acknowledged before it is stored (hold()).
  */
 import type { ParsedReceipt } from './receipt.js';
 
@@ -27,11 +28,19 @@ export class ReceiptAnswers {
     return answer.within(this.waitMs);
   }
 
-  /** The answer of a receipt kept for a part not known yet: once claim() names it, or release() gives up. */
-  hold(receipt: ParsedReceipt): Promise<number> {
+  /**
+   * The answer of a receipt kept for a part not known yet: once claim() names it, or release() gives up. When
+   * `waitMs` pass first: ESME_RSYSERR while `storing()` says what may claim it is still being stored (a late
+   * answer's correction, which can take minutes behind a resend: the SMSC sends the receipt again, and it is
+   * answered once stored), else ESME_ROK (nothing will claim it).
+   */
+  hold(receipt: ParsedReceipt, storing: () => boolean = () => false): Promise<number> {
     const answer = new Answer();
     this.held.set(receipt, answer);
-    return answer.within(this.waitMs, () => this.held.delete(receipt));
+    return answer.within(this.waitMs, () => {
+      this.held.delete(receipt);
+      return storing() ? ESME_RSYSERR : ESME_ROK;
+    });
   }
 
   /** Held receipts the tracker has now applied: answered once the reports they decided are `stored`. */
@@ -67,12 +76,9 @@ class Answer {
     done.then(() => this.settle(ESME_ROK), () => this.settle(ESME_RSYSERR));
   }
 
-  /** The status, at the latest after `ms` (then ESME_ROK, and `onTimeout` runs). */
-  within(ms: number, onTimeout?: () => void): Promise<number> {
-    const timer = setTimeout(() => {
-      onTimeout?.();
-      this.settle(ESME_ROK);
-    }, ms);
+  /** The status, at the latest after `ms` (then what `onTimeout` returns, ESME_ROK without one). */
+  within(ms: number, onTimeout?: () => number): Promise<number> {
+    const timer = setTimeout(() => this.settle(onTimeout?.() ?? ESME_ROK), ms);
     return this.status.finally(() => clearTimeout(timer));
   }
 }

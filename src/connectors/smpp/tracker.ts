@@ -126,6 +126,9 @@ export class ReceiptTracker {
       this.o.log('smpp-receipt-ambiguous', { id: receipt.id, matches: hit.ambiguous.map((p) => p.id) });
       return { reports: [], kept: false };
     }
+    // The same receipt sent again (its answer was an error, or late): one copy, or track() would find two and take neither.
+    const again = this.early.find(receipt.id, 'receipt');
+    if (again.found && again.found.receipt.id === receipt.id) this.early.delete(again.found);
     if (this.early.size >= this.o.earlyMax) {
       const oldest = this.early.values().next().value as Early;
       this.early.delete(oldest);
