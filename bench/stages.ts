@@ -18,6 +18,7 @@ import { confirmationsFor } from '../src/notify/policy.js';
 import { parseRecipientNumber } from '../src/sms/number.js';
 import { JournalStore } from '../src/store/journal-store.js';
 import type { SmsMessage } from '../src/store/types.js';
+import { callbackLevel } from '../src/notify/callbacks/levels.js';
 import { mailBody } from './mail.js';
 
 const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
@@ -47,7 +48,7 @@ export async function stages(n: number, parent?: string): Promise<Array<{ name: 
   const make = (i: number) => toSms({
     parsed: { ...parsed, messageId: `<stages.${i}@erp.acme.test>` }, envelopeFrom: 'erp@acme.test', recipients: [{ address: '+4915112345678@sms.localhost', e164: '+4915112345678' }],
     mailId: `S${i}`, account: 'default', now: new Date(), remoteAddress: '127.0.0.1', clientHostname: 'localhost',
-    options: config.options, text: config.text, notify: config.notify.level, wantsConfirmation: confirmationsFor,
+    options: config.options, text: config.text, notify: callbackLevel(config.notify.level) ?? 'final', wantsConfirmation: confirmationsFor,
   }) as { messages: SmsMessage[]; dedupKeys: Array<string | undefined> };
   try {
     out.push(await stage('parse the mail (mailparser)', n, 1, (i) => parseMail(mailBody(i, 'stages'))));

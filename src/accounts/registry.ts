@@ -60,7 +60,7 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     // A clerk in New York whose account reads send times in New York time reads the confirmations' times there too.
     ...(c.timeZone ? { confirmationTimeZone: c.timeZone } : {}),
     defaultCountry: c.defaultCountry ?? inherit.defaultCountry,
-    notify: c.notify ?? inherit.notify,
+    notify: (c.notify && callbackLevel(c.notify)) ?? inherit.notify,
     language: c.language ?? inherit.language ?? 'en',
     maxSegments: Math.min(c.maxSegments ?? inherit.maxSegments, inherit.maxSegments),
     senderId: (c.senderId ?? inherit.senderId) || undefined,
@@ -84,7 +84,7 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
 export function accountInheritance(config: Config): AccountInheritance {
   const o = config.options;
   return {
-    timeZone: o.timeZone, defaultCountry: config.smtp.defaultCountry, notify: config.notify.level, language: config.notify.language, maxSegments: config.text.maxSegments,
+    timeZone: o.timeZone, defaultCountry: config.smtp.defaultCountry, notify: callbackLevel(config.notify.level) ?? 'final', language: config.notify.language, maxSegments: config.text.maxSegments,
     senderId: o.senderId, numericSender: o.numericSender, allowedSenderIds: o.allowedSenderIds, validityHours: o.validityHours,
     duplicateDetection: o.duplicateDetection, duplicateWindowMinutes: o.duplicateWindowMinutes, quietHours: o.quietHours,
     forwardReplies: config.inbound.forward.enabled,

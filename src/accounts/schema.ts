@@ -9,6 +9,7 @@
  * out gets the gateway-wide value named in the description.
  */
 import { accountCallbackProperties } from '../notify/callbacks/schema.js';
+import { CALLBACK_LEVELS } from '../notify/callbacks/levels.js';
 import { LANGUAGES } from '../notify/wording/types.js';
 import { accountLimitsSchema } from '../policy/schema.js';
 
@@ -68,8 +69,8 @@ export const accountSchema = {
     // Checked against the number plan by optionProblems (src/accounts/validate.ts), which names the allowed values; a pattern would only say "^[A-Z]{2}$".
     defaultCountry: { type: 'string', description: 'ISO 3166 country for national numbers (015112345678) sent by this account; inherits smtp.defaultCountry.' },
     notify: {
-      type: 'string', enum: ['none', 'failure', 'final', 'all'],
-      description: 'Which confirmations this account\'s senders get (see notify.level); inherits notify.level.',
+      type: 'string', enum: [...CALLBACK_LEVELS],
+      description: 'Which confirmations this account\'s senders get (see notify.level, the same words); inherits notify.level.',
     },
     language: { type: 'string', enum: LANGUAGES, description: 'Language of the confirmations and preview answers this account\'s senders get (see notify.language); inherits notify.language.' },
     maxSegments: { type: 'integer', minimum: 1, maximum: 255, description: 'Longest SMS this account may send, in segments; never more than text.maxSegments, which it inherits.' },

@@ -12,7 +12,8 @@ export interface AccountConfig {
   addresses: string[];
   timeZone?: string;
   defaultCountry?: string;
-  notify?: NotifyLevel;
+  /** As written; the Account has the level it stands for (`delivery` is `final`). */
+  notify?: CallbackLevelWord;
   language?: Language;
   maxSegments?: number;
   senderId?: string;

@@ -33,7 +33,7 @@ const submitBody = {
     text: { type: 'string', minLength: 1, maxLength: 10000, description: 'The SMS text; typographic characters are replaced like in mail (text.transliterate)' },
     sendAt: { type: 'string', description: 'X-SMS-Send-At: RFC 3339 (2026-12-01T09:00:00+01:00) or RFC 5322; without offset in the account\'s time zone' },
     senderId: { type: 'string', description: 'X-SMS-Sender-ID' },
-    notify: { type: 'string', description: 'X-SMS-Notify: which confirmations confirmTo gets: none, failure, delivery or all' },
+    notify: { type: 'string', description: `X-SMS-Notify: which confirmations confirmTo gets: ${CALLBACK_LEVEL_WORDS} (final and delivery are the same)` },
     validity: { type: 'string', description: 'X-SMS-Validity: 48h, 30m, 2d; 0 for none of its own (the account\'s default)' },
     reference: { type: 'string', description: 'X-SMS-Reference: your reference, for tracking and in confirmations' },
     billingCode: { type: 'string', description: 'X-SMS-Billing-Code: the cost centre the SMS is billed to (1 to 70 printable characters), in the message, the CSV export and status callbacks' },

@@ -10,6 +10,7 @@ import { DEFAULT_CLOSINGS } from '../mail/closing.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
 import { LANGUAGES } from '../notify/wording/types.js';
 import { statusCallbacksSchema } from '../notify/callbacks/schema.js';
+import { CALLBACK_LEVELS } from '../notify/callbacks/levels.js';
 import { limitsSchema } from '../policy/schema.js';
 import { auditSchema, optoutSchema, smtpAuthSchema, smtpGuardProperties, smtpTlsSchema } from '../smtp/schema.js';
 import { connectorsSchema } from './connectors-schema.js';
@@ -131,8 +132,8 @@ export const configSchema = {
     routes: routesSchema,
     defaultRoute: defaultRouteSchema,
     notify: obj('Confirmations emailed back to the sender.', {
-      level: str('final', 'none; failure: only failures; final: the final status (delivered or failed); all: accepted, handed to the carrier, and final. A client asking DSN (NOTIFY=) overrides this.',
-        { enum: ['none', 'failure', 'final', 'all'] }),
+      level: str('final', 'none; failure: only failures; final (or delivery, the same): the final status (delivered or failed); all: accepted, handed to the carrier, and final. The same words as an account\'s notify, X-SMS-Notify, [NOTIFY:…] and the status callbacks\' levels take. A client asking DSN (NOTIFY=) overrides this.',
+        { enum: [...CALLBACK_LEVELS] }),
       from: str('mail2sms <noreply@sms.localhost>', 'From address of confirmations.'),
       timeZone: str('Europe/Berlin', 'IANA time zone of the timestamps in confirmations and forwarded replies; an account with a timeZone of its own gets them in that zone, as its send times are read.'),
       language: str('en', 'Language of confirmations and preview answers: en English, de German ("SMS an +49… zugestellt", times as 23.11.2026 15:05:09 MEZ, cancel with STORNO). An account may set its own (accounts[].language, also in the portal). Reasons in an SMS\'s history stay English (see Confirmations and their language).',

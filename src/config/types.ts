@@ -5,7 +5,7 @@ import type { StatusCallbacksConfig } from '../notify/callbacks/schema.js';
 import type { Language } from '../notify/wording/types.js';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
 import type { LimitsConfig } from '../policy/schema.js';
-import type { NotifyLevel } from '../store/types.js';
+import type { CallbackLevelWord } from '../notify/callbacks/levels.js';
 import type { MESSAGE_KINDS } from './routes-schema.js';
 
 /** The validated configuration; mirrors src/config/schema.ts (test/config checks the two agree). */
@@ -83,7 +83,8 @@ export interface Config {
   routes: RouteRule[];
   defaultRoute: RouteTarget & { enabled: boolean };
   notify: {
-    level: NotifyLevel;
+    /** As written (notify/callbacks/levels.ts); accounts inherit the level it stands for. */
+    level: CallbackLevelWord;
     from: string;
     timeZone: string;
     language: Language;

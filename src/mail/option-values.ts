@@ -5,8 +5,7 @@
  */
 
 import { parseSenderId } from '../sms/sender-id.js';
-
-export type NotifyLevel = 'none' | 'failure' | 'delivery' | 'all';
+import type { NotifyLevel } from '../store/types.js';
 
 /** Upper bound for X-SMS-Validity / [VALIDITY]. 72 h is what carriers commonly honour; longer values are cut by SMSCs silently. */
 export const MAX_VALIDITY_HOURS = 72;
@@ -16,20 +15,14 @@ export function senderId(raw: string): string | undefined {
   return parseSenderId(raw)?.id;
 }
 
-const NOTIFY_LEVELS: readonly NotifyLevel[] = ['none', 'failure', 'delivery', 'all'];
-
-export function notify(raw: string): NotifyLevel | undefined {
-  return NOTIFY_LEVELS.find((level) => level === raw.toLowerCase());
-}
-
 /**
  * Retarus' [DN:ON] asks for the final status report on top of the report of
- * acceptance: closest is 'delivery'. [DN:OFF] maps to 'failure', not 'none',
+ * acceptance: closest is 'final'. [DN:OFF] maps to 'failure', not 'none',
  * because Retarus still reports a rejection without DN — a failure must not go unseen.
  */
 export function deliveryNotification(raw: string): NotifyLevel | undefined {
   const on = flag(raw);
-  return on === undefined ? undefined : on ? 'delivery' : 'failure';
+  return on === undefined ? undefined : on ? 'final' : 'failure';
 }
 
 const FLAGS: Record<string, boolean> = { yes: true, true: true, on: true, no: false, false: false, off: false };

@@ -12,16 +12,17 @@ import { extractTags } from './subject-tags.js';
 import { meantTag } from './tag-near-miss.js';
 import { SENDER_ID_FORMS } from '../sms/sender-id.js';
 import { CALLBACK_LEVEL_WORDS, callbackLevel } from '../notify/callbacks/levels.js';
-import type { NotifyLevel as Level } from '../store/types.js';
+import type { NotifyLevel } from '../store/types.js';
 import * as value from './option-values.js';
-import type { BlackoutPeriod, NotifyLevel, Priority } from './option-values.js';
+import type { BlackoutPeriod, Priority } from './option-values.js';
 
-export type { BlackoutPeriod, NotifyLevel, Priority } from './option-values.js';
+export type { BlackoutPeriod, Priority } from './option-values.js';
 export { describeOptionError } from './option-errors.js';
 
 export interface SmsOptions {
   sendAt?: Date;
   senderId?: string;
+  /** The level a word of notify/callbacks/levels.ts stands for (`delivery` is `final`). */
   notify?: NotifyLevel;
   validityHours?: number;
   reference?: string;
@@ -37,7 +38,7 @@ export interface SmsOptions {
   /** Where the SMS's statuses are pushed (src/notify/callbacks/), as written; the account's allow list is asked where the callback is made. */
   statusCallback?: string;
   /** Which statuses are pushed: the level a word of notify/callbacks/levels.ts stands for. */
-  statusCallbackLevel?: Level;
+  statusCallbackLevel?: NotifyLevel;
 }
 
 export interface OptionError {
@@ -152,7 +153,7 @@ const ACCEPTED = {
   headerTime: 'an RFC 3339 date-time like 2026-12-01T09:00:00+01:00 or an RFC 5322 one like Tue, 01 Dec 2026 09:00:00 +0100',
   tagTime: 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01.12.2026 09:00 or tomorrow 09:00',
   sender: SENDER_ID_FORMS,
-  notify: 'none, failure, delivery or all',
+  notify: CALLBACK_LEVEL_WORDS,
   onOff: 'ON or OFF',
   flag: 'yes, no, true, false, on or off',
   validity: `a duration of at most ${value.MAX_VALIDITY_HOURS} hours, like 48h, 30m, 2d or 48 (hours), or 0 for the default validity`,
@@ -161,8 +162,10 @@ const ACCEPTED = {
   segments: 'a whole number from 1 to 255',
   priority: 'EXPRESS or NORMAL',
   blackout: 'periods separated by commas, each two different local times like 20:00/08:00 (every day, the recipient\'s time) or two date-times like 2026-12-24T12:00:00+01:00/2026-12-27T08:00:00+01:00',
-  callbackLevel: CALLBACK_LEVEL_WORDS,
 };
+
+/** A confirmation's or a status callback's level: the same words for both, wherever a level is written (levels.ts). */
+const level = (raw: string): NotifyLevel | undefined => callbackLevel(raw.toLowerCase());
 
 const onOff = (raw: string): boolean | undefined => /^(on|off)$/i.test(raw) ? value.flag(raw) : undefined;
 
@@ -173,7 +176,7 @@ export const STATUS_CALLBACK_OPTION = 'X-SMS-Status-Callback';
 const HEADER_LIST: Array<[string, Source]> = [
   ['X-SMS-Send-At', sendAt(ACCEPTED.headerTime)],
   ['X-SMS-Sender-ID', simple('senderId', value.senderId, ACCEPTED.sender)],
-  ['X-SMS-Notify', simple('notify', value.notify, ACCEPTED.notify)],
+  ['X-SMS-Notify', simple('notify', level, ACCEPTED.notify)],
   ['X-SMS-Validity', validity(ACCEPTED.validity)],
   ['X-SMS-Reference', simple('reference', value.reference, ACCEPTED.reference)],
   ['X-SMS-Billing-Code', simple('billingCode', value.billingCode, ACCEPTED.billingCode)],
@@ -184,7 +187,7 @@ const HEADER_LIST: Array<[string, Source]> = [
   ['X-SMS-Preview', simple('preview', value.flag, ACCEPTED.flag)],
   ['X-SMS-Priority', simple('priority', value.priority, ACCEPTED.priority)],
   [STATUS_CALLBACK_OPTION, statusCallback()],
-  ['X-SMS-Status-Callback-Level', simple('statusCallbackLevel', (raw) => callbackLevel(raw.toLowerCase()), ACCEPTED.callbackLevel)],
+  ['X-SMS-Status-Callback-Level', simple('statusCallbackLevel', level, ACCEPTED.notify)],
 ];
 const HEADERS = new Map(HEADER_LIST.map(([name, source]) => [name.toLowerCase(), { ...source, name }]));
 const squeezed = (name: string) => name.toLowerCase().replace(/[^a-z]/g, '');
@@ -210,7 +213,7 @@ function unknownHeaders(headers: ReadonlyMap<string, string>, errors: OptionErro
 const TAGS = new Map<string, Source>([
   ['SRC', simple('senderId', value.senderId, ACCEPTED.sender)],
   ['JOBPERIOD', sendAt(ACCEPTED.tagTime)],
-  ['DN', simple('notify', (raw) => onOff(raw) === undefined ? undefined : value.deliveryNotification(raw), ACCEPTED.onOff, 'delivery')],
+  ['DN', simple('notify', (raw) => onOff(raw) === undefined ? undefined : value.deliveryNotification(raw), ACCEPTED.onOff, 'final')],
   ['VALIDITY', validity(ACCEPTED.validity)],
   ['FLASH', simple('flash', onOff, ACCEPTED.onOff, true)],
   ['CUSTOMERREF', simple('reference', value.reference, ACCEPTED.reference)],
@@ -221,7 +224,7 @@ const TAGS = new Map<string, Source>([
   ['AT', sendAt(ACCEPTED.tagTime)],
   ['FROM', simple('senderId', value.senderId, ACCEPTED.sender)],
   ['REF', simple('reference', value.reference, ACCEPTED.reference)],
-  ['NOTIFY', simple('notify', value.notify, ACCEPTED.notify)],
+  ['NOTIFY', simple('notify', level, ACCEPTED.notify)],
   ['PREVIEW', simple('preview', onOff, ACCEPTED.onOff, true)],
 ] as Array<[string, Source]>);
 const TAG_NAMES = [...TAGS.keys()];

@@ -154,7 +154,7 @@ function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: Re
     ...(options.billingCode ? { billingCode: options.billingCode } : {}),
     ...(options.sendAt ? { sendAt: options.sendAt.toISOString() } : {}),
     ...(plan.expiresAt ? { expiresAt: plan.expiresAt.toISOString() } : {}),
-    notify: options.notify ? NOTIFY_OF[options.notify] : input.notify,
+    notify: options.notify ?? input.notify,
     dsn: dsnOf(input.dsn, r.dsn),
     status: 'accepted',
     history,
@@ -181,8 +181,6 @@ export function cancelledAtOnce(m: SmsMessage, why: Omit<StatusEvent, 'status' |
   if (input.wantsConfirmation(cancelled, 'cancelled')) cancelled.confirmations.push({ stage: 'cancelled', attempts: 0, notBefore: at });
   return cancelled;
 }
-
-const NOTIFY_OF: Record<NonNullable<SmsOptions['notify']>, NotifyLevel> = { none: 'none', failure: 'failure', delivery: 'final', all: 'all' };
 
 function dsnOf(env: ToSmsInput['dsn'], rcpt: EnvelopeRecipient['dsn']): DsnRequest | undefined {
   const notify = (rcpt?.notify ?? []).map((n) => n.toUpperCase()) as DsnRequest['notify'];

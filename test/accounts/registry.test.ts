@@ -90,7 +90,7 @@ R('change :: the portal may switch the default sender ID only among those the co
 });
 
 const BAD: Array<[string, Record<string, unknown>, RegExp]> = [
-  ['a value the schema refuses, named with what is allowed', { notify: 'sometimes' }, /^notify: is "sometimes"; allowed: one of "none", "failure", "final", "all"$/],
+  ['a value the schema refuses, named with what is allowed', { notify: 'sometimes' }, /^notify: is "sometimes"; allowed: one of "none", "failure", "final", "delivery", "all"$/],
   ['a language there is no wording for', { language: 'fr' }, /^language: is "fr"; allowed: one of "en", "de"$/],
   ['more segments than the gateway allows', { maxSegments: 9 }, /maxSegments: is 9; allowed: at most text\.maxSegments \(6\)/],
   ['a key that is not a default option (networks are security, config only)', { networks: ['0.0.0.0/0'] }, /networks: cannot be changed at run time/],
@@ -129,7 +129,7 @@ R('change :: every problem at once, each in the config loader\'s words with what
   } catch (e) {
     assert.instance(e, AccountChangeError);
     assert.equal((e as AccountChangeError).problems, [
-      'notify: is "sometimes"; allowed: one of "none", "failure", "final", "all"',
+      'notify: is "sometimes"; allowed: one of "none", "failure", "final", "delivery", "all"',
       'maxSegments: is 9; allowed: at most text.maxSegments (6)',
       'timeZone: is "Mars/X"; allowed: an IANA time zone such as "Europe/Berlin"',
       'defaultCountry: is "XX"; allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"',

@@ -61,7 +61,7 @@ A('regression: submit :: bad values of enum and flag options are named together 
   assert.is(r.body.title, 'BadOption');
   const named = ['sendAt', 'notify', 'flash', 'maxSegments', 'duplicateDetection'].filter((o) => r.body.detail.includes(`option ${o} has the value`));
   assert.equal(named, ['sendAt', 'notify', 'flash', 'maxSegments', 'duplicateDetection'], r.body.detail);
-  assert.match(r.body.detail, /option notify has the value "sometimes", which is not valid: use none, failure, delivery or all/);
+  assert.match(r.body.detail, /option notify has the value "sometimes", which is not valid: use none, failure, final, delivery or all/);
   assert.match(r.body.detail, /option flash has the value "maybe", which is not valid: use yes, no, true, false, on or off/);
   const fine = await call(b, 'POST', '/api/v1/messages/preview', { auth: lead, body: { to: '+4915112345678', text: 'x', notify: 'all', flash: true, maxSegments: 2, duplicateDetection: false } });
   assert.is(fine.status, 200, JSON.stringify(fine.body));

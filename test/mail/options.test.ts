@@ -48,7 +48,7 @@ const at = (iso: string) => new Date(iso);
 const H_TIME = 'an RFC 3339 date-time like 2026-12-01T09:00:00+01:00 or an RFC 5322 one like Tue, 01 Dec 2026 09:00:00 +0100';
 const T_TIME = 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01.12.2026 09:00 or tomorrow 09:00';
 const SENDER = 'up to 11 letters, digits and spaces with at least one letter, an international number like +4930123456, or a short code of 3 to 8 digits';
-const NOTIFY = 'none, failure, delivery or all';
+const NOTIFY = 'none, failure, final, delivery or all';
 const CALLBACK_LEVEL = 'none, failure, final, delivery or all';
 const VALIDITY = 'a duration of at most 72 hours, like 48h, 30m, 2d or 48 (hours), or 0 for the default validity';
 const REF = '1 to 64 printable characters';
@@ -82,7 +82,8 @@ const valid: Array<[string, Case, SmsOptions]> = [
   ['X-SMS-Duplicate-Detection yes :: on', { headers: { 'X-SMS-Duplicate-Detection': 'yes' } }, { duplicateDetection: true }],
   ['X-SMS-Duplicate-Detection off :: off', { headers: { 'X-SMS-Duplicate-Detection': 'off' } }, { duplicateDetection: false }],
   ['X-SMS-Preview yes :: preview', { headers: { 'X-SMS-Preview': 'yes' } }, { preview: true }],
-  ['X-SMS-Notify mixed case :: level', { headers: { 'X-SMS-Notify': 'Delivery' } }, { notify: 'delivery' }],
+  ['X-SMS-Notify mixed case :: the level it stands for (delivery is final)', { headers: { 'X-SMS-Notify': 'Delivery' } }, { notify: 'final' }],
+  ['X-SMS-Notify final :: level (the word notify.level and the accounts take)', { headers: { 'X-SMS-Notify': 'final' } }, { notify: 'final' }],
   ['X-SMS-Notify none :: level', { headers: { 'X-SMS-Notify': 'none' } }, { notify: 'none' }],
   ['X-SMS-Validity 48h :: hours', { headers: { 'X-SMS-Validity': '48h' } }, { validityHours: 48 }],
   ['X-SMS-Validity 30m :: hours', { headers: { 'X-SMS-Validity': '30m' } }, { validityHours: 0.5 }],
@@ -105,7 +106,8 @@ const valid: Array<[string, Case, SmsOptions]> = [
   // Retarus tags
   ['[SRC] :: sender', { subject: '[SRC:ACME] Hi' }, { senderId: 'ACME' }],
   ['[JOBPERIOD] with offset :: send time', { subject: '[JOBPERIOD:2026-12-01T09:00:00+01:00]' }, { sendAt: at('2026-12-01T08:00:00Z') }],
-  ['[DN:ON] :: delivery', { subject: '[DN:ON]' }, { notify: 'delivery' }],
+  ['[DN:ON] :: final', { subject: '[DN:ON]' }, { notify: 'final' }],
+  ['[NOTIFY:final] :: final', { subject: '[NOTIFY:final]' }, { notify: 'final' }],
   ['[DN:off] :: failure', { subject: '[DN:off]' }, { notify: 'failure' }],
   ['[VALIDITY:48] :: hours', { subject: '[VALIDITY:48]' }, { validityHours: 48 }],
   ['[FLASH:ON] :: flash', { subject: '[FLASH:ON]' }, { flash: true }],
