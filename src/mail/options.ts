@@ -317,3 +317,8 @@ export function writtenOptions(headers: ReadonlyMap<string, string>, subject = '
   for (const t of extractTags(subject, (key) => TAGS.has(key)).tags) lines.push(`[${t.key.toUpperCase()}:${t.value ?? ''}]`);
   return lines.join('\n');
 }
+
+/** The subject without the option tags the parser takes out, as the SMS text has it: what confirmations quote. */
+export function withoutOptionTags(subject: string): string {
+  return extractTags(subject, (key) => TAGS.has(key)).subject;
+}

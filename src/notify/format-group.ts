@@ -6,7 +6,7 @@
  */
 import type { SmsMessage, SmsStatus } from '../store/types.js';
 import { connectorMessageIdOf } from '../store/types.js';
-import { eventFor, oneLine, reasonOf, unicodeBecause, withOriginalSubject } from './format.js';
+import { eventFor, quotedSubject, reasonOf, unicodeBecause, withOriginalSubject } from './format.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, HeadlineKind, Labels, TogetherWording } from './wording/types.js';
 
@@ -109,7 +109,7 @@ export function togetherView(all: readonly Confirmed[], opts: TogetherOptions): 
     sender: senders.size === 1 ? sms.sender : undefined,
     flash: sms.flash === true,
     reference: sms.reference,
-    originalSubject: oneLine(sms.mail.subject),
+    originalSubject: quotedSubject(sms.mail.subject),
     cancelHint: cancels.length ? w.together.cancelHint : undefined,
     cancels,
     label: w.labels,

@@ -4,6 +4,7 @@
  * Kept apart from MIME building so the sentences a clerk reads can be tested
  * on tables without parsing mail.
  */
+import { withoutOptionTags } from '../mail/options.js';
 import { withoutPrefixes } from '../mail/subject-prefix.js';
 import { DIRECTION_OVERRIDES } from '../sms/invisible.js';
 import { analyzeText } from '../sms/segments.js';
@@ -79,8 +80,13 @@ export function oneLine(subject: string | undefined): string | undefined {
   return subject?.replace(DIRECTION_OVERRIDES, '').replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
 }
 
+/** The sender's subject as a confirmation quotes it: one line, without the option tags the SMS was sent with. */
+export function quotedSubject(subject: string | undefined): string | undefined {
+  return oneLine(subject === undefined ? undefined : withoutOptionTags(subject));
+}
+
 function cleanSubject(subject: string | undefined): string {
-  const flat = oneLine(subject) ?? '';
+  const flat = quotedSubject(subject) ?? '';
   // A reply's or forward's prefixes say nothing about the SMS ("Re: AW: WG: Fwd:").
   const bare = withoutPrefixes(flat);
   return bare.length > MAX_QUOTED_SUBJECT ? `${bare.slice(0, MAX_QUOTED_SUBJECT - 1).trimEnd()}…` : bare;
@@ -130,7 +136,7 @@ export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewO
       .map((e) => ({ label: stageLabel(e, w), at: time(e.at), reason: e.part ? undefined : reasonOf(e, w) })),
     id: sms.id,
     connectorMessageId: connectorMessageIdOf(sms),
-    originalSubject: oneLine(sms.mail.subject),
+    originalSubject: quotedSubject(sms.mail.subject),
     reference: sms.reference,
     sendAt: sms.sendAt ? time(sms.sendAt) : undefined,
     sender: sms.sender,

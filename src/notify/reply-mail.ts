@@ -14,7 +14,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { InboundReply } from '../store/types.js';
 import { threading, type Confirmation } from './compose.js';
-import { oneLine } from './format.js';
+import { oneLine, quotedSubject } from './format.js';
 import { writeMime } from './mime.js';
 import { wordingFor, type Language } from './wording/index.js';
 
@@ -57,7 +57,7 @@ export function replyBody(reply: InboundReply, timeZone?: string, language?: Lan
   const at = (iso: string) => w.time(iso, timeZone);
   const facts: Array<[string, string | undefined]> = [
     [r.from, reply.from], [r.received, at(reply.receivedAt)], [r.sentTo, o.sender],
-    [r.yourReference, o.reference], [r.ourReference, reply.answers], [r.yourMail, oneLine(o.mail.subject) || undefined],
+    [r.yourReference, o.reference], [r.ourReference, reply.answers], [r.yourMail, quotedSubject(o.mail.subject) || undefined],
   ];
   const width = Math.max(...facts.map(([k]) => k.length)) + 3;
   const keyword = reply.keyword === 'STOP' ? r.stop(reply.from, o.sender) : reply.keyword === 'START' ? r.start(reply.from, o.sender) : undefined;

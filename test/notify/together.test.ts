@@ -76,9 +76,9 @@ T('3 numbers with [NOTIFY:all] :: 3 mails, one per stage (accepted, handed to th
     const mails = await mailsOf(b, id);
     assert.equal(mails.map(([n]) => n), ['accepted', 'delivered', 'submitted'].map((s) => `${id}.1+2+3.${s}@mail2sms.localhost.eml`));
     const [accepted, delivered, submitted] = await Promise.all(mails.map(([, raw]) => parse(raw)));
-    assert.is(accepted.subject, 'SMS accepted for 3 numbers: "[NOTIFY:all] Zahlungserinnerung"');
-    assert.is(submitted.subject, 'SMS handed to carrier for 3 numbers: "[NOTIFY:all] Zahlungserinnerung"');
-    assert.is(delivered.subject, 'SMS delivered to 3 numbers: "[NOTIFY:all] Zahlungserinnerung"');
+    assert.is(accepted.subject, 'SMS accepted for 3 numbers: "Zahlungserinnerung"');
+    assert.is(submitted.subject, 'SMS handed to carrier for 3 numbers: "Zahlungserinnerung"');
+    assert.is(delivered.subject, 'SMS delivered to 3 numbers: "Zahlungserinnerung"');
     assert.match(delivered.text!, 'Your SMS to 3 numbers were delivered.');
     for (const [mail, label] of [[accepted, 'Accepted'], [submitted, 'Handed to carrier'], [delivered, 'Delivered']] as const) {
       for (const n of numbers) assert.match(mail.text!, new RegExp(`^  \\${n}  ${label}  \\d{4}-`, 'm'));

@@ -29,7 +29,7 @@ S('[PREVIEW] :: nothing stored or sent; the answer shows the text as it goes out
   const files = await outboxFiles(b);
   const name = [...files.keys()].find((n) => n.startsWith('preview.'))!;
   const answer = await simpleParser(files.get(name)!);
-  assert.is(answer.subject, 'SMS preview (nothing sent): "[PREVIEW] Erinnerung"');
+  assert.is(answer.subject, 'SMS preview (nothing sent): "Erinnerung"', 'the subject quoted without its option tags');
   assert.is(answer.inReplyTo, '<pv1@acme.test>');
   const text = answer.text ?? '';
   assert.match(text, /^Preview of your SMS\. Nothing was sent\./);
