@@ -44,8 +44,8 @@ export class Metrics {
     });
     const failovers = new Counter({ name: 'mail2sms_sms_failovers_total', help: 'SMS handed to the next connector of their route at once, after one failed (from) without taking them', labelNames: ['from', 'to'], registers });
     const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
-    const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmations mailed to senders, by stage', labelNames: ['stage'], registers });
-    const confirmationRetries = new Counter({ name: 'mail2sms_confirmation_retries_total', help: 'Confirmations that could not be sent and wait for a retry', registers });
+    const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmation mails sent to senders, by stage: one per mail, also for a mail covering several SMS of one mail (its stage final when their outcomes differ)', labelNames: ['stage'], registers });
+    const confirmationRetries = new Counter({ name: 'mail2sms_confirmation_retries_total', help: 'Confirmation mails that could not be sent and wait for a retry', registers });
     const callbacks = new Counter({ name: 'mail2sms_status_callbacks_total', help: 'Status callbacks pushed, by outcome: sent (answered 2xx), failed (given up: refused by the receiver, or attempts used up), retry (to be tried again)', labelNames: ['outcome'], registers });
     const spoolReadFailures = new Counter({
       name: 'mail2sms_store_spool_read_failures_total', help: 'Times a queued SMS could not be read back from the store\'s spool (a scratch file) and the spooled SMS were read back from the journal instead', registers,

@@ -2,7 +2,7 @@ import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, InboundReply, MessageStore, SmsMessage } from '../store/types.js';
 import { ComposerThread } from './compose-thread.js';
-import { gather, gatherKey, gathers, type Owed } from './gather.js';
+import { gather, gatherKey, gathers, phaseOf, type Owed } from './gather.js';
 import type { TransportSpec } from './outbox.js';
 import type { ReplyMailInput } from './reply-mail.js';
 import { ConfirmationSender, type Delivered, type SendInput } from './sender.js';
@@ -92,9 +92,7 @@ export class Notifier {
       next: (limit) => this.due(limit + this.loop.inFlight),
       key: (job) => job.key,
       run: (job) => this.send(job.owed),
-      onError: (job, e) => {
-        for (const [m, c] of job.owed) o.log('confirmation-error', { msgId: m.id, stage: c.stage, error: e.message });
-      },
+      onError: (job, e) => o.log('confirmation-error', { ...covered(job.owed), error: e.message }),
     });
     const replies = o.replies;
     if (replies) {
@@ -198,11 +196,10 @@ export class Notifier {
   private async send(owed: Owed[]): Promise<void> {
     const [[m, c], ...together] = owed;
     const refused = this.o.refusal?.(m);
-    const stages = owed.map(([x, s]) => ({ msgId: x.id, stage: s.stage }));
-    const also = together.length ? { together: owed.length } : {};
+    const covers = covered(owed);
     if (refused) {
       await Promise.all(owed.map(([x, s]) => this.o.store.confirmationSent(x.id, s.stage, `not sent: ${refused}`, this.now())));
-      for (const one of stages) this.o.log('confirmation-suppressed', { ...one, to: m.mail.envelopeFrom, account: m.account, reason: refused, ...also });
+      this.o.log('confirmation-suppressed', { ...covers, to: m.mail.envelopeFrom, account: m.account, reason: refused });
       return;
     }
     try {
@@ -213,14 +210,31 @@ export class Notifier {
       });
       const at = this.now();
       await Promise.all(owed.map(([x, s]) => this.o.store.confirmationSent(x.id, s.stage, where, at)));
-      for (const one of stages) this.o.log('confirmation-sent', { ...one, to, where, ...(together.length ? { messageId, together: owed.length } : {}) });
+      this.o.log('confirmation-sent', { ...covers, to, where, ...(together.length ? { messageId } : {}) });
     } catch (e) {
       // Together they failed and together they are tried again, after the wait of the most tried among them.
       const attempts = Math.max(...owed.map(([, s]) => s.attempts)) + 1;
       const wait = retryDelaySeconds(attempts, this.o.retrySeconds);
       const notBefore = new Date(this.now().getTime() + wait * 1000);
-      for (const one of stages) this.o.log('confirmation-retry', { ...one, attempts, wait, error: (e as Error).message, ...also });
+      this.o.log('confirmation-retry', { ...covers, attempts, wait, error: (e as Error).message });
       await Promise.all(owed.map(([x, s]) => this.o.store.confirmationFailed(x.id, s.stage, (e as Error).message, notBefore)));
     }
   }
+}
+
+/**
+ * What one line says of the SMS a confirmation mail covers: the first's id and
+ * the mail's stage, and for a mail for several SMS each one's id and stage
+ * (msgIds, stages) and how many (together). The stage is the one the mail's
+ * Message-ID names: theirs, or `final` when their outcomes differ (delivered
+ * and failed).
+ */
+export function covered(owed: readonly Owed[]): Record<string, unknown> {
+  const [[m, c]] = owed;
+  if (owed.length === 1) return { msgId: m.id, stage: c.stage };
+  const stages = owed.map(([, s]) => s.stage);
+  return {
+    msgId: m.id, stage: stages.every((s) => s === c.stage) ? c.stage : phaseOf(c.stage),
+    msgIds: owed.map(([x]) => x.id), stages, together: owed.length,
+  };
 }

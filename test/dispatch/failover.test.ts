@@ -58,7 +58,10 @@ async function mailTo(b: TestBridge, numbers: string[], text = 'Ihre Rechnung is
 /** Distinct German mobile numbers; none ends in 0000 (the simulators report those undeliverable). */
 const numbers = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `+49151123${String(from + i).padStart(5, '0')}`);
 
-const sentFor = (b: TestBridge, id: string, stage: string) => b.events.filter((e) => e.evt === 'confirmation-sent' && e.msgId === id && e.stage === stage);
+/** The confirmation-sent lines that cover SMS `id` at `stage`: one line per mail, naming each SMS of a mail for several (msgIds, stages). */
+const sentFor = (b: TestBridge, id: string, stage: string) => b.events.filter((e) => e.evt === 'confirmation-sent' && (Array.isArray(e.msgIds)
+  ? (e.msgIds as string[]).some((x, i) => x === id && (e.stages as string[])[i] === stage)
+  : e.msgId === id && e.stage === stage));
 
 /** Each SMS's confirmation of `stage`: id → the mail it went in (the SMS of one mail share one, src/notify/gather.ts). */
 async function confirmations(b: TestBridge, ids: string[], stage: string): Promise<Map<string, string>> {
