@@ -151,6 +151,7 @@ export const configSchema = {
         type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, default: [10, 60, 300, 1800],
         description: 'Waits between attempts to send a confirmation; the last value repeats. A confirmation is never dropped.',
       },
+      delayAfterMinutes: int(30, 'A client that asked for delay reports (RFC 3461 NOTIFY=DELAY) gets one, once per SMS, when the SMS has no final status this long after it was due: its send time, or the end of a quiet-hours hold (a scheduled SMS is not delayed). 30: SMS are delivered within seconds and delivery reports mostly within minutes, so half an hour without one means the handset is off or the route is stuck, while a time-critical alert can still be followed up; MTAs warn after hours, as mail takes that long. 0: none.', 0, 7 * 24 * 60),
       gatherSeconds: int(10, 'A mail to several numbers gets one confirmation per stage listing each number, not one per number: a confirmation owed for one of its SMS waits up to this long for the others\' of the same stage, and ends waiting as soon as none is still on its way; those that come later go in a mail of their own. A mail to one number never waits. 0: only what is owed at the same moment goes together.', 0, 300),
     }),
     statusCallbacks: statusCallbacksSchema,

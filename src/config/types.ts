@@ -85,6 +85,7 @@ export interface Config {
   notify: {
     /** As written (notify/callbacks/levels.ts); accounts inherit the level it stands for. */
     level: CallbackLevelWord;
+    delayAfterMinutes: number;
     from: string;
     timeZone: string;
     language: Language;

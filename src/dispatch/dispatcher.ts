@@ -5,7 +5,7 @@ import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile } from './reconcile.js';
-import { Recorder } from './record.js';
+import { Recorder, type RecorderOptions } from './record.js';
 import { describeHold, quietUntil } from './quiet-hours.js';
 import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
 import { readUnmatched } from './late-report.js';
@@ -23,7 +23,7 @@ export interface DispatcherOptions {
   maxAgeHours: number;
   receiptTimeoutHours: number;
   /** Whether the sender gets a confirmation when `sms` reaches `status` (src/notify/policy.ts). */
-  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  wantsConfirmation: RecorderOptions['wantsConfirmation'];
   now?: () => Date;
   /** In [0, 1): weighted routes and retry jitter (injected for tests). */
   random?: () => number;

@@ -13,7 +13,8 @@ import { ReportBook } from './report-book.js';
 export interface RecorderOptions {
   store: MessageStore;
   book: ReportBook;
-  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  /** `event`: the one that brings the status, when known (an unconfirmed failure is confirmed to a client asking DELAY). */
+  wantsConfirmation: (sms: SmsMessage, status: SmsStatus, event?: StatusEvent) => boolean;
   now: () => Date;
   log: LogFn;
   /** Handles a report that arrived before the submit answer, once that answer is recorded. */
@@ -125,7 +126,7 @@ export class Recorder {
   private async final(m: SmsMessage, event: StatusEvent, flags: { connectorFault?: true } = {}): Promise<void> {
     const { status, reason, connector, detail } = event;
     // After a correction the sender hears the outcome even at a level that would not tell it (they were told "not confirmed").
-    const confirm = this.o.wantsConfirmation(m, status) || (correctsAMail(m) && m.history.some((e) => e.late === 'correction'));
+    const confirm = this.o.wantsConfirmation(m, status, event) || (correctsAMail(m) && m.history.some((e) => e.late === 'correction'));
     await this.o.store.transition(m.id, { event, confirm });
     this.o.log('sms-final', {
       msgId: m.id, to: m.to, status, reason, ...(detail ? { detail } : {}), ...(connector ? { connector } : {}), ...(event.uncertain ? { uncertain: true } : {}),

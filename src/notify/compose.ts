@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Eta } from 'eta';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer/index.js';
-import type { SmsMessage, SmsStatus } from '../store/types.js';
+import type { ConfirmationStage, SmsMessage } from '../store/types.js';
 import { deliveryReport, originalHeaders } from './dsn.js';
 import { confirmationView, subjectFor, type ConfirmationView } from './format.js';
 import type { TogetherView } from './format-group.js';
@@ -17,7 +17,7 @@ import { wordingFor, type Language } from './wording/index.js';
 
 export interface ConfirmationInput {
   sms: SmsMessage;
-  status: SmsStatus;
+  status: ConfirmationStage;
   /** From header, e.g. 'mail2sms <noreply@sms.localhost>'. */
   from: string;
   /** Our hostname: Reporting-MTA and the right-hand side of the Message-ID. */
@@ -37,7 +37,7 @@ export interface ConfirmationInput {
   /** text.transliterate, for what made the text Unicode (format.ts); on when absent, as by default. */
   transliterate?: boolean;
   /** The other SMS of the same mail confirmed in this mail (gather.ts, compose-group.ts); absent: `sms` alone. */
-  together?: Array<{ sms: SmsMessage; status: SmsStatus }>;
+  together?: Array<{ sms: SmsMessage; status: ConfirmationStage }>;
 }
 
 export interface Confirmation {
@@ -55,7 +55,7 @@ export interface Confirmation {
  * confirmed a second time (a failure after a late answer corrected an earlier one) gets its own id
  * (`.failed.2`): the same Message-ID would be taken for the earlier mail and dropped.
  */
-export function confirmationMessageId(sms: SmsMessage, status: SmsStatus, reportingMta: string): string {
+export function confirmationMessageId(sms: SmsMessage, status: ConfirmationStage, reportingMta: string): string {
   const ofStage = sms.confirmations.filter((c) => c.stage === status);
   const n = ofStage.findIndex((c) => !c.sentAt);
   const nth = (n < 0 ? ofStage.length : n + 1);
@@ -82,7 +82,7 @@ const CANCELLABLE_AHEAD_MS = 60_000;
  * still waits can be answered with CANCEL: one due within the minute is with the carrier before a clerk could
  * reply, and the hint would promise what the reply cannot do.
  */
-export function cancelReplyTo(input: Pick<ConfirmationInput, 'now' | 'cancelAddress'>, sms: SmsMessage, status: SmsStatus): string | undefined {
+export function cancelReplyTo(input: Pick<ConfirmationInput, 'now' | 'cancelAddress'>, sms: SmsMessage, status: ConfirmationStage): string | undefined {
   const waits = sms.status === 'accepted' && Date.parse(sms.notBefore) - input.now.getTime() > CANCELLABLE_AHEAD_MS;
   return status === 'accepted' && waits ? input.cancelAddress?.(sms.id) : undefined;
 }
@@ -176,7 +176,7 @@ export function threading(mail: Pick<SmsMessage['mail'], 'messageId' | 'referenc
 }
 
 /** The machine-readable parts of a delivery report about `recipients` (one SMS, or several of one mail). */
-export function reportParts(recipients: ReadonlyArray<{ sms: SmsMessage; status: SmsStatus }>, reportingMta: string, now: Date): MailComposerAttachment[] {
+export function reportParts(recipients: ReadonlyArray<{ sms: SmsMessage; status: ConfirmationStage }>, reportingMta: string, now: Date): MailComposerAttachment[] {
   const { sms } = recipients[0];
   return [
     {

@@ -5,8 +5,9 @@
  */
 import { foldLines } from 'nodemailer/lib/mime-funcs/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
-import type { SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
-import { eventFor, rfc5322Date } from './format.js';
+import type { ConfirmationStage, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
+import { delayedStatus } from './delay.js';
+import { eventFor, reportedEvent, rfc5322Date } from './format.js';
 
 export type DsnAction = 'delivered' | 'failed' | 'delayed' | 'relayed';
 
@@ -42,8 +43,9 @@ const OUTCOME: Record<SmsStatus, { action: DsnAction; code: string }> = {
  * 3463 §3.5, bad connection: the connection was made, but the transaction
  * could not be completed because of a time-out), a transient condition, not
  * a permanent one. RFC 3461 §4.1 also asks that no delayed DSN be issued
- * without NOTIFY=DELAY; we send it when the client asked for FAILURE
- * (policy.ts), since this may be the failure it asked to hear of.
+ * without NOTIFY=DELAY; we send it when the client asked for DELAY, and
+ * also when it asked for FAILURE (policy.ts), since this may be the failure
+ * it asked to hear of.
  */
 const UNCONFIRMED = { action: 'delayed', code: '4.4.2' } as const;
 
@@ -52,7 +54,7 @@ export function dsnOutcome(status: SmsStatus, event?: Pick<StatusEvent, 'uncerta
 }
 
 /** Body of the message/delivery-status part: per-message block, blank line, per-recipient block. */
-export function deliveryStatus(sms: SmsMessage, status: SmsStatus, reportingMta: string, now: Date): string {
+export function deliveryStatus(sms: SmsMessage, status: ConfirmationStage, reportingMta: string, now: Date): string {
   return deliveryReport([{ sms, status }], reportingMta, now);
 }
 
@@ -61,7 +63,7 @@ export function deliveryStatus(sms: SmsMessage, status: SmsStatus, reportingMta:
  * per-message block of their mail, then one per-recipient block each, blank
  * lines between (RFC 3464 §2.1), each with its own Action and Status.
  */
-export function deliveryReport(recipients: ReadonlyArray<{ sms: SmsMessage; status: SmsStatus }>, reportingMta: string, now: Date): string {
+export function deliveryReport(recipients: ReadonlyArray<{ sms: SmsMessage; status: ConfirmationStage }>, reportingMta: string, now: Date): string {
   const { sms } = recipients[0];
   const arrival = eventFor(sms, 'accepted')?.at ?? sms.mail.receivedAt;
   const perMessage = [
@@ -73,9 +75,11 @@ export function deliveryReport(recipients: ReadonlyArray<{ sms: SmsMessage; stat
   return [...present(perMessage), ...blocks.flat(), ''].join('\r\n');
 }
 
-function perRecipient(sms: SmsMessage, status: SmsStatus, now: Date): Array<string | undefined> {
-  const event = eventFor(sms, status);
-  const { action, code } = dsnOutcome(status, event);
+function perRecipient(sms: SmsMessage, status: ConfirmationStage, now: Date): Array<string | undefined> {
+  const event = reportedEvent(sms, status);
+  const delayed = status === 'delayed';
+  // A delay report (RFC 3464 §2.3.3): not delivered so far, more reports to come; its status says where it is held.
+  const { action, code } = delayed ? { action: 'delayed', code: delayedStatus(sms) } : dsnOutcome(status, event);
   return [
     sms.dsn?.orcpt ? field('Original-Recipient', withAddressType(sms.dsn.orcpt)) : undefined,
     field('Final-Recipient', `rfc822; ${sms.mail.rcptTo}`),
@@ -84,6 +88,8 @@ function perRecipient(sms: SmsMessage, status: SmsStatus, now: Date): Array<stri
     // Not an SMTP reply, so not "smtp;": the reason comes from the SMS connector.
     event?.reason ? field('Diagnostic-Code', `X-SMS; ${event.reason}`) : undefined,
     field('Last-Attempt-Date', rfc5322Date(event?.at ?? now)),
+    // Until when the SMS is tried, ours and the carrier's (both are told its validity).
+    delayed && sms.expiresAt ? field('Will-Retry-Until', rfc5322Date(sms.expiresAt)) : undefined,
   ];
 }
 

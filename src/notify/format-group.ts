@@ -4,16 +4,16 @@
  * status and time, and the text once. The words are the languages' (wording/
  * `together`, with the statuses' own); kept apart from MIME like format.ts.
  */
-import type { SmsMessage, SmsStatus } from '../store/types.js';
+import type { ConfirmationStage, SmsMessage } from '../store/types.js';
 import { connectorMessageIdOf } from '../store/types.js';
-import { eventFor, quotedSubject, reasonOf, unicodeBecause, withOriginalSubject } from './format.js';
+import { eventFor, quotedSubject, reportedEvent, reasonOf, unicodeBecause, withOriginalSubject } from './format.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, HeadlineKind, Labels, TogetherWording } from './wording/types.js';
 
 /** One SMS of the mail, with the status this confirmation reports for it. */
 export interface Confirmed {
   sms: SmsMessage;
-  status: SmsStatus;
+  status: ConfirmationStage;
 }
 
 export interface TogetherRow {
@@ -54,7 +54,7 @@ export interface TogetherView {
 }
 
 /** The order outcomes are named in: what went well first, then what did not. */
-const ORDER: readonly HeadlineKind[] = ['delivered', 'submitted', 'submitting', 'accepted', 'scheduled', 'failed', 'expired', 'rejected', 'cancelled', 'duplicate'];
+const ORDER: readonly HeadlineKind[] = ['delivered', 'submitted', 'submitting', 'accepted', 'scheduled', 'delayed', 'failed', 'expired', 'rejected', 'cancelled', 'duplicate'];
 
 /** How the headline and subject count an SMS: its status, or the two kinds of acceptance and cancel that read differently. */
 export function kindOf({ sms, status }: Confirmed): HeadlineKind {
@@ -86,7 +86,7 @@ export interface TogetherOptions {
   timeZone?: string;
   wording?: Wording;
   /** Each SMS's cancel address, for those that may still be cancelled by a reply. */
-  cancelAddress?: (sms: SmsMessage, status: SmsStatus) => string | undefined;
+  cancelAddress?: (sms: SmsMessage, status: ConfirmationStage) => string | undefined;
   /** text.transliterate, for what made the text Unicode (format.ts); on when absent, as by default. */
   transliterate?: boolean;
 }
@@ -119,8 +119,10 @@ export function togetherView(all: readonly Confirmed[], opts: TogetherOptions): 
 }
 
 function row(c: Confirmed, w: Wording, time: (iso: string) => string, opts: TogetherOptions, ownSender: boolean): TogetherRow {
-  const { sms, status } = c;
-  const event = eventFor(sms, status);
+  const { sms } = c;
+  // A delay report's row says where the SMS stands (Handed to carrier, Accepted), with its time and reason.
+  const status = c.status === 'delayed' ? sms.status : c.status;
+  const event = reportedEvent(sms, c.status);
   const kind = kindOf(c);
   const reason = event && reasonOf(event, w);
   // A waiting SMS says when it goes, after why it waits (quiet hours) when it does.
@@ -134,7 +136,7 @@ function row(c: Confirmed, w: Wording, time: (iso: string) => string, opts: Toge
     id: sms.id,
     connectorMessageId: connectorMessageIdOf(sms),
     ...(ownSender && sms.sender ? { sender: sms.sender } : {}),
-    cancelAddress: opts.cancelAddress?.(sms, status),
+    cancelAddress: opts.cancelAddress?.(sms, c.status),
     toCol: sms.to,
     labelCol: '',
   };

@@ -8,14 +8,14 @@ import { withoutOptionTags } from '../mail/options.js';
 import { withoutPrefixes } from '../mail/subject-prefix.js';
 import { DIRECTION_OVERRIDES } from '../sms/invisible.js';
 import { analyzeText } from '../sms/segments.js';
-import { connectorMessageIdOf, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { connectorMessageIdOf, dueAt, type ConfirmationStage, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, Labels } from './wording/types.js';
 
 /** What the body templates see as `it`. */
 export interface ConfirmationView {
   to: string;
-  status: SmsStatus;
+  status: ConfirmationStage;
   /** One sentence saying what happened, e.g. "Your SMS to +49… was delivered at …". */
   headline: string;
   reason?: string;
@@ -44,7 +44,7 @@ export interface ConfirmationView {
 const MAX_QUOTED_SUBJECT = 60;
 
 /** 'SMS delivered to +49…: "<original subject>"', the original cut short so the outcome stays visible. */
-export function subjectFor(sms: SmsMessage, status: SmsStatus, w: Wording = wordingFor('en')): string {
+export function subjectFor(sms: SmsMessage, status: ConfirmationStage, w: Wording = wordingFor('en')): string {
   const event = eventFor(sms, status);
   const head = status === 'cancelled' && event?.duplicateOf ? w.subject.duplicate(sms.to)
     : event?.uncertain ? w.uncertain.subject(sms.to) : w.subject[status](sms.to);
@@ -98,9 +98,18 @@ export function rfc5322Date(iso: string | Date): string {
 }
 
 /** The latest history entry for `status`: a retried SMS can pass a stage more than once. Part records do not count (see StatusEvent.part). */
-export function eventFor(sms: SmsMessage, status: SmsStatus): StatusEvent | undefined {
+export function eventFor(sms: SmsMessage, status: ConfirmationStage): StatusEvent | undefined {
   // Nor do notes of a late answer (the SMS went twice), which keep the status they record beside.
   return lastOf(sms.history, (e) => e.status === status && !e.part && e.late !== 'note');
+}
+
+/**
+ * The event a confirmation of `stage` reports: its status's latest, or for a
+ * delay report the SMS's latest (where it stands, and why), passing over our
+ * `submitting` marker of an attempt under way, which says nothing of either.
+ */
+export function reportedEvent(sms: SmsMessage, stage: ConfirmationStage): StatusEvent | undefined {
+  return stage === 'delayed' ? lastOf(sms.history, (e) => !e.part && e.late !== 'note' && e.status !== 'submitting') : eventFor(sms, stage);
 }
 
 // Array#findLast is ES2023; the project targets ES2022.
@@ -119,10 +128,10 @@ export interface ViewOptions {
   transliterate?: boolean;
 }
 
-export function confirmationView(sms: SmsMessage, status: SmsStatus, opts: ViewOptions): ConfirmationView {
+export function confirmationView(sms: SmsMessage, status: ConfirmationStage, opts: ViewOptions): ConfirmationView {
   const w = opts.wording ?? wordingFor('en');
   const time = (iso: string) => w.time(iso, opts.timeZone);
-  const event = eventFor(sms, status);
+  const event = reportedEvent(sms, status);
   return {
     to: sms.to,
     status,
@@ -173,7 +182,7 @@ export function reasonOf(e: StatusEvent, w: Wording): string | undefined {
   return e.until && e.reason ? e.reason.replace(/^held for /, 'for ') : e.reason;
 }
 
-function headline(sms: SmsMessage, status: SmsStatus, event: StatusEvent | undefined, at: string, w: Wording, time: (iso: string) => string): string {
+function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent | undefined, at: string, w: Wording, time: (iso: string) => string): string {
   const facts = {
     to: sms.to,
     at,
@@ -185,6 +194,8 @@ function headline(sms: SmsMessage, status: SmsStatus, event: StatusEvent | undef
     return w.headline.scheduled({ ...facts, sendAt: time(sms.notBefore) });
   }
   if (status === 'cancelled' && event?.duplicateOf) return w.headline.duplicate({ ...facts, duplicateOf: event.duplicateOf });
+  // Since when it was due (its send time or the end of a hold), and whether the carrier has it.
+  if (status === 'delayed') return w.headline.delayed({ ...facts, at: time(dueAt(sms)), withCarrier: sms.status === 'submitted' });
   if (event?.uncertain) return w.uncertain.headline(facts);
   const corrected = correctionOf(sms, event);
   if (!corrected) return w.headline[status](facts);

@@ -8,18 +8,19 @@
  * each confirmation became owed (its stored notBefore), so a stop in the
  * middle of it loses nothing and a restart goes on where it was.
  */
-import type { ConfirmationState, SmsMessage, SmsStatus } from '../store/types.js';
+import { dueAt, type ConfirmationStage, type ConfirmationState, type SmsMessage } from '../store/types.js';
+import { delayFrom } from './delay.js';
 import { correctionOf, eventFor } from './format.js';
 import { confirmationsFor, isDsn } from './policy.js';
 
 /** The stages a clerk reads as one: delivered and failed are both the outcome, and one report gives both. */
-export type Phase = 'accepted' | 'submitted' | 'final';
+export type Phase = 'accepted' | 'submitted' | 'final' | 'delayed';
 
 /** A confirmation owed, with its SMS, as the store's confirmationsDue yields it. */
 export type Owed = [SmsMessage, ConfirmationState];
 
-export function phaseOf(stage: SmsStatus): Phase {
-  if (stage === 'accepted') return 'accepted';
+export function phaseOf(stage: ConfirmationStage): Phase {
+  if (stage === 'accepted' || stage === 'delayed') return stage;
   return stage === 'submitting' || stage === 'submitted' ? 'submitted' : 'final';
 }
 
@@ -67,7 +68,8 @@ export function gather(first: Owed, siblings: readonly SmsMessage[], o: { now: n
   // From the earliest: one that joined later does not make the others wait longer.
   const until = Math.min(...members.map(([, c]) => Date.parse(c.notBefore))) + o.gatherMs;
   if (o.now >= until) return { owed: members };
-  return pending.some((s) => mayStillOwe(s, phase, until)) ? { until } : { owed: members };
+  const waitFor = phase === 'delayed' ? (s: SmsMessage) => delayedBy(s, first[0]) : (s: SmsMessage) => mayStillOwe(s, phase, until);
+  return pending.some(waitFor) ? { until } : { owed: members };
 }
 
 /**
@@ -82,6 +84,16 @@ function mayStillOwe(s: SmsMessage, phase: Phase, deadline: number): boolean {
   if (s.status === 'submitting') return true;
   if (s.status === 'submitted') return phase === 'final';
   return s.status === 'accepted' && Date.parse(s.notBefore) <= deadline;
+}
+
+/**
+ * Whether `s` will owe its delay report as soon as `first` did: it asked, owes
+ * none yet and was due no later (the SMS of one mail are due together, unless
+ * quiet hours hold one of them longer).
+ */
+function delayedBy(s: SmsMessage, first: SmsMessage): boolean {
+  const from = delayFrom(s);
+  return from !== undefined && from <= dueAt(first);
 }
 
 /** The SMS's number within its mail (`<mailId>.<n>`). */

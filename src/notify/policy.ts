@@ -2,7 +2,7 @@
  * When does the sender of an SMS get a confirmation mail? Pure decisions over
  * the stored message, so the dispatcher can ask on every status change.
  */
-import type { SmsMessage, SmsStatus } from '../store/types.js';
+import type { SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
 
 // `cancelled` counts as a failure to send: whoever cancelled, or whose duplicate was held back, hears that it did not go.
 const FAILURES: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
@@ -16,14 +16,14 @@ export function isDsn(sms: SmsMessage): boolean {
   return notify.length > 0 && !notify.includes('NEVER');
 }
 
-/** Whether a confirmation is due when `sms` reaches `status`. */
-export function confirmationsFor(sms: SmsMessage, status: SmsStatus): boolean {
+/** Whether a confirmation is due when `sms` reaches `status` (by `event`, when known: an unconfirmed failure is a delay). */
+export function confirmationsFor(sms: SmsMessage, status: SmsStatus, event?: Pick<StatusEvent, 'uncertain'>): boolean {
   // A null reverse-path means the mail was itself a bounce or auto-reply:
   // answering it could start a loop, and there is nobody to answer anyway.
   if (sms.mail.envelopeFrom === '') return false;
   const notify = sms.dsn?.notify ?? [];
   // An explicit NOTIFY overrides the account's level: the client asked for exactly this.
-  if (notify.length > 0) return dsnWants(notify, status);
+  if (notify.length > 0) return dsnWants(notify, status, event);
   switch (sms.notify) {
     case 'none':
       return false;
@@ -42,11 +42,11 @@ export function isHeld(sms: SmsMessage): boolean {
   return Date.parse(sms.notBefore) > Date.parse(sms.mail.receivedAt);
 }
 
-function dsnWants(notify: NonNullable<SmsMessage['dsn']>['notify'], status: SmsStatus): boolean {
+function dsnWants(notify: NonNullable<SmsMessage['dsn']>['notify'], status: SmsStatus, event?: Pick<StatusEvent, 'uncertain'>): boolean {
   if (notify.includes('NEVER')) return false;
   if (notify.includes('SUCCESS') && status === 'delivered') return true;
   if (notify.includes('FAILURE') && FAILURES.has(status)) return true;
-  // DELAY is not honoured yet: it needs a timer ("still not delivered after N
-  // minutes"), not a status change, so no status triggers it here.
-  return false;
+  // DELAY is mostly a matter of time, not of a status (delay.ts: "still not delivered"); but a failure the carrier
+  // never confirmed is reported as delayed (dsn.ts), which is what a client asking DELAY asked to hear.
+  return notify.includes('DELAY') && status === 'failed' && event?.uncertain === true;
 }

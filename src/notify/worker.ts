@@ -2,6 +2,7 @@ import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, InboundReply, MessageStore, SmsMessage } from '../store/types.js';
 import { ComposerThread } from './compose-thread.js';
+import { delayFrom } from './delay.js';
 import { gather, gatherKey, gathers, phaseOf, type Owed } from './gather.js';
 import type { TransportSpec } from './outbox.js';
 import type { ReplyMailInput } from './reply-mail.js';
@@ -38,6 +39,8 @@ export interface NotifierOptions {
   transliterate?: boolean;
   /** How long a confirmation of an SMS whose mail made others waits for theirs of the same stage (gather.ts); default 0. */
   gatherMs?: number;
+  /** notify.delayAfterMinutes: a client asking NOTIFY=DELAY hears once that an SMS is not delivered this long (ms) after it was due (delay.ts); 0 or absent: never. */
+  delayMs?: number;
 }
 
 /** One confirmation mail to send: one SMS's, or those of several SMS of one mail (gather.ts), first by number. */
@@ -70,6 +73,11 @@ const REPLY_CONCURRENCY = 4;
  */
 const CONCURRENCY = 64;
 
+/** How often the notifier asks for delay reports that came due: their time is minutes, a second late is nothing. */
+const DELAY_CHECK_MS = 1000;
+/** Delay reports owed in one go; when there were as many, the next go follows at once. */
+const DELAY_BATCH = 500;
+
 /**
  * Sends the confirmations the store says are owed. Each is recorded as sent
  * only after the transport took it; a failure is recorded with the time of
@@ -82,6 +90,9 @@ export class Notifier {
   private readonly replyLoop?: WorkLoop<InboundReply>;
   /** The gatherKeys of mails waiting for their SMS's confirmations (gather.ts), logged once each. */
   private readonly waiting = new Set<string>();
+  /** When the store was last asked for delay reports that came due (epoch ms), and whether owing them is under way. */
+  private delaysAskedAt = 0;
+  private owingDelays = false;
 
   constructor(private readonly o: NotifierOptions) {
     this.now = o.now ?? (() => new Date());
@@ -93,6 +104,7 @@ export class Notifier {
       key: (job) => job.key,
       run: (job) => this.send(job.owed),
       onError: (job, e) => o.log('confirmation-error', { ...covered(job.owed), error: e.message }),
+      onTick: () => this.checkDelays(),
     });
     const replies = o.replies;
     if (replies) {
@@ -178,6 +190,41 @@ export class Notifier {
     };
     return this.o.store.confirmationsDue(now, limit, 'mail', (m, c) => m.ofMail === undefined || take(m, c))
       .map(([m, c]) => jobs.get(c) ?? { key: `${m.id}/${c.stage}`, owed: [[m, c]] });
+  }
+
+  /**
+   * Owes the delay reports whose time has come (delay.ts). The store files only
+   * the SMS whose client asked, by when they were due, and is asked for those
+   * due longer ago than the delay: when none is, that is a look at the top of a
+   * heap, once a second; an SMS that did not ask costs nothing here. Each one
+   * found is looked at again, as a quiet-hours hold since may have moved it on.
+   */
+  private checkDelays(): void {
+    const ms = this.o.delayMs;
+    const now = this.now();
+    if (!ms || this.owingDelays || now.getTime() - this.delaysAskedAt < DELAY_CHECK_MS) return;
+    this.delaysAskedAt = now.getTime();
+    const due = this.o.store.delaysDue(new Date(now.getTime() - ms), DELAY_BATCH);
+    if (!due.length) return;
+    this.owingDelays = true;
+    void this.oweDelays(due, now, ms)
+      .catch((e: Error) => this.o.log('confirmation-error', { stage: 'delayed', error: e.message }))
+      .finally(() => {
+        this.owingDelays = false;
+        if (due.length === DELAY_BATCH) this.delaysAskedAt = 0;
+      });
+  }
+
+  /** Each SMS's delay report owed (stored once, in the store's group commit), or its watch moved on or ended. */
+  private async oweDelays(due: readonly SmsMessage[], now: Date, ms: number): Promise<void> {
+    await Promise.all(due.map(async (m) => {
+      const from = delayFrom(m);
+      if (from === undefined || Date.parse(from) + ms > now.getTime()) return this.o.store.delayWatch(m.id, from);
+      await this.o.store.oweDelay(m.id, now);
+      // Not owed after all when it became final meanwhile (records.ts): its outcome is reported instead.
+      if (!this.o.store.get(m.id)?.confirmations.some((c) => c.stage === 'delayed')) return;
+      this.o.log('sms-delayed', { msgId: m.id, status: m.status, dueSince: from, account: m.account });
+    }));
   }
 
   /** Says once per wait that a confirmation waits for its siblings', so that a log reader knows why it has not gone yet. */

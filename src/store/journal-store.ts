@@ -8,12 +8,14 @@ import type { LiveMessages } from './live.js';
 import { StoreMemory } from './memory.js';
 import type { Rec, Unsequenced } from './records.js';
 import { Snapshot } from './snapshot.js';
+import { delaysDue } from './delays.js';
 import { repliesDue, storeReply, type ReplyStoreDeps, type StoreReplyOutcome } from './reply-store.js';
 import type { ReplyMatch } from './reply-index.js';
 import type {
   AcceptOutcome,
   AcceptRequest,
   ConfirmationChannel,
+  ConfirmationStage,
   ConfirmationState,
   InboundReply,
   MessageStore,
@@ -204,12 +206,25 @@ export class JournalStore implements MessageStore {
     return out;
   }
 
-  async confirmationSent(id: string, stage: SmsStatus, where: string, at: Date, channel: ConfirmationChannel = 'mail'): Promise<void> {
+  async confirmationSent(id: string, stage: ConfirmationStage, where: string, at: Date, channel: ConfirmationChannel = 'mail'): Promise<void> {
     await this.write({ t: 'conf', id, stage, at: at.toISOString(), where, ...chOf(channel) });
   }
 
-  async confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date, channel: ConfirmationChannel = 'mail'): Promise<void> {
+  async confirmationFailed(id: string, stage: ConfirmationStage, error: string, notBefore: Date, channel: ConfirmationChannel = 'mail'): Promise<void> {
     await this.write({ t: 'conf', id, stage, at: this.now().toISOString(), error, notBefore: notBefore.toISOString(), ...chOf(channel) });
+  }
+
+  delaysDue(dueBefore: Date, limit: number): SmsMessage[] {
+    return delaysDue(this.memory, dueBefore, limit);
+  }
+
+  delayWatch(id: string, from?: string): void {
+    if (from) this.memory.delays.set(id, from);
+    else this.memory.delays.delete(id);
+  }
+
+  async oweDelay(id: string, at: Date): Promise<void> {
+    await this.write({ t: 'conf', id, stage: 'delayed', at: at.toISOString(), owe: true });
   }
 
   /** Which SMS a reply from `handset` to `sender` (canonical; undefined: not said) answers now (reply-index.ts). */

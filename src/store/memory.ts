@@ -1,3 +1,4 @@
+import { delayFrom } from '../notify/delay.js';
 import { DueIndex } from './due-index.js';
 import { DuplicateKeys } from './duplicate-keys.js';
 import { LiveMessages } from './live.js';
@@ -40,6 +41,12 @@ export class StoreMemory {
   /** Ids of messages owing a mailed confirmation, and of those owing a status callback: each sender walks only its own. */
   readonly owedMail = new Set<string>();
   readonly owedCallback = new Set<string>();
+  /**
+   * SMS whose client asked for delay reports, by when they were due (notify/delay.ts): the notifier asks only for
+   * those due longer ago than the delay, so an SMS that did not ask costs nothing here. Filed when the SMS is stored
+   * and ended when its report is owed; one that became final meanwhile is dropped when it comes up (delayWatch).
+   */
+  readonly delays = new DueIndex();
   readonly keys = new DuplicateKeys();
   readonly usage = new UsageIndex();
   readonly recent?: RecentSends;
@@ -85,6 +92,7 @@ export class StoreMemory {
     for (const m of s.messages) {
       this.live.set(m);
       this.track(m);
+      this.watchDelay(m);
       // A snapshot from before the last hour was saved: its live messages are the best there is.
       if (!s.recent) this.noteSent(m);
     }
@@ -137,6 +145,7 @@ export class StoreMemory {
         this.noteSent(m);
         this.live.set(m);
         this.track(m);
+        this.watchDelay(m);
         const key = r.keys[i];
         if (key) this.keys.remember(key, m.id, r.until);
         const content = r.ckeys?.[i];
@@ -151,6 +160,7 @@ export class StoreMemory {
       // an attempt it keeps counting: an uncertain submit may have reached the carrier).
       if (r.t === 'status' && r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
       if (change(m, r)) this.track(m);
+      if (r.t === 'conf' && r.owe) this.delays.delete(m.id);
       // The STOP answers are left out: a reply to one answers the clerk's SMS from that sender before it. An SMS without a
       // sender of its own went with the connector's default, which its `submitted` event names.
       if (r.t === 'status' && r.event.status === 'submitted' && !r.event.part && !m.answerTo) this.replyIndex?.note(m, m.sender ?? r.event.sender, Date.parse(r.event.at));
@@ -180,6 +190,13 @@ export class StoreMemory {
   /** Whether a finished message may move to the archive: it owes no confirmation and nothing keeps it live. */
   archivable(id: string): boolean {
     return !this.owes(id) && !this.keptLive.has(id);
+  }
+
+  /** Files an SMS that asked for delay reports by when it was due (one property read for one that did not ask). */
+  private watchDelay(m: SmsMessage): void {
+    if (!m.dsn) return;
+    const from = delayFrom(m);
+    if (from) this.delays.set(m.id, from);
   }
 
   /** Whether the message owes a confirmation of either channel. */

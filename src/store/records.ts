@@ -1,13 +1,13 @@
 import { oweCallback } from '../notify/callbacks/owed.js';
-import type { InboundReply, SmsMessage, SmsStatus, Transition } from './types.js';
+import { FINAL_STATUSES, type ConfirmationStage, type InboundReply, type SmsMessage, type Transition } from './types.js';
 
 /** The journal's records (journal-store.ts writes them, one JSON line each). */
 export type Rec =
   // ckeys: content keys with their own end of window (absent in journals written before duplicate detection by content)
   | { seq: number; t: 'accept'; msgs: SmsMessage[]; keys: Array<string | null>; until: number; ckeys?: Array<[string, number] | null> }
   | { seq: number; t: 'status'; id: string } & Transition
-  // ch: the status callback's confirmation (absent: the mailed one)
-  | { seq: number; t: 'conf'; id: string; stage: SmsStatus; at: string; where?: string; error?: string; notBefore?: string; ch?: 'callback' }
+  // ch: the status callback's confirmation (absent: the mailed one); owe: the confirmation is owed now (a `delayed` one)
+  | { seq: number; t: 'conf'; id: string; stage: ConfirmationStage; at: string; where?: string; error?: string; notBefore?: string; ch?: 'callback'; owe?: true }
   // A handset's reply to be forwarded by mail (reply-store.ts), with its redelivery key remembered until `until`
   | { seq: number; t: 'reply'; reply: InboundReply; key: string; until: number }
   // Its forwarding mail sent (where) or failed (error, notBefore)
@@ -34,6 +34,12 @@ export function change(m: SmsMessage, r: ChangeRec): boolean {
     if (r.notBefore !== undefined) m.notBefore = r.notBefore;
     if (r.confirm) m.confirmations.push({ stage: r.event.status, attempts: 0, notBefore: r.event.at });
     if (m.callback) oweCallback(m);
+    return true;
+  }
+  if (r.owe) {
+    // Once; and not for an SMS that became final while the notifier decided (its outcome is reported instead).
+    if (FINAL_STATUSES.has(m.status) || m.confirmations.some((x) => x.stage === r.stage && x.channel === r.ch)) return false;
+    m.confirmations.push({ stage: r.stage, attempts: 0, notBefore: r.at });
     return true;
   }
   const c = m.confirmations.find((x) => x.stage === r.stage && x.channel === r.ch && !x.sentAt);

@@ -162,9 +162,16 @@ export interface StatusCallback {
   level: NotifyLevel;
 }
 
+/**
+ * What a confirmation reports: a status the SMS reached, or `delayed`, that it
+ * is still not delivered a while after it was due (RFC 3461 NOTIFY=DELAY):
+ * owed by the notifier's clock, not by a status (src/notify/delay.ts), once.
+ */
+export type ConfirmationStage = SmsStatus | 'delayed';
+
 /** A confirmation owed to the sender for one stage; kept until sent, never dropped. */
 export interface ConfirmationState {
-  stage: SmsStatus;
+  stage: ConfirmationStage;
   /** Set for a status callback; a mailed confirmation has none (as written before callbacks existed). */
   channel?: 'callback';
   attempts: number;
@@ -334,8 +341,17 @@ export interface MessageStore {
    * ones (queued far ahead, owing nothing: live.ts) are left out: they owe no confirmation soon.
    */
   siblingsOf(m: SmsMessage): SmsMessage[];
-  confirmationSent(id: string, stage: SmsStatus, where: string, at: Date, channel?: ConfirmationChannel): Promise<void>;
-  confirmationFailed(id: string, stage: SmsStatus, error: string, notBefore: Date, channel?: ConfirmationChannel): Promise<void>;
+  confirmationSent(id: string, stage: ConfirmationStage, where: string, at: Date, channel?: ConfirmationChannel): Promise<void>;
+  confirmationFailed(id: string, stage: ConfirmationStage, error: string, notBefore: Date, channel?: ConfirmationChannel): Promise<void>;
+  /**
+   * SMS whose client asked for delay reports (RFC 3461 NOTIFY=DELAY) and that were due before `dueBefore`, by the
+   * time filed for them (when they were due, src/notify/delay.ts): those that may owe a `delayed` confirmation now.
+   */
+  delaysDue(dueBefore: Date, limit: number): SmsMessage[];
+  /** Files the SMS's delay watch again as due at `from` (a hold moved it on), or ends it (undefined: it owes none). Memory only. */
+  delayWatch(id: string, from?: string): void;
+  /** Owes the SMS's `delayed` confirmation, once; not if it is final by the time this is written. */
+  oweDelay(id: string, at: Date): Promise<void>;
   /**
    * Keeps message `id` in the live store, not archived even when final, until `until` settles: an SMS failed as
    * not confirmed while its connector may still answer, so that the answer can correct it (dispatch/late-answer.ts).

@@ -44,7 +44,7 @@ export function oweCallback(m: SmsMessage, at: number = m.history.length - 1): v
   const event = m.history[at];
   if (!m.callback || !event) return;
   const since = lastCorrection(m.history, at);
-  const corrects = since >= 0 && m.confirmations.some((c) => c.channel === 'callback' && FAILURES.has(c.stage));
+  const corrects = since >= 0 && m.confirmations.some((c) => c.channel === 'callback' && FAILURES.has(c.stage as SmsStatus));
   if (!callbackWants(m.callback.level, event.status) && !(corrects && (FINALS.has(event.status) || event.status === 'submitted'))) return;
   // Once per status since the last correction (or ever, without one).
   for (let i = Math.max(since, 0); i < at; i++) if (m.history[i]!.status === event.status) return;

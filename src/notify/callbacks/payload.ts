@@ -41,7 +41,8 @@ export interface CallbackPayload {
 export const eventIdOf = (smsId: string, status: SmsStatus, again?: number) => `${smsId}/${status}${again === undefined ? '' : `/${again}`}`;
 
 export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage' | 'event'>): CallbackPayload {
-  const status = c.stage;
+  // A push reports a status: `delayed` is a mailed report only (notify/delay.ts), never owed to a callback.
+  const status = c.stage as SmsStatus;
   // The push's own event; else the first of the status (a retry's second `accepted` or one part's `submitted` is not the news).
   const first = m.history.findIndex((e) => e.status === status && !e.part);
   const i = c.event ?? first;

@@ -20,6 +20,7 @@ const OUTCOME: Record<HeadlineKind, (k: number) => string> = {
   rejected: (k) => `${wurde(k)} abgelehnt und nicht gesendet`,
   cancelled: (k) => `${wurde(k)} storniert und ${wird(k)} nicht gesendet`,
   duplicate: (k) => `${wurde(k)} nicht erneut gesendet: Derselbe Text ging kurz zuvor an ${k === 1 ? 'diese Nummer' : 'diese Nummern'}`,
+  delayed: (k) => `${k === 1 ? 'ist' : 'sind'} lange nach dem Versandzeitpunkt noch nicht zugestellt; Sie erhalten eine weitere Nachricht, sobald ${k === 1 ? 'sie zugestellt ist oder nicht zugestellt werden konnte' : 'sie zugestellt sind oder nicht zugestellt werden konnten'}`,
 };
 const ENCODING = { GSM7: 'GSM 7-Bit', UCS2: 'Unicode (UCS-2)' } as const;
 
@@ -58,6 +59,7 @@ export const de: WordingTable = {
     rejected: (to) => `SMS an ${to} abgelehnt`,
     cancelled: (to) => `SMS an ${to} storniert`,
     duplicate: (to) => `SMS an ${to} nicht erneut gesendet (Dublette)`,
+    delayed: (to) => `SMS an ${to} noch nicht zugestellt`,
   },
   // German quotation marks: the subject is encoded anyway once it holds an umlaut.
   subjectWith: (head, original) => `${head}: „${original}“`,
@@ -72,6 +74,9 @@ export const de: WordingTable = {
     rejected: (f) => `Ihre SMS an ${f.to} wurde abgelehnt und nicht gesendet: ${f.why}.`,
     cancelled: (f) => `Ihre SMS an ${f.to} wurde am ${f.at} storniert${f.by ? ` (${f.by})` : ''} und wird nicht gesendet.`,
     duplicate: (f) => `Ihre SMS an ${f.to} wurde nicht gesendet: Derselbe Text ging kurz zuvor an diese Nummer (unsere Referenz ${f.duplicateOf}), und die Dublettenprüfung ist eingeschaltet.`,
+    delayed: (f) => `Ihre SMS an ${f.to} sollte am ${f.at} versendet werden und ist noch nicht zugestellt: ${f.withCarrier
+      ? 'Sie liegt beim Netzbetreiber, dessen Zustellbericht noch aussteht'
+      : `Sie konnte bisher nicht an den Netzbetreiber übergeben werden (${f.why}); wir versuchen es weiter`}. Sie erhalten eine weitere Nachricht, sobald sie zugestellt ist oder nicht zugestellt werden konnte.`,
   },
   noReason: 'kein Grund angegeben',
   who,
@@ -189,6 +194,7 @@ export const de: WordingTable = {
       rejected: (k) => `${k} abgelehnt`,
       cancelled: (k) => `${k} storniert`,
       duplicate: (k) => `${k} nicht erneut gesendet (Dublette)`,
+      delayed: (k) => `${k} noch nicht zugestellt`,
     },
     headline: (n, outcomes) => (outcomes.length === 1
       ? `Ihre SMS an ${n} Nummern ${OUTCOME[outcomes[0][0]](n)}.`

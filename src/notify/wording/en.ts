@@ -18,6 +18,7 @@ const OUTCOME: Record<HeadlineKind, (k: number) => string> = {
   rejected: (k) => `${were(k)} rejected and not sent`,
   cancelled: (k) => `${were(k)} cancelled and will not be sent`,
   duplicate: (k) => `${were(k)} not sent again: the same text went to ${k === 1 ? 'that number' : 'those numbers'} shortly before`,
+  delayed: (k) => `${k === 1 ? 'is' : 'are'} not delivered yet, long after ${k === 1 ? 'it was' : 'they were'} due; you will get another message once ${k === 1 ? 'it is' : 'they are'} delivered or ${k === 1 ? 'has' : 'have'} failed`,
 };
 const ENCODING = { GSM7: 'GSM 7-bit', UCS2: 'Unicode (UCS-2)' } as const;
 
@@ -34,6 +35,7 @@ export const en: WordingTable = {
     rejected: (to) => `SMS to ${to} rejected`,
     cancelled: (to) => `SMS to ${to} cancelled`,
     duplicate: (to) => `SMS to ${to} not sent again (duplicate)`,
+    delayed: (to) => `SMS to ${to} not delivered yet`,
   },
   subjectWith: (head, original) => `${head}: "${original}"`,
   headline: {
@@ -47,6 +49,9 @@ export const en: WordingTable = {
     rejected: (f) => `Your SMS to ${f.to} was rejected and not sent: ${f.why}.`,
     cancelled: (f) => `Your SMS to ${f.to} was cancelled at ${f.at}${f.by ? ` (${f.by})` : ''} and will not be sent.`,
     duplicate: (f) => `Your SMS to ${f.to} was not sent: the same text went to this number shortly before (our reference ${f.duplicateOf}), and duplicate detection is on.`,
+    delayed: (f) => `Your SMS to ${f.to} was due to go at ${f.at} and is not delivered yet: ${f.withCarrier
+      ? 'it is with the carrier, whose delivery report is still outstanding'
+      : `it has not been handed to the carrier so far (${f.why}); we keep trying`}. You will get another message once it is delivered or has failed.`,
   },
   noReason: 'no reason given',
   who: (by) => by,
@@ -163,6 +168,7 @@ export const en: WordingTable = {
       rejected: (k) => `${k} rejected`,
       cancelled: (k) => `${k} cancelled`,
       duplicate: (k) => `${k} not sent again (duplicate)`,
+      delayed: (k) => `${k} not delivered yet`,
     },
     headline: (n, outcomes) => (outcomes.length === 1
       ? `Your SMS to ${n} numbers ${OUTCOME[outcomes[0][0]](n)}.`

@@ -21,10 +21,12 @@ export interface HeadlineFacts {
   sendAt?: string;
   /** Our reference of the earlier SMS this one repeats. */
   duplicateOf?: string;
+  /** For a delay report: the SMS is with the carrier (its delivery report outstanding), not still with us. */
+  withCarrier?: boolean;
 }
 
-/** Besides the statuses: an accepted SMS that waits for its send time, and one not sent as a duplicate. */
-export type HeadlineKind = SmsStatus | 'scheduled' | 'duplicate';
+/** Besides the statuses: an accepted SMS that waits for its send time, one not sent as a duplicate, and one not delivered yet long after it was due (a delay report). */
+export type HeadlineKind = SmsStatus | 'scheduled' | 'duplicate' | 'delayed';
 
 /** Words of the body templates (templates/confirmation.*.eta), without colons. */
 export interface Labels {
@@ -55,7 +57,7 @@ export interface WordingTable {
   /** A time for the body, in `timeZone`, with its zone (src/notify/times.ts). */
   time(iso: string, timeZone?: string): string;
   /** The outcome part of the subject line. */
-  subject: Record<SmsStatus | 'duplicate', (to: string) => string>;
+  subject: Record<SmsStatus | 'duplicate' | 'delayed', (to: string) => string>;
   /** The outcome followed by the sender's own subject, quoted. */
   subjectWith(head: string, original: string): string;
   headline: Record<HeadlineKind, (f: HeadlineFacts) => string>;
