@@ -28,6 +28,17 @@ async function bridge(dir?: string, clock = { skew: 0 }): Promise<Run> {
   return { b, sim, clock };
 }
 
+/** Runs `fn` with such a bridge, stopped and its store removed afterwards. */
+async function withRun(fn: (run: Run) => Promise<void>): Promise<void> {
+  const run = await bridge();
+  try {
+    await fn(run);
+  } finally {
+    await run.b.stop();
+    await rm(run.b.dir, { recursive: true, force: true });
+  }
+}
+
 async function send(b: TestBridge, to: string[], notify: string[], extra: Record<string, unknown> = {}): Promise<string> {
   const info = await mailer(b.port).sendMail({
     from: 'erp@acme.test', to: to.map((n) => `${n}@sms.localhost`), subject: 'Mahnung', text: 'Bitte zahlen Sie bis Freitag.',
@@ -46,6 +57,8 @@ const perRecipient = (raw: string) => {
   const groups = [...new Set(fields.map((f) => f.group))].filter((g) => g > 0);
   return groups.map((g) => Object.fromEntries(fields.filter((f) => f.group === g).map((f) => [f.name, f.value])));
 };
+
+const owesDelay = (b: TestBridge, id: string) => b.store.get(id)!.confirmations.some((c) => c.stage === 'delayed');
 
 const sentDelayed = (b: TestBridge) => b.events.filter((e) => e.evt === 'confirmation-sent' && e.stage === 'delayed');
 
@@ -81,50 +94,40 @@ D('with the carrier, no report 30 minutes after it was due :: one delay report (
   }
 });
 
-D('counted from when it was due :: a scheduled SMS and one whose client did not ask DELAY get none when one sent at once gets its report; the scheduled one gets its own 30 minutes after its send time', async () => {
-  const run = await bridge();
-  try {
-    const sendAt = new Date(Date.now() + 120 * MINUTE).toISOString();
-    const scheduled = await send(run.b, ['+4915112345672'], ['delay'], { headers: { 'X-SMS-Send-At': sendAt } });
-    const notAsked = await send(run.b, ['+4915112345673'], ['success', 'failure']);
-    const atOnce = await send(run.b, ['+4915112345674'], ['delay']);
-    await waitFor('both with the carrier', () => [notAsked, atOnce].every((m) => run.b.store.get(`${m}.1`)?.status === 'submitted'));
-    run.clock.skew = 45 * MINUTE;
-    await waitFor('the report of the SMS sent at once', async () => (await delayReports(run.b)).has(`${atOnce}.1.delayed@mail2sms.localhost.eml`));
-    assert.equal([...(await delayReports(run.b)).keys()], [`${atOnce}.1.delayed@mail2sms.localhost.eml`], 'none for the scheduled one nor for one not asking');
+D('counted from when it was due :: a scheduled SMS and one whose client did not ask DELAY get none when one sent at once gets its report; the scheduled one gets its own 30 minutes after its send time', () => withRun(async (run) => {
+  const sendAt = new Date(Date.now() + 120 * MINUTE).toISOString();
+  const scheduled = await send(run.b, ['+4915112345672'], ['delay'], { headers: { 'X-SMS-Send-At': sendAt } });
+  const notAsked = await send(run.b, ['+4915112345673'], ['success', 'failure']);
+  const atOnce = await send(run.b, ['+4915112345674'], ['delay']);
+  await waitFor('both with the carrier', () => [notAsked, atOnce].every((m) => run.b.store.get(`${m}.1`)?.status === 'submitted'));
+  run.clock.skew = 45 * MINUTE;
+  await waitFor('the report of the SMS sent at once', async () => (await delayReports(run.b)).has(`${atOnce}.1.delayed@mail2sms.localhost.eml`));
+  assert.equal([...(await delayReports(run.b)).keys()], [`${atOnce}.1.delayed@mail2sms.localhost.eml`], 'none for the scheduled one nor for one not asking');
+  assert.equal([scheduled, notAsked].map((m) => owesDelay(run.b, `${m}.1`)), [false, false], 'nor owed');
 
-    run.clock.skew = 125 * MINUTE;
-    await waitFor('the scheduled SMS with the carrier', () => run.b.store.get(`${scheduled}.1`)?.status === 'submitted');
-    run.clock.skew = 155 * MINUTE;
-    const raw = await waitFor('its report, 30 minutes after its send time', async () => (await delayReports(run.b)).get(`${scheduled}.1.delayed@mail2sms.localhost.eml`));
-    assert.equal(perRecipient(raw).map((f) => [f.Action, f.Status]), [['delayed', '4.4.7']]);
-    assert.not.ok((await delayReports(run.b)).has(`${notAsked}.1.delayed@mail2sms.localhost.eml`));
-  } finally {
-    await run.b.stop();
-    await rm(run.b.dir, { recursive: true, force: true });
-  }
-});
+  run.clock.skew = 125 * MINUTE;
+  await waitFor('the scheduled SMS with the carrier', () => run.b.store.get(`${scheduled}.1`)?.status === 'submitted');
+  run.clock.skew = 155 * MINUTE;
+  const raw = await waitFor('its report, 30 minutes after its send time', async () => (await delayReports(run.b)).get(`${scheduled}.1.delayed@mail2sms.localhost.eml`));
+  assert.equal(perRecipient(raw).map((f) => [f.Action, f.Status]), [['delayed', '4.4.7']]);
+  assert.not.ok((await delayReports(run.b)).has(`${notAsked}.1.delayed@mail2sms.localhost.eml`));
+}));
 
-D('held for quiet hours (X-SMS-Blackout) :: counted from the end of the hold, not from acceptance', async () => {
-  const run = await bridge();
-  try {
-    const blackout = `${new Date(Date.now() - MINUTE).toISOString()}/${new Date(Date.now() + 60 * MINUTE).toISOString()}`;
-    const held = await send(run.b, ['+4915112345678'], ['delay'], { headers: { 'X-SMS-Blackout': blackout } });
-    const atOnce = await send(run.b, ['+4915112345679'], ['delay']);
-    await waitFor('the one not held with the carrier', () => run.b.store.get(`${atOnce}.1`)?.status === 'submitted');
-    assert.ok(run.b.store.get(`${held}.1`)?.history.some((e) => e.until), 'held');
-    run.clock.skew = 45 * MINUTE;
-    await waitFor('the report of the one not held', async () => (await delayReports(run.b)).has(`${atOnce}.1.delayed@mail2sms.localhost.eml`));
-    assert.not.ok((await delayReports(run.b)).has(`${held}.1.delayed@mail2sms.localhost.eml`), 'none while the hold lasts and for 30 minutes after');
-    run.clock.skew = 65 * MINUTE;
-    await waitFor('the held SMS with the carrier', () => run.b.store.get(`${held}.1`)?.status === 'submitted');
-    run.clock.skew = 95 * MINUTE;
-    await waitFor('its report, 30 minutes after the hold', async () => (await delayReports(run.b)).has(`${held}.1.delayed@mail2sms.localhost.eml`));
-  } finally {
-    await run.b.stop();
-    await rm(run.b.dir, { recursive: true, force: true });
-  }
-});
+D('held for quiet hours (X-SMS-Blackout) :: counted from the end of the hold, not from acceptance', () => withRun(async (run) => {
+  const blackout = `${new Date(Date.now() - MINUTE).toISOString()}/${new Date(Date.now() + 60 * MINUTE).toISOString()}`;
+  const held = await send(run.b, ['+4915112345678'], ['delay'], { headers: { 'X-SMS-Blackout': blackout } });
+  const atOnce = await send(run.b, ['+4915112345679'], ['delay']);
+  await waitFor('the one not held with the carrier', () => run.b.store.get(`${atOnce}.1`)?.status === 'submitted');
+  assert.ok(run.b.store.get(`${held}.1`)?.history.some((e) => e.until), 'held');
+  run.clock.skew = 45 * MINUTE;
+  await waitFor('the report of the one not held', async () => (await delayReports(run.b)).has(`${atOnce}.1.delayed@mail2sms.localhost.eml`));
+  assert.not.ok((await delayReports(run.b)).has(`${held}.1.delayed@mail2sms.localhost.eml`), 'none while the hold lasts and for 30 minutes after');
+  assert.not.ok(owesDelay(run.b, `${held}.1`), 'nor owed');
+  run.clock.skew = 65 * MINUTE;
+  await waitFor('the held SMS with the carrier', () => run.b.store.get(`${held}.1`)?.status === 'submitted');
+  run.clock.skew = 95 * MINUTE;
+  await waitFor('its report, 30 minutes after the hold', async () => (await delayReports(run.b)).has(`${held}.1.delayed@mail2sms.localhost.eml`));
+}));
 
 D('a restart before the report is due :: the watch is rebuilt from the store and the report comes', async () => {
   let run = await bridge();
@@ -141,58 +144,40 @@ D('a restart before the report is due :: the watch is rebuilt from the store and
   }
 });
 
-D('a mail to 2 numbers :: one delay report for both, a per-recipient block each', async () => {
-  const run = await bridge();
-  try {
-    const id = await send(run.b, ['+4915112345675', '+4915112345676'], ['delay', 'failure']);
-    await waitFor('both with the carrier', () => [1, 2].every((n) => run.b.store.get(`${id}.${n}`)?.status === 'submitted'));
-    run.clock.skew = 31 * MINUTE;
-    const raw = await waitFor('the report', async () => (await delayReports(run.b)).get(`${id}.1+2.delayed@mail2sms.localhost.eml`));
-    const mail = await simpleParser(raw);
-    assert.is(mail.subject, 'SMS to 2 numbers not delivered yet: "Mahnung"');
-    assert.match(mail.text!, 'Your SMS to 2 numbers are not delivered yet, long after they were due');
-    assert.equal(perRecipient(raw).map((f) => [f['Final-Recipient'], f.Action, f.Status]), [
-      ['rfc822; +4915112345675@sms.localhost', 'delayed', '4.4.7'],
-      ['rfc822; +4915112345676@sms.localhost', 'delayed', '4.4.7'],
-    ]);
-    await waitFor('logged', () => sentDelayed(run.b).length);
-    assert.equal(sentDelayed(run.b).map((e) => e.msgIds), [[`${id}.1`, `${id}.2`]]);
-  } finally {
-    await run.b.stop();
-    await rm(run.b.dir, { recursive: true, force: true });
-  }
-});
+D('a mail to 2 numbers :: one delay report for both, a per-recipient block each', () => withRun(async (run) => {
+  const id = await send(run.b, ['+4915112345675', '+4915112345676'], ['delay', 'failure']);
+  await waitFor('both with the carrier', () => [1, 2].every((n) => run.b.store.get(`${id}.${n}`)?.status === 'submitted'));
+  run.clock.skew = 31 * MINUTE;
+  const raw = await waitFor('the report', async () => (await delayReports(run.b)).get(`${id}.1+2.delayed@mail2sms.localhost.eml`));
+  const mail = await simpleParser(raw);
+  assert.is(mail.subject, 'SMS to 2 numbers not delivered yet: "Mahnung"');
+  assert.match(mail.text!, 'Your SMS to 2 numbers are not delivered yet, long after they were due');
+  assert.equal(perRecipient(raw).map((f) => [f['Final-Recipient'], f.Action, f.Status]), [
+    ['rfc822; +4915112345675@sms.localhost', 'delayed', '4.4.7'],
+    ['rfc822; +4915112345676@sms.localhost', 'delayed', '4.4.7'],
+  ]);
+  await waitFor('logged', () => sentDelayed(run.b).length);
+  assert.equal(sentDelayed(run.b).map((e) => e.msgIds), [[`${id}.1`, `${id}.2`]]);
+}));
 
-D('still with us, the connector not taking it :: the report says 4.4.1 with the last reason', async () => {
-  const run = await bridge();
-  try {
-    run.sim.behaviour = 'temporary';
-    const id = await send(run.b, ['+4915112345681'], ['delay']);
-    await waitFor('a failed attempt', () => (run.b.store.get(`${id}.1`)?.attempts ?? 0) > 0);
-    run.clock.skew = 31 * MINUTE;
-    const raw = await waitFor('the report', async () => (await delayReports(run.b)).get(`${id}.1.delayed@mail2sms.localhost.eml`));
-    const [block] = perRecipient(raw);
-    assert.equal([block.Action, block.Status], ['delayed', '4.4.1']);
-    assert.match(block['Diagnostic-Code'], /simulator is throttling/, String(block['Diagnostic-Code']));
-    const text = (await simpleParser(raw)).text!;
-    assert.match(text, 'it has not been handed to the carrier so far (', raw);
-  } finally {
-    await run.b.stop();
-    await rm(run.b.dir, { recursive: true, force: true });
-  }
-});
+D('still with us, the connector not taking it :: the report says 4.4.1 with the last reason', () => withRun(async (run) => {
+  run.sim.behaviour = 'temporary';
+  const id = await send(run.b, ['+4915112345681'], ['delay']);
+  await waitFor('a failed attempt', () => (run.b.store.get(`${id}.1`)?.attempts ?? 0) > 0);
+  run.clock.skew = 31 * MINUTE;
+  const raw = await waitFor('the report', async () => (await delayReports(run.b)).get(`${id}.1.delayed@mail2sms.localhost.eml`));
+  const [block] = perRecipient(raw);
+  assert.equal([block.Action, block.Status], ['delayed', '4.4.1']);
+  assert.match(block['Diagnostic-Code'], /simulator is throttling/, String(block['Diagnostic-Code']));
+  const text = (await simpleParser(raw)).text!;
+  assert.match(text, 'it has not been handed to the carrier so far (', raw);
+}));
 
-D('a failure the carrier never confirmed, client asked NOTIFY=DELAY only :: reported as delayed (4.4.2), as it is to one asking FAILURE', async () => {
-  const run = await bridge();
-  try {
-    run.sim.behaviour = 'uncertain';
-    const id = await send(run.b, ['+4915112345677'], ['delay']);
-    const raw = await waitFor('the report', async () => [...(await outboxFiles(run.b)).entries()].find(([n]) => n.startsWith(`${id}.1.failed@`))?.[1]);
-    assert.equal(perRecipient(raw).map((f) => [f.Action, f.Status]), [['delayed', '4.4.2']]);
-  } finally {
-    await run.b.stop();
-    await rm(run.b.dir, { recursive: true, force: true });
-  }
-});
+D('a failure the carrier never confirmed, client asked NOTIFY=DELAY only :: reported as delayed (4.4.2), as it is to one asking FAILURE', () => withRun(async (run) => {
+  run.sim.behaviour = 'uncertain';
+  const id = await send(run.b, ['+4915112345677'], ['delay']);
+  const raw = await waitFor('the report', async () => [...(await outboxFiles(run.b)).entries()].find(([n]) => n.startsWith(`${id}.1.failed@`))?.[1]);
+  assert.equal(perRecipient(raw).map((f) => [f.Action, f.Status]), [['delayed', '4.4.2']]);
+}));
 
 D.run();
