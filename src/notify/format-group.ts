@@ -44,6 +44,7 @@ export interface TogetherView {
   sender?: string;
   flash: boolean;
   reference?: string;
+  billingCode?: string;
   originalSubject?: string;
   /** How to cancel, when a reply can still cancel some of them (those rows carry a cancelAddress). */
   cancelHint?: string;
@@ -109,6 +110,7 @@ export function togetherView(all: readonly Confirmed[], opts: TogetherOptions): 
     sender: senders.size === 1 ? sms.sender : undefined,
     flash: sms.flash === true,
     reference: sms.reference,
+    billingCode: sms.billingCode,
     originalSubject: quotedSubject(sms.mail.subject),
     cancelHint: cancels.length ? w.together.cancelHint : undefined,
     cancels,

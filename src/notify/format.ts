@@ -29,6 +29,7 @@ export interface ConfirmationView {
   originalSubject?: string;
   /** The sender's own reference (X-SMS-Reference, [REF:…]). */
   reference?: string;
+  billingCode?: string;
   /** When the sender asked the SMS to go out, formatted; absent for "at once". */
   sendAt?: string;
   /** Sender ID the SMS goes out with; absent: the carrier's default. */
@@ -147,6 +148,7 @@ export function confirmationView(sms: SmsMessage, status: ConfirmationStage, opt
     connectorMessageId: connectorMessageIdOf(sms),
     originalSubject: quotedSubject(sms.mail.subject),
     reference: sms.reference,
+    billingCode: sms.billingCode,
     sendAt: sms.sendAt ? time(sms.sendAt) : undefined,
     sender: sms.sender,
     flash: sms.flash === true,

@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
+import { simpleParser } from 'mailparser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { apiBase, bearer, call, portalLogin } from '../helpers/api.js';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { confirmationMails, outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer, refusal } from '../helpers/smtp.js';
 import { Receiver } from '../notify/callbacks/receiver.js';
 import { appendToArchive } from '../../src/store/archive.js';
@@ -47,6 +48,25 @@ B('[BC:…] in the subject :: not in the SMS text; in the message, the CSV expor
   const csv = String((await call(b, 'GET', `/api/v1/messages?id=${id}&format=csv`, { auth: lead })).body).replace(/^\uFEFF/, '').trim().split('\r\n');
   const columns = csv[0].split(',');
   assert.is(csv[1].split(',')[columns.indexOf('billingCode')], 'KST 4711/Mahnwesen');
+  // The clerk's confirmation shows it beside their reference, so they see the cost centre was taken (review 5 L8).
+  const delivered = (await confirmationMails(b, id, 1)).get('delivered')!;
+  assert.match(delivered.text ?? '', /^Billing code: +KST 4711\/Mahnwesen$/m);
+  assert.ok(String(delivered.html).includes('Billing code: KST 4711/Mahnwesen'), String(delivered.html));
+});
+
+B('[BC:…] in a mail to two numbers :: the one confirmation for both shows the billing code', async ({ b }) => {
+  const info = await mailer(b.port).sendMail({
+    from: 'clerk@acme.test', to: ['+4915112345911@sms.localhost', '+4915112345912@sms.localhost'], subject: 'Zahlung fällig [BC:KST-2]', text: 'Bitte zahlen.',
+  });
+  const mailId = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const mail = await waitFor('the confirmation for both', async () => {
+    for (const raw of (await outboxFiles(b)).values()) {
+      const text = (await simpleParser(raw)).text ?? '';
+      if (text.includes(`${mailId}.1`) && text.includes(`${mailId}.2`)) return text;
+    }
+    return undefined;
+  }, 20000);
+  assert.match(mail, /^Billing code: +KST-2$/m);
 });
 
 B('X-SMS-Billing-Code :: wins over the tag; a mail without one has null; the REST API takes billingCode alike', async ({ b, lead }) => {

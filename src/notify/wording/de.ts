@@ -109,6 +109,7 @@ export const de: WordingTable = {
     yourText: 'Ihr Text',
     history: 'Verlauf',
     yourReference: 'Ihre Referenz',
+    billingCode: 'Kostenstelle',
     ourReference: 'Unsere Referenz',
     carrierReference: 'Referenz des Netzbetreibers',
     yourMail: 'Ihre E-Mail',

@@ -83,6 +83,7 @@ export const en: WordingTable = {
     yourText: 'Your text',
     history: 'History',
     yourReference: 'Your reference',
+    billingCode: 'Billing code',
     ourReference: 'Our reference',
     carrierReference: 'Carrier reference',
     yourMail: 'Your mail',

@@ -13,7 +13,7 @@ export { LANGUAGES, type Language, type Wording } from './types.js';
 // The plain-text body shows two blocks of "Label:  value" lines; each block's values start in one column.
 const BLOCKS: ReadonlyArray<ReadonlyArray<keyof Fields>> = [
   ['recipient', 'reason', 'sendTime', 'sender', 'flash', 'length'],
-  ['yourReference', 'ourReference', 'carrierReference', 'yourMail'],
+  ['yourReference', 'billingCode', 'ourReference', 'carrierReference', 'yourMail'],
 ];
 
 function fieldsOf(labels: Labels): Fields {

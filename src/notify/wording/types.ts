@@ -42,6 +42,8 @@ export interface Labels {
   yourText: string;
   history: string;
   yourReference: string;
+  /** The cost centre the mail named ([BC:…], X-SMS-Billing-Code). */
+  billingCode: string;
   ourReference: string;
   carrierReference: string;
   yourMail: string;
@@ -206,7 +208,7 @@ export interface PreviewWording {
 }
 
 /** The labels of the plain-text body's two blocks, with colon and padded so the values line up. */
-export type Fields = Record<'recipient' | 'reason' | 'sendTime' | 'sender' | 'flash' | 'length' | 'yourReference' | 'ourReference' | 'carrierReference' | 'yourMail', string>;
+export type Fields = Record<'recipient' | 'reason' | 'sendTime' | 'sender' | 'flash' | 'length' | 'yourReference' | 'billingCode' | 'ourReference' | 'carrierReference' | 'yourMail', string>;
 
 export interface Wording extends WordingTable {
   fields: Fields;
