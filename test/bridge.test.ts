@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, waitFor, withBridge, type TestBridge } from './helpers/bridge.js';
 import { mailer } from './helpers/smtp.js';

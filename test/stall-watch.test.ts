@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { suite } from 'uvu';
+import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { gcWithin, lateBy, TICK_MS, watchStalls, type GcPause } from '../src/stall-watch.js';
 import { call } from './helpers/api.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { operatorFile } from '../../src/api/server.js';
 import { apiBase, call, basic, bearer } from '../helpers/api.js';

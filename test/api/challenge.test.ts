@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { apiBase, basic, call } from '../helpers/api.js';
 import { startTestBridge, type TestBridge } from '../helpers/bridge.js';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { apiBase } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { IdempotencyKeys, requestFingerprint } from '../../src/api/idempotency.js';
 import type { Problem } from '../../src/api/problems.js';

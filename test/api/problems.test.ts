@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { fromSmtpError, recipientsProblem } from '../../src/api/problems.js';
 import { errors } from '../../src/smtp/errors.js';

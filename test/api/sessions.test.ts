@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { apiBase, bearer, call, cookieOf, portalLogin } from '../helpers/api.js';
 import { startTestBridge, type TestBridge } from '../helpers/bridge.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bearer, call } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';

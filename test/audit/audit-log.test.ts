@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { auditLine } from '../../src/audit/audit-log.js';
 import { optoutCommand } from '../../src/cli/optout.js';

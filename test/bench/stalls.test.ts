@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startStallWatchers, within, type StallLine } from '../../bench/stalls.js';
 import { waitFor } from '../helpers/bridge.js';

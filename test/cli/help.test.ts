@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { earlyAnswer, type EarlyArgs } from '../../src/cli/help.js';
 import { runCli as run } from '../helpers/process.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildConfig, ConfigError, loadConfig } from '../../src/config/load.js';
 import { schemaKeys, withGeneratedBlocks } from '../../src/config/reference.js';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';

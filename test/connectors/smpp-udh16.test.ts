@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bearer, call } from '../helpers/api.js';
 import { outboxFiles, waitFor } from '../helpers/bridge.js';

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { brakeCommand } from '../../src/cli/brake.js';
 import { buildConfig } from '../../src/config/load.js';

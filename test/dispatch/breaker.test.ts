@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { acquire, breakerAllows, breakerPhase, CLOSED, failed, released, succeeded, type BreakerOptions, type BreakerState } from '../../src/dispatch/breaker.js';
 import { ConnectorPool } from '../../src/dispatch/connector-pool.js';

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';

@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { Config, ConnectorConfig } from '../../src/config/types.js';
 import { startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../helpers/bridge.js';

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SMPP_STATUS, SmscSimulator, type SimBehaviour } from '../../src/connectors/smpp/smsc-simulator.js';
 import type { SmsMessage } from '../../src/store/types.js';

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import nodemailer from 'nodemailer';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SMPP_STATUS, SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { DeliveryReport } from '../../src/connectors/types.js';
 import { deliveredParts, EARLY_REPORT_TTL_MS, ReportBook, submittedVia } from '../../src/dispatch/report-book.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { RouteRule, RouteTarget } from '../../src/config/types.js';
 import { decideRoute, kindsOf, orderTarget, type MessageFacts, type RoutingTable } from '../../src/dispatch/router.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { Connector, ConnectorHealth } from '../../src/connectors/types.js';
 import { ConnectorPool } from '../../src/dispatch/connector-pool.js';

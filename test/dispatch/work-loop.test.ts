@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { retryDelaySeconds, withinMaxAge } from '../../src/dispatch/retry.js';
 import { WorkLoop } from '../../src/dispatch/work-loop.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { extractText, type Cut, type ExtractResult } from '../../src/mail/extract.js';
 import { MailParseError, parseMail, type ParsedMail } from '../../src/mail/parse.js';

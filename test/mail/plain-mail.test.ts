@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { parseMail } from '../../src/mail/parse.js';
 import { parsePlainMail } from '../../src/mail/plain-mail.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildConfig } from '../../src/config/load.js';
 import type { ParsedMail } from '../../src/mail/parse.js';

@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { ComposerThread } from '../../src/notify/compose-thread.js';
 import { compose, NOW, TEMPLATES, topLevelParts } from './mime.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { DsnRequest, SmsStatus } from '../../src/store/types.js';
 import { compose, dsnFields, partOfType, topLevelParts } from './mime.js';

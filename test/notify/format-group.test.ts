@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { composeTogether, togetherMessageId } from '../../src/notify/compose-group.js';
 import type { ConfirmationInput } from '../../src/notify/compose.js';

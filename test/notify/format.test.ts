@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { confirmationView, rfc5322Date, subjectFor } from '../../src/notify/format.js';
 import { wordingFor } from '../../src/notify/wording/index.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { gather, gathers, gatherKey, phaseOf, type Owed } from '../../src/notify/gather.js';
 import type { ConfirmationState, DsnRequest, SmsMessage, SmsStatus } from '../../src/store/types.js';

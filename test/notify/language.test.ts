@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bearer, call } from '../helpers/api.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';

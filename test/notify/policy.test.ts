@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { confirmationsFor, isDsn } from '../../src/notify/policy.js';
 import type { DsnRequest, NotifyLevel, SmsStatus } from '../../src/store/types.js';

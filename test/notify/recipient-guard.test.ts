@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { Account } from '../../src/accounts/types.js';
 import { confirmationRefusal } from '../../src/notify/recipient-guard.js';

@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { composeReplyMail, replyBody, replySubject } from '../../src/notify/reply-mail.js';
 import type { InboundReply } from '../../src/store/types.js';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { connectorMessageIdOf } from '../../src/store/types.js';
 import { metric, outboxFiles, startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../helpers/bridge.js';

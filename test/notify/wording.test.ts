@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { confirmationView, subjectFor } from '../../src/notify/format.js';
 import { LANGUAGES, wordingFor } from '../../src/notify/wording/index.js';

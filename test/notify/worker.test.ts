@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { SMTPServer } from 'smtp-server';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
 import { freePort } from '../helpers/process.js';

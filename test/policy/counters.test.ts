@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { MinuteWindows, TokenBuckets } from '../../src/policy/counters.js';
 import { periodStarts, quotaRefusal } from '../../src/policy/quota.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { InboundReplies } from '../../src/policy/inbound.js';

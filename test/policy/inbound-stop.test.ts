@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge, type TestBridgeExtras } from '../helpers/bridge.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { forwardedMail, HANDSET, LOGIN, OUR_NUMBER, remind, withRestConnector, withSmsc } from '../helpers/replies.js';
 import { mailer } from '../helpers/smtp.js';

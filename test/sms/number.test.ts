@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { describeNumberType, parseRecipientNumber } from '../../src/sms/number.js';
 import type { CountryCode, NumberType } from '../../src/sms/types.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { SmsEncoding } from '../../src/store/types.js';
 import { analyzeText, partLimit, splitSegments, withUdh } from '../../src/sms/segments.js';

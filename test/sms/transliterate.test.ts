@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { isGsm7 } from '../../src/sms/gsm7.js';
 import { transliterate } from '../../src/sms/transliterate.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { ReplyAddresses } from '../../src/notify/reply-address.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { greetTrustedAtOnce } from '../../src/smtp/greeting.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';

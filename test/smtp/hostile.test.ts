@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { replyProblem } from '../helpers/reply.js';

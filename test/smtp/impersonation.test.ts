@@ -1,5 +1,5 @@
 import nodemailer, { type Mail } from 'nodemailer';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 

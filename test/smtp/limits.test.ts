@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, withBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';

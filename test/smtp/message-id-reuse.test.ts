@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';

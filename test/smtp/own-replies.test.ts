@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines, ReplySplitter } from '../helpers/smtp.js';

@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines, mailer } from '../helpers/smtp.js';

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { wallTimeIn } from '../../src/mail/dates.js';
 import { formatTime } from '../../src/notify/times.js';

@@ -1,6 +1,6 @@
 import { syncBuiltinESMExports } from 'node:module';
 import { createRequire } from 'node:module';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { Journal } from '../../src/store/journal.js';

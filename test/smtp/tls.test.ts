@@ -3,7 +3,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildConfig, ConfigError } from '../../src/config/load.js';
 import { selfSignedCertificate } from '../../src/smtp/self-signed.js';

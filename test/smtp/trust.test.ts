@@ -1,5 +1,5 @@
 import type { SMTPServerSession } from 'smtp-server';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { Accounts } from '../../src/accounts/registry.js';
 import { buildConfig } from '../../src/config/load.js';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { answerUnplanned } from '../../src/smtp/unplanned.js';
 import { startTestBridge, type TestBridge } from '../helpers/bridge.js';

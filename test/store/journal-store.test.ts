@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { JournalStore } from '../../src/store/journal-store.js';
 import { SnapshotCorruptError, type SnapshotData } from '../../src/store/snapshot.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { Snapshot, snapshotJson, type SnapshotData } from '../../src/store/snapshot.js';
 import type { SmsMessage } from '../../src/store/types.js';

@@ -1,7 +1,7 @@
 import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bucketOf, bucketUpperMs } from '../../../src/api/history/aggregate.js';
 import { daysFor, exportMessages, findMessage, searchMessages, type HistorySource } from '../../../src/api/history/search.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { HttpConnector, type HttpConnectorOptions } from '../../../src/connectors/http/connector.js';
 import type { DeliveryReport, OutboundSms } from '../../../src/connectors/types.js';

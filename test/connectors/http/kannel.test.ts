@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { HttpConnector } from '../../../src/connectors/http/connector.js';
 import { kannelPreset } from '../../../src/connectors/http/kannel.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildRequest, extractValue, readResponse } from '../../../src/connectors/http/request.js';
 import type { HttpConnectorOptions } from '../../../src/connectors/http/options.js';

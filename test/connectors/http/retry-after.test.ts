@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { MAX_RETRY_AFTER_MS, retryAfterMs } from '../../../src/connectors/http/retry-after.js';
 

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { render, renderFields, smsValues, unknownPlaceholders } from '../../../src/connectors/http/template.js';
 import type { OutboundSms } from '../../../src/connectors/types.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { ConcatRefs, airLength, buildParts, packedLength, type ConcatPart } from '../../../src/connectors/smpp/concat.js';
 import { decodeGsm7Unpacked, decodeUcs2 } from '../../../src/connectors/smpp/encode.js';

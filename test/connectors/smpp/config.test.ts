@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SMPP_DEFAULTS, smppConfigProblems, smppConfigSchema, smppOptionsFromConfig, type SmppConfig } from '../../../src/connectors/smpp/config.js';
 import { SmppConnector } from '../../../src/connectors/smpp/connector.js';

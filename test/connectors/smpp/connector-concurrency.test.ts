@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { SubmitResult } from '../../../src/connectors/types.js';
 import { LONG_GSM, sms, waitFor, withSmpp } from './harness.js';

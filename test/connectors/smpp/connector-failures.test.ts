@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SMPP_STATUS } from '../../../src/connectors/smpp/smsc-simulator.js';
 import { LONG_GSM, sms, waitFor, withSmpp } from './harness.js';

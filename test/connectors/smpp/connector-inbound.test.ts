@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { InboundSms } from '../../../src/connectors/types.js';
 import { CREDENTIALS, waitFor, withSmpp } from './harness.js';

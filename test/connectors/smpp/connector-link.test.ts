@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import smpp from 'smpp';
 import { SmppConnector } from '../../../src/connectors/smpp/connector.js';

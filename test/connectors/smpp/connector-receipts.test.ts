@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { SimBehaviour } from '../../../src/connectors/smpp/smsc-simulator.js';
 import type { DeliveryReport } from '../../../src/connectors/types.js';

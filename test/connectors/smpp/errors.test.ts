@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import smpp from 'smpp';
 import { describeStatus, parseOverrides, ruleFor, STATUS_RULES } from '../../../src/connectors/smpp/errors.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import smpp from 'smpp';
 import { PduFramer, SmppProtocolError } from '../../../src/connectors/smpp/framing.js';

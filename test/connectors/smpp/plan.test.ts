@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { destinationAddress, senderAddress, senderKind } from '../../../src/connectors/smpp/address.js';
 import { planSubmit, type PlanOptions } from '../../../src/connectors/smpp/plan.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { PlanOptions } from '../../../src/connectors/smpp/plan.js';
 import { RefsExhausted, SubmitPlanner } from '../../../src/connectors/smpp/planner.js';

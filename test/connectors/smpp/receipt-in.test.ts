@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { encodeGsm7Unpacked } from '../../../src/connectors/smpp/encode.js';
 import { receiptOf } from '../../../src/connectors/smpp/receipt-in.js';

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildConfig } from '../../../src/config/load.js';
 import { CALLBACK_LEVELS, callbackLevel } from '../../../src/notify/callbacks/levels.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { callbackWants, oweCallback, oweCallbacks } from '../../../src/notify/callbacks/owed.js';
 import { callbackPayload } from '../../../src/notify/callbacks/payload.js';
