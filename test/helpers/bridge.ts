@@ -94,7 +94,16 @@ export async function withBridge<T>(overrides: DeepPartial<Config>, fn: (b: Test
   try {
     return await fn(b);
   } finally {
+    await stopTestBridge(b);
+  }
+}
+
+/** Stops a bridge that startTestBridge gave its own temp store, and removes that store (a suite's after hook; nothing when the setup never made one). */
+export async function stopTestBridge(b: TestBridge | undefined): Promise<void> {
+  if (!b) return;
+  try {
     await b.stop();
+  } finally {
     await rm(b.dir, { recursive: true, force: true });
   }
 }
