@@ -20,6 +20,25 @@ export async function spawnBridge(configPath: string, timeoutMs = 20000, nodeArg
 }
 
 /**
+ * Runs the bridge on a config or store it must refuse and resolves, once the
+ * process has exited, with the error its exit gave ("bridge exited with
+ * <code>: <stderr>"): it waits for that exit however slow the machine is, and
+ * fails if the bridge starts instead. `hangMs` only guards against a process
+ * that does neither.
+ */
+export async function refusedStart(configPath: string, hangMs = 120_000): Promise<string> {
+  let p: BridgeProcess;
+  try {
+    p = await spawnBridge(configPath, hangMs);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  p.child.kill('SIGKILL');
+  await p.exited;
+  throw new Error(`the bridge started with ${configPath}, which it should have refused`);
+}
+
+/**
  * Runs a TypeScript entry point as its own process, collecting its JSON
  * log lines (others go with stderr); resolves once `ready` reads a value
  * from one of them, or rejects when the process ends or takes too long.
@@ -32,7 +51,10 @@ async function spawnNode(script: string, args: string[], what: string, ready: (l
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   let buf = '';
   const value = new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} did not start: ${stderr.join('')}`)), timeoutMs);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL'); // a process that took too long is not left running
+      reject(new Error(`${what} did not start within ${timeoutMs} ms: ${stderr.join('')}`));
+    }, timeoutMs);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       let i;
