@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { outboxFiles, startTestBridge, waitFor, withBridge, type TestBridge } from './helpers/bridge.js';
+import { outboxFiles, startTestBridge, stopTestBridge, waitFor, withBridge, type TestBridge } from './helpers/bridge.js';
 import { mailer } from './helpers/smtp.js';
 
 /** The whole path over real sockets: nodemailer → SMTP → store → dispatcher → simulator → confirmation .eml. */
@@ -15,7 +15,7 @@ E2E.before(async (ctx) => {
   ctx.b = await startTestBridge();
 });
 E2E.after(async (ctx) => {
-  await ctx.b.stop();
+  await stopTestBridge(ctx.b);
 });
 
 const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url));

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, waitFor, type TestBridge } from './helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from './helpers/bridge.js';
 import { mailer } from './helpers/smtp.js';
 
 /**
@@ -60,7 +60,7 @@ F.before(async (ctx) => {
   ctx.b = await startTestBridge();
 });
 F.after(async (ctx) => {
-  await ctx.b.stop();
+  await stopTestBridge(ctx.b);
 });
 
 for (const [i, [file, e]] of CASES.entries()) {

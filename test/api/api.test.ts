@@ -3,7 +3,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { operatorFile } from '../../src/api/server.js';
 import { apiBase, call, basic, bearer } from '../helpers/api.js';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
 
 /** The REST API over real HTTP on loopback, against a running bridge. */
@@ -24,7 +24,7 @@ A.before(async (ctx) => {
   ctx.admin = await bearer(ctx.b, 'root', 'admin-password-1');
 });
 A.after(async (ctx) => {
-  await ctx.b.stop();
+  await stopTestBridge(ctx.b);
 });
 
 const delivered = (b: TestBridge, auth: string, id: string) =>

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { apiBase } from '../helpers/api.js';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { mailer } from '../helpers/smtp.js';
 
@@ -28,7 +28,7 @@ D.before(async (ctx) => {
 });
 D.after(async (ctx) => {
   await ctx.browser?.close();
-  await ctx.b?.stop();
+  await stopTestBridge(ctx.b);
 });
 
 async function curlJson(args: string[]): Promise<any> {

@@ -1,7 +1,7 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bearer, call } from '../helpers/api.js';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
 
 /** POST /api/v1/messages over real HTTP against a running bridge, compared with the same text sent by mail. */
@@ -13,7 +13,7 @@ S.before(async (ctx) => {
   ctx.lead = await bearer(ctx.b, 'lead', 'lead-password-1');
 });
 S.after(async ({ b }) => {
-  await b.stop();
+  await stopTestBridge(b);
 });
 
 // What a batch job's console output brings along: colour codes, a bell, a zero-width space, CRLF line ends, trailing blanks and blank lines.

@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
-import { startTestBridge, waitFor } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor } from '../helpers/bridge.js';
 
 /**
  * An urgent SMS during a month-end run: the aggregator takes 5 SMS a second,
@@ -38,7 +38,7 @@ E('30 reminders waiting, then a mail of high importance :: its SMS is among the 
     assert.equal(new Set(smsc.received.filter((s) => to(s) !== URGENT).map((s) => s.priorityFlag)), new Set([0]), 'the reminders go without the flag');
   } finally {
     transport.close();
-    await b.stop();
+    await stopTestBridge(b);
     await smsc.stop();
   }
 });

@@ -3,7 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bearer, call } from '../helpers/api.js';
-import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 
 /**
  * Confirmations in the sender's language, over the whole bridge: real SMTP
@@ -25,7 +25,7 @@ S.before(async (ctx) => {
     ] as never,
   });
 });
-S.after(async ({ b }) => b.stop());
+S.after(async ({ b }) => stopTestBridge(b));
 
 const client = (b: TestBridge, localAddress: string) => nodemailer.createTransport({ host: '127.0.0.1', port: b.port, secure: false, ignoreTLS: true, localAddress });
 

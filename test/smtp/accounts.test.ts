@@ -1,6 +1,6 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';
 
 /**
@@ -24,7 +24,7 @@ S.before(async (ctx) => {
   });
   await ctx.b.users.add('clerk', 'acme', 'Secret-Pass-1');
 });
-S.after(async ({ b }) => b.stop());
+S.after(async ({ b }) => stopTestBridge(b));
 
 const mail = (from: string, body: string, id: string) => dataLines(`From: ${from}\r\nSubject: Erinnerung\r\nMessage-ID: <${id}@test>\r\n\r\n${body}`);
 const send = (from: string, rcpt: string, lines: string[]) => ['EHLO client.test', `MAIL FROM:<${from}>`, `RCPT TO:<${rcpt}>`, 'DATA', ...lines];

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';
 import { testCertificate } from '../helpers/tls.js';
 
@@ -39,7 +39,7 @@ A.before(async (ctx) => {
   await ctx.b.users.add('clerk', 'acme', PASSWORD);
   await ctx.b.users.add('nobody', 'open', PASSWORD);
 });
-A.after(async ({ b }) => b.stop());
+A.after(async ({ b }) => stopTestBridge(b));
 
 const plain = (user: string, pass: string) => `AUTH PLAIN ${Buffer.from(`\0${user}\0${pass}`).toString('base64')}`;
 const mail = (from: string, body: string) => dataLines(`From: ${from}\r\nSubject: Test\r\n\r\n${body}`);

@@ -5,7 +5,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { ReplyAddresses } from '../../src/notify/reply-address.js';
-import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines, refusal } from '../helpers/smtp.js';
 
 /**
@@ -27,7 +27,7 @@ S.before(async (ctx) => {
     ] as never,
   });
 });
-S.after(async ({ b }) => b.stop());
+S.after(async ({ b }) => stopTestBridge(b));
 
 const client = (b: TestBridge, localAddress = ACME) => nodemailer.createTransport({ host: '127.0.0.1', port: b.port, secure: false, ignoreTLS: true, localAddress });
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 
 const run = promisify(execFile);
 
@@ -12,7 +12,7 @@ Clients.before(async (ctx) => {
   ctx.b = await startTestBridge();
 });
 Clients.after(async (ctx) => {
-  await ctx.b.stop();
+  await stopTestBridge(ctx.b);
 });
 
 // swaks reads a leading "+" as an option prefix (Perl Getopt::Long) unless POSIXLY_CORRECT is set; the README says so.

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 
 const run = promisify(execFile);
 
@@ -17,7 +17,7 @@ const F = suite<{ b: TestBridge }>('smtp forwards and winmail.dat');
 F.before(async (ctx) => {
   ctx.b = await startTestBridge({ accounts: [{ name: 'default', networks: ['127.0.0.0/8'], addresses: [], notify: 'all' }] as never });
 });
-F.after(async ({ b }) => b.stop());
+F.after(async ({ b }) => stopTestBridge(b));
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 

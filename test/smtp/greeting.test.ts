@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { greetTrustedAtOnce } from '../../src/smtp/greeting.js';
-import { startTestBridge, waitFor } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor } from '../helpers/bridge.js';
 
 /**
  * smtp-server's 100 ms pause before the greeting, held by the test: every
@@ -73,7 +73,7 @@ G('trusted network (loopback, the default account\'s) :: greeted without waiting
     c.socket.destroy();
   } finally {
     release();
-    await b.stop();
+    await stopTestBridge(b);
   }
 });
 

@@ -1,7 +1,7 @@
 import nodemailer, { type Mail } from 'nodemailer';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 
 /**
  * Issue 5's "Done when": a logged-in user of account A cannot send as
@@ -22,7 +22,7 @@ I.before(async (ctx) => {
   });
   await ctx.b.users.add('clerk', 'acme', PASSWORD);
 });
-I.after(async ({ b }) => b.stop());
+I.after(async ({ b }) => stopTestBridge(b));
 
 const transport = (b: TestBridge) =>
   nodemailer.createTransport({ host: '127.0.0.1', port: b.port, ignoreTLS: true, auth: { user: 'clerk', pass: PASSWORD } });

@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { outboxFiles, startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { outboxFiles, startTestBridge, stopTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines, mailer } from '../helpers/smtp.js';
 
 /**
@@ -15,7 +15,7 @@ S.before(async (ctx) => {
     accounts: [{ name: 'default', networks: ['127.0.0.0/8'], addresses: [], senderId: 'ACME', numericSender: '+15005550006' }] as never,
   });
 });
-S.after(async ({ b }) => b.stop());
+S.after(async ({ b }) => stopTestBridge(b));
 
 
 S('[PREVIEW] :: nothing stored or sent; the answer shows the text as it goes out, encoding, parts, what forced Unicode and what was cut', async ({ b }) => {

@@ -1,6 +1,6 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';
 
 /** A short valid mail for the DATA phase. */
@@ -73,7 +73,7 @@ Protocol.before(async (ctx) => {
   ctx.b = await startTestBridge({ smtp: { maxRecipients: 4, maxMessageSize: 20000 } });
 });
 Protocol.after(async (ctx) => {
-  await ctx.b.stop();
+  await stopTestBridge(ctx.b);
 });
 
 for (const [name, lines, expected] of CASES) {

@@ -4,7 +4,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { wallTimeIn } from '../../src/mail/dates.js';
 import { formatTime } from '../../src/notify/times.js';
-import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { refusal } from '../helpers/smtp.js';
 
 /**
@@ -42,7 +42,7 @@ S.before(async (ctx) => {
     } as never,
   });
 });
-S.after(async ({ b }) => b.stop());
+S.after(async ({ b }) => stopTestBridge(b));
 
 function client(port: number, localAddress: string) {
   return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, localAddress });

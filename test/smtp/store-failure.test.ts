@@ -4,7 +4,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { Journal } from '../../src/store/journal.js';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
 
 /**
@@ -19,7 +19,7 @@ S.before.each(async (ctx) => {
   ctx.b = await startTestBridge();
 });
 S.after.each(async (ctx) => {
-  await ctx.b.stop().catch(() => undefined);
+  await stopTestBridge(ctx.b).catch(() => undefined); // stopped already by the tests that read the journal
 });
 
 type Handle = { write(...a: unknown[]): Promise<{ bytesWritten: number }>; truncate(n: number): Promise<void>; close(): Promise<void> };

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { Accounts } from '../../src/accounts/registry.js';
 import { buildConfig } from '../../src/config/load.js';
 import { onMailFrom } from '../../src/smtp/on-mail-from.js';
-import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';
 
 /**
@@ -18,7 +18,7 @@ const T = suite('smtp trusted networks', {} as { b: TestBridge });
 T.before(async (ctx) => {
   ctx.b = await startTestBridge({ accounts: [{ name: 'default', description: 'this host only', networks: ['127.0.0.1/32'], addresses: [] }] as never });
 });
-T.after(async ({ b }) => b.stop());
+T.after(async ({ b }) => stopTestBridge(b));
 
 function mailFromWithDefaults(remoteAddress: string): Promise<Error | null | undefined> {
   const config = buildConfig({}, 'defaults');

@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { answerUnplanned } from '../../src/smtp/unplanned.js';
-import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, stopTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';
 
 /**
@@ -22,7 +22,7 @@ U.before(async (ctx) => {
   ctx.b = await startTestBridge({ accounts: [{ name: 'acme', networks: [ACME], addresses: ['@acme.test'] }] as never });
   await ctx.b.users.add('clerk', 'acme', 'Secret-Pass-1');
 });
-U.after(async ({ b }) => b.stop());
+U.after(async ({ b }) => stopTestBridge(b));
 
 type Broken = { what: string; command: string; lines: string[]; at: number; breakIt: (b: TestBridge) => () => void };
 
