@@ -6,7 +6,7 @@ import { simpleParser } from 'mailparser';
 import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, stopTestBridge, waitFor, withBridge, type TestBridge } from './helpers/bridge.js';
-import { mailer } from './helpers/smtp.js';
+import { mailer, queuedAs } from './helpers/smtp.js';
 
 /** The whole path over real sockets: nodemailer → SMTP → store → dispatcher → simulator → confirmation .eml. */
 const E2E = suite<{ b: TestBridge }>('bridge end to end');
@@ -34,8 +34,7 @@ E2E('mail a number :: the SMS goes out with the text and a threaded confirmation
     text: 'Bitte begleichen Sie die Rechnung INV-4711 bis Freitag.\n\n-- \nMax Muster\nACME GmbH',
     messageId: '<e2e-1@acme.test>', references: '<thread-0@acme.test>',
   });
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)?.[1];
-  assert.ok(id, info.response);
+  const id = queuedAs(info.response);
   assert.match(info.response, /^250 2\.0\.0 queued as/);
   const sms = await waitFor('SMS at the connector', () => b.sim.sent.find((s) => s.id === `${id}.1`));
   assert.equal({ to: sms.to, text: sms.text, encoding: sms.encoding, segments: sms.segments },
@@ -58,7 +57,7 @@ E2E('several SMS recipients :: one SMS each, the same number twice only once', a
     envelope: { from: 'clerk@acme.test', to: ['+4915112345601@sms.localhost', '004915112345602@sms.localhost', '015112345601@sms.localhost'] },
   });
   assert.match(info.response, /queued as [0-9A-Z]+ \(2 SMS\)/);
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const id = queuedAs(info.response);
   await waitFor('both SMS', () => b.sim.sent.filter((s) => s.id.startsWith(id + '.')).length === 2);
   assert.equal(b.sim.sent.filter((s) => s.id.startsWith(id + '.')).map((s) => s.to).sort(), ['+4915112345601', '+4915112345602']);
 });
@@ -69,7 +68,7 @@ E2E('same Message-ID and recipient again (a retry after a lost reply) :: accepte
   });
   const first = await send();
   const second = await send();
-  const id = /queued as ([0-9A-Z]+)/.exec(first.response)![1];
+  const id = queuedAs(first.response);
   assert.match(second.response, new RegExp(`^250 2\\.0\\.0 already queued as ${id}`));
   await waitFor('first SMS', () => b.sim.sent.some((s) => s.id === `${id}.1`));
   await new Promise((r) => setTimeout(r, 200));
@@ -78,7 +77,7 @@ E2E('same Message-ID and recipient again (a retry after a lost reply) :: accepte
 
 E2E('a failed SMS (test number ending 0000) :: confirmation says failed, with the reason', async ({ b }) => {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112340000@sms.localhost', subject: 'x', text: 'Test.' });
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const id = queuedAs(info.response);
   const conf = await confirmationFor(b, `${id}.1`, 'failed');
   assert.match(conf.subject ?? '', /fail/i);
   assert.ok(conf.text?.includes('not reachable'), conf.text);
@@ -89,7 +88,7 @@ E2E('client asks DSN NOTIFY=SUCCESS :: the confirmation is an RFC 3464 multipart
     from: 'clerk@acme.test', to: '+4915112345611@sms.localhost', subject: 'x', text: 'Mit Zustellbericht.',
     dsn: { id: 'ENV-4711', return: 'headers', notify: ['success', 'failure'], recipient: 'clerk@acme.test' },
   });
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const id = queuedAs(info.response);
   const files = await waitFor('DSN file', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.1.delivered@`)));
   const raw = files[1];
   assert.match(raw, /Content-Type: multipart\/report;\s*report-type=delivery-status/i);
@@ -101,7 +100,7 @@ E2E('client asks DSN NOTIFY=SUCCESS :: the confirmation is an RFC 3464 multipart
 
 E2E('null sender <> :: the SMS goes out but no confirmation is sent back', async ({ b }) => {
   const info = await mailer(b.port).sendMail({ envelope: { from: '', to: '+4915112345612@sms.localhost' }, from: 'system@acme.test', subject: 'x', text: 'Ohne Absender.' });
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const id = queuedAs(info.response);
   await waitFor('SMS', () => b.sim.sent.some((s) => s.id === `${id}.1`));
   await waitFor('final status', () => !b.store.get(`${id}.1`) || b.store.get(`${id}.1`)!.status === 'delivered');
   await new Promise((r) => setTimeout(r, 300));
@@ -111,7 +110,7 @@ E2E('null sender <> :: the SMS goes out but no confirmation is sent back', async
 /** Review 4b F8: the confirmation's length named no cause for "Unicode (UCS-2)"; the one behind it is text.transliterate's. */
 E2E('a Unicode SMS :: the confirmation names the character that made it Unicode (ç, which GSM-7 has only as Ç)', async ({ b }) => {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Bonjour François, la façade est finie.' });
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const id = queuedAs(info.response);
   assert.match((await confirmationFor(b, `${id}.1`, 'delivered')).text ?? '', /^Length: +1 SMS part, Unicode \(UCS-2\) because of "ç"$/m);
 });
 
@@ -122,7 +121,7 @@ const U = suite('bridge unicode cause');
 U('text.transliterate off :: typographic quotes made the SMS Unicode, and the confirmation names them', () =>
   withBridge({ text: { transliterate: false } }, async (b) => {
     const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Ihre „Mahnung“ ist da.' });
-    const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+    const id = queuedAs(info.response);
     assert.match((await confirmationFor(b, `${id}.1`, 'delivered')).text ?? '', /^Length: +1 SMS part, Unicode \(UCS-2\) because of "„" "“"$/m);
   }));
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from './helpers/bridge.js';
-import { mailer } from './helpers/smtp.js';
+import { mailer, queuedAs } from './helpers/smtp.js';
 
 /**
  * The realistic mails of test/fixtures sent as they are over SMTP: what the
@@ -77,7 +77,7 @@ for (const [i, [file, e]] of CASES.entries()) {
     }
     const info = await send;
     if (e.accepted) assert.match(info.response, e.accepted);
-    const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+    const id = queuedAs(info.response);
     const sms = await waitFor('SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
     if (e.encoding) assert.is(sms.encoding, e.encoding, sms.text);
     if (e.segments) assert.is(sms.segments, e.segments, sms.text);

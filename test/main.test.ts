@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { outboxFiles, waitFor } from './helpers/bridge.js';
 import { freePort, refusedStart, spawnBridge, type BridgeProcess } from './helpers/process.js';
 import { seeded } from './helpers/random.js';
-import { mailer, openSession } from './helpers/smtp.js';
+import { mailer, openSession, queuedAs } from './helpers/smtp.js';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -183,7 +183,7 @@ M('kill -9 at random moments during a burst :: every acknowledged SMS is sent ex
           from: 'erp@acme.test', to: `+491511234${String(i).padStart(4, '0')}@sms.localhost`, subject: 'x',
           text: `Mahnung ${i}`, messageId: `<burst-${i}@erp.acme.test>`,
         });
-        acked.set(i, /queued as ([0-9A-Z]+)/.exec(info.response)![1]);
+        acked.set(i, queuedAs(info.response));
         return;
       } catch {
         await new Promise((r) => setTimeout(r, 50)); // no reply: the sender tries again later, like a real MTA

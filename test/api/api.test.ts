@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { operatorFile } from '../../src/api/server.js';
 import { apiBase, call, basic, bearer } from '../helpers/api.js';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /** The REST API over real HTTP on loopback, against a running bridge. */
 const A = suite<{ b: TestBridge; lead: string; other: string; admin: string }>('api');
@@ -308,7 +308,7 @@ A('accounts :: defaults changed over the API apply to the next mail; bad values 
   const ok = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { defaultCountry: 'AT' } });
   assert.is(ok.body.defaultCountry, 'AT');
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '06641234567@sms.localhost', subject: 'x', text: 'Servus.' });
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const id = queuedAs(info.response);
   const sms = await waitFor('SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
   assert.is(sms.to, '+436641234567');
   await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { defaultCountry: null } });

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { apiBase } from '../helpers/api.js';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 const run = promisify(execFile);
 
@@ -52,7 +52,7 @@ D('team lead :: volume, rate, the INV-4711 timeline, a new default sender ID on 
     from: 'erp@acme.test', to: '+4915112345678@sms.localhost', subject: 'Zahlungserinnerung',
     text: 'Bitte begleichen Sie die Rechnung INV-4711 bis Freitag.', headers: { 'X-SMS-Reference': 'INV-4711' },
   });
-  const reminderId = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const reminderId = `${queuedAs(info.response)}.1`;
 
   // An integrator: curl submits over the API and follows the SMS until delivered.
   const submitted = await curlJson(['-u', 'lead:team-lead-password', '-H', 'content-type: application/json',
@@ -111,7 +111,7 @@ D('team lead :: volume, rate, the INV-4711 timeline, a new default sender ID on 
     await page.close();
   }
   const next = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345670@sms.localhost', subject: 'Erinnerung', text: 'Bitte denken Sie an INV-4712.' });
-  const nextId = `${/queued as ([0-9A-Z]+)/.exec(next.response)![1]}.1`;
+  const nextId = `${queuedAs(next.response)}.1`;
   const sms = await waitFor('the next SMS', () => b.sims.simulator.sent.find((s) => s.id === nextId));
   assert.is(sms.sender, 'ACME', 'the next mail goes out with the new default sender ID');
   assert.is(b.sims.simulator.sent.find((s) => s.id === reminderId)?.sender, undefined, 'the reminder before the change had none');

@@ -5,7 +5,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { waitFor } from '../helpers/bridge.js';
 import { freePort, runCli as run, spawnBridge, type BridgeProcess } from '../helpers/process.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs, sendSms } from '../helpers/smtp.js';
 
 /** `mail2sms status` and `cancel` as separate processes, talking to a running bridge process through its API. */
 const C = suite<{ dir: string; config: string; bridge?: BridgeProcess }>('cli status and cancel');
@@ -33,8 +33,7 @@ C('no bridge running :: says so, exit 3', async ({ config }) => {
 
 C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a scheduled SMS yes, a delivered one no', async (ctx) => {
   ctx.bridge = await spawnBridge(ctx.config);
-  const info = await mailer(ctx.bridge.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Erinnerung.', headers: { 'X-SMS-Reference': 'INV-4711' } });
-  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const id = await sendSms(ctx.bridge.port, '+4915112345678', { text: 'Erinnerung.', headers: { 'X-SMS-Reference': 'INV-4711' } });
   const r = await waitFor('delivered', async () => {
     const s = await run(['--config', ctx.config, 'status', 'INV-4711']);
     return s.out.includes('  delivered') ? s : undefined;
@@ -53,7 +52,7 @@ C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a s
   const later = await mailer(ctx.bridge.port).sendMail({
     from: 'clerk@acme.test', to: '+4915112345679@sms.localhost', subject: 'x', text: 'Morgen.', headers: { 'X-SMS-Send-At': new Date(Date.now() + 3600_000).toISOString() },
   });
-  const laterId = `${/queued as ([0-9A-Z]+)/.exec(later.response)![1]}.1`;
+  const laterId = `${queuedAs(later.response)}.1`;
   const cancelled = await run(['--config', ctx.config, 'cancel', laterId]);
   assert.is(cancelled.code, 0, cancelled.err);
   assert.match(cancelled.out, new RegExp(`^${laterId.replace('.', '\\.')}  \\+4915112345679  cancelled\\n`));

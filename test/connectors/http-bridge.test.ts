@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { ConfigError } from '../../src/config/load.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { freePort } from '../helpers/process.js';
-import { mailer } from '../helpers/smtp.js';
+import { sendSms } from '../helpers/smtp.js';
 import { startLoopback, type Loopback, type Recorded } from './http/loopback.js';
 
 /**
@@ -51,10 +51,7 @@ H.after(async (ctx) => {
   await rm(ctx.b.dir, { recursive: true, force: true });
 });
 
-async function send(b: TestBridge, to: string, text: string): Promise<string> {
-  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'x', text });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
-}
+const send = (b: TestBridge, to: string, text: string) => sendSms(b.port, to, { text });
 
 const requestFor = (peer: Loopback, id: string) =>
   waitFor(`request for ${id}`, () => peer.requests.find((r) => (JSON.parse(r.body) as { reference: string }).reference === id));

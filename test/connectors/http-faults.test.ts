@@ -1,7 +1,7 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { metric, waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { sendSms } from '../helpers/smtp.js';
 import { startLoopback, type Loopback, type Reply } from './http/loopback.js';
 
 /**
@@ -42,10 +42,7 @@ async function withAggregator(reply: (n: number) => Reply, body: (peer: Loopback
 /** A bridge whose account's fraud brake would stop it after two failures in three outcomes. */
 const withBrakedBridge = (config: object, body: (b: TestBridge) => Promise<void>) => withBridge({ limits: { brake: BRAKE }, ...config } as never, body);
 
-async function send(b: TestBridge, to: string): Promise<string> {
-  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'Mahnung', text: 'Zahlung offen' });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
-}
+const send = (b: TestBridge, to: string) => sendSms(b.port, to, { subject: 'Mahnung', text: 'Zahlung offen' });
 
 const statusOf = (b: TestBridge, id: string) => b.store.get(id)?.status;
 const eventsOf = (b: TestBridge, evt: string) => b.events.filter((e) => e.evt === evt);

@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
  * The bridge with `connectors: [{ type: "kannel" }]` against a stand-in for Kannel's
@@ -40,7 +40,7 @@ K.after(async (ctx) => {
 
 K('kannel :: the SMS goes out as sendsms, the dlr-url callback marks it delivered, the confirmation follows', async ({ b, requests }) => {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345661@sms.localhost', subject: 'x', text: 'Über Kannel: 5 €.' });
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const id = queuedAs(info.response);
   const q = await waitFor('sendsms request', () => requests.find((r) => r.get('to') === '+4915112345661'));
   assert.equal([q.get('username'), q.get('password'), q.get('text'), q.get('coding'), q.get('charset'), q.get('dlr-mask')], ['bridge', 'pw', 'Über Kannel: 5 €.', '0', 'UTF-8', '19']);
   assert.match(q.get('dlr-url')!, /secret=kannel-test-secret-123/);
@@ -53,7 +53,7 @@ K('kannel :: X-SMS-Flash: yes and X-SMS-Validity: 2h :: sendsms with mclass=0 an
   const info = await mailer(b.port).sendMail({
     from: 'clerk@acme.test', to: '+4915112345662@sms.localhost', subject: 'x', text: 'Code 4711', headers: { 'X-SMS-Flash': 'yes', 'X-SMS-Validity': '2h' },
   });
-  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const id = `${queuedAs(info.response)}.1`;
   const q = await waitFor('sendsms request', () => requests.find((r) => r.get('to') === '+4915112345662'));
   assert.is(q.get('mclass'), '0');
   const minutes = Number(q.get('validity'));
@@ -63,7 +63,7 @@ K('kannel :: X-SMS-Flash: yes and X-SMS-Validity: 2h :: sendsms with mclass=0 an
 
 K('kannel :: type 2 (undelivered) → failed, with Kannel\'s reply text as the reason', async ({ b }) => {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112340000@sms.localhost', subject: 'x', text: 'Geht nicht.' });
-  const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const id = queuedAs(info.response);
   const conf = await waitFor('failed confirmation', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.1.failed@`)));
   assert.match((await simpleParser(conf[1])).text ?? '', /Invalid Destination Address/);
 });

@@ -10,7 +10,7 @@ import { messageView } from '../../src/api/views.js';
 import { SMPP_STATUS, SmscSimulator, type SimBehaviour, type SimOptions } from '../../src/connectors/smpp/smsc-simulator.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { freePort, spawnBridge, type BridgeProcess } from '../helpers/process.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs, sendSms } from '../helpers/smtp.js';
 import { LONG_GSM } from './smpp/harness.js';
 
 /**
@@ -48,10 +48,7 @@ async function withSmppBridge(port: number, extra: object, body: (b: TestBridge)
 }
 
 /** One mail, one SMS; returns its id. */
-async function send(smtpPort: number, to: string, text: string): Promise<string> {
-  const info = await mailer(smtpPort).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'x', text });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
-}
+const send = (smtpPort: number, to: string, text: string) => sendSms(smtpPort, to, { text });
 
 const confirmationsOf = async (outbox: { outbox: string }, id: string) => [...(await outboxFiles(outbox)).entries()].filter(([n]) => n.startsWith(`${id}.`));
 
@@ -79,8 +76,7 @@ S('smpp bridge :: 3 parts, each receipt before its submit_sm_resp :: delivered o
 S('smpp bridge :: X-SMS-Flash: yes :: data_coding 0xF0 (message class 0) at the SMSC, delivered', async () => {
   await withSmsc({}, async (sim, port) => {
     await withSmppBridge(port, {}, async (b) => {
-      const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112340005@sms.localhost', subject: 'x', text: 'Ihr Code: 4711', headers: { 'X-SMS-Flash': 'yes' } });
-      const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+      const id = await sendSms(b.port, '+4915112340005', { text: 'Ihr Code: 4711', headers: { 'X-SMS-Flash': 'yes' } });
       await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
       assert.equal(sim.received.map((r) => [r.dataCoding, r.text]), [[0xf0, 'Ihr Code: 4711']]);
     });
@@ -90,8 +86,7 @@ S('smpp bridge :: X-SMS-Flash: yes :: data_coding 0xF0 (message class 0) at the 
 S('smpp bridge :: [VALIDITY:48] in the subject :: the SMS\'s end goes to the SMSC as validity_period (absolute, UTC, to the second)', async () => {
   await withSmsc({}, async (sim, port) => {
     await withSmppBridge(port, {}, async (b) => {
-      const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112340007@sms.localhost', subject: 'Angebot [VALIDITY:48]', text: 'Nur bis morgen: 10 % Rabatt.' });
-      const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+      const id = await sendSms(b.port, '+4915112340007', { subject: 'Angebot [VALIDITY:48]', text: 'Nur bis morgen: 10 % Rabatt.' });
       await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
       const expiresAt = new Date(b.store.get(id)!.expiresAt!);
       const hours = (expiresAt.getTime() - Date.parse(b.store.get(id)!.history[0]!.at)) / 3600_000;
@@ -173,7 +168,7 @@ S('smpp bridge :: the SMSC throttles (ESME_RTHROTTLED above 15/s) :: sending slo
       const transport = nodemailer.createTransport({ host: '127.0.0.1', port: b.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 4 });
       const ids = await Promise.all(numbers.map(async (n, i) => {
         const info = await transport.sendMail({ from: 'clerk@acme.test', to: `${n}@sms.localhost`, subject: 'x', text: `Erinnerung ${i}` });
-        return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+        return `${queuedAs(info.response)}.1`;
       })).finally(() => transport.close());
       await waitFor('all delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered'), 20000);
       assert.ok(sim.received.some((r) => r.status === SMPP_STATUS.RTHROTTLED), 'the SMSC did throttle');
@@ -267,7 +262,7 @@ S('smpp bridge :: 25 two-part SMS due at once, window 10, SMSC holding its answe
       const numbers = Array.from({ length: 25 }, (_, i) => `+49151123${String(60000 + i)}`);
       const text = 'Ihre Rechnung 2026-1234 ist seit dem 15.11. faellig. '.repeat(6).slice(0, 300);
       const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', subject: 'x', text, envelope: { from: 'clerk@acme.test', to: numbers.map((n) => `${n}@sms.localhost`) } });
-      const mailId = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+      const mailId = queuedAs(info.response);
       await waitFor('10 submit_sm outstanding', () => sim.heldResponseCount === 10);
       assert.is(sim.received.length, 10, 'none beyond the window');
       assert.is(new Set(sim.received.map((r) => r.destination.addr)).size, 10, 'the first parts of 10 SMS');

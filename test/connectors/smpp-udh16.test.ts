@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { bearer, call } from '../helpers/api.js';
 import { outboxFiles, waitFor } from '../helpers/bridge.js';
 import { accounts, HANDSET, withSmsc } from '../helpers/replies.js';
-import { mailer, refusal } from '../helpers/smtp.js';
+import { mailer, refusal, sendSms } from '../helpers/smtp.js';
 
 /**
  * Review 4b, F6: with smpp.longMessages "udh16" every part carries a 7-octet
@@ -29,8 +29,7 @@ const CASES: Array<[string, string, number, number[]]> = [
 for (const [name, text, parts, units] of CASES) {
   U(`udh16 :: ${name} :: ${parts} PDUs with a 16-bit concatenation UDH, and the SMS counted and confirmed as ${parts} parts`, () =>
     withSmsc(config, async (sim, b) => {
-      const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${HANDSET}@sms.localhost`, subject: 'Erinnerung', text });
-      const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+      const id = await sendSms(b.port, HANDSET, { subject: 'Erinnerung', text });
       await waitFor('every part at the SMSC', () => sim.received.length === parts);
       const pdus = sim.received;
       // 06 08 04 <ref hi> <ref lo> <total> <seq>: IEI 08, the 16-bit reference, the same in every part.
@@ -71,8 +70,7 @@ U('udh16 :: the REST API :: its preview and its submit count 306 × "B" as 3 seg
 
 U('udh8 (the default) :: 306 × "B" :: 2 PDUs of 153 with an 8-bit UDH, counted as 2 (the count did not grow for everybody)', () =>
   withSmsc(config, async (sim, b) => {
-    const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${HANDSET}@sms.localhost`, subject: 'Erinnerung', text: 'B'.repeat(306) });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    const id = await sendSms(b.port, HANDSET, { subject: 'Erinnerung', text: 'B'.repeat(306) });
     await waitFor('both parts at the SMSC', () => sim.received.length === 2);
     assert.equal(sim.received.map((p) => [...p.udh.subarray(0, 3), p.text?.length]), [[5, 0, 3, 153], [5, 0, 3, 153]]);
     assert.is(b.store.get(id)!.segments, 2);

@@ -5,7 +5,7 @@ import { brakeCommand } from '../../src/cli/brake.js';
 import { buildConfig } from '../../src/config/load.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /** The fraud brake stops what an account has queued too, not only its new mail; a release lets it go, once. */
 const H = suite('dispatch brake holds queued SMS');
@@ -19,7 +19,7 @@ async function scheduleSpike(b: TestBridge, clock: { offset: number }): Promise<
   const info = await mailer(b.port).sendMail({
     from: 'erp@acme.test', to: NUMBERS.map((n) => `${n}@sms.localhost`), subject: 'Mahnung', text: 'Bitte zahlen.', headers: { 'X-SMS-Send-At': at },
   });
-  const mailId = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const mailId = queuedAs(info.response);
   await waitFor('the brake', () => b.events.find((e) => e.evt === 'brake-engaged'));
   return NUMBERS.map((_, i) => `${mailId}.${i + 1}`);
 }

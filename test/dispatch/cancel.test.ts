@@ -8,7 +8,7 @@ import { buildConfig } from '../../src/config/load.js';
 import { SimulatorConnector } from '../../src/connectors/simulator.js';
 import type { OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 import { waitFor } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { sendSms } from '../helpers/smtp.js';
 
 /** The simulator with a gate: submit() waits until the test opens it, so an SMS can be caught "in flight". */
 class GatedSimulator extends SimulatorConnector {
@@ -52,8 +52,7 @@ S.after.each(async (ctx) => {
 
 async function schedule(b: Bridge, to: string, aheadMs: number, now = Date.now()): Promise<string> {
   const at = new Date(Math.ceil((now + aheadMs) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  const info = await mailer(b.smtp.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'x', text: `Termin ${to}`, headers: { 'X-SMS-Send-At': at } });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  return sendSms(b.smtp.port, to, { text: `Termin ${to}`, headers: { 'X-SMS-Send-At': at } });
 }
 
 S('scheduled SMS :: cancelled with who asked in its history, its confirmation queued, never due again', async ({ b }) => {
@@ -78,8 +77,7 @@ S('refusals :: unknown id and another account\'s SMS look the same (not-found); 
 
 S('race :: an SMS being handed to the connector right now is not cancelled, and is sent exactly once', async ({ b, sim }) => {
   sim.close();
-  const info = await mailer(b.smtp.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345682@sms.localhost', subject: 'x', text: 'Jetzt' });
-  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const id = await sendSms(b.smtp.port, '+4915112345682', { text: 'Jetzt' });
   await waitFor('the SMS in the connector', () => sim.entered.includes(id));
   const r = await b.cancel(id, { who: 'cli' });
   assert.equal([r.ok, !r.ok && r.reason], [false, 'too-late']);

@@ -6,7 +6,7 @@ import type { Config, ConnectorConfig } from '../../src/config/types.js';
 import { startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../helpers/bridge.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
 import { seeded } from '../helpers/random.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
  * Several connectors behind one bridge, over real sockets: nodemailer →
@@ -51,7 +51,7 @@ async function withTwo(overrides: DeepPartial<Config>, fn: (t: Two) => Promise<v
 /** One mail to `numbers`; returns the SMS ids in recipient order. */
 async function mailTo(b: TestBridge, numbers: string[], text = 'Ihre Rechnung ist fällig.'): Promise<string[]> {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', subject: 'x', text, envelope: { from: 'clerk@acme.test', to: numbers.map((n) => `${n}@sms.localhost`) } });
-  const mailId = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const mailId = queuedAs(info.response);
   return numbers.map((_, i) => `${mailId}.${i + 1}`);
 }
 

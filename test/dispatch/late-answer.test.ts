@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { SMPP_STATUS, SmscSimulator, type SimBehaviour } from '../../src/connectors/smpp/smsc-simulator.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { sendSms } from '../helpers/smtp.js';
 import { LONG_GSM } from '../connectors/smpp/harness.js';
 
 /**
@@ -44,10 +44,7 @@ async function withBridge(config: object, body: (b: TestBridge) => Promise<void>
   }
 }
 
-async function send(b: TestBridge, to: string, text: string): Promise<string> {
-  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'Mahnung', text });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
-}
+const send = (b: TestBridge, to: string, text: string) => sendSms(b.port, to, { subject: 'Mahnung', text });
 
 const statusOf = (b: TestBridge, id: string) => b.store.get(id)?.status;
 const last = (m: SmsMessage) => m.history.at(-1)!;

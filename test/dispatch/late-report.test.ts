@@ -7,7 +7,7 @@ import type { DeliveryReport } from '../../src/connectors/types.js';
 import { readUnmatched } from '../../src/dispatch/late-report.js';
 import type { SmsMessage, StatusEvent } from '../../src/store/types.js';
 import { confirmationMails, metric, startTestBridge, waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { sendSms } from '../helpers/smtp.js';
 import { openStore, sms as storedSms } from '../helpers/store.js';
 import { startLoopback, type Loopback, type Recorded } from '../connectors/http/loopback.js';
 
@@ -39,10 +39,7 @@ const kannelConnector = (kannel: Loopback, extra: object = {}) => ({
   kannel: { baseUrl: kannel.base, username: 'bridge', password: 'pw', secret: SECRET, listenPort: 0, timeoutMs: 3000 },
 });
 
-async function send(b: TestBridge, to: string, text: string): Promise<string> {
-  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'Mahnung', text });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
-}
+const send = (b: TestBridge, to: string, text: string) => sendSms(b.port, to, { subject: 'Mahnung', text });
 
 /** What Kannel does with the dlr-url of a sendsms request: fills in %d (the report type) and %A, and GETs it. */
 const kannelReport = (req: Recorded, type: number, reply = 'ACK') =>

@@ -6,6 +6,7 @@ import { SMPP_STATUS, SmscSimulator } from '../../src/connectors/smpp/smsc-simul
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { spawnSmsc, type SmscProcess } from '../helpers/process.js';
 import { startLoopback, type Loopback } from '../connectors/http/loopback.js';
+import { queuedAs } from '../helpers/smtp.js';
 
 /**
  * Issue 3's "Done when", end to end over real protocols: two SMPP
@@ -87,7 +88,7 @@ async function burst(b: TestBridge): Promise<Map<number, string>> {
     const ids = new Map<number, string>();
     const sent = await Promise.allSettled(Array.from({ length: N }, async (_, i) => {
       const info = await transport.sendMail({ from: 'erp@acme.test', to: `${numberOf(i)}@sms.localhost`, subject: 'x', text: `Zahlungserinnerung ${i}` });
-      ids.set(i, `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`);
+      ids.set(i, `${queuedAs(info.response)}.1`);
     }));
     const refused = sent.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
     assert.equal(refused.map((r) => (r.reason as Error).message).slice(0, 3), [], `${refused.length} mails refused`);

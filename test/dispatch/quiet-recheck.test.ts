@@ -9,7 +9,7 @@ import { SimulatorConnector } from '../../src/connectors/simulator.js';
 import type { OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 import { wallTimeIn } from '../../src/mail/dates.js';
 import { waitFor } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { sendSms } from '../helpers/smtp.js';
 
 /** Fails the first attempt with a temporary error, as a throttled aggregator does. */
 class FlakySimulator extends SimulatorConnector {
@@ -44,8 +44,7 @@ D('retry :: a retry that falls into the recipient\'s quiet hours waits for their
   const sim = new FlakySimulator({ name: 'simulator', deliveryDelayMs: 10, failNumbersEndingWith: [], sentLog: '', now }, now);
   const b = await startBridge(config, { log: () => {}, connectors: { simulator: sim }, now });
   try {
-    const info = await mailer(b.smtp.port).sendMail({ from: 'clerk@acme.test', to: '+33612345678@sms.localhost', subject: 'x', text: 'Bonjour' });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    const id = await sendSms(b.smtp.port, '+33612345678', { text: 'Bonjour' });
     await waitFor('the failed first attempt', () => b.store.get(id)?.history.some((e) => e.reason?.includes('throttled')) || undefined);
     clock.offset = 40 * 60_000; // the retry is due inside the quiet window
     const held = await waitFor('the hold', () => b.store.get(id)?.history.find((e) => e.until));

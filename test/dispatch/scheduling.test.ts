@@ -4,7 +4,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { wallTimeIn, zonedToInstant } from '../../src/mail/dates.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 const S = suite('dispatch scheduling');
 
@@ -28,7 +28,7 @@ S('X-SMS-Send-At ahead :: held, survives a restart, never sent before its time, 
       from: 'erp@acme.test', to: '+4915112345641@sms.localhost', subject: 'Mahnung', text: 'Bitte zahlen Sie bis Freitag.',
       headers: { 'X-SMS-Send-At': sendAt.toISOString().replace('.000Z', 'Z'), 'X-SMS-Reference': 'INV-4711' },
     });
-    const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+    const id = queuedAs(info.response);
     const accepted = await simpleParser((await waitFor('acceptance confirmation', async () =>
       [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.1.accepted@`))))[1]);
     assert.match(accepted.text ?? '', /will be sent at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
@@ -77,7 +77,7 @@ S('done when :: ERP headers and both clerk subjects are held, survive a restart,
   try {
     const send = (subject: string, headers: Record<string, string> = {}) =>
       mailer(b.port).sendMail({ from: 'erp@acme.test', to: '+4915112345643@sms.localhost', subject, text: subject === 'Mahnung' ? 'Bitte zahlen Sie bis Freitag.' : '', headers });
-    const idOf = (r: string) => `${/queued as ([0-9A-Z]+)/.exec(r)![1]}.1`;
+    const idOf = (r: string) => `${queuedAs(r)}.1`;
 
     const sendAt = new Date(Math.ceil(now().getTime() / 1000) * 1000 + 60_000);
     const erp = idOf((await send('Mahnung', { 'X-SMS-Send-At': sendAt.toISOString().replace('.000Z', 'Z'), 'X-SMS-Sender-ID': 'ACME', 'X-SMS-Reference': 'INV-4711' })).response);

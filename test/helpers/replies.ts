@@ -3,7 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import type { Config } from '../../src/config/types.js';
 import { outboxFiles, startTestBridge, waitFor, type DeepPartial, type TestBridge, type TestBridgeExtras } from './bridge.js';
-import { mailer } from './smtp.js';
+import { mailer, queuedAs, sendSms } from './smtp.js';
 import { startLoopback, type Loopback } from '../connectors/http/loopback.js';
 
 export const LOGIN = { systemId: 'bridge', password: 'pw1' };
@@ -45,7 +45,7 @@ export async function remind(b: TestBridge, sim: SmscSimulator, o: { to?: string
   const info = await mailer(b.port).sendMail({
     from: o.from ?? CLERK, to: `${to}@sms.localhost`, subject: 'Zahlungserinnerung', text, headers: o.headers, messageId: o.messageId ?? `<reminder-${Date.now()}-${Math.random()}@acme.test>`,
   });
-  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const id = `${queuedAs(info.response)}.1`;
   await waitFor('the reminder at the SMSC', () => sim.received.some((r) => r.destination.addr === to.slice(1) && r.text === text));
   await waitFor('the handover recorded', () => ['submitted', 'delivered'].includes(b.store.get(id)?.status ?? ''));
   return id;
@@ -84,8 +84,7 @@ export async function withRestConnector(o: { from?: string; accounts: DeepPartia
     accounts: o.accounts,
   });
   const mailed = async (messageId: string) => {
-    const info = await mailer(b.port).sendMail({ from: CLERK, to: `${HANDSET}@sms.localhost`, subject: 'Mahnung', text: 'Bitte zahlen.', messageId });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    const id = await sendSms(b.port, HANDSET, { from: CLERK, subject: 'Mahnung', text: 'Bitte zahlen.', messageId });
     await waitFor('handed over', () => b.store.get(id)?.status === 'submitted');
     return id;
   };

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 
 export interface Reply {
   code: number;
@@ -86,9 +87,30 @@ export function dataLines(mail: string): string[] {
   return [...mail.replace(/\r\n/g, '\n').split('\n').map((l) => (l.startsWith('.') ? '.' + l : l)), '.'];
 }
 
-/** A real client: nodemailer over loopback, no TLS. */
-export function mailer(port: number) {
-  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: false });
+/** A real client: nodemailer over loopback, no TLS; `localAddress` (any 127.x.y.z) to come from another trusted network. */
+export function mailer(port: number, localAddress?: string) {
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: false, ...(localAddress ? { localAddress } : {}) });
+}
+
+/** The mail's id in the 250 that took it ("250 2.0.0 queued as <id> (n SMS)"); fails, with the reply, when there is none. */
+export function queuedAs(reply: string): string {
+  const id = /queued as ([0-9A-Z]+)/.exec(reply)?.[1];
+  if (!id) throw new Error(`no "queued as <id>" in the reply: ${reply}`);
+  return id;
+}
+
+export type SmsMail = Omit<Mail.Options, 'to'> & { localAddress?: string };
+
+/**
+ * Mails `to` (a number, sent to <number>@sms.localhost, or whole addresses)
+ * as a mail client does, from clerk@acme.test with subject "x" unless `mail`
+ * says otherwise, and resolves with the id of its first SMS (<mail id>.1).
+ */
+export async function sendSms(port: number, to: string | string[], mail: SmsMail = {}): Promise<string> {
+  const { localAddress, ...message } = mail;
+  const address = (n: string) => (n.includes('@') ? n : `${n}@sms.localhost`);
+  const info = await mailer(port, localAddress).sendMail({ from: 'clerk@acme.test', subject: 'x', ...message, to: [to].flat().map(address) });
+  return `${queuedAs(info.response)}.1`;
 }
 
 

@@ -1,9 +1,9 @@
-import nodemailer from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bearer, call } from '../helpers/api.js';
 import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { mailer, sendSms, type SmsMail } from '../helpers/smtp.js';
 
 /**
  * Confirmations in the sender's language, over the whole bridge: real SMTP
@@ -27,12 +27,8 @@ S.before(async (ctx) => {
 });
 S.after(async ({ b }) => stopTestBridge(b));
 
-const client = (b: TestBridge, localAddress: string) => nodemailer.createTransport({ host: '127.0.0.1', port: b.port, secure: false, ignoreTLS: true, localAddress });
-
-async function send(b: TestBridge, from: string, localAddress: string, to: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const info = await client(b, localAddress).sendMail({ from, to: `${to}@sms.localhost`, subject: 'AW: Zahlungserinnerung', text: 'Bitte begleichen Sie die Rechnung INV-4711 bis Freitag.', ...extra });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
-}
+const send = (b: TestBridge, from: string, localAddress: string, to: string, extra: SmsMail = {}) =>
+  sendSms(b.port, to, { from, localAddress, subject: 'AW: Zahlungserinnerung', text: 'Bitte begleichen Sie die Rechnung INV-4711 bis Freitag.', ...extra });
 
 async function confirmation(b: TestBridge, id: string, stage: string): Promise<ParsedMail> {
   const file = await waitFor(`${stage} confirmation of ${id}`, async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.${stage}@`)));
@@ -54,7 +50,7 @@ S('language de :: a scheduled SMS is confirmed in German with the STORNO hint; r
   assert.match(accepted.html || '', '<th align="left">Empfänger</th>');
 
   const quoted = text.split('\n').map((l) => `> ${l}`).join('\n');
-  const info = await client(b, KANZLEI).sendMail({
+  const info = await mailer(b.port, KANZLEI).sendMail({
     from: 'clerk@kanzlei.test', to: accepted.replyTo!.value[0].address, subject: `AW: ${accepted.subject}`, inReplyTo: accepted.messageId,
     text: `Storno\n\nAm 23.11.2026 schrieb mail2sms:\n${quoted}\n`,
   });
@@ -93,7 +89,7 @@ S('run-time change :: a team lead switches the account to German through the RES
 });
 
 S('language de :: the answer to a preview is German too', async ({ b }) => {
-  await client(b, KANZLEI).sendMail({ from: 'clerk@kanzlei.test', to: ['preview@sms.localhost', '+4915112345673@sms.localhost'], subject: 'Erinnerung', text: 'Ihr Termin ist morgen.', messageId: '<pv-de@kanzlei.test>' });
+  await mailer(b.port, KANZLEI).sendMail({ from: 'clerk@kanzlei.test', to: ['preview@sms.localhost', '+4915112345673@sms.localhost'], subject: 'Erinnerung', text: 'Ihr Termin ist morgen.', messageId: '<pv-de@kanzlei.test>' });
   const file = await waitFor('preview answer', async () => {
     for (const [name, raw] of await outboxFiles(b)) {
       if (!name.startsWith('preview.')) continue;

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { connectorMessageIdOf } from '../../src/store/types.js';
 import { metric, outboxFiles, startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../helpers/bridge.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
-import { chat, dataLines, mailer } from '../helpers/smtp.js';
+import { chat, dataLines, mailer, queuedAs } from '../helpers/smtp.js';
 import type { Config } from '../../src/config/types.js';
 import { dsnFields, partOfType } from './mime.js';
 
@@ -19,7 +19,6 @@ import { dsnFields, partOfType } from './mime.js';
  */
 const T = suite('notify: the SMS of one mail confirmed together');
 
-const queuedAs = (response: string) => /queued as ([0-9A-Z]+)/.exec(response)![1];
 
 /** The outbox files of one mail's confirmations, by name (Message-ID), in name order. */
 async function mailsOf(b: TestBridge, mailId: string): Promise<Array<[string, string]>> {

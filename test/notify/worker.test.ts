@@ -4,7 +4,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
 import { freePort } from '../helpers/process.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 const W = suite('notify worker');
 
@@ -26,7 +26,7 @@ W('relay down :: the confirmation is kept, retried, and delivered once the relay
   });
   try {
     const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345651@sms.localhost', subject: 'x', text: 'Relais-Test.' });
-    const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+    const id = queuedAs(info.response);
     await waitFor('a failed attempt', () => b.events.some((e) => e.evt === 'confirmation-retry' && e.msgId === `${id}.1`), 5000);
     assert.equal(b.store.confirmationsDue(new Date(Date.now() + 60_000), 10).map(([m, c]) => [m.id, c.stage]), [[`${id}.1`, 'delivered']], 'still owed');
 
@@ -62,7 +62,7 @@ W('relay down across a restart :: the owed confirmation survives it and is deliv
   let second: Awaited<ReturnType<typeof startTestBridge>> | undefined;
   try {
     const info = await mailer(first.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345652@sms.localhost', subject: 'x', text: 'Neustart-Test.' });
-    const id = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+    const id = queuedAs(info.response);
     await waitFor('a failed attempt', () => first.events.some((e) => e.evt === 'confirmation-retry' && e.msgId === `${id}.1`), 5000);
     await first.stop();
     second = await startTestBridge(overrides, first.dir);

@@ -13,7 +13,7 @@ import { CREDENTIALS, withSmpp } from '../connectors/smpp/harness.js';
 import { bearer, call } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { withSmscBridge } from '../helpers/replies.js';
-import { chat, dataLines } from '../helpers/smtp.js';
+import { chat, dataLines, queuedAs } from '../helpers/smtp.js';
 
 /**
  * A customer replies STOP to a reminder and gets one SMS back saying so,
@@ -85,7 +85,7 @@ A('an SMS queued before the STOP :: cancelled when it falls due, never handed to
   await withSmsc({ inbound: { answer: { enabled: true } }, notify: { level: 'final' } }, async (sim, b) => {
     const sendAt = new Date(Math.ceil(now().getTime() / 1000) * 1000 + 3600_000).toISOString().replace('.000Z', 'Z');
     const queued = await chat(b.port, mail(HANDSET, `X-SMS-Send-At: ${sendAt}\r\n`));
-    const id = `${/queued as ([0-9A-Z]+)/.exec(queued.at(-1)!.text)![1]}.1`;
+    const id = `${queuedAs(queued.at(-1)!.text)}.1`;
     assert.is(await sim.sendMo({ systemId: LOGIN.systemId, from: HANDSET, to: '80888', text: 'STOP' }), 0);
     await waitFor('the answer at the SMSC', () => toHandset(sim).some((r) => r.text === STOP_TEXT));
     clock.offset += 2 * 3600_000;

@@ -3,7 +3,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge, type TestBridgeExtras } from '../helpers/bridge.js';
-import { chat, dataLines } from '../helpers/smtp.js';
+import { chat, dataLines, queuedAs } from '../helpers/smtp.js';
 
 /**
  * A customer replies STOP to a shop's marketing number: over real SMPP from
@@ -76,7 +76,7 @@ S('a mail to an opted-out number and another :: 250 naming the one held back; it
     const r = await chat(b.port, mail([HANDSET, OTHER], from(SHOP), 'Sale! 20 % off.'));
     const last = r.at(-1)!.text;
     assert.match(last, new RegExp(`^250 2\\.0\\.0 queued as (\\S+) \\(1 SMS\\); \\${HANDSET} asked not to receive SMS from ${SHOP} \\(opt-out list\\), the sender ID of this SMS; nothing is sent to it$`));
-    const mailId = /queued as (\S+)/.exec(last)![1];
+    const mailId = queuedAs(last);
     await waitFor('the other number\'s SMS at the SMSC', () => to(sim, OTHER).length === 1);
     const held = b.store.get(`${mailId}.1`)!;
     assert.equal([held.to, held.status, held.history.at(-1)!.by], [HANDSET, 'cancelled', 'its recipient, who opted out']);
@@ -119,7 +119,7 @@ S('SMS queued before the STOP :: when they fall due, the one from the shop is ca
   const now = () => new Date(Date.now() + clock.offset);
   await withSmsc({}, async (sim, b) => {
     const sendAt = new Date(Math.ceil(now().getTime() / 1000) * 1000 + 3600_000).toISOString().replace('.000Z', 'Z');
-    const idOf = (r: Array<{ text: string }>) => `${/queued as (\S+) /.exec(r.at(-1)!.text)![1]}.1`;
+    const idOf = (r: Array<{ text: string }>) => `${queuedAs(r.at(-1)!.text)}.1`;
     const shop = idOf(await chat(b.port, mail([HANDSET], `${from(SHOP)}X-SMS-Send-At: ${sendAt}\r\n`, 'Sale tomorrow!')));
     const bank = idOf(await chat(b.port, mail([HANDSET], `${from('BANK')}X-SMS-Send-At: ${sendAt}\r\n`)));
     assert.is(await sim.sendMo({ systemId: LOGIN.systemId, from: HANDSET, to: SHOP, text: 'STOP' }), 0);

@@ -8,7 +8,7 @@ import type { Config } from '../../src/config/types.js';
 import { startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../helpers/bridge.js';
 import { apiBase, bearer, call, cookieOf, portalLogin } from '../helpers/api.js';
 import { forwardedMail, HANDSET, LOGIN, OUR_NUMBER, remind, withRestConnector } from '../helpers/replies.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, sendSms } from '../helpers/smtp.js';
 
 /**
  * Most clerks never set a sender ID: their SMS go with the connector's
@@ -118,8 +118,7 @@ D('the SMPP default a name (ACME) :: recorded and shown as the sender it went wi
 
 D('the carrier confirms late (onUncertain fail, then a late submit_sm_resp) :: the correction to submitted names the default too, and a reply finds the SMS', () =>
   withDefaults({ defaults: [DEFAULT_DIGITS], behaviour: [{ holdResponses: true }], smpp: { responseTimeoutMs: 300 } }, async ([sim], b) => {
-    const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${HANDSET}@sms.localhost`, subject: 'Mahnung', text: 'Zahlung offen' });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    const id = await sendSms(b.port, HANDSET, { subject: 'Mahnung', text: 'Zahlung offen' });
     await waitFor('failed as not confirmed', () => b.store.get(id)?.status === 'failed');
     assert.equal(b.store.replyMatch(HANDSET, OUR_NUMBER).ok, false, 'not confirmed: not known to have gone');
     assert.is(sim.releaseResponses(), 1);

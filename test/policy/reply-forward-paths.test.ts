@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { forwardedMail, HANDSET, LOGIN, OUR_NUMBER, remind, withRestConnector, withSmsc } from '../helpers/replies.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, sendSms } from '../helpers/smtp.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { apiBase, bearer, call, cookieOf, portalLogin } from '../helpers/api.js';
 
@@ -118,8 +118,7 @@ K.after(async (ctx) => {
 });
 
 K('a reply through get-url .../mo/kannel?from=%p&to=%P&text=%a :: 200 once stored, then the mail to the clerk', async ({ b, requests }) => {
-  const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${HANDSET}@sms.localhost`, subject: 'Mahnung', text: 'Bitte zahlen.', messageId: '<kannel-reminder@acme.test>' });
-  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const id = await sendSms(b.port, HANDSET, { subject: 'Mahnung', text: 'Bitte zahlen.', messageId: '<kannel-reminder@acme.test>' });
   await waitFor('sendsms', () => requests.some((r) => r.get('to') === HANDSET));
   await waitFor('handed over', () => b.store.get(id)?.status === 'submitted');
   const hook = new URL((b.connectors.find((c) => c.name === 'kannel') as unknown as { webhookUrl: string }).webhookUrl);

@@ -1,7 +1,7 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { chat, dataLines } from '../helpers/smtp.js';
+import { chat, dataLines, queuedAs } from '../helpers/smtp.js';
 
 /**
  * Who may send, over real sockets: the source address picks the trusted
@@ -57,7 +57,7 @@ S('mail from :: the null sender <> from a logged-in user :: 553 5.7.1 (a user\'s
 
 S('mail from :: the null sender <> from the network of an account that takes any sender :: taken, and its SMS goes out', async ({ b }) => {
   const r = await chat(b.port, send('', '+4915112345671@sms.localhost', mail('erp@open.test', 'Ohne Absender.', 'null1')), { localAddress: OPEN });
-  const id = /queued as (\S+)/.exec(r.at(-1)!.text)![1];
+  const id = queuedAs(r.at(-1)!.text);
   const m = b.store.get(`${id}.1`)!;
   assert.equal([m.account, m.mail.envelopeFrom], ['open', '']);
   await waitFor('the SMS delivered', () => b.store.get(`${id}.1`)!.status === 'delivered');
@@ -84,7 +84,7 @@ S('data :: a From header with several mailboxes, one outside the account (also i
 
 S('defaults :: national numbers read in the account\'s country, its notify level and name on the SMS', async ({ b }) => {
   const r = await chat(b.port, send('clerk@acme.test', '06641234567@sms.localhost', mail('clerk@acme.test', 'Servus.', 'at1')), { localAddress: ACME });
-  const id = /queued as (\S+)/.exec(r.at(-1)!.text)![1];
+  const id = queuedAs(r.at(-1)!.text);
   const m = b.store.get(`${id}.1`)!;
   assert.is(m.to, '+436641234567');
   assert.is(m.account, 'acme');
@@ -99,7 +99,7 @@ S('defaults :: the account\'s maxSegments is the limit :: 552 5.3.4 at 2 segment
 S('defaults :: a change made at run time applies to the next mail, without restart', async ({ b }) => {
   await b.accounts.changeDefaults('acme', { defaultCountry: 'CH' });
   const r = await chat(b.port, send('clerk@acme.test', '0781234567@sms.localhost', mail('clerk@acme.test', 'Grüezi.', 'ch1')), { localAddress: ACME });
-  const id = /queued as (\S+)/.exec(r.at(-1)!.text)![1];
+  const id = queuedAs(r.at(-1)!.text);
   assert.is(b.store.get(`${id}.1`)!.to, '+41781234567');
   await waitFor('the SMS to go out', () => b.sim.sent.find((s) => s.to === '+41781234567'));
 });

@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { chat, dataLines } from '../helpers/smtp.js';
+import { chat, dataLines, queuedAs } from '../helpers/smtp.js';
 import { testCertificate } from '../helpers/tls.js';
 
 const run = promisify(execFile);
@@ -43,7 +43,6 @@ A.after(async ({ b }) => stopTestBridge(b));
 
 const plain = (user: string, pass: string) => `AUTH PLAIN ${Buffer.from(`\0${user}\0${pass}`).toString('base64')}`;
 const mail = (from: string, body: string) => dataLines(`From: ${from}\r\nSubject: Test\r\n\r\n${body}`);
-const queuedId = (text: string) => /queued as ([0-9A-Z]+)/.exec(text)?.[1];
 
 A('nodemailer :: STARTTLS with the certificate verified, AUTH PLAIN :: the SMS belongs to the user\'s account', async ({ b, ca }) => {
   const t = nodemailer.createTransport({
@@ -51,7 +50,7 @@ A('nodemailer :: STARTTLS with the certificate verified, AUTH PLAIN :: the SMS b
     tls: { ca, servername: 'mail2sms.localhost' }, auth: { user: 'clerk', pass: PASSWORD },
   });
   const info = await t.sendMail({ from: 'clerk@acme.test', to: '+4915112345601@sms.localhost', subject: 'x', text: 'Über TLS angemeldet.' });
-  const id = queuedId(info.response)!;
+  const id = queuedAs(info.response);
   assert.ok(id, info.response);
   assert.is(b.store.get(`${id}.1`)!.account, 'acme');
   const login = b.events.find((e) => e.evt === 'auth-succeeded' && e.ip === STRANGER);
@@ -109,7 +108,7 @@ A('trusted network + login :: the user\'s account wins over the network\'s; its 
   const r = await chat(b.port, ['EHLO client.test', plain('clerk', PASSWORD), 'MAIL FROM:<erp@beta.test>', 'MAIL FROM:<clerk@acme.test>', 'RCPT TO:<+4915112345605@sms.localhost>', 'DATA', ...mail('clerk@acme.test', 'Vom Beta-Netz als ACME.')], { localAddress: BETA_NET });
   assert.is(r[1].code, 235);
   assert.match(r[2].text, /^553 5\.7\.1 <erp@beta\.test> is not a sender address of the SMS account "acme"/);
-  const id = queuedId(r.at(-1)!.text)!;
+  const id = queuedAs(r.at(-1)!.text);
   assert.is(b.store.get(`${id}.1`)!.account, 'acme');
 });
 

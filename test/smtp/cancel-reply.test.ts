@@ -6,7 +6,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { ReplyAddresses } from '../../src/notify/reply-address.js';
 import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { chat, dataLines, refusal } from '../helpers/smtp.js';
+import { chat, dataLines, refusal, sendSms } from '../helpers/smtp.js';
 
 /**
  * Cancelling by replying CANCEL to the acceptance confirmation, the way a
@@ -33,8 +33,7 @@ const client = (b: TestBridge, localAddress = ACME) => nodemailer.createTranspor
 
 async function scheduled(b: TestBridge, to: string): Promise<{ id: string; confirmation: ParsedMail }> {
   const at = new Date(Date.now() + 3600_000).toISOString();
-  const info = await client(b).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'Termin', text: 'Ihr Termin ist morgen.', headers: { 'X-SMS-Send-At': at } });
-  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const id = await sendSms(b.port, to, { localAddress: ACME, subject: 'Termin', text: 'Ihr Termin ist morgen.', headers: { 'X-SMS-Send-At': at } });
   const file = await waitFor('acceptance confirmation', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.accepted@`)));
   return { id, confirmation: await simpleParser(file[1]) };
 }
@@ -122,8 +121,7 @@ S('mixed :: a cancel address together with an SMS recipient is refused as a whol
 });
 
 S('too late :: an SMS already delivered cannot be cancelled; the reply says what became of it', async ({ b }) => {
-  const info = await client(b).sendMail({ from: 'clerk@acme.test', to: '+4915112345698@sms.localhost', subject: 'x', text: 'Sofort' });
-  const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const id = await sendSms(b.port, '+4915112345698', { localAddress: ACME, text: 'Sofort' });
   await waitFor('delivered', () => b.store.get(id)?.status === 'delivered' || undefined);
   // The address its confirmation would have carried, made with the bridge's own key.
   const key = Buffer.from((await readFile(join(b.dir, 'reply-key'), 'utf8')).trim(), 'hex');

@@ -5,6 +5,7 @@ import { simpleParser } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { queuedAs } from '../helpers/smtp.js';
 
 const run = promisify(execFile);
 
@@ -44,7 +45,7 @@ async function send(b: TestBridge, file: string, to: string, header = ''): Promi
 /** The mail was queued: its id and the text of its first SMS as the simulator got it. */
 async function sentText(b: TestBridge, r: { code: number; reply: string }): Promise<{ id: string; text: string }> {
   assert.is(r.code, 250, r.reply);
-  const id = /queued as ([0-9A-Z]+)/.exec(r.reply)![1];
+  const id = queuedAs(r.reply);
   const sms = await waitFor('SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
   return { id, text: sms.text };
 }

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, withBridge } from '../helpers/bridge.js';
-import { chat, dataLines } from '../helpers/smtp.js';
+import { chat, dataLines, queuedAs } from '../helpers/smtp.js';
 
 /** Limits per connection and per account, over real sockets. */
 const L = suite('smtp limits');
@@ -124,7 +124,7 @@ L('quota :: a scheduled SMS cancelled before its time gives its segments back to
     const first = await chat(b.port, [...envelope('+4915112345661'), 'DATA', ...dataLines(`From: erp@acme.test\r\nSubject: x\r\nX-SMS-Send-At: ${tomorrow}\r\n\r\n${'x'.repeat(200)}`)]);
     assert.is(first.at(-1)!.code, 250, '2 segments, for tomorrow');
     assert.is((await chat(b.port, send(['+4915112345662'], 'y'.repeat(200)))).at(-1)!.code, 552, 'would go over');
-    const id = /queued as (\S+)/.exec(first.at(-1)!.text)![1];
+    const id = queuedAs(first.at(-1)!.text);
     assert.ok((await b.cancel(`${id}.1`, { who: 'test' })).ok);
     assert.is((await chat(b.port, send(['+4915112345662'], 'y'.repeat(200)))).at(-1)!.code, 250, 'fits again');
   });

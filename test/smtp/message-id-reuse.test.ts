@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
  * A mail's duplicate key is its Message-ID, the number and what it says: a
@@ -22,7 +22,6 @@ R.after(async ({ b }) => {
 
 const send = (b: TestBridge, to: string, text: string, messageId: string, subject = 'Mahnung') =>
   mailer(b.port).sendMail({ from: 'erp@acme.test', to: `${to}@sms.localhost`, subject, text, messageId });
-const mailIdOf = (response: string) => /queued as ([0-9A-Z]+)/.exec(response)![1];
 
 R('regression: a Message-ID reused with another text (an ERP\'s fixed id) :: a new SMS, not "already queued", and a warning names the earlier mail', async ({ b }) => {
   const first = await send(b, '+4915112345800', 'Mahnung 1', '<erp-dup-1@acme.test>');
@@ -32,13 +31,13 @@ R('regression: a Message-ID reused with another text (an ERP\'s fixed id) :: a n
   assert.equal(b.sim.sent.filter((s) => s.to === '+4915112345800').map((s) => s.text).sort(), ['Mahnung 1', 'Mahnung 2']);
   const warning = b.events.find((e) => e.evt === 'sms-message-id-reused');
   assert.ok(warning, 'a warning for the operator');
-  assert.equal([warning.mailId, warning.earlier, warning.messageId], [mailIdOf(second.response), mailIdOf(first.response), '<erp-dup-1@acme.test>']);
+  assert.equal([warning.mailId, warning.earlier, warning.messageId], [queuedAs(second.response), queuedAs(first.response), '<erp-dup-1@acme.test>']);
 });
 
 R('the same mail again (a retry after a lost reply) :: "already queued", one SMS, no warning', async ({ b }) => {
   const first = await send(b, '+4915112345801', 'Mahnung 1', '<erp-retry-1@acme.test>');
   const again = await send(b, '+4915112345801', 'Mahnung 1', '<erp-retry-1@acme.test>');
-  assert.match(again.response, new RegExp(`^250 2\\.0\\.0 already queued as ${mailIdOf(first.response)}:`));
+  assert.match(again.response, new RegExp(`^250 2\\.0\\.0 already queued as ${queuedAs(first.response)}:`));
   await waitFor('the SMS', () => b.sim.sent.some((s) => s.to === '+4915112345801'));
   await new Promise((r) => setTimeout(r, 300));
   assert.is(b.sim.sent.filter((s) => s.to === '+4915112345801').length, 1);
@@ -54,12 +53,12 @@ R('the same Message-ID and text to another number (a mail server splitting the r
 
 R('a retry the next day of a mail with a relative send time ([AT:morgen 09:00]) :: still "already queued", though "morgen" is another day now', async ({ b, clock }) => {
   const first = await send(b, '+4915112345802', 'Termin morgen', '<erp-at-1@acme.test>', '[AT:morgen 09:00] Erinnerung');
-  const scheduled = b.store.get(`${mailIdOf(first.response)}.1`)!.sendAt;
+  const scheduled = b.store.get(`${queuedAs(first.response)}.1`)!.sendAt;
   assert.ok(scheduled, 'the first was scheduled');
   // Last in the suite: the bridge's clock only moves forward (the rate's bucket must not see it go back).
   clock.offset = 24 * 3600_000;
   const again = await send(b, '+4915112345802', 'Termin morgen', '<erp-at-1@acme.test>', '[AT:morgen 09:00] Erinnerung');
-  assert.match(again.response, new RegExp(`^250 2\\.0\\.0 already queued as ${mailIdOf(first.response)}:`));
+  assert.match(again.response, new RegExp(`^250 2\\.0\\.0 already queued as ${queuedAs(first.response)}:`));
 });
 
 R.run();

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge } from '../helpers/bridge.js';
-import { chat, dataLines } from '../helpers/smtp.js';
+import { chat, dataLines, queuedAs } from '../helpers/smtp.js';
 
 /**
  * smtp.reverseLookup: smtp-server asks DNS for the client's name (PTR) before
@@ -25,7 +25,7 @@ async function storedHostname(reverseLookup: boolean | undefined): Promise<{ ask
   const b = await startTestBridge(reverseLookup === undefined ? {} : { smtp: { reverseLookup } });
   try {
     const r = await chat(b.port, mail);
-    const id = /queued as (\S+) /.exec(r.at(-1)!.text)![1];
+    const id = queuedAs(r.at(-1)!.text);
     return { asked, hostname: b.store.get(`${id}.1`)!.mail.clientHostname };
   } finally {
     dns.reverse = real;

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { wallTimeIn } from '../../src/mail/dates.js';
 import { formatTime } from '../../src/notify/times.js';
 import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { refusal } from '../helpers/smtp.js';
+import { queuedAs, refusal } from '../helpers/smtp.js';
 
 /**
  * Sending options against account rules, over real sockets with nodemailer
@@ -53,7 +53,7 @@ async function send(b: TestBridge, from: string, to: string, extra: { subject?: 
   return client(b.port, local).sendMail({ from, to, subject: extra.subject ?? 'Erinnerung', text: extra.text ?? 'Bitte zahlen Sie bis Freitag.', headers: extra.headers });
 }
 
-const idOf = (response: string) => `${/queued as ([0-9A-Z]+)/.exec(response)![1]}.1`;
+const idOf = (response: string) => `${queuedAs(response)}.1`;
 
 S('sender ID :: one the account may not use (header or subject tag) :: 550 5.7.1 naming it, the account and what is allowed', async ({ b }) => {
   const expected = '550 5.7.1 the sender ID "EVILCORP" is not allowed for account "acme"; allowed: ACME Bank, ACME, +15005550006';

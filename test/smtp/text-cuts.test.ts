@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { queuedAs } from '../helpers/smtp.js';
 
 const run = promisify(execFile);
 
@@ -55,7 +56,7 @@ async function send(b: TestBridge, to: string, spec: Spec): Promise<{ code: numb
 async function sent(b: TestBridge, to: string, spec: Spec): Promise<{ reply: string; text: string; segments: number }> {
   const r = await send(b, to, spec);
   assert.is(r.code, 250, r.reply);
-  const id = /queued as ([0-9A-Z]+)/.exec(r.reply)![1];
+  const id = queuedAs(r.reply);
   const sms = await waitFor('SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
   return { reply: r.reply, text: sms.text, segments: sms.segments };
 }

@@ -10,7 +10,7 @@ import { Snapshot, type SnapshotData } from '../../src/store/snapshot.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import { call } from '../helpers/api.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 import { at, dispatch, json, openStore, sms, T0, tomorrow, waitUntil } from '../helpers/store.js';
 
 /**
@@ -271,7 +271,7 @@ B('scheduled mail, spool page lost :: sent at its time with its own text, once; 
   try {
     const send = (text: string, headers: Record<string, string> = {}) =>
       mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345671@sms.localhost', subject: 'Mahnung', text, headers });
-    const idOf = (r: string) => `${/queued as ([0-9A-Z]+)/.exec(r)![1]}.1`;
+    const idOf = (r: string) => `${queuedAs(r)}.1`;
     const sendAt = new Date(Math.ceil(now().getTime() / 1000) * 1000 + 3600_000);
     const later = idOf((await send('Bitte zahlen Sie bis Freitag.', { 'X-SMS-Send-At': sendAt.toISOString().replace('.000Z', 'Z') })).response);
     await waitFor('the scheduled SMS in the spool', () => b.store.spooled === 1);
