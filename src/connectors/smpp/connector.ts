@@ -2,32 +2,27 @@
  * The SMPP connector: an SMS becomes one or more submit_sm (plan.ts), sent
  * through a kept-alive session (session.ts) at the configured pace
  * (rate-limit.ts) with throttling absorbed (part-sender.ts); receipts come
- * back as deliver_sm and are turned into one report per SMS (tracker.ts).
+ * back as deliver_sm and are turned into one report per SMS (deliveries.ts).
  *
  * The id we hand back is the SMSC's ids of all parts, joined by spaces (a
  * receipt's text cannot contain an id with a space, so the join is
  * reversible): after a restart resume() follows the parts from it, and
  * from the parts the dispatcher recorded as delivered (part reports).
- *
- * A deliver_sm is answered once what it decided is stored (see onDeliver),
- * so a crash never swallows a receipt: the SMSC sends unanswered ones again.
  */
 import { readFile } from 'node:fs/promises';
 import type { LogFn } from '../../log.js';
 import { TokenBucket, realClock, type RateLimitClock } from '../rate-limit.js';
-import { handOver } from '../listeners.js';
 import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LateAnswer, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
 import type { SmppConnectorOptions } from './config.js';
+import { Deliveries } from './deliveries.js';
 import { parseOverrides, type StatusOverrides } from './errors.js';
 import { readLateAnswer, type LostPart } from './late-answer.js';
 import { PartSender, type PartOutcome } from './part-sender.js';
 import type { Plan } from './plan.js';
 import { RefsExhausted, SubmitPlanner } from './planner.js';
-import { ESME_RSYSERR, ReceiptAnswers } from './receipt-answers.js';
 import { receiptOf } from './receipt-in.js';
 import { SmppSession, type LateAnswer as LateResponse } from './session.js';
 import { realTimers, type Timers } from './socket.js';
-import { ReceiptTracker, type Tracked } from './tracker.js';
 
 export type { SmppConnectorOptions } from './config.js';
 
@@ -43,14 +38,10 @@ export interface SmppConnectorDeps {
   random?: () => number;
   /** How long a long SMS waits for a concatenation reference of its number (default REF_WAIT_MS; tests shorten it). */
   refWaitMs?: number;
-  /** Longest a deliver_sm_resp waits (default ACK_WAIT_MS; tests shorten it). */
+  /** Longest a deliver_sm_resp waits (default in deliveries.ts; tests shorten it). */
   ackWaitMs?: number;
 }
 
-const EARLY_RECEIPT_TTL_MS = 10 * 60_000;
-const EARLY_RECEIPT_MAX = 10_000;
-/** Longest a deliver_sm_resp waits for report listeners (SMSCs commonly time out their deliver_sm after 30–60 s). */
-const ACK_WAIT_MS = 10_000;
 /** How long a long SMS waits for a concatenation reference of its number (freed by receipts, which usually come within seconds). */
 const REF_WAIT_MS = 10_000;
 
@@ -58,23 +49,14 @@ export class SmppConnector implements Connector {
   readonly name: string;
   private readonly session: SmppSession;
   private readonly sender: PartSender;
-  private readonly tracker: ReceiptTracker;
+  private readonly deliveries: Deliveries;
   private readonly planner: SubmitPlanner;
-  private readonly listeners: Array<(r: DeliveryReport) => void> = [];
-  private readonly inbound: Array<(m: InboundSms) => Promise<void>> = [];
   private readonly late: Array<(a: LateAnswer) => Promise<boolean>> = [];
   private readonly overrides: StatusOverrides | undefined;
   private readonly log: LogFn;
   private readonly now: () => Date;
   private lastError?: string;
   private stopping = false;
-  /** submit() calls under way: an unknown receipt may be for one of them. */
-  private submitting = 0;
-  /** Late acceptances whose correction is being stored: an unknown receipt may be for one of them (see onLate). */
-  private settlingLate = 0;
-  /** resume() was called: every SMS submitted before a restart is known. */
-  private resumed = false;
-  private readonly answers: ReceiptAnswers;
 
   constructor(private readonly o: SmppConnectorOptions, deps: SmppConnectorDeps = {}) {
     const { overrides, problems } = parseOverrides(o.statusOverrides);
@@ -85,17 +67,15 @@ export class SmppConnector implements Connector {
     this.now = deps.now ?? (() => new Date());
     const clock = deps.clock ?? realClock;
     const timers = deps.timers ?? realTimers;
-    this.answers = new ReceiptAnswers(deps.ackWaitMs ?? ACK_WAIT_MS);
     this.planner = new SubmitPlanner(o, deps.refWaitMs ?? REF_WAIT_MS, { timers, random: deps.random ?? Math.random, now: this.now });
-    this.tracker = new ReceiptTracker({
-      idBase: o.idBase, now: () => this.now().getTime(), earlyTtlMs: EARLY_RECEIPT_TTL_MS, earlyMax: EARLY_RECEIPT_MAX,
-      trackTtlMs: o.receiptWaitHours * 3600_000, log: (evt, data) => this.log(evt, { connector: o.name, ...data }),
+    this.deliveries = new Deliveries({
+      name: o.name, idBase: o.idBase, receiptWaitHours: o.receiptWaitHours, log: this.log, now: this.now, stopping: () => this.stopping, ackWaitMs: deps.ackWaitMs,
     });
     this.session = new SmppSession({
       name: o.name, host: o.host, port: o.port, systemId: o.systemId, password: o.password, systemType: o.systemType,
       bindMode: o.bindMode, windowSize: o.windowSize, responseTimeoutMs: o.responseTimeoutMs,
       enquireLinkMs: o.enquireLinkSeconds * 1000, reconnectDelaysMs: o.reconnectSeconds.map((s) => s * 1000),
-      onDeliver: (sm) => this.onDeliver(receiptOf(sm)), log: this.log, timers,
+      onDeliver: (sm) => this.deliveries.deliver(receiptOf(sm)), log: this.log, timers,
     });
     this.sender = new PartSender({
       name: o.name, session: this.session, clock, overrides, log: this.log,
@@ -117,17 +97,16 @@ export class SmppConnector implements Connector {
   async stop(): Promise<void> {
     this.stopping = true;
     this.planner.cancelWaits();
-    const refused = this.answers.refuse();
-    if (refused) this.log('smpp-receipts-refused', { connector: this.name, count: refused, reason: 'stopping before their SMS was known; the SMSC sends them again' });
+    this.deliveries.stop();
     await this.session.stop();
   }
 
   onInbound(listener: (m: InboundSms) => Promise<void>): void {
-    this.inbound.push(listener);
+    this.deliveries.onInbound(listener);
   }
 
   onReport(listener: (r: DeliveryReport) => void): void {
-    this.listeners.push(listener);
+    this.deliveries.onReport(listener);
   }
 
   onLateAnswer(listener: (a: LateAnswer) => Promise<boolean>): void {
@@ -148,20 +127,18 @@ export class SmppConnector implements Connector {
   resume(items: ResumeItem[]): void {
     for (const item of items) {
       const parts = item.connectorMessageId.split(' ').filter((p) => p !== '');
-      if (parts.length > 0) this.follow(this.tracker.track(item.connectorMessageId, parts, { delivered: item.deliveredParts ?? [] }));
+      if (parts.length > 0) this.deliveries.track(item.connectorMessageId, parts, { delivered: item.deliveredParts ?? [] });
     }
-    this.resumed = true;
-    this.releaseUnclaimed();
+    this.deliveries.resumedAll();
   }
 
   async submit(sms: OutboundSms): Promise<SubmitResult> {
     if (this.stopping) return { ok: false, temporary: true, reason: `connector ${this.name} is stopping` };
-    this.submitting++;
+    const ended = this.deliveries.submitting(); // its answer may come after its receipts
     try {
       return await this.submitParts(sms);
     } finally {
-      this.submitting--;
-      this.releaseUnclaimed();
+      ended();
     }
   }
 
@@ -219,7 +196,7 @@ export class SmppConnector implements Connector {
     }
     const connectorMessageId = ids.join(' ');
     this.lastError = undefined;
-    if (this.o.registeredDelivery & 0x03) this.follow(this.tracker.track(connectorMessageId, ids, { onDone: release }));
+    if (this.o.registeredDelivery & 0x03) this.deliveries.track(connectorMessageId, ids, { onDone: release });
     else release();
     return { ok: true, connectorMessageId, parts: ids.length, ...defaulted };
   }
@@ -246,92 +223,23 @@ export class SmppConnector implements Connector {
     });
     const follows = partIds !== undefined && (this.o.registeredDelivery & 0x03) !== 0;
     if (!follows) release();
-    else this.settlingLate++;
+    // Its receipts may come before the correction is stored.
+    const ended = follows ? this.deliveries.settlingLate() : undefined;
     const told = Promise.all(this.late.map((l) => l(answer)));
     return told.then((wanted) => {
       if (!follows) return;
-      if (wanted.some(Boolean)) this.follow(this.tracker.track(answer.connectorMessageId!, partIds, { onDone: release }));
+      if (wanted.some(Boolean)) this.deliveries.track(answer.connectorMessageId!, partIds, { onDone: release });
       else release();
     }, (e: Error) => {
       release();
       this.log('smpp-late-unrecorded', { connector: this.name, msgId: lost.msgId, error: e.message });
-    }).finally(() => {
-      if (!follows) return;
-      this.settlingLate--;
-      this.releaseUnclaimed();
-    });
+    }).finally(() => ended?.());
   }
 
   /** An SMSC that answers ESME_ROK without a message_id: the SMS went out, but no receipt can ever match it. */
   private placeholderId(sms: Pick<OutboundSms, 'id'>, part: number): string {
     this.log('smpp-no-message-id', { connector: this.name, msgId: sms.id, part: part + 1 });
     return `no-id:${sms.id}:${part + 1}`;
-  }
-
-  /**
-   * The answer waits for listeners that return a promise (see
-   * receipt-answers.ts). A receipt for a part not known yet waits the same
-   * way while a submit (or the resume after a restart) may still claim it;
-   * then the reports it helped decide are what it waits for.
-   */
-  private onDeliver(receipt: ReturnType<typeof receiptOf>): number | Promise<number> {
-    if (receipt.kind === 'mo') {
-      const { kind: _, ...m } = receipt;
-      if (!this.inbound.length) {
-        this.log('smpp-deliver-ignored', { connector: this.name, reason: `an SMS from ${m.from}, and nobody takes replies` });
-        return 0;
-      }
-      // Answered once every listener stored what it decided (a STOP on the opt-out list); refused, to come again, if one could not.
-      return this.answers.after(Promise.all(this.inbound.map((l) => l({ ...m, at: this.now() }))));
-    }
-    if (receipt.kind === 'other') {
-      this.log('smpp-deliver-ignored', { connector: this.name, reason: receipt.reason });
-      return 0;
-    }
-    const { reports, kept } = this.tracker.onReceipt(receipt.receipt);
-    if (kept) {
-      // Stopping: nothing will claim it in this run, but the next one may (after its resume()).
-      if (this.stopping) return ESME_RSYSERR;
-      return this.mayClaim() ? this.answers.hold(receipt.receipt, () => this.settlingLate > 0) : 0;
-    }
-    return reports.length === 0 ? 0 : this.answers.after(this.emit(reports));
-  }
-
-  /** An unknown receipt may still find its SMS: a submit or a late acceptance is under way, or the restart's resume() has not come yet. */
-  private mayClaim(): boolean {
-    return this.submitting > 0 || this.settlingLate > 0 || !this.resumed;
-  }
-
-  /** Early receipts nobody can claim any more are answered now (the tracker keeps them a while, in case). */
-  private releaseUnclaimed(): void {
-    if (!this.mayClaim()) this.answers.release();
-  }
-
-  /**
-   * Emits what track() decided after the caller returned (submit's result
-   * first, in protocol order); the early receipts it applied are answered
-   * once those reports' listeners settled.
-   */
-  private follow(t: Tracked): void {
-    const emitted = t.reports.length === 0
-      ? Promise.resolve()
-      : new Promise<unknown>((resolve) => setImmediate(() => resolve(this.emit(t.reports))));
-    emitted.catch(() => {}); // refused through the claimed receipts' answers, if any; the dispatcher logged it
-    this.answers.claim(t.applied, emitted);
-  }
-
-  /** Hands the reports to the listeners, in order; resolves once they are stored, rejects when one could not be. */
-  private emit(reports: DeliveryReport[]): Promise<unknown> {
-    return Promise.all(reports.map((r) => {
-      this.log('smpp-report', { connector: this.name, connectorMessageId: r.connectorMessageId, status: r.status, reason: r.reason, ...(r.part ? { part: r.part.index, of: r.part.of } : {}) });
-      return handOver(this.listeners, r).then(
-        () => this.tracker.settled(r, true),
-        (e: unknown) => {
-          this.tracker.settled(r, false);
-          throw e;
-        },
-      );
-    }));
   }
 }
 

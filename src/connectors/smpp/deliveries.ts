@@ -1,0 +1,165 @@
+/**
+ * What the SMSC sends the SMPP connector: each deliver_sm is a receipt,
+ * turned into one report per SMS (tracker.ts), or an SMS from a handset,
+ * handed to the inbound listeners. Its deliver_sm_resp waits until what it
+ * decided is stored (receipt-answers.ts), so a crash never swallows one:
+ * the SMSC sends unanswered ones again.
+ *
+ * A receipt for a part not known yet is held while something may still
+ * claim it: a submit under way (its submit_sm_resp can come after the
+ * receipt), a late acceptance being stored, or the resume() after a restart.
+ */
+import type { LogFn } from '../../log.js';
+import { handOver } from '../listeners.js';
+import type { DeliveryReport, InboundSms } from '../types.js';
+import { ESME_RSYSERR, ReceiptAnswers } from './receipt-answers.js';
+import type { receiptOf } from './receipt-in.js';
+import { ReceiptTracker, type Tracked, type TrackerOptions } from './tracker.js';
+
+const EARLY_RECEIPT_TTL_MS = 10 * 60_000;
+const EARLY_RECEIPT_MAX = 10_000;
+/** Longest a deliver_sm_resp waits for report listeners (SMSCs commonly time out their deliver_sm after 30–60 s). */
+const ACK_WAIT_MS = 10_000;
+
+export interface DeliveriesOptions {
+  name: string;
+  idBase: TrackerOptions['idBase'];
+  receiptWaitHours: number;
+  log: LogFn;
+  now: () => Date;
+  /** The connector is stopping: a receipt nobody knows is refused, for the next run to claim. */
+  stopping: () => boolean;
+  /** Longest a deliver_sm_resp waits (default ACK_WAIT_MS; tests shorten it). */
+  ackWaitMs?: number;
+}
+
+export class Deliveries {
+  private readonly tracker: ReceiptTracker;
+  private readonly answers: ReceiptAnswers;
+  private readonly listeners: Array<(r: DeliveryReport) => void> = [];
+  private readonly inbound: Array<(m: InboundSms) => Promise<void>> = [];
+  /** Submits, and late acceptances whose correction is being stored, under way: an unknown receipt may be for one of them. */
+  private readonly under = { submit: 0, late: 0 };
+  /** resume() was called: every SMS submitted before a restart is known. */
+  private resumed = false;
+
+  constructor(private readonly o: DeliveriesOptions) {
+    this.answers = new ReceiptAnswers(o.ackWaitMs ?? ACK_WAIT_MS);
+    this.tracker = new ReceiptTracker({
+      idBase: o.idBase, now: () => o.now().getTime(), earlyTtlMs: EARLY_RECEIPT_TTL_MS, earlyMax: EARLY_RECEIPT_MAX,
+      trackTtlMs: o.receiptWaitHours * 3600_000, log: (evt, data) => o.log(evt, { connector: o.name, ...data }),
+    });
+  }
+
+  onReport(listener: (r: DeliveryReport) => void): void {
+    this.listeners.push(listener);
+  }
+
+  onInbound(listener: (m: InboundSms) => Promise<void>): void {
+    this.inbound.push(listener);
+  }
+
+  /** Follows the receipts of an SMS's parts (see tracker.ts); its reports go out after the caller returned. */
+  track(connectorMessageId: string, partIds: string[], o: { onDone?: () => void; delivered?: number[] } = {}): void {
+    this.follow(this.tracker.track(connectorMessageId, partIds, o));
+  }
+
+  /** A submit begins, which may claim an unknown receipt; call the result when it ended. */
+  submitting(): () => void {
+    return this.claimWhile('submit');
+  }
+
+  /** A late acceptance's correction is being stored, which may claim an unknown receipt; call the result when it is. */
+  settlingLate(): () => void {
+    return this.claimWhile('late');
+  }
+
+  private claimWhile(kind: 'submit' | 'late'): () => void {
+    this.under[kind]++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.under[kind]--;
+      this.releaseUnclaimed();
+    };
+  }
+
+  /** The SMS of before a restart are all known now (after resume()). */
+  resumedAll(): void {
+    this.resumed = true;
+    this.releaseUnclaimed();
+  }
+
+  /** Stopping: held receipts are refused, and the SMSC sends them again. */
+  stop(): void {
+    const refused = this.answers.refuse();
+    if (refused) this.o.log('smpp-receipts-refused', { connector: this.o.name, count: refused, reason: 'stopping before their SMS was known; the SMSC sends them again' });
+  }
+
+  /**
+   * The deliver_sm_resp status, at once or once what the deliver_sm
+   * decided is stored (see receipt-answers.ts). A receipt for a part not
+   * known yet waits the same way while it may be claimed; then the reports
+   * it helped decide are what it waits for.
+   */
+  deliver(receipt: ReturnType<typeof receiptOf>): number | Promise<number> {
+    if (receipt.kind === 'mo') {
+      const { kind: _, ...m } = receipt;
+      if (!this.inbound.length) {
+        this.o.log('smpp-deliver-ignored', { connector: this.o.name, reason: `an SMS from ${m.from}, and nobody takes replies` });
+        return 0;
+      }
+      // Answered once every listener stored what it decided (a STOP on the opt-out list); refused, to come again, if one could not.
+      return this.answers.after(Promise.all(this.inbound.map((l) => l({ ...m, at: this.o.now() }))));
+    }
+    if (receipt.kind === 'other') {
+      this.o.log('smpp-deliver-ignored', { connector: this.o.name, reason: receipt.reason });
+      return 0;
+    }
+    const { reports, kept } = this.tracker.onReceipt(receipt.receipt);
+    if (kept) {
+      // Stopping: nothing will claim it in this run, but the next one may (after its resume()).
+      if (this.o.stopping()) return ESME_RSYSERR;
+      return this.claimable() ? this.answers.hold(receipt.receipt, () => this.under.late > 0) : 0;
+    }
+    return reports.length === 0 ? 0 : this.answers.after(this.emit(reports));
+  }
+
+  /** An unknown receipt may still find its SMS: a submit or a late acceptance is under way, or the restart's resume() has not come yet. */
+  private claimable(): boolean {
+    return this.under.submit > 0 || this.under.late > 0 || !this.resumed;
+  }
+
+  /** Early receipts nobody can claim any more are answered now (the tracker keeps them a while, in case). */
+  private releaseUnclaimed(): void {
+    if (!this.claimable()) this.answers.release();
+  }
+
+  /**
+   * Emits what track() decided after the caller returned (submit's result
+   * first, in protocol order); the early receipts it applied are answered
+   * once those reports' listeners settled.
+   */
+  private follow(t: Tracked): void {
+    const emitted = t.reports.length === 0
+      ? Promise.resolve()
+      : new Promise<unknown>((resolve) => setImmediate(() => resolve(this.emit(t.reports))));
+    emitted.catch(() => {}); // refused through the claimed receipts' answers, if any; the dispatcher logged it
+    this.answers.claim(t.applied, emitted);
+  }
+
+  /** Hands the reports to the listeners, in order; resolves once they are stored, rejects when one could not be. */
+  private emit(reports: DeliveryReport[]): Promise<unknown> {
+    return Promise.all(reports.map((r) => {
+      this.o.log('smpp-report', { connector: this.o.name, connectorMessageId: r.connectorMessageId, status: r.status, reason: r.reason, ...(r.part ? { part: r.part.index, of: r.part.of } : {}) });
+      return handOver(this.listeners, r).then(
+        () => this.tracker.settled(r, true),
+        (e: unknown) => {
+          this.tracker.settled(r, false);
+          throw e;
+        },
+      );
+    }));
+  }
+}
