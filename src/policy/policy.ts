@@ -4,7 +4,7 @@ import type { MessageStore } from '../store/types.js';
 import type { Brake } from './brake.js';
 import { TokenBuckets } from './counters.js';
 import { destinationRefusal, type Destination } from './destinations.js';
-import { limitsFor, type Limits } from './limits.js';
+import { limitsFor, ownOverGateway, type Limits } from './limits.js';
 import type { OptOutList } from './optout.js';
 import { periodStarts, quotaRefusal } from './quota.js';
 import type { LimitsConfig } from './schema.js';
@@ -152,8 +152,9 @@ export class Policy {
     }
   }
 
+  /** The account's messagesPerMinute, known by its name alone (the rate's buckets are kept by name). */
   private capacityOf(name: string): number {
-    return this.own.get(name)?.messagesPerMinute ?? this.o.limits.messagesPerMinute;
+    return ownOverGateway(this.o.limits, this.own.get(name)).messagesPerMinute;
   }
 
   /**
