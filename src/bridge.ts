@@ -45,6 +45,7 @@ import { newMailId } from './store/ids.js';
 import { JournalStore } from './store/journal-store.js';
 import { StoreLock } from './store/lock.js';
 import { watchStalls } from './stall-watch.js';
+import type { OnGc } from './gc-feed.js';
 
 export interface BridgeOptions {
   log: LogFn;
@@ -56,6 +57,8 @@ export interface BridgeOptions {
   /** Replace configured connectors by name (tests); each must carry that name. */
   connectors?: Record<string, Connector>;
   templatesDir?: string;
+  /** The process's garbage collections, shared with main.ts's heap growth (the stall watch makes a feed of its own without). */
+  onGc?: OnGc;
 }
 
 export interface Bridge {
@@ -158,7 +161,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   }
   const statusLog = new StatusLog({ status: () => pool!.status(), log, everyMs: config.log.connectorStatusMinutes * 60_000, now: () => now().getTime() });
   statusLog.start();
-  const stopStallWatch = config.log.eventLoopStallMs > 0 ? watchStalls(config.log.eventLoopStallMs, log, { wallNow: () => now().getTime() }) : () => undefined;
+  const stopStallWatch = config.log.eventLoopStallMs > 0 ? watchStalls(config.log.eventLoopStallMs, log, { wallNow: () => now().getTime(), ...(o.onGc ? { onGc: o.onGc } : {}) }) : () => undefined;
 
   // The opt-out list asked about an SMS with every sender its route may give it (entries for one sender: src/policy/optout-scope.ts).
   const senders = senderTable(config);

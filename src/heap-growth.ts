@@ -1,4 +1,4 @@
-import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { GcFeed, type OnGc } from './gc-feed.js';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /**
@@ -29,6 +29,8 @@ export interface HeapGrowthDeps {
   /** Bytes in use on the heap: right after a full collection, what is live. */
   used?: () => number;
   setFlags?: (flags: string) => void;
+  /** The process's collections (main.ts shares one feed with the stall watch); a feed of its own if not given. */
+  onGc?: OnGc;
 }
 
 /**
@@ -47,10 +49,9 @@ export function adaptHeapGrowth(roomBytes: number, deps: HeapGrowthDeps = {}): (
     setFlags(`--heap-growing-percent=${p}`);
   };
   update();
-  const observer = new PerformanceObserver((list) => {
-    // Only a full collection tells what is live; a scavenge leaves old garbage counted.
-    if (list.getEntries().some((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) update();
+  const onGc = deps.onGc ?? new GcFeed().on;
+  // Only a full collection tells what is live; a scavenge leaves old garbage counted.
+  return onGc((p) => {
+    if (p.major) update();
   });
-  observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
 }

@@ -12,6 +12,7 @@ import { USERS_USAGE, usersCommand } from './cli/users.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
 import { createLogger } from './log.js';
+import { GcFeed, type OnGc } from './gc-feed.js';
 import { adaptHeapGrowth } from './heap-growth.js';
 
 /** Subcommands beside running the bridge; each gets its own arguments and returns an exit code. */
@@ -28,9 +29,9 @@ const COMMANDS: Record<string, { run: (args: string[], config: Config) => Promis
 /** Room for the heap to grow between full collections (src/heap-growth.ts); an operator's own --heap-growing-percent wins. */
 const HEAP_ROOM_BYTES = 32 * 2 ** 20;
 
-function limitHeapGrowth(): void {
+function limitHeapGrowth(onGc: OnGc): void {
   if (process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return;
-  adaptHeapGrowth(HEAP_ROOM_BYTES);
+  adaptHeapGrowth(HEAP_ROOM_BYTES, { onGc });
 }
 
 /** The only place that reads the environment and argv, and the only one that exits the process. */
@@ -60,8 +61,10 @@ async function main(): Promise<void> {
   }
   // Without a command every argument is ours: an unknown option is a mistake, not something to ignore.
   parseArgs({ options: { config: { type: 'string', short: 'c' } } });
-  limitHeapGrowth();
-  await serve(config);
+  // One observer of the collections for the heap growth and the bridge's stall watch.
+  const gc = new GcFeed();
+  limitHeapGrowth(gc.on);
+  await serve(config, gc.on);
 }
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
@@ -78,7 +81,7 @@ function commandArgs(tokens: Token[], commandIndex: number): string[] {
   return args.filter((_, i) => i > commandIndex && !drop.has(i));
 }
 
-async function serve(config: Config): Promise<void> {
+async function serve(config: Config, onGc: OnGc): Promise<void> {
   const { logger, log, flush } = createLogger(config.log.level);
   // The last lines (stopped, stop-failed, what came before an uncaught exception) are written before the process goes.
   process.on('exit', flush);
@@ -105,7 +108,7 @@ async function serve(config: Config): Promise<void> {
     void bridge?.reload();
   });
 
-  bridge = await startBridge(config, { log });
+  bridge = await startBridge(config, { log, onGc });
   const where = `${bridge.smtp.address}:${bridge.smtp.port}`;
   const connectors = bridge.connectorStatus().map((c) => `${c.name} (${c.type})`);
   const smtps = bridge.smtps ? `${bridge.smtps.address}:${bridge.smtps.port}` : undefined;

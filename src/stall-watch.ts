@@ -1,5 +1,6 @@
-import { constants, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { GcFeed, type GcPause, type OnGc } from './gc-feed.js';
 import type { LogFn } from './log.js';
 
 /**
@@ -17,8 +18,7 @@ import type { LogFn } from './log.js';
  */
 export const TICK_MS = 100;
 
-/** A garbage collection pause, in the monotonic clock's milliseconds (performance.now()). */
-export interface GcPause { start: number; ms: number; major: boolean }
+export type { GcPause } from './gc-feed.js';
 
 /** A stall found at one tick and reported at the next (see watchStalls). */
 interface Stall { from: number; to: number; ms: number; cpuMs: number; heapUsed: number }
@@ -30,8 +30,8 @@ export interface StallWatchDeps {
   wallNow?: () => number;
   /** Calls `fn` every `ms` until the returned function is called; must not keep the process alive. */
   every?: (ms: number, fn: () => void) => () => void;
-  /** Calls `fn` with each garbage collection pause until the returned function is called. */
-  onGc?: (fn: (p: GcPause) => void) => () => void;
+  /** The process's collections (main.ts shares one feed with the heap growth); a feed of its own if not given. */
+  onGc?: OnGc;
   /** CPU time the process used so far (every thread), ms. */
   cpuMs?: () => number;
   heapUsed?: () => number;
@@ -110,16 +110,7 @@ const DEFAULT_DEPS: Required<StallWatchDeps> = {
     t.unref();
     return () => clearInterval(t);
   },
-  onGc: (fn) => {
-    const observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-        fn({ start: e.startTime, ms: e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
-      }
-    });
-    observer.observe({ entryTypes: ['gc'] });
-    return () => observer.disconnect();
-  },
+  onGc: (fn) => new GcFeed().on(fn),
   cpuMs: () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
