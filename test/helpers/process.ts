@@ -13,8 +13,18 @@ export interface BridgeProcess {
   exited: Promise<number | null>;
 }
 
+/**
+ * How long a spawned process may take to start before it counts as hung.
+ * A start is waited for by what the process writes (its `started` or
+ * `listening` line, or its exit), so this only ends a hang: 20 s, as it was,
+ * ran out on a busy machine (a bridge that compiles its TypeScript with tsx
+ * took longer at load 10 under nice), failing the fuzz suite's setup and
+ * the kill -9 test.
+ */
+const HANG_MS = 120_000;
+
 /** Runs src/main.ts as its own process (so it can be killed for real) and waits for its `started` line. */
-export async function spawnBridge(configPath: string, timeoutMs = 20000, nodeArgs: string[] = []): Promise<BridgeProcess> {
+export async function spawnBridge(configPath: string, timeoutMs = HANG_MS, nodeArgs: string[] = []): Promise<BridgeProcess> {
   const p = await spawnNode(MAIN, ['--config', configPath], 'bridge', (o) => (o.evt === 'started' ? Number(String(o.smtp).split(':').pop()) : undefined), timeoutMs, nodeArgs);
   return { child: p.child, port: p.ready, lines: p.lines, stderr: p.stderr, exited: p.exited };
 }
@@ -23,10 +33,9 @@ export async function spawnBridge(configPath: string, timeoutMs = 20000, nodeArg
  * Runs the bridge on a config or store it must refuse and resolves, once the
  * process has exited, with the error its exit gave ("bridge exited with
  * <code>: <stderr>"): it waits for that exit however slow the machine is, and
- * fails if the bridge starts instead. `hangMs` only guards against a process
- * that does neither.
+ * fails if the bridge starts instead.
  */
-export async function refusedStart(configPath: string, hangMs = 120_000): Promise<string> {
+export async function refusedStart(configPath: string, hangMs = HANG_MS): Promise<string> {
   let p: BridgeProcess;
   try {
     p = await spawnBridge(configPath, hangMs);
@@ -114,7 +123,7 @@ export interface SmscProcess {
 }
 
 /** Runs the SMSC simulator CLI as its own process (so it can be killed for real) on a free port; resolves once it listens. */
-export async function spawnSmsc(args: string[], timeoutMs = 20000): Promise<SmscProcess> {
+export async function spawnSmsc(args: string[], timeoutMs = HANG_MS): Promise<SmscProcess> {
   const p = await spawnNode(SMSC_CLI, ['--port', '0', ...args], 'smsc-sim', (o) => (o.evt === 'listening' ? Number(o.port) : undefined), timeoutMs);
   return { child: p.child, port: p.ready, lines: p.lines, exited: p.exited };
 }

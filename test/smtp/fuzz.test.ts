@@ -119,7 +119,7 @@ F.before(async (ctx) => {
     api: { port: 0 }, store: { dir: join(ctx.dir, 'data') }, log: { level: 'info' },
   }));
   // A heap capped well below the machine's memory: a leak would end the process, which the test then sees.
-  ctx.p = await spawnBridge(config, 20000, ['--max-old-space-size=160']);
+  ctx.p = await spawnBridge(config, undefined, ['--max-old-space-size=160']);
   const names = (await readdir(FIXTURES)).filter((n) => n.endsWith('.eml'));
   ctx.corpus = [...await Promise.all(names.map((n) => readFile(join(FIXTURES, n)))), nestedMessage(3)];
 });
