@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { apiBase, bearer, call, portalLogin } from '../helpers/api.js';
 import { confirmationMails, outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer, refusal } from '../helpers/smtp.js';
+import { mailer, queuedAs, refusal } from '../helpers/smtp.js';
 import { Receiver } from '../notify/callbacks/receiver.js';
 import { appendToArchive } from '../../src/store/archive.js';
 import { newMailId } from '../../src/store/ids.js';
@@ -32,7 +32,7 @@ B.after(async ({ b, erp }) => {
   await rm(b.dir, { recursive: true, force: true });
 });
 
-const idOf = (response: string) => `${/queued as ([0-9A-Z]+)/.exec(response)![1]}.1`;
+const idOf = (response: string) => `${queuedAs(response)}.1`;
 const send = (b: TestBridge, to: string, subject: string, text: string, headers: Record<string, string> = {}) =>
   mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject, text, headers });
 
@@ -58,7 +58,7 @@ B('[BC:…] in a mail to two numbers :: the one confirmation for both shows the 
   const info = await mailer(b.port).sendMail({
     from: 'clerk@acme.test', to: ['+4915112345911@sms.localhost', '+4915112345912@sms.localhost'], subject: 'Zahlung fällig [BC:KST-2]', text: 'Bitte zahlen.',
   });
-  const mailId = /queued as ([0-9A-Z]+)/.exec(info.response)![1];
+  const mailId = queuedAs(info.response);
   const mail = await waitFor('the confirmation for both', async () => {
     for (const raw of (await outboxFiles(b)).values()) {
       const text = (await simpleParser(raw)).text ?? '';

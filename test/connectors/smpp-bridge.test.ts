@@ -108,7 +108,7 @@ S('smpp bridge :: [VALIDITY:0] / X-SMS-Validity: 0 :: no validity of the mail\'s
       // The header overrides the tag's 48 h with "the default", which for this account is 24 h.
       const longer = await from('127.0.0.2').sendMail({ from: 'erp@acme.test', to: '+4915112340009@sms.localhost', subject: 'Termin [VALIDITY:48]', text: 'Termin übermorgen.', headers: { 'X-SMS-Validity': '0' } });
       assert.match(plain.response, /^250 2\.0\.0 queued as [0-9A-Z]+ \(1 SMS\)$/, 'the 250 claims no validity');
-      const ids = [plain, longer].map((i) => `${/queued as ([0-9A-Z]+)/.exec(i.response)![1]}.1`);
+      const ids = [plain, longer].map((i) => `${queuedAs(i.response)}.1`);
       await waitFor('both delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered'));
       const [none, day] = ids.map((id) => b.store.get(id)!);
       assert.is(none.expiresAt, undefined);

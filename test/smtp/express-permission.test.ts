@@ -1,9 +1,10 @@
 import nodemailer from 'nodemailer';
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bearer, call } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { queuedAs } from '../helpers/smtp.js';
 
 /**
  * accounts[].allowExpress: an account that may not send express SMS (a bulk
@@ -34,7 +35,7 @@ function send(b: TestBridge, local: string, from: string, to: string, headers: R
   const t = nodemailer.createTransport({ host: '127.0.0.1', port: b.port, secure: false, ignoreTLS: true, localAddress: local });
   return t.sendMail({ from, to: `${to}@sms.localhost`, subject, text: 'Bitte zahlen Sie bis Freitag.', headers });
 }
-const idOf = (response: string) => `${/queued as ([0-9A-Z]+)/.exec(response)![1]}.1`;
+const idOf = (response: string) => `${queuedAs(response)}.1`;
 
 X('a mail of high importance from an account without express :: 250, sent as a normal SMS, the 250 and the history say so', async ({ b }) => {
   const r = await send(b, BULK, 'clerk@bulk.test', '+4915112345911', { Importance: 'high', 'X-Priority': '1' });
