@@ -1,10 +1,10 @@
 import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { apiBase, basic, call, portalLogin } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 import { appendToArchive } from '../../src/store/archive.js';
 import { newMailId } from '../../src/store/ids.js';
 
@@ -20,7 +20,7 @@ A.before(async (ctx) => {
   ctx.b = await startTestBridge({ accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: [] }] as never });
   await ctx.b.users.add('lead', 'acme', 'lead-password-1');
   const info = await mailer(ctx.b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345921@sms.localhost', subject: 'x [REF:R-1]', text: 'Erinnerung.' });
-  const live = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  const live = `${queuedAs(info.response)}.1`;
   await waitFor('delivered', () => ctx.b.store.get(live)?.status === 'delivered');
   // Two whole messages of two days ago, as compaction files them, around the operator's half line.
   const at = new Date(Date.now() - 2 * 86_400_000);

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { apiBase, basic, call, portalLogin } from '../helpers/api.js';
 import { startTestBridge, type TestBridge } from '../helpers/bridge.js';

@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { NetworkMap } from '../../src/accounts/networks.js';
 import { directLocal } from '../../src/api/metrics-access.js';

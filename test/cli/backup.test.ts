@@ -1,11 +1,11 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { waitFor } from '../helpers/bridge.js';
 import { freePort, runCli, spawnBridge, spawnSmsc, type BridgeProcess, type SmscProcess } from '../helpers/process.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
  * An online backup and a restore, over the real thing: a bridge process takes mail over SMTP (nodemailer) while
@@ -56,7 +56,7 @@ interface Acked { id: string; to: string; ackedAt: number }
 
 async function send(port: number, i: number): Promise<Acked> {
   const info = await mailer(port).sendMail({ from: 'clerk@acme.test', to: `${number(i)}@sms.localhost`, subject: 'x', text: `Reminder ${i}.` });
-  return { id: `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`, to: number(i), ackedAt: Date.now() };
+  return { id: `${queuedAs(info.response)}.1`, to: number(i), ackedAt: Date.now() };
 }
 
 B('mail taken while the backup runs :: the copy has every mail acknowledged before it began; its queued SMS are held until released, then sent once', async (ctx) => {

@@ -1,7 +1,7 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 import { startLoopback, type Loopback, type Reply } from './http/loopback.js';
 
 /**
@@ -32,7 +32,7 @@ async function withKannel(reply: Reply, body: (peer: Loopback) => Promise<void>)
 
 async function send(b: TestBridge, to: string): Promise<string> {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'Mahnung', text: 'Zahlung offen' });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  return `${queuedAs(info.response)}.1`;
 }
 const eventsOf = (b: TestBridge, evt: string) => b.events.filter((e) => e.evt === evt);
 

@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SMPP_STATUS, SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { HTTP_QUIET_MS } from '../../src/connectors/throttling.js';
 import { metric, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { logLines } from '../helpers/log.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 import { startLoopback } from './http/loopback.js';
 
 /**
@@ -23,7 +23,7 @@ const taken = (b: TestBridge, id: string) => ['submitted', 'delivered'].includes
 
 async function send(b: TestBridge, to: string): Promise<string> {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'x', text: 'Zahlung offen' });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  return `${queuedAs(info.response)}.1`;
 }
 
 /** The episode as an operator's log at info shows it: its start line (warn), its end line (info), and nothing per refusal. */

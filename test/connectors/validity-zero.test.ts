@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';

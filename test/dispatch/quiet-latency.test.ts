@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { localMinute } from '../../src/mail/dates.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /** HH:MM in Paris, as quiet hours are written. */
 const parisAt = (ms: number) => localMinute(new Date(ms), 'Europe/Paris').slice(11);
@@ -20,7 +20,7 @@ L('a mail held by the recipient\'s quiet hours: latencyMs counts from the hold\'
   } as never, undefined, { now: () => new Date(Date.now() + clock.offset) });
   try {
     const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+33612345678@sms.localhost', subject: 'x', text: 'Bonjour' });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    const id = `${queuedAs(info.response)}.1`;
     const held = await waitFor('the hold', () => (b.store.get(id)?.history.some((e) => e.until) ? b.store.get(id) : undefined));
     const until = held.history.find((e) => e.until)!.until!;
     const receivedAt = held.mail.receivedAt;

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { basic, call } from '../helpers/api.js';
 import { outboxFiles, startTestBridge, type TestBridge } from '../helpers/bridge.js';

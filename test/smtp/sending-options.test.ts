@@ -149,7 +149,7 @@ S('quiet hours :: a French number inside the country\'s window is held, the hold
 
 S('quiet hours :: one mail to a German, a French and an Austrian number, which go at three times :: the 250 names each time with its SMS', async ({ b }) => {
   const r = await send(b, 'erp@beta.test', '+4915112345683@sms.localhost, +33612345679@sms.localhost, +436641234567@sms.localhost', { text: 'Ihr Termin ist bestätigt.' });
-  const mailId = /queued as (\w+)/.exec(r.response)![1];
+  const mailId = queuedAs(r.response);
   const [fr, at] = ['2', '3'].map((n) => b.store.get(`${mailId}.${n}`)!.notBefore);
   assert.ok(fr < at, `France's quiet hours end first: ${fr}, ${at}`);
   const when = (iso: string) => formatTime(iso, b.config.options.timeZone);

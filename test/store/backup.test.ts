@@ -1,13 +1,13 @@
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { BackupRefused, takeBackup } from '../../src/store/backup.js';
 import { removeRestoreMarker, RESTORE_MARKER } from '../../src/store/restore-marker.js';
 import { apiBase, cookieOf, portalLogin } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /** The backup's copy (src/store/backup.ts) against a bridge taking mail over SMTP, and the start on the copy. */
 const B = suite<{ dir: string; bridges: TestBridge[] }>('store backup');
@@ -26,7 +26,7 @@ const CONFIG = { store: { journalSegmentBytes: 4096 }, limits: { messagesPerMinu
 
 async function send(b: TestBridge, i: number, headers: Record<string, string> = {}): Promise<string> {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `+49151123${String(51000 + i)}@sms.localhost`, subject: 'x', text: `Text ${i}.`, headers });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  return `${queuedAs(info.response)}.1`;
 }
 
 const segments = async (dir: string) => (await readdir(join(dir, 'journal'))).filter((n) => /^\d{6}\.jsonl$/.test(n));

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { bearer, call } from '../../helpers/api.js';
 import { startTestBridge, waitFor } from '../../helpers/bridge.js';
