@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
  * An SMS failed as not confirmed is final, and once its "not confirmed"
@@ -20,7 +20,7 @@ const LOGIN = { systemId: 'bridge', password: 'smpp-pw' };
 
 async function send(b: TestBridge, to: string, text: string): Promise<string> {
   const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'Mahnung', text });
-  return `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+  return `${queuedAs(info.response)}.1`;
 }
 
 /** Sends mail (to other numbers, answered at once) until the store has compacted away at least one finished SMS once more. */

@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SMPP_DEFAULTS, smppOptionsFromConfig } from '../../src/connectors/smpp/config.js';
 import { SmppConnector } from '../../src/connectors/smpp/connector.js';
 import { SMPP_STATUS, SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
  * A receipt the SMSC sends right after a late submit_sm_resp waits for the
@@ -34,7 +34,7 @@ R('the correction is stored only after the receipt\'s answer may wait :: the rec
   const b = await startTestBridge({ connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN } }] } as never, undefined, { connectors: { smsc: connector } });
   try {
     const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112347201@sms.localhost', subject: 'Mahnung', text: 'Zahlung offen' });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    const id = `${queuedAs(info.response)}.1`;
     await waitFor('failed as not confirmed', () => b.store.get(id)?.history.at(-1)?.uncertain);
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));

@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { confirmationMails, startTestBridge, waitFor } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
  * dispatch.maxAgeHours ends an SMS no connector took in time. When the
@@ -26,7 +26,7 @@ A('the SMSC refuses the bind (wrong password) until maxAgeHours pass :: failed w
     const ids: string[] = [];
     for (const to of ['+4915112349001', '+4915112349002']) {
       const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `${to}@sms.localhost`, subject: 'Mahnung', text: 'Zahlung offen' });
-      ids.push(`${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`);
+      ids.push(`${queuedAs(info.response)}.1`);
     }
     await waitFor('both waiting for a retry', () => ids.every((id) => b.events.some((e) => e.evt === 'sms-retry' && e.msgId === id)));
     t += 2 * 3600_000;
