@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 import { dsnFields, partOfType } from './mime.js';
 
 /**
@@ -18,7 +18,6 @@ import { dsnFields, partOfType } from './mime.js';
 const D = suite('notify :: delay reports (NOTIFY=DELAY)');
 
 const MINUTE = 60_000;
-const queuedAs = (response: string) => /queued as ([0-9A-Z]+)/.exec(response)![1];
 
 interface Run { b: TestBridge; sim: ScriptedSimulator; clock: { skew: number } }
 

@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildConfig } from '../../src/config/load.js';
 import { CALLBACK_LEVELS, callbackLevel } from '../../src/notify/callbacks/levels.js';
 import { bearer, call } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
  * The words of a confirmation level are one list, the status callbacks' one:
@@ -26,7 +26,6 @@ L.after(async (ctx) => {
   await rm(ctx.b.dir, { recursive: true, force: true });
 });
 
-const queuedAs = (response: string) => /queued as ([0-9A-Z]+)/.exec(response)![1];
 
 L('every word :: taken by X-SMS-Notify, [NOTIFY:…], the REST API, PATCH of the account and the config file, each as the level it stands for', async ({ b, lead }) => {
   for (const [i, word] of CALLBACK_LEVELS.entries()) {

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { confirmationMails, outboxFiles, startTestBridge } from '../helpers/bridge.js';
-import { mailer } from '../helpers/smtp.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
 import { partOfType } from './mime.js';
 
 /**
@@ -16,7 +16,7 @@ test('subject with option tags :: the confirmations quote it without them, in th
   try {
     const subject = '[NOTIFY:all] [REF:INV-4711] Zahlungserinnerung [WICHTIG] [qos:normal]';
     const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345661@sms.localhost', subject, text: 'Bitte begleichen Sie die Rechnung INV-4711.' });
-    const id = `${/queued as ([0-9A-Z]+)/.exec(info.response)![1]}.1`;
+    const id = `${queuedAs(info.response)}.1`;
     const mails = await confirmationMails(b, id, 3);
     assert.is(mails.get('accepted')?.subject, 'SMS accepted for +4915112345661: "Zahlungserinnerung [WICHTIG]"');
     assert.is(mails.get('submitted')?.subject, 'SMS handed to carrier for +4915112345661: "Zahlungserinnerung [WICHTIG]"');
@@ -26,7 +26,7 @@ test('subject with option tags :: the confirmations quote it without them, in th
     const dsn = await mailer(b.port).sendMail({
       from: 'clerk@acme.test', to: '+4915112345662@sms.localhost', subject: '[REF:INV-4712] Mahnung', text: 'Zweite Mahnung.', dsn: { notify: ['success'], recipient: 'clerk@acme.test' },
     });
-    const dsnId = `${/queued as ([0-9A-Z]+)/.exec(dsn.response)![1]}.1`;
+    const dsnId = `${queuedAs(dsn.response)}.1`;
     const report = (await confirmationMails(b, dsnId, 1)).get('delivered')!;
     assert.is(report.subject, 'SMS delivered to +4915112345662: "Mahnung"');
     const raw = [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${dsnId}.delivered@`))![1];
