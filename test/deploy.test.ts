@@ -68,4 +68,18 @@ D('config.example.json :: a valid configuration with its secrets from the enviro
   for (const name of Object.keys(env)) assert.match(e!.message, name);
 });
 
+D('config.example.json :: names the TLS files where the README\'s certbot hook copies them, readable by the service', async () => {
+  const config = JSON.parse(await readFile(deploy('config.example.json'), 'utf8')) as { smtp: { tls: { cert: string; key: string } } };
+  const readme = await readFile(join(packageRoot(), 'README.md'), 'utf8');
+  const hook = /^install -m 0640 -g mail2sms "\$RENEWED_LINEAGE\/(\S+)" "\$RENEWED_LINEAGE\/(\S+)" (\S+)\/$/m.exec(readme);
+  assert.ok(hook, 'the README\'s certbot hook');
+  const [, cert, key, target] = hook!;
+  assert.is(config.smtp.tls.cert, `${target}/${cert}`);
+  assert.is(config.smtp.tls.key, `${target}/${key}`);
+  // The unit's head makes the directory and runs the hook once before the first start.
+  const unit = await readFile(deploy('mail2sms.service'), 'utf8');
+  assert.match(unit, `install -d -m 0750 -o root -g mail2sms ${target}`);
+  assert.match(unit, 'RENEWED_LINEAGE=/etc/letsencrypt/live/');
+});
+
 D.run();
