@@ -4,7 +4,7 @@ import { OPTED_OUT_BY } from '../policy/optout-screen.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
 import type { ConnectorPool } from './connector-pool.js';
-import { reconcile } from './reconcile.js';
+import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
 import { Recorder, type RecorderOptions } from './record.js';
 import { describeHold, quietUntil } from './quiet-hours.js';
 import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
@@ -66,6 +66,8 @@ export class Dispatcher {
   private readonly random: () => number;
   private readonly late: LateAnswerDeps;
   private lastReceiptSweep = 0;
+  /** SMS a restore's hold left in `submitting` at start (reconcile.ts): settled at its release. */
+  private heldSubmitting: string[] = [];
 
   constructor(private readonly o: DispatcherOptions) {
     this.now = o.now ?? (() => new Date());
@@ -97,7 +99,7 @@ export class Dispatcher {
       }));
       c.onLateAnswer?.((a) => settleLateAnswer(this.late, c.name, a));
     }
-    await reconcile({ store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log });
+    this.heldSubmitting = await reconcile(this.reconcileDeps());
     // A brake or a restore's hold released while the bridge was down: its held SMS go now, not at their next hourly look.
     await this.releaseHeld();
     await this.releaseHeld(undefined, 'restore');
@@ -116,6 +118,7 @@ export class Dispatcher {
    * (`kind` restore), become due now, with the release in their history.
    */
   async releaseHeld(account?: string, kind: HoldKind = 'brake'): Promise<void> {
+    if (kind === 'restore') await this.settleHeldSubmitting();
     const at = this.now().toISOString();
     for (const m of this.o.store.inStatus('accepted')) {
       if ((account && m.account !== account) || m.history.at(-1)?.hold !== kind || this.heldBy(kind, m)) continue;
@@ -127,6 +130,26 @@ export class Dispatcher {
         await this.o.store.transition(m.id, { event: { status: 'accepted', at, reason }, notBefore: at });
       });
     }
+  }
+
+  private reconcileDeps(): ReconcileDeps {
+    return { store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log, held: this.o.restoreHold };
+  }
+
+  /** The SMS being handed over when the backup was taken, once the restore's hold is released: settled as after a restart. */
+  private async settleHeldSubmitting(): Promise<void> {
+    const still: string[] = [];
+    for (const id of this.heldSubmitting) {
+      const m = this.o.store.get(id);
+      if (m?.status !== 'submitting') continue;
+      if (this.o.restoreHold?.(m)) still.push(id);
+      else await this.loop.exclusive(id, async () => {
+        // Read again: settled meanwhile by a release seen twice (the file's removal, and a hold written as it went)?
+        const now = this.o.store.get(id);
+        if (now?.status === 'submitting') await settleSubmitting(this.reconcileDeps(), now, 'backup');
+      });
+    }
+    this.heldSubmitting = still;
   }
 
   /** Why `m` is held by `kind` now, or undefined. */
