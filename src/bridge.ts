@@ -17,6 +17,8 @@ import { cancelSms, type CancelBy, type CancelResult } from './dispatch/cancel.j
 import { ConnectorPool, type ConnectorStatus } from './dispatch/connector-pool.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { RestoreHold } from './dispatch/restore-hold.js';
+import { refuseIncompleteBackup } from './store/restore-marker.js';
+import { checkStartFiles } from './cannot-start.js';
 import { possibleSenders, senderTable } from './dispatch/senders.js';
 import { udhOctetsFor, udhTable, type UdhOf } from './dispatch/udh-size.js';
 import { StatusLog } from './dispatch/status-log.js';
@@ -105,6 +107,9 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
 
   // Built first: a connector that cannot work with this config stops the start before anything is opened.
   pool = buildPool(config, { now, under, log }, o);
+  // Refusals no restart cures, before anything is opened or written: an incomplete backup's copy is not replayed and compacted.
+  await checkStartFiles(config);
+  await refuseIncompleteBackup(dir);
   await mkdir(dir, { recursive: true });
   const lock = await StoreLock.acquire(dir);
   const recentSends = countsRecentSends(config.limits, config.accounts.map((a) => a.limits));

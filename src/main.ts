@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { startBridge, type Bridge } from './bridge.js';
+import { CannotStart } from './cannot-start.js';
 import { BACKUP_USAGE, backupCommand } from './cli/backup.js';
 import { BRAKE_USAGE, brakeCommand } from './cli/brake.js';
 import { earlyAnswer, packageVersion } from './cli/help.js';
@@ -119,7 +120,9 @@ async function serve(config: Config, onGc: OnGc): Promise<void> {
 }
 
 main().catch((e: Error) => {
-  // A connector that cannot work with its settings is a configuration problem too (exit 2), found only when building it.
+  // A connector that cannot work with its settings is a configuration problem too (exit 2), found only when building it;
+  // so is a start refused for what no restart cures (a file the service cannot read, a store it must not open): exit 2
+  // stops systemd's restarts (RestartPreventExitStatus=2). 1 is left to what may pass (a port taken, the store's lock).
   process.stderr.write(`mail2sms: ${e instanceof ConfigError ? '' : 'cannot start: '}${e.message}\n`);
-  process.exit(e instanceof ConfigError ? 2 : 1);
+  process.exit(e instanceof ConfigError || e instanceof CannotStart ? 2 : 1);
 });

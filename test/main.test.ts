@@ -1,15 +1,20 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { packageRoot } from '../src/paths.js';
 import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, waitFor } from './helpers/bridge.js';
-import { freePort, refusedStart, spawnBridge, type BridgeProcess } from './helpers/process.js';
+import { freePort, refusedStart, runCli, spawnBridge, type BridgeProcess } from './helpers/process.js';
+import { testCertificate } from './helpers/tls.js';
 import { seeded } from './helpers/random.js';
 import { mailer, openSession, queuedAs } from './helpers/smtp.js';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+const run = promisify(execFile);
 const M = suite<{ dir: string; config: string; port: number }>('main process');
 
 M.before.each(async (ctx) => {
@@ -32,6 +37,38 @@ M('bad config :: the start stops with exit code 2 and every problem named', asyn
   assert.match(refused, /exited with 2/);
   assert.match(refused, /smtp\.port: is "twenty-five"; allowed: a value of type integer/);
   assert.match(refused, /text\.maxSegments: is 0; allowed: at least 1/);
+});
+
+M('files the configuration names that cannot be used :: exit 2 before anything is written, each with its key and what to do', async ({ dir }) => {
+  const { certFile } = await testCertificate();
+  await writeFile(join(dir, 'afile'), 'not a directory');
+  const config = join(dir, 'files.json');
+  await writeFile(config, JSON.stringify({ smtp: { port: 0, tls: { cert: certFile, key: join(dir, 'nokey.pem') } }, api: { port: 0 }, store: { dir: join(dir, 'afile', 'store') } }));
+  const r = await runCli(['--config', config]);
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /^mail2sms: cannot start: the files the configuration names cannot be used:\n/);
+  assert.match(r.err, /\n {2}- smtp\.tls\.key: \S+nokey\.pem does not exist \(ENOENT\): check the path; a certbot certificate is copied where the service can read it by a deploy hook \(README/);
+  assert.match(r.err, /\n {2}- store\.dir: \S+afile\/store cannot be made: \S+afile is a file, not a directory \(ENOTDIR\)/);
+  assert.not.match(r.err, /smtp\.tls\.cert/);
+});
+
+M('a key and a store the service user cannot use (run as nobody) :: named with the user and the remedy, exit 2', async ({ dir }) => {
+  // Root reads and writes anything: the service's own user is played by nobody (CI runs as root; elsewhere this is not tried).
+  if (process.getuid?.() !== 0) return;
+  const { certFile, keyFile } = await testCertificate();
+  const key = join(dir, 'privkey.pem');
+  await writeFile(key, await readFile(keyFile), { mode: 0o600 });
+  const store = join(dir, 'store');
+  await mkdir(store, { mode: 0o755 });
+  const config = join(dir, 'user.json');
+  await writeFile(config, JSON.stringify({ smtp: { port: 0, tls: { cert: certFile, key } }, api: { port: 0 }, store: { dir: store } }), { mode: 0o644 });
+  await chmod(dir, 0o755);
+  const r = await run('runuser', ['-u', 'nobody', '--', process.execPath, '--import', 'tsx', join(packageRoot(), 'src', 'main.ts'), '--config', config], { cwd: packageRoot() })
+    .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, `smtp.tls.key: ${key} cannot be read by user nobody (EACCES): let the group of user nobody read it`);
+  assert.match(r.stderr, `store.dir: user nobody cannot write ${store} (EACCES): chown -R nobody: ${store}`);
+  assert.equal(await readdir(store), [], 'nothing written');
 });
 
 M('SIGTERM :: stops cleanly with exit code 0', async ({ config }) => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CannotStart } from '../cannot-start.js';
 import { replaceFile } from './durable.js';
 
 /**
@@ -20,7 +21,7 @@ interface FormatFile {
 }
 
 /** A store (or one of its files) written by a newer mail2sms: starting on it could lose or resend messages. */
-export class StoreTooNew extends Error {
+export class StoreTooNew extends CannotStart {
   override name = 'StoreTooNew';
   constructor(what: string, found: number, by?: string) {
     super(`${what} has store format ${found}${by ? `, written by ${by}` : ''}; this mail2sms reads format ${STORE_FORMAT} and stops rather than misread it. `

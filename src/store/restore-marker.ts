@@ -1,5 +1,6 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CannotStart } from '../cannot-start.js';
 import { replaceFile } from './durable.js';
 
 /**
@@ -25,7 +26,7 @@ export interface RestoreMarker {
 }
 
 /** A copy whose backup did not finish (killed, disk full): parts of the store may be missing. */
-export class IncompleteBackup extends Error {
+export class IncompleteBackup extends CannotStart {
   override name = 'IncompleteBackup';
   constructor(dir: string, m: RestoreMarker) {
     super(`the store directory ${dir} holds an incomplete backup (of ${m.source} on ${m.host}, begun ${m.startedAt}, never finished): `
@@ -67,4 +68,10 @@ export async function removeRestoreMarker(dir: string): Promise<RestoreMarker | 
     throw e;
   }
   return m ?? { version: 1, complete: true, source: '?', host: '?', startedAt: '?' };
+}
+
+/** Refuses a store that is the copy of a backup that never finished, before anything in it is opened or written. */
+export async function refuseIncompleteBackup(dir: string): Promise<void> {
+  const m = await readRestoreMarker(dir);
+  if (m && !m.complete) throw new IncompleteBackup(dir, m);
 }

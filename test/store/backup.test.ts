@@ -7,6 +7,7 @@ import { BackupRefused, takeBackup } from '../../src/store/backup.js';
 import { removeRestoreMarker, RESTORE_MARKER } from '../../src/store/restore-marker.js';
 import { apiBase, cookieOf, portalLogin } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { runCli } from '../helpers/process.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /** The backup's copy (src/store/backup.ts) against a bridge taking mail over SMTP, and the start on the copy. */
@@ -114,12 +115,24 @@ B('refused :: a target that is not empty, inside the store, or no store at the s
   assert.match(await refusal(takeBackup({ source: join(ctx.dir, 'nothing'), target: join(ctx.dir, 'copy') })), /holds no mail2sms store/);
 });
 
-B('a copy whose backup never finished :: the bridge refuses to start on it', async (ctx) => {
+B('a copy whose backup never finished :: the bridge refuses to start on it, exit 2, before it opens or writes anything', async (ctx) => {
   const dir = join(ctx.dir, 'half');
-  await mkdir(dir);
+  await mkdir(join(dir, 'journal'), { recursive: true });
   await writeFile(join(dir, RESTORE_MARKER), JSON.stringify({ version: 1, complete: false, source: '/srv/mail2sms/data', host: 'old', startedAt: '2026-11-30T10:00:00.000Z' }));
+  // What the copy got before the disk filled: a segment cut mid-line.
+  const segment = '{"seq":1,"t":"accept","messages":[],"dedupKeys":[]}\n{"seq":2,"t":"sta';
+  await writeFile(join(dir, 'journal', '000001.jsonl'), segment);
   const e = await startTestBridge(CONFIG, dir).then(() => undefined, (x: Error) => x);
   assert.match(e?.message ?? '', /holds an incomplete backup \(of \/srv\/mail2sms\/data on old, begun 2026-11-30T10:00:00.000Z, never finished\)/);
+  // As the program systemd runs: exit 2, so that it is not restarted (and the copy opened) five times.
+  const config = join(ctx.dir, 'config.json');
+  await writeFile(config, JSON.stringify({ smtp: { port: 0 }, api: { port: 0 }, store: { dir } }));
+  const r = await runCli(['--config', config]);
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /^mail2sms: cannot start: the store directory .+ holds an incomplete backup/);
+  assert.equal((await readdir(dir)).sort(), ['journal', RESTORE_MARKER], 'no lock, state.json, archive or spool');
+  assert.equal(await readdir(join(dir, 'journal')), ['000001.jsonl']);
+  assert.is(await readFile(join(dir, 'journal', '000001.jsonl'), 'utf8'), segment);
 });
 
 B.run();

@@ -23,7 +23,7 @@ F('a new store :: says its format and who wrote it', async ({ dir }) => {
   assert.equal(JSON.parse(await readFile(join(dir, 'data', 'store-format.json'), 'utf8')), { format: 1, writtenBy: `mail2sms ${packageVersion()}` });
 });
 
-F('a store of a newer format :: the start stops with exit 1, says which and what to do, and touches nothing', async ({ dir }) => {
+F('a store of a newer format :: the start stops with exit 2 (no restart cures it), says which and what to do, and touches nothing', async ({ dir }) => {
   const store = join(dir, 'data');
   await mkdir(join(store, 'journal'), { recursive: true });
   await writeFile(join(store, 'store-format.json'), '{"format":2,"writtenBy":"mail2sms 9.0.0"}\n');
@@ -34,7 +34,7 @@ F('a store of a newer format :: the start stops with exit 1, says which and what
   const config = join(dir, 'config.json');
   await writeFile(config, JSON.stringify({ smtp: { port: 0 }, api: { port: 0 }, store: { dir: store } }));
   const r = await runCli(['--config', config]);
-  assert.is(r.code, 1, r.err);
+  assert.is(r.code, 2, r.err);
   assert.match(r.err, /^mail2sms: cannot start: the store directory .+ has store format 2, written by mail2sms 9\.0\.0; this mail2sms reads format 1 and stops rather than misread it\. Start the newer version again, or restore the backup taken before the upgrade/);
   assert.equal((await readdir(store)).sort(), ['journal', 'store-format.json']);
   assert.equal(await readdir(join(store, 'journal')), ['000007.jsonl']);
