@@ -51,6 +51,51 @@ D('mail2sms (the CLI wrapper) :: is a valid shell script', async () => {
   await run('sh', ['-n', deploy('mail2sms')]);
 });
 
+/** The wrapper with its secrets file at `envFile`, as the user running the test, printing the environment it would run node with. */
+async function wrapperPrinting(dir: string, envFile: string): Promise<string> {
+  const script = (await readFile(deploy('mail2sms'), 'utf8'))
+    .replace('ENV_FILE=/etc/mail2sms/mail2sms.env', `ENV_FILE='${envFile}'`)
+    .replace('!= mail2sms ]', '!= "$(id -un)" ]')
+    .replace('cd /opt/mail2sms', `cd '${dir}'`)
+    .replace(/^exec \/usr\/bin\/node .*$/m, 'exec env');
+  assert.match(script, /^exec env$/m);
+  const file = join(dir, 'mail2sms');
+  await writeFile(file, script, { mode: 0o755 });
+  return file;
+}
+
+D('mail2sms (the CLI wrapper) :: reads the secrets as systemd does, never as shell: ; & $ ` | and quotes in a password', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-wrapper-'));
+  try {
+    const envFile = join(dir, 'mail2sms.env');
+    await writeFile(envFile, [
+      '# the secrets', '; also a comment', '',
+      'MAIL2SMS_SMPP_PASSWORD=Xy7;kq&Z$9w`id`|<x>',
+      '  MAIL2SMS_RELAY_PASSWORD = "two  words \\"q\\" \\$HOME"  ',
+      "M2S_SINGLE='a $b \"c\"'",
+      'M2S_TRAIL=abc   ',
+      'M2S_BACKSLASH=a\\b',
+      'M2S_LAST=no newline at the end',
+    ].join('\n'));
+    const { stdout } = await run('sh', [await wrapperPrinting(dir, envFile), 'users', 'list']);
+    const env = new Map(stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    assert.is(env.get('MAIL2SMS_SMPP_PASSWORD'), 'Xy7;kq&Z$9w`id`|<x>');
+    assert.is(env.get('MAIL2SMS_RELAY_PASSWORD'), 'two  words "q" $HOME');
+    assert.is(env.get('M2S_SINGLE'), 'a $b "c"');
+    assert.is(env.get('M2S_TRAIL'), 'abc');
+    assert.is(env.get('M2S_BACKSLASH'), 'ab');
+    assert.is(env.get('M2S_LAST'), 'no newline at the end');
+    // A line that is no assignment stops it, naming the line but not showing it (it may hold a secret).
+    await writeFile(envFile, 'A=1\nsecret-without-a-name\n');
+    const bad = await run('sh', [await wrapperPrinting(dir, envFile)]).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    assert.is(bad?.code, 2);
+    assert.match(bad!.stderr, `mail2sms: ${envFile} line 2 is not NAME=value`);
+    assert.not.match(bad!.stderr, 'secret-without');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 D('config.example.json :: a valid configuration with its secrets from the environment, each named when missing', async () => {
   const raw = JSON.parse(await readFile(deploy('config.example.json'), 'utf8')) as Record<string, unknown>;
   const env = Object.fromEntries((await readFile(deploy('mail2sms.env.example'), 'utf8')).split('\n').filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l)).map((l) => l.split('=')));
@@ -80,6 +125,15 @@ D('config.example.json :: names the TLS files where the README\'s certbot hook c
   const unit = await readFile(deploy('mail2sms.service'), 'utf8');
   assert.match(unit, `install -d -m 0750 -o root -g mail2sms ${target}`);
   assert.match(unit, 'RENEWED_LINEAGE=/etc/letsencrypt/live/');
+});
+
+D('README :: its cron line calls the wrapper by the path the unit installs it at (cron.d\'s PATH is /usr/bin:/bin)', async () => {
+  const readme = await readFile(join(packageRoot(), 'README.md'), 'utf8');
+  const unit = await readFile(deploy('mail2sms.service'), 'utf8');
+  const installed = /install -m 0755 deploy\/mail2sms (\S+)/.exec(unit)![1];
+  const commands = [...readme.matchAll(/`(?:\S+ ){5}root (\S+) /g)].map((m) => m[1]);
+  assert.ok(commands.length > 0, 'a cron line');
+  for (const c of commands) assert.is(c, installed);
 });
 
 D.run();
