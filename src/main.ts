@@ -18,14 +18,23 @@ import { adaptHeapGrowth } from './heap-growth.js';
 
 /** Subcommands beside running the bridge; each gets its own arguments and returns an exit code. */
 const COMMANDS: Record<string, { run: (args: string[], config: Config) => Promise<number>; summary: string; usage: string }> = {
-  users: { run: (args, config) => usersCommand(args, config, terminalIo()), summary: 'list, add, change or remove the people who log in (SMTP AUTH, portal, API)', usage: USERS_USAGE },
-  optout: { run: (args, config) => optoutCommand(args, config, terminalIo()), summary: 'the numbers that never receive an SMS', usage: OPTOUT_USAGE },
-  brake: { run: (args, config) => brakeCommand(args, config, terminalIo()), summary: 'accounts stopped by the fraud brake, and releasing them', usage: BRAKE_USAGE },
-  status: { run: (args, config) => messagesCommand('status', args, config, terminalIo()), summary: 'where an SMS is (by id, mail id or reference)', usage: MESSAGES_USAGE },
-  cancel: { run: (args, config) => messagesCommand('cancel', args, config, terminalIo()), summary: 'cancel an SMS that has not gone out yet', usage: MESSAGES_USAGE },
-  backup: { run: (args, config) => backupCommand(args, config, terminalIo()), summary: 'a consistent copy of the store, also while the bridge runs', usage: BACKUP_USAGE },
-  hold: { run: (args, config) => holdCommand(args, config, terminalIo()), summary: 'SMS held after a restore from a backup, and releasing them', usage: HOLD_USAGE },
+  users: { run: (args, config) => usersCommand(args, config, terminalIo(operatorOf())), summary: 'list, add, change or remove the people who log in (SMTP AUTH, portal, API)', usage: USERS_USAGE },
+  optout: { run: (args, config) => optoutCommand(args, config, terminalIo(operatorOf())), summary: 'the numbers that never receive an SMS', usage: OPTOUT_USAGE },
+  brake: { run: (args, config) => brakeCommand(args, config, terminalIo(operatorOf())), summary: 'accounts stopped by the fraud brake, and releasing them', usage: BRAKE_USAGE },
+  status: { run: (args, config) => messagesCommand('status', args, config, terminalIo(operatorOf())), summary: 'where an SMS is (by id, mail id or reference)', usage: MESSAGES_USAGE },
+  cancel: { run: (args, config) => messagesCommand('cancel', args, config, terminalIo(operatorOf())), summary: 'cancel an SMS that has not gone out yet', usage: MESSAGES_USAGE },
+  backup: { run: (args, config) => backupCommand(args, config, terminalIo(operatorOf())), summary: 'a consistent copy of the store, also while the bridge runs', usage: BACKUP_USAGE },
+  hold: { run: (args, config) => holdCommand(args, config, terminalIo(operatorOf())), summary: 'SMS held after a restore from a backup, and releasing them', usage: HOLD_USAGE },
 };
+
+/**
+ * Who runs a command, for the audit log, when not the user it runs as:
+ * deploy/mail2sms passes it as MAIL2SMS_OPERATOR (sudo's SUDO_USER, kept
+ * across its runuser); a plain sudo sets SUDO_USER.
+ */
+function operatorOf(): string | undefined {
+  return process.env.MAIL2SMS_OPERATOR || process.env.SUDO_USER || undefined;
+}
 
 /** Room for the heap to grow between full collections (src/heap-growth.ts); an operator's own --heap-growing-percent wins. */
 const HEAP_ROOM_BYTES = 32 * 2 ** 20;

@@ -16,7 +16,7 @@ export async function brakeCommand(args: string[], config: Config, io: CliIo): P
     io.err(`${BRAKE_USAGE}\n`);
     return 2;
   }
-  const { settings, audit } = await adminContext(config);
+  const { settings, audit } = await adminContext(config, io.operator);
   if (verb === 'list') {
     const stopped = Object.entries(settings.data.brakes);
     for (const [name, b] of stopped) io.out(`${name}\t${b.since}\t${b.reason}\n`);

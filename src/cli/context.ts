@@ -13,7 +13,8 @@ export interface AdminContext {
   audit(evt: string, data: Record<string, unknown>): Promise<void>;
 }
 
-export async function adminContext(config: Config, now: () => Date = () => new Date()): Promise<AdminContext> {
+/** `operator`: who runs the command when not the user it runs as (CliIo.operator). */
+export async function adminContext(config: Config, operator?: string, now: () => Date = () => new Date()): Promise<AdminContext> {
   const dir = resolve(config.store.dir);
   const settings = new SettingsStore({ file: join(dir, 'settings.json') });
   await settings.open();
@@ -23,15 +24,18 @@ export async function adminContext(config: Config, now: () => Date = () => new D
     settings, accounts,
     audit: async (evt, data) => {
       if (!config.audit.enabled) return;
-      await appendAuditLine(auditDir, now(), evt, { ...data, via: 'cli', by: operator(), host: hostname() });
+      await appendAuditLine(auditDir, now(), evt, { ...data, via: 'cli', by: who(operator), host: hostname() });
     },
   };
 }
 
-function operator(): string {
+/** The person, and the service user it ran as: "alice (as mail2sms)"; the user alone when nobody else is named. */
+function who(operator: string | undefined): string {
+  let user: string;
   try {
-    return userInfo().username;
+    user = userInfo().username;
   } catch {
-    return `uid ${process.getuid?.() ?? '?'}`;
+    user = `uid ${process.getuid?.() ?? '?'}`;
   }
+  return operator && operator !== user ? `${operator} (as ${user})` : user;
 }

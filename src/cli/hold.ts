@@ -43,7 +43,7 @@ async function release(dir: string, config: Config, io: CliIo): Promise<number> 
     io.err('mail2sms hold: nothing is held\n');
     return 1;
   }
-  await (await adminContext(config)).audit('restore-hold-released', { restoredFrom: was.finishedAt, source: was.source });
+  await (await adminContext(config, io.operator)).audit('restore-hold-released', { restoredFrom: was.finishedAt, source: was.source });
   io.out(`released: the SMS held since the restore from the backup of ${was.finishedAt ?? '?'} go out within a second\n`);
   return 0;
 }

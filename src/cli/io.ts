@@ -1,8 +1,9 @@
 import type { CliIo } from './users.js';
 
 /** Standard input and output of a CLI command; asks for hidden input only on a terminal. */
-export function terminalIo(): CliIo {
+export function terminalIo(operator?: string): CliIo {
   return {
+    ...(operator ? { operator } : {}),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);

@@ -36,7 +36,7 @@ export async function optoutCommand(args: string[], config: Config, io: CliIo): 
   const sender = values.sender === undefined ? undefined : canonicalSender(values.sender, config.smtp.defaultCountry);
   if (n && 'error' in n) return refuse(io, n.error);
   if (values.sender !== undefined && sender === undefined) return refuse(io, `"${values.sender}" is not a sender: ${SENDER_ID_FORMS}, or a national number`);
-  const ctx = await adminContext(config);
+  const ctx = await adminContext(config, io.operator);
   const list = new OptOutList(config.optout, ctx.settings);
   const number = n?.e164;
   if (verb === 'list') {

@@ -10,6 +10,8 @@ export interface CliIo {
   askHidden?: (prompt: string) => Promise<string>;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Who runs the command, when not the operating-system user it runs as (sudo's SUDO_USER, through deploy/mail2sms): for the audit log. */
+  operator?: string;
 }
 
 export const USERS_USAGE = `usage:
@@ -33,7 +35,7 @@ export async function usersCommand(args: string[], config: Config, io: CliIo): P
     return 2;
   }
   const { positionals: [verb, name], values } = parsed;
-  const { settings, accounts, audit } = await adminContext(config);
+  const { settings, accounts, audit } = await adminContext(config, io.operator);
   const users = new Users(settings, accounts);
   const password = async () => {
     if (values['password-stdin']) return (await io.readStdin()).replace(/\r?\n$/, '');

@@ -1,5 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
@@ -24,6 +24,19 @@ C('add, list, passwd and remove through the real command line', async ({ dir, co
   assert.is((await run(['--config', config, 'users', 'passwd', 'erp', '--password-stdin'], 'ein-anderes-passwort\n')).code, 0);
   assert.is((await run(['--config', config, 'users', 'remove', 'erp'])).code, 0);
   assert.equal(await run(['--config', config, 'users', 'list']), { code: 0, out: '', err: 'no users yet: mail2sms users add <name> --account <account>\n' });
+});
+
+C('audit :: a command run through sudo names the person, and the user it ran as', async ({ dir, config }) => {
+  const me = userInfo().username;
+  const operator = { MAIL2SMS_OPERATOR: undefined, SUDO_USER: undefined };
+  const auditLines = async () => (await Promise.all((await readdir(join(dir, 'data', 'audit'))).map((f) => readFile(join(dir, 'data', 'audit', f), 'utf8'))))
+    .join('').trim().split('\n').map((l) => JSON.parse(l) as { evt: string; by: string; user?: string });
+  assert.is((await run(['--config', config, 'users', 'add', 'sudoed', '--account', 'acme', '--password-stdin'], 'ein-langes-passwort\n', { ...operator, SUDO_USER: 'alice' })).code, 0);
+  // deploy/mail2sms passes the sudo user across its runuser as MAIL2SMS_OPERATOR
+  assert.is((await run(['--config', config, 'users', 'remove', 'sudoed'], '', { ...operator, MAIL2SMS_OPERATOR: 'bob', SUDO_USER: me })).code, 0);
+  assert.is((await run(['--config', config, 'users', 'add', 'plain', '--account', 'acme', '--password-stdin'], 'ein-langes-passwort\n', operator)).code, 0);
+  const by = (await auditLines()).filter((l) => l.user === 'sudoed' || l.user === 'plain').map((l) => l.by);
+  assert.equal(by, [`alice (as ${me})`, `bob (as ${me})`, me]);
 });
 
 const FAILS: Array<[string, string[], string, number, RegExp]> = [

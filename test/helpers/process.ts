@@ -102,9 +102,10 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs `mail2sms <args>` (a CLI command) as its own process, with `input` on standard input. */
-export function runCli(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
+/** `env`: variables set (a string) or removed (undefined) for this run, beside the test's own environment. */
+export function runCli(args: string[], input = '', env: Record<string, string | undefined> = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
