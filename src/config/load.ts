@@ -12,8 +12,9 @@ import type { Config } from './types.js';
 
 /** Thrown when the configuration cannot be used; `problems` lists every one of them, not just the first. */
 export class ConfigError extends Error {
-  constructor(readonly source: string, readonly problems: string[]) {
-    super(`invalid configuration in ${source}:\n  - ${problems.join('\n  - ')}`);
+  /** `hint`: one line after the problems, on what to do about them all. */
+  constructor(readonly source: string, readonly problems: string[], hint?: string) {
+    super(`invalid configuration in ${source}:\n  - ${problems.join('\n  - ')}${hint ? `\n${hint}` : ''}`);
     this.name = 'ConfigError';
   }
 }
@@ -23,31 +24,51 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, strictTy
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 const validate = ajv.compile(configSchema);
 
+/** A `"${NAME}"` whose variable is not set: where, and which. */
+interface Unset { path: string; name: string }
+
 /** `"${NAME}"` as a whole string value reads NAME from the environment: secrets stay out of the file. */
-function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: string, problems: string[]): unknown {
+function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: string, unset: Unset[]): unknown {
   if (typeof value === 'string') {
     const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
     if (!m) return value;
     const v = env[m[1]];
-    if (v === undefined) problems.push(`${path || '(root)'}: environment variable ${m[1]} is not set`);
+    if (v === undefined) unset.push({ path: path || '(root)', name: m[1] });
     return v ?? '';
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, `${path}[${i}]`, problems));
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, `${path}[${i}]`, unset));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, path ? `${path}.${k}` : k, problems)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, path ? `${path}.${k}` : k, unset)]));
   }
   return value;
 }
 
+export interface BuildOptions {
+  /**
+   * Called with the variables not set instead of refusing them: for the
+   * commands beside the bridge, which use none of the secrets (users, backup,
+   * hold…); their keys are then empty.
+   */
+  allowUnset?: (names: string[]) => void;
+}
+
 /** Validates raw configuration data, applies defaults, and returns a deep-frozen Config. */
-export function buildConfig(raw: unknown, source = 'configuration', env: NodeJS.ProcessEnv = {}): Config {
+export function buildConfig(raw: unknown, source = 'configuration', env: NodeJS.ProcessEnv = {}, o: BuildOptions = {}): Config {
+  const unset: Unset[] = [];
+  const data = substituteEnv(structuredClone(raw ?? {}), env, '', unset) as Record<string, unknown>;
   const problems: string[] = [];
-  const data = substituteEnv(structuredClone(raw ?? {}), env, '', problems) as Record<string, unknown>;
   if (!validate(data)) problems.push(...schemaProblems(validate.errors ?? [], data));
-  const all = withChecks(problems, () => crossChecks(data as unknown as Config));
-  if (all.length) throw new ConfigError(source, all);
+  const all = withChecks(problems, () => crossChecks(data as unknown as Config))
+    // What an unset variable's empty value breaks besides (is ""; at least 16 characters) follows from it: said once, below.
+    .filter((p) => !unset.some((u) => p.startsWith(`${u.path}: `)));
+  if (unset.length && !o.allowUnset) all.unshift(...unset.map((u) => `${u.path}: environment variable ${u.name} is not set`));
+  if (all.length) throw new ConfigError(source, all, unset.length && !o.allowUnset ? UNSET_HINT : undefined);
+  if (unset.length) o.allowUnset?.([...new Set(unset.map((u) => u.name))]);
   return deepFreeze(data as unknown as Config);
 }
+
+const UNSET_HINT = 'The variables come from the environment: the service reads them from its EnvironmentFile= (deploy/mail2sms.service: /etc/mail2sms/mail2sms.env); '
+  + 'run commands through deploy/mail2sms (installed as /usr/local/bin/mail2sms), which loads the same file';
 
 /** What the schema cannot express: names that must be unique, references between keys, time zones and countries that must exist, limits between keys. */
 function crossChecks(c: Config): string[] {
@@ -59,8 +80,8 @@ function crossChecks(c: Config): string[] {
 }
 
 /** Reads and validates a config file; no path means all defaults. */
-export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv): Promise<Config> {
-  if (!path) return buildConfig({}, 'defaults', env);
+export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv, o: BuildOptions = {}): Promise<Config> {
+  if (!path) return buildConfig({}, 'defaults', env, o);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -75,7 +96,7 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
   } catch (err) {
     throw new ConfigError(path, [jsonSyntaxProblem(text, (err as Error).message)]);
   }
-  return buildConfig(raw, path, env);
+  return buildConfig(raw, path, env, o);
 }
 
 function deepFreeze<T>(o: T): T {
