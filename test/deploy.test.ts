@@ -56,7 +56,6 @@ async function wrapperPrinting(dir: string, envFile: string): Promise<string> {
   const script = (await readFile(deploy('mail2sms'), 'utf8'))
     .replace('ENV_FILE=/etc/mail2sms/mail2sms.env', `ENV_FILE='${envFile}'`)
     .replace('!= mail2sms ]', '!= "$(id -un)" ]')
-    .replace('cd /opt/mail2sms', `cd '${dir}'`)
     .replace(/^exec \/usr\/bin\/node .*$/m, 'exec env');
   assert.match(script, /^exec env$/m);
   const file = join(dir, 'mail2sms');

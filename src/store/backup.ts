@@ -98,11 +98,26 @@ async function refuseUnfit(source: string, target: string): Promise<void> {
   if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
     throw new BackupRefused(`the backup cannot go into the store directory itself (${target}): give a directory outside ${source}`);
   }
-  const there = await readdir(target).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return [];
+  const there = await readdir(target).catch(async (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOTDIR' && (await stat(target).catch(() => undefined))) throw new BackupRefused(`${target} is a file: a backup goes into a new or empty directory`);
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return refuseMissingParent(target);
     throw new BackupRefused(`cannot use ${target}: ${e.message}`);
   });
   if (there.length) throw new BackupRefused(`${target} is not empty: a backup goes into a new or empty directory, never over another`);
+}
+
+/**
+ * A backup makes its own directory, not the path to it: a mistyped parent
+ * (/var/backpus/…) would otherwise fill another disk, or the root one, unnoticed.
+ */
+async function refuseMissingParent(target: string): Promise<string[]> {
+  const parent = dirname(target);
+  const found = await stat(parent).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    throw new BackupRefused(`${parent} ${found ? 'is a file' : 'does not exist'}: a backup makes only its own directory, in one that exists (is the path right? `
+      + `README: install -d -o mail2sms -m 0700 /var/backups/mail2sms once)`);
+  }
+  return [];
 }
 
 class Copier {

@@ -108,11 +108,17 @@ B('refused :: a target that is not empty, inside the store, or no store at the s
   const full = join(ctx.dir, 'full');
   await mkdir(full);
   await writeFile(join(full, 'x'), 'mine');
+  assert.equal(await readdir(ctx.dir), ['full']);
   const refusal = (p: Promise<unknown>): Promise<string> => p.then(() => 'taken, not refused', (e: Error) => (assert.instance(e, BackupRefused), e.message));
   assert.match(await refusal(takeBackup({ source: a.dir, target: full })), /is not empty: a backup goes into a new or empty directory/);
   assert.equal(await readdir(full), ['x']);
   assert.match(await refusal(takeBackup({ source: a.dir, target: join(a.dir, 'backup') })), /cannot go into the store directory itself/);
   assert.match(await refusal(takeBackup({ source: join(ctx.dir, 'nothing'), target: join(ctx.dir, 'copy') })), /holds no mail2sms store/);
+  // A mistyped parent is not made (it would fill another disk unnoticed); a file is named as one.
+  assert.match(await refusal(takeBackup({ source: a.dir, target: join(ctx.dir, 'backpus', 'x', '2026') })), /backpus\/x does not exist: a backup makes only its own directory/);
+  assert.match(await refusal(takeBackup({ source: a.dir, target: join(full, 'x', 'copy') })), /full\/x is a file: a backup makes only its own directory/);
+  assert.match(await refusal(takeBackup({ source: a.dir, target: join(full, 'x') })), /full\/x is a file: a backup goes into a new or empty directory/);
+  assert.equal((await readdir(ctx.dir)).sort(), ['full']);
 });
 
 B('a copy whose backup never finished :: the bridge refuses to start on it, exit 2, before it opens or writes anything', async (ctx) => {
