@@ -13,7 +13,7 @@ export const HOLD_USAGE = `usage:
 A store restored from a backup holds every SMS accepted before the backup: the bridge the backup was taken of
 may have sent them after it. hold shows since when, and (with the bridge running) the SMS still waiting from
 before then; check them against the carrier's records or the old bridge's log, cancel those that went already
-(mail2sms cancel <id>), then release: the rest go out within a second. New mail is sent as usual meanwhile.
+(mail2sms cancel <id>…), then release: the rest go out within a second. New mail is sent as usual meanwhile.
 SMS that were being handed to the carrier when the backup was taken are listed apart (uncertain since the
 backup): nobody is told about them until the release, which asks their connector and, where it cannot tell,
 settles them as its onUncertain says.`;

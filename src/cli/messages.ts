@@ -9,11 +9,12 @@ import type { CliIo } from './users.js';
 
 export const MESSAGES_USAGE = `usage:
   mail2sms status <id | mail id | reference> [--json]
-  mail2sms cancel <id>
+  mail2sms cancel <id>...
+cancel takes several ids (after a restore: each SMS the old bridge sent); each is answered on its own.
 Both talk to the running bridge through its API (the store has one writer: the bridge),
 as the local operator, with the token the bridge keeps in <store.dir>/api.json.`;
 
-/** `mail2sms status …` and `mail2sms cancel …`: exit code 0 done, 1 not found or refused, 2 usage, 3 no bridge running. */
+/** `mail2sms status …` and `mail2sms cancel …`: exit code 0 done, 1 not found or refused (cancel: any of them), 2 usage, 3 no bridge running. */
 export async function messagesCommand(verb: 'status' | 'cancel', args: string[], config: Config, io: CliIo, fetchFn: Fetch = fetch): Promise<number> {
   let parsed;
   try {
@@ -23,7 +24,7 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
     return 2;
   }
   const [what, extra] = parsed.positionals;
-  if (!what || extra) {
+  if (!what || (extra && verb === 'status')) {
     io.err(`${MESSAGES_USAGE}\n`);
     return 2;
   }
@@ -33,21 +34,28 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
     return 3;
   }
   const { api } = bridge;
+  let code = 0;
+  const shown: MessageView[] = [];
   try {
-    const found = verb === 'cancel'
-      ? await api('POST', `/api/v1/messages/${encodeURIComponent(what)}/cancel`).then((r) => (r.status === 200 ? { status: 200, items: [r.body] } : { status: r.status, detail: r.body.detail }))
-      : await lookup(api, what);
-    if (!('items' in found)) {
-      io.err(`mail2sms ${verb}: ${String(found.detail ?? `the bridge answered ${found.status}`)}\n`);
-      return 1;
+    for (const one of verb === 'cancel' ? parsed.positionals : [what]) {
+      const found = verb === 'cancel' ? await cancel(api, one) : await lookup(api, one);
+      if ('items' in found) shown.push(...(found.items as MessageView[]));
+      else {
+        io.err(`mail2sms ${verb}: ${String(found.detail ?? `the bridge answered ${found.status}`)}\n`);
+        code = 1;
+      }
     }
-    const items = found.items as MessageView[];
-    io.out(parsed.values.json ? JSON.stringify(items, null, 2) + '\n' : items.map((m) => describe(m, config.options.timeZone)).join('\n'));
-    return 0;
   } catch (e) {
     io.err(`mail2sms ${verb}: the bridge at ${bridge.url} does not answer (${(e as Error).message}); is it running?\n`);
     return 3;
   }
+  if (shown.length) io.out(parsed.values.json ? JSON.stringify(shown, null, 2) + '\n' : shown.map((m) => describe(m, config.options.timeZone)).join('\n'));
+  return code;
+}
+
+async function cancel(api: OperatorApi, id: string): Promise<{ status: number; items: unknown[] } | { status: number; detail: unknown }> {
+  const r = await api('POST', `/api/v1/messages/${encodeURIComponent(id)}/cancel`);
+  return r.status === 200 ? { status: 200, items: [r.body] } : { status: r.status, detail: r.body.detail };
 }
 
 /** By id first; else everything with that mail id or reference. */

@@ -35,7 +35,7 @@ export class RestoreHold {
     if (!m) return m;
     this.o.log('dispatch-held', {
       restoredFrom: m.finishedAt, source: m.source, host: m.host,
-      action: 'SMS accepted before the backup are held: check them (mail2sms hold), cancel what went already (mail2sms cancel <id>), then run mail2sms hold release',
+      action: 'SMS accepted before the backup are held: check them (mail2sms hold), cancel what went already (mail2sms cancel <id>…), then run mail2sms hold release',
     });
     if (this.o.pollMs) {
       // Polled like settings.json: the CLI that releases it is another process.

@@ -53,10 +53,17 @@ C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a s
     from: 'clerk@acme.test', to: '+4915112345679@sms.localhost', subject: 'x', text: 'Morgen.', headers: { 'X-SMS-Send-At': new Date(Date.now() + 3600_000).toISOString() },
   });
   const laterId = `${queuedAs(later.response)}.1`;
-  const cancelled = await run(['--config', ctx.config, 'cancel', laterId]);
-  assert.is(cancelled.code, 0, cancelled.err);
+  const later2 = await mailer(ctx.bridge.port).sendMail({
+    from: 'clerk@acme.test', to: '+4915112345670@sms.localhost', subject: 'x', text: 'Morgen auch.', headers: { 'X-SMS-Send-At': new Date(Date.now() + 3600_000).toISOString() },
+  });
+  const laterId2 = `${queuedAs(later2.response)}.1`;
+  // Several ids at once (after a restore, every SMS the old bridge sent): each answered; a refusal among them makes it exit 1.
+  const cancelled = await run(['--config', ctx.config, 'cancel', laterId, 'NOPE-2', laterId2]);
+  assert.is(cancelled.code, 1, cancelled.err);
   assert.match(cancelled.out, new RegExp(`^${laterId.replace('.', '\\.')}  \\+4915112345679  cancelled\\n`));
+  assert.match(cancelled.out, new RegExp(`\\n${laterId2.replace('.', '\\.')}  \\+4915112345670  cancelled\\n`));
   assert.match(cancelled.out, /cancelled: by the operator \(command line\)/);
+  assert.match(cancelled.err, /^mail2sms cancel: .*NOPE-2/);
 });
 
 C.run();
