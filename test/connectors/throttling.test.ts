@@ -26,6 +26,23 @@ async function send(b: TestBridge, to: string): Promise<string> {
   return `${queuedAs(info.response)}.1`;
 }
 
+/** An SMSC simulator that throttles its first `n` PDUs, and a bridge bound to it (pause 50 ms) whose log at info the test reads. */
+async function throttlingSmsc(n: number): Promise<{ sim: SmscSimulator; b: TestBridge; lines: Array<Record<string, any>> }> {
+  const sim = new SmscSimulator({ ...LOGIN, behaviour: { throttleNext: n } });
+  const { port } = await sim.start();
+  const { lines, log } = logLines();
+  const b = await startTestBridge({
+    connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.1], throttlePauseMs: 50 } }] as never,
+  }, undefined, { log });
+  await waitFor('bound', () => b.events.some((e) => e.evt === 'smpp-bound')).catch(async (e) => {
+    await b.stop();
+    await sim.stop();
+    await rm(b.dir, { recursive: true, force: true });
+    throw e;
+  });
+  return { sim, b, lines };
+}
+
 /** The episode as an operator's log at info shows it: its start line (warn), its end line (info), and nothing per refusal. */
 function assertOneEpisode(lines: Array<Record<string, any>>, startEvt: string, connector: string, refused: number): void {
   const starts = lines.filter((l) => l.evt === startEvt);
@@ -39,15 +56,9 @@ function assertOneEpisode(lines: Array<Record<string, any>>, startEvt: string, c
 }
 
 T('smpp :: the SMSC throttles 4 PDUs :: counted 4, one smpp-throttled, and once it takes PDUs without throttling one connector-throttling-ended with refused 4', async () => {
-  const sim = new SmscSimulator({ ...LOGIN, behaviour: { throttleNext: 4 } });
-  const { port } = await sim.start();
-  const { lines, log } = logLines();
   // The episode ends at a PDU taken after 10 pauses (500 ms) without ESME_RTHROTTLED.
-  const b = await startTestBridge({
-    connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.1], throttlePauseMs: 50 } }] as never,
-  }, undefined, { log });
+  const { sim, b, lines } = await throttlingSmsc(4);
   try {
-    await waitFor('bound', () => b.events.some((e) => e.evt === 'smpp-bound'));
     // Two at once: their PDUs are in flight together, so a refusal can come after the other's acceptance.
     const ids = await Promise.all([send(b, '+4915112340001'), send(b, '+4915112340002')]);
     await waitFor('both taken', () => ids.every((id) => taken(b, id)), 15000);
@@ -69,14 +80,8 @@ T('smpp :: the SMSC throttles 4 PDUs :: counted 4, one smpp-throttled, and once 
 });
 
 T('smpp :: the SMSC throttles, then nothing more is sent :: the episode still ends, by itself, 10 pauses after its last refusal', async () => {
-  const sim = new SmscSimulator({ ...LOGIN, behaviour: { throttleNext: 3 } });
-  const { port } = await sim.start();
-  const { lines, log } = logLines();
-  const b = await startTestBridge({
-    connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.1], throttlePauseMs: 50 } }] as never,
-  }, undefined, { log });
+  const { sim, b, lines } = await throttlingSmsc(3);
   try {
-    await waitFor('bound', () => b.events.some((e) => e.evt === 'smpp-bound'));
     const id = await send(b, '+4915112340021');
     await waitFor('taken', () => taken(b, id), 15000);
     // Nothing else is sent: the connector is idle, and the operator's log must not say "throttled" for ever.

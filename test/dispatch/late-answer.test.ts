@@ -6,6 +6,7 @@ import type { SmsMessage } from '../../src/store/types.js';
 import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { sendSms } from '../helpers/smtp.js';
 import { LONG_GSM } from '../connectors/smpp/harness.js';
+import { gateCorrection } from '../helpers/correction-gate.js';
 
 /**
  * Review 2, F1: an SMSC slower than responseTimeoutMs answers a submit_sm
@@ -102,28 +103,16 @@ L('late ESME_ROK followed at once by its receipt :: the deliver_sm_resp goes onl
       const id = await send(b, '+4915112347007', 'Zahlung offen');
       await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed');
       // The correction's write is held at a gate: the receipt arrives while it is not durable yet.
-      let open!: () => void;
-      const gate = new Promise<void>((r) => (open = r));
-      let held = false;
-      const transition = b.store.transition.bind(b.store);
-      b.store.transition = async (i, t) => {
-        if (i === id && t.event.late === 'correction') {
-          held = true;
-          await gate;
-        }
-        const stored = await transition(i, t);
-        if (i === id) order.push(`stored ${t.event.status}`);
-        return stored;
-      };
+      const gate = gateCorrection(b.store, id, (status) => order.push(`stored ${status}`));
       assert.is(sim.releaseResponses(), 1);
-      await waitFor('the correction waiting at the gate', () => held);
+      await waitFor('the correction waiting at the gate', gate.held);
       await waitFor('the receipt sent', () => sim.receipts[0]?.deliveries === 1);
       // A barrier: PDUs are read in order on the link, so once this later deliver_sm is answered, an answer the
       // receipt got at once would have come before it.
       assert.is(await sim.sendMo({ systemId: LOGIN.systemId, from: '+4915112340000', to: 'ACME', text: 'Danke' }), SMPP_STATUS.ROK);
       assert.equal(order, [], 'the receipt is not answered while the correction is not stored');
       assert.is(sim.receipts[0]!.acked, false);
-      open();
+      gate.open();
       await waitFor('delivered', () => statusOf(b, id) === 'delivered');
       await waitFor('the receipt answered', () => sim.receipts[0]!.acked);
       assert.equal(order, ['stored submitted', 'stored delivered', `answered ${SMPP_STATUS.ROK}`]);

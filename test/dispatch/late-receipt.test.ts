@@ -6,6 +6,7 @@ import { SmppConnector } from '../../src/connectors/smpp/connector.js';
 import { SMPP_STATUS, SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
+import { gateCorrection } from '../helpers/correction-gate.js';
 
 /**
  * A receipt the SMSC sends right after a late submit_sm_resp waits for the
@@ -36,25 +37,13 @@ R('the correction is stored only after the receipt\'s answer may wait :: the rec
     const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112347201@sms.localhost', subject: 'Mahnung', text: 'Zahlung offen' });
     const id = `${queuedAs(info.response)}.1`;
     await waitFor('failed as not confirmed', () => b.store.get(id)?.history.at(-1)?.uncertain);
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    let held = false;
-    const transition = b.store.transition.bind(b.store);
-    b.store.transition = async (i, t) => {
-      if (i === id && t.event.late === 'correction') {
-        held = true;
-        await gate;
-      }
-      const stored = await transition(i, t);
-      if (i === id) answers.push(`stored ${t.event.status}`);
-      return stored;
-    };
+    const gate = gateCorrection(b.store, id, (status) => answers.push(`stored ${status}`));
     assert.is(sim.releaseResponses(), 1);
-    await waitFor('the correction waiting at the gate', () => held);
+    await waitFor('the correction waiting at the gate', gate.held);
     await waitFor('the receipt refused, then sent again', () => (sim.receipts[0]?.deliveries ?? 0) >= 2 && answers.length >= 1, 10_000);
     assert.is(sim.receipts[0]!.acked, false, 'not acknowledged while its SMS is not known');
     assert.equal(answers.filter((a) => a !== SMPP_STATUS.RSYSERR), [], 'only refused so far');
-    open();
+    gate.open();
     await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
     await waitFor('the receipt acknowledged', () => sim.receipts[0]!.acked, 10_000);
     const stored = answers.indexOf('stored delivered');
