@@ -29,7 +29,8 @@ export async function checkStartFiles(config: Config): Promise<void> {
   if (problems.length) throw new CannotStart(`the files the configuration names cannot be used:\n  - ${problems.join('\n  - ')}`);
 }
 
-function runningAs(): string {
+/** The user this process runs as, by name; its uid where the name cannot be read (no passwd entry in a container). */
+export function runningAs(): string {
   try {
     return userInfo().username;
   } catch {

@@ -1,9 +1,10 @@
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { accountInheritance, Accounts } from '../accounts/registry.js';
 import { SettingsStore } from '../accounts/settings.js';
 import { appendAuditLine } from '../audit/audit-log.js';
 import type { Config } from '../config/types.js';
+import { runningAs } from '../cannot-start.js';
 
 /** What the administrative commands share: the settings file, the accounts, and the audit trail of their changes. */
 export interface AdminContext {
@@ -31,11 +32,6 @@ export async function adminContext(config: Config, operator?: string, now: () =>
 
 /** The person, and the service user it ran as: "alice (as mail2sms)"; the user alone when nobody else is named. */
 function who(operator: string | undefined): string {
-  let user: string;
-  try {
-    user = userInfo().username;
-  } catch {
-    user = `uid ${process.getuid?.() ?? '?'}`;
-  }
+  const user = runningAs();
   return operator && operator !== user ? `${operator} (as ${user})` : user;
 }
