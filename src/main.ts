@@ -55,6 +55,12 @@ async function main(): Promise<void> {
     process.stdout.write(early);
     process.exit(0);
   }
+  // parseArgs keeps the last of two: the CLI wrapper's own --config must not be outvoted by one its caller adds
+  // (it runs as the service user, with the service's secrets in the environment).
+  if (tokens.filter((t) => t.kind === 'option' && t.name === 'config').length > 1) {
+    process.stderr.write('mail2sms: --config is given more than once; give it once\n');
+    process.exit(2);
+  }
   const path = typeof values.config === 'string' ? values.config : process.env.MAIL2SMS_CONFIG;
   // The commands use none of the secrets (the SMPP password, callback secrets, the metrics token): a backup from cron or
   // an incident shell must not fail for want of them. One line says which were empty.

@@ -95,6 +95,25 @@ D('mail2sms (the CLI wrapper) :: reads the secrets as systemd does, never as she
   }
 });
 
+D('mail2sms (the CLI wrapper) :: takes no --config of its caller\'s (it would run as the service user with the service\'s secrets)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-wrapper-'));
+  try {
+    const envFile = join(dir, 'mail2sms.env');
+    await writeFile(envFile, 'MAIL2SMS_SMPP_PASSWORD=secret\n');
+    const wrapper = await wrapperPrinting(dir, envFile);
+    for (const args of [['--config', '/tmp/mine.json', 'users', 'list'], ['users', 'list', '--config=/tmp/mine.json'], ['-c', '/tmp/mine.json'], ['-c/tmp/mine.json']]) {
+      const refused = await run('sh', [wrapper, ...args]).then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
+      assert.is(refused?.code, 2, args.join(' '));
+      assert.match(refused!.stderr, "uses the service's configuration (/etc/mail2sms/config.json); --config is not taken here");
+      assert.not.match(refused!.stdout, 'secret');
+    }
+    // Without one it runs as before.
+    assert.match((await run('sh', [wrapper, 'users', 'list'])).stdout, 'MAIL2SMS_SMPP_PASSWORD=secret');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 D('config.example.json :: a valid configuration with its secrets from the environment, each named when missing', async () => {
   const raw = JSON.parse(await readFile(deploy('config.example.json'), 'utf8')) as Record<string, unknown>;
   const env = Object.fromEntries((await readFile(deploy('mail2sms.env.example'), 'utf8')).split('\n').filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l)).map((l) => l.split('=')));

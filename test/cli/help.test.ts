@@ -49,4 +49,10 @@ E('the real command line :: an unknown command points to --help', async () => {
   assert.match(r.err, /unknown command "sned".*mail2sms --help shows them/);
 });
 
+E('the real command line :: --config twice is refused, not the last one taken (the CLI wrapper gives its own)', async () => {
+  const r = await run(['--config', '/etc/mail2sms/config.json', 'users', 'list', '--config', '/tmp/mine.json']);
+  assert.is(r.code, 2);
+  assert.match(r.err, 'mail2sms: --config is given more than once; give it once');
+});
+
 E.run();
