@@ -196,4 +196,12 @@ for (const language of LANGUAGES) {
   });
 }
 
+W('billing code :: the preview names it with the confirmations\' word, in each language (German: Kostenstelle)', () => {
+  for (const language of LANGUAGES) {
+    const w = wordingFor(language);
+    assert.ok(w.preview.option.billingCode('KST-1').toLowerCase().startsWith(w.labels.billingCode.toLowerCase()), language);
+  }
+  assert.is(wordingFor('de').preview.option.billingCode('KST-1'), 'Kostenstelle KST-1');
+});
+
 W.run();

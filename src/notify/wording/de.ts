@@ -162,7 +162,7 @@ export const de: WordingTable = {
       sendAt: (t) => `Sendezeit ${t}`,
       senderId: (s) => `Absenderkennung ${s}`,
       reference: (r) => `Referenz ${r}`,
-      billingCode: (code) => `Abrechnungscode ${code}`,
+      billingCode: (code) => `Kostenstelle ${code}`,
       notify: (level) => `Bestätigungen: ${level}`,
       validity: (h) => `Gültigkeit ${h} h`,
       flash: 'Flash-SMS',
