@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { MessageView } from '../api/views.js';
 import type { Config } from '../config/types.js';
-import { readRestoreMarker, removeRestoreMarker, type RestoreMarker } from '../store/restore-marker.js';
+import { CannotStart } from '../cannot-start.js';
+import { IncompleteBackup, readRestoreMarker, removeRestoreMarker, type RestoreMarker } from '../store/restore-marker.js';
 import { adminContext } from './context.js';
 import { headLine } from './messages.js';
 import { operatorApi, type Fetch } from './operator-api.js';
@@ -18,7 +19,7 @@ SMS that were being handed to the carrier when the backup was taken are listed a
 backup): nobody is told about them until the release, which asks their connector and, where it cannot tell,
 settles them as its onUncertain says.`;
 
-/** `mail2sms hold [release]`: exit 0 done, 1 nothing held (release), 2 usage. */
+/** `mail2sms hold [release]`: exit 0 done, 1 nothing held (release) or a copy the bridge will not start on, 2 usage. */
 export async function holdCommand(args: string[], config: Config, io: CliIo, fetchFn: Fetch = fetch): Promise<number> {
   const [verb, ...rest] = args;
   if (rest.length || (verb !== undefined && verb !== 'release')) {
@@ -26,8 +27,20 @@ export async function holdCommand(args: string[], config: Config, io: CliIo, fet
     return 2;
   }
   const dir = resolve(config.store.dir);
-  if (verb === 'release') return release(dir, config, io);
-  const marker = await readRestoreMarker(dir);
+  try {
+    if (verb === 'release') return await release(dir, config, io);
+    const marker = await readRestoreMarker(dir);
+    if (marker && !marker.complete) throw new IncompleteBackup(dir, marker);
+    return await show(marker, config, io, fetchFn);
+  } catch (e) {
+    // An unfinished or unreadable backup is not held, it is refused: nothing here may make the bridge start on it.
+    if (!(e instanceof CannotStart)) throw e;
+    io.err(`mail2sms hold: ${e.message}\n`);
+    return 1;
+  }
+}
+
+async function show(marker: RestoreMarker | undefined, config: Config, io: CliIo, fetchFn: Fetch): Promise<number> {
   if (!marker) {
     io.err('nothing is held: this store was not restored from a backup, or the hold was released\n');
     return 0;

@@ -34,6 +34,11 @@ export class IncompleteBackup extends CannotStart {
   }
 }
 
+/** A marker that cannot be read: whether its backup finished cannot be told, so neither a start nor a release takes it. */
+export class UnreadableRestoreMarker extends CannotStart {
+  override name = 'UnreadableRestoreMarker';
+}
+
 export const markerFile = (dir: string) => join(dir, RESTORE_MARKER);
 
 /** The marker in `dir`, undefined when there is none; throws when it cannot be read (a restore must not pass unnoticed). */
@@ -49,8 +54,8 @@ export async function readRestoreMarker(dir: string): Promise<RestoreMarker | un
     if (m.version !== 1 || typeof m.complete !== 'boolean' || (m.complete && typeof m.finishedAt !== 'string')) throw new Error('unknown format');
     return m;
   } catch (e) {
-    throw new Error(`${file} cannot be read (${(e as Error).message}); it marks a store restored from a backup, whose SMS are held until released: `
-      + 'check the queued SMS, then remove it with mail2sms hold release');
+    throw new UnreadableRestoreMarker(`${file} cannot be read (${(e as Error).message}); it marks a store restored from a backup, whose SMS are held, `
+      + 'and says whether that backup finished: put back the copy of it the backup wrote, or restore that backup again');
   }
 }
 
@@ -58,16 +63,22 @@ export function writeRestoreMarker(dir: string, m: RestoreMarker): Promise<void>
   return replaceFile(markerFile(dir), JSON.stringify(m, null, 2) + '\n', 0o644);
 }
 
-/** Removes the marker; returns what it said, undefined when there was none. */
+/**
+ * Removes the marker of a finished backup; returns what it said, undefined
+ * when there was none. Throws for an unfinished backup's or an unreadable
+ * one: removing it would start the bridge, with no hold, on a copy that may
+ * lack parts of the store (review 6 H1).
+ */
 export async function removeRestoreMarker(dir: string): Promise<RestoreMarker | undefined> {
-  const m = await readRestoreMarker(dir).catch(() => undefined);
+  const m = await readRestoreMarker(dir);
+  if (m && !m.complete) throw new IncompleteBackup(dir, m);
   try {
     await unlink(markerFile(dir));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  return m ?? { version: 1, complete: true, source: '?', host: '?', startedAt: '?' };
+  return m;
 }
 
 /** Refuses a store that is the copy of a backup that never finished, before anything in it is opened or written. */
