@@ -1,4 +1,4 @@
-import { appendFile, rm } from 'node:fs/promises';
+import { appendFile, readdir, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
@@ -73,6 +73,17 @@ A('the REST API search, its CSV, the dashboard\'s statistics and a lookup :: the
   assert.is((await call(b, 'GET', '/api/v1/stats', { auth })).status, 200);
   assert.is((await page(b, '/', cookie)).status, 200);
   assert.is((await call(b, 'GET', `/api/v1/messages/${ids[2]}`, { auth })).status, 200);
+});
+
+A('reading the skipped line\'s number :: leaves no descriptor of the day file open (one leaked per logged line, until EMFILE)', async ({ b, cookie, file }) => {
+  const openOn = async () => {
+    let n = 0;
+    for (const fd of await readdir('/proc/self/fd')) if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === file) n++;
+    return n;
+  };
+  for (let i = 0; i < 5; i++) assert.is((await page(b, '/messages', cookie)).status, 200);
+  assert.ok(b.events.some((e) => e.evt === 'archive-line-skipped'));
+  assert.is(await openOn(), 0);
 });
 
 A.run();
