@@ -101,8 +101,8 @@ export class Dispatcher {
     }
     this.heldSubmitting = await reconcile(this.reconcileDeps());
     // A brake or a restore's hold released while the bridge was down: its held SMS go now, not at their next hourly look.
-    await this.releaseHeld();
-    await this.releaseHeld(undefined, 'restore');
+    // One pass for both: it reads back every queued SMS kept out of memory (review 6 L8).
+    await this.releaseHeld(undefined, ['brake', 'restore']);
     this.o.store.onChange(() => this.loop.wake());
     this.loop.start();
   }
@@ -117,16 +117,18 @@ export class Dispatcher {
    * account may send again, or held after a restore once it was released
    * (`kind` restore), become due now, with the release in their history.
    */
-  async releaseHeld(account?: string, kind: HoldKind = 'brake'): Promise<void> {
-    if (kind === 'restore') await this.settleHeldSubmitting();
+  async releaseHeld(account?: string, kind: HoldKind | HoldKind[] = 'brake'): Promise<void> {
+    const kinds = Array.isArray(kind) ? kind : [kind];
+    if (kinds.includes('restore')) await this.settleHeldSubmitting();
     const at = this.now().toISOString();
     for (const m of this.o.store.inStatus('accepted')) {
-      if ((account && m.account !== account) || m.history.at(-1)?.hold !== kind || this.heldBy(kind, m)) continue;
+      const held = m.history.at(-1)?.hold;
+      if ((account && m.account !== account) || !held || !kinds.includes(held) || this.heldBy(held, m)) continue;
       await this.loop.exclusive(m.id, async () => {
         // Read again: sent or cancelled meanwhile? (inStatus may give copies of SMS kept out of memory.)
         const now = this.o.store.get(m.id);
-        if (now?.status !== 'accepted' || now.history.at(-1)?.hold !== kind) return;
-        const reason = kind === 'brake' ? `the fraud brake of account "${m.account}" was released: sent now` : 'the hold after a restore was released: sent now';
+        if (now?.status !== 'accepted' || now.history.at(-1)?.hold !== held) return;
+        const reason = held === 'brake' ? `the fraud brake of account "${m.account}" was released: sent now` : 'the hold after a restore was released: sent now';
         await this.o.store.transition(m.id, { event: { status: 'accepted', at, reason }, notBefore: at });
       });
     }

@@ -101,4 +101,32 @@ H('held while the hold lasts, listed by mail2sms hold, settled at the release as
   }
 });
 
+H('released while the bridge was down :: the held SMS goes at the next start, once, not at its hourly look', async ({ dir }) => {
+  const store = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+  await store.open();
+  await store.accept({ messages: [sms('Q.1', '+4915112345680')], dedupKeys: [undefined] });
+  await store.close();
+  await writeRestoreMarker(dir, { version: 1, complete: true, source: '/var/lib/mail2sms', host: 'old', startedAt: before, finishedAt: backupAt.toISOString() });
+  const first = await startTestBridge({}, dir);
+  try {
+    await waitFor('held', () => b(first).history.at(-1)?.hold === 'restore' || undefined);
+    assert.is(first.sim.sent.length, 0);
+  } finally {
+    await first.stop();
+  }
+  const released = capture();
+  assert.is(await holdCommand(['release'], first.config, released.cli), 0, released.io.err);
+  const again = await startTestBridge({}, dir);
+  try {
+    await waitFor('delivered', () => b(again).status === 'delivered' || undefined);
+    assert.equal(again.sim.sent.map((s) => s.id), ['Q.1']);
+    assert.ok(b(again).history.some((e) => e.reason === 'the hold after a restore was released: sent now'));
+  } finally {
+    await again.stop();
+  }
+  function b(t: { store: { get(id: string): SmsMessage | undefined } }): SmsMessage {
+    return t.store.get('Q.1')!;
+  }
+});
+
 H.run();
