@@ -181,7 +181,17 @@ function stageLabel(e: StatusEvent, w: Wording): string {
 export function reasonOf(e: StatusEvent, w: Wording): string | undefined {
   if (e.by && e.reason === `by ${e.by}`) return w.cancelledByReason(e.by);
   // A hold's label says it was held ("Held (held for quiet hours …)" said it twice).
-  return e.until && e.reason ? e.reason.replace(/^held for /, 'for ') : e.reason;
+  if (e.until && e.reason) return e.reason.replace(/^held for /, 'for ');
+  const retry = e.reason === undefined ? null : RETRY_WAIT.exec(e.reason);
+  return retry ? `${retry[1]}; ${w.nextAttempt(Number(retry[2]))}` : e.reason;
+}
+
+/** The wait dispatch/record.ts adds to a failed attempt's reason, which the bridge wrote and a language can say. */
+const RETRY_WAIT = /^([^]*); next attempt in (\d+) s$/;
+
+/** A reason as a headline splices it in: without the retry's wait, which was true when recorded, not when a delay report goes. */
+function whyOf(reason: string | undefined): string | undefined {
+  return reason?.replace(RETRY_WAIT, '$1').trim().replace(/[.\s]+$/, '');
 }
 
 function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent | undefined, at: string, w: Wording, time: (iso: string) => string): string {
@@ -189,7 +199,7 @@ function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent
     to: sms.to,
     at,
     // The reason is spliced into a sentence that ends with its own full stop.
-    why: event?.reason?.trim().replace(/[.\s]+$/, '') || w.noReason,
+    why: whyOf(event?.reason) || w.noReason,
     by: event?.by ? w.who(event.by) : undefined,
   };
   if (status === 'accepted' && Date.parse(sms.notBefore) > Date.parse(event?.at ?? sms.mail.receivedAt)) {

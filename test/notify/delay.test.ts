@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import type { Config } from '../../src/config/types.js';
+import { outboxFiles, startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../helpers/bridge.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 import { dsnFields, partOfType } from './mime.js';
@@ -21,15 +22,15 @@ const MINUTE = 60_000;
 
 interface Run { b: TestBridge; sim: ScriptedSimulator; clock: { skew: number } }
 
-async function bridge(dir?: string, clock = { skew: 0 }): Promise<Run> {
+async function bridge(dir?: string, clock = { skew: 0 }, config: DeepPartial<Config> = {}): Promise<Run> {
   const sim = new ScriptedSimulator('simulator', { deliveryDelayMs: 3_600_000 });
-  const b = await startTestBridge({}, dir, { connectors: { simulator: sim }, now: () => new Date(Date.now() + clock.skew) });
+  const b = await startTestBridge(config, dir, { connectors: { simulator: sim }, now: () => new Date(Date.now() + clock.skew) });
   return { b, sim, clock };
 }
 
 /** Runs `fn` with such a bridge, stopped and its store removed afterwards. */
-async function withRun(fn: (run: Run) => Promise<void>): Promise<void> {
-  const run = await bridge();
+async function withRun(fn: (run: Run) => Promise<void>, config: DeepPartial<Config> = {}): Promise<void> {
+  const run = await bridge(undefined, undefined, config);
   try {
     await fn(run);
   } finally {
@@ -38,8 +39,8 @@ async function withRun(fn: (run: Run) => Promise<void>): Promise<void> {
   }
 }
 
-async function send(b: TestBridge, to: string[], notify: string[], extra: Record<string, unknown> = {}): Promise<string> {
-  const info = await mailer(b.port).sendMail({
+async function send(b: TestBridge, to: string[], notify: string[], extra: Record<string, unknown> = {}, localAddress?: string): Promise<string> {
+  const info = await mailer(b.port, localAddress).sendMail({
     from: 'erp@acme.test', to: to.map((n) => `${n}@sms.localhost`), subject: 'Mahnung', text: 'Bitte zahlen Sie bis Freitag.',
     dsn: { id: 'ENV-7', notify, recipient: 'erp@acme.test' }, ...extra,
   });
@@ -178,5 +179,36 @@ D('a failure the carrier never confirmed, client asked NOTIFY=DELAY only :: repo
   const raw = await waitFor('the report', async () => [...(await outboxFiles(run.b)).entries()].find(([n]) => n.startsWith(`${id}.1.failed@`))?.[1]);
   assert.equal(perRecipient(raw).map((f) => [f.Action, f.Status]), [['delayed', '4.4.2']]);
 }));
+
+/** An account whose clerks read German (notify language de), sending from 127.0.0.2. */
+const KANZLEI = { accounts: [{ name: 'kanzlei', networks: ['127.0.0.2'], addresses: ['@acme.test'], language: 'de' }] } as DeepPartial<Config>;
+const GERMAN_TIME = '\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d:\\d\\d (MEZ|MESZ)';
+
+D('language de, with the carrier :: the delay report is German (subject, headline, labels); its delivery-status part the same fields as in English', () => withRun(async (run) => {
+  const id = await send(run.b, ['+4915112345682'], ['delay'], {}, '127.0.0.2');
+  await waitFor('the SMS with the carrier', () => run.b.store.get(`${id}.1`)?.status === 'submitted');
+  run.clock.skew = 31 * MINUTE;
+  const raw = await waitFor('the delay report', async () => (await delayReports(run.b)).get(`${id}.1.delayed@mail2sms.localhost.eml`));
+  const mail = await simpleParser(raw);
+  assert.is(mail.subject, 'SMS an +4915112345682 noch nicht zugestellt: „Mahnung“');
+  assert.match(mail.text!, new RegExp(`^Ihre SMS an \\+4915112345682 sollte am ${GERMAN_TIME} versendet werden und ist noch nicht zugestellt: Sie liegt beim Netzbetreiber, dessen Zustellbericht noch aussteht\\. Sie erhalten eine weitere Nachricht, sobald sie zugestellt ist oder nicht zugestellt werden konnte\\.\\n`), mail.text);
+  assert.match(mail.text!, '\nVerlauf:\n');
+  const human = mail.text!.slice(0, mail.text!.indexOf('Reporting-MTA:'));
+  assert.not.match(human, /\b(Your|History|Recipient|not delivered|due)\b/, 'no English left');
+  const [block] = perRecipient(raw);
+  assert.equal([block.Action, block.Status], ['delayed', '4.4.7']);
+}, KANZLEI));
+
+D('language de, still with us :: the German delay report says it could not be handed over and why', () => withRun(async (run) => {
+  run.sim.behaviour = 'temporary';
+  const id = await send(run.b, ['+4915112345683'], ['delay'], {}, '127.0.0.2');
+  await waitFor('a failed attempt', () => (run.b.store.get(`${id}.1`)?.attempts ?? 0) > 0);
+  run.clock.skew = 31 * MINUTE;
+  const raw = await waitFor('the delay report', async () => (await delayReports(run.b)).get(`${id}.1.delayed@mail2sms.localhost.eml`));
+  const text = (await simpleParser(raw)).text!;
+  assert.match(text, /^Ihre SMS an \+4915112345683 sollte am .+ versendet werden und ist noch nicht zugestellt: Sie konnte bisher nicht an den Netzbetreiber übergeben werden \(simulator: simulator is throttling \(simulated\)\); wir versuchen es weiter\./, text);
+  assert.match(text, /^Grund: +simulator: simulator is throttling \(simulated\); nächster Versuch in \d+ s$/m, 'the wait the bridge added, in German');
+  assert.equal(perRecipient(raw).map((f) => [f.Action, f.Status]), [['delayed', '4.4.1']]);
+}, KANZLEI));
 
 D.run();

@@ -79,6 +79,7 @@ export const de: WordingTable = {
       : `Sie konnte bisher nicht an den Netzbetreiber übergeben werden (${f.why}); wir versuchen es weiter`}. Sie erhalten eine weitere Nachricht, sobald sie zugestellt ist oder nicht zugestellt werden konnte.`,
   },
   noReason: 'kein Grund angegeben',
+  nextAttempt: (seconds) => `nächster Versuch in ${seconds} s`,
   who,
   cancelledByReason: who,
   stage: {

@@ -54,6 +54,7 @@ export const en: WordingTable = {
       : `it has not been handed to the carrier so far (${f.why}); we keep trying`}. You will get another message once it is delivered or has failed.`,
   },
   noReason: 'no reason given',
+  nextAttempt: (seconds) => `next attempt in ${seconds} s`,
   who: (by) => by,
   cancelledByReason: (by) => `by ${by}`,
   stage: {

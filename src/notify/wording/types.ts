@@ -64,6 +64,8 @@ export interface WordingTable {
   subjectWith(head: string, original: string): string;
   headline: Record<HeadlineKind, (f: HeadlineFacts) => string>;
   noReason: string;
+  /** The wait the bridge adds to a failed attempt's reason (src/dispatch/record.ts: "…; next attempt in 6 s"). */
+  nextAttempt(seconds: number): string;
   /** Who cancelled (StatusEvent.by, written in English by the bridge) as the headline names it. */
   who(by: string): string;
   /** The history's reason of a cancel that says only who cancelled ("by reply from …"). */
