@@ -7,7 +7,7 @@ import { foldLines } from 'nodemailer/lib/mime-funcs/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type { ConfirmationStage, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
 import { delayedStatus } from './delay.js';
-import { eventFor, reportedEvent, rfc5322Date } from './format.js';
+import { reportedEvent, rfc5322Date } from './format.js';
 
 export type DsnAction = 'delivered' | 'failed' | 'delayed' | 'relayed';
 
@@ -65,11 +65,11 @@ export function deliveryStatus(sms: SmsMessage, status: ConfirmationStage, repor
  */
 export function deliveryReport(recipients: ReadonlyArray<{ sms: SmsMessage; status: ConfirmationStage }>, reportingMta: string, now: Date): string {
   const { sms } = recipients[0];
-  const arrival = eventFor(sms, 'accepted')?.at ?? sms.mail.receivedAt;
+  // When we received the mail (RFC 3464 §2.2.5), not the latest `accepted` event: a retry or a hold writes one later.
   const perMessage = [
     field('Reporting-MTA', `dns; ${reportingMta}`),
     sms.dsn?.envid ? field('Original-Envelope-Id', sms.dsn.envid) : undefined,
-    field('Arrival-Date', rfc5322Date(arrival)),
+    field('Arrival-Date', rfc5322Date(sms.mail.receivedAt)),
   ];
   const blocks = recipients.map((r) => ['', ...present(perRecipient(r.sms, r.status, now))]);
   return [...present(perMessage), ...blocks.flat(), ''].join('\r\n');
