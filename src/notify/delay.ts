@@ -7,7 +7,7 @@
  * and the notifier owes the report when that time plus the delay has passed
  * (worker.ts). Pure decisions over the stored message.
  */
-import { dueAt, FINAL_STATUSES, type SmsMessage } from '../store/types.js';
+import { dueAt, FINAL_STATUSES, type ConfirmationStage, type SmsMessage } from '../store/types.js';
 
 /** The client asked for delay reports (NOTIFY=…,DELAY), and there is someone to tell. */
 export function asksDelay(sms: SmsMessage): boolean {
@@ -39,4 +39,16 @@ export function delayFrom(sms: SmsMessage): string | undefined {
 export function delayedStatus(sms: SmsMessage): string {
   // `submitting`: being handed over again right now, after an attempt that failed.
   return sms.status !== 'submitted' && sms.attempts > 0 ? '4.4.1' : '4.4.7';
+}
+
+/**
+ * The delay reports among `owed` that must not go any more, as their SMS has
+ * its final status by now (`current`: the store's copy as it is now). Checked
+ * when a report is about to be sent, not only when it is owed: a failed send's
+ * retry, a mail's gathering wait or a report owed a moment before the carrier's
+ * delivery report would otherwise say "not delivered yet" after the outcome,
+ * which is reported anyway. Only delay reports cost a look-up.
+ */
+export function outdatedDelays<T extends readonly [SmsMessage, { stage: ConfirmationStage }]>(owed: readonly T[], current: (id: string) => SmsMessage | undefined): T[] {
+  return owed.filter(([m, c]) => c.stage === 'delayed' && FINAL_STATUSES.has((current(m.id) ?? m).status));
 }

@@ -2,7 +2,7 @@ import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, InboundReply, MessageStore, SmsMessage } from '../store/types.js';
 import { ComposerThread } from './compose-thread.js';
-import { delayFrom } from './delay.js';
+import { delayFrom, outdatedDelays } from './delay.js';
 import { gather, gatherKey, gathers, phaseOf, type Owed } from './gather.js';
 import type { TransportSpec } from './outbox.js';
 import type { ReplyMailInput } from './reply-mail.js';
@@ -234,13 +234,26 @@ export class Notifier {
     this.o.log('confirmation-gathering', { msgId: m.id, mailId: m.mailId, stage: c.stage, until: new Date(until).toISOString() });
   }
 
+  /** Delay reports whose SMS became final before they went (delay.ts outdatedDelays): recorded as not sent, never sent. */
+  private async settleOutdated(outdated: readonly Owed[]): Promise<void> {
+    await Promise.all(outdated.map(async ([x]) => {
+      const status = this.o.store.get(x.id)?.status ?? x.status;
+      await this.o.store.confirmationSent(x.id, 'delayed', `not sent: ${status} before it went`, this.now());
+      this.o.log('delay-report-dropped', { msgId: x.id, status });
+    }));
+  }
+
   /**
    * One mail for the confirmations in `owed` (all of one mail's SMS, or one).
    * Each is recorded as sent only after the transport took the mail, in one
    * group commit of the journal; if the transport fails, all wait for the
    * same retry, and a crash between the two sends the mail again.
    */
-  private async send(owed: Owed[]): Promise<void> {
+  private async send(job: Owed[]): Promise<void> {
+    const outdated = outdatedDelays(job, (id) => this.o.store.get(id));
+    if (outdated.length) await this.settleOutdated(outdated);
+    const owed = outdated.length ? job.filter((o) => !outdated.includes(o)) : job;
+    if (!owed.length) return;
     const [[m, c], ...together] = owed;
     const refused = this.o.refusal?.(m);
     const covers = covered(owed);
