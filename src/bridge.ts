@@ -44,6 +44,7 @@ import { auditedLog, buildGuards } from './security.js';
 import { createSmtpIngress } from './smtp/server.js';
 import type { TlsMaterial } from './smtp/tls.js';
 import { newMailId } from './store/ids.js';
+import { Originals } from './store/originals.js';
 import { JournalStore } from './store/journal-store.js';
 import { StoreLock } from './store/lock.js';
 import { watchStalls } from './stall-watch.js';
@@ -197,12 +198,16 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
 
   const outbox = under(config.notify.outboxDir);
   const spec = transportSpec(config, outbox);
+  // Mails kept for delivery reports that return them in full (RET=FULL).
+  const originalsDir = join(dir, 'originals');
+  const originals = new Originals({ dir: originalsDir, days: config.notify.returnFullDays, now, log });
+  originals.start();
   // Previews are sent from here; confirmations by the notifier's thread, with its own transport.
   const transport = openTransport(spec);
   const notifier = new Notifier({
     store, transport: spec, from: config.notify.from, reportingMta: config.smtp.hostname,
     templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), timeZone: config.notify.timeZone,
-    retrySeconds: config.notify.retrySeconds, gatherMs: config.notify.gatherSeconds * 1000, delayMs: config.notify.delayAfterMinutes * 60_000, cancelAddress: (id) => replies.cancelAddress(id), now, log,
+    retrySeconds: config.notify.retrySeconds, originalsDir, gatherMs: config.notify.gatherSeconds * 1000, delayMs: config.notify.delayAfterMinutes * 60_000, cancelAddress: (id) => replies.cancelAddress(id), now, log,
     refusal: (sms) => confirmationRefusal(sms, accounts.get(sms.account)),
     languageOf: (sms) => accounts.get(sms.account)?.language ?? config.notify.language, transliterate: config.text.transliterate,
     timeZoneOf: (sms) => accounts.get(sms.account)?.confirmationTimeZone ?? config.notify.timeZone,
@@ -213,7 +218,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
 
   const ingress = createSmtpIngress({
     config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel, optedOut, udhOf,
-    newMailId: () => newMailId(now(), random),
+    newMailId: () => newMailId(now(), random), originals,
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
         report, from: config.notify.from, to: mail.to, reportingMta: config.smtp.hostname, id: mail.id, now: now(), timeZone: config.notify.timeZone, original: mail.original,
@@ -233,6 +238,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     await pool!.stop();
     await transport.close();
     await guards.close();
+    originals.close();
     settings.close();
     restore.close();
     await store!.close();

@@ -94,6 +94,7 @@ export interface Config {
     relay: { host: string; port: number; secure: boolean; user: string; pass: string };
     retrySeconds: number[];
     gatherSeconds: number;
+    returnFullDays: number;
   };
   statusCallbacks: StatusCallbacksConfig;
   audit: { enabled: boolean; dir: string; includeText: boolean };

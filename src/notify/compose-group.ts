@@ -5,10 +5,11 @@
  * DSNs, with the headers, threading and envelope of compose.ts.
  */
 import { createHash } from 'node:crypto';
-import { assemble, cancelReplyTo, ConfirmationTemplates, envelopeSenderFor, reportParts, type Confirmation, type ConfirmationInput } from './compose.js';
+import { assemble, cancelReplyTo, ConfirmationTemplates, envelopeSenderFor, reportParts, returnedNote, type Confirmation, type ConfirmationInput } from './compose.js';
 import { togetherSubject, togetherView, type Confirmed } from './format-group.js';
 import { numberOf, phaseOf } from './gather.js';
 import { isDsn } from './policy.js';
+import { returnedPart } from './returned.js';
 import { wordingFor } from './wording/index.js';
 
 /** Longest list of SMS numbers a Message-ID spells out; a longer one (a mail to many numbers) is named by a digest. */
@@ -19,8 +20,10 @@ export async function composeTogether(input: ConfirmationInput): Promise<Confirm
   const all: Confirmed[] = [{ sms, status: input.status }, ...(input.together ?? [])];
   const wording = wordingFor(input.language);
   const cancel = (s: Confirmed['sms'], status: Confirmed['status']) => cancelReplyTo(input, s, status);
+  // One mail's SMS: one message to return, with the recipients the report is about.
+  const returned = isDsn(sms) ? await returnedPart(sms, all.map((c) => c.sms.mail.rcptTo), input.originalsDir) : undefined;
   const view = togetherView(all, { now, timeZone: input.timeZone, wording, cancelAddress: cancel, transliterate: input.transliterate });
-  const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).renderTogether(view);
+  const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).renderTogether({ ...view, returned: returnedNote(returned, wording) });
   const messageId = togetherMessageId(all, reportingMta);
   const subject = togetherSubject(all, wording);
   const to = sms.mail.envelopeFrom;
@@ -28,7 +31,7 @@ export async function composeTogether(input: ConfirmationInput): Promise<Confirm
     from: input.from, to, subject, messageId, now, text, html, origin: sms.mail,
     // A reply to all of them cancels each (src/smtp/cancel-reply.ts takes several cancel addresses at once).
     replyTo: view.cancels.map((r) => r.cancelAddress!),
-    report: isDsn(sms) ? reportParts(all, reportingMta, now) : undefined,
+    report: returned && reportParts(all, reportingMta, now, returned),
   });
   return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress) };
 }

@@ -8,12 +8,13 @@ import { Eta } from 'eta';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer/index.js';
 import type { ConfirmationStage, SmsMessage } from '../store/types.js';
-import { deliveryReport, originalHeaders } from './dsn.js';
+import { deliveryReport } from './dsn.js';
 import { confirmationView, subjectFor, type ConfirmationView } from './format.js';
 import type { TogetherView } from './format-group.js';
 import { writeMime } from './mime.js';
 import { isDsn } from './policy.js';
-import { wordingFor, type Language } from './wording/index.js';
+import { returnedPart, type Returned } from './returned.js';
+import { wordingFor, type Language, type Wording } from './wording/index.js';
 
 export interface ConfirmationInput {
   sms: SmsMessage;
@@ -36,6 +37,8 @@ export interface ConfirmationInput {
   cancelAddress?: (smsId: string) => string;
   /** text.transliterate, for what made the text Unicode (format.ts); on when absent, as by default. */
   transliterate?: boolean;
+  /** Where the mails kept for RET=FULL are (store/originals.ts); without it a report returns the headers. */
+  originalsDir?: string;
   /** The other SMS of the same mail confirmed in this mail (gather.ts, compose-group.ts); absent: `sms` alone. */
   together?: Array<{ sms: SmsMessage; status: ConfirmationStage }>;
 }
@@ -91,14 +94,15 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
   const { sms, status, reportingMta, now } = input;
   const replyTo = cancelReplyTo(input, sms, status);
   const wording = wordingFor(input.language);
+  const returned = isDsn(sms) ? await returnedPart(sms, [sms.mail.rcptTo], input.originalsDir) : undefined;
   const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined, wording, transliterate: input.transliterate });
-  const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).render(view);
+  const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).render({ ...view, returned: returnedNote(returned, wording) });
   const messageId = confirmationMessageId(sms, status, reportingMta);
   const subject = subjectFor(sms, status, wording);
   const to = sms.mail.envelopeFrom;
   const raw = assemble({
     from: input.from, to, subject, messageId, now, replyTo, text, html, origin: sms.mail,
-    report: isDsn(sms) ? reportParts([{ sms, status }], reportingMta, now) : undefined,
+    report: returned && reportParts([{ sms, status }], reportingMta, now, returned),
   });
   return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress) };
 }
@@ -151,6 +155,8 @@ export function assemble(p: MailParts): Buffer {
     // [alternative(text, html), delivery-status, rfc822-headers]. Only the
     // root type differs; the boundary is assigned when headers are built.
     root.setHeader('Content-Type', 'multipart/report; report-type=delivery-status');
+    // A mail returned as it came in 8-bit (returned.ts) makes the whole report 8bit (RFC 2045 §6.4).
+    if (p.report.some((a) => a.contentTransferEncoding === '8bit')) root.setHeader('Content-Transfer-Encoding', '8bit');
   }
   return writeMime(root);
 }
@@ -175,9 +181,13 @@ export function threading(mail: Pick<SmsMessage['mail'], 'messageId' | 'referenc
   return { inReplyTo: original, references: [...(mail.references ?? []), original] };
 }
 
-/** The machine-readable parts of a delivery report about `recipients` (one SMS, or several of one mail). */
-export function reportParts(recipients: ReadonlyArray<{ sms: SmsMessage; status: ConfirmationStage }>, reportingMta: string, now: Date): MailComposerAttachment[] {
-  const { sms } = recipients[0];
+/** What the human part says of the returned message: only for a client that asked RET=FULL, which it got. */
+export function returnedNote(returned: Returned | undefined, w: Wording): string | undefined {
+  return returned && returned.kind !== 'headers' ? w.returned[returned.kind] : undefined;
+}
+
+/** The machine-readable parts of a delivery report about `recipients` (one SMS, or several of one mail), and what it returns of the mail. */
+export function reportParts(recipients: ReadonlyArray<{ sms: SmsMessage; status: ConfirmationStage }>, reportingMta: string, now: Date, returned: Returned): MailComposerAttachment[] {
   return [
     {
       contentType: 'message/delivery-status',
@@ -186,15 +196,7 @@ export function reportParts(recipients: ReadonlyArray<{ sms: SmsMessage; status:
       contentTransferEncoding: '7bit',
       filename: false,
     },
-    {
-      // RET=FULL cannot be honoured (we keep no copy of the body), so the
-      // headers are returned whatever RET says: RFC 3461 allows that fallback.
-      contentType: 'text/rfc822-headers',
-      content: originalHeaders(sms, recipients.map((r) => r.sms.mail.rcptTo)),
-      contentDisposition: 'inline',
-      contentTransferEncoding: '7bit',
-      filename: false,
-    },
+    returned.part,
   ];
 }
 

@@ -52,6 +52,8 @@ export interface TogetherView {
   label: Labels;
   field: Fields;
   words: TogetherWording;
+  /** As ConfirmationView's: what a report returns of the mail, for a client that asked RET=FULL. */
+  returned?: string;
 }
 
 /** The order outcomes are named in: what went well first, then what did not. */

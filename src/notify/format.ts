@@ -40,6 +40,8 @@ export interface ConfirmationView {
   /** The templates' words in the confirmation's language: as they are (HTML), and as padded "Label:" columns (text). */
   label: Labels;
   field: Fields;
+  /** For a report whose client asked RET=FULL: whether the mail is returned in full or only its headers, and why. */
+  returned?: string;
 }
 
 const MAX_QUOTED_SUBJECT = 60;

@@ -22,6 +22,8 @@ export interface NotifierOptions {
   /** The zone of an SMS's confirmation times (its account's, looked up when each is sent); `timeZone` when absent. */
   timeZoneOf?: (sms: Pick<SmsMessage, 'account'>) => string;
   retrySeconds: readonly number[];
+  /** Where the mails kept for RET=FULL are (store/originals.ts). */
+  originalsDir?: string;
   /** Reply-To of acceptance confirmations that cancels the SMS; none when absent. */
   cancelAddress?: (smsId: string) => string;
   /** Confirmations under way at once (default CONCURRENCY). */
@@ -265,7 +267,7 @@ export class Notifier {
     try {
       const { to, where, messageId } = await this.sender.deliver({
         sms: m, status: c.stage, from: this.o.from, reportingMta: this.o.reportingMta, now: this.now(), timeZone: this.o.timeZoneOf?.(m) ?? this.o.timeZone, cancelAddress: this.o.cancelAddress,
-        language: this.o.languageOf?.(m), transliterate: this.o.transliterate,
+        language: this.o.languageOf?.(m), transliterate: this.o.transliterate, originalsDir: this.o.originalsDir,
         ...(together.length ? { together: together.map(([x, s]) => ({ sms: x, status: s.stage })) } : {}),
       });
       const at = this.now();

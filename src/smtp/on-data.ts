@@ -16,6 +16,7 @@ import { admit } from '../policy/admit.js';
 import { optOutError, optOutRefusal, type OptOutCheck } from '../policy/optout-scope.js';
 import { screenOptOuts, type Screened } from '../policy/optout-screen.js';
 import type { Policy } from '../policy/policy.js';
+import type { Originals } from '../store/originals.js';
 import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { cancelByReply, type Cancel } from './cancel-reply.js';
 import { controlAddress, type ControlAddress } from './control-address.js';
@@ -48,6 +49,8 @@ export interface DataDeps {
   messageIds?: MessageIdReuse;
   /** The UDH each SMS is counted with, by its route (src/dispatch/udh-size.ts). */
   udhOf: UdhOf;
+  /** Keeps the mail for delivery reports that return it in full (RET=FULL, src/store/originals.ts). */
+  originals?: Pick<Originals, 'keep'>;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -126,6 +129,8 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
   if (outcome instanceof SmtpError) return outcome;
   if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });
+  // Before the 250, so that no report of it can come first; one property read for a mail that did not ask.
+  if (outcome.stored.length && screened.batch.messages.some((m) => m.dsn?.ret === 'FULL')) await deps.originals?.keep(mailId, raw);
   const { forwarded, cuts } = draft.extracted;
   return stored(mailId, screened, outcome, { session, deps, started, attachments: attachmentsLeft(parsed, forwarded), forwarded, introduced: introduced(cuts), passed: draft.passed, subjectNote: fromSubject(draft.extracted), expressRefused: built.expressRefused });
 }

@@ -1,4 +1,7 @@
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { SMTPServer } from 'smtp-server';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
@@ -98,6 +101,8 @@ D('delay report owed, the relay refusing it, and the SMS delivered just after ::
     await waitFor('the delay report refused by the relay', () => confirmation('delayed')?.lastError);
     sim.report(sms().history.find((e) => e.connectorMessageId)!.connectorMessageId!, 'delivered');
     await waitFor('the SMS delivered', () => sms().status === 'delivered');
+    // Its report refused too, its retry due a minute on: the relay comes back before either is tried again.
+    await waitFor('the delivery report refused', () => confirmation('delivered')?.lastError);
     mx.refusing = false;
     clock.skew = 33 * MINUTE;
     await waitFor('both settled', () => confirmation('delayed')?.sentAt && confirmation('delivered')?.sentAt);
@@ -110,5 +115,80 @@ D('delay report owed, the relay refusing it, and the SMS delivered just after ::
     await rm(b.dir, { recursive: true, force: true });
   }
 });
+
+/** A mail built here, so that the test knows its bytes; sent as they are, RET=FULL and NOTIFY=SUCCESS. */
+async function sendRaw(b: TestBridge, to: string, text: string): Promise<{ id: string; raw: string }> {
+  const raw = (await new MailComposer({
+    from: 'erp@acme.test', to: `${to}@sms.localhost`, subject: 'Mahnung INV-4711', text, messageId: '<inv-4711@acme.test>', date: new Date('2026-11-23T14:00:00Z'),
+    headers: { 'X-ERP-Batch': 'B-0815' },
+  }).compile().build()).toString('utf8');
+  const info = await mailer(b.port).sendMail({
+    envelope: { from: 'erp@acme.test', to: [`${to}@sms.localhost`] }, raw, dsn: { id: 'ENV-10', notify: ['success'], ret: 'full', recipient: 'erp@acme.test' },
+  });
+  return { id: queuedAs(info.response), raw };
+}
+
+const originals = (b: TestBridge) => readdir(join(b.dir, 'originals')).catch(() => [] as string[]);
+
+D('RET=FULL :: the delivery report returns the message as received (message/rfc822, byte for byte), not rebuilt headers, and says so', () => withRun(async ({ b }) => {
+  const { id, raw } = await sendRaw(b, '+4915112345692', 'Bitte zahlen Sie bis Freitag.');
+  const report = await waitFor('the report', async () => (await outboxFiles(b)).get(`${id}.1.delivered@mail2sms.localhost.eml`));
+  const part = partOfType(Buffer.from(report, 'utf8'), 'message/rfc822');
+  assert.is(part.body.replace(/\r\n$/, ''), raw.replace(/\r\n$/, ''), 'the mail as sent');
+  assert.match(part.body, /^X-ERP-Batch: B-0815\r$/im, 'with headers no rebuild keeps');
+  assert.not.match(report, 'text/rfc822-headers');
+  const text = (await simpleParser(report)).text!;
+  assert.match(text, 'Your message is attached in full, as you asked (RET=FULL).');
+}));
+
+D('RET=FULL, the mail written 8-bit (UTF-8, as Thunderbird sends with 8BITMIME) :: returned byte for byte as 8bit', () => withRun(async ({ b }) => {
+  const raw = 'From: erp@acme.test\r\nTo: +4915112345693@sms.localhost\r\nSubject: Mahnung\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nBitte überweisen Sie 12,50 € bis Freitag.\r\n';
+  const info = await mailer(b.port).sendMail({ envelope: { from: 'erp@acme.test', to: ['+4915112345693@sms.localhost'] }, raw, dsn: { notify: ['success'], ret: 'full' } });
+  const id = queuedAs(info.response);
+  const report = await waitFor('the report', async () => (await outboxFiles(b)).get(`${id}.1.delivered@mail2sms.localhost.eml`));
+  const part = partOfType(Buffer.from(report, 'utf8'), 'message/rfc822');
+  assert.match(part.headers, /content-transfer-encoding: 8bit/i);
+  assert.match(report.slice(0, report.indexOf('\r\n\r\n')), /^Content-Transfer-Encoding: 8bit$/m, 'the report as a whole 8bit');
+  assert.is(Buffer.from(part.body, 'latin1').toString('utf8'), raw);
+}));
+
+D('RET=FULL, the kept mail gone (notify.returnFullDays 1, removed at a restart 26 hours on) :: the headers are returned, and the report says why', async () => {
+  const clock = { skew: 0 };
+  const sim = new ScriptedSimulator('simulator', { deliveryDelayMs: 3_600_000 });
+  const config = { notify: { returnFullDays: 1 } };
+  let b = await startTestBridge(config, undefined, { connectors: { simulator: sim }, now: () => new Date(Date.now() + clock.skew) });
+  const dir = b.dir;
+  try {
+    const { id } = await sendRaw(b, '+4915112345694', 'Bitte zahlen Sie bis Freitag.');
+    assert.equal(await originals(b), [`${id}.eml`], 'kept');
+    await waitFor('the SMS with the carrier', () => b.store.get(`${id}.1`)?.status === 'submitted');
+    await b.stop();
+    // Before the receipt timeout (48 h) expires the SMS.
+    clock.skew = 26 * 60 * MINUTE;
+    const again = new ScriptedSimulator('simulator', { deliveryDelayMs: 3_600_000 });
+    b = await startTestBridge(config, dir, { connectors: { simulator: again }, now: () => new Date(Date.now() + clock.skew) });
+    await waitFor('the kept mail removed', async () => (await originals(b)).length === 0);
+    assert.ok(b.events.some((e) => e.evt === 'originals-removed' && e.removed === 1));
+    again.report(b.store.get(`${id}.1`)!.history.find((e) => e.connectorMessageId)!.connectorMessageId!, 'delivered');
+    const report = await waitFor('the report', async () => (await outboxFiles(b)).get(`${id}.1.delivered@mail2sms.localhost.eml`));
+    assert.match(partOfType(Buffer.from(report, 'utf8'), 'text/rfc822-headers').body, 'Message-ID: <inv-4711@acme.test>');
+    assert.not.match(report, 'message/rfc822');
+    assert.match((await simpleParser(report)).text!, 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it is no longer kept.');
+  } finally {
+    await b.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+D('RET=HDRS, and no RET :: nothing kept, the headers returned without a word about it', () => withRun(async ({ b }) => {
+  const id = await send(b, '+4915112345695', { notify: ['success'], ret: 'headers' });
+  const plain = await send(b, '+4915112345696', { notify: ['success'] });
+  for (const m of [id, plain]) {
+    const report = await waitFor('the report', async () => (await outboxFiles(b)).get(`${m}.1.delivered@mail2sms.localhost.eml`));
+    assert.ok(partOfType(Buffer.from(report, 'utf8'), 'text/rfc822-headers').body);
+    assert.not.match((await simpleParser(report)).text!, 'RET=');
+  }
+  assert.equal(await originals(b), []);
+}));
 
 D.run();

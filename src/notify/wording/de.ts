@@ -79,6 +79,11 @@ export const de: WordingTable = {
       : `Sie konnte bisher nicht an den Netzbetreiber übergeben werden (${f.why}); wir versuchen es weiter`}. Sie erhalten eine weitere Nachricht, sobald sie zugestellt ist oder nicht zugestellt werden konnte.`,
   },
   noReason: 'kein Grund angegeben',
+  returned: {
+    full: 'Ihre Nachricht ist vollständig angehängt, wie angefordert (RET=FULL).',
+    gone: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Sie wird nicht mehr aufbewahrt.',
+    unfit: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Sie enthält 8-Bit-Zeichen, die kein UTF-8 sind und die dieser Bericht nicht unverändert übertragen kann.',
+  },
   nextAttempt: (seconds) => `nächster Versuch in ${seconds} s`,
   who,
   cancelledByReason: who,

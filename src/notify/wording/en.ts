@@ -54,6 +54,11 @@ export const en: WordingTable = {
       : `it has not been handed to the carrier so far (${f.why}); we keep trying`}. You will get another message once it is delivered or has failed.`,
   },
   noReason: 'no reason given',
+  returned: {
+    full: 'Your message is attached in full, as you asked (RET=FULL).',
+    gone: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it is no longer kept.',
+    unfit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds 8-bit characters that are not UTF-8, which this report cannot carry unchanged.',
+  },
   nextAttempt: (seconds) => `next attempt in ${seconds} s`,
   who: (by) => by,
   cancelledByReason: (by) => `by ${by}`,

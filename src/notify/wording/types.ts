@@ -64,6 +64,8 @@ export interface WordingTable {
   subjectWith(head: string, original: string): string;
   headline: Record<HeadlineKind, (f: HeadlineFacts) => string>;
   noReason: string;
+  /** What a delivery report returns of the mail, for a client that asked RET=FULL (notify/returned.ts). */
+  returned: Record<'full' | 'gone' | 'unfit', string>;
   /** The wait the bridge adds to a failed attempt's reason (src/dispatch/record.ts: "…; next attempt in 6 s"). */
   nextAttempt(seconds: number): string;
   /** Who cancelled (StatusEvent.by, written in English by the bridge) as the headline names it. */

@@ -1,0 +1,79 @@
+/**
+ * The mails as received, kept for RFC 3461 RET=FULL: a client that asks for
+ * the full message in its delivery reports gets the message it sent, not the
+ * headers rebuilt from what an SMS keeps of it (notify/returned.ts). One file
+ * per mail (`<mail id>.eml`, mode 0600) under the store's `originals/`, kept
+ * `notify.returnFullDays` after it came and then removed (at start and every
+ * hour). Only mails whose client asked RET=FULL are kept, so others cost
+ * nothing. A cache, not part of the durability promise: written without
+ * fsync, and a report that finds no copy (not written, lost, or gone at the
+ * end of its time) returns the headers and says so, as RFC 3461 §4.3 allows.
+ */
+import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** How often kept mails past their time are looked for. */
+const SWEEP_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** A mail id as newMailId() makes it (store/ids.ts): never a path. */
+const MAIL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface OriginalsOptions {
+  dir: string;
+  days: number;
+  now: () => Date;
+  log: (evt: string, data: Record<string, unknown>) => void;
+}
+
+/** The file a mail's copy is kept in; undefined for anything that is no mail id. */
+export function originalFile(dir: string, mailId: string): string | undefined {
+  return MAIL_ID.test(mailId) ? join(dir, `${mailId}.eml`) : undefined;
+}
+
+/** The mail as received, or undefined when no copy is kept (any more). */
+export async function readOriginal(dir: string, mailId: string): Promise<Buffer | undefined> {
+  const file = originalFile(dir, mailId);
+  return file ? readFile(file).catch(() => undefined) : undefined;
+}
+
+export class Originals {
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly o: OriginalsOptions) {}
+
+  /** Removes what is past its time now and every hour. */
+  start(): void {
+    if (this.o.days <= 0) return;
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), SWEEP_MS).unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Keeps `raw` for the mail's reports; a failure is logged, never thrown: the reports then return the headers. */
+  async keep(mailId: string, raw: Buffer): Promise<void> {
+    const file = originalFile(this.o.dir, mailId);
+    if (this.o.days <= 0 || !file) return;
+    try {
+      await mkdir(this.o.dir, { recursive: true, mode: 0o700 });
+      await writeFile(file, raw, { mode: 0o600 });
+    } catch (e) {
+      this.o.log('original-not-kept', { mailId, error: (e as Error).message });
+    }
+  }
+
+  /** Removes the copies kept longer than `days` (by the time they were written). */
+  async sweep(): Promise<void> {
+    const names = await readdir(this.o.dir).catch(() => [] as string[]);
+    const before = this.o.now().getTime() - this.o.days * DAY_MS;
+    let removed = 0;
+    for (const name of names.filter((n) => n.endsWith('.eml'))) {
+      const file = join(this.o.dir, name);
+      const s = await stat(file).catch(() => undefined);
+      if (s && s.mtimeMs < before && (await unlink(file).then(() => true, () => false))) removed++;
+    }
+    if (removed) this.o.log('originals-removed', { removed, days: this.o.days });
+  }
+}
