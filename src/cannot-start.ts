@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Config } from './config/types.js';
 
 /**
@@ -22,9 +22,16 @@ export class CannotStart extends Error {
  */
 export async function checkStartFiles(config: Config): Promise<void> {
   const user = runningAs();
+  const dir = resolve(config.store.dir);
+  const store = await dirProblems('store.dir', dir, user, { remedy: `chown -R ${user}: ${dir} (README: "Backup and restore")`, deep: ['journal'] });
+  const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
   const problems = [
     ...(await tlsProblems(config, user)),
-    ...(await storeProblems(resolve(config.store.dir), user)),
+    ...(await connectorFileProblems(config, user)),
+    ...store,
+    // Under a store.dir that cannot be used they would only repeat its problem.
+    ...(store.length ? [] : await dirProblems('audit.dir', under(config.audit.dir), user, { skip: !config.audit.enabled, deep: [] })),
+    ...(store.length ? [] : await dirProblems('notify.outboxDir', under(config.notify.outboxDir), user, { deep: [], shallow: true })),
   ];
   if (problems.length) throw new CannotStart(`the files the configuration names cannot be used:\n  - ${problems.join('\n  - ')}`);
 }
@@ -40,37 +47,65 @@ export function runningAs(): string {
 
 async function tlsProblems(config: Config, user: string): Promise<string[]> {
   const out: string[] = [];
+  const hint = 'a certbot certificate is copied where the service can read it by a deploy hook (README: "Running it in production", TLS)';
   for (const key of ['cert', 'key'] as const) {
     const file = config.smtp.tls[key];
-    if (!file) continue;
-    const code = await errno(access(resolve(file), constants.R_OK));
-    if (!code) continue;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? `cannot be read by user ${user}` : 'cannot be read';
-    out.push(`smtp.tls.${key}: ${file} ${why} (${code}): `
-      + (code === 'ENOENT' ? 'check the path; ' : `let the group of user ${user} read it (chgrp, chmod 0640); `)
-      + 'a certbot certificate is copied where the service can read it by a deploy hook (README: "Running it in production", TLS)');
+    const problem = file ? await unreadable(`smtp.tls.${key}`, file, user) : undefined;
+    if (problem) out.push(`${problem}; ${hint}`);
   }
   return out;
 }
 
-/** The store directory (made at start when missing) and what is in it must be writable: a restore copied as root is not. */
-async function storeProblems(dir: string, user: string): Promise<string[]> {
-  const remedy = `chown -R ${user}: ${dir} (README: "Backup and restore")`;
+/** Files a connector reads when it connects (an SMSC's CA): found missing at start, not at the first SMS. */
+async function connectorFileProblems(config: Config, user: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const [i, c] of config.connectors.entries()) {
+    const file = c.type === 'smpp' && c.smpp.tls ? c.smpp.tlsCaFile : '';
+    const problem = file ? await unreadable(`connectors[${i}].smpp.tlsCaFile`, file, user) : undefined;
+    if (problem) out.push(`${problem} (connector ${c.name})`);
+  }
+  return out;
+}
+
+/** `key: file does not exist (ENOENT): check the path` and the like, or undefined when the user can read it. */
+async function unreadable(key: string, file: string, user: string): Promise<string | undefined> {
+  const code = await errno(access(resolve(file), constants.R_OK));
+  if (!code) return undefined;
+  const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? `cannot be read by user ${user}` : 'cannot be read';
+  return `${key}: ${file} ${why} (${code}): ` + (code === 'ENOENT' ? 'check the path' : `let the group of user ${user} read it (chgrp, chmod 0640)`);
+}
+
+interface DirCheck {
+  /** What to do when the user cannot write it; default: chown -R. */
+  remedy?: string;
+  /** Subdirectories whose entries must be writable too. */
+  deep: string[];
+  /** Only the directory itself, not its entries (an outbox of many mails). */
+  shallow?: boolean;
+  /** Not used with this configuration. */
+  skip?: boolean;
+}
+
+/** A directory the bridge writes (made at start when missing) and what is in it must be writable: a restore copied as root is not. */
+async function dirProblems(key: string, dir: string, user: string, o: DirCheck): Promise<string[]> {
+  if (o.skip) return [];
+  const remedy = o.remedy ?? `chown -R ${user}: ${dir}`;
   const found = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
   if (found instanceof Error) {
-    if (found.code !== 'ENOENT' && found.code !== 'ENOTDIR') return [`store.dir: ${dir} cannot be used (${found.code}): ${remedy}`];
+    if (found.code !== 'ENOENT' && found.code !== 'ENOTDIR') return [`${key}: ${dir} cannot be used (${found.code}): ${remedy}`];
     const parent = await existingAncestor(dir);
-    if (!(await stat(parent)).isDirectory()) return [`store.dir: ${dir} cannot be made: ${parent} is a file, not a directory (ENOTDIR)`];
+    if (!(await stat(parent)).isDirectory()) return [`${key}: ${dir} cannot be made: ${parent} is a file, not a directory (ENOTDIR)`];
     const code = await errno(access(parent, constants.W_OK | constants.X_OK));
-    return code ? [`store.dir: ${dir} cannot be made by user ${user}: ${parent} is not writable (${code}); make it and give it to the user (install -d -o ${user} ${dir})`] : [];
+    return code ? [`${key}: ${dir} cannot be made by user ${user}: ${parent} is not writable (${code}); make it and give it to the user (install -d -o ${user} ${dir})`] : [];
   }
-  if (!found.isDirectory()) return [`store.dir: ${dir} is a file, not a directory (ENOTDIR)`];
-  const paths = [dir, ...(await entries(dir)), ...(await entries(join(dir, 'journal')))];
+  if (!found.isDirectory()) return [`${key}: ${dir} is a file, not a directory (ENOTDIR)`];
+  const paths = o.shallow ? [dir] : [dir, ...(await entries(dir))];
+  for (const sub of o.deep) paths.push(...(await entries(join(dir, sub))));
   const refused: string[] = [];
   for (const p of paths) if (await errno(access(p, constants.W_OK))) refused.push(p);
   if (!refused.length) return [];
   const shown = refused.slice(0, 3).join(', ') + (refused.length > 3 ? ` and ${refused.length - 3} more` : '');
-  return [`store.dir: user ${user} cannot write ${shown} (EACCES): ${remedy}`];
+  return [`${key}: user ${user} cannot write ${shown} (EACCES): ${remedy}`];
 }
 
 async function entries(dir: string): Promise<string[]> {

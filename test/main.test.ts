@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,23 @@ M('files the configuration names that cannot be used :: exit 2 before anything i
   assert.match(r.err, /\n {2}- smtp\.tls\.key: \S+nokey\.pem does not exist \(ENOENT\): check the path; a certbot certificate is copied where the service can read it by a deploy hook \(README/);
   assert.match(r.err, /\n {2}- store\.dir: \S+afile\/store cannot be made: \S+afile is a file, not a directory \(ENOTDIR\)/);
   assert.not.match(r.err, /smtp\.tls\.cert/);
+});
+
+M('the audit and outbox folders and a connector\'s CA file :: checked as the store is, exit 2 with each key', async ({ dir }) => {
+  await writeFile(join(dir, 'afile'), 'not a directory');
+  const config = join(dir, 'dirs.json');
+  await writeFile(config, JSON.stringify({
+    smtp: { port: 0 }, api: { port: 0 }, store: { dir: join(dir, 'store-ok') },
+    audit: { dir: join(dir, 'afile', 'audit') }, notify: { outboxDir: join(dir, 'afile', 'outbox') },
+    connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port: 9, systemId: 'x', password: 'y', tls: true, tlsCaFile: join(dir, 'noca.pem') } }],
+  }));
+  const r = await runCli(['--config', config]);
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /^mail2sms: cannot start: the files the configuration names cannot be used:\n/);
+  assert.match(r.err, /\n {2}- connectors\[0\]\.smpp\.tlsCaFile: \S+noca\.pem does not exist \(ENOENT\): check the path \(connector smsc\)/);
+  assert.match(r.err, /\n {2}- audit\.dir: \S+afile\/audit cannot be made: \S+afile is a file, not a directory \(ENOTDIR\)/);
+  assert.match(r.err, /\n {2}- notify\.outboxDir: \S+afile\/outbox cannot be made: \S+afile is a file, not a directory \(ENOTDIR\)/);
+  assert.not.ok(existsSync(join(dir, 'store-ok')), 'nothing written');
 });
 
 M('a key and a store the service user cannot use (run as nobody) :: named with the user and the remedy, exit 2', async ({ dir }) => {
