@@ -46,7 +46,7 @@ function limitHeapGrowth(onGc: OnGc): void {
 
 /** The only place that reads the environment and argv, and the only one that exits the process. */
 async function main(): Promise<void> {
-  const { values, tokens } = parseArgs({ options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: false, tokens: true });
+  const { values, tokens } = parseArgs({ options: { config: { type: 'string', short: 'c' }, verbose: { type: 'boolean' } }, allowPositionals: true, strict: false, tokens: true });
   const positionals = tokens.filter((t) => t.kind === 'positional');
   const first = positionals[0];
   const asked = (...names: string[]) => tokens.some((t) => t.kind === 'option' && names.includes(t.name));
@@ -63,8 +63,10 @@ async function main(): Promise<void> {
   }
   const path = typeof values.config === 'string' ? values.config : process.env.MAIL2SMS_CONFIG;
   // The commands use none of the secrets (the SMPP password, callback secrets, the metrics token): a backup from cron or
-  // an incident shell must not fail for want of them. One line says which were empty.
-  const allowUnset = first ? (names: string[]) => void process.stderr.write(`mail2sms: not set, and not needed by this command: ${names.join(', ')}\n`) : undefined;
+  // an incident shell must not fail for want of them. Said only with --verbose: cron mails whatever a command prints.
+  const allowUnset = first
+    ? (names: string[]) => void (values.verbose === true && process.stderr.write(`mail2sms: not set, and not needed by this command: ${names.join(', ')}\n`))
+    : undefined;
   const config = await loadConfig(path, process.env, { allowUnset }).catch((e: Error) => {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`mail2sms: ${e.message}\n`);
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
     process.exit(await command.run(commandArgs(tokens, first.index), config));
   }
   // Without a command every argument is ours: an unknown option is a mistake, not something to ignore.
-  parseArgs({ options: { config: { type: 'string', short: 'c' } } });
+  parseArgs({ options: { config: { type: 'string', short: 'c' }, verbose: { type: 'boolean' } } });
   // One observer of the collections for the heap growth and the bridge's stall watch.
   const gc = new GcFeed();
   limitHeapGrowth(gc.on);
@@ -88,14 +90,14 @@ async function main(): Promise<void> {
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
-/** The arguments after the command word, without --config (ours, wherever it stood). */
+/** The arguments after the command word, without --config and --verbose (ours, wherever they stood). */
 function commandArgs(tokens: Token[], commandIndex: number): string[] {
   const args = process.argv.slice(2);
   const drop = new Set<number>();
   for (const t of tokens) {
-    if (t.kind !== 'option' || t.name !== 'config') continue;
+    if (t.kind !== 'option' || (t.name !== 'config' && t.name !== 'verbose')) continue;
     drop.add(t.index);
-    if (t.inlineValue === false) drop.add(t.index + 1);
+    if (t.name === 'config' && t.inlineValue === false) drop.add(t.index + 1);
   }
   return args.filter((_, i) => i > commandIndex && !drop.has(i));
 }

@@ -14,7 +14,8 @@ export function generalUsage(commands: Readonly<Record<string, { summary: string
   return `usage:
 ${rows.map(([what, why]) => `  mail2sms ${what.padEnd(width)}  ${why}`).join('\n')}
 The configuration file is given with --config or the MAIL2SMS_CONFIG environment variable;
-without one the bridge runs on its built-in defaults. Commands read the same file to find the store.
+without one the bridge runs on its built-in defaults. Commands read the same file to find the store;
+they need none of its secrets ("\${NAME}"), and --verbose names those that were not set.
 README.md beside the program has the whole reference.
 `;
 }
