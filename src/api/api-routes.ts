@@ -4,7 +4,7 @@ import { AccountChangeError } from '../accounts/registry.js';
 import { EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
 import type { SmsMessage } from '../store/types.js';
-import type { Principal } from './auth.js';
+import { OPERATOR_HEADER, type Principal } from './auth.js';
 import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { decodeCursor, exportMessages, findMessage, searchMessages } from './history/search.js';
 import { noSmsDetail } from './history/no-sms.js';
@@ -217,7 +217,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     schema: { summary: 'Cancel a queued or scheduled SMS (not one the carrier has or may have)', tags: ['messages'], response: { 401: problem, 404: problem, 409: problem } },
   }, async (req) => {
     const principal = who(req, { change: true });
-    const m = await cancelAs(ctx, principal, req.params.id, 'api');
+    const m = await cancelAs(ctx, principal, req.params.id, 'api', req.headers[OPERATOR_HEADER]);
     return messageView(m);
   });
 
@@ -278,13 +278,22 @@ async function originals(ctx: ApiContext, ids: string[]): Promise<SmsMessage[]> 
   return found.filter((m): m is SmsMessage => m !== undefined);
 }
 
-/** Bridge.cancel for a principal: users only their account's SMS; a refusal as a problem (404 unknown, 409 too late or final). */
-export async function cancelAs(ctx: ApiContext, p: Principal, id: string, via: 'api' | 'portal'): Promise<SmsMessage> {
-  const by = { who: p === ctx.operator ? 'the operator (command line)' : `${via} user ${p.name}`, ...(p.role === 'admin' ? {} : { account: p.account }) };
+/**
+ * Bridge.cancel for a principal: users only their account's SMS; a refusal as a problem (404 unknown, 409 too late or final).
+ * The operator's token is the command line's: it names the person who ran it (`person`, OPERATOR_HEADER), as the CLI's own audit lines do.
+ */
+export async function cancelAs(ctx: ApiContext, p: Principal, id: string, via: 'api' | 'portal', person?: string | string[]): Promise<SmsMessage> {
+  const by = { who: p === ctx.operator ? commandLine(person) : `${via} user ${p.name}`, ...(p.role === 'admin' ? {} : { account: p.account }) };
   const r = await ctx.deps.cancel(id, by);
   if (!r.ok) {
     const title = r.reason === 'not-found' ? 'NotFound' : r.reason === 'too-late' ? 'TooLate' : 'AlreadyFinal';
     throw new Problem(r.reason === 'not-found' ? 404 : 409, title, r.message, r.status ? { smsStatus: r.status } : {});
   }
   return ctx.deps.store.get(id) ?? r.sms;
+}
+
+/** "alice (as mail2sms) on the command line": the person the CLI names (printable, at most 100 characters); else "the operator (command line)". */
+function commandLine(person: string | string[] | undefined): string {
+  const name = typeof person === 'string' ? person.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 100) : '';
+  return name ? `${name} on the command line` : 'the operator (command line)';
 }

@@ -152,3 +152,6 @@ export class Sessions {
     return this.queued;
   }
 }
+
+/** Who runs a CLI command through the operator's token; heeded only with that token (api-routes.ts cancelAs). */
+export const OPERATOR_HEADER = 'x-mail2sms-operator';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 const AUDITED = new Set([
   // messages
   'sms-accepted', 'sms-duplicate', 'mail-from-refused', 'rcpt-refused', 'mail-refused', 'sms-submitted', 'sms-final',
-  'confirmation-sent', 'confirmation-suppressed',
+  'confirmation-sent', 'confirmation-suppressed', 'sms-cancelled',
   // logins and connections
   'auth-succeeded', 'auth-failed', 'auth-locked', 'connection-refused', 'session-timeout',
   'login-succeeded', 'login-failed', 'login-locked', // portal and REST API

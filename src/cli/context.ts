@@ -25,13 +25,13 @@ export async function adminContext(config: Config, operator?: string, now: () =>
     settings, accounts,
     audit: async (evt, data) => {
       if (!config.audit.enabled) return;
-      await appendAuditLine(auditDir, now(), evt, { ...data, via: 'cli', by: who(operator), host: hostname() });
+      await appendAuditLine(auditDir, now(), evt, { ...data, via: 'cli', by: operatorName(operator), host: hostname() });
     },
   };
 }
 
 /** The person, and the service user it ran as: "alice (as mail2sms)"; the user alone when nobody else is named. */
-function who(operator: string | undefined): string {
+export function operatorName(operator: string | undefined): string {
   const user = runningAs();
   return operator && operator !== user ? `${operator} (as ${user})` : user;
 }

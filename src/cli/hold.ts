@@ -63,7 +63,7 @@ async function release(dir: string, config: Config, io: CliIo): Promise<number> 
 
 /** The SMS from before the backup still waiting, one a line (on stdout), through the running bridge's API. */
 async function listWaiting(marker: RestoreMarker, config: Config, io: CliIo, fetchFn: Fetch): Promise<void> {
-  const bridge = await operatorApi(config, fetchFn);
+  const bridge = await operatorApi(config, fetchFn, io.operator);
   const list = (status: string) => bridge?.api('GET', `/api/v1/messages?status=${status}&until=${encodeURIComponent(marker.finishedAt ?? '')}&limit=500`).catch(() => undefined);
   const [queued, handing] = [await list('accepted'), await list('submitting')];
   if (queued?.status !== 200 || handing?.status !== 200) {

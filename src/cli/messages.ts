@@ -28,7 +28,7 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
     io.err(`${MESSAGES_USAGE}\n`);
     return 2;
   }
-  const bridge = await operatorApi(config, fetchFn);
+  const bridge = await operatorApi(config, fetchFn, io.operator);
   if (!bridge) {
     io.err(`mail2sms ${verb}: no running bridge found (${operatorFile(resolve(config.store.dir))} is missing); start it, with the same --config\n`);
     return 3;

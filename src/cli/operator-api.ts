@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { OPERATOR_HEADER } from '../api/auth.js';
 import { operatorFile, type OperatorFile } from '../api/server.js';
 import type { Config } from '../config/types.js';
+import { operatorName } from './context.js';
 
 export type Fetch = typeof fetch;
 
@@ -12,13 +14,16 @@ export type OperatorApi = (method: string, path: string) => Promise<{ status: nu
  * The running bridge's API, reached with the token it keeps in
  * <store.dir>/api.json (the store has one writer, the bridge: commands that
  * read or change messages ask it). Undefined when no bridge wrote the file.
+ * `operator` (CliIo.operator) is sent as OPERATOR_HEADER: the bridge names
+ * the person in what it records ("alice (as mail2sms)"), as the commands
+ * that write the audit log themselves do, instead of "the operator".
  */
-export async function operatorApi(config: Config, fetchFn: Fetch = fetch): Promise<{ api: OperatorApi; url: string; file: string } | undefined> {
+export async function operatorApi(config: Config, fetchFn: Fetch = fetch, operator?: string): Promise<{ api: OperatorApi; url: string; file: string } | undefined> {
   const file = operatorFile(resolve(config.store.dir));
   const found = await readFile(file, 'utf8').then((t) => JSON.parse(t) as OperatorFile, () => undefined);
   if (!found) return undefined;
   const api: OperatorApi = async (method, path) => {
-    const res = await fetchFn(found.url + path, { method, headers: { authorization: `Bearer ${found.token}` } });
+    const res = await fetchFn(found.url + path, { method, headers: { authorization: `Bearer ${found.token}`, [OPERATOR_HEADER]: operatorName(operator) } });
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     return { status: res.status, body };
   };

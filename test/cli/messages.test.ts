@@ -1,5 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
@@ -58,11 +58,20 @@ C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a s
   });
   const laterId2 = `${queuedAs(later2.response)}.1`;
   // Several ids at once (after a restore, every SMS the old bridge sent): each answered; a refusal among them makes it exit 1.
-  const cancelled = await run(['--config', ctx.config, 'cancel', laterId, 'NOPE-2', laterId2]);
+  // Through sudo: the bridge records the person and the user, as the commands writing the audit log themselves do.
+  const cancelled = await run(['--config', ctx.config, 'cancel', laterId, 'NOPE-2', laterId2], '', { SUDO_USER: 'alice', MAIL2SMS_OPERATOR: undefined });
   assert.is(cancelled.code, 1, cancelled.err);
   assert.match(cancelled.out, new RegExp(`^${laterId.replace('.', '\\.')}  \\+4915112345679  cancelled\\n`));
   assert.match(cancelled.out, new RegExp(`\\n${laterId2.replace('.', '\\.')}  \\+4915112345670  cancelled\\n`));
-  assert.match(cancelled.out, /cancelled: by the operator \(command line\)/);
+  const by = `alice (as ${userInfo().username}) on the command line`;
+  assert.match(cancelled.out, `cancelled: by ${by}`);
+  const audit = join(ctx.dir, 'data', 'audit');
+  const lines = await waitFor('the cancels audited', async () => {
+    const all = (await Promise.all((await readdir(audit)).map((f) => readFile(join(audit, f), 'utf8')))).join('').trim().split('\n');
+    const found = all.map((l) => JSON.parse(l) as { evt: string; msgId?: string; by?: string }).filter((l) => l.evt === 'sms-cancelled');
+    return found.length === 2 ? found : undefined;
+  });
+  assert.equal(lines.map((l) => [l.msgId, l.by]), [[laterId, by], [laterId2, by]]);
   assert.match(cancelled.err, /^mail2sms cancel: .*NOPE-2/);
 });
 
