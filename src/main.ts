@@ -78,7 +78,10 @@ async function main(): Promise<void> {
       process.stderr.write(`mail2sms: unknown command "${first.value}" (known: ${Object.keys(COMMANDS).join(', ')}; none runs the bridge; mail2sms --help shows them)\n`);
       process.exit(2);
     }
-    process.exit(await command.run(commandArgs(tokens, first.index), config));
+    const code = await command.run(commandArgs(tokens, first.index), config);
+    // A long listing into a pipe (cron, | less) is still queued: exiting now would cut it off.
+    process.stdout.write('', () => process.exit(code));
+    return;
   }
   // Without a command every argument is ours: an unknown option is a mistake, not something to ignore.
   parseArgs({ options: { config: { type: 'string', short: 'c' }, verbose: { type: 'boolean' } } });
