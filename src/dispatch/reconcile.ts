@@ -76,15 +76,17 @@ export async function settleSubmitting(d: ReconcileDeps, m: SmsMessage, why: Int
   }
   // The protocol cannot tell whether it went out; sending again could double it. Not confirmed, as after a lost answer:
   // worded so for the sender, not counted by the fraud brake, and settled by a late report that names it (late-report.ts).
-  return d.record.uncertain(m, name, `${cause.cut}, and the connector cannot tell whether it took the SMS`);
+  return d.record.uncertain(m, name, `${cause.cut}, and the connector cannot tell whether it took the SMS`, undefined, why === 'backup');
 }
 
 /** Every connector hears resume() once, even with nothing to follow: until then an SMPP connector holds back unknown receipts. */
 function resumeSubmitted(d: ReconcileDeps): void {
   const byConnector = new Map<string, ResumeItem[]>(d.pool.names.map((name) => [name, []]));
   for (const m of d.store.inStatus('submitted')) {
-    // A submitted message always carries the connector and id its `submitted` event recorded.
-    const via = submittedVia(m)!;
+    // A submitted message carries the connector and id its `submitted` event recorded, but for one an operator
+    // marked as sent by the bridge a backup was taken of (backup-verdict.ts): its report went to that bridge.
+    const via = submittedVia(m);
+    if (!via) continue;
     d.book.track(via.connector, via.connectorMessageId, m.id);
     const parts = deliveredParts(m);
     const list = byConnector.get(via.connector) ?? [];

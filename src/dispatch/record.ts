@@ -23,6 +23,10 @@ export interface RecorderOptions {
   defaultCountry?: string;
 }
 
+/** The reason of an SMS a restored backup caught while it was being handed over, when its connector cannot tell (`backup` unknown). */
+export const BACKUP_UNCERTAIN_REASON = 'this service was restored from a backup taken while the SMS was being handed to the carrier, and nobody can tell whether it went out before. '
+  + 'It was not sent again, so that it cannot arrive twice: please check with the recipient before you send it again';
+
 export class Recorder {
   constructor(private readonly o: RecorderOptions) {}
 
@@ -76,9 +80,10 @@ export class Recorder {
    * Failed because nobody knows whether `connector` took it (onUncertain fail); `detail` is the connector's technical reason.
    * Kept live (not archived) until `answerable` settles: a late answer must find it to correct it.
    */
-  async uncertain(m: SmsMessage, connector: string, detail: string, answerable?: Promise<void>): Promise<void> {
+  async uncertain(m: SmsMessage, connector: string, detail: string, answerable?: Promise<void>, backup?: boolean): Promise<void> {
     if (answerable) this.o.store.keepLive(m.id, answerable);
-    await this.final(m, { ...this.event('failed', UNCERTAIN_REASON), connector, uncertain: true, detail: `${connector}: ${detail}` });
+    const why = backup ? { reason: BACKUP_UNCERTAIN_REASON, backup: 'unknown' as const } : { reason: UNCERTAIN_REASON };
+    await this.final(m, { ...this.event('failed'), ...why, connector, uncertain: true, detail: `${connector}: ${detail}` });
   }
 
   /**

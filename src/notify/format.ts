@@ -210,7 +210,7 @@ function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent
   if (status === 'cancelled' && event?.duplicateOf) return w.headline.duplicate({ ...facts, duplicateOf: event.duplicateOf });
   // Since when it was due (its send time or the end of a hold), and whether the carrier has it.
   if (status === 'delayed') return w.headline.delayed({ ...facts, at: time(dueAt(sms)), withCarrier: sms.status === 'submitted' });
-  if (event?.uncertain) return w.uncertain.headline(facts);
+  if (event?.uncertain) return event.backup ? w.uncertain.afterRestore(facts) : w.uncertain.headline(facts);
   const corrected = correctionOf(sms, event);
   if (!corrected) return w.headline[status](facts);
   return `${w.headline[status](facts)} ${(corrected.connectorMessageId ? w.uncertain.taken : w.uncertain.refused)(time(corrected.at))}`;

@@ -67,6 +67,12 @@ export interface StatusEvent {
    * chose, and in records written before it was kept.
    */
   sender?: string;
+  /**
+   * An SMS the backup caught while it was being handed over, settled after the restore (src/dispatch/backup-verdict.ts):
+   * unknown: its connector could not tell at the release (a `failed` event with `uncertain`, worded for the sender as such);
+   * sent / not-sent: as the operator found before the release (mail2sms hold mark), on a `submitted` or `accepted` event with `by`.
+   */
+  backup?: 'unknown' | 'sent' | 'not-sent';
 }
 
 /** Which confirmations the sender gets. */

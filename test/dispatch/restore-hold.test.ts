@@ -90,6 +90,7 @@ H('held while the hold lasts, listed by mail2sms hold, settled at the release as
     const u1 = await waitFor('U.1 settled', () => (b.store.get('U.1')!.status === 'failed' ? b.store.get('U.1') : undefined));
     const last = u1.history.at(-1)!;
     assert.ok(last.uncertain);
+    assert.match(last.reason!, /^this service was restored from a backup taken while the SMS was being handed to the carrier/);
     assert.is(last.detail, 'smpp-like: being handed over when the backup this store was restored from was taken, and the connector cannot tell whether it took the SMS');
     await waitFor('U.2 sent again', () => [...unsure.sent, ...resending.sent].some((s) => s.id === 'U.2'));
     assert.match(b.store.get('U.2')!.history.find((e) => /possibly duplicated/.test(e.reason ?? ''))!.reason!, /when the backup this store was restored from was taken/);

@@ -126,6 +126,7 @@ export const de: WordingTable = {
     subject: (to) => `SMS an ${to} nicht bestätigt`,
     headline: (f) => `Ob Ihre SMS an ${f.to} den Netzbetreiber erreicht hat, ist nicht bekannt: Der Netzbetreiber hat nicht rechtzeitig bestätigt, ob er sie angenommen hat. Sie wurde nicht erneut gesendet, damit sie nicht doppelt ankommt. Bitte fragen Sie beim Empfänger nach, bevor Sie sie noch einmal senden. Sollte der Netzbetreiber noch antworten, schreiben wir Ihnen erneut.`,
     stage: 'Nicht bestätigt',
+    afterRestore: (f) => `Ob Ihre SMS an ${f.to} gesendet wurde, ist nicht bekannt. Unser Dienst musste aus einer Sicherung wiederhergestellt werden, und die Sicherung entstand genau, als die SMS dem Netzbetreiber übergeben wurde: Seine Antwort hat den wiederhergestellten Dienst nie erreicht. Sie wurde nicht erneut gesendet, damit sie nicht doppelt ankommt. Bitte fragen Sie beim Empfänger nach, bevor Sie sie noch einmal senden.`,
     correctionSubject: (head) => `${head} (Korrektur)`,
     taken: (at) => `Dies korrigiert unsere frühere Nachricht, nach der die SMS nicht bestätigt war: Der Netzbetreiber hat am ${at} bestätigt, dass er sie angenommen hat.`,
     refused: (at) => `Dies korrigiert unsere frühere Nachricht, nach der die SMS nicht bestätigt war: Der Netzbetreiber hat am ${at} geantwortet, dass er sie nicht vollständig angenommen hat.`,

@@ -100,6 +100,7 @@ export const en: WordingTable = {
     subject: (to) => `SMS to ${to} not confirmed`,
     headline: (f) => `We cannot tell whether your SMS to ${f.to} reached the carrier: the carrier did not confirm in time whether it took it. It was not sent again, so that it cannot arrive twice. Please check with the recipient before you send it again. Should the carrier still answer, we will write to you again.`,
     stage: 'Not confirmed',
+    afterRestore: (f) => `We cannot tell whether your SMS to ${f.to} went out. Our service had to be restored from a backup, and the backup was taken just as the SMS was being handed to the carrier: the carrier's answer never reached the restored service. It was not sent again, so that it cannot arrive twice. Please check with the recipient before you send it again.`,
     correctionSubject: (head) => `${head} (correction)`,
     taken: (at) => `This corrects our earlier mail, which said the SMS was not confirmed: the carrier confirmed at ${at} that it took it.`,
     refused: (at) => `This corrects our earlier mail, which said the SMS was not confirmed: the carrier answered at ${at} that it did not take it in full.`,

@@ -123,6 +123,8 @@ export interface UncertainWording {
   /** Whole: the recorded reason is English and this one must be read in the sender's language. */
   headline(f: HeadlineFacts): string;
   stage: string;
+  /** Its headline when the SMS was being handed over as the backup this store was restored from was taken (StatusEvent.backup). */
+  afterRestore(f: HeadlineFacts): string;
   /** The subject of a later confirmation that corrects it. */
   correctionSubject(head: string): string;
   /** Added to its headline: the carrier took it after all (at its answer's time), or did not. */
