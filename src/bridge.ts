@@ -256,6 +256,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
       config, store, policy, optedOut, udhOf, accounts, users, connectors: () => pool!.status(),
       metrics, newMailId: () => newMailId(now(), random), now, wantsConfirmation: confirmationsFor, log, storeDir: dir, operatorToken: newToken(),
       templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), cancel, restoreHold: () => restore.active,
+      markBackupVerdict: (id, verdict, by) => dispatcher.markBackupVerdict(id, verdict, by),
     }).catch(async (e: Error) => {
       await stop();
       throw new Error(`the portal cannot listen on ${config.api.host}:${config.api.port}: ${e.message}`);

@@ -5,6 +5,7 @@ import { EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
 import type { SmsMessage } from '../store/types.js';
 import { OPERATOR_HEADER, type Principal } from './auth.js';
+import type { BackupVerdict } from '../dispatch/backup-verdict.js';
 import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { decodeCursor, exportMessages, findMessage, searchMessages } from './history/search.js';
 import { noSmsDetail } from './history/no-sms.js';
@@ -177,6 +178,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       until: { type: 'string', description: 'Accepted before (a date-time), or up to and including a YYYY-MM-DD day' },
       reference: { type: 'string' }, billingCode: { type: 'string', description: 'The billing code (cost centre), exactly' }, sender: { type: 'string', description: 'Part of the sender\'s address or API user' },
       senderId: { type: 'string' }, account: { type: 'string' }, id: { type: 'string', description: 'An SMS id, or a mail id for all its SMS' },
+      backup: { type: 'string', enum: ['uncertain'], description: 'uncertain: only SMS a restored backup caught while they were being handed over (still in submitting while the hold lasts, or settled since); with until the backup\'s end (mail2sms hold shows it)' },
       limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
       cursor: { type: 'string', description: 'The `next` of the previous page' },
       format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
@@ -219,6 +221,20 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const principal = who(req, { change: true });
     const m = await cancelAs(ctx, principal, req.params.id, 'api', req.headers[OPERATOR_HEADER]);
     return messageView(m);
+  });
+
+  app.post<{ Params: { id: string }; Body: { verdict: BackupVerdict } }>('/messages/:id/backup-verdict', {
+    schema: {
+      summary: 'After a restore, before the hold is released: whether an SMS the backup caught being handed over went out (sent: not sent again; not-sent: sent at the release); admins only',
+      tags: ['messages'], body: { type: 'object', additionalProperties: false, required: ['verdict'], properties: { verdict: { type: 'string', enum: ['sent', 'not-sent'] } } },
+      response: { 401: problem, 403: problem, 404: problem, 409: problem },
+    },
+  }, async (req) => {
+    const p = who(req, { change: true });
+    if (p.role !== 'admin') throw new Problem(403, 'Forbidden', 'only an admin user or the operator may settle what a restored backup left uncertain');
+    const r = await deps.markBackupVerdict(req.params.id, req.body.verdict, p === ctx.operator ? commandLine(req.headers[OPERATOR_HEADER]) : `api user ${p.name}`);
+    if (!r.ok) throw new Problem(r.reason === 'not-found' ? 404 : 409, r.reason === 'not-found' ? 'NotFound' : 'NotUncertain', r.message);
+    return messageView(r.sms);
   });
 
   app.get<{ Querystring: { from?: string; to?: string; account?: string } }>('/stats', {

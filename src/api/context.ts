@@ -2,6 +2,7 @@ import type { Accounts } from '../accounts/registry.js';
 import type { User } from '../accounts/users.js';
 import type { Config } from '../config/types.js';
 import type { RepliesSource } from './history/replies.js';
+import type { BackupVerdict, VerdictResult } from '../dispatch/backup-verdict.js';
 import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
@@ -27,6 +28,8 @@ export interface ApiDeps extends SubmitDeps {
   connectors: () => ConnectorStatus[];
   metrics: Metrics;
   cancel: CancelFn;
+  /** The operator's word on an SMS a restored backup caught being handed over (src/dispatch/backup-verdict.ts). */
+  markBackupVerdict: (id: string, verdict: BackupVerdict, by: string) => Promise<VerdictResult>;
   templatesDir: string;
   /** store.dir: where the operator token file, the sessions and the statistics cache go. */
   storeDir: string;

@@ -49,6 +49,8 @@ export interface SearchParams {
   senderId?: string;
   account?: string;
   id?: string;
+  /** uncertain: only SMS a restored backup caught while they were being handed over (MessageQuery.backupUncertain). */
+  backup?: string;
 }
 
 export const STATUSES: SmsStatus[] = ['accepted', 'submitting', 'submitted', 'delivered', 'failed', 'expired', 'rejected', 'cancelled'];
@@ -89,6 +91,9 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
     const v = blank(p[k]);
     if (v) q[k] = k === 'to' ? searchNumber(v, where.country) : v;
   }
+  const backup = blank(p.backup);
+  if (backup && backup !== 'uncertain') throw new Problem(400, 'BadRequest', `backup is "${backup}"; known: uncertain`);
+  if (backup) q.backupUncertain = true;
   const from = blank(p.from);
   const until = blank(p.until);
   if (from) q.from = parseInstant(from, timeZone, 'from');

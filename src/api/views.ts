@@ -55,6 +55,8 @@ export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []
     timeline: [
       ...m.history.map((e) => ({
         status: e.status as SmsStatus | 'reply', at: e.at, reason: e.reason ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
+        // Settled after a restore (backup-verdict.ts): how, and by whom.
+        ...(e.backup ? { backup: e.backup, by: e.by ?? null } : {}),
       })),
       // A handset's reply to it, in time order among its statuses (its text is not shown: the sender got it by mail).
       ...replies.map((r) => ({ status: 'reply' as const, at: r.at, reason: replyReason(r, m.mail.envelopeFrom), connector: null, connectorMessageId: null })),

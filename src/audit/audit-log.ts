@@ -23,7 +23,7 @@ const AUDITED = new Set([
   // administration
   'account-changed', 'user-added', 'user-removed', 'user-password-changed', 'optout-added', 'optout-removed',
   'optout-narrowed',
-  'brake-engaged', 'brake-released', 'brake-lifted', 'tls-reloaded',
+  'brake-engaged', 'brake-released', 'brake-lifted', 'tls-reloaded', 'sms-backup-verdict',
 ]);
 
 const NEVER = new Set(['password', 'pass', 'passwordHash', 'stack', 'text']);

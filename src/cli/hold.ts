@@ -1,28 +1,44 @@
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { MessageView } from '../api/views.js';
-import type { Config } from '../config/types.js';
 import { CannotStart } from '../cannot-start.js';
+import type { Config } from '../config/types.js';
 import { IncompleteBackup, readRestoreMarker, removeRestoreMarker, type RestoreMarker } from '../store/restore-marker.js';
 import { adminContext } from './context.js';
+import { listHeld, SHOWN } from './hold-list.js';
 import { headLine } from './messages.js';
 import { operatorApi, type Fetch } from './operator-api.js';
 import type { CliIo } from './users.js';
 
 export const HOLD_USAGE = `usage:
-  mail2sms hold
+  mail2sms hold [--all]
+  mail2sms hold mark <id>... sent|not-sent
   mail2sms hold release
 A store restored from a backup holds every SMS accepted before the backup: the bridge the backup was taken of
 may have sent them after it. hold shows since when, and (with the bridge running) the SMS still waiting from
-before then; check them against the carrier's records or the old bridge's log, cancel those that went already
-(mail2sms cancel <id>…), then release: the rest go out within a second. New mail is sent as usual meanwhile.
+before then (the first ${SHOWN} of each list; --all: every one); check them against the carrier's records or the
+old bridge's log, cancel those that went already (mail2sms cancel <id>…), then release: the rest go out within a second.
+New mail is sent as usual meanwhile.
 SMS that were being handed to the carrier when the backup was taken are listed apart (uncertain since the
 backup): nobody is told about them until the release, which asks their connector and, where it cannot tell,
-settles them as its onUncertain says.`;
+settles them as its onUncertain says. mark settles them first, as the old bridge's log tells: sent (it went:
+handed over, not sent again) or not-sent (it did not: sent at the release). Each is answered on its own.`;
 
-/** `mail2sms hold [release]`: exit 0 done, 1 nothing held (release) or a copy the bridge will not start on, 2 usage. */
+/**
+ * `mail2sms hold [--all | mark … | release]`: exit 0 done, 1 nothing held (release), a mark refused or a copy the bridge
+ * will not start on, 2 usage, 3 no bridge (mark).
+ */
 export async function holdCommand(args: string[], config: Config, io: CliIo, fetchFn: Fetch = fetch): Promise<number> {
-  const [verb, ...rest] = args;
-  if (rest.length || (verb !== undefined && verb !== 'release')) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { all: { type: 'boolean', default: false } } });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${HOLD_USAGE}\n`);
+    return 2;
+  }
+  const [verb, ...rest] = parsed.positionals;
+  const marking = verb === 'mark' && rest.length >= 2 && ['sent', 'not-sent'].includes(rest.at(-1)!);
+  if (verb !== undefined && !marking && !(verb === 'release' && !rest.length)) {
     io.err(`${HOLD_USAGE}\n`);
     return 2;
   }
@@ -31,7 +47,8 @@ export async function holdCommand(args: string[], config: Config, io: CliIo, fet
     if (verb === 'release') return await release(dir, config, io);
     const marker = await readRestoreMarker(dir);
     if (marker && !marker.complete) throw new IncompleteBackup(dir, marker);
-    return await show(marker, config, io, fetchFn);
+    if (marking) return await mark(marker, rest.slice(0, -1), rest.at(-1) as 'sent' | 'not-sent', config, io, fetchFn);
+    return await show(marker, config, io, parsed.values.all, fetchFn);
   } catch (e) {
     // An unfinished or unreadable backup is not held, it is refused: nothing here may make the bridge start on it.
     if (!(e instanceof CannotStart)) throw e;
@@ -40,13 +57,13 @@ export async function holdCommand(args: string[], config: Config, io: CliIo, fet
   }
 }
 
-async function show(marker: RestoreMarker | undefined, config: Config, io: CliIo, fetchFn: Fetch): Promise<number> {
+async function show(marker: RestoreMarker | undefined, config: Config, io: CliIo, all: boolean, fetchFn: Fetch): Promise<number> {
   if (!marker) {
     io.err('nothing is held: this store was not restored from a backup, or the hold was released\n');
     return 0;
   }
   io.out(`held: SMS accepted before ${marker.finishedAt ?? '?'} (the backup of ${marker.source} on ${marker.host}) wait for mail2sms hold release\n`);
-  await listWaiting(marker, config, io, fetchFn);
+  await listHeld(marker, config, io, all, fetchFn);
   return 0;
 }
 
@@ -61,34 +78,29 @@ async function release(dir: string, config: Config, io: CliIo): Promise<number> 
   return 0;
 }
 
-/** The SMS from before the backup still waiting, one a line (on stdout), through the running bridge's API. */
-async function listWaiting(marker: RestoreMarker, config: Config, io: CliIo, fetchFn: Fetch): Promise<void> {
+/** The operator's word on SMS the backup caught being handed over, asked of the running bridge (which audits it). */
+async function mark(held: RestoreMarker | undefined, ids: string[], verdict: 'sent' | 'not-sent', config: Config, io: CliIo, fetchFn: Fetch): Promise<number> {
+  if (!held) {
+    io.err('mail2sms hold mark: nothing is held: only while the hold after a restore lasts are there SMS to mark\n');
+    return 1;
+  }
   const bridge = await operatorApi(config, fetchFn, io.operator);
-  const list = (status: string) => bridge?.api('GET', `/api/v1/messages?status=${status}&until=${encodeURIComponent(marker.finishedAt ?? '')}&limit=500`).catch(() => undefined);
-  const [queued, handing] = [await list('accepted'), await list('submitting')];
-  if (queued?.status !== 200 || handing?.status !== 200) {
-    io.err('the bridge is not running: start it to see the waiting SMS (they are held until released)\n');
-    return;
+  if (!bridge) {
+    io.err('mail2sms hold mark: no running bridge found; start it, with the same --config\n');
+    return 3;
   }
-  const items = queued.body.items as MessageView[];
-  for (const m of items) io.out(`${headLine(m, config.options.timeZone)}\n`);
-  const more = queued.body.next ? ' (the first 500; the portal\'s Messages page lists them all: status accepted)' : '';
-  io.err(`${items.length} SMS from before the backup waiting${more}\n`);
-  listUncertain(handing.body.items as MessageView[], config, io);
-}
-
-/**
- * SMS the backup caught while they were being handed over: the old bridge
- * got the carrier's answer, not the copy. They are settled only at the release.
- */
-function listUncertain(items: MessageView[], config: Config, io: CliIo): void {
-  if (!items.length) return;
-  io.out('uncertain since the backup (being handed to the carrier when it was taken; the old bridge\'s log says whether it went: sms-submitted with the msgId):\n');
-  for (const m of items) {
-    const name = [...m.timeline].reverse().find((e) => e.status === 'submitting')?.connector;
-    const rule = config.connectors.find((c) => c.name === name)?.onUncertain ?? 'fail';
-    const then = rule === 'resend' ? 'sent again (onUncertain resend)' : 'failed as not confirmed, not sent again (onUncertain fail)';
-    io.out(`${headLine(m, config.options.timeZone)}  at release: asked of ${name ?? 'its connector'}; if it cannot tell, ${then}\n`);
+  let code = 0;
+  for (const id of ids) {
+    const r = await bridge.api('POST', `/api/v1/messages/${encodeURIComponent(id)}/backup-verdict`, { verdict }).catch((e: Error) => e);
+    if (r instanceof Error) {
+      io.err(`mail2sms hold mark: the bridge at ${bridge.url} does not answer (${r.message}); is it running?\n`);
+      return 3;
+    }
+    if (r.status === 200) io.out(`${headLine(r.body as unknown as MessageView, config.options.timeZone)}  marked ${verdict === 'sent' ? 'sent: not sent again' : 'not sent: sent at the release'}\n`);
+    else {
+      io.err(`mail2sms hold mark: ${String(r.body.detail ?? `the bridge answered ${r.status}`)}\n`);
+      code = 1;
+    }
   }
-  io.err(`${items.length} SMS uncertain since the backup: settled at the release, the sender hears of them only then\n`);
+  return code;
 }

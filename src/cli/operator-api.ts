@@ -8,7 +8,7 @@ import { operatorName } from './context.js';
 export type Fetch = typeof fetch;
 
 /** A request to the running bridge's API as the local operator: status and JSON body (empty when it sent none). */
-export type OperatorApi = (method: string, path: string) => Promise<{ status: number; body: Record<string, unknown> }>;
+export type OperatorApi = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
 
 /**
  * The running bridge's API, reached with the token it keeps in
@@ -22,8 +22,10 @@ export async function operatorApi(config: Config, fetchFn: Fetch = fetch, operat
   const file = operatorFile(resolve(config.store.dir));
   const found = await readFile(file, 'utf8').then((t) => JSON.parse(t) as OperatorFile, () => undefined);
   if (!found) return undefined;
-  const api: OperatorApi = async (method, path) => {
-    const res = await fetchFn(found.url + path, { method, headers: { authorization: `Bearer ${found.token}`, [OPERATOR_HEADER]: operatorName(operator) } });
+  const api: OperatorApi = async (method, path, json) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${found.token}`, [OPERATOR_HEADER]: operatorName(operator) };
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetchFn(found.url + path, { method, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     return { status: res.status, body };
   };

@@ -3,6 +3,7 @@ import type { LogFn } from '../log.js';
 import { OPTED_OUT_BY } from '../policy/optout-screen.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
+import { markBackupVerdict, type BackupVerdict, type VerdictResult } from './backup-verdict.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
 import { Recorder, type RecorderOptions } from './record.js';
@@ -132,6 +133,15 @@ export class Dispatcher {
         await this.o.store.transition(m.id, { event: { status: 'accepted', at, reason }, notBefore: at });
       });
     }
+  }
+
+  /** The operator's word on an SMS the backup caught while it was being handed over, while the hold lasts (backup-verdict.ts). */
+  markBackupVerdict(id: string, verdict: BackupVerdict, by: string): Promise<VerdictResult> {
+    const deps = {
+      store: this.o.store, exclusive: <T>(i: string, fn: () => Promise<T>) => this.loop.exclusive(i, fn), wantsConfirmation: this.o.wantsConfirmation, now: this.now, log: this.o.log,
+      heldUncertain: (m: SmsMessage) => this.heldSubmitting.includes(m.id) && this.o.restoreHold?.(m) !== undefined,
+    };
+    return markBackupVerdict(deps, id, verdict, by);
   }
 
   private reconcileDeps(): ReconcileDeps {

@@ -82,7 +82,7 @@ H('held while the hold lasts, listed by mail2sms hold, settled at the release as
     assert.match(shown.io.out, /\nuncertain since the backup \(being handed to the carrier when it was taken; the old bridge's log says whether it went/);
     assert.match(shown.io.out, /\nU\.1 {2}\+4915112345670 {2}submitting {2}at release: asked of smpp-like; if it cannot tell, failed as not confirmed, not sent again \(onUncertain fail\)\n/);
     assert.match(shown.io.out, /\nU\.2 {2}\+4915112345671 {2}submitting {2}at release: asked of resending; if it cannot tell, sent again \(onUncertain resend\)\n/);
-    assert.match(shown.io.err, /2 SMS uncertain since the backup: settled at the release/);
+    assert.match(shown.io.err, /2 SMS uncertain since the backup, 2 not marked: those are settled at the release/);
     assert.is((await outboxFiles(b)).size, 0, 'no confirmation while held');
 
     const released = capture();

@@ -22,6 +22,11 @@ export interface MessageQuery {
   senderId?: string;
   /** An SMS id, or a mail id for all SMS of that mail. */
   id?: string;
+  /**
+   * Only SMS a restored backup caught while they were being handed over: still in `submitting` (with `until`
+   * the backup's end, while the hold lasts, that is all of them), or settled since (StatusEvent.backup).
+   */
+  backupUncertain?: true;
 }
 
 export const acceptedAt = (m: SmsMessage): string => m.history[0]?.at ?? m.mail.receivedAt;
@@ -36,6 +41,7 @@ export function matches(m: SmsMessage, q: MessageQuery): boolean {
   if (q.senderId !== undefined && m.sender !== q.senderId) return false;
   if (q.status?.length && !q.status.includes(m.status)) return false;
   if (q.to !== undefined && !m.to.includes(digits(q.to))) return false;
+  if (q.backupUncertain && m.status !== 'submitting' && !m.history.some((e) => e.backup)) return false;
   const at = acceptedAt(m);
   if (q.from !== undefined && at < q.from) return false;
   if (q.until !== undefined && at >= q.until) return false;
@@ -64,5 +70,7 @@ export function needles(q: MessageQuery): string[] {
   if (q.senderId !== undefined) out.push(`"sender":${JSON.stringify(q.senderId)}`);
   if (q.status?.length === 1) out.push(`"status":${JSON.stringify(q.status[0])}`);
   if (q.account !== undefined) out.push(`"account":${JSON.stringify(q.account)}`);
+  // Archived SMS are final: one the backup caught has its settlement's mark.
+  if (q.backupUncertain) out.push('"backup":"');
   return out;
 }

@@ -1,0 +1,51 @@
+/**
+ * The operator's word on an SMS the backup caught while it was being handed
+ * over (`mail2sms hold mark`), before the restore's hold is released. The
+ * copy cannot tell whether the old bridge's handover went through; the old
+ * bridge's log or the carrier's records can. Without such a word the release
+ * settles it as its connector's onUncertain says (reconcile.ts).
+ */
+import type { LogFn } from '../log.js';
+import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+
+/** sent: it went out before the backup (not sent again); not-sent: it did not (sent at the release). */
+export type BackupVerdict = 'sent' | 'not-sent';
+
+export type VerdictResult =
+  | { ok: true; id: string; sms: SmsMessage }
+  /** not-found: no such SMS (or another account's); not-uncertain: it is not one the backup caught (or the hold was released). */
+  | { ok: false; id: string; reason: 'not-found' | 'not-uncertain'; message: string };
+
+export interface VerdictDeps {
+  store: MessageStore;
+  /** Whether `m` is held in `submitting` by a restore's hold now (the dispatcher's list of them). */
+  heldUncertain: (m: SmsMessage) => boolean;
+  /** Runs `fn` while no attempt or release touches SMS `id`. */
+  exclusive: <T>(id: string, fn: () => Promise<T>) => Promise<T | undefined>;
+  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  now: () => Date;
+  log: LogFn;
+}
+
+export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: BackupVerdict, by: string): Promise<VerdictResult> {
+  const found = d.store.get(id);
+  if (!found) return { ok: false, id, reason: 'not-found', message: `there is no SMS ${id} (unknown, or finished long ago)` };
+  const done = await d.exclusive(id, async (): Promise<VerdictResult> => {
+    const m = d.store.get(id)!;
+    if (m.status !== 'submitting' || !d.heldUncertain(m)) {
+      return { ok: false, id, reason: 'not-uncertain', message: `the SMS ${id} to ${m.to} is ${m.status}, not one the backup caught while it was being handed over (or the hold was released): nothing to mark` };
+    }
+    const connector = m.history.at(-1)!.connector;
+    const at = d.now().toISOString();
+    if (verdict === 'sent') {
+      const reason = `handed to the carrier${connector ? ` through ${connector}` : ''} by the bridge the backup was taken of, as ${by} found; not sent again (its delivery report went to that bridge)`;
+      await d.store.transition(id, { event: { status: 'submitted', at, reason, by, backup: 'sent', ...(connector ? { connector } : {}) }, confirm: d.wantsConfirmation(m, 'submitted') });
+    } else {
+      const reason = `not handed to the carrier before the backup, as ${by} found: sent when the hold after the restore is released`;
+      await d.store.transition(id, { event: { status: 'accepted', at, reason, by, backup: 'not-sent' }, notBefore: at });
+    }
+    d.log('sms-backup-verdict', { msgId: id, to: m.to, account: m.account, verdict, by, connector });
+    return { ok: true, id, sms: d.store.get(id) ?? m };
+  });
+  return done ?? { ok: false, id, reason: 'not-uncertain', message: `the SMS ${id} to ${found.to} is being handed to the carrier right now: nothing to mark` };
+}
