@@ -184,7 +184,7 @@ M('SIGTERM with submits in flight :: 421 to clients, in-flight submits drained a
     for (let i = 1; i <= 8; i++) {
       await mailer(port).sendMail({ from: 'erp@acme.test', to: `+49151123450${i}0@sms.localhost`, subject: 'x', text: `Abschaltung ${i}` });
     }
-    await waitFor('three submits in flight', () => held.length === 3, 10000);
+    await waitFor('three submits in flight', () => held.length === 3);
     const idle = await openSession(port);
     assert.is((await idle.command('EHLO client.test')).code, 250);
     p.child.kill('SIGTERM');
@@ -204,7 +204,7 @@ M('SIGTERM with submits in flight :: 421 to clients, in-flight submits drained a
 
     p = await spawnBridge(config);
     assert.is(p.lines.find((l) => l.evt === 'store-open')?.queued, 5, 'the five not yet sent were kept');
-    await waitFor('all eight at Kannel', () => requests.length >= 8, 10000);
+    await waitFor('all eight at Kannel', () => requests.length >= 8);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal([...requests].sort(), Array.from({ length: 8 }, (_, i) => `Abschaltung ${i + 1}`).sort(), 'each SMS once');
   } finally {

@@ -68,7 +68,7 @@ B('mail taken while the backup runs :: the copy has every mail acknowledged befo
   // Sent and handed over before the backup: in the copy, and never sent again.
   const sent: Acked[] = [];
   for (let i = 0; i < 4; i++) sent.push(await send(a.port, i));
-  await waitFor('the first SMS at the carrier', () => sent.every((m) => submitsTo(first, m.to) === 1), 15_000);
+  await waitFor('the first SMS at the carrier', () => sent.every((m) => submitsTo(first, m.to) === 1));
   // The carrier goes away: what comes now stays queued, retried every second.
   first.child.kill('SIGKILL');
   await first.exited;
@@ -78,12 +78,12 @@ B('mail taken while the backup runs :: the copy has every mail acknowledged befo
   const loop = (async () => {
     for (let i = 100; sending; i++) acked.push(await send(a.port, i));
   })();
-  await waitFor('mail queued before the backup', () => acked.length >= 8, 15_000);
+  await waitFor('mail queued before the backup', () => acked.length >= 8);
   const backupBegan = Date.now();
   const target = join(ctx.dir, 'backup');
   const backup = await runCli(['--config', join(ctx.dir, 'a.json'), 'backup', target]);
   const more = acked.length;
-  await waitFor('mail during and after the backup', () => acked.length >= more + 2, 15_000);
+  await waitFor('mail during and after the backup', () => acked.length >= more + 2);
   sending = false;
   await loop;
   assert.is(backup.code, 0, backup.err);

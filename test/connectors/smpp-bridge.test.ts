@@ -151,7 +151,7 @@ S('smpp bridge :: a receipt the store cannot write :: refused (ESME_RSYSERR), se
       // Close the journal's file underneath it: the next write fails like an I/O error would (then it recovers on a fresh segment).
       await (b.store as unknown as { journal: { fh: { close(): Promise<void> } } }).journal.fh.close();
       sim.releaseReceipts();
-      await waitFor('delivered after the SMSC sent it again', () => b.store.get(id)?.status === 'delivered', 10000);
+      await waitFor('delivered after the SMSC sent it again', () => b.store.get(id)?.status === 'delivered');
       // The status is in the store before the deliver_sm_resp reaches the SMSC: wait for that answer too.
       await waitFor('the second answer', () => answers.length === 2);
       assert.equal(answers, [0x08, 0], 'refused while it could not be stored, then taken');
@@ -192,11 +192,11 @@ S('smpp bridge :: connector state :: bound with its window in the status and the
       await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
       assert.equal(b.connectorStatus()[0]!.taken, { lastMinute: 1, total: 1 });
       await sim.stop(); // listener closed, connections dropped: the SMSC is gone
-      await waitFor('a line saying it is down', () => lines().some((l) => l.why === 'changed' && l.up === false), 5000);
+      await waitFor('a line saying it is down', () => lines().some((l) => l.why === 'changed' && l.up === false));
       assert.not.ok(b.connectorStatus()[0]!.health.up);
       back = new SmscSimulator({ ...LOGIN, port });
       await back.start();
-      await waitFor('a line saying it is bound again', () => lines().at(-1)?.state === 'bound', 5000);
+      await waitFor('a line saying it is bound again', () => lines().at(-1)?.state === 'bound');
       assert.equal(pick(lines().at(-1)), { why: 'changed', up: true, state: 'bound', inFlight: 0, window: 7, breaker: 'closed', takenLastMinute: 1 });
     });
   } finally {
@@ -227,16 +227,16 @@ S('smpp bridge :: restart (SIGKILL) between part receipts :: the part answered b
       }));
       p = await spawnBridge(config);
       const id = await send(p.port, '+4915112340003', LONG_GSM);
-      await waitFor('3 parts taken, receipts held', () => sim.heldReceipts === 3, 10000);
+      await waitFor('3 parts taken, receipts held', () => sim.heldReceipts === 3);
       sim.releaseReceipts(1);
-      await waitFor('part 1 answered', () => sim.receipts[0]?.acked, 10000);
+      await waitFor('part 1 answered', () => sim.receipts[0]?.acked);
       p.child.kill('SIGKILL');
       await p.exited;
 
       p = await spawnBridge(config);
-      await waitFor('bound again', () => p!.lines.some((l) => l.evt === 'smpp-bound'), 10000);
+      await waitFor('bound again', () => p!.lines.some((l) => l.evt === 'smpp-bound'));
       sim.releaseReceipts();
-      await waitFor('delivered after the restart', () => p!.lines.some((l) => l.evt === 'sms-final' && l.msgId === id), 10000);
+      await waitFor('delivered after the restart', () => p!.lines.some((l) => l.evt === 'sms-final' && l.msgId === id));
       const final = p.lines.find((l) => l.evt === 'sms-final' && l.msgId === id)!;
       assert.is(final.status, 'delivered', JSON.stringify(final));
       await waitFor('every receipt answered', () => sim.receipts.every((r) => r.acked));

@@ -61,7 +61,7 @@ T('smpp :: the SMSC throttles 4 PDUs :: counted 4, one smpp-throttled, and once 
   try {
     // Two at once: their PDUs are in flight together, so a refusal can come after the other's acceptance.
     const ids = await Promise.all([send(b, '+4915112340001'), send(b, '+4915112340002')]);
-    await waitFor('both taken', () => ids.every((id) => taken(b, id)), 15000);
+    await waitFor('both taken', () => ids.every((id) => taken(b, id)));
     assert.is(sim.received.filter((r) => r.status === SMPP_STATUS.RTHROTTLED).length, 4);
     assert.is(await metric(b, 'mail2sms_connector_throttled_total{connector="smsc"}'), 4);
     assert.not.ok(lines.some((l) => l.evt === 'connector-throttling-ended' && l.refused !== 4), 'not ended before its last refusal');
@@ -83,9 +83,9 @@ T('smpp :: the SMSC throttles, then nothing more is sent :: the episode still en
   const { sim, b, lines } = await throttlingSmsc(3);
   try {
     const id = await send(b, '+4915112340021');
-    await waitFor('taken', () => taken(b, id), 15000);
+    await waitFor('taken', () => taken(b, id));
     // Nothing else is sent: the connector is idle, and the operator's log must not say "throttled" for ever.
-    await waitFor('the end line while idle', () => lines.some((l) => l.evt === 'connector-throttling-ended'), 15000);
+    await waitFor('the end line while idle', () => lines.some((l) => l.evt === 'connector-throttling-ended'));
     assertOneEpisode(lines, 'smpp-throttled', 'smsc', 3);
     assert.is(sim.received.filter((r) => r.status === SMPP_STATUS.RTHROTTLED).length, 3);
   } finally {
@@ -107,13 +107,13 @@ T('http :: 429, then 503 with Retry-After, then taken :: counted 2, one http-thr
   }, undefined, { log, now: () => new Date(Date.now() + clock.offset) });
   try {
     const id = await send(b, '+4915112340003');
-    await waitFor('taken', () => taken(b, id), 15000);
+    await waitFor('taken', () => taken(b, id));
     assert.is(peer.requests.length, 3);
     assert.is(await metric(b, 'mail2sms_connector_throttled_total{connector="agg"}'), 2);
     assert.not.ok(lines.some((l) => l.evt === 'connector-throttling-ended'), 'a second after a refusal is not the end yet');
     clock.offset = HTTP_QUIET_MS;
     const next = await send(b, '+4915112340004');
-    await waitFor('taken', () => taken(b, next), 15000);
+    await waitFor('taken', () => taken(b, next));
     assertOneEpisode(lines, 'http-throttled', 'agg', 2);
   } finally {
     await b.stop();

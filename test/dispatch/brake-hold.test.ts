@@ -48,7 +48,7 @@ H('scheduled SMS of an account the brake stopped :: held when due, nothing sent;
     assert.ok(b.events.some((e) => e.evt === 'sms-held' && e.msgId === ids[0]));
 
     assert.is(await brakeCommand(['release', 'default'], buildConfig({ store: { dir: b.dir } }), silentIo), 0);
-    await waitFor('all three delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered') || undefined, 10_000);
+    await waitFor('all three delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered') || undefined);
     assertSentOnceAfterRelease(b, ids);
   } finally {
     await b.stop();
@@ -73,7 +73,7 @@ H('released while the bridge was down :: the held SMS go at the next start, not 
   try {
     assert.is(await brakeCommand(['release', 'default'], buildConfig({ store: { dir } }), silentIo), 0);
     b = await startTestBridge({ limits: { brake: { newNumbersPerWindow: 3 } } }, dir, { now });
-    await waitFor('all three delivered', () => ids.every((id) => b!.store.get(id)?.status === 'delivered') || undefined, 10_000);
+    await waitFor('all three delivered', () => ids.every((id) => b!.store.get(id)?.status === 'delivered') || undefined);
     assertSentOnceAfterRelease(b, ids);
   } finally {
     await b?.stop();
@@ -103,7 +103,7 @@ H('released while the holds are being written :: they go out now, not at the hou
     assert.is(await brakeCommand(['release', 'default'], buildConfig({ store: { dir: b.dir } }), silentIo), 0);
     await waitFor('the bridge sees the release', () => b.events.find((e) => e.evt === 'brake-lifted'));
     open();
-    await waitFor('all three delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered') || undefined, 10_000);
+    await waitFor('all three delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered') || undefined);
     assertSentOnceAfterRelease(b, ids);
   } finally {
     await b.stop();

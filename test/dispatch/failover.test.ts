@@ -65,7 +65,7 @@ const sentFor = (b: TestBridge, id: string, stage: string) => b.events.filter((e
 
 /** Each SMS's confirmation of `stage`: id → the mail it went in (the SMS of one mail share one, src/notify/gather.ts). */
 async function confirmations(b: TestBridge, ids: string[], stage: string): Promise<Map<string, string>> {
-  await waitFor(`${ids.length} ${stage} confirmations`, () => ids.every((id) => sentFor(b, id, stage).length), 15000);
+  await waitFor(`${ids.length} ${stage} confirmations`, () => ids.every((id) => sentFor(b, id, stage).length));
   return new Map(await Promise.all(ids.map(async (id) => [id, await readFile(String(sentFor(b, id, stage)[0].where), 'utf8')] as const)));
 }
 

@@ -40,12 +40,12 @@ R('the correction is stored only after the receipt\'s answer may wait :: the rec
     const gate = gateCorrection(b.store, id, (status) => answers.push(`stored ${status}`));
     assert.is(sim.releaseResponses(), 1);
     await waitFor('the correction waiting at the gate', gate.held);
-    await waitFor('the receipt refused, then sent again', () => (sim.receipts[0]?.deliveries ?? 0) >= 2 && answers.length >= 1, 10_000);
+    await waitFor('the receipt refused, then sent again', () => (sim.receipts[0]?.deliveries ?? 0) >= 2 && answers.length >= 1);
     assert.is(sim.receipts[0]!.acked, false, 'not acknowledged while its SMS is not known');
     assert.equal(answers.filter((a) => a !== SMPP_STATUS.RSYSERR), [], 'only refused so far');
     gate.open();
     await waitFor('delivered', () => b.store.get(id)?.status === 'delivered');
-    await waitFor('the receipt acknowledged', () => sim.receipts[0]!.acked, 10_000);
+    await waitFor('the receipt acknowledged', () => sim.receipts[0]!.acked);
     const stored = answers.indexOf('stored delivered');
     assert.ok(stored > 0 && answers.indexOf(SMPP_STATUS.ROK) > stored, `acknowledged only after the delivery was stored: ${JSON.stringify(answers)}`);
     assert.equal(b.store.get(id)!.history.map((e) => e.status), ['accepted', 'submitting', 'failed', 'submitted', 'delivered']);

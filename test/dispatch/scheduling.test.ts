@@ -38,7 +38,7 @@ S('X-SMS-Send-At ahead :: held, survives a restart, never sent before its time, 
     assert.is(b.sim.sent.length, 0, 'nothing sent before its time');
     b = await startTestBridge({ notify: { level: 'all' } }, dir, { now });
     clock.offset = sendAt.getTime() + 1000 - Date.now();
-    const sms = await waitFor('scheduled SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`), 10000);
+    const sms = await waitFor('scheduled SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
     assert.ok(sms.receivedAt >= sendAt.getTime(), `sent ${sendAt.getTime() - sms.receivedAt} ms early`);
     assert.is(sms.text, 'Bitte zahlen Sie bis Freitag.');
     const delivered = await simpleParser((await waitFor('delivered confirmation', async () =>
@@ -113,7 +113,7 @@ S('done when :: ERP headers and both clerk subjects are held, survive a restart,
     assert.equal(b.sim.sent.map((s) => s.id), [now1], 'still nothing before its time after the restart');
 
     clock.offset += 61_000;
-    const first = await waitFor('the ERP SMS', () => b.sim.sent.find((s) => s.id === erp), 10_000);
+    const first = await waitFor('the ERP SMS', () => b.sim.sent.find((s) => s.id === erp));
     assert.ok(first.receivedAt >= sendAt.getTime(), 'not before its time');
     assert.equal([first.sender, first.text], ['ACME', 'Bitte zahlen Sie bis Freitag.']);
     const delivered = await confirmation(b, erp, 'delivered');

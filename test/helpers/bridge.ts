@@ -9,6 +9,9 @@ import { SimulatorConnector } from '../../src/connectors/simulator.js';
 import type { Connector, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 import type { LogFn } from '../../src/log.js';
 import { testCertificate } from './tls.js';
+import { waitFor } from './wait.js';
+
+export { waitFor };
 
 /** The simulator, remembering what it was handed so tests can assert on the SMS itself. */
 export class RecordingSimulator extends SimulatorConnector {
@@ -108,17 +111,6 @@ export async function stopTestBridge(b: TestBridge | undefined): Promise<void> {
   }
 }
 
-/** Polls until `check` returns a truthy value (or throws after timeoutMs, with `what` in the message). */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 5000): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** The .eml files in the outbox, name → content. */
 export async function outboxFiles(b: { outbox: string }): Promise<Map<string, string>> {
   const names = await readdir(b.outbox).catch(() => [] as string[]);
@@ -132,7 +124,7 @@ export async function confirmationMails(b: { outbox: string }, id: string, count
   const files = await waitFor(`${count} confirmations of ${id}`, async () => {
     const mine = [...(await outboxFiles(b)).entries()].filter(([n]) => n.startsWith(`${id}.`));
     return mine.length >= count ? mine : undefined;
-  }, 10000);
+  });
   const parsed = await Promise.all(files.map(async ([name, raw]) => [name.slice(id.length + 1).replace(/@.*$/, ''), await simpleParser(raw)] as const));
   return new Map(parsed);
 }

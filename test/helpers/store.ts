@@ -31,11 +31,6 @@ export async function openStore(dir: string, clock = { now: T0 }, log?: StoreLog
   return s;
 }
 
-/** Polls (up to 2 s) until `ok()` holds. */
-export async function waitUntil(ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-}
-
 /** What the dispatcher does with what is due: hands it over (submitting, then submitted) and notes it as sent. */
 export async function dispatch(s: JournalStore, now: Date, sent: string[]): Promise<void> {
   for (const m of s.due(now, 5000)) {

@@ -27,7 +27,7 @@ async function mailsOf(b: TestBridge, mailId: string): Promise<Array<[string, st
 
 /** Waits until none of the mail's SMS owes a mailed confirmation any more. */
 async function settled(b: TestBridge, mailId: string): Promise<void> {
-  await waitFor(`the confirmations of ${mailId} sent`, () => !b.store.confirmationsDue(new Date(Date.now() + 3600_000), 1000).some(([m]) => m.mailId === mailId), 10_000);
+  await waitFor(`the confirmations of ${mailId} sent`, () => !b.store.confirmationsDue(new Date(Date.now() + 3600_000), 1000).some(([m]) => m.mailId === mailId));
 }
 
 const sentEvents = (b: TestBridge, mailId: string) => b.events.filter((e) => e.evt === 'confirmation-sent' && String(e.msgId).startsWith(`${mailId}.`));

@@ -27,11 +27,11 @@ W('relay down :: the confirmation is kept, retried, and delivered once the relay
   try {
     const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345651@sms.localhost', subject: 'x', text: 'Relais-Test.' });
     const id = queuedAs(info.response);
-    await waitFor('a failed attempt', () => b.events.some((e) => e.evt === 'confirmation-retry' && e.msgId === `${id}.1`), 5000);
+    await waitFor('a failed attempt', () => b.events.some((e) => e.evt === 'confirmation-retry' && e.msgId === `${id}.1`));
     assert.equal(b.store.confirmationsDue(new Date(Date.now() + 60_000), 10).map(([m, c]) => [m.id, c.stage]), [[`${id}.1`, 'delivered']], 'still owed');
 
     await new Promise<void>((r) => relay.listen(relayPort, '127.0.0.1', r));
-    await waitFor('confirmation at the relay', () => received.length > 0, 10000);
+    await waitFor('confirmation at the relay', () => received.length > 0);
     await new Promise((r) => setTimeout(r, 1500)); // a second delivery would show up within the retry interval
     assert.is(received.length, 1);
     assert.equal(received[0].to, ['clerk@acme.test']);
@@ -63,11 +63,11 @@ W('relay down across a restart :: the owed confirmation survives it and is deliv
   try {
     const info = await mailer(first.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345652@sms.localhost', subject: 'x', text: 'Neustart-Test.' });
     const id = queuedAs(info.response);
-    await waitFor('a failed attempt', () => first.events.some((e) => e.evt === 'confirmation-retry' && e.msgId === `${id}.1`), 5000);
+    await waitFor('a failed attempt', () => first.events.some((e) => e.evt === 'confirmation-retry' && e.msgId === `${id}.1`));
     await first.stop();
     second = await startTestBridge(overrides, first.dir);
     await new Promise<void>((r) => relay.listen(relayPort, '127.0.0.1', r));
-    await waitFor('confirmation at the relay', () => received.length > 0, 10000);
+    await waitFor('confirmation at the relay', () => received.length > 0);
     await new Promise((r) => setTimeout(r, 1500)); // a second delivery would show up within the retry interval
     assert.is(received.length, 1);
     assert.match(received[0], new RegExp(`Message-ID: <${id}\\.1\\.delivered@`));

@@ -45,7 +45,7 @@ G('untrusted client :: smtp-server still pauses 100 ms before the greeting (earl
   const release = holdPauseTimers();
   try {
     const c = await open((server.server.address() as { port: number }).port);
-    await waitFor('smtp-server to start its 100 ms pause timer (if this times out, smtp-server changed its pre-greeting pause: revisit src/smtp/greeting.ts)', () => held.length === 1, 3000);
+    await waitFor('smtp-server to start its 100 ms pause timer (if this times out, smtp-server changed its pre-greeting pause: revisit src/smtp/greeting.ts)', () => held.length === 1);
     await new Promise((r) => realSetTimeout(r, 150));
     assert.is(c.received(), '', 'no greeting while the pause is held');
     release();
@@ -62,7 +62,7 @@ G('trusted network (loopback, the default account\'s) :: greeted without waiting
   const release = holdPauseTimers();
   try {
     const c = await open(b.port);
-    await waitFor('the greeting while the pause timer is still held', () => c.received().startsWith('220 '), 3000);
+    await waitFor('the greeting while the pause timer is still held', () => c.received().startsWith('220 '));
     assert.is(held.length, 1, 'smtp-server did start its pause timer');
     c.socket.write('EHLO client.test\r\n');
     await waitFor('EHLO reply', () => /\r\n250 /.test(c.received()));

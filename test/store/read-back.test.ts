@@ -11,7 +11,7 @@ import type { SmsMessage } from '../../src/store/types.js';
 import { call } from '../helpers/api.js';
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
-import { at, dispatch, json, openStore, sms, T0, tomorrow, waitUntil } from '../helpers/store.js';
+import { at, dispatch, json, openStore, sms, T0, tomorrow } from '../helpers/store.js';
 
 /**
  * The spool (live.ts) is an unsynced cache of queued SMS that wait far ahead.
@@ -245,7 +245,7 @@ R('read-back fails, then a segment rolls over :: the stopped store takes no snap
   // A cancel long enough to fill the segment: it rolls over, which starts a compaction.
   await s.transition('M3.1', { event: { status: 'cancelled', at: at(1), by: 'reply from clerk@acme.test', reason: 'x'.repeat(256 * 1024) } });
   assert.is(fatal.length, 1);
-  await waitUntil(() => events(log, 'store-compact-failed').length > 0);
+  await waitFor('the compaction failure logged', () => events(log, 'store-compact-failed').length > 0);
   assert.match(String(events(log, 'store-compact-failed')[0]?.error), /^no snapshot: the store has stopped \(/);
   assert.ok((await readdir(journal)).includes(seg), 'the segment holding the cancel is kept');
   const snap = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SnapshotData;
@@ -279,7 +279,7 @@ B('scheduled mail, spool page lost :: sent at its time with its own text, once; 
     await writeFile(spool, Buffer.alloc((await stat(spool)).size));
 
     clock.offset += 3601_000;
-    const sent = await waitFor('the scheduled SMS', () => b.sim.sent.find((m) => m.id === later), 10_000);
+    const sent = await waitFor('the scheduled SMS', () => b.sim.sent.find((m) => m.id === later));
     assert.is(sent.text, 'Bitte zahlen Sie bis Freitag.');
     assert.equal(b.events.filter((e) => e.evt === 'store-spool-read-failed').map((e) => e.msgId), [later]);
     assert.match(String((await call(b, 'GET', '/metrics')).body), /^mail2sms_store_spool_read_failures_total 1$/m);

@@ -61,13 +61,7 @@ export function sms(text: string, extra: Partial<OutboundSms> = {}): OutboundSms
   return { id: `T${counter}.1`, to: '+4915100000001', text, encoding: 'GSM7', segments: 1, ...extra };
 }
 
-export async function waitFor(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { waitFor } from '../../helpers/wait.js';
 
 /** 300 characters, 33 of them € [ ] from the extension table (2 septets each): 333 septets, so 3 parts where 300 basic characters make 2. */
 export const LONG_GSM = ('Rechnung [42]: 100 € offen. '.repeat(11) + 'Bitte zahlen.').slice(0, 300);

@@ -1,4 +1,5 @@
 import { suite } from '../../helpers/suite.js';
+import { waitFor } from '../../helpers/wait.js';
 import * as assert from 'uvu/assert';
 import smpp from 'smpp';
 import { SMPP_STATUS, SmscSimulator, type SimOptions } from '../../../src/connectors/smpp/smsc-simulator.js';
@@ -53,14 +54,6 @@ async function bound(ctx: Ctx, command: Call = 'bind_transceiver', answer?: Answ
   const resp = await call(peer, command, CREDENTIALS);
   assert.is(resp.command_status, 0, 'bind');
   return peer;
-}
-
-async function waitFor(what: string, ok: () => boolean, ms = 2000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** A GSM-7 submit as the bridge sends it: data_coding 0 given explicitly, octets prepared by encode.ts. */
@@ -337,7 +330,7 @@ misbehave('smsc-sim :: a receipt answered with an error :: sent again on the sam
   let refusals = 1;
   const peer = await bound(ctx, 'bind_transceiver', () => (refusals-- > 0 ? 0x08 : 0));
   await call(peer, 'submit_sm', gsmSubmit('4915100000001', 'retry'));
-  await waitFor('receipt twice, answered the second time', () => peer.delivered.length === 2 && ctx.sim.receipts[0]!.acked, 4000);
+  await waitFor('receipt twice, answered the second time', () => peer.delivered.length === 2 && ctx.sim.receipts[0]!.acked);
   assert.equal([ctx.sim.receipts.length, ctx.sim.receipts[0]!.deliveries], [1, 2]);
 });
 
