@@ -112,18 +112,29 @@ export class JournalStore implements MessageStore {
     await mkdir(this.opts.dir, { recursive: true });
     await checkStoreFormat(this.opts.dir, this.opts.software);
     this.live.open();
-    const snap = await this.snapshot.read();
-    if (snap) this.memory.restore(snap);
-    const { records, tornLines } = await this.journal.replay();
-    const replayed = this.memory.replay(records as Rec[]);
-    this.seq = this.memory.applied;
-    this.opts.log?.('store-open', { live: this.live.size, queued: this.memory.queued.size, replayed, tornLines });
-    await this.journal.start();
+    try {
+      const loaded = await this.load();
+      this.seq = this.memory.applied;
+      this.opts.log?.('store-open', { live: this.live.size, queued: this.memory.queued.size, ...loaded });
+      await this.journal.start();
+    } catch (e) {
+      // A start that fails (a corrupt snapshot, an unreadable journal) lets go of the spool's files again.
+      await this.live.close();
+      throw e;
+    }
     // Compacting what was replayed can take seconds with a big live set; it runs
     // alongside (as after a rotation), so mail is taken and sent meanwhile.
     void this.compactor.run();
     // Likewise moving what waits far ahead out of memory: not in the replay, which it would slow down.
     this.memory.startCooling();
+  }
+
+  /** The snapshot and then the journal's records into memory; how many records were replayed and how many lines were torn. */
+  private async load(): Promise<{ replayed: number; tornLines: number }> {
+    const snap = await this.snapshot.read();
+    if (snap) this.memory.restore(snap);
+    const { records, tornLines } = await this.journal.replay();
+    return { replayed: this.memory.replay(records as Rec[]), tornLines };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
@@ -186,7 +186,11 @@ S('due :: earliest notBefore first, whatever the order of acceptance; a later ti
   await a.close();
 });
 
-S('corrupted state file :: a clear error at start, the file left as it was', async ({ dir }) => {
+/** The files of `dir` this process holds open (Linux: /proc/self/fd). */
+const openFilesUnder = async (dir: string) =>
+  (await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')))).filter((f) => f.startsWith(`${dir}/`));
+
+S('corrupted state file :: a clear error at start, the file left as it was, and no file of the store left open', async ({ dir }) => {
   await writeFile(join(dir, 'state.json'), '{"version":1,"seq":');
   try {
     await open(dir);
@@ -195,6 +199,8 @@ S('corrupted state file :: a clear error at start, the file left as it was', asy
     assert.instance(e, SnapshotCorruptError);
   }
   assert.is(await readFile(join(dir, 'state.json'), 'utf8'), '{"version":1,"seq":');
+  // The spool's two files were open and stayed so after the failed start: the suite deleted the directory under them.
+  assert.equal(await openFilesUnder(dir), []);
 });
 
 S('accept :: a batch that fails before it is written leaves no key reserved: the retry of that mail is stored, not a "duplicate"', async ({ dir }) => {
