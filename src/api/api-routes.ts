@@ -14,7 +14,9 @@ import { IdempotencyKeys } from './idempotency.js';
 import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
 import { CALLBACK_LEVEL_WORDS } from '../notify/callbacks/levels.js';
-import { previewSms, submitSms, type SubmitBody } from './submit.js';
+import { previewSms } from './preview.js';
+import { submitSms } from './submit.js';
+import type { SubmitBody } from './submit-request.js';
 import { csvStream, messageView } from './views.js';
 
 const problem = { $ref: 'problem#' };

@@ -12,7 +12,7 @@ import { Sessions, type Principal } from './auth.js';
 import type { HistorySource } from './history/search.js';
 import { StatsIndex } from './history/stats.js';
 import type { Metrics } from './metrics.js';
-import type { SubmitDeps } from './submit.js';
+import type { SubmitDeps } from './submit-request.js';
 
 /** Cancels a queued or scheduled SMS: Bridge.cancel (src/dispatch/cancel.ts). */
 export type CancelFn = (id: string, by: CancelBy) => Promise<CancelResult>;
