@@ -1,4 +1,6 @@
-import type { TestBridge } from './bridge.js';
+import type { Test } from 'uvu';
+import { startTestBridge, stopTestBridge, type TestBridge } from './bridge.js';
+import { suite } from './suite.js';
 
 /** The portal and API of a test bridge over real HTTP on loopback. */
 export function apiBase(b: TestBridge): string {
@@ -45,4 +47,38 @@ export async function portalLogin(b: TestBridge, user: string, password: string,
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(login, 'm2s_login'), accept: 'text/html' },
     body: new URLSearchParams({ _csrf: csrf, user, password, next }).toString(),
   });
+}
+
+export interface ApiContext {
+  b: TestBridge;
+  /** Authorization of lead, a user of account acme. */
+  lead: string;
+  /** Of stranger, a user of account other. */
+  other: string;
+  /** Of root, an admin (of acme). */
+  admin: string;
+}
+
+/** Account acme (mail from 127.0.0.0/8 and @acme.test) and account other (::1 only). */
+const ACCOUNTS = [
+  { name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'] },
+  { name: 'other', networks: ['::1/128'], addresses: [] },
+];
+
+/** A suite on a bridge of two accounts with a user logged in for each and an admin: lead-password-1, other-password-1, admin-password-1. */
+export function apiSuite(name: string): Test<ApiContext> {
+  const s = suite<ApiContext>(name);
+  s.before(async (ctx) => {
+    ctx.b = await startTestBridge({ accounts: ACCOUNTS as never });
+    await ctx.b.users.add('lead', 'acme', 'lead-password-1');
+    await ctx.b.users.add('stranger', 'other', 'other-password-1');
+    await ctx.b.users.add('root', 'acme', 'admin-password-1', 'admin');
+    ctx.lead = await bearer(ctx.b, 'lead', 'lead-password-1');
+    ctx.other = await bearer(ctx.b, 'stranger', 'other-password-1');
+    ctx.admin = await bearer(ctx.b, 'root', 'admin-password-1');
+  });
+  s.after(async (ctx) => {
+    await stopTestBridge(ctx.b);
+  });
+  return s;
 }

@@ -1,0 +1,78 @@
+import * as assert from 'uvu/assert';
+import { apiBase, apiSuite, call } from '../helpers/api.js';
+import { waitFor } from '../helpers/bridge.js';
+
+/** Reading the history over the API: search with paging, the CSV export, the statistics. */
+const H = apiSuite('api search and stats');
+
+H('search :: by reference, recipient digits, status and time; newest first with a cursor for more', async ({ b, lead }) => {
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: `+49151123456${70 + i}`, text: `Nummer ${i}`, reference: 'BATCH-7' } });
+    ids.push(r.body.messages[0].id);
+  }
+  const all = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7', { auth: lead });
+  assert.equal(all.body.items.map((m: { id: string }) => m.id), [...ids].reverse());
+  const page1 = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7&limit=2', { auth: lead });
+  assert.is(page1.body.items.length, 2);
+  const page2 = await call(b, 'GET', `/api/v1/messages?reference=BATCH-7&limit=2&cursor=${page1.body.next}`, { auth: lead });
+  assert.equal(page2.body.items.map((m: { id: string }) => m.id), [ids[0]]);
+  assert.is(page2.body.next, null);
+  const byNumber = await call(b, 'GET', `/api/v1/messages?to=${encodeURIComponent('+49 151 12345671')}`, { auth: lead });
+  assert.equal(byNumber.body.items.map((m: { id: string }) => m.id), [ids[1]]);
+  const future = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7&from=2099-01-01', { auth: lead });
+  assert.is(future.body.items.length, 0);
+  const bad = await call(b, 'GET', '/api/v1/messages?status=lost', { auth: lead });
+  assert.is(bad.status, 400);
+  // Written as a sender writes it when sending: nationally (the account's country) or with 00.
+  // "+49 (0)151 …", as German letterheads write it, is taken by submit: its digits alone (490151…) are in no stored number.
+  for (const written of ['015112345671', '0049 151 12345671', '+49 (0)151 1234 5671', '+49 (0) 151-12345671']) {
+    const found = await call(b, 'GET', `/api/v1/messages?to=${encodeURIComponent(written)}`, { auth: lead });
+    assert.equal(found.body.items.map((m: { id: string }) => m.id), [ids[1]], written);
+  }
+  const part = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7&to=1234567', { auth: lead });
+  assert.is(part.body.items.length, 3, 'a few digits still find every number holding them');
+  // A cursor the API did not give must not start again at page 1: a client walking pages would loop for ever.
+  const garbage = await call(b, 'GET', '/api/v1/messages?reference=BATCH-7&limit=2&cursor=garbage', { auth: lead });
+  assert.equal([garbage.status, garbage.body.title], [400, 'BadRequest']);
+  assert.match(garbage.body.detail, /^cursor is not one this API gave/);
+});
+
+H('stats :: a day that is not in the calendar is named as such, not compared', async ({ b, lead }) => {
+  for (const [q, detail] of [['from=2026-13-01', 'from "2026-13-01" is not a day of the calendar (YYYY-MM-DD)'], ['to=2026-02-30', 'to "2026-02-30" is not a day of the calendar (YYYY-MM-DD)']]) {
+    const r = await call(b, 'GET', `/api/v1/stats?${q}`, { auth: lead });
+    assert.equal([r.status, r.body.detail], [400, detail]);
+  }
+});
+
+H('csv :: every match with a header line; free text cannot start a spreadsheet formula', async ({ b, lead }) => {
+  await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345690', text: '=HYPERLINK("x")', reference: 'CSV-1' } });
+  await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345689', text: 'Grüße;=1+1', reference: 'CSV-1' } });
+  const r = await call(b, 'GET', '/api/v1/messages?reference=CSV-1&format=csv', { auth: lead });
+  assert.match(r.type, /^text\/csv/);
+  const raw = Buffer.from(await (await fetch(`${apiBase(b)}/api/v1/messages?reference=CSV-1&format=csv`, { headers: { authorization: lead } })).arrayBuffer());
+  assert.equal([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a byte order mark, so that Excel reads UTF-8 (umlauts)');
+  const lines = String(r.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.is(lines[0].split(',')[0], 'id');
+  assert.is(lines.length, 3);
+  assert.match(lines[2], /,"Grüße;=1\+1"$/, 'quoted: German Excel splits on ";" and would run "=1+1" as a cell of its own');
+  lines.pop();
+  assert.match(lines[1], /,CSV-1,/);
+  assert.match(lines[1], /"'=HYPERLINK\(""x""\)"$/);
+});
+
+H('stats :: today counts messages and segments, by status, connector and country, with the delivery rate', async ({ b, lead }) => {
+  await waitFor('the SMS of the tests above delivered', async () => (await call(b, 'GET', '/api/v1/messages', { auth: lead })).body.items.every((m: { status: string }) => m.status === 'delivered'));
+  const r = await call(b, 'GET', '/api/v1/stats', { auth: lead });
+  assert.is(r.status, 200);
+  const today = r.body.byDay.at(-1);
+  assert.ok(today.messages >= 1, JSON.stringify(today));
+  assert.is(today.messages, r.body.totals.messages);
+  assert.ok(r.body.byCountry.some((c: { country: string }) => c.country === 'DE'));
+  assert.ok(r.body.byConnector.some((c: { connector: string }) => c.connector === 'simulator'));
+  assert.is(r.body.totals.deliveryRate, 1);
+  assert.ok(r.body.latency.p50Ms > 0 && r.body.latency.p95Ms >= r.body.latency.p50Ms, JSON.stringify(r.body.latency));
+  assert.not.ok(r.body.byAccount.some((a: { account: string }) => a.account === 'other'), 'a user sees only their account');
+});
+
+H.run();
