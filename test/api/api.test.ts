@@ -51,7 +51,9 @@ A('submit :: a send time ahead is held (status accepted, sendAt set), not sent',
   const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345670', text: 'Später.', sendAt: at } });
   assert.is(r.status, 201, JSON.stringify(r.body));
   assert.is(r.body.messages[0].sendAt, new Date(at).toISOString());
-  await new Promise((res) => setTimeout(res, 300));
+  // One due now, submitted after it: once that is at the SMSC, the dispatcher has seen the held one and left it.
+  const now = (await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345669', text: 'Jetzt.' } })).body.messages[0].id;
+  await waitFor('the SMS due now at the SMSC', () => b.sim.sent.some((s) => s.id === now));
   assert.not.ok(b.sim.sent.some((s) => s.to === '+4915112345670'));
 });
 
