@@ -95,6 +95,7 @@ export interface Config {
     retrySeconds: number[];
     gatherSeconds: number;
     returnFullDays: number;
+    correctionWaitSeconds: number;
   };
   statusCallbacks: StatusCallbacksConfig;
   audit: { enabled: boolean; dir: string; includeText: boolean };

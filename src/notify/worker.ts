@@ -2,6 +2,7 @@ import { retryDelaySeconds } from '../dispatch/retry.js';
 import { WorkLoop } from '../dispatch/work-loop.js';
 import type { ConfirmationState, InboundReply, MessageStore, SmsMessage } from '../store/types.js';
 import { ComposerThread } from './compose-thread.js';
+import { correctionWait } from './correction-wait.js';
 import { delayFrom, outdatedDelays } from './delay.js';
 import { gather, gatherKey, gathers, phaseOf, type Owed } from './gather.js';
 import type { TransportSpec } from './outbox.js';
@@ -41,6 +42,8 @@ export interface NotifierOptions {
   transliterate?: boolean;
   /** How long a confirmation of an SMS whose mail made others waits for theirs of the same stage (gather.ts); default 0. */
   gatherMs?: number;
+  /** notify.correctionWaitSeconds (ms): a late "handed to carrier" correction waits this long for the outcome, which then says both (correction-wait.ts); default 0. */
+  correctionWaitMs?: number;
   /** notify.delayAfterMinutes: a client asking NOTIFY=DELAY hears once that an SMS is not delivered this long (ms) after it was due (delay.ts); 0 or absent: never. */
   delayMs?: number;
 }
@@ -49,6 +52,8 @@ export interface NotifierOptions {
 interface Job {
   key: string;
   owed: Owed[];
+  /** A correction the outcome's confirmation says too (correction-wait.ts): recorded as not sent. */
+  superseded?: true;
 }
 
 /** Where the replies to forward are kept (the store), and the Reply-To domain of their mails. */
@@ -104,7 +109,7 @@ export class Notifier {
       tickMs: o.tickMs ?? 500,
       next: (limit) => this.due(limit + this.loop.inFlight),
       key: (job) => job.key,
-      run: (job) => this.send(job.owed),
+      run: (job) => (job.superseded ? this.supersede(job.owed[0]) : this.send(job.owed)),
       onError: (job, e) => o.log('confirmation-error', { ...covered(job.owed), error: e.message }),
       onTick: () => this.checkDelays(),
     });
@@ -190,7 +195,14 @@ export class Notifier {
       jobs.set(c, { key, owed: found.owed });
       return true;
     };
-    return this.o.store.confirmationsDue(now, limit, 'mail', (m, c) => m.ofMail === undefined || take(m, c))
+    const wait = { now: now.getTime(), waitMs: this.o.correctionWaitMs ?? 0 };
+    const pick = (m: SmsMessage, c: ConfirmationState): boolean => {
+      const w = correctionWait(m, c, wait);
+      if (w === 'send') return m.ofMail === undefined || take(m, c);
+      if (w === 'superseded') jobs.set(c, { key: `${m.id}/${c.stage}`, owed: [[m, c]], superseded: true });
+      return w === 'superseded';
+    };
+    return this.o.store.confirmationsDue(now, limit, 'mail', pick)
       .map(([m, c]) => jobs.get(c) ?? { key: `${m.id}/${c.stage}`, owed: [[m, c]] });
   }
 
@@ -243,6 +255,12 @@ export class Notifier {
       await this.o.store.confirmationSent(x.id, 'delayed', `not sent: ${status} before it went`, this.now());
       this.o.log('delay-report-dropped', { msgId: x.id, status });
     }));
+  }
+
+  /** A late correction whose outcome came within notify.correctionWaitSeconds: that outcome's mail says both, this one is not sent. */
+  private async supersede([m, c]: Owed): Promise<void> {
+    await this.o.store.confirmationSent(m.id, c.stage, `not sent: the ${m.status} confirmation that followed says it`, this.now());
+    this.o.log('confirmation-superseded', { msgId: m.id, stage: c.stage, by: m.status });
   }
 
   /**
