@@ -5,6 +5,7 @@
  */
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
+import { MAX_VALIDITY_HOURS } from '../mail/option-values.js';
 import { canonicalSender } from '../sms/sender-id.js';
 import { heldMs, latencyMs, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { UNCERTAIN_REASON } from './attempt.js';
@@ -78,12 +79,13 @@ export class Recorder {
 
   /**
    * Failed because nobody knows whether `connector` took it (onUncertain fail); `detail` is the connector's technical reason.
-   * Kept live (not archived) until `answerable` settles: a late answer must find it to correct it.
+   * Kept live (not archived) until `answerable` settles, or with `lateReports` for LATE_REPORT_HOURS: a late answer must find it to correct it.
    */
-  async uncertain(m: SmsMessage, connector: string, detail: string, answerable?: Promise<void>, backup?: boolean): Promise<void> {
+  async uncertain(m: SmsMessage, connector: string, detail: string, answerable?: Promise<void>, how: { backup?: boolean; lateReports?: true } = {}): Promise<void> {
     if (answerable) this.o.store.keepLive(m.id, answerable);
-    const why = backup ? { reason: BACKUP_UNCERTAIN_REASON, backup: 'unknown' as const } : { reason: UNCERTAIN_REASON };
-    await this.final(m, { ...this.event('failed'), ...why, connector, uncertain: true, detail: `${connector}: ${detail}` });
+    const why = how.backup ? { reason: BACKUP_UNCERTAIN_REASON, backup: 'unknown' as const } : { reason: UNCERTAIN_REASON };
+    const until = how.lateReports ? { answerableUntil: new Date(this.o.now().getTime() + LATE_REPORT_HOURS * 3_600_000).toISOString() } : {};
+    await this.final(m, { ...this.event('failed'), ...why, connector, uncertain: true, detail: `${connector}: ${detail}`, ...until });
   }
 
   /**
@@ -149,6 +151,14 @@ export class Recorder {
     return { status, at: (at ?? this.o.now()).toISOString(), ...(reason ? { reason } : {}) };
   }
 }
+
+/**
+ * How long an SMS failed as not confirmed by a connector whose reports name our id stays findable for a late report.
+ * A gateway reports an SMS at the latest when the carrier gives up on it, at the end of its validity, and this
+ * bridge asks for at most 72 h (MAX_VALIDITY_HOURS); a carrier's own default may be longer, and a report
+ * after that is logged report-unmatched. Such SMS are rare (a lost answer) and small in memory.
+ */
+export const LATE_REPORT_HOURS = MAX_VALIDITY_HOURS;
 
 /** The sender was (or is about to be) told the SMS failed: a correction must reach them too. */
 function correctsAMail(m: SmsMessage): boolean {

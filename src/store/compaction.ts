@@ -53,7 +53,7 @@ export class Compactor {
     assertWorking();
     const keepFrom = journal.currentSegment;
     const now = this.d.now().getTime();
-    const finished = [...memory.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && memory.archivable(m.id));
+    const finished = [...memory.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && memory.archivable(m));
     await appendToArchive(this.d.archiveDir, finished);
     for (const m of finished) memory.live.delete(m.id);
     memory.keys.prune(now, finished);

@@ -187,9 +187,14 @@ export class StoreMemory {
     until.then(done, done);
   }
 
-  /** Whether a finished message may move to the archive: it owes no confirmation and nothing keeps it live. */
-  archivable(id: string): boolean {
-    return !this.owes(id) && !this.keptLive.has(id);
+  /**
+   * Whether a finished message may move to the archive: it owes no confirmation, nothing keeps it live, and it
+   * is not failed as not confirmed by a connector whose late report may still come (StatusEvent.answerableUntil).
+   */
+  archivable(m: SmsMessage): boolean {
+    if (this.owes(m.id) || this.keptLive.has(m.id)) return false;
+    const until = m.history.at(-1)?.answerableUntil;
+    return until === undefined || Date.parse(until) <= this.now().getTime();
   }
 
   /** Files an SMS that asked for delay reports by when it was due (one property read for one that did not ask). */

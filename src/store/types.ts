@@ -53,6 +53,12 @@ export interface StatusEvent {
    */
   uncertain?: boolean;
   /**
+   * On such an event, when the connector's delivery reports name our id (Kannel, http with webhook.ourIdParam):
+   * until when (ISO 8601) the SMS stays in the live store, not archived, so that a late report finds and settles
+   * it (src/dispatch/late-report.ts). Written with the event, so a restart keeps it.
+   */
+  answerableUntil?: string;
+  /**
    * Recorded from such a late answer: `correction` changes what the SMS's status said (failed, not confirmed →
    * submitted; → failed, not taken; a retry waiting → submitted), `note` records it beside the status it keeps
    * (the SMS was sent again meanwhile: it went twice).
