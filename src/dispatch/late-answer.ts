@@ -60,7 +60,8 @@ async function settle(d: LateAnswerDeps, connector: string, a: LateAnswer): Prom
     const reason = a.outcome === 'refused'
       ? 'the carrier answered late that it did not take the SMS: it was not sent, and you can send it again'
       : 'the carrier answered late that it took only part of the SMS: the recipient may have received an incomplete message';
-    await d.record.late(m, { status: 'failed', at, connector, reason, detail }, 'correction');
+    // Its outcome now, no longer "not confirmed": logged as the SMS's outcome (sms-final, late) like any final status.
+    await d.record.lateFinal(m, { status: 'failed', at, connector, reason, detail });
     return logged(d, connector, a, { recorded: true, status: 'failed' }, false);
   }
   // Sent again (or waiting to be): the doubt about the first copy is settled, nothing else changes.

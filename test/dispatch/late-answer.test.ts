@@ -3,7 +3,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SMPP_STATUS, SmscSimulator, type SimBehaviour } from '../../src/connectors/smpp/smsc-simulator.js';
 import type { SmsMessage } from '../../src/store/types.js';
-import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { confirmationMails, metric, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { sendSms } from '../helpers/smtp.js';
 import { LONG_GSM } from '../connectors/smpp/harness.js';
 import { gateCorrection } from '../helpers/correction-gate.js';
@@ -185,7 +185,7 @@ L('late answer for part 1 of 3 :: parts 2 and 3 were never sent, so it stays fai
   });
 });
 
-L('late refusal (ESME_RSYSERR) :: stays failed, no longer "not confirmed": the history says the carrier did not take it', async () => {
+L('late refusal (ESME_RSYSERR) :: stays failed, no longer "not confirmed": the history says the carrier did not take it, logged (sms-final, late) and counted as failed', async () => {
   await withSims(1, { holdResponses: true, fail: { status: SMPP_STATUS.RSYSERR } }, async ([sim], [port]) => {
     await withBridge({ connectors: [smpp('smsc', port)] }, async (b) => {
       const id = await send(b, '+4915112347004', 'Zahlung offen');
@@ -197,6 +197,11 @@ L('late refusal (ESME_RSYSERR) :: stays failed, no longer "not confirmed": the h
       assert.match(last(m).reason ?? '', /did not take the SMS: it was not sent, and you can send it again/);
       const logged = b.events.find((e) => e.evt === 'smpp-late-refused');
       assert.equal(logged && [logged.msgId, logged.status], [id, SMPP_STATUS.RSYSERR]);
+      // Its outcome is logged as one, and counted as a failure of the SMS now, no longer as unconfirmed only.
+      const finals = b.events.filter((e) => e.evt === 'sms-final' && e.msgId === id);
+      assert.equal(finals.map((e) => [e.status, e.uncertain, e.late]), [['failed', true, undefined], ['failed', undefined, true]]);
+      assert.match(String(finals[1]!.reason), /did not take the SMS/);
+      assert.is(await metric(b, 'mail2sms_sms_final_total{connector="smsc",status="failed"}'), 1);
     });
   });
 });

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
-import { confirmationMails, startTestBridge, waitFor } from '../helpers/bridge.js';
+import { confirmationMails, metric, startTestBridge, waitFor } from '../helpers/bridge.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
@@ -38,6 +38,8 @@ A('the SMSC refuses the bind (wrong password) until maxAgeHours pass :: failed w
     }
     const finals = b.events.filter((e) => e.evt === 'sms-final');
     assert.equal(finals.map((e) => [e.status, e.connectorFault]), [['failed', true], ['failed', true]]);
+    // Apart from failures of numbers, so that an alert on those does not fire for a wrong password.
+    assert.equal([await metric(b, 'mail2sms_sms_final_total{connector="unknown",status="connector-fault"}'), await metric(b, 'mail2sms_sms_final_total{connector="unknown",status="failed"}')], [2, undefined]);
     const text = (await confirmationMails(b, ids[0]!, 1)).get('failed')!.text ?? '';
     assert.match(text, /problem with the gateway's connection to the carrier/);
     assert.not.ok(b.events.some((e) => e.evt === 'brake-engaged'), 'two failures of two SMS, but not the numbers\' fault');
