@@ -18,7 +18,7 @@ import { ReceiptTracker, type Tracked, type TrackerOptions } from './tracker.js'
 
 const EARLY_RECEIPT_TTL_MS = 10 * 60_000;
 const EARLY_RECEIPT_MAX = 10_000;
-/** Longest a deliver_sm_resp waits for report listeners (SMSCs commonly time out their deliver_sm after 30–60 s). */
+/** Longest the deliver_sm_resp of a receipt for a part not known yet waits for its claim (SMSCs commonly time out their deliver_sm after 30–60 s). */
 const ACK_WAIT_MS = 10_000;
 
 export interface DeliveriesOptions {
@@ -29,7 +29,7 @@ export interface DeliveriesOptions {
   now: () => Date;
   /** The connector is stopping: a receipt nobody knows is refused, for the next run to claim. */
   stopping: () => boolean;
-  /** Longest a deliver_sm_resp waits (default ACK_WAIT_MS; tests shorten it). */
+  /** Longest the answer of a receipt for an unknown part waits (default ACK_WAIT_MS; tests shorten it). */
   ackWaitMs?: number;
 }
 
@@ -40,6 +40,8 @@ export class Deliveries {
   private readonly inbound: Array<(m: InboundSms) => Promise<void>> = [];
   /** Submits, and late acceptances whose correction is being stored, under way: an unknown receipt may be for one of them. */
   private readonly under = { submit: 0, late: 0 };
+  /** Reports handed to the listeners whose storing has not settled, with its promise (a repeated receipt waits for it). */
+  private readonly storing = new Map<DeliveryReport, Promise<unknown>>();
   /** resume() was called: every SMS submitted before a restart is known. */
   private resumed = false;
 
@@ -117,7 +119,9 @@ export class Deliveries {
       this.o.log('smpp-deliver-ignored', { connector: this.o.name, reason: receipt.reason });
       return 0;
     }
-    const { reports, kept } = this.tracker.onReceipt(receipt.receipt);
+    const { reports, kept, storing } = this.tracker.onReceipt(receipt.receipt);
+    // The same receipt again while its report is being stored: answered with it, never before.
+    if (storing) return this.answers.after(Promise.all(storing.map((r) => this.storing.get(r))));
     if (kept) {
       // Stopping: nothing will claim it in this run, but the next one may (after its resume()).
       if (this.o.stopping()) return ESME_RSYSERR;
@@ -153,13 +157,19 @@ export class Deliveries {
   private emit(reports: DeliveryReport[]): Promise<unknown> {
     return Promise.all(reports.map((r) => {
       this.o.log('smpp-report', { connector: this.o.name, connectorMessageId: r.connectorMessageId, status: r.status, reason: r.reason, ...(r.part ? { part: r.part.index, of: r.part.of } : {}) });
-      return handOver(this.listeners, r).then(
-        () => this.tracker.settled(r, true),
+      const stored = handOver(this.listeners, r).then(
+        () => {
+          this.storing.delete(r);
+          this.tracker.settled(r, true);
+        },
         (e: unknown) => {
+          this.storing.delete(r);
           this.tracker.settled(r, false);
           throw e;
         },
       );
+      this.storing.set(r, stored);
+      return stored;
     }));
   }
 }

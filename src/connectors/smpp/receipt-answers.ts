@@ -5,9 +5,12 @@
  * nothing. It is ESME_ROK when the report is stored, or nobody can use it
  * (an error would make the SMSC send the same PDU again, forever), and
  * ESME_RSYSERR when storing it failed or the connector stops before it
- * could be stored: the SMSC sends it again later. No answer waits longer than `waitMs` (SMSCs time out their
- * deliver_sm after 30–60 s and then resend or give up); a held receipt whose claim is still being stored is
- * then refused, to come again, never acknowledged before it is stored (hold()).
+ * could be stored: the SMSC sends it again later. A receipt whose report is being stored is answered when it
+ * is, however long that takes (a slow disk): acknowledged earlier, a crash before the write would lose it, as
+ * the SMSC never sends an acknowledged receipt again. An SMSC that times out its deliver_sm meanwhile (after
+ * 30–60 s) sends it again, and that copy waits for the same write (Deliveries). Only a receipt held for a part
+ * not known yet gives up after `waitMs`: answered ESME_ROK when nothing can claim it, refused while its claim
+ * is still being stored (hold()).
  */
 import type { ParsedReceipt } from './receipt.js';
 
@@ -21,11 +24,9 @@ export class ReceiptAnswers {
 
   constructor(private readonly waitMs: number) {}
 
-  /** The answer once `stored` settled: ESME_RSYSERR if it failed. */
+  /** The answer once `stored` settled, and not before: ESME_RSYSERR if it failed. */
   after(stored: Promise<unknown>): Promise<number> {
-    const answer = new Answer();
-    answer.when(stored);
-    return answer.within(this.waitMs);
+    return stored.then(() => ESME_ROK, () => ESME_RSYSERR);
   }
 
   /**

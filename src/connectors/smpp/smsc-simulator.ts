@@ -113,6 +113,18 @@ export class SmscSimulator {
     return due.length;
   }
 
+  /** Sends every receipt not answered yet once more, as an SMSC does when its deliver_sm times out; returns how many. */
+  resendUnanswered(): number {
+    let n = 0;
+    for (const peer of this.peers) {
+      for (const p of [...peer.unanswered]) {
+        this.deliver(peer, p);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Receipts kept back by behaviour.holdReceipts. */
   get heldReceipts(): number {
     return this.held.length;

@@ -118,10 +118,13 @@ export class ReceiptTracker {
    * can be recorded before it is answered). `kept`: the receipt matched no
    * part and waits for one (it may precede its submit_sm_resp).
    */
-  onReceipt(receipt: ParsedReceipt): { reports: DeliveryReport[]; kept: boolean } {
+  onReceipt(receipt: ParsedReceipt): { reports: DeliveryReport[]; kept: boolean; storing?: DeliveryReport[] } {
     this.sweep();
     const hit = this.parts.find(receipt.id, 'receipt');
-    if (hit.found) return { reports: this.apply(hit.found, receipt), kept: false };
+    if (hit.found) {
+      const reports = this.apply(hit.found, receipt);
+      return reports.length ? { reports, kept: false } : { reports, kept: false, storing: this.storing(hit.found) };
+    }
     if (hit.ambiguous.length > 0) {
       this.o.log('smpp-receipt-ambiguous', { id: receipt.id, matches: hit.ambiguous.map((p) => p.id) });
       return { reports: [], kept: false };
@@ -155,6 +158,15 @@ export class ReceiptTracker {
       if (!report.part) m.reported = false;
     }
     this.forgetIfDone(m);
+  }
+
+  /**
+   * The reports an earlier copy of a part's receipt decided that are still being stored: a copy the SMSC sends
+   * again meanwhile (it timed out its deliver_sm on a slow disk) is answered only once they are.
+   */
+  private storing(part: Part): DeliveryReport[] | undefined {
+    const out = [...this.out].filter(([, p]) => p === part).map(([r]) => r);
+    return out.length ? out : undefined;
   }
 
   private apply(part: Part, r: ParsedReceipt): DeliveryReport[] {
