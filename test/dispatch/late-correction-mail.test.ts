@@ -1,8 +1,7 @@
-import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
-import { confirmationMails, outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { confirmationMails, outboxFiles, waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
 import { sendSms } from '../helpers/smtp.js';
 
 /**
@@ -24,12 +23,9 @@ async function withSmsc(waitSeconds: number, body: (sim: SmscSimulator, b: TestB
   const sim = new SmscSimulator({ ...LOGIN, behaviour: { holdResponses: true, holdReceipts: true, undelivNumbers: [TO] } });
   const { port } = await sim.start();
   const connector = { name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 300, reconnectSeconds: [0.1] } };
-  const b = await startTestBridge({ connectors: [connector], notify: { correctionWaitSeconds: waitSeconds } } as never);
   try {
-    await body(sim, b);
+    await withBridge({ connectors: [connector], notify: { correctionWaitSeconds: waitSeconds } } as never, (b) => body(sim, b));
   } finally {
-    await b.stop();
-    await rm(b.dir, { recursive: true, force: true });
     await sim.stop();
   }
 }
