@@ -209,6 +209,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), timeZone: config.notify.timeZone,
     retrySeconds: config.notify.retrySeconds, originalsDir, gatherMs: config.notify.gatherSeconds * 1000, correctionWaitMs: config.notify.correctionWaitSeconds * 1000, delayMs: config.notify.delayAfterMinutes * 60_000, cancelAddress: (id) => replies.cancelAddress(id), now, log,
     refusal: (sms) => confirmationRefusal(sms, accounts.get(sms.account)),
+    restoreHeld: (sms) => (sms.status === 'accepted' || sms.status === 'submitting') && restore.reason(sms) !== undefined,
     languageOf: (sms) => accounts.get(sms.account)?.language ?? config.notify.language, transliterate: config.text.transliterate,
     timeZoneOf: (sms) => accounts.get(sms.account)?.confirmationTimeZone ?? config.notify.timeZone,
     ...(forwarder ? { replies: { queue: store, smsDomain: config.smtp.domains[0], refusal: (o) => replyRefusal(o, accounts.get(o.account)) } } : {}),

@@ -46,6 +46,12 @@ export interface NotifierOptions {
   correctionWaitMs?: number;
   /** notify.delayAfterMinutes: a client asking NOTIFY=DELAY hears once that an SMS is not delivered this long (ms) after it was due (delay.ts); 0 or absent: never. */
   delayMs?: number;
+  /**
+   * Whether a restore's hold keeps `sms` from going (dispatch/restore-hold.ts): the bridge the
+   * backup was taken of may have sent it, so "not delivered so far" may be false. Its delay
+   * report waits, looked at again a delay later, until the release settles it.
+   */
+  restoreHeld?: (sms: SmsMessage) => boolean;
 }
 
 /** One confirmation mail to send: one SMS's, or those of several SMS of one mail (gather.ts), first by number. */
@@ -234,6 +240,7 @@ export class Notifier {
     await Promise.all(due.map(async (m) => {
       const from = delayFrom(m);
       if (from === undefined || Date.parse(from) + ms > now.getTime()) return this.o.store.delayWatch(m.id, from);
+      if (this.o.restoreHeld?.(m)) return this.o.store.delayWatch(m.id, now.toISOString());
       await this.o.store.oweDelay(m.id, now);
       // Not owed after all when it became final meanwhile (records.ts): its outcome is reported instead.
       if (!this.o.store.get(m.id)?.confirmations.some((c) => c.stage === 'delayed')) return;

@@ -130,4 +130,27 @@ H('released while the bridge was down :: the held SMS goes at the next start, on
   }
 });
 
+H('NOTIFY=DELAY :: no delay report for an SMS the hold keeps (uncertain since the backup), while one taken after the restore gets its own', async ({ dir }) => {
+  const store = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+  await store.open();
+  const delay = { notify: ['SUCCESS', 'FAILURE', 'DELAY'] as Array<'SUCCESS' | 'FAILURE' | 'DELAY'> };
+  const after = new Date(backupAt.getTime() + 30_000).toISOString();
+  const taken = { ...sms('C.1', '+4915112345691'), dsn: delay, mail: { ...sms('C.1', '+4915112345691').mail, receivedAt: after }, history: [{ status: 'accepted' as const, at: after }], notBefore: after };
+  await store.accept({ messages: [{ ...sms('D.1', '+4915112345690'), dsn: delay }, taken], dedupKeys: [undefined, undefined] });
+  await store.transition('D.1', { event: { status: 'submitting', at: before, connector: 'smpp-like' }, attempts: 1 });
+  await store.close();
+  await writeRestoreMarker(dir, { version: 1, complete: true, source: '/var/lib/mail2sms', host: 'old', startedAt: before, finishedAt: backupAt.toISOString() });
+  // Two hours on: both are far past notify.delayAfterMinutes (30); the one after the restore is with the carrier, its report outstanding.
+  const unsure = new Unsure('smpp-like', { deliveryDelayMs: 3600_000 });
+  const b = await startTestBridge({ connectors: [{ name: 'smpp-like', type: 'simulator' }] }, dir, { connectors: { 'smpp-like': unsure }, now: () => new Date(Date.now() + 2 * 3600_000) });
+  try {
+    // Both are looked at in the same pass of the delay watch: once C.1's report is owed, D.1 was decided too.
+    await waitFor('the delay report of the SMS taken after the restore', () => b.store.get('C.1')!.confirmations.some((c) => c.stage === 'delayed') || undefined);
+    assert.not.ok(b.store.get('D.1')!.confirmations.some((c) => c.stage === 'delayed'), 'no report saying the held SMS was not handed over');
+    assert.is(b.store.get('D.1')!.status, 'submitting');
+  } finally {
+    await b.stop();
+  }
+});
+
 H.run();
