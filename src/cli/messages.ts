@@ -47,8 +47,9 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
     }
   } catch (e) {
     io.err(`mail2sms ${verb}: the bridge at ${bridge.url} does not answer (${(e as Error).message}); is it running?\n`);
-    return 3;
+    code = 3;
   }
+  // Also after a lost connection: the ids cancelled before it must be named (review 6 L9).
   if (shown.length) io.out(parsed.values.json ? JSON.stringify(shown, null, 2) + '\n' : shown.map((m) => describe(m, config.options.timeZone)).join('\n'));
   return code;
 }

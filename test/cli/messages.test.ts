@@ -1,10 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { waitFor } from '../helpers/bridge.js';
 import { freePort, runCli as run, spawnBridge, type BridgeProcess } from '../helpers/process.js';
+import { messagesCommand } from '../../src/cli/messages.js';
+import { buildConfig } from '../../src/config/load.js';
 import { mailer, queuedAs, sendSms } from '../helpers/smtp.js';
 
 /** `mail2sms status` and `cancel` as separate processes, talking to a running bridge process through its API. */
@@ -73,6 +75,24 @@ C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a s
   });
   assert.equal(lines.map((l) => [l.msgId, l.by]), [[laterId, by], [laterId2, by]]);
   assert.match(cancelled.err, /^mail2sms cancel: .*NOPE-2/);
+});
+
+C('cancel of several ids, the bridge gone midway :: the ones cancelled before are still named, exit 3', async ({ dir }) => {
+  const store = join(dir, 'gone-midway');
+  await mkdir(store, { recursive: true });
+  await writeFile(join(store, 'api.json'), JSON.stringify({ url: 'http://127.0.0.1:9', token: 't', pid: 1 }));
+  const cancelled = { id: 'A.1', to: '+4915112345678', status: 'cancelled', final: true, timeline: [{ at: '2026-11-30T10:00:00.000Z', status: 'cancelled', reason: 'by the operator' }] };
+  const fetchFn = (async (url: string) => {
+    if (String(url).includes('/A.1/')) return new Response(JSON.stringify(cancelled), { status: 200, headers: { 'content-type': 'application/json' } });
+    throw new TypeError('fetch failed');
+  }) as typeof fetch;
+  const io = { out: '', err: '' };
+  const code = await messagesCommand('cancel', ['A.1', 'B.1', 'C.1'], buildConfig({ store: { dir: store } }), {
+    readStdin: async () => '', out: (t: string) => void (io.out += t), err: (t: string) => void (io.err += t),
+  }, fetchFn);
+  assert.is(code, 3);
+  assert.match(io.err, /does not answer \(fetch failed\)/);
+  assert.match(io.out, /^A\.1 {2}\+4915112345678 {2}cancelled\n/);
 });
 
 C.run();
