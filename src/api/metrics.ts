@@ -46,7 +46,11 @@ export class Metrics {
     const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
     const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmation mails sent to senders, by stage: one per mail, also for a mail covering several SMS of one mail (its stage final when their outcomes differ)', labelNames: ['stage'], registers });
     const confirmationRetries = new Counter({ name: 'mail2sms_confirmation_retries_total', help: 'Confirmation mails that could not be sent and wait for a retry', registers });
-    const callbacks = new Counter({ name: 'mail2sms_status_callbacks_total', help: 'Status callbacks pushed, by outcome: sent (answered 2xx), failed (given up: refused by the receiver, or attempts used up), retry (to be tried again)', labelNames: ['outcome'], registers });
+    // By account: accounts are configured, not taken from mail or requests, so the series stay few; one ERP's dead receiver shows as its own.
+    const callbacks = new Counter({
+      name: 'mail2sms_status_callbacks_total', labelNames: ['account', 'outcome'], registers,
+      help: 'Status callbacks pushed, by account and outcome: sent (answered 2xx), failed (given up: refused by the receiver, or attempts used up), retry (to be tried again)',
+    });
     const spoolReadFailures = new Counter({
       name: 'mail2sms_store_spool_read_failures_total', help: 'Times a queued SMS could not be read back from the store\'s spool (a scratch file) and the spooled SMS were read back from the journal instead', registers,
     });
@@ -120,9 +124,9 @@ export class Metrics {
       'sms-duplicate': () => duplicates.inc(),
       'confirmation-sent': (d) => confirmations.inc({ stage: str(d.stage) }),
       'confirmation-retry': () => confirmationRetries.inc(),
-      'callback-sent': () => callbacks.inc({ outcome: 'sent' }),
-      'callback-failed': () => callbacks.inc({ outcome: 'failed' }),
-      'callback-retry': () => callbacks.inc({ outcome: 'retry' }),
+      'callback-sent': (d) => callbacks.inc({ account: str(d.account), outcome: 'sent' }),
+      'callback-failed': (d) => callbacks.inc({ account: str(d.account), outcome: 'failed' }),
+      'callback-retry': (d) => callbacks.inc({ account: str(d.account), outcome: 'retry' }),
       'store-spool-read-failed': () => spoolReadFailures.inc(),
       'sms-reply-received': () => replies.inc({ outcome: 'forwarded' }),
       'sms-reply-duplicate': () => replies.inc({ outcome: 'duplicate' }),

@@ -105,7 +105,7 @@ C('api :: accepted, submitted and delivered are pushed, signed as the README ver
   assert.ok(sent.every((e) => e.url === `${erp.url}/hooks/sms?…`), 'the query (a token) is not logged');
   assert.not.ok(JSON.stringify(b.events).includes(SECRET), 'the secret is never logged');
   const metrics = await fetch(`http://127.0.0.1:${b.api!.port}/metrics`).then((x) => x.text());
-  assert.match(metrics, /mail2sms_status_callbacks_total\{outcome="sent"\} 3/);
+  assert.match(metrics, /^mail2sms_status_callbacks_total\{account="acme",outcome="sent"\} 3$/m, 'by account: which ERP\'s receiver it was');
 });
 
 C('rotation :: with previousSecret every push carries a signature per secret, the new first; the README\'s code accepts it with either secret, not with another', async ({ erp }) => {
