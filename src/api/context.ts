@@ -9,6 +9,7 @@ import type { MessageStore, SmsMessage } from '../store/types.js';
 import { Problem } from './problems.js';
 import { AuthThrottle } from '../smtp/auth-throttle.js';
 import { Sessions, type Principal } from './auth.js';
+import { SkippedLines } from './history/archived.js';
 import type { HistorySource } from './history/search.js';
 import { StatsIndex } from './history/stats.js';
 import type { Metrics } from './metrics.js';
@@ -63,6 +64,7 @@ export function buildContext(deps: ApiDeps, statsCacheFile: string, sessionsFile
   const { config, now } = deps;
   const lagDays = historyLagDays(config);
   const a = config.smtp.auth;
+  const skipped = new SkippedLines(deps.log);
   return {
     deps, lagDays,
     sessions: new Sessions({ idleMs: config.api.sessionHours * 3600_000, now, lookup: (n) => deps.users.get(n), file: sessionsFile, log: deps.log }),
@@ -70,8 +72,8 @@ export function buildContext(deps: ApiDeps, statsCacheFile: string, sessionsFile
       baseDelayMs: a.failureDelayMs, maxDelayMs: a.maxFailureDelayMs, maxFailuresPerIp: a.maxFailuresPerIp,
       windowMs: a.failureWindowMinutes * 60_000, now: () => now().getTime(),
     }),
-    history: { liveMessages: () => deps.store.liveMessages(), get archiveDir() { return deps.store.archiveDir; }, get: (id) => deps.store.get(id), log: deps.log },
-    stats: new StatsIndex({ source: deps.store, cacheFile: statsCacheFile, timeZone: config.options.timeZone, lagDays, log: deps.log }),
+    history: { liveMessages: () => deps.store.liveMessages(), get archiveDir() { return deps.store.archiveDir; }, get: (id) => deps.store.get(id), skipped },
+    stats: new StatsIndex({ source: deps.store, cacheFile: statsCacheFile, timeZone: config.options.timeZone, lagDays, log: deps.log, skipped }),
     timeZone: config.options.timeZone,
     operator: { name: 'operator', account: config.accounts[0].name, role: 'admin' },
   };

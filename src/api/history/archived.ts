@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { SmsMessage } from '../../store/types.js';
@@ -11,7 +12,7 @@ export type LogFn = (evt: string, data: Record<string, unknown>) => void;
  * line that is JSON but no whole message, such as `{"id":"A.1"}` left by an
  * operator's hand edit or a partial restore. The read side's pages, search,
  * export and statistics rely on these fields; one such line must not take
- * them down, so it is skipped and named in the log (skippedLine).
+ * them down, so it is skipped and named in the log (SkippedLines).
  */
 export function archivedMessage(line: string): SmsMessage | 'torn' | { problem: string } {
   let m: unknown;
@@ -54,11 +55,25 @@ async function lineNumber(file: string, line: string): Promise<number | undefine
   return undefined;
 }
 
-/** Logs a line that is JSON but no message: the file, the line number, what is wrong and what the operator can do. */
-export async function skippedLine(log: LogFn | undefined, file: string, line: string, problem: string): Promise<void> {
-  if (!log) return;
-  log('archive-line-skipped', {
-    file, line: await lineNumber(file, line), problem, excerpt: line.length > 80 ? `${line.slice(0, 79)}…` : line,
-    action: 'the rest of the archive is read; mend or remove the line (it holds no message the pages can show)',
-  });
+/**
+ * Logs a line that is JSON but no message: the file, the line number, what
+ * is wrong and what the operator can do. Once per line (file and content)
+ * per process: every page view, search, export and statistics query reads
+ * the same line again, and a log repeating it at each would bury the rest.
+ * Mended and broken again, or another bad line, is said again.
+ */
+export class SkippedLines {
+  private readonly said = new Set<string>();
+  constructor(private readonly log?: LogFn) {}
+
+  async report(file: string, line: string, problem: string): Promise<void> {
+    if (!this.log) return;
+    const key = createHash('sha256').update(file).update('\n').update(line).digest('base64');
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    this.log('archive-line-skipped', {
+      file, line: await lineNumber(file, line), problem, excerpt: line.length > 80 ? `${line.slice(0, 79)}…` : line,
+      action: 'the rest of the archive is read; mend or remove the line (it holds no message the pages can show)',
+    });
+  }
 }

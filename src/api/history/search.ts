@@ -2,14 +2,14 @@ import { acceptedAtOfId } from '../../store/ids.js';
 import { archiveLines, linesContaining, listArchive, type ArchiveFile } from '../../store/archive.js';
 import type { SmsMessage } from '../../store/types.js';
 import { acceptedAt, matches, needles, type MessageQuery } from './query.js';
-import { archivedMessage, skippedLine, type LogFn } from './archived.js';
+import { archivedMessage, type SkippedLines } from './archived.js';
 
 /** Where the history is: the store's live messages in memory and its archive of finished ones on disk. */
 export interface HistorySource {
   liveMessages(): Iterable<SmsMessage>;
   readonly archiveDir: string;
   /** Where a line of the archive that is no message is reported (archived.ts); unreported without it. */
-  readonly log?: LogFn;
+  readonly skipped?: SkippedLines;
 }
 
 export interface Page {
@@ -52,7 +52,7 @@ export function filesFor(files: ArchiveFile[], q: MessageQuery, lagDays: number)
 }
 
 /** The messages of one day file that match, each once (a file may repeat a message after a crash); a line that is no message is skipped and logged. */
-export async function* matchingInFile(file: string, q: MessageQuery, must = needles(q), log?: LogFn): AsyncGenerator<SmsMessage> {
+export async function* matchingInFile(file: string, q: MessageQuery, must = needles(q), skipped?: SkippedLines): AsyncGenerator<SmsMessage> {
   const seen = new Set<string>();
   const lines = must.length ? linesContaining(file, must[0]) : archiveLines(file);
   for await (const line of lines) {
@@ -60,7 +60,7 @@ export async function* matchingInFile(file: string, q: MessageQuery, must = need
     const m = archivedMessage(line);
     if (m === 'torn') continue;
     if ('problem' in m) {
-      await skippedLine(log, file, line, m.problem);
+      await skipped?.report(file, line, m.problem);
       continue;
     }
     if (seen.has(m.id) || !matches(m, q)) continue;
@@ -116,7 +116,7 @@ export async function searchMessages(src: HistorySource, q: MessageQuery, page: 
     // Everything filed under day f was accepted by the end of that day.
     const oldest = top.items.at(-1);
     if (top.full && oldest && acceptedAt(oldest) > `${f.day}T23:59:59.999Z`) break;
-    for await (const m of matchingInFile(f.file, q, must, src.log)) if (older(m)) top.offer(m);
+    for await (const m of matchingInFile(f.file, q, must, src.skipped)) if (older(m)) top.offer(m);
   }
   const items = top.items.slice(0, page.limit);
   return { items, ...(top.items.length > page.limit ? { next: encodeCursor(items.at(-1)!) } : {}) };
@@ -128,7 +128,7 @@ export async function findMessage(src: HistorySource & { get(id: string): SmsMes
   if (live) return live;
   const q = { id };
   for (const f of filesFor(await listArchive(src.archiveDir), q, lagDays)) {
-    for await (const m of matchingInFile(f.file, q, undefined, src.log)) if (m.id === id) return m;
+    for await (const m of matchingInFile(f.file, q, undefined, src.skipped)) if (m.id === id) return m;
   }
   return undefined;
 }
@@ -144,7 +144,7 @@ export async function* exportMessages(src: HistorySource, q: MessageQuery, lagDa
   const byAcceptance = (a: SmsMessage, b: SmsMessage) => (newer(keyOf(a), keyOf(b)) ? 1 : -1);
   for (const f of filesFor(await listArchive(src.archiveDir), q, lagDays)) {
     const day: SmsMessage[] = [];
-    for await (const m of matchingInFile(f.file, q, undefined, src.log)) if (!liveIds.has(m.id)) day.push(m);
+    for await (const m of matchingInFile(f.file, q, undefined, src.skipped)) if (!liveIds.has(m.id)) day.push(m);
     yield* day.sort(byAcceptance);
   }
   yield* live.sort(byAcceptance);

@@ -4,7 +4,7 @@ import { archiveLines, listArchive } from '../../store/archive.js';
 import { replaceFile } from '../../store/durable.js';
 import { addMessage, Labels, summarize, type Aggs, type Stats } from './aggregate.js';
 import type { HistorySource } from './search.js';
-import { archivedMessage, skippedLine } from './archived.js';
+import { archivedMessage, SkippedLines } from './archived.js';
 
 export interface StatsIndexOptions {
   source: HistorySource;
@@ -14,6 +14,8 @@ export interface StatsIndexOptions {
   /** Most days between acceptance and final status (see daysFor). */
   lagDays: number;
   log?: (evt: string, data: Record<string, unknown>) => void;
+  /** Reports lines that are no message, each once (shared with the search); else its own, on log. */
+  skipped?: SkippedLines;
 }
 
 interface FileSums {
@@ -41,9 +43,11 @@ export class StatsIndex {
   private cache?: Cache;
   private running: Promise<unknown> = Promise.resolve();
   private readonly labels: Labels;
+  private readonly skipped: SkippedLines;
 
   constructor(private readonly o: StatsIndexOptions) {
     this.labels = new Labels(o.timeZone);
+    this.skipped = o.skipped ?? new SkippedLines(o.log);
   }
 
   /** Statistics of the local days [from, to], optionally of one account. One query at a time. */
@@ -85,7 +89,7 @@ export class StatsIndex {
       const m = archivedMessage(line);
       if (m === 'torn') continue;
       if ('problem' in m) {
-        await skippedLine(this.o.log, file, line, m.problem);
+        await this.skipped.report(file, line, m.problem);
         continue;
       }
       if (seen.has(m.id)) continue; // archived twice after a crash during compaction
