@@ -166,7 +166,7 @@ export const configSchema = {
       secureCookies: bool(false, 'Mark the portal\'s cookies Secure, for a portal reached over HTTPS through a proxy.'),
       trustProxy: {
         type: 'array', items: { type: 'string', minLength: 1 }, default: [],
-        description: 'Addresses or networks ("127.0.0.1", "10.0.0.0/8") of reverse proxies in front of the portal whose X-Forwarded-For names the client: the login throttle, the logs and the audit log then see the client\'s address instead of the proxy\'s. Empty: the header is ignored (anyone could write it).',
+        description: 'Addresses or networks ("127.0.0.1", "10.0.0.0/8") of reverse proxies in front of the portal whose X-Forwarded-For names the client: the login throttle, the logs and the audit log then see the client\'s address instead of the proxy\'s. Empty: the header is ignored (anyone could write it). A proxy on this machine belongs here even if it sends no X-Forwarded-For: a loopback peer named here is never a local client for /metrics (metrics.unauthenticated).',
       },
       metrics: obj('Who may read /metrics (every account\'s volume, every connector\'s state): an admin user (Basic or a bearer token of POST /api/v1/login), the local operator (the token of mail2sms status), Prometheus with metrics.token, and without credentials whoever metrics.unauthenticated lets in. Others get 401 with a WWW-Authenticate challenge, users of an account 403.', {
         token: str('', 'Bearer token for Prometheus (scrape_config authorization: {credentials_file: …}, or bearer_token_file): at least 16 characters, "${ENV_NAME}" reads it from the environment; never logged. Empty: none.'),

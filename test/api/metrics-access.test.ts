@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { NetworkMap } from '../../src/accounts/networks.js';
+import { exposureWarnings } from '../../src/api/exposure.js';
 import { directLocal } from '../../src/api/metrics-access.js';
 import { operatorFile } from '../../src/api/server.js';
 import { buildConfig, ConfigError } from '../../src/config/load.js';
@@ -95,24 +96,41 @@ M('config :: a metrics token shorter than 16 characters is a problem, without it
   }
 });
 
-M('start :: an API beyond loopback with unauthenticated "anywhere" warns that anyone reads /metrics; on loopback, or with "loopback", it does not', async () => {
-  // 0.0.0.0 (every address of this machine, loopback too): what an operator writes to open the API; the test talks to it on 127.0.0.1 only.
-  const cases: Array<[host: string, unauthenticated: string, warned: string[]]> = [
-    ['0.0.0.0', 'anywhere', ['api.metrics.unauthenticated']],
-    ['0.0.0.0', 'loopback', []],
-    ['127.0.0.2', 'anywhere', []],
+M('exposureWarnings :: beyond loopback, "anywhere" and plain cookies are warned of; on loopback, a TLS proxy api.trustProxy does not name', () => {
+  const at = (host: string, unauthenticated: string, secureCookies: boolean, trustProxy: string[] = []) =>
+    exposureWarnings({ host, secureCookies, trustProxy, metrics: { token: '', unauthenticated: unauthenticated as never } }).map((w) => w.setting);
+  const cases: Array<[ReturnType<typeof at>, string[]]> = [
+    [at('0.0.0.0', 'anywhere', true), ['api.metrics.unauthenticated']],
+    [at('::', 'anywhere', false), ['api.secureCookies', 'api.metrics.unauthenticated']],
+    [at('192.0.2.1', 'loopback', true), []],
+    [at('0.0.0.0', 'loopback', true), []],
+    [at('127.0.0.2', 'anywhere', false), []],
+    [at('127.0.0.1', 'loopback', false), []], // plain cookies: no TLS proxy need be in front
+    [at('127.0.0.1', 'loopback', true), ['api.trustProxy']],
+    [at('localhost', 'loopback', true, ['10.0.0.0/8']), ['api.trustProxy']],
+    [at('127.0.0.1', 'loopback', true, ['127.0.0.1']), []],
+    [at('::1', 'loopback', true, ['::1']), []],
+    [at('127.0.0.1', 'loopback', true, ['127.0.0.0/8']), []],
+    [at('127.0.0.1', 'nowhere', true), []],
   ];
-  for (const [host, unauthenticated, warned] of cases) {
+  cases.forEach(([got, expected], i) => assert.equal(got, expected, `case ${i + 1}`));
+});
+
+M('start :: a loopback API with secureCookies whose proxy api.trustProxy does not name warns, at warn, that the proxy\'s requests read /metrics; named, it is not local and nothing is warned', async () => {
+  // Only on 127.0.0.1: the warnings of an API beyond loopback (0.0.0.0) are the same function's, tested above without
+  // listening there, which would open this test's /metrics to the network while it runs.
+  for (const [trustProxy, warned, local] of [[[], ['api.trustProxy'], 200], [['127.0.0.1'], [], 401]] as Array<[string[], string[], number]>) {
     const { lines, log } = logLines();
-    const b = await startTestBridge({ accounts: ACCOUNTS as never, api: { host, secureCookies: true, metrics: { unauthenticated: unauthenticated as never } } }, undefined, { log });
+    const b = await startTestBridge({ accounts: ACCOUNTS as never, api: { host: '127.0.0.1', secureCookies: true, trustProxy } }, undefined, { log });
     try {
       const exposed = lines.filter((l) => l.evt === 'api-exposed');
-      assert.equal(exposed.map((l) => l.setting), warned, `${host} ${unauthenticated}`);
+      assert.equal(exposed.map((l) => l.setting), warned, JSON.stringify(trustProxy));
       for (const l of exposed) {
         assert.is(l.level, 40, 'at warn');
-        assert.match(l.warning, /anyone who can reach the API reads \/metrics without credentials \(api\.metrics\.unauthenticated: "anywhere"\)/);
+        assert.match(l.warning, /a request it forwards without X-Forwarded-For looks local and reads \/metrics without credentials .*name the proxy in api\.trustProxy/);
       }
-      if (host === '0.0.0.0') assert.is((await call(b, 'GET', '/metrics')).status, 200, 'reached on 127.0.0.1');
+      // What the warning says: a proxy on this machine forwarding without a header is taken for a local client until it is named.
+      assert.is((await scrape(b)).status, local);
     } finally {
       await b.stop();
       await rm(b.dir, { recursive: true, force: true });
