@@ -60,6 +60,7 @@ const http = obj('A REST aggregator described as data (type http): one request p
   }),
   from: str('', 'Sender used for {{from}} when the SMS names none.'),
   timeoutMs: int(10000, 'Time limit of one request; a request that times out after being sent counts as uncertain (see onUncertain).', 100, 120000),
+  throttleQuietMs: int(10000, 'A throttling episode (log http-throttled … connector-throttling-ended) ends at the first request taken this long after the last "too fast" (429, or a temporary refusal with Retry-After); a refusal with Retry-After (seconds or an HTTP date) sets its own, the wait it asks for.', 100, 3600000),
   response: obj('How the answer is read.', {
     okStatus: statuses([], 'Statuses meaning "accepted"; empty means every 2xx.'),
     uncertainStatus: statuses([502, 504], UNCERTAIN_NOTE),

@@ -165,6 +165,7 @@ export interface HttpSettings {
   body: { type: 'json' | 'form'; fields: Record<string, string> };
   from: string;
   timeoutMs: number;
+  throttleQuietMs: number;
   response: {
     okStatus: number[];
     uncertainStatus: number[];

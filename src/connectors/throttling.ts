@@ -1,6 +1,6 @@
 import type { LogFn } from '../log.js';
 
-/** How long without a "too fast" before a taken submit ends an HTTP connector's throttling episode. */
+/** How long without a "too fast" before a taken submit ends an HTTP connector's throttling episode, when the aggregator said nothing (connectors[].http.throttleQuietMs). */
 export const HTTP_QUIET_MS = 10_000;
 
 /**
@@ -19,7 +19,9 @@ export const HTTP_QUIET_MS = 10_000;
  * An episode whose connector goes idle after its last refusal ends by a
  * timer, `quietMs` after that refusal, once a submit was taken after it:
  * otherwise the log said "throttled" with no end until the next burst, or
- * never (review 5).
+ * never (review 5). A refusal that says how long to wait (HTTP
+ * Retry-After) sets the quiet time until the next refusal: the aggregator's
+ * own word on when it is over.
  */
 export class ThrottleEpisodes {
   private since?: number;
@@ -27,6 +29,8 @@ export class ThrottleEpisodes {
   private refusals = 0;
   private takenAfterLast = false;
   private timer?: NodeJS.Timeout;
+  /** The quiet time of the last refusal: its own, else the connector's. */
+  private quiet: number;
 
   constructor(
     private readonly connector: string,
@@ -35,13 +39,20 @@ export class ThrottleEpisodes {
     /** Milliseconds, for durations only (the SMPP connector's clock is monotonic); the lines' own time says when. */
     private readonly now: () => number,
     private readonly quietMs: number,
-  ) {}
+  ) {
+    this.quiet = quietMs;
+  }
 
-  /** The aggregator refused a submit as too many; `detail` goes on the start line and the debug line. */
-  refused(detail: Record<string, unknown>): void {
+  /**
+   * The aggregator refused a submit as too many; `detail` goes on the start
+   * line and the debug line. `waitMs`: how long it asked us to wait, which
+   * is then the quiet time that ends the episode.
+   */
+  refused(detail: Record<string, unknown>, waitMs?: number): void {
     this.log('connector-throttled', { connector: this.connector, ...detail });
     this.refusals++;
     this.last = this.now();
+    this.quiet = waitMs ?? this.quietMs;
     this.takenAfterLast = false;
     if (this.since !== undefined) return;
     this.since = this.last;
@@ -51,7 +62,7 @@ export class ThrottleEpisodes {
   /** The aggregator took a submit. Per taken submit: nothing but a comparison when no episode is under way. */
   taken(): void {
     if (this.since === undefined) return;
-    if (this.now() - this.last >= this.quietMs) return this.end();
+    if (this.now() - this.last >= this.quiet) return this.end();
     this.takenAfterLast = true;
     this.arm();
   }
@@ -61,9 +72,9 @@ export class ThrottleEpisodes {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.since === undefined || !this.takenAfterLast) return;
-      if (this.now() - this.last >= this.quietMs) this.end();
+      if (this.now() - this.last >= this.quiet) this.end();
       else this.arm();
-    }, Math.max(1, this.quietMs - (this.now() - this.last)));
+    }, Math.max(1, this.quiet - (this.now() - this.last)));
     // A log line is no reason to keep a stopping process alive.
     this.timer.unref();
   }

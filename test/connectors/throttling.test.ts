@@ -95,30 +95,92 @@ T('smpp :: the SMSC throttles, then nothing more is sent :: the episode still en
   }
 });
 
-T('http :: 429, then 503 with Retry-After, then taken :: counted 2, one http-throttled; ten seconds later a taken SMS ends it with refused 2', async () => {
+/** An HTTP aggregator answering `answers` first, then taking every SMS, and a bridge (retries after a second) whose log at info and clock the test holds. */
+type Answer = { status: number; body: string; headers?: Record<string, string> };
+async function throttlingAggregator(answers: Array<Answer | (() => Answer)>, http: Record<string, unknown> = {}) {
   const peer = await startLoopback();
-  const answers = [{ status: 429, body: 'slow down' }, { status: 503, body: 'busy', headers: { 'Retry-After': '1' } }];
-  peer.reply = () => answers.shift() ?? { status: 200, type: 'application/json', body: '{"id":"AGG-1"}' };
+  peer.reply = () => {
+    const a = answers.shift();
+    return (typeof a === 'function' ? a() : a) ?? { status: 200, type: 'application/json', body: '{"id":"AGG-1"}' };
+  };
   const { lines, log } = logLines();
   const clock = { offset: 0 };
   const b = await startTestBridge({
-    connectors: [{ name: 'agg', type: 'http', http: { url: `${peer.base}/send`, body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}' } }, response: { messageIdFrom: { type: 'json', path: 'id' } } } }] as never,
+    connectors: [{ name: 'agg', type: 'http', http: { url: `${peer.base}/send`, body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}' } }, response: { messageIdFrom: { type: 'json', path: 'id' } }, ...http } }] as never,
     dispatch: { retry: { baseSeconds: 1, maxSeconds: 1, jitter: 0 } },
-  }, undefined, { log, now: () => new Date(Date.now() + clock.offset) });
+  }, undefined, { log, now: () => new Date(Date.now() + clock.offset) }).catch(async (e) => {
+    await peer.close();
+    throw e;
+  });
+  const close = async () => {
+    await b.stop();
+    await peer.close();
+    await rm(b.dir, { recursive: true, force: true });
+  };
+  return { peer, b, lines, clock, close };
+}
+
+const ended = (lines: Array<Record<string, any>>) => lines.filter((l) => l.evt === 'connector-throttling-ended');
+
+T('http :: 429 twice without Retry-After, then taken :: counted 2, one http-throttled; ten seconds (throttleQuietMs\'s default) later a taken SMS ends it with refused 2', async () => {
+  const { peer, b, lines, clock, close } = await throttlingAggregator([{ status: 429, body: 'slow down' }, { status: 429, body: 'slow down' }]);
   try {
     const id = await send(b, '+4915112340003');
     await waitFor('taken', () => taken(b, id));
     assert.is(peer.requests.length, 3);
     assert.is(await metric(b, 'mail2sms_connector_throttled_total{connector="agg"}'), 2);
-    assert.not.ok(lines.some((l) => l.evt === 'connector-throttling-ended'), 'a second after a refusal is not the end yet');
+    assert.is(ended(lines).length, 0, 'a second after a refusal is not the end yet');
     clock.offset = HTTP_QUIET_MS;
     const next = await send(b, '+4915112340004');
     await waitFor('taken', () => taken(b, next));
     assertOneEpisode(lines, 'http-throttled', 'agg', 2);
   } finally {
-    await b.stop();
-    await peer.close();
-    await rm(b.dir, { recursive: true, force: true });
+    await close();
+  }
+});
+
+T('http :: throttleQuietMs 60000 :: an SMS taken ten seconds after the 429 does not end the episode, one a minute after does', async () => {
+  const { b, lines, clock, close } = await throttlingAggregator([{ status: 429, body: 'slow down' }], { throttleQuietMs: 60_000 });
+  try {
+    const first = await send(b, '+4915112340005');
+    await waitFor('taken after the 429', () => taken(b, first), 15000);
+    for (const [offset, to, episodes] of [[HTTP_QUIET_MS, '+4915112340006', 0], [60_000, '+4915112340009', 1]] as const) {
+      clock.offset = offset;
+      const id = await send(b, to);
+      await waitFor('taken', () => taken(b, id), 15000);
+      assert.is(ended(lines).length, episodes, `${offset} ms after the 429`);
+    }
+    assertOneEpisode(lines, 'http-throttled', 'agg', 1);
+  } finally {
+    await close();
+  }
+});
+
+T('http :: Retry-After (an HTTP date, then seconds) :: the first SMS taken once the wait is over ends the episode, without the default\'s ten seconds', async () => {
+  // Three seconds ahead when it answers, as an HTTP date (whole seconds): a wait of two to three seconds.
+  let date = '';
+  const { b, lines, close } = await throttlingAggregator([() => {
+    date = new Date(Date.now() + 3000).toUTCString();
+    return { status: 429, body: 'slow down', headers: { 'Retry-After': date } };
+  }]);
+  try {
+    const id = await send(b, '+4915112340007');
+    await waitFor('taken', () => taken(b, id), 15000);
+    await waitFor('the end of the first episode', () => ended(lines).length === 1);
+    assert.is(ended(lines)[0].refused, 1);
+    const started = lines.filter((l) => l.evt === 'http-throttled');
+    assert.is(started[0].until, new Date(Date.parse(date)).toISOString(), 'the wait the date asked for');
+  } finally {
+    await close();
+  }
+  const again = await throttlingAggregator([{ status: 503, body: 'busy', headers: { 'Retry-After': '1' } }]);
+  try {
+    const id = await send(again.b, '+4915112340008');
+    await waitFor('taken', () => taken(again.b, id), 15000);
+    await waitFor('the end of the episode', () => ended(again.lines).length === 1);
+    assertOneEpisode(again.lines, 'http-throttled', 'agg', 1);
+  } finally {
+    await again.close();
   }
 });
 

@@ -93,7 +93,7 @@ export class HttpConnector implements Connector {
     const now = deps.now ?? (() => new Date());
     this.now = now;
     this.log = deps.log ?? (() => undefined);
-    this.episodes = new ThrottleEpisodes(opts.name, 'http-throttled', this.log, () => now().getTime(), HTTP_QUIET_MS);
+    this.episodes = new ThrottleEpisodes(opts.name, 'http-throttled', this.log, () => now().getTime(), opts.throttleQuietMs ?? HTTP_QUIET_MS);
     if (opts.webhook) this.webhook = new WebhookServer(opts.webhook, (r) => this.emit(r), now, (m) => this.emitInbound(m));
   }
 
@@ -179,7 +179,7 @@ export class HttpConnector implements Connector {
     if (r.ok) this.episodes.taken();
     // 429 is "too many" whether or not it says how long to wait; another temporary refusal is throttling only with a Retry-After.
     else if (a.meaning === 'temporary' && (status === 429 || wait !== undefined)) {
-      this.episodes.refused({ status, ...(wait !== undefined ? { waitSeconds: Math.round(wait / 1000), until: new Date(this.throttledUntil).toISOString() } : {}) });
+      this.episodes.refused({ status, ...(wait !== undefined ? { waitSeconds: Math.round(wait / 1000), until: new Date(this.throttledUntil).toISOString() } : {}) }, wait);
     }
   }
 

@@ -23,6 +23,7 @@ export function httpOptionsFromConfig(name: string, h: HttpSettings): HttpConnec
     ...(Object.keys(h.body.fields).length ? { body: { type: h.body.type, fields: h.body.fields } } : {}),
     ...(h.from ? { from: h.from } : {}),
     timeoutMs: h.timeoutMs,
+    throttleQuietMs: h.throttleQuietMs,
     response: {
       ...(h.response.okStatus.length ? { okStatus: h.response.okStatus } : {}),
       ...(h.response.temporaryStatus.length ? { temporaryStatus: h.response.temporaryStatus } : {}),

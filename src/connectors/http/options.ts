@@ -86,6 +86,8 @@ export interface HttpConnectorOptions {
   /** Sender used for `{{from}}` when the SMS names none. */
   from?: string;
   timeoutMs: number;
+  /** How long without a "too fast" ends a throttling episode when the aggregator gave no Retry-After (default HTTP_QUIET_MS). */
+  throttleQuietMs?: number;
   response: HttpResponseRules;
   webhook?: HttpWebhookOptions;
 }
