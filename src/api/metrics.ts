@@ -68,7 +68,7 @@ export class Metrics {
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers,
     });
     const deliverySeconds = new Histogram({
-      name: 'mail2sms_delivery_latency_seconds', help: 'From when the SMS was due (send time, acceptance, or the end of a quiet-hours hold) to its delivery report, by connector',
+      name: 'mail2sms_delivery_latency_seconds', help: 'From when the SMS was due (send time, acceptance, or the end of a quiet-hours or fraud-brake hold) to its delivery report, by connector',
       labelNames: ['connector'], buckets: [1, 2, 5, 10, 30, 60, 120, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600], registers,
     });
     new Gauge({

@@ -153,14 +153,28 @@ export function dueAt(sms: Pick<SmsMessage, 'sendAt' | 'mail' | 'history'>): str
   return due;
 }
 
-/** From due to the final status (ms): what a sender waits for, our part and the carrier's; the same for the log, metrics and statistics. */
-export function latencyMs(sms: Pick<SmsMessage, 'sendAt' | 'mail' | 'history'>, finalAt: string): number {
-  return Math.max(0, Date.parse(finalAt) - Date.parse(dueAt(sms)));
+/**
+ * From when the gateway answers for the SMS's speed: when it was due, or the
+ * end of the latest fraud-brake hold (an `accepted` event with hold "brake",
+ * ended by the next event: the release, or a cancel), whichever is later.
+ * The brake is a rule kept too, its length the operator's; but not for the
+ * delay report, which the sender of a held SMS is owed (notify/delay.ts uses dueAt).
+ */
+function latencyFrom(sms: Pick<SmsMessage, 'sendAt' | 'mail' | 'history'>): string {
+  let from = dueAt(sms);
+  const h = sms.history;
+  for (let i = 0; i < h.length - 1; i++) if (h[i].hold === 'brake' && h[i + 1].at > from) from = h[i + 1].at;
+  return from;
 }
 
-/** How long quiet hours kept the SMS back after it was asked to go (ms; 0 when never held, and up to the final status when it ended during a hold). */
+/** From due (after any hold) to the final status (ms): what a sender waits for, our part and the carrier's; the same for the log, metrics and statistics. */
+export function latencyMs(sms: Pick<SmsMessage, 'sendAt' | 'mail' | 'history'>, finalAt: string): number {
+  return Math.max(0, Date.parse(finalAt) - Date.parse(latencyFrom(sms)));
+}
+
+/** How long quiet hours or the fraud brake kept the SMS back after it was asked to go (ms; 0 when never held, and up to the final status when it ended during a hold). */
 export function heldMs(sms: Pick<SmsMessage, 'sendAt' | 'mail' | 'history'>, finalAt: string): number {
-  const due = dueAt(sms);
+  const due = latencyFrom(sms);
   const end = finalAt < due ? finalAt : due;
   return Math.max(0, Date.parse(end) - Date.parse(askedAt(sms)));
 }

@@ -24,8 +24,15 @@ interface FileSums {
   aggs: Aggs;
 }
 
+/**
+ * The cache's format and what its sums mean: raised whenever aggregate.ts
+ * counts differently (2: a fraud-brake hold is taken out of the latency), so
+ * that a cache of the old figures is recomputed from the archive, not served.
+ */
+const CACHE_VERSION = 2;
+
 interface Cache {
-  version: 1;
+  version: number;
   timeZone: string;
   files: Record<string, FileSums>;
 }
@@ -102,10 +109,10 @@ export class StatsIndex {
 
   private async load(): Promise<Cache> {
     if (this.cache) return this.cache;
-    const empty: Cache = { version: 1, timeZone: this.o.timeZone, files: {} };
+    const empty: Cache = { version: CACHE_VERSION, timeZone: this.o.timeZone, files: {} };
     try {
       const c = JSON.parse(await readFile(this.o.cacheFile, 'utf8')) as Cache;
-      this.cache = c.version === 1 && c.timeZone === this.o.timeZone && c.files ? c : empty;
+      this.cache = c.version === CACHE_VERSION && c.timeZone === this.o.timeZone && c.files ? c : empty;
     } catch {
       this.cache = empty; // missing or unreadable: it is only derived data
     }
