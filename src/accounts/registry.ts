@@ -67,6 +67,7 @@ function effective(c: AccountConfig, inherit: AccountInheritance): Account {
     numericSender: (c.numericSender ?? inherit.numericSender) || undefined,
     allowedSenderIds: Object.freeze([...(c.allowedSenderIds ?? inherit.allowedSenderIds ?? [])]),
     validityHours: (c.validityHours ?? inherit.validityHours) || undefined,
+    ...(c.billingCode ? { billingCode: c.billingCode } : {}),
     duplicateDetection: c.duplicateDetection ?? inherit.duplicateDetection ?? false,
     duplicateWindowMinutes: c.duplicateWindowMinutes ?? inherit.duplicateWindowMinutes ?? 10,
     signaturePatterns: Object.freeze([...(c.signaturePatterns ?? [])]),

@@ -80,6 +80,7 @@ export const accountSchema = {
       type: 'array', items: { type: 'string', minLength: 1 },
       description: 'Sender IDs this account\'s mail may ask for (X-SMS-Sender-ID, [SRC:…]) besides senderId and numericSender; "*" allows any. Anything else is refused with 550 5.7.1. Set in the configuration only: the portal cannot widen it; inherits options.allowedSenderIds.',
     },
+    billingCode: { type: 'string', minLength: 1, maxLength: 70, description: 'Billing code (cost centre) of this account\'s SMS when the mail or request gives none ([BC:…], X-SMS-Billing-Code, the REST API\'s billingCode): kept on the SMS and shown as a given one, in the preview, the confirmations, the CSV export and status callbacks; printable characters only. Retarus-style cost centres per department: one account per department. Set in the configuration only. None when absent.' },
     validityHours: { type: 'number', exclusiveMinimum: 0, maximum: 72, description: 'How long the account\'s SMS may wait to be handed to the carrier before they expire, unless the mail says otherwise; inherits options.validityHours.' },
     duplicateDetection: { type: 'boolean', description: 'Send the same text from the same sender to the same number only once within duplicateWindowMinutes (a mail can switch it with [DUPLICATEDETECTION:ON|OFF]); inherits options.duplicateDetection.' },
     duplicateWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080, description: 'Window of duplicate detection by content; inherits options.duplicateWindowMinutes.' },

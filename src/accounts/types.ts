@@ -20,6 +20,8 @@ export interface AccountConfig {
   numericSender?: string;
   allowedSenderIds?: string[];
   validityHours?: number;
+  /** Billing code when the mail or request gives none. */
+  billingCode?: string;
   duplicateDetection?: boolean;
   duplicateWindowMinutes?: number;
   signaturePatterns?: string[];
@@ -58,6 +60,8 @@ export interface Account {
   readonly allowedSenderIds: readonly string[];
   /** Default validity; undefined: the carrier's. */
   readonly validityHours?: number;
+  /** Billing code (cost centre) when the mail or request gives none; undefined: none. */
+  readonly billingCode?: string;
   readonly duplicateDetection: boolean;
   readonly duplicateWindowMinutes: number;
   /** The account's own signature patterns, applied on top of text.signaturePatterns. */

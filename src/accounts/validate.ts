@@ -5,6 +5,7 @@
  */
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
+import { billingCode, MAX_BILLING_CODE } from '../mail/option-values.js';
 import { patternRisk } from '../mail/pattern-risk.js';
 import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
 
@@ -17,6 +18,8 @@ interface SendingDefaults {
   quietHours?: QuietHours;
   /** An account's own signature patterns, which its team lead may set in the portal. */
   signaturePatterns?: readonly string[];
+  /** An account's default billing code. */
+  billingCode?: string;
 }
 
 /** Problems as "<prefix><key>: …", e.g. "accounts[0].senderId: …" or "options.senderId: …". */
@@ -37,6 +40,8 @@ export function optionProblems(o: SendingDefaults, prefix: string): string[] {
     if (v !== '*') sender(`allowedSenderIds[${i}]`, v, false);
   });
   if (o.quietHours) problems.push(...quietHoursProblems(o.quietHours, `${prefix}quietHours`));
+  // As [BC:…] is read: it goes into the CSV export, status callbacks and logs.
+  if (o.billingCode !== undefined && !billingCode(o.billingCode)) problems.push(`${prefix}billingCode: is ${JSON.stringify(o.billingCode)}; allowed: 1 to ${MAX_BILLING_CODE} printable characters`);
   (o.signaturePatterns ?? []).forEach((p, i) => {
     const risk = typeof p === 'string' ? patternRisk(p) : undefined;
     if (risk) problems.push(`${prefix}signaturePatterns[${i}]: is ${JSON.stringify(p)}; ${risk}`);

@@ -11,7 +11,7 @@ import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import type { UdhOf } from '../dispatch/udh-size.js';
 import type { LogFn } from '../log.js';
-import { badOptions, draftOf, type Draft } from '../mail/draft.js';
+import { badOptions, draftOf, withAccountDefaults, type Draft } from '../mail/draft.js';
 import { givenText } from '../mail/extract.js';
 import { parseSmsOptions } from '../mail/options.js';
 import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
@@ -125,7 +125,7 @@ export function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Pre
   const text = { ...deps.config.text, maxSegments: account.maxSegments };
   // Asked of a preview too: it is refused what a submit would be.
   const callback = requestCallback(account, parsed.options);
-  const draft = draftOf(parsed.options, '', givenText(body.text), text, callback);
+  const draft = draftOf(withAccountDefaults(parsed.options, policy), '', givenText(body.text), text, callback);
   return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy };
 }
 

@@ -42,7 +42,8 @@ export function draftSms(input: DraftInput): Draft | SmtpError {
   const { parsed } = input;
   const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written: parsed.date, ...input.options });
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
-  const { options, subject } = r;
+  const { subject } = r;
+  const options = withAccountDefaults(r.options, input.policy);
   // Here, where sending and the preview part: a preview is refused what a send would be.
   const callback = input.policy && callbackFor(input.policy.callbacks, { url: options.statusCallback, level: options.statusCallbackLevel });
   if (callback && 'refused' in callback) return errors.CallbackNotAllowed(callback.refused);
@@ -51,6 +52,16 @@ export function draftSms(input: DraftInput): Draft | SmtpError {
   const extracted = extractText(mail, { ...input.text, signaturePatterns });
   const draft = draftOf(options, subject, extracted, input.text, callback);
   return r.passed ? { ...draft, passed: r.passed } : draft;
+}
+
+/**
+ * The options with the account's defaults that stand as if given (the
+ * billing code): stored on the SMS, shown in the preview and the
+ * confirmations like the mail's own. Defaults that rules apply per
+ * recipient (sender ID, validity, quiet hours) stay in the policy.
+ */
+export function withAccountDefaults(options: SmsOptions, policy: Pick<SendingPolicy, 'billingCode'> | undefined): SmsOptions {
+  return policy?.billingCode && options.billingCode === undefined ? { ...options, billingCode: policy.billingCode } : options;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface SendingPolicy {
   sender: SenderPolicy;
   /** Validity when the mail gives none; undefined: the carrier's. */
   validityHours?: number;
+  /** Billing code when the mail gives none; undefined: none. */
+  billingCode?: string;
   duplicates: { enabled: boolean; windowMinutes: number };
   quiet: { account?: QuietHours; countries: Readonly<Record<string, QuietHours>> };
   /** The account's status callbacks: its default and where a mail's or request's may go. */
@@ -37,6 +39,7 @@ export function sendingPolicy(
       numericOnlyCountries: gateway.numericOnlyCountries, onNumericOnly: gateway.onNumericOnly,
     },
     validityHours: account.validityHours,
+    ...(account.billingCode ? { billingCode: account.billingCode } : {}),
     duplicates: { enabled: account.duplicateDetection, windowMinutes: account.duplicateWindowMinutes },
     quiet: { account: account.quietHours, countries: gateway.countryQuietHours },
     callbacks: { statusCallback: account.statusCallback, statusCallbackLevel: account.statusCallbackLevel, statusCallbackAllow: account.statusCallbackAllow },
