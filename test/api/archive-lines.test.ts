@@ -94,8 +94,13 @@ A('reading the skipped line\'s number :: leaves no descriptor of the day file op
     for (const fd of await readdir('/proc/self/fd')) if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === file) n++;
     return n;
   };
-  for (let i = 0; i < 5; i++) assert.is((await page(b, '/messages', cookie)).status, 200);
-  assert.ok(b.events.some((e) => e.evt === 'archive-line-skipped'));
+  // A new bad line before each read: a line is said (and its number looked up) once per process.
+  const before = b.events.filter((e) => e.evt === 'archive-line-skipped').length;
+  for (let i = 0; i < 5; i++) {
+    await appendFile(file, `{"id":"L.${i}","account":"acme"}\n`);
+    assert.is((await page(b, '/messages', cookie)).status, 200);
+  }
+  assert.is(b.events.filter((e) => e.evt === 'archive-line-skipped').length, before + 5, 'each new line looked up and logged');
   assert.is(await openOn(), 0);
 });
 

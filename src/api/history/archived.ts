@@ -60,7 +60,7 @@ async function lineNumber(file: string, line: string): Promise<number | undefine
  * is wrong and what the operator can do. Once per line (file and content)
  * per process: every page view, search, export and statistics query reads
  * the same line again, and a log repeating it at each would bury the rest.
- * Mended and broken again, or another bad line, is said again.
+ * Another bad line is said at its first read; the same one again only after a restart.
  */
 export class SkippedLines {
   private readonly said = new Set<string>();
