@@ -174,8 +174,10 @@ export class HttpConnector implements Connector {
     this.failing = !r.ok && r.temporary;
     if (a.noIdAt) this.log('http-no-message-id', { connector: this.name, msgId: sms.id, status, setting: a.noIdAt, action: 'recorded as handed over with our own id; check the setting against the aggregator\'s answer' });
     if (a.meaning === 'connector') this.log('http-connector-refused', { connector: this.name, msgId: sms.id, status, reason: this.lastError });
-    const wait = a.meaning === 'temporary' ? retryAfterMs(retryAfter, this.now()) : undefined;
-    if (wait !== undefined) this.throttledUntil = this.now().getTime() + wait;
+    // One reading of the clock: an HTTP date's wait ends at that date, not a millisecond after.
+    const now = this.now();
+    const wait = a.meaning === 'temporary' ? retryAfterMs(retryAfter, now) : undefined;
+    if (wait !== undefined) this.throttledUntil = now.getTime() + wait;
     if (r.ok) this.episodes.taken();
     // 429 is "too many" whether or not it says how long to wait; another temporary refusal is throttling only with a Retry-After.
     else if (a.meaning === 'temporary' && (status === 429 || wait !== undefined)) {
