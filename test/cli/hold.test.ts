@@ -3,13 +3,12 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import type { LookupResult } from '../../src/connectors/types.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import { apiBase, cookieOf, portalLogin } from '../helpers/api.js';
 import { confirmationMails, outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { ScriptedSimulator } from '../helpers/connectors.js';
+import { UnsureSimulator } from '../helpers/connectors.js';
 import { runCli as run } from '../helpers/process.js';
 
 /**
@@ -27,14 +26,6 @@ H.before.each(async (ctx) => {
 H.after.each(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
-
-/** An SMPP-like connector: after a restart it cannot tell whether it took an SMS. */
-class Unsure extends ScriptedSimulator {
-  override async lookup(id: string): Promise<LookupResult> {
-    this.lookups.push(id);
-    return { found: 'unknown' };
-  }
-}
 
 const backupAt = new Date(Date.now() - 60_000);
 const before = new Date(backupAt.getTime() - 60_000).toISOString();
@@ -86,7 +77,7 @@ async function portalPage(b: TestBridge, cookie: string, path: string): Promise<
 H('mark :: sent settles as handed over, not-sent goes at the release, audited and listed; the rest mailed as restored', async ({ dir }) => {
   const caught = [sms('U.1', 1), sms('U.2', 2), sms('U.3', 3), sms('U.4', 4, 'berlin')];
   await restoredWith(dir, [sms('W.1', 9)], caught);
-  const unsure = new Unsure('smpp-like', { deliveryDelayMs: 20 });
+  const unsure = new UnsureSimulator('smpp-like', { deliveryDelayMs: 20 });
   const b = await startTestBridge({ connectors: CONNECTORS, accounts: ACCOUNTS as never }, dir, { connectors: { 'smpp-like': unsure } });
   try {
     const config = await cliConfig(dir);
@@ -146,7 +137,7 @@ H('mark :: sent settles as handed over, not-sent goes at the release, audited an
 
 H('hold :: a list longer than 500 says how many more and --all shows them, never cut silently', async ({ dir }) => {
   await restoredWith(dir, Array.from({ length: 503 }, (_, i) => sms(`Q${i}.1`, 100 + i)), []);
-  const b = await startTestBridge({ connectors: CONNECTORS, accounts: ACCOUNTS as never }, dir, { connectors: { 'smpp-like': new Unsure('smpp-like', { deliveryDelayMs: 20 }) } });
+  const b = await startTestBridge({ connectors: CONNECTORS, accounts: ACCOUNTS as never }, dir, { connectors: { 'smpp-like': new UnsureSimulator('smpp-like', { deliveryDelayMs: 20 }) } });
   try {
     const config = await cliConfig(dir);
     const shown = await run(['--config', config, 'hold']);

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { holdCommand } from '../../src/cli/hold.js';
-import type { LookupResult } from '../../src/connectors/types.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import { outboxFiles, startTestBridge, waitFor } from '../helpers/bridge.js';
-import { ScriptedSimulator } from '../helpers/connectors.js';
+import { UnsureSimulator } from '../helpers/connectors.js';
 
 /**
  * A store restored from a backup that caught SMS being handed over
@@ -25,14 +24,6 @@ H.before.each(async (ctx) => {
 H.after.each(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
-
-/** An SMPP-like connector: after a restart it cannot tell whether it took an SMS. */
-class Unsure extends ScriptedSimulator {
-  override async lookup(id: string): Promise<LookupResult> {
-    this.lookups.push(id);
-    return { found: 'unknown' };
-  }
-}
 
 const backupAt = new Date(Date.now() - 60_000);
 const before = new Date(backupAt.getTime() - 60_000).toISOString();
@@ -63,8 +54,8 @@ function capture() {
 
 H('held while the hold lasts, listed by mail2sms hold, settled at the release as onUncertain says', async ({ dir }) => {
   await restoredWith(dir, { 'U.1': 'smpp-like', 'U.2': 'resending' });
-  const unsure = new Unsure('smpp-like', { deliveryDelayMs: 3600_000 });
-  const resending = new Unsure('resending', { deliveryDelayMs: 20 });
+  const unsure = new UnsureSimulator('smpp-like', { deliveryDelayMs: 3600_000 });
+  const resending = new UnsureSimulator('resending', { deliveryDelayMs: 20 });
   const connectors = [{ name: 'smpp-like', type: 'simulator' as const }, { name: 'resending', type: 'simulator' as const, onUncertain: 'resend' as const }];
   const b = await startTestBridge({ connectors }, dir, { connectors: { 'smpp-like': unsure, resending } });
   try {
@@ -141,7 +132,7 @@ H('NOTIFY=DELAY :: no delay report for an SMS the hold keeps (uncertain since th
   await store.close();
   await writeRestoreMarker(dir, { version: 1, complete: true, source: '/var/lib/mail2sms', host: 'old', startedAt: before, finishedAt: backupAt.toISOString() });
   // Two hours on: both are far past notify.delayAfterMinutes (30); the one after the restore is with the carrier, its report outstanding.
-  const unsure = new Unsure('smpp-like', { deliveryDelayMs: 3600_000 });
+  const unsure = new UnsureSimulator('smpp-like', { deliveryDelayMs: 3600_000 });
   const b = await startTestBridge({ connectors: [{ name: 'smpp-like', type: 'simulator' }] }, dir, { connectors: { 'smpp-like': unsure }, now: () => new Date(Date.now() + 2 * 3600_000) });
   try {
     // Both are looked at in the same pass of the delay watch: once C.1's report is owed, D.1 was decided too.

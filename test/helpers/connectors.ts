@@ -55,3 +55,11 @@ export class ScriptedSimulator extends RecordingSimulator {
     return this.behaviour === 'down' ? { up: false, state: 'connecting', detail: 'simulated outage' } : super.health();
   }
 }
+
+/** An SMPP-like connector: after a restart it cannot tell whether it took an SMS (lookup answers unknown). */
+export class UnsureSimulator extends ScriptedSimulator {
+  override async lookup(id: string): Promise<LookupResult> {
+    this.lookups.push(id);
+    return { found: 'unknown' };
+  }
+}
