@@ -84,8 +84,10 @@ export class Recorder {
   async uncertain(m: SmsMessage, connector: string, detail: string, answerable?: Promise<void>, how: { backup?: boolean; lateReports?: true } = {}): Promise<void> {
     if (answerable) this.o.store.keepLive(m.id, answerable);
     const why = how.backup ? { reason: BACKUP_UNCERTAIN_REASON, backup: 'unknown' as const } : { reason: UNCERTAIN_REASON };
-    const until = how.lateReports ? { answerableUntil: new Date(this.o.now().getTime() + LATE_REPORT_HOURS * 3_600_000).toISOString() } : {};
-    await this.final(m, { ...this.event('failed'), ...why, connector, uncertain: true, detail: `${connector}: ${detail}`, ...until });
+    const failed = this.event('failed');
+    // From the event's own time: a second reading of the clock could be a millisecond on.
+    const until = how.lateReports ? { answerableUntil: new Date(Date.parse(failed.at) + LATE_REPORT_HOURS * 3_600_000).toISOString() } : {};
+    await this.final(m, { ...failed, ...why, connector, uncertain: true, detail: `${connector}: ${detail}`, ...until });
   }
 
   /**
