@@ -44,10 +44,8 @@ export type SubmitResult =
    * answerable (with uncertain): settles once no late answer (onLateAnswer) can come for it any more, and one
    * that came was handed to the listeners and settled (SMPP: the answer came, or the link closed). Until then
    * an SMS failed as not confirmed stays in the live store, where the answer can still correct it.
-   * lateReports (with uncertain): a delivery report may still name the SMS by our id, at any time (HTTP, Kannel):
-   * it stays in the live store for a bounded time instead (Recorder.uncertain).
    */
-  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' | 'connector'; answerable?: Promise<void>; lateReports?: true };
+  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' | 'connector'; answerable?: Promise<void> };
 
 /** A delivery report from the aggregator, in our terms. */
 export interface DeliveryReport {
@@ -137,6 +135,12 @@ export type LookupResult = { found: true; connectorMessageId: string } | { found
 /** What the dispatcher needs from any way of sending SMS (simulator, SMPP, HTTP). */
 export interface Connector {
   readonly name: string;
+  /**
+   * Its delivery reports name the SMS by our id (HTTP with our id, Kannel): one may settle an SMS failed as
+   * not confirmed at any time, after a lost answer or a restart alike, so such an SMS stays in the live store
+   * for a bounded time (Recorder.uncertain).
+   */
+  readonly lateReports?: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
   submit(sms: OutboundSms): Promise<SubmitResult>;

@@ -79,7 +79,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
     connectorFault = failureKind(res) === 'connector';
     if (!res.uncertain) continue;
     if (d.pool.onUncertain(name) === 'fail') {
-      await d.record.uncertain(m, name, res.reason, res.answerable, { lateReports: res.lateReports });
+      await d.record.uncertain(m, name, res.reason, res.answerable, { lateReports: d.pool.get(name)?.lateReports });
       return { settled: true };
     }
     possibleDuplicate = name;

@@ -76,7 +76,7 @@ export async function settleSubmitting(d: ReconcileDeps, m: SmsMessage, why: Int
   }
   // The protocol cannot tell whether it went out; sending again could double it. Not confirmed, as after a lost answer:
   // worded so for the sender, not counted by the fraud brake, and settled by a late report that names it (late-report.ts).
-  return d.record.uncertain(m, name, `${cause.cut}, and the connector cannot tell whether it took the SMS`, undefined, { backup: why === 'backup' });
+  return d.record.uncertain(m, name, `${cause.cut}, and the connector cannot tell whether it took the SMS`, undefined, { backup: why === 'backup', lateReports: connector.lateReports });
 }
 
 /** Every connector hears resume() once, even with nothing to follow: until then an SMPP connector holds back unknown receipts. */

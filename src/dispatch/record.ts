@@ -81,7 +81,7 @@ export class Recorder {
    * Failed because nobody knows whether `connector` took it (onUncertain fail); `detail` is the connector's technical reason.
    * Kept live (not archived) until `answerable` settles, or with `lateReports` for LATE_REPORT_HOURS: a late answer must find it to correct it.
    */
-  async uncertain(m: SmsMessage, connector: string, detail: string, answerable?: Promise<void>, how: { backup?: boolean; lateReports?: true } = {}): Promise<void> {
+  async uncertain(m: SmsMessage, connector: string, detail: string, answerable?: Promise<void>, how: { backup?: boolean; lateReports?: boolean } = {}): Promise<void> {
     if (answerable) this.o.store.keepLive(m.id, answerable);
     const why = how.backup ? { reason: BACKUP_UNCERTAIN_REASON, backup: 'unknown' as const } : { reason: UNCERTAIN_REASON };
     const failed = this.event('failed');

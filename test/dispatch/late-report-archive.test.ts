@@ -1,9 +1,12 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { sendSms } from '../helpers/smtp.js';
 import { startLoopback, type Loopback, type Recorded } from '../connectors/http/loopback.js';
+import { JournalStore } from '../../src/store/journal-store.js';
 
 /**
  * A Kannel smsbox takes an SMS but its answer is lost: the SMS fails as not
@@ -89,6 +92,35 @@ A('failed as not confirmed, no report for longer than 72 h :: archived at the ne
     await compactAgain(b, 23001);
     assert.is(b.store.get(id), undefined, 'archived');
   });
+});
+
+A('interrupted by a restart while being handed to Kannel :: failed as not confirmed at the start, and kept for a late report as after a lost answer', async () => {
+  const kannel = await startLoopback();
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-kannel-restart-'));
+  try {
+    // What a crash mid-handover leaves: the SMS in submitting at Kannel, whose lookup cannot tell.
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const store = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+    await store.open();
+    await store.accept({ messages: [{
+      id: 'K.1', mailId: 'K', account: 'default', to: '+4915112348203', text: 'Mahnung', encoding: 'GSM7', segments: 1,
+      mail: { envelopeFrom: 'clerk@acme.test', rcptTo: '+4915112348203@sms.localhost', receivedAt: at },
+      notify: 'final', status: 'accepted', history: [{ status: 'accepted', at }], attempts: 0, notBefore: at, confirmations: [],
+    }], dedupKeys: [undefined] });
+    await store.transition('K.1', { event: { status: 'submitting', at, connector: 'kannel' }, attempts: 1 });
+    await store.close();
+    const connector = { name: 'kannel', type: 'kannel', kannel: { baseUrl: kannel.base, username: 'bridge', password: 'pw', secret: SECRET, listenPort: 0, timeoutMs: 3000 } };
+    const b = await startTestBridge({ connectors: [connector] } as never, dir);
+    try {
+      const last = await waitFor('failed as not confirmed', () => b.store.get('K.1')?.history.at(-1)?.uncertain ? b.store.get('K.1')!.history.at(-1) : undefined);
+      assert.is(Date.parse(last.answerableUntil!) - Date.parse(last.at), 72 * HOUR);
+    } finally {
+      await b.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await kannel.close();
+  }
 });
 
 A.run();

@@ -153,17 +153,16 @@ export class HttpConnector implements Connector {
       this.lastError = networkReason(e, this.opts.timeoutMs);
       this.failing = true;
       // Unless the connection was never made, the request may have reached the aggregator before the link broke or the time ran out.
-      return { ok: false, temporary: true, reason: this.lastError, ...(neverConnected(e) ? {} : { uncertain: true, ...this.lateReports() }) };
+      return { ok: false, temporary: true, reason: this.lastError, ...(neverConnected(e) ? {} : { uncertain: true }) };
     }
     const answer = readResponse(this.opts, sms, status, body);
     this.note(sms, status, answer, retryAfter);
-    const r = answer.result;
-    return !r.ok && r.uncertain ? { ...r, ...this.lateReports() } : r;
+    return answer.result;
   }
 
   /** A report that names the SMS by our id (our id as the message id, as Kannel's; webhook.ourIdParam) can settle a lost answer at any time. */
-  private lateReports(): { lateReports?: true } {
-    return this.opts.response.messageIdFrom.type === 'ours' || this.opts.webhook?.ourIdParam ? { lateReports: true } : {};
+  get lateReports(): boolean {
+    return this.opts.response.messageIdFrom.type === 'ours' || Boolean(this.opts.webhook?.ourIdParam);
   }
 
   /** Keeps the connector's state in step with an answer, and tells the operator what only the connector sees. */
