@@ -121,9 +121,7 @@ export class Recorder {
    */
   async lateFinal(m: SmsMessage, event: StatusEvent): Promise<void> {
     await this.late(m, event, 'correction');
-    this.o.log('sms-final', {
-      msgId: m.id, to: m.to, status: event.status, reason: event.reason, connector: event.connector, account: m.account, latencyMs: latencyMs(m, event.at), late: true,
-    });
+    this.logFinal(m, event, { late: true });
   }
 
   /** Not sent on purpose, before any connector was asked this time; `by`: who it was for (the confirmation names them). */
@@ -133,10 +131,16 @@ export class Recorder {
 
   /** `flags`: for the sms-final line (connectorFault: the fraud brake does not count it, src/security.ts). */
   private async final(m: SmsMessage, event: StatusEvent, flags: { connectorFault?: true } = {}): Promise<void> {
-    const { status, reason, connector, detail } = event;
+    const { status } = event;
     // After a correction the sender hears the outcome even at a level that would not tell it (they were told "not confirmed").
     const confirm = this.o.wantsConfirmation(m, status, event) || (correctsAMail(m) && m.history.some((e) => e.late === 'correction'));
     await this.o.store.transition(m.id, { event, confirm });
+    this.logFinal(m, event, flags);
+  }
+
+  /** The SMS's outcome line, one shape for every way an SMS ends (the fraud brake and metrics read it). */
+  private logFinal(m: SmsMessage, event: StatusEvent, flags: { connectorFault?: true; late?: true }): void {
+    const { status, reason, connector, detail } = event;
     this.o.log('sms-final', {
       msgId: m.id, to: m.to, status, reason, ...(detail ? { detail } : {}), ...(connector ? { connector } : {}), ...(event.uncertain ? { uncertain: true } : {}),
       account: m.account, latencyMs: latencyMs(m, event.at), ...held(m, event.at), ...flags,
