@@ -47,9 +47,22 @@ export function kindsOf(m: Pick<SmsMessage, 'encoding' | 'segments' | 'sendAt'>)
 /** What routing reads of an SMS. */
 export type RoutedSms = Pick<SmsMessage, 'to' | 'account' | 'sender' | 'encoding' | 'segments' | 'sendAt'>;
 
-/** What routing looks at, of a stored SMS or of one about to be. */
+/**
+ * What routing looks at, of a stored SMS or of one about to be. The country
+ * is read from the number plan only when a rule or a message asks for it:
+ * a libphonenumber parse is the dearest fact (~20 µs), and it was paid on
+ * every acceptance and every attempt with no rule naming a country (2-3 %
+ * of the event loop's samples in the bench).
+ */
 export function factsOf(m: RoutedSms): MessageFacts {
-  return { to: m.to, country: countryOf(m.to), account: m.account, sender: m.sender, kinds: kindsOf(m) };
+  let country: string | undefined | null = null;
+  return {
+    to: m.to, account: m.account, sender: m.sender, kinds: kindsOf(m),
+    get country() {
+      if (country === null) country = countryOf(m.to);
+      return country;
+    },
+  };
 }
 
 /** An empty list matches anything; a given one must contain a match. */

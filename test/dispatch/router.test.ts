@@ -1,7 +1,7 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { RouteRule, RouteTarget } from '../../src/config/types.js';
-import { decideRoute, kindsOf, orderTarget, type MessageFacts, type RoutingTable } from '../../src/dispatch/router.js';
+import { decideRoute, factsOf, kindsOf, orderTarget, type MessageFacts, type RoutingTable } from '../../src/dispatch/router.js';
 import { seeded } from '../helpers/random.js';
 
 const R = suite('dispatch router');
@@ -90,6 +90,14 @@ R('weighted :: the chosen one unavailable :: the other weighted one, then the st
   assert.equal(orderTarget(weighted, always(0.99)), ['b', 'a', 'standby']);
   const d = decideRoute(facts('+4915112345678', 'DE'), { ...table, routes: [rule('w', {}, weighted.connectors, weighted)] }, (c) => (c === 'a' ? 'breaker open' : undefined), always(0));
   assert.equal(d, { ok: true, route: 'w', candidates: ['b', 'standby'], skipped: [{ connector: 'a', why: 'breaker open' }] });
+});
+
+R('facts of a stored SMS :: the country from the number plan, read when a rule asks for it', () => {
+  const sms = (to: string) => factsOf({ to, account: 'default', encoding: 'GSM7', segments: 1 });
+  const german = decideRoute(sms('+4915112345678'), table, allUp, Math.random);
+  assert.equal(german, { ok: true, route: 'germany', candidates: ['primary', 'fallback'], skipped: [] });
+  assert.is(sms('+447781123456').country, 'GG');
+  assert.is(sms('+88234567890').country, undefined, 'a non-geographic range has no country');
 });
 
 R.run();
