@@ -44,6 +44,7 @@ import { auditedLog, buildGuards } from './security.js';
 import { createSmtpIngress } from './smtp/server.js';
 import type { TlsMaterial } from './smtp/tls.js';
 import { newMailId } from './store/ids.js';
+import { randomPool } from './random-pool.js';
 import { Originals } from './store/originals.js';
 import { JournalStore } from './store/journal-store.js';
 import { StoreLock } from './store/lock.js';
@@ -97,6 +98,7 @@ export interface Bridge {
 export async function startBridge(config: Config, o: BridgeOptions): Promise<Bridge> {
   const now = o.now ?? (() => new Date());
   const random = o.random ?? randomBytes;
+  const idBytes = o.random ?? randomPool();
   const dir = resolve(config.store.dir);
   const under = (p: string) => (isAbsolute(p) ? p : join(dir, p));
   let store: JournalStore | undefined;
@@ -219,7 +221,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
 
   const ingress = createSmtpIngress({
     config, store, accounts, users, policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies, cancel, optedOut, udhOf,
-    newMailId: () => newMailId(now(), random), originals,
+    newMailId: () => newMailId(now(), idBytes), originals,
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
         report, from: config.notify.from, to: mail.to, reportingMta: config.smtp.hostname, id: mail.id, now: now(), timeZone: config.notify.timeZone, original: mail.original,

@@ -3,7 +3,6 @@
  * multipart/alternative mail, or an RFC 3464 multipart/report when the client
  * asked for DSNs with NOTIFY.
  */
-import { randomBytes } from 'node:crypto';
 import { Eta } from 'eta';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer/index.js';
@@ -11,6 +10,7 @@ import type { ConfirmationStage, SmsMessage } from '../store/types.js';
 import { deliveryReport } from './dsn.js';
 import { confirmationView, subjectFor, type ConfirmationView } from './format.js';
 import type { TogetherView } from './format-group.js';
+import { randomPool } from '../random-pool.js';
 import { writeMime } from './mime.js';
 import { isDsn } from './policy.js';
 import { returnedPart, type Returned } from './returned.js';
@@ -166,12 +166,9 @@ export function assemble(p: MailParts): Buffer {
  * text, which anyone can choose, is quoted in the body), but MimeNode draws 8
  * random bytes for every node of every mail; one draw of 4 KiB serves 512 mails.
  */
-let pool = Buffer.alloc(0);
-let used = 0;
+const boundaryBytes = randomPool();
 function randomBoundary(): string {
-  if (used + 8 > pool.length) [pool, used] = [randomBytes(4096), 0];
-  used += 8;
-  return pool.toString('hex', used - 8, used);
+  return boundaryBytes(8).toString('hex');
 }
 
 /** In-Reply-To and References that thread a mail of ours to the sender's mail (a confirmation, a forwarded reply). */
