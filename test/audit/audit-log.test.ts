@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { auditLine } from '../../src/audit/audit-log.js';
+import { AuditLog, auditLine } from '../../src/audit/audit-log.js';
 import { optoutCommand } from '../../src/cli/optout.js';
 import { buildConfig } from '../../src/config/load.js';
 import { waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
@@ -68,6 +69,27 @@ A('line :: time and event first, the event\'s keys in order, nothing secret or u
   const data = { msgId: 'M.1', password: 'x', pass: 'y', passwordHash: 'z', stack: 'at ...', text: 'the SMS', user: undefined, to: '+4915112345678', n: 0 };
   assert.is(auditLine(at, 'sms-accepted', data), '{"at":"2026-11-30T08:00:00.000Z","evt":"sms-accepted","msgId":"M.1","to":"+4915112345678","n":0}\n');
   assert.is(auditLine(at.toISOString(), 'sms-accepted', { msgId: 'M.1' }, 'Hallo'), '{"at":"2026-11-30T08:00:00.000Z","evt":"sms-accepted","msgId":"M.1","text":"Hallo"}\n');
+});
+
+A('writer :: lines gathered for one write are all in the file, in order, once it is closed; each day in its own file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'audit-'));
+  try {
+    let at = new Date('2026-11-30T23:59:59.990Z');
+    const errors: Error[] = [];
+    const audit = new AuditLog({ dir, now: () => at, onError: (e) => errors.push(e) });
+    audit.record('sms-accepted', { msgId: 'M.1' });
+    audit.record('debug-only', { msgId: 'M.1' });
+    audit.record('sms-submitted', { msgId: 'M.1' });
+    at = new Date('2026-12-01T00:00:00.010Z');
+    audit.record('sms-final', { msgId: 'M.1', status: 'delivered' });
+    await audit.close();
+    const read = async (day: string) => (await readFile(join(dir, `${day}.jsonl`), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l).evt as string);
+    assert.equal(await read('2026-11-30'), ['sms-accepted', 'sms-submitted']);
+    assert.equal(await read('2026-12-01'), ['sms-final']);
+    assert.equal(errors, []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 A.run();
