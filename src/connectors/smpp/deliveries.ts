@@ -150,6 +150,9 @@ export class Deliveries {
       ? Promise.resolve()
       : new Promise<unknown>((resolve) => setImmediate(() => resolve(this.emit(t.reports))));
     emitted.catch(() => {}); // refused through the claimed receipts' answers, if any; the dispatcher logged it
+    // The tracker names these reports as being stored from now on: a copy of their receipt that comes before
+    // emit() waits for the same write (emit() then files each report's own promise), never answered before it.
+    for (const r of t.reports) this.storing.set(r, emitted);
     this.answers.claim(t.applied, emitted);
   }
 
