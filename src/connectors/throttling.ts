@@ -54,6 +54,9 @@ export class ThrottleEpisodes {
     this.last = this.now();
     this.quiet = waitMs ?? this.quietMs;
     this.takenAfterLast = false;
+    // An end timer armed on the quiet time before this refusal is stale: the next taken submit arms it anew (review 7, L7).
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.since !== undefined) return;
     this.since = this.last;
     this.log(this.startEvt, { connector: this.connector, ...detail });
