@@ -111,7 +111,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   // Built first: a connector that cannot work with this config stops the start before anything is opened.
   pool = buildPool(config, { now, under, log }, o);
   // Refusals no restart cures, before anything is opened or written: an incomplete backup's copy is not replayed and compacted.
-  await checkStartFiles(config);
+  await checkStartFiles(config, now());
   await refuseIncompleteBackup(dir);
   await mkdir(dir, { recursive: true });
   const lock = await StoreLock.acquire(dir);

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { auditFile } from './audit/audit-log.js';
 import type { Config } from './config/types.js';
 
 /**
@@ -20,7 +21,7 @@ export class CannotStart extends Error {
  * to do, all at once, as config problems are. Reading them later gave a bare
  * "EACCES: permission denied, open '…'" (review 5 M5).
  */
-export async function checkStartFiles(config: Config): Promise<void> {
+export async function checkStartFiles(config: Config, now = new Date()): Promise<void> {
   const user = runningAs();
   const dir = resolve(config.store.dir);
   const store = await dirProblems('store.dir', dir, user, { remedy: `chown -R ${user}: ${dir} (README: "Backup and restore")`, deep: ['journal'] });
@@ -30,7 +31,7 @@ export async function checkStartFiles(config: Config): Promise<void> {
     ...(await connectorFileProblems(config, user)),
     ...store,
     // Under a store.dir that cannot be used they would only repeat its problem.
-    ...(store.length ? [] : await dirProblems('audit.dir', under(config.audit.dir), user, { skip: !config.audit.enabled, deep: [] })),
+    ...(store.length ? [] : await auditProblems(under(config.audit.dir), user, config.audit.enabled, now)),
     ...(store.length ? [] : await dirProblems('notify.outboxDir', under(config.notify.outboxDir), user, { deep: [], shallow: true })),
   ];
   if (problems.length) throw new CannotStart(`the files the configuration names cannot be used:\n  - ${problems.join('\n  - ')}`);
@@ -73,6 +74,19 @@ async function unreadable(key: string, file: string, user: string): Promise<stri
   if (!code) return undefined;
   const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? `cannot be read by user ${user}` : 'cannot be read';
   return `${key}: ${file} ${why} (${code}): ` + (code === 'ENOENT' ? 'check the path' : `let the group of user ${user} read it (chgrp, chmod 0640)`);
+}
+
+/**
+ * The audit folder and today's file, the only one the bridge appends to:
+ * closed days may be read-only (tamper evidence, chattr +i), and asking
+ * for `chown -R` over them would undo that (review 7, L4).
+ */
+async function auditProblems(dir: string, user: string, enabled: boolean, now: Date): Promise<string[]> {
+  const today = auditFile(dir, now);
+  const problems = await dirProblems('audit.dir', dir, user, { skip: !enabled, deep: [], shallow: true, remedy: `chown ${user}: ${dir}` });
+  if (problems.length || !enabled) return problems;
+  const code = await errno(access(today, constants.W_OK));
+  return code && code !== 'ENOENT' ? [`audit.dir: user ${user} cannot append to today's file ${today} (${code}): chown ${user}: ${today} (the days before it may stay read-only)`] : [];
 }
 
 interface DirCheck {
