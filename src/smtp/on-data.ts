@@ -50,7 +50,7 @@ export interface DataDeps {
   /** The UDH each SMS is counted with, by its route (src/dispatch/udh-size.ts). */
   udhOf: UdhOf;
   /** Keeps the mail for delivery reports that return it in full (RET=FULL, src/store/originals.ts). */
-  originals?: Pick<Originals, 'keep'>;
+  originals?: Pick<Originals, 'keep' | 'drop'>;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -126,13 +126,31 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (screened instanceof SmtpError) return screened;
   // X-SMS-Status-Callback and -Level (an ERP that sends mail) or the account's default, checked by draftSms under the same allow list as the REST API's.
   attachCallback(screened.batch.messages, draft.callback);
-  const outcome = await admit(deps, account, screened.batch, { cid: session.id, mailId });
+  // One property read for a mail that did not ask for its return in full.
+  const full = deps.originals && screened.batch.messages.some((m) => m.dsn?.ret === 'FULL') ? deps.originals : undefined;
+  const admitted = () => admit(deps, account, screened.batch, { cid: session.id, mailId });
+  const outcome = full ? await keptAround(full, mailId, raw, screened.batch.messages, admitted) : await admitted();
   if (outcome instanceof SmtpError) return outcome;
   if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });
-  // Before the 250, so that no report of it can come first; one property read for a mail that did not ask.
-  if (outcome.stored.length && screened.batch.messages.some((m) => m.dsn?.ret === 'FULL')) await deps.originals?.keep(mailId, raw);
   const { forwarded, cuts } = draft.extracted;
   return stored(mailId, screened, outcome, { session, deps, started, attachments: attachmentsLeft(parsed, forwarded), forwarded, introduced: introduced(cuts), passed: draft.passed, subjectNote: fromSubject(draft.extracted), expressRefused: built.expressRefused });
+}
+
+/**
+ * The mail kept for RET=FULL reports before its SMS are stored (from then on
+ * a report of them can be composed, and must find the copy), counted from
+ * when the last of them falls due; removed again when none was stored.
+ */
+async function keptAround(originals: Pick<Originals, 'keep' | 'drop'>, mailId: string, raw: Buffer, messages: ReadonlyArray<{ notBefore: string }>, admitted: () => Promise<AcceptOutcome | SmtpError>): Promise<AcceptOutcome | SmtpError> {
+  await originals.keep(mailId, raw, new Date(Math.max(...messages.map((m) => Date.parse(m.notBefore)))));
+  try {
+    const outcome = await admitted();
+    if (outcome instanceof SmtpError || !outcome.stored.length) await originals.drop(mailId);
+    return outcome;
+  } catch (e) {
+    await originals.drop(mailId);
+    throw e;
+  }
 }
 
 /** Why the text is the subject's when the body was cut to nothing (a signature, a disclaimer); else undefined. */

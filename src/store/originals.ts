@@ -3,18 +3,23 @@
  * the full message in its delivery reports gets the message it sent, not the
  * headers rebuilt from what an SMS keeps of it (notify/returned.ts). One file
  * per mail (`<mail id>.eml`, mode 0600) under the store's `originals/`, kept
- * `notify.returnFullDays` after it came and then removed (at start and every
- * hour). Only mails whose client asked RET=FULL are kept, so others cost
- * nothing. A cache, not part of the durability promise: written without
- * fsync, and a report that finds no copy (not written, lost, or gone at the
- * end of its time) returns the headers and says so, as RFC 3461 §4.3 allows.
+ * `notify.returnFullDays` after the last of its SMS falls due (the file's
+ * time is set to it) and then removed (at start and every hour). Only mails
+ * whose client asked RET=FULL are kept, so others cost nothing. Written
+ * before the SMS are stored, to a temporary name, synced and renamed: from
+ * the store write on a report can be composed, and a copy under its name
+ * is whole, crash or not (review 7, M2). A report that finds no copy (not
+ * written, or gone at the end of its time) returns the headers and says
+ * so, as RFC 3461 §4.3 allows.
  */
-import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** How often kept mails past their time are looked for. */
 const SWEEP_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Suffix of a copy being written. */
+const TEMP = '.tmp';
 /** A mail id as newMailId() makes it (store/ids.ts): never a path. */
 const MAIL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -52,27 +57,56 @@ export class Originals {
     clearInterval(this.timer);
   }
 
-  /** Keeps `raw` for the mail's reports; a failure is logged, never thrown: the reports then return the headers. */
-  async keep(mailId: string, raw: Buffer): Promise<void> {
+  /**
+   * Keeps `raw` for the mail's reports, `days` from `dueAt` on (when its last
+   * SMS falls due). False when it could not (logged, never thrown: the
+   * reports then return the headers).
+   */
+  async keep(mailId: string, raw: Buffer, dueAt: Date): Promise<boolean> {
     const file = originalFile(this.o.dir, mailId);
-    if (this.o.days <= 0 || !file) return;
+    if (this.o.days <= 0 || !file) return false;
+    const temp = `${file}${TEMP}`;
     try {
       await mkdir(this.o.dir, { recursive: true, mode: 0o700 });
-      await writeFile(file, raw, { mode: 0o600 });
+      const fh = await open(temp, 'w', 0o600);
+      try {
+        await fh.writeFile(raw);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      await utimes(temp, dueAt, dueAt);
+      await rename(temp, file);
+      return true;
     } catch (e) {
       this.o.log('original-not-kept', { mailId, error: (e as Error).message });
+      await unlink(temp).catch(() => undefined);
+      return false;
     }
   }
 
-  /** Removes the copies kept longer than `days` (by the time they were written). */
+  /** The copy of a mail that was kept and then not stored (refused, or a duplicate). */
+  async drop(mailId: string): Promise<void> {
+    const file = originalFile(this.o.dir, mailId);
+    if (file) await unlink(file).catch(() => undefined);
+  }
+
+  /** Removes the copies kept longer than `days` (by the file's time: when the mail's last SMS fell due), and what a crash left half written. */
   async sweep(): Promise<void> {
     const names = await readdir(this.o.dir).catch(() => [] as string[]);
-    const before = this.o.now().getTime() - this.o.days * DAY_MS;
+    const now = this.o.now().getTime();
+    const before = now - this.o.days * DAY_MS;
     let removed = 0;
     for (const name of names.filter((n) => n.endsWith('.eml'))) {
       const file = join(this.o.dir, name);
       const s = await stat(file).catch(() => undefined);
       if (s && s.mtimeMs < before && (await unlink(file).then(() => true, () => false))) removed++;
+    }
+    for (const name of names.filter((n) => n.endsWith(TEMP))) {
+      const file = join(this.o.dir, name);
+      const s = await stat(file).catch(() => undefined);
+      // A temporary file of a keep() under way is seconds old; one a day old was left by a crash.
+      if (s && s.ctimeMs < now - DAY_MS) await unlink(file).catch(() => undefined);
     }
     if (removed) this.o.log('originals-removed', { removed, days: this.o.days });
   }
