@@ -80,7 +80,10 @@ function characterCount(text: string): number {
  * capacity can change (a text that fits one SMS has no UDH at all).
  */
 export function withUdh(sms: SmsText, udhOctets: number): SmsText {
-  return sms.segments > 1 ? { ...sms, ...partsOf(sms.text, sms.encoding, udhOctets) } : sms;
+  // Counted behind a UDH of this size already (parts of the same capacity split alike): every long mail is
+  // counted again for its route at acceptance, and most routes use the standard UDH it was drafted with.
+  if (sms.segments <= 1 || sms.perSegment === partLimit(sms.encoding, udhOctets)) return sms;
+  return { ...sms, ...partsOf(sms.text, sms.encoding, udhOctets) };
 }
 
 function partsOf(text: string, encoding: SmsEncoding, udhOctets: number): Pick<SmsText, 'segments' | 'perSegment'> {

@@ -171,6 +171,8 @@ for (const [name, text, udh, n, per] of COUNTED) {
     assert.is(counted.segments, splitSegments(text, counted.encoding, udh).length);
     // Counted again behind another UDH: the same as analysed behind it.
     assert.equal(withUdh(analyzeText(text, { transliterate: false }), udh), counted);
+    // And from the other UDH (7 ↔ 6 octets), so neither direction keeps a count of the wrong size.
+    assert.equal(withUdh(analyzeText(text, { transliterate: false, udhOctets: 13 - udh }), udh), counted);
   });
 }
 
