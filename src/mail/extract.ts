@@ -142,10 +142,26 @@ interface Rules {
   quotes: boolean;
 }
 
+/**
+ * Signature patterns compiled once each: the list is made anew for every
+ * mail (the operator's, the account's and the sender's own), but its
+ * patterns come from the configuration and account settings, a small set;
+ * the cap only guards against a set that keeps changing.
+ */
+const signatureRegExps = new Map<string, RegExp>();
+function signatureRegExp(source: string): RegExp {
+  let re = signatureRegExps.get(source);
+  if (!re) {
+    if (signatureRegExps.size >= 1000) signatureRegExps.clear();
+    signatureRegExps.set(source, (re = new RegExp(source, 'i')));
+  }
+  return re;
+}
+
 function cutBody(lines: readonly string[], opts: BodyOptions): { text: string; cuts: Cut[] } {
   const rules: Rules = {
     endMarker: opts.endMarker.trim(),
-    signatures: opts.signaturePatterns.map((p) => new RegExp(p, 'i')),
+    signatures: opts.signaturePatterns.map(signatureRegExp),
     quotes: opts.reply || hasReplyMarks(lines),
   };
   const kept: string[] = [];
