@@ -8,6 +8,7 @@ import type { Config } from '../../src/config/types.js';
 import { SimulatorConnector } from '../../src/connectors/simulator.js';
 import type { Connector, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 import type { LogFn } from '../../src/log.js';
+import { sendSms, type SmsMail } from './smtp.js';
 import { testCertificate } from './tls.js';
 import { waitFor } from './wait.js';
 
@@ -109,6 +110,26 @@ export async function stopTestBridge(b: TestBridge | undefined): Promise<void> {
   } finally {
     await rm(b.dir, { recursive: true, force: true });
   }
+}
+
+let markers = 0;
+
+/**
+ * The barrier of a "nothing (more) was sent" check, in place of a sleep:
+ * mails one SMS to a number of its own and waits for its final outcome
+ * (sms-final). The dispatcher takes due SMS earliest first, so whatever was
+ * due before the marker was handed to the connector before it was (or in
+ * the same pass, which the simulator's delivery delay outlasts): a check
+ * after this proves what a sleep only hoped, on a slow machine too, and
+ * ends as soon as a fast one is there. `mail`: e.g. the localAddress of
+ * another account, when the tested one may not send. Returns the marker's
+ * number (its SMS is in sim.sent).
+ */
+export async function markerSent(b: TestBridge, mail: SmsMail = {}): Promise<string> {
+  const to = `+4917000${String(++markers).padStart(5, '0')}`;
+  const id = await sendSms(b.port, to, { text: 'marker', ...mail });
+  await waitFor(`the marker SMS ${id} sent`, () => b.events.some((e) => e.evt === 'sms-final' && e.msgId === id));
+  return to;
 }
 
 /** The .eml files in the outbox, name → content. */
