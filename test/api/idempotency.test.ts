@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { IdempotencyKeys, requestFingerprint } from '../../src/api/idempotency.js';
 import type { Problem } from '../../src/api/problems.js';
 import { basic, call } from '../helpers/api.js';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { markerSent, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 
 /**
  * POST /api/v1/messages with an Idempotency-Key, as the IETF draft asks:
@@ -53,7 +53,7 @@ I('regression: the same key with another text :: 422 IdempotencyKeyReused, nothi
   assert.is(reused.body.title, 'IdempotencyKeyReused');
   assert.match(reused.body.detail, /the Idempotency-Key "erp-43" was used for another request .*nothing was sent/);
   await waitFor('the first delivered', () => b.store.get(first.body.messages[0].id)?.status === 'delivered');
-  await new Promise((r) => setTimeout(r, 300));
+  await markerSent(b);
   assert.equal(sentTo(b, '+4915112345603').map((s) => s.text), ['Mahnung 1']);
   assert.ok(b.events.some((e) => e.evt === 'api-refused' && e.error === 'IdempotencyKeyReused' && e.status === 422));
 });
@@ -63,7 +63,7 @@ I('regression: the same key with another number :: 422, no SMS to either number 
   const reused = await submit(b, 'erp-44', { to: ['+4915112345604', '+4915112345605'], text: 'Mahnung' });
   assert.is(reused.status, 422);
   assert.is(reused.body.title, 'IdempotencyKeyReused');
-  await new Promise((r) => setTimeout(r, 300));
+  await markerSent(b);
   assert.is(sentTo(b, '+4915112345605').length, 0);
   assert.is(sentTo(b, '+4915112345604').length, 1);
 });
@@ -83,7 +83,7 @@ I('the same request twice at once :: one SMS; the second is the replay or 409 Id
   const conflict = answers.find((a) => a.status === 409);
   if (conflict) assert.is(conflict.body.title, 'IdempotencyKeyInUse');
   await waitFor('the SMS', () => sentTo(b, '+4915112345607').length > 0);
-  await new Promise((r) => setTimeout(r, 300));
+  await markerSent(b);
   assert.is(sentTo(b, '+4915112345607').length, 1);
 });
 
@@ -117,7 +117,7 @@ I('a replay after a restart (only the store remembers) :: 201 with the first ids
     assert.is(after.headers.get('idempotent-replayed'), 'true');
     assert.equal([after.body.mailId, after.body.messages.map((m: { id: string }) => m.id)], [before.body.mailId, [before.body.messages[0].id]]);
     assert.is(after.body.messages[0].status, 'delivered');
-    await new Promise((r) => setTimeout(r, 300));
+    await markerSent(second);
     assert.is(sentTo(second, '+4915112345608').length, 0);
   } finally {
     await second?.stop();
