@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { markerSent, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /**
@@ -39,7 +39,7 @@ R('the same mail again (a retry after a lost reply) :: "already queued", one SMS
   const again = await send(b, '+4915112345801', 'Mahnung 1', '<erp-retry-1@acme.test>');
   assert.match(again.response, new RegExp(`^250 2\\.0\\.0 already queued as ${queuedAs(first.response)}:`));
   await waitFor('the SMS', () => b.sim.sent.some((s) => s.to === '+4915112345801'));
-  await new Promise((r) => setTimeout(r, 300));
+  await markerSent(b);
   assert.is(b.sim.sent.filter((s) => s.to === '+4915112345801').length, 1);
   assert.not.ok(b.events.some((e) => e.evt === 'sms-message-id-reused' && e.messageId === '<erp-retry-1@acme.test>'));
 });

@@ -1,6 +1,6 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { markerSent, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';
 
 /** A short valid mail for the DATA phase. */
@@ -108,7 +108,7 @@ Protocol('replies :: every reply carries exactly one enhanced status code (smtp-
 Protocol('refusals :: nothing refused reaches the connector', async ({ b }) => {
   // Its own text: SMS of the cases before (one reuses <p1@acme.test> with another text, a new SMS) may still be on their way.
   await chat(b.port, [...envelope('+49123@sms.localhost'), 'DATA', ...mail('Nie gesendet.')]);
-  await new Promise((r) => setTimeout(r, 100));
+  await markerSent(b);
   assert.not.ok(b.sim.sent.some((s) => s.text === 'Nie gesendet.'));
 });
 
