@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { outboxFiles, startTestBridge, stopTestBridge, waitFor, withBridge, type TestBridge } from './helpers/bridge.js';
+import { confirmationMails, markerSent, outboxFiles, startTestBridge, stopTestBridge, waitFor, withBridge, type TestBridge } from './helpers/bridge.js';
 import { mailer, queuedAs } from './helpers/smtp.js';
 
 /** The whole path over real sockets: nodemailer → SMTP → store → dispatcher → simulator → confirmation .eml. */
@@ -71,7 +71,7 @@ E2E('same Message-ID and recipient again (a retry after a lost reply) :: accepte
   const id = queuedAs(first.response);
   assert.match(second.response, new RegExp(`^250 2\\.0\\.0 already queued as ${id}`));
   await waitFor('first SMS', () => b.sim.sent.some((s) => s.id === `${id}.1`));
-  await new Promise((r) => setTimeout(r, 200));
+  await markerSent(b);
   assert.is(b.sim.sent.filter((s) => s.to === '+4915112345699').length, 1);
 });
 
@@ -103,7 +103,9 @@ E2E('null sender <> :: the SMS goes out but no confirmation is sent back', async
   const id = queuedAs(info.response);
   await waitFor('SMS', () => b.sim.sent.some((s) => s.id === `${id}.1`));
   await waitFor('final status', () => !b.store.get(`${id}.1`) || b.store.get(`${id}.1`)!.status === 'delivered');
-  await new Promise((r) => setTimeout(r, 300));
+  // The barrier: a later SMS's confirmation is written; the notifier takes what is owed in order, so one owed before it would be there.
+  const later = queuedAs((await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345613@sms.localhost', subject: 'x', text: 'Mit Absender.' })).response);
+  await confirmationMails(b, `${later}.1`, 1);
   assert.not.ok([...(await outboxFiles(b)).keys()].some((n) => n.startsWith(`${id}.`)));
 });
 
