@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { pidNamespace, StoreInUse, StoreLock } from '../../src/store/lock.js';
+import { waitFor } from '../helpers/wait.js';
 
 const NS = pidNamespace();
 
@@ -130,8 +131,7 @@ L('another container whose owner stopped recently :: taken over once a stale per
 L('heartbeat :: the owner touches its lock while it holds it', async ({ dir }) => {
   const lock = await StoreLock.acquire(dir, { heartbeatMs: 30 });
   const first = (await stat(join(dir, 'lock'))).mtimeMs;
-  await new Promise((r) => setTimeout(r, 200));
-  assert.ok((await stat(join(dir, 'lock'))).mtimeMs > first);
+  await waitFor('a touch of the lock', async () => (await stat(join(dir, 'lock'))).mtimeMs > first);
   await lock.release();
 });
 
