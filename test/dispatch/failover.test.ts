@@ -114,8 +114,10 @@ F('failover :: the first connector recovers :: after the cool-down one SMS probe
     const ids: string[] = [];
     await waitFor('breaker closed by a probe', async () => {
       if (b.events.some((e) => e.evt === 'breaker-closed' && e.connector === 'first')) return true;
-      ids.push(...(await mailTo(b, numbers(1, 100 + ids.length))));
-      await new Promise((r) => setTimeout(r, 100));
+      // One SMS at a time, each once the one before was handed over: the breaker lets the first one after its cool-down probe.
+      const [id] = await mailTo(b, numbers(1, 100 + ids.length));
+      ids.push(id);
+      await waitFor(`${id} handed over`, () => first.sent.some((s) => s.id === id) || second.sent.some((s) => s.id === id));
       return false;
     }, 15000);
     assert.ok(b.events.some((e) => e.evt === 'breaker-probe' && e.connector === 'first'));
