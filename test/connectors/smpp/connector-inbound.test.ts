@@ -1,7 +1,7 @@
 import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { InboundSms } from '../../../src/connectors/types.js';
-import { CREDENTIALS, waitFor, withSmpp } from './harness.js';
+import { CREDENTIALS, sms, waitFor, withSmpp } from './harness.js';
 
 /** Replies from handsets (deliver_sm, esm_class 0) over real SMPP from the SMSC simulator. */
 const M = suite('smpp connector inbound');
@@ -23,7 +23,8 @@ M('a reply :: handed to the listener with the sender in E.164 and the text decod
     assert.is(got[0].from, '+4915112345678');
     assert.is(got[0].to, '80888');
     assert.is(got[0].text, 'STOP');
-    await new Promise((r) => setTimeout(r, 50));
+    // The barrier: a submit_sm on the same link (transceiver) answered; the SMSC reads in order, so an early deliver_sm_resp came first.
+    assert.ok((await connector.submit(sms('Marke'))).ok);
     assert.is(status, undefined, 'not answered while the listener has not stored it');
     release();
     await answered;
