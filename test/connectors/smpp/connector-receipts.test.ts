@@ -156,6 +156,8 @@ R('smpp connector :: an unknown receipt after a restart :: held until resume(), 
     const second = await restarted();
     try {
       await waitFor('the same receipt again', () => sim.receipts[0]!.deliveries === 2);
+      // A sleep, as nothing the SMSC can see follows on the receiver link (no submit_sm goes there) to serve as a barrier:
+      // it cannot fail a right connector, only miss a wrong one on a very slow machine.
       await new Promise((r) => setTimeout(r, 50));
       assert.is(sim.receipts[0]!.acked, false, 'held while resume() may still claim it');
       second.resume([]);
