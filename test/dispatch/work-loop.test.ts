@@ -2,6 +2,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { retryDelaySeconds, withinMaxAge } from '../../src/dispatch/retry.js';
 import { WorkLoop } from '../../src/dispatch/work-loop.js';
+import { waitFor } from '../helpers/wait.js';
 
 const W = suite('dispatch work-loop');
 
@@ -23,7 +24,7 @@ W('concurrency :: never more jobs at once than allowed, each job once, all done'
     onError: () => assert.unreachable(),
   });
   loop.start();
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor('all 20 done', () => done.length === todo.length);
   await loop.stop(1000);
   assert.is(peak, 3);
   assert.equal([...done].sort(), [...todo].sort());
@@ -59,7 +60,7 @@ W('errors :: a failing job is reported and the loop goes on', async () => {
     onError: (j, e) => errors.push(`${j}: ${e.message}`),
   });
   loop.start();
-  await new Promise((r) => setTimeout(r, 50));
+  await waitFor('the job after the failed one', () => calls === 2);
   await loop.stop(100);
   assert.equal(errors, ['x0: boom']);
   assert.is(calls, 2);
