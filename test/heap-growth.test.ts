@@ -35,6 +35,8 @@ H('adaptHeapGrowth :: sets the flag at once and again after a full collection th
     for (let i = 0; i < 50 && set.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(set, ['--heap-growing-percent=100', '--heap-growing-percent=50']);
     gc(); // nothing changed: the flag is not set again
+    // A sleep, for want of a barrier: the share is read when the collection's notice arrives, so a later collection that changed it
+    // could be read by this one's notice too. It cannot fail a right adaptHeapGrowth, only miss a wrong one on a very slow machine.
     await new Promise((r) => setTimeout(r, 50));
     assert.is(set.length, 2);
   } finally {
