@@ -3,6 +3,7 @@ import type { LogFn } from '../log.js';
 import { OPTED_OUT_BY } from '../policy/optout-screen.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
+import { settleBackupReport, type BackupReportDeps } from './backup-report.js';
 import { markBackupVerdict, type BackupVerdict, type VerdictResult } from './backup-verdict.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
@@ -68,7 +69,7 @@ export class Dispatcher {
   private readonly late: LateAnswerDeps;
   private lastReceiptSweep = 0;
   /** SMS a restore's hold left in `submitting` at start (reconcile.ts): settled at its release. */
-  private heldSubmitting: string[] = [];
+  private heldSubmitting = new Set<string>();
 
   constructor(private readonly o: DispatcherOptions) {
     this.now = o.now ?? (() => new Date());
@@ -100,7 +101,7 @@ export class Dispatcher {
       }));
       c.onLateAnswer?.((a) => settleLateAnswer(this.late, c.name, a));
     }
-    this.heldSubmitting = await reconcile(this.reconcileDeps());
+    this.heldSubmitting = new Set(await reconcile(this.reconcileDeps()));
     // A brake or a restore's hold released while the bridge was down: its held SMS go now, not at their next hourly look.
     // One pass for both: it reads back every queued SMS kept out of memory (review 6 L8).
     await this.releaseHeld(undefined, ['brake', 'restore']);
@@ -137,11 +138,15 @@ export class Dispatcher {
 
   /** The operator's word on an SMS the backup caught while it was being handed over, while the hold lasts (backup-verdict.ts). */
   markBackupVerdict(id: string, verdict: BackupVerdict, by: string): Promise<VerdictResult> {
-    const deps = {
-      store: this.o.store, exclusive: <T>(i: string, fn: () => Promise<T>) => this.loop.exclusive(i, fn), wantsConfirmation: this.o.wantsConfirmation, now: this.now, log: this.o.log,
-      heldUncertain: (m: SmsMessage) => this.heldSubmitting.includes(m.id) && this.o.restoreHold?.(m) !== undefined,
+    return markBackupVerdict(this.backupDeps(), id, verdict, by);
+  }
+
+  private backupDeps(): BackupReportDeps {
+    return {
+      store: this.o.store, record: this.record, book: this.book, exclusive: <T>(i: string, fn: () => Promise<T>) => this.loop.exclusive(i, fn),
+      wantsConfirmation: this.o.wantsConfirmation, now: this.now, log: this.o.log, restoreHold: this.o.restoreHold,
+      heldUncertain: (m: SmsMessage) => this.heldSubmitting.has(m.id) && this.o.restoreHold?.(m) !== undefined,
     };
-    return markBackupVerdict(deps, id, verdict, by);
   }
 
   private reconcileDeps(): ReconcileDeps {
@@ -150,11 +155,11 @@ export class Dispatcher {
 
   /** The SMS being handed over when the backup was taken, once the restore's hold is released: settled as after a restart. */
   private async settleHeldSubmitting(): Promise<void> {
-    const still: string[] = [];
+    const still = new Set<string>();
     for (const id of this.heldSubmitting) {
       const m = this.o.store.get(id);
       if (m?.status !== 'submitting') continue;
-      if (this.o.restoreHold?.(m)) still.push(id);
+      if (this.o.restoreHold?.(m)) still.add(id);
       else await this.loop.exclusive(id, async () => {
         // Read again: settled meanwhile by a release seen twice (the file's removal, and a hold written as it went)?
         const now = this.o.store.get(id);
@@ -274,8 +279,12 @@ export class Dispatcher {
     }
   }
 
-  /** A report no SMS is known by (late-report.ts): kept for its submit's answer, a late answer, or logged and dropped. */
+  /**
+   * A report no SMS is known by: proof that the bridge a backup was taken of sent an SMS held since the restore
+   * (backup-report.ts); else (late-report.ts) kept for its submit's answer, a late answer, or logged and dropped.
+   */
   private async unmatched(connector: string, r: DeliveryReport): Promise<void> {
+    if (r.ourId && await settleBackupReport(this.backupDeps(), connector, r)) return;
     const what = readUnmatched(r.ourId ? this.o.store.get(r.ourId) : undefined, connector, r);
     if (what.kind === 'wait') return this.book.keepEarly(connector, r, this.now().getTime());
     if (what.kind === 'stray') return this.strayReport(connector, r, what.why);

@@ -1,0 +1,102 @@
+/**
+ * A delivery report that proves the bridge a backup was taken of sent an
+ * SMS the restored copy holds. The copy cannot know what that bridge did
+ * after the backup (restore-hold.ts); a report that names the SMS by our id
+ * (Kannel's dlr-url, an http connector's webhook.ourIdParam) says it: a
+ * gateway reports only on what it took. So the bridge settles it itself,
+ * with the effect of `mail2sms hold mark <id> sent` (backup-verdict.ts),
+ * audited as its own verdict naming the report, and records the report's
+ * outcome: the clerk gets the right final mail and the SMS never goes again.
+ *
+ * It also finds an SMS already marked sent by hand (or settled so by an
+ * earlier report without an outcome): its handover carries no carrier id to
+ * match its reports by, so without this its report was logged and dropped.
+ *
+ * SMPP receipts carry only the SMSC's id, which went to the old bridge with
+ * its submit_sm_resp: they cannot be matched to a held SMS.
+ */
+import type { DeliveryReport } from '../connectors/types.js';
+import type { LogFn } from '../log.js';
+import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { Recorder } from './record.js';
+import type { ReportBook } from './report-book.js';
+
+export interface BackupReportDeps {
+  store: MessageStore;
+  record: Recorder;
+  book: ReportBook;
+  /** Whether `m` is held in `submitting` by a restore's hold now (caught by the backup while it was being handed over). */
+  heldUncertain: (m: SmsMessage) => boolean;
+  /** Why `m` waits for the restore's hold, or undefined (restore-hold.ts). */
+  restoreHold?: (m: SmsMessage) => string | undefined;
+  /** Runs `fn` while no attempt or release touches SMS `id`; undefined when one is under way. */
+  exclusive: <T>(id: string, fn: () => Promise<T>) => Promise<T | undefined>;
+  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  now: () => Date;
+  log: LogFn;
+}
+
+/**
+ * caught: in `submitting` when the backup was taken; queued: accepted before it, held;
+ * marked: settled as sent by the old bridge, with no carrier id to match a report by.
+ */
+export type BackupHeld = 'caught' | 'queued' | 'marked';
+
+export function backupHeld(m: SmsMessage, d: Pick<BackupReportDeps, 'heldUncertain' | 'restoreHold'>): BackupHeld | undefined {
+  if (m.status === 'submitting') return d.heldUncertain(m) ? 'caught' : undefined;
+  if (m.status === 'accepted') return d.restoreHold?.(m) ? 'queued' : undefined;
+  if (m.status !== 'submitted') return undefined;
+  for (let i = m.history.length - 1; i >= 0; i--) {
+    const e = m.history[i];
+    if (e.connectorMessageId) return undefined;
+    if (e.backup === 'sent') return 'marked';
+  }
+  return undefined;
+}
+
+/** Whether the SMS's latest handover is one the bridge a backup was taken of made (StatusEvent.backup sent): its reports went there. */
+export function sentBeforeRestore(m: Pick<SmsMessage, 'history'>): boolean {
+  for (let i = m.history.length - 1; i >= 0; i--) {
+    const e = m.history[i];
+    if (e.status === 'submitted' && !e.part) return e.backup === 'sent';
+  }
+  return false;
+}
+
+/** An attempt under way (a hold being written) is waited for this often, at most BUSY_TRIES times. */
+const BUSY_WAIT_MS = 50;
+const BUSY_TRIES = 600;
+
+/** Resolves to true when the report was about a restore-held SMS and is recorded; false: read as any unmatched report. */
+export async function settleBackupReport(d: BackupReportDeps, connector: string, r: DeliveryReport): Promise<boolean> {
+  const m = r.ourId ? d.store.get(r.ourId) : undefined;
+  if (!m || !backupHeld(m, d)) return false;
+  for (let i = 0; i < BUSY_TRIES; i++) {
+    const done = await d.exclusive(m.id, () => settle(d, m.id, connector, r));
+    if (done !== undefined) return done;
+    await new Promise((res) => setTimeout(res, BUSY_WAIT_MS));
+  }
+  return false;
+}
+
+async function settle(d: BackupReportDeps, id: string, connector: string, r: DeliveryReport): Promise<boolean> {
+  // Read again: released, marked or sent meanwhile?
+  const m = d.store.get(id);
+  const held = m && backupHeld(m, d);
+  if (!m || !held) return false;
+  const report = `${connector}'s delivery report (${r.status}${r.reason ? `: ${r.reason}` : ''}, id ${r.connectorMessageId})`;
+  if (held !== 'marked') {
+    const by = `this bridge, from ${report}`;
+    const reason = `handed to the carrier through ${connector} by the bridge the backup was taken of, as ${report} shows; not sent again`;
+    const event = { status: 'submitted' as const, at: d.now().toISOString(), reason, by, backup: 'sent' as const, connector, connectorMessageId: r.connectorMessageId };
+    await d.store.transition(id, { event, confirm: d.wantsConfirmation(m, 'submitted') });
+    d.log('sms-backup-verdict', { msgId: id, to: m.to, account: m.account, verdict: 'sent', by, connector, connectorMessageId: r.connectorMessageId, was: held });
+  }
+  // Not final yet: its next report is matched like any other (by the carrier id, which a restart reads from the handover).
+  if (r.status === 'enroute' || r.part) {
+    d.book.track(connector, r.connectorMessageId, id);
+    return true;
+  }
+  await d.record.finish(d.store.get(id) ?? m, r.status, r.reason, connector, r.at);
+  return true;
+}

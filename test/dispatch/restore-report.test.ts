@@ -1,0 +1,147 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from '../helpers/suite.js';
+import * as assert from 'uvu/assert';
+import { holdCommand } from '../../src/cli/hold.js';
+import { JournalStore } from '../../src/store/journal-store.js';
+import { writeRestoreMarker } from '../../src/store/restore-marker.js';
+import type { SmsMessage } from '../../src/store/types.js';
+import { bearer, call } from '../helpers/api.js';
+import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { sendSms } from '../helpers/smtp.js';
+import { startLoopback, type Loopback } from '../connectors/http/loopback.js';
+
+/**
+ * After a restore, a delivery report that names a held SMS by our id
+ * proves that the bridge the backup was taken of sent it: the bridge
+ * settles it as sent itself (as `mail2sms hold mark … sent` would, audited
+ * as its own verdict naming the report) and records the report's outcome,
+ * so the clerk gets the right final mail and the SMS never goes again.
+ * Real HTTP both ways: a stand-in for the Kannel smsbox (or an aggregator),
+ * and its reports sent to the restored bridge's report listener.
+ */
+const R = suite<{ dir: string; agg: Loopback }>('dispatch :: a delivery report of a restore-held SMS');
+R.before.each(async (ctx) => {
+  ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-restore-report-'));
+  ctx.agg = await startLoopback();
+  ctx.agg.reply = () => ({ status: 202, body: '0: Accepted for delivery' });
+});
+R.after.each(async (ctx) => {
+  await ctx.agg.close();
+  await rm(ctx.dir, { recursive: true, force: true });
+});
+
+const SECRET = 'kannel-report-secret-1';
+const backupAt = new Date(Date.now() - 60_000);
+const before = new Date(backupAt.getTime() - 60_000).toISOString();
+
+function sms(id: string, n: number): SmsMessage {
+  const to = `+491511234${String(n).padStart(4, '0')}`;
+  return {
+    id, mailId: id.split('.')[0], account: 'default', to, text: 'Mahnung', encoding: 'GSM7', segments: 1,
+    mail: { envelopeFrom: 'clerk@acme.test', rcptTo: `${to}@sms.localhost`, receivedAt: before, subject: 'Mahnung' },
+    notify: 'final', status: 'accepted', history: [{ status: 'accepted', at: before }], attempts: 0, notBefore: before, confirmations: [],
+  };
+}
+
+/** What the backup copied: `queued` SMS waiting, those in `caught` being handed to `connector`, and the marker of a finished backup. */
+async function restoredWith(dir: string, connector: string, queued: SmsMessage[], caught: SmsMessage[]): Promise<void> {
+  const store = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+  await store.open();
+  const all = [...queued, ...caught];
+  await store.accept({ messages: all, dedupKeys: all.map(() => undefined) });
+  for (const m of caught) await store.transition(m.id, { event: { status: 'submitting', at: before, connector }, attempts: 1 });
+  await store.close();
+  await writeRestoreMarker(dir, { version: 1, complete: true, source: '/var/lib/mail2sms', host: 'old', startedAt: before, finishedAt: backupAt.toISOString() });
+}
+
+const kannel = (agg: Loopback) => ({ name: 'kannel', type: 'kannel', kannel: { baseUrl: agg.base, username: 'bridge', password: 'pw', secret: SECRET, listenPort: 0, timeoutMs: 3000 } });
+const hookOf = (b: TestBridge, name: string) => (b.connectors.find((c) => c.name === name) as unknown as { webhookUrl: string }).webhookUrl;
+
+/** What Kannel does with the dlr-url the old bridge gave it: %d the report type, %A the SMSC's reply; answered once stored. */
+async function kannelReport(b: TestBridge, id: string, type: number, reply: string): Promise<void> {
+  const res = await fetch(`${hookOf(b, 'kannel')}?${new URLSearchParams({ secret: SECRET, id, type: String(type), reply })}`);
+  assert.is(res.status, 200, `report for ${id}`);
+}
+
+async function auditLines(dir: string, evt: string): Promise<Array<Record<string, string>>> {
+  const files = await readdir(join(dir, 'audit')).catch(() => [] as string[]);
+  const text = (await Promise.all(files.map((f) => readFile(join(dir, 'audit', f), 'utf8')))).join('');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>).filter((l) => l.evt === evt);
+}
+
+const cli = { readStdin: async () => '', out: () => undefined, err: () => undefined };
+
+R('Kannel reports held SMS under our id :: caught and queued ones settled as sent by the bridge with the report\'s outcome, one marked by hand too; mailed, audited, never sent', async ({ dir, agg }) => {
+  await restoredWith(dir, 'kannel', [sms('Q.1', 2)], [sms('K.1', 1), sms('K.3', 3)]);
+  const b = await startTestBridge({ connectors: [kannel(agg)] } as never, dir);
+  try {
+    await b.users.add('root', 'default', 'admin-password-1', 'admin');
+    const marked = await call(b, 'POST', '/api/v1/messages/K.3/backup-verdict', { auth: await bearer(b, 'root', 'admin-password-1'), body: { verdict: 'sent' } });
+    assert.is(marked.status, 200, JSON.stringify(marked.body));
+
+    await kannelReport(b, 'K.1', 1, 'ACK');
+    await kannelReport(b, 'Q.1', 2, 'NACK/absent subscriber');
+    await kannelReport(b, 'K.3', 1, 'ACK');
+    const k1 = b.store.get('K.1')!;
+    assert.equal(k1.history.map((e) => e.status), ['accepted', 'submitting', 'submitted', 'delivered']);
+    const verdict = k1.history[2];
+    const by = 'this bridge, from kannel\'s delivery report (delivered: ACK, id K.1)';
+    assert.equal([verdict.backup, verdict.by, verdict.connector, verdict.connectorMessageId], ['sent', by, 'kannel', 'K.1']);
+    assert.match(verdict.reason!, /^handed to the carrier through kannel by the bridge the backup was taken of, as kannel's delivery report .* shows; not sent again$/);
+    const q1 = b.store.get('Q.1')!;
+    assert.equal([q1.status, q1.history.at(-1)!.reason, q1.history.at(-2)!.backup], ['failed', 'NACK/absent subscriber', 'sent']);
+    assert.is(b.store.get('K.3')!.status, 'delivered');
+    assert.not.ok(b.events.some((e) => e.evt === 'report-unmatched'), 'no report thrown away');
+
+    const audited = await waitFor('the verdicts in the audit log', async () => {
+      const lines = await auditLines(dir, 'sms-backup-verdict');
+      return lines.length === 3 ? lines : undefined;
+    });
+    assert.equal(audited.map((l) => [l.msgId, l.verdict, /^this bridge/.test(l.by)]), [['K.3', 'sent', false], ['K.1', 'sent', true], ['Q.1', 'sent', true]]);
+    assert.match((await confirmationMails(b, 'K.1', 1)).get('delivered')?.subject ?? '', /^SMS delivered to \+4915112340001/);
+    assert.match((await confirmationMails(b, 'Q.1', 1)).get('failed')?.text ?? '', /NACK\/absent subscriber/);
+
+    // Released: nothing of before the backup goes out; a mail taken now does.
+    assert.is(await holdCommand(['release'], b.config, cli), 0);
+    await waitFor('released', () => b.events.some((e) => e.evt === 'dispatch-released'));
+    const fresh = await sendSms(b.port, '+4915112340009', { subject: 'Neu', text: 'Nach der Wiederherstellung' });
+    await waitFor('the new SMS handed to Kannel', () => b.store.get(fresh)?.status === 'submitted');
+    assert.equal(agg.requests.map((r) => r.url.searchParams.get('to')), ['+4915112340009'], 'only the new SMS was sent');
+  } finally {
+    await b.stop();
+  }
+});
+
+R('http connector with webhook.ourIdParam :: an "accepted" report under the aggregator\'s id and our reference settles a caught SMS, the final report under the aggregator\'s id alone finds it', async ({ dir, agg }) => {
+  await restoredWith(dir, 'rest', [], [sms('H.1', 4)]);
+  const rest = {
+    name: 'rest', type: 'http',
+    http: {
+      url: `${agg.base}/v1/messages`,
+      body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}', callback: '{{dlr_url}}' } },
+      response: { messageIdFrom: { type: 'json', path: 'messages.0.id' } },
+      webhook: {
+        enabled: true, listen: { port: 0 }, secret: SECRET, dlrUrlQuery: { ref: '{{id}}' },
+        idParam: 'message.id', statusParam: 'message.status', ourIdParam: 'ref', statusMap: { ACCEPTED: 'enroute', DELIVERED: 'delivered' },
+      },
+    },
+  };
+  const b = await startTestBridge({ connectors: [rest] } as never, dir);
+  try {
+    const report = (query: string, status: string) => fetch(`${hookOf(b, 'rest')}?secret=${SECRET}${query}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: { id: 'AGG-77', status } }),
+    });
+    assert.is((await report('&ref=H.1', 'ACCEPTED')).status, 200);
+    const m = b.store.get('H.1')!;
+    assert.equal([m.status, m.history.at(-1)!.backup, m.history.at(-1)!.connectorMessageId], ['submitted', 'sent', 'AGG-77']);
+    assert.is((await report('', 'DELIVERED')).status, 200);
+    assert.is(b.store.get('H.1')!.status, 'delivered');
+    assert.is(agg.requests.length, 0, 'never sent');
+  } finally {
+    await b.stop();
+  }
+});
+
+R.run();
