@@ -178,7 +178,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
   const dispatcher = new Dispatcher({
     store, pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
     wantsConfirmation: confirmationsFor, now, random: o.randomFraction, log, paused: (account) => brake.pausedReason(account),
-    restoreHold: (m) => restore.reason(m),
+    restoreHold: (m) => restore.reason(m), restoreCaught: (m) => restore.caughtByReleasedBackup(m),
     refusal: (m) => {
       const hit = optedOut(m);
       return hit && optOutError(m.to, hit).text;

@@ -36,6 +36,8 @@ export interface DispatcherOptions {
   paused?: (account: string) => string | undefined;
   /** Why this SMS must wait for an operator (the store was restored from a backup: restore-hold.ts), or undefined. */
   restoreHold?: (m: SmsMessage) => string | undefined;
+  /** Whether an SMS left `submitting` was caught so by the backup of a hold released while the bridge was stopped (restore-hold.ts). */
+  restoreCaught?: (m: SmsMessage) => boolean;
   /** Why this SMS must not go out at all any more (its number opted out of its sender after it was accepted), or undefined: it is cancelled. */
   refusal?: (m: SmsMessage) => string | undefined;
   /** smtp.defaultCountry: a connector's national default sender is recorded in international form (Recorder). */
@@ -150,7 +152,7 @@ export class Dispatcher {
   }
 
   private reconcileDeps(): ReconcileDeps {
-    return { store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log, held: this.o.restoreHold };
+    return { store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log, held: this.o.restoreHold, caught: this.o.restoreCaught };
   }
 
   /** The SMS being handed over when the backup was taken, once the restore's hold is released: settled as after a restart. */

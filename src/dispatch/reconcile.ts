@@ -18,6 +18,8 @@ export interface ReconcileDeps {
   log: LogFn;
   /** Why this SMS must wait for an operator (a restore's hold: restore-hold.ts), or undefined. */
   held?: (m: SmsMessage) => string | undefined;
+  /** Whether it was caught being handed over by the backup of a hold released while the bridge was stopped: settled as such, not as after a restart. */
+  caught?: (m: SmsMessage) => boolean;
 }
 
 /** What left an SMS in `submitting`: words for its history and log. */
@@ -33,7 +35,7 @@ export async function reconcile(d: ReconcileDeps): Promise<string[]> {
   const held: string[] = [];
   for (const m of d.store.inStatus('submitting')) {
     if (!d.held?.(m)) {
-      await settleSubmitting(d, m, 'restart');
+      await settleSubmitting(d, m, d.caught?.(m) ? 'backup' : 'restart');
       continue;
     }
     held.push(m.id);

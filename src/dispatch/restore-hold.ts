@@ -1,6 +1,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { LogFn } from '../log.js';
-import { IncompleteBackup, markerFile, readRestoreMarker, type RestoreMarker } from '../store/restore-marker.js';
+import { IncompleteBackup, markerFile, readReleasedMarker, readRestoreMarker, type RestoreMarker } from '../store/restore-marker.js';
 import type { SmsMessage } from '../store/types.js';
 
 export interface RestoreHoldOptions {
@@ -22,6 +22,8 @@ export interface RestoreHoldOptions {
  */
 export class RestoreHold {
   private marker?: RestoreMarker;
+  /** The hold released last, when none holds now: its backup caught what is still `submitting` from before its end. */
+  private releasedOne?: RestoreMarker;
   private readonly released: Array<(m: RestoreMarker) => void> = [];
   private watching = false;
 
@@ -32,7 +34,10 @@ export class RestoreHold {
     const m = await readRestoreMarker(this.o.dir);
     if (m && !m.complete) throw new IncompleteBackup(this.o.dir, m);
     this.marker = m;
-    if (!m) return m;
+    if (!m) {
+      this.releasedOne = await readReleasedMarker(this.o.dir);
+      return m;
+    }
     this.o.log('dispatch-held', {
       restoredFrom: m.finishedAt, source: m.source, host: m.host,
       action: 'SMS accepted before the backup are held: check them (mail2sms hold), cancel what went already (mail2sms cancel <id>…), then run mail2sms hold release',
@@ -68,6 +73,15 @@ export class RestoreHold {
     if (!r?.finishedAt || m.mail.receivedAt >= r.finishedAt) return undefined;
     return `held: this store was restored from a backup of ${r.finishedAt}, and the bridge it was taken of may have sent this SMS after that; `
       + 'it is sent once an operator has checked and runs mail2sms hold release (mail2sms cancel <id> keeps it from going)';
+  }
+
+  /**
+   * Whether `m`, in `submitting` at start with no hold, was caught so by the backup of a hold released while the
+   * bridge was stopped (its handover began before that backup ended), rather than by a restart.
+   */
+  caughtByReleasedBackup(m: SmsMessage): boolean {
+    const end = this.releasedOne?.finishedAt;
+    return end !== undefined && m.status === 'submitting' && m.history.at(-1)!.at < end;
   }
 
   private release(): void {

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fsyncDir } from './durable.js';
-import { RESTORE_MARKER, writeRestoreMarker, type RestoreMarker } from './restore-marker.js';
+import { RELEASED_MARKER, RESTORE_MARKER, writeRestoreMarker, type RestoreMarker } from './restore-marker.js';
 
 /**
  * A consistent copy of a store directory, taken while the bridge runs (or
@@ -30,7 +30,7 @@ import { RESTORE_MARKER, writeRestoreMarker, type RestoreMarker } from './restor
  */
 
 /** Derived, scratch or the running process's own: rebuilt or made afresh at the next start. */
-const LEFT_OUT = new Set(['spool', 'stats-cache.json', 'api.json', 'lock', 'settings.json.lock', RESTORE_MARKER]);
+const LEFT_OUT = new Set(['spool', 'stats-cache.json', 'api.json', 'lock', 'settings.json.lock', RESTORE_MARKER, RELEASED_MARKER]);
 /** Files only ever appended to: a last line without its newline is being written (or torn), and is left out. */
 const APPENDED = /\.(jsonl|tsv)$/;
 /** replaceFile's temp files (durable.ts), and the outbox's. */

@@ -1,4 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CannotStart } from '../cannot-start.js';
 import { replaceFile } from './durable.js';
@@ -41,6 +41,22 @@ export class UnreadableRestoreMarker extends CannotStart {
 
 export const markerFile = (dir: string) => join(dir, RESTORE_MARKER);
 
+/**
+ * What `mail2sms hold release` leaves of the marker (renamed): a bridge that was stopped at the release settles the
+ * SMS the backup caught being handed over at its next start, and must still say that a backup, not a restart, caught them.
+ */
+export const RELEASED_MARKER = 'restore-hold.released.json';
+
+/** The marker of the last released hold, if any; undefined when there is none or it cannot be read (only wording depends on it). */
+export async function readReleasedMarker(dir: string): Promise<RestoreMarker | undefined> {
+  try {
+    const m = JSON.parse(await readFile(join(dir, RELEASED_MARKER), 'utf8')) as RestoreMarker;
+    return typeof m.finishedAt === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The marker in `dir`, undefined when there is none; throws when it cannot be read (a restore must not pass unnoticed). */
 export async function readRestoreMarker(dir: string): Promise<RestoreMarker | undefined> {
   const file = markerFile(dir);
@@ -64,7 +80,7 @@ export function writeRestoreMarker(dir: string, m: RestoreMarker): Promise<void>
 }
 
 /**
- * Removes the marker of a finished backup; returns what it said, undefined
+ * Removes the marker of a finished backup (kept as RELEASED_MARKER); returns what it said, undefined
  * when there was none. Throws for an unfinished backup's or an unreadable
  * one: removing it would start the bridge, with no hold, on a copy that may
  * lack parts of the store (review 6 H1).
@@ -73,7 +89,7 @@ export async function removeRestoreMarker(dir: string): Promise<RestoreMarker | 
   const m = await readRestoreMarker(dir);
   if (m && !m.complete) throw new IncompleteBackup(dir, m);
   try {
-    await unlink(markerFile(dir));
+    await rename(markerFile(dir), join(dir, RELEASED_MARKER));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { holdCommand } from '../../src/cli/hold.js';
+import { buildConfig } from '../../src/config/load.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
 import type { SmsMessage } from '../../src/store/types.js';
@@ -118,6 +119,23 @@ H('released while the bridge was down :: the held SMS goes at the next start, on
   }
   function b(t: { store: { get(id: string): SmsMessage | undefined } }): SmsMessage {
     return t.store.get('Q.1')!;
+  }
+});
+
+H('released while the bridge was down :: an SMS the backup caught being handed over is settled at the next start in the backup\'s words, not a restart\'s', async ({ dir }) => {
+  await restoredWith(dir, { 'U.5': 'smpp-like' });
+  const released = capture();
+  assert.is(await holdCommand(['release'], buildConfig({ store: { dir } }, 'test'), released.cli), 0, released.io.err);
+  const unsure = new UnsureSimulator('smpp-like', { deliveryDelayMs: 20 });
+  const b = await startTestBridge({ connectors: [{ name: 'smpp-like', type: 'simulator' }] }, dir, { connectors: { 'smpp-like': unsure } });
+  try {
+    const last = await waitFor('settled', () => (b.store.get('U.5')!.status === 'failed' ? b.store.get('U.5')!.history.at(-1) : undefined));
+    assert.equal([last.uncertain, last.backup], [true, 'unknown']);
+    assert.match(last.reason!, /^this service was restored from a backup taken while the SMS was being handed to the carrier/);
+    assert.is(last.detail, 'smpp-like: being handed over when the backup this store was restored from was taken, and the connector cannot tell whether it took the SMS');
+    assert.equal(b.events.filter((e) => e.evt === 'reconciled').map((e) => [e.msgId, e.after]), [['U.5', 'backup']]);
+  } finally {
+    await b.stop();
   }
 });
 
