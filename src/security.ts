@@ -64,7 +64,8 @@ export async function buildGuards(config: Config, d: GuardDeps): Promise<Guards>
   d.tap.observe = (evt, data) => {
     // An unconfirmed SMS (the carrier's answer to the handover lost) says nothing about the numbers: a slow SMSC must not stop the account.
     // Nor does one no connector could take (its credentials refused): the gateway's fault, not the account's.
-    if (evt !== 'sms-final' || typeof data.msgId !== 'string' || data.uncertain || data.connectorFault) return;
+    // Nor one sent by the bridge a restored backup was taken of, whose report went there (unreported).
+    if (evt !== 'sms-final' || typeof data.msgId !== 'string' || data.uncertain || data.connectorFault || data.unreported) return;
     const account = d.accounts.get(d.store.get(data.msgId)?.account ?? '');
     if (account) policy.outcome(account, String(data.status));
   };

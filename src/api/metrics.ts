@@ -30,7 +30,7 @@ export class Metrics {
     const submitted = new Counter({ name: 'mail2sms_sms_submitted_total', help: 'SMS handed to a connector', labelNames: ['connector'], registers });
     const final = new Counter({
       name: 'mail2sms_sms_final_total', labelNames: ['connector', 'status'], registers,
-      help: 'SMS that reached a final status (delivered, failed, expired, rejected, cancelled; unconfirmed: failed because the carrier\'s answer to the handover was lost; connector-fault: failed after dispatch.maxAgeHours because no connector could take it), by connector',
+      help: 'SMS that reached a final status (delivered, failed, expired, rejected, cancelled; unconfirmed: failed because the carrier\'s answer to the handover was lost; connector-fault: failed after dispatch.maxAgeHours because no connector could take it; unreported: sent by the bridge a restored backup was taken of, its delivery report gone there), by connector',
     });
     const late = new Counter({ name: 'mail2sms_sms_late_answers_total', help: 'Answers of a carrier that came after the SMS was given up as unconfirmed (it is then counted again under its outcome)', labelNames: ['connector', 'outcome'], registers });
     const retries = new Counter({ name: 'mail2sms_sms_retries_total', help: 'Temporary connector failures that were retried later', registers });
@@ -107,7 +107,7 @@ export class Metrics {
       'sms-final': (d) => {
         // Not a failure of the number or the carrier but of our link to it: an alert on failures must not fire for a slow SMSC.
         // connector-fault: given up after dispatch.maxAgeHours because no connector could be used (credentials refused, down): the gateway's fault, not the number's.
-        final.inc({ connector: str(d.connector), status: d.uncertain ? 'unconfirmed' : d.connectorFault === true ? 'connector-fault' : str(d.status) });
+        final.inc({ connector: str(d.connector), status: d.uncertain ? 'unconfirmed' : d.connectorFault === true ? 'connector-fault' : d.unreported === true ? 'unreported' : str(d.status) });
         const ms = num(d.latencyMs);
         if (d.status === 'delivered' && ms !== undefined) deliverySeconds.observe({ connector: str(d.connector) }, ms / 1000);
       },

@@ -22,7 +22,8 @@ New mail is sent as usual meanwhile.
 SMS that were being handed to the carrier when the backup was taken are listed apart (uncertain since the
 backup): nobody is told about them until the release, which asks their connector and, where it cannot tell,
 settles them as its onUncertain says. mark settles them first, as the old bridge's log tells: sent (it went:
-handed over, not sent again) or not-sent (it did not: sent at the release). Each is answered on its own.`;
+handed over, not sent again) or not-sent (it did not: sent at the release). Each is answered on its own.
+A delivery report that names a held SMS by our id (Kannel, http with webhook.ourIdParam) settles it as sent by itself.`;
 
 /**
  * `mail2sms hold [--all | mark … | release]`: exit 0 done, 1 nothing held (release), a mark refused or a copy the bridge

@@ -126,7 +126,7 @@ export const configSchema = {
         jitter: num(0.2, 'Random spread of each wait, as a fraction of it (0 = none).', 0, 1),
       }),
       maxAgeHours: int(24, 'After this long without being handed over, counted from the first attempt, an SMS fails with the last reason.', 1, 24 * 30),
-      receiptTimeoutHours: int(48, 'A submitted SMS without a delivery report after this long is marked expired.', 1, 24 * 30),
+      receiptTimeoutHours: int(48, 'A submitted SMS without a delivery report after this long is marked expired (one the bridge a restored backup was taken of sent: as sent, no delivery report).', 1, 24 * 30),
     }),
     connectors: connectorsSchema,
     routes: routesSchema,

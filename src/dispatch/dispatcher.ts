@@ -3,7 +3,7 @@ import type { LogFn } from '../log.js';
 import { OPTED_OUT_BY } from '../policy/optout-screen.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
-import { settleBackupReport, type BackupReportDeps } from './backup-report.js';
+import { sentBeforeRestore, settleBackupReport, type BackupReportDeps } from './backup-report.js';
 import { markBackupVerdict, type BackupVerdict, type VerdictResult } from './backup-verdict.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
@@ -310,7 +310,9 @@ export class Dispatcher {
       const via = submittedVia(m);
       if (Date.parse(via?.at ?? m.history.at(-1)!.at) >= limit) continue;
       if (via) this.book.forget(via.connector, via.connectorMessageId);
-      void this.record.finish(m, 'expired', `no delivery report within ${this.o.receiptTimeoutHours} h`, via?.connector)
+      const connector = via?.connector ?? m.history.at(-1)!.connector;
+      void (sentBeforeRestore(m) ? this.record.unreported(m, this.o.receiptTimeoutHours, connector)
+        : this.record.finish(m, 'expired', `no delivery report within ${this.o.receiptTimeoutHours} h`, via?.connector))
         .catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message }));
     }
   }

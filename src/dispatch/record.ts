@@ -124,13 +124,22 @@ export class Recorder {
     this.logFinal(m, event, { late: true });
   }
 
+  /**
+   * No delivery report within dispatch.receiptTimeoutHours for an SMS the bridge a backup was taken of sent
+   * (StatusEvent.backup sent): its report went to that bridge. Expired, and said so (isUnreported), not "could not be delivered".
+   */
+  async unreported(m: SmsMessage, hours: number, connector?: string): Promise<void> {
+    const reason = `sent by the bridge the backup this store was restored from was taken of; no delivery report reached this one within ${hours} h (it went to that bridge), so whether it was delivered is not known; not sent again`;
+    await this.final(m, { ...this.event('expired', reason), backup: 'sent', ...(connector ? { connector } : {}) }, { unreported: true });
+  }
+
   /** Not sent on purpose, before any connector was asked this time; `by`: who it was for (the confirmation names them). */
   async cancelled(m: SmsMessage, reason: string, by: string): Promise<void> {
     await this.final(m, { ...this.event('cancelled', reason), by });
   }
 
-  /** `flags`: for the sms-final line (connectorFault: the fraud brake does not count it, src/security.ts). */
-  private async final(m: SmsMessage, event: StatusEvent, flags: { connectorFault?: true } = {}): Promise<void> {
+  /** `flags`: for the sms-final line (connectorFault, unreported: the fraud brake does not count it, src/security.ts). */
+  private async final(m: SmsMessage, event: StatusEvent, flags: { connectorFault?: true; unreported?: true } = {}): Promise<void> {
     const { status } = event;
     // After a correction the sender hears the outcome even at a level that would not tell it (they were told "not confirmed").
     const confirm = this.o.wantsConfirmation(m, status, event) || (correctsAMail(m) && m.history.some((e) => e.late === 'correction'));
@@ -139,7 +148,7 @@ export class Recorder {
   }
 
   /** The SMS's outcome line, one shape for every way an SMS ends (the fraud brake and metrics read it). */
-  private logFinal(m: SmsMessage, event: StatusEvent, flags: { connectorFault?: true; late?: true }): void {
+  private logFinal(m: SmsMessage, event: StatusEvent, flags: { connectorFault?: true; late?: true; unreported?: true }): void {
     const { status, reason, connector, detail } = event;
     this.o.log('sms-final', {
       msgId: m.id, to: m.to, status, reason, ...(detail ? { detail } : {}), ...(connector ? { connector } : {}), ...(event.uncertain ? { uncertain: true } : {}),

@@ -5,7 +5,7 @@
  */
 import { foldLines } from 'nodemailer/lib/mime-funcs/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
-import type { ConfirmationStage, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
+import { isUnreported, type ConfirmationStage, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { delayedStatus } from './delay.js';
 import { reportedEvent, rfc5322Date } from './format.js';
 
@@ -49,7 +49,14 @@ const OUTCOME: Record<SmsStatus, { action: DsnAction; code: string }> = {
  */
 const UNCONFIRMED = { action: 'delayed', code: '4.4.2' } as const;
 
-export function dsnOutcome(status: SmsStatus, event?: Pick<StatusEvent, 'uncertain'>): { action: DsnAction; code: string } {
+/**
+ * Sent by the bridge a restored backup was taken of, its delivery report gone there (isUnreported): RFC 3464 §2.3.3's
+ * `relayed`, "into an environment that does not accept responsibility for generating DSNs upon successful delivery".
+ */
+const RELAYED = { action: 'relayed', code: '2.0.0' } as const;
+
+export function dsnOutcome(status: SmsStatus, event?: Pick<StatusEvent, 'uncertain' | 'backup'>): { action: DsnAction; code: string } {
+  if (isUnreported({ status, backup: event?.backup })) return RELAYED;
   return status === 'failed' && event?.uncertain ? UNCONFIRMED : OUTCOME[status];
 }
 

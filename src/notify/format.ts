@@ -8,7 +8,7 @@ import { withoutOptionTags } from '../mail/options.js';
 import { withoutPrefixes } from '../mail/subject-prefix.js';
 import { DIRECTION_OVERRIDES } from '../sms/invisible.js';
 import { analyzeText } from '../sms/segments.js';
-import { connectorMessageIdOf, dueAt, type ConfirmationStage, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { connectorMessageIdOf, dueAt, isUnreported, type ConfirmationStage, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, Labels } from './wording/types.js';
 
@@ -50,7 +50,7 @@ const MAX_QUOTED_SUBJECT = 60;
 export function subjectFor(sms: SmsMessage, status: ConfirmationStage, w: Wording = wordingFor('en')): string {
   const event = eventFor(sms, status);
   const head = status === 'cancelled' && event?.duplicateOf ? w.subject.duplicate(sms.to)
-    : event?.uncertain ? w.uncertain.subject(sms.to) : w.subject[status](sms.to);
+    : event?.uncertain ? w.uncertain.subject(sms.to) : isUnreported(event) ? w.uncertain.unreportedSubject(sms.to) : w.subject[status](sms.to);
   return withOriginalSubject(correctionOf(sms, event) ? w.uncertain.correctionSubject(head) : head, sms.mail.subject, w);
 }
 
@@ -172,6 +172,7 @@ export function unicodeBecause(sms: SmsMessage, transliterate: boolean): string[
 function stageLabel(e: StatusEvent, w: Wording): string {
   if (e.part) return w.partDelivered(e.part.index, e.part.of);
   if (e.uncertain) return w.uncertain.stage;
+  if (isUnreported(e)) return w.uncertain.unreportedStage;
   return e.until ? w.held : w.stage[e.status];
 }
 
@@ -211,6 +212,7 @@ function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent
   // Since when it was due (its send time or the end of a hold), and whether the carrier has it.
   if (status === 'delayed') return w.headline.delayed({ ...facts, at: time(dueAt(sms)), withCarrier: sms.status === 'submitted' });
   if (event?.uncertain) return event.backup ? w.uncertain.afterRestore(facts) : w.uncertain.headline(facts);
+  if (isUnreported(event)) return w.uncertain.unreported(facts);
   const corrected = correctionOf(sms, event);
   if (!corrected) return w.headline[status](facts);
   return `${w.headline[status](facts)} ${(corrected.connectorMessageId ? w.uncertain.taken : w.uncertain.refused)(time(corrected.at))}`;

@@ -8,7 +8,7 @@
  * each confirmation became owed (its stored notBefore), so a stop in the
  * middle of it loses nothing and a restart goes on where it was.
  */
-import { dueAt, type ConfirmationStage, type ConfirmationState, type SmsMessage } from '../store/types.js';
+import { dueAt, isUnreported, type ConfirmationStage, type ConfirmationState, type SmsMessage } from '../store/types.js';
 import { delayFrom } from './delay.js';
 import { correctionOf, eventFor } from './format.js';
 import { confirmationsFor, isDsn } from './policy.js';
@@ -35,7 +35,7 @@ export function gathers(m: SmsMessage, c: ConfirmationState): boolean {
   if (!m.ofMail) return false;
   if (m.confirmations.some((x) => x !== c && x.stage === c.stage && !x.channel)) return false;
   const event = eventFor(m, c.stage);
-  return !event?.uncertain && !correctionOf(m, event);
+  return !event?.uncertain && !isUnreported(event) && !correctionOf(m, event);
 }
 
 /** Which mail a gathered confirmation goes in: its mail's, for its phase, as a delivery report (DSN) or a plain one. */

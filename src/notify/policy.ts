@@ -2,7 +2,7 @@
  * When does the sender of an SMS get a confirmation mail? Pure decisions over
  * the stored message, so the dispatcher can ask on every status change.
  */
-import type { SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
+import { isUnreported, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 
 // `cancelled` counts as a failure to send: whoever cancelled, or whose duplicate was held back, hears that it did not go.
 const FAILURES: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
@@ -17,7 +17,7 @@ export function isDsn(sms: SmsMessage): boolean {
 }
 
 /** Whether a confirmation is due when `sms` reaches `status` (by `event`, when known: an unconfirmed failure is a delay). */
-export function confirmationsFor(sms: SmsMessage, status: SmsStatus, event?: Pick<StatusEvent, 'uncertain'>): boolean {
+export function confirmationsFor(sms: SmsMessage, status: SmsStatus, event?: Pick<StatusEvent, 'uncertain' | 'backup'>): boolean {
   // A null reverse-path means the mail was itself a bounce or auto-reply:
   // answering it could start a loop, and there is nobody to answer anyway.
   if (sms.mail.envelopeFrom === '') return false;
@@ -28,7 +28,8 @@ export function confirmationsFor(sms: SmsMessage, status: SmsStatus, event?: Pic
     case 'none':
       return false;
     case 'failure':
-      return FAILURES.has(status);
+      // Sent, only its report went elsewhere (isUnreported): no failure.
+      return FAILURES.has(status) && !isUnreported({ status, backup: event?.backup });
     case 'final':
       // An SMS that waits (send time, quiet hours) is confirmed at once too: when it will go, and how to cancel it.
       return FINALS.has(status) || (status === 'accepted' && isHeld(sms));
@@ -42,8 +43,10 @@ export function isHeld(sms: SmsMessage): boolean {
   return Date.parse(sms.notBefore) > Date.parse(sms.mail.receivedAt);
 }
 
-function dsnWants(notify: NonNullable<SmsMessage['dsn']>['notify'], status: SmsStatus, event?: Pick<StatusEvent, 'uncertain'>): boolean {
+function dsnWants(notify: NonNullable<SmsMessage['dsn']>['notify'], status: SmsStatus, event?: Pick<StatusEvent, 'uncertain' | 'backup'>): boolean {
   if (notify.includes('NEVER')) return false;
+  // Reported as relayed (dsn.ts), which RFC 3461 §6.2.2 issues for SUCCESS.
+  if (isUnreported({ status, backup: event?.backup })) return notify.includes('SUCCESS');
   if (notify.includes('SUCCESS') && status === 'delivered') return true;
   if (notify.includes('FAILURE') && FAILURES.has(status)) return true;
   // DELAY is mostly a matter of time, not of a status (delay.ts: "still not delivered"); but a failure the carrier

@@ -23,6 +23,14 @@ export type SmsStatus =
 
 export const FINAL_STATUSES: ReadonlySet<SmsStatus> = new Set(['delivered', 'failed', 'expired', 'rejected', 'cancelled']);
 
+/**
+ * An `expired` event of an SMS the bridge a backup was taken of had handed over (StatusEvent.backup `sent`): no
+ * delivery report came because it went to that bridge. It was sent; whether it was delivered is not known. Not a failure.
+ */
+export function isUnreported(e: Pick<StatusEvent, 'status' | 'backup'> | undefined): boolean {
+  return e?.status === 'expired' && e.backup === 'sent';
+}
+
 export interface StatusEvent {
   status: SmsStatus;
   /** ISO 8601 timestamp (UTC). */

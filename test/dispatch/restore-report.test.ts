@@ -8,7 +8,8 @@ import { JournalStore } from '../../src/store/journal-store.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import { bearer, call } from '../helpers/api.js';
-import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { confirmationMails, metric, outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { UnsureSimulator } from '../helpers/connectors.js';
 import { sendSms } from '../helpers/smtp.js';
 import { startLoopback, type Loopback } from '../connectors/http/loopback.js';
 
@@ -36,12 +37,12 @@ const SECRET = 'kannel-report-secret-1';
 const backupAt = new Date(Date.now() - 60_000);
 const before = new Date(backupAt.getTime() - 60_000).toISOString();
 
-function sms(id: string, n: number): SmsMessage {
+function sms(id: string, n: number, over: Partial<SmsMessage> = {}): SmsMessage {
   const to = `+491511234${String(n).padStart(4, '0')}`;
   return {
     id, mailId: id.split('.')[0], account: 'default', to, text: 'Mahnung', encoding: 'GSM7', segments: 1,
     mail: { envelopeFrom: 'clerk@acme.test', rcptTo: `${to}@sms.localhost`, receivedAt: before, subject: 'Mahnung' },
-    notify: 'final', status: 'accepted', history: [{ status: 'accepted', at: before }], attempts: 0, notBefore: before, confirmations: [],
+    notify: 'final', status: 'accepted', history: [{ status: 'accepted', at: before }], attempts: 0, notBefore: before, confirmations: [], ...over,
   };
 }
 
@@ -139,6 +140,43 @@ R('http connector with webhook.ourIdParam :: an "accepted" report under the aggr
     assert.is((await report('', 'DELIVERED')).status, 200);
     assert.is(b.store.get('H.1')!.status, 'delivered');
     assert.is(agg.requests.length, 0, 'never sent');
+  } finally {
+    await b.stop();
+  }
+});
+
+R('marked sent, no delivery report within dispatch.receiptTimeoutHours :: expired as sent without a report, not as undeliverable: worded so in English and German, relayed in a DSN, no mail at notify failure', async ({ dir }) => {
+  const berlin = { account: 'berlin', mail: { ...sms('U.2', 2).mail, envelopeFrom: 'clerk@berlin.test' } };
+  await restoredWith(dir, 'smpp-like', [], [sms('U.1', 1), sms('U.2', 2, berlin), sms('U.3', 3, { notify: 'failure' }), sms('U.4', 4, { dsn: { notify: ['SUCCESS'] } })]);
+  const accounts = [{ name: 'default', networks: ['127.0.0.0/8'], addresses: [] }, { name: 'berlin', networks: [], addresses: ['@berlin.test'], language: 'de' }];
+  const clock = { shift: 0 };
+  const unsure = new UnsureSimulator('smpp-like', { deliveryDelayMs: 20 });
+  const config = { connectors: [{ name: 'smpp-like', type: 'simulator' }], accounts, dispatch: { receiptTimeoutHours: 1 } };
+  const b = await startTestBridge(config as never, dir, { connectors: { 'smpp-like': unsure }, now: () => new Date(Date.now() + clock.shift) });
+  try {
+    await b.users.add('root', 'default', 'admin-password-1', 'admin');
+    const auth = await bearer(b, 'root', 'admin-password-1');
+    for (const id of ['U.1', 'U.2', 'U.3', 'U.4']) assert.is((await call(b, 'POST', `/api/v1/messages/${id}/backup-verdict`, { auth, body: { verdict: 'sent' } })).status, 200, id);
+    clock.shift = 3600_000 + 60_000;
+    for (const id of ['U.1', 'U.2', 'U.3', 'U.4']) await waitFor(`${id} final`, () => b.store.get(id)!.status === 'expired');
+    const last = b.store.get('U.1')!.history.at(-1)!;
+    assert.equal([last.backup, last.connector], ['sent', 'smpp-like']);
+    assert.match(last.reason!, /^sent by the bridge the backup this store was restored from was taken of; no delivery report reached this one within 1 h/);
+    const en = (await confirmationMails(b, 'U.1', 1)).get('expired')!;
+    assert.match(en.subject ?? '', /^SMS to \+4915112340001 sent, no delivery report/);
+    assert.match(en.text ?? '', /Your SMS to \+4915112340001 was sent, but no delivery report will come for it\. Our service had to be restored from a backup/);
+    assert.not.match(en.text ?? '', /could not be delivered/);
+    const de = (await confirmationMails(b, 'U.2', 1)).get('expired')!;
+    assert.match(de.subject ?? '', /^SMS an \+4915112340002 gesendet, kein Zustellbericht/);
+    assert.match(de.text ?? '', /dorthin gingen die Zustellberichte des Netzbetreibers/);
+    await confirmationMails(b, 'U.4', 1);
+    const dsn = [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith('U.4.'))![1];
+    assert.match(dsn, /Content-Type: message\/delivery-status/);
+    assert.match(dsn, /\r?\nAction: relayed\r?\nStatus: 2\.0\.0\r?\n/);
+    await waitFor('the mails recorded as sent', () => ['U.1', 'U.2', 'U.4'].every((id) => b.store.get(id)!.confirmations.every((c) => c.sentAt)));
+    assert.not.ok([...(await outboxFiles(b)).keys()].some((n) => n.startsWith('U.3.')), 'notify failure: no failure to tell of');
+    assert.is(await metric(b, 'mail2sms_sms_final_total{connector="smpp-like",status="unreported"}'), 4);
+    assert.is(await metric(b, 'mail2sms_sms_final_total{connector="smpp-like",status="expired"}'), undefined);
   } finally {
     await b.stop();
   }

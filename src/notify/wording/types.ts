@@ -125,6 +125,10 @@ export interface UncertainWording {
   stage: string;
   /** Its headline when the SMS was being handed over as the backup this store was restored from was taken (StatusEvent.backup). */
   afterRestore(f: HeadlineFacts): string;
+  /** An SMS the bridge a restored backup was taken of sent, whose delivery report went there (isUnreported): its subject, headline and stage. */
+  unreportedSubject(to: string): string;
+  unreported(f: HeadlineFacts): string;
+  unreportedStage: string;
   /** The subject of a later confirmation that corrects it. */
   correctionSubject(head: string): string;
   /** Added to its headline: the carrier took it after all (at its answer's time), or did not. */
