@@ -25,8 +25,6 @@ export interface BackupReportDeps {
   store: MessageStore;
   record: Recorder;
   book: ReportBook;
-  /** Whether `m` is held in `submitting` by a restore's hold now (caught by the backup while it was being handed over). */
-  heldUncertain: (m: SmsMessage) => boolean;
   /** Why `m` waits for the restore's hold, or undefined (restore-hold.ts). */
   restoreHold?: (m: SmsMessage) => string | undefined;
   /** Runs `fn` while no attempt or release touches SMS `id`; undefined when one is under way. */
@@ -42,9 +40,10 @@ export interface BackupReportDeps {
  */
 export type BackupHeld = 'caught' | 'queued' | 'marked';
 
-export function backupHeld(m: SmsMessage, d: Pick<BackupReportDeps, 'heldUncertain' | 'restoreHold'>): BackupHeld | undefined {
-  if (m.status === 'submitting') return d.heldUncertain(m) ? 'caught' : undefined;
-  if (m.status === 'accepted') return d.restoreHold?.(m) ? 'queued' : undefined;
+export function backupHeld(m: SmsMessage, d: Pick<BackupReportDeps, 'restoreHold'>): BackupHeld | undefined {
+  // While a hold lasts no SMS of before its backup is handed over: one in `submitting` is one the backup caught (also
+  // while the start is still reconciling, before the dispatcher's list of them is made).
+  if (m.status === 'submitting' || m.status === 'accepted') return d.restoreHold?.(m) ? (m.status === 'submitting' ? 'caught' : 'queued') : undefined;
   if (m.status !== 'submitted') return undefined;
   for (let i = m.history.length - 1; i >= 0; i--) {
     const e = m.history[i];

@@ -140,14 +140,14 @@ export class Dispatcher {
 
   /** The operator's word on an SMS the backup caught while it was being handed over, while the hold lasts (backup-verdict.ts). */
   markBackupVerdict(id: string, verdict: BackupVerdict, by: string): Promise<VerdictResult> {
-    return markBackupVerdict(this.backupDeps(), id, verdict, by);
+    const heldUncertain = (m: SmsMessage) => this.heldSubmitting.has(m.id) && this.o.restoreHold?.(m) !== undefined;
+    return markBackupVerdict({ ...this.backupDeps(), heldUncertain }, id, verdict, by);
   }
 
   private backupDeps(): BackupReportDeps {
     return {
       store: this.o.store, record: this.record, book: this.book, exclusive: <T>(i: string, fn: () => Promise<T>) => this.loop.exclusive(i, fn),
       wantsConfirmation: this.o.wantsConfirmation, now: this.now, log: this.o.log, restoreHold: this.o.restoreHold,
-      heldUncertain: (m: SmsMessage) => this.heldSubmitting.has(m.id) && this.o.restoreHold?.(m) !== undefined,
     };
   }
 

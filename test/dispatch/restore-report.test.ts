@@ -6,10 +6,12 @@ import * as assert from 'uvu/assert';
 import { holdCommand } from '../../src/cli/hold.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
+import type { LookupResult } from '../../src/connectors/types.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import { bearer, call } from '../helpers/api.js';
 import { confirmationMails, metric, outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { UnsureSimulator } from '../helpers/connectors.js';
+import { freePort } from '../helpers/process.js';
 import { sendSms } from '../helpers/smtp.js';
 import { startLoopback, type Loopback } from '../connectors/http/loopback.js';
 
@@ -142,6 +144,44 @@ R('http connector with webhook.ourIdParam :: an "accepted" report under the aggr
     assert.is(agg.requests.length, 0, 'never sent');
   } finally {
     await b.stop();
+  }
+});
+
+/** A connector whose lookup (at start, for an SMS a restart interrupted) answers only once the test opens it. */
+class SlowLookup extends UnsureSimulator {
+  open!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+  override async lookup(id: string): Promise<LookupResult> {
+    const r = super.lookup(id);
+    await this.gate;
+    return r;
+  }
+}
+
+R('a Kannel report while the start still settles what a restart interrupted :: the caught SMS is found all the same, not parked as early', async ({ dir, agg }) => {
+  await restoredWith(dir, 'kannel', [], [sms('K.5', 5)]);
+  // Taken after the backup, interrupted by a restart of the restored bridge: asked of its connector at start.
+  const store = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+  await store.open();
+  const after = new Date(backupAt.getTime() + 10_000).toISOString();
+  await store.accept({ messages: [sms('P.1', 6, { mail: { ...sms('P.1', 6).mail, receivedAt: after }, history: [{ status: 'accepted', at: after }], notBefore: after })], dedupKeys: [undefined] });
+  await store.transition('P.1', { event: { status: 'submitting', at: after, connector: 'slow' }, attempts: 1 });
+  await store.close();
+  const port = await freePort();
+  const slow = new SlowLookup('slow');
+  const config = { connectors: [{ ...kannel(agg), kannel: { ...kannel(agg).kannel, listenPort: port } }, { name: 'slow', type: 'simulator' }] };
+  const starting = startTestBridge(config as never, dir, { connectors: { slow } });
+  let b: TestBridge | undefined;
+  try {
+    await waitFor('the start asking about P.1', () => slow.lookups.length > 0);
+    const res = await fetch(`http://127.0.0.1:${port}/dlr/kannel?${new URLSearchParams({ secret: SECRET, id: 'K.5', type: '1', reply: 'ACK' })}`);
+    assert.is(res.status, 200);
+    slow.open();
+    b = await starting;
+    assert.is(b.store.get('K.5')!.status, 'delivered', 'stored before the report was answered');
+  } finally {
+    slow.open();
+    await (b ?? await starting).stop();
   }
 });
 
