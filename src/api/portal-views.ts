@@ -1,6 +1,7 @@
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
+import { eventReason } from '../notify/hold-words.js';
 import { formatTime } from '../notify/times.js';
 import { connectorMessageIdOf, senderUsed, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
@@ -32,8 +33,9 @@ export function timelineSteps(m: SmsMessage, timeZone: string): Step[] {
           const detail = [m.sendAt && `scheduled for ${formatTime(m.sendAt, timeZone)}`, e.reason].filter(Boolean).join('; ');
           return [{ ...base, label: 'Accepted by mail2sms', detail: detail || undefined }];
         }
-        if (e.until) return [{ ...base, status: 'held', label: `Held until ${formatTime(e.until, timeZone)}`, detail: e.reason }];
-        return [{ ...base, status: 'retry', label: 'Attempt failed, will try again', detail: e.reason }];
+        const detail = eventReason(e, undefined, timeZone);
+        if (e.until) return [{ ...base, status: 'held', label: `Held until ${formatTime(e.until, timeZone)}`, detail }];
+        return [{ ...base, status: 'retry', label: e.throttled ? 'Waiting, will try again' : 'Attempt failed, will try again', detail }];
       }
       case 'submitted':
         if (e.part) return [{ ...base, status: 'part', label: `Part ${e.part.index} of ${e.part.of} delivered` }];

@@ -1,4 +1,5 @@
 import { connectorMessageIdOf, FINAL_STATUSES, senderUsed, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { eventReason } from '../notify/hold-words.js';
 import { acceptedAt } from './history/query.js';
 import { replyReason, type ReplySummary } from './history/replies.js';
 
@@ -54,7 +55,7 @@ export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []
     },
     timeline: [
       ...m.history.map((e) => ({
-        status: e.status as SmsStatus | 'reply', at: e.at, reason: e.reason ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
+        status: e.status as SmsStatus | 'reply', at: e.at, reason: eventReason(e) ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
         // Settled after a restore (backup-verdict.ts): how, and by whom.
         ...(e.backup ? { backup: e.backup, by: e.by ?? null } : {}),
       })),

@@ -44,8 +44,10 @@ export type SubmitResult =
    * answerable (with uncertain): settles once no late answer (onLateAnswer) can come for it any more, and one
    * that came was handed to the listeners and settled (SMPP: the answer came, or the link closed). Until then
    * an SMS failed as not confirmed stays in the live store, where the answer can still correct it.
+   * throttled (with temporary): the aggregator asked us to slow down (SMPP ESME_RTHROTTLED, HTTP 429), which the
+   * sender's confirmation says as such rather than as a failure.
    */
-  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' | 'connector'; answerable?: Promise<void> };
+  | { ok: false; temporary: boolean; reason: string; final?: 'failed' | 'rejected'; uncertain?: boolean; scope?: 'sms' | 'connector'; answerable?: Promise<void>; throttled?: true };
 
 /** A delivery report from the aggregator, in our terms. */
 export interface DeliveryReport {

@@ -38,15 +38,17 @@ export function failureKind(res: Extract<SubmitResult, { ok: false }>): FailureK
 
 /**
  * settled: the SMS has its next status; otherwise the reason of the last failure, for the retry, and whether it was
- * the connector's own (credentials refused, down, its breaker open): one that says nothing about the SMS or its number.
+ * the connector's own (credentials refused, down, its breaker open): one that says nothing about the SMS or its number;
+ * `throttled`: the last connector asked us to slow down.
  */
-export type AttemptOutcome = { settled: true } | { settled: false; reason: string; connectorFault: boolean };
+export type AttemptOutcome = { settled: true } | { settled: false; reason: string; connectorFault: boolean; throttled?: true };
 
 export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, candidates: string[]): Promise<AttemptOutcome> {
   let last = '';
   let failedOn: string | undefined;
   let possibleDuplicate: string | undefined;
   let connectorFault = true;
+  let throttled: true | undefined;
   for (const name of candidates) {
     const grant = d.pool.acquire(name);
     if (!grant.allowed) {
@@ -76,6 +78,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
       return { settled: true };
     }
     last = `${name}: ${res.reason}`;
+    throttled = res.throttled;
     connectorFault = failureKind(res) === 'connector';
     if (!res.uncertain) continue;
     if (d.pool.onUncertain(name) === 'fail') {
@@ -86,7 +89,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
     last += `; possibly duplicated: ${name} may have taken it, sending again (onUncertain resend)`;
     d.log('sms-possible-duplicate', { msgId: m.id, to: m.to, connector: name, reason: res.reason });
   }
-  return { settled: false, reason: last, connectorFault };
+  return { settled: false, reason: last, connectorFault, ...(throttled ? { throttled } : {}) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { markBackupVerdict, type BackupVerdict, type VerdictResult } from './bac
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
 import { Recorder, type RecorderOptions } from './record.js';
-import { describeHold, quietUntil } from './quiet-hours.js';
+import { describeHold, holdRecord, quietUntil } from './quiet-hours.js';
 import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
 import { readUnmatched } from './late-report.js';
 import { EARLY_REPORT_TTL_MS, ReportBook, submittedVia } from './report-book.js';
@@ -221,7 +221,7 @@ export class Dispatcher {
       if (outcome.connectorFault) return this.record.connectorFault(m, `${given}, because of a problem with the gateway's connection to the carrier, not with this SMS or its number: ${outcome.reason}`);
       return this.record.finish(m, 'failed', `${given}: ${outcome.reason}`);
     }
-    await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random));
+    await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random), outcome.throttled);
   }
 
   /**
@@ -251,7 +251,7 @@ export class Dispatcher {
       return true;
     }
     const until = hold.until.toISOString();
-    await this.o.store.transition(m.id, { event: { status: 'accepted', at: this.now().toISOString(), reason: describeHold(hold), until }, notBefore: until });
+    await this.o.store.transition(m.id, { event: { status: 'accepted', at: this.now().toISOString(), quiet: holdRecord(hold), until }, notBefore: until });
     this.o.log('sms-held', { msgId: m.id, until, reason: describeHold(hold) });
     return true;
   }

@@ -143,12 +143,26 @@ export function describeRule(rule: QuietRule, zone = 'UTC'): string {
   return parts.join(', ');
 }
 
-/** `held for quiet hours (country FR: 20:00–08:00, sun) until 2026-11-23 08:00 Europe/Paris` — for the status history. */
+/** `held for quiet hours (country FR: 20:00–08:00, sun) until 2026-11-23 08:00 Europe/Paris` — for logs and SMTP replies; the history keeps holdRecord(). */
 export function describeHold(hold: Hold): string {
   const zone = hold.zone ?? hold.rule.timeZones[0] ?? 'UTC';
   const why = `quiet hours (${hold.rule.source}: ${describeRule(hold.rule, zone)})`;
   if (hold.until === null) return `${why} leave no time to send within two weeks`;
   return `held for ${why} until ${localMinute(hold.until, zone)} ${zone}`;
+}
+
+/**
+ * A hold as the status history keeps it (StatusEvent.quiet): the rule that
+ * held the SMS and the zone it was read in, as data, so that a confirmation,
+ * a report or the portal words it when it is made, in its reader's language
+ * and time zone (src/notify/hold-words.ts). The end is the event's `until`.
+ */
+export type QuietHoldRecord = Omit<QuietRule, 'timeZones'> & { zone?: string };
+
+export function holdRecord(hold: Hold): QuietHoldRecord {
+  const { timeZones, ...rule } = hold.rule;
+  const zone = hold.zone ?? timeZones[0];
+  return zone ? { ...rule, zone } : rule;
 }
 
 /** Rules for one recipient: the account's and the country's daily windows in the country's zones, and the mail's own. */

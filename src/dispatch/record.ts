@@ -61,10 +61,14 @@ export class Recorder {
     this.o.log('sms-part-delivered', { msgId: m.id, connector, part: part.index, of: part.of });
   }
 
-  /** Back in the queue until `notBefore`; `attempts` is recorded here when no connector was called in this attempt. */
-  async retryLater(m: SmsMessage, attempts: number, reason: string, waitSeconds: number): Promise<void> {
-    const notBefore = new Date(this.o.now().getTime() + waitSeconds * 1000).toISOString();
-    await this.o.store.transition(m.id, { event: this.event('accepted', `${reason}; next attempt in ${Math.round(waitSeconds)} s`), notBefore, attempts });
+  /**
+   * Back in the queue until `notBefore`; `attempts` is recorded here when no connector was called in this attempt.
+   * The wait is kept as data (retryAt), worded when read (src/notify/hold-words.ts).
+   */
+  async retryLater(m: SmsMessage, attempts: number, reason: string, waitSeconds: number, throttled?: true): Promise<void> {
+    const event = this.event('accepted', reason);
+    const notBefore = new Date(Date.parse(event.at) + waitSeconds * 1000).toISOString();
+    await this.o.store.transition(m.id, { event: { ...event, retryAt: notBefore, ...(throttled ? { throttled } : {}) }, notBefore, attempts });
     this.o.log('sms-retry', { msgId: m.id, attempts, wait: Math.round(waitSeconds), reason });
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describeHold } from '../dispatch/quiet-hours.js';
+import { holdRecord } from '../dispatch/quiet-hours.js';
 import type { UdhOf } from '../dispatch/udh-size.js';
 import { withUdh } from '../sms/segments.js';
 import type { SmsText } from '../sms/types.js';
@@ -126,7 +126,7 @@ function message(input: ToSmsInput, draft: Draft, r: EnvelopeRecipient, plan: Re
   const notBefore = plan.notBefore.toISOString();
   const reason = expressRefused ? (plan.senderNote ? `${plan.senderNote}; ${expressRefused}` : expressRefused) : plan.senderNote;
   const history: StatusEvent[] = [{ status: 'accepted', at, ...(reason ? { reason } : {}) }];
-  if (plan.hold) history.push({ status: 'accepted', at, reason: describeHold(plan.hold), until: notBefore });
+  if (plan.hold) history.push({ status: 'accepted', at, quiet: holdRecord(plan.hold), until: notBefore });
   const m: SmsMessage = {
     id: `${input.mailId}.${n}`,
     mailId: input.mailId,

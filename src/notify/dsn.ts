@@ -8,6 +8,7 @@ import MimeNode from 'nodemailer/lib/mime-node/index.js';
 import { isUnreported, type ConfirmationStage, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { delayedStatus } from './delay.js';
 import { reportedEvent, rfc5322Date } from './format.js';
+import { eventReason } from './hold-words.js';
 
 export type DsnAction = 'delivered' | 'failed' | 'delayed' | 'relayed';
 
@@ -93,11 +94,20 @@ function perRecipient(sms: SmsMessage, status: ConfirmationStage, now: Date): Ar
     field('Action', action),
     field('Status', code),
     // Not an SMTP reply, so not "smtp;": the reason comes from the SMS connector.
-    event?.reason ? field('Diagnostic-Code', `X-SMS; ${event.reason}`) : undefined,
+    diagnostic(event),
     field('Last-Attempt-Date', rfc5322Date(event?.at ?? now)),
     // Until when the SMS is tried, ours and the carrier's (both are told its validity).
     delayed && sms.expiresAt ? field('Will-Retry-Until', rfc5322Date(sms.expiresAt)) : undefined,
   ];
+}
+
+/**
+ * The reason in English with times in UTC: a hold is kept as data (hold-words.ts); a retry's wait keeps the
+ * connector's own reason here, which its worded form leaves out for a throttling ("the carrier asked us to slow down").
+ */
+function diagnostic(event: StatusEvent | undefined): string | undefined {
+  const reason = event?.retryAt ? `${event.reason ?? 'no reason given'}; next attempt at ${rfc5322Date(event.retryAt)}` : event && eventReason(event);
+  return reason ? field('Diagnostic-Code', `X-SMS; ${reason}`) : undefined;
 }
 
 /**

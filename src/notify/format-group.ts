@@ -6,6 +6,7 @@
  */
 import type { ConfirmationStage, SmsMessage } from '../store/types.js';
 import { connectorMessageIdOf } from '../store/types.js';
+import { isRetry } from './hold-words.js';
 import { eventFor, quotedSubject, reportedEvent, reasonOf, unicodeBecause, withOriginalSubject } from './format.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, HeadlineKind, Labels, TogetherWording } from './wording/types.js';
@@ -128,13 +129,14 @@ function row(c: Confirmed, w: Wording, time: (iso: string) => string, opts: Toge
   const status = c.status === 'delayed' ? sms.status : c.status;
   const event = reportedEvent(sms, c.status);
   const kind = kindOf(c);
-  const reason = event && reasonOf(event, w);
-  // A waiting SMS says when it goes, after why it waits (quiet hours) when it does.
-  const note = status === 'accepted' && Date.parse(sms.notBefore) > opts.now.getTime()
+  const reason = event && reasonOf(event, w, opts.timeZone);
+  // A waiting SMS says when it goes, after why it waits (quiet hours) when it does; a hold or retry worded from its data says it already.
+  const saysWhen = event?.quiet !== undefined || event?.retryAt !== undefined;
+  const note = status === 'accepted' && Date.parse(sms.notBefore) > opts.now.getTime() && !saysWhen
     ? [reason, w.together.sendsAt(time(sms.notBefore))].filter(Boolean).join('; ') : reason;
   return {
     to: sms.to,
-    label: kind === 'duplicate' ? w.together.duplicate : event?.until ? w.held : w.stage[status],
+    label: kind === 'duplicate' ? w.together.duplicate : event?.until ? w.held : event && isRetry(event) ? w.waiting : w.stage[status],
     at: time(event?.at ?? opts.now.toISOString()),
     ...(note ? { note } : {}),
     id: sms.id,

@@ -9,6 +9,7 @@ import { withoutPrefixes } from '../mail/subject-prefix.js';
 import { DIRECTION_OVERRIDES } from '../sms/invisible.js';
 import { analyzeText } from '../sms/segments.js';
 import { connectorMessageIdOf, dueAt, isUnreported, type ConfirmationStage, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
+import { eventReason, isRetry, RETRY_WAIT } from './hold-words.js';
 import { wordingFor, type Wording } from './wording/index.js';
 import type { Fields, Labels } from './wording/types.js';
 
@@ -138,14 +139,14 @@ export function confirmationView(sms: SmsMessage, status: ConfirmationStage, opt
   return {
     to: sms.to,
     status,
-    headline: headline(sms, status, event, time(event?.at ?? opts.now.toISOString()), w, time),
-    reason: event && reasonOf(event, w),
+    headline: headline(sms, status, event, time(event?.at ?? opts.now.toISOString()), w, time, opts.timeZone),
+    reason: event && reasonOf(event, w, opts.timeZone),
     textLines: sms.text.split(/\r\n|\r|\n/),
     length: w.length(sms.segments, sms.encoding, unicodeBecause(sms, opts.transliterate ?? true)),
     // `submitting` is an internal crash marker; the clerk sees when it left us (`submitted`).
     stages: sms.history
       .filter((e) => e.status !== 'submitting')
-      .map((e) => ({ label: stageLabel(e, w), at: time(e.at), reason: e.part ? undefined : reasonOf(e, w) })),
+      .map((e) => ({ label: stageLabel(e, w), at: time(e.at), reason: e.part ? undefined : reasonOf(e, w, opts.timeZone) })),
     id: sms.id,
     connectorMessageId: connectorMessageIdOf(sms),
     originalSubject: quotedSubject(sms.mail.subject),
@@ -173,36 +174,42 @@ function stageLabel(e: StatusEvent, w: Wording): string {
   if (e.part) return w.partDelivered(e.part.index, e.part.of);
   if (e.uncertain) return w.uncertain.stage;
   if (isUnreported(e)) return w.uncertain.unreportedStage;
-  return e.until ? w.held : w.stage[e.status];
+  return e.until ? w.held : isRetry(e) ? w.waiting : w.stage[e.status];
 }
 
 /**
- * The reason as recorded, except a cancel's "by <who>", which the bridge
- * wrote itself and the language can say. Reasons from connectors, carriers
- * and the bridge's policies stay as recorded (English).
+ * The reason in the language: a quiet-hours hold and a retry's wait worded
+ * from their data (hold-words.ts), a cancel's "by <who>", which the bridge
+ * wrote itself. Reasons from connectors, carriers and the bridge's policies
+ * stay as recorded (English), and so do holds recorded as text.
  */
-export function reasonOf(e: StatusEvent, w: Wording): string | undefined {
+export function reasonOf(e: StatusEvent, w: Wording, timeZone?: string): string | undefined {
   if (e.by && e.reason === `by ${e.by}`) return w.cancelledByReason(e.by);
+  if (e.quiet || e.retryAt) return eventReason(e, w, timeZone);
   // A hold's label says it was held ("Held (held for quiet hours …)" said it twice).
   if (e.until && e.reason) return e.reason.replace(/^held for /, 'for ');
   const retry = e.reason === undefined ? null : RETRY_WAIT.exec(e.reason);
-  return retry ? `${retry[1]}; ${w.nextAttempt(Number(retry[2]))}` : e.reason;
+  if (!retry) return e.reason;
+  // Recorded as text: the wait from the event's time.
+  return `${w.retry.failed(retry[1])}; ${w.retry.next(w.time(new Date(Date.parse(e.at) + Number(retry[2]) * 1000).toISOString(), timeZone))}`;
 }
 
-/** The wait dispatch/record.ts adds to a failed attempt's reason, which the bridge wrote and a language can say. */
-const RETRY_WAIT = /^([^]*); next attempt in (\d+) s$/;
-
-/** A reason as a headline splices it in: without the retry's wait, which was true when recorded, not when a delay report goes. */
-function whyOf(reason: string | undefined): string | undefined {
+/**
+ * A reason as a headline splices it in: without a retry's wait, which was true when recorded, not when a
+ * delay report goes; a hold worded as the history words it.
+ */
+function whyOf(event: StatusEvent | undefined, w: Wording, timeZone?: string): string | undefined {
+  if (event?.retryAt) return event.throttled ? w.retry.slowDown : event.reason;
+  const reason = event?.quiet ? reasonOf(event, w, timeZone) : event?.reason;
   return reason?.replace(RETRY_WAIT, '$1').trim().replace(/[.\s]+$/, '');
 }
 
-function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent | undefined, at: string, w: Wording, time: (iso: string) => string): string {
+function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent | undefined, at: string, w: Wording, time: (iso: string) => string, timeZone?: string): string {
   const facts = {
     to: sms.to,
     at,
     // The reason is spliced into a sentence that ends with its own full stop.
-    why: whyOf(event?.reason) || w.noReason,
+    why: whyOf(event, w, timeZone) || w.noReason,
     by: event?.by ? w.who(event.by) : undefined,
   };
   if (status === 'accepted' && Date.parse(sms.notBefore) > Date.parse(event?.at ?? sms.mail.receivedAt)) {

@@ -5,7 +5,7 @@
  * to the journal as they are.
  */
 
-import type { QuietRule } from '../dispatch/quiet-hours.js';
+import type { QuietHoldRecord, QuietRule } from '../dispatch/quiet-hours.js';
 
 export type SmsEncoding = 'GSM7' | 'UCS2';
 
@@ -43,6 +43,18 @@ export interface StatusEvent {
   connectorMessageId?: string;
   /** For an `accepted` event that holds the message (quiet hours): until when (ISO 8601). */
   until?: string;
+  /**
+   * For an `accepted` event that holds the message for quiet hours: which rule, read in which zone (worded when read:
+   * src/notify/hold-words.ts). Holds recorded before it was kept have their words in `reason` instead.
+   */
+  quiet?: QuietHoldRecord;
+  /**
+   * For an `accepted` event that puts the message back in the queue after a failed attempt: when it is tried next
+   * (ISO 8601), and whether the carrier asked us to slow down (throttling) rather than failed for now. Retries
+   * recorded before it was kept say their wait in `reason` ("…; next attempt in 6 s").
+   */
+  retryAt?: string;
+  throttled?: true;
   /** For an `accepted` event that holds the message while its account is stopped by the fraud brake, or after a restore (restore-hold.ts). */
   hold?: 'brake' | 'restore';
   /** For a `cancelled` event: who asked (`reply from clerk@acme.test`, `api user erp`), or the earlier SMS this one duplicates. */

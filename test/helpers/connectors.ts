@@ -2,7 +2,7 @@
 import type { ConnectorHealth, DeliveryReport, LookupResult, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 import { RecordingSimulator } from './bridge.js';
 
-export type Behaviour = 'ok' | 'temporary' | 'uncertain' | 'down' | 'busy-number';
+export type Behaviour = 'ok' | 'temporary' | 'throttled' | 'uncertain' | 'down' | 'busy-number';
 
 export class ScriptedSimulator extends RecordingSimulator {
   behaviour: Behaviour = 'ok';
@@ -24,6 +24,7 @@ export class ScriptedSimulator extends RecordingSimulator {
     this.calls.push(sms);
     switch (this.behaviour) {
       case 'temporary': return { ok: false, temporary: true, reason: `${this.name} is throttling (simulated)` };
+      case 'throttled': return { ok: false, temporary: true, throttled: true, reason: `${this.name}: too many requests (simulated)` };
       case 'down': return { ok: false, temporary: true, reason: `${this.name} is not bound (simulated)` };
       case 'uncertain': return { ok: false, temporary: true, uncertain: true, reason: `no answer from ${this.name} within 10000 ms (simulated)` };
       case 'busy-number': return { ok: false, temporary: true, scope: 'sms', reason: `${this.name}: all concatenation references for ${sms.to} in use (simulated)` };

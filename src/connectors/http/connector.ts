@@ -156,8 +156,9 @@ export class HttpConnector implements Connector {
       return { ok: false, temporary: true, reason: this.lastError, ...(neverConnected(e) ? {} : { uncertain: true }) };
     }
     const answer = readResponse(this.opts, sms, status, body);
-    this.note(sms, status, answer, retryAfter);
-    return answer.result;
+    // 429 is "too many" whether or not it says how long to wait; another temporary refusal is throttling only with a Retry-After.
+    const throttled = this.note(sms, status, answer, retryAfter);
+    return throttled && !answer.result.ok ? { ...answer.result, throttled: true } : answer.result;
   }
 
   /** A report that names the SMS by our id (our id as the message id, as Kannel's; webhook.ourIdParam) can settle a lost answer at any time. */
@@ -165,8 +166,8 @@ export class HttpConnector implements Connector {
     return this.opts.response.messageIdFrom.type === 'ours' || Boolean(this.opts.webhook?.ourIdParam);
   }
 
-  /** Keeps the connector's state in step with an answer, and tells the operator what only the connector sees. */
-  private note(sms: OutboundSms, status: number, a: ReadAnswer, retryAfter: string | null): void {
+  /** Keeps the connector's state in step with an answer, and tells the operator what only the connector sees; true: a throttling refusal. */
+  private note(sms: OutboundSms, status: number, a: ReadAnswer, retryAfter: string | null): boolean {
     const r = a.result;
     this.lastError = r.ok ? undefined : r.reason;
     // A refusal of the SMS itself (4xx) is an answer too: the aggregator works.
@@ -178,10 +179,9 @@ export class HttpConnector implements Connector {
     const wait = a.meaning === 'temporary' ? retryAfterMs(retryAfter, now) : undefined;
     if (wait !== undefined) this.throttledUntil = now.getTime() + wait;
     if (r.ok) this.episodes.taken();
-    // 429 is "too many" whether or not it says how long to wait; another temporary refusal is throttling only with a Retry-After.
-    else if (a.meaning === 'temporary' && (status === 429 || wait !== undefined)) {
-      this.episodes.refused({ status, ...(wait !== undefined ? { waitSeconds: Math.round(wait / 1000), until: new Date(this.throttledUntil).toISOString() } : {}) }, wait);
-    }
+    const throttled = !r.ok && a.meaning === 'temporary' && (status === 429 || wait !== undefined);
+    if (throttled) this.episodes.refused({ status, ...(wait !== undefined ? { waitSeconds: Math.round(wait / 1000), until: new Date(this.throttledUntil).toISOString() } : {}) }, wait);
+    return throttled;
   }
 
   async lookup(_id: string): Promise<LookupResult> {

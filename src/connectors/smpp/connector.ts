@@ -259,5 +259,5 @@ export function failure(outcome: Exclude<PartOutcome, { kind: 'accepted' }>, ind
   }
   if (outcome.kind === 'not-sent') return { ok: false, temporary: true, reason: outcome.reason };
   if (outcome.rule.kind === 'permanent') return { ok: false, temporary: false, final: outcome.rule.final ?? 'failed', reason: `${part}${outcome.reason}` };
-  return { ok: false, temporary: true, reason: `${part}${outcome.reason}` };
+  return { ok: false, temporary: true, reason: `${part}${outcome.reason}`, ...(outcome.rule.kind === 'throttled' ? { throttled: true as const } : {}) };
 }

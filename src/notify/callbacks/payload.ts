@@ -4,6 +4,7 @@
  * (only the signature's timestamp changes) and a receiver can de-duplicate
  * on eventId.
  */
+import { eventReason } from '../hold-words.js';
 import { connectorMessageIdOf, FINAL_STATUSES, type ConfirmationState, type SmsMessage, type SmsStatus, type StatusEvent } from '../../store/types.js';
 
 export interface CallbackPayload {
@@ -59,7 +60,7 @@ export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage
     status,
     final: FINAL_STATUSES.has(status),
     at: event?.at ?? m.mail.receivedAt,
-    reason: event?.reason ?? null,
+    reason: (event && eventReason(event)) ?? null,
     connector: event?.connector ?? null,
     // The aggregator's id as known at the event (given at the handover; a receipt rarely repeats it).
     connectorMessageId: connectorMessageIdOf({ history: m.history.slice(0, i + 1) }) ?? null,

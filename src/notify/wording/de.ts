@@ -1,6 +1,7 @@
 /** German: every sentence of confirmations and preview answers (the shape is in types.ts). */
 import { formatTimeGerman } from '../times.js';
 import { quotedChars as quoted } from './quote.js';
+import type { Weekday } from '../../dispatch/quiet-hours.js';
 import type { HeadlineKind, WordingTable } from './types.js';
 
 const parts = (n: number) => `${n} SMS-Teil${n === 1 ? '' : 'e'}`;
@@ -23,6 +24,13 @@ const OUTCOME: Record<HeadlineKind, (k: number) => string> = {
   delayed: (k) => `${k === 1 ? 'ist' : 'sind'} lange nach dem Versandzeitpunkt noch nicht zugestellt; Sie erhalten eine weitere Nachricht, sobald ${k === 1 ? 'sie zugestellt ist oder nicht zugestellt werden konnte' : 'sie zugestellt sind oder nicht zugestellt werden konnten'}`,
 };
 const ENCODING = { GSM7: 'GSM 7-Bit', UCS2: 'Unicode (UCS-2)' } as const;
+const TAGE: Record<Weekday, string> = { sun: 'sonntags', mon: 'montags', tue: 'dienstags', wed: 'mittwochs', thu: 'donnerstags', fri: 'freitags', sat: 'samstags' };
+/** "25.12." für "12-25" (jedes Jahr), "26.03.2027" für "2027-03-26". */
+const tag = (d: string) => {
+  const m = /^(?:(\d{4})-)?(\d\d)-(\d\d)$/.exec(d);
+  return m ? `${m[3]}.${m[2]}.${m[1] ?? ''}` : d;
+};
+const liste = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} und ${items.at(-1)}`);
 
 /**
  * Who cancelled, as the bridge records it (StatusEvent.by: src/smtp/cancel-reply.ts,
@@ -84,7 +92,6 @@ export const de: WordingTable = {
     gone: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Sie wird nicht mehr aufbewahrt.',
     unfit: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Sie enthält 8-Bit-Zeichen, die kein UTF-8 sind und die dieser Bericht nicht unverändert übertragen kann.',
   },
-  nextAttempt: (seconds) => `nächster Versuch in ${seconds} s`,
   who,
   cancelledByReason: who,
   stage: {
@@ -98,6 +105,23 @@ export const de: WordingTable = {
     cancelled: 'Storniert',
   },
   held: 'Zurückgehalten',
+  waiting: 'Wartet',
+  quiet: {
+    account: (name) => `festgelegt für das Konto ${name}`,
+    country: (name) => `festgelegt für ${name}`,
+    mail: 'festgelegt in Ihrer E-Mail',
+    window: (from, to) => `${from}–${to} Uhr`,
+    days: (days) => liste(days.map((d) => TAGE[d])),
+    dates: (dates) => `an Feiertagen (${dates.map(tag).join(', ')})`,
+    list: liste,
+    hold: (f) => `Ruhezeit beim Empfänger, ${f.by}: ${f.rule} seiner Ortszeit; Versand ${f.theirs ? `um ${f.theirs} Uhr seiner Zeit = ${f.ours} Ihrer Zeit` : `am ${f.ours}`}`,
+    period: (f) => `Sperrzeit ${f.by}: ${f.from} bis ${f.to}; Versand am ${f.ours}`,
+  },
+  retry: {
+    slowDown: 'der Netzbetreiber hat uns gebeten, langsamer zu senden',
+    failed: (reason) => `der Versuch ist vorerst fehlgeschlagen (${reason})`,
+    next: (at) => `nächster Versuch am ${at}`,
+  },
   partDelivered: (index, of) => `Teil ${index} von ${of} zugestellt`,
   encoding: ENCODING,
   length: (n, encoding, because = []) => `${parts(n)}, ${ENCODING[encoding]}${because.length ? ` wegen ${quoted(because)}` : ''}`,

@@ -1,6 +1,7 @@
 /** English: every sentence of confirmations and preview answers (the shape is in types.ts). */
 import { formatTime } from '../times.js';
 import { quotedChars as quoted } from './quote.js';
+import type { Weekday } from '../../dispatch/quiet-hours.js';
 import type { HeadlineKind, WordingTable } from './types.js';
 
 const parts = (n: number) => `${n} SMS part${n === 1 ? '' : 's'}`;
@@ -21,6 +22,14 @@ const OUTCOME: Record<HeadlineKind, (k: number) => string> = {
   delayed: (k) => `${k === 1 ? 'is' : 'are'} not delivered yet, long after ${k === 1 ? 'it was' : 'they were'} due; you will get another message once ${k === 1 ? 'it is' : 'they are'} delivered or ${k === 1 ? 'has' : 'have'} failed`,
 };
 const ENCODING = { GSM7: 'GSM 7-bit', UCS2: 'Unicode (UCS-2)' } as const;
+const DAYS: Record<Weekday, string> = { sun: 'Sundays', mon: 'Mondays', tue: 'Tuesdays', wed: 'Wednesdays', thu: 'Thursdays', fri: 'Fridays', sat: 'Saturdays' };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "25 Dec" for "12-25" (every year), "26 Mar 2027" for "2027-03-26". */
+const day = (d: string) => {
+  const m = /^(?:(\d{4})-)?(\d\d)-(\d\d)$/.exec(d);
+  return m ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]}${m[1] ? ` ${m[1]}` : ''}` : d;
+};
+const list = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 export const en: WordingTable = {
   language: 'en',
@@ -59,7 +68,6 @@ export const en: WordingTable = {
     gone: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it is no longer kept.',
     unfit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds 8-bit characters that are not UTF-8, which this report cannot carry unchanged.',
   },
-  nextAttempt: (seconds) => `next attempt in ${seconds} s`,
   who: (by) => by,
   cancelledByReason: (by) => `by ${by}`,
   stage: {
@@ -73,6 +81,23 @@ export const en: WordingTable = {
     cancelled: 'Cancelled',
   },
   held: 'Held',
+  waiting: 'Waiting',
+  quiet: {
+    account: (name) => `set for account ${name}`,
+    country: (name) => `set for ${name}`,
+    mail: 'set in your mail',
+    window: (from, to) => `${from}–${to}`,
+    days: (days) => list(days.map((d) => DAYS[d])),
+    dates: (dates) => `public holidays (${dates.map(day).join(', ')})`,
+    list,
+    hold: (f) => `quiet hours at the recipient, ${f.by}: ${f.rule} their local time; goes out at ${f.theirs ? `${f.theirs} their time = ${f.ours} your time` : f.ours}`,
+    period: (f) => `a blackout period ${f.by}: ${f.from} to ${f.to}; goes out at ${f.ours}`,
+  },
+  retry: {
+    slowDown: 'the carrier asked us to slow down',
+    failed: (reason) => `the attempt failed for now (${reason})`,
+    next: (at) => `next attempt at ${at}`,
+  },
   partDelivered: (index, of) => `Part ${index} of ${of} delivered`,
   encoding: ENCODING,
   length: (n, encoding, because = []) => `${parts(n)}, ${ENCODING[encoding]}${because.length ? ` because of ${quoted(because)}` : ''}`,

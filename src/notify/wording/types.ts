@@ -6,6 +6,7 @@
  */
 import type { SmsMessage, SmsStatus } from '../../store/types.js';
 import type { CutKind } from '../../mail/extract.js';
+import type { Weekday } from '../../dispatch/quiet-hours.js';
 
 export const LANGUAGES = ['en', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -66,14 +67,16 @@ export interface WordingTable {
   noReason: string;
   /** What a delivery report returns of the mail, for a client that asked RET=FULL (notify/returned.ts). */
   returned: Record<'full' | 'gone' | 'unfit', string>;
-  /** The wait the bridge adds to a failed attempt's reason (src/dispatch/record.ts: "…; next attempt in 6 s"). */
-  nextAttempt(seconds: number): string;
   /** Who cancelled (StatusEvent.by, written in English by the bridge) as the headline names it. */
   who(by: string): string;
   /** The history's reason of a cancel that says only who cancelled ("by reply from …"). */
   cancelledByReason(by: string): string;
   stage: Record<SmsStatus, string>;
   held: string;
+  /** The stage of a retry's wait: a failed attempt put the SMS back in the queue. */
+  waiting: string;
+  quiet: QuietWording;
+  retry: RetryWording;
   partDelivered(index: number, of: number): string;
   encoding: Record<SmsMessage['encoding'], string>;
   /** "1 SMS part, GSM 7-bit"; for Unicode the characters that made it so (`because`), when known. */
@@ -84,6 +87,35 @@ export interface WordingTable {
   uncertain: UncertainWording;
   reply: ReplyWording;
   together: TogetherWording;
+}
+
+/** A quiet-hours hold (StatusEvent.quiet) as the history shows it, after the stage "Held" (src/notify/hold-words.ts). */
+export interface QuietWording {
+  /** Who set the rule: an account, a country (its name in the language), the sender's own mail. */
+  account(name: string): string;
+  country(name: string): string;
+  mail: string;
+  /** A daily window, "HH:MM" each, in the recipient's local time. */
+  window(from: string, to: string): string;
+  /** Whole weekdays without SMS: "Sundays". */
+  days(days: Weekday[]): string;
+  /** Whole dates without SMS, "MM-DD" every year or "YYYY-MM-DD" once. */
+  dates(dates: string[]): string;
+  /** "a, b and c". */
+  list(items: string[]): string;
+  /** The hold: whose rule, what it holds, when the SMS goes in the recipient's clock (when it differs from the reader's) and the reader's. */
+  hold(f: { by: string; rule: string; theirs?: string; ours: string }): string;
+  /** A blackout period of the mail's own ([BLACKOUTPERIODS:…]), its start and end and when the SMS goes, in the reader's time. */
+  period(f: { by: string; from: string; to: string; ours: string }): string;
+}
+
+/** A retry's wait (StatusEvent.retryAt): the carrier asked us to slow down, or the attempt failed for now, and when it is tried next. */
+export interface RetryWording {
+  slowDown: string;
+  /** `reason`: the connector's, as recorded (English). */
+  failed(reason: string): string;
+  /** `at` formatted. */
+  next(at: string): string;
 }
 
 /**

@@ -1,0 +1,83 @@
+/**
+ * The reasons the bridge keeps as data (a quiet-hours hold, a retry), worded
+ * when they are read: in the language of the confirmation, report or page,
+ * with times in its reader's zone. "Europe/Paris" and "next attempt in 6 s"
+ * meant nothing to a clerk, and stored as English text they stayed English
+ * in a German confirmation. Events recorded before the data was kept have
+ * their text in `reason`, which is shown as it is.
+ */
+import type { QuietHoldRecord } from '../dispatch/quiet-hours.js';
+import { wallTimeIn } from '../mail/dates.js';
+import type { StatusEvent } from '../store/types.js';
+import { wordingFor, type Wording } from './wording/index.js';
+
+/** The reason of `e` as a person reads it; `timeZone`: the reader's (times in the reason). */
+export function eventReason(e: StatusEvent, w: Wording = wordingFor('en'), timeZone = 'UTC'): string | undefined {
+  if (e.quiet && e.until) return quietReason(e.quiet, e.until, w, timeZone);
+  if (e.retryAt) return retryReason(e, e.retryAt, w, timeZone);
+  return e.reason;
+}
+
+/** The event is a retry's wait (a failed attempt put the SMS back in the queue), recorded either way. */
+export function isRetry(e: StatusEvent): boolean {
+  return e.retryAt !== undefined || (e.status === 'accepted' && e.reason !== undefined && RETRY_WAIT.test(e.reason));
+}
+
+/** The wait dispatch/record.ts added to a failed attempt's reason before `retryAt` was kept. */
+export const RETRY_WAIT = /^([^]*); next attempt in (\d+) s$/;
+
+function retryReason(e: StatusEvent, at: string, w: Wording, timeZone: string): string {
+  return `${retryWhy(e, w)}; ${w.retry.next(w.time(at, timeZone))}`;
+}
+
+/** Why a retry waits, without when it is tried next (a delay report's headline: true when recorded, not when it goes). */
+export function retryWhy(e: Pick<StatusEvent, 'throttled' | 'reason'>, w: Wording): string {
+  return e.throttled ? w.retry.slowDown : w.retry.failed(e.reason ?? w.noReason);
+}
+
+/** Who set the rule, what it holds (in the recipient's local time), and when the SMS goes: their clock and the reader's. */
+function quietReason(q: QuietHoldRecord, until: string, w: Wording, timeZone: string): string {
+  const by = whose(q.source, w);
+  const ours = w.time(until, timeZone);
+  if (q.start !== undefined) return w.quiet.period({ by, from: w.time(q.start, timeZone), to: w.time(q.end ?? q.start, timeZone), ours });
+  const rule = [
+    q.from !== undefined && q.to !== undefined ? w.quiet.window(q.from, q.to) : undefined,
+    q.days?.length ? w.quiet.days(q.days) : undefined,
+    q.dates?.length ? w.quiet.dates(q.dates) : undefined,
+  ].filter((x): x is string => x !== undefined);
+  const theirs = q.zone ? clockIn(until, q.zone) : undefined;
+  return w.quiet.hold({ by, rule: w.quiet.list(rule), theirs: theirs === clockIn(until, timeZone) ? undefined : theirs, ours });
+}
+
+/** quietRulesFor's sources ("account acme", "country FR", "your mail") in the reader's words. */
+function whose(source: string, w: Wording): string {
+  const [kind, name] = [source.slice(0, source.indexOf(' ')), source.slice(source.indexOf(' ') + 1)];
+  if (source === 'your mail') return w.quiet.mail;
+  if (kind === 'account') return w.quiet.account(name);
+  if (kind === 'country') return w.quiet.country(countryName(name, w.language));
+  return source;
+}
+
+const regionNames = new Map<string, Intl.DisplayNames>();
+
+/** "France", "Frankreich" (ICU's names); the code itself for one ICU does not know. */
+function countryName(code: string, language: string): string {
+  let names = regionNames.get(language);
+  if (!names) regionNames.set(language, (names = new Intl.DisplayNames([language], { type: 'region', fallback: 'code' })));
+  try {
+    return names.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+function clockIn(iso: string, zone: string): string | undefined {
+  try {
+    const w = wallTimeIn(new Date(iso), zone);
+    return `${two(w.hour)}:${two(w.minute)}`;
+  } catch {
+    return undefined; // a zone this ICU does not know (data written elsewhere): the reader's time alone
+  }
+}
