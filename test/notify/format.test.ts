@@ -45,6 +45,32 @@ Format('view :: a hold in the stages :: "Held" with the reason without its own "
   assert.equal([held.label, held.reason], ['Held', 'for quiet hours (your mail: 00:00–23:59) until 2026-11-24 08:00 Europe/Berlin']);
 });
 
+Format('view :: a retry recorded by an earlier version ("…; next attempt in 6 s" in its reason) :: "Waiting", the wait as the next attempt\'s time, EN and DE', () => {
+  const sms = sampleSms({ status: 'accepted', history: [{ status: 'accepted', at }, { status: 'accepted', at, reason: 'simulator: link down; next attempt in 6 s' }] });
+  const en = confirmationView(sms, 'accepted', { now: new Date(at) }).stages[1];
+  assert.equal([en.label, en.reason], ['Waiting', 'the attempt failed for now (simulator: link down); next attempt at 2026-11-23 14:05:15 UTC']);
+  const de = confirmationView(sms, 'accepted', { now: new Date(at), wording: wordingFor('de'), timeZone: 'Europe/Berlin' }).stages[1];
+  assert.equal([de.label, de.reason], ['Wartet', 'der Versuch ist vorerst fehlgeschlagen (simulator: link down); nächster Versuch am 23.11.2026 15:05:15 MEZ']);
+});
+
+Format('view :: a hold of the mail\'s own blackout period, kept as data :: its start and end in the reader\'s time, EN and DE', () => {
+  const quiet = { source: 'your mail', start: '2026-11-23T23:00:00.000Z', end: '2026-11-24T07:00:00.000Z', zone: 'Europe/Berlin' };
+  const sms = sampleSms({ status: 'accepted', notBefore: '2026-11-24T07:00:00.000Z', history: [{ status: 'accepted', at }, { status: 'accepted', at, until: '2026-11-24T07:00:00.000Z', quiet }] });
+  const en = confirmationView(sms, 'accepted', { now: new Date(at) }).stages[1];
+  assert.equal([en.label, en.reason], ['Held', 'a blackout period set in your mail: 2026-11-23 23:00:00 UTC to 2026-11-24 07:00:00 UTC; goes out at 2026-11-24 07:00:00 UTC']);
+  const de = confirmationView(sms, 'accepted', { now: new Date(at), wording: wordingFor('de'), timeZone: 'Europe/Berlin' }).stages[1];
+  assert.is(de.reason, 'Sperrzeit, festgelegt in Ihrer E-Mail: 24.11.2026 00:00:00 MEZ bis 24.11.2026 08:00:00 MEZ; Versand am 24.11.2026 08:00:00 MEZ');
+});
+
+Format('view :: a hold on Sundays and holidays for an account, kept as data :: days and dates in words, EN and DE', () => {
+  const quiet = { source: 'account acme', days: ['sun' as const], dates: ['12-25', '2027-03-26'], zone: 'Europe/Berlin' };
+  const sms = sampleSms({ status: 'accepted', history: [{ status: 'accepted', at }, { status: 'accepted', at, until: '2026-11-23T23:00:00.000Z', quiet }] });
+  assert.is(confirmationView(sms, 'accepted', { now: new Date(at), timeZone: 'Europe/Berlin' }).stages[1].reason,
+    'quiet hours at the recipient, set for account acme: Sundays and public holidays (25 Dec, 26 Mar 2027) their local time; goes out at 2026-11-24 00:00:00 UTC+01:00');
+  assert.is(confirmationView(sms, 'accepted', { now: new Date(at), wording: wordingFor('de'), timeZone: 'Europe/Berlin' }).stages[1].reason,
+    'Ruhezeit beim Empfänger, festgelegt für das Konto acme: sonntags und an Feiertagen (25.12., 26.03.2027) seiner Ortszeit; Versand am 24.11.2026 00:00:00 MEZ');
+});
+
 Format('view and subject :: a subject with CR LF (from an encoded word) and a direction override :: one line, in the body\'s "Your mail" as in the Subject', () => {
   const sms = sampleSms({}, { subject: 'Mahnung\r\nBcc: victim@evil.test \u202eGPJ.exe' });
   assert.is(confirmationView(sms, 'delivered', { now: new Date(at) }).originalSubject, 'Mahnung Bcc: victim@evil.test GPJ.exe');

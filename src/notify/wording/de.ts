@@ -115,7 +115,7 @@ export const de: WordingTable = {
     dates: (dates) => `an Feiertagen (${dates.map(tag).join(', ')})`,
     list: liste,
     hold: (f) => `Ruhezeit beim Empfänger, ${f.by}: ${f.rule} seiner Ortszeit; Versand ${f.theirs ? `um ${f.theirs} Uhr seiner Zeit = ${f.ours} Ihrer Zeit` : `am ${f.ours}`}`,
-    period: (f) => `Sperrzeit ${f.by}: ${f.from} bis ${f.to}; Versand am ${f.ours}`,
+    period: (f) => `Sperrzeit, ${f.by}: ${f.from} bis ${f.to}; Versand am ${f.ours}`,
   },
   retry: {
     slowDown: 'der Netzbetreiber hat uns gebeten, langsamer zu senden',
