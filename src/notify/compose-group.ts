@@ -9,7 +9,7 @@ import { assemble, cancelReplyTo, ConfirmationTemplates, envelopeSenderFor, repo
 import { togetherSubject, togetherView, type Confirmed } from './format-group.js';
 import { numberOf, phaseOf } from './gather.js';
 import { isDsn } from './policy.js';
-import { returnedPart } from './returned.js';
+import { isEightBit, returnedPart } from './returned.js';
 import { wordingFor } from './wording/index.js';
 
 /** Longest list of SMS numbers a Message-ID spells out; a longer one (a mail to many numbers) is named by a digest. */
@@ -21,7 +21,7 @@ export async function composeTogether(input: ConfirmationInput): Promise<Confirm
   const wording = wordingFor(input.language);
   const cancel = (s: Confirmed['sms'], status: Confirmed['status']) => cancelReplyTo(input, s, status);
   // One mail's SMS: one message to return, with the recipients the report is about.
-  const returned = isDsn(sms) ? await returnedPart(sms, all.map((c) => c.sms.mail.rcptTo), input.originalsDir) : undefined;
+  const returned = isDsn(sms) ? await returnedPart(sms, all.map((c) => c.sms.mail.rcptTo), input.originalsDir, input.sevenBit) : undefined;
   const view = togetherView(all, { now, timeZone: input.timeZone, wording, cancelAddress: cancel, transliterate: input.transliterate });
   const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).renderTogether({ ...view, returned: returnedNote(returned, wording) });
   const messageId = togetherMessageId(all, reportingMta);
@@ -33,7 +33,7 @@ export async function composeTogether(input: ConfirmationInput): Promise<Confirm
     replyTo: view.cancels.map((r) => r.cancelAddress!),
     report: returned && reportParts(all, reportingMta, now, returned),
   });
-  return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress) };
+  return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress), ...(isEightBit(returned) ? { eightBit: true as const } : {}) };
 }
 
 /**

@@ -13,7 +13,7 @@ import type { TogetherView } from './format-group.js';
 import { randomPool } from '../random-pool.js';
 import { writeMime } from './mime.js';
 import { isDsn } from './policy.js';
-import { returnedPart, type Returned } from './returned.js';
+import { isEightBit, returnedPart, type Returned } from './returned.js';
 import { wordingFor, type Language, type Wording } from './wording/index.js';
 
 export interface ConfirmationInput {
@@ -41,6 +41,8 @@ export interface ConfirmationInput {
   originalsDir?: string;
   /** The other SMS of the same mail confirmed in this mail (gather.ts, compose-group.ts); absent: `sms` alone. */
   together?: Array<{ sms: SmsMessage; status: ConfirmationStage }>;
+  /** The mail must be 7-bit (the relay offers no 8BITMIME): a mail returned with 8-bit bytes is returned as its headers (returned.ts). */
+  sevenBit?: boolean;
 }
 
 export interface Confirmation {
@@ -51,6 +53,8 @@ export interface Confirmation {
   subject: string;
   /** MAIL FROM for the confirmation; '' is the null sender <>. */
   envelopeFrom: string;
+  /** The mail has 8-bit bytes (a report returning the sender's mail as it came): it goes as BODY=8BITMIME, or composed again 7-bit (outbox.ts). */
+  eightBit?: true;
 }
 
 /**
@@ -94,7 +98,7 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
   const { sms, status, reportingMta, now } = input;
   const replyTo = cancelReplyTo(input, sms, status);
   const wording = wordingFor(input.language);
-  const returned = isDsn(sms) ? await returnedPart(sms, [sms.mail.rcptTo], input.originalsDir) : undefined;
+  const returned = isDsn(sms) ? await returnedPart(sms, [sms.mail.rcptTo], input.originalsDir, input.sevenBit) : undefined;
   const view = confirmationView(sms, status, { now, timeZone: input.timeZone, canCancelByReply: replyTo !== undefined, wording, transliterate: input.transliterate });
   const { text, html } = await (input.templates ?? new ConfirmationTemplates(input.templatesDir)).render({ ...view, returned: returnedNote(returned, wording) });
   const messageId = confirmationMessageId(sms, status, reportingMta);
@@ -104,7 +108,7 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Con
     from: input.from, to, subject, messageId, now, replyTo, text, html, origin: sms.mail,
     report: returned && reportParts([{ sms, status }], reportingMta, now, returned),
   });
-  return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress) };
+  return { raw, messageId, to, subject, envelopeFrom: envelopeSenderFor(sms, input.bounceAddress), ...(isEightBit(returned) ? { eightBit: true as const } : {}) };
 }
 
 /** What a confirmation mail is made of, for one SMS or several of one mail. */

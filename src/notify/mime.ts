@@ -15,20 +15,45 @@ import { encode as qp, wrap as wrapQp } from 'nodemailer/lib/qp/index.js';
 
 const LINE = 76;
 
-/** The whole mail; every leaf must hold a string (all a confirmation has). */
+/**
+ * The whole mail; every leaf holds a string, or a Buffer that is written as
+ * it is (a mail returned with its 8-bit bytes, whatever their charset: returned.ts).
+ */
 export function writeMime(root: MimeNode): Buffer {
-  return Buffer.from(node(root), 'utf8');
+  const out: Array<string | Buffer> = [];
+  node(root, out);
+  return out.length === 1 ? Buffer.from(out[0] as string, 'utf8') : Buffer.concat(out.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
 }
 
-function node(n: MimeNode): string {
+/** Appends `n` to `out`: text, except a Buffer leaf's bytes, each a chunk of its own (one string for a mail without one). */
+function node(n: MimeNode, out: Array<string | Buffer>): void {
   // buildHeaders() also decides `multipart` and the boundary, so it comes first.
   const head = n.buildHeaders();
   if (n.multipart) {
-    const parts = n.childNodes.map((c) => `--${n.boundary}\r\n${node(c)}\r\n`).join('');
-    return `${head}\r\n\r\n${parts}--${n.boundary}--\r\n`;
+    text(out, `${head}\r\n\r\n`);
+    for (const c of n.childNodes) {
+      text(out, `--${n.boundary}\r\n`);
+      node(c, out);
+      text(out, '\r\n');
+    }
+    text(out, `--${n.boundary}--\r\n`);
+    return;
   }
-  if (typeof n.content !== 'string') throw new Error('writeMime: only string content is supported');
-  return `${head}\r\n\r\n${body(n.content, n.getTransferEncoding())}`;
+  if (Buffer.isBuffer(n.content)) {
+    const encoding = n.getTransferEncoding();
+    if (encoding !== '7bit' && encoding !== '8bit') throw new Error(`writeMime: a Buffer is written as it is, 7bit or 8bit, not ${String(encoding)}`);
+    text(out, `${head}\r\n\r\n`);
+    out.push(n.content);
+    return;
+  }
+  if (typeof n.content !== 'string') throw new Error('writeMime: only string or Buffer content is supported');
+  text(out, `${head}\r\n\r\n${body(n.content, n.getTransferEncoding())}`);
+}
+
+function text(out: Array<string | Buffer>, s: string): void {
+  const last = out.length - 1;
+  if (last >= 0 && typeof out[last] === 'string') out[last] += s;
+  else out.push(s);
 }
 
 /** As build() does it: base64 of the content as given; other encodings with CRLF line ends (its newline: 'win'). */

@@ -5,6 +5,7 @@
  */
 import nodemailer from 'nodemailer';
 import { DurableDir } from '../store/durable.js';
+import { sendEightBit } from './relay-8bit.js';
 
 export interface OutgoingConfirmation {
   raw: Buffer;
@@ -13,6 +14,8 @@ export interface OutgoingConfirmation {
   /** Envelope sender (MAIL FROM); '' is the null sender <>. */
   from: string;
   messageId: string;
+  /** Set when `raw` has 8-bit bytes: the same mail composed 7-bit, for a relay that takes no 8-bit mail (relay-8bit.ts). A file takes the bytes as they are. */
+  sevenBit?: () => Promise<Buffer>;
 }
 
 export interface ConfirmationTransport {
@@ -78,7 +81,7 @@ export class SmtpRelay implements ConfirmationTransport {
   private readonly transport: ReturnType<typeof nodemailer.createTransport>;
   private readonly label: string;
 
-  constructor(opts: SmtpRelayOptions) {
+  constructor(private readonly opts: SmtpRelayOptions) {
     this.transport = nodemailer.createTransport({
       pool: true,
       host: opts.host,
@@ -92,6 +95,7 @@ export class SmtpRelay implements ConfirmationTransport {
   }
 
   async send(msg: OutgoingConfirmation): Promise<{ where: string }> {
+    if (msg.sevenBit) return { where: `${this.label} ${(await sendEightBit(this.opts, { ...msg, sevenBit: msg.sevenBit })).trim()}`.trim() };
     const info = await this.transport.sendMail({
       // `false` is nodemailer's spelling of MAIL FROM:<>.
       envelope: { from: msg.from === '' ? false : msg.from, to: [msg.to] },

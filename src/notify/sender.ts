@@ -32,8 +32,9 @@ export class ConfirmationSender {
     return input.together?.length ? composeTogether(full) : composeConfirmation(full);
   }
 
+  /** A mail with 8-bit bytes is composed again 7-bit should the relay take no 8-bit mail (outbox.ts). */
   async deliver(input: SendInput): Promise<Delivered> {
-    return this.hand(await this.compose(input));
+    return this.hand(await this.compose(input), async () => (await this.compose({ ...input, sevenBit: true })).raw);
   }
 
   /** Composes the mail forwarding a handset's reply and hands it over like a confirmation. */
@@ -41,10 +42,11 @@ export class ConfirmationSender {
     return this.hand(composeReplyMail(input));
   }
 
-  private async hand(conf: Confirmation): Promise<Delivered> {
+  private async hand(conf: Confirmation, sevenBit?: () => Promise<Buffer>): Promise<Delivered> {
     if (!this.spec) throw new Error('no transport to deliver confirmations with');
     this.transport ??= openTransport(this.spec);
-    const { where } = await this.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId });
+    const eightBit = conf.eightBit && sevenBit ? { sevenBit } : {};
+    const { where } = await this.transport.send({ raw: conf.raw, to: conf.to, from: conf.envelopeFrom, messageId: conf.messageId, ...eightBit });
     return { messageId: conf.messageId, to: conf.to, where };
   }
 

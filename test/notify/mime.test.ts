@@ -50,9 +50,17 @@ M('writeMime :: a lone CR in a 7bit body :: becomes CRLF (RFC 5322 allows CR onl
   assert.ok(raw.endsWith('\r\n\r\na\r\nb'), JSON.stringify(raw.slice(-20)));
 });
 
-M('writeMime :: content that is not a string (a stream, a file) :: refused, not silently dropped', () => {
-  const root = new MailComposer({ ...base, text: 'x', attachments: [{ content: Buffer.from('pdf'), filename: 'a.pdf' }] }).compile();
-  assert.throws(() => writeMime(root), /only string content/);
+M('writeMime :: content that is neither a string nor a Buffer (a file) :: refused, not silently dropped', () => {
+  const root = new MailComposer({ ...base, text: 'x', attachments: [{ path: '/etc/hostname', filename: 'a.txt' }] }).compile();
+  assert.throws(() => writeMime(root), /only string or Buffer content/);
+});
+
+M('writeMime :: a Buffer as 8bit (a returned mail, not UTF-8) :: its bytes as they are; as base64 :: refused (written raw it would be wrong)', () => {
+  const bytes = Buffer.from('Subject: x\r\n\r\n12,50 \x80 \xfcber\r\n', 'latin1');
+  const part = { contentType: 'message/rfc822', content: bytes, contentDisposition: 'inline' as const, contentTransferEncoding: '8bit' as const, filename: false as const };
+  assert.ok(writeMime(new MailComposer({ ...base, text: 'x', attachments: [part] }).compile()).includes(bytes));
+  const pdf = new MailComposer({ ...base, text: 'x', attachments: [{ content: Buffer.from('pdf'), filename: 'a.pdf' }] }).compile();
+  assert.throws(() => writeMime(pdf), /a Buffer is written as it is, 7bit or 8bit, not base64/);
 });
 
 M.run();

@@ -66,7 +66,8 @@ export const en: WordingTable = {
   returned: {
     full: 'Your message is attached in full, as you asked (RET=FULL).',
     gone: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it is no longer kept.',
-    unfit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds 8-bit characters that are not UTF-8, which this report cannot carry unchanged.',
+    unfit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds a NUL byte or a line longer than 998 characters, which no mail can carry unchanged.',
+    sevenBit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds 8-bit characters, and the mail server this report goes through takes 7-bit mail only.',
   },
   who: (by) => by,
   cancelledByReason: (by) => `by ${by}`,

@@ -1,0 +1,94 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { suite } from '../helpers/suite.js';
+import * as assert from 'uvu/assert';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { freePort } from '../helpers/process.js';
+import { mailer, queuedAs } from '../helpers/smtp.js';
+import { partOfType } from './mime.js';
+
+/**
+ * A delivery report that returns the sender's mail with its 8-bit bytes
+ * (RET=FULL), handed to a real SMTP relay on 127.0.0.1 that records the
+ * MAIL FROM parameters and the bytes it took: BODY=8BITMIME to a relay that
+ * offers 8BITMIME, the mail whole whatever its charset; to one that does
+ * not, a 7-bit report with the mail's headers, and the human part says why.
+ */
+const R = suite('notify :: 8-bit delivery reports through a relay');
+
+interface Relay { port: number; received: Array<{ args: Record<string, unknown>; data: Buffer }>; close(): Promise<void> }
+
+async function relay(offers8bit: boolean): Promise<Relay> {
+  const port = await freePort();
+  const received: Relay['received'] = [];
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, hide8BITMIME: !offers8bit,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const from = session.envelope.mailFrom;
+        received.push({ args: (from && typeof from === 'object' ? from.args : {}) || {}, data: Buffer.concat(chunks) });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  return { port, received, close: () => new Promise<void>((done) => server.close(() => done())) };
+}
+
+/** A mail with 8-bit text as the client wrote it, sent as these bytes with RET=FULL and NOTIFY=SUCCESS. */
+function mail(to: string, charset: string, body: Buffer): Buffer {
+  const head = `From: erp@acme.test\r\nTo: ${to}@sms.localhost\r\nSubject: Mahnung\r\nMessage-ID: <m-${to.slice(-4)}@acme.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), body, Buffer.from('\r\n', 'latin1')]);
+}
+
+async function withRelay(offers8bit: boolean, fn: (b: TestBridge, mx: Relay) => Promise<void>): Promise<void> {
+  const mx = await relay(offers8bit);
+  let b: TestBridge | undefined;
+  try {
+    b = await startTestBridge({ notify: { transport: 'smtp', relay: { host: '127.0.0.1', port: mx.port } } });
+    await fn(b, mx);
+  } finally {
+    await stopTestBridge(b);
+    await mx.close();
+  }
+}
+
+async function sendRaw(b: TestBridge, to: string, raw: Buffer): Promise<string> {
+  const info = await mailer(b.port).sendMail({ envelope: { from: 'erp@acme.test', to: [`${to}@sms.localhost`] }, raw, dsn: { notify: ['success'], ret: 'full' } });
+  return queuedAs(info.response);
+}
+
+const reportOf = (mx: Relay, id: string) => waitFor(`the report of ${id}`, () => mx.received.find((r) => r.data.includes(`<${id}.1.delivered@`)));
+
+R('relay offers 8BITMIME, the mail in windows-1252 (not UTF-8) :: MAIL FROM with BODY=8BITMIME, the mail returned whole, byte for byte', () => withRelay(true, async (b, mx) => {
+  const raw = mail('+4915112345601', 'windows-1252', Buffer.from('Bitte überweisen Sie 12,50 \x80 bis Freitag.', 'latin1'));
+  const id = await sendRaw(b, '+4915112345601', raw);
+  const report = await reportOf(mx, id);
+  assert.equal(report.args, { BODY: '8BITMIME' });
+  assert.ok(report.data.includes(raw), 'the bytes as sent, the euro sign 0x80 and the ü 0xfc among them');
+  assert.match(partOfType(report.data, 'message/rfc822').headers, /content-transfer-encoding: 8bit/i);
+  assert.match((await simpleParser(report.data)).text!, 'Your message is attached in full, as you asked (RET=FULL).');
+}));
+
+R('relay without 8BITMIME, the mail in UTF-8 :: no BODY parameter, a 7-bit report with the headers, and the report says why', () => withRelay(false, async (b, mx) => {
+  const raw = mail('+4915112345602', 'utf-8', Buffer.from('Bitte überweisen Sie 12,50 € bis Freitag.', 'utf8'));
+  const id = await sendRaw(b, '+4915112345602', raw);
+  const report = await reportOf(mx, id);
+  assert.equal(report.args, {});
+  assert.not.ok(report.data.some((byte) => byte > 0x7f), 'nothing 8-bit');
+  assert.match(partOfType(report.data, 'text/rfc822-headers').body, 'Message-ID: <m-5602@acme.test>');
+  assert.not.match(report.data.toString('latin1'), 'message/rfc822');
+  assert.match((await simpleParser(report.data)).text!, 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds 8-bit characters, and the mail server this report goes through takes 7-bit mail only.');
+}));
+
+R('relay without 8BITMIME, a report without 8-bit bytes :: sent as before, over the pool, no BODY parameter', () => withRelay(false, async (b, mx) => {
+  const raw = mail('+4915112345603', 'us-ascii', Buffer.from('Bitte zahlen Sie bis Freitag.', 'latin1'));
+  const id = await sendRaw(b, '+4915112345603', raw);
+  const report = await reportOf(mx, id);
+  assert.equal(report.args, {});
+  assert.ok(report.data.includes(raw), 'returned whole');
+}));
+
+R.run();
