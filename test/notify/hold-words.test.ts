@@ -3,6 +3,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { wallTimeIn } from '../../src/mail/dates.js';
+import { apiBase, bearer, call, cookieOf, portalLogin } from '../helpers/api.js';
 import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { sendSms } from '../helpers/smtp.js';
 
@@ -58,6 +59,16 @@ H('quiet hours :: the hold is stored as data and worded in the confirmation\'s l
     const enHold = `${lit(`Held (quiet hours at the recipient, set for France: ${from}–${to} their local time; goes out at ${to} their time = `)}${NEW_YORK_TIME} your time\\)`;
     assert.match(english, new RegExp(`^  ${NEW_YORK_TIME}  ${enHold}$`, 'm'), english);
     for (const text of [german, english]) assert.not.match(text, /Europe\/|held for quiet hours/, 'no zone name, no stored English sentence');
+
+    // The portal's timeline and the REST API's say it the same way (English; the API's times in UTC).
+    await b.users.add('clerk', 'nyc', 'clerk-password-1');
+    const cookie = cookieOf(await portalLogin(b, 'clerk', 'clerk-password-1'), 'm2s_session');
+    const html = await (await fetch(`${apiBase(b)}/messages/${en}`, { headers: { cookie, accept: 'text/html' } })).text();
+    // In the portal's zone (options.timeZone, Berlin: the recipient's clock too).
+    assert.match(html, `quiet hours at the recipient, set for France: ${from}–${to} their local time; goes out at `);
+    assert.not.match(html, 'Europe/Paris');
+    const api = await call(b, 'GET', `/api/v1/messages/${en}`, { auth: await bearer(b, 'clerk', 'clerk-password-1') });
+    assert.match(api.body.timeline[1].reason, new RegExp(`^quiet hours at the recipient, set for France: ${from}–${to} their local time; goes out at ${to} their time = \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:00 UTC your time$`));
   } finally {
     await stopTestBridge(b);
   }
