@@ -129,6 +129,8 @@ T('http :: 429 twice without Retry-After, then taken :: counted 2, one http-thro
     await waitFor('taken', () => taken(b, id));
     assert.is(peer.requests.length, 3);
     assert.is(await metric(b, 'mail2sms_connector_throttled_total{connector="agg"}'), 2);
+    // The sender's confirmation says "the carrier asked us to slow down" for such a wait (notify/hold-words.test.ts).
+    assert.equal(b.store.get(id)!.history.filter((e) => e.retryAt).map((e) => e.throttled), [true, true], 'both waits marked as throttling');
     assert.is(ended(lines).length, 0, 'a second after a refusal is not the end yet');
     clock.offset = HTTP_QUIET_MS;
     const next = await send(b, '+4915112340004');
