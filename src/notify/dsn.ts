@@ -132,7 +132,8 @@ export function originalHeaders(sms: SmsMessage, rcptTo: readonly string[] = [sm
 // The delivery-status part must be 7bit (RFC 3464 §2.1): connector reasons can
 // contain anything, so non-ASCII becomes '?' and line breaks become spaces.
 function field(name: string, value: string): string {
-  const ascii = value.replace(/[\r\n\t]+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
+  // A dash of the bridge's own wording ("20:00–08:00") stays one.
+  const ascii = value.replace(/[\r\n\t]+/g, ' ').replace(/[\u2013\u2014]/g, '-').replace(/[^\x20-\x7e]/g, '?').trim();
   return foldLines(`${name}: ${ascii}`, 76);
 }
 

@@ -130,6 +130,15 @@ Dsn('dsn :: no ENVID and no ORCPT given :: those fields are left out', async () 
   assert.ok(get('Final-Recipient'));
 });
 
+Dsn('dsn :: a quiet-hours hold kept as data :: Diagnostic-Code in English words with the time in UTC, its dash a dash, no zone name', async () => {
+  const at = '2026-11-23T21:00:00.000Z';
+  const quiet = { source: 'country FR', from: '20:00', to: '08:00', zone: 'Europe/Paris' };
+  const sms = sampleSms({ status: 'accepted', notBefore: '2026-11-24T07:00:00.000Z', dsn: { notify: ['DELAY'] }, history: [{ status: 'accepted', at }, { status: 'accepted', at, until: '2026-11-24T07:00:00.000Z', quiet }] });
+  const { out } = await compose(sms, 'accepted');
+  const diagnostic = dsnFields(partOfType(out.raw, 'message/delivery-status').body).find((f) => f.name === 'Diagnostic-Code')?.value;
+  assert.is(diagnostic, 'X-SMS; quiet hours at the recipient, set for France: 20:00-08:00 their local time; goes out at 08:00 their time = 2026-11-24 07:00:00 UTC your time');
+});
+
 Dsn('dsn :: failure reason :: Diagnostic-Code: X-SMS; <reason> and Last-Attempt-Date of the failure', async () => {
   const { get } = await statusFields('failed', 'Absent subscriber');
   assert.is(get('Diagnostic-Code')?.value, 'X-SMS; Absent subscriber');
