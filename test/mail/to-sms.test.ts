@@ -230,8 +230,9 @@ T('quiet hours :: a mail at 21:30 Paris time to a French number is held until 08
   const m = batch(toSms(input('Bonsoir', { recipients: [FR], policy: p, now: new Date('2026-11-24T20:30:00Z') }))).messages[0];
   assert.is(m.notBefore, '2026-11-25T07:00:00.000Z');
   assert.is(m.expiresAt, '2026-11-25T09:00:00.000Z');
+  // The rule and its zone as data, worded when a confirmation or page is made (notify/hold-words.ts).
   assert.equal(m.history.at(-1), { status: 'accepted', at: '2026-11-24T20:30:00.000Z', until: '2026-11-25T07:00:00.000Z',
-    reason: 'held for quiet hours (country FR: 20:00–08:00, sun) until 2026-11-25 08:00 Europe/Paris' });
+    quiet: { source: 'country FR', from: '20:00', to: '08:00', days: ['sun'], zone: 'Europe/Paris' } });
   const de = batch(toSms(input('Hallo', { recipients: [DE], policy: p, now: new Date('2026-11-24T20:30:00Z') }))).messages[0];
   assert.is(de.notBefore, '2026-11-24T20:30:00.000Z', 'another country: not held');
 });
