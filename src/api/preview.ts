@@ -40,7 +40,8 @@ export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): 
   });
   return {
     ...report,
-    recipients: rows.map(({ refusal, ...row }) => (refusal ? { ...row, refusal: requestReply(refusal), error: refusalOf(refusal, row.to) } : row)),
+    // The hold as the answer's `hold` says it (the mailed preview words `quiet` in its language).
+    recipients: rows.map(({ refusal, quiet: _quiet, ...row }) => (refusal ? { ...row, refusal: requestReply(refusal), error: refusalOf(refusal, row.to) } : row)),
     ...(problem ? { problem: requestReply(problem), problemError: refusalOf(problem) } : {}),
     ...(expressRefused ? { notes: [expressRefused] } : {}),
   };

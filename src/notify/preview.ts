@@ -10,6 +10,7 @@ import type { PreviewReport } from '../mail/preview.js';
 import { shown } from './callbacks/allow.js';
 import { nonGsmChars } from '../sms/gsm7.js';
 import { withOriginalSubject } from './format.js';
+import { eventReason } from './hold-words.js';
 import { wordingFor, type Language, type Wording } from './wording/index.js';
 
 type Words = Wording['preview'];
@@ -45,7 +46,7 @@ export function previewText(r: PreviewReport, timeZone: string, w: Wording = wor
   if (r.forwarded) lines.push('', introduced(r.cuts) ? p.fromForwardIntroduced : p.fromForward);
   lines.push('', p.options(optionParts(r, p, time)));
   if (r.callback) lines.push(p.callback(shown(r.callback.url), r.callback.level));
-  lines.push('', p.perRecipient, ...r.recipients.map((x) => recipientLine(x, p, time)));
+  lines.push('', p.perRecipient, ...r.recipients.map((x) => recipientLine(x, w, time, timeZone)));
   if (!r.recipients.length) lines.push(p.noRecipients);
   return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n') + '\n';
 }
@@ -70,11 +71,13 @@ function optionParts(r: PreviewReport, p: Words, time: Time): string[] {
   ].filter(Boolean);
 }
 
-function recipientLine(x: PreviewReport['recipients'][number], p: Words, time: Time): string {
+function recipientLine(x: PreviewReport['recipients'][number], w: Wording, time: Time, timeZone: string): string {
+  const p = w.preview;
   if (x.refusal) return `  ${x.to}: ${p.wouldBeRefused(x.refusal.reply)}`;
   const sender = x.sender ? p.sender(x.sender, x.senderNote) : p.defaultSender;
-  // The hold says why and until when in the words of the quiet-hours rules (English).
-  const when = x.hold ? x.hold : p.wouldGoAt(time(x.notBefore!));
+  // A hold says why and when it would go, as a confirmation's history says it (hold-words.ts).
+  const held = x.quiet && x.notBefore ? eventReason({ status: 'accepted', at: x.notBefore, until: x.notBefore, quiet: x.quiet }, w, timeZone) : x.hold;
+  const when = held ?? p.wouldGoAt(time(x.notBefore!));
   const expires = x.expiresAt ? `, ${p.validUntil(time(x.expiresAt))}` : '';
   return `  ${x.to}: ${sender}; ${when}${expires}`;
 }

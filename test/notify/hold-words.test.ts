@@ -60,6 +60,13 @@ H('quiet hours :: the hold is stored as data and worded in the confirmation\'s l
     assert.match(english, new RegExp(`^  ${NEW_YORK_TIME}  ${enHold}$`, 'm'), english);
     for (const text of [german, english]) assert.not.match(text, /Europe\/|held for quiet hours/, 'no zone name, no stored English sentence');
 
+    // A preview answers in the same words what a send would do.
+    await sendSms(b.port, '+33612345670', { from: 'clerk@kanzlei.test', localAddress: KANZLEI, text: 'Bonsoir', headers: { 'X-SMS-Preview': 'yes' } }).catch(() => undefined);
+    const preview = await waitFor('the preview', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith('preview.')));
+    const previewText = (await simpleParser(preview[1])).text ?? '';
+    assert.match(previewText, new RegExp(`^  \\+33612345670: .+; ${lit(`Ruhezeit beim Empfänger, festgelegt für Frankreich: ${from}–${to} Uhr seiner Ortszeit; Versand am `)}${GERMAN_TIME}$`, 'm'), previewText);
+    assert.not.match(previewText, 'Europe/');
+
     // The portal's timeline and the REST API's say it the same way (English; the API's times in UTC).
     await b.users.add('clerk', 'nyc', 'clerk-password-1');
     const cookie = cookieOf(await portalLogin(b, 'clerk', 'clerk-password-1'), 'm2s_session');
