@@ -18,10 +18,10 @@ import type { SmsMessage } from '../store/types.js';
 import { originalHeaders } from './dsn.js';
 
 /**
- * full: the message as received; gone: FULL asked, no copy kept (any more); unfit: the copy is no mail 8bit can
+ * full: the message as received; gone: FULL asked, no copy kept (any more); notKept: its copy could not be written; unfit: the copy is no mail 8bit can
  * carry (a NUL, a bare CR or LF, a line over 998 octets); sevenBit: it has 8-bit bytes and the relay takes 7-bit only.
  */
-export type ReturnedKind = 'full' | 'gone' | 'unfit' | 'sevenBit' | 'headers';
+export type ReturnedKind = 'full' | 'gone' | 'notKept' | 'unfit' | 'sevenBit' | 'headers';
 
 export interface Returned {
   kind: ReturnedKind;
@@ -33,7 +33,7 @@ export async function returnedPart(sms: SmsMessage, rcptTo: readonly string[], o
   const headers = (kind: ReturnedKind): Returned => ({ kind, part: headersPart(sms, rcptTo) });
   if (sms.dsn?.ret !== 'FULL') return headers('headers');
   const raw = originalsDir ? await readOriginal(originalsDir, sms.mailId) : undefined;
-  if (!raw) return headers('gone');
+  if (!raw) return headers(sms.dsn.fullNotKept ? 'notKept' : 'gone');
   const text = withCrLf(raw.toString('latin1'));
   const encoding = transferEncodingOf(text);
   if (!encoding) return headers('unfit');

@@ -141,8 +141,10 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
  * a report of them can be composed, and must find the copy), counted from
  * when the last of them falls due; removed again when none was stored.
  */
-async function keptAround(originals: Pick<Originals, 'keep' | 'drop'>, mailId: string, raw: Buffer, messages: ReadonlyArray<{ notBefore: string }>, admitted: () => Promise<AcceptOutcome | SmtpError>): Promise<AcceptOutcome | SmtpError> {
-  await originals.keep(mailId, raw, new Date(Math.max(...messages.map((m) => Date.parse(m.notBefore)))));
+async function keptAround(originals: Pick<Originals, 'keep' | 'drop'>, mailId: string, raw: Buffer, messages: readonly SmsMessage[], admitted: () => Promise<AcceptOutcome | SmtpError>): Promise<AcceptOutcome | SmtpError> {
+  const kept = await originals.keep(mailId, raw, new Date(Math.max(...messages.map((m) => Date.parse(m.notBefore)))));
+  // Its reports then say it could not be kept, not that it is no longer kept (review 7, L2).
+  if (kept === 'failed') for (const m of messages) if (m.dsn?.ret === 'FULL') m.dsn = { ...m.dsn, fullNotKept: true };
   try {
     const outcome = await admitted();
     if (outcome instanceof SmtpError || !outcome.stored.length) await originals.drop(mailId);

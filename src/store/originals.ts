@@ -59,12 +59,13 @@ export class Originals {
 
   /**
    * Keeps `raw` for the mail's reports, `days` from `dueAt` on (when its last
-   * SMS falls due). False when it could not (logged, never thrown: the
-   * reports then return the headers).
+   * SMS falls due). `off`: none are kept (returnFullDays 0); `failed`: it
+   * could not be written (logged, never thrown: the reports then return the
+   * headers and say so).
    */
-  async keep(mailId: string, raw: Buffer, dueAt: Date): Promise<boolean> {
+  async keep(mailId: string, raw: Buffer, dueAt: Date): Promise<'kept' | 'off' | 'failed'> {
     const file = originalFile(this.o.dir, mailId);
-    if (this.o.days <= 0 || !file) return false;
+    if (this.o.days <= 0 || !file) return 'off';
     const temp = `${file}${TEMP}`;
     try {
       await mkdir(this.o.dir, { recursive: true, mode: 0o700 });
@@ -77,11 +78,11 @@ export class Originals {
       }
       await utimes(temp, dueAt, dueAt);
       await rename(temp, file);
-      return true;
+      return 'kept';
     } catch (e) {
       this.o.log('original-not-kept', { mailId, error: (e as Error).message });
       await unlink(temp).catch(() => undefined);
-      return false;
+      return 'failed';
     }
   }
 

@@ -112,6 +112,8 @@ export interface DsnRequest {
   envid?: string;
   /** ORCPT=, e.g. "rfc822;+4915112345678@sms.localhost". */
   orcpt?: string;
+  /** RET=FULL was asked but the mail could not be kept (store/originals.ts): its reports say so, not "no longer kept". */
+  fullNotKept?: true;
 }
 
 /** What we keep of the mail an SMS came from: enough to thread and explain the confirmation. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { Originals } from '../../src/store/originals.js';
-import { startTestBridge, waitFor } from '../helpers/bridge.js';
+import { simpleParser } from 'mailparser';
+import { outboxFiles, startTestBridge, waitFor } from '../helpers/bridge.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 import { suite } from '../helpers/suite.js';
 
@@ -28,7 +29,7 @@ O('a mail scheduled ten days ahead, kept a week :: still there after eight days,
   const now = { t: Date.parse('2026-11-30T08:00:00Z') };
   const originals = new Originals({ dir, days: 7, now: () => new Date(now.t), log: () => undefined });
   const raw = Buffer.from('From: erp@acme.test\r\nSubject: Termin\r\n\r\nIhr Termin am 10.12.\r\n');
-  assert.ok(await originals.keep('MAIL1', raw, new Date(now.t + 10 * DAY)));
+  assert.is(await originals.keep('MAIL1', raw, new Date(now.t + 10 * DAY)), 'kept');
   assert.equal(await readdir(dir), ['MAIL1.eml'], 'under its name, nothing half written beside it');
   assert.equal(await readFile(join(dir, 'MAIL1.eml')), raw);
   now.t += 8 * DAY;
@@ -55,7 +56,7 @@ O('a copy that cannot be written :: false and logged, no temporary file left', (
   const lines: string[] = [];
   await writeFile(join(dir, 'file'), 'not a folder');
   const originals = new Originals({ dir: join(dir, 'file', 'originals'), days: 7, now: () => new Date(), log: (evt) => lines.push(evt) });
-  assert.not.ok(await originals.keep('MAIL3', Buffer.from('x'), new Date()));
+  assert.is(await originals.keep('MAIL3', Buffer.from('x'), new Date()), 'failed');
   assert.equal(lines, ['original-not-kept']);
 }));
 
@@ -77,6 +78,24 @@ O('RET=FULL over SMTP :: the copy is there when the SMS is stored; a duplicate m
   } finally {
     await b.stop();
     await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
+O('RET=FULL, the copy cannot be written (originals/ is a file) :: the mail is taken, and its report returns the headers saying it could not be kept, not that it is no longer kept', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'originals-blocked-'));
+  await writeFile(join(dir, 'originals'), 'not a folder');
+  const b = await startTestBridge({}, dir);
+  try {
+    const info = await mailer(b.port).sendMail({
+      from: 'erp@acme.test', to: '+4915112345699@sms.localhost', subject: 'Mahnung', text: 'Bitte zahlen Sie bis Freitag.', dsn: { notify: ['success'], ret: 'full' },
+    });
+    const id = queuedAs(info.response);
+    assert.ok(b.events.some((e) => e.evt === 'original-not-kept' && e.mailId === id));
+    const report = await waitFor('the report', async () => (await outboxFiles(b)).get(`${id}.1.delivered@mail2sms.localhost.eml`));
+    assert.match((await simpleParser(report)).text!, 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it could not be kept when it arrived.');
+  } finally {
+    await b.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

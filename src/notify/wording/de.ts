@@ -89,9 +89,10 @@ export const de: WordingTable = {
   noReason: 'kein Grund angegeben',
   returned: {
     full: 'Ihre Nachricht ist vollständig angehängt, wie angefordert (RET=FULL).',
-    gone: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Sie wird nicht mehr aufbewahrt.',
-    unfit: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Sie enthält ein NUL-Byte oder eine Zeile mit mehr als 998 Zeichen, die keine E-Mail unverändert übertragen kann.',
-    sevenBit: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Sie enthält 8-Bit-Zeichen, und der Mailserver, über den dieser Bericht geht, nimmt nur 7-Bit-E-Mails an.',
+    gone: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese wird nicht mehr aufbewahrt.',
+    notKept: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese konnte bei ihrem Eingang nicht aufbewahrt werden.',
+    unfit: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese enthält ein NUL-Byte oder eine Zeile mit mehr als 998 Zeichen, die keine E-Mail unverändert übertragen kann.',
+    sevenBit: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese enthält 8-Bit-Zeichen, und der Mailserver, über den dieser Bericht geht, nimmt nur 7-Bit-E-Mails an.',
   },
   who,
   cancelledByReason: who,

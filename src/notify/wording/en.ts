@@ -66,6 +66,7 @@ export const en: WordingTable = {
   returned: {
     full: 'Your message is attached in full, as you asked (RET=FULL).',
     gone: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it is no longer kept.',
+    notKept: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it could not be kept when it arrived.',
     unfit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds a NUL byte or a line longer than 998 characters, which no mail can carry unchanged.',
     sevenBit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds 8-bit characters, and the mail server this report goes through takes 7-bit mail only.',
   },
