@@ -147,6 +147,7 @@ export interface KannelSettings {
   moPath: string;
   dlrMask: number;
   timeoutMs: number;
+  throttleQuietMs: number;
   uncertainStatus: number[];
   connectorErrorStatus: number[];
 }

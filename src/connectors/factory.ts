@@ -68,7 +68,7 @@ export const CONNECTOR_KINDS: { [T in ConnectorType]: ConnectorKind<T> } = {
     make: (c, ctx) => {
       const k = c.kannel;
       return new HttpConnector(kannelPreset({
-        name: c.name, baseUrl: k.baseUrl, username: k.username, password: k.password, secret: k.secret, dlrMask: k.dlrMask, timeoutMs: k.timeoutMs, uncertainStatus: k.uncertainStatus,
+        name: c.name, baseUrl: k.baseUrl, username: k.username, password: k.password, secret: k.secret, dlrMask: k.dlrMask, timeoutMs: k.timeoutMs, throttleQuietMs: k.throttleQuietMs, uncertainStatus: k.uncertainStatus,
         connectorErrorStatus: k.connectorErrorStatus,
         listen: { host: k.listenHost, port: k.listenPort },
         ...(k.from ? { from: k.from } : {}), ...(k.smsc ? { smsc: k.smsc } : {}), ...(k.reportUrl ? { dlrWebhookBase: k.reportUrl } : {}),

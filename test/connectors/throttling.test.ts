@@ -96,17 +96,24 @@ T('smpp :: the SMSC throttles, then nothing more is sent :: the episode still en
 });
 
 /** An HTTP aggregator answering `answers` first, then taking every SMS, and a bridge (retries after a second) whose log at info and clock the test holds. */
-type Answer = { status: number; body: string; headers?: Record<string, string> };
+type Answer = { status: number; body: string; type?: string; headers?: Record<string, string> };
 async function throttlingAggregator(answers: Array<Answer | (() => Answer)>, http: Record<string, unknown> = {}) {
+  return throttlingPeer(answers, { status: 200, type: 'application/json', body: '{"id":"AGG-1"}' }, (base) => (
+    { name: 'agg', type: 'http', http: { url: `${base}/send`, body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}' } }, response: { messageIdFrom: { type: 'json', path: 'id' } }, ...http } }
+  ));
+}
+
+/** A peer on loopback that answers `answers` in turn, then `taking`, and a bridge with the one connector `connector(base)` makes, on a clock the test can move. */
+async function throttlingPeer(answers: Array<Answer | (() => Answer)>, taking: Answer, connector: (base: string) => Record<string, unknown>) {
   const peer = await startLoopback();
   peer.reply = () => {
     const a = answers.shift();
-    return (typeof a === 'function' ? a() : a) ?? { status: 200, type: 'application/json', body: '{"id":"AGG-1"}' };
+    return (typeof a === 'function' ? a() : a) ?? taking;
   };
   const { lines, log } = logLines();
   const clock = { offset: 0 };
   const b = await startTestBridge({
-    connectors: [{ name: 'agg', type: 'http', http: { url: `${peer.base}/send`, body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}' } }, response: { messageIdFrom: { type: 'json', path: 'id' } }, ...http } }] as never,
+    connectors: [connector(peer.base)] as never,
     dispatch: { retry: { baseSeconds: 1, maxSeconds: 1, jitter: 0 } },
   }, undefined, { log, now: () => new Date(Date.now() + clock.offset) }).catch(async (e) => {
     await peer.close();
@@ -141,20 +148,40 @@ T('http :: 429 twice without Retry-After, then taken :: counted 2, one http-thro
   }
 });
 
+/**
+ * throttleQuietMs 60000, one 429 (the peer's first answer), then an SMS taken at once, one ten seconds after it and
+ * one a minute after it: only the last ends the episode. `numbers`: the three SMS's.
+ */
+async function endsAfterAMinute(peer: Awaited<ReturnType<typeof throttlingPeer>>, connector: string, numbers: [string, string, string]): Promise<void> {
+  const { b, lines, clock } = peer;
+  const first = await send(b, numbers[0]);
+  await waitFor('taken after the 429', () => taken(b, first), 15000);
+  for (const [offset, to, episodes] of [[HTTP_QUIET_MS, numbers[1], 0], [60_000, numbers[2], 1]] as const) {
+    clock.offset = offset;
+    const id = await send(b, to);
+    await waitFor('taken', () => taken(b, id), 15000);
+    assert.is(ended(lines).length, episodes, `${offset} ms after the 429`);
+  }
+  assertOneEpisode(lines, 'http-throttled', connector, 1);
+}
+
 T('http :: throttleQuietMs 60000 :: an SMS taken ten seconds after the 429 does not end the episode, one a minute after does', async () => {
-  const { b, lines, clock, close } = await throttlingAggregator([{ status: 429, body: 'slow down' }], { throttleQuietMs: 60_000 });
+  const agg = await throttlingAggregator([{ status: 429, body: 'slow down' }], { throttleQuietMs: 60_000 });
   try {
-    const first = await send(b, '+4915112340005');
-    await waitFor('taken after the 429', () => taken(b, first), 15000);
-    for (const [offset, to, episodes] of [[HTTP_QUIET_MS, '+4915112340006', 0], [60_000, '+4915112340009', 1]] as const) {
-      clock.offset = offset;
-      const id = await send(b, to);
-      await waitFor('taken', () => taken(b, id), 15000);
-      assert.is(ended(lines).length, episodes, `${offset} ms after the 429`);
-    }
-    assertOneEpisode(lines, 'http-throttled', 'agg', 1);
+    await endsAfterAMinute(agg, 'agg', ['+4915112340005', '+4915112340006', '+4915112340009']);
   } finally {
-    await close();
+    await agg.close();
+  }
+});
+
+T('kannel :: throttleQuietMs 60000 :: an SMS taken ten seconds after a 429 does not end the episode, one a minute after does (it was a fixed ten seconds)', async () => {
+  const kannel = (base: string) => ({ name: 'kannel', type: 'kannel', kannel: { baseUrl: base, username: 'bridge', password: 'pw', secret: 'kannel-test-secret-123', listenPort: 0, throttleQuietMs: 60_000 } });
+  const peer = await throttlingPeer([{ status: 429, body: 'Too many requests' }], { status: 202, body: '0: Accepted for delivery' }, kannel);
+  try {
+    await endsAfterAMinute(peer, 'kannel', ['+4915112340010', '+4915112340011', '+4915112340012']);
+    assert.ok(peer.peer.requests.every((r) => r.url.pathname === '/cgi-bin/sendsms'), 'sendsms, as Kannel is spoken to');
+  } finally {
+    await peer.close();
   }
 });
 

@@ -30,6 +30,8 @@ export interface KannelPresetArgs {
   /** Report types asked for; default 19 = 1 delivered + 2 undelivered + 16 rejected by the SMSC (with 3, a rejection would never be reported). */
   dlrMask?: number;
   timeoutMs?: number;
+  /** How long without a "too fast" ends a throttling episode when Kannel gave no Retry-After; default the http connector's. */
+  throttleQuietMs?: number;
   /** Statuses after which Kannel may have taken the SMS (a proxy's 502/504); default the http connector's. */
   uncertainStatus?: number[];
   /** Statuses that are this connector's fault, not the SMS's (KANNEL_CONNECTOR_ERROR_STATUS by default). */
@@ -82,6 +84,7 @@ export function kannelPreset(a: KannelPresetArgs): HttpConnectorOptions {
     query,
     ...(a.from ? { from: a.from } : {}),
     timeoutMs: a.timeoutMs ?? 10_000,
+    ...(a.throttleQuietMs ? { throttleQuietMs: a.throttleQuietMs } : {}),
     response: {
       messageIdFrom: { type: 'ours' },
       // 202 "0: Accepted for delivery" / "3: Queued for later delivery"; 503 "Temporal failure" is retried by the default rule
