@@ -16,7 +16,7 @@ import { accountLimitsSchema } from '../policy/schema.js';
 /** Keys an operator may change at run time (portal, CLI) without editing the file: the account's default options. */
 export const EDITABLE_ACCOUNT_KEYS = [
   'description', 'timeZone', 'defaultCountry', 'notify', 'language', 'maxSegments',
-  'senderId', 'numericSender', 'validityHours', 'duplicateDetection', 'duplicateWindowMinutes', 'signaturePatterns', 'quietHours',
+  'senderId', 'numericSender', 'billingCode', 'validityHours', 'duplicateDetection', 'duplicateWindowMinutes', 'signaturePatterns', 'quietHours',
   'statusCallback', 'statusCallbackLevel', 'forwardReplies',
 ] as const;
 
@@ -80,7 +80,8 @@ export const accountSchema = {
       type: 'array', items: { type: 'string', minLength: 1 },
       description: 'Sender IDs this account\'s mail may ask for (X-SMS-Sender-ID, [SRC:…]) besides senderId and numericSender; "*" allows any. Anything else is refused with 550 5.7.1. Set in the configuration only: the portal cannot widen it; inherits options.allowedSenderIds.',
     },
-    billingCode: { type: 'string', minLength: 1, maxLength: 70, description: 'Billing code (cost centre) of this account\'s SMS when the mail or request gives none ([BC:…], X-SMS-Billing-Code, the REST API\'s billingCode): kept on the SMS and shown as a given one, in the preview, the confirmations, the CSV export and status callbacks; printable characters only. Retarus-style cost centres per department: one account per department. Set in the configuration only. It inherits nothing: without it, an SMS whose mail or request names no code has none.' },
+    // Its length and characters are checked by optionProblems (src/accounts/validate.ts), in the words [BC:…] gets; the schema's would say "at most 70 characters".
+    billingCode: { type: 'string', description: 'Billing code (cost centre) of this account\'s SMS when the mail or request gives none ([BC:…], X-SMS-Billing-Code, the REST API\'s billingCode): kept on the SMS and shown as a given one, in the preview, the confirmations, the CSV export and status callbacks; printable characters only. Retarus-style cost centres per department: one account per department. Set in the configuration, or at run time in the portal\'s default options ("Billing code") and with PATCH /api/v1/accounts/{name} (null or an emptied field goes back to the configured one), checked as [BC:…] is. It inherits nothing: without it, an SMS whose mail or request names no code has none.' },
     validityHours: { type: 'number', exclusiveMinimum: 0, maximum: 72, description: 'How long the account\'s SMS may wait to be handed to the carrier before they expire, unless the mail says otherwise; inherits options.validityHours.' },
     duplicateDetection: { type: 'boolean', description: 'Send the same text from the same sender to the same number only once within duplicateWindowMinutes (a mail can switch it with [DUPLICATEDETECTION:ON|OFF]); inherits options.duplicateDetection.' },
     duplicateWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080, description: 'Window of duplicate detection by content; inherits options.duplicateWindowMinutes.' },

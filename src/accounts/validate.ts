@@ -40,13 +40,24 @@ export function optionProblems(o: SendingDefaults, prefix: string): string[] {
     if (v !== '*') sender(`allowedSenderIds[${i}]`, v, false);
   });
   if (o.quietHours) problems.push(...quietHoursProblems(o.quietHours, `${prefix}quietHours`));
-  // As [BC:…] is read: it goes into the CSV export, status callbacks and logs.
-  if (o.billingCode !== undefined && !billingCode(o.billingCode)) problems.push(`${prefix}billingCode: is ${JSON.stringify(o.billingCode)}; allowed: 1 to ${MAX_BILLING_CODE} printable characters`);
+  problems.push(...billingCodeProblems(o.billingCode, `${prefix}billingCode`));
   (o.signaturePatterns ?? []).forEach((p, i) => {
     const risk = typeof p === 'string' ? patternRisk(p) : undefined;
     if (risk) problems.push(`${prefix}signaturePatterns[${i}]: is ${JSON.stringify(p)}; ${risk}`);
   });
   return problems;
+}
+
+/**
+ * As [BC:…] and X-SMS-Billing-Code are read: it goes into the CSV export,
+ * status callbacks and logs. A header's value never starts or ends with a
+ * blank (they are trimmed), so a default with one would be a code no mail
+ * could name, and a search for it without the blank would not find it.
+ */
+function billingCodeProblems(code: string | undefined, key: string): string[] {
+  if (code === undefined) return [];
+  if (!billingCode(code)) return [`${key}: is ${JSON.stringify(code)}; allowed: 1 to ${MAX_BILLING_CODE} printable characters`];
+  return /^[ \t]|[ \t]$/.test(code) ? [`${key}: is ${JSON.stringify(code)}; allowed: no blank at the start or the end (a mail's billing code never has one)`] : [];
 }
 
 export function quietHoursProblems(q: QuietHours, key: string): string[] {

@@ -109,7 +109,7 @@ export interface FormField {
 
 const LABELS: Record<string, string> = {
   description: 'Description', timeZone: 'Time zone', defaultCountry: 'Country for national numbers', notify: 'Confirmations', language: 'Language of confirmations', maxSegments: 'Longest SMS (segments)',
-  senderId: 'Default sender ID', numericSender: 'Numeric sender (countries without names)', validityHours: 'Validity (hours)',
+  senderId: 'Default sender ID', numericSender: 'Numeric sender (countries without names)', billingCode: 'Billing code', validityHours: 'Validity (hours)',
   duplicateDetection: 'Duplicate detection', duplicateWindowMinutes: 'Duplicate window (minutes)', signaturePatterns: 'Signature patterns (one per line)',
   quietHours: 'Quiet hours (JSON)', statusCallback: 'Status callback URL', statusCallbackLevel: 'Status callbacks', forwardReplies: 'Forward replies from handsets by mail',
 };

@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildConfig, ConfigError } from '../../src/config/load.js';
-import { bearer, call } from '../helpers/api.js';
+import { bearer, call, portalForm, portalPage, portalSession } from '../helpers/api.js';
 import { confirmationMails, outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 
@@ -60,6 +60,42 @@ D('config :: an account billing code with a control character is a problem namin
     assert.instance(e, ConfigError);
     assert.match((e as ConfigError).problems.join('\n'), /accounts\[0\]\.billingCode: is "KST\\u0007"; allowed: 1 to 70 printable characters/);
   }
+});
+
+D('PATCH /api/v1/accounts :: a team lead sets the account\'s billing code, checked as [BC:…] is (in its words; no blank at either end, which no header has); the next mail gets it; null goes back to the configured one', async ({ b, lead }) => {
+  const bad = await call(b, 'PATCH', '/api/v1/accounts/mahnwesen', { auth: lead, body: { billingCode: 'KST\u0007' } });
+  assert.equal([bad.status, bad.body.title], [422, 'InvalidDefaults']);
+  assert.equal(bad.body.errors, ['billingCode: is "KST\\u0007"; allowed: 1 to 70 printable characters']);
+  for (const code of ['K'.repeat(71), '']) {
+    const refused = await call(b, 'PATCH', '/api/v1/accounts/mahnwesen', { auth: lead, body: { billingCode: code } });
+    assert.equal(refused.body.errors, [`billingCode: is "${code}"; allowed: 1 to 70 printable characters`], 'the words a mail\'s [BC:…] gets');
+  }
+  const blank = await call(b, 'PATCH', '/api/v1/accounts/mahnwesen', { auth: lead, body: { billingCode: ' KST 0815' } });
+  assert.equal(blank.body.errors, ['billingCode: is " KST 0815"; allowed: no blank at the start or the end (a mail\'s billing code never has one)']);
+  assert.is(b.accounts.get('mahnwesen')?.billingCode, 'KST 4711', 'nothing saved');
+  const set = await call(b, 'PATCH', '/api/v1/accounts/mahnwesen', { auth: lead, body: { billingCode: 'KST 0815' } });
+  assert.is(set.status, 200, JSON.stringify(set.body));
+  assert.equal([set.body.billingCode, set.body.editable.includes('billingCode')], ['KST 0815', true]);
+  const id = `${queuedAs((await send(b, '+4915112345938', 'Mahnung')).response)}.1`;
+  assert.is(await codeOf(b, lead, id), 'KST 0815');
+  const back = await call(b, 'PATCH', '/api/v1/accounts/mahnwesen', { auth: lead, body: { billingCode: null } });
+  assert.is(back.body.billingCode, 'KST 4711');
+});
+
+D('portal :: the billing code is among the default options; a code too long is refused with the sentence [BC:…] gets, a good one saved and used', async ({ b, lead }) => {
+  const { cookie, csrf } = await portalSession(b, 'lead', 'lead-password-1');
+  const form = (await portalPage(b, '/accounts/mahnwesen', cookie)).html;
+  assert.match(form, /<label for="f-billingCode">Billing code<\/label>\s*<input id="f-billingCode" name="billingCode" value="KST 4711">/);
+  const long = await portalForm(b, '/accounts/mahnwesen', { _csrf: csrf, billingCode: 'K'.repeat(71) }, cookie);
+  assert.is(long.status, 422);
+  assert.match(await long.text(), /billingCode: is &quot;K{71}&quot;; allowed: 1 to 70 printable characters/);
+  assert.is(b.accounts.get('mahnwesen')?.billingCode, 'KST 4711', 'nothing saved');
+  const saved = await portalForm(b, '/accounts/mahnwesen', { _csrf: csrf, billingCode: 'KST 0816' }, cookie);
+  assert.equal([saved.status, saved.headers.get('location')], [303, '/accounts/mahnwesen?saved=1']);
+  const id = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345939', text: 'Text.' } });
+  assert.is(id.body.messages[0].billingCode, 'KST 0816');
+  assert.equal((await portalForm(b, '/accounts/mahnwesen', { _csrf: csrf, billingCode: '' }, cookie)).status, 303);
+  assert.is(b.accounts.get('mahnwesen')?.billingCode, 'KST 4711', 'an emptied field goes back to the configured one');
 });
 
 D.run();

@@ -83,3 +83,26 @@ export function apiSuite(name: string): Test<ApiContext> {
   });
   return s;
 }
+
+/** A portal page as a browser asks for it (with the session cookie, for HTML); redirects are not followed. */
+export async function portalPage(b: TestBridge, path: string, cookie: string): Promise<{ status: number; html: string; res: Response }> {
+  const res = await fetch(apiBase(b) + path, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+  return { status: res.status, html: await res.text(), res };
+}
+
+/** A form post as the portal's pages make it (urlencoded, asking for HTML); `headers` adds what a browser would (Origin …). */
+export function portalForm(b: TestBridge, path: string, fields: Record<string, string>, cookie: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(apiBase(b) + path, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, accept: 'text/html', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** Logs in through the portal and reads a page: the session cookie and the CSRF token its forms carry. */
+export async function portalSession(b: TestBridge, user: string, password: string): Promise<{ cookie: string; csrf: string }> {
+  const cookie = cookieOf(await portalLogin(b, user, password), 'm2s_session');
+  if (!cookie) throw new Error(`portal login of ${user} failed`);
+  const { html } = await portalPage(b, '/', cookie);
+  return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1] };
+}
