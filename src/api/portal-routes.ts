@@ -12,7 +12,7 @@ import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
 import { repliesTo } from './history/replies.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
-import { accountForm, breakerView, formChanges, formProblems, messageDetail, messageRow } from './portal-views.js';
+import { accountForm, backupUncertain, breakerView, formChanges, formProblems, messageDetail, messageRow } from './portal-views.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
 
 export const SESSION_COOKIE = 'm2s_session';
@@ -138,9 +138,11 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       error = e.detail;
     }
     const params = new URLSearchParams(Object.entries(form).filter(([k, v]) => k !== 'cursor' && typeof v === 'string' && v) as Array<[string, string]>);
+    const held = deps.restoreHold?.();
     return render(reply, 'messages', page(req, p, {
       form, asked, error, statuses: STATUSES, accounts: p.role === 'admin' ? deps.accounts.list().map((a) => a.name) : [],
-      rows: result.items.map((m) => messageRow(m, ctx.timeZone)),
+      rows: result.items.map((m) => ({ ...messageRow(m, ctx.timeZone), markable: p.role === 'admin' && backupUncertain(m, held) })),
+      here: req.url,
       nextUrl: result.next ? `/messages?${new URLSearchParams([...params, ['cursor', result.next]])}` : '',
       csvUrl: `/api/v1/messages?${new URLSearchParams([...params, ['format', 'csv']])}`,
       excelUrl: `/api/v1/messages?${new URLSearchParams([...params, ['format', 'csv'], ['sep', 'semicolon']])}`,
@@ -155,7 +157,27 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const cancellable = m.status === 'accepted';
     return render(reply, 'message', page(req, p, {
       m: messageDetail(m, ctx.timeZone, await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours)), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
+      // The buttons of `mail2sms hold mark`, with the connector it was being handed to.
+      uncertain: p.role === 'admin' && backupUncertain(m, deps.restoreHold?.()) ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
     }));
+  });
+
+  // `mail2sms hold mark` and POST /api/v1/messages/{id}/backup-verdict, for an admin in the portal; audited alike (sms-backup-verdict, by "portal user …").
+  app.post<{ Params: { id: string }; Body: Form }>('/messages/:id/backup-verdict', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    const body = req.body ?? {};
+    checkForm(req, body);
+    if (p.role !== 'admin') throw new Problem(403, 'Forbidden', 'only an admin may settle what a restored backup left uncertain');
+    const { verdict } = body;
+    if (verdict !== 'sent' && verdict !== 'not-sent') throw new Problem(400, 'BadRequest', `the verdict is "${verdict ?? ''}"; known: sent, not-sent`);
+    const id = req.params.id;
+    const r = await deps.markBackupVerdict(id, verdict, `portal user ${p.name}`);
+    const detail = (notice: string) => reply.redirect(`/messages/${encodeURIComponent(id)}?notice=${notice}`, 303);
+    if (r.ok) return body.next ? reply.redirect(safeNext(body.next), 303) : detail(`marked-${verdict}`);
+    if (r.reason === 'not-found') throw new Problem(404, 'NotFound', r.message);
+    // A double click or a second tab: what was asked for has happened, so it is no error (as a second Cancel).
+    return detail(deps.store.get(id)?.history.some((e) => e.backup === verdict) ? `marked-${verdict}` : 'not-uncertain');
   });
 
   app.post<{ Params: { id: string }; Body: Form }>('/messages/:id/cancel', { schema: { hide: true } }, async (req, reply) => {

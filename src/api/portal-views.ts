@@ -71,6 +71,15 @@ function senderShown(m: SmsMessage): string {
   return used.sender && used.connectorDefault ? `${used.sender} (the connector's default)` : (used.sender ?? '');
 }
 
+/**
+ * Whether `m` is one the restored backup caught being handed over, still
+ * unsettled while the hold lasts: what `mail2sms hold mark` takes (the
+ * dispatcher's own list decides; a stale page gets its refusal).
+ */
+export function backupUncertain(m: SmsMessage, held: { finishedAt?: string } | undefined): boolean {
+  return m.status === 'submitting' && held?.finishedAt !== undefined && m.mail.receivedAt < held.finishedAt;
+}
+
 export function messageDetail(m: SmsMessage, timeZone: string, replies: readonly ReplySummary[] = []) {
   const answered = replies.map((r): Step => ({
     status: 'reply', iso: r.at, at: formatTime(r.at, timeZone), label: r.keyword ? `${r.keyword} received from ${r.from}` : `Reply received from ${r.from}`,

@@ -1,4 +1,5 @@
 import { JournalStore, type JournalStoreOptions } from '../../src/store/journal-store.js';
+import { writeRestoreMarker } from '../../src/store/restore-marker.js';
 import type { SmsMessage } from '../../src/store/types.js';
 
 /** The store tests' fixed "now", and minutes after it as ISO 8601. */
@@ -38,4 +39,20 @@ export async function dispatch(s: JournalStore, now: Date, sent: string[]): Prom
     await s.transition(m.id, { event: { status: 'submitted', at: now.toISOString(), connector: 'sim' } });
     sent.push(m.id);
   }
+}
+
+/**
+ * A store directory as a restore leaves it: `queued` waiting, `submitting`
+ * caught by the backup while being handed over to `connector`, and the
+ * marker of a backup finished at `finishedAt` (so every one of them is held).
+ */
+export async function restoredStore(dir: string, o: { queued?: SmsMessage[]; submitting?: SmsMessage[]; connector: string; finishedAt: Date }): Promise<void> {
+  const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+  await s.open();
+  const all = [...(o.queued ?? []), ...(o.submitting ?? [])];
+  await s.accept({ messages: all, dedupKeys: all.map(() => undefined) });
+  const before = new Date(o.finishedAt.getTime() - 60_000).toISOString();
+  for (const m of o.submitting ?? []) await s.transition(m.id, { event: { status: 'submitting', at: before, connector: o.connector }, attempts: 1 });
+  await s.close();
+  await writeRestoreMarker(dir, { version: 1, complete: true, source: '/var/lib/mail2sms', host: 'old', startedAt: before, finishedAt: o.finishedAt.toISOString() });
 }
