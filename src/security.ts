@@ -58,6 +58,16 @@ export async function buildGuards(config: Config, d: GuardDeps): Promise<Guards>
   const { now, log } = d;
   const users = new Users(d.settings, d.accounts, now, new VerificationCache({ ttlMs: config.smtp.auth.cacheSeconds * 1000, now: () => now().getTime() }));
   const optout = new OptOutList(config.optout, d.settings);
+  // The certificate first: it opens nothing, so one that cannot be used leaves no brake file open behind it.
+  const source = { cert: config.smtp.tls.cert, key: config.smtp.tls.key, selfSignedDir: join(d.dir, 'tls'), hostname: config.smtp.hostname, now };
+  const tlsOn = config.smtp.tls.starttls || config.smtp.tls.implicit;
+  const tls = tlsOn ? await loadTls(source) : undefined;
+  if (tls?.selfSigned) {
+    log('tls-self-signed', {
+      file: tls.file, fingerprint: tls.fingerprint, validTo: tls.validTo,
+      warning: 'clients cannot verify this certificate; configure smtp.tls.cert and smtp.tls.key with one from your CA',
+    });
+  }
   const brake = new Brake({ settings: d.settings, knownFile: join(d.dir, 'known-numbers.tsv'), windowsFile: join(d.dir, 'brake-windows.json'), now, log });
   await brake.open();
   const policy = new Policy({ limits: config.limits, accounts: config.accounts, store: d.store, optout, brake, now });
@@ -69,15 +79,6 @@ export async function buildGuards(config: Config, d: GuardDeps): Promise<Guards>
     const account = d.accounts.get(d.store.get(data.msgId)?.account ?? '');
     if (account) policy.outcome(account, String(data.status));
   };
-  const source = { cert: config.smtp.tls.cert, key: config.smtp.tls.key, selfSignedDir: join(d.dir, 'tls'), hostname: config.smtp.hostname, now };
-  const tlsOn = config.smtp.tls.starttls || config.smtp.tls.implicit;
-  const tls = tlsOn ? await loadTls(source) : undefined;
-  if (tls?.selfSigned) {
-    log('tls-self-signed', {
-      file: tls.file, fingerprint: tls.fingerprint, validTo: tls.validTo,
-      warning: 'clients cannot verify this certificate; configure smtp.tls.cert and smtp.tls.key with one from your CA',
-    });
-  }
   return {
     users, optout, policy, brake, tls,
     reloadTls: async () => (tlsOn ? loadTls(source) : undefined),

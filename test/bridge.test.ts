@@ -1,7 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import { suite } from './helpers/suite.js';
 import * as assert from 'uvu/assert';
@@ -128,29 +125,3 @@ U('text.transliterate off :: typographic quotes made the SMS Unicode, and the co
   }));
 
 U.run();
-
-/** A start that cannot listen leaves nothing running or locked behind it. */
-const S = suite('bridge start');
-
-S('SMTP port taken :: the start fails naming it; the portal, connectors and the store lock are let go, so the same store starts at once', async () => {
-  const holder = createServer();
-  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
-  const port = (holder.address() as AddressInfo).port;
-  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-listen-'));
-  try {
-    try {
-      await startTestBridge({ smtp: { port } }, dir);
-      assert.unreachable('should not start');
-    } catch (e) {
-      assert.match((e as Error).message, new RegExp(`^the SMTP server cannot listen: listen EADDRINUSE: address already in use 127\\.0\\.0\\.1:${port}$`));
-    }
-    assert.is(await readFile(join(dir, 'lock'), 'utf8').catch(() => 'no lock'), 'no lock');
-    const again = await startTestBridge({}, dir);
-    await again.stop();
-  } finally {
-    holder.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-S.run();
