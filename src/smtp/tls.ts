@@ -59,7 +59,17 @@ function tryDescribe(pair: PemPair, file: string): TlsMaterial | undefined {
 }
 
 function describe(pair: PemPair, selfSigned: boolean, file: string): TlsMaterial {
-  const x = new X509Certificate(pair.cert);
-  if (!x.checkPrivateKey(createPrivateKey(pair.key))) throw new Error(`the key does not belong to the certificate ${file}`);
+  // OpenSSL's own words ("error:0480006C:PEM routines::no start line") name neither the file nor what it should hold.
+  const x = readPem(() => new X509Certificate(pair.cert), `the certificate ${file} cannot be read`, 'a PEM certificate (-----BEGIN CERTIFICATE-----)');
+  const key = readPem(() => createPrivateKey(pair.key), `the key of the certificate ${file} cannot be read`, 'an unencrypted PEM private key');
+  if (!x.checkPrivateKey(key)) throw new Error(`the key does not belong to the certificate ${file}`);
   return { ...pair, selfSigned, file, fingerprint: x.fingerprint256, validTo: new Date(x.validTo).toISOString() };
+}
+
+function readPem<T>(read: () => T, what: string, want: string): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new Error(`${what} (${(e as Error).message}): it must be ${want}`);
+  }
 }

@@ -45,7 +45,14 @@ const CASES: Record<string, Case> = {
       await writeFile(join(dir, 'not-a-cert.pem'), 'not a certificate\n');
       return { smtp: { tls: { cert: join(dir, 'not-a-cert.pem'), key: (await testCertificate()).keyFile } } };
     },
-    error: () => /./,
+    error: () => /^the certificate \S+not-a-cert\.pem cannot be read \(.*no start line\): it must be a PEM certificate \(-----BEGIN CERTIFICATE-----\)$/,
+  },
+  'services :: a TLS key file that holds no key': {
+    prepare: async (dir) => {
+      await writeFile(join(dir, 'not-a-key.pem'), 'not a key\n');
+      return { smtp: { tls: { cert: (await testCertificate()).certFile, key: join(dir, 'not-a-key.pem') } } };
+    },
+    error: () => /^the key of the certificate \S+cert\.pem cannot be read \(.*\): it must be an unencrypted PEM private key$/,
   },
   'services :: a connector that cannot start (its report port taken)': {
     prepare: async (_dir, taken) => ({
