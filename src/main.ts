@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     process.stderr.write('mail2sms: --config is given more than once; give it once\n');
     process.exit(2);
   }
+  if (!first) refuseBridgeArguments(tokens);
   const path = typeof values.config === 'string' ? values.config : process.env.MAIL2SMS_CONFIG;
   // The commands use none of the secrets (the SMPP password, callback secrets, the metrics token): a backup from cron or
   // an incident shell must not fail for want of them. Said only with --verbose: cron mails whatever a command prints.
@@ -83,8 +84,6 @@ async function main(): Promise<void> {
     process.stdout.write('', () => process.exit(code));
     return;
   }
-  // Without a command every argument is ours: an unknown option is a mistake, not something to ignore.
-  parseArgs({ options: { config: { type: 'string', short: 'c' }, verbose: { type: 'boolean' } } });
   // One observer of the collections for the heap growth and the bridge's stall watch.
   const gc = new GcFeed();
   limitHeapGrowth(gc.on);
@@ -92,6 +91,31 @@ async function main(): Promise<void> {
 }
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/**
+ * Without a command every argument is ours, and the bridge takes only
+ * --config: anything else is a mistake, said before the configuration is
+ * read and not ignored (exit 2, as a bad configuration: systemd does not
+ * retry it). --verbose is the commands' (it names the secrets they run
+ * without); the bridge's detail is its log.level, where the service's
+ * configuration keeps it.
+ */
+function refuseBridgeArguments(tokens: Token[]): void {
+  const refuse = (why: string) => {
+    process.stderr.write(`mail2sms: ${why}; mail2sms --help shows what it takes\n`);
+    process.exit(2);
+  };
+  const other = tokens.find((t) => t.kind === 'option' && t.name !== 'config');
+  if (other?.kind === 'option' && other.name === 'verbose') {
+    refuse('--verbose is for the commands (it names the secrets they run without), not for running the bridge: set log.level in the configuration ("debug" logs the most)');
+  }
+  if (other?.kind === 'option') refuse(`unknown option ${other.rawName}: running the bridge takes only --config <file>`);
+  try {
+    parseArgs({ options: { config: { type: 'string', short: 'c' } } });
+  } catch (e) {
+    refuse((e as Error).message);
+  }
+}
 
 /** The arguments after the command word, without --config and --verbose (ours, wherever they stood). */
 function commandArgs(tokens: Token[], commandIndex: number): string[] {

@@ -55,4 +55,20 @@ E('the real command line :: --config twice is refused, not the last one taken (t
   assert.match(r.err, 'mail2sms: --config is given more than once; give it once');
 });
 
+/** --verbose was taken and ignored when running the bridge; an unknown option ended with exit 1, as a port taken does (systemd retried it). */
+const REFUSED: Array<[string, string[], RegExp]> = [
+  ['--verbose, which only the commands take', ['--verbose'], /^mail2sms: --verbose is for the commands \(it names the secrets they run without\), not for running the bridge: set log\.level in the configuration/],
+  ['--verbose beside --config', ['--config', '/nonexistent/config.json', '--verbose'], /^mail2sms: --verbose is for the commands/],
+  ['an unknown option', ['--foreground'], /^mail2sms: unknown option --foreground: running the bridge takes only --config <file>; mail2sms --help shows what it takes\n$/],
+  ['--config without its file', ['--config'], /^mail2sms: Option '-c, --config <value>' argument missing; mail2sms --help shows what it takes\n$/],
+];
+for (const [name, args, want] of REFUSED) {
+  E(`the real command line :: running the bridge with ${name} :: exit 2 before the configuration is read, saying so`, async () => {
+    // A configuration that does not exist: refused for the argument, not for the file (nor started on the defaults).
+    const r = await run(args, '', { MAIL2SMS_CONFIG: '/nonexistent/config.json' });
+    assert.is(r.code, 2, r.err);
+    assert.match(r.err, want);
+  });
+}
+
 E.run();
