@@ -9,7 +9,7 @@ import type { SmsMessage, StatusEvent } from '../../src/store/types.js';
 import { confirmationMails, metric, startTestBridge, waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
 import { sendSms } from '../helpers/smtp.js';
 import { openStore, sms as storedSms } from '../helpers/store.js';
-import { startLoopback, type Loopback, type Recorded } from '../connectors/http/loopback.js';
+import { ourIdRestConnector, startLoopback, type Loopback, type Recorded } from '../connectors/http/loopback.js';
 
 /**
  * Review 4a, F1: a Kannel smsbox (or an HTTP aggregator) that takes an SMS
@@ -148,18 +148,7 @@ L('http connector with webhook.ourIdParam: answer lost, then the aggregator repo
   await withKannel(async (agg) => {
     agg.reply = () => 'reset';
     const config = {
-      connectors: [{
-        name: 'rest', type: 'http',
-        http: {
-          url: `${agg.base}/v1/messages`,
-          body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}', callback: '{{dlr_url}}' } },
-          response: { messageIdFrom: { type: 'json', path: 'messages.0.id' } },
-          webhook: {
-            enabled: true, listen: { port: 0 }, secret: SECRET, dlrUrlQuery: { ref: '{{id}}' },
-            idParam: 'message.id', statusParam: 'message.status', ourIdParam: 'ref', statusMap: { DELIVERED: 'delivered' },
-          },
-        },
-      }],
+      connectors: [ourIdRestConnector(agg.base, SECRET, { DELIVERED: 'delivered' })],
     };
     await withBridge(config as never, async (b) => {
       const id = await send(b, '+4915112348003', 'Zahlung offen');

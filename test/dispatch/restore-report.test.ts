@@ -13,7 +13,7 @@ import { confirmationMails, metric, outboxFiles, startTestBridge, waitFor, type 
 import { UnsureSimulator } from '../helpers/connectors.js';
 import { freePort } from '../helpers/process.js';
 import { sendSms } from '../helpers/smtp.js';
-import { startLoopback, type Loopback } from '../connectors/http/loopback.js';
+import { ourIdRestConnector, startLoopback, type Loopback } from '../connectors/http/loopback.js';
 
 /**
  * After a restore, a delivery report that names a held SMS by our id
@@ -119,18 +119,7 @@ R('Kannel reports held SMS under our id :: caught and queued ones settled as sen
 
 R('http connector with webhook.ourIdParam :: an "accepted" report under the aggregator\'s id and our reference settles a caught SMS, the final report under the aggregator\'s id alone finds it', async ({ dir, agg }) => {
   await restoredWith(dir, 'rest', [], [sms('H.1', 4)]);
-  const rest = {
-    name: 'rest', type: 'http',
-    http: {
-      url: `${agg.base}/v1/messages`,
-      body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}', callback: '{{dlr_url}}' } },
-      response: { messageIdFrom: { type: 'json', path: 'messages.0.id' } },
-      webhook: {
-        enabled: true, listen: { port: 0 }, secret: SECRET, dlrUrlQuery: { ref: '{{id}}' },
-        idParam: 'message.id', statusParam: 'message.status', ourIdParam: 'ref', statusMap: { ACCEPTED: 'enroute', DELIVERED: 'delivered' },
-      },
-    },
-  };
+  const rest = ourIdRestConnector(agg.base, SECRET, { ACCEPTED: 'enroute', DELIVERED: 'delivered' });
   const b = await startTestBridge({ connectors: [rest] } as never, dir);
   try {
     const report = (query: string, status: string) => fetch(`${hookOf(b, 'rest')}?secret=${SECRET}${query}`, {

@@ -42,3 +42,23 @@ export async function startLoopback(): Promise<Loopback> {
     });
   return peer;
 }
+
+/**
+ * An http connector named `rest` to a JSON aggregator on `base` that names our
+ * id in its delivery reports (webhook.ourIdParam `ref`, put on the dlr URL),
+ * with `statusMap` for its report states: the late-report and restore tests'.
+ */
+export function ourIdRestConnector(base: string, secret: string, statusMap: Record<string, string>) {
+  return {
+    name: 'rest', type: 'http',
+    http: {
+      url: `${base}/v1/messages`,
+      body: { type: 'json', fields: { to: '{{to}}', text: '{{text}}', callback: '{{dlr_url}}' } },
+      response: { messageIdFrom: { type: 'json', path: 'messages.0.id' } },
+      webhook: {
+        enabled: true, listen: { port: 0 }, secret, dlrUrlQuery: { ref: '{{id}}' },
+        idParam: 'message.id', statusParam: 'message.status', ourIdParam: 'ref', statusMap,
+      },
+    },
+  };
+}
