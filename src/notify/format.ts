@@ -218,7 +218,7 @@ function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent
   if (status === 'cancelled' && event?.duplicateOf) return w.headline.duplicate({ ...facts, duplicateOf: event.duplicateOf });
   // Since when it was due (its send time or the end of a hold), and whether the carrier has it.
   if (status === 'delayed') return w.headline.delayed({ ...facts, at: time(dueAt(sms)), withCarrier: sms.status === 'submitted' });
-  if (event?.uncertain) return event.backup ? w.uncertain.afterRestore(facts) : w.uncertain.headline(facts);
+  if (event?.uncertain) return event.backup ? w.uncertain.afterRestore(facts, event.answerableUntil !== undefined) : w.uncertain.headline(facts);
   if (isUnreported(event)) return w.uncertain.unreported(facts);
   const corrected = correctionOf(sms, event);
   if (!corrected) return w.headline[status](facts);

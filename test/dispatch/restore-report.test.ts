@@ -117,6 +117,24 @@ R('Kannel reports held SMS under our id :: caught and queued ones settled as sen
   }
 });
 
+R('Kannel, a caught SMS released without a report :: the clerk is told a late answer may still come, and a late report corrects it', async ({ dir, agg }) => {
+  await restoredWith(dir, 'kannel', [], [sms('K.5', 5)]);
+  const b = await startTestBridge({ connectors: [kannel(agg)] } as never, dir);
+  try {
+    assert.is(await holdCommand(['release'], b.config, cli), 0);
+    await waitFor('settled as not confirmed', () => b.store.get('K.5')?.status === 'failed');
+    assert.ok(b.store.get('K.5')!.history.at(-1)!.answerableUntil, 'Kannel names our id in its reports: kept answerable');
+    const failed = await waitFor('the not-confirmed mail', async () => (await confirmationMails(b, 'K.5', 1)).get('failed'));
+    assert.match(failed.text ?? '', 'the carrier\'s answer has not reached the restored service so far');
+    assert.match(failed.text ?? '', 'Should the carrier still answer, we will write to you again.');
+    await kannelReport(b, 'K.5', 1, 'ACK');
+    await waitFor('corrected to delivered', () => b.store.get('K.5')?.status === 'delivered');
+    assert.equal(agg.requests, [], 'never sent again');
+  } finally {
+    await b.stop();
+  }
+});
+
 R('http connector with webhook.ourIdParam :: an "accepted" report under the aggregator\'s id and our reference settles a caught SMS, the final report under the aggregator\'s id alone finds it', async ({ dir, agg }) => {
   await restoredWith(dir, 'rest', [], [sms('H.1', 4)]);
   const rest = ourIdRestConnector(agg.base, SECRET, { ACCEPTED: 'enroute', DELIVERED: 'delivered' });

@@ -156,7 +156,8 @@ export interface UncertainWording {
   headline(f: HeadlineFacts): string;
   stage: string;
   /** Its headline when the SMS was being handed over as the backup this store was restored from was taken (StatusEvent.backup). */
-  afterRestore(f: HeadlineFacts): string;
+  /** `answerable`: a late report may still correct it (StatusEvent.answerableUntil), and the clerk is told so. */
+  afterRestore(f: HeadlineFacts, answerable: boolean): string;
   /** An SMS the bridge a restored backup was taken of sent, whose delivery report went there (isUnreported): its subject, headline and stage. */
   unreportedSubject(to: string): string;
   unreported(f: HeadlineFacts): string;
