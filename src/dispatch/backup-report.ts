@@ -18,6 +18,7 @@
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import { recordSentBefore } from './backup-verdict.js';
 import type { Recorder } from './record.js';
 import type { ReportBook } from './report-book.js';
 
@@ -87,9 +88,7 @@ async function settle(d: BackupReportDeps, id: string, connector: string, r: Del
   if (held !== 'marked') {
     const by = `this bridge, from ${report}`;
     const reason = `handed to the carrier through ${connector} by the bridge the backup was taken of, as ${report} shows; not sent again`;
-    const event = { status: 'submitted' as const, at: d.now().toISOString(), reason, by, backup: 'sent' as const, connector, connectorMessageId: r.connectorMessageId };
-    await d.store.transition(id, { event, confirm: d.wantsConfirmation(m, 'submitted') });
-    d.log('sms-backup-verdict', { msgId: id, to: m.to, account: m.account, verdict: 'sent', by, connector, connectorMessageId: r.connectorMessageId, was: held });
+    await recordSentBefore(d, m, { reason, by, connector, connectorMessageId: r.connectorMessageId, was: held });
   }
   // Not final yet: its next report is matched like any other (by the carrier id, which a restart reads from the handover).
   if (r.status === 'enroute' || r.part) {

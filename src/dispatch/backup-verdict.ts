@@ -36,16 +36,30 @@ export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: Bac
       return { ok: false, id, reason: 'not-uncertain', message: `the SMS ${id} to ${m.to} is ${m.status}, not one the backup caught while it was being handed over (or the hold was released): nothing to mark` };
     }
     const connector = m.history.at(-1)!.connector;
-    const at = d.now().toISOString();
     if (verdict === 'sent') {
       const reason = `handed to the carrier${connector ? ` through ${connector}` : ''} by the bridge the backup was taken of, as ${by} found; not sent again (its delivery report went to that bridge)`;
-      await d.store.transition(id, { event: { status: 'submitted', at, reason, by, backup: 'sent', ...(connector ? { connector } : {}) }, confirm: d.wantsConfirmation(m, 'submitted') });
+      await recordSentBefore(d, m, { reason, by, connector });
     } else {
+      const at = d.now().toISOString();
       const reason = `not handed to the carrier before the backup, as ${by} found: sent when the hold after the restore is released`;
       await d.store.transition(id, { event: { status: 'accepted', at, reason, by, backup: 'not-sent' }, notBefore: at });
+      d.log('sms-backup-verdict', { msgId: id, to: m.to, account: m.account, verdict, by, connector });
     }
-    d.log('sms-backup-verdict', { msgId: id, to: m.to, account: m.account, verdict, by, connector });
     return { ok: true, id, sms: d.store.get(id) ?? m };
   });
   return done ?? { ok: false, id, reason: 'not-uncertain', message: `the SMS ${id} to ${found.to} is being handed to the carrier right now: nothing to mark` };
+}
+
+/**
+ * Settles `m` as handed over by the bridge the backup was taken of, whoever found it out (an operator's verdict, or
+ * a delivery report: backup-report.ts): its `submitted` event, confirmed as any, and the audited verdict line.
+ */
+export async function recordSentBefore(
+  d: Pick<VerdictDeps, 'store' | 'wantsConfirmation' | 'now' | 'log'>, m: SmsMessage,
+  s: { reason: string; by: string; connector?: string; connectorMessageId?: string; was?: string },
+): Promise<void> {
+  const { reason, by, connector, connectorMessageId, was } = s;
+  const event = { status: 'submitted' as const, at: d.now().toISOString(), reason, by, backup: 'sent' as const, ...(connector ? { connector } : {}), ...(connectorMessageId !== undefined ? { connectorMessageId } : {}) };
+  await d.store.transition(m.id, { event, confirm: d.wantsConfirmation(m, 'submitted') });
+  d.log('sms-backup-verdict', { msgId: m.id, to: m.to, account: m.account, verdict: 'sent', by, connector, ...(connectorMessageId !== undefined ? { connectorMessageId } : {}), ...(was !== undefined ? { was } : {}) });
 }
