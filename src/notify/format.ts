@@ -190,8 +190,8 @@ export function reasonOf(e: StatusEvent, w: Wording, timeZone?: string): string 
   if (e.until && e.reason) return e.reason.replace(/^held for /, 'for ');
   const retry = e.reason === undefined ? null : RETRY_WAIT.exec(e.reason);
   if (!retry) return e.reason;
-  // Recorded as text: the wait from the event's time.
-  return `${w.retry.failed(retry[1])}; ${w.retry.next(w.time(new Date(Date.parse(e.at) + Number(retry[2]) * 1000).toISOString(), timeZone))}`;
+  // Recorded as text: worded as a wait kept as data, the next attempt counted from the event's time.
+  return eventReason({ ...e, reason: retry[1], retryAt: new Date(Date.parse(e.at) + Number(retry[2]) * 1000).toISOString() }, w, timeZone);
 }
 
 /**
