@@ -31,6 +31,8 @@ export interface BackupReportDeps {
   /** Runs `fn` while no attempt or release touches SMS `id`; undefined when one is under way. */
   exclusive: <T>(id: string, fn: () => Promise<T>) => Promise<T | undefined>;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  /** Reads a report of an SMS the book follows, as any report (the dispatcher's onReport). */
+  onReport: (connector: string, r: DeliveryReport) => Promise<void>;
   now: () => Date;
   log: LogFn;
 }
@@ -54,11 +56,15 @@ export function backupHeld(m: SmsMessage, d: Pick<BackupReportDeps, 'restoreHold
   return undefined;
 }
 
-/** Whether the SMS's latest handover is one the bridge a backup was taken of made (StatusEvent.backup sent): its reports went there. */
+/**
+ * Whether the SMS's latest handover is one the bridge a backup was taken of made (StatusEvent.backup sent) and its
+ * reports went there. One settled by a report here carries that report's carrier id: its reports reach this bridge,
+ * so no final one within the wait is an expiry like any other.
+ */
 export function sentBeforeRestore(m: Pick<SmsMessage, 'history'>): boolean {
   for (let i = m.history.length - 1; i >= 0; i--) {
     const e = m.history[i];
-    if (e.status === 'submitted' && !e.part) return e.backup === 'sent';
+    if (e.status === 'submitted' && !e.part) return e.backup === 'sent' && e.connectorMessageId === undefined;
   }
   return false;
 }
@@ -91,8 +97,14 @@ async function settle(d: BackupReportDeps, id: string, connector: string, r: Del
     await recordSentBefore(d, m, { reason, by, connector, connectorMessageId: r.connectorMessageId, was: held });
   }
   // Not final yet: its next report is matched like any other (by the carrier id, which a restart reads from the handover).
+  // One that came under that id alone while the verdict was being written was kept early, as before a submit's answer:
+  // read now, in arrival order (Recorder.submitted does the same).
   if (r.status === 'enroute' || r.part) {
     d.book.track(connector, r.connectorMessageId, id);
+    await Promise.all(d.book.takeEarly(connector, r.connectorMessageId).map((e) => d.onReport(connector, e.r).then(() => e.settle(), (error: Error) => {
+      e.settle(error);
+      throw error;
+    })));
     return true;
   }
   await d.record.finish(d.store.get(id) ?? m, r.status, r.reason, connector, r.at);

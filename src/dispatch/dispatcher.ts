@@ -148,11 +148,15 @@ export class Dispatcher {
     return {
       store: this.o.store, record: this.record, book: this.book, exclusive: <T>(i: string, fn: () => Promise<T>) => this.loop.exclusive(i, fn),
       wantsConfirmation: this.o.wantsConfirmation, now: this.now, log: this.o.log, restoreHold: this.o.restoreHold,
+      onReport: (connector, r) => this.onReport(connector, r),
     };
   }
 
   private reconcileDeps(): ReconcileDeps {
-    return { store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log, held: this.o.restoreHold, caught: this.o.restoreCaught };
+    return {
+      store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log, held: this.o.restoreHold, caught: this.o.restoreCaught,
+      settled: (id) => this.readNamed(id),
+    };
   }
 
   /** The SMS being handed over when the backup was taken, once the restore's hold is released: settled as after a restart. */
@@ -191,8 +195,13 @@ export class Dispatcher {
     try {
       await this.sendNow(m);
     } finally {
-      for (const e of this.book.takeNamed(m.id)) void this.unmatched(e.connector, e.r).then(() => e.settle(), (error: Error) => e.settle(error));
+      this.readNamed(m.id);
     }
+  }
+
+  /** Reports kept early that name SMS `id` by our id, read again now that what was under way for it is recorded. */
+  private readNamed(id: string): void {
+    for (const e of this.book.takeNamed(id)) void this.unmatched(e.connector, e.r).then(() => e.settle(), (error: Error) => e.settle(error));
   }
 
   private async sendNow(m: SmsMessage): Promise<void> {
@@ -287,6 +296,9 @@ export class Dispatcher {
    */
   private async unmatched(connector: string, r: DeliveryReport): Promise<void> {
     if (r.ourId && await settleBackupReport(this.backupDeps(), connector, r)) return;
+    // Followed since it arrived (a restore's verdict written meanwhile from an earlier report of the same SMS): read as such.
+    const since = this.book.find(connector, r.connectorMessageId);
+    if (since && this.o.store.get(since)) return this.onReport(connector, r);
     const what = readUnmatched(r.ourId ? this.o.store.get(r.ourId) : undefined, connector, r);
     if (what.kind === 'wait') return this.book.keepEarly(connector, r, this.now().getTime());
     if (what.kind === 'stray') return this.strayReport(connector, r, what.why);

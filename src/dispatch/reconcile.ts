@@ -20,6 +20,12 @@ export interface ReconcileDeps {
   held?: (m: SmsMessage) => string | undefined;
   /** Whether it was caught being handed over by the backup of a hold released while the bridge was stopped: settled as such, not as after a restart. */
   caught?: (m: SmsMessage) => boolean;
+  /**
+   * Called once an SMS in `submitting` is settled: a report that named it by our id meanwhile was kept early, since
+   * it was still being settled, and only now can be read against what was recorded (the dispatcher does the same
+   * after an attempt). Without this, such a report waited out its time and was dropped.
+   */
+  settled?: (id: string) => void;
 }
 
 /** What left an SMS in `submitting`: words for its history and log. */
@@ -60,6 +66,14 @@ const CAUSE: Record<Interruption, { before: string; cut: string; resend: (name: 
 };
 
 export async function settleSubmitting(d: ReconcileDeps, m: SmsMessage, why: Interruption): Promise<void> {
+  try {
+    await settleOne(d, m, why);
+  } finally {
+    d.settled?.(m.id);
+  }
+}
+
+async function settleOne(d: ReconcileDeps, m: SmsMessage, why: Interruption): Promise<void> {
   const cause = CAUSE[why];
   // Journals written before connectors had names in `submitting` events had exactly one connector: the first.
   const name = m.history.at(-1)!.connector ?? d.pool.names[0];

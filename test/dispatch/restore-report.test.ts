@@ -192,6 +192,76 @@ R('a Kannel report while the start still settles what a restart interrupted :: t
   }
 });
 
+R('a plain restart, a Kannel report of an SMS the start has not settled yet (review 8, A-M1) :: read once it is settled, corrected to delivered and answered, not parked for ten minutes', async ({ dir, agg }) => {
+  // No restore: both were being handed over when the bridge stopped; P.1 (asked first) keeps the start busy.
+  const store = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+  await store.open();
+  await store.accept({ messages: [sms('P.1', 6), sms('K.5', 5)], dedupKeys: [undefined, undefined] });
+  await store.transition('P.1', { event: { status: 'submitting', at: before, connector: 'slow' }, attempts: 1 });
+  await store.transition('K.5', { event: { status: 'submitting', at: before, connector: 'kannel' }, attempts: 1 });
+  await store.close();
+  const port = await freePort();
+  const slow = new SlowLookup('slow');
+  const config = { connectors: [{ ...kannel(agg), kannel: { ...kannel(agg).kannel, listenPort: port } }, { name: 'slow', type: 'simulator' }] };
+  const starting = startTestBridge(config as never, dir, { connectors: { slow } });
+  let b: TestBridge | undefined;
+  try {
+    await waitFor('the start asking about P.1', () => slow.lookups.length > 0);
+    const answered = fetch(`http://127.0.0.1:${port}/dlr/kannel?${new URLSearchParams({ secret: SECRET, id: 'K.5', type: '1', reply: 'ACK' })}`);
+    await new Promise((res) => setTimeout(res, 300)); // the report is in before P.1's lookup answers: it has to wait for K.5
+    slow.open();
+    b = await starting;
+    assert.is((await answered).status, 200);
+    assert.is(b.store.get('K.5')!.status, 'delivered', 'stored before the report was answered');
+    assert.not.ok(b.events.some((e) => e.evt === 'report-unmatched'));
+  } finally {
+    slow.open();
+    await (b ?? await starting).stop();
+  }
+});
+
+for (const refOnBoth of [false, true]) {
+  R(`http connector with webhook.ourIdParam, "accepted" and "delivered" sent at once, ${refOnBoth ? 'both naming our id' : 'the second under the aggregator\'s id alone'} (review 8, A-M2) :: the caught SMS ends delivered, no report thrown away or parked`, async ({ dir, agg }) => {
+    await restoredWith(dir, 'rest', [], [sms('H.1', 4)]);
+    const rest = ourIdRestConnector(agg.base, SECRET, { ACCEPTED: 'enroute', DELIVERED: 'delivered' });
+    const b = await startTestBridge({ connectors: [rest] } as never, dir);
+    try {
+      const report = (query: string, status: string) => fetch(`${hookOf(b, 'rest')}?secret=${SECRET}${query}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: { id: 'AGG-77', status } }),
+      });
+      // Not awaited one by one: the second comes while the verdict of the first is being written.
+      const [accepted, delivered] = await Promise.all([report('&ref=H.1', 'ACCEPTED'), report(refOnBoth ? '&ref=H.1' : '', 'DELIVERED')]);
+      assert.equal([accepted.status, delivered.status], [200, 200]);
+      assert.equal(b.store.get('H.1')!.history.map((e) => e.status), ['accepted', 'submitting', 'submitted', 'delivered']);
+      assert.not.ok(b.events.some((e) => e.evt === 'report-unmatched'), 'no report thrown away');
+      assert.is(agg.requests.length, 0, 'never sent');
+    } finally {
+      await b.stop();
+    }
+  });
+}
+
+R('settled by an interim report after a restore, no final report within dispatch.receiptTimeoutHours (review 8, A-L1) :: expired as any SMS whose report did not come, not as one whose reports went to the old bridge', async ({ dir, agg }) => {
+  await restoredWith(dir, 'rest', [], [sms('H.2', 7)]);
+  const rest = ourIdRestConnector(agg.base, SECRET, { ACCEPTED: 'enroute', DELIVERED: 'delivered' });
+  const clock = { shift: 0 };
+  const b = await startTestBridge({ connectors: [rest], dispatch: { receiptTimeoutHours: 1 } } as never, dir, { now: () => new Date(Date.now() + clock.shift) });
+  try {
+    const res = await fetch(`${hookOf(b, 'rest')}?secret=${SECRET}&ref=H.2`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: { id: 'AGG-78', status: 'ACCEPTED' } }),
+    });
+    assert.is(res.status, 200);
+    assert.is(b.store.get('H.2')!.status, 'submitted');
+    clock.shift = 3600_000 + 60_000;
+    await waitFor('expired', () => b.store.get('H.2')!.status === 'expired');
+    const last = b.store.get('H.2')!.history.at(-1)!;
+    assert.is(last.backup, undefined);
+    assert.is(last.reason, 'no delivery report within 1 h');
+  } finally {
+    await b.stop();
+  }
+});
+
 R('marked sent, no delivery report within dispatch.receiptTimeoutHours :: expired as sent without a report, not as undeliverable: worded so in English and German, relayed in a DSN, no mail at notify failure', async ({ dir }) => {
   const berlin = { account: 'berlin', mail: { ...sms('U.2', 2).mail, envelopeFrom: 'clerk@berlin.test' } };
   await restoredWith(dir, 'smpp-like', [], [sms('U.1', 1), sms('U.2', 2, berlin), sms('U.3', 3, { notify: 'failure' }), sms('U.4', 4, { dsn: { notify: ['SUCCESS'] } })]);
