@@ -134,13 +134,16 @@ class Copier {
     });
     if (!from) return false;
     try {
-      const { size, mode } = await from.stat();
+      const { size, mode, atime, mtime } = await from.stat();
       const dest = join(this.target, path);
       await this.dir(dirname(dest));
       const to = await open(dest, 'wx', mode & 0o777);
       try {
         const kept = await copyBytes(from, to, size, APPENDED.test(path));
-        await to.datasync();
+        // File times are data here: a RET=FULL original's says when it may go (originals.ts), so they are copied
+        // and synced with the rest (fdatasync would leave them out).
+        await to.utimes(atime, mtime);
+        await to.sync();
         this.files.push({ path, bytes: kept, cut: size - kept });
       } finally {
         await to.close();

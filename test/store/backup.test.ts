@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
@@ -69,6 +69,24 @@ B('the journal segments that existed when it began are compacted away after its 
   const b = await startTestBridge(CONFIG, target);
   ctx.bridges.push(b);
   for (const id of ids) assert.is(await status(b, id), 200, `${id} is in the copy`);
+});
+
+B('a RET=FULL mail scheduled weeks ahead (review 8, A-L2) :: its kept copy keeps its file time, which says when it may go, in the backup', async (ctx) => {
+  const a = await startTestBridge(CONFIG);
+  ctx.bridges.push(a);
+  const sendAt = new Date(Date.now() + 20 * 86_400_000).toISOString();
+  const info = await mailer(a.port).sendMail({
+    from: 'erp@acme.test', to: '+4915112345601@sms.localhost', subject: 'Mahnung', text: 'Bitte zahlen Sie bis Freitag.',
+    headers: { 'X-SMS-Send-At': sendAt }, dsn: { notify: ['success'], ret: 'full' },
+  });
+  const id = queuedAs(info.response);
+  const kept = (await readdir(join(a.dir, 'originals'))).filter((n) => n.startsWith(id));
+  assert.is(kept.length, 1, 'the mail is kept');
+  const source = await stat(join(a.dir, 'originals', kept[0]));
+  assert.ok(source.mtimeMs > Date.now() + 19 * 86_400_000, 'its time is when its SMS falls due');
+  const target = join(ctx.dir, 'copy');
+  await takeBackup({ source: a.dir, target });
+  assert.is((await stat(join(target, 'originals', kept[0]))).mtimeMs, source.mtimeMs);
 });
 
 B('an unfinished last line in the journal and known-numbers.tsv :: left out of the copy and said so; the copy opens', async (ctx) => {
