@@ -1,3 +1,4 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -77,8 +78,16 @@ export class AuditLog {
   private timer?: NodeJS.Timeout;
   private writeTimer?: NodeJS.Timeout;
   private queue: Array<{ file: string; line: string }> = [];
+  /**
+   * A process that dies rather than stops (an uncaught exception, a store failure's exit) runs no timer and
+   * no close(): the lines still gathering are appended at its exit, synchronously, so the trail ends where the
+   * process did, as it did when each line was written at once. A write already under way is left to the kernel.
+   */
+  private readonly atExit = () => this.writeQueuedNow();
 
-  constructor(private readonly o: AuditLogOptions) {}
+  constructor(private readonly o: AuditLogOptions) {
+    process.on('exit', this.atExit);
+  }
 
   readonly record = (evt: string, data: Record<string, unknown>): void => {
     if (!AUDITED.has(evt)) return;
@@ -98,6 +107,7 @@ export class AuditLog {
   };
 
   async close(): Promise<void> {
+    process.off('exit', this.atExit);
     clearTimeout(this.timer);
     clearTimeout(this.writeTimer);
     this.timer = undefined;
@@ -120,14 +130,30 @@ export class AuditLog {
 
   /** Writes the queued lines in order, one write per run of lines for the same day's file. */
   private async flush(): Promise<void> {
+    for (const run of this.takeQueue()) await this.write(run.file, run.text);
+  }
+
+  private writeQueuedNow(): void {
+    try {
+      mkdirSync(this.o.dir, { recursive: true });
+      for (const run of this.takeQueue()) appendFileSync(run.file, run.text, { mode: 0o640 });
+    } catch {
+      // The process is going: nowhere left to tell.
+    }
+  }
+
+  /** The queued lines, taken out, as runs for the same day's file, in order. */
+  private takeQueue(): Array<{ file: string; text: string }> {
     const lines = this.queue;
     this.queue = [];
+    const runs: Array<{ file: string; text: string }> = [];
     for (let i = 0; i < lines.length;) {
       let j = i + 1;
       while (j < lines.length && lines[j].file === lines[i].file) j++;
-      await this.write(lines[i].file, lines.slice(i, j).map((l) => l.line).join(''));
+      runs.push({ file: lines[i].file, text: lines.slice(i, j).map((l) => l.line).join('') });
       i = j;
     }
+    return runs;
   }
 
   private async write(file: string, line: string): Promise<void> {

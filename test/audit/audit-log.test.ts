@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
@@ -87,6 +89,26 @@ A('writer :: lines gathered for one write are all in the file, in order, once it
     assert.equal(await read('2026-11-30'), ['sms-accepted', 'sms-submitted']);
     assert.equal(await read('2026-12-01'), ['sms-final']);
     assert.equal(errors, []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+A('writer :: a process that dies of an uncaught exception (review 8, A-L4) :: the lines recorded just before are in the file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'audit-'));
+  try {
+    const module = fileURLToPath(new URL('../../src/audit/audit-log.ts', import.meta.url));
+    const script = `import { AuditLog } from ${JSON.stringify(module)};
+      const audit = new AuditLog({ dir: ${JSON.stringify(dir)}, now: () => new Date('2026-11-30T12:00:00Z'), onError: () => undefined });
+      audit.record('sms-accepted', { msgId: 'M.1' });
+      audit.record('sms-final', { msgId: 'M.1', status: 'failed' });
+      setImmediate(() => { throw new Error('crash'); });`;
+    const code = await new Promise<number | null>((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], () => resolve(child.exitCode));
+    });
+    assert.is(code, 1, 'died of the exception');
+    const lines = (await readFile(join(dir, '2026-11-30.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l).evt as string);
+    assert.equal(lines, ['sms-accepted', 'sms-final']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
