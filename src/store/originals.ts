@@ -12,8 +12,9 @@
  * written, or gone at the end of its time) returns the headers and says
  * so, as RFC 3461 §4.3 allows.
  */
-import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDir } from './durable.js';
 
 /** How often kept mails past their time are looked for. */
 const SWEEP_MS = 3_600_000;
@@ -72,12 +73,15 @@ export class Originals {
       const fh = await open(temp, 'w', 0o600);
       try {
         await fh.writeFile(raw);
-        await fh.datasync();
+        // The file's time says when it may go (sweep): synced with the data, which fdatasync alone would not do.
+        await fh.utimes(dueAt, dueAt);
+        await fh.sync();
       } finally {
         await fh.close();
       }
-      await utimes(temp, dueAt, dueAt);
       await rename(temp, file);
+      // The name too: after a power loss the SMS stored next must not find only the temporary file.
+      await fsyncDir(this.o.dir);
       return 'kept';
     } catch (e) {
       this.o.log('original-not-kept', { mailId, error: (e as Error).message });
