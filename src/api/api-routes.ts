@@ -6,6 +6,7 @@ import type { Account } from '../accounts/types.js';
 import type { SmsMessage } from '../store/types.js';
 import { OPERATOR_HEADER, type Principal } from './auth.js';
 import type { BackupVerdict } from '../dispatch/backup-verdict.js';
+import type { Actor } from '../dispatch/cancel.js';
 import { login, maySee, searchPlace, type ApiContext } from './context.js';
 import { decodeCursor, exportMessages, findMessage, searchMessages } from './history/search.js';
 import { noSmsDetail } from './history/no-sms.js';
@@ -234,7 +235,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   }, async (req) => {
     const p = who(req, { change: true });
     if (p.role !== 'admin') throw new Problem(403, 'Forbidden', 'only an admin user or the operator may settle what a restored backup left uncertain');
-    const r = await deps.markBackupVerdict(req.params.id, req.body.verdict, p === ctx.operator ? commandLine(req.headers[OPERATOR_HEADER]) : `api user ${p.name}`);
+    const r = await deps.markBackupVerdict(req.params.id, req.body.verdict, actorOf(ctx, p, 'api', req.headers[OPERATOR_HEADER]));
     if (!r.ok) throw new Problem(r.reason === 'not-found' ? 404 : 409, r.reason === 'not-found' ? 'NotFound' : 'NotUncertain', r.message);
     return messageView(r.sms);
   });
@@ -301,7 +302,7 @@ async function originals(ctx: ApiContext, ids: string[]): Promise<SmsMessage[]> 
  * The operator's token is the command line's: it names the person who ran it (`person`, OPERATOR_HEADER), as the CLI's own audit lines do.
  */
 export async function cancelAs(ctx: ApiContext, p: Principal, id: string, via: 'api' | 'portal', person?: string | string[]): Promise<SmsMessage> {
-  const by = { who: p === ctx.operator ? commandLine(person) : `${via} user ${p.name}`, ...(p.role === 'admin' ? {} : { account: p.account }) };
+  const by = { ...actorOf(ctx, p, via, person), ...(p.role === 'admin' ? {} : { account: p.account }) };
   const r = await ctx.deps.cancel(id, by);
   if (!r.ok) {
     const title = r.reason === 'not-found' ? 'NotFound' : r.reason === 'too-late' ? 'TooLate' : 'AlreadyFinal';
@@ -310,8 +311,13 @@ export async function cancelAs(ctx: ApiContext, p: Principal, id: string, via: '
   return ctx.deps.store.get(id) ?? r.sms;
 }
 
-/** "alice (as mail2sms) on the command line": the person the CLI names (printable, at most 100 characters); else "the operator (command line)". */
-function commandLine(person: string | string[] | undefined): string {
+/**
+ * Who acts, as the SMS's history records it (clerks read it, worded in their language) and, for the command line,
+ * the person the CLI names (printable, at most 100 characters) as the log and audit trail record it:
+ * "alice (as mail2sms) on the command line". An operator's login is not for the clerk's mail (review 8, B-M1).
+ */
+function actorOf(ctx: ApiContext, p: Principal, via: 'api' | 'portal', person: string | string[] | undefined): Actor {
+  if (p !== ctx.operator) return { who: `${via} user ${p.name}` };
   const name = typeof person === 'string' ? person.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 100) : '';
-  return name ? `${name} on the command line` : 'the operator (command line)';
+  return { who: 'the operator (command line)', ...(name ? { person: `${name} on the command line` } : {}) };
 }

@@ -3,7 +3,7 @@ import type { User } from '../accounts/users.js';
 import type { Config } from '../config/types.js';
 import type { RepliesSource } from './history/replies.js';
 import type { BackupVerdict, VerdictResult } from '../dispatch/backup-verdict.js';
-import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
+import type { Actor, CancelBy, CancelResult } from '../dispatch/cancel.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
 import { Problem } from './problems.js';
@@ -30,7 +30,7 @@ export interface ApiDeps extends SubmitDeps {
   metrics: Metrics;
   cancel: CancelFn;
   /** The operator's word on an SMS a restored backup caught being handed over (src/dispatch/backup-verdict.ts). */
-  markBackupVerdict: (id: string, verdict: BackupVerdict, by: string) => Promise<VerdictResult>;
+  markBackupVerdict: (id: string, verdict: BackupVerdict, by: Actor) => Promise<VerdictResult>;
   templatesDir: string;
   /** store.dir: where the operator token file, the sessions and the statistics cache go. */
   storeDir: string;

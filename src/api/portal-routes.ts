@@ -172,7 +172,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const { verdict } = body;
     if (verdict !== 'sent' && verdict !== 'not-sent') throw new Problem(400, 'BadRequest', `the verdict is "${verdict ?? ''}"; known: sent, not-sent`);
     const id = req.params.id;
-    const r = await deps.markBackupVerdict(id, verdict, `portal user ${p.name}`);
+    const r = await deps.markBackupVerdict(id, verdict, { who: `portal user ${p.name}` });
     const detail = (notice: string) => reply.redirect(`/messages/${encodeURIComponent(id)}?notice=${notice}`, 303);
     if (r.ok) return body.next ? reply.redirect(safeNext(body.next), 303) : detail(`marked-${verdict}`);
     if (r.reason === 'not-found') throw new Problem(404, 'NotFound', r.message);

@@ -7,6 +7,7 @@
  */
 import type { LogFn } from '../log.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { Actor } from './cancel.js';
 
 /** sent: it went out before the backup (not sent again); not-sent: it did not (sent at the release). */
 export type BackupVerdict = 'sent' | 'not-sent';
@@ -27,7 +28,8 @@ export interface VerdictDeps {
   log: LogFn;
 }
 
-export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: BackupVerdict, by: string): Promise<VerdictResult> {
+export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: BackupVerdict, actor: Actor): Promise<VerdictResult> {
+  const by = actor.who;
   const found = d.store.get(id);
   if (!found) return { ok: false, id, reason: 'not-found', message: `there is no SMS ${id} (unknown, or finished long ago)` };
   const done = await d.exclusive(id, async (): Promise<VerdictResult> => {
@@ -38,12 +40,12 @@ export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: Bac
     const connector = m.history.at(-1)!.connector;
     if (verdict === 'sent') {
       const reason = `handed to the carrier${connector ? ` through ${connector}` : ''} by the bridge the backup was taken of, as ${by} found; not sent again (its delivery report went to that bridge)`;
-      await recordSentBefore(d, m, { reason, by, connector });
+      await recordSentBefore(d, m, { reason, by, person: actor.person, connector });
     } else {
       const at = d.now().toISOString();
       const reason = `not handed to the carrier before the backup, as ${by} found: sent when the hold after the restore is released`;
       await d.store.transition(id, { event: { status: 'accepted', at, reason, by, backup: 'not-sent' }, notBefore: at });
-      d.log('sms-backup-verdict', { msgId: id, to: m.to, account: m.account, verdict, by, connector });
+      d.log('sms-backup-verdict', { msgId: id, to: m.to, account: m.account, verdict, by: actor.person ?? by, connector });
     }
     return { ok: true, id, sms: d.store.get(id) ?? m };
   });
@@ -56,10 +58,10 @@ export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: Bac
  */
 export async function recordSentBefore(
   d: Pick<VerdictDeps, 'store' | 'wantsConfirmation' | 'now' | 'log'>, m: SmsMessage,
-  s: { reason: string; by: string; connector?: string; connectorMessageId?: string; was?: string },
+  s: { reason: string; by: string; person?: string; connector?: string; connectorMessageId?: string; was?: string },
 ): Promise<void> {
-  const { reason, by, connector, connectorMessageId, was } = s;
+  const { reason, by, person, connector, connectorMessageId, was } = s;
   const event = { status: 'submitted' as const, at: d.now().toISOString(), reason, by, backup: 'sent' as const, ...(connector ? { connector } : {}), ...(connectorMessageId !== undefined ? { connectorMessageId } : {}) };
   await d.store.transition(m.id, { event, confirm: d.wantsConfirmation(m, 'submitted') });
-  d.log('sms-backup-verdict', { msgId: m.id, to: m.to, account: m.account, verdict: 'sent', by, connector, ...(connectorMessageId !== undefined ? { connectorMessageId } : {}), ...(was !== undefined ? { was } : {}) });
+  d.log('sms-backup-verdict', { msgId: m.id, to: m.to, account: m.account, verdict: 'sent', by: person ?? by, connector, ...(connectorMessageId !== undefined ? { connectorMessageId } : {}), ...(was !== undefined ? { was } : {}) });
 }

@@ -7,10 +7,19 @@
  */
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 
-/** Who asks, for the status history and the check that they may. */
-export interface CancelBy {
-  /** E.g. 'reply from clerk@acme.test', 'api user erp-acme', 'cli'. */
+/**
+ * Who acts on an SMS. `who` goes into its history, which clerks (mails, in their language: notify/wording),
+ * callbacks, the API and the portal read; `person` is the one who ran the command line, named only in the log
+ * and the audit trail: "alice (as mail2sms) on the command line" where `who` is "the operator (command line)".
+ */
+export interface Actor {
+  /** E.g. 'reply from clerk@acme.test', 'api user erp-acme', 'the operator (command line)'. */
   who: string;
+  person?: string;
+}
+
+/** Who asks, for the status history and the check that they may. */
+export interface CancelBy extends Actor {
   /** When given, the SMS must belong to this account; otherwise it is "not found" (nothing is revealed about others' SMS). */
   account?: string;
 }
@@ -44,7 +53,7 @@ export async function cancelSms(deps: CancelDeps, id: string, by: CancelBy): Pro
     if (refused) return refused;
     const event = { status: 'cancelled' as const, at: deps.now().toISOString(), reason: `by ${by.who}`, by: by.who };
     await deps.store.transition(id, { event, confirm: deps.wantsConfirmation(m, 'cancelled') });
-    deps.log('sms-cancelled', { msgId: id, to: m.to, by: by.who });
+    deps.log('sms-cancelled', { msgId: id, to: m.to, by: by.person ?? by.who });
     return { ok: true, id, status: 'cancelled', sms: m };
   });
   return done ?? { ok: false, id, reason: 'too-late', status: 'submitting', message: `the SMS ${id} to ${found.to} is being handed to the carrier right now and can no longer be cancelled` };

@@ -5,6 +5,7 @@ import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
 import { sentBeforeRestore, settleBackupReport, type BackupReportDeps } from './backup-report.js';
 import { markBackupVerdict, type BackupVerdict, type VerdictResult } from './backup-verdict.js';
+import type { Actor } from './cancel.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
 import { Recorder, type RecorderOptions } from './record.js';
@@ -139,7 +140,7 @@ export class Dispatcher {
   }
 
   /** The operator's word on an SMS the backup caught while it was being handed over, while the hold lasts (backup-verdict.ts). */
-  markBackupVerdict(id: string, verdict: BackupVerdict, by: string): Promise<VerdictResult> {
+  markBackupVerdict(id: string, verdict: BackupVerdict, by: Actor): Promise<VerdictResult> {
     const heldUncertain = (m: SmsMessage) => this.heldSubmitting.has(m.id) && this.o.restoreHold?.(m) !== undefined;
     return markBackupVerdict({ ...this.backupDeps(), heldUncertain }, id, verdict, by);
   }
