@@ -220,6 +220,7 @@ function headline(sms: SmsMessage, status: ConfirmationStage, event: StatusEvent
   if (status === 'delayed') return w.headline.delayed({ ...facts, at: time(dueAt(sms)), withCarrier: sms.status === 'submitted' });
   if (event?.uncertain) return event.backup ? w.uncertain.afterRestore(facts, event.answerableUntil !== undefined) : w.uncertain.headline(facts);
   if (isUnreported(event)) return w.uncertain.unreported(facts);
+  if (status === 'submitted' && event?.status === 'submitted' && event.backup === 'sent') return w.uncertain.sentBefore(facts, event.connectorMessageId !== undefined);
   const corrected = correctionOf(sms, event);
   if (!corrected) return w.headline[status](facts);
   return `${w.headline[status](facts)} ${(corrected.connectorMessageId ? w.uncertain.taken : w.uncertain.refused)(time(corrected.at))}`;

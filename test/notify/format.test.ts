@@ -71,6 +71,18 @@ Format('view :: a hold on Sundays and holidays for an account, kept as data :: d
     'Ruhezeit beim Empfänger, festgelegt für das Konto acme: sonntags und an Feiertagen (25.12., 26.03.2027) seiner Ortszeit; Versand am 24.11.2026 00:00:00 MEZ');
 });
 
+Format('view :: settled after a restore as handed over by the old system (review 8, B-M2) :: not "handed over at <the time of the mark>; report outstanding", EN and DE; with a carrier id the report still comes', () => {
+  const marked = { status: 'submitted' as const, at: '2026-11-25T10:00:00.000Z', backup: 'sent' as const, by: 'the operator (command line)', reason: 'handed to the carrier by the bridge the backup was taken of, as the operator (command line) found' };
+  const sms = sampleSms({ status: 'submitted', history: [{ status: 'accepted', at }, { status: 'submitting', at }, marked] });
+  const en = confirmationView(sms, 'submitted', { now: new Date(marked.at) }).headline;
+  assert.is(en, 'Your SMS to +4915112345678 was handed to the carrier by the system our service replaced when it had to be restored from a backup; it is not sent again. Its delivery report went to that system, so it may never reach us.');
+  const de = confirmationView(sms, 'submitted', { now: new Date(marked.at), wording: wordingFor('de'), timeZone: 'Europe/Berlin' }).headline;
+  assert.match(de, /^Ihre SMS an \+4915112345678 wurde von dem System an den Netzbetreiber übergeben, das unser Dienst ersetzt hat/);
+  assert.not.match(de, '25.11.2026');
+  const reported = sampleSms({ status: 'submitted', history: [{ status: 'accepted', at }, { status: 'submitting', at }, { ...marked, connectorMessageId: 'AGG-1' }] });
+  assert.match(confirmationView(reported, 'submitted', { now: new Date(marked.at) }).headline, / it is not sent again\. The delivery report is still outstanding\.$/);
+});
+
 Format('view and subject :: a subject with CR LF (from an encoded word) and a direction override :: one line, in the body\'s "Your mail" as in the Subject', () => {
   const sms = sampleSms({}, { subject: 'Mahnung\r\nBcc: victim@evil.test \u202eGPJ.exe' });
   assert.is(confirmationView(sms, 'delivered', { now: new Date(at) }).originalSubject, 'Mahnung Bcc: victim@evil.test GPJ.exe');

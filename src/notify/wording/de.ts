@@ -156,6 +156,7 @@ export const de: WordingTable = {
     unreportedSubject: (to) => `SMS an ${to} gesendet, kein Zustellbericht`,
     unreported: (f) => `Ihre SMS an ${f.to} wurde gesendet, aber ein Zustellbericht kommt für sie nicht. Unser Dienst musste aus einer Sicherung wiederhergestellt werden, und die SMS war noch von dem System gesendet worden, das die Sicherung ersetzt hat; dorthin gingen die Zustellberichte des Netzbetreibers. Ob sie das Telefon erreicht hat, ist nicht bekannt; sie wurde nicht erneut gesendet.`,
     unreportedStage: 'Gesendet, kein Zustellbericht',
+    sentBefore: (f, reported) => `Ihre SMS an ${f.to} wurde von dem System an den Netzbetreiber übergeben, das unser Dienst ersetzt hat, als er aus einer Sicherung wiederhergestellt werden musste; sie wird nicht erneut gesendet. ${reported ? 'Der Zustellbericht steht noch aus.' : 'Ihr Zustellbericht ging an jenes System und erreicht uns daher möglicherweise nie.'}`,
     correctionSubject: (head) => `${head} (Korrektur)`,
     taken: (at) => `Dies korrigiert unsere frühere Nachricht, nach der die SMS nicht bestätigt war: Der Netzbetreiber hat am ${at} bestätigt, dass er sie angenommen hat.`,
     refused: (at) => `Dies korrigiert unsere frühere Nachricht, nach der die SMS nicht bestätigt war: Der Netzbetreiber hat am ${at} geantwortet, dass er sie nicht vollständig angenommen hat.`,

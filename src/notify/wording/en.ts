@@ -131,6 +131,7 @@ export const en: WordingTable = {
     unreportedSubject: (to) => `SMS to ${to} sent, no delivery report`,
     unreported: (f) => `Your SMS to ${f.to} was sent, but no delivery report will come for it. Our service had to be restored from a backup, and the SMS had gone out from the system the backup replaced, which received the carrier's delivery reports. Whether it reached the phone is not known; it was not sent again.`,
     unreportedStage: 'Sent, no delivery report',
+    sentBefore: (f, reported) => `Your SMS to ${f.to} was handed to the carrier by the system our service replaced when it had to be restored from a backup; it is not sent again. ${reported ? 'The delivery report is still outstanding.' : 'Its delivery report went to that system, so it may never reach us.'}`,
     correctionSubject: (head) => `${head} (correction)`,
     taken: (at) => `This corrects our earlier mail, which said the SMS was not confirmed: the carrier confirmed at ${at} that it took it.`,
     refused: (at) => `This corrects our earlier mail, which said the SMS was not confirmed: the carrier answered at ${at} that it did not take it in full.`,

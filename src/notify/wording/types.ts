@@ -162,6 +162,12 @@ export interface UncertainWording {
   unreportedSubject(to: string): string;
   unreported(f: HeadlineFacts): string;
   unreportedStage: string;
+  /**
+   * Its headline when it is settled as handed over by the bridge a restored backup was taken of (a `submitted` event
+   * with backup sent: an operator's mark, or a report naming it): not with the time of that settling, which may be days
+   * later. `reported`: a report here named its carrier id, so the next one reaches this service too.
+   */
+  sentBefore(f: HeadlineFacts, reported: boolean): string;
   /** The subject of a later confirmation that corrects it. */
   correctionSubject(head: string): string;
   /** Added to its headline: the carrier took it after all (at its answer's time), or did not. */
