@@ -1,7 +1,7 @@
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
-import { eventReason } from '../notify/hold-words.js';
+import { eventReason, isRetry } from '../notify/hold-words.js';
 import { formatTime } from '../notify/times.js';
 import { connectorMessageIdOf, senderUsed, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
@@ -35,7 +35,11 @@ export function timelineSteps(m: SmsMessage, timeZone: string): Step[] {
         }
         const detail = eventReason(e, undefined, timeZone);
         if (e.until) return [{ ...base, status: 'held', label: `Held until ${formatTime(e.until, timeZone)}`, detail }];
-        return [{ ...base, status: 'retry', label: e.throttled ? 'Waiting, will try again' : 'Attempt failed, will try again', detail }];
+        if (isRetry(e)) return [{ ...base, status: 'retry', label: e.throttled ? 'Waiting, will try again' : 'Attempt failed, will try again', detail }];
+        // Nothing was attempted: an operator's word after a restore, a hold an operator must release, or its release.
+        const label = e.backup === 'not-sent' ? 'Marked as not sent before the backup: goes at the release'
+          : e.hold === 'restore' ? 'Held after a restore' : e.hold === 'brake' ? 'Held: the account is stopped by the fraud brake' : undefined;
+        return [label ? { ...base, status: 'held', label, detail } : { ...base, status: 'retry', label: 'Queued again', detail }];
       }
       case 'submitted':
         if (e.part) return [{ ...base, status: 'part', label: `Part ${e.part.index} of ${e.part.of} delivered` }];
