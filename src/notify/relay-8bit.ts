@@ -24,7 +24,8 @@ export async function sendEightBit(opts: SmtpRelayOptions, msg: EightBitMail): P
   const failed = new Promise<never>((_, reject) => c.once('error', reject));
   failed.catch(() => undefined);
   try {
-    await Promise.race([new Promise<void>((resolve) => c.connect(() => resolve())), failed]);
+    // A relay that closes before its greeting is reported to this callback, not as an 'error' (review 8, B-L6).
+    await Promise.race([new Promise<void>((resolve, reject) => c.connect((e?: Error) => (e ? reject(e) : resolve()))), failed]);
     // After connect() the last reply is the EHLO's (the second one's after STARTTLS); nodemailer reads it the same way.
     const eightBit = /[ -]8BITMIME\b/im.test(String(c.lastServerResponse || ''));
     if (opts.auth) await Promise.race([new Promise<void>((resolve, reject) => c.login(opts.auth, (e) => (e ? reject(e) : resolve()))), failed]);
