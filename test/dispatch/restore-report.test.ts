@@ -165,6 +165,28 @@ class SlowLookup extends UnsureSimulator {
   }
 }
 
+/**
+ * Starts the bridge on `dir` with Kannel's report listener on a known port and a connector "slow" whose lookup at start
+ * (of an SMS a restart interrupted) waits; `body` may send Kannel reports meanwhile, and `started()` lets the lookup
+ * answer and gives the bridge once its start is done.
+ */
+async function duringSlowStart(dir: string, agg: Loopback, body: (t: { report: (id: string) => Promise<Response>; started: () => Promise<TestBridge> }) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const slow = new SlowLookup('slow');
+  const config = { connectors: [{ ...kannel(agg), kannel: { ...kannel(agg).kannel, listenPort: port } }, { name: 'slow', type: 'simulator' }] };
+  const starting = startTestBridge(config as never, dir, { connectors: { slow } });
+  try {
+    await waitFor('the start asking the slow connector', () => slow.lookups.length > 0);
+    await body({
+      report: (id) => fetch(`http://127.0.0.1:${port}/dlr/kannel?${new URLSearchParams({ secret: SECRET, id, type: '1', reply: 'ACK' })}`),
+      started: () => (slow.open(), starting),
+    });
+  } finally {
+    slow.open();
+    await (await starting).stop();
+  }
+}
+
 R('a Kannel report while the start still settles what a restart interrupted :: the caught SMS is found all the same, not parked as early', async ({ dir, agg }) => {
   await restoredWith(dir, 'kannel', [], [sms('K.5', 5)]);
   // Taken after the backup, interrupted by a restart of the restored bridge: asked of its connector at start.
@@ -174,22 +196,11 @@ R('a Kannel report while the start still settles what a restart interrupted :: t
   await store.accept({ messages: [sms('P.1', 6, { mail: { ...sms('P.1', 6).mail, receivedAt: after }, history: [{ status: 'accepted', at: after }], notBefore: after })], dedupKeys: [undefined] });
   await store.transition('P.1', { event: { status: 'submitting', at: after, connector: 'slow' }, attempts: 1 });
   await store.close();
-  const port = await freePort();
-  const slow = new SlowLookup('slow');
-  const config = { connectors: [{ ...kannel(agg), kannel: { ...kannel(agg).kannel, listenPort: port } }, { name: 'slow', type: 'simulator' }] };
-  const starting = startTestBridge(config as never, dir, { connectors: { slow } });
-  let b: TestBridge | undefined;
-  try {
-    await waitFor('the start asking about P.1', () => slow.lookups.length > 0);
-    const res = await fetch(`http://127.0.0.1:${port}/dlr/kannel?${new URLSearchParams({ secret: SECRET, id: 'K.5', type: '1', reply: 'ACK' })}`);
-    assert.is(res.status, 200);
-    slow.open();
-    b = await starting;
+  await duringSlowStart(dir, agg, async ({ report, started }) => {
+    assert.is((await report('K.5')).status, 200);
+    const b = await started();
     assert.is(b.store.get('K.5')!.status, 'delivered', 'stored before the report was answered');
-  } finally {
-    slow.open();
-    await (b ?? await starting).stop();
-  }
+  });
 });
 
 R('a plain restart, a Kannel report of an SMS the start has not settled yet (review 8, A-M1) :: read once it is settled, corrected to delivered and answered, not parked for ten minutes', async ({ dir, agg }) => {
@@ -200,24 +211,14 @@ R('a plain restart, a Kannel report of an SMS the start has not settled yet (rev
   await store.transition('P.1', { event: { status: 'submitting', at: before, connector: 'slow' }, attempts: 1 });
   await store.transition('K.5', { event: { status: 'submitting', at: before, connector: 'kannel' }, attempts: 1 });
   await store.close();
-  const port = await freePort();
-  const slow = new SlowLookup('slow');
-  const config = { connectors: [{ ...kannel(agg), kannel: { ...kannel(agg).kannel, listenPort: port } }, { name: 'slow', type: 'simulator' }] };
-  const starting = startTestBridge(config as never, dir, { connectors: { slow } });
-  let b: TestBridge | undefined;
-  try {
-    await waitFor('the start asking about P.1', () => slow.lookups.length > 0);
-    const answered = fetch(`http://127.0.0.1:${port}/dlr/kannel?${new URLSearchParams({ secret: SECRET, id: 'K.5', type: '1', reply: 'ACK' })}`);
+  await duringSlowStart(dir, agg, async ({ report, started }) => {
+    const answered = report('K.5');
     await new Promise((res) => setTimeout(res, 300)); // the report is in before P.1's lookup answers: it has to wait for K.5
-    slow.open();
-    b = await starting;
+    const b = await started();
     assert.is((await answered).status, 200);
     assert.is(b.store.get('K.5')!.status, 'delivered', 'stored before the report was answered');
     assert.not.ok(b.events.some((e) => e.evt === 'report-unmatched'));
-  } finally {
-    slow.open();
-    await (b ?? await starting).stop();
-  }
+  });
 });
 
 for (const refOnBoth of [false, true]) {
