@@ -74,6 +74,11 @@ async function auditLines(dir: string, evt: string): Promise<Array<Record<string
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>).filter((l) => l.evt === evt);
 }
 
+/** What an aggregator with webhook.ourIdParam posts to the report listener: its id and status (`query` adds our id as ref). */
+const restReport = (b: TestBridge, query: string, status: string, id = 'AGG-77') => fetch(`${hookOf(b, 'rest')}?secret=${SECRET}${query}`, {
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: { id, status } }),
+});
+
 const cli = { readStdin: async () => '', out: () => undefined, err: () => undefined };
 
 R('Kannel reports held SMS under our id :: caught and queued ones settled as sent by the bridge with the report\'s outcome, one marked by hand too; mailed, audited, never sent', async ({ dir, agg }) => {
@@ -140,9 +145,7 @@ R('http connector with webhook.ourIdParam :: an "accepted" report under the aggr
   const rest = ourIdRestConnector(agg.base, SECRET, { ACCEPTED: 'enroute', DELIVERED: 'delivered' });
   const b = await startTestBridge({ connectors: [rest] } as never, dir);
   try {
-    const report = (query: string, status: string) => fetch(`${hookOf(b, 'rest')}?secret=${SECRET}${query}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: { id: 'AGG-77', status } }),
-    });
+    const report = (query: string, status: string) => restReport(b, query, status);
     assert.is((await report('&ref=H.1', 'ACCEPTED')).status, 200);
     const m = b.store.get('H.1')!;
     assert.equal([m.status, m.history.at(-1)!.backup, m.history.at(-1)!.connectorMessageId], ['submitted', 'sent', 'AGG-77']);
@@ -227,9 +230,7 @@ for (const refOnBoth of [false, true]) {
     const rest = ourIdRestConnector(agg.base, SECRET, { ACCEPTED: 'enroute', DELIVERED: 'delivered' });
     const b = await startTestBridge({ connectors: [rest] } as never, dir);
     try {
-      const report = (query: string, status: string) => fetch(`${hookOf(b, 'rest')}?secret=${SECRET}${query}`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: { id: 'AGG-77', status } }),
-      });
+      const report = (query: string, status: string) => restReport(b, query, status);
       // Not awaited one by one: the second comes while the verdict of the first is being written.
       const [accepted, delivered] = await Promise.all([report('&ref=H.1', 'ACCEPTED'), report(refOnBoth ? '&ref=H.1' : '', 'DELIVERED')]);
       assert.equal([accepted.status, delivered.status], [200, 200]);
@@ -248,9 +249,7 @@ R('settled by an interim report after a restore, no final report within dispatch
   const clock = { shift: 0 };
   const b = await startTestBridge({ connectors: [rest], dispatch: { receiptTimeoutHours: 1 } } as never, dir, { now: () => new Date(Date.now() + clock.shift) });
   try {
-    const res = await fetch(`${hookOf(b, 'rest')}?secret=${SECRET}&ref=H.2`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: { id: 'AGG-78', status: 'ACCEPTED' } }),
-    });
+    const res = await restReport(b, '&ref=H.2', 'ACCEPTED', 'AGG-78');
     assert.is(res.status, 200);
     assert.is(b.store.get('H.2')!.status, 'submitted');
     clock.shift = 3600_000 + 60_000;
