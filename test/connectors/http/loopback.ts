@@ -21,6 +21,13 @@ export interface Loopback {
   close(): Promise<void>;
 }
 
+/**
+ * A base URL where nothing listens: port 2 on loopback (1 is on fetch's list of ports it refuses), outside the range the kernel hands out for port 0, so no
+ * server of a test running beside this one can take it (a closed port 0 server's port could be reused: http-faults F6
+ * once met another test's server there under load).
+ */
+export const NOBODY_LISTENS = 'http://127.0.0.1:2';
+
 export async function startLoopback(): Promise<Loopback> {
   const peer: Loopback = { base: '', requests: [], reply: () => ({ status: 200, body: '' }), close: async () => {} };
   const server = createServer(async (req, res) => {
