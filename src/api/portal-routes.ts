@@ -155,10 +155,13 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const m = await findMessage(ctx.history, req.params.id, ctx.lagDays);
     if (!m || !maySee(p, m)) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no message ${req.params.id}.` }), 404);
     const cancellable = m.status === 'accepted';
+    const caught = backupUncertain(m, deps.restoreHold?.());
     return render(reply, 'message', page(req, p, {
       m: messageDetail(m, ctx.timeZone, await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours)), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
       // The buttons of `mail2sms hold mark`, with the connector it was being handed to.
-      uncertain: p.role === 'admin' && backupUncertain(m, deps.restoreHold?.()) ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
+      uncertain: p.role === 'admin' && caught ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
+      // Everyone: its status reads `submitting`, which is otherwise over in a moment.
+      caught,
     }));
   });
 

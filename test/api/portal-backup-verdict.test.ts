@@ -65,6 +65,12 @@ V('message page :: an admin gets both buttons with the session\'s token; a team 
   const theirs = await portalPage(b, '/messages/U.1', lead.cookie);
   assert.is(theirs.status, 200);
   assert.equal(verdictForms(theirs.html), []);
+  // Not "waiting for its turn to be sent": it is held until an operator has checked it (both see why).
+  for (const html of [page.html, theirs.html]) {
+    assert.match(html, /Held since this service was restored from a backup: it was being handed to the carrier when the backup was taken/);
+    assert.not.match(html, /Waiting for its turn to be sent/);
+  }
+  assert.match((await portalPage(b, '/messages/W.1', lead.cookie)).html, /Waiting for its turn to be sent/, 'one only queued before the backup waits for the release');
   const refused = await portalForm(b, '/messages/U.1/backup-verdict', { _csrf: lead.csrf, verdict: 'sent' }, lead.cookie);
   assert.is(refused.status, 403);
   assert.match(await refused.text(), /only an admin may settle what a restored backup left uncertain/);
