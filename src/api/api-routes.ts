@@ -15,6 +15,7 @@ import { IdempotencyKeys } from './idempotency.js';
 import { addDays, localDay, realDay, STATUSES, toQuery, who, type SearchParams } from './params.js';
 import { Problem } from './problems.js';
 import { CALLBACK_LEVEL_WORDS } from '../notify/callbacks/levels.js';
+import { LANGUAGES, type Language } from '../notify/wording/index.js';
 import { previewSms } from './preview.js';
 import { submitSms } from './submit.js';
 import type { SubmitBody } from './submit-request.js';
@@ -156,21 +157,25 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     return reply.status(messages.length ? 201 : 200).send({ mailId: out.mailId, messages: messages.map((m) => messageView(m)), duplicates: out.duplicates, ...(out.notes ? { notes: out.notes } : {}) });
   });
 
-  app.post<{ Body: SubmitBody }>('/messages/preview', {
+  app.post<{ Body: SubmitBody; Querystring: { language?: Language } }>('/messages/preview', {
     schema: {
       summary: 'How an SMS would be sent, sending and storing nothing (preview@ and X-SMS-Preview by mail)', tags: ['messages'],
       description: 'The same body, checks and refusals as POST /messages. The answer: the text as it would go out, encoding (GSM7 or UCS2), '
         + 'units, segments, perSegment and the parts; nonGsm (characters that forced UCS2) and replaced (typographic characters replaced); '
-        + 'the options as read; notes as a submit\'s answer has them (express not allowed for the account); per number (recipients) the sender ID, notBefore, a hold for quiet hours, expiresAt, or the refusal a send would get '
+        + 'the options as read; notes as a submit\'s answer has them (express not allowed for the account); per number (recipients) the sender ID, notBefore, expiresAt, '
+        + 'a hold for quiet hours (hold: the sentence the account\'s confirmation would say, in the language asked for (?language=en|de) or the account\'s, times in the zone of its confirmations; '
+        + 'quiet: the same as data: source ("account acme", "country FR", "your mail"), from/to (daily window, HH:MM local time), days, dates, or start/end (a blackout period, ISO 8601), and zone, the recipient\'s zone it was read in; it lasts until notBefore), '
+        + 'or the refusal a send would get '
         + '(refusal: the SMTP reply line; error: the same as a refusal object, as a submit\'s problem lists it); '
         + 'problem, the reply a send of the whole text would get (empty, more segments than allowed), with problemError its refusal object; '
         + 'and callback, where each status would be pushed and which ({url, level}: the request\'s statusCallback or the account\'s default; absent: none). '
         + 'A statusCallback outside the account\'s allowed prefixes is refused (422 CallbackNotAllowed) as a submit would be.',
       body: submitBody,
+      querystring: { type: 'object', additionalProperties: false, properties: { language: { type: 'string', enum: [...LANGUAGES], description: 'Language of the hold\'s sentence; the account\'s when absent' } } },
       response: { 400: problem, 401: problem, 403: problem, 422: problem },
     },
     preValidation: textStaysText,
-  }, async (req) => previewSms(deps, who(req), req.body));
+  }, async (req) => previewSms(deps, who(req), req.body, req.query.language));
 
   const searchQuery = {
     type: 'object', additionalProperties: false,
@@ -209,7 +214,12 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   });
 
   app.get<{ Params: { id: string } }>('/messages/:id', {
-    schema: { summary: 'One message with its whole timeline', tags: ['messages'], response: { 401: problem, 404: problem } },
+    schema: {
+      summary: 'One message with its whole timeline', tags: ['messages'],
+      description: 'Each timeline entry: status, at, reason (English words), connector, connectorMessageId; for a wait also as data: quiet (a quiet-hours hold\'s rule: source, from/to, days, dates or start/end, and zone) with until, '
+        + 'or retryAt and throttled (a retry after a failed attempt; throttled: the carrier asked us to slow down).',
+      response: { 401: problem, 404: problem },
+    },
   }, async (req) => {
     const principal = who(req);
     const m = await findMessage(ctx.history, req.params.id, ctx.lagDays);

@@ -1,4 +1,6 @@
 import { previewReport, type PreviewRecipient, type PreviewReport } from '../mail/preview.js';
+import { quietReason } from '../notify/hold-words.js';
+import { wordingFor, type Language } from '../notify/wording/index.js';
 import type { Principal } from './auth.js';
 import { refusalOf, requestReply, type Refusal } from './problems.js';
 import { prepare, type SubmitBody, type SubmitDeps } from './submit-request.js';
@@ -11,7 +13,8 @@ import { prepare, type SubmitBody, type SubmitDeps } from './submit-request.js';
  * `error`/`problemError` as its Refusal, the shape a submit's problem lists.
  */
 export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 'problem' | 'expressRefused'> & {
-  recipients: Array<Omit<PreviewRecipient, 'refusal'> & { refusal?: string; error?: Refusal }>;
+  /** `hold`: why it would wait, worded as the account's confirmations word it (`quiet` the same as data, until `notBefore`). */
+  recipients: Array<Omit<PreviewRecipient, 'refusal'> & { hold?: string; refusal?: string; error?: Refusal }>;
   problem?: string;
   problemError?: Refusal;
   /** As a submit's answer: express asked for and not the account's (its SMS would go as normal ones). */
@@ -29,7 +32,7 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 
  * segments) is the answer's `problem`, a number's refusal its recipient's
  * `refusal`; `callback` is where the statuses would be pushed, and which.
  */
-export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): ApiPreview {
+export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody, language?: Language): ApiPreview {
   const { account, recipients, now, draft, policy } = prepare(deps, who, body);
   const { cuts: _cuts, source: _source, recipients: rows, problem, expressRefused, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone, udhOf: deps.udhOf }, deps.optedOut);
   // What RCPT TO would refuse (opt-out, destination, limits), as the mail preview's RCPT would.
@@ -40,8 +43,13 @@ export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody): 
   });
   return {
     ...report,
-    // The hold as the answer's `hold` says it (the mailed preview words `quiet` in its language).
-    recipients: rows.map(({ refusal, quiet: _quiet, ...row }) => (refusal ? { ...row, refusal: requestReply(refusal), error: refusalOf(refusal, row.to) } : row)),
+    recipients: rows.map(({ refusal, ...row }) => {
+      if (refusal) return { ...row, refusal: requestReply(refusal), error: refusalOf(refusal, row.to) };
+      // In the language asked for, else the account's, times in its confirmations' zone: what its mailed preview and confirmation say.
+      const w = wordingFor(language ?? policy.reader?.language);
+      const hold = row.quiet && row.notBefore ? quietReason(row.quiet, row.notBefore, w, policy.reader?.timeZone ?? account.timeZone) : undefined;
+      return hold ? { ...row, hold } : row;
+    }),
     ...(problem ? { problem: requestReply(problem), problemError: refusalOf(problem) } : {}),
     ...(expressRefused ? { notes: [expressRefused] } : {}),
   };

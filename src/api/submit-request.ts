@@ -120,7 +120,7 @@ export function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Pre
   }
   const now = deps.now();
   const parsed = parseSmsOptions({ headers: optionHeaders(body), subject: '', now, timeZone: account.timeZone, maxAheadDays: deps.config.options.maxAheadDays });
-  const policy = sendingPolicy(account, deps.config.options);
+  const policy = sendingPolicy(account, deps.config.options, deps.config.notify.timeZone);
   if ('errors' in parsed) throw new Problem(422, 'BadOption', badOptions(parsed, policy, (option) => FIELD_OF.get(option) ?? option));
   const text = { ...deps.config.text, maxSegments: account.maxSegments };
   // Asked of a preview too: it is refused what a submit would be.

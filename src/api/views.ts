@@ -1,5 +1,5 @@
 import { connectorMessageIdOf, FINAL_STATUSES, senderUsed, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
-import { eventReason } from '../notify/hold-words.js';
+import { eventReason, waitFields } from '../notify/hold-words.js';
 import { acceptedAt } from './history/query.js';
 import { replyReason, type ReplySummary } from './history/replies.js';
 
@@ -58,6 +58,8 @@ export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []
         status: e.status as SmsStatus | 'reply', at: e.at, reason: eventReason(e) ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
         // Settled after a restore (backup-verdict.ts): how, and by whom.
         ...(e.backup ? { backup: e.backup, by: e.by ?? null } : {}),
+        // The reason's facts, for programs: a quiet-hours hold and until when, a retry's next attempt (reason: the same in words).
+        ...waitFields(e),
       })),
       // A handset's reply to it, in time order among its statuses (its text is not shown: the sender got it by mail).
       ...replies.map((r) => ({ status: 'reply' as const, at: r.at, reason: replyReason(r, m.mail.envelopeFrom), connector: null, connectorMessageId: null })),

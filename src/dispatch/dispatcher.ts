@@ -9,7 +9,8 @@ import type { Actor } from './cancel.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
 import { Recorder, type RecorderOptions } from './record.js';
-import { describeHold, holdRecord, quietUntil } from './quiet-hours.js';
+import { holdLogFields, holdRecord, quietUntil } from './quiet-hours.js';
+import { quietRefusal } from '../notify/hold-words.js';
 import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
 import { readUnmatched } from './late-report.js';
 import { EARLY_REPORT_TTL_MS, ReportBook, submittedVia } from './report-book.js';
@@ -256,13 +257,15 @@ export class Dispatcher {
   private async heldForQuietHours(m: SmsMessage): Promise<boolean> {
     const hold = m.quietRules?.length ? quietUntil(m.quietRules, this.now()) : undefined;
     if (!hold) return false;
+    const quiet = holdRecord(hold);
     if (!hold.until) {
-      await this.record.finish(m, 'failed', describeHold(hold));
+      await this.record.finish(m, 'failed', quietRefusal(quiet));
       return true;
     }
     const until = hold.until.toISOString();
-    await this.o.store.transition(m.id, { event: { status: 'accepted', at: this.now().toISOString(), quiet: holdRecord(hold), until }, notBefore: until });
-    this.o.log('sms-held', { msgId: m.id, until, reason: describeHold(hold) });
+    await this.o.store.transition(m.id, { event: { status: 'accepted', at: this.now().toISOString(), quiet, until }, notBefore: until });
+    // Data for operators' tools (who set the rule, what it holds, in which zone), not a sentence to parse.
+    this.o.log('sms-held', { msgId: m.id, account: m.account, reason: 'quiet hours', until, ...holdLogFields(quiet) });
     return true;
   }
 

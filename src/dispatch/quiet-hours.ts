@@ -10,7 +10,7 @@
  * quiet while it is quiet in any of its zones (the safe reading: nobody is
  * woken up); a rule can name the zones to consider instead (`timeZones`).
  */
-import { localMinute, wallTimeIn, zonedToInstant, type WallTime } from '../mail/dates.js';
+import { wallTimeIn, zonedToInstant, type WallTime } from '../mail/dates.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -133,24 +133,6 @@ function minutes(hhmm: string): number {
   return h * 60 + m;
 }
 
-/** "20:00–08:00, sun"; a period of the mail's own in `zone`'s local time, as the rest of the sentence is ("2026-11-30 00:00–23:00 Europe/Berlin"). */
-export function describeRule(rule: QuietRule, zone = 'UTC'): string {
-  if (rule.start !== undefined) {
-    const [from, to] = [localMinute(new Date(rule.start), zone), localMinute(new Date(rule.end ?? rule.start), zone)];
-    return `${from}–${to.slice(0, 10) === from.slice(0, 10) ? to.slice(11) : to} ${zone}`;
-  }
-  const parts = [rule.from !== undefined ? `${rule.from}–${rule.to}` : '', rule.days?.length ? rule.days.join(', ') : '', rule.dates?.length ? `holidays ${rule.dates.join(', ')}` : ''].filter(Boolean);
-  return parts.join(', ');
-}
-
-/** `held for quiet hours (country FR: 20:00–08:00, sun) until 2026-11-23 08:00 Europe/Paris` — for logs and SMTP replies; the history keeps holdRecord(). */
-export function describeHold(hold: Hold): string {
-  const zone = hold.zone ?? hold.rule.timeZones[0] ?? 'UTC';
-  const why = `quiet hours (${hold.rule.source}: ${describeRule(hold.rule, zone)})`;
-  if (hold.until === null) return `${why} leave no time to send within two weeks`;
-  return `held for ${why} until ${localMinute(hold.until, zone)} ${zone}`;
-}
-
 /**
  * A hold as the status history keeps it (StatusEvent.quiet): the rule that
  * held the SMS and the zone it was read in, as data, so that a confirmation,
@@ -163,6 +145,22 @@ export function holdRecord(hold: Hold): QuietHoldRecord {
   const { timeZones, ...rule } = hold.rule;
   const zone = hold.zone ?? timeZones[0];
   return zone ? { ...rule, zone } : rule;
+}
+
+/**
+ * A hold as the fields of its log line (sms-held), for operators' tools: who
+ * set the rule ("country FR"), the daily window, days and dates it holds and
+ * the zone they were read in, or a period's start and end (ISO 8601).
+ */
+export function holdLogFields(q: QuietHoldRecord): Record<string, string | string[]> {
+  return {
+    rule: q.source,
+    ...(q.zone ? { zone: q.zone } : {}),
+    ...(q.from !== undefined && q.to !== undefined ? { window: `${q.from}-${q.to}` } : {}),
+    ...(q.days?.length ? { days: q.days } : {}),
+    ...(q.dates?.length ? { dates: q.dates } : {}),
+    ...(q.start !== undefined ? { start: q.start, end: q.end ?? q.start } : {}),
+  };
 }
 
 /** Rules for one recipient: the account's and the country's daily windows in the country's zones, and the mail's own. */

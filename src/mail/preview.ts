@@ -14,7 +14,7 @@ import type { SmsText } from '../sms/types.js';
 import type { StatusCallback } from '../store/types.js';
 import { optOutError, type OptOutCheck } from '../policy/optout-scope.js';
 import { SmtpError } from '../smtp/errors.js';
-import { describeHold, holdRecord, type QuietHoldRecord } from '../dispatch/quiet-hours.js';
+import { holdRecord, type QuietHoldRecord } from '../dispatch/quiet-hours.js';
 import { draftProblem, type Draft } from './draft.js';
 import type { SmsOptions } from './options.js';
 import { expressRefusal, planRecipient, type SendingPolicy } from './recipient-plan.js';
@@ -25,8 +25,7 @@ export interface PreviewRecipient {
   senderNote?: string;
   /** ISO 8601: when it would go first. */
   notBefore?: string;
-  /** Why it would wait (quiet hours), for operators and the REST API (English, the rule's zone); `quiet` the same as data, for the mailed answer in its language. */
-  hold?: string;
+  /** Why it would wait (quiet hours), as data until `notBefore`: worded by the mailed answer and the REST API in their reader's language (notify/hold-words.ts). */
   quiet?: QuietHoldRecord;
   expiresAt?: string;
   /** The refusal a real send would get for this recipient (kept as the error: the mail shows its reply, the API its parts). */
@@ -87,7 +86,7 @@ export function previewReport(
       to: r.e164, notBefore: plan.notBefore.toISOString(),
       ...(plan.sender !== undefined ? { sender: plan.sender } : {}),
       ...(plan.senderNote ? { senderNote: plan.senderNote } : {}),
-      ...(plan.hold ? { hold: describeHold(plan.hold), quiet: holdRecord(plan.hold) } : {}),
+      ...(plan.hold ? { quiet: holdRecord(plan.hold) } : {}),
       ...(plan.expiresAt ? { expiresAt: plan.expiresAt.toISOString() } : {}),
     });
   }

@@ -8,7 +8,9 @@
 import { chooseSender, permittedSender, type SenderPolicy } from '../accounts/sender-ids.js';
 import type { Account } from '../accounts/types.js';
 import type { CallbackRules } from '../notify/callbacks/account.js';
-import { describeHold, quietRulesFor, quietUntil, type Hold, type QuietHours, type QuietRule } from '../dispatch/quiet-hours.js';
+import { holdRecord, quietRulesFor, quietUntil, type Hold, type QuietHours, type QuietRule } from '../dispatch/quiet-hours.js';
+import { quietRefusal } from '../notify/hold-words.js';
+import { wordingFor, type Language } from '../notify/wording/index.js';
 import { parseSenderId } from '../sms/sender-id.js';
 import { errors, SmtpError } from '../smtp/errors.js';
 import type { SmsOptions } from './options.js';
@@ -26,12 +28,15 @@ export interface SendingPolicy {
   callbacks: CallbackRules;
   /** false: express is not for this account, its SMS go as normal ones (accounts[].allowExpress); allowed when absent. */
   express?: boolean;
+  /** Who reads what the account is told (a refusal's reasons): its language and the zone of its confirmations; English and the mail's zone when absent. */
+  reader?: { language: Language; timeZone: string };
 }
 
-/** The rules for one account: its own values (inherited ones filled in) and the gateway's per-country rules. */
+/** The rules for one account: its own values (inherited ones filled in) and the gateway's per-country rules; `notifyTimeZone`: notify.timeZone, its confirmations' zone unless it set its own. */
 export function sendingPolicy(
   account: Account,
   gateway: { numericOnlyCountries: readonly string[]; onNumericOnly: 'fallback' | 'reject'; countryQuietHours: Readonly<Record<string, QuietHours>> },
+  notifyTimeZone?: string,
 ): SendingPolicy {
   return {
     sender: {
@@ -44,6 +49,7 @@ export function sendingPolicy(
     quiet: { account: account.quietHours, countries: gateway.countryQuietHours },
     callbacks: { statusCallback: account.statusCallback, statusCallbackLevel: account.statusCallbackLevel, statusCallbackAllow: account.statusCallbackAllow },
     express: account.allowExpress,
+    reader: { language: account.language, timeZone: account.confirmationTimeZone ?? notifyTimeZone ?? account.timeZone },
   };
 }
 
@@ -98,7 +104,7 @@ export function planRecipient(
   });
   const start = options.sendAt ?? ctx.now;
   const hold = quietUntil(quietRules, start);
-  if (hold && !hold.until) return errors.NoTimeToSend(describeHold(hold));
+  if (hold && !hold.until) return errors.NoTimeToSend(quietRefusal(holdRecord(hold), wordingFor(policy.reader?.language), policy.reader?.timeZone ?? ctx.timeZone));
   const notBefore = hold?.until ?? start;
   // Validity counts from when the SMS may go: quiet hours must not use it up.
   const hours = options.validityHours ?? policy.validityHours;

@@ -18,6 +18,15 @@ export function eventReason(e: StatusEvent, w: Wording = wordingFor('en'), timeZ
   return e.reason;
 }
 
+/** A hold or retry as data (StatusEvent.quiet, until, retryAt, throttled), for programs: a REST timeline entry and a status callback beside their `reason`. */
+export function waitFields(e: StatusEvent): { quiet?: QuietHoldRecord; until?: string; retryAt?: string; throttled?: boolean } {
+  return {
+    ...(e.quiet ? { quiet: e.quiet } : {}),
+    ...(e.until ? { until: e.until } : {}),
+    ...(e.retryAt ? { retryAt: e.retryAt, throttled: e.throttled === true } : {}),
+  };
+}
+
 /** The event is a retry's wait (a failed attempt put the SMS back in the queue), recorded either way. */
 export function isRetry(e: StatusEvent): boolean {
   return e.retryAt !== undefined || (e.status === 'accepted' && e.reason !== undefined && RETRY_WAIT.test(e.reason));
@@ -35,18 +44,33 @@ export function retryWhy(e: Pick<StatusEvent, 'throttled' | 'reason'>, w: Wordin
   return e.throttled ? w.retry.slowDown : w.retry.failed(e.reason ?? w.noReason);
 }
 
-/** Who set the rule, what it holds (in the recipient's local time), and when the SMS goes: their clock and the reader's. */
-function quietReason(q: QuietHoldRecord, until: string, w: Wording, timeZone: string): string {
+/** Who set the rule, what it holds (in the recipient's local time), and when the SMS goes (`until`): their clock and the reader's. */
+export function quietReason(q: QuietHoldRecord, until: string, w: Wording, timeZone: string): string {
   const by = whose(q.source, w);
   const ours = w.time(until, timeZone);
   if (q.start !== undefined) return w.quiet.period({ by, from: w.time(q.start, timeZone), to: w.time(q.end ?? q.start, timeZone), ours });
-  const rule = [
+  const theirs = q.zone ? clockIn(until, q.zone) : undefined;
+  return w.quiet.hold({ by, rule: ruleWords(q, w), theirs: theirs === clockIn(until, timeZone) ? undefined : theirs, ours });
+}
+
+/**
+ * Why a mail was refused (SMTP NoTimeToSend): the rule that leaves no time
+ * to send within two weeks, in the words the hold would have had, so that a
+ * bounce says what a confirmation says; a period's times in the reader's zone.
+ */
+export function quietRefusal(q: QuietHoldRecord, w: Wording = wordingFor('en'), timeZone = 'UTC'): string {
+  const by = whose(q.source, w);
+  if (q.start !== undefined) return w.quiet.noTimePeriod({ by, from: w.time(q.start, timeZone), to: w.time(q.end ?? q.start, timeZone) });
+  return w.quiet.noTime({ by, rule: ruleWords(q, w) });
+}
+
+/** "20:00–08:00 and Sundays": what the rule holds, in the recipient's local time. */
+function ruleWords(q: QuietHoldRecord, w: Wording): string {
+  return w.quiet.list([
     q.from !== undefined && q.to !== undefined ? w.quiet.window(q.from, q.to) : undefined,
     q.days?.length ? w.quiet.days(q.days) : undefined,
     q.dates?.length ? w.quiet.dates(q.dates) : undefined,
-  ].filter((x): x is string => x !== undefined);
-  const theirs = q.zone ? clockIn(until, q.zone) : undefined;
-  return w.quiet.hold({ by, rule: w.quiet.list(rule), theirs: theirs === clockIn(until, timeZone) ? undefined : theirs, ours });
+  ].filter((x): x is string => x !== undefined));
 }
 
 /** quietRulesFor's sources ("account acme", "country FR", "your mail") in the reader's words. */

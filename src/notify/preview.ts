@@ -10,7 +10,7 @@ import type { PreviewReport } from '../mail/preview.js';
 import { shown } from './callbacks/allow.js';
 import { nonGsmChars } from '../sms/gsm7.js';
 import { withOriginalSubject } from './format.js';
-import { eventReason } from './hold-words.js';
+import { quietReason } from './hold-words.js';
 import { wordingFor, type Language, type Wording } from './wording/index.js';
 
 type Words = Wording['preview'];
@@ -76,7 +76,7 @@ function recipientLine(x: PreviewReport['recipients'][number], w: Wording, time:
   if (x.refusal) return `  ${x.to}: ${p.wouldBeRefused(x.refusal.reply)}`;
   const sender = x.sender ? p.sender(x.sender, x.senderNote) : p.defaultSender;
   // A hold says why and when it would go, as a confirmation's history says it (hold-words.ts).
-  const held = x.quiet && x.notBefore ? eventReason({ status: 'accepted', at: x.notBefore, until: x.notBefore, quiet: x.quiet }, w, timeZone) : x.hold;
+  const held = x.quiet && x.notBefore ? quietReason(x.quiet, x.notBefore, w, timeZone) : undefined;
   const when = held ?? p.wouldGoAt(time(x.notBefore!));
   const expires = x.expiresAt ? `, ${p.validUntil(time(x.expiresAt))}` : '';
   return `  ${x.to}: ${sender}; ${when}${expires}`;

@@ -5,6 +5,8 @@
  * src/smtp/enhanced-codes.ts keeps smtp-server from adding a second time.
  * The README lists every entry (test/smtp/errors.test.ts checks it).
  */
+import { asciiReply } from './ascii-text.js';
+
 export class SmtpError extends Error {
   readonly temporary: boolean;
   constructor(
@@ -158,7 +160,8 @@ export const ERROR_DEFS = {
   },
   NoTimeToSend: {
     code: 550, enhanced: '5.7.1', when: 'quiet hours (account, country, [BLACKOUTPERIODS]) that leave no time to send within two weeks',
-    text: (why: string) => `${why}; nothing was queued`,
+    // The rule and "nothing was queued" in the account's language (notify/hold-words.ts quietRefusal), as its confirmations word a hold.
+    text: (why: string) => asciiReply(why),
   },
   CancelAddressUnknown: {
     code: 550, enhanced: '5.1.1', when: 'RCPT to a cancel address (cancel+…@<sms domain>) that is not one of our confirmations\' Reply-To addresses',

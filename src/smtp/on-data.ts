@@ -108,7 +108,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
     options: { ...config.options, timeZone: account.timeZone },
     text: { ...config.text, signaturePatterns: [...config.text.signaturePatterns, ...account.signaturePatterns], maxSegments: account.maxSegments },
     notify: account.notify,
-    policy: sendingPolicy(account, config.options),
+    policy: sendingPolicy(account, config.options, config.notify.timeZone),
     wantsConfirmation: deps.wantsConfirmation,
     udhOf: deps.udhOf,
   };

@@ -42,13 +42,20 @@ D('retry :: a retry that falls into the recipient\'s quiet hours waits for their
     options: { countryQuietHours: { FR: { from: parisAt(start + 30 * 60_000), to: parisAt(start + 90 * 60_000) } } },
   }, 'test');
   const sim = new FlakySimulator({ name: 'simulator', deliveryDelayMs: 10, failNumbersEndingWith: [], sentLog: '', now }, now);
-  const b = await startBridge(config, { log: () => {}, connectors: { simulator: sim }, now });
+  const events: Array<Record<string, unknown>> = [];
+  const b = await startBridge(config, { log: (evt, data) => void events.push({ evt, ...data }), connectors: { simulator: sim }, now });
   try {
     const id = await sendSms(b.smtp.port, '+33612345678', { text: 'Bonjour' });
     await waitFor('the failed first attempt', () => b.store.get(id)?.history.some((e) => e.reason?.includes('throttled')) || undefined);
     clock.offset = 40 * 60_000; // the retry is due inside the quiet window
     const held = await waitFor('the hold', () => b.store.get(id)?.history.find((e) => e.until));
     assert.equal([held.quiet?.source, held.quiet?.zone], ['country FR', 'Europe/Paris'], JSON.stringify(held));
+    // For operators' tools: the hold's facts as fields, the end as an ISO instant, no sentence to parse.
+    const line = events.find((e) => e.evt === 'sms-held' && e.msgId === id);
+    assert.equal(line, {
+      evt: 'sms-held', msgId: id, account: b.store.get(id)!.account, reason: 'quiet hours', until: held.until,
+      rule: 'country FR', zone: 'Europe/Paris', window: `${held.quiet!.from}-${held.quiet!.to}`,
+    });
     assert.is(sim.attempts.length, 1, 'no attempt inside quiet hours');
     clock.offset = 91 * 60_000;
     await waitFor('delivered after the window', () => b.store.get(id)?.status === 'delivered' || undefined);

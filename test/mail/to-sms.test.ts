@@ -244,7 +244,7 @@ T('quiet hours :: the mail\'s [BLACKOUTPERIODS] apply in the recipient\'s time; 
   const p = policy({}, { quiet: { account: { from: '08:00', to: '20:00' }, countries: { DE: { from: '20:00', to: '08:00' } } } });
   const r = toSms(input('Hallo', { recipients: [DE], policy: p, now })) as SmtpError;
   assert.instance(r, SmtpError);
-  assert.match(r.message, /^5\.7\.1 quiet hours \(.*\) leave no time to send within two weeks; nothing was queued$/);
+  assert.match(r.message, /^5\.7\.1 quiet hours at the recipient, set for (account \S+|Germany): \d\d:\d\d-\d\d:\d\d their local time, leave no time to send within two weeks; nothing was queued$/);
 });
 
 T('duplicates :: with detection on (account or [DUPLICATEDETECTION:ON]) each SMS carries a content key over sender, number and text', () => {

@@ -99,6 +99,11 @@ H('retry :: the SMSC throttles (ESME_RTHROTTLED) until the bridge gives the SMS 
     const retry = bridge.store.get(de)!.history.find((e) => e.retryAt)!;
     assert.equal([retry.status, retry.throttled], ['accepted', true], JSON.stringify(retry));
     assert.match(retry.reason ?? '', 'ESME_RTHROTTLED', 'the connector\'s own reason kept for operators');
+    // Programs get the wait as data beside its words (the REST timeline).
+    await bridge.users.add('clerk', 'kanzlei', 'clerk-password-1');
+    const api = await call(bridge, 'GET', `/api/v1/messages/${de}`, { auth: await bearer(bridge, 'clerk', 'clerk-password-1') });
+    const waiting = api.body.timeline.find((e: { retryAt?: string }) => e.retryAt);
+    assert.equal([waiting?.retryAt, waiting?.throttled], [retry.retryAt, true], JSON.stringify(api.body.timeline));
     smsc.behaviour.throttleNext = 0;
 
     const german = await confirmationText(bridge, de, 'delivered');

@@ -4,7 +4,8 @@
  * (only the signature's timestamp changes) and a receiver can de-duplicate
  * on eventId.
  */
-import { eventReason } from '../hold-words.js';
+import { eventReason, waitFields } from '../hold-words.js';
+import type { QuietHoldRecord } from '../../dispatch/quiet-hours.js';
 import { connectorMessageIdOf, FINAL_STATUSES, type ConfirmationState, type SmsMessage, type SmsStatus, type StatusEvent } from '../../store/types.js';
 
 export interface CallbackPayload {
@@ -36,6 +37,15 @@ export interface CallbackPayload {
   uncertain?: true;
   /** This push corrects what came before it (the carrier answered late): take it over an earlier final one. */
   correction?: true;
+  /**
+   * A wait's facts beside `reason`: a quiet-hours hold (`quiet`: the rule, as the REST timeline has it) until
+   * `until`, or a retry's next attempt (`retryAt`, `throttled`). The push of `accepted` of an SMS held from its
+   * acceptance carries its hold, so a receiver knows it will not go before `until`.
+   */
+  quiet?: QuietHoldRecord;
+  until?: string;
+  retryAt?: string;
+  throttled?: boolean;
 }
 
 /** "<smsId>/<status>"; a status pushed again after a correction also names its place in the history: "<smsId>/<status>/<n>". */
@@ -49,6 +59,9 @@ export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage
   const i = c.event ?? first;
   const event: StatusEvent | undefined = m.history[i];
   const corrected = m.history.slice(0, i + 1).some((e) => e.late === 'correction');
+  // Recorded with the acceptance, in the same moment (mail/to-sms.ts): the same on every attempt of the push.
+  const next = m.history[i + 1];
+  const heldFromStart = status === 'accepted' && event && !event.quiet && next?.status === 'accepted' && next.quiet && next.at === event.at ? next : undefined;
   return {
     eventId: eventIdOf(m.id, status, c.event !== undefined && c.event !== first ? c.event : undefined),
     smsId: m.id,
@@ -67,6 +80,7 @@ export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage
     parts: { delivered: status === 'delivered' ? m.segments : deliveredParts(m.history.slice(0, i + 1)), of: m.segments },
     ...(event?.uncertain ? { uncertain: true as const } : {}),
     ...(corrected ? { correction: true as const } : {}),
+    ...((heldFromStart ?? event) ? waitFields(heldFromStart ?? event!) : {}),
   };
 }
 
