@@ -1,8 +1,8 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { bearer, call } from '../helpers/api.js';
+import { bearer, call, portalPage, portalSession } from '../helpers/api.js';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { mailer, refusal } from '../helpers/smtp.js';
+import { mailer, queuedAs, refusal } from '../helpers/smtp.js';
 import { wallTimeIn } from '../../src/mail/dates.js';
 import { formatTime } from '../../src/notify/times.js';
 import { Receiver } from './callbacks/receiver.js';
@@ -11,7 +11,8 @@ import { Receiver } from './callbacks/receiver.js';
  * A quiet-hours hold as each of its readers gets it, over real sockets: the
  * clerk's bounce (SMTP NoTimeToSend) and the REST preview worded as the
  * account's confirmations word it (its language, its zone); programs (REST
- * timeline, status callbacks) get the hold as data beside the text.
+ * timeline, status callbacks) get the hold as data beside the text; the
+ * portal shows an account's pages in the account's time zone.
  */
 const SECRET = 'erp-callback-secret-0123456789';
 const ZONE = 'America/New_York';
@@ -92,6 +93,22 @@ H('rest timeline and status callback :: the hold as data (quiet, until) beside t
   assert.not.ok('quiet' in m.body.timeline[0], 'the acceptance itself holds nothing');
   const push = await waitFor('the accepted push', () => erp.got.find((g) => g.body.smsId === id && g.body.status === 'accepted'));
   assert.equal([push.body.quiet, push.body.until], [quiet, held.until]);
+});
+
+H('portal :: an account\'s user sees times in the account\'s zone, an admin in the gateway\'s, and each page says which', async ({ b }) => {
+  const id = `${queuedAs((await send(b, '+4915112345679')).response)}.1`;
+  const accepted = b.store.get(id)!.history[0].at;
+  const lead = await portalSession(b, 'lead', 'lead-password-1');
+  const mine = await portalPage(b, `/messages/${id}`, lead.cookie);
+  assert.is(mine.status, 200);
+  assert.ok(mine.html.includes(formatTime(accepted, ZONE)), 'the acceptance in New York time');
+  assert.match(mine.html, /Times in America\/New_York \(your account&#39;s time zone\)/);
+  const root = await portalSession(b, 'root', 'admin-password-1');
+  const admin = await portalPage(b, `/messages/${id}`, root.cookie);
+  assert.ok(admin.html.includes(formatTime(accepted, 'Europe/Berlin')));
+  assert.match(admin.html, /Times in Europe\/Berlin \(the gateway&#39;s time zone/);
+  const list = await portalPage(b, '/messages', lead.cookie);
+  assert.ok(list.html.includes(formatTime(accepted, ZONE)), 'the list too');
 });
 
 H.run();
