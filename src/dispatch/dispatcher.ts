@@ -10,7 +10,6 @@ import type { ConnectorPool } from './connector-pool.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
 import { Recorder, type RecorderOptions } from './record.js';
 import { holdLogFields, holdRecord, quietUntil } from './quiet-hours.js';
-import { quietRefusal } from '../notify/hold-words.js';
 import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
 import { readUnmatched } from './late-report.js';
 import { EARLY_REPORT_TTL_MS, ReportBook, submittedVia } from './report-book.js';
@@ -259,7 +258,7 @@ export class Dispatcher {
     if (!hold) return false;
     const quiet = holdRecord(hold);
     if (!hold.until) {
-      await this.record.finish(m, 'failed', quietRefusal(quiet));
+      await this.record.noTimeToSend(m, quiet);
       return true;
     }
     const until = hold.until.toISOString();

@@ -10,6 +10,8 @@ import { canonicalSender } from '../sms/sender-id.js';
 import { heldMs, latencyMs, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { UNCERTAIN_REASON } from './attempt.js';
 import { ReportBook } from './report-book.js';
+import type { QuietHoldRecord } from './quiet-hours.js';
+import { noTimeReason } from '../notify/hold-words.js';
 
 export interface RecorderOptions {
   store: MessageStore;
@@ -75,6 +77,14 @@ export class Recorder {
   /** Back in the queue at once (reconcile: the connector did not take it). */
   async requeue(m: SmsMessage, reason: string): Promise<void> {
     await this.o.store.transition(m.id, { event: this.event('accepted', reason) });
+  }
+
+  /**
+   * Failed: a retry met quiet hours that leave no time to send within two weeks. The rule is kept as data, worded
+   * when read in its reader's language (src/notify/hold-words.ts); `reason` has its English words, for logs.
+   */
+  async noTimeToSend(m: SmsMessage, quiet: QuietHoldRecord): Promise<void> {
+    await this.final(m, { ...this.event('failed', noTimeReason(quiet)), quiet });
   }
 
   async finish(m: SmsMessage, status: SmsStatus, reason?: string, connector?: string, at?: Date): Promise<void> {

@@ -9,7 +9,7 @@ import { chooseSender, permittedSender, type SenderPolicy } from '../accounts/se
 import type { Account } from '../accounts/types.js';
 import type { CallbackRules } from '../notify/callbacks/account.js';
 import { holdRecord, quietRulesFor, quietUntil, type Hold, type QuietHours, type QuietRule } from '../dispatch/quiet-hours.js';
-import { quietRefusal } from '../notify/hold-words.js';
+import { noTimeReason } from '../notify/hold-words.js';
 import { wordingFor, type Language } from '../notify/wording/index.js';
 import { parseSenderId } from '../sms/sender-id.js';
 import { errors, SmtpError } from '../smtp/errors.js';
@@ -104,7 +104,10 @@ export function planRecipient(
   });
   const start = options.sendAt ?? ctx.now;
   const hold = quietUntil(quietRules, start);
-  if (hold && !hold.until) return errors.NoTimeToSend(quietRefusal(holdRecord(hold), wordingFor(policy.reader?.language), policy.reader?.timeZone ?? ctx.timeZone));
+  if (hold && !hold.until) {
+    const w = wordingFor(policy.reader?.language);
+    return errors.NoTimeToSend(`${noTimeReason(holdRecord(hold), w, policy.reader?.timeZone ?? ctx.timeZone)}; ${w.quiet.notQueued}`);
+  }
   const notBefore = hold?.until ?? start;
   // Validity counts from when the SMS may go: quiet hours must not use it up.
   const hours = options.validityHours ?? policy.validityHours;

@@ -14,6 +14,8 @@ import { wordingFor, type Wording } from './wording/index.js';
 /** The reason of `e` as a person reads it; `timeZone`: the reader's (times in the reason). */
 export function eventReason(e: StatusEvent, w: Wording = wordingFor('en'), timeZone = 'UTC'): string | undefined {
   if (e.quiet && e.until) return quietReason(e.quiet, e.until, w, timeZone);
+  // Failed: a retry met rules that leave no time (dispatch/record.ts noTimeToSend).
+  if (e.quiet) return noTimeReason(e.quiet, w, timeZone);
   if (e.retryAt) return retryReason(e, e.retryAt, w, timeZone);
   return e.reason;
 }
@@ -54,11 +56,12 @@ export function quietReason(q: QuietHoldRecord, until: string, w: Wording, timeZ
 }
 
 /**
- * Why a mail was refused (SMTP NoTimeToSend): the rule that leaves no time
- * to send within two weeks, in the words the hold would have had, so that a
- * bounce says what a confirmation says; a period's times in the reader's zone.
+ * Rules that leave no time to send within two weeks (a mail refused for it,
+ * SMTP NoTimeToSend; an SMS failed for it when a retry met them), in the
+ * words the hold would have had, so that a bounce says what a confirmation
+ * says; a period's times in the reader's zone.
  */
-export function quietRefusal(q: QuietHoldRecord, w: Wording = wordingFor('en'), timeZone = 'UTC'): string {
+export function noTimeReason(q: QuietHoldRecord, w: Wording = wordingFor('en'), timeZone = 'UTC'): string {
   const by = whose(q.source, w);
   if (q.start !== undefined) return w.quiet.noTimePeriod({ by, from: w.time(q.start, timeZone), to: w.time(q.end ?? q.start, timeZone) });
   return w.quiet.noTime({ by, rule: ruleWords(q, w) });

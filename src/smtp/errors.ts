@@ -160,7 +160,7 @@ export const ERROR_DEFS = {
   },
   NoTimeToSend: {
     code: 550, enhanced: '5.7.1', when: 'quiet hours (account, country, [BLACKOUTPERIODS]) that leave no time to send within two weeks',
-    // The rule and "nothing was queued" in the account's language (notify/hold-words.ts quietRefusal), as its confirmations word a hold.
+    // The rule and "nothing was queued" in the account's language (notify/hold-words.ts noTimeReason), as its confirmations word a hold.
     text: (why: string) => asciiReply(why),
   },
   CancelAddressUnknown: {

@@ -4,7 +4,9 @@ import { bearer, call, portalPage, portalSession } from '../helpers/api.js';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer, queuedAs, refusal } from '../helpers/smtp.js';
 import { wallTimeIn } from '../../src/mail/dates.js';
+import { eventReason } from '../../src/notify/hold-words.js';
 import { formatTime } from '../../src/notify/times.js';
+import { wordingFor } from '../../src/notify/wording/index.js';
 import { Receiver } from './callbacks/receiver.js';
 
 /**
@@ -55,7 +57,7 @@ const send = (b: TestBridge, to: string, subject = 'Erinnerung') =>
 H('smtp :: quiet hours that leave no time :: 550 5.7.1 in the account\'s language, as its confirmation words the rule, in ASCII', async ({ b }) => {
   const reply = await refusal(send(b, '+393331234567'));
   assert.is(reply, '550 5.7.1 Ruhezeit beim Empfaenger, festgelegt fuer Italien: 20:00-08:00 Uhr seiner Ortszeit; '
-    + 'sie laesst in den naechsten zwei Wochen keine Zeit zum Senden, es wurde nichts angenommen');
+    + 'sie laesst in den naechsten zwei Wochen keine Zeit zum Senden; es wurde nichts angenommen');
   assert.is(b.store.counts().accepted ?? 0, 0, 'nothing queued');
 });
 
@@ -63,7 +65,7 @@ H('smtp :: a blackout period of the mail\'s own that leaves no time :: its start
   const [start, end] = [new Date(Date.now() - 3_600_000), new Date(Date.now() + 20 * 86_400_000)].map((d) => `${d.toISOString().slice(0, 19)}Z`);
   const reply = await refusal(send(b, '+4915112345678', `[BLACKOUTPERIODS:${start}/${end}] Erinnerung`));
   const de = (iso: string) => formatTime(iso, ZONE).replace(/^(\d{4})-(\d\d)-(\d\d)/, '$3.$2.$1');
-  assert.is(reply, `550 5.7.1 Sperrzeit, festgelegt in Ihrer E-Mail: ${de(start)} bis ${de(end)}; sie laesst in den naechsten zwei Wochen keine Zeit zum Senden, es wurde nichts angenommen`);
+  assert.is(reply, `550 5.7.1 Sperrzeit, festgelegt in Ihrer E-Mail: ${de(start)} bis ${de(end)}; sie laesst in den naechsten zwei Wochen keine Zeit zum Senden; es wurde nichts angenommen`);
   assert.match(reply, /^[\x20-\x7e]+$/);
 });
 
@@ -109,6 +111,13 @@ H('portal :: an account\'s user sees times in the account\'s zone, an admin in t
   assert.match(admin.html, /Times in Europe\/Berlin \(the gateway&#39;s time zone/);
   const list = await portalPage(b, '/messages', lead.cookie);
   assert.ok(list.html.includes(formatTime(accepted, ZONE)), 'the list too');
+});
+
+H('history :: an SMS failed because a retry met rules that leave no time :: worded from its data in the reader\'s language', () => {
+  const quiet = { source: 'country FR', from: '20:00', to: '08:00', days: ['sun' as const], zone: 'Europe/Paris' };
+  const failed = { status: 'failed' as const, at: '2026-11-24T19:30:00.000Z', reason: 'stored English words', quiet };
+  assert.is(eventReason(failed, wordingFor('de'), 'Europe/Berlin'), 'Ruhezeit beim Empfänger, festgelegt für Frankreich: 20:00–08:00 Uhr und sonntags seiner Ortszeit; sie lässt in den nächsten zwei Wochen keine Zeit zum Senden');
+  assert.is(eventReason(failed), 'quiet hours at the recipient, set for France: 20:00–08:00 and Sundays their local time, leave no time to send within two weeks');
 });
 
 H.run();

@@ -62,6 +62,7 @@ export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage
   // Recorded with the acceptance, in the same moment (mail/to-sms.ts): the same on every attempt of the push.
   const next = m.history[i + 1];
   const heldFromStart = status === 'accepted' && event && !event.quiet && next?.status === 'accepted' && next.quiet && next.at === event.at ? next : undefined;
+  const waited = heldFromStart ?? event;
   return {
     eventId: eventIdOf(m.id, status, c.event !== undefined && c.event !== first ? c.event : undefined),
     smsId: m.id,
@@ -80,7 +81,7 @@ export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage
     parts: { delivered: status === 'delivered' ? m.segments : deliveredParts(m.history.slice(0, i + 1)), of: m.segments },
     ...(event?.uncertain ? { uncertain: true as const } : {}),
     ...(corrected ? { correction: true as const } : {}),
-    ...((heldFromStart ?? event) ? waitFields(heldFromStart ?? event!) : {}),
+    ...(waited ? waitFields(waited) : {}),
   };
 }
 

@@ -118,8 +118,9 @@ export const de: WordingTable = {
     list: liste,
     hold: (f) => `Ruhezeit beim Empfänger, ${f.by}: ${f.rule} seiner Ortszeit; Versand ${f.theirs ? `um ${f.theirs} Uhr seiner Zeit = ${f.ours} Ihrer Zeit` : `am ${f.ours}`}`,
     period: (f) => `Sperrzeit, ${f.by}: ${f.from} bis ${f.to}; Versand am ${f.ours}`,
-    noTime: (f) => `Ruhezeit beim Empfänger, ${f.by}: ${f.rule} seiner Ortszeit; sie lässt in den nächsten zwei Wochen keine Zeit zum Senden, es wurde nichts angenommen`,
-    noTimePeriod: (f) => `Sperrzeit, ${f.by}: ${f.from} bis ${f.to}; sie lässt in den nächsten zwei Wochen keine Zeit zum Senden, es wurde nichts angenommen`,
+    noTime: (f) => `Ruhezeit beim Empfänger, ${f.by}: ${f.rule} seiner Ortszeit; sie lässt in den nächsten zwei Wochen keine Zeit zum Senden`,
+    noTimePeriod: (f) => `Sperrzeit, ${f.by}: ${f.from} bis ${f.to}; sie lässt in den nächsten zwei Wochen keine Zeit zum Senden`,
+    notQueued: 'es wurde nichts angenommen',
   },
   retry: {
     slowDown: 'der Netzbetreiber hat uns gebeten, langsamer zu senden',

@@ -94,8 +94,9 @@ export const en: WordingTable = {
     list,
     hold: (f) => `quiet hours at the recipient, ${f.by}: ${f.rule} their local time; goes out at ${f.theirs ? `${f.theirs} their time = ${f.ours} your time` : f.ours}`,
     period: (f) => `a blackout period ${f.by}: ${f.from} to ${f.to}; goes out at ${f.ours}`,
-    noTime: (f) => `quiet hours at the recipient, ${f.by}: ${f.rule} their local time, leave no time to send within two weeks; nothing was queued`,
-    noTimePeriod: (f) => `a blackout period ${f.by}: ${f.from} to ${f.to}, leaves no time to send within two weeks; nothing was queued`,
+    noTime: (f) => `quiet hours at the recipient, ${f.by}: ${f.rule} their local time, leave no time to send within two weeks`,
+    noTimePeriod: (f) => `a blackout period ${f.by}: ${f.from} to ${f.to}, leaves no time to send within two weeks`,
+    notQueued: 'nothing was queued',
   },
   retry: {
     slowDown: 'the carrier asked us to slow down',

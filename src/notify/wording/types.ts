@@ -107,9 +107,11 @@ export interface QuietWording {
   hold(f: { by: string; rule: string; theirs?: string; ours: string }): string;
   /** A blackout period of the mail's own ([BLACKOUTPERIODS:…]), its start and end and when the SMS goes, in the reader's time. */
   period(f: { by: string; from: string; to: string; ours: string }): string;
-  /** Why nothing was queued: the rule (as in `hold`, or a period's start and end) leaves no time to send within two weeks (a refusal, SMTP NoTimeToSend). */
+  /** The rule (as in `hold`, or a period's start and end) leaves no time to send within two weeks: a mail refused for it (SMTP NoTimeToSend), an SMS failed for it. */
   noTime(f: { by: string; rule: string }): string;
   noTimePeriod(f: { by: string; from: string; to: string }): string;
+  /** Added to the refusal's reason: the mail was not taken. */
+  notQueued: string;
 }
 
 /** A retry's wait (StatusEvent.retryAt): the carrier asked us to slow down, or the attempt failed for now, and when it is tried next. */
