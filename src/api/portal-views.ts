@@ -33,7 +33,7 @@ export function timelineSteps(m: SmsMessage, timeZone: string): Step[] {
           const detail = [m.sendAt && `scheduled for ${formatTime(m.sendAt, timeZone)}`, e.reason].filter(Boolean).join('; ');
           return [{ ...base, label: 'Accepted by mail2sms', detail: detail || undefined }];
         }
-        const detail = eventReason(e, undefined, timeZone);
+        const detail = eventReason(e, undefined, timeZone, true);
         if (e.until) return [{ ...base, status: 'held', label: `Held until ${formatTime(e.until, timeZone)}`, detail }];
         if (isRetry(e)) return [{ ...base, status: 'retry', label: e.throttled ? 'Waiting, will try again' : 'Attempt failed, will try again', detail }];
         // Nothing was attempted: an operator's word after a restore, a hold an operator must release, or its release.

@@ -55,7 +55,7 @@ export function messageView(m: SmsMessage, replies: readonly ReplySummary[] = []
     },
     timeline: [
       ...m.history.map((e) => ({
-        status: e.status as SmsStatus | 'reply', at: e.at, reason: eventReason(e) ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
+        status: e.status as SmsStatus | 'reply', at: e.at, reason: eventReason(e, undefined, undefined, true) ?? null, connector: e.connector ?? null, connectorMessageId: e.connectorMessageId ?? null,
         // Settled after a restore (backup-verdict.ts): how, and by whom.
         ...(e.backup ? { backup: e.backup, by: e.by ?? null } : {}),
         // The reason's facts, for programs: a quiet-hours hold and until when, a retry's next attempt (reason: the same in words).

@@ -11,12 +11,16 @@ import { wallTimeIn } from '../mail/dates.js';
 import type { StatusEvent } from '../store/types.js';
 import { wordingFor, type Wording } from './wording/index.js';
 
-/** The reason of `e` as a person reads it; `timeZone`: the reader's (times in the reason). */
-export function eventReason(e: StatusEvent, w: Wording = wordingFor('en'), timeZone = 'UTC'): string | undefined {
+/**
+ * The reason of `e` as a person reads it; `timeZone`: the reader's (times in the reason). `technical`: for operators
+ * and programs (the REST timeline, status callbacks, the portal), a throttled retry keeps the connector's own words
+ * (ESME_RTHROTTLED, HTTP 429 …), which a clerk's confirmation leaves out (review 8, B-L2).
+ */
+export function eventReason(e: StatusEvent, w: Wording = wordingFor('en'), timeZone = 'UTC', technical = false): string | undefined {
   if (e.quiet && e.until) return quietReason(e.quiet, e.until, w, timeZone);
   // Failed: a retry met rules that leave no time (dispatch/record.ts noTimeToSend).
   if (e.quiet) return noTimeReason(e.quiet, w, timeZone);
-  if (e.retryAt) return retryReason(e, e.retryAt, w, timeZone);
+  if (e.retryAt) return retryReason(e, e.retryAt, w, timeZone, technical);
   return e.reason;
 }
 
@@ -37,8 +41,9 @@ export function isRetry(e: StatusEvent): boolean {
 /** The wait dispatch/record.ts added to a failed attempt's reason before `retryAt` was kept. */
 export const RETRY_WAIT = /^([^]*); next attempt in (\d+) s$/;
 
-function retryReason(e: StatusEvent, at: string, w: Wording, timeZone: string): string {
-  return `${retryWhy(e, w)}; ${w.retry.next(w.time(at, timeZone))}`;
+function retryReason(e: StatusEvent, at: string, w: Wording, timeZone: string, technical: boolean): string {
+  const why = technical && e.throttled && e.reason ? `${w.retry.slowDown} (${e.reason})` : retryWhy(e, w);
+  return `${why}; ${w.retry.next(w.time(at, timeZone))}`;
 }
 
 /** Why a retry waits, without when it is tried next (a delay report's headline: true when recorded, not when it goes). */

@@ -104,6 +104,8 @@ H('retry :: the SMSC throttles (ESME_RTHROTTLED) until the bridge gives the SMS 
     const api = await call(bridge, 'GET', `/api/v1/messages/${de}`, { auth: await bearer(bridge, 'clerk', 'clerk-password-1') });
     const waiting = api.body.timeline.find((e: { retryAt?: string }) => e.retryAt);
     assert.equal([waiting?.retryAt, waiting?.throttled], [retry.retryAt, true], JSON.stringify(api.body.timeline));
+    // Its words keep the connector's own reason there, for the operator (review 8, B-L2); the clerk's mail below does not.
+    assert.match(waiting?.reason ?? '', /^the carrier asked us to slow down \(.*ESME_RTHROTTLED.*\); next attempt at /);
     smsc.behaviour.throttleNext = 0;
 
     const german = await confirmationText(bridge, de, 'delivered');

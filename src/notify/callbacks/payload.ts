@@ -74,7 +74,7 @@ export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage
     status,
     final: FINAL_STATUSES.has(status),
     at: event?.at ?? m.mail.receivedAt,
-    reason: (event && eventReason(event)) ?? null,
+    reason: (event && eventReason(event, undefined, undefined, true)) ?? null,
     connector: event?.connector ?? null,
     // The aggregator's id as known at the event (given at the handover; a receipt rarely repeats it).
     connectorMessageId: connectorMessageIdOf({ history: m.history.slice(0, i + 1) }) ?? null,
