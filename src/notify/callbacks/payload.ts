@@ -6,7 +6,7 @@
  */
 import { eventReason, waitFields } from '../hold-words.js';
 import type { QuietHoldRecord } from '../../dispatch/quiet-hours.js';
-import { connectorMessageIdOf, FINAL_STATUSES, type ConfirmationState, type SmsMessage, type SmsStatus, type StatusEvent } from '../../store/types.js';
+import { connectorMessageIdOf, FINAL_STATUSES, isUnreported, type ConfirmationState, type SmsMessage, type SmsStatus, type StatusEvent } from '../../store/types.js';
 
 export interface CallbackPayload {
   /** Stable over retries and restarts: "<smsId>/<status>". */
@@ -35,6 +35,11 @@ export interface CallbackPayload {
    * `correction`.
    */
   uncertain?: true;
+  /**
+   * An `expired` that is no failure: the bridge a restored backup was taken of sent the SMS, and its delivery report
+   * went there (store/types.ts isUnreported), as the sms-final line's `unreported` says: sent, no delivery report.
+   */
+  unreported?: true;
   /** This push corrects what came before it (the carrier answered late): take it over an earlier final one. */
   correction?: true;
   /**
@@ -80,6 +85,7 @@ export function callbackPayload(m: SmsMessage, c: Pick<ConfirmationState, 'stage
     connectorMessageId: connectorMessageIdOf({ history: m.history.slice(0, i + 1) }) ?? null,
     parts: { delivered: status === 'delivered' ? m.segments : deliveredParts(m.history.slice(0, i + 1)), of: m.segments },
     ...(event?.uncertain ? { uncertain: true as const } : {}),
+    ...(isUnreported(event) ? { unreported: true as const } : {}),
     ...(corrected ? { correction: true as const } : {}),
     ...(waited ? waitFields(waited) : {}),
   };

@@ -94,4 +94,19 @@ O('an SMS without a callback owes none, and a stored repeat (cancelled at once) 
   assert.equal(dup.confirmations.map((c) => c.stage), ['cancelled']);
 });
 
+O('sent by the bridge a restored backup was taken of, no delivery report (expired, backup sent) :: the expired push says unreported, as sms-final does; a plain expiry does not', () => {
+  const at = (n: number) => `2026-11-23T10:00:0${n}.000Z`;
+  const m = sms('final');
+  oweCallbacks(m);
+  change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'submitting', at: at(1), connector: 'smsc' } });
+  change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'submitted', at: at(2), connector: 'smsc', backup: 'sent', by: 'alice' } });
+  change(m, { seq: 1, t: 'status', id: m.id, event: { status: 'expired', at: at(3), connector: 'smsc', backup: 'sent', reason: 'sent by the old bridge; no delivery report' } });
+  const expired = callbackPayload(m, m.confirmations.find((c) => c.stage === 'expired')!);
+  assert.equal([expired.status, expired.final, expired.unreported, expired.uncertain], ['expired', true, true, undefined]);
+  const plain = sms('final');
+  oweCallbacks(plain);
+  change(plain, { seq: 1, t: 'status', id: plain.id, event: { status: 'expired', at: at(3), reason: 'no delivery report within 48 h' } });
+  assert.is(callbackPayload(plain, { stage: 'expired' }).unreported, undefined);
+});
+
 O.run();
