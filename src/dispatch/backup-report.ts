@@ -30,6 +30,8 @@ export interface BackupReportDeps {
   restoreHold?: (m: SmsMessage) => string | undefined;
   /** Runs `fn` while no attempt or release touches SMS `id`; undefined when one is under way. */
   exclusive: <T>(id: string, fn: () => Promise<T>) => Promise<T | undefined>;
+  /** Resolves true once no attempt or release touches SMS `id`, false after `ms` if one still does (work-loop.ts). */
+  whenFree: (id: string, ms: number) => Promise<boolean>;
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
   /** Reads a report of an SMS the book follows, as any report (the dispatcher's onReport). */
   onReport: (connector: string, r: DeliveryReport) => Promise<void>;
@@ -69,20 +71,21 @@ export function sentBeforeRestore(m: Pick<SmsMessage, 'history'>): boolean {
   return false;
 }
 
-/** An attempt under way (a hold being written) is waited for this often, at most BUSY_TRIES times. */
-const BUSY_WAIT_MS = 50;
-const BUSY_TRIES = 600;
+/** An attempt under way (a hold being written) is waited for, up to this long in all. */
+const BUSY_WAIT_MS = 30_000;
 
 /** Resolves to true when the report was about a restore-held SMS and is recorded; false: read as any unmatched report. */
 export async function settleBackupReport(d: BackupReportDeps, connector: string, r: DeliveryReport): Promise<boolean> {
   const m = r.ourId ? d.store.get(r.ourId) : undefined;
   if (!m || !backupHeld(m, d)) return false;
-  for (let i = 0; i < BUSY_TRIES; i++) {
+  const until = d.now().getTime() + BUSY_WAIT_MS;
+  for (;;) {
     const done = await d.exclusive(m.id, () => settle(d, m.id, connector, r));
     if (done !== undefined) return done;
-    await new Promise((res) => setTimeout(res, BUSY_WAIT_MS));
+    // Woken when the attempt ends, not polled: it may take its turn again first, then this waits once more.
+    const left = until - d.now().getTime();
+    if (left <= 0 || !(await d.whenFree(m.id, left))) return false;
   }
-  return false;
 }
 
 async function settle(d: BackupReportDeps, id: string, connector: string, r: DeliveryReport): Promise<boolean> {

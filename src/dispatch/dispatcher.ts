@@ -148,6 +148,7 @@ export class Dispatcher {
   private backupDeps(): BackupReportDeps {
     return {
       store: this.o.store, record: this.record, book: this.book, exclusive: <T>(i: string, fn: () => Promise<T>) => this.loop.exclusive(i, fn),
+      whenFree: (i, ms) => this.loop.whenFree(i, ms),
       wantsConfirmation: this.o.wantsConfirmation, now: this.now, log: this.o.log, restoreHold: this.o.restoreHold,
       onReport: (connector, r) => this.onReport(connector, r),
     };

@@ -32,6 +32,8 @@ export class WorkLoop<T> {
    * turned again (no SMTP answer, no timer) while it kept failing.
    */
   private readonly cooling = new Map<string, { until: number; failures: number }>();
+  /** Who waits for a running job to end (whenFree), by key. */
+  private readonly waiting = new Map<string, Array<() => void>>();
   private timer?: NodeJS.Timeout;
   private running = false;
   private drained?: () => void;
@@ -84,6 +86,29 @@ export class WorkLoop<T> {
     }
   }
 
+  /**
+   * Resolves true once job `key` is not running (at once when it is not), false after `ms` if it still is.
+   * The job may be started again before the caller's next step: try exclusive() again then.
+   */
+  whenFree(key: string, ms: number): Promise<boolean> {
+    if (!this.busy.has(key)) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const list = this.waiting.get(key) ?? [];
+      const timer = setTimeout(() => {
+        const left = (this.waiting.get(key) ?? []).filter((w) => w !== wake);
+        if (left.length) this.waiting.set(key, left);
+        else this.waiting.delete(key);
+        resolve(false);
+      }, ms);
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      list.push(wake);
+      this.waiting.set(key, list);
+    });
+  }
+
   /** Stops starting jobs and waits for the running ones, at most timeoutMs. */
   async stop(timeoutMs: number): Promise<void> {
     this.running = false;
@@ -117,6 +142,11 @@ export class WorkLoop<T> {
 
   private done(k: string): void {
     this.busy.delete(k);
+    const waiting = this.waiting.get(k);
+    if (waiting) {
+      this.waiting.delete(k);
+      for (const w of waiting) w();
+    }
     if (!this.running && this.busy.size === 0) this.drained?.();
     else this.wake();
   }

@@ -139,4 +139,31 @@ W('retry :: max age', () => {
   assert.not.ok(withinMaxAge('2026-11-23T00:00:00Z', now, 12));
 });
 
+W('whenFree :: resolves true when the running job ends (not before), at once for a job not running, false when the wait runs out first', async () => {
+  let finish!: () => void;
+  let runs = 0;
+  const loop = new WorkLoop<string>({
+    concurrency: 1, tickMs: 60_000, next: () => (runs === 0 ? ['a'] : []), key: (j) => j,
+    run: () => {
+      runs++;
+      return new Promise<void>((resolve) => (finish = resolve));
+    },
+    onError: () => assert.unreachable(),
+  });
+  loop.start();
+  await waitFor('a running', () => runs === 1);
+  assert.is(await loop.whenFree('b', 60_000), true, 'b is not running');
+  assert.is(await loop.whenFree('a', 1), false, 'a still runs when the wait ends');
+  let freed: boolean | undefined;
+  const waiting = loop.whenFree('a', 600_000).then((v) => (freed = v));
+  await new Promise((r) => setImmediate(r));
+  assert.is(freed, undefined, 'not while a runs');
+  assert.is(await loop.exclusive('a', async () => 'ran'), undefined);
+  finish();
+  await waiting;
+  assert.is(freed, true);
+  assert.is(await loop.exclusive('a', async () => 'ran'), 'ran');
+  await loop.stop(1000);
+});
+
 W.run();
