@@ -5,6 +5,7 @@ import type { RepliesSource } from './history/replies.js';
 import type { BackupVerdict, VerdictResult } from '../dispatch/backup-verdict.js';
 import type { Actor, CancelBy, CancelResult } from '../dispatch/cancel.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
+import type { OpenReceipt } from '../dispatch/restore-receipts.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
 import { Problem } from './problems.js';
 import { AuthThrottle } from '../smtp/auth-throttle.js';
@@ -30,7 +31,9 @@ export interface ApiDeps extends SubmitDeps {
   metrics: Metrics;
   cancel: CancelFn;
   /** The operator's word on an SMS a restored backup caught being handed over (src/dispatch/backup-verdict.ts). */
-  markBackupVerdict: (id: string, verdict: BackupVerdict, by: Actor) => Promise<VerdictResult>;
+  markBackupVerdict: (id: string, verdict: BackupVerdict, by: Actor, carrierId?: string) => Promise<VerdictResult>;
+  /** SMPP receipts kept since a restore that settled no held SMS, with the held SMS each fits (src/dispatch/restore-receipts.ts). */
+  backupReceipts: () => OpenReceipt[];
   templatesDir: string;
   /** store.dir: where the operator token file, the sessions and the statistics cache go. */
   storeDir: string;

@@ -23,6 +23,36 @@ export async function listHeld(marker: RestoreMarker, config: Config, io: CliIo,
   section(queued.map((m) => headLine(m, config.options.timeZone)), io, all);
   io.err(`${queued.length} SMS from before the backup waiting\n`);
   listUncertain(caught, config, io, all);
+  await listReceipts(bridge.api, io, all);
+}
+
+interface OpenReceiptView {
+  connector: string;
+  id: string;
+  status: string;
+  reason?: string;
+  handset?: string;
+  submittedAt?: string;
+  excerpt?: string[];
+  candidates: string[];
+}
+
+/**
+ * SMPP receipts kept since the restore that fit more than one held SMS (by number, submit date and text): the
+ * bridge settled none of them. The operator picks, from the old bridge's log (the SMSC's id is in its
+ * sms-submitted line), and links it: mail2sms hold mark <id> sent --carrier-id <receipt id>.
+ */
+async function listReceipts(api: OperatorApi, io: CliIo, all: boolean): Promise<void> {
+  const r = await api('GET', '/api/v1/backup-receipts').catch(() => undefined);
+  const items = r?.status === 200 ? (r.body.items as OpenReceiptView[]).filter((k) => k.candidates.length > 1) : [];
+  if (!items.length) return;
+  io.out('delivery receipts that fit more than one held SMS (none settled; the old bridge\'s log names the SMSC id of each SMS it sent: '
+    + 'mail2sms hold mark <id> sent --carrier-id <receipt id> settles the one it was):\n');
+  section(items.map((k) => {
+    const text = k.excerpt?.[0] ? ` text "${k.excerpt[0]}"` : '';
+    return `receipt ${k.id} from ${k.connector} (${k.status}${k.reason ? `: ${k.reason}` : ''}) for ${k.handset ?? '?'}, submitted ${k.submittedAt ?? '?'}${text}: fits ${k.candidates.join(', ')}`;
+  }), io, all);
+  io.err(`${items.length} delivery receipts fit more than one held SMS\n`);
 }
 
 /** Every page of a search (newest first); undefined when the bridge does not answer. */

@@ -70,6 +70,22 @@ export interface DeliveryReport {
   ourId?: string;
 }
 
+/**
+ * A final or interim receipt whose id the connector knows no SMS by (SMPP: the SMSC's id went, with its
+ * submit_sm_resp, to the bridge a restored backup was taken of), with what else it says of its SMS: a restored
+ * bridge may recognise a held SMS by it (src/dispatch/restore-receipts.ts).
+ */
+export interface StrayReceipt {
+  /** As a report: connectorMessageId is the SMSC's id, normalised (smpp/receipt.ts). */
+  report: DeliveryReport;
+  /** The handset's number (the SMS's destination), E.164, when the receipt gives it. */
+  handset?: string;
+  /** When the SMSC took the SMS (`submit date:`, to the minute, read as UTC). */
+  submittedAt?: Date;
+  /** The receipt's `text:` excerpt (the start of the short message), in each reading its coding allows. */
+  excerpt?: string[];
+}
+
 /** An SMS from a handset (a reply, mobile-originated), as a connector received it. */
 export interface InboundSms {
   /** The handset's number, E.164 with '+'. */
@@ -180,5 +196,10 @@ export interface Connector {
    * connector follows its receipts only then.
    */
   onLateAnswer?(listener: (a: LateAnswer) => Promise<boolean>): void;
+  /**
+   * Receipts for ids the connector knows of no SMS (SMPP), for connectors that get such. Answered to the
+   * aggregator once every listener's promise settled (refused, to come again, when one rejects).
+   */
+  onStrayReceipt?(listener: (r: StrayReceipt) => Promise<void>): void;
   health(): ConnectorHealth;
 }

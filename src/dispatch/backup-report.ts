@@ -13,7 +13,8 @@
  * match its reports by, so without this its report was logged and dropped.
  *
  * SMPP receipts carry only the SMSC's id, which went to the old bridge with
- * its submit_sm_resp: they cannot be matched to a held SMS.
+ * its submit_sm_resp: they are read for their number, time and text
+ * instead (restore-receipts.ts).
  */
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';

@@ -26,9 +26,12 @@ export interface VerdictDeps {
   wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
   now: () => Date;
   log: LogFn;
+  /** Links `m`, just marked sent, to the receipts of `connector` with the carrier's id (restore-receipts.ts); absent: no receipts are kept. */
+  link?: (m: SmsMessage, connector: string, carrierId: string) => Promise<void>;
 }
 
-export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: BackupVerdict, actor: Actor): Promise<VerdictResult> {
+/** `carrierId` (with sent): the SMSC's id of the SMS, from the old bridge's log or a receipt `mail2sms hold` lists. */
+export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: BackupVerdict, actor: Actor, carrierId?: string): Promise<VerdictResult> {
   const by = actor.who;
   const found = d.store.get(id);
   if (!found) return { ok: false, id, reason: 'not-found', message: `there is no SMS ${id} (unknown, or finished long ago)` };
@@ -39,8 +42,10 @@ export async function markBackupVerdict(d: VerdictDeps, id: string, verdict: Bac
     }
     const connector = m.history.at(-1)!.connector;
     if (verdict === 'sent') {
-      const reason = `handed to the carrier${connector ? ` through ${connector}` : ''} by the bridge the backup was taken of, as ${by} found; not sent again (its delivery report went to that bridge)`;
-      await recordSentBefore(d, m, { reason, by, person: actor.person, connector });
+      const report = carrierId ? `its delivery report, under the carrier's id ${carrierId}, settles it` : 'its delivery report went to that bridge';
+      const reason = `handed to the carrier${connector ? ` through ${connector}` : ''} by the bridge the backup was taken of, as ${by} found; not sent again (${report})`;
+      await recordSentBefore(d, m, { reason, by, person: actor.person, connector, ...(carrierId ? { connectorMessageId: carrierId } : {}) });
+      if (carrierId && connector) await d.link?.(d.store.get(id) ?? m, connector, carrierId);
     } else {
       const at = d.now().toISOString();
       const reason = `not handed to the carrier before the backup, as ${by} found: sent when the hold after the restore is released`;

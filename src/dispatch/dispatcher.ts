@@ -1,7 +1,9 @@
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
 import { OPTED_OUT_BY } from '../policy/optout-screen.js';
+import type { KeptReceipts } from '../store/kept-receipts.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import { RestoreReceipts, type OpenReceipt } from './restore-receipts.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
 import { sentBeforeRestore, settleBackupReport, type BackupReportDeps } from './backup-report.js';
 import { markBackupVerdict, type BackupVerdict, type VerdictResult } from './backup-verdict.js';
@@ -39,6 +41,8 @@ export interface DispatcherOptions {
   restoreHold?: (m: SmsMessage) => string | undefined;
   /** Whether an SMS left `submitting` was caught so by the backup of a hold released while the bridge was stopped (restore-hold.ts). */
   restoreCaught?: (m: SmsMessage) => boolean;
+  /** SMPP receipts kept as evidence while a restore's hold lasts (restore-receipts.ts). */
+  kept?: KeptReceipts;
   /** Why this SMS must not go out at all any more (its number opted out of its sender after it was accepted), or undefined: it is cancelled. */
   refusal?: (m: SmsMessage) => string | undefined;
   /** smtp.defaultCountry: a connector's national default sender is recorded in international form (Recorder). */
@@ -73,6 +77,8 @@ export class Dispatcher {
   private lastReceiptSweep = 0;
   /** SMS a restore's hold left in `submitting` at start (reconcile.ts): settled at its release. */
   private heldSubmitting = new Set<string>();
+  /** Receipts for ids this bridge never gave out, while a restore's hold lasts. */
+  private readonly strays?: RestoreReceipts;
 
   constructor(private readonly o: DispatcherOptions) {
     this.now = o.now ?? (() => new Date());
@@ -92,6 +98,11 @@ export class Dispatcher {
       onError: (m, e) => o.log('dispatch-error', { msgId: m.id, error: e.message }),
       onTick: () => this.sweepReceipts(),
     });
+    if (o.kept?.heldSince) {
+      this.strays = new RestoreReceipts({
+        ...this.backupDeps(), kept: o.kept, report: (connector, r) => this.onReport(connector, r),
+      });
+    }
   }
 
   async start(): Promise<void> {
@@ -103,6 +114,8 @@ export class Dispatcher {
         return false;
       }));
       c.onLateAnswer?.((a) => settleLateAnswer(this.late, c.name, a));
+      const strays = this.strays;
+      if (strays) c.onStrayReceipt?.((s) => strays.take(c.name, s));
     }
     this.heldSubmitting = new Set(await reconcile(this.reconcileDeps()));
     // A brake or a restore's hold released while the bridge was down: its held SMS go now, not at their next hourly look.
@@ -140,9 +153,16 @@ export class Dispatcher {
   }
 
   /** The operator's word on an SMS the backup caught while it was being handed over, while the hold lasts (backup-verdict.ts). */
-  markBackupVerdict(id: string, verdict: BackupVerdict, by: Actor): Promise<VerdictResult> {
+  markBackupVerdict(id: string, verdict: BackupVerdict, by: Actor, carrierId?: string): Promise<VerdictResult> {
     const heldUncertain = (m: SmsMessage) => this.heldSubmitting.has(m.id) && this.o.restoreHold?.(m) !== undefined;
-    return markBackupVerdict({ ...this.backupDeps(), heldUncertain }, id, verdict, by);
+    const strays = this.strays;
+    const link = strays && ((m: SmsMessage, connector: string, cid: string) => strays.link(m, connector, cid));
+    return markBackupVerdict({ ...this.backupDeps(), heldUncertain, ...(link ? { link } : {}) }, id, verdict, by, carrierId);
+  }
+
+  /** Receipts kept since a restore that no held SMS was found to be settled by, each with the held SMS it fits. */
+  backupReceipts(): OpenReceipt[] {
+    return this.strays?.open() ?? [];
   }
 
   private backupDeps(): BackupReportDeps {

@@ -48,7 +48,8 @@ export async function listen(c: StartContext, state: DurableState, services: Ser
     config, store, policy: guards.policy, optedOut, udhOf, accounts, users: guards.users, connectors: () => services.pool.status(),
     metrics, newMailId: () => newMailId(now(), random), now, wantsConfirmation: confirmationsFor, log, storeDir: dir, operatorToken: newToken(),
     templatesDir: c.templatesDir, cancel, restoreHold: () => state.restore.active,
-    markBackupVerdict: (id, verdict, by) => dispatcher.markBackupVerdict(id, verdict, by),
+    markBackupVerdict: (id, verdict, by, carrierId) => dispatcher.markBackupVerdict(id, verdict, by, carrierId),
+    backupReceipts: () => dispatcher.backupReceipts(),
   }).catch((e: Error) => {
     throw new Error(`the portal cannot listen on ${config.api.host}:${config.api.port}: ${e.message}`);
   });

@@ -91,7 +91,7 @@ async function startDispatcher(c: StartContext, state: DurableState, d: { pool: 
   const dispatcher = new Dispatcher({
     store: state.store, pool: d.pool, routing: { routes: config.routes, defaultRoute: config.defaultRoute }, concurrency, retry, maxAgeHours, receiptTimeoutHours,
     wantsConfirmation: confirmationsFor, now, random: c.options.randomFraction, log, paused: (account) => brake.pausedReason(account),
-    restoreHold: (m) => restore.reason(m), restoreCaught: (m) => restore.caughtByReleasedBackup(m),
+    restoreHold: (m) => restore.reason(m), restoreCaught: (m) => restore.caughtByReleasedBackup(m), kept: state.kept,
     refusal: (m) => {
       const hit = d.optedOut(m);
       return hit && optOutError(m.to, hit).text;
@@ -102,6 +102,7 @@ async function startDispatcher(c: StartContext, state: DurableState, d: { pool: 
   brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));
   restore.onReleased((m) => {
     log('dispatch-released', { restoredFrom: m.finishedAt, source: m.source });
+    void state.kept.forget().catch((e: Error) => log('dispatch-error', { error: e.message }));
     void dispatcher.releaseHeld(undefined, 'restore').catch((e: Error) => log('dispatch-error', { error: e.message }));
   });
   await dispatcher.start();

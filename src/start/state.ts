@@ -6,6 +6,7 @@ import { packageVersion } from '../cli/help.js';
 import { RestoreHold } from '../dispatch/restore-hold.js';
 import { countsRecentSends } from '../policy/limits.js';
 import { JournalStore } from '../store/journal-store.js';
+import { KeptReceipts } from '../store/kept-receipts.js';
 import { StoreLock } from '../store/lock.js';
 import { refuseIncompleteBackup } from '../store/restore-marker.js';
 import type { Config } from '../config/types.js';
@@ -16,6 +17,8 @@ export interface DurableState {
   store: JournalStore;
   /** The hold of a store restored from a backup (its restore-hold.json). */
   restore: RestoreHold;
+  /** SMPP receipts kept as evidence while that hold lasts (restore-receipts.json, dispatch/restore-receipts.ts). */
+  kept: KeptReceipts;
   /** Account defaults, users, opt-outs and brakes changed at run time (settings.json). */
   settings: SettingsStore;
 }
@@ -44,12 +47,14 @@ export async function openState(c: StartContext): Promise<DurableState> {
     await r.open();
     return r;
   }, (r) => r.close());
+  const kept = new KeptReceipts({ dir, now, keepHours: config.dispatch.receiptTimeoutHours });
+  await kept.open(restore.active?.finishedAt);
   const settings = await stack.open('the settings', async () => {
     const s = new SettingsStore({ file: join(dir, 'settings.json'), pollMs: 1000 });
     await s.open();
     return s;
   }, (s) => s.close());
-  return { store, restore, settings };
+  return { store, restore, kept, settings };
 }
 
 /** Whether handsets' replies go back to the senders of the SMS they answer, for some account (inbound.forward). */

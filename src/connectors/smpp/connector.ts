@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import type { LogFn } from '../../log.js';
 import { TokenBucket, realClock, type RateLimitClock } from '../rate-limit.js';
-import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LateAnswer, LookupResult, OutboundSms, ResumeItem, SubmitResult } from '../types.js';
+import type { Connector, ConnectorHealth, DeliveryReport, InboundSms, LateAnswer, LookupResult, OutboundSms, ResumeItem, StrayReceipt, SubmitResult } from '../types.js';
 import type { SmppConnectorOptions } from './config.js';
 import { Deliveries } from './deliveries.js';
 import { parseOverrides, type StatusOverrides } from './errors.js';
@@ -107,6 +107,10 @@ export class SmppConnector implements Connector {
 
   onReport(listener: (r: DeliveryReport) => void): void {
     this.deliveries.onReport(listener);
+  }
+
+  onStrayReceipt(listener: (r: StrayReceipt) => Promise<void>): void {
+    this.deliveries.onStrayReceipt(listener);
   }
 
   onLateAnswer(listener: (a: LateAnswer) => Promise<boolean>): void {

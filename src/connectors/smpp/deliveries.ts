@@ -11,9 +11,10 @@
  */
 import type { LogFn } from '../../log.js';
 import { handOver } from '../listeners.js';
-import type { DeliveryReport, InboundSms } from '../types.js';
+import type { DeliveryReport, InboundSms, StrayReceipt } from '../types.js';
 import { ESME_RSYSERR, ReceiptAnswers } from './receipt-answers.js';
-import type { receiptOf } from './receipt-in.js';
+import type { receiptOf, ReceiptEvidence } from './receipt-in.js';
+import type { ParsedReceipt } from './receipt.js';
 import { ReceiptTracker, type Tracked, type TrackerOptions } from './tracker.js';
 
 const EARLY_RECEIPT_TTL_MS = 10 * 60_000;
@@ -38,6 +39,7 @@ export class Deliveries {
   private readonly answers: ReceiptAnswers;
   private readonly listeners: Array<(r: DeliveryReport) => void> = [];
   private readonly inbound: Array<(m: InboundSms) => Promise<void>> = [];
+  private readonly strays: Array<(r: StrayReceipt) => Promise<void>> = [];
   /** Submits, and late acceptances whose correction is being stored, under way: an unknown receipt may be for one of them. */
   private readonly under = { submit: 0, late: 0 };
   /** Reports handed to the listeners whose storing has not settled, with its promise (a repeated receipt waits for it). */
@@ -59,6 +61,10 @@ export class Deliveries {
 
   onInbound(listener: (m: InboundSms) => Promise<void>): void {
     this.inbound.push(listener);
+  }
+
+  onStrayReceipt(listener: (r: StrayReceipt) => Promise<void>): void {
+    this.strays.push(listener);
   }
 
   /** Follows the receipts of an SMS's parts (see tracker.ts); its reports go out after the caller returned. */
@@ -125,9 +131,20 @@ export class Deliveries {
     if (kept) {
       // Stopping: nothing will claim it in this run, but the next one may (after its resume()).
       if (this.o.stopping()) return ESME_RSYSERR;
-      return this.claimable() ? this.answers.hold(receipt.receipt, () => this.under.late > 0) : 0;
+      const held = this.claimable() ? this.answers.hold(receipt.receipt, () => this.under.late > 0) : 0;
+      const stray = this.handStray(receipt.receipt, receipt.evidence);
+      // Answered once both settled; refused (non-zero) when either says so.
+      return stray ? Promise.all([held, this.answers.after(stray)]).then(([a, b]) => a || b) : held;
     }
     return reports.length === 0 ? 0 : this.answers.after(this.emit(reports));
+  }
+
+  /** A receipt no SMS here is known by, to whoever keeps such (the dispatcher after a restore); undefined when nobody does. */
+  private handStray(r: ParsedReceipt, evidence: ReceiptEvidence = {}): Promise<unknown> | undefined {
+    if (!this.strays.length) return undefined;
+    const report: DeliveryReport = { connectorMessageId: r.id, status: r.status, at: this.o.now(), ...(r.reason ? { reason: r.reason } : {}) };
+    const stray: StrayReceipt = { report, ...(r.submitDate ? { submittedAt: r.submitDate } : {}), ...evidence };
+    return Promise.all(this.strays.map((l) => l(stray)));
   }
 
   /** An unknown receipt may still find its SMS: a submit or a late acceptance is under way, or the restart's resume() has not come yet. */

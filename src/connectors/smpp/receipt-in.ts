@@ -9,8 +9,18 @@ const TLV_RECEIPTED_MESSAGE_ID = 0x001e;
 const TLV_MESSAGE_STATE = 0x0427;
 const TLV_NETWORK_ERROR_CODE = 0x0423;
 
+/**
+ * What a receipt says of its SMS besides the id: the handset's number (its source_addr, E.164 for TON 1) and the
+ * `text:` excerpt (the first characters of the short message, SMPP 3.4 Appendix B) in each reading its coding allows.
+ * A bridge that never saw the id can still recognise the SMS by them (dispatch/restore-receipts.ts).
+ */
+export interface ReceiptEvidence {
+  handset?: string;
+  excerpt?: string[];
+}
+
 export type DeliverSmMeaning =
-  | { kind: 'receipt'; receipt: ParsedReceipt }
+  | { kind: 'receipt'; receipt: ParsedReceipt; evidence?: ReceiptEvidence }
   /** A reply from a handset (mobile-originated): `from` (and `to`) in E.164 when its TON says international. */
   | { kind: 'mo'; from: string; to: string; text: string }
   | { kind: 'other'; reason: string };
@@ -35,7 +45,26 @@ export function receiptOf(sm: RawSubmit): DeliverSmMeaning {
   if (network) pdu.network_error_code = network;
   const receipt = parseDeliveryReceipt(pdu);
   if (!receipt) return { kind: 'other', reason: `delivery receipt without a usable id or state: ${JSON.stringify(pdu.short_message)}` };
-  return { kind: 'receipt', receipt };
+  return { kind: 'receipt', receipt, evidence: evidenceOf(sm, text) };
+}
+
+/**
+ * The handset and the excerpt. The text was read as latin1 to keep the id's characters; the excerpt is the SMS's own
+ * text, which an SMSC writes in its default alphabet (GSM 03.38) under data_coding 0: both readings are kept.
+ */
+function evidenceOf(sm: RawSubmit, text: string): ReceiptEvidence {
+  const evidence: ReceiptEvidence = {};
+  if (sm.source.addr) evidence.handset = numberOf(sm.source);
+  const at = /(?:^|\s)text:/i.exec(text);
+  if (!at) return evidence;
+  const from = at.index + at[0].length;
+  const readings = [text.slice(from)];
+  if (sm.dataCoding !== 8) {
+    const gsm = decodeText(sm.dataCoding === 0 ? 0 : -1, sm.octets.subarray(from));
+    if (gsm !== undefined && gsm !== readings[0]) readings.push(gsm);
+  }
+  evidence.excerpt = readings;
+  return evidence;
 }
 
 /** A handset's SMS: its text without a user data header (a keyword reply fits one part; each part of a longer one is read alone). */

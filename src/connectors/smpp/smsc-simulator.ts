@@ -159,6 +159,25 @@ export class SmscSimulator {
     });
   }
 
+  /**
+   * A receipt for an SMS taken on another bind (the bridge a restored backup was taken of sent it), under `id`,
+   * which this side never gave out: from the handset `to` (TON 1), with its submit date and text, to a receiver
+   * bound with `systemId` (or at its next bind); sent again until answered ESME_ROK, as any receipt.
+   */
+  sendReceiptFor(r: { systemId: string; id: string; to: string; text: string; submitted: Date; stat?: ReceiptStat }): SentReceipt {
+    const stat = r.stat ?? 'DELIVRD';
+    const text = receiptText({ id: r.id, stat, submitted: r.submitted, done: new Date(this.now()), text: r.text });
+    const pdu: smpp.Fields = {
+      source_addr_ton: 1, source_addr_npi: 1, source_addr: r.to.replace(/^\+/, ''), dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '',
+      esm_class: 0x04, data_coding: 0, short_message: Buffer.from(text, 'latin1'),
+    };
+    if (this.behaviour.receiptTlvs) Object.assign(pdu, { receipted_message_id: r.id, message_state: MESSAGE_STATE[stat] });
+    const receipt: SentReceipt = { messageId: r.id, destination: r.to.replace(/^\+/, ''), stat, text, acked: false, deliveries: 0 };
+    this.receipts.push(receipt);
+    this.redeliver({ systemId: r.systemId, pdu, receipt });
+    return receipt;
+  }
+
   /** submit_sm taken and not answered yet because of behaviour.holdResponses: what sits in the ESME's window. */
   get heldResponseCount(): number {
     return this.heldResponses.length;

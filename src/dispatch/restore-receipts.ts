@@ -1,0 +1,136 @@
+/**
+ * SMPP receipts after a restore. An SMS the backup caught being handed to an SMPP connector went, if it went, with
+ * the old bridge's submit_sm: the SMSC's id came back to that bridge, and its receipt names only that id, which the
+ * restored bridge never saw. Refusing such receipts could make a real SMSC give up or unbind, so they are answered,
+ * and while the hold lasts with SMS caught at (or settled as sent through) that connector, kept as evidence
+ * (store/kept-receipts.ts): a receipt that fits exactly one held SMS by number, time and text (receipt-match.ts)
+ * settles it as sent by the old bridge (recordSentBefore, as `mail2sms hold mark … sent`), with the receipt's
+ * outcome. Two or more that fit: nothing is settled, `mail2sms hold` shows the receipt with its candidates, and
+ * `mail2sms hold mark <id> sent --carrier-id <id>` links one (link()). An SMS still queued (accepted before the
+ * backup, its connector not chosen) is never settled so, but counts as a candidate: it too may have gone.
+ */
+import { idCandidates } from '../connectors/smpp/receipt.js';
+import type { DeliveryReport, StrayReceipt } from '../connectors/types.js';
+import type { LogFn } from '../log.js';
+import type { KeptReceipt, KeptReceipts } from '../store/kept-receipts.js';
+import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import { sentBeforeRestore } from './backup-report.js';
+import { recordSentBefore } from './backup-verdict.js';
+import { outcomeOf, receiptFits } from './receipt-match.js';
+import type { Recorder } from './record.js';
+import type { ReportBook } from './report-book.js';
+
+export interface RestoreReceiptsDeps {
+  store: MessageStore;
+  record: Recorder;
+  book: ReportBook;
+  kept: KeptReceipts;
+  /** Why `m` waits for the restore's hold, or undefined (restore-hold.ts). */
+  restoreHold?: (m: SmsMessage) => string | undefined;
+  exclusive: <T>(id: string, fn: () => Promise<T>) => Promise<T | undefined>;
+  /** A receipt whose id an operator linked to an SMS (link()): recorded as any report matched by its id. */
+  report: (connector: string, r: DeliveryReport) => Promise<void>;
+  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
+  now: () => Date;
+  log: LogFn;
+}
+
+/** caught: `submitting` at the connector when the backup was taken; sent: settled as sent by the old bridge through it; queued: held, not handed over. */
+export type Candidate = { m: SmsMessage; kind: 'caught' | 'sent' | 'queued' };
+
+/** A kept receipt not yet found to be one SMS's, with the held SMS it fits (for `mail2sms hold`). */
+export type OpenReceipt = KeptReceipt & { candidates: string[] };
+
+export class RestoreReceipts {
+  constructor(private readonly d: RestoreReceiptsDeps) {}
+
+  /** A receipt its connector knows no SMS by; resolves once what it decided is stored. */
+  async take(connector: string, s: StrayReceipt): Promise<void> {
+    const linked = idCandidates(s.report.connectorMessageId).find((id) => this.d.book.find(connector, id));
+    if (linked) return this.d.report(connector, { ...s.report, connectorMessageId: linked });
+    const heldSince = this.d.kept.heldSince;
+    if (!heldSince || !this.candidates(connector).some((c) => c.kind !== 'queued')) return;
+    const r = s.report;
+    const k: KeptReceipt = {
+      connector, id: r.connectorMessageId, status: r.status, at: r.at.toISOString(), ...(r.reason ? { reason: r.reason } : {}),
+      ...(s.handset ? { handset: s.handset } : {}), ...(s.submittedAt ? { submittedAt: s.submittedAt.toISOString() } : {}), ...(s.excerpt ? { excerpt: s.excerpt } : {}),
+    };
+    if (!(await this.d.kept.keep(k))) return;
+    const fits = this.fitting(k, heldSince);
+    const settled = fits.length === 1 && fits[0]!.kind !== 'queued' && await this.settle(connector, k, fits[0]!.m.id, heldSince);
+    if (settled) return;
+    this.d.log('restore-receipt-kept', {
+      connector, connectorMessageId: k.id, status: k.status, to: k.handset, submittedAt: k.submittedAt, candidates: fits.map((c) => c.m.id),
+      why: fits.length > 1 ? 'it fits more than one held SMS: mail2sms hold lists them; mail2sms hold mark <id> sent --carrier-id <connectorMessageId> settles one'
+        : fits.length ? 'it fits only a held SMS still queued, which is not settled by a receipt' : 'it fits no held SMS (yet)',
+    });
+  }
+
+  /** The kept receipts not found to be one SMS's, each with the held SMS it fits now. */
+  open(): OpenReceipt[] {
+    const heldSince = this.d.kept.heldSince;
+    if (!heldSince) return [];
+    return this.d.kept.receipts.filter((k) => !k.sms).map((k) => ({ ...k, candidates: this.fitting(k, heldSince).map((c) => c.m.id) }));
+  }
+
+  /**
+   * `m`, just settled as sent by an operator who named the carrier's id (mark --carrier-id), is the SMS of the
+   * receipts of `connector` with that id: a kept one decides its outcome now, a later one is matched by the id.
+   */
+  async link(m: SmsMessage, connector: string, carrierId: string): Promise<void> {
+    const ids = idCandidates(carrierId);
+    for (const id of ids) this.d.book.track(connector, id, m.id);
+    const mine = this.d.kept.receipts.filter((k) => k.connector === connector && ids.includes(k.id));
+    if (!mine.length) return;
+    await this.d.kept.assign(connector, mine.map((k) => k.id), m.id);
+    const last = [...mine].reverse().find((k) => k.status !== 'enroute');
+    if (!last) return;
+    for (const id of ids) this.d.book.forget(connector, id);
+    await this.d.record.finish(this.d.store.get(m.id) ?? m, last.status as Exclude<KeptReceipt['status'], 'enroute'>, last.reason, connector, new Date(last.at));
+  }
+
+  /** Held SMS whose receipts `connector` may bring. */
+  candidates(connector: string): Candidate[] {
+    const held = (m: SmsMessage) => this.d.restoreHold?.(m) !== undefined;
+    const out: Candidate[] = [];
+    for (const m of this.d.store.inStatus('submitting')) if (held(m) && m.history.at(-1)!.connector === connector) out.push({ m, kind: 'caught' });
+    for (const m of this.d.store.inStatus('submitted')) if (held(m) && sentBeforeRestore(m) && sentThrough(m) === connector) out.push({ m, kind: 'sent' });
+    for (const m of this.d.store.inStatus('accepted')) if (held(m) && m.history.at(-1)?.hold === 'restore') out.push({ m, kind: 'queued' });
+    return out;
+  }
+
+  private fitting(k: KeptReceipt, heldSince: string): Candidate[] {
+    return this.candidates(k.connector).filter((c) => receiptFits(k, c.m, heldSince) !== undefined);
+  }
+
+  /** Settles SMS `id` by receipt `k` (false: it was busy or changed meanwhile, and stays as it is). */
+  private async settle(connector: string, k: KeptReceipt, id: string, heldSince: string): Promise<boolean> {
+    const done = await this.d.exclusive(id, async () => {
+      // Read again: marked, released or settled meanwhile?
+      const now = this.candidates(connector).find((c) => c.m.id === id);
+      if (!now || now.kind === 'queued') return false;
+      const m = now.m;
+      if (now.kind === 'caught') {
+        const receipt = `${connector}'s delivery receipt (${k.status}${k.reason ? `: ${k.reason}` : ''}, id ${k.id})`;
+        const by = `this bridge, from ${receipt}`;
+        const reason = `handed to the carrier through ${connector} by the bridge the backup was taken of, as ${receipt} for ${m.to}, taken by the SMSC at ${k.submittedAt}, shows; not sent again`;
+        await recordSentBefore(this.d, m, { reason, by, connector, connectorMessageId: k.id, was: 'caught' });
+      }
+      await this.d.kept.assign(connector, [k.id], id);
+      const mine = this.d.kept.receipts.filter((r) => r.connector === connector && r.sms === id);
+      const outcome = outcomeOf(m, mine, heldSince);
+      if (outcome) await this.d.record.finish(this.d.store.get(id) ?? m, outcome.status, outcome.reason, connector, new Date(k.at));
+      return true;
+    });
+    return done === true;
+  }
+}
+
+/** The connector of the SMS's latest handover (its `submitted` event). */
+function sentThrough(m: SmsMessage): string | undefined {
+  for (let i = m.history.length - 1; i >= 0; i--) {
+    const e = m.history[i]!;
+    if (e.status === 'submitted' && !e.part) return e.connector;
+  }
+  return undefined;
+}

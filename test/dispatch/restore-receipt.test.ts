@@ -1,0 +1,138 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from '../helpers/suite.js';
+import * as assert from 'uvu/assert';
+import { holdCommand } from '../../src/cli/hold.js';
+import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
+import { JournalStore } from '../../src/store/journal-store.js';
+import { writeRestoreMarker } from '../../src/store/restore-marker.js';
+import type { SmsMessage } from '../../src/store/types.js';
+import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+
+/**
+ * After a restore, an SMPP receipt for an SMS the backup caught being handed over names only the SMSC's id,
+ * which went to the old bridge: the restored bridge recognises the SMS by the receipt's number, submit date and
+ * text, settles it as sent by the old bridge with the receipt's outcome when exactly one held SMS fits, lists
+ * the receipt when several do, and links it when an operator names its id (hold mark … --carrier-id). A real
+ * SMPP peer (the SMSC simulator) sends the receipts over a real bind.
+ */
+const R = suite<{ dir: string; sim: SmscSimulator; port: number }>('dispatch :: an SMPP receipt of a restore-held SMS');
+const LOGIN = { systemId: 'bridge', password: 'smpp-pw' };
+
+R.before.each(async (ctx) => {
+  ctx.dir = await mkdtemp(join(tmpdir(), 'mail2sms-restore-receipt-'));
+  ctx.sim = new SmscSimulator({ ...LOGIN });
+  ctx.port = (await ctx.sim.start()).port;
+});
+R.after.each(async (ctx) => {
+  await ctx.sim.stop();
+  await rm(ctx.dir, { recursive: true, force: true });
+});
+
+const backupAt = new Date(Date.now() - 60_000);
+const before = new Date(backupAt.getTime() - 60_000).toISOString();
+/** When the old bridge handed them over: after the backup. */
+const sentAt = new Date(backupAt.getTime() + 30_000);
+const TEXT = 'Mahnung: Rechnung 4711 ist seit dem 1. offen';
+
+function sms(id: string, to: string, text = TEXT): SmsMessage {
+  return {
+    id, mailId: id.split('.')[0]!, account: 'default', to, text, encoding: 'GSM7', segments: 1,
+    mail: { envelopeFrom: 'clerk@acme.test', rcptTo: `${to}@sms.localhost`, receivedAt: before, subject: 'Mahnung' },
+    notify: 'final', status: 'accepted', history: [{ status: 'accepted', at: before }], attempts: 0, notBefore: before, confirmations: [],
+  };
+}
+
+/** What the backup copied: `caught` being handed to the SMPP connector smsc, and the marker of a finished backup. */
+async function restoredWith(dir: string, caught: SmsMessage[]): Promise<void> {
+  const store = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72 });
+  await store.open();
+  await store.accept({ messages: caught, dedupKeys: caught.map(() => undefined) });
+  for (const m of caught) await store.transition(m.id, { event: { status: 'submitting', at: before, connector: 'smsc' }, attempts: 1 });
+  await store.close();
+  await writeRestoreMarker(dir, { version: 1, complete: true, source: '/var/lib/mail2sms', host: 'old', startedAt: before, finishedAt: backupAt.toISOString() });
+}
+
+const start = (dir: string, port: number) => startTestBridge({ connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN } }] } as never, dir);
+
+function capture() {
+  const io = { out: '', err: '' };
+  return { io, cli: { readStdin: async () => '', out: (t: string) => void (io.out += t), err: (t: string) => void (io.err += t) } };
+}
+
+const oldReceipt = (sim: SmscSimulator, id: string, to: string, stat: 'DELIVRD' | 'UNDELIV' = 'DELIVRD') =>
+  sim.sendReceiptFor({ systemId: LOGIN.systemId, id, to, text: TEXT, submitted: sentAt, stat });
+
+R('a receipt under an id the restored bridge never saw fits one caught SMS :: settled as sent by the old bridge, delivered, the clerk told so; nothing sent, not at the release either', async ({ dir, sim, port }) => {
+  await restoredWith(dir, [sms('S.1', '+4915112340001'), sms('S.2', '+4915112340002')]);
+  const b = await start(dir, port);
+  try {
+    const receipt = oldReceipt(sim, '000BEEF1', '+4915112340001');
+    await waitFor('the receipt acknowledged', () => receipt.acked);
+    const m = await waitFor('S.1 delivered', () => (b.store.get('S.1')?.status === 'delivered' ? b.store.get('S.1') : undefined));
+    assert.equal(m.history.map((e) => e.status), ['accepted', 'submitting', 'submitted', 'delivered']);
+    const verdict = m.history[2]!;
+    assert.equal([verdict.backup, verdict.connector, verdict.connectorMessageId], ['sent', 'smsc', 'beef1']);
+    assert.is(verdict.by, 'this bridge, from smsc\'s delivery receipt (delivered, id beef1)');
+    assert.match(verdict.reason!, /^handed to the carrier through smsc by the bridge the backup was taken of, as smsc's delivery receipt .* for \+4915112340001, taken by the SMSC at .* shows; not sent again$/);
+    assert.is(b.store.get('S.2')!.status, 'submitting', 'the other held SMS is left as it was');
+    assert.match((await confirmationMails(b, 'S.1', 1)).get('delivered')?.subject ?? '', /^SMS delivered to \+4915112340001/);
+    assert.ok(b.events.some((e) => e.evt === 'sms-backup-verdict' && e.msgId === 'S.1' && e.was === 'caught'));
+
+    assert.is(await holdCommand(['release'], b.config, capture().cli), 0);
+    await waitFor('S.2 settled at the release', () => b.store.get('S.2')?.status === 'failed');
+    assert.is(b.store.get('S.1')!.status, 'delivered');
+    assert.equal(sim.received, [], 'nothing handed to the SMSC again');
+  } finally {
+    await b.stop();
+  }
+});
+
+R('a receipt that fits two caught SMS :: neither settled, hold lists the receipt with both; mark --carrier-id settles the one named with that receipt\'s outcome, and a later receipt finds one linked before it came', async ({ dir, sim, port }) => {
+  const to = '+4915112340003';
+  await restoredWith(dir, [sms('T.1', to), sms('T.2', to), sms('T.3', '+4915112340004', 'Termin morgen um 9')]);
+  const first = await start(dir, port);
+  try {
+    const receipt = oldReceipt(sim, '00C0FFEE', to, 'UNDELIV');
+    await waitFor('the receipt acknowledged', () => receipt.acked);
+    await waitFor('kept', () => first.events.some((e) => e.evt === 'restore-receipt-kept'));
+    assert.equal(['T.1', 'T.2'].map((id) => first.store.get(id)!.status), ['submitting', 'submitting'], 'nothing settled');
+  } finally {
+    await first.stop();
+  }
+  // Acknowledged, the SMSC never sends it again: it was kept on disk, and a restart still has it.
+  const b = await start(dir, port);
+  try {
+
+    const shown = capture();
+    assert.is(await holdCommand([], b.config, shown.cli), 0, shown.io.err);
+    assert.match(shown.io.out, /\ndelivery receipts that fit more than one held SMS \(none settled;/);
+    assert.match(shown.io.out, /\nreceipt c0ffee from smsc \(failed: UNDELIV[^)]*\)\) for \+4915112340003, submitted \S+ text "Mahnung: Rechnung 47": fits T\.(1, T\.2|2, T\.1)\n/);
+    assert.match(shown.io.err, /1 delivery receipts fit more than one held SMS/);
+
+    const marked = capture();
+    assert.is(await holdCommand(['mark', 'T.2', 'sent', '--carrier-id', 'C0FFEE'], b.config, marked.cli), 0, marked.io.err);
+    assert.match(marked.io.out, /marked sent: not sent again; its receipts under the carrier's id C0FFEE settle it/);
+    const t2 = b.store.get('T.2')!;
+    assert.equal(t2.history.map((e) => e.status), ['accepted', 'submitting', 'submitted', 'failed']);
+    assert.match(t2.history.at(-1)!.reason!, /^UNDELIV/);
+    assert.is(b.store.get('T.1')!.status, 'submitting');
+
+    // Linked before its receipt came: the receipt, under the id in another form (decimal), settles it.
+    assert.is(await holdCommand(['mark', 'T.3', 'sent', '--carrier-id', '0A1B2C'], b.config, capture().cli), 0);
+    assert.is(b.store.get('T.3')!.status, 'submitted');
+    // Its text fits no part of T.3: only the link finds it.
+    const later = sim.sendReceiptFor({ systemId: LOGIN.systemId, id: '662316', to: '+4915112340004', text: 'anders', submitted: sentAt });
+    await waitFor('T.3 delivered', () => b.store.get('T.3')?.status === 'delivered');
+    await waitFor('acknowledged', () => later.acked);
+
+    const refused = capture();
+    assert.is(await holdCommand(['mark', 'T.1', 'not-sent', '--carrier-id', 'X'], b.config, refused.cli), 2, 'a carrier id goes with sent only');
+    assert.equal(sim.received, []);
+  } finally {
+    await b.stop();
+  }
+});
+
+R.run();
