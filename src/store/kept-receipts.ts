@@ -44,7 +44,8 @@ export class KeptReceipts {
   private data?: KeptFile;
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly o: { dir: string; now: () => Date; keepHours: number }) {}
+  /** `max`: MAX_KEPT unless a test says. */
+  constructor(private readonly o: { dir: string; now: () => Date; keepHours: number; max?: number }) {}
 
   private get file(): string {
     return join(this.o.dir, KEPT_RECEIPTS);
@@ -81,8 +82,14 @@ export class KeptReceipts {
     const d = this.data;
     if (!d || d.receipts.some((k) => k.connector === r.connector && k.id === r.id && k.status === r.status)) return false;
     const oldest = new Date(this.o.now().getTime() - this.o.keepHours * 3600_000).toISOString();
-    d.receipts = [...d.receipts.filter((k) => k.at >= oldest), r].slice(-MAX_KEPT);
-    await this.save();
+    d.receipts = [...d.receipts.filter((k) => k.at >= oldest), r].slice(-(this.o.max ?? MAX_KEPT));
+    try {
+      await this.save();
+    } catch (e) {
+      // Not on disk: the receipt is refused and comes again, which must not find it here as a repeat.
+      d.receipts = d.receipts.filter((k) => k !== r);
+      throw e;
+    }
     return true;
   }
 

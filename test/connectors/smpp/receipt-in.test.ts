@@ -35,4 +35,16 @@ R('receipt :: esm_class 0x04 is still read as a receipt', () => {
   assert.is(receiptOf(sm({ esmClass: 0x04, octets: Buffer.from(text, 'latin1') })).kind, 'receipt');
 });
 
+R('receipt :: what it says of its SMS besides the id: the handset in E.164, the text: excerpt read as latin1 and as GSM 03.38 (data_coding 0), as UCS-2 alone', () => {
+  const head = Buffer.from('id:ABC123 sub:001 dlvrd:001 submit date:2611291200 done date:2611291201 stat:DELIVRD err:000 text:', 'latin1');
+  const gsm = receiptOf(sm({ esmClass: 0x04, octets: Buffer.concat([head, encodeGsm7Unpacked('Zahlung fällig')]) }));
+  assert.equal(gsm.kind === 'receipt' && gsm.evidence, { handset: '+4915112345678', excerpt: ['Zahlung f\u007bllig', 'Zahlung fällig'] });
+  const ascii = receiptOf(sm({ esmClass: 0x04, octets: Buffer.concat([head, Buffer.from('Termin', 'latin1')]) }));
+  assert.equal(ascii.kind === 'receipt' && ascii.evidence, { handset: '+4915112345678', excerpt: ['Termin'] }, 'one reading when both agree');
+  const wide = receiptOf(sm({ esmClass: 0x04, dataCoding: 8, octets: ucs2(`${head.toString('latin1')}Grüße`) }));
+  assert.equal(wide.kind === 'receipt' && wide.evidence, { handset: '+4915112345678', excerpt: ['Grüße'] });
+  const bare = receiptOf(sm({ esmClass: 0x04, octets: head.subarray(0, head.length - 6) }));
+  assert.equal(bare.kind === 'receipt' && bare.evidence, { handset: '+4915112345678' }, 'no text: field, no excerpt');
+});
+
 R.run();
