@@ -14,7 +14,6 @@ import type { DeliveryReport, StrayReceipt } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
 import type { KeptReceipt, KeptReceipts } from '../store/kept-receipts.js';
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
-import { sentBeforeRestore } from './backup-report.js';
 import { recordSentBefore } from './backup-verdict.js';
 import { outcomeOf, receiptFits } from './receipt-match.js';
 import type { Recorder } from './record.js';
@@ -94,7 +93,7 @@ export class RestoreReceipts {
     const held = (m: SmsMessage) => this.d.restoreHold?.(m) !== undefined;
     const out: Candidate[] = [];
     for (const m of this.d.store.inStatus('submitting')) if (held(m) && m.history.at(-1)!.connector === connector) out.push({ m, kind: 'caught' });
-    for (const m of this.d.store.inStatus('submitted')) if (held(m) && sentBeforeRestore(m) && sentThrough(m) === connector) out.push({ m, kind: 'sent' });
+    for (const m of this.d.store.inStatus('submitted')) if (held(m) && settledSentThrough(m) === connector) out.push({ m, kind: 'sent' });
     for (const m of this.d.store.inStatus('accepted')) if (held(m) && m.history.at(-1)?.hold === 'restore') out.push({ m, kind: 'queued' });
     return out;
   }
@@ -126,11 +125,14 @@ export class RestoreReceipts {
   }
 }
 
-/** The connector of the SMS's latest handover (its `submitted` event). */
-function sentThrough(m: SmsMessage): string | undefined {
+/**
+ * The connector of an SMS settled as sent by the old bridge (its latest `submitted` event has backup sent), with or
+ * without a carrier id (a receipt's, for one part of a long SMS: the others' receipts are matched here too).
+ */
+function settledSentThrough(m: SmsMessage): string | undefined {
   for (let i = m.history.length - 1; i >= 0; i--) {
     const e = m.history[i]!;
-    if (e.status === 'submitted' && !e.part) return e.connector;
+    if (e.status === 'submitted' && !e.part) return e.backup === 'sent' ? e.connector : undefined;
   }
   return undefined;
 }

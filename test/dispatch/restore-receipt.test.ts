@@ -135,4 +135,22 @@ R('a receipt that fits two caught SMS :: neither settled, hold lists the receipt
   }
 });
 
+R('a long SMS caught being handed over :: its first part\'s receipt settles it as sent, the second part\'s (fitting by that part\'s start) decides it delivered', async ({ dir, sim, port }) => {
+  const long = `${'Erste Mahnung. '.repeat(11)}Zweiter Teil: bitte zahlen Sie bis Freitag.`;
+  await restoredWith(dir, [{ ...sms('L.1', '+4915112340005', long), segments: 2 }]);
+  const b = await start(dir, port);
+  try {
+    const first = sim.sendReceiptFor({ systemId: LOGIN.systemId, id: 'AA01', to: '+4915112340005', text: long, submitted: sentAt });
+    await waitFor('part 1 acknowledged', () => first.acked);
+    const settled = await waitFor('settled as sent', () => (b.store.get('L.1')?.status === 'submitted' ? b.store.get('L.1') : undefined));
+    assert.equal([settled.history.at(-1)!.backup, settled.history.at(-1)!.connectorMessageId], ['sent', 'aa01']);
+    const second = sim.sendReceiptFor({ systemId: LOGIN.systemId, id: 'AA02', to: '+4915112340005', text: long.slice(153), submitted: sentAt });
+    await waitFor('delivered', () => b.store.get('L.1')?.status === 'delivered');
+    assert.ok(second.acked);
+    assert.equal(sim.received, []);
+  } finally {
+    await b.stop();
+  }
+});
+
 R.run();
