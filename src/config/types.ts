@@ -95,6 +95,7 @@ export interface Config {
     retrySeconds: number[];
     gatherSeconds: number;
     returnFullDays: number;
+    returnFullMaxBytes: number;
     correctionWaitSeconds: number;
   };
   statusCallbacks: StatusCallbacksConfig;

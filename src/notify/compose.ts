@@ -184,7 +184,8 @@ export function threading(mail: Pick<SmsMessage['mail'], 'messageId' | 'referenc
 
 /** What the human part says of the returned message: only for a client that asked RET=FULL, which it got. */
 export function returnedNote(returned: Returned | undefined, w: Wording): string | undefined {
-  return returned && returned.kind !== 'headers' ? w.returned[returned.kind] : undefined;
+  if (!returned || returned.kind === 'headers') return undefined;
+  return returned.kind === 'tooLarge' ? w.returned.tooLarge(returned.size.bytes, returned.size.limit) : w.returned[returned.kind];
 }
 
 /** The machine-readable parts of a delivery report about `recipients` (one SMS, or several of one mail), and what it returns of the mail. */

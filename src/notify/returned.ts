@@ -18,20 +18,22 @@ import type { SmsMessage } from '../store/types.js';
 import { originalHeaders } from './dsn.js';
 
 /**
- * full: the message as received; gone: FULL asked, no copy kept (any more); notKept: its copy could not be written; unfit: the copy is no mail 8bit can
- * carry (a NUL, a bare CR or LF, a line over 998 octets); sevenBit: it has 8-bit bytes and the relay takes 7-bit only.
+ * full: the message as received; gone: FULL asked, no copy kept (any more); notKept: its copy could not be written; tooLarge: it was larger than
+ * notify.returnFullMaxBytes and not kept; unfit: the copy is no mail 8bit can carry (a NUL, a bare CR or LF, a line over 998 octets); sevenBit: it
+ * has 8-bit bytes and the relay takes 7-bit only.
  */
-export type ReturnedKind = 'full' | 'gone' | 'notKept' | 'unfit' | 'sevenBit' | 'headers';
+export type ReturnedKind = 'full' | 'gone' | 'notKept' | 'tooLarge' | 'unfit' | 'sevenBit' | 'headers';
 
-export interface Returned {
-  kind: ReturnedKind;
-  part: MailComposerAttachment;
-}
+/** `size` of a mail too large: its bytes and the limit it was over, as recorded when it came (the limit may have changed since). */
+export type Returned =
+  | { kind: Exclude<ReturnedKind, 'tooLarge'>; part: MailComposerAttachment }
+  | { kind: 'tooLarge'; part: MailComposerAttachment; size: { bytes: number; limit: number } };
 
 /** Reads the kept copy only for a report whose client asked RET=FULL; `sevenBit`: the report must be 7-bit. */
 export async function returnedPart(sms: SmsMessage, rcptTo: readonly string[], originalsDir: string | undefined, sevenBit = false): Promise<Returned> {
-  const headers = (kind: ReturnedKind): Returned => ({ kind, part: headersPart(sms, rcptTo) });
+  const headers = (kind: Exclude<ReturnedKind, 'tooLarge'>): Returned => ({ kind, part: headersPart(sms, rcptTo) });
   if (sms.dsn?.ret !== 'FULL') return headers('headers');
+  if (sms.dsn.fullTooLarge) return { kind: 'tooLarge', part: headersPart(sms, rcptTo), size: sms.dsn.fullTooLarge };
   const raw = originalsDir ? await readOriginal(originalsDir, sms.mailId) : undefined;
   if (!raw) return headers(sms.dsn.fullNotKept ? 'notKept' : 'gone');
   const text = withCrLf(raw.toString('latin1'));

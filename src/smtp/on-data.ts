@@ -17,7 +17,7 @@ import { optOutError, optOutRefusal, type OptOutCheck } from '../policy/optout-s
 import { screenOptOuts, type Screened } from '../policy/optout-screen.js';
 import type { Policy } from '../policy/policy.js';
 import type { Originals } from '../store/originals.js';
-import type { AcceptOutcome, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { AcceptOutcome, DsnRequest, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { cancelByReply, type Cancel } from './cancel-reply.js';
 import { controlAddress, type ControlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
@@ -50,7 +50,7 @@ export interface DataDeps {
   /** The UDH each SMS is counted with, by its route (src/dispatch/udh-size.ts). */
   udhOf: UdhOf;
   /** Keeps the mail for delivery reports that return it in full (RET=FULL, src/store/originals.ts). */
-  originals?: Pick<Originals, 'keep' | 'drop'>;
+  originals?: Pick<Originals, 'keep' | 'drop' | 'maxBytes'>;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -141,10 +141,11 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
  * a report of them can be composed, and must find the copy), counted from
  * when the last of them falls due; removed again when none was stored.
  */
-async function keptAround(originals: Pick<Originals, 'keep' | 'drop'>, mailId: string, raw: Buffer, messages: readonly SmsMessage[], admitted: () => Promise<AcceptOutcome | SmtpError>): Promise<AcceptOutcome | SmtpError> {
+async function keptAround(originals: Pick<Originals, 'keep' | 'drop' | 'maxBytes'>, mailId: string, raw: Buffer, messages: readonly SmsMessage[], admitted: () => Promise<AcceptOutcome | SmtpError>): Promise<AcceptOutcome | SmtpError> {
   const kept = await originals.keep(mailId, raw, new Date(Math.max(...messages.map((m) => Date.parse(m.notBefore)))));
-  // Its reports then say it could not be kept, not that it is no longer kept (review 7, L2).
-  if (kept === 'failed') for (const m of messages) if (m.dsn?.ret === 'FULL') m.dsn = { ...m.dsn, fullNotKept: true };
+  // Its reports then say why it was not kept, not that it is no longer kept (review 7, L2 and L3).
+  const why = notKept(kept, raw.length, originals.maxBytes);
+  if (why) for (const m of messages) if (m.dsn?.ret === 'FULL') m.dsn = { ...m.dsn, ...why };
   try {
     const outcome = await admitted();
     if (outcome instanceof SmtpError || !outcome.stored.length) await originals.drop(mailId);
@@ -153,6 +154,12 @@ async function keptAround(originals: Pick<Originals, 'keep' | 'drop'>, mailId: s
     await originals.drop(mailId);
     throw e;
   }
+}
+
+/** What the SMS of a mail asking RET=FULL record when its copy was not kept; nothing when it was, or when none are kept (returnFullDays 0). */
+function notKept(kept: Awaited<ReturnType<Originals['keep']>>, bytes: number, limit: number): Pick<DsnRequest, 'fullNotKept' | 'fullTooLarge'> | undefined {
+  if (kept === 'failed') return { fullNotKept: true };
+  return kept === 'tooLarge' ? { fullTooLarge: { bytes, limit } } : undefined;
 }
 
 /** Why the text is the subject's when the body was cut to nothing (a signature, a disclaimer); else undefined. */

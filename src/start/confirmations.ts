@@ -30,7 +30,7 @@ export async function startConfirmations(c: StartContext, state: DurableState, s
   const outbox = c.under(config.notify.outboxDir);
   const spec = transportSpec(config, outbox);
   const originalsDir = join(dir, 'originals');
-  const originals = new Originals({ dir: originalsDir, days: config.notify.returnFullDays, now, log });
+  const originals = new Originals({ dir: originalsDir, days: config.notify.returnFullDays, maxBytes: config.notify.returnFullMaxBytes, now, log });
   originals.start();
   stack.push('the kept originals', () => originals.close());
   const transport = openTransport(spec);

@@ -5,7 +5,9 @@
  * per mail (`<mail id>.eml`, mode 0600) under the store's `originals/`, kept
  * `notify.returnFullDays` after the last of its SMS falls due (the file's
  * time is set to it) and then removed (at start and every hour). Only mails
- * whose client asked RET=FULL are kept, so others cost nothing. Written
+ * whose client asked RET=FULL are kept, so others cost nothing, and none
+ * larger than `notify.returnFullMaxBytes` (review finding L3): each report
+ * would carry it again, and its reports return the headers. Written
  * before the SMS are stored, to a temporary name, synced and renamed: from
  * the store write on a report can be composed, and a copy under its name
  * is whole, crash or not (review 7, M2). A report that finds no copy (not
@@ -27,6 +29,8 @@ const MAIL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export interface OriginalsOptions {
   dir: string;
   days: number;
+  /** Larger mails are not kept (notify.returnFullMaxBytes). */
+  maxBytes: number;
   now: () => Date;
   log: (evt: string, data: Record<string, unknown>) => void;
 }
@@ -47,6 +51,11 @@ export class Originals {
 
   constructor(private readonly o: OriginalsOptions) {}
 
+  /** The largest mail kept, for the reports of a larger one to name. */
+  get maxBytes(): number {
+    return this.o.maxBytes;
+  }
+
   /** Removes what is past its time now and every hour. */
   start(): void {
     if (this.o.days <= 0) return;
@@ -60,13 +69,15 @@ export class Originals {
 
   /**
    * Keeps `raw` for the mail's reports, `days` from `dueAt` on (when its last
-   * SMS falls due). `off`: none are kept (returnFullDays 0); `failed`: it
-   * could not be written (logged, never thrown: the reports then return the
-   * headers and say so).
+   * SMS falls due). `off`: none are kept (returnFullDays 0); `tooLarge`: it
+   * is larger than `maxBytes`, nothing written; `failed`: it could not be
+   * written (logged, never thrown). The reports of a mail not kept return
+   * the headers and say why.
    */
-  async keep(mailId: string, raw: Buffer, dueAt: Date): Promise<'kept' | 'off' | 'failed'> {
+  async keep(mailId: string, raw: Buffer, dueAt: Date): Promise<'kept' | 'off' | 'tooLarge' | 'failed'> {
     const file = originalFile(this.o.dir, mailId);
     if (this.o.days <= 0 || !file) return 'off';
+    if (raw.length > this.o.maxBytes) return 'tooLarge';
     const temp = `${file}${TEMP}`;
     try {
       await mkdir(this.o.dir, { recursive: true, mode: 0o700 });

@@ -114,6 +114,8 @@ export interface DsnRequest {
   orcpt?: string;
   /** RET=FULL was asked but the mail could not be kept (store/originals.ts): its reports say so, not "no longer kept". */
   fullNotKept?: true;
+  /** RET=FULL was asked of a mail larger than notify.returnFullMaxBytes, which was not kept: its size and that limit, for its reports to say. */
+  fullTooLarge?: { bytes: number; limit: number };
 }
 
 /** What we keep of the mail an SMS came from: enough to thread and explain the confirmation. */

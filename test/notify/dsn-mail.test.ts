@@ -22,10 +22,10 @@ const MINUTE = 60_000;
 
 interface Run { b: TestBridge; sim: ScriptedSimulator; clock: { skew: number } }
 
-async function withRun(fn: (run: Run) => Promise<void>): Promise<void> {
+async function withRun(fn: (run: Run) => Promise<void>, config: Parameters<typeof startTestBridge>[0] = {}): Promise<void> {
   const clock = { skew: 0 };
   const sim = new ScriptedSimulator('simulator');
-  const b = await startTestBridge({}, undefined, { connectors: { simulator: sim }, now: () => new Date(Date.now() + clock.skew) });
+  const b = await startTestBridge(config, undefined, { connectors: { simulator: sim }, now: () => new Date(Date.now() + clock.skew) });
   try {
     await fn({ b, sim, clock });
   } finally {
@@ -179,6 +179,45 @@ D('RET=FULL, the kept mail gone (notify.returnFullDays 1, removed at a restart 2
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/** A mail of exactly `bytes` bytes, made up to that size with header lines (which never go into the SMS); sent as it is, RET=FULL and NOTIFY=SUCCESS. */
+async function sendSized(b: TestBridge, to: string, bytes: number): Promise<{ id: string; raw: string }> {
+  const head = `From: erp@acme.test\r\nTo: ${to}@sms.localhost\r\nSubject: Mahnung\r\nMessage-ID: <size-${bytes}@acme.test>\r\n`;
+  const body = '\r\nBitte zahlen Sie bis Freitag.\r\n';
+  const pad: string[] = [];
+  for (let left = bytes - head.length - body.length; left > 0;) {
+    // A line of k bytes: "X-Pad: ", k - 9 x's, CR LF; none shorter than 10, so a rest of 1-9 bytes goes with the line before.
+    const k = left > 88 ? Math.min(78, left - 10) : left;
+    pad.push(`X-Pad: ${'x'.repeat(k - 9)}\r\n`);
+    left -= k;
+  }
+  const raw = head + pad.join('') + body;
+  assert.is(Buffer.byteLength(raw), bytes, 'the mail as big as meant');
+  const info = await mailer(b.port).sendMail({ envelope: { from: 'erp@acme.test', to: [`${to}@sms.localhost`] }, raw, dsn: { notify: ['success'], ret: 'full' } });
+  return { id: queuedAs(info.response), raw };
+}
+
+const CAPPED = { notify: { returnFullMaxBytes: 2000 } };
+
+D('RET=FULL, a mail over notify.returnFullMaxBytes (2,001 bytes, the limit 2,000) :: nothing kept on disk, the report returns the headers and says why, with both sizes', () => withRun(async ({ b }) => {
+  const { id } = await sendSized(b, '+4915112345697', 2001);
+  assert.equal(await originals(b), [], 'not kept');
+  const report = await waitFor('the report', async () => (await outboxFiles(b)).get(`${id}.1.delivered@mail2sms.localhost.eml`));
+  assert.match(partOfType(Buffer.from(report, 'utf8'), 'text/rfc822-headers').body, 'Message-ID: <size-2001@acme.test>');
+  assert.not.match(report, 'message/rfc822');
+  assert.not.match(report, 'X-Pad:');
+  assert.match((await simpleParser(report)).text!, 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): at 2,001 bytes it is larger than the 2,000 bytes up to which messages are returned in full.');
+}, CAPPED));
+
+D('RET=FULL, a mail of exactly notify.returnFullMaxBytes (2,000 bytes), and one below it :: both kept, and returned whole', () => withRun(async ({ b }) => {
+  const sent = [await sendSized(b, '+4915112345698', 2000), await sendSized(b, '+4915112345699', 1500)];
+  assert.equal((await originals(b)).sort(), sent.map((m) => `${m.id}.eml`).sort(), 'both kept');
+  for (const { id, raw } of sent) {
+    const report = await waitFor('the report', async () => (await outboxFiles(b)).get(`${id}.1.delivered@mail2sms.localhost.eml`));
+    assert.is(partOfType(Buffer.from(report, 'utf8'), 'message/rfc822').body.replace(/\r\n$/, ''), raw.replace(/\r\n$/, ''), 'the mail as sent');
+    assert.match((await simpleParser(report)).text!, 'Your message is attached in full, as you asked (RET=FULL).');
+  }
+}, CAPPED));
 
 D('RET=HDRS, and no RET :: nothing kept, the headers returned without a word about it', () => withRun(async ({ b }) => {
   const id = await send(b, '+4915112345695', { notify: ['success'], ret: 'headers' });

@@ -54,6 +54,16 @@ Dsn('dsn :: language de :: the human-readable part is German, the machine-readab
   }
 });
 
+Dsn('dsn :: RET=FULL of a mail too large to be kept (review L3) :: its headers, and a sentence with its size and the limit, in English and in German with German digits', async () => {
+  const sms = dsnSms('delivered', undefined, { ...ASKED, ret: 'FULL', fullTooLarge: { bytes: 10_485_760, limit: 100_000 } });
+  const en = await compose(sms, 'delivered', { originalsDir: '/nonexistent/originals' });
+  const de = await compose(sms, 'delivered', { originalsDir: '/nonexistent/originals', language: 'de' });
+  assert.match(partOfType(en.out.raw, 'text/rfc822-headers').body, 'Message-ID: <orig-1@client.example>');
+  assert.match(en.mail.text!, 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): at 10,485,760 bytes it is larger than the 100,000 bytes up to which messages are returned in full.');
+  assert.match(de.mail.text!, 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese ist mit 10.485.760 Bytes größer als die 100.000 Bytes, bis zu denen Nachrichten vollständig zurückgesandt werden.');
+  assert.match(de.mail.html as string, 'Diese ist mit 10.485.760 Bytes größer');
+});
+
 Dsn('dsn :: keeps threading, Message-ID and Auto-Submitted of the plain form', async () => {
   const { mail } = await compose(dsnSms('delivered'));
   assert.is(mail.messageId, '<M1a2b3c.1.delivered@sms.localhost>');

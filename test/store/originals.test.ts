@@ -27,7 +27,7 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 O('a mail scheduled ten days ahead, kept a week :: still there after eight days, removed a week after it fell due', () => withDir(async (dir) => {
   const now = { t: Date.parse('2026-11-30T08:00:00Z') };
-  const originals = new Originals({ dir, days: 7, now: () => new Date(now.t), log: () => undefined });
+  const originals = new Originals({ dir, days: 7, maxBytes: 100_000, now: () => new Date(now.t), log: () => undefined });
   const raw = Buffer.from('From: erp@acme.test\r\nSubject: Termin\r\n\r\nIhr Termin am 10.12.\r\n');
   assert.is(await originals.keep('MAIL1', raw, new Date(now.t + 10 * DAY)), 'kept');
   assert.equal(await readdir(dir), ['MAIL1.eml'], 'under its name, nothing half written beside it');
@@ -42,7 +42,7 @@ O('a mail scheduled ten days ahead, kept a week :: still there after eight days,
 
 O('what a crash left half written :: removed by the sweep once a day old, not while a keep may be writing it', () => withDir(async (dir) => {
   const now = { t: Date.now() };
-  const originals = new Originals({ dir, days: 7, now: () => new Date(now.t), log: () => undefined });
+  const originals = new Originals({ dir, days: 7, maxBytes: 100_000, now: () => new Date(now.t), log: () => undefined });
   await writeFile(join(dir, 'MAIL2.eml.tmp'), 'From: erp@acme.test\r\n');
   await utimes(join(dir, 'MAIL2.eml.tmp'), new Date(now.t + 30 * DAY), new Date(now.t + 30 * DAY)); // the due time was set before the crash
   await originals.sweep();
@@ -55,7 +55,7 @@ O('what a crash left half written :: removed by the sweep once a day old, not wh
 O('a copy that cannot be written :: false and logged, no temporary file left', () => withDir(async (dir) => {
   const lines: string[] = [];
   await writeFile(join(dir, 'file'), 'not a folder');
-  const originals = new Originals({ dir: join(dir, 'file', 'originals'), days: 7, now: () => new Date(), log: (evt) => lines.push(evt) });
+  const originals = new Originals({ dir: join(dir, 'file', 'originals'), days: 7, maxBytes: 100_000, now: () => new Date(), log: (evt) => lines.push(evt) });
   assert.is(await originals.keep('MAIL3', Buffer.from('x'), new Date()), 'failed');
   assert.equal(lines, ['original-not-kept']);
 }));

@@ -66,7 +66,10 @@ export interface WordingTable {
   headline: Record<HeadlineKind, (f: HeadlineFacts) => string>;
   noReason: string;
   /** What a delivery report returns of the mail, for a client that asked RET=FULL (notify/returned.ts). */
-  returned: Record<'full' | 'gone' | 'notKept' | 'unfit' | 'sevenBit', string>;
+  returned: Record<'full' | 'gone' | 'notKept' | 'unfit' | 'sevenBit', string> & {
+    /** A mail over notify.returnFullMaxBytes: its size and that limit, in bytes. */
+    tooLarge(bytes: number, limit: number): string;
+  };
   /** Who cancelled (StatusEvent.by, written in English by the bridge) as the headline names it. */
   who(by: string): string;
   /** The history's reason of a cancel that says only who cancelled ("by reply from …"). */
