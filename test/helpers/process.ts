@@ -23,9 +23,12 @@ export interface BridgeProcess {
  */
 const HANG_MS = 120_000;
 
-/** Runs src/main.ts as its own process (so it can be killed for real) and waits for its `started` line. */
-export async function spawnBridge(configPath: string, timeoutMs = HANG_MS, nodeArgs: string[] = []): Promise<BridgeProcess> {
-  const p = await spawnNode(MAIN, ['--config', configPath], 'bridge', (o) => (o.evt === 'started' ? Number(String(o.smtp).split(':').pop()) : undefined), timeoutMs, nodeArgs);
+/**
+ * Runs src/main.ts as its own process (so it can be killed for real) and waits for its `started` line. `env`: variables set
+ * for it beside the test's own environment (a secret the config names, NODE_EXTRA_CA_CERTS for a relay's test certificate).
+ */
+export async function spawnBridge(configPath: string, timeoutMs = HANG_MS, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<BridgeProcess> {
+  const p = await spawnNode(MAIN, ['--config', configPath], 'bridge', (o) => (o.evt === 'started' ? Number(String(o.smtp).split(':').pop()) : undefined), timeoutMs, nodeArgs, env);
   return { child: p.child, port: p.ready, lines: p.lines, stderr: p.stderr, exited: p.exited };
 }
 
@@ -53,8 +56,8 @@ export async function refusedStart(configPath: string, hangMs = HANG_MS): Promis
  * from one of them, or rejects when the process ends or takes too long.
  * `nodeArgs` go to node itself (e.g. a heap limit).
  */
-async function spawnNode(script: string, args: string[], what: string, ready: (line: Record<string, unknown>) => number | undefined, timeoutMs: number, nodeArgs: string[] = []) {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function spawnNode(script: string, args: string[], what: string, ready: (line: Record<string, unknown>) => number | undefined, timeoutMs: number, nodeArgs: string[] = [], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const lines: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));

@@ -2,12 +2,11 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { SMTPServer } from 'smtp-server';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
-import { freePort } from '../helpers/process.js';
+import { testRelay } from '../helpers/relay.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 import { dsnFields, partOfType } from './mime.js';
 
@@ -65,27 +64,8 @@ D('Arrival-Date after retries :: when the mail was received, not when the last f
   assert.is(field(raw, 'Action'), 'delivered');
 }));
 
-/** A relay for the bridge's confirmations that answers 451 to MAIL FROM while `refusing`, and keeps what it took. */
-async function relay(): Promise<{ port: number; refusing: boolean; received: string[]; close(): Promise<void> }> {
-  const port = await freePort();
-  const r = { port, refusing: false, received: [] as string[], close: () => new Promise<void>((done) => server.close(() => done())) };
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onMailFrom(_a, _s, cb) {
-      cb(r.refusing ? Object.assign(new Error('relay busy, try again later'), { responseCode: 451 }) : undefined);
-    },
-    onData(stream, _s, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => { r.received.push(Buffer.concat(chunks).toString('latin1')); cb(); });
-    },
-  });
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
-  return r;
-}
-
 D('delay report owed, the relay refusing it, and the SMS delivered just after :: only the delivery report goes, the delay report is recorded as not sent', async () => {
-  const mx = await relay();
+  const mx = await testRelay();
   const clock = { skew: 0 };
   const sim = new ScriptedSimulator('simulator', { deliveryDelayMs: 3_600_000 });
   const b = await startTestBridge({ notify: { transport: 'smtp', relay: { host: '127.0.0.1', port: mx.port }, retrySeconds: [60] } }, undefined, {
@@ -107,7 +87,7 @@ D('delay report owed, the relay refusing it, and the SMS delivered just after ::
     clock.skew = 33 * MINUTE;
     await waitFor('both settled', () => confirmation('delayed')?.sentAt && confirmation('delivered')?.sentAt);
     assert.is(confirmation('delayed')!.where, 'not sent: delivered before it went');
-    assert.equal(mx.received.map((m) => /^Message-ID: <([^>]+)>/m.exec(m)?.[1]), [`${id}.1.delivered@mail2sms.localhost`], 'only the delivery report');
+    assert.equal(mx.received.map((m) => /^Message-ID: <([^>]+)>/m.exec(m.data.toString('latin1'))?.[1]), [`${id}.1.delivered@mail2sms.localhost`], 'only the delivery report');
     assert.ok(b.events.some((e) => e.evt === 'delay-report-dropped' && e.msgId === `${id}.1` && e.status === 'delivered'), 'logged');
   } finally {
     await b.stop();

@@ -1,10 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { freePort } from '../helpers/process.js';
+import { spawnBridge, type BridgeProcess } from '../helpers/process.js';
+import { testRelay, type TestRelay } from '../helpers/relay.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
+import { testCertificate } from '../helpers/tls.js';
 import { partOfType } from './mime.js';
 
 /**
@@ -16,35 +20,14 @@ import { partOfType } from './mime.js';
  */
 const R = suite('notify :: 8-bit delivery reports through a relay');
 
-interface Relay { port: number; received: Array<{ args: Record<string, unknown>; data: Buffer }>; close(): Promise<void> }
-
-async function relay(offers8bit: boolean): Promise<Relay> {
-  const port = await freePort();
-  const received: Relay['received'] = [];
-  const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, hide8BITMIME: !offers8bit,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const from = session.envelope.mailFrom;
-        received.push({ args: (from && typeof from === 'object' ? from.args : {}) || {}, data: Buffer.concat(chunks) });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
-  return { port, received, close: () => new Promise<void>((done) => server.close(() => done())) };
-}
-
 /** A mail with 8-bit text as the client wrote it, sent as these bytes with RET=FULL and NOTIFY=SUCCESS. */
 function mail(to: string, charset: string, body: Buffer): Buffer {
   const head = `From: erp@acme.test\r\nTo: ${to}@sms.localhost\r\nSubject: Mahnung\r\nMessage-ID: <m-${to.slice(-4)}@acme.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), body, Buffer.from('\r\n', 'latin1')]);
 }
 
-async function withRelay(offers8bit: boolean, fn: (b: TestBridge, mx: Relay) => Promise<void>): Promise<void> {
-  const mx = await relay(offers8bit);
+async function withRelay(offers8bit: boolean, fn: (b: TestBridge, mx: TestRelay) => Promise<void>): Promise<void> {
+  const mx = await testRelay({ offers8bit });
   let b: TestBridge | undefined;
   try {
     b = await startTestBridge({ notify: { transport: 'smtp', relay: { host: '127.0.0.1', port: mx.port } } });
@@ -55,12 +38,12 @@ async function withRelay(offers8bit: boolean, fn: (b: TestBridge, mx: Relay) => 
   }
 }
 
-async function sendRaw(b: TestBridge, to: string, raw: Buffer): Promise<string> {
+async function sendRaw(b: Pick<TestBridge, 'port'>, to: string, raw: Buffer): Promise<string> {
   const info = await mailer(b.port).sendMail({ envelope: { from: 'erp@acme.test', to: [`${to}@sms.localhost`] }, raw, dsn: { notify: ['success'], ret: 'full' } });
   return queuedAs(info.response);
 }
 
-const reportOf = (mx: Relay, id: string) => waitFor(`the report of ${id}`, () => mx.received.find((r) => r.data.includes(`<${id}.1.delivered@`)));
+const reportOf = (mx: TestRelay, id: string) => waitFor(`the report of ${id}`, () => mx.received.find((r) => r.data.includes(`<${id}.1.delivered@`)));
 
 R('relay offers 8BITMIME, the mail in windows-1252 (not UTF-8) :: MAIL FROM with BODY=8BITMIME, the mail returned whole, byte for byte', () => withRelay(true, async (b, mx) => {
   const raw = mail('+4915112345601', 'windows-1252', Buffer.from('Bitte überweisen Sie 12,50 \x80 bis Freitag.', 'latin1'));
@@ -90,5 +73,41 @@ R('relay without 8BITMIME, a report without 8-bit bytes :: sent as before, over 
   assert.equal(report.args, {});
   assert.ok(report.data.includes(raw), 'returned whole');
 }));
+
+/**
+ * A relay as a provider runs it (port 587): STARTTLS, and mail only after AUTH, which it takes only over TLS. The
+ * bridge runs as its own process, so that the relay's certificate can be trusted as a real one is, by the system's
+ * CAs (NODE_EXTRA_CA_CERTS), not by a setting the bridge does not have; the password comes from the environment.
+ */
+R('relay demanding STARTTLS and AUTH :: the 8-bit report on its own connection, like a 7-bit one over the pool, comes over TLS, logged in as notify.relay.user', async () => {
+  const { cert, key, certFile, keyFile } = await testCertificate();
+  const mx = await testRelay({ tls: { key, cert }, auth: { user: 'mail2sms', pass: 'relay-secret-1' } });
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-relay-auth-'));
+  const config = join(dir, 'config.json');
+  await writeFile(config, JSON.stringify({
+    smtp: { port: 0, tls: { cert: certFile, key: keyFile } }, api: { port: 0 }, store: { dir: join(dir, 'data') },
+    notify: { transport: 'smtp', relay: { host: '127.0.0.1', port: mx.port, user: 'mail2sms', pass: '${RELAY_PASSWORD}' } },
+  }));
+  let p: BridgeProcess | undefined;
+  try {
+    p = await spawnBridge(config, undefined, [], { NODE_EXTRA_CA_CERTS: certFile, RELAY_PASSWORD: 'relay-secret-1' });
+    const eightBit = mail('+4915112345604', 'utf-8', Buffer.from('Bitte überweisen Sie 12,50 € bis Freitag.', 'utf8'));
+    const sevenBit = mail('+4915112345605', 'us-ascii', Buffer.from('Bitte zahlen Sie bis Freitag.', 'latin1'));
+    const ids = [await sendRaw(p, '+4915112345604', eightBit), await sendRaw(p, '+4915112345605', sevenBit)];
+    const [eight, seven] = await Promise.all(ids.map((id) => reportOf(mx, id)));
+    assert.equal(eight.args, { BODY: '8BITMIME' }, 'the 8-bit path');
+    assert.ok(eight.data.includes(eightBit), 'returned whole');
+    assert.equal(seven.args, {}, 'the pool');
+    for (const r of [eight, seven]) {
+      assert.ok(r.secure, 'over STARTTLS');
+      assert.is(r.user, 'mail2sms');
+    }
+  } finally {
+    p?.child.kill('SIGTERM');
+    await p?.exited;
+    await mx.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
 
 R.run();
