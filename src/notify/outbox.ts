@@ -44,6 +44,12 @@ export class FileOutbox implements ConfirmationTransport {
     this.files = new DurableDir(dir);
   }
 
+  /**
+   * A mail with 8-bit bytes (`sevenBit` set) is written as it is, not in its 7-bit form: there is no EHLO to read,
+   * the MTA the files are handed to takes 8BITMIME as every current one does, and the 7-bit form would take the mail
+   * the client asked for out of every such report. Its top-level Content-Transfer-Encoding: 8bit tells the program
+   * that hands it on to submit it as 8BITMIME; every other confirmation is 7-bit ASCII (README, RET=FULL).
+   */
   async send(msg: OutgoingConfirmation): Promise<{ where: string }> {
     return { where: await this.files.replace(emlFileName(msg.messageId), msg.raw) };
   }

@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
 import { testRelay } from '../helpers/relay.js';
-import { mailer, queuedAs } from '../helpers/smtp.js';
+import { mailer, queuedAs, sendSms } from '../helpers/smtp.js';
 import { dsnFields, partOfType } from './mime.js';
 
 /**
@@ -198,6 +198,34 @@ D('RET=FULL, a mail of exactly notify.returnFullMaxBytes (2,000 bytes), and one 
     assert.match((await simpleParser(report)).text!, 'Your message is attached in full, as you asked (RET=FULL).');
   }
 }, CAPPED));
+
+/**
+ * What a program that hands the outbox's files to an MTA relies on (README, RET=FULL): the file of a report returning
+ * a mail with 8-bit bytes is written as it is, 8-bit (not the 7-bit form a relay without 8BITMIME gets), and says so in
+ * its top-level header; every other confirmation file is 7-bit ASCII, whatever the SMS text, so it alone needs 8BITMIME.
+ */
+D('file outbox :: a report returning an 8-bit mail (windows-1252) is written as it is, with Content-Transfer-Encoding: 8bit at the top; other confirmations, UTF-8 text and all, are 7-bit ASCII', () => withRun(async ({ b }) => {
+  const raw = Buffer.from('From: erp@acme.test\r\nTo: +4915112345681@sms.localhost\r\nSubject: Mahnung\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: 8bit\r\n\r\nBitte \xfcberweisen Sie 12,50 \x80 bis Freitag.\r\n', 'latin1');
+  const info = await mailer(b.port).sendMail({ envelope: { from: 'erp@acme.test', to: ['+4915112345681@sms.localhost'] }, raw, dsn: { notify: ['success'], ret: 'full' } });
+  const eightBit = queuedAs(info.response);
+  const unicode = { subject: 'Mahnung für Müller', text: 'Bitte überweisen Sie 12,50 € bis Freitag. 🙂' };
+  const plain = (await sendSms(b.port, '+4915112345683', { from: 'erp@acme.test', ...unicode })).replace(/\.1$/, '');
+  const others = [await send(b, '+4915112345682', { notify: ['success'], ret: 'headers' }, unicode), plain];
+  const file = async (id: string) => {
+    const name = await waitFor(`the confirmation of ${id}`, async () => [...(await outboxFiles(b)).keys()].find((n) => n.startsWith(`${id}.1.delivered@`)));
+    const bytes = await readFile(join(b.outbox, name));
+    return { bytes, head: bytes.subarray(0, bytes.indexOf('\r\n\r\n')).toString('latin1') };
+  };
+  const report = await file(eightBit);
+  assert.ok(report.bytes.includes(raw), 'the mail as sent, its 0xfc and 0x80 bytes as they are');
+  assert.match(report.head, /^Content-Transfer-Encoding: 8bit$/m);
+  assert.match((await simpleParser(report.bytes)).text!, 'Your message is attached in full, as you asked (RET=FULL).');
+  for (const id of others) {
+    const { bytes, head } = await file(id);
+    assert.not.ok(bytes.some((byte) => byte > 0x7f), `${id}: 7-bit`);
+    assert.not.match(head, /^Content-Transfer-Encoding: 8bit$/m);
+  }
+}));
 
 D('RET=HDRS, and no RET :: nothing kept, the headers returned without a word about it', () => withRun(async ({ b }) => {
   const id = await send(b, '+4915112345695', { notify: ['success'], ret: 'headers' });
