@@ -16,7 +16,7 @@ import { admit } from '../policy/admit.js';
 import { optOutError, optOutRefusal, type OptOutCheck } from '../policy/optout-scope.js';
 import { screenOptOuts, type Screened } from '../policy/optout-screen.js';
 import type { Policy } from '../policy/policy.js';
-import type { Originals } from '../store/originals.js';
+import type { KeepOutcome, Originals } from '../store/originals.js';
 import type { AcceptOutcome, DsnRequest, MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
 import { cancelByReply, type Cancel } from './cancel-reply.js';
 import { controlAddress, type ControlAddress } from './control-address.js';
@@ -157,7 +157,7 @@ async function keptAround(originals: Pick<Originals, 'keep' | 'drop' | 'maxBytes
 }
 
 /** What the SMS of a mail asking RET=FULL record when its copy was not kept; nothing when it was, or when none are kept (returnFullDays 0). */
-function notKept(kept: Awaited<ReturnType<Originals['keep']>>, bytes: number, limit: number): Pick<DsnRequest, 'fullNotKept' | 'fullTooLarge'> | undefined {
+function notKept(kept: KeepOutcome, bytes: number, limit: number): Pick<DsnRequest, 'fullNotKept' | 'fullTooLarge'> | undefined {
   if (kept === 'failed') return { fullNotKept: true };
   return kept === 'tooLarge' ? { fullTooLarge: { bytes, limit } } : undefined;
 }

@@ -26,6 +26,9 @@ const TEMP = '.tmp';
 /** A mail id as newMailId() makes it (store/ids.ts): never a path. */
 const MAIL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** What became of a mail's copy (Originals.keep). */
+export type KeepOutcome = 'kept' | 'off' | 'tooLarge' | 'failed';
+
 export interface OriginalsOptions {
   dir: string;
   days: number;
@@ -74,7 +77,7 @@ export class Originals {
    * written (logged, never thrown). The reports of a mail not kept return
    * the headers and say why.
    */
-  async keep(mailId: string, raw: Buffer, dueAt: Date): Promise<'kept' | 'off' | 'tooLarge' | 'failed'> {
+  async keep(mailId: string, raw: Buffer, dueAt: Date): Promise<KeepOutcome> {
     const file = originalFile(this.o.dir, mailId);
     if (this.o.days <= 0 || !file) return 'off';
     if (raw.length > this.o.maxBytes) return 'tooLarge';
