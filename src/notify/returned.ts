@@ -18,11 +18,12 @@ import type { SmsMessage } from '../store/types.js';
 import { originalHeaders } from './dsn.js';
 
 /**
- * full: the message as received; gone: FULL asked, no copy kept (any more); notKept: its copy could not be written; tooLarge: it was larger than
+ * full: the message as received; gone: FULL asked, no copy kept (any more); notKept: its copy could not be written; off: this service keeps
+ * none (notify.returnFullDays 0); tooLarge: it was larger than
  * notify.returnFullMaxBytes and not kept; unfit: the copy is no mail 8bit can carry (a NUL, a bare CR or LF, a line over 998 octets); sevenBit: it
  * has 8-bit bytes and the relay takes 7-bit only.
  */
-export type ReturnedKind = 'full' | 'gone' | 'notKept' | 'tooLarge' | 'unfit' | 'sevenBit' | 'headers';
+export type ReturnedKind = 'full' | 'gone' | 'notKept' | 'off' | 'tooLarge' | 'unfit' | 'sevenBit' | 'headers';
 
 /** `size` of a mail too large: its bytes and the limit it was over, as recorded when it came (the limit may have changed since). */
 export type Returned =
@@ -35,7 +36,7 @@ export async function returnedPart(sms: SmsMessage, rcptTo: readonly string[], o
   if (sms.dsn?.ret !== 'FULL') return headers('headers');
   if (sms.dsn.fullTooLarge) return { kind: 'tooLarge', part: headersPart(sms, rcptTo), size: sms.dsn.fullTooLarge };
   const raw = originalsDir ? await readOriginal(originalsDir, sms.mailId) : undefined;
-  if (!raw) return headers(sms.dsn.fullNotKept ? 'notKept' : 'gone');
+  if (!raw) return headers(sms.dsn.fullNotKept === 'off' ? 'off' : sms.dsn.fullNotKept ? 'notKept' : 'gone');
   const text = withCrLf(raw.toString('latin1'));
   const encoding = transferEncodingOf(text);
   if (!encoding) return headers('unfit');

@@ -159,6 +159,7 @@ async function keptAround(originals: Pick<Originals, 'keep' | 'drop' | 'maxBytes
 /** What the SMS of a mail asking RET=FULL record when its copy was not kept; nothing when it was, or when none are kept (returnFullDays 0). */
 function notKept(kept: KeepOutcome, bytes: number, limit: number): Pick<DsnRequest, 'fullNotKept' | 'fullTooLarge'> | undefined {
   if (kept === 'failed') return { fullNotKept: true };
+  if (kept === 'off') return { fullNotKept: 'off' };
   return kept === 'tooLarge' ? { fullTooLarge: { bytes, limit } } : undefined;
 }
 

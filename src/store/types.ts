@@ -112,8 +112,11 @@ export interface DsnRequest {
   envid?: string;
   /** ORCPT=, e.g. "rfc822;+4915112345678@sms.localhost". */
   orcpt?: string;
-  /** RET=FULL was asked but the mail could not be kept (store/originals.ts): its reports say so, not "no longer kept". */
-  fullNotKept?: true;
+  /**
+   * RET=FULL was asked but the mail was not kept (store/originals.ts): its reports say so, not "no longer kept".
+   * true: it could not be written; 'off': this service keeps none (notify.returnFullDays 0).
+   */
+  fullNotKept?: true | 'off';
   /** RET=FULL was asked of a mail larger than notify.returnFullMaxBytes, which was not kept: its size and that limit, for its reports to say. */
   fullTooLarge?: { bytes: number; limit: number };
 }

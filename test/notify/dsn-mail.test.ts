@@ -160,6 +160,15 @@ D('RET=FULL, the kept mail gone (notify.returnFullDays 1, removed at a restart 2
   }
 });
 
+D('RET=FULL with notify.returnFullDays 0 (review 8, B-L5) :: nothing kept, and the report says the service keeps none, not that it is "no longer kept"', () => withRun(async ({ b }) => {
+  const { id } = await sendRaw(b, '+4915112345695', 'Bitte zahlen Sie bis Freitag.');
+  assert.equal(await originals(b), [], 'none kept');
+  const report = await waitFor('the report', async () => (await outboxFiles(b)).get(`${id}.1.delivered@mail2sms.localhost.eml`));
+  const text = (await simpleParser(report)).text!;
+  assert.match(text, 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): this service does not keep messages to return them in full.');
+  assert.not.match(text, 'no longer kept');
+}, { notify: { returnFullDays: 0 } }));
+
 /** A mail of exactly `bytes` bytes, made up to that size with header lines (which never go into the SMS); sent as it is, RET=FULL and NOTIFY=SUCCESS. */
 async function sendSized(b: TestBridge, to: string, bytes: number): Promise<{ id: string; raw: string }> {
   const head = `From: erp@acme.test\r\nTo: ${to}@sms.localhost\r\nSubject: Mahnung\r\nMessage-ID: <size-${bytes}@acme.test>\r\n`;

@@ -91,6 +91,7 @@ export const de: WordingTable = {
     full: 'Ihre Nachricht ist vollständig angehängt, wie angefordert (RET=FULL).',
     gone: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese wird nicht mehr aufbewahrt.',
     notKept: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese konnte bei ihrem Eingang nicht aufbewahrt werden.',
+    off: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Dieser Dienst bewahrt keine Nachrichten auf, um sie vollständig zurückzusenden.',
     tooLarge: (bytes, limit) => `Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese ist mit ${bytes.toLocaleString('de-DE')} Bytes größer als die ${limit.toLocaleString('de-DE')} Bytes, bis zu denen Nachrichten vollständig zurückgesandt werden.`,
     unfit: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese enthält ein NUL-Byte oder eine Zeile mit mehr als 998 Zeichen, die keine E-Mail unverändert übertragen kann.',
     sevenBit: 'Angehängt sind nur die Kopfzeilen Ihrer Nachricht, nicht die vollständige Nachricht, die Sie angefordert haben (RET=FULL): Diese enthält 8-Bit-Zeichen, und der Mailserver, über den dieser Bericht geht, nimmt nur 7-Bit-E-Mails an.',

@@ -67,6 +67,7 @@ export const en: WordingTable = {
     full: 'Your message is attached in full, as you asked (RET=FULL).',
     gone: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it is no longer kept.',
     notKept: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it could not be kept when it arrived.',
+    off: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): this service does not keep messages to return them in full.',
     tooLarge: (bytes, limit) => `Only the headers of your message are attached, not the full message you asked for (RET=FULL): at ${bytes.toLocaleString('en-US')} bytes it is larger than the ${limit.toLocaleString('en-US')} bytes up to which messages are returned in full.`,
     unfit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds a NUL byte or a line longer than 998 characters, which no mail can carry unchanged.',
     sevenBit: 'Only the headers of your message are attached, not the full message you asked for (RET=FULL): it holds 8-bit characters, and the mail server this report goes through takes 7-bit mail only.',

@@ -66,7 +66,7 @@ export interface WordingTable {
   headline: Record<HeadlineKind, (f: HeadlineFacts) => string>;
   noReason: string;
   /** What a delivery report returns of the mail, for a client that asked RET=FULL (notify/returned.ts). */
-  returned: Record<'full' | 'gone' | 'notKept' | 'unfit' | 'sevenBit', string> & {
+  returned: Record<'full' | 'gone' | 'notKept' | 'off' | 'unfit' | 'sevenBit', string> & {
     /** A mail over notify.returnFullMaxBytes: its size and that limit, in bytes. */
     tooLarge(bytes: number, limit: number): string;
   };
