@@ -57,9 +57,12 @@ async function tlsProblems(config: Config, user: string): Promise<string[]> {
   return out;
 }
 
-/** Files a connector reads when it connects (an SMSC's CA): found missing at start, not at the first SMS. */
+/** Files a connector (an SMSC's CA) or the confirmations' relay (its CA) read: found missing at start, not at the first SMS. */
 async function connectorFileProblems(config: Config, user: string): Promise<string[]> {
   const out: string[] = [];
+  const relayCa = config.notify.transport === 'smtp' ? config.notify.relay.tlsCaFile : '';
+  const relayProblem = relayCa ? await unreadable('notify.relay.tlsCaFile', relayCa, user) : undefined;
+  if (relayProblem) out.push(relayProblem);
   for (const [i, c] of config.connectors.entries()) {
     const file = c.type === 'smpp' && c.smpp.tls ? c.smpp.tlsCaFile : '';
     const problem = file ? await unreadable(`connectors[${i}].smpp.tlsCaFile`, file, user) : undefined;

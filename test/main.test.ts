@@ -53,18 +53,19 @@ M('files the configuration names that cannot be used :: exit 2 before anything i
   assert.not.match(r.err, /smtp\.tls\.cert/);
 });
 
-M('the audit and outbox folders and a connector\'s CA file :: checked as the store is, exit 2 with each key', async ({ dir }) => {
+M('the audit and outbox folders, a connector\'s and the relay\'s CA file :: checked as the store is, exit 2 with each key', async ({ dir }) => {
   await writeFile(join(dir, 'afile'), 'not a directory');
   const config = join(dir, 'dirs.json');
   await writeFile(config, JSON.stringify({
     smtp: { port: 0 }, api: { port: 0 }, store: { dir: join(dir, 'store-ok') },
-    audit: { dir: join(dir, 'afile', 'audit') }, notify: { outboxDir: join(dir, 'afile', 'outbox') },
+    audit: { dir: join(dir, 'afile', 'audit') }, notify: { outboxDir: join(dir, 'afile', 'outbox'), transport: 'smtp', relay: { tlsCaFile: join(dir, 'norelayca.pem') } },
     connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port: 9, systemId: 'x', password: 'y', tls: true, tlsCaFile: join(dir, 'noca.pem') } }],
   }));
   const r = await runCli(['--config', config]);
   assert.is(r.code, 2, r.err);
   assert.match(r.err, /^mail2sms: cannot start: the files the configuration names cannot be used:\n/);
   assert.match(r.err, /\n {2}- connectors\[0\]\.smpp\.tlsCaFile: \S+noca\.pem does not exist \(ENOENT\): check the path \(connector smsc\)/);
+  assert.match(r.err, /\n {2}- notify\.relay\.tlsCaFile: \S+norelayca\.pem does not exist \(ENOENT\): check the path/);
   assert.match(r.err, /\n {2}- audit\.dir: \S+afile\/audit cannot be made: \S+afile is a file, not a directory \(ENOTDIR\)/);
   assert.match(r.err, /\n {2}- notify\.outboxDir: \S+afile\/outbox cannot be made: \S+afile is a file, not a directory \(ENOTDIR\)/);
   assert.not.ok(existsSync(join(dir, 'store-ok')), 'nothing written');

@@ -146,6 +146,7 @@ export const configSchema = {
         secure: bool(false, 'Implicit TLS (port 465 style).'),
         user: str('', 'User name; empty for no authentication.'),
         pass: str('', 'Password; write "${ENV_NAME}" to read it from the environment.'),
+        tlsCaFile: str('', 'PEM file with extra certificate authorities to trust for the relay\'s TLS (STARTTLS, which is used whenever the relay offers it, or implicit TLS): a private CA, or a relay on this machine with a self-signed certificate, such as the one Debian\'s Postfix is installed with, which the system\'s authorities do not vouch for, so that every confirmation would fail. Empty: the system\'s.'),
       }),
       retrySeconds: {
         type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, default: [10, 60, 300, 1800],

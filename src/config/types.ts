@@ -91,7 +91,7 @@ export interface Config {
     language: Language;
     transport: 'file' | 'smtp';
     outboxDir: string;
-    relay: { host: string; port: number; secure: boolean; user: string; pass: string };
+    relay: { host: string; port: number; secure: boolean; user: string; pass: string; tlsCaFile: string };
     retrySeconds: number[];
     gatherSeconds: number;
     returnFullDays: number;

@@ -67,6 +67,8 @@ export interface SmtpRelayOptions {
   ignoreTLS?: boolean;
   /** EHLO name; our reporting hostname is the honest choice. */
   name?: string;
+  /** Extra certificate authorities (PEM) to trust for the relay's TLS (notify.relay.tlsCaFile). */
+  ca?: string;
 }
 
 /** Where confirmations go, as plain data: it crosses to the thread that sends them (src/notify/compose-thread.ts). */
@@ -96,6 +98,7 @@ export class SmtpRelay implements ConfirmationTransport {
       auth: opts.auth,
       ignoreTLS: opts.ignoreTLS ?? false,
       name: opts.name,
+      ...(opts.ca ? { tls: { ca: opts.ca } } : {}),
     });
     this.label = `smtp://${opts.host}:${opts.port}`;
   }

@@ -20,7 +20,9 @@ export interface EightBitMail extends OutgoingConfirmation {
 
 /** Resolves with the relay's reply to the data, once it took the mail. */
 export async function sendEightBit(opts: SmtpRelayOptions, msg: EightBitMail): Promise<string> {
-  const c = new SMTPConnection({ host: opts.host, port: opts.port, secure: opts.secure ?? false, ignoreTLS: opts.ignoreTLS ?? false, name: opts.name });
+  const c = new SMTPConnection({
+    host: opts.host, port: opts.port, secure: opts.secure ?? false, ignoreTLS: opts.ignoreTLS ?? false, name: opts.name, ...(opts.ca ? { tls: { ca: opts.ca } } : {}),
+  });
   const failed = new Promise<never>((_, reject) => c.once('error', reject));
   failed.catch(() => undefined);
   try {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { startCallbacks } from '../notify/callbacks/start.js';
@@ -28,7 +29,8 @@ export async function startConfirmations(c: StartContext, state: DurableState, s
   const { accounts, forwarder } = services;
   const replies = new ReplyAddresses(await loadReplyKey(join(dir, 'reply-key'), c.random), config.smtp.domains[0]);
   const outbox = c.under(config.notify.outboxDir);
-  const spec = transportSpec(config, outbox);
+  const relayCa = config.notify.transport === 'smtp' && config.notify.relay.tlsCaFile ? await readFile(config.notify.relay.tlsCaFile, 'utf8') : undefined;
+  const spec = transportSpec(config, outbox, relayCa);
   const originalsDir = join(dir, 'originals');
   const originals = new Originals({ dir: originalsDir, days: config.notify.returnFullDays, maxBytes: config.notify.returnFullMaxBytes, now, log });
   originals.start();
@@ -54,8 +56,8 @@ export async function startConfirmations(c: StartContext, state: DurableState, s
   return { replies, originals, transport, outbox: where };
 }
 
-function transportSpec(config: Config, outbox: string): TransportSpec {
+function transportSpec(config: Config, outbox: string, ca: string | undefined): TransportSpec {
   if (config.notify.transport === 'file') return { kind: 'file', dir: outbox };
   const r = config.notify.relay;
-  return { kind: 'smtp', relay: { host: r.host, port: r.port, secure: r.secure, auth: r.user ? { user: r.user, pass: r.pass } : undefined, name: config.smtp.hostname } };
+  return { kind: 'smtp', relay: { host: r.host, port: r.port, secure: r.secure, auth: r.user ? { user: r.user, pass: r.pass } : undefined, name: config.smtp.hostname, ...(ca ? { ca } : {}) } };
 }

@@ -77,7 +77,7 @@ R('relay without 8BITMIME, a report without 8-bit bytes :: sent as before, over 
 /**
  * A relay as a provider runs it (port 587): STARTTLS, and mail only after AUTH, which it takes only over TLS. The
  * bridge runs as its own process, so that the relay's certificate can be trusted as a real one is, by the system's
- * CAs (NODE_EXTRA_CA_CERTS), not by a setting the bridge does not have; the password comes from the environment.
+ * CAs (NODE_EXTRA_CA_CERTS), not by notify.relay.tlsCaFile (the case below); the password comes from the environment.
  */
 R('relay demanding STARTTLS and AUTH :: the 8-bit report on its own connection, like a 7-bit one over the pool, comes over TLS, logged in as notify.relay.user', async () => {
   const { cert, key, certFile, keyFile } = await testCertificate();
@@ -107,6 +107,32 @@ R('relay demanding STARTTLS and AUTH :: the 8-bit report on its own connection, 
     await p?.exited;
     await mx.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+R('relay on STARTTLS with a self-signed certificate (a local Postfix\'s snakeoil) :: with notify.relay.tlsCaFile naming it, the 8-bit report and a 7-bit one come over TLS; without, none is sent and the certificate error is logged', async () => {
+  const { cert, key, certFile } = await testCertificate();
+  const mx = await testRelay({ tls: { key, cert } });
+  const relay = { host: '127.0.0.1', port: mx.port };
+  let b: TestBridge | undefined;
+  try {
+    b = await startTestBridge({ notify: { transport: 'smtp', relay: { ...relay, tlsCaFile: certFile } } } as never);
+    const eightBit = mail('+4915112345606', 'utf-8', Buffer.from('Bitte überweisen Sie 12,50 € bis Freitag.', 'utf8'));
+    const sevenBit = mail('+4915112345607', 'us-ascii', Buffer.from('Bitte zahlen Sie bis Freitag.', 'latin1'));
+    const ids = [await sendRaw(b, '+4915112345606', eightBit), await sendRaw(b, '+4915112345607', sevenBit)];
+    const [eight, seven] = await Promise.all(ids.map((id) => reportOf(mx, id)));
+    assert.equal([eight.args, seven.args], [{ BODY: '8BITMIME' }, {}], 'both paths');
+    assert.ok(eight.secure && seven.secure, 'over STARTTLS');
+    await stopTestBridge(b);
+
+    b = await startTestBridge({ notify: { transport: 'smtp', relay } });
+    const id = await sendRaw(b, '+4915112345608', sevenBit);
+    const retry = await waitFor('a failed send, to be retried', () => b!.events.find((e) => e.evt === 'confirmation-retry'));
+    assert.match(String(retry.error), /self[- ]signed certificate/i);
+    assert.not.ok(mx.received.some((r) => r.data.includes(`<${id}.1.`)), 'nothing sent without the certificate trusted');
+  } finally {
+    await stopTestBridge(b);
+    await mx.close();
   }
 });
 
