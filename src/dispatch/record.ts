@@ -185,7 +185,8 @@ export class Recorder {
  * How long an SMS failed as not confirmed by a connector whose reports name our id stays findable for a late report.
  * A gateway reports an SMS at the latest when the carrier gives up on it, at the end of its validity, and this
  * bridge asks for at most 72 h (MAX_VALIDITY_HOURS); a carrier's own default may be longer, and a report
- * after that is logged report-unmatched. Such SMS are rare (a lost answer) and small in memory.
+ * after that is logged report-unmatched. Such SMS are rare (a lost answer); a hanging gateway can make many, so
+ * once their mail is out they wait out of memory, in the store's spool (src/store/memory.ts coolable).
  */
 export const LATE_REPORT_HOURS = MAX_VALIDITY_HOURS;
 

@@ -4,7 +4,6 @@ import type { StoreMemory } from './memory.js';
 import { RECENT_MS } from './recent.js';
 import { archiveReplies } from './reply-store.js';
 import type { Snapshot } from './snapshot.js';
-import { FINAL_STATUSES } from './types.js';
 
 /** Segment counts are kept a little longer than the longest quota period (a month). */
 const USAGE_KEPT_MS = 33 * 86_400_000;
@@ -53,9 +52,9 @@ export class Compactor {
     assertWorking();
     const keepFrom = journal.currentSegment;
     const now = this.d.now().getTime();
-    const finished = [...memory.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && memory.archivable(m));
+    const finished = memory.archivableNow();
     await appendToArchive(this.d.archiveDir, finished);
-    for (const m of finished) memory.live.delete(m.id);
+    for (const m of finished) memory.archived(m.id);
     memory.keys.prune(now, finished);
     memory.usage.prune(new Date(now - USAGE_KEPT_MS));
     memory.recent?.prune(now - RECENT_MS);

@@ -33,9 +33,10 @@ import type {
  * and the live state is written as a lowdb snapshot, after which the old
  * segments are deleted: start-up replays one snapshot plus at most about one
  * segment, and accepting stays an append however long the history grows.
- * Queued SMS that wait far ahead and owe nothing leave memory for an unsynced
- * scratch spool (live.ts), a cache emptied at every start: the journal and
- * the snapshot, which holds them too, stay the truth.
+ * Queued SMS that wait far ahead and owe nothing, and SMS failed as not
+ * confirmed that owe nothing but wait for a late report, leave memory for an
+ * unsynced scratch spool (live.ts), a cache emptied at every start: the
+ * journal and the snapshot, which holds them too, stay the truth.
  *
  * This class wires the parts: memory.ts (what the records amount to in
  * memory), accept.ts (a mail's SMS with their duplicate keys), compaction.ts
@@ -152,9 +153,14 @@ export class JournalStore implements MessageStore {
     return this.live.get(id);
   }
 
-  /** How many queued SMS are out of memory, in the spool (live.ts). */
+  /** How many SMS are out of memory, in the spool (live.ts): queued far ahead, or awaiting only a late report. */
   get spooled(): number {
     return this.live.coldCount;
+  }
+
+  /** How many live SMS are held whole in memory: all but the spooled ones. */
+  get hotCount(): number {
+    return this.live.size - this.live.coldCount;
   }
 
   /** Resolves when no message is on its way into the spool (tests). */
@@ -185,8 +191,8 @@ export class JournalStore implements MessageStore {
   }
 
   inStatus(status: SmsStatus): SmsMessage[] {
-    // Cold ones are all queued: only `accepted` needs them read back.
-    const from = status === 'accepted' ? this.live.values() : this.live.hotValues();
+    // Cold ones are queued, or failed as not confirmed (memory.ts coolable): only those two statuses need them read back.
+    const from = status === 'accepted' || status === 'failed' ? this.live.values() : this.live.hotValues();
     return [...from].filter((m) => m.status === status);
   }
 
@@ -283,7 +289,8 @@ export class JournalStore implements MessageStore {
   }
 
   counts(): Record<SmsStatus, number> {
-    const c = { accepted: this.live.coldCount, submitting: 0, submitted: 0, delivered: 0, failed: 0, expired: 0, rejected: 0, cancelled: 0 };
+    const failed = this.memory.coldAwaitingReport;
+    const c = { accepted: this.live.coldCount - failed, submitting: 0, submitted: 0, delivered: 0, failed, expired: 0, rejected: 0, cancelled: 0 };
     for (const m of this.live.hotValues()) c[m.status]++;
     return c;
   }

@@ -9,7 +9,10 @@ import type { SmsMessage } from './types.js';
  * time far ahead and owes nothing (tomorrow's reminders, after their
  * acceptance confirmation) can be "cold": its JSON goes to the spool
  * (spool.ts) and memory keeps its id and one number for where it lies,
- * as Postfix keeps its deferred queue on disk. In memory a hot SMS took
+ * as Postfix keeps its deferred queue on disk. So can an SMS failed as not
+ * confirmed that owes nothing more and is only kept live for a late report
+ * (StatusEvent.answerableUntil, up to 72 h): which may leave is the store's
+ * rule (memory.ts coolable), this class does not look at statuses. In memory a hot SMS took
  * ~1.8 KB of heap (its strings, objects and arrays); a cold one ~0.1 KB here,
  * and ~0.36 KB in all with what the store keeps for it elsewhere (its place in
  * the due index, its duplicate keys): 100,000 queued for tomorrow made the
@@ -100,7 +103,7 @@ export class LiveMessages {
     return this.hot.size + this.cold.size;
   }
 
-  /** How many are cold (all of them queued, status `accepted`). */
+  /** How many are cold (queued, or failed as not confirmed and awaiting a late report: memory.ts). */
   get coldCount(): number {
     return this.cold.size;
   }

@@ -8,7 +8,7 @@ import { ReplyIndex } from './reply-index.js';
 import { change, type Rec } from './records.js';
 import { applyReply } from './reply-store.js';
 import type { SnapshotData } from './snapshot.js';
-import type { InboundReply, SmsMessage } from './types.js';
+import { FINAL_STATUSES, type InboundReply, type SmsMessage } from './types.js';
 import { UsageIndex } from './usage.js';
 
 /** A queued SMS due later than this leaves memory for the spool (live.ts); closer ones stay, so sending never waits for a read. */
@@ -56,6 +56,12 @@ export class StoreMemory {
    * confirmed whose connector may still answer (keepLive). Count per id: one message may be kept by several.
    */
   private readonly keptLive = new Map<string, number>();
+  /**
+   * Failed as not confirmed by a connector whose late report may still come (StatusEvent.answerableUntil): until when
+   * (epoch ms), by id. Such an SMS owes nothing once its mail is out and may leave memory (coolable), so the compaction
+   * finds those whose time ran out here, not among the messages in memory (archivableNow).
+   */
+  private readonly awaitingReport = new Map<string, number>();
   /** Handsets' replies not archived yet (their mail owed, or sent since the last compaction), by reply id. */
   readonly replies = new Map<string, InboundReply>();
   private last = 0;
@@ -197,6 +203,31 @@ export class StoreMemory {
     return until === undefined || Date.parse(until) <= this.now().getTime();
   }
 
+  /** Every finished message that may move to the archive now: those in memory, and those out of it whose late report can no longer come (read back). */
+  archivableNow(): SmsMessage[] {
+    const out = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && this.archivable(m));
+    const now = this.now().getTime();
+    for (const [id, until] of this.awaitingReport) {
+      if (until > now || this.live.peek(id) || !this.live.has(id)) continue;
+      const m = this.live.get(id);
+      if (m && this.archivable(m)) out.push(m);
+    }
+    return out;
+  }
+
+  /** `m` went to the archive: it leaves memory and every index that only a live message is in. */
+  archived(id: string): void {
+    this.live.delete(id);
+    this.awaitingReport.delete(id);
+  }
+
+  /** How many of the messages out of memory are failed as not confirmed (awaiting a late report); the others out of it are queued. */
+  get coldAwaitingReport(): number {
+    let n = 0;
+    for (const id of this.awaitingReport.keys()) if (!this.live.peek(id) && this.live.has(id)) n++;
+    return n;
+  }
+
   /** Files an SMS that asked for delay reports by when it was due (one property read for one that did not ask). */
   private watchDelay(m: SmsMessage): void {
     if (!m.dsn) return;
@@ -222,13 +253,32 @@ export class StoreMemory {
     }
     keep(this.owedMail, m.id, mail);
     keep(this.owedCallback, m.id, callback);
+    const until = awaitingReportUntil(m);
+    if (until === undefined) this.awaitingReport.delete(m.id);
+    else this.awaitingReport.set(m.id, until);
     if (this.cooling) this.live.consider(m);
   }
 
-  /** Queued, owing nothing, and not due for a while: it may leave memory. */
+  /**
+   * Owing nothing, and either queued and not due for a while, or failed as not confirmed with nothing left to it but
+   * the chance of a late report (for up to 72 h): it may leave memory. The latter is spooled like the former rather
+   * than archived with an index to revive it by: the spool already keeps journal and snapshot the only truth (a late
+   * report's correction is an ordinary record applied to the message read back), where reviving from the archive
+   * would need a record that brings a whole message back into the live store and an archive holding two versions.
+   */
   private coolable(m: SmsMessage): boolean {
-    return this.cooling && m.status === 'accepted' && !this.owes(m.id) && Date.parse(m.notBefore) > this.now().getTime() + COLD_AHEAD_MS;
+    if (!this.cooling || this.owes(m.id)) return false;
+    const now = this.now().getTime();
+    if (m.status === 'accepted') return Date.parse(m.notBefore) > now + COLD_AHEAD_MS;
+    const until = awaitingReportUntil(m);
+    return until !== undefined && until > now && !this.keptLive.has(m.id);
   }
+}
+
+/** Until when (epoch ms) a late report may still correct the SMS, when it failed as not confirmed by a connector that reports under our id. */
+function awaitingReportUntil(m: SmsMessage): number | undefined {
+  const last = m.history.at(-1);
+  return m.status === 'failed' && last?.uncertain && last.answerableUntil ? Date.parse(last.answerableUntil) : undefined;
 }
 
 function keep(set: Set<string>, id: string, member: boolean): void {

@@ -383,7 +383,8 @@ export interface MessageStore {
   due(now: Date, limit: number): SmsMessage[];
   /**
    * All live messages in a status (used at start to reconcile `submitting` and `submitted`).
-   * Queued ones waiting far ahead may come as copies (see store/live.ts): to act on one after an await, read it again with get().
+   * Queued ones waiting far ahead, and failed ones awaiting only a late report, may come as copies (see store/live.ts):
+   * to act on one after an await, read it again with get().
    */
   inStatus(status: SmsStatus): SmsMessage[];
   transition(id: string, t: Transition): Promise<void>;
@@ -391,7 +392,8 @@ export interface MessageStore {
   confirmationsDue(now: Date, limit: number, channel?: ConfirmationChannel, pick?: (m: SmsMessage, c: ConfirmationState) => boolean): Array<[SmsMessage, ConfirmationState]>;
   /**
    * The other SMS of `m`'s mail (SmsMessage.ofMail) that are in memory, for gathering their confirmations. Cold
-   * ones (queued far ahead, owing nothing: live.ts) are left out: they owe no confirmation soon.
+   * ones (queued far ahead, or failed and awaiting only a late report; owing nothing: live.ts) are left out: they owe
+   * no confirmation soon.
    */
   siblingsOf(m: SmsMessage): SmsMessage[];
   confirmationSent(id: string, stage: ConfirmationStage, where: string, at: Date, channel?: ConfirmationChannel): Promise<void>;

@@ -123,4 +123,44 @@ A('interrupted by a restart while being handed to Kannel :: failed as not confir
   }
 });
 
+/** What Kannel does after a restart of the bridge: the dlr-url of the request, sent to the report listener's new port. */
+const reportTo = (b: TestBridge, id: string, type: number, reply: string) => {
+  const hook = (b.connectors.find((c) => c.name === 'kannel') as unknown as { webhookUrl: string }).webhookUrl;
+  return fetch(`${hook}?secret=${SECRET}&id=${encodeURIComponent(id)}&type=${type}&reply=${encodeURIComponent(reply)}`);
+};
+
+A('failed as not confirmed, its mail sent :: it waits out of memory (review L5), and Kannel\'s late report reads it back and corrects it, before and after a restart, one correction mail each', async () => {
+  const kannel = await startLoopback();
+  kannel.reply = () => 'reset';
+  const connector = { name: 'kannel', type: 'kannel', kannel: { baseUrl: kannel.base, username: 'bridge', password: 'pw', secret: SECRET, listenPort: 0, timeoutMs: 3000 } };
+  const config = { connectors: [connector], notify: { level: 'final' } } as never;
+  let b = await startTestBridge(config);
+  const dir = b.dir;
+  try {
+    const first = await unconfirmed(b, '+4915112348204');
+    const second = await unconfirmed(b, '+4915112348205');
+    await waitFor('both out of memory', () => b.store.spooled === 2);
+    assert.is(b.store.hotCount, 0);
+    assert.is((await kannelReport(kannel.requests[0], 1, 'ACK/')).status, 200);
+    const m = b.store.get(first)!;
+    assert.equal(m.history.map((e) => e.status), ['accepted', 'submitting', 'failed', 'submitted', 'delivered']);
+    assert.is(m.history.find((e) => e.late === 'correction')?.connectorMessageId, first);
+    assert.match((await confirmationMails(b, first, 2)).get('delivered')?.subject ?? '', /^SMS delivered to \+4915112348204 \(correction\)/);
+
+    await b.stop();
+    b = await startTestBridge(config, dir);
+    await waitFor('the other out of memory again after the restart', () => b.store.spooled === 1);
+    assert.is((await reportTo(b, second, 2, 'NACK/absent subscriber')).status, 200);
+    const n = b.store.get(second)!;
+    assert.equal([n.status, n.history.at(-1)!.late, n.history.at(-1)!.reason], ['failed', 'correction', 'NACK/absent subscriber']);
+    assert.match((await confirmationMails(b, second, 2)).get('failed.2')?.subject ?? '', /^SMS to \+4915112348205 failed \(correction\)/);
+    assert.is(kannel.requests.length, 2, 'each sent once');
+    assert.not.ok(b.events.some((e) => e.evt === 'report-unmatched'));
+  } finally {
+    await b.stop();
+    await rm(dir, { recursive: true, force: true });
+    await kannel.close();
+  }
+});
+
 A.run();
