@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { outboxFiles, waitFor } from './helpers/bridge.js';
 import { freePort, refusedStart, runCli, spawnBridge, type BridgeProcess } from './helpers/process.js';
 import { testCertificate } from './helpers/tls.js';
+import { startLoopback } from './connectors/http/loopback.js';
 import { seeded } from './helpers/random.js';
 import { mailer, openSession, queuedAs } from './helpers/smtp.js';
 import { createServer, type ServerResponse } from 'node:http';
@@ -289,6 +290,84 @@ M('kill -9 at random moments during a burst :: every acknowledged SMS is sent ex
   }
   p.child.kill('SIGTERM');
   assert.is(await p.exited, 0);
+});
+
+/**
+ * Review L5: an SMS failed as not confirmed at Kannel (its answer lost) waits for a late report out of memory once its
+ * mail is out, in the unsynced spool. The bridge killed with SIGKILL at random moments (while accepting, handing over,
+ * mailing, moving SMS to the spool, replaying) and restarted: every acknowledged SMS is still there, handed to Kannel at
+ * most once, with one "not confirmed" mail; then Kannel's report under our id corrects each that it took, once.
+ */
+M('kill -9 while SMS failed as not confirmed move out of memory :: each acknowledged one kept, sent at most once, and corrected once by its late report', async ({ dir, port }) => {
+  const N = 40;
+  const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 1e9));
+  const rand = seeded(seed);
+  const why = `(replay with CRASH_SEED=${seed})`;
+  const kannel = await startLoopback();
+  kannel.reply = () => 'reset'; // Kannel took it, its answer is lost
+  const secret = 'kannel-report-secret-1';
+  const config = join(dir, 'kannel.json');
+  await writeFile(config, JSON.stringify({
+    smtp: { port }, api: { port: 0 }, store: { dir: join(dir, 'data'), journalSegmentBytes: 16 * 1024 }, log: { level: 'info' },
+    connectors: [{ name: 'kannel', type: 'kannel', kannel: { baseUrl: kannel.base, username: 'bridge', password: 'pw', secret, listenPort: await freePort(), timeoutMs: 3000 } }],
+  }));
+  const acked = new Map<number, string>();
+  let p: BridgeProcess = await spawnBridge(config);
+  try {
+    const sendOne = async (i: number): Promise<void> => {
+      for (;;) {
+        try {
+          const info = await mailer(p.port).sendMail({
+            from: 'erp@acme.test', to: `+491511235${String(i).padStart(4, '0')}@sms.localhost`, subject: 'x', text: `Mahnung ${i}`, messageId: `<unconfirmed-${i}@erp.acme.test>`,
+          });
+          acked.set(i, `${queuedAs(info.response)}.1`);
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
+    const queue = Array.from({ length: N }, (_, i) => i + 1);
+    const workers = Array.from({ length: 4 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) await sendOne(i);
+    });
+    const restart = async (): Promise<void> => {
+      p.child.kill('SIGKILL');
+      await p.exited;
+      p = await spawnBridge(config);
+    };
+    for (let k = 0; k < 3; k++) {
+      await new Promise((r) => setTimeout(r, 100 + rand() * 900));
+      await restart();
+    }
+    await Promise.all(workers);
+    const outbox = { outbox: join(dir, 'data', 'outbox') };
+    const mails = async (stage: string) => [...(await outboxFiles(outbox)).keys()].filter((n) => n.includes(`.${stage}@`));
+    await waitFor('a "not confirmed" mail for each', async () => (await mails('failed')).length >= N, 60_000);
+    // Killed once more while they move out of memory (or just after), and once after that.
+    await new Promise((r) => setTimeout(r, rand() * 500));
+    await restart();
+    await restart();
+
+    const requested = kannel.requests.map((r) => r.url.searchParams.get('dlr-url')!);
+    const ourIds = requested.map((u) => new URL(u).searchParams.get('id')!);
+    assert.is(ourIds.length, new Set(ourIds).size, `handed to Kannel twice: ${ourIds.filter((x, k) => ourIds.indexOf(x) !== k).join(', ')} ${why}`);
+    for (const id of ourIds) assert.ok([...acked.values()].includes(id), `${id} was never acknowledged ${why}`);
+    const failedMails = await mails('failed');
+    assert.is(failedMails.length, N, why);
+    for (const id of acked.values()) assert.ok(failedMails.some((n) => n.startsWith(`${id}.failed@`)), `no "not confirmed" mail for ${id} ${why}`);
+
+    for (const u of requested) assert.is((await fetch(u.replace('%d', '1').replace('%A', 'ACK%2F'))).status, 200, why);
+    await waitFor('a correction for each SMS Kannel took', async () => (await mails('delivered')).length >= ourIds.length, 60_000);
+    const corrected = await mails('delivered');
+    assert.is(corrected.length, ourIds.length, why);
+    for (const id of ourIds) assert.ok(corrected.some((n) => n.startsWith(`${id}.delivered@`)), `no correction for ${id} ${why}`);
+    assert.not.ok(p.lines.some((l) => l.evt === 'report-unmatched'), `a report found no SMS ${why}`);
+  } finally {
+    p.child.kill('SIGKILL');
+    await p.exited;
+    await kannel.close();
+  }
 });
 
 M.run();
