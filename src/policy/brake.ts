@@ -1,6 +1,7 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { SettingsData, SettingsStore } from '../accounts/settings.js';
 import type { LogFn } from '../log.js';
+import { CannotStart } from '../cannot-start.js';
 import { replaceFile } from '../store/durable.js';
 import { MinuteWindows } from './counters.js';
 import type { BrakeLimits } from './schema.js';
@@ -60,9 +61,10 @@ export class Brake {
       const tab = line.indexOf('\t');
       if (tab > 0) this.knownOf(line.slice(0, tab)).add(line.slice(tab + 1));
     }
-    this.file = await open(this.o.knownFile, 'a', 0o640);
     this.stopped = new Set(Object.keys(this.o.settings.data.brakes));
     await this.loadWindows();
+    // Opened last: a windows file that cannot be read fails the start with nothing of ours left open.
+    this.file = await open(this.o.knownFile, 'a', 0o640);
     this.o.settings.onChange((d) => this.onSettings(d));
   }
 
@@ -163,7 +165,8 @@ export class Brake {
   private async loadWindows(): Promise<void> {
     const text = await readFile(this.o.windowsFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return undefined;
-      throw e;
+      // Not logged and passed over as a damaged one is: a file the bridge cannot read it could not save either.
+      throw new CannotStart(`the fraud brake's counts ${this.o.windowsFile} cannot be read (${e.message}): move it away; the counts then start afresh`);
     });
     if (text === undefined) return;
     let saved: Record<string, unknown>;

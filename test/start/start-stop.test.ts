@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,11 @@ const CASES: Record<string, Case> = {
     },
     error: () => /^the key of the certificate \S+cert\.pem cannot be read \(.*\): it must be an unencrypted PEM private key$/,
   },
+  'services :: a fraud-brake windows file that cannot be read (a directory)': {
+    prepare: async (dir) => (await mkdir(join(dir, 'brake-windows.json')), {}),
+    error: () => /^the fraud brake's counts \S+brake-windows\.json cannot be read \(EISDIR.*\): move it away; the counts then start afresh$/,
+    damaged: 'brake-windows.json',
+  },
   'services :: a connector that cannot start (its report port taken)': {
     prepare: async (_dir, taken) => ({
       connectors: [{ name: 'agg', type: 'http', http: { url: 'http://127.0.0.1:9/sms', webhook: { enabled: true, listen: { port: taken }, secret: 'a-secret-of-16-chars' } } }],
@@ -87,7 +92,7 @@ for (const [name, c] of Object.entries(CASES)) {
       assert.ok(refused, 'the start should fail');
       assert.match(refused.message, c.error(taken));
       await assertNothingLeft(dir, before);
-      if (c.damaged) await rm(join(dir, c.damaged));
+      if (c.damaged) await rm(join(dir, c.damaged), { recursive: true });
       const again = await startTestBridge({}, dir);
       await again.stop();
     } finally {
