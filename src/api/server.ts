@@ -48,11 +48,11 @@ export interface OperatorFile {
 /** Builds the portal and REST API and listens (config.api.host:port). */
 export async function startApi(deps: ApiDeps): Promise<ApiServer> {
   const app = await buildApi(deps);
-  await app.listen({ host: deps.config.api.host, port: deps.config.api.port });
-  const address = app.server.address() as AddressInfo;
-  const local = address.family === 'IPv6' ? (address.address === '::' ? '[::1]' : `[${address.address}]`) : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
-  const file: OperatorFile = { url: `http://${local}:${address.port}`, token: deps.operatorToken, pid: process.pid };
-  await replaceFile(operatorFile(deps.storeDir), JSON.stringify(file) + '\n', 0o600);
+  // Nothing of the caller's close stack knows this app before it is returned: a start failing here closes it itself.
+  const address = await announce(app, deps).catch(async (e: Error) => {
+    await app.close();
+    throw e;
+  });
   for (const w of exposureWarnings(deps.config.api)) deps.log('api-exposed', { host: deps.config.api.host, ...w });
   return {
     address,
@@ -62,6 +62,21 @@ export async function startApi(deps: ApiDeps): Promise<ApiServer> {
       await rm(operatorFile(deps.storeDir), { force: true });
     },
   };
+}
+
+/** Listens and writes the operator file that tells the CLI where. */
+async function announce(app: FastifyInstance, deps: ApiDeps): Promise<AddressInfo> {
+  const { host, port } = deps.config.api;
+  const address = await app.listen({ host, port }).then(() => app.server.address() as AddressInfo, (e: Error) => {
+    throw new Error(`the portal cannot listen on ${host}:${port}: ${e.message}`);
+  });
+  const local = address.family === 'IPv6' ? (address.address === '::' ? '[::1]' : `[${address.address}]`) : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  const file: OperatorFile = { url: `http://${local}:${address.port}`, token: deps.operatorToken, pid: process.pid };
+  const where = operatorFile(deps.storeDir);
+  await replaceFile(where, JSON.stringify(file) + '\n', 0o600).catch((e: Error) => {
+    throw new Error(`the portal cannot start: its operator file ${where} cannot be written (${e.message}); mail2sms status and cancel find the bridge by it`);
+  });
+  return address;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {

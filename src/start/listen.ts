@@ -50,8 +50,6 @@ export async function listen(c: StartContext, state: DurableState, services: Ser
     templatesDir: c.templatesDir, cancel, restoreHold: () => state.restore.active,
     markBackupVerdict: (id, verdict, by, carrierId) => dispatcher.markBackupVerdict(id, verdict, by, carrierId),
     backupReceipts: () => dispatcher.backupReceipts(),
-  }).catch((e: Error) => {
-    throw new Error(`the portal cannot listen on ${config.api.host}:${config.api.port}: ${e.message}`);
   });
   stack.push('the portal and API', () => Promise.all([api.close(), stopIntake()]));
   return { ingress, smtp, smtps, api: api.address };

@@ -78,6 +78,11 @@ const CASES: Record<string, Case> = {
     prepare: async (_dir, taken) => ({ api: { port: taken } }),
     error: (taken) => new RegExp(`^the portal cannot listen on 127\\.0\\.0\\.1:${taken}: listen EADDRINUSE`),
   },
+  'listen :: the operator file cannot be written (api.json a directory), the API already listening': {
+    prepare: async (dir) => (await mkdir(join(dir, 'api.json')), {}),
+    error: () => /^the portal cannot start: its operator file \S+api\.json cannot be written \(EISDIR.*\)/,
+    damaged: 'api.json',
+  },
 };
 
 for (const [name, c] of Object.entries(CASES)) {
