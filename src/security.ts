@@ -4,6 +4,7 @@ import type { SettingsStore } from './accounts/settings.js';
 import { Users } from './accounts/users.js';
 import { VerificationCache } from './accounts/verify-cache.js';
 import { AuditLog } from './audit/audit-log.js';
+import { CannotStart } from './cannot-start.js';
 import type { Config } from './config/types.js';
 import type { LogFn } from './log.js';
 import { Brake } from './policy/brake.js';
@@ -61,7 +62,11 @@ export async function buildGuards(config: Config, d: GuardDeps): Promise<Guards>
   // The certificate first: it opens nothing, so one that cannot be used leaves no brake file open behind it.
   const source = { cert: config.smtp.tls.cert, key: config.smtp.tls.key, selfSignedDir: join(d.dir, 'tls'), hostname: config.smtp.hostname, now };
   const tlsOn = config.smtp.tls.starttls || config.smtp.tls.implicit;
-  const tls = tlsOn ? await loadTls(source) : undefined;
+  // Files the service can read that still cannot serve (no certificate in it, the key of another one) are no passing trouble:
+  // exit 2, not systemd's restarts. A self-signed pair that cannot be made is left to the store's own errors.
+  const tls = tlsOn ? await loadTls(source).catch((e: Error) => {
+    throw source.cert ? new CannotStart(e.message) : e;
+  }) : undefined;
   if (tls?.selfSigned) {
     log('tls-self-signed', {
       file: tls.file, fingerprint: tls.fingerprint, validTo: tls.validTo,

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -90,6 +91,38 @@ M('a key and a store the service user cannot use (run as nobody) :: named with t
   assert.match(r.stderr, `store.dir: user nobody cannot write ${store} (EACCES): chown -R nobody: ${store}`);
   assert.equal(await readdir(store), [], 'nothing written');
 });
+
+/** Certificate files the service can read that still cannot serve: no restart cures them, so systemd must not retry. */
+const UNUSABLE_TLS: Array<[string, (dir: string) => Promise<{ cert: string; key: string; named: RegExp }>]> = [
+  ['a certificate file that holds no certificate', async (dir) => {
+    const cert = join(dir, 'fullchain.pem');
+    await writeFile(cert, 'not a certificate\n');
+    return { cert, key: (await testCertificate()).keyFile, named: new RegExp(`the certificate ${cert} cannot be read \\(.*\\): it must be a PEM certificate`) };
+  }],
+  ['a key file that holds no key', async (dir) => {
+    const key = join(dir, 'privkey.pem');
+    await writeFile(key, 'not a key\n');
+    return { cert: (await testCertificate()).certFile, key, named: new RegExp(`cannot be read \\(smtp\\.tls\\.key ${key}: .*\\): it must be an unencrypted PEM private key`) };
+  }],
+  ['the key of another certificate', async (dir) => {
+    const key = join(dir, 'other-key.pem');
+    await writeFile(key, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const { certFile } = await testCertificate();
+    return { cert: certFile, key, named: new RegExp(`the key ${key} \\(smtp\\.tls\\.key\\) does not belong to the certificate ${certFile} \\(smtp\\.tls\\.cert\\)`) };
+  }],
+];
+
+for (const [name, make] of UNUSABLE_TLS) {
+  M(`TLS: ${name} :: exit 2 (a configuration problem, not retried by systemd), the file named`, async ({ dir }) => {
+    const { cert, key, named } = await make(dir);
+    const config = join(dir, 'tls.json');
+    await writeFile(config, JSON.stringify({ smtp: { port: 0, tls: { cert, key } }, api: { port: 0 }, store: { dir: join(dir, 'data') } }));
+    const r = await runCli(['--config', config]);
+    assert.is(r.code, 2, r.err);
+    assert.match(r.err, /^mail2sms: cannot start: /);
+    assert.match(r.err, named);
+  });
+}
 
 M('SIGTERM :: stops cleanly with exit code 0', async ({ config }) => {
   const p = await spawnBridge(config);
