@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A second bridge on the same store directory would replay, compact and send the same journal: each SMS twice. */
 export class StoreInUse extends Error {
   override name = 'StoreInUse';
-  constructor(dir: string, readonly pid: number, elsewhere = false) {
-    super(`the store directory ${dir} is in use by another mail2sms (process ${pid}${elsewhere ? ' in another container or PID namespace' : ''}); stop that one first, or give this one its own store.dir`);
+  constructor(dir: string, readonly pid: number, where: 'here' | 'elsewhere' | 'this process' = 'here') {
+    const by = where === 'this process' ? `another bridge in this same process (${pid}): stop that one first` : `another mail2sms (process ${pid}${where === 'elsewhere' ? ' in another container or PID namespace' : ''}); stop that one first`;
+    super(`the store directory ${dir} is in use by ${by}, or give this one its own store.dir`);
   }
 }
 
@@ -15,6 +16,22 @@ export class StoreInUse extends Error {
 export function pidNamespace(): string {
   try {
     return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * When this process started, in clock ticks since boot (/proc/self/stat,
+ * field 22), '' where /proc does not say: with the process id it names this
+ * very process, where the id alone may be an earlier one's (a container's
+ * previous run, pid 1 each time).
+ */
+export function processStart(): string {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields are counted from after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
   } catch {
     return '';
   }
@@ -47,8 +64,10 @@ const mtimeOf = (file: string) => stat(file).then((s) => s.mtimeMs, () => undefi
  * The store directory's `lock` file, as Postfix's master.pid: it names the
  * owner's process id and PID namespace, and the owner touches it every few
  * seconds. In our own namespace a lock is stale when its process is gone
- * (kill -9, power loss) or is ourselves; that is known at once, so a restart
- * is not delayed. A live process that has not touched it for a stale period
+ * (kill -9, power loss), or names our process id but not our start (an
+ * earlier process that had the same id: a container's previous run); that is
+ * known at once, so a restart is not delayed. One naming this very process
+ * (id and start) is in use: by a second bridge in the same process. A live process that has not touched it for a stale period
  * (its id reused after a reboot by another program) is watched for one
  * more, and the lock taken if it stays untouched. A lock from another namespace (another container on the
  * same volume, where the same process id means nothing here) is stale only
@@ -70,7 +89,8 @@ export class StoreLock {
     const ns = o.namespace ?? pidNamespace();
     const staleMs = o.staleMs ?? 10_000;
     const file = join(dir, 'lock');
-    const token = `${pid} ${ns || '-'} ${randomUUID()}\n`;
+    const start = processStart();
+    const token = `${pid} ${ns || '-'} ${start || '-'} ${randomUUID()}\n`;
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await writeFile(file, token, { flag: 'wx', mode: 0o644 });
@@ -78,10 +98,11 @@ export class StoreLock {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      const [held, heldNs] = (await readFile(file, 'utf8').catch(() => '')).split(' ');
+      const [held, heldNs, heldStart] = (await readFile(file, 'utf8').catch(() => '')).split(' ');
       const holder = Number.parseInt(held ?? '', 10);
       const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
       if (holder > 0 && ns && heldNs === ns) {
+        if (holder === pid && start && heldStart === start) throw new StoreInUse(dir, holder, 'this process');
         if (holder !== pid && alive(holder)) {
           // After a reboot the id may belong to another program now, which never touches the lock: a running bridge
           // does every heartbeat. Only a lock left untouched for a stale period is watched for one more before it is taken.
@@ -96,7 +117,7 @@ export class StoreLock {
         if (seen !== undefined && Date.now() - seen < staleMs) {
           await sleep(staleMs - (Date.now() - seen) + 50);
           const later = await mtimeOf(file);
-          if (later !== undefined && later !== seen) throw new StoreInUse(dir, holder, true);
+          if (later !== undefined && later !== seen) throw new StoreInUse(dir, holder, 'elsewhere');
         }
       }
       await unlink(file).catch((e: NodeJS.ErrnoException) => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import type { Config } from '../../src/config/types.js';
+import { StoreInUse } from '../../src/store/lock.js';
 import { startTestBridge, waitFor, type DeepPartial } from '../helpers/bridge.js';
 import { assertNothingLeft, resources } from '../helpers/leftovers.js';
 import { testCertificate } from '../helpers/tls.js';
@@ -14,8 +15,8 @@ import { suite } from '../helpers/suite.js';
  * A start that fails, at whichever phase, says why as it did and leaves
  * nothing open: no lock file, no file of the store held open, no server,
  * socket or timer keeping the process alive; the same store starts again
- * at once. (That second start alone would not show a lock left behind: a
- * lock naming this very process counts as stale.) A failed settings file,
+ * at once (a lock left behind naming this very process would refuse it, as
+ * it refuses a second bridge in the same process). A failed settings file,
  * certificate or reply key had left the lock, the journal and, past the
  * connectors, the dispatcher's timer behind.
  */
@@ -123,6 +124,26 @@ S('a bridge that took mail, stopped twice :: the second stop is the first one, n
     await Promise.all(stops);
     await b.stop();
     await assertNothingLeft(dir, before);
+    const again = await startTestBridge({}, dir);
+    await again.stop();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+S('a second bridge in this same process on the same store :: refused (StoreInUse), the first goes on taking mail; once it stops, the store starts again', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mail2sms-twice-'));
+  try {
+    const first = await startTestBridge({}, dir);
+    try {
+      const refused = await startTestBridge({}, dir).then(() => undefined, (e: Error) => e);
+      assert.instance(refused, StoreInUse);
+      assert.match(refused!.message, `is in use by another bridge in this same process (${process.pid})`);
+      const info = await mailer(first.port).sendMail({ from: 'clerk@acme.test', to: '+4915112345678@sms.localhost', subject: 'x', text: 'Noch da.' });
+      await waitFor('the SMS delivered', () => first.store.get(`${queuedAs(info.response)}.1`)?.status === 'delivered');
+    } finally {
+      await first.stop();
+    }
     const again = await startTestBridge({}, dir);
     await again.stop();
   } finally {

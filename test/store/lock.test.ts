@@ -88,7 +88,8 @@ L('a live process whose lock is old but gets touched while we watch (a bridge bu
 /** Stale locks are taken over at once: none of these waits to see a heartbeat. */
 const STALE: Array<[string, () => Promise<string>, boolean]> = [
   ['of a process in this namespace that is gone (kill -9)', async () => `${await endedPid()} ${NS} old\n`, false],
-  ['naming our own process id in this namespace (nobody else can have it)', async () => `${process.pid} ${NS} old\n`, false],
+  ['naming our own process id in this namespace, written by an earlier process that had it (a container\'s previous run)', async () => `${process.pid} ${NS} 1 old\n`, false],
+  ['naming our own process id in this namespace, of a version that did not write the start', async () => `${process.pid} ${NS} old\n`, false],
   ['empty (power lost while it was written), untouched for long', async () => '', true],
   ['of another namespace (a container) whose owner stopped touching it long ago', async () => `1 pid:[1] old\n`, true],
 ];
@@ -103,6 +104,23 @@ for (const [what, content, old] of STALE) {
     await lock.release();
   });
 }
+
+L('a second lock on the same directory in this same process (a second bridge) :: StoreInUse naming this process; the first keeps its lock', async ({ dir }) => {
+  const first = await StoreLock.acquire(dir);
+  try {
+    const held = await readFile(join(dir, 'lock'), 'utf8');
+    const waits: number[] = [];
+    const second = await StoreLock.acquire(dir, { staleMs: 5000, sleep: async (ms) => void waits.push(ms) }).catch((e: Error) => e);
+    assert.instance(second, StoreInUse);
+    assert.is((second as Error).message, `the store directory ${dir} is in use by another bridge in this same process (${process.pid}): stop that one first, or give this one its own store.dir`);
+    assert.equal(waits, [], 'known at once');
+    assert.is(await readFile(join(dir, 'lock'), 'utf8'), held, 'the first one\'s lock untouched');
+  } finally {
+    await first.release();
+  }
+  const again = await StoreLock.acquire(dir);
+  await again.release();
+});
 
 L('another container whose bridge runs (it keeps touching the lock), even with our own process id :: StoreInUse after one stale period', async ({ dir }) => {
   const file = join(dir, 'lock');
