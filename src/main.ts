@@ -1,31 +1,15 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { startBridge, type Bridge } from './bridge.js';
-import { CannotStart } from './cannot-start.js';
-import { BACKUP_USAGE, backupCommand } from './cli/backup.js';
-import { BRAKE_USAGE, brakeCommand } from './cli/brake.js';
-import { earlyAnswer, packageVersion } from './cli/help.js';
-import { HOLD_USAGE, holdCommand } from './cli/hold.js';
+import type { Bridge } from './bridge.js';
+import { COMMANDS } from './cli/commands.js';
+import { earlyAnswer, helpTopic, packageVersion } from './cli/help.js';
 import { terminalIo } from './cli/io.js';
-import { MESSAGES_USAGE, messagesCommand } from './cli/messages.js';
-import { OPTOUT_USAGE, optoutCommand } from './cli/optout.js';
-import { USERS_USAGE, usersCommand } from './cli/users.js';
-import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
-import { createLogger } from './log.js';
-import { GcFeed, type OnGc } from './gc-feed.js';
-import { adaptHeapGrowth } from './heap-growth.js';
+import type { OnGc } from './gc-feed.js';
 
-/** Subcommands beside running the bridge; each gets its own arguments and returns an exit code. */
-const COMMANDS: Record<string, { run: (args: string[], config: Config) => Promise<number>; summary: string; usage: string }> = {
-  users: { run: (args, config) => usersCommand(args, config, terminalIo(operatorOf())), summary: 'list, add, change or remove the people who log in (SMTP AUTH, portal, API)', usage: USERS_USAGE },
-  optout: { run: (args, config) => optoutCommand(args, config, terminalIo(operatorOf())), summary: 'the numbers that never receive an SMS', usage: OPTOUT_USAGE },
-  brake: { run: (args, config) => brakeCommand(args, config, terminalIo(operatorOf())), summary: 'accounts stopped by the fraud brake, and releasing them', usage: BRAKE_USAGE },
-  status: { run: (args, config) => messagesCommand('status', args, config, terminalIo(operatorOf())), summary: 'where an SMS is (by id, mail id or reference)', usage: MESSAGES_USAGE },
-  cancel: { run: (args, config) => messagesCommand('cancel', args, config, terminalIo(operatorOf())), summary: 'cancel an SMS that has not gone out yet', usage: MESSAGES_USAGE },
-  backup: { run: (args, config) => backupCommand(args, config, terminalIo(operatorOf())), summary: 'a consistent copy of the store, also while the bridge runs', usage: BACKUP_USAGE },
-  hold: { run: (args, config) => holdCommand(args, config, terminalIo(operatorOf())), summary: 'SMS held after a restore from a backup, and releasing them', usage: HOLD_USAGE },
-};
+// Only what every run needs is imported at the top. The configuration's loader (--help needs none), each command's
+// module (src/cli/commands.ts) and the bridge with its logger are imported once chosen: `mail2sms users list` loaded
+// the bridge and every command, about a second of CPU per run.
 
 /**
  * Who runs a command, for the audit log, when not the user it runs as:
@@ -39,8 +23,9 @@ function operatorOf(): string | undefined {
 /** Room for the heap to grow between full collections (src/heap-growth.ts); an operator's own --heap-growing-percent wins. */
 const HEAP_ROOM_BYTES = 32 * 2 ** 20;
 
-function limitHeapGrowth(onGc: OnGc): void {
+async function limitHeapGrowth(onGc: OnGc): Promise<void> {
   if (process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return;
+  const { adaptHeapGrowth } = await import('./heap-growth.js');
   adaptHeapGrowth(HEAP_ROOM_BYTES, { onGc });
 }
 
@@ -50,7 +35,8 @@ async function main(): Promise<void> {
   const positionals = tokens.filter((t) => t.kind === 'positional');
   const first = positionals[0];
   const asked = (...names: string[]) => tokens.some((t) => t.kind === 'option' && names.includes(t.name));
-  const early = earlyAnswer({ command: first?.value, topic: positionals[1]?.value, help: asked('help', 'h'), version: asked('version', 'V') }, COMMANDS, packageVersion);
+  const args = { command: first?.value, topic: positionals[1]?.value, help: asked('help', 'h'), version: asked('version', 'V') };
+  const early = earlyAnswer(args, await helpTable(helpTopic(args)), packageVersion);
   if (early) {
     process.stdout.write(early);
     process.exit(0);
@@ -68,6 +54,7 @@ async function main(): Promise<void> {
   const allowUnset = first
     ? (names: string[]) => void (values.verbose === true && process.stderr.write(`mail2sms: not set, and not needed by this command: ${names.join(', ')}\n`))
     : undefined;
+  const { ConfigError, loadConfig } = await import('./config/load.js');
   const config = await loadConfig(path, process.env, { allowUnset }).catch((e: Error) => {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`mail2sms: ${e.message}\n`);
@@ -79,15 +66,21 @@ async function main(): Promise<void> {
       process.stderr.write(`mail2sms: unknown command "${first.value}" (known: ${Object.keys(COMMANDS).join(', ')}; none runs the bridge; mail2sms --help shows them)\n`);
       process.exit(2);
     }
-    const code = await command.run(commandArgs(tokens, first.index), config);
+    const code = await (await command.load()).run(commandArgs(tokens, first.index), config, terminalIo(operatorOf()));
     // A long listing into a pipe (cron, | less) is still queued: exiting now would cut it off.
     process.stdout.write('', () => process.exit(code));
     return;
   }
   // One observer of the collections for the heap growth and the bridge's stall watch.
-  const gc = new GcFeed();
-  limitHeapGrowth(gc.on);
+  const gc = new (await import('./gc-feed.js')).GcFeed();
+  await limitHeapGrowth(gc.on);
   await serve(config, gc.on);
+}
+
+/** The commands' summaries for --help, with the usage of the one asked about (`topic`), whose module alone is loaded for it. */
+async function helpTable(topic: string | undefined): Promise<Record<string, { summary: string; usage: string }>> {
+  const usage = topic && Object.hasOwn(COMMANDS, topic) ? (await COMMANDS[topic]!.load()).usage : '';
+  return Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, { summary: c.summary, usage: name === topic ? usage : '' }]));
 }
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
@@ -130,6 +123,7 @@ function commandArgs(tokens: Token[], commandIndex: number): string[] {
 }
 
 async function serve(config: Config, onGc: OnGc): Promise<void> {
+  const [{ createLogger }, { startBridge }] = await Promise.all([import('./log.js'), import('./bridge.js')]);
   const { logger, log, flush } = createLogger(config.log.level);
   // The last lines (stopped, stop-failed, what came before an uncaught exception) are written before the process goes.
   process.on('exit', flush);
@@ -166,10 +160,11 @@ async function serve(config: Config, onGc: OnGc): Promise<void> {
   if (requested) void shutdown(bridge);
 }
 
-main().catch((e: Error) => {
+main().catch(async (e: Error) => {
   // A connector that cannot work with its settings is a configuration problem too (exit 2), found only when building it;
   // so is a start refused for what no restart cures (a file the service cannot read, a store it must not open): exit 2
   // stops systemd's restarts (RestartPreventExitStatus=2). 1 is left to what may pass (a port taken, the store's lock).
+  const [{ ConfigError }, { CannotStart }] = await Promise.all([import('./config/load.js'), import('./cannot-start.js')]);
   process.stderr.write(`mail2sms: ${e instanceof ConfigError ? '' : 'cannot start: '}${e.message}\n`);
   process.exit(e instanceof ConfigError || e instanceof CannotStart ? 2 : 1);
 });

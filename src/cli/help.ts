@@ -34,6 +34,11 @@ export interface EarlyArgs {
   version: boolean;
 }
 
+/** The command whose usage is asked for (`mail2sms help users`, `mail2sms users --help`), if any: the only one whose module help loads. */
+export function helpTopic(a: EarlyArgs): string | undefined {
+  return a.command === 'help' ? a.topic : a.help ? a.command : undefined;
+}
+
 /**
  * Help and version are answered before the configuration is read: asking how
  * to use the program must not fail on a broken file or a missing store.
@@ -41,7 +46,7 @@ export interface EarlyArgs {
  */
 export function earlyAnswer(a: EarlyArgs, commands: Readonly<Record<string, { summary: string; usage: string }>>, version: () => string): string | undefined {
   if (a.command === 'version' || (a.version && !a.command)) return `mail2sms ${version()}\n`;
-  const topic = a.command === 'help' ? a.topic : a.help ? a.command : undefined;
+  const topic = helpTopic(a);
   if (a.command !== 'help' && !a.help) return undefined;
   const known = topic ? commands[topic] : undefined;
   return known ? `${known.usage}\n` : generalUsage(commands);
