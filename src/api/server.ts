@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { replaceFile } from '../store/durable.js';
+import { operatorFile, type OperatorFile } from './operator-file.js';
 import { sameSecret, type Principal } from './auth.js';
 import { apiRoutes } from './api-routes.js';
 import { challengeOn401 } from './challenge.js';
@@ -29,20 +30,6 @@ declare module 'fastify' {
 export interface ApiServer {
   address: AddressInfo;
   close(): Promise<void>;
-}
-
-/**
- * Where the running bridge's API is and the local operator's token, for the
- * CLI (mail2sms status, cancel): `<store.dir>/api.json`, mode 0600. Whoever
- * may read the store may act as admin from the command line; the token
- * changes at every start.
- */
-export const operatorFile = (storeDir: string) => join(storeDir, 'api.json');
-
-export interface OperatorFile {
-  url: string;
-  token: string;
-  pid: number;
 }
 
 /** Builds the portal and REST API and listens (config.api.host:port). */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { operatorFile } from '../api/server.js';
+import { operatorFile } from '../api/operator-file.js';
 import type { MessageView } from '../api/views.js';
 import type { Config } from '../config/types.js';
 import { formatTime } from '../notify/times.js';

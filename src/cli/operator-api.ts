@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { OPERATOR_HEADER } from '../api/auth.js';
-import { operatorFile, type OperatorFile } from '../api/server.js';
+import { operatorFile, type OperatorFile } from '../api/operator-file.js';
 import type { Config } from '../config/types.js';
 import { operatorName } from './context.js';
 

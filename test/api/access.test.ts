@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as assert from 'uvu/assert';
-import { operatorFile } from '../../src/api/server.js';
+import { operatorFile } from '../../src/api/operator-file.js';
 import { apiBase, apiSuite, basic, bearer, call } from '../helpers/api.js';
 
 /** Who may do what over the API: logins and tokens, one account's SMS hidden from another, admins only where every account's SMS show, no cross-site cancel. */

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { NetworkMap } from '../../src/accounts/networks.js';
 import { exposureWarnings } from '../../src/api/exposure.js';
 import { directLocal } from '../../src/api/metrics-access.js';
-import { operatorFile } from '../../src/api/server.js';
+import { operatorFile } from '../../src/api/operator-file.js';
 import { buildConfig, ConfigError } from '../../src/config/load.js';
 import { basic, call } from '../helpers/api.js';
 import { startTestBridge, withBridge, type TestBridge } from '../helpers/bridge.js';
