@@ -67,9 +67,10 @@ const mtimeOf = (file: string) => stat(file).then((s) => s.mtimeMs, () => undefi
  * (kill -9, power loss), or names our process id but not our start (an
  * earlier process that had the same id: a container's previous run); that is
  * known at once, so a restart is not delayed. One naming this very process
- * (id and start) is in use: by a second bridge in the same process. A live process that has not touched it for a stale period
- * (its id reused after a reboot by another program) is watched for one
- * more, and the lock taken if it stays untouched. A lock from another namespace (another container on the
+ * (id and start) is in use: by a second bridge in the same process. A live
+ * process that has not touched it for a stale period (its id reused after a
+ * reboot by another program) is watched for one more, and the lock taken if
+ * it stays untouched. A lock from another namespace (another container on the
  * same volume, where the same process id means nothing here) is stale only
  * when its owner has stopped touching it; the start waits that long to see.
  */
