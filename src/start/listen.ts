@@ -32,7 +32,9 @@ export async function listen(c: StartContext, state: DurableState, services: Ser
     newMailId: () => newMailId(now(), idBytes), originals: back.originals,
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
-        report, from: config.notify.from, to: mail.to, reportingMta: config.smtp.hostname, id: mail.id, now: now(), timeZone: config.notify.timeZone, original: mail.original,
+        report, from: config.notify.from, to: mail.to, reportingMta: config.smtp.hostname, id: mail.id, now: now(), original: mail.original,
+        // "Your time" is the account's, as in its confirmations (review 8, B-L3).
+        timeZone: accounts.get(mail.account)?.confirmationTimeZone ?? config.notify.timeZone,
         language: accounts.get(mail.account)?.language ?? config.notify.language,
       });
       return (await back.transport.send({ raw, to: mail.to, from: '', messageId })).where;

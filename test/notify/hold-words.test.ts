@@ -66,12 +66,16 @@ H('quiet hours :: the hold is stored as data and worded in the confirmation\'s l
     const previewText = (await simpleParser(preview[1])).text ?? '';
     assert.match(previewText, new RegExp(`^  \\+33612345670: .+; ${lit(`Ruhezeit beim Empfänger, festgelegt für Frankreich: ${from}–${to} Uhr seiner Ortszeit; Versand am `)}${GERMAN_TIME}$`, 'm'), previewText);
     assert.not.match(previewText, 'Europe/');
+    // The reader's time is the account's, as in its confirmations: New York for nyc (review 8, B-L3).
+    await sendSms(b.port, '+33612345671', { from: 'clerk@nyc.test', localAddress: NYC, text: 'Bonsoir', headers: { 'X-SMS-Preview': 'yes' } }).catch(() => undefined);
+    const nyPreview = await waitFor('the preview for nyc', async () => [...(await outboxFiles(b)).values()].find((t) => t.includes('+33612345671')));
+    assert.match((await simpleParser(nyPreview)).text ?? '', new RegExp(`^  \\+33612345671: .+; ${lit(`quiet hours at the recipient, set for France: ${from}–${to} their local time; goes out at ${to} their time = `)}${NEW_YORK_TIME} your time$`, 'm'));
 
     // The portal's timeline and the REST API's say it the same way (English; the API's times in UTC).
     await b.users.add('clerk', 'nyc', 'clerk-password-1');
     const cookie = cookieOf(await portalLogin(b, 'clerk', 'clerk-password-1'), 'm2s_session');
     const html = await (await fetch(`${apiBase(b)}/messages/${en}`, { headers: { cookie, accept: 'text/html' } })).text();
-    // In the portal's zone (options.timeZone, Berlin: the recipient's clock too).
+    // In the account's zone (New York), with the recipient's clock beside it.
     assert.match(html, `quiet hours at the recipient, set for France: ${from}–${to} their local time; goes out at `);
     assert.not.match(html, 'Europe/Paris');
     const api = await call(b, 'GET', `/api/v1/messages/${en}`, { auth: await bearer(b, 'clerk', 'clerk-password-1') });
