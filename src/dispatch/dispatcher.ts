@@ -100,7 +100,7 @@ export class Dispatcher {
     });
     if (o.kept?.heldSince) {
       this.strays = new RestoreReceipts({
-        ...this.backupDeps(), kept: o.kept, report: (connector, r) => this.onReport(connector, r),
+        ...this.backupDeps(), kept: o.kept,
       });
     }
   }

@@ -10,28 +10,16 @@
  * backup, its connector not chosen) is never settled so, but counts as a candidate: it too may have gone.
  */
 import { idCandidates } from '../connectors/smpp/receipt.js';
-import type { DeliveryReport, StrayReceipt } from '../connectors/types.js';
-import type { LogFn } from '../log.js';
+import type { StrayReceipt } from '../connectors/types.js';
 import type { KeptReceipt, KeptReceipts } from '../store/kept-receipts.js';
-import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { SmsMessage } from '../store/types.js';
+import type { BackupReportDeps } from './backup-report.js';
 import { recordSentBefore } from './backup-verdict.js';
 import { outcomeOf, receiptFits } from './receipt-match.js';
-import type { Recorder } from './record.js';
-import type { ReportBook } from './report-book.js';
 
-export interface RestoreReceiptsDeps {
-  store: MessageStore;
-  record: Recorder;
-  book: ReportBook;
+/** What settling a report of a held SMS needs (backup-report.ts), and the kept receipts; a receipt whose id an operator linked goes to onReport. */
+export interface RestoreReceiptsDeps extends BackupReportDeps {
   kept: KeptReceipts;
-  /** Why `m` waits for the restore's hold, or undefined (restore-hold.ts). */
-  restoreHold?: (m: SmsMessage) => string | undefined;
-  exclusive: <T>(id: string, fn: () => Promise<T>) => Promise<T | undefined>;
-  /** A receipt whose id an operator linked to an SMS (link()): recorded as any report matched by its id. */
-  report: (connector: string, r: DeliveryReport) => Promise<void>;
-  wantsConfirmation: (sms: SmsMessage, status: SmsStatus) => boolean;
-  now: () => Date;
-  log: LogFn;
 }
 
 /** caught: `submitting` at the connector when the backup was taken; sent: settled as sent by the old bridge through it; queued: held, not handed over. */
@@ -46,7 +34,7 @@ export class RestoreReceipts {
   /** A receipt its connector knows no SMS by; resolves once what it decided is stored. */
   async take(connector: string, s: StrayReceipt): Promise<void> {
     const linked = idCandidates(s.report.connectorMessageId).find((id) => this.d.book.find(connector, id));
-    if (linked) return this.d.report(connector, { ...s.report, connectorMessageId: linked });
+    if (linked) return this.d.onReport(connector, { ...s.report, connectorMessageId: linked });
     const heldSince = this.d.kept.heldSince;
     if (!heldSince || !this.candidates(connector).some((c) => c.kind !== 'queued')) return;
     const r = s.report;
