@@ -41,6 +41,11 @@ export interface QuietRule {
   end?: string;
   /** Where the daily window is read; unused for absolute periods. */
   timeZones: string[];
+  /**
+   * Not the recipient's country's zones: named by the rule (`timeZones`), or the account's zone for a number whose
+   * country has none known. Worded with the zone's offset then, not as "their local time" (notify/hold-words.ts).
+   */
+  zoneFrom?: 'rule' | 'fallback';
 }
 
 export interface Hold {
@@ -172,8 +177,9 @@ export function quietRulesFor(input: {
   mail?: Array<Omit<QuietRule, 'source' | 'timeZones'>>;
 }): QuietRule[] {
   const zones = zonesOfCountry(input.country, input.fallbackZone);
+  const fallback = !input.country || !zonesByCountry.get(input.country)?.length ? { zoneFrom: 'fallback' as const } : {};
   const rule = (source: string, h: QuietHours): QuietRule => ({
-    source, timeZones: h.timeZones?.length ? [...h.timeZones] : zones,
+    source, timeZones: h.timeZones?.length ? [...h.timeZones] : zones, ...(h.timeZones?.length ? { zoneFrom: 'rule' as const } : fallback),
     ...(h.from && h.to ? { from: h.from, to: h.to } : {}),
     ...(h.days?.length ? { days: [...h.days] } : {}),
     ...(h.dates?.length ? { dates: [...h.dates] } : {}),
@@ -181,7 +187,7 @@ export function quietRulesFor(input: {
   const rules: QuietRule[] = [];
   if (input.account?.hours && isSet(input.account.hours)) rules.push(rule(`account ${input.account.name}`, input.account.hours));
   if (input.countryHours && isSet(input.countryHours)) rules.push(rule(`country ${input.country}`, input.countryHours));
-  for (const m of input.mail ?? []) rules.push({ source: 'your mail', timeZones: zones, ...m });
+  for (const m of input.mail ?? []) rules.push({ source: 'your mail', timeZones: zones, ...fallback, ...m });
   return rules;
 }
 

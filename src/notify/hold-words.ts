@@ -10,6 +10,7 @@ import type { QuietHoldRecord } from '../dispatch/quiet-hours.js';
 import { wallTimeIn } from '../mail/dates.js';
 import type { StatusEvent } from '../store/types.js';
 import { wordingFor, type Wording } from './wording/index.js';
+import { zoneOffsetAt } from './times.js';
 
 /**
  * The reason of `e` as a person reads it; `timeZone`: the reader's (times in the reason). `technical`: for operators
@@ -56,6 +57,8 @@ export function quietReason(q: QuietHoldRecord, until: string, w: Wording, timeZ
   const by = whose(q.source, w);
   const ours = w.time(until, timeZone);
   if (q.start !== undefined) return w.quiet.period({ by, from: w.time(q.start, timeZone), to: w.time(q.end ?? q.start, timeZone), ours });
+  // Read in the recipient's country's zone: their clock. Else (a zone the rule names, or the account's): that zone's offset.
+  if (q.zoneFrom && q.zone) return w.quiet.hold({ by, rule: ruleWords(q, w), where: zoneOffsetAt(until, q.zone) ?? q.zone, ours });
   const theirs = q.zone ? clockIn(until, q.zone) : undefined;
   return w.quiet.hold({ by, rule: ruleWords(q, w), theirs: theirs === clockIn(until, timeZone) ? undefined : theirs, ours });
 }
@@ -69,7 +72,7 @@ export function quietReason(q: QuietHoldRecord, until: string, w: Wording, timeZ
 export function noTimeReason(q: QuietHoldRecord, w: Wording = wordingFor('en'), timeZone = 'UTC'): string {
   const by = whose(q.source, w);
   if (q.start !== undefined) return w.quiet.noTimePeriod({ by, from: w.time(q.start, timeZone), to: w.time(q.end ?? q.start, timeZone) });
-  return w.quiet.noTime({ by, rule: ruleWords(q, w) });
+  return w.quiet.noTime({ by, rule: ruleWords(q, w), local: !q.zoneFrom });
 }
 
 /** "20:00–08:00 and Sundays": what the rule holds, in the recipient's local time. */

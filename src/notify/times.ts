@@ -80,3 +80,13 @@ function germanZoneName(iso: string, timeZone: string, offset: number): string {
   }
   return name;
 }
+
+/** "UTC+01:00" for `timeZone` at the instant `iso`; undefined for a zone this ICU does not know or a bad time. */
+export function zoneOffsetAt(iso: string, timeZone: string): string | undefined {
+  try {
+    const r = readingOf(iso, timeZone);
+    return r && offsetName(r.offset);
+  } catch {
+    return undefined;
+  }
+}

@@ -79,4 +79,14 @@ Q('zonesOfCountry :: from ICU; a country without zones falls back to the account
   assert.equal(zonesOfCountry('XK', 'Europe/Vienna'), ['Europe/Vienna']);
 });
 
+Q('where a rule\'s zones come from (review 8, B-L4) :: the recipient\'s country: nothing marked; named by the rule: "rule"; the account\'s zone for a number of no known country: "fallback"; kept in the hold record', () => {
+  const window = { from: '20:00', to: '08:00' };
+  assert.is(rules('FR', window)[0].zoneFrom, undefined);
+  assert.is(rules('FR', { ...window, timeZones: ['Europe/Paris'] })[0].zoneFrom, 'rule');
+  const unknown = quietRulesFor({ country: undefined, fallbackZone: 'Europe/Berlin', account: { name: 'acme', hours: window }, mail: [{ source: 'your mail', ...window }] as never });
+  assert.equal(unknown.map((r) => [r.zoneFrom, r.timeZones]), [['fallback', ['Europe/Berlin']], ['fallback', ['Europe/Berlin']]]);
+  const hold = quietUntil(rules('FR', { ...window, timeZones: ['Europe/Paris'] }), new Date('2026-11-23T22:00:00Z'))!;
+  assert.is(holdRecord(hold).zoneFrom, 'rule');
+});
+
 Q.run();

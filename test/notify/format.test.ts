@@ -62,13 +62,13 @@ Format('view :: a hold of the mail\'s own blackout period, kept as data :: its s
   assert.is(de.reason, 'Sperrzeit, festgelegt in Ihrer E-Mail: 24.11.2026 00:00:00 MEZ bis 24.11.2026 08:00:00 MEZ; Versand am 24.11.2026 08:00:00 MEZ');
 });
 
-Format('view :: a hold on Sundays and holidays for an account, kept as data :: days and dates in words, EN and DE', () => {
+Format('view :: a hold on Sundays and holidays for an account, kept as data :: days and dates in words, not all called public holidays (review 8, B-L4), EN and DE', () => {
   const quiet = { source: 'account acme', days: ['sun' as const], dates: ['12-25', '2027-03-26'], zone: 'Europe/Berlin' };
   const sms = sampleSms({ status: 'accepted', history: [{ status: 'accepted', at }, { status: 'accepted', at, until: '2026-11-23T23:00:00.000Z', quiet }] });
   assert.is(confirmationView(sms, 'accepted', { now: new Date(at), timeZone: 'Europe/Berlin' }).stages[1].reason,
-    'quiet hours at the recipient, set for account acme: Sundays and public holidays (25 Dec, 26 Mar 2027) their local time; goes out at 2026-11-24 00:00:00 UTC+01:00');
+    'quiet hours at the recipient, set for account acme: Sundays and on 25 Dec, 26 Mar 2027 their local time; goes out at 2026-11-24 00:00:00 UTC+01:00');
   assert.is(confirmationView(sms, 'accepted', { now: new Date(at), wording: wordingFor('de'), timeZone: 'Europe/Berlin' }).stages[1].reason,
-    'Ruhezeit beim Empfänger, festgelegt für das Konto acme: sonntags und an Feiertagen (25.12., 26.03.2027) seiner Ortszeit; Versand am 24.11.2026 00:00:00 MEZ');
+    'Ruhezeit beim Empfänger, festgelegt für das Konto acme: sonntags und am 25.12., 26.03.2027 seiner Ortszeit; Versand am 24.11.2026 00:00:00 MEZ');
 });
 
 Format('view :: settled after a restore as handed over by the old system (review 8, B-M2) :: not "handed over at <the time of the mark>; report outstanding", EN and DE; with a carrier id the report still comes', () => {
@@ -81,6 +81,17 @@ Format('view :: settled after a restore as handed over by the old system (review
   assert.not.match(de, '25.11.2026');
   const reported = sampleSms({ status: 'submitted', history: [{ status: 'accepted', at }, { status: 'submitting', at }, { ...marked, connectorMessageId: 'AGG-1' }] });
   assert.match(confirmationView(reported, 'submitted', { now: new Date(marked.at) }).headline, / it is not sent again\. The delivery report is still outstanding\.$/);
+});
+
+Format('view :: a hold read in a zone that need not be the recipient\'s (review 8, B-L4) :: one the rule names, or the account\'s for a country of unknown zones: its offset, not "their local time", EN and DE', () => {
+  for (const zoneFrom of ['rule', 'fallback'] as const) {
+    const quiet = { source: 'account acme', from: '20:00', to: '08:00', zone: 'America/New_York', zoneFrom };
+    const sms = sampleSms({ status: 'accepted', history: [{ status: 'accepted', at }, { status: 'accepted', at, until: '2026-11-24T13:00:00.000Z', quiet }] });
+    assert.is(confirmationView(sms, 'accepted', { now: new Date(at) }).stages[1].reason,
+      'quiet hours at the recipient, set for account acme: 20:00–08:00 (UTC-05:00); goes out at 2026-11-24 13:00:00 UTC', zoneFrom);
+    assert.is(confirmationView(sms, 'accepted', { now: new Date(at), wording: wordingFor('de'), timeZone: 'Europe/Berlin' }).stages[1].reason,
+      'Ruhezeit beim Empfänger, festgelegt für das Konto acme: 20:00–08:00 Uhr (UTC-05:00); Versand am 24.11.2026 14:00:00 MEZ', zoneFrom);
+  }
 });
 
 Format('view and subject :: a subject with CR LF (from an encoded word) and a direction override :: one line, in the body\'s "Your mail" as in the Subject', () => {

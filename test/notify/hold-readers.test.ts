@@ -56,7 +56,8 @@ const send = (b: TestBridge, to: string, subject = 'Erinnerung') =>
 
 H('smtp :: quiet hours that leave no time :: 550 5.7.1 in the account\'s language, as its confirmation words the rule, in ASCII', async ({ b }) => {
   const reply = await refusal(send(b, '+393331234567'));
-  assert.is(reply, '550 5.7.1 Ruhezeit beim Empfaenger, festgelegt fuer Italien: 20:00-08:00 Uhr seiner Ortszeit; '
+  // The rule names its zones (Rome, Tokyo, Los Angeles): not called the recipient's local time (review 8, B-L4).
+  assert.is(reply, '550 5.7.1 Ruhezeit beim Empfaenger, festgelegt fuer Italien: 20:00-08:00 Uhr; '
     + 'sie laesst in den naechsten zwei Wochen keine Zeit zum Senden; es wurde nichts angenommen');
   assert.is(b.store.counts().accepted ?? 0, 0, 'nothing queued');
 });

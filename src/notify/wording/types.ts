@@ -102,16 +102,21 @@ export interface QuietWording {
   window(from: string, to: string): string;
   /** Whole weekdays without SMS: "Sundays". */
   days(days: Weekday[]): string;
-  /** Whole dates without SMS, "MM-DD" every year or "YYYY-MM-DD" once. */
+  /** Whole dates without SMS, "MM-DD" every year or "YYYY-MM-DD" once: public holidays, or any other closing day. */
   dates(dates: string[]): string;
   /** "a, b and c". */
   list(items: string[]): string;
-  /** The hold: whose rule, what it holds, when the SMS goes in the recipient's clock (when it differs from the reader's) and the reader's. */
-  hold(f: { by: string; rule: string; theirs?: string; ours: string }): string;
+  /**
+   * The hold: whose rule, what it holds, when the SMS goes in the recipient's clock (when it differs from the reader's)
+   * and the reader's. `where`: the rule is read in a zone that need not be the recipient's (one it names, or the
+   * account's), given as its offset ("UTC+01:00"); then it is not called their local time, and `theirs` is not given.
+   */
+  hold(f: { by: string; rule: string; theirs?: string; where?: string; ours: string }): string;
   /** A blackout period of the mail's own ([BLACKOUTPERIODS:…]), its start and end and when the SMS goes, in the reader's time. */
   period(f: { by: string; from: string; to: string; ours: string }): string;
   /** The rule (as in `hold`, or a period's start and end) leaves no time to send within two weeks: a mail refused for it (SMTP NoTimeToSend), an SMS failed for it. */
-  noTime(f: { by: string; rule: string }): string;
+  /** `local`: the rule is read in the recipient's country's zones ("their local time"). */
+  noTime(f: { by: string; rule: string; local: boolean }): string;
   noTimePeriod(f: { by: string; from: string; to: string }): string;
   /** Added to the refusal's reason: the mail was not taken. */
   notQueued: string;
