@@ -43,13 +43,16 @@ export function isRetry(e: StatusEvent): boolean {
 export const RETRY_WAIT = /^([^]*); next attempt in (\d+) s$/;
 
 function retryReason(e: StatusEvent, at: string, w: Wording, timeZone: string, technical: boolean): string {
-  const why = technical && e.throttled && e.reason ? `${w.retry.slowDown} (${e.reason})` : retryWhy(e, w);
-  return `${why}; ${w.retry.next(w.time(at, timeZone))}`;
+  return `${retryWhy(e, w, technical)}; ${w.retry.next(w.time(at, timeZone))}`;
 }
 
-/** Why a retry waits, without when it is tried next (a delay report's headline: true when recorded, not when it goes). */
-export function retryWhy(e: Pick<StatusEvent, 'throttled' | 'reason'>, w: Wording): string {
-  return e.throttled ? w.retry.slowDown : w.retry.failed(e.reason ?? w.noReason);
+/**
+ * Why a retry waits, without when it is tried next (a delay report's headline: true when recorded, not when it goes);
+ * `technical`: a throttled one with the connector's own words (eventReason).
+ */
+export function retryWhy(e: Pick<StatusEvent, 'throttled' | 'reason'>, w: Wording, technical = false): string {
+  if (e.throttled) return technical && e.reason ? `${w.retry.slowDown} (${e.reason})` : w.retry.slowDown;
+  return w.retry.failed(e.reason ?? w.noReason);
 }
 
 /** Who set the rule, what it holds (in the recipient's local time), and when the SMS goes (`until`): their clock and the reader's. */

@@ -18,10 +18,10 @@ import type { SmsMessage } from '../store/types.js';
 import { originalHeaders } from './dsn.js';
 
 /**
- * full: the message as received; gone: FULL asked, no copy kept (any more); notKept: its copy could not be written; off: this service keeps
- * none (notify.returnFullDays 0); tooLarge: it was larger than
- * notify.returnFullMaxBytes and not kept; unfit: the copy is no mail 8bit can carry (a NUL, a bare CR or LF, a line over 998 octets); sevenBit: it
- * has 8-bit bytes and the relay takes 7-bit only.
+ * full: the message as received; gone: FULL asked, no copy kept (any more); notKept: its copy could not be written;
+ * off: this service keeps none (notify.returnFullDays 0); tooLarge: it was larger than notify.returnFullMaxBytes and not
+ * kept; unfit: the copy is no mail 8bit can carry (a NUL, a bare CR or LF, a line over 998 octets); sevenBit: it has
+ * 8-bit bytes and the relay takes 7-bit only.
  */
 export type ReturnedKind = 'full' | 'gone' | 'notKept' | 'off' | 'tooLarge' | 'unfit' | 'sevenBit' | 'headers';
 

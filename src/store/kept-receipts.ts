@@ -109,7 +109,8 @@ export class KeptReceipts {
 
   /** One write after another, each of the whole list as it is then. */
   private save(): Promise<void> {
-    const write = this.writes.then(() => this.data && replaceFile(this.file, `${JSON.stringify(this.data)}\n`), () => this.data && replaceFile(this.file, `${JSON.stringify(this.data)}\n`));
+    const writeNow = () => this.data && replaceFile(this.file, `${JSON.stringify(this.data)}\n`);
+    const write = this.writes.then(writeNow, writeNow);
     this.writes = write.catch(() => undefined);
     return write.then(() => undefined);
   }
