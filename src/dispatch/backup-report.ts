@@ -18,7 +18,7 @@
  */
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
-import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { MessageStore, SmsMessage, SmsStatus, StatusEvent } from '../store/types.js';
 import { recordSentBefore } from './backup-verdict.js';
 import type { Recorder } from './record.js';
 import type { ReportBook } from './report-book.js';
@@ -65,11 +65,17 @@ export function backupHeld(m: SmsMessage, d: Pick<BackupReportDeps, 'restoreHold
  * so no final one within the wait is an expiry like any other.
  */
 export function sentBeforeRestore(m: Pick<SmsMessage, 'history'>): boolean {
+  const e = lastHandover(m);
+  return e?.backup === 'sent' && e.connectorMessageId === undefined;
+}
+
+/** The SMS's latest handover: its last `submitted` event that is no part's report. */
+export function lastHandover(m: Pick<SmsMessage, 'history'>): StatusEvent | undefined {
   for (let i = m.history.length - 1; i >= 0; i--) {
     const e = m.history[i];
-    if (e.status === 'submitted' && !e.part) return e.backup === 'sent' && e.connectorMessageId === undefined;
+    if (e.status === 'submitted' && !e.part) return e;
   }
-  return false;
+  return undefined;
 }
 
 /** An attempt under way (a hold being written) is waited for, up to this long in all. */

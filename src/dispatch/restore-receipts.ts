@@ -13,7 +13,7 @@ import { idCandidates } from '../connectors/smpp/receipt.js';
 import type { StrayReceipt } from '../connectors/types.js';
 import type { KeptReceipt, KeptReceipts } from '../store/kept-receipts.js';
 import type { SmsMessage } from '../store/types.js';
-import type { BackupReportDeps } from './backup-report.js';
+import { lastHandover, type BackupReportDeps } from './backup-report.js';
 import { recordSentBefore } from './backup-verdict.js';
 import { outcomeOf, receiptFits } from './receipt-match.js';
 
@@ -118,9 +118,6 @@ export class RestoreReceipts {
  * without a carrier id (a receipt's, for one part of a long SMS: the others' receipts are matched here too).
  */
 function settledSentThrough(m: SmsMessage): string | undefined {
-  for (let i = m.history.length - 1; i >= 0; i--) {
-    const e = m.history[i]!;
-    if (e.status === 'submitted' && !e.part) return e.backup === 'sent' ? e.connector : undefined;
-  }
-  return undefined;
+  const e = lastHandover(m);
+  return e?.backup === 'sent' ? e.connector : undefined;
 }
