@@ -15,7 +15,9 @@ export class SmtpError extends Error {
     readonly text: string,
     readonly errorName = 'SmtpError',
   ) {
-    super(`${enhancedCode} ${text}`);
+    // The message is the reply line smtp-server writes, which RFC 5321 keeps ASCII; `text` keeps what the sender wrote
+    // (a sender ID "Müller") for the log, the API and the clerk's mail.
+    super(`${enhancedCode} ${replyText(asciiReply(text))}`);
     this.name = 'SmtpError';
     this.temporary = responseCode >= 400 && responseCode < 500;
   }
@@ -161,7 +163,7 @@ export const ERROR_DEFS = {
   NoTimeToSend: {
     code: 550, enhanced: '5.7.1', when: 'quiet hours (account, country, [BLACKOUTPERIODS]) that leave no time to send within two weeks',
     // The rule and "nothing was queued" in the account's language (notify/hold-words.ts noTimeReason), as its confirmations word a hold.
-    text: (why: string) => asciiReply(why),
+    text: (why: string) => why,
   },
   CancelAddressUnknown: {
     code: 550, enhanced: '5.1.1', when: 'RCPT to a cancel address (cancel+…@<sms domain>) that is not one of our confirmations\' Reply-To addresses',

@@ -47,7 +47,7 @@ const CASES: Array<[string, string[], Array<number | [number, string | RegExp]>]
     [250, 250, 250, 354, [552, /^552 5\.3\.4 the text would take 7 SMS segments, at most 6 are allowed/]]],
   ['data :: 900 × C and 10 × € over maxSegments (review 4b F8) :: 552 5.3.4 counting 910 characters as the clerk does, and saying what counts twice',
     [...envelope('+4915112345678@sms.localhost'), 'DATA', ...mail(`${'C'.repeat(900)}${'€'.repeat(10)}`, 'Subject: x\r\nContent-Type: text/plain; charset=utf-8\r\n')],
-    [250, 250, 250, 354, [552, '552 5.3.4 the text would take 7 SMS segments, at most 6 are allowed (910 characters, counted as 920 because € [ ] { } ~ ^ \\ | count twice, 153 per segment); shorten it']]],
+    [250, 250, 250, 354, [552, '552 5.3.4 the text would take 7 SMS segments, at most 6 are allowed (910 characters, counted as 920 because U+20AC [ ] { } ~ ^ \\ | count twice, 153 per segment); shorten it']]],
   ['data :: larger than maxMessageSize :: 552 5.3.4',
     [...envelope('+4915112345678@sms.localhost'), 'DATA', ...mail('y'.repeat(70).concat('\r\n').repeat(1000))],
     [250, 250, 250, 354, [552, /^552 5\.3\.4 the mail is too big: at most 20000 bytes/]]],

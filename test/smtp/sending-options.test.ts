@@ -61,6 +61,13 @@ S('sender ID :: one the account may not use (header or subject tag) :: 550 5.7.1
   assert.is(await refusal(send(b, 'clerk@acme.test', '+4915112345678@sms.localhost', { subject: '[SRC:EVILCORP] Erinnerung' })), expected);
 });
 
+S('sender ID :: one with letters outside ASCII :: the reply spells them in ASCII (RFC 5321 reply text), the log keeps them', async ({ b }) => {
+  const reply = await refusal(send(b, 'erp@acme.test', '+4915112345678@sms.localhost', { headers: { 'X-SMS-Sender-ID': 'Müller Söhne' } }));
+  assert.match(reply, /^550 5\.6\.0 option X-SMS-Sender-ID has the value "Mueller Soehne", which is not valid: use up to 11 letters, digits and spaces/);
+  assert.ok(/^[\x20-\x7e]*$/.test(reply), reply);
+  assert.ok(b.events.some((e) => typeof e.reason === 'string' && e.reason.includes('"Müller Söhne", which is not valid')), 'the log names it as it was written');
+});
+
 S('regression: sender ID :: not allowed, beside other bad tags :: one 550 names every problem, the sender ID too, not only at the next try', async ({ b }) => {
   const reply = await refusal(send(b, 'clerk@acme.test', '+4915112345678@sms.localhost', { subject: '[SRC:EVILCORP] [AT:yesterday] [FLASH:maybe] Erinnerung' }));
   assert.match(reply, /^550 5\.6\.0 /);
@@ -89,7 +96,7 @@ S('an X-SMS-* header that is no option (a typo) :: 550 5.6.0 naming the one mean
 
 S('a subject tag close to ours (another gateway\'s name) with an empty body :: 550 5.6.0 naming the one meant; the tag never reaches the customer', async ({ b }) => {
   const r = await refusal(send(b, 'clerk@acme.test', '+4915112345680@sms.localhost', { subject: '[SENDAT:24.12.2026 09:00] Frohe Weihnachten', text: '' }));
-  assert.match(r, /^550 5\.6\.0 the subject tag \[SENDAT:…\] is no option of this gateway \(did you mean \[AT:…\]\?\)/);
+  assert.match(r, /^550 5\.6\.0 the subject tag \[SENDAT:\.\.\.\] is no option of this gateway \(did you mean \[AT:\.\.\.\]\?\)/);
   assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345680'));
 });
 
