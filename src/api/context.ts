@@ -82,10 +82,21 @@ export function buildContext(deps: ApiDeps, statsCacheFile: string, sessionsFile
   };
 }
 
-/** Where a principal's search reads days and national numbers: the gateway's zone, the country of its account (the first account's for the operator). */
+/**
+ * The zone a person reads times and days in: their account's (accounts[].timeZone, else options.timeZone); an admin,
+ * who sees every account's SMS, the gateway's.
+ */
+export function zoneOf(ctx: ApiContext, p: Principal | undefined): string {
+  return (p && p.role !== 'admin' ? ctx.deps.accounts.get(p.account)?.timeZone : undefined) ?? ctx.timeZone;
+}
+
+/**
+ * Where a principal's search reads days and national numbers: the zone its pages show times in (a day searched is the
+ * day the list shows), the country of its account (the first account's for the operator).
+ */
 export function searchPlace(ctx: ApiContext, p: Principal): { timeZone: string; country: string } {
   const account = ctx.deps.accounts.get(p.account);
-  return { timeZone: ctx.timeZone, country: account?.defaultCountry ?? ctx.deps.config.smtp.defaultCountry };
+  return { timeZone: zoneOf(ctx, p), country: account?.defaultCountry ?? ctx.deps.config.smtp.defaultCountry };
 }
 
 /** Who may see a message: admins all, users their account's. */

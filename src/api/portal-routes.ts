@@ -8,7 +8,7 @@ import { newToken, sameSecret, type Principal } from './auth.js';
 import { cancelAs, statsFor } from './api-routes.js';
 import { rateChart, volumeChart } from './charts.js';
 import { foreignOrigin } from './cross-site.js';
-import { login, maySee, searchPlace, type ApiContext } from './context.js';
+import { login, maySee, searchPlace, zoneOf, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
 import { repliesTo } from './history/replies.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
@@ -33,11 +33,6 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   const secure = deps.config.api.secureCookies;
   const cookie = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure };
 
-  /**
-   * The zone a person's pages show times in: their account's (accounts[].timeZone, else options.timeZone);
-   * an admin, who sees every account's SMS, gets the gateway's. The footer names it.
-   */
-  const zoneOf = (p: Principal | undefined) => (p && p.role !== 'admin' ? deps.accounts.get(p.account)?.timeZone : undefined) ?? ctx.timeZone;
   const zoneNote = (p: Principal | undefined) => (!p ? '' : p.role === 'admin' ? ' (the gateway\'s time zone, for every account; each account\'s users see their account\'s)' : ' (your account\'s time zone)');
 
   const render = (reply: FastifyReply, view: string, data: Record<string, unknown>, status = 200) => reply
@@ -45,7 +40,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     .header('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(eta.render(`./${view}`, { timeZone: zoneOf(data.user as Principal | undefined), zoneNote: zoneNote(data.user as Principal | undefined), ...data }));
+    .send(eta.render(`./${view}`, { timeZone: zoneOf(ctx, data.user as Principal | undefined), zoneNote: zoneNote(data.user as Principal | undefined), ...data }));
 
   /** The logged-in person, or a redirect to the login page (undefined: already answered). */
   const person = (req: FastifyRequest, reply: FastifyReply): Principal | undefined => {
@@ -148,7 +143,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const held = deps.restoreHold?.();
     return render(reply, 'messages', page(req, p, {
       form, asked, error, statuses: STATUSES, accounts: p.role === 'admin' ? deps.accounts.list().map((a) => a.name) : [],
-      rows: result.items.map((m) => ({ ...messageRow(m, zoneOf(p)), markable: p.role === 'admin' && backupUncertain(m, held) })),
+      rows: result.items.map((m) => ({ ...messageRow(m, zoneOf(ctx, p)), markable: p.role === 'admin' && backupUncertain(m, held) })),
       here: req.url,
       nextUrl: result.next ? `/messages?${new URLSearchParams([...params, ['cursor', result.next]])}` : '',
       csvUrl: `/api/v1/messages?${new URLSearchParams([...params, ['format', 'csv']])}`,
@@ -164,7 +159,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const cancellable = m.status === 'accepted';
     const caught = backupUncertain(m, deps.restoreHold?.());
     return render(reply, 'message', page(req, p, {
-      m: messageDetail(m, zoneOf(p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours)), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
+      m: messageDetail(m, zoneOf(ctx, p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours)), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
       // The buttons of `mail2sms hold mark`, with the connector it was being handed to.
       uncertain: p.role === 'admin' && caught ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
       // Everyone: its status reads `submitting`, which is otherwise over in a moment.

@@ -1,6 +1,7 @@
 import * as assert from 'uvu/assert';
-import { apiBase, apiSuite, call } from '../helpers/api.js';
-import { waitFor } from '../helpers/bridge.js';
+import { apiBase, apiSuite, bearer, call, portalPage, portalSession } from '../helpers/api.js';
+import { startTestBridge, stopTestBridge, waitFor } from '../helpers/bridge.js';
+import { localDay } from '../../src/api/params.js';
 
 /** Reading the history over the API: search with paging, the CSV export, the statistics. */
 const H = apiSuite('api search and stats');
@@ -73,6 +74,31 @@ H('stats :: today counts messages and segments, by status, connector and country
   assert.is(r.body.totals.deliveryRate, 1);
   assert.ok(r.body.latency.p50Ms > 0 && r.body.latency.p95Ms >= r.body.latency.p50Ms, JSON.stringify(r.body.latency));
   assert.not.ok(r.body.byAccount.some((a: { account: string }) => a.account === 'other'), 'a user sees only their account');
+});
+
+H('search by day :: read in the zone the person\'s pages show: their account\'s for a user, the gateway\'s for an admin (API and portal)', async () => {
+  // 26 hours apart, so an SMS's day is never the same in both.
+  const b = await startTestBridge({ options: { timeZone: 'Etc/GMT+12' }, accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], timeZone: 'Pacific/Kiritimati' }] as never });
+  try {
+    await b.users.add('lead', 'acme', 'lead-password-1');
+    await b.users.add('root', 'acme', 'admin-password-1', 'admin');
+    const lead = await bearer(b, 'lead', 'lead-password-1');
+    const admin = await bearer(b, 'root', 'admin-password-1');
+    const sent = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345690', text: 'Zonen', reference: 'ZONE-1' } });
+    const id = sent.body.messages[0].id as string;
+    const at = new Date((await call(b, 'GET', `/api/v1/messages/${id}`, { auth: lead })).body.acceptedAt);
+    const userDay = localDay(at, 'Pacific/Kiritimati');
+    const adminDay = localDay(at, 'Etc/GMT+12');
+    const found = async (auth: string, day: string) => (await call(b, 'GET', `/api/v1/messages?reference=ZONE-1&from=${day}&until=${day}`, { auth })).body.items.map((m: { id: string }) => m.id);
+    assert.equal(await found(lead, userDay), [id], 'the user finds it on the day their pages show');
+    assert.equal(await found(admin, userDay), [], 'the admin reads that day in the gateway\'s zone');
+    assert.equal(await found(admin, adminDay), [id]);
+    const { cookie } = await portalSession(b, 'lead', 'lead-password-1');
+    const page = await portalPage(b, `/messages?reference=ZONE-1&from=${userDay}&until=${userDay}`, cookie);
+    assert.ok(page.html.includes(id), 'the portal\'s search too');
+  } finally {
+    await stopTestBridge(b);
+  }
 });
 
 H.run();
