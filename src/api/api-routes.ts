@@ -7,7 +7,7 @@ import type { SmsMessage } from '../store/types.js';
 import { OPERATOR_HEADER, type Principal } from './auth.js';
 import type { BackupVerdict } from '../dispatch/backup-verdict.js';
 import type { Actor } from '../dispatch/cancel.js';
-import { login, maySee, searchPlace, type ApiContext } from './context.js';
+import { login, maySee, searchPlace, zoneOf, type ApiContext } from './context.js';
 import { decodeCursor, exportMessages, findMessage, searchMessages } from './history/search.js';
 import { noSmsDetail } from './history/no-sms.js';
 import { repliesTo } from './history/replies.js';
@@ -304,14 +304,15 @@ export function accountView(a: Account) {
   return { ...a, editable: [...EDITABLE_ACCOUNT_KEYS] };
 }
 
-/** Statistics of [from, to] (local days; default the last 14 days), held to the user's account. */
-export function statsFor(ctx: ApiContext, p: { role: string; account: string }, q: { from?: string; to?: string; account?: string }) {
+/** Statistics of [from, to] (local days of the person's zone; default the last 14 days), held to the user's account. */
+export function statsFor(ctx: ApiContext, p: Principal, q: { from?: string; to?: string; account?: string }) {
   if (q.account && p.role !== 'admin' && q.account !== p.account) throw new Problem(403, 'Forbidden', `you may only see your account "${p.account}"`);
-  const to = q.to === undefined ? localDay(ctx.deps.now(), ctx.timeZone) : realDay(q.to, 'to');
+  const timeZone = zoneOf(ctx, p);
+  const to = q.to === undefined ? localDay(ctx.deps.now(), timeZone) : realDay(q.to, 'to');
   const from = q.from === undefined ? addDays(to, -13) : realDay(q.from, 'from');
   if (from > to) throw new Problem(400, 'BadRequest', `from (${from}) is after to (${to})`);
   if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) throw new Problem(400, 'BadRequest', 'at most 366 days at once');
-  return ctx.stats.stats({ from, to, account: p.role === 'admin' ? q.account || undefined : p.account });
+  return ctx.stats.stats({ from, to, timeZone, account: p.role === 'admin' ? q.account || undefined : p.account });
 }
 
 /** The SMS of the first request, for its replay: as they are now (live, or archived since). */

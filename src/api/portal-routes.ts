@@ -112,7 +112,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const p = person(req, reply);
     if (!p) return reply;
     const days = [7, 14, 30, 90].includes(Number(req.query.days)) ? Number(req.query.days) : 14;
-    const to = localDay(deps.now(), ctx.timeZone);
+    const to = localDay(deps.now(), zoneOf(ctx, p));
     const from = addDays(to, -(days - 1));
     const account = p.role === 'admin' ? req.query.account || undefined : undefined;
     const stats = await statsFor(ctx, p, { from, to, account });

@@ -76,7 +76,7 @@ H('stats :: today counts messages and segments, by status, connector and country
   assert.not.ok(r.body.byAccount.some((a: { account: string }) => a.account === 'other'), 'a user sees only their account');
 });
 
-H('search by day :: read in the zone the person\'s pages show: their account\'s for a user, the gateway\'s for an admin (API and portal)', async () => {
+H('search and statistics by day :: read in the zone the person\'s pages show: their account\'s for a user, the gateway\'s for an admin (API and portal)', async () => {
   // 26 hours apart, so an SMS's day is never the same in both.
   const b = await startTestBridge({ options: { timeZone: 'Etc/GMT+12' }, accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], timeZone: 'Pacific/Kiritimati' }] as never });
   try {
@@ -93,6 +93,10 @@ H('search by day :: read in the zone the person\'s pages show: their account\'s 
     assert.equal(await found(lead, userDay), [id], 'the user finds it on the day their pages show');
     assert.equal(await found(admin, userDay), [], 'the admin reads that day in the gateway\'s zone');
     assert.equal(await found(admin, adminDay), [id]);
+    const onDay = async (auth: string, day: string) => (await call(b, 'GET', `/api/v1/stats?from=${day}&to=${day}`, { auth })).body.totals.messages;
+    assert.is(await onDay(lead, userDay), 1, 'the statistics count it on the same day');
+    assert.is(await onDay(admin, userDay), 0);
+    assert.is(await onDay(admin, adminDay), 1);
     const { cookie } = await portalSession(b, 'lead', 'lead-password-1');
     const page = await portalPage(b, `/messages?reference=ZONE-1&from=${userDay}&until=${userDay}`, cookie);
     assert.ok(page.html.includes(id), 'the portal\'s search too');

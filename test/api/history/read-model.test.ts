@@ -120,14 +120,26 @@ H('stats :: a day file is summed once and kept in the cache file; when it grows 
   const first = new StatsIndex({ source: src, cacheFile, timeZone: 'UTC', lagDays: 3 });
   assert.is((await first.stats({ from: '2026-11-20', to: '2026-11-20' })).totals.messages, 1);
   const cached = JSON.parse(await readFile(cacheFile, 'utf8'));
-  assert.is(cached.files['2026-11-20.jsonl'].size, (await stat(join(src.archiveDir, '2026-11-20.jsonl'))).size);
+  assert.is(cached.zones.UTC['2026-11-20.jsonl'].size, (await stat(join(src.archiveDir, '2026-11-20.jsonl'))).size);
   // A new index (a restart) trusts the cache: sums that only the cache has prove the file was not read again.
-  cached.files['2026-11-20.jsonl'].aggs = Object.fromEntries(Object.entries(cached.files['2026-11-20.jsonl'].aggs).map(([k, a]) => [k, { ...(a as object), messages: 7 }]));
+  cached.zones.UTC['2026-11-20.jsonl'].aggs = Object.fromEntries(Object.entries(cached.zones.UTC['2026-11-20.jsonl'].aggs).map(([k, a]) => [k, { ...(a as object), messages: 7 }]));
   await import('node:fs/promises').then((fs) => fs.writeFile(cacheFile, JSON.stringify(cached)));
   const second = new StatsIndex({ source: src, cacheFile, timeZone: 'UTC', lagDays: 3 });
   assert.is((await second.stats({ from: '2026-11-20', to: '2026-11-20' })).totals.messages, 7);
   await appendToArchive(src.archiveDir, [msg('2026-11-20T11:00:00Z', 'delivered')]);
   assert.is((await second.stats({ from: '2026-11-20', to: '2026-11-20' })).totals.messages, 2, 'the grown file is summed from the archive again');
+});
+
+H('stats :: a query names its zone: days are that zone\'s local days, each zone summed and cached on its own', async ({ src, dir }) => {
+  await appendToArchive(src.archiveDir, [msg('2026-11-20T10:00:00Z', 'delivered'), msg('2026-11-20T23:30:00Z', 'delivered')]); // 00:30 on the 21st in Berlin
+  const cacheFile = join(dir, 'stats-cache.json');
+  const idx = new StatsIndex({ source: src, cacheFile, timeZone: 'Europe/Berlin', lagDays: 3 });
+  const days = async (timeZone?: string) => (await idx.stats({ from: '2026-11-20', to: '2026-11-21', timeZone })).byDay.map((d) => [d.day, d.messages]);
+  assert.equal(await days(), [['2026-11-20', 1], ['2026-11-21', 1]]);
+  assert.equal(await days('UTC'), [['2026-11-20', 2], ['2026-11-21', 0]]);
+  assert.equal(await days('America/New_York'), [['2026-11-20', 2], ['2026-11-21', 0]]);
+  assert.equal(await days(), [['2026-11-20', 1], ['2026-11-21', 1]], 'another zone\'s query changed nothing of the first');
+  assert.equal(Object.keys(JSON.parse(await readFile(cacheFile, 'utf8')).zones).sort(), ['America/New_York', 'Europe/Berlin', 'UTC']);
 });
 
 H('latency buckets :: the upper bound is never below the value and at most 10 % above', () => {
