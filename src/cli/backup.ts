@@ -1,5 +1,5 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import type { Config } from '../config/types.js';
 import { BackupRefused, takeBackup, type CopiedFile } from '../store/backup.js';
 import type { CliIo } from './users.js';
@@ -14,13 +14,9 @@ A bridge started on the copy (a restore) holds the SMS accepted before the backu
 
 /** `mail2sms backup <dir>`: exit 0 complete, 1 refused or failed (the target is then no usable backup), 2 usage. */
 export async function backupCommand(args: string[], config: Config, io: CliIo, now: () => Date = () => new Date()): Promise<number> {
-  let target: string | undefined;
-  try {
-    const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-    if (positionals.length === 1) target = positionals[0];
-  } catch (e) {
-    io.err(`${(e as Error).message}\n`);
-  }
+  const parsed = parseCommand(args, {}, BACKUP_USAGE, io);
+  if (!parsed) return 2;
+  const target = parsed.positionals.length === 1 ? parsed.positionals[0] : undefined;
   if (!target) {
     io.err(`${BACKUP_USAGE}\n`);
     return 2;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import type { MessageView } from '../api/views.js';
 import { CannotStart } from '../cannot-start.js';
 import type { Config } from '../config/types.js';
@@ -34,13 +34,8 @@ and links it to that receipt (or a later one), whose outcome is recorded.`;
  * will not start on, 2 usage, 3 no bridge (mark).
  */
 export async function holdCommand(args: string[], config: Config, io: CliIo, fetchFn: Fetch = fetch): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { all: { type: 'boolean', default: false }, 'carrier-id': { type: 'string' } } });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${HOLD_USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommand(args, { all: { type: 'boolean', default: false }, 'carrier-id': { type: 'string' } }, HOLD_USAGE, io);
+  if (!parsed) return 2;
   const [verb, ...rest] = parsed.positionals;
   const marking = verb === 'mark' && rest.length >= 2 && ['sent', 'not-sent'].includes(rest.at(-1)!);
   const carrierId = parsed.values['carrier-id'];

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import { operatorFile } from '../api/operator-file.js';
 import type { MessageView } from '../api/views.js';
 import type { Config } from '../config/types.js';
@@ -16,13 +16,8 @@ as the local operator, with the token the bridge keeps in <store.dir>/api.json.`
 
 /** `mail2sms status …` and `mail2sms cancel …`: exit code 0 done, 1 not found or refused (cancel: any of them), 2 usage, 3 no bridge running. */
 export async function messagesCommand(verb: 'status' | 'cancel', args: string[], config: Config, io: CliIo, fetchFn: Fetch = fetch): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${MESSAGES_USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommand(args, { json: { type: 'boolean', default: false } }, MESSAGES_USAGE, io);
+  if (!parsed) return 2;
   const [what, extra] = parsed.positionals;
   if (!what || (extra && verb === 'status')) {
     io.err(`${MESSAGES_USAGE}\n`);

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import type { Config } from '../config/types.js';
 import { normalizeNumber, OptOutList, type OptOutEntry } from '../policy/optout.js';
 import { scopeOf } from '../policy/optout-scope.js';
@@ -23,13 +23,8 @@ const EVERY_SENDER = 'every sender';
 
 /** `mail2sms optout …`: returns the exit code (0 done, 1 refused, 2 usage). */
 export async function optoutCommand(args: string[], config: Config, io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { note: { type: 'string' }, sender: { type: 'string' } } });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${OPTOUT_USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommand(args, { note: { type: 'string' }, sender: { type: 'string' } }, OPTOUT_USAGE, io);
+  if (!parsed) return 2;
   const { positionals: [verb, input, ...rest], values } = parsed;
   if (rest.length || !verb || !['list', 'add', 'remove'].includes(verb) || (verb !== 'list' && !input)) return usage(io);
   const n = input === undefined ? undefined : normalizeNumber(input, config.smtp.defaultCountry);

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import { UserError, Users, type UserRole } from '../accounts/users.js';
 import type { Config } from '../config/types.js';
 import { adminContext } from './context.js';
@@ -24,16 +24,8 @@ The running bridge picks changes up within a second; users live in <store.dir>/s
 
 /** `mail2sms users …`: returns the exit code (0 done, 1 refused, 2 usage). */
 export async function usersCommand(args: string[], config: Config, io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args, allowPositionals: true,
-      options: { account: { type: 'string' }, role: { type: 'string', default: 'user' }, 'password-stdin': { type: 'boolean', default: false } },
-    });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USERS_USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommand(args, { account: { type: 'string' }, role: { type: 'string', default: 'user' }, 'password-stdin': { type: 'boolean', default: false } }, USERS_USAGE, io);
+  if (!parsed) return 2;
   const { positionals: [verb, name], values } = parsed;
   const { settings, accounts, audit } = await adminContext(config, io.operator);
   const users = new Users(settings, accounts);
