@@ -68,7 +68,8 @@ export function toSms(input: ToSmsInput, drafted?: Draft): SmsBatch | SmtpError 
   const expressRefused = expressRefusal(options, policy);
   const duplicates = options.duplicateDetection ?? policy.duplicates.enabled;
   const sender = (input.envelopeFrom || input.parsed.fromAddress || '').toLowerCase();
-  const { messageId, headers, subject } = input.parsed;
+  const { headers, subject } = input.parsed;
+  const messageId = input.parsed.messageId ?? standInMessageId(input.parsed);
   const fingerprint = messageId ? mailFingerprint(draft.sms.text, writtenOptions(headers, subject)) : undefined;
   const batch: SmsBatch = { messages: [], dedupKeys: [], contentKeys: [], markDuplicate: (m, of) => markDuplicate(m, of, input), fingerprint, ...(expressRefused ? { expressRefused } : {}) };
   for (const [i, [r, plan]] of plans.entries()) {
@@ -204,6 +205,17 @@ function dsnOf(env: ToSmsInput['dsn'], rcpt: EnvelopeRecipient['dsn']): DsnReque
  */
 export function dedupKey(account: string, messageId: string, e164: string, fingerprint?: string): string {
   return shortDigest(`${idKeyText(account, messageId)}\n${e164}${fingerprint ? `\n${fingerprint}` : ''}`);
+}
+
+/**
+ * What stands for the Message-ID of a mail that has none (a bare ERP SMTP client; Postfix adds none to relayed mail by
+ * default), so that it too is recognised when sent again after a lost 250: what a resend repeats, its Date header (to
+ * the second) and its From, with the number, text and options every duplicate key holds. Mails of one sender in one
+ * second differ in those; a client that writes a new Date for the resend is not recognised (nothing shows it is one).
+ * Never logged or stored as the mail's Message-ID: the reuse warning is about ids a sender chose.
+ */
+function standInMessageId(p: Pick<ToSmsInput['parsed'], 'date' | 'fromAddress'>): string | undefined {
+  return p.date && p.fromAddress ? `(no Message-ID) ${p.date.toISOString()} ${p.fromAddress.toLowerCase()}` : undefined;
 }
 
 /** The key of an id (a Message-ID, an Idempotency-Key) within an account: case and surrounding blanks do not count. */
