@@ -165,6 +165,10 @@ export const ERROR_DEFS = {
     // The rule and "nothing was queued" in the account's language (notify/hold-words.ts noTimeReason), as its confirmations word a hold.
     text: (why: string) => why,
   },
+  NoReplyAddress: {
+    code: 550, enhanced: '5.1.1', when: 'RCPT to the confirmations\' own From address (notify.from): a reply to a confirmation that has no Reply-To',
+    text: (addr: string) => `<${addr}> takes no mail: it only sends the SMS confirmations, and replies to them are not read. To cancel an SMS, reply CANCEL to the confirmation that it was accepted; with a question, write to whoever runs this service for you`,
+  },
   CancelAddressUnknown: {
     code: 550, enhanced: '5.1.1', when: 'RCPT to a cancel address (cancel+…@<sms domain>) that is not one of our confirmations\' Reply-To addresses',
     text: (addr: string) => `<${addr}>: no such cancel address; reply to the confirmation of the SMS you want to cancel`,

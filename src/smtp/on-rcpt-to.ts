@@ -15,6 +15,8 @@ export interface RcptDeps {
   maxRecipients: number;
   /** Cancel addresses (Reply-To of confirmations); without it they are unknown. */
   replies?: ReplyAddresses;
+  /** The confirmations' From address, which takes no mail. */
+  noReply?: string;
   policy: Pick<Policy, 'recipient'>;
   log: (evt: string, data: Record<string, unknown>) => void;
   resolved?: ResolvedRecipients;
@@ -32,8 +34,9 @@ export function onRcptTo(deps: RcptDeps) {
       return callback(refuse(errors.TooManyRecipients(String(deps.maxRecipients)), address, session, deps));
     }
     // preview@ and cancel+…@ ask for something instead of an SMS; a made-up cancel address is refused here, revealing nothing.
-    const control = controlAddress(address.address, deps.domains, deps.replies);
+    const control = controlAddress(address.address, deps.domains, deps.replies, deps.noReply);
     if (control === 'forged') return callback(refuse(errors.CancelAddressUnknown(address.address), address, session, deps));
+    if (control?.kind === 'no-reply') return callback(refuse(errors.NoReplyAddress(address.address), address, session, deps));
     if (control) return callback();
     const account = sessionAccount(session);
     const r = resolveRecipient(address.address, { domains: deps.domains, defaultCountry: account.defaultCountry });

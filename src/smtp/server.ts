@@ -13,6 +13,7 @@ import { onAuth } from './on-auth.js';
 import { onData, type DataDeps } from './on-data.js';
 import { onMailFrom } from './on-mail-from.js';
 import { onRcptTo } from './on-rcpt-to.js';
+import { addressOf } from './control-address.js';
 import { installOwnReplies } from './own-replies.js';
 import { installQuotedNumbers } from './quoted-number.js';
 import { answerUnplanned } from './unplanned.js';
@@ -89,7 +90,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     onClose: guard.onClose,
     onAuth: answerUnplanned('AUTH', deps.log, onAuth({ users: deps.users, accounts: deps.accounts, throttle, maxFailuresPerSession: a.maxFailuresPerSession, now: deps.now, log: deps.log })),
     onMailFrom: answerUnplanned('MAIL', deps.log, onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, log: deps.log })),
-    onRcptTo: answerUnplanned('RCPT', deps.log, onRcptTo({ ...smtp, replies: deps.replies, policy: deps.policy, log: deps.log, resolved })),
+    onRcptTo: answerUnplanned('RCPT', deps.log, onRcptTo({ ...smtp, replies: deps.replies, noReply: addressOf(deps.config.notify.from), policy: deps.policy, log: deps.log, resolved })),
     onData: onData({ ...deps, resolved, messageIds }),
   });
   const servers = [new SMTPServer(options(false))];

@@ -24,6 +24,8 @@ const CASES: Array<[string, string[], Array<number | [number, string | RegExp]>]
     envelope('+49123@sms.localhost'), [250, 250, [553, /^553 5\.1\.3 "\+49123" is not a valid mobile number: .+/]]],
   ['rcpt :: letters instead of a number :: 553 5.1.3',
     envelope('max.mustermann@sms.localhost'), [250, 250, [553, '553 5.1.3 "max.mustermann" is not a valid mobile number']]],
+  ['rcpt :: the confirmations\' From address (a reply to a confirmation without Reply-To) :: 550 5.1.1, it takes no mail; not "not a valid mobile number"',
+    envelope('NoReply@sms.localhost'), [250, 250, [550, '550 5.1.1 <NoReply@sms.localhost> takes no mail: it only sends the SMS confirmations, and replies to them are not read. To cancel an SMS, reply CANCEL to the confirmation that it was accepted; with a question, write to whoever runs this service for you']]],
   ['rcpt :: domain compared case-insensitively :: 250',
     envelope('+4915112345678@SMS.Localhost'), [250, 250, [250, '250 2.1.5']]],
   ['rcpt :: all four number forms :: 250 each',
