@@ -6,6 +6,7 @@
  * SMS while its cancel is written, so the two can never both happen.
  */
 import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import { formatTime } from '../notify/times.js';
 
 /**
  * Who acts on an SMS. `who` goes into its history, which clerks (mails, in their language: notify/wording),
@@ -22,6 +23,8 @@ export interface Actor {
 export interface CancelBy extends Actor {
   /** When given, the SMS must belong to this account; otherwise it is "not found" (nothing is revealed about others' SMS). */
   account?: string;
+  /** The zone a refusal's times are written in for its reader (a clerk's: their confirmations'); absent: ISO 8601 in UTC. */
+  timeZone?: string;
 }
 
 export type CancelResult =
@@ -49,7 +52,7 @@ export async function cancelSms(deps: CancelDeps, id: string, by: CancelBy): Pro
   }
   const done = await deps.exclusive(id, async (): Promise<CancelResult> => {
     const m = deps.store.get(id)!;
-    const refused = refusal(m);
+    const refused = refusal(m, by.timeZone);
     if (refused) return refused;
     const event = { status: 'cancelled' as const, at: deps.now().toISOString(), reason: `by ${by.who}`, by: by.who };
     await deps.store.transition(id, { event, confirm: deps.wantsConfirmation(m, 'cancelled') });
@@ -59,11 +62,12 @@ export async function cancelSms(deps: CancelDeps, id: string, by: CancelBy): Pro
   return done ?? { ok: false, id, reason: 'too-late', status: 'submitting', message: `the SMS ${id} to ${found.to} is being handed to the carrier right now and can no longer be cancelled` };
 }
 
-function refusal(m: SmsMessage): CancelResult | undefined {
+/** Why `m` cannot be cancelled (undefined: it can), its times in `timeZone` when given. Exported for its test. */
+export function refusal(m: SmsMessage, timeZone?: string): CancelResult | undefined {
   if (m.status === 'accepted') return undefined;
   if (m.status === 'submitting' || m.status === 'submitted') {
     const at = [...m.history].reverse().find((e) => e.status === 'submitting')?.at ?? m.history.at(-1)!.at;
-    return { ok: false, id: m.id, reason: 'too-late', status: m.status, message: `the SMS ${m.id} to ${m.to} was handed to the carrier at ${at} and can no longer be cancelled` };
+    return { ok: false, id: m.id, reason: 'too-late', status: m.status, message: `the SMS ${m.id} to ${m.to} was handed to the carrier at ${timeZone ? formatTime(at, timeZone) : at} and can no longer be cancelled` };
   }
   return { ok: false, id: m.id, reason: 'final', status: m.status, message: `the SMS ${m.id} to ${m.to} is already ${m.status} and cannot be cancelled`, sms: m };
 }

@@ -12,6 +12,7 @@ import type { CancelBy, CancelResult } from '../dispatch/cancel.js';
 import { answersMail } from '../mail/draft.js';
 import { DEFAULT_EXTRACT_OPTIONS, extractText } from '../mail/extract.js';
 import type { ParsedMail } from '../mail/parse.js';
+import { formatTime } from '../notify/times.js';
 import type { SmsMessage } from '../store/types.js';
 import { errors, SmtpError } from './errors.js';
 
@@ -29,13 +30,13 @@ export function saysCancel(parsed: ParsedMail): boolean {
 export async function cancelByReply(
   parsed: ParsedMail,
   smsIds: readonly string[],
-  from: { account: string; address: string },
+  from: { account: string; address: string; timeZone: string },
   cancel: Cancel,
 ): Promise<string | SmtpError> {
   if (!saysCancel(parsed)) return errors.CancelWordMissing(smsIds.join(', '));
   const who = `reply from ${from.address || 'the null sender'}`;
   const results: CancelResult[] = [];
-  for (const id of new Set(smsIds)) results.push(await cancel(id, { who, account: from.account }));
+  for (const id of new Set(smsIds)) results.push(await cancel(id, { who, account: from.account, timeZone: from.timeZone }));
   const done = results.filter((r) => r.ok);
   // Cancelled before (the same reply that a mail server sends again after a lost 250, or a second one): what was asked holds.
   const before = results.flatMap((r) => (!r.ok && r.status === 'cancelled' && r.sms ? [r.sms] : []));
@@ -44,13 +45,14 @@ export async function cancelByReply(
   if (!done.length && !before.length) return errors.CancelRefused(refused.join('; '));
   const parts = [
     ...(done.length ? [`${done.map((r) => (r.ok ? `SMS ${r.id} to ${r.sms.to}` : '')).join(', ')} cancelled, it will not be sent`] : []),
-    ...before.map((m) => `SMS ${m.id} to ${m.to} was cancelled already${cancelledWhen(m)}, it will not be sent`),
+    ...before.map((m) => `SMS ${m.id} to ${m.to} was cancelled already${cancelledWhen(m, from.timeZone)}, it will not be sent`),
     ...(refused.length ? [`not cancelled: ${refused.join('; ')}`] : []),
   ];
   return `2.0.0 ${parts.join('; ')}`;
 }
 
-function cancelledWhen(m: SmsMessage): string {
+/** When, in the clerk's confirmations' zone, as the times of the other replies are written. */
+function cancelledWhen(m: SmsMessage, timeZone: string): string {
   const e = [...m.history].reverse().find((h) => h.status === 'cancelled');
-  return e ? ` at ${e.at}${e.by ? ` (${e.by})` : ''}` : '';
+  return e ? ` at ${formatTime(e.at, timeZone)}${e.by ? ` (${e.by})` : ''}` : '';
 }

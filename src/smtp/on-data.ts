@@ -91,7 +91,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
     if (rcpts.numbers.length || rcpts.preview || !deps.cancel) return errors.CancelMixed();
     // The null sender marks a notification (RFC 5321 §4.5.5): nothing a person asked for.
     if (!from) return errors.AutomaticMail('the null sender <>');
-    return cancelByReply(parsed, rcpts.cancels, { account: account.name, address: from }, deps.cancel);
+    return cancelByReply(parsed, rcpts.cancels, { account: account.name, address: from, timeZone: account.confirmationTimeZone ?? config.notify.timeZone }, deps.cancel);
   }
   const started = performance.now();
   const mailId = deps.newMailId();

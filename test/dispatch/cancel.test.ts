@@ -8,6 +8,8 @@ import { buildConfig } from '../../src/config/load.js';
 import { SimulatorConnector } from '../../src/connectors/simulator.js';
 import type { OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 import { waitFor } from '../helpers/bridge.js';
+import { sms } from '../helpers/store.js';
+import { refusal } from '../../src/dispatch/cancel.js';
 import { sendSms } from '../helpers/smtp.js';
 
 /** The simulator with a gate: submit() waits until the test opens it, so an SMS can be caught "in flight". */
@@ -104,6 +106,14 @@ S('race :: cancels while scheduled SMS fall due — each ends either cancelled a
     assert.is(status === 'cancelled', results[i].ok, `${id}: cancel said ${JSON.stringify(results[i])}, status ${status}`);
     assert.is(sim.entered.includes(id), status !== 'cancelled', `${id}: ${status}, handed over: ${sim.entered.includes(id)}`);
   }
+});
+
+S('too late :: the time it was handed over is in the reader\'s zone when one is given (a clerk\'s reply), else ISO 8601', () => {
+  const history = [{ status: 'accepted' as const, at: '2026-11-30T22:00:00.000Z' }, { status: 'submitting' as const, at: '2026-11-30T22:00:05.000Z' }, { status: 'submitted' as const, at: '2026-11-30T22:00:06.000Z' }];
+  const m = sms('MX1.1', { status: 'submitted', to: '+4915112345683', history });
+  const said = (timeZone?: string) => { const r = refusal(m, timeZone); return r && !r.ok ? r.message : ''; };
+  assert.is(said('Europe/Berlin'), 'the SMS MX1.1 to +4915112345683 was handed to the carrier at 2026-11-30 23:00:05 UTC+01:00 and can no longer be cancelled');
+  assert.is(said(), 'the SMS MX1.1 to +4915112345683 was handed to the carrier at 2026-11-30T22:00:05.000Z and can no longer be cancelled');
 });
 
 S.run();
