@@ -56,7 +56,7 @@ function sender(session: SMTPServerSession, deps: MailFromDeps): Account | SmtpE
 
 function refuse(err: SmtpError, address: SMTPServerAddress, session: SMTPServerSession, deps: MailFromDeps, account?: Account): SmtpError {
   deps.log('mail-from-refused', {
-    cid: session.id, from: address.address, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName,
+    cid: session.id, from: address.address, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName, reason: err.text,
     ip: session.remoteAddress, account: account?.name, user: sessionUser(session)?.name,
   });
   return err;

@@ -54,7 +54,7 @@ export function onRcptTo(deps: RcptDeps) {
  */
 function refuse(err: SmtpError, address: SMTPServerAddress, session: SMTPServerSession, deps: RcptDeps, number?: string): SmtpError {
   deps.log('rcpt-refused', {
-    cid: session.id, to: writtenRecipient(session) ?? address.address, number, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName,
+    cid: session.id, to: writtenRecipient(session) ?? address.address, number, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName, reason: err.text,
     ip: session.remoteAddress, account: sessionAccountName(session), user: sessionUser(session)?.name,
   });
   return err;

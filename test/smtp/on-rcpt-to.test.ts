@@ -33,6 +33,7 @@ for (const [name, written, to, number] of CASES) {
       assert.ok(line, 'rcpt-refused logged');
       assert.is(line!.to, to);
       assert.is(line!.number, number);
+      assert.is(`${line!.code} ${line!.enhanced} ${line!.reason}`, r[2].text, 'the sentence the client got, for the operator');
     }));
 }
 
