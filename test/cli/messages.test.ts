@@ -97,4 +97,25 @@ C('cancel of several ids, the bridge gone midway :: the ones cancelled before ar
   assert.match(io.out, /^A\.1 {2}\+4915112345678 {2}cancelled\n/);
 });
 
+C('status of an SMS held for quiet hours :: the hold worded in the operator\'s zone, as its other times are, not the API\'s UTC', async ({ dir }) => {
+  const store = join(dir, 'quiet-status');
+  await mkdir(store, { recursive: true });
+  await writeFile(join(store, 'api.json'), JSON.stringify({ url: 'http://127.0.0.1:9', token: 't', pid: 1 }));
+  const quiet = { source: 'your mail', from: '20:00', to: '08:00', zone: 'Europe/Berlin' };
+  const until = '2026-12-01T07:00:00.000Z';
+  const held = {
+    id: 'Q.1', to: '+4915112345678', status: 'accepted', final: false, timeline: [
+      { at: '2026-11-30T22:53:02.000Z', status: 'accepted', reason: 'quiet hours … = 2026-12-01 07:00:00 UTC your time', connector: null, quiet, until },
+    ],
+  };
+  const fetchFn = (async () => new Response(JSON.stringify(held), { status: 200, headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
+  const io = { out: '', err: '' };
+  const code = await messagesCommand('status', ['Q.1'], buildConfig({ store: { dir: store }, options: { timeZone: 'Europe/Berlin' } }), {
+    readStdin: async () => '', out: (t: string) => void (io.out += t), err: (t: string) => void (io.err += t),
+  }, fetchFn);
+  assert.is(code, 0, io.err);
+  assert.match(io.out, /\n {2}2026-11-30 23:53:02 UTC\+01:00 {2}accepted: quiet hours at the recipient, set in your mail: 20:00–08:00 their local time; goes out at 2026-12-01 08:00:00 UTC\+01:00\n/);
+  assert.not.match(io.out, /UTC your time/);
+});
+
 C.run();
