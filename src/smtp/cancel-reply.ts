@@ -16,8 +16,9 @@ import { formatTime } from '../notify/times.js';
 import type { SmsMessage } from '../store/types.js';
 import { errors, SmtpError } from './errors.js';
 
-// German clerks write what their Outlook calls it; all mean the same.
-const CANCEL_WORD = /^\s*(cancel|storno|stornieren|abbrechen)\b/i;
+// German clerks write what their Outlook calls it; all mean the same. A "please" before it is how many write it
+// ("Bitte stornieren"); anything else before it ("nicht stornieren") is not a cancel.
+const CANCEL_WORD = /^\s*(?:(?:bitte|please|pls)[\s,]+)?(cancel|storno|stornieren|abbrechen)\b/i;
 
 export type Cancel = (id: string, by: CancelBy) => Promise<CancelResult>;
 

@@ -178,8 +178,8 @@ export const ERROR_DEFS = {
     text: () => 'a cancel reply cannot also send or preview SMS; send the cancel and the new SMS in separate mails',
   },
   CancelWordMissing: {
-    code: 550, enhanced: '5.6.0', when: 'a reply to a cancel address whose text does not begin with CANCEL',
-    text: (id: string) => `nothing was cancelled: to cancel the SMS ${id}, reply with the word CANCEL as your text`,
+    code: 550, enhanced: '5.6.0', when: 'a reply to a cancel address whose text does not begin with CANCEL or STORNO (STORNIEREN, ABBRECHEN; "Bitte" or "Please" before it)',
+    text: (id: string) => `nothing was cancelled: to cancel the SMS ${id}, reply with the word CANCEL (or STORNO) as your text`,
   },
   CancelRefused: {
     code: 550, enhanced: '5.0.0', when: 'a cancel reply for an SMS that was handed to the carrier already, or has ended otherwise than cancelled (one cancelled already gets 250 saying so: a mail server may send the same reply again)',

@@ -73,9 +73,20 @@ S('reply CANCEL :: 250, the SMS is cancelled and never sent, and the cancel is c
 
 S('reply :: German "Storno" works; a reply that does not say CANCEL cancels nothing (550 5.6.0)', async ({ b }) => {
   const { id, confirmation } = await scheduled(b, '+4915112345692');
-  assert.is(await refusal(reply(b, confirmation, 'Danke, passt so!')), `550 5.6.0 nothing was cancelled: to cancel the SMS ${id}, reply with the word CANCEL as your text`);
+  assert.is(await refusal(reply(b, confirmation, 'Danke, passt so!')), `550 5.6.0 nothing was cancelled: to cancel the SMS ${id}, reply with the word CANCEL (or STORNO) as your text`);
   assert.is(b.store.get(id)!.status, 'accepted');
   assert.match((await reply(b, confirmation, 'Storno bitte')).response, /^250 2\.0\.0 SMS .* cancelled/);
+});
+
+S('reply :: "Bitte stornieren" and "Please cancel" cancel; "Nicht stornieren" does not', async ({ b }) => {
+  for (const [to, text] of [['+4915112345693', 'Bitte stornieren.'], ['+4915112345694', 'Please, cancel it']]) {
+    const { id, confirmation } = await scheduled(b, to);
+    assert.match((await reply(b, confirmation, text)).response, /^250 2\.0\.0 SMS .* cancelled/, text);
+    assert.is(b.store.get(id)!.status, 'cancelled', text);
+  }
+  const { id, confirmation } = await scheduled(b, '+4915112345695');
+  assert.match(await refusal(reply(b, confirmation, 'Nicht stornieren, danke')), /^550 5\.6\.0 nothing was cancelled/);
+  assert.is(b.store.get(id)!.status, 'accepted');
 });
 
 S('forged :: a cancel address with a wrong or missing mac, or for a guessed id, is refused at RCPT (550 5.1.1); nothing changes', async ({ b }) => {
