@@ -10,7 +10,7 @@ import type { CliIo } from './users.js';
 
 export const MESSAGES_USAGE = `usage:
   mail2sms status <id | mail id | reference> [--json]
-  mail2sms cancel <id>...
+  mail2sms cancel <id | mail id>...
 cancel takes several ids (after a restore: each SMS the old bridge sent); each is answered on its own.
 Both talk to the running bridge through its API (the store has one writer: the bridge),
 as the local operator, with the token the bridge keeps in <store.dir>/api.json.`;
@@ -36,7 +36,7 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
     for (const one of verb === 'cancel' ? parsed.positionals : [what]) {
       const found = verb === 'cancel' ? await cancel(api, one) : await lookup(api, one);
       if ('items' in found) shown.push(...(found.items as MessageView[]));
-      else {
+      if ('detail' in found) {
         io.err(`mail2sms ${verb}: ${String(found.detail ?? `the bridge answered ${found.status}`)}\n`);
         code = 1;
       }
@@ -50,13 +50,28 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
   return code;
 }
 
-async function cancel(api: OperatorApi, id: string): Promise<{ status: number; items: unknown[] } | { status: number; detail: unknown }> {
+type Found = { status: number; items: unknown[] } | { status: number; detail: unknown } | { status: number; items: unknown[]; detail: unknown };
+
+/** An SMS by its id; else a mail's id (what the clerk's 250 named): each of its SMS, the refused ones named. */
+async function cancel(api: OperatorApi, id: string): Promise<Found> {
+  const one = await cancelOne(api, id);
+  if (one.status !== 404) return one;
+  const mail = await api('GET', `/api/v1/messages?id=${encodeURIComponent(id)}&limit=500`);
+  const sms = mail.status === 200 ? (mail.body.items as MessageView[]).filter((m) => m.mailId === id) : [];
+  if (!sms.length) return one;
+  const each = await Promise.all(sms.map((m) => cancelOne(api, m.id)));
+  const items = each.flatMap((r) => ('items' in r ? r.items : []));
+  const refused = each.flatMap((r) => ('detail' in r ? [String(r.detail)] : []));
+  return refused.length ? { status: 409, items, detail: refused.join('; ') } : { status: 200, items };
+}
+
+async function cancelOne(api: OperatorApi, id: string): Promise<Found> {
   const r = await api('POST', `/api/v1/messages/${encodeURIComponent(id)}/cancel`);
   return r.status === 200 ? { status: 200, items: [r.body] } : { status: r.status, detail: r.body.detail };
 }
 
 /** By id first; else everything with that mail id or reference. */
-async function lookup(api: OperatorApi, what: string): Promise<{ status: number; items: unknown[] } | { status: number; detail: unknown }> {
+async function lookup(api: OperatorApi, what: string): Promise<Found> {
   const one = await api('GET', `/api/v1/messages/${encodeURIComponent(what)}`);
   if (one.status === 200) return { status: 200, items: [one.body] };
   if (one.status !== 404) return { status: one.status, detail: one.body.detail };
