@@ -207,7 +207,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     if (req.query.cursor !== undefined && !decodeCursor(req.query.cursor)) throw new Problem(400, 'BadRequest', 'cursor is not one this API gave: pass the "next" of the previous page as it came');
     if (req.query.format === 'csv') {
       reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="mail2sms-messages.csv"');
-      return reply.send(Readable.from(csvStream(exportMessages(ctx.history, q, ctx.lagDays), req.query.sep === 'semicolon' ? ';' : ',')));
+      return reply.send(Readable.from(csvStream(exportMessages(ctx.history, q, ctx.lagDays), req.query.sep === 'semicolon' ? ';' : ',', zoneOf(ctx, principal))));
     }
     const page = await searchMessages(ctx.history, q, { limit: req.query.limit, after: req.query.cursor }, ctx.lagDays);
     return { items: page.items.map((m) => messageView(m)), next: page.next ?? null };

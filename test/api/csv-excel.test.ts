@@ -43,6 +43,15 @@ C('sep=semicolon :: the bytes: BOM, the header and each row separated by ";", a 
   assert.is((await call(b, 'GET', '/api/v1/messages?format=csv&sep=tab', { auth: LEAD })).status, 400);
 });
 
+C('sep=semicolon :: times as German Excel reads a date and time, in the user\'s zone (here the gateway\'s default, Europe/Berlin); the comma export keeps ISO 8601', async ({ b }) => {
+  const sent = await call(b, 'POST', '/api/v1/messages', { auth: LEAD, body: { to: '+4915112345942', text: 'Zeit', reference: 'CSV-TIME' } });
+  const acceptedAt = (await call(b, 'GET', `/api/v1/messages/${sent.body.messages[0].id}`, { auth: LEAD })).body.acceptedAt as string;
+  const column = (raw: Buffer, sep: string) => raw.subarray(3).toString('utf8').split('\r\n')[1].split(sep)[CSV_COLUMNS.indexOf('acceptedAt')];
+  const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(acceptedAt)).replace(',', '');
+  assert.is(column(await bytes(b, 'reference=CSV-TIME&format=csv&sep=semicolon'), ';'), berlin);
+  assert.is(column(await bytes(b, 'reference=CSV-TIME&format=csv'), ','), acceptedAt);
+});
+
 C('portal :: the Messages page links both downloads, with the search\'s criteria (after the first test: one match)', async ({ b }) => {
   const cookie = (await portalLogin(b, 'lead', 'lead-password-1')).headers.getSetCookie().find((c) => c.startsWith('m2s_session='))!.split(';')[0];
   const html = await (await fetch(`${apiBase(b)}/messages?reference=CSV%3BDE`, { headers: { cookie, accept: 'text/html' } })).text();
