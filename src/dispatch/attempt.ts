@@ -39,9 +39,10 @@ export function failureKind(res: Extract<SubmitResult, { ok: false }>): FailureK
 /**
  * settled: the SMS has its next status; otherwise the reason of the last failure, for the retry, and whether it was
  * the connector's own (credentials refused, down, its breaker open): one that says nothing about the SMS or its number;
- * `throttled`: the last connector asked us to slow down.
+ * `throttled`: the last connector asked us to slow down. `forConnector`: no connector turned it away for a reason
+ * of the SMS's own (scope sms) or asked us to slow down: it waits only for one that works (connector-waits.ts).
  */
-export type AttemptOutcome = { settled: true } | { settled: false; reason: string; connectorFault: boolean; throttled?: true };
+export type AttemptOutcome = { settled: true } | { settled: false; reason: string; connectorFault: boolean; throttled?: true; forConnector: boolean };
 
 export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, candidates: string[]): Promise<AttemptOutcome> {
   let last = '';
@@ -49,6 +50,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
   let possibleDuplicate: string | undefined;
   let connectorFault = true;
   let throttled: true | undefined;
+  let forConnector = true;
   for (const name of candidates) {
     const grant = d.pool.acquire(name);
     if (!grant.allowed) {
@@ -80,6 +82,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
     last = `${name}: ${res.reason}`;
     throttled = res.throttled;
     connectorFault = failureKind(res) === 'connector';
+    if (res.throttled || res.scope === 'sms') forConnector = false;
     if (!res.uncertain) continue;
     if (d.pool.onUncertain(name) === 'fail') {
       await d.record.uncertain(m, name, res.reason, res.answerable, { lateReports: d.pool.get(name)?.lateReports });
@@ -89,7 +92,7 @@ export async function attempt(d: AttemptDeps, m: SmsMessage, attempts: number, c
     last += `; possibly duplicated: ${name} may have taken it, sending again (onUncertain resend)`;
     d.log('sms-possible-duplicate', { msgId: m.id, to: m.to, connector: name, reason: res.reason });
   }
-  return { settled: false, reason: last, connectorFault, ...(throttled ? { throttled } : {}) };
+  return { settled: false, reason: last, connectorFault, forConnector, ...(throttled ? { throttled } : {}) };
 }
 
 /**

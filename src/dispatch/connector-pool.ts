@@ -55,8 +55,20 @@ class Taken {
   }
 }
 
+/**
+ * Whether a connector takes SMS as things stand: its breaker closed and its link up (or, with no link to watch,
+ * left to the breaker). An open breaker whose cool-down is over does not count: only its probe shows it works.
+ */
+export function takesSms(state: BreakerState, h: ConnectorHealth): boolean {
+  return state.kind === 'closed' && (h.up || h.bySubmits === true);
+}
+
 export class ConnectorPool {
   private readonly slots = new Map<string, Slot>();
+  /** Whether each connector took SMS at the last cameBack(); absent: yes (nothing can wait for it before the first look). */
+  private readonly tookBefore = new Map<string, boolean>();
+  /** The breaker state (each change is a new object) for which probesWanted() last named the connector, and when. */
+  private readonly probeOffered = new Map<string, { state: BreakerState; at: number }>();
 
   constructor(members: PoolMember[], private readonly now: () => Date, private readonly log: LogFn) {
     for (const m of members) this.slots.set(m.connector.name, { ...m, state: CLOSED, taken: new Taken() });
@@ -91,6 +103,40 @@ export class ConnectorPool {
       ? `breaker open until ${new Date(s.state.until).toISOString()} after: ${s.state.reason}`
       : 'breaker half-open, its probe is under way';
   };
+
+  /**
+   * Connectors that could not take SMS at the last call and can now (takesSms): a probe closed the breaker, the
+   * link is back up. Polled (a link's state is only read), by the dispatcher, whose SMS waiting for one of them go then.
+   */
+  cameBack(): string[] {
+    const back: string[] = [];
+    for (const [name, s] of this.slots) {
+      const takes = takesSms(s.state, s.connector.health());
+      if (takes && this.tookBefore.get(name) === false) back.push(name);
+      this.tookBefore.set(name, takes);
+    }
+    return back;
+  }
+
+  /**
+   * Connectors whose breaker's cool-down is over (probe-due) with the link up, each once per cool-down: one SMS
+   * waiting for it may be its probe now, rather than whichever retry comes due first (up to dispatch.retry.maxSeconds
+   * later, when no new SMS comes). One per cool-down, so an outage costs one retry written per cool-down, not one per SMS;
+   * again after another cool-down when still probe-due (the SMS offered did not probe: held for quiet hours, cancelled).
+   */
+  probesWanted(): string[] {
+    const now = this.t();
+    const want: string[] = [];
+    for (const [name, s] of this.slots) {
+      const h = s.connector.health();
+      const offered = this.probeOffered.get(name);
+      if (breakerPhase(s.state, now) !== 'probe-due' || (!h.up && !h.bySubmits)) continue;
+      if (offered?.state === s.state && now - offered.at < s.breaker.coolDownMs) continue;
+      this.probeOffered.set(name, { state: s.state, at: now });
+      want.push(name);
+    }
+    return want;
+  }
 
   /** The right to submit one SMS; `probe` must be passed back with its outcome. */
   acquire(name: string): { allowed: boolean; probe: boolean } {

@@ -9,6 +9,7 @@ import { sentBeforeRestore, settleBackupReport, type BackupReportDeps } from './
 import { markBackupVerdict, type BackupVerdict, type VerdictResult } from './backup-verdict.js';
 import type { Actor } from './cancel.js';
 import type { ConnectorPool } from './connector-pool.js';
+import { ConnectorReturn } from './connector-return.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
 import { Recorder, type RecorderOptions } from './record.js';
 import { holdLogFields, holdRecord, quietUntil } from './quiet-hours.js';
@@ -74,6 +75,8 @@ export class Dispatcher {
   private readonly now: () => Date;
   private readonly random: () => number;
   private readonly late: LateAnswerDeps;
+  /** SMS whose retry waits only for a connector of their route: they go when one comes back. */
+  private readonly returns: ConnectorReturn;
   private lastReceiptSweep = 0;
   /** SMS a restore's hold left in `submitting` at start (reconcile.ts): settled at its release. */
   private heldSubmitting = new Set<string>();
@@ -89,14 +92,18 @@ export class Dispatcher {
       onEarlyReport: (connector, r) => this.onReport(connector, r), defaultCountry: o.defaultCountry,
     });
     this.late = { store: o.store, record: this.record, log: o.log, exclusive: (id, fn) => this.loop.exclusive(id, fn) };
+    this.returns = new ConnectorReturn({ store: o.store, pool: o.pool, now: this.now, log: o.log, wake: () => this.loop.wake() });
     this.loop = new WorkLoop({
       concurrency: o.concurrency,
       tickMs: o.tickMs ?? 250,
-      next: (limit) => o.store.due(this.now(), limit + this.loop.inFlight),
+      next: (limit) => this.returns.next(limit + this.loop.inFlight),
       key: (m) => m.id,
       run: (m) => this.send(m),
       onError: (m, e) => o.log('dispatch-error', { msgId: m.id, error: e.message }),
-      onTick: () => this.sweepReceipts(),
+      onTick: () => {
+        this.sweepReceipts();
+        this.returns.look();
+      },
     });
     if (o.kept?.heldSince) {
       this.strays = new RestoreReceipts({
@@ -214,6 +221,7 @@ export class Dispatcher {
    * answer was lost. Settled after this attempt (late-answer.ts waits for it).
    */
   private async send(m: SmsMessage): Promise<void> {
+    this.returns.attempting(m.id);
     try {
       await this.sendNow(m);
     } finally {
@@ -243,7 +251,7 @@ export class Dispatcher {
     if (!route.ok && !route.temporary) return this.record.finish(m, 'failed', route.reason);
     const outcome: AttemptOutcome = route.ok
       ? await attempt({ pool: this.o.pool, record: this.record, log: this.o.log, reportedTaken: (c, id) => this.book.namedEarly(c, id) }, m, attempts, route.candidates)
-      : { settled: false, reason: route.reason, connectorFault: true };
+      : { settled: false, reason: route.reason, connectorFault: true, forConnector: true };
     if (outcome.settled) return;
     // Counted from the first attempt: an SMS scheduled for next week has not been waiting for a connector since it arrived.
     if (!withinMaxAge(m.history.find((e) => e.status === 'submitting')?.at ?? m.mail.receivedAt, this.now(), this.o.maxAgeHours)) {
@@ -253,6 +261,7 @@ export class Dispatcher {
       return this.record.finish(m, 'failed', `${given}: ${outcome.reason}`);
     }
     await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random), outcome.throttled);
+    if (outcome.forConnector && !outcome.throttled) this.returns.waiting(m.id, [...(route.ok ? route.candidates : []), ...(route.skipped ?? []).map((s) => s.connector)]);
   }
 
   /**

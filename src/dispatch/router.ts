@@ -35,8 +35,11 @@ export type Unavailable = (connector: string) => string | undefined;
 
 export type RouteDecision =
   | { ok: true; route: string; candidates: string[]; skipped: Array<{ connector: string; why: string }> }
-  /** temporary: the route exists but none of its connectors can take the SMS now; otherwise no route takes it at all. */
-  | { ok: false; temporary: boolean; route?: string; reason: string };
+  /**
+   * temporary: the route exists but none of its connectors can take the SMS now (`skipped`: each, with why);
+   * otherwise no route takes it at all.
+   */
+  | { ok: false; temporary: boolean; route?: string; reason: string; skipped?: Array<{ connector: string; why: string }> };
 
 export function kindsOf(m: Pick<SmsMessage, 'encoding' | 'segments' | 'sendAt'>): MessageKind[] {
   const kinds: MessageKind[] = [m.encoding === 'UCS2' ? 'unicode' : 'gsm7', m.segments > 1 ? 'multipart' : 'single'];
@@ -121,5 +124,5 @@ export function decideRoute(f: MessageFacts, t: RoutingTable, unavailable: Unava
   }
   if (candidates.length) return { ok: true, route: route.name, candidates, skipped };
   const whys = skipped.map((s) => `${s.connector}: ${s.why}`).join('; ');
-  return { ok: false, temporary: true, route: route.name, reason: `no connector of route ${route.name} can take it now (${whys})` };
+  return { ok: false, temporary: true, route: route.name, reason: `no connector of route ${route.name} can take it now (${whys})`, skipped };
 }

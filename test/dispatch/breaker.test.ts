@@ -106,4 +106,30 @@ B('breaker :: cool-down over in a quiet period :: probe-due, and mail2sms_connec
   assert.equal([pool.status()[0].breaker.phase, await gauge()], ['probe-due', '0'], 'a probe given back waits for the next SMS');
 });
 
+B('pool :: came back :: a probe closing the breaker, a link up again; not an open breaker whose cool-down ended (probe wanted once per cool-down)', () => {
+  let t = Date.parse('2026-11-23T10:00:00Z');
+  const a = new ScriptedSimulator('a');
+  const b = new ScriptedSimulator('b');
+  const pool = new ConnectorPool(['a', 'b'].map((n, i) => ({ connector: [a, b][i], type: 'simulator', onUncertain: 'fail' as const, breaker: { failures: 1, coolDownMs: 30_000 } })), () => new Date(t), () => {});
+  assert.equal([pool.cameBack(), pool.probesWanted()], [[], []], 'nothing was away');
+  pool.acquire('a');
+  pool.failed('a', false, 'ESME_RSYSERR');
+  b.behaviour = 'down';
+  assert.equal([pool.cameBack(), pool.probesWanted()], [[], []], 'open and down');
+  t += 30_000;
+  assert.equal(pool.cameBack(), [], 'a cool-down that ended is no return');
+  assert.equal(pool.probesWanted(), ['a']);
+  assert.equal(pool.probesWanted(), [], 'once per cool-down');
+  t += 30_000;
+  assert.equal(pool.probesWanted(), ['a'], 'still probe-due a cool-down later: the SMS offered did not probe');
+  const probe = pool.acquire('a');
+  pool.failed('a', probe.probe, 'still ESME_RSYSERR');
+  t += 30_000;
+  assert.equal(pool.probesWanted(), ['a'], 'the next cool-down wants its own probe');
+  pool.answered('a', pool.acquire('a').probe);
+  b.behaviour = 'ok';
+  assert.equal(pool.cameBack(), ['a', 'b']);
+  assert.equal([pool.cameBack(), pool.probesWanted()], [[], []]);
+});
+
 B.run();

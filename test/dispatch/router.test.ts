@@ -50,7 +50,8 @@ R('route :: +49 number, primary down :: fallback only, primary skipped with why'
 
 R('route :: +44 number, every connector of the rule unavailable :: temporary, a later rule or the default is not used', () => {
   const d = decideRoute(facts('+447400123456', 'GB'), table, (c) => (c === 'cheap' ? undefined : 'breaker open'), Math.random);
-  assert.equal(d, { ok: false, temporary: true, route: 'uk', reason: 'no connector of route uk can take it now (uk-http: breaker open; primary: breaker open)' });
+  assert.equal(d, { ok: false, temporary: true, route: 'uk', reason: 'no connector of route uk can take it now (uk-http: breaker open; primary: breaker open)',
+    skipped: [{ connector: 'uk-http', why: 'breaker open' }, { connector: 'primary', why: 'breaker open' }] });
 });
 
 R('route :: no rule matches and the default route is disabled :: permanent, with the facts in the reason', () => {
