@@ -53,6 +53,9 @@ const CASES: Array<[string, Expect]> = [
   // winmail.dat alone: refused, never the subject (F4); next to text/plain see test/smtp/forwards.test.ts.
   ['tnef-only.eml', { reply: /^550 5\.6\.0 Outlook sent the text as Rich Text \(winmail\.dat\)/ }],
   ['tnef-toplevel.eml', { reply: /^550 5\.6\.0 Outlook sent the text as Rich Text/ }],
+  // A text part marked base64 that is not: refused, never garbage or a text cut short.
+  ['erp-mislabelled-base64.eml', { reply: /^550 5\.6\.0 the text part is marked as base64 but is not valid base64; the mail program or system that sent it encoded it wrongly/ }],
+  ['outlook-base64-cut.eml', { reply: /^550 5\.6\.0 the text part is marked as base64 but is not valid base64/ }],
 ];
 
 const F = suite<{ b: TestBridge }>('fixtures over smtp');

@@ -10,6 +10,8 @@ import { MailParser, simpleParser, type AddressObject, type EmailAddress, type H
 import { Libmime } from 'libmime';
 import { decodeUtf8OrLegacy, headerText, LOST, readsAsUtf8 } from './charset.js';
 import { multipartDepth } from './depth.js';
+import { mimeFlaw } from './mime-check.js';
+import { MailParseError } from './parse-error.js';
 import { relabelLegacyText } from './legacy-text.js';
 import { parsePlainMail } from './plain-mail.js';
 import { isBlank } from './whitespace.js';
@@ -60,21 +62,7 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_DEPTH = 32;
 
-export type MailParseErrorCode = 'too-deep' | 'too-many-parts' | 'header-too-large';
-
-/**
- * A message whose structure is past a limit. Permanent: sending it again will
- * not help (for the SMTP answer, 554 5.6.0 or 552 5.3.4 fit).
- */
-export class MailParseError extends Error {
-  constructor(
-    readonly code: MailParseErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MailParseError';
-  }
-}
+export { MailParseError, type MailParseErrorCode } from './parse-error.js';
 
 const PARSER_OPTIONS: SimpleParserOptions = {
   skipHtmlToText: true,
@@ -86,7 +74,10 @@ const PARSER_OPTIONS: SimpleParserOptions = {
   checksumAlgo: false,
 };
 
-/** Rejects with MailParseError for a message past a limit; other errors are mailparser's own. */
+/**
+ * Rejects with MailParseError for a message past a limit or one whose text
+ * cannot be read as meant (mime-check.ts); other errors are mailparser's own.
+ */
 export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMail> {
   // A single text/plain part has no nesting to limit.
   const mail = (opts.fastPath ?? true ? await parsePlainMail(raw) : undefined) ?? (await parseMime(raw, opts.maxDepth ?? DEFAULT_MAX_DEPTH));
@@ -126,6 +117,9 @@ async function parseMime(raw: Buffer, maxDepth: number) {
   if (multipartDepth(raw, maxDepth) > maxDepth) {
     throw new MailParseError('too-deep', `MIME parts nested deeper than ${maxDepth} levels`);
   }
+  // Split once more only where a flaw can be: most mails have no base64.
+  const flaw = BASE64.test(raw.toString('latin1')) ? await mimeFlaw(raw).catch(asLimitError) : undefined;
+  if (flaw) throw flaw;
   const mail = await simpleParser(raw, PARSER_OPTIONS).catch(asLimitError);
   if (!mail.text?.includes(LOST) && !(mail.html && mail.html.includes(LOST))) return mail;
   // Text read as UTF-8 that was not (charset.ts): only the texts of the relabelled mail are taken.
@@ -135,6 +129,8 @@ async function parseMime(raw: Buffer, maxDepth: number) {
     .catch(() => undefined);
   return again ? { ...mail, text: again.text, html: again.html } : mail;
 }
+
+const BASE64 = /base64/i;
 
 // mailsplit marks its limit errors with EMAXLEN and tells them apart only by message.
 function asLimitError(err: unknown): never {

@@ -11,7 +11,8 @@
  *
  * Everything else (multipart, HTML, attachments, flowed text, a header block
  * without an end or past 64 KB) is left to mailparser: `undefined` means
- * "not for this path". test/mail/plain-mail.test.ts parses every fixture and
+ * "not for this path". A body marked base64 that is not (base64.ts) is
+ * refused here as parse.ts refuses it on mailparser's path. test/mail/plain-mail.test.ts parses every fixture and
  * a table of edge cases both ways and fails when they differ, so a new
  * mailparser or mailsplit that changes its behaviour is noticed.
  */
@@ -19,7 +20,9 @@ import mailsplit from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import { MailParser, type HeaderLines, type Headers } from 'mailparser';
 import type { Duplex } from 'node:stream';
+import { isBase64 } from './base64.js';
 import { decodeUtf8OrLegacy, readsAsUtf8 } from './charset.js';
+import { badBase64 } from './mime-check.js';
 
 /** The fields of simpleParser's result that parse.ts reads. */
 export interface PlainMail {
@@ -86,6 +89,7 @@ function readHeaderBlock(root: InstanceType<typeof mailsplit.MimeNode>, raw: Buf
 /** The body through the transfer decoder mailsplit picks for the part (none for 7bit, 8bit, binary). */
 function transferDecoded(root: InstanceType<typeof mailsplit.MimeNode>, body: Buffer): Promise<Buffer> | Buffer {
   if (root.encoding !== 'base64' && root.encoding !== 'quoted-printable') return body;
+  if (root.encoding === 'base64' && !isBase64(body)) throw badBase64();
   return through(root.getDecoder(), body);
 }
 

@@ -193,6 +193,10 @@ export const ERROR_DEFS = {
     code: 550, enhanced: '5.6.0', when: 'a mail that cannot be read as MIME',
     text: (why: string) => `the mail could not be read: ${why}`,
   },
+  BadBase64: {
+    code: 550, enhanced: '5.6.0', when: 'a text or HTML part marked Content-Transfer-Encoding: base64 whose body is not base64 (plain text, characters outside the alphabet, a "=" before the end, a length that is not a multiple of 4), which would go out as garbage or cut short',
+    text: () => 'the text part is marked as base64 but is not valid base64; the mail program or system that sent it encoded it wrongly',
+  },
   StoreUnavailable: {
     code: 451, enhanced: '4.3.0', when: 'the message could not be stored safely (disk full, I/O error)',
     text: () => 'temporary problem storing the message, nothing was queued; please try again later',

@@ -5,7 +5,7 @@ import type { Config } from '../config/types.js';
 import { automaticMail } from '../mail/auto-reply.js';
 import { draftSms } from '../mail/draft.js';
 import { introduced, type ExtractResult } from '../mail/extract.js';
-import { parseMail, type ParsedMail } from '../mail/parse.js';
+import { MailParseError, parseMail, type ParsedMail } from '../mail/parse.js';
 import { previewReport, type PreviewReport } from '../mail/preview.js';
 import { sendingPolicy } from '../mail/recipient-plan.js';
 import { toSms, type EnvelopeRecipient, type ToSmsInput } from '../mail/to-sms.js';
@@ -76,7 +76,7 @@ export function onData(deps: DataDeps) {
 }
 
 async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): Promise<string | SmtpError> {
-  const parsed = await parseMail(raw).catch((e: Error) => errors.BadContent(e.message));
+  const parsed = await parseMail(raw).catch((e: Error) => (e instanceof MailParseError && e.code === 'bad-base64' ? errors.BadBase64() : errors.BadContent(e.message)));
   if (parsed instanceof SmtpError) return parsed;
   const automatic = automaticMail(parsed.headers, parsed.subject);
   if (automatic) return errors.AutomaticMail(automatic);

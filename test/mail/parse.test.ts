@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { extractText, type Cut, type ExtractResult } from '../../src/mail/extract.js';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { MailParseError, parseMail, type ParsedMail } from '../../src/mail/parse.js';
 
 const fixture = (name: string): Promise<Buffer> => readFile(new URL(`../fixtures/${name}`, import.meta.url));
@@ -437,3 +438,62 @@ Hostile('HTML nested 5000 deep :: converted without a stack overflow', async () 
 });
 
 Hostile.run();
+
+// ---------------------------------------------------------------- base64 text parts
+const Base64 = suite('parse :: text parts marked base64');
+
+const MISLABELLED = 'Ihr Termin ist morgen um 10 Uhr in Raum 4.\n';
+const CUT_SHORT = 'SWhyIFRlcm1pbiBpc3QgbW9yZ2VuIHVtIDEw===!!\n';
+const B64 = 'Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64';
+const alternative = (plain: string, html: string, attachment = '') =>
+  mail(
+    `${BASIC}\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=m`,
+    `--m\nContent-Type: multipart/alternative; boundary=a\n\n--a\n${plain}\n--a\n${html}\n--a--\n${attachment}--m--\n`,
+  );
+const part = (type: string, encoding: string, body: string) => `Content-Type: ${type}; charset=utf-8\nContent-Transfer-Encoding: ${encoding}\n\n${body}`;
+const b64 = (text: string) => Buffer.from(text).toString('base64').replace(/.{76}/g, '$&\n');
+
+async function badBase64(raw: Buffer, fastPath = true): Promise<void> {
+  const err = await rejection(parseMail(raw, { fastPath }));
+  assert.instance(err, MailParseError);
+  assert.is((err as MailParseError).code, 'bad-base64');
+}
+
+Base64('plain text marked base64 (the exploratory test) :: MailParseError bad-base64, on both paths, never garbage', async () => {
+  for (const fastPath of [true, false]) await badBase64(mail(`${BASIC}\n${B64}`, MISLABELLED), fastPath);
+});
+
+Base64('base64 garbled at the end (===!!) :: MailParseError bad-base64, never the text cut short', async () => {
+  for (const fastPath of [true, false]) await badBase64(mail(`${BASIC}\n${B64}`, CUT_SHORT), fastPath);
+});
+
+Base64('in a multipart mail: the text/plain or the text/html part :: MailParseError bad-base64', async () => {
+  const html = part('text/html', 'base64', b64('<p>Ihr Termin ist morgen.</p>'));
+  const plain = part('text/plain', 'base64', b64('Ihr Termin ist morgen.'));
+  await badBase64(alternative(part('text/plain', 'base64', MISLABELLED), html));
+  await badBase64(alternative(plain, part('text/html', 'base64', `<p>${MISLABELLED}</p>`)));
+  await badBase64(alternative(plain, part('text/html', 'base64', CUT_SHORT)));
+});
+
+Base64('an attachment whose base64 is broken :: ignored like any attachment, the text read', async () => {
+  const attachment = '--m\nContent-Type: application/pdf; name=a.pdf\nContent-Disposition: attachment; filename=a.pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK!!broken\n';
+  const parsed = await parseMail(alternative(part('text/plain', 'base64', b64('Ihr Termin ist morgen.')), part('text/html', 'quoted-printable', '<p>x</p>'), attachment));
+  assert.is(parsed.text, 'Ihr Termin ist morgen.');
+  assert.is(parsed.attachments, 1);
+});
+
+Base64('base64 as nodemailer writes it (text and HTML, umlauts, long lines) :: read as written', async () => {
+  const text = 'Grüße aus München! Ihre Bestellung 4711 über 149,90 € ist fertig. '.repeat(5).trim();
+  const raw = await new MailComposer({ from: 'a@example.com', subject: 't', text, html: `<p>${text}</p>`, textEncoding: 'base64' }).compile().build();
+  assert.match(raw.toString(), /Content-Transfer-Encoding: base64/);
+  const parsed = await parseMail(raw);
+  assert.is(parsed.text?.trim(), text);
+  assert.match(parsed.html ?? '', /Grüße aus München/);
+});
+
+Base64('base64 fixtures (bakery UTF-8, KOI8-R) :: read as before', async () => {
+  assert.match((await parseMail(await fixture('base64-utf8.eml'))).text ?? '', /^Grüße aus München!/);
+  assert.match((await parseMail(await fixture('cyrillic.eml'))).text ?? '', /^Привет, Ольга!/);
+});
+
+Base64.run();
