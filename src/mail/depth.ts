@@ -15,13 +15,14 @@ interface Scan {
   open: string[]; // boundaries of the multiparts we are inside, innermost last
   inHeader: boolean;
   contentType: string; // unfolded Content-Type of the part whose header is being read
+  inContentType: boolean; // the header line being read (and its continuation lines) is the Content-Type
   max: number;
 }
 
 /** Deepest nesting of multipart parts; stops reading once it is past `limit`. */
 export function multipartDepth(raw: Buffer, limit: number): number {
   const text = raw.toString('latin1');
-  const scan: Scan = { open: [], inHeader: true, contentType: '', max: 0 };
+  const scan: Scan = { open: [], inHeader: true, contentType: '', inContentType: false, max: 0 };
   let start = 0;
   while (start <= text.length && scan.max <= limit) {
     const end = text.indexOf('\n', start);
@@ -43,10 +44,13 @@ function readHeaderLine(scan: Scan, line: string): void {
       scan.max = Math.max(scan.max, scan.open.length);
     }
     scan.contentType = '';
+    scan.inContentType = false;
   } else if (line.startsWith(' ') || line.startsWith('\t')) {
-    if (scan.contentType) scan.contentType += line;
+    if (scan.inContentType) scan.contentType += line;
   } else {
-    scan.contentType = /^content-type\s*:/i.test(line) ? line : '';
+    // The headers after the Content-Type (MIME-Version, X-Mailer) leave it as it is; the first one counts, as for mailsplit.
+    scan.inContentType = scan.contentType === '' && /^content-type\s*:/i.test(line);
+    if (scan.inContentType) scan.contentType = line;
   }
 }
 

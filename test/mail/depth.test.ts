@@ -38,6 +38,12 @@ Depth('deep nesting, LF line ends :: counted, stops past the limit', () => {
   assert.is(multipartDepth(mail, 10), 11);
 });
 
+Depth('other headers after each Content-Type (MIME-Version, X-Mailer), a second Content-Type :: counted all the same', () => {
+  let text = '';
+  for (let i = 0; i < 20; i++) text += `Content-Type: multipart/mixed;\n boundary="b${i}"\nMIME-Version: 1.0\nContent-Type: text/plain\nX-Mailer: x\n\n--b${i}\n`;
+  assert.is(multipartDepth(raw(text + 'Content-Type: text/plain\n\nx\n'), 100), 20);
+});
+
 Depth('closed boundary seen again in its epilogue :: not a new part', () => {
   const mail = raw(
     'Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: multipart/alternative; boundary=a\n\n--a\n\nx\n--a--\n' +

@@ -349,6 +349,14 @@ Hostile('multipart nested 100 deep :: MailParseError too-deep', async () => {
   assert.is((err as MailParseError).code, 'too-deep');
 });
 
+Hostile('multipart nested 100 deep, a header after each Content-Type :: MailParseError too-deep all the same', async () => {
+  const raw = Buffer.from(nested(100).toString('latin1').replace(/(Content-Type: multipart\/mixed; boundary="b\d+")\r\n/g, '$1\r\nX-Mailer: ERP\r\n'), 'latin1');
+  assert.match(raw.toString('latin1'), /boundary="b99"\r\nX-Mailer: ERP\r\n/);
+  const err = await rejection(parseMail(raw));
+  assert.instance(err, MailParseError);
+  assert.is((err as MailParseError).code, 'too-deep');
+});
+
 Hostile('multipart nested 100 deep with maxDepth 150 :: parsed to the innermost text', async () => {
   const parsed = await within(5000, parseMail(nested(100), { maxDepth: 150 }));
   assert.is(parsed.text?.trim(), 'innermost');
