@@ -56,6 +56,8 @@ const CASES: Array<[string, Expect]> = [
   // A text part marked base64 that is not: refused, never garbage or a text cut short.
   ['erp-mislabelled-base64.eml', { reply: /^550 5\.6\.0 the text part is marked as base64 but is not valid base64; the mail program or system that sent it encoded it wrongly/ }],
   ['outlook-base64-cut.eml', { reply: /^550 5\.6\.0 the text part is marked as base64 but is not valid base64/ }],
+  // A multipart without a boundary: refused, never the subject instead of the lost body.
+  ['erp-multipart-no-boundary.eml', { reply: /^550 5\.6\.0 the mail could not be read: it is marked multipart\/mixed \(several parts\) but names no boundary between the parts/ }],
 ];
 
 const F = suite<{ b: TestBridge }>('fixtures over smtp');

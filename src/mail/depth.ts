@@ -5,7 +5,8 @@
  *
  * It follows the structure the way a MIME splitter does, only far less
  * carefully: it is a guard, and a message it reads wrongly is still parsed
- * (and limited) by mailparser.
+ * (and limited) by mailparser. On the way it notes a multipart that names no
+ * boundary, for parse.ts to have mailsplit look closer (mime-check.ts).
  */
 
 const MULTIPART = /^content-type\s*:\s*multipart\//i;
@@ -17,12 +18,18 @@ interface Scan {
   contentType: string; // unfolded Content-Type of the part whose header is being read
   inContentType: boolean; // the header line being read (and its continuation lines) is the Content-Type
   max: number;
+  withoutBoundary: boolean;
 }
 
 /** Deepest nesting of multipart parts; stops reading once it is past `limit`. */
 export function multipartDepth(raw: Buffer, limit: number): number {
+  return scanMultiparts(raw, limit).depth;
+}
+
+/** The nesting depth as multipartDepth, and whether a multipart Content-Type without a boundary was seen on the way. */
+export function scanMultiparts(raw: Buffer, limit: number): { depth: number; withoutBoundary: boolean } {
   const text = raw.toString('latin1');
-  const scan: Scan = { open: [], inHeader: true, contentType: '', inContentType: false, max: 0 };
+  const scan: Scan = { open: [], inHeader: true, contentType: '', inContentType: false, max: 0, withoutBoundary: false };
   let start = 0;
   while (start <= text.length && scan.max <= limit) {
     const end = text.indexOf('\n', start);
@@ -32,13 +39,15 @@ export function multipartDepth(raw: Buffer, limit: number): number {
     else readBodyLine(scan, line);
     start = stop + 1;
   }
-  return scan.max;
+  return { depth: scan.max, withoutBoundary: scan.withoutBoundary };
 }
 
 function readHeaderLine(scan: Scan, line: string): void {
   if (line === '') {
     scan.inHeader = false;
-    const boundary = MULTIPART.test(scan.contentType) ? BOUNDARY.exec(scan.contentType) : null;
+    const multipart = MULTIPART.test(scan.contentType);
+    const boundary = multipart ? BOUNDARY.exec(scan.contentType) : null;
+    if (multipart && !boundary) scan.withoutBoundary = true;
     if (boundary) {
       scan.open.push(boundary[1] ?? boundary[2]);
       scan.max = Math.max(scan.max, scan.open.length);

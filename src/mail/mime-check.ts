@@ -1,8 +1,10 @@
 /**
  * Flaws of a mail's structure that mailparser reads past without a word,
- * garbling the text: a text part marked base64 whose body is not
- * (base64.ts). Found with mailsplit, which mailparser splits with, so the
- * parts checked are the ones mailparser reads as text or HTML.
+ * losing or garbling the text: a multipart without a boundary (its parts,
+ * the text among them, are never found, and the subject went out instead)
+ * and a text part marked base64 whose body is not (base64.ts). Found with
+ * mailsplit, which mailparser splits with, so the parts checked are the
+ * ones mailparser reads as text or HTML.
  */
 import mailsplit from '@zone-eu/mailsplit';
 import { Readable } from 'node:stream';
@@ -25,7 +27,8 @@ export async function mimeFlaw(raw: Buffer): Promise<MailParseError | undefined>
       if (flaw) continue; // read to the end, as a pipeline must
       if (chunk.type === 'node') {
         ended();
-        if (chunk.encoding === 'base64' && isText(chunk)) part = { node: chunk, check: new Base64Check() };
+        if (chunk.multipart && !chunk._boundary) flaw = noBoundary(chunk);
+        else if (chunk.encoding === 'base64' && isText(chunk)) part = { node: chunk, check: new Base64Check() };
       } else if (chunk.type === 'body' && chunk.node === part?.node) {
         part.check.feed(chunk.value);
       }
@@ -37,6 +40,14 @@ export async function mimeFlaw(raw: Buffer): Promise<MailParseError | undefined>
 
 export function badBase64(): MailParseError {
   return new MailParseError('bad-base64', 'the text part is marked as base64 but is not valid base64');
+}
+
+// mailsplit reads no parts without a boundary (nor with one that is not ASCII): the whole body is the multipart's preamble.
+function noBoundary(node: Node): MailParseError {
+  return new MailParseError(
+    'no-boundary',
+    `it is marked ${node.contentType} (several parts) but names no boundary between the parts, so its text cannot be found; the mail program or system that sent it built it wrongly`,
+  );
 }
 
 // As mailparser decides: text/plain and text/html not disposed as an attachment (or anything else but inline).

@@ -9,7 +9,7 @@
 import { MailParser, simpleParser, type AddressObject, type EmailAddress, type HeaderLines, type Headers, type SimpleParserOptions } from 'mailparser';
 import { Libmime } from 'libmime';
 import { decodeUtf8OrLegacy, headerText, LOST, readsAsUtf8 } from './charset.js';
-import { multipartDepth } from './depth.js';
+import { scanMultiparts } from './depth.js';
 import { mimeFlaw } from './mime-check.js';
 import { MailParseError } from './parse-error.js';
 import { relabelLegacyText } from './legacy-text.js';
@@ -114,11 +114,12 @@ async function attachedMail(attachments: readonly unknown[], opts: ParseOptions)
 }
 
 async function parseMime(raw: Buffer, maxDepth: number) {
-  if (multipartDepth(raw, maxDepth) > maxDepth) {
+  const multiparts = scanMultiparts(raw, maxDepth);
+  if (multiparts.depth > maxDepth) {
     throw new MailParseError('too-deep', `MIME parts nested deeper than ${maxDepth} levels`);
   }
-  // Split once more only where a flaw can be: most mails have no base64.
-  const flaw = BASE64.test(raw.toString('latin1')) ? await mimeFlaw(raw).catch(asLimitError) : undefined;
+  // Split once more only where a flaw can be: most mails have no base64, and every multipart a boundary.
+  const flaw = multiparts.withoutBoundary || BASE64.test(raw.toString('latin1')) ? await mimeFlaw(raw).catch(asLimitError) : undefined;
   if (flaw) throw flaw;
   const mail = await simpleParser(raw, PARSER_OPTIONS).catch(asLimitError);
   if (!mail.text?.includes(LOST) && !(mail.html && mail.html.includes(LOST))) return mail;

@@ -190,7 +190,7 @@ export const ERROR_DEFS = {
     text: (why: string) => `this is automatic mail (${why}); automatic mail is never sent as SMS, so that replies cannot loop`,
   },
   BadContent: {
-    code: 550, enhanced: '5.6.0', when: 'a mail that cannot be read as MIME',
+    code: 550, enhanced: '5.6.0', when: 'a mail that cannot be read as MIME, or whose structure is broken so that its text would be lost (a multipart Content-Type without a boundary)',
     text: (why: string) => `the mail could not be read: ${why}`,
   },
   BadBase64: {

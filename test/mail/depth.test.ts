@@ -1,6 +1,6 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { multipartDepth } from '../../src/mail/depth.js';
+import { multipartDepth, scanMultiparts } from '../../src/mail/depth.js';
 
 const Depth = suite('depth :: multipartDepth');
 
@@ -58,3 +58,17 @@ Depth('multipart header in a body :: not a part, not counted', () => {
 });
 
 Depth.run();
+
+const Without = suite('depth :: scanMultiparts notes a multipart without a boundary');
+
+Without('none at the top, none nested, every one with a boundary, a single part :: noted only for the first two', () => {
+  const cases: Array<[string, boolean]> = [
+    ['Content-Type: multipart/mixed\n\nx\n', true],
+    ['Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: multipart/related\n\nx\n--m--\n', true],
+    ['Content-Type: multipart/mixed;\n boundary="m"\n\n--m\nContent-Type: multipart/related; boundary=r\n\n--r\n\nx\n--r--\n--m--\n', false],
+    ['Content-Type: text/plain\n\nmultipart/mixed\n', false],
+  ];
+  for (const [mail, flagged] of cases) assert.is(scanMultiparts(raw(mail), 10).withoutBoundary, flagged, mail);
+});
+
+Without.run();

@@ -505,3 +505,37 @@ Base64('base64 fixtures (bakery UTF-8, KOI8-R) :: read as before', async () => {
 });
 
 Base64.run();
+
+// ---------------------------------------------------------------- multipart without a boundary
+const Boundary = suite('parse :: multipart without a boundary');
+
+async function noBoundary(raw: Buffer, type: string): Promise<void> {
+  const err = await rejection(parseMail(raw));
+  assert.instance(err, MailParseError);
+  assert.is((err as MailParseError).code, 'no-boundary');
+  assert.match((err as MailParseError).message, `it is marked ${type} (several parts) but names no boundary`);
+}
+
+Boundary('multipart/mixed with no boundary= (the exploratory test) :: MailParseError no-boundary, never the subject instead', async () => {
+  await noBoundary(mail(`${BASIC}\nMIME-Version: 1.0\nContent-Type: multipart/mixed`, 'Ihr Termin ist morgen um 10 Uhr.\n'), 'multipart/mixed');
+});
+
+Boundary('an empty boundary, or a parameter misspelt :: MailParseError no-boundary', async () => {
+  await noBoundary(mail(`${BASIC}\nContent-Type: multipart/mixed; boundary=""`, '--\nContent-Type: text/plain\n\nx\n----\n'), 'multipart/mixed');
+  await noBoundary(mail(`${BASIC}\nContent-Type: multipart/alternative; bondary="b"`, '--b\nContent-Type: text/plain\n\nx\n--b--\n'), 'multipart/alternative');
+});
+
+Boundary('a nested multipart/alternative without one, next to a PDF :: MailParseError no-boundary', async () => {
+  const body = '--m\nContent-Type: multipart/alternative\n\n--a\nContent-Type: text/plain\n\nx\n--a--\n--m\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--m--\n';
+  await noBoundary(mail(`${BASIC}\nContent-Type: multipart/mixed; boundary=m`, body), 'multipart/alternative');
+});
+
+Boundary('boundaries as clients write them (folded, quoted, upper-case name, after other parameters) :: read', async () => {
+  const headers = ['multipart/mixed;\n\tboundary="----=_Part_1"', 'multipart/mixed; BOUNDARY=----=_Part_1', 'multipart/mixed; charset=utf-8;\n boundary=----=_Part_1'];
+  for (const type of headers) {
+    const parsed = await parseMail(mail(`${BASIC}\nContent-Type: ${type}`, '------=_Part_1\nContent-Type: text/plain\n\nHallo\n------=_Part_1--\n'));
+    assert.is(parsed.text?.trim(), 'Hallo', type);
+  }
+});
+
+Boundary.run();
