@@ -4,7 +4,8 @@
  * role, company and phone number, without a "-- " line, and each of those
  * lines costs SMS parts. Cut only where that is certain: the formula stands
  * on a line of its own (a name may follow it: "Gruß, Max"; thanks or a wish
- * may go before it: "Vielen Dank und freundliche Grüße"), and below it
+ * may go before it: "Vielen Dank und freundliche Grüße"; a second one may
+ * join it, in the other language: "Beste Grüße / Best regards"), and below it
  * there is nothing but a few short lines that look like a signature. A line
  * of message text below it (a sentence, lower-case words, a P.S.), or only
  * a salutation above it, keeps everything: a false cut would lose words the
@@ -31,6 +32,10 @@ const NAME = String.raw`\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}`;
 const TAIL = new RegExp(String.raw`^[,.!]*(?:,?\s*(?:(?:aus|from)\s+)?${NAME})?\s*[,.!]*$`, 'u');
 // Thanks or a wish joined to the formula: "Vielen Dank und freundliche Grüße", "Schönes Wochenende und viele Grüße", "Thanks and best regards".
 const JOINED = String.raw`(?:(?:(?:vielen|herzlichen|besten|nochmals|tausend)\s+)?dank(?:e)?(?:\s+(?:schön|schoen|sehr))?|(?:ein(?:en)?\s+)?(?:sch(?:ö|oe)ne[ns]?|frohe[ns]?|gute[ns]?|erholsame[ns]?)\s+\p{L}+|thanks?(?:\s+(?:again|a lot|so much))?|thank\s+you)\s*,?\s+(?:und|and|&)\s+`;
+
+// Two formulas on one line, one in each language ("Beste Grüße / Best regards", "Mit freundlichen Grüßen | Kind regards"):
+// a slash or bar with or without spaces, a dash only between spaces, so that a hyphenated word never joins two.
+const BETWEEN = String.raw`\s*[/|]\s*|\s+[–—-]\s+`;
 
 const SALUTATION = /^[^.!?]{1,60},$/u;
 
@@ -82,7 +87,8 @@ function formulaAt(lines: readonly string[], closings: readonly string[]): numbe
 function compile(closings: readonly string[]): Matcher {
   // Longest first, so that "Best regards, Max" is not read as "Best" + " regards, Max".
   const alternatives = [...closings].sort((a, b) => b.length - a.length).map(phraseSource).join('|');
-  const formula = new RegExp(`^(?:${JOINED})?(?:${alternatives})(?![\\p{L}\\p{N}])`, 'iu');
+  const one = `(?:${alternatives})(?![\\p{L}\\p{N}])`;
+  const formula = new RegExp(`^(?:${JOINED})?${one}(?:(?:${BETWEEN})${one})?`, 'iu');
   return (line) => {
     const m = formula.exec(line);
     return m !== null && TAIL.test(line.slice(m[0].length));

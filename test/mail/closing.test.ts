@@ -57,6 +57,22 @@ const cutCases: Array<[string, string, string, string]> = [
     'Die Ware ist abholbereit.',
     'Viele Grüße',
   ],
+  // Two-language sign-offs on one line (German and English), with the usual company block below.
+  ...([
+    'Beste Grüße / Best regards',
+    'Freundliche Grüße / Kind regards',
+    'Mit freundlichen Grüßen | Kind regards',
+    'Viele Grüße/Best regards',
+    'Mit freundlichen Grüßen – Kind regards',
+    'Mit freundlichen Grüßen - With best regards',
+    'Best regards / Mit freundlichen Grüßen,',
+    'Freundliche Grüße / Kind regards, Erika Muster',
+  ].map((closing): [string, string, string, string] => [
+    `two-language sign-off "${closing}" and a company block`,
+    `${MESSAGE}\n\n${closing}\n\nErika Muster\nLeiterin Buchhaltung\nACME GmbH\nMusterstraße 1, 50667 Köln\nTel. +49 221 12345-0\n\nGeschäftsführer: Dr. Max Muster\nAmtsgericht Köln HRB 12345`,
+    MESSAGE,
+    closing,
+  ])),
 ];
 
 for (const [what, text, remains, at] of cutCases) {
@@ -111,6 +127,12 @@ const keptCases: Array<[string, string, Partial<ExtractOptions>?]> = [
   ['a long line with only two items', 'Anbei die Liste.\n\nViele Grüße\nMax\nACME Gesellschaft für Logistik und Lagerhaltung mit beschränkter Haftung | www.acme.test'],
   ['more than ten lines below the closing', `Rechnung anbei.\n\nGruß\n${Array.from({ length: 11 }, (_, i) => `Zeile ${i + 1}`).join('\n')}`],
   ['closings turned off', 'Komme um 8.\n\nViele Grüße\nErika', { closings: [] }],
+  // Two formulas joined: the same rules about what may follow, and both halves must be formulas.
+  ['a two-language sign-off, then a sentence', 'Anbei die Liste.\n\nBeste Grüße / Best regards\nErika\nBitte ruf mich morgen zurück.'],
+  ['a two-language sign-off with only a salutation above', 'Hallo Max,\n\nFreundliche Grüße / Kind regards\nErika'],
+  ['a formula and a word that is none, joined by "/"', 'Anbei die Liste.\n\nViele Grüße / alles Gute zum Geburtstag'],
+  ['a formula and a message, joined by " - "', 'Anbei die Liste.\n\nViele Grüße - ich melde mich morgen wegen der Rechnung'],
+  ['a formula joined to a formula without a separator', 'Anbei die Liste.\n\nBeste Grüße Best regards für alle'],
 ];
 
 for (const [what, text, opts] of keptCases) {
@@ -138,6 +160,7 @@ const SUBJECT = 'Ihr Auto ist fertig, Abholung ab 14 Uhr';
 const onlyCases: Array<[string, string, Cut]> = [
   ['formula, name, company', 'Mit freundlichen Grüßen\r\nMax Muster\r\nAutohaus ACME\r\n', { kind: 'closing', at: 'Mit freundlichen Grüßen' }],
   ['"Viele Grüße" and a first name', 'Viele Grüße\r\nMax\r\n', { kind: 'closing', at: 'Viele Grüße' }],
+  ['a two-language sign-off, name, company', 'Freundliche Grüße / Kind regards\r\nMax Muster\r\nAutohaus ACME\r\n', { kind: 'closing', at: 'Freundliche Grüße / Kind regards' }],
   ['formula and name on one line', 'Gruß, Max', { kind: 'closing', at: 'Gruß, Max' }],
   ['a name block without a formula: name, company, phone', 'Max Muster\r\nAutohaus ACME\r\nTel. 0221 123456\r\n', { kind: 'signature-block', at: 'Max Muster' }],
   ['a name block with a title, role, e-mail and web', '\n\nDr. Erika Muster\nLeiterin Buchhaltung\nACME GmbH\nerika.muster@acme.test\nwww.acme.test', { kind: 'signature-block', at: 'Dr. Erika Muster' }],

@@ -125,4 +125,11 @@ T('review F1 and F2 :: subject text, body only the signature and the notice :: t
   assert.ok(r.reply.endsWith("; the text is the subject's, as the body held only a signature and a disclaimer"), r.reply);
 });
 
+// Exploratory test 5: a two-language sign-off on one line, then the company block.
+T('two-language sign-off :: "Beste Grüße / Best regards" and the block below it cut, the message alone', async ({ b }) => {
+  const text = 'Ihre Bestellung 4711 ist versandt.\n\nBeste Grüße / Best regards\n\nErika Muster\nVertrieb\nACME GmbH\nHauptstraße 1, 50667 Köln\n\nGeschäftsführer: Dr. Max Muster\nAmtsgericht Köln HRB 12345\n';
+  const r = await sent(b, '+4915112345820', { subject: 'Versand', text });
+  assert.equal([r.text, r.segments], ['Ihre Bestellung 4711 ist versandt.', 1]);
+});
+
 T.run();
