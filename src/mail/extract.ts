@@ -32,7 +32,8 @@ export interface MailText {
 export const DEFAULT_SIGNATURE_PATTERNS: readonly string[] = [
   '^sent from my( [\\w-]+){1,4}\\.?$',
   '^(von meinem( [\\w-]+){1,4} gesendet|gesendet von meinem( [\\w-]+){1,4})\\.?$',
-  '^get outlook for (ios|android)\\b',
+  // Outlook for iOS and Android, English and German, with or without the link after it ("Get Outlook for iOS<https://aka.ms/o0ukef>").
+  '^(get|sent from|holen sie sich|gesendet von) outlook (for|für|fuer) (ios|android)\\b',
 ];
 
 /** Longest line the signature patterns are tried on. */

@@ -48,6 +48,32 @@ const signatureCases: Array<[string, MailText, Expect, Partial<ExtractOptions>?]
     { text: 'Bin unterwegs\n\nVon meinem iPhone gesendet' },
     { text: 'Bin unterwegs' },
   ],
+  // Outlook's mobile apps in German (exploratory test 5), with the link they write after it or without.
+  ...[
+    'Holen Sie sich Outlook für Android<https://aka.ms/AAb9ysg>',
+    'Holen Sie sich Outlook für iOS<https://aka.ms/o0ukef>',
+    'Gesendet von Outlook für Android',
+    'Gesendet von Outlook für iOS',
+    'Holen Sie sich Outlook fuer Android',
+    'Sent from Outlook for iOS',
+    'Get Outlook for Android<https://aka.ms/ghei36>',
+    'Gesendet von meinem Android',
+    'Von meinem Samsung Galaxy Smartphone gesendet',
+  ].map((footer): [string, MailText, Expect] => [
+    `default patterns :: "${footer}" cut`,
+    { text: `Bin in 10 Minuten da.\n\n${footer}\n` },
+    { text: 'Bin in 10 Minuten da.', cuts: [cut('signature-pattern', footer)] },
+  ]),
+  [
+    'default patterns :: Outlook for Android\'s German footer in HTML, its link kept by the HTML conversion :: cut',
+    { html: '<div dir="ltr">Bin in 10 Minuten da.</div><div><br></div><div dir="ltr">Holen Sie sich <a href="https://aka.ms/AAb9ysg">Outlook für Android</a></div>' },
+    { text: 'Bin in 10 Minuten da.', cuts: [cut('signature-pattern', 'Holen Sie sich Outlook für Android (https://aka.ms/AAb9ysg)')] },
+  ],
+  [
+    'default patterns :: "Outlook für Android" inside prose kept',
+    { text: 'Holen Sie sich bitte die neue App: Outlook für Android ist installiert.' },
+    { text: 'Holen Sie sich bitte die neue App: Outlook für Android ist installiert.', cuts: [] },
+  ],
   [
     'default patterns :: "sent from my" inside prose kept',
     { text: 'I sent from my office the papers you wanted' },

@@ -132,4 +132,10 @@ T('two-language sign-off :: "Beste Grüße / Best regards" and the block below i
   assert.equal([r.text, r.segments], ['Ihre Bestellung 4711 ist versandt.', 1]);
 });
 
+// Exploratory test 5: Outlook for Android's German footer, with its link, below the message.
+T('German Outlook mobile footer :: "Holen Sie sich Outlook für Android<…>" cut, the message alone', async ({ b }) => {
+  const r = await sent(b, '+4915112345821', { subject: 'Unterwegs', text: 'Bin in 10 Minuten da.\r\n\r\nHolen Sie sich Outlook für Android<https://aka.ms/AAb9ysg>\r\n' });
+  assert.is(r.text, 'Bin in 10 Minuten da.');
+});
+
 T.run();
