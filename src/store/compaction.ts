@@ -54,7 +54,7 @@ export class Compactor {
     const now = this.d.now().getTime();
     const finished = memory.archivableNow();
     await appendToArchive(this.d.archiveDir, finished);
-    for (const m of finished) memory.archived(m.id);
+    for (const m of finished) memory.archived(m);
     memory.keys.prune(now, finished);
     memory.usage.prune(new Date(now - USAGE_KEPT_MS));
     memory.recent?.prune(now - RECENT_MS);

@@ -288,11 +288,9 @@ export class JournalStore implements MessageStore {
     return this.memory.recent?.perAccount(since.getTime()) ?? new Map();
   }
 
+  /** Live SMS by status, kept as records are applied (status-counts.ts): a metrics scrape walks no SMS. */
   counts(): Record<SmsStatus, number> {
-    const failed = this.memory.coldAwaitingReport;
-    const c = { accepted: this.live.coldCount - failed, submitting: 0, submitted: 0, delivered: 0, failed, expired: 0, rejected: 0, cancelled: 0 };
-    for (const m of this.live.hotValues()) c[m.status]++;
-    return c;
+    return this.memory.statuses.get();
   }
 
   /**

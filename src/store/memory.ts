@@ -8,6 +8,7 @@ import { ReplyIndex } from './reply-index.js';
 import { change, type Rec } from './records.js';
 import { applyReply } from './reply-store.js';
 import type { SnapshotData } from './snapshot.js';
+import { StatusCounts } from './status-counts.js';
 import { FINAL_STATUSES, type InboundReply, type SmsMessage } from './types.js';
 import { UsageIndex } from './usage.js';
 
@@ -49,6 +50,8 @@ export class StoreMemory {
   readonly delays = new DueIndex();
   readonly keys = new DuplicateKeys();
   readonly usage = new UsageIndex();
+  /** How many live SMS are in each status, in memory or out of it (status-counts.ts). */
+  readonly statuses = new StatusCounts();
   readonly recent?: RecentSends;
   readonly replyIndex?: ReplyIndex;
   /**
@@ -97,6 +100,7 @@ export class StoreMemory {
   restore(s: SnapshotData): void {
     for (const m of s.messages) {
       this.live.set(m);
+      this.statuses.add(m.status, 1);
       this.track(m);
       this.watchDelay(m);
       // A snapshot from before the last hour was saved: its live messages are the best there is.
@@ -150,6 +154,7 @@ export class StoreMemory {
         if (m.status !== 'cancelled') this.usage.add(m.account, m.mail.receivedAt, m.segments);
         this.noteSent(m);
         this.live.set(m);
+        this.statuses.add(m.status, 1);
         this.track(m);
         this.watchDelay(m);
         const key = r.keys[i];
@@ -165,7 +170,9 @@ export class StoreMemory {
       // Cancelled before any connector was ever asked to take it: it is never sent, so the quota gets its segments back (after
       // an attempt it keeps counting: an uncertain submit may have reached the carrier).
       if (r.t === 'status' && r.event.status === 'cancelled' && m.status === 'accepted' && m.attempts === 0) this.usage.add(m.account, m.mail.receivedAt, -m.segments);
+      const was = m.status;
       if (change(m, r)) this.track(m);
+      this.statuses.move(was, m.status);
       if (r.t === 'conf' && r.owe) this.delays.delete(m.id);
       // The STOP answers are left out: a reply to one answers the clerk's SMS from that sender before it. An SMS without a
       // sender of its own went with the connector's default, which its `submitted` event names.
@@ -216,16 +223,11 @@ export class StoreMemory {
   }
 
   /** `m` went to the archive: it leaves memory and every index that only a live message is in. */
-  archived(id: string): void {
-    this.live.delete(id);
-    this.awaitingReport.delete(id);
-  }
-
-  /** How many of the messages out of memory are failed as not confirmed (awaiting a late report); the others out of it are queued. */
-  get coldAwaitingReport(): number {
-    let n = 0;
-    for (const id of this.awaitingReport.keys()) if (!this.live.peek(id) && this.live.has(id)) n++;
-    return n;
+  archived(m: SmsMessage): void {
+    // The object in memory if it is there: it has any change applied while the archive was written.
+    if (this.live.has(m.id)) this.statuses.add((this.live.peek(m.id) ?? m).status, -1);
+    this.live.delete(m.id);
+    this.awaitingReport.delete(m.id);
   }
 
   /** Files an SMS that asked for delay reports by when it was due (one property read for one that did not ask). */

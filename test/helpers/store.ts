@@ -1,6 +1,6 @@
 import { JournalStore, type JournalStoreOptions } from '../../src/store/journal-store.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
-import type { SmsMessage } from '../../src/store/types.js';
+import type { SmsMessage, StatusEvent } from '../../src/store/types.js';
 
 /** The store tests' fixed "now", and minutes after it as ISO 8601. */
 export const T0 = new Date('2026-11-23T10:00:00Z');
@@ -30,6 +30,21 @@ export async function openStore(dir: string, clock = { now: T0 }, log?: StoreLog
   const s = new JournalStore({ dir, segmentBytes: 1 << 20, duplicateWindowHours: 72, now: () => clock.now, log, ...more });
   await s.open();
   return s;
+}
+
+/** How long (minutes) a connector that reports under our id may still answer an SMS it failed as not confirmed. */
+export const HOURS_72 = 72 * 60;
+
+/** What the dispatcher records for an SMS handed to Kannel whose answer was lost, and then the clerk's mail sent. */
+export async function awaitingReport(s: JournalStore, ids: string[], mailSent = true): Promise<void> {
+  await s.accept({ messages: ids.map((id) => sms(id)), dedupKeys: ids.map(() => undefined) });
+  await Promise.all(ids.map((id) => s.transition(id, { event: { status: 'submitting', at: at(1), connector: 'kannel' }, attempts: 1 })));
+  const failed: StatusEvent = {
+    status: 'failed', at: at(2), connector: 'kannel', reason: 'not confirmed', uncertain: true, detail: 'kannel: no answer within 3000 ms', answerableUntil: at(2 + HOURS_72),
+  };
+  await Promise.all(ids.map((id) => s.transition(id, { event: failed, confirm: true })));
+  if (mailSent) await Promise.all(ids.map((id) => s.confirmationSent(id, 'failed', `/outbox/${id}.eml`, new Date(at(3)))));
+  await s.settled();
 }
 
 /** What the dispatcher does with what is due: hands it over (submitting, then submitted) and notes it as sent. */

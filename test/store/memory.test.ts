@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { listArchive } from '../../src/store/archive.js';
 import type { JournalStore } from '../../src/store/journal-store.js';
 import type { SmsMessage, StatusEvent } from '../../src/store/types.js';
-import { at, json, openStore, sms, type StoreLog } from '../helpers/store.js';
+import { at, awaitingReport, HOURS_72, json, openStore, sms, type StoreLog } from '../helpers/store.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -25,20 +25,6 @@ S.before.each(async (ctx) => {
 S.after.each(async (ctx) => {
   await rm(ctx.dir, { recursive: true, force: true });
 });
-
-const HOURS_72 = 72 * 60;
-
-/** What the dispatcher records for an SMS handed to Kannel whose answer was lost, and then the clerk's mail sent. */
-async function awaitingReport(s: JournalStore, ids: string[], mailSent = true): Promise<void> {
-  await s.accept({ messages: ids.map((id) => sms(id)), dedupKeys: ids.map(() => undefined) });
-  await Promise.all(ids.map((id) => s.transition(id, { event: { status: 'submitting', at: at(1), connector: 'kannel' }, attempts: 1 })));
-  const failed: StatusEvent = {
-    status: 'failed', at: at(2), connector: 'kannel', reason: 'not confirmed', uncertain: true, detail: 'kannel: no answer within 3000 ms', answerableUntil: at(2 + HOURS_72),
-  };
-  await Promise.all(ids.map((id) => s.transition(id, { event: failed, confirm: true })));
-  if (mailSent) await Promise.all(ids.map((id) => s.confirmationSent(id, 'failed', `/outbox/${id}.eml`, new Date(at(3)))));
-  await s.settled();
-}
 
 /** The late report's correction, as late-answer.ts records it. */
 const correction = (id: string): StatusEvent => ({ status: 'submitted', at: at(90), connector: 'kannel', connectorMessageId: id, late: 'correction', reason: 'the carrier confirmed late that it took the SMS' });
