@@ -4,9 +4,13 @@ import type { StoreMemory } from './memory.js';
 import { RECENT_MS } from './recent.js';
 import { archiveReplies } from './reply-store.js';
 import type { Snapshot } from './snapshot.js';
+import type { SmsMessage } from './types.js';
 
 /** Segment counts are kept a little longer than the longest quota period (a month). */
 const USAGE_KEPT_MS = 33 * 86_400_000;
+
+/** How many finished SMS one compaction holds whole at a time to archive them (memory.ts archivableBatches). */
+export const ARCHIVE_BATCH = 2000;
 
 export interface CompactionDeps {
   journal: Journal;
@@ -18,6 +22,8 @@ export interface CompactionDeps {
   log?: (evt: string, data: Record<string, unknown>) => void;
   /** Throws when memory stopped matching the journal: no snapshot may be taken of it. */
   assertWorking: () => void;
+  /** ARCHIVE_BATCH unless set (small in tests). */
+  archiveBatch?: number;
 }
 
 /**
@@ -52,9 +58,15 @@ export class Compactor {
     assertWorking();
     const keepFrom = journal.currentSegment;
     const now = this.d.now().getTime();
-    const finished = memory.archivableNow();
-    await appendToArchive(this.d.archiveDir, finished);
-    for (const m of finished) memory.archived(m);
+    // What pruning the duplicate keys needs of each archived SMS; the SMS themselves are let go batch by batch.
+    const finished: Array<Pick<SmsMessage, 'id' | 'status'>> = [];
+    for (const batch of memory.archivableBatches(this.d.archiveBatch ?? ARCHIVE_BATCH)) {
+      await appendToArchive(this.d.archiveDir, batch);
+      for (const m of batch) {
+        memory.archived(m);
+        finished.push({ id: m.id, status: m.status });
+      }
+    }
     memory.keys.prune(now, finished);
     memory.usage.prune(new Date(now - USAGE_KEPT_MS));
     memory.recent?.prune(now - RECENT_MS);

@@ -59,7 +59,7 @@ export class DuplicateKeys {
   }
 
   /** Forgets keys whose window is over, and the content keys of `finished` SMS that never went out. */
-  prune(now: number, finished: readonly SmsMessage[]): void {
+  prune(now: number, finished: ReadonlyArray<Pick<SmsMessage, 'id' | 'status'>>): void {
     // A content key of an SMS that never went out must not outlive it: sending that text again is meant.
     const unsent = new Set(finished.filter((m) => UNSENT.has(m.status)).map((m) => m.id));
     for (const [k, d] of this.remembered) if (d.until <= now || (d.content && unsent.has(d.id))) this.remembered.delete(k);

@@ -71,6 +71,8 @@ export interface JournalStoreOptions {
    * forwarding handsets' replies (reply-index.ts); 0 or absent keeps nothing.
    */
   replyWindowHours?: number;
+  /** How many finished SMS a compaction archives at a time (compaction.ts ARCHIVE_BATCH); small in tests. */
+  archiveBatch?: number;
 }
 
 export class JournalStore implements MessageStore {
@@ -103,7 +105,7 @@ export class JournalStore implements MessageStore {
     this.live = memory.live;
     this.compactor = new Compactor({
       journal: this.journal, snapshot: this.snapshot, memory, archiveDir: this.archiveDir, now, log: opts.log,
-      assertWorking: () => this.assertWorking(),
+      assertWorking: () => this.assertWorking(), archiveBatch: opts.archiveBatch,
     });
     this.accepting = { memory, now, duplicateWindowHours: opts.duplicateWindowHours, write: (rec) => this.write(rec) };
     this.replying = this.accepting;
@@ -166,6 +168,11 @@ export class JournalStore implements MessageStore {
   /** Resolves when no message is on its way into the spool (tests). */
   settled(): Promise<void> {
     return this.live.settled();
+  }
+
+  /** Compacts now, or resolves with the compaction under way (tests: the store compacts by itself after each rotation and start). */
+  compact(): Promise<void> {
+    return this.compactor.run();
   }
 
   /** Every live message (queued, in flight, or with a confirmation owed), for read models; not to be changed. */

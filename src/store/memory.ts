@@ -210,16 +210,29 @@ export class StoreMemory {
     return until === undefined || Date.parse(until) <= this.now().getTime();
   }
 
-  /** Every finished message that may move to the archive now: those in memory, and those out of it whose late report can no longer come (read back). */
-  archivableNow(): SmsMessage[] {
-    const out = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && this.archivable(m));
+  /**
+   * Every finished message that may move to the archive now, in batches of at most `size`, each worked out when it is
+   * asked for (after the one before was archived): first those in memory, then those out of it whose late report can no
+   * longer come, read back only when their batch comes up. A month-end run's 72 h report windows end together, and
+   * reading all of those back at once made one compaction hold every one of them whole at the same time.
+   */
+  *archivableBatches(size: number): Generator<SmsMessage[]> {
+    const hot = [...this.live.hotValues()].filter((m) => FINAL_STATUSES.has(m.status) && this.archivable(m));
+    // Checked again as each batch comes up: a record applied while the one before was written may have changed it.
+    const still = (m: SmsMessage) => this.live.peek(m.id) === m && FINAL_STATUSES.has(m.status) && this.archivable(m);
+    for (let i = 0; i < hot.length; i += size) yield hot.slice(i, i + size).filter(still);
     const now = this.now().getTime();
-    for (const [id, until] of this.awaitingReport) {
-      if (until > now || this.live.peek(id) || !this.live.has(id)) continue;
-      const m = this.live.get(id);
-      if (m && this.archivable(m)) out.push(m);
+    const cold = [...this.awaitingReport].flatMap(([id, until]) => (until > now || this.live.peek(id) ? [] : [id]));
+    for (let i = 0; i < cold.length; i += size) {
+      const out: SmsMessage[] = [];
+      for (const id of cold.slice(i, i + size)) {
+        // Read back since (and archived with those in memory next time), or gone: not here.
+        if (this.live.peek(id) || !this.live.has(id)) continue;
+        const m = this.live.get(id);
+        if (m && FINAL_STATUSES.has(m.status) && this.archivable(m)) out.push(m);
+      }
+      yield out;
     }
-    return out;
   }
 
   /** `m` went to the archive: it leaves memory and every index that only a live message is in. */
