@@ -28,7 +28,9 @@ export async function appendToArchive(dir: string, msgs: SmsMessage[]): Promise<
   const byDay = new Map<string, string[]>();
   for (const m of msgs) {
     const day = archiveDayOf(m);
-    byDay.set(day, [...(byDay.get(day) ?? []), JSON.stringify(m)]);
+    const lines = byDay.get(day);
+    if (lines) lines.push(JSON.stringify(m));
+    else byDay.set(day, [JSON.stringify(m)]);
   }
   for (const [day, lines] of byDay) await appendDurably(join(dir, `${day}.jsonl`), lines.join('\n') + '\n');
 }
