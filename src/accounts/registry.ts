@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
@@ -21,10 +21,18 @@ export class AccountChangeError extends Error {
   }
 }
 
-// verbose: schemaProblems reads the schema of an unknown key to list the known ones
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, verbose: true });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const validateAccount = ajv.compile(accountSchema);
+/**
+ * The account schema's validator for run-time changes, compiled at the first one: every `mail2sms` command loads this
+ * module (the configuration's checks use accountsProblems) and none changes an account, and compiling it cost ~0.1 s.
+ */
+let accountValidator: ValidateFunction | undefined;
+function validateAccount(): ValidateFunction {
+  if (accountValidator) return accountValidator;
+  // verbose: schemaProblems reads the schema of an unknown key to list the known ones
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, verbose: true });
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  return (accountValidator = ajv.compile(accountSchema));
+}
 
 /** Problems of the accounts list as a whole, which the schema cannot see: names and networks must be unique. */
 export function accountsProblems(accounts: readonly AccountConfig[], maxSegments: number): string[] {
@@ -164,7 +172,8 @@ export class Accounts {
    */
   private problemsOf(base: AccountConfig, changes: Record<string, unknown>): string[] {
     const merged = { ...base, ...changes };
-    const found = validateAccount(merged) ? [] : schemaProblems(validateAccount.errors ?? [], merged);
+    const validate = validateAccount();
+    const found = validate(merged) ? [] : schemaProblems(validate.errors ?? [], merged);
     return [...notEditableProblems(changes), ...withChecks(found, () => [
       ...accountsProblems([merged as AccountConfig], this.o.inherit.maxSegments).map((p) => p.replace(/^accounts\[0\]\./, '')),
       ...this.senderChangeProblems(base, changes),

@@ -7,7 +7,7 @@
  */
 import { parseNetwork } from '../accounts/networks.js';
 import { countryProblems } from '../accounts/validate.js';
-import { connectorProblems } from '../connectors/factory.js';
+import { connectorProblems } from '../connectors/kinds.js';
 import { largestUdhOctets, udhTable } from '../dispatch/udh-size.js';
 import { analyzeText } from '../sms/segments.js';
 import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';

@@ -6,7 +6,8 @@
  *
  * Adding a connector type: one entry in CONNECTOR_SETTINGS (its settings
  * object), one member of ConnectorConfig in types.ts, and one entry in
- * src/connectors/factory.ts (the compiler insists on the last two).
+ * src/connectors/kinds.ts and one in src/connectors/factory.ts (the
+ * compiler insists on the last three).
  */
 import { smppConfigSchema } from '../connectors/smpp/config.js';
 import { KANNEL_CONNECTOR_ERROR_STATUS } from '../connectors/http/kannel.js';

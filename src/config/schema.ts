@@ -7,7 +7,7 @@
 
 import { accountSchema, DEFAULT_ACCOUNTS, quietHoursSchema } from '../accounts/schema.js';
 import { DEFAULT_CLOSINGS } from '../mail/closing.js';
-import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/extract.js';
+import { DEFAULT_SIGNATURE_PATTERNS } from '../mail/signature-patterns.js';
 import { LANGUAGES } from '../notify/wording/types.js';
 import { statusCallbacksSchema } from '../notify/callbacks/schema.js';
 import { CALLBACK_LEVELS } from '../notify/callbacks/levels.js';

@@ -10,7 +10,7 @@
  * send. Pure, like the routing it follows (router.ts).
  */
 import type { Config } from '../config/types.js';
-import { connectorUdhOctets } from '../connectors/factory.js';
+import { connectorUdhOctets } from '../connectors/kinds.js';
 import { STANDARD_UDH_OCTETS } from '../sms/segments.js';
 import { factsOf, routingTable, selectRoute, type RoutedSms, type RoutingTable } from './router.js';
 

@@ -6,6 +6,7 @@
  */
 import { closingAt, DEFAULT_CLOSINGS, signatureOnlyAt } from './closing.js';
 import { disclaimerAt } from './disclaimer.js';
+import { DEFAULT_SIGNATURE_PATTERNS } from './signature-patterns.js';
 import { forwardedLines, forwardStart, isForwardAt, isForwardSubject, isIntroduction, MAX_FORWARD_DEPTH } from './forward.js';
 import { htmlToText } from './html.js';
 import { attributionLength, hasReplyMarks, isHeaderBlock, isOriginalMessage, isQuoted, nextContent, quoteBlockEnd } from './quotes.js';
@@ -27,14 +28,6 @@ export interface MailText {
   /** The mail answers another (In-Reply-To or References): its '>' lines are quotes, with or without an attribution. */
   reply?: boolean;
 }
-
-// Whole-line sign-offs that mobile apps append; anchored so that they never match prose.
-export const DEFAULT_SIGNATURE_PATTERNS: readonly string[] = [
-  '^sent from my( [\\w-]+){1,4}\\.?$',
-  '^(von meinem( [\\w-]+){1,4} gesendet|gesendet von meinem( [\\w-]+){1,4})\\.?$',
-  // Outlook for iOS and Android, English and German, with or without the link after it ("Get Outlook for iOS<https://aka.ms/o0ukef>").
-  '^(get|sent from|holen sie sich|gesendet von) outlook (for|für|fuer) (ios|android)\\b',
-];
 
 /** Longest line the signature patterns are tried on. */
 export const MAX_PATTERN_LINE = 200;

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildConfig, ConfigError, loadConfig } from '../../src/config/load.js';
 import { schemaKeys, withGeneratedBlocks } from '../../src/config/reference.js';
+import { configSchema } from '../../src/config/schema.js';
 import { ERROR_DEFS } from '../../src/smtp/errors.js';
 
 const C = suite('config');
@@ -27,6 +29,12 @@ C('schema :: every key has a description, and a default unless it is required or
   const missing = keys.filter((k) => !k.node.description || !defaulted(k)).map((k) => k.key);
   assert.equal(missing, []);
   assert.ok(keys.some((k) => k.key === 'connectors[].http.webhook.secret'), 'list items and connector types are walked');
+});
+
+C('schema :: is a valid JSON Schema (load.ts leaves this check to here, not to every run)', () => {
+  const ajv = new Ajv({ strict: true, strictTypes: false, discriminator: true, validateFormats: false });
+  assert.ok(ajv.validateSchema(configSchema), JSON.stringify(ajv.errors));
+  assert.not.ok(ajv.validateSchema({ type: 'objekt' }), 'the check can fail');
 });
 
 C('bad file :: every problem reported at once, each with key, value and what is allowed', () => {

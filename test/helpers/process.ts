@@ -105,10 +105,10 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs `mail2sms <args>` (a CLI command) as its own process, with `input` on standard input. */
-/** `env`: variables set (a string) or removed (undefined) for this run, beside the test's own environment. */
-export function runCli(args: string[], input = '', env: Record<string, string | undefined> = {}): Promise<{ code: number | null; out: string; err: string }> {
+/** `env`: variables set (a string) or removed (undefined) for this run, beside the test's own environment; `nodeArgs`: node's own options. */
+export function runCli(args: string[], input = '', env: Record<string, string | undefined> = {}, nodeArgs: string[] = []): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
