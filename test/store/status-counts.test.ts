@@ -37,7 +37,7 @@ function same(s: JournalStore, expected: Partial<Record<SmsStatus, number>>, whe
   assert.equal(Object.fromEntries(Object.entries(walked).filter(([, n]) => n)), expected, `${when}: the walk`);
 }
 
-const tick = (s: JournalStore, id: string, status: SmsStatus, more: object = {}) => s.transition(id, { event: { status, at: at(4), connector: 'sim', ...more } });
+const tick = (s: JournalStore, id: string, status: SmsStatus) => s.transition(id, { event: { status, at: at(4), connector: 'sim' } });
 
 /** Closes `s` and opens the store again; resolves once the start's compaction archived something (as each call here expects). */
 async function reopenArchiving(s: JournalStore, dir: string, clock: { now: Date }): Promise<JournalStore> {
