@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { schemaProblems } from '../config/schema-problems.js';
-import type { ErrorName, SmtpError } from '../smtp/errors.js';
+import { PAUSED_ADVICE, type ErrorName, type SmtpError } from '../smtp/errors.js';
 
 /**
  * An error answered as RFC 9457 problem details (application/problem+json):
@@ -28,13 +28,15 @@ export class Problem extends Error {
  * carry values of their own are worded where they are made (TooManyRecipients
  * in submit.ts).
  */
-const FOR_A_REQUEST: Partial<Record<ErrorName, string>> = {
-  NoText: 'no text to send: "text" has nothing left once spaces, control characters and invisible characters are removed',
+const FOR_A_REQUEST: Partial<Record<ErrorName, (mailText: string) => string>> = {
+  NoText: () => 'no text to send: "text" has nothing left once spaces, control characters and invisible characters are removed',
+  // Nobody keeps a request: the program must send it again itself (503 with Retry-After, statusOf).
+  AccountPaused: (t) => (t.endsWith(PAUSED_ADVICE) ? `${t.slice(0, -PAUSED_ADVICE.length)}the request was not taken: send it again once an operator has released the account` : t),
 };
 
 /** A refusal's sentence as a request is told it. */
 export function requestText(e: SmtpError): string {
-  return FOR_A_REQUEST[e.errorName as ErrorName] ?? e.text;
+  return FOR_A_REQUEST[e.errorName as ErrorName]?.(e.text) ?? e.text;
 }
 
 /** The reply line a mail would get ("550 5.6.0 …"), in a request's words: what a preview shows. */

@@ -28,6 +28,9 @@ export class SmtpError extends Error {
   }
 }
 
+/** AccountPaused's advice to a mail's sender; a REST request is told its own (src/api/problems.ts). */
+export const PAUSED_ADVICE = 'a mail server keeps the mail and tries again, a mail program shows this error: send it again later';
+
 type Def = { code: number; enhanced: string; text: (...a: string[]) => string; when: string };
 
 /** " (10 MB)" for a limit of at least a megabyte in bytes, which a clerk does not count in. */
@@ -110,7 +113,8 @@ export const ERROR_DEFS = {
   },
   AccountPaused: {
     code: 451, enhanced: '4.7.1', when: 'any mail of an account stopped by the fraud brake, until an operator releases it (`mail2sms brake release`)',
-    text: (account: string, reason: string) => `sending for the SMS account "${account}" is paused (${reason}); your mail is kept by your mail server and goes out once an operator has checked and released the account`,
+    // A mail server keeps a 4xx mail and retries; a mail program talking to the bridge directly only shows the error.
+    text: (account: string, reason: string) => `sending for the SMS account "${account}" is paused (${reason}) until an operator has checked and released it; ${PAUSED_ADVICE}`,
   },
   NumberRateExceeded: {
     code: 451, enhanced: '4.7.1', when: 'RCPT of a number that already got limits.perNumberPerHour SMS from the account within the hour',

@@ -1,6 +1,6 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { fromSmtpError, recipientsProblem } from '../../src/api/problems.js';
+import { fromSmtpError, recipientsProblem, requestText } from '../../src/api/problems.js';
 import { errors } from '../../src/smtp/errors.js';
 
 /** The problem of refused numbers: its status and title from the refusals, each number listed. */
@@ -32,9 +32,15 @@ for (const [name, refused, status, title, retryAfter] of cases) {
     assert.equal((p.extra.recipients as Array<{ to: string; name: string; temporary: boolean }>).map((r) => [r.to, r.name, r.temporary]),
       // temporary: whether the same request may pass later; a 452 for too many recipients never does.
       refused.map((r) => [r.to, r.error.errorName, r.error.temporary && r.error.errorName !== 'TooManyRecipients']));
-    assert.is(p.detail, refused.map((r) => r.error.text).join('; '));
+    assert.is(p.detail, refused.map((r) => requestText(r.error)).join('; '));
   });
 }
+
+P('paused :: a request is told it was not taken (nobody keeps it), a mail that a mail server keeps it', () => {
+  const e = errors.AccountPaused('acme', 'too many new numbers');
+  assert.match(e.text, /paused \(too many new numbers\) until an operator has checked and released it; a mail server keeps the mail and tries again, a mail program shows this error: send it again later$/);
+  assert.is(requestText(e), 'sending for the SMS account "acme" is paused (too many new numbers) until an operator has checked and released it; the request was not taken: send it again once an operator has released the account');
+});
 
 P('bridge :: the store unavailable is the bridge\'s own trouble: 503, not a rate limit; Retry-After a minute', () => {
   const p = fromSmtpError(errors.StoreUnavailable());

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { bearer, call } from '../helpers/api.js';
-import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { basic, bearer, call } from '../helpers/api.js';
+import { startTestBridge, waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
 
 /**
  * Refusals a program can act on, over real HTTP: when numbers are refused,
@@ -138,6 +138,18 @@ R('preview :: a text a send would refuse as a whole: problemError in the same sh
   const sent = await call(b, 'POST', '/api/v1/messages', { auth: lead, body });
   assert.equal([sent.body.title, sent.body.detail], [codes.name, text], 'the submit refuses it with that name and sentence');
 });
+
+R('brake :: a paused account\'s request is refused 503 with Retry-After and told it was not taken, not that a mail server keeps it', () =>
+  withBridge({ limits: { brake: { newNumbersPerWindow: 3 } } }, async (b) => {
+    await b.users.add('clerk', 'default', 'clerk-password-1');
+    const auth = basic('clerk', 'clerk-password-1');
+    assert.is((await send(b, auth, ['+4915112345681', '+4915112345682', '+4915112345683'])).status, 201, 'the spike itself was taken');
+    await waitFor('the brake', () => b.events.find((e) => e.evt === 'brake-engaged'));
+    const r = await send(b, auth, '+4915112345681');
+    assert.equal([r.status, r.body.title, r.headers.get('retry-after')], [503, 'AccountPaused', '60']);
+    assert.is(r.body.detail, 'sending for the SMS account "default" is paused (3 numbers never sent to before within 60 minutes) until an operator has checked and released it; '
+      + 'the request was not taken: send it again once an operator has released the account');
+  }));
 
 R('openapi :: the problem document lists refusals, each described with its fields', async ({ b }) => {
   const r = await call(b, 'GET', '/api/v1/openapi.json');

@@ -49,7 +49,7 @@ P('brake :: a spike of never-seen numbers stops the account (451 4.7.1 at MAIL F
     const alert = await waitFor('the alert', () => b.events.find((e) => e.evt === 'brake-engaged'));
     assert.is(alert.account, 'default');
     const stopped = await chat(b.port, send(['+4915112345671']));
-    assert.is(stopped[1].text, '451 4.7.1 sending for the SMS account "default" is paused (3 numbers never sent to before within 60 minutes); your mail is kept by your mail server and goes out once an operator has checked and released the account');
+    assert.is(stopped[1].text, '451 4.7.1 sending for the SMS account "default" is paused (3 numbers never sent to before within 60 minutes) until an operator has checked and released it; a mail server keeps the mail and tries again, a mail program shows this error: send it again later');
     // The operator's command runs against the same store directory, as another process would.
     const config = buildConfig({ store: { dir: b.dir } });
     await waitFor('the brake in the settings file', async () => (await readFile(join(b.dir, 'settings.json'), 'utf8').catch(() => '')).includes('"brakes": {\n    "default"'));
