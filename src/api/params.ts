@@ -8,9 +8,21 @@ import { Problem } from './problems.js';
 
 /** The principal of a request, or 401. A cookie session never authorises a change here: forms check CSRF themselves. */
 export function who(req: FastifyRequest, opts: { change?: boolean } = {}): Principal {
-  if (!req.principal) throw new Problem(401, 'Unauthorized', 'log in first: POST /api/v1/login for a token, or HTTP Basic with a user of this gateway');
+  if (!req.principal) throw new Problem(401, 'Unauthorized', notLoggedIn(req.headers.authorization));
   if (opts.change && req.authBy === 'cookie') throw new Problem(403, 'Forbidden', 'changes through the API need an Authorization header (Bearer token or Basic), not the portal cookie');
   return req.principal;
+}
+
+/**
+ * Why a request has no principal, by the credentials it came with: a
+ * program whose password was changed or whose token expired is told that,
+ * not to log in (it did). Whether the user exists is not told.
+ */
+function notLoggedIn(authorization: string | undefined): string {
+  const scheme = authorization?.split(' ', 1)[0] ?? '';
+  if (/^basic$/i.test(scheme)) return 'user name or password not accepted (HTTP Basic): check both; a password changed with mail2sms users passwd applies at once';
+  if (/^bearer$/i.test(scheme)) return 'the token is unknown or has expired (after api.sessionHours without use, a logout or a removed user): log in again with POST /api/v1/login for a new one';
+  return 'log in first: POST /api/v1/login for a token, or HTTP Basic with a user of this gateway';
 }
 
 /** YYYY-MM-DD → start of that day in the zone; a date-time with offset as it is. */

@@ -19,6 +19,23 @@ C('auth :: no login 401 (problem), wrong password 401, Basic works, a session to
   assert.is((await call(b, 'GET', '/api/v1/me', { auth: token })).status, 401);
 });
 
+C('auth :: a wrong password or an unknown user is told "not accepted", the same for both; a logged-out or unknown token "unknown or expired"; none "log in first"', async ({ b }) => {
+  const detail = async (auth?: string) => {
+    const r = await call(b, 'GET', '/api/v1/messages', auth ? { auth } : {});
+    assert.is(r.status, 401);
+    assert.ok(r.headers.get('www-authenticate'), 'the challenge stays');
+    return r.body.detail as string;
+  };
+  const wrong = await detail(basic('lead', 'wrong-password'));
+  assert.match(wrong, /^user name or password not accepted/);
+  assert.is(await detail(basic('nobody-here', 'wrong-password')), wrong, 'whether the user exists is not told');
+  const token = await bearer(b, 'lead', 'lead-password-1');
+  await call(b, 'POST', '/api/v1/logout', { auth: token });
+  assert.match(await detail(token), /^the token is unknown or has expired.*log in again with POST \/api\/v1\/login/);
+  assert.is(await detail('Bearer made-up-token'), await detail(token));
+  assert.match(await detail(), /^log in first/);
+});
+
 C('auth :: a removed user\'s session and Basic login stop working at once', async ({ b }) => {
   await b.users.add('temp', 'acme', 'temp-password-1');
   const token = await bearer(b, 'temp', 'temp-password-1');
