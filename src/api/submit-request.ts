@@ -116,7 +116,7 @@ export function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Pre
   const bad = recipients.flatMap((r, i) => (r instanceof SmtpError ? [{ to: numbers[i]!, error: r }] : []));
   if (bad.length) throw recipientsProblem(bad);
   if (body.confirmTo && !addressBelongs(account.addresses, body.confirmTo)) {
-    throw fromSmtpError(errors.SenderNotAllowed(body.confirmTo, account.name));
+    throw fromSmtpError(errors.SenderNotAllowed(body.confirmTo, account.name), {}, confirmToRefused(body.confirmTo, account));
   }
   const now = deps.now();
   const parsed = parseSmsOptions({ headers: optionHeaders(body), subject: '', now, timeZone: account.timeZone, maxAheadDays: deps.config.options.maxAheadDays });
@@ -127,6 +127,12 @@ export function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Pre
   const callback = requestCallback(account, parsed.options);
   const draft = draftOf(withAccountDefaults(parsed.options, policy), '', givenText(body.text), text, callback);
   return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy };
+}
+
+/** The mail's sentence asks to send from another address; a request names where its confirmations may go. */
+function confirmToRefused(address: string, account: Account): string {
+  const allowed = account.addresses.map((a) => (a.startsWith('@') ? `any address ${a}` : a)).join(', ');
+  return `confirmTo "${address}" is not an address of the SMS account "${account.name}": confirmations go only to its addresses (${allowed}); leave confirmTo out for none`;
 }
 
 function recipient(n: string, defaultCountry: string): (EnvelopeRecipient & { type?: NumberType }) | SmtpError {

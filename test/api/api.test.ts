@@ -75,7 +75,8 @@ A('submit :: bad numbers named, unknown fields refused, a text too long refused 
 A('submit :: confirmTo must be an address of the account; with it, the confirmation is mailed like for a mail', async ({ b, lead }) => {
   const bad = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345602', text: 'x', confirmTo: 'boss@evil.test' } });
   assert.is(bad.status, 422);
-  assert.match(bad.body.detail, /<boss@evil\.test> is not a sender address of the SMS account "acme"/);
+  assert.equal([bad.body.title, bad.body.smtp], ['SenderNotAllowed', '553 5.7.1']);
+  assert.is(bad.body.detail, 'confirmTo "boss@evil.test" is not an address of the SMS account "acme": confirmations go only to its addresses (any address @acme.test); leave confirmTo out for none');
   const ok = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345602', text: 'Bestätigt.', confirmTo: 'clerk@acme.test' } });
   const id = ok.body.messages[0].id;
   await waitFor('delivered confirmation', async () => (await call(b, 'GET', `/api/v1/messages/${id}`, { auth: lead })).body.confirmations.some((c: { stage: string; sentAt: string | null }) => c.stage === 'delivered' && c.sentAt));
