@@ -111,5 +111,7 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
   if (from) q.from = parseInstant(from, timeZone, 'from');
   // A bare day as the end means "up to and including that day".
   if (until) q.until = /^\d{4}-\d{2}-\d{2}$/.test(until) ? parseInstant(addDays(until, 1), timeZone, 'until') : parseInstant(until, timeZone, 'until');
+  // An empty list would read as "no SMS then"; the range was written the wrong way round (as /stats answers it).
+  if (q.from && q.until && q.from >= q.until) throw new Problem(400, 'BadRequest', `from (${from}) is not before until (${until}): no SMS can lie between; swap them`);
   return q;
 }

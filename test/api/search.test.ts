@@ -39,6 +39,18 @@ H('search :: by reference, recipient digits, status and time; newest first with 
   assert.match(garbage.body.detail, /^cursor is not one this API gave/);
 });
 
+H('search :: from after until is a 400 naming both, as /stats answers its from after to; the same day or a range the right way round is searched', async ({ b, lead }) => {
+  const r = await call(b, 'GET', '/api/v1/messages?from=2026-11-30&until=2026-11-20', { auth: lead });
+  assert.equal([r.status, r.body.title, r.body.detail], [400, 'BadRequest', 'from (2026-11-30) is not before until (2026-11-20): no SMS can lie between; swap them']);
+  const times = await call(b, 'GET', `/api/v1/messages?from=${encodeURIComponent('2026-11-30T10:00:00+01:00')}&until=${encodeURIComponent('2026-11-30T10:00:00+01:00')}`, { auth: lead });
+  assert.is(times.status, 400, 'an empty range of date-times');
+  const stats = await call(b, 'GET', '/api/v1/stats?from=2026-11-30&to=2026-11-20', { auth: lead });
+  assert.is(stats.status, 400);
+  for (const [from, until] of [['2026-11-20', '2026-11-20'], ['2026-11-20', '2026-11-30']]) {
+    assert.is((await call(b, 'GET', `/api/v1/messages?from=${from}&until=${until}`, { auth: lead })).status, 200, `${from}..${until}`);
+  }
+});
+
 H('stats :: a day that is not in the calendar is named as such, not compared', async ({ b, lead }) => {
   for (const [q, detail] of [['from=2026-13-01', 'from "2026-13-01" is not a day of the calendar (YYYY-MM-DD)'], ['to=2026-02-30', 'to "2026-02-30" is not a day of the calendar (YYYY-MM-DD)']]) {
     const r = await call(b, 'GET', `/api/v1/stats?${q}`, { auth: lead });
