@@ -2,6 +2,8 @@ import * as assert from 'uvu/assert';
 import { apiSuite, call } from '../helpers/api.js';
 import { waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer } from '../helpers/smtp.js';
+import { appendToArchive } from '../../src/store/archive.js';
+import { newMailId } from '../../src/store/ids.js';
 
 /** The REST API over real HTTP on loopback, against a running bridge: an SMS submitted, tracked, held, cancelled, and what it adds to /metrics. */
 const A = apiSuite('api messages');
@@ -82,7 +84,7 @@ A('submit :: confirmTo must be an address of the account; with it, the confirmat
   await waitFor('delivered confirmation', async () => (await call(b, 'GET', `/api/v1/messages/${id}`, { auth: lead })).body.confirmations.some((c: { stage: string; sentAt: string | null }) => c.stage === 'delivered' && c.sentAt));
 });
 
-A('cancel :: a scheduled SMS is cancelled and never sent; again 409; another account\'s 404', async ({ b, lead, other }) => {
+A('cancel :: a scheduled SMS is cancelled and never sent; again 200 as the first (a retry is safe); another account\'s 404; a delivered one 409', async ({ b, lead, other }) => {
   const at = new Date(Date.now() + 3600_000).toISOString();
   const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345691', text: 'Später.', sendAt: at } });
   const id = r.body.messages[0].id;
@@ -92,9 +94,23 @@ A('cancel :: a scheduled SMS is cancelled and never sent; again 409; another acc
   assert.is(c.body.status, 'cancelled');
   assert.match(c.body.timeline.at(-1).reason, /api user lead/);
   const again = await call(b, 'POST', `/api/v1/messages/${id}/cancel`, { auth: lead });
-  assert.is(again.status, 409);
-  assert.is(again.body.title, 'AlreadyFinal');
+  assert.is(again.status, 200, JSON.stringify(again.body));
+  assert.equal(again.body, c.body, 'answered as the first cancel was, nothing added to its history');
+  assert.is((await call(b, 'POST', `/api/v1/messages/${id}/cancel`, { auth: other })).status, 404, 'another account still learns nothing');
   assert.not.ok(b.sim.sent.some((s) => s.to === '+4915112345691'));
+  // Moved to the archive since (compaction): a retry days later is still the cancel that happened.
+  const old = structuredClone(b.store.get(id)!);
+  old.mailId = newMailId(new Date(Date.now() - 3 * 86_400_000), () => Buffer.from('00000000c1', 'hex'));
+  old.id = `${old.mailId}.1`;
+  await appendToArchive(b.store.archiveDir, [old]);
+  const archived = await call(b, 'POST', `/api/v1/messages/${old.id}/cancel`, { auth: lead });
+  assert.equal([archived.status, archived.body.id, archived.body.status], [200, old.id, 'cancelled'], JSON.stringify(archived.body));
+  assert.is((await call(b, 'POST', `/api/v1/messages/${old.id}/cancel`, { auth: other })).status, 404);
+  const sent = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345692', text: 'Jetzt.' } });
+  const sentId = sent.body.messages[0].id;
+  await delivered(b, lead, sentId);
+  const late = await call(b, 'POST', `/api/v1/messages/${sentId}/cancel`, { auth: lead });
+  assert.equal([late.status, late.body.title, late.body.smsStatus], [409, 'AlreadyFinal', 'delivered']);
 });
 
 A('openapi :: the document lists the routes with their schemas', async ({ b }) => {

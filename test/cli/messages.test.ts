@@ -77,6 +77,9 @@ C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a s
   });
   assert.equal(lines.map((l) => [l.msgId, l.by]), [[laterId, by], [laterId2, by]]);
   assert.match(cancelled.err, /^mail2sms cancel: .*NOPE-2/);
+  const again = await run(['--config', ctx.config, 'cancel', laterId]);
+  assert.is(again.code, 0, `a cancel repeated is done, not refused: ${again.err}`);
+  assert.match(again.out, new RegExp(`^${laterId.replace('.', '\\.')}  \\+4915112345679  cancelled\\n`));
 });
 
 C('cancel of several ids, the bridge gone midway :: the ones cancelled before are still named, exit 3', async ({ dir }) => {
