@@ -75,6 +75,29 @@ async function textStaysText(req: { body: unknown }): Promise<void> {
   if (errors.length) throw new Problem(400, 'BadRequest', `the request is not valid: ${errors.join('; ')}`, { errors });
 }
 
+/**
+ * JSON null, which ERP serializers write for a field they have no value
+ * for, is the field left out where the field is optional; the validator
+ * would turn it into "" or 0 (coerceTypes) and refuse that value, or take
+ * it as false, under a sentence naming a value nobody sent. Null where a
+ * value is required (a number, the text) is named as null.
+ */
+function nullIsAbsent(schema: { required?: readonly string[] }) {
+  const required = new Set(schema.required ?? []);
+  return async (req: { body: unknown }): Promise<void> => {
+    const body = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+    const fields = body as Record<string, unknown>;
+    const errors: string[] = [];
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === null && required.has(k)) errors.push(`${k}: is null, and it is required`);
+      else if (v === null) delete fields[k];
+      else if (Array.isArray(v)) v.forEach((x, i) => x === null && errors.push(`${k}[${i}]: is null`));
+    }
+    if (errors.length) throw new Problem(400, 'BadRequest', `the request is not valid: ${errors.join('; ')}`, { errors });
+  };
+}
+
 /** The JSON API under /api/v1; every route's schema is also its OpenAPI description. */
 export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { deps } = ctx;
@@ -101,12 +124,14 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     },
   });
 
+  const loginBody = { type: 'object', additionalProperties: false, required: ['user', 'password'], properties: { user: { type: 'string', minLength: 1, maxLength: 128 }, password: { type: 'string', maxLength: 1024 } } };
   app.post<{ Body: { user: string; password: string } }>('/login', {
     schema: {
       summary: 'Log in; the token goes into Authorization: Bearer <token>', tags: ['session'], security: [],
-      body: { type: 'object', additionalProperties: false, required: ['user', 'password'], properties: { user: { type: 'string', minLength: 1, maxLength: 128 }, password: { type: 'string', maxLength: 1024 } } },
-      response: { 401: problem, 429: problem },
+      body: loginBody,
+      response: { 400: problem, 401: problem, 429: problem },
     },
+    preValidation: nullIsAbsent(loginBody),
   }, async (req) => {
     const user = await login(ctx, { ip: req.ip, via: 'api' }, req.body.user, req.body.password);
     if (!user) throw new Problem(401, 'Unauthorized', 'unknown user or wrong password');
@@ -143,7 +168,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       body: submitBody,
       response: { 400: problem, 401: problem, 403: problem, 409: problem, 422: problem, 429: problem, 503: problem },
     },
-    preValidation: textStaysText,
+    preValidation: [nullIsAbsent(submitBody), textStaysText],
   }, async (req, reply) => {
     const principal = who(req, { change: true });
     const out = await submitSms(submitDeps, principal, req.body, { ip: req.ip, idempotencyKey: req.headers['idempotency-key'] }).catch((e: unknown) => {
@@ -174,7 +199,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       querystring: { type: 'object', additionalProperties: false, properties: { language: { type: 'string', enum: [...LANGUAGES], description: 'Language of the hold\'s sentence; the account\'s when absent' } } },
       response: { 400: problem, 401: problem, 403: problem, 422: problem },
     },
-    preValidation: textStaysText,
+    preValidation: [nullIsAbsent(submitBody), textStaysText],
   }, async (req) => previewSms(deps, who(req), req.body, req.query.language));
 
   const searchQuery = {
@@ -236,16 +261,18 @@ export async function apiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     return messageView(m);
   });
 
+  const verdictBody = {
+    type: 'object', additionalProperties: false, required: ['verdict'],
+    properties: { verdict: { type: 'string', enum: ['sent', 'not-sent'] }, carrierId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^\\S+$' } },
+  };
   app.post<{ Params: { id: string }; Body: { verdict: BackupVerdict; carrierId?: string } }>('/messages/:id/backup-verdict', {
     schema: {
       summary: 'After a restore, before the hold is released: whether an SMS the backup caught being handed over went out (sent: not sent again; not-sent: sent at the release), with sent optionally the carrier\'s id of it (its SMPP receipt settles it); admins only',
       tags: ['messages'],
-      body: {
-        type: 'object', additionalProperties: false, required: ['verdict'],
-        properties: { verdict: { type: 'string', enum: ['sent', 'not-sent'] }, carrierId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^\\S+$' } },
-      },
+      body: verdictBody,
       response: { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
     },
+    preValidation: nullIsAbsent(verdictBody),
   }, async (req) => {
     const p = who(req, { change: true });
     if (p.role !== 'admin') throw new Problem(403, 'Forbidden', 'only an admin user or the operator may settle what a restored backup left uncertain');

@@ -35,6 +35,24 @@ P('a JSON number or true/false where text belongs :: 400 naming each, nothing st
   assert.is(ok.status, 201, 'flash and maxSegments take JSON booleans and numbers as documented');
 });
 
+P('JSON null :: in an optional field it is the field left out (as ERP serializers write it); for to or text, or in the list of numbers, a 400 naming null', async ({ b, lead, admin }) => {
+  const nulls = { sendAt: null, senderId: null, notify: null, validity: null, reference: null, billingCode: null, flash: null, maxSegments: null, blackout: null, duplicateDetection: null, priority: null, confirmTo: null, statusCallback: null, statusCallbackLevel: null, account: null };
+  const preview = await call(b, 'POST', '/api/v1/messages/preview', { auth: lead, body: { to: '+4915112345611', text: 'Mit Nullen.', ...nulls } });
+  assert.is(preview.status, 200, JSON.stringify(preview.body));
+  const sent = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345611', text: 'Mit Nullen.', ...nulls } });
+  assert.is(sent.status, 201, JSON.stringify(sent.body));
+  const m = sent.body.messages[0];
+  assert.equal([m.account, m.sendAt, m.reference, m.billingCode, m.flash ?? false], ['acme', null, null, null, false]);
+  const required = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: null, text: null } });
+  assert.equal([required.status, required.body.title, required.body.errors], [400, 'BadRequest', ['to: is null, and it is required', 'text: is null, and it is required']]);
+  const inList = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: ['+4915112345612', null], text: 'x' } });
+  assert.equal([inList.status, inList.body.errors], [400, ['to[1]: is null']]);
+  const login = await call(b, 'POST', '/api/v1/login', { body: { user: 'lead', password: null } });
+  assert.equal([login.status, login.body.errors], [400, ['password: is null, and it is required']], 'not a login attempt with an empty password');
+  const verdict = await call(b, 'POST', '/api/v1/messages/NOPE.1/backup-verdict', { auth: admin, body: { verdict: 'not-sent', carrierId: null } });
+  assert.equal([verdict.status, verdict.body.title], [404, 'NotFound'], 'carrierId null is no carrier id: the verdict is read, and the SMS is not there');
+});
+
 P('regression: 400 :: the validator\'s complaints in the configuration\'s words: each value as given and what is allowed, every enum\'s values listed (review 4a, F8)', async ({ b, lead }) => {
   // statusCallbackLevel is a sending option, read by the options parser as its mail header is (422 BadOption with the other bad values: test/notify/callbacks/levels.test.ts).
   const body = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: ['+4915112345678', ''], text: '' } });
