@@ -17,7 +17,7 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 
   recipients: Array<Omit<PreviewRecipient, 'refusal'> & { hold?: string; refusal?: string; error?: Refusal }>;
   problem?: string;
   problemError?: Refusal;
-  /** As a submit's answer: express asked for and not the account's (its SMS would go as normal ones). */
+  /** As a submit's answer: a send time that had just passed (sent at once), express asked for and not the account's (its SMS would go as normal ones). */
   notes?: string[];
 };
 
@@ -33,7 +33,8 @@ export type ApiPreview = Omit<PreviewReport, 'cuts' | 'source' | 'recipients' | 
  * `refusal`; `callback` is where the statuses would be pushed, and which.
  */
 export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody, language?: Language): ApiPreview {
-  const { account, recipients, now, draft, policy } = prepare(deps, who, body);
+  const { account, recipients, now, draft, policy, notes: prepared, late } = prepare(deps, who, body);
+  if (late) throw late;
   const { cuts: _cuts, source: _source, recipients: rows, problem, expressRefused, ...report } = previewReport(draft, recipients, policy, { now, timeZone: account.timeZone, udhOf: deps.udhOf }, deps.optedOut);
   // What RCPT TO would refuse (opt-out, destination, limits), as the mail preview's RCPT would.
   recipients.forEach((r, i) => {
@@ -51,7 +52,7 @@ export function previewSms(deps: SubmitDeps, who: Principal, body: SubmitBody, l
       return hold ? { ...row, hold } : row;
     }),
     ...(problem ? { problem: requestReply(problem), problemError: refusalOf(problem) } : {}),
-    ...(expressRefused ? { notes: [expressRefused] } : {}),
+    ...(prepared.length || expressRefused ? { notes: [...prepared, ...(expressRefused ? [expressRefused] : [])] } : {}),
   };
 }
 

@@ -13,7 +13,9 @@ import type { UdhOf } from '../dispatch/udh-size.js';
 import type { LogFn } from '../log.js';
 import { badOptions, draftOf, withAccountDefaults, type Draft } from '../mail/draft.js';
 import { givenText } from '../mail/extract.js';
-import { parseSmsOptions } from '../mail/options.js';
+import { localMinute } from '../mail/dates.js';
+import { PAST_GRACE_MS, parseSmsOptions } from '../mail/options.js';
+import { formatTime } from '../notify/times.js';
 import { sendingPolicy, type SendingPolicy } from '../mail/recipient-plan.js';
 import type { EnvelopeRecipient, ToSmsInput } from '../mail/to-sms.js';
 import type { OptOutCheck } from '../policy/optout-scope.js';
@@ -97,6 +99,13 @@ export interface Prepared {
   draft: Draft;
   text: ToSmsInput['text'];
   policy: SendingPolicy;
+  /** What the client might not expect of how its SMS go: a send time that had just passed (sent at once). */
+  notes: string[];
+  /**
+   * A send time long past (passedSendAt): the refusal of a new request, but not of a replay (the same
+   * Idempotency-Key and body, answered as the first was, however late the retry comes).
+   */
+  late?: Problem;
 }
 
 /**
@@ -126,7 +135,20 @@ export function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Pre
   // Asked of a preview too: it is refused what a submit would be.
   const callback = requestCallback(account, parsed.options);
   const draft = draftOf(withAccountDefaults(parsed.options, policy), '', givenText(body.text), text, callback);
-  return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy };
+  const notes = parsed.passed ? [`the send time asked for, ${formatTime(parsed.passed.toISOString(), account.timeZone)}, had passed when the request came: sent at once`] : [];
+  const late = parsed.passed && passedSendAt(body.sendAt, parsed.passed, now, account.timeZone);
+  return { account, recipients: recipients as Prepared['recipients'], now, draft, text, policy, notes, ...(late ? { late } : {}) };
+}
+
+/**
+ * A send time that had passed when the request came, measured as a mail's is against its Date (options.ts): a few
+ * minutes are "now" (the answer's notes say so), more is a mistake (another day, another year) that sending at once
+ * would carry to the customer at a time nobody chose.
+ */
+function passedSendAt(written: unknown, at: Date, now: Date, timeZone: string): Problem | undefined {
+  if (now.getTime() - at.getTime() <= PAST_GRACE_MS) return undefined;
+  return new Problem(422, 'BadOption', `option sendAt has the value "${String(written)}", ${localMinute(at, timeZone)} ${timeZone}, which had passed when the request came `
+    + `(${localMinute(now, timeZone)} ${timeZone}): use a time ahead; to send at once, leave sendAt out`);
 }
 
 /** The mail's sentence asks to send from another address; a request names where its confirmations may go. */

@@ -18,7 +18,7 @@ export interface SubmitOutcome {
   duplicates: Array<{ to: string; of: string }>;
   /** A replay (the same Idempotency-Key and body again): the ids of the first request's SMS, and nothing stored now. */
   replayOf?: string[];
-  /** What the client might not expect of how its SMS go (express asked for and not the account's). */
+  /** What the client might not expect of how its SMS go (a send time that had just passed, express asked for and not the account's). */
   notes?: string[];
 }
 
@@ -82,6 +82,7 @@ interface SubmitRequest {
 async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, req: SubmitRequest): Promise<SubmitOutcome> {
   const { account, recipients, now, draft, text, policy } = prepared;
   const { body, once } = req;
+  if (prepared.late) throw prepared.late;
   const refused = policyRefusals(deps, account, recipients);
   const mailId = deps.newMailId();
   const input: ToSmsInput = {
@@ -106,7 +107,8 @@ async function submitNew(deps: SubmitDeps, who: Principal, prepared: Prepared, r
     return { mailId: ids[0]!.replace(/\.\d+$/, ''), stored: [], duplicates: [], replayOf: ids };
   }
   const out = accepted(deps, batch, outcome, { mailId, who, ip: req.ip, acceptMs: Math.round(performance.now() - req.started) });
-  return batch.expressRefused ? { ...out, notes: [batch.expressRefused] } : out;
+  const notes = [...prepared.notes, ...(batch.expressRefused ? [batch.expressRefused] : [])];
+  return notes.length ? { ...out, notes } : out;
 }
 
 /** The outcome of a request that stored SMS, logged as a mail's is. */

@@ -85,7 +85,7 @@ const DAY = 86_400_000;
  * when the mail was written but has passed when it arrives (an outbox that
  * waited, a relay that retried) goes at once, and the 250 says so.
  */
-const PAST_GRACE_MS = 15 * 60_000;
+export const PAST_GRACE_MS = 15 * 60_000;
 
 /** Wraps a value parser with the phrase for its accepted forms. */
 function simple<K extends Key>(key: K, parse: (raw: string) => SmsOptions[K] | undefined, accepted: string, bare?: SmsOptions[K]): Source<K> {

@@ -72,4 +72,27 @@ S('regression: submit :: numbers as ERPs keep them (spaces, a slash, brackets) a
   assert.is(total(), before, 'a request is taken whole or not at all');
 });
 
+S('regression: submit :: a sendAt long past is refused (422, naming the time and that it had passed), as a mail\'s before its Date is; a few minutes past go at once and the answer says so', async ({ b, lead }) => {
+  const before = Object.values(b.store.counts()).reduce((a, n) => a + n, 0);
+  const longAgo = '2025-12-01T09:00:00+01:00';
+  for (const path of ['/api/v1/messages', '/api/v1/messages/preview']) {
+    const r = await call(b, 'POST', path, { auth: lead, body: { to: '+4915112345621', text: 'Zu spät.', sendAt: longAgo } });
+    assert.equal([r.status, r.body.title], [422, 'BadOption'], path);
+    assert.match(r.body.detail, /^option sendAt has the value "2025-12-01T09:00:00\+01:00", 2025-12-01 09:00 Europe\/Berlin, which had passed when the request came \(\d{4}-\d\d-\d\d \d\d:\d\d Europe\/Berlin\): use a time ahead; to send at once, leave sendAt out$/);
+  }
+  assert.is(Object.values(b.store.counts()).reduce((a, n) => a + n, 0), before, 'nothing stored');
+  const justPast = new Date(Date.now() - 5 * 60_000).toISOString();
+  const note = /^the send time asked for, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+0[12]:00, had passed when the request came: sent at once$/;
+  const preview = await call(b, 'POST', '/api/v1/messages/preview', { auth: lead, body: { to: '+4915112345622', text: 'Gerade noch.', sendAt: justPast } });
+  assert.is(preview.status, 200, JSON.stringify(preview.body));
+  assert.match(preview.body.notes?.[0] ?? '', note);
+  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345622', text: 'Gerade noch.', sendAt: justPast } });
+  assert.is(r.status, 201, JSON.stringify(r.body));
+  assert.is(r.body.messages[0].sendAt, null);
+  assert.equal(r.body.notes.length, 1);
+  assert.match(r.body.notes[0], note);
+  const again = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345623', text: 'Ohne Zeit.' } });
+  assert.not.ok('notes' in again.body, 'no note without a send time');
+});
+
 S.run();
