@@ -68,7 +68,7 @@ export const configSchema = {
       endMarker: str('##', 'A line consisting of this marker ends the SMS text; everything below is ignored. Empty disables it.'),
       signaturePatterns: {
         type: 'array', items: { type: 'string', format: 'regex' }, default: [...DEFAULT_SIGNATURE_PATTERNS],
-        description: 'Regular expressions (case-insensitive) for the first line of a signature that has no "-- " delimiter; that line and everything after it are cut. The defaults catch mobile mail footers ("Sent from my iPhone", "Von meinem iPhone gesendet", "Get Outlook for iOS").',
+        description: 'Regular expressions (case-insensitive) for the first line of a signature that has no "-- " delimiter; that line and everything after it are cut. The defaults catch mobile mail footers ("Sent from my iPhone", "Von meinem iPhone gesendet", "Get Outlook for iOS", "Holen Sie sich Outlook für Android").',
       },
       senderSignaturePatterns: {
         type: 'object', default: {},
