@@ -80,7 +80,7 @@ export interface StrayReceipt {
   report: DeliveryReport;
   /** The handset's number (the SMS's destination), E.164, when the receipt gives it. */
   handset?: string;
-  /** When the SMSC took the SMS (`submit date:`, to the minute, read as UTC). */
+  /** When the SMSC took the SMS (`submit date:`, to the minute, read in the connector's receiptTimeZone). */
   submittedAt?: Date;
   /** The receipt's `text:` excerpt (the start of the short message), in each reading its coding allows. */
   excerpt?: string[];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { holdCommand } from '../../src/cli/hold.js';
+import { receiptDate } from '../../src/connectors/smpp/receipt-build.js';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { JournalStore } from '../../src/store/journal-store.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
@@ -54,7 +55,8 @@ async function restoredWith(dir: string, caught: SmsMessage[]): Promise<void> {
   await writeRestoreMarker(dir, { version: 1, complete: true, source: '/var/lib/mail2sms', host: 'old', startedAt: before, finishedAt: backupAt.toISOString() });
 }
 
-const start = (dir: string, port: number) => startTestBridge({ connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN } }] } as never, dir);
+const start = (dir: string, port: number, smpp: Record<string, unknown> = {}) =>
+  startTestBridge({ connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, ...smpp } }] } as never, dir);
 
 function capture() {
   const io = { out: '', err: '' };
@@ -84,6 +86,23 @@ R('a receipt under an id the restored bridge never saw fits one caught SMS :: se
     await waitFor('S.2 settled at the release', () => b.store.get('S.2')?.status === 'failed');
     assert.is(b.store.get('S.1')!.status, 'delivered');
     assert.equal(sim.received, [], 'nothing handed to the SMSC again');
+  } finally {
+    await b.stop();
+  }
+});
+
+R('an SMSC in Europe/Berlin writes the submit date in its local time :: read in the connector\'s receiptTimeZone, the receipt fits and settles the SMS', async ({ dir, sim, port }) => {
+  // Read as UTC, a Berlin submit date lies an hour or two after the first start on the restored store: it would fit nothing.
+  sim.set({ receiptTimeZone: 'Europe/Berlin' });
+  await restoredWith(dir, [sms('Z.1', '+4915112340009')]);
+  const b = await start(dir, port, { receiptTimeZone: 'Europe/Berlin' });
+  try {
+    const receipt = oldReceipt(sim, '7E57', '+4915112340009');
+    assert.match(receipt.text, new RegExp(`submit date:${receiptDate(sentAt, 'Europe/Berlin')} `), 'the SMSC wrote its local time');
+    await waitFor('the receipt acknowledged', () => receipt.acked);
+    const m = await waitFor('Z.1 delivered', () => (b.store.get('Z.1')?.status === 'delivered' ? b.store.get('Z.1') : undefined));
+    assert.is(m.history.at(-2)!.connectorMessageId, '7e57');
+    assert.match(m.history.at(-2)!.reason!, new RegExp(`taken by the SMSC at ${new Date(Math.floor(sentAt.getTime() / 60_000) * 60_000).toISOString()}, shows`));
   } finally {
     await b.stop();
   }

@@ -5,6 +5,7 @@
  * description), and the step from one to the other. Passwords may be
  * written "${ENV_NAME}": the config loader substitutes them before validation.
  */
+import { timeZoneProblems } from '../../accounts/validate.js';
 import { bool, int, num, str } from '../../config/schema-kit.js';
 import { ID_BASES, type IdBase } from './id-index.js';
 import type { StatusOverride } from './errors.js';
@@ -47,6 +48,8 @@ export interface SmppConnectorOptions {
   retryInPlaceSeconds: number;
   /** How long a submitted SMS is followed for receipts; afterwards the dispatcher's receipt timeout decides. */
   receiptWaitHours: number;
+  /** The IANA zone of the SMSC's clock, in which its receipts' `submit date:` and `done date:` are written. */
+  receiptTimeZone: string;
   /** command_status (hex) → how to treat it, overriding the built-in table. */
   statusOverrides: Record<string, StatusOverride>;
 }
@@ -92,6 +95,7 @@ export const smppConfigSchema = {
     throttlePauseMs: int(1000, 'Pause of the whole connector after ESME_RTHROTTLED; doubles while the SMSC keeps throttling (at most 30 s). The refused PDU is sent again after the pause.', 10, 60000),
     retryInPlaceSeconds: int(120, 'How long one PDU may keep being throttled, or a later part of a long SMS refused for a temporary reason, before the SMS fails (temporarily, or for a half-sent long SMS, for good).', 1, 3600),
     receiptWaitHours: int(48, 'How long receipts are matched to a submitted SMS (and its concatenation reference kept in use).', 1, 24 * 30),
+    receiptTimeZone: str('UTC', 'IANA time zone of the SMSC\'s clock (e.g. "Europe/Berlin"): receipts write their submit date: and done date: in its local time, with no zone (SMPP 3.4 Appendix B). After a restore, a receipt\'s submit date must lie in the time the old bridge can have sent a held SMS, so a wrong zone makes it fit none; ask the aggregator.'),
     statusOverrides: {
       type: 'object', default: {},
       propertyNames: { pattern: '^0x[0-9A-Fa-f]{1,8}$' },
@@ -124,5 +128,6 @@ export function smppConfigProblems(c: SmppConfig): string[] {
   if (!c.host) problems.push('smpp.host: required for type smpp');
   if (!c.systemId) problems.push('smpp.systemId: required for type smpp (the account name the aggregator gave)');
   if (c.tlsCaFile && !c.tls) problems.push('smpp.tlsCaFile: set, but tls is off');
+  problems.push(...timeZoneProblems('smpp.receiptTimeZone', c.receiptTimeZone));
   return problems;
 }

@@ -75,7 +75,7 @@ export class SmppConnector implements Connector {
       name: o.name, host: o.host, port: o.port, systemId: o.systemId, password: o.password, systemType: o.systemType,
       bindMode: o.bindMode, windowSize: o.windowSize, responseTimeoutMs: o.responseTimeoutMs,
       enquireLinkMs: o.enquireLinkSeconds * 1000, reconnectDelaysMs: o.reconnectSeconds.map((s) => s * 1000),
-      onDeliver: (sm) => this.deliveries.deliver(receiptOf(sm)), log: this.log, timers,
+      onDeliver: (sm) => this.deliveries.deliver(receiptOf(sm, { timeZone: o.receiptTimeZone })), log: this.log, timers,
     });
     this.sender = new PartSender({
       name: o.name, session: this.session, clock, overrides, log: this.log,

@@ -2,6 +2,8 @@
  * Delivery receipts as an SMSC sends them (SMPP 3.4 Appendix B and the
  * TLVs of §5.3.2), for the simulator: the counterpart of receipt.ts.
  */
+import { wallTimeIn } from '../../mail/dates.js';
+
 export type ReceiptStat = 'DELIVRD' | 'UNDELIV';
 
 /** message_state TLV value for each stat we send. */
@@ -14,10 +16,16 @@ export interface ReceiptTextInput {
   done: Date;
   /** Start of the original text; only the first 20 characters are kept. */
   text: string;
+  /** The IANA zone of the SMSC's clock, which writes the dates; UTC when absent. */
+  timeZone?: string;
 }
 
-/** `YYMMDDhhmm` in UTC, the 10-digit form of the receipt dates. */
-export function receiptDate(date: Date): string {
+/** `YYMMDDhhmm` on a clock in `timeZone` (UTC when absent), the 10-digit form of the receipt dates. */
+export function receiptDate(date: Date, timeZone?: string): string {
+  if (timeZone && timeZone !== 'UTC') {
+    const w = wallTimeIn(date, timeZone);
+    return two(w.year % 100) + two(w.month) + two(w.day) + two(w.hour) + two(w.minute);
+  }
   return two(date.getUTCFullYear() % 100) + two(date.getUTCMonth() + 1) + two(date.getUTCDate()) + two(date.getUTCHours()) + two(date.getUTCMinutes());
 }
 
@@ -26,8 +34,8 @@ const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
 /** Built per receipt by the simulator (two per two-part SMS in the benchmark): plain concatenation, no arrays or regexes per character. */
 export function receiptText(r: ReceiptTextInput): string {
   const delivered = r.stat === 'DELIVRD';
-  const submitted = receiptDate(r.submitted);
-  const done = r.done.getTime() === r.submitted.getTime() ? submitted : receiptDate(r.done);
+  const submitted = receiptDate(r.submitted, r.timeZone);
+  const done = r.done.getTime() === r.submitted.getTime() ? submitted : receiptDate(r.done, r.timeZone);
   return `id:${r.id} sub:001 dlvrd:${delivered ? '001' : '000'} submit date:${submitted} done date:${done}`
     + ` stat:${r.stat} err:${delivered ? '000' : '001'} text:${excerpt(r.text)}`;
 }

@@ -2,7 +2,7 @@
  * A deliver_sm as read from its octets (submit-pdu.ts) → the receipt
  * parser's input: the text decoded by its data_coding, the TLVs by tag.
  */
-import { parseDeliveryReceipt, ESM_CLASS_DELIVERY_RECEIPT, type ParsedReceipt, type ReceiptPdu } from './receipt.js';
+import { parseDeliveryReceipt, ESM_CLASS_DELIVERY_RECEIPT, type ParsedReceipt, type ReceiptOptions, type ReceiptPdu } from './receipt.js';
 import { decodeText, type RawSubmit } from './submit-pdu.js';
 
 const TLV_RECEIPTED_MESSAGE_ID = 0x001e;
@@ -29,7 +29,8 @@ export type DeliverSmMeaning =
 const ESM_CLASS_TYPE_MASK = 0x3c;
 const ESM_CLASS_UDHI = 0x40;
 
-export function receiptOf(sm: RawSubmit): DeliverSmMeaning {
+/** `opts`: how the connector's SMSC writes its receipts (the zone of its dates). */
+export function receiptOf(sm: RawSubmit, opts: ReceiptOptions = {}): DeliverSmMeaning {
   if ((sm.esmClass & ESM_CLASS_DELIVERY_RECEIPT) === 0) {
     if ((sm.esmClass & ESM_CLASS_TYPE_MASK) !== 0) return { kind: 'other', reason: `neither a receipt nor an SMS (esm_class 0x${sm.esmClass.toString(16)}, from ${sm.source.addr})` };
     return moOf(sm);
@@ -43,7 +44,7 @@ export function receiptOf(sm: RawSubmit): DeliverSmMeaning {
   if (state?.length === 1) pdu.message_state = state[0]!;
   const network = sm.tlvs.get(TLV_NETWORK_ERROR_CODE);
   if (network) pdu.network_error_code = network;
-  const receipt = parseDeliveryReceipt(pdu);
+  const receipt = parseDeliveryReceipt(pdu, opts);
   if (!receipt) return { kind: 'other', reason: `delivery receipt without a usable id or state: ${JSON.stringify(pdu.short_message)}` };
   return { kind: 'receipt', receipt, evidence: evidenceOf(sm, text) };
 }

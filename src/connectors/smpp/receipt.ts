@@ -7,6 +7,7 @@
  * `id:… sub:… dlvrd:… submit date:… done date:… stat:… err:… text:…`
  * (SMPP 3.4 Appendix B, "vendor specific") is the fallback.
  */
+import { zonedToInstant } from '../../mail/dates.js';
 import type { DeliveryReport } from '../types.js';
 
 export type ReceiptStatus = DeliveryReport['status'];
@@ -33,8 +34,11 @@ export interface ParsedReceipt {
 }
 
 export interface ReceiptOptions {
-  /** Offset of the SMSC's local time from UTC, in minutes (receipt dates carry no zone). */
-  tzOffsetMinutes?: number;
+  /**
+   * The IANA zone the SMSC writes its receipt dates in (they carry no zone: SMPP 3.4 Appendix B leaves them in the
+   * SMSC's local time); 'UTC' when not given. A zone, not an offset: the offset of most changes twice a year.
+   */
+  timeZone?: string;
 }
 
 export const ESM_CLASS_DELIVERY_RECEIPT = 0x04;
@@ -82,7 +86,7 @@ export function parseDeliveryReceipt(pdu: ReceiptPdu, opts: ReceiptOptions = {})
   const status = STAT_STATUS[stat] ?? 'enroute';
   const err = fields.err;
   const network = networkError(pdu.network_error_code);
-  const tz = opts.tzOffsetMinutes ?? 0;
+  const tz = opts.timeZone ?? 'UTC';
   const receipt: ParsedReceipt = { id: normaliseMessageId(rawId), stat, status };
   if (err !== undefined) receipt.err = err;
   const submitDate = parseReceiptDate(fields.submitDate, tz);
@@ -123,18 +127,21 @@ export function parseReceiptText(text: string): ReceiptFields {
   return fields;
 }
 
-/** `YYMMDDhhmm` or `YYMMDDhhmmss` in the SMSC's local time → UTC Date; undefined if absent or impossible. */
-export function parseReceiptDate(value: string | undefined, tzOffsetMinutes = 0): Date | undefined {
+/**
+ * `YYMMDDhhmm` or `YYMMDDhhmmss` on the SMSC's clock in `timeZone` → the instant; undefined if absent or impossible.
+ * An hour the clock shows twice (autumn) is read as its first; one it skips (spring) as after the jump (mail/dates.ts).
+ */
+export function parseReceiptDate(value: string | undefined, timeZone = 'UTC'): Date | undefined {
   if (value === undefined || !/^\d{10}(\d{2})?$/.test(value)) return undefined;
   const [yy, mo, dd, hh, mi, ss] = [0, 2, 4, 6, 8, 10].map((i) => Number(value.slice(i, i + 2) || '0')) as [
     number, number, number, number, number, number,
   ];
   if (mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 59) return undefined;
-  // Two-digit years: receipts are about messages sent minutes or days ago.
-  const ms = Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss) - tzOffsetMinutes * 60_000;
-  const date = new Date(ms);
   // Date.UTC rolls 31 February over into March: reject instead.
-  return new Date(ms + tzOffsetMinutes * 60_000).getUTCDate() === dd ? date : undefined;
+  if (new Date(Date.UTC(2000 + yy, mo - 1, dd)).getUTCDate() !== dd) return undefined;
+  // Two-digit years: receipts are about messages sent minutes or days ago.
+  const wall = { year: 2000 + yy, month: mo, day: dd, hour: hh, minute: mi, second: ss };
+  return timeZone === 'UTC' ? new Date(Date.UTC(wall.year, mo - 1, dd, hh, mi, ss)) : zonedToInstant(wall, timeZone);
 }
 
 function normaliseStat(stat: string | undefined): string | undefined {

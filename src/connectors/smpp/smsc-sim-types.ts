@@ -19,6 +19,8 @@ export interface SimBehaviour {
   receiptIdFormat?: IdFormat;
   /** Send receipted_message_id and message_state; false leaves only the text to parse. */
   receiptTlvs: boolean;
+  /** The IANA zone of this SMSC's clock, in which its receipt texts write their dates (UTC when absent). */
+  receiptTimeZone?: string;
   receiptDelayMs: number;
   /** Send the receipt before the submit_sm_resp carrying its id. */
   receiptBeforeResponse: boolean;

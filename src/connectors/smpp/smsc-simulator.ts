@@ -166,7 +166,7 @@ export class SmscSimulator {
    */
   sendReceiptFor(r: { systemId: string; id: string; to: string; text: string; submitted: Date; stat?: ReceiptStat }): SentReceipt {
     const stat = r.stat ?? 'DELIVRD';
-    const text = receiptText({ id: r.id, stat, submitted: r.submitted, done: new Date(this.now()), text: r.text });
+    const text = receiptText({ id: r.id, stat, submitted: r.submitted, done: new Date(this.now()), text: r.text, timeZone: this.behaviour.receiptTimeZone });
     const pdu: smpp.Fields = {
       source_addr_ton: 1, source_addr_npi: 1, source_addr: r.to.replace(/^\+/, ''), dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '',
       esm_class: 0x04, data_coding: 0, short_message: Buffer.from(text, 'latin1'),
@@ -322,7 +322,7 @@ export class SmscSimulator {
     const now = new Date(this.now());
     const text = receiptText({
       id: this.formatId(id, this.behaviour.receiptIdFormat ?? this.behaviour.idFormat),
-      stat, submitted: now, done: now, text: record.text ?? '',
+      stat, submitted: now, done: now, text: record.text ?? '', timeZone: this.behaviour.receiptTimeZone,
     });
     const pdu: smpp.Fields = {
       // The receipt travels back: from the handset to the original sender.

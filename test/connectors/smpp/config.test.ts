@@ -47,4 +47,12 @@ C('smpp config :: problems the schema cannot see :: named with their key', () =>
   assert.equal(smppConfigProblems({ ...SMPP_DEFAULTS, systemId: 'acme' }), []);
 });
 
+C('smpp config :: receiptTimeZone not an IANA zone :: named, with an example', () => {
+  assert.equal(smppConfigProblems({ ...SMPP_DEFAULTS, systemId: 'acme', receiptTimeZone: 'Berlin' }), [
+    'smpp.receiptTimeZone: is "Berlin"; allowed: an IANA time zone such as "Europe/Berlin"',
+  ]);
+  assert.equal(smppConfigProblems({ ...SMPP_DEFAULTS, systemId: 'acme', receiptTimeZone: 'Europe/Berlin' }), []);
+  assert.is(SMPP_DEFAULTS.receiptTimeZone, 'UTC');
+});
+
 C.run();

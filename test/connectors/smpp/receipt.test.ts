@@ -66,9 +66,20 @@ text('receipt :: 12-digit dates with seconds :: seconds kept', () => {
   assert.equal(r?.doneDate, new Date('2024-03-15T12:31:59Z'));
 });
 
-text('receipt :: SMSC at UTC+01:00 :: dates shifted to UTC', () => {
-  const r = parseDeliveryReceipt(pdu(receiptText('DELIVRD')), { tzOffsetMinutes: 60 });
+text('receipt :: SMSC in Europe/Berlin :: its local dates read in its zone, winter and summer time', () => {
+  const r = parseDeliveryReceipt(pdu(receiptText('DELIVRD')), { timeZone: 'Europe/Berlin' });
+  assert.equal(r?.submitDate, new Date('2024-03-15T11:30:00Z'));
   assert.equal(r?.doneDate, new Date('2024-03-15T11:31:00Z'));
+  const summer = parseDeliveryReceipt(pdu('id:1 submit date:2407011230 done date:2407011231 stat:DELIVRD'), { timeZone: 'Europe/Berlin' });
+  assert.equal(summer?.submitDate, new Date('2024-07-01T10:30:00Z'));
+});
+
+text('receipt :: no zone given :: dates read as UTC', () => {
+  assert.equal(parseDeliveryReceipt(pdu(receiptText('DELIVRD')))?.submitDate, new Date('2024-03-15T12:30:00Z'));
+});
+
+text('receipt :: 31 February in a zone :: no date', () => {
+  assert.is(parseDeliveryReceipt(pdu('id:7 submit date:2402311230 stat:DELIVRD'), { timeZone: 'Europe/Berlin' })?.submitDate, undefined);
 });
 
 text('receipt :: Text: capitalised, extra spaces :: fields found, text ignored', () => {
