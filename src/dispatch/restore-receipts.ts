@@ -8,11 +8,15 @@
  * outcome. Two or more that fit: nothing is settled, `mail2sms hold` shows the receipt with its candidates, and
  * `mail2sms hold mark <id> sent --carrier-id <id>` links one (link()). An SMS still queued (accepted before the
  * backup, its connector not chosen) is never settled so, but counts as a candidate: it too may have gone.
+ *
+ * After the release the receipts of an SMS settled so that is still open (a long SMS with parts outstanding, one
+ * with only an interim receipt) stay kept (KeptReceipts.keepOnly): a later receipt that fits exactly one of those
+ * SMS, and only those, is still theirs — the other parts' receipts carry ids this bridge never saw either.
  */
 import { idCandidates } from '../connectors/smpp/receipt.js';
 import type { StrayReceipt } from '../connectors/types.js';
 import type { KeptReceipt, KeptReceipts } from '../store/kept-receipts.js';
-import type { SmsMessage } from '../store/types.js';
+import type { MessageStore, SmsMessage } from '../store/types.js';
 import { lastHandover, type BackupReportDeps } from './backup-report.js';
 import { recordSentBefore } from './backup-verdict.js';
 import { outcomeOf, receiptFits } from './receipt-match.js';
@@ -42,6 +46,8 @@ export class RestoreReceipts {
       connector, id: r.connectorMessageId, status: r.status, at: r.at.toISOString(), ...(r.reason ? { reason: r.reason } : {}),
       ...(s.handset ? { handset: s.handset } : {}), ...(s.submittedAt ? { submittedAt: s.submittedAt.toISOString() } : {}), ...(s.excerpt ? { excerpt: s.excerpt } : {}),
     };
+    // Released: only a receipt that is an open SMS's is kept (evidence for a decision nobody will make any more is not).
+    if (this.d.kept.released && this.fitting(k, heldSince).length !== 1) return;
     if (!(await this.d.kept.keep(k))) return;
     const fits = this.fitting(k, heldSince);
     const settled = fits.length === 1 && fits[0]!.kind !== 'queued' && await this.settle(connector, k, fits[0]!.m.id, heldSince);
@@ -56,7 +62,7 @@ export class RestoreReceipts {
   /** The kept receipts not found to be one SMS's, each with the held SMS it fits now. */
   open(): OpenReceipt[] {
     const heldSince = this.d.kept.heldSince;
-    if (!heldSince) return [];
+    if (!heldSince || this.d.kept.released) return [];
     return this.d.kept.receipts.filter((k) => !k.sms).map((k) => ({ ...k, candidates: this.fitting(k, heldSince).map((c) => c.m.id) }));
   }
 
@@ -76,13 +82,24 @@ export class RestoreReceipts {
     await this.d.record.finish(this.d.store.get(m.id) ?? m, last.status as Exclude<KeptReceipt['status'], 'enroute'>, last.reason, connector, new Date(last.at));
   }
 
-  /** Held SMS whose receipts `connector` may bring. */
+  /** Held SMS whose receipts `connector` may bring; after the release, the open SMS kept receipts were found to be. */
   candidates(connector: string): Candidate[] {
+    if (this.d.kept.released) return this.stillOpen(connector);
     const held = (m: SmsMessage) => this.d.restoreHold?.(m) !== undefined;
     const out: Candidate[] = [];
     for (const m of this.d.store.inStatus('submitting')) if (held(m) && m.history.at(-1)!.connector === connector) out.push({ m, kind: 'caught' });
     for (const m of this.d.store.inStatus('submitted')) if (held(m) && settledSentThrough(m) === connector) out.push({ m, kind: 'sent' });
     for (const m of this.d.store.inStatus('accepted')) if (held(m) && m.history.at(-1)?.hold === 'restore') out.push({ m, kind: 'queued' });
+    return out;
+  }
+
+  /** The SMS kept receipts were found to be that still wait for one (settled as sent through `connector`, not final). */
+  private stillOpen(connector: string): Candidate[] {
+    const out: Candidate[] = [];
+    for (const id of new Set(this.d.kept.receipts.map((k) => k.sms))) {
+      const m = id === undefined ? undefined : this.d.store.get(id);
+      if (m?.status === 'submitted' && settledSentThrough(m) === connector) out.push({ m, kind: 'sent' });
+    }
     return out;
   }
 
@@ -107,6 +124,7 @@ export class RestoreReceipts {
       const mine = this.d.kept.receipts.filter((r) => r.connector === connector && r.sms === id);
       const outcome = outcomeOf(m, mine, heldSince);
       if (outcome) await this.d.record.finish(this.d.store.get(id) ?? m, outcome.status, outcome.reason, connector, new Date(k.at));
+      if (outcome && this.d.kept.released) await this.d.kept.keepOnly(stillOpen(this.d.store));
       return true;
     });
     return done === true;
@@ -120,4 +138,9 @@ export class RestoreReceipts {
 function settledSentThrough(m: SmsMessage): string | undefined {
   const e = lastHandover(m);
   return e?.backup === 'sent' ? e.connector : undefined;
+}
+
+/** Whether SMS `id` may still get receipts (kept receipts of it stay after the release while it does). */
+export function stillOpen(store: Pick<MessageStore, 'get'>): (id: string) => boolean {
+  return (id) => store.get(id)?.status === 'submitted';
 }

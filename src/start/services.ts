@@ -8,6 +8,7 @@ import type { Connector } from '../connectors/types.js';
 import { cancelSms, type CancelBy, type CancelResult } from '../dispatch/cancel.js';
 import { ConnectorPool } from '../dispatch/connector-pool.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import { stillOpen } from '../dispatch/restore-receipts.js';
 import { confirmationsFor } from '../notify/policy.js';
 import { possibleSenders, senderTable } from '../dispatch/senders.js';
 import { StatusLog } from '../dispatch/status-log.js';
@@ -102,7 +103,7 @@ async function startDispatcher(c: StartContext, state: DurableState, d: { pool: 
   brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));
   restore.onReleased((m) => {
     log('dispatch-released', { restoredFrom: m.finishedAt, source: m.source });
-    void state.kept.forget().catch((e: Error) => log('dispatch-error', { error: e.message }));
+    void state.kept.keepOnly(stillOpen(state.store)).catch((e: Error) => log('dispatch-error', { error: e.message }));
     void dispatcher.releaseHeld(undefined, 'restore').catch((e: Error) => log('dispatch-error', { error: e.message }));
   });
   await dispatcher.start();

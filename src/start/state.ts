@@ -6,6 +6,7 @@ import { packageVersion } from '../cli/help.js';
 import { RestoreHold } from '../dispatch/restore-hold.js';
 import { countsRecentSends } from '../policy/limits.js';
 import { JournalStore } from '../store/journal-store.js';
+import { stillOpen } from '../dispatch/restore-receipts.js';
 import { KeptReceipts } from '../store/kept-receipts.js';
 import { StoreLock } from '../store/lock.js';
 import { refuseIncompleteBackup } from '../store/restore-marker.js';
@@ -49,6 +50,8 @@ export async function openState(c: StartContext): Promise<DurableState> {
   }, (r) => r.close());
   const kept = new KeptReceipts({ dir, now, keepHours: config.dispatch.receiptTimeoutHours });
   await kept.open(restore.active?.finishedAt);
+  // Released (maybe while the bridge was stopped): the receipts of SMS decided since are not needed any more.
+  if (kept.released) await kept.keepOnly(stillOpen(store));
   const settings = await stack.open('the settings', async () => {
     const s = new SettingsStore({ file: join(dir, 'settings.json'), pollMs: 1000 });
     await s.open();

@@ -4,6 +4,11 @@
  * bridge sent, so they are kept on disk — a receipt is acknowledged to the SMSC only once it is, and the SMSC
  * never sends it again — bounded in number (MAX_KEPT, the oldest go first) and time (keepHours).
  * One JSON file in the store directory, of one restore (its backup's end): a later restore starts afresh.
+ *
+ * The release ends the hold, not the receipts of an SMS they settled that is still waiting for others: a long SMS
+ * settled by one part's receipt is decided by all its parts' (dispatch/receipt-match.ts outcomeOf), which come under
+ * ids this bridge never gave out, also after the release. So the release keeps (keepOnly) the receipts of the SMS
+ * still open, and the file lives on, `released`, until none is.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,6 +43,8 @@ interface KeptFile {
   /** When a bridge first started on the restored store: the old bridge sent nothing after it (the latest it can have). */
   heldSince: string;
   receipts: KeptReceipt[];
+  /** The hold was released: only receipts found to be an open SMS's are kept, and no new one that fits none. */
+  released?: true;
 }
 
 export class KeptReceipts {
@@ -51,16 +58,25 @@ export class KeptReceipts {
     return join(this.o.dir, KEPT_RECEIPTS);
   }
 
-  /** Reads the file of the restore whose backup ended `restoredFrom`, or starts it (heldSince now); undefined: no hold, nothing kept. */
+  /**
+   * Reads the file of the restore whose backup ended `restoredFrom`, or starts it (heldSince now). Undefined: no
+   * hold; what a released one left is read, its receipts found to be an SMS's only (the release may have come while
+   * the bridge was stopped), and nothing is kept when there are none.
+   */
   async open(restoredFrom: string | undefined): Promise<void> {
-    if (!restoredFrom) return;
     const text = await readFile(this.file, 'utf8').catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return undefined;
       throw e;
     });
     // Evidence only: a file that cannot be read is started afresh (the receipts in it settle nothing then), never a refusal to start.
     const read = text === undefined ? undefined : parse(text);
-    if (read?.version === 1 && read.restoredFrom === restoredFrom) {
+    if (!restoredFrom) {
+      if (read?.version !== 1) return;
+      this.data = { ...read, released: true };
+      return this.keepOnly(() => true);
+    }
+    // A released file of the same backup is of an earlier restore of it: this one's hold begins now.
+    if (read?.version === 1 && read.restoredFrom === restoredFrom && !read.released) {
       this.data = read;
       return;
     }
@@ -68,9 +84,14 @@ export class KeptReceipts {
     await this.save();
   }
 
-  /** When the hold began (the first start on the restored store); undefined when there is none. */
+  /** When the hold began (the first start on the restored store); undefined when nothing is kept. */
   get heldSince(): string | undefined {
     return this.data?.heldSince;
+  }
+
+  /** Whether the hold was released, and only receipts of SMS still open are kept. */
+  get released(): boolean {
+    return this.data?.released === true;
   }
 
   get receipts(): readonly KeptReceipt[] {
@@ -101,7 +122,20 @@ export class KeptReceipts {
     await this.save();
   }
 
-  /** The hold was released: nothing is kept any more. */
+  /**
+   * The hold was released (or nothing kept is needed any more): only the receipts found to be an SMS's for which
+   * `open` says yes stay; none left, the file is removed.
+   */
+  async keepOnly(open: (sms: string) => boolean): Promise<void> {
+    const d = this.data;
+    if (!d) return;
+    d.released = true;
+    d.receipts = d.receipts.filter((k) => k.sms !== undefined && open(k.sms));
+    if (!d.receipts.length) return this.forget();
+    await this.save();
+  }
+
+  /** Nothing is kept any more. */
   async forget(): Promise<void> {
     this.data = undefined;
     await (this.writes = this.writes.then(() => rm(this.file, { force: true }), () => rm(this.file, { force: true })));

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
@@ -7,6 +7,7 @@ import { holdCommand } from '../../src/cli/hold.js';
 import { receiptDate } from '../../src/connectors/smpp/receipt-build.js';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { JournalStore } from '../../src/store/journal-store.js';
+import { splitSegments } from '../../src/sms/segments.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
 import type { SmsMessage } from '../../src/store/types.js';
 import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
@@ -170,6 +171,39 @@ R('a long SMS caught being handed over :: its first part\'s receipt settles it a
     assert.equal(sim.received, []);
   } finally {
     await b.stop();
+  }
+});
+
+R('a long SMS settled by its first part\'s receipt :: the other parts\' receipts, after the release and after a restart, still find it: delivered, not "sent, no delivery report"', async ({ dir, sim, port }) => {
+  const long = `${'Dritte Mahnung. '.repeat(10)}Teil zwei folgt hier, ${'und noch mehr Text. '.repeat(7)}Teil drei: bitte zahlen Sie bis Freitag.`;
+  const to = '+4915112340006';
+  await restoredWith(dir, [{ ...sms('P.1', to, long), segments: 3 }]);
+  const part = (n: number) => splitSegments(long, 'GSM7')[n - 1]!;
+  const send = (id: string, n: number) => sim.sendReceiptFor({ systemId: LOGIN.systemId, id, to, text: part(n), submitted: sentAt });
+  const b = await start(dir, port);
+  try {
+    const first = send('BB01', 1);
+    await waitFor('part 1 acknowledged', () => first.acked);
+    await waitFor('settled as sent', () => b.store.get('P.1')?.status === 'submitted');
+    assert.is(await holdCommand(['release'], b.config, capture().cli), 0);
+    await waitFor('the release seen', () => b.events.some((e) => e.evt === 'dispatch-released'));
+    const second = send('BB02', 2);
+    await waitFor('part 2 acknowledged', () => second.acked);
+    assert.is(b.store.get('P.1')!.status, 'submitted', 'part 3 is still outstanding');
+    const kept = JSON.parse(await readFile(join(dir, 'restore-receipts.json'), 'utf8')) as { released?: boolean; receipts: Array<{ id: string; sms?: string }> };
+    assert.equal([kept.released, kept.receipts.map((k) => [k.id, k.sms])], [true, [['bb01', 'P.1'], ['bb02', 'P.1']]], 'only the open SMS\'s receipts are kept after the release');
+  } finally {
+    await b.stop();
+  }
+  const again = await start(dir, port);
+  try {
+    const third = send('BB03', 3);
+    await waitFor('P.1 delivered', () => again.store.get('P.1')?.status === 'delivered');
+    await waitFor('part 3 acknowledged', () => third.acked);
+    await waitFor('nothing kept once it is decided', () => readFile(join(dir, 'restore-receipts.json')).then(() => false, () => true));
+    assert.equal(sim.received, []);
+  } finally {
+    await again.stop();
   }
 });
 

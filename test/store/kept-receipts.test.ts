@@ -42,6 +42,28 @@ K('kept on disk for the restore it is of :: read back after a restart with the s
   assert.match(await failure(readFile(join(dir, KEPT_RECEIPTS), 'utf8')), /ENOENT/, 'removed at the release');
 });
 
+K('the release :: only the receipts of SMS still open stay, read back without a hold; none left, the file goes; a new restore of the same backup starts afresh', async ({ dir }) => {
+  const backup = '2026-11-30T09:00:00.000Z';
+  const a = new KeptReceipts({ dir, now, keepHours: 48 });
+  await a.open(backup);
+  for (const id of ['1', '2', '3']) await a.keep(receipt(id));
+  await a.assign('smsc', ['1'], 'S.1');
+  await a.assign('smsc', ['2'], 'S.2');
+  await a.keepOnly((sms) => sms === 'S.1');
+  assert.equal([a.released, a.receipts.map((k) => k.id)], [true, ['1']], 'S.2 is decided, receipt 3 was nobody\'s');
+  const b = new KeptReceipts({ dir, now, keepHours: 48 });
+  await b.open(undefined);
+  assert.equal([b.released, b.heldSince, b.receipts.map((k) => k.id)], [true, a.heldSince, ['1']]);
+  const again = new KeptReceipts({ dir, now, keepHours: 48 });
+  clock += 60_000;
+  await again.open(backup);
+  assert.equal([again.released, again.heldSince, again.receipts], [false, now().toISOString(), []]);
+  await again.keep(receipt('4'));
+  await again.keepOnly(() => true);
+  assert.match(await failure(readFile(join(dir, KEPT_RECEIPTS), 'utf8')), /ENOENT/, 'nothing found to be an SMS\'s: removed');
+  assert.is(again.heldSince, undefined);
+});
+
 K('bounded :: the oldest go past the most kept, and those older than keepHours at the next keep', async ({ dir }) => {
   const k = new KeptReceipts({ dir, now, keepHours: 2, max: 3 });
   await k.open('2026-11-30T09:00:00.000Z');
