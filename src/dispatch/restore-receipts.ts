@@ -19,6 +19,7 @@ import type { KeptReceipt, KeptReceipts } from '../store/kept-receipts.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
 import { lastHandover, type BackupReportDeps } from './backup-report.js';
 import { recordSentBefore } from './backup-verdict.js';
+import { candidateKind, HeldIndex, type CandidateKind } from './restore-held-index.js';
 import { outcomeOf, receiptFits } from './receipt-match.js';
 
 /** What settling a report of a held SMS needs (backup-report.ts), and the kept receipts; a receipt whose id an operator linked goes to onReport. */
@@ -26,13 +27,15 @@ export interface RestoreReceiptsDeps extends BackupReportDeps {
   kept: KeptReceipts;
 }
 
-/** caught: `submitting` at the connector when the backup was taken; sent: settled as sent by the old bridge through it; queued: held, not handed over. */
-export type Candidate = { m: SmsMessage; kind: 'caught' | 'sent' | 'queued' };
+export type Candidate = { m: SmsMessage; kind: CandidateKind };
 
 /** A kept receipt not yet found to be one SMS's, with the held SMS it fits (for `mail2sms hold`). */
 export type OpenReceipt = KeptReceipt & { candidates: string[] };
 
 export class RestoreReceipts {
+  /** The held SMS, found at the first receipt of the hold. */
+  private index?: HeldIndex;
+
   constructor(private readonly d: RestoreReceiptsDeps) {}
 
   /** A receipt its connector knows no SMS by; resolves once what it decided is stored. */
@@ -40,7 +43,7 @@ export class RestoreReceipts {
     const linked = idCandidates(s.report.connectorMessageId).find((id) => this.d.book.find(connector, id));
     if (linked) return this.d.onReport(connector, { ...s.report, connectorMessageId: linked });
     const heldSince = this.d.kept.heldSince;
-    if (!heldSince || !this.candidates(connector).some((c) => c.kind !== 'queued')) return;
+    if (!heldSince || !this.handedOver(connector)) return;
     const r = s.report;
     const k: KeptReceipt = {
       connector, id: r.connectorMessageId, status: r.status, at: r.at.toISOString(), ...(r.reason ? { reason: r.reason } : {}),
@@ -82,15 +85,34 @@ export class RestoreReceipts {
     await this.d.record.finish(this.d.store.get(m.id) ?? m, last.status as Exclude<KeptReceipt['status'], 'enroute'>, last.reason, connector, new Date(last.at));
   }
 
-  /** Held SMS whose receipts `connector` may bring; after the release, the open SMS kept receipts were found to be. */
-  candidates(connector: string): Candidate[] {
-    if (this.d.kept.released) return this.stillOpen(connector);
+  /**
+   * Held SMS to `to` whose receipts `connector` may bring (a receipt fits no SMS to another number); after the
+   * release, the open SMS kept receipts were found to be.
+   */
+  candidates(connector: string, to: string | undefined): Candidate[] {
+    if (this.d.kept.released) return this.stillOpen(connector).filter((c) => c.m.to === to);
+    return to === undefined ? [] : this.classified(connector, this.held().to(to));
+  }
+
+  /** Whether SMS the backup caught at `connector`, or settled as sent through it, are held: only then are its stray receipts kept. */
+  private handedOver(connector: string): boolean {
+    if (this.d.kept.released) return this.stillOpen(connector).length > 0;
+    return this.classified(connector, this.held().handed).some((c) => c.kind !== 'queued');
+  }
+
+  private classified(connector: string, ids: readonly string[]): Candidate[] {
     const held = (m: SmsMessage) => this.d.restoreHold?.(m) !== undefined;
     const out: Candidate[] = [];
-    for (const m of this.d.store.inStatus('submitting')) if (held(m) && m.history.at(-1)!.connector === connector) out.push({ m, kind: 'caught' });
-    for (const m of this.d.store.inStatus('submitted')) if (held(m) && settledSentThrough(m) === connector) out.push({ m, kind: 'sent' });
-    for (const m of this.d.store.inStatus('accepted')) if (held(m) && m.history.at(-1)?.hold === 'restore') out.push({ m, kind: 'queued' });
+    for (const id of ids) {
+      const m = this.d.store.get(id);
+      const kind = m && candidateKind(m, connector, held, settledSentThrough);
+      if (kind) out.push({ m, kind });
+    }
     return out;
+  }
+
+  private held(): HeldIndex {
+    return (this.index ??= new HeldIndex(this.d.store, (m) => this.d.restoreHold?.(m) !== undefined));
   }
 
   /** The SMS kept receipts were found to be that still wait for one (settled as sent through `connector`, not final). */
@@ -104,14 +126,14 @@ export class RestoreReceipts {
   }
 
   private fitting(k: KeptReceipt, heldSince: string): Candidate[] {
-    return this.candidates(k.connector).filter((c) => receiptFits(k, c.m, heldSince) !== undefined);
+    return this.candidates(k.connector, k.handset).filter((c) => receiptFits(k, c.m, heldSince) !== undefined);
   }
 
   /** Settles SMS `id` by receipt `k` (false: it was busy or changed meanwhile, and stays as it is). */
   private async settle(connector: string, k: KeptReceipt, id: string, heldSince: string): Promise<boolean> {
     const done = await this.d.exclusive(id, async () => {
       // Read again: marked, released or settled meanwhile?
-      const now = this.candidates(connector).find((c) => c.m.id === id);
+      const now = this.candidates(connector, k.handset).find((c) => c.m.id === id);
       if (!now || now.kind === 'queued') return false;
       const m = now.m;
       if (now.kind === 'caught') {
