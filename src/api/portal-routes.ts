@@ -12,7 +12,7 @@ import { login, maySee, searchPlace, zoneOf, type ApiContext } from './context.j
 import { findMessage, searchMessages } from './history/search.js';
 import { repliesTo } from './history/replies.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
-import { accountForm, backupUncertain, breakerView, formChanges, formProblems, messageDetail, messageRow } from './portal-views.js';
+import { accountForm, backupUncertain, breakerView, carrierIdOf, formChanges, formProblems, messageDetail, messageRow, receiptsFitting } from './portal-views.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
 
 export const SESSION_COOKIE = 'm2s_session';
@@ -157,11 +157,14 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const m = await findMessage(ctx.history, req.params.id, ctx.lagDays);
     if (!m || !maySee(p, m)) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no message ${req.params.id}.` }), 404);
     const cancellable = m.status === 'accepted';
-    const caught = backupUncertain(m, deps.restoreHold?.());
+    const hold = deps.restoreHold?.();
+    const caught = backupUncertain(m, hold);
     return render(reply, 'message', page(req, p, {
       m: messageDetail(m, zoneOf(ctx, p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours)), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
       // The buttons of `mail2sms hold mark`, with the connector it was being handed to.
       uncertain: p.role === 'admin' && caught ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
+      // What `mail2sms hold` lists of it: receipts of carrier ids this bridge never gave out that fit it and others.
+      receipts: p.role === 'admin' && hold && !FINAL_STATUSES.has(m.status) ? receiptsFitting(deps.backupReceipts(), m.id, zoneOf(ctx, p)) : [],
       // Everyone: its status reads `submitting`, which is otherwise over in a moment.
       caught,
     }));
@@ -176,8 +179,10 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     if (p.role !== 'admin') throw new Problem(403, 'Forbidden', 'only an admin may settle what a restored backup left uncertain');
     const { verdict } = body;
     if (verdict !== 'sent' && verdict !== 'not-sent') throw new Problem(400, 'BadRequest', `the verdict is "${verdict ?? ''}"; known: sent, not-sent`);
+    const { carrierId, problem } = carrierIdOf(body.carrierId, verdict);
+    if (problem) throw new Problem(400, 'BadRequest', problem);
     const id = req.params.id;
-    const r = await deps.markBackupVerdict(id, verdict, { who: `portal user ${p.name}` });
+    const r = await deps.markBackupVerdict(id, verdict, { who: `portal user ${p.name}` }, carrierId);
     const detail = (notice: string) => reply.redirect(`/messages/${encodeURIComponent(id)}?notice=${notice}`, 303);
     if (r.ok) return body.next ? reply.redirect(safeNext(body.next), 303) : detail(`marked-${verdict}`);
     if (r.reason === 'not-found') throw new Problem(404, 'NotFound', r.message);

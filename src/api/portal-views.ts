@@ -1,6 +1,7 @@
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
+import type { OpenReceipt } from '../dispatch/restore-receipts.js';
 import { eventReason, isRetry } from '../notify/hold-words.js';
 import { formatTime } from '../notify/times.js';
 import { connectorMessageIdOf, senderUsed, type SmsMessage } from '../store/types.js';
@@ -82,6 +83,27 @@ function senderShown(m: SmsMessage): string {
  */
 export function backupUncertain(m: SmsMessage, held: { finishedAt?: string } | undefined): boolean {
   return m.status === 'submitting' && held?.finishedAt !== undefined && m.mail.receivedAt < held.finishedAt;
+}
+
+/**
+ * The receipts kept since a restore that fit SMS `id` and others (none settled: `mail2sms hold` lists them), as its
+ * page shows them to an admin, who may name one as its receipt (the carrier id of a verdict `sent`).
+ */
+export function receiptsFitting(receipts: readonly OpenReceipt[], id: string, timeZone: string) {
+  return receipts.filter((k) => k.candidates.includes(id)).map((k) => ({
+    id: k.id, connector: k.connector, status: k.status, reason: k.reason ?? '', handset: k.handset ?? '',
+    submittedAt: k.submittedAt ? formatTime(k.submittedAt, timeZone) : '', text: k.excerpt?.[0] ?? '',
+    others: k.candidates.filter((c) => c !== id),
+  }));
+}
+
+/** The carrier id an admin typed with a verdict (the form's field), undefined when left empty; a problem when it cannot be one. */
+export function carrierIdOf(value: string | undefined, verdict: string): { carrierId?: string; problem?: string } {
+  const carrierId = value?.trim();
+  if (!carrierId) return {};
+  if (verdict !== 'sent') return { problem: 'a carrier id names what went: it goes with the verdict sent only' };
+  if (!/^\S{1,64}$/.test(carrierId)) return { problem: `the carrier id "${carrierId.slice(0, 80)}" is not one: at most 64 characters, no spaces (as the old bridge's sms-submitted line or a receipt has it)` };
+  return { carrierId };
 }
 
 export function messageDetail(m: SmsMessage, timeZone: string, replies: readonly ReplySummary[] = []) {

@@ -1,6 +1,6 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { timelineSteps } from '../../src/api/portal-views.js';
+import { carrierIdOf, timelineSteps } from '../../src/api/portal-views.js';
 import type { StatusEvent } from '../../src/store/types.js';
 import { sampleSms } from '../notify/sample.js';
 
@@ -27,6 +27,15 @@ V('retries :: a failed attempt and a throttled one, kept as data or as an earlie
     { status: 'accepted', at, reason: 'ESME_RTHROTTLED', retryAt: at, throttled: true },
     { status: 'accepted', at, reason: 'simulator: link down; next attempt in 6 s' },
   ]), ['Accepted by mail2sms', 'Attempt failed, will try again', 'Waiting, will try again', 'Attempt failed, will try again']);
+});
+
+V('carrier id of a verdict :: empty is none; trimmed; only with sent; no spaces, at most 64 characters', () => {
+  assert.equal(carrierIdOf(undefined, 'sent'), {});
+  assert.equal(carrierIdOf('  ', 'not-sent'), {});
+  assert.equal(carrierIdOf(' 0A1B2C ', 'sent'), { carrierId: '0A1B2C' });
+  assert.match(carrierIdOf('0A1B2C', 'not-sent').problem!, /goes with the verdict sent only/);
+  assert.match(carrierIdOf('0A 1B', 'sent').problem!, /no spaces/);
+  assert.match(carrierIdOf('x'.repeat(65), 'sent').problem!, /at most 64 characters/);
 });
 
 V.run();
