@@ -51,7 +51,8 @@ export class RestoreReceipts {
     };
     // Released: only a receipt that is an open SMS's is kept (evidence for a decision nobody will make any more is not).
     if (this.d.kept.released && this.fitting(k, heldSince).length !== 1) return;
-    if (!(await this.d.kept.keep(k))) return;
+    // A repeat of one kept but not settled is read again: the bridge may have stopped between the two writes, before the answer.
+    if (!(await this.d.kept.keep(k)) && !this.d.kept.unsettled(k)) return;
     const fits = this.fitting(k, heldSince);
     const settled = fits.length === 1 && fits[0]!.kind !== 'queued' && await this.settle(connector, k, fits[0]!.m.id, heldSince);
     if (settled) return;

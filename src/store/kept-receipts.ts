@@ -114,6 +114,11 @@ export class KeptReceipts {
     return true;
   }
 
+  /** Whether `r` (its connector, id and status) is kept and was not found to be any SMS's. */
+  unsettled(r: Pick<KeptReceipt, 'connector' | 'id' | 'status'>): boolean {
+    return this.receipts.some((k) => k.connector === r.connector && k.id === r.id && k.status === r.status && k.sms === undefined);
+  }
+
   /** Records that the receipts of `connector` with `ids` are about SMS `sms`. */
   async assign(connector: string, ids: string[], sms: string): Promise<void> {
     const d = this.data;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.js';
@@ -169,6 +169,24 @@ R('a long SMS caught being handed over :: its first part\'s receipt settles it a
     // Answered once stored: the deliver_sm_resp reaches the SMSC a moment after the store has it (it failed once under load when read at once).
     await waitFor('part 2 acknowledged', () => second.acked);
     assert.equal(sim.received, []);
+  } finally {
+    await b.stop();
+  }
+});
+
+R('a receipt kept, then the bridge stopped before it settled the SMS and answered :: the SMSC\'s repeat settles it', async ({ dir, sim, port }) => {
+  const to = '+4915112340007';
+  await restoredWith(dir, [sms('K.1', to)]);
+  // What a bridge stopped between keeping the receipt and writing the verdict left: the receipt, on no SMS.
+  const minute = new Date(Math.floor(sentAt.getTime() / 60_000) * 60_000).toISOString();
+  const receipt = { connector: 'smsc', id: '4b1d', status: 'delivered', at: new Date().toISOString(), handset: to, submittedAt: minute, excerpt: [TEXT.slice(0, 20)] };
+  await writeFile(join(dir, 'restore-receipts.json'), `${JSON.stringify({ version: 1, restoredFrom: backupAt.toISOString(), heldSince: new Date().toISOString(), receipts: [receipt] })}\n`);
+  const b = await start(dir, port);
+  try {
+    const again = oldReceipt(sim, '4B1D', to);
+    await waitFor('K.1 delivered', () => b.store.get('K.1')?.status === 'delivered');
+    await waitFor('the repeat acknowledged', () => again.acked);
+    assert.is(b.store.get('K.1')!.history.at(-2)!.connectorMessageId, '4b1d');
   } finally {
     await b.stop();
   }
