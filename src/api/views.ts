@@ -1,6 +1,6 @@
 import { connectorMessageIdOf, FINAL_STATUSES, senderUsed, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { eventReason, waitFields } from '../notify/hold-words.js';
-import { wallTimeIn } from '../mail/dates.js';
+import { formatWallGerman } from '../notify/times.js';
 import { acceptedAt } from './history/query.js';
 import { replyReason, type ReplySummary } from './history/replies.js';
 
@@ -107,22 +107,15 @@ export type CsvSeparator = ',' | ';';
 const TIMES = new Set(['acceptedAt', 'sendAt', 'submittedAt', 'finalAt']);
 
 /**
- * A time as German Excel reads a date and time in a cell ("30.11.2026 23:47:36", in the reader's zone); ISO 8601
- * with its "T" and "Z" stays text there, which cannot be sorted by or counted per day.
+ * One message as a CSV line; for Excel (';') its times in `timeZone` as German Excel reads a date and time in a cell
+ * (ISO 8601 with its "T" and "Z" stays text there, which cannot be sorted by or counted per day), for tools ISO 8601.
  */
-function excelTime(iso: string, timeZone: string): string {
-  const w = wallTimeIn(new Date(iso), timeZone);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(w.day)}.${two(w.month)}.${w.year} ${two(w.hour)}:${two(w.minute)}:${two(w.second)}`;
-}
-
-/** One message as a CSV line; for Excel (';') its times in `timeZone` as Excel reads them, for tools ISO 8601. */
 export function csvRow(m: SmsMessage, sep: CsvSeparator = ',', timeZone = 'UTC'): string {
   const v = messageView(m);
   const row: Record<(typeof CSV_COLUMNS)[number], unknown> = {
     ...v, from: m.mail.apiUser ?? m.mail.from ?? m.mail.envelopeFrom,
   };
-  const cell = (c: (typeof CSV_COLUMNS)[number]) => (sep === ';' && TIMES.has(c) && typeof row[c] === 'string' ? excelTime(row[c] as string, timeZone) : row[c]);
+  const cell = (c: (typeof CSV_COLUMNS)[number]) => (sep === ';' && TIMES.has(c) && typeof row[c] === 'string' ? formatWallGerman(row[c] as string, timeZone) : row[c]);
   return CSV_COLUMNS.map((c) => field(cell(c), FREE_TEXT.has(c))).join(sep) + '\r\n';
 }
 

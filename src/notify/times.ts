@@ -53,9 +53,16 @@ export function formatTime(iso: string, timeZone = 'UTC'): string {
 export function formatTimeGerman(iso: string, timeZone = 'UTC'): string {
   const r = readingOf(iso, timeZone);
   if (!r) return iso;
-  const { wall: w } = r;
-  return `${two(w.day)}.${two(w.month)}.${w.year} ${clock(w)} ${germanZoneName(iso, timeZone, r.offset)}`;
+  return `${germanWall(r.wall)} ${germanZoneName(iso, timeZone, r.offset)}`;
 }
+
+/** "23.11.2026 15:05:09" without its zone: how German Excel reads a date and time in a cell (a CSV for it). */
+export function formatWallGerman(iso: string, timeZone = 'UTC'): string {
+  const r = readingOf(iso, timeZone);
+  return r ? germanWall(r.wall) : iso;
+}
+
+const germanWall = (w: WallTime) => `${two(w.day)}.${two(w.month)}.${w.year} ${clock(w)}`;
 
 /**
  * ICU's German short name of the zone at that offset when it is a real
