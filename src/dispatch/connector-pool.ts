@@ -60,8 +60,11 @@ class Taken {
  * left to the breaker). An open breaker whose cool-down is over does not count: only its probe shows it works.
  */
 export function takesSms(state: BreakerState, h: ConnectorHealth): boolean {
-  return state.kind === 'closed' && (h.up || h.bySubmits === true);
+  return state.kind === 'closed' && linkUp(h);
 }
+
+/** Its link is up, or it has none to watch and only its submits tell (the breaker's to judge). */
+const linkUp = (h: ConnectorHealth): boolean => h.up || h.bySubmits === true;
 
 export class ConnectorPool {
   private readonly slots = new Map<string, Slot>();
@@ -97,7 +100,7 @@ export class ConnectorPool {
     if (!s) return 'not configured';
     const h = s.connector.health();
     // A connector only a submit can show to be back (HTTP) is left to its breaker.
-    if (!h.up && !h.bySubmits) return `down (${h.state}${h.detail ? `: ${h.detail}` : ''})`;
+    if (!linkUp(h)) return `down (${h.state}${h.detail ? `: ${h.detail}` : ''})`;
     if (breakerAllows(s.state, this.t())) return undefined;
     return s.state.kind === 'open'
       ? `breaker open until ${new Date(s.state.until).toISOString()} after: ${s.state.reason}`
@@ -130,7 +133,7 @@ export class ConnectorPool {
     for (const [name, s] of this.slots) {
       const h = s.connector.health();
       const offered = this.probeOffered.get(name);
-      if (breakerPhase(s.state, now) !== 'probe-due' || (!h.up && !h.bySubmits)) continue;
+      if (breakerPhase(s.state, now) !== 'probe-due' || !linkUp(h)) continue;
       if (offered?.state === s.state && now - offered.at < s.breaker.coolDownMs) continue;
       this.probeOffered.set(name, { state: s.state, at: now });
       want.push(name);
