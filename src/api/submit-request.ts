@@ -5,7 +5,7 @@
  * preview (preview.ts) share, up to the SMS itself.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
-import { addressBelongs } from '../accounts/addresses.js';
+import { addressBelongs, isPlainAddress } from '../accounts/addresses.js';
 import type { Accounts } from '../accounts/registry.js';
 import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
@@ -124,6 +124,11 @@ export function prepare(deps: SubmitDeps, who: Principal, body: SubmitBody): Pre
   const recipients = numbers.map((n) => recipient(n, account.defaultCountry));
   const bad = recipients.flatMap((r, i) => (r instanceof SmtpError ? [{ to: numbers[i]!, error: r }] : []));
   if (bad.length) throw recipientsProblem(bad);
+  // Checked as MAIL FROM checks a sender: a quoted or listed address would pass the domain test here and then be dropped
+  // silently when the confirmation is mailed (recipient-guard.ts), after a 201 that promised one.
+  if (body.confirmTo && !isPlainAddress(body.confirmTo)) {
+    throw fromSmtpError(errors.BadSenderAddress(body.confirmTo), {}, `confirmTo <${body.confirmTo}> is not a plain mail address (no quotes, commas or spaces) that confirmations could be sent to`);
+  }
   if (body.confirmTo && !addressBelongs(account.addresses, body.confirmTo)) {
     throw fromSmtpError(errors.SenderNotAllowed(body.confirmTo, account.name), {}, confirmToRefused(body.confirmTo, account));
   }

@@ -79,6 +79,11 @@ A('submit :: confirmTo must be an address of the account; with it, the confirmat
   assert.is(bad.status, 422);
   assert.equal([bad.body.title, bad.body.smtp], ['SenderNotAllowed', '553 5.7.1']);
   assert.is(bad.body.detail, 'confirmTo "boss@evil.test" is not an address of the SMS account "acme": confirmations go only to its addresses (any address @acme.test); leave confirmTo out for none');
+  // In the account's domain by its last '@', but a mail library may read it as a list with a stranger in it.
+  const listed = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345602', text: 'x', confirmTo: '"x@evil.test,"@acme.test' } });
+  assert.is(listed.status, 422);
+  assert.equal([listed.body.title, listed.body.smtp], ['BadSenderAddress', '553 5.1.7']);
+  assert.is(listed.body.detail, 'confirmTo <"x@evil.test,"@acme.test> is not a plain mail address (no quotes, commas or spaces) that confirmations could be sent to');
   const ok = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345602', text: 'Bestätigt.', confirmTo: 'clerk@acme.test' } });
   const id = ok.body.messages[0].id;
   await waitFor('delivered confirmation', async () => (await call(b, 'GET', `/api/v1/messages/${id}`, { auth: lead })).body.confirmations.some((c: { stage: string; sentAt: string | null }) => c.stage === 'delivered' && c.sentAt));
