@@ -31,6 +31,8 @@ export interface RunInfo {
   seconds: number;
   node: string;
   postfix: string;
+  /** The commit measured (bench/run.ts codeMeasured). */
+  code: string;
   cpus: number;
   loadBefore: number[];
   loadAfter: number[];
@@ -43,7 +45,7 @@ export function describeRun(i: RunInfo): string {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   return [
     `Command: \`${i.command}\``,
-    `Run: ${i.startedAt}, ${Math.round(i.seconds)} s; Node ${i.node}; Postfix ${i.postfix}; ${i.cpus} cores.`,
+    `Run: ${i.startedAt}, ${Math.round(i.seconds)} s; code ${i.code}; Node ${i.node}; Postfix ${i.postfix}; ${i.cpus} cores.`,
     `Machine load (1/5/15 min averages) before: ${load(i.loadBefore)}, after: ${load(i.loadAfter)}` +
       (i.busyBeforeCores !== undefined ? `; just before the run, other work kept ${i.busyBeforeCores.toFixed(2)} of ${i.cpus} cores busy.` : '.'),
     ...i.notes.map((n) => `- ${n}`),

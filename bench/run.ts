@@ -25,7 +25,7 @@ import { startPeer, type PeerKind } from './peer.js';
 import { startPostfix } from './postfix.js';
 import { table, writeResults, type Row, type RunInfo } from './report.js';
 import { scale } from './scale.js';
-import { EXPLANATIONS } from './explanations.js';
+import { explanations, type RunFigures } from './explanations.js';
 import { stages } from './stages.js';
 import { stallRow } from './stalls.js';
 
@@ -33,6 +33,17 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const POSTFIX_PORT = 26025;
 /** Every basic figure: what a run without --only measures, and what RESULTS.md needs. */
 const ALL_BASIC = 'accept,alone,latency,e2e,e2e-smpp';
+
+/** The commit the run measures, and whether the working tree differed from it (then the figures are not that commit's). */
+function codeMeasured(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: HERE }).toString().trim();
+  try {
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', '../src', '../templates', '../package-lock.json') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
 
 async function busyCores(ms: number): Promise<number> {
   const read = async () => (await readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
@@ -138,7 +149,7 @@ async function main(): Promise<void> {
   const info: RunInfo = {
     command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
     startedAt: new Date().toISOString(), seconds: 0, node: process.version,
-    postfix: execFileSync('postconf', ['-d', '-h', 'mail_version']).toString().trim(),
+    postfix: execFileSync('postconf', ['-d', '-h', 'mail_version']).toString().trim(), code: codeMeasured(),
     cpus: cpus().length, loadBefore: loadavg(), loadAfter: [], busyBeforeCores: await busyCores(3000), notes: [],
   };
   const say = (m: string) => console.log(m);
@@ -186,7 +197,7 @@ async function main(): Promise<void> {
   console.log('\n' + table(rows));
   // A profiled run is slowed by the profiler, a quick one measures too few mails, and a partial one is not the whole table: none goes into RESULTS.md.
   const complete = !values.profile && !values['node-args'] && !quick && !values['scale-only'] && values.parts === 'history,queued' && values.only === ALL_BASIC;
-  if (complete) await writeResults(join(HERE, 'RESULTS.md'), info, rows, perStage, EXPLANATIONS);
+  if (complete) await writeResults(join(HERE, 'RESULTS.md'), info, rows, perStage, explanations(result as unknown as RunFigures));
   console.log(`\nwritten: bench/out/result-${stamp}.json${complete ? ', bench/RESULTS.md' : ''}${values.profile ? ', profiles in bench/out/profiles' : ''}`);
 }
 
