@@ -134,7 +134,7 @@ export const ERROR_DEFS = {
   },
   MessageTooBig: {
     code: 552, enhanced: '5.3.4', when: 'mail larger than smtp.maxMessageSize, at DATA or already at MAIL FROM when its SIZE= says so',
-    text: (max: string) => `the mail is too big: at most ${max} bytes${megabytes(max)} are accepted`,
+    text: (max: string) => `the mail is too big: at most ${Number(max).toLocaleString('en')} bytes${megabytes(max)} are accepted`,
   },
   TooManySegments: {
     code: 552, enhanced: '5.3.4', when: 'text longer than text.maxSegments SMS segments',

@@ -22,7 +22,7 @@ O.after(async ({ b }) => {
 
 O('mail from :: SIZE= over smtp.maxMessageSize :: 552 5.3.4 in the registry\'s words with the size in MB; the session goes on', async ({ b }) => {
   const r = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<erp@acme.test> SIZE=11600000', 'MAIL FROM:<erp@acme.test> SIZE=1000']);
-  assert.is(r[1].text, '552 5.3.4 the mail is too big: at most 10485760 bytes (10 MB) are accepted');
+  assert.is(r[1].text, '552 5.3.4 the mail is too big: at most 10,485,760 bytes (10 MB) are accepted');
   assert.is(r[2].code, 250);
 });
 

@@ -52,7 +52,7 @@ const CASES: Array<[string, string[], Array<number | [number, string | RegExp]>]
     [250, 250, 250, 354, [552, '552 5.3.4 the text would take 7 SMS segments, at most 6 are allowed (910 characters, counted as 920 because U+20AC [ ] { } ~ ^ \\ | count twice, 153 per segment); shorten it']]],
   ['data :: larger than maxMessageSize :: 552 5.3.4',
     [...envelope('+4915112345678@sms.localhost'), 'DATA', ...mail('y'.repeat(70).concat('\r\n').repeat(1000))],
-    [250, 250, 250, 354, [552, /^552 5\.3\.4 the mail is too big: at most 20000 bytes/]]],
+    [250, 250, 250, 354, [552, /^552 5\.3\.4 the mail is too big: at most 20,000 bytes/]]],
   ['data :: multipart nested 100 deep :: 550 5.6.0, the mail could not be read',
     [...envelope('+4915112345678@sms.localhost'), 'DATA', ...nested(100)],
     [250, 250, 250, 354, [550, /^550 5\.6\.0 the mail could not be read: .*(deep|nest)/]]],
