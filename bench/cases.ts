@@ -5,9 +5,11 @@
  * ratio. Each bridge first gets a short warm-up, as a long-running server is
  * warm.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startBridge, treeCpuMs, type BridgeRun } from './bridge.js';
+import { fileURLToPath } from 'node:url';
+import { memoryOf, startBridge, treeCpuMs, type BridgeRun } from './bridge.js';
 import { percentile, runClosed, runOpen, type MailSpec } from './loadgen.js';
 import { customerAddress, FROM, mailBody, TO } from './mail.js';
 import type { Peer } from './peer.js';
@@ -91,8 +93,55 @@ export function paired(rounds: Array<{ bridge: number; postfix?: number }>): Pai
   };
 }
 
+/** A server under test for one acceptance round: where it listens, its process, and how to check and stop it. */
+interface Measured {
+  port: number;
+  pid: number;
+  /** Throws when the server did not take every mail it answered 250 (`mails`: warm-up included). */
+  check?(mails: number): Promise<void>;
+  peakMb(): Promise<number>;
+  done(): Promise<void>;
+}
+
+export type Acceptance = Paired & { peakMb: number; cpuPerMail: { bridge: number; postfix?: number } };
+
 /** smtp-source against Postfix and against a fresh bridge, `rounds` times; msg/s. */
-export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Paired & { peakMb: number; cpuPerMail: { bridge: number; postfix?: number } }> {
+export function acceptance(ctx: BenchContext, c: SourceCase): Promise<Acceptance> {
+  return acceptanceOf(ctx, c, 'bridge', async () => {
+    const b = await freshBridge(ctx);
+    return {
+      port: b.run.port, pid: b.run.pid, done: () => b.done(), peakMb: async () => (await b.run.memory()).peakMb,
+      async check(mails) {
+        const accepted = await b.run.count('sms-accepted');
+        if (accepted !== mails) throw new Error(`bridge logged ${accepted} accepted SMS for ${mails} mails`);
+      },
+    };
+  });
+}
+
+/** The same against the issue's calibration pipeline alone (bench/floor-server.ts) instead of the bridge. */
+export function floorAcceptance(ctx: BenchContext, c: SourceCase): Promise<Acceptance> {
+  return acceptanceOf(ctx, c, 'calibration pipeline', async () => {
+    const dir = await mkdtemp(join(ctx.work, 'floor-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', FLOOR, join(dir, 'journal.jsonl')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.once('data', (d: Buffer) => resolve(Number(JSON.parse(d.toString()).port)));
+      child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+    });
+    return {
+      port, pid: child.pid!, peakMb: async () => (await memoryOf(child.pid!)).peakMb,
+      async done() {
+        child.kill('SIGTERM');
+        await exited;
+      },
+    };
+  });
+}
+
+const FLOOR = fileURLToPath(new URL('./floor-server.ts', import.meta.url));
+
+async function acceptanceOf(ctx: BenchContext, c: SourceCase, label: string, start: () => Promise<Measured>): Promise<Acceptance> {
   const rounds: Array<{ bridge: number; postfix?: number }> = [];
   const cpu: { bridge: number[]; postfix: number[] } = { bridge: [], postfix: [] };
   let peakMb = 0;
@@ -109,18 +158,17 @@ export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Pair
     cpu.postfix.push(m.cpuMs);
     return m.rate;
   };
-  const bridge = async () => {
-    const b = await freshBridge(ctx);
+  const underTest = async () => {
+    const server = await start();
     try {
-      await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, b.run.port);
-      const { rate, cpuMs } = await measured(b.run.port, b.run.pid);
+      await runSmtpSource({ ...c, messages: WARM_UP }, ctx.sourceFile, FROM, TO, server.port);
+      const { rate, cpuMs } = await measured(server.port, server.pid);
       cpu.bridge.push(cpuMs);
-      const accepted = await b.run.count('sms-accepted');
-      if (accepted !== WARM_UP + c.messages) throw new Error(`bridge logged ${accepted} accepted SMS for ${WARM_UP + c.messages} mails`);
-      peakMb = Math.max(peakMb, (await b.run.memory()).peakMb);
+      await server.check?.(WARM_UP + c.messages);
+      peakMb = Math.max(peakMb, await server.peakMb());
       return rate;
     } finally {
-      await b.done();
+      await server.done();
     }
   };
   for (let r = 0; r < ctx.rounds; r++) {
@@ -129,13 +177,13 @@ export async function acceptance(ctx: BenchContext, c: SourceCase): Promise<Pair
     let rate: number;
     if (r % 2 === 0) {
       postfix = await reference();
-      rate = await bridge();
+      rate = await underTest();
     } else {
-      rate = await bridge();
+      rate = await underTest();
       postfix = await reference();
     }
     rounds.push({ bridge: rate, postfix });
-    ctx.say(`  ${c.keep ? 'kept' : 'new'} -s ${c.sessions}: bridge ${rate.toFixed(0)}/s${postfix ? `, postfix ${postfix.toFixed(0)}/s` : ''}`);
+    ctx.say(`  ${c.keep ? 'kept' : 'new'} -s ${c.sessions}: ${label} ${rate.toFixed(0)}/s${postfix ? `, postfix ${postfix.toFixed(0)}/s` : ''}`);
   }
   return { ...paired(rounds), peakMb, cpuPerMail: { bridge: median(cpu.bridge), ...(cpu.postfix.length ? { postfix: median(cpu.postfix) } : {}) } };
 }

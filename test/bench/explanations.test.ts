@@ -44,6 +44,15 @@ E('quotes this run\'s own figures, none of an earlier run as "this run"', () => 
   for (const stale of ['0.63 ×', '1,069', '16.7 ms', '286 MB', '1.98 s in this run']) assert.not.ok(section(t, 'Why targets are not met').includes(stale) || section(t, 'What the met targets rest on').includes(stale), stale);
 });
 
+E('the calibration pipeline alone: its figures, and whether even it reaches 1.5 × Postfix', () => {
+  const below = explanations({ ...run(), floor: accept(1.21, 0.58, 0.93) });
+  for (const figure of ['reached 1.21 × Postfix', 'with 0.58 ms of CPU per mail', 'The bridge\'s 1.77 ms is that plus', 'Even it stays below 1.5 × here']) assert.ok(below.includes(figure), figure);
+  const above = explanations({ ...run(), floor: accept(2.4, 0.31, 0.93) });
+  assert.ok(above.includes('reached 2.40 × Postfix') && above.includes('the distance from the target is the product\'s own work per mail'));
+  assert.not.ok(above.includes('Even it stays below'));
+  assert.not.ok(explanations(run()).includes('calibration pipeline alone ('), 'a run without it says nothing of it');
+});
+
 E('each target is explained under "not met" or "met" as this run has it', () => {
   const table = [
     { over: {}, missed: ['Acceptance against Postfix', 'End to end with the simulator', 'End to end over SMPP'], met: ['Accept latency', 'million-message history', 'RSS with 100,000', 'After a restart'] },
