@@ -1,21 +1,21 @@
-import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
 import { OPTED_OUT_BY } from '../policy/optout-screen.js';
 import type { KeptReceipts } from '../store/kept-receipts.js';
-import type { MessageStore, SmsMessage, SmsStatus } from '../store/types.js';
+import type { MessageStore, SmsMessage } from '../store/types.js';
 import { RestoreReceipts, type OpenReceipt } from './restore-receipts.js';
 import { attempt, type AttemptOutcome } from './attempt.js';
-import { sentBeforeRestore, settleBackupReport, type BackupReportDeps } from './backup-report.js';
+import type { BackupReportDeps } from './backup-report.js';
 import { markBackupVerdict, type BackupVerdict, type VerdictResult } from './backup-verdict.js';
 import type { Actor } from './cancel.js';
 import type { ConnectorPool } from './connector-pool.js';
 import { ConnectorReturn } from './connector-return.js';
 import { reconcile, settleSubmitting, type ReconcileDeps } from './reconcile.js';
 import { Recorder, type RecorderOptions } from './record.js';
+import { HeldSms, type HoldKind } from './held-sms.js';
 import { holdLogFields, holdRecord, quietUntil } from './quiet-hours.js';
 import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
-import { readUnmatched } from './late-report.js';
-import { EARLY_REPORT_TTL_MS, ReportBook, submittedVia } from './report-book.js';
+import { ReportBook } from './report-book.js';
+import { ReportIntake } from './report-intake.js';
 import { backoffSeconds, withinMaxAge, type Backoff } from './retry.js';
 import { decideRoute, factsOf, type RoutingTable } from './router.js';
 import { WorkLoop } from './work-loop.js';
@@ -50,16 +50,7 @@ export interface DispatcherOptions {
   defaultCountry?: string;
 }
 
-/**
- * How long a held SMS (of a stopped account, or of a restored store) waits
- * before it is looked at again. A release lets them go at once
- * (releaseHeld); this only bounds how many hold events a long stop writes
- * into each SMS's history (one per hour).
- */
-const HOLD_RECHECK_MS = 3600_000;
-
-/** What holds an SMS until an operator releases it. */
-export type HoldKind = 'brake' | 'restore';
+export type { HoldKind };
 
 /**
  * Takes due SMS from the store, routes each to its candidate connectors
@@ -75,9 +66,10 @@ export class Dispatcher {
   private readonly now: () => Date;
   private readonly random: () => number;
   private readonly late: LateAnswerDeps;
+  private readonly reports: ReportIntake;
+  private readonly held: HeldSms;
   /** SMS whose retry waits only for a connector of their route: they go when one comes back. */
   private readonly returns: ConnectorReturn;
-  private lastReceiptSweep = 0;
   /** SMS a restore's hold left in `submitting` at start (reconcile.ts): settled at its release. */
   private heldSubmitting = new Set<string>();
   /** Receipts for ids this bridge never gave out, while a restore's hold lasts. */
@@ -89,9 +81,17 @@ export class Dispatcher {
     this.routing = { ...o.routing, connectors: o.pool.names };
     this.record = new Recorder({
       store: o.store, book: this.book, wantsConfirmation: o.wantsConfirmation, now: this.now, log: o.log,
-      onEarlyReport: (connector, r) => this.onReport(connector, r), defaultCountry: o.defaultCountry,
+      onEarlyReport: (connector, r) => this.reports.onReport(connector, r), defaultCountry: o.defaultCountry,
     });
     this.late = { store: o.store, record: this.record, log: o.log, exclusive: (id, fn) => this.loop.exclusive(id, fn) };
+    this.reports = new ReportIntake({
+      store: o.store, book: this.book, record: this.record, late: this.late, receiptTimeoutHours: o.receiptTimeoutHours, now: this.now, log: o.log,
+      backupDeps: () => this.backupDeps(),
+    });
+    this.held = new HeldSms({
+      store: o.store, now: this.now, log: o.log, exclusive: (id, fn) => this.loop.exclusive(id, fn), paused: o.paused, restoreHold: o.restoreHold,
+      beforeRestoreRelease: () => this.settleHeldSubmitting(),
+    });
     this.returns = new ConnectorReturn({ store: o.store, pool: o.pool, now: this.now, log: o.log, wake: () => this.loop.wake() });
     this.loop = new WorkLoop({
       concurrency: o.concurrency,
@@ -101,7 +101,7 @@ export class Dispatcher {
       run: (m) => this.send(m),
       onError: (m, e) => o.log('dispatch-error', { msgId: m.id, error: e.message }),
       onTick: () => {
-        this.sweepReceipts();
+        this.reports.sweepReceipts();
         this.returns.look();
       },
     });
@@ -116,7 +116,7 @@ export class Dispatcher {
     for (const c of this.o.pool.connectors) {
       // The promise goes back to the connector: SMPP answers deliver_sm_resp (and HTTP its webhook) only once the
       // report is on disk, and refuses it when it could not be stored (false), so the aggregator sends it again.
-      c.onReport((r) => this.onReport(c.name, r).then(() => true, (e: Error) => {
+      c.onReport((r) => this.reports.onReport(c.name, r).then(() => true, (e: Error) => {
         this.o.log('report-failed', { connector: c.name, connectorMessageId: r.connectorMessageId, error: e.message });
         return false;
       }));
@@ -137,26 +137,9 @@ export class Dispatcher {
     return this.loop.exclusive(id, fn);
   }
 
-  /**
-   * SMS held by the fraud brake (of `account`, or of any account) whose
-   * account may send again, or held after a restore once it was released
-   * (`kind` restore), become due now, with the release in their history.
-   */
-  async releaseHeld(account?: string, kind: HoldKind | HoldKind[] = 'brake'): Promise<void> {
-    const kinds = Array.isArray(kind) ? kind : [kind];
-    if (kinds.includes('restore')) await this.settleHeldSubmitting();
-    const at = this.now().toISOString();
-    for (const m of this.o.store.inStatus('accepted')) {
-      const held = m.history.at(-1)?.hold;
-      if ((account && m.account !== account) || !held || !kinds.includes(held) || this.heldBy(held, m)) continue;
-      await this.loop.exclusive(m.id, async () => {
-        // Read again: sent or cancelled meanwhile? (inStatus may give copies of SMS kept out of memory.)
-        const now = this.o.store.get(m.id);
-        if (now?.status !== 'accepted' || now.history.at(-1)?.hold !== held) return;
-        const reason = held === 'brake' ? `the fraud brake of account "${m.account}" was released: sent now` : 'the hold after a restore was released: sent now';
-        await this.o.store.transition(m.id, { event: { status: 'accepted', at, reason }, notBefore: at });
-      });
-    }
+  /** Held SMS whose hold is over become due now (held-sms.ts). */
+  releaseHeld(account?: string, kind: HoldKind | HoldKind[] = 'brake'): Promise<void> {
+    return this.held.release(account, kind);
   }
 
   /** The operator's word on an SMS the backup caught while it was being handed over, while the hold lasts (backup-verdict.ts). */
@@ -177,14 +160,14 @@ export class Dispatcher {
       store: this.o.store, record: this.record, book: this.book, exclusive: <T>(i: string, fn: () => Promise<T>) => this.loop.exclusive(i, fn),
       whenFree: (i, ms) => this.loop.whenFree(i, ms),
       wantsConfirmation: this.o.wantsConfirmation, now: this.now, log: this.o.log, restoreHold: this.o.restoreHold,
-      onReport: (connector, r) => this.onReport(connector, r),
+      onReport: (connector, r) => this.reports.onReport(connector, r),
     };
   }
 
   private reconcileDeps(): ReconcileDeps {
     return {
       store: this.o.store, pool: this.o.pool, book: this.book, record: this.record, log: this.o.log, held: this.o.restoreHold, caught: this.o.restoreCaught,
-      settled: (id) => this.readNamed(id),
+      settled: (id) => this.reports.readNamed(id),
     };
   }
 
@@ -204,11 +187,6 @@ export class Dispatcher {
     this.heldSubmitting = still;
   }
 
-  /** Why `m` is held by `kind` now, or undefined. */
-  private heldBy(kind: HoldKind, m: SmsMessage): string | undefined {
-    return kind === 'brake' ? this.o.paused?.(m.account) : this.o.restoreHold?.(m);
-  }
-
   /** Stops taking new SMS and waits (up to timeoutMs) for those being handed over. */
   stop(timeoutMs = 10_000): Promise<void> {
     return this.loop.stop(timeoutMs);
@@ -225,13 +203,8 @@ export class Dispatcher {
     try {
       await this.sendNow(m);
     } finally {
-      this.readNamed(m.id);
+      this.reports.readNamed(m.id);
     }
-  }
-
-  /** Reports kept early that name SMS `id` by our id, read again now that what was under way for it is recorded. */
-  private readNamed(id: string): void {
-    for (const e of this.book.takeNamed(id)) void this.unmatched(e.connector, e.r).then(() => e.settle(), (error: Error) => e.settle(error));
   }
 
   private async sendNow(m: SmsMessage): Promise<void> {
@@ -242,9 +215,9 @@ export class Dispatcher {
     const refused = this.o.refusal?.(m);
     if (refused) return this.record.cancelled(m, refused, OPTED_OUT_BY);
     const restored = this.o.restoreHold?.(m);
-    if (restored) return this.hold(m, 'restore', restored);
+    if (restored) return this.held.hold(m, 'restore', restored);
     const paused = this.o.paused?.(m.account);
-    if (paused) return this.hold(m, 'brake', `held: account "${m.account}" is stopped by the fraud brake (${paused}); it is sent once an operator runs mail2sms brake release ${m.account}`);
+    if (paused) return this.held.hold(m, 'brake', `held: account "${m.account}" is stopped by the fraud brake (${paused}); it is sent once an operator runs mail2sms brake release ${m.account}`);
     if (await this.heldForQuietHours(m)) return;
     const attempts = m.attempts + 1;
     const route = decideRoute(factsOf(m), this.routing, this.o.pool.unavailable, this.random);
@@ -264,24 +237,6 @@ export class Dispatcher {
     if (outcome.forConnector && !outcome.throttled) this.returns.waiting(m.id, [...(route.ok ? route.candidates : []), ...(route.skipped ?? []).map((s) => s.connector)]);
   }
 
-  /**
-   * The brake stops an account's new mail at MAIL FROM; what it had queued
-   * must not go out either (a pumping run is often queued before it shows),
-   * so it waits, with the reason in its history, until an operator releases
-   * it. So does what a store restored from a backup held (restore-hold.ts).
-   */
-  private async hold(m: SmsMessage, kind: HoldKind, reason: string): Promise<void> {
-    const at = this.now();
-    await this.o.store.transition(m.id, { event: { status: 'accepted', at: at.toISOString(), reason, hold: kind }, notBefore: new Date(at.getTime() + HOLD_RECHECK_MS).toISOString() });
-    this.o.log('sms-held', { msgId: m.id, account: m.account, reason });
-    // Released while the hold was being written: releaseHeld skipped this SMS (busy), so it goes now, not in an hour
-    // (on the next turn, once this attempt no longer holds the SMS).
-    if (!this.heldBy(kind, m)) {
-      const account = kind === 'brake' ? m.account : undefined;
-      setImmediate(() => void this.releaseHeld(account, kind).catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message })));
-    }
-  }
-
   /** A retry (or a restart) can make an SMS due inside quiet hours: it waits again, and says so in its history. */
   private async heldForQuietHours(m: SmsMessage): Promise<boolean> {
     const hold = m.quietRules?.length ? quietUntil(m.quietRules, this.now()) : undefined;
@@ -296,69 +251,5 @@ export class Dispatcher {
     // Data for operators' tools (who set the rule, what it holds, in which zone), not a sentence to parse.
     this.o.log('sms-held', { msgId: m.id, account: m.account, reason: 'quiet hours', until, ...holdLogFields(quiet) });
     return true;
-  }
-
-  /**
-   * Resolves once the report is in the store (or kept until its submit
-   * answer is, and handled then). Nothing here awaits before the store
-   * write is started: reports of one SMS are written in arrival order.
-   */
-  private async onReport(connector: string, r: DeliveryReport): Promise<void> {
-    // By the connector's id, else by ours: an SMS whose answer had no id was recorded with our id (http connector).
-    const key = [r.connectorMessageId, r.ourId].find((k) => k !== undefined && this.book.find(connector, k) !== undefined);
-    const m = key ? this.o.store.get(this.book.find(connector, key)!) : undefined;
-    if (!m || !key) return this.unmatched(connector, r);
-    if (m.status !== 'submitted' || r.status === 'enroute') return;
-    if (r.part) {
-      if (r.status === 'delivered') await this.record.partDelivered(m, connector, r.part, r.at);
-      return;
-    }
-    this.book.forget(connector, key);
-    try {
-      await this.record.finish(m, r.status, r.reason, connector, r.at);
-    } catch (e) {
-      // Not stored: the connector refuses the report and the aggregator sends it again, which must find the SMS.
-      this.book.track(connector, key, m.id);
-      throw e;
-    }
-  }
-
-  /**
-   * A report no SMS is known by: proof that the bridge a backup was taken of sent an SMS held since the restore
-   * (backup-report.ts); else (late-report.ts) kept for its submit's answer, a late answer, or logged and dropped.
-   */
-  private async unmatched(connector: string, r: DeliveryReport): Promise<void> {
-    if (r.ourId && await settleBackupReport(this.backupDeps(), connector, r)) return;
-    // Followed since it arrived (a restore's verdict written meanwhile from an earlier report of the same SMS): read as such.
-    const since = this.book.find(connector, r.connectorMessageId);
-    if (since && this.o.store.get(since)) return this.onReport(connector, r);
-    const what = readUnmatched(r.ourId ? this.o.store.get(r.ourId) : undefined, connector, r);
-    if (what.kind === 'wait') return this.book.keepEarly(connector, r, this.now().getTime());
-    if (what.kind === 'stray') return this.strayReport(connector, r, what.why);
-    // Followed as submitted now (the book knows the id): recorded like any report. Otherwise sms-late-answer said why not.
-    if (await settleLateAnswer(this.late, connector, what.answer)) await this.onReport(connector, r);
-  }
-
-  private strayReport(connector: string, r: DeliveryReport, why: string): void {
-    this.o.log('report-unmatched', { connector, connectorMessageId: r.connectorMessageId, ...(r.ourId ? { ourId: r.ourId } : {}), status: r.status, why });
-  }
-
-  /** Submitted SMS that never got a report expire; early reports nobody claimed are dropped (and logged). Once a minute. */
-  private sweepReceipts(): void {
-    const now = this.now().getTime();
-    if (now - this.lastReceiptSweep < 60_000) return;
-    this.lastReceiptSweep = now;
-    for (const e of this.book.dropExpiredEarly(now)) this.strayReport(e.connector, e.r, `no SMS sent through ${e.connector} was given this id within ${EARLY_REPORT_TTL_MS / 60_000} minutes`);
-    const limit = now - this.o.receiptTimeoutHours * 3600_000;
-    for (const m of this.o.store.inStatus('submitted')) {
-      // Counted from the handover: part reports since then do not extend the wait.
-      const via = submittedVia(m);
-      if (Date.parse(via?.at ?? m.history.at(-1)!.at) >= limit) continue;
-      if (via) this.book.forget(via.connector, via.connectorMessageId);
-      const connector = via?.connector ?? m.history.at(-1)!.connector;
-      void (sentBeforeRestore(m) ? this.record.unreported(m, this.o.receiptTimeoutHours, connector)
-        : this.record.finish(m, 'expired', `no delivery report within ${this.o.receiptTimeoutHours} h`, via?.connector))
-        .catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message }));
-    }
   }
 }

@@ -1,0 +1,105 @@
+/**
+ * Delivery reports as they come from the connectors: matched to the SMS the
+ * report book follows and recorded; else read as proof of what a restored
+ * backup's bridge sent (backup-report.ts), kept for a submit's answer still
+ * under way, a late answer, or logged and dropped (late-report.ts). Also the
+ * once-a-minute sweep for submitted SMS whose receipt never came.
+ */
+import type { DeliveryReport } from '../connectors/types.js';
+import type { LogFn } from '../log.js';
+import type { MessageStore } from '../store/types.js';
+import { sentBeforeRestore, settleBackupReport, type BackupReportDeps } from './backup-report.js';
+import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
+import { readUnmatched } from './late-report.js';
+import type { Recorder } from './record.js';
+import { EARLY_REPORT_TTL_MS, submittedVia, type ReportBook } from './report-book.js';
+
+export interface ReportIntakeDeps {
+  store: MessageStore;
+  book: ReportBook;
+  record: Recorder;
+  late: LateAnswerDeps;
+  receiptTimeoutHours: number;
+  now: () => Date;
+  log: LogFn;
+  /** What a report of an SMS held since a restore is settled with (a function: those deps name this intake's onReport). */
+  backupDeps: () => BackupReportDeps;
+}
+
+export class ReportIntake {
+  private lastReceiptSweep = 0;
+
+  constructor(private readonly o: ReportIntakeDeps) {}
+
+  /**
+   * Resolves once the report is in the store (or kept until its submit
+   * answer is, and handled then). Nothing here awaits before the store
+   * write is started: reports of one SMS are written in arrival order.
+   */
+  async onReport(connector: string, r: DeliveryReport): Promise<void> {
+    const { book, store, record } = this.o;
+    // By the connector's id, else by ours: an SMS whose answer had no id was recorded with our id (http connector).
+    const key = [r.connectorMessageId, r.ourId].find((k) => k !== undefined && book.find(connector, k) !== undefined);
+    const m = key ? store.get(book.find(connector, key)!) : undefined;
+    if (!m || !key) return this.unmatched(connector, r);
+    if (m.status !== 'submitted' || r.status === 'enroute') return;
+    if (r.part) {
+      if (r.status === 'delivered') await record.partDelivered(m, connector, r.part, r.at);
+      return;
+    }
+    book.forget(connector, key);
+    try {
+      await record.finish(m, r.status, r.reason, connector, r.at);
+    } catch (e) {
+      // Not stored: the connector refuses the report and the aggregator sends it again, which must find the SMS.
+      book.track(connector, key, m.id);
+      throw e;
+    }
+  }
+
+  /** Reports kept early that name SMS `id` by our id, read again now that what was under way for it is recorded. */
+  readNamed(id: string): void {
+    for (const e of this.o.book.takeNamed(id)) void this.unmatched(e.connector, e.r).then(() => e.settle(), (error: Error) => e.settle(error));
+  }
+
+  /**
+   * A report no SMS is known by: proof that the bridge a backup was taken of sent an SMS held since the restore
+   * (backup-report.ts); else (late-report.ts) kept for its submit's answer, a late answer, or logged and dropped.
+   */
+  private async unmatched(connector: string, r: DeliveryReport): Promise<void> {
+    const { book, store } = this.o;
+    if (r.ourId && await settleBackupReport(this.o.backupDeps(), connector, r)) return;
+    // Followed since it arrived (a restore's verdict written meanwhile from an earlier report of the same SMS): read as such.
+    const since = book.find(connector, r.connectorMessageId);
+    if (since && store.get(since)) return this.onReport(connector, r);
+    const what = readUnmatched(r.ourId ? store.get(r.ourId) : undefined, connector, r);
+    if (what.kind === 'wait') return book.keepEarly(connector, r, this.o.now().getTime());
+    if (what.kind === 'stray') return this.strayReport(connector, r, what.why);
+    // Followed as submitted now (the book knows the id): recorded like any report. Otherwise sms-late-answer said why not.
+    if (await settleLateAnswer(this.o.late, connector, what.answer)) await this.onReport(connector, r);
+  }
+
+  private strayReport(connector: string, r: DeliveryReport, why: string): void {
+    this.o.log('report-unmatched', { connector, connectorMessageId: r.connectorMessageId, ...(r.ourId ? { ourId: r.ourId } : {}), status: r.status, why });
+  }
+
+  /** Submitted SMS that never got a report expire; early reports nobody claimed are dropped (and logged). Once a minute. */
+  sweepReceipts(): void {
+    const { book, record, receiptTimeoutHours } = this.o;
+    const now = this.o.now().getTime();
+    if (now - this.lastReceiptSweep < 60_000) return;
+    this.lastReceiptSweep = now;
+    for (const e of book.dropExpiredEarly(now)) this.strayReport(e.connector, e.r, `no SMS sent through ${e.connector} was given this id within ${EARLY_REPORT_TTL_MS / 60_000} minutes`);
+    const limit = now - receiptTimeoutHours * 3600_000;
+    for (const m of this.o.store.inStatus('submitted')) {
+      // Counted from the handover: part reports since then do not extend the wait.
+      const via = submittedVia(m);
+      if (Date.parse(via?.at ?? m.history.at(-1)!.at) >= limit) continue;
+      if (via) book.forget(via.connector, via.connectorMessageId);
+      const connector = via?.connector ?? m.history.at(-1)!.connector;
+      void (sentBeforeRestore(m) ? record.unreported(m, receiptTimeoutHours, connector)
+        : record.finish(m, 'expired', `no delivery report within ${receiptTimeoutHours} h`, via?.connector))
+        .catch((e: Error) => this.o.log('dispatch-error', { msgId: m.id, error: e.message }));
+    }
+  }
+}
