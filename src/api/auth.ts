@@ -153,5 +153,5 @@ export class Sessions {
   }
 }
 
-/** Who runs a CLI command through the operator's token; heeded only with that token (api-routes.ts cancelAs). */
+/** Who runs a CLI command through the operator's token; heeded only with that token (cancel-as.ts cancelAs). */
 export const OPERATOR_HEADER = 'x-mail2sms-operator';

@@ -34,7 +34,7 @@ const liste = (items: string[]) => (items.length < 2 ? items.join('') : `${items
 
 /**
  * Who cancelled, as the bridge records it (StatusEvent.by: src/smtp/cancel-reply.ts,
- * src/api/api-routes.ts, src/dispatch/dispatcher.ts). A form not listed here
+ * src/api/cancel-as.ts, src/dispatch/dispatcher.ts). A form not listed here
  * is shown as recorded, in English, rather than guessed at.
  */
 const WHO: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [

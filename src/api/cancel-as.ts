@@ -1,0 +1,39 @@
+import type { SmsMessage } from '../store/types.js';
+import type { Actor } from '../dispatch/cancel.js';
+import type { Principal } from './auth.js';
+import { maySee, type ApiContext } from './context.js';
+import { findMessage } from './history/search.js';
+import { Problem } from './problems.js';
+
+/**
+ * Bridge.cancel for a principal: users only their account's SMS; a refusal as a problem (404 unknown, 409 too late or final).
+ * A cancel repeated (a program's retry after a lost answer, a second `mail2sms cancel`) is answered as the first was: what
+ * was asked for has happened, as a repeated cancel reply by mail gets its 250; an SMS that ended otherwise stays 409.
+ * The operator's token is the command line's: it names the person who ran it (`person`, OPERATOR_HEADER), as the CLI's own audit lines do.
+ */
+export async function cancelAs(ctx: ApiContext, p: Principal, id: string, via: 'api' | 'portal', person?: string | string[]): Promise<SmsMessage> {
+  const by = { ...actorOf(ctx, p, via, person), ...(p.role === 'admin' ? {} : { account: p.account }) };
+  const r = await ctx.deps.cancel(id, by);
+  if (!r.ok && r.reason !== 'too-late') {
+    // Final, or moved to the archive since (not-found): cancelled is the answer the first cancel had.
+    const m = r.reason === 'final' ? ctx.deps.store.get(id) ?? r.sms : await findMessage(ctx.history, id, ctx.lagDays);
+    if (m?.status === 'cancelled' && maySee(p, m)) return m;
+  }
+  if (!r.ok) {
+    const title = r.reason === 'not-found' ? 'NotFound' : r.reason === 'too-late' ? 'TooLate' : 'AlreadyFinal';
+    throw new Problem(r.reason === 'not-found' ? 404 : 409, title, r.message, r.status ? { smsStatus: r.status } : {});
+  }
+  return ctx.deps.store.get(id) ?? r.sms;
+}
+
+/**
+ * Who acts, as the SMS's history records it (clerks read it, worded in their language) and, for the command line,
+ * the person the CLI names (printable, at most 100 characters) as the log and audit trail record it:
+ * "alice (as mail2sms) on the command line". An operator's login is not for the clerk's mail (review 8, B-M1).
+ */
+export function actorOf(ctx: ApiContext, p: Principal, via: 'api' | 'portal', person: string | string[] | undefined): Actor {
+  if (p !== ctx.operator) return { who: `${via} user ${p.name}` };
+  const name = typeof person === 'string' ? person.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 100) : '';
+  return { who: 'the operator (command line)', ...(name ? { person: `${name} on the command line` } : {}) };
+}
+
