@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { SmsMessage } from '../store/types.js';
 import { LANGUAGES, type Language } from '../notify/wording/index.js';
 import { OPERATOR_HEADER } from './auth.js';
-import { cancelAs } from './cancel-as.js';
+import { cancelBy, refusalProblem, tryCancel } from './cancel-as.js';
+import { cancelMail, isCancelled, notAllCancelled } from './cancel-mail.js';
 import { maySee, searchPlace, zoneOf, type ApiContext } from './context.js';
 import { decodeCursor, exportMessages, findMessage, searchMessages } from './history/search.js';
 import { noSmsDetail } from './history/no-sms.js';
@@ -132,11 +133,28 @@ export async function messageRoutes(app: FastifyInstance, ctx: ApiContext): Prom
   });
 
   app.post<{ Params: { id: string } }>('/messages/:id/cancel', {
-    schema: { summary: 'Cancel a queued or scheduled SMS (not one the carrier has or may have)', tags: ['messages'], response: { 401: problem, 404: problem, 409: problem } },
+    schema: {
+      summary: 'Cancel a queued or scheduled SMS (not one the carrier has or may have), or each such SMS of a mail by its mail id', tags: ['messages'],
+      description: 'An SMS id: 200 with the SMS (also when it was cancelled before: a repeat is answered as the first), 409 TooLate (handed to the carrier) or AlreadyFinal (delivered, failed …) with smsStatus. '
+        + 'A mail id (the mailId of POST /messages, or of a mail\'s 250): each of its SMS that can still be cancelled is, and results lists every SMS of the mail in order: '
+        + '{id, outcome, detail, message}, outcome cancelled, already-cancelled, too-late (handed to the carrier) or already-final (delivered, failed …; message.status says which), '
+        + 'detail the sentence why not (null when cancelled), message the SMS as GET /messages/{id} shows it. 200 {mailId, results} when every SMS of the mail is cancelled (now or before); '
+        + '409 (problem PartlyCancelled when some are cancelled, NotCancelled when none) with mailId and results when any could not be: those cancelled stay cancelled, and a repeat answers the same. '
+        + 'Another account\'s SMS or mail: 404, as an unknown id.',
+      response: { 401: problem, 404: problem, 409: problem },
+    },
   }, async (req) => {
     const principal = who(req, { change: true });
-    const m = await cancelAs(ctx, principal, req.params.id, 'api', req.headers[OPERATOR_HEADER]);
-    return messageView(m);
+    const by = cancelBy(ctx, principal, 'api', req.headers[OPERATOR_HEADER]);
+    const one = await tryCancel(ctx, principal, req.params.id, by);
+    if (one.ok) return messageView(one.sms);
+    if (one.reason !== 'not-found') throw refusalProblem(one);
+    // Not an SMS id: a mail's, whose SMS are each cancelled where they still can be.
+    const results = await cancelMail(ctx, principal, req.params.id, by);
+    if (!results.length) throw refusalProblem(one);
+    const body = { mailId: req.params.id, results: results.map((r) => ({ id: r.id, outcome: r.outcome, detail: r.detail ?? null, message: messageView(r.sms) })) };
+    if (results.every(isCancelled)) return body;
+    throw new Problem(409, results.some(isCancelled) ? 'PartlyCancelled' : 'NotCancelled', notAllCancelled(req.params.id, results), body);
   });
 }
 

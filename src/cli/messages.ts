@@ -52,22 +52,17 @@ export async function messagesCommand(verb: 'status' | 'cancel', args: string[],
 
 type Found = { status: number; items: unknown[] } | { status: number; detail: unknown } | { status: number; items: unknown[]; detail: unknown };
 
-/** An SMS by its id; else a mail's id (what the clerk's 250 named): each of its SMS, the refused ones named. */
+/**
+ * An SMS by its id, or a mail's id (what the clerk's 250 named): the bridge cancels each of its SMS that still can be
+ * (api/cancel-mail.ts) and names the others. By id only, not as `lookup` finds: a reference equal to it cancels nothing.
+ */
 async function cancel(api: OperatorApi, id: string): Promise<Found> {
-  const one = await cancelOne(api, id);
-  if (one.status !== 404) return one;
-  const mail = await api('GET', `/api/v1/messages?id=${encodeURIComponent(id)}&limit=500`);
-  const sms = mail.status === 200 ? (mail.body.items as MessageView[]).filter((m) => m.mailId === id) : [];
-  if (!sms.length) return one;
-  const each = await Promise.all(sms.map((m) => cancelOne(api, m.id)));
-  const items = each.flatMap((r) => ('items' in r ? r.items : []));
-  const refused = each.flatMap((r) => ('detail' in r ? [String(r.detail)] : []));
-  return refused.length ? { status: 409, items, detail: refused.join('; ') } : { status: 200, items };
-}
-
-async function cancelOne(api: OperatorApi, id: string): Promise<Found> {
   const r = await api('POST', `/api/v1/messages/${encodeURIComponent(id)}/cancel`);
-  return r.status === 200 ? { status: 200, items: [r.body] } : { status: r.status, detail: r.body.detail };
+  const results = r.body.results as Array<{ outcome: string; detail: string | null; message: MessageView }> | undefined;
+  if (!results) return r.status === 200 ? { status: 200, items: [r.body] } : { status: r.status, detail: r.body.detail };
+  const items = results.filter((x) => x.detail === null).map((x) => x.message);
+  const refused = results.flatMap((x) => (x.detail === null ? [] : [x.detail]));
+  return refused.length ? { status: r.status, items, detail: refused.join('; ') } : { status: r.status, items };
 }
 
 /** By id first; else everything with that mail id or reference. */

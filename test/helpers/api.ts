@@ -1,5 +1,5 @@
 import type { Test } from 'uvu';
-import { startTestBridge, stopTestBridge, type TestBridge } from './bridge.js';
+import { startTestBridge, stopTestBridge, type TestBridge, type TestBridgeExtras } from './bridge.js';
 import { suite } from './suite.js';
 
 /** The portal and API of a test bridge over real HTTP on loopback. */
@@ -65,12 +65,15 @@ const ACCOUNTS = [
   { name: 'other', networks: ['::1/128'], addresses: [] },
 ];
 
-/** A suite on a bridge of two accounts with a user logged in for each and an admin: lead-password-1, other-password-1, admin-password-1. */
-export function apiSuite(name: string): Test<ApiContext> {
+/**
+ * A suite on a bridge of two accounts with a user logged in for each and an admin: lead-password-1, other-password-1, admin-password-1.
+ * `dispatch` and `extras` (connectors of its own …) as startTestBridge takes them.
+ */
+export function apiSuite(name: string, more: { dispatch?: Record<string, unknown>; extras?: TestBridgeExtras } = {}): Test<ApiContext> {
   const s = suite<ApiContext>(name);
   s.before(async (ctx) => {
     // Failed logins here all come from 127.0.0.1: a short delay spares the suites seconds of waiting for it (auth.test tests the delay).
-    ctx.b = await startTestBridge({ accounts: ACCOUNTS as never, smtp: { auth: { failureDelayMs: 1, maxFailureDelayMs: 5 } } });
+    ctx.b = await startTestBridge({ accounts: ACCOUNTS as never, smtp: { auth: { failureDelayMs: 1, maxFailureDelayMs: 5 } }, ...(more.dispatch ? { dispatch: more.dispatch } : {}) }, undefined, more.extras);
     await ctx.b.users.add('lead', 'acme', 'lead-password-1');
     await ctx.b.users.add('stranger', 'other', 'other-password-1');
     await ctx.b.users.add('root', 'acme', 'admin-password-1', 'admin');
