@@ -3,7 +3,7 @@ import { parseCommand } from './args.js';
 import { operatorFile } from '../api/operator-file.js';
 import type { MessageView } from '../api/views.js';
 import type { Config } from '../config/types.js';
-import { eventReason } from '../notify/hold-words.js';
+import { eventReason, retryReasonIn } from '../notify/hold-words.js';
 import { formatTime } from '../notify/times.js';
 import { operatorApi, type Fetch, type OperatorApi } from './operator-api.js';
 import type { CliIo } from './users.js';
@@ -87,9 +87,10 @@ export function headLine(m: MessageView, timeZone: string): string {
 function describe(m: MessageView, timeZone: string): string {
   const head = headLine(m, timeZone);
   const lines = m.timeline.map((e) => {
-    // The API words a quiet-hours hold in UTC ("… = 07:00:00 UTC your time"); beside times in the operator's zone it
-    // is worded again from its data in that zone, as the portal does.
-    const reason = 'quiet' in e && e.quiet && e.status !== 'reply' ? eventReason({ status: e.status, at: e.at, quiet: e.quiet, until: e.until }, undefined, timeZone) : e.reason;
+    // The API words a quiet-hours hold and a retry's next attempt in UTC ("… = 07:00:00 UTC your time"); beside times
+    // in the operator's zone they are worded again in that zone, as the portal does.
+    const reason = 'quiet' in e && e.quiet && e.status !== 'reply' ? eventReason({ status: e.status, at: e.at, quiet: e.quiet, until: e.until }, undefined, timeZone)
+      : 'retryAt' in e && e.retryAt && e.reason ? retryReasonIn(e.reason, e.retryAt, timeZone) : e.reason;
     return `  ${formatTime(e.at, timeZone)}  ${e.status}${e.connector ? ` (${e.connector})` : ''}${reason ? `: ${reason}` : ''}`;
   });
   return [head, ...lines].join('\n') + '\n';

@@ -47,6 +47,17 @@ function retryReason(e: StatusEvent, at: string, w: Wording, timeZone: string, t
 }
 
 /**
+ * A retry's reason as the REST timeline gives it (eventReason in English, its next attempt in UTC), with that time
+ * in `timeZone`: the timeline has the reason worded, not the connector's own words to word it again from.
+ * Any other text is returned as it is.
+ */
+export function retryReasonIn(reason: string, retryAt: string, timeZone: string): string {
+  const w = wordingFor('en');
+  const utc = `; ${w.retry.next(w.time(retryAt, 'UTC'))}`;
+  return reason.endsWith(utc) ? `${reason.slice(0, -utc.length)}; ${w.retry.next(w.time(retryAt, timeZone))}` : reason;
+}
+
+/**
  * Why a retry waits, without when it is tried next (a delay report's headline: true when recorded, not when it goes);
  * `technical`: a throttled one with the connector's own words (eventReason).
  */

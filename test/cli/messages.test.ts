@@ -7,6 +7,8 @@ import { waitFor } from '../helpers/bridge.js';
 import { freePort, runCli as run, spawnBridge, type BridgeProcess } from '../helpers/process.js';
 import { messagesCommand } from '../../src/cli/messages.js';
 import { buildConfig } from '../../src/config/load.js';
+import { messageView } from '../../src/api/views.js';
+import { sms } from '../helpers/store.js';
 import { mailer, queuedAs, sendSms } from '../helpers/smtp.js';
 
 /** `mail2sms status` and `cancel` as separate processes, talking to a running bridge process through its API. */
@@ -149,6 +151,28 @@ C('cancel by a mail id (what the clerk\'s 250 named) :: one call, the bridge can
   assert.not.match(io.out, /MX9\.2/);
   assert.is(io.err, `mail2sms cancel: ${refused}\n`);
   assert.equal(asked, ['POST /api/v1/messages/MX9/cancel']);
+});
+
+C('status of an SMS waiting for a retry :: its next attempt in the operator\'s zone with the zone\'s name, not the API\'s UTC', async ({ dir }) => {
+  const store = join(dir, 'retry-status');
+  await mkdir(store, { recursive: true });
+  await writeFile(join(store, 'api.json'), JSON.stringify({ url: 'http://127.0.0.1:9', token: 't', pid: 1 }));
+  // The API's own view of such an SMS, so the reason is worded as the bridge words it.
+  const waiting = sms('R1.1', { status: 'accepted', attempts: 1, history: [
+    { status: 'accepted', at: '2026-11-30T22:40:00.000Z' },
+    { status: 'submitting', at: '2026-11-30T22:48:00.000Z', connector: 'simulator' },
+    { status: 'accepted', at: '2026-11-30T22:48:04.000Z', reason: 'simulator is not bound', retryAt: '2026-11-30T22:48:24.109Z' },
+  ] });
+  const body = JSON.stringify(messageView(waiting));
+  assert.match(body, /next attempt at 2026-11-30 22:48:24 UTC"/, 'what the API says');
+  const fetchFn = (async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
+  const io = { out: '', err: '' };
+  const code = await messagesCommand('status', ['R1.1'], buildConfig({ store: { dir: store }, options: { timeZone: 'Europe/Berlin' } }), {
+    readStdin: async () => '', out: (t: string) => void (io.out += t), err: (t: string) => void (io.err += t),
+  }, fetchFn);
+  assert.is(code, 0, io.err);
+  assert.match(io.out, /\n {2}2026-11-30 23:48:04 UTC\+01:00 {2}accepted: the attempt failed for now \(simulator is not bound\); next attempt at 2026-11-30 23:48:24 UTC\+01:00\n/);
+  assert.not.match(io.out, /22:48:24/);
 });
 
 C.run();
