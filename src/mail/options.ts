@@ -10,6 +10,7 @@
 import { localMinute, parseDateTime } from './dates.js';
 import { extractTags } from './subject-tags.js';
 import { meantTag } from './tag-near-miss.js';
+import { mistypedTags } from './tag-mistyped.js';
 import { SENDER_ID_FORMS } from '../sms/sender-id.js';
 import { CALLBACK_LEVEL_WORDS, callbackLevel } from '../notify/callbacks/levels.js';
 import type { NotifyLevel } from '../store/types.js';
@@ -47,6 +48,8 @@ export interface OptionError {
   accepted: string;
   /** An X-SMS-* header or a subject tag that is no option here (a typo, another gateway's name), with the one it seems to mean; `accepted` lists the options. */
   unknown?: { meant?: string };
+  /** A subject bracket that is one of our tags in the wrong shape (`[JOBPERIOD=…]`, `(AT:…)`), with the tag written right; `option` and `value` are the bracket as written. */
+  wrongShape?: { meant: string };
 }
 
 export interface OptionInput {
@@ -270,6 +273,9 @@ function readTags(subject: string, ctx: Context, errors: OptionError[]): { found
       continue;
     }
     found.set(source.key, { value: outcome.value, option, passed: outcome.passed });
+  }
+  for (const { written, meant } of mistypedTags(extracted.subject, (key) => meantTag(key, TAG_NAMES))) {
+    errors.push({ option: written, value: written, wrongShape: { meant }, accepted: TAG_LIST });
   }
   return { found, subject: extracted.subject };
 }

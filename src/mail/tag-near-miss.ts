@@ -15,6 +15,7 @@ const OTHER_NAMES: Readonly<Record<string, string>> = {
   DLR: 'NOTIFY', DELIVERYREPORT: 'NOTIFY',
   REFERENCE: 'REF', CUSTOMERREFERENCE: 'CUSTOMERREF', REFERENZ: 'REF',
   BLACKOUT: 'BLACKOUTPERIODS', VALIDITYPERIOD: 'VALIDITY',
+  PRIORITY: 'QOS', PRIO: 'QOS',
 };
 
 const squeeze = (key: string): string => key.toUpperCase().replace(/[^A-Z0-9]/g, '');

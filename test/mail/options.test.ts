@@ -297,6 +297,50 @@ const clerks: Array<[string, string]> = [
 for (const [name, subject] of clerks) Near(`${name} :: stays text`, () => check({ subject }, { subject }));
 Near.run();
 
+const Shape = suite('options :: our tags in the wrong shape (= ; a blank, round brackets): refused, not left as text that changes nothing');
+const shapeRefusal = (written: string, meant: string) =>
+  `the subject text ${written} looks like an option tag in the wrong shape (did you mean ${meant}?); tags are written [NAME:value] in square brackets, and left as it is, it would change nothing and could end up in the SMS text`;
+const wrongShapes: Array<[string, string, string]> = [
+  ['eq [JOBPERIOD=2026-12-01T09:00]', '[JOBPERIOD=2026-12-01T09:00]', '[JOBPERIOD:2026-12-01T09:00]'],
+  ['[JOBPERIOD 2026-12-01T09:00] Termin', '[JOBPERIOD 2026-12-01T09:00]', '[JOBPERIOD:2026-12-01T09:00]'],
+  ['[JOBPERIOD;2026-12-01T09:00] Termin', '[JOBPERIOD;2026-12-01T09:00]', '[JOBPERIOD:2026-12-01T09:00]'],
+  ['[AT=morgen 09:00] Termin', '[AT=morgen 09:00]', '[AT:morgen 09:00]'],
+  ['Termin (JOBPERIOD:2026-12-01T09:00)', '(JOBPERIOD:2026-12-01T09:00)', '[JOBPERIOD:2026-12-01T09:00]'],
+  ['[VALIDITY=48] Code', '[VALIDITY=48]', '[VALIDITY:48]'],
+  ['[FLASH=ON] Alarm', '[FLASH=ON]', '[FLASH:ON]'],
+  ['[SRC=ACME] Ihr Paket', '[SRC=ACME]', '[SRC:ACME]'],
+  ['[src = ACME] Ihr Paket', '[src = ACME]', '[SRC:ACME]'],
+  ['a typo in the wrong shape [JOB-PERIOD=2026-12-01T09:00]', '[JOB-PERIOD=2026-12-01T09:00]', '[JOBPERIOD:2026-12-01T09:00]'],
+  ['(QOS EXPRESS) Störung', '(QOS EXPRESS)', '[QOS:EXPRESS]'],
+];
+for (const [subject, written, meant] of wrongShapes) Shape(`${subject} :: refused, naming ${meant}`, () => check({ subject }, { errors: [shapeRefusal(written, meant)] }));
+Shape('a control character in the bracket :: escaped in the refusal', () =>
+  check({ subject: '[REF=a\u0007b]' }, { errors: [shapeRefusal('[REF=a\\u0007b]', '[REF:a\\u0007b]')] }));
+const harmless: Array<[string, string]> = [
+  ['a ticket number', '[Ticket #123] Rückruf'],
+  ['a gateway\'s marker', '[EXTERN] Rechnung'],
+  ['a spam filter\'s marker', '[SPAM?] Gewinn'],
+  ['an invoice in round brackets', 'Zahlung (Rechnung 4711) erhalten'],
+  ['a clerk\'s words after a tag name, not in capitals', '[From Hamburg] Lieferung'],
+  ['a clerk\'s reference in round brackets, not in capitals', 'Rechnung (Ref: 4711)'],
+  ['a time in round brackets', 'Termin (at 10:00)'],
+  ['a clerk\'s own key with =', '[Ticket=123] Rückruf'],
+  ['a tag name alone in round brackets', 'Neu (FLASH)'],
+  ['an empty bracket', '[] ()'],
+];
+for (const [name, subject] of harmless) Shape(`${name} :: ${subject} :: stays text`, () => check({ subject }, { subject }));
+Shape('the right shape beside a clerk\'s bracket :: read, the bracket stays', () =>
+  check({ subject: '[Ticket #123] [FLASH:ON] Alarm' }, { options: { flash: true }, subject: '[Ticket #123] Alarm' }));
+Shape.run();
+
+const QosTag = suite('options :: priority is [QOS:EXPRESS] / [QOS:NORMAL] (README); anything else is refused, never ignored');
+QosTag('[PRIORITY:HIGH] (another gateway\'s name) :: refused, naming [QOS:…]', () =>
+  check({ subject: '[PRIORITY:HIGH] Störung' }, { errors: [tagRefusal('PRIORITY', 'QOS')] }));
+QosTag('[QOS:HIGH] :: refused, naming the words it takes', () =>
+  check({ subject: '[QOS:HIGH] Störung' }, { errors: [err('[QOS]', 'HIGH', 'EXPRESS or NORMAL')] }));
+QosTag('[QOS:EXPRESS] :: express', () => check({ subject: '[QOS:EXPRESS] Störung' }, { options: { priority: 'express' }, subject: 'Störung' }));
+QosTag.run();
+
 const Past = suite('options :: a send time in the past');
 // NOW is 2026-11-30 11:00 in Berlin.
 Past('before the mail was written (a typo for another day) :: refused, naming when it was written', () =>

@@ -100,6 +100,12 @@ S('a subject tag close to ours (another gateway\'s name) with an empty body :: 5
   assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345680'));
 });
 
+S('a send time tag in the wrong shape ([JOBPERIOD=…]) :: 550 5.6.0 naming the tag written right; nothing sent at once', async ({ b }) => {
+  const r = await refusal(send(b, 'clerk@acme.test', '+4915112345690@sms.localhost', { subject: '[JOBPERIOD=2026-12-01T09:00] eq', text: 'Ihr Termin' }));
+  assert.match(r, /^550 5\.6\.0 the subject text \[JOBPERIOD=2026-12-01T09:00\] looks like an option tag in the wrong shape \(did you mean \[JOBPERIOD:2026-12-01T09:00\]\?\)/);
+  assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345690'));
+});
+
 S('a send time before the mail was written (a typo for another day) :: 550 5.6.0 naming when it was written; nothing sent', async ({ b }) => {
   const written = new Date(Date.now() - 5 * 60_000);
   const r = await refusal(send(b, 'clerk@acme.test', '+4915112345681@sms.localhost', { subject: '[AT:2026-01-05 09:00] Termin', headers: { Date: written.toUTCString() } }));
