@@ -58,7 +58,7 @@ export interface OptionInput {
   now: Date;
   timeZone: string; // IANA, the account's
   maxAheadDays?: number; // default 30
-  /** When the mail was written (its Date header); a send time well before it is a mistake, not "now". Absent for a REST request. */
+  /** When the mail was written (its Date header, else when it came: draft.ts); a send time well before it is a mistake, not "now". Absent for a REST request. */
   written?: Date;
 }
 

@@ -40,6 +40,14 @@ for (const [name, text, mail, expected] of TEXTS) {
   });
 }
 
+T('a past send time in a mail without a Date header (bare ERP mail) :: refused, measured against when it came', () => {
+  const r = toSms(input('Termin', {}, { subject: '[AT:2026-11-22 09:00] Termin', date: undefined }));
+  assert.ok(r instanceof SmtpError, 'refused, not sent at once');
+  assert.match(r.message, /option \[AT\] has the value "2026-11-22 09:00", which is not valid: use a time after the mail was written \(2026-11-23 11:00 Europe\/Berlin\)/);
+  const recent = batch(toSms(input('Termin', {}, { subject: '[AT:2026-11-23 10:50] Termin', date: undefined })));
+  assert.is(recent.messages[0].sendAt, undefined, 'a few minutes past is now');
+});
+
 T('recipients :: the same number twice gets one SMS; ids are <mailId>.<n>', () => {
   const b = batch(toSms(input('Hallo', { recipients: [
     { address: '+4915112345678@sms.localhost', e164: '+4915112345678' },

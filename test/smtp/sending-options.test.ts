@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { wallTimeIn } from '../../src/mail/dates.js';
 import { formatTime } from '../../src/notify/times.js';
 import { outboxFiles, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { queuedAs, refusal } from '../helpers/smtp.js';
+import { chat, dataLines, queuedAs, refusal } from '../helpers/smtp.js';
 
 /**
  * Sending options against account rules, over real sockets with nodemailer
@@ -111,6 +111,13 @@ S('a send time before the mail was written (a typo for another day) :: 550 5.6.0
   const r = await refusal(send(b, 'clerk@acme.test', '+4915112345681@sms.localhost', { subject: '[AT:2026-01-05 09:00] Termin', headers: { Date: written.toUTCString() } }));
   assert.match(r, /^550 5\.6\.0 option \[AT\] has the value "2026-01-05 09:00", which is not valid: use a time after the mail was written \(\d{4}-\d\d-\d\d \d\d:\d\d /);
   assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345681'));
+});
+
+S('a past send time in bare ERP mail without a Date header :: 550 5.6.0, measured against when it came; nothing sent at once', async ({ b }) => {
+  const mail = 'From: erp@acme.test\r\nTo: +4915112345691@sms.localhost\r\nSubject: [AT:2026-01-05 09:00] Termin\r\n\r\nIhr Termin';
+  const replies = await chat(b.port, ['EHLO erp.acme.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<+4915112345691@sms.localhost>', 'DATA', ...dataLines(mail)], { localAddress: ACME });
+  assert.match(replies.at(-1)!.text, /^550 5\.6\.0 option \[AT\] has the value "2026-01-05 09:00", which is not valid: use a time after the mail was written \(\d{4}-\d\d-\d\d \d\d:\d\d /);
+  assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345691'));
 });
 
 S('a send time still ahead when the mail was written, passed when it came :: sent at once, and the 250 says so', async ({ b }) => {
