@@ -15,7 +15,8 @@
  * iso-8859-1 and us-ascii labels as windows-1252).
  */
 import { isUtf8 } from 'node:buffer';
-import { decode } from 'libmime/lib/charset.js';
+import iconv from 'iconv-lite';
+import { decode, normalizeCharset } from 'libmime/lib/charset.js';
 
 /** The replacement character: what a decoder writes for bytes it could not read. */
 export const LOST = '\uFFFD';
@@ -23,9 +24,42 @@ export const LOST = '\uFFFD';
 // The labels mailparser reads as UTF-8 without a decoder (mail-parser.js, processChunk); '' is no charset.
 const AS_UTF8 = new Set(['', 'ascii', 'usascii', 'utf8']);
 
-/** True when mailparser reads text in this charset as UTF-8 (RFC 2231 language suffix ignored). */
+/**
+ * True when mailparser reads text in this charset as UTF-8 (RFC 2231 language
+ * suffix ignored): none, ASCII or UTF-8, and a charset it cannot decode
+ * (libmime falls back to UTF-8), so that such text gets the fallback too
+ * instead of going out as `?`.
+ */
 export function readsAsUtf8(charset: string | undefined): boolean {
-  return AS_UTF8.has((charset ?? '').split('*')[0].toLowerCase().replace(/[^a-z0-9]+/g, ''));
+  return AS_UTF8.has(squeezed(charset)) || unknownCharset(charset) !== undefined;
+}
+
+const squeezed = (charset: string | undefined): string => (charset ?? '').split('*')[0].toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+// libmime's own list (charset.js decode): decoded with encoding-japanese, not iconv-lite.
+const JAPANESE = /^jis|^iso-?2022-?jp|^EUCJP/i;
+// Codecs iconv-lite has that libmime refuses to read text in (UTF-7 smuggles markup; the others are transfer encodings).
+const NOT_CHARSETS = new Set(['utf7', 'utf7imap', 'base64', 'hex'].map((name) => iconv.getCodec(name)));
+
+/**
+ * A declared charset that libmime cannot decode (`x-unknown-42`, a typo such
+ * as `iso-8895-1`): it reads such text as UTF-8, and the bytes of any other
+ * charset would be lost. The label as written, trimmed, or undefined when it is known or absent.
+ */
+export function unknownCharset(charset: string | undefined): string | undefined {
+  const label = (charset ?? '').split('*')[0].trim();
+  if (AS_UTF8.has(squeezed(label))) return undefined;
+  const name = normalizeCharset(label);
+  if (JAPANESE.test(name)) return undefined;
+  if (!iconv.encodingExists(name)) return label;
+  return NOT_CHARSETS.has(iconv.getCodec(name)) ? label : undefined;
+}
+
+/** Said in the 250 when a text's charset was unknown: how the bridge read it instead. */
+export function unknownCharsetNote(label: string): string {
+  // From the mail: whatever it holds must not reach the reply line raw.
+  const shown = label.slice(0, 40).replace(/[^\x21-\x7e]/g, '?');
+  return `the text's charset "${shown}" is unknown: it was read as text without a charset is, UTF-8 where the bytes are UTF-8 and windows-1252 (Western European) elsewhere; please check the SMS text`;
 }
 
 // Well-formed UTF-8 sequences of two to four bytes (RFC 3629, table 3-7 of

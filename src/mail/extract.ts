@@ -9,6 +9,7 @@ import { disclaimerAt } from './disclaimer.js';
 import { DEFAULT_SIGNATURE_PATTERNS } from './signature-patterns.js';
 import { forwardedLines, forwardStart, isForwardAt, isForwardSubject, isIntroduction, MAX_FORWARD_DEPTH } from './forward.js';
 import { htmlToText } from './html.js';
+import { isHtmlPlaceholder } from './html-placeholder.js';
 import { attributionLength, hasReplyMarks, isHeaderBlock, isOriginalMessage, isQuoted, nextContent, quoteBlockEnd } from './quotes.js';
 import { withoutPrefixes } from './subject-prefix.js';
 import { cutAt, type Cut, type ExtractOptions, type ExtractResult } from './types.js';
@@ -74,7 +75,9 @@ function isReply(mail: MailText): boolean {
 function extractBody(mail: MailText, opts: ExtractOptions, reply: boolean): ExtractResult {
   const forward = isForwardSubject(mail.subject);
   const rules = { ...opts, reply };
-  if (mail.text !== undefined && !isBlank(mail.text)) {
+  // A "use an HTML mail client" sentence beside the HTML is no text: the HTML is.
+  const placeholder = mail.text !== undefined && mail.html !== undefined && isHtmlPlaceholder(mail.text);
+  if (mail.text !== undefined && !isBlank(mail.text) && !placeholder) {
     return { ...bodyOf(toLines(mail.text), [], rules, forward), from: 'body' };
   }
   if (mail.html !== undefined) {

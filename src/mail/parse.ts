@@ -6,7 +6,7 @@
  * text is switched off here: `text` is only ever what a text/plain part said,
  * and the HTML is converted by `extract.ts` with options that suit an SMS.
  */
-import { MailParser, simpleParser, type AddressObject, type EmailAddress, type HeaderLines, type Headers, type SimpleParserOptions } from 'mailparser';
+import { MailParser, simpleParser, type ParsedMail as MimeMail, type AddressObject, type EmailAddress, type HeaderLines, type Headers, type SimpleParserOptions } from 'mailparser';
 import { Libmime } from 'libmime';
 import { decodeUtf8OrLegacy, headerText, LOST, readsAsUtf8 } from './charset.js';
 import { scanMultiparts } from './depth.js';
@@ -47,6 +47,8 @@ export interface ParsedMail {
    * how to send HTML instead, which every Outlook can.
    */
   tnef?: true;
+  /** A text part's declared charset that is unknown (charset.ts unknownCharset), when its bytes had to be read by the fallback: the 250 says so. */
+  unknownCharset?: string;
   /** A mail attached as message/rfc822 (Outlook's "Forward as Attachment"), read only when the mail has no text or HTML of its own. */
   attached?: { text?: string; html?: string; subject?: string };
 }
@@ -102,6 +104,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     attachments: mail.attachments.length,
     ...(types.some((t) => t === 'application/ms-tnef' || t === 'application/vnd.ms-tnef') ? { tnef: true as const } : {}),
     ...(attached ? { attached } : {}),
+    ...(mail.unknownCharset ? { unknownCharset: mail.unknownCharset } : {}),
   };
 }
 
@@ -113,7 +116,7 @@ async function attachedMail(attachments: readonly unknown[], opts: ParseOptions)
   return inner && { text: inner.text, html: inner.html, subject: inner.subject };
 }
 
-async function parseMime(raw: Buffer, maxDepth: number) {
+async function parseMime(raw: Buffer, maxDepth: number): Promise<MimeMail & { unknownCharset?: string }> {
   const multiparts = scanMultiparts(raw, maxDepth);
   if (multiparts.depth > maxDepth) {
     throw new MailParseError('too-deep', `MIME parts nested deeper than ${maxDepth} levels`);
@@ -126,9 +129,9 @@ async function parseMime(raw: Buffer, maxDepth: number) {
   // Text read as UTF-8 that was not (charset.ts): only the texts of the relabelled mail are taken.
   // Should the second reading fail, the first stands: this must never refuse a mail mailparser read.
   const again = await relabelLegacyText(raw)
-    .then((relabelled) => relabelled && simpleParser(relabelled, PARSER_OPTIONS))
+    .then(async (relabelled) => relabelled && { parsed: await simpleParser(relabelled.mail, PARSER_OPTIONS), unknownCharset: relabelled.unknownCharset })
     .catch(() => undefined);
-  return again ? { ...mail, text: again.text, html: again.html } : mail;
+  return again ? { ...mail, text: again.parsed.text, html: again.parsed.html, unknownCharset: again.unknownCharset } : mail;
 }
 
 const BASE64 = /base64/i;

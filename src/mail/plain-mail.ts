@@ -21,7 +21,8 @@ import libmime from 'libmime';
 import { MailParser, type HeaderLines, type Headers } from 'mailparser';
 import type { Duplex } from 'node:stream';
 import { isBase64 } from './base64.js';
-import { decodeUtf8OrLegacy, readsAsUtf8 } from './charset.js';
+import { decodeUtf8OrLegacy, readsAsUtf8, unknownCharset } from './charset.js';
+import { isUtf8 } from 'node:buffer';
 import { badBase64 } from './mime-check.js';
 
 /** The fields of simpleParser's result that parse.ts reads. */
@@ -35,6 +36,8 @@ export interface PlainMail {
   text?: string;
   html?: undefined;
   attachments: unknown[];
+  /** The part's declared charset when it is unknown and its bytes were not UTF-8 (parse.ts gives mailparser's result the same). */
+  unknownCharset?: string;
 }
 
 /** Past this the header block goes to mailparser, which enforces its own limits on it. */
@@ -58,7 +61,9 @@ export async function parsePlainMail(raw: Buffer): Promise<PlainMail | undefined
   const headerLines = (root.headers as InstanceType<typeof mailsplit.Headers>).getList() as HeaderLines;
   // Each header is decoded on its own (repeats folded per key), so decoding only the ones read below gives the same values.
   const headers = headerReader.processHeaders(headerLines.filter((l) => READ.has(l.key)));
-  const text = await decodeText(await transferDecoded(root, raw.subarray(bodyAt)), root.charset || undefined);
+  const bytes = await transferDecoded(root, raw.subarray(bodyAt));
+  const text = await decodeText(bytes, root.charset || undefined);
+  const unknown = isUtf8(bytes) ? undefined : unknownCharset(root.charset || undefined);
   const get = <T>(key: string) => headers.get(key) as T | undefined;
   return {
     headerLines,
@@ -70,6 +75,7 @@ export async function parsePlainMail(raw: Buffer): Promise<PlainMail | undefined
     // mailparser leaves `text` unset when the part is empty.
     text: text || undefined,
     attachments: [],
+    ...(unknown ? { unknownCharset: unknown } : {}),
   };
 }
 

@@ -133,7 +133,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (outcome instanceof SmtpError) return outcome;
   if (outcome.stored.length) deps.messageIds?.note(account.name, parsed.messageId, screened.batch.fingerprint, { mailId, cid: session.id });
   const { forwarded, cuts } = draft.extracted;
-  return stored(mailId, screened, outcome, { session, deps, started, attachments: attachmentsLeft(parsed, forwarded), forwarded, introduced: introduced(cuts), passed: draft.passed, subjectNote: fromSubject(draft.extracted), expressRefused: built.expressRefused });
+  return stored(mailId, screened, outcome, { session, deps, started, attachments: attachmentsLeft(parsed, forwarded), forwarded, introduced: introduced(cuts), passed: draft.passed, subjectNote: fromSubject(draft.extracted), expressRefused: built.expressRefused, unknownCharset: parsed.unknownCharset });
 }
 
 /**
@@ -174,7 +174,7 @@ function attachmentsLeft(parsed: ParsedMail, forwarded: Forwarded): number {
 }
 
 /** Logs what was stored (acceptMs once per mail, on its first SMS: metrics observe the mail) and says it in the 250 text. */
-function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number; attachments: number; forwarded: Forwarded; introduced: boolean; passed?: Date; subjectNote?: string; expressRefused?: string }): string {
+function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOutcome, c: { session: SMTPServerSession; deps: DataDeps; started: number; attachments: number; forwarded: Forwarded; introduced: boolean; passed?: Date; subjectNote?: string; expressRefused?: string; unknownCharset?: string }): string {
   const { session, deps } = c;
   const who = { account: sessionAccountName(session), user: sessionUser(session)?.name, ip: session.remoteAddress };
   const acceptMs = Math.round(performance.now() - c.started);
@@ -200,6 +200,7 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
     mailId, stored: outcome.stored.length - outcome.suppressed.length - heldBack.length, duplicates: outcome.duplicates, suppressed: outcome.suppressed.length,
     optedOut: heldBack.length ? optOutRefusal(heldBack) : undefined,
     sendTimes: sendTimes(going, deps.now()), timeZone: sessionAccount(session).timeZone, attachments: c.attachments, forwarded: c.forwarded, introduced: c.introduced, passed: c.passed?.toISOString(), subjectNote: c.subjectNote, expressRefused: c.expressRefused,
+    unknownCharset: c.unknownCharset,
   });
 }
 

@@ -1,4 +1,5 @@
 import { formatTime } from '../notify/times.js';
+import { unknownCharsetNote } from '../mail/charset.js';
 import type { CutKind } from '../mail/types.js';
 import { replyText, type SmtpError } from './errors.js';
 
@@ -29,6 +30,8 @@ export interface Queued {
   introduced?: boolean;
   /** The text is the subject's, the body held nothing but these (subjectNote). */
   subjectNote?: string;
+  /** The text's declared charset, unknown to the bridge, whose bytes were read by the fallback for text without one (mail/charset.ts). */
+  unknownCharset?: string;
   /** Express was asked for and the account may not send it: its SMS go as normal ones (mail/recipient-plan.ts expressRefusal). */
   expressRefused?: string;
 }
@@ -79,6 +82,7 @@ export function queuedReply(q: Queued): string {
   if (q.optedOut) parts.push(q.optedOut.text);
   if (q.subjectNote) parts.push(q.subjectNote);
   if (q.forwarded) parts.push(forwardedNote(q.introduced));
+  if (q.unknownCharset) parts.push(unknownCharsetNote(q.unknownCharset));
   if (q.attachments) parts.push(`${q.attachments === 1 ? 'the attachment was' : `the ${q.attachments} attachments were`} not sent: an SMS carries text only`);
   // Cut to one reply line, as every reply: many held-back numbers make a long sentence.
   return replyText(parts.join('; '));

@@ -1,6 +1,6 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { countLost, decodeUtf8OrLegacy, readsAsUtf8 } from '../../src/mail/charset.js';
+import { countLost, decodeUtf8OrLegacy, readsAsUtf8, unknownCharset } from '../../src/mail/charset.js';
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
@@ -34,6 +34,14 @@ const Labels = suite('charset :: readsAsUtf8');
 
 Labels('no charset, ASCII and UTF-8 labels :: read as UTF-8 (with the fallback)', () => {
   for (const label of [undefined, '', 'utf-8', 'UTF8', 'us-ascii', 'ASCII', 'utf-8*de']) assert.ok(readsAsUtf8(label), String(label));
+});
+
+Labels('a charset libmime cannot decode (unknown, a typo, UTF-7) :: read as UTF-8 (with the fallback) and named as unknown', () => {
+  for (const label of ['x-unknown-42', 'iso-8895-1', 'utf-7']) {
+    assert.ok(readsAsUtf8(label), label);
+    assert.is(unknownCharset(label), label);
+  }
+  for (const label of [undefined, 'utf-8', 'iso-8859-1', 'latin1', 'windows-1252', 'ISO-2022-JP', 'koi8-r']) assert.is(unknownCharset(label), undefined, String(label));
 });
 
 Labels('declared legacy charsets :: decoded as declared', () => {

@@ -450,3 +450,30 @@ for (const [name, mail, expected] of htmlCases) {
 }
 
 Html.run();
+
+const Placeholder = suite('extract :: a text/plain part that only says "use an HTML mail client" (the HTML is read instead)');
+const REAL = '<p>Ihr Paket kommt morgen zwischen 9 und 12 Uhr.</p>';
+const placeholders: string[] = [
+  'This is an HTML email. Please use an HTML capable mail client.',
+  'Your email client does not support HTML',
+  'Your e-mail client does not support HTML messages.',
+  'This is a HTML message.\r\n',
+  'To view this message, please use an HTML compatible email viewer!',
+  'Diese E-Mail enthält HTML...',
+  'Diese E-Mail enthält HTML-Inhalte. Bitte verwenden Sie ein HTML-fähiges E-Mail-Programm.',
+  'Ihr E-Mail-Programm unterstützt kein HTML.',
+];
+for (const text of placeholders) {
+  Placeholder(`${JSON.stringify(text)} beside HTML :: the HTML's text`, () => check({ text, html: REAL }, { text: 'Ihr Paket kommt morgen zwischen 9 und 12 Uhr.', from: 'html' }));
+}
+const messages: Array<[string, string]> = [
+  ['a message that mentions HTML among other words', 'Your email client does not support HTML, so here is the code: 4711'],
+  ['a placeholder sentence followed by a message of its own', 'This is an HTML email. Ihr Code: 4711'],
+  ['a long text that begins like one', `This is an HTML email. ${'Bitte lesen. '.repeat(30)}`],
+];
+for (const [name, text] of messages) {
+  Placeholder(`${name} :: stays the text`, () => check({ text, html: REAL }, { from: 'body' }));
+}
+Placeholder('a placeholder without an HTML part :: stays the text (nothing else to send)', () =>
+  check({ text: 'This is an HTML email.' }, { text: 'This is an HTML email.', from: 'body' }));
+Placeholder.run();

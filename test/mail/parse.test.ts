@@ -397,6 +397,27 @@ Hostile('invalid UTF-8 in body and subject declared utf-8 :: each stray byte rea
   }
 });
 
+Hostile('regression: an unknown charset (x-unknown-42) :: read as undeclared 8-bit text, not "Gr??e aus K?ln", and named', async () => {
+  const body = Buffer.from('Gr\xfc\xdfe aus K\xf6ln\r\n', 'latin1');
+  const single = Buffer.concat([mail(`${BASIC}\nContent-Type: text/plain; charset=x-unknown-42`, ''), body]);
+  const multi = Buffer.concat([
+    mail(`${BASIC}\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="b"`, '--b\r\nContent-Type: text/plain; charset="x-unknown-42"\r\n\r\n'),
+    body,
+    Buffer.from('--b\r\nContent-Type: text/html; charset=x-unknown-42\r\n\r\n<p>Gr\xfc\xdfe</p>\r\n--b--\r\n', 'latin1'),
+  ]);
+  for (const [name, raw] of [['single part', single], ['multipart', multi]] as const) {
+    for (const fastPath of [true, false]) {
+      const parsed = await within(5000, parseMail(raw, { fastPath }));
+      assert.is(parsed.text, 'Grüße aus Köln\n', `${name}, fastPath ${fastPath}`);
+      assert.is(parsed.unknownCharset, 'x-unknown-42', `${name}, fastPath ${fastPath}`);
+    }
+  }
+  const known = await parseMail(Buffer.concat([mail(`${BASIC}\nContent-Type: text/plain; charset=iso-8859-1`, ''), body]));
+  assert.is(known.unknownCharset, undefined, 'a known charset is not named');
+  const ascii = await parseMail(mail(`${BASIC}\nContent-Type: text/plain; charset=x-unknown-42`, 'Hallo'));
+  assert.is(ascii.unknownCharset, undefined, 'nothing to guess in ASCII text');
+});
+
 Hostile('a byte no charset can read (0x81 undeclared) :: lost as U+FFFD, the rest recovered', async () => {
   const raw = Buffer.from('From: a@example.com\r\nSubject: K\xf6ln \x81\r\n\r\nK\xf6ln \x81\r\n', 'latin1');
   const parsed = await within(5000, parseMail(raw));

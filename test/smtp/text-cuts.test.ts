@@ -138,4 +138,42 @@ T('German Outlook mobile footer :: "Holen Sie sich Outlook für Android<…>" cu
   assert.is(r.text, 'Bin in 10 Minuten da.');
 });
 
+// argv: port, recipient, the mail's bytes in hex: sent as they are, as an ERP that builds its own mail does.
+const SEND_RAW = `
+import json, smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]))
+code, text = s.ehlo()
+s.mail("erp@acme.test")
+s.rcpt(sys.argv[2])
+code, text = s.data(bytes.fromhex(sys.argv[3]))
+print(json.dumps({"code": code, "reply": text.decode()}))
+s.quit()
+`;
+
+async function sentRaw(b: TestBridge, to: string, raw: Buffer): Promise<{ reply: string; text: string }> {
+  const { stdout } = await run('python3', ['-c', SEND_RAW, String(b.port), `${to}@sms.localhost`, raw.toString('hex')]);
+  const r = JSON.parse(stdout) as { code: number; reply: string };
+  assert.is(r.code, 250, r.reply);
+  const id = queuedAs(r.reply);
+  const sms = await waitFor('SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
+  return { reply: r.reply, text: sms.text };
+}
+
+T('regression: text in an unknown charset (x-unknown-42) :: read as undeclared 8-bit text, not "Gr??e aus K?ln"; the 250 says how', async ({ b }) => {
+  const raw = Buffer.from('From: erp@acme.test\r\nSubject: Gruss\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=x-unknown-42\r\n\r\nGr\xfc\xdfe aus K\xf6ln\r\n', 'latin1');
+  const r = await sentRaw(b, '+4915112340101', raw);
+  assert.is(r.text, 'Grüße aus Köln');
+  assert.match(r.reply, /the text's charset "x-unknown-42" is unknown: it was read as text without a charset is, UTF-8 where the bytes are UTF-8 and windows-1252 \(Western European\) elsewhere/);
+});
+
+T('an HTML mail whose text/plain part only says "use an HTML mail client" :: the HTML is the SMS', async ({ b }) => {
+  const raw = Buffer.from([
+    'From: erp@acme.test', 'Subject: Lieferung', 'MIME-Version: 1.0', 'Content-Type: multipart/alternative; boundary="alt"', '',
+    '--alt', 'Content-Type: text/plain; charset=utf-8', '', 'This is an HTML email. Please use an HTML capable mail client.',
+    '--alt', 'Content-Type: text/html; charset=utf-8', '', '<html><body><p>Ihr Paket kommt morgen zwischen 9 und 12 Uhr.</p></body></html>',
+    '--alt--', '',
+  ].join('\r\n'));
+  assert.is((await sentRaw(b, '+4915112340102', raw)).text, 'Ihr Paket kommt morgen zwischen 9 und 12 Uhr.');
+});
+
 T.run();
