@@ -41,7 +41,7 @@ export interface Draft {
 export function draftSms(input: DraftInput): Draft | SmtpError {
   const { parsed } = input;
   // A mail without a (readable) Date was written at the latest when it came: bare ERP mail must not send a past time at once.
-  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written: parsed.date ?? input.now, ...input.options });
+  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written: parsed.date ?? input.now, blankIsUnset: true, ...input.options });
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
   const { subject } = r;
   const options = withAccountDefaults(r.options, input.policy);

@@ -60,6 +60,12 @@ export interface OptionInput {
   maxAheadDays?: number; // default 30
   /** When the mail was written (its Date header, else when it came: draft.ts); a send time well before it is a mistake, not "now". Absent for a REST request. */
   written?: Date;
+  /**
+   * A blank option header means "not given": an ERP's mail template leaves an
+   * unused field as `X-SMS-Reference:` with nothing. Set for mail; the REST
+   * API's "" stays a bad value (its "not given" is null or leaving the field out).
+   */
+  blankIsUnset?: boolean;
 }
 
 export type OptionResult =
@@ -69,7 +75,7 @@ export type OptionResult =
   | { errors: OptionError[]; read: SmsOptions };
 
 type Key = keyof SmsOptions;
-interface Context { now: Date; timeZone: string; maxAheadDays: number; written?: Date }
+interface Context { now: Date; timeZone: string; maxAheadDays: number; written?: Date; blankIsUnset?: boolean }
 // `{ value: undefined }`: valid, but means "as if not set" (a send time in the past, `passed`).
 type Outcome<K extends Key> = { value: SmsOptions[K]; passed?: Date } | { accepted: string };
 interface Source<K extends Key = Key> {
@@ -242,6 +248,7 @@ function readHeaders(headers: ReadonlyMap<string, string>, ctx: Context, errors:
     if (header === undefined) continue;
     // Only blanks are trimmed: a CR or LF anywhere must stay visible to the value parser and be refused.
     const raw = header.replace(/^[ \t]+|[ \t]+$/g, '');
+    if (raw === '' && ctx.blankIsUnset) continue;
     const outcome = source.parse(raw, ctx);
     if ('accepted' in outcome) errors.push({ option: source.name, value: raw, accepted: outcome.accepted });
     else found.set(source.key, { value: outcome.value, option: source.name, passed: outcome.passed });
@@ -281,7 +288,7 @@ function readTags(subject: string, ctx: Context, errors: OptionError[]): { found
 }
 
 export function parseSmsOptions(input: OptionInput): OptionResult {
-  const ctx: Context = { now: input.now, timeZone: input.timeZone, maxAheadDays: input.maxAheadDays ?? 30, written: input.written };
+  const ctx: Context = { now: input.now, timeZone: input.timeZone, maxAheadDays: input.maxAheadDays ?? 30, written: input.written, blankIsUnset: input.blankIsUnset };
   const errors: OptionError[] = [];
   const fromHeaders = readHeaders(input.headers, ctx, errors);
   unknownHeaders(input.headers, errors);

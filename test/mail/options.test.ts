@@ -13,6 +13,7 @@ interface Case {
   now?: Date;
   maxAheadDays?: number;
   written?: Date;
+  blankIsUnset?: boolean;
 }
 interface Expected {
   options?: SmsOptions;
@@ -22,6 +23,7 @@ interface Expected {
 
 function run(c: Case) {
   return parseSmsOptions({
+    blankIsUnset: c.blankIsUnset,
     headers: new Map(Object.entries(c.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     subject: c.subject,
     now: c.now ?? NOW,
@@ -340,6 +342,23 @@ QosTag('[QOS:HIGH] :: refused, naming the words it takes', () =>
   check({ subject: '[QOS:HIGH] Störung' }, { errors: [err('[QOS]', 'HIGH', 'EXPRESS or NORMAL')] }));
 QosTag('[QOS:EXPRESS] :: express', () => check({ subject: '[QOS:EXPRESS] Störung' }, { options: { priority: 'express' }, subject: 'Störung' }));
 QosTag.run();
+
+const Blank = suite('options :: a blank option header in a mail (an ERP template\'s unused field) is not given');
+const BLANK_HEADERS = ['X-SMS-Reference', 'X-SMS-Send-At', 'X-SMS-Sender-ID', 'X-SMS-Notify', 'X-SMS-Validity', 'X-SMS-Billing-Code', 'X-SMS-Flash',
+  'X-SMS-Max-Segments', 'X-SMS-Blackout', 'X-SMS-Duplicate-Detection', 'X-SMS-Preview', 'X-SMS-Priority', 'X-SMS-Status-Callback', 'X-SMS-Status-Callback-Level'];
+for (const name of BLANK_HEADERS) {
+  Blank(`${name}: (nothing, or blanks) :: as if absent`, () => {
+    check({ headers: { [name]: '' }, blankIsUnset: true }, { options: {} });
+    check({ headers: { [name]: ' \t ' }, blankIsUnset: true }, { options: {} });
+  });
+}
+Blank('a blank header beside a tag :: the tag holds (the header says nothing to override it)', () =>
+  check({ headers: { 'X-SMS-Reference': '' }, subject: '[REF:INV-1] Mahnung', blankIsUnset: true }, { options: { reference: 'INV-1' }, subject: 'Mahnung' }));
+Blank('a bad value that is not blank :: still refused', () =>
+  check({ headers: { 'X-SMS-Reference': '', 'X-SMS-Flash': 'maybe' }, blankIsUnset: true }, { errors: [err('X-SMS-Flash', 'maybe', FLAG)] }));
+Blank('the REST API ("" is a value there; null is not given) :: refused', () =>
+  check({ headers: { 'X-SMS-Reference': '' } }, { errors: [err('X-SMS-Reference', '', REF)] }));
+Blank.run();
 
 const Past = suite('options :: a send time in the past');
 // NOW is 2026-11-30 11:00 in Berlin.

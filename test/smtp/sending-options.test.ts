@@ -120,6 +120,18 @@ S('a past send time in bare ERP mail without a Date header :: 550 5.6.0, measure
   assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345691'));
 });
 
+S('an empty option header (an ERP template\'s unused field, X-SMS-Reference:) :: as if absent, 250 and sent; a bad value beside it is still refused', async ({ b }) => {
+  const lines = (to: string, extra: string) => ['EHLO erp.acme.test', 'MAIL FROM:<erp@acme.test>', `RCPT TO:<${to}@sms.localhost>`, 'DATA',
+    ...dataLines(`From: erp@acme.test\r\nTo: ${to}@sms.localhost\r\nSubject: Zahlung\r\nX-SMS-Reference:\r\nX-SMS-Validity: \r\n${extra}\r\nIhre Zahlung ist eingegangen.`)];
+  const ok = await chat(b.port, lines('+4915112345692', ''), { localAddress: ACME });
+  assert.is(ok.at(-1)!.code, 250, ok.at(-1)!.text);
+  const id = `${queuedAs(ok.at(-1)!.text)}.1`;
+  await waitFor('the SMS', () => b.sim.sent.find((m) => m.id === id));
+  assert.is(b.store.get(id)?.reference, undefined);
+  const bad = await chat(b.port, lines('+4915112345693', 'X-SMS-Flash: maybe\r\n'), { localAddress: ACME });
+  assert.match(bad.at(-1)!.text, /^550 5\.6\.0 option X-SMS-Flash has the value "maybe", which is not valid/);
+});
+
 S('a send time still ahead when the mail was written, passed when it came :: sent at once, and the 250 says so', async ({ b }) => {
   const written = new Date(Date.now() - 3 * 3600_000);
   const asked = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
