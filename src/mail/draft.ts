@@ -49,7 +49,7 @@ export function draftSms(input: DraftInput): Draft | SmtpError {
   const callback = input.policy && callbackFor(input.policy.callbacks, { url: options.statusCallback, level: options.statusCallbackLevel });
   if (callback && 'refused' in callback) return errors.CallbackNotAllowed(callback.refused);
   const signaturePatterns = [...input.text.signaturePatterns, ...senderPatterns(input.text.senderSignaturePatterns, [parsed.fromAddress, input.envelopeFrom])];
-  const mail = { text: parsed.text, html: parsed.html, subject, tnef: parsed.tnef, attached: parsed.attached, reply: answersMail(parsed) };
+  const mail = { text: parsed.text, html: parsed.html, subject, tnef: parsed.tnef, textInHeader: parsed.textInHeader, attached: parsed.attached, reply: answersMail(parsed) };
   const extracted = extractText(mail, { ...input.text, signaturePatterns });
   const draft = draftOf(options, subject, extracted, input.text, callback);
   return r.passed ? { ...draft, passed: r.passed } : draft;
@@ -100,6 +100,7 @@ export function draftOf(options: SmsOptions, subject: string, extracted: Extract
  */
 export function draftProblem(d: Draft, sms: SmsText = d.sms): SmtpError | undefined {
   if (d.extracted.unreadable === 'tnef') return errors.RichTextOnly();
+  if (d.extracted.unreadable === 'in-header') return errors.NoBody();
   // segments 0: nothing left once invisible characters were removed.
   if (!d.extracted.text.trim() || sms.segments === 0) return errors.NoText();
   if (sms.segments <= d.maxSegments) return undefined;

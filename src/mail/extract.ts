@@ -24,6 +24,8 @@ export interface MailText {
   subject?: string;
   /** The body came as Outlook's winmail.dat (application/ms-tnef), which is not read. */
   tnef?: boolean;
+  /** The text was written into the header block (no blank line after the headers): read as headers, lost. */
+  textInHeader?: boolean;
   /** A mail attached as message/rfc822: its text is the SMS when the mail itself has none. */
   attached?: MailText;
   /** The mail answers another (In-Reply-To or References): its '>' lines are quotes, with or without an attribution. */
@@ -92,7 +94,8 @@ function extractBody(mail: MailText, opts: ExtractOptions, reply: boolean): Extr
     const attached = extractBody(mail.attached, opts, true);
     if (attached.text !== '') return { ...attached, forwarded: 'attachment' };
   }
-  return { text: '', from: 'body', cuts: [], ...(mail.tnef ? { unreadable: 'tnef' as const } : {}) };
+  const unreadable = mail.tnef ? 'tnef' as const : mail.textInHeader ? 'in-header' as const : undefined;
+  return { text: '', from: 'body', cuts: [], ...(unreadable ? { unreadable } : {}) };
 }
 
 function cleanSubject(subject: string | undefined): string {

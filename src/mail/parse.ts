@@ -14,6 +14,7 @@ import { mimeFlaw } from './mime-check.js';
 import { MailParseError } from './parse-error.js';
 import { relabelLegacyText } from './legacy-text.js';
 import { parsePlainMail } from './plain-mail.js';
+import { textInHeaderBlock } from './no-body.js';
 import { isBlank } from './whitespace.js';
 
 export interface ParsedMail {
@@ -47,6 +48,8 @@ export interface ParsedMail {
    * how to send HTML instead, which every Outlook can.
    */
   tnef?: true;
+  /** No blank line ends the header block and a line of it is text (no-body.ts): the text was read as headers and lost. */
+  textInHeader?: true;
   /** A text part's declared charset that is unknown (charset.ts unknownCharset), when its bytes had to be read by the fallback: the 250 says so. */
   unknownCharset?: string;
   /** A mail attached as message/rfc822 (Outlook's "Forward as Attachment"), read only when the mail has no text or HTML of its own. */
@@ -103,6 +106,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     headers,
     attachments: mail.attachments.length,
     ...(types.some((t) => t === 'application/ms-tnef' || t === 'application/vnd.ms-tnef') ? { tnef: true as const } : {}),
+    ...(!text && !html && textInHeaderBlock(raw) ? { textInHeader: true as const } : {}),
     ...(attached ? { attached } : {}),
     ...(mail.unknownCharset ? { unknownCharset: mail.unknownCharset } : {}),
   };

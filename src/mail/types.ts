@@ -38,8 +38,12 @@ export interface ExtractResult {
    * attached as message/rfc822 (Outlook's "Forward as Attachment").
    */
   forwarded?: 'inline' | 'attachment';
-  /** The body is there, in a form the gateway cannot read (Outlook's winmail.dat); the text is then '', never the subject. */
-  unreadable?: 'tnef';
+  /**
+   * The body is there, in a form the gateway cannot read (Outlook's winmail.dat), or
+   * it was written into the header block (no blank line after the headers, no-body.ts);
+   * the text is then '', never the subject.
+   */
+  unreadable?: 'tnef' | 'in-header';
 }
 
 /** True when the sender's own text above a forward was cut as its introduction, and the forwarded text is the SMS. */

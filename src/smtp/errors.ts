@@ -144,6 +144,10 @@ export const ERROR_DEFS = {
     code: 550, enhanced: '5.6.0', when: 'nothing left to send after removing signature, quotes and attachments',
     text: () => 'no text to send: the mail has no text left after removing the signature, quoted replies and attachments',
   },
+  NoBody: {
+    code: 550, enhanced: '5.6.0', when: 'a mail without the blank line between its headers and its text, some of whose header lines are text: the text was read as headers and lost',
+    text: () => 'the mail has no body: its text seems to be in the header part, as the blank line between the headers and the text is missing; the mail program or system that built it must put one there',
+  },
   RichTextOnly: {
     code: 550, enhanced: '5.6.0', when: 'a mail whose only body is Outlook\'s winmail.dat (application/ms-tnef, Rich Text), which is not read; never the subject instead',
     text: () => 'Outlook sent the text as Rich Text (winmail.dat), which this gateway cannot read; send it as HTML or plain text (in the message: Format Text > HTML; for good: File > Options > Mail > Message format, convert Rich Text to HTML for Internet recipients)',

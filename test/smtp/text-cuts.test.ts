@@ -150,9 +150,13 @@ print(json.dumps({"code": code, "reply": text.decode()}))
 s.quit()
 `;
 
-async function sentRaw(b: TestBridge, to: string, raw: Buffer): Promise<{ reply: string; text: string }> {
+async function sendRaw(b: TestBridge, to: string, raw: Buffer): Promise<{ code: number; reply: string }> {
   const { stdout } = await run('python3', ['-c', SEND_RAW, String(b.port), `${to}@sms.localhost`, raw.toString('hex')]);
-  const r = JSON.parse(stdout) as { code: number; reply: string };
+  return JSON.parse(stdout) as { code: number; reply: string };
+}
+
+async function sentRaw(b: TestBridge, to: string, raw: Buffer): Promise<{ reply: string; text: string }> {
+  const r = await sendRaw(b, to, raw);
   assert.is(r.code, 250, r.reply);
   const id = queuedAs(r.reply);
   const sms = await waitFor('SMS', () => b.sim.sent.find((s) => s.id === `${id}.1`));
@@ -174,6 +178,13 @@ T('an HTML mail whose text/plain part only says "use an HTML mail client" :: the
     '--alt--', '',
   ].join('\r\n'));
   assert.is((await sentRaw(b, '+4915112340102', raw)).text, 'Ihr Paket kommt morgen zwischen 9 und 12 Uhr.');
+});
+
+T('regression: a mail with no blank line after its headers ("Just text, no headers at all") :: 550 5.6.0 saying the text seems to be in the header part, not that a signature was cut; nothing sent', async ({ b }) => {
+  const r = await sendRaw(b, '+4915112340103', Buffer.from('Just text, no headers at all\r\n'));
+  assert.is(r.code, 550, r.reply);
+  assert.is(r.reply, '5.6.0 the mail has no body: its text seems to be in the header part, as the blank line between the headers and the text is missing; the mail program or system that built it must put one there');
+  assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112340103'));
 });
 
 T.run();
