@@ -7,7 +7,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
 import { billingCode, MAX_BILLING_CODE } from '../mail/option-values.js';
 import { patternRisk } from '../mail/pattern-risk.js';
-import { parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
+import { NUMERIC_SENDER_FORMS, parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
 
 interface SendingDefaults {
   timeZone?: string;
@@ -31,7 +31,7 @@ export function optionProblems(o: SendingDefaults, prefix: string): string[] {
   const sender = (key: string, v: string | undefined, numeric: boolean) => {
     if (!v) return;
     const id = parseSenderId(v);
-    if (!id) problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: ${numeric ? 'an international number like +4930123456 or a short code of 3 to 8 digits' : SENDER_ID_FORMS}`);
+    if (!id) problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: ${numeric ? NUMERIC_SENDER_FORMS : SENDER_ID_FORMS}`);
     else if (numeric && id.kind === 'alphanumeric') problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: a number (international or short code), since it stands in where names are not delivered`);
   };
   sender('senderId', o.senderId, false);

@@ -26,7 +26,9 @@ export interface SenderId {
   kind: SenderIdKind;
 }
 
-export const SENDER_ID_FORMS = 'up to 11 letters, digits and spaces with at least one letter, an international number like +4930123456, or a short code of 3 to 8 digits';
+// The numbers' limits are parseSenderId's (E.164: at most 15 digits); names are at most 11 characters (SMPP, GSM 03.40).
+export const NUMERIC_SENDER_FORMS = 'an international number of 7 to 15 digits like +4930123456 or a short code of 3 to 8 digits';
+export const SENDER_ID_FORMS = 'up to 11 letters, digits and spaces with at least one letter, an international number of 7 to 15 digits like +4930123456, or a short code of 3 to 8 digits';
 
 const ALPHANUMERIC = /^[A-Za-z0-9 ]{1,11}$/;
 

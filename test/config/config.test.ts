@@ -115,6 +115,24 @@ C('inbound.answer :: off by default; an unknown account, a sender no SMSC takes 
   }
 });
 
+C('regression: an account\'s sender ID too long :: the problem names the real rule (11 characters for a name, 15 digits for a number), not "at most 17 characters"', () => {
+  const problems = (account: Record<string, unknown>): string[] => {
+    try {
+      buildConfig({ accounts: [{ name: 'erp', networks: ['127.0.0.1'], addresses: ['@erp.test'], ...account }] }, 'senders.json', {});
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+  const NAME_RULE = 'up to 11 letters, digits and spaces with at least one letter, an international number of 7 to 15 digits like +4930123456, or a short code of 3 to 8 digits';
+  assert.equal(problems({ senderId: 'THIS-IS-TOO-LONG-ID' }), [`accounts[0].senderId: is "THIS-IS-TOO-LONG-ID"; allowed: ${NAME_RULE}`]);
+  assert.equal(problems({ senderId: 'ACME Bank GmbH' }), [`accounts[0].senderId: is "ACME Bank GmbH"; allowed: ${NAME_RULE}`]);
+  assert.equal(problems({ numericSender: '+49301234567890123' }),
+    ['accounts[0].numericSender: is "+49301234567890123"; allowed: an international number of 7 to 15 digits like +4930123456 or a short code of 3 to 8 digits']);
+  assert.equal(problems({ senderId: 'Praxis Dr M', numericSender: '+493012345678901' }), [], '11 characters and 15 digits are allowed');
+});
+
 C('countries and zones :: a default country outside the number plan or an unknown zone stops the start, wherever it is set', () => {
   try {
     buildConfig({

@@ -49,7 +49,7 @@ function check(c: Case, expected: Expected): void {
 const at = (iso: string) => new Date(iso);
 const H_TIME = 'an RFC 3339 date-time like 2026-12-01T09:00:00+01:00 or an RFC 5322 one like Tue, 01 Dec 2026 09:00:00 +0100';
 const T_TIME = 'a date-time like 2026-12-01T09:00:00+01:00, 2026-12-01 09:00, 01.12.2026 09:00 or tomorrow 09:00';
-const SENDER = 'up to 11 letters, digits and spaces with at least one letter, an international number like +4930123456, or a short code of 3 to 8 digits';
+const SENDER = 'up to 11 letters, digits and spaces with at least one letter, an international number of 7 to 15 digits like +4930123456, or a short code of 3 to 8 digits';
 const NOTIFY = 'none, failure, final, delivery or all';
 const CALLBACK_LEVEL = 'none, failure, final, delivery or all';
 const VALIDITY = 'a duration of at most 72 hours, like 48h, 30m, 2d or 48 (hours), or 0 for the default validity';
