@@ -256,6 +256,19 @@ function readHeaders(headers: ReadonlyMap<string, string>, ctx: Context, errors:
   return found;
 }
 
+/**
+ * The tag a bracket in the wrong shape stands for. `=` or `;` after a tag name is a tag whatever follows; a blank or
+ * round brackets are also how subjects are written (`[AT RISK]`, `[DN 123]`), so there only a value the tag takes
+ * makes it one — or, for a send time, any value with a digit: a time already past is refused as a tag, not sent now.
+ */
+function mistypedAs(key: string, value: string, loose: boolean, ctx: Context): string | undefined {
+  const tag = meantTag(key, TAG_NAMES);
+  const source = tag === undefined ? undefined : TAGS.get(tag);
+  if (!tag || !source || !loose) return tag;
+  const takes = !('accepted' in source.parse(value, ctx)) || (source.key === 'sendAt' && /\d/.test(value));
+  return takes ? tag : undefined;
+}
+
 function readTags(subject: string, ctx: Context, errors: OptionError[]): { found: Map<Key, Found>; subject: string } {
   const found = new Map<Key, Found>();
   const extracted = extractTags(subject, (key, hasValue) => TAGS.has(key) || (hasValue && meantTag(key, TAG_NAMES) !== undefined));
@@ -281,7 +294,7 @@ function readTags(subject: string, ctx: Context, errors: OptionError[]): { found
     }
     found.set(source.key, { value: outcome.value, option, passed: outcome.passed });
   }
-  for (const { written, meant } of mistypedTags(extracted.subject, (key) => meantTag(key, TAG_NAMES))) {
+  for (const { written, meant } of mistypedTags(extracted.subject, (key, value, loose) => mistypedAs(key, value, loose, ctx))) {
     errors.push({ option: written, value: written, wrongShape: { meant }, accepted: TAG_LIST });
   }
   return { found, subject: extracted.subject };

@@ -9,6 +9,8 @@
  * decides) counts, and only with a value after it. The looser shapes (a blank
  * instead of `:`, round brackets) count only with the name in capitals as tags
  * are written: `[From Hamburg]` and `(Ref: 4711)` are a clerk's words.
+ * `meantTag` may also ask that a loose shape's value be one the tag takes
+ * (options.ts): `[AT RISK]` and `[DN 123]` are a clerk's words too.
  */
 
 export interface MistypedTag {
@@ -30,9 +32,10 @@ function wrongShape(open: string, separator: string, key: string): boolean {
 
 /**
  * The brackets in `subject` that are tags in the wrong shape, in order.
- * `meantTag` names our tag (upper case) that a key stands for, or undefined.
+ * `meantTag` names our tag (upper case) that a key with this value stands
+ * for, or undefined; `loose`: written with a blank or in round brackets.
  */
-export function mistypedTags(subject: string, meantTag: (key: string) => string | undefined): MistypedTag[] {
+export function mistypedTags(subject: string, meantTag: (key: string, value: string, loose: boolean) => string | undefined): MistypedTag[] {
   const found: MistypedTag[] = [];
   for (const [written] of subject.matchAll(BRACKETED)) {
     const open = written[0];
@@ -42,7 +45,7 @@ export function mistypedTags(subject: string, meantTag: (key: string) => string 
     const [, key, rawSeparator, value] = m;
     if (!value) continue;
     if (!wrongShape(open, rawSeparator.trim(), key)) continue;
-    const tag = meantTag(key);
+    const tag = meantTag(key, value, open === '(' || rawSeparator.trim() === '');
     if (tag) found.push({ written, meant: `[${tag}:${value}]` });
   }
   return found;

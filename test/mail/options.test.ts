@@ -314,6 +314,7 @@ const wrongShapes: Array<[string, string, string]> = [
   ['[src = ACME] Ihr Paket', '[src = ACME]', '[SRC:ACME]'],
   ['a typo in the wrong shape [JOB-PERIOD=2026-12-01T09:00]', '[JOB-PERIOD=2026-12-01T09:00]', '[JOBPERIOD:2026-12-01T09:00]'],
   ['(QOS EXPRESS) Störung', '(QOS EXPRESS)', '[QOS:EXPRESS]'],
+  ['[AT 01.01.2020 09:00] Termin (a send time already past, with a blank)', '[AT 01.01.2020 09:00]', '[AT:01.01.2020 09:00]'],
 ];
 for (const [subject, written, meant] of wrongShapes) Shape(`${subject} :: refused, naming ${meant}`, () => check({ subject }, { errors: [shapeRefusal(written, meant)] }));
 Shape('a control character in the bracket :: escaped in the refusal', () =>
@@ -329,6 +330,8 @@ const harmless: Array<[string, string]> = [
   ['a clerk\'s own key with =', '[Ticket=123] Rückruf'],
   ['a tag name alone in round brackets', 'Neu (FLASH)'],
   ['an empty bracket', '[] ()'],
+  ['a tag name in capitals and a blank, with a word the tag does not take', '[AT RISK] Zahlung überfällig'],
+  ['DN and a number it does not take, in round brackets', 'Lieferung (DN 123)'],
 ];
 for (const [name, subject] of harmless) Shape(`${name} :: ${subject} :: stays text`, () => check({ subject }, { subject }));
 Shape('the right shape beside a clerk\'s bracket :: read, the bracket stays', () =>
