@@ -35,6 +35,14 @@ export class ConnectorReturn {
     return inLine(due.map((m) => ({ job: m, at: m.notBefore, express: m.priority === 'express' })), woken, limit);
   }
 
+  /** At start: the SMS that waited for a connector before the restart (the store's connectorWaits) go once one of theirs can take them. */
+  restored(groups: ReturnType<MessageStore['connectorWaits']>): void {
+    const count = groups.reduce((n, g) => n + g.ids.size, 0);
+    if (!count) return;
+    this.waits.restore(groups, this.d.now().toISOString());
+    this.d.log('retries-waiting-restored', { count });
+  }
+
   /** An attempt of SMS `id` starts: it waits no more. */
   attempting(id: string): void {
     this.waits.forget(id);

@@ -6,10 +6,14 @@
  * bearerbox and Jasmin send what they queued as soon as the bind is back)
  * instead of each waiting out its own backoff.
  *
- * Memory only: the durable notBefore is not touched, and nothing is
- * written when SMS are woken. After a restart an SMS just waits its
- * recorded retry, which is safe, and a backlog of 100,000 costs no burst of
- * 100,000 journal lines that would starve SMTP acceptance. Waking moves
+ * The durable notBefore is not touched, and nothing is written when SMS
+ * are woken: a backlog of 100,000 costs no burst of 100,000 journal lines
+ * that would starve SMTP acceptance. Why an SMS waits is written with its
+ * retry (StatusEvent.waitsFor, no line of its own), and the store keeps who
+ * waits so as records are applied (store/queue-marks.ts), so after a
+ * restart they are filed again as woken at the start (restore), reading no
+ * SMS: those whose connectors can take SMS go at once, the others wait for
+ * one to come back, as before the restart. Waking moves
  * whole groups (one per route), so it costs nothing per SMS; the woken ones
  * are handed to the work loop a few at a time, as it has room (ready), so
  * the event loop is never held for the backlog.
@@ -48,6 +52,14 @@ export class ConnectorWaits {
     let g = this.waiting.get(key);
     if (!g) this.waiting.set(key, (g = { connectors: sorted, ids: new Map() }));
     g.ids.set(id, version);
+  }
+
+  /**
+   * At start: SMS that waited for a connector before the restart (`version`: their history's length), woken as of `at`, the
+   * start. Those none of whose connectors can take SMS yet go back to waiting at the first look (ready), until one comes back.
+   */
+  restore(groups: ReadonlyArray<{ connectors: readonly string[]; ids: ReadonlyMap<string, number> }>, at: string): void {
+    for (const g of groups) if (g.ids.size) this.woken.push({ connectors: [...g.connectors], ids: new Map(g.ids), at });
   }
 
   /** SMS `id` is being attempted (or is gone): it waits no more. One delete per route group; there are few. */

@@ -126,8 +126,9 @@ export class Dispatcher {
     }
     this.heldSubmitting = new Set(await reconcile(this.reconcileDeps()));
     // A brake or a restore's hold released while the bridge was down: its held SMS go now, not at their next hourly look.
-    // One pass for both: it reads back every queued SMS kept out of memory (review 6 L8).
     await this.releaseHeld(undefined, ['brake', 'restore']);
+    // Those that waited for a connector before the restart go as soon as one of their route's can take them.
+    this.returns.restored(this.o.store.connectorWaits());
     this.o.store.onChange(() => this.loop.wake());
     this.loop.start();
   }
@@ -233,8 +234,10 @@ export class Dispatcher {
       if (outcome.connectorFault) return this.record.connectorFault(m, `${given}, because of a problem with the gateway's connection to the carrier, not with this SMS or its number: ${outcome.reason}`);
       return this.record.finish(m, 'failed', `${given}: ${outcome.reason}`);
     }
-    await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random), outcome.throttled);
-    if (outcome.forConnector && !outcome.throttled) this.returns.waiting(m.id, [...(route.ok ? route.candidates : []), ...(route.skipped ?? []).map((s) => s.connector)]);
+    // Recorded with the retry (no line of its own), so that after a restart it still goes when one of them can take it.
+    const waitsFor = outcome.forConnector && !outcome.throttled ? [...(route.ok ? route.candidates : []), ...(route.skipped ?? []).map((s) => s.connector)] : undefined;
+    await this.record.retryLater(m, attempts, outcome.reason, backoffSeconds(attempts, this.o.retry, this.random), outcome.throttled, waitsFor);
+    if (waitsFor) this.returns.waiting(m.id, waitsFor);
   }
 
   /** A retry (or a restart) can make an SMS due inside quiet hours: it waits again, and says so in its history. */

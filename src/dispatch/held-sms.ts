@@ -5,10 +5,11 @@
  * a release makes them due at once, with the release in their history.
  */
 import type { LogFn } from '../log.js';
+import type { HoldKind } from '../store/queue-marks.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
 
 /** What holds an SMS until an operator releases it. */
-export type HoldKind = 'brake' | 'restore';
+export type { HoldKind };
 
 /**
  * How long a held SMS (of a stopped account, or of a restored store) waits
@@ -45,11 +46,12 @@ export class HeldSms {
     const kinds = Array.isArray(kind) ? kind : [kind];
     if (kinds.includes('restore')) await this.o.beforeRestoreRelease();
     const at = this.o.now().toISOString();
-    for (const m of store.inStatus('accepted')) {
+    // Only the held ones (the store's index of holds): a walk of the queue read back every SMS kept out of memory.
+    for (const m of kinds.flatMap((k) => store.held(k))) {
       const held = m.history.at(-1)?.hold;
-      if ((account && m.account !== account) || !held || !kinds.includes(held) || this.heldBy(held, m)) continue;
+      if ((account && m.account !== account) || !held || this.heldBy(held, m)) continue;
       await this.o.exclusive(m.id, async () => {
-        // Read again: sent or cancelled meanwhile? (inStatus may give copies of SMS kept out of memory.)
+        // Read again: sent or cancelled meanwhile? (held may give copies of SMS kept out of memory.)
         const now = store.get(m.id);
         if (now?.status !== 'accepted' || now.history.at(-1)?.hold !== held) return;
         const reason = held === 'brake' ? `the fraud brake of account "${m.account}" was released: sent now` : 'the hold after a restore was released: sent now';

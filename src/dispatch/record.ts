@@ -65,12 +65,14 @@ export class Recorder {
 
   /**
    * Back in the queue until `notBefore`; `attempts` is recorded here when no connector was called in this attempt.
+   * `waitsFor`: the route's connectors, when only they kept it (StatusEvent.waitsFor).
    * The wait is kept as data (retryAt), worded when read (src/notify/hold-words.ts).
    */
-  async retryLater(m: SmsMessage, attempts: number, reason: string, waitSeconds: number, throttled?: true): Promise<void> {
+  async retryLater(m: SmsMessage, attempts: number, reason: string, waitSeconds: number, throttled?: true, waitsFor?: string[]): Promise<void> {
     const event = this.event('accepted', reason);
     const notBefore = new Date(Date.parse(event.at) + waitSeconds * 1000).toISOString();
-    await this.o.store.transition(m.id, { event: { ...event, retryAt: notBefore, ...(throttled ? { throttled } : {}) }, notBefore, attempts });
+    const waits = waitsFor?.length ? { waitsFor: [...new Set(waitsFor)] } : {};
+    await this.o.store.transition(m.id, { event: { ...event, retryAt: notBefore, ...(throttled ? { throttled } : {}), ...waits }, notBefore, attempts });
     this.o.log('sms-retry', { msgId: m.id, attempts, wait: Math.round(waitSeconds), reason });
   }
 

@@ -11,6 +11,7 @@ import { Snapshot } from './snapshot.js';
 import { delaysDue } from './delays.js';
 import { repliesDue, storeReply, type ReplyStoreDeps, type StoreReplyOutcome } from './reply-store.js';
 import type { ReplyMatch } from './reply-index.js';
+import type { ConnectorWaitGroup, HoldKind } from './queue-marks.js';
 import type {
   AcceptOutcome,
   AcceptRequest,
@@ -201,6 +202,14 @@ export class JournalStore implements MessageStore {
     // Cold ones are queued, or failed as not confirmed (memory.ts coolable): only those two statuses need them read back.
     const from = status === 'accepted' || status === 'failed' ? this.live.values() : this.live.hotValues();
     return [...from].filter((m) => m.status === status);
+  }
+
+  held(kind: HoldKind): SmsMessage[] {
+    return [...this.live.some(this.memory.marks.heldBy(kind))];
+  }
+
+  connectorWaits(): ConnectorWaitGroup[] {
+    return this.memory.marks.connectorWaits();
   }
 
   async transition(id: string, t: Transition): Promise<void> {

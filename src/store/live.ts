@@ -159,14 +159,32 @@ export class LiveMessages {
     this.readers++;
     try {
       for (const [id, loc] of cold) {
-        const json = this.read(id, loc);
-        // Unreadable: the message is in memory now, read back (or deleted meanwhile).
-        const m = json === undefined ? this.hot.get(id) : (JSON.parse(json) as SmsMessage);
+        const m = this.copy(id, loc);
         if (m) yield m;
       }
     } finally {
       this.readers--;
     }
+  }
+
+  /** Messages `ids` as values() gives them (cold ones as copies, left cold); those not live are left out. */
+  *some(ids: readonly string[]): Generator<SmsMessage> {
+    this.readers++;
+    try {
+      for (const id of ids) {
+        const loc = this.cold.get(id);
+        const m = loc === undefined ? this.hot.get(id) : this.copy(id, loc);
+        if (m) yield m;
+      }
+    } finally {
+      this.readers--;
+    }
+  }
+
+  /** Cold `id` at `loc` read from the spool, left cold. Unreadable: the message is in memory now, read back (or deleted meanwhile). */
+  private copy(id: string, loc: Loc): SmsMessage | undefined {
+    const json = this.read(id, loc);
+    return json === undefined ? this.hot.get(id) : (JSON.parse(json) as SmsMessage);
   }
 
   /**

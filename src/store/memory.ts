@@ -1,6 +1,7 @@
 import { delayFrom } from '../notify/delay.js';
 import { DueIndex } from './due-index.js';
 import { DuplicateKeys } from './duplicate-keys.js';
+import { QueueMarks } from './queue-marks.js';
 import { LiveMessages } from './live.js';
 import { readBack, type DurableFiles } from './read-back.js';
 import { RecentSends } from './recent.js';
@@ -49,6 +50,8 @@ export class StoreMemory {
    */
   readonly delays = new DueIndex();
   readonly keys = new DuplicateKeys();
+  /** Queued SMS held (brake, restore) or waiting for a connector, by their last event (queue-marks.ts). */
+  readonly marks = new QueueMarks();
   readonly usage = new UsageIndex();
   /** How many live SMS are in each status, in memory or out of it (status-counts.ts). */
   readonly statuses = new StatusCounts();
@@ -241,6 +244,7 @@ export class StoreMemory {
     if (this.live.has(m.id)) this.statuses.add((this.live.peek(m.id) ?? m).status, -1);
     this.live.delete(m.id);
     this.awaitingReport.delete(m.id);
+    this.marks.drop(m.id);
   }
 
   /** Files an SMS that asked for delay reports by when it was due (one property read for one that did not ask). */
@@ -268,6 +272,7 @@ export class StoreMemory {
     }
     keep(this.owedMail, m.id, mail);
     keep(this.owedCallback, m.id, callback);
+    this.marks.note(m);
     const until = awaitingReportUntil(m);
     if (until === undefined) this.awaitingReport.delete(m.id);
     else this.awaitingReport.set(m.id, until);

@@ -6,6 +6,7 @@
  */
 
 import type { QuietHoldRecord, QuietRule } from '../dispatch/quiet-hours.js';
+import type { ConnectorWaitGroup, HoldKind } from './queue-marks.js';
 
 export type SmsEncoding = 'GSM7' | 'UCS2';
 
@@ -55,6 +56,12 @@ export interface StatusEvent {
    */
   retryAt?: string;
   throttled?: true;
+  /**
+   * On such an event, when the attempt failed only because no connector of the SMS's route could take it (down,
+   * breaker open, credentials refused, or every one tried failed for now): those connectors. It goes as soon as one
+   * of them can take SMS again, after a restart too (src/dispatch/connector-waits.ts), not at `retryAt`.
+   */
+  waitsFor?: string[];
   /** For an `accepted` event that holds the message while its account is stopped by the fraud brake, or after a restore (restore-hold.ts). */
   hold?: 'brake' | 'restore';
   /** For a `cancelled` event: who asked (`reply from clerk@acme.test`, `api user erp`), or the earlier SMS this one duplicates. */
@@ -387,6 +394,13 @@ export interface MessageStore {
    * to act on one after an await, read it again with get().
    */
   inStatus(status: SmsStatus): SmsMessage[];
+  /**
+   * The queued SMS whose last event holds them as `kind` (StatusEvent.hold), oldest hold first, found without a walk
+   * of the queue. Those kept out of memory come as copies, as from inStatus: read one again with get() to act on it.
+   */
+  held(kind: HoldKind): SmsMessage[];
+  /** The queued SMS whose last event is a retry waiting for a connector (StatusEvent.waitsFor), by route; reads no SMS. */
+  connectorWaits(): ConnectorWaitGroup[];
   transition(id: string, t: Transition): Promise<void>;
   /** Confirmations of a channel (default mail) whose time has come and that `pick` takes: [message, the pending confirmation]. */
   confirmationsDue(now: Date, limit: number, channel?: ConfirmationChannel, pick?: (m: SmsMessage, c: ConfirmationState) => boolean): Array<[SmsMessage, ConfirmationState]>;

@@ -58,6 +58,33 @@ H('scheduled SMS of an account the brake stopped :: held when due, nothing sent;
   }
 });
 
+H('a release reads only the held SMS :: no walk of the queue; another account\'s SMS queued for tomorrow stay out of memory, unread', async () => {
+  const clock = { offset: 0 };
+  const accounts = [{ name: 'default', networks: ['127.0.0.0/8'], addresses: [] }, { name: 'other', networks: ['127.0.0.2/32'], addresses: [] }];
+  const b = await startTestBridge({ accounts, limits: { brake: { newNumbersPerWindow: 3 } } }, undefined, { now: () => new Date(Date.now() + clock.offset) });
+  try {
+    const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString();
+    await mailer(b.port, '127.0.0.2').sendMail({
+      from: 'erp@acme.test', to: ['+4915112345681@sms.localhost', '+4915112345682@sms.localhost'], subject: 'Termin', text: 'Ihr Termin morgen.', headers: { 'X-SMS-Send-At': tomorrow },
+    });
+    const ids = await scheduleSpike(b, clock);
+    clock.offset = 11 * 60_000;
+    await waitFor('all three held', () => heldAll(b, ids));
+    await waitFor('the held and the other account\'s SMS out of memory', () => b.store.spooled === 5 || undefined);
+    const walks: string[] = [];
+    const inStatus = b.store.inStatus.bind(b.store);
+    b.store.inStatus = (status) => (walks.push(status), inStatus(status));
+    assert.is(await brakeCommand(['release', 'default'], buildConfig({ store: { dir: b.dir } }), silentIo), 0);
+    await waitFor('all three delivered', () => ids.every((id) => b.store.get(id)?.status === 'delivered') || undefined);
+    assertSentOnceAfterRelease(b, ids);
+    assert.is(walks.includes('accepted'), false, 'the queue was not walked');
+    assert.is(b.store.spooled, 2, 'the other account\'s SMS still out of memory');
+  } finally {
+    await b.stop();
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
 H('released while the bridge was down :: the held SMS go at the next start, not an hour later', async () => {
   const clock = { offset: 0 };
   const now = () => new Date(Date.now() + clock.offset);

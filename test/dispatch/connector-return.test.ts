@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { markerSent, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
@@ -109,6 +110,56 @@ W('not brought forward :: a throttled retry keeps its wait, an SMS with a send t
       const m = b.store.get(id)!;
       assert.equal([m.status, m.notBefore, m.history.length], ['accepted', until, id === slowed ? 3 : 1], `${id} still waits as recorded`);
     }
+  });
+});
+
+/**
+ * SMS waiting half an hour for a connector that is down, out of memory; the bridge stops and starts again on the same
+ * store with a new simulator (`down` at the start or not). `fn` gets the bridge after the restart; both are stopped after.
+ */
+async function acrossRestart(upAtStart: boolean, fn: (b: TestBridge, agg: ScriptedSimulator, ids: string[]) => Promise<void>): Promise<void> {
+  const config = { connectors: [{ name: 'agg', type: 'simulator' as const, breaker: { failures: 1, coolDownSeconds: 1 } }], dispatch: { retry: { baseSeconds: 1800, jitter: 0 } } };
+  const before = new ScriptedSimulator('agg');
+  before.behaviour = 'down';
+  let b = await startTestBridge(config, undefined, { connectors: { agg: before } });
+  const dir = b.dir;
+  try {
+    const ids = await mailTo(b, 4, 500);
+    await waitingLong(b, ids, 1800);
+    for (const id of ids) assert.equal(b.store.get(id)!.history.at(-1)!.waitsFor, ['agg'], `${id}: why it waits is recorded with its retry`);
+    await waitFor('the waiting SMS spooled (out of memory)', () => b.store.spooled === 4);
+    await b.stop();
+    const agg = new ScriptedSimulator('agg');
+    if (!upAtStart) agg.behaviour = 'down';
+    b = await startTestBridge(config, dir, { connectors: { agg } });
+    assert.equal(b.events.filter((e) => e.evt === 'retries-waiting-restored').map((e) => e.count), [4], 'filed again at the start, once');
+    await fn(b, agg, ids);
+    for (const id of ids) {
+      const h = b.store.get(id)!.history;
+      const retry = [...h].reverse().find((e) => e.retryAt)!;
+      assert.ok(Date.parse(retry.retryAt!) - Date.parse(h[h.indexOf(retry) + 1].at) > 1_500_000, `${id} went long before its recorded retry`);
+    }
+  } finally {
+    await b.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+W('restart :: SMS waiting 1800 s for a connector that is down; the bridge restarts and the connector is up :: they go at once, each once', async () => {
+  await acrossRestart(true, async (b, agg, ids) => {
+    await eachOnce(b, agg, ids);
+  });
+});
+
+W('restart :: the connector still down after the restart :: not tried; once its link is up they go at once, each once', async () => {
+  await acrossRestart(false, async (b, agg, ids) => {
+    // A few turns of the dispatcher (ticks of 250 ms) with the connector down: the restored SMS go back to waiting for it.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.is(agg.calls.length, 0, 'a connector that is down is not tried');
+    assert.ok(ids.every((id) => b.store.get(id)!.status === 'accepted'));
+    agg.behaviour = 'ok';
+    await eachOnce(b, agg, ids);
+    assert.equal(b.events.filter((e) => e.evt === 'retries-brought-forward').map((e) => [e.connector, e.count]), [['agg', 4]]);
   });
 });
 
