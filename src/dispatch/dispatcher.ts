@@ -201,8 +201,10 @@ export class Dispatcher {
    */
   private async send(m: SmsMessage): Promise<void> {
     this.returns.attempting(m.id);
+    const attempt = this.sendNow(m);
+    this.o.store.inUse(m.id, attempt);
     try {
-      await this.sendNow(m);
+      await attempt;
     } finally {
       this.reports.readNamed(m.id);
     }

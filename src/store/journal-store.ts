@@ -212,6 +212,10 @@ export class JournalStore implements MessageStore {
     return this.memory.marks.connectorWaits();
   }
 
+  inUse(id: string, until: Promise<unknown>): void {
+    this.memory.inUse(id, until);
+  }
+
   async transition(id: string, t: Transition): Promise<void> {
     if (!this.live.has(id)) throw new Error(`no live message ${id}`);
     await this.write({ t: 'status', id, ...t });

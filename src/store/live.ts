@@ -131,6 +131,12 @@ export class LiveMessages {
     return m;
   }
 
+  /** Message `id`, hot, stays so for now: a spool write under way for it is let go (the store's rule says when it may leave again). */
+  stayHot(id: string): void {
+    this.cooling.delete(id);
+    this.looked.delete(id);
+  }
+
   set(m: SmsMessage): void {
     this.forgetCold(m.id);
     this.cooling.delete(m.id);

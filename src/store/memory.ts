@@ -63,6 +63,12 @@ export class StoreMemory {
    */
   private readonly keptLive = new Map<string, number>();
   /**
+   * Messages an attempt is under way for (inUse), by id, with how many hold each: they stay in memory, so the
+   * object the attempt holds is the one its transitions change. Else an SMS woken early (its notBefore still far
+   * ahead: dispatch/connector-waits.ts) counted as coolable and could be spooled, and read back as a new object, mid-attempt.
+   */
+  private readonly used = new Map<string, number>();
+  /**
    * Failed as not confirmed by a connector whose late report may still come (StatusEvent.answerableUntil): until when
    * (epoch ms), by id. Such an SMS owes nothing once its mail is out and may leave memory (coolable), so the compaction
    * finds those whose time ran out here, not among the messages in memory (archivableNow).
@@ -194,13 +200,16 @@ export class StoreMemory {
 
   /** Keeps message `id` out of the archive until `until` settles (see keptLive). */
   keepLive(id: string, until: Promise<unknown>): void {
-    this.keptLive.set(id, (this.keptLive.get(id) ?? 0) + 1);
-    const done = (): void => {
-      const n = (this.keptLive.get(id) ?? 1) - 1;
-      if (n > 0) this.keptLive.set(id, n);
-      else this.keptLive.delete(id);
-    };
-    until.then(done, done);
+    countUntil(this.keptLive, id, until);
+  }
+
+  /** Keeps message `id` in memory (not spooled) until `until` settles (see used); then it may leave if it still may. */
+  inUse(id: string, until: Promise<unknown>): void {
+    this.live.stayHot(id);
+    countUntil(this.used, id, until, () => {
+      const m = this.live.peek(id);
+      if (m && this.cooling) this.live.consider(m);
+    });
   }
 
   /**
@@ -287,7 +296,7 @@ export class StoreMemory {
    * would need a record that brings a whole message back into the live store and an archive holding two versions.
    */
   private coolable(m: SmsMessage): boolean {
-    if (!this.cooling || this.owes(m.id)) return false;
+    if (!this.cooling || this.owes(m.id) || this.used.has(m.id)) return false;
     const now = this.now().getTime();
     if (m.status === 'accepted') return Date.parse(m.notBefore) > now + COLD_AHEAD_MS;
     const until = awaitingReportUntil(m);
@@ -299,6 +308,18 @@ export class StoreMemory {
 function awaitingReportUntil(m: SmsMessage): number | undefined {
   const last = m.history.at(-1);
   return m.status === 'failed' && last?.uncertain && last.answerableUntil ? Date.parse(last.answerableUntil) : undefined;
+}
+
+/** Counts one more holder of `id` in `counts` until `until` settles; `ended` once none is left. */
+function countUntil(counts: Map<string, number>, id: string, until: Promise<unknown>, ended?: () => void): void {
+  counts.set(id, (counts.get(id) ?? 0) + 1);
+  const done = (): void => {
+    const n = (counts.get(id) ?? 1) - 1;
+    if (n > 0) return void counts.set(id, n);
+    counts.delete(id);
+    ended?.();
+  };
+  until.then(done, done);
 }
 
 function keep(set: Set<string>, id: string, member: boolean): void {

@@ -401,6 +401,11 @@ export interface MessageStore {
   held(kind: HoldKind): SmsMessage[];
   /** The queued SMS whose last event is a retry waiting for a connector (StatusEvent.waitsFor), by route; reads no SMS. */
   connectorWaits(): ConnectorWaitGroup[];
+  /**
+   * Keeps message `id` in memory (not moved to the spool) until `until` settles: an attempt to send it is under way,
+   * which holds the object and reads it after each await (store/memory.ts used).
+   */
+  inUse(id: string, until: Promise<unknown>): void;
   transition(id: string, t: Transition): Promise<void>;
   /** Confirmations of a channel (default mail) whose time has come and that `pick` takes: [message, the pending confirmation]. */
   confirmationsDue(now: Date, limit: number, channel?: ConfirmationChannel, pick?: (m: SmsMessage, c: ConfirmationState) => boolean): Array<[SmsMessage, ConfirmationState]>;

@@ -113,6 +113,35 @@ W('not brought forward :: a throttled retry keeps its wait, an SMS with a send t
   });
 });
 
+W('in use :: a woken SMS whose retry is still far ahead, its attempt slow to be written :: stays in memory while the attempt runs (not spooled and read back as another object), sent once', async () => {
+  await withAgg(async (b, agg) => {
+    agg.behaviour = 'down';
+    const ids = await mailTo(b, 1, 600);
+    await waitingLong(b, ids, 1800);
+    await waitFor('the waiting SMS spooled (out of memory)', () => b.store.spooled === 1);
+    // The attempt's first write waits at a gate, longer than a look keeps an SMS read back in memory (live.ts, 1 s).
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let gated = false;
+    const transition = b.store.transition.bind(b.store);
+    b.store.transition = async (id, t) => {
+      if (t.event.status === 'submitting') {
+        gated = true;
+        await gate;
+      }
+      return transition(id, t);
+    };
+    agg.behaviour = 'ok';
+    await waitFor('the attempt under way', () => gated || undefined);
+    await new Promise((r) => setTimeout(r, 1500));
+    await b.store.settled();
+    assert.is(b.store.spooled, 0, 'in memory while its attempt runs');
+    open();
+    await eachOnce(b, agg, ids);
+    assert.equal(b.store.get(ids[0])!.history.slice(-3).map((e) => e.status), ['submitting', 'submitted', 'delivered']);
+  }, 1800);
+});
+
 /**
  * SMS waiting half an hour for a connector that is down, out of memory; the bridge stops and starts again on the same
  * store with a new simulator (`down` at the start or not). `fn` gets the bridge after the restart; both are stopped after.

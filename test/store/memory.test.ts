@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { listArchive } from '../../src/store/archive.js';
 import type { JournalStore } from '../../src/store/journal-store.js';
 import type { SmsMessage, StatusEvent } from '../../src/store/types.js';
-import { at, awaitingReport, HOURS_72, json, openStore, sms, type StoreLog } from '../helpers/store.js';
+import { at, awaitingReport, HOURS_72, json, openStore, sms, T0, tomorrow, type StoreLog } from '../helpers/store.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -124,3 +124,40 @@ S('3,000 awaiting a late report :: none is held whole in memory; the snapshot ho
 });
 
 S.run();
+
+/** An SMS an attempt is under way for (MessageStore.inUse) is not moved to the spool, whatever its notBefore says. */
+const U = suite<{ dir: string }>('store memory :: in use');
+U.before.each(async (ctx) => {
+  ctx.dir = await mkdtemp(join(tmpdir(), 'in-use-'));
+});
+U.after.each(async (ctx) => {
+  await rm(ctx.dir, { recursive: true, force: true });
+});
+
+U('in use :: an SMS an attempt is under way for stays in memory though it waits far ahead (the object the attempt holds is the store\'s); it leaves once the attempt ends', async ({ dir }) => {
+  const s = await openStore(dir);
+  await s.accept({ messages: [tomorrow('A.1')], dedupKeys: [undefined] });
+  await s.confirmationSent('A.1', 'accepted', '/outbox/A.eml', T0);
+  await s.settled();
+  assert.is(s.spooled, 1);
+  const m = s.get('A.1')!;
+  let end!: () => void;
+  s.inUse('A.1', new Promise<void>((resolve) => (end = resolve)));
+  // Longer than a look at an SMS keeps it in memory (live.ts lookedAt, 1 s): after it, an SMS that may leave is spooled.
+  await new Promise((r) => setTimeout(r, 1500));
+  await s.settled();
+  assert.is(s.spooled, 0, 'in memory while in use');
+  assert.ok(s.get('A.1') === m, 'the same object');
+  // A change that leaves it waiting far ahead (as a hold or a retry written by the attempt) offers it to the spool again.
+  await s.transition('A.1', { event: { status: 'accepted', at: at(1), reason: 'held', hold: 'brake' }, notBefore: at(61) });
+  await s.settled();
+  assert.is(s.spooled, 0, 'in memory after a change while in use');
+  assert.ok(s.get('A.1') === m && m.history.at(-1)!.hold === 'brake', 'the same object, changed');
+  end();
+  await new Promise((r) => setImmediate(r));
+  await s.settled();
+  assert.is(s.spooled, 1, 'out of memory again once the attempt ended');
+  await s.close();
+});
+
+U.run();
