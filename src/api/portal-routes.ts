@@ -15,9 +15,23 @@ import { repliesTo } from './history/replies.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
 import { accountForm, backupUncertain, breakerView, carrierIdOf, formChanges, formProblems, messageDetail, messageRow, receiptsFitting } from './portal-views.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
+import { en } from './portal-wording/en.js';
+import { portalLanguage, portalWordingFor, type PortalWording } from './portal-wording/index.js';
 
 export const SESSION_COOKIE = 'm2s_session';
 const LOGIN_COOKIE = 'm2s_login';
+/** The language chosen with the portal's link, for as long as the browser runs. */
+const LANGUAGE_COOKIE = 'm2s_lang';
+
+/**
+ * A refusal of the portal's own, worded in the page's language; a program asking for JSON gets the English `detail`
+ * as from the REST API.
+ */
+class PortalProblem extends Problem {
+  constructor(status: number, title: string, readonly words: (t: PortalWording) => string) {
+    super(status, title, words(en));
+  }
+}
 
 type Form = Record<string, string>;
 
@@ -34,14 +48,31 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   const secure = deps.config.api.secureCookies;
   const cookie = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure };
 
-  const zoneNote = (p: Principal | undefined) => (!p ? '' : p.role === 'admin' ? ' (the gateway\'s time zone, for every account; each account\'s users see their account\'s)' : ' (your account\'s time zone)');
+  const zoneNote = (p: Principal | undefined, t: PortalWording) => (!p ? '' : p.role === 'admin' ? t.layout.zoneAdmin : t.layout.zoneUser);
 
-  const render = (reply: FastifyReply, view: string, data: Record<string, unknown>, status = 200) => reply
-    .status(status)
+  /** The page's wording (portalLanguage: the chosen one, the account's, the gateway's or the browser's). */
+  const wordsOf = (req: FastifyRequest): PortalWording => portalWordingFor(portalLanguage({
+    chosen: req.cookies[LANGUAGE_COOKIE],
+    user: req.principal && { role: req.principal.role, accountLanguage: deps.accounts.get(req.principal.account)?.language },
+    gateway: deps.config.notify.language,
+    acceptLanguage: req.headers['accept-language'],
+  }));
+
+  /** The link to the other language comes back to this page; after a form post (no page of its own) to the start. */
+  const switchUrl = (req: FastifyRequest, t: PortalWording) => {
+    const back = req.method === 'GET' ? req.url : req.url.startsWith('/login') ? '/login' : '/';
+    return `/language?${new URLSearchParams({ to: t.switchTo.language, next: back })}`;
+  };
+
+  const render = (req: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>, status = 200) => {
+    const t = wordsOf(req);
+    const user = data.user as Principal | undefined;
+    return reply.status(status)
     .header('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(eta.render(`./${view}`, { timeZone: zoneOf(ctx, data.user as Principal | undefined), zoneNote: zoneNote(data.user as Principal | undefined), ...data }));
+      .send(eta.render(`./${view}`, { timeZone: zoneOf(ctx, user), zoneNote: zoneNote(user, t), t, switchUrl: switchUrl(req, t), ...data }));
+  };
 
   /** The logged-in person, or a redirect to the login page (undefined: already answered). */
   const person = (req: FastifyRequest, reply: FastifyReply): Principal | undefined => {
@@ -53,9 +84,9 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   /** A form post must come from our own page: the session's CSRF token, and our origin when the browser names one. */
   const checkForm = (req: FastifyRequest, body: Form) => {
     const from = foreignOrigin(req);
-    if (from) throw new Problem(403, 'Forbidden', `this form was sent from ${from}`);
+    if (from) throw new PortalProblem(403, 'Forbidden', (t) => t.errors.foreignForm(from));
     if (req.authBy !== 'cookie' || !req.csrf || !sameSecret(body._csrf ?? '', req.csrf)) {
-      throw new Problem(403, 'Forbidden', 'the form has expired or did not come from this portal; reload the page and try again');
+      throw new PortalProblem(403, 'Forbidden', (t) => t.errors.formExpired);
     }
   };
 
@@ -67,15 +98,24 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     // Only the unplanned: a refusal we answer on purpose (429 for a limit, 422 …) is logged where it is made (api-refused), without a stack.
     if (!(e instanceof Problem) && p.status >= 500) deps.log('api-error', { url: req.url, error: (e as Error).message, stack: (e as Error).stack });
     if (!req.headers.accept?.includes('text/html')) return sendProblem(reply, p, req);
-    return render(reply, 'error', { user: req.principal, csrf: req.csrf ?? '', title: p.title, detail: p.detail }, p.status);
+    const t = wordsOf(req);
+    const detail = e instanceof PortalProblem ? e.words(t) : p.detail;
+    return render(req, reply, 'error', { user: req.principal, csrf: req.csrf ?? '', title: t.errors.title(p.status, p.title), detail }, p.status);
   });
 
   app.get('/assets/portal.css', { schema: { hide: true } }, async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=300').send(css));
 
+  // Only what this browser shows changes, nothing of the gateway: a link, no form and no CSRF token.
+  app.get<{ Querystring: { to?: string; next?: string } }>('/language', { schema: { hide: true } }, async (req, reply) => {
+    const to = req.query.to === 'de' || req.query.to === 'en' ? req.query.to : undefined;
+    if (to) void reply.setCookie(LANGUAGE_COOKIE, to, cookie);
+    return reply.redirect(safeNext(req.query.next), 303);
+  });
+
   app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (req, reply) => {
     const pre = newToken();
     void reply.setCookie(LOGIN_COOKIE, pre, { ...cookie, maxAge: 3600 });
-    return render(reply, 'login', { csrf: pre, next: safeNext(req.query.next), error: '' });
+    return render(req, reply, 'login', { csrf: pre, next: safeNext(req.query.next), error: '' });
   });
 
   app.post<{ Body: Form }>('/login', { schema: { hide: true } }, async (req, reply) => {
@@ -84,17 +124,19 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const again = (error: string, status: number) => {
       const fresh = newToken();
       void reply.setCookie(LOGIN_COOKIE, fresh, { ...cookie, maxAge: 3600 });
-      return render(reply, 'login', { csrf: fresh, next: safeNext(body.next), error, name: body.user ?? '' }, status);
+      return render(req, reply, 'login', { csrf: fresh, next: safeNext(body.next), error, name: body.user ?? '' }, status);
     };
-    if (!pre || !sameSecret(body._csrf ?? '', pre)) return again('The login form had expired. Please log in again.', 403);
+    const t = wordsOf(req);
+    if (!pre || !sameSecret(body._csrf ?? '', pre)) return again(t.login.expired, 403);
     let user;
     try {
       user = await login(ctx, { ip: req.ip, via: 'portal' }, body.user ?? '', body.password ?? '');
     } catch (e) {
-      if (e instanceof Problem) return again(e.detail, e.status);
-      throw e;
+      if (!(e instanceof Problem)) throw e;
+      const wait = Number(e.extra.retryAfter);
+      return again(e.status === 429 && wait > 0 ? t.login.locked(Math.ceil(wait / 60)) : e.detail, e.status);
     }
-    if (!user) return again('Unknown user or wrong password.', 401);
+    if (!user) return again(t.login.wrong, 401);
     const s = await ctx.sessions.create(user.name);
     void reply.clearCookie(LOGIN_COOKIE, { path: '/' });
     void reply.setCookie(SESSION_COOKIE, s.token, cookie);
@@ -119,10 +161,12 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const stats = await statsFor(ctx, p, { from, to, account });
     const today = stats.byDay.at(-1)!;
     const admin = p.role === 'admin';
-    return render(reply, 'dashboard', page(req, p, {
+    const t = wordsOf(req);
+    const charts = { ...t.charts, day: t.day, dayShort: t.dayShort, num: t.num, pct: t.pct };
+    return render(req, reply, 'dashboard', page(req, p, {
       stats, today, days, account: account ?? '', accounts: admin ? deps.accounts.list().map((a) => a.name) : [],
       // The connectors' health and counts are the whole gateway's (every account's SMS): an operator's view, not a team lead's.
-      volume: volumeChart(stats.byDay), rate: rateChart(stats.byDay), connectors: admin ? deps.connectors().map((c) => ({ ...c, breakerView: breakerView(c.breaker) })) : undefined,
+      volume: volumeChart(stats.byDay, charts), rate: rateChart(stats.byDay, charts), connectors: admin ? deps.connectors().map((c) => ({ ...c, breakerView: breakerView(c.breaker, t) })) : undefined,
     }));
   });
 
@@ -130,6 +174,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const p = person(req, reply);
     if (!p) return reply;
     const form = { ...req.query };
+    const t = wordsOf(req);
     const asked = Object.entries(form).some(([k, v]) => k !== 'cursor' && v);
     let error = '';
     let result: Awaited<ReturnType<typeof searchMessages>> = { items: [] };
@@ -138,13 +183,13 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       result = await searchMessages(ctx.history, q, { limit: 50, after: req.query.cursor || undefined }, ctx.lagDays);
     } catch (e) {
       if (!(e instanceof Problem)) throw e;
-      error = e.detail;
+      error = t.errors.search(e.detail);
     }
     const params = new URLSearchParams(Object.entries(form).filter(([k, v]) => k !== 'cursor' && typeof v === 'string' && v) as Array<[string, string]>);
     const held = deps.restoreHold?.();
-    return render(reply, 'messages', page(req, p, {
+    return render(req, reply, 'messages', page(req, p, {
       form, asked, error, statuses: STATUSES, accounts: p.role === 'admin' ? deps.accounts.list().map((a) => a.name) : [],
-      rows: result.items.map((m) => ({ ...messageRow(m, zoneOf(ctx, p)), markable: p.role === 'admin' && backupUncertain(m, held) })),
+      rows: result.items.map((m) => ({ ...messageRow(m, zoneOf(ctx, p), t), markable: p.role === 'admin' && backupUncertain(m, held) })),
       here: req.url,
       nextUrl: result.next ? `/messages?${new URLSearchParams([...params, ['cursor', result.next]])}` : '',
       csvUrl: `/api/v1/messages?${new URLSearchParams([...params, ['format', 'csv']])}`,
@@ -156,16 +201,17 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const p = person(req, reply);
     if (!p) return reply;
     const m = await findMessage(ctx.history, req.params.id, ctx.lagDays);
-    if (!m || !maySee(p, m)) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no message ${req.params.id}.` }), 404);
+    const t = wordsOf(req);
+    if (!m || !maySee(p, m)) return render(req, reply, 'error', page(req, p, { title: t.errors.notFound, detail: t.errors.noMessage(req.params.id) }), 404);
     const cancellable = m.status === 'accepted';
     const hold = deps.restoreHold?.();
     const caught = backupUncertain(m, hold);
-    return render(reply, 'message', page(req, p, {
-      m: messageDetail(m, zoneOf(ctx, p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours)), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
+    return render(req, reply, 'message', page(req, p, {
+      m: messageDetail(m, zoneOf(ctx, p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours), t), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
       // The buttons of `mail2sms hold mark`, with the connector it was being handed to.
       uncertain: p.role === 'admin' && caught ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
       // What `mail2sms hold` lists of it: receipts of carrier ids this bridge never gave out that fit it and others.
-      receipts: p.role === 'admin' && hold && !FINAL_STATUSES.has(m.status) ? receiptsFitting(deps.backupReceipts(), m.id, zoneOf(ctx, p)) : [],
+      receipts: p.role === 'admin' && hold && !FINAL_STATUSES.has(m.status) ? receiptsFitting(deps.backupReceipts(), m.id, zoneOf(ctx, p), t) : [],
       // Everyone: its status reads `submitting`, which is otherwise over in a moment.
       caught,
     }));
@@ -177,11 +223,11 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     if (!p) return reply;
     const body = req.body ?? {};
     checkForm(req, body);
-    if (p.role !== 'admin') throw new Problem(403, 'Forbidden', 'only an admin may settle what a restored backup left uncertain');
+    if (p.role !== 'admin') throw new PortalProblem(403, 'Forbidden', (t) => t.errors.adminOnly);
     const { verdict } = body;
-    if (verdict !== 'sent' && verdict !== 'not-sent') throw new Problem(400, 'BadRequest', `the verdict is "${verdict ?? ''}"; known: sent, not-sent`);
+    if (verdict !== 'sent' && verdict !== 'not-sent') throw new PortalProblem(400, 'BadRequest', (t) => t.errors.verdictUnknown(verdict ?? ''));
     const { carrierId, problem } = carrierIdOf(body.carrierId, verdict);
-    if (problem) throw new Problem(400, 'BadRequest', problem);
+    if (problem) throw new PortalProblem(400, 'BadRequest', (t) => carrierIdOf(body.carrierId, verdict, t).problem!);
     const id = req.params.id;
     const r = await deps.markBackupVerdict(id, verdict, { who: `portal user ${p.name}` }, carrierId);
     const detail = (notice: string) => reply.redirect(`/messages/${encodeURIComponent(id)}?notice=${notice}`, 303);
@@ -210,13 +256,14 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const p = person(req, reply);
     if (!p) return reply;
     if (p.role !== 'admin') return reply.redirect(`/accounts/${encodeURIComponent(p.account)}`, 303);
-    return render(reply, 'accounts', page(req, p, { accounts: deps.accounts.list() }));
+    return render(req, reply, 'accounts', page(req, p, { accounts: deps.accounts.list() }));
   });
 
   const accountPage = (req: FastifyRequest, reply: FastifyReply, p: Principal, name: string, extra: { values?: Form; problems?: string[]; saved?: boolean }, status = 200) => {
     const a = deps.accounts.get(name);
-    if (!a || !maySee(p, { account: name })) return render(reply, 'error', page(req, p, { title: 'Not found', detail: `There is no account ${name}.` }), 404);
-    return render(reply, 'account', page(req, p, { a, fields: accountForm(a, extra.values, extra.problems), problems: extra.problems ?? [], saved: extra.saved ?? false }), status);
+    const t = wordsOf(req);
+    if (!a || !maySee(p, { account: name })) return render(req, reply, 'error', page(req, p, { title: t.errors.notFound, detail: t.errors.noAccount(name) }), 404);
+    return render(req, reply, 'account', page(req, p, { a, fields: accountForm(a, extra.values, extra.problems, t), problems: extra.problems ?? [], saved: extra.saved ?? false }), status);
   };
 
   app.get<{ Params: { name: string }; Querystring: { saved?: string } }>('/accounts/:name', { schema: { hide: true } }, async (req, reply) => {
@@ -232,7 +279,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     checkForm(req, body);
     const a = deps.accounts.get(req.params.name);
     if (!a || !maySee(p, { account: a.name })) return accountPage(req, reply, p, req.params.name, {});
-    const { patch, problems } = formChanges(a, body);
+    const { patch, problems } = formChanges(a, body, wordsOf(req));
     if (problems.length) return accountPage(req, reply, p, a.name, { values: body, problems }, 422);
     try {
       await deps.accounts.changeDefaults(a.name, patch);

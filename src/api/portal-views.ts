@@ -3,10 +3,10 @@ import type { Account } from '../accounts/types.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { OpenReceipt } from '../dispatch/restore-receipts.js';
 import { eventReason, isRetry } from '../notify/hold-words.js';
-import { formatTime } from '../notify/times.js';
 import { connectorMessageIdOf, senderUsed, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
-import { replyReason, type ReplySummary } from './history/replies.js';
+import type { ReplySummary } from './history/replies.js';
+import { en, type PortalWording } from './portal-wording/en.js';
 
 /** One step of a message's timeline as the portal shows it. */
 export interface Step {
@@ -14,7 +14,7 @@ export interface Step {
   label: string;
   /** ISO, for <time datetime> */
   iso: string;
-  /** Formatted in the portal's time zone */
+  /** Formatted in the portal's time zone and language */
   at: string;
   detail?: string;
 }
@@ -23,57 +23,59 @@ export interface Step {
  * accepted → handed to the carrier → delivered (or failed), with retries
  * shown as such; `submitting`, our crash-safety marker, is left out.
  */
-export function timelineSteps(m: SmsMessage, timeZone: string): Step[] {
+export function timelineSteps(m: SmsMessage, timeZone: string, t: PortalWording = en): Step[] {
+  const w = t.timeline;
   return m.history.flatMap((e, i): Step[] => {
-    const base = { status: e.status, iso: e.at, at: formatTime(e.at, timeZone) };
+    const base = { status: e.status, iso: e.at, at: t.time(e.at, timeZone) };
     switch (e.status) {
       case 'submitting':
         return [];
       case 'accepted': {
         if (i === 0) {
-          const detail = [m.sendAt && `scheduled for ${formatTime(m.sendAt, timeZone)}`, e.reason].filter(Boolean).join('; ');
-          return [{ ...base, label: 'Accepted by mail2sms', detail: detail || undefined }];
+          const detail = [m.sendAt && w.scheduled(t.time(m.sendAt, timeZone)), e.reason].filter(Boolean).join('; ');
+          return [{ ...base, label: w.accepted, detail: detail || undefined }];
         }
-        const detail = eventReason(e, undefined, timeZone, true);
-        if (e.until) return [{ ...base, status: 'held', label: `Held until ${formatTime(e.until, timeZone)}`, detail }];
-        if (isRetry(e)) return [{ ...base, status: 'retry', label: e.throttled ? 'Waiting, will try again' : 'Attempt failed, will try again', detail }];
+        // Holds and retries are kept as data and worded as the confirmations word them (notify/hold-words.ts).
+        const detail = eventReason(e, t.notify, timeZone, true);
+        if (e.until) return [{ ...base, status: 'held', label: w.heldUntil(t.time(e.until, timeZone)), detail }];
+        if (isRetry(e)) return [{ ...base, status: 'retry', label: e.throttled ? w.throttled : w.retry, detail }];
         // Nothing was attempted: an operator's word after a restore, a hold an operator must release, or its release.
-        const label = e.backup === 'not-sent' ? 'Marked as not sent before the backup: goes at the release'
-          : e.hold === 'restore' ? 'Held after a restore' : e.hold === 'brake' ? 'Held: the account is stopped by the fraud brake' : undefined;
-        return [label ? { ...base, status: 'held', label, detail } : { ...base, status: 'retry', label: 'Queued again', detail }];
+        const label = e.backup === 'not-sent' ? w.markedNotSent
+          : e.hold === 'restore' ? w.heldRestore : e.hold === 'brake' ? w.heldBrake : undefined;
+        return [label ? { ...base, status: 'held', label, detail } : { ...base, status: 'retry', label: w.queuedAgain, detail }];
       }
       case 'submitted':
-        if (e.part) return [{ ...base, status: 'part', label: `Part ${e.part.index} of ${e.part.of} delivered` }];
-        return [{ ...base, label: 'Handed to the carrier', detail: [e.connector && `via ${e.connector}`, e.connectorMessageId && `carrier id ${e.connectorMessageId}`].filter(Boolean).join(', ') }];
+        if (e.part) return [{ ...base, status: 'part', label: w.part(e.part.index, e.part.of) }];
+        return [{ ...base, label: w.handedOver, detail: [e.connector && w.via(e.connector), e.connectorMessageId && w.carrierId(e.connectorMessageId)].filter(Boolean).join(', ') }];
       case 'delivered':
-        return [{ ...base, label: 'Delivered to the phone' }];
+        return [{ ...base, label: w.delivered }];
       default:
-        return [{ ...base, label: e.status.charAt(0).toUpperCase() + e.status.slice(1), detail: e.reason }];
+        return [{ ...base, label: w.ended(e.status), detail: e.reason }];
     }
   });
 }
 
 /** A row of the search result table. */
-export function messageRow(m: SmsMessage, timeZone: string) {
-  const t = milestones(m);
+export function messageRow(m: SmsMessage, timeZone: string, t: PortalWording = en) {
+  const when = milestones(m);
   return {
     id: m.id, to: m.to, account: m.account, reference: m.reference ?? '', billingCode: m.billingCode ?? '', status: m.status, segments: m.segments,
-    sender: senderOf(m),
-    acceptedAt: formatTime(t.acceptedAt, timeZone), acceptedIso: t.acceptedAt,
+    statusWord: t.status(m.status), sender: senderOf(m, t),
+    acceptedAt: t.time(when.acceptedAt, timeZone), acceptedIso: when.acceptedAt,
     preview: m.text.length > 60 ? `${m.text.slice(0, 59)}…` : m.text,
   };
 }
 
 /** Who the SMS is from, for people: the mail's sender, the API user, or the bridge answering a handset's STOP or START. */
-function senderOf(m: SmsMessage): string {
-  if (m.answerTo) return `answer to ${m.answerTo.keyword} (${m.answerTo.connector})`;
-  return m.mail.apiUser ? `API: ${m.mail.apiUser}` : m.mail.envelopeFrom || m.mail.from || '';
+function senderOf(m: SmsMessage, t: PortalWording): string {
+  if (m.answerTo) return t.sender.answer(m.answerTo.keyword, m.answerTo.connector);
+  return m.mail.apiUser ? t.sender.api(m.mail.apiUser) : m.mail.envelopeFrom || m.mail.from || '';
 }
 
 /** The sender ID it went with, the connector's default marked as such; '' while that is not known (the page says "the connector's default"). */
-function senderShown(m: SmsMessage): string {
+function senderShown(m: SmsMessage, t: PortalWording): string {
   const used = senderUsed(m);
-  return used.sender && used.connectorDefault ? `${used.sender} (the connector's default)` : (used.sender ?? '');
+  return used.sender && used.connectorDefault ? t.sender.connectorDefault(used.sender) : (used.sender ?? '');
 }
 
 /**
@@ -89,35 +91,35 @@ export function backupUncertain(m: SmsMessage, held: { finishedAt?: string } | u
  * The receipts kept since a restore that fit SMS `id` and others (none settled: `mail2sms hold` lists them), as its
  * page shows them to an admin, who may name one as its receipt (the carrier id of a verdict `sent`).
  */
-export function receiptsFitting(receipts: readonly OpenReceipt[], id: string, timeZone: string) {
+export function receiptsFitting(receipts: readonly OpenReceipt[], id: string, timeZone: string, t: PortalWording = en) {
   return receipts.filter((k) => k.candidates.includes(id)).map((k) => ({
     id: k.id, connector: k.connector, status: k.status, reason: k.reason ?? '', handset: k.handset ?? '',
-    submittedAt: k.submittedAt ? formatTime(k.submittedAt, timeZone) : '', text: k.excerpt?.[0] ?? '',
+    submittedAt: k.submittedAt ? t.time(k.submittedAt, timeZone) : '', text: k.excerpt?.[0] ?? '',
     others: k.candidates.filter((c) => c !== id),
   }));
 }
 
 /** The carrier id an admin typed with a verdict (the form's field), undefined when left empty; a problem when it cannot be one. */
-export function carrierIdOf(value: string | undefined, verdict: string): { carrierId?: string; problem?: string } {
+export function carrierIdOf(value: string | undefined, verdict: string, t: PortalWording = en): { carrierId?: string; problem?: string } {
   const carrierId = value?.trim();
   if (!carrierId) return {};
-  if (verdict !== 'sent') return { problem: 'a carrier id names what went: it goes with the verdict sent only' };
-  if (!/^\S{1,64}$/.test(carrierId)) return { problem: `the carrier id "${carrierId.slice(0, 80)}" is not one: at most 64 characters, no spaces (as the old bridge's sms-submitted line or a receipt has it)` };
+  if (verdict !== 'sent') return { problem: t.errors.carrierIdNotSent };
+  if (!/^\S{1,64}$/.test(carrierId)) return { problem: t.errors.carrierIdBad(carrierId.slice(0, 80)) };
   return { carrierId };
 }
 
-export function messageDetail(m: SmsMessage, timeZone: string, replies: readonly ReplySummary[] = []) {
+export function messageDetail(m: SmsMessage, timeZone: string, replies: readonly ReplySummary[] = [], t: PortalWording = en) {
   const answered = replies.map((r): Step => ({
-    status: 'reply', iso: r.at, at: formatTime(r.at, timeZone), label: r.keyword ? `${r.keyword} received from ${r.from}` : `Reply received from ${r.from}`,
-    detail: replyReason(r, m.mail.envelopeFrom),
+    status: 'reply', iso: r.at, at: t.time(r.at, timeZone), label: r.keyword ? t.timeline.keyword(r.keyword, r.from) : t.timeline.reply(r.from),
+    detail: t.timeline.replyDetail(r, m.mail.envelopeFrom),
   }));
   return {
-    ...messageRow(m, timeZone),
-    text: m.text, encoding: m.encoding, senderId: senderShown(m), sendAt: m.sendAt ? formatTime(m.sendAt, timeZone) : '',
+    ...messageRow(m, timeZone, t),
+    text: m.text, encoding: m.encoding, senderId: senderShown(m, t), sendAt: m.sendAt ? t.time(m.sendAt, timeZone) : '',
     connectorMessageId: connectorMessageIdOf(m) ?? '',
     subject: m.mail.subject ?? '', from: m.mail.from ?? m.mail.envelopeFrom, apiUser: m.mail.apiUser ?? '',
-    steps: [...timelineSteps(m, timeZone), ...answered].sort((a, b) => (a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0)),
-    confirmations: m.confirmations.map((c) => ({ stage: c.channel ? `${c.stage} (status callback)` : c.stage, sentAt: c.sentAt ? formatTime(c.sentAt, timeZone) : '', error: c.lastError ?? '' })),
+    steps: [...timelineSteps(m, timeZone, t), ...answered].sort((a, b) => (a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0)),
+    confirmations: m.confirmations.map((c) => ({ stage: c.channel ? t.message.statusCallback(c.stage) : c.stage, sentAt: c.sentAt ? t.time(c.sentAt, timeZone) : '', error: c.lastError ?? '' })),
   };
 }
 
@@ -142,12 +144,6 @@ export interface FormField {
   error?: string;
 }
 
-const LABELS: Record<string, string> = {
-  description: 'Description', timeZone: 'Time zone', defaultCountry: 'Country for national numbers', notify: 'Confirmations', language: 'Language of confirmations', maxSegments: 'Longest SMS (segments)',
-  senderId: 'Default sender ID', numericSender: 'Numeric sender (countries without names)', billingCode: 'Billing code', validityHours: 'Validity (hours)',
-  duplicateDetection: 'Duplicate detection', duplicateWindowMinutes: 'Duplicate window (minutes)', signaturePatterns: 'Signature patterns (one per line)',
-  quietHours: 'Quiet hours (JSON)', statusCallback: 'Status callback URL', statusCallbackLevel: 'Status callbacks', forwardReplies: 'Forward replies from handsets by mail',
-};
 
 const props = () => accountSchema.properties as unknown as Record<string, PropSchema>;
 
@@ -177,12 +173,12 @@ export const formProblems = (problems: string[]) => problems.map((p) => p.replac
  * whatever key becomes editable (EDITABLE_ACCOUNT_KEYS) gets its field, and
  * the server checks the answer with the same schema (Accounts.changeDefaults).
  */
-export function accountForm(a: Account, values: Record<string, string> = {}, problems: string[] = []): FormField[] {
+export function accountForm(a: Account, values: Record<string, string> = {}, problems: string[] = [], t: PortalWording = en): FormField[] {
   return EDITABLE_ACCOUNT_KEYS.map((key) => {
     const p = props()[key];
     const kind = kindOf(p);
     return {
-      key, label: LABELS[key] ?? key, help: p.description ?? '', kind,
+      key, label: t.account.labels[key], help: t.account.help?.[key] ?? p.description ?? '', kind,
       options: p.enum ?? [], min: p.minimum, max: p.maximum, step: p.type === 'number' ? 'any' : undefined,
       value: values[key] ?? shown(kind, (a as unknown as Record<string, unknown>)[key]),
       error: problems.find((x) => x.startsWith(`${key}:`) || x.startsWith(`${key}.`) || x.startsWith(`${key}[`)),
@@ -196,7 +192,7 @@ export function accountForm(a: Account, values: Record<string, string> = {}, pro
  * field as null (back to the configured or inherited value), each value in
  * its schema type; the schema itself judges the rest.
  */
-export function formChanges(a: Account, body: Record<string, string>): { patch: Record<string, unknown>; problems: string[] } {
+export function formChanges(a: Account, body: Record<string, string>, t: PortalWording = en): { patch: Record<string, unknown>; problems: string[] } {
   const patch: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const key of EDITABLE_ACCOUNT_KEYS) {
@@ -216,7 +212,7 @@ export function formChanges(a: Account, body: Record<string, string>): { patch: 
       try {
         patch[key] = JSON.parse(raw);
       } catch (e) {
-        problems.push(`${key}: is not valid JSON (${(e as Error).message})`);
+        problems.push(`${key}: ${t.account.notJson((e as Error).message)}`);
       }
     } else patch[key] = raw;
   }
@@ -229,16 +225,18 @@ export function formChanges(a: Account, body: Record<string, string>): { patch: 
  * normal wait, not a failure: nothing is kept away from the connector, and
  * in a quiet period it stays so until an SMS comes (src/dispatch/breaker.ts).
  */
-export function breakerView(b: ConnectorStatus['breaker']): { cls: string; note: string } {
+export function breakerView(b: ConnectorStatus['breaker'], t: PortalWording = en): { cls: string; phase: string; note: string } {
   const why = b.reason ? ` (${b.reason})` : '';
+  const phase = t.dashboard.phase(b.phase);
+  const w = t.dashboard;
   switch (b.phase) {
     case 'closed':
-      return { cls: 'status s-delivered', note: '' };
+      return { cls: 'status s-delivered', phase, note: '' };
     case 'open':
-      return { cls: 'status s-failed', note: `${b.openUntil ? ` until ${b.openUntil.slice(11, 19)} UTC` : ''}${why}` };
+      return { cls: 'status s-failed', phase, note: `${b.openUntil ? w.openUntil(b.openUntil.slice(11, 19)) : ''}${why}` };
     case 'half-open':
-      return { cls: 'status s-failed', note: why };
+      return { cls: 'status s-failed', phase, note: why };
     case 'probe-due':
-      return { cls: 'status', note: ` cool-down over: the next SMS tests the connector${b.reason ? ` (last failure: ${b.reason})` : ''}` };
+      return { cls: 'status', phase, note: `${w.probeDue}${b.reason ? w.lastFailure(b.reason) : ''}` };
   }
 }

@@ -136,7 +136,7 @@ export const configSchema = {
         { enum: [...CALLBACK_LEVELS] }),
       from: str('mail2sms <noreply@sms.localhost>', 'From address of confirmations.'),
       timeZone: str('Europe/Berlin', 'IANA time zone of the timestamps in confirmations and forwarded replies; an account with a timeZone of its own gets them in that zone, as its send times are read.'),
-      language: str('en', 'Language of confirmations and preview answers: en English, de German ("SMS an +49… zugestellt", times as 23.11.2026 15:05:09 MEZ, cancel with STORNO). An account may set its own (accounts[].language, also in the portal). Reasons in an SMS\'s history stay English (see Confirmations and their language).',
+      language: str('en', 'Language of confirmations and preview answers: en English, de German ("SMS an +49… zugestellt", times as 23.11.2026 15:05:09 MEZ, cancel with STORNO). Also the portal\'s language for admins and for users of accounts without their own. An account may set its own (accounts[].language, also in the portal). Reasons in an SMS\'s history stay English (see Confirmations and their language).',
         { enum: [...LANGUAGES] }),
       transport: str('file', 'file: write .eml files to outboxDir; smtp: send through the relay below.', { enum: ['file', 'smtp'] }),
       outboxDir: str('outbox', 'Folder for confirmation .eml files (relative to store.dir).'),

@@ -5,7 +5,7 @@ import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../he
 import { mailer, queuedAs, refusal } from '../helpers/smtp.js';
 import { wallTimeIn } from '../../src/mail/dates.js';
 import { eventReason } from '../../src/notify/hold-words.js';
-import { formatTime } from '../../src/notify/times.js';
+import { formatTime, formatTimeGerman } from '../../src/notify/times.js';
 import { wordingFor } from '../../src/notify/wording/index.js';
 import { Receiver } from './callbacks/receiver.js';
 
@@ -98,20 +98,20 @@ H('rest timeline and status callback :: the hold as data (quiet, until) beside t
   assert.equal([push.body.quiet, push.body.until], [quiet, held.until]);
 });
 
-H('portal :: an account\'s user sees times in the account\'s zone, an admin in the gateway\'s, and each page says which', async ({ b }) => {
+H('portal :: an account\'s user sees times in the account\'s zone (and its language, German here), an admin in the gateway\'s, and each page says which', async ({ b }) => {
   const id = `${queuedAs((await send(b, '+4915112345679')).response)}.1`;
   const accepted = b.store.get(id)!.history[0].at;
   const lead = await portalSession(b, 'lead', 'lead-password-1');
   const mine = await portalPage(b, `/messages/${id}`, lead.cookie);
   assert.is(mine.status, 200);
-  assert.ok(mine.html.includes(formatTime(accepted, ZONE)), 'the acceptance in New York time');
-  assert.match(mine.html, /Times in America\/New_York \(your account&#39;s time zone\)/);
+  assert.ok(mine.html.includes(formatTimeGerman(accepted, ZONE)), 'the acceptance in New York time');
+  assert.match(mine.html, /Zeiten in America\/New_York \(Zeitzone Ihres Kontos\)/);
   const root = await portalSession(b, 'root', 'admin-password-1');
   const admin = await portalPage(b, `/messages/${id}`, root.cookie);
   assert.ok(admin.html.includes(formatTime(accepted, 'Europe/Berlin')));
   assert.match(admin.html, /Times in Europe\/Berlin \(the gateway&#39;s time zone/);
   const list = await portalPage(b, '/messages', lead.cookie);
-  assert.ok(list.html.includes(formatTime(accepted, ZONE)), 'the list too');
+  assert.ok(list.html.includes(formatTimeGerman(accepted, ZONE)), 'the list too');
 });
 
 H('history :: an SMS failed because a retry met rules that leave no time :: worded from its data in the reader\'s language', () => {

@@ -1,0 +1,189 @@
+import { suite } from '../helpers/suite.js';
+import * as assert from 'uvu/assert';
+import { apiBase, bearer, call, cookieOf, portalForm, portalLogin, portalPage, portalSession } from '../helpers/api.js';
+import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
+import { en } from '../../src/api/portal-wording/en.js';
+import { de } from '../../src/api/portal-wording/de.js';
+
+/**
+ * The portal in German and English over real HTTP: which language each person gets (the gateway is German, account
+ * acme English, account kunde inherits German), the link that switches it, and no English left on a German page.
+ */
+type Ctx = { b: TestBridge; chef: { cookie: string; csrf: string }; delivered: string; scheduled: string };
+const P = suite<Ctx>('portal languages');
+
+const ACCOUNTS = [
+  { name: 'acme', networks: ['127.0.0.0/8'], addresses: [], language: 'en' },
+  { name: 'kunde', networks: ['::1/128'], addresses: [] },
+];
+
+P.before(async (ctx) => {
+  ctx.b = await startTestBridge({ notify: { language: 'de' }, accounts: ACCOUNTS as never, smtp: { auth: { failureDelayMs: 1, maxFailureDelayMs: 5 } } });
+  await ctx.b.users.add('lead', 'acme', 'lead-password-1');
+  await ctx.b.users.add('chef', 'kunde', 'chef-password-1');
+  await ctx.b.users.add('root', 'acme', 'admin-password-1', 'admin');
+  const auth = await bearer(ctx.b, 'chef', 'chef-password-1');
+  const send = async (body: Record<string, string>) => (await call(ctx.b, 'POST', '/api/v1/messages', { auth, body: { text: 'Grüße aus Köln', ...body } })).body.messages[0].id as string;
+  ctx.delivered = await send({ to: '+4915112345601', reference: 'RE-1' });
+  ctx.scheduled = await send({ to: '+4915112345602', sendAt: new Date(Date.now() + 86_400_000).toISOString() });
+  await waitFor('delivered', () => ctx.b.store.get(ctx.delivered)?.status === 'delivered');
+  ctx.chef = await portalSession(ctx.b, 'chef', 'chef-password-1');
+});
+P.after(async (ctx) => {
+  await stopTestBridge(ctx.b);
+});
+
+const langOf = (html: string) => /<html lang="([^"]+)">/.exec(html)?.[1];
+
+/** Every string of the English table that German says otherwise (functions left out: their fixed words show in the pages' own checks). */
+function englishOnly(e: unknown, g: unknown, out: string[] = []): string[] {
+  if (typeof e === 'string') {
+    if (e !== g) out.push(e.replace(/<[^>]+>/g, ''));
+  } else if (e && typeof e === 'object') {
+    // notify: the confirmations' table (its own tests); language: a code; switchTo: the link in the other language.
+    for (const [k, v] of Object.entries(e)) if (!['notify', 'language', 'switchTo'].includes(k)) englishOnly(v, (g as Record<string, unknown>)[k], out);
+  }
+  return out;
+}
+// "Connectors" is German too: the genitive of Connector ("die Voreinstellung des Connectors").
+const ENGLISH = englishOnly(en, de).filter((s) => s.trim().length > 1 && s !== 'Connectors');
+
+/** The text a reader sees (no markup, no attributes; not what they wrote: an SMS's text, a field's value), entities read. */
+const textOf = (html: string) => html.replace(/<(svg|textarea|pre)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, '\n')
+  .replace(/&#39;/g, '\'').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function assertGerman(html: string, page: string): void {
+  assert.is(langOf(html), 'de', `${page}: <html lang>`);
+  const text = textOf(html);
+  const left = ENGLISH.filter((s) => new RegExp(`(^|[^\\p{L}])${escape(s.trim())}($|[^\\p{L}])`, 'u').test(text));
+  assert.equal(left, [], `${page}: English left on the German page`);
+}
+
+P('chosen by the browser :: the login page before anyone logs in; a wrong password answered in it', async ({ b }) => {
+  const get = (acceptLanguage?: string) => fetch(apiBase(b) + '/login', { headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {} }).then((r) => r.text());
+  const german = await get('de-DE,de;q=0.9,en;q=0.8');
+  assertGerman(german, 'login');
+  assert.match(german, /<h1>Anmelden<\/h1>/);
+  assert.match(german, /<a class="language" href="\/language\?to=en&amp;next=%2Flogin"/);
+  const english = await get('en-US,de;q=0.5');
+  assert.is(langOf(english), 'en');
+  assert.match(english, /<h1>Log in<\/h1>/);
+  assert.is(langOf(await get()), 'en', 'no header: English, though the gateway is German');
+
+  const login = await fetch(apiBase(b) + '/login', { headers: { 'accept-language': 'de' } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
+  const wrong = await fetch(apiBase(b) + '/login', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(login, 'm2s_login'), 'accept-language': 'de', accept: 'text/html' },
+    body: new URLSearchParams({ _csrf: csrf, user: 'chef', password: 'wrong-password' }).toString(),
+  });
+  assert.is(wrong.status, 401);
+  const html = await wrong.text();
+  assertGerman(html, 'login refused');
+  assert.match(html, /Unbekannter Benutzer oder falsches Passwort\./);
+});
+
+P('chosen by the account :: a user of a German account gets every page in German, times and statuses as German writes them', async ({ b, chef, delivered, scheduled }) => {
+  const dashboard = (await portalPage(b, '/', chef.cookie)).html;
+  assertGerman(dashboard, 'dashboard');
+  assert.match(dashboard, /<h2>Heute \(\d\d\.\d\d\.\d{4}\)<\/h2>/);
+  assert.match(dashboard, /<title>SMS pro Tag: zugestellt, fehlgeschlagen, noch nicht abgeschlossen<\/title>/);
+  assert.match(dashboard, /Zeiten in Europe\/Berlin \(Zeitzone Ihres Kontos\)/);
+
+  const list = (await portalPage(b, '/messages', chef.cookie)).html;
+  assertGerman(list, 'messages');
+  assert.match(list, new RegExp(`<tr data-id="${escape(delivered)}">[\\s\\S]*?<time datetime="[^"]+">\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d:\\d\\d ME(S)?Z</time>[\\s\\S]*?<span class="status s-delivered">Zugestellt</span>`));
+  assert.match(list, /<option value="delivered" >Zugestellt<\/option>/);
+  assertGerman((await portalPage(b, '/messages?reference=none', chef.cookie)).html, 'no match');
+  const refused = (await portalPage(b, '/messages?from=2026-12-02&until=2026-12-01', chef.cookie)).html;
+  assert.match(refused, /<p class="error" role="alert">Die Suche ist so nicht möglich/);
+
+  const done = (await portalPage(b, `/messages/${delivered}`, chef.cookie)).html;
+  assertGerman(done, 'delivered SMS');
+  assert.match(done, /<h1>SMS an \+4915112345601 <span class="status s-delivered">Zugestellt<\/span><\/h1>/);
+  assert.match(done, /<span class="label">Von mail2sms angenommen<\/span>/);
+  assert.match(done, /<span class="label">Auf dem Telefon zugestellt<\/span>/);
+  assert.match(done, /<dd>1 SMS-Teil, GSM 7-Bit<\/dd>/);
+
+  const waiting = (await portalPage(b, `/messages/${scheduled}`, chef.cookie)).html;
+  assertGerman(waiting, 'scheduled SMS');
+  assert.match(waiting, /<span class="detail">geplant für \d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d ME(S)?Z<\/span>/);
+  assert.match(waiting, /<button type="submit">Diese SMS stornieren<\/button>/);
+
+  const account = (await portalPage(b, '/accounts/kunde', chef.cookie)).html;
+  assertGerman(account, 'default options');
+  assert.match(account, /<label for="f-defaultCountry">Land für nationale Nummern<\/label>/);
+  assert.match(account, /<option value="on" >an<\/option>/, 'a switch\'s words in German, its value as before');
+
+  const missing = await portalPage(b, '/messages/nope', chef.cookie);
+  assert.is(missing.status, 404);
+  assertGerman(missing.html, 'not found');
+  assert.match(missing.html, /Es gibt keine Nachricht nope\./);
+});
+
+P('forms :: the German pages\' forms keep the session\'s CSRF token; a refusal and a notice are German', async ({ b, chef, scheduled }) => {
+  const forged = await portalForm(b, `/messages/${scheduled}/cancel`, {}, chef.cookie);
+  assert.is(forged.status, 403);
+  const html = await forged.text();
+  assertGerman(html, 'refused form');
+  assert.match(html, /<h1>Nicht erlaubt<\/h1>/);
+  assert.match(html, /Das Formular ist abgelaufen/);
+  assert.is(b.store.get(scheduled)?.status, 'accepted', 'nothing cancelled');
+
+  const json = await fetch(apiBase(b) + `/messages/${scheduled}/cancel`, { method: 'POST', headers: { cookie: chef.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: '' });
+  assert.is((await json.json()).detail, 'the form has expired or did not come from this portal; reload the page and try again', 'a program gets the English sentence');
+
+  const res = await portalForm(b, `/messages/${scheduled}/cancel`, { _csrf: chef.csrf }, chef.cookie);
+  assert.is(res.status, 303);
+  const after = (await portalPage(b, res.headers.get('location')!, chef.cookie)).html;
+  assertGerman(after, 'cancelled');
+  assert.match(after, /<p class="notice" role="status">Die SMS wurde storniert; sie wird nicht gesendet\.<\/p>/);
+  assert.match(after, /<span class="status s-cancelled">Storniert<\/span>/);
+});
+
+P('chosen by the account :: a user of an English account gets English, with a link to German', async ({ b }) => {
+  const lead = await portalSession(b, 'lead', 'lead-password-1');
+  const html = (await portalPage(b, '/messages', lead.cookie)).html;
+  assert.is(langOf(html), 'en');
+  assert.match(html, /<h1>Messages<\/h1>/);
+  assert.match(html, /<a class="language" href="\/language\?to=de&amp;next=%2Fmessages" hreflang="de" lang="de" title="Dieses Portal auf Deutsch">Deutsch<\/a>/);
+});
+
+P('admin :: the gateway\'s language (German here), not their own account\'s; the connectors and accounts in German too', async ({ b }) => {
+  const root = await portalSession(b, 'root', 'admin-password-1');
+  const dashboard = (await portalPage(b, '/', root.cookie)).html;
+  assertGerman(dashboard, 'admin dashboard');
+  assert.match(dashboard, /<h2>Connectoren<\/h2>/);
+  assert.match(dashboard, /<span class="status status s-delivered">geschlossen<\/span>|<span class="status s-delivered">geschlossen<\/span>/);
+  assert.match(dashboard, /Zeiten in Europe\/Berlin \(Zeitzone des Gateways/);
+  assertGerman((await portalPage(b, '/accounts', root.cookie)).html, 'accounts');
+  assertGerman((await portalPage(b, '/messages', root.cookie)).html, 'admin messages');
+});
+
+P('switch :: the link sets the language for the browser\'s session and comes back to the page; nothing else changes', async ({ b, chef }) => {
+  const res = await fetch(apiBase(b) + `/language?to=en&next=${encodeURIComponent('/messages?status=delivered')}`, { headers: { cookie: chef.cookie }, redirect: 'manual' });
+  assert.is(res.status, 303);
+  assert.is(res.headers.get('location'), '/messages?status=delivered');
+  const set = res.headers.getSetCookie().find((c) => c.startsWith('m2s_lang='))!;
+  assert.match(set, /^m2s_lang=en;/);
+  assert.match(set, /HttpOnly/i);
+  assert.match(set, /SameSite=Strict/i);
+  assert.not.match(set, /Max-Age|Expires/i, 'for the session only');
+  const cookie = `${chef.cookie}; ${cookieOf(res, 'm2s_lang')}`;
+  const english = (await portalPage(b, '/messages', cookie)).html;
+  assert.is(langOf(english), 'en');
+  assert.match(english, /<a class="language" href="\/language\?to=de&amp;next=%2Fmessages"[^>]*>Deutsch<\/a>/);
+  assert.is(b.accounts.get('kunde')?.language, 'de', 'the account\'s language (its confirmations) stays');
+
+  // Before login too: the choice beats the browser's.
+  const login = await fetch(apiBase(b) + '/login', { headers: { 'accept-language': 'en', cookie: 'm2s_lang=de' } });
+  assert.is(langOf(await login.text()), 'de');
+
+  for (const [query, location] of [['to=de&next=//evil.test/', '/'], ['to=fr&next=/messages', '/messages']]) {
+    const r = await fetch(apiBase(b) + `/language?${query}`, { redirect: 'manual' });
+    assert.is(r.headers.get('location'), location, query);
+    assert.is(cookieOf(r, 'm2s_lang'), query.startsWith('to=fr') ? '' : 'm2s_lang=de', query);
+  }
+});
+
+P.run();
