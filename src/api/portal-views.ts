@@ -93,7 +93,7 @@ export function backupUncertain(m: SmsMessage, held: { finishedAt?: string } | u
  */
 export function receiptsFitting(receipts: readonly OpenReceipt[], id: string, timeZone: string, t: PortalWording = en) {
   return receipts.filter((k) => k.candidates.includes(id)).map((k) => ({
-    id: k.id, connector: k.connector, status: k.status, reason: k.reason ?? '', handset: k.handset ?? '',
+    id: k.id, connector: k.connector, status: t.status(k.status), reason: k.reason ?? '', handset: k.handset ?? '',
     submittedAt: k.submittedAt ? t.time(k.submittedAt, timeZone) : '', text: k.excerpt?.[0] ?? '',
     others: k.candidates.filter((c) => c !== id),
   }));

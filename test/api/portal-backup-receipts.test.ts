@@ -5,6 +5,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { portalForm, portalPage, portalSession } from '../helpers/api.js';
+import { assertGerman } from '../helpers/german.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { restoredStore, sms } from '../helpers/store.js';
 
@@ -82,6 +83,15 @@ P('held SMS page :: an admin sees the receipts that fit it and others, each with
   const theirs = await portalPage(b, '/messages/T.1', lead.cookie);
   assert.is(theirs.status, 200);
   assert.not.match(theirs.html, /Delivery receipts that may be this SMS's|name="carrierId"/);
+});
+
+P('german :: the receipts, their outcomes and buttons in German; the same forms', async ({ b, admin }) => {
+  const page = (await portalPage(b, '/messages/T.1', `${admin.cookie}; m2s_lang=de`)).html;
+  assertGerman(page, 'held SMS with receipts');
+  assert.match(page, /<h2>Zustellberichte, die zu dieser SMS gehören könnten<\/h2>/);
+  assert.match(receiptRows(page).find((r) => r.id === 'c0ffee')!.row, /<td>Fehlgeschlagen: UNDELIV/);
+  assert.match(page, /<button type="submit">Das ist ihr Bericht: sie wurde gesendet<\/button>/);
+  assert.equal(receiptForms(page).map((f) => f.carrierId).sort(), ['c0ffee', 'd00d']);
 });
 
 P('a carrier id where none can go :: with "did not go out", or with a space, 400; nothing changed', async ({ b, admin, lead }) => {

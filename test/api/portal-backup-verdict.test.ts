@@ -5,6 +5,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { holdCommand } from '../../src/cli/hold.js';
 import { portalForm, portalPage, portalSession } from '../helpers/api.js';
+import { assertGerman } from '../helpers/german.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { UnsureSimulator } from '../helpers/connectors.js';
 import { restoredStore, sms } from '../helpers/store.js';
@@ -110,6 +111,33 @@ V('not uncertain :: an SMS only held (never caught being handed over) is left al
   assert.is((await portalForm(b, '/messages/NOPE.1/backup-verdict', { _csrf: admin.csrf, verdict: 'sent' }, admin.cookie)).status, 404);
   assert.is((await portalForm(b, '/messages/U.2/backup-verdict', { _csrf: admin.csrf, verdict: 'maybe' }, admin.cookie)).status, 400);
   assert.is(b.store.get('U.2')!.status, 'submitting');
+});
+
+V('german :: the restore notice, the uncertain list, a caught SMS\'s page with its buttons, and an admin-only refusal, all in German', async ({ b, admin, lead }) => {
+  const de = `${admin.cookie}; m2s_lang=de`;
+  const home = (await portalPage(b, '/', de)).html;
+  assertGerman(home, 'dashboard while held');
+  assert.match(home, /<strong>Der Versand ist nach einer Wiederherstellung angehalten\.<\/strong>/);
+  assert.match(home, /<a href="\/messages\?backup=uncertain&amp;until=[^"]+">Seit der Sicherung ungewiss<\/a>/);
+  const list = (await portalPage(b, `/messages?backup=uncertain&until=${encodeURIComponent(finishedAt.toISOString())}`, de)).html;
+  assertGerman(list, 'uncertain list');
+  assert.match(list, /<th>vor der Sicherung gesendet\?<\/th>/);
+  assert.match(list, /<button type="submit">Nicht gesendet<\/button>/);
+  const page = (await portalPage(b, '/messages/U.3', de)).html;
+  assertGerman(page, 'caught SMS');
+  assert.match(page, new RegExp(`an den Netzbetreiber übergeben wurde \\(über ${CONNECTOR}\\)`));
+  assert.match(page, /<span class="label">Angehalten, seit dieser Dienst aus einer Sicherung wiederhergestellt wurde/);
+  assert.equal(verdictForms(page).map((f) => f.verdict), ['sent', 'not-sent'], 'the same forms, with the session\'s token');
+  assertGerman((await portalPage(b, '/messages/W.1', de)).html, 'held SMS');
+  const refused = await portalForm(b, '/messages/U.3/backup-verdict', { _csrf: lead.csrf, verdict: 'sent' }, `${lead.cookie}; m2s_lang=de`);
+  assert.is(refused.status, 403);
+  const html = await refused.text();
+  assertGerman(html, 'refusal');
+  assert.match(html, /Nur ein Administrator kann klären/);
+  const badId = await portalForm(b, '/messages/U.3/backup-verdict', { _csrf: admin.csrf, verdict: 'sent', carrierId: 'A B' }, de);
+  assert.is(badId.status, 400);
+  assert.match(await badId.text(), /ist keine Netzbetreiber-ID: höchstens 64 Zeichen, ohne Leerzeichen/);
+  assert.is(b.store.get('U.3')!.status, 'submitting', 'nothing changed');
 });
 
 // Last: it releases the hold.

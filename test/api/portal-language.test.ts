@@ -2,8 +2,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { apiBase, bearer, call, cookieOf, portalForm, portalLogin, portalPage, portalSession } from '../helpers/api.js';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
-import { en } from '../../src/api/portal-wording/en.js';
-import { de } from '../../src/api/portal-wording/de.js';
+import { assertGerman, langOf } from '../helpers/german.js';
 
 /**
  * The portal in German and English over real HTTP: which language each person gets (the gateway is German, account
@@ -32,33 +31,6 @@ P.before(async (ctx) => {
 P.after(async (ctx) => {
   await stopTestBridge(ctx.b);
 });
-
-const langOf = (html: string) => /<html lang="([^"]+)">/.exec(html)?.[1];
-
-/** Every string of the English table that German says otherwise (functions left out: their fixed words show in the pages' own checks). */
-function englishOnly(e: unknown, g: unknown, out: string[] = []): string[] {
-  if (typeof e === 'string') {
-    if (e !== g) out.push(e.replace(/<[^>]+>/g, ''));
-  } else if (e && typeof e === 'object') {
-    // notify: the confirmations' table (its own tests); language: a code; switchTo: the link in the other language.
-    for (const [k, v] of Object.entries(e)) if (!['notify', 'language', 'switchTo'].includes(k)) englishOnly(v, (g as Record<string, unknown>)[k], out);
-  }
-  return out;
-}
-// "Connectors" is German too: the genitive of Connector ("die Voreinstellung des Connectors").
-const ENGLISH = englishOnly(en, de).filter((s) => s.trim().length > 1 && s !== 'Connectors');
-
-/** The text a reader sees (no markup, no attributes; not what they wrote: an SMS's text, a field's value), entities read. */
-const textOf = (html: string) => html.replace(/<(svg|textarea|pre)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, '\n')
-  .replace(/&#39;/g, '\'').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function assertGerman(html: string, page: string): void {
-  assert.is(langOf(html), 'de', `${page}: <html lang>`);
-  const text = textOf(html);
-  const left = ENGLISH.filter((s) => new RegExp(`(^|[^\\p{L}])${escape(s.trim())}($|[^\\p{L}])`, 'u').test(text));
-  assert.equal(left, [], `${page}: English left on the German page`);
-}
 
 P('chosen by the browser :: the login page before anyone logs in; a wrong password answered in it', async ({ b }) => {
   const get = (acceptLanguage?: string) => fetch(apiBase(b) + '/login', { headers: acceptLanguage ? { 'accept-language': acceptLanguage } : {} }).then((r) => r.text());
@@ -92,7 +64,7 @@ P('chosen by the account :: a user of a German account gets every page in German
 
   const list = (await portalPage(b, '/messages', chef.cookie)).html;
   assertGerman(list, 'messages');
-  assert.match(list, new RegExp(`<tr data-id="${escape(delivered)}">[\\s\\S]*?<time datetime="[^"]+">\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d:\\d\\d ME(S)?Z</time>[\\s\\S]*?<span class="status s-delivered">Zugestellt</span>`));
+  assert.match(list, new RegExp(`<tr data-id="${delivered.replace(/\./g, '\\.')}">[\\s\\S]*?<time datetime="[^"]+">\\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d:\\d\\d ME(S)?Z</time>[\\s\\S]*?<span class="status s-delivered">Zugestellt</span>`));
   assert.match(list, /<option value="delivered" >Zugestellt<\/option>/);
   assertGerman((await portalPage(b, '/messages?reference=none', chef.cookie)).html, 'no match');
   const refused = (await portalPage(b, '/messages?from=2026-12-02&until=2026-12-01', chef.cookie)).html;

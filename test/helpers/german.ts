@@ -1,0 +1,35 @@
+import * as assert from 'uvu/assert';
+import { de } from '../../src/api/portal-wording/de.js';
+import { en } from '../../src/api/portal-wording/en.js';
+
+/** A portal page's language, as <html lang> says it. */
+export const langOf = (html: string) => /<html lang="([^"]+)">/.exec(html)?.[1];
+
+/** Every string of the English table that German says otherwise (functions left out: their fixed words show in the pages' own checks). */
+function englishOnly(e: unknown, g: unknown, out: string[] = []): string[] {
+  if (typeof e === 'string') {
+    if (e !== g) out.push(e.replace(/<[^>]+>/g, ''));
+  } else if (e && typeof e === 'object') {
+    // notify: the confirmations' table (its own tests); language: a code; switchTo: the link in the other language.
+    for (const [k, v] of Object.entries(e)) if (!['notify', 'language', 'switchTo'].includes(k)) englishOnly(v, (g as Record<string, unknown>)[k], out);
+  }
+  return out;
+}
+// "Connectors" is German too: the genitive of Connector ("die Voreinstellung des Connectors").
+const ENGLISH = englishOnly(en, de).filter((s) => s.trim().length > 1 && s !== 'Connectors');
+
+/** The text a reader sees (no markup, no attributes; not what they wrote: an SMS's text, a field's value), entities read. */
+const textOf = (html: string) => html.replace(/<(svg|textarea|pre)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, '\n')
+  .replace(/&#39;/g, '\'').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A German page: <html lang="de">, and none of the English table's strings that German words otherwise in the text a
+ * reader sees (a guard against a label left in a template or built in code).
+ */
+export function assertGerman(html: string, page: string): void {
+  assert.is(langOf(html), 'de', `${page}: <html lang>`);
+  const text = textOf(html);
+  const left = ENGLISH.filter((s) => new RegExp(`(^|[^\\p{L}])${escapeRe(s.trim())}($|[^\\p{L}])`, 'u').test(text));
+  assert.equal(left, [], `${page}: English left on the German page`);
+}
