@@ -50,7 +50,8 @@ export function timelineSteps(m: SmsMessage, timeZone: string, t: PortalWording 
       case 'delivered':
         return [{ ...base, label: w.delivered }];
       default:
-        return [{ ...base, label: w.ended(e.status), detail: e.reason }];
+        // A cancel's "by <who>" the bridge wrote itself, worded as the confirmations word it; others' reasons as recorded.
+        return [{ ...base, label: w.ended(e.status), detail: e.by && e.reason === `by ${e.by}` ? t.notify.cancelledByReason(e.by) : e.reason }];
     }
   });
 }

@@ -111,6 +111,7 @@ P('forms :: the German pages\' forms keep the session\'s CSRF token; a refusal a
   assertGerman(after, 'cancelled');
   assert.match(after, /<p class="notice" role="status">Die SMS wurde storniert; sie wird nicht gesendet\.<\/p>/);
   assert.match(after, /<span class="status s-cancelled">Storniert<\/span>/);
+  assert.match(after, /<span class="label">Storniert<\/span>\s*<time [^>]+>[^<]+<\/time>\s*<span class="detail">durch Portal-Benutzer chef<\/span>/, 'who cancelled, in German');
 });
 
 P('chosen by the account :: a user of an English account gets English, with a link to German', async ({ b }) => {
