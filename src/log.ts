@@ -55,6 +55,7 @@ const LEVEL_OF: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
   'auth-error': 'error',
   'connection-refused': 'warn',
   'session-timeout': 'warn',
+  'smtp-too-many-errors': 'warn',
   'confirmation-suppressed': 'warn',
   'brake-engaged': 'error',
   'dispatch-held': 'error',

@@ -11,7 +11,7 @@ import { bool, int, str } from '../config/schema-kit.js';
 export const smtpGuardProperties = {
   maxClients: int(500, 'Most client connections at the same time, per listening port; more get 421.', 1, 100000),
   maxConnectionsPerIp: int(20, 'Most connections at the same time from one IP address; more get 421 4.7.0.', 1, 100000),
-  maxBadCommands: int(20, 'Refused commands (5xx replies) in one session since its last accepted mail before it is closed with 421 4.7.0.', 1, 10000),
+  maxBadCommands: int(20, 'Refused commands (5xx replies) in one session since its last accepted mail before it is closed with 421 4.7.0 (logged as smtp-too-many-errors). Not counted: 4xx replies (rate, quota), and a pipelined DATA or RCPT refused only because every RCPT or the MAIL before it in the same transaction was.', 1, 10000),
   sessionTimeoutSeconds: int(600, 'Longest a client session may last in all, however busy (a slow-drip client resets the idle timeout with every byte); then 421 4.4.2.', 1, 86400),
 };
 

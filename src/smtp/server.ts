@@ -99,7 +99,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     // Trusted networks (an account's, loopback by default) are greeted without smtp-server's 100 ms early-talker pause.
     greetTrustedAtOnce(s, (ip) => deps.accounts.forNetwork(ip) !== undefined);
     guard.watch(s);
-    limitBadCommands(s, smtp.maxBadCommands);
+    limitBadCommands(s, smtp.maxBadCommands, deps.log);
     s.on('error', (e: Error) => deps.log('smtp-error', { error: e.message }));
   }
   return {

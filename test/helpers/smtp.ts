@@ -152,3 +152,41 @@ export async function openSession(port: number): Promise<{ command(line: string)
     close: () => socket.destroy(),
   };
 }
+
+/**
+ * A pipelining client (RFC 2920): writes each batch of lines in one write and
+ * waits for one reply per line before the next batch. Ends early, with the
+ * replies so far, when the server closes the connection.
+ */
+export async function pipelining(port: number, batches: string[][]): Promise<{ replies: Reply[]; closed: boolean }> {
+  const socket = connect({ port, host: '127.0.0.1' });
+  socket.setEncoding('utf8');
+  const splitter = new ReplySplitter();
+  const replies: Reply[] = [];
+  let closed = false;
+  let wake = () => {};
+  socket.on('data', (d: string) => {
+    for (const lines of splitter.push(d)) replies.push(toReply(lines));
+    wake();
+  });
+  socket.on('close', () => {
+    closed = true;
+    wake();
+  });
+  const until = (n: number) => new Promise<void>((resolve) => {
+    wake = () => (replies.length >= n || closed) && resolve();
+    wake();
+  });
+  try {
+    await until(1); // greeting
+    for (const batch of batches) {
+      const want = replies.length + batch.length;
+      socket.write(batch.map((l) => l + '\r\n').join(''));
+      await until(want);
+      if (closed) break;
+    }
+    return { replies: replies.slice(1), closed };
+  } finally {
+    socket.destroy();
+  }
+}

@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { startTestBridge, waitFor, withBridge } from '../helpers/bridge.js';
-import { chat, dataLines, queuedAs } from '../helpers/smtp.js';
+import { startTestBridge, stopTestBridge, waitFor, withBridge } from '../helpers/bridge.js';
+import { chat, dataLines, pipelining, queuedAs } from '../helpers/smtp.js';
 
 /** Limits per connection and per account, over real sockets. */
 const L = suite('smtp limits');
@@ -42,7 +42,27 @@ L('bad commands :: after smtp.maxBadCommands refused commands the session ends w
     assert.match(r[r.length - 7].text, /^250 2\.0\.0 queued as/, 'then an accepted mail');
     assert.equal(r.slice(-6, -1).map((x) => x.code), [250, 553, 553, 250, 553], 'two more refusals do not close: the count started afresh');
     assert.is(r.at(-1)!.text, '421 4.7.0 3 refused commands in this session, closing the connection');
+    const closing = b.events.filter((e) => e.evt === 'smtp-too-many-errors');
+    assert.equal(closing.map(({ ip, count, max }) => ({ ip, count, max })), [{ ip: '127.0.0.1', count: 3, max: 3 }], 'the operator sees why the client was cut off');
+    assert.type(closing[0].cid, 'string');
   }));
+
+L('bad commands :: a pipelining client held back by the rate limit (451 at RCPT, so 503 at its DATA) is not cut off', async () => {
+  // A clock that stands still: the bucket does not refill while the test runs, however slow the machine.
+  const b = await startTestBridge({ smtp: { maxBadCommands: 3 }, limits: { messagesPerMinute: 1, perNumberPerHour: 0 } }, undefined, { now: () => new Date('2026-03-02T10:00:00Z') });
+  try {
+    assert.is((await chat(b.port, send(['+4915112300000']))).at(-1)!.code, 250, 'the one SMS of this minute');
+    const transaction = (to: string) => ['MAIL FROM:<erp@acme.test>', `RCPT TO:<${to}@sms.localhost>`, 'DATA'];
+    const { replies, closed } = await pipelining(b.port, [['EHLO erp.test'], ...numbers(1, 6).flatMap((to) => [transaction(to), ['RSET']]), ['NOOP']]);
+    const codes = replies.slice(1).map((r) => r.code);
+    assert.equal(codes, [...Array(6).fill([250, 451, 503, 250]).flat(), 250], replies.map((r) => r.text).join(' | '));
+    assert.match(replies[2].text, /^451 4\.7\.1 /);
+    assert.not.ok(closed, 'the session stays open');
+    assert.not.ok(b.events.some((e) => e.evt === 'smtp-too-many-errors'));
+  } finally {
+    await stopTestBridge(b);
+  }
+});
 
 L('idle timeout :: a client that says nothing is closed with 421 after smtp.socketTimeoutSeconds', () =>
   withBridge({ smtp: { socketTimeoutSeconds: 1 } }, async (b) => {
