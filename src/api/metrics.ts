@@ -43,7 +43,7 @@ export class Metrics {
       help: 'Submits a connector\'s aggregator refused as too many (each SMPP PDU answered ESME_RTHROTTLED, each HTTP 429, each temporary refusal with Retry-After); the SMS are sent again, not lost',
     });
     const failovers = new Counter({ name: 'mail2sms_sms_failovers_total', help: 'SMS handed to the next connector of their route at once, after one failed (from) without taking them', labelNames: ['from', 'to'], registers });
-    const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not stored again because the same mail or request came before', registers });
+    const duplicates = new Counter({ name: 'mail2sms_sms_duplicates_total', help: 'SMS not sent again: the same mail or request came before (Message-ID, idempotency key), or the same text to the same number shortly before (duplicate detection by content)', registers });
     const confirmations = new Counter({ name: 'mail2sms_confirmations_sent_total', help: 'Confirmation mails sent to senders, by stage: one per mail, also for a mail covering several SMS of one mail (its stage final when their outcomes differ)', labelNames: ['stage'], registers });
     const confirmationRetries = new Counter({ name: 'mail2sms_confirmation_retries_total', help: 'Confirmation mails that could not be sent and wait for a retry', registers });
     // By account: accounts are configured, not taken from mail or requests, so the series stay few; one ERP's dead receiver shows as its own.
@@ -111,6 +111,8 @@ export class Metrics {
         const ms = num(d.latencyMs);
         if (d.status === 'delivered' && ms !== undefined) deliverySeconds.observe({ connector: str(d.connector) }, ms / 1000);
       },
+      // Cancelled before any connector took it (cancel.ts refuses one handed over), so it logs no sms-final.
+      'sms-cancelled': () => final.inc({ connector: 'unknown', status: 'cancelled' }),
       'sms-late-answer': (d) => {
         if (d.recorded !== true) return;
         late.inc({ connector: str(d.connector), outcome: str(d.outcome) });
@@ -122,6 +124,7 @@ export class Metrics {
       'connector-throttled': (d) => throttled.inc({ connector: str(d.connector) }),
       'sms-failover': (d) => failovers.inc({ from: str(d.from), to: str(d.connector) }),
       'sms-duplicate': () => duplicates.inc(),
+      'sms-duplicate-content': () => duplicates.inc(),
       'confirmation-sent': (d) => confirmations.inc({ stage: str(d.stage) }),
       'confirmation-retry': () => confirmationRetries.inc(),
       'callback-sent': (d) => callbacks.inc({ account: str(d.account), outcome: 'sent' }),

@@ -16,10 +16,10 @@ import { join } from 'node:path';
  */
 const AUDITED = new Set([
   // messages
-  'sms-accepted', 'sms-duplicate', 'mail-from-refused', 'rcpt-refused', 'mail-refused', 'sms-submitted', 'sms-final',
+  'sms-accepted', 'sms-duplicate', 'sms-duplicate-content', 'mail-from-refused', 'rcpt-refused', 'mail-refused', 'sms-submitted', 'sms-final',
   'confirmation-sent', 'confirmation-suppressed', 'sms-cancelled',
   // logins and connections
-  'auth-succeeded', 'auth-failed', 'auth-locked', 'connection-refused', 'session-timeout',
+  'auth-succeeded', 'auth-failed', 'auth-locked', 'connection-refused', 'session-timeout', 'smtp-too-many-errors',
   'login-succeeded', 'login-failed', 'login-locked', // portal and REST API
   // administration
   'account-changed', 'user-added', 'user-removed', 'user-password-changed', 'optout-added', 'optout-removed',

@@ -1,7 +1,9 @@
-import type { SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import type { LogFn } from '../log.js';
 import { errors, type SmtpError } from './errors.js';
-import { numberWithSpaces } from './quoted-number.js';
+import { numberWithSpaces, writtenRecipient } from './quoted-number.js';
+import { sessionAccountName, sessionUser } from './session-account.js';
 
 /**
  * Replies smtp-server writes itself, in its own words, where the registry
@@ -13,8 +15,17 @@ import { numberWithSpaces } from './quoted-number.js';
 const PATCHED = Symbol.for('mail2sms.own-replies');
 
 type Send = (code: number, data?: unknown, context?: unknown) => void;
-type Conn = { secure?: boolean; session?: SMTPServerSession & { disabledCommands?: string[] } };
+type Conn = { _server: object; secure?: boolean; session?: SMTPServerSession & { disabledCommands?: string[] } };
 type Rule = (conn: Conn, code: number, data: unknown, context: unknown) => SmtpError | undefined;
+
+/**
+ * The refusals among them that onMailFrom and onRcptTo would have logged
+ * had smtp-server let them run: logged here in the same shape
+ * (mail-from-refused, rcpt-refused), so the audit trail and
+ * mail2sms_refused_total see them too.
+ */
+const STAGE = new Map<Rule, 'mail-from' | 'rcpt'>();
+const logs = new WeakMap<object, LogFn>();
 
 const RULES: Rule[] = [
   /**
@@ -33,10 +44,10 @@ const RULES: Rule[] = [
    * onMailFrom runs, as "Error: message exceeds fixed maximum message size
    * 10485760"; the same refusal as the mail's own size at DATA reads better.
    */
-  (_conn, code, data, context) => {
+  staged('mail-from', (_conn, code, data, context) => {
     const limit = code === 552 && context === 'MESSAGE_TOO_BIG' && typeof data === 'string' ? /size (\d+)$/.exec(data)?.[1] : undefined;
     return limit ? errors.MessageTooBig(limit) : undefined;
-  },
+  }),
   /**
    * Once the bridge is stopping (server.ts close()), smtp-server answers
    * every command with "421 Server shutting down" (4.4.2 from the reply
@@ -51,12 +62,34 @@ const RULES: Rule[] = [
    * onRcptTo runs (review 4b, F8). The clerk is told to write it without the
    * spaces or in quotes, which quoted-number.ts reads.
    */
-  (conn, code, data, context) => {
+  staged('rcpt', (conn, code, data, context) => {
     const rcpt = code === 501 && context === 'MAILBOX_SYNTAX_ERROR' && data === 'Error: Bad recipient address syntax';
     const written = rcpt && conn.session ? numberWithSpaces(conn.session) : undefined;
     return written ? errors.NumberWithSpaces(written.local, written.domain) : undefined;
-  },
+  }),
 ];
+
+function staged(stage: 'mail-from' | 'rcpt', rule: Rule): Rule {
+  STAGE.set(rule, stage);
+  return rule;
+}
+
+/** Where the refusals of `server`'s sessions that smtp-server makes itself are logged. */
+export function logOwnRefusals(server: SMTPServer, log: LogFn): void {
+  logs.set(server, log);
+}
+
+function logRefusal(conn: Conn, stage: 'mail-from' | 'rcpt', err: SmtpError): void {
+  const log = logs.get(conn._server);
+  const session = conn.session;
+  if (!log || !session) return;
+  const common = {
+    cid: session.id, code: err.responseCode, enhanced: err.enhancedCode, error: err.errorName, reason: err.text,
+    ip: session.remoteAddress, account: sessionAccountName(session), user: sessionUser(session)?.name,
+  };
+  if (stage === 'rcpt') log('rcpt-refused', { ...common, to: writtenRecipient(session) });
+  else log('mail-from-refused', { ...common, from: session.envelope?.mailFrom ? session.envelope.mailFrom.address : undefined });
+}
 
 export function installOwnReplies(): void {
   const proto = SMTPConnection.prototype as unknown as { send: Send; [PATCHED]?: boolean };
@@ -65,7 +98,10 @@ export function installOwnReplies(): void {
   proto.send = function send(this: Conn, code: number, data?: unknown, context?: unknown) {
     for (const rule of RULES) {
       const own = rule(this, code, data, context);
-      if (own) return original.call(this, own.responseCode, own.message, context);
+      if (!own) continue;
+      const stage = STAGE.get(rule);
+      if (stage) logRefusal(this, stage, own);
+      return original.call(this, own.responseCode, own.message, context);
     }
     return original.call(this, code, data, context);
   };

@@ -14,7 +14,7 @@ import { onData, type DataDeps } from './on-data.js';
 import { onMailFrom } from './on-mail-from.js';
 import { onRcptTo } from './on-rcpt-to.js';
 import { addressOf } from './control-address.js';
-import { installOwnReplies } from './own-replies.js';
+import { installOwnReplies, logOwnRefusals } from './own-replies.js';
 import { installQuotedNumbers } from './quoted-number.js';
 import { answerUnplanned } from './unplanned.js';
 import type { PemPair } from './self-signed.js';
@@ -100,6 +100,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     greetTrustedAtOnce(s, (ip) => deps.accounts.forNetwork(ip) !== undefined);
     guard.watch(s);
     limitBadCommands(s, smtp.maxBadCommands, deps.log);
+    logOwnRefusals(s, deps.log);
     s.on('error', (e: Error) => deps.log('smtp-error', { error: e.message }));
   }
   return {

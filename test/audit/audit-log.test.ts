@@ -10,18 +10,12 @@ import { optoutCommand } from '../../src/cli/optout.js';
 import { buildConfig } from '../../src/config/load.js';
 import { waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
 import { chat, dataLines } from '../helpers/smtp.js';
+import { auditLines } from '../helpers/audit.js';
 
 const A = suite('audit log');
 const PASSWORD = 'richtiges-passwort-7';
 const WRONG = 'falsches-passwort-8';
 const plain = (user: string, pass: string) => `AUTH PLAIN ${Buffer.from(`\0${user}\0${pass}`).toString('base64')}`;
-
-async function auditLines(b: TestBridge): Promise<Array<Record<string, unknown>>> {
-  const dir = join(b.dir, 'audit');
-  const files = await readdir(dir).catch(() => [] as string[]);
-  const text = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).join('');
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 const ACCOUNTS = [{ name: 'acme', description: '', networks: [], addresses: ['@acme.test'] }];
 
