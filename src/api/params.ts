@@ -85,6 +85,16 @@ export function searchNumber(v: string, country: string): string {
   return 'e164' in n ? n.e164 : v;
 }
 
+/**
+ * `to` as given, when it has a digit to look for: the search matches the
+ * numbers that contain its digits, so one without any ("abc") would match
+ * every SMS, and a CSV export of it would hand out the whole history.
+ */
+export function searchableNumber(v: string): string {
+  if (/\d/.test(v)) return v;
+  throw new Problem(400, 'BadRequest', `to "${v}" has no digits; search for a number or some of its digits (+49 151 1234, 1234)`);
+}
+
 /** Search parameters (API query or portal form) → a query a user may run: users are held to their account. */
 export function toQuery(p: SearchParams, principal: Principal, where: { timeZone: string; country: string }): MessageQuery {
   const { timeZone } = where;
@@ -101,7 +111,7 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
   if (status.length) q.status = status as SmsStatus[];
   for (const k of ['to', 'reference', 'billingCode', 'sender', 'senderId', 'id'] as const) {
     const v = blank(p[k]);
-    if (v) q[k] = k === 'to' ? searchNumber(v, where.country) : v;
+    if (v) q[k] = k === 'to' ? searchNumber(searchableNumber(v), where.country) : v;
   }
   const backup = blank(p.backup);
   if (backup && backup !== 'uncertain') throw new Problem(400, 'BadRequest', `backup is "${backup}"; known: uncertain`);

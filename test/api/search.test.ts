@@ -51,6 +51,20 @@ H('search :: from after until is a 400 naming both, as /stats answers its from a
   }
 });
 
+H('regression: search :: a number without digits is a 400 saying so (API, CSV export and portal), not every SMS', async ({ b, lead }) => {
+  await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345699', text: 'Irgendeine.', reference: 'NODIGITS-1' } });
+  const detail = 'to "abc" has no digits; search for a number or some of its digits (+49 151 1234, 1234)';
+  const r = await call(b, 'GET', '/api/v1/messages?to=abc', { auth: lead });
+  assert.equal([r.status, r.body.title, r.body.detail], [400, 'BadRequest', detail]);
+  const csv = await call(b, 'GET', '/api/v1/messages?to=abc&format=csv', { auth: lead });
+  assert.is(csv.status, 400);
+  assert.not.match(JSON.stringify(csv.body), /NODIGITS-1/);
+  const { cookie } = await portalSession(b, 'lead', 'lead-password-1');
+  const page = await portalPage(b, '/messages?to=abc', cookie);
+  assert.ok(page.html.includes(detail.replace(/"/g, '&quot;')) || page.html.includes(detail), 'the portal\'s form shows the sentence');
+  assert.not.match(page.html, /Irgendeine|NODIGITS-1/);
+});
+
 H('stats :: a day that is not in the calendar is named as such, not compared', async ({ b, lead }) => {
   for (const [q, detail] of [['from=2026-13-01', 'from "2026-13-01" is not a day of the calendar (YYYY-MM-DD)'], ['to=2026-02-30', 'to "2026-02-30" is not a day of the calendar (YYYY-MM-DD)']]) {
     const r = await call(b, 'GET', `/api/v1/stats?${q}`, { auth: lead });
