@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Config } from '../config/types.js';
@@ -14,6 +15,25 @@ import type { SettingsData, SettingsStore } from './settings.js';
 import type { Account, AccountConfig, AccountInheritance } from './types.js';
 
 /** Refused run-time change of an account: every problem, each naming the key. */
+/**
+ * Who changes an account's defaults, for the log and the audit trail: the
+ * user and their role, the client's address, and where: the portal, the REST
+ * API, or the command line (the operator's token; `person` who ran it).
+ */
+export interface ChangeActor {
+  user: string;
+  role: string;
+  ip?: string;
+  via: 'portal' | 'api' | 'cli';
+  person?: string;
+}
+
+/** The keys whose stored value differs between two sets of run-time changes (a key added or removed counts). */
+export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => !isDeepStrictEqual(before[k], after[k]));
+}
+
 export class AccountChangeError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('; '));
@@ -143,24 +163,28 @@ export class Accounts {
    * once; applies to the next mail. Stored values that no longer pass (see
    * usableChanges) are dropped with it, as they were not in force anyway.
    */
-  async changeDefaults(name: string, patch: Record<string, unknown>): Promise<Account> {
+  async changeDefaults(name: string, patch: Record<string, unknown>, by?: ChangeActor): Promise<Account> {
     const settings = this.o.settings;
     if (!settings) throw new AccountChangeError(['run-time changes are not enabled']);
     const base = this.o.accounts.find((a) => a.name === name);
     if (!base) throw new AccountChangeError([`no account "${name}"`]);
     const notEditable = notEditableProblems(patch);
     if (notEditable.length) throw new AccountChangeError(notEditable);
+    let keys: string[] = [];
     await settings.update((draft) => {
-      const next = this.usableChanges(base, draft.accounts[name] ?? {}).kept;
+      const before = this.usableChanges(base, draft.accounts[name] ?? {}).kept;
+      const next = { ...before };
       for (const [k, v] of Object.entries(patch)) {
         if (v === null) delete next[k];
         else next[k] = v;
       }
       const problems = this.problemsOf(base, next);
       if (problems.length) throw new AccountChangeError(problems);
+      keys = changedKeys(before, next);
       draft.accounts[name] = next;
     });
-    this.o.log?.('account-changed', { account: name, keys: Object.keys(patch) });
+    // A save that changes nothing (a form sent back as it was shown, a PATCH repeated) is no change to audit.
+    if (keys.length) this.o.log?.('account-changed', { account: name, keys, ...by });
     return this.byName.get(name)!;
   }
 

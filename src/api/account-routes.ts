@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { AccountChangeError } from '../accounts/registry.js';
+import { AccountChangeError, type ChangeActor } from '../accounts/registry.js';
 import { EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
+import { OPERATOR_HEADER, type Principal } from './auth.js';
+import { actorOf } from './cancel-as.js';
 import { maySee, type ApiContext } from './context.js';
 import { who } from './params.js';
 import { Problem } from './problems.js';
@@ -26,12 +28,19 @@ export async function accountRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     const p = who(req, { change: true });
     if (!deps.accounts.get(req.params.name) || !maySee(p, { account: req.params.name })) throw new Problem(404, 'NotFound', `no account "${req.params.name}"`);
     try {
-      return accountView(await deps.accounts.changeDefaults(req.params.name, req.body));
+      return accountView(await deps.accounts.changeDefaults(req.params.name, req.body, changerOf(ctx, p, req.ip, req.headers[OPERATOR_HEADER])));
     } catch (e) {
       if (e instanceof AccountChangeError) throw new Problem(422, 'InvalidDefaults', e.message, { errors: e.problems });
       throw e;
     }
   });
+}
+
+/** Who changes an account's defaults through the API, for the audit trail: the operator's token is the command line's. */
+function changerOf(ctx: ApiContext, p: Principal, ip: string, person: string | string[] | undefined): ChangeActor {
+  if (p !== ctx.operator) return { user: p.name, role: p.role, ip, via: 'api' };
+  const actor = actorOf(ctx, p, 'api', person);
+  return { user: p.name, role: p.role, ip, via: 'cli', ...(actor.person ? { person: actor.person } : {}) };
 }
 
 export function accountView(a: Account) {

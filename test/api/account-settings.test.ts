@@ -1,6 +1,10 @@
 import * as assert from 'uvu/assert';
 import { apiSuite, call } from '../helpers/api.js';
+import { readFile } from 'node:fs/promises';
 import { waitFor } from '../helpers/bridge.js';
+import { auditLines } from '../helpers/audit.js';
+import { OPERATOR_HEADER } from '../../src/api/auth.js';
+import { operatorFile } from '../../src/api/operator-file.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 
 /** An account's defaults changed over the API (PATCH /api/v1/accounts/{name}): checked like the configuration, applied to the next mail. */
@@ -20,6 +24,21 @@ D('accounts :: defaults changed over the API apply to the next mail; bad values 
   await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { defaultCountry: null } });
   assert.is(b.accounts.get('acme')?.defaultCountry, 'DE');
   assert.is((await call(b, 'PATCH', '/api/v1/accounts/other', { auth: lead, body: { notify: 'all' } })).status, 404);
+});
+
+D('regression: audit :: a change of defaults names who made it, from where and how (API user, command line); a save that changes nothing is not audited', async ({ b, lead }) => {
+  const changes = async () => (await auditLines(b)).filter((l) => l.evt === 'account-changed' && (l.keys as string[]).includes('notify'));
+  assert.is((await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { notify: 'all' } })).status, 200);
+  const line = await waitFor('the change in the audit log', async () => (await changes())[0]);
+  assert.equal({ ...line, at: undefined }, { evt: 'account-changed', account: 'acme', keys: ['notify'], user: 'lead', role: 'user', ip: '127.0.0.1', via: 'api', at: undefined });
+  assert.is((await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: lead, body: { notify: 'all' } })).status, 200, 'the same again');
+  const operator = JSON.parse(await readFile(operatorFile(b.dir), 'utf8')).token;
+  const cli = await call(b, 'PATCH', '/api/v1/accounts/acme', { auth: `Bearer ${operator}`, body: { notify: null }, headers: { [OPERATOR_HEADER]: 'alice' } });
+  assert.is(cli.status, 200, JSON.stringify(cli.body));
+  // Lines are written in order: once the operator's is there, a line for the repeat would be too.
+  const last = await waitFor('the operator\'s change in the audit log', async () => (await changes()).find((l) => l.via === 'cli'));
+  assert.equal([last.keys, last.user, last.person], [['notify'], 'operator', 'alice on the command line']);
+  assert.is((await changes()).length, 2, 'the repeated PATCH changed nothing and is not audited');
 });
 
 D('accounts :: a user\'s PATCH with an unknown time zone and a country outside the number plan :: 422 naming both with what is allowed, nothing saved, mail still flows', async ({ b, lead }) => {
