@@ -78,6 +78,18 @@ export const ERROR_DEFS = {
     code: 553, enhanced: '5.7.1', when: 'MAIL FROM:<> (the null sender of automatic mail) for an account that lists sender addresses, which includes every account whose users log in',
     text: (account: string) => `the null sender <> marks automatic mail and leaves nobody to confirm the SMS to; send from an address of the SMS account "${account}"`,
   },
+  UnknownParameter: {
+    code: 555, enhanced: '5.5.4', when: 'MAIL FROM or RCPT TO with a parameter the bridge does not offer (RFC 5321 §4.1.1.11): MAIL takes SIZE, BODY, SMTPUTF8, RET, ENVID and AUTH, RCPT takes NOTIFY and ORCPT',
+    text: (command: string, param: string, known: string) => `${command} does not take the parameter ${param}; send it without (known: ${known})`,
+  },
+  EnvidTooLong: {
+    code: 501, enhanced: '5.5.4', when: 'MAIL FROM with an ENVID longer than 100 characters (RFC 3461 §4.4)',
+    text: (length: string) => `the ENVID is ${length} characters long; at most 100 are allowed`,
+  },
+  AuthUnreadable: {
+    code: 501, enhanced: '5.5.2', when: 'AUTH whose data cannot be read (PLAIN not base64 of "\\0user\\0password", LOGIN without a user name, control characters in the name: RFC 4954 §4)',
+    text: () => 'the login could not be read: the user name is missing or malformed; check the user name and password set in the mail program',
+  },
   BadSenderAddress: {
     code: 553, enhanced: '5.1.7', when: 'an envelope sender that is not a plain mailbox address (quoted, with commas, spaces or control characters)',
     text: (address: string) => `<${address}> is not a plain mail address that confirmations could be sent to`,

@@ -5,6 +5,7 @@ import type { Account } from '../accounts/types.js';
 import type { Users } from '../accounts/users.js';
 import type { Policy } from '../policy/policy.js';
 import { errors, SmtpError } from './errors.js';
+import { parameterRefusal } from './parameters.js';
 import { sessionUser, setSessionAccount } from './session-account.js';
 
 export interface MailFromDeps {
@@ -27,6 +28,8 @@ export interface MailFromDeps {
  */
 export function onMailFrom(deps: MailFromDeps) {
   return (address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void => {
+    const badParameter = parameterRefusal('MAIL', address.args);
+    if (badParameter) return callback(refuse(badParameter, address, session, deps));
     const who = sender(session, deps);
     if (who instanceof SmtpError) return callback(refuse(who, address, session, deps));
     const account = who;

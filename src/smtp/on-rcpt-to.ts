@@ -3,6 +3,7 @@ import type { ReplyAddresses } from '../notify/reply-address.js';
 import type { Policy } from '../policy/policy.js';
 import { controlAddress } from './control-address.js';
 import { errors, SmtpError } from './errors.js';
+import { parameterRefusal } from './parameters.js';
 import { writtenRecipient } from './quoted-number.js';
 import { resolveRecipient } from './recipient.js';
 import { sessionAccount, sessionAccountName, sessionUser } from './session-account.js';
@@ -30,6 +31,8 @@ export interface RcptDeps {
  */
 export function onRcptTo(deps: RcptDeps) {
   return (address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void): void => {
+    const badParameter = parameterRefusal('RCPT', address.args);
+    if (badParameter) return callback(refuse(badParameter, address, session, deps));
     if (session.envelope.rcptTo.length >= deps.maxRecipients) {
       return callback(refuse(errors.TooManyRecipients(String(deps.maxRecipients)), address, session, deps));
     }

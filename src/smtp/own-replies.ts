@@ -40,6 +40,13 @@ const RULES: Rule[] = [
   (conn, code, _data, context) =>
     code === 500 && context === 'AUTH' && !conn.secure && conn.session?.disabledCommands?.includes('AUTH') ? errors.AuthNeedsTls() : undefined,
   /**
+   * An AUTH whose data smtp-server cannot read (its sasl.js: PLAIN not three
+   * NUL-separated fields, LOGIN without a user name, control characters in
+   * the name) is answered "Error: invalid userdata" / "missing username",
+   * which says nothing to whoever set up the mail program.
+   */
+  (_conn, code, data) => (code === 501 && (data === 'Error: invalid userdata' || data === 'Error: missing username') ? errors.AuthUnreadable() : undefined),
+  /**
    * MAIL FROM with SIZE= over smtp.maxMessageSize is refused before
    * onMailFrom runs, as "Error: message exceeds fixed maximum message size
    * 10485760"; the same refusal as the mail's own size at DATA reads better.

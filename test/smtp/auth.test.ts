@@ -104,6 +104,11 @@ A('swaks :: STARTTLS and AUTH LOGIN from a stranger', async ({ b }) => {
   assert.ok(stdout.split('\n').filter((l) => l.includes(secret)).every((l) => l.startsWith(' ~>')), 'the password only ever went inside TLS (~>)');
 });
 
+A('regression: unreadable AUTH PLAIN (not "\\0user\\0password" in base64) :: 501 5.5.2 in a sentence, not smtp-server\'s "Error: invalid userdata"', async ({ b }) => {
+  const r = await chat(b.port, ['EHLO client.test', `AUTH PLAIN ${Buffer.from('clerk geheim').toString('base64')}`], { localAddress: PLAIN_OK });
+  assert.is(r[1].text, '501 5.5.2 the login could not be read: the user name is missing or malformed; check the user name and password set in the mail program');
+});
+
 A('trusted network + login :: the user\'s account wins over the network\'s; its addresses, not the network\'s', async ({ b }) => {
   const r = await chat(b.port, ['EHLO client.test', plain('clerk', PASSWORD), 'MAIL FROM:<erp@beta.test>', 'MAIL FROM:<clerk@acme.test>', 'RCPT TO:<+4915112345605@sms.localhost>', 'DATA', ...mail('clerk@acme.test', 'Vom Beta-Netz als ACME.')], { localAddress: BETA_NET });
   assert.is(r[1].code, 235);
