@@ -1,5 +1,5 @@
 import type { SmsMessage } from '../store/types.js';
-import type { Actor, CancelBy, CancelResult } from '../dispatch/cancel.js';
+import { refusal, type Actor, type CancelBy, type CancelResult } from '../dispatch/cancel.js';
 import type { Principal } from './auth.js';
 import { maySee, type ApiContext } from './context.js';
 import { findMessage } from './history/search.js';
@@ -25,6 +25,9 @@ export async function tryCancel(ctx: ApiContext, p: Principal, id: string, by: C
     // Final, or moved to the archive since (not-found): cancelled is the answer the first cancel had.
     const m = r.reason === 'final' ? ctx.deps.store.get(id) ?? r.sms : await findMessage(ctx.history, id, ctx.lagDays);
     if (m?.status === 'cancelled' && maySee(p, m)) return { ok: true, sms: m, already: true };
+    // Archived once it ended: say how and when (delivered at …), as for one still in the store, not "unknown".
+    const ended = r.reason === 'not-found' && m && maySee(p, m) ? refusal(m) : undefined;
+    if (ended && !ended.ok) return ended;
   }
   return r;
 }

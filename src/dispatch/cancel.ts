@@ -69,5 +69,6 @@ export function refusal(m: SmsMessage, timeZone?: string): CancelResult | undefi
     const at = [...m.history].reverse().find((e) => e.status === 'submitting')?.at ?? m.history.at(-1)!.at;
     return { ok: false, id: m.id, reason: 'too-late', status: m.status, message: `the SMS ${m.id} to ${m.to} was handed to the carrier at ${timeZone ? formatTime(at, timeZone) : at} and can no longer be cancelled` };
   }
-  return { ok: false, id: m.id, reason: 'final', status: m.status, message: `the SMS ${m.id} to ${m.to} is already ${m.status} and cannot be cancelled`, sms: m };
+  const ended = [...m.history].reverse().find((e) => e.status === m.status)?.at ?? m.history.at(-1)!.at;
+  return { ok: false, id: m.id, reason: 'final', status: m.status, message: `the SMS ${m.id} to ${m.to} was already ${m.status} at ${timeZone ? formatTime(ended, timeZone) : ended} and cannot be cancelled`, sms: m };
 }

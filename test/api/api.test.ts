@@ -118,6 +118,19 @@ A('cancel :: a scheduled SMS is cancelled and never sent; again 200 as the first
   assert.equal([late.status, late.body.title, late.body.smsStatus], [409, 'AlreadyFinal', 'delivered']);
 });
 
+A('regression: cancel :: an SMS delivered and moved to the archive since is 409 saying it was delivered and when, not "unknown, or finished long ago"', async ({ b, lead, other }) => {
+  const sent = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345693', text: 'Schon zugestellt.' } });
+  await delivered(b, lead, sent.body.messages[0].id);
+  const old = structuredClone(b.store.get(sent.body.messages[0].id)!);
+  old.mailId = newMailId(new Date(Date.now() - 86_400_000), () => Buffer.from('00000000c2', 'hex'));
+  old.id = `${old.mailId}.1`;
+  await appendToArchive(b.store.archiveDir, [old]);
+  const r = await call(b, 'POST', `/api/v1/messages/${old.id}/cancel`, { auth: lead });
+  const at = old.history.at(-1)!.at;
+  assert.equal([r.status, r.body.title, r.body.smsStatus, r.body.detail], [409, 'AlreadyFinal', 'delivered', `the SMS ${old.id} to +4915112345693 was already delivered at ${at} and cannot be cancelled`]);
+  assert.is((await call(b, 'POST', `/api/v1/messages/${old.id}/cancel`, { auth: other })).status, 404, 'another account learns nothing');
+});
+
 A('openapi :: the document lists the routes with their schemas', async ({ b }) => {
   const r = await call(b, 'GET', '/api/v1/openapi.json');
   assert.is(r.status, 200);

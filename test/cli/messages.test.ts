@@ -52,7 +52,8 @@ C('status :: by reference, with the timeline; an unknown one exit 1; cancel: a s
   assert.match(unknown.err, /no message with the id or reference "NOPE-1"/);
   const done = await run(['--config', ctx.config, 'cancel', id]);
   assert.is(done.code, 1, 'a delivered SMS cannot be cancelled');
-  assert.match(done.err, /already delivered and cannot be cancelled|no SMS .* waiting/);
+  // Archived once delivered: said as such, with the time, not "unknown, or finished long ago".
+  assert.match(done.err, /was already delivered at \d{4}-\d\d-\d\dT\S+Z and cannot be cancelled\n$/);
   const later = await mailer(ctx.bridge.port).sendMail({
     from: 'clerk@acme.test', to: '+4915112345679@sms.localhost', subject: 'x', text: 'Morgen.', headers: { 'X-SMS-Send-At': new Date(Date.now() + 3600_000).toISOString() },
   });
@@ -130,7 +131,7 @@ C('cancel by a mail id (what the clerk\'s 250 named) :: one call, the bridge can
   const view = (id: string, status: string) => ({ id, mailId: 'MX9', to: `+49151123456${id.slice(-1)}0`, status, final: status !== 'accepted', timeline: [] });
   const asked: string[] = [];
   const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  const refused = 'the SMS MX9.2 to +4915112345620 is already delivered and cannot be cancelled';
+  const refused = 'the SMS MX9.2 to +4915112345620 was already delivered at 2026-11-30T10:00:00.000Z and cannot be cancelled';
   const fetchFn = (async (url: string, init?: RequestInit) => {
     const path = new URL(url).pathname + new URL(url).search;
     asked.push(`${init?.method ?? 'GET'} ${path}`);

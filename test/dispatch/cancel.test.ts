@@ -74,7 +74,7 @@ S('refusals :: unknown id and another account\'s SMS look the same (not-found); 
   assert.equal([other.ok, !other.ok && other.reason], [false, 'not-found']);
   assert.ok((await b.cancel(id, { who: 'cli' })).ok);
   const again = await b.cancel(id, { who: 'cli' });
-  assert.equal([again.ok, !again.ok && again.reason, !again.ok && again.message], [false, 'final', `the SMS ${id} to +4915112345681 is already cancelled and cannot be cancelled`]);
+  assert.equal([again.ok, !again.ok && again.reason, !again.ok && again.message], [false, 'final', `the SMS ${id} to +4915112345681 was already cancelled at ${b.store.get(id)!.history.at(-1)!.at} and cannot be cancelled`]);
 });
 
 S('race :: an SMS being handed to the connector right now is not cancelled, and is sent exactly once', async ({ b, sim }) => {
