@@ -70,6 +70,15 @@ export async function usersCommand(args: string[], config: Config, io: CliIo): P
     io.err(`mail2sms users: ${e.message}\n`);
     return 1;
   }
-  io.err(`${USERS_USAGE}\n`);
+  io.err(`${missing(verb, name, values.account)}${USERS_USAGE}\n`);
   return 2;
+}
+
+/** What the command line lacks, said before the usage so that nobody has to compare the two. */
+function missing(verb: string | undefined, name: string | undefined, account: string | undefined): string {
+  if (!verb) return 'mail2sms users: say what to do: list, add, passwd or remove\n';
+  if (!['list', 'add', 'passwd', 'remove'].includes(verb)) return `mail2sms users: unknown "${verb}": list, add, passwd or remove\n`;
+  if (verb === 'list') return `mail2sms users list takes no name ("${name}")\n`;
+  const lacking = [...(name ? [] : ['the user name']), ...(verb === 'add' && !account ? ['--account <account>'] : [])];
+  return lacking.length ? `mail2sms users ${verb}: missing ${lacking.join(' and ')}\n` : '';
 }

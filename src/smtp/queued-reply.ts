@@ -70,11 +70,15 @@ export function queuedReply(q: Queued): string {
     const of = [...new Set(q.duplicates.map((d) => d.of.replace(/\.\d+$/, '')))].join(', ');
     return `2.0.0 already queued as ${of}: this mail was received before, its SMS will not be sent again`;
   }
-  const parts = [`2.0.0 queued as ${q.mailId} (${q.stored} SMS)`];
+  // Every SMS a repeat by content or held back by the opt-out list: the mail is kept (its SMS stored as not sent), none goes.
+  const parts = [`2.0.0 queued as ${q.mailId} (${q.stored ? `${q.stored} SMS` : 'no SMS will be sent'})`];
   if (q.sendTimes) parts.push(describeSendTimes(q.sendTimes, q.timeZone));
   if (q.expressRefused) parts.push(q.expressRefused);
   if (q.passed) parts.push(`the send time asked for, ${formatTime(q.passed, q.timeZone)}, had passed when the mail came: sent at once`);
-  if (q.duplicates.length) parts.push(`${q.duplicates.length} recipient(s) already had this mail and get no second SMS`);
+  if (q.duplicates.length) {
+    const one = q.duplicates.length === 1;
+    parts.push(`${q.duplicates.length} recipient${one ? '' : 's'} already had this mail and get${one ? 's' : ''} no second SMS`);
+  }
   if (q.suppressed) {
     const one = q.suppressed === 1;
     parts.push(`${q.suppressed} SMS repeat${one ? 's' : ''} the same text to the same number shortly before and ${one ? 'is' : 'are'} not sent again (duplicate detection)`);

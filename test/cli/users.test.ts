@@ -42,7 +42,10 @@ C('audit :: a command run through sudo names the person, and the user it ran as'
 const FAILS: Array<[string, string[], string, number, RegExp]> = [
   ['an unknown account is refused with exit 1', ['users', 'add', 'x', '--account', 'nope', '--password-stdin'], 'ein-langes-passwort', 1, /no account "nope"/],
   ['no password source without a terminal', ['users', 'add', 'x', '--account', 'acme'], '', 1, /use --password-stdin/],
-  ['a missing --account shows the usage with exit 2', ['users', 'add', 'x'], '', 2, /usage:\n {2}mail2sms users list/],
+  ['a missing --account is named, then the usage, with exit 2', ['users', 'add', 'x'], '', 2, /^mail2sms users add: missing --account <account>\nusage:\n {2}mail2sms users list/],
+  ['regression: add with no arguments names both that are missing', ['users', 'add'], '', 2, /^mail2sms users add: missing the user name and --account <account>\nusage:/],
+  ['no verb at all', ['users'], '', 2, /^mail2sms users: say what to do: list, add, passwd or remove\nusage:/],
+  ['passwd without a name', ['users', 'passwd'], '', 2, /^mail2sms users passwd: missing the user name\nusage:/],
   ['an unknown command', ['userz', 'list'], '', 2, /unknown command "userz"/],
 ];
 for (const [name, args, input, code, want] of FAILS) {

@@ -17,6 +17,9 @@ const CASES: Array<[string, Partial<Queued>, string]> = [
   ['an attachment', { attachments: 1 }, '2.0.0 queued as MX1 (1 SMS); the attachment was not sent: an SMS carries text only'],
   ['attachments', { attachments: 3 }, '2.0.0 queued as MX1 (1 SMS); the 3 attachments were not sent: an SMS carries text only'],
   ['a retry of the whole mail', { stored: 0, duplicates: [{ of: 'MX0.1' }, { of: 'MX0.2' }] }, '2.0.0 already queued as MX0: this mail was received before, its SMS will not be sent again'],
+  ['regression: one recipient of several had the mail already :: singular', { duplicates: [{ of: 'MX0.1' }] }, '2.0.0 queued as MX1 (1 SMS); 1 recipient already had this mail and gets no second SMS'],
+  ['two recipients had the mail already :: plural', { duplicates: [{ of: 'MX0.1' }, { of: 'MX0.2' }] }, '2.0.0 queued as MX1 (1 SMS); 2 recipients already had this mail and get no second SMS'],
+  ['regression: every SMS a repeat by content :: says none will be sent, not "(0 SMS)"', { stored: 0, suppressed: 1 }, '2.0.0 queued as MX1 (no SMS will be sent); 1 SMS repeats the same text to the same number shortly before and is not sent again (duplicate detection)'],
   ['repeats and an opted-out number together', { stored: 1, suppressed: 2, optedOut: new SmtpError(550, '5.7.1', '+49151 has asked not to receive SMS'), sendTimes: [{ at: '2026-12-01T08:00:00.000Z', count: 1 }] },
     '2.0.0 queued as MX1 (1 SMS); to be sent at 2026-12-01 09:00:00 UTC+01:00; 2 SMS repeat the same text to the same number shortly before and are not sent again (duplicate detection); +49151 has asked not to receive SMS'],
 ];
@@ -87,7 +90,7 @@ S('a repeat by content with a send time :: not sent, so the 250 names no send ti
   const mail = { from: 'clerk@acme.test', to: '+4915112345803@sms.localhost', subject: 'x', text: 'Morgen wieder.', headers };
   assert.match((await mailer(b.port).sendMail(mail)).response, /\(1 SMS\); to be sent at /);
   const again = await mailer(b.port).sendMail(mail);
-  assert.match(again.response, /^250 2\.0\.0 queued as [0-9A-Z]+ \(0 SMS\); 1 SMS repeats the same text/);
+  assert.match(again.response, /^250 2\.0\.0 queued as [0-9A-Z]+ \(no SMS will be sent\); 1 SMS repeats the same text/);
   assert.not.match(again.response, /to be sent at/);
 });
 
