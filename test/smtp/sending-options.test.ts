@@ -150,7 +150,7 @@ S('duplicates :: the same text to the same number again is accepted, not sent, a
   const text = 'Ihre Karte wurde gesperrt.';
   const first = idOf((await send(b, 'clerk@acme.test', '+4915112345673@sms.localhost', { text })).response);
   const again = await send(b, 'clerk@acme.test', '+4915112345673@sms.localhost', { text });
-  assert.match(again.response, /^250 2\.0\.0 queued as \w+ \(0 SMS\); 1 SMS repeats the same text to the same number shortly before and is not sent again \(duplicate detection\)$/);
+  assert.match(again.response, /^250 2\.0\.0 queued as \w+ \(no SMS will be sent\); 1 SMS repeats the same text to the same number shortly before and is not sent again \(duplicate detection\)$/);
   const dupId = idOf(again.response);
   assert.equal([b.store.get(dupId)?.status, b.store.get(dupId)?.history.at(-1)?.duplicateOf], ['cancelled', first]);
   const conf = await waitFor('duplicate confirmation', async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${dupId}.cancelled@`)));
