@@ -282,7 +282,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const { patch, problems } = formChanges(a, body, wordsOf(req));
     if (problems.length) return accountPage(req, reply, p, a.name, { values: body, problems }, 422);
     try {
-      await deps.accounts.changeDefaults(a.name, patch);
+      await deps.accounts.changeDefaults(a.name, patch, { user: p.name, role: p.role, ip: req.ip, via: 'portal' });
     } catch (e) {
       if (!(e instanceof AccountChangeError)) throw e;
       return accountPage(req, reply, p, a.name, { values: body, problems: formProblems(e.problems) }, 422);

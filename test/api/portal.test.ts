@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { apiBase, basic, call, cookieOf, portalLogin } from '../helpers/api.js';
 import { startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
+import { auditLines } from '../helpers/audit.js';
 
 /** The portal's pages over HTTP, as a hostile or careless client would use them: CSRF, escaping, redirects, cookies. */
 const P = suite<{ b: TestBridge; cookie: string; csrf: string }>('portal pages');
@@ -64,6 +65,10 @@ P('csrf :: with the token the change is saved and applies', async ({ b, cookie, 
   const res = await form(b, '/accounts/acme', { _csrf: csrf, notify: 'all', timeZone: 'Europe/Berlin' }, cookie);
   assert.is(res.status, 303);
   assert.is(b.accounts.get('acme')?.notify, 'all');
+  // The audit trail names who saved it, from where, as for the REST API's PATCH; the time zone it already had is no change.
+  await waitFor('audited', async () => (await auditLines(b)).some((l) => l.evt === 'account-changed' && l.via === 'portal'));
+  const line = (await auditLines(b)).find((l) => l.evt === 'account-changed' && l.via === 'portal')!;
+  assert.equal([line.user, line.role, line.ip, line.keys], ['lead', 'user', '127.0.0.1', ['notify']]);
 });
 
 P('account form :: an unknown time zone and a country outside the number plan are refused with readable sentences, both at once; nothing saved', async ({ b, cookie, csrf }) => {
