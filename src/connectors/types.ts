@@ -159,6 +159,13 @@ export interface Connector {
    * for a bounded time (Recorder.uncertain).
    */
   readonly lateReports?: boolean;
+  /**
+   * How long its acknowledgement of a report the dispatcher only keeps (its SMS's submit answer not recorded yet:
+   * nothing is being written) may wait, for an aggregator that gives up on an unanswered callback after a few
+   * seconds; the report stays kept and is recorded once the answer is. Never for a report being written: that is
+   * acknowledged once it is stored, however long the disk takes. Unset: until the kept report is handled (SMPP).
+   */
+  readonly keptReportWaitMs?: number;
   start(): Promise<void>;
   stop(): Promise<void>;
   submit(sms: OutboundSms): Promise<SubmitResult>;

@@ -86,7 +86,7 @@ export class Dispatcher {
     this.late = { store: o.store, record: this.record, log: o.log, exclusive: (id, fn) => this.loop.exclusive(id, fn) };
     this.reports = new ReportIntake({
       store: o.store, book: this.book, record: this.record, late: this.late, receiptTimeoutHours: o.receiptTimeoutHours, now: this.now, log: o.log,
-      backupDeps: () => this.backupDeps(),
+      backupDeps: () => this.backupDeps(), keptReportWaitMs: (connector) => o.pool.get(connector)?.keptReportWaitMs,
     });
     this.held = new HeldSms({
       store: o.store, now: this.now, log: o.log, exclusive: (id, fn) => this.loop.exclusive(id, fn), paused: o.paused, restoreHold: o.restoreHold,

@@ -24,6 +24,8 @@ export interface ReportIntakeDeps {
   log: LogFn;
   /** What a report of an SMS held since a restore is settled with (a function: those deps name this intake's onReport). */
   backupDeps: () => BackupReportDeps;
+  /** The connector's Connector.keptReportWaitMs: how long its acknowledgement of a report only kept may wait. */
+  keptReportWaitMs: (connector: string) => number | undefined;
 }
 
 export class ReportIntake {
@@ -73,10 +75,24 @@ export class ReportIntake {
     const since = book.find(connector, r.connectorMessageId);
     if (since && store.get(since)) return this.onReport(connector, r);
     const what = readUnmatched(r.ourId ? store.get(r.ourId) : undefined, connector, r);
-    if (what.kind === 'wait') return book.keepEarly(connector, r, this.o.now().getTime());
+    if (what.kind === 'wait') return this.keep(connector, r);
     if (what.kind === 'stray') return this.strayReport(connector, r, what.why);
     // Followed as submitted now (the book knows the id): recorded like any report. Otherwise sms-late-answer said why not.
     if (await settleLateAnswer(this.o.late, connector, what.answer)) await this.onReport(connector, r);
+  }
+
+  /**
+   * Keeps a report until its SMS's submit answer is recorded. Its connector's acknowledgement waits for that, or
+   * for keptReportWaitMs where the connector has one (an HTTP webhook): nothing is being written for it meanwhile,
+   * and it stays kept either way.
+   */
+  private keep(connector: string, r: DeliveryReport): Promise<void> {
+    const kept = this.o.book.keepEarly(connector, r, this.o.now().getTime());
+    const ms = this.o.keptReportWaitMs(connector);
+    if (ms === undefined) return kept;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    return Promise.race([kept, waited]).finally(() => clearTimeout(timer));
   }
 
   private strayReport(connector: string, r: DeliveryReport, why: string): void {

@@ -6,6 +6,7 @@ import { ConfigError } from '../../src/config/load.js';
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { freePort } from '../helpers/process.js';
 import { sendSms } from '../helpers/smtp.js';
+import { failWriteOf, holdWriteOf } from '../helpers/store.js';
 import { startLoopback, type Loopback, type Recorded } from './http/loopback.js';
 
 /**
@@ -114,12 +115,40 @@ H('http :: a report the store cannot write :: 500, so the aggregator sends it ag
   const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
   await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
   const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
-  // Close the journal's file underneath it: the next write fails like an I/O error would (then it recovers on a fresh segment).
-  await (b.store as unknown as { journal: { fh: { close(): Promise<void> } } }).journal.fh.close();
+  // Exactly the write of this report fails, as an I/O error would; any other write meanwhile is stored.
+  failWriteOf(b.store, (rec) => rec.id === id && (rec.event as { status?: string } | undefined)?.status === 'delivered');
   assert.is((await report(body.callback, { id: agg, status: 'DELIVERED' })).status, 500);
   assert.is(b.store.get(id)!.status, 'submitted');
   assert.is((await report(body.callback, { id: agg, status: 'DELIVERED' })).status, 200);
   assert.is(b.store.get(id)!.status, 'delivered');
+});
+
+H('http :: a report whose write is slow (a loaded disk, longer than the 5 s a kept report waits) :: answered 200 only once it is stored, never before', async ({ b, peer }) => {
+  const id = await send(b, '+447400123460', 'Fifth parcel.');
+  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
+  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
+  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
+  const slow = holdWriteOf(b.store, (rec) => rec.id === id && (rec.event as { status?: string } | undefined)?.status === 'delivered');
+  let answered: number | undefined;
+  const answer = report(body.callback, { id: agg, status: 'DELIVERED' }).then((r) => (answered = r.status));
+  try {
+    await slow.held;
+    // Longer than any wait the webhook has for a report it only keeps: a 200 now would be one the aggregator never repeats, for a status not on disk.
+    await new Promise((r) => setTimeout(r, 6000));
+    assert.is(answered, undefined, 'no answer while the write is under way');
+  } finally {
+    slow.release();
+  }
+  assert.is(await answer, 200);
+  assert.is(b.store.get(id)!.status, 'delivered');
+});
+
+H('http :: a report for an id no SMS has yet (its submit answer may still come) :: kept, and answered 200 after the kept-report wait, not held for the 10 minutes it is kept', async ({ b, peer }) => {
+  const id = await send(b, '+447400123461', 'Sixth parcel.');
+  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
+  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
+  assert.is((await report(body.callback, { id: 'agg-unknown-yet', status: 'DELIVERED' })).status, 200);
+  assert.is(b.store.get(id)!.status, 'submitted', 'nothing recorded for it');
 });
 
 H('http :: the aggregator refuses the number (400) :: rejected with its own words, a failure confirmation', async ({ b }) => {

@@ -11,6 +11,7 @@ import { SMPP_STATUS, SmscSimulator, type SimBehaviour, type SimOptions } from '
 import { outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { freePort, spawnBridge, type BridgeProcess } from '../helpers/process.js';
 import { mailer, queuedAs, sendSms } from '../helpers/smtp.js';
+import { failWriteOf } from '../helpers/store.js';
 import { LONG_GSM } from './smpp/harness.js';
 
 /**
@@ -148,8 +149,8 @@ S('smpp bridge :: a receipt the store cannot write :: refused (ESME_RSYSERR), se
     await withSmppBridge(port, {}, async (b) => {
       const id = await send(b.port, '+4915112340006', 'Ihre Karte ist unterwegs.');
       await waitFor('submitted, receipt held', () => b.store.get(id)?.status === 'submitted' && sim.heldReceipts === 1);
-      // Close the journal's file underneath it: the next write fails like an I/O error would (then it recovers on a fresh segment).
-      await (b.store as unknown as { journal: { fh: { close(): Promise<void> } } }).journal.fh.close();
+      // Exactly the write of this receipt's status fails, as an I/O error would (then the journal recovers on a fresh segment).
+      failWriteOf(b.store, (rec) => rec.id === id && (rec.event as { status?: string } | undefined)?.status === 'delivered');
       sim.releaseReceipts();
       await waitFor('delivered after the SMSC sent it again', () => b.store.get(id)?.status === 'delivered');
       // The status is in the store before the deliver_sm_resp reaches the SMSC: wait for that answer too.

@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import { JournalStore, type JournalStoreOptions } from '../../src/store/journal-store.js';
 import { writeRestoreMarker } from '../../src/store/restore-marker.js';
 import type { SmsMessage, StatusEvent } from '../../src/store/types.js';
@@ -70,4 +71,46 @@ export async function restoredStore(dir: string, o: { queued?: SmsMessage[]; sub
   for (const m of o.submitting ?? []) await s.transition(m.id, { event: { status: 'submitting', at: before, connector: o.connector }, attempts: 1 });
   await s.close();
   await writeRestoreMarker(dir, { version: 1, complete: true, source: '/var/lib/mail2sms', host: 'old', startedAt: before, finishedAt: o.finishedAt.toISOString() });
+}
+
+type Journal = { fh?: FileHandle; writeBatch(data: string): Promise<void> };
+
+/** Runs `before` ahead of the one journal write that carries a record `which` picks, then lets that write go on. */
+function aheadOfWrite(store: JournalStore, which: (rec: Record<string, unknown>) => boolean, before: (journal: Journal) => Promise<void>): void {
+  const journal = (store as unknown as { journal: Journal }).journal;
+  const write = journal.writeBatch.bind(journal);
+  let done = false;
+  journal.writeBatch = async (data) => {
+    if (!done && data.split('\n').some((line) => line !== '' && which(JSON.parse(line) as Record<string, unknown>))) {
+      done = true;
+      await before(journal);
+    }
+    return write(data);
+  };
+}
+
+/**
+ * Makes the one journal write that carries a record `which` picks fail as an I/O error would: the journal's file is
+ * closed underneath it just before that write (the journal then opens a fresh segment for the next one). Closing the
+ * file earlier, at the test's own moment, let whatever write came first take the failure (a confirmation of an earlier
+ * test, say), and the record meant to fail was stored. Records written in the same batch fail with it, as they would.
+ */
+export function failWriteOf(store: JournalStore, which: (rec: Record<string, unknown>) => boolean): void {
+  aheadOfWrite(store, which, async (journal) => journal.fh?.close());
+}
+
+/**
+ * Holds the one journal write that carries a record `which` picks until release(), as a slow disk would (writes
+ * after it queue behind it). `held` resolves once that write has begun to wait.
+ */
+export function holdWriteOf(store: JournalStore, which: (rec: Record<string, unknown>) => boolean): { held: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let began!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const held = new Promise<void>((resolve) => (began = resolve));
+  aheadOfWrite(store, which, async () => {
+    began();
+    await released;
+  });
+  return { held, release };
 }

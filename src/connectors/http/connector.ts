@@ -68,6 +68,8 @@ function valueFromProblems(where: string, from: ValueFrom): string[] {
  */
 export class HttpConnector implements Connector {
   readonly name: string;
+  /** Aggregators time out their callbacks after a few seconds. */
+  readonly keptReportWaitMs = 5000;
   private readonly listeners: Array<(r: DeliveryReport) => void> = [];
   private readonly inbound: Array<(m: InboundSms) => Promise<void>> = [];
   private readonly webhook?: WebhookServer;
@@ -192,24 +194,20 @@ export class HttpConnector implements Connector {
   resume(_items: Array<{ id: string; to: string; connectorMessageId: string }>): void {}
 
   /**
-   * Resolves once every listener that returned a promise settled (the
-   * report is stored), at the latest after REPORT_WAIT_MS; the webhook
-   * answers only then, so a crash before it makes the aggregator send the
-   * report again. A report that could not be stored gets 500, for the same
-   * reason.
+   * Resolves once every listener that returned a promise settled: the
+   * report is stored, however long a loaded disk takes (an earlier cap
+   * answered 200 after 5 s while the write was still under way, and a
+   * failed write then lost a report the aggregator never sent again). The
+   * webhook answers only then, so a crash before it makes the aggregator
+   * send the report again; one that could not be stored gets 500. Only a
+   * report the dispatcher merely keeps is answered sooner (keptReportWaitMs).
    */
   private async emit(r: DeliveryReport): Promise<void> {
     // Started before the dispatcher listens (the bridge's start): nobody could store it yet, so it must come again.
     if (this.listeners.length === 0) throw new HttpFailure(503, 'not ready for reports yet');
     // Our own id is the message id here: it finds the SMS even when the submit's answer never came.
     if (this.opts.response.messageIdFrom.type === 'ours') r = { ...r, ourId: r.connectorMessageId };
-    let timer: NodeJS.Timeout | undefined;
-    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, REPORT_WAIT_MS)));
-    try {
-      await Promise.race([handOver(this.listeners, r), cap]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await handOver(this.listeners, r);
   }
 
   /** A reply from a handset: answered once every listener stored what it decided (a STOP on the opt-out list); without listeners it is only dropped. */
@@ -217,9 +215,6 @@ export class HttpConnector implements Connector {
     await Promise.all(this.inbound.map((l) => l(m)));
   }
 }
-
-/** Longest a webhook answer waits for the report to be stored (aggregators time out their callbacks after a few seconds). */
-const REPORT_WAIT_MS = 5000;
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
