@@ -1,6 +1,9 @@
 import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { SubmitResult } from '../../../src/connectors/types.js';
+import type { SmppConnector } from '../../../src/connectors/smpp/connector.js';
+import type { SmscSimulator } from '../../../src/connectors/smpp/smsc-simulator.js';
+import { TimeoutsOnCue } from '../../helpers/timers.js';
 import { LONG_GSM, sms, waitFor, withSmpp } from './harness.js';
 
 /**
@@ -15,6 +18,12 @@ const C = suite('smpp connector :: concurrency');
 /** LONG_GSM is 3 parts; this 300-character text of basic characters is 2, like the benchmark's mail. */
 const TWO_PARTS = 'Ihre Rechnung 2026-1234 ist seit dem 15.11. faellig. '.repeat(6).slice(0, 300);
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => `+49151200${String(i).padStart(5, '0')}`);
+
+/**
+ * 512 submit_sm through a window of 50, answered at once by the simulator: the harness's 1 s response timeout
+ * failed some of them as uncertain on a loaded machine, so these wait as long as the product's default.
+ */
+const FLOODED = { windowSize: 50, responseTimeoutMs: 10_000 };
 
 /** Counts the submits that have settled so far, keeping their results in order. */
 function track(pending: Array<Promise<SubmitResult>>) {
@@ -41,7 +50,7 @@ C('smpp connector :: window 8, 20 two-part SMS queued, SMSC holding its answers 
 });
 
 C('smpp connector :: 260 long SMS to one number, receipts held :: 256 go out (every 8-bit reference once), 4 wait for receipts instead of failing; none sent twice', async () => {
-  await withSmpp({ sim: { behaviour: { holdReceipts: true } }, connector: { windowSize: 50 } }, async ({ sim, connector }) => {
+  await withSmpp({ sim: { behaviour: { holdReceipts: true } }, connector: FLOODED }, async ({ sim, connector }) => {
     const to = '+4915100000042';
     const { settled, all } = track(Array.from({ length: 260 }, () => connector.submit(sms(TWO_PARTS, { to, segments: 2 }))));
     await waitFor('256 SMS taken', () => settled.length === 256);
@@ -61,7 +70,7 @@ C('smpp connector :: 260 long SMS to one number, receipts held :: 256 go out (ev
 });
 
 C('smpp connector :: 257 long SMS to one number, receipts never come :: the 257th is refused for now as a matter of that SMS (scope sms), nothing of it written', async () => {
-  await withSmpp({ sim: { behaviour: { holdReceipts: true } }, connector: { windowSize: 50 }, deps: { refWaitMs: 50 } }, async ({ sim, connector }) => {
+  await withSmpp({ sim: { behaviour: { holdReceipts: true } }, connector: FLOODED, deps: { refWaitMs: 50 } }, async ({ sim, connector }) => {
     const to = '+4915100000043';
     const results = await Promise.all(Array.from({ length: 257 }, () => connector.submit(sms(TWO_PARTS, { to, segments: 2 }))));
     assert.is(results.filter((r) => r.ok).length, 256);
@@ -75,7 +84,7 @@ C('smpp connector :: 257 long SMS to one number, receipts never come :: the 257t
 
 C('smpp connector :: stopped while long SMS wait for a reference :: they end at once as temporary, not sent', async () => {
   let waiting: Array<Promise<SubmitResult>> = [];
-  await withSmpp({ sim: { behaviour: { holdReceipts: true } }, connector: { windowSize: 50 } }, async ({ sim, connector }) => {
+  await withSmpp({ sim: { behaviour: { holdReceipts: true } }, connector: FLOODED }, async ({ sim, connector }) => {
     const to = '+4915100000044';
     const first = await Promise.all(Array.from({ length: 256 }, () => connector.submit(sms(TWO_PARTS, { to, segments: 2 }))));
     assert.ok(first.every((r) => r.ok));
@@ -104,20 +113,40 @@ C('smpp connector :: a long SMS that cannot be sent after its reference was take
  * Moves the connector's reference counter on by `n` (it is shared by all numbers): long SMS to another number that cannot be
  * sent (more than 255 parts) each take the next reference and give it back. UCS-2 keeps the text short.
  */
-async function turnRefs(connector: import('../../../src/connectors/smpp/connector.js').SmppConnector, n: number): Promise<void> {
+async function turnRefs(connector: SmppConnector, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const r = await connector.submit(sms('ж'.repeat(67 * 256), { to: '+4915100000099', encoding: 'UCS2', segments: 256 }));
     assert.equal(!r.ok && /255/.test(r.reason), true);
   }
 }
 
+/**
+ * Part 2 held unanswered until its response timeout runs out on the test's cue. The timeout itself is long, so
+ * every answer that does come is in time however loaded the machine; no enquire_link runs meanwhile.
+ */
+function partTwoUnanswered(behaviour: { holdReceipts?: boolean } = {}) {
+  const timers = new TimeoutsOnCue(60_000);
+  const setup = {
+    sim: { behaviour: { holdResponses: true, holdPart: 2, ...behaviour } },
+    connector: { responseTimeoutMs: 60_000, enquireLinkSeconds: 3600, windowSize: 50 }, deps: { random: () => 0, timers },
+  };
+  /** Submits the long SMS and, once the SMSC holds part 2, lets that part's response timeout run out. */
+  const submitUnanswered = async (connector: SmppConnector, sim: SmscSimulator, to: string): Promise<SubmitResult> => {
+    const result = connector.submit(sms(TWO_PARTS, { to, segments: 2 }));
+    await waitFor('part 2 held by the SMSC', () => sim.heldResponseCount === 1);
+    assert.is(timers.expire(), 1, 'part 2 is the one request awaiting its answer');
+    return result;
+  };
+  return { setup, submitUnanswered };
+}
+
 C('smpp connector :: part 2 of a long SMS unanswered in time, then taken late :: its reference stays reserved while the SMSC may still take it and then until its receipts are in; a later long SMS to the number gets another one', async () => {
-  const setup = { sim: { behaviour: { holdResponses: true, holdPart: 2, holdReceipts: true } }, connector: { responseTimeoutMs: 200, windowSize: 50 }, deps: { random: () => 0 } };
+  const { setup, submitUnanswered } = partTwoUnanswered({ holdReceipts: true });
   await withSmpp(setup, async ({ sim, connector, reports, events }) => {
     connector.onLateAnswer(async () => true);
     const to = '+4915100000046';
     const refOf = (n: number) => sim.received.filter((r) => r.destination.addr === to.slice(1))[n * 2]!.concat!.ref;
-    const first = await connector.submit(sms(TWO_PARTS, { to, segments: 2 }));
+    const first = await submitUnanswered(connector, sim, to);
     assert.equal(!first.ok && first.uncertain, true, JSON.stringify(first));
     assert.is(refOf(0), 0);
     await turnRefs(connector, 255); // the counter is back at 0
@@ -143,10 +172,10 @@ C('smpp connector :: part 2 of a long SMS unanswered in time, then taken late ::
 });
 
 C('smpp connector :: part 2 of a long SMS unanswered in time, then the link closes :: no answer can come any more, its reference is free again', async () => {
-  const setup = { sim: { behaviour: { holdResponses: true, holdPart: 2 } }, connector: { responseTimeoutMs: 200, windowSize: 50 }, deps: { random: () => 0 } };
+  const { setup, submitUnanswered } = partTwoUnanswered();
   await withSmpp(setup, async ({ sim, connector, events }) => {
     const to = '+4915100000047';
-    const first = await connector.submit(sms(TWO_PARTS, { to, segments: 2 }));
+    const first = await submitUnanswered(connector, sim, to);
     assert.equal(!first.ok && first.uncertain, true, JSON.stringify(first));
     sim.set({ holdResponses: false });
     sim.dropNow();
