@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { suite } from '../helpers/suite.js';
+import { waitFor } from '../helpers/wait.js';
 import * as assert from 'uvu/assert';
 import { buildConfig } from '../../src/config/load.js';
 import { makeConnector } from '../../src/connectors/factory.js';
@@ -48,7 +49,7 @@ X('readme :: the SMPP config to try by hand binds to the simulator started as th
     assert.is(c.health().state, 'bound');
     const res = await c.submit({ id: 'R.1', to: '+4915112345678', text: 'Hallo', encoding: 'GSM7', segments: 1 });
     assert.ok(res.ok, JSON.stringify(res));
-    for (let i = 0; i < 200 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the receipt', () => reports.length > 0);
     assert.equal(reports, ['delivered']);
   } finally {
     await c.stop();

@@ -1,4 +1,5 @@
 import { suite } from '../helpers/suite.js';
+import { waitFor } from '../helpers/wait.js';
 import * as assert from 'uvu/assert';
 import { buildConfig, ConfigError } from '../../src/config/load.js';
 import { makeConnector } from '../../src/connectors/factory.js';
@@ -83,7 +84,7 @@ F('smpp through the config :: binds with the password from the environment, the 
     assert.ok(res.ok, JSON.stringify(res));
     const [sent] = smsc.received;
     assert.equal([sent?.destination.addr, sent?.source.addr, sent?.source.ton, sent?.text], ['4915112345678', 'ACME', 5, 'Hello world & co']);
-    for (let i = 0; i < 200 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the receipt', () => reports.length > 0);
     assert.equal(reports, [`${res.connectorMessageId} delivered`]);
   } finally {
     await c.stop();
