@@ -189,6 +189,22 @@ export class Accounts {
   }
 
   /**
+   * The problems changeDefaults would find in `patch`, saving nothing: for a
+   * form that has problems of its own to show (a field that is not JSON), so
+   * that every problem is named at once, as a save names them.
+   */
+  defaultsProblems(name: string, patch: Record<string, unknown>): string[] {
+    const base = this.o.accounts.find((a) => a.name === name);
+    if (!base) return [`no account "${name}"`];
+    const next = { ...this.usableChanges(base, this.o.settings?.data.accounts[name] ?? {}).kept };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    return this.problemsOf(base, next);
+  }
+
+  /**
    * Every problem of `changes` on top of `base`, in the config loader's
    * words and with the same checks as the config file (schema, then time
    * zone, country, sender IDs, quiet hours, maxSegments), keys named

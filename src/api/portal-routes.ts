@@ -280,7 +280,8 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const a = deps.accounts.get(req.params.name);
     if (!a || !maySee(p, { account: a.name })) return accountPage(req, reply, p, req.params.name, {});
     const { patch, problems } = formChanges(a, body, wordsOf(req));
-    if (problems.length) return accountPage(req, reply, p, a.name, { values: body, problems }, 422);
+    // A field that is not JSON leaves the others to be checked all the same: every problem at once, nothing saved.
+    if (problems.length) return accountPage(req, reply, p, a.name, { values: body, problems: [...problems, ...formProblems(deps.accounts.defaultsProblems(a.name, patch))] }, 422);
     try {
       await deps.accounts.changeDefaults(a.name, patch, { user: p.name, role: p.role, ip: req.ip, via: 'portal' });
     } catch (e) {

@@ -81,6 +81,15 @@ P('account form :: an unknown time zone and a country outside the number plan ar
   assert.equal([b.accounts.get('acme')?.timeZone, b.accounts.get('acme')?.defaultCountry], ['Europe/Berlin', 'DE']);
 });
 
+P('account form :: a field that is not JSON does not hide the other problems; nothing saved', async ({ b, cookie, csrf }) => {
+  const res = await form(b, '/accounts/acme', { _csrf: csrf, timeZone: 'Mars/X', quietHours: '{from:22' }, cookie);
+  assert.is(res.status, 422);
+  const html = await res.text();
+  assert.match(html, /quietHours: /);
+  assert.match(html, /timeZone: is &quot;Mars\/X&quot;/);
+  assert.is(b.accounts.get('acme')?.timeZone, 'Europe/Berlin');
+});
+
 P('cookie :: the portal cookie reads the API but never changes anything through it', async ({ b, cookie }) => {
   const read = await fetch(apiBase(b) + '/api/v1/me', { headers: { cookie } });
   assert.is(read.status, 200);
