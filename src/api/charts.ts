@@ -3,6 +3,7 @@
  * no script, nothing to load, readable without JavaScript and allowed by a
  * strict Content-Security-Policy (presentation attributes, no style attributes).
  */
+import { esc } from './portal-wording/html.js';
 
 export interface VolumeDay {
   day: string;
@@ -35,7 +36,6 @@ const H = 220;
 const PAD = { left: 44, right: 12, top: 12, bottom: 34 };
 const COLORS = { delivered: '#2e7d32', failed: '#c62828', pending: '#9e9e9e', rate: '#1565c0', grid: '#e0e0e0', text: '#555' };
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const n = (x: number) => Math.round(x * 10) / 10;
 
 /** A round step for about 4 grid lines up to max. */
