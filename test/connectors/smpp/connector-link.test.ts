@@ -6,21 +6,27 @@ import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import smpp from 'smpp';
 import { SmppConnector } from '../../../src/connectors/smpp/connector.js';
+import { TimeoutsOnCue } from '../../helpers/timers.js';
 import { CREDENTIALS, connectorOptions, sms, waitFor, withSmpp, type LoggedEvent } from './harness.js';
 
 const L = suite('smpp connector :: link');
 
 L('smpp connector :: window 3, SMSC stalls :: never more than 3 unanswered at the SMSC; the 3 stalled are uncertain, the 5 waiting were never written', async () => {
-  await withSmpp({ sim: { behaviour: { stall: true } }, connector: { windowSize: 3, responseTimeoutMs: 300 } }, async ({ connector, sim, events }) => {
+  // The stalled 3 time out on the test's cue; the answers that do come (the 5 after the rebind) are in time however loaded
+  // the machine is. With a real 300 ms timeout, one of those timed out under a full run beside others.
+  const timers = new TimeoutsOnCue(60_000);
+  const setup = { sim: { behaviour: { stall: true } }, connector: { windowSize: 3, responseTimeoutMs: 60_000, enquireLinkSeconds: 3600 }, deps: { timers } };
+  await withSmpp(setup, async ({ connector, sim, events }) => {
     const texts = Array.from({ length: 8 }, (_, i) => `SMS ${i}`);
     const pending = texts.map((t) => connector.submit(sms(t)));
     await waitFor('3 submits at the SMSC', () => sim.received.length === 3);
     assert.equal(connector.health().inFlight, 3);
     sim.set({ stall: false });
+    assert.is(timers.expire(), 3, 'the 3 stalled submits are the requests awaiting an answer');
     const results = await Promise.all(pending);
     assert.is(sim.received.length, 3, 'the 5 waiting for the window were not sent');
     const uncertain = results.filter((r) => !r.ok && r.temporary && r.uncertain);
-    assert.equal(uncertain.map((r) => !r.ok && r.reason), Array(3).fill('no submit_sm_resp within 300 ms; the SMSC may have taken it'));
+    assert.equal(uncertain.map((r) => !r.ok && r.reason), Array(3).fill('no submit_sm_resp within 60000 ms; the SMSC may have taken it'));
     const notSent = results.filter((r) => !r.ok && r.temporary && !r.uncertain);
     assert.is(notSent.length, 5);
     assert.ok(notSent.every((r) => !r.ok && /^not bound to the SMSC/.test(r.reason)), JSON.stringify(notSent[0]));
@@ -129,12 +135,19 @@ async function oddSmsc(afterBind: (session: smpp.Session, bind: number) => void 
 L('smpp connector :: enquire_link answered :: link kept; unanswered :: link dead, closed and bound again', async () => {
   const smsc = await oddSmsc();
   const events: LoggedEvent[] = [];
-  const c = new SmppConnector(connectorOptions(smsc.port, { enquireLinkSeconds: 0.05, responseTimeoutMs: 200 }), { log: (evt, data) => events.push({ evt, ...data }) });
+  // The unanswered enquire_link times out on the test's cue: an answered one that was slow on a loaded machine never
+  // does (with a real 200 ms timeout it could, and the link was declared dead before the test stopped answering).
+  const timers = new TimeoutsOnCue(60_000);
+  const options = connectorOptions(smsc.port, { enquireLinkSeconds: 0.05, responseTimeoutMs: 60_000 });
+  const c = new SmppConnector(options, { log: (evt, data) => events.push({ evt, ...data }), timers });
   try {
     await c.start();
     await waitFor('3 keepalives', () => smsc.enquiries >= 3);
     assert.equal([smsc.binds, events.filter((e) => e.evt === 'smpp-link-dead').length], [1, 0]);
     smsc.answer = false;
+    const answered = smsc.enquiries;
+    await waitFor('an enquire_link left unanswered', () => smsc.enquiries > answered);
+    assert.is(timers.expire(), 1, 'the unanswered enquire_link is the one request awaiting an answer');
     await waitFor('link declared dead', () => events.some((e) => e.evt === 'smpp-link-dead'));
     smsc.answer = true;
     await waitFor('second bind', () => smsc.binds === 2 && c.health().up);

@@ -2,6 +2,7 @@ import { suite } from '../../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { SimBehaviour } from '../../../src/connectors/smpp/smsc-simulator.js';
 import type { DeliveryReport } from '../../../src/connectors/types.js';
+import { TimeoutsOnCue } from '../../helpers/timers.js';
 import { LONG_GSM, sms, waitFor, withSmpp } from './harness.js';
 
 const R = suite('smpp connector :: receipts');
@@ -87,12 +88,19 @@ R('smpp connector :: a receipt before its submit_sm_resp :: answered only once t
 for (const wanted of [true, false]) {
   const outcome = wanted ? 'followed, and answered once its report is stored' : 'answered as an unknown receipt';
   R(`smpp connector :: a late submit_sm_resp and its receipt at once :: the receipt waits until the late answer is recorded; ${wanted ? 'wanted' : 'not wanted'}: ${outcome}`, async () => {
-    await withSmpp({ sim: { behaviour: { holdResponses: true } }, connector: { responseTimeoutMs: 200 } }, async ({ sim, connector, reports }) => {
+    // Its submit_sm_resp times out on the test's cue, once the SMSC holds it: the bind's answer, however slow on a
+    // loaded machine, is in time (with a real 200 ms timeout it was the bind that could time out).
+    const timers = new TimeoutsOnCue(60_000);
+    const setup = { sim: { behaviour: { holdResponses: true } }, connector: { responseTimeoutMs: 60_000, enquireLinkSeconds: 3600 }, deps: { timers } };
+    await withSmpp(setup, async ({ sim, connector, reports }) => {
       let recorded!: (wanted: boolean) => void;
       connector.onLateAnswer(() => new Promise<boolean>((resolve) => (recorded = resolve)));
       let stored!: () => void;
       connector.onReport(() => new Promise<void>((resolve) => (stored = resolve)));
-      const res = await connector.submit(sms('Hallo'));
+      const submitted = connector.submit(sms('Hallo'));
+      await waitFor('the submit_sm held by the SMSC', () => sim.heldResponseCount === 1);
+      assert.is(timers.expire(), 1, 'the held submit_sm is the one request awaiting its answer');
+      const res = await submitted;
       assert.equal(!res.ok && res.uncertain, true);
       sim.releaseResponses();
       await waitFor('the receipt sent', () => sim.receipts[0]?.deliveries === 1 && recorded !== undefined);
