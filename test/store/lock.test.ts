@@ -125,10 +125,11 @@ L('a second lock on the same directory in this same process (a second bridge) ::
 L('another container whose bridge runs (it keeps touching the lock), even with our own process id :: StoreInUse after one stale period', async ({ dir }) => {
   const file = join(dir, 'lock');
   await writeFile(file, `${process.pid} pid:[1] theirs\n`);
-  // Their heartbeat comes while we wait to see one.
+  // Their heartbeat comes while we wait to see one. The wait is injected, so the stale period costs nothing; it is
+  // long so that the lock just written is still fresh when it is read on a loaded machine (300 ms was not, always).
   const sleep = async () => utimes(file, new Date(Date.now() + 1000), new Date(Date.now() + 1000));
   try {
-    await StoreLock.acquire(dir, { staleMs: 300, sleep });
+    await StoreLock.acquire(dir, { staleMs: 5000, sleep });
     assert.unreachable('a lock being touched is in use');
   } catch (e) {
     assert.instance(e, StoreInUse);
@@ -140,9 +141,10 @@ L('another container whose bridge runs (it keeps touching the lock), even with o
 L('another container whose owner stopped recently :: taken over once a stale period passed without a touch', async ({ dir }) => {
   await writeFile(join(dir, 'lock'), '7 pid:[1] theirs\n');
   const waits: number[] = [];
-  const lock = await StoreLock.acquire(dir, { staleMs: 300, sleep: async (ms) => void waits.push(ms) });
+  // The wait is injected; the stale period is long so that the lock just written is still fresh when it is read.
+  const lock = await StoreLock.acquire(dir, { staleMs: 5000, sleep: async (ms) => void waits.push(ms) });
   assert.is(waits.length, 1, 'it waited once to see a heartbeat');
-  assert.ok(waits[0]! > 0 && waits[0]! <= 400, 'for what was left of the stale period');
+  assert.ok(waits[0]! > 0 && waits[0]! <= 5050, 'for what was left of the stale period');
   await lock.release();
 });
 
