@@ -71,15 +71,20 @@ export class ReceiptAnswers {
 class Answer {
   private settle!: (status: number) => void;
   private readonly status = new Promise<number>((resolve) => (this.settle = resolve));
+  private timer: NodeJS.Timeout | undefined;
 
-  /** ESME_ROK once `done` resolved, ESME_RSYSERR if it rejected. */
+  /** ESME_ROK once `done` resolved, ESME_RSYSERR if it rejected; the wait of within() no longer applies. */
   when(done: Promise<unknown>): void {
+    // Claimed: the answer now waits for `done` however long the write takes. Left running, the wait's end could
+    // acknowledge the receipt while its report is still being stored (a loaded machine, a slow disk).
+    clearTimeout(this.timer);
+    this.timer = undefined;
     done.then(() => this.settle(ESME_ROK), () => this.settle(ESME_RSYSERR));
   }
 
-  /** The status, at the latest after `ms` (then what `onTimeout` returns, ESME_ROK without one). */
+  /** The status, at the latest after `ms` unless when() decided it first (then what `onTimeout` returns, ESME_ROK without one). */
   within(ms: number, onTimeout?: () => number): Promise<number> {
-    const timer = setTimeout(() => this.settle(onTimeout?.() ?? ESME_ROK), ms);
-    return this.status.finally(() => clearTimeout(timer));
+    this.timer = setTimeout(() => this.settle(onTimeout?.() ?? ESME_ROK), ms);
+    return this.status.finally(() => clearTimeout(this.timer));
   }
 }

@@ -35,4 +35,23 @@ D('a receipt that came before its submit\'s answer, sent again in the turn its S
   assert.equal(answered.sort(), [0, 0]);
 });
 
+D('a receipt held for its SMS, claimed when the SMS became known, its report slower to store than the receipt\'s wait :: acknowledged once the report is stored, not when the wait ends', async () => {
+  const d = new Deliveries({ name: 'smsc', idBase: 'auto', receiptWaitHours: 1, log: () => undefined, now: () => new Date(), stopping: () => false, ackWaitMs: 50 });
+  let store!: () => void;
+  const stored = new Promise<void>((r) => { store = r; });
+  d.onReport(() => stored);
+  const answer = d.deliver({ kind: 'receipt', receipt: delivered('4711') });
+  assert.instance(answer, Promise, 'an early receipt waits for its claim');
+  d.track('4711', ['4711']);
+  const answered: number[] = [];
+  void Promise.resolve(answer).then((status) => answered.push(status));
+  // A slow write: timers run in the order they are due, so the receipt's 50 ms wait has ended before this one.
+  await new Promise((r) => setTimeout(r, 200));
+  await turns();
+  assert.equal(answered, [], 'not acknowledged while its report is being stored (a crash now would lose it)');
+  store();
+  await turns();
+  assert.equal(answered, [0]);
+});
+
 D.run();
