@@ -179,10 +179,14 @@ R('smpp connector :: an unknown receipt after a restart :: held until resume(), 
 R('smpp connector :: restart :: resume() follows the parts from the connectorMessageId, receipts stored by the SMSC are applied', async () => {
   // The SMSC keeps receipts for a system_id that has no receiver bound and sends them on the next bind.
   await withSmpp({ connector: { bindMode: 'transmitter+receiver' } }, async ({ sim, connector, port }) => {
-    sim.set({ receiptDelayMs: 200 });
+    // Held until the receiver is gone: sent 200 ms after the answers, they could reach it before the stop on a
+    // loaded machine and be answered there, and the restarted connector never got them.
+    sim.set({ holdReceipts: true });
     const res = await connector.submit(sms(LONG_GSM));
     assert.ok(res.ok);
+    await waitFor('3 receipts held', () => sim.heldReceipts === 3);
     await connector.stop();
+    assert.is(sim.releaseReceipts(), 3);
     await waitFor('receipts stored at the SMSC', () => sim.receipts.length === 3);
     const { SmppConnector } = await import('../../../src/connectors/smpp/connector.js');
     const { connectorOptions } = await import('./harness.js');
