@@ -5,6 +5,7 @@ import type { Accounts } from './accounts/registry.js';
 import type { Users } from './accounts/users.js';
 import { Metrics } from './api/metrics.js';
 import type { Config } from './config/types.js';
+import type { Timers } from './connectors/smpp/socket.js';
 import type { Connector } from './connectors/types.js';
 import type { CancelBy, CancelResult } from './dispatch/cancel.js';
 import type { ConnectorPool, ConnectorStatus } from './dispatch/connector-pool.js';
@@ -33,6 +34,8 @@ export interface BridgeOptions {
   randomFraction?: () => number;
   /** Replace configured connectors by name (tests); each must carry that name. */
   connectors?: Record<string, Connector>;
+  /** The SMPP connectors' timers: response timeouts, enquire_link, reconnects (injected for tests). */
+  smppTimers?: Timers;
   templatesDir?: string;
   /** The process's garbage collections, shared with main.ts's heap growth (the stall watch makes a feed of its own without). */
   onGc?: OnGc;
@@ -89,7 +92,7 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     templatesDir: o.templatesDir ?? join(packageRoot(), 'templates'), log: events.log, tap: events.tap, stack,
   };
   try {
-    pool = buildPool(config, { now, under: c.under, log: c.log }, o.connectors);
+    pool = buildPool(config, { now, under: c.under, log: c.log, smppTimers: o.smppTimers }, o.connectors);
     const state = await openState(c);
     store = state.store;
     const services = await startServices(c, state, pool);

@@ -14,6 +14,7 @@ import type { Of } from './kinds.js';
 import { SimulatorConnector } from './simulator.js';
 import { smppOptionsFromConfig } from './smpp/config.js';
 import { SmppConnector } from './smpp/connector.js';
+import type { Timers } from './smpp/socket.js';
 import type { Connector } from './types.js';
 
 export { connectorDefaultSender, connectorProblems, connectorUdhOctets } from './kinds.js';
@@ -24,11 +25,13 @@ export interface ConnectorContext {
   log: LogFn;
   /** Resolves a path relative to store.dir. */
   under: (path: string) => string;
+  /** Response timeouts, enquire_link and reconnects of SMPP connectors (real ones unless a test runs them on cue). */
+  smppTimers?: Timers;
 }
 
 const MAKERS: { [T in ConnectorType]: (c: Of<T>, ctx: ConnectorContext) => Connector } = {
   simulator: (c, ctx) => new SimulatorConnector({ name: c.name, ...c.simulator, sentLog: c.simulator.sentLog ? ctx.under(c.simulator.sentLog) : '', now: ctx.now }),
-  smpp: (c, ctx) => new SmppConnector(smppOptionsFromConfig(c.name, c.smpp), { now: ctx.now, log: ctx.log }),
+  smpp: (c, ctx) => new SmppConnector(smppOptionsFromConfig(c.name, c.smpp), { now: ctx.now, log: ctx.log, timers: ctx.smppTimers }),
   kannel: (c, ctx) => {
     const k = c.kannel;
     return new HttpConnector(kannelPreset({

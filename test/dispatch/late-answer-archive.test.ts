@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../src/connectors/smpp/smsc-simulator.js';
 import { confirmationMails, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
+import { timeOutHeld, TimeoutsOnCue } from '../helpers/timers.js';
 
 /**
  * An SMS failed as not confirmed is final, and once its "not confirmed"
@@ -38,13 +39,19 @@ async function compactAgain(b: TestBridge, from: number): Promise<void> {
   }
 }
 
-async function withSmsc(body: (sim: SmscSimulator, b: TestBridge) => Promise<void>): Promise<void> {
+/**
+ * The held submit_sm's response timeout runs out on the test's cue (timeOutHeld): the fillers' answers, which the
+ * SMSC sends at once, are in time however slow the machine (with a real 300 ms timeout one could fail as not
+ * confirmed, never to be delivered).
+ */
+async function withSmsc(body: (sim: SmscSimulator, b: TestBridge, timers: TimeoutsOnCue) => Promise<void>): Promise<void> {
   const sim = new SmscSimulator({ ...LOGIN, behaviour: { holdResponses: true } });
   const { port } = await sim.start();
-  const connector = { name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 300, reconnectSeconds: [0.1] } };
-  const b = await startTestBridge({ connectors: [connector], store: { journalSegmentBytes: 4096 }, notify: { level: 'final' } } as never);
+  const timers = new TimeoutsOnCue(60_000);
+  const connector = { name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 60_000, reconnectSeconds: [0.1] } };
+  const b = await startTestBridge({ connectors: [connector], store: { journalSegmentBytes: 4096 }, notify: { level: 'final' } } as never, undefined, { smppTimers: timers });
   try {
-    await body(sim, b);
+    await body(sim, b, timers);
   } finally {
     await b.stop();
     await rm(b.dir, { recursive: true, force: true });
@@ -53,8 +60,9 @@ async function withSmsc(body: (sim: SmscSimulator, b: TestBridge) => Promise<voi
 }
 
 A('failed as not confirmed, its mail sent, the store compacted while the SMSC may still answer :: still live, and the late ESME_ROK corrects it: delivered, with a correction mail', async () => {
-  await withSmsc(async (sim, b) => {
+  await withSmsc(async (sim, b, timers) => {
     const id = await send(b, '+4915112347101', 'Zahlung offen');
+    await timeOutHeld(sim, timers);
     await waitFor('failed as not confirmed', () => b.store.get(id)?.history.at(-1)?.uncertain);
     await confirmationMails(b, id, 1);
     await waitFor('its mail recorded as sent', () => b.store.get(id)!.confirmations.every((c) => c.sentAt));
@@ -69,8 +77,9 @@ A('failed as not confirmed, its mail sent, the store compacted while the SMSC ma
 });
 
 A('failed as not confirmed, and the link to the SMSC is lost (no answer can come any more) :: archived at the next compaction as usual', async () => {
-  await withSmsc(async (sim, b) => {
+  await withSmsc(async (sim, b, timers) => {
     const id = await send(b, '+4915112347102', 'Zahlung offen');
+    await timeOutHeld(sim, timers);
     await waitFor('failed as not confirmed', () => b.store.get(id)?.history.at(-1)?.uncertain);
     await waitFor('its mail recorded as sent', () => b.store.get(id)!.confirmations.length > 0 && b.store.get(id)!.confirmations.every((c) => c.sentAt));
     sim.set({ holdResponses: false });

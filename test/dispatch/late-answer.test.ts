@@ -7,6 +7,7 @@ import { confirmationMails, metric, startTestBridge, waitFor, type TestBridge } 
 import { sendSms } from '../helpers/smtp.js';
 import { LONG_GSM } from '../connectors/smpp/harness.js';
 import { gateCorrection } from '../helpers/correction-gate.js';
+import { timeOutHeld, TimeoutsOnCue } from '../helpers/timers.js';
 
 /**
  * Review 2, F1: an SMSC slower than responseTimeoutMs answers a submit_sm
@@ -14,14 +15,17 @@ import { gateCorrection } from '../helpers/correction-gate.js';
  * receipt. The late answer settles the doubt instead of being dropped.
  * Real SMPP over loopback to the simulator, which keeps its answers back
  * until the test releases them: "late" is "after the bridge gave up",
- * whatever the machine's speed.
+ * whatever the machine's speed. The bridge gives up on the test's cue
+ * (timeOutHeld), never on an answer that came but was slow: with a real
+ * 300 ms timeout, the unheld parts of a long SMS or the fallback's answer
+ * could run out on a loaded machine.
  */
 const L = suite('dispatch :: late submit_sm_resp');
 
 const LOGIN = { systemId: 'bridge', password: 'smpp-pw' };
 const smpp = (name: string, port: number, extra: object = {}) => ({
   name, type: 'smpp', ...extra,
-  smpp: { host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 300, reconnectSeconds: [0.1] },
+  smpp: { host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 60_000, reconnectSeconds: [0.1] },
 });
 
 async function withSims(n: number, behaviour: Partial<SimBehaviour>, body: (sims: SmscSimulator[], ports: number[]) => Promise<void>): Promise<void> {
@@ -35,10 +39,11 @@ async function withSims(n: number, behaviour: Partial<SimBehaviour>, body: (sims
   }
 }
 
-async function withBridge(config: object, body: (b: TestBridge) => Promise<void>): Promise<void> {
-  const b = await startTestBridge(config as never);
+async function withBridge(config: object, body: (b: TestBridge, timers: TimeoutsOnCue) => Promise<void>): Promise<void> {
+  const timers = new TimeoutsOnCue(60_000);
+  const b = await startTestBridge(config as never, undefined, { smppTimers: timers });
   try {
-    await body(b);
+    await body(b, timers);
   } finally {
     await b.stop();
     await rm(b.dir, { recursive: true, force: true });
@@ -54,12 +59,13 @@ const mails = confirmationMails;
 
 L('late ESME_ROK after the SMS failed as not confirmed (onUncertain fail) :: corrected to submitted with the SMSC id, the receipt delivers it, the clerk gets "not confirmed" and then one delivered correction', async () => {
   await withSims(1, { holdResponses: true }, async ([sim], [port]) => {
-    await withBridge({ connectors: [smpp('smsc', port)] }, async (b) => {
+    await withBridge({ connectors: [smpp('smsc', port)] }, async (b, timers) => {
       const id = await send(b, '+4915112347001', 'Zahlung offen');
+      await timeOutHeld(sim, timers);
       await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed');
       const failed = last(b.store.get(id)!);
       assert.equal([failed.uncertain, failed.connector], [true, 'smsc']);
-      assert.match(failed.detail ?? '', /smsc: no submit_sm_resp within 300 ms/, 'the protocol detail is kept for the operator');
+      assert.match(failed.detail ?? '', /smsc: no submit_sm_resp within 60000 ms/, 'the protocol detail is kept for the operator');
       assert.not.match(failed.reason ?? '', /submit_sm|ms\b/, 'the reason a clerk reads has no SMPP words');
       const first = (await mails(b, id, 1)).get('failed')!;
       assert.match(first.subject ?? '', /^SMS to \+4915112347001 not confirmed: "Mahnung"$/);
@@ -101,8 +107,9 @@ L('late ESME_ROK followed at once by its receipt :: the deliver_sm_resp goes onl
   });
   const { port } = await sim.start();
   try {
-    await withBridge({ connectors: [smpp('smsc', port)] }, async (b) => {
+    await withBridge({ connectors: [smpp('smsc', port)] }, async (b, timers) => {
       const id = await send(b, '+4915112347007', 'Zahlung offen');
+      await timeOutHeld(sim, timers);
       await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed');
       // The correction's write is held at a gate: the receipt arrives while it is not durable yet.
       const gate = gateCorrection(b.store, id, (status) => order.push(`stored ${status}`));
@@ -128,8 +135,9 @@ L('late ESME_ROK followed at once by its receipt :: the deliver_sm_resp goes onl
 L('SMS failed as unconfirmed and then taken late :: not failures of the numbers: the fraud brake does not count them, the metrics keep them apart', async () => {
   await withSims(1, { holdResponses: true }, async ([sim], [port]) => {
     const brake = { failureRatio: 0.5, minOutcomes: 2, newNumbersPerWindow: 0 };
-    await withBridge({ connectors: [smpp('smsc', port)], limits: { brake } }, async (b) => {
+    await withBridge({ connectors: [smpp('smsc', port)], limits: { brake } }, async (b, timers) => {
       const ids = [await send(b, '+4915112347011', 'Eins'), await send(b, '+4915112347012', 'Zwei')];
+      await timeOutHeld(sim, timers, 2);
       await waitFor('both failed as not confirmed', () => ids.every((id) => statusOf(b, id) === 'failed'));
       sim.releaseResponses();
       await waitFor('both delivered', () => ids.every((id) => statusOf(b, id) === 'delivered'));
@@ -149,8 +157,9 @@ L('SMS failed as unconfirmed and then taken late :: not failures of the numbers:
 
 L('late answer for the last part of a 3-part SMS :: the whole SMS corrected to submitted with all three ids, delivered when every part\'s receipt is in', async () => {
   await withSims(1, { holdResponses: true, holdPart: 3 }, async ([sim], [port]) => {
-    await withBridge({ connectors: [smpp('smsc', port)] }, async (b) => {
+    await withBridge({ connectors: [smpp('smsc', port)] }, async (b, timers) => {
       const id = await send(b, '+4915112347002', LONG_GSM);
+      await timeOutHeld(sim, timers);
       await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed' && last(b.store.get(id)!).uncertain);
       assert.match(last(b.store.get(id)!).detail ?? '', /part 3 of 3: no submit_sm_resp/);
       sim.releaseResponses();
@@ -166,8 +175,9 @@ L('late answer for the last part of a 3-part SMS :: the whole SMS corrected to s
 
 L('late answer for part 1 of 3 :: parts 2 and 3 were never sent, so it stays failed, corrected from "not confirmed" to "only part of it", and the clerk is told so', async () => {
   await withSims(1, { holdResponses: true, holdPart: 1 }, async ([sim], [port]) => {
-    await withBridge({ connectors: [smpp('smsc', port)] }, async (b) => {
+    await withBridge({ connectors: [smpp('smsc', port)] }, async (b, timers) => {
       const id = await send(b, '+4915112347003', LONG_GSM);
+      await timeOutHeld(sim, timers);
       await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed');
       await mails(b, id, 1);
       sim.releaseResponses();
@@ -187,8 +197,9 @@ L('late answer for part 1 of 3 :: parts 2 and 3 were never sent, so it stays fai
 
 L('late refusal (ESME_RSYSERR) :: stays failed, no longer "not confirmed": the history says the carrier did not take it, logged (sms-final, late) and counted as failed', async () => {
   await withSims(1, { holdResponses: true, fail: { status: SMPP_STATUS.RSYSERR } }, async ([sim], [port]) => {
-    await withBridge({ connectors: [smpp('smsc', port)] }, async (b) => {
+    await withBridge({ connectors: [smpp('smsc', port)] }, async (b, timers) => {
       const id = await send(b, '+4915112347004', 'Zahlung offen');
+      await timeOutHeld(sim, timers);
       await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed');
       sim.releaseResponses();
       await waitFor('corrected', () => b.store.get(id)!.history.some((e) => e.late === 'correction'));
@@ -209,8 +220,9 @@ L('late refusal (ESME_RSYSERR) :: stays failed, no longer "not confirmed": the h
 L('onUncertain resend, the retry still waiting :: the late ESME_ROK makes it submitted, it is not sent again, delivered once', async () => {
   await withSims(1, { holdResponses: true }, async ([sim], [port]) => {
     const config = { connectors: [smpp('smsc', port, { onUncertain: 'resend' })], dispatch: { retry: { baseSeconds: 3600 } } };
-    await withBridge(config, async (b) => {
+    await withBridge(config, async (b, timers) => {
       const id = await send(b, '+4915112347005', 'Zahlung offen');
+      await timeOutHeld(sim, timers);
       await waitFor('waiting for its retry', () => b.events.some((e) => e.evt === 'sms-retry' && e.msgId === id));
       sim.set({ holdResponses: false });
       sim.releaseResponses();
@@ -225,8 +237,9 @@ L('onUncertain resend, sent again through the fallback before the late ESME_ROK 
   await withSims(2, {}, async ([primary, fallback], [p1, p2]) => {
     primary.set({ holdResponses: true });
     const config = { connectors: [smpp('primary', p1, { onUncertain: 'resend' }), smpp('fallback', p2)] };
-    await withBridge(config, async (b) => {
+    await withBridge(config, async (b, timers) => {
       const id = await send(b, '+4915112347006', 'Zahlung offen');
+      await timeOutHeld(primary, timers);
       await waitFor('delivered through the fallback', () => statusOf(b, id) === 'delivered');
       primary.releaseResponses();
       await waitFor('recorded twice', () => b.store.get(id)!.history.some((e) => e.late === 'note'));

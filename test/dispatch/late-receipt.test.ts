@@ -7,6 +7,7 @@ import { SMPP_STATUS, SmscSimulator } from '../../src/connectors/smpp/smsc-simul
 import { startTestBridge, waitFor } from '../helpers/bridge.js';
 import { mailer, queuedAs } from '../helpers/smtp.js';
 import { gateCorrection } from '../helpers/correction-gate.js';
+import { timeOutHeld, TimeoutsOnCue } from '../helpers/timers.js';
 
 /**
  * A receipt the SMSC sends right after a late submit_sm_resp waits for the
@@ -30,12 +31,15 @@ R('the correction is stored only after the receipt\'s answer may wait :: the rec
     log: (e) => void (e.evt === 'receipt-answered' && answers.push(Number(e.status))),
   });
   const { port } = await sim.start();
-  const smpp = { ...SMPP_DEFAULTS, host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 300, reconnectSeconds: [0.1] };
-  const connector = new SmppConnector(smppOptionsFromConfig('smsc', smpp), { ackWaitMs: 300 });
+  // The submit_sm times out on the test's cue (timeOutHeld), never a bind answer that came but was slow.
+  const timers = new TimeoutsOnCue(60_000);
+  const smpp = { ...SMPP_DEFAULTS, host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 60_000, reconnectSeconds: [0.1] };
+  const connector = new SmppConnector(smppOptionsFromConfig('smsc', smpp), { ackWaitMs: 300, timers });
   const b = await startTestBridge({ connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN } }] } as never, undefined, { connectors: { smsc: connector } });
   try {
     const info = await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: '+4915112347201@sms.localhost', subject: 'Mahnung', text: 'Zahlung offen' });
     const id = `${queuedAs(info.response)}.1`;
+    await timeOutHeld(sim, timers);
     await waitFor('failed as not confirmed', () => b.store.get(id)?.history.at(-1)?.uncertain);
     const gate = gateCorrection(b.store, id, (status) => answers.push(`stored ${status}`));
     assert.is(sim.releaseResponses(), 1);

@@ -6,6 +6,7 @@ import { startBridge, type Bridge } from '../../src/bridge.js';
 import { buildConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { SimulatorConnector } from '../../src/connectors/simulator.js';
+import type { Timers } from '../../src/connectors/smpp/socket.js';
 import type { Connector, OutboundSms, SubmitResult } from '../../src/connectors/types.js';
 import type { LogFn } from '../../src/log.js';
 import { sendSms, type SmsMail } from './smtp.js';
@@ -56,6 +57,8 @@ export interface TestBridgeExtras {
   now?: () => Date;
   /** Also given every log event (events has them too): e.g. a real logger, to read its lines and levels. */
   log?: LogFn;
+  /** The SMPP connectors' timers, e.g. TimeoutsOnCue: a response timeout runs out when the test says, never on a slow answer. */
+  smppTimers?: Timers;
 }
 
 /** Starts a bridge on 127.0.0.1:0 with its own temp store; pass `dir` to reuse a store (restart tests). */
@@ -87,14 +90,14 @@ async function start(overrides: DeepPartial<Config>, dir: string, extras: TestBr
       events.push({ evt, ...data });
       extras.log?.(evt, data);
     },
-    connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random, now: extras.now,
+    connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random, now: extras.now, smppTimers: extras.smppTimers,
   });
   const sim = Object.values(sims)[0];
   return { ...bridge, dir, port: bridge.smtp.port, config, sims, sim, events };
 }
 
-export async function withBridge<T>(overrides: DeepPartial<Config>, fn: (b: TestBridge) => Promise<T>): Promise<T> {
-  const b = await startTestBridge(overrides);
+export async function withBridge<T>(overrides: DeepPartial<Config>, fn: (b: TestBridge) => Promise<T>, extras: TestBridgeExtras = {}): Promise<T> {
+  const b = await startTestBridge(overrides, undefined, extras);
   try {
     return await fn(b);
   } finally {

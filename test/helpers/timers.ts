@@ -1,4 +1,6 @@
+import * as assert from 'uvu/assert';
 import type { Timers } from '../../src/connectors/smpp/socket.js';
+import { waitFor } from './wait.js';
 
 /**
  * Real timers, except that those of one length — a connector's response timeout, set long — also run out when
@@ -35,4 +37,13 @@ export class TimeoutsOnCue implements Timers {
     }
     return due.length;
   }
+}
+
+/**
+ * Waits until the SMSC (simulator) holds `n` submit_sm unanswered, then runs out their response timeouts: they are
+ * the only requests awaiting an answer. For a connector whose responseTimeoutMs is the length `timers` was made with.
+ */
+export async function timeOutHeld(sim: { heldResponseCount: number }, timers: TimeoutsOnCue, n = 1): Promise<void> {
+  await waitFor(`${n} submit_sm held by the SMSC`, () => sim.heldResponseCount === n);
+  assert.is(timers.expire(), n, 'the held submit_sm are the requests awaiting an answer');
 }

@@ -9,6 +9,7 @@ import { startTestBridge, waitFor, type DeepPartial, type TestBridge } from '../
 import { apiBase, bearer, call, cookieOf, portalLogin } from '../helpers/api.js';
 import { forwardedMail, HANDSET, LOGIN, OUR_NUMBER, remind, withRestConnector } from '../helpers/replies.js';
 import { mailer, sendSms } from '../helpers/smtp.js';
+import { timeOutHeld, TimeoutsOnCue } from '../helpers/timers.js';
 
 /**
  * Most clerks never set a sender ID: their SMS go with the connector's
@@ -24,6 +25,7 @@ const D = suite('handsets\' replies to SMS that went with the connector\'s defau
 const PLAIN = [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'] }];
 /** The default as an operator may write it for SMPP: bare international digits (TON 1). */
 const DEFAULT_DIGITS = OUR_NUMBER.slice(1);
+const TIMED_OUT_ON_CUE = 60_000;
 
 const smppTo = (name: string, port: number, defaultSender: string, extra: object = {}) => ({
   name, type: 'smpp' as const, smpp: { host: '127.0.0.1', port, ...LOGIN, reconnectSeconds: [0.2], defaultSender, ...extra },
@@ -38,15 +40,17 @@ interface Setup {
   dir?: string;
 }
 
-async function withDefaults(s: Setup, fn: (sims: SmscSimulator[], b: TestBridge) => Promise<void>): Promise<void> {
+/** A response timeout of 60 s (TIMED_OUT_ON_CUE) runs out only when the test says (timeOutHeld). */
+async function withDefaults(s: Setup, fn: (sims: SmscSimulator[], b: TestBridge, timers: TimeoutsOnCue) => Promise<void>): Promise<void> {
   const sims = s.defaults.map((_, i) => new SmscSimulator({ ...LOGIN, behaviour: s.behaviour?.[i] }));
   const ports: number[] = [];
+  const timers = new TimeoutsOnCue(TIMED_OUT_ON_CUE);
   let b: TestBridge | undefined;
   try {
     for (const sim of sims) ports.push((await sim.start()).port);
-    b = await startTestBridge({ connectors: s.defaults.map((d, i) => smppTo(`smsc${i + 1}`, ports[i], d, s.smpp)), accounts: PLAIN, ...s.config }, s.dir);
+    b = await startTestBridge({ connectors: s.defaults.map((d, i) => smppTo(`smsc${i + 1}`, ports[i], d, s.smpp)), accounts: PLAIN, ...s.config }, s.dir, { smppTimers: timers });
     await waitFor('the binds', () => sims.every((sim) => sim.connections > 0));
-    await fn(sims, b);
+    await fn(sims, b, timers);
   } finally {
     await b?.stop();
     for (const sim of sims) await sim.stop();
@@ -117,8 +121,9 @@ D('the SMPP default a name (ACME) :: recorded and shown as the sender it went wi
   }));
 
 D('the carrier confirms late (onUncertain fail, then a late submit_sm_resp) :: the correction to submitted names the default too, and a reply finds the SMS', () =>
-  withDefaults({ defaults: [DEFAULT_DIGITS], behaviour: [{ holdResponses: true }], smpp: { responseTimeoutMs: 300 } }, async ([sim], b) => {
+  withDefaults({ defaults: [DEFAULT_DIGITS], behaviour: [{ holdResponses: true }], smpp: { responseTimeoutMs: TIMED_OUT_ON_CUE } }, async ([sim], b, timers) => {
     const id = await sendSms(b.port, HANDSET, { subject: 'Mahnung', text: 'Zahlung offen' });
+    await timeOutHeld(sim, timers);
     await waitFor('failed as not confirmed', () => b.store.get(id)?.status === 'failed');
     assert.equal(b.store.replyMatch(HANDSET, OUR_NUMBER).ok, false, 'not confirmed: not known to have gone');
     assert.is(sim.releaseResponses(), 1);

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { SmscSimulator } from '../../../src/connectors/smpp/smsc-simulator.js';
 import { confirmationMails, outboxFiles, waitFor, withBridge } from '../../helpers/bridge.js';
 import { sendSms } from '../../helpers/smtp.js';
+import { timeOutHeld, TimeoutsOnCue } from '../../helpers/timers.js';
 import { Receiver } from './receiver.js';
 
 /**
@@ -22,14 +23,17 @@ const TO = '+4915112347301';
 C('late submit_sm_resp, then a failure receipt within correctionWaitSeconds :: pushes failed (uncertain), submitted (correction) before the receipt, failed (correction); the clerk gets one correction mail', async () => {
   const sim = new SmscSimulator({ ...LOGIN, behaviour: { holdResponses: true, holdReceipts: true, undelivNumbers: [TO] } });
   const erp = await new Receiver().start();
+  // The held submit_sm times out on the test's cue (timeOutHeld), never an answer that came but was slow.
+  const timers = new TimeoutsOnCue(60_000);
   try {
     const { port } = await sim.start();
     await withBridge({
-      connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 300, reconnectSeconds: [0.1] } }],
+      connectors: [{ name: 'smsc', type: 'smpp', smpp: { host: '127.0.0.1', port, ...LOGIN, responseTimeoutMs: 60_000, reconnectSeconds: [0.1] } }],
       accounts: [{ name: 'acme', networks: ['127.0.0.0/8'], addresses: ['@acme.test'], statusCallbacks: { allow: [`${erp.url}/hooks/`], secret: 'erp-callback-secret-0123456789' }, statusCallback: `${erp.url}/hooks/status` }],
       notify: { correctionWaitSeconds: 600 },
     } as never, async (b) => {
       const id = await sendSms(b.port, TO, { subject: 'Mahnung', text: 'Zahlung offen' });
+      await timeOutHeld(sim, timers);
       await waitFor('the uncertain failure pushed', () => erp.got.some((g) => g.body.smsId === id && g.body.uncertain));
       assert.is(sim.releaseResponses(), 1);
       // The receipt is still held at the SMSC: the push cannot be waiting for it.
@@ -46,7 +50,7 @@ C('late submit_sm_resp, then a failure receipt within correctionWaitSeconds :: p
       const mails = await confirmationMails(b, id, 2);
       assert.equal([...mails.keys()].map((k) => k.split('.')[0]), ['failed', 'failed'], 'the clerk: "not confirmed", then one "failed (correction)", no "handed to carrier"');
       assert.ok([...mails.values()].some((m) => /^SMS to \+4915112347301 failed \(correction\)/.test(m.subject ?? '')));
-    });
+    }, { smppTimers: timers });
   } finally {
     await erp.stop();
     await sim.stop();
