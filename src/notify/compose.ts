@@ -4,14 +4,13 @@
  * asked for DSNs with NOTIFY.
  */
 import { Eta } from 'eta';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer/index.js';
 import type { ConfirmationStage, SmsMessage } from '../store/types.js';
 import { deliveryReport } from './dsn.js';
 import { confirmationView, subjectFor, type ConfirmationView } from './format.js';
 import type { TogetherView } from './format-group.js';
 import { randomPool } from '../random-pool.js';
-import { writeMime } from './mime.js';
+import { writeMail, type HeaderValue, type Leaf, type MailPart } from './mime.js';
 import { isDsn } from './policy.js';
 import { isEightBit, returnedPart, type Returned } from './returned.js';
 import { wordingFor, type Language, type Wording } from './wording/index.js';
@@ -130,45 +129,42 @@ export interface MailParts {
 
 /** The raw mail: the headers every confirmation carries, the body, and for a delivery report its form. */
 export function assemble(p: MailParts): Buffer {
-  const composer = new MailComposer({
-    from: p.from,
-    to: p.to,
-    subject: p.subject,
-    messageId: p.messageId,
-    date: p.now,
-    ...(p.replyTo?.length ? { replyTo: p.replyTo } : {}),
-    text: p.text,
-    html: p.html,
-    ...threading(p.origin),
-    headers: {
-      // RFC 3834: marks the mail as automatic so responders (and our own bridge) ignore it.
-      'Auto-Submitted': 'auto-replied',
-      // Exchange/Outlook do not read Auto-Submitted; this stops their out-of-office replies.
-      'X-Auto-Response-Suppress': 'All',
-    },
-    attachments: p.report,
-    newline: 'win',
-    baseBoundary: randomBoundary(),
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
-  const root = composer.compile();
-  if (p.report) {
-    // MailComposer knows no multipart/report, but with text, html and the two
-    // report parts it builds exactly its shape as multipart/mixed:
-    // [alternative(text, html), delivery-status, rfc822-headers]. Only the
-    // root type differs; the boundary is assigned when headers are built.
-    root.setHeader('Content-Type', 'multipart/report; report-type=delivery-status');
-    // A mail returned as it came in 8-bit (returned.ts) makes the whole report 8bit (RFC 2045 §6.4).
-    if (p.report.some((a) => a.contentTransferEncoding === '8bit')) root.setHeader('Content-Transfer-Encoding', '8bit');
-  }
-  return writeMime(root);
+  const origin = threading(p.origin);
+  const fields: Array<readonly [string, HeaderValue]> = [
+    // RFC 3834: marks the mail as automatic so responders (and our own bridge) ignore it.
+    ['Auto-Submitted', 'auto-replied'],
+    // Exchange/Outlook do not read Auto-Submitted; this stops their out-of-office replies.
+    ['X-Auto-Response-Suppress', 'All'],
+    ['From', p.from],
+    ['To', p.to],
+    ...(p.replyTo?.length ? [['Reply-To', p.replyTo] as const] : []),
+    ...(origin.inReplyTo ? [['In-Reply-To', origin.inReplyTo] as const, ['References', origin.references!] as const] : []),
+    ['Subject', p.subject],
+    ['Message-ID', p.messageId],
+    ['Date', p.now],
+  ];
+  const alternative: MailPart = {
+    multipart: 'multipart/alternative',
+    parts: [{ contentType: 'text/plain; charset=utf-8', content: p.text }, { contentType: 'text/html; charset=utf-8', content: p.html }],
+  };
+  if (!p.report) return writeMail(fields, alternative, randomBoundary());
+  // A mail returned as it came in 8-bit (returned.ts) makes the whole report 8bit (RFC 2045 §6.4).
+  if (p.report.some((a) => a.contentTransferEncoding === '8bit')) fields.push(['Content-Transfer-Encoding', '8bit']);
+  return writeMail(fields, { multipart: 'multipart/report; report-type=delivery-status', parts: [alternative, ...p.report.map(reportLeaf)] }, randomBoundary());
+}
+
+/** A part of a delivery report (reportParts): inline, 7bit or 8bit, a string or the returned mail's bytes. */
+function reportLeaf(a: MailComposerAttachment): Leaf {
+  const encoding = a.contentTransferEncoding;
+  if (encoding !== '7bit' && encoding !== '8bit') throw new Error(`a report part is 7bit or 8bit, not ${String(encoding)}`);
+  if (typeof a.content !== 'string' && !Buffer.isBuffer(a.content)) throw new Error('a report part is a string or a Buffer');
+  return { contentType: String(a.contentType), content: a.content, transferEncoding: encoding, inline: true };
 }
 
 /**
  * The random part of the MIME boundaries. It must stay unguessable (the SMS
- * text, which anyone can choose, is quoted in the body), but MimeNode draws 8
- * random bytes for every node of every mail; one draw of 4 KiB serves 512 mails.
+ * text, which anyone can choose, is quoted in the body), but a randomBytes call
+ * per mail costs more than writing its boundaries; one draw of 4 KiB serves 512 mails.
  */
 const boundaryBytes = randomPool();
 function randomBoundary(): string {
