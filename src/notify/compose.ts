@@ -3,7 +3,7 @@
  * multipart/alternative mail, or an RFC 3464 multipart/report when the client
  * asked for DSNs with NOTIFY.
  */
-import { Eta } from 'eta';
+import { Eta, type TemplateFunction } from 'eta';
 import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer/index.js';
 import type { ConfirmationStage, SmsMessage } from '../store/types.js';
 import { deliveryReport } from './dsn.js';
@@ -199,14 +199,17 @@ export function reportParts(recipients: ReadonlyArray<{ sms: SmsMessage; status:
 }
 
 /**
- * The text and HTML body templates of one templates folder. Eta compiles each
- * template once per instance (its cache), so a sender that keeps one instance
- * reads and compiles them once, not for every confirmation.
+ * The text and HTML body templates of one templates folder, each read and
+ * compiled once per instance (on first use), so a sender that keeps one
+ * instance does that once, not for every confirmation. Rendering the compiled
+ * function, not the template's name, also skips what Eta does per render by
+ * name (resolving the path, looking in its cache): ~5 µs of ~7-10 a body.
  */
 export class ConfirmationTemplates {
   // Separate engines because escaping is an engine setting: the text body must not get &amp; entities.
   private readonly text: Eta;
   private readonly html: Eta;
+  private readonly compiled = new Map<string, { fn: TemplateFunction; filepath: string }>();
 
   constructor(templatesDir: string) {
     this.text = new Eta({ views: templatesDir, autoEscape: false, autoTrim: false, cache: true });
@@ -223,10 +226,19 @@ export class ConfirmationTemplates {
   }
 
   private async both(name: string, view: object): Promise<{ text: string; html: string }> {
-    const [text, html] = await Promise.all([
-      this.text.renderAsync(`./${name}.txt.eta`, view),
-      this.html.renderAsync(`./${name}.html.eta`, view),
-    ]);
+    const [text, html] = await Promise.all([this.one(this.text, `./${name}.txt.eta`, view), this.one(this.html, `./${name}.html.eta`, view)]);
     return { text, html };
+  }
+
+  /** As renderAsync(name) renders it; its file path goes along so that a template's include() resolves as it would. */
+  private one(engine: Eta, name: string, view: object): Promise<string> {
+    const key = `${engine === this.html ? 'html' : 'text'}:${name}`;
+    let t = this.compiled.get(key);
+    if (!t) {
+      const filepath = engine.resolvePath(name);
+      t = { fn: engine.compile(engine.readFile(filepath), { async: true, filepath }), filepath };
+      this.compiled.set(key, t);
+    }
+    return engine.renderAsync(t.fn, view, { filepath: t.filepath });
   }
 }
