@@ -79,9 +79,21 @@ async function lookup(api: OperatorApi, what: string): Promise<Found> {
   return { status: 404, detail: `no message with the id or reference "${what}"` };
 }
 
-/** One line of an SMS: id, number, status, reference, send time while it waits. */
+/** One line of an SMS: id, number, status, reference, send time while it waits, and a quiet-hours hold with its end. */
 export function headLine(m: MessageView, timeZone: string): string {
-  return `${m.id}  ${m.to}  ${m.status}${m.reference ? `  reference ${m.reference}` : ''}${m.sendAt && !m.final ? `  scheduled for ${formatTime(m.sendAt, timeZone)}` : ''}`;
+  const quiet = quietUntil(m);
+  return `${m.id}  ${m.to}  ${m.status}${m.reference ? `  reference ${m.reference}` : ''}${m.sendAt && !m.final ? `  scheduled for ${formatTime(m.sendAt, timeZone)}` : ''}`
+    + (quiet ? `  held for quiet hours until ${formatTime(quiet, timeZone)}` : '');
+}
+
+/**
+ * Until when quiet hours hold `m`: its last status is a quiet-hours hold (`accepted` with `until`), so a bare
+ * "accepted" would read as if it were simply next in the queue.
+ */
+export function quietUntil(m: Pick<MessageView, 'status' | 'timeline'>): string | undefined {
+  if (m.status !== 'accepted') return undefined;
+  const last = m.timeline.filter((e) => e.status !== 'reply').at(-1);
+  return last && last.status === 'accepted' && 'until' in last && last.until && 'quiet' in last && last.quiet ? last.until : undefined;
 }
 
 function describe(m: MessageView, timeZone: string): string {

@@ -10,6 +10,7 @@ import { apiBase, cookieOf, portalLogin } from '../helpers/api.js';
 import { confirmationMails, outboxFiles, startTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { UnsureSimulator } from '../helpers/connectors.js';
 import { runCli as run } from '../helpers/process.js';
+import { formatTime } from '../../src/notify/times.js';
 
 /**
  * After a restore, the operator's side of the hold as the real command line
@@ -151,6 +152,25 @@ H('hold :: a list longer than 500 says how many more and --all shows them, never
     assert.is(all.code, 0, all.err);
     assert.is(new Set(all.out.split('\n').filter((l) => /^Q\d+\.1 /.test(l)).map((l) => l.split(' ')[0])).size, 503);
     assert.not.match(all.out, /more \(mail2sms hold --all/);
+  } finally {
+    await b.stop();
+  }
+});
+
+H('hold :: an SMS from before the backup that quiet hours hold says so and until when, in options.timeZone', async ({ dir }) => {
+  const until = new Date(Date.now() + 2 * 3_600_000).toISOString();
+  const quiet = sms('Q.1', 11);
+  quiet.history.push({ status: 'accepted', at: before, until, quiet: { source: 'account default', from: '20:00', to: '08:00', zone: 'Europe/Berlin' } });
+  quiet.notBefore = until;
+  await restoredWith(dir, [quiet, sms('W.1', 9)], []);
+  const b = await startTestBridge({ connectors: CONNECTORS, accounts: ACCOUNTS as never }, dir, { connectors: { 'smpp-like': new UnsureSimulator('smpp-like', { deliveryDelayMs: 20 }) } });
+  try {
+    const config = join(dir, 'cli.json');
+    await writeFile(config, JSON.stringify({ store: { dir }, connectors: CONNECTORS, accounts: ACCOUNTS, options: { timeZone: 'America/New_York' } }));
+    const shown = await run(['--config', config, 'hold']);
+    assert.is(shown.code, 0, shown.err);
+    assert.match(shown.out, `\nQ.1  +4915112340011  accepted  held for quiet hours until ${formatTime(until, 'America/New_York')}\n`);
+    assert.match(shown.out, /^W\.1 {2}\+4915112340009 {2}accepted\n/m, 'one that only waits for the release: no quiet hours named');
   } finally {
     await b.stop();
   }
