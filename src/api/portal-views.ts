@@ -136,6 +136,8 @@ export interface FormField {
   key: string;
   label: string;
   help: string;
+  /** Where the configuration file sets it, for operators. */
+  configKey: string;
   kind: 'select' | 'boolean' | 'number' | 'text' | 'lines' | 'json';
   options: readonly string[];
   value: string;
@@ -162,9 +164,14 @@ function shown(kind: FormField['kind'], v: unknown): string {
   if (v === undefined || v === null) return '';
   if (kind === 'boolean') return v ? 'on' : 'off';
   if (kind === 'lines') return (v as string[]).join('\n');
-  if (kind === 'json') return JSON.stringify(v);
+  // Quiet hours not set read back as {} or {"from": "", …}: shown so, a team lead took them for something to fill in or keep.
+  if (kind === 'json') return isEmptyJson(v) ? '' : JSON.stringify(v);
   return String(v);
 }
+
+/** null, {} or an object of empty members only ('' and []): nothing set. */
+const isEmptyJson = (v: unknown): boolean => v === null || (typeof v === 'object' && Object.values(v as object)
+  .every((x) => x === '' || x === null || (Array.isArray(x) && !x.length)));
 
 /** The registry names list checks "accounts[0].key: …"; on the account's own page the key is enough. */
 export const formProblems = (problems: string[]) => problems.map((p) => p.replace(/^accounts\[\d+\]\./, ''));
@@ -179,7 +186,7 @@ export function accountForm(a: Account, values: Record<string, string> = {}, pro
     const p = props()[key];
     const kind = kindOf(p);
     return {
-      key, label: t.account.labels[key], help: t.account.help?.[key] ?? p.description ?? '', kind,
+      key, label: t.account.labels[key], help: t.account.help[key], configKey: t.account.configKey(key), kind,
       options: p.enum ?? [], min: p.minimum, max: p.maximum, step: p.type === 'number' ? 'any' : undefined,
       value: values[key] ?? shown(kind, (a as unknown as Record<string, unknown>)[key]),
       error: problems.find((x) => x.startsWith(`${key}:`) || x.startsWith(`${key}.`) || x.startsWith(`${key}[`)),

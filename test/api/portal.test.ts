@@ -90,6 +90,26 @@ P('account form :: a field that is not JSON does not hide the other problems; no
   assert.is(b.accounts.get('acme')?.timeZone, 'Europe/Berlin');
 });
 
+P('account form :: quiet hours not set show an empty field, not empty JSON; an emptied field is "not set" again; help in words, the key apart', async ({ b, cookie, csrf }) => {
+  const field = (html: string) => /<textarea id="f-quietHours" name="quietHours" rows="3">([^<]*)<\/textarea>/.exec(html)?.[1];
+  const first = (await page(b, '/accounts/acme', cookie)).html;
+  assert.is(field(first), '', 'nothing set: an empty field');
+  assert.match(first, /Which confirmations this account&#39;s senders get by mail: none; only on failure/);
+  assert.match(first, /<code class="key">accounts\[\]\.notify<\/code>/, 'the configuration key for operators, apart');
+  assert.not.match(first.replace(/<code class="key">[^<]*<\/code>/g, ''), /notify\.level|options\.quietHours|statusCallbacks\.allow|inherits/, 'no config keys in the help');
+  // Saving the page as it is pins nothing (the audit's keys would name it).
+  const fields = Object.fromEntries([...first.matchAll(/<textarea id="f-(\w+)" name="\w+" rows="3">([^<]*)<\/textarea>/g)].map((m) => [m[1], m[2]]));
+  assert.is((await form(b, '/accounts/acme', { _csrf: csrf, ...fields }, cookie)).status, 303);
+  assert.is(b.accounts.get('acme')?.quietHours?.from ?? '', '');
+  const set = await form(b, '/accounts/acme', { _csrf: csrf, quietHours: '{"from": "21:00", "to": "07:00"}' }, cookie);
+  assert.is(set.status, 303);
+  assert.is(b.accounts.get('acme')?.quietHours?.from, '21:00');
+  assert.match(field((await page(b, '/accounts/acme', cookie)).html) ?? '', /21:00/);
+  assert.is((await form(b, '/accounts/acme', { _csrf: csrf, quietHours: '' }, cookie)).status, 303);
+  assert.is(b.accounts.get('acme')?.quietHours?.from ?? '', '', 'emptied: back to the configured (none)');
+  assert.is(field((await page(b, '/accounts/acme', cookie)).html), '');
+});
+
 P('cookie :: the portal cookie reads the API but never changes anything through it', async ({ b, cookie }) => {
   const read = await fetch(apiBase(b) + '/api/v1/me', { headers: { cookie } });
   assert.is(read.status, 200);

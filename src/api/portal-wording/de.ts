@@ -241,7 +241,7 @@ export const de: PortalWording = {
     },
     help: {
       description: 'Eine Beschreibung des Kontos, nur zur Anzeige.',
-      timeZone: 'IANA-Zeitzone für lokale Sendezeiten und Ruhezeiten dieses Kontos (z. B. Europe/Berlin); sonst die des Gateways.',
+      timeZone: 'Zeitzone der lokalen Sendezeiten und Ruhezeiten dieses Kontos (ein IANA-Name wie Europe/Berlin); leer: die des Gateways.',
       defaultCountry: 'Land (ISO 3166, z. B. DE) für nationale Nummern wie 015112345678 in E-Mails dieses Kontos.',
       notify: 'Welche Bestätigungen die Absender dieses Kontos erhalten: keine; nur bei Fehlern (fehlgeschlagen, abgelaufen, abgelehnt, storniert); Endstatus (jeder abschließende Status); alle (auch angenommen und an den Netzbetreiber übergeben).',
       language: 'Sprache der Bestätigungen und Vorschau-Antworten dieses Kontos; auch die Sprache dieses Portals für seine Benutzer.',
@@ -253,10 +253,11 @@ export const de: PortalWording = {
       duplicateDetection: 'Denselben Text vom selben Absender an dieselbe Nummer innerhalb des Zeitfensters nur einmal senden (eine E-Mail kann das mit [DUPLICATEDETECTION:ON|OFF] ändern).',
       duplicateWindowMinutes: 'Zeitfenster der Duplikaterkennung nach Inhalt.',
       signaturePatterns: 'Weitere Muster (reguläre Ausdrücke) für Signaturen in E-Mails dieses Kontos, z. B. ^Mit freundlichen Grüßen. Muster mit wiederholten Gruppen oder Rückbezügen werden abgelehnt.',
-      quietHours: 'Ruhezeiten dieses Kontos in der Ortszeit des Empfängers: SMS werden bis zu ihrem Ende zurückgehalten. {} schaltet sie aus.',
-      statusCallback: 'Standard-URL für Status-Callbacks der SMS dieses Kontos, per E-Mail und REST-API (eine Anfrage mit eigener URL ersetzt sie); sie muss unter statusCallbacks.allow liegen. Ohne sie erhalten nur Anfragen mit eigener URL Callbacks.',
+      quietHours: 'Ruhezeiten in der Ortszeit des Empfängers, z. B. {"from": "20:00", "to": "08:00", "days": ["sun"]}: SMS werden bis zu ihrem Ende zurückgehalten. Leer: die konfigurierten; {}: keine für dieses Konto.',
+      statusCallback: 'Webadresse, die den Status der SMS dieses Kontos erhält, per E-Mail und REST-API (eine Anfrage mit eigener Adresse ersetzt sie); die Konfiguration muss sie erlauben. Ohne sie erhalten nur Anfragen mit eigener Adresse Status-Callbacks.',
       statusCallbackLevel: 'Welche Status gesendet werden, wenn eine Anfrage nichts sagt: keine; nur bei Fehlern (fehlgeschlagen, abgelaufen, abgelehnt, storniert); Endstatus (jeder abschließende Status); alle (angenommen, an den Netzbetreiber übergeben und Endstatus).',
       forwardReplies: 'Antworten von Handys auf SMS dieses Kontos an den Absender der SMS mailen; ausschalten, oder einschalten, wo die Konfiguration es erlaubt.',
     },
+    configKey: (key) => `accounts[].${key}`,
   },
 };

@@ -240,8 +240,31 @@ export const en = {
       duplicateDetection: 'Duplicate detection', duplicateWindowMinutes: 'Duplicate window (minutes)', signaturePatterns: 'Signature patterns (one per line)',
       quietHours: 'Quiet hours (JSON)', statusCallback: 'Status callback URL', statusCallbackLevel: 'Status callbacks', forwardReplies: 'Forward replies from handsets by mail',
     } as Record<EditableKey, string>,
-    /** Under each field; undefined: the schema's description (the README's). */
-    help: undefined as Record<EditableKey, string> | undefined,
+    /**
+     * Under each field, in a team lead's words; the README's (the schema's descriptions) speak in config keys, which the
+     * page names apart, for operators (`configKey`).
+     */
+    help: {
+      description: 'A description of the account, shown only.',
+      timeZone: 'Time zone of this account\'s local send times and quiet hours (an IANA name such as Europe/Berlin); empty: the gateway\'s.',
+      defaultCountry: 'Country (ISO 3166 code such as DE) of national numbers like 015112345678 in this account\'s mail.',
+      notify: 'Which confirmations this account\'s senders get by mail: none; only on failure (failed, expired, rejected, cancelled); the final status (whatever it is); all (also accepted and handed to the carrier).',
+      language: 'Language of this account\'s confirmations and preview answers; also the language of this portal for its users.',
+      maxSegments: 'Longest SMS this account may send, in segments (billed parts); never more than the gateway allows.',
+      senderId: 'Sender ID of this account\'s SMS when a mail names none: a name ("ACME"), an international number or a short code.',
+      numericSender: 'Numeric sender (international number or short code) used instead of a name for countries that allow no names.',
+      billingCode: 'Billing code (cost centre) of this account\'s SMS when the mail or request names none ([BC:…], X-SMS-Billing-Code); printable characters only. Without it, such an SMS has none.',
+      validityHours: 'How long this account\'s SMS may wait to be handed to the carrier before they expire, unless the mail says otherwise.',
+      duplicateDetection: 'Send the same text from the same sender to the same number only once within the duplicate window (a mail can change it with [DUPLICATEDETECTION:ON|OFF]).',
+      duplicateWindowMinutes: 'The window of duplicate detection, in minutes.',
+      signaturePatterns: 'More patterns (regular expressions) for signatures in this account\'s mail, e.g. ^Best regards. Patterns with repeated groups or back-references are refused.',
+      quietHours: 'Quiet hours in the recipient\'s local time, e.g. {"from": "20:00", "to": "08:00", "days": ["sun"]}: SMS are held until they end. Empty: the configured ones; {}: none for this account.',
+      statusCallback: 'Web address that gets the status of this account\'s SMS, by mail and REST API (a request that names its own replaces it); it has to be one the configuration allows. Without it, only requests that name one get status callbacks.',
+      statusCallbackLevel: 'Which statuses are sent when a request does not say: none; only on failure (failed, expired, rejected, cancelled); the final status; all (accepted, handed to the carrier, and final).',
+      forwardReplies: 'Mail replies from handsets to this account\'s SMS to the sender of the SMS they answer; switch off, or on where the configuration allows it.',
+    } as Record<EditableKey, string>,
+    /** The key of a field in the configuration file, for operators. */
+    configKey: (key: string) => `accounts[].${key}`,
   },
 };
 
