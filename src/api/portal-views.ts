@@ -56,12 +56,38 @@ export function timelineSteps(m: SmsMessage, timeZone: string, t: PortalWording 
   });
 }
 
+/** Why a queued SMS waits, as its last event recorded it: quiet hours (until when), the fraud brake, a restore's hold, or its send time. */
+export type Wait = { kind: 'quiet'; until: string } | { kind: 'brake' } | { kind: 'restore' } | { kind: 'scheduled'; at: string };
+
+export function waitOf(m: SmsMessage): Wait | undefined {
+  if (m.status !== 'accepted') return undefined;
+  const last = m.history.at(-1);
+  if (last?.status === 'accepted' && last.until && last.quiet) return { kind: 'quiet', until: last.until };
+  if (last?.hold === 'brake' || last?.hold === 'restore') return { kind: last.hold };
+  // Not yet tried: a retry's wait is no schedule, and its page says when it goes.
+  return m.sendAt && m.history.length === 1 ? { kind: 'scheduled', at: m.sendAt } : undefined;
+}
+
+/** The status cell of a queued SMS: held (with why) instead of a bare "accepted", or when a scheduled one is due. */
+function waitShown(m: SmsMessage, timeZone: string, t: PortalWording): { held: boolean; why: string } {
+  const w = waitOf(m);
+  const words = t.messages.wait;
+  switch (w?.kind) {
+    case 'quiet': return { held: true, why: words.quiet(t.time(w.until, timeZone)) };
+    case 'brake': return { held: true, why: words.brake };
+    case 'restore': return { held: true, why: words.restore };
+    case 'scheduled': return { held: false, why: words.due(t.time(w.at, timeZone)) };
+    default: return { held: false, why: '' };
+  }
+}
+
 /** A row of the search result table. */
 export function messageRow(m: SmsMessage, timeZone: string, t: PortalWording = en) {
   const when = milestones(m);
+  const wait = waitShown(m, timeZone, t);
   return {
     id: m.id, to: m.to, account: m.account, reference: m.reference ?? '', billingCode: m.billingCode ?? '', status: m.status, segments: m.segments,
-    statusWord: t.status(m.status), sender: senderOf(m, t),
+    statusWord: t.status(m.status), held: wait.held, waitWhy: wait.why, sender: senderOf(m, t),
     acceptedAt: t.time(when.acceptedAt, timeZone), acceptedIso: when.acceptedAt,
     preview: m.text.length > 60 ? `${m.text.slice(0, 59)}…` : m.text,
   };
@@ -138,6 +164,8 @@ export interface FormField {
   help: string;
   /** Where the configuration file sets it, for operators. */
   configKey: string;
+  /** A value to copy (JSON is the same in every language). */
+  example?: string;
   kind: 'select' | 'boolean' | 'number' | 'text' | 'lines' | 'json';
   options: readonly string[];
   value: string;
@@ -169,6 +197,8 @@ function shown(kind: FormField['kind'], v: unknown): string {
   return String(v);
 }
 
+const EXAMPLES: Partial<Record<string, string>> = { quietHours: '{"from": "20:00", "to": "08:00", "days": ["sun"]}' };
+
 /** null, {} or an object of empty members only ('' and []): nothing set. */
 const isEmptyJson = (v: unknown): boolean => v === null || (typeof v === 'object' && Object.values(v as object)
   .every((x) => x === '' || x === null || (Array.isArray(x) && !x.length)));
@@ -186,7 +216,7 @@ export function accountForm(a: Account, values: Record<string, string> = {}, pro
     const p = props()[key];
     const kind = kindOf(p);
     return {
-      key, label: t.account.labels[key], help: t.account.help[key], configKey: t.account.configKey(key), kind,
+      key, label: t.account.labels[key], help: t.account.help[key], configKey: t.account.configKey(key), example: EXAMPLES[key], kind,
       options: p.enum ?? [], min: p.minimum, max: p.maximum, step: p.type === 'number' ? 'any' : undefined,
       value: values[key] ?? shown(kind, (a as unknown as Record<string, unknown>)[key]),
       error: problems.find((x) => x.startsWith(`${key}:`) || x.startsWith(`${key}.`) || x.startsWith(`${key}[`)),

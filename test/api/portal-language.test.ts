@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { apiBase, bearer, call, cookieOf, portalForm, portalLogin, portalPage, portalSession } from '../helpers/api.js';
 import { startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { assertGerman, langOf } from '../helpers/german.js';
+import { formatTime, formatTimeGerman } from '../../src/notify/times.js';
 
 /**
  * The portal in German and English over real HTTP: which language each person gets (the gateway is German, account
@@ -157,6 +158,40 @@ P('switch :: the link sets the language for the browser\'s session and comes bac
     assert.is(r.headers.get('location'), location, query);
     assert.is(cookieOf(r, 'm2s_lang'), query.startsWith('to=fr') ? '' : 'm2s_lang=de', query);
   }
+});
+
+P('message list :: a queued SMS says why it waits: held for quiet hours and until when, or when a scheduled one is due, in the page\'s language', async ({ b, chef }) => {
+  const admin = await bearer(b, 'root', 'admin-password-1');
+  const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+  // Three whole days around now: quiet in Berlin whatever the hour.
+  const patched = await call(b, 'PATCH', '/api/v1/accounts/kunde', { auth: admin, body: { quietHours: { dates: [day(-1), day(0), day(1)] } } });
+  assert.is(patched.status, 200, JSON.stringify(patched.body));
+  try {
+    const auth = await bearer(b, 'chef', 'chef-password-1');
+    const sent = await call(b, 'POST', '/api/v1/messages', { auth, body: { to: '+4915112345603', text: 'Ruhe bitte', reference: 'QUIET-1' } });
+    const id = sent.body.messages[0].id as string;
+    const until = (await waitFor('held', () => b.store.get(id)?.history.find((e) => e.until)))!.until!;
+    const row = (html: string) => new RegExp(`<tr data-id="${id.replace(/\./g, '\\.')}">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+    const german = (await portalPage(b, '/messages?reference=QUIET-1', chef.cookie)).html;
+    assertGerman(german, 'held SMS in the list');
+    assert.match(row(german), `<span class="status s-held">Angehalten</span> <small class="wait">Ruhezeiten, geht ${formatTimeGerman(until, 'Europe/Berlin')}</small>`);
+    const english = (await portalPage(b, '/messages?reference=QUIET-1', `${chef.cookie}; m2s_lang=en`)).html;
+    assert.match(row(english), `<span class="status s-held">held</span> <small class="wait">quiet hours, goes at ${formatTime(until, 'Europe/Berlin')}</small>`);
+  } finally {
+    await call(b, 'PATCH', '/api/v1/accounts/kunde', { auth: admin, body: { quietHours: null } });
+  }
+});
+
+P('message list :: a scheduled SMS shows when it is due beside its status', async ({ b, chef }) => {
+  const auth = await bearer(b, 'chef', 'chef-password-1');
+  const sendAt = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  const id = (await call(b, 'POST', '/api/v1/messages', { auth, body: { to: '+4915112345604', text: 'Später', reference: 'LATER-1', sendAt } })).body.messages[0].id as string;
+  const at = b.store.get(id)!.sendAt!;
+  const german = (await portalPage(b, '/messages?reference=LATER-1', chef.cookie)).html;
+  assertGerman(german, 'scheduled SMS in the list');
+  assert.match(german, `<span class="status s-accepted">Angenommen</span> <small class="wait">fällig ${formatTimeGerman(at, 'Europe/Berlin')}</small>`);
+  const english = (await portalPage(b, '/messages?reference=LATER-1', `${chef.cookie}; m2s_lang=en`)).html;
+  assert.match(english, `<span class="status s-accepted">accepted</span> <small class="wait">due ${formatTime(at, 'Europe/Berlin')}</small>`);
 });
 
 P.run();

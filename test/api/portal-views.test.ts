@@ -1,6 +1,7 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { carrierIdOf, timelineSteps } from '../../src/api/portal-views.js';
+import { carrierIdOf, messageRow, timelineSteps } from '../../src/api/portal-views.js';
+import { de } from '../../src/api/portal-wording/de.js';
 import type { StatusEvent } from '../../src/store/types.js';
 import { sampleSms } from '../notify/sample.js';
 
@@ -27,6 +28,20 @@ V('retries :: a failed attempt and a throttled one, kept as data or as an earlie
     { status: 'accepted', at, reason: 'ESME_RTHROTTLED', retryAt: at, throttled: true },
     { status: 'accepted', at, reason: 'simulator: link down; next attempt in 6 s' },
   ]), ['Accepted by mail2sms', 'Attempt failed, will try again', 'Waiting, will try again', 'Attempt failed, will try again']);
+});
+
+V('message list :: a queued SMS\'s status cell says why it is held (quiet hours until when, brake, restore) or when it is due; not a retry\'s wait or a sent one', () => {
+  const until = '2026-11-24T07:00:00.000Z';
+  const cell = (over: Parameters<typeof sampleSms>[0]) => {
+    const r = messageRow(sampleSms({ status: 'accepted', ...over }), 'Europe/Berlin', de);
+    return [r.held, r.waitWhy];
+  };
+  assert.equal(cell({ history: [{ status: 'accepted', at }, { status: 'accepted', at, until, quiet: { source: 'account kunde', from: '20:00', to: '08:00' } }] }), [true, 'Ruhezeiten, geht 24.11.2026 08:00:00 MEZ']);
+  assert.equal(cell({ history: [{ status: 'accepted', at }, { status: 'accepted', at, hold: 'brake', reason: 'held: brake' }] }), [true, 'das Konto ist durch die Betrugsbremse gestoppt']);
+  assert.equal(cell({ history: [{ status: 'accepted', at }, { status: 'accepted', at, hold: 'restore', reason: 'held' }] }), [true, 'nach einer Wiederherstellung, bis ein Betreiber sie freigibt']);
+  assert.equal(cell({ sendAt: until, history: [{ status: 'accepted', at }] }), [false, 'fällig 24.11.2026 08:00:00 MEZ']);
+  assert.equal(cell({ history: [{ status: 'accepted', at }, { status: 'accepted', at, reason: 'smpp: link down', retryAt: until }] }), [false, '']);
+  assert.equal(cell({ status: 'submitted', sendAt: until, history: [{ status: 'accepted', at }, { status: 'submitted', at }] }), [false, '']);
 });
 
 V('carrier id of a verdict :: empty is none; trimmed; only with sent; no spaces, at most 64 characters', () => {

@@ -18,8 +18,11 @@ function englishOnly(e: unknown, g: unknown, out: string[] = []): string[] {
 // "Connectors" is German too: the genitive of Connector ("die Voreinstellung des Connectors").
 const ENGLISH = englishOnly(en, de).filter((s) => s.trim().length > 1 && s !== 'Connectors');
 
-/** The text a reader sees (no markup, no attributes; not what they wrote: an SMS's text, a field's value), entities read. */
-const textOf = (html: string) => html.replace(/<(svg|textarea|pre)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, '\n')
+/**
+ * The text a reader sees (no markup, no attributes; not what they wrote: an SMS's text, a field's value; not code: a
+ * configuration key, a command, JSON), entities read.
+ */
+const textOf = (html: string) => html.replace(/<(svg|textarea|pre|code)[\s\S]*?<\/\1>/g, ' ').replace(/<[^>]+>/g, '\n')
   .replace(/&#39;/g, '\'').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -146,6 +146,13 @@ export const de: PortalWording = {
     excel: 'CSV für Excel (Deutschland, Österreich, Schweiz)',
     none: 'Keine Nachricht passt.',
     hint: 'Suchen Sie nach Ihrer Referenz, der Nummer, dem Status oder der Zeit. Ohne Angaben werden die neuesten Nachrichten gezeigt.',
+    wait: {
+      held: 'Angehalten',
+      quiet: (until) => `Ruhezeiten, geht ${until}`,
+      brake: 'das Konto ist durch die Betrugsbremse gestoppt',
+      restore: 'nach einer Wiederherstellung, bis ein Betreiber sie freigibt',
+      due: (at) => `fällig ${at}`,
+    },
   },
   message: {
     title: (to) => `SMS an ${to}`,
@@ -253,7 +260,7 @@ export const de: PortalWording = {
       duplicateDetection: 'Denselben Text vom selben Absender an dieselbe Nummer innerhalb des Zeitfensters nur einmal senden (eine E-Mail kann das mit [DUPLICATEDETECTION:ON|OFF] ändern).',
       duplicateWindowMinutes: 'Zeitfenster der Duplikaterkennung nach Inhalt.',
       signaturePatterns: 'Weitere Muster (reguläre Ausdrücke) für Signaturen in E-Mails dieses Kontos, z. B. ^Mit freundlichen Grüßen. Muster mit wiederholten Gruppen oder Rückbezügen werden abgelehnt.',
-      quietHours: 'Ruhezeiten in der Ortszeit des Empfängers, z. B. {"from": "20:00", "to": "08:00", "days": ["sun"]}: SMS werden bis zu ihrem Ende zurückgehalten. Leer: die konfigurierten; {}: keine für dieses Konto.',
+      quietHours: 'Ruhezeiten in der Ortszeit des Empfängers: SMS werden bis zu ihrem Ende zurückgehalten. Leer: die konfigurierten; {}: keine für dieses Konto. Beispiel:',
       statusCallback: 'Webadresse, die den Status der SMS dieses Kontos erhält, per E-Mail und REST-API (eine Anfrage mit eigener Adresse ersetzt sie); die Konfiguration muss sie erlauben. Ohne sie erhalten nur Anfragen mit eigener Adresse Status-Callbacks.',
       statusCallbackLevel: 'Welche Status gesendet werden, wenn eine Anfrage nichts sagt: keine; nur bei Fehlern (fehlgeschlagen, abgelaufen, abgelehnt, storniert); Endstatus (jeder abschließende Status); alle (angenommen, an den Netzbetreiber übergeben und Endstatus).',
       forwardReplies: 'Antworten von Handys auf SMS dieses Kontos an den Absender der SMS mailen; ausschalten, oder einschalten, wo die Konfiguration es erlaubt.',

@@ -147,6 +147,14 @@ export const en = {
     excel: 'CSV for Excel (Germany, Austria, Switzerland)',
     none: 'No message matches.',
     hint: 'Search by your reference, the number, the status or the time. Without criteria the newest messages are shown.',
+    /** Beside a queued SMS's status: why it is held, or when it is due. */
+    wait: {
+      held: 'held',
+      quiet: (until: string) => `quiet hours, goes at ${until}`,
+      brake: 'the account is stopped by the fraud brake',
+      restore: 'after a restore, until an operator releases it',
+      due: (at: string) => `due ${at}`,
+    },
   },
   message: {
     title: (to: string) => `SMS to ${to}`,
@@ -258,7 +266,7 @@ export const en = {
       duplicateDetection: 'Send the same text from the same sender to the same number only once within the duplicate window (a mail can change it with [DUPLICATEDETECTION:ON|OFF]).',
       duplicateWindowMinutes: 'The window of duplicate detection, in minutes.',
       signaturePatterns: 'More patterns (regular expressions) for signatures in this account\'s mail, e.g. ^Best regards. Patterns with repeated groups or back-references are refused.',
-      quietHours: 'Quiet hours in the recipient\'s local time, e.g. {"from": "20:00", "to": "08:00", "days": ["sun"]}: SMS are held until they end. Empty: the configured ones; {}: none for this account.',
+      quietHours: 'Quiet hours in the recipient\'s local time: SMS are held until they end. Empty: the configured ones; {}: none for this account. Example:',
       statusCallback: 'Web address that gets the status of this account\'s SMS, by mail and REST API (a request that names its own replaces it); it has to be one the configuration allows. Without it, only requests that name one get status callbacks.',
       statusCallbackLevel: 'Which statuses are sent when a request does not say: none; only on failure (failed, expired, rejected, cancelled); the final status; all (accepted, handed to the carrier, and final).',
       forwardReplies: 'Mail replies from handsets to this account\'s SMS to the sender of the SMS they answer; switch off, or on where the configuration allows it.',
