@@ -5,6 +5,7 @@ import type { SmsStatus } from '../store/types.js';
 import type { Principal } from './auth.js';
 import type { MessageQuery } from './history/query.js';
 import { Problem } from './problems.js';
+import { SearchRefused } from './search-refusals.js';
 
 /** The principal of a request, or 401. A cookie session never authorises a change here: forms check CSRF themselves. */
 export function who(req: FastifyRequest, opts: { change?: boolean } = {}): Principal {
@@ -30,7 +31,7 @@ export function parseInstant(text: string, timeZone: string, field: string): str
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (day) return zonedToInstant({ year: +day[1], month: +day[2], day: +day[3], hour: 0, minute: 0, second: 0 }, timeZone).toISOString();
   const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(t)) throw new Problem(400, 'BadRequest', `${field} "${text}" is not a date (YYYY-MM-DD) or a date-time with offset (2026-11-23T09:00:00+01:00)`);
+  if (Number.isNaN(t)) throw new SearchRefused({ code: 'not-a-date', field, text });
   return new Date(t).toISOString();
 }
 
@@ -43,7 +44,7 @@ export function localDay(at: Date, timeZone: string): string {
 /** A YYYY-MM-DD that names a day of the calendar (not 2026-13-01 or 2026-02-30), or a 400 naming the field. */
 export function realDay(text: string, field: string): string {
   const t = Date.parse(`${text}T00:00:00Z`);
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== text) throw new Problem(400, 'BadRequest', `${field} "${text}" is not a day of the calendar (YYYY-MM-DD)`);
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== text) throw new SearchRefused({ code: 'not-a-day', field, text });
   return text;
 }
 
@@ -92,7 +93,7 @@ export function searchNumber(v: string, country: string): string {
  */
 export function searchableNumber(v: string): string {
   if (/\d/.test(v)) return v;
-  throw new Problem(400, 'BadRequest', `to "${v}" has no digits; search for a number or some of its digits (+49 151 1234, 1234)`);
+  throw new SearchRefused({ code: 'no-digits', text: v });
 }
 
 /** Search parameters (API query or portal form) → a query a user may run: users are held to their account. */
@@ -104,7 +105,7 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
   }
   const status = (Array.isArray(p.status) ? p.status : blank(p.status)?.split(',') ?? []).map((s) => s.trim()).filter(Boolean);
   const unknown = status.filter((s) => !(STATUSES as string[]).includes(s));
-  if (unknown.length) throw new Problem(400, 'BadRequest', `unknown status ${unknown.map((s) => `"${s}"`).join(', ')}; known: ${STATUSES.join(', ')}`);
+  if (unknown.length) throw new SearchRefused({ code: 'unknown-status', unknown, known: STATUSES });
   const q: MessageQuery = {};
   if (principal.role !== 'admin') q.account = principal.account;
   else if (account) q.account = account;
@@ -114,7 +115,7 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
     if (v) q[k] = k === 'to' ? searchNumber(searchableNumber(v), where.country) : v;
   }
   const backup = blank(p.backup);
-  if (backup && backup !== 'uncertain') throw new Problem(400, 'BadRequest', `backup is "${backup}"; known: uncertain`);
+  if (backup && backup !== 'uncertain') throw new SearchRefused({ code: 'unknown-backup', text: backup });
   if (backup) q.backupUncertain = true;
   const from = blank(p.from);
   const until = blank(p.until);
@@ -122,6 +123,6 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
   // A bare day as the end means "up to and including that day".
   if (until) q.until = /^\d{4}-\d{2}-\d{2}$/.test(until) ? parseInstant(addDays(until, 1), timeZone, 'until') : parseInstant(until, timeZone, 'until');
   // An empty list would read as "no SMS then"; the range was written the wrong way round (as /stats answers it).
-  if (q.from && q.until && q.from >= q.until) throw new Problem(400, 'BadRequest', `from (${from}) is not before until (${until}): no SMS can lie between; swap them`);
+  if (q.from && q.until && q.from >= q.until) throw new SearchRefused({ code: 'range-reversed', from: from!, until: until! });
   return q;
 }

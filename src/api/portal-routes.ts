@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountChangeError } from '../accounts/registry.js';
 import { FINAL_STATUSES } from '../store/types.js';
 import { newToken, sameSecret, type Principal } from './auth.js';
-import { cancelAs } from './cancel-as.js';
+import { cancelAs, cancelBy } from './cancel-as.js';
+import { cancelMail, smsOfMail } from './cancel-mail.js';
 import { statsFor } from './stats-routes.js';
 import { rateChart, volumeChart } from './charts.js';
 import { foreignOrigin } from './cross-site.js';
@@ -15,6 +16,7 @@ import { repliesTo } from './history/replies.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
 import { accountForm, backupUncertain, breakerView, carrierIdOf, formChanges, formProblems, messageDetail, messageRow, receiptsFitting } from './portal-views.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
+import { SearchRefused } from './search-refusals.js';
 import { en } from './portal-wording/en.js';
 import { portalLanguage, portalWordingFor, type PortalWording } from './portal-wording/index.js';
 
@@ -183,7 +185,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       result = await searchMessages(ctx.history, q, { limit: 50, after: req.query.cursor || undefined }, ctx.lagDays);
     } catch (e) {
       if (!(e instanceof Problem)) throw e;
-      error = t.errors.search(e.detail);
+      error = e instanceof SearchRefused ? t.errors.searchRefused(e.refusal) : t.errors.search(e.detail);
     }
     const params = new URLSearchParams(Object.entries(form).filter(([k, v]) => k !== 'cursor' && typeof v === 'string' && v) as Array<[string, string]>);
     const held = deps.restoreHold?.();
@@ -206,7 +208,11 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const cancellable = m.status === 'accepted';
     const hold = deps.restoreHold?.();
     const caught = backupUncertain(m, hold);
+    // Its mail's other SMS (more numbers, or a text split): offered as a whole while one of them still waits.
+    const siblings = await smsOfMail(ctx, p, m.mailId);
     return render(req, reply, 'message', page(req, p, {
+      mailCancel: siblings.length > 1 && siblings.some((x) => x.status === 'accepted') ? { mailId: m.mailId, count: siblings.length } : undefined,
+      mailResults: [],
       m: messageDetail(m, zoneOf(ctx, p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours), t), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
       // The buttons of `mail2sms hold mark`, with the connector it was being handed to.
       uncertain: p.role === 'admin' && caught ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
@@ -250,6 +256,23 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       return reply.redirect(`/messages/${encodeURIComponent(req.params.id)}?notice=${notice}`, 303);
     }
     return reply.redirect(`/messages/${encodeURIComponent(req.params.id)}?notice=cancelled`, 303);
+  });
+
+  // Every SMS of the SMS's mail, as the REST cancel by mail id and `mail2sms cancel <mail id>` do; each one's outcome on its page.
+  app.post<{ Params: { id: string }; Body: Form }>('/messages/:id/cancel-mail', { schema: { hide: true } }, async (req, reply) => {
+    const p = person(req, reply);
+    if (!p) return reply;
+    checkForm(req, req.body ?? {});
+    const m = await findMessage(ctx.history, req.params.id, ctx.lagDays);
+    const t = wordsOf(req);
+    if (!m || !maySee(p, m)) return render(req, reply, 'error', page(req, p, { title: t.errors.notFound, detail: t.errors.noMessage(req.params.id) }), 404);
+    const results = await cancelMail(ctx, p, m.mailId, cancelBy(ctx, p, 'portal'));
+    const now = (await findMessage(ctx.history, m.id, ctx.lagDays)) ?? m;
+    return render(req, reply, 'message', page(req, p, {
+      m: messageDetail(now, zoneOf(ctx, p), await repliesTo(deps.store, now, deps.config.inbound.forward.windowHours), t), final: FINAL_STATUSES.has(now.status),
+      cancellable: now.status === 'accepted', notice: '', receipts: [], caught: backupUncertain(now, deps.restoreHold?.()), mailCancel: undefined,
+      mailResults: results.map((r) => ({ id: r.id, to: r.sms.to, outcome: r.outcome, status: r.sms.status })),
+    }));
   });
 
   app.get('/accounts', { schema: { hide: true } }, async (req, reply) => {

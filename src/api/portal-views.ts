@@ -42,7 +42,9 @@ export function timelineSteps(m: SmsMessage, timeZone: string, t: PortalWording 
         // Nothing was attempted: an operator's word after a restore, a hold an operator must release, or its release.
         const label = e.backup === 'not-sent' ? w.markedNotSent
           : e.hold === 'restore' ? w.heldRestore : e.hold === 'brake' ? w.heldBrake : undefined;
-        return [label ? { ...base, status: 'held', label, detail } : { ...base, status: 'retry', label: w.queuedAgain, detail }];
+        // Their reason is the bridge's own sentence (English, kept as recorded): a German page names it as such.
+        const why = detail && w.reported(detail, false);
+        return [label ? { ...base, status: 'held', label, detail: why } : { ...base, status: 'retry', label: w.queuedAgain, detail: why }];
       }
       case 'submitted':
         if (e.part) return [{ ...base, status: 'part', label: w.part(e.part.index, e.part.of) }];
@@ -51,7 +53,7 @@ export function timelineSteps(m: SmsMessage, timeZone: string, t: PortalWording 
         return [{ ...base, label: w.delivered }];
       default:
         // A cancel's "by <who>" the bridge wrote itself, worded as the confirmations word it; others' reasons as recorded.
-        return [{ ...base, label: w.ended(e.status), detail: e.by && e.reason === `by ${e.by}` ? t.notify.cancelledByReason(e.by) : e.reason }];
+        return [{ ...base, label: w.ended(e.status), detail: e.by && e.reason === `by ${e.by}` ? t.notify.cancelledByReason(e.by) : e.reason && w.reported(e.reason, e.connector !== undefined) }];
     }
   });
 }
@@ -142,7 +144,7 @@ export function messageDetail(m: SmsMessage, timeZone: string, replies: readonly
   }));
   return {
     ...messageRow(m, timeZone, t),
-    text: m.text, encoding: m.encoding, senderId: senderShown(m, t), sendAt: m.sendAt ? t.time(m.sendAt, timeZone) : '',
+    mailId: m.mailId, text: m.text, encoding: m.encoding, senderId: senderShown(m, t), sendAt: m.sendAt ? t.time(m.sendAt, timeZone) : '',
     connectorMessageId: connectorMessageIdOf(m) ?? '',
     subject: m.mail.subject ?? '', from: m.mail.from ?? m.mail.envelopeFrom, apiUser: m.mail.apiUser ?? '',
     steps: [...timelineSteps(m, timeZone, t), ...answered].sort((a, b) => (a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0)),

@@ -69,7 +69,11 @@ P('chosen by the account :: a user of a German account gets every page in German
   assert.match(list, /<option value="delivered" >Zugestellt<\/option>/);
   assertGerman((await portalPage(b, '/messages?reference=none', chef.cookie)).html, 'no match');
   const refused = (await portalPage(b, '/messages?from=2026-12-02&until=2026-12-01', chef.cookie)).html;
-  assert.match(refused, /<p class="error" role="alert">Die Suche ist so nicht möglich/);
+  assertGerman(refused, 'refused search');
+  assert.match(refused, /<p class="error" role="alert">Die Suche ist so nicht möglich: „Von“ \(2026-12-02\) liegt nicht vor „Bis“ \(2026-12-01\): dazwischen kann keine SMS liegen; tauschen Sie die beiden\.<\/p>/);
+  const api = await fetch(apiBase(b) + '/api/v1/messages?from=2026-12-02&until=2026-12-01', { headers: { cookie: chef.cookie } });
+  assert.is((await api.json()).detail, 'from (2026-12-02) is not before until (2026-12-01): no SMS can lie between; swap them', 'the API stays English');
+  assertGerman((await portalPage(b, '/messages?to=abc', chef.cookie)).html, 'refused number');
 
   const done = (await portalPage(b, `/messages/${delivered}`, chef.cookie)).html;
   assertGerman(done, 'delivered SMS');
@@ -158,6 +162,23 @@ P('switch :: the link sets the language for the browser\'s session and comes bac
     assert.is(r.headers.get('location'), location, query);
     assert.is(cookieOf(r, 'm2s_lang'), query.startsWith('to=fr') ? '' : 'm2s_lang=de', query);
   }
+});
+
+P('carrier and connector words :: a carrier\'s reason kept but named in German; connector states and confirmation levels in German', async ({ b, chef }) => {
+  const auth = await bearer(b, 'chef', 'chef-password-1');
+  const id = (await call(b, 'POST', '/api/v1/messages', { auth, body: { to: '+4915112340000', text: 'Geht nicht' } })).body.messages[0].id as string;
+  await waitFor('failed', () => b.store.get(id)?.status === 'failed');
+  const page = (await portalPage(b, `/messages/${id}`, chef.cookie)).html;
+  assertGerman(page, 'failed SMS');
+  assert.match(page, /<span class="label">Fehlgeschlagen<\/span>\s*<time [^>]+>[^<]+<\/time>\s*<span class="detail">Meldung des Netzbetreibers: UNDELIV: the handset was not reachable \(simulated failure\)<\/span>/);
+
+  const root = await portalSession(b, 'root', 'admin-password-1');
+  const dashboard = (await portalPage(b, '/', root.cookie)).html;
+  assertGerman(dashboard, 'connectors');
+  assert.match(dashboard, /<tr><td>simulator<\/td><td>simulator<\/td><td><span class="status s-delivered">bereit<\/span><\/td>/);
+  const accounts = (await portalPage(b, '/accounts', root.cookie)).html;
+  assertGerman(accounts, 'accounts list');
+  assert.match(accounts, /<td>Endstatus<\/td>/, 'notify final, in the words of the form');
 });
 
 P('message list :: a queued SMS says why it waits: held for quiet hours and until when, or when a scheduled one is due, in the page\'s language', async ({ b, chef }) => {

@@ -8,6 +8,7 @@ import { formatTimeGerman } from '../../notify/times.js';
 import { wordingFor } from '../../notify/wording/index.js';
 import type { PortalWording } from './en.js';
 import { esc } from './html.js';
+import { searchRefusalWords } from '../search-refusals.js';
 
 const notify = wordingFor('de');
 const figures = new Intl.NumberFormat('de-DE');
@@ -19,6 +20,8 @@ const TITLES: Record<number, string> = {
   400: 'Ungültige Anfrage', 401: 'Nicht angemeldet', 403: 'Nicht erlaubt', 404: 'Nicht gefunden', 409: 'Nicht möglich', 413: 'Zu groß',
   422: 'Nicht gespeichert', 429: 'Zu viele Versuche', 500: 'Interner Fehler', 503: 'Vorübergehend nicht verfügbar',
 };
+
+const STATES: Record<string, string> = { ready: 'bereit', bound: 'verbunden', connecting: 'verbindet', down: 'getrennt', failing: 'gestört', throttled: 'gebremst' };
 
 const PHASES: Record<string, string> = { closed: 'geschlossen', open: 'offen', 'half-open': 'halb offen', 'probe-due': 'Test fällig' };
 
@@ -67,6 +70,7 @@ export const de: PortalWording = {
     carrierIdNotSent: 'Eine Netzbetreiber-ID benennt, was gesendet wurde: Sie gehört nur zu „Wurde gesendet“.',
     carrierIdBad: (id) => `„${id}“ ist keine Netzbetreiber-ID: höchstens 64 Zeichen, ohne Leerzeichen (wie in der Zeile sms-submitted der alten Instanz oder in einem Zustellbericht).`,
     search: (detail) => `Die Suche ist so nicht möglich (${detail}).`,
+    searchRefused: (r) => `Die Suche ist so nicht möglich: ${searchRefusalWords('de', r)}.`,
   },
   dashboard: {
     title: 'Übersicht',
@@ -112,6 +116,8 @@ export const de: PortalWording = {
     breaker: 'Schutzschalter',
     note: 'Hinweis',
     phase: (p) => PHASES[p] ?? p,
+    connectorState: (state) => STATES[state] ?? state,
+    connectorSays: (detail) => `Meldung des Connectors: ${detail}`,
     openUntil: (t) => ` bis ${t} UTC`,
     probeDue: ' Pause vorbei: die nächste SMS testet den Connector',
     lastFailure: (reason) => ` (letzter Fehler: ${reason})`,
@@ -175,6 +181,14 @@ export const de: PortalWording = {
     caught: 'Angehalten, seit dieser Dienst aus einer Sicherung wiederhergestellt wurde: Sie wurde gerade an den Netzbetreiber übergeben, als die Sicherung entstand, daher prüft ein Betreiber zuerst, ob sie gesendet wurde; sie wird nicht zweimal gesendet',
     waitingFor: (status) => (status === 'submitted' ? 'Wartet auf den Zustellbericht' : 'Wartet, bis sie an der Reihe ist'),
     cancel: 'Diese SMS stornieren',
+    cancelMail: (count) => `Alle ${count} SMS dieser E-Mail stornieren`,
+    mailCancelled: (mailId) => `Stornierung der SMS der E-Mail ${mailId}:`,
+    mailOutcome: (outcome, status) => ({
+      cancelled: 'storniert',
+      'already-cancelled': 'war schon storniert',
+      'too-late': 'zu spät: sie wurde an den Netzbetreiber übergeben',
+      'already-final': `nicht storniert: sie war schon abgeschlossen (${Object.hasOwn(notify.stage, status) ? notify.stage[status as SmsStatus] : status})`,
+    } as Record<string, string>)[outcome] ?? outcome,
     theSms: 'Die SMS',
     yourReference: notify.labels.yourReference,
     billingCode: notify.labels.billingCode,
@@ -216,6 +230,7 @@ export const de: PortalWording = {
     via: (connector) => `über ${connector}`,
     carrierId: (id) => `Netzbetreiber-ID ${id}`,
     delivered: 'Auf dem Telefon zugestellt',
+    reported: (reason, fromCarrier) => `${fromCarrier ? 'Meldung des Netzbetreibers' : 'Grund'}: ${reason}`,
     ended: (status) => notify.stage[status],
     keyword: (keyword, from) => `${keyword} erhalten von ${from}`,
     reply: (from) => `Antwort erhalten von ${from}`,

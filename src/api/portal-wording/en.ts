@@ -9,6 +9,7 @@ import { formatTime } from '../../notify/times.js';
 import { wordingFor, type Language } from '../../notify/wording/index.js';
 import { ENGLISH_CHARTS } from '../charts.js';
 import { replyReason } from '../history/replies.js';
+import { searchRefusalWords, type SearchRefusal } from '../search-refusals.js';
 import { esc } from './html.js';
 
 const notify = wordingFor('en');
@@ -68,6 +69,8 @@ export const en = {
     carrierIdBad: (id: string) => `the carrier id "${id}" is not one: at most 64 characters, no spaces (as the old bridge's sms-submitted line or a receipt has it)`,
     /** A search the API's rules refused: its sentence (in English, as the API says it). */
     search: (detail: string) => detail,
+    /** A search refused for a reason of its own (search-refusals.ts), worded in the page's language. */
+    searchRefused: (r: SearchRefusal) => searchRefusalWords('en', r),
   },
   dashboard: {
     title: 'Dashboard',
@@ -113,6 +116,10 @@ export const en = {
     breaker: 'circuit breaker',
     note: 'note',
     phase: (p: string) => p,
+    /** A connector's state word (ConnectorHealth.state: ready, bound, connecting, down, failing, throttled). */
+    connectorState: (state: string) => state,
+    /** The connector's own sentence about what is wrong (its last error), as it reports it. */
+    connectorSays: (detail: string) => detail,
     openUntil: (t: string) => ` until ${t} UTC`,
     probeDue: ' cool-down over: the next SMS tests the connector',
     lastFailure: (reason: string) => ` (last failure: ${reason})`,
@@ -177,6 +184,16 @@ export const en = {
     caught: 'Held since this service was restored from a backup: it was being handed to the carrier when the backup was taken, so an operator checks whether it went out before; it is not sent twice',
     waitingFor: (status: string) => `Waiting for ${status === 'submitted' ? 'the delivery report' : 'its turn to be sent'}`,
     cancel: 'Cancel this SMS',
+    /** A mail to several numbers, or a text split into several SMS: all of them at once (`count`: how many the mail became). */
+    cancelMail: (count: number) => `Cancel all ${count} SMS of this mail`,
+    mailCancelled: (mailId: string) => `Cancel of the SMS of mail ${mailId}:`,
+    /** What became of each (cancel-mail.ts CancelOutcome); `status`: the one it ended with when it was too late. */
+    mailOutcome: (outcome: string, status: string) => ({
+      cancelled: 'cancelled',
+      'already-cancelled': 'was cancelled already',
+      'too-late': 'too late: it was handed to the carrier',
+      'already-final': `not cancelled: it had ended already (${status})`,
+    } as Record<string, string>)[outcome] ?? outcome,
     theSms: 'The SMS',
     yourReference: 'Your reference',
     billingCode: 'Billing code',
@@ -219,6 +236,11 @@ export const en = {
     via: (connector: string) => `via ${connector}`,
     carrierId: (id: string) => `carrier id ${id}`,
     delivered: 'Delivered to the phone',
+    /**
+     * The reason recorded with a final status: the carrier's or connector's own text (`fromCarrier`: it came through a
+     * connector) or the bridge's; shown as it is, a German page names whose it is.
+     */
+    reported: (reason: string, _fromCarrier: boolean) => reason,
     /** Failed, expired, rejected, cancelled: the status as a heading. */
     ended: (status: SmsStatus) => status.charAt(0).toUpperCase() + status.slice(1),
     keyword: (keyword: string, from: string) => `${keyword} received from ${from}`,
