@@ -9,39 +9,17 @@
  */
 import type { AddressInfo } from 'node:net';
 import smpp from 'smpp';
-import { senderAddress } from './address.js';
-import { encodeGsm7Unpacked } from './encode.js';
 import { tapRawPdus } from './raw-tap.js';
 import { TurnCork } from './turn-cork.js';
-import { decodeText, readSubmitSm, splitUdh, type RawSubmit } from './submit-pdu.js';
+import { readSubmitSm, splitUdh, type RawSubmit } from './submit-pdu.js';
 import { Reassembler, type ReassembledMessage } from './reassembly.js';
-import { MESSAGE_STATE, receiptText, wantsReceipt, type ReceiptStat } from './receipt-build.js';
-import { DEFAULT_BEHAVIOUR, SMPP_STATUS, type IdFormat, type ReceivedSubmit, type SentReceipt, type SimBehaviour, type SimOptions } from './smsc-sim-types.js';
+import { receiptText, wantsReceipt, type ReceiptStat } from './receipt-build.js';
+import { DEFAULT_BEHAVIOUR, SMPP_STATUS, type ReceivedSubmit, type SentReceipt, type SimBehaviour, type SimOptions } from './smsc-sim-types.js';
+import { foreignReceiptPdu, formatId, matches, moPdu, receiptPdu, submitRecord } from './smsc-sim-pdus.js';
+import { SimReceipts, type BindMode, type Peer } from './smsc-sim-receipts.js';
 
 export * from './smsc-sim-types.js';
 export type { ReassembledMessage } from './reassembly.js';
-
-type BindMode = 'trx' | 'tx' | 'rx';
-
-interface Peer {
-  id: number;
-  session: smpp.Session;
-  rawPdu: () => Buffer | undefined;
-  /** submit_sm_resp and receipts go out batched per turn, as the connector writes (turn-cork.ts). */
-  cork: TurnCork;
-  systemId?: string;
-  mode?: BindMode;
-  /** Receipts sent on this connection and not answered yet. */
-  unanswered: Set<Pending>;
-}
-
-interface Pending {
-  systemId: string;
-  pdu: smpp.Fields;
-  receipt: SentReceipt;
-}
-
-const RECEIPT_RETRY_MS = 1000;
 
 const BINDS: Array<[string, BindMode]> = [['bind_transceiver', 'trx'], ['bind_transmitter', 'tx'], ['bind_receiver', 'rx']];
 export class SmscSimulator {
@@ -53,8 +31,7 @@ export class SmscSimulator {
   private readonly peers = new Set<Peer>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly reassembler = new Reassembler();
-  /** Receipts for a system_id with no receiver bound yet, delivered on its next bind, as SMSCs store them. */
-  private readonly undelivered: Pending[] = [];
+  private readonly delivery = new SimReceipts({ peers: this.peers, later: (fn, ms) => this.later(fn, ms), log: (evt, fields) => this.log(evt, fields) });
   private readonly held: Array<() => void> = [];
   private readonly heldResponses: Array<() => void> = [];
   private recentAccepts: number[] = [];
@@ -115,14 +92,7 @@ export class SmscSimulator {
 
   /** Sends every receipt not answered yet once more, as an SMSC does when its deliver_sm times out; returns how many. */
   resendUnanswered(): number {
-    let n = 0;
-    for (const peer of this.peers) {
-      for (const p of [...peer.unanswered]) {
-        this.deliver(peer, p);
-        n++;
-      }
-    }
-    return n;
+    return this.delivery.resendUnanswered();
   }
 
   /** Receipts kept back by behaviour.holdReceipts. */
@@ -144,15 +114,10 @@ export class SmscSimulator {
    * deliver_sm_resp's command_status; rejects when no such receiver is bound.
    */
   sendMo(m: { systemId: string; from: string; to: string; text: string }): Promise<number> {
-    const peer = this.receiverFor(m.systemId);
+    const peer = this.delivery.receiverFor(m.systemId);
     if (!peer) return Promise.reject(new Error(`no receiver bound as ${m.systemId}`));
-    const pdu: smpp.Fields = {
-      source_addr_ton: 1, source_addr_npi: 1, source_addr: m.from.replace(/^\+/, ''),
-      dest_addr_ton: senderAddress(m.to).ton, dest_addr_npi: senderAddress(m.to).npi, destination_addr: m.to,
-      esm_class: 0, data_coding: 0, short_message: encodeGsm7Unpacked(m.text),
-    };
     return new Promise((resolve) => {
-      peer.session.deliver_sm(pdu, (resp) => {
+      peer.session.deliver_sm(moPdu(m), (resp) => {
         this.log('mo-answered', { peer: peer.id, from: m.from, status: resp.command_status });
         resolve(resp.command_status);
       });
@@ -167,14 +132,10 @@ export class SmscSimulator {
   sendReceiptFor(r: { systemId: string; id: string; to: string; text: string; submitted: Date; stat?: ReceiptStat }): SentReceipt {
     const stat = r.stat ?? 'DELIVRD';
     const text = receiptText({ id: r.id, stat, submitted: r.submitted, done: new Date(this.now()), text: r.text, timeZone: this.behaviour.receiptTimeZone });
-    const pdu: smpp.Fields = {
-      source_addr_ton: 1, source_addr_npi: 1, source_addr: r.to.replace(/^\+/, ''), dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '',
-      esm_class: 0x04, data_coding: 0, short_message: Buffer.from(text, 'latin1'),
-    };
-    if (this.behaviour.receiptTlvs) Object.assign(pdu, { receipted_message_id: r.id, message_state: MESSAGE_STATE[stat] });
+    const pdu = foreignReceiptPdu(r, text, stat, this.behaviour.receiptTlvs);
     const receipt: SentReceipt = { messageId: r.id, destination: r.to.replace(/^\+/, ''), stat, text, acked: false, deliveries: 0 };
     this.receipts.push(receipt);
-    this.redeliver({ systemId: r.systemId, pdu, receipt });
+    this.delivery.send({ systemId: r.systemId, pdu, receipt });
     return receipt;
   }
 
@@ -195,7 +156,7 @@ export class SmscSimulator {
     session.on('error', (err: Error) => this.log('peer-error', { peer: peer.id, err: err.message }));
     session.on('close', () => {
       this.peers.delete(peer);
-      for (const p of peer.unanswered) this.redeliver(p);
+      this.delivery.closed(peer);
     });
     for (const [command, mode] of BINDS) session.on(command, (pdu: smpp.PDU) => this.onBind(peer, pdu, mode));
     session.on('enquire_link', (pdu: smpp.PDU) => session.send(pdu.response()));
@@ -217,7 +178,7 @@ export class SmscSimulator {
     peer.systemId = this.opts.systemId;
     peer.session.send(pdu.response({ system_id: 'smsc-sim' }));
     this.log('bound', { peer: peer.id, mode });
-    if (mode !== 'tx') this.flushUndelivered(peer);
+    if (mode !== 'tx') this.delivery.bound(peer);
   }
 
   private onSubmit(peer: Peer, pdu: smpp.PDU): void {
@@ -250,7 +211,7 @@ export class SmscSimulator {
       return hold ? void this.heldResponses.push(() => peer.session.socket.writable && reply(status)) : reply(status);
     }
     const id = this.nextId++;
-    record.messageId = this.formatId(id, this.behaviour.idFormat);
+    record.messageId = formatId(id, this.behaviour.idFormat);
     this.logSubmit(peer, record, hold);
     this.recentAccepts.push(this.now());
     const stat: ReceiptStat = matches(this.behaviour.undelivNumbers, record.destination.addr) ? 'UNDELIV' : 'DELIVRD';
@@ -288,13 +249,7 @@ export class SmscSimulator {
   }
 
   private record(peer: Peer, s: RawSubmit): ReceivedSubmit {
-    const { udh, payload, concat } = splitUdh(s.octets, s.esmClass);
-    const record: ReceivedSubmit = {
-      peer: peer.id, sequence: s.sequence, source: s.source, destination: s.destination, esmClass: s.esmClass, priorityFlag: s.priorityFlag,
-      dataCoding: s.dataCoding, validityPeriod: s.validityPeriod, registeredDelivery: s.registeredDelivery, viaPayload: s.viaPayload,
-      udh, text: decodeText(s.dataCoding, payload), status: undefined,
-    };
-    if (concat) record.concat = concat;
+    const record = submitRecord(peer.id, s);
     if (this.keep) this.received.push(record);
     return record;
   }
@@ -321,69 +276,19 @@ export class SmscSimulator {
   private sendReceipt(origin: Peer, record: ReceivedSubmit, id: number, stat: ReceiptStat): void {
     const now = new Date(this.now());
     const text = receiptText({
-      id: this.formatId(id, this.behaviour.receiptIdFormat ?? this.behaviour.idFormat),
+      id: formatId(id, this.behaviour.receiptIdFormat ?? this.behaviour.idFormat),
       stat, submitted: now, done: now, text: record.text ?? '', timeZone: this.behaviour.receiptTimeZone,
     });
-    const pdu: smpp.Fields = {
-      // The receipt travels back: from the handset to the original sender.
-      source_addr_ton: record.destination.ton, source_addr_npi: record.destination.npi, source_addr: record.destination.addr,
-      dest_addr_ton: record.source.ton, dest_addr_npi: record.source.npi, destination_addr: record.source.addr,
-      esm_class: 0x04,
-      // Explicit 0 and a Buffer: otherwise the package picks data_coding 1 and its own encoder.
-      data_coding: 0,
-      short_message: Buffer.from(text, 'latin1'),
-    };
-    if (this.behaviour.receiptTlvs) {
-      Object.assign(pdu, { receipted_message_id: record.messageId, message_state: MESSAGE_STATE[stat] });
-      if (stat !== 'DELIVRD') pdu['network_error_code'] = Buffer.from([0x03, 0x00, 0x01]);
-    }
+    const pdu = receiptPdu(record, text, stat, this.behaviour.receiptTlvs);
     const receipt: SentReceipt = { messageId: record.messageId!, destination: record.destination.addr, stat, text, acked: false, deliveries: 0 };
     if (this.keep) this.receipts.push(receipt);
-    this.redeliver({ systemId: origin.systemId!, pdu, receipt }, origin);
-  }
-
-  /** Sends a receipt to a receiver of its system_id (`origin` first), or keeps it for the next bind. */
-  private redeliver(p: Pending, origin?: Peer): void {
-    const peer = this.receiverFor(p.systemId, origin);
-    if (peer) this.deliver(peer, p);
-    else this.undelivered.push(p);
-  }
-
-  /** The submitting connection if it can receive, else another receiver bound with the same system_id. */
-  private receiverFor(systemId: string, origin?: Peer): Peer | undefined {
-    const canReceive = (p: Peer): boolean => (p.mode === 'trx' || p.mode === 'rx') && p.session.socket.writable;
-    if (origin && this.peers.has(origin) && canReceive(origin)) return origin;
-    return [...this.peers].find((p) => p.systemId === systemId && canReceive(p));
-  }
-
-  private deliver(peer: Peer, p: Pending): void {
-    const { receipt } = p;
-    peer.unanswered.add(p);
-    receipt.deliveries++;
-    peer.cork.hold();
-    peer.session.deliver_sm(p.pdu, (resp) => {
-      peer.unanswered.delete(p);
-      receipt.acked = resp.command_status === SMPP_STATUS.ROK;
-      this.log('receipt-answered', { peer: peer.id, msgId: receipt.messageId, status: resp.command_status });
-      if (!receipt.acked) this.later(() => this.redeliver(p), RECEIPT_RETRY_MS);
-    });
-    this.log('receipt', { peer: peer.id, msgId: receipt.messageId, stat: receipt.stat, ...(receipt.deliveries > 1 ? { again: receipt.deliveries - 1 } : {}) });
-  }
-
-  private flushUndelivered(peer: Peer): void {
-    const waiting = this.undelivered.filter((u) => u.systemId === peer.systemId);
-    this.undelivered.splice(0, this.undelivered.length, ...this.undelivered.filter((u) => u.systemId !== peer.systemId));
-    for (const u of waiting) this.deliver(peer, u);
+    this.delivery.send({ systemId: origin.systemId!, pdu, receipt }, origin);
   }
 
   private acceptsInLastSecond(): number {
     const cutoff = this.now() - 1000;
     this.recentAccepts = this.recentAccepts.filter((t) => t > cutoff);
     return this.recentAccepts.length;
-  }
-
-  private formatId(id: number, format: IdFormat): string {
-    return format === 'hex' ? id.toString(16).toUpperCase().padStart(8, '0') : String(id);
   }
 
   private later(fn: () => void, ms: number): void {
@@ -401,10 +306,4 @@ export class SmscSimulator {
   private log(evt: string, fields: Record<string, unknown>): void {
     this.opts.log?.({ evt, ...fields });
   }
-}
-
-/** Numbers compare without a leading '+', the form SMPP carries them in. */
-function matches(numbers: string[], destination: string): boolean {
-  const plain = (n: string): string => n.replace(/^\+/, '');
-  return numbers.some((n) => plain(n) === plain(destination));
 }
