@@ -12,6 +12,7 @@ import { callbackFor } from '../notify/callbacks/account.js';
 import { describeOptionError, parseSmsOptions, STATUS_CALLBACK_OPTION, type OptionError, type SmsOptions } from './options.js';
 import type { ParsedMail } from './parse.js';
 import { senderIdRefusal, type SendingPolicy } from './recipient-plan.js';
+import { allowedSenderIds } from '../accounts/sender-ids.js';
 import type { StatusCallback } from '../store/types.js';
 
 export interface DraftInput {
@@ -41,7 +42,8 @@ export interface Draft {
 export function draftSms(input: DraftInput): Draft | SmtpError {
   const { parsed } = input;
   // A mail without a (readable) Date was written at the latest when it came: bare ERP mail must not send a past time at once.
-  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written: parsed.date ?? input.now, blankIsUnset: true, ...input.options });
+  const senderIds = input.policy ? allowedSenderIds(input.policy.sender) : [];
+  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written: parsed.date ?? input.now, blankIsUnset: true, senderIds, ...input.options });
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
   const { subject } = r;
   const options = withAccountDefaults(r.options, input.policy);

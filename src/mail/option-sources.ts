@@ -13,7 +13,7 @@ import * as value from './option-values.js';
 import type { SmsOptions } from './options.js';
 
 export type Key = keyof SmsOptions;
-export interface Context { now: Date; timeZone: string; maxAheadDays: number; written?: Date; blankIsUnset?: boolean }
+export interface Context { now: Date; timeZone: string; maxAheadDays: number; written?: Date; blankIsUnset?: boolean; senderIds?: readonly string[] }
 // `{ value: undefined }`: valid, but means "as if not set" (a send time in the past, `passed`).
 export type Outcome<K extends Key> = { value: SmsOptions[K]; passed?: Date } | { accepted: string };
 export interface Source<K extends Key = Key> {

@@ -3,6 +3,7 @@
  * aliases): which tag is which option, reading them out of the subject, and
  * refusing a tag close to ours or one of ours in the wrong shape.
  */
+import { parseSenderId, sameSenderId } from '../sms/sender-id.js';
 import { extractTags } from './subject-tags.js';
 import { meantTag } from './tag-near-miss.js';
 import { mistypedTags } from './tag-mistyped.js';
@@ -40,8 +41,23 @@ function mistypedAs(key: string, value: string, loose: boolean, ctx: Context): s
   const tag = meantTag(key, TAG_NAMES);
   const source = tag === undefined ? undefined : TAGS.get(tag);
   if (!tag || !source || !loose) return tag;
+  if (source.key === 'senderId') return isAccountSender(value, ctx.senderIds ?? []) ? tag : undefined;
   const takes = !('accepted' in source.parse(value, ctx)) || (source.key === 'sendAt' && /\d/.test(value));
   return takes ? tag : undefined;
+}
+
+/**
+ * Any word of up to eleven letters is a valid sender ID, so for a sender tag
+ * "a value the tag takes" tells nothing: `[FROM HR] Neue Regeln` and
+ * `[FROM IT] Wartung` are how clerks head a notice. Only a sender the
+ * account really sends as makes `[FROM ACME]` a tag in the wrong shape.
+ */
+function isAccountSender(value: string, senderIds: readonly string[]): boolean {
+  const asked = parseSenderId(value);
+  return asked !== undefined && senderIds.some((id) => {
+    const own = parseSenderId(id);
+    return own !== undefined && sameSenderId(own, asked);
+  });
 }
 
 export function readTags(subject: string, ctx: Context, errors: OptionError[]): { found: Map<Key, Found>; subject: string } {

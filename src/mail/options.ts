@@ -66,6 +66,12 @@ export interface OptionInput {
    * API's "" stays a bad value (its "not given" is null or leaving the field out).
    */
   blankIsUnset?: boolean;
+  /**
+   * The sender IDs the account may use (its default, its numeric fallback and
+   * those it may ask for, without "*"): a sender tag with a blank instead of
+   * `:` counts as one only with one of these (option-tags.ts). None: never.
+   */
+  senderIds?: readonly string[];
 }
 
 export type OptionResult =
@@ -75,7 +81,7 @@ export type OptionResult =
   | { errors: OptionError[]; read: SmsOptions };
 
 export function parseSmsOptions(input: OptionInput): OptionResult {
-  const ctx: Context = { now: input.now, timeZone: input.timeZone, maxAheadDays: input.maxAheadDays ?? 30, written: input.written, blankIsUnset: input.blankIsUnset };
+  const ctx: Context = { now: input.now, timeZone: input.timeZone, maxAheadDays: input.maxAheadDays ?? 30, written: input.written, blankIsUnset: input.blankIsUnset, senderIds: input.senderIds ?? [] };
   const errors: OptionError[] = [];
   const fromHeaders = readHeaders(input.headers, ctx, errors);
   unknownHeaders(input.headers, errors);

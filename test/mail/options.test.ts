@@ -14,6 +14,7 @@ interface Case {
   maxAheadDays?: number;
   written?: Date;
   blankIsUnset?: boolean;
+  senderIds?: string[];
 }
 interface Expected {
   options?: SmsOptions;
@@ -30,6 +31,7 @@ function run(c: Case) {
     timeZone: TZ,
     maxAheadDays: c.maxAheadDays,
     written: c.written,
+    senderIds: c.senderIds,
   });
 }
 
@@ -337,6 +339,36 @@ for (const [name, subject] of harmless) Shape(`${name} :: ${subject} :: stays te
 Shape('the right shape beside a clerk\'s bracket :: read, the bracket stays', () =>
   check({ subject: '[Ticket #123] [FLASH:ON] Alarm' }, { options: { flash: true }, subject: '[Ticket #123] Alarm' }));
 Shape.run();
+
+const SenderShape = suite('options :: a sender tag with a blank ([FROM HR]): a tag in the wrong shape only with a sender the account sends as');
+// Any word of up to 11 letters is a valid sender ID, so only the account's own senders tell a mistyped tag from a clerk's heading.
+const ACCOUNT_SENDERS = ['ACME', 'ACME Bank', '+15005550006'];
+const senderShapes: Array<[string, string, string, string]> = [
+  ['the account\'s default sender', '[FROM ACME] Ihr Paket', '[FROM ACME]', '[FROM:ACME]'],
+  ['the account\'s sender in other case', '[FROM acme] Ihr Paket', '[FROM acme]', '[FROM:acme]'],
+  ['a sender the account may ask for, with a blank in it', '[FROM ACME Bank] Ihr Konto', '[FROM ACME Bank]', '[FROM:ACME Bank]'],
+  ['the account\'s numeric sender', '[SRC +15005550006] Rückruf', '[SRC +15005550006]', '[SRC:+15005550006]'],
+  ['round brackets', 'Ihr Paket (FROM ACME)', '(FROM ACME)', '[FROM:ACME]'],
+  ['another gateway\'s name', '[SENDER ACME] Ihr Paket', '[SENDER ACME]', '[FROM:ACME]'],
+];
+for (const [name, subject, written, meant] of senderShapes) {
+  SenderShape(`${name} :: ${subject} :: refused, naming ${meant}`, () => check({ subject, senderIds: ACCOUNT_SENDERS }, { errors: [shapeRefusal(written, meant)] }));
+}
+SenderShape('= instead of : :: refused whatever the sender (= is no way to write a subject)', () =>
+  check({ subject: '[FROM=HR] Neue Regeln', senderIds: ACCOUNT_SENDERS }, { errors: [shapeRefusal('[FROM=HR]', '[FROM:HR]')] }));
+SenderShape('a send time with a blank, beside :: still refused (not a sender tag)', () =>
+  check({ subject: '[JOBPERIOD 01.12.2026 08:00] Termin', senderIds: ACCOUNT_SENDERS }, { errors: [shapeRefusal('[JOBPERIOD 01.12.2026 08:00]', '[JOBPERIOD:01.12.2026 08:00]')] }));
+const headings: Array<[string, string, string[] | undefined]> = [
+  ['a department as the heading of a notice', '[FROM HR] Neue Regeln', ACCOUNT_SENDERS],
+  ['another department', '[FROM IT] Wartung heute Abend', ACCOUNT_SENDERS],
+  ['a department in round brackets', 'Neue Regeln (FROM HR)', ACCOUNT_SENDERS],
+  ['Retarus\' name with a word that is not the account\'s sender', '[SRC Intranet] Umzug', ACCOUNT_SENDERS],
+  ['another gateway\'s name with a department', '[ABSENDER HR] Neue Regeln', ACCOUNT_SENDERS],
+  ['an account with no sender of its own', '[FROM ACME] Ihr Paket', []],
+  ['no account known', '[FROM ACME] Ihr Paket', undefined],
+];
+for (const [name, subject, senderIds] of headings) SenderShape(`${name} :: ${subject} :: stays text`, () => check({ subject, senderIds }, { subject }));
+SenderShape.run();
 
 const QosTag = suite('options :: priority is [QOS:EXPRESS] / [QOS:NORMAL] (README); anything else is refused, never ignored');
 QosTag('[PRIORITY:HIGH] (another gateway\'s name) :: refused, naming [QOS:…]', () =>

@@ -106,6 +106,16 @@ S('a send time tag in the wrong shape ([JOBPERIOD=…]) :: 550 5.6.0 naming the 
   assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345690'));
 });
 
+S('a sender tag with a blank :: [FROM HR] (a clerk\'s heading, HR no sender of the account) is sent with its subject; [FROM ACME Bank] (the account\'s) is refused as a tag in the wrong shape', async ({ b }) => {
+  const heading = await send(b, 'clerk@acme.test', '+4915112345692@sms.localhost', { subject: '[FROM HR] Neue Regeln', text: '' });
+  const id = idOf(heading.response);
+  const sent = await waitFor('the SMS', () => b.sim.sent.find((m) => m.id === id));
+  assert.is(sent.text, '[FROM HR] Neue Regeln');
+  const r = await refusal(send(b, 'clerk@acme.test', '+4915112345693@sms.localhost', { subject: '[FROM ACME Bank] Ihr Konto', text: 'Ihr Konto ist eröffnet.' }));
+  assert.match(r, /^550 5\.6\.0 the subject text \[FROM ACME Bank\] looks like an option tag in the wrong shape \(did you mean \[FROM:ACME Bank\]\?\)/);
+  assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345693'));
+});
+
 S('a send time before the mail was written (a typo for another day) :: 550 5.6.0 naming when it was written; nothing sent', async ({ b }) => {
   const written = new Date(Date.now() - 5 * 60_000);
   const r = await refusal(send(b, 'clerk@acme.test', '+4915112345681@sms.localhost', { subject: '[AT:2026-01-05 09:00] Termin', headers: { Date: written.toUTCString() } }));
