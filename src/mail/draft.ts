@@ -41,9 +41,11 @@ export interface Draft {
 
 export function draftSms(input: DraftInput): Draft | SmtpError {
   const { parsed } = input;
-  // A mail without a (readable) Date was written at the latest when it came: bare ERP mail must not send a past time at once.
+  // A mail without a (readable) Date was written at the latest when its first relay took it (received.ts), or when it came:
+  // bare ERP mail must not send a past time at once, nor a relay's delay turn a time that was ahead into a refusal.
+  const written = parsed.date ?? parsed.firstReceived ?? input.now;
   const senderIds = input.policy ? allowedSenderIds(input.policy.sender) : [];
-  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written: parsed.date ?? input.now, blankIsUnset: true, senderIds, ...input.options });
+  const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written, blankIsUnset: true, senderIds, ...input.options });
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));
   const { subject } = r;
   const options = withAccountDefaults(r.options, input.policy);

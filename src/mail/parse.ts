@@ -14,6 +14,7 @@ import { mimeFlaw } from './mime-check.js';
 import { MailParseError } from './parse-error.js';
 import { relabelLegacyText } from './legacy-text.js';
 import { parsePlainMail } from './plain-mail.js';
+import { earliestReceived } from './received.js';
 import { textInHeaderBlock } from './no-body.js';
 import { isBlank } from './whitespace.js';
 
@@ -31,6 +32,8 @@ export interface ParsedMail {
   fromAddresses: string[];
   /** Unset when the Date header is missing or unreadable. */
   date?: Date;
+  /** The earliest readable Received: timestamp (received.ts): when a mail without a Date was written, at the latest. Unset when none can be read. */
+  firstReceived?: Date;
   /** Content of the text/plain part(s); unset when there is none or it is blank. */
   text?: string;
   /** Content of the text/html part(s); unset when there is none or it is blank. */
@@ -92,6 +95,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
   const html = content(mail.html);
   const types = mail.attachments.map((a) => (a as { contentType?: string }).contentType?.toLowerCase());
   const attached = text || html || opts.readAttached === false ? undefined : await attachedMail(mail.attachments, opts);
+  const firstReceived = earliestReceived(mail.headerLines.filter((l) => l.key === 'received').map((l) => l.line.slice(l.line.indexOf(':') + 1)));
   return {
     messageId: mail.messageId,
     references: mail.references === undefined ? [] : [mail.references].flat(),
@@ -108,6 +112,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     ...(types.some((t) => t === 'application/ms-tnef' || t === 'application/vnd.ms-tnef') ? { tnef: true as const } : {}),
     ...(!text && !html && textInHeaderBlock(raw) ? { textInHeader: true as const } : {}),
     ...(attached ? { attached } : {}),
+    ...(firstReceived ? { firstReceived } : {}),
     ...(mail.unknownCharset ? { unknownCharset: mail.unknownCharset } : {}),
   };
 }

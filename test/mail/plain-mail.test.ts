@@ -33,6 +33,7 @@ const FAST_FIXTURES = new Set([
   'erp-latin1-undeclared.eml', 'erp-latin1-subject.eml', 'erp-mislabelled-utf8.eml', 'utf8-undeclared.eml', 'erp-ansi-invisible.eml', 'erp-latin1-from.eml',
   'apple-forward.eml', 'apple-forward-de-only.eml', 'gmail-forward.eml', 'thunderbird-forward-de.eml', 'thunderbird-forward-only.eml',
   'apple-forward-fyi.eml', 'outlook-forward-intro.eml', 'prose-begin-forwarded.eml', 'erp-mislabelled-base64.eml',
+  'erp-no-date-relayed.eml', 'erp-no-date-unreadable-received.eml', 'dated-relayed.eml',
 ]);
 
 Fixtures('every fixture :: the same ParsedMail both ways; the single text/plain ones take the fast path', async () => {

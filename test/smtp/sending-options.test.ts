@@ -130,6 +130,16 @@ S('a past send time in bare ERP mail without a Date header :: 550 5.6.0, measure
   assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345691'));
 });
 
+S('the same past send time in bare ERP mail that came through a relay :: its first Received: stamp is when it was written at the latest, so 250, sent at once and said', async ({ b }) => {
+  const relayed = new Date(Date.now() - 2 * 3600_000).toUTCString();
+  const asked = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const mail = `Received: from mx.acme.test by relay.acme.test; ${new Date().toUTCString()}\r\nReceived: from erp.acme.test by mx.acme.test; ${relayed}\r\n`
+    + `From: erp@acme.test\r\nTo: +4915112345694@sms.localhost\r\nSubject: [AT:${asked}] Termin\r\n\r\nIhr Termin`;
+  const replies = await chat(b.port, ['EHLO erp.acme.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<+4915112345694@sms.localhost>', 'DATA', ...dataLines(mail)], { localAddress: ACME });
+  assert.match(replies.at(-1)!.text, /^250 2\.0\.0 queued as \w+ \(1 SMS\); the send time asked for, .+, had passed when the mail came: sent at once$/);
+  await waitFor('the SMS sent at once', () => b.sim.sent.find((m) => m.to === '+4915112345694'));
+});
+
 S('an empty option header (an ERP template\'s unused field, X-SMS-Reference:) :: as if absent, 250 and sent; a bad value beside it is still refused', async ({ b }) => {
   const lines = (to: string, extra: string) => ['EHLO erp.acme.test', 'MAIL FROM:<erp@acme.test>', `RCPT TO:<${to}@sms.localhost>`, 'DATA',
     ...dataLines(`From: erp@acme.test\r\nTo: ${to}@sms.localhost\r\nSubject: Zahlung\r\nX-SMS-Reference:\r\nX-SMS-Validity: \r\n${extra}\r\nIhre Zahlung ist eingegangen.`)];
