@@ -22,14 +22,18 @@ interface SendingDefaults {
   billingCode?: string;
 }
 
-/** Problems as "<prefix><key>: …", e.g. "accounts[0].senderId: …" or "options.senderId: …". */
-export function optionProblems(o: SendingDefaults, prefix: string): string[] {
+/**
+ * Problems as "<prefix><key>: …", e.g. "accounts[0].senderId: …" or "options.senderId: …".
+ * `blankIsNone`: an empty sender means "none" (the gateway-wide `options`, whose defaults are empty); an
+ * account's empty sender is refused with the forms a sender takes, as any other that is none of them.
+ */
+export function optionProblems(o: SendingDefaults, prefix: string, blankIsNone = false): string[] {
   const problems: string[] = [];
   // A zone or country nothing can read would fail every mail of the account at RCPT, so it is refused where it is set.
   if (o.timeZone !== undefined) problems.push(...timeZoneProblems(`${prefix}timeZone`, o.timeZone));
   if (o.defaultCountry !== undefined) problems.push(...countryProblems(`${prefix}defaultCountry`, o.defaultCountry));
   const sender = (key: string, v: string | undefined, numeric: boolean) => {
-    if (!v) return;
+    if (v === undefined || (v === '' && blankIsNone)) return;
     const id = parseSenderId(v);
     if (!id) problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: ${numeric ? NUMERIC_SENDER_FORMS : SENDER_ID_FORMS}`);
     else if (numeric && id.kind === 'alphanumeric') problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: a number (international or short code), since it stands in where names are not delivered`);

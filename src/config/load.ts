@@ -80,7 +80,7 @@ function crossChecks(c: Config): string[] {
   const countries = Object.entries(c.options.countryQuietHours).flatMap(([cc, q]) => quietHoursProblems(q, `options.countryQuietHours.${cc}`));
   return [
     ...countryProblems('smtp.defaultCountry', c.smtp.defaultCountry), ...timeZoneProblems('notify.timeZone', c.notify.timeZone),
-    ...optionProblems(c.options, 'options.'), ...countries, ...accountsProblems(c.accounts, c.text.maxSegments), ...configProblems(c), ...smtpProblems(c.smtp),
+    ...optionProblems(c.options, 'options.', true), ...countries, ...accountsProblems(c.accounts, c.text.maxSegments), ...configProblems(c), ...smtpProblems(c.smtp),
   ];
 }
 

@@ -133,6 +133,29 @@ C('regression: an account\'s sender ID too long :: the problem names the real ru
   assert.equal(problems({ senderId: 'Praxis Dr M', numericSender: '+493012345678901' }), [], '11 characters and 15 digits are allowed');
 });
 
+C('regression: an account\'s numeric sender too short :: the sentence of the other sender rules (the forms a number takes), not "at least 3 character(s)"', () => {
+  const problems = (options: Record<string, unknown>, account: Record<string, unknown>): string[] => {
+    try {
+      buildConfig({ options, accounts: [{ name: 'erp', networks: ['127.0.0.1'], addresses: ['@erp.test'], ...account }] }, 'senders.json', {});
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+  const NUMBER_RULE = 'an international number of 7 to 15 digits like +4930123456 or a short code of 3 to 8 digits';
+  const rows: Array<[string, string[]]> = [
+    ['12', [`accounts[0].numericSender: is "12"; allowed: ${NUMBER_RULE}`]],
+    ['+4', [`accounts[0].numericSender: is "+4"; allowed: ${NUMBER_RULE}`]],
+    ['', [`accounts[0].numericSender: is ""; allowed: ${NUMBER_RULE}`]],
+    ['AB', ['accounts[0].numericSender: is "AB"; allowed: a number (international or short code), since it stands in where names are not delivered']],
+    ['80888', []],
+  ];
+  for (const [v, want] of rows) assert.equal(problems({}, { numericSender: v }), want, v);
+  assert.equal(problems({ numericSender: '' }, {}), [], 'the gateway-wide default\'s "" is none');
+  assert.equal(problems({ numericSender: '12' }, {}), [`options.numericSender: is "12"; allowed: ${NUMBER_RULE}`]);
+});
+
 C('countries and zones :: a default country outside the number plan or an unknown zone stops the start, wherever it is set', () => {
   try {
     buildConfig({
