@@ -55,11 +55,14 @@ export function unknownCharset(charset: string | undefined): string | undefined 
   return NOT_CHARSETS.has(iconv.getCodec(name)) ? label : undefined;
 }
 
+/** A charset label from the mail as a reply or an answer may show it: whatever it holds must not reach the line raw. */
+export function shownCharset(label: string): string {
+  return label.slice(0, 40).replace(/[^\x21-\x7e]/g, '?');
+}
+
 /** Said in the 250 when a text's charset was unknown: how the bridge read it instead. */
 export function unknownCharsetNote(label: string): string {
-  // From the mail: whatever it holds must not reach the reply line raw.
-  const shown = label.slice(0, 40).replace(/[^\x21-\x7e]/g, '?');
-  return `the text's charset "${shown}" is unknown: it was read as text without a charset is, UTF-8 where the bytes are UTF-8 and windows-1252 (Western European) elsewhere; please check the SMS text`;
+  return `the text's charset "${shownCharset(label)}" is unknown: it was read as text without a charset is, UTF-8 where the bytes are UTF-8 and windows-1252 (Western European) elsewhere; please check the SMS text`;
 }
 
 // Well-formed UTF-8 sequences of two to four bytes (RFC 3629, table 3-7 of

@@ -46,6 +46,8 @@ export interface PreviewReport extends Pick<SmsText, 'text' | 'encoding' | 'segm
   forwarded?: ExtractResult['forwarded'];
   /** Attachments of the mail, which an SMS cannot carry; absent when none (and for the REST API, which has none). */
   attachments?: number;
+  /** A text part's declared charset that is unknown, read as text without one (parse.ts): said as a send's 250 says it; absent when none (and for the REST API, whose JSON is UTF-8). */
+  unknownCharset?: string;
   /** Where each status would be pushed (the mail's or request's status callback, else the account's default), and which; absent when none. */
   callback?: StatusCallback;
   /** Express was asked for and the account may not send it: the sentence a send's 250 would end with (its SMS would go as normal ones). */

@@ -5,6 +5,7 @@
  * cannot be mailed is answered with a 451 so that the sender's server tries again.
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { shownCharset } from '../mail/charset.js';
 import { introduced } from '../mail/extract.js';
 import type { PreviewReport } from '../mail/preview.js';
 import { shown } from './callbacks/allow.js';
@@ -35,6 +36,7 @@ export function previewText(r: PreviewReport, timeZone: string, w: Wording = wor
   const kept = r.nonGsm.length ? nonGsmChars(r.text).filter((c) => !r.nonGsm.includes(c)) : [];
   if (kept.length) lines.push(p.kept(listed(kept)));
   if (r.lost) lines.push(p.lost(r.lost, r.text.includes('\uFFFD') ? '\uFFFD' : '?'));
+  if (r.unknownCharset) lines.push(p.unknownCharset(shownCharset(r.unknownCharset)));
   if (r.attachments) lines.push(p.attachments(r.attachments));
   const replaced = r.replaced.filter((x) => x.to !== '');
   const removed = r.replaced.filter((x) => x.to === '');

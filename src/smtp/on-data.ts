@@ -3,6 +3,7 @@ import { addressBelongs } from '../accounts/addresses.js';
 import type { Account } from '../accounts/types.js';
 import type { Config } from '../config/types.js';
 import { automaticMail } from '../mail/auto-reply.js';
+import { unknownCharsetNote } from '../mail/charset.js';
 import { draftSms } from '../mail/draft.js';
 import { introduced, type ExtractResult } from '../mail/extract.js';
 import { MailParseError, parseMail, type ParsedMail } from '../mail/parse.js';
@@ -117,7 +118,8 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   if (rcpts.preview || draft.options.preview) {
     const report = previewReport(draft, input.recipients, input.policy!, { now: input.now, timeZone: account.timeZone, udhOf: deps.udhOf }, deps.optedOut);
     const attachments = attachmentsLeft(parsed, draft.extracted.forwarded);
-    return preview(attachments ? { ...report, attachments } : report, mailId, parsed, from, account.name, deps);
+    const mailOnly = { ...(attachments ? { attachments } : {}), ...(parsed.unknownCharset ? { unknownCharset: parsed.unknownCharset } : {}) };
+    return preview({ ...report, ...mailOnly }, mailId, parsed, from, account.name, deps);
   }
   const built = toSms(input, draft);
   if (built instanceof SmtpError) return built;
@@ -207,7 +209,7 @@ function stored(mailId: string, { batch, refused }: Screened, outcome: AcceptOut
 /** Answers a preview by mail (when there is somebody to answer) and in the SMTP reply; nothing is stored or sent. */
 async function preview(report: PreviewReport, mailId: string, parsed: ParsedMail, to: string, account: string, deps: DataDeps): Promise<string | SmtpError> {
   const subject = fromSubject({ from: report.source, cuts: report.cuts });
-  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.characters} characters${report.units === report.characters ? '' : ` (counted as ${report.units})`}${report.problem ? '; sent as it is, it would be refused' : ''}${subject ? `; ${subject}` : ''}${report.forwarded ? `; ${forwardedNote(introduced(report.cuts))}` : ''}${report.attachments ? '; attachments are not sent' : ''}${report.expressRefused ? `; ${report.expressRefused}` : ''}`;
+  const summary = `${report.segments} SMS part${report.segments === 1 ? '' : 's'}, ${report.encoding === 'GSM7' ? 'GSM 7-bit' : 'Unicode'}, ${report.characters} characters${report.units === report.characters ? '' : ` (counted as ${report.units})`}${report.problem ? '; sent as it is, it would be refused' : ''}${subject ? `; ${subject}` : ''}${report.forwarded ? `; ${forwardedNote(introduced(report.cuts))}` : ''}${report.attachments ? '; attachments are not sent' : ''}${report.expressRefused ? `; ${report.expressRefused}` : ''}${report.unknownCharset ? `; ${unknownCharsetNote(report.unknownCharset)}` : ''}`;
   if (!to || !deps.sendPreview) return `2.0.0 preview only, nothing was sent: ${summary}`;
   try {
     const where = await deps.sendPreview(report, { to, id: mailId, original: parsed, account });

@@ -177,6 +177,7 @@ export const de: WordingTable = {
     kept: (chars) => `Unverändert gelassen, da der Text ohnehin in Unicode geht und Ersetzen nichts sparen würde: ${chars.join(', ')}`,
     allGsm: 'Alle Zeichen passen in das GSM-7-Bit-Alphabet.',
     attachments: (n) => `${n === 1 ? 'Der Anhang' : `Die ${n} Anhänge`} Ihrer E-Mail ${n === 1 ? 'wird' : 'werden'} nicht gesendet: Eine SMS enthält nur Text.`,
+    unknownCharset: (charset) => `Der Zeichensatz "${charset}" Ihrer E-Mail ist unbekannt: Der Text wurde wie Text ohne Angabe eines Zeichensatzes gelesen, als UTF-8, wo die Bytes UTF-8 sind, sonst als windows-1252 (westeuropäisch). Bitte prüfen Sie den Text.`,
     lost: (n, shown) => `${n} Zeichen Ihrer E-Mail ${n === 1 ? 'konnte' : 'konnten'} nicht gelesen werden (die Bytes passen zu keinem in Frage kommenden Zeichensatz) und ${n === 1 ? 'wird' : 'werden'} als "${shown}" gesendet: Bitte prüfen Sie den Text.`,
     removed: (items) => `Entfernt, weil unsichtbar und ohne Text: ${items.map((x) => `${x.code} (${x.count}x)`).join(', ')}`,
     replaced: (items) => `Ersetzt, damit es günstiger bleibt: ${items.map((x) => `"${x.from}" durch "${x.to}" (${x.count}x)`).join(', ')}`,

@@ -228,6 +228,8 @@ export interface PreviewWording {
   lost(count: number, shown: string): string;
   /** The mail's attachments, which do not go along. */
   attachments(count: number): string;
+  /** A text part's declared charset that is unknown (`charset` as declared, made printable): how it was read instead, as a send's 250 says. */
+  unknownCharset(charset: string): string;
   replaced(items: Array<{ from: string; to: string; count: number }>): string;
   /** Invisible characters removed, by code point ("U+200B"). */
   removed(items: Array<{ code: string; count: number }>): string;
