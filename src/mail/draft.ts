@@ -33,7 +33,7 @@ export interface Draft {
   sms: SmsText;
   /** The lower of the mail's and the account's limit. */
   maxSegments: number;
-  /** The send time asked for, which had passed when the mail came: the SMS goes at once (options.ts). */
+  /** The send time asked for, which had passed when the mail came: the SMS goes at once (option-sources.ts). */
   passed?: Date;
   /** Where the SMS's statuses would be pushed (the mail's or request's, else the account's default), and which; none when absent. */
   callback?: StatusCallback;

@@ -1,6 +1,6 @@
 /**
  * Parsers for single option values. Each returns undefined for a bad value;
- * the option table in options.ts pairs it with the phrase naming the accepted
+ * option-sources.ts pairs it with the phrase naming the accepted
  * forms, so the wording of errors lives in one place.
  */
 
@@ -59,7 +59,7 @@ const UNIT_HOURS: Record<string, number> = { '': 1, h: 1, m: 1 / 60, d: 24 };
  * `48h`, `30m` (minutes), `2d` or a plain number of hours, at most
  * MAX_VALIDITY_HOURS. 0 (`0`, `0h`, …) is taken and returned as 0: Retarus'
  * [VALIDITY:0] and its API's validity 0 mean "the provider's default", no
- * validity of the mail's own (options.ts drops it, so the account's applies).
+ * validity of the mail's own (option-sources.ts drops it, so the account's applies).
  */
 export function validityHours(raw: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*([hmd]?)$/i.exec(raw);

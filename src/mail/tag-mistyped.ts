@@ -10,7 +10,7 @@
  * instead of `:`, round brackets) count only with the name in capitals as tags
  * are written: `[From Hamburg]` and `(Ref: 4711)` are a clerk's words.
  * `meantTag` may also ask that a loose shape's value be one the tag takes
- * (options.ts): `[AT RISK]` and `[DN 123]` are a clerk's words too.
+ * (option-tags.ts; a sender tag only with a sender of the account): `[AT RISK]` and `[DN 123]` are a clerk's words too.
  */
 
 export interface MistypedTag {
