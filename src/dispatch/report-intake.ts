@@ -28,8 +28,15 @@ export interface ReportIntakeDeps {
   keptReportWaitMs: (connector: string) => number | undefined;
 }
 
+const writeKey = (connector: string, id: string) => `${connector}\u0000${id}`;
+
 export class ReportIntake {
   private lastReceiptSweep = 0;
+  /**
+   * Final reports whose write is under way, by connector and the id they matched by: the same report sent again
+   * meanwhile (an aggregator that gave up on its callback) no longer finds its SMS in the book.
+   */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(private readonly o: ReportIntakeDeps) {}
 
@@ -43,20 +50,37 @@ export class ReportIntake {
     // By the connector's id, else by ours: an SMS whose answer had no id was recorded with our id (http connector).
     const key = [r.connectorMessageId, r.ourId].find((k) => k !== undefined && book.find(connector, k) !== undefined);
     const m = key ? store.get(book.find(connector, key)!) : undefined;
-    if (!m || !key) return this.unmatched(connector, r);
+    if (!m || !key) return this.copyOfWriting(connector, r) ?? this.unmatched(connector, r);
     if (m.status !== 'submitted' || r.status === 'enroute') return;
     if (r.part) {
       if (r.status === 'delivered') await record.partDelivered(m, connector, r.part, r.at);
       return;
     }
     book.forget(connector, key);
-    try {
-      await record.finish(m, r.status, r.reason, connector, r.at);
-    } catch (e) {
+    const written = record.finish(m, r.status, r.reason, connector, r.at).catch((e: unknown) => {
       // Not stored: the connector refuses the report and the aggregator sends it again, which must find the SMS.
       book.track(connector, key, m.id);
       throw e;
+    });
+    const k = writeKey(connector, key);
+    this.writing.set(k, written);
+    try {
+      await written;
+    } finally {
+      if (this.writing.get(k) === written) this.writing.delete(k);
     }
+  }
+
+  /**
+   * A copy of a report whose write is under way is answered with that write's outcome, as SMPP answers a receipt's
+   * copy (deliveries.ts): acknowledged earlier (as a report kept for its submit answer), it would be lost when the
+   * write then fails, as the aggregator does not send a report again that it got 200 for.
+   */
+  private copyOfWriting(connector: string, r: DeliveryReport): Promise<void> | undefined {
+    const key = [r.connectorMessageId, r.ourId].find((k) => k !== undefined && this.writing.has(writeKey(connector, k)));
+    if (key === undefined) return undefined;
+    this.o.log('report-repeated', { connector, connectorMessageId: r.connectorMessageId, ...(r.ourId ? { ourId: r.ourId } : {}), status: r.status, why: 'the same report is being written: answered with that write' });
+    return this.writing.get(writeKey(connector, key));
   }
 
   /** Reports kept early that name SMS `id` by our id, read again now that what was under way for it is recorded. */

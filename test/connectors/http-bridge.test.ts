@@ -143,6 +143,31 @@ H('http :: a report whose write is slow (a loaded disk, longer than the 5 s a ke
   assert.is(b.store.get(id)!.status, 'delivered');
 });
 
+H('http :: a report sent again while its first write is slow, and that write then fails :: the copy waits for it and gets 500 too, so the aggregator sends it again and it is stored', async ({ b, peer }) => {
+  const id = await send(b, '+447400123462', 'Seventh parcel.');
+  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
+  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
+  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
+  const slow = holdWriteOf(b.store, (rec) => rec.id === id && (rec.event as { status?: string } | undefined)?.status === 'delivered', { thenFail: true });
+  const first = report(body.callback, { id: agg, status: 'DELIVERED' }).then((r) => r.status);
+  let copyAnswer: number | undefined;
+  try {
+    await slow.held;
+    // The aggregator gave up on the first callback and sends it again; a 200 for this copy is one it never repeats.
+    const copy = report(body.callback, { id: agg, status: 'DELIVERED' }).then((r) => (copyAnswer = r.status));
+    copy.catch(() => {});
+    await waitFor('the copy seen as one being written, or answered', () => copyAnswer !== undefined || b.events.some((e) => e.evt === 'report-repeated' && e.connectorMessageId === agg));
+  } finally {
+    slow.release();
+  }
+  assert.is(await first, 500);
+  await waitFor('the copy answered', () => copyAnswer);
+  assert.is(copyAnswer, 500, 'the copy is answered with the write it waited for');
+  assert.is(b.store.get(id)!.status, 'submitted');
+  assert.is((await report(body.callback, { id: agg, status: 'DELIVERED' })).status, 200);
+  assert.is(b.store.get(id)!.status, 'delivered');
+});
+
 H('http :: a report for an id no SMS has yet (its submit answer may still come) :: kept, and answered 200 after the kept-report wait, not held for the 10 minutes it is kept', async ({ b, peer }) => {
   const id = await send(b, '+447400123461', 'Sixth parcel.');
   const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };

@@ -101,16 +101,18 @@ export function failWriteOf(store: JournalStore, which: (rec: Record<string, unk
 
 /**
  * Holds the one journal write that carries a record `which` picks until release(), as a slow disk would (writes
- * after it queue behind it). `held` resolves once that write has begun to wait.
+ * after it queue behind it). `held` resolves once that write has begun to wait. With `thenFail`, the write fails
+ * once released, as failWriteOf's does.
  */
-export function holdWriteOf(store: JournalStore, which: (rec: Record<string, unknown>) => boolean): { held: Promise<void>; release: () => void } {
+export function holdWriteOf(store: JournalStore, which: (rec: Record<string, unknown>) => boolean, o: { thenFail?: boolean } = {}): { held: Promise<void>; release: () => void } {
   let release!: () => void;
   let began!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const held = new Promise<void>((resolve) => (began = resolve));
-  aheadOfWrite(store, which, async () => {
+  aheadOfWrite(store, which, async (journal) => {
     began();
     await released;
+    if (o.thenFail) await journal.fh?.close();
   });
   return { held, release };
 }
