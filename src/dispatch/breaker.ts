@@ -68,6 +68,15 @@ export function failed(s: BreakerState, o: BreakerOptions, now: number, reason: 
   return probe && s.kind === 'half-open' ? { kind: 'open', until: now + o.coolDownMs, reason } : s;
 }
 
+/**
+ * At start, for a connector SMS were waiting for when the bridge stopped (it could not take them then): open with
+ * its cool-down over, so one SMS probes it before the others go, as after any outage. Closed, up to `failures` of
+ * them would be tried against a connector still down (a timeout each, an HTTP one fails them as not confirmed).
+ */
+export function presumedDown(now: number, reason: string): BreakerState {
+  return { kind: 'open', until: now, reason };
+}
+
 /** A probe taken but never submitted (the store failed first) gives its place back rather than blocking the connector. */
 export function released(s: BreakerState, probe: boolean): BreakerState {
   return probe && s.kind === 'half-open' && s.probing ? { ...s, probing: false } : s;

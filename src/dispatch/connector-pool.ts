@@ -6,7 +6,7 @@
  */
 import type { Connector, ConnectorHealth } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
-import { acquire, breakerAllows, breakerPhase, CLOSED, failed, released, succeeded, type BreakerOptions, type BreakerPhase, type BreakerState } from './breaker.js';
+import { acquire, breakerAllows, breakerPhase, CLOSED, failed, presumedDown, released, succeeded, type BreakerOptions, type BreakerPhase, type BreakerState } from './breaker.js';
 
 export interface PoolMember {
   connector: Connector;
@@ -139,6 +139,18 @@ export class ConnectorPool {
       want.push(name);
     }
     return want;
+  }
+
+  /**
+   * At start: `name` could not take SMS when the bridge stopped (`waiting` SMS waited for it), so its breaker starts
+   * probe-due (breaker.ts presumedDown): one of them probes it, and its success lets the others go (cameBack).
+   */
+  presumeDown(name: string, waiting: number): void {
+    const s = this.slots.get(name);
+    if (!s || s.state.kind !== 'closed') return;
+    const reason = `${waiting} SMS waited for it when the bridge stopped`;
+    s.state = presumedDown(this.t(), reason);
+    this.log('breaker-open', { connector: name, reason, coolDownSeconds: 0, restored: true });
   }
 
   /** The right to submit one SMS; `probe` must be passed back with its outcome. */

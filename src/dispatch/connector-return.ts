@@ -11,7 +11,7 @@ import { ConnectorWaits, inLine } from './connector-waits.js';
 
 export interface ConnectorReturnDeps {
   store: Pick<MessageStore, 'due' | 'get'>;
-  pool: Pick<ConnectorPool, 'cameBack' | 'probesWanted' | 'unavailable'>;
+  pool: Pick<ConnectorPool, 'cameBack' | 'probesWanted' | 'unavailable' | 'presumeDown'>;
   now: () => Date;
   log: LogFn;
   /** Wakes the work loop. */
@@ -35,11 +35,17 @@ export class ConnectorReturn {
     return inLine(due.map((m) => ({ job: m, at: m.notBefore, express: m.priority === 'express' })), woken, limit);
   }
 
-  /** At start: the SMS that waited for a connector before the restart (the store's connectorWaits) go once one of theirs can take them. */
+  /**
+   * At start: the SMS that waited for a connector before the restart (the store's connectorWaits) go once one of theirs
+   * takes SMS. Those connectors could not when the bridge stopped, so each is probed with one of them first (presumeDown).
+   */
   restored(groups: ReturnType<MessageStore['connectorWaits']>): void {
     const count = groups.reduce((n, g) => n + g.ids.size, 0);
     if (!count) return;
-    this.waits.restore(groups, this.d.now().toISOString());
+    this.waits.restore(groups);
+    const waitingFor = new Map<string, number>();
+    for (const g of groups) for (const c of g.connectors) waitingFor.set(c, (waitingFor.get(c) ?? 0) + g.ids.size);
+    for (const [connector, n] of waitingFor) this.d.pool.presumeDown(connector, n);
     this.d.log('retries-waiting-restored', { count });
   }
 

@@ -11,9 +11,10 @@
  * that would starve SMTP acceptance. Why an SMS waits is written with its
  * retry (StatusEvent.waitsFor, no line of its own), and the store keeps who
  * waits so as records are applied (store/queue-marks.ts), so after a
- * restart they are filed again as woken at the start (restore), reading no
- * SMS: those whose connectors can take SMS go at once, the others wait for
- * one to come back, as before the restart. Waking moves
+ * restart they are filed again as waiting (restore), reading no SMS, and
+ * go when one of their connectors takes SMS: each of those could not when
+ * the bridge stopped, so one SMS probes it first (ConnectorPool.presumeDown),
+ * as after any outage. Waking moves
  * whole groups (one per route), so it costs nothing per SMS; the woken ones
  * are handed to the work loop a few at a time, as it has room (ready), so
  * the event loop is never held for the backlog.
@@ -55,11 +56,12 @@ export class ConnectorWaits {
   }
 
   /**
-   * At start: SMS that waited for a connector before the restart (`version`: their history's length), woken as of `at`, the
-   * start. Those none of whose connectors can take SMS yet go back to waiting at the first look (ready), until one comes back.
+   * At start: SMS that waited for a connector before the restart (`version`: their history's length), filed as waiting
+   * again. Every connector of their route could not take SMS when the bridge stopped: they go when one comes back (wake),
+   * one of them first as its probe (wakeOne).
    */
-  restore(groups: ReadonlyArray<{ connectors: readonly string[]; ids: ReadonlyMap<string, number> }>, at: string): void {
-    for (const g of groups) if (g.ids.size) this.woken.push({ connectors: [...g.connectors], ids: new Map(g.ids), at });
+  restore(groups: ReadonlyArray<{ connectors: readonly string[]; ids: ReadonlyMap<string, number> }>): void {
+    for (const g of groups) for (const [id, version] of g.ids) this.add(id, version, g.connectors);
   }
 
   /** SMS `id` is being attempted (or is gone): it waits no more. One delete per route group; there are few. */

@@ -106,6 +106,21 @@ B('breaker :: cool-down over in a quiet period :: probe-due, and mail2sms_connec
   assert.equal([pool.status()[0].breaker.phase, await gauge()], ['probe-due', '0'], 'a probe given back waits for the next SMS');
 });
 
+B('pool :: presumed down at start (SMS waited for it when the bridge stopped) :: probe-due at once, one probe, its success is a return', () => {
+  const t = Date.parse('2026-11-23T10:00:00Z');
+  const events: Array<Record<string, unknown>> = [];
+  const a = new ScriptedSimulator('a');
+  const pool = new ConnectorPool([{ connector: a, type: 'http', onUncertain: 'fail', breaker: { failures: 5, coolDownMs: 30_000 } }], () => new Date(t), (evt, d) => events.push({ evt, ...d }));
+  pool.presumeDown('a', 7);
+  pool.presumeDown('gone', 1);
+  assert.equal(events, [{ evt: 'breaker-open', connector: 'a', reason: '7 SMS waited for it when the bridge stopped', coolDownSeconds: 0, restored: true }]);
+  assert.equal([pool.status()[0].breaker.phase, pool.cameBack(), pool.probesWanted()], ['probe-due', [], ['a']]);
+  assert.equal(pool.acquire('a'), { allowed: true, probe: true });
+  assert.equal(pool.acquire('a'), { allowed: false, probe: false }, 'one probe, not one per waiting SMS');
+  pool.answered('a', true);
+  assert.equal(pool.cameBack(), ['a']);
+});
+
 B('pool :: came back :: a probe closing the breaker, a link up again; not an open breaker whose cool-down ended (probe wanted once per cool-down)', () => {
   let t = Date.parse('2026-11-23T10:00:00Z');
   const a = new ScriptedSimulator('a');

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { markerSent, startTestBridge, stopTestBridge, waitFor, type TestBridge } from '../helpers/bridge.js';
 import { ScriptedSimulator } from '../helpers/connectors.js';
 import { sendSms } from '../helpers/smtp.js';
+import { startLoopback } from '../connectors/http/loopback.js';
 
 /**
  * SMS whose retry waits only for a connector go as soon as one is usable again, over real sockets: nodemailer →
@@ -188,8 +189,49 @@ W('restart :: the connector still down after the restart :: not tried; once its 
     assert.ok(ids.every((id) => b.store.get(id)!.status === 'accepted'));
     agg.behaviour = 'ok';
     await eachOnce(b, agg, ids);
-    assert.equal(b.events.filter((e) => e.evt === 'retries-brought-forward').map((e) => [e.connector, e.count]), [['agg', 4]]);
+    // It could not take SMS when the bridge stopped: one of them probes it once it is up, then the others go.
+    assert.equal(b.events.filter((e) => e.evt === 'retries-brought-forward').map((e) => [e.connector, e.count, e.probe]), [['agg', 1, true], ['agg', 3, undefined]]);
   });
+});
+
+W('restart :: SMS waiting for an HTTP aggregator still down after the restart :: one of them probes it (one request, not one per breaker failure); once it answers, the others go, each once', async () => {
+  const peer = await startLoopback();
+  peer.reply = () => ({ status: 503, body: 'maintenance' });
+  let n = 0;
+  const up = () => ({ status: 201, type: 'application/json', body: JSON.stringify({ id: `agg-${++n}` }) });
+  const config = {
+    connectors: [{
+      name: 'rest', type: 'http' as const, breaker: { failures: 3, coolDownSeconds: 2 },
+      http: { url: `${peer.base}/send`, body: { type: 'json' as const, fields: { to: '{{to}}', text: '{{text}}', ref: '{{id}}' } }, response: { messageIdFrom: { type: 'json' as const, path: 'id' } } },
+    }],
+    dispatch: { retry: { baseSeconds: 1800, jitter: 0 } },
+  };
+  let b = await startTestBridge(config);
+  const dir = b.dir;
+  try {
+    const ids = await mailTo(b, 6, 700);
+    await waitFor('each waiting for rest', () => ids.every((id) => b.store.get(id)?.history.at(-1)?.waitsFor?.includes('rest')));
+    await b.stop();
+    const before = peer.requests.length;
+    // The requests made until the breaker opened after the restart, counted when it did.
+    let tried: number | undefined;
+    b = await startTestBridge(config, dir, {
+      log: (evt, d) => {
+        if (evt === 'breaker-open' && d.restored !== true) tried ??= peer.requests.length - before;
+      },
+    });
+    await waitFor('the breaker open again after the restart', () => tried !== undefined);
+    assert.is(tried, 1, 'one probe, not the breaker threshold of them');
+    peer.reply = up;
+    await waitFor('each SMS submitted', () => ids.every((id) => b.store.get(id)?.status === 'submitted'));
+    const refs = peer.requests.slice(before).map((r) => (JSON.parse(r.body) as { ref: string }).ref);
+    assert.is(refs.length, 1 + ids.length, 'after the restart: the failed probe, then each SMS once');
+    for (const id of ids) assert.is(refs.slice(1).filter((r) => r === id).length, 1, `${id} sent once`);
+  } finally {
+    await b.stop();
+    await peer.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 W.run();

@@ -44,21 +44,24 @@ W('waits :: its connectors unusable again before they went :: back to waiting, w
   assert.equal(w.ready(10, (id) => sms(id), () => true).map((r) => r.job.id), ['y1', 'y2']);
 });
 
-W('restore :: those that waited before a restart are woken as of the start, as filed (versions kept); a group whose connectors cannot take SMS yet waits for one to come back', () => {
+W('restore :: those that waited before a restart wait again as filed (versions kept), for one of their connectors to take SMS: a probe takes one, a return the rest', () => {
   const w = new ConnectorWaits();
   w.restore([
-    { connectors: ['a'], ids: new Map([['a1', 2], ['a2', 4]]) },
+    { connectors: ['a'], ids: new Map([['a1', 2], ['a2', 4], ['a3', 2]]) },
     { connectors: ['b'], ids: new Map([['b1', 2]]) },
     { connectors: ['c'], ids: new Map() },
-  ], '2026-11-30T10:00:00.000Z');
-  assert.is(w.hasReady, true);
-  const versions: Record<string, number> = { a1: 2, a2: 5, b1: 2 }; // a2 changed since it was filed
-  const ready = w.ready(10, (id, v) => (versions[id] === v ? sms(id) : undefined), (c) => c.includes('a'));
-  assert.equal(ready.map((r) => [r.job.id, r.at]), [['a1', '2026-11-30T10:00:00.000Z']]);
+  ]);
+  assert.is(w.hasReady, false, 'nothing goes before a connector of theirs is known to take SMS');
+  assert.is(w.wakeOne('a', '2026-11-30T10:00:00.000Z'), true);
+  const versions: Record<string, number> = { a1: 2, a2: 5, a3: 2, b1: 2 }; // a2 changed since it was filed
+  const current = (id: string, v: number) => (versions[id] === v ? sms(id) : undefined);
+  assert.equal(w.ready(10, current, () => true).map((r) => [r.job.id, r.at]), [['a1', '2026-11-30T10:00:00.000Z']], 'the probe: the oldest');
   w.forget('a1');
-  assert.is(w.hasReady, false, 'b1 waits again: b cannot take SMS');
-  assert.is(w.wake('b', '2026-11-30T10:00:05.000Z'), 1);
-  assert.equal(w.ready(10, (id) => sms(id), () => true).map((r) => [r.job.id, r.at]), [['b1', '2026-11-30T10:00:05.000Z']]);
+  assert.is(w.wake('a', '2026-11-30T10:00:05.000Z'), 2);
+  assert.equal(w.ready(10, current, () => true).map((r) => r.job.id), ['a3'], 'a2 changed since it was filed: dropped');
+  w.forget('a3');
+  assert.is(w.wake('b', '2026-11-30T10:00:06.000Z'), 1);
+  assert.equal(w.ready(10, current, () => true).map((r) => [r.job.id, r.at]), [['b1', '2026-11-30T10:00:06.000Z']]);
 });
 
 W('waits :: a probe :: one, the oldest, from a route with the connector', () => {
