@@ -3,10 +3,13 @@
  * by a walk of the queue per receipt read back every held SMS kept out of memory (most are: a held one is looked
  * at again in an hour, so it is spooled, store/live.ts), for every receipt an SMSC sends under an id this bridge
  * never gave out. Which SMS the hold holds is fixed when it begins: those accepted before the backup ended, all
- * in the store at its start (mail taken since is never held). So one walk at the first receipt finds them, and
- * each receipt reads only those to its handset's number (a receipt fits no other, receipt-match.ts).
+ * in the store at its start (mail taken since is never held). The store indexes them while it reads its records
+ * (store/queue-marks.ts restoreHeld), most without a hold event yet (one is written only when the SMS comes due),
+ * so the index is made at the first receipt reading no SMS (a walk of the queue read back 100,000 spooled ones),
+ * and each receipt reads only those to its handset's number (a receipt fits no other, receipt-match.ts).
  */
-import type { MessageStore, SmsMessage } from '../store/types.js';
+import type { RestoreHeldIds } from '../store/queue-marks.js';
+import type { SmsMessage } from '../store/types.js';
 
 /** caught: `submitting` at the connector when the backup was taken; sent: settled as sent by the old bridge through it; queued: held, not handed over. */
 export type CandidateKind = 'caught' | 'sent' | 'queued';
@@ -21,16 +24,13 @@ export class HeldIndex {
    */
   private readonly handedOver: string[] = [];
 
-  constructor(store: Pick<MessageStore, 'inStatus'>, held: (m: SmsMessage) => boolean) {
-    for (const status of ['accepted', 'submitting', 'submitted'] as const) {
-      for (const m of store.inStatus(status)) {
-        if (!held(m)) continue;
-        const ids = this.byNumber.get(m.to);
-        if (ids) ids.push(m.id);
-        else this.byNumber.set(m.to, [m.id]);
-        if (status !== 'accepted') this.handedOver.push(m.id);
-      }
+  constructor(held: RestoreHeldIds) {
+    for (const [id, to] of held.to) {
+      const ids = this.byNumber.get(to);
+      if (ids) ids.push(id);
+      else this.byNumber.set(to, [id]);
     }
+    this.handedOver.push(...held.handed);
   }
 
   /** Held SMS to `to`. */

@@ -16,6 +16,7 @@
 import { idCandidates } from '../connectors/smpp/receipt.js';
 import type { StrayReceipt } from '../connectors/types.js';
 import type { KeptReceipt, KeptReceipts } from '../store/kept-receipts.js';
+import type { RestoreHeldIds } from '../store/queue-marks.js';
 import type { MessageStore, SmsMessage } from '../store/types.js';
 import { lastHandover, type BackupReportDeps } from './backup-report.js';
 import { recordSentBefore } from './backup-verdict.js';
@@ -26,6 +27,8 @@ import { outcomeOf, receiptFits } from './receipt-match.js';
 export interface RestoreReceiptsDeps extends BackupReportDeps {
   kept: KeptReceipts;
 }
+
+const NONE_HELD: RestoreHeldIds = { to: new Map(), handed: new Set() };
 
 export type Candidate = { m: SmsMessage; kind: CandidateKind };
 
@@ -113,7 +116,8 @@ export class RestoreReceipts {
   }
 
   private held(): HeldIndex {
-    return (this.index ??= new HeldIndex(this.d.store, (m) => this.d.restoreHold?.(m) !== undefined));
+    // Asked only while the hold lasts, which the store was opened under (start/state.ts): it has the index.
+    return (this.index ??= new HeldIndex(this.d.store.restoreHeld() ?? NONE_HELD));
   }
 
   /** The SMS kept receipts were found to be that still wait for one (settled as sent through `connector`, not final). */

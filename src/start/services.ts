@@ -101,8 +101,11 @@ async function startDispatcher(c: StartContext, state: DurableState, d: { pool: 
   });
   // Before the start, so that a release seen while it runs is not missed.
   brake.onLifted((account) => void dispatcher.releaseHeld(account).catch((e: Error) => log('dispatch-error', { account, error: e.message })));
+  // Released between reading the marker and here: the index the store made for it is not needed.
+  if (!restore.active) state.store.restoreReleased();
   restore.onReleased((m) => {
     log('dispatch-released', { restoredFrom: m.finishedAt, source: m.source });
+    state.store.restoreReleased();
     void state.kept.keepOnly(stillOpen(state.store)).catch((e: Error) => log('dispatch-error', { error: e.message }));
     void dispatcher.releaseHeld(undefined, 'restore').catch((e: Error) => log('dispatch-error', { error: e.message }));
   });

@@ -35,19 +35,21 @@ export async function openState(c: StartContext): Promise<DurableState> {
   const recentSends = countsRecentSends(config.limits, config.accounts.map((a) => a.limits));
   // The reply index is kept only where some account forwards replies: it costs memory per SMS handed over in the window.
   const forwards = forwardsReplies(config);
-  const store = await stack.open('the store', async () => {
-    const s = new JournalStore({
-      dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log, recentSends,
-      replyWindowHours: forwards ? config.inbound.forward.windowHours : 0, software: `mail2sms ${packageVersion()}`,
-    });
-    await s.open();
-    return s;
-  }, (s) => s.close());
   const restore = await stack.open('the restore hold', async () => {
     const r = new RestoreHold({ dir, pollMs: 1000, log });
     await r.open();
     return r;
   }, (r) => r.close());
+  const store = await stack.open('the store', async () => {
+    const s = new JournalStore({
+      dir, segmentBytes: config.store.journalSegmentBytes, duplicateWindowHours: config.store.duplicateWindowHours, now, log, recentSends,
+      replyWindowHours: forwards ? config.inbound.forward.windowHours : 0, software: `mail2sms ${packageVersion()}`,
+      // Read first: the SMS its hold holds are indexed as the store reads its records (queue-marks.ts).
+      restoreHeldBefore: restore.active?.finishedAt,
+    });
+    await s.open();
+    return s;
+  }, (s) => s.close());
   const kept = new KeptReceipts({ dir, now, keepHours: config.dispatch.receiptTimeoutHours });
   await kept.open(restore.active?.finishedAt);
   // Released (maybe while the bridge was stopped): the receipts of SMS decided since are not needed any more.

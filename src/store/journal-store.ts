@@ -11,7 +11,7 @@ import { Snapshot } from './snapshot.js';
 import { delaysDue } from './delays.js';
 import { repliesDue, storeReply, type ReplyStoreDeps, type StoreReplyOutcome } from './reply-store.js';
 import type { ReplyMatch } from './reply-index.js';
-import type { ConnectorWaitGroup, HoldKind } from './queue-marks.js';
+import type { ConnectorWaitGroup, HoldKind, RestoreHeldIds } from './queue-marks.js';
 import type {
   AcceptOutcome,
   AcceptRequest,
@@ -74,6 +74,11 @@ export interface JournalStoreOptions {
   replyWindowHours?: number;
   /** How many finished SMS a compaction archives at a time (compaction.ts ARCHIVE_BATCH); small in tests. */
   archiveBatch?: number;
+  /**
+   * The end of the backup (restore-marker.ts finishedAt) whose restore's hold lasts at the start: the SMS it holds
+   * are indexed as records are applied, with their numbers (restoreHeld), until restoreReleased().
+   */
+  restoreHeldBefore?: string;
 }
 
 export class JournalStore implements MessageStore {
@@ -102,6 +107,7 @@ export class JournalStore implements MessageStore {
     this.snapshot = new Snapshot(files.snapshot);
     const memory = (this.memory = new StoreMemory({
       spoolDir: join(opts.dir, 'spool'), files, now, log: opts.log, recentSends: opts.recentSends !== false, replyWindowMs: (opts.replyWindowHours ?? 0) * 3600_000,
+      restoreHeldBefore: opts.restoreHeldBefore,
     }));
     this.live = memory.live;
     this.compactor = new Compactor({
@@ -210,6 +216,14 @@ export class JournalStore implements MessageStore {
 
   connectorWaits(): ConnectorWaitGroup[] {
     return this.memory.marks.connectorWaits();
+  }
+
+  restoreHeld(): RestoreHeldIds | undefined {
+    return this.memory.marks.restoreHeld();
+  }
+
+  restoreReleased(): void {
+    this.memory.marks.restoreReleased();
   }
 
   inUse(id: string, until: Promise<unknown>): void {

@@ -27,6 +27,8 @@ export interface MemoryOptions {
   recentSends: boolean;
   /** How long an SMS handed to the carrier can be replied to (reply-index.ts); 0: replies are not forwarded, nothing is kept. */
   replyWindowMs?: number;
+  /** The end of the backup a restore's hold is for, while it lasts: the SMS it holds are indexed (queue-marks.ts). */
+  restoreHeldBefore?: string;
 }
 
 /**
@@ -51,7 +53,7 @@ export class StoreMemory {
   readonly delays = new DueIndex();
   readonly keys = new DuplicateKeys();
   /** Queued SMS held (brake, restore) or waiting for a connector, by their last event (queue-marks.ts). */
-  readonly marks = new QueueMarks();
+  readonly marks: QueueMarks;
   readonly usage = new UsageIndex();
   /** How many live SMS are in each status, in memory or out of it (status-counts.ts). */
   readonly statuses = new StatusCounts();
@@ -83,6 +85,7 @@ export class StoreMemory {
 
   constructor(o: MemoryOptions) {
     this.now = o.now;
+    this.marks = new QueueMarks(o.restoreHeldBefore);
     if (o.recentSends) this.recent = new RecentSends();
     if (o.replyWindowMs) this.replyIndex = new ReplyIndex(o.replyWindowMs);
     this.live = new LiveMessages({

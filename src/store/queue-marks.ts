@@ -11,6 +11,11 @@
  *   connectors, with their history's length: after a restart they go as soon
  *   as one of them can (dispatch/connector-waits.ts). Grouped by route, so an
  *   SMS costs one map entry; the routes' lists are shared, not one per SMS.
+ * - held by a restore, hold event or not yet: while a restore's hold lasts
+ *   (store opened with its backup's end), the SMS accepted before that end
+ *   and not final, with their numbers, for the stray receipts that may be
+ *   theirs (dispatch/restore-held-index.ts). Most have no hold event: one
+ *   is written only when the SMS comes due. Dropped at the release.
  */
 import type { SmsMessage, StatusEvent } from './types.js';
 
@@ -22,9 +27,24 @@ export interface ConnectorWaitGroup {
   readonly ids: ReadonlyMap<string, number>;
 }
 
+/** The SMS a restore's hold holds: id → number; `handed`: those of them submitting or submitted. */
+export interface RestoreHeldIds {
+  readonly to: ReadonlyMap<string, string>;
+  readonly handed: ReadonlySet<string>;
+}
+
+/** The statuses in which a restore's hold can concern an SMS: queued, or handed over by the bridge of the backup. */
+const HOLDABLE = new Set(['accepted', 'submitting', 'submitted']);
+
 export class QueueMarks {
   private readonly held = new Map<HoldKind, Set<string>>([['brake', new Set()], ['restore', new Set()]]);
   private readonly waiting = new Map<string, { connectors: readonly string[]; ids: Map<string, number> }>();
+  private restore?: { before: string; to: Map<string, string>; handed: Set<string> };
+
+  /** `restoreHeldBefore`: the end of the backup a restore's hold is for (its marker's finishedAt), while it lasts. */
+  constructor(restoreHeldBefore?: string) {
+    if (restoreHeldBefore) this.restore = { before: restoreHeldBefore, to: new Map(), handed: new Set() };
+  }
 
   /** Files `m` by its last event, or forgets it (it is no longer queued, or its last event holds or waits no more). */
   note(m: SmsMessage): void {
@@ -37,6 +57,7 @@ export class QueueMarks {
     const waitsFor = m.status === 'accepted' ? last?.waitsFor : undefined;
     const key = waitsFor && keyOf(waitsFor);
     for (const [k, g] of this.waiting) if (k !== key) g.ids.delete(m.id);
+    if (this.restore) noteRestore(this.restore, m);
     if (!waitsFor || !key) return;
     let g = this.waiting.get(key);
     if (!g) this.waiting.set(key, (g = { connectors: [...new Set(waitsFor)].sort(), ids: new Map() }));
@@ -47,6 +68,18 @@ export class QueueMarks {
   drop(id: string): void {
     for (const ids of this.held.values()) ids.delete(id);
     for (const g of this.waiting.values()) g.ids.delete(id);
+    this.restore?.to.delete(id);
+    this.restore?.handed.delete(id);
+  }
+
+  /** The SMS the restore's hold holds now, or undefined when the store was not opened under one (or it was released). */
+  restoreHeld(): RestoreHeldIds | undefined {
+    return this.restore;
+  }
+
+  /** The restore's hold was released: nothing is held by it any more. */
+  restoreReleased(): void {
+    this.restore = undefined;
   }
 
   /** Ids of the SMS held by `kind` now, oldest hold first. */
@@ -58,6 +91,14 @@ export class QueueMarks {
   connectorWaits(): ConnectorWaitGroup[] {
     return [...this.waiting.values()].filter((g) => g.ids.size > 0);
   }
+}
+
+function noteRestore(r: { before: string; to: Map<string, string>; handed: Set<string> }, m: SmsMessage): void {
+  // As RestoreHold.reason: mail taken since the backup's end is never held.
+  if (HOLDABLE.has(m.status) && m.mail.receivedAt < r.before) r.to.set(m.id, m.to);
+  else r.to.delete(m.id);
+  if (m.status !== 'accepted' && r.to.has(m.id)) r.handed.add(m.id);
+  else r.handed.delete(m.id);
 }
 
 const keyOf = (connectors: readonly string[]): string => [...new Set(connectors)].sort().join('\u0000');

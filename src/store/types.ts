@@ -6,7 +6,7 @@
  */
 
 import type { QuietHoldRecord, QuietRule } from '../dispatch/quiet-hours.js';
-import type { ConnectorWaitGroup, HoldKind } from './queue-marks.js';
+import type { ConnectorWaitGroup, HoldKind, RestoreHeldIds } from './queue-marks.js';
 
 export type SmsEncoding = 'GSM7' | 'UCS2';
 
@@ -401,6 +401,13 @@ export interface MessageStore {
   held(kind: HoldKind): SmsMessage[];
   /** The queued SMS whose last event is a retry waiting for a connector (StatusEvent.waitsFor), by route; reads no SMS. */
   connectorWaits(): ConnectorWaitGroup[];
+  /**
+   * While the restore's hold the store was opened under lasts (JournalStoreOptions.restoreHeldBefore): the SMS it
+   * holds, hold event written or not, with their numbers; reads no SMS. Undefined otherwise.
+   */
+  restoreHeld(): RestoreHeldIds | undefined;
+  /** That hold was released: its index is dropped. */
+  restoreReleased(): void;
   /**
    * Keeps message `id` in memory (not moved to the spool) until `until` settles: an attempt to send it is under way,
    * which holds the object and reads it after each await (store/memory.ts used).

@@ -31,13 +31,16 @@ const finishedAt = min(10);
 const TEXT = 'Mahnung: Rechnung 4711 ist offen';
 const QUEUED = 40;
 
-/** The store after a restore: QUEUED held queued SMS to as many numbers, due in an hour (so spooled), and C.1 caught at smsc. */
-async function held(dir: string, clock: { now: Date }): Promise<JournalStore> {
+/**
+ * The store after a restore, opened under its hold as the bridge opens it: QUEUED held queued SMS to as many numbers,
+ * due in an hour (so spooled), and C.1 caught at smsc. `withoutHold`: those not come due since the restore, so without a hold event yet.
+ */
+async function held(dir: string, clock: { now: Date }, withoutHold: string[] = []): Promise<JournalStore> {
   const queued = Array.from({ length: QUEUED }, (_, i) => sms(`Q${i}.1`, { to: `+49151123400${String(i).padStart(2, '0')}`, text: TEXT }));
   await restoredStore(dir, { queued, submitting: [sms('C.1', { to: '+4915112340000', text: TEXT })], connector: 'smsc', finishedAt });
-  const store = await openStore(dir, clock);
+  const store = await openStore(dir, clock, undefined, { restoreHeldBefore: finishedAt.toISOString() });
   const hold = { status: 'accepted' as const, at: clock.now.toISOString(), reason: 'held after a restore', hold: 'restore' as const };
-  for (const m of queued) await store.transition(m.id, { event: hold, notBefore: min(80).toISOString() });
+  for (const m of queued.filter((q) => !withoutHold.includes(q.id))) await store.transition(m.id, { event: hold, notBefore: min(80).toISOString() });
   await store.settled();
   return store;
 }
@@ -77,7 +80,7 @@ const stray = (id: string, handset: string): StrayReceipt => ({
   report: { connectorMessageId: id, status: 'delivered', at: min(20) }, handset, submittedAt: min(12), excerpt: [TEXT.slice(0, 20)],
 });
 
-H('receipts to one number :: the queue is walked once for the hold, and only the SMS to that number (and those handed over) are read; the caught and the queued SMS it fits are both candidates, nothing settled', async ({ dir }) => {
+H('receipts to one number :: the queue is not walked (the store indexed the held SMS, hold event or not), and only the SMS to that number (and those handed over) are read; the caught and the queued SMS it fits are both candidates, nothing settled', async ({ dir }) => {
   const clock = { now: min(20) };
   const real = await held(dir, clock);
   try {
@@ -85,7 +88,7 @@ H('receipts to one number :: the queue is walked once for the hold, and only the
     const { store, walks, reads } = counted(real);
     const { receipts, log } = await receiptsOf(dir, store, clock);
     for (let i = 0; i < 5; i++) await receipts.take('smsc', stray(`AB${i}`, '+4915112340000'));
-    assert.equal(walks.sort(), ['accepted', 'submitted', 'submitting'], 'one walk of each status, at the first receipt');
+    assert.equal(walks, [], 'no walk of the queue');
     assert.equal([...new Set(reads)].sort(), ['C.1', 'Q0.1'], 'only the SMS to the receipt\'s number, and the one handed over');
     const kept = log.filter((e) => e.evt === 'restore-receipt-kept');
     assert.is(kept.length, 5);
@@ -111,6 +114,22 @@ H('a receipt that fits the caught SMS alone :: settled as sent by the old bridge
     await receipts.take('smsc', stray('cd4', '+4915112340000'));
     const m = real.get('C.1')!;
     assert.equal([m.status, m.history.at(-2)?.backup, m.history.at(-2)?.connectorMessageId], ['delivered', 'sent', 'cd4']);
+  } finally {
+    await real.close();
+  }
+});
+
+H('a held SMS without a hold event when the first receipt came (not due since the restore) :: a candidate once it gets one, from the index made at that receipt', async ({ dir }) => {
+  const clock = { now: min(20) };
+  const real = await held(dir, clock, ['Q0.1']);
+  try {
+    const { receipts, log } = await receiptsOf(dir, real, clock);
+    await receipts.take('smsc', stray('EF1', '+4915112340001'));
+    await real.transition('Q0.1', { event: { status: 'accepted', at: clock.now.toISOString(), reason: 'held after a restore', hold: 'restore' }, notBefore: min(80).toISOString() });
+    await receipts.take('smsc', stray('EF2', '+4915112340000'));
+    const kept = log.filter((e) => e.evt === 'restore-receipt-kept' && e.connectorMessageId === 'EF2');
+    assert.equal((kept[0]?.candidates as string[] | undefined)?.sort(), ['C.1', 'Q0.1'], 'the caught and the queued one fit: nothing settled');
+    assert.is(real.get('C.1')!.status, 'submitting');
   } finally {
     await real.close();
   }

@@ -75,4 +75,36 @@ Q('waiting for a connector :: a retry with waitsFor is filed by its route with i
   await s.close();
 });
 
+Q('restore :: opened under a restore\'s hold, the SMS accepted before the backup\'s end are indexed with their numbers, hold event or not; handed over ones apart; final or later ones not; the same after a restart; nothing once released', async ({ dir }) => {
+  const before = at(30);
+  const open = () => openStore(dir, undefined, undefined, { restoreHeldBefore: before });
+  let s = await open();
+  await queuedTomorrow(s, [...OTHERS, 'S.1', 'D.1']);
+  const late = sms('L.1', { to: '+4915199999999', mail: { ...sms('L.1').mail, receivedAt: at(31) } });
+  await s.accept({ messages: [late], dedupKeys: [undefined] });
+  await s.transition('S.1', { event: { status: 'submitting', at: at(1), connector: 'smsc' } });
+  await s.transition('D.1', { event: { status: 'submitting', at: at(1), connector: 'smsc' } });
+  await s.transition('D.1', { event: { status: 'delivered', at: at(2), connector: 'smsc' } });
+  await s.settled();
+  const expect = (store: JournalStore) => {
+    const held = store.restoreHeld()!;
+    assert.equal([...held.to.keys()].sort(), [...OTHERS, 'S.1'].sort());
+    assert.is(held.to.get('S.1'), sms('S.1').to);
+    assert.equal([...held.handed], ['S.1']);
+  };
+  expect(s);
+  await s.close();
+  s = await open();
+  try {
+    expect(s);
+    s.restoreReleased();
+    assert.is(s.restoreHeld(), undefined);
+  } finally {
+    await s.close();
+  }
+  s = await openStore(dir);
+  assert.is(s.restoreHeld(), undefined, 'not opened under a hold: nothing indexed');
+  await s.close();
+});
+
 Q.run();
