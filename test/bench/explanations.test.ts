@@ -47,6 +47,9 @@ E('quotes this run\'s own figures, none of an earlier run as "this run"', () => 
 E('the calibration pipeline alone: its figures, and whether even it reaches 1.5 × Postfix', () => {
   const below = explanations({ ...run(), floor: accept(1.21, 0.58, 0.93) });
   for (const figure of ['reached 1.21 × Postfix', 'with 0.58 ms of CPU per mail', 'The bridge\'s 1.77 ms is that plus', 'Even the calibration pipeline stays below 1.5 × here']) assert.ok(below.includes(figure), figure);
+  const edge = explanations({ ...run(), floor: accept(1.49, 0.5, 0.93) });
+  assert.ok(edge.includes('just below 1.5 × here, within the spread'), 'within a tenth of the target it is at the edge');
+  assert.not.ok(edge.includes('out of reach'), 'not out of reach at 1.49 ×');
   const above = explanations({ ...run(), floor: accept(2.4, 0.31, 0.93) });
   assert.ok(above.includes('reached 2.40 × Postfix') && above.includes('the distance from the target is the product\'s own work per mail'));
   assert.not.ok(above.includes('stays below 1.5 × here'));
