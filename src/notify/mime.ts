@@ -25,7 +25,7 @@ const LINE = 76;
 export function writeMime(root: MimeNode): Buffer {
   const out: Array<string | Buffer> = [];
   node(root, out);
-  return out.length === 1 ? Buffer.from(out[0] as string, 'utf8') : Buffer.concat(out.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+  return joined(out);
 }
 
 /** Appends `n` to `out`: text, except a Buffer leaf's bytes, each a chunk of its own (one string for a mail without one). */
@@ -34,12 +34,7 @@ function node(n: MimeNode, out: Array<string | Buffer>): void {
   const head = n.buildHeaders();
   if (n.multipart) {
     text(out, `${head}\r\n\r\n`);
-    for (const c of n.childNodes) {
-      text(out, `--${n.boundary}\r\n`);
-      node(c, out);
-      text(out, '\r\n');
-    }
-    text(out, `--${n.boundary}--\r\n`);
+    children(out, n.boundary as string, n.childNodes, (c) => node(c, out)); // buildHeaders() set it for a multipart
     return;
   }
   if (Buffer.isBuffer(n.content)) {
@@ -51,6 +46,21 @@ function node(n: MimeNode, out: Array<string | Buffer>): void {
   }
   if (typeof n.content !== 'string') throw new Error('writeMime: only string or Buffer content is supported');
   text(out, `${head}\r\n\r\n${body(n.content, n.getTransferEncoding())}`);
+}
+
+/** A multipart's body: each child after its delimiter, then the closing delimiter (RFC 2046 §5.1.1). */
+function children<T>(out: Array<string | Buffer>, boundary: string, parts: readonly T[], write: (c: T) => void): void {
+  for (const c of parts) {
+    text(out, `--${boundary}\r\n`);
+    write(c);
+    text(out, '\r\n');
+  }
+  text(out, `--${boundary}--\r\n`);
+}
+
+/** The chunks as one Buffer: text as UTF-8, a Buffer leaf's bytes as they are. */
+function joined(out: Array<string | Buffer>): Buffer {
+  return out.length === 1 ? Buffer.from(out[0] as string, 'utf8') : Buffer.concat(out.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
 }
 
 function text(out: Array<string | Buffer>, s: string): void {
@@ -98,7 +108,7 @@ export function writeMail(fields: ReadonlyArray<readonly [string, HeaderValue]>,
   const out: Array<string | Buffer> = [];
   const head = fields.flatMap(([key, value]) => field(key, value)).concat('MIME-Version: 1.0');
   part(body, head, out, { baseBoundary, next: 1 });
-  return out.length === 1 ? Buffer.from(out[0] as string, 'utf8') : Buffer.concat(out.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+  return joined(out);
 }
 
 /** A header field's value as nodemailer takes it: text, an address list, ids, a Date. */
@@ -123,12 +133,7 @@ function part(p: MailPart, head: string[], out: Array<string | Buffer>, ids: { b
     const boundary = `--_NmP-${ids.baseBoundary}-Part_${id}`;
     head.push(foldLines(`Content-Type: ${p.multipart}; boundary="${boundary}"`, LINE));
     text(out, `${head.join('\r\n')}\r\n\r\n`);
-    for (const c of p.parts) {
-      text(out, `--${boundary}\r\n`);
-      part(c, [], out, ids);
-      text(out, '\r\n');
-    }
-    text(out, `--${boundary}--\r\n`);
+    children(out, boundary, p.parts, (c) => part(c, [], out, ids));
     return;
   }
   const encoding = /^text\//i.test(p.contentType) && typeof p.content === 'string' ? textTransferEncoding(p.content) : p.transferEncoding;
