@@ -2,7 +2,7 @@ import { accountSchema, EDITABLE_ACCOUNT_KEYS } from '../accounts/schema.js';
 import type { Account } from '../accounts/types.js';
 import type { ConnectorStatus } from '../dispatch/connector-pool.js';
 import type { OpenReceipt } from '../dispatch/restore-receipts.js';
-import { eventReason, isRetry } from '../notify/hold-words.js';
+import { eventReason, isRetry, quietHoldEnd } from '../notify/hold-words.js';
 import { connectorMessageIdOf, senderUsed, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
 import type { ReplySummary } from './history/replies.js';
@@ -64,7 +64,8 @@ export type Wait = { kind: 'quiet'; until: string } | { kind: 'brake' } | { kind
 export function waitOf(m: SmsMessage): Wait | undefined {
   if (m.status !== 'accepted') return undefined;
   const last = m.history.at(-1);
-  if (last?.status === 'accepted' && last.until && last.quiet) return { kind: 'quiet', until: last.until };
+  const until = quietHoldEnd(last);
+  if (until) return { kind: 'quiet', until };
   if (last?.hold === 'brake' || last?.hold === 'restore') return { kind: last.hold };
   // Not yet tried: a retry's wait is no schedule, and its page says when it goes.
   return m.sendAt && m.history.length === 1 ? { kind: 'scheduled', at: m.sendAt } : undefined;

@@ -3,7 +3,7 @@ import { parseCommand } from './args.js';
 import { operatorFile } from '../api/operator-file.js';
 import type { MessageView } from '../api/views.js';
 import type { Config } from '../config/types.js';
-import { eventReason, retryReasonIn } from '../notify/hold-words.js';
+import { eventReason, quietHoldEnd, retryReasonIn } from '../notify/hold-words.js';
 import { formatTime } from '../notify/times.js';
 import { operatorApi, type Fetch, type OperatorApi } from './operator-api.js';
 import type { CliIo } from './users.js';
@@ -81,7 +81,7 @@ async function lookup(api: OperatorApi, what: string): Promise<Found> {
 
 /** One line of an SMS: id, number, status, reference, send time while it waits, and a quiet-hours hold with its end. */
 export function headLine(m: MessageView, timeZone: string): string {
-  const quiet = quietUntil(m);
+  const quiet = quietHeldUntil(m);
   return `${m.id}  ${m.to}  ${m.status}${m.reference ? `  reference ${m.reference}` : ''}${m.sendAt && !m.final ? `  scheduled for ${formatTime(m.sendAt, timeZone)}` : ''}`
     + (quiet ? `  held for quiet hours until ${formatTime(quiet, timeZone)}` : '');
 }
@@ -90,10 +90,9 @@ export function headLine(m: MessageView, timeZone: string): string {
  * Until when quiet hours hold `m`: its last status is a quiet-hours hold (`accepted` with `until`), so a bare
  * "accepted" would read as if it were simply next in the queue.
  */
-export function quietUntil(m: Pick<MessageView, 'status' | 'timeline'>): string | undefined {
+export function quietHeldUntil(m: Pick<MessageView, 'status' | 'timeline'>): string | undefined {
   if (m.status !== 'accepted') return undefined;
-  const last = m.timeline.filter((e) => e.status !== 'reply').at(-1);
-  return last && last.status === 'accepted' && 'until' in last && last.until && 'quiet' in last && last.quiet ? last.until : undefined;
+  return quietHoldEnd(m.timeline.filter((e) => e.status !== 'reply').at(-1));
 }
 
 function describe(m: MessageView, timeZone: string): string {

@@ -25,6 +25,14 @@ export function eventReason(e: StatusEvent, w: Wording = wordingFor('en'), timeZ
   return e.reason;
 }
 
+/**
+ * When the quiet-hours hold ends that holds an SMS whose last event is `e`: a stored one (StatusEvent) or one of
+ * the REST timeline (waitFields), so the portal's list and the CLI read a hold alike. Undefined for anything else.
+ */
+export function quietHoldEnd(e: { status: string; until?: string; quiet?: unknown } | undefined): string | undefined {
+  return e?.status === 'accepted' && e.quiet && e.until ? e.until : undefined;
+}
+
 /** A hold or retry as data (StatusEvent.quiet, until, retryAt, throttled), for programs: a REST timeline entry and a status callback beside their `reason`. */
 export function waitFields(e: StatusEvent): { quiet?: QuietHoldRecord; until?: string; retryAt?: string; throttled?: boolean } {
   return {
