@@ -60,6 +60,17 @@ const requestFor = (peer: Loopback, id: string) =>
 const report = (callback: string, message: object) =>
   fetch(callback, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) });
 
+/** An SMS sent and handed to the aggregator: its id, the request's body (with the report callback), and the aggregator's id. */
+async function submitted(b: TestBridge, peer: Loopback, to: string, text: string) {
+  const id = await send(b, to, text);
+  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
+  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
+  return { id, body, agg: b.store.get(id)!.history.at(-1)!.connectorMessageId! };
+}
+
+/** The journal write of SMS `id`'s delivered report (for failWriteOf / holdWriteOf). */
+const deliveredWrite = (id: string) => (rec: { id?: string; event?: unknown }) => rec.id === id && (rec.event as { status?: string } | undefined)?.status === 'delivered';
+
 async function confirmation(b: TestBridge, id: string, stage: string): Promise<string> {
   const [, raw] = await waitFor(`${stage} confirmation of ${id}`, async () => [...(await outboxFiles(b)).entries()].find(([n]) => n.startsWith(`${id}.${stage}@`)));
   return (await simpleParser(raw)).text ?? '';
@@ -85,10 +96,7 @@ H('http :: JSON request from the config, then the report through the callback wi
 });
 
 H('http :: a report with a wrong secret :: 403 and the status does not change; without one :: 403', async ({ b, peer }) => {
-  const id = await send(b, '+447400123457', 'Second parcel.');
-  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
-  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
-  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
+  const { id, body, agg } = await submitted(b, peer, '+447400123457', 'Second parcel.');
   const forged = new URL(body.callback);
   forged.searchParams.set('secret', 'guessed-secret-guessed');
   assert.is((await report(forged.toString(), { id: agg, status: 'UNDELIVERABLE', error: 'forged' })).status, 403);
@@ -100,10 +108,7 @@ H('http :: a report with a wrong secret :: 403 and the status does not change; w
 });
 
 H('http :: a report :: answered 200 only once the status it brings is in the store (a crash before that makes the aggregator send it again)', async ({ b, peer }) => {
-  const id = await send(b, '+447400123458', 'Third parcel.');
-  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
-  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
-  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
+  const { id, body, agg } = await submitted(b, peer, '+447400123458', 'Third parcel.');
   const answer = await report(body.callback, { id: agg, status: 'DELIVERED' });
   // The store changes its memory only once a write is durable.
   const status = b.store.get(id)!.status;
@@ -111,12 +116,9 @@ H('http :: a report :: answered 200 only once the status it brings is in the sto
 });
 
 H('http :: a report the store cannot write :: 500, so the aggregator sends it again; the second one is stored', async ({ b, peer }) => {
-  const id = await send(b, '+447400123459', 'Fourth parcel.');
-  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
-  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
-  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
+  const { id, body, agg } = await submitted(b, peer, '+447400123459', 'Fourth parcel.');
   // Exactly the write of this report fails, as an I/O error would; any other write meanwhile is stored.
-  failWriteOf(b.store, (rec) => rec.id === id && (rec.event as { status?: string } | undefined)?.status === 'delivered');
+  failWriteOf(b.store, deliveredWrite(id));
   assert.is((await report(body.callback, { id: agg, status: 'DELIVERED' })).status, 500);
   assert.is(b.store.get(id)!.status, 'submitted');
   assert.is((await report(body.callback, { id: agg, status: 'DELIVERED' })).status, 200);
@@ -124,11 +126,8 @@ H('http :: a report the store cannot write :: 500, so the aggregator sends it ag
 });
 
 H('http :: a report whose write is slow (a loaded disk, longer than the 5 s a kept report waits) :: answered 200 only once it is stored, never before', async ({ b, peer }) => {
-  const id = await send(b, '+447400123460', 'Fifth parcel.');
-  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
-  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
-  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
-  const slow = holdWriteOf(b.store, (rec) => rec.id === id && (rec.event as { status?: string } | undefined)?.status === 'delivered');
+  const { id, body, agg } = await submitted(b, peer, '+447400123460', 'Fifth parcel.');
+  const slow = holdWriteOf(b.store, deliveredWrite(id));
   let answered: number | undefined;
   const answer = report(body.callback, { id: agg, status: 'DELIVERED' }).then((r) => (answered = r.status));
   try {
@@ -144,11 +143,8 @@ H('http :: a report whose write is slow (a loaded disk, longer than the 5 s a ke
 });
 
 H('http :: a report sent again while its first write is slow, and that write then fails :: the copy waits for it and gets 500 too, so the aggregator sends it again and it is stored', async ({ b, peer }) => {
-  const id = await send(b, '+447400123462', 'Seventh parcel.');
-  const body = JSON.parse((await requestFor(peer, id)).body) as { callback: string };
-  await waitFor('submitted', () => b.store.get(id)?.status === 'submitted');
-  const agg = b.store.get(id)!.history.at(-1)!.connectorMessageId!;
-  const slow = holdWriteOf(b.store, (rec) => rec.id === id && (rec.event as { status?: string } | undefined)?.status === 'delivered', { thenFail: true });
+  const { id, body, agg } = await submitted(b, peer, '+447400123462', 'Seventh parcel.');
+  const slow = holdWriteOf(b.store, deliveredWrite(id), { thenFail: true });
   const first = report(body.callback, { id: agg, status: 'DELIVERED' }).then((r) => r.status);
   let copyAnswer: number | undefined;
   try {
