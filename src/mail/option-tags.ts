@@ -60,9 +60,23 @@ function isAccountSender(value: string, senderIds: readonly string[]): boolean {
   });
 }
 
+/**
+ * `[REF Rechnung 4711]`: a reference takes any text, so with a blank after the
+ * name no value can tell a tag from a clerk's words, and refusing it as a
+ * mistyped tag bounced a mail whose meaning is plain. The exact name in capitals
+ * in square brackets is how a reference tag is written, blank or colon: such a
+ * bracket is read as `[REF:Rechnung 4711]`. `=`, `;`, round brackets, a near
+ * name (`[CUSTOMREF 4711]`) or `[Ref 4711]` stay what they were (refused, or text).
+ */
+const SPACED_REFERENCE = /\[([ \t]*(?:CUSTOMERREF|REF))[ \t]+([^[\]():=;\s][^[\]]*)\]/g;
+
+function withSpacedReferences(subject: string): string {
+  return subject.replace(SPACED_REFERENCE, '[$1:$2]');
+}
+
 export function readTags(subject: string, ctx: Context, errors: OptionError[]): { found: Map<Key, Found>; subject: string } {
   const found = new Map<Key, Found>();
-  const extracted = extractTags(subject, (key, hasValue) => TAGS.has(key) || (hasValue && meantTag(key, TAG_NAMES) !== undefined));
+  const extracted = extractTags(withSpacedReferences(subject), (key, hasValue) => TAGS.has(key) || (hasValue && meantTag(key, TAG_NAMES) !== undefined));
   for (const tag of extracted.tags) {
     const source = TAGS.get(tag.key.toUpperCase());
     if (!source) {
@@ -93,10 +107,10 @@ export function readTags(subject: string, ctx: Context, errors: OptionError[]): 
 
 /** The option tags as the subject wrote them, one `[KEY:value]` each, before any value is read. */
 export function tagLines(subject: string): string[] {
-  return extractTags(subject, (key) => TAGS.has(key)).tags.map((t) => `[${t.key.toUpperCase()}:${t.value ?? ''}]`);
+  return extractTags(withSpacedReferences(subject), (key) => TAGS.has(key)).tags.map((t) => `[${t.key.toUpperCase()}:${t.value ?? ''}]`);
 }
 
 /** The subject without the option tags the parser takes out, as the SMS text has it: what confirmations quote. */
 export function withoutOptionTags(subject: string): string {
-  return extractTags(subject, (key) => TAGS.has(key)).subject;
+  return extractTags(withSpacedReferences(subject), (key) => TAGS.has(key)).subject;
 }

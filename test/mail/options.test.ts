@@ -340,6 +340,34 @@ Shape('the right shape beside a clerk\'s bracket :: read, the bracket stays', ()
   check({ subject: '[Ticket #123] [FLASH:ON] Alarm' }, { options: { flash: true }, subject: '[Ticket #123] Alarm' }));
 Shape.run();
 
+const SpacedRef = suite('options :: a reference tag with a blank ([REF Rechnung 4711]): read as the reference, since a reference takes any text');
+const spacedRefs: Array<[string, string, string, string]> = [
+  ['a reference of two words', '[REF Rechnung 4711] Mahnung', 'Rechnung 4711', 'Mahnung'],
+  ['Retarus\' name', 'Zahlung [CUSTOMERREF Auftrag 12/3] erhalten', 'Auftrag 12/3', 'Zahlung erhalten'],
+  ['blanks around the value', '[ REF   INV-4711  ] Termin', 'INV-4711', 'Termin'],
+  ['a colon inside the reference', '[REF Rechnung: 4711] Mahnung', 'Rechnung: 4711', 'Mahnung'],
+  ['round brackets inside the reference', '[REF Rechnung (Kopie)] Mahnung', 'Rechnung (Kopie)', 'Mahnung'],
+];
+for (const [name, subject, reference, rest] of spacedRefs) {
+  SpacedRef(`${name} :: ${subject} :: reference ${reference}`, () => check({ subject }, { options: { reference }, subject: rest }));
+}
+const stillMistyped: Array<[string, string, string, string]> = [
+  ['= instead of :', '[REF=Rechnung 4711] Mahnung', '[REF=Rechnung 4711]', '[REF:Rechnung 4711]'],
+  ['; instead of :', '[REF;4711] Mahnung', '[REF;4711]', '[REF:4711]'],
+  ['round brackets', 'Mahnung (REF 4711)', '(REF 4711)', '[REF:4711]'],
+  ['a near name with a blank', '[CUSTOMREF 4711] Mahnung', '[CUSTOMREF 4711]', '[CUSTOMERREF:4711]'],
+];
+for (const [name, subject, written, meant] of stillMistyped) {
+  SpacedRef(`${name} :: ${subject} :: still refused`, () => check({ subject }, { errors: [shapeRefusal(written, meant)] }));
+}
+SpacedRef('a clerk\'s words, not in capitals :: [Ref Rechnung 4711] stays text', () =>
+  check({ subject: '[Ref Rechnung 4711] Mahnung' }, { options: {}, subject: '[Ref Rechnung 4711] Mahnung' }));
+SpacedRef('a reference too long, with a blank :: refused as a bad reference, not a mistyped tag', () =>
+  check({ subject: `[REF ${'R'.repeat(65)}]` }, { errors: [err('[REF]', 'R'.repeat(65), REF)] }));
+SpacedRef('the same reference with a blank and as a header :: one value', () =>
+  check({ headers: { 'X-SMS-Reference': 'INV 1' }, subject: '[REF INV 1] Mahnung' }, { options: { reference: 'INV 1' }, subject: 'Mahnung' }));
+SpacedRef.run();
+
 const SenderShape = suite('options :: a sender tag with a blank ([FROM HR]): a tag in the wrong shape only with a sender the account sends as');
 // Any word of up to 11 letters is a valid sender ID, so only the account's own senders tell a mistyped tag from a clerk's heading.
 const ACCOUNT_SENDERS = ['ACME', 'ACME Bank', '+15005550006'];
