@@ -74,7 +74,7 @@ export const accountSchema = {
     },
     language: { type: 'string', enum: LANGUAGES, description: 'Language of the confirmations and preview answers this account\'s senders get (see notify.language), and of the portal for its users; inherits notify.language.' },
     maxSegments: { type: 'integer', minimum: 1, maximum: 255, description: 'Longest SMS this account may send, in segments; never more than text.maxSegments, which it inherits.' },
-    senderId: { type: 'string', minLength: 1, description: 'Sender ID of this account\'s SMS when a mail names none: a name ("ACME"), an international number or a short code; always allowed for the account; inherits options.senderId.' },
+    senderId: { type: 'string', description: 'Sender ID of this account\'s SMS when a mail names none: a name ("ACME"), an international number or a short code; always allowed for the account; inherits options.senderId.' },
     numericSender: { type: 'string', description: 'Numeric sender (international number or short code) used instead of a name for countries in options.numericOnlyCountries; always allowed for the account; inherits options.numericSender.' },
     allowedSenderIds: {
       type: 'array', items: { type: 'string', minLength: 1 },

@@ -101,6 +101,7 @@ const BAD: Array<[string, Record<string, unknown>, RegExp]> = [
   ['a country in lower case', { defaultCountry: 'de' }, /^defaultCountry: is "de"; allowed: a country/],
   ['quiet hours with a start and no end', { quietHours: { from: '20:00' } }, /^quietHours: has from without to/],
   ['a numeric fallback that is a name', { numericSender: 'ACME' }, /numericSender: is "ACME"; allowed: a number/],
+  ['an empty sender ID', { senderId: '' }, /^senderId: is ""; allowed: up to 11 letters, digits and spaces with at least one letter, an international number of 7 to 15 digits like \+4930123456, or a short code of 3 to 8 digits$/],
   ['a numeric fallback of two digits', { numericSender: '12' }, /^numericSender: is "12"; allowed: an international number of 7 to 15 digits like \+4930123456 or a short code of 3 to 8 digits$/],
 ];
 for (const [name, patch, want] of BAD) {
