@@ -11,6 +11,7 @@ import { extractText, type ExtractOptions, type ExtractResult } from './extract.
 import { callbackFor } from '../notify/callbacks/account.js';
 import { describeOptionError, parseSmsOptions, STATUS_CALLBACK_OPTION, type OptionError, type SmsOptions } from './options.js';
 import type { ParsedMail } from './parse.js';
+import { earliestReceived } from './received.js';
 import { senderIdRefusal, type SendingPolicy } from './recipient-plan.js';
 import { allowedSenderIds } from '../accounts/sender-ids.js';
 import type { StatusCallback } from '../store/types.js';
@@ -23,6 +24,8 @@ export interface DraftInput {
   text: ExtractOptions & { senderSignaturePatterns: Readonly<Record<string, readonly string[]>>; transliterate: boolean; maxSegments: number };
   /** The account's sender IDs, validity, duplicate detection and quiet hours; none when absent. */
   policy?: SendingPolicy;
+  /** Whether a relay at this address is one of ours (a trusted network), so the Received: line it wrote counts (received.ts); none: only the topmost. */
+  trustedHop?: (ip: string) => boolean;
 }
 
 export interface Draft {
@@ -41,9 +44,9 @@ export interface Draft {
 
 export function draftSms(input: DraftInput): Draft | SmtpError {
   const { parsed } = input;
-  // A mail without a (readable) Date was written at the latest when its first relay took it (received.ts), or when it came:
+  // A mail without a (readable) Date was written at the latest when its first relay we trust took it (received.ts), or when it came:
   // bare ERP mail must not send a past time at once, nor a relay's delay turn a time that was ahead into a refusal.
-  const written = parsed.date ?? parsed.firstReceived ?? input.now;
+  const written = parsed.date ?? earliestReceived(parsed.received ?? [], input.trustedHop ?? (() => false)) ?? input.now;
   const senderIds = input.policy ? allowedSenderIds(input.policy.sender) : [];
   const r = parseSmsOptions({ headers: parsed.headers, subject: parsed.subject, now: input.now, written, blankIsUnset: true, senderIds, ...input.options });
   if ('errors' in r) return errors.BadOption(badOptions(r, input.policy));

@@ -14,7 +14,6 @@ import { mimeFlaw } from './mime-check.js';
 import { MailParseError } from './parse-error.js';
 import { relabelLegacyText } from './legacy-text.js';
 import { parsePlainMail } from './plain-mail.js';
-import { earliestReceived } from './received.js';
 import { textInHeaderBlock } from './no-body.js';
 import { isBlank } from './whitespace.js';
 
@@ -32,8 +31,8 @@ export interface ParsedMail {
   fromAddresses: string[];
   /** Unset when the Date header is missing or unreadable. */
   date?: Date;
-  /** The earliest readable Received: timestamp (received.ts): when a mail without a Date was written, at the latest. Unset when none can be read. */
-  firstReceived?: Date;
+  /** The Received: header values, topmost first, for when a mail without a Date was written (received.ts). Unset when there are none. */
+  received?: string[];
   /** Content of the text/plain part(s); unset when there is none or it is blank. */
   text?: string;
   /** Content of the text/html part(s); unset when there is none or it is blank. */
@@ -95,7 +94,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
   const html = content(mail.html);
   const types = mail.attachments.map((a) => (a as { contentType?: string }).contentType?.toLowerCase());
   const attached = text || html || opts.readAttached === false ? undefined : await attachedMail(mail.attachments, opts);
-  const firstReceived = earliestReceived(mail.headerLines.filter((l) => l.key === 'received').map((l) => l.line.slice(l.line.indexOf(':') + 1)));
+  const received = mail.headerLines.filter((l) => l.key === 'received').map((l) => l.line.slice(l.line.indexOf(':') + 1));
   return {
     messageId: mail.messageId,
     references: mail.references === undefined ? [] : [mail.references].flat(),
@@ -112,7 +111,7 @@ export async function parseMail(raw: Buffer, opts: ParseOptions = {}): Promise<P
     ...(types.some((t) => t === 'application/ms-tnef' || t === 'application/vnd.ms-tnef') ? { tnef: true as const } : {}),
     ...(!text && !html && textInHeaderBlock(raw) ? { textInHeader: true as const } : {}),
     ...(attached ? { attached } : {}),
-    ...(firstReceived ? { firstReceived } : {}),
+    ...(received.length ? { received } : {}),
     ...(mail.unknownCharset ? { unknownCharset: mail.unknownCharset } : {}),
   };
 }

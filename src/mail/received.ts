@@ -1,11 +1,21 @@
 /**
  * When a mail without a Date header was written, at the latest: the
- * earliest timestamp among its Received: headers. Each relay prepends one
- * ending in `; <date-time>` (RFC 5321 §4.4), so the earliest is the first
- * relay's, set when the mail left the sender's side. Without it a mail a
- * slow relay held for an hour would count as written when it reached us, and
- * a send time that was still ahead when it was written would be refused as
- * a typo for another day. Pure.
+ * earliest timestamp among its Received: headers that hops we trust wrote.
+ * Each relay prepends one ending in `; <date-time>` (RFC 5321 §4.4), so the
+ * earliest is the first relay's, set when the mail left the sender's side.
+ * Without it a mail a slow relay held for an hour would count as written
+ * when it reached us, and a send time that was still ahead when it was
+ * written would be refused as a typo for another day. Pure.
+ *
+ * But a Received: line is only as true as the host that wrote it, and the
+ * sender can write any number of them below the real ones: a stamp of last
+ * year would make any past send time "passed on the way" and go at once. So,
+ * as SpamAssassin's trusted_networks reads them, from the top down: the
+ * topmost line was written by the client that handed the mail to us (a host
+ * of an account's trusted networks, or a sender who logged in — whose Date
+ * would count as much); the line below it only if the line above says it came
+ * from a trusted address, since that host wrote it; and so on. The first line
+ * from an address we do not trust ends the walk.
  */
 
 /**
@@ -25,12 +35,25 @@ export function receivedAt(value: string): Date | undefined {
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
-/** The earliest readable timestamp of these Received: header values, or undefined. */
-export function earliestReceived(values: readonly string[]): Date | undefined {
+/**
+ * The address the hop that wrote this line took the mail from: the IP literal
+ * of its `from` clause (`from a (a [192.0.2.1])`, `from [192.0.2.1]`,
+ * `from a ([IPv6:2001:db8::1])`); undefined when it names none.
+ */
+export function receivedFrom(value: string): string | undefined {
+  const clause = /^\s*from\s+([\s\S]*?)(?:\s+by\s|;|$)/i.exec(value);
+  const m = clause && /\[(?:IPv6:)?([0-9a-f.:]+)\]/i.exec(clause[1]);
+  return m ? m[1] : undefined;
+}
+
+/** The earliest readable timestamp of these Received: header values (topmost first) that trusted hops wrote, or undefined. */
+export function earliestReceived(values: readonly string[], trusted: (ip: string) => boolean): Date | undefined {
   let earliest: Date | undefined;
   for (const value of values) {
     const at = receivedAt(value);
     if (at && (!earliest || at < earliest)) earliest = at;
+    const from = receivedFrom(value);
+    if (from === undefined || !trusted(from)) break;
   }
   return earliest;
 }

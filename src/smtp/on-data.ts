@@ -52,6 +52,8 @@ export interface DataDeps {
   udhOf: UdhOf;
   /** Keeps the mail for delivery reports that return it in full (RET=FULL, src/store/originals.ts). */
   originals?: Pick<Originals, 'keep' | 'drop' | 'maxBytes'>;
+  /** Whether an address is in a trusted network: the Received: lines such relays wrote date a mail without a Date (mail/received.ts). */
+  trustedHop?: (ip: string) => boolean;
 }
 
 type Callback = (err?: Error | null, message?: string) => void;
@@ -112,6 +114,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
     policy: sendingPolicy(account, config.options, config.notify.timeZone),
     wantsConfirmation: deps.wantsConfirmation,
     udhOf: deps.udhOf,
+    trustedHop: deps.trustedHop,
   };
   const draft = draftSms(input);
   if (draft instanceof SmtpError) return draft;

@@ -91,7 +91,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
     onAuth: answerUnplanned('AUTH', deps.log, onAuth({ users: deps.users, accounts: deps.accounts, throttle, maxFailuresPerSession: a.maxFailuresPerSession, now: deps.now, log: deps.log })),
     onMailFrom: answerUnplanned('MAIL', deps.log, onMailFrom({ accounts: deps.accounts, users: deps.users, policy: deps.policy, log: deps.log })),
     onRcptTo: answerUnplanned('RCPT', deps.log, onRcptTo({ ...smtp, replies: deps.replies, noReply: addressOf(deps.config.notify.from), policy: deps.policy, log: deps.log, resolved })),
-    onData: onData({ ...deps, resolved, messageIds }),
+    onData: onData({ ...deps, resolved, messageIds, trustedHop: (ip) => deps.accounts.forNetwork(ip) !== undefined }),
   });
   const servers = [new SMTPServer(options(false))];
   if (smtp.tls.implicit && deps.tls) servers.push(new SMTPServer(options(true)));

@@ -133,11 +133,23 @@ S('a past send time in bare ERP mail without a Date header :: 550 5.6.0, measure
 S('the same past send time in bare ERP mail that came through a relay :: its first Received: stamp is when it was written at the latest, so 250, sent at once and said', async ({ b }) => {
   const relayed = new Date(Date.now() - 2 * 3600_000).toUTCString();
   const asked = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  const mail = `Received: from mx.acme.test by relay.acme.test; ${new Date().toUTCString()}\r\nReceived: from erp.acme.test by mx.acme.test; ${relayed}\r\n`
+  const mail = `Received: from mx.acme.test (mx.acme.test [${ACME}]) by relay.acme.test; ${new Date().toUTCString()}\r\nReceived: from erp.acme.test by mx.acme.test; ${relayed}\r\n`
     + `From: erp@acme.test\r\nTo: +4915112345694@sms.localhost\r\nSubject: [AT:${asked}] Termin\r\n\r\nIhr Termin`;
   const replies = await chat(b.port, ['EHLO erp.acme.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<+4915112345694@sms.localhost>', 'DATA', ...dataLines(mail)], { localAddress: ACME });
   assert.match(replies.at(-1)!.text, /^250 2\.0\.0 queued as \w+ \(1 SMS\); the send time asked for, .+, had passed when the mail came: sent at once$/);
   await waitFor('the SMS sent at once', () => b.sim.sent.find((m) => m.to === '+4915112345694'));
+});
+
+S('regression: a forged early Received: stamp below a hop we do not trust :: not when the mail was written, so the past send time is refused, not sent at once', async ({ b }) => {
+  const forged = new Date(Date.now() - 48 * 3600_000).toUTCString();
+  const asked = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  // The topmost line is the relay's (it handed the mail to us); it took the mail from 203.0.113.9, outside every trusted network, which wrote the line below.
+  const mail = `Received: from outside.example (outside.example [203.0.113.9]) by relay.acme.test; ${new Date().toUTCString()}\r\n`
+    + `Received: from erp.acme.test (erp.acme.test [${ACME}]) by mx.acme.test; ${forged}\r\n`
+    + `From: erp@acme.test\r\nTo: +4915112345695@sms.localhost\r\nSubject: [AT:${asked}] Termin\r\n\r\nIhr Termin`;
+  const replies = await chat(b.port, ['EHLO erp.acme.test', 'MAIL FROM:<erp@acme.test>', 'RCPT TO:<+4915112345695@sms.localhost>', 'DATA', ...dataLines(mail)], { localAddress: ACME });
+  assert.match(replies.at(-1)!.text, /^550 5\.6\.0 option \[AT\] has the value ".+", which is not valid: use a time after the mail was written /);
+  assert.not.ok(b.sim.sent.some((m) => m.to === '+4915112345695'));
 });
 
 S('an empty option header (an ERP template\'s unused field, X-SMS-Reference:) :: as if absent, 250 and sent; a bad value beside it is still refused', async ({ b }) => {
