@@ -2,7 +2,8 @@ import { parseCommand } from './args.js';
 import type { Config } from '../config/types.js';
 import { normalizeNumber, OptOutList, type OptOutEntry } from '../policy/optout.js';
 import { scopeOf } from '../policy/optout-scope.js';
-import { canonicalSender, SENDER_ID_FORMS } from '../sms/sender-id.js';
+import { canonicalSender } from '../sms/canonical-sender.js';
+import { SENDER_ID_FORMS } from '../sms/sender-id.js';
 import { adminContext, type AdminContext } from './context.js';
 import type { CliIo } from './users.js';
 

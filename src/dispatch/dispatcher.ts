@@ -17,7 +17,8 @@ import { settleLateAnswer, type LateAnswerDeps } from './late-answer.js';
 import { ReportBook } from './report-book.js';
 import { ReportIntake } from './report-intake.js';
 import { backoffSeconds, withinMaxAge, type Backoff } from './retry.js';
-import { decideRoute, factsOf, type RoutingTable } from './router.js';
+import { factsOf } from './route-facts.js';
+import { decideRoute, type RoutingTable } from './router.js';
 import { WorkLoop } from './work-loop.js';
 
 export interface DispatcherOptions {

@@ -6,7 +6,7 @@
 import type { DeliveryReport } from '../connectors/types.js';
 import type { LogFn } from '../log.js';
 import { MAX_VALIDITY_HOURS } from '../mail/option-values.js';
-import { canonicalSender } from '../sms/sender-id.js';
+import { canonicalSender } from '../sms/canonical-sender.js';
 import { heldMs, latencyMs, type MessageStore, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 import { UNCERTAIN_REASON } from './attempt.js';
 import { ReportBook } from './report-book.js';

@@ -5,7 +5,6 @@
  * none, out. The dispatcher does the trying.
  */
 import type { Config, MessageKind, RouteRule, RouteTarget } from '../config/types.js';
-import { countryOf } from '../sms/number.js';
 import type { SmsMessage } from '../store/types.js';
 
 export interface MessageFacts {
@@ -49,24 +48,6 @@ export function kindsOf(m: Pick<SmsMessage, 'encoding' | 'segments' | 'sendAt'>)
 
 /** What routing reads of an SMS. */
 export type RoutedSms = Pick<SmsMessage, 'to' | 'account' | 'sender' | 'encoding' | 'segments' | 'sendAt'>;
-
-/**
- * What routing looks at, of a stored SMS or of one about to be. The country
- * is read from the number plan only when a rule or a message asks for it:
- * a libphonenumber parse is the dearest fact (~20 µs), and it was paid on
- * every acceptance and every attempt with no rule naming a country (2-3 %
- * of the event loop's samples in the bench).
- */
-export function factsOf(m: RoutedSms): MessageFacts {
-  let country: string | undefined | null = null;
-  return {
-    to: m.to, account: m.account, sender: m.sender, kinds: kindsOf(m),
-    get country() {
-      if (country === null) country = countryOf(m.to);
-      return country;
-    },
-  };
-}
 
 /** An empty list matches anything; a given one must contain a match. */
 const anyOf = <T>(list: readonly T[], test: (x: T) => boolean): boolean => list.length === 0 || list.some(test);

@@ -9,8 +9,9 @@
 import type { Config } from '../config/types.js';
 import { connectorDefaultSender } from '../connectors/factory.js';
 import type { SenderCandidate } from '../policy/optout-scope.js';
-import { canonicalSender } from '../sms/sender-id.js';
-import { factsOf, routingTable, selectRoute, type RoutedSms, type RoutingTable } from './router.js';
+import { canonicalSender } from '../sms/canonical-sender.js';
+import { factsOf } from './route-facts.js';
+import { routingTable, selectRoute, type RoutedSms, type RoutingTable } from './router.js';
 
 export interface SenderTable {
   routing: RoutingTable;

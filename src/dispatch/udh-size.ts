@@ -12,7 +12,7 @@
 import type { Config } from '../config/types.js';
 import { connectorUdhOctets } from '../connectors/kinds.js';
 import { STANDARD_UDH_OCTETS } from '../sms/segments.js';
-import { factsOf, routingTable, selectRoute, type RoutedSms, type RoutingTable } from './router.js';
+import { routingTable, selectRoute, type MessageFacts, type RoutedSms, type RoutingTable } from './router.js';
 
 /** The UDH octets to count an SMS like `m` with. */
 export type UdhOf = (m: RoutedSms) => number;
@@ -27,9 +27,12 @@ export function udhTable(config: Pick<Config, 'routes' | 'defaultRoute' | 'conne
   return { routing: routingTable(config), octets: new Map(config.connectors.map((c) => [c.name, connectorUdhOctets(c)])) };
 }
 
-/** The largest UDH of the connectors of the SMS's route; the standard one when no route takes it (it fails unsent). */
-export function udhOctetsFor(m: RoutedSms, t: UdhTable): number {
-  const route = selectRoute(factsOf(m), t.routing);
+/**
+ * The largest UDH of the connectors of the SMS's route; the standard one when no route takes it (it fails unsent).
+ * Given the SMS's facts (route-facts.ts factsOf), so that this module, which the configuration's checks load, needs no number plan.
+ */
+export function udhOctetsFor(facts: MessageFacts, t: UdhTable): number {
+  const route = selectRoute(facts, t.routing);
   return Math.max(STANDARD_UDH_OCTETS, ...(route?.target.connectors ?? []).map((c) => t.octets.get(c) ?? STANDARD_UDH_OCTETS));
 }
 

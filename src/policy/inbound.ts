@@ -22,7 +22,8 @@
  * the store keeps only once.
  */
 import type { InboundSms } from '../connectors/types.js';
-import { canonicalSender, sameSender } from '../sms/sender-id.js';
+import { canonicalSender } from '../sms/canonical-sender.js';
+import { sameSender } from '../sms/sender-id.js';
 import type { AnswerRequest } from './keyword-answer.js';
 import type { ForwardOutcome, HandsetReply } from './reply-forward.js';
 import { normalizeNumber, type OptOutEntry, type OptOutList } from './optout.js';

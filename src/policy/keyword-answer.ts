@@ -17,7 +17,7 @@ import type { LogFn } from '../log.js';
 import { dedupKey } from '../mail/to-sms.js';
 import { analyzeText, withUdh } from '../sms/segments.js';
 import type { UdhOf } from '../dispatch/udh-size.js';
-import { canonicalSender } from '../sms/sender-id.js';
+import { canonicalSender } from '../sms/canonical-sender.js';
 import type { AcceptOutcome, MessageStore, SmsMessage } from '../store/types.js';
 
 export type AnswerKeyword = NonNullable<SmsMessage['answerTo']>['keyword'];

@@ -18,7 +18,7 @@ import type { InboundSms } from '../connectors/types.js';
 import type { StoreReplyOutcome } from '../store/reply-store.js';
 import type { ReplyMatch } from '../store/reply-index.js';
 import type { InboundReply, SmsMessage } from '../store/types.js';
-import { canonicalSender } from '../sms/sender-id.js';
+import { canonicalSender } from '../sms/canonical-sender.js';
 
 export interface ReplyStore {
   replyMatch(handset: string, sender: string | undefined): ReplyMatch;

@@ -15,8 +15,6 @@
  * A national number with a trunk 0 (`030123456`) is refused: without a
  * country it cannot be turned into the international form a carrier needs.
  */
-import { parseRecipientNumber } from './number.js';
-import type { CountryCode } from './types.js';
 
 export type SenderIdKind = 'alphanumeric' | 'international' | 'shortcode';
 
@@ -48,23 +46,6 @@ export function parseSenderId(raw: string): SenderId | undefined {
 export function sameSenderId(a: SenderId, b: SenderId): boolean {
   if (a.kind !== b.kind) return false;
   return a.kind === 'alphanumeric' ? a.id.toLowerCase() === b.id.toLowerCase() : a.id === b.id;
-}
-
-/**
- * Any way an aggregator or an operator writes one of our senders, in the
- * canonical sender-ID form, so that the forms compare equal: "+4930123456",
- * "004930123456" and "4930123456" (SMPP TON 1) are "+4930123456"; a national
- * number with a trunk 0 (SMPP TON 2, "030…") is read in the default country;
- * short codes are their digits; names as written. Separators in a number
- * ("030 901820") do not count. Undefined when it is none of these. Pure.
- */
-export function canonicalSender(raw: string, defaultCountry: string): string | undefined {
-  // A number may come with a person's separators ("030 901820"); a name keeps its inner spaces.
-  const s = /^[+0-9\s().\/-]+$/.test(raw) ? raw.replace(/[\s().\/-]/g, '') : raw.trim();
-  const own = parseSenderId(s)?.id;
-  if (own !== undefined || !/^0[1-9][0-9]+$/.test(s)) return own;
-  const n = parseRecipientNumber(s, defaultCountry as CountryCode);
-  return n.ok ? n.e164 : undefined;
 }
 
 /** Two canonical senders are the same one: numbers by their digits, names regardless of case. */

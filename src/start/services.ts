@@ -12,6 +12,7 @@ import { stillOpen } from '../dispatch/restore-receipts.js';
 import { confirmationsFor } from '../notify/policy.js';
 import { possibleSenders, senderTable } from '../dispatch/senders.js';
 import { StatusLog } from '../dispatch/status-log.js';
+import { factsOf } from '../dispatch/route-facts.js';
 import { udhOctetsFor, udhTable, type UdhOf } from '../dispatch/udh-size.js';
 import { InboundReplies } from '../policy/inbound.js';
 import { KeywordAnswers } from '../policy/keyword-answer.js';
@@ -62,7 +63,7 @@ export async function startServices(c: StartContext, state: DurableState, pool: 
   const guards = await stack.open('the guards', () => buildGuards(config, { dir, settings, accounts, store, now, log, tap: c.tap }), (g) => g.close());
   // Long SMS counted with the UDH of the connectors their route may hand them to (smpp.longMessages udh16: 152 / 66 a part).
   const udhs = udhTable(config);
-  const udhOf: UdhOf = (m) => udhOctetsFor(m, udhs);
+  const udhOf: UdhOf = (m) => udhOctetsFor(factsOf(m), udhs);
   const forwarder = hearHandsets(c, store, accounts, guards.optout, pool, udhOf);
   await stack.open('the connectors', () => pool.start().catch((e: Error) => {
     throw new ConfigError('configuration', [e.message]);

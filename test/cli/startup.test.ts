@@ -42,4 +42,29 @@ S('users list, with an SMPP and an HTTP connector configured :: their settings a
   assert.equal(loaded.filter((u) => unwanted.some((re) => re.test(u))), []);
 });
 
+S('users list, with countries, senders and a country route configured :: the configuration is checked without libphonenumber\'s functions (about 50 ms a run), only its list of countries', async ({ dir }) => {
+  const config = join(dir, 'config.json');
+  await writeFile(config, JSON.stringify({
+    store: { dir: join(dir, 'store') },
+    smtp: { defaultCountry: 'DE' },
+    connectors: [{ name: 'sim', type: 'simulator' }, { name: 'us', type: 'simulator' }],
+    routes: [{ match: { countries: ['US'] }, connectors: ['us'] }],
+    accounts: [{ name: 'acme', networks: ['127.0.0.2'], addresses: ['@acme.test'], defaultCountry: 'AT', senderId: 'ACME', numericSender: '+4930123456', allowedSenderIds: ['12345'] }],
+  }));
+  const r = await runCli(['users', 'list', '--config', config], '', {}, MODULE_LOG);
+  assert.is(r.code, 0, r.err);
+  const loaded = r.err.split('\n').filter((l) => l.startsWith('module ')).map((l) => l.slice('module '.length));
+  assert.ok(loaded.some((u) => u.endsWith('/src/accounts/validate.ts')) && loaded.some((u) => u.includes('/node_modules/libphonenumber-js/')), 'the hook names the modules');
+  const unwanted = [/\/src\/sms\/number\.ts$/, /\/node_modules\/libphonenumber-js\/(?!metadata\.max\.json|max\/metadata\.js|package\.json)/];
+  assert.equal(loaded.filter((u) => unwanted.some((re) => re.test(u))), []);
+});
+
+S('users list with an account\'s country outside the number plan :: still refused, from the list of countries alone', async ({ dir }) => {
+  const config = join(dir, 'config.json');
+  await writeFile(config, JSON.stringify({ store: { dir: join(dir, 'store') }, accounts: [{ name: 'acme', networks: ['127.0.0.2'], defaultCountry: 'XX' }] }));
+  const r = await runCli(['users', 'list', '--config', config], '', {});
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /accounts\[0\]\.defaultCountry: is "XX"; allowed: a country of the international number plan/);
+});
+
 S.run();

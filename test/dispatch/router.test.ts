@@ -1,7 +1,8 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import type { RouteRule, RouteTarget } from '../../src/config/types.js';
-import { decideRoute, factsOf, kindsOf, orderTarget, type MessageFacts, type RoutingTable } from '../../src/dispatch/router.js';
+import { factsOf } from '../../src/dispatch/route-facts.js';
+import { decideRoute, kindsOf, orderTarget, type MessageFacts, type RoutingTable } from '../../src/dispatch/router.js';
 import { seeded } from '../helpers/random.js';
 
 const R = suite('dispatch router');

@@ -2,6 +2,7 @@ import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
 import { buildConfig } from '../../src/config/load.js';
 import type { RoutedSms } from '../../src/dispatch/router.js';
+import { factsOf } from '../../src/dispatch/route-facts.js';
 import { largestUdhOctets, udhOctetsFor, udhTable } from '../../src/dispatch/udh-size.js';
 
 /**
@@ -41,7 +42,7 @@ const CASES: Array<[string, RoutedSms, number]> = [
   ['the same number in GSM-7 :: the udh8 route, 6', sms('+33612345678'), 6],
   ['no route takes it (it fails unsent) :: 6', sms('+4915112345678'), 6],
 ];
-for (const [name, m, octets] of CASES) U(`udhOctetsFor :: ${name}`, () => assert.is(udhOctetsFor(m, table), octets));
+for (const [name, m, octets] of CASES) U(`udhOctetsFor :: ${name}`, () => assert.is(udhOctetsFor(factsOf(m), table), octets));
 
 U('largestUdhOctets :: the largest of every connector configured; 6 without a udh16 one', () => {
   assert.is(largestUdhOctets(table), 7);

@@ -1,6 +1,7 @@
 import { suite } from '../helpers/suite.js';
 import * as assert from 'uvu/assert';
-import { canonicalSender, parseSenderId, sameSender, sameSenderId } from '../../src/sms/sender-id.js';
+import { canonicalSender } from '../../src/sms/canonical-sender.js';
+import { parseSenderId, sameSender, sameSenderId } from '../../src/sms/sender-id.js';
 
 const S = suite('sms sender-id');
 
