@@ -30,13 +30,19 @@ export interface ReportIntakeDeps {
 
 const writeKey = (connector: string, id: string) => `${connector}\u0000${id}`;
 
+/** A write under way for a report; `status`: that report's, when another report of the SMS is not a copy of it (a late answer's). */
+interface Writing {
+  written: Promise<void>;
+  status?: DeliveryReport['status'];
+}
+
 export class ReportIntake {
   private lastReceiptSweep = 0;
   /**
    * Final reports whose write is under way, by connector and the id they matched by: the same report sent again
    * meanwhile (an aggregator that gave up on its callback) no longer finds its SMS in the book.
    */
-  private readonly writing = new Map<string, Promise<void>>();
+  private readonly writing = new Map<string, Writing>();
 
   constructor(private readonly o: ReportIntakeDeps) {}
 
@@ -62,12 +68,16 @@ export class ReportIntake {
       book.track(connector, key, m.id);
       throw e;
     });
-    const k = writeKey(connector, key);
-    this.writing.set(k, written);
+    await this.whileWriting([writeKey(connector, key)], { written });
+  }
+
+  /** The write stands under these keys until it ends: a copy of its report meanwhile is answered with it. */
+  private async whileWriting(keys: string[], w: Writing): Promise<void> {
+    for (const k of keys) this.writing.set(k, w);
     try {
-      await written;
+      await w.written;
     } finally {
-      if (this.writing.get(k) === written) this.writing.delete(k);
+      for (const k of keys) if (this.writing.get(k) === w) this.writing.delete(k);
     }
   }
 
@@ -79,8 +89,11 @@ export class ReportIntake {
   private copyOfWriting(connector: string, r: DeliveryReport): Promise<void> | undefined {
     const key = [r.connectorMessageId, r.ourId].find((k) => k !== undefined && this.writing.has(writeKey(connector, k)));
     if (key === undefined) return undefined;
+    const w = this.writing.get(writeKey(connector, key))!;
+    // Another report of an SMS whose late answer is being written (delivered after "SMSC accepted"): read once that is recorded.
+    if (w.status !== undefined && w.status !== r.status) return w.written.then(() => this.onReport(connector, r));
     this.o.log('report-repeated', { connector, connectorMessageId: r.connectorMessageId, ...(r.ourId ? { ourId: r.ourId } : {}), status: r.status, why: 'the same report is being written: answered with that write' });
-    return this.writing.get(writeKey(connector, key));
+    return w.written;
   }
 
   /** Reports kept early that name SMS `id` by our id, read again now that what was under way for it is recorded. */
@@ -102,7 +115,12 @@ export class ReportIntake {
     if (what.kind === 'wait') return this.keep(connector, r);
     if (what.kind === 'stray') return this.strayReport(connector, r, what.why);
     // Followed as submitted now (the book knows the id): recorded like any report. Otherwise sms-late-answer said why not.
-    if (await settleLateAnswer(this.o.late, connector, what.answer)) await this.onReport(connector, r);
+    // A copy that comes while the correction is written is answered with it, as one of a report being written is (onReport):
+    // read again before it lands, it found the SMS still "not confirmed" and settled it a second time ("sent twice").
+    const settled = (async () => {
+      if (await settleLateAnswer(this.o.late, connector, what.answer)) await this.onReport(connector, r);
+    })();
+    await this.whileWriting([writeKey(connector, r.connectorMessageId), writeKey(connector, what.answer.id)], { written: settled, status: r.status });
   }
 
   /**

@@ -8,7 +8,7 @@ import { readUnmatched } from '../../src/dispatch/late-report.js';
 import type { SmsMessage, StatusEvent } from '../../src/store/types.js';
 import { confirmationMails, metric, startTestBridge, waitFor, withBridge, type TestBridge } from '../helpers/bridge.js';
 import { sendSms } from '../helpers/smtp.js';
-import { openStore, sms as storedSms } from '../helpers/store.js';
+import { holdWriteOf, openStore, sms as storedSms } from '../helpers/store.js';
 import { ourIdRestConnector, startLoopback, type Loopback, type Recorded } from '../connectors/http/loopback.js';
 
 /**
@@ -159,6 +159,81 @@ L('http connector with webhook.ourIdParam: answer lost, then the aggregator repo
       const m = b.store.get(id)!;
       assert.is(m.status, 'delivered');
       assert.equal(m.history.find((e) => e.late === 'correction')?.connectorMessageId, 'AGG-77');
+    });
+  });
+});
+
+/** The journal record of SMS `id`'s late correction (late-answer.ts). */
+const correctionWrite = (id: string) => (rec: { id?: string; event?: unknown }) => rec.id === id && (rec.event as { late?: string } | undefined)?.late === 'correction';
+
+/** An http connector's SMS whose answer was lost, failed as not confirmed; its callback and a report of it under the aggregator's id. */
+async function notConfirmed(b: TestBridge, agg: Loopback, to: string) {
+  const id = await send(b, to, 'Zahlung offen');
+  await waitFor('failed as not confirmed', () => statusOf(b, id) === 'failed');
+  const callback = (JSON.parse(agg.requests.at(-1)!.body) as { callback: string }).callback;
+  const report = (status: string) => fetch(callback, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: { id: 'AGG-88', status } }) }).then((r) => r.status);
+  return { id, report };
+}
+
+for (const fails of [false, true]) {
+  L(`regression: an http report sent again while the late answer's correction is written${fails ? ', and that write fails' : ''} :: the copy waits for that write and gets its answer (${fails ? '500 both, then stored when sent again' : '200 both'}), not a second settling ("sent twice")`, async () => {
+    await withKannel(async (agg) => {
+      agg.reply = () => 'reset';
+      await withBridge({ connectors: [ourIdRestConnector(agg.base, SECRET, { DELIVERED: 'delivered', ACCEPTED: 'enroute' })] } as never, async (b) => {
+        const { id, report } = await notConfirmed(b, agg, fails ? '+4915112348011' : '+4915112348010');
+        const slow = holdWriteOf(b.store, correctionWrite(id), { thenFail: fails });
+        const first = report('DELIVERED');
+        let copyAnswer: number | undefined;
+        try {
+          await slow.held;
+          // The aggregator gave up on the first callback and sends it again; answered before the write, it never repeats it.
+          const copy = report('DELIVERED').then((s) => (copyAnswer = s));
+          copy.catch(() => {});
+          await waitFor('the copy seen as one being written', () => copyAnswer !== undefined || b.events.some((e) => e.evt === 'report-repeated' && e.connectorMessageId === 'AGG-88'));
+          assert.is(copyAnswer, undefined, 'not answered while the write it repeats is under way');
+        } finally {
+          slow.release();
+        }
+        const want = fails ? 500 : 200;
+        assert.is(await first, want);
+        assert.is(await waitFor('the copy answered', () => copyAnswer), want);
+        if (fails) {
+          assert.is(statusOf(b, id), 'failed');
+          assert.is(await report('DELIVERED'), 200);
+        }
+        const m = b.store.get(id)!;
+        assert.is(m.status, 'delivered');
+        assert.equal(m.history.filter((e) => e.late).map((e) => [e.late, e.status]), [['correction', 'submitted']], 'settled once: no "sent twice" note');
+        assert.not.ok(b.events.some((e) => e.evt === 'sms-sent-twice'));
+      });
+    });
+  });
+}
+
+L('another report of the SMS (delivered) while the correction of its first one ("accepted", enroute) is written :: read once that is recorded: delivered, settled once', async () => {
+  await withKannel(async (agg) => {
+    agg.reply = () => 'reset';
+    await withBridge({ connectors: [ourIdRestConnector(agg.base, SECRET, { DELIVERED: 'delivered', ACCEPTED: 'enroute' })] } as never, async (b) => {
+      const arrived: DeliveryReport[] = [];
+      b.connectors.find((c) => c.name === 'rest')!.onReport((r) => void arrived.push(r));
+      const { id, report } = await notConfirmed(b, agg, '+4915112348012');
+      const slow = holdWriteOf(b.store, correctionWrite(id));
+      const first = report('ACCEPTED');
+      let second: Promise<number>;
+      try {
+        await slow.held;
+        second = report('DELIVERED');
+        second.catch(() => {});
+        await waitFor('the delivered report at the bridge', () => arrived.some((r) => r.status === 'delivered'));
+        assert.is(statusOf(b, id), 'failed', 'the correction is still being written');
+      } finally {
+        slow.release();
+      }
+      assert.is(await first, 200);
+      assert.is(await second!, 200);
+      const m = await waitFor('delivered', () => (statusOf(b, id) === 'delivered' ? b.store.get(id) : undefined));
+      assert.equal(m.history.filter((e) => e.late).map((e) => [e.late, e.status]), [['correction', 'submitted']]);
+      assert.not.ok(b.events.some((e) => e.evt === 'sms-sent-twice'));
     });
   });
 });
