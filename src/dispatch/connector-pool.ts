@@ -144,13 +144,15 @@ export class ConnectorPool {
   /**
    * At start: `name` could not take SMS when the bridge stopped (`waiting` SMS waited for it), so its breaker starts
    * probe-due (breaker.ts presumedDown): one of them probes it, and its success lets the others go (cameBack).
+   * Logged as its own event at info, not as breaker-open (warn): operators alert on that, and nothing failed here;
+   * the outage was logged before the stop, and a probe that fails now opens the breaker with breaker-open.
    */
   presumeDown(name: string, waiting: number): void {
     const s = this.slots.get(name);
     if (!s || s.state.kind !== 'closed') return;
     const reason = `${waiting} SMS waited for it when the bridge stopped`;
     s.state = presumedDown(this.t(), reason);
-    this.log('breaker-open', { connector: name, reason, coolDownSeconds: 0, restored: true });
+    this.log('breaker-presumed-down', { connector: name, reason, phase: 'probe-due' });
   }
 
   /** The right to submit one SMS; `probe` must be passed back with its outcome. */
