@@ -52,6 +52,10 @@ export function candidateKind(m: SmsMessage, connector: string, held: (m: SmsMes
   if (!held(m)) return undefined;
   if (m.status === 'submitting') return m.history.at(-1)!.connector === connector ? 'caught' : undefined;
   if (m.status === 'submitted') return sentThrough(m) === connector ? 'sent' : undefined;
-  if (m.status === 'accepted') return m.history.at(-1)?.hold === 'restore' ? 'queued' : undefined;
+  // Held whether or not it came due since the restore (a hold event is written only then): the old bridge may have sent
+  // one not due here yet (a retry it brought forward when its connector came back), and at start a receipt can come
+  // before the dispatcher reached one that is due. Left out, a receipt of it fit the caught SMS alone and settled that
+  // one as sent. Not one an operator marked not sent: checked, it did not go.
+  if (m.status === 'accepted') return m.history.some((e) => e.backup === 'not-sent') ? undefined : 'queued';
   return undefined;
 }

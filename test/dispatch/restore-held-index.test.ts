@@ -119,7 +119,7 @@ H('a receipt that fits the caught SMS alone :: settled as sent by the old bridge
   }
 });
 
-H('a held SMS without a hold event when the first receipt came (not due since the restore) :: a candidate once it gets one, from the index made at that receipt', async ({ dir }) => {
+H('a held SMS without a hold event when the first receipt came (not due since the restore) :: a candidate after it gets one too, from the index made at that receipt', async ({ dir }) => {
   const clock = { now: min(20) };
   const real = await held(dir, clock, ['Q0.1']);
   try {
@@ -130,6 +130,34 @@ H('a held SMS without a hold event when the first receipt came (not due since th
     const kept = log.filter((e) => e.evt === 'restore-receipt-kept' && e.connectorMessageId === 'EF2');
     assert.equal((kept[0]?.candidates as string[] | undefined)?.sort(), ['C.1', 'Q0.1'], 'the caught and the queued one fit: nothing settled');
     assert.is(real.get('C.1')!.status, 'submitting');
+  } finally {
+    await real.close();
+  }
+});
+
+H('regression: a held queued SMS with no hold event yet (not due since the restore; the old bridge may have sent it) :: a candidate, so a receipt that fits it and the caught one settles neither', async ({ dir }) => {
+  const clock = { now: min(20) };
+  const real = await held(dir, clock, ['Q0.1']);
+  try {
+    assert.not.ok(real.get('Q0.1')!.history.some((e) => e.hold), 'no hold event yet');
+    const { receipts, log } = await receiptsOf(dir, real, clock);
+    await receipts.take('smsc', stray('GH1', '+4915112340000'));
+    const kept = log.filter((e) => e.evt === 'restore-receipt-kept' && e.connectorMessageId === 'GH1');
+    assert.equal((kept[0]?.candidates as string[] | undefined)?.sort(), ['C.1', 'Q0.1']);
+    assert.is(real.get('C.1')!.status, 'submitting', 'not settled as sent: the receipt may be the queued one\'s');
+  } finally {
+    await real.close();
+  }
+});
+
+H('a held queued SMS an operator marked not sent :: no candidate (checked, it did not go), so a receipt that fits the caught one alone settles it', async ({ dir }) => {
+  const clock = { now: min(20) };
+  const real = await held(dir, clock);
+  try {
+    await real.transition('Q0.1', { event: { status: 'accepted', at: clock.now.toISOString(), reason: 'marked not sent', by: 'ops', backup: 'not-sent' }, notBefore: clock.now.toISOString() });
+    const { receipts } = await receiptsOf(dir, real, clock);
+    await receipts.take('smsc', stray('IJ1', '+4915112340000'));
+    assert.equal([real.get('C.1')!.status, real.get('C.1')!.history.at(-2)?.connectorMessageId], ['delivered', 'IJ1']);
   } finally {
     await real.close();
   }
