@@ -36,6 +36,8 @@ export interface BridgeOptions {
   connectors?: Record<string, Connector>;
   /** The SMPP connectors' timers: response timeouts, enquire_link, reconnects (injected for tests). */
   smppTimers?: Timers;
+  /** The SMTP session deadline's timers (smtp.sessionTimeoutSeconds; injected for tests). */
+  sessionTimers?: Timers;
   templatesDir?: string;
   /** The process's garbage collections, shared with main.ts's heap growth (the stall watch makes a feed of its own without). */
   onGc?: OnGc;

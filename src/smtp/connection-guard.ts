@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { SMTPServer, SMTPServerSession } from 'smtp-server';
 import { NetworkMap, plainAddress } from '../accounts/networks.js';
+import { realTimers, type Timers } from '../connectors/smpp/socket.js';
 import { errors } from './errors.js';
 
 export interface GuardOptions {
@@ -11,6 +12,8 @@ export interface GuardOptions {
   /** The plain listener's own disabled commands (STARTTLS when it is off). */
   disabled: readonly string[];
   log: (evt: string, data: Record<string, unknown>) => void;
+  /** The session deadline's timers (tests run it out when they choose, not on a machine's speed); real ones by default. */
+  timers?: Timers;
 }
 
 /** What of smtp-server's connection object the session deadline needs. */
@@ -34,12 +37,21 @@ type Callback = (err?: Error | null) => void;
  */
 export class ConnectionGuard {
   private readonly perIp = new Map<string, number>();
-  private readonly open = new Map<string, { ip: string; timer: NodeJS.Timeout }>();
+  private readonly open = new Map<string, { ip: string; timer: unknown }>();
+  private readonly timers: Timers;
   private readonly plaintext = new NetworkMap<true>();
   private readonly servers: SMTPServer[] = [];
 
   constructor(private readonly o: GuardOptions) {
     for (const n of o.plaintextAuthNetworks) this.plaintext.add(n, true);
+    this.timers = o.timers ?? realTimers;
+  }
+
+  /** A deadline that does not keep the process alive. */
+  private later(fn: () => void, ms: number): unknown {
+    const handle = this.timers.set(fn, ms);
+    (handle as { unref?: () => void } | undefined)?.unref?.();
+    return handle;
   }
 
   watch(server: SMTPServer): void {
@@ -50,8 +62,7 @@ export class ConnectionGuard {
     const ip = plainAddress(session.remoteAddress);
     const n = (this.perIp.get(ip) ?? 0) + 1;
     this.perIp.set(ip, n);
-    const timer = setTimeout(() => this.expire(session), this.o.sessionTimeoutMs);
-    timer.unref();
+    const timer = this.later(() => this.expire(session), this.o.sessionTimeoutMs);
     this.open.set(session.id, { ip, timer });
     if (n > this.o.maxPerIp) {
       this.o.log('connection-refused', { cid: session.id, ip, connections: n, max: this.o.maxPerIp });
@@ -71,7 +82,7 @@ export class ConnectionGuard {
     const c = this.open.get(session.id);
     if (!c) return;
     this.open.delete(session.id);
-    clearTimeout(c.timer);
+    this.timers.clear(c.timer);
     const left = (this.perIp.get(c.ip) ?? 1) - 1;
     if (left > 0) this.perIp.set(c.ip, left);
     else this.perIp.delete(c.ip);
@@ -90,7 +101,7 @@ export class ConnectionGuard {
     // renamed them, the deadline would cut such a mail, and the client would retry one that dedup then catches.
     const deciding = c._handlerPending || (c._dataStream && c._parser && !c._parser._dataMode);
     if (deciding) {
-      this.open.get(session.id)!.timer = setTimeout(() => this.expire(session), 1000).unref();
+      this.open.get(session.id)!.timer = this.later(() => this.expire(session), 1000);
       return;
     }
     this.o.log('session-timeout', { cid: session.id, ip: this.open.get(session.id)!.ip, seconds: this.o.sessionTimeoutMs / 1000 });

@@ -6,6 +6,7 @@ import type { Policy } from '../policy/policy.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { limitBadCommands } from './bad-commands.js';
 import { MessageIdReuse } from './message-id-reuse.js';
+import type { Timers } from '../connectors/smpp/socket.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { installEnhancedCodeAdapter } from './enhanced-codes.js';
 import { greetTrustedAtOnce } from './greeting.js';
@@ -25,6 +26,8 @@ export interface IngressDeps extends DataDeps {
   policy: Policy;
   /** Certificate and key; required when STARTTLS or implicit TLS is on. */
   tls?: PemPair;
+  /** The session deadline's timers (smtp.sessionTimeoutSeconds; injected for tests). */
+  sessionTimers?: Timers;
 }
 
 export interface Listening {
@@ -56,7 +59,7 @@ export function createSmtpIngress(deps: IngressDeps): SmtpIngress {
   const disabled = starttls ? [] : ['STARTTLS'];
   const guard = new ConnectionGuard({
     maxPerIp: smtp.maxConnectionsPerIp, sessionTimeoutMs: smtp.sessionTimeoutSeconds * 1000,
-    plaintextAuthNetworks: smtp.auth.plaintextNetworks, disabled, log: deps.log,
+    plaintextAuthNetworks: smtp.auth.plaintextNetworks, disabled, log: deps.log, timers: deps.sessionTimers,
   });
   const resolved = new WeakMap<SMTPServerAddress, { e164: string; country?: string }>();
   // One for both ports: an id reused on the other port is reused all the same.

@@ -29,7 +29,7 @@ export async function listen(c: StartContext, state: DurableState, services: Ser
   const { accounts, guards, optedOut, udhOf, cancel, dispatcher } = services;
   const ingress = createSmtpIngress({
     config, store, accounts, users: guards.users, policy: guards.policy, tls: guards.tls, now, wantsConfirmation: confirmationsFor, log, replies: back.replies, cancel, optedOut, udhOf,
-    newMailId: () => newMailId(now(), idBytes), originals: back.originals,
+    newMailId: () => newMailId(now(), idBytes), originals: back.originals, sessionTimers: c.options.sessionTimers,
     sendPreview: async (report, mail) => {
       const { raw, messageId } = await composePreview({
         report, from: config.notify.from, to: mail.to, reportingMta: config.smtp.hostname, id: mail.id, now: now(), original: mail.original,

@@ -59,6 +59,8 @@ export interface TestBridgeExtras {
   log?: LogFn;
   /** The SMPP connectors' timers, e.g. TimeoutsOnCue: a response timeout runs out when the test says, never on a slow answer. */
   smppTimers?: Timers;
+  /** The SMTP session deadline's timers, e.g. TimeoutsOnCue: the deadline runs out when the test says, never on a slow machine. */
+  sessionTimers?: Timers;
 }
 
 /** Starts a bridge on 127.0.0.1:0 with its own temp store; pass `dir` to reuse a store (restart tests). */
@@ -90,7 +92,7 @@ async function start(overrides: DeepPartial<Config>, dir: string, extras: TestBr
       events.push({ evt, ...data });
       extras.log?.(evt, data);
     },
-    connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random, now: extras.now, smppTimers: extras.smppTimers,
+    connectors: { ...sims, ...extras.connectors }, randomFraction: extras.random, now: extras.now, smppTimers: extras.smppTimers, sessionTimers: extras.sessionTimers,
   });
   const sim = Object.values(sims)[0];
   return { ...bridge, dir, port: bridge.smtp.port, config, sims, sim, events };
