@@ -128,6 +128,36 @@ W('errors :: the wait before a failing job runs again doubles with each failure,
   await loop.stop(1000);
 });
 
+W('wake-up :: jobs that end together (one group commit) wake the loop once, and their places fill before the event loop turns', async () => {
+  let release!: () => void;
+  const together = new Promise<void>((r) => (release = r));
+  let asked = 0;
+  let round = 0;
+  const started: string[] = [];
+  const loop = new WorkLoop<string>({
+    concurrency: 3, tickMs: 60_000,
+    next: () => {
+      asked++;
+      return (round === 0 ? ['a', 'b', 'c'] : ['d', 'e', 'f']).filter((j) => !started.includes(j));
+    },
+    key: (j) => j,
+    run: async (j) => {
+      started.push(j);
+      if (round === 0) await together;
+    },
+    onError: () => assert.unreachable(),
+  });
+  loop.start();
+  assert.equal(started, ['a', 'b', 'c']);
+  asked = 0;
+  round = 1;
+  release();
+  await new Promise((r) => setImmediate(r));
+  assert.is(asked, 2, 'three jobs ended in one step: one wake-up (and one after d, e and f ended), not one per job');
+  assert.equal(started.slice(3), ['d', 'e', 'f'], 'their places were taken before the event loop turned');
+  await loop.stop(1000);
+});
+
 W('retry :: schedule per attempt, the last entry repeats', () => {
   const s = [5, 30, 120];
   assert.equal([1, 2, 3, 4, 9].map((a) => retryDelaySeconds(a, s)), [5, 30, 120, 120, 120]);
