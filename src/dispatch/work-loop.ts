@@ -46,6 +46,11 @@ export class WorkLoop<T> {
     return this.busy.size;
   }
 
+  /** Whether job `key` is running now (a `next` may leave such jobs out rather than have them skipped). */
+  isRunning(key: string): boolean {
+    return this.busy.has(key);
+  }
+
   start(): void {
     this.running = true;
     this.timer = setInterval(() => this.wake(), this.o.tickMs);

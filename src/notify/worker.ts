@@ -113,7 +113,9 @@ export class Notifier {
     this.loop = new WorkLoop({
       concurrency: o.concurrency ?? CONCURRENCY,
       tickMs: o.tickMs ?? 500,
-      next: (limit) => this.due(limit + this.loop.inFlight),
+      // Confirmations under way are still owed, and first in the store's walk: left out there (due), so that each
+      // wake-up walks about as many as it has free places, not the 64 under way on top (~0.4 ms a wake-up at 64).
+      next: (limit) => this.due(limit - this.loop.inFlight, (key) => this.loop.isRunning(key)),
       key: (job) => job.key,
       run: (job) => (job.superseded ? this.supersede(job.owed[0]) : this.send(job.owed)),
       onError: (job, e) => o.log('confirmation-error', { ...covered(job.owed), error: e.message }),
@@ -182,7 +184,7 @@ export class Notifier {
    * whose mail is ready, one per mail, so that mails still gathering never
    * take the places of others.
    */
-  private due(limit: number): Job[] {
+  private due(limit: number, running: (key: string) => boolean): Job[] {
     const now = this.now();
     const decided = new Set<string>();
     const jobs = new Map<ConfirmationState, Job>();
@@ -192,6 +194,8 @@ export class Notifier {
       // Decided for an SMS of the same mail before: that one stands for it.
       if (decided.has(key)) return false;
       decided.add(key);
+      // Under way: gathered when it started.
+      if (running(key)) return false;
       const found = gather([m, c], this.o.store.siblingsOf(m), { now: now.getTime(), gatherMs: this.o.gatherMs ?? 0 });
       if ('until' in found) {
         this.gathering(key, [m, c], found.until);
@@ -203,6 +207,7 @@ export class Notifier {
     };
     const wait = { now: now.getTime(), waitMs: this.o.correctionWaitMs ?? 0 };
     const pick = (m: SmsMessage, c: ConfirmationState): boolean => {
+      if (running(`${m.id}/${c.stage}`)) return false;
       const w = correctionWait(m, c, wait);
       if (w === 'send') return m.ofMail === undefined || take(m, c);
       if (w === 'superseded') jobs.set(c, { key: `${m.id}/${c.stage}`, owed: [[m, c]], superseded: true });

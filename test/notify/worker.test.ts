@@ -78,4 +78,46 @@ W('relay down across a restart :: the owed confirmation survives it and is deliv
   }
 });
 
+/**
+ * Every store change wakes the notifier. With 64 confirmations under way, each wake-up picked them again (they are
+ * still owed, and first in the store's order: correction wait, gathering, a job each) only to have the work loop
+ * skip them: ~0.4 ms a wake-up, about one wake-up per journal batch.
+ */
+W('under way :: a wake-up does not pick the confirmations being sent again, only the ones waiting', async () => {
+  const relayPort = await freePort();
+  const held: Array<() => void> = [];
+  const relay = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    onData(stream, _session, cb) {
+      stream.resume();
+      stream.on('end', () => held.push(() => cb()));
+    },
+  });
+  await new Promise<void>((r) => relay.listen(relayPort, '127.0.0.1', r));
+  const b = await startTestBridge({ notify: { transport: 'smtp', relay: { host: '127.0.0.1', port: relayPort } } });
+  try {
+    const send = async (i: number) => `${queuedAs((await mailer(b.port).sendMail({ from: 'clerk@acme.test', to: `+491511234570${i}@sms.localhost`, subject: 'x', text: `Unterwegs ${i}.` })).response)}.1`;
+    const underWay: string[] = [];
+    for (let i = 0; i < 3; i++) underWay.push(await send(i));
+    await waitFor('three confirmations held at the relay', () => held.length === 3);
+    const store = b.store;
+    const real = store.confirmationsDue.bind(store);
+    const picked: string[] = [];
+    store.confirmationsDue = (now, limit, channel, pick) => real(now, limit, channel, pick && ((m, c) => {
+      const yes = pick(m, c);
+      if (yes) picked.push(m.id);
+      return yes;
+    }));
+    const next = await send(3);
+    await waitFor('the fourth held at the relay', () => held.length === 4);
+    assert.ok(picked.includes(next), 'the waiting one was picked');
+    assert.equal(picked.filter((id) => underWay.includes(id)), [], 'none under way was picked again');
+  } finally {
+    for (const release of held) release();
+    await b.stop();
+    await new Promise<void>((r) => relay.close(() => r()));
+    await rm(b.dir, { recursive: true, force: true });
+  }
+});
+
 W.run();
