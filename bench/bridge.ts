@@ -33,14 +33,14 @@ export interface BridgeRun {
   stop(): Promise<number | null>;
 }
 
-/** Writes `config` (merged by the caller) to dir/config.json and starts the bridge on it. */
-export async function startBridge(dir: string, config: Record<string, unknown>, extraNodeArgs: string[] = []): Promise<BridgeRun> {
+/** Writes `config` (merged by the caller) to dir/config.json and starts the bridge on it; `main`: another build's main.js (A/B runs). */
+export async function startBridge(dir: string, config: Record<string, unknown>, extraNodeArgs: string[] = [], main = MAIN): Promise<BridgeRun> {
   const configFile = join(dir, 'config.json');
   await writeFile(configFile, JSON.stringify(config));
   const logFile = join(dir, `bridge-${Date.now()}.log`);
   const out = await open(logFile, 'w');
   const spawnedAt = Date.now();
-  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, MAIN, '--config', configFile], { stdio: ['ignore', out.fd, out.fd] });
+  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs, main, '--config', configFile], { stdio: ['ignore', out.fd, out.fd] });
   await out.close();
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const log = new LogScanner(logFile);

@@ -43,7 +43,7 @@ const WARM_UP = 300;
  * Likewise smtp.maxConnectionsPerIp (20 by default) is raised for the load
  * generators' 100 sessions from one address, as for a relay that sends so.
  */
-const BULK_LIMITS = { messagesPerMinute: 0, segmentsPerDay: 0, segmentsPerMonth: 0, perNumberPerHour: 0, brake: { newNumbersPerWindow: 0, failureRatio: 0 } };
+export const BULK_LIMITS = { messagesPerMinute: 0, segmentsPerDay: 0, segmentsPerMonth: 0, perNumberPerHour: 0, brake: { newNumbersPerWindow: 0, failureRatio: 0 } };
 
 /** A bridge as users run it (all defaults) on a new store, with the bench's peer. */
 export async function freshBridge(ctx: BenchContext, over: { store?: Record<string, unknown>; dir?: string; peer?: Peer } = {}): Promise<Fresh> {
