@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { buildConfig } from '../../src/config/load.js';
 import type { ParsedMail } from '../../src/mail/parse.js';
 import type { SendingPolicy } from '../../src/mail/recipient-plan.js';
-import { contentKey, dedupKey, senderPatterns, toSms, type SmsBatch, type ToSmsInput } from '../../src/mail/to-sms.js';
+import { contentKey, dedupKey, senderPatterns, shortDigest, toSms, type SmsBatch, type ToSmsInput } from '../../src/mail/to-sms.js';
 import { confirmationsFor } from '../../src/notify/policy.js';
 import { SmtpError } from '../../src/smtp/errors.js';
 
@@ -59,6 +59,12 @@ T('recipients :: the same number twice gets one SMS; ids are <mailId>.<n>', () =
   assert.is(batch(toSms(input('Hallo'))).messages[0].ofMail, undefined, 'one number: none');
   const fp = b.fingerprint!;
   assert.equal(b.dedupKeys, [dedupKey('default', '<m1@acme.test>', '+4915112345678', fp), dedupKey('default', '<m1@acme.test>', '+4915112345679', fp)]);
+});
+
+T('keys :: a key is the first 22 characters of the SHA-256 in base64url, the same in every version (keys stored before a restart or an upgrade must still match)', () => {
+  // SHA-256("abc") = ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0 (FIPS 180-2's test vector, in base64url)
+  assert.is(shortDigest('abc'), 'ungWv48Bz-pBQUDeXa4iI7');
+  assert.is(shortDigest('Grüße €'), 'k-SGA3fNFOombXwPMdXdyF', 'text is hashed as UTF-8');
 });
 
 T('dedup :: no Message-ID, no key; the key ignores case and surrounding space of the id', () => {
