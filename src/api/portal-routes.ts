@@ -18,7 +18,8 @@ import { accountForm, backupUncertain, breakerView, carrierIdOf, formChanges, fo
 import { Problem, sendProblem, toProblem } from './problems.js';
 import { SearchRefused } from './search-refusals.js';
 import { en } from './portal-wording/en.js';
-import { portalLanguage, portalWordingFor, type PortalWording } from './portal-wording/index.js';
+import type { PortalWording } from './portal-wording/index.js';
+import { pageWording } from './page-wording.js';
 
 export const SESSION_COOKIE = 'm2s_session';
 const LOGIN_COOKIE = 'm2s_login';
@@ -52,13 +53,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
 
   const zoneNote = (p: Principal | undefined, t: PortalWording) => (!p ? '' : p.role === 'admin' ? t.layout.zoneAdmin : t.layout.zoneUser);
 
-  /** The page's wording (portalLanguage: the chosen one, the account's, the gateway's or the browser's). */
-  const wordsOf = (req: FastifyRequest): PortalWording => portalWordingFor(portalLanguage({
-    chosen: req.cookies[LANGUAGE_COOKIE],
-    user: req.principal && { role: req.principal.role, accountLanguage: deps.accounts.get(req.principal.account)?.language },
-    gateway: deps.config.notify.language,
-    acceptLanguage: req.headers['accept-language'],
-  }));
+  const wordsOf = pageWording(deps, LANGUAGE_COOKIE);
 
   /** The link to the other language comes back to this page; after a form post (no page of its own) to the start. */
   const switchUrl = (req: FastifyRequest, t: PortalWording) => {
