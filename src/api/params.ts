@@ -101,7 +101,7 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
   const { timeZone } = where;
   const account = blank(p.account);
   if (account && principal.role !== 'admin' && account !== principal.account) {
-    throw new Problem(403, 'Forbidden', `you may only see your account "${principal.account}"`);
+    throw new SearchRefused({ code: 'other-account', own: principal.account });
   }
   const status = (Array.isArray(p.status) ? p.status : blank(p.status)?.split(',') ?? []).map((s) => s.trim()).filter(Boolean);
   const unknown = status.filter((s) => !(STATUSES as string[]).includes(s));

@@ -74,6 +74,12 @@ P('chosen by the account :: a user of a German account gets every page in German
   const api = await fetch(apiBase(b) + '/api/v1/messages?from=2026-12-02&until=2026-12-01', { headers: { cookie: chef.cookie } });
   assert.is((await api.json()).detail, 'from (2026-12-02) is not before until (2026-12-01): no SMS can lie between; swap them', 'the API stays English');
   assertGerman((await portalPage(b, '/messages?to=abc', chef.cookie)).html, 'refused number');
+  const foreign = (await portalPage(b, '/messages?account=acme', chef.cookie)).html;
+  assertGerman(foreign, 'another account\'s search (a hand-made URL)');
+  assert.match(foreign, /<p class="error" role="alert">Die Suche ist so nicht möglich: Sie sehen nur die SMS Ihres Kontos „kunde“\.<\/p>/);
+  const other = await fetch(apiBase(b) + '/api/v1/messages?account=acme', { headers: { cookie: chef.cookie } });
+  assert.is(other.status, 403);
+  assert.is((await other.json()).detail, 'you may only see your account "kunde"', 'the API: 403, in English');
 
   const done = (await portalPage(b, `/messages/${delivered}`, chef.cookie)).html;
   assertGerman(done, 'delivered SMS');

@@ -19,7 +19,7 @@ function englishOnly(e: unknown, g: unknown, out: string[] = []): string[] {
  * English made outside the table that a German page must not show bare: the connectors' state words, the confirmation
  * levels (a config value), and the fixed words of the REST API's refusals of a search (search-refusals.ts).
  */
-const ELSEWHERE = ['ready', 'bound', 'connecting', 'failing', 'throttled', 'failure', 'delivery', 'is not before', 'has no digits', 'is not a date', 'is not a day', 'unknown status'];
+const ELSEWHERE = ['ready', 'bound', 'connecting', 'failing', 'throttled', 'failure', 'delivery', 'is not before', 'has no digits', 'is not a date', 'is not a day', 'unknown status', 'may only see'];
 
 // "Connectors" is German too: the genitive of Connector ("die Voreinstellung des Connectors").
 const ENGLISH = [...englishOnly(en, de).filter((s) => s.trim().length > 1 && s !== 'Connectors'), ...ELSEWHERE];

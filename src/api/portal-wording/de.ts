@@ -8,7 +8,7 @@ import { formatTimeGerman } from '../../notify/times.js';
 import { wordingFor } from '../../notify/wording/index.js';
 import type { PortalWording } from './en.js';
 import { esc } from './html.js';
-import { searchRefusalWords } from '../search-refusals.js';
+import type { SearchRefusal } from '../search-refusals.js';
 
 const notify = wordingFor('de');
 const figures = new Intl.NumberFormat('de-DE');
@@ -24,6 +24,21 @@ const TITLES: Record<number, string> = {
 const STATES: Record<string, string> = { ready: 'bereit', bound: 'verbunden', connecting: 'verbindet', down: 'getrennt', failing: 'gestört', throttled: 'gebremst' };
 
 const PHASES: Record<string, string> = { closed: 'geschlossen', open: 'offen', 'half-open': 'halb offen', 'probe-due': 'Test fällig' };
+
+const FIELDS: Record<string, string> = { from: 'Von', until: 'Bis' };
+
+/** Why a search is refused (search-refusals.ts), as the REST API says it in English. */
+function searchRefusal(r: SearchRefusal): string {
+  switch (r.code) {
+    case 'not-a-date': return `„${FIELDS[r.field] ?? r.field}“ ist mit „${r.text}“ kein Datum (JJJJ-MM-TT) und keine Zeit mit Zeitzone (2026-11-23T09:00:00+01:00)`;
+    case 'not-a-day': return `„${FIELDS[r.field] ?? r.field}“ ist mit „${r.text}“ kein Tag des Kalenders (JJJJ-MM-TT)`;
+    case 'no-digits': return `die Nummer „${r.text}“ enthält keine Ziffern; suchen Sie nach einer Nummer oder einigen ihrer Ziffern (+49 151 1234, 1234)`;
+    case 'unknown-status': return `unbekannter Status ${r.unknown.map((s) => `„${s}“`).join(', ')}`;
+    case 'unknown-backup': return `„${r.text}“ ist keine bekannte Auswahl der Sicherung`;
+    case 'range-reversed': return `„Von“ (${r.from}) liegt nicht vor „Bis“ (${r.until}): dazwischen kann keine SMS liegen; tauschen Sie die beiden`;
+    case 'other-account': return `Sie sehen nur die SMS Ihres Kontos „${r.own}“`;
+  }
+}
 
 export const de: PortalWording = {
   language: 'de',
@@ -70,7 +85,7 @@ export const de: PortalWording = {
     carrierIdNotSent: 'Eine Netzbetreiber-ID benennt, was gesendet wurde: Sie gehört nur zu „Wurde gesendet“.',
     carrierIdBad: (id) => `„${id}“ ist keine Netzbetreiber-ID: höchstens 64 Zeichen, ohne Leerzeichen (wie in der Zeile sms-submitted der alten Instanz oder in einem Zustellbericht).`,
     search: (detail) => `Die Suche ist so nicht möglich (${detail}).`,
-    searchRefused: (r) => `Die Suche ist so nicht möglich: ${searchRefusalWords('de', r)}.`,
+    searchRefused: (r) => `Die Suche ist so nicht möglich: ${searchRefusal(r)}.`,
   },
   dashboard: {
     title: 'Übersicht',

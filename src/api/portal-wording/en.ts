@@ -70,7 +70,7 @@ export const en = {
     /** A search the API's rules refused: its sentence (in English, as the API says it). */
     search: (detail: string) => detail,
     /** A search refused for a reason of its own (search-refusals.ts), worded in the page's language. */
-    searchRefused: (r: SearchRefusal) => searchRefusalWords('en', r),
+    searchRefused: (r: SearchRefusal) => searchRefusalWords(r),
   },
   dashboard: {
     title: 'Dashboard',
