@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from './portal-routes.js';
+import { SESSION_COOKIE } from './portal-kit.js';
 
 /** The protection space of the REST API (RFC 9110 §11.5): one for every route, as one user logs in to all of them. */
 export const REALM = 'mail2sms';
