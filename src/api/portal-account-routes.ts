@@ -9,6 +9,8 @@ import { accountForm, formChanges, formProblems } from './portal-views.js';
 export function portalAccountRoutes(app: FastifyInstance, ctx: ApiContext, kit: PortalKit): void {
   const { deps } = ctx;
   const { render, person, checkForm, page, wordsOf } = kit;
+  // What an account's empty field falls back to, so that an account's own "none" is told from "not set".
+  const inherited = { quietHours: deps.config.options.quietHours };
 
   app.get('/accounts', { schema: { hide: true } }, async (req, reply) => {
     const p = person(req, reply);
@@ -21,7 +23,7 @@ export function portalAccountRoutes(app: FastifyInstance, ctx: ApiContext, kit: 
     const a = deps.accounts.get(name);
     const t = wordsOf(req);
     if (!a || !maySee(p, { account: name })) return render(req, reply, 'error', page(req, p, { title: t.errors.notFound, detail: t.errors.noAccount(name) }), 404);
-    return render(req, reply, 'account', page(req, p, { a, fields: accountForm(a, extra.values, extra.problems, t), problems: extra.problems ?? [], saved: extra.saved ?? false }), status);
+    return render(req, reply, 'account', page(req, p, { a, fields: accountForm(a, extra.values, extra.problems, t, inherited), problems: extra.problems ?? [], saved: extra.saved ?? false }), status);
   };
 
   app.get<{ Params: { name: string }; Querystring: { saved?: string } }>('/accounts/:name', { schema: { hide: true } }, async (req, reply) => {
@@ -37,7 +39,7 @@ export function portalAccountRoutes(app: FastifyInstance, ctx: ApiContext, kit: 
     checkForm(req, body);
     const a = deps.accounts.get(req.params.name);
     if (!a || !maySee(p, { account: a.name })) return accountPage(req, reply, p, req.params.name, {});
-    const { patch, problems } = formChanges(a, body, wordsOf(req));
+    const { patch, problems } = formChanges(a, body, wordsOf(req), inherited);
     // A field that is not JSON leaves the others to be checked all the same: every problem at once, nothing saved.
     if (problems.length) return accountPage(req, reply, p, a.name, { values: body, problems: [...problems, ...formProblems(deps.accounts.defaultsProblems(a.name, patch))] }, 422);
     try {

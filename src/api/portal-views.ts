@@ -190,13 +190,20 @@ function kindOf(p: PropSchema): FormField['kind'] {
   return 'text';
 }
 
+/**
+ * What an account without a value of its own takes (the gateway-wide options.*): an account's empty quiet hours ({})
+ * are "none" only against some the gateway has.
+ */
+export type Inherited = Partial<Record<string, unknown>>;
+
 /** A value as its field shows it. */
-function shown(kind: FormField['kind'], v: unknown): string {
+function shown(kind: FormField['kind'], v: unknown, inherited?: unknown): string {
   if (v === undefined || v === null) return '';
   if (kind === 'boolean') return v ? 'on' : 'off';
   if (kind === 'lines') return (v as string[]).join('\n');
   // Quiet hours not set read back as {} or {"from": "", …}: shown so, a team lead took them for something to fill in or keep.
-  if (kind === 'json') return isEmptyJson(v) ? '' : JSON.stringify(v);
+  // Empty against the gateway's: the account's "none", which an empty field (back to the gateway's) would undo.
+  if (kind === 'json') return !isEmptyJson(v) ? JSON.stringify(v) : inherited !== undefined && !isEmptyJson(inherited) ? '{}' : '';
   return String(v);
 }
 
@@ -214,14 +221,14 @@ export const formProblems = (problems: string[]) => problems.map((p) => p.replac
  * whatever key becomes editable (EDITABLE_ACCOUNT_KEYS) gets its field, and
  * the server checks the answer with the same schema (Accounts.changeDefaults).
  */
-export function accountForm(a: Account, values: Record<string, string> = {}, problems: string[] = [], t: PortalWording = en): FormField[] {
+export function accountForm(a: Account, values: Record<string, string> = {}, problems: string[] = [], t: PortalWording = en, inherited: Inherited = {}): FormField[] {
   return EDITABLE_ACCOUNT_KEYS.map((key) => {
     const p = props()[key];
     const kind = kindOf(p);
     return {
       key, label: t.account.labels[key], help: t.account.help[key], configKey: t.account.configKey(key), example: EXAMPLES[key], kind,
       options: p.enum ?? [], min: p.minimum, max: p.maximum, step: p.type === 'number' ? 'any' : undefined,
-      value: values[key] ?? shown(kind, (a as unknown as Record<string, unknown>)[key]),
+      value: values[key] ?? shown(kind, (a as unknown as Record<string, unknown>)[key], inherited[key]),
       error: problems.find((x) => x.startsWith(`${key}:`) || x.startsWith(`${key}.`) || x.startsWith(`${key}[`)),
     };
   });
@@ -233,7 +240,7 @@ export function accountForm(a: Account, values: Record<string, string> = {}, pro
  * field as null (back to the configured or inherited value), each value in
  * its schema type; the schema itself judges the rest.
  */
-export function formChanges(a: Account, body: Record<string, string>, t: PortalWording = en): { patch: Record<string, unknown>; problems: string[] } {
+export function formChanges(a: Account, body: Record<string, string>, t: PortalWording = en, inherited: Inherited = {}): { patch: Record<string, unknown>; problems: string[] } {
   const patch: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const key of EDITABLE_ACCOUNT_KEYS) {
@@ -241,7 +248,7 @@ export function formChanges(a: Account, body: Record<string, string>, t: PortalW
     const p = props()[key];
     const kind = kindOf(p);
     const raw = body[key].replace(/\r\n/g, '\n').trim();
-    if (raw === shown(kind, (a as unknown as Record<string, unknown>)[key])) continue;
+    if (raw === shown(kind, (a as unknown as Record<string, unknown>)[key], inherited[key])) continue;
     if (raw === '') {
       patch[key] = null;
       continue;
