@@ -34,6 +34,33 @@ export async function smsOfMail(ctx: ApiContext, p: Principal, mailId: string): 
   return found.sort((a, b) => n(a) - n(b));
 }
 
+/** What an SMS's page offers: cancel every SMS of its mail (`count` of them). */
+export interface MailCancelOffer {
+  mailId: string;
+  count: number;
+}
+
+/**
+ * Whether an SMS's page offers to cancel every SMS of its mail: when the mail made more than one and one of them still
+ * waits. The SMS says how many its mail made (ofMail) and their ids follow (`<mailId>.1` … `.<ofMail>`), so they are
+ * looked up in the store, first waiting one first; a waiting SMS is never archived. A search by mail id read every
+ * live SMS and the archive's days of the mail on every view of an SMS's page. Only an SMS stored before ofMail existed
+ * is searched for as before, unless it is `.1` without a `.2` in the store (a mail to one number, or its others ended).
+ */
+export async function mailCancelOffer(ctx: ApiContext, p: Principal, m: SmsMessage): Promise<MailCancelOffer | undefined> {
+  const waits = (x: SmsMessage | undefined) => x?.status === 'accepted' && maySee(p, x);
+  if (m.ofMail) {
+    for (let n = 1; n <= m.ofMail; n++) {
+      const id = `${m.mailId}.${n}`;
+      if (waits(id === m.id ? m : ctx.history.get(id))) return { mailId: m.mailId, count: m.ofMail };
+    }
+    return undefined;
+  }
+  if (m.id === `${m.mailId}.1` && !ctx.history.get(`${m.mailId}.2`)) return undefined;
+  const siblings = await smsOfMail(ctx, p, m.mailId);
+  return siblings.length > 1 && siblings.some(waits) ? { mailId: m.mailId, count: siblings.length } : undefined;
+}
+
 /** Each SMS of the mail cancelled where it still can be, one after the other; empty when `p` may see none (unknown, or another account's). */
 export async function cancelMail(ctx: ApiContext, p: Principal, mailId: string, by: CancelBy): Promise<SmsCancelResult[]> {
   const results: SmsCancelResult[] = [];

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { FINAL_STATUSES } from '../store/types.js';
 import { newToken, sameSecret } from './auth.js';
-import { smsOfMail } from './cancel-mail.js';
+import { mailCancelOffer } from './cancel-mail.js';
 import { statsFor } from './stats-routes.js';
 import { rateChart, volumeChart } from './charts.js';
 import { login, maySee, searchPlace, zoneOf, type ApiContext } from './context.js';
@@ -145,10 +145,9 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const cancellable = m.status === 'accepted';
     const hold = deps.restoreHold?.();
     const caught = backupUncertain(m, hold);
-    // Its mail's other SMS (more numbers, or a text split): offered as a whole while one of them still waits.
-    const siblings = await smsOfMail(ctx, p, m.mailId);
     return render(req, reply, 'message', page(req, p, {
-      mailCancel: siblings.length > 1 && siblings.some((x) => x.status === 'accepted') ? { mailId: m.mailId, count: siblings.length } : undefined,
+      // Its mail's other SMS (more numbers): offered as a whole while one of them still waits.
+      mailCancel: await mailCancelOffer(ctx, p, m),
       mailResults: [],
       m: messageDetail(m, zoneOf(ctx, p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours), t), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
       // The buttons of `mail2sms hold mark`, with the connector it was being handed to.

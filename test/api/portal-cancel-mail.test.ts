@@ -1,6 +1,8 @@
 import * as assert from 'uvu/assert';
 import { apiSuite, call, portalForm, portalPage, portalSession } from '../helpers/api.js';
 import { assertGerman } from '../helpers/german.js';
+import { mailCancelOffer } from '../../src/api/cancel-mail.js';
+import type { ApiContext } from '../../src/api/context.js';
 
 /** The portal's "cancel all SMS of this mail" on an SMS's page (cancel-mail.ts, as the REST call and the CLI), over real HTTP. */
 const C = apiSuite('portal cancel by mail');
@@ -52,6 +54,46 @@ C('german :: the button and each outcome in the page\'s language', async ({ b, l
   assertGerman(html, 'cancelled by mail');
   assert.match(html, `<p>Stornierung der SMS der E-Mail ${sent.body.mailId}:</p>`);
   assert.match(html, new RegExp(`data-outcome="cancelled">[^]*?\\): storniert</li>`));
+});
+
+C('a page view :: the offer comes from the SMS\'s own count of its mail\'s SMS and a lookup of each by id, no search of the history', async ({ b, lead }) => {
+  const two = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: ['+4915112345681', '+4915112345682'], text: 'Zwei.', sendAt: later() } });
+  const ids = (two.body.messages as Array<{ id: string }>).map((m) => m.id);
+  const alone = (await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345683', text: 'Allein.', sendAt: later() } })).body.messages[0].id as string;
+  assert.is(b.store.get(ids[0])?.ofMail, 2);
+  const s = await portalSession(b, 'lead', 'lead-password-1');
+  const store = b.store as unknown as { liveMessages: () => unknown };
+  const liveMessages = store.liveMessages;
+  let searches = 0;
+  store.liveMessages = function (this: unknown) {
+    searches++;
+    return liveMessages.call(this);
+  };
+  try {
+    assert.match((await portalPage(b, `/messages/${ids[1]}`, s.cookie)).html, /Cancel all 2 SMS of this mail/);
+    assert.not.match((await portalPage(b, `/messages/${alone}`, s.cookie)).html, /cancel-mail/);
+    assert.is((await portalForm(b, `/messages/${ids[1]}/cancel`, { _csrf: s.csrf }, s.cookie)).status, 303);
+    assert.match((await portalPage(b, `/messages/${ids[1]}`, s.cookie)).html, /Cancel all 2 SMS of this mail/, 'its sibling still waits');
+    assert.is(searches, 0, 'no page view read the whole history');
+  } finally {
+    store.liveMessages = liveMessages;
+  }
+  assert.is((await portalForm(b, `/messages/${ids[0]}/cancel`, { _csrf: s.csrf }, s.cookie)).status, 303);
+  assert.not.match((await portalPage(b, `/messages/${ids[1]}`, s.cookie)).html, /cancel-mail"/, 'none waits: no offer');
+});
+
+C('stored before ofMail :: an SMS that does not say how many its mail made is searched for as before; .1 without a .2 is a mail of one', async ({ b, lead }) => {
+  const two = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: ['+4915112345684', '+4915112345685'], text: 'Zwei.', sendAt: later() } });
+  const ids = (two.body.messages as Array<{ id: string }>).map((m) => m.id);
+  const store = b.store;
+  const ctx = { history: { liveMessages: () => store.liveMessages(), archiveDir: store.archiveDir, get: (id: string) => store.get(id) }, lagDays: 14 } as unknown as ApiContext;
+  const lead1 = { name: 'lead', account: 'acme', role: 'user' as const };
+  const old = (id: string) => ({ ...store.get(id)!, ofMail: undefined });
+  assert.equal(await mailCancelOffer(ctx, lead1, old(ids[0])), { mailId: two.body.mailId, count: 2 });
+  assert.equal(await mailCancelOffer(ctx, lead1, old(ids[1])), { mailId: two.body.mailId, count: 2 });
+  const alone = (await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345686', text: 'Allein.', sendAt: later() } })).body.messages[0].id as string;
+  assert.is(await mailCancelOffer(ctx, lead1, old(alone)), undefined);
+  assert.is(await mailCancelOffer(ctx, { name: 'stranger', account: 'other', role: 'user' as const }, store.get(ids[0])!), undefined, 'another account\'s: nothing offered');
 });
 
 C.run();
