@@ -3,12 +3,13 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
-import { schemaProblems, withChecks } from '../config/schema-problems.js';
+import { schemaReasons } from '../config/schema-problems.js';
+import { problemEnglish, under, withCheckReasons, type KeyedReason } from '../config/reasons.js';
 import { NetworkMap, parseNetwork } from './networks.js';
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from './schema.js';
 import { parseSenderId } from '../sms/sender-id.js';
 import { allowedSenderIds, chooseSender } from './sender-ids.js';
-import { optionProblems } from './validate.js';
+import { optionReasons } from './validate.js';
 import { accountCallbackProblems } from '../notify/callbacks/account.js';
 import { callbackLevel } from '../notify/callbacks/levels.js';
 import type { SettingsData, SettingsStore } from './settings.js';
@@ -35,11 +36,19 @@ export function changedKeys(before: Record<string, unknown>, after: Record<strin
 }
 
 export class AccountChangeError extends Error {
-  constructor(readonly problems: string[]) {
+  /** In the config loader's English ("<key>: …"), as the REST API and the CLI answer. */
+  readonly problems: string[];
+  /** The same as reasons under their keys, for the portal to word in the page's language. */
+  constructor(readonly reasons: KeyedReason[]) {
+    const problems = reasons.map(problemEnglish);
     super(problems.join('; '));
+    this.problems = problems;
     this.name = 'AccountChangeError';
   }
 }
+
+/** A change refused as a whole, for a reason the config file has no words of its own for. */
+const whole = (text: string): KeyedReason[] => [{ key: '', reason: { code: 'text', text } }];
 
 /**
  * The account schema's validator for run-time changes, compiled at the first one: every `mail2sms` command loads this
@@ -70,12 +79,19 @@ export function accountsProblems(accounts: readonly AccountConfig[], maxSegments
       if (other !== undefined && other !== a.name) problems.push(`accounts[${i}].networks[${j}]: ${n} already belongs to account "${other}"`);
       networks.set(key, a.name);
     });
-    if (a.maxSegments !== undefined && a.maxSegments > maxSegments) {
-      problems.push(`accounts[${i}].maxSegments: is ${a.maxSegments}; allowed: at most text.maxSegments (${maxSegments})`);
-    }
-    problems.push(...optionProblems(a, `accounts[${i}].`), ...accountCallbackProblems(a, `accounts[${i}].`));
+    problems.push(...under(`accounts[${i}].`, accountReasons(a, maxSegments)).map(problemEnglish));
   });
   return problems;
+}
+
+/** An account's own problems (not those of the list: names, networks) as reasons under their keys. */
+function accountReasons(a: AccountConfig, maxSegments: number): KeyedReason[] {
+  const reasons: KeyedReason[] = [];
+  if (a.maxSegments !== undefined && a.maxSegments > maxSegments) reasons.push({ key: 'maxSegments', reason: { code: 'max-segments', value: a.maxSegments, limit: maxSegments } });
+  reasons.push(...optionReasons(a));
+  // The status callback's URL checks (notify/callbacks) speak English only.
+  for (const p of accountCallbackProblems(a, '')) reasons.push({ key: p.slice(0, p.indexOf(':')), reason: { code: 'text', text: p.slice(p.indexOf(':') + 2) } });
+  return reasons;
 }
 
 function effective(c: AccountConfig, inherit: AccountInheritance): Account {
@@ -165,10 +181,10 @@ export class Accounts {
    */
   async changeDefaults(name: string, patch: Record<string, unknown>, by?: ChangeActor): Promise<Account> {
     const settings = this.o.settings;
-    if (!settings) throw new AccountChangeError(['run-time changes are not enabled']);
+    if (!settings) throw new AccountChangeError(whole('run-time changes are not enabled'));
     const base = this.o.accounts.find((a) => a.name === name);
-    if (!base) throw new AccountChangeError([`no account "${name}"`]);
-    const notEditable = notEditableProblems(patch);
+    if (!base) throw new AccountChangeError(whole(`no account "${name}"`));
+    const notEditable = notEditableReasons(patch);
     if (notEditable.length) throw new AccountChangeError(notEditable);
     let keys: string[] = [];
     await settings.update((draft) => {
@@ -178,7 +194,7 @@ export class Accounts {
         if (v === null) delete next[k];
         else next[k] = v;
       }
-      const problems = this.problemsOf(base, next);
+      const problems = this.reasonsOf(base, next);
       if (problems.length) throw new AccountChangeError(problems);
       keys = changedKeys(before, next);
       draft.accounts[name] = next;
@@ -194,14 +210,19 @@ export class Accounts {
    * that every problem is named at once, as a save names them.
    */
   defaultsProblems(name: string, patch: Record<string, unknown>): string[] {
+    return this.defaultsReasons(name, patch).map(problemEnglish);
+  }
+
+  /** The same as reasons under their keys, for the portal to word in the page's language. */
+  defaultsReasons(name: string, patch: Record<string, unknown>): KeyedReason[] {
     const base = this.o.accounts.find((a) => a.name === name);
-    if (!base) return [`no account "${name}"`];
+    if (!base) return whole(`no account "${name}"`);
     const next = { ...this.usableChanges(base, this.o.settings?.data.accounts[name] ?? {}).kept };
     for (const [k, v] of Object.entries(patch)) {
       if (v === null) delete next[k];
       else next[k] = v;
     }
-    return this.problemsOf(base, next);
+    return this.reasonsOf(base, next);
   }
 
   /**
@@ -210,14 +231,14 @@ export class Accounts {
    * zone, country, sender IDs, quiet hours, maxSegments), keys named
    * without the "accounts[0]." a config file's problems carry.
    */
-  private problemsOf(base: AccountConfig, changes: Record<string, unknown>): string[] {
+  private reasonsOf(base: AccountConfig, changes: Record<string, unknown>): KeyedReason[] {
     const merged = { ...base, ...changes };
     const validate = validateAccount();
-    const found = validate(merged) ? [] : schemaProblems(validate.errors ?? [], merged);
-    return [...notEditableProblems(changes), ...withChecks(found, () => [
-      ...accountsProblems([merged as AccountConfig], this.o.inherit.maxSegments).map((p) => p.replace(/^accounts\[0\]\./, '')),
-      ...this.senderChangeProblems(base, changes),
-      ...this.forwardChangeProblems(base, changes),
+    const found = validate(merged) ? [] : schemaReasons(validate.errors ?? [], merged);
+    return [...notEditableReasons(changes), ...withCheckReasons(found, () => [
+      ...accountReasons(merged as AccountConfig, this.o.inherit.maxSegments),
+      ...this.senderChangeReasons(base, changes),
+      ...this.forwardChangeReasons(base, changes),
     ])];
   }
 
@@ -227,12 +248,9 @@ export class Accounts {
    * the default and the limit, as for sender IDs. (The bridge also keeps
    * the reply index only when the configuration forwards for some account.)
    */
-  private forwardChangeProblems(base: AccountConfig, changes: Record<string, unknown>): string[] {
+  private forwardChangeReasons(base: AccountConfig, changes: Record<string, unknown>): KeyedReason[] {
     if (changes.forwardReplies !== true || effective(base, this.o.inherit).forwardReplies) return [];
-    const why = base.forwardReplies === false
-      ? 'the configuration turns it off for this account (accounts[].forwardReplies is false)'
-      : 'the operator has turned forwarding of replies off (inbound.forward.enabled is false)';
-    return [`forwardReplies: cannot be switched on: ${why}; only the operator can change that, in the configuration file`];
+    return [{ key: 'forwardReplies', reason: { code: 'forward-off', by: base.forwardReplies === false ? 'account' : 'operator' } }];
   }
 
   /**
@@ -240,15 +258,15 @@ export class Accounts {
    * allows the account: the portal must not let a company send under a
    * name the operator never approved.
    */
-  private senderChangeProblems(base: AccountConfig, changes: Record<string, unknown>): string[] {
+  private senderChangeReasons(base: AccountConfig, changes: Record<string, unknown>): KeyedReason[] {
     const configured = effective(base, this.o.inherit);
     const allowed = { account: base.name, defaultId: configured.senderId, numericFallback: configured.numericSender, allowed: configured.allowedSenderIds, numericOnlyCountries: [], onNumericOnly: 'reject' as const };
-    const problems: string[] = [];
+    const problems: KeyedReason[] = [];
     for (const key of ['senderId', 'numericSender'] as const) {
       const v = changes[key];
       const id = typeof v === 'string' ? parseSenderId(v) : undefined;
       if (!id || chooseSender(id, undefined, allowed).ok) continue;
-      problems.push(`${key}: "${v as string}" is not among the sender IDs the configuration allows this account (${allowedSenderIds(allowed).join(', ') || 'none'})`);
+      problems.push({ key, reason: { code: 'sender-not-allowed', value: v as string, allowed: allowedSenderIds(allowed) } });
     }
     return problems;
   }
@@ -278,16 +296,16 @@ export class Accounts {
    * inherited value applies instead; the account's other changes still do.
    */
   private usableChanges(c: AccountConfig, stored: Record<string, unknown>): { kept: Record<string, unknown>; problems: string[] } {
-    const problems = this.problemsOf(c, stored);
+    const problems = this.reasonsOf(c, stored).map(problemEnglish);
     if (!problems.length) return { kept: { ...stored }, problems };
     const bad = new Set(problems.map((p) => /^[A-Za-z]+/.exec(p)?.[0]));
     const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => !bad.has(k)));
-    return { kept: this.problemsOf(c, kept).length ? {} : kept, problems };
+    return { kept: this.reasonsOf(c, kept).length ? {} : kept, problems };
   }
 }
 
 /** Keys a run-time change may not touch: networks, addresses and the sender ID allowlist are the operator's, in the config file. */
-function notEditableProblems(changes: Record<string, unknown>): string[] {
+function notEditableReasons(changes: Record<string, unknown>): KeyedReason[] {
   return Object.keys(changes).filter((k) => !(EDITABLE_ACCOUNT_KEYS as readonly string[]).includes(k))
-    .map((k) => `${k}: cannot be changed at run time (allowed: ${EDITABLE_ACCOUNT_KEYS.join(', ')})`);
+    .map((key) => ({ key, reason: { code: 'not-editable', editable: EDITABLE_ACCOUNT_KEYS } }));
 }

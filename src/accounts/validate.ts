@@ -8,7 +8,8 @@ import metadata from 'libphonenumber-js/max/metadata';
 import type { QuietHours } from '../dispatch/quiet-hours.js';
 import { billingCode, MAX_BILLING_CODE } from '../mail/option-values.js';
 import { patternRisk } from '../mail/pattern-risk.js';
-import { NUMERIC_SENDER_FORMS, parseSenderId, SENDER_ID_FORMS } from '../sms/sender-id.js';
+import { parseSenderId } from '../sms/sender-id.js';
+import { problemEnglish, under, type KeyedReason } from '../config/reasons.js';
 
 interface SendingDefaults {
   timeZone?: string;
@@ -29,26 +30,32 @@ interface SendingDefaults {
  * account's empty sender is refused with the forms a sender takes, as any other that is none of them.
  */
 export function optionProblems(o: SendingDefaults, prefix: string, blankIsNone = false): string[] {
-  const problems: string[] = [];
+  return under(prefix, optionReasons(o, blankIsNone)).map(problemEnglish);
+}
+
+/** The same as reasons under their keys ("senderId", "quietHours.timeZones[0]"), for a page in another language. */
+export function optionReasons(o: SendingDefaults, blankIsNone = false): KeyedReason[] {
+  const problems: KeyedReason[] = [];
   // A zone or country nothing can read would fail every mail of the account at RCPT, so it is refused where it is set.
-  if (o.timeZone !== undefined) problems.push(...timeZoneProblems(`${prefix}timeZone`, o.timeZone));
-  if (o.defaultCountry !== undefined) problems.push(...countryProblems(`${prefix}defaultCountry`, o.defaultCountry));
+  if (o.timeZone !== undefined) problems.push(...timeZoneReasons('timeZone', o.timeZone));
+  if (o.defaultCountry !== undefined) problems.push(...countryReasons('defaultCountry', o.defaultCountry));
   const sender = (key: string, v: string | undefined, numeric: boolean) => {
     if (v === undefined || (v === '' && blankIsNone)) return;
     const id = parseSenderId(v);
-    if (!id) problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: ${numeric ? NUMERIC_SENDER_FORMS : SENDER_ID_FORMS}`);
-    else if (numeric && id.kind === 'alphanumeric') problems.push(`${prefix}${key}: is ${JSON.stringify(v)}; allowed: a number (international or short code), since it stands in where names are not delivered`);
+    if (!id) problems.push({ key, reason: { code: 'sender-form', value: v, numeric } });
+    else if (numeric && id.kind === 'alphanumeric') problems.push({ key, reason: { code: 'sender-not-numeric', value: v } });
   };
   sender('senderId', o.senderId, false);
   sender('numericSender', o.numericSender, true);
   (o.allowedSenderIds ?? []).forEach((v, i) => {
     if (v !== '*') sender(`allowedSenderIds[${i}]`, v, false);
   });
-  if (o.quietHours) problems.push(...quietHoursProblems(o.quietHours, `${prefix}quietHours`));
-  problems.push(...billingCodeProblems(o.billingCode, `${prefix}billingCode`));
+  if (o.quietHours) problems.push(...quietHoursReasons(o.quietHours, 'quietHours'));
+  problems.push(...billingCodeReasons(o.billingCode, 'billingCode'));
   (o.signaturePatterns ?? []).forEach((p, i) => {
     const risk = typeof p === 'string' ? patternRisk(p) : undefined;
-    if (risk) problems.push(`${prefix}signaturePatterns[${i}]: is ${JSON.stringify(p)}; ${risk}`);
+    // pattern-risk.ts words the risk for the mail's own checks; here it is told by its kind, for the portal's languages.
+    if (risk) problems.push({ key: `signaturePatterns[${i}]`, reason: { code: 'pattern-risk', value: p, risk: risk.includes('back-reference') ? 'back-reference' : 'repeated-group' } });
   });
   return problems;
 }
@@ -59,24 +66,30 @@ export function optionProblems(o: SendingDefaults, prefix: string, blankIsNone =
  * blank (they are trimmed), so a default with one would be a code no mail
  * could name, and a search for it without the blank would not find it.
  */
-function billingCodeProblems(code: string | undefined, key: string): string[] {
+function billingCodeReasons(code: string | undefined, key: string): KeyedReason[] {
   if (code === undefined) return [];
-  if (!billingCode(code)) return [`${key}: is ${JSON.stringify(code)}; allowed: 1 to ${MAX_BILLING_CODE} printable characters`];
-  return /^[ \t]|[ \t]$/.test(code) ? [`${key}: is ${JSON.stringify(code)}; allowed: no blank at the start or the end (a mail's billing code never has one)`] : [];
+  if (!billingCode(code)) return [{ key, reason: { code: 'billing-code', value: code, max: MAX_BILLING_CODE } }];
+  return /^[ \t]|[ \t]$/.test(code) ? [{ key, reason: { code: 'billing-code-blank', value: code } }] : [];
 }
 
 export function quietHoursProblems(q: QuietHours, key: string): string[] {
-  const problems: string[] = [];
-  if (Boolean(q.from) !== Boolean(q.to)) problems.push(`${key}: has ${q.from ? 'from' : 'to'} without ${q.from ? 'to' : 'from'}; allowed: both (a daily window like 20:00 to 08:00) or neither`);
-  else if (q.from && q.from === q.to) problems.push(`${key}: from and to are both ${q.from}; allowed: two different times`);
-  (q.timeZones ?? []).forEach((zone, i) => problems.push(...timeZoneProblems(`${key}.timeZones[${i}]`, zone)));
+  return quietHoursReasons(q, key).map(problemEnglish);
+}
+
+function quietHoursReasons(q: QuietHours, key: string): KeyedReason[] {
+  const problems: KeyedReason[] = [];
+  if (Boolean(q.from) !== Boolean(q.to)) problems.push({ key, reason: { code: 'quiet-half', has: q.from ? 'from' : 'to' } });
+  else if (q.from && q.from === q.to) problems.push({ key, reason: { code: 'quiet-same', time: q.from } });
+  (q.timeZones ?? []).forEach((zone, i) => problems.push(...timeZoneReasons(`${key}.timeZones[${i}]`, zone)));
   return problems;
 }
 
 /** `key`'s problem when `zone` is not an IANA time zone this Node knows; none when it is. */
 export function timeZoneProblems(key: string, zone: unknown): string[] {
-  return typeof zone === 'string' && isTimeZone(zone) ? [] : [`${key}: is ${JSON.stringify(zone)}; allowed: an IANA time zone such as "Europe/Berlin"`];
+  return timeZoneReasons(key, zone).map(problemEnglish);
 }
+
+const timeZoneReasons = (key: string, zone: unknown): KeyedReason[] => (typeof zone === 'string' && isTimeZone(zone) ? [] : [{ key, reason: { code: 'time-zone', value: zone } }]);
 
 /**
  * `key`'s problem when `country` is not the ISO 3166 code of a country in
@@ -84,10 +97,10 @@ export function timeZoneProblems(key: string, zone: unknown): string[] {
  * write for the United Kingdom, is told that its code is "GB".
  */
 export function countryProblems(key: string, country: unknown): string[] {
-  if (typeof country === 'string' && Object.hasOwn(metadata.countries, country)) return [];
-  const uk = typeof country === 'string' && country.toUpperCase() === 'UK' ? '; the United Kingdom is "GB" ("UK" is not an ISO 3166 code)' : '';
-  return [`${key}: is ${JSON.stringify(country)}; allowed: a country of the international number plan by its ISO 3166 code, such as "DE", "AT" or "CH"${uk}`];
+  return countryReasons(key, country).map(problemEnglish);
 }
+
+const countryReasons = (key: string, country: unknown): KeyedReason[] => (typeof country === 'string' && Object.hasOwn(metadata.countries, country) ? [] : [{ key, reason: { code: 'country', value: country } }]);
 
 function isTimeZone(zone: string): boolean {
   try {

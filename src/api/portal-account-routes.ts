@@ -39,14 +39,15 @@ export function portalAccountRoutes(app: FastifyInstance, ctx: ApiContext, kit: 
     checkForm(req, body);
     const a = deps.accounts.get(req.params.name);
     if (!a || !maySee(p, { account: a.name })) return accountPage(req, reply, p, req.params.name, {});
-    const { patch, problems } = formChanges(a, body, wordsOf(req), inherited);
+    const t = wordsOf(req);
+    const { patch, problems } = formChanges(a, body, t, inherited);
     // A field that is not JSON leaves the others to be checked all the same: every problem at once, nothing saved.
-    if (problems.length) return accountPage(req, reply, p, a.name, { values: body, problems: [...problems, ...formProblems(deps.accounts.defaultsProblems(a.name, patch))] }, 422);
+    if (problems.length) return accountPage(req, reply, p, a.name, { values: body, problems: [...problems, ...formProblems(deps.accounts.defaultsReasons(a.name, patch), t)] }, 422);
     try {
       await deps.accounts.changeDefaults(a.name, patch, { user: p.name, role: p.role, ip: req.ip, via: 'portal' });
     } catch (e) {
       if (!(e instanceof AccountChangeError)) throw e;
-      return accountPage(req, reply, p, a.name, { values: body, problems: formProblems(e.problems) }, 422);
+      return accountPage(req, reply, p, a.name, { values: body, problems: formProblems(e.reasons, t) }, 422);
     }
     return reply.redirect(`/accounts/${encodeURIComponent(a.name)}?saved=1`, 303);
   });

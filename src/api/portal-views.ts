@@ -6,6 +6,7 @@ import { eventReason, isRetry, quietHoldEnd } from '../notify/hold-words.js';
 import { connectorMessageIdOf, senderUsed, type SmsMessage } from '../store/types.js';
 import { milestones } from './views.js';
 import type { ReplySummary } from './history/replies.js';
+import type { KeyedReason } from '../config/reasons.js';
 import { en, type PortalWording } from './portal-wording/en.js';
 
 /** One step of a message's timeline as the portal shows it. */
@@ -213,8 +214,8 @@ const EXAMPLES: Partial<Record<string, string>> = { quietHours: '{"from": "20:00
 const isEmptyJson = (v: unknown): boolean => v === null || (typeof v === 'object' && Object.values(v as object)
   .every((x) => x === '' || x === null || (Array.isArray(x) && !x.length)));
 
-/** The registry names list checks "accounts[0].key: …"; on the account's own page the key is enough. */
-export const formProblems = (problems: string[]) => problems.map((p) => p.replace(/^accounts\[\d+\]\./, ''));
+/** The refusals of the account's values (Accounts.defaultsReasons, AccountChangeError.reasons) in the page's language. */
+export const formProblems = (reasons: readonly KeyedReason[], t: PortalWording = en) => reasons.map((p) => t.account.problem(p));
 
 /**
  * The form of an account's default options, made from the account schema:

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { problemEnglish, type Allowed, type KeyedReason } from './reasons.js';
 
 /**
  * ajv's errors in the words of the configuration loader — "<key>: is
@@ -7,24 +8,32 @@ import type { ErrorObject } from 'ajv';
  * what would be accepted instead of ajv's bare "must be equal to one of".
  */
 export function schemaProblems(errors: readonly ErrorObject[], data: unknown): string[] {
-  const problems: string[] = [];
+  return schemaReasons(errors, data).map(problemEnglish);
+}
+
+/** The same as reasons under their keys, for a page that words them in its own language. */
+export function schemaReasons(errors: readonly ErrorObject[], data: unknown): KeyedReason[] {
+  const problems: KeyedReason[] = [];
   for (const e of meantBranches(errors)) {
     if (e.keyword === 'propertyNames') continue; // the error about the name itself follows, with the name
     if (e.keyword === 'discriminator') continue; // the `type` key's own error (missing, not one of …) says it better
     if (e.keyword === 'required') {
       const key = keyOf(e);
-      problems.push(`${key === '(root)' ? '' : `${key}.`}${(e.params as { missingProperty: string }).missingProperty}: is required`);
+      problems.push({ key: `${key === '(root)' ? '' : `${key}.`}${(e.params as { missingProperty: string }).missingProperty}`, reason: { code: 'required' } });
       continue;
     }
     if (e.propertyName !== undefined) {
-      problems.push(`${keyOf(e)}: key ${JSON.stringify(e.propertyName)} is not allowed: ${allowedOf(e)}`);
+      problems.push({ key: keyOf(e), reason: { code: 'key-not-allowed', name: e.propertyName, allowed: allowedOf(e) } });
+      continue;
+    }
+    if (e.keyword === 'additionalProperties') {
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
+      problems.push({ key: keyOf(e), reason: { code: 'unknown-key', known } });
       continue;
     }
     // ajv's verbose errors carry the value (fastify's, whose data is not at hand here); else it is looked up.
-    const value = e.keyword === 'additionalProperties' ? undefined : 'data' in e ? e.data : valueAt(data, e.instancePath);
-    const shown = value === undefined ? '' : ` is ${JSON.stringify(value)};`;
-    const verb = e.keyword === 'additionalProperties' ? 'unknown key' : 'allowed:';
-    problems.push(`${keyOf(e)}:${shown} ${verb} ${allowedOf(e)}`);
+    const value = 'data' in e ? e.data : valueAt(data, e.instancePath);
+    problems.push({ key: keyOf(e), reason: { code: 'schema', ...(value === undefined ? {} : { value }), allowed: allowedOf(e) } });
   }
   return problems;
 }
@@ -87,24 +96,23 @@ function keyOf(e: ErrorObject): string {
   return path || '(root)';
 }
 
-function allowedOf(e: ErrorObject): string {
+function allowedOf(e: ErrorObject): Allowed {
   const p = e.params as Record<string, unknown>;
+  const limit = (rule: 'at-least' | 'at-most' | 'more-than' | 'min-length' | 'max-length' | 'min-items' | 'max-items'): Allowed => ({ rule, limit: Number(p.limit) });
   switch (e.keyword) {
-    case 'enum': return `one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'additionalProperties': {
-      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
-      return `(known keys here: ${known.join(', ')})`;
-    }
-    case 'minimum': return `at least ${String(p.limit)}`;
-    case 'maximum': return `at most ${String(p.limit)}`;
-    case 'exclusiveMinimum': return `more than ${String(p.limit)}`;
-    case 'minLength': return `at least ${String(p.limit)} character(s)`;
-    case 'maxLength': return `at most ${String(p.limit)} characters`;
-    case 'minItems': return `at least ${String(p.limit)} item(s)`;
-    case 'maxItems': return `at most ${String(p.limit)} item(s)`;
-    case 'format': return p.format === 'regex' ? 'a regular expression (JavaScript syntax)' : `a value of format ${String(p.format)}`;
-    case 'type': return `a value of type ${String(p.type)}`;
-    default: return e.message ?? e.keyword;
+    case 'enum': return { rule: 'one-of', values: p.allowedValues as unknown[] };
+    case 'minimum': return limit('at-least');
+    case 'maximum': return limit('at-most');
+    case 'exclusiveMinimum': return limit('more-than');
+    case 'minLength': return limit('min-length');
+    case 'maxLength': return limit('max-length');
+    case 'minItems': return limit('min-items');
+    case 'maxItems': return limit('max-items');
+    case 'format': return p.format === 'regex' ? { rule: 'regex' } : { rule: 'format', format: String(p.format) };
+    case 'type': return { rule: 'type', type: String(p.type) };
+    case 'pattern': return { rule: 'pattern', pattern: String(p.pattern), text: e.message ?? e.keyword };
+    case 'uniqueItems': return { rule: 'unique', text: e.message ?? e.keyword };
+    default: return { rule: 'other', text: e.message ?? e.keyword };
   }
 }
 

@@ -98,6 +98,24 @@ P('chosen by the account :: a user of a German account gets every page in German
   assert.match(account, /<label for="f-defaultCountry">Land für nationale Nummern<\/label>/);
   assert.match(account, /<option value="on" >an<\/option>/, 'a switch\'s words in German, its value as before');
 
+  const bad = { timeZone: 'Mars/X', defaultCountry: 'UK', maxSegments: '99', quietHours: '{"from": "22:00"}', billingCode: 'K'.repeat(200), signaturePatterns: '(-+)+$' };
+  const refusedForm = await portalForm(b, '/accounts/kunde', { _csrf: chef.csrf, ...bad }, chef.cookie);
+  assert.is(refusedForm.status, 422);
+  const refusedHtml = await refusedForm.text();
+  assertGerman(refusedHtml, 'default options refused');
+  for (const german of [
+    'timeZone: ist &quot;Mars/X&quot;; möglich: eine IANA-Zeitzone wie &quot;Europe/Berlin&quot;',
+    'defaultCountry: ist &quot;UK&quot;; möglich: ein Land des internationalen Nummernplans mit seinem ISO-3166-Code, etwa &quot;DE&quot;, &quot;AT&quot; oder &quot;CH&quot;; das Vereinigte Königreich ist &quot;GB&quot;',
+    'maxSegments: ist 99; möglich: höchstens',
+    'quietHours: nennt nur den Beginn des täglichen Fensters, nicht sein Ende',
+    `billingCode: ist &quot;${'K'.repeat(200)}&quot;; möglich: 1 bis`,
+    'signaturePatterns[0]: ist &quot;(-+)+$&quot;; eine wiederholte Gruppe',
+  ]) assert.ok(refusedHtml.includes(german), german);
+  assert.is(b.accounts.get('kunde')?.timeZone, 'Europe/Berlin', 'nothing saved');
+  const admin = await bearer(b, 'root', 'admin-password-1');
+  const patched = await call(b, 'PATCH', '/api/v1/accounts/kunde', { auth: admin, body: { timeZone: 'Mars/X' } });
+  assert.equal([patched.status, patched.body.errors], [422, ['timeZone: is "Mars/X"; allowed: an IANA time zone such as "Europe/Berlin"']], 'the REST API stays English');
+
   const missing = await portalPage(b, '/messages/nope', chef.cookie);
   assert.is(missing.status, 404);
   assertGerman(missing.html, 'not found');

@@ -17,9 +17,11 @@ function englishOnly(e: unknown, g: unknown, out: string[] = []): string[] {
 }
 /**
  * English made outside the table that a German page must not show bare: the connectors' state words, the confirmation
- * levels (a config value), and the fixed words of the REST API's refusals of a search (search-refusals.ts).
+ * levels (a config value), the fixed words of the REST API's refusals of a search (search-refusals.ts), and those of
+ * the configuration's checks that refuse an account's values (config/reasons.ts).
  */
-const ELSEWHERE = ['ready', 'bound', 'connecting', 'failing', 'throttled', 'failure', 'delivery', 'is not before', 'has no digits', 'is not a date', 'is not a day', 'unknown status', 'may only see'];
+const ELSEWHERE = ['ready', 'bound', 'connecting', 'failing', 'throttled', 'failure', 'delivery', 'is not before', 'has no digits', 'is not a date', 'is not a day', 'unknown status', 'may only see',
+  'allowed', 'is required', 'unknown key', 'time zone', 'international number plan', 'printable characters', 'exponential time', 'without', 'at most', 'at least', 'a value of type', 'is not among'];
 
 // "Connectors" is German too: the genitive of Connector ("die Voreinstellung des Connectors").
 const ENGLISH = [...englishOnly(en, de).filter((s) => s.trim().length > 1 && s !== 'Connectors'), ...ELSEWHERE];

@@ -8,6 +8,7 @@ import { formatTimeGerman } from '../../notify/times.js';
 import { wordingFor } from '../../notify/wording/index.js';
 import type { PortalWording } from './en.js';
 import { esc } from './html.js';
+import { problemGerman } from './reasons-de.js';
 import type { SearchRefusal } from '../search-refusals.js';
 
 const notify = wordingFor('de');
@@ -270,6 +271,7 @@ export const de: PortalWording = {
     save: 'Speichern',
     options: { none: 'keine', failure: 'nur bei Fehlern', final: 'Endstatus', delivery: 'Zustellung (wie Endstatus)', all: 'alle', en: 'Englisch', de: 'Deutsch' },
     notJson: (detail) => `ist kein gültiges JSON (${detail})`,
+    problem: problemGerman,
     labels: {
       description: 'Beschreibung', timeZone: 'Zeitzone', defaultCountry: 'Land für nationale Nummern', notify: 'Bestätigungen', language: 'Sprache der Bestätigungen', maxSegments: 'Längste SMS (Teile)',
       senderId: 'Standard-Absenderkennung', numericSender: 'Numerischer Absender (Länder ohne Namen)', billingCode: 'Kostenstelle', validityHours: 'Gültigkeit (Stunden)',

@@ -11,6 +11,7 @@ import { ENGLISH_CHARTS } from '../charts.js';
 import { replyReason } from '../history/replies.js';
 import { searchRefusalWords, type SearchRefusal } from '../search-refusals.js';
 import { esc } from './html.js';
+import { problemEnglish, type KeyedReason } from '../../config/reasons.js';
 
 const notify = wordingFor('en');
 
@@ -264,6 +265,8 @@ export const en = {
     /** The words of a select's values (notify levels, languages), where the language has its own; else the value. */
     options: {} as Record<string, string>,
     notJson: (detail: string) => `is not valid JSON (${detail})`,
+    /** A refused value (config/reasons.ts): "<key>: <why>", as the configuration's checks say it. */
+    problem: (p: KeyedReason) => problemEnglish(p),
     labels: {
       description: 'Description', timeZone: 'Time zone', defaultCountry: 'Country for national numbers', notify: 'Confirmations', language: 'Language of confirmations', maxSegments: 'Longest SMS (segments)',
       senderId: 'Default sender ID', numericSender: 'Numeric sender (countries without names)', billingCode: 'Billing code', validityHours: 'Validity (hours)',
