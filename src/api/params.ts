@@ -26,11 +26,19 @@ function notLoggedIn(authorization: string | undefined): string {
   return 'log in first: POST /api/v1/login for a token, or HTTP Basic with a user of this gateway';
 }
 
-/** YYYY-MM-DD → start of that day in the zone; a date-time with offset as it is. */
+/**
+ * YYYY-MM-DD → start of that day in the zone; a date-time with offset as it
+ * is. A day the calendar lacks (2026-11-31, 2026-13-01) is refused, as
+ * /stats refuses it: Date.parse and zonedToInstant would roll it into the
+ * next month, and the search would answer for days nobody asked about.
+ */
 export function parseInstant(text: string, timeZone: string, field: string): string {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (day) return zonedToInstant({ year: +day[1], month: +day[2], day: +day[3], hour: 0, minute: 0, second: 0 }, timeZone).toISOString();
-  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) ? Date.parse(text) : NaN;
+  if (day) {
+    realDay(text, field);
+    return zonedToInstant({ year: +day[1], month: +day[2], day: +day[3], hour: 0, minute: 0, second: 0 }, timeZone).toISOString();
+  }
+  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) && isDay(text.slice(0, 10)) ? Date.parse(text) : NaN;
   if (Number.isNaN(t)) throw new SearchRefused({ code: 'not-a-date', field, text });
   return new Date(t).toISOString();
 }
@@ -43,9 +51,13 @@ export function localDay(at: Date, timeZone: string): string {
 
 /** A YYYY-MM-DD that names a day of the calendar (not 2026-13-01 or 2026-02-30), or a 400 naming the field. */
 export function realDay(text: string, field: string): string {
-  const t = Date.parse(`${text}T00:00:00Z`);
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== text) throw new SearchRefused({ code: 'not-a-day', field, text });
+  if (!isDay(text)) throw new SearchRefused({ code: 'not-a-day', field, text });
   return text;
+}
+
+function isDay(text: string): boolean {
+  const t = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === text;
 }
 
 /** The day after/before a YYYY-MM-DD. */
@@ -121,7 +133,7 @@ export function toQuery(p: SearchParams, principal: Principal, where: { timeZone
   const until = blank(p.until);
   if (from) q.from = parseInstant(from, timeZone, 'from');
   // A bare day as the end means "up to and including that day".
-  if (until) q.until = /^\d{4}-\d{2}-\d{2}$/.test(until) ? parseInstant(addDays(until, 1), timeZone, 'until') : parseInstant(until, timeZone, 'until');
+  if (until) q.until = /^\d{4}-\d{2}-\d{2}$/.test(until) ? parseInstant(addDays(realDay(until, 'until'), 1), timeZone, 'until') : parseInstant(until, timeZone, 'until');
   // An empty list would read as "no SMS then"; the range was written the wrong way round (as /stats answers it).
   if (q.from && q.until && q.from >= q.until) throw new SearchRefused({ code: 'range-reversed', from: from!, until: until! });
   return q;

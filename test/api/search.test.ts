@@ -72,6 +72,21 @@ H('stats :: a day that is not in the calendar is named as such, not compared', a
   }
 });
 
+H('search :: a day that is not in the calendar is refused, not rolled into the next month (2026-11-31 would find 1 December)', async ({ b, lead }) => {
+  const cases = [
+    ['from=2026-13-01', 'from "2026-13-01" is not a day of the calendar (YYYY-MM-DD)'],
+    ['until=2026-11-31', 'until "2026-11-31" is not a day of the calendar (YYYY-MM-DD)'],
+    ['from=2026-02-30', 'from "2026-02-30" is not a day of the calendar (YYYY-MM-DD)'],
+    ['from=2026-02-30T09:00:00%2B01:00', 'from "2026-02-30T09:00:00+01:00" is not a date (YYYY-MM-DD) or a date-time with offset (2026-11-23T09:00:00+01:00)'],
+  ];
+  for (const [q, detail] of cases) {
+    const r = await call(b, 'GET', `/api/v1/messages?${q}`, { auth: lead });
+    assert.equal([r.status, r.body.detail], [400, detail], q);
+  }
+  const leap = await call(b, 'GET', '/api/v1/messages?from=2028-02-29&until=2028-02-29', { auth: lead });
+  assert.is(leap.status, 200, 'a leap day is a day');
+});
+
 H('csv :: every match with a header line; free text cannot start a spreadsheet formula', async ({ b, lead }) => {
   await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345690', text: '=HYPERLINK("x")', reference: 'CSV-1' } });
   await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345689', text: 'Grüße;=1+1', reference: 'CSV-1' } });
