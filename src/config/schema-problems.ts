@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { patternWords } from './pattern-words.js';
 import { problemEnglish, type Allowed, type KeyedReason } from './reasons.js';
 
 /**
@@ -110,7 +111,7 @@ function allowedOf(e: ErrorObject): Allowed {
     case 'maxItems': return limit('max-items');
     case 'format': return p.format === 'regex' ? { rule: 'regex' } : { rule: 'format', format: String(p.format) };
     case 'type': return { rule: 'type', type: String(p.type) };
-    case 'pattern': return { rule: 'pattern', pattern: String(p.pattern), text: e.message ?? e.keyword };
+    case 'pattern': return { rule: 'pattern', pattern: String(p.pattern), text: patternWords(String(p.pattern)) ?? e.message ?? e.keyword };
     case 'uniqueItems': return { rule: 'unique', text: e.message ?? e.keyword };
     default: return { rule: 'other', text: e.message ?? e.keyword };
   }

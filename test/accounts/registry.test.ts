@@ -99,6 +99,7 @@ const BAD: Array<[string, Record<string, unknown>, RegExp]> = [
   ['a time zone nobody knows (it failed every RCPT of the account)', { timeZone: 'Mars/X' }, /^timeZone: is "Mars\/X"; allowed: an IANA time zone such as "Europe\/Berlin"$/],
   ['a country outside the number plan (it refused every international number)', { defaultCountry: 'XX' }, /^defaultCountry: is "XX"; allowed: a country of the international number plan by its ISO 3166 code/],
   ['a country in lower case', { defaultCountry: 'de' }, /^defaultCountry: is "de"; allowed: a country/],
+  ['quiet hours written 8:00: words a team lead reads, not the schema\'s regular expression', { quietHours: { from: '8:00', to: '20:00' } }, /^quietHours\.from: is "8:00"; allowed: a time of day as HH:MM on the 24-hour clock, such as "08:00" or "20:00"$/],
   ['quiet hours with a start and no end', { quietHours: { from: '20:00' } }, /^quietHours: has from without to/],
   ['a numeric fallback that is a name', { numericSender: 'ACME' }, /numericSender: is "ACME"; allowed: a number/],
   ['an empty sender ID', { senderId: '' }, /^senderId: is ""; allowed: up to 11 letters, digits and spaces with at least one letter, an international number of 7 to 15 digits like \+4930123456, or a short code of 3 to 8 digits$/],

@@ -83,7 +83,7 @@ C('connectors and routes :: schema and cross-reference problems in one round, ea
     assert.equal((e as ConfigError).problems, [
       'connectors[2].name: is required',
       'connectors[2].type: is "smtp"; allowed: one of "simulator", "smpp", "kannel", "http"',
-      'routes[0].match.prefixes[0]: is "44"; allowed: must match pattern "^\\+[0-9]{1,14}$"',
+      'routes[0].match.prefixes[0]: is "44"; allowed: an E.164 prefix: "+" and 1 to 14 digits, such as "+44" or "+4915"',
       'routes[1].match.kinds[0]: is "flash"; allowed: one of "gsm7", "unicode", "single", "multipart", "scheduled"',
       'connectors[1].name: "a" is already the name of connectors[0]',
       'connectors[1].kannel.secret: must have at least 16 characters (required for type kannel: reports without it would be accepted from anyone)',
