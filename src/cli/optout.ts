@@ -27,7 +27,8 @@ export async function optoutCommand(args: string[], config: Config, io: CliIo): 
   const parsed = parseCommand(args, { note: { type: 'string' }, sender: { type: 'string' } }, OPTOUT_USAGE, io);
   if (!parsed) return 2;
   const { positionals: [verb, input, ...rest], values } = parsed;
-  if (rest.length || !verb || !['list', 'add', 'remove'].includes(verb) || (verb !== 'list' && !input)) return usage(io);
+  const wrong = misuse(verb, input, rest);
+  if (wrong) return usage(io, wrong);
   const n = input === undefined ? undefined : normalizeNumber(input, config.smtp.defaultCountry);
   const sender = values.sender === undefined ? undefined : canonicalSender(values.sender, config.smtp.defaultCountry);
   if (n && 'error' in n) return refuse(io, n.error);
@@ -77,7 +78,20 @@ function refuse(io: CliIo, why: string): number {
   return 1;
 }
 
-function usage(io: CliIo): number {
-  io.err(`${OPTOUT_USAGE}\n`);
+/**
+ * What the command line gets wrong, said before the usage so that nobody has
+ * to compare the two. A number written with spaces and no quotes arrives as
+ * several words: the left-over ones are named, with the way to write it.
+ */
+function misuse(verb: string | undefined, input: string | undefined, rest: string[]): string | undefined {
+  if (!verb) return 'mail2sms optout: say what to do: list, add or remove';
+  if (!['list', 'add', 'remove'].includes(verb)) return `mail2sms optout: unknown "${verb}": list, add or remove`;
+  if (verb !== 'list' && !input) return `mail2sms optout ${verb}: missing the number`;
+  if (rest.length) return `mail2sms optout ${verb}: one number at a time; ${rest.map((r) => `"${r}"`).join(' ')} is left over (a number with spaces goes in quotes: "${[input, ...rest].join(' ')}")`;
+  return undefined;
+}
+
+function usage(io: CliIo, why: string): number {
+  io.err(`${why}\n${OPTOUT_USAGE}\n`);
   return 2;
 }

@@ -50,8 +50,16 @@ C('optout :: a number from the config file cannot be removed here; a bad number 
   const bad = await run(['--config', config, 'optout', 'add', '+49123']);
   assert.is(bad.code, 1);
   assert.match(bad.err, /"\+49123" is not a valid phone number: too short/);
-  assert.is((await run(['--config', config, 'optout'])).code, 2);
-  assert.is((await run(['--config', config, 'optout', 'add'])).code, 2);
+  for (const [args, first] of [
+    [[], 'mail2sms optout: say what to do: list, add or remove'],
+    [['add'], 'mail2sms optout add: missing the number'],
+    [['block', '+4915112345601'], 'mail2sms optout: unknown "block": list, add or remove'],
+    // Regression: a number with spaces, unquoted, got the usage alone, which does not say what was wrong.
+    [['add', '0151', '1234', '5601'], 'mail2sms optout add: one number at a time; "1234" "5601" is left over (a number with spaces goes in quotes: "0151 1234 5601")'],
+  ] as const) {
+    const r = await run(['--config', config, 'optout', ...args]);
+    assert.equal([r.code, r.err.split('\n')[0], r.err.split('\n')[1]], [2, first, 'usage:'], args.join(' '));
+  }
 });
 
 C('optout :: an empty list, or none for the number asked, says so on stderr; stdout stays one entry a line, none', async ({ dir }) => {
