@@ -100,7 +100,8 @@ export class ConnectorPool {
     if (!s) return 'not configured';
     const h = s.connector.health();
     // A connector only a submit can show to be back (HTTP) is left to its breaker.
-    if (!linkUp(h)) return `down (${h.state}${h.detail ? `: ${h.detail}` : ''})`;
+    // A link whose state is already "down" is not said to be "down (down: …)": the SMS's history and its mails quote this.
+    if (!linkUp(h)) return h.state === 'down' ? `down${h.detail ? `: ${h.detail}` : ''}` : `down (${h.state}${h.detail ? `: ${h.detail}` : ''})`;
     if (breakerAllows(s.state, this.t())) return undefined;
     return s.state.kind === 'open'
       ? `breaker open until ${new Date(s.state.until).toISOString()} after: ${s.state.reason}`

@@ -87,6 +87,9 @@ B('pool :: a connector reporting itself down is unavailable, with its state', ()
   const pool = new ConnectorPool([{ connector: a, type: 'simulator', onUncertain: 'fail', breaker: { failures: 2, coolDownMs: 1000 } }], () => new Date(), () => {});
   assert.is(pool.unavailable('a'), 'down (connecting: simulated outage)');
   assert.is(pool.unavailable('nope'), 'not configured');
+  // Regression: an SMPP link that could not connect read "down (down: connect to … failed)" in every retry's history line.
+  a.health = () => ({ up: false, state: 'down', detail: 'connect to 127.0.0.1:27999 failed: ECONNREFUSED' });
+  assert.is(pool.unavailable('a'), 'down: connect to 127.0.0.1:27999 failed: ECONNREFUSED');
 });
 
 B('breaker :: cool-down over in a quiet period :: probe-due, and mail2sms_connector_breaker_open is 0 (nothing is kept away); 1 again while its probe is under way', async () => {
