@@ -62,7 +62,7 @@ export function shownCharset(label: string): string {
 
 /** Said in the 250 when a text's charset was unknown: how the bridge read it instead. */
 export function unknownCharsetNote(label: string): string {
-  return `the text's charset "${shownCharset(label)}" is unknown: it was read as text without a charset is, UTF-8 where the bytes are UTF-8 and windows-1252 (Western European) elsewhere; please check the SMS text`;
+  return `the text's charset "${shownCharset(label)}" is unknown: it was read as if it named no charset: UTF-8 where the bytes are UTF-8 and windows-1252 (Western European) elsewhere; please check the SMS text`;
 }
 
 // Well-formed UTF-8 sequences of two to four bytes (RFC 3629, table 3-7 of

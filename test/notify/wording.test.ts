@@ -208,7 +208,7 @@ W('unknown charset :: the preview says how the text was read, in each language, 
   assert.is(wordingFor('de').preview.unknownCharset('x-unknown-42'),
     'Der Zeichensatz "x-unknown-42" Ihrer E-Mail ist unbekannt: Der Text wurde wie Text ohne Angabe eines Zeichensatzes gelesen, als UTF-8, wo die Bytes UTF-8 sind, sonst als windows-1252 (westeuropäisch). Bitte prüfen Sie den Text.');
   assert.is(wordingFor('en').preview.unknownCharset('x-unknown-42'),
-    'The charset "x-unknown-42" of your mail is unknown: its text was read as text without a charset is, as UTF-8 where the bytes are UTF-8 and as windows-1252 (Western European) elsewhere. Please check the text.');
+    'The charset "x-unknown-42" of your mail is unknown: its text was read as if it named no charset: as UTF-8 where the bytes are UTF-8 and as windows-1252 (Western European) elsewhere. Please check the text.');
 });
 
 W.run();

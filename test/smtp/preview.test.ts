@@ -71,11 +71,11 @@ S('preview of a mail with an attachment :: the reply and the preview say that th
 S('regression: preview of a text in an unknown charset (x-unknown-42) :: the reply and the preview say how it was read, as a send\'s 250 does, in the reader\'s language', async ({ b }) => {
   const raw = Buffer.from('From: erp@acme.test\r\nTo: +4915112345606@sms.localhost\r\nSubject: Gruss\r\nX-SMS-Preview: yes\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=x-unknown-42\r\n\r\nGr\xfc\xdfe aus K\xf6ln\r\n', 'latin1');
   const info = await mailer(b.port).sendMail({ envelope: { from: 'erp@acme.test', to: ['+4915112345606@sms.localhost'] }, raw });
-  assert.match(info.response, /^250 2\.0\.0 preview only, nothing was sent: 1 SMS part, GSM 7-bit, 14 characters; the text's charset "x-unknown-42" is unknown: it was read as text without a charset is, UTF-8 where the bytes are UTF-8 and windows-1252 \(Western European\) elsewhere; please check the SMS text; the preview went to <erp@acme\.test>$/);
+  assert.match(info.response, /^250 2\.0\.0 preview only, nothing was sent: 1 SMS part, GSM 7-bit, 14 characters; the text's charset "x-unknown-42" is unknown: it was read as if it named no charset: UTF-8 where the bytes are UTF-8 and windows-1252 \(Western European\) elsewhere; please check the SMS text; the preview went to <erp@acme\.test>$/);
   const name = [...(await outboxFiles(b)).keys()].filter((n) => n.startsWith('preview.')).sort().at(-1)!;
   const text = ((await simpleParser((await outboxFiles(b)).get(name)!)).text ?? '').replace(/\n\s+/g, ' ');
   assert.match(text, /> Grüße aus Köln/);
-  assert.match(text, /The charset "x-unknown-42" of your mail is unknown: its text was read as text without a charset is, as UTF-8 where the bytes are UTF-8 and as windows-1252 \(Western European\) elsewhere\. Please check the text\./);
+  assert.match(text, /The charset "x-unknown-42" of your mail is unknown: its text was read as if it named no charset: as UTF-8 where the bytes are UTF-8 and as windows-1252 \(Western European\) elsewhere\. Please check the text\./);
   assert.is(b.sim.sent.length, 0);
 });
 

@@ -167,7 +167,7 @@ T('regression: text in an unknown charset (x-unknown-42) :: read as undeclared 8
   const raw = Buffer.from('From: erp@acme.test\r\nSubject: Gruss\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=x-unknown-42\r\n\r\nGr\xfc\xdfe aus K\xf6ln\r\n', 'latin1');
   const r = await sentRaw(b, '+4915112340101', raw);
   assert.is(r.text, 'Grüße aus Köln');
-  assert.match(r.reply, /the text's charset "x-unknown-42" is unknown: it was read as text without a charset is, UTF-8 where the bytes are UTF-8 and windows-1252 \(Western European\) elsewhere/);
+  assert.match(r.reply, /the text's charset "x-unknown-42" is unknown: it was read as if it named no charset: UTF-8 where the bytes are UTF-8 and windows-1252 \(Western European\) elsewhere/);
 });
 
 T('an HTML mail whose text/plain part only says "use an HTML mail client" :: the HTML is the SMS', async ({ b }) => {

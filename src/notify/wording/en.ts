@@ -152,7 +152,7 @@ export const en: WordingTable = {
     kept: (chars) => `Kept as written, as the text goes in Unicode anyway and replacing them would save nothing: ${chars.join(', ')}`,
     allGsm: 'Every character fits the GSM 7-bit alphabet.',
     attachments: (n) => `${n === 1 ? 'The attachment' : `The ${n} attachments`} of your mail ${n === 1 ? 'is' : 'are'} not sent: an SMS carries text only.`,
-    unknownCharset: (charset) => `The charset "${charset}" of your mail is unknown: its text was read as text without a charset is, as UTF-8 where the bytes are UTF-8 and as windows-1252 (Western European) elsewhere. Please check the text.`,
+    unknownCharset: (charset) => `The charset "${charset}" of your mail is unknown: its text was read as if it named no charset: as UTF-8 where the bytes are UTF-8 and as windows-1252 (Western European) elsewhere. Please check the text.`,
     lost: (n, shown) => `${n} character${n === 1 ? '' : 's'} of your mail could not be read (its bytes fit no charset it could be in) and ${n === 1 ? 'goes' : 'go'} out as "${shown}": please check the text.`,
     removed: (items) => `Removed, invisible and without text: ${items.map((x) => `${x.code} (${x.count}x)`).join(', ')}`,
     replaced: (items) => `Replaced to stay cheaper: ${items.map((x) => `"${x.from}" by "${x.to}" (${x.count}x)`).join(', ')}`,
