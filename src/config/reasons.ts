@@ -23,7 +23,8 @@ export type Allowed =
 
 export type Reason =
   | { code: 'required' }
-  | { code: 'unknown-key'; known: readonly string[] }
+  /** `meant`: the known key a misspelt one seems to mean. */
+  | { code: 'unknown-key'; known: readonly string[]; meant?: string }
   | { code: 'key-not-allowed'; name: string; allowed: Allowed }
   /** A value the schema refuses; `value` absent when it is not at hand. */
   | { code: 'schema'; value?: unknown; allowed: Allowed }
@@ -72,7 +73,7 @@ export function allowedEnglish(a: Allowed): string {
 export function reasonEnglish(r: Reason): string {
   switch (r.code) {
     case 'required': return 'is required';
-    case 'unknown-key': return `unknown key (known keys here: ${r.known.join(', ')})`;
+    case 'unknown-key': return `unknown key (${r.meant ? `did you mean "${r.meant}"? ` : ''}known keys here: ${r.known.join(', ')})`;
     case 'key-not-allowed': return `key ${json(r.name)} is not allowed: ${allowedEnglish(r.allowed)}`;
     case 'schema': return `${r.value === undefined ? '' : `is ${json(r.value)}; `}allowed: ${allowedEnglish(r.allowed)}`;
     case 'time-zone': return `is ${json(r.value)}; allowed: an IANA time zone such as "Europe/Berlin"`;

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { meantTag } from '../mail/tag-near-miss.js';
 import { patternWords } from './pattern-words.js';
 import { problemEnglish, type Allowed, type KeyedReason } from './reasons.js';
 
@@ -29,7 +30,8 @@ export function schemaReasons(errors: readonly ErrorObject[], data: unknown): Ke
     }
     if (e.keyword === 'additionalProperties') {
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
-      problems.push({ key: keyOf(e), reason: { code: 'unknown-key', known } });
+      const meant = nearKey(String((e.params as { additionalProperty: string }).additionalProperty), known);
+      problems.push({ key: keyOf(e), reason: { code: 'unknown-key', known, ...(meant ? { meant } : {}) } });
       continue;
     }
     // ajv's verbose errors carry the value (fastify's, whose data is not at hand here); else it is looked up.
@@ -115,6 +117,18 @@ function allowedOf(e: ErrorObject): Allowed {
     case 'uniqueItems': return { rule: 'unique', text: e.message ?? e.keyword };
     default: return { rule: 'other', text: e.message ?? e.keyword };
   }
+}
+
+/**
+ * The known key a misspelt one seems to mean — another case or spelling
+ * (timezone, time_zone: timeZone), a typo (domain: domains) — by the rule
+ * that finds a mistyped subject tag, so an operator is not left to compare
+ * the key with a list of twenty.
+ */
+function nearKey(key: string, known: readonly string[]): string | undefined {
+  const upper = known.map((k) => k.toUpperCase());
+  const meant = meantTag(key, upper);
+  return meant === undefined ? undefined : known[upper.indexOf(meant)];
 }
 
 function valueAt(data: unknown, instancePath: string): unknown {

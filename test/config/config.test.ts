@@ -46,7 +46,7 @@ C('bad file :: every problem reported at once, each with key, value and what is 
     const p = (e as ConfigError).problems;
     assert.is(p.length, 4, p.join('\n'));
     assert.ok(p.includes('smtp.port: is 70000; allowed: at most 65535'), p.join('\n'));
-    assert.ok(p.some((x) => x.startsWith('smtp.domians: unknown key (known keys here: host, port')), p.join('\n'));
+    assert.ok(p.some((x) => x.startsWith('smtp.domians: unknown key (did you mean "domains"? known keys here: host, port')), p.join('\n'));
     assert.ok(p.includes('text.source: is "html"; allowed: one of "body", "subject", "subject+body"'), p.join('\n'));
     assert.ok(p.includes('notify.relay.pass: environment variable MISSING_SECRET is not set'), p.join('\n'));
     assert.match((e as Error).message, /^invalid configuration in bad\.json:/);

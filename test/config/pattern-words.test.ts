@@ -40,4 +40,18 @@ P('a configuration file with values in the wrong shape :: each named with what i
   }
 });
 
+P('a misspelt key :: named with the key it seems to mean, before the list of known keys', () => {
+  try {
+    buildConfig({ smtp: { domain: ['sms.acme.test'] }, notify: { timezone: 'Europe/Vienna' }, account: [], store: { directory: 'x' } });
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    const problems = (e as ConfigError).problems;
+    assert.match(problems.find((p) => p.startsWith('smtp.domain:')) ?? '', /^smtp\.domain: unknown key \(did you mean "domains"\? known keys here: host, port, /);
+    assert.match(problems.find((p) => p.startsWith('notify.timezone:')) ?? '', /^notify\.timezone: unknown key \(did you mean "timeZone"\? known keys here: /);
+    assert.match(problems.find((p) => p.startsWith('account:')) ?? '', /^account: unknown key \(did you mean "accounts"\? known keys here: /);
+    assert.match(problems.find((p) => p.startsWith('store.directory:')) ?? '', /^store\.directory: unknown key \(known keys here: dir, /, 'nothing close: the list alone');
+  }
+});
+
 P.run();

@@ -33,7 +33,7 @@ function allowedGerman(a: Allowed): string {
 export function reasonGerman(r: Reason): string {
   switch (r.code) {
     case 'required': return 'fehlt, ist aber nötig';
-    case 'unknown-key': return `unbekannter Schlüssel (bekannt sind hier: ${r.known.join(', ')})`;
+    case 'unknown-key': return `unbekannter Schlüssel (${r.meant ? `meinten Sie „${r.meant}“? ` : ''}bekannt sind hier: ${r.known.join(', ')})`;
     case 'key-not-allowed': return `der Schlüssel ${json(r.name)} ist nicht möglich: ${allowedGerman(r.allowed)}`;
     case 'schema': return `${r.value === undefined ? '' : `ist ${json(r.value)}; `}möglich: ${allowedGerman(r.allowed)}`;
     case 'time-zone': return `ist ${json(r.value)}; möglich: eine IANA-Zeitzone wie "Europe/Berlin"`;
