@@ -68,7 +68,8 @@ export const ERROR_DEFS = {
   },
   SenderNotAllowed: {
     code: 553, enhanced: '5.7.1', when: 'an envelope sender or From address that does not belong to the sending account',
-    text: (address: string, account: string) => `<${address}> is not a sender address of the SMS account "${account}"; send from one of its addresses`,
+    // At DATA the envelope sender was accepted already: without saying so, the sender looks for the fault in the one a mail server shows.
+    text: (address: string, account: string, header?: string) => `<${address}> is not a sender address of the SMS account "${account}"; send from one of its addresses${header ? ` (this address is in the mail's ${header}: header, which must belong to the account as the envelope sender does)` : ''}`,
   },
   AccountWithoutAddresses: {
     code: 553, enhanced: '5.7.1', when: 'MAIL FROM of a logged-in user whose account lists no sender addresses',

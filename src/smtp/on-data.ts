@@ -86,7 +86,7 @@ async function accept(raw: Buffer, session: SMTPServerSession, deps: DataDeps): 
   const account = sessionAccount(session);
   // The envelope sender was checked at MAIL FROM; the From a clerk's mail client shows must belong to the account too, every mailbox of it.
   const foreign = parsed.fromAddresses.find((a) => !addressBelongs(account.addresses, a));
-  if (foreign) return errors.SenderNotAllowed(foreign, account.name);
+  if (foreign) return errors.SenderNotAllowed(foreign, account.name, 'From');
   const { config } = deps;
   const rcpts = classify(session, deps);
   const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';

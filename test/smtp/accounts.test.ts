@@ -67,6 +67,8 @@ S('data :: a From header outside the account (a forged display sender) :: 553 5.
   const before = b.store.counts().accepted;
   const r = await chat(b.port, send('clerk@acme.test', '+436641234567@sms.localhost', mail('boss@evil.test', 'Zahlen Sie jetzt.', 'forged')), { localAddress: ACME });
   assert.match(r.at(-1)!.text, /^553 5\.7\.1 <boss@evil\.test> is not a sender address of the SMS account "acme"/);
+  // Regression: the envelope (clerk@acme.test) was accepted at MAIL FROM; the reply did not say which address it meant.
+  assert.ok(r.at(-1)!.text.endsWith('; send from one of its addresses (this address is in the mail\'s From: header, which must belong to the account as the envelope sender does)'), r.at(-1)!.text);
   assert.is(b.store.counts().accepted, before);
 });
 
