@@ -42,6 +42,10 @@ export const ERROR_DEFS = {
     code: 530, enhanced: '5.7.0', when: 'MAIL FROM on a connection that is neither authenticated nor from a trusted network',
     text: (ip: string) => `authentication required: ${ip} is not a trusted network of this SMS gateway; log in with your SMS account`,
   },
+  LoginFailedInSession: {
+    code: 530, enhanced: '5.7.0', when: 'MAIL FROM without a login after a failed AUTH in the same session, also from a trusted network',
+    text: () => 'the login failed, so this connection sends nothing: check the user name and password set in the mail program',
+  },
   LoginNoLongerValid: {
     code: 530, enhanced: '5.7.0', when: 'MAIL FROM after a login whose user or account was removed since',
     text: (user: string) => `the login "${user}" is no longer valid; log in again`,

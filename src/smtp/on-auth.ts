@@ -20,6 +20,11 @@ export interface AuthDeps {
 type Callback = (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void;
 
 const failures = new WeakMap<SMTPServerSession, number>();
+/** Failed logins so far in `session`; a later successful one still counts them, but MAIL FROM asks for the user first. */
+export function failedLogins(session: SMTPServerSession): number {
+  return failures.get(session) ?? 0;
+}
+
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**

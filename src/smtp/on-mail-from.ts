@@ -5,6 +5,7 @@ import type { Account } from '../accounts/types.js';
 import type { Users } from '../accounts/users.js';
 import type { Policy } from '../policy/policy.js';
 import { errors, SmtpError } from './errors.js';
+import { failedLogins } from './on-auth.js';
 import { parameterRefusal } from './parameters.js';
 import { sessionUser, setSessionAccount } from './session-account.js';
 
@@ -20,6 +21,7 @@ export interface MailFromDeps {
  * account, else the account of a trusted network. A user who logs in from a
  * trusted network sends as the user's account: logging in is the more
  * specific statement of who sends, and it is what the audit log should name.
+ * A session whose login failed sends as nobody until a login succeeds.
  * The envelope sender must belong to that account. The null sender <> belongs
  * to none: it marks automatic mail (RFC 5321 §4.5.5) and leaves nobody to
  * confirm to. Only an account that takes any sender (no addresses: a closed
@@ -48,7 +50,12 @@ export function onMailFrom(deps: MailFromDeps) {
 
 function sender(session: SMTPServerSession, deps: MailFromDeps): Account | SmtpError {
   const user = sessionUser(session);
-  if (!user) return deps.accounts.forNetwork(session.remoteAddress) ?? errors.AuthRequired(session.remoteAddress);
+  if (!user) {
+    // A client that tried to log in meant to send as that user: after a wrong password it must not slip through as
+    // the network's account (the loopback "default" on the bridge's own machine), under another name and limits.
+    if (failedLogins(session) > 0) return errors.LoginFailedInSession();
+    return deps.accounts.forNetwork(session.remoteAddress) ?? errors.AuthRequired(session.remoteAddress);
+  }
   // Removed or moved to another account since the login: the session's identity no longer holds.
   const account = deps.users.get(user.name)?.account === user.account ? deps.accounts.get(user.account) : undefined;
   if (!account) return errors.LoginNoLongerValid(user.name);

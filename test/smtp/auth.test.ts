@@ -117,6 +117,17 @@ A('trusted network + login :: the user\'s account wins over the network\'s; its 
   assert.is(b.store.get(`${id}.1`)!.account, 'acme');
 });
 
+A('a failed login on a trusted network :: MAIL FROM 530 5.7.0, not sent as the network\'s account; a login that then succeeds sends as the user', async ({ b }) => {
+  const r = await chat(b.port, ['EHLO client.test', plain('clerk', 'altes-passwort'), 'MAIL FROM:<erp@beta.test>', plain('clerk', PASSWORD), 'MAIL FROM:<clerk@acme.test>', 'RCPT TO:<+4915112345607@sms.localhost>', 'DATA', ...mail('clerk@acme.test', 'Nach dem zweiten Versuch.')], { localAddress: BETA_NET });
+  assert.is(r[1].code, 535);
+  assert.is(r[2].text, '530 5.7.0 the login failed, so this connection sends nothing: check the user name and password set in the mail program');
+  assert.is(r[3].code, 235);
+  const id = queuedAs(r.at(-1)!.text);
+  assert.is(b.store.get(`${id}.1`)!.account, 'acme');
+  const plainNet = await chat(b.port, ['EHLO client.test', 'MAIL FROM:<erp@beta.test>'], { localAddress: BETA_NET });
+  assert.is(plainNet[1].code, 250, 'without a login attempt the trusted network still sends');
+});
+
 A('sender binding :: a user of account A with B\'s address in From :: 553 5.7.1 at DATA, nothing stored', async ({ b }) => {
   const r = await chat(b.port, ['EHLO client.test', plain('clerk', PASSWORD), 'MAIL FROM:<clerk@acme.test>', 'RCPT TO:<+4915112345606@sms.localhost>', 'DATA', ...mail('erp@beta.test', 'Gefälscht.')], { localAddress: PLAIN_OK });
   assert.match(r.at(-1)!.text, /^553 5\.7\.1 <erp@beta\.test> is not a sender address of the SMS account "acme"/);
