@@ -13,7 +13,7 @@ export const submitBody = {
   type: 'object', additionalProperties: false, required: ['to', 'text'],
   properties: {
     to: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }], description: 'Number(s): +4915112345678, 004915112345678 or national (the account\'s country); spaces, - . / ( ) as written (+49 151 1234 5678, (0151) 12345678)' },
-    text: { type: 'string', minLength: 1, maxLength: 10000, description: 'The SMS text; typographic characters are replaced like in mail (text.transliterate)' },
+    text: { type: 'string', maxLength: 10000, description: 'The SMS text (an empty one, or one of only spaces and invisible characters: 422 NoText); typographic characters are replaced like in mail (text.transliterate)' },
     sendAt: { type: 'string', description: 'X-SMS-Send-At: RFC 3339 (2026-12-01T09:00:00+01:00) or RFC 5322; without offset in the account\'s time zone. More than 15 minutes before the request: 422 BadOption; less: sent at once, and notes say so' },
     senderId: { type: 'string', description: 'X-SMS-Sender-ID' },
     notify: { type: 'string', description: `X-SMS-Notify: which confirmations confirmTo gets: ${CALLBACK_LEVEL_WORDS} (final and delivery are the same)` },

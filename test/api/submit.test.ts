@@ -38,10 +38,12 @@ S('submit :: the preview shows the text cleaned as the submit sends it', async (
   assert.is(r.body.text, CLEAN);
 });
 
-S('submit :: a text of nothing but colour codes and invisible characters is NoText, as a mail of them is', async ({ b, lead }) => {
-  const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345604', text: '\u001b[0m\u200b\r\n' } });
-  assert.is(r.status, 422, JSON.stringify(r.body));
-  assert.is(r.body.title, 'NoText');
+S('submit :: a text of nothing but colour codes and invisible characters, or an empty one, is NoText, as a mail of them is', async ({ b, lead }) => {
+  for (const text of ['\u001b[0m\u200b\r\n', '']) {
+    const r = await call(b, 'POST', '/api/v1/messages', { auth: lead, body: { to: '+4915112345604', text } });
+    assert.is(r.status, 422, JSON.stringify(r.body));
+    assert.is(r.body.title, 'NoText');
+  }
 });
 
 S('regression: submit :: NoText speaks of the request\'s text, not of a mail; the preview\'s problem says the same; a mail keeps its words', async ({ b, lead }) => {
