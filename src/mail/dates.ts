@@ -205,6 +205,21 @@ function parseRelative(text: string, clock: Clock): Stamp | undefined {
 }
 
 /** The instant `text` names, or undefined when it is no date-time in a form above. */
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Why a date-time written in one of parseDateTime's shapes names no day, for the clerk's answer ("November 2026 has
+ * 30 days" for 31.11.2026); undefined when it is well shaped and real, or not a date-time at all.
+ */
+export function missingDay(text: string, clock: Clock): string | undefined {
+  const trimmed = text.trim();
+  const w = (parseIso(trimmed) ?? parseRfc5322(trimmed) ?? parseGerman(trimmed, clock))?.wall;
+  if (!w || w.year < 1970 || w.day < 1) return undefined;
+  if (w.month < 1 || w.month > 12) return `a year has 12 months, not ${w.month}`;
+  const days = daysInMonth(w.year, w.month);
+  return w.day > days ? `${MONTH_NAMES[w.month - 1]} ${w.year} has ${days} days` : undefined;
+}
+
 export function parseDateTime(text: string, clock: Clock): Date | undefined {
   const trimmed = text.trim();
   const stamp = parseIso(trimmed) ?? parseRfc5322(trimmed)

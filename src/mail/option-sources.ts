@@ -5,7 +5,7 @@
  * the Context. The header and tag tables (option-headers.ts, option-tags.ts)
  * pick from these.
  */
-import { localMinute, parseDateTime } from './dates.js';
+import { localMinute, missingDay, parseDateTime } from './dates.js';
 import { SENDER_ID_FORMS } from '../sms/sender-id.js';
 import { CALLBACK_LEVEL_WORDS, callbackLevel } from '../notify/callbacks/levels.js';
 import type { NotifyLevel } from '../store/types.js';
@@ -53,7 +53,10 @@ export function sendAt(accepted: string): Source<'sendAt'> {
     key: 'sendAt',
     parse: (raw, ctx) => {
       const at = parseDateTime(raw, ctx);
-      if (at === undefined) return { accepted };
+      if (at === undefined) {
+        const why = missingDay(raw, ctx);
+        return { accepted: why ? `a day the calendar has (${why})` : accepted };
+      }
       const ahead = at.getTime() - ctx.now.getTime();
       if (ahead <= 0) {
         const written = ctx.written && Math.min(ctx.written.getTime(), ctx.now.getTime());

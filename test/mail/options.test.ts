@@ -179,13 +179,15 @@ Subject.run();
 const Bad = suite('options :: bad values');
 const bad: Array<[string, Case, string[]]> = [
   ['X-SMS-Send-At garbage :: 550 sentence', { headers: { 'X-SMS-Send-At': 'next week' } }, [err('X-SMS-Send-At', 'next week', H_TIME)]],
-  ['X-SMS-Send-At 31 Nov :: rejected', { headers: { 'X-SMS-Send-At': '2026-11-31T09:00:00+01:00' } }, [err('X-SMS-Send-At', '2026-11-31T09:00:00+01:00', H_TIME)]],
+  ['X-SMS-Send-At 31 Nov :: rejected, saying the month is shorter', { headers: { 'X-SMS-Send-At': '2026-11-31T09:00:00+01:00' } }, [err('X-SMS-Send-At', '2026-11-31T09:00:00+01:00', 'a day the calendar has (November 2026 has 30 days)')]],
+  ['[AT] 31.11. :: rejected, saying the month is shorter', { subject: '[AT:31.11.2026 09:00]' }, [err('[AT]', '31.11.2026 09:00', 'a day the calendar has (November 2026 has 30 days)')]],
+  ['[AT] month 13 :: rejected, saying there are 12', { subject: '[AT:01.13.2026 09:00]' }, [err('[AT]', '01.13.2026 09:00', 'a day the calendar has (a year has 12 months, not 13)')]],
   ['X-SMS-Send-At weekday contradicts date :: rejected', { headers: { 'X-SMS-Send-At': 'Mon, 01 Dec 2026 09:00:00 +0100' } }, [err('X-SMS-Send-At', 'Mon, 01 Dec 2026 09:00:00 +0100', H_TIME)]],
   ['X-SMS-Send-At 25:00 :: rejected', { headers: { 'X-SMS-Send-At': '2026-12-01T25:00:00Z' } }, [err('X-SMS-Send-At', '2026-12-01T25:00:00Z', H_TIME)]],
   ['X-SMS-Send-At beyond 30 days :: names the limit', { headers: { 'X-SMS-Send-At': '2027-01-15T09:00:00+01:00' } }, [err('X-SMS-Send-At', '2027-01-15T09:00:00+01:00', 'a time at most 30 days ahead')]],
   ['[AT] beyond a configured 7 days :: names the limit', { subject: '[AT:10.12.2026 09:00]', maxAheadDays: 7 }, [err('[AT]', '10.12.2026 09:00', 'a time at most 7 days ahead')]],
   ['[JOBPERIOD] garbage :: rejected', { subject: '[JOBPERIOD:soon]' }, [err('[JOBPERIOD]', 'soon', T_TIME)]],
-  ['[AT] 30.02. :: rejected', { subject: '[AT:30.02.2027 09:00]' }, [err('[AT]', '30.02.2027 09:00', T_TIME)]],
+  ['[AT] 30.02. :: rejected, saying the month is shorter', { subject: '[AT:30.02.2027 09:00]' }, [err('[AT]', '30.02.2027 09:00', 'a day the calendar has (February 2027 has 28 days)')]],
   ['[AT] without value :: rejected', { subject: '[AT] Hallo' }, [err('[AT]', '', T_TIME)]],
   ['X-SMS-Sender-ID 12 chars :: rejected', { headers: { 'X-SMS-Sender-ID': 'ACME Company' } }, [err('X-SMS-Sender-ID', 'ACME Company', SENDER)]],
   ['X-SMS-Sender-ID 16 digits :: rejected', { headers: { 'X-SMS-Sender-ID': '1234567890123456' } }, [err('X-SMS-Sender-ID', '1234567890123456', SENDER)]],
@@ -243,7 +245,7 @@ const bad: Array<[string, Case, string[]]> = [
   }, [
     err('X-SMS-Flash', 'vielleicht', FLAG),
     err('X-SMS-Max-Segments', '999', SEGMENTS),
-    err('[AT]', '32.12.2026 09:00', T_TIME),
+    err('[AT]', '32.12.2026 09:00', 'a day the calendar has (December 2026 has 31 days)'),
     err('[DN]', 'maybe', 'ON or OFF'),
   ]],
 ];
