@@ -143,14 +143,23 @@ export function assemble(p: MailParts): Buffer {
     ['Message-ID', p.messageId],
     ['Date', p.now],
   ];
-  const alternative: MailPart = {
-    multipart: 'multipart/alternative',
-    parts: [{ contentType: 'text/plain; charset=utf-8', content: p.text }, { contentType: 'text/html; charset=utf-8', content: p.html }],
-  };
-  if (!p.report) return writeMail(fields, alternative, randomBoundary());
+  const human = readable(p.text, p.html);
+  if (!p.report) return writeMail(fields, human, randomBoundary());
   // A mail returned as it came in 8-bit (returned.ts) makes the whole report 8bit (RFC 2045 §6.4).
   if (p.report.some((a) => a.contentTransferEncoding === '8bit')) fields.push(['Content-Transfer-Encoding', '8bit']);
-  return writeMail(fields, { multipart: 'multipart/report; report-type=delivery-status', parts: [alternative, ...p.report.map(reportLeaf)] }, randomBoundary());
+  return writeMail(fields, { multipart: 'multipart/report; report-type=delivery-status', parts: [human, ...p.report.map(reportLeaf)] }, randomBoundary());
+}
+
+/**
+ * The part a person reads: text and HTML as alternatives. A body that an operator's template renders empty (or
+ * only blank) is left out, since a reader whose client picks that alternative would see nothing; when both are,
+ * one empty text/plain part, the shape MailComposer gave such a mail.
+ */
+function readable(text: string, html: string): MailPart {
+  const parts: Leaf[] = [];
+  if (text.trim()) parts.push({ contentType: 'text/plain; charset=utf-8', content: text });
+  if (html.trim()) parts.push({ contentType: 'text/html; charset=utf-8', content: html });
+  return parts.length > 1 ? { multipart: 'multipart/alternative', parts } : parts[0] ?? { contentType: 'text/plain', content: '' };
 }
 
 /** A part of a delivery report (reportParts): inline, 7bit or 8bit, a string or the returned mail's bytes. */

@@ -136,7 +136,8 @@ function part(p: MailPart, head: string[], out: Array<string | Buffer>, ids: { b
     children(out, boundary, p.parts, (c) => part(c, [], out, ids));
     return;
   }
-  const encoding = /^text\//i.test(p.contentType) && typeof p.content === 'string' ? textTransferEncoding(p.content) : p.transferEncoding;
+  // MimeNode names no transfer encoding for an empty body (compose.ts readable's empty part).
+  const encoding = p.content === '' ? undefined : /^text\//i.test(p.contentType) && typeof p.content === 'string' ? textTransferEncoding(p.content) : p.transferEncoding;
   head.push(`Content-Type: ${p.contentType}`);
   if (encoding) head.push(`Content-Transfer-Encoding: ${encoding}`);
   if (p.inline) head.push('Content-Disposition: inline');
