@@ -62,7 +62,7 @@ export async function stages(n: number, parent?: string): Promise<Array<{ name: 
     const sms: SmsMessage = { ...make(0).messages[0], status: 'delivered' };
     const templates = new ConfirmationTemplates(TEMPLATES);
     const conf = await composeConfirmation({ sms, status: 'delivered', from: config.notify.from, reportingMta: 'mail2sms.localhost', now: new Date(), templatesDir: TEMPLATES, templates });
-    out.push(await stage('compose a confirmation (eta + nodemailer)', n, 1, () =>
+    out.push(await stage('compose a confirmation (Eta templates, MIME written by mime.ts, nodemailer encodes the fields and bodies)', n, 1, () =>
       composeConfirmation({ sms, status: 'delivered', from: config.notify.from, reportingMta: 'mail2sms.localhost', now: new Date(), templatesDir: TEMPLATES, templates })));
     const outbox = new FileOutbox(join(dir, 'outbox'));
     out.push(await stage('write it to the file outbox (8 at a time)', n, 8, (i) => outbox.send({ raw: conf.raw, to: conf.to, from: '', messageId: `<S${i}.1.delivered@x>` })));
