@@ -27,7 +27,7 @@ const OUTCOME: Record<SmsStatus, { action: DsnAction; code: string }> = {
   failed: { action: 'failed', code: '5.0.0' },
   expired: { action: 'failed', code: '5.4.7' },
   rejected: { action: 'failed', code: '5.7.1' },
-  // RFC 3463 has no code for "not sent on purpose"; the Diagnostic-Code says who cancelled or which SMS it duplicates.
+  // RFC 3463 has no code for "not sent on purpose"; the Diagnostic-Code says who cancelled (a duplicate: HELD_DUPLICATE).
   cancelled: { action: 'failed', code: '5.0.0' },
 };
 
@@ -56,8 +56,20 @@ const UNCONFIRMED = { action: 'delayed', code: '4.4.2' } as const;
  */
 const RELAYED = { action: 'relayed', code: '2.0.0' } as const;
 
-export function dsnOutcome(status: SmsStatus, event?: Pick<StatusEvent, 'uncertain' | 'backup'>): { action: DsnAction; code: string } {
+/**
+ * An SMS held back as a duplicate (duplicate detection by content: StatusEvent.duplicateOf) was not sent because
+ * the same text to the same number is the SMS it names, whose own reports say how that went. `failed` (RFC 3464
+ * §2.3.3: "could not be delivered", attempts abandoned) would be untrue, and a program that resends failed mail
+ * would send the text a second time, which is what the detection is there to prevent; `delivered` would claim a
+ * delivery that may not have happened yet. `relayed` says that it was handed on and that no report of its
+ * delivery follows from here for this recipient; the Diagnostic-Code names the SMS that carries it. RFC 3464 allows
+ * `relayed` only where the sender asked to hear of success, so a DSN goes only to a NOTIFY=SUCCESS (policy.ts).
+ */
+const HELD_DUPLICATE = { action: 'relayed', code: '2.0.0' } as const;
+
+export function dsnOutcome(status: SmsStatus, event?: Pick<StatusEvent, 'uncertain' | 'backup' | 'duplicateOf'>): { action: DsnAction; code: string } {
   if (isUnreported({ status, backup: event?.backup })) return RELAYED;
+  if (status === 'cancelled' && event?.duplicateOf) return HELD_DUPLICATE;
   return status === 'failed' && event?.uncertain ? UNCONFIRMED : OUTCOME[status];
 }
 

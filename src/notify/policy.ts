@@ -4,7 +4,8 @@
  */
 import { isUnreported, type SmsMessage, type SmsStatus, type StatusEvent } from '../store/types.js';
 
-// `cancelled` counts as a failure to send: whoever cancelled, or whose duplicate was held back, hears that it did not go.
+// `cancelled` counts as a failure to send: whoever cancelled, or whose duplicate was held back, hears that it did not go
+// (a client that asked for DSNs hears of a duplicate as of a success: dsnWants).
 const FAILURES: ReadonlySet<SmsStatus> = new Set(['failed', 'expired', 'rejected', 'cancelled']);
 const FINALS: ReadonlySet<SmsStatus> = new Set(['delivered', 'failed', 'expired', 'rejected', 'cancelled']);
 // `submitting` is our own crash-safety marker, nothing a sender should hear about.
@@ -23,7 +24,7 @@ export function confirmationsFor(sms: SmsMessage, status: SmsStatus, event?: Pic
   if (sms.mail.envelopeFrom === '') return false;
   const notify = sms.dsn?.notify ?? [];
   // An explicit NOTIFY overrides the account's level: the client asked for exactly this.
-  if (notify.length > 0) return dsnWants(notify, status, event);
+  if (notify.length > 0) return dsnWants(notify, status, heldDuplicate(sms, status) ? 'duplicate' : event);
   switch (sms.notify) {
     case 'none':
       return false;
@@ -43,10 +44,15 @@ export function isHeld(sms: SmsMessage): boolean {
   return Date.parse(sms.notBefore) > Date.parse(sms.mail.receivedAt);
 }
 
-function dsnWants(notify: NonNullable<SmsMessage['dsn']>['notify'], status: SmsStatus, event?: Pick<StatusEvent, 'uncertain' | 'backup'>): boolean {
+/** Held back as a duplicate of an earlier SMS (duplicate detection by content): its one cancelled event says which. */
+function heldDuplicate(sms: SmsMessage, status: SmsStatus): boolean {
+  return status === 'cancelled' && sms.history.some((e) => e.status === 'cancelled' && e.duplicateOf !== undefined);
+}
+
+function dsnWants(notify: NonNullable<SmsMessage['dsn']>['notify'], status: SmsStatus, event?: Pick<StatusEvent, 'uncertain' | 'backup'> | 'duplicate'): boolean {
   if (notify.includes('NEVER')) return false;
   // Reported as relayed (dsn.ts), which RFC 3461 §6.2.2 issues for SUCCESS.
-  if (isUnreported({ status, backup: event?.backup })) return notify.includes('SUCCESS');
+  if (event === 'duplicate' || isUnreported({ status, backup: event?.backup })) return notify.includes('SUCCESS');
   if (notify.includes('SUCCESS') && status === 'delivered') return true;
   if (notify.includes('FAILURE') && FAILURES.has(status)) return true;
   // DELAY is mostly a matter of time, not of a status (delay.ts: "still not delivered"); but a failure the carrier

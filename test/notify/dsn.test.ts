@@ -88,6 +88,23 @@ for (const [status, action, code] of OUTCOMES) {
   });
 }
 
+Dsn('dsn :: held back as a duplicate of an earlier SMS :: Action: relayed, Status: 2.0.0, the Diagnostic-Code names that SMS (not "failed": a resend would send the text twice)', async () => {
+  const duplicate = { duplicateOf: 'M0aaaaa.1', reason: 'not sent: the same text went to +4915112345678 at 14:02:00 UTC (M0aaaaa.1); duplicate detection is on' };
+  const sms = sampleSms({ status: 'cancelled', history: [...historyTo('accepted'), { status: 'cancelled', at: '2026-11-23T14:02:01.000Z', ...duplicate }], dsn: ASKED });
+  const { out } = await compose(sms, 'cancelled');
+  const fields = dsnFields(partOfType(out.raw, 'message/delivery-status').body);
+  const get = (name: string) => fields.find((f) => f.name === name)?.value;
+  assert.equal([get('Action'), get('Status')], ['relayed', '2.0.0']);
+  assert.match(get('Diagnostic-Code') ?? '', /^X-SMS; not sent: the same text went to \+4915112345678 .*M0aaaaa\.1/);
+});
+
+Dsn('dsn :: cancelled by the sender (no duplicate) :: still Action: failed, Status: 5.0.0', async () => {
+  const sms = sampleSms({ status: 'cancelled', history: [...historyTo('accepted'), { status: 'cancelled', at: '2026-11-23T14:02:01.000Z', reason: 'cancelled by reply from clerk@client.example' }], dsn: ASKED });
+  const { out } = await compose(sms, 'cancelled');
+  const fields = dsnFields(partOfType(out.raw, 'message/delivery-status').body);
+  assert.equal(['Action', 'Status'].map((n) => fields.find((f) => f.name === n)?.value), ['failed', '5.0.0']);
+});
+
 const NOT_CONFIRMED = { uncertain: true, reason: 'the carrier did not confirm in time whether it took the SMS', detail: 'sim: no submit_sm_resp within 10000 ms' } as const;
 
 Dsn('dsn :: failed as not confirmed (uncertain) :: Action: delayed, Status: 4.4.2 (the outcome is not known: not "failed"), and the human part says a later answer is reported too', async () => {

@@ -52,6 +52,16 @@ for (const [notify, due] of BY_NOTIFY) {
   }
 }
 
+Policy('policy :: a duplicate held back (duplicate detection) :: a DSN only to NOTIFY=SUCCESS (reported as relayed, RFC 3464), the plain confirmation by the account level as any cancel', () => {
+  const history = [{ status: 'accepted' as const, at: '2026-11-23T14:02:01.000Z' }, { status: 'cancelled' as const, at: '2026-11-23T14:02:01.000Z', duplicateOf: 'M0aaaaa.1', reason: 'not sent: the same text …' }];
+  const dup = (notify: DsnRequest['notify']) => sampleSms({ notify: 'all', status: 'cancelled', history, dsn: { notify } });
+  assert.is(confirmationsFor(dup(['FAILURE']), 'cancelled'), false, 'nothing failed: the same text goes as the earlier SMS');
+  assert.is(confirmationsFor(dup(['SUCCESS']), 'cancelled'), true);
+  assert.is(confirmationsFor(dup(['SUCCESS', 'FAILURE']), 'cancelled'), true);
+  assert.is(confirmationsFor(dup(['DELAY']), 'cancelled'), false);
+  assert.is(confirmationsFor({ ...dup([]), notify: 'failure', dsn: undefined }, 'cancelled'), true, 'no DSN asked: told as before');
+});
+
 Policy('policy :: empty NOTIFY list (client did not ask) :: account level decides', () => {
   const sms = sampleSms({ notify: 'failure', dsn: { notify: [], envid: 'E1' } });
   assert.is(confirmationsFor(sms, 'failed'), true);
