@@ -100,6 +100,8 @@ export async function startBridge(config: Config, o: BridgeOptions): Promise<Bri
     const services = await startServices(c, state, pool);
     const back = await startConfirmations(c, state, services);
     const intake = await listen(c, state, services, back, metrics);
+    // Not up before the confirmation thread is: its first confirmation would wait for its modules to load.
+    await back.ready;
     const { guards, accounts } = services;
     const bridge: Bridge = {
       smtp: intake.smtp, smtps: intake.smtps, api: intake.api, tls: guards.tls, users: guards.users, optout: guards.optout, policy: guards.policy,

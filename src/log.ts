@@ -18,6 +18,7 @@ const LEVEL_OF: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
   'dispatch-error': 'error',
   'report-failed': 'error',
   'confirmation-error': 'error',
+  'confirmation-thread-failed': 'error',
   'smtp-error': 'error',
   'smtp-handler-error': 'error',
   'smpp-unbound': 'warn',

@@ -29,6 +29,11 @@ export class ComposerThread {
     this.calls = new ThreadCalls(import.meta.url, 'compose-thread-main', { templatesDir, transport });
   }
 
+  /** Starts the thread and loads its modules now, not at the first confirmation; rejects when it cannot start. */
+  start(): Promise<void> {
+    return this.calls.start();
+  }
+
   async compose(input: SendInput): Promise<Confirmation> {
     const out = (await this.call('compose', input)) as ComposeReply;
     return { ...out, raw: Buffer.from(out.raw.buffer, out.raw.byteOffset, out.raw.byteLength) };

@@ -2,8 +2,10 @@
  * Calls to a worker thread: post a request, get a promise of the answer.
  * Used to keep CPU- and system-call-heavy confirmation work (composing the
  * mail, writing it to the outbox) off the event loop that answers SMTP.
- * If the thread dies, the calls it held fail and the next call starts a new
- * one; an idle thread does not keep the process alive. Calls made in the same
+ * The owner starts the thread (start) when it starts, so that loading its
+ * modules (seconds under tsx on a loaded machine) is not paid by the first
+ * call; if the thread dies or never came up, the calls it held fail and the
+ * next call starts a new one. An idle thread does not keep the process alive. Calls made in the same
  * turn of the event loop cross in one message, and so do the answers that are
  * ready together: each message costs both threads a wake-up.
  */
@@ -13,6 +15,8 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 
 type Reply<R> = { id: number; ok: R } | { id: number; error: string };
 type Call<Q> = { id: number; request: Q };
+/** What the thread says once its entry module has loaded, before any answer. */
+const READY = 'ready';
 
 /**
  * The worker's bootstrap for an entry module next to `from` (an import.meta.url):
@@ -29,6 +33,8 @@ function bootstrap(from: string, name: string): string {
 
 export class ThreadCalls<Q, R> {
   private worker?: Worker;
+  /** Settles when the running thread has loaded its entry module, or rejects when it could not. */
+  private ready?: Promise<void>;
   private readonly pending = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void }>();
   private outgoing: Array<Call<Q>> = [];
   private seq = 0;
@@ -39,6 +45,15 @@ export class ThreadCalls<Q, R> {
   /** Whether a thread is running now. */
   get running(): boolean {
     return this.worker !== undefined;
+  }
+
+  /**
+   * Starts the thread now, if none runs, and resolves once its entry module has loaded (or the thread was stopped
+   * meanwhile); rejects with the reason it could not start. Calls made meanwhile wait for it, and fail with it.
+   */
+  start(): Promise<void> {
+    this.thread();
+    return this.ready!;
   }
 
   call(request: Q): Promise<R> {
@@ -69,7 +84,21 @@ export class ThreadCalls<Q, R> {
   private thread(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(bootstrap(this.from, this.entry), { eval: true, workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    w.on('message', (replies: Array<Reply<R>>) => {
+    let loaded!: () => void;
+    this.ready = new Promise<void>((resolve, reject) => {
+      loaded = resolve;
+      // Stopped on purpose (close) before it came up: nothing failed.
+      w.once('error', (e) => (this.worker === w ? reject(e) : resolve()));
+      w.once('exit', (code) => (this.worker === w ? reject(new Error(`the ${this.entry} thread exited with ${code} while starting`)) : resolve()));
+    });
+    // Whoever awaits start() hears a failure; the calls hear it through failAll.
+    this.ready.catch(() => undefined);
+    w.on('message', (replies: Array<Reply<R>> | typeof READY) => {
+      if (replies === READY) {
+        loaded();
+        if (!this.pending.size) w.unref();
+        return;
+      }
       for (const m of replies) {
         const p = this.pending.get(m.id);
         if (!p) continue;
@@ -86,7 +115,7 @@ export class ThreadCalls<Q, R> {
     };
     w.on('error', gone);
     w.on('exit', (code) => gone(new Error(`the ${this.entry} thread exited with ${code}`)));
-    w.unref();
+    // Referenced until it has loaded: a start awaited before anything else holds the process must not end it.
     this.worker = w;
     return w;
   }
@@ -116,4 +145,6 @@ export function serveCalls<Q, R, D>(handle: (request: Q, data: D) => Promise<R>)
       handle(request, data).then((ok) => answer({ id, ok }), (e: Error) => answer({ id, error: e.message }));
     }
   });
+  // The entry module calls this once its imports have loaded: the thread is ready.
+  parentPort!.postMessage(READY);
 }

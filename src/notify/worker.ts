@@ -99,7 +99,7 @@ const DELAY_BATCH = 500;
 export class Notifier {
   private readonly loop: WorkLoop<Job>;
   private readonly now: () => Date;
-  private readonly sender: { deliver(input: SendInput): Promise<Delivered>; deliverReply(input: ReplyMailInput): Promise<Delivered>; close(): Promise<void> };
+  private readonly sender: { start?(): Promise<void>; deliver(input: SendInput): Promise<Delivered>; deliverReply(input: ReplyMailInput): Promise<Delivered>; close(): Promise<void> };
   private readonly replyLoop?: WorkLoop<InboundReply>;
   /** The gatherKeys of mails waiting for their SMS's confirmations (gather.ts), logged once each. */
   private readonly waiting = new Set<string>();
@@ -134,13 +134,19 @@ export class Notifier {
     }
   }
 
-  start(): void {
+  /**
+   * Starts sending, and the confirmation thread with it; resolves once the thread is ready. A thread that cannot
+   * start is logged, not thrown: the bridge still takes and sends SMS, and each confirmation's send fails, is
+   * recorded with its next attempt and tried again on a new thread (retrySeconds), so none is lost.
+   */
+  async start(): Promise<void> {
     this.o.store.onChange(() => {
       this.loop.wake();
       this.replyLoop?.wake();
     });
     this.loop.start();
     this.replyLoop?.start();
+    await this.sender.start?.().catch((e: Error) => this.o.log('confirmation-thread-failed', { error: e.message }));
   }
 
   /** Stops starting new sends and waits for the running ones (up to timeoutMs). */

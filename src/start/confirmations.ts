@@ -20,6 +20,8 @@ export interface WayBack {
   transport: ConfirmationTransport;
   /** Where confirmations go, for operators: the outbox directory, or the relay's host:port. */
   outbox: string;
+  /** Settles once the confirmation thread has started (a failure is logged, never thrown: Notifier.start). */
+  ready: Promise<void>;
 }
 
 /** The third phase: the reply key, the kept originals, the preview transport, the notifier and the status callbacks. */
@@ -47,13 +49,14 @@ export async function startConfirmations(c: StartContext, state: DurableState, s
     timeZoneOf: (sms) => accounts.get(sms.account)?.confirmationTimeZone ?? config.notify.timeZone,
     ...(forwarder ? { replies: { queue: store, smsDomain: config.smtp.domains[0], refusal: (o) => replyRefusal(o, accounts.get(o.account)) } } : {}),
   });
-  notifier.start();
   const stopNotifier = stack.push('the notifier', () => notifier.stop());
+  // Its thread loads while the rest starts; the bridge is up once it has (bridge.ts).
+  const ready = notifier.start();
   const callbacks = startCallbacks(config, { store, now, log });
   // Both drain at once, neither waiting for the other's sends in flight.
   stack.push('the status callbacks', () => Promise.all([callbacks.stop(), stopNotifier()]));
   const where = config.notify.transport === 'file' ? outbox : `${config.notify.relay.host}:${config.notify.relay.port}`;
-  return { replies, originals, transport, outbox: where };
+  return { replies, originals, transport, outbox: where, ready };
 }
 
 function transportSpec(config: Config, outbox: string, ca: string | undefined): TransportSpec {
