@@ -123,6 +123,23 @@ const encoder = new MimeNode(false);
 
 /** One folded header field, as MimeNode.buildHeaders() writes it; none for an empty value, which it skips. */
 function field(key: string, value: HeaderValue): string[] {
+  if (typeof value !== 'string') return encodedField(key, value);
+  const last = lastField.get(key);
+  if (last?.value === value) return last.lines;
+  const lines = encodedField(key, value);
+  lastField.set(key, { value, lines });
+  return lines;
+}
+
+/**
+ * The last text value of each field name and its folded line(s). Encoding a field was a third of composing a
+ * confirmation (address parsing and punycode above all), and most values repeat from one mail to the next: the
+ * From and the two Auto-* fields always, the To while one client's run of mails is confirmed. The encoder keeps
+ * no state between calls, so the line is the one it would write again; one entry per field name of ours.
+ */
+const lastField = new Map<string, { value: string; lines: string[] }>();
+
+function encodedField(key: string, value: HeaderValue): string[] {
   const encoded = encoder.encodeHeaderValue(key, value);
   return encoded.trim() ? [foldLines(`${key}: ${encoded}`, LINE)] : [];
 }

@@ -151,6 +151,15 @@ M('assemble :: delivery report, both bodies empty :: still a human-readable part
   assert.equal(types(assemble({ ...base, text: '', html: '', report })), ['multipart/report', 'text/plain', 'message/delivery-status']);
 });
 
+M('assemble :: a field whose value changes from one mail to the next, and back :: each mail its own line (writeMail keeps the last line per field)', () => {
+  const a = { ...base, to: 'Jürgen Müller <j.mueller@client.example>' };
+  const b = { ...base, to: 'clerk@bücher.example' };
+  for (const p of [a, b, a, a, b]) {
+    const mine = assemble(p);
+    assert.is(inOrder(mine), inOrder(viaMailComposer(p, mine)));
+  }
+});
+
 M('textTransferEncoding :: as MimeNode picks it :: 7bit, quoted-printable, base64', () => {
   assert.is(textTransferEncoding('Delivered.\r\n'), '7bit');
   assert.is(textTransferEncoding('x'.repeat(77)), 'quoted-printable');
