@@ -214,19 +214,21 @@ W('restart :: SMS waiting for an HTTP aggregator still down after the restart ::
     await b.stop();
     const before = peer.requests.length;
     // The requests made until the breaker opened after the restart, counted when it did: the start itself logs no
-    // breaker-open (operators alert on it), only breaker-presumed-down, before any request.
+    // breaker-open (operators alert on it), only breaker-presumed-down, before any request. The aggregator answers
+    // from then on, before the cool-down (2 s) can send a second probe, however long the rest of the start takes.
     let tried: number | undefined;
     let presumed: number | undefined;
     b = await startTestBridge(config, dir, {
       log: (evt, d) => {
-        if (evt === 'breaker-open') tried ??= peer.requests.length - before;
         if (evt === 'breaker-presumed-down' && d.connector === 'rest') presumed ??= peer.requests.length - before;
+        if (evt !== 'breaker-open' || tried !== undefined) return;
+        tried = peer.requests.length - before;
+        peer.reply = up;
       },
     });
     await waitFor('the breaker open again after the restart', () => tried !== undefined);
     assert.is(tried, 1, 'one probe, not the breaker threshold of them');
     assert.is(presumed, 0, 'presumed down at the start, before its probe');
-    peer.reply = up;
     await waitFor('each SMS submitted', () => ids.every((id) => b.store.get(id)?.status === 'submitted'));
     const refs = peer.requests.slice(before).map((r) => (JSON.parse(r.body) as { ref: string }).ref);
     assert.is(refs.length, 1 + ids.length, 'after the restart: the failed probe, then each SMS once');
