@@ -112,6 +112,8 @@ P('chosen by the account :: a user of a German account gets every page in German
     'signaturePatterns[0]: ist &quot;(-+)+$&quot;; eine wiederholte Gruppe',
   ]) assert.ok(refusedHtml.includes(german), german);
   assert.is(b.accounts.get('kunde')?.timeZone, 'Europe/Berlin', 'nothing saved');
+  const shape = await (await portalForm(b, '/accounts/kunde', { _csrf: chef.csrf, quietHours: '{"from": "8:00", "to": "20:00"}' }, chef.cookie)).text();
+  assert.ok(shape.includes('quietHours.from: ist &quot;8:00&quot;; möglich: eine Uhrzeit als HH:MM im 24-Stunden-Format'), 'a value in the wrong shape is told in words, not as the schema\'s pattern');
   const admin = await bearer(b, 'root', 'admin-password-1');
   const patched = await call(b, 'PATCH', '/api/v1/accounts/kunde', { auth: admin, body: { timeZone: 'Mars/X' } });
   assert.equal([patched.status, patched.body.errors], [422, ['timeZone: is "Mars/X"; allowed: an IANA time zone such as "Europe/Berlin"']], 'the REST API stays English');

@@ -15,10 +15,13 @@ function patterns(schema: unknown, at = ''): Array<[string, string]> {
     k === 'pattern' && typeof v === 'string' ? [[at, v]] : patterns(v, `${at}/${k}`));
 }
 
-P('every pattern of the schemas has words, so no problem shows a regular expression', () => {
+P('every pattern of the schemas has words in English and German, so no problem shows a regular expression', () => {
   const all = [...patterns(configSchema), ...patterns(accountSchema), ...patterns(smppConfigSchema)];
   assert.ok(all.length >= 8, `the walk finds the schemas' patterns (${all.length})`);
-  for (const [at, pattern] of all) assert.type(patternWords(pattern), 'string', `${at}: ${pattern}`);
+  for (const [at, pattern] of all) {
+    assert.type(patternWords(pattern), 'string', `${at}: ${pattern}`);
+    assert.type(patternWords(pattern, 'de'), 'string', `${at}: ${pattern} (German, for the portal)`);
+  }
 });
 
 P('a configuration file with values in the wrong shape :: each named with what is allowed, in words', () => {

@@ -2,6 +2,7 @@
  * Why the account form's values are refused (config/reasons.ts), in German: the same reasons the config loader, the
  * CLI and the REST API give in English, worded for a German portal page.
  */
+import { patternWords } from '../../config/pattern-words.js';
 import type { Allowed, KeyedReason, Reason } from '../../config/reasons.js';
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -24,7 +25,7 @@ function allowedGerman(a: Allowed): string {
     case 'regex': return 'ein regulärer Ausdruck (JavaScript-Syntax)';
     case 'format': return `ein Wert im Format ${a.format}`;
     case 'type': return `ein Wert vom Typ ${typeWords(a.type)}`;
-    case 'pattern': return `ein Wert nach dem Muster ${a.pattern}`;
+    case 'pattern': return patternWords(a.pattern, 'de') ?? `ein Wert nach dem Muster ${a.pattern}`;
     case 'unique': return 'jeder Eintrag nur einmal';
     case 'other': return `ein Wert, den das Schema zulässt (${a.text})`;
   }
