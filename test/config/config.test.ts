@@ -133,32 +133,25 @@ C('regression: an account\'s sender ID too long :: the problem names the real ru
   assert.equal(problems({ senderId: 'Praxis Dr M', numericSender: '+493012345678901' }), [], '11 characters and 15 digits are allowed');
 });
 
+/** The problems of an account "erp" with `account`'s values under gateway-wide `options`; none when it loads. */
+function senderProblems(options: Record<string, unknown>, account: Record<string, unknown>): string[] {
+  try {
+    buildConfig({ options, accounts: [{ name: 'erp', networks: ['127.0.0.1'], addresses: ['@erp.test'], ...account }] }, 'senders.json', {});
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
 C('regression: an account\'s empty sender ID :: the sentence of the sender rules, not ajv\'s "at least 1 character(s)"', () => {
-  const problems = (options: Record<string, unknown>, account: Record<string, unknown>): string[] => {
-    try {
-      buildConfig({ options, accounts: [{ name: 'erp', networks: ['127.0.0.1'], addresses: ['@erp.test'], ...account }] }, 'senders.json', {});
-    } catch (e) {
-      if (e instanceof ConfigError) return e.problems;
-      throw e;
-    }
-    return [];
-  };
   const NAME_RULE = 'up to 11 letters, digits and spaces with at least one letter, an international number of 7 to 15 digits like +4930123456, or a short code of 3 to 8 digits';
-  assert.equal(problems({}, { senderId: '' }), [`accounts[0].senderId: is ""; allowed: ${NAME_RULE}`]);
-  assert.equal(problems({}, { senderId: '   ' }), [`accounts[0].senderId: is "   "; allowed: ${NAME_RULE}`]);
-  assert.equal(problems({ senderId: '' }, {}), [], 'the gateway-wide default\'s "" is the connector\'s sender');
+  assert.equal(senderProblems({}, { senderId: '' }), [`accounts[0].senderId: is ""; allowed: ${NAME_RULE}`]);
+  assert.equal(senderProblems({}, { senderId: '   ' }), [`accounts[0].senderId: is "   "; allowed: ${NAME_RULE}`]);
+  assert.equal(senderProblems({ senderId: '' }, {}), [], 'the gateway-wide default\'s "" is the connector\'s sender');
 });
 
 C('regression: an account\'s numeric sender too short :: the sentence of the other sender rules (the forms a number takes), not "at least 3 character(s)"', () => {
-  const problems = (options: Record<string, unknown>, account: Record<string, unknown>): string[] => {
-    try {
-      buildConfig({ options, accounts: [{ name: 'erp', networks: ['127.0.0.1'], addresses: ['@erp.test'], ...account }] }, 'senders.json', {});
-    } catch (e) {
-      if (e instanceof ConfigError) return e.problems;
-      throw e;
-    }
-    return [];
-  };
   const NUMBER_RULE = 'an international number of 7 to 15 digits like +4930123456 or a short code of 3 to 8 digits';
   const rows: Array<[string, string[]]> = [
     ['12', [`accounts[0].numericSender: is "12"; allowed: ${NUMBER_RULE}`]],
@@ -167,9 +160,9 @@ C('regression: an account\'s numeric sender too short :: the sentence of the oth
     ['AB', ['accounts[0].numericSender: is "AB"; allowed: a number (international or short code), since it stands in where names are not delivered']],
     ['80888', []],
   ];
-  for (const [v, want] of rows) assert.equal(problems({}, { numericSender: v }), want, v);
-  assert.equal(problems({ numericSender: '' }, {}), [], 'the gateway-wide default\'s "" is none');
-  assert.equal(problems({ numericSender: '12' }, {}), [`options.numericSender: is "12"; allowed: ${NUMBER_RULE}`]);
+  for (const [v, want] of rows) assert.equal(senderProblems({}, { numericSender: v }), want, v);
+  assert.equal(senderProblems({ numericSender: '' }, {}), [], 'the gateway-wide default\'s "" is none');
+  assert.equal(senderProblems({ numericSender: '12' }, {}), [`options.numericSender: is "12"; allowed: ${NUMBER_RULE}`]);
 });
 
 C('countries and zones :: a default country outside the number plan or an unknown zone stops the start, wherever it is set', () => {
