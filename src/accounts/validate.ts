@@ -54,8 +54,7 @@ export function optionReasons(o: SendingDefaults, blankIsNone = false): KeyedRea
   problems.push(...billingCodeReasons(o.billingCode, 'billingCode'));
   (o.signaturePatterns ?? []).forEach((p, i) => {
     const risk = typeof p === 'string' ? patternRisk(p) : undefined;
-    // pattern-risk.ts words the risk for the mail's own checks; here it is told by its kind, for the portal's languages.
-    if (risk) problems.push({ key: `signaturePatterns[${i}]`, reason: { code: 'pattern-risk', value: p, risk: risk.includes('back-reference') ? 'back-reference' : 'repeated-group' } });
+    if (risk) problems.push({ key: `signaturePatterns[${i}]`, reason: { code: 'pattern-risk', value: p, risk } });
   });
   return problems;
 }

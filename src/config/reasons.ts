@@ -6,6 +6,7 @@
  * the portal words the same reason in the page's language
  * (api/portal-wording), so a German page does not show the loader's English.
  */
+import type { PatternRisk } from '../mail/pattern-risk.js';
 import { NUMERIC_SENDER_FORMS, SENDER_ID_FORMS } from '../sms/sender-id.js';
 
 /** What a value must be, as a schema keyword says it. */
@@ -37,7 +38,7 @@ export type Reason =
   | { code: 'quiet-same'; time: string }
   | { code: 'billing-code'; value: string; max: number }
   | { code: 'billing-code-blank'; value: string }
-  | { code: 'pattern-risk'; value: string; risk: 'back-reference' | 'repeated-group' }
+  | { code: 'pattern-risk'; value: string; risk: PatternRisk }
   | { code: 'max-segments'; value: number; limit: number }
   | { code: 'forward-off'; by: 'account' | 'operator' }
   | { code: 'not-editable'; editable: readonly string[] }

@@ -14,21 +14,24 @@
  * bounds the polynomial cases.
  */
 
+/** What makes `pattern` a risk; config/reasons.ts words it (English, and German for the portal). */
+export type PatternRisk = 'back-reference' | 'repeated-group';
+
 /** Why `pattern` is refused, or undefined when it is fine. */
-export function patternRisk(pattern: string): string | undefined {
+export function patternRisk(pattern: string): PatternRisk | undefined {
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === '\\') {
       const next = pattern[i + 1] ?? '';
-      if (!inClass && (/[1-9]/.test(next) || (next === 'k' && pattern[i + 2] === '<'))) return 'a back-reference (\\1, \\k<name>) can make matching take exponential time';
+      if (!inClass && (/[1-9]/.test(next) || (next === 'k' && pattern[i + 2] === '<'))) return 'back-reference';
       i++;
     } else if (inClass) {
       if (c === ']') inClass = false;
     } else if (c === '[') {
       inClass = true;
     } else if (c === ')' && repeats(pattern, i + 1)) {
-      return 'a repeated group such as (…)+, (…)* or (…){2,} can make matching take exponential time and stop the gateway; repeat single characters or classes instead (\\s+, [-–]+)';
+      return 'repeated-group';
     }
   }
   return undefined;
