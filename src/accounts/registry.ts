@@ -296,9 +296,11 @@ export class Accounts {
    * inherited value applies instead; the account's other changes still do.
    */
   private usableChanges(c: AccountConfig, stored: Record<string, unknown>): { kept: Record<string, unknown>; problems: string[] } {
-    const problems = this.reasonsOf(c, stored).map(problemEnglish);
+    const reasons = this.reasonsOf(c, stored);
+    const problems = reasons.map(problemEnglish);
     if (!problems.length) return { kept: { ...stored }, problems };
-    const bad = new Set(problems.map((p) => /^[A-Za-z]+/.exec(p)?.[0]));
+    // The top-level key of each reason's key ("quietHours" of "quietHours.timeZones[0]").
+    const bad = new Set(reasons.map((r) => /^[A-Za-z]+/.exec(r.key)?.[0]));
     const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => !bad.has(k)));
     return { kept: this.reasonsOf(c, kept).length ? {} : kept, problems };
   }
