@@ -1,18 +1,14 @@
 /** The portal's cancel buttons on an SMS's page: this SMS, or every SMS of its mail. */
 import type { FastifyInstance } from 'fastify';
-import { FINAL_STATUSES } from '../store/types.js';
 import { cancelAs, cancelBy } from './cancel-as.js';
 import { cancelMail } from './cancel-mail.js';
-import { maySee, zoneOf, type ApiContext } from './context.js';
+import { maySee, type ApiContext } from './context.js';
 import { findMessage } from './history/search.js';
-import { repliesTo } from './history/replies.js';
 import type { Form, PortalKit } from './portal-kit.js';
-import { backupUncertain, messageDetail } from './portal-views.js';
 import { Problem } from './problems.js';
 
 export function portalCancelRoutes(app: FastifyInstance, ctx: ApiContext, kit: PortalKit): void {
-  const { deps } = ctx;
-  const { render, person, checkForm, page, wordsOf } = kit;
+  const { render, person, checkForm, page, smsPage, wordsOf } = kit;
 
   app.post<{ Params: { id: string }; Body: Form }>('/messages/:id/cancel', { schema: { hide: true } }, async (req, reply) => {
     const p = person(req, reply);
@@ -39,9 +35,8 @@ export function portalCancelRoutes(app: FastifyInstance, ctx: ApiContext, kit: P
     if (!m || !maySee(p, m)) return render(req, reply, 'error', page(req, p, { title: t.errors.notFound, detail: t.errors.noMessage(req.params.id) }), 404);
     const results = await cancelMail(ctx, p, m.mailId, cancelBy(ctx, p, 'portal'));
     const now = (await findMessage(ctx.history, m.id, ctx.lagDays)) ?? m;
-    return render(req, reply, 'message', page(req, p, {
-      m: messageDetail(now, zoneOf(ctx, p), await repliesTo(deps.store, now, deps.config.inbound.forward.windowHours), t), final: FINAL_STATUSES.has(now.status),
-      cancellable: now.status === 'accepted', notice: '', receipts: [], caught: backupUncertain(now, deps.restoreHold?.()), mailCancel: undefined,
+    return render(req, reply, 'message', await smsPage(req, p, now, {
+      notice: '', receipts: [], mailCancel: undefined,
       mailResults: results.map((r) => ({ id: r.id, to: r.sms.to, outcome: r.outcome, status: r.sms.status })),
     }));
   });

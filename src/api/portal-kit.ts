@@ -1,7 +1,7 @@
 /**
  * What every portal route is built with: the page in its language with the portal's headers (render), the logged-in
  * person or the login page (person), the check of a form's origin and CSRF token (checkForm), a page's common data
- * (page), and the refusals worded in the page's language (PortalProblem).
+ * (page) and an SMS's (smsPage), and the refusals worded in the page's language (PortalProblem).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +12,9 @@ import { zoneOf, type ApiContext } from './context.js';
 import { foreignOrigin } from './cross-site.js';
 import { pageWording } from './page-wording.js';
 import { Problem } from './problems.js';
+import { repliesTo } from './history/replies.js';
+import { backupUncertain, messageDetail } from './portal-views.js';
+import { FINAL_STATUSES, type SmsMessage } from '../store/types.js';
 import { en } from './portal-wording/en.js';
 import type { PortalWording } from './portal-wording/index.js';
 
@@ -40,6 +43,8 @@ export interface PortalKit {
   checkForm(req: FastifyRequest, body: Form): void;
   /** What every page of a logged-in person has: who, the form token, the hold after a restore. */
   page(req: FastifyRequest, p: Principal, extra: Record<string, unknown>): Record<string, unknown>;
+  /** An SMS's page (templates/portal/message.eta): the SMS with its replies, whether it can still be cancelled, whether a restore caught it; `extra` the rest. */
+  smsPage(req: FastifyRequest, p: Principal, m: SmsMessage, extra: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** The cookies' attributes: SameSite=Strict, HttpOnly, Secure where configured. */
   cookie: { path: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean };
   css: string;
@@ -60,6 +65,8 @@ export async function portalKit(ctx: ApiContext): Promise<PortalKit> {
     const back = req.method === 'GET' ? req.url : req.url.startsWith('/login') ? '/login' : '/';
     return `/language?${new URLSearchParams({ to: t.switchTo.language, next: back })}`;
   };
+
+  const page: PortalKit['page'] = (req, p, extra) => ({ user: p, csrf: req.csrf ?? '', held: deps.restoreHold?.(), ...extra });
 
   return {
     wordsOf, cookie, css,
@@ -84,7 +91,11 @@ export async function portalKit(ctx: ApiContext): Promise<PortalKit> {
         throw new PortalProblem(403, 'Forbidden', (t) => t.errors.formExpired);
       }
     },
-    page: (req, p, extra) => ({ user: p, csrf: req.csrf ?? '', held: deps.restoreHold?.(), ...extra }),
+    page,
+    smsPage: async (req, p, m, extra) => page(req, p, {
+      m: messageDetail(m, zoneOf(ctx, p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours), wordsOf(req)),
+      final: FINAL_STATUSES.has(m.status), cancellable: m.status === 'accepted', caught: backupUncertain(m, deps.restoreHold?.()), ...extra,
+    }),
   };
 }
 

@@ -6,13 +6,12 @@ import { statsFor } from './stats-routes.js';
 import { rateChart, volumeChart } from './charts.js';
 import { login, maySee, searchPlace, zoneOf, type ApiContext } from './context.js';
 import { findMessage, searchMessages } from './history/search.js';
-import { repliesTo } from './history/replies.js';
 import { addDays, localDay, STATUSES, toQuery, type SearchParams } from './params.js';
 import { portalAccountRoutes } from './portal-account-routes.js';
 import { portalBackupRoutes } from './portal-backup-routes.js';
 import { portalCancelRoutes } from './portal-cancel-routes.js';
 import { LANGUAGE_COOKIE, portalKit, PortalProblem, safeNext, SESSION_COOKIE, type Form } from './portal-kit.js';
-import { backupUncertain, breakerView, messageDetail, messageRow, receiptsFitting } from './portal-views.js';
+import { backupUncertain, breakerView, messageRow, receiptsFitting } from './portal-views.js';
 import { Problem, sendProblem, toProblem } from './problems.js';
 import { SearchRefused } from './search-refusals.js';
 
@@ -29,7 +28,7 @@ const LOGIN_COOKIE = 'm2s_login';
 export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { deps } = ctx;
   const kit = await portalKit(ctx);
-  const { render, person, checkForm, page, wordsOf, cookie, css } = kit;
+  const { render, person, checkForm, page, smsPage, wordsOf, cookie, css } = kit;
 
   // People get a page, programs (asking for JSON) the problem document.
   app.setErrorHandler((e, req, reply) => {
@@ -142,20 +141,16 @@ export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const m = await findMessage(ctx.history, req.params.id, ctx.lagDays);
     const t = wordsOf(req);
     if (!m || !maySee(p, m)) return render(req, reply, 'error', page(req, p, { title: t.errors.notFound, detail: t.errors.noMessage(req.params.id) }), 404);
-    const cancellable = m.status === 'accepted';
     const hold = deps.restoreHold?.();
-    const caught = backupUncertain(m, hold);
-    return render(req, reply, 'message', page(req, p, {
+    return render(req, reply, 'message', await smsPage(req, p, m, {
       // Its mail's other SMS (more numbers): offered as a whole while one of them still waits.
       mailCancel: await mailCancelOffer(ctx, p, m),
       mailResults: [],
-      m: messageDetail(m, zoneOf(ctx, p), await repliesTo(deps.store, m, deps.config.inbound.forward.windowHours), t), final: FINAL_STATUSES.has(m.status), cancellable, notice: req.query.notice ?? '',
-      // The buttons of `mail2sms hold mark`, with the connector it was being handed to.
-      uncertain: p.role === 'admin' && caught ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
+      notice: req.query.notice ?? '',
+      // The buttons of `mail2sms hold mark`, with the connector it was being handed to; everyone sees that a restore caught it (smsPage's caught).
+      uncertain: p.role === 'admin' && backupUncertain(m, hold) ? { connector: m.history.at(-1)?.connector ?? '' } : undefined,
       // What `mail2sms hold` lists of it: receipts of carrier ids this bridge never gave out that fit it and others.
       receipts: p.role === 'admin' && hold && !FINAL_STATUSES.has(m.status) ? receiptsFitting(deps.backupReceipts(), m.id, zoneOf(ctx, p), t) : [],
-      // Everyone: its status reads `submitting`, which is otherwise over in a moment.
-      caught,
     }));
   });
 
