@@ -204,7 +204,6 @@ function parseRelative(text: string, clock: Clock): Stamp | undefined {
   return { wall: wall(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), +m[2], +m[3]) };
 }
 
-/** The instant `text` names, or undefined when it is no date-time in a form above. */
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
@@ -220,6 +219,7 @@ export function missingDay(text: string, clock: Clock): string | undefined {
   return w.day > days ? `${MONTH_NAMES[w.month - 1]} ${w.year} has ${days} days` : undefined;
 }
 
+/** The instant `text` names, or undefined when it is no date-time in a form above. */
 export function parseDateTime(text: string, clock: Clock): Date | undefined {
   const trimmed = text.trim();
   const stamp = parseIso(trimmed) ?? parseRfc5322(trimmed)
