@@ -3,8 +3,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Config } from '../config/types.js';
 import type { LogFn } from '../log.js';
-import { schemaReasons } from '../config/schema-problems.js';
-import { problemEnglish, under, withCheckReasons, type KeyedReason } from '../config/reasons.js';
+import { schemaReasons, withChecks } from '../config/schema-problems.js';
+import { problemEnglish, under, type KeyedReason } from '../config/reasons.js';
 import { NetworkMap, parseNetwork } from './networks.js';
 import { accountSchema, EDITABLE_ACCOUNT_KEYS } from './schema.js';
 import { parseSenderId } from '../sms/sender-id.js';
@@ -235,11 +235,11 @@ export class Accounts {
     const merged = { ...base, ...changes };
     const validate = validateAccount();
     const found = validate(merged) ? [] : schemaReasons(validate.errors ?? [], merged);
-    return [...notEditableReasons(changes), ...withCheckReasons(found, () => [
+    return [...notEditableReasons(changes), ...withChecks(found, () => [
       ...accountReasons(merged as AccountConfig, this.o.inherit.maxSegments),
       ...this.senderChangeReasons(base, changes),
       ...this.forwardChangeReasons(base, changes),
-    ])];
+    ], (r) => r.key)];
   }
 
   /**

@@ -6,7 +6,7 @@ import { countryProblems, optionProblems, quietHoursProblems, timeZoneProblems }
 import { configProblems } from './check.js';
 import { jsonSyntaxProblem } from './json-error.js';
 import { smtpProblems } from '../smtp/schema.js';
-import { schemaProblems, withChecks } from './schema-problems.js';
+import { keyOfProblem, schemaProblems, withChecks } from './schema-problems.js';
 import { configSchema } from './schema.js';
 import type { Config } from './types.js';
 
@@ -63,7 +63,7 @@ export function buildConfig(raw: unknown, source = 'configuration', env: NodeJS.
   const data = substituteEnv(structuredClone(raw ?? {}), env, '', unset) as Record<string, unknown>;
   const problems: string[] = [];
   if (!validate(data)) problems.push(...schemaProblems(validate.errors ?? [], data));
-  const all = withChecks(problems, () => crossChecks(data as unknown as Config))
+  const all = withChecks(problems, () => crossChecks(data as unknown as Config), keyOfProblem)
     // What an unset variable's empty value breaks besides (is ""; at least 16 characters) follows from it: said once, below.
     .filter((p) => !unset.some((u) => p.startsWith(`${u.path}: `)));
   if (unset.length && !o.allowUnset) all.unshift(...unset.map((u) => `${u.path}: environment variable ${u.name} is not set`));

@@ -106,20 +106,3 @@ export const problemEnglish = (p: KeyedReason): string => (p.key ? `${p.key}: ${
 
 /** The same reasons under `prefix` ("accounts[0].", "options."). */
 export const under = (prefix: string, ps: readonly KeyedReason[]): KeyedReason[] => ps.map((p) => ({ ...p, key: `${prefix}${p.key}` }));
-
-/**
- * The schema's reasons followed by those of `checks` (what the schema
- * cannot express), looked for even when the schema found some, so one round
- * shows everything; a key the schema already named is not named twice, and
- * data too broken to check is left to the schema's words.
- */
-export function withCheckReasons(found: readonly KeyedReason[], checks: () => KeyedReason[]): KeyedReason[] {
-  let more: KeyedReason[];
-  try {
-    more = checks();
-  } catch {
-    return [...found];
-  }
-  const named = new Set(found.map((p) => p.key));
-  return [...found, ...more.filter((p) => !named.has(p.key))];
-}

@@ -71,23 +71,24 @@ function meantBranches(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 /** The key a problem names: "accounts[0].timeZone" of "accounts[0].timeZone: is …". */
-const keyOfProblem = (p: string) => p.slice(0, p.indexOf(':'));
+export const keyOfProblem = (p: string) => p.slice(0, p.indexOf(':'));
 
 /**
  * The schema's problems followed by those of `checks` (what the schema
  * cannot express), looked for even when the schema found some, so one round
  * shows everything; a key the schema already named is not named twice, and
- * data too broken to check is left to the schema's words.
+ * data too broken to check is left to the schema's words. Problems as the
+ * loader's sentences (keyOfProblem) or as reasons under their keys.
  */
-export function withChecks(found: readonly string[], checks: () => string[]): string[] {
-  let more: string[];
+export function withChecks<P>(found: readonly P[], checks: () => P[], keyOf: (p: P) => string): P[] {
+  let more: P[];
   try {
     more = checks();
   } catch {
     return [...found];
   }
-  const named = new Set(found.map(keyOfProblem));
-  return [...found, ...more.filter((p) => !named.has(keyOfProblem(p)))];
+  const named = new Set(found.map(keyOf));
+  return [...found, ...more.filter((p) => !named.has(keyOf(p)))];
 }
 
 function keyOf(e: ErrorObject): string {
